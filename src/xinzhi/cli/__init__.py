@@ -1,0 +1,39 @@
+"""The ``xinzhi`` command line (typer). Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from xinzhi.cli import datasets_cmd
+from xinzhi.cli._common import XinzhiGroup
+
+app = typer.Typer(
+    cls=XinzhiGroup,
+    help="xinzhi 新质：县域新质生产力测度、诊断与产业选择。",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _global(
+    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据仓库文件（默认 ~/.xinzhi/xinzhi.duckdb 或 XINZHI_DB）"),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="公共数据镜像目录（或 XINZHI_DATA_DIR）"),
+) -> None:
+    """Global options are passed on through the environment so every module sees them."""
+    if db is not None:
+        os.environ["XINZHI_DB"] = str(db)
+    if data_dir is not None:
+        os.environ["XINZHI_DATA_DIR"] = str(data_dir)
+
+
+app.add_typer(datasets_cmd.app, name="datasets")
+# (command groups register here, one line each)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,33 @@
+"""Shared fixtures.
+
+Public data is reached through the dataset registry pointed at the mirror in ``XINZHI_DATA_DIR``
+(CI: ``../shared/data``). Without a mirror, tests that need it are skipped — unless
+``XINZHI_REQUIRE_DATA=1`` (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's ~/.xinzhi: default warehouse and cache go to a temp dir."""
+    home = tmp_path_factory.getbasetemp() / "xinzhi-home"
+    monkeypatch.setenv("XINZHI_HOME", str(home))
+    monkeypatch.delenv("XINZHI_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The public-data mirror, or skip (fail under XINZHI_REQUIRE_DATA=1)."""
+    env = os.environ.get("XINZHI_DATA_DIR")
+    if env and (Path(env) / "areacodes").is_dir():
+        return Path(env)
+    msg = "需要公共数据镜像：设置 XINZHI_DATA_DIR（如 ../shared/data）"
+    if os.environ.get("XINZHI_REQUIRE_DATA") == "1":
+        pytest.fail(msg)
+    pytest.skip(msg)
