@@ -1,0 +1,1 @@
+"""Indicators: the catalogue of measured quantities and the indicator systems built from them."""
