@@ -1,0 +1,157 @@
+"""``xinzhi evaluate``: composite evaluation of a wide table with an indicator system."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+
+from xinzhi.cli._common import echo_json
+from xinzhi.errors import InputError
+from xinzhi.evaluate import evaluate as run_evaluation
+from xinzhi.evaluate.result import EvaluationResult
+from xinzhi.indicators.system import load_system
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), then GB18030 (Chinese Excel exports), then detection."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise InputError(f"无法识别文件 {path} 的文字编码")
+    return str(best)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a csv (UTF-8 / GBK detected) or xlsx table; the first sheet of a workbook."""
+    if not path.exists():
+        raise InputError(f"找不到输入文件 {path}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm", ".xls"}:
+            return pd.read_excel(path, sheet_name=0, engine="calamine")
+        if suffix in {".csv", ".txt"}:
+            raw = path.read_bytes()
+            text = _decode(raw, path)
+            return pd.read_csv(io.StringIO(text))
+    except (ValueError, OSError) as exc:
+        raise InputError(f"无法读取输入文件 {path}：{exc}") from exc
+    raise InputError(f"不支持的输入文件类型 {suffix}；请用 .csv 或 .xlsx")
+
+
+def _parse_years(year: int | None, years: str | None) -> list[int] | None:
+    if year is not None and years is not None:
+        raise InputError("--year 与 --years 只能二选一")
+    if year is not None:
+        return [year]
+    if years is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*[-–:]\s*(\d{4})\s*", years)
+    if not m:
+        raise InputError(f"--years 应写作 A-B（如 2016-2024），实际为 {years!r}")
+    a, b = int(m.group(1)), int(m.group(2))
+    if a > b:
+        raise InputError(f"--years 起始年 {a} 大于结束年 {b}")
+    return list(range(a, b + 1))
+
+
+def _write(df: pd.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        df.to_csv(path, index=False, encoding="utf-8")
+    elif suffix == ".xlsx":
+        df.to_excel(path, index=False, engine="xlsxwriter")
+    elif suffix == ".json":
+        path.write_text(df.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
+    else:
+        raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv、.xlsx 或 .json")
+
+
+def write_outputs(
+    result: EvaluationResult,
+    output: Path | None,
+    weights_output: Path | None,
+    obstacles_output: Path | None,
+) -> None:
+    """Write the requested files (scores: csv / xlsx workbook of all tables / json)."""
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".xlsx":
+            result.to_excel(output)
+        elif suffix == ".json":
+            output.write_text(result.to_json(), encoding="utf-8")
+        elif suffix == ".csv":
+            result.scores().to_csv(output, index=False, encoding="utf-8")
+        else:
+            raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv、.xlsx 或 .json")
+    if weights_output is not None:
+        _write(result.weight_table().drop(columns=["name", "direction"]), weights_output)
+    if obstacles_output is not None:
+        _write(result.obstacles(), obstacles_output)
+
+
+def evaluate(
+    system: str | None = typer.Option(None, "--system", help="指标体系：内置名称或 YAML 文件路径"),
+    input_file: Path | None = typer.Option(
+        None, "--input", help="宽表（csv/xlsx）：unit/地区 列、可选 year/年份 列、每个指标编码一列"
+    ),
+    year: int | None = typer.Option(None, "--year", help="只评价某一年"),
+    years: str | None = typer.Option(None, "--years", help="年份区间 A-B，如 2016-2024"),
+    pooled: bool | None = typer.Option(
+        None,
+        "--pooled/--per-year",
+        help="混合（全部年份）或逐年标准化与理想解；默认按体系或 pooled",
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="entropy|critic|cv|std|equal|combined|expert|ahp:FILE"
+    ),
+    aggregate: str | None = typer.Option(None, "--aggregate", help="weighted-sum|topsis|grey"),
+    missing: str | None = typer.Option(None, "--missing", help="缺失值：error（默认）|mean|median"),
+    weights_output: Path | None = typer.Option(None, "--weights-output", help="权重表输出文件"),
+    obstacles_output: Path | None = typer.Option(
+        None, "--obstacles-output", help="障碍度长表输出文件"
+    ),
+    output: Path | None = typer.Option(None, "--output", help="结果文件 .csv|.xlsx|.json"),
+    as_json: bool = typer.Option(False, "--json", help="在标准输出打印 JSON"),
+) -> None:
+    """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
+    if system is None:
+        raise InputError("请用 --system 指定指标体系（内置名称或 YAML 文件）")
+    if input_file is None:
+        raise InputError("从数据仓库读取尚未接入：请用 --input FILE 指定宽表文件（csv 或 xlsx）")
+    sys_obj = load_system(system)
+    data = read_table(input_file)
+    overrides: dict[str, Any] = {
+        "weights": weights,
+        "aggregate": aggregate,
+        "missing": missing,
+        "years": _parse_years(year, years),
+        "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
+    }
+    result = run_evaluation(data, sys_obj, overrides)
+    write_outputs(result, output, weights_output, obstacles_output)
+    if as_json:
+        echo_json(
+            {
+                "system": sys_obj.name,
+                "options": result.options.as_dict(),
+                "scores": result.scores()
+                .astype(object)
+                .where(result.scores().notna(), None)
+                .to_dict("records"),
+            }
+        )
+    else:
+        typer.echo(result.summary())
+        if output is not None:
+            typer.echo(f"结果已写入 {output}")

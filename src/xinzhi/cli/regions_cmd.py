@@ -1,0 +1,90 @@
+"""``xinzhi regions resolve | list``: region codes, names and history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from xinzhi.cli._common import echo_json
+from xinzhi.errors import InputError
+
+app = typer.Typer(help="行政区划：名称与代码解析、区划列表。", no_args_is_help=True)
+
+_LEVEL_HELP = "层级：county（县级）、prefecture（地级）、province（省级）或 all"
+
+
+@app.command("resolve")
+def resolve_cmd(
+    names: list[str] = typer.Argument(..., help="区划名称或代码，可多个"),
+    year: int | None = typer.Option(None, "--year", help="目标年份（默认最新，2024）"),
+    parent: str | None = typer.Option(None, "--parent", help="上级省或地级市（名称或代码），用于消歧"),
+    level: str | None = typer.Option(None, "--level", help="限定层级：county / prefecture / province"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """把名称或代码解析为目标年份的区划代码；有无法解析的项时退出码为 2。"""
+    from xinzhi.regions import load_registry
+
+    reg = load_registry()
+    res = reg.resolve_many(names, year, parent=[parent] * len(names), level=level)
+    types = dict(zip(reg.table["code"], reg.table["type"], strict=False))
+    res["type"] = res["code"].map(types)
+    failed = ~res["status"].isin(["ok", "renamed"])
+    if as_json:
+        echo_json(res.astype(object).where(res.notna(), None).to_dict(orient="records"))
+    else:
+        for r in res.itertuples(index=False):
+            if r.status in ("ok", "renamed"):
+                line = f"{r.code}  {r.full_name}  {r.type}  {r.status}"
+                typer.echo(line + (f"  {r.message}" if r.message else ""))
+        for r in res[failed].itertuples(index=False):
+            typer.secho(f"错误：{r.input}：{r.message}", fg=typer.colors.RED, err=True)
+    if failed.any():
+        raise typer.Exit(2)
+
+
+@app.command("list")
+def list_cmd(
+    year: int = typer.Option(2024, "--year", help="年份（年末在用的区划）"),
+    province: str | None = typer.Option(None, "--province", help="只列某省（名称或代码）"),
+    level: str = typer.Option("county", "--level", help=_LEVEL_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    output: Path | None = typer.Option(None, "--output", help="写入 CSV 文件（UTF-8 BOM）"),
+) -> None:
+    """列出某年在用的区划。"""
+    from xinzhi.regions import load_registry
+
+    reg = load_registry()
+    units = reg.units(year, None if level == "all" else level)
+    if province is not None:
+        prov = reg.resolve(province, year, level="province")
+        units = units[units["province_code"] == prov.code]
+    cols = [
+        "code",
+        "name",
+        "level",
+        "type",
+        "province_code",
+        "province_name",
+        "prefecture_code",
+        "prefecture_name",
+        "start_year",
+    ]
+    out = units[cols].astype(object)
+    out = out.where(out.notna(), None)
+    if output is not None:
+        if output.suffix.lower() != ".csv":
+            raise InputError(f"--output 只支持 .csv 文件：{output}")
+        out.to_csv(output, index=False, encoding="utf-8-sig")
+        typer.echo(f"已写入 {len(out)} 个区划到 {output}")
+        return
+    if as_json:
+        echo_json(out.to_dict(orient="records"))
+        return
+    full = out["province_name"] + out["prefecture_name"].fillna("").where(
+        out["level"] == "county", ""
+    )
+    for code, pre, name, typ in zip(out["code"], full, out["name"], out["type"], strict=True):
+        label = name if pre == name else f"{pre}{name}"
+        typer.echo(f"{code}  {label}  {typ}")
+    typer.echo(f"共 {len(out)} 个区划（{year} 年）")

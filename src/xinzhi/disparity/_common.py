@@ -1,0 +1,128 @@
+"""Shared pieces of the disparity analyses: input checks and the result-object base class."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from xinzhi.errors import ComputationError, InputError
+
+__all__ = ["DisparityResult", "MissingPolicy", "check_columns", "iter_by", "numeric_column"]
+
+MissingPolicy = Literal["error", "drop"]
+
+
+def check_columns(data: pd.DataFrame, *columns: str | None) -> None:
+    """Raise :class:`InputError` (Chinese) when a named column is absent."""
+    if not isinstance(data, pd.DataFrame):
+        raise InputError("输入必须是 pandas DataFrame（长表：每行一个单元×年份）")
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        raise InputError(
+            f"输入数据缺少列：{'、'.join(missing)}；现有列：{'、'.join(map(str, data.columns))}"
+        )
+
+
+def numeric_column(
+    data: pd.DataFrame, value: str, missing: MissingPolicy, what: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coerce ``value`` to float; handle missing values by ``missing``.
+
+    Returns the kept rows (``value`` as float) and the dropped rows (empty when none).
+    """
+    out = data.copy()
+    raw = out[value]
+    out[value] = pd.to_numeric(raw, errors="coerce").astype(float)
+    bad_text = raw.notna() & out[value].isna()
+    if bad_text.any():
+        shown = "、".join(map(str, raw[bad_text].unique()[:5]))
+        raise InputError(f"{what}：列 {value!r} 含有非数值内容（如 {shown}）")
+    nan = out[value].isna() | ~np.isfinite(out[value].to_numpy())
+    dropped = out[nan]
+    if nan.any() and missing == "error":
+        raise ComputationError(
+            f"{what}：列 {value!r} 有 {int(nan.sum())} 个缺失值（NaN/空/无穷）；"
+            "请补齐数据，或使用 missing='drop'（命令行 --drop-missing）删除这些行"
+        )
+    return out[~nan], dropped
+
+
+def iter_by(data: pd.DataFrame, by: str | None) -> Iterator[tuple[Hashable, pd.DataFrame]]:
+    """Yield ``(by value, rows)`` in sorted order; one pass with key ``None`` when ``by`` is None."""
+    if by is None:
+        yield None, data
+        return
+    for key, part in data.groupby(by, sort=True):
+        yield (key[0] if isinstance(key, tuple) else key), part
+
+
+def _frame_html(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, float_format=lambda v: f"{v:.6g}")
+
+
+@dataclass
+class DisparityResult:
+    """Base class of result objects.
+
+    Subclasses implement :meth:`tables` (ordered ``{sheet name: DataFrame}``; the first one is
+    returned by :meth:`tidy`) and may extend :meth:`summary`. ``options`` keeps every option
+    that produced the numbers; ``notes`` records documented special cases met on the data.
+    """
+
+    options: dict[str, Any] = field(default_factory=dict, kw_only=True)
+    notes: list[str] = field(default_factory=list, kw_only=True)
+
+    #: Chinese title shown by summary() and used for the Excel "说明" sheet.
+    title: ClassVar[str] = "分析结果"
+    #: Column name -> Chinese header, used by to_excel().
+    headers: ClassVar[dict[str, str]] = {}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All result tables, ordered, keyed by (Chinese) sheet name."""
+        raise NotImplementedError
+
+    def tidy(self) -> pd.DataFrame:
+        """The main result table in long (tidy) form with English column names."""
+        return next(iter(self.tables().values())).copy()
+
+    def _options_text(self) -> str:
+        return "；".join(f"{k}={v}" for k, v in self.options.items())
+
+    def summary(self) -> str:
+        """Text summary: title, options, notes and the main table."""
+        lines = [self.title, f"选项：{self._options_text()}"]
+        lines += [f"注：{n}" for n in self.notes]
+        with pd.option_context("display.width", 120, "display.max_columns", 20):
+            lines.append(self.tidy().to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>{html.escape(self.title)}</h4>", f"<p>{html.escape(self._options_text())}</p>"]
+        parts += [f"<p>注：{html.escape(n)}</p>" for n in self.notes]
+        for name, df in self.tables().items():
+            parts.append(f"<h5>{html.escape(name)}</h5>{_frame_html(df)}")
+        return "\n".join(parts)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write one sheet per table (Chinese headers) plus a sheet "说明" with the options."""
+        out = Path(path)
+        with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+            for name, df in self.tables().items():
+                df.rename(columns=self.headers).to_excel(writer, sheet_name=name[:31], index=False)
+            info = pd.DataFrame(
+                {
+                    "项目": ["分析", *self.options.keys(), *(["注"] * len(self.notes))],
+                    "取值": [self.title, *map(str, self.options.values()), *self.notes],
+                }
+            )
+            info.to_excel(writer, sheet_name="说明", index=False)
+        return out

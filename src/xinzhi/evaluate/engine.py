@@ -1,0 +1,407 @@
+"""The evaluation engine: one function, :func:`evaluate`, that every surface calls.
+
+Input is a *wide* table: one row per unit-year, a ``unit`` column (or ``地区``), an optional
+``year`` column (or ``年份``) and one numeric column per indicator code of the system. The CLI
+reads such a table from a file; a pipeline passes the same shape from the warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from xinzhi.errors import ComputationError, ConfigError, InputError
+from xinzhi.evaluate import aggregate as agg
+from xinzhi.evaluate import weights as wts
+from xinzhi.evaluate.ahp import AHPResult, ahp_system_weights, read_judgements
+from xinzhi.evaluate.normalize import NORMALIZATIONS, log_transform, minmax, normalize, winsorize
+from xinzhi.evaluate.obstacle import obstacle_degree
+from xinzhi.evaluate.result import EvaluationResult
+from xinzhi.indicators.system import IndicatorSystem
+
+__all__ = ["EvaluationOptions", "evaluate", "prepare_wide"]
+
+log = logging.getLogger(__name__)
+
+WEIGHT_METHODS = ("entropy", "critic", "cv", "std", "equal", "combined", "ahp", "expert")
+UNIT_ALIASES = ("unit", "地区", "单元", "region", "省份", "县域", "县")
+YEAR_ALIASES = ("year", "年份", "年度")
+
+
+@dataclass(frozen=True)
+class EvaluationOptions:
+    """Every option that changes numbers (defaults in brackets).
+
+    normalization : ``minmax`` | ``zscore`` | ``vector`` [minmax]
+    scope : ``pooled`` (min/max, TOPSIS ideals, grey reference over the whole panel) |
+        ``per-year`` (within each year) [pooled]. Weights are always computed once on the whole
+        normalised panel being evaluated (restrict ``years`` for cross-section weights).
+    shift : added to every normalised value (平移) [0]
+    weights : ``entropy`` | ``critic`` | ``cv`` | ``std`` | ``equal`` | ``combined`` | ``ahp`` |
+        ``expert`` [entropy]
+    ingredients : methods combined by ``weights="combined"`` [("entropy", "critic")]
+    combination : ``mean`` | ``multiplicative`` | ``game`` (博弈论) [mean]
+    entropy_shift : None → 0·ln0 := 0; a number s → entropy on z + s [None]
+    aggregate : ``weighted-sum`` | ``topsis`` | ``grey`` [weighted-sum]
+    grey_rho : grey relational resolution coefficient ρ [0.5]
+    hierarchical : total = Σ_d W_d·S_d of the dimension sub-scores (W_d = Σ weights in d)
+        instead of the flat aggregation [False]
+    ahp : judgement blocks (mapping / list) or a YAML/Excel path, for ``weights="ahp"``
+    ahp_ri : ``saaty`` | ``tummala-ling`` [saaty];  ahp_max_cr [0.1];  ahp_allow_inconsistent [False]
+    expert_weights : code → weight for ``weights="expert"`` (else every indicator's fixed_weight)
+    missing : ``error`` | ``mean`` | ``median`` — NaN cells raise, or are imputed with the
+        indicator's mean / median over the same year (pooled if the whole year is missing);
+        every imputed cell is logged and listed in ``result.imputed`` [error]
+    years : keep only these years (None = all)
+    """
+
+    normalization: str = "minmax"
+    scope: str = "pooled"
+    shift: float = 0.0
+    weights: str = "entropy"
+    ingredients: tuple[str, ...] = ("entropy", "critic")
+    combination: str = "mean"
+    entropy_shift: float | None = None
+    aggregate: str = "weighted-sum"
+    grey_rho: float = 0.5
+    hierarchical: bool = False
+    ahp: Any = None
+    ahp_ri: str = "saaty"
+    ahp_max_cr: float = 0.1
+    ahp_allow_inconsistent: bool = False
+    expert_weights: Mapping[str, float] | None = None
+    missing: str = "error"
+    years: tuple[int, ...] | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def resolve(cls, *layers: Mapping[str, Any] | None) -> EvaluationOptions:
+        """Defaults, then each mapping in turn (later wins; ``None`` values are ignored)."""
+        names = {f.name for f in fields(cls)} - {"extra"}
+        merged: dict[str, Any] = {}
+        for layer in layers:
+            for k, v in (layer or {}).items():
+                key = k.replace("-", "_")
+                if key not in names:
+                    raise ConfigError(f"未知的评价选项 {k!r}；可用选项：{sorted(names)}")
+                if v is not None:
+                    merged[key] = v
+        if "ingredients" in merged:
+            merged["ingredients"] = tuple(merged["ingredients"])
+        if merged.get("years") is not None:
+            merged["years"] = tuple(int(y) for y in merged["years"])
+        if isinstance(merged.get("weights"), str) and merged["weights"].startswith("ahp:"):
+            merged["ahp"] = merged["weights"][4:]
+            merged["weights"] = "ahp"
+        opts = cls(**merged)
+        opts.validate()
+        return opts
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` (Chinese, naming the option) on an invalid value."""
+        checks = {
+            "normalization": (self.normalization, NORMALIZATIONS),
+            "scope": (self.scope, ("pooled", "per-year")),
+            "weights": (self.weights, WEIGHT_METHODS),
+            "combination": (self.combination, wts.COMBINATION_RULES),
+            "aggregate": (self.aggregate, agg.AGGREGATIONS),
+            "ahp_ri": (self.ahp_ri, ("saaty", "tummala-ling")),
+            "missing": (self.missing, ("error", "mean", "median")),
+        }
+        for key, (val, allowed) in checks.items():
+            if val not in allowed:
+                raise ConfigError(f"选项 {key}={val!r} 无效；可选：{', '.join(allowed)}")
+        for ing in self.ingredients:
+            if ing not in wts.OBJECTIVE_METHODS:
+                raise ConfigError(
+                    f"选项 ingredients 中的 {ing!r} 无效；可选：{', '.join(wts.OBJECTIVE_METHODS)}"
+                )
+        if self.weights == "combined" and len(self.ingredients) < 2:
+            raise ConfigError("选项 ingredients 至少需要 2 种赋权方法才能组合（combined）")
+        if self.weights == "ahp" and self.ahp is None:
+            raise ConfigError(
+                "weights=ahp 需要判断矩阵：在体系 options.ahp 中给出，或用 --weights ahp:FILE"
+            )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Options as a plain mapping (for reports and the result's metadata)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        if isinstance(out["ahp"], Path):
+            out["ahp"] = str(out["ahp"])
+        return out
+
+
+def _find_column(df: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
+    stripped = {str(c).strip(): c for c in df.columns}
+    for a in aliases:
+        if a in stripped:
+            return str(stripped[a])
+    return None
+
+
+def prepare_wide(data: pd.DataFrame, system: IndicatorSystem) -> tuple[pd.DataFrame, bool]:
+    """Validate a wide table and return ``(frame, has_year)``.
+
+    The frame has columns ``unit`` (str), ``year`` (int; 0 when the input has no year column)
+    and the system's indicator codes as float (non-numeric cells raise).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise InputError("评价输入应为表格（DataFrame）")
+    ucol = _find_column(data, UNIT_ALIASES)
+    if ucol is None:
+        raise InputError(
+            f"输入表缺少评价单元列：应有名为 unit 或 地区 的列；现有列：{list(data.columns)[:10]}"
+        )
+    ycol = _find_column(data, YEAR_ALIASES)
+    cols = {str(c).strip(): c for c in data.columns}
+    missing = [c for c in system.codes if c not in cols]
+    if missing:
+        raise InputError(
+            f"输入表缺少指标体系 {system.name} 的指标列：{missing[:8]}{'…' if len(missing) > 8 else ''}"
+        )
+    units = data[ucol].astype(str).str.strip().to_numpy()
+    if ycol is not None:
+        yrs = pd.to_numeric(data[ycol], errors="coerce")
+        if yrs.isna().any() or (yrs % 1 != 0).any():
+            bad = data.loc[yrs.isna() | (yrs % 1 != 0), ycol].head(3).tolist()
+            raise InputError(f"年份列 {ycol} 含非整数值：{bad}")
+        year = yrs.to_numpy(dtype=np.float64).astype(np.int64)
+    else:
+        year = np.zeros(len(data), dtype=np.int64)
+    block = data[[cols[c] for c in system.codes]]
+    if all(
+        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in block.dtypes
+    ):
+        values = block.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = np.empty((len(data), len(system.codes)))
+        for j, code in enumerate(system.codes):
+            raw = data[cols[code]]
+            num = pd.to_numeric(raw, errors="coerce")
+            bad = num.isna() & raw.notna()
+            if bad.any():
+                i = int(np.nonzero(bad.to_numpy())[0][0])
+                raise InputError(f"指标 {code} 含非数值单元格：第 {i + 2} 行的值 {raw.iloc[i]!r}")
+            values[:, j] = num.to_numpy(dtype=np.float64, na_value=np.nan)
+    unit_code, _ = pd.factorize(units)
+    _, year_code = np.unique(year, return_inverse=True)
+    key = unit_code.astype(np.int64) * (int(year_code.max()) + 1 if len(year) else 1) + year_code
+    if np.unique(key).size != key.size:
+        first = int(np.nonzero(pd.Series(key).duplicated().to_numpy())[0][0])
+        where = f"{units[first]} {year[first]} 年" if ycol is not None else str(units[first])
+        raise InputError(f"评价单元-年份重复：{where} 出现多次；每个单元每年只能有一行")
+    out = pd.DataFrame(values, columns=list(system.codes))
+    out.insert(0, "year", year)
+    out.insert(0, "unit", units)
+    return out, ycol is not None
+
+
+def _impute(frame: pd.DataFrame, codes: list[str], how: str) -> pd.DataFrame:
+    """Fill NaN cells with the same-year mean/median (pooled if the year is all NaN)."""
+    vals = frame[codes]
+    by_year = vals.groupby(frame["year"]).transform(how)
+    pooled = vals.agg(how)
+    if pooled.isna().any():
+        code = str(pooled.index[pooled.isna()][0])
+        raise ComputationError(f"指标 {code} 全部缺失，无法插补；请删除该指标或补充数据")
+    fill = by_year.fillna(pooled)
+    mask = vals.isna()
+    rows, cols = np.nonzero(mask.to_numpy())
+    imputed = pd.DataFrame(
+        {
+            "unit": frame["unit"].to_numpy()[rows],
+            "year": frame["year"].to_numpy()[rows],
+            "indicator": np.array(codes, dtype=object)[cols],
+            "value": fill.to_numpy()[rows, cols],
+            "method": how,
+        }
+    )
+    frame[codes] = vals.where(~mask, fill)
+    log.warning(
+        "缺失值插补：%d 个单元格用同年%s值填补", len(imputed), "均值" if how == "mean" else "中位数"
+    )
+    return imputed
+
+
+def _compute_weights(
+    opts: EvaluationOptions, z: NDArray[np.float64], system: IndicatorSystem, codes: list[str]
+) -> tuple[
+    NDArray[np.float64], dict[str, NDArray[np.float64]], list[AHPResult], NDArray[np.float64]
+]:
+    """Final weights, the ingredient weights, AHP results and the combination coefficients."""
+    names = [f"{i.code}（{i.name}）" if i.name != i.code else i.code for i in system.indicators]
+    fixed = np.array(
+        [np.nan if i.fixed_weight is None else i.fixed_weight for i in system.indicators]
+    )
+    ingredients: dict[str, NDArray[np.float64]] = {}
+    ahp_results: list[AHPResult] = []
+    coef = np.array([])
+    method = opts.weights
+    if method == "expert":
+        if opts.expert_weights is not None:
+            unknown = sorted(set(opts.expert_weights) - set(codes))
+            if unknown:
+                raise ConfigError(f"expert_weights 含体系之外的指标 {unknown}")
+            lacking = [c for c in codes if c not in opts.expert_weights]
+            if lacking:
+                raise ConfigError(f"expert_weights 没有给出指标 {lacking[:5]} 的权重")
+            raw = np.array([float(opts.expert_weights[c]) for c in codes])
+        else:
+            if np.isnan(fixed).any():
+                lacking = [c for c, f in zip(codes, fixed, strict=True) if np.isnan(f)]
+                raise ConfigError(
+                    f"weights=expert 需要每个指标都有 fixed_weight，缺少：{lacking[:5]}"
+                )
+            raw = fixed
+        if (raw < 0).any() or raw.sum() <= 0:
+            raise ConfigError("专家权重必须非负且不全为 0")
+        w = raw / raw.sum()
+        ingredients["expert"] = w
+        return w, ingredients, ahp_results, coef
+    if method == "combined":
+        for ing in opts.ingredients:
+            ingredients[ing] = wts.objective_weights(
+                ing, z, names=names, entropy_shift=opts.entropy_shift
+            )
+        base, coef = wts.combine(ingredients, opts.combination)
+    elif method == "ahp":
+        source = opts.ahp
+        blocks = read_judgements(source if not isinstance(source, Path) else str(source))
+        base, ahp_results = ahp_system_weights(
+            blocks,
+            codes,
+            system.top_dimension_of(),
+            ri_table=opts.ahp_ri,
+            max_cr=opts.ahp_max_cr,
+            allow_inconsistent=opts.ahp_allow_inconsistent,
+        )
+        ingredients["ahp"] = base
+    else:
+        base = wts.objective_weights(method, z, names=names, entropy_shift=opts.entropy_shift)
+        ingredients[method] = base
+    return wts.apply_fixed(base, fixed), ingredients, ahp_results, coef
+
+
+def evaluate(
+    data: pd.DataFrame,
+    system: IndicatorSystem,
+    options: EvaluationOptions | Mapping[str, Any] | None = None,
+    **overrides: Any,
+) -> EvaluationResult:
+    """Evaluate a panel with an indicator system.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide table (``unit``/``地区``, optional ``year``/``年份``, one column per indicator code).
+    system : IndicatorSystem
+    options : EvaluationOptions or mapping, optional
+        An :class:`EvaluationOptions` is used as given; a mapping is layered over the system's
+        YAML ``options`` (which are layered over the defaults).
+    **overrides
+        Individual options (e.g. ``weights="combined", aggregate="topsis"``), highest precedence.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    if isinstance(options, EvaluationOptions):
+        opts = replace(options, **overrides) if overrides else options
+        opts.validate()
+    else:
+        opts = EvaluationOptions.resolve(system.options, options, overrides)
+    frame, has_year = prepare_wide(data, system)
+    if opts.years is not None:
+        if not has_year:
+            raise InputError("输入表没有年份列，不能按年份筛选（--year / --years）")
+        frame = frame[frame["year"].isin(opts.years)].reset_index(drop=True)
+        if frame.empty:
+            raise InputError(f"输入表中没有所选年份 {list(opts.years)} 的数据")
+    codes = system.codes
+    if len(frame) < 2:
+        raise ComputationError(
+            f"只有 {len(frame)} 个单元-年份样本，无法进行综合评价（标准化与客观赋权至少需要 2 个）"
+        )
+    imputed = pd.DataFrame(columns=["unit", "year", "indicator", "value", "method"])
+    nan_mask = frame[codes].isna().to_numpy()
+    if nan_mask.any():
+        if opts.missing == "error":
+            r, c = np.argwhere(nan_mask)[0]
+            where = f"{frame['unit'].iat[r]}" + (f" {frame['year'].iat[r]} 年" if has_year else "")
+            raise InputError(
+                f"输入有 {int(nan_mask.sum())} 个缺失值（NaN），例如 {where} 的指标 {codes[c]}；"
+                "请补全数据，或设置 missing=mean / median 按同年均值 / 中位数插补（会记录插补清单）"
+            )
+        imputed = _impute(frame, codes, opts.missing)
+
+    x = frame[codes].to_numpy(dtype=np.float64, copy=True)
+    for j, ind in enumerate(system.indicators):
+        if ind.transform in ("log", "log1p"):
+            x[:, j] = log_transform(x[:, j], ind.transform, ind.code)
+        elif ind.transform == "winsorize" and ind.winsor_p is not None:
+            x[:, j] = winsorize(x[:, j], ind.winsor_p)
+    benefit = np.array([i.direction == "+" for i in system.indicators])
+    year_values, year_codes = np.unique(frame["year"].to_numpy(), return_inverse=True)
+    groups = year_codes.astype(np.int64) if opts.scope == "per-year" else None
+    if groups is not None:
+        sizes = np.bincount(groups)
+        if (sizes < 2).any():
+            y = year_values[int(np.argmin(sizes))]
+            raise ComputationError(
+                f"{y} 年只有 1 个评价单元，无法逐年（per-year）标准化；请改用 pooled"
+            )
+    labels = [str(v) for v in year_values]
+    z = normalize(
+        x, benefit, opts.normalization, groups, shift=opts.shift, names=codes, group_labels=labels
+    )
+    if opts.normalization != "minmax":
+        z_mm = minmax(x, benefit, groups, names=codes, group_labels=labels)
+    else:
+        z_mm = z - opts.shift if opts.shift else z
+    w, ingredients, ahp_results, coef = _compute_weights(opts, z, system, codes)
+
+    top = system.top_dimension_of()
+    dim_names = system.dimension_names
+    dim_index = np.array([dim_names.index(top[c]) for c in codes], dtype=np.int64)
+    dim_scores = np.empty((len(frame), len(dim_names)))
+    dim_weight = np.zeros(len(dim_names))
+    for d in range(len(dim_names)):
+        idx = np.nonzero(dim_index == d)[0]
+        wd = w[idx]
+        dim_weight[d] = wd.sum()
+        wd = wd / wd.sum() if wd.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
+        dim_scores[:, d] = agg.aggregate(opts.aggregate, z[:, idx], wd, groups, rho=opts.grey_rho)
+    if opts.hierarchical:
+        score = dim_scores @ dim_weight
+    else:
+        score = agg.aggregate(opts.aggregate, z, w, groups, rho=opts.grey_rho)
+    if not np.isfinite(score).all():
+        raise ComputationError("综合得分出现非有限值（NaN/inf），请检查输入数据")
+    obstacles = obstacle_degree(z_mm, w)
+    return EvaluationResult(
+        system=system,
+        options=opts,
+        units=frame["unit"].to_numpy(),
+        years=frame["year"].to_numpy(),
+        has_year=has_year,
+        codes=list(codes),
+        normalized=z,
+        weights=w,
+        ingredients=ingredients,
+        combination_coefficients=coef,
+        score=score,
+        dimension_names=list(dim_names),
+        dimension_index=dim_index,
+        dimension_scores=dim_scores,
+        dimension_weights=dim_weight,
+        obstacle_matrix=obstacles,
+        ahp=ahp_results,
+        imputed=imputed,
+    )

@@ -1,0 +1,75 @@
+"""Obstacle degree (障碍度模型): which indicators and dimensions hold a unit back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from xinzhi.errors import InputError
+
+__all__ = ["dimension_obstacles", "group_obstacles", "obstacle_degree"]
+
+Array = NDArray[np.float64]
+
+
+def obstacle_degree(z: Array, w: Array) -> Array:
+    r"""Indicator obstacle degree per row (unit-year).
+
+    .. math::
+        I_{ij} = 1 - z_{ij},\qquad O_{ij} = \frac{w_j I_{ij}}{\sum_j w_j I_{ij}}
+
+    with :math:`z` the min–max normalised, direction-adjusted value (in [0, 1]) and :math:`w_j`
+    the indicator weight (factor contribution). Rows sum to 1. A row with no shortfall at all
+    (:math:`\sum_j w_j I_{ij} = 0`, best on every indicator) has no obstacle: its row is all 0
+    (documented behaviour; it is the only case in which a row does not sum to 1).
+    """
+    gap = w * (1.0 - z)
+    total = gap.sum(axis=1, keepdims=True)
+    out = np.zeros_like(gap)
+    np.divide(gap, total, out=out, where=total > 0)
+    return out
+
+
+def dimension_obstacles(o: Array, dim_index: NDArray[np.int64], n_dims: int) -> Array:
+    r"""Dimension obstacle degree :math:`U_{id} = \sum_{j \in d} O_{ij}` (rows × dimensions)."""
+    onehot = np.zeros((o.shape[1], n_dims))
+    onehot[np.arange(o.shape[1]), dim_index] = 1.0
+    return o @ onehot
+
+
+def group_obstacles(
+    obstacles: pd.DataFrame,
+    groups: pd.Series | dict[str, str],
+    *,
+    by: str = "dimension",
+) -> pd.DataFrame:
+    """Mean obstacle of the member units of each group (province, county type, …) per year.
+
+    Parameters
+    ----------
+    obstacles : DataFrame
+        Long table with columns ``unit, year, <by>, obstacle`` (e.g.
+        :meth:`EvaluationResult.dimension_obstacles`).
+    groups : Series or dict
+        Unit → group label. Units without a group are left out (and reported in the error if
+        none is left).
+    by : str
+        ``"dimension"`` or ``"indicator"``.
+
+    Returns
+    -------
+    DataFrame with columns ``group, year, <by>, obstacle, n_units``; the national figure is the
+    same with every unit in one group (the green study's "mean of provincial obstacles").
+    """
+    mapping = pd.Series(groups) if isinstance(groups, dict) else groups
+    df = obstacles.assign(group=obstacles["unit"].map(mapping))
+    df = df[df["group"].notna()]
+    if df.empty:
+        raise InputError("分组障碍度：没有任何评价单元属于给定的分组（groups）")
+    out = (
+        df.groupby(["group", "year", by], sort=False, dropna=False)
+        .agg(obstacle=("obstacle", "mean"), n_units=("unit", "nunique"))
+        .reset_index()
+    )
+    return out

@@ -1,0 +1,257 @@
+"""``EvaluationResult``: scores, weights, normalised data and obstacle degrees of one evaluation."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from xinzhi.evaluate.coupling import coupling_coordination
+from xinzhi.evaluate.obstacle import dimension_obstacles, group_obstacles
+
+if TYPE_CHECKING:
+    from xinzhi.evaluate.ahp import AHPResult
+    from xinzhi.evaluate.engine import EvaluationOptions
+    from xinzhi.indicators.system import IndicatorSystem
+
+__all__ = ["EvaluationResult"]
+
+METHOD_ZH = {
+    "entropy": "熵权法",
+    "critic": "CRITIC",
+    "cv": "变异系数法",
+    "std": "标准差法",
+    "equal": "等权",
+    "ahp": "AHP",
+    "expert": "专家权重",
+}
+HEADERS_ZH = {
+    "unit": "评价单元",
+    "year": "年份",
+    "score": "综合得分",
+    "rank": "排名",
+    "indicator": "指标编码",
+    "name": "指标名称",
+    "dimension": "一级维度",
+    "direction": "方向",
+    "weight": "权重",
+    "obstacle": "障碍度",
+    "group": "分组",
+    "n_units": "单元数",
+    "option": "选项",
+    "value": "取值",
+    "method": "方法",
+    "criterion": "准则",
+}
+
+
+@dataclass
+class EvaluationResult:
+    """Everything one call of :func:`xinzhi.evaluate.evaluate` produced, plus its options.
+
+    Arrays are row-aligned with ``units``/``years`` (one row per unit-year) and column-aligned
+    with ``codes``. Long tables are built on demand.
+    """
+
+    system: IndicatorSystem
+    options: EvaluationOptions
+    units: NDArray[Any]
+    years: NDArray[np.int64]
+    has_year: bool
+    codes: list[str]
+    normalized: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    ingredients: dict[str, NDArray[np.float64]]
+    combination_coefficients: NDArray[np.float64]
+    score: NDArray[np.float64]
+    dimension_names: list[str]
+    dimension_index: NDArray[np.int64]
+    dimension_scores: NDArray[np.float64]
+    dimension_weights: NDArray[np.float64]
+    obstacle_matrix: NDArray[np.float64]
+    ahp: list[AHPResult] = field(default_factory=list)
+    imputed: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # ------------------------------------------------------------------ tables
+    def _keys(self) -> pd.DataFrame:
+        year: Any = self.years if self.has_year else pd.array([pd.NA] * len(self.years), "Int64")
+        return pd.DataFrame({"unit": self.units, "year": year})
+
+    @property
+    def rank(self) -> NDArray[np.int64]:
+        """Rank within year (1 = best; ties share the smallest rank)."""
+        s = pd.Series(self.score)
+        return s.groupby(self.years).rank(ascending=False, method="min").to_numpy(np.int64)
+
+    def scores(self) -> pd.DataFrame:
+        """``unit, year, score, rank, dim:<name>…`` (one row per unit-year)."""
+        out = self._keys()
+        out["score"] = self.score
+        out["rank"] = self.rank
+        for d, name in enumerate(self.dimension_names):
+            out[f"dim:{name}"] = self.dimension_scores[:, d]
+        return out
+
+    def tidy(self) -> pd.DataFrame:
+        """The score table (:meth:`scores`)."""
+        return self.scores()
+
+    def weight_table(self) -> pd.DataFrame:
+        """``indicator, name, dimension, direction, weight`` plus one column per ingredient."""
+        top = self.system.top_dimension_of()
+        inds = self.system.indicators
+        out = pd.DataFrame(
+            {
+                "indicator": self.codes,
+                "name": [i.name for i in inds],
+                "dimension": [top[c] for c in self.codes],
+                "direction": [i.direction for i in inds],
+                "weight": self.weights,
+            }
+        )
+        for method, w in self.ingredients.items():
+            out[method] = w
+        return out
+
+    def normalized_table(self) -> pd.DataFrame:
+        """Normalised (direction-adjusted) data: ``unit, year`` + one column per indicator."""
+        return pd.concat([self._keys(), pd.DataFrame(self.normalized, columns=self.codes)], axis=1)
+
+    def obstacles(self) -> pd.DataFrame:
+        """Long table ``unit, year, indicator, dimension, obstacle`` (sums to 1 per unit-year)."""
+        n, m = self.obstacle_matrix.shape
+        keys = self._keys()
+        return pd.DataFrame(
+            {
+                "unit": np.repeat(keys["unit"].to_numpy(), m),
+                "year": np.repeat(keys["year"].to_numpy(), m),
+                "indicator": np.tile(np.array(self.codes, dtype=object), n),
+                "dimension": np.tile(
+                    np.array(self.dimension_names, dtype=object)[self.dimension_index], n
+                ),
+                "obstacle": self.obstacle_matrix.ravel(),
+            }
+        )
+
+    def obstacles_wide(self) -> pd.DataFrame:
+        """Indicator obstacle degrees, one column per indicator."""
+        return pd.concat(
+            [self._keys(), pd.DataFrame(self.obstacle_matrix, columns=self.codes)], axis=1
+        )
+
+    def dimension_obstacles(self) -> pd.DataFrame:
+        """Long table ``unit, year, dimension, obstacle`` (sum of member indicators)."""
+        u = dimension_obstacles(
+            self.obstacle_matrix, self.dimension_index, len(self.dimension_names)
+        )
+        n, k = u.shape
+        keys = self._keys()
+        return pd.DataFrame(
+            {
+                "unit": np.repeat(keys["unit"].to_numpy(), k),
+                "year": np.repeat(keys["year"].to_numpy(), k),
+                "dimension": np.tile(np.array(self.dimension_names, dtype=object), n),
+                "obstacle": u.ravel(),
+            }
+        )
+
+    def group_obstacles(
+        self, groups: pd.Series | dict[str, str] | None = None, *, by: str = "dimension"
+    ) -> pd.DataFrame:
+        """Mean obstacle of member units per group and year (``groups=None``: all units = 全部)."""
+        table = self.dimension_obstacles() if by == "dimension" else self.obstacles()
+        if groups is None:
+            groups = {str(u): "全部" for u in np.unique(self.units)}
+        return group_obstacles(table, groups, by=by)
+
+    def coupling(
+        self, alpha: NDArray[np.float64] | None = None, *, form: str = "standard"
+    ) -> pd.DataFrame:
+        """Coupling coordination between the top-level dimension sub-scores (``C, T, D, level``)."""
+        cc = coupling_coordination(self.dimension_scores, alpha, form=form)
+        return pd.concat([self._keys(), cc], axis=1)
+
+    # ------------------------------------------------------------------ display / export
+    def summary(self) -> str:
+        """Short Chinese text: what was computed with which options, and the top units."""
+        o = self.options
+        yrs = np.unique(self.years)
+        lines = [
+            f"综合评价：指标体系 {self.system.name}（{len(self.codes)} 个指标，{len(self.dimension_names)} 个一级维度）",
+            f"样本：{len(np.unique(self.units))} 个单元"
+            + (f" × {len(yrs)} 年（{yrs.min()}–{yrs.max()}）" if self.has_year else ""),
+            f"标准化：{o.normalization}（{'混合 pooled' if o.scope == 'pooled' else '逐年 per-year'}，平移 {o.shift}）",
+            f"赋权：{o.weights}"
+            + (
+                f"（{' + '.join(o.ingredients)}，{o.combination}）"
+                if o.weights == "combined"
+                else ""
+            ),
+            f"集成：{o.aggregate}" + ("（分层）" if o.hierarchical else ""),
+        ]
+        if len(self.imputed):
+            lines.append(f"缺失值插补：{len(self.imputed)} 个单元格（{o.missing}）")
+        s = self.scores()
+        last = s[self.years == yrs.max()].sort_values("rank").head(10)
+        lines.append(
+            "排名前 10："
+            + "，".join(f"{r.rank}. {r.unit} {r.score:.4f}" for r in last.itertuples())
+        )
+        wt = self.weight_table().sort_values("weight", ascending=False).head(5)
+        lines.append("权重前 5：" + "，".join(f"{r.name} {r.weight:.4f}" for r in wt.itertuples()))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        body = html.escape(self.summary()).replace("\n", "<br>")
+        return f"<div>{body}</div>" + self.scores().head(20).to_html(index=False)
+
+    def options_table(self) -> pd.DataFrame:
+        """Options as ``option, value`` rows."""
+        d = self.options.as_dict()
+        d["system"] = self.system.name
+        return pd.DataFrame({"option": list(d), "value": [str(v) for v in d.values()]})
+
+    def _zh(self, df: pd.DataFrame) -> pd.DataFrame:
+        ren = dict(HEADERS_ZH)
+        ren.update({m: f"{METHOD_ZH.get(m, m)}权重" for m in self.ingredients})
+        ren.update({f"dim:{d}": f"维度得分:{d}" for d in self.dimension_names})
+        return df.rename(columns=ren)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write one sheet per table with Chinese headers; returns the path."""
+        p = Path(path)
+        sheets: dict[str, pd.DataFrame] = {
+            "综合得分": self.scores(),
+            "权重": self.weight_table(),
+            "标准化数据": self.normalized_table(),
+            "指标障碍度": self.obstacles_wide(),
+            "维度障碍度": self.dimension_obstacles(),
+            "评价参数": self.options_table(),
+        }
+        if self.ahp:
+            sheets["AHP一致性"] = pd.concat([r.tidy() for r in self.ahp], ignore_index=True)
+        if len(self.imputed):
+            sheets["缺失值插补"] = self.imputed
+        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
+            for name, df in sheets.items():
+                self._zh(df).to_excel(xw, sheet_name=name, index=False)
+        return p
+
+    def to_json(self) -> str:
+        """Scores, weights and options as UTF-8 JSON."""
+        payload = {
+            "system": self.system.name,
+            "options": self.options.as_dict(),
+            "scores": json.loads(self.scores().to_json(orient="records", force_ascii=False)),
+            "weights": json.loads(self.weight_table().to_json(orient="records", force_ascii=False)),
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,212 @@
+"""Objective and combined weights (赋权) for a normalised indicator matrix ``z`` (n × m).
+
+Every function returns a non-negative vector summing to 1. Degenerate input (a constant column,
+a zero mean, fewer than two rows) raises :class:`~xinzhi.errors.ComputationError` in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from xinzhi.errors import ComputationError, ConfigError
+
+__all__ = [
+    "OBJECTIVE_METHODS",
+    "apply_fixed",
+    "combine",
+    "critic",
+    "cv",
+    "entropy",
+    "equal",
+    "objective_weights",
+    "std",
+]
+
+Array = NDArray[np.float64]
+OBJECTIVE_METHODS = ("entropy", "critic", "cv", "std", "equal")
+COMBINATION_RULES = ("mean", "multiplicative", "game")
+
+
+def _label(names: Sequence[str] | None, j: int) -> str:
+    return names[j] if names is not None else f"第{j + 1}列"
+
+
+def _need_rows(z: Array, method: str) -> None:
+    if z.shape[0] < 2:
+        raise ComputationError(f"{method}至少需要 2 个样本（单元-年份），实际只有 {z.shape[0]} 个")
+
+
+def entropy(z: Array, *, shift: float | None = None, names: Sequence[str] | None = None) -> Array:
+    r"""Entropy weights (熵权法; Shannon 1948, as used in MCDM by Zeleny 1982 / Hwang & Yoon 1981).
+
+    .. math::
+        p_{ij} = \frac{z_{ij}}{\sum_i z_{ij}},\quad
+        e_j = -k \sum_i p_{ij}\ln p_{ij},\ k = \frac{1}{\ln N},\quad
+        w_j = \frac{1 - e_j}{\sum_j (1 - e_j)}
+
+    with :math:`0 \cdot \ln 0 := 0` (default, ``shift=None``) or, with ``shift = s``, every
+    :math:`z_{ij}` replaced by :math:`z_{ij} + s` first (the 平移 convention). N = number of rows
+    (all unit-years when pooled).
+
+    Raises
+    ------
+    ComputationError
+        Negative values, an all-zero column, or fewer than 2 rows.
+    """
+    _need_rows(z, "熵权法（entropy）")
+    if shift:
+        z = z + shift
+    if (z < 0).any():
+        j = int(np.nonzero((z < 0).any(axis=0))[0][0])
+        raise ComputationError(
+            f"熵权法要求非负数据，指标 {_label(names, j)} 含负值；请先做极差标准化（min–max）或设置平移"
+        )
+    col = z.sum(axis=0)
+    if (col <= 0).any():
+        j = int(np.nonzero(col <= 0)[0][0])
+        raise ComputationError(f"指标 {_label(names, j)} 全为 0，熵权法无法计算比重 p_ij")
+    p = z / col
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0)
+    e = -plogp.sum(axis=0) / np.log(z.shape[0])
+    d = 1.0 - e
+    d = np.clip(d, 0.0, None)  # round-off: e_j may exceed 1 by ~1e-16
+    total = d.sum()
+    if total <= 0:
+        raise ComputationError(
+            "所有指标的信息熵都等于 1（各单元取值比例完全相同），熵权法无法区分指标"
+        )
+    return d / total
+
+
+def critic(z: Array, *, names: Sequence[str] | None = None) -> Array:
+    r"""CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995).
+
+    .. math::
+        C_j = s_j \sum_k (1 - r_{jk}),\qquad w_j = C_j / \sum_j C_j
+
+    with :math:`s_j` the sample standard deviation of column *j* and :math:`r_{jk}` the *signed*
+    Pearson correlation of the (direction-adjusted) normalised columns.
+    """
+    _need_rows(z, "CRITIC")
+    s = z.std(axis=0, ddof=1)
+    if not (s > 0).all():
+        j = int(np.nonzero(~(s > 0))[0][0])
+        raise ComputationError(
+            f"指标 {_label(names, j)} 为常数列（标准差为 0），CRITIC 无法计算相关系数"
+        )
+    c = z - z.mean(axis=0)
+    cov = c.T @ c / (z.shape[0] - 1)
+    r = cov / np.outer(s, s)
+    conflict = (1.0 - r).sum(axis=0)
+    info = s * conflict
+    return info / info.sum()
+
+
+def cv(z: Array, *, names: Sequence[str] | None = None) -> Array:
+    r"""Coefficient-of-variation weights (变异系数法): :math:`v_j = s_j/\bar z_j`,
+    :math:`w_j = v_j/\sum v_j` (sample s.d.)."""
+    _need_rows(z, "变异系数法（cv）")
+    mu = z.mean(axis=0)
+    if not (mu > 0).all():
+        j = int(np.nonzero(~(mu > 0))[0][0])
+        raise ComputationError(f"指标 {_label(names, j)} 的均值 ≤ 0，变异系数法无法计算")
+    v = z.std(axis=0, ddof=1) / mu
+    if v.sum() <= 0:
+        raise ComputationError("所有指标的变异系数都为 0，无法赋权")
+    return v / v.sum()
+
+
+def std(z: Array, *, names: Sequence[str] | None = None) -> Array:
+    r"""Standard-deviation weights (标准差法): :math:`w_j = s_j/\sum_j s_j` (sample s.d.)."""
+    _need_rows(z, "标准差法（std）")
+    s = z.std(axis=0, ddof=1)
+    if s.sum() <= 0:
+        raise ComputationError("所有指标的标准差都为 0，无法赋权")
+    return s / s.sum()
+
+
+def equal(m: int) -> Array:
+    """Equal weights :math:`w_j = 1/m`."""
+    return np.full(m, 1.0 / m)
+
+
+def objective_weights(
+    method: str, z: Array, *, names: Sequence[str] | None = None, entropy_shift: float | None = None
+) -> Array:
+    """Dispatch by name: ``entropy``, ``critic``, ``cv``, ``std`` or ``equal``."""
+    if method == "entropy":
+        return entropy(z, shift=entropy_shift, names=names)
+    if method == "critic":
+        return critic(z, names=names)
+    if method == "cv":
+        return cv(z, names=names)
+    if method == "std":
+        return std(z, names=names)
+    if method == "equal":
+        return equal(z.shape[1])
+    raise ConfigError(
+        f"未知的赋权方法 {method!r}；可选：{', '.join(OBJECTIVE_METHODS)}、combined、ahp"
+    )
+
+
+def combine(w: Array | Mapping[str, Array], rule: str = "mean") -> tuple[Array, Array]:
+    r"""Combine K weight vectors (组合赋权). Returns ``(weights, coefficients)``.
+
+    ``mean``
+        arithmetic mean :math:`w_j = \frac1K \sum_k w_{kj}` (coefficients 1/K).
+    ``multiplicative``
+        :math:`w_j = \prod_k w_{kj} / \sum_j \prod_k w_{kj}` (乘法合成; coefficients NaN).
+    ``game``
+        game-theory combination (博弈论组合赋权): find :math:`\alpha` minimising
+        :math:`\lVert \sum_k \alpha_k w_k - w_l \rVert_2` for every *l*, i.e. solve
+        :math:`\sum_k \alpha_k\, w_l^{\top} w_k = w_l^{\top} w_l\ (l = 1..K)`, then
+        :math:`\alpha^*_k = |\alpha_k| / \sum_k |\alpha_k|` and :math:`w = \sum_k \alpha^*_k w_k`.
+    """
+    mat = np.vstack(list(w.values()) if isinstance(w, Mapping) else np.atleast_2d(w))
+    k = mat.shape[0]
+    if rule == "mean":
+        return mat.mean(axis=0), np.full(k, 1.0 / k)
+    if rule == "multiplicative":
+        prod = mat.prod(axis=0)
+        if prod.sum() <= 0:
+            raise ComputationError("乘法合成：所有指标的权重乘积都为 0，无法组合")
+        return prod / prod.sum(), np.full(k, np.nan)
+    if rule == "game":
+        gram = mat @ mat.T
+        rhs = np.diag(gram).copy()
+        try:
+            alpha = np.linalg.solve(gram, rhs)
+        except np.linalg.LinAlgError:
+            alpha = np.linalg.lstsq(gram, rhs, rcond=None)[0]
+        a = np.abs(alpha)
+        if a.sum() <= 0:
+            raise ComputationError("博弈论组合赋权：组合系数全为 0，无法组合")
+        a = a / a.sum()
+        out = a @ mat
+        return out / out.sum(), a
+    raise ConfigError(f"未知的组合规则 combination={rule!r}；可选：{', '.join(COMBINATION_RULES)}")
+
+
+def apply_fixed(w: Array, fixed: Array) -> Array:
+    r"""Keep analyst-fixed weights and rescale the others to the remainder.
+
+    ``fixed`` holds a weight for fixed indicators and NaN elsewhere:
+    :math:`w'_j = f_j` if fixed, else :math:`w'_j = (1 - \sum f) \, w_j / \sum_{k\ \text{free}} w_k`.
+    """
+    mask = ~np.isnan(fixed)
+    if not mask.any():
+        return w
+    total_fixed = float(fixed[mask].sum())
+    if total_fixed > 1 + 1e-12:
+        raise ConfigError(f"固定权重（fixed_weight）之和为 {total_fixed:.4g}，超过 1")
+    out = np.where(mask, np.nan_to_num(fixed), 0.0)
+    free = w[~mask]
+    if free.size:
+        if free.sum() <= 0:
+            raise ComputationError("除固定权重外的指标权重全为 0，无法按比例缩放")
+        out[~mask] = (1.0 - total_fixed) * free / free.sum()
+    return out

@@ -1,0 +1,1 @@
+"""Industry analytics: complexity and relatedness, specialisation, shift-share, input-output."""

@@ -1,0 +1,303 @@
+"""Classifying source rows: loaded, quarantined (with reason) or skipped (with reason).
+
+Rules, in order of precedence (the first that applies decides the row's outcome):
+
+Wide layout (row = one county(-year) line)
+    1. every indicator cell missing                          → skipped ``empty``
+    2. a subtotal: code ending in ``00``, a total name (全国, 合计, 市辖区, 省直辖县级行政区划 …)
+       or a name that resolves to a province/prefecture       → skipped ``subtotal``
+    3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``
+    4. year missing or invalid                                 → quarantined ``invalid_year``
+    5. any non-numeric cell                                    → quarantined ``non_numeric``
+    6. any impossible value (below 0 for counts, money, per-capita values; outside [0, 1] for
+       shares)                                                 → quarantined ``impossible_value``
+    7. several rows for the same (region, year): all identical → first loaded, others skipped
+       ``duplicate``; otherwise all                            → quarantined ``duplicate_conflict``
+
+Long layout (row = one record) adds ``missing_value`` (skip, value missing) and
+``unknown_indicator`` (quarantine) before the region rules; duplicates are keyed by
+(region, year, indicator).
+
+A quarantined wide row loads none of its values (fix the row and re-import the file).
+Missing cells of loaded rows are simply absent from ``observations`` and counted by marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from xinzhi.errors import RegionError
+from xinzhi.indicators.catalogue import Catalogue
+from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS
+
+__all__ = ["SUBTOTAL_NAMES", "CleanResult", "Resolver", "classify_rows", "default_resolver"]
+
+Resolver = Callable[[Sequence[str], int | None, Sequence[str | None] | None], pd.DataFrame]
+"""(values, year, per-item parents or None) → DataFrame with columns code, status, message."""
+
+SUBTOTAL_NAMES = frozenset(
+    {
+        "全国",
+        "合计",
+        "总计",
+        "小计",
+        "全省",
+        "全市",
+        "全区",
+        "全州",
+        "全盟",
+        "全县",
+        "市辖区",
+        "县",
+        "省直辖县级行政区划",
+        "自治区直辖县级行政区划",
+        "省直辖县级行政单位",
+    }
+)
+"""Region names that denote a total (skipped as ``subtotal``)."""
+
+_REGION_REASON = {
+    "ambiguous": "ambiguous_region",
+    "split": "split_region",
+    "unknown": "unknown_region",
+    "empty": "unknown_region",
+}
+_ACCEPT = {"ok", "renamed"}
+
+
+def default_resolver(
+    values: Sequence[str], year: int | None, parent: Sequence[str | None] | None
+) -> pd.DataFrame:
+    """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level)."""
+    from xinzhi import regions
+
+    try:
+        return regions.resolve_many(values, year, parent=parent, level="county")
+    except RegionError:  # year outside the registry's range: resolve against the latest year
+        return regions.resolve_many(values, None, parent=parent, level="county")
+
+
+@dataclass
+class CleanResult:
+    """Outcome of :func:`classify_rows`."""
+
+    observations: pd.DataFrame
+    """region_code, year, indicator, value of loaded rows (missing cells dropped)."""
+    outcomes: pd.DataFrame
+    """One row per source row: row_number, outcome (loaded|quarantined|skipped), reason,
+    message, region_code."""
+    values_missing: int = 0
+    missing_by_marker: dict[str, int] = field(default_factory=dict)
+
+
+def _normalise_codes(code: pd.Series) -> pd.Series:
+    """6-digit code from ``110101``, ``110101.0`` or a 9/12-digit statistical code, else ``""``."""
+    six = code.str.extract(r"^(\d{6})(?:\.0+)?$", expand=False)
+    long = code.str.extract(r"^(\d{6})(?:000|000000)$", expand=False)
+    return six.fillna(long).fillna("")
+
+
+def _resolve_regions(
+    rows: pd.DataFrame, todo: np.ndarray, resolver: Resolver
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code, status, message) per row; status ``subtotal`` marks totals."""
+    n = len(rows)
+    code_out = np.full(n, None, dtype=object)
+    status = np.full(n, "", dtype=object)
+    message = np.full(n, "", dtype=object)
+    codes = _normalise_codes(rows["code"].astype(str))
+    names = rows["name"].astype(str)
+    has_code = (codes != "").to_numpy()
+    key = np.where(has_code, codes.to_numpy(), names.to_numpy()).astype(object)
+    ends00 = codes.str.endswith("00").to_numpy()
+    county_prefixes = set(codes[has_code & ~ends00].str[:4])
+    # a prefecture-level city without counties (不设区的地级市: 东莞, 中山, 儋州, 嘉峪关) is a
+    # county-level unit in a county table; it is a subtotal only if its counties are listed
+    childless = (
+        has_code & ends00 & ~codes.str.endswith("0000").to_numpy()
+        & ~codes.str[:4].isin(county_prefixes).to_numpy()
+    ) & bool(county_prefixes)
+    sub = (has_code & ends00 & ~childless) | (~has_code & names.isin(SUBTOTAL_NAMES).to_numpy())
+    status[todo & sub] = "subtotal"
+    need = todo & ~sub
+    empty_key = need & (key == "")
+    status[empty_key] = "unknown_region"
+    message[empty_key] = "缺少地区名称或代码"
+    need &= key != ""
+    years = rows["year"]
+    year_key = years.astype("float64").fillna(-1).astype("int64").to_numpy()
+    for y in np.unique(year_key[need]):  # one call per year (few)
+        sel = need & (year_key == y)
+        res = resolver(list(key[sel]), None if y < 0 else int(y), None)
+        st = res["status"].astype(str).to_numpy()
+        cd = res["code"].to_numpy(dtype=object)
+        msg = res["message"].fillna("").astype(str).to_numpy()
+        parents = rows["parent"].astype(str).to_numpy()[sel]
+        retry = (st == "ambiguous") & (parents != "")
+        if retry.any():
+            res2 = resolver(list(key[sel][retry]), None if y < 0 else int(y), list(parents[retry]))
+            st[retry] = res2["status"].astype(str).to_numpy()
+            cd[retry] = res2["code"].to_numpy(dtype=object)
+            msg[retry] = res2["message"].fillna("").astype(str).to_numpy()
+        cds = pd.Series(cd, dtype=object).fillna("").astype(str)
+        other_level = np.isin(st, ["not_county", "not_prefecture", "not_province"]) & (cds != "")
+        ok = np.isin(st, list(_ACCEPT)) & (cds != "").to_numpy()
+        lone_city = (
+            other_level
+            & cds.str.endswith("00").to_numpy()
+            & ~cds.str.endswith("0000").to_numpy()
+            & ~cds.str[:4].isin(county_prefixes).to_numpy()
+            & bool(county_prefixes)
+        )
+        ok |= lone_city
+        total = (other_level & ~lone_city) | (ok & ~lone_city & cds.str.endswith("00").to_numpy())
+        reason = pd.Series(st).map(_REGION_REASON).fillna("invalid_region").to_numpy(dtype=object)
+        status[sel] = np.where(total, "subtotal", np.where(ok, "ok", reason))
+        code_out[sel] = np.where(ok & ~total, cd, None)
+        message[sel] = msg
+    return code_out, status, message
+
+
+def _row_any(cells: pd.DataFrame, flag: pd.Series, index: pd.Index) -> np.ndarray:
+    return flag.groupby(cells["row_number"]).any().reindex(index, fill_value=False).to_numpy()
+
+
+def classify_rows(
+    rows: pd.DataFrame,
+    cells: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    layout: str,
+    resolver: Resolver = default_resolver,
+) -> CleanResult:
+    """Decide the outcome of every source row and collect the observations to load.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        row_number, code, name, parent, year (Int64, NA if invalid).
+    cells : DataFrame
+        row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad.
+    layout : {"wide", "long"}
+    resolver : callable
+        Region resolver (default :func:`default_resolver`); injectable for tests.
+    """
+    idx = pd.Index(rows["row_number"])
+    n = len(rows)
+    ind = cells["indicator"]
+    known = ind.notna()
+    lower = ind.map(lambda c: catalogue[c].lower if c in catalogue else None).astype("float64")
+    upper = ind.map(lambda c: catalogue[c].upper if c in catalogue else None).astype("float64")
+    impossible = (cells["value"] < lower) | (cells["value"] > upper)
+    all_missing = (
+        cells["missing"].groupby(cells["row_number"]).all().reindex(idx, fill_value=True).to_numpy()
+    )
+    any_bad = _row_any(cells, cells["bad"], idx)
+    any_imp = _row_any(cells, impossible, idx)
+    unknown_ind = _row_any(cells, ~known, idx)
+    year_bad = rows["year"].isna().to_numpy()
+
+    outcome = np.full(n, "", dtype=object)
+    reason = np.full(n, "", dtype=object)
+    message = np.full(n, "", dtype=object)
+
+    def decide(mask: np.ndarray, out: str, why: str, msg: str | np.ndarray = "") -> None:
+        m = mask & (outcome == "")
+        outcome[m] = out
+        reason[m] = why
+        message[m] = msg[m] if isinstance(msg, np.ndarray) else msg
+
+    if layout == "long":
+        no_region = ((rows["code"] == "") & (rows["name"] == "")).to_numpy()
+        decide(all_missing & no_region & unknown_ind, "skipped", "empty")
+        decide(all_missing, "skipped", "missing_value")
+        decide(unknown_ind, "quarantined", "unknown_indicator", "指标名称无法匹配到指标目录")
+    else:
+        decide(all_missing, "skipped", "empty")
+    todo = outcome == ""
+    region_code, rstatus, rmessage = _resolve_regions(rows, todo, resolver)
+    decide(rstatus == "subtotal", "skipped", "subtotal")
+    bad_region = todo & (rstatus != "ok") & (rstatus != "subtotal")
+    decide(bad_region, "quarantined", "", rmessage)
+    reason[bad_region] = rstatus[bad_region]
+    decide(year_bad, "quarantined", "invalid_year", "年份缺失或无效")
+    if any_bad.any():
+        cols = cells.loc[cells["bad"]].groupby("row_number")["indicator"].agg(
+            lambda s: "、".join(map(str, s))
+        )
+        decide(any_bad, "quarantined", "non_numeric", ("非数值：" + cols.reindex(idx).fillna("")).to_numpy())
+    if any_imp.any():
+        cols = cells.loc[impossible].groupby("row_number")["indicator"].agg(
+            lambda s: "、".join(map(str, s))
+        )
+        decide(any_imp, "quarantined", "impossible_value", ("超出合理范围：" + cols.reindex(idx).fillna("")).to_numpy())
+
+    # duplicates among the remaining rows
+    cand = outcome == ""
+    if cand.any():
+        cand_rows = idx[cand]
+        ccells = cells[cells["row_number"].isin(cand_rows)]
+        if layout == "long":
+            sig = ccells.set_index("row_number")["value"].reindex(cand_rows)
+            keys = pd.DataFrame(
+                {
+                    "code": region_code[cand],
+                    "year": rows["year"].to_numpy()[cand],
+                    "ind": ccells.set_index("row_number")["indicator"].reindex(cand_rows).to_numpy(),
+                }
+            )
+            hashes = pd.util.hash_pandas_object(sig.to_frame(), index=False).to_numpy()
+        else:
+            mat = ccells.pivot(index="row_number", columns="indicator", values="value").reindex(
+                cand_rows
+            )
+            hashes = pd.util.hash_pandas_object(mat, index=False).to_numpy()
+            keys = pd.DataFrame({"code": region_code[cand], "year": rows["year"].to_numpy()[cand]})
+        keys["h"] = hashes
+        group = keys.groupby(list(keys.columns[:-1]), dropna=False, sort=False)
+        size = group["h"].transform("size").to_numpy()
+        nuniq = group["h"].transform("nunique").to_numpy()
+        first = (group.cumcount() == 0).to_numpy()
+        conflict = np.zeros(n, dtype=bool)
+        dup = np.zeros(n, dtype=bool)
+        conflict[np.flatnonzero(cand)[(size > 1) & (nuniq > 1)]] = True
+        dup[np.flatnonzero(cand)[(size > 1) & (nuniq == 1) & ~first]] = True
+        decide(conflict, "quarantined", "duplicate_conflict", "同一地区、年份重复出现且数值不同")
+        decide(dup, "skipped", "duplicate")
+    decide(np.ones(n, dtype=bool), "loaded", "")
+
+    outcomes = pd.DataFrame(
+        {
+            "row_number": idx.to_numpy(),
+            "outcome": outcome,
+            "reason": reason,
+            "message": message,
+            "region_code": region_code,
+        }
+    )
+    loaded_rows = idx[outcome == "loaded"]
+    lc = cells[cells["row_number"].isin(loaded_rows)]
+    present = lc[~lc["missing"]]
+    meta = pd.DataFrame(
+        {"region_code": region_code, "year": rows["year"].to_numpy()}, index=idx
+    )
+    obs = present[["row_number", "indicator", "value"]].join(meta, on="row_number")
+    observations = obs[["region_code", "year", "indicator", "value"]].reset_index(drop=True)
+    observations["year"] = observations["year"].astype("int64")
+    if layout == "long":
+        miss = cells[cells["row_number"].isin(idx[reason == "missing_value"])]
+    else:
+        miss = lc[lc["missing"]]
+    by_marker = miss["marker"].fillna("").value_counts()
+    assert set(reason[outcome == "skipped"]) <= set(SKIP_REASONS)
+    assert set(reason[outcome == "quarantined"]) <= set(QUARANTINE_REASONS)
+    return CleanResult(
+        observations=observations,
+        outcomes=outcomes,
+        values_missing=len(miss),
+        missing_by_marker={str(k): int(v) for k, v in by_marker.items()},
+    )

@@ -1,0 +1,216 @@
+"""Importing a file into the warehouse: read → layout → classify → one transactional batch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from xinzhi import store
+from xinzhi.errors import InputError
+from xinzhi.indicators.catalogue import Catalogue, load_catalogue
+from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
+from xinzhi.ingest.layout import Layout, detect_format, long_layout, wide_layout
+from xinzhi.ingest.report import ImportReport
+from xinzhi.ingest.tables import Grid, read_grid
+
+__all__ = ["file_sha256", "import_file", "load_layout"]
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file's bytes (hex)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _raw_json(grid: Grid, layout: Layout, row_numbers: np.ndarray) -> list[str]:
+    """Original cells of the given source rows as JSON objects keyed by header."""
+    if len(row_numbers) == 0:
+        return []
+    block = grid.cells.loc[row_numbers - 1].copy()
+    seen: dict[str, int] = {}
+    names = []
+    for h in layout.headers:
+        k = seen.get(h, 0)
+        seen[h] = k + 1
+        names.append(h if k == 0 else f"{h}#{k + 1}")
+    block.columns = names[: block.shape[1]] + [
+        f"列{i + 1}" for i in range(len(names), block.shape[1])
+    ]
+    block = block.map(lambda v: None if isinstance(v, float) and np.isnan(v) else v)
+    text = block.to_json(orient="records", lines=True, force_ascii=False)
+    return text.strip("\n").split("\n")
+
+
+def _noop_report(record: store.BatchRecord) -> ImportReport:
+    rep = dict(record.report)
+    rep.update(status="noop", batch_id=record.batch_id, superseded=[], warnings=[])
+    fields = ImportReport.__dataclass_fields__
+    return ImportReport(**{k: v for k, v in rep.items() if k in fields})
+
+
+def load_layout(
+    con: duckdb.DuckDBPyConnection,
+    grid: Grid,
+    layout: Layout,
+    *,
+    sha256: str,
+    source: str,
+    catalogue: Catalogue,
+    resolver: Resolver = default_resolver,
+    extra_warnings: list[str] | None = None,
+) -> ImportReport:
+    """Classify the rows of ``layout`` and write them as one batch (one transaction)."""
+    result = classify_rows(layout.rows, layout.cells, catalogue, layout=layout.format, resolver=resolver)
+    out = result.outcomes
+    q = out[out["outcome"] == "quarantined"]
+    s = out[out["outcome"] == "skipped"]
+    quarantine = pd.DataFrame(
+        {
+            "row_number": q["row_number"].to_numpy(),
+            "raw": _raw_json(grid, layout, q["row_number"].to_numpy()),
+            "reason": q["reason"].to_numpy(),
+            "message": q["message"].to_numpy(),
+        }
+    )
+    skipped = pd.DataFrame(
+        {
+            "row_number": s["row_number"].to_numpy(),
+            "raw": _raw_json(grid, layout, s["row_number"].to_numpy()),
+            "reason": s["reason"].to_numpy(),
+        }
+    )
+    obs = result.observations
+    report = ImportReport(
+        file_name=grid.file_name,
+        source=source,
+        format=layout.format,
+        status="loaded",
+        batch_id=None,
+        rows_read=len(out),
+        rows_loaded=int((out["outcome"] == "loaded").sum()),
+        rows_quarantined=len(q),
+        rows_skipped=len(s),
+        quarantined_by_reason={str(k): int(v) for k, v in q["reason"].value_counts().items()},
+        skipped_by_reason={str(k): int(v) for k, v in s["reason"].value_counts().items()},
+        values_loaded=len(obs),
+        values_missing=result.values_missing,
+        missing_by_marker=result.missing_by_marker,
+        sha256=sha256,
+        encoding=grid.encoding,
+        sheet=grid.sheet,
+        years=sorted(int(y) for y in obs["year"].unique()),
+        regions_loaded=int(obs["region_code"].nunique()),
+        indicators_loaded=sorted(str(i) for i in obs["indicator"].unique()),
+        columns_matched=layout.columns_matched,
+        columns_ignored=layout.columns_ignored,
+        unit_conversions=layout.unit_conversions,
+        warnings=[*layout.warnings, *(extra_warnings or [])],
+    )
+    batch_id, superseded = store.write_batch(
+        con,
+        file_name=grid.file_name,
+        sha256=sha256,
+        source=source,
+        fmt=layout.format,
+        counts={
+            "rows_read": report.rows_read,
+            "rows_loaded": report.rows_loaded,
+            "rows_quarantined": report.rows_quarantined,
+            "rows_skipped": report.rows_skipped,
+            "values_loaded": report.values_loaded,
+        },
+        report=report.to_dict(),
+        observations=obs,
+        quarantine=quarantine,
+        skipped=skipped,
+        indicators=catalogue.table,
+    )
+    report.batch_id = batch_id
+    report.superseded = superseded
+    return report
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    sheet: str | int | None = None,
+    aliases: str | os.PathLike[str] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    resolver: Resolver = default_resolver,
+    reader: Callable[[Grid, Catalogue], Layout] | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    fmt : {"wide", "long"}, optional
+        Layout; detected from the header when omitted (indicator + value columns → long).
+    year : int, optional
+        Year of a wide table without a year column (also the default for long tables).
+    source : str, optional
+        Name of the logical data source (default: file name without extension). A new file
+        for the same source supersedes the previous batch; the same file again is a no-op.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index (default: the first sheet).
+    aliases : path, optional
+        Extra header aliases (YAML ``aliases: {别名: 指标编码}``).
+    db, con
+        Warehouse path or an open connection.
+    resolver
+        Region resolver (tests inject a fake one).
+    reader
+        Custom layout builder (the built-in census readers use it); overrides ``fmt``.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, unknown format, no region column, no indicator column, no year.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"文件不存在或不可读：{p}")
+    if fmt not in (None, "wide", "long"):
+        raise InputError(f"未知的格式 {fmt!r}：可选 wide（宽表）或 long（长表）")
+    src = source or p.stem
+    digest = file_sha256(p)
+    own = con is None
+    connection = store.connect(db) if con is None else con
+    try:
+        existing = store.find_active_batch(connection, digest, src)
+        if existing is not None:
+            return _noop_report(existing)
+        catalogue = load_catalogue(aliases)
+        grid = read_grid(p, sheet)
+        if reader is not None:
+            layout = reader(grid, catalogue)
+        else:
+            kind = fmt or detect_format(grid)
+            build = long_layout if kind == "long" else wide_layout
+            layout = build(grid, catalogue, year)
+        return load_layout(
+            connection,
+            grid,
+            layout,
+            sha256=digest,
+            source=src,
+            catalogue=catalogue,
+            resolver=resolver,
+        )
+    finally:
+        if own:
+            connection.close()

@@ -1,0 +1,119 @@
+"""The import report: what was read, loaded, quarantined and skipped, and why.
+
+A *row* is a source row: in a wide table one county(-year) line, in a long table one record
+line. Header, unit and title lines are not rows. Always::
+
+    rows_read = rows_loaded + rows_quarantined + rows_skipped
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["QUARANTINE_REASONS", "SKIP_REASONS", "ImportReport"]
+
+SKIP_REASONS: dict[str, str] = {
+    "empty": "空行（无任何数值）",
+    "subtotal": "汇总行（全国/省/地级/合计等）",
+    "duplicate": "重复行（与前面一行完全相同，保留一行）",
+    "missing_value": "数值缺失（长表记录）",
+}
+"""Reasons a source row is intentionally not loaded (Chinese labels)."""
+
+QUARANTINE_REASONS: dict[str, str] = {
+    "unknown_region": "地区无法识别（unknown region）",
+    "ambiguous_region": "地区名称有歧义（ambiguous region）",
+    "split_region": "区划已拆分，无法对应到一个地区（split region）",
+    "invalid_region": "地区无法使用",
+    "invalid_year": "年份缺失或无效",
+    "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
+    "non_numeric": "非数值（non-numeric）",
+    "impossible_value": "不可能的取值（负数或比重超过 1）",
+    "duplicate_conflict": "同一地区、年份（、指标）重复且数值不同",
+}
+"""Reasons a source row is quarantined (Chinese labels)."""
+
+
+@dataclass
+class ImportReport:
+    """Outcome of one import (or of a no-op re-import).
+
+    ``status`` is ``"loaded"`` (a new batch), or ``"noop"`` (the same file was already the
+    active batch of this source; the counts are those of that batch).
+    """
+
+    file_name: str
+    source: str
+    format: str
+    status: str
+    batch_id: int | None
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_skipped: int
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    values_loaded: int = 0
+    values_missing: int = 0
+    missing_by_marker: dict[str, int] = field(default_factory=dict)
+    superseded: list[int] = field(default_factory=list)
+    sha256: str = ""
+    encoding: str | None = None
+    sheet: str | None = None
+    years: list[int] = field(default_factory=list)
+    regions_loaded: int = 0
+    indicators_loaded: list[str] = field(default_factory=list)
+    columns_matched: dict[str, str] = field(default_factory=dict)
+    columns_ignored: list[str] = field(default_factory=list)
+    unit_conversions: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Assert the row-count invariant (read = loaded + quarantined + skipped)."""
+        assert self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_skipped, (
+            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
+        )
+        assert sum(self.quarantined_by_reason.values()) == self.rows_quarantined
+        assert sum(self.skipped_by_reason.values()) == self.rows_skipped
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for ``--json``."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """Chinese text rendering."""
+        head = "未重复导入（同一文件已是当前批次）" if self.status == "noop" else "导入完成"
+        lines = [
+            f"{head}：{self.file_name}（来源 {self.source}，格式 {self.format}，批次 {self.batch_id}）",
+            f"读入 {self.rows_read} 行 = 载入 {self.rows_loaded} + 隔离 {self.rows_quarantined}"
+            f" + 跳过 {self.rows_skipped}",
+            f"载入数值 {self.values_loaded} 个；缺失 {self.values_missing} 个",
+        ]
+        if self.years:
+            lines.append(f"年份：{'、'.join(str(y) for y in self.years)}；地区 {self.regions_loaded} 个")
+        for title, counts, labels in (
+            ("隔离原因", self.quarantined_by_reason, QUARANTINE_REASONS),
+            ("跳过原因", self.skipped_by_reason, SKIP_REASONS),
+        ):
+            if counts:
+                lines.append(title + "：")
+                lines += [f"  {labels.get(k, k)}：{v} 行" for k, v in counts.items()]
+        if self.missing_by_marker:
+            marks = "；".join(f"“{k or '空白'}” {v}" for k, v in self.missing_by_marker.items())
+            lines.append(f"缺失标记：{marks}")
+        if self.unit_conversions:
+            lines.append("单位换算：")
+            lines += [f"  {k}：{v}" for k, v in self.unit_conversions.items()]
+        if self.columns_ignored:
+            lines.append(f"未识别的列：{'、'.join(self.columns_ignored)}")
+        if self.superseded:
+            lines.append(f"替代了此前的批次：{'、'.join(str(b) for b in self.superseded)}")
+        lines += [f"提示：{w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()

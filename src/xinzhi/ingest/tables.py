@@ -1,0 +1,120 @@
+"""Reading a user file into a raw grid of cells: CSV (encoding detected) or XLSX/XLS.
+
+The grid is a DataFrame with positional integer columns and one row per source line (header
+lines included); ``grid.index + 1`` is the line / spreadsheet row number shown to users.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from charset_normalizer import from_bytes
+from python_calamine import CalamineWorkbook
+
+from xinzhi.errors import InputError
+
+__all__ = ["Grid", "decode_bytes", "read_grid"]
+
+_ENCODINGS = ("utf-8-sig", "gb18030")
+_EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+@dataclass
+class Grid:
+    """Raw cells of one table plus where they came from."""
+
+    cells: pd.DataFrame
+    file_name: str
+    encoding: str | None = None
+    sheet: str | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Merged ranges (row0, col0, row1, col1), inclusive, 0-based (XLSX only)."""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), then GB18030 (⊃ GBK), then detection.
+
+    Returns (text, encoding name). Raises :class:`InputError` when nothing fits.
+    """
+    for enc in _ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig":
+            return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text, enc
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError("无法识别文件编码（encoding）：请另存为 UTF-8 或 GBK 编码的 CSV")
+    return str(best), best.encoding
+
+
+def _read_csv(path: Path) -> Grid:
+    data = path.read_bytes()
+    text, enc = decode_bytes(data)
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return Grid(cells=cells, file_name=path.name, encoding=enc)
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> Grid:
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise InputError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
+    names = list(wb.sheet_names)
+    if sheet is None:
+        name = names[0]
+    elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+        idx = int(sheet)
+        if not 0 <= idx < len(names):
+            raise InputError(f"工作表序号 {sheet} 超出范围（共 {len(names)} 个工作表）")
+        name = names[idx]
+    elif sheet in names:
+        name = sheet
+    else:
+        raise InputError(f"找不到工作表 {sheet!r}；可用：{'、'.join(names)}")
+    ws = wb.get_sheet_by_name(name)
+    rows = ws.to_python(skip_empty_area=False)
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
+    merged: list[tuple[int, int, int, int]] = []
+    for rng in ws.merged_cell_ranges or []:
+        (r0, c0), (r1, c1) = rng
+        merged.append((int(r0), int(c0), int(r1), int(c1)))
+    return Grid(cells=cells, file_name=path.name, sheet=name, merged=merged)
+
+
+def read_grid(path: str | os.PathLike[str], sheet: str | int | None = None) -> Grid:
+    """Read a CSV/TXT or Excel file into a :class:`Grid`.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, unknown extension, empty table.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"文件不存在或不可读：{p}")
+    suffix = p.suffix.lower()
+    if suffix in _EXCEL:
+        grid = _read_excel(p, sheet)
+    elif suffix in {".csv", ".txt", ".tsv"}:
+        grid = _read_csv(p)
+    else:
+        raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .csv 或 .xlsx")
+    if grid.cells.empty:
+        raise InputError(f"文件 {p.name} 中没有数据")
+    return grid

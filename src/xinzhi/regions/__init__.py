@@ -1,0 +1,53 @@
+"""Regions: GB/T 2260 codes and their history 1981–2024, name resolution, boundaries and
+spatial weights.
+
+Quick use::
+
+    from xinzhi import regions
+    regions.resolve("湖南湘潭县").code            # '430321'
+    regions.resolve_many(["湘潭县", "朝阳区"])     # DataFrame with status per item
+    regions.load_registry().units(2024)            # 2,846 county-level units
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from xinzhi.regions.registry import LEVELS, Region, RegionRegistry, load_registry
+
+__all__ = [
+    "LEVELS",
+    "Region",
+    "RegionRegistry",
+    "load_registry",
+    "resolve",
+    "resolve_many",
+]
+
+
+def resolve(
+    name_or_code: str,
+    year: int | None = None,
+    *,
+    parent: str | None = None,
+    level: str | None = None,
+    data_dir: str | Path | None = None,
+) -> Region:
+    """Resolve one name or code with the default registry; see :meth:`RegionRegistry.resolve`."""
+    return load_registry(data_dir).resolve(name_or_code, year, parent=parent, level=level)
+
+
+def resolve_many(
+    values: Sequence[Any],
+    year: int | None = None,
+    *,
+    parent: Sequence[str | None] | None = None,
+    level: str | None = "county",
+    data_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Resolve many names/codes; see :meth:`RegionRegistry.resolve_many`."""
+    return load_registry(data_dir).resolve_many(values, year, parent=parent, level=level)
