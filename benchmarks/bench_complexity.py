@@ -35,9 +35,7 @@ def synthetic_long(n_loc: int, n_prod: int, seed: int = SEED) -> pd.DataFrame:
     requirement = rng.beta(2.0, 2.0, size=n_prod)
     size = rng.lognormal(0.0, 1.0, size=n_loc)
     feasible = capability[:, None] >= requirement[None, :] - 0.25
-    value = size[:, None] * rng.lognormal(0.0, 1.0, size=(n_loc, n_prod)) * (
-        0.05 + feasible
-    )
+    value = size[:, None] * rng.lognormal(0.0, 1.0, size=(n_loc, n_prod)) * (0.05 + feasible)
     loc = np.array([f"{110000 + i:06d}" for i in range(n_loc)], dtype=object)
     prod = np.array([f"P{j:04d}" for j in range(n_prod)], dtype=object)
     return pd.DataFrame(
@@ -63,8 +61,10 @@ def main() -> None:
     from ecomplexity import ecomplexity  # dev dependency, the peer
 
     print("数据：带随机种子的合成矩阵（示例数据 / SYNTHETIC, seed=%d），非真实数据" % SEED)
-    print(f"{'products':>9} {'M ones':>7} {'xinzhi core s':>14} {'xinzhi df s':>12} "
-          f"{'py-ecomplexity s':>17} {'ratio core':>11} {'ratio df':>9}")
+    print(
+        f"{'products':>9} {'M ones':>7} {'xinzhi core s':>14} {'xinzhi df s':>12} "
+        f"{'py-ecomplexity s':>17} {'ratio core':>11} {'ratio df':>9}"
+    )
     for n_prod in PRODUCT_SIZES:
         df = synthetic_long(N_LOCATIONS, n_prod)
         x = df["value"].to_numpy().reshape(N_LOCATIONS, n_prod)
@@ -74,7 +74,9 @@ def main() -> None:
             complexity_matrix(m)
 
         def ours_df(df: pd.DataFrame = df) -> None:
-            complexity(df, location="location", product="product", value="value", year="year").tidy()
+            complexity(
+                df, location="location", product="product", value="value", year="year"
+            ).tidy()
 
         def peer(df: pd.DataFrame = df) -> None:
             with warnings.catch_warnings():

@@ -27,7 +27,9 @@ def _inputs(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
 
 def naive_resolve(table: pd.DataFrame, values: list[str], year: int = 2024) -> list[str | None]:
     """Peer: one boolean pandas filter per input (no index, no normalisation beyond strip)."""
-    valid = table[(table["start_year"] <= year) & (table["end_year"].isna() | (table["end_year"] > year))]
+    valid = table[
+        (table["start_year"] <= year) & (table["end_year"].isna() | (table["end_year"] > year))
+    ]
     full = valid["province_name"] + valid["prefecture_name"].fillna("") + valid["name"]
     out: list[str | None] = []
     for v in values:
@@ -56,14 +58,28 @@ def main() -> None:
     t_naive = time.perf_counter() - t0
 
     ok = res["status"].isin(["ok"]).mean()
-    agree = np.mean([a == b for a, b in zip(naive, res["code"].iloc[:: max(1, len(variants) // 1500)], strict=False) if a is not None])
+    agree = np.mean(
+        [
+            a == b
+            for a, b in zip(naive, res["code"].iloc[:: max(1, len(variants) // 1500)], strict=False)
+            if a is not None
+        ]
+    )
     r_unique = len(variants) / t_unique
     r_many = len(many) / t_many
     r_naive = len(sample) / t_naive
-    print(f"xinzhi resolve_many，全部不同的输入 {len(variants):>7} 个：{t_unique:7.3f} s，{r_unique:>10,.0f} 个/秒（ok {ok:.1%}）")
-    print(f"xinzhi resolve_many，含重复的输入 {len(many):>7} 个：{t_many:7.3f} s，{r_many:>10,.0f} 个/秒")
-    print(f"peer 逐个 pandas 过滤（naive）   {len(sample):>7} 个：{t_naive:7.3f} s，{r_naive:>10,.0f} 个/秒（与 xinzhi 一致 {agree:.1%}）")
-    print(f"速度比（不同输入）：{r_unique / r_naive:,.0f} 倍；（含重复）：{r_many / r_naive:,.0f} 倍")
+    print(
+        f"xinzhi resolve_many，全部不同的输入 {len(variants):>7} 个：{t_unique:7.3f} s，{r_unique:>10,.0f} 个/秒（ok {ok:.1%}）"
+    )
+    print(
+        f"xinzhi resolve_many，含重复的输入 {len(many):>7} 个：{t_many:7.3f} s，{r_many:>10,.0f} 个/秒"
+    )
+    print(
+        f"peer 逐个 pandas 过滤（naive）   {len(sample):>7} 个：{t_naive:7.3f} s，{r_naive:>10,.0f} 个/秒（与 xinzhi 一致 {agree:.1%}）"
+    )
+    print(
+        f"速度比（不同输入）：{r_unique / r_naive:,.0f} 倍；（含重复）：{r_many / r_naive:,.0f} 倍"
+    )
     assert res_many["status"].isin(["ok", "ambiguous"]).all()
 
 

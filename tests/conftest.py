@@ -14,7 +14,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the user's ~/.xinzhi: default warehouse and cache go to a temp dir."""
     home = tmp_path_factory.getbasetemp() / "xinzhi-home"
     monkeypatch.setenv("XINZHI_HOME", str(home))

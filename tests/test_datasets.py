@@ -112,7 +112,9 @@ def test_download_goes_to_cache_and_is_verified(
     p = datasets._download(ds, served)
     assert p == tmp_path / "cache/areacodes/errata.md"
     assert datasets.sha256_of(p) == good.sha256
-    wrong = datasets.DatasetFile("areacodes/LICENSE", good.sha256, f"{local_server}/areacodes/LICENSE")
+    wrong = datasets.DatasetFile(
+        "areacodes/LICENSE", good.sha256, f"{local_server}/areacodes/LICENSE"
+    )
     with pytest.raises(IntegrityError):
         datasets._download(ds, wrong)
 

@@ -37,7 +37,7 @@ def _panel() -> pd.DataFrame:
 @pytest.mark.parametrize("value", [5.0, 0.0])
 def test_constant_or_all_zero_indicator(value: float) -> None:
     df = _panel().assign(b=value)
-    with pytest.raises(ComputationError, match="指标 b .*常数列"):
+    with pytest.raises(ComputationError, match=r"指标 b .*常数列"):
         evaluate(df, _system(weights="entropy"))
 
 

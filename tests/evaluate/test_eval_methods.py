@@ -142,3 +142,22 @@ def test_coupling_levels_and_forms() -> None:
     wk = coupling_coordination(u, form="wang-kong")
     # n = 2: C = sqrt((1 − |u1 − u2|) · min/max)
     np.testing.assert_allclose(wk["C"], [1.0, np.sqrt((1 - 0.6) * 0.25)])
+
+
+def test_ahp_from_excel(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    p = tmp_path / "ahp.xlsx"
+    labels = ["a", "b", "c"]
+    with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
+        pd.DataFrame(
+            [[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]], index=labels, columns=labels
+        ).to_excel(xw, sheet_name="指标")
+    (block,) = read_judgements(p)
+    assert block.criteria == ("a", "b", "c")
+    r = ahp(block.matrix, block.criteria)
+    # geometric-mean approximation is close to the eigenvector for this near-consistent matrix
+    gm = np.prod(block.matrix, axis=1) ** (1 / 3)
+    np.testing.assert_allclose(r.weights, gm / gm.sum(), atol=2e-3)
+    assert r.cr < 0.1
+    assert block.matrix[1, 0] == pytest.approx(1 / 3)

@@ -85,3 +85,18 @@ def test_other_surfaces_of_result(tmp_path) -> None:  # type: ignore[no-untyped-
     assert "综合评价" in res.summary() and "<table" in res._repr_html_()
     p = res.to_excel(tmp_path / "r.xlsx")
     assert p.exists()
+
+
+def test_per_year_scope_normalises_and_ranks_within_year() -> None:
+    df = _data()
+    res = evaluate(df, SYSTEM, scope="per-year", weights="equal", aggregate="topsis")
+    z = res.normalized_table()
+    for year, part in df.groupby("year"):
+        a = (part["a"] - part["a"].min()) / (part["a"].max() - part["a"].min())
+        c = (part["c"].max() - part["c"]) / (part["c"].max() - part["c"].min())
+        got = z[z["year"] == year]
+        np.testing.assert_allclose(got["a"], a)
+        np.testing.assert_allclose(got["c"], c)
+        assert sorted(res.scores().loc[got.index, "rank"]) == list(range(1, 21))
+    # per-year TOPSIS closeness stays in [0, 1]
+    assert res.scores()["score"].between(0, 1).all()

@@ -57,7 +57,10 @@ def _merge(gt: pd.DataFrame, ours: pd.DataFrame) -> pd.DataFrame:
 def _check(merged: pd.DataFrame, cols: tuple[str, ...], rtol: float) -> None:
     for c in cols:
         np.testing.assert_allclose(
-            merged[c].to_numpy(float), merged[c + "_st"].to_numpy(float), rtol=rtol, atol=1e-12,
+            merged[c].to_numpy(float),
+            merged[c + "_st"].to_numpy(float),
+            rtol=rtol,
+            atol=1e-12,
             err_msg=c,
         )
 
@@ -143,8 +146,13 @@ def test_stata_rpop_population_file_drops_missing_location(data_dir: Path) -> No
     pop = _fixture(data_dir, "population_data_sample.csv")
     with pytest.warns(UserWarning, match="人口"):
         res = complexity(
-            trade, location="origin", product="hs92", value="export_val", year="year",
-            presence_test="rpop", population=pop,
+            trade,
+            location="origin",
+            product="hs92",
+            value="export_val",
+            year="year",
+            presence_test="rpop",
+            population=pop,
         )
     assert "blx" in set(res.dropped["id"])
     assert "blx" not in set(res.tidy()["location"].astype(str))
@@ -186,7 +194,9 @@ def _peer(data: pd.DataFrame, **kw: object) -> pd.DataFrame:
         )
 
 
-def _compare_peer(data: pd.DataFrame, peer_kw: dict[str, object], ours_kw: dict[str, object]) -> None:
+def _compare_peer(
+    data: pd.DataFrame, peer_kw: dict[str, object], ours_kw: dict[str, object]
+) -> None:
     peer = _peer(data, **peer_kw)
     ours = _run(data, convention="py-ecomplexity", **ours_kw)
     ours = ours.assign(origin=ours["location"].astype(object), hs92=ours["product"].astype(object))
@@ -296,5 +306,9 @@ def test_bad_input_messages() -> None:
         complexity(neg, location="origin", product="hs92", value="export_val")
     with pytest.raises(InputError, match="convention"):
         complexity(
-            data, location="origin", product="hs92", value="export_val", convention="x"  # type: ignore[arg-type]
+            data,
+            location="origin",
+            product="hs92",
+            value="export_val",
+            convention="x",  # type: ignore[arg-type]
         )

@@ -37,6 +37,7 @@ def test_year_mapping_and_missing(data_dir: Path) -> None:
     valid = set(load_registry(data_dir).units(2024)["code"])
     assert set(miss) <= valid
     assert len(valid) - len(miss) == 2844
+    assert missing_polygons(2022, data_dir=data_dir) == []  # the source is the 2021–2022 division
 
 
 def test_other_levels() -> None:
@@ -51,10 +52,16 @@ def _square(x: float, y: float) -> list[list[list[float]]]:
 
 def test_user_file_replaces_builtin(tmp_path: Path, data_dir: Path) -> None:
     feats = [
-        {"type": "Feature", "properties": {"adcode": "156430321", "name": "湘潭县"},
-         "geometry": {"type": "Polygon", "coordinates": _square(112, 27)}},
-        {"type": "Feature", "properties": {"adcode": "430381000000", "name": "湘乡市"},
-         "geometry": {"type": "Polygon", "coordinates": _square(111, 27)}},
+        {
+            "type": "Feature",
+            "properties": {"adcode": "156430321", "name": "湘潭县"},
+            "geometry": {"type": "Polygon", "coordinates": _square(112, 27)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"adcode": "430381000000", "name": "湘乡市"},
+            "geometry": {"type": "Polygon", "coordinates": _square(111, 27)},
+        },
     ]
     path = tmp_path / "mine.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")

@@ -65,21 +65,78 @@ def test_short_names() -> None:
 
 def test_unit_types() -> None:
     names = pd.Series(
-        ["湘潭县", "湘乡市", "岳塘区", "城步苗族自治县", "鄂伦春自治旗", "科尔沁右翼前旗", "六枝特区",
-         "神农架林区", "白云鄂博矿区", "北京市", "湖南省", "湘潭市", "阿里地区", "锡林郭勒盟",
-         "湘西土家族苗族自治州", "西藏自治区"]
+        [
+            "湘潭县",
+            "湘乡市",
+            "岳塘区",
+            "城步苗族自治县",
+            "鄂伦春自治旗",
+            "科尔沁右翼前旗",
+            "六枝特区",
+            "神农架林区",
+            "白云鄂博矿区",
+            "北京市",
+            "湖南省",
+            "湘潭市",
+            "阿里地区",
+            "锡林郭勒盟",
+            "湘西土家族苗族自治州",
+            "西藏自治区",
+        ]
     )
-    levels = pd.Series(["county"] * 9 + ["province", "province", "prefecture", "prefecture",
-                                         "prefecture", "prefecture", "province"])
-    codes = pd.Series(["430321", "430381", "430304", "430529", "150723", "152221", "520203",
-                       "429021", "150206", "110000", "430000", "430300", "542500", "152500",
-                       "433100", "540000"])
+    levels = pd.Series(
+        ["county"] * 9
+        + [
+            "province",
+            "province",
+            "prefecture",
+            "prefecture",
+            "prefecture",
+            "prefecture",
+            "province",
+        ]
+    )
+    codes = pd.Series(
+        [
+            "430321",
+            "430381",
+            "430304",
+            "430529",
+            "150723",
+            "152221",
+            "520203",
+            "429021",
+            "150206",
+            "110000",
+            "430000",
+            "430300",
+            "542500",
+            "152500",
+            "433100",
+            "540000",
+        ]
+    )
     direct = pd.Series([c == "429021" for c in codes])
     assert unit_types(names, levels, codes, direct).tolist() == [
-        "县", "县级市", "市辖区", "自治县", "自治旗", "旗", "特区", "林区", "市辖区", "直辖市", "省",
-        "地级市", "地区", "盟", "自治州", "自治区",
+        "县",
+        "县级市",
+        "市辖区",
+        "自治县",
+        "自治旗",
+        "旗",
+        "特区",
+        "林区",
+        "市辖区",
+        "直辖市",
+        "省",
+        "地级市",
+        "地区",
+        "盟",
+        "自治州",
+        "自治区",
     ]
     # 碑林区 (西安市) ends in 林区 but is a 市辖区: only a 林区 directly under a province counts
-    bl = unit_types(pd.Series(["碑林区"]), pd.Series(["county"]), pd.Series(["610103"]),
-                    pd.Series([False]))
+    bl = unit_types(
+        pd.Series(["碑林区"]), pd.Series(["county"]), pd.Series(["610103"]), pd.Series([False])
+    )
     assert bl.tolist() == ["市辖区"]

@@ -23,9 +23,20 @@ def test_cached_per_data_dir(reg: RegionRegistry, data_dir: Path) -> None:
 
 def test_table_columns_and_years(reg: RegionRegistry) -> None:
     t = reg.table
-    for col in ["code", "name", "level", "type", "province_code", "province_name",
-                "prefecture_code", "prefecture_name", "start_year", "end_year", "status",
-                "successors"]:
+    for col in [
+        "code",
+        "name",
+        "level",
+        "type",
+        "province_code",
+        "province_name",
+        "prefecture_code",
+        "prefecture_name",
+        "start_year",
+        "end_year",
+        "status",
+        "successors",
+    ]:
         assert col in t.columns
     assert len(t) == 6823  # rows of result.csv
     assert (t["code"].str.fullmatch(r"\d{6}")).all()
@@ -55,7 +66,10 @@ def test_row_fields(reg: RegionRegistry) -> None:
     t = reg.table.set_index(["code", "start_year"])
     xt = t.loc[("430321", 1983)]
     assert (xt["name"], xt["type"], xt["prefecture_code"], xt["prefecture_name"]) == (
-        "湘潭县", "县", "430300", "湘潭市"
+        "湘潭县",
+        "县",
+        "430300",
+        "湘潭市",
     )
     assert xt["successors"] == ()
     assert "430302[2009]" in xt["transfers"]

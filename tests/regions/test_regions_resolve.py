@@ -23,7 +23,10 @@ def test_region_fields(reg: RegionRegistry) -> None:
     assert r.code == "430321"
     assert r.full_name == "湖南省湘潭市湘潭县"
     assert (r.level, r.type, r.province_code, r.prefecture_code) == (
-        "county", "县", "430000", "430300"
+        "county",
+        "县",
+        "430000",
+        "430300",
     )
     assert (r.valid_from, r.valid_to, r.status) == (1983, None, "ok")
     assert "432121" in r.note  # code changed in 1983 when 湘潭地区 was abolished
@@ -31,8 +34,19 @@ def test_region_fields(reg: RegionRegistry) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["湘潭县", "430321", "　湘潭县 ", "４３０３２１", "湖南省湘潭市湘潭县", "湖南湘潭县",
-     "湘潭市湘潭县", "湖南省湘潭县", "湖南 湘潭 湘潭县", "430321000000", "430321.0"],
+    [
+        "湘潭县",
+        "430321",
+        "　湘潭县 ",
+        "４３０３２１",
+        "湖南省湘潭市湘潭县",
+        "湖南湘潭县",
+        "湘潭市湘潭县",
+        "湖南省湘潭县",
+        "湖南 湘潭 湘潭县",
+        "430321000000",
+        "430321.0",
+    ],
 )
 def test_forms_of_one_county(reg: RegionRegistry, text: str) -> None:
     assert reg.resolve(text).code == "430321"
@@ -164,19 +178,53 @@ def test_every_2024_county_round_trips(reg: RegionRegistry) -> None:
 
 def test_resolve_many_statuses(reg: RegionRegistry) -> None:
     df = reg.resolve_many(
-        ["湘潭县", "湘乡县", "朝阳区", "220125", "湘潭市", "不存在县", None, float("nan"), 430321,
-         "邯郸地区"],
+        [
+            "湘潭县",
+            "湘乡县",
+            "朝阳区",
+            "220125",
+            "湘潭市",
+            "不存在县",
+            None,
+            float("nan"),
+            430321,
+            "邯郸地区",
+        ],
         2024,
     )
     assert df["status"].tolist() == [
-        "ok", "renamed", "ambiguous", "split", "not_county", "unknown", "empty", "empty", "ok",
+        "ok",
+        "renamed",
+        "ambiguous",
+        "split",
+        "not_county",
+        "unknown",
+        "empty",
+        "empty",
+        "ok",
         "abolished",
     ]
     assert df["code"].tolist() == [
-        "430321", "430381", None, None, "430300", None, None, None, "430321", None
+        "430321",
+        "430381",
+        None,
+        None,
+        "430300",
+        None,
+        None,
+        None,
+        "430321",
+        None,
     ]
-    assert df.columns.tolist() == ["input", "code", "name", "full_name", "level", "status",
-                                   "message"]
+    assert df.columns.tolist() == [
+        "input",
+        "code",
+        "name",
+        "full_name",
+        "level",
+        "status",
+        "message",
+    ]
     assert all(isinstance(m, str) for m in df["message"])
     df2 = reg.resolve_many(["朝阳区", "朝阳区"], parent=["北京", "长春"])
     assert df2["code"].tolist() == ["110105", "220104"]
@@ -185,7 +233,9 @@ def test_resolve_many_statuses(reg: RegionRegistry) -> None:
         reg.resolve_many(["a", "b"], parent=["x"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.integers(min_value=0, max_value=2845), st.sampled_from(["", " ", "　"]))
 def test_property_padding_and_full_width_codes(reg: RegionRegistry, i: int, pad: str) -> None:
     units = reg.units(2024)

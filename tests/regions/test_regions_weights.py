@@ -34,7 +34,7 @@ def test_island_and_knn_on_grid() -> None:
     g = _grid()
     far = gpd.GeoDataFrame({"code": ["200000"]}, geometry=[box(10, 10, 11, 11)], crs="EPSG:4326")
     g = gpd.GeoDataFrame(
-        {"code": list(g["code"]) + ["200000"]},
+        {"code": [*g["code"], "200000"]},
         geometry=list(g.geometry) + list(far.geometry),
         crs="EPSG:4326",
     )

@@ -8,8 +8,10 @@ from pathlib import Path
 import typer
 
 from xinzhi.cli import datasets_cmd
+from xinzhi.cli import demo_cmd
 from xinzhi.cli import disparity_cmd
 from xinzhi.cli import evaluate_cmd
+from xinzhi.cli import import_cmd
 from xinzhi.cli import industry_cmd
 from xinzhi.cli import regions_cmd
 from xinzhi.cli._common import XinzhiGroup
@@ -36,6 +38,8 @@ def _global(
 
 app.add_typer(datasets_cmd.app, name="datasets")
 # (command groups register here, one line each)
+app.command("demo")(demo_cmd.demo)
+app.command("import")(import_cmd.import_command)
 app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from xinzhi import datasets
@@ -12,7 +14,7 @@ app = typer.Typer(help="公共数据集：列出、下载（校验 sha256）、�
 
 
 @app.command("list")
-def list_cmd(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
     """列出已登记的公共数据集。"""
     rows = [
         {
@@ -35,8 +37,8 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) 
 
 @app.command("fetch")
 def fetch_cmd(
-    names: list[str] = typer.Argument(None, help="数据集名称；省略则全部"),
-    as_json: bool = typer.Option(False, "--json"),
+    names: Annotated[list[str] | None, typer.Argument(help="数据集名称；省略则全部")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """获取数据集（优先使用镜像目录，否则下载），并校验 sha256。"""
     got = datasets.fetch(names or None)
@@ -48,8 +50,8 @@ def fetch_cmd(
 
 @app.command("verify")
 def verify_cmd(
-    names: list[str] = typer.Argument(None, help="数据集名称；省略则全部"),
-    as_json: bool = typer.Option(False, "--json"),
+    names: Annotated[list[str] | None, typer.Argument(help="数据集名称；省略则全部")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """校验本地已有文件的 sha256（不下载）。有不符则退出码 2。"""
     res = datasets.verify(names or None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -101,28 +101,41 @@ def write_outputs(
 
 
 def evaluate(
-    system: str | None = typer.Option(None, "--system", help="指标体系：内置名称或 YAML 文件路径"),
-    input_file: Path | None = typer.Option(
-        None, "--input", help="宽表（csv/xlsx）：unit/地区 列、可选 year/年份 列、每个指标编码一列"
-    ),
-    year: int | None = typer.Option(None, "--year", help="只评价某一年"),
-    years: str | None = typer.Option(None, "--years", help="年份区间 A-B，如 2016-2024"),
-    pooled: bool | None = typer.Option(
-        None,
-        "--pooled/--per-year",
-        help="混合（全部年份）或逐年标准化与理想解；默认按体系或 pooled",
-    ),
-    weights: str | None = typer.Option(
-        None, "--weights", help="entropy|critic|cv|std|equal|combined|expert|ahp:FILE"
-    ),
-    aggregate: str | None = typer.Option(None, "--aggregate", help="weighted-sum|topsis|grey"),
-    missing: str | None = typer.Option(None, "--missing", help="缺失值：error（默认）|mean|median"),
-    weights_output: Path | None = typer.Option(None, "--weights-output", help="权重表输出文件"),
-    obstacles_output: Path | None = typer.Option(
-        None, "--obstacles-output", help="障碍度长表输出文件"
-    ),
-    output: Path | None = typer.Option(None, "--output", help="结果文件 .csv|.xlsx|.json"),
-    as_json: bool = typer.Option(False, "--json", help="在标准输出打印 JSON"),
+    system: Annotated[
+        str | None, typer.Option("--system", help="指标体系：内置名称或 YAML 文件路径")
+    ] = None,
+    input_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="宽表（csv/xlsx）：unit/地区 列、可选 year/年份 列、每个指标一列"
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="只评价某一年")] = None,
+    years: Annotated[str | None, typer.Option("--years", help="年份区间 A-B，如 2016-2024")] = None,
+    pooled: Annotated[
+        bool | None,
+        typer.Option("--pooled/--per-year", help="混合（全部年份）或逐年标准化与理想解"),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option("--weights", help="entropy|critic|cv|std|equal|combined|expert|ahp:FILE"),
+    ] = None,
+    aggregate: Annotated[
+        str | None, typer.Option("--aggregate", help="weighted-sum|topsis|grey")
+    ] = None,
+    missing: Annotated[
+        str | None, typer.Option("--missing", help="缺失值：error（默认）|mean|median")
+    ] = None,
+    weights_output: Annotated[
+        Path | None, typer.Option("--weights-output", help="权重表输出文件")
+    ] = None,
+    obstacles_output: Annotated[
+        Path | None, typer.Option("--obstacles-output", help="障碍度长表输出文件")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="结果文件 .csv|.xlsx|.json")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
     """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
     if system is None:

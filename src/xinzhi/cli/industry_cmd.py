@@ -54,7 +54,9 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 @app.command("complexity")
 def complexity_cmd(
-    input: Path = typer.Option(..., "--input", help="长表文件（CSV/XLSX）：地区、产品、数值[、年份]"),
+    input: Path = typer.Option(
+        ..., "--input", help="长表文件（CSV/XLSX）：地区、产品、数值[、年份]"
+    ),
     location: str = typer.Option(..., "--location", help="地区列名"),
     product: str = typer.Option(..., "--product", help="产品/产业列名"),
     value: str = typer.Option(..., "--value", help="数值列名（出口额、产值、就业等）"),
@@ -90,3 +92,130 @@ def complexity_cmd(
     if output is not None:
         _write_table(tidy, output)
         typer.echo(f"已写出 {len(tidy)} 行到 {output}")
+
+
+@app.command("specialization")
+def specialization_cmd(
+    input: Path = typer.Option(..., "--input", help="长表文件（CSV/XLSX）：地区、产业、数值"),
+    location: str = typer.Option(..., "--location", help="地区列名"),
+    industry: str = typer.Option(..., "--industry", help="产业列名"),
+    value: str = typer.Option(..., "--value", help="数值列名（就业、产值等）"),
+    reference: str = typer.Option(
+        "national", "--reference", help="参照区域：national（全部地区合计）或 group:列名（如省份）"
+    ),
+    output: Path = typer.Option(
+        ..., "--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部表）"
+    ),
+) -> None:
+    """区位熵（LQ）、Hoover/Krugman 专业化指数、HHI、熵、区位基尼系数。"""
+    from xinzhi.industry.specialization import specialization
+
+    group: str | None = None
+    if reference.startswith("group:"):
+        group = reference.split(":", 1)[1]
+        ref = "group"
+    elif reference == "national":
+        ref = "national"
+    else:
+        raise InputError(f"未知的参照方式 --reference {reference}（可选 national 或 group:列名）")
+    data = _read_table(input, [location, industry] + ([group] if group else []))
+    res = specialization(
+        data, location=location, industry=industry, value=value, reference=ref, group=group
+    )
+    typer.echo(res.summary())
+    if output.suffix.lower() == ".xlsx":
+        res.to_excel(output)
+        typer.echo(f"已写出 {output}（含区位熵、地区专业化、产业集中度三张表）")
+        return
+    tidy = res.tidy().merge(res.regions().drop(columns="total"), on="location", how="left")
+    _write_table(tidy, output)
+    typer.echo(f"已写出 {len(tidy)} 行到 {output}")
+
+
+@app.command("shiftshare")
+def shiftshare_cmd(
+    input: Path = typer.Option(..., "--input", help="长表文件（CSV/XLSX）：地区、产业、年份、数值"),
+    location: str = typer.Option(..., "--location", help="地区列名"),
+    industry: str = typer.Option(..., "--industry", help="产业列名"),
+    value: str = typer.Option(..., "--value", help="数值列名"),
+    year: str = typer.Option(..., "--year", help="年份列名"),
+    base: int = typer.Option(..., "--base", help="基期年份"),
+    final: int = typer.Option(..., "--final", help="末期年份"),
+    method: str = typer.Option(
+        "classic", "--method", help="classic（Dunn）| esteban-marquillas | dynamic（逐年加总）"
+    ),
+    output: Path = typer.Option(..., "--output", help="输出文件（.csv/.xlsx/.json）"),
+) -> None:
+    """偏离-份额分析：全国增长份额、产业结构效应、区域竞争效应（及配置效应）。"""
+    from xinzhi.industry.shiftshare import shift_share
+
+    if method not in ("classic", "esteban-marquillas", "dynamic"):
+        raise InputError(
+            f"未知的方法 --method {method}（可选 classic、esteban-marquillas、dynamic）"
+        )
+    data = _read_table(input, [location, industry])
+    res = shift_share(
+        data,
+        location=location,
+        industry=industry,
+        value=value,
+        year=year,
+        base=base,
+        final=final,
+        method=method,  # type: ignore[arg-type]
+    )
+    typer.echo(res.summary())
+    if output.suffix.lower() == ".xlsx":
+        res.to_excel(output)
+    else:
+        _write_table(res.tidy(), output)
+    typer.echo(f"已写出 {output}")
+
+
+@app.command("io")
+def io_cmd(
+    table: str = typer.Option("2020-42", "--table", help="全国投入产出表：年份-部门数，如 2020-42"),
+    lead: str | None = typer.Option(
+        None, "--lead", help="主导部门（代码或中文名称）：列出其上下游"
+    ),
+    forward: str = typer.Option(
+        "leontief", "--forward", help="感应度系数口径：leontief（L 行和）或 ghosh（G 行和）"
+    ),
+    imports: str = typer.Option(
+        "domestic", "--imports", help="非竞争型表：domestic（仅国内中间流量）或 total（含进口）"
+    ),
+    top: int = typer.Option(5, "--top", help="上下游各列出的部门数"),
+    output: Path = typer.Option(
+        ..., "--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部矩阵）"
+    ),
+) -> None:
+    """投入产出关联：直接消耗系数、Leontief 逆、Ghosh 逆、影响力/感应度系数、关键部门。"""
+    from xinzhi.industry.io import io_analysis
+    from xinzhi.industry.io_tables import load_china_io
+
+    if forward not in ("leontief", "ghosh"):
+        raise InputError(f"未知的感应度口径 --forward {forward}（可选 leontief、ghosh）")
+    if imports not in ("domestic", "total"):
+        raise InputError(f"未知的进口口径 --imports {imports}（可选 domestic、total）")
+    t = load_china_io(table)
+    z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
+    res = io_analysis(
+        z,
+        t.x,
+        codes=t.codes,
+        names=t.names_zh,
+        forward=forward,  # type: ignore[arg-type]
+        lead=lead,
+        top=top,
+        table=f"{table}（{'竞争型进口表' if t.z_imports is None else imports}）",
+    )
+    typer.echo(res.summary())
+    if output.suffix.lower() == ".xlsx":
+        res.to_excel(output)
+    else:
+        _write_table(res.tidy(), output)
+        if lead is not None:
+            links = output.with_name(output.stem + "_lead" + output.suffix)
+            _write_table(res.lead_links, links)
+            typer.echo(f"主导部门上下游已写出到 {links}")
+    typer.echo(f"已写出 {output}")

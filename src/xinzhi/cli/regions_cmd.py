@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -16,10 +17,14 @@ _LEVEL_HELP = "层级：county（县级）、prefecture（地级）、province�
 
 @app.command("resolve")
 def resolve_cmd(
-    names: list[str] = typer.Argument(..., help="区划名称或代码，可多个"),
+    names: Annotated[list[str], typer.Argument(help="区划名称或代码，可多个")],
     year: int | None = typer.Option(None, "--year", help="目标年份（默认最新，2024）"),
-    parent: str | None = typer.Option(None, "--parent", help="上级省或地级市（名称或代码），用于消歧"),
-    level: str | None = typer.Option(None, "--level", help="限定层级：county / prefecture / province"),
+    parent: str | None = typer.Option(
+        None, "--parent", help="上级省或地级市（名称或代码），用于消歧"
+    ),
+    level: str | None = typer.Option(
+        None, "--level", help="限定层级：county / prefecture / province"
+    ),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """把名称或代码解析为目标年份的区划代码；有无法解析的项时退出码为 2。"""
@@ -33,12 +38,14 @@ def resolve_cmd(
     if as_json:
         echo_json(res.astype(object).where(res.notna(), None).to_dict(orient="records"))
     else:
-        for r in res.itertuples(index=False):
-            if r.status in ("ok", "renamed"):
-                line = f"{r.code}  {r.full_name}  {r.type}  {r.status}"
-                typer.echo(line + (f"  {r.message}" if r.message else ""))
-        for r in res[failed].itertuples(index=False):
-            typer.secho(f"错误：{r.input}：{r.message}", fg=typer.colors.RED, err=True)
+        recs = res.to_dict(orient="records")
+        for r in recs:
+            if r["status"] in ("ok", "renamed"):
+                line = f"{r['code']}  {r['full_name']}  {r['type']}  {r['status']}"
+                typer.echo(line + (f"  {r['message']}" if r["message"] else ""))
+        for r in recs:
+            if r["status"] not in ("ok", "renamed"):
+                typer.secho(f"错误：{r['input']}：{r['message']}", fg=typer.colors.RED, err=True)
     if failed.any():
         raise typer.Exit(2)
 
@@ -49,7 +56,9 @@ def list_cmd(
     province: str | None = typer.Option(None, "--province", help="只列某省（名称或代码）"),
     level: str = typer.Option("county", "--level", help=_LEVEL_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-    output: Path | None = typer.Option(None, "--output", help="写入 CSV 文件（UTF-8 BOM）"),
+    output: Annotated[
+        Path | None, typer.Option("--output", help="写入 CSV 文件（UTF-8 BOM）")
+    ] = None,
 ) -> None:
     """列出某年在用的区划。"""
     from xinzhi.regions import load_registry

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -36,5 +38,5 @@ def group_stat(x: Array, groups: NDArray[np.int64] | None, how: str) -> Array:
     elif how == "sumsq":
         out = (frame * frame).groupby(groups, sort=False).transform("sum")
     else:
-        out = g.transform(how)
+        out = g.transform(cast(Any, how))
     return out.to_numpy(dtype=np.float64)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -185,9 +185,9 @@ def prepare_wide(data: pd.DataFrame, system: IndicatorSystem) -> tuple[pd.DataFr
         for j, code in enumerate(system.codes):
             raw = data[cols[code]]
             num = pd.to_numeric(raw, errors="coerce")
-            bad = num.isna() & raw.notna()
-            if bad.any():
-                i = int(np.nonzero(bad.to_numpy())[0][0])
+            nonnum = num.isna() & raw.notna()
+            if nonnum.any():
+                i = int(np.nonzero(nonnum.to_numpy())[0][0])
                 raise InputError(f"指标 {code} 含非数值单元格：第 {i + 2} 行的值 {raw.iloc[i]!r}")
             values[:, j] = num.to_numpy(dtype=np.float64, na_value=np.nan)
     unit_code, _ = pd.factorize(units)
@@ -206,7 +206,7 @@ def prepare_wide(data: pd.DataFrame, system: IndicatorSystem) -> tuple[pd.DataFr
 def _impute(frame: pd.DataFrame, codes: list[str], how: str) -> pd.DataFrame:
     """Fill NaN cells with the same-year mean/median (pooled if the year is all NaN)."""
     vals = frame[codes]
-    by_year = vals.groupby(frame["year"]).transform(how)
+    by_year = vals.groupby(frame["year"]).transform(cast(Any, how))
     pooled = vals.agg(how)
     if pooled.isna().any():
         code = str(pooled.index[pooled.isna()][0])
@@ -273,7 +273,14 @@ def _compute_weights(
         base, coef = wts.combine(ingredients, opts.combination)
     elif method == "ahp":
         source = opts.ahp
-        blocks = read_judgements(source if not isinstance(source, Path) else str(source))
+        if isinstance(source, str | Path):
+            path = Path(source)
+            if not path.is_absolute() and not path.exists() and system.source:
+                beside = Path(system.source).parent / path  # relative to the system YAML
+                if beside.exists():
+                    path = beside
+            source = path
+        blocks = read_judgements(source)
         base, ahp_results = ahp_system_weights(
             blocks,
             codes,

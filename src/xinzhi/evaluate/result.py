@@ -87,7 +87,8 @@ class EvaluationResult:
     def rank(self) -> NDArray[np.int64]:
         """Rank within year (1 = best; ties share the smallest rank)."""
         s = pd.Series(self.score)
-        return s.groupby(self.years).rank(ascending=False, method="min").to_numpy(np.int64)
+        r = s.groupby(self.years).rank(ascending=False, method="min")
+        return np.asarray(r, dtype=np.int64)
 
     def scores(self) -> pd.DataFrame:
         """``unit, year, score, rank, dim:<name>…`` (one row per unit-year)."""

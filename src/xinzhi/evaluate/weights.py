@@ -166,7 +166,8 @@ def combine(w: Array | Mapping[str, Array], rule: str = "mean") -> tuple[Array, 
         :math:`\sum_k \alpha_k\, w_l^{\top} w_k = w_l^{\top} w_l\ (l = 1..K)`, then
         :math:`\alpha^*_k = |\alpha_k| / \sum_k |\alpha_k|` and :math:`w = \sum_k \alpha^*_k w_k`.
     """
-    mat = np.vstack(list(w.values()) if isinstance(w, Mapping) else np.atleast_2d(w))
+    vecs = list(w.values()) if isinstance(w, Mapping) else list(np.atleast_2d(w))
+    mat = np.vstack([np.asarray(v, dtype=np.float64) for v in vecs])
     k = mat.shape[0]
     if rule == "mean":
         return mat.mean(axis=0), np.full(k, 1.0 / k)

@@ -206,11 +206,15 @@ def _second_eigenpair(s: FloatArray, top: FloatArray) -> tuple[float, FloatArray
     n = s.shape[0]
     v1 = top / np.linalg.norm(top)
     if n > 200:
-        op = LinearOperator(
-            (n, n), matvec=lambda z: s @ z - v1 * (v1 @ z), dtype=np.float64
-        )
+        op = LinearOperator((n, n), matvec=lambda z: s @ z - v1 * (v1 @ z), dtype=np.float64)
         try:
-            w, v = eigsh(op, k=1, which="LA", tol=0.0, v0=np.full(n, 1.0 / np.sqrt(n)) - v1 * v1.sum() / np.sqrt(n))
+            w, v = eigsh(
+                op,
+                k=1,
+                which="LA",
+                tol=0.0,
+                v0=np.full(n, 1.0 / np.sqrt(n)) - v1 * v1.sum() / np.sqrt(n),
+            )
             return float(w[0]), np.asarray(v[:, 0], dtype=np.float64)
         except ArpackNoConvergence:
             pass
@@ -304,9 +308,7 @@ def coi_cog(
     return coi, cog
 
 
-def _standardise(
-    eci: FloatArray, n_prod: int, convention: Convention
-) -> tuple[float, float]:
+def _standardise(eci: FloatArray, n_prod: int, convention: Convention) -> tuple[float, float]:
     """Mean and standard deviation used to standardise ECI (or COI).
 
     Stata: ``summarize`` over the C × P location-product rows (sd with n − 1);
@@ -481,7 +483,9 @@ class ComplexityResult(ResultMixin):
             "明细": self.tidy().rename(columns=_ZH),
             "地区": self.locations().rename(columns=_ZH),
             "产品": self.products().rename(columns=_ZH),
-            "选项": pd.DataFrame({"选项": list(self.options), "取值": [str(v) for v in self.options.values()]}),
+            "选项": pd.DataFrame(
+                {"选项": list(self.options), "取值": [str(v) for v in self.options.values()]}
+            ),
         }
         if not self.dropped.empty:
             tables["剔除"] = self.dropped.rename(
@@ -655,7 +659,9 @@ def complexity(
         zero_ubi = m_full.sum(axis=0) == 0
         if zero_div.any() or zero_ubi.any():
             dropped += _dropped_rows(yv, "地区", locs_a[zero_div], "多样性为 0（无任何优势产品）")
-            dropped += _dropped_rows(yv, "产品", prods_a[zero_ubi], "普遍性为 0（无任何地区具有优势）")
+            dropped += _dropped_rows(
+                yv, "产品", prods_a[zero_ubi], "普遍性为 0（无任何地区具有优势）"
+            )
             warnings.warn(
                 f"年份 {yv}：{int(zero_div.sum())} 个地区多样性（diversity）为 0、"
                 f"{int(zero_ubi.sum())} 个产品普遍性（ubiquity）为 0，已从复杂度计算中剔除："

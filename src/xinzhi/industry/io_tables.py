@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from xinzhi import datasets
 from xinzhi.errors import InputError
 
-__all__ = ["IOTable", "TABLES", "load_china_io", "parse_io_frame"]
+__all__ = ["TABLES", "IOTable", "load_china_io", "parse_io_frame"]
 
 TABLES: tuple[str, ...] = (
     "2002-122",
@@ -49,7 +49,12 @@ TABLES: tuple[str, ...] = (
     "2020-42",
 )
 _VA_ROWS = ["VA001", "VA002", "VA003", "VA004"]
-_VA_ZH = {"VA001": "劳动者报酬", "VA002": "生产税净额", "VA003": "固定资产折旧", "VA004": "营业盈余"}
+_VA_ZH = {
+    "VA001": "劳动者报酬",
+    "VA002": "生产税净额",
+    "VA003": "固定资产折旧",
+    "VA004": "营业盈余",
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,11 @@ def parse_io_frame(df: pd.DataFrame, name: str = "") -> IOTable:
     va_parts = pd.DataFrame(
         {
             "code": codes,
-            **{_VA_ZH[r]: tot.loc[r, sector_cols].to_numpy(dtype=np.float64) for r in _VA_ROWS if r in tot.index},
+            **{
+                _VA_ZH[r]: tot.loc[r, sector_cols].to_numpy(dtype=np.float64)
+                for r in _VA_ROWS
+                if r in tot.index
+            },
         }
     )
     tiu_pos = list(df.columns).index("TIU")

@@ -153,7 +153,12 @@ class ShiftShareResult(ResultMixin):
             f"{self.options['base']} → {self.options['final']}，"
             f"{self.locations.size} 个地区 × {self.industries.size} 个产业",
         ]
-        top = reg.sort_values(comp[-1] if self.options["method"] != "esteban-marquillas" else "competitive_homothetic", ascending=False)
+        top = reg.sort_values(
+            comp[-1]
+            if self.options["method"] != "esteban-marquillas"
+            else "competitive_homothetic",
+            ascending=False,
+        )
         for r in top.head(5).itertuples():
             parts = "，".join(f"{_ZH[c]} {getattr(r, c):.2f}" for c in comp)
             lines.append(f"{r.location}：变化 {r.change:.2f} = {parts}")
@@ -177,7 +182,9 @@ def shift_share(
     every year present in the data between ``base`` and ``final``. Missing cells count as 0.
     """
     if method not in COMPONENTS:
-        raise InputError(f"未知的方法 method：{method}（可选 classic、esteban-marquillas、dynamic）")
+        raise InputError(
+            f"未知的方法 method：{method}（可选 classic、esteban-marquillas、dynamic）"
+        )
     check_columns(data, [location, industry, value, year])
     vals = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=np.float64)
     if np.isnan(vals).any():

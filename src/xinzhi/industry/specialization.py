@@ -262,7 +262,9 @@ def specialization(
             raise InputError("reference='group' 需要指定分组列（如省份）")
         g = data.groupby(location)[group].nunique()
         if (g > 1).any():
-            raise InputError(f"同一地区对应多个 {group} 取值：" + "、".join(map(str, g[g > 1].index[:5])))
+            raise InputError(
+                f"同一地区对应多个 {group} 取值：" + "、".join(map(str, g[g > 1].index[:5]))
+            )
         gmap = data.groupby(location)[group].first().reindex(locs)
         gcodes, _ = pd.factorize(gmap, sort=True)
         onehot = np.zeros((gcodes.max() + 1, locs.size))

@@ -133,9 +133,9 @@ def _resolve_regions(
     for y in np.unique(year_key[need]):  # one call per year (few)
         sel = need & (year_key == y)
         res = resolver(list(key[sel]), None if y < 0 else int(y), None)
-        st = res["status"].astype(str).to_numpy()
-        cd = res["code"].to_numpy(dtype=object)
-        msg = res["message"].fillna("").astype(str).to_numpy()
+        st = res["status"].astype(str).to_numpy(dtype=object).copy()
+        cd = res["code"].to_numpy(dtype=object).copy()
+        msg = res["message"].fillna("").astype(str).to_numpy(dtype=object).copy()
         parents = rows["parent"].astype(str).to_numpy()[sel]
         retry = (st == "ambiguous") & (parents != "")
         if retry.any():

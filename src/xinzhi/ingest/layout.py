@@ -188,7 +188,7 @@ def _column_labels(grid: Grid, start: int, end: int, unit_row: int | None) -> li
 def _match_column(parts: list[str], catalogue: Catalogue) -> str | None:
     if not parts:
         return None
-    candidates = ["".join(parts), parts[-1]]
+    candidates = ["".join(parts), "".join(normalise_name(p) for p in parts), parts[-1]]
     if normalise_name(parts[-1]) in _TOTAL_WORDS or len(parts) == 1:
         candidates.append(parts[0])
     for cand in candidates:

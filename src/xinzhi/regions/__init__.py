@@ -7,25 +7,55 @@ Quick use::
     regions.resolve("湖南湘潭县").code            # '430321'
     regions.resolve_many(["湘潭县", "朝阳区"])     # DataFrame with status per item
     regions.load_registry().units(2024)            # 2,846 county-level units
+    regions.queen_weights()                        # queen contiguity of 2,844 counties
+
+See ``docs/regions.md`` for the rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from xinzhi.regions.registry import LEVELS, Region, RegionRegistry, load_registry
 
+if TYPE_CHECKING:
+    from xinzhi.regions.boundaries import county_polygons, missing_polygons, to_geojson
+    from xinzhi.regions.weights import SpatialWeights, queen_weights
+
+_LAZY = {
+    "county_polygons": "xinzhi.regions.boundaries",
+    "missing_polygons": "xinzhi.regions.boundaries",
+    "to_geojson": "xinzhi.regions.boundaries",
+    "SpatialWeights": "xinzhi.regions.weights",
+    "queen_weights": "xinzhi.regions.weights",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the geopandas/libpysal parts only when first used."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'xinzhi.regions' has no attribute {name!r}")
+
+
 __all__ = [
     "LEVELS",
     "Region",
     "RegionRegistry",
+    "SpatialWeights",
+    "county_polygons",
     "load_registry",
+    "missing_polygons",
+    "queen_weights",
     "resolve",
     "resolve_many",
+    "to_geojson",
 ]
 
 

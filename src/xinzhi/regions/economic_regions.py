@@ -78,7 +78,9 @@ def economic_region(codes: str | Iterable[str]) -> str | pd.Series:
     if isinstance(codes, str):
         region = PROVINCE_REGION.get(codes.strip()[:2])
         if region is None:
-            raise RegionError(f"代码 {codes!r} 的前两位不是大陆 31 个省级行政区之一，无法划入四大经济区域")
+            raise RegionError(
+                f"代码 {codes!r} 的前两位不是大陆 31 个省级行政区之一，无法划入四大经济区域"
+            )
         return region
     series = codes if isinstance(codes, pd.Series) else pd.Series(list(codes), dtype=object)
     prefix = series.astype(str).str.strip().str[:2]

@@ -40,9 +40,7 @@ _ETHNIC_MULTI = (
 _ETHNIC_SINGLE = "回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|水|土|羌|怒|京|各"
 _ETHNIC = f"(?:(?:{_ETHNIC_MULTI})族?|(?:{_ETHNIC_SINGLE})族)"
 _AUTONOMOUS_RE = re.compile(rf"^(.{{2,}}?)(?:{_ETHNIC})*(?:自治区|自治州|自治县|自治旗)$")
-_PLAIN_RE = re.compile(
-    r"^(.{2,}?)(?:特别行政区|行政区|新区|矿区|地区|省|市|县|区|旗|盟)$"
-)
+_PLAIN_RE = re.compile(r"^(.{2,}?)(?:特别行政区|行政区|新区|矿区|地区|省|市|县|区|旗|盟)$")
 _SPACE_RE = re.compile(r"\s+")
 _MUNICIPALITIES = ("11", "12", "31", "50")
 

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -113,7 +113,7 @@ class RegionRegistry:
         self._end = table["end_year"].fillna(_NO_END).to_numpy(dtype=np.int64)
         self._succ: list[tuple[str, ...]] = list(table["successors"])
         self._full = self._full_names().to_numpy(dtype=object)
-        self._code_index: dict[str, np.ndarray] = table.groupby("code", sort=False).indices
+        self._code_index = cast(dict[str, np.ndarray], table.groupby("code", sort=False).indices)
         self._build_name_index()
         self._pred_note = self._predecessor_notes()
         self._finals_cache: dict[tuple[int, int], frozenset[int]] = {}
@@ -136,27 +136,33 @@ class RegionRegistry:
         prov_short = self._short_of(t["province_name"])
         pref_name = t["prefecture_name"].fillna("")
         pref_short = self._short_of(pref_name)
-        provs = [("", np.ones(n, bool)), (t["province_name"], ~is_prov), (prov_short, ~is_prov)]
-        prefs = [("", np.ones(n, bool)), (pref_name, has_pref), (pref_short, has_pref)]
+        provs: list[tuple[pd.Series | None, np.ndarray]] = [
+            (None, np.ones(n, bool)),
+            (t["province_name"], ~is_prov),
+            (prov_short, ~is_prov),
+        ]
+        prefs: list[tuple[pd.Series | None, np.ndarray]] = [
+            (None, np.ones(n, bool)),
+            (pref_name, has_pref),
+            (pref_short, has_pref),
+        ]
         names = [(t["name"], 0), (t["short_name"], 1)]
         parts = []
         for p, pmask in provs:
             for m, mmask in prefs:
                 for nm, rank in names:
                     key = nm
-                    if not isinstance(m, str):
+                    if m is not None:
                         key = m + key
-                    if not isinstance(p, str):
+                    if p is not None:
                         key = p + key
                     mask = pmask & mmask
-                    parts.append(
-                        pd.DataFrame({"key": key[mask], "row": rows[mask], "rank": rank})
-                    )
+                    parts.append(pd.DataFrame({"key": key[mask], "row": rows[mask], "rank": rank}))
         keys = pd.concat(parts, ignore_index=True)
         keys = keys.sort_values("rank", kind="stable").drop_duplicates(["key", "row"])
         self._idx_rows = keys["row"].to_numpy(dtype=np.int64)
         self._idx_rank = keys["rank"].to_numpy(dtype=np.int64)
-        self._name_index: dict[str, np.ndarray] = keys.groupby("key", sort=False).indices
+        self._name_index = cast(dict[str, np.ndarray], keys.groupby("key", sort=False).indices)
         uniq = pd.unique(np.concatenate([self._name, self._full]))
         pool: dict[str, list[str]] = {}
         for s in uniq:  # suggestion pool by first character (built once)
@@ -206,7 +212,9 @@ class RegionRegistry:
             year + " 年由 " + g["labels"] + "合并设立",
             np.where(
                 g["same"],
-                year + " 年由旧代码 " + pd.Series(self._code[g["old"].to_numpy()], index=g.index)
+                year
+                + " 年由旧代码 "
+                + pd.Series(self._code[g["old"].to_numpy()], index=g.index)
                 + " 改为现代码",
                 year + " 年由 " + g["labels"] + "更名或改设",
             ),
@@ -335,13 +343,13 @@ class RegionRegistry:
         y = self._check_year(year)
         if level is not None:
             self._check_level(level)
-        vals = pd.Series(list(values), dtype=object)
+        vals = pd.Series(list(values), dtype="object")
         if parent is not None:
-            pars = pd.Series(list(parent), dtype=object)
+            pars = pd.Series(list(parent), dtype="object")
             if len(pars) != len(vals):
                 raise RegionError("parent 的长度必须与 values 相同")
         else:
-            pars = pd.Series([None] * len(vals), dtype=object)
+            pars = pd.Series([None] * len(vals), dtype="object")
         keys = pd.MultiIndex.from_arrays([vals.map(_as_text), pars.map(_as_text)])
         codes_, uniq = pd.factorize(keys)
         n_u = len(uniq)
@@ -356,18 +364,20 @@ class RegionRegistry:
         take = np.where(has, rows_all, 0)
 
         def pick(arr: np.ndarray) -> pd.Series:
-            return pd.Series(np.where(has, arr[take], None), dtype=object)
+            vals = arr[take].copy()
+            vals[~has] = None
+            return pd.Series(vals, dtype="object")
 
         inputs = vals.map(lambda v: None if _as_text(v) == "" else str(v))
         return pd.DataFrame(
             {
-                "input": pd.Series(inputs.to_numpy(), dtype=object),
+                "input": pd.Series(inputs.to_numpy(), dtype="object"),
                 "code": pick(self._code),
                 "name": pick(self._name),
                 "full_name": pick(self._full),
                 "level": pick(self._level),
-                "status": pd.Series(status[codes_], dtype=object),
-                "message": pd.Series(msg[codes_], dtype=object),
+                "status": pd.Series(status[codes_], dtype="object"),
+                "message": pd.Series(msg[codes_], dtype="object"),
             }
         )
 
@@ -544,12 +554,13 @@ class RegionRegistry:
         finals: dict[int, frozenset[int]] = {int(b): self._finals(int(b), year) for b in best}
         union = frozenset().union(*finals.values())
         old = "、".join(
-            f"{self._code[b]} {self._full[b]}（{self._start[b]}–{self._end[b]} 年）"
-            for b in finals
+            f"{self._code[b]} {self._full[b]}（{self._start[b]}–{self._end[b]} 年）" for b in finals
         )
         if len(union) == 1:
             new = next(iter(union))
-            return _Outcome("renamed", new, f"{what} 为旧区划 {old}，{year} 年对应 {self._label(new)}")
+            return _Outcome(
+                "renamed", new, f"{what} 为旧区划 {old}，{year} 年对应 {self._label(new)}"
+            )
         if not union:
             return _Outcome("abolished", -1, f"{what} 为已撤销的旧区划 {old}，无可对应的承继区划")
         cands = tuple(sorted(self._label(u) for u in union))

@@ -59,7 +59,7 @@ def _parse_new_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     empty = pd.Series([()] * len(raw), index=raw.index, dtype=object)
     succ = pd.Series(ext[0].to_numpy()[main], index=parts.index[main])
     trans = pd.Series(label[~main], index=parts.index[~main])
-    successors = succ.groupby(level=0).agg(lambda s: tuple(dict.fromkeys(s)))
+    successors = succ.groupby(level=0).agg(lambda s: tuple(dict.fromkeys(s)))  # type: ignore[type-var]
     transfers = trans.groupby(level=0).agg(tuple)
     return (
         successors.reindex(raw.index).where(successors.reindex(raw.index).notna(), empty),
@@ -91,17 +91,16 @@ def build_table(csv_path: Path) -> pd.DataFrame:
         raise ValueError("areacodes 级别 列含未知取值")
     county_direct = (level == "county") & (raw["二级行政区"] == "直辖")
     pref_code = pd.Series(
-        np.where(level == "prefecture", code, code.str[:4] + "00"), index=raw.index, dtype=object
+        np.where(level == "prefecture", code, code.str[:4] + "00"), index=raw.index, dtype="object"
     )
     no_pref = (level == "province") | county_direct
-    pref_code = pd.Series(
-        np.where(no_pref, None, pref_code.to_numpy(dtype=object)), index=raw.index, dtype=object
-    )
-    pref_name = pd.Series(
-        np.where(no_pref, None, raw["二级行政区"].to_numpy(dtype=object)),
-        index=raw.index,
-        dtype=object,
-    )
+    no_pref_arr = no_pref.to_numpy(dtype=bool)
+    pref_code_arr = pref_code.to_numpy(dtype=object).copy()
+    pref_code_arr[no_pref_arr] = None
+    pref_name_arr = raw["二级行政区"].to_numpy(dtype=object).copy()
+    pref_name_arr[no_pref_arr] = None
+    pref_code = pd.Series(pref_code_arr, index=raw.index, dtype="object")
+    pref_name = pd.Series(pref_name_arr, index=raw.index, dtype="object")
     types = unit_types(raw["名称"], level, code, county_direct)
     table = pd.DataFrame(
         {

@@ -128,7 +128,7 @@ def queen_weights(
     SpatialWeights
         Results for the default polygons are cached per process.
     """
-    from libpysal.weights import W, Queen
+    from libpysal.weights import Queen, W
 
     if knn_fallback is not None and knn_fallback < 1:
         raise ComputationError("knn_fallback 必须是正整数")

@@ -13,12 +13,13 @@ __all__ = ["level_predicate", "read_long", "read_wide"]
 
 _LONE_CITIES = (
     "SELECT r.code FROM regions r WHERE r.level = 'prefecture' AND NOT EXISTS ("
-    "SELECT 1 FROM regions c WHERE c.level = 'county' AND c.prefecture_code = r.code)"
+    "SELECT 1 FROM regions c WHERE c.level = 'county' AND c.prefecture_code = r.code"
+    " AND c.start_year <= year AND (c.end_year IS NULL OR c.end_year > year))"
 )
 _LEVELS = {
     # GB/T 2260: PPCCDD; a county code never ends in 00, a prefecture code ends in 00 only,
     # a province code ends in 0000. Prefecture-level cities without counties (东莞, 中山, 儋州,
-    # 嘉峪关) are county-level units too.
+    # 嘉峪关) are county-level units too (year-aware: 三亚 until 2014).
     "county": f"(substr(region_code, 5, 2) <> '00' OR region_code IN ({_LONE_CITIES}))",
     "prefecture": "substr(region_code, 3, 2) <> '00' AND substr(region_code, 5, 2) = '00'",
     "province": "substr(region_code, 3, 4) = '0000'",

@@ -1,0 +1,28 @@
+"""``xinzhi demo``: the main job on public data, end to end (steps in
+:data:`xinzhi.pipelines.warehouse.DEMO_STEPS`)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from xinzhi.cli._common import echo_json
+from xinzhi.pipelines.warehouse import run_demo
+
+
+def demo(
+    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据仓库文件"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """用公共数据跑通全流程：校验数据、构建数据仓库（可重复运行）、输出摘要。"""
+    t0 = time.perf_counter()
+    results = run_demo(db)
+    if as_json:
+        echo_json({title: r.to_dict() for title, r in results})
+        return
+    for title, r in results:
+        typer.secho(f"== {title}", bold=True)
+        typer.echo(r.summary())
+    typer.echo(f"用时 {time.perf_counter() - t0:.1f} 秒")
