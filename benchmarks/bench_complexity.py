@@ -60,7 +60,7 @@ def _time(fn: object, repeat: int = 1) -> float:
 def main() -> None:
     from ecomplexity import ecomplexity  # dev dependency, the peer
 
-    print("数据：带随机种子的合成矩阵（示例数据 / SYNTHETIC, seed=%d），非真实数据" % SEED)
+    print(f"数据：带随机种子的合成矩阵（示例数据 / SYNTHETIC, seed={SEED}），非真实数据")
     print(
         f"{'products':>9} {'M ones':>7} {'xinzhi core s':>14} {'xinzhi df s':>12} "
         f"{'py-ecomplexity s':>17} {'ratio core':>11} {'ratio df':>9}"

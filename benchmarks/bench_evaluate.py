@@ -5,10 +5,17 @@ indicators. xinzhi runs the whole pooled pipeline (validate, min–max, entropy,
 weights, TOPSIS, dimension sub-scores, obstacle degrees) through :func:`xinzhi.evaluate.evaluate`;
 the peers compute entropy + CRITIC weights + TOPSIS on the same 42,750 × 40 matrix.
 
-Run: ``.venv/bin/python benchmarks/bench_evaluate.py``
+Run: ``.venv/bin/python benchmarks/bench_evaluate.py`` (BLAS limited to one thread for all).
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread for every contestant: the timings are then comparable on a shared machine
+# (multi-threaded OpenBLAS spin-waits badly under contention). Set before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import time
 from collections.abc import Callable

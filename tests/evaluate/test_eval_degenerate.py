@@ -117,3 +117,11 @@ def test_no_year_column() -> None:
     s = evaluate(df, _system()).scores()
     assert s["year"].isna().all()
     assert sorted(s["rank"]) == list(range(1, 7))
+
+
+def test_critic_perfectly_correlated_columns() -> None:
+    df = _panel()
+    df["b"] = -df["a"]  # b is a cost indicator: after direction it equals a
+    df["c"] = 2 * df["a"] + 1
+    with pytest.raises(ComputationError, match="完全正相关"):
+        evaluate(df, _system(weights="critic"))

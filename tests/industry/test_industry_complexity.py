@@ -29,7 +29,7 @@ def _fixture(data_dir: Path, name: str) -> pd.DataFrame:
 
 def _input(gt: pd.DataFrame) -> pd.DataFrame:
     """The ground truth's own export_val, as the float32 Stata stored."""
-    out = gt[KEYS + ["export_val"]].copy()
+    out = gt[[*KEYS, "export_val"]].copy()
     out["export_val"] = out["export_val"].astype(np.float32).astype(np.float64)
     return out
 
@@ -252,8 +252,8 @@ def test_eigen_paths_agree() -> None:
     data = _synthetic(260, 230, seed=7)
     x = data["export_val"].to_numpy().reshape(260, 230)
     m = presence(rca(x))
-    kc_a, kp_a, lam_a = eci_pci(m)  # P side, ARPACK (n = 230 > 200)
-    kc_b, kp_b, lam_b = eci_pci(m.T.copy())  # transposed problem: roles swap
+    _, kp_a, lam_a = eci_pci(m)  # P side, ARPACK (n = 230 > 200)
+    kc_b, _, lam_b = eci_pci(m.T.copy())  # transposed problem: roles swap
     assert lam_a == pytest.approx(lam_b, rel=1e-10)
     # on the transposed matrix the "locations" are products: correlated up to sign and scale
     r = np.corrcoef(kp_a, kc_b)[0, 1]
@@ -312,3 +312,22 @@ def test_bad_input_messages() -> None:
             value="export_val",
             convention="x",  # type: ignore[arg-type]
         )
+
+
+def test_presence_both_is_union_of_rca_and_rpop(data_dir: Path) -> None:
+    gt = _fixture(data_dir, "stata_ground_truth.csv")
+    rp = _fixture(data_dir, "stata_rpop_default.csv")
+    pop = rp.groupby(["year", "origin"], as_index=False)["population"].first()
+    pop["population"] = pop["population"].astype(np.float32).astype(np.float64)
+    inp = _input(gt)
+    inp = inp[inp["origin"] != "blx"]  # no population for blx
+    ours = _run(inp, presence_test="both", population=pop)
+    ours = ours.assign(origin=ours["location"].astype(object), hs92=ours["product"].astype(int))
+    # RCA on the 9-country matrix, RPOP from the Stata file (same 9 countries)
+    rca9 = _run(inp)
+    rca9 = rca9.assign(origin=rca9["location"].astype(object), hs92=rca9["product"].astype(int))
+    m = ours.merge(rp[[*KEYS, "M"]], on=KEYS, suffixes=("", "_rpop")).merge(
+        rca9[[*KEYS, "M"]], on=KEYS, suffixes=("", "_rca")
+    )
+    assert len(m) == 540
+    np.testing.assert_array_equal(m["M"], np.maximum(m["M_rpop"], m["M_rca"]))

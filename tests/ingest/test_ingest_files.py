@@ -99,10 +99,21 @@ def test_csv_group_header_without_merge_info(tmp_path, resolver):
 
 def test_missing_markers_are_null_and_counted(tmp_path, resolver):
     markers = ["", "—", "-", "…", "NA", "#DIV/0!", "/"]
-    header = "代码," + ",".join(["地区生产总值", "人均地区生产总值", "一般公共预算收入", "一般公共预算支出",
-                                 "社会消费品零售总额", "固定资产投资", "户籍人口"])
-    f = _csv(tmp_path / "m.csv", [header, "110101," + ",".join(markers), "110102,1,2,3,4,5,6,7"], "utf-8")
-    rep, con = _run(f, resolver, tmp_path, year=2020)
+    header = "代码," + ",".join(
+        [
+            "地区生产总值",
+            "人均地区生产总值",
+            "一般公共预算收入",
+            "一般公共预算支出",
+            "社会消费品零售总额",
+            "固定资产投资",
+            "户籍人口",
+        ]
+    )
+    f = _csv(
+        tmp_path / "m.csv", [header, "110101," + ",".join(markers), "110102,1,2,3,4,5,6,7"], "utf-8"
+    )
+    rep, _con = _run(f, resolver, tmp_path, year=2020)
     # the first row has only missing cells: skipped as empty, counted per row
     assert rep.skipped_by_reason == {"empty": 1}
     assert rep.rows_loaded == 1
@@ -145,7 +156,9 @@ def test_bad_rows_exact_outcomes(tmp_path, resolver):
         "ambiguous_region": 1,
         "impossible_value": 2,
     }
-    q = con.execute("SELECT row_number, reason, message, raw->>'地区' FROM quarantine ORDER BY 1").fetchall()
+    q = con.execute(
+        "SELECT row_number, reason, message, raw->>'地区' FROM quarantine ORDER BY 1"
+    ).fetchall()
     assert [(r[0], r[1]) for r in q] == [
         (4, "duplicate_conflict"),
         (5, "duplicate_conflict"),
@@ -159,7 +172,9 @@ def test_bad_rows_exact_outcomes(tmp_path, resolver):
 
 
 def test_non_numeric_text_quarantined(tmp_path, resolver):
-    f = _csv(tmp_path / "n.csv", ["地区,常住人口,地区生产总值", "东城区,约100,5", "西城区,7,8"], "utf-8")
+    f = _csv(
+        tmp_path / "n.csv", ["地区,常住人口,地区生产总值", "东城区,约100,5", "西城区,7,8"], "utf-8"
+    )
     rep, con = _run(f, resolver, tmp_path, year=2020)
     assert rep.quarantined_by_reason == {"non_numeric": 1}
     assert con.execute("SELECT message FROM quarantine").fetchone()[0] == "非数值：pop_total"
@@ -210,7 +225,7 @@ def test_user_aliases_file(tmp_path, resolver):
     f = _csv(tmp_path / "u.csv", ["地区,GDP总量(亿元)", "东城区,2"], "utf-8")
     with pytest.raises(InputError, match="没有可识别的指标列"):
         import_file(f, db=tmp_path / "w0.duckdb", year=2020, resolver=resolver)
-    rep, con = _run(f, resolver, tmp_path, year=2020, aliases=aliases)
+    _rep, con = _run(f, resolver, tmp_path, year=2020, aliases=aliases)
     assert _value(con, "110101", "gdp") == pytest.approx(20_000.0)
 
 
@@ -239,7 +254,9 @@ def test_reimport_noop_and_supersede_keeps_history(tmp_path, resolver):
     fixed = import_file(f, db=db, year=2020, resolver=resolver)
     assert fixed.status == "loaded" and fixed.superseded == [first.batch_id]
     con = store.connect(db)
-    assert con.execute("SELECT batch_id, status, superseded_by FROM import_batches ORDER BY 1").fetchall() == [
+    assert con.execute(
+        "SELECT batch_id, status, superseded_by FROM import_batches ORDER BY 1"
+    ).fetchall() == [
         (1, "superseded", 2),
         (2, "active", None),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,8 +27,13 @@ app = typer.Typer(
 
 @app.callback()
 def _global(
-    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据仓库文件（默认 ~/.xinzhi/xinzhi.duckdb 或 XINZHI_DB）"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help="公共数据镜像目录（或 XINZHI_DATA_DIR）"),
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="DuckDB 数据仓库文件（默认 ~/.xinzhi/xinzhi.duckdb 或 XINZHI_DB）"),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="公共数据镜像目录（或 XINZHI_DATA_DIR）")
+    ] = None,
 ) -> None:
     """Global options are passed on through the environment so every module sees them."""
     if db is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,8 +14,8 @@ from xinzhi.pipelines.warehouse import run_demo
 
 
 def demo(
-    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据仓库文件"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """用公共数据跑通全流程：校验数据、构建数据仓库（可重复运行）、输出摘要。"""
     t0 = time.perf_counter()

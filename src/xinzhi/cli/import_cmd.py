@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -11,18 +12,27 @@ from xinzhi.ingest import import_file
 
 
 def import_command(
-    file: Path = typer.Argument(..., help="CSV 或 XLSX 文件"),
-    fmt: str | None = typer.Option(
-        None, "--format", help="wide（宽表：行=县，列=指标）或 long（长表：地区/年份/指标/数值）；默认自动识别"
-    ),
-    year: int | None = typer.Option(None, "--year", help="宽表没有“年份”列时的年份"),
-    source: str | None = typer.Option(
-        None, "--source", help="数据来源名称（默认：文件名）；同一来源的新文件替代旧批次"
-    ),
-    sheet: str | None = typer.Option(None, "--sheet", help="Excel 工作表名称或序号（从 0 起）"),
-    aliases: Path | None = typer.Option(None, "--aliases", help="指标别名 YAML（别名: 指标编码）"),
-    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据仓库文件"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    file: Annotated[Path, typer.Argument(help="CSV 或 XLSX 文件")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="wide（宽表：行=县，列=指标）或 long（长表：地区/年份/指标/数值）；默认自动识别",
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="宽表没有“年份”列时的年份")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="数据来源名称（默认：文件名）；同一来源的新文件替代旧批次"),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Excel 工作表名称或序号（从 0 起）")
+    ] = None,
+    aliases: Annotated[
+        Path | None, typer.Option("--aliases", help="指标别名 YAML（别名: 指标编码）")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """导入统计表（CSV/XLSX，宽表或长表）到数据仓库，并打印导入报告。"""
     report = import_file(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -54,18 +54,22 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 @app.command("complexity")
 def complexity_cmd(
-    input: Path = typer.Option(
-        ..., "--input", help="长表文件（CSV/XLSX）：地区、产品、数值[、年份]"
-    ),
-    location: str = typer.Option(..., "--location", help="地区列名"),
-    product: str = typer.Option(..., "--product", help="产品/产业列名"),
-    value: str = typer.Option(..., "--value", help="数值列名（出口额、产值、就业等）"),
-    year: str | None = typer.Option(None, "--year", help="年份列名（可选；逐年计算）"),
-    convention: str = typer.Option(
-        "stata", "--convention", help="计算口径：stata（默认）或 py-ecomplexity"
-    ),
-    threshold: float = typer.Option(1.0, "--threshold", help="RCA 阈值：M = 1[RCA ≥ 阈值]"),
-    output: Path | None = typer.Option(None, "--output", help="输出文件（.csv/.xlsx/.json）"),
+    input: Annotated[
+        Path, typer.Option("--input", help="长表文件（CSV/XLSX）：地区、产品、数值[、年份]")
+    ],
+    location: Annotated[str, typer.Option("--location", help="地区列名")],
+    product: Annotated[str, typer.Option("--product", help="产品/产业列名")],
+    value: Annotated[str, typer.Option("--value", help="数值列名（出口额、产值、就业等）")],
+    year: Annotated[str | None, typer.Option("--year", help="年份列名（可选；逐年计算）")] = None,
+    convention: Annotated[
+        str, typer.Option("--convention", help="计算口径：stata（默认）或 py-ecomplexity")
+    ] = "stata",
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="RCA 阈值：M = 1[RCA ≥ 阈值]")
+    ] = 1.0,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）")
+    ] = None,
 ) -> None:
     """经济复杂度（ECI/PCI）、密度、COI、COG（Hidalgo & Hausmann 2009；Stata ecomplexity 口径）。"""
     from xinzhi.industry.complexity import TIDY_COLUMNS, complexity
@@ -96,16 +100,19 @@ def complexity_cmd(
 
 @app.command("specialization")
 def specialization_cmd(
-    input: Path = typer.Option(..., "--input", help="长表文件（CSV/XLSX）：地区、产业、数值"),
-    location: str = typer.Option(..., "--location", help="地区列名"),
-    industry: str = typer.Option(..., "--industry", help="产业列名"),
-    value: str = typer.Option(..., "--value", help="数值列名（就业、产值等）"),
-    reference: str = typer.Option(
-        "national", "--reference", help="参照区域：national（全部地区合计）或 group:列名（如省份）"
-    ),
-    output: Path = typer.Option(
-        ..., "--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部表）"
-    ),
+    input: Annotated[Path, typer.Option("--input", help="长表文件（CSV/XLSX）：地区、产业、数值")],
+    location: Annotated[str, typer.Option("--location", help="地区列名")],
+    industry: Annotated[str, typer.Option("--industry", help="产业列名")],
+    value: Annotated[str, typer.Option("--value", help="数值列名（就业、产值等）")],
+    output: Annotated[
+        Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部表）")
+    ],
+    reference: Annotated[
+        str,
+        typer.Option(
+            "--reference", help="参照区域：national（全部地区合计）或 group:列名（如省份）"
+        ),
+    ] = "national",
 ) -> None:
     """区位熵（LQ）、Hoover/Krugman 专业化指数、HHI、熵、区位基尼系数。"""
     from xinzhi.industry.specialization import specialization
@@ -134,17 +141,20 @@ def specialization_cmd(
 
 @app.command("shiftshare")
 def shiftshare_cmd(
-    input: Path = typer.Option(..., "--input", help="长表文件（CSV/XLSX）：地区、产业、年份、数值"),
-    location: str = typer.Option(..., "--location", help="地区列名"),
-    industry: str = typer.Option(..., "--industry", help="产业列名"),
-    value: str = typer.Option(..., "--value", help="数值列名"),
-    year: str = typer.Option(..., "--year", help="年份列名"),
-    base: int = typer.Option(..., "--base", help="基期年份"),
-    final: int = typer.Option(..., "--final", help="末期年份"),
-    method: str = typer.Option(
-        "classic", "--method", help="classic（Dunn）| esteban-marquillas | dynamic（逐年加总）"
-    ),
-    output: Path = typer.Option(..., "--output", help="输出文件（.csv/.xlsx/.json）"),
+    input: Annotated[
+        Path, typer.Option("--input", help="长表文件（CSV/XLSX）：地区、产业、年份、数值")
+    ],
+    location: Annotated[str, typer.Option("--location", help="地区列名")],
+    industry: Annotated[str, typer.Option("--industry", help="产业列名")],
+    value: Annotated[str, typer.Option("--value", help="数值列名")],
+    year: Annotated[str, typer.Option("--year", help="年份列名")],
+    base: Annotated[int, typer.Option("--base", help="基期年份")],
+    final: Annotated[int, typer.Option("--final", help="末期年份")],
+    output: Annotated[Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）")],
+    method: Annotated[
+        str,
+        typer.Option("--method", help="classic（Dunn）| esteban-marquillas | dynamic（逐年加总）"),
+    ] = "classic",
 ) -> None:
     """偏离-份额分析：全国增长份额、产业结构效应、区域竞争效应（及配置效应）。"""
     from xinzhi.industry.shiftshare import shift_share
@@ -174,20 +184,23 @@ def shiftshare_cmd(
 
 @app.command("io")
 def io_cmd(
-    table: str = typer.Option("2020-42", "--table", help="全国投入产出表：年份-部门数，如 2020-42"),
-    lead: str | None = typer.Option(
-        None, "--lead", help="主导部门（代码或中文名称）：列出其上下游"
-    ),
-    forward: str = typer.Option(
-        "leontief", "--forward", help="感应度系数口径：leontief（L 行和）或 ghosh（G 行和）"
-    ),
-    imports: str = typer.Option(
-        "domestic", "--imports", help="非竞争型表：domestic（仅国内中间流量）或 total（含进口）"
-    ),
-    top: int = typer.Option(5, "--top", help="上下游各列出的部门数"),
-    output: Path = typer.Option(
-        ..., "--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部矩阵）"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部矩阵）")
+    ],
+    table: Annotated[
+        str, typer.Option("--table", help="全国投入产出表：年份-部门数，如 2020-42")
+    ] = "2020-42",
+    lead: Annotated[
+        str | None, typer.Option("--lead", help="主导部门（代码或中文名称）：列出其上下游")
+    ] = None,
+    forward: Annotated[
+        str, typer.Option("--forward", help="感应度系数口径：leontief（L 行和）或 ghosh（G 行和）")
+    ] = "leontief",
+    imports: Annotated[
+        str,
+        typer.Option("--imports", help="非竞争型表：domestic（仅国内中间流量）或 total（含进口）"),
+    ] = "domestic",
+    top: Annotated[int, typer.Option("--top", help="上下游各列出的部门数")] = 5,
 ) -> None:
     """投入产出关联：直接消耗系数、Leontief 逆、Ghosh 逆、影响力/感应度系数、关键部门。"""
     from xinzhi.industry.io import io_analysis

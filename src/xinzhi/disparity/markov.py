@@ -4,8 +4,9 @@ Classic Markov chain (discrete states, first-order, time-homogeneous): units are
 into k states (pooled quantiles of all unit-years by default, per-year quantiles, or given
 cut-offs; a value x is in state s when c_{s-1} < x ≤ c_s), transitions t → t+1 between
 consecutive observed years are counted, n_ij, and p_ij = n_ij / n_i· (maximum likelihood).
-Steady state π = πP and mean first-passage times follow Kemeny & Snell (1976), computed with
-PySAL giddy (``giddy.ergodic.steady_state`` / ``mfpt``; unreachable states give ∞).
+Steady state π = πP and mean first-passage times follow Kemeny & Snell (1976), see
+:mod:`.markov_ergodic` (same values as PySAL giddy's ``steady_state`` / ``mfpt``; ∞ = not
+reached with probability 1).
 
 Spatial Markov (Rey, S. J. 2001, "Spatial empirics for economic growth and convergence",
 *Geographical Analysis* 33: 195–214): the transition matrix is estimated separately for each
@@ -14,14 +15,13 @@ the lag is classified **with the same cut-offs as the variable** (``lag_cutoffs=
 convention of the Chinese literature, e.g. the replication study "green"); giddy's own default
 uses quantiles of the lag (``lag_cutoffs="quantile"``). Homogeneity of the regime matrices is
 tested with the Q (χ²) and LR statistics of Bickenbach & Bode (2003, *International Regional
-Science Review* 26: 363–392), computed by ``giddy.markov.Homogeneity_Results``.
+Science Review* 26: 363–392), as giddy's ``Homogeneity_Results``.
 
 Quantiles use linear interpolation (``numpy.quantile`` default, = PySAL mapclassify).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -30,6 +30,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from xinzhi.disparity._common import DisparityResult, MissingPolicy, check_columns, numeric_column
+from xinzhi.disparity.markov_ergodic import (
+    homogeneity_test,
+    mean_first_passage_times,
+    steady_states,
+)
 from xinzhi.disparity.spatial_weights import IslandPolicy, align_weights
 from xinzhi.errors import ComputationError
 
@@ -144,18 +149,13 @@ def _probabilities(counts: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _ergodic(p: NDArray[np.float64], notes: list[str], label: str) -> tuple[np.ndarray, np.ndarray]:
-    from giddy.ergodic import mfpt, steady_state
-
     empty = p.sum(axis=1) == 0
     if empty.any():
         notes.append(f"{label}有 {int(empty.sum())} 个状态从未作为起点出现，计算稳态时视为吸收态")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ss = np.atleast_2d(np.asarray(steady_state(p, fill_empty_classes=True), dtype=float))
-        fp = np.asarray(mfpt(p, fill_empty_classes=True), dtype=float)
+    ss = steady_states(p)
+    fp = mean_first_passage_times(p)
     if ss.shape[0] > 1:
         notes.append(f"{label}转移矩阵可约，有 {ss.shape[0]} 个常返类，稳态分布不唯一")
-    fp = np.where(np.isnan(fp), np.inf, fp)
     return ss, fp
 
 
@@ -358,8 +358,6 @@ def spatial_markov(
     missing
         As :func:`markov_chain`; with ``"drop"`` the lag of each year uses that year's units.
     """
-    from giddy.markov import Homogeneity_Results
-
     wide, notes = _panel(data, value, unit, year, missing, "空间马尔可夫链")
     ids = [str(u) for u in wide.index]
     aw = align_weights(weights, ids, transform="r", islands=islands)
@@ -417,13 +415,10 @@ def spatial_markov(
          "to": np.asarray(names)[tt.ravel()], "count": mats.ravel().astype(np.int64),
          "probability": probs.ravel()}
     )  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        hom = Homogeneity_Results(mats)
+    hom = homogeneity_test(mats)
     homog = pd.DataFrame(
-        {"statistic": ["Q", "LR"], "value": [float(hom.Q), float(hom.LR)],
-         "dof": [int(hom.dof), int(hom.dof)],
-         "p_value": [float(hom.Q_p_value), float(hom.LR_p_value)]}
+        {"statistic": ["Q", "LR"], "value": [hom["Q"], hom["LR"]], "dof": [hom["dof"], hom["dof"]],
+         "p_value": [hom["Q_p_value"], hom["LR_p_value"]]}
     )  # fmt: skip
     ss_rows = []
     for r in range(m_cls):

@@ -191,9 +191,9 @@ def prepare_wide(data: pd.DataFrame, system: IndicatorSystem) -> tuple[pd.DataFr
                 raise InputError(f"指标 {code} 含非数值单元格：第 {i + 2} 行的值 {raw.iloc[i]!r}")
             values[:, j] = num.to_numpy(dtype=np.float64, na_value=np.nan)
     unit_code, _ = pd.factorize(units)
-    _, year_code = np.unique(year, return_inverse=True)
-    key = unit_code.astype(np.int64) * (int(year_code.max()) + 1 if len(year) else 1) + year_code
-    if np.unique(key).size != key.size:
+    year_code, year_uniques = pd.factorize(year)
+    key = unit_code.astype(np.int64) * max(len(year_uniques), 1) + year_code
+    if len(key) and np.bincount(key).max() > 1:
         first = int(np.nonzero(pd.Series(key).duplicated().to_numpy())[0][0])
         where = f"{units[first]} {year[first]} 年" if ycol is not None else str(units[first])
         raise InputError(f"评价单元-年份重复：{where} 出现多次；每个单元每年只能有一行")

@@ -24,8 +24,12 @@ def obstacle_degree(z: Array, w: Array) -> Array:
     (:math:`\sum_j w_j I_{ij} = 0`, best on every indicator) has no obstacle: its row is all 0
     (documented behaviour; it is the only case in which a row does not sum to 1).
     """
-    gap = w * (1.0 - z)
+    gap = np.subtract(1.0, z)
+    gap *= w
     total = gap.sum(axis=1, keepdims=True)
+    if (total > 0).all():
+        gap /= total
+        return gap
     out = np.zeros_like(gap)
     np.divide(gap, total, out=out, where=total > 0)
     return out

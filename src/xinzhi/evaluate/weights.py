@@ -69,9 +69,9 @@ def entropy(z: Array, *, shift: float | None = None, names: Sequence[str] | None
         j = int(np.nonzero(col <= 0)[0][0])
         raise ComputationError(f"指标 {_label(names, j)} 全为 0，熵权法无法计算比重 p_ij")
     p = z / col
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(p), 0.0)
-    e = -plogp.sum(axis=0) / np.log(z.shape[0])
+    logp = np.zeros_like(p)
+    np.log(p, out=logp, where=p > 0)  # 0·ln0 := 0
+    e = -np.einsum("ij,ij->j", p, logp) / np.log(z.shape[0])
     d = 1.0 - e
     d = np.clip(d, 0.0, None)  # round-off: e_j may exceed 1 by ~1e-16
     total = d.sum()
@@ -92,16 +92,20 @@ def critic(z: Array, *, names: Sequence[str] | None = None) -> Array:
     Pearson correlation of the (direction-adjusted) normalised columns.
     """
     _need_rows(z, "CRITIC")
-    s = z.std(axis=0, ddof=1)
+    c = z - z.mean(axis=0)
+    cov = c.T @ c / (z.shape[0] - 1)
+    s = np.sqrt(np.diag(cov))
     if not (s > 0).all():
         j = int(np.nonzero(~(s > 0))[0][0])
         raise ComputationError(
             f"指标 {_label(names, j)} 为常数列（标准差为 0），CRITIC 无法计算相关系数"
         )
-    c = z - z.mean(axis=0)
-    cov = c.T @ c / (z.shape[0] - 1)
     r = cov / np.outer(s, s)
-    conflict = (1.0 - r).sum(axis=0)
+    conflict = np.clip((1.0 - r).sum(axis=0), 0.0, None)
+    if conflict.max() < 1e-9:
+        raise ComputationError(
+            "所有指标两两完全正相关（冲突性为 0），CRITIC 无法赋权；请改用其他赋权方法"
+        )
     info = s * conflict
     return info / info.sum()
 

@@ -163,7 +163,9 @@ def _entries_from(data: dict[str, Any], source_name: str) -> list[CatalogueEntry
     for i, item in enumerate(data.get("indicators") or []):
         missing = {"code", "name_zh", "unit", "direction"} - set(item)
         if missing:
-            raise ConfigError(f"{source_name} indicators[{i}] 缺少字段：{'、'.join(sorted(missing))}")
+            raise ConfigError(
+                f"{source_name} indicators[{i}] 缺少字段：{'、'.join(sorted(missing))}"
+            )
         if item["direction"] not in {"+", "-"}:
             raise ConfigError(f"{source_name} indicators[{i}].direction 必须是 '+' 或 '-'")
         sources = dict(item.get("sources") or {})

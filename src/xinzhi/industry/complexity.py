@@ -24,8 +24,8 @@ item                          ``"stata"`` (default)             ``"py-ecomplexit
 proximity diagonal            0                                 1
 standardisation of ECI, COI   mean / sd (n−1) over all C×P      mean / sd (n) over the C
                               location × product cells          locations
-asymmetric proximity          φ_{p'p} = C_{p'p}/k_{p}           φ_{p'p} = C_{p'p}/k_{p'}
-(COG weights)                 rows of φ as in ``coicog.ado``    rows of φ as in ``coicog.py``
+asymmetric proximity (COG)    rows of φ_{p'p} = C_{p'p}/k_p     columns of it (the package's
+                              (``coicog.ado``)                  matrix is Stata's transpose)
 ============================  ===============================  ==============================
 
 Locations with zero diversity and products with zero ubiquity make the eigenproblem singular;
@@ -152,8 +152,8 @@ def eci_pci(m: FloatArray) -> tuple[FloatArray, FloatArray, float]:
     ``M̃_pp' = Σ_c M_cp M_cp' / (k_c k_p)`` (Hidalgo & Hausmann 2009); PCI is its eigenvector
     of the second-largest eigenvalue λ₂, ECI ``= D_c⁻¹ M · PCI``. ``M̃`` is similar to the
     symmetric positive semi-definite ``S = B'B`` with ``B = D_c^{-1/2} M D_p^{-1/2}``; we solve
-    the smaller of ``B'B`` (P × P) and ``BB'`` (C × C) with LAPACK ``syevr`` (only the two largest
-    eigenpairs) and map back: ``kp = D_p^{-1/2} v`` or ``kc = D_c^{-1/2} u, kp = D_p⁻¹ M' kc / λ₂``.
+    the smaller of ``B'B`` (P × P) and ``BB'`` (C × C) with :func:`_second_eigenpair` (ARPACK
+    Lanczos on the deflated matrix, or LAPACK ``syevr`` for small sizes) and map back: ``kp = D_p^{-1/2} v`` or ``kc = D_c^{-1/2} u, kp = D_p⁻¹ M' kc / λ₂``.
     The sign is chosen so that ECI correlates positively with diversity (``ecipci.ado``).
 
     Returns
@@ -260,8 +260,9 @@ def proximity(
             phi = cooc / kp0[None, :]
         else:
             phi = cooc / np.maximum(kp0[:, None], kp0[None, :])
-    np.fill_diagonal(phi, 0.0 if convention == "stata" else 1.0)
-    return np.asarray(phi, dtype=np.float64)
+    out = np.array(phi, dtype=np.float64)
+    np.fill_diagonal(out, 0.0 if convention == "stata" else 1.0)
+    return out
 
 
 def density(levels: FloatArray, phi: FloatArray) -> FloatArray:

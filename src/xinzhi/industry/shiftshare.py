@@ -210,9 +210,9 @@ def shift_share(
     flat = flat[in_span]
     if np.bincount(flat, minlength=len(span) * locs.size * inds.size).max(initial=0) > 1:
         raise InputError("同一地区、产业、年份出现重复行，请先汇总")
-    cube = np.zeros(len(span) * locs.size * inds.size)
-    cube[flat] = vals[in_span]
-    cube = cube.reshape(len(span), locs.size, inds.size)
+    cells = np.zeros(len(span) * locs.size * inds.size)
+    cells[flat] = vals[in_span]
+    cube = cells.reshape(len(span), locs.size, inds.size)
     if method == "dynamic":
         comps = {k: np.zeros((locs.size, inds.size)) for k in COMPONENTS["classic"]}
         for t in range(len(span) - 1):  # loop over years (few), not over units

@@ -97,7 +97,9 @@ def recipe_layout(grid: Grid, catalogue: Catalogue, dataset: str, year: int) -> 
         try:
             return pos[_key(name)]
         except KeyError:
-            raise ConfigError(f"{dataset} 表中没有列“{name}”（census.yaml 的取数公式与源表不符）") from None
+            raise ConfigError(
+                f"{dataset} 表中没有列“{name}”（census.yaml 的取数公式与源表不符）"
+            ) from None
 
     parsed: dict[int, Any] = {}
 
@@ -105,7 +107,12 @@ def recipe_layout(grid: Grid, catalogue: Catalogue, dataset: str, year: int) -> 
         c = column(name)
         if c not in parsed:
             p = parse_values(data[c].reset_index(drop=True))
-            parsed[c] = (p.value.to_numpy(), p.missing.to_numpy(), p.marker.to_numpy(), p.bad.to_numpy())
+            parsed[c] = (
+                p.value.to_numpy(),
+                p.missing.to_numpy(),
+                p.marker.to_numpy(),
+                p.bad.to_numpy(),
+            )
         return parsed[c]
 
     def stacked(names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -113,7 +120,8 @@ def recipe_layout(grid: Grid, catalogue: Catalogue, dataset: str, year: int) -> 
         v = np.column_stack([p[0] for p in parts])
         m = np.column_stack([p[1] for p in parts])
         b = np.column_stack([p[3] for p in parts])
-        return np.where(m | b, 0.0, v).sum(axis=1), m.all(axis=1), b.any(axis=1)
+        total = np.where(m | b, 0.0, v).sum(axis=1)
+        return total, np.asarray(m.all(axis=1), dtype=bool), np.asarray(b.any(axis=1), dtype=bool)
 
     out_v, out_ind, out_miss, out_mark, out_bad = [], [], [], [], []
     for entry in catalogue.entries.values():
@@ -132,11 +140,13 @@ def recipe_layout(grid: Grid, catalogue: Catalogue, dataset: str, year: int) -> 
             b = nb | db
             with np.errstate(divide="ignore", invalid="ignore"):
                 v = np.where(m | b, np.nan, num / np.where(den == 0, np.nan, den))
-            marker = np.where(m, "", None)
+            marker = np.full(n, None, dtype=object)
+            marker[m] = ""
         elif "sum" in recipe:
             v, m, b = stacked(list(recipe["sum"]))
             v = np.where(m | b, np.nan, v)
-            marker = np.where(m, "", None)
+            marker = np.full(n, None, dtype=object)
+            marker[m] = ""
         else:
             raise ConfigError(f"census.yaml 中 {entry.code} 的 {dataset} 取数公式无法识别")
         out_v.append(v)
@@ -238,7 +248,13 @@ def import_census(
     reader = census_reader(dataset)
     path = datasets.path(dataset, CENSUS_FILES[dataset][0], data_dir=data_dir)
     return import_file(
-        path, source=dataset, con=con, db=db, resolver=census_resolver(resolver), reader=reader
+        path,
+        source=dataset,
+        con=con,
+        db=db,
+        resolver=census_resolver(resolver),
+        reader=reader,
+        with_regions=resolver is default_resolver,
     )
 
 
@@ -264,12 +280,25 @@ def import_tudigong(
     frame: pd.DataFrame | None = None
     for p in paths:
         part = pd.read_csv(p, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-        frame = part if frame is None else frame.merge(part.drop(columns=["NAME"]), on="CODE", how="outer")
+        frame = (
+            part
+            if frame is None
+            else frame.merge(part.drop(columns=["NAME"]), on="CODE", how="outer")
+        )
     assert frame is not None
-    table = pd.concat([pd.DataFrame([frame.columns], columns=frame.columns), frame], ignore_index=True)
-    table.columns = range(table.shape[1])
+    table = pd.concat(
+        [pd.DataFrame([frame.columns], columns=frame.columns), frame], ignore_index=True
+    )
+    table.columns = pd.RangeIndex(table.shape[1])
     grid = Grid(cells=table.astype(object), file_name="tudigong/input/*.csv", encoding="utf-8-sig")
     catalogue = load_catalogue()
     layout = recipe_layout(grid, catalogue, "tudigong", 2020)
-    return load_layout(con, grid, layout, sha256=digest, source="tudigong", catalogue=catalogue,
-        resolver=census_resolver(resolver))
+    return load_layout(
+        con,
+        grid,
+        layout,
+        sha256=digest,
+        source="tudigong",
+        catalogue=catalogue,
+        resolver=census_resolver(resolver),
+    )

@@ -118,7 +118,9 @@ def _resolve_regions(
     # a prefecture-level city without counties (不设区的地级市: 东莞, 中山, 儋州, 嘉峪关) is a
     # county-level unit in a county table; it is a subtotal only if its counties are listed
     childless = (
-        has_code & ends00 & ~codes.str.endswith("0000").to_numpy()
+        has_code
+        & ends00
+        & ~codes.str.endswith("0000").to_numpy()
         & ~codes.str[:4].isin(county_prefixes).to_numpy()
     ) & bool(county_prefixes)
     sub = (has_code & ends00 & ~childless) | (~has_code & names.isin(SUBTOTAL_NAMES).to_numpy())
@@ -157,7 +159,9 @@ def _resolve_regions(
         total = (other_level & ~lone_city) | (ok & ~lone_city & cds.str.endswith("00").to_numpy())
         reason = pd.Series(st).map(_REGION_REASON).fillna("invalid_region").to_numpy(dtype=object)
         status[sel] = np.where(total, "subtotal", np.where(ok, "ok", reason))
-        code_out[sel] = np.where(ok & ~total, cd, None)
+        accepted = cd.copy()
+        accepted[~(ok & ~total)] = None
+        code_out[sel] = accepted
         message[sel] = msg
     return code_out, status, message
 
@@ -226,15 +230,29 @@ def classify_rows(
     reason[bad_region] = rstatus[bad_region]
     decide(year_bad, "quarantined", "invalid_year", "年份缺失或无效")
     if any_bad.any():
-        cols = cells.loc[cells["bad"]].groupby("row_number")["indicator"].agg(
-            lambda s: "、".join(map(str, s))
+        cols = (
+            cells.loc[cells["bad"]]
+            .groupby("row_number")["indicator"]
+            .agg(lambda s: "、".join(map(str, s)))
         )
-        decide(any_bad, "quarantined", "non_numeric", ("非数值：" + cols.reindex(idx).fillna("")).to_numpy())
+        decide(
+            any_bad,
+            "quarantined",
+            "non_numeric",
+            ("非数值：" + cols.reindex(idx).fillna("")).to_numpy(),
+        )
     if any_imp.any():
-        cols = cells.loc[impossible].groupby("row_number")["indicator"].agg(
-            lambda s: "、".join(map(str, s))
+        cols = (
+            cells.loc[impossible]
+            .groupby("row_number")["indicator"]
+            .agg(lambda s: "、".join(map(str, s)))
         )
-        decide(any_imp, "quarantined", "impossible_value", ("超出合理范围：" + cols.reindex(idx).fillna("")).to_numpy())
+        decide(
+            any_imp,
+            "quarantined",
+            "impossible_value",
+            ("超出合理范围：" + cols.reindex(idx).fillna("")).to_numpy(),
+        )
 
     # duplicates among the remaining rows
     cand = outcome == ""
@@ -247,7 +265,9 @@ def classify_rows(
                 {
                     "code": region_code[cand],
                     "year": rows["year"].to_numpy()[cand],
-                    "ind": ccells.set_index("row_number")["indicator"].reindex(cand_rows).to_numpy(),
+                    "ind": ccells.set_index("row_number")["indicator"]
+                    .reindex(cand_rows)
+                    .to_numpy(),
                 }
             )
             hashes = pd.util.hash_pandas_object(sig.to_frame(), index=False).to_numpy()
@@ -282,9 +302,7 @@ def classify_rows(
     loaded_rows = idx[outcome == "loaded"]
     lc = cells[cells["row_number"].isin(loaded_rows)]
     present = lc[~lc["missing"]]
-    meta = pd.DataFrame(
-        {"region_code": region_code, "year": rows["year"].to_numpy()}, index=idx
-    )
+    meta = pd.DataFrame({"region_code": region_code, "year": rows["year"].to_numpy()}, index=idx)
     obs = present[["row_number", "indicator", "value"]].join(meta, on="row_number")
     observations = obs[["region_code", "year", "indicator", "value"]].reset_index(drop=True)
     observations["year"] = observations["year"].astype("int64")

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import store
-from xinzhi.errors import InputError
+from xinzhi.errors import InputError, XinzhiError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
 from xinzhi.ingest.layout import Layout, detect_format, long_layout, wide_layout
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 
-__all__ = ["file_sha256", "import_file", "load_layout"]
+__all__ = ["ensure_regions", "file_sha256", "import_file", "load_layout"]
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -50,6 +50,20 @@ def _raw_json(grid: Grid, layout: Layout, row_numbers: np.ndarray) -> list[str]:
     return text.strip("\n").split("\n")
 
 
+def ensure_regions(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the ``regions`` table from the region registry when it is empty (best effort)."""
+    (n,) = con.execute("SELECT count(*) FROM regions").fetchall()[0]
+    if n:
+        return
+    from xinzhi import regions
+
+    try:
+        table = regions.load_registry().table
+    except XinzhiError:  # no public data available: read_wide falls back to code patterns
+        return
+    store.refresh_regions(con, table)
+
+
 def _noop_report(record: store.BatchRecord) -> ImportReport:
     rep = dict(record.report)
     rep.update(status="noop", batch_id=record.batch_id, superseded=[], warnings=[])
@@ -69,7 +83,9 @@ def load_layout(
     extra_warnings: list[str] | None = None,
 ) -> ImportReport:
     """Classify the rows of ``layout`` and write them as one batch (one transaction)."""
-    result = classify_rows(layout.rows, layout.cells, catalogue, layout=layout.format, resolver=resolver)
+    result = classify_rows(
+        layout.rows, layout.cells, catalogue, layout=layout.format, resolver=resolver
+    )
     out = result.outcomes
     q = out[out["outcome"] == "quarantined"]
     s = out[out["outcome"] == "skipped"]
@@ -151,6 +167,7 @@ def import_file(
     con: duckdb.DuckDBPyConnection | None = None,
     resolver: Resolver = default_resolver,
     reader: Callable[[Grid, Catalogue], Layout] | None = None,
+    with_regions: bool | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
 
@@ -175,6 +192,10 @@ def import_file(
         Region resolver (tests inject a fake one).
     reader
         Custom layout builder (the built-in census readers use it); overrides ``fmt``.
+    with_regions
+        Fill an empty ``regions`` table from the region registry first (default: when the
+        default resolver is used); :func:`xinzhi.store.read_wide` needs it to recognise
+        prefecture-level cities without counties.
 
     Raises
     ------
@@ -196,6 +217,8 @@ def import_file(
             return _noop_report(existing)
         catalogue = load_catalogue(aliases)
         grid = read_grid(p, sheet)
+        if with_regions if with_regions is not None else resolver is default_resolver:
+            ensure_regions(connection)
         if reader is not None:
             layout = reader(grid, catalogue)
         else:

@@ -141,7 +141,7 @@ def _header_block(grid: Grid) -> tuple[int, int, int | None]:
         if title_like:
             break
         start -= 1
-    region_cols = [c for c in text.columns if _kind(text.at[anchor, c]) in {"code", "name"}]
+    region_cols = [c for c in text.columns if _kind(str(text.at[anchor, c])) in {"code", "name"}]
     end = anchor + 1
     unit_row: int | None = None
     while end < n:
@@ -199,7 +199,9 @@ def _match_column(parts: list[str], catalogue: Catalogue) -> str | None:
 
 
 def _parse_year(text: pd.Series) -> pd.Series:
-    y = pd.to_numeric(text.str.extract(r"^((?:19|20)\d{2})(?:\.0+)?年?$", expand=False), errors="coerce")
+    y = pd.to_numeric(
+        text.str.extract(r"^((?:19|20)\d{2})(?:\.0+)?年?$", expand=False), errors="coerce"
+    )
     return y.astype("Int64")
 
 
@@ -400,4 +402,3 @@ def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
         columns_ignored=[],
         warnings=warn,
     )
-

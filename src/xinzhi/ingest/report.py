@@ -94,7 +94,9 @@ class ImportReport:
             f"载入数值 {self.values_loaded} 个；缺失 {self.values_missing} 个",
         ]
         if self.years:
-            lines.append(f"年份：{'、'.join(str(y) for y in self.years)}；地区 {self.regions_loaded} 个")
+            lines.append(
+                f"年份：{'、'.join(str(y) for y in self.years)}；地区 {self.regions_loaded} 个"
+            )
         for title, counts, labels in (
             ("隔离原因", self.quarantined_by_reason, QUARANTINE_REASONS),
             ("跳过原因", self.skipped_by_reason, SKIP_REASONS),

@@ -77,7 +77,9 @@ def _read_excel(path: Path, sheet: str | int | None) -> Grid:
     names = list(wb.sheet_names)
     if sheet is None:
         name = names[0]
-    elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+    elif isinstance(sheet, int) or (
+        isinstance(sheet, str) and sheet.isdigit() and sheet not in names
+    ):
         idx = int(sheet)
         if not 0 <= idx < len(names):
             raise InputError(f"工作表序号 {sheet} 超出范围（共 {len(names)} 个工作表）")

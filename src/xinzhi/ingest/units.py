@@ -39,7 +39,9 @@ def header_unit(header: object) -> str | None:
     """Unit written in brackets in a header (the last bracket that holds a known unit)."""
     if header is None:
         return None
-    found = [u for u in _BRACKET.findall(_norm(str(header))) if u.removeprefix("单位:") in UNIT_SIZES]
+    found = [
+        u for u in _BRACKET.findall(_norm(str(header))) if u.removeprefix("单位:") in UNIT_SIZES
+    ]
     return found[-1].removeprefix("单位:") if found else None
 
 

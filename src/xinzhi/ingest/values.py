@@ -32,7 +32,9 @@ MISSING_MARKERS: tuple[str, ...] = (
 )
 """Cell texts read as “no value” (compared after NFKC, trimming and upper-casing)."""
 
-_MARKERS_NORMALISED = {pd.Series([m]).str.normalize("NFKC").iloc[0].upper() for m in MISSING_MARKERS}
+_MARKERS_NORMALISED = {
+    pd.Series([m]).str.normalize("NFKC").iloc[0].upper() for m in MISSING_MARKERS
+}
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 
 

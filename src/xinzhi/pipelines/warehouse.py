@@ -92,7 +92,9 @@ class WarehouseSummary:
                 f"· {b.source}（批次 {b.batch_id}，{state}）：读入 {b.rows_read} = 载入 "
                 f"{b.rows_loaded} + 隔离 {b.rows_quarantined} + 跳过 {b.rows_skipped}"
             )
-            parts = [f"{QUARANTINE_REASONS.get(k, k)} {v}" for k, v in b.quarantined_by_reason.items()]
+            parts = [
+                f"{QUARANTINE_REASONS.get(k, k)} {v}" for k, v in b.quarantined_by_reason.items()
+            ]
             parts += [f"{SKIP_REASONS.get(k, k)} {v}" for k, v in b.skipped_by_reason.items()]
             if parts:
                 lines.append("    " + "；".join(parts))
@@ -115,7 +117,7 @@ def build_warehouse(
     from xinzhi import regions
 
     verified = datasets.fetch(list(PUBLIC_DATASETS), data_dir=data_dir)
-    registry = regions.load_registry(data_dir)
+    registry = regions.load_registry(Path(data_dir) if data_dir else None)
     path = config.db_path(db_path)
     con = store.connect(path)
     try:
@@ -127,7 +129,7 @@ def build_warehouse(
         ).fetchall()
         (n_ind,) = con.execute(
             "SELECT count(DISTINCT indicator) FROM current_observations"
-        ).fetchone()  # type: ignore[misc]
+        ).fetchall()[0]
     finally:
         con.close()
     return WarehouseSummary(

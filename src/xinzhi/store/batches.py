@@ -59,17 +59,30 @@ def find_active_batch(
     con: duckdb.DuckDBPyConnection, sha256: str, source: str
 ) -> BatchRecord | None:
     """The active batch of ``source`` with this sha256, if any."""
-    row = con.execute(
+    rows = con.execute(
         """SELECT batch_id, file_name, sha256, source, status, rows_read, rows_loaded,
                   rows_quarantined, rows_skipped, values_loaded, report
            FROM import_batches WHERE sha256 = ? AND source = ? AND status = 'active'
            ORDER BY batch_id DESC LIMIT 1""",
         [sha256, source],
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         return None
+    row = rows[0]
     report = json.loads(row[10]) if row[10] else {}
-    return BatchRecord(*row[:10], report=report)  # type: ignore[arg-type]
+    return BatchRecord(
+        batch_id=int(row[0]),
+        file_name=str(row[1]),
+        sha256=str(row[2]),
+        source=str(row[3]),
+        status=str(row[4]),
+        rows_read=int(row[5]),
+        rows_loaded=int(row[6]),
+        rows_quarantined=int(row[7]),
+        rows_skipped=int(row[8]),
+        values_loaded=int(row[9]),
+        report=report,
+    )
 
 
 def _insert_frame(
@@ -152,7 +165,7 @@ def write_batch(
     """
     con.execute("BEGIN TRANSACTION")
     try:
-        (last,) = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchone()  # type: ignore[misc]
+        (last,) = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchall()[0]
         batch_id = int(last) + 1
         if indicators is not None:
             refresh_indicators(con, indicators)
@@ -171,7 +184,9 @@ def write_batch(
             "?, row_number, CAST(raw AS JSON), reason, message",
             [batch_id],
         )
-        _insert_frame(con, "skipped", skipped, "?, row_number, CAST(raw AS JSON), reason", [batch_id])
+        _insert_frame(
+            con, "skipped", skipped, "?, row_number, CAST(raw AS JSON), reason", [batch_id]
+        )
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             sys.stderr.write("XINZHI_IMPORT_PAUSED\n")

@@ -71,7 +71,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for stmt in _DDL:
             con.execute(stmt)
-        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+        row = rows[0] if rows else None
         if row is None or row[0] is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
         con.execute("COMMIT")
