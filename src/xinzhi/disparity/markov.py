@@ -216,12 +216,15 @@ class MarkovResult(DisparityResult):
         return "\n".join(lines)
 
 
-def _states_long(wide: pd.DataFrame, states: np.ndarray, names: list[str], unit: str, year: str) -> pd.DataFrame:
-    long = wide.stack().rename("value").reset_index()
-    long.columns = ["unit", "year", "value"]
-    st = pd.DataFrame(states, index=wide.index, columns=wide.columns).stack().rename("s").reset_index()
-    long["state"] = [names[s] for s in st["s"].to_numpy()[st["s"].to_numpy() >= 0]]
-    return long
+def _states_long(wide: pd.DataFrame, states: np.ndarray, names: list[str]) -> pd.DataFrame:
+    vals = wide.to_numpy(dtype=float)
+    units = np.repeat(wide.index.to_numpy(), vals.shape[1])
+    years = np.tile(np.asarray(wide.columns), vals.shape[0])
+    ok = states.ravel() >= 0
+    return pd.DataFrame(
+        {"unit": units[ok], "year": years[ok], "value": vals.ravel()[ok],
+         "state": np.asarray(names, dtype=object)[states.ravel()[ok]]}
+    )  # fmt: skip
 
 
 def markov_chain(
@@ -270,7 +273,7 @@ def markov_chain(
         steady_state=pd.DataFrame(ss, columns=names),
         mfpt=_square(fp, names),
         cutoffs=cut,
-        states=_states_long(wide, states, names, unit, year),
+        states=_states_long(wide, states, names),
         class_names=names,
         options={"value": value, "unit": unit, "year": year, "k": k,
                  "cutoffs": "given" if cutoffs is not None else "quantile",

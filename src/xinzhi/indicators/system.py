@@ -35,6 +35,7 @@ import yaml
 from xinzhi.errors import ConfigError
 
 __all__ = [
+    "SHORTFALLS",
     "Dimension",
     "Indicator",
     "IndicatorSystem",
@@ -45,7 +46,20 @@ __all__ = [
 _TRANSFORM_RE = re.compile(r"^\s*winsorize\s*\(\s*([0-9]*\.?[0-9]+)\s*\)\s*$")
 _SYSTEM_KEYS = {"name", "title", "description", "options", "dimensions", "source"}
 _DIM_KEYS = {"name", "indicators", "dimensions", "description"}
-_IND_KEYS = {"code", "name", "direction", "unit", "fixed_weight", "transform", "description"}
+_IND_KEYS = {
+    "code",
+    "name",
+    "direction",
+    "unit",
+    "fixed_weight",
+    "transform",
+    "description",
+    "optional",
+    "shortfall",
+}
+#: The four shortfalls (短板) of county特色产业 named in 李琳《提升特色产业现代化水平 激活县域新质生产力
+#: 强劲动能》(seed 000); an indicator may declare which one it reveals.
+SHORTFALLS = ("产业链条短", "创新动能不足", "数智化改造滞后", "新质要素供给短缺")
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,11 @@ class Indicator:
         Applied to the raw values before normalisation.
     winsor_p : float or None
         Tail share clipped at each end when ``transform == "winsorize"`` (0 < p < 0.5).
+    optional : bool
+        The indicator joins the system only when the data hold it (e.g. yearbook indicators a
+        county may import); see :meth:`IndicatorSystem.restrict`.
+    shortfall : str or None
+        Which of the four shortfalls in :data:`SHORTFALLS` the indicator reveals.
     """
 
     code: str
@@ -77,6 +96,8 @@ class Indicator:
     fixed_weight: float | None = None
     transform: str | None = None
     winsor_p: float | None = None
+    optional: bool = False
+    shortfall: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +139,41 @@ class IndicatorSystem:
     def dimension_names(self) -> list[str]:
         """Names of the top-level dimensions."""
         return [d.name for d in self.dimensions]
+
+    def shortfall_of(self) -> dict[str, str]:
+        """Map indicator code → the shortfall (短板) it reveals, for indicators that declare one."""
+        return {i.code: i.shortfall for i in self.indicators if i.shortfall}
+
+    def restrict(self, available: set[str] | list[str]) -> tuple[IndicatorSystem, list[str]]:
+        """Drop the optional indicators missing from ``available``.
+
+        Returns the restricted system and the codes dropped. Dimensions left empty are removed.
+        Required (non-optional) indicators are kept whether present or not, so the engine
+        reports them as missing.
+        """
+        have = set(available)
+        dropped = [i.code for i in self.indicators if i.optional and i.code not in have]
+        if not dropped:
+            return self, []
+
+        def keep(dim: Dimension) -> Dimension | None:
+            inds = tuple(i for i in dim.indicators if i.code not in dropped)
+            kids = tuple(k for k in (keep(c) for c in dim.children) if k is not None)
+            if not inds and not kids:
+                return None
+            return Dimension(name=dim.name, indicators=inds, children=kids)
+
+        dims = tuple(d for d in (keep(d) for d in self.dimensions) if d is not None)
+        if not dims:
+            raise ConfigError(f"指标体系 {self.name} 的指标在数据中全部缺失：{dropped}")
+        restricted = IndicatorSystem(
+            name=self.name,
+            dimensions=dims,
+            title=self.title,
+            options=self.options,
+            source=self.source,
+        )
+        return restricted, dropped
 
     def top_dimension_of(self) -> dict[str, str]:
         """Map indicator code → name of its top-level dimension."""
@@ -199,6 +255,10 @@ class IndicatorSystem:
                 d["transform"] = f"winsorize({ind.winsor_p})"
             elif ind.transform is not None:
                 d["transform"] = ind.transform
+            if ind.optional:
+                d["optional"] = True
+            if ind.shortfall:
+                d["shortfall"] = ind.shortfall
             return d
 
         def dim_dict(dim: Dimension) -> dict[str, Any]:
@@ -293,6 +353,16 @@ def _parse_indicator(raw: Any, key: str, where: str) -> Indicator:
             raise ConfigError(
                 f"指标体系{where}的 {key}.transform 应为 log、log1p 或 winsorize(p)，实际为 {t!r}"
             )
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise ConfigError(
+            f"指标体系{where}的 {key}.optional 应为 true 或 false，实际为 {optional!r}"
+        )
+    shortfall = raw.get("shortfall")
+    if shortfall is not None and shortfall not in SHORTFALLS:
+        raise ConfigError(
+            f"指标体系{where}的 {key}.shortfall 应为 {list(SHORTFALLS)} 之一，实际为 {shortfall!r}"
+        )
     unit = raw.get("unit")
     return Indicator(
         code=code,
@@ -302,6 +372,8 @@ def _parse_indicator(raw: Any, key: str, where: str) -> Indicator:
         fixed_weight=fixed,
         transform=transform,
         winsor_p=winsor_p,
+        optional=optional,
+        shortfall=shortfall,
     )
 
 

@@ -24,7 +24,7 @@ from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, normalise_name
 from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.units import conversion_factor, header_unit, is_unit_text
-from xinzhi.ingest.values import parse_values, to_text
+from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
 __all__ = ["Layout", "detect_format", "long_layout", "wide_layout"]
 
@@ -68,6 +68,7 @@ _VALUE_HEADERS = {"数值", "值", "value", "数据", "指标值"}
 _UNIT_HEADERS = {"单位", "unit", "计量单位"}
 _TOTAL_WORDS = {"合计", "总计", "小计", "总量", "总额", "全部"}
 _MAX_HEADER_SCAN = 20
+_MARKERS = {to_text(pd.Series([m])).iloc[0].upper() for m in MISSING_MARKERS}
 
 
 @dataclass
@@ -146,7 +147,7 @@ def _header_block(grid: Grid) -> tuple[int, int, int | None]:
     unit_row: int | None = None
     while end < n:
         row = text.iloc[end]
-        filled = row != ""
+        filled = ~row.str.upper().isin(_MARKERS)  # a missing marker is never a header label
         if filled.any() and bool(row[filled].map(is_unit_text).all()):
             unit_row = end
             end += 1
