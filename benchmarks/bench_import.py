@@ -35,9 +35,7 @@ def main() -> None:
         t0 = time.perf_counter()
         report = import_census("census2020", con=con)
         t_ours = time.perf_counter() - t0
-        obs = con.execute(
-            "SELECT region_code, year, indicator, value FROM observations"
-        ).df()
+        obs = con.execute("SELECT region_code, year, indicator, value FROM observations").df()
         con.close()
 
         t0 = time.perf_counter()

@@ -26,8 +26,10 @@ def pairwise_dagum(y: np.ndarray, g: np.ndarray) -> dict[str, float]:
     means = np.array([x.mean() for x in groups])
     s = p * means / ybar
     G = np.abs(y[:, None] - y[None, :]).sum() / (2 * n * n * ybar)
-    gjj = [np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size**2 * x.mean()) if x.mean() > 0 else 0.0
-           for x in groups]  # fmt: skip
+    gjj = [
+        np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size**2 * x.mean()) if x.mean() > 0 else 0.0
+        for x in groups
+    ]
     Gw = float(np.sum(np.array(gjj) * p * s))
     Gnb = Gt = 0.0
     for j in range(len(groups)):

@@ -68,8 +68,14 @@ def test_zero_mean_and_negative_values() -> None:
 
 
 def test_missing_values_and_missing_units() -> None:
-    df = pd.DataFrame({"u": list("abcdabcd"), "t": [1] * 4 + [2] * 4,
-                       "y": [1.0, 2, 3, 4, 2, np.nan, 4, 5], "g": list("xxyyxxyy")})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "u": list("abcdabcd"),
+            "t": [1] * 4 + [2] * 4,
+            "y": [1.0, 2, 3, 4, 2, np.nan, 4, 5],
+            "g": list("xxyyxxyy"),
+        }
+    )
     with pytest.raises(ComputationError, match="缺失值"):
         dagum_gini(df, "y", "g", by="t")
     res = dagum_gini(df, "y", "g", by="t", missing="drop")
@@ -112,8 +118,13 @@ def test_islands_in_the_weights() -> None:
 def test_spatial_markov_with_a_missing_year_for_one_unit() -> None:
     w = lat2W(3, 3)
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"u": np.repeat([str(i) for i in range(9)], 4), "t": np.tile([1, 2, 3, 4], 9),
-                       "y": rng.random(36)})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "u": np.repeat([str(i) for i in range(9)], 4),
+            "t": np.tile([1, 2, 3, 4], 9),
+            "y": rng.random(36),
+        }
+    )
     holed = df.drop(index=5)
     with pytest.raises(ComputationError, match="面板不平衡"):
         spatial_markov(holed, "y", "u", "t", w, k=3)

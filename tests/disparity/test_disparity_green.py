@@ -39,7 +39,9 @@ def workbook(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def scores(data_dir: Path) -> pd.DataFrame:
-    df = pd.read_excel(datasets.path("replication-green", SCORES, data_dir=data_dir), engine="calamine")
+    df = pd.read_excel(
+        datasets.path("replication-green", SCORES, data_dir=data_dir), engine="calamine"
+    )
     df["region"] = economic_region(df["省份"].map(province_code_from_short_name)).to_numpy()
     return df
 
@@ -66,8 +68,15 @@ def test_dagum_decomposition_by_year(workbook, scores) -> None:
     ref = workbook["Dagum分解"]
     got = res.overall
     assert got["by"].tolist() == ref["年份"].astype(int).tolist()
-    cols = {"G": "总体基尼系数", "Gw": "区域内差异", "Gnb": "区域间净差异", "Gt": "超变密度",
-            "Gw_share": "区域内贡献率", "Gnb_share": "区域间贡献率", "Gt_share": "超变密度贡献率"}  # fmt: skip
+    cols = {
+        "G": "总体基尼系数",
+        "Gw": "区域内差异",
+        "Gnb": "区域间净差异",
+        "Gt": "超变密度",
+        "Gw_share": "区域内贡献率",
+        "Gnb_share": "区域间贡献率",
+        "Gt_share": "超变密度贡献率",
+    }
     for ours, theirs in cols.items():
         np.testing.assert_allclose(got[ours], ref[theirs], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(got[["Gw", "Gnb", "Gt"]].sum(axis=1), ref["分解项合计"], rtol=1e-12)
@@ -86,8 +95,12 @@ def test_dagum_within_and_between_detail(workbook, scores) -> None:
     )
     b = res.between.merge(b_ref, on=["by", "group_a", "group_b"], validate="1:1")
     assert len(b) == 54  # every pair found with the same orientation (higher mean first)
-    for ours, theirs in {"G_jh": "区域间基尼", "D_jh": "相对影响D", "Gnb": "净差异贡献",
-                         "Gt": "超变密度贡献"}.items():  # fmt: skip
+    for ours, theirs in {
+        "G_jh": "区域间基尼",
+        "D_jh": "相对影响D",
+        "Gnb": "净差异贡献",
+        "Gt": "超变密度贡献",
+    }.items():
         np.testing.assert_allclose(b[ours], b[theirs], rtol=1e-10, atol=1e-15)
 
 
@@ -107,7 +120,9 @@ def test_global_moran(workbook, scores, weights) -> None:
 
 def test_local_moran_2024(workbook, scores, weights) -> None:
     y2024 = scores[scores["年份"] == 2024]
-    res = local_moran(y2024, "综合得分", "省份", weights, permutations=9999, seed=3, inference="total")
+    res = local_moran(
+        y2024, "综合得分", "省份", weights, permutations=9999, seed=3, inference="total"
+    )
     ref = workbook["LISA_2024"].set_index("省份")
     got = res.table.set_index("unit").loc[ref.index]
     np.testing.assert_allclose(got["z"], ref["标准化得分Z"], rtol=1e-12)
@@ -153,8 +168,16 @@ def test_kde_statistics(workbook, scores) -> None:
     res = kernel_density(scores, "综合得分", by="年份", bandwidth_rule="scott", grid_size=4001)
     ref = workbook["KDE统计量"]
     st = res.stats
-    for ours, theirs in {"mean": "均值", "std": "标准差", "skewness": "偏度", "kurtosis": "峰度",
-                         "min": "最小值", "max": "最大值"}.items():  # fmt: skip
+    for ours, theirs in {
+        "mean": "均值",
+        "std": "标准差",
+        "skewness": "偏度",
+        "kurtosis": "峰度",
+        "min": "最小值",
+        "max": "最大值",
+    }.items():
         np.testing.assert_allclose(st[ours], ref[theirs], rtol=1e-10)
-    np.testing.assert_allclose(st["main_peak_density"], ref["峰值高度"], rtol=5e-5)  # their grid is coarser
+    np.testing.assert_allclose(
+        st["main_peak_density"], ref["峰值高度"], rtol=5e-5
+    )  # their grid is coarser
     np.testing.assert_allclose(st["main_peak_x"], ref["峰值位置"], atol=1.5e-3)

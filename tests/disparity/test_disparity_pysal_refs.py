@@ -37,10 +37,13 @@ def usjoin() -> tuple[pd.DataFrame, object]:
     years = [str(y) for y in range(1929, 2010)]
     pci = raw[years].to_numpy(dtype=float)
     long = pd.DataFrame(
-        {"unit": np.repeat(np.arange(48).astype(str), len(years)),
-         "year": np.tile(np.arange(1929, 2010), 48), "pci": pci.ravel(),
-         "rpci": (pci / pci.mean(axis=0)).ravel()}
-    )  # fmt: skip
+        {
+            "unit": np.repeat(np.arange(48).astype(str), len(years)),
+            "year": np.tile(np.arange(1929, 2010), 48),
+            "pci": pci.ravel(),
+            "rpci": (pci / pci.mean(axis=0)).ravel(),
+        }
+    )
     w = popen(examples.get_path("states48.gal")).read()
     return long, w
 
@@ -55,8 +58,12 @@ def test_giddy_markov_us_incomes_per_year_quintiles(usjoin) -> None:
 def test_giddy_spatial_markov_quantile_lags(usjoin) -> None:
     long, w = usjoin
     res = spatial_markov(long, "rpci", "unit", "year", w, k=5, lag_cutoffs="quantile", m=5)
-    np.testing.assert_allclose(res.cutoffs, [0.83999133, 0.94707545, 1.03242697, 1.14911154], atol=5e-9)
-    np.testing.assert_allclose(res.lag_cutoffs, [0.88973386, 0.95891917, 1.01469758, 1.1183566], atol=5e-9)
+    np.testing.assert_allclose(
+        res.cutoffs, [0.83999133, 0.94707545, 1.03242697, 1.14911154], atol=5e-9
+    )
+    np.testing.assert_allclose(
+        res.lag_cutoffs, [0.88973386, 0.95891917, 1.01469758, 1.1183566], atol=5e-9
+    )
     p = res.probabilities
     np.testing.assert_allclose(p[0, 0], [0.96341463, 0.0304878, 0.00609756, 0, 0], atol=5e-9)
     np.testing.assert_allclose(p[4, 4], [0, 0, 0, 0.02352941, 0.97647059], atol=5e-9)
@@ -65,11 +72,19 @@ def test_giddy_spatial_markov_quantile_lags(usjoin) -> None:
     assert f"{hom.loc['Q', 'value']:.3f}" == "200.624"
     assert hom.loc["Q", "dof"] == 60
     ss = res.steady_state.set_index("lag_state").to_numpy()
-    np.testing.assert_allclose(ss[0], [0.43509425, 0.2635327, 0.20363044, 0.06841983, 0.02932278], atol=5e-9)
-    np.testing.assert_allclose(ss[4], [0.01776781, 0.19964349, 0.19009833, 0.25524697, 0.3372434], atol=5e-9)
+    np.testing.assert_allclose(
+        ss[0], [0.43509425, 0.2635327, 0.20363044, 0.06841983, 0.02932278], atol=5e-9
+    )
+    np.testing.assert_allclose(
+        ss[4], [0.01776781, 0.19964349, 0.19009833, 0.25524697, 0.3372434], atol=5e-9
+    )
     f0 = mean_first_passage_times(p[0])
-    np.testing.assert_allclose(f0[0], [2.29835259, 28.95614035, 46.14285714, 80.80952381, 279.42857143], atol=5e-8)
-    np.testing.assert_allclose(f0[4], [52.62865497, 18.76315789, 12.25714286, 6.0, 34.1031746], atol=5e-8)
+    np.testing.assert_allclose(
+        f0[0], [2.29835259, 28.95614035, 46.14285714, 80.80952381, 279.42857143], atol=5e-8
+    )
+    np.testing.assert_allclose(
+        f0[4], [52.62865497, 18.76315789, 12.25714286, 6.0, 34.1031746], atol=5e-8
+    )
 
 
 def test_giddy_spatial_markov_given_cutoffs(usjoin) -> None:
@@ -94,7 +109,9 @@ def test_steady_state_and_mfpt_of_giddy_docstrings() -> None:
         atol=5e-8,
     )
     reducible = np.array([[0.5, 0.5, 0], [0.2, 0.8, 0], [0, 0, 1]])
-    np.testing.assert_allclose(steady_states(reducible), [[0.28571429, 0.71428571, 0], [0, 0, 1]], atol=5e-9)
+    np.testing.assert_allclose(
+        steady_states(reducible), [[0.28571429, 0.71428571, 0], [0, 0, 1]], atol=5e-9
+    )
     f = mean_first_passage_times(reducible)
     np.testing.assert_allclose(f[:2, :2], [[3.5, 2.0], [5.0, 1.4]])
     assert np.isinf(f[0, 2]) and np.isinf(f[2, 0]) and f[2, 2] == 1.0
@@ -130,7 +147,9 @@ def test_esda_moran_variance_on_3x3_lattice() -> None:
 def test_esda_geary_columbus_crime() -> None:
     from libpysal.weights import Rook
 
-    w = Rook.from_shapefile(examples.get_path("columbus.shp"))  # as esda's test (rook, not the .gal)
+    w = Rook.from_shapefile(
+        examples.get_path("columbus.shp")
+    )  # as esda's test (rook, not the .gal)
     crime = np.array(popen(examples.get_path("columbus.dbf")).by_col["CRIME"])
     df = pd.DataFrame({"unit": [str(i) for i in w.id_order], "crime": crime})
     row = geary(df, "crime", "unit", w, permutations=99).table.iloc[0]
@@ -152,12 +171,14 @@ def test_inequality_theil_and_gini_mexico() -> None:
     res = theil_decomposition(long, "y", "hanson98", by="year", index="T")
     np.testing.assert_allclose(
         res.overall["T_between"],
-        [0.0345889, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872], atol=5e-9,
-    )  # fmt: skip
+        [0.0345889, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872],
+        atol=5e-9,
+    )
     np.testing.assert_allclose(
         res.overall["T_within"],
-        [0.17435454, 0.12405598, 0.0521202, 0.04263506, 0.06354856, 0.07547525, 0.0702496], atol=5e-9,
-    )  # fmt: skip
+        [0.17435454, 0.12405598, 0.0521202, 0.04263506, 0.06354856, 0.07547525, 0.0702496],
+        atol=5e-9,
+    )
 
 
 def test_inequality_theil_two_groups_with_zeros() -> None:

@@ -39,7 +39,9 @@ def test_density_integrates_to_one_and_gaussian_matches_scipy(kernel: str) -> No
 
 
 def test_two_peaks_are_found() -> None:
-    y = np.r_[np.full(30, 1.0) + np.linspace(-0.1, 0.1, 30), np.full(30, 5.0) + np.linspace(-0.1, 0.1, 30)]
+    y = np.r_[
+        np.full(30, 1.0) + np.linspace(-0.1, 0.1, 30), np.full(30, 5.0) + np.linspace(-0.1, 0.1, 30)
+    ]
     res = kernel_density(pd.DataFrame({"y": y}), "y", bandwidth_rule=0.3)
     assert res.stats.iloc[0]["n_peaks"] == 2
     np.testing.assert_allclose(np.sort(res.peaks["x"]), [1.0, 5.0], atol=0.02)
@@ -73,4 +75,6 @@ def test_sigma_and_beta_convergence_on_a_converging_panel() -> None:
     d["g"] = np.log(d.groupby("u")["y"].shift(-1) / d["y"])
     d = d.dropna()
     fit = sm.OLS(d["g"], sm.add_constant(np.log(d["y"]))).fit(cov_type="HC1")
-    assert beta.coefficients.set_index("term").loc["ln_y0", "se"] == pytest.approx(fit.bse.iloc[1], rel=1e-10)
+    assert beta.coefficients.set_index("term").loc["ln_y0", "se"] == pytest.approx(
+        fit.bse.iloc[1], rel=1e-10
+    )

@@ -8,13 +8,15 @@ from typing import Annotated
 
 import typer
 
-from xinzhi.cli import datasets_cmd
-from xinzhi.cli import demo_cmd
-from xinzhi.cli import disparity_cmd
-from xinzhi.cli import evaluate_cmd
-from xinzhi.cli import import_cmd
-from xinzhi.cli import industry_cmd
-from xinzhi.cli import regions_cmd
+from xinzhi.cli import (
+    datasets_cmd,
+    demo_cmd,
+    disparity_cmd,
+    evaluate_cmd,
+    import_cmd,
+    industry_cmd,
+    regions_cmd,
+)
 from xinzhi.cli._common import XinzhiGroup
 
 app = typer.Typer(
@@ -29,7 +31,9 @@ app = typer.Typer(
 def _global(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="DuckDB 数据仓库文件（默认 ~/.xinzhi/xinzhi.duckdb 或 XINZHI_DB）"),
+        typer.Option(
+            "--db", help="DuckDB 数据仓库文件（默认 ~/.xinzhi/xinzhi.duckdb 或 XINZHI_DB）"
+        ),
     ] = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="公共数据镜像目录（或 XINZHI_DATA_DIR）")

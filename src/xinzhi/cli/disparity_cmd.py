@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -23,12 +23,17 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_INPUT = typer.Option(..., "--input", "-i", help="输入长表（csv 或 xlsx）")
-_VALUE = typer.Option(..., "--value", help="数值列")
-_OUTPUT = typer.Option(None, "--output", "-o", help="主结果表（.csv/.xlsx/.json）")
-_REPORT = typer.Option(None, "--report", help="完整结果工作簿（.xlsx，中文表头，每表一页）")
-_JSON = typer.Option(False, "--json", help="在终端输出 JSON")
-_DROP = typer.Option(False, "--drop-missing", help="删除缺失值所在行（默认：缺失值报错）")
+Input = Annotated[Path, typer.Option("--input", "-i", help="输入长表（csv 或 xlsx）")]
+Value = Annotated[str, typer.Option("--value", help="数值列")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="主结果表（.csv/.xlsx/.json）")]
+Report = Annotated[
+    Path | None, typer.Option("--report", help="完整结果工作簿（.xlsx，中文表头，每表一页）")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="在终端输出 JSON")]
+Drop = Annotated[bool, typer.Option("--drop-missing", help="删除缺失值所在行（默认：缺失值报错）")]
+By = Annotated[str | None, typer.Option("--by", "--year", help="分期列（如年份）")]
+Unit = Annotated[str, typer.Option("--unit", help="单元代码列")]
+Year = Annotated[str, typer.Option("--year", "--by", help="年份列")]
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -62,7 +67,7 @@ def read_input(path: Path, text_columns: list[str | None]) -> pd.DataFrame:
             df = pd.read_excel(path, engine="calamine")
         elif suffix in (".csv", ".txt"):
             df = pd.read_csv(io.StringIO(_decode(path.read_bytes(), path)), dtype=object)
-            for c in df.columns:
+            for c in list(df.columns):
                 if c not in text_columns:
                     conv = pd.to_numeric(df[c], errors="coerce")
                     if conv.notna().sum() == df[c].notna().sum():
@@ -73,10 +78,10 @@ def read_input(path: Path, text_columns: list[str | None]) -> pd.DataFrame:
         raise
     except Exception as exc:  # pandas/calamine parse errors → user error
         raise InputError(f"无法读取 {path}：{exc}") from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    for c in text_columns:
-        if c is not None and c in df.columns:
-            df[c] = _as_code(df[c])
+    df.columns = pd.Index([str(c).strip() for c in df.columns])
+    for name in text_columns:
+        if name is not None and name in df.columns:
+            df[name] = _as_code(df[name])
     return df
 
 
@@ -94,7 +99,9 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         raise InputError(f"不支持的输出格式 {suffix}（请用 .csv、.xlsx 或 .json）")
 
 
-def _finish(result: Any, table: pd.DataFrame, output: Path | None, report: Path | None, as_json: bool) -> None:
+def _finish(
+    result: Any, table: pd.DataFrame, output: Path | None, report: Path | None, as_json: bool
+) -> None:
     if output is not None:
         write_table(table, output)
     if report is not None:
@@ -117,13 +124,17 @@ def _load_weights(spec: str, ids: list[str]) -> Any:
         try:
             from xinzhi.regions.weights import queen_weights
         except ImportError as exc:
-            raise InputError("当前安装中没有县级 queen 邻接权重（xinzhi.regions.queen_weights）") from exc
+            raise InputError(
+                "当前安装中没有县级 queen 邻接权重（xinzhi.regions.queen_weights）"
+            ) from exc
         return queen_weights(sorted(set(ids)))
     path = Path(spec)
     adj = read_input(path, ["unit", "neighbor"])
     missing = {"unit", "neighbor"} - set(adj.columns)
     if missing:
-        raise InputError(f"邻接表 {path} 需要 unit、neighbor 两列，缺少：{'、'.join(sorted(missing))}")
+        raise InputError(
+            f"邻接表 {path} 需要 unit、neighbor 两列，缺少：{'、'.join(sorted(missing))}"
+        )
     return weights_from_adjacency(adj, "unit", "neighbor", ids=sorted(set(ids)))
 
 
@@ -131,17 +142,26 @@ def _missing(drop: bool) -> Any:
     return "drop" if drop else "error"
 
 
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
+    if value not in allowed:
+        raise InputError(f"{option} 只能是 {'、'.join(allowed)}，收到 {value!r}")
+    return value
+
+
 @app.command("dagum")
 def dagum_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    group: str = typer.Option(..., "--group", help="分组列（省份、四大区域、县域类型……）"),
-    by: str | None = typer.Option(None, "--by", "--year", help="分期列（如年份）"),
-    output: Path | None = _OUTPUT,
-    detail: Path | None = typer.Option(None, "--detail", help="组内/组间基尼系数明细（by, group_a, group_b, G）"),
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    group: Annotated[str, typer.Option("--group", help="分组列（省份、四大区域、县域类型……）")],
+    by: By = None,
+    output: Output = None,
+    detail: Annotated[
+        Path | None,
+        typer.Option("--detail", help="组内/组间基尼系数明细（by, group_a, group_b, G）"),
+    ] = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """Dagum 基尼系数分解：G = G_w + G_nb + G_t（Dagum 1997）。"""
     from xinzhi.disparity.dagum import dagum_gini
@@ -155,15 +175,15 @@ def dagum_cmd(
 
 @app.command("theil")
 def theil_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    group: str = typer.Option(..., "--group", help="分组列"),
-    by: str | None = typer.Option(None, "--by", "--year", help="分期列（如年份）"),
-    index: str = typer.Option("both", "--index", help="both | T | L"),
-    output: Path | None = _OUTPUT,
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    group: Annotated[str, typer.Option("--group", help="分组列")],
+    by: By = None,
+    index: Annotated[str, typer.Option("--index", help="both | T | L")] = "both",
+    output: Output = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """泰尔指数 T、L 及组内/组间分解。"""
     from xinzhi.disparity.inequality_indices import theil_decomposition
@@ -175,14 +195,14 @@ def theil_cmd(
 
 @app.command("indices")
 def indices_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    by: str | None = typer.Option(None, "--by", "--year", help="分期列（如年份）"),
-    ddof: int = typer.Option(1, "--ddof", help="标准差自由度修正（1 = 样本标准差）"),
-    output: Path | None = _OUTPUT,
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    by: By = None,
+    ddof: Annotated[int, typer.Option("--ddof", help="标准差自由度修正（1 = 样本标准差）")] = 1,
+    output: Output = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """基尼系数、变异系数、泰尔指数、极值比。"""
     from xinzhi.disparity.inequality_indices import inequality_indices
@@ -194,17 +214,23 @@ def indices_cmd(
 
 @app.command("kde")
 def kde_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    by: str | None = typer.Option(None, "--by", "--year", help="分期列（如年份）"),
-    kernel: str = typer.Option("gaussian", "--kernel", help="gaussian | epanechnikov | epanechnikov_stata"),
-    bandwidth: str = typer.Option("silverman", "--bandwidth", help="silverman | stata | scott | 数值"),
-    grid_size: int = typer.Option(512, "--grid-size", help="网格点数"),
-    output: Path | None = _OUTPUT,
-    grid_output: Path | None = typer.Option(None, "--grid-output", help="密度网格长表（by, x, density）"),
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    by: By = None,
+    kernel: Annotated[
+        str, typer.Option("--kernel", help="gaussian | epanechnikov | epanechnikov_stata")
+    ] = "gaussian",
+    bandwidth: Annotated[
+        str, typer.Option("--bandwidth", help="silverman | stata | scott | 数值")
+    ] = "silverman",
+    grid_size: Annotated[int, typer.Option("--grid-size", help="网格点数")] = 512,
+    output: Output = None,
+    grid_output: Annotated[
+        Path | None, typer.Option("--grid-output", help="密度网格长表（by, x, density）")
+    ] = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """核密度估计：每年的密度网格、峰数与峰位置。"""
     from xinzhi.disparity.kernel_density import kernel_density
@@ -214,118 +240,195 @@ def kde_cmd(
         try:
             bw = float(bandwidth)
         except ValueError as exc:
-            raise InputError(f"--bandwidth 只能是 silverman、stata、scott 或正数，收到 {bandwidth!r}") from exc
+            raise InputError(
+                f"--bandwidth 只能是 silverman、stata、scott 或正数，收到 {bandwidth!r}"
+            ) from exc
+    kern = _choice(kernel, ("gaussian", "epanechnikov", "epanechnikov_stata"), "--kernel")
     df = read_input(input_, [by])
-    res = kernel_density(df, value, by, kernel=kernel, bandwidth_rule=bw,  # type: ignore[arg-type]
-                         grid_size=grid_size, missing=_missing(drop_missing))  # fmt: skip
+    res = kernel_density(
+        df,
+        value,
+        by,
+        kernel=kern,
+        bandwidth_rule=bw,
+        grid_size=grid_size,
+        missing=_missing(drop_missing),
+    )
     if grid_output is not None:
         write_table(res.grid, grid_output)
     _finish(res, res.stats, output, report, as_json)
 
 
+def _parse_cutoffs(text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise InputError(f"切点必须是逗号分隔的数值，收到 {text!r}") from exc
+
+
 @app.command("markov")
 def markov_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    unit: str = typer.Option(..., "--unit", help="单元代码列"),
-    year: str = typer.Option(..., "--year", "--by", help="年份列"),
-    k: int = typer.Option(4, "--k", help="状态数（分位数分类）"),
-    cutoffs: str | None = typer.Option(None, "--cutoffs", help="给定切点，逗号分隔，如 0.3,0.5,0.7"),
-    per_year: bool = typer.Option(False, "--per-year", help="按年分别取分位数（默认：全样本混合分位数）"),
-    weights: str | None = typer.Option(None, "--weights", help="给出则做空间马尔可夫：邻接表文件（unit, neighbor）或 queen"),
-    lag_cutoffs: str = typer.Option("same", "--lag-cutoffs", help="空间滞后分类：same（与变量同切点）| quantile | 切点"),
-    output: Path | None = _OUTPUT,
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    unit: Unit,
+    year: Year,
+    k: Annotated[int, typer.Option("--k", help="状态数（分位数分类）")] = 4,
+    cutoffs: Annotated[
+        str | None, typer.Option("--cutoffs", help="给定切点，逗号分隔，如 0.3,0.5,0.7")
+    ] = None,
+    per_year: Annotated[
+        bool, typer.Option("--per-year", help="按年分别取分位数（默认：全样本混合分位数）")
+    ] = False,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights", help="给出则做空间马尔可夫：邻接表文件（unit, neighbor）或 queen"
+        ),
+    ] = None,
+    lag_cutoffs: Annotated[
+        str,
+        typer.Option("--lag-cutoffs", help="空间滞后分类：same（与变量同切点）| quantile | 切点"),
+    ] = "same",
+    output: Output = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """传统马尔可夫链；加 --weights 则为空间马尔可夫链（含齐性检验）。"""
     from xinzhi.disparity.markov import markov_chain, spatial_markov
 
-    def parse(text: str) -> list[float]:
-        try:
-            return [float(v) for v in text.split(",") if v.strip()]
-        except ValueError as exc:
-            raise InputError(f"切点必须是逗号分隔的数值，收到 {text!r}") from exc
-
-    cut = parse(cutoffs) if cutoffs else None
+    cut = _parse_cutoffs(cutoffs) if cutoffs else None
     df = read_input(input_, [unit])
     if weights is None:
-        res: Any = markov_chain(df, value, unit, year, k=k, cutoffs=cut,
-                                classification="per-year" if per_year else "pooled",
-                                missing=_missing(drop_missing))  # fmt: skip
+        res: Any = markov_chain(
+            df,
+            value,
+            unit,
+            year,
+            k=k,
+            cutoffs=cut,
+            classification="per-year" if per_year else "pooled",
+            missing=_missing(drop_missing),
+        )
         _finish(res, res.tidy(), output, report, as_json)
         return
     if per_year:
         raise InputError("空间马尔可夫链只支持全样本分位数或给定切点（不支持 --per-year）")
-    lag: Any = lag_cutoffs if lag_cutoffs in ("same", "quantile") else parse(lag_cutoffs)
+    lag: Any = lag_cutoffs if lag_cutoffs in ("same", "quantile") else _parse_cutoffs(lag_cutoffs)
     w = _load_weights(weights, df[unit].dropna().astype(str).tolist())
-    res = spatial_markov(df, value, unit, year, w, k=k, cutoffs=cut, lag_cutoffs=lag,
-                         missing=_missing(drop_missing))  # fmt: skip
+    res = spatial_markov(
+        df, value, unit, year, w, k=k, cutoffs=cut, lag_cutoffs=lag, missing=_missing(drop_missing)
+    )
     _finish(res, res.counts, output, report, as_json)
 
 
 @app.command("moran")
 def moran_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    unit: str = typer.Option(..., "--unit", help="单元代码列"),
-    weights: str = typer.Option(..., "--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码）"),
-    by: str | None = typer.Option(None, "--by", "--year", help="分期列（如年份）"),
-    permutations: int = typer.Option(999, "--permutations", help="置换次数"),
-    seed: int = typer.Option(0, "--seed", help="随机种子"),
-    geary_c: bool = typer.Option(False, "--geary", help="同时计算 Geary's C（写入 --report）"),
-    local_output: Path | None = typer.Option(None, "--local-output", help="局部 Moran（LISA）结果表"),
-    inference: str = typer.Option("conditional", "--local-inference", help="LISA 置换方式：conditional | total"),
-    alpha: float = typer.Option(0.05, "--alpha", help="LISA 显著性水平"),
-    islands: str = typer.Option("drop", "--islands", help="孤岛单元：drop | error | keep"),
-    output: Path | None = _OUTPUT,
-    report: Path | None = _REPORT,
-    drop_missing: bool = _DROP,
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    unit: Unit,
+    weights: Annotated[
+        str, typer.Option("--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码）")
+    ],
+    by: By = None,
+    permutations: Annotated[int, typer.Option("--permutations", help="置换次数")] = 999,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 0,
+    geary_c: Annotated[bool, typer.Option("--geary", help="同时计算 Geary's C")] = False,
+    local_output: Annotated[
+        Path | None, typer.Option("--local-output", help="局部 Moran（LISA）结果表")
+    ] = None,
+    inference: Annotated[
+        str, typer.Option("--local-inference", help="LISA 置换方式：conditional | total")
+    ] = "conditional",
+    alpha: Annotated[float, typer.Option("--alpha", help="LISA 显著性水平")] = 0.05,
+    islands: Annotated[
+        str, typer.Option("--islands", help="孤岛单元：drop | error | keep")
+    ] = "drop",
+    output: Output = None,
+    report: Report = None,
+    drop_missing: Drop = False,
+    as_json: AsJson = False,
 ) -> None:
     """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。"""
     from xinzhi.disparity.spatial_autocorrelation import geary, local_moran, moran
 
-    if islands not in ("drop", "error", "keep"):
-        raise InputError("--islands 只能是 drop、error 或 keep")
+    isl = _choice(islands, ("drop", "error", "keep"), "--islands")
+    inf = _choice(inference, ("conditional", "total"), "--local-inference")
     df = read_input(input_, [unit, by])
     w = _load_weights(weights, df[unit].dropna().astype(str).tolist())
-    opts: Any = {"islands": islands, "missing": _missing(drop_missing)}
-    res = moran(df, value, unit, w, by, permutations=permutations, seed=seed, **opts)
+    miss = _missing(drop_missing)
+    res = moran(
+        df, value, unit, w, by, permutations=permutations, seed=seed, islands=isl, missing=miss
+    )
     if local_output is not None:
-        lisa = local_moran(df, value, unit, w, by, permutations=max(permutations, 99), seed=seed,
-                           alpha=alpha, inference=inference, **opts)  # type: ignore[arg-type]  # fmt: skip
+        lisa = local_moran(
+            df,
+            value,
+            unit,
+            w,
+            by,
+            permutations=max(permutations, 99),
+            seed=seed,
+            alpha=alpha,
+            inference=inf,
+            islands=isl,
+            missing=miss,
+        )
         write_table(lisa.table, local_output)
-    if geary_c and report is not None:
-        g = geary(df, value, unit, w, by, permutations=permutations, seed=seed, **opts)
-        res.notes.append("Geary's C：" + "；".join(f"{r.by}: C={r.C:.4f}" for r in g.table.itertuples()))
+    if geary_c:
+        g = geary(
+            df, value, unit, w, by, permutations=permutations, seed=seed, islands=isl, missing=miss
+        )
+        res.notes.append(
+            "Geary's C："
+            + "；".join(f"{r.by}: C={r.C:.4f}, p={r.p_norm:.4f}" for r in g.table.itertuples())
+        )
     _finish(res, res.table, output, report, as_json)
 
 
 @app.command("convergence")
 def convergence_cmd(
-    input_: Path = _INPUT,
-    value: str = _VALUE,
-    unit: str = typer.Option(..., "--unit", help="单元代码列"),
-    year: str = typer.Option(..., "--year", "--by", help="年份列"),
-    controls: str | None = typer.Option(None, "--controls", help="条件 β 收敛的控制变量，逗号分隔"),
-    fixed_effects: str = typer.Option("none", "--fixed-effects", help="none | unit | two-way"),
-    kind: str = typer.Option("panel", "--kind", help="panel（逐年增长）| cross-section（全期增长）"),
-    cov_type: str = typer.Option("HC1", "--cov-type", help="HC0 | HC1 | HC3 | cluster | nonrobust"),
-    measure: str = typer.Option("cv", "--sigma-measure", help="σ 收敛度量：cv | std_log | std"),
-    output: Path | None = _OUTPUT,
-    sigma_output: Path | None = typer.Option(None, "--sigma-output", help="σ 收敛表"),
-    as_json: bool = _JSON,
+    input_: Input,
+    value: Value,
+    unit: Unit,
+    year: Year,
+    controls: Annotated[
+        str | None, typer.Option("--controls", help="条件 β 收敛的控制变量，逗号分隔")
+    ] = None,
+    fixed_effects: Annotated[
+        str, typer.Option("--fixed-effects", help="none | unit | two-way")
+    ] = "none",
+    kind: Annotated[
+        str, typer.Option("--kind", help="panel（逐年增长）| cross-section（全期增长）")
+    ] = "panel",
+    cov_type: Annotated[
+        str, typer.Option("--cov-type", help="HC0 | HC1 | HC3 | cluster | nonrobust")
+    ] = "HC1",
+    measure: Annotated[
+        str, typer.Option("--sigma-measure", help="σ 收敛度量：cv | std_log | std")
+    ] = "cv",
+    output: Output = None,
+    sigma_output: Annotated[Path | None, typer.Option("--sigma-output", help="σ 收敛表")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。"""
     from xinzhi.disparity.convergence import beta_convergence, sigma_convergence
 
     df = read_input(input_, [unit])
     ctrl = [c.strip() for c in controls.split(",")] if controls else None
-    sig = sigma_convergence(df, value, year, measure=measure)  # type: ignore[arg-type]
-    beta = beta_convergence(df, value, unit, year, controls=ctrl, kind=kind,  # type: ignore[arg-type]
-                            fixed_effects=fixed_effects, cov_type=cov_type)  # type: ignore[arg-type]  # fmt: skip
+    sig = sigma_convergence(
+        df, value, year, measure=_choice(measure, ("cv", "std_log", "std"), "--sigma-measure")
+    )
+    beta = beta_convergence(
+        df,
+        value,
+        unit,
+        year,
+        controls=ctrl,
+        kind=_choice(kind, ("panel", "cross-section"), "--kind"),
+        fixed_effects=_choice(fixed_effects, ("none", "unit", "two-way"), "--fixed-effects"),
+        cov_type=_choice(cov_type, ("HC0", "HC1", "HC3", "cluster", "nonrobust"), "--cov-type"),
+    )
     if sigma_output is not None:
         write_table(sig.table, sigma_output)
     if not as_json:

@@ -106,7 +106,10 @@ class DisparityResult:
         return self.summary()
 
     def _repr_html_(self) -> str:
-        parts = [f"<h4>{html.escape(self.title)}</h4>", f"<p>{html.escape(self._options_text())}</p>"]
+        parts = [
+            f"<h4>{html.escape(self.title)}</h4>",
+            f"<p>{html.escape(self._options_text())}</p>",
+        ]
         parts += [f"<p>注：{html.escape(n)}</p>" for n in self.notes]
         for name, df in self.tables().items():
             parts.append(f"<h5>{html.escape(name)}</h5>{_frame_html(df)}")

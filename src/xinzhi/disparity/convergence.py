@@ -38,7 +38,12 @@ from xinzhi.disparity._common import (
 )
 from xinzhi.errors import ComputationError
 
-__all__ = ["BetaConvergenceResult", "SigmaConvergenceResult", "beta_convergence", "sigma_convergence"]
+__all__ = [
+    "BetaConvergenceResult",
+    "SigmaConvergenceResult",
+    "beta_convergence",
+    "sigma_convergence",
+]
 
 
 @dataclass
@@ -53,12 +58,16 @@ class SigmaConvergenceResult(DisparityResult):
     headers: ClassVar[dict[str, str]] = {"by": "年份", "n": "样本量", "sigma": "σ值"}
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        trend = pd.DataFrame({"statistic": ["slope", "p_value"], "value": [self.slope, self.slope_p]})
+        trend = pd.DataFrame(
+            {"statistic": ["slope", "p_value"], "value": [self.slope, self.slope_p]}
+        )
         return {"σ收敛": self.table, "趋势": trend}
 
     def summary(self) -> str:
         verdict = "σ 收敛（离散程度下降）" if self.slope < 0 else "未呈现 σ 收敛"
-        return f"{super().summary()}\n趋势斜率 {self.slope:.6g}（p = {self.slope_p:.4g}）：{verdict}"
+        return (
+            f"{super().summary()}\n趋势斜率 {self.slope:.6g}（p = {self.slope_p:.4g}）：{verdict}"
+        )
 
 
 def sigma_convergence(
@@ -96,7 +105,9 @@ def sigma_convergence(
         rows.append({"by": key, "n": y.size, "sigma": sigma})
     table = pd.DataFrame(rows)
     if len(table) >= 3:
-        fit = sm.OLS(table["sigma"].to_numpy(), sm.add_constant(table["by"].to_numpy(dtype=float))).fit()
+        fit = sm.OLS(
+            table["sigma"].to_numpy(), sm.add_constant(table["by"].to_numpy(dtype=float))
+        ).fit()
         slope, p = float(fit.params[1]), float(fit.pvalues[1])
     elif len(table) == 2:
         slope = float(np.diff(table["sigma"])[0] / np.diff(table["by"].to_numpy(dtype=float))[0])
@@ -104,10 +115,18 @@ def sigma_convergence(
     else:
         raise ComputationError("σ收敛至少需要 2 个年份")
     return SigmaConvergenceResult(
-        table=table, slope=slope, slope_p=p,
-        options={"value": value, "year": year, "measure": measure, "ddof": ddof, "missing": missing},
+        table=table,
+        slope=slope,
+        slope_p=p,
+        options={
+            "value": value,
+            "year": year,
+            "measure": measure,
+            "ddof": ddof,
+            "missing": missing,
+        },
         notes=[f"删除了 {len(dropped)} 行缺失值"] if len(dropped) else [],
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -120,9 +139,14 @@ class BetaConvergenceResult(DisparityResult):
 
     title: ClassVar[str] = "β收敛"
     headers: ClassVar[dict[str, str]] = {
-        "term": "变量", "coef": "系数", "se": "稳健标准误", "t": "t值", "p": "p值",
-        "statistic": "统计量", "value": "取值",
-    }  # fmt: skip
+        "term": "变量",
+        "coef": "系数",
+        "se": "稳健标准误",
+        "t": "t值",
+        "p": "p值",
+        "statistic": "统计量",
+        "value": "取值",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"系数": self.coefficients, "统计量": self.stats}
@@ -130,7 +154,8 @@ class BetaConvergenceResult(DisparityResult):
     @property
     def beta(self) -> float:
         """The convergence coefficient β."""
-        return float(self.coefficients.set_index("term").loc["ln_y0", "coef"])
+        coef = self.coefficients.loc[self.coefficients["term"] == "ln_y0", "coef"]
+        return float(coef.to_numpy(dtype=float)[0])
 
 
 def beta_convergence(
@@ -177,7 +202,7 @@ def beta_convergence(
             raise ComputationError("β收敛：有单元只有一个年份的观测")
         if span.nunique() > 1:
             raise ComputationError("β收敛：各单元的起止年份不同，截面回归要求同一观测期")
-        tau = float(span.iloc[0])
+        tau = float(span.to_numpy()[0])
         df = first.assign(growth=np.log(last[value] / first[value]) / span).reset_index()
     else:
         raise ComputationError(f"kind 只能是 panel 或 cross-section，收到 {kind!r}")
@@ -189,7 +214,9 @@ def beta_convergence(
     if fixed_effects == "two-way":
         x = x.join(pd.get_dummies(df[year], prefix="year", drop_first=True, dtype=float))
     elif fixed_effects not in ("none", "unit"):
-        raise ComputationError(f"fixed_effects 只能是 none、unit 或 two-way，收到 {fixed_effects!r}")
+        raise ComputationError(
+            f"fixed_effects 只能是 none、unit 或 two-way，收到 {fixed_effects!r}"
+        )
     x = sm.add_constant(x, has_constant="add")
     model = sm.OLS(df["growth"].to_numpy(dtype=float), x)
     if cov_type == "cluster":
@@ -198,22 +225,39 @@ def beta_convergence(
     else:
         fit = model.fit(cov_type=cov_type)
     keep = ["const", "ln_y0", *controls]
-    coefs = pd.DataFrame({"term": keep, "coef": fit.params[keep].to_numpy(),
-                          "se": fit.bse[keep].to_numpy(), "t": fit.tvalues[keep].to_numpy(),
-                          "p": fit.pvalues[keep].to_numpy()})  # fmt: skip
+    coefs = pd.DataFrame(
+        {
+            "term": keep,
+            "coef": fit.params[keep].to_numpy(),
+            "se": fit.bse[keep].to_numpy(),
+            "t": fit.tvalues[keep].to_numpy(),
+            "p": fit.pvalues[keep].to_numpy(),
+        }
+    )
     beta = float(fit.params["ln_y0"])
     inside = 1.0 + beta * tau
     speed = -np.log(inside) / tau if inside > 0 and beta < 0 else 0.0
     half = float(np.log(2) / speed) if speed > 0 else float("inf")
     stats_df = pd.DataFrame(
-        {"statistic": ["beta", "speed", "half_life", "n", "r2"],
-         "value": [beta, speed, half, float(fit.nobs), float(fit.rsquared)]}
-    )  # fmt: skip
+        {
+            "statistic": ["beta", "speed", "half_life", "n", "r2"],
+            "value": [beta, speed, half, float(fit.nobs), float(fit.rsquared)],
+        }
+    )
     notes = ["β ≥ 0：不存在 β 收敛（收敛速度记为 0，半衰期记为 ∞）"] if beta >= 0 else []
     return BetaConvergenceResult(
-        coefficients=coefs, stats=stats_df, model=fit,
-        options={"value": value, "unit": unit, "year": year, "controls": controls, "kind": kind,
-                 "fixed_effects": fixed_effects, "cov_type": cov_type,
-                 "type": "conditional" if controls or fixed_effects != "none" else "absolute"},
+        coefficients=coefs,
+        stats=stats_df,
+        model=fit,
+        options={
+            "value": value,
+            "unit": unit,
+            "year": year,
+            "controls": controls,
+            "kind": kind,
+            "fixed_effects": fixed_effects,
+            "cov_type": cov_type,
+            "type": "conditional" if controls or fixed_effects != "none" else "absolute",
+        },
         notes=notes,
-    )  # fmt: skip
+    )

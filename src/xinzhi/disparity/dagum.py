@@ -137,7 +137,9 @@ def dagum_gini_arrays(values: ArrayLike, groups: ArrayLike) -> DagumYear:
     msum = mean_j[:, None] + mean_j[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         G_jh = np.where(absdiff > 0, absdiff / (nn * msum), 0.0)
-        np.fill_diagonal(G_jh, np.where(np.diag(absdiff) > 0, np.diag(absdiff) / (2 * n_j**2 * mean_j), 0.0))
+        np.fill_diagonal(
+            G_jh, np.where(np.diag(absdiff) > 0, np.diag(absdiff) / (2 * n_j**2 * mean_j), 0.0)
+        )
         D_jh = np.where(absdiff > 0, np.abs(one_sided - one_sided.T) / absdiff, 0.0)
     np.fill_diagonal(D_jh, 0.0)
     D_jh = np.clip(D_jh, 0.0, 1.0)
@@ -187,12 +189,26 @@ class DagumResult(DisparityResult):
 
     title: ClassVar[str] = "Dagum 基尼系数分解"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "G": "总体基尼系数", "Gw": "组内差异贡献", "Gnb": "组间净差异贡献",
-        "Gt": "超变密度贡献", "Gw_share": "组内贡献率", "Gnb_share": "组间贡献率",
-        "Gt_share": "超变密度贡献率", "group": "组", "n": "样本量", "mean": "均值", "p": "p_j",
-        "s": "s_j", "G_jj": "组内基尼系数", "contribution": "贡献", "group_a": "组A（高均值）",
-        "group_b": "组B（低均值）", "G_jh": "组间基尼系数", "D_jh": "相对影响D",
-    }  # fmt: skip
+        "by": "分组变量值",
+        "G": "总体基尼系数",
+        "Gw": "组内差异贡献",
+        "Gnb": "组间净差异贡献",
+        "Gt": "超变密度贡献",
+        "Gw_share": "组内贡献率",
+        "Gnb_share": "组间贡献率",
+        "Gt_share": "超变密度贡献率",
+        "group": "组",
+        "n": "样本量",
+        "mean": "均值",
+        "p": "p_j",
+        "s": "s_j",
+        "G_jj": "组内基尼系数",
+        "contribution": "贡献",
+        "group_a": "组A（高均值）",
+        "group_b": "组B（低均值）",
+        "G_jh": "组间基尼系数",
+        "D_jh": "相对影响D",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -209,6 +225,11 @@ class DagumResult(DisparityResult):
         w = w.rename(columns={"group": "group_b"})[["by", "group_a", "group_b", "G"]]
         b = self.between[["by", "group_a", "group_b", "G_jh"]].rename(columns={"G_jh": "G"})
         return pd.concat([w, b], ignore_index=True)
+
+
+def _share(part: float, total: float) -> float:
+    """Share of the total; 0 when the total is 0 (all values equal — documented)."""
+    return part / total if total > 0 else 0.0
 
 
 def dagum_gini(
@@ -256,18 +277,35 @@ def dagum_gini(
             raise ComputationError(f"{exc}{where}") from exc
         singles = [str(g) for g, m in zip(res.groups, res.n, strict=True) if m == 1]
         if singles:
-            notes.append(f"{where or '数据'}中组 {'、'.join(singles)} 只有 1 个单元，组内基尼系数记为 0")
+            notes.append(
+                f"{where or '数据'}中组 {'、'.join(singles)} 只有 1 个单元，组内基尼系数记为 0"
+            )
         total = res.Gw + res.Gnb + res.Gt
-        share = (lambda v: v / total) if total > 0 else (lambda v: 0.0)
         rows.append(
-            {"by": key, "G": res.G, "Gw": res.Gw, "Gnb": res.Gnb, "Gt": res.Gt,
-             "Gw_share": share(res.Gw), "Gnb_share": share(res.Gnb), "Gt_share": share(res.Gt)}
-        )  # fmt: skip
+            {
+                "by": key,
+                "G": res.G,
+                "Gw": res.Gw,
+                "Gnb": res.Gnb,
+                "Gt": res.Gt,
+                "Gw_share": _share(res.Gw, total),
+                "Gnb_share": _share(res.Gnb, total),
+                "Gt_share": _share(res.Gt, total),
+            }
+        )
         within.append(
             pd.DataFrame(
-                {"by": key, "group": res.groups, "n": res.n, "mean": res.mean, "p": res.p,
-                 "s": res.s, "G_jj": np.diag(res.G_jh), "contribution": np.diag(res.G_jh) * res.p * res.s}
-            )  # fmt: skip
+                {
+                    "by": key,
+                    "group": res.groups,
+                    "n": res.n,
+                    "mean": res.mean,
+                    "p": res.p,
+                    "s": res.s,
+                    "G_jj": np.diag(res.G_jh),
+                    "contribution": np.diag(res.G_jh) * res.p * res.s,
+                }
+            )
         )
         k = len(res.groups)
         a_idx, b_idx = np.triu_indices(k, 1)
@@ -279,10 +317,16 @@ def dagum_gini(
         djh = res.D_jh[hi, lo]
         between.append(
             pd.DataFrame(
-                {"by": key, "group_a": [res.groups[i] for i in hi],
-                 "group_b": [res.groups[i] for i in lo], "G_jh": gjh, "D_jh": djh,
-                 "Gnb": gjh * weight * djh, "Gt": gjh * weight * (1.0 - djh)}
-            )  # fmt: skip
+                {
+                    "by": key,
+                    "group_a": [res.groups[i] for i in hi],
+                    "group_b": [res.groups[i] for i in lo],
+                    "G_jh": gjh,
+                    "D_jh": djh,
+                    "Gnb": gjh * weight * djh,
+                    "Gt": gjh * weight * (1.0 - djh),
+                }
+            )
         )
     cols_b = ["by", "group_a", "group_b", "G_jh", "D_jh", "Gnb", "Gt"]
     return DagumResult(
@@ -290,7 +334,12 @@ def dagum_gini(
         within=pd.concat(within, ignore_index=True),
         between=pd.concat(between, ignore_index=True) if between else pd.DataFrame(columns=cols_b),
         dropped=dropped,
-        options={"value": value, "group": group, "by": by, "missing": missing,
-                 "pair_orientation": "按组均值由高到低（Dagum 1997）"},
+        options={
+            "value": value,
+            "group": group,
+            "by": by,
+            "missing": missing,
+            "pair_orientation": "按组均值由高到低（Dagum 1997）",
+        },
         notes=notes,
-    )  # fmt: skip
+    )

@@ -105,13 +105,25 @@ class TheilResult(DisparityResult):
 
     title: ClassVar[str] = "泰尔指数分解"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "T": "泰尔T", "T_within": "T组内", "T_between": "T组间",
-        "T_within_share": "T组内贡献率", "T_between_share": "T组间贡献率", "L": "泰尔L",
-        "L_within": "L组内", "L_between": "L组间", "L_within_share": "L组内贡献率",
-        "L_between_share": "L组间贡献率", "group": "组", "n": "样本量", "mean": "均值",
-        "p": "人数份额p", "s": "数值份额s", "T_contribution": "T组内贡献",
+        "by": "分组变量值",
+        "T": "泰尔T",
+        "T_within": "T组内",
+        "T_between": "T组间",
+        "T_within_share": "T组内贡献率",
+        "T_between_share": "T组间贡献率",
+        "L": "泰尔L",
+        "L_within": "L组内",
+        "L_between": "L组间",
+        "L_within_share": "L组内贡献率",
+        "L_between_share": "L组间贡献率",
+        "group": "组",
+        "n": "样本量",
+        "mean": "均值",
+        "p": "人数份额p",
+        "s": "数值份额s",
+        "T_contribution": "T组内贡献",
         "L_contribution": "L组内贡献",
-    }  # fmt: skip
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"总体分解": self.overall, "分组明细": self.groups}
@@ -160,16 +172,22 @@ def theil_decomposition(
             p = g_n / y.size
             s = p * g_mean / m
             row: dict[str, Any] = {"by": key}
-            out = pd.DataFrame({"by": key, "group": grp.size().index, "n": g_n, "mean": g_mean,
-                                "p": p, "s": s})  # fmt: skip
+            out = pd.DataFrame(
+                {"by": key, "group": grp.size().index, "n": g_n, "mean": g_mean, "p": p, "s": s}
+            )
             if index in ("both", "T"):
                 t_g = grp.apply(lambda v: theil_t(v.to_numpy()) if v.mean() > 0 else 0.0).to_numpy()
                 pos = g_mean > 0
                 tb = float(np.sum(s[pos] * np.log(g_mean[pos] / m)))
                 tw = float(np.sum(s * t_g))
                 t = theil_t(y)
-                row |= {"T": t, "T_within": tw, "T_between": tb,
-                        "T_within_share": _share(tw, t), "T_between_share": _share(tb, t)}  # fmt: skip
+                row |= {
+                    "T": t,
+                    "T_within": tw,
+                    "T_between": tb,
+                    "T_within_share": _share(tw, t),
+                    "T_between_share": _share(tb, t),
+                }
                 out["T"] = t_g
                 out["T_contribution"] = s * t_g
             if index in ("both", "L"):
@@ -177,8 +195,13 @@ def theil_decomposition(
                 l_g = grp.apply(lambda v: theil_l(v.to_numpy())).to_numpy()
                 lw = float(np.sum(p * l_g))
                 lb = float(np.sum(p * np.log(m / g_mean)))
-                row |= {"L": l_val, "L_within": lw, "L_between": lb,
-                        "L_within_share": _share(lw, l_val), "L_between_share": _share(lb, l_val)}  # fmt: skip
+                row |= {
+                    "L": l_val,
+                    "L_within": lw,
+                    "L_between": lb,
+                    "L_within_share": _share(lw, l_val),
+                    "L_between_share": _share(lb, l_val),
+                }
                 out["L"] = l_g
                 out["L_contribution"] = p * l_g
         except ComputationError as exc:
@@ -189,8 +212,14 @@ def theil_decomposition(
         overall=pd.DataFrame(rows),
         groups=pd.concat(parts, ignore_index=True),
         dropped=dropped,
-        options={"value": value, "group": group, "by": by, "index": index, "missing": missing,
-                 "zero_log_rule": "0·ln0 := 0"},  # fmt: skip
+        options={
+            "value": value,
+            "group": group,
+            "by": by,
+            "index": index,
+            "missing": missing,
+            "zero_log_rule": "0·ln0 := 0",
+        },
         notes=[f"删除了 {len(dropped)} 行缺失值"] if len(dropped) else [],
     )
 
@@ -206,10 +235,18 @@ class InequalityResult(DisparityResult):
 
     title: ClassVar[str] = "差异指数"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "n": "样本量", "mean": "均值", "std": "标准差", "cv": "变异系数",
-        "gini": "基尼系数", "theil_t": "泰尔T", "theil_l": "泰尔L", "max": "最大值",
-        "min": "最小值", "max_min_ratio": "极值比",
-    }  # fmt: skip
+        "by": "分组变量值",
+        "n": "样本量",
+        "mean": "均值",
+        "std": "标准差",
+        "cv": "变异系数",
+        "gini": "基尼系数",
+        "theil_t": "泰尔T",
+        "theil_l": "泰尔L",
+        "max": "最大值",
+        "min": "最小值",
+        "max_min_ratio": "极值比",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"差异指数": self.table}
@@ -242,10 +279,20 @@ def inequality_indices(
                 raise ComputationError("差异指数：极值比与泰尔L要求最小值为正，数据中有 0")
             sd = float(np.std(y, ddof=ddof))
             rows.append(
-                {"by": key, "n": y.size, "mean": m, "std": sd, "cv": sd / m, "gini": gini(y),
-                 "theil_t": theil_t(y), "theil_l": theil_l(y), "max": float(y.max()),
-                 "min": float(y.min()), "max_min_ratio": float(y.max() / y.min())}
-            )  # fmt: skip
+                {
+                    "by": key,
+                    "n": y.size,
+                    "mean": m,
+                    "std": sd,
+                    "cv": sd / m,
+                    "gini": gini(y),
+                    "theil_t": theil_t(y),
+                    "theil_l": theil_l(y),
+                    "max": float(y.max()),
+                    "min": float(y.min()),
+                    "max_min_ratio": float(y.max() / y.min()),
+                }
+            )
         except ComputationError as exc:
             raise ComputationError(f"{exc}{where}") from exc
     return InequalityResult(

@@ -71,7 +71,9 @@ def bandwidth(values: NDArray[np.float64], rule: Bandwidth) -> float:
     else:
         raise ComputationError(f"带宽规则只能是 silverman、stata、scott 或正数，收到 {rule!r}")
     if not spread > 0:
-        raise ComputationError("所有观测值相同（标准差为 0），无法按经验规则选择带宽；请给定带宽数值")
+        raise ComputationError(
+            "所有观测值相同（标准差为 0），无法按经验规则选择带宽；请给定带宽数值"
+        )
     return factor * spread * n ** (-0.2)
 
 
@@ -82,7 +84,9 @@ def _kernel(u: NDArray[np.float64], kernel: Kernel) -> NDArray[np.float64]:
         return np.where(np.abs(u) <= 1, 0.75 * (1 - u * u), 0.0)
     if kernel == "epanechnikov_stata":
         return np.where(np.abs(u) <= np.sqrt(5), 0.75 * (1 - u * u / 5) / np.sqrt(5), 0.0)
-    raise ComputationError(f"核函数只能是 gaussian、epanechnikov 或 epanechnikov_stata，收到 {kernel!r}")
+    raise ComputationError(
+        f"核函数只能是 gaussian、epanechnikov 或 epanechnikov_stata，收到 {kernel!r}"
+    )
 
 
 def kernel_density_arrays(
@@ -119,11 +123,22 @@ class KDEResult(DisparityResult):
 
     title: ClassVar[str] = "核密度估计"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "x": "取值", "density": "密度", "rank": "峰序",
-        "n": "样本量", "mean": "均值", "std": "标准差", "skewness": "偏度", "kurtosis": "峰度",
-        "min": "最小值", "max": "最大值", "bandwidth": "带宽", "n_peaks": "峰数",
-        "main_peak_x": "主峰位置", "main_peak_density": "主峰高度",
-    }  # fmt: skip
+        "by": "分组变量值",
+        "x": "取值",
+        "density": "密度",
+        "rank": "峰序",
+        "n": "样本量",
+        "mean": "均值",
+        "std": "标准差",
+        "skewness": "偏度",
+        "kurtosis": "峰度",
+        "min": "最小值",
+        "max": "最大值",
+        "bandwidth": "带宽",
+        "n_peaks": "峰数",
+        "main_peak_x": "主峰位置",
+        "main_peak_density": "主峰高度",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"统计量": self.stats, "峰": self.peaks, "密度网格": self.grid}
@@ -177,22 +192,46 @@ def kernel_density(
         pk = _peaks(grid, f, peak_threshold)
         order = pk[np.argsort(-f[pk], kind="stable")]
         grids.append(pd.DataFrame({"by": key, "x": grid, "density": f}))
-        peaks.append(pd.DataFrame({"by": key, "rank": np.arange(1, order.size + 1),
-                                   "x": grid[order], "density": f[order]}))  # fmt: skip
+        peaks.append(
+            pd.DataFrame(
+                {
+                    "by": key,
+                    "rank": np.arange(1, order.size + 1),
+                    "x": grid[order],
+                    "density": f[order],
+                }
+            )
+        )
         rows.append(
-            {"by": key, "n": y.size, "mean": float(y.mean()), "std": float(np.std(y, ddof=1)),
-             "skewness": float(stats.skew(y)) if np.ptp(y) > 0 else 0.0,
-             "kurtosis": float(stats.kurtosis(y)) if np.ptp(y) > 0 else 0.0,
-             "min": float(y.min()), "max": float(y.max()), "bandwidth": hs[key],
-             "n_peaks": int(order.size), "main_peak_x": float(grid[order[0]]),
-             "main_peak_density": float(f[order[0]])}
-        )  # fmt: skip
+            {
+                "by": key,
+                "n": y.size,
+                "mean": float(y.mean()),
+                "std": float(np.std(y, ddof=1)),
+                "skewness": float(stats.skew(y)) if np.ptp(y) > 0 else 0.0,
+                "kurtosis": float(stats.kurtosis(y)) if np.ptp(y) > 0 else 0.0,
+                "min": float(y.min()),
+                "max": float(y.max()),
+                "bandwidth": hs[key],
+                "n_peaks": int(order.size),
+                "main_peak_x": float(grid[order[0]]),
+                "main_peak_density": float(f[order[0]]),
+            }
+        )
     return KDEResult(
         grid=pd.concat(grids, ignore_index=True),
         peaks=pd.concat(peaks, ignore_index=True),
         stats=pd.DataFrame(rows),
-        options={"value": value, "by": by, "kernel": kernel, "bandwidth": bandwidth_rule,
-                 "grid_size": grid_size, "grid_range": (lo, hi), "cut": cut,
-                 "peak_threshold": peak_threshold, "missing": missing},  # fmt: skip
+        options={
+            "value": value,
+            "by": by,
+            "kernel": kernel,
+            "bandwidth": bandwidth_rule,
+            "grid_size": grid_size,
+            "grid_range": (lo, hi),
+            "cut": cut,
+            "peak_threshold": peak_threshold,
+            "missing": missing,
+        },
         notes=[f"删除了 {len(dropped)} 行缺失值"] if len(dropped) else [],
     )

@@ -100,14 +100,18 @@ def _panel(
     holes = wide.isna()
     if holes.any().any():
         if missing == "error":
-            bad = holes.stack()
-            bad = bad[bad]
-            shown = "、".join(f"{u}/{t}" for u, t in bad.index[:10])
+            r_idx, c_idx = np.nonzero(holes.to_numpy())
+            shown = "、".join(
+                f"{wide.index[r]}/{wide.columns[c]}"
+                for r, c in zip(r_idx[:10], c_idx[:10], strict=True)
+            )
             raise ComputationError(
                 f"{what}：面板不平衡，{int(holes.to_numpy().sum())} 个单元-年份缺失（如 {shown}）；"
                 "请补齐，或使用 missing='drop'（只统计前后两年都有值的转移）"
             )
-        notes.append(f"面板不平衡：{int(holes.to_numpy().sum())} 个单元-年份缺失，只统计前后两年都有值的转移")
+        notes.append(
+            f"面板不平衡：{int(holes.to_numpy().sum())} 个单元-年份缺失，只统计前后两年都有值的转移"
+        )
     years = np.asarray(wide.columns)
     if np.issubdtype(years.dtype, np.number) and np.unique(np.diff(years)).size > 1:
         notes.append("年份间隔不等：转移按相邻观测年份统计")
@@ -130,9 +134,11 @@ def _state_matrix(
         cols = [quantile_cutoffs(vals[present[:, t], t], k) for t in range(vals.shape[1])]
         cut = pd.DataFrame(cols, index=wide.columns)
         states = np.column_stack(
-            [np.where(present[:, t], classify(np.nan_to_num(vals[:, t]), cols[t]), -1)
-             for t in range(vals.shape[1])]
-        )  # fmt: skip
+            [
+                np.where(present[:, t], classify(np.nan_to_num(vals[:, t]), cols[t]), -1)
+                for t in range(vals.shape[1])
+            ]
+        )
     else:
         raise ComputationError(f"分类方式只能是 pooled 或 per-year，收到 {classification!r}")
     return np.asarray(states, dtype=np.intp), cut
@@ -183,21 +189,36 @@ class MarkovResult(DisparityResult):
 
     title: ClassVar[str] = "传统马尔可夫链"
     headers: ClassVar[dict[str, str]] = {
-        "from": "期初状态", "to": "期末状态", "count": "频数", "probability": "概率",
-        "unit": "单元", "year": "年份", "value": "数值", "state": "状态",
-    }  # fmt: skip
+        "from": "期初状态",
+        "to": "期末状态",
+        "count": "频数",
+        "probability": "概率",
+        "unit": "单元",
+        "year": "年份",
+        "value": "数值",
+        "state": "状态",
+    }
 
     def tidy(self) -> pd.DataFrame:
         """Long table ``from, to, count, probability``."""
-        c = self.counts.stack().rename("count")
-        p = self.probabilities.stack().rename("probability")
-        return pd.concat([c, p], axis=1).reset_index()
+        k = len(self.class_names)
+        names = np.asarray(self.class_names, dtype=object)
+        return pd.DataFrame(
+            {
+                "from": np.repeat(names, k),
+                "to": np.tile(names, k),
+                "count": self.counts.to_numpy().ravel(),
+                "probability": self.probabilities.to_numpy().ravel(),
+            }
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         cut = self.cutoffs
-        cut_df = cut.reset_index() if isinstance(cut, pd.DataFrame) else pd.DataFrame(
-            {"state": self.class_names[:-1], "upper_cutoff": np.asarray(cut)}
-        )  # fmt: skip
+        cut_df = (
+            cut.reset_index()
+            if isinstance(cut, pd.DataFrame)
+            else pd.DataFrame({"state": self.class_names[:-1], "upper_cutoff": np.asarray(cut)})
+        )
         return {
             "转移长表": self.tidy(),
             "转移频数": self.counts.reset_index(),
@@ -210,9 +231,14 @@ class MarkovResult(DisparityResult):
 
     def summary(self) -> str:
         lines = [self.title, f"选项：{self._options_text()}", *[f"注：{n}" for n in self.notes]]
-        lines += ["转移频数：", self.counts.to_string(), "转移概率：",
-                  self.probabilities.round(4).to_string(), "稳态分布：",
-                  self.steady_state.round(4).to_string(index=False)]  # fmt: skip
+        lines += [
+            "转移频数：",
+            self.counts.to_string(),
+            "转移概率：",
+            self.probabilities.round(4).to_string(),
+            "稳态分布：",
+            self.steady_state.round(4).to_string(index=False),
+        ]
         return "\n".join(lines)
 
 
@@ -222,9 +248,13 @@ def _states_long(wide: pd.DataFrame, states: np.ndarray, names: list[str]) -> pd
     years = np.tile(np.asarray(wide.columns), vals.shape[0])
     ok = states.ravel() >= 0
     return pd.DataFrame(
-        {"unit": units[ok], "year": years[ok], "value": vals.ravel()[ok],
-         "state": np.asarray(names, dtype=object)[states.ravel()[ok]]}
-    )  # fmt: skip
+        {
+            "unit": units[ok],
+            "year": years[ok],
+            "value": vals.ravel()[ok],
+            "state": np.asarray(names, dtype=object)[states.ravel()[ok]],
+        }
+    )
 
 
 def markov_chain(
@@ -275,9 +305,15 @@ def markov_chain(
         cutoffs=cut,
         states=_states_long(wide, states, names),
         class_names=names,
-        options={"value": value, "unit": unit, "year": year, "k": k,
-                 "cutoffs": "given" if cutoffs is not None else "quantile",
-                 "classification": classification, "missing": missing},  # fmt: skip
+        options={
+            "value": value,
+            "unit": unit,
+            "year": year,
+            "k": k,
+            "cutoffs": "given" if cutoffs is not None else "quantile",
+            "classification": classification,
+            "missing": missing,
+        },
         notes=notes,
     )
 
@@ -306,11 +342,21 @@ class SpatialMarkovResult(DisparityResult):
 
     title: ClassVar[str] = "空间马尔可夫链"
     headers: ClassVar[dict[str, str]] = {
-        "lag_state": "邻域状态", "from": "转移前状态", "to": "转移后状态", "count": "频数",
-        "probability": "概率", "statistic": "统计量", "value": "取值", "dof": "自由度",
-        "p_value": "p值", "unit": "单元", "year": "年份", "lag": "空间滞后值",
-        "state_t": "本期状态", "state_t1": "下期状态",
-    }  # fmt: skip
+        "lag_state": "邻域状态",
+        "from": "转移前状态",
+        "to": "转移后状态",
+        "count": "频数",
+        "probability": "概率",
+        "statistic": "统计量",
+        "value": "取值",
+        "dof": "自由度",
+        "p_value": "p值",
+        "unit": "单元",
+        "year": "年份",
+        "lag": "空间滞后值",
+        "state_t": "本期状态",
+        "state_t1": "下期状态",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -383,7 +429,9 @@ def spatial_markov(
             lag[pt, t] = lt
         no_nb = present & np.isnan(lag)
         if no_nb.any():
-            notes.append(f"{int(no_nb.sum())} 个单元-年份当年没有有值的邻居，其转移不计入空间马尔可夫")
+            notes.append(
+                f"{int(no_nb.sum())} 个单元-年份当年没有有值的邻居，其转移不计入空间马尔可夫"
+            )
     states, cut = _state_matrix(wide, k, cutoffs, "pooled")
     cut = np.asarray(cut, dtype=float)
     k = len(cut) + 1
@@ -394,7 +442,9 @@ def spatial_markov(
         elif lag_cutoffs == "quantile":
             lcut = quantile_cutoffs(lag[lag_present], m or k)
         else:
-            raise ComputationError(f"lag_cutoffs 只能是 same、quantile 或切点数列，收到 {lag_cutoffs!r}")
+            raise ComputationError(
+                f"lag_cutoffs 只能是 same、quantile 或切点数列，收到 {lag_cutoffs!r}"
+            )
     else:
         lcut = np.asarray(lag_cutoffs, dtype=float)
     m_cls = len(lcut) + 1
@@ -414,24 +464,37 @@ def spatial_markov(
     probs = _probabilities(mats)
     rr, ff, tt = np.meshgrid(np.arange(m_cls), np.arange(k), np.arange(k), indexing="ij")
     long = pd.DataFrame(
-        {"lag_state": np.asarray(lag_names)[rr.ravel()], "from": np.asarray(names)[ff.ravel()],
-         "to": np.asarray(names)[tt.ravel()], "count": mats.ravel().astype(np.int64),
-         "probability": probs.ravel()}
-    )  # fmt: skip
+        {
+            "lag_state": np.asarray(lag_names)[rr.ravel()],
+            "from": np.asarray(names)[ff.ravel()],
+            "to": np.asarray(names)[tt.ravel()],
+            "count": mats.ravel().astype(np.int64),
+            "probability": probs.ravel(),
+        }
+    )
     hom = homogeneity_test(mats)
     homog = pd.DataFrame(
-        {"statistic": ["Q", "LR"], "value": [hom["Q"], hom["LR"]], "dof": [hom["dof"], hom["dof"]],
-         "p_value": [hom["Q_p_value"], hom["LR_p_value"]]}
-    )  # fmt: skip
+        {
+            "statistic": ["Q", "LR"],
+            "value": [hom["Q"], hom["LR"]],
+            "dof": [hom["dof"], hom["dof"]],
+            "p_value": [hom["Q_p_value"], hom["LR_p_value"]],
+        }
+    )
     ss_rows = []
     for r in range(m_cls):
         ss, _ = _ergodic(probs[r], notes, f"邻域状态“{lag_names[r]}”的")
         ss_rows.append(ss[0])  # first recurrent class when several (noted)
     lag_long = pd.DataFrame(
-        {"unit": np.repeat(wide.index.to_numpy(), vals.shape[1] - 1),
-         "year": np.tile(np.asarray(wide.columns[:-1]), vals.shape[0]),
-         "lag": lag[:, :-1].ravel(), "lag_state": regime, "state_t": origin, "state_t1": dest}
-    )  # fmt: skip
+        {
+            "unit": np.repeat(wide.index.to_numpy(), vals.shape[1] - 1),
+            "year": np.tile(np.asarray(wide.columns[:-1]), vals.shape[0]),
+            "lag": lag[:, :-1].ravel(),
+            "lag_state": regime,
+            "state_t": origin,
+            "state_t1": dest,
+        }
+    )
     lag_long = lag_long[ok].reset_index(drop=True)
     for col, nm in (("lag_state", lag_names), ("state_t", names), ("state_t1", names)):
         lag_long[col] = np.asarray(nm)[lag_long[col].to_numpy()]
@@ -439,17 +502,26 @@ def spatial_markov(
         counts=long,
         global_counts=_square(mats.sum(axis=0).astype(np.int64), names),
         homogeneity=homog,
-        steady_state=pd.DataFrame(ss_rows, columns=names, index=pd.Index(lag_names, name="lag_state")).reset_index(),
+        steady_state=pd.DataFrame(
+            ss_rows, columns=names, index=pd.Index(lag_names, name="lag_state")
+        ).reset_index(),
         cutoffs=cut,
         lag_cutoffs=lcut,
         lags=lag_long,
         matrices=mats,
         class_names=names,
         lag_class_names=lag_names,
-        options={"value": value, "unit": unit, "year": year, "k": k,
-                 "cutoffs": "given" if cutoffs is not None else "pooled quantile",
-                 "lag_cutoffs": lag_cutoffs if isinstance(lag_cutoffs, str) else "given",
-                 "lag_timing": "期初（t 年）", "transform": "r", "islands": islands,
-                 "missing": missing},  # fmt: skip
+        options={
+            "value": value,
+            "unit": unit,
+            "year": year,
+            "k": k,
+            "cutoffs": "given" if cutoffs is not None else "pooled quantile",
+            "lag_cutoffs": lag_cutoffs if isinstance(lag_cutoffs, str) else "given",
+            "lag_timing": "期初（t 年）",
+            "transform": "r",
+            "islands": islands,
+            "missing": missing,
+        },
         notes=notes,
     )

@@ -85,9 +85,11 @@ def mean_first_passage_times(p: NDArray[np.float64]) -> NDArray[np.float64]:
         # graph of moves before hitting j: drop edges out of j
         adj_j = adj.copy()
         adj_j[j, :] = False
-        reach = _reachability(adj_j)
+        reach = np.asarray(_reachability(adj_j), dtype=bool)
         cannot = ~reach[:, j]  # states from which j is never reached
-        fin = ~(reach[:, cannot].any(axis=1))  # states that can never get stuck away from j
+        fin = np.asarray(
+            ~(reach[:, cannot].any(axis=1)), dtype=bool
+        )  # states that can never get stuck away from j
         fin[j] = True
         f = others[fin[others]]
         if f.size:
@@ -95,7 +97,9 @@ def mean_first_passage_times(p: NDArray[np.float64]) -> NDArray[np.float64]:
             out[f, j] = np.linalg.solve(np.eye(f.size) - q, np.ones(f.size))
         succ = np.flatnonzero(adj[j])
         if np.all(np.isfinite(out[succ[succ != j], j])):
-            out[j, j] = 1.0 + float(p[j, others] @ np.where(np.isfinite(out[others, j]), out[others, j], 0.0))
+            out[j, j] = 1.0 + float(
+                p[j, others] @ np.where(np.isfinite(out[others, j]), out[others, j], 0.0)
+            )
     return out
 
 

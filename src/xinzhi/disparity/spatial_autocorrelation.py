@@ -104,7 +104,11 @@ def _perm_matrix(z: np.ndarray, permutations: int, rng: np.random.Generator) -> 
 
 
 def _conditional_local_p(
-    z: np.ndarray, local_i: np.ndarray, m: sp.csr_matrix, permutations: int, rng: np.random.Generator
+    z: np.ndarray,
+    local_i: np.ndarray,
+    m: sp.csr_matrix,
+    permutations: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Folded one-sided conditional-permutation p-values of local Moran (Anselin 1995).
 
@@ -226,15 +230,29 @@ class GlobalAutocorrelationResult(DisparityResult):
 
     title: ClassVar[str] = "全局空间自相关"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "n": "单元数", "I": "Moran_I", "EI": "期望值E[I]", "C": "Geary_C",
-        "EC": "期望值E[C]", "VI_norm": "方差(正态)", "VI_rand": "方差(随机化)",
-        "VC_norm": "方差(正态)", "VC_rand": "方差(随机化)", "z_norm": "z值(正态)",
-        "p_norm": "p值(正态,双侧)", "z_rand": "z值(随机化)", "p_rand": "p值(随机化,双侧)",
-        "mean_sim": "置换均值", "se_sim": "置换标准差", "z_sim": "z值(置换)",
-        "p_sim": "伪p值(esda)", "p_sim_greater": "正向p值(置换)", "p_sim_two_sided": "双侧p值(置换,中心化)",
+        "by": "分组变量值",
+        "n": "单元数",
+        "I": "Moran_I",
+        "EI": "期望值E[I]",
+        "C": "Geary_C",
+        "EC": "期望值E[C]",
+        "VI_norm": "方差(正态)",
+        "VI_rand": "方差(随机化)",
+        "VC_norm": "方差(正态)",
+        "VC_rand": "方差(随机化)",
+        "z_norm": "z值(正态)",
+        "p_norm": "p值(正态,双侧)",
+        "z_rand": "z值(随机化)",
+        "p_rand": "p值(随机化,双侧)",
+        "mean_sim": "置换均值",
+        "se_sim": "置换标准差",
+        "z_sim": "z值(置换)",
+        "p_sim": "伪p值(esda)",
+        "p_sim_greater": "正向p值(置换)",
+        "p_sim_two_sided": "双侧p值(置换,中心化)",
         "p_sim_abs": "双侧p值(置换,|I*|≥|I|)",
         "islands": "孤岛单元",
-    }  # fmt: skip
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         name = "全局Moran指数" if self.statistic == "moran" else "全局Geary系数"
@@ -255,22 +273,35 @@ def _prepare(
     keys = [unit] if by is None else [by, unit]
     dup = kept.duplicated(keys)
     if dup.any():
-        raise ComputationError(f"{what}：单元重复出现（{'、'.join(keys)} 不唯一），共 {int(dup.sum())} 行")
+        raise ComputationError(
+            f"{what}：单元重复出现（{'、'.join(keys)} 不唯一），共 {int(dup.sum())} 行"
+        )
     if by is not None:
         sizes = kept.groupby(by)[unit].nunique()
         if sizes.nunique() > 1:
-            notes.append("各期单元数不同（" + "，".join(f"{k}:{v}" for k, v in sizes.items()) + "）")
+            notes.append(
+                "各期单元数不同（" + "，".join(f"{k}:{v}" for k, v in sizes.items()) + "）"
+            )
     return kept, notes
 
 
 def _aligned(
-    part: pd.DataFrame, unit: str, weights: Any, transform: WeightsTransform,
-    islands: IslandPolicy, where: str, notes: list[str],
-) -> tuple[AlignedWeights, pd.DataFrame]:  # fmt: skip
-    aw = align_weights(weights, part[unit].tolist(), transform=transform, islands=islands, where=where)
+    part: pd.DataFrame,
+    unit: str,
+    weights: Any,
+    transform: WeightsTransform,
+    islands: IslandPolicy,
+    where: str,
+    notes: list[str],
+) -> tuple[AlignedWeights, pd.DataFrame]:
+    aw = align_weights(
+        weights, part[unit].tolist(), transform=transform, islands=islands, where=where
+    )
     if aw.islands:
         verb = "已删除" if islands == "drop" else "保留（空间滞后为 0）"
-        notes.append(f"{where or '数据'}中有 {len(aw.islands)} 个孤岛单元{verb}：{'、'.join(aw.islands[:10])}")
+        notes.append(
+            f"{where or '数据'}中有 {len(aw.islands)} 个孤岛单元{verb}：{'、'.join(aw.islands[:10])}"
+        )
     return aw, part[aw.keep]
 
 
@@ -301,9 +332,17 @@ def _global(
     return GlobalAutocorrelationResult(
         table=pd.DataFrame(rows),
         statistic=statistic,
-        options={"statistic": statistic, "value": value, "unit": unit, "by": by,
-                 "permutations": permutations, "seed": seed, "transform": transform,
-                 "islands": islands, "missing": missing},  # fmt: skip
+        options={
+            "statistic": statistic,
+            "value": value,
+            "unit": unit,
+            "by": by,
+            "permutations": permutations,
+            "seed": seed,
+            "transform": transform,
+            "islands": islands,
+            "missing": missing,
+        },
         notes=notes,
     )
 
@@ -341,8 +380,9 @@ def moran(
     missing
         ``"error"`` or ``"drop"`` rows with missing values (each year uses its own units).
     """
-    return _global("moran", data, value, unit, weights, by, permutations, seed, transform,
-                   islands, missing)  # fmt: skip
+    return _global(
+        "moran", data, value, unit, weights, by, permutations, seed, transform, islands, missing
+    )
 
 
 def geary(
@@ -359,8 +399,9 @@ def geary(
     missing: MissingPolicy = "error",
 ) -> GlobalAutocorrelationResult:
     """Global Geary's C of ``value`` per ``by``; parameters as :func:`moran`."""
-    return _global("geary", data, value, unit, weights, by, permutations, seed, transform,
-                   islands, missing)  # fmt: skip
+    return _global(
+        "geary", data, value, unit, weights, by, permutations, seed, transform, islands, missing
+    )
 
 
 @dataclass
@@ -372,10 +413,17 @@ class LocalMoranResult(DisparityResult):
 
     title: ClassVar[str] = "局部Moran指数（LISA）"
     headers: ClassVar[dict[str, str]] = {
-        "by": "分组变量值", "unit": "单元", "value": "数值", "z": "标准化值Z",
-        "lag_z": "空间滞后WZ", "I": "Local_Moran_I", "p_sim": "p值(条件置换)",
-        "quadrant": "象限", "significant": "显著", "label": "LISA类型",
-    }  # fmt: skip
+        "by": "分组变量值",
+        "unit": "单元",
+        "value": "数值",
+        "z": "标准化值Z",
+        "lag_z": "空间滞后WZ",
+        "I": "Local_Moran_I",
+        "p_sim": "p值(条件置换)",
+        "quadrant": "象限",
+        "significant": "显著",
+        "label": "LISA类型",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         counts = (
@@ -427,7 +475,9 @@ def local_moran(
         lag = aw.matrix @ z
         local_i = z * lag * n / float(z @ z)  # Anselin: z_i Σ_j w_ij z_j / m2
         if inference == "conditional":
-            p = _conditional_local_p(z, local_i, aw.matrix, permutations, np.random.default_rng(seed))
+            p = _conditional_local_p(
+                z, local_i, aw.matrix, permutations, np.random.default_rng(seed)
+            )
         else:
             zp = _perm_matrix(z, permutations, np.random.default_rng(seed))
             sims = zp * (aw.matrix @ zp.T).T * n / float(z @ z)
@@ -435,23 +485,42 @@ def local_moran(
         if scale == "esda":
             local_i = local_i * (n - 1) / n
         quad = np.select(
-            [(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)], ["HH", "LH", "LL"], "HL"
+            [(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)],
+            ["HH", "LH", "LL"],
+            "HL",
         )
         sig = p < alpha
         labels = np.where(sig, pd.Series(quad).map(QUADRANT_LABELS).to_numpy(), "不显著")
         parts.append(
             pd.DataFrame(
-                {"by": key, "unit": part[unit].to_numpy(), "value": y, "z": z, "lag_z": lag,
-                 "I": local_i, "p_sim": p, "quadrant": quad, "significant": sig, "label": labels}
-            )  # fmt: skip
+                {
+                    "by": key,
+                    "unit": part[unit].to_numpy(),
+                    "value": y,
+                    "z": z,
+                    "lag_z": lag,
+                    "I": local_i,
+                    "p_sim": p,
+                    "quadrant": quad,
+                    "significant": sig,
+                    "label": labels,
+                }
+            )
         )
     return LocalMoranResult(
         table=pd.concat(parts, ignore_index=True),
-        options={"value": value, "unit": unit, "by": by, "permutations": permutations,
-                 "seed": seed, "alpha": alpha, "scale": scale, "inference": inference,
-                 "transform": transform,
-                 "islands": islands, "missing": missing},  # fmt: skip
+        options={
+            "value": value,
+            "unit": unit,
+            "by": by,
+            "permutations": permutations,
+            "seed": seed,
+            "alpha": alpha,
+            "scale": scale,
+            "inference": inference,
+            "transform": transform,
+            "islands": islands,
+            "missing": missing,
+        },
         notes=notes,
     )
-
-

@@ -74,8 +74,9 @@ def weights_from_adjacency(
         rev = pairs.rename(columns={unit: neighbor, neighbor: unit})[[unit, neighbor]]
         pairs = pd.concat([pairs, rev], ignore_index=True)
     pairs = pairs.drop_duplicates()
-    all_ids = list(dict.fromkeys([*(map(str, ids) if ids is not None else []),
-                                  *pairs[unit], *pairs[neighbor]]))  # fmt: skip
+    all_ids = list(
+        dict.fromkeys([*(map(str, ids) if ids is not None else []), *pairs[unit], *pairs[neighbor]])
+    )
     if not all_ids:
         raise InputError("邻接表为空")
     grouped = pairs.groupby(unit, sort=False)[neighbor].apply(list).to_dict()
@@ -145,7 +146,9 @@ def align_weights(
                 raise ComputationError(f"删除孤岛后仍有单元没有邻居{where}")
     kept_ids = [k for k, flag in zip(key, keep, strict=True) if flag]
     if len(kept_ids) < 3:
-        raise ComputationError(f"空间分析至少需要 3 个有邻居的单元{where}，现在只有 {len(kept_ids)} 个")
+        raise ComputationError(
+            f"空间分析至少需要 3 个有邻居的单元{where}，现在只有 {len(kept_ids)} 个"
+        )
     if transform == "r":
         inv = np.divide(1.0, row, out=np.zeros_like(row), where=row > 0)
         mat = sp.diags(inv) @ mat

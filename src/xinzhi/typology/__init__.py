@@ -17,12 +17,10 @@ from __future__ import annotations
 from xinzhi.typology.classifier import UNCLASSIFIED, TypologyResult, classify
 from xinzhi.typology.cluster import ClusterCheck, adjusted_rand_index, cluster_check, kmeans
 from xinzhi.typology.features import build_features, national_shares
-
-# from xinzhi.typology.paths import Measure, Recommendation, load_paths, recommend
-# from xinzhi.typology.peers import BenchmarkResult, benchmark, nearest_peers
+from xinzhi.typology.paths import Measure, Recommendation, load_paths, recommend
+from xinzhi.typology.peers import BenchmarkResult, benchmark, nearest_peers
 from xinzhi.typology.rules import RuleSet, load_rules
-
-# from xinzhi.typology.shortfall import SHORTFALLS, ShortfallResult, diagnose_shortfalls
+from xinzhi.typology.shortfall import SHORTFALLS, ShortfallResult, diagnose_shortfalls
 
 __all__ = [
     "SHORTFALLS",

@@ -199,7 +199,7 @@ def cluster_check(
     x = x.loc[x.index.intersection(types.index)]
     ok = x.notna().all(axis=1)
     x = x[ok]
-    a = x.to_numpy(dtype=float)
+    a = x.to_numpy(dtype=float, copy=True)
     if log_transform:
         nonneg = (a >= 0).all(axis=0)
         a[:, nonneg] = np.log1p(a[:, nonneg])
