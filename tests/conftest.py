@@ -33,3 +33,14 @@ def data_dir() -> Path:
     if os.environ.get("XINZHI_REQUIRE_DATA") == "1":
         pytest.fail(msg)
     pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def public_warehouse(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built once per test session from the public data (read it, don't change it;
+    copy it with :func:`shutil.copy` first if a test needs to modify it)."""
+    from xinzhi.pipelines.warehouse import build_warehouse
+
+    db = tmp_path_factory.mktemp("public-warehouse") / "xinzhi.duckdb"
+    build_warehouse(db, data_dir)
+    return db

@@ -15,7 +15,9 @@ def test_build_twice_second_is_noop(tmp_path, data_dir):
     assert first.counties_by_year == {2010: 2859, 2020: 2847}
     assert first.indicators == 50 and first.years == [2010, 2020]
     assert first.regions > 6000
-    res = CliRunner().invoke(app, ["--data-dir", str(data_dir), "demo", "--db", str(db)])
+    res = CliRunner().invoke(
+        app, ["--data-dir", str(data_dir), "demo", "--db", str(db), "-o", str(tmp_path / "out")]
+    )
     assert res.exit_code == 0, res.output
     assert res.output.count("未变化（no-op）") == 2
     assert "2010 年县级单位 2859 个" in res.output

@@ -151,3 +151,10 @@ def test_to_excel_sheets(tmp_path: Path) -> None:
     assert list(sheets) == ["县域类型", "类型分布", "判定规则"]
     assert sheets["县域类型"].loc[0, "主类型"] == "资源能源开发型"
     assert "需用户数据" in res.summary() and "<pre>" in res._repr_html_()
+
+
+def test_single_county_and_empty_table() -> None:
+    one = typology.classify(_features().iloc[[1]])
+    assert one.tidy()["primary_type"].tolist() == ["资源能源开发型"]
+    with pytest.raises(InputError, match="为空"):
+        typology.classify(_features().iloc[[]])

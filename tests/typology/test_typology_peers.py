@@ -85,3 +85,15 @@ def test_gap_table_literal_and_filters() -> None:
     assert "本县即为同类标杆" in top.summary()
     with pytest.raises(RegionError):
         typology.nearest_peers(f, "999999")
+
+
+def test_degenerate_inputs_give_chinese_errors() -> None:
+    from xinzhi.errors import ComputationError, InputError
+
+    f = pd.DataFrame({"region_code": ["1", "2", "3"], "x": [1.0, 2.0, 3.0], "c": [5.0] * 3})
+    with pytest.raises(ComputationError, match="常数"):
+        typology.nearest_peers(f, "1")
+    with pytest.raises(RegionError, match="没有得分"):
+        typology.benchmark(f, pd.Series([0.1, 0.2], index=["2", "3"]), "1", columns=["x"])
+    with pytest.raises(InputError, match="重复"):
+        typology.nearest_peers(pd.concat([f, f]), "1", columns=["x"])

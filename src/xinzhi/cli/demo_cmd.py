@@ -1,5 +1,5 @@
 """``xinzhi demo``: the main job on public data, end to end (steps in
-:data:`xinzhi.pipelines.warehouse.DEMO_STEPS`)."""
+:data:`xinzhi.pipelines.demo.DEMO_STEPS`)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.pipelines.warehouse import run_demo
+from xinzhi.pipelines.demo import run_demo
 
 
 def demo(
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="结果文件（Excel 工作簿、报告）目录")
+    ] = Path("xinzhi-output"),
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """用公共数据跑通全流程：校验数据、构建数据仓库（可重复运行）、输出摘要。"""
+    """用公共数据跑通全流程：校验数据、构建数据仓库（可重复运行）、测度全国县域新质生产力指数。"""
     t0 = time.perf_counter()
-    results = run_demo(db)
+    results = run_demo(db, output_dir=output_dir)
     if as_json:
         echo_json({title: r.to_dict() for title, r in results})
         return

@@ -15,21 +15,8 @@ from xinzhi.errors import InputError
 from xinzhi.evaluate import evaluate as run_evaluation
 from xinzhi.evaluate.result import EvaluationResult
 from xinzhi.indicators.system import load_system
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), then GB18030 (Chinese Excel exports), then detection."""
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise InputError(f"无法识别文件 {path} 的文字编码")
-    return str(best)
+from xinzhi.ingest.tables import decode_bytes
+from xinzhi.pipelines.evaluation import evaluate_counties
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -41,8 +28,7 @@ def read_table(path: Path) -> pd.DataFrame:
         if suffix in {".xlsx", ".xlsm", ".xls"}:
             return pd.read_excel(path, sheet_name=0, engine="calamine")
         if suffix in {".csv", ".txt"}:
-            raw = path.read_bytes()
-            text = _decode(raw, path)
+            text, _encoding = decode_bytes(path.read_bytes())
             return pd.read_csv(io.StringIO(text))
     except (ValueError, OSError) as exc:
         raise InputError(f"无法读取输入文件 {path}：{exc}") from exc
@@ -135,13 +121,37 @@ def evaluate(
     output: Annotated[
         Path | None, typer.Option("--output", help="结果文件 .csv|.xlsx|.json")
     ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option(
+            "--save",
+            help="（数据仓库模式）把结果以此名称保存到数据仓库，供差异分析、报告和网页使用",
+        ),
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
     """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
+    if input_file is None:
+        _evaluate_warehouse(
+            system or "nqpf-county",
+            overrides={
+                "weights": weights,
+                "aggregate": aggregate,
+                "missing": missing,
+                "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
+            },
+            years=_parse_years(year, years),
+            outputs=(output, weights_output, obstacles_output),
+            save=save,
+            db=db,
+            as_json=as_json,
+        )
+        return
     if system is None:
         raise InputError("请用 --system 指定指标体系（内置名称或 YAML 文件）")
-    if input_file is None:
-        raise InputError("从数据仓库读取尚未接入：请用 --input FILE 指定宽表文件（csv 或 xlsx）")
+    if save is not None:
+        raise InputError("--save 只用于数据仓库模式（不带 --input）")
     sys_obj = load_system(system)
     data = read_table(input_file)
     overrides: dict[str, Any] = {
@@ -168,3 +178,27 @@ def evaluate(
         typer.echo(result.summary())
         if output is not None:
             typer.echo(f"结果已写入 {output}")
+
+
+def _evaluate_warehouse(
+    system: str,
+    *,
+    overrides: dict[str, Any],
+    years: list[int] | None,
+    outputs: tuple[Path | None, Path | None, Path | None],
+    save: str | None,
+    db: Path | None,
+    as_json: bool,
+) -> None:
+    """Evaluate the counties stored in the warehouse (``unit`` = 6-digit region code)."""
+    ev = evaluate_counties(system, years=years, options=overrides, db=db, save_as=save)
+    write_outputs(ev.result, *outputs)
+    if as_json:
+        echo_json(ev.to_dict())
+        return
+    typer.echo(ev.summary())
+    if save:
+        typer.echo(f"评价结果已保存到数据仓库，名称：{save}")
+    for path in outputs:
+        if path is not None:
+            typer.echo(f"已写入 {path}")

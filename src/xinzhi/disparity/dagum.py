@@ -23,11 +23,13 @@ G_jh(p_j s_h + p_h s_j) = p_j p_h (d_jh + p_jh)/ȳ, the net between-group term r
 G_nb = Σ_{j<h} p_j p_h |ȳ_j − ȳ_h| / ȳ (an identity, true for every data set once the pairs are
 oriented by mean), and G_nb + G_t = Σ_{j<h} p_j p_h E|y_j − y_h| / ȳ.
 
-Algorithm: sort the year's values once; cumulative counts C[i, h] and sums S[i, h] of group h up
-to sorted position i give Σ_r (y_i − y_hr)^+ = y_i C[i, h] − S[i, h] for every unit i and group
-h (ties contribute zero either way); summing these rows by the unit's group gives the k × k
-matrix of one-sided differences from which every term above follows. Cost O(n log n + n k),
-no n² pair loop.
+Algorithm (exact, no n² pair loop): after one stable sort of the year's values, the k × k
+matrix P[j, h] = Σ_{i∈j} Σ_{r∈h} (y_i − y_r)^+ equals Σ over sorted position pairs r < i of
+(y_i − y_r) e_{g_i} e_{g_r}ᵀ. The sorted sequence is cut into blocks of L positions; pairs in
+different blocks come from per-block group sums and counts with exclusive cumulative sums (two
+k × k matrix products), pairs inside a block are enumerated. Cost O(n log n + n·L + n·k²/L) with
+L = clamp(k, 4, 64). Every term above follows from P (A = P + Pᵀ holds the sums of absolute
+differences; D_jh = |P_jh − P_hj| / A_jh).
 
 Conventions for degenerate input (documented, never NaN): a group whose values are all equal
 (e.g. one member) has G_jj = 0; a pair with identical constant values has G_jh = 0 and D_jh = 0;
@@ -45,13 +47,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from xinzhi.disparity._common import (
-    DisparityResult,
-    MissingPolicy,
-    check_columns,
-    iter_by,
-    numeric_column,
-)
+from xinzhi.disparity._common import DisparityResult, MissingPolicy, check_columns, numeric_column
 from xinzhi.errors import ComputationError
 
 __all__ = ["DagumResult", "DagumYear", "dagum_gini", "dagum_gini_arrays"]
@@ -75,17 +71,95 @@ class DagumYear:
 
 
 def _one_sided_sums(y: NDArray[np.float64], codes: NDArray[np.intp], k: int) -> NDArray[np.float64]:
-    """Matrix P with P[j, h] = Σ_{i∈j} Σ_{r∈h} (y_i − y_r)^+ via sort and cumulative sums."""
+    """Matrix P with P[j, h] = Σ_{i∈j} Σ_{r∈h} (y_i − y_r)^+, exactly, without an n² loop.
+
+    After a stable sort, P = Σ over position pairs r < i of (y_i − y_r) e_{g_i} e_{g_r}ᵀ. The
+    sorted sequence is cut into blocks of L positions: pairs in different blocks are summed
+    with per-block group totals and exclusive cumulative sums (two k × k matrix products,
+    Σ_b Y_b C_<bᵀ − Σ_b C_b Y_<bᵀ), pairs inside a block are enumerated (L(L−1)/2 per block).
+    Cost O(n log n + n·L + n·k²/L); L = clamp(k, 4, 64).
+    """
+    n = y.size
     order = np.argsort(y, kind="stable")
     ys = y[order]
     gs = codes[order]
-    onehot = np.zeros((y.size, k))
-    onehot[np.arange(y.size), gs] = 1.0
-    counts = np.cumsum(onehot, axis=0)
-    sums = np.cumsum(onehot * ys[:, None], axis=0)
-    below = ys[:, None] * counts - sums  # Σ_{r∈h, r ≤ i} (y_i − y_r) = Σ_{r∈h} (y_i − y_r)^+
-    np.maximum(below, 0.0, out=below)  # remove rounding noise of tied values
-    return onehot.T @ below
+    size = int(min(64, max(4, k)))
+    blocks = -(-n // size)
+    pad = blocks * size - n
+    kk = k + 1  # one extra group for the padding, dropped at the end
+    ysp = np.concatenate([ys, np.zeros(pad)])
+    gsp = np.concatenate([gs, np.full(pad, k, dtype=gs.dtype)])
+    cell = np.repeat(np.arange(blocks), size) * kk + gsp
+    ysum = np.bincount(cell, weights=ysp, minlength=blocks * kk).reshape(blocks, kk)
+    cnt = np.bincount(cell, minlength=blocks * kk).reshape(blocks, kk).astype(float)
+    ysum_before = np.cumsum(ysum, axis=0) - ysum
+    cnt_before = np.cumsum(cnt, axis=0) - cnt
+    out = ysum.T @ cnt_before - cnt.T @ ysum_before
+    rows, cols = np.triu_indices(size, 1)
+    yb = ysp.reshape(blocks, size)
+    gb = gsp.reshape(blocks, size)
+    pair = (gb[:, cols] * kk + gb[:, rows]).ravel()
+    diff = (yb[:, cols] - yb[:, rows]).ravel()
+    out += np.bincount(pair, weights=diff, minlength=kk * kk).reshape(kk, kk)
+    return np.maximum(out[:k, :k], 0.0)  # remove rounding noise of tied values
+
+
+def _check_values(y: NDArray[np.float64]) -> float:
+    if y.size == 0:
+        raise ComputationError("Dagum 分解：没有任何观测值")
+    if not np.all(np.isfinite(y)):
+        raise ComputationError("Dagum 分解：数值含缺失值或无穷值")
+    if np.any(y < 0):
+        raise ComputationError("Dagum 分解：基尼系数要求数值非负，数据中有负值")
+    ybar = float(y.mean())
+    if ybar <= 0:
+        raise ComputationError("Dagum 分解：总体均值为 0，基尼系数无定义（零均值）")
+    return ybar
+
+
+def _decompose(
+    y: NDArray[np.float64], codes: NDArray[np.intp], groups: list[Hashable]
+) -> DagumYear:
+    """Core: ``codes`` index ``groups`` (every group present)."""
+    ybar = _check_values(y)
+    k = len(groups)
+    n = y.size
+    n_j = np.bincount(codes, minlength=k)
+    sum_j = np.bincount(codes, weights=y, minlength=k)
+    mean_j = sum_j / n_j
+    p_j = n_j / n
+    s_j = sum_j / (n * ybar)
+
+    one_sided = _one_sided_sums(y, codes, k)
+    absdiff = one_sided + one_sided.T  # A[j,h] = Σ_i Σ_r |y_ji − y_hr|
+    G = float(absdiff.sum() / (2.0 * n * n * ybar))
+
+    nn = np.outer(n_j, n_j).astype(float)
+    msum = mean_j[:, None] + mean_j[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        G_jh = np.where(absdiff > 0, absdiff / (nn * msum), 0.0)
+        diag = np.diag(absdiff)
+        np.fill_diagonal(G_jh, np.where(diag > 0, diag / (2 * n_j**2 * mean_j), 0.0))
+        D_jh = np.where(absdiff > 0, np.abs(one_sided - one_sided.T) / absdiff, 0.0)
+    np.fill_diagonal(D_jh, 0.0)
+    D_jh = np.clip(D_jh, 0.0, 1.0)
+
+    weight = np.outer(p_j, s_j) + np.outer(s_j, p_j)  # p_j s_h + p_h s_j
+    upper = np.triu(np.ones((k, k), dtype=bool), 1)
+    between = G_jh * weight
+    return DagumYear(
+        groups=groups,
+        n=n_j.astype(np.int64),
+        mean=mean_j,
+        p=p_j,
+        s=s_j,
+        G=G,
+        G_jh=G_jh,
+        D_jh=D_jh,
+        Gw=float(np.sum(np.diag(G_jh) * p_j * s_j)),
+        Gnb=float(np.sum((between * D_jh)[upper])),
+        Gt=float(np.sum((between * (1.0 - D_jh))[upper])),
+    )
 
 
 def dagum_gini_arrays(values: ArrayLike, groups: ArrayLike) -> DagumYear:
@@ -108,61 +182,10 @@ def dagum_gini_arrays(values: ArrayLike, groups: ArrayLike) -> DagumYear:
     labels = pd.Series(np.asarray(groups, dtype=object))
     if y.ndim != 1 or y.size != len(labels):
         raise ComputationError("Dagum 分解：数值与分组的长度不一致")
-    if y.size == 0:
-        raise ComputationError("Dagum 分解：没有任何观测值")
-    if not np.all(np.isfinite(y)):
-        raise ComputationError("Dagum 分解：数值含缺失值或无穷值")
     if labels.isna().any():
         raise ComputationError("Dagum 分解：有单元没有分组（分组列为空）")
-    if np.any(y < 0):
-        raise ComputationError("Dagum 分解：基尼系数要求数值非负，数据中有负值")
-    ybar = float(y.mean())
-    if ybar <= 0:
-        raise ComputationError("Dagum 分解：总体均值为 0，基尼系数无定义（零均值）")
     codes_arr, uniques = pd.factorize(labels, sort=True)
-    codes = np.asarray(codes_arr, dtype=np.intp)
-    k = len(uniques)
-    n = y.size
-    n_j = np.bincount(codes, minlength=k)
-    sum_j = np.bincount(codes, weights=y, minlength=k)
-    mean_j = sum_j / n_j
-    p_j = n_j / n
-    s_j = sum_j / (n * ybar)
-
-    one_sided = _one_sided_sums(y, codes, k)
-    absdiff = one_sided + one_sided.T  # A[j,h] = Σ_i Σ_r |y_ji − y_hr|
-    G = float(absdiff.sum() / (2.0 * n * n * ybar))
-
-    nn = np.outer(n_j, n_j).astype(float)
-    msum = mean_j[:, None] + mean_j[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        G_jh = np.where(absdiff > 0, absdiff / (nn * msum), 0.0)
-        np.fill_diagonal(
-            G_jh, np.where(np.diag(absdiff) > 0, np.diag(absdiff) / (2 * n_j**2 * mean_j), 0.0)
-        )
-        D_jh = np.where(absdiff > 0, np.abs(one_sided - one_sided.T) / absdiff, 0.0)
-    np.fill_diagonal(D_jh, 0.0)
-    D_jh = np.clip(D_jh, 0.0, 1.0)
-
-    weight = np.outer(p_j, s_j) + np.outer(s_j, p_j)  # p_j s_h + p_h s_j
-    upper = np.triu(np.ones((k, k), dtype=bool), 1)
-    between = G_jh * weight
-    Gw = float(np.sum(np.diag(G_jh) * p_j * s_j))
-    Gnb = float(np.sum((between * D_jh)[upper]))
-    Gt = float(np.sum((between * (1.0 - D_jh))[upper]))
-    return DagumYear(
-        groups=list(uniques),
-        n=n_j.astype(np.int64),
-        mean=mean_j,
-        p=p_j,
-        s=s_j,
-        G=G,
-        G_jh=G_jh,
-        D_jh=D_jh,
-        Gw=Gw,
-        Gnb=Gnb,
-        Gt=Gt,
-    )
+    return _decompose(y, np.asarray(codes_arr, dtype=np.intp), list(uniques))
 
 
 @dataclass
@@ -227,11 +250,6 @@ class DagumResult(DisparityResult):
         return pd.concat([w, b], ignore_index=True)
 
 
-def _share(part: float, total: float) -> float:
-    """Share of the total; 0 when the total is 0 (all values equal — documented)."""
-    return part / total if total > 0 else 0.0
-
-
 def dagum_gini(
     data: pd.DataFrame,
     value: str,
@@ -266,13 +284,34 @@ def dagum_gini(
     notes: list[str] = []
     if len(dropped):
         notes.append(f"删除了 {len(dropped)} 行缺失值")
-    rows: list[dict[str, Any]] = []
-    within: list[pd.DataFrame] = []
-    between: list[pd.DataFrame] = []
-    for key, part in iter_by(kept, by):
+    if by is not None and kept[by].isna().any():
+        raise ComputationError(f"Dagum 分解：分期列 {by} 有 {int(kept[by].isna().sum())} 个空值")
+    if kept[group].isna().any():
+        raise ComputationError(
+            f"Dagum 分解：有 {int(kept[group].isna().sum())} 个单元没有分组（{group} 为空）"
+        )
+    # factorise once for the whole panel; split rows by ``by`` with one stable argsort
+    g_codes, g_index = pd.factorize(kept[group], sort=True)
+    g_labels = np.asarray(g_index, dtype=object)
+    y_all = kept[value].to_numpy(dtype=float)
+    if by is None:
+        keys: list[Hashable] = [None]
+        slices = [np.arange(len(kept))]
+    else:
+        b_codes, b_labels = pd.factorize(kept[by], sort=True)
+        order = np.argsort(b_codes, kind="stable")
+        cuts = np.searchsorted(b_codes[order], np.arange(1, len(b_labels)))
+        keys = list(b_labels)
+        slices = np.split(order, cuts)
+    overall: dict[str, list[Any]] = {c: [] for c in ("by", "G", "Gw", "Gnb", "Gt")}
+    w_parts: list[tuple[Hashable, DagumYear]] = []
+    for key, idx in zip(keys, slices, strict=True):
         where = "" if by is None else f"（{by}={key}）"
+        codes = np.asarray(g_codes[idx], dtype=np.intp)
+        present = np.flatnonzero(np.bincount(codes, minlength=len(g_labels)))
+        local = np.searchsorted(present, codes)
         try:
-            res = dagum_gini_arrays(part[value].to_numpy(), part[group].to_numpy())
+            res = _decompose(y_all[idx], local, list(g_labels[present]))
         except ComputationError as exc:
             raise ComputationError(f"{exc}{where}") from exc
         singles = [str(g) for g, m in zip(res.groups, res.n, strict=True) if m == 1]
@@ -280,59 +319,19 @@ def dagum_gini(
             notes.append(
                 f"{where or '数据'}中组 {'、'.join(singles)} 只有 1 个单元，组内基尼系数记为 0"
             )
-        total = res.Gw + res.Gnb + res.Gt
-        rows.append(
-            {
-                "by": key,
-                "G": res.G,
-                "Gw": res.Gw,
-                "Gnb": res.Gnb,
-                "Gt": res.Gt,
-                "Gw_share": _share(res.Gw, total),
-                "Gnb_share": _share(res.Gnb, total),
-                "Gt_share": _share(res.Gt, total),
-            }
+        for col, v in (("by", key), ("G", res.G), ("Gw", res.Gw), ("Gnb", res.Gnb), ("Gt", res.Gt)):
+            overall[col].append(v)
+        w_parts.append((key, res))
+    out = pd.DataFrame(overall)
+    total = out[["Gw", "Gnb", "Gt"]].sum(axis=1).to_numpy()
+    for col in ("Gw", "Gnb", "Gt"):
+        out[f"{col}_share"] = np.divide(
+            out[col].to_numpy(), total, out=np.zeros(len(out)), where=total > 0
         )
-        within.append(
-            pd.DataFrame(
-                {
-                    "by": key,
-                    "group": res.groups,
-                    "n": res.n,
-                    "mean": res.mean,
-                    "p": res.p,
-                    "s": res.s,
-                    "G_jj": np.diag(res.G_jh),
-                    "contribution": np.diag(res.G_jh) * res.p * res.s,
-                }
-            )
-        )
-        k = len(res.groups)
-        a_idx, b_idx = np.triu_indices(k, 1)
-        swap = res.mean[a_idx] < res.mean[b_idx]
-        hi = np.where(swap, b_idx, a_idx)
-        lo = np.where(swap, a_idx, b_idx)
-        weight = res.p[hi] * res.s[lo] + res.p[lo] * res.s[hi]
-        gjh = res.G_jh[hi, lo]
-        djh = res.D_jh[hi, lo]
-        between.append(
-            pd.DataFrame(
-                {
-                    "by": key,
-                    "group_a": [res.groups[i] for i in hi],
-                    "group_b": [res.groups[i] for i in lo],
-                    "G_jh": gjh,
-                    "D_jh": djh,
-                    "Gnb": gjh * weight * djh,
-                    "Gt": gjh * weight * (1.0 - djh),
-                }
-            )
-        )
-    cols_b = ["by", "group_a", "group_b", "G_jh", "D_jh", "Gnb", "Gt"]
     return DagumResult(
-        overall=pd.DataFrame(rows),
-        within=pd.concat(within, ignore_index=True),
-        between=pd.concat(between, ignore_index=True) if between else pd.DataFrame(columns=cols_b),
+        overall=out,
+        within=_within_table(w_parts),
+        between=_between_table(w_parts),
         dropped=dropped,
         options={
             "value": value,
@@ -343,3 +342,45 @@ def dagum_gini(
         },
         notes=notes,
     )
+
+
+def _within_table(parts: list[tuple[Hashable, DagumYear]]) -> pd.DataFrame:
+    sizes = [len(r.groups) for _, r in parts]
+    gjj = np.concatenate([np.diag(r.G_jh) for _, r in parts])
+    p = np.concatenate([r.p for _, r in parts])
+    s = np.concatenate([r.s for _, r in parts])
+    return pd.DataFrame(
+        {
+            "by": np.repeat(np.array([k for k, _ in parts], dtype=object), sizes),
+            "group": [g for _, r in parts for g in r.groups],
+            "n": np.concatenate([r.n for _, r in parts]),
+            "mean": np.concatenate([r.mean for _, r in parts]),
+            "p": p,
+            "s": s,
+            "G_jj": gjj,
+            "contribution": gjj * p * s,
+        }
+    )
+
+
+def _between_table(parts: list[tuple[Hashable, DagumYear]]) -> pd.DataFrame:
+    cols: dict[str, list[Any]] = {
+        c: [] for c in ("by", "group_a", "group_b", "G_jh", "D_jh", "Gnb", "Gt")
+    }
+    for key, res in parts:
+        a_idx, b_idx = np.triu_indices(len(res.groups), 1)
+        swap = res.mean[a_idx] < res.mean[b_idx]
+        hi = np.where(swap, b_idx, a_idx)
+        lo = np.where(swap, a_idx, b_idx)
+        weight = res.p[hi] * res.s[lo] + res.p[lo] * res.s[hi]
+        gjh = res.G_jh[hi, lo]
+        djh = res.D_jh[hi, lo]
+        labels = np.array(res.groups, dtype=object)
+        cols["by"].append(np.full(hi.size, key, dtype=object))
+        cols["group_a"].append(labels[hi])
+        cols["group_b"].append(labels[lo])
+        cols["G_jh"].append(gjh)
+        cols["D_jh"].append(djh)
+        cols["Gnb"].append(gjh * weight * djh)
+        cols["Gt"].append(gjh * weight * (1.0 - djh))
+    return pd.DataFrame({c: np.concatenate(v) if v else [] for c, v in cols.items()})

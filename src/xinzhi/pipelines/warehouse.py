@@ -1,21 +1,16 @@
-"""Building the warehouse from the public data, and the ``xinzhi demo`` pipeline.
+"""Building the warehouse from the public data.
 
 :func:`build_warehouse` verifies the public files through the dataset registry, refreshes the
 ``regions`` table from the region registry and imports both census tables (each one
 transactional batch; a second run finds the same files and reports no-op batches).
-
-:data:`DEMO_STEPS` is the ordered list of steps ``xinzhi demo`` runs; each step takes a
-:class:`DemoContext` and returns a result with ``.summary()`` and ``.to_dict()``. Later steps
-(evaluation, reports, …) are appended to this list by their own modules' pipelines.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
@@ -23,14 +18,7 @@ from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
 
-__all__ = [
-    "DEMO_STEPS",
-    "DemoContext",
-    "DemoStep",
-    "WarehouseSummary",
-    "build_warehouse",
-    "run_demo",
-]
+__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse"]
 
 PUBLIC_DATASETS = ("areacodes", *CENSUS_FILES)
 """Datasets the warehouse is built from."""
@@ -142,46 +130,3 @@ def build_warehouse(
         years=[int(y) for y, _ in counties],
         options={"data_dir": str(data_dir) if data_dir else None},
     )
-
-
-@dataclass(frozen=True)
-class DemoContext:
-    """What every demo step needs: where the warehouse and the public data are."""
-
-    db_path: Path
-    data_dir: Path | None
-
-
-class StepResult(Protocol):
-    def summary(self) -> str: ...
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    """One step of ``xinzhi demo``: a Chinese title and a function of the context."""
-
-    title: str
-    run: Callable[[DemoContext], StepResult]
-
-
-def _warehouse_step(ctx: DemoContext) -> WarehouseSummary:
-    return build_warehouse(ctx.db_path, ctx.data_dir)
-
-
-DEMO_STEPS: list[DemoStep] = [
-    DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
-    # the evaluation step (指标体系测度) is appended here by the evaluation pipeline
-]
-"""Ordered steps of ``xinzhi demo``."""
-
-
-def run_demo(
-    db_path: str | os.PathLike[str] | None = None,
-    data_dir: str | os.PathLike[str] | None = None,
-    steps: list[DemoStep] | None = None,
-) -> list[tuple[str, StepResult]]:
-    """Run the demo steps in order; return (title, result) pairs."""
-    ctx = DemoContext(config.db_path(db_path), config.data_dir(data_dir))
-    return [(s.title, s.run(ctx)) for s in (steps if steps is not None else DEMO_STEPS)]

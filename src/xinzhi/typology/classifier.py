@@ -221,7 +221,7 @@ def classify(
     evid_cols: list[NDArray[np.str_]] = []
     miss_cols: list[NDArray[np.str_]] = []
     used: list[str] = []
-    texts = {}  # feature -> formatted values
+    texts: dict[str, NDArray[np.str_]] = {}  # feature -> formatted values
 
     def txt(feat: str) -> NDArray[np.str_]:
         if feat not in texts:
@@ -255,7 +255,7 @@ def classify(
             rule_texts.append(np.char.add(parts.astype(str), tag))
             used.extend(c.feature for c in r.when if c.feature not in used)
         mm = np.vstack(rule_masks)
-        match_cols.append(mm.any(axis=0))
+        match_cols.append(np.asarray(mm.any(axis=0), dtype=bool))
         first = np.argmax(mm, axis=0)
         evid_cols.append(np.vstack(rule_texts)[first, np.arange(n)])
         # why not: first failing condition of the first applicable rule
@@ -282,12 +282,12 @@ def classify(
         E = W = np.zeros((n, 0), dtype=str)
     names = np.array([*active, UNCLASSIFIED], dtype=object)
     rows = np.arange(n)
-    has1 = M.any(axis=1)
+    has1: NDArray[np.bool_] = np.asarray(M.any(axis=1), dtype=bool)
     i1 = np.where(has1, np.argmax(M, axis=1), n_types)
     M2 = M.copy()
     if n_types:
         M2[rows[has1], i1[has1]] = False
-    has2 = M2.any(axis=1)
+    has2: NDArray[np.bool_] = np.asarray(M2.any(axis=1), dtype=bool)
     i2 = np.where(has2, np.argmax(M2, axis=1), n_types)
     primary = names[i1]
     secondary = np.where(has2, names[i2], "")
@@ -297,7 +297,7 @@ def classify(
             return np.full(n, "", dtype=object)
         return np.where(ok, arr[rows, np.minimum(idx, n_types - 1)], "")
 
-    ev1 = np.char.add(np.char.add("主类型依据：", pick(E, i1, has1).astype(str)), "")
+    ev1 = np.char.add("主类型依据：", pick(E, i1, has1).astype(str))
     ev2 = np.char.add("；次类型依据：", pick(E, i2, has2).astype(str))
     evidence = np.where(has2, np.char.add(ev1, ev2), ev1)
     if n_types:

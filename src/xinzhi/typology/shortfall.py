@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, ConfigError, InputError
+from xinzhi.indicators.system import SHORTFALLS, IndicatorSystem
 from xinzhi.typology._result import ResultMixin
 
 __all__ = ["SHORTFALLS", "UNMAPPED", "ShortfallResult", "diagnose_shortfalls"]
 
-SHORTFALLS: tuple[str, ...] = ("产业链条短", "创新动能不足", "数智化改造滞后", "新质要素供给短缺")
 UNMAPPED = "其他（未映射）"
 
 
@@ -111,7 +111,7 @@ class ShortfallResult(ResultMixin):
 
 def diagnose_shortfalls(
     obstacles: pd.DataFrame,
-    mapping: Mapping[str, str],
+    mapping: Mapping[str, str] | IndicatorSystem,
     *,
     units: Sequence[str] | None = None,
     year: int | None = None,
@@ -124,8 +124,9 @@ def diagnose_shortfalls(
     obstacles : DataFrame
         Long table ``unit, year, indicator, obstacle`` (``dimension`` ignored), e.g.
         ``EvaluationResult.obstacles()``.
-    mapping : mapping
-        Indicator code -> one of :data:`SHORTFALLS`. Indicators not in the mapping go to
+    mapping : mapping or IndicatorSystem
+        Indicator code -> one of :data:`SHORTFALLS`, or an indicator system whose indicators
+        declare ``shortfall`` (``system.shortfall_of()``). Indicators not in the mapping go to
         ``其他（未映射）`` and are reported in ``unmapped`` (not ranked).
     units : sequence of str, optional
         Keep only these units.
@@ -145,6 +146,8 @@ def diagnose_shortfalls(
     miss = [c for c in need if c not in obstacles.columns]
     if miss:
         raise InputError(f"障碍度表缺少列：{', '.join(miss)}")
+    if isinstance(mapping, IndicatorSystem):
+        mapping = mapping.shortfall_of()
     bad = sorted({v for v in mapping.values() if v not in SHORTFALLS})
     if bad:
         raise ConfigError(f"短板名称须为 {'、'.join(SHORTFALLS)} 之一，得到：{'、'.join(bad)}")

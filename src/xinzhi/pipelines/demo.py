@@ -1,0 +1,91 @@
+"""``xinzhi demo``: the main job on public data, end to end.
+
+Steps, in order (each takes a :class:`DemoContext` and returns an object with ``.summary()`` and
+``.to_dict()``):
+
+1. build the warehouse — verify the public files, load the region registry and both censuses;
+2. evaluate every county with the built-in ``nqpf-county`` system (2010 and 2020 pooled), store
+   the result in the warehouse as ``nqpf-county`` and write an Excel workbook.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from xinzhi import config
+from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
+from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
+
+__all__ = ["DEMO_EVALUATION", "DEMO_STEPS", "DemoContext", "DemoStep", "run_demo"]
+
+DEMO_EVALUATION = "nqpf-county"
+"""Name under which the demo stores its evaluation in the warehouse."""
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """Where the warehouse, the public data and the output files are."""
+
+    db_path: Path
+    data_dir: Path | None
+    output_dir: Path
+
+
+class StepResult(Protocol):
+    def summary(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of ``xinzhi demo``: a Chinese title and a function of the context."""
+
+    title: str
+    run: Callable[[DemoContext], StepResult]
+
+
+@dataclass
+class DemoEvaluation:
+    """The evaluation step's result: the evaluation and the workbook written."""
+
+    evaluation: CountyEvaluation
+    workbook: Path
+
+    def summary(self) -> str:
+        return self.evaluation.summary() + f"\n结果工作簿：{self.workbook}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.evaluation.to_dict(), "workbook": str(self.workbook)}
+
+
+def _warehouse_step(ctx: DemoContext) -> WarehouseSummary:
+    return build_warehouse(ctx.db_path, ctx.data_dir)
+
+
+def _evaluation_step(ctx: DemoContext) -> DemoEvaluation:
+    ev = evaluate_counties("nqpf-county", db=ctx.db_path, save_as=DEMO_EVALUATION)
+    book = ev.to_excel(ctx.output_dir / "县域新质生产力指数.xlsx")
+    return DemoEvaluation(ev, book)
+
+
+DEMO_STEPS: list[DemoStep] = [
+    DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
+    DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
+]
+"""Ordered steps of ``xinzhi demo``."""
+
+
+def run_demo(
+    db_path: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    output_dir: str | os.PathLike[str] = "xinzhi-output",
+    steps: list[DemoStep] | None = None,
+) -> list[tuple[str, StepResult]]:
+    """Run the demo steps in order; return (title, result) pairs."""
+    ctx = DemoContext(config.db_path(db_path), config.data_dir(data_dir), Path(output_dir))
+    return [(s.title, s.run(ctx)) for s in (steps if steps is not None else DEMO_STEPS)]

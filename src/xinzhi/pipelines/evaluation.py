@@ -1,0 +1,299 @@
+"""Evaluate counties stored in the warehouse with an indicator system (one place for every surface).
+
+Steps: read the current observations of the system's indicators (county level), keep the optional
+indicators that cover enough unit-years, exclude unit-years that lack a required value (each listed
+with the reason), call :func:`xinzhi.evaluate.evaluate`, attach region names and provincial ranks,
+and optionally store the result under a name (:mod:`xinzhi.store.evaluations`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from xinzhi import store
+from xinzhi.errors import InputError
+from xinzhi.evaluate import EvaluationResult, evaluate
+from xinzhi.indicators.system import IndicatorSystem, load_system
+from xinzhi.store.evaluations import save_evaluation
+
+__all__ = [
+    "OPTIONAL_COVERAGE",
+    "CountyEvaluation",
+    "evaluate_counties",
+    "region_names",
+]
+
+#: An optional (yearbook) indicator joins the index only when it is present for at least this
+#: share of the unit-years evaluated; otherwise one county's import would exclude all others.
+OPTIONAL_COVERAGE = 0.9
+
+
+@dataclass
+class CountyEvaluation:
+    """An evaluation of warehouse counties, with names, provincial ranks and what was left out.
+
+    Attributes
+    ----------
+    result : EvaluationResult
+        The engine's result; its ``unit`` is the 6-digit region code.
+    system : IndicatorSystem
+        The system as used (optional indicators without data removed).
+    dropped_optional : list of str
+        Optional indicators not used, because the warehouse lacks them (or covers too few units).
+    excluded : DataFrame
+        ``region_code, year, missing`` — unit-years left out for lack of required values.
+    regions : DataFrame
+        ``region_code, year, name, province_code, province_name, prefecture_name``.
+    name : str or None
+        Name under which the evaluation was stored, if any.
+    """
+
+    result: EvaluationResult
+    system: IndicatorSystem
+    dropped_optional: list[str]
+    excluded: pd.DataFrame
+    regions: pd.DataFrame
+    name: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self) -> pd.DataFrame:
+        """``region_code, name, province_name, year, score, rank, province_rank, percentile,
+        dim:<dimension>…``; rank 1 = best in the year; percentile = share of counties scoring
+        at most as high (1.0 = top)."""
+        s = self.result.scores().rename(columns={"unit": "region_code"})
+        s["region_code"] = s["region_code"].astype(str)
+        s["year"] = s["year"].astype("int64")
+        s = s.merge(self.regions, on=["region_code", "year"], how="left")
+        s["province_rank"] = (
+            s.groupby(["year", "province_code"])["score"]
+            .rank(ascending=False, method="min")
+            .astype("int64")
+        )
+        s["percentile"] = s.groupby("year")["score"].rank(pct=True, method="max")
+        dims = [c for c in s.columns if c.startswith("dim:")]
+        cols = ["region_code", "name", "province_name", "prefecture_name", "year", "score"]
+        cols += ["rank", "province_rank", "percentile", *dims]
+        return s[cols].sort_values(["year", "rank"]).reset_index(drop=True)
+
+    def tidy(self) -> pd.DataFrame:
+        """The score table (:meth:`scores`)."""
+        return self.scores()
+
+    def shortfalls(self) -> pd.DataFrame:
+        """Obstacle degree summed by shortfall (短板): ``region_code, year, shortfall, obstacle``."""
+        mapping = self.system.shortfall_of()
+        ob = self.result.obstacles().rename(columns={"unit": "region_code"})
+        ob["shortfall"] = ob["indicator"].map(mapping)
+        ob = ob.dropna(subset=["shortfall"])
+        out = ob.groupby(["region_code", "year", "shortfall"], as_index=False)["obstacle"].sum()
+        return out.sort_values(["region_code", "year", "obstacle"], ascending=[True, True, False])
+
+    def summary(self, top: int = 20) -> str:
+        """Chinese summary: counties per year, what was dropped, top ``top`` of the latest year."""
+        s = self.scores()
+        latest = int(s["year"].max())
+        lines = [
+            f"指标体系 {self.system.name}：{len(self.system.codes)} 个指标；"
+            + "，".join(f"{y} 年 {n} 个县" for y, n in s.groupby("year").size().items()),
+        ]
+        if self.dropped_optional:
+            lines.append(
+                f"未纳入的可选指标（数据仓库中缺失或覆盖不足）：{'、'.join(self.dropped_optional)}"
+            )
+        if not self.excluded.empty:
+            lines.append(
+                f"因缺少必需指标而未参评的县-年：{len(self.excluded)} 个（见 excluded 表）"
+            )
+        d = s[s["year"] == latest]["score"].describe(percentiles=[0.1, 0.25, 0.5, 0.75, 0.9])
+        lines.append(
+            f"{latest} 年得分分布：最小 {d['min']:.4f}，P10 {d['10%']:.4f}，P25 {d['25%']:.4f}，"
+            f"中位数 {d['50%']:.4f}，P75 {d['75%']:.4f}，P90 {d['90%']:.4f}，最大 {d['max']:.4f}"
+        )
+        lines.append(f"{latest} 年前 {top} 名：")
+        head = s[s["year"] == latest].head(top)
+        for r in head.itertuples():
+            lines.append(
+                f"  {r.rank:>4}  {r.region_code}  {r.province_name}"
+                f"{r.prefecture_name if isinstance(r.prefecture_name, str) else ''}"
+                f"{r.name}  {r.score:.4f}"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.scores()
+        return {
+            "system": self.system.name,
+            "name": self.name,
+            "counties_by_year": {int(y): int(n) for y, n in s.groupby("year").size().items()},
+            "dropped_optional": self.dropped_optional,
+            "excluded": len(self.excluded),
+            "top": s[s["year"] == s["year"].max()].head(20).to_dict("records"),
+        }
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Workbook: 得分, 短板, 未参评, then the engine's own sheets (weights, obstacles...)."""
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        zh = {
+            "region_code": "区划代码",
+            "name": "名称",
+            "province_name": "省份",
+            "prefecture_name": "地市",
+            "year": "年份",
+            "score": "综合得分",
+            "rank": "全国排名",
+            "province_rank": "省内排名",
+            "percentile": "百分位",
+            "shortfall": "短板",
+            "obstacle": "障碍度",
+            "missing": "缺失指标",
+        }
+        engine_book = p.with_name(p.stem + "-明细.xlsx")
+        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
+            self.scores().rename(columns=zh).to_excel(xw, sheet_name="得分", index=False)
+            self.shortfalls().rename(columns=zh).to_excel(xw, sheet_name="短板", index=False)
+            self.excluded.rename(columns=zh).to_excel(xw, sheet_name="未参评", index=False)
+            self.result.weight_table().to_excel(xw, sheet_name="权重", index=False)
+        self.result.to_excel(engine_book)
+        return p
+
+
+def region_names(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Name, province and prefecture of each ``(region_code, year)`` in ``keys``.
+
+    The record valid at the end of the year is used; a code that ended within the year (census
+    codes are resolved as of the previous year-end) falls back to its latest record before it.
+    """
+    keys = keys[["region_code", "year"]].drop_duplicates().astype({"year": "int64"})
+    con.register("_keys", keys)
+    try:
+        out = con.execute(
+            """WITH m AS (
+                 SELECT k.region_code, k.year, r.*,
+                        (r.end_year IS NULL OR r.end_year > k.year) AS valid
+                 FROM _keys k JOIN regions r
+                   ON r.code = k.region_code AND r.start_year <= k.year)
+               SELECT region_code, year,
+                      arg_max(name, (valid, start_year)) AS name,
+                      arg_max(province_code, (valid, start_year)) AS province_code,
+                      arg_max(province_name, (valid, start_year)) AS province_name,
+                      arg_max(prefecture_name, (valid, start_year)) AS prefecture_name
+               FROM m GROUP BY region_code, year"""
+        ).df()
+    finally:
+        con.unregister("_keys")
+    out = keys.merge(out, on=["region_code", "year"], how="left")
+    # 直辖 counties have no prefecture; the province name is enough
+    out["prefecture_name"] = out["prefecture_name"].where(
+        out["prefecture_name"] != out["province_name"], None
+    )
+    return out
+
+
+def evaluate_counties(
+    system: str | IndicatorSystem = "nqpf-county",
+    *,
+    years: list[int] | None = None,
+    options: dict[str, Any] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    save_as: str | None = None,
+) -> CountyEvaluation:
+    """Evaluate all county-level units in the warehouse.
+
+    Parameters
+    ----------
+    system : str or IndicatorSystem
+        Built-in name, YAML path or system object.
+    years : list of int, optional
+        Years to evaluate (pooled over them unless ``options["scope"] == "per-year"``); default
+        every year the warehouse holds for the system's required indicators.
+    options : dict, optional
+        Engine options (:class:`xinzhi.evaluate.engine.EvaluationOptions`), over the system's.
+    db, con : warehouse path or open connection.
+    save_as : str, optional
+        Store the result in the warehouse under this name.
+    """
+    sys_obj = system if isinstance(system, IndicatorSystem) else load_system(system)
+    own = con is None
+    con = con or store.connect(db)
+    try:
+        wide = store.read_wide(con, sys_obj.codes, years, level="county")
+        required = [i.code for i in sys_obj.indicators if not i.optional]
+        if years is None and not wide.empty:
+            # default years: those in which at least one unit has every required indicator
+            complete_years = wide.loc[wide[required].notna().all(axis=1), "year"].unique()
+            wide = wide[wide["year"].isin(complete_years)]
+        if wide.empty:
+            raise InputError(
+                f"数据仓库中没有指标体系 {sys_obj.name} 所需指标的县级数据"
+                "（请先运行 xinzhi demo 或 xinzhi import 导入数据）"
+            )
+        coverage = wide[sys_obj.codes].notna().mean()
+        available = [c for c in sys_obj.codes if coverage[c] >= OPTIONAL_COVERAGE or c in required]
+        used, dropped = sys_obj.restrict(available)
+        missing_cols = [c for c in required if coverage[c] == 0]
+        if missing_cols:
+            raise InputError(f"数据仓库中完全没有必需指标：{'、'.join(missing_cols)}")
+        complete = wide[used.codes].notna().all(axis=1)
+        excluded = wide.loc[~complete, ["region_code", "year"]].copy()
+        excluded["missing"] = _missing_labels(wide.loc[~complete, used.codes])
+        data = wide.loc[complete].rename(columns={"region_code": "unit"})
+        result = evaluate(data, used, options)
+        regions = region_names(con, data.rename(columns={"unit": "region_code"}))
+        out = CountyEvaluation(
+            result=result,
+            system=used,
+            dropped_optional=dropped,
+            excluded=excluded.reset_index(drop=True),
+            regions=regions,
+            name=save_as,
+            options=result.options.as_dict(),
+        )
+        if save_as:
+            _save(con, out)
+        return out
+    finally:
+        if own:
+            con.close()
+
+
+def _missing_labels(frame: pd.DataFrame) -> list[str]:
+    codes = np.array(frame.columns)
+    mask = frame.isna().to_numpy()
+    return ["、".join(codes[row]) for row in mask]
+
+
+def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
+    assert ev.name is not None
+    res = ev.result
+    scores = res.scores().rename(columns={"unit": "region_code"})
+    dims = scores.drop(columns=["score", "rank"]).melt(
+        id_vars=["region_code", "year"],
+        value_vars=[f"dim:{d}" for d in res.dimension_names],
+        var_name="dimension",
+        value_name="score",
+    )
+    dims["position"] = dims["dimension"].map(
+        {f"dim:{d}": i for i, d in enumerate(res.dimension_names)}
+    )
+    dims["dimension"] = dims["dimension"].str.removeprefix("dim:")
+    weights = res.weight_table()
+    obstacles = res.obstacles().rename(columns={"unit": "region_code"})
+    save_evaluation(
+        con,
+        ev.name,
+        system=ev.system.name,
+        options=ev.options,
+        scores=scores,
+        dimensions=dims,
+        weights=weights,
+        obstacles=obstacles,
+    )

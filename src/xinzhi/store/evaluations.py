@@ -1,0 +1,145 @@
+"""Named evaluations kept in the warehouse, so every surface shows the same stored numbers.
+
+Tables (created on first use, idempotent):
+
+``evaluations``            name, system, options (JSON), created_at, user_name, units, years
+``evaluation_scores``      name, region_code, year, score, rank
+``evaluation_dimensions``  name, region_code, year, dimension, position (order in the system), score
+``evaluation_weights``     name, indicator, dimension, weight
+``evaluation_obstacles``   name, region_code, year, indicator, dimension, obstacle
+
+Saving under an existing name replaces it in one transaction.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from xinzhi.errors import InputError
+
+__all__ = ["ensure_evaluation_tables", "list_evaluations", "load_evaluation", "save_evaluation"]
+
+_DDL = [
+    """CREATE TABLE IF NOT EXISTS evaluations (
+        name VARCHAR PRIMARY KEY, system VARCHAR NOT NULL, options JSON,
+        created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, user_name VARCHAR,
+        units BIGINT, years INTEGER[])""",
+    """CREATE TABLE IF NOT EXISTS evaluation_scores (
+        name VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+        score DOUBLE NOT NULL, rank INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS evaluation_dimensions (
+        name VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+        dimension VARCHAR NOT NULL, position INTEGER NOT NULL, score DOUBLE NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS evaluation_weights (
+        name VARCHAR NOT NULL, indicator VARCHAR NOT NULL, dimension VARCHAR,
+        weight DOUBLE NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS evaluation_obstacles (
+        name VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+        indicator VARCHAR NOT NULL, dimension VARCHAR, obstacle DOUBLE NOT NULL)""",
+]
+_CHILD_TABLES = (
+    "evaluation_scores",
+    "evaluation_dimensions",
+    "evaluation_weights",
+    "evaluation_obstacles",
+)
+
+
+def ensure_evaluation_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the evaluation tables if missing."""
+    for stmt in _DDL:
+        con.execute(stmt)
+
+
+def save_evaluation(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    system: str,
+    options: dict[str, Any],
+    scores: pd.DataFrame,
+    dimensions: pd.DataFrame,
+    weights: pd.DataFrame,
+    obstacles: pd.DataFrame,
+) -> None:
+    """Store (or replace) evaluation ``name``.
+
+    ``scores``: region_code, year, score, rank; ``dimensions``: region_code, year, dimension,
+    position, score; ``weights``: indicator, dimension, weight; ``obstacles``: region_code, year,
+    indicator, dimension, obstacle.
+    """
+    ensure_evaluation_tables(con)
+    years = sorted(int(y) for y in scores["year"].unique())
+    frames = {
+        "evaluation_scores": scores[["region_code", "year", "score", "rank"]],
+        "evaluation_dimensions": dimensions[
+            ["region_code", "year", "dimension", "position", "score"]
+        ],
+        "evaluation_weights": weights[["indicator", "dimension", "weight"]],
+        "evaluation_obstacles": obstacles[
+            ["region_code", "year", "indicator", "dimension", "obstacle"]
+        ],
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM evaluations WHERE name = ?", [name])
+        for table in _CHILD_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE name = ?", [name])
+        con.execute(
+            "INSERT INTO evaluations (name, system, options, user_name, units, years) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                system,
+                json.dumps(options, ensure_ascii=False, default=str),
+                getpass.getuser(),
+                int(scores["region_code"].nunique()),
+                years,
+            ],
+        )
+        for table, frame in frames.items():
+            con.register("_frame", frame)
+            con.execute(f"INSERT INTO {table} SELECT ?, * FROM _frame", [name])
+            con.unregister("_frame")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def list_evaluations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Stored evaluations: name, system, created_at, user_name, units, years."""
+    ensure_evaluation_tables(con)
+    return con.execute(
+        "SELECT name, system, created_at, user_name, units, years FROM evaluations ORDER BY name"
+    ).df()
+
+
+def load_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """Scores of a stored evaluation with one ``dim:<name>`` column per dimension."""
+    ensure_evaluation_tables(con)
+    if not con.execute("SELECT 1 FROM evaluations WHERE name = ?", [name]).fetchall():
+        known = ", ".join(list_evaluations(con)["name"]) or "（无）"
+        raise InputError(f"数据仓库中没有名为 {name!r} 的评价结果；已有：{known}")
+    scores = con.execute(
+        "SELECT region_code, year, score, rank FROM evaluation_scores WHERE name = ? "
+        "ORDER BY year, rank, region_code",
+        [name],
+    ).df()
+    dims = con.execute(
+        "SELECT region_code, year, dimension, position, score FROM evaluation_dimensions "
+        "WHERE name = ? ORDER BY position",
+        [name],
+    ).df()
+    if not dims.empty:
+        order = list(dict.fromkeys(dims["dimension"]))
+        wide = dims.pivot(index=["region_code", "year"], columns="dimension", values="score")
+        wide = wide[order]
+        wide.columns = [f"dim:{c}" for c in order]
+        scores = scores.merge(wide.reset_index(), on=["region_code", "year"], how="left")
+    return scores
