@@ -30,13 +30,22 @@ def check_columns(data: pd.DataFrame, *columns: str | None) -> None:
 
 
 def numeric_column(
-    data: pd.DataFrame, value: str, missing: MissingPolicy, what: str
+    data: pd.DataFrame,
+    value: str,
+    missing: MissingPolicy,
+    what: str,
+    keep: list[str | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coerce ``value`` to float; handle missing values by ``missing``.
 
-    Returns the kept rows (``value`` as float) and the dropped rows (empty when none).
+    Returns the kept rows (``value`` as float; only ``value`` and the ``keep`` columns when
+    ``keep`` is given) and the dropped rows (empty when none).
     """
-    out = data.copy()
+    if keep is not None:
+        cols = list(dict.fromkeys([value, *(c for c in keep if c is not None)]))
+        out = data[cols].copy()
+    else:
+        out = data.copy()
     raw = out[value]
     out[value] = pd.to_numeric(raw, errors="coerce").astype(float)
     bad_text = raw.notna() & out[value].isna()
