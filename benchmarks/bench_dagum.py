@@ -27,10 +27,10 @@ YEARS = range(2010, 2025)
 
 
 def synthetic_panel(seed: int = 0) -> pd.DataFrame:
-    """Counties with province sizes 20–200, lognormal scores with a province effect and a trend."""
+    """Counties with province sizes of 20 and more, lognormal scores with a province effect and a trend."""
     rng = np.random.default_rng(seed)
-    sizes = rng.dirichlet(np.full(N_PROVINCES, 3.0)) * (N_COUNTIES - 20 * N_PROVINCES)
-    sizes = np.floor(sizes).astype(int) + 20
+    shares = rng.dirichlet(np.full(N_PROVINCES, 3.0)) * (N_COUNTIES - 20 * N_PROVINCES)
+    sizes = np.floor(shares).astype(np.int64) + 20
     sizes[-1] += N_COUNTIES - sizes.sum()
     province = np.repeat([f"{11 + i:02d}" for i in range(N_PROVINCES)], sizes)
     effect = rng.normal(0, 0.3, N_PROVINCES)[np.repeat(np.arange(N_PROVINCES), sizes)]

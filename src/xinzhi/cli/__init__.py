@@ -16,6 +16,7 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     regions_cmd,
+    typology_cmd,
 )
 from xinzhi.cli._common import XinzhiGroup
 
@@ -54,6 +55,7 @@ app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
 app.command("evaluate")(evaluate_cmd.evaluate)
+app.command("typology")(typology_cmd.typology)
 
 
 def main() -> None:

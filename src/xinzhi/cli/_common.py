@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import typer
+from typer._click.core import Context
 from typer.core import TyperGroup
 
 from xinzhi.errors import XinzhiError
@@ -15,7 +16,7 @@ from xinzhi.errors import XinzhiError
 class XinzhiGroup(TyperGroup):
     """Top-level command group: a :class:`XinzhiError` is printed (Chinese) and exits 2."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except XinzhiError as exc:

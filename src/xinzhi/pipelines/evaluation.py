@@ -92,7 +92,7 @@ class CountyEvaluation:
         ob = self.result.obstacles().rename(columns={"unit": "region_code"})
         ob["shortfall"] = ob["indicator"].map(mapping)
         ob = ob.dropna(subset=["shortfall"])
-        out = ob.groupby(["region_code", "year", "shortfall"], as_index=False)["obstacle"].sum()
+        out = ob.groupby(["region_code", "year", "shortfall"])["obstacle"].sum().reset_index()
         return out.sort_values(["region_code", "year", "obstacle"], ascending=[True, True, False])
 
     def summary(self, top: int = 20) -> str:
@@ -131,7 +131,7 @@ class CountyEvaluation:
         return {
             "system": self.system.name,
             "name": self.name,
-            "counties_by_year": {int(y): int(n) for y, n in s.groupby("year").size().items()},
+            "counties_by_year": {int(str(y)): int(n) for y, n in s.groupby("year").size().items()},
             "dropped_optional": self.dropped_optional,
             "excluded": len(self.excluded),
             "top": s[s["year"] == s["year"].max()].head(20).to_dict("records"),
@@ -166,7 +166,7 @@ class CountyEvaluation:
 
 
 def region_names(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
-    """Name, province and prefecture of each ``(region_code, year)`` in ``keys``.
+    """Name, province, prefecture and unit type of each ``(region_code, year)`` in ``keys``.
 
     The record valid at the end of the year is used; a code that ended within the year (census
     codes are resolved as of the previous year-end) falls back to its latest record before it.
@@ -184,7 +184,8 @@ def region_names(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataF
                       arg_max(name, (valid, start_year)) AS name,
                       arg_max(province_code, (valid, start_year)) AS province_code,
                       arg_max(province_name, (valid, start_year)) AS province_name,
-                      arg_max(prefecture_name, (valid, start_year)) AS prefecture_name
+                      arg_max(prefecture_name, (valid, start_year)) AS prefecture_name,
+                      arg_max(type, (valid, start_year)) AS type
                FROM m GROUP BY region_code, year"""
         ).df()
     finally:

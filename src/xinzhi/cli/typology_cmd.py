@@ -1,0 +1,41 @@
+"""``xinzhi typology``: county types (分类施策) with the evidence behind each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinzhi.cli._common import echo_json
+from xinzhi.errors import InputError
+from xinzhi.pipelines.typology import classify_counties
+
+
+def typology(
+    year: Annotated[int, typer.Option("--year", help="普查年份（2010 或 2020）")] = 2020,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="自定义规则 YAML（默认内置 rules.yaml）")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="结果文件 .csv 或 .xlsx")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """县域类型判定：按规则给每个县一个主类型（及次类型）并列出依据；附聚类交叉检验。"""
+    res = classify_counties(year, rules=rules, db=db)
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".csv":
+            res.tidy().to_csv(output, index=False, encoding="utf-8")
+        elif suffix == ".xlsx":
+            res.to_excel(output)
+        else:
+            raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv 或 .xlsx")
+    if as_json:
+        echo_json(res.to_dict())
+        return
+    typer.echo(res.summary())
+    if output is not None:
+        typer.echo(f"已写入 {output}")

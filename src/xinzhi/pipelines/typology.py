@@ -1,0 +1,101 @@
+"""County types (分类施策) for the counties in the warehouse.
+
+Features come from the warehouse (census employment shares, urbanisation, population, any user
+yearbook indicators the rules can use), the unit type from the regions table, and population
+density / urbanisation from GHSL (dataset ``tudigong``, ``ghsl.csv``: GHSL layers attached to the
+2020 census units; the same 2020 layers are used for 2010, since settlement structure changes
+slowly — stated in the result options).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from xinzhi import datasets, store, typology
+from xinzhi.errors import InputError
+from xinzhi.indicators.catalogue import load_catalogue
+from xinzhi.pipelines.evaluation import region_names
+
+__all__ = ["CountyTypes", "classify_counties", "county_features"]
+
+_CENSUS_CODES = [*(f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"), "pop_total", "urban_share"]
+
+
+@dataclass
+class CountyTypes:
+    """The typology of the warehouse counties for one year, with names and the features."""
+
+    year: int
+    result: typology.TypologyResult
+    features: pd.DataFrame
+    regions: pd.DataFrame
+
+    def tidy(self) -> pd.DataFrame:
+        """``region_code, name, province_name, primary_type, secondary_type, evidence, …``."""
+        names = self.regions[["region_code", "name", "province_name", "prefecture_name"]]
+        return names.merge(self.result.tidy(), on="region_code", how="right")
+
+    def summary(self) -> str:
+        return (
+            f"{self.year} 年县域类型（{len(self.features)} 个县级单位）\n" + self.result.summary()
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        dist = self.result.distribution()
+        return {"year": self.year, "counties": len(self.features), "distribution": dist.to_dict()}
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        return self.result.to_excel(Path(path))
+
+
+def _ghsl(data_dir: str | os.PathLike[str] | None) -> pd.DataFrame:
+    path = datasets.path("tudigong", "ghsl.csv", data_dir=data_dir)
+    df = pd.read_csv(path, dtype={"CODE": str}, encoding="utf-8-sig")
+    return df.rename(columns={"CODE": "region_code"})
+
+
+def county_features(
+    con: duckdb.DuckDBPyConnection, year: int, data_dir: str | os.PathLike[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(feature table for :func:`xinzhi.typology.classify`, names/types of the counties)."""
+    census = store.read_wide(con, _CENSUS_CODES, [year])
+    census = census.dropna(subset=["emp_sec_A"]).drop(columns=["year"])
+    if census.empty:
+        raise InputError(f"数据仓库中没有 {year} 年的县级人口普查就业数据（请先运行 xinzhi demo）")
+    extra = [c for c in load_catalogue().table["code"] if c not in _CENSUS_CODES]
+    yearbook = store.read_wide(con, extra, [year])
+    yearbook = yearbook.dropna(axis=1, how="all")
+    names = region_names(con, census.assign(year=year))
+    features = typology.build_features(
+        census,
+        ghsl=_ghsl(data_dir),
+        regions=names[["region_code", "type"]],
+        yearbook=yearbook.drop(columns=["year"]) if len(yearbook.columns) > 2 else None,
+    )
+    return features, names
+
+
+def classify_counties(
+    year: int = 2020,
+    *,
+    rules: str | Path | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> CountyTypes:
+    """Assign every county in the warehouse a type (or 未归类) with evidence."""
+    own = con is None
+    con = con or store.connect(db)
+    try:
+        features, names = county_features(con, year, data_dir)
+    finally:
+        if own:
+            con.close()
+    result = typology.classify(features, typology.load_rules(rules))
+    return CountyTypes(year=year, result=result, features=features, regions=names)
