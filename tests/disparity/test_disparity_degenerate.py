@@ -111,6 +111,13 @@ def test_islands_in_the_weights() -> None:
     lisa = local_moran(df, "y", "u", w, permutations=99)
     assert "e" not in lisa.table["unit"].tolist()
     _no_nan(lisa.table)
+    kept_lisa = local_moran(df, "y", "u", w, permutations=99, islands="keep").table.set_index("unit")
+    assert kept_lisa.loc["e", "I"] == 0.0 and kept_lisa.loc["e", "p_sim"] == 1.0
+    assert kept_lisa.loc["e", "label"] == "不显著"
+    with pytest.raises(ComputationError, match="分期列"):
+        dagum_gini(pd.DataFrame({"y": [1.0, 2], "g": ["a", "b"], "t": [1, None]}), "y", "g", by="t")
+    with pytest.raises(ComputationError, match="分期列"):
+        moran(df.assign(t=[1, 1, None, 1, 1]), "y", "u", w, by="t")
     with pytest.raises(InputError, match="空间权重中没有这些单元"):
         moran(pd.DataFrame({"u": list("abcx"), "y": [1.0, 2, 3, 4]}), "y", "u", w)
 

@@ -75,8 +75,10 @@ def test_json_output_and_stdout(tmp_path: Path) -> None:
 
 def test_errors_exit_2_in_chinese(tmp_path: Path) -> None:
     inp, sys_file = _files(tmp_path)
-    r = CliRunner().invoke(app, ["evaluate", "--system", str(sys_file)])
-    assert r.exit_code == 2 and "--input" in r.output
+    # without --input the warehouse is evaluated; an empty warehouse is a clear error
+    empty = tmp_path / "empty.duckdb"
+    r = CliRunner().invoke(app, ["evaluate", "--system", str(sys_file), "--db", str(empty)])
+    assert r.exit_code == 2 and "xinzhi demo" in r.output
     r = CliRunner().invoke(app, ["evaluate", "--system", str(sys_file), "--input", str(inp),
                                  "--weights", "magic"])  # fmt: skip
     assert r.exit_code == 2 and "weights='magic'" in r.output

@@ -122,12 +122,16 @@ def _load_weights(spec: str, ids: list[str]) -> Any:
 
     if spec.strip().lower() == "queen":
         try:
-            from xinzhi.regions.weights import queen_weights
+            from xinzhi import regions
+
+            queen: Any = getattr(regions, "queen_weights", None)
+            if queen is None:
+                from xinzhi.regions.weights import queen_weights as queen
         except ImportError as exc:
             raise InputError(
                 "当前安装中没有县级 queen 邻接权重（xinzhi.regions.queen_weights）"
             ) from exc
-        return queen_weights(sorted(set(ids)))
+        return queen(sorted(set(ids)))
     path = Path(spec)
     adj = read_input(path, ["unit", "neighbor"])
     missing = {"unit", "neighbor"} - set(adj.columns)

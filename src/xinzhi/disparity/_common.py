@@ -67,6 +67,10 @@ def iter_by(data: pd.DataFrame, by: str | None) -> Iterator[tuple[Hashable, pd.D
     if by is None:
         yield None, data
         return
+    if data[by].isna().any():
+        raise ComputationError(
+            f"分期列 {by!r} 有 {int(data[by].isna().sum())} 个空值，请补齐或删除这些行"
+        )
     for key, part in data.groupby(by, sort=True):
         yield (key[0] if isinstance(key, tuple) else key), part
 

@@ -135,6 +135,7 @@ def _conditional_local_p(
         above = np.sum(sims >= local_i[ids, None], axis=1)
         larger = np.minimum(above, permutations - above)
         out[ids] = (larger + 1.0) / (permutations + 1.0)
+    out[counts == 0] = 1.0  # islands kept with islands="keep": I_i = 0, never significant
     return out
 
 
