@@ -111,7 +111,9 @@ def test_islands_in_the_weights() -> None:
     lisa = local_moran(df, "y", "u", w, permutations=99)
     assert "e" not in lisa.table["unit"].tolist()
     _no_nan(lisa.table)
-    kept_lisa = local_moran(df, "y", "u", w, permutations=99, islands="keep").table.set_index("unit")
+    kept_lisa = local_moran(df, "y", "u", w, permutations=99, islands="keep").table.set_index(
+        "unit"
+    )
     assert kept_lisa.loc["e", "I"] == 0.0 and kept_lisa.loc["e", "p_sim"] == 1.0
     assert kept_lisa.loc["e", "label"] == "不显著"
     with pytest.raises(ComputationError, match="分期列"):

@@ -43,23 +43,32 @@ def numeric_column(
     """
     if keep is not None:
         cols = list(dict.fromkeys([value, *(c for c in keep if c is not None)]))
-        out = data[cols].copy()
+        out = data[cols]
     else:
-        out = data.copy()
+        out = data
     raw = out[value]
-    out[value] = pd.to_numeric(raw, errors="coerce").astype(float)
-    bad_text = raw.notna() & out[value].isna()
-    if bad_text.any():
-        shown = "、".join(map(str, raw[bad_text].unique()[:5]))
-        raise InputError(f"{what}：列 {value!r} 含有非数值内容（如 {shown}）")
-    nan = out[value].isna() | ~np.isfinite(out[value].to_numpy())
-    dropped = out[nan]
-    if nan.any() and missing == "error":
-        raise ComputationError(
-            f"{what}：列 {value!r} 有 {int(nan.sum())} 个缺失值（NaN/空/无穷）；"
-            "请补齐数据，或使用 missing='drop'（命令行 --drop-missing）删除这些行"
-        )
-    return out[~nan], dropped
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        vals = raw.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad_text = raw.notna().to_numpy() & np.isnan(vals)
+        if bad_text.any():
+            shown = "、".join(map(str, raw[bad_text].unique()[:5]))
+            raise InputError(f"{what}：列 {value!r} 含有非数值内容（如 {shown}）")
+    nan = ~np.isfinite(vals)
+    if nan.any():
+        if missing == "error":
+            raise ComputationError(
+                f"{what}：列 {value!r} 有 {int(nan.sum())} 个缺失值（NaN/空/无穷）；"
+                "请补齐数据，或使用 missing='drop'（命令行 --drop-missing）删除这些行"
+            )
+        dropped = out[nan].copy()
+        out = out[~nan].copy()
+        out[value] = vals[~nan]
+        return out, dropped
+    out = out.copy()
+    out[value] = vals
+    return out, out.iloc[0:0]
 
 
 def iter_by(data: pd.DataFrame, by: str | None) -> Iterator[tuple[Hashable, pd.DataFrame]]:

@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -78,19 +78,18 @@ def _pairs_in_block(size: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     return rows, cols
 
 
-def _one_sided_sums(y: NDArray[np.float64], codes: NDArray[np.intp], k: int) -> NDArray[np.float64]:
-    """Matrix P with P[j, h] = Σ_{i∈j} Σ_{r∈h} (y_i − y_r)^+, exactly, without an n² loop.
+def _one_sided_sums_sorted(
+    ys: NDArray[np.float64], gs: NDArray[np.intp], k: int
+) -> NDArray[np.float64]:
+    """P[j, h] = Σ_{i∈j} Σ_{r∈h} (y_i − y_r)^+ for one period whose values ``ys`` are sorted.
 
-    After a stable sort, P = Σ over position pairs r < i of (y_i − y_r) e_{g_i} e_{g_r}ᵀ. The
-    sorted sequence is cut into blocks of L positions: pairs in different blocks are summed
-    with per-block group totals and exclusive cumulative sums (two k × k matrix products,
-    Σ_b Y_b C_<bᵀ − Σ_b C_b Y_<bᵀ), pairs inside a block are enumerated (L(L−1)/2 per block).
-    Cost O(n log n + n·L + n·k²/L); L = clamp(round(2√k), 4, 64) (measured optimum).
+    P = Σ over position pairs r < i of (y_i − y_r) e_{g_i} e_{g_r}ᵀ. The sorted sequence is cut
+    into blocks of L positions: pairs in different blocks come from per-block group sums and
+    counts with exclusive cumulative sums (Σ_b Y_b C_<bᵀ − Σ_b C_b Y_<bᵀ, two k × k matrix
+    products); pairs inside a block are enumerated (L(L−1)/2 per block). Cost
+    O(n·L + n·k²/L); L = clamp(round(2√k), 4, 64) (measured optimum).
     """
-    n = y.size
-    order = np.argsort(y, kind="stable")
-    ys = y[order]
-    gs = codes[order]
+    n = ys.size
     size = int(min(64, max(4, round(2 * np.sqrt(k)))))
     blocks = -(-n // size)
     pad = blocks * size - n
@@ -112,51 +111,88 @@ def _one_sided_sums(y: NDArray[np.float64], codes: NDArray[np.intp], k: int) -> 
     return np.maximum(out[:k, :k], 0.0)  # remove rounding noise of tied values
 
 
-def _check_values(y: NDArray[np.float64]) -> float:
-    if y.size == 0:
-        raise ComputationError("Dagum 分解：没有任何观测值")
+def _one_sided_sums(
+    y: NDArray[np.float64], g: NDArray[np.intp], k: int, t: NDArray[np.intp], periods: int
+) -> NDArray[np.float64]:
+    """P[τ, j, h] for every period τ (exact, no n² loop; loop over periods only)."""
+    by_period = np.argsort(t, kind="stable")
+    cuts = np.searchsorted(t[by_period], np.arange(periods + 1))
+    out = np.zeros((periods, k, k))
+    for tau in range(periods):
+        idx = by_period[cuts[tau] : cuts[tau + 1]]
+        yt = y[idx]
+        order = np.argsort(yt, kind="stable")
+        out[tau] = _one_sided_sums_sorted(yt[order], g[idx][order], k)
+    return out
+
+
+@dataclass
+class _Panel:
+    """Decomposition of every period at once; arrays indexed [period, group(, group)]."""
+
+    n: NDArray[np.int64]
+    mean: NDArray[np.float64]
+    p: NDArray[np.float64]
+    s: NDArray[np.float64]
+    G: NDArray[np.float64]
+    G_jh: NDArray[np.float64]
+    D_jh: NDArray[np.float64]
+    Gw: NDArray[np.float64]
+    Gnb: NDArray[np.float64]
+    Gt: NDArray[np.float64]
+
+
+def _decompose_panel(
+    y: NDArray[np.float64],
+    g: NDArray[np.intp],
+    k: int,
+    t: NDArray[np.intp],
+    periods: int,
+    period_names: list[str],
+) -> _Panel:
+    """Core. Groups absent from a period get n = 0 and zero terms (callers drop them)."""
     if not np.all(np.isfinite(y)):
         raise ComputationError("Dagum 分解：数值含缺失值或无穷值")
-    if np.any(y < 0):
-        raise ComputationError("Dagum 分解：基尼系数要求数值非负，数据中有负值")
-    ybar = float(y.mean())
-    if ybar <= 0:
-        raise ComputationError("Dagum 分解：总体均值为 0，基尼系数无定义（零均值）")
-    return ybar
+    cell = t * k + g
+    n_j = np.bincount(cell, minlength=periods * k).reshape(periods, k)
+    sum_j = np.bincount(cell, weights=y, minlength=periods * k).reshape(periods, k)
+    n = n_j.sum(axis=1)
+    total = sum_j.sum(axis=1)
+    neg = np.bincount(t, weights=(y < 0).astype(float), minlength=periods)
+    for tau in range(periods):  # loop over periods only for the error message
+        if n[tau] == 0:
+            raise ComputationError(f"Dagum 分解：没有任何观测值{period_names[tau]}")
+        if neg[tau] > 0:
+            raise ComputationError(
+                f"Dagum 分解：基尼系数要求数值非负，数据中有负值{period_names[tau]}"
+            )
+        if total[tau] <= 0:
+            raise ComputationError(
+                f"Dagum 分解：总体均值为 0，基尼系数无定义（零均值）{period_names[tau]}"
+            )
+    ybar = total / n
+    mean_j = np.divide(sum_j, n_j, out=np.zeros_like(sum_j), where=n_j > 0)
+    p_j = n_j / n[:, None]
+    s_j = sum_j / total[:, None]
 
+    one_sided = _one_sided_sums(y, g, k, t, periods)
+    swapped = one_sided.transpose(0, 2, 1)
+    absdiff = one_sided + swapped  # A[τ,j,h] = Σ_i Σ_r |y_ji − y_hr|
+    G = absdiff.sum(axis=(1, 2)) / (2.0 * n * n * ybar)
 
-def _decompose(
-    y: NDArray[np.float64], codes: NDArray[np.intp], groups: list[Hashable]
-) -> DagumYear:
-    """Core: ``codes`` index ``groups`` (every group present)."""
-    ybar = _check_values(y)
-    k = len(groups)
-    n = y.size
-    n_j = np.bincount(codes, minlength=k)
-    sum_j = np.bincount(codes, weights=y, minlength=k)
-    mean_j = sum_j / n_j
-    p_j = n_j / n
-    s_j = sum_j / (n * ybar)
-
-    one_sided = _one_sided_sums(y, codes, k)
-    absdiff = one_sided + one_sided.T  # A[j,h] = Σ_i Σ_r |y_ji − y_hr|
-    G = float(absdiff.sum() / (2.0 * n * n * ybar))
-
-    nn = np.outer(n_j, n_j).astype(float)
-    msum = mean_j[:, None] + mean_j[None, :]
+    nn = (n_j[:, :, None] * n_j[:, None, :]).astype(float)
+    msum = mean_j[:, :, None] + mean_j[:, None, :]
+    eye = np.eye(k, dtype=bool)[None, :, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        G_jh = np.where(absdiff > 0, absdiff / (nn * msum), 0.0)
-        diag = np.diag(absdiff)
-        np.fill_diagonal(G_jh, np.where(diag > 0, diag / (2 * n_j**2 * mean_j), 0.0))
-        D_jh = np.where(absdiff > 0, np.abs(one_sided - one_sided.T) / absdiff, 0.0)
-    np.fill_diagonal(D_jh, 0.0)
-    D_jh = np.clip(D_jh, 0.0, 1.0)
-
-    weight = np.outer(p_j, s_j) + np.outer(s_j, p_j)  # p_j s_h + p_h s_j
-    upper = np.triu(np.ones((k, k), dtype=bool), 1)
+        off = np.where(absdiff > 0, absdiff / (nn * msum), 0.0)
+        diag = np.where(absdiff > 0, absdiff / (2.0 * nn * mean_j[:, :, None]), 0.0)
+        G_jh = np.where(eye, diag, off)
+        D_jh = np.where(absdiff > 0, np.abs(one_sided - swapped) / absdiff, 0.0)
+    D_jh = np.clip(np.where(eye, 0.0, D_jh), 0.0, 1.0)
+    weight = p_j[:, :, None] * s_j[:, None, :] + s_j[:, :, None] * p_j[:, None, :]
+    upper = np.triu(np.ones((k, k), dtype=bool), 1)[None, :, :]
     between = G_jh * weight
-    return DagumYear(
-        groups=groups,
+    return _Panel(
         n=n_j.astype(np.int64),
         mean=mean_j,
         p=p_j,
@@ -164,9 +200,9 @@ def _decompose(
         G=G,
         G_jh=G_jh,
         D_jh=D_jh,
-        Gw=float(np.sum(np.diag(G_jh) * p_j * s_j)),
-        Gnb=float(np.sum((between * D_jh)[upper])),
-        Gt=float(np.sum((between * (1.0 - D_jh))[upper])),
+        Gw=np.sum(np.diagonal(G_jh, axis1=1, axis2=2) * p_j * s_j, axis=1),
+        Gnb=np.sum(np.where(upper, between * D_jh, 0.0), axis=(1, 2)),
+        Gt=np.sum(np.where(upper, between * (1.0 - D_jh), 0.0), axis=(1, 2)),
     )
 
 
@@ -190,10 +226,28 @@ def dagum_gini_arrays(values: ArrayLike, groups: ArrayLike) -> DagumYear:
     labels = pd.Series(np.asarray(groups, dtype=object))
     if y.ndim != 1 or y.size != len(labels):
         raise ComputationError("Dagum 分解：数值与分组的长度不一致")
+    if y.size == 0:
+        raise ComputationError("Dagum 分解：没有任何观测值")
     if labels.isna().any():
         raise ComputationError("Dagum 分解：有单元没有分组（分组列为空）")
-    codes_arr, uniques = pd.factorize(labels, sort=True)
-    return _decompose(y, np.asarray(codes_arr, dtype=np.intp), list(uniques))
+    codes, uniques = pd.factorize(labels, sort=True)
+    k = len(uniques)
+    res = _decompose_panel(
+        y, np.asarray(codes, dtype=np.intp), k, np.zeros(y.size, dtype=np.intp), 1, [""]
+    )
+    return DagumYear(
+        groups=list(uniques),
+        n=res.n[0],
+        mean=res.mean[0],
+        p=res.p[0],
+        s=res.s[0],
+        G=float(res.G[0]),
+        G_jh=res.G_jh[0],
+        D_jh=res.D_jh[0],
+        Gw=float(res.Gw[0]),
+        Gnb=float(res.Gnb[0]),
+        Gt=float(res.Gt[0]),
+    )
 
 
 @dataclass
@@ -298,48 +352,37 @@ def dagum_gini(
         raise ComputationError(
             f"Dagum 分解：有 {int(kept[group].isna().sum())} 个单元没有分组（{group} 为空）"
         )
-    # factorise once for the whole panel; split rows by ``by`` with one stable argsort
+    # factorise once for the whole panel; all periods are decomposed together
     g_codes, g_index = pd.factorize(kept[group], sort=True)
     g_labels = np.asarray(g_index, dtype=object)
+    k = len(g_labels)
     y_all = kept[value].to_numpy(dtype=float)
     if by is None:
-        keys: list[Hashable] = [None]
-        slices = [np.arange(len(kept))]
+        keys = np.array([None], dtype=object)
+        t_codes = np.zeros(len(kept), dtype=np.intp)
     else:
-        b_codes, b_labels = pd.factorize(kept[by], sort=True)
-        order = np.argsort(b_codes, kind="stable")
-        cuts = np.searchsorted(b_codes[order], np.arange(1, len(b_labels)))
-        keys = list(b_labels)
-        slices = np.split(order, cuts)
-    overall: dict[str, list[Any]] = {c: [] for c in ("by", "G", "Gw", "Gnb", "Gt")}
-    w_parts: list[tuple[Hashable, DagumYear]] = []
-    for key, idx in zip(keys, slices, strict=True):
-        where = "" if by is None else f"（{by}={key}）"
-        codes = np.asarray(g_codes[idx], dtype=np.intp)
-        present = np.flatnonzero(np.bincount(codes, minlength=len(g_labels)))
-        local = np.searchsorted(present, codes)
-        try:
-            res = _decompose(y_all[idx], local, list(g_labels[present]))
-        except ComputationError as exc:
-            raise ComputationError(f"{exc}{where}") from exc
-        singles = [str(g) for g, m in zip(res.groups, res.n, strict=True) if m == 1]
-        if singles:
-            notes.append(
-                f"{where or '数据'}中组 {'、'.join(singles)} 只有 1 个单元，组内基尼系数记为 0"
-            )
-        for col, v in (("by", key), ("G", res.G), ("Gw", res.Gw), ("Gnb", res.Gnb), ("Gt", res.Gt)):
-            overall[col].append(v)
-        w_parts.append((key, res))
-    out = pd.DataFrame(overall)
-    total = out[["Gw", "Gnb", "Gt"]].sum(axis=1).to_numpy()
+        t_raw, t_index = pd.factorize(kept[by], sort=True)
+        keys = np.asarray(t_index)
+        t_codes = np.asarray(t_raw, dtype=np.intp)
+    periods = len(keys)
+    if len(kept) == 0:
+        raise ComputationError("Dagum 分解：没有任何观测值")
+    names = [""] if by is None else [f"（{by}={key}）" for key in keys]
+    res = _decompose_panel(y_all, np.asarray(g_codes, dtype=np.intp), k, t_codes, periods, names)
+    singles_t, singles_g = np.nonzero(res.n == 1)
+    for tau in np.unique(singles_t):
+        labs = "、".join(str(x) for x in g_labels[singles_g[singles_t == tau]])
+        notes.append(f"{names[tau] or '数据'}中组 {labs} 只有 1 个单元，组内基尼系数记为 0")
+    out = pd.DataFrame({"by": keys, "G": res.G, "Gw": res.Gw, "Gnb": res.Gnb, "Gt": res.Gt})
+    total = res.Gw + res.Gnb + res.Gt
     for col in ("Gw", "Gnb", "Gt"):
         out[f"{col}_share"] = np.divide(
-            out[col].to_numpy(), total, out=np.zeros(len(out)), where=total > 0
+            out[col].to_numpy(), total, out=np.zeros(periods), where=total > 0
         )
     return DagumResult(
         overall=out,
-        within=_within_table(w_parts),
-        between=_between_table(w_parts),
+        within=_within_table(res, keys, g_labels),
+        between=_between_table(res, keys, g_labels),
         dropped=dropped,
         options={
             "value": value,
@@ -352,17 +395,17 @@ def dagum_gini(
     )
 
 
-def _within_table(parts: list[tuple[Hashable, DagumYear]]) -> pd.DataFrame:
-    sizes = [len(r.groups) for _, r in parts]
-    gjj = np.concatenate([np.diag(r.G_jh) for _, r in parts])
-    p = np.concatenate([r.p for _, r in parts])
-    s = np.concatenate([r.s for _, r in parts])
+def _within_table(res: _Panel, keys: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    tt, gg = np.nonzero(res.n > 0)
+    gjj = np.diagonal(res.G_jh, axis1=1, axis2=2)[tt, gg]
+    p = res.p[tt, gg]
+    s = res.s[tt, gg]
     return pd.DataFrame(
         {
-            "by": np.repeat(np.array([k for k, _ in parts], dtype=object), sizes),
-            "group": [g for _, r in parts for g in r.groups],
-            "n": np.concatenate([r.n for _, r in parts]),
-            "mean": np.concatenate([r.mean for _, r in parts]),
+            "by": keys[tt],
+            "group": labels[gg],
+            "n": res.n[tt, gg],
+            "mean": res.mean[tt, gg],
             "p": p,
             "s": s,
             "G_jj": gjj,
@@ -371,24 +414,26 @@ def _within_table(parts: list[tuple[Hashable, DagumYear]]) -> pd.DataFrame:
     )
 
 
-def _between_table(parts: list[tuple[Hashable, DagumYear]]) -> pd.DataFrame:
-    cols: dict[str, list[Any]] = {
-        c: [] for c in ("by", "group_a", "group_b", "G_jh", "D_jh", "Gnb", "Gt")
-    }
-    for key, res in parts:
-        a_idx, b_idx = np.triu_indices(len(res.groups), 1)
-        swap = res.mean[a_idx] < res.mean[b_idx]
-        hi = np.where(swap, b_idx, a_idx)
-        lo = np.where(swap, a_idx, b_idx)
-        weight = res.p[hi] * res.s[lo] + res.p[lo] * res.s[hi]
-        gjh = res.G_jh[hi, lo]
-        djh = res.D_jh[hi, lo]
-        labels = np.array(res.groups, dtype=object)
-        cols["by"].append(np.full(hi.size, key, dtype=object))
-        cols["group_a"].append(labels[hi])
-        cols["group_b"].append(labels[lo])
-        cols["G_jh"].append(gjh)
-        cols["D_jh"].append(djh)
-        cols["Gnb"].append(gjh * weight * djh)
-        cols["Gt"].append(gjh * weight * (1.0 - djh))
-    return pd.DataFrame({c: np.concatenate(v) if v else [] for c, v in cols.items()})
+def _between_table(res: _Panel, keys: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    k = labels.size
+    a_idx, b_idx = np.triu_indices(k, 1)
+    both = (res.n[:, a_idx] > 0) & (res.n[:, b_idx] > 0)
+    tt, pp = np.nonzero(both)
+    a, b = a_idx[pp], b_idx[pp]
+    swap = res.mean[tt, a] < res.mean[tt, b]
+    hi = np.where(swap, b, a)
+    lo = np.where(swap, a, b)
+    weight = res.p[tt, hi] * res.s[tt, lo] + res.p[tt, lo] * res.s[tt, hi]
+    gjh = res.G_jh[tt, hi, lo]
+    djh = res.D_jh[tt, hi, lo]
+    return pd.DataFrame(
+        {
+            "by": keys[tt],
+            "group_a": labels[hi],
+            "group_b": labels[lo],
+            "G_jh": gjh,
+            "D_jh": djh,
+            "Gnb": gjh * weight * djh,
+            "Gt": gjh * weight * (1.0 - djh),
+        }
+    )
