@@ -17,14 +17,26 @@ import typer
 
 from xinzhi.cli._common import echo_json
 from xinzhi.errors import InputError
+from xinzhi.ingest.tables import decode_bytes
+from xinzhi.pipelines.disparity import evaluation_panel
 
 app = typer.Typer(
     help="区域差异、动态演进与空间分析：Dagum 基尼、泰尔、核密度、马尔可夫、Moran。",
     no_args_is_help=True,
 )
 
-Input = Annotated[Path, typer.Option("--input", "-i", help="输入长表（csv 或 xlsx）")]
-Value = Annotated[str, typer.Option("--value", help="数值列")]
+Input = Annotated[
+    Path | None, typer.Option("--input", "-i", help="输入长表（csv 或 xlsx）；或用 --evaluation")
+]
+Evaluation = Annotated[
+    str | None,
+    typer.Option(
+        "--evaluation",
+        help="数据仓库中保存的评价结果名称（如 nqpf-county）：列 unit、name、year、score、"
+        "dim:<维度>、province、region（四大区域）",
+    ),
+]
+Value = Annotated[str, typer.Option("--value", help="数值列（--evaluation 时默认 score）")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="主结果表（.csv/.xlsx/.json）")]
 Report = Annotated[
     Path | None, typer.Option("--report", help="完整结果工作簿（.xlsx，中文表头，每表一页）")
@@ -34,20 +46,10 @@ Drop = Annotated[bool, typer.Option("--drop-missing", help="删除缺失值所�
 By = Annotated[str | None, typer.Option("--by", "--year", help="分期列（如年份）")]
 Unit = Annotated[str, typer.Option("--unit", help="单元代码列")]
 Year = Annotated[str, typer.Option("--year", "--by", help="年份列")]
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise InputError(f"无法识别文件 {path} 的文字编码")
-    return str(best)
+Group = Annotated[
+    str, typer.Option("--group", help="分组列（省份 province、四大区域 region、县域类型……）")
+]
+DbPath = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件（--evaluation 时）")]
 
 
 def _as_code(col: pd.Series) -> pd.Series:
@@ -66,7 +68,7 @@ def read_input(path: Path, text_columns: list[str | None]) -> pd.DataFrame:
         if suffix in (".xlsx", ".xlsm", ".xls"):
             df = pd.read_excel(path, engine="calamine")
         elif suffix in (".csv", ".txt"):
-            df = pd.read_csv(io.StringIO(_decode(path.read_bytes(), path)), dtype=object)
+            df = pd.read_csv(io.StringIO(decode_bytes(path.read_bytes())[0]), dtype=object)
             for c in list(df.columns):
                 if c not in text_columns:
                     conv = pd.to_numeric(df[c], errors="coerce")
@@ -83,6 +85,18 @@ def read_input(path: Path, text_columns: list[str | None]) -> pd.DataFrame:
         if name is not None and name in df.columns:
             df[name] = _as_code(df[name])
     return df
+
+
+def load_data(
+    input_: Path | None, evaluation: str | None, db: Path | None, text_columns: list[str | None]
+) -> pd.DataFrame:
+    """The analysed table: a user file (``--input``) or a stored evaluation (``--evaluation``)."""
+    if (input_ is None) == (evaluation is None):
+        raise InputError("请在 --input FILE 与 --evaluation NAME 中二选一")
+    if evaluation is not None:
+        return evaluation_panel(evaluation, db=db)
+    assert input_ is not None
+    return read_input(input_, text_columns)
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
@@ -116,23 +130,35 @@ def _finish(
             typer.echo(f"已写出 {output}")
 
 
-def _load_weights(spec: str, ids: list[str]) -> Any:
-    """``queen`` (county codes, via xinzhi.regions) or an adjacency file with unit, neighbor."""
+def _with_weights(spec: str, df: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, Any]:
+    """Weights for the units of ``df``: ``queen`` (county codes, via xinzhi.regions) or an
+    adjacency file with columns unit, neighbor.
+
+    With ``queen``, rows whose code has no boundary polygon (units abolished or renamed before
+    the 2021–2022 boundaries, e.g. 2010 codes) are left out and the count is reported.
+    """
+    ids = df[unit].dropna().astype(str)
+    if spec.strip().lower() == "queen":
+        from xinzhi.regions import county_polygons, queen_weights
+
+        have = set(county_polygons(year=2024)["code"])
+        lacking = sorted(set(ids) - have)
+        if lacking:
+            typer.secho(
+                f"注意：{len(lacking)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，"
+                f"如 {'、'.join(lacking[:5])}），已从空间分析中剔除。",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
+            df = df[~df[unit].astype(str).isin(lacking)]
+            ids = ids[~ids.isin(lacking)]
+        return df, queen_weights(sorted(set(ids)))
+    return df, _adjacency_weights(Path(spec), ids.tolist())
+
+
+def _adjacency_weights(path: Path, ids: list[str]) -> Any:
     from xinzhi.disparity.spatial_weights import weights_from_adjacency
 
-    if spec.strip().lower() == "queen":
-        try:
-            from xinzhi import regions
-
-            queen: Any = getattr(regions, "queen_weights", None)
-            if queen is None:
-                from xinzhi.regions.weights import queen_weights as queen
-        except ImportError as exc:
-            raise InputError(
-                "当前安装中没有县级 queen 邻接权重（xinzhi.regions.queen_weights）"
-            ) from exc
-        return queen(sorted(set(ids)))
-    path = Path(spec)
     adj = read_input(path, ["unit", "neighbor"])
     missing = {"unit", "neighbor"} - set(adj.columns)
     if missing:
@@ -154,9 +180,11 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
 
 @app.command("dagum")
 def dagum_cmd(
-    input_: Input,
-    value: Value,
-    group: Annotated[str, typer.Option("--group", help="分组列（省份、四大区域、县域类型……）")],
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
+    group: Group = "region",
     by: By = None,
     output: Output = None,
     detail: Annotated[
@@ -170,7 +198,7 @@ def dagum_cmd(
     """Dagum 基尼系数分解：G = G_w + G_nb + G_t（Dagum 1997）。"""
     from xinzhi.disparity.dagum import dagum_gini
 
-    df = read_input(input_, [group, by])
+    df = load_data(input_, evaluation, db, [group, by])
     res = dagum_gini(df, value, group, by, missing=_missing(drop_missing))
     if detail is not None:
         write_table(res.detail(), detail)
@@ -179,9 +207,11 @@ def dagum_cmd(
 
 @app.command("theil")
 def theil_cmd(
-    input_: Input,
-    value: Value,
-    group: Annotated[str, typer.Option("--group", help="分组列")],
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
+    group: Group = "region",
     by: By = None,
     index: Annotated[str, typer.Option("--index", help="both | T | L")] = "both",
     output: Output = None,
@@ -192,15 +222,17 @@ def theil_cmd(
     """泰尔指数 T、L 及组内/组间分解。"""
     from xinzhi.disparity.inequality_indices import theil_decomposition
 
-    df = read_input(input_, [group, by])
+    df = load_data(input_, evaluation, db, [group, by])
     res = theil_decomposition(df, value, group, by, index=index, missing=_missing(drop_missing))
     _finish(res, res.overall, output, report, as_json)
 
 
 @app.command("indices")
 def indices_cmd(
-    input_: Input,
-    value: Value,
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
     by: By = None,
     ddof: Annotated[int, typer.Option("--ddof", help="标准差自由度修正（1 = 样本标准差）")] = 1,
     output: Output = None,
@@ -211,15 +243,17 @@ def indices_cmd(
     """基尼系数、变异系数、泰尔指数、极值比。"""
     from xinzhi.disparity.inequality_indices import inequality_indices
 
-    df = read_input(input_, [by])
+    df = load_data(input_, evaluation, db, [by])
     res = inequality_indices(df, value, by, ddof=ddof, missing=_missing(drop_missing))
     _finish(res, res.table, output, report, as_json)
 
 
 @app.command("kde")
 def kde_cmd(
-    input_: Input,
-    value: Value,
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
     by: By = None,
     kernel: Annotated[
         str, typer.Option("--kernel", help="gaussian | epanechnikov | epanechnikov_stata")
@@ -248,7 +282,7 @@ def kde_cmd(
                 f"--bandwidth 只能是 silverman、stata、scott 或正数，收到 {bandwidth!r}"
             ) from exc
     kern = _choice(kernel, ("gaussian", "epanechnikov", "epanechnikov_stata"), "--kernel")
-    df = read_input(input_, [by])
+    df = load_data(input_, evaluation, db, [by])
     res = kernel_density(
         df,
         value,
@@ -272,10 +306,12 @@ def _parse_cutoffs(text: str) -> list[float]:
 
 @app.command("markov")
 def markov_cmd(
-    input_: Input,
-    value: Value,
-    unit: Unit,
-    year: Year,
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
+    unit: Unit = "unit",
+    year: Year = "year",
     k: Annotated[int, typer.Option("--k", help="状态数（分位数分类）")] = 4,
     cutoffs: Annotated[
         str | None, typer.Option("--cutoffs", help="给定切点，逗号分隔，如 0.3,0.5,0.7")
@@ -302,7 +338,7 @@ def markov_cmd(
     from xinzhi.disparity.markov import markov_chain, spatial_markov
 
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
-    df = read_input(input_, [unit])
+    df = load_data(input_, evaluation, db, [unit])
     if weights is None:
         res: Any = markov_chain(
             df,
@@ -319,7 +355,7 @@ def markov_cmd(
     if per_year:
         raise InputError("空间马尔可夫链只支持全样本分位数或给定切点（不支持 --per-year）")
     lag: Any = lag_cutoffs if lag_cutoffs in ("same", "quantile") else _parse_cutoffs(lag_cutoffs)
-    w = _load_weights(weights, df[unit].dropna().astype(str).tolist())
+    df, w = _with_weights(weights, df, unit)
     res = spatial_markov(
         df, value, unit, year, w, k=k, cutoffs=cut, lag_cutoffs=lag, missing=_missing(drop_missing)
     )
@@ -328,12 +364,14 @@ def markov_cmd(
 
 @app.command("moran")
 def moran_cmd(
-    input_: Input,
-    value: Value,
-    unit: Unit,
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
+    unit: Unit = "unit",
     weights: Annotated[
         str, typer.Option("--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码）")
-    ],
+    ] = "queen",
     by: By = None,
     permutations: Annotated[int, typer.Option("--permutations", help="置换次数")] = 999,
     seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 0,
@@ -358,8 +396,8 @@ def moran_cmd(
 
     isl = _choice(islands, ("drop", "error", "keep"), "--islands")
     inf = _choice(inference, ("conditional", "total"), "--local-inference")
-    df = read_input(input_, [unit, by])
-    w = _load_weights(weights, df[unit].dropna().astype(str).tolist())
+    df = load_data(input_, evaluation, db, [unit, by])
+    df, w = _with_weights(weights, df, unit)
     miss = _missing(drop_missing)
     res = moran(
         df, value, unit, w, by, permutations=permutations, seed=seed, islands=isl, missing=miss
@@ -392,10 +430,12 @@ def moran_cmd(
 
 @app.command("convergence")
 def convergence_cmd(
-    input_: Input,
-    value: Value,
-    unit: Unit,
-    year: Year,
+    input_: Input = None,
+    evaluation: Evaluation = None,
+    db: DbPath = None,
+    value: Value = "score",
+    unit: Unit = "unit",
+    year: Year = "year",
     controls: Annotated[
         str | None, typer.Option("--controls", help="条件 β 收敛的控制变量，逗号分隔")
     ] = None,
@@ -418,7 +458,7 @@ def convergence_cmd(
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。"""
     from xinzhi.disparity.convergence import beta_convergence, sigma_convergence
 
-    df = read_input(input_, [unit])
+    df = load_data(input_, evaluation, db, [unit])
     ctrl = [c.strip() for c in controls.split(",")] if controls else None
     sig = sigma_convergence(
         df, value, year, measure=_choice(measure, ("cv", "std_log", "std"), "--sigma-measure")
