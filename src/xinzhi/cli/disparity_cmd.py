@@ -8,7 +8,6 @@ headers. Heavy libraries are imported inside the commands so ``xinzhi --help`` s
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +15,8 @@ import pandas as pd
 import typer
 
 from xinzhi.cli._common import echo_json
+from xinzhi.cli._tables import read_table, write_table
 from xinzhi.errors import InputError
-from xinzhi.ingest.tables import decode_bytes
 from xinzhi.pipelines.disparity import evaluation_panel
 
 app = typer.Typer(
@@ -52,41 +51,6 @@ Group = Annotated[
 DbPath = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件（--evaluation 时）")]
 
 
-def _as_code(col: pd.Series) -> pd.Series:
-    """Keep unit codes as strings (numbers read from Excel become '110101', not '110101.0')."""
-    if pd.api.types.is_float_dtype(col) and col.dropna().mod(1).eq(0).all():
-        return col.map(lambda v: str(int(v)) if pd.notna(v) else v)
-    return col.map(lambda v: str(v) if pd.notna(v) else v)
-
-
-def read_input(path: Path, text_columns: list[str | None]) -> pd.DataFrame:
-    """Read csv/xlsx; ``text_columns`` (unit, group, ...) are kept as strings."""
-    if not path.exists():
-        raise InputError(f"找不到输入文件 {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, engine="calamine")
-        elif suffix in (".csv", ".txt"):
-            df = pd.read_csv(io.StringIO(decode_bytes(path.read_bytes())[0]), dtype=object)
-            for c in list(df.columns):
-                if c not in text_columns:
-                    conv = pd.to_numeric(df[c], errors="coerce")
-                    if conv.notna().sum() == df[c].notna().sum():
-                        df[c] = conv
-        else:
-            raise InputError(f"不支持的输入格式 {suffix}（请用 .csv 或 .xlsx）")
-    except InputError:
-        raise
-    except Exception as exc:  # pandas/calamine parse errors → user error
-        raise InputError(f"无法读取 {path}：{exc}") from exc
-    df.columns = pd.Index([str(c).strip() for c in df.columns])
-    for name in text_columns:
-        if name is not None and name in df.columns:
-            df[name] = _as_code(df[name])
-    return df
-
-
 def load_data(
     input_: Path | None, evaluation: str | None, db: Path | None, text_columns: list[str | None]
 ) -> pd.DataFrame:
@@ -96,21 +60,7 @@ def load_data(
     if evaluation is not None:
         return evaluation_panel(evaluation, db=db)
     assert input_ is not None
-    return read_input(input_, text_columns)
-
-
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` by suffix: .csv (UTF-8 with BOM, opens in Excel), .xlsx, .json."""
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        df.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        df.to_excel(path, index=False, engine="xlsxwriter")
-    elif suffix == ".json":
-        path.write_text(df.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
-    else:
-        raise InputError(f"不支持的输出格式 {suffix}（请用 .csv、.xlsx 或 .json）")
+    return read_table(input_, text_columns)
 
 
 def _finish(
@@ -159,7 +109,7 @@ def _with_weights(spec: str, df: pd.DataFrame, unit: str) -> tuple[pd.DataFrame,
 def _adjacency_weights(path: Path, ids: list[str]) -> Any:
     from xinzhi.disparity.spatial_weights import weights_from_adjacency
 
-    adj = read_input(path, ["unit", "neighbor"])
+    adj = read_table(path, ["unit", "neighbor"])
     missing = {"unit", "neighbor"} - set(adj.columns)
     if missing:
         raise InputError(

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
 from xinzhi.cli._common import echo_json
+from xinzhi.cli._tables import read_table, write_table
 from xinzhi.errors import InputError
 from xinzhi.evaluate import evaluate as run_evaluation
 from xinzhi.evaluate.result import EvaluationResult
 from xinzhi.indicators.system import load_system
-from xinzhi.ingest.tables import decode_bytes
 from xinzhi.pipelines.evaluation import evaluate_counties
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a csv (UTF-8 / GBK detected) or xlsx table; the first sheet of a workbook."""
-    if not path.exists():
-        raise InputError(f"找不到输入文件 {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".xlsx", ".xlsm", ".xls"}:
-            return pd.read_excel(path, sheet_name=0, engine="calamine")
-        if suffix in {".csv", ".txt"}:
-            text, _encoding = decode_bytes(path.read_bytes())
-            return pd.read_csv(io.StringIO(text))
-    except (ValueError, OSError) as exc:
-        raise InputError(f"无法读取输入文件 {path}：{exc}") from exc
-    raise InputError(f"不支持的输入文件类型 {suffix}；请用 .csv 或 .xlsx")
 
 
 def _parse_years(year: int | None, years: str | None) -> list[int] | None:
@@ -51,18 +33,6 @@ def _parse_years(year: int | None, years: str | None) -> list[int] | None:
     return list(range(a, b + 1))
 
 
-def _write(df: pd.DataFrame, path: Path) -> None:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        df.to_csv(path, index=False, encoding="utf-8")
-    elif suffix == ".xlsx":
-        df.to_excel(path, index=False, engine="xlsxwriter")
-    elif suffix == ".json":
-        path.write_text(df.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
-    else:
-        raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv、.xlsx 或 .json")
-
-
 def write_outputs(
     result: EvaluationResult,
     output: Path | None,
@@ -77,13 +47,13 @@ def write_outputs(
         elif suffix == ".json":
             output.write_text(result.to_json(), encoding="utf-8")
         elif suffix == ".csv":
-            result.scores().to_csv(output, index=False, encoding="utf-8")
+            write_table(result.scores(), output)
         else:
             raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv、.xlsx 或 .json")
     if weights_output is not None:
-        _write(result.weight_table().drop(columns=["name", "direction"]), weights_output)
+        write_table(result.weight_table().drop(columns=["name", "direction"]), weights_output)
     if obstacles_output is not None:
-        _write(result.obstacles(), obstacles_output)
+        write_table(result.obstacles(), obstacles_output)
 
 
 def evaluate(
@@ -153,7 +123,7 @@ def evaluate(
     if save is not None:
         raise InputError("--save 只用于数据仓库模式（不带 --input）")
     sys_obj = load_system(system)
-    data = read_table(input_file)
+    data = read_table(input_file, ["unit", "地区"])
     overrides: dict[str, Any] = {
         "weights": weights,
         "aggregate": aggregate,

@@ -4,47 +4,18 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 
+from xinzhi.cli._tables import read_table, write_table
 from xinzhi.errors import InputError
 
 app = typer.Typer(
     help="产业分析：经济复杂度与关联度、专业化、偏离-份额分析、投入产出关联。",
     no_args_is_help=True,
 )
-
-
-def _read_table(path: Path, text_columns: list[str]) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8 with BOM or GBK) or Excel file; key columns are read as text."""
-    if not path.exists():
-        raise InputError(f"找不到输入文件：{path}")
-    dtype: Any = dict.fromkeys(text_columns, str)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, dtype=dtype, engine="calamine")
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, dtype=dtype, encoding=enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"无法识别文件编码（请使用 UTF-8 或 GBK）：{path}")
-
-
-def _write_table(df: pd.DataFrame, out: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix == ".xlsx":
-        df.to_excel(out, index=False)
-    elif suffix == ".json":
-        df.to_json(out, orient="records", force_ascii=False, indent=1)
-    elif suffix == ".parquet":
-        df.to_parquet(out, index=False)
-    else:
-        df.to_csv(out, index=False, encoding="utf-8")
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
@@ -76,7 +47,7 @@ def complexity_cmd(
 
     if convention not in ("stata", "py-ecomplexity"):
         raise InputError(f"未知的口径 --convention {convention}（可选 stata、py-ecomplexity）")
-    data = _read_table(input, [location, product])
+    data = read_table(input, [location, product])
     if year and year in data.columns:
         data[year] = pd.to_numeric(data[year], errors="raise")
     with warnings.catch_warnings(record=True) as caught:
@@ -94,7 +65,7 @@ def complexity_cmd(
     tidy = res.tidy()[TIDY_COLUMNS]
     typer.echo(res.summary())
     if output is not None:
-        _write_table(tidy, output)
+        write_table(tidy, output)
         typer.echo(f"已写出 {len(tidy)} 行到 {output}")
 
 
@@ -125,7 +96,7 @@ def specialization_cmd(
         ref = "national"
     else:
         raise InputError(f"未知的参照方式 --reference {reference}（可选 national 或 group:列名）")
-    data = _read_table(input, [location, industry] + ([group] if group else []))
+    data = read_table(input, [location, industry] + ([group] if group else []))
     res = specialization(
         data, location=location, industry=industry, value=value, reference=ref, group=group
     )
@@ -135,7 +106,7 @@ def specialization_cmd(
         typer.echo(f"已写出 {output}（含区位熵、地区专业化、产业集中度三张表）")
         return
     tidy = res.tidy().merge(res.regions().drop(columns="total"), on="location", how="left")
-    _write_table(tidy, output)
+    write_table(tidy, output)
     typer.echo(f"已写出 {len(tidy)} 行到 {output}")
 
 
@@ -163,7 +134,7 @@ def shiftshare_cmd(
         raise InputError(
             f"未知的方法 --method {method}（可选 classic、esteban-marquillas、dynamic）"
         )
-    data = _read_table(input, [location, industry])
+    data = read_table(input, [location, industry])
     res = shift_share(
         data,
         location=location,
@@ -178,7 +149,7 @@ def shiftshare_cmd(
     if output.suffix.lower() == ".xlsx":
         res.to_excel(output)
     else:
-        _write_table(res.tidy(), output)
+        write_table(res.tidy(), output)
     typer.echo(f"已写出 {output}")
 
 
@@ -226,9 +197,9 @@ def io_cmd(
     if output.suffix.lower() == ".xlsx":
         res.to_excel(output)
     else:
-        _write_table(res.tidy(), output)
+        write_table(res.tidy(), output)
         if lead is not None:
             links = output.with_name(output.stem + "_lead" + output.suffix)
-            _write_table(res.lead_links, links)
+            write_table(res.lead_links, links)
             typer.echo(f"主导部门上下游已写出到 {links}")
     typer.echo(f"已写出 {output}")
