@@ -16,6 +16,8 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     regions_cmd,
+    report_cmd,
+    serve_cmd,
     typology_cmd,
 )
 from xinzhi.cli._common import XinzhiGroup
@@ -56,6 +58,11 @@ app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
 app.command("evaluate")(evaluate_cmd.evaluate)
 app.command("typology")(typology_cmd.typology)
+app.command("report")(report_cmd.report)
+app.command("serve")(serve_cmd.serve)
+app.add_typer(serve_cmd.users_app, name="users")
+app.command("backup")(serve_cmd.backup)
+app.command("restore")(serve_cmd.restore)
 
 
 def main() -> None:

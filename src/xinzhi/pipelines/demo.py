@@ -5,7 +5,8 @@ Steps, in order (each takes a :class:`DemoContext` and returns an object with ``
 
 1. build the warehouse — verify the public files, load the region registry and both censuses;
 2. evaluate every county with the built-in ``nqpf-county`` system (2010 and 2020 pooled), store
-   the result in the warehouse as ``nqpf-county`` and write an Excel workbook.
+   the result in the warehouse as ``nqpf-county`` and write an Excel workbook;
+3. (last) write one example county report (湘潭县 2020, PDF) into the output directory.
 """
 
 from __future__ import annotations
@@ -78,6 +79,15 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
 ]
 """Ordered steps of ``xinzhi demo``."""
+
+
+def _report_step(ctx: DemoContext) -> StepResult:
+    from xinzhi.pipelines.report import demo_report
+
+    return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
+
+
+DEMO_STEPS.append(DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step))
 
 
 def run_demo(

@@ -8,11 +8,14 @@ import duckdb
 import pandas as pd
 
 from xinzhi import store
-from xinzhi.pipelines.evaluation import region_names
-from xinzhi.regions.economic_regions import economic_region
-from xinzhi.store.evaluations import load_evaluation
+from xinzhi.regions.economic_regions import PROVINCE_REGION
 
-__all__ = ["evaluation_panel"]
+__all__ = ["evaluation_panel", "with_economic_region"]
+
+
+def with_economic_region(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` plus column ``region``: 东部 / 中部 / 西部 / 东北 (NBS 2011) from the code."""
+    return scores.assign(region=scores["region_code"].str[:2].map(PROVINCE_REGION))
 
 
 def evaluation_panel(
@@ -26,16 +29,17 @@ def evaluation_panel(
     Columns: ``unit`` (6-digit code), ``name``, ``year``, ``score``, ``rank``, ``dim:<dimension>``…,
     ``province`` (province name), ``region`` (东部 / 中部 / 西部 / 东北, NBS 2011).
     """
+    from xinzhi.pipelines.profile import stored_scores
+
     own = con is None
     con = con or store.connect(db)
     try:
-        scores = load_evaluation(con, name)
-        names = region_names(con, scores)
+        scores = stored_scores(con, name)
     finally:
         if own:
             con.close()
-    out = scores.merge(names[["region_code", "year", "name", "province_name"]], how="left")
-    out["region"] = economic_region(out["region_code"].str[:2]).to_numpy()
-    out = out.rename(columns={"region_code": "unit", "province_name": "province"})
+    out = with_economic_region(scores).rename(
+        columns={"region_code": "unit", "province_name": "province"}
+    )
     first = ["unit", "name", "year", "score", "rank"]
     return out[[*first, *(c for c in out.columns if c not in first)]]

@@ -27,6 +27,7 @@ __all__ = [
     "OPTIONAL_COVERAGE",
     "CountyEvaluation",
     "evaluate_counties",
+    "named_scores",
     "region_names",
 ]
 
@@ -64,23 +65,10 @@ class CountyEvaluation:
     options: dict[str, Any] = field(default_factory=dict)
 
     def scores(self) -> pd.DataFrame:
-        """``region_code, name, province_name, year, score, rank, province_rank, percentile,
-        dim:<dimension>…``; rank 1 = best in the year; percentile = share of counties scoring
-        at most as high (1.0 = top)."""
+        """Scores with names and ranks (see :func:`named_scores`)."""
         s = self.result.scores().rename(columns={"unit": "region_code"})
         s["region_code"] = s["region_code"].astype(str)
-        s["year"] = s["year"].astype("int64")
-        s = s.merge(self.regions, on=["region_code", "year"], how="left")
-        s["province_rank"] = (
-            s.groupby(["year", "province_code"])["score"]
-            .rank(ascending=False, method="min")
-            .astype("int64")
-        )
-        s["percentile"] = s.groupby("year")["score"].rank(pct=True, method="max")
-        dims = [c for c in s.columns if c.startswith("dim:")]
-        cols = ["region_code", "name", "province_name", "prefecture_name", "year", "score"]
-        cols += ["rank", "province_rank", "percentile", *dims]
-        return s[cols].sort_values(["year", "rank"]).reset_index(drop=True)
+        return named_scores(s, self.regions)
 
     def tidy(self) -> pd.DataFrame:
         """The score table (:meth:`scores`)."""
@@ -163,6 +151,28 @@ class CountyEvaluation:
             self.result.weight_table().to_excel(xw, sheet_name="权重", index=False)
         self.result.to_excel(engine_book)
         return p
+
+
+def named_scores(scores: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Attach names and rank within province; one row per county-year, sorted by year and rank.
+
+    Returns ``region_code, name, province_code, province_name, prefecture_name, year, score,
+    rank, province_rank, percentile, dim:<dimension>…``. ``province_rank`` ranks the score within
+    the province and year (1 = best, ties share the best rank); ``percentile`` is the share of
+    the year's counties scoring at most as high (1.0 = top).
+    """
+    s = scores.assign(year=scores["year"].astype("int64"))
+    cols = ["region_code", "year", "name", "province_code", "province_name", "prefecture_name"]
+    s = s.merge(regions[cols], on=["region_code", "year"], how="left")
+    s["province_rank"] = (
+        s.groupby(["year", "province_code"], dropna=False)["score"]
+        .rank(ascending=False, method="min")
+        .astype("int64")
+    )
+    s["percentile"] = s.groupby("year")["score"].rank(pct=True, method="max")
+    dims = [c for c in s.columns if c.startswith("dim:")]
+    out = [*cols[:1], *cols[2:], "year", "score", "rank", "province_rank", "percentile", *dims]
+    return s[out].sort_values(["year", "rank"]).reset_index(drop=True)
 
 
 def region_names(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,28 @@
+"""The REST API (FastAPI routers under ``/api``); see ``docs/server.md``.
+
+:func:`build_api` returns the routers' parent; :func:`xinzhi.server.create_app` mounts it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from xinzhi.api.errors import ERROR_RESPONSES
+
+__all__ = ["build_api"]
+
+
+def build_api() -> APIRouter:
+    """All API routers, with the documented error responses, under one router."""
+    from xinzhi.api import (
+        routes_analysis,
+        routes_auth,
+        routes_data,
+        routes_evaluations,
+        routes_regions,
+    )
+
+    api = APIRouter(responses=ERROR_RESPONSES)
+    for mod in (routes_auth, routes_regions, routes_data, routes_evaluations, routes_analysis):
+        api.include_router(mod.router)
+    return api

@@ -1,0 +1,161 @@
+"""Request dependencies: the shared database, authentication, roles and CSRF.
+
+Concurrency model
+-----------------
+DuckDB allows one writing *process* per file. The server opens the file once
+(:class:`Database`, one ``duckdb.connect``) and gives each request its own cursor
+(``con.cursor()``: a connection to the same database instance). Reads run concurrently and see
+a consistent snapshot (MVCC); every write (imports, evaluations, accounts, sessions, audit) runs
+under :attr:`Database.write_lock`, so two imports never interleave.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from xinzhi import config, store
+from xinzhi.api.errors import ApiError
+from xinzhi.auth import Session, ensure_auth_tables, lookup_session, secret_key, unsign
+from xinzhi.store.evaluations import ensure_evaluation_tables
+
+__all__ = [
+    "COOKIE_NAME",
+    "CSRF_HEADER",
+    "Cursor",
+    "Database",
+    "Db",
+    "client_ip",
+    "current_session",
+    "get_cursor",
+    "get_db",
+    "require_roles",
+]
+
+COOKIE_NAME = "xinzhi_session"
+CSRF_COOKIE = "xinzhi_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Database:
+    """One DuckDB database instance shared by all requests, with a write lock and a cache.
+
+    Parameters
+    ----------
+    path : path, optional
+        Warehouse file (default :func:`xinzhi.config.db_path`). Created with the schema, the
+        evaluation tables and the account tables if missing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path: Path = config.db_path(path)
+        self.con = store.connect(self.path)
+        ensure_evaluation_tables(self.con)
+        ensure_auth_tables(self.con)
+        self.write_lock = threading.RLock()
+        self.cache: dict[Any, Any] = {}
+        self._cache_lock = threading.Lock()
+        self.secret = secret_key()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor (own transaction context) on the shared database."""
+        return self.con.cursor()
+
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """Value of ``key`` in the in-memory cache, computed by ``make()`` once."""
+        with self._cache_lock:
+            if key in self.cache:
+                return self.cache[key]
+        value = make()
+        with self._cache_lock:
+            if len(self.cache) > 256:
+                self.cache.clear()
+            self.cache[key] = value
+        return value
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+Db = Annotated[Database, Depends(get_db)]
+
+
+def get_cursor(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One cursor per request, closed afterwards."""
+    cur = db.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+Cursor = Annotated[duckdb.DuckDBPyConnection, Depends(get_cursor)]
+
+_bearer = HTTPBearer(auto_error=False, description="POST /api/auth/token 获得的令牌")
+
+
+def client_ip(request: Request) -> str:
+    """Client address as seen by the server (behind nginx: uvicorn --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def current_session(
+    request: Request,
+    db: Db,
+    cur: Cursor,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Session:
+    """The session of the request: a bearer token, else the signed session cookie.
+
+    A cookie-authenticated request with a state-changing method must carry the session's CSRF
+    token in ``X-CSRF-Token`` (bearer requests are exempt: browsers never add them on their own).
+    """
+    if credentials is not None:
+        s = lookup_session(cur, credentials.credentials, "bearer")
+        if s is None:
+            raise ApiError(401, "invalid_token", "令牌无效或已过期（请重新获取令牌）")
+        return s
+    cookie = request.cookies.get(COOKIE_NAME)
+    if cookie:
+        sid = unsign(cookie, db.secret)
+        s = lookup_session(cur, sid, "cookie") if sid else None
+        if s is not None:
+            if request.method not in _SAFE_METHODS:
+                sent = request.headers.get(CSRF_HEADER, "")
+                if not s.csrf_token or not hmac.compare_digest(sent, s.csrf_token):
+                    raise ApiError(403, "csrf_failed", "缺少或错误的 CSRF 令牌（X-CSRF-Token）")
+            return s
+    raise ApiError(401, "unauthenticated", "未登录或登录已过期（请先登录）")
+
+
+CurrentSession = Annotated[Session, Depends(current_session)]
+
+
+def require_roles(*roles: str) -> Callable[..., Session]:
+    """Dependency: the session's user must have one of ``roles``."""
+
+    def check(session: CurrentSession) -> Session:
+        if session.user.role not in roles:
+            raise ApiError(403, "forbidden", "当前角色没有此操作的权限")
+        return session
+
+    return check
+
+
+AnyUser = CurrentSession
+Analyst = Annotated[Session, Depends(require_roles("admin", "analyst"))]
+Admin = Annotated[Session, Depends(require_roles("admin"))]

@@ -1,0 +1,98 @@
+"""Disparity (Dagum decomposition of a stored evaluation) and industry (input–output linkages,
+census employment specialisation) endpoints. Results are cached in memory."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from xinzhi.api import models as m
+from xinzhi.api._util import clean, records
+from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.api.errors import ApiError
+from xinzhi.api.routes_evaluations import scores_of
+from xinzhi.pipelines import profile
+
+router = APIRouter(tags=["分析"])
+
+
+@router.get("/disparity/dagum", response_model=m.DagumOut, summary="Dagum 基尼系数分解")
+def dagum(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
+    group: Literal["province", "region"] = "province",
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> m.DagumOut:
+    """Dagum (1997) decomposition of the stored scores by province or by the four regions."""
+    s = scores_of(db, cur, evaluation)
+    info = profile.evaluation_exists(cur, evaluation)
+    key = ("dagum", evaluation, info[1] if info else "", group, year)
+    res = db.cached(key, lambda: profile.evaluation_dagum(cur, evaluation, group, year, scores=s))
+    return m.DagumOut(
+        evaluation=evaluation,
+        group=group,
+        overall=records(res.overall),
+        within=records(res.within),
+        between=records(res.between),
+        notes=[str(n) for n in res.notes],
+    )
+
+
+@router.get("/industry/io", response_model=m.IOOut, summary="投入产出关联与主导部门上下游")
+def io(
+    db: Db,
+    _: AnyUser,
+    table: Annotated[str, Query(pattern=r"^\d{4}-\d{2,3}$", description="如 2020-42")] = "2020-42",
+    lead: Annotated[str | None, Query(max_length=64, description="主导部门代码或名称")] = None,
+    forward: Literal["leontief", "ghosh"] = "leontief",
+    imports: Literal["domestic", "total"] = "domestic",
+    top: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> m.IOOut:
+    from xinzhi.industry.io import io_analysis
+    from xinzhi.industry.io_tables import load_china_io
+
+    def make() -> object:
+        t = load_china_io(table)
+        z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
+        return io_analysis(
+            z,
+            t.x,
+            codes=t.codes,
+            names=t.names_zh,
+            forward=forward,
+            lead=lead,
+            top=top,
+            table=table,
+        )
+
+    res = db.cached(("io", table, lead, forward, imports, top), make)
+    sectors = [m.IOSector(**r) for r in records(res.tidy())]
+    return m.IOOut(
+        table=table, forward=forward, sectors=sectors, lead_links=records(res.lead_links)
+    )
+
+
+@router.get(
+    "/industry/specialization",
+    response_model=m.SpecializationOut,
+    summary="县域就业区位熵（普查行业门类）",
+)
+def specialization(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    region: Annotated[str, Query(pattern=r"^\d{6}$", description="6 位区划代码")],
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> m.SpecializationOut:
+    """LQ of the county's census employment by GB/T 4754 section vs. all counties."""
+    if not cur.execute("SELECT 1 FROM regions WHERE code = ? LIMIT 1", [region]).fetchall():
+        raise ApiError(404, "region_not_found", f"区划代码 {region} 不存在")
+    df = profile.county_specialization(cur, region, year)
+    return m.SpecializationOut(
+        region_code=region,
+        year=int(df.attrs["year"]),
+        items=[m.SpecializationRow(**clean(r)) for r in records(df)],
+    )

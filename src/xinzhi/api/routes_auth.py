@@ -1,0 +1,190 @@
+"""Login (cookie session), logout, bearer tokens, the current user, and the admin routes
+(accounts, audit log)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from xinzhi import auth
+from xinzhi.api import models as m
+from xinzhi.api._util import Limit, Offset, audit, records
+from xinzhi.api.deps import (
+    COOKIE_NAME,
+    CSRF_COOKIE,
+    Admin,
+    AnyUser,
+    Cursor,
+    Database,
+    Db,
+    client_ip,
+)
+from xinzhi.api.errors import ApiError
+from xinzhi.auth.sessions import COOKIE_TTL
+
+router = APIRouter(tags=["登录与账户"])
+
+
+def _check_login(db: Database, request: Request, body: m.LoginRequest) -> auth.User:
+    ip = client_ip(request)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.is_throttled(cur, body.username, ip):
+                auth.write_audit(
+                    cur, "login_throttled", user=body.username, target=body.username, ip=ip
+                )
+                raise ApiError(
+                    429,
+                    "too_many_attempts",
+                    "登录失败次数过多，请 15 分钟后再试（too many attempts）",
+                )
+            user = auth.authenticate(cur, body.username, body.password)
+            if user is None:
+                auth.record_failure(cur, body.username, ip)
+                auth.write_audit(
+                    cur, "login_failed", user=body.username, target=body.username, ip=ip
+                )
+                raise ApiError(401, "invalid_credentials", "用户名或密码错误，或账户已停用")
+            auth.clear_failures(cur, body.username, ip)
+            return user
+        finally:
+            cur.close()
+
+
+def _user_out(user: auth.User) -> m.UserOut:
+    return m.UserOut(**user.to_dict())
+
+
+@router.post("/auth/login", response_model=m.LoginResponse, summary="登录（网页会话 Cookie）")
+def login(body: m.LoginRequest, request: Request, response: Response, db: Db) -> m.LoginResponse:
+    """Check the credentials and start a cookie session. The response carries the CSRF token
+    that state-changing requests of this session must send in ``X-CSRF-Token``."""
+    user = _check_login(db, request, body)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            raw, session = auth.create_session(cur, user, "cookie")
+            auth.write_audit(
+                cur, "login", user=user.username, detail={"kind": "cookie"}, ip=client_ip(request)
+            )
+        finally:
+            cur.close()
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        COOKIE_NAME,
+        auth.sign(raw, db.secret),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=int(COOKIE_TTL.total_seconds()),
+        path="/",
+    )
+    assert session.csrf_token is not None
+    response.set_cookie(CSRF_COOKIE, session.csrf_token, samesite="lax", secure=secure, path="/")
+    return m.LoginResponse(
+        user=_user_out(user), csrf_token=session.csrf_token, expires_at=str(session.expires_at)
+    )
+
+
+@router.post("/auth/logout", response_model=m.Message, summary="退出登录")
+def logout(request: Request, response: Response, db: Db, session: AnyUser) -> m.Message:
+    cookie = request.cookies.get(COOKIE_NAME)
+    raw = auth.unsign(cookie, db.secret) if cookie else None
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        raw = header[7:].strip()
+    if raw:
+        with db.write_lock:
+            cur = db.cursor()
+            try:
+                auth.revoke_session(cur, raw)
+            finally:
+                cur.close()
+    response.delete_cookie(COOKIE_NAME, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    audit(db, request, session, "logout")
+    return m.Message(message="已退出登录")
+
+
+@router.post("/auth/token", response_model=m.TokenResponse, summary="获取 API 令牌（Bearer）")
+def token(body: m.LoginRequest, request: Request, db: Db) -> m.TokenResponse:
+    """Exchange user name and password for a bearer token (valid 8 hours; stored hashed)."""
+    user = _check_login(db, request, body)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            raw, session = auth.create_session(cur, user, "bearer")
+            auth.write_audit(
+                cur, "login", user=user.username, detail={"kind": "bearer"}, ip=client_ip(request)
+            )
+        finally:
+            cur.close()
+    return m.TokenResponse(access_token=raw, expires_at=str(session.expires_at))
+
+
+@router.get("/auth/me", response_model=m.UserOut, summary="当前用户")
+def me(session: AnyUser) -> m.UserOut:
+    return _user_out(session.user)
+
+
+@router.get("/admin/users", response_model=list[m.UserOut], summary="账户列表（管理员）")
+def users(cur: Cursor, _: Admin) -> list[m.UserOut]:
+    return [_user_out(u) for u in auth.list_users(cur)]
+
+
+@router.post(
+    "/admin/users", response_model=m.UserOut, status_code=201, summary="新建账户（管理员）"
+)
+def add_user(body: m.UserCreate, request: Request, db: Db, session: Admin) -> m.UserOut:
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            user = auth.add_user(cur, body.username, body.password, body.role, body.county)
+        finally:
+            cur.close()
+    audit(
+        db,
+        request,
+        session,
+        "user_add",
+        user.username,
+        {"role": user.role, "county": user.county_code},
+    )
+    return _user_out(user)
+
+
+@router.post(
+    "/admin/users/{username}/disable", response_model=m.UserOut, summary="停用账户（管理员）"
+)
+def disable(username: str, request: Request, db: Db, session: Admin) -> m.UserOut:
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.get_user(cur, username) is None:
+                raise ApiError(404, "user_not_found", "用户不存在")
+            user = auth.disable_user(cur, username)
+        finally:
+            cur.close()
+    audit(db, request, session, "user_disable", username)
+    return _user_out(user)
+
+
+@router.get("/admin/audit", response_model=m.AuditPage, summary="审计日志（管理员）")
+def audit_log(
+    cur: Cursor,
+    _: Admin,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    user: Annotated[str | None, Query(max_length=64)] = None,
+) -> m.AuditPage:
+    total, page = auth.read_audit(cur, action=action, user=user, limit=limit, offset=offset)
+    items = []
+    for r in records(page):
+        r["at"] = str(r["at"])
+        r["detail"] = json.loads(r["detail"]) if r.get("detail") else {}
+        items.append(m.AuditItem(**r))
+    return m.AuditPage(total=total, limit=limit, offset=offset, items=items)

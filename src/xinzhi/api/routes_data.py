@@ -1,0 +1,276 @@
+"""Indicators, observations and imports (uploads).
+
+Data visibility of a county user (县区用户): the public census batches (aggregate indicators of
+all counties) and the batches uploaded by accounts of its own county. Uploads by a county user are
+imported with a resolver that accepts only its own county: rows of any other county are
+*quarantined* (reason ``invalid_region``, message saying why), so the import report shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import pandas as pd
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import Path as FPath
+
+from xinzhi.api import models as m
+from xinzhi.api._util import Limit, Offset, audit, records
+from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.api.errors import ApiError
+from xinzhi.auth import Session
+from xinzhi.ingest import import_file
+from xinzhi.ingest.census import CENSUS_FILES
+from xinzhi.ingest.clean import default_resolver
+
+router = APIRouter(tags=["数据"])
+
+PUBLIC_SOURCES: tuple[str, ...] = tuple(CENSUS_FILES)
+"""Sources of the public aggregate batches (readable by every role, never replaced by uploads)."""
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+_SOURCE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
+
+
+@router.get("/indicators", response_model=m.IndicatorList, summary="指标目录")
+def indicators(cur: Cursor, _: AnyUser) -> m.IndicatorList:
+    df = cur.execute(
+        "SELECT code, name_zh, unit, direction, dimension, source, definition FROM indicators "
+        "ORDER BY code"
+    ).df()
+    return m.IndicatorList(items=[m.IndicatorItem(**r) for r in records(df)])
+
+
+def _scope(session: Session) -> tuple[bool, str | None]:
+    """(sees everything, own county code)."""
+    return session.user.role != "county", session.user.county_code
+
+
+_VISIBLE = """(? OR list_contains(?, b.source) OR b.batch_id IN (
+                 SELECT batch_id FROM auth_batch_owners WHERE county_code = ?))"""
+
+
+@router.get("/observations", response_model=m.ObservationPage, summary="观测值（分页）")
+def observations(
+    cur: Cursor,
+    session: AnyUser,
+    region: Annotated[str | None, Query(pattern=r"^\d{6}$", description="6 位区划代码")] = None,
+    indicator: Annotated[str | None, Query(max_length=64)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> m.ObservationPage:
+    """Current observations; a county user sees public batches and its own county's batches."""
+    everything, county = _scope(session)
+    where = f"""WHERE (? IS NULL OR o.region_code = ?) AND (? IS NULL OR o.indicator = ?)
+                AND (? IS NULL OR o.year = ?) AND {_VISIBLE}"""
+    params: list[Any] = [region, region, indicator, indicator, year, year]
+    params += [everything, list(PUBLIC_SOURCES), county]
+    base = "FROM current_observations o JOIN import_batches b USING (batch_id) " + where
+    (total,) = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0]
+    page = cur.execute(
+        f"""SELECT o.region_code, o.year, o.indicator, o.value, o.batch_id, b.source {base}
+            ORDER BY o.region_code, o.year, o.indicator LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    ).df()
+    return m.ObservationPage(
+        total=int(total),
+        limit=limit,
+        offset=offset,
+        items=[m.ObservationItem(**r) for r in records(page)],
+    )
+
+
+@router.get("/imports", response_model=m.BatchPage, summary="导入批次")
+def batches(cur: Cursor, session: AnyUser, limit: Limit = 100, offset: Offset = 0) -> m.BatchPage:
+    everything, county = _scope(session)
+    base = f"""FROM import_batches b LEFT JOIN auth_batch_owners w USING (batch_id)
+               WHERE {_VISIBLE}"""
+    params: list[Any] = [everything, list(PUBLIC_SOURCES), county]
+    (total,) = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0]
+    page = cur.execute(
+        f"""SELECT b.batch_id, b.file_name, b.source, CAST(b.imported_at AS VARCHAR) AS imported_at,
+                   b.user_name, b.format, b.rows_read, b.rows_loaded, b.rows_quarantined,
+                   b.rows_skipped, b.values_loaded, b.status, b.superseded_by,
+                   w.user_name AS uploaded_by, w.county_code {base}
+            ORDER BY b.batch_id DESC LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    ).df()
+    return m.BatchPage(
+        total=int(total),
+        limit=limit,
+        offset=offset,
+        items=[m.BatchItem(**r) for r in records(page)],
+    )
+
+
+def _csv_cell(v: Any) -> Any:
+    """Neutralise spreadsheet formulas in user-provided text (CSV injection)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+@router.get(
+    "/imports/{batch_id}/quarantine",
+    response_class=Response,
+    summary="隔离行（CSV 下载）",
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8 BOM）"}},
+)
+def quarantine_csv(
+    batch_id: Annotated[int, FPath(ge=0, le=2**31 - 1)],
+    request: Request,
+    db: Db,
+    cur: Cursor,
+    session: AnyUser,
+) -> Response:
+    rows = cur.execute(
+        """SELECT b.source, w.county_code FROM import_batches b
+           LEFT JOIN auth_batch_owners w USING (batch_id) WHERE b.batch_id = ?""",
+        [batch_id],
+    ).fetchall()
+    if not rows:
+        raise ApiError(404, "batch_not_found", f"导入批次 {batch_id} 不存在")
+    everything, county = _scope(session)
+    if not everything and not (rows[0][0] in PUBLIC_SOURCES or rows[0][1] == county):
+        raise ApiError(403, "forbidden", "只能下载本县区的导入批次")
+    df = cur.execute(
+        "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
+        "WHERE batch_id = ? ORDER BY row_number",
+        [batch_id],
+    ).df()
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["行号", "原因", "说明", "原始数据"])
+    for r in df.itertuples(index=False):
+        writer.writerow([_csv_cell(v) for v in r])
+    audit(db, request, session, "export", f"quarantine:{batch_id}", {"rows": len(df)})
+    return Response(
+        ("\ufeff" + buf.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="quarantine-{batch_id}.csv"'},
+    )
+
+
+def safe_file_name(name: str | None) -> str:
+    """The base name with anything but letters, digits, CJK, ``_ - .`` replaced by ``_``."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "_", base).lstrip(".")
+    base = re.sub(r"\.{2,}", ".", base)[-100:]
+    return base or "upload"
+
+
+def _county_resolver(code: str) -> Any:
+    """Default resolver that accepts only ``code``: other regions become ``invalid_region``."""
+
+    def resolve(values: Any, year: int | None, parent: Any) -> pd.DataFrame:
+        res = default_resolver(values, year, parent).copy()
+        ok = res["status"].isin(["ok", "renamed"])
+        foreign = ok & (res["code"].astype(str) != code)
+        res.loc[foreign, "status"] = "foreign_county"
+        res.loc[foreign, "message"] = f"县区用户只能导入本县区（{code}）的数据"
+        return res
+
+    return resolve
+
+
+async def _read_upload(file: UploadFile) -> bytes:
+    data = bytearray()
+    while chunk := await file.read(1024 * 1024):
+        data += chunk
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ApiError(
+                413, "file_too_large", f"上传文件过大：最多 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+            )
+    return bytes(data)
+
+
+def _check_type(name: str, data: bytes) -> None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ApiError(415, "unsupported_type", "只支持上传 .xlsx 或 .csv 文件")
+    if not data:
+        raise ApiError(400, "empty_file", "上传的文件是空的")
+    if suffix == ".xlsx" and not data.startswith(b"PK\x03\x04"):
+        raise ApiError(415, "unsupported_type", "文件内容不是 .xlsx 工作簿")
+    if suffix == ".csv" and b"\x00" in data[:65536]:
+        raise ApiError(415, "unsupported_type", "文件内容不是文本 CSV")
+
+
+@router.post("/imports", response_model=m.ImportReportOut, summary="上传并导入 xlsx/csv")
+async def upload(
+    request: Request,
+    db: Db,
+    session: AnyUser,
+    file: Annotated[UploadFile, File(description=".xlsx 或 .csv，最大 20 MB")],
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+    source: Annotated[str | None, Form(max_length=64)] = None,
+    fmt: Annotated[str | None, Form(pattern="^(wide|long)$")] = None,
+) -> m.ImportReportOut:
+    """Import one file as a batch. County users: rows of other counties are quarantined."""
+    from starlette.concurrency import run_in_threadpool
+
+    name = safe_file_name(file.filename)
+    data = await _read_upload(file)
+    _check_type(name, data)
+    src = source or Path(name).stem
+    if not _SOURCE.fullmatch(src):
+        raise ApiError(
+            400, "invalid_source", "数据来源名称只能包含字母、数字、汉字、下划线、点或连字符"
+        )
+    if src in PUBLIC_SOURCES:
+        raise ApiError(409, "public_source", f"{src} 是公共数据批次，不能通过上传替换")
+    user = session.user
+    county = user.county_code if user.role == "county" else None
+    if county:
+        src = f"county-{county}-{src}"
+    report = await run_in_threadpool(_import, db, name, data, year, src, fmt, county)
+    if report.batch_id is not None and report.status == "loaded":
+        with db.write_lock:
+            cur = db.cursor()
+            try:
+                cur.execute(
+                    "INSERT INTO auth_batch_owners VALUES (?, ?, ?)",
+                    [report.batch_id, user.username, county],
+                )
+            finally:
+                cur.close()
+    audit(
+        db,
+        request,
+        session,
+        "import",
+        name,
+        {
+            "batch_id": report.batch_id,
+            "status": report.status,
+            "rows_loaded": report.rows_loaded,
+            "rows_quarantined": report.rows_quarantined,
+            "source": src,
+        },
+    )
+    return m.ImportReportOut(**report.to_dict())
+
+
+def _import(
+    db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, county: str | None
+) -> Any:
+    with tempfile.TemporaryDirectory(prefix="xinzhi-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        with db.write_lock:
+            cur: duckdb.DuckDBPyConnection = db.cursor()
+            try:
+                kwargs: dict[str, Any] = {"with_regions": True}
+                if county:
+                    kwargs["resolver"] = _county_resolver(county)
+                return import_file(path, fmt=fmt, year=year, source=src, con=cur, **kwargs)
+            finally:
+                cur.close()

