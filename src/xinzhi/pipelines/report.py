@@ -109,7 +109,7 @@ class ReportContext:
     data_dir: Path | None
     notes: list[str] = field(default_factory=list)
     _types: dict[int, CountyTypes | str] = field(default_factory=dict, repr=False)
-    _polygons: dict[int, Any] = field(default_factory=dict, repr=False)
+    _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
 
     def types(self, year: int) -> CountyTypes | str:
         """County types of ``year`` (cached), or the Chinese reason they are unavailable."""
@@ -124,8 +124,24 @@ class ReportContext:
                 self._types[year] = f"县域类型无法判定：{exc}"
         return self._types[year]
 
-    def polygons(self, year: int) -> gpd.GeoDataFrame | str:
-        """County polygons with the codes valid in ``year`` (cached), or why unavailable."""
+    def prefetch(self, year: int) -> None:
+        """Load the typology, the polygons and the chart fonts of ``year`` concurrently
+        (threads: the file reading in pyogrio / pandas releases the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from xinzhi.report.fonts import setup_matplotlib
+
+        with ThreadPoolExecutor(3) as pool:
+            f1 = pool.submit(self.types, year)
+            f2 = pool.submit(self.polygons, None)
+            f3 = pool.submit(setup_matplotlib)
+        f1.result()
+        f2.result()
+        f3.result()
+
+    def polygons(self, year: int | None) -> gpd.GeoDataFrame | str:
+        """County polygons (cached), or why unavailable: ``year=None`` keeps the source codes
+        (fast); a year maps old codes to the codes valid in that year through the registry."""
         if year not in self._polygons:
             try:
                 from xinzhi.regions import county_polygons
@@ -134,6 +150,20 @@ class ReportContext:
             except (XinzhiError, ImportError, OSError) as exc:
                 self._polygons[year] = f"边界数据不可用：{exc}"
         return self._polygons[year]
+
+    def province_polygons(self, year: int, codes: set[str]) -> gpd.GeoDataFrame | str:
+        """Polygons of the province holding ``codes``: the source codes when they cover every
+        code, else the codes mapped to ``year`` (renamed counties)."""
+        prefixes = {c[:2] for c in codes}
+        polys = self.polygons(None)
+        if not isinstance(polys, str):
+            pm = polys[polys["code"].str[:2].isin(prefixes)]
+            if codes <= set(pm["code"]):
+                return pm
+        polys = self.polygons(year)
+        if isinstance(polys, str):
+            return polys
+        return polys[polys["code"].str[:2].isin(prefixes)]
 
 
 def _stored_evaluation(con: Any, name: str) -> dict[str, Any] | None:
@@ -468,7 +498,11 @@ def county_report_data(
     max_measures : int
         Recommended measures kept (:func:`xinzhi.typology.recommend`).
     """
-    ctx = context or load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
+    if context is None:
+        ctx = load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
+        ctx.prefetch(_year(ctx, year))
+    else:
+        ctx = context
     year = _year(ctx, year)
     ev = ctx.evaluation
     sys_used = ev.system
@@ -663,12 +697,12 @@ def county_report_data(
     province_scores = prov_names.merge(
         prov_sy[["region_code", "score", "province_rank"]], on="region_code", how="left"
     ).sort_values(["province_rank", "region_code"], na_position="last")
-    polys = ctx.polygons(year)
+    polys = ctx.province_polygons(year, set(province_scores["region_code"]))
     province_map = None
     if isinstance(polys, str):
         notes.append(polys)
     else:
-        pm = polys[polys["code"].str[:2] == code[:2]][["code", "geometry"]]
+        pm = polys[["code", "geometry"]]
         pm = pm.merge(
             province_scores[["region_code", "name", "score"]].rename(
                 columns={"region_code": "code"}
@@ -956,6 +990,12 @@ class ProvinceReports:
 _BATCH_CTX: ReportContext | None = None
 
 
+def _batch_init(ctx: ReportContext | None) -> None:
+    """Worker initialiser: keep the shared context (sent once per worker)."""
+    global _BATCH_CTX
+    _BATCH_CTX = ctx
+
+
 def _batch_one(args: tuple[str, int, str]) -> tuple[str, str | None, str | None]:
     """Worker: write one county report; returns (code, path or None, error or None)."""
     from xinzhi.report import write_report
@@ -990,9 +1030,8 @@ def write_province_reports(
         Format of the county reports and the summary.
     workers : int, optional
         Worker processes (default: up to 2, the CPUs available); the shared context is built
-        once and inherited by the workers (fork).
+        once and sent to each worker (spawn).
     """
-    global _BATCH_CTX
     from xinzhi.report import write_province_summary
 
     if fmt not in ("pdf", "html"):
@@ -1002,23 +1041,24 @@ def write_province_reports(
     ctx = context or load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
     year = _year(ctx, year)
     pdata = province_report_data(province, year, context=ctx)
-    # warm the caches before forking so the workers inherit them
-    ctx.types(int(year))
-    ctx.polygons(int(year))
+    # warm the caches before starting the workers, which receive them with the context
+    ctx.prefetch(int(year))
     nm = ctx.names[ctx.names["year"] == int(year)].set_index("region_code")["name"]
     jobs = [(c, int(year), str(out / f"{c}-{nm.get(c, c)}-{year}.{fmt}")) for c in pdata.counties]
     n = workers or min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
-    _BATCH_CTX = ctx
-    try:
-        if n > 1 and len(jobs) > 1:
-            import multiprocessing as mp
+    if n > 1 and len(jobs) > 1:
+        # spawn, not fork: the Typst compiler and DuckDB keep native threads that a fork can
+        # deadlock; the context is pickled once per worker
+        import multiprocessing as mp
 
-            with mp.get_context("fork").Pool(n) as pool:
-                results = pool.map(_batch_one, jobs, chunksize=max(1, len(jobs) // (4 * n)))
-        else:
+        with mp.get_context("spawn").Pool(n, initializer=_batch_init, initargs=(ctx,)) as pool:
+            results = pool.map(_batch_one, jobs, chunksize=max(1, len(jobs) // (4 * n)))
+    else:
+        _batch_init(ctx)
+        try:
             results = [_batch_one(j) for j in jobs]
-    finally:
-        _BATCH_CTX = None
+        finally:
+            _batch_init(None)
     files = [Path(p) for _, p, _ in results if p is not None]
     failures = [(c, e) for c, _, e in results if e is not None]
     summary_file = out / f"{pdata.province_code[:2]}-{pdata.province_name}-{year}-汇总.{fmt}"

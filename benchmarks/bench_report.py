@@ -1,0 +1,122 @@
+"""Benchmark: county report PDF and a province batch.
+
+Targets (issue "County types, peers and benchmarks, shortfall diagnosis, and the Chinese county
+report"): one county PDF ≤ 3 s; a province of ~120 counties ≤ 2 minutes on 2 cores.
+
+Peer in the same run: matplotlib's own PDF backend (``PdfPages``) writing the same four charts of
+the same county as a chart-only PDF — the floor of any matplotlib-based report — so the ratio
+shows what the full report (data gathering, tables, Typst typesetting with embedded CJK fonts)
+costs on top of drawing its charts.
+
+Usage::
+
+    XINZHI_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_report.py \
+        [--db PATH] [--county 湘潭县] [--year 2020] [--province 湖南] [--workers 2]
+
+Without ``--db`` a temporary warehouse is built from the public data (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+
+def _warehouse(db: str | None, tmp: Path) -> Path:
+    if db:
+        return Path(db)
+    from xinzhi.pipelines.evaluation import evaluate_counties
+    from xinzhi.pipelines.warehouse import build_warehouse
+
+    p = tmp / "xinzhi.duckdb"
+    build_warehouse(p)
+    evaluate_counties("nqpf-county", db=p, save_as="nqpf-county")
+    return p
+
+
+def _peer_chart_pdf(data: object, path: Path) -> float:
+    """matplotlib PdfPages with the same charts (drawn again, as figures)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    from xinzhi.report import charts
+    from xinzhi.report.fonts import setup_matplotlib
+
+    setup_matplotlib()
+    t = time.perf_counter()
+    d = data  # CountyReportData
+    svgs = [
+        charts.radar_chart(d.dimensions, d.name),  # type: ignore[attr-defined]
+        charts.obstacle_chart(d.shortfalls, d.top_obstacles),  # type: ignore[attr-defined]
+        charts.history_chart(d.history),  # type: ignore[attr-defined]
+        charts.province_map(d.province_map, d.code),  # type: ignore[attr-defined]
+    ]
+    with PdfPages(path) as pdf:
+        for _ in svgs:  # one page per chart: the drawing cost is in the chart calls above
+            fig = Figure(figsize=(8.27, 11.69))
+            fig.text(0.1, 0.9, d.name)  # type: ignore[attr-defined]
+            pdf.savefig(fig)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db")
+    ap.add_argument("--county", default="湘潭县")
+    ap.add_argument("--year", type=int, default=2020)
+    ap.add_argument("--province", default="湖南")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--skip-province", action="store_true")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    from xinzhi.pipelines.report import (
+        county_report_data,
+        load_report_context,
+        write_county_report,
+        write_province_reports,
+    )
+    from xinzhi.report import render_pdf
+
+    t_import = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmpd:
+        tmp = Path(tmpd)
+        db = _warehouse(args.db, tmp)
+
+        t = time.perf_counter()
+        write_county_report(args.county, args.year, tmp / "cold.pdf", db=db)
+        cold = time.perf_counter() - t
+
+        ctx = load_report_context(db=db)
+        ctx.prefetch(args.year)
+        render_pdf(county_report_data(args.county, args.year, context=ctx), tmp / "w0.pdf")
+        t = time.perf_counter()
+        data = county_report_data(args.county, args.year, context=ctx)
+        render_pdf(data, tmp / "warm.pdf")
+        warm = time.perf_counter() - t
+
+        peer = _peer_chart_pdf(data, tmp / "peer.pdf")
+        print(f"导入模块：{t_import:.2f} s（不计入）")
+        print(f"单县 PDF（冷启动：评价 + 类型 + 边界 + 报告）：{cold:.2f} s（目标 ≤ 3 s）")
+        print(f"单县 PDF（缓存后，批量中的每县）：{warm:.2f} s")
+        print(
+            f"对照：matplotlib PdfPages 仅图表 PDF：{peer:.2f} s；比值 报告/对照 = {warm / peer:.2f}"
+        )
+
+        if not args.skip_province:
+            t = time.perf_counter()
+            res = write_province_reports(
+                args.province, args.year, tmp / "prov", context=ctx, workers=args.workers
+            )
+            prov = time.perf_counter() - t
+            n = len(res.county_files)
+            print(
+                f"省级批量（{res.summary_data.province_name}，{n} 县，{args.workers} 进程）："
+                f"{prov:.1f} s（目标 ≤ 120 s）；每县 {prov / max(n, 1):.2f} s；失败 {len(res.failures)}"
+            )
+
+
+if __name__ == "__main__":
+    main()

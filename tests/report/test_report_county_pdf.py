@@ -1,0 +1,163 @@
+"""The county report: CLI and PDF agree on name, score and rank; the PDF renders, embeds Noto
+CJK and has no missing glyphs; a county lacking an indicator still gets a report saying so."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from xinzhi import store
+from xinzhi.cli import app
+from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.report import county_report_data, load_report_context
+from xinzhi.report import render_html
+from xinzhi.report.fonts import font_dirs
+from xinzhi.report.view import county_view
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="需要 poppler-utils（scripts/setup.sh 安装）"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _pdftotext(pdf: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    )
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def xiangtan(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    pdf = tmp_path_factory.mktemp("report") / "湘潭县.pdf"
+    res = CliRunner().invoke(
+        app,
+        ["report", "--db", str(report_db), "--county", "湘潭县", "--year", "2020", "-o", str(pdf)],
+    )
+    assert res.exit_code == 0, res.output
+    return res.output, pdf
+
+
+def test_cli_prints_the_pipeline_numbers(xiangtan: tuple[str, Path], report_db: Path) -> None:
+    out, _ = xiangtan
+    s = evaluate_counties("nqpf-county", db=report_db).scores()
+    s20 = s[s["year"] == 2020]
+    row = s20[s20["region_code"] == "430321"].iloc[0]
+    hunan = s20[s20["region_code"].str[:2] == "43"]
+    # independent recomputation of the ranks from the score table
+    assert row["rank"] == int((s20["score"] > row["score"]).sum()) + 1
+    assert row["province_rank"] == int((hunan["score"] > row["score"]).sum()) + 1
+    head = out.splitlines()[0]
+    assert head == (
+        f"湘潭县（430321）2020 年综合得分 {row['score']:.4f}，全国排名 {row['rank']}/{len(s20)}，"
+        f"省内排名 {row['province_rank']}/{len(hunan)}，全国百分位 {row['percentile']:.1%}"
+    )
+    assert "示例数据" not in out
+
+
+def test_pdf_text_has_name_score_and_rank_as_printed(xiangtan: tuple[str, Path]) -> None:
+    out, pdf = xiangtan
+    text = _squash(_pdftotext(pdf))
+    head = out.splitlines()[0]
+    assert _squash(head) in text
+    score = re.search(r"综合得分 (\d\.\d{4})", head)
+    rank = re.search(r"全国排名 (\d+/\d+)", head)
+    assert score and rank
+    assert "湖南省湘潭市湘潭县" in text
+    assert score.group(1) in text and rank.group(1) in text
+    for title in (
+        "能力雷达图",
+        "短板诊断",
+        "县域类型与判定依据",
+        "推荐发展路径",
+        "全省县域得分地图",
+    ):
+        assert title in text
+    assert "附录：指标体系与计算方法" in text
+    assert "审图号" in text and "leiii/census" in text
+    assert "示例数据" not in text
+
+
+def test_every_page_renders_non_blank(xiangtan: tuple[str, Path], tmp_path: Path) -> None:
+    from PIL import Image
+
+    _, pdf = xiangtan
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages >= 5
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    pngs = sorted(tmp_path.glob("p-*.png"))
+    assert len(pngs) == pages
+    for png in pngs:
+        a = np.asarray(Image.open(png).convert("L"), dtype=float)
+        assert (a < 200).mean() > 0.002, png.name  # some ink on every page
+
+
+def test_only_noto_cjk_fonts_embedded(xiangtan: tuple[str, Path]) -> None:
+    _, pdf = xiangtan
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    rows = out.stdout.splitlines()[2:]
+    assert rows
+    for r in rows:
+        assert "NotoSansCJK" in r, r
+        cols = r.split()
+        assert cols[-5] == "yes"  # emb
+
+
+def test_no_character_lacks_a_glyph(report_db: Path) -> None:
+    from matplotlib.ft2font import FT2Font
+
+    font = next(p for d in font_dirs() for p in sorted(d.glob("NotoSansCJK-Regular.*")))
+    cmap = FT2Font(str(font)).get_charmap()
+    ctx = load_report_context(db=report_db)
+    v = county_view(county_report_data("430321", 2020, context=ctx), charts_on=False)
+    text = repr(v)
+    missing = sorted({c for c in text if ord(c) > 32 and ord(c) not in cmap})
+    assert missing == []
+
+
+def test_county_with_missing_indicator_gets_a_report(report_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report_db, db)
+    con = store.connect(db)
+    con.execute(
+        "DELETE FROM observations WHERE region_code = '430321' AND year = 2020 "
+        "AND indicator = 'occ_2'"
+    )
+    con.close()
+    pdf = tmp_path / "missing.pdf"
+    res = CliRunner().invoke(
+        app, ["report", "--db", str(db), "--county", "430321", "--year", "2020", "-o", str(pdf)]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == "湘潭县（430321）2020 年未参评：缺少 专业技术人员比重"
+    text = _squash(_pdftotext(pdf))
+    assert "未参评" in text and "专业技术人员比重" in text
+    assert "缺失（未参评原因）" in text
+    # the 2010 score is still there: the history table shows it
+    s = evaluate_counties("nqpf-county", db=db).scores()
+    r10 = s[(s["region_code"] == "430321") & (s["year"] == 2010)].iloc[0]
+    assert f"{r10['score']:.4f}" in text
+
+
+def test_html_report_has_the_same_headline_and_inline_charts(report_db: Path) -> None:
+    ctx = load_report_context(db=report_db)
+    d = county_report_data("湘潭县", 2020, context=ctx)
+    html = render_html(d)
+    assert d.headline() in html
+    assert html.count("<svg") == 4  # radar, obstacles, history, map
+    assert "示例数据" not in html
+    # the history holds 2010 and 2020 from the pooled evaluation
+    assert d.history["year"].tolist() == [2010, 2020]
+    assert d.dimensions["dimension"].tolist() == ["劳动者", "劳动资料", "劳动对象"]
+    # shortfall shares of the county sum to its mapped obstacle share (all indicators mapped)
+    assert d.shortfalls["share"].sum() == pytest.approx(1.0)

@@ -1,0 +1,51 @@
+"""Province batch: one report per county, the provincial summary and the workbook; Dagum / Theil
+equal the disparity analyses run directly on the same scores; the demo's report step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xinzhi.disparity import dagum_gini, theil_decomposition
+from xinzhi.pipelines.demo import DEMO_STEPS
+from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.report import demo_report, write_province_reports
+
+
+@pytest.mark.slow
+def test_hainan_batch(report_db: Path, tmp_path: Path) -> None:
+    res = write_province_reports("海南", 2020, tmp_path, fmt="html", db=report_db, workers=2)
+    s = evaluate_counties("nqpf-county", db=report_db).scores()
+    hn = s[(s["year"] == 2020) & (s["region_code"].str[:2] == "46")]
+    assert len(hn) == 24
+    assert res.failures == []
+    assert len(res.county_files) == 24
+    assert sorted(p.name[:6] for p in res.county_files) == sorted(hn["region_code"])
+    assert res.summary_file.exists() and res.workbook.exists()
+    # the ranking is the province ranking of the evaluation
+    rk = res.summary_data.ranking
+    assert rk["region_code"].tolist() == hn.sort_values("province_rank")["region_code"].tolist()
+    assert rk["province_rank"].tolist() == list(range(1, 25))
+    # Dagum and Theil by prefecture equal the analyses run directly
+    grp = hn.assign(group=hn["prefecture_name"].fillna("省直辖"))
+    g = dagum_gini(grp, "score", "group").overall["G"].iloc[0]
+    t = theil_decomposition(grp, "score", "group").overall["T"].iloc[0]
+    assert res.summary_data.dagum is not None and res.summary_data.theil is not None
+    assert res.summary_data.dagum.overall["G"].iloc[0] == pytest.approx(g, rel=1e-12)
+    assert res.summary_data.theil.overall["T"].iloc[0] == pytest.approx(t, rel=1e-12)
+    book = pd.read_excel(res.workbook, sheet_name=None, engine="calamine")
+    assert {"排名", "Dagum分解", "泰尔分解", "类型分布"} <= set(book)
+    assert book["类型分布"]["县数"].sum() == 24
+    html = res.county_files[0].read_text("utf-8")
+    assert "县域新质生产力报告" in html and "<svg" in html
+
+
+def test_demo_ends_with_the_example_report(report_db: Path, data_dir: Path, tmp_path: Path) -> None:
+    assert DEMO_STEPS[-1].title.startswith("示例县域报告")
+    r = demo_report(report_db, data_dir, tmp_path)
+    assert r.path.exists() and r.path.stat().st_size > 10_000
+    assert r.path.read_bytes()[:5] == b"%PDF-"
+    assert str(r.path.resolve()) in r.summary()
+    assert r.summary().startswith("湘潭县（430321）2020 年综合得分 ")
