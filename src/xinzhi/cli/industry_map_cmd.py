@@ -1,0 +1,97 @@
+"""``xinzhi industry map`` (三级产业图谱) and ``xinzhi industry chain`` (产业链补链与招商线索).
+
+Registered on the ``industry`` sub-app in :mod:`xinzhi.cli`; thin wrappers around
+:mod:`xinzhi.pipelines.industry`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from xinzhi.cli._common import echo_json
+from xinzhi.cli._tables import write_table
+from xinzhi.errors import InputError
+
+__all__ = ["chain_cmd", "map_cmd"]
+
+
+def _write(result: Any, output: Path) -> None:
+    suffix = output.suffix.lower()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".xlsx":
+        result.to_excel(output)
+    elif suffix == ".json":
+        output.write_text(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str),
+            encoding="utf-8",
+        )
+    elif suffix == ".csv":
+        write_table(result.tidy(), output)
+    else:
+        raise InputError(f"不支持的输出文件类型 {suffix}（请用 .xlsx、.csv 或 .json）")
+    typer.echo(f"已写出 {output}")
+
+
+def map_cmd(
+    county: Annotated[str, typer.Option("--county", help="县级单位名称或 6 位区划代码")],
+    year: Annotated[int, typer.Option("--year", help="人口普查年份（门类层级）")] = 2020,
+    level: Annotated[
+        str, typer.Option("--level", help="section（门类，人口普查）| division（大类，企业记录）")
+    ] = "section",
+    output: Annotated[
+        Path | None, typer.Option("--output", help="输出文件（.xlsx 全部表 / .csv / .json）")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 打印结果")] = False,
+) -> None:
+    """主导—配套—潜力三级产业图谱（RCA、投入产出关联、密度），附象限图数据。"""
+    from xinzhi.pipelines.industry import county_industry_map
+
+    res = county_industry_map(county, year=year, level=level)
+    if json_out:
+        echo_json(res.to_dict())
+    else:
+        typer.echo(res.summary())
+    if output is not None:
+        _write(res, output)
+
+
+def chain_cmd(
+    county: Annotated[
+        str | None, typer.Option("--county", help="县级单位名称或 6 位区划代码")
+    ] = None,
+    chain: Annotated[
+        str | None, typer.Option("--chain", help="产业链模板：名称、key 或 YAML 文件")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="列出内置产业链模板")] = False,
+    year: Annotated[int, typer.Option("--year", help="人口普查年份（门类参考数据）")] = 2020,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="输出文件（.xlsx 全部表 / .csv / .json）")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 打印结果")] = False,
+) -> None:
+    """产业链环节、补链缺口、邻县同质化预警、链主与招商线索。"""
+    from xinzhi.industry.chains import list_chains
+
+    if list_:
+        table = list_chains()
+        if json_out:
+            echo_json(table.to_dict("records"))
+            return
+        for r in table.itertuples():
+            typer.echo(f"{r.key:<24}{r.name}（{r.type}，{r.segments} 个环节）  来源：{r.sources}")
+        return
+    if not county or not chain:
+        raise InputError("请同时给出 --county 与 --chain（或用 --list 查看可选产业链）")
+    from xinzhi.pipelines.industry import county_chain
+
+    res = county_chain(county, chain, year=year)
+    if json_out:
+        echo_json(res.to_dict())
+    else:
+        typer.echo(res.summary())
+    if output is not None:
+        _write(res, output)

@@ -1,0 +1,216 @@
+"""Concordance between the 42-sector national input-output tables and GB/T 4754-2017, and the
+inter-industry linkage coefficients at section (门类) or division (大类) level.
+
+The concordance (``io_concordance.yaml`` beside this module) was written for xinzhi from the
+official names of both classifications: each of the 42 sectors of the 2017, 2018 and 2020 NBS
+tables aggregates whole divisions (大类) of GB/T 4754-2017 (e.g. sector 06 食品和烟草 = divisions
+13–16). Division 11 开采专业及辅助性活动 belongs to sector 05; division 97 国际组织 is outside the
+input-output accounts. ``gbt4754_classes.yaml`` lists the 4-digit classes used by the chain
+templates.
+
+Linkages between industries (:func:`industry_links`) come from the table's domestic intermediate
+flows ``Z`` and gross output ``x``:
+
+- at section level the flows are first aggregated, ``Z_S = P Z P'`` and ``x_S = P x`` with ``P``
+  the 0/1 sector → section matrix (Miller & Blair 2009, §4.4, aggregation of sectors), and the
+  coefficients are computed on the aggregated table;
+- at division level every division takes the coefficients of its sector (two divisions of the
+  same sector get the sector's own, diagonal coefficient — a coarse approximation).
+
+For supplier ``i`` and buyer ``j``:
+
+- ``requirement_ij = (L − I)_ij`` with ``L = (I − A)⁻¹``, ``A = Z x̂⁻¹``: output of ``i`` needed,
+  directly and indirectly, per unit of final demand for ``j`` beyond the unit itself — ``i`` is
+  upstream of ``j`` (Leontief 1936; Miller & Blair 2009, eq. 2.11);
+- ``allocation_ij = (G − I)_ij`` with ``G = (I − B)⁻¹``, ``B = x̂⁻¹ Z``: output of ``j`` that
+  depends, directly and indirectly, on a unit of primary input in ``i`` — ``j`` is downstream of
+  ``i`` (Ghosh 1958; Miller & Blair 2009, eq. 12.8).
+
+With ``by="direct"`` the direct coefficients ``a_ij`` and ``b_ij`` are used instead.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from xinzhi.errors import InputError
+from xinzhi.industry.io import (
+    allocation_coefficients,
+    direct_requirements,
+    ghosh_inverse,
+    leontief_inverse,
+)
+from xinzhi.industry.io_tables import IOTable
+
+__all__ = [
+    "LinkBy",
+    "aggregate_flows",
+    "classes",
+    "division_of",
+    "divisions",
+    "industry_links",
+    "io42_sectors",
+    "is_valid_code",
+    "section_io_sectors",
+    "section_of",
+]
+
+LinkBy = Literal["total", "direct"]
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("xinzhi.industry").joinpath("io_concordance.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text))
+
+
+@cache
+def _classes() -> dict[str, str]:
+    text = resources.files("xinzhi.industry").joinpath("gbt4754_classes.yaml").read_text("utf-8")
+    return {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+
+
+def io42_sectors() -> pd.DataFrame:
+    """The 42 sectors of the 2017/2018/2020 tables: ``io42, io42_name``."""
+    items = _data()["io42"]
+    return pd.DataFrame({"io42": list(items), "io42_name": list(items.values())})
+
+
+def divisions() -> pd.DataFrame:
+    """The 97 divisions of GB/T 4754-2017 with their section and 42-sector IO sector.
+
+    Columns ``division, name, section, io42, io42_name`` (``io42`` is ``None`` for a division
+    outside the input-output accounts: 97 国际组织).
+    """
+    d = _data()
+    rows = [
+        {"division": str(k), "section": v[0], "name": v[1], "io42": v[2]}
+        for k, v in d["divisions"].items()
+    ]
+    out = pd.DataFrame(rows)
+    out["io42_name"] = out["io42"].map(d["io42"])
+    return out[["division", "name", "section", "io42", "io42_name"]]
+
+
+def classes() -> pd.DataFrame:
+    """Curated 4-digit classes used by the chain templates: ``code, name, division, section``."""
+    cl = _classes()
+    out = pd.DataFrame({"code": list(cl), "name": list(cl.values())})
+    out["division"] = out["code"].str[:2]
+    out["section"] = out["division"].map(divisions().set_index("division")["section"])
+    return out
+
+
+def is_valid_code(code: str) -> bool:
+    """True for a GB/T 4754-2017 division (2 digits, 01–97) or a listed class (4 digits)."""
+    code = str(code)
+    if len(code) == 2:
+        return code in _data()["divisions"]
+    if len(code) == 4:
+        return code in _classes() and code[:2] in _data()["divisions"]
+    return False
+
+
+def division_of(code: str) -> str:
+    """Division (2 digits) of a division or class code."""
+    code = str(code)
+    if len(code) not in (2, 4) or not code.isdigit() or code[:2] not in _data()["divisions"]:
+        raise InputError(f"无效的国民经济行业代码：{code}（应为 2 位大类或 4 位小类）")
+    return code[:2]
+
+
+def section_of(code: str) -> str:
+    """Section letter (门类) of a division or class code."""
+    return str(_data()["divisions"][division_of(code)][0])
+
+
+def section_io_sectors() -> dict[str, list[str]]:
+    """Section letter → the 42-sector IO sectors it aggregates (T 国际组织 maps to none)."""
+    d = divisions().dropna(subset=["io42"])
+    grouped = d.groupby("section")["io42"].agg(lambda s: sorted(set(s)))
+    return {str(k): list(v) for k, v in grouped.items()}
+
+
+def aggregate_flows(
+    z: np.ndarray, x: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Aggregate an IO table by groups: ``Z_G = P Z P'``, ``x_G = P x`` (``P`` 0/1, G × n).
+
+    Returns ``(Z_G, x_G, labels)`` with groups in sorted order.
+    """
+    codes, labels = pd.factorize(pd.Series(groups), sort=True)
+    p = np.zeros((labels.size, codes.size))
+    p[codes, np.arange(codes.size)] = 1.0
+    return p @ z @ p.T, p @ x, np.asarray(labels, dtype=object)
+
+
+def _coefficients(z: np.ndarray, x: np.ndarray, by: LinkBy) -> tuple[np.ndarray, np.ndarray]:
+    a = direct_requirements(z, x)
+    b = allocation_coefficients(z, x)
+    if by == "direct":
+        return a, b
+    eye = np.eye(x.size)
+    return leontief_inverse(a) - eye, ghosh_inverse(b) - eye
+
+
+def industry_links(
+    table: IOTable, level: Literal["section", "division"] = "section", by: LinkBy = "total"
+) -> pd.DataFrame:
+    """Supplier × buyer linkage coefficients between sections or divisions.
+
+    Parameters
+    ----------
+    table
+        A 42-sector table of 2017, 2018 or 2020 (:func:`xinzhi.industry.io_tables.load_china_io`).
+    level
+        ``"section"`` (19 sections A–S; flows aggregated before inverting) or ``"division"``
+        (96 divisions 01–96, each with its sector's coefficients).
+    by
+        ``"total"`` (default): ``(L − I)`` and ``(G − I)``; ``"direct"``: ``A`` and ``B``.
+
+    Returns
+    -------
+    DataFrame
+        ``supplier, buyer, requirement, allocation`` for every ordered pair (self pairs included):
+        ``requirement`` reads "supplier is upstream of buyer", ``allocation`` "buyer is
+        downstream of supplier".
+    """
+    if by not in ("total", "direct"):
+        raise InputError(f"未知的关联口径 by：{by}（可选 total、direct）")
+    sectors = io42_sectors()["io42"].tolist()
+    if table.n != 42 or [str(c) for c in table.codes] != sectors:
+        raise InputError(
+            f"投入产出表 {table.name} 不是 42 部门表（部门对照表只适用于 2017/2018/2020 年 42 部门表）"
+        )
+    z = np.asarray(table.z, dtype=np.float64)
+    x = np.asarray(table.x, dtype=np.float64)
+    if level == "section":
+        sec_of_sector = divisions().dropna(subset=["io42"]).groupby("io42")["section"].first()
+        groups = sec_of_sector.reindex(sectors).to_numpy(dtype=object)
+        zg, xg, labels = aggregate_flows(z, x, groups)
+        req, alloc = _coefficients(zg, xg, by)
+        keys = labels
+    elif level == "division":
+        req42, alloc42 = _coefficients(z, x, by)
+        div = divisions().dropna(subset=["io42"])
+        pos = pd.Index(sectors).get_indexer(div["io42"])
+        req = req42[np.ix_(pos, pos)]
+        alloc = alloc42[np.ix_(pos, pos)]
+        keys = div["division"].to_numpy(dtype=object)
+    else:
+        raise InputError(f"未知的行业层级 level：{level}（可选 section、division）")
+    n = keys.size
+    return pd.DataFrame(
+        {
+            "supplier": np.repeat(keys, n),
+            "buyer": np.tile(keys, n),
+            "requirement": req.ravel(),
+            "allocation": alloc.ravel(),
+        }
+    )

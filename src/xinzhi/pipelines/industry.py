@@ -1,0 +1,300 @@
+"""Industry map and chain analysis of one warehouse county (one place for every surface).
+
+- :func:`county_industry_map`: 主导—配套—潜力 three-tier map. Section level: census employment by
+  county (``emp_sec_A…T`` × ``pop_total``: employment shares times resident population, a proxy
+  for employed persons by section; RCA and density over every county of the year). Division
+  level: the ``firms`` table (enterprise records) summed by county × division. Linkages: the
+  42-sector national IO table through :mod:`xinzhi.industry.concordance`.
+- :func:`county_chain`: chain segments, gaps, 同质化 warnings, 链主 and lead lists from the
+  ``firms`` table; without firm records the census section RCA is reported and segments are
+  "unknown".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from xinzhi import store
+from xinzhi.errors import DataUnavailableError, InputError, RegionError
+from xinzhi.industry.chains import ChainOptions, ChainResult, chain_analysis, load_chain
+from xinzhi.industry.classification import sections
+from xinzhi.industry.complexity import rca
+from xinzhi.industry.concordance import divisions, industry_links
+from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
+from xinzhi.pipelines.evaluation import region_names
+
+__all__ = [
+    "SECTION_CODES",
+    "census_section_matrix",
+    "county_chain",
+    "county_industry_map",
+    "firm_division_matrix",
+    "has_firms",
+    "resolve_county",
+]
+
+SECTION_CODES: list[str] = [f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"]
+_DIVISION_EXCLUDE = ("91", "92", "93", "94", "95", "96", "97")
+
+
+def resolve_county(
+    con: duckdb.DuckDBPyConnection, county: str, year: int | None = None
+) -> tuple[str, str]:
+    """``(code, name)`` of a county given by 6-digit code or name (region registry)."""
+    text = str(county).strip()
+    if not (text.isdigit() and len(text) == 6):
+        from xinzhi import regions
+
+        text = regions.resolve(text, year, level="county").code
+    names = region_names(con, pd.DataFrame({"region_code": [text], "year": [year or 2024]}))
+    name = names["name"].iloc[0] if not names.empty else None
+    if not isinstance(name, str):
+        raise RegionError(f"数据仓库的区划表中没有 {text}（请先运行 xinzhi demo 建立数据仓库）")
+    return text, name
+
+
+def _firms_relation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """``current_firms`` (active import batches) when present, else ``firms``, else None."""
+    names = set(
+        con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name IN ('firms', 'current_firms')"
+        )
+        .df()["table_name"]
+        .astype(str)
+    )
+    for rel in ("current_firms", "firms"):
+        if rel in names:
+            return rel
+    return None
+
+
+def has_firms(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the warehouse has enterprise records (``current_firms`` or ``firms``)."""
+    rel = _firms_relation(con)
+    if rel is None:
+        return False
+    rows = con.execute(f"SELECT count(*) FROM {rel}").fetchall()
+    return bool(rows[0][0] > 0)
+
+
+def census_section_matrix(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """County × section matrix of employed persons (proxy): ``emp_sec_X × pop_total``.
+
+    Rows with a missing share or population are left out (all sections must be present).
+    """
+    wide = store.read_wide(con, [*SECTION_CODES, "pop_total"], [year])
+    wide = wide.dropna(subset=[*SECTION_CODES, "pop_total"])
+    if wide.empty:
+        raise DataUnavailableError(
+            f"数据仓库中没有 {year} 年的县级人口普查分行业就业数据（请先运行 xinzhi demo）"
+        )
+    shares = wide[SECTION_CODES].to_numpy(dtype=float)
+    mat = pd.DataFrame(
+        shares * wide["pop_total"].to_numpy(dtype=float)[:, None],
+        index=wide["region_code"].astype(str).to_numpy(),
+        columns=[c.removeprefix("emp_sec_") for c in SECTION_CODES],
+    )
+    return mat
+
+
+def firm_division_matrix(
+    con: duckdb.DuckDBPyConnection, measure: str = "employees"
+) -> pd.DataFrame:
+    """County × division matrix of the ``firms`` table (sum of ``measure``)."""
+    if measure not in ("employees", "revenue", "registered_capital"):
+        raise InputError(
+            f"未知的企业规模口径：{measure}（可选 employees、revenue、registered_capital）"
+        )
+    if not has_firms(con):
+        raise DataUnavailableError(
+            "数据仓库中没有企业记录（firms 表），无法做大类层级的分析；请导入企业名录，"
+            "或改用门类层级（--level section，人口普查就业数据）"
+        )
+    rel = _firms_relation(con)
+    long = con.execute(
+        f"SELECT region_code, substr(industry_code, 1, 2) AS division, "
+        f"sum(coalesce({measure}, 0)) AS value FROM {rel} "
+        "WHERE industry_code IS NOT NULL GROUP BY ALL"
+    ).df()
+    return long.pivot_table(
+        index="region_code", columns="division", values="value", aggfunc="sum", fill_value=0.0
+    )
+
+
+def _firms_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    rel = _firms_relation(con)
+    cols = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [rel]
+    ).df()["column_name"]
+    if "synthetic" not in set(cols):
+        return False
+    row = con.execute(f"SELECT bool_or(coalesce(synthetic, false)) FROM {rel}").fetchall()
+    return bool(row[0][0])
+
+
+def county_industry_map(
+    county: str,
+    year: int = 2020,
+    level: str = "section",
+    db: str | os.PathLike[str] | None = None,
+    *,
+    options: TierOptions | None = None,
+    io_table: str = "2020-42",
+    measure: str = "employees",
+    con: duckdb.DuckDBPyConnection | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> TierResult:
+    """Three-tier industry map (主导/配套/潜力) of one county.
+
+    Parameters
+    ----------
+    county : str
+        Name (resolved with the region registry) or 6-digit code.
+    year : int
+        Census year (2010 or 2020) for ``level="section"``.
+    level : {"section", "division"}
+        Section: census employment; division: the ``firms`` table (``measure`` summed).
+    options : TierOptions, optional
+        Tier rules; at division level the default excludes divisions 91–97 (public
+        administration, international organisations).
+    io_table : str
+        42-sector table for the linkages (``"2017-42"``, ``"2018-42"`` or ``"2020-42"``).
+    """
+    from xinzhi.industry.io_tables import load_china_io
+
+    if level not in ("section", "division"):
+        raise InputError(f"未知的行业层级 --level {level}（可选 section、division）")
+    own = con is None
+    con = con or store.connect(db)
+    try:
+        code, name = resolve_county(con, county, year)
+        synthetic = False
+        if level == "section":
+            mat = census_section_matrix(con, year)
+            sec = sections("2017")
+            names = dict(zip(sec["code"], sec["name"], strict=True))
+            source = (
+                f"{year} 年人口普查分县就业（门类就业比重 × 常住人口，{len(mat)} 个县级单位为参照）"
+            )
+        else:
+            mat = firm_division_matrix(con, measure)
+            synthetic = _firms_synthetic(con)
+            d = divisions()
+            names = dict(zip(d["division"], d["name"], strict=True))
+            source = f"企业记录（firms 表，{measure} 按县 × 大类汇总，{len(mat)} 个县级单位为参照）"
+            if synthetic:
+                source += "；【示例数据】企业记录为合成示例数据"
+            if options is None:
+                options = TierOptions(exclude=_DIVISION_EXCLUDE)
+        if code not in mat.index:
+            raise InputError(
+                f"{name}（{code}）在"
+                f"{f'{year} 年人口普查' if level == 'section' else '企业记录'}中没有数据"
+            )
+    finally:
+        if own:
+            con.close()
+    links = industry_links(load_china_io(io_table, data_dir=data_dir), level=level)  # type: ignore[arg-type]
+    res = industry_tiers(
+        mat,
+        code,
+        links=links,
+        names=names,
+        options=options,
+        level=level,
+        county_name=name,
+        source=source + f"；产业关联：{io_table} 全国投入产出表（42 部门，经部门—行业对照）",
+    )
+    res.options.update({"year": year, "io_table": io_table, "measure": measure})
+    return res
+
+
+def county_chain(
+    county: str,
+    chain: str,
+    db: str | os.PathLike[str] | None = None,
+    *,
+    year: int = 2020,
+    options: ChainOptions | None = None,
+    neighbors: Sequence[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    data_dir: str | os.PathLike[str] | Path | None = None,
+) -> ChainResult:
+    """Chain analysis of one county (segments, 补链 gaps, 同质化, 链主, 招商线索).
+
+    ``neighbors`` defaults to the queen-contiguity neighbours of the county
+    (:func:`xinzhi.regions.queen_weights`).
+    """
+    template = load_chain(chain)
+    opt = options or ChainOptions()
+    if opt.measure not in ("employees", "revenue", "registered_capital"):
+        raise InputError(
+            f"未知的企业规模口径：{opt.measure}（可选 employees、revenue、registered_capital）"
+        )
+    own = con is None
+    con = con or store.connect(db)
+    try:
+        code, name = resolve_county(con, county, year)
+        if neighbors is None:
+            from xinzhi.regions import queen_weights
+
+            nbrs = list(
+                queen_weights(data_dir=Path(data_dir) if data_dir else None).neighbors.get(code, [])
+            )
+        else:
+            nbrs = [str(n) for n in neighbors]
+        try:
+            mat = census_section_matrix(con, year)
+            mat = mat.loc[mat.sum(axis=1) > 0, mat.sum(axis=0) > 0]
+            sec_rca = pd.DataFrame(rca(mat.to_numpy()), index=mat.index, columns=mat.columns)
+        except DataUnavailableError:
+            sec_rca = None
+        firms = totals = None
+        synthetic = False
+        if has_firms(con):
+            codes = template.codes()
+            cls = [c for c in codes if len(c) == 4]
+            divs = [c for c in codes if len(c) == 2]
+            rel = _firms_relation(con)
+            firms = con.execute(
+                f"SELECT * FROM {rel} WHERE list_contains(?, industry_code) "
+                "OR list_contains(?, substr(industry_code, 1, 2))",
+                [cls, divs],
+            ).df()
+            totals = (
+                con.execute(
+                    f"SELECT region_code, sum(coalesce({opt.measure}, 0)) AS v FROM {rel} "
+                    "GROUP BY region_code"
+                )
+                .df()
+                .set_index("region_code")["v"]
+            )
+            synthetic = _firms_synthetic(con)
+        region_codes = sorted({code, *nbrs, *([] if firms is None else firms["region_code"])})
+        rn = region_names(con, pd.DataFrame({"region_code": region_codes, "year": year}))
+        names = {
+            r: n for r, n in zip(rn["region_code"], rn["name"], strict=True) if isinstance(n, str)
+        }
+    finally:
+        if own:
+            con.close()
+    res = chain_analysis(
+        template,
+        code,
+        firms=firms,
+        totals=totals,
+        neighbors=nbrs,
+        section_rca=sec_rca,
+        region_names=names,
+        options=opt,
+        county_name=name,
+    )
+    res.synthetic = res.synthetic or synthetic
+    res.options["year"] = year
+    return res
