@@ -36,8 +36,8 @@ import pandas as pd
 import yaml
 
 from xinzhi.errors import InputError
-from xinzhi.industry._result import ResultMixin
 from xinzhi.industry.concordance import io42_sectors, is_valid_code, section_of
+from xinzhi.results import ResultMixin
 
 __all__ = [
     "CHAIN_TYPES",

@@ -46,7 +46,7 @@ from scipy import linalg
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.industry._result import ResultMixin
+from xinzhi.results import ResultMixin
 
 __all__ = [
     "CONVENTIONS",

@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.industry._result import ResultMixin
+from xinzhi.results import ResultMixin
 
 __all__ = [
     "IOResult",

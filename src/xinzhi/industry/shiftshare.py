@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.industry._matrix import check_columns
-from xinzhi.industry._result import ResultMixin
+from xinzhi.results import ResultMixin
 
 __all__ = ["ShiftShareResult", "shift_share", "shift_share_matrix"]
 

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.industry._matrix import check_columns, to_matrix
-from xinzhi.industry._result import ResultMixin
+from xinzhi.results import ResultMixin
 
 __all__ = [
     "SpecializationResult",

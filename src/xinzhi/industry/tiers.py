@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.industry._result import ResultMixin
 from xinzhi.industry.complexity import Convention, complexity_matrix, presence, rca
+from xinzhi.results import ResultMixin
 
 __all__ = ["TIERS", "TierOptions", "TierResult", "industry_tiers"]
 

@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from xinzhi.errors import InputError
-from xinzhi.typology._result import ResultMixin
+from xinzhi.results import ResultMixin
 from xinzhi.typology.rules import Condition, Rule, RuleSet, load_rules
 
 __all__ = ["UNCLASSIFIED", "TypologyResult", "classify"]

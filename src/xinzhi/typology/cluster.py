@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.typology._result import ResultMixin
+from xinzhi.results import ResultMixin
 from xinzhi.typology.classifier import TypologyResult
 
 __all__ = ["ClusterCheck", "adjusted_rand_index", "cluster_check", "kmeans"]

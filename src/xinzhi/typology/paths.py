@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from xinzhi.errors import ConfigError, InputError
-from xinzhi.typology._result import ResultMixin
+from xinzhi.results import ResultMixin
 from xinzhi.typology.classifier import UNCLASSIFIED
 from xinzhi.typology.shortfall import SHORTFALLS
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, InputError, RegionError
-from xinzhi.typology._result import ResultMixin
+from xinzhi.results import ResultMixin
 from xinzhi.typology.classifier import TypologyResult
 
 __all__ = ["BenchmarkResult", "benchmark", "nearest_peers"]

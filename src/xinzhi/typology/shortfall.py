@@ -21,7 +21,7 @@ import pandas as pd
 
 from xinzhi.errors import ComputationError, ConfigError, InputError
 from xinzhi.indicators.system import SHORTFALLS, IndicatorSystem
-from xinzhi.typology._result import ResultMixin
+from xinzhi.results import ResultMixin
 
 __all__ = ["SHORTFALLS", "UNMAPPED", "ShortfallResult", "diagnose_shortfalls"]
 

@@ -1,4 +1,4 @@
-"""Shared behaviour of the industry result objects: Excel export and notebook display."""
+"""Shared behaviour of result objects: Excel export (one sheet per table) and notebook display."""
 
 from __future__ import annotations
 
