@@ -79,6 +79,7 @@ def test_pdf_text_has_name_score_and_rank_as_printed(xiangtan: tuple[str, Path])
         "短板诊断",
         "县域类型与判定依据",
         "推荐发展路径",
+        "产业选择：主导—配套—潜力",
         "全省县域得分地图",
     ):
         assert title in text
@@ -161,3 +162,14 @@ def test_html_report_has_the_same_headline_and_inline_charts(report_db: Path) ->
     assert d.dimensions["dimension"].tolist() == ["劳动者", "劳动资料", "劳动对象"]
     # shortfall shares of the county sum to its mapped obstacle share (all indicators mapped)
     assert d.shortfalls["share"].sum() == pytest.approx(1.0)
+
+
+def test_industry_section_lists_the_census_tiers(public_warehouse: Path) -> None:
+    from xinzhi.pipelines.industry import county_industry_map
+    from xinzhi.pipelines.report import county_report_data
+
+    data = county_report_data("神木市", 2020, db=public_warehouse)
+    tiers = county_industry_map("610881", 2020, db=public_warehouse).tidy()
+    leading = tiers.loc[tiers["tier"] == "主导", "industry"].tolist()
+    assert data.industry.loc[data.industry["tier"] == "主导", "industry"].tolist() == leading
+    assert leading[0] == "B"  # 采矿业 leads in 神木市

@@ -124,6 +124,25 @@ class ReportContext:
                 self._types[year] = f"县域类型无法判定：{exc}"
         return self._types[year]
 
+    def industry_map(self, code: str, year: int) -> pd.DataFrame | str:
+        """Three-tier industry rows (``tier, industry, name, share, rca, reason``) of a county
+        from census employment by section, or the Chinese reason they are unavailable."""
+        from xinzhi.pipelines.industry import county_industry_map
+
+        try:
+            con = store.connect(self.db, read_only=True)
+            try:
+                tiers = county_industry_map(code, year, con=con, data_dir=self.data_dir)
+            finally:
+                con.close()
+        except XinzhiError as exc:
+            return f"产业三层图无法生成：{exc}"
+        t = tiers.tidy()
+        t = t[t["tier"] != ""]
+        order = {"主导": 0, "配套": 1, "潜力": 2}
+        t = t.assign(_o=t["tier"].map(order)).sort_values(["_o", "share"], ascending=[True, False])
+        return t[["tier", "industry", "name", "share", "rca", "reason"]].reset_index(drop=True)
+
     def prefetch(self, year: int) -> None:
         """Load the typology, the polygons and the chart fonts of ``year`` concurrently
         (threads: the file reading in pyogrio / pandas releases the GIL)."""
@@ -310,6 +329,10 @@ class CountyReportData:
         ``rank, text, reason, source, title, author``; ``recommendation_note`` explains them.
     province_scores : DataFrame
         ``region_code, name, prefecture_name, score, province_rank`` of the province's counties.
+    industry : DataFrame
+        Three-tier industry map (主导 / 配套 / 潜力) from census employment by GB/T 4754 section:
+        ``tier, industry, name, share, rca, reason`` (:func:`xinzhi.pipelines.industry.
+        county_industry_map`); empty with a note when unavailable.
     province_map : GeoDataFrame or None
         ``code, name, score, geometry`` of the province's counties.
     weights : DataFrame
@@ -351,6 +374,7 @@ class CountyReportData:
     province_map: Any
     weights: pd.DataFrame
     system: IndicatorSystem
+    industry: pd.DataFrame = field(default_factory=pd.DataFrame)
     missing: list[tuple[str, str]] = field(default_factory=list)
     dropped_optional: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -714,7 +738,13 @@ def county_report_data(
         if code not in set(pm["code"]):
             notes.append(f"边界数据中没有本县（{code}）的多边形，地图上无法突出显示")
 
+    industry = ctx.industry_map(code, year)
+    if isinstance(industry, str):
+        notes.append(industry)
+        industry = pd.DataFrame(columns=["tier", "industry", "name", "share", "rca", "reason"])
+
     return CountyReportData(
+        industry=industry,
         code=code,
         name=str(who["name"]),
         province_code=province_code,

@@ -204,6 +204,13 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
         for r in d.recommendations.itertuples()
     ]
     v["rec_note"] = d.recommendation_note
+    v["industry"] = _table(
+        ["层级", "门类", "行业", "就业比重", "区位熵", "依据"],
+        [
+            [r.tier, r.industry, r.name, _pct(r.share), f"{_num(r.rca):.2f}", r.reason]
+            for r in d.industry.itertuples()
+        ],
+    )
     # province
     ps = d.province_scores
     v["province"] = _table(
