@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages (fonts for Chinese PDF reports, poppler for PDF checks, chromium for browser tests).
-APT_PACKAGES=(fonts-noto-cjk poppler-utils)
+APT_PACKAGES=(fonts-noto-cjk poppler-utils chromium openjdk-17-jre-headless)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

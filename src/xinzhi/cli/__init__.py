@@ -13,8 +13,10 @@ from xinzhi.cli import (
     demo_cmd,
     disparity_cmd,
     evaluate_cmd,
+    firms_cmd,
     import_cmd,
     industry_cmd,
+    industry_map_cmd,
     regions_cmd,
     report_cmd,
     serve_cmd,
@@ -56,6 +58,11 @@ app.command("import")(import_cmd.import_command)
 app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
+industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
+industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
+industry_cmd.app.command("firms-import")(firms_cmd.firms_import)
+industry_cmd.app.command("firms-generate")(firms_cmd.firms_generate)
+industry_cmd.app.command("matrix")(firms_cmd.matrix)
 app.command("evaluate")(evaluate_cmd.evaluate)
 app.command("typology")(typology_cmd.typology)
 app.command("report")(report_cmd.report)

@@ -185,10 +185,10 @@ def _bind(con: Any, source: Any, engine: str, db: str | os.PathLike[str] | None)
         try:
             has = wh.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_firms'"
-            ).fetchone()
-            if not has or not has[0]:
+            ).fetchall()
+            if not has or not has[0][0]:
                 raise InputError("数据仓库中没有企业表：请先运行 xinzhi industry firms-import")
-            arrow = wh.execute("SELECT * FROM current_firms").to_arrow_table()
+            arrow = wh.sql("SELECT * FROM current_firms").to_arrow_table()
         finally:
             wh.close()
         return _register(con, arrow, engine)
