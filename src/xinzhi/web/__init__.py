@@ -1,0 +1,170 @@
+"""The web pages (NiceGUI, zh-CN) mounted into the server's FastAPI app.
+
+:func:`mount` adds the pages, the login/logout routes, the county boundaries (``/web/geo``) and
+our static JS module (``/web/static``) to ``app``. The pages call the same pipeline and store
+functions as the REST API (:mod:`xinzhi.pipelines`, :mod:`xinzhi.store`) and compute nothing
+themselves. See ``docs/web.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+__all__ = ["STATIC_DIR", "mount"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+_state: dict[str, Any] = {"pages": False, "app": None}
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _add_routes(app: FastAPI) -> None:
+    from xinzhi import auth
+    from xinzhi.auth.sessions import COOKIE_TTL
+    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, config, connection
+    from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
+
+    @app.post("/web/login", include_in_schema=False)
+    def web_login(
+        request: Request,
+        username: str = Form(""),
+        password: str = Form(""),
+        next: str = Form("/"),
+    ) -> Response:
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        ip = _client_ip(request)
+        with connection(write=True) as con:
+            auth.ensure_auth_tables(con)
+            if auth.is_throttled(con, username, ip):
+                return RedirectResponse("/login?error=throttled", status_code=303)
+            user = auth.authenticate(con, username, password)
+            if user is None:
+                auth.record_failure(con, username, ip)
+                auth.write_audit(con, "login_failed", user=username, ip=ip, detail={"via": "web"})
+                return RedirectResponse("/login?error=1", status_code=303)
+            auth.clear_failures(con, username, ip)
+            raw, session = auth.create_session(con, user, "cookie")
+            auth.write_audit(con, "login", user=user.username, ip=ip, detail={"via": "web"})
+        secure = request.url.scheme == "https"
+        resp = RedirectResponse(target, status_code=303)
+        # same cookies as the API's POST /api/auth/login (signed session id + CSRF token)
+        resp.set_cookie(
+            CSRF_COOKIE, session.csrf_token or "", samesite="lax", secure=secure, path="/"
+        )
+        resp.set_cookie(
+            COOKIE_NAME,
+            auth.sign(raw, auth.secret_key()),
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            max_age=int(COOKIE_TTL.total_seconds()),
+            path="/",
+        )
+        return resp
+
+    @app.get("/web/logout", include_in_schema=False)
+    def web_logout(request: Request) -> Response:
+        cookie = request.cookies.get(COOKIE_NAME)
+        raw = auth.unsign(cookie, auth.secret_key()) if cookie else None
+        if raw:
+            with connection(write=True) as con:
+                auth.ensure_auth_tables(con)
+                s = auth.lookup_session(con, raw, "cookie")
+                auth.revoke_session(con, raw)
+                if s is not None:
+                    auth.write_audit(con, "logout", user=s.user.username, ip=_client_ip(request))
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(COOKIE_NAME, path="/")
+        resp.delete_cookie(CSRF_COOKIE, path="/")
+        return resp
+
+    @app.get(GEO_ROUTE.replace("{year}", "{year:int}"), include_in_schema=False)
+    def web_geo(year: int) -> Response:
+        body = county_geojson_gzip(
+            year,
+            str(config.boundaries) if config.boundaries else None,
+            str(config.data_dir) if config.data_dir else os.environ.get("XINZHI_DATA_DIR"),
+        )
+        return Response(
+            body,
+            media_type="application/geo+json",
+            headers={"Content-Encoding": "gzip", "Cache-Control": "public, max-age=3600"},
+        )
+
+    app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="xinzhi-web-static")
+
+
+def mount(
+    app: FastAPI,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    boundaries: str | os.PathLike[str] | None = None,
+) -> bool:
+    """Mount the web pages into ``app`` (call after the API routers are added).
+
+    Parameters
+    ----------
+    app : FastAPI
+        The server app (:func:`xinzhi.server.create_app`); pages live at ``/`` and the API keeps
+        ``/api``.
+    db : path, optional
+        Warehouse file (default: ``app.state.db`` if set, else :func:`xinzhi.config.db_path`).
+    data_dir : path, optional
+        Public-data mirror (region registry for map codes, GHSL for county types).
+    boundaries : path, optional
+        Standard map file (标准地图, GeoJSON / shapefile / GeoPackage with a code column) that
+        replaces the illustrative built-in boundaries; default ``XINZHI_BOUNDARIES``.
+
+    Returns
+    -------
+    bool
+        False when the pages are already mounted into another app of this process (NiceGUI holds
+        one global page registry and can serve one app per process); the API still works.
+    """
+    from nicegui import ui
+
+    from xinzhi import auth
+    from xinzhi.web import pages_data, pages_main, pages_more, pages_profile
+    from xinzhi.web._context import config
+    from xinzhi.web.geo import boundaries_from_env
+
+    if _state["app"] is not None:
+        return _state["app"] is app
+    shared = getattr(app.state, "db", None)
+    if shared is not None and hasattr(shared, "cursor") and hasattr(shared, "write_lock"):
+        config.database = shared  # the API's one DuckDB instance (xinzhi.api.deps.Database)
+        config.db = Path(shared.path)
+    else:
+        config.database = None
+        config.db = Path(db) if db else None
+    if db and config.database is None:
+        config.db = Path(db)
+    config.data_dir = Path(data_dir) if data_dir else None
+    config.boundaries = Path(boundaries) if boundaries else boundaries_from_env()
+    _add_routes(app)
+    if not _state["pages"]:
+        pages_main.register()
+        pages_profile.register()
+        pages_data.register()
+        pages_more.register()
+        pages_more.register_analysis()
+        _state["pages"] = True
+    ui.run_with(
+        app,
+        title="新质 县域新质生产力",
+        language="zh-CN",
+        storage_secret=auth.secret_key().decode("utf-8"),
+        show_welcome_message=False,
+        favicon=STATIC_DIR / "favicon.svg",
+    )
+    _state["app"] = app
+    return True

@@ -1,0 +1,136 @@
+"""ECharts option builders (presentation only: they draw numbers the pipelines computed)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from nicegui import ui
+
+from xinzhi.web.geo import GEO_ROUTE, ILLUSTRATION_NOTE, map_name
+
+__all__ = ["choropleth", "histogram_options", "radar_options", "register_map"]
+
+PALETTE = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+MAPS_MODULE = "/web/static/xinzhi-maps.js"
+
+
+async def register_map(year: int) -> int:
+    """Load the county boundaries of ``year`` from this server into the browser's ECharts
+    (once per page) and return the number of polygons."""
+    await ui.context.client.connected()
+    url = GEO_ROUTE.format(year=year)
+    n = await ui.run_javascript(
+        f'const m = await import("{MAPS_MODULE}"); '
+        f'return await m.ensureMap("{map_name(year)}", "{url}");',
+        timeout=60,
+    )
+    return int(n)
+
+
+async def choropleth(
+    scores: pd.DataFrame,
+    year: int,
+    *,
+    value: str = "score",
+    title: str = "综合得分",
+    height: str = "620px",
+    on_click: Any = None,
+) -> ui.echart:
+    """County choropleth of ``scores[value]`` (rows ``region_code, name, rank``) for ``year``.
+
+    Drawn with ECharts' SVG renderer (one ``path`` per polygon ring; testable in the DOM).
+    """
+    n = await register_map(year)
+    data = [
+        {"name": r.region_code, "value": float(getattr(r, value)), "cname": r.name, "rank": r.rank}
+        for r in scores.itertuples()
+    ]
+    vals = scores[value].to_numpy(dtype=float)
+    options: dict[str, Any] = {
+        "tooltip": {
+            "trigger": "item",
+            ":formatter": (
+                "p => p.data ? `${p.data.cname}（${p.name}）<br/>"
+                + title
+                + " ${p.data.value.toFixed(4)}<br/>全国排名 ${p.data.rank}` "
+                ": `${p.name}：无数据`"
+            ),
+        },
+        "visualMap": {
+            "type": "continuous",
+            "min": float(np.nanmin(vals)) if len(vals) else 0.0,
+            "max": float(np.nanmax(vals)) if len(vals) else 1.0,
+            "calculable": True,
+            "precision": 3,
+            "text": ["高", "低"],
+            "left": 10,
+            "bottom": 20,
+            "inRange": {"color": PALETTE},
+        },
+        "series": [
+            {
+                "type": "map",
+                "name": title,
+                "map": map_name(year),
+                "nameProperty": "code",
+                "roam": True,
+                "animation": False,
+                "label": {"show": False},
+                "emphasis": {"label": {"show": False}},
+                "select": {"disabled": True},
+                "itemStyle": {"areaColor": "#e5e7eb", "borderColor": "#94a3b8", "borderWidth": 0.2},
+                "data": data,
+            }
+        ],
+    }
+    chart = ui.echart(options, renderer="svg", on_point_click=on_click)
+    chart.classes("w-full").style(f"height: {height}").props(
+        f'data-testid="county-map" data-polygons="{n}" data-counties="{len(data)}"'
+    )
+    ui.label(ILLUSTRATION_NOTE).classes("text-xs text-gray-500").props('data-testid="map-note"')
+    return chart
+
+
+def histogram_options(values: pd.Series, *, bins: int = 20, title: str = "得分分布") -> dict:
+    """Bar chart of a histogram of ``values`` (equal-width bins)."""
+    v = values.dropna().to_numpy(dtype=float)
+    counts, edges = np.histogram(v, bins=bins) if len(v) else (np.array([]), np.array([0.0]))
+    labels = [f"{a:.3f}–{b:.3f}" for a, b in itertools.pairwise(edges)]
+    return {
+        "title": {"text": title, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 45, "fontSize": 9}},
+        "yAxis": {"type": "value", "name": "县数"},
+        "grid": {"bottom": 80},
+        "series": [
+            {"type": "bar", "data": [int(c) for c in counts], "itemStyle": {"color": "#2171b5"}}
+        ],
+    }
+
+
+def radar_options(dims: pd.DataFrame, series: dict[str, str]) -> dict:
+    """Radar chart of dimension scores: ``dims`` has ``dimension`` and one column per entry of
+    ``series`` (column → legend label)."""
+    present = {c: lab for c, lab in series.items() if c in dims.columns}
+    top = float(np.nanmax(dims[list(present)].to_numpy(dtype=float))) if present else 1.0
+    return {
+        "legend": {"data": list(present.values()), "bottom": 0},
+        "tooltip": {},
+        "radar": {
+            "indicator": [{"name": d, "max": round(top * 1.15, 4)} for d in dims["dimension"]],
+            "radius": "65%",
+        },
+        "series": [
+            {
+                "type": "radar",
+                "animation": False,
+                "data": [
+                    {"name": lab, "value": [round(float(x), 4) for x in dims[c]]}
+                    for c, lab in present.items()
+                ],
+            }
+        ],
+    }

@@ -1,0 +1,104 @@
+"""Shared state of the web pages: which warehouse, who is logged in, the page frame.
+
+Sessions are the server-side cookie sessions of :mod:`xinzhi.auth` (only the sha256 of the random
+secret is stored); the signed cookie ``xinzhi_session`` (same format as the API's
+``POST /api/auth/login``, so the API accepts it too) is set by ``POST /web/login`` and read by
+every page on load. Pages never compute numbers: they call pipeline / store functions and draw.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from fastapi import Request
+
+from xinzhi import auth, store
+
+__all__ = [
+    "COOKIE_NAME",
+    "CSRF_COOKIE",
+    "NAV",
+    "WebConfig",
+    "config",
+    "connection",
+    "current_session",
+]
+
+COOKIE_NAME = "xinzhi_session"
+CSRF_COOKIE = "xinzhi_csrf"
+
+#: (path, label, roles allowed; None = every logged-in user)
+NAV: list[tuple[str, str, tuple[str, ...] | None]] = [
+    ("/", "总览", None),
+    ("/ranking", "排名", None),
+    ("/profile", "县域画像", None),
+    ("/disparity", "区域差异", None),
+    ("/industry", "产业", None),
+    ("/data", "数据", None),
+    ("/method", "方法", None),
+    ("/admin", "管理", ("admin",)),
+]
+
+
+@dataclass
+class WebConfig:
+    """Where the pages read and write (set by :func:`xinzhi.web.mount`)."""
+
+    db: Path | None = None
+    data_dir: Path | None = None
+    boundaries: Path | None = None
+    #: the server's shared :class:`xinzhi.api.deps.Database` (one DuckDB instance per process)
+    database: Any = None
+
+    def db_path(self) -> Path:
+        from xinzhi import config as xconfig
+
+        return xconfig.db_path(self.db)
+
+
+config = WebConfig()
+
+
+@contextmanager
+def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse connection for one page action (closed afterwards).
+
+    Inside the server this is a cursor on the API's shared database instance (writes hold its
+    write lock); standalone, a connection of its own.
+    """
+    if config.database is not None:
+        lock = config.database.write_lock if write else nullcontext()
+        with lock:
+            cur = config.database.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+        return
+    con = store.connect(config.db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def current_session(request: Request) -> auth.Session | None:
+    """The live cookie session of the request, or None."""
+    cookie = request.cookies.get(COOKIE_NAME)
+    raw = auth.unsign(cookie, auth.secret_key()) if cookie else None
+    if not raw:
+        return None
+    with connection() as con:
+        auth.ensure_auth_tables(con)
+        return auth.lookup_session(con, raw, "cookie")
+
+
+def data_dir_str() -> str | None:
+    d = config.data_dir or os.environ.get("XINZHI_DATA_DIR")
+    return str(d) if d else None

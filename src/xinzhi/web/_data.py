@@ -1,0 +1,94 @@
+"""Cached reads for the pages (all numbers come from pipeline / store functions).
+
+Caches are keyed by the warehouse path and the stored evaluation's ``created_at`` (or the latest
+import batch), so a re-saved evaluation or a new import is picked up on the next page load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from xinzhi.pipelines.profile import evaluation_exists, stored_scores
+from xinzhi.store.evaluations import list_evaluations
+from xinzhi.web._context import config, connection, data_dir_str
+
+__all__ = [
+    "DEFAULT_EVALUATION",
+    "evaluation_names",
+    "pick_evaluation",
+    "report_context",
+    "scores_of",
+    "types_of",
+]
+
+DEFAULT_EVALUATION = "nqpf-county"
+
+_scores: dict[tuple[str, str, str], pd.DataFrame] = {}
+_types: dict[tuple[str, int, int], pd.DataFrame | str] = {}
+_contexts: dict[tuple[str, str, str], Any] = {}
+
+
+def evaluation_names() -> list[str]:
+    """Names of the stored evaluations."""
+    with connection() as con:
+        return [str(n) for n in list_evaluations(con)["name"]]
+
+
+def pick_evaluation(name: str | None) -> str | None:
+    """``name`` if stored, else ``nqpf-county`` if stored, else the first stored one."""
+    names = evaluation_names()
+    if name in names:
+        return name
+    if DEFAULT_EVALUATION in names:
+        return DEFAULT_EVALUATION
+    return names[0] if names else None
+
+
+def scores_of(name: str) -> pd.DataFrame:
+    """:func:`xinzhi.pipelines.profile.stored_scores` of ``name`` (cached)."""
+    with connection() as con:
+        info = evaluation_exists(con, name)
+        key = (str(config.db_path()), name, str(info))
+        if key not in _scores:
+            _scores[key] = stored_scores(con, name)
+    return _scores[key]
+
+
+def _batch_stamp() -> int:
+    with connection() as con:
+        row = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchone()
+    return int(row[0]) if row else 0
+
+
+def types_of(year: int) -> pd.DataFrame | str:
+    """County types of ``year`` (:func:`xinzhi.pipelines.typology.classify_counties`), or the
+    Chinese reason they are unavailable."""
+    from xinzhi.errors import XinzhiError
+    from xinzhi.pipelines.typology import classify_counties
+
+    key = (str(config.db_path()), int(year), _batch_stamp())
+    if key not in _types:
+        try:
+            with connection() as con:
+                _types[key] = classify_counties(year, con=con, data_dir=data_dir_str()).tidy()
+        except XinzhiError as exc:
+            _types[key] = f"县域类型无法判定：{exc}"
+    return _types[key]
+
+
+def report_context(name: str) -> Any:
+    """:func:`xinzhi.pipelines.report.load_report_context` for stored evaluation ``name``
+    (cached)."""
+    from xinzhi.pipelines.report import load_report_context
+
+    with connection() as con:
+        info = evaluation_exists(con, name)
+    key = (str(config.db_path()), name, str(info))
+    if key not in _contexts:
+        _contexts.clear()
+        _contexts[key] = load_report_context(
+            db=config.db_path(), evaluation=name, data_dir=data_dir_str()
+        )
+    return _contexts[key]

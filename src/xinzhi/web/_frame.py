@@ -1,0 +1,116 @@
+"""Page frame: login guard, header with navigation, common widgets."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from xinzhi import auth
+from xinzhi.errors import XinzhiError
+from xinzhi.web._context import NAV, current_session
+
+__all__ = ["excel_bytes", "frame", "guarded", "notify_error", "table_of"]
+
+
+def guarded(
+    roles: tuple[str, ...] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator for page functions ``f(request, session, **params)``: redirect to the login page
+    without a live session; 403 text for a role not allowed."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        async def page(request: Request, **kwargs: Any) -> Any:
+            session = current_session(request)
+            if session is None:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            if roles is not None and session.user.role not in roles:
+                frame(session, request.url.path)
+                ui.label("无权访问：此页面仅限管理员。").classes("text-negative text-lg")
+                return None
+            frame(session, request.url.path)
+            return await fn(request, session, **kwargs)
+
+        # NiceGUI inspects the signature for the request and query parameters
+        page.__signature__ = _signature(fn)  # type: ignore[attr-defined]
+        return page
+
+    return wrap
+
+
+def _signature(fn: Callable[..., Any]) -> Any:
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p for name, p in sig.parameters.items() if name != "session"]
+    return sig.replace(parameters=params)
+
+
+def frame(session: auth.Session, active: str) -> None:
+    """Header with the product name, navigation and the user."""
+    ui.page_title("新质 县域新质生产力")
+    with ui.header().classes("items-center bg-slate-800 text-white gap-4 px-4 py-2"):
+        ui.label("新质 · 县域新质生产力").classes("text-lg font-bold")
+        for path, label, roles in NAV:
+            if roles is not None and session.user.role not in roles:
+                continue
+            on = path == active or (path != "/" and active.startswith(path))
+            ui.link(label, path).classes(
+                "text-white no-underline px-2 py-1 rounded"
+                + (" bg-slate-600 font-bold" if on else " hover:bg-slate-700")
+            ).props(f'data-nav="{path}"')
+        ui.space()
+        ui.label(f"{session.user.username}（{session.user.role_label}）").classes("text-sm")
+        ui.link("退出", "/web/logout").classes("text-white text-sm")
+
+
+def notify_error(exc: Exception) -> None:
+    """Show a user error (XinzhiError) as a notification; re-raise anything else."""
+    if isinstance(exc, XinzhiError):
+        ui.notify(str(exc), type="negative", multi_line=True, timeout=10000)
+        return
+    raise exc
+
+
+def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An xlsx workbook with one sheet per frame (sheet names cut to 31 characters)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        for name, frame_ in sheets.items():
+            frame_.to_excel(writer, sheet_name=name[:31], index=False)
+    return buf.getvalue()
+
+
+def table_of(
+    df: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    row_key: str | None = None,
+    pagination: int | None = 15,
+    digits: int = 4,
+) -> ui.table:
+    """A sortable table with Chinese column labels (floats rounded for display)."""
+    cols = [c for c in labels if c in df.columns]
+    shown = df[cols].copy()
+    for c in cols:
+        if pd.api.types.is_float_dtype(shown[c]):
+            shown[c] = shown[c].round(digits)
+    shown = shown.astype(object).where(shown.notna(), None)
+    columns = [
+        {"name": c, "label": labels[c], "field": c, "sortable": True, "align": "left"} for c in cols
+    ]
+    return ui.table(
+        columns=columns,
+        rows=shown.to_dict("records"),
+        row_key=row_key or cols[0],
+        pagination=pagination,
+    ).classes("w-full")

@@ -1,0 +1,243 @@
+"""Page 数据: upload xlsx/csv with a preview, the import report, quarantined rows as a download,
+the status of the public datasets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from fastapi import Request
+from nicegui import events, ui
+
+from xinzhi import auth, datasets
+from xinzhi.errors import XinzhiError
+from xinzhi.ingest import import_file
+from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.web._context import connection, data_dir_str
+from xinzhi.web._frame import excel_bytes, guarded, table_of
+
+__all__ = ["quarantined_rows", "register"]
+
+UPLOAD_ROLES = ("admin", "analyst")
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def quarantined_rows(batch_id: int) -> pd.DataFrame:
+    """Quarantined source rows of a batch: 行号, 原因, 说明, then the raw cells."""
+    with connection() as con:
+        q = con.execute(
+            "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
+            "WHERE batch_id = ? ORDER BY row_number",
+            [batch_id],
+        ).df()
+    raw = pd.DataFrame([json.loads(r) if r else {} for r in q["raw"]])
+    head = pd.DataFrame(
+        {
+            "行号": q["row_number"],
+            "原因": q["reason"].map(lambda k: QUARANTINE_REASONS.get(k, k)),
+            "说明": q["message"],
+        }
+    )
+    return pd.concat([head, raw], axis=1)
+
+
+def _preview(path: Path) -> pd.DataFrame:
+    """First rows of the file as text (no interpretation)."""
+    if path.suffix.lower() == ".csv":
+        from charset_normalizer import from_path
+
+        best = from_path(path).best()
+        enc = best.encoding if best else "utf-8"
+        return pd.read_csv(path, header=None, nrows=12, dtype=str, encoding=enc)
+    return pd.read_excel(path, header=None, nrows=12, dtype=str)
+
+
+def _show_report(report: ImportReport, box: ui.column) -> None:
+    with box:
+        with ui.card().classes("w-full").props('data-testid="import-report"'):
+            ui.label(f"导入报告：{report.file_name}").classes("font-bold")
+            ui.label(
+                f"读入 {report.rows_read} 行 = 载入 {report.rows_loaded} + 隔离 "
+                f"{report.rows_quarantined} + 跳过 {report.rows_skipped}"
+            ).props('data-testid="import-counts"')
+            ui.html(
+                "<pre class='text-sm whitespace-pre-wrap'>"
+                + report.summary().replace("&", "&amp;").replace("<", "&lt;")
+                + "</pre>",
+                sanitize=False,
+            )
+            if report.quarantined_by_reason:
+                reasons = pd.DataFrame(
+                    {
+                        "reason": [
+                            QUARANTINE_REASONS.get(k, k) for k in report.quarantined_by_reason
+                        ],
+                        "rows": list(report.quarantined_by_reason.values()),
+                    }
+                )
+                table_of(reasons, {"reason": "隔离原因", "rows": "行数"}, pagination=None)
+            if report.skipped_by_reason:
+                reasons = pd.DataFrame(
+                    {
+                        "reason": [SKIP_REASONS.get(k, k) for k in report.skipped_by_reason],
+                        "rows": list(report.skipped_by_reason.values()),
+                    }
+                )
+                table_of(reasons, {"reason": "跳过原因", "rows": "行数"}, pagination=None)
+            if report.rows_quarantined and report.batch_id is not None:
+                bid = int(report.batch_id)
+
+                def download() -> None:
+                    ui.download.content(
+                        excel_bytes({"隔离行": quarantined_rows(bid)}), f"隔离行_批次{bid}.xlsx"
+                    )
+
+                ui.button("下载隔离行（Excel）", on_click=download).props(
+                    'data-testid="download-quarantine"'
+                )
+
+
+def register() -> None:
+    """Define the page."""
+
+    @ui.page("/data", title="数据 · 新质 县域新质生产力")
+    @guarded()
+    async def data_page(request: Request, session: auth.Session) -> None:
+        ui.label("数据").classes("text-xl font-bold")
+        may_upload = session.user.role in UPLOAD_ROLES
+        with ui.card().classes("w-full"):
+            ui.label("上传统计数据（xlsx / csv；宽表或长表，中文表头）").classes("font-bold")
+            if not may_upload:
+                ui.label("县区用户请通过 REST API 上传本县数据；网页上传限管理员和分析员。")
+            year_in = ui.number("年份（表中无年份列时必填）", format="%d").classes("w-64")
+            preview_box = ui.column().classes("w-full")
+            reports = ui.column().classes("w-full").props('data-testid="import-reports"')
+
+            async def handle(e: events.UploadEventArguments) -> None:
+                suffix = Path(e.file.name).suffix.lower()
+                if suffix not in (".xlsx", ".xls", ".csv"):
+                    ui.notify("只支持 xlsx、xls 或 csv 文件", type="negative")
+                    return
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / Path(e.file.name).name
+                    await e.file.save(path)
+                    preview_box.clear()
+                    try:
+                        pv = await asyncio.to_thread(_preview, path)
+                        with preview_box:
+                            ui.label(f"预览：{e.file.name}（前 {len(pv)} 行）").classes("text-sm")
+                            pv.columns = [f"列{i + 1}" for i in range(pv.shape[1])]
+                            table_of(
+                                pv.fillna(""),
+                                {c: c for c in pv.columns},
+                                row_key=pv.columns[0],
+                                pagination=None,
+                            )
+                    except Exception as exc:  # preview is best effort; the import reports errors
+                        with preview_box:
+                            ui.label(f"无法预览：{exc}").classes("text-xs")
+                    try:
+                        with connection(write=True) as con:
+                            report = await asyncio.to_thread(
+                                import_file,
+                                path,
+                                year=int(year_in.value) if year_in.value else None,
+                                source=Path(e.file.name).stem,
+                                con=con,
+                            )
+                            auth.write_audit(
+                                con,
+                                "import",
+                                user=session.user.username,
+                                target=e.file.name,
+                                detail={
+                                    "batch_id": report.batch_id,
+                                    "rows_read": report.rows_read,
+                                    "via": "web",
+                                },
+                            )
+                    except XinzhiError as exc:
+                        with reports:
+                            with ui.card().classes("w-full").props('data-testid="import-error"'):
+                                ui.label(f"导入失败：{e.file.name}").classes(
+                                    "font-bold text-negative"
+                                )
+                                ui.label(str(exc))
+                        return
+                _show_report(report, reports)
+
+            if may_upload:
+                ui.upload(
+                    label="选择或拖入文件",
+                    auto_upload=True,
+                    multiple=True,
+                    on_upload=handle,
+                    max_file_size=MAX_UPLOAD,
+                ).props('accept=".xlsx,.xls,.csv" data-testid="upload"').classes("w-full")
+
+        with ui.card().classes("w-full"):
+            ui.label("已导入的批次").classes("font-bold")
+            with connection() as con:
+                batches = con.execute(
+                    "SELECT batch_id, file_name, source, imported_at, user_name, rows_read, "
+                    "rows_loaded, rows_quarantined, rows_skipped, status FROM import_batches "
+                    "ORDER BY batch_id DESC LIMIT 200"
+                ).df()
+            batches["imported_at"] = batches["imported_at"].astype(str)
+            table_of(
+                batches,
+                {
+                    "batch_id": "批次",
+                    "file_name": "文件",
+                    "source": "来源",
+                    "imported_at": "时间",
+                    "user_name": "用户",
+                    "rows_read": "读入",
+                    "rows_loaded": "载入",
+                    "rows_quarantined": "隔离",
+                    "rows_skipped": "跳过",
+                    "status": "状态",
+                },
+                pagination=10,
+            )
+
+        with ui.card().classes("w-full"):
+            ui.label("公共数据集").classes("font-bold")
+            ds = pd.DataFrame(
+                [
+                    {"name": d.name, "title": d.title, "licence": d.licence, "files": len(d.files)}
+                    for d in datasets.list_datasets()
+                ]
+            )
+            status_table = table_of(
+                ds,
+                {"name": "名称", "title": "说明", "licence": "许可", "files": "文件数"},
+                pagination=None,
+            )
+            ui.label(f"本地镜像：{data_dir_str() or '未设置（XINZHI_DATA_DIR）'}").classes(
+                "text-sm"
+            )
+
+            async def verify() -> None:
+                st = await asyncio.to_thread(datasets.verify, data_dir=data_dir_str())
+                tab = pd.DataFrame([{"name": s.dataset, "status": s.status} for s in st])
+                summary = tab.groupby("name")["status"].agg(
+                    lambda v: (
+                        "完整"
+                        if (v == "ok").all()
+                        else f"缺 {(v == 'missing').sum()} 个、校验不符 {(v == 'mismatch').sum()} 个"
+                    )
+                )
+                status_table.columns = [
+                    *status_table.columns,
+                    {"name": "status", "label": "状态", "field": "status"},
+                ]
+                status_table.rows = [
+                    dict(r, status=summary.get(r["name"], "")) for r in status_table.rows
+                ]
+                status_table.update()
+
+            ui.button("校验本地文件（sha256）", on_click=verify)

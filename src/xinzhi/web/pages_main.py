@@ -1,0 +1,245 @@
+"""Pages 登录, 总览 and 排名."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from nicegui import events, ui
+
+from xinzhi import auth
+from xinzhi.web._charts import choropleth, histogram_options
+from xinzhi.web._data import pick_evaluation, scores_of, types_of
+from xinzhi.web._frame import excel_bytes, guarded, table_of
+
+__all__ = ["SCORE_LABELS", "register"]
+
+SCORE_LABELS = {
+    "rank": "全国排名",
+    "region_code": "区划代码",
+    "name": "县区",
+    "province_name": "省份",
+    "prefecture_name": "地市",
+    "score": "综合得分",
+    "province_rank": "省内排名",
+    "percentile": "全国百分位",
+    "primary_type": "县域类型",
+}
+
+
+def _with_dims(scores: pd.DataFrame) -> dict[str, str]:
+    labels = dict(SCORE_LABELS)
+    for c in scores.columns:
+        if c.startswith("dim:"):
+            labels[c] = c.removeprefix("dim:")
+    return labels
+
+
+def _filtered(
+    scores: pd.DataFrame, year: int, province: str | None, ctype: str | None
+) -> tuple[pd.DataFrame, str | None]:
+    """Rows of ``year`` (optionally one province / one county type) and a note on types."""
+    s = scores[scores["year"] == year]
+    note = None
+    if ctype:
+        types = types_of(year)
+        if isinstance(types, str):
+            note = types
+        else:
+            s = s.merge(types[["region_code", "primary_type"]], on="region_code", how="left")
+            s = s[s["primary_type"] == ctype]
+    if province:
+        s = s[s["province_name"] == province]
+    return s, note
+
+
+def _selectors(
+    base: str,
+    evaluation: str,
+    years: list[int],
+    year: int,
+    provinces: list[str],
+    province: str | None,
+    types: list[str],
+    ctype: str | None,
+    names: list[str],
+) -> None:
+    """Filter row; every change reloads the page with the query string (bookmarkable)."""
+
+    def go(**change: Any) -> None:
+        params = {"eval": evaluation, "year": year, "province": province or "", "type": ctype or ""}
+        params.update(change)
+        query = "&".join(f"{k}={v}" for k, v in params.items() if v not in ("", None))
+        ui.navigate.to(f"{base}?{query}")
+
+    with ui.row().classes("items-end gap-4"):
+        ui.select(
+            names, value=evaluation, label="评价结果", on_change=lambda e: go(eval=e.value)
+        ).classes("w-48")
+        ui.select(years, value=year, label="年份", on_change=lambda e: go(year=e.value)).classes(
+            "w-28"
+        )
+        ui.select(
+            ["", *provinces],
+            value=province or "",
+            label="省份",
+            on_change=lambda e: go(province=e.value),
+        ).classes("w-40")
+        ui.select(
+            ["", *types], value=ctype or "", label="县域类型", on_change=lambda e: go(type=e.value)
+        ).classes("w-48")
+
+
+def register() -> None:
+    """Define the pages (called once by :func:`xinzhi.web.mount`)."""
+
+    @ui.page("/login", title="登录 · 新质 县域新质生产力")
+    def login_page(request: Request, next: str = "/", error: str = "") -> None:
+        message = {
+            "1": "用户名或密码错误。",
+            "throttled": "登录失败次数过多，请稍后再试。",
+        }.get(error, "")
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        with ui.card().classes("mx-auto mt-24 w-96 p-6"):
+            ui.label("新质 · 县域新质生产力").classes("text-xl font-bold")
+            ui.label("请登录").classes("text-gray-600")
+            if message:
+                ui.label(message).classes("text-negative").props('data-testid="login-error"')
+            ui.html(
+                f"""<form method="post" action="/web/login" class="flex flex-col gap-3 w-full">
+  <input type="hidden" name="next" value="{html.escape(target)}">
+  <label class="flex flex-col text-sm">用户名
+    <input name="username" autocomplete="username" required
+      class="border rounded px-2 py-1 text-base"></label>
+  <label class="flex flex-col text-sm">密码
+    <input name="password" type="password" autocomplete="current-password" required
+      class="border rounded px-2 py-1 text-base"></label>
+  <button type="submit" class="bg-slate-800 text-white rounded px-3 py-2">登录</button>
+</form>""",
+                sanitize=False,
+            ).classes("w-full")
+            ui.label("账户由管理员创建（xinzhi users add）。").classes("text-xs text-gray-500")
+
+    @ui.page("/", title="总览 · 新质 县域新质生产力")
+    @guarded()
+    async def overview_page(
+        request: Request,
+        session: auth.Session,
+        eval: str = "",
+        year: int = 0,
+        province: str = "",
+        type: str = "",
+    ) -> None:
+        name = pick_evaluation(eval or None)
+        if name is None:
+            ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
+            return
+        scores = scores_of(name)
+        years = sorted(int(y) for y in scores["year"].unique())
+        y = year if year in years else years[-1]
+        types = types_of(y)
+        type_names = (
+            sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
+        )
+        provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
+        ui.label(f"总览：{name}（{y} 年）").classes("text-xl font-bold")
+        _selectors(
+            "/",
+            name,
+            years,
+            y,
+            provinces,
+            province or None,
+            type_names,
+            type or None,
+            sorted(set(scores_names()) | {name}),
+        )
+        shown, note = _filtered(scores, y, province or None, type or None)
+        if note:
+            ui.label(note).classes("text-warning")
+        ui.label(
+            f"显示 {len(shown)} 个县级单位（全国 {int((scores['year'] == y).sum())} 个参评）"
+        ).props('data-testid="overview-count"')
+
+        def open_profile(e: events.EChartPointClickEventArguments) -> None:
+            ui.navigate.to(f"/profile?code={e.name}&eval={name}&year={y}")
+
+        with ui.row().classes("w-full no-wrap gap-4"):
+            with ui.column().classes("w-2/3"):
+                await choropleth(shown, y, on_click=open_profile)
+            with ui.column().classes("w-1/3"):
+                ui.echart(histogram_options(shown["score"])).classes("w-full h-64")
+                ui.label("前 10 名").classes("font-bold")
+                table_of(
+                    shown.head(10),
+                    {k: SCORE_LABELS[k] for k in ("rank", "name", "province_name", "score")},
+                    pagination=None,
+                )
+                ui.label("后 10 名").classes("font-bold")
+                table_of(
+                    shown.tail(10),
+                    {k: SCORE_LABELS[k] for k in ("rank", "name", "province_name", "score")},
+                    pagination=None,
+                )
+
+    @ui.page("/ranking", title="排名 · 新质 县域新质生产力")
+    @guarded()
+    async def ranking_page(
+        request: Request,
+        session: auth.Session,
+        eval: str = "",
+        year: int = 0,
+        province: str = "",
+        type: str = "",
+    ) -> None:
+        name = pick_evaluation(eval or None)
+        if name is None:
+            ui.label("数据仓库中还没有评价结果。")
+            return
+        scores = scores_of(name)
+        years = sorted(int(y) for y in scores["year"].unique())
+        y = year if year in years else years[-1]
+        types = types_of(y)
+        type_names = (
+            sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
+        )
+        provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
+        ui.label(f"排名：{name}（{y} 年）").classes("text-xl font-bold")
+        _selectors(
+            "/ranking",
+            name,
+            years,
+            y,
+            provinces,
+            province or None,
+            type_names,
+            type or None,
+            sorted(set(scores_names()) | {name}),
+        )
+        shown, note = _filtered(scores, y, province or None, type or None)
+        if note:
+            ui.label(note).classes("text-warning")
+        if not isinstance(types, str) and "primary_type" not in shown.columns:
+            shown = shown.merge(
+                types[["region_code", "primary_type"]], on="region_code", how="left"
+            )
+        labels = _with_dims(shown)
+        with ui.row().classes("items-center gap-4"):
+            search = ui.input("筛选（名称或代码）").classes("w-64")
+
+            def export() -> None:
+                out = shown[[c for c in labels if c in shown.columns]].rename(columns=labels)
+                ui.download.content(excel_bytes({f"{y}年排名": out}), f"排名_{name}_{y}.xlsx")
+
+            ui.button("导出 Excel", on_click=export).props('data-testid="export-xlsx"')
+        table = table_of(shown, labels, row_key="region_code", pagination=20)
+        table.props('data-testid="ranking-table"')
+        search.bind_value_to(table, "filter")
+
+
+def scores_names() -> list[str]:
+    from xinzhi.web._data import evaluation_names
+
+    return evaluation_names()

@@ -1,0 +1,221 @@
+"""Page 县域画像: score and ranks, radar against the provincial mean and the benchmarks,
+shortfalls, type with evidence, peers and gaps, recommended paths with citations, PDF."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from nicegui import ui
+
+from xinzhi import auth
+from xinzhi.errors import XinzhiError
+from xinzhi.web._charts import radar_options
+from xinzhi.web._context import connection
+from xinzhi.web._data import pick_evaluation, report_context, scores_of
+from xinzhi.web._frame import guarded, table_of
+
+__all__ = ["register"]
+
+
+def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
+    s = scores[scores["year"] == year]
+    label = s["province_name"].fillna("") + s["prefecture_name"].fillna("") + s["name"].fillna("")
+    return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
+
+
+def _pdf_bytes(data: Any) -> bytes:
+    from xinzhi.report import write_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.pdf"
+        write_report(data, path)
+        return path.read_bytes()
+
+
+def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
+    """Score, ranks, dimension scores and shortfalls only
+    (:func:`xinzhi.pipelines.profile.county_profile`), when the full report data fail."""
+    from xinzhi.pipelines.profile import county_profile
+
+    try:
+        with connection() as con:
+            p = county_profile(con, name, code, year, scores=scores_of(name))
+    except XinzhiError as exc:
+        ui.label(str(exc)).classes("text-negative")
+        return
+    d = p.to_dict()
+    ui.label(f"{d['province_name'] or ''}{d['prefecture_name'] or ''}{d['name']}").classes(
+        "text-2xl font-bold"
+    ).props('data-testid="profile-name"')
+    ui.label(
+        f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，全国排名 {d['rank']}/"
+        f"{d['counties']}，省内排名 {d['province_rank']}，全国百分位 {d['percentile']:.1%}"
+    ).props('data-testid="profile-headline"')
+    ui.label(f"完整画像暂不可用：{reason}").classes("text-warning text-sm")
+    dims = pd.DataFrame(d["dimensions"])
+    with ui.row().classes("w-full gap-4 no-wrap"):
+        with ui.card().classes("w-1/2"):
+            ui.label("能力雷达图").classes("font-bold")
+            ui.echart(radar_options(dims, {"score": "本县"}), renderer="svg").classes(
+                "w-full h-80"
+            ).props('data-testid="radar"')
+        with ui.card().classes("w-1/2"):
+            ui.label("短板（障碍度按短板汇总）").classes("font-bold")
+            table_of(p.shortfalls, {"shortfall": "短板", "obstacle": "障碍度"}, pagination=None)
+
+
+def register() -> None:
+    """Define the page."""
+
+    @ui.page("/profile", title="县域画像 · 新质 县域新质生产力")
+    @guarded()
+    async def profile_page(
+        request: Request,
+        session: auth.Session,
+        code: str = "",
+        eval: str = "",
+        year: int = 0,
+    ) -> None:
+        name = pick_evaluation(eval or None)
+        if name is None:
+            ui.label("数据仓库中还没有评价结果。")
+            return
+        scores = scores_of(name)
+        years = sorted(int(y) for y in scores["year"].unique())
+        y = year if year in years else years[-1]
+        options = _county_options(scores, y)
+        if not code and session.user.county_code in options:
+            code = str(session.user.county_code)
+        ui.label(f"县域画像（{name}，{y} 年）").classes("text-xl font-bold")
+        with ui.row().classes("items-end gap-4"):
+            ui.select(
+                options,
+                value=code if code in options else None,
+                label="选择县区（可输入名称搜索）",
+                with_input=True,
+                on_change=lambda e: ui.navigate.to(f"/profile?code={e.value}&eval={name}&year={y}"),
+            ).classes("w-96").props('data-testid="county-select"')
+            ui.select(
+                years,
+                value=y,
+                label="年份",
+                on_change=lambda e: ui.navigate.to(
+                    f"/profile?code={code}&eval={name}&year={e.value}"
+                ),
+            ).classes("w-28")
+        if not code:
+            ui.label("请选择一个县区。")
+            return
+        spinner = ui.spinner(size="lg")
+        await ui.context.client.connected()  # deliver the page first; the report data takes seconds
+        try:
+            ctx = await asyncio.to_thread(report_context, name)
+            from xinzhi.pipelines.report import county_report_data
+
+            data = await asyncio.to_thread(county_report_data, code, y, context=ctx)
+        except XinzhiError as exc:
+            spinner.delete()
+            _reduced_profile(name, code, y, str(exc))
+            return
+        spinner.delete()
+        ui.label(data.full_name).classes("text-2xl font-bold").props('data-testid="profile-name"')
+        ui.label(data.headline()).props('data-testid="profile-headline"')
+        for n in data.notes:
+            ui.label(n).classes("text-xs text-gray-500")
+        if not data.evaluated:
+            return
+
+        with ui.row().classes("w-full gap-4 no-wrap"):
+            with ui.card().classes("w-1/2"):
+                ui.label("能力雷达图：本县、全省平均与标杆县平均").classes("font-bold")
+                ui.echart(
+                    radar_options(
+                        data.dimensions,
+                        {
+                            "score": "本县",
+                            "province_mean": "全省平均",
+                            "benchmark_mean": "标杆县平均",
+                        },
+                    ),
+                    renderer="svg",
+                ).classes("w-full h-80").props('data-testid="radar"')
+            with ui.card().classes("w-1/2"):
+                ui.label("短板诊断（障碍度按短板汇总）").classes("font-bold")
+                table_of(
+                    data.shortfalls,
+                    {
+                        "rank": "序",
+                        "shortfall": "短板",
+                        "obstacle": "障碍度",
+                        "share": "占比",
+                        "drivers": "主要障碍指标",
+                    },
+                    pagination=None,
+                )
+                if data.types:
+                    t = data.types
+                    ui.label(
+                        f"县域类型：{t.get('primary_type', '')}"
+                        + (f"（兼 {t['secondary_type']}）" if t.get("secondary_type") else "")
+                    ).classes("font-bold mt-2").props('data-testid="profile-type"')
+                    ui.label(f"依据：{t.get('evidence', '')}").classes("text-sm")
+
+        with ui.row().classes("w-full gap-4 no-wrap"):
+            with ui.card().classes("w-1/2"):
+                ui.label("相似县（同类可比）").classes("font-bold")
+                table_of(
+                    data.peers,
+                    {
+                        "rank": "序",
+                        "name": "县区",
+                        "primary_type": "类型",
+                        "score": "得分",
+                        "distance": "距离",
+                    },
+                    pagination=None,
+                )
+                ui.label("标杆县").classes("font-bold mt-2")
+                table_of(
+                    data.benchmarks,
+                    {"name": "县区", "province_name": "省份", "score": "得分", "distance": "距离"},
+                    pagination=None,
+                )
+            with ui.card().classes("w-1/2"):
+                ui.label("与标杆的差距").classes("font-bold")
+                table_of(
+                    data.gaps,
+                    {
+                        "name": "指标",
+                        "value": "本县",
+                        "benchmark_value": "标杆",
+                        "gap": "差距",
+                        "gap_share": "差距占比",
+                    },
+                    pagination=10,
+                )
+
+        with ui.card().classes("w-full"):
+            ui.label("推荐路径（附出处）").classes("font-bold")
+            ui.label(data.recommendation_note).classes("text-sm")
+            for r in data.recommendations.itertuples():
+                with ui.row().classes("gap-2 items-baseline"):
+                    ui.label(f"{r.rank}.").classes("font-bold")
+                    ui.label(str(r.text))
+                    ui.label(f"——《{r.title}》（{r.author}）；{r.reason}").classes(
+                        "text-xs text-gray-500"
+                    )
+
+        async def download_pdf() -> None:
+            try:
+                body = await asyncio.to_thread(_pdf_bytes, data)
+            except (XinzhiError, ImportError, OSError) as exc:
+                ui.notify(f"报告生成失败：{exc}", type="negative")
+                return
+            ui.download.content(body, f"县域报告_{data.name}_{data.year}.pdf", "application/pdf")
+
+        ui.button("下载 PDF 报告", on_click=download_pdf).props('data-testid="download-pdf"')
