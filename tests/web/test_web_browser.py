@@ -283,10 +283,7 @@ def test_county_profile_radar_and_pdf(
     page.screenshot(path=str(shot), full_page=True)
     if os.environ.get("XINZHI_WEB_SHOTS"):  # keep a copy to look at
         shutil.copy(shot, Path(os.environ["XINZHI_WEB_SHOTS"]) / "profile.png")
-    if reduced:
-        # xinzhi.pipelines.report opens the warehouse read-only, which DuckDB refuses while the
-        # server holds it read-write in the same process: only the reduced profile is shown
-        pytest.xfail(page.locator("text=完整画像暂不可用").inner_text())
+    assert not reduced, page.locator("text=完整画像暂不可用").inner_text()
     with page.expect_download(timeout=60_000) as dl:
         page.click("[data-testid=download-pdf]")
     pdf = tmp_path / "report.pdf"
@@ -295,6 +292,8 @@ def test_county_profile_radar_and_pdf(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "湘潭县" in text and "430321" in text
+    score = headline.split("综合得分 ")[1].split("，")[0]
+    assert score in text
 
 
 def test_other_pages_render(session: tuple[Any, list[str]], server: str) -> None:

@@ -115,7 +115,7 @@ class ReportContext:
         """County types of ``year`` (cached), or the Chinese reason they are unavailable."""
         if year not in self._types:
             try:
-                con = store.connect(self.db, read_only=True)
+                con = store.connect(self.db)
                 try:
                     self._types[year] = classify_counties(year, con=con, data_dir=self.data_dir)
                 finally:
@@ -130,7 +130,7 @@ class ReportContext:
         from xinzhi.pipelines.industry import county_industry_map
 
         try:
-            con = store.connect(self.db, read_only=True)
+            con = store.connect(self.db)
             try:
                 tiers = county_industry_map(code, year, con=con, data_dir=self.data_dir)
             finally:
@@ -223,7 +223,7 @@ def load_report_context(
     if not Path(dbp).exists():
         raise DataUnavailableError(f"数据仓库不存在：{dbp}（请先运行 xinzhi demo 构建数据仓库）")
     ddir = config.data_dir(data_dir)
-    con = store.connect(dbp, read_only=True)
+    con = store.connect(dbp)
     notes: list[str] = []
     try:
         if isinstance(evaluation, CountyEvaluation):

@@ -112,9 +112,18 @@ def save_evaluation(
         raise
 
 
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the evaluation tables exist (without creating them: works read-only)."""
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'evaluations'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
 def list_evaluations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Stored evaluations: name, system, created_at, user_name, units, years."""
-    ensure_evaluation_tables(con)
+    if not _has_tables(con):
+        return pd.DataFrame(columns=["name", "system", "created_at", "user_name", "units", "years"])
     return con.execute(
         "SELECT name, system, created_at, user_name, units, years FROM evaluations ORDER BY name"
     ).df()
@@ -122,8 +131,10 @@ def list_evaluations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def load_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Scores of a stored evaluation with one ``dim:<name>`` column per dimension."""
-    ensure_evaluation_tables(con)
-    if not con.execute("SELECT 1 FROM evaluations WHERE name = ?", [name]).fetchall():
+    if (
+        not _has_tables(con)
+        or not con.execute("SELECT 1 FROM evaluations WHERE name = ?", [name]).fetchall()
+    ):
         known = ", ".join(list_evaluations(con)["name"]) or "（无）"
         raise InputError(f"数据仓库中没有名为 {name!r} 的评价结果；已有：{known}")
     scores = con.execute(
