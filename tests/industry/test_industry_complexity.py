@@ -194,7 +194,7 @@ def _peer(data: pd.DataFrame, **kw: object) -> pd.DataFrame:
         )
 
 
-def _compare_peer(
+def _assert_matches_peer(
     data: pd.DataFrame, peer_kw: dict[str, object], ours_kw: dict[str, object]
 ) -> None:
     peer = _peer(data, **peer_kw)
@@ -224,7 +224,7 @@ def test_py_ecomplexity_on_trade_sample(
     data_dir: Path, peer_kw: dict[str, object], ours_kw: dict[str, object]
 ) -> None:
     trade = _fixture(data_dir, "trade_data_sample.csv")
-    _compare_peer(trade, peer_kw, ours_kw)
+    _assert_matches_peer(trade, peer_kw, ours_kw)
 
 
 def _synthetic(n_loc: int, n_prod: int, seed: int) -> pd.DataFrame:
@@ -245,7 +245,7 @@ def _synthetic(n_loc: int, n_prod: int, seed: int) -> pd.DataFrame:
 @pytest.mark.parametrize(("n_loc", "n_prod"), [(320, 240), (230, 300)])
 def test_py_ecomplexity_on_larger_synthetic(n_loc: int, n_prod: int) -> None:
     """Sizes above 200 take the Lanczos (ARPACK) path, on the product and the location side."""
-    _compare_peer(_synthetic(n_loc, n_prod, seed=n_loc), {}, {})
+    _assert_matches_peer(_synthetic(n_loc, n_prod, seed=n_loc), {}, {})
 
 
 def test_eigen_paths_agree() -> None:

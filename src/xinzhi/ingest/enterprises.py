@@ -24,7 +24,6 @@ code) and 1 check character. With character values :math:`C_i` and weights
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -745,6 +744,9 @@ def ensure_firms_table(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stmt)
 
 
+_NO_OBSERVATIONS = pd.DataFrame(columns=["region_code", "year", "indicator", "value"])
+
+
 def _write(
     con: duckdb.DuckDBPyConnection,
     clean: CleanFirms,
@@ -755,71 +757,41 @@ def _write(
     fmt: str,
     report: dict[str, Any],
 ) -> tuple[int, list[int]]:
-    """One transaction: firms, quarantine, skipped, the batch row and supersession."""
+    """One transaction (:func:`xinzhi.store.write_batch`): the batch row, supersession,
+    quarantine, skipped rows and the firm records."""
     ensure_firms_table(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        (last,) = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchall()[0]
-        batch_id = int(last) + 1
-        frames = {
-            "firms": (
-                clean.firms,
-                "credit_code, name, region_code, industry_code, division, section, "
-                "CAST(registered_capital AS DOUBLE), CAST(founded AS DATE), "
-                "CAST(employees AS INTEGER), CAST(revenue AS DOUBLE), status, ?, synthetic",
-            ),
-            "quarantine": (clean.quarantine, "?, row_number, CAST(raw AS JSON), reason, message"),
-            "skipped": (clean.skipped, "?, row_number, CAST(raw AS JSON), reason"),
-        }
-        for table, (frame, select) in frames.items():
-            if frame.empty:
-                continue
-            con.register("_xinzhi_firms_frame", frame)
-            try:
-                con.execute(
-                    f"INSERT INTO {table} SELECT {select} FROM _xinzhi_firms_frame", [batch_id]
-                )
-            finally:
-                con.unregister("_xinzhi_firms_frame")
-        previous = [
-            int(r[0])
-            for r in con.execute(
-                "SELECT batch_id FROM import_batches WHERE source = ? AND status = 'active'",
-                [source],
-            ).fetchall()
-        ]
-        con.execute(
-            """INSERT INTO import_batches (batch_id, file_name, sha256, imported_at, user_name,
-                   source, format, rows_read, rows_loaded, rows_quarantined, rows_skipped,
-                   values_loaded, status, superseded_by, report)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?)""",
-            [
-                batch_id,
-                file_name,
-                sha256,
-                datetime.now(UTC).replace(tzinfo=None),
-                os.environ.get("USER", "unknown"),
-                source,
-                fmt,
-                clean.rows_read,
-                len(clean.firms),
-                len(clean.quarantine),
-                len(clean.skipped),
-                len(clean.firms),
-                json.dumps(report, ensure_ascii=False, default=str),
-            ],
+
+    def insert_firms(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        store.insert_frame(
+            con,
+            "firms",
+            clean.firms,
+            "credit_code, name, region_code, industry_code, division, section, "
+            "CAST(registered_capital AS DOUBLE), CAST(founded AS DATE), "
+            "CAST(employees AS INTEGER), CAST(revenue AS DOUBLE), status, ?, synthetic",
+            [batch_id],
         )
-        if previous:
-            con.execute(
-                """UPDATE import_batches SET status = 'superseded', superseded_by = ?
-                   WHERE source = ? AND status = 'active' AND batch_id <> ?""",
-                [batch_id, source, batch_id],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return batch_id, previous
+
+    counts = {
+        "rows_read": clean.rows_read,
+        "rows_loaded": len(clean.firms),
+        "rows_quarantined": len(clean.quarantine),
+        "rows_skipped": len(clean.skipped),
+        "values_loaded": len(clean.firms),
+    }
+    return store.write_batch(
+        con,
+        file_name=file_name,
+        sha256=sha256,
+        source=source,
+        fmt=fmt,
+        counts=counts,
+        report=report,
+        observations=_NO_OBSERVATIONS,
+        quarantine=clean.quarantine,
+        skipped=clean.skipped,
+        extra=insert_firms,
+    )
 
 
 def _report(clean: CleanFirms, file_name: str, source: str, fmt: str, sha: str) -> ImportReport:

@@ -4,6 +4,7 @@ observations (long form), quarantine and skipped rows. See ``docs/warehouse.md``
 from xinzhi.store.batches import (
     BatchRecord,
     find_active_batch,
+    insert_frame,
     refresh_indicators,
     refresh_regions,
     write_batch,
@@ -18,6 +19,7 @@ __all__ = [
     "connect",
     "ensure_schema",
     "find_active_batch",
+    "insert_frame",
     "read_long",
     "read_wide",
     "refresh_indicators",

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -85,7 +86,7 @@ def find_active_batch(
     )
 
 
-def _insert_frame(
+def insert_frame(
     con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, select: str, params: list[Any]
 ) -> None:
     """Bulk insert through DataFrame registration (never row by row)."""
@@ -101,7 +102,7 @@ def _insert_frame(
 def refresh_indicators(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> None:
     """Replace the ``indicators`` table by ``table`` (call inside a transaction)."""
     con.execute("DELETE FROM indicators")
-    _insert_frame(
+    insert_frame(
         con,
         "indicators",
         table,
@@ -119,7 +120,7 @@ def refresh_regions(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM regions")
-        _insert_frame(
+        insert_frame(
             con,
             "regions",
             frame,
@@ -147,6 +148,7 @@ def write_batch(
     quarantine: pd.DataFrame,
     skipped: pd.DataFrame,
     indicators: pd.DataFrame | None = None,
+    extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
 ) -> tuple[int, list[int]]:
     """Write one import atomically; return (new batch_id, superseded batch ids).
 
@@ -162,6 +164,9 @@ def write_batch(
         row_number, raw (JSON text), reason.
     indicators : DataFrame, optional
         Catalogue table to refresh in the same transaction.
+    extra : callable, optional
+        ``extra(con, batch_id)`` writes further rows of the same import (e.g. firm records)
+        inside the same transaction.
     """
     con.execute("BEGIN TRANSACTION")
     try:
@@ -169,7 +174,7 @@ def write_batch(
         batch_id = int(last) + 1
         if indicators is not None:
             refresh_indicators(con, indicators)
-        _insert_frame(
+        insert_frame(
             con,
             "observations",
             observations,
@@ -177,16 +182,18 @@ def write_batch(
             "CAST(value AS DOUBLE), ?",
             [batch_id],
         )
-        _insert_frame(
+        insert_frame(
             con,
             "quarantine",
             quarantine,
             "?, row_number, CAST(raw AS JSON), reason, message",
             [batch_id],
         )
-        _insert_frame(
+        insert_frame(
             con, "skipped", skipped, "?, row_number, CAST(raw AS JSON), reason", [batch_id]
         )
+        if extra is not None:
+            extra(con, batch_id)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             sys.stderr.write("XINZHI_IMPORT_PAUSED\n")
