@@ -8,6 +8,7 @@ Public data is reached through the dataset registry pointed at the mirror in ``X
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,14 @@ def public_warehouse(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     db = tmp_path_factory.mktemp("public-warehouse") / "xinzhi.duckdb"
     build_warehouse(db, data_dir)
     return db
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under ``XINZHI_NO_SKIP=1`` (CI) a skipped test fails: a missing tool (chromium, Java,
+    playwright) or data set must not let a test pass silently."""
+    outcome = yield
+    rep = outcome.get_result()
+    if os.environ.get("XINZHI_NO_SKIP") == "1" and rep.skipped and not hasattr(rep, "wasxfail"):
+        rep.outcome = "failed"
+        rep.longrepr = f"CI 不允许跳过测试（XINZHI_NO_SKIP=1）：{rep.longrepr}"
