@@ -34,6 +34,11 @@ CHROMIUM_ARGS = [
 ]
 ADMIN = ("管理员甲", "admin-pass-123")
 ANALYST = ("analyst1", "analyst-pass-123")
+COUNTY = ("湘潭县用户", "county-pass-123", "430321")
+XSS = "<script>alert(1)</script>"
+#: file names cannot hold "/" (the upload keeps the base name), and a <script> put in by
+#: innerHTML never runs anyway: an <img onerror> does, so it is the sharper probe for names
+XSS_NAME = "<img src=x onerror=alert(1)>"
 
 SERVER_SCRIPT = """
 import sys, uvicorn
@@ -79,6 +84,7 @@ def warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) 
     try:
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
         auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
+        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
     finally:
         con.close()
     return db
@@ -130,9 +136,56 @@ def broken_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
+    """Numbers the pages must show, computed before the server locks the warehouse: Moran's I
+    of 2020 by esda on the same units and weights, LISA and Markov results, the three-tier map
+    and the IO links of sector 18."""
+    import esda
+    import libpysal
+    import numpy as np
+
+    from xinzhi import store
+    from xinzhi.disparity import local_moran, markov_chain
+    from xinzhi.industry.io import io_analysis
+    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.disparity import evaluation_panel
+    from xinzhi.pipelines.industry import county_industry_map
+    from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+
+    con = store.connect(warehouse)
+    try:
+        df, w, dropped = evaluation_spatial("nqpf-county", 2020, con, data_dir=data_dir)
+        panel = evaluation_panel("nqpf-county", con=con)
+        tiers = county_industry_map("430321", 2020, con=con, data_dir=data_dir).tidy()
+    finally:
+        con.close()
+    # esda on the units with at least one neighbour (islands dropped, as the page does)
+    nb = {k: list(v) for k, v in w.neighbors.items() if v}
+    wl = libpysal.weights.W(nb, silence_warnings=True)
+    wl.transform = "r"
+    y = df.set_index("unit").loc[list(wl.id_order), "score"].to_numpy(dtype=float)
+    lisa = local_moran(df, "score", "unit", w, permutations=999, seed=0, alpha=0.05)
+    bal, _ = balanced_panel(panel)
+    mc = markov_chain(bal, "score", "unit", "year", k=4)
+    t = load_china_io("2020-42", data_dir=data_dir)
+    io = io_analysis(t.z, t.x, codes=t.codes, names=t.names_zh, lead="18", top=5)
+    return {
+        "moran_i": float(esda.Moran(y, wl, permutations=0).I),
+        "n_spatial": len(wl.id_order),
+        "dropped": dropped,
+        "lisa_counts": lisa.table["label"].value_counts().to_dict(),
+        "markov_counts": mc.counts.sum(axis=1).to_list(),
+        "markov_p": np.round(mc.probabilities.to_numpy(), 4),
+        "tiers": tiers[tiers["tier"] != ""][["tier", "industry"]].to_numpy().tolist(),
+        "io_up1": str(io.lead_links.iloc[0]["部门名称"]),
+    }
+
+
+@pytest.fixture(scope="module")
 def server(
     warehouse: Path,
     census_extract: tuple[Path, pd.DataFrame],
+    reference: dict[str, Any],
     data_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
@@ -296,13 +349,199 @@ def test_county_profile_radar_and_pdf(
     assert score in text
 
 
+def _shot(page: Any, tmp_path: Path, name: str) -> None:
+    shot = tmp_path / name
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("XINZHI_WEB_SHOTS"):  # keep a copy to look at
+        shutil.copy(shot, Path(os.environ["XINZHI_WEB_SHOTS"]) / name)
+
+
+def _chart(page: Any, testid: str) -> dict[str, Any]:
+    """Series of the ECharts instance in ``[data-testid=testid]`` and its SVG path count."""
+    return page.eval_on_selector(  # type: ignore[no-any-return]
+        f"[data-testid={testid}]",
+        """async el => {
+            const maps = await import('/web/static/xinzhi-maps.js');
+            const o = maps.instanceOf(el).getOption();
+            return {series: o.series.map(s => ({type: s.type, name: s.name,
+                                                n: (s.data || []).length})),
+                    paths: el.querySelectorAll('svg path').length};
+        }""",
+    )
+
+
+def _rows(page: Any, testid: str) -> list[list[str]]:
+    return page.eval_on_selector(  # type: ignore[no-any-return]
+        f"[data-testid={testid}]",
+        "el => [...el.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.innerText))",
+    )
+
+
+def test_disparity_page_kde_moran_lisa_markov(
+    session: tuple[Any, list[str]], server: str, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    page, _ = session
+    page.goto(server + "/disparity?eval=nqpf-county&group=region&year=2020")
+    page.wait_for_selector("[data-testid=markov-table] tbody tr", timeout=60_000)
+    page.wait_for_selector("[data-testid=lisa-map] svg path", state="attached", timeout=60_000)
+    page.wait_for_timeout(300)
+    assert "Dagum" in page.inner_text("body")
+    # kernel densities: one curve per year (2010, 2020), drawn as SVG paths
+    kde = _chart(page, "kde-chart")
+    assert [s["name"] for s in kde["series"]] == ["2010", "2020"]
+    assert all(s["n"] == 256 for s in kde["series"]) and kde["paths"] >= 2
+    # Moran: the page's I equals esda's on the same units and weights
+    text = page.inner_text("[data-testid=moran-global]")
+    assert f"Moran's I = {reference['moran_i']:.4f}" in text
+    assert f"{reference['n_spatial']} 个县级单位" in text
+    assert "置换伪 p 值 = 0.0010" in text  # no permutation reached I (999 permutations)
+    # scatter: one point per unit, split by LISA class, plus the slope line
+    sc = _chart(page, "moran-scatter")
+    points = {s["name"]: s["n"] for s in sc["series"] if s["type"] == "scatter"}
+    assert points == reference["lisa_counts"]
+    assert sum(points.values()) == reference["n_spatial"]
+    assert sc["paths"] >= reference["n_spatial"]
+    # LISA map: every polygon drawn, every analysed unit coloured
+    lisa = page.eval_on_selector(
+        "[data-testid=lisa-map]",
+        "el => ({paths: el.querySelectorAll('svg path').length, polygons: +el.dataset.polygons,"
+        " counties: +el.dataset.counties})",
+    )
+    assert lisa["counties"] == reference["n_spatial"]
+    assert lisa["paths"] >= lisa["polygons"] == 2891
+    counts = page.inner_text("[data-testid=lisa-counts]")
+    assert f"高-高集聚 {reference['lisa_counts']['高-高集聚']} 个" in counts
+    # Markov: four states, row totals and probabilities as markov_chain on the balanced panel
+    rows = _rows(page, "markov-table")
+    assert [r[0] for r in rows] == ["低水平", "中低水平", "中高水平", "高水平"]
+    assert [int(r[1]) for r in rows] == reference["markov_counts"]
+    shown = [[float(x) for x in r[2:]] for r in rows]
+    assert shown == reference["markov_p"].tolist()
+    assert "只含一次转移" in page.inner_text("[data-testid=markov-note]")
+    _shot(page, tmp_path, "disparity.png")
+
+
+def test_industry_page_tiers_chain_io(
+    session: tuple[Any, list[str]], server: str, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    page, _ = session
+    page.goto(server + "/industry?code=430321&lead=18")
+    page.wait_for_selector("[data-testid=io-table] tbody tr", timeout=60_000)
+    page.wait_for_selector("[data-testid=chain-table] tbody tr", timeout=60_000)
+    rows = _rows(page, "tier-table")
+    assert [[r[0], r[1]] for r in rows] == reference["tiers"]
+    assert rows[0][0] == "主导" and "RCA" in rows[0][-1]
+    quad = _chart(page, "quadrant-chart")
+    assert sum(s["n"] for s in quad["series"]) == 20  # the 20 GB/T 4754 sections
+    assert quad["paths"] >= 20
+    # no firm records in the warehouse: said so, segment status unknown
+    assert "没有企业记录" in page.inner_text("[data-testid=chain-no-firms]")
+    assert {r[3] for r in _rows(page, "chain-table")} == {"未知"}
+    io_rows = _rows(page, "io-table")
+    assert [r[0] for r in io_rows] == ["上游"] * 5 + ["下游"] * 5
+    assert io_rows[0][3] == reference["io_up1"]
+    page.wait_for_selector("text=区位熵 LQ > 1", timeout=30_000)
+    _shot(page, tmp_path, "industry.png")
+
+
+def test_method_page_yaml_validation(
+    session: tuple[Any, list[str]], server: str, tmp_path: Path
+) -> None:
+    page, _ = session
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/method")
+    upload = "[data-testid=system-upload] input[type=file]"
+    page.wait_for_selector(upload, state="attached")
+    bad = (
+        "name: 测试体系\n"
+        "dimensions:\n"
+        "  - name: 人力资本\n"
+        "    indicators:\n"
+        "      - code: schooling_years\n"
+        "        name: 平均受教育年限\n"
+    )
+    page.set_input_files(
+        upload,
+        files=[{"name": f"{XSS_NAME}.yaml", "mimeType": "text/yaml", "buffer": bad.encode()}],
+    )
+    page.wait_for_selector("[data-testid=system-error]", timeout=30_000)
+    err = page.inner_text("[data-testid=system-error]")
+    assert "dimensions[0].indicators[0].direction 缺失" in err
+    assert f"{XSS_NAME}.yaml" in err  # the file name, shown as text
+    good = bad + "        direction: '+'\n"
+    page.set_input_files(
+        upload, files=[{"name": "体系.yaml", "mimeType": "text/yaml", "buffer": good.encode()}]
+    )
+    page.wait_for_selector("[data-testid=system-ok]", timeout=30_000)
+    assert "测试体系：1 个维度、1 个指标" in page.inner_text("[data-testid=system-ok]")
+    _shot(page, tmp_path, "method.png")
+    assert dialogs == []
+
+
+def test_county_user_upload_quarantines_other_county(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(server + "/login")
+        page.fill("input[name=username]", COUNTY[0])
+        page.fill("input[name=password]", COUNTY[1])
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/")
+        page.goto(server + "/data")
+        page.wait_for_selector("[data-testid=upload] input[type=file]", state="attached")
+        assert "只能导入本县区（430321）" in page.inner_text("[data-testid=county-upload-note]")
+        table = pd.DataFrame(
+            {
+                "地区": ["湖南省湘潭市湘潭县", "湖南省长沙市浏阳市"],
+                "年份": [2020, 2020],
+                "平均受教育年限": [9.6, 10.2],
+            }
+        )
+        path = tmp_path / "county.xlsx"
+        table.to_excel(path, index=False)
+        page.set_input_files(
+            "[data-testid=upload] input[type=file]",
+            files=[
+                {
+                    "name": f"{XSS_NAME}.xlsx",
+                    "mimeType": "application/octet-stream",
+                    "buffer": path.read_bytes(),
+                }
+            ],
+        )
+        page.wait_for_selector("[data-testid=import-report]", timeout=30_000)
+        counts = page.inner_text("[data-testid=import-counts]")
+        assert counts == "读入 2 行 = 载入 1 + 隔离 1 + 跳过 0"
+        q = _rows(page, "quarantine-table")
+        assert len(q) == 1
+        assert q[0][1] == "地区无法使用" and "只能导入本县区（430321）" in q[0][2]
+        assert f"预览：{XSS_NAME}.xlsx" in page.inner_text("body")  # escaped, shown as text
+        # the batch list (own county + public census batches only) now holds the prefixed source
+        batches = _rows(page, "batches-table")
+        sources = [r[2] for r in batches]
+        assert sources[0].startswith("county-430321-")
+        assert set(sources[1:]) == {"census2010", "census2020"}  # not the admin's uploads
+        _shot(page, tmp_path, "county-data.png")
+        assert dialogs == []
+    finally:
+        ctx.close()
+
+
 def test_other_pages_render(session: tuple[Any, list[str]], server: str) -> None:
     page, _ = session
-    page.goto(server + "/disparity?eval=nqpf-county&group=region")
-    page.wait_for_selector("[data-testid=dagum-chart] svg path", state="attached", timeout=30_000)
-    assert "Dagum" in page.content()
-    page.goto(server + "/industry?code=430321")
-    page.wait_for_selector("text=区位熵 LQ > 1", timeout=30_000)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    # a script typed into the county search is filtered as text, never run
+    page.goto(server + "/ranking?year=2020")
+    page.wait_for_selector("[data-testid=ranking-table]")
+    page.get_by_label("筛选（名称或代码）").fill(XSS)
+    page.wait_for_timeout(500)
+    assert dialogs == []
     page.goto(server + "/admin")
     page.wait_for_selector("[data-testid=users-table]")
     users = page.inner_text("[data-testid=users-table]")

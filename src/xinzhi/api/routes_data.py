@@ -4,6 +4,7 @@ Data visibility of a county user (县区用户): the public census batches (aggr
 all counties) and the batches uploaded by accounts of its own county. Uploads by a county user are
 imported with a resolver that accepts only its own county: rows of any other county are
 *quarantined* (reason ``invalid_region``, message saying why), so the import report shows them.
+The rule lives in :mod:`xinzhi.pipelines.uploads` (the web page 数据 uses the same function).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import duckdb
-import pandas as pd
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 
@@ -25,9 +25,8 @@ from xinzhi.api._util import Limit, Offset, audit, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session
-from xinzhi.ingest import import_file
 from xinzhi.ingest.census import CENSUS_FILES
-from xinzhi.ingest.clean import default_resolver
+from xinzhi.pipelines.uploads import import_upload, safe_file_name
 
 router = APIRouter(tags=["数据"])
 
@@ -159,28 +158,6 @@ def quarantine_csv(
     )
 
 
-def safe_file_name(name: str | None) -> str:
-    """The base name with anything but letters, digits, CJK, ``_ - .`` replaced by ``_``."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "_", base).lstrip(".")
-    base = re.sub(r"\.{2,}", ".", base)[-100:]
-    return base or "upload"
-
-
-def _county_resolver(code: str) -> Any:
-    """Default resolver that accepts only ``code``: other regions become ``invalid_region``."""
-
-    def resolve(values: Any, year: int | None, parent: Any) -> pd.DataFrame:
-        res = default_resolver(values, year, parent).copy()
-        ok = res["status"].isin(["ok", "renamed"])
-        foreign = ok & (res["code"].astype(str) != code)
-        res.loc[foreign, "status"] = "foreign_county"
-        res.loc[foreign, "message"] = f"县区用户只能导入本县区（{code}）的数据"
-        return res
-
-    return resolve
-
-
 async def _read_upload(file: UploadFile) -> bytes:
     data = bytearray()
     while chunk := await file.read(1024 * 1024):
@@ -228,20 +205,7 @@ async def upload(
     if src in PUBLIC_SOURCES:
         raise ApiError(409, "public_source", f"{src} 是公共数据批次，不能通过上传替换")
     user = session.user
-    county = user.county_code if user.role == "county" else None
-    if county:
-        src = f"county-{county}-{src}"
-    report = await run_in_threadpool(_import, db, name, data, year, src, fmt, county)
-    if report.batch_id is not None and report.status == "loaded":
-        with db.write_lock:
-            cur = db.cursor()
-            try:
-                cur.execute(
-                    "INSERT INTO auth_batch_owners VALUES (?, ?, ?)",
-                    [report.batch_id, user.username, county],
-                )
-            finally:
-                cur.close()
+    report = await run_in_threadpool(_import, db, name, data, year, src, fmt, user)
     audit(
         db,
         request,
@@ -253,24 +217,32 @@ async def upload(
             "status": report.status,
             "rows_loaded": report.rows_loaded,
             "rows_quarantined": report.rows_quarantined,
-            "source": src,
+            "source": report.source,
         },
     )
     return m.ImportReportOut(**report.to_dict())
 
 
 def _import(
-    db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, county: str | None
+    db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, user: Any
 ) -> Any:
+    """Save the upload and import it with :func:`xinzhi.pipelines.uploads.import_upload`
+    (county users: other counties' rows quarantined, source prefixed)."""
     with tempfile.TemporaryDirectory(prefix="xinzhi-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
         with db.write_lock:
             cur: duckdb.DuckDBPyConnection = db.cursor()
             try:
-                kwargs: dict[str, Any] = {"with_regions": True}
-                if county:
-                    kwargs["resolver"] = _county_resolver(county)
-                return import_file(path, fmt=fmt, year=year, source=src, con=cur, **kwargs)
+                return import_upload(
+                    path,
+                    con=cur,
+                    username=user.username,
+                    role=user.role,
+                    county_code=user.county_code,
+                    year=year,
+                    source=src,
+                    fmt=fmt,
+                )
             finally:
                 cur.close()

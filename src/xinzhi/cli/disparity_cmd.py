@@ -87,12 +87,10 @@ def _with_weights(spec: str, df: pd.DataFrame, unit: str) -> tuple[pd.DataFrame,
     With ``queen``, rows whose code has no boundary polygon (units abolished or renamed before
     the 2021–2022 boundaries, e.g. 2010 codes) are left out and the count is reported.
     """
-    ids = df[unit].dropna().astype(str)
     if spec.strip().lower() == "queen":
-        from xinzhi.regions import county_polygons, queen_weights
+        from xinzhi.pipelines.spatial import queen_subset
 
-        have = set(county_polygons(year=2024)["code"])
-        lacking = sorted(set(ids) - have)
+        df, w, lacking = queen_subset(df, unit)
         if lacking:
             typer.secho(
                 f"注意：{len(lacking)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，"
@@ -100,9 +98,8 @@ def _with_weights(spec: str, df: pd.DataFrame, unit: str) -> tuple[pd.DataFrame,
                 err=True,
                 fg=typer.colors.YELLOW,
             )
-            df = df[~df[unit].astype(str).isin(lacking)]
-            ids = ids[~ids.isin(lacking)]
-        return df, queen_weights(sorted(set(ids)))
+        return df, w
+    ids = df[unit].dropna().astype(str)
     return df, _adjacency_weights(Path(spec), ids.tolist())
 
 

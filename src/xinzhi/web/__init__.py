@@ -133,7 +133,15 @@ def mount(
     from nicegui import ui
 
     from xinzhi import auth
-    from xinzhi.web import pages_data, pages_main, pages_more, pages_profile
+    from xinzhi.web import (
+        pages_data,
+        pages_disparity,
+        pages_industry,
+        pages_main,
+        pages_method,
+        pages_more,
+        pages_profile,
+    )
     from xinzhi.web._context import config
     from xinzhi.web.geo import boundaries_from_env
 
@@ -156,7 +164,9 @@ def mount(
         pages_profile.register()
         pages_data.register()
         pages_more.register()
-        pages_more.register_analysis()
+        pages_method.register()
+        pages_disparity.register()
+        pages_industry.register()
         _state["pages"] = True
     ui.run_with(
         app,

@@ -11,10 +11,25 @@ from nicegui import ui
 
 from xinzhi.web.geo import GEO_ROUTE, ILLUSTRATION_NOTE, map_name
 
-__all__ = ["choropleth", "histogram_options", "radar_options", "register_map"]
+__all__ = [
+    "LISA_COLORS",
+    "category_map",
+    "choropleth",
+    "histogram_options",
+    "radar_options",
+    "register_map",
+]
 
 PALETTE = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 MAPS_MODULE = "/web/static/xinzhi-maps.js"
+#: LISA cluster colours (GeoDa's convention: HH red, LL blue, LH light blue, HL pink, grey).
+LISA_COLORS: dict[str, str] = {
+    "高-高集聚": "#d7191c",
+    "低-高离群": "#abd9e9",
+    "低-低集聚": "#2c7bb6",
+    "高-低离群": "#fdae61",
+    "不显著": "#eeeeee",
+}
 
 
 async def register_map(year: int) -> int:
@@ -27,7 +42,7 @@ async def register_map(year: int) -> int:
         f'return await m.ensureMap("{map_name(year)}", "{url}");',
         timeout=60,
     )
-    return int(n)
+    return int(n) if n is not None else 0  # None: the browser left the page meanwhile
 
 
 async def choropleth(
@@ -134,3 +149,62 @@ def radar_options(dims: pd.DataFrame, series: dict[str, str]) -> dict:
             }
         ],
     }
+
+
+async def category_map(
+    table: pd.DataFrame,
+    year: int,
+    *,
+    category: str,
+    colors: dict[str, str],
+    title: str,
+    testid: str,
+    height: str = "560px",
+) -> ui.echart:
+    """County map coloured by a category column of ``table`` (rows ``unit, category``; optional
+    ``name``): one colour per entry of ``colors`` (in that order, legend = visual map pieces)."""
+    n = await register_map(year)
+    order = list(colors)
+    names = table["name"] if "name" in table.columns else table["unit"]
+    data = [
+        {"name": str(u), "value": order.index(c) if c in order else -1, "cat": str(c), "cname": nm}
+        for u, c, nm in zip(table["unit"], table[category], names, strict=True)
+    ]
+    options: dict[str, Any] = {
+        "tooltip": {
+            "trigger": "item",
+            ":formatter": (
+                "p => p.data ? `${p.data.cname}（${p.name}）<br/>${p.data.cat}` "
+                ": `${p.name}：未参与`"
+            ),
+        },
+        "visualMap": {
+            "type": "piecewise",
+            "pieces": [
+                {"value": i, "label": lab, "color": colors[lab]} for i, lab in enumerate(order)
+            ],
+            "left": 10,
+            "bottom": 20,
+        },
+        "series": [
+            {
+                "type": "map",
+                "name": title,
+                "map": map_name(year),
+                "nameProperty": "code",
+                "roam": True,
+                "animation": False,
+                "label": {"show": False},
+                "emphasis": {"label": {"show": False}},
+                "select": {"disabled": True},
+                "itemStyle": {"areaColor": "#ffffff", "borderColor": "#94a3b8", "borderWidth": 0.2},
+                "data": data,
+            }
+        ],
+    }
+    chart = ui.echart(options, renderer="svg")
+    chart.classes("w-full").style(f"height: {height}").props(
+        f'data-testid="{testid}" data-polygons="{n}" data-counties="{len(data)}"'
+    )
+    ui.label(ILLUSTRATION_NOTE).classes("text-xs text-gray-500")
+    return chart

@@ -16,7 +16,9 @@ from xinzhi.web._context import config, connection, data_dir_str
 
 __all__ = [
     "DEFAULT_EVALUATION",
+    "cached",
     "evaluation_names",
+    "evaluation_stamp",
     "pick_evaluation",
     "report_context",
     "scores_of",
@@ -28,6 +30,24 @@ DEFAULT_EVALUATION = "nqpf-county"
 _scores: dict[tuple[str, str, str], pd.DataFrame] = {}
 _types: dict[tuple[str, int, int], pd.DataFrame | str] = {}
 _contexts: dict[tuple[str, str, str], Any] = {}
+
+
+_memo: dict[tuple[Any, ...], Any] = {}
+
+
+def evaluation_stamp(name: str) -> str:
+    """Warehouse path and stored-evaluation info (changes when ``name`` is saved again)."""
+    with connection() as con:
+        return f"{config.db_path()}|{evaluation_exists(con, name)}"
+
+
+def cached(key: tuple[Any, ...], make: Any) -> Any:
+    """``make()`` memoised under ``key`` (at most 32 entries; oldest dropped first)."""
+    if key not in _memo:
+        if len(_memo) >= 32:
+            _memo.pop(next(iter(_memo)))
+        _memo[key] = make()
+    return _memo[key]
 
 
 def evaluation_names() -> list[str]:

@@ -100,8 +100,9 @@ def table_of(
 ) -> ui.table:
     """A sortable table with Chinese column labels (floats rounded for display)."""
     cols = [c for c in labels if c in df.columns]
-    shown = df[cols].copy()
-    for c in cols:
+    extra = [row_key] if row_key and row_key not in cols and row_key in df.columns else []
+    shown = df[cols + extra].copy()
+    for c in cols + extra:
         if pd.api.types.is_float_dtype(shown[c]):
             shown[c] = shown[c].round(digits)
     shown = shown.astype(object).where(shown.notna(), None)

@@ -14,14 +14,14 @@ from nicegui import events, ui
 
 from xinzhi import auth, datasets
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest import import_file
 from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.pipelines.uploads import import_upload, safe_file_name, visible_batches
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._frame import excel_bytes, guarded, table_of
 
 __all__ = ["quarantined_rows", "register"]
 
-UPLOAD_ROLES = ("admin", "analyst")
+UPLOAD_ROLES = ("admin", "analyst", "county")
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
@@ -89,6 +89,13 @@ def _show_report(report: ImportReport, box: ui.column) -> None:
                 table_of(reasons, {"reason": "跳过原因", "rows": "行数"}, pagination=None)
             if report.rows_quarantined and report.batch_id is not None:
                 bid = int(report.batch_id)
+                q = quarantined_rows(bid)
+                ui.label("隔离行（前 20 行）").classes("text-sm font-bold")
+                table_of(
+                    q.head(20).rename(columns={"行号": "row", "原因": "reason", "说明": "message"}),
+                    {"row": "行号", "reason": "原因", "message": "说明"},
+                    pagination=None,
+                ).props('data-testid="quarantine-table"')
 
                 def download() -> None:
                     ui.download.content(
@@ -110,19 +117,25 @@ def register() -> None:
         may_upload = session.user.role in UPLOAD_ROLES
         with ui.card().classes("w-full"):
             ui.label("上传统计数据（xlsx / csv；宽表或长表，中文表头）").classes("font-bold")
-            if not may_upload:
-                ui.label("县区用户请通过 REST API 上传本县数据；网页上传限管理员和分析员。")
+            county = session.user.county_code if session.user.role == "county" else None
+            if county:
+                ui.label(
+                    f"县区用户只能导入本县区（{county}）的数据：其他地区的行会被隔离"
+                    f"（地区无法使用），数据来源自动加前缀 county-{county}-。"
+                ).classes("text-sm text-warning").props('data-testid="county-upload-note"')
             year_in = ui.number("年份（表中无年份列时必填）", format="%d").classes("w-64")
             preview_box = ui.column().classes("w-full")
+            tables: dict[str, ui.table] = {}
             reports = ui.column().classes("w-full").props('data-testid="import-reports"')
 
             async def handle(e: events.UploadEventArguments) -> None:
-                suffix = Path(e.file.name).suffix.lower()
+                safe = safe_file_name(e.file.name)
+                suffix = Path(safe).suffix.lower()
                 if suffix not in (".xlsx", ".xls", ".csv"):
                     ui.notify("只支持 xlsx、xls 或 csv 文件", type="negative")
                     return
                 with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / Path(e.file.name).name
+                    path = Path(tmp) / safe
                     await e.file.save(path)
                     preview_box.clear()
                     try:
@@ -142,11 +155,14 @@ def register() -> None:
                     try:
                         with connection(write=True) as con:
                             report = await asyncio.to_thread(
-                                import_file,
+                                import_upload,
                                 path,
-                                year=int(year_in.value) if year_in.value else None,
-                                source=Path(e.file.name).stem,
                                 con=con,
+                                username=session.user.username,
+                                role=session.user.role,
+                                county_code=session.user.county_code,
+                                year=int(year_in.value) if year_in.value else None,
+                                source=Path(safe).stem,
                             )
                             auth.write_audit(
                                 con,
@@ -156,6 +172,8 @@ def register() -> None:
                                 detail={
                                     "batch_id": report.batch_id,
                                     "rows_read": report.rows_read,
+                                    "rows_quarantined": report.rows_quarantined,
+                                    "source": report.source,
                                     "via": "web",
                                 },
                             )
@@ -168,6 +186,13 @@ def register() -> None:
                                 ui.label(str(exc))
                         return
                 _show_report(report, reports)
+                if "batches" in tables:
+                    with connection() as con:
+                        fresh = visible_batches(con, session.user.role, session.user.county_code)
+                    tables["batches"].rows = (
+                        fresh.astype(object).where(fresh.notna(), None).to_dict("records")
+                    )
+                    tables["batches"].update()
 
             if may_upload:
                 ui.upload(
@@ -181,13 +206,8 @@ def register() -> None:
         with ui.card().classes("w-full"):
             ui.label("已导入的批次").classes("font-bold")
             with connection() as con:
-                batches = con.execute(
-                    "SELECT batch_id, file_name, source, imported_at, user_name, rows_read, "
-                    "rows_loaded, rows_quarantined, rows_skipped, status FROM import_batches "
-                    "ORDER BY batch_id DESC LIMIT 200"
-                ).df()
-            batches["imported_at"] = batches["imported_at"].astype(str)
-            table_of(
+                batches = visible_batches(con, session.user.role, session.user.county_code)
+            tables["batches"] = table_of(
                 batches,
                 {
                     "batch_id": "批次",
@@ -202,7 +222,7 @@ def register() -> None:
                     "status": "状态",
                 },
                 pagination=10,
-            )
+            ).props('data-testid="batches-table"')
 
         with ui.card().classes("w-full"):
             ui.label("公共数据集").classes("font-bold")

