@@ -5,6 +5,11 @@ Peer: the same two questions answered in-process by the pipeline functions
 (:func:`xinzhi.pipelines.profile.stored_scores` / :func:`county_profile`) — the ratio shows the
 cost of HTTP, JSON, authentication and concurrency. Target: p95 ≤ 200 ms.
 
+After one warm-up round (it fills the per-evaluation caches of the server) the load is run
+``ROUNDS`` times; each round's p50 / p95 is printed with the machine's load average, and the
+target counts as met when the median of the rounds' p95 is ≤ 200 ms. The load generator (httpx,
+20 asyncio clients) runs on the same 2-core machine as the server and takes CPU from it.
+
 Run: ``XINZHI_DATA_DIR=../shared/data .venv/bin/python benchmarks/bench_api.py``
 """
 
@@ -25,6 +30,8 @@ import numpy as np
 
 CLIENTS = 20
 REQUESTS_PER_CLIENT = 25
+ROUNDS = 3
+TARGET_P95_MS = 200.0
 TIME_LIMIT = 60.0
 COUNTIES = ["430321", "110108", "440306", "510104", "620102", "330108", "652201", "130102"]
 
@@ -128,22 +135,34 @@ def main() -> None:
             )
             token = r.json()["access_token"]
             asyncio.run(_load(base, token))  # warm-up (caches)
-            t = time.perf_counter()
-            times = asyncio.run(_load(base, token))
-            wall = time.perf_counter() - t
+            rounds = []
+            for _ in range(ROUNDS):
+                load = os.getloadavg()[0]
+                t = time.perf_counter()
+                times = asyncio.run(_load(base, token))
+                rounds.append((times, time.perf_counter() - t, load))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    p50, p95 = _pct(times)
     q50, q95 = _pct(peer)
+    p95s = []
+    for k, (times, wall, load) in enumerate(rounds, 1):
+        p50, p95 = _pct(times)
+        p95s.append(p95)
+        print(
+            f"第 {k} 轮：{CLIENTS} 个并发客户端，{len(times)} 次请求，{wall:.1f} s，"
+            f"{len(times) / wall:.0f} req/s；p50 {p50:.1f} ms，p95 {p95:.1f} ms"
+            f"（机器 1 分钟负载 {load:.2f}，2 核）"
+        )
+    med = float(np.median(p95s))
+    all_times = [x for times, _, _ in rounds for x in times]
+    p50, _ = _pct(all_times)
     print(
-        f"API（{CLIENTS} 个并发客户端，{len(times)} 次请求，{wall:.1f} s，{len(times) / wall:.0f} req/s）"
-    )
-    print(
-        f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   目标 p95 ≤ 200 ms：{'达到' if p95 <= 200 else '未达到'}"
+        f"API p95（各轮中位数）{med:.1f} ms；目标 p95 ≤ {TARGET_P95_MS:.0f} ms："
+        f"{'达到' if med <= TARGET_P95_MS else '未达到'}"
     )
     print(f"同一问题进程内直接调用 pipelines（peer，串行）：p50 {q50:.1f} ms   p95 {q95:.1f} ms")
-    print(f"比值 API p50 / peer p50 = {p50 / q50:.1f}")
+    print(f"比值 API p50 / peer p50 = {p50 / q50:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,43 @@ Usage::
         [--db PATH] [--county 湘潭县] [--year 2020] [--province 湖南] [--workers 2]
 
 Without ``--db`` a temporary warehouse is built from the public data (not timed).
+
+The cold-process target is measured as the user meets it: ``xinzhi report --county … -o x.pdf``
+run ``--runs`` times as a new process (wall time, median and range printed with the machine's
+load average). The first run of a fresh installation also pickles the built-in boundaries into
+the cache directory (see docs/report.md); the output says whether that cache existed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+TARGET_COLD_S = 3.0
+TARGET_PROVINCE_S = 120.0
+
+
+def _cold_cli(db: Path, county: str, year: int, out: Path, runs: int) -> list[float]:
+    """Wall times of ``xinzhi report`` as a new process (interpreter start and imports included)."""
+    exe = str(Path(sys.executable).parent / "xinzhi")
+    env = {**os.environ, "XINZHI_DB": str(db)}
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(
+            [exe, "report", "--county", county, "--year", str(year), "-o", str(out)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - t)
+    return times
 
 
 def _warehouse(db: str | None, tmp: Path) -> Path:
@@ -69,6 +98,7 @@ def main() -> None:
     ap.add_argument("--province", default="湖南")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-province", action="store_true")
+    ap.add_argument("--runs", type=int, default=5, help="cold-process runs of xinzhi report")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -85,6 +115,13 @@ def main() -> None:
         tmp = Path(tmpd)
         db = _warehouse(args.db, tmp)
 
+        from xinzhi import config
+
+        had_cache = any((config.cache_dir() / "boundaries").glob("county-*.pkl"))
+        load0 = os.getloadavg()
+        cli = _cold_cli(db, args.county, args.year, tmp / "cli.pdf", args.runs)
+        load1 = os.getloadavg()
+
         t = time.perf_counter()
         write_county_report(args.county, args.year, tmp / "cold.pdf", db=db)
         cold = time.perf_counter() - t
@@ -98,8 +135,19 @@ def main() -> None:
         warm = time.perf_counter() - t
 
         peer = _peer_chart_pdf(data, tmp / "peer.pdf")
-        print(f"导入模块：{t_import:.2f} s（不计入）")
-        print(f"单县 PDF（冷启动：评价 + 类型 + 边界 + 报告）：{cold:.2f} s（目标 ≤ 3 s）")
+        med = statistics.median(cli)
+        print(
+            f"机器负载（1 分钟平均）：测量前 {load0[0]:.2f}，测量后 {load1[0]:.2f}（2 核）；"
+            f"边界缓存{'已存在' if had_cache else '不存在（第一次运行时写入）'}"
+        )
+        print(
+            f"单县 PDF，新进程 xinzhi report（{len(cli)} 次）：中位数 {med:.2f} s，"
+            f"最快 {min(cli):.2f} s，最慢 {max(cli):.2f} s；目标 ≤ {TARGET_COLD_S:.0f} s："
+            f"{'达到' if med <= TARGET_COLD_S else '未达到'}"
+        )
+        print(f"  各次：{'、'.join(f'{x:.2f}' for x in cli)} s")
+        print(f"导入模块：{t_import:.2f} s（不计入下一行）")
+        print(f"单县 PDF（本进程内首次：评价 + 类型 + 边界 + 报告）：{cold:.2f} s")
         print(f"单县 PDF（缓存后，批量中的每县）：{warm:.2f} s")
         print(
             f"对照：matplotlib PdfPages 仅图表 PDF：{peer:.2f} s；比值 报告/对照 = {warm / peer:.2f}"
@@ -114,7 +162,9 @@ def main() -> None:
             n = len(res.county_files)
             print(
                 f"省级批量（{res.summary_data.province_name}，{n} 县，{args.workers} 进程）："
-                f"{prov:.1f} s（目标 ≤ 120 s）；每县 {prov / max(n, 1):.2f} s；失败 {len(res.failures)}"
+                f"{prov:.1f} s（目标 ≤ {TARGET_PROVINCE_S:.0f} s："
+                f"{'达到' if prov <= TARGET_PROVINCE_S else '未达到'}）；"
+                f"每县 {prov / max(n, 1):.2f} s；失败 {len(res.failures)}"
             )
 
 

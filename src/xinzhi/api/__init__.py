@@ -20,9 +20,17 @@ def build_api() -> APIRouter:
         routes_data,
         routes_evaluations,
         routes_regions,
+        routes_reports,
     )
 
     api = APIRouter(responses=ERROR_RESPONSES)
-    for mod in (routes_auth, routes_regions, routes_data, routes_evaluations, routes_analysis):
+    for mod in (
+        routes_auth,
+        routes_regions,
+        routes_data,
+        routes_evaluations,
+        routes_analysis,
+        routes_reports,
+    ):
         api.include_router(mod.router)
     return api

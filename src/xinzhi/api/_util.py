@@ -7,12 +7,21 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
+from pydantic import BaseModel
 
 from xinzhi.api.deps import Database, client_ip
 from xinzhi.auth import Session, write_audit
 
-__all__ = ["Limit", "Offset", "audit", "clean", "records"]
+__all__ = [
+    "Limit",
+    "Offset",
+    "audit",
+    "cached_json",
+    "clean",
+    "evaluation_stamp",
+    "records",
+]
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="每页条数")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数")]
@@ -63,3 +72,29 @@ def audit(
             )
         finally:
             cur.close()
+
+
+def evaluation_stamp(cur: Any, name: str) -> str | None:
+    """Creation time of stored evaluation ``name`` (the version part of cache keys), or None.
+
+    One indexed lookup (the tables exist: :class:`~xinzhi.api.deps.Database` creates them).
+    """
+    rows = cur.execute(
+        "SELECT CAST(created_at AS VARCHAR) FROM evaluations WHERE name = ?", [name]
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def cached_json(db: Database, key: Any, make: Any) -> Response:
+    """A JSON response whose body is serialised once per ``key`` (``make()`` returns the
+    pydantic model of the route's ``response_model``; pydantic's serialiser writes the bytes).
+
+    For results that are immutable per key (pages of a stored evaluation): a repeated request
+    costs a dictionary lookup instead of building, validating and encoding the model again.
+    """
+
+    def body() -> bytes:
+        model: BaseModel = make()
+        return model.model_dump_json().encode("utf-8")
+
+    return Response(db.cached(("json", *key), body), media_type="application/json")

