@@ -132,33 +132,10 @@ def register() -> None:
         province: str = "",
         type: str = "",
     ) -> None:
-        name = pick_evaluation(eval or None)
-        if name is None:
-            ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
+        picked = _scoped_scores("/", "总览", eval, year, province, type)
+        if picked is None:
             return
-        scores = scores_of(name)
-        years = sorted(int(y) for y in scores["year"].unique())
-        y = year if year in years else years[-1]
-        types = types_of(y)
-        type_names = (
-            sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
-        )
-        provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
-        ui.label(f"总览：{name}（{y} 年）").classes("text-xl font-bold")
-        _selectors(
-            "/",
-            name,
-            years,
-            y,
-            provinces,
-            province or None,
-            type_names,
-            type or None,
-            sorted(set(scores_names()) | {name}),
-        )
-        shown, note = _filtered(scores, y, province or None, type or None)
-        if note:
-            ui.label(note).classes("text-warning")
+        name, scores, y, _types, shown = picked
         ui.label(
             f"显示 {len(shown)} 个县级单位（全国 {int((scores['year'] == y).sum())} 个参评）"
         ).props('data-testid="overview-count"')
@@ -194,33 +171,10 @@ def register() -> None:
         province: str = "",
         type: str = "",
     ) -> None:
-        name = pick_evaluation(eval or None)
-        if name is None:
-            ui.label("数据仓库中还没有评价结果。")
+        picked = _scoped_scores("/ranking", "排名", eval, year, province, type)
+        if picked is None:
             return
-        scores = scores_of(name)
-        years = sorted(int(y) for y in scores["year"].unique())
-        y = year if year in years else years[-1]
-        types = types_of(y)
-        type_names = (
-            sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
-        )
-        provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
-        ui.label(f"排名：{name}（{y} 年）").classes("text-xl font-bold")
-        _selectors(
-            "/ranking",
-            name,
-            years,
-            y,
-            provinces,
-            province or None,
-            type_names,
-            type or None,
-            sorted(set(scores_names()) | {name}),
-        )
-        shown, note = _filtered(scores, y, province or None, type or None)
-        if note:
-            ui.label(note).classes("text-warning")
+        name, _scores, y, types, shown = picked
         if not isinstance(types, str) and "primary_type" not in shown.columns:
             shown = shown.merge(
                 types[["region_code", "primary_type"]], on="region_code", how="left"
@@ -243,3 +197,39 @@ def scores_names() -> list[str]:
     from xinzhi.web._data import evaluation_names
 
     return evaluation_names()
+
+
+def _scoped_scores(
+    path: str, title: str, eval: str, year: int, province: str, type: str
+) -> tuple[str, pd.DataFrame, int, pd.DataFrame | str, pd.DataFrame] | None:
+    """Shared head of 总览 and 排名: pick the evaluation and year, draw the title and the
+    selectors, filter by province / type. Returns (name, scores, year, types, shown) or None
+    when the warehouse holds no evaluation (a message is shown)."""
+    name = pick_evaluation(eval or None)
+    if name is None:
+        ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
+        return None
+    scores = scores_of(name)
+    years = sorted(int(y) for y in scores["year"].unique())
+    y = year if year in years else years[-1]
+    types = types_of(y)
+    type_names = (
+        sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
+    )
+    provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
+    ui.label(f"{title}：{name}（{y} 年）").classes("text-xl font-bold")
+    _selectors(
+        path,
+        name,
+        years,
+        y,
+        provinces,
+        province or None,
+        type_names,
+        type or None,
+        sorted(set(scores_names()) | {name}),
+    )
+    shown, note = _filtered(scores, y, province or None, type or None)
+    if note:
+        ui.label(note).classes("text-warning")
+    return name, scores, y, types, shown
