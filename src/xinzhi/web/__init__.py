@@ -8,7 +8,9 @@ themselves. See ``docs/web.md``.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ def _client_ip(request: Request) -> str:
 def _add_routes(app: FastAPI) -> None:
     from xinzhi import auth
     from xinzhi.auth.sessions import COOKIE_TTL
-    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, config, connection
+    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, connection
     from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
 
     @app.post("/web/login", include_in_schema=False)
@@ -88,11 +90,7 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.get(GEO_ROUTE.replace("{year}", "{year:int}"), include_in_schema=False)
     def web_geo(year: int) -> Response:
-        body = county_geojson_gzip(
-            year,
-            str(config.boundaries) if config.boundaries else None,
-            str(config.data_dir) if config.data_dir else os.environ.get("XINZHI_DATA_DIR"),
-        )
+        body = county_geojson_gzip(year, *_geo_sources())
         return Response(
             body,
             media_type="application/geo+json",
@@ -100,6 +98,31 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="xinzhi-web-static")
+
+
+def _geo_sources() -> tuple[str | None, str | None]:
+    """(boundary file, public-data mirror) the county map is built from."""
+    from xinzhi.web._context import config
+
+    return (
+        str(config.boundaries) if config.boundaries else None,
+        str(config.data_dir) if config.data_dir else os.environ.get("XINZHI_DATA_DIR"),
+    )
+
+
+def _warm_county_map() -> None:
+    """Build the simplified county map of the default evaluation's latest year in the
+    background at start-up, so the first visitor of 总览 does not wait for it."""
+    from xinzhi.errors import XinzhiError
+    from xinzhi.web._data import pick_evaluation, scores_of
+    from xinzhi.web.geo import county_geojson_gzip
+
+    try:
+        name = pick_evaluation(None)
+        if name is not None:
+            county_geojson_gzip(int(scores_of(name)["year"].max()), *_geo_sources())
+    except XinzhiError as exc:  # best effort: the route builds the map on demand
+        logging.getLogger(__name__).warning("县级地图预生成失败：%s", exc)
 
 
 def mount(
@@ -177,4 +200,5 @@ def mount(
         favicon=STATIC_DIR / "favicon.svg",
     )
     _state["app"] = app
+    threading.Thread(target=_warm_county_map, name="xinzhi-warm-map", daemon=True).start()
     return True
