@@ -3,8 +3,12 @@ authenticated as an admin; bounded examples per operation)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 import schemathesis
-from api_helpers import Api
+from api_helpers import Api, make_api
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
@@ -47,3 +51,37 @@ def test_openapi_documents_errors_and_auth(api):
     assert {"401", "403", "404", "422"} <= set(op["responses"])
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     assert api.client.get("/api/docs").status_code == 200
+
+
+@pytest.fixture
+def own_api(evaluated_warehouse: Path, tmp_path: Path) -> Iterator[Api]:
+    """An app of its own: schemathesis' ASGI transport runs the app's shutdown when done."""
+    yield from make_api(evaluated_warehouse, tmp_path)
+
+
+def test_state_changing_operations_conform(own_api: Api):
+    # uploads, evaluation runs and user creation with generated bodies: no 5xx, documented
+    # status codes and response schemas (few examples: an evaluation run takes ~1 s)
+    api = own_api
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", api.client.app)
+    headers = api.h("admin1")
+    tested = []
+    for path in ("/api/imports", "/api/evaluations", "/api/admin/users"):
+        operation = schema.include(method="POST", path=path).get_all_operations()
+        for result in operation:
+            op = result.ok()
+
+            @given(case=op.as_strategy())
+            @settings(
+                max_examples=5,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                derandomize=True,
+                database=None,
+            )
+            def run(case):
+                case.call_and_validate(headers=headers, checks=CHECKS)
+
+            run()
+            tested.append(op.label)
+    assert len(tested) == 3
