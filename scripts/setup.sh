@@ -34,3 +34,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+
+# Byte-compile the package (editable install: nothing compiled it, and with
+# PYTHONDONTWRITEBYTECODE set every command would compile ~140 modules again, ~0.15 s).
+.venv/bin/python -m compileall -q src >/dev/null

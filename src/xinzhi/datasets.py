@@ -22,9 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from xinzhi import config
+from xinzhi import config, yamlfile
 from xinzhi.errors import DataUnavailableError, IntegrityError, XinzhiError
 
 __all__ = [
@@ -80,7 +78,7 @@ class FileStatus:
 @cache
 def _registry() -> dict[str, Dataset]:
     text = resources.files("xinzhi").joinpath("datasets.yaml").read_text(encoding="utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = yamlfile.safe_load(text)
     pattern: str = raw["url_pattern"]
     out: dict[str, Dataset] = {}
     for name, d in raw["datasets"].items():

@@ -85,6 +85,9 @@ def test_pdf_text_has_name_score_and_rank_as_printed(xiangtan: tuple[str, Path])
         assert title in text
     assert "附录：指标体系与计算方法" in text
     assert "审图号" in text and "leiii/census" in text
+    # chart text is laid out as text by Typst (SVG <text>, not outlines)
+    for label in ("全省平均", "按短板汇总（障碍度占比，%）", "边界示意，无审图号"):
+        assert _squash(label) in text
     assert "示例数据" not in text
 
 
@@ -120,8 +123,9 @@ def test_no_character_lacks_a_glyph(report_db: Path) -> None:
     font = next(p for d in font_dirs() for p in sorted(d.glob("NotoSansCJK-Regular.*")))
     cmap = FT2Font(str(font)).get_charmap()
     ctx = load_report_context(db=report_db)
-    v = county_view(county_report_data("430321", 2020, context=ctx), charts_on=False)
-    text = repr(v)
+    v = county_view(county_report_data("430321", 2020, context=ctx))
+    text = repr(v)  # the charts' SVG text too: Typst sets it with the same font
+    assert "按短板汇总" in v["charts"]["obstacle"]
     missing = sorted({c for c in text if ord(c) > 32 and ord(c) not in cmap})
     assert missing == []
 

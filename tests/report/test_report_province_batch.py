@@ -49,3 +49,32 @@ def test_demo_ends_with_the_example_report(report_db: Path, data_dir: Path, tmp_
     assert r.path.read_bytes()[:5] == b"%PDF-"
     assert str(r.path.resolve()) in r.summary()
     assert r.summary().startswith("湘潭县（430321）2020 年综合得分 ")
+
+
+def test_batch_workers_read_the_warehouse_read_only(report_db: Path) -> None:
+    """Workers get the prefetched industry inputs with the context and open the warehouse
+    read-only: two workers opening it read-write at once failed with a DuckDB lock error
+    (a Hunan batch lost 9–31 of 122 counties that way)."""
+    import pickle
+
+    import duckdb
+
+    from xinzhi.pipelines.industry import IndustryInputs
+    from xinzhi.pipelines.report import _batch_init, load_report_context
+
+    ctx = load_report_context(db=report_db)
+    ctx.prefetch(2020)
+    sent = pickle.loads(pickle.dumps(ctx))  # what a spawned worker receives
+    assert isinstance(sent._industry[2020], IndustryInputs)
+    assert sent.industry_map("430321", 2020).equals(ctx.industry_map("430321", 2020))
+    _batch_init(sent, worker=True)
+    try:
+        with sent.connection() as a, sent.connection() as b:  # two readers at once
+            assert (
+                a.execute("SELECT count(*) FROM regions").fetchone()
+                == b.execute("SELECT count(*) FROM regions").fetchone()
+            )
+            with pytest.raises(duckdb.Error, match="read-only"):
+                a.execute("CREATE TABLE t (x INT)")
+    finally:
+        _batch_init(None)

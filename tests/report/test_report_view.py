@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinzhi.report import charts
 from xinzhi.report.view import _pct, _value, fmt_score, formulas
 
 
@@ -29,17 +27,3 @@ def test_fmt_score_round_trips_to_4_decimals(x: float) -> None:
 def test_formulas_cover_the_default_options() -> None:
     keys = {f["key"] for f in formulas()}
     assert {"normalization:minmax", "weights:combined", "aggregate:topsis", "obstacle"} <= keys
-
-
-def test_radar_chart_is_svg_with_paths() -> None:
-    dims = pd.DataFrame(
-        {
-            "dimension": ["劳动者", "劳动资料", "劳动对象"],
-            "score": [0.2, 0.3, 0.4],
-            "province_mean": [0.25, 0.25, 0.25],
-            "benchmark_mean": [float("nan")] * 3,
-        }
-    )
-    svg = charts.radar_chart(dims, "某县")
-    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    assert "<path" in svg and "<text" not in svg  # text drawn as paths (font-independent)

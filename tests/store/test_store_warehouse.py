@@ -84,6 +84,33 @@ def test_schema_is_idempotent_and_versioned(tmp_path):
     } <= tables
 
 
+def test_opening_a_complete_warehouse_writes_nothing(tmp_path):
+    """Connections opened at once from threads of one process (the report prefetch) used to
+    conflict replacing the view; a complete schema is now left alone, an old or damaged one
+    is completed and the new version recorded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = tmp_path / "w.duckdb"
+    store.connect(db).close()
+    first = store.connect(db)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            cons = list(pool.map(lambda _: store.connect(db), range(8)))
+        for c in cons:
+            c.close()
+        first.execute("DROP VIEW current_observations")
+        first.execute("UPDATE schema_version SET version = 0")
+    finally:
+        first.close()
+    con = store.connect(db)
+    assert con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall() == [
+        (0,),
+        (store.SCHEMA_VERSION,),
+    ]
+    assert con.execute("SELECT count(*) FROM current_observations").fetchone() == (0,)
+    con.close()
+
+
 def test_killed_import_leaves_warehouse_unchanged(tmp_path):
     import os
 

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.pipelines.demo import run_demo
 
 
 def demo(
@@ -21,6 +20,8 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """用公共数据跑通全流程：校验数据、构建数据仓库（可重复运行）、测度全国县域新质生产力指数。"""
+    from xinzhi.pipelines.demo import run_demo
+
     t0 = time.perf_counter()
     results = run_demo(db, output_dir=output_dir)
     if as_json:

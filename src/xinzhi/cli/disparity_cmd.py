@@ -17,7 +17,6 @@ import typer
 from xinzhi.cli._common import echo_json
 from xinzhi.cli._tables import read_table, write_table
 from xinzhi.errors import InputError
-from xinzhi.pipelines.disparity import evaluation_panel
 
 app = typer.Typer(
     help="区域差异、动态演进与空间分析：Dagum 基尼、泰尔、核密度、马尔可夫、Moran。",
@@ -58,6 +57,8 @@ def load_data(
     if (input_ is None) == (evaluation is None):
         raise InputError("请在 --input FILE 与 --evaluation NAME 中二选一")
     if evaluation is not None:
+        from xinzhi.pipelines.disparity import evaluation_panel
+
         return evaluation_panel(evaluation, db=db)
     assert input_ is not None
     return read_table(input_, text_columns)

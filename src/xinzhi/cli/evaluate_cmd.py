@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from xinzhi.cli._common import echo_json
 from xinzhi.cli._tables import read_table, write_table
 from xinzhi.errors import InputError
-from xinzhi.evaluate import evaluate as run_evaluation
-from xinzhi.evaluate.result import EvaluationResult
-from xinzhi.indicators.system import load_system
-from xinzhi.pipelines.evaluation import evaluate_counties
+
+if TYPE_CHECKING:
+    from xinzhi.evaluate.result import EvaluationResult
 
 
 def _parse_years(year: int | None, years: str | None) -> list[int] | None:
@@ -122,6 +121,9 @@ def evaluate(
         raise InputError("请用 --system 指定指标体系（内置名称或 YAML 文件）")
     if save is not None:
         raise InputError("--save 只用于数据仓库模式（不带 --input）")
+    from xinzhi.evaluate import evaluate as run_evaluation
+    from xinzhi.indicators.system import load_system
+
     sys_obj = load_system(system)
     data = read_table(input_file, ["unit", "地区"])
     overrides: dict[str, Any] = {
@@ -161,6 +163,8 @@ def _evaluate_warehouse(
     as_json: bool,
 ) -> None:
     """Evaluate the counties stored in the warehouse (``unit`` = 6-digit region code)."""
+    from xinzhi.pipelines.evaluation import evaluate_counties
+
     ev = evaluate_counties(system, years=years, options=overrides, db=db, save_as=save)
     write_outputs(ev.result, *outputs)
     if as_json:

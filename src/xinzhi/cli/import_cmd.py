@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.ingest import import_file
 
 
 def import_command(
@@ -35,6 +34,8 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """导入统计表（CSV/XLSX，宽表或长表）到数据仓库，并打印导入报告。"""
+    from xinzhi.ingest import import_file
+
     report = import_file(
         file, fmt=fmt, year=year, source=source, sheet=sheet, aliases=aliases, db=db
     )

@@ -9,7 +9,6 @@ import typer
 
 from xinzhi.cli._common import echo_json
 from xinzhi.errors import InputError
-from xinzhi.pipelines.report import write_county_report, write_province_reports
 
 
 def report(
@@ -39,6 +38,8 @@ def report(
     """县域新质生产力报告（中文 PDF/HTML）：得分与排名、能力雷达图、短板、类型、对标、路径、地图。"""
     if (county is None) == (province is None):
         raise InputError("请指定 --county（单个县）或 --province（全省批量）之一")
+    from xinzhi.pipelines.report import write_county_report, write_province_reports
+
     if county is not None:
         out = output or Path(f"{county}-{year or '最新'}-新质生产力报告.pdf")
         data = write_county_report(county, year, out, db=db, evaluation=evaluation)

@@ -9,7 +9,6 @@ import typer
 
 from xinzhi.cli._common import echo_json
 from xinzhi.errors import InputError
-from xinzhi.pipelines.typology import classify_counties
 
 
 def typology(
@@ -24,6 +23,8 @@ def typology(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """县域类型判定：按规则给每个县一个主类型（及次类型）并列出依据；附聚类交叉检验。"""
+    from xinzhi.pipelines.typology import classify_counties
+
     res = classify_counties(year, rules=rules, db=db)
     if output is not None:
         suffix = output.suffix.lower()

@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 from numpy.typing import NDArray
 
+from xinzhi import yamlfile
 from xinzhi.errors import ComputationError, ConfigError, InputError
 
 __all__ = [
@@ -187,7 +188,7 @@ def read_judgements(source: str | Path | Mapping[str, Any] | Sequence[Any]) -> l
                 blocks.append(AHPBlock(tuple(labels), _as_matrix(df)))
             return blocks
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            data = yamlfile.safe_load(p.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"无法读取 AHP 判断矩阵文件 {p}：{exc}") from exc
     else:

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import ConfigError
 
 __all__ = [
@@ -145,7 +146,7 @@ _TABLE_COLUMNS = (
 
 def _read_yaml_text(text: str, where: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"无法解析 YAML 文件 {where}：{exc}") from exc
     if not isinstance(data, dict):

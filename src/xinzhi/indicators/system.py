@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import ConfigError
 
 __all__ = [
@@ -237,7 +238,7 @@ class IndicatorSystem:
         except OSError as exc:
             raise ConfigError(f"无法读取指标体系文件 {p}：{exc}") from exc
         try:
-            data = yaml.safe_load(text)
+            data = yamlfile.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"指标体系文件 {p} 不是合法的 YAML：{exc}") from exc
         return cls.from_dict(data, source=str(p))
@@ -421,5 +422,5 @@ def load_system(name_or_path: str | Path) -> IndicatorSystem:
     f = _builtin_dir().joinpath(f"{s}.yaml")
     if not f.is_file():
         raise ConfigError(f"没有名为 {s!r} 的内置指标体系；可用：{list_systems() or '（无）'}")
-    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    data = yamlfile.safe_load(f.read_text(encoding="utf-8"))
     return IndicatorSystem.from_dict(data, source=f"内置:{s}")

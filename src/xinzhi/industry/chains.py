@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import InputError
 from xinzhi.industry.concordance import io42_sectors, is_valid_code, section_of
 from xinzhi.results import ResultMixin
@@ -146,7 +146,7 @@ def _builtin() -> tuple[ChainTemplate, ...]:
     out = []
     for f in sorted(_chain_dir().iterdir(), key=lambda p: p.name):
         if f.name.endswith(".yaml"):
-            out.append(_parse(yaml.safe_load(f.read_text("utf-8")), f.name))
+            out.append(_parse(yamlfile.safe_load(f.read_text("utf-8")), f.name))
     return tuple(out)
 
 
@@ -170,7 +170,7 @@ def load_chain(name: str | Path) -> ChainTemplate:
     YAML file path. Raises :class:`InputError` with the choices if nothing (or several) match."""
     p = Path(str(name))
     if p.suffix in (".yaml", ".yml") and p.exists():
-        t = _parse(yaml.safe_load(p.read_text("utf-8")), str(p))
+        t = _parse(yamlfile.safe_load(p.read_text("utf-8")), str(p))
         errors = validate_template(t)
         if errors:
             raise InputError("产业链模板有误：" + "；".join(errors))

@@ -13,8 +13,8 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import InputError
 
 __all__ = ["crosswalk_2002_to_2017", "sections"]
@@ -23,7 +23,7 @@ __all__ = ["crosswalk_2002_to_2017", "sections"]
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("xinzhi.industry").joinpath("gbt4754.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(yamlfile.safe_load(text))
 
 
 def sections(version: str = "2017") -> pd.DataFrame:

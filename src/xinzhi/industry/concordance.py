@@ -37,8 +37,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import InputError
 from xinzhi.industry.io import (
     allocation_coefficients,
@@ -67,13 +67,13 @@ LinkBy = Literal["total", "direct"]
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("xinzhi.industry").joinpath("io_concordance.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(yamlfile.safe_load(text))
 
 
 @cache
 def _classes() -> dict[str, str]:
     text = resources.files("xinzhi.industry").joinpath("gbt4754_classes.yaml").read_text("utf-8")
-    return {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+    return {str(k): str(v) for k, v in yamlfile.safe_load(text).items()}
 
 
 def io42_sectors() -> pd.DataFrame:

@@ -36,9 +36,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
-import yaml
 
-from xinzhi import store
+from xinzhi import store, yamlfile
 from xinzhi.errors import InputError
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
@@ -140,7 +139,7 @@ _SKIP_REASONS = {"empty": "空行"}
 def _config() -> dict[str, Any]:
     path = Path(__file__).with_name("enterprises.yaml")
     with path.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+        data: dict[str, Any] = yamlfile.safe_load(fh)
     return data
 
 

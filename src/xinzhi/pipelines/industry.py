@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -30,12 +31,15 @@ from xinzhi.pipelines.evaluation import region_names
 
 __all__ = [
     "SECTION_CODES",
+    "IndustryInputs",
     "census_section_matrix",
     "county_chain",
     "county_industry_map",
     "firm_division_matrix",
     "has_firms",
+    "industry_inputs",
     "resolve_county",
+    "tiers_for",
 ]
 
 SECTION_CODES: list[str] = [f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"]
@@ -138,6 +142,82 @@ def _firms_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row[0][0])
 
 
+@dataclass
+class IndustryInputs:
+    """What the tier maps of every county share for one year and level: the county × industry
+    matrix, industry names, IO linkages and the source note (read once by
+    :func:`industry_inputs`, then :func:`tiers_for` per county)."""
+
+    matrix: pd.DataFrame
+    names: dict[str, str]
+    links: pd.DataFrame
+    source: str
+    level: str
+    year: int
+    io_table: str
+    measure: str
+
+
+def industry_inputs(
+    con: duckdb.DuckDBPyConnection,
+    year: int = 2020,
+    level: str = "section",
+    *,
+    io_table: str = "2020-42",
+    measure: str = "employees",
+    data_dir: str | os.PathLike[str] | None = None,
+) -> IndustryInputs:
+    """Read the matrix and linkages of :func:`county_industry_map` (see its parameters)."""
+    from xinzhi.industry.io_tables import load_china_io
+
+    if level not in ("section", "division"):
+        raise InputError(f"未知的行业层级 --level {level}（可选 section、division）")
+    if level == "section":
+        mat = census_section_matrix(con, year)
+        sec = sections("2017")
+        names = dict(zip(sec["code"], sec["name"], strict=True))
+        source = (
+            f"{year} 年人口普查分县就业（门类就业比重 × 常住人口，{len(mat)} 个县级单位为参照）"
+        )
+    else:
+        mat = firm_division_matrix(con, measure)
+        d = divisions()
+        names = dict(zip(d["division"], d["name"], strict=True))
+        source = f"企业记录（firms 表，{measure} 按县 × 大类汇总，{len(mat)} 个县级单位为参照）"
+        if _firms_synthetic(con):
+            source += "；【示例数据】企业记录为合成示例数据"
+    links = industry_links(load_china_io(io_table, data_dir=data_dir), level=level)  # type: ignore[arg-type]
+    source += f"；产业关联：{io_table} 全国投入产出表（42 部门，经部门—行业对照）"
+    return IndustryInputs(mat, names, links, source, level, year, io_table, measure)
+
+
+def tiers_for(
+    inputs: IndustryInputs, code: str, name: str, options: TierOptions | None = None
+) -> TierResult:
+    """Three-tier map of county ``code`` from shared :class:`IndustryInputs`; at division level
+    the default options exclude divisions 91–97 (public administration, international
+    organisations)."""
+    if code not in inputs.matrix.index:
+        where = f"{inputs.year} 年人口普查" if inputs.level == "section" else "企业记录"
+        raise InputError(f"{name}（{code}）在{where}中没有数据")
+    if options is None and inputs.level == "division":
+        options = TierOptions(exclude=_DIVISION_EXCLUDE)
+    res = industry_tiers(
+        inputs.matrix,
+        code,
+        links=inputs.links,
+        names=inputs.names,
+        options=options,
+        level=inputs.level,
+        county_name=name,
+        source=inputs.source,
+    )
+    res.options.update(
+        {"year": inputs.year, "io_table": inputs.io_table, "measure": inputs.measure}
+    )
+    return res
+
+
 def county_industry_map(
     county: str,
     year: int = 2020,
@@ -166,53 +246,19 @@ def county_industry_map(
     io_table : str
         42-sector table for the linkages (``"2017-42"``, ``"2018-42"`` or ``"2020-42"``).
     """
-    from xinzhi.industry.io_tables import load_china_io
-
     if level not in ("section", "division"):
         raise InputError(f"未知的行业层级 --level {level}（可选 section、division）")
     own = con is None
     con = con or store.connect(db)
     try:
         code, name = resolve_county(con, county, year)
-        synthetic = False
-        if level == "section":
-            mat = census_section_matrix(con, year)
-            sec = sections("2017")
-            names = dict(zip(sec["code"], sec["name"], strict=True))
-            source = (
-                f"{year} 年人口普查分县就业（门类就业比重 × 常住人口，{len(mat)} 个县级单位为参照）"
-            )
-        else:
-            mat = firm_division_matrix(con, measure)
-            synthetic = _firms_synthetic(con)
-            d = divisions()
-            names = dict(zip(d["division"], d["name"], strict=True))
-            source = f"企业记录（firms 表，{measure} 按县 × 大类汇总，{len(mat)} 个县级单位为参照）"
-            if synthetic:
-                source += "；【示例数据】企业记录为合成示例数据"
-            if options is None:
-                options = TierOptions(exclude=_DIVISION_EXCLUDE)
-        if code not in mat.index:
-            raise InputError(
-                f"{name}（{code}）在"
-                f"{f'{year} 年人口普查' if level == 'section' else '企业记录'}中没有数据"
-            )
+        inputs = industry_inputs(
+            con, year, level, io_table=io_table, measure=measure, data_dir=data_dir
+        )
     finally:
         if own:
             con.close()
-    links = industry_links(load_china_io(io_table, data_dir=data_dir), level=level)  # type: ignore[arg-type]
-    res = industry_tiers(
-        mat,
-        code,
-        links=links,
-        names=names,
-        options=options,
-        level=level,
-        county_name=name,
-        source=source + f"；产业关联：{io_table} 全国投入产出表（42 部门，经部门—行业对照）",
-    )
-    res.options.update({"year": year, "io_table": io_table, "measure": measure})
-    return res
+    return tiers_for(inputs, code, name, options)
 
 
 def county_chain(

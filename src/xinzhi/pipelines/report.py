@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from xinzhi.disparity.dagum import DagumResult
     from xinzhi.disparity.inequality_indices import TheilResult
+    from xinzhi.pipelines.industry import IndustryInputs
 
 __all__ = [
     "PEER_FEATURES",
@@ -82,7 +83,7 @@ SOURCES = [
 
 # --------------------------------------------------------------------------- context (cache)
 def _new_locks() -> dict[str, Any]:
-    return {"types": threading.Lock(), "polygons": threading.Lock()}
+    return {k: threading.Lock() for k in ("types", "polygons", "industry")}
 
 
 @dataclass
@@ -107,6 +108,9 @@ class ReportContext:
     con: Any = field(default=None, repr=False, compare=False)
     _types: dict[int, CountyTypes | str] = field(default_factory=dict, repr=False)
     _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
+    _industry: dict[int, Any] = field(default_factory=dict, repr=False)
+    read_only: bool = field(default=False, repr=False, compare=False)
+    """Open ``db`` read-only (province batch workers: several processes read one file)."""
     _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -125,7 +129,11 @@ class ReportContext:
         """A cursor on the shared connection ``con`` when the context has one (inside the
         server: same DuckDB instance, same configuration), else the warehouse ``db`` opened for
         the duration of the block."""
-        cur = self.con.cursor() if self.con is not None else store.connect(self.db)
+        cur = (
+            self.con.cursor()
+            if self.con is not None
+            else store.connect(self.db, read_only=self.read_only)
+        )
         try:
             yield cur
         finally:
@@ -142,14 +150,30 @@ class ReportContext:
                     self._types[year] = f"县域类型无法判定：{exc}"
             return self._types[year]
 
+    def industry_inputs(self, year: int) -> IndustryInputs | str:
+        """Census section matrix and IO linkages of ``year`` (cached), or why unavailable."""
+        from xinzhi.pipelines.industry import industry_inputs
+
+        with self._locks["industry"]:
+            if year not in self._industry:
+                try:
+                    with self.connection() as con:
+                        self._industry[year] = industry_inputs(con, year, data_dir=self.data_dir)
+                except XinzhiError as exc:
+                    self._industry[year] = f"产业三层图无法生成：{exc}"
+            return self._industry[year]
+
     def industry_map(self, code: str, year: int) -> pd.DataFrame | str:
         """Three-tier industry rows (``tier, industry, name, share, rca, reason``) of a county
         from census employment by section, or the Chinese reason they are unavailable."""
-        from xinzhi.pipelines.industry import county_industry_map
+        from xinzhi.pipelines.industry import tiers_for
 
+        inputs = self.industry_inputs(year)
+        if isinstance(inputs, str):
+            return inputs
+        nm = self.names[(self.names["region_code"] == code) & (self.names["year"] == year)]
         try:
-            with self.connection() as con:
-                tiers = county_industry_map(code, year, con=con, data_dir=self.data_dir)
+            tiers = tiers_for(inputs, code, str(nm["name"].iloc[0]) if len(nm) else code)
         except XinzhiError as exc:
             return f"产业三层图无法生成：{exc}"
         t = tiers.tidy()
@@ -159,16 +183,14 @@ class ReportContext:
         return t[["tier", "industry", "name", "share", "rca", "reason"]].reset_index(drop=True)
 
     def prefetch(self, year: int) -> None:
-        """Load the typology, the polygons and the chart fonts of ``year`` concurrently
-        (threads: DuckDB queries and the file reading in pyogrio release the GIL)."""
+        """Load the typology, the polygons and the industry inputs of ``year`` concurrently
+        (threads: DuckDB queries and the file reading release the GIL)."""
         from concurrent.futures import ThreadPoolExecutor
-
-        from xinzhi.report.fonts import setup_matplotlib
 
         with ThreadPoolExecutor(3) as pool:
             f1 = pool.submit(self.types, year)
             f2 = pool.submit(self.polygons, None)
-            f3 = pool.submit(setup_matplotlib)
+            f3 = pool.submit(self.industry_inputs, year)
         f1.result()
         f2.result()
         f3.result()
@@ -1168,9 +1190,13 @@ class ProvinceReports:
 _BATCH_CTX: ReportContext | None = None
 
 
-def _batch_init(ctx: ReportContext | None) -> None:
-    """Worker initialiser: keep the shared context (sent once per worker)."""
+def _batch_init(ctx: ReportContext | None, worker: bool = False) -> None:
+    """Keep the shared context (sent once per worker process); workers open the warehouse
+    read-only, so that they can all read it at once (DuckDB lets one process write a file
+    or several read it)."""
     global _BATCH_CTX
+    if ctx is not None and worker:
+        ctx.read_only = True
     _BATCH_CTX = ctx
 
 
@@ -1229,7 +1255,7 @@ def write_province_reports(
         # deadlock; the context is pickled once per worker
         import multiprocessing as mp
 
-        with mp.get_context("spawn").Pool(n, initializer=_batch_init, initargs=(ctx,)) as pool:
+        with mp.get_context("spawn").Pool(n, initializer=_batch_init, initargs=(ctx, True)) as pool:
             results = pool.map(_batch_one, jobs, chunksize=max(1, len(jobs) // (4 * n)))
     else:
         _batch_init(ctx)

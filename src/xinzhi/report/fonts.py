@@ -1,8 +1,9 @@
 """Noto CJK fonts for the reports (Debian ``fonts-noto-cjk``, installed by ``scripts/setup.sh``).
 
-The PDF engine (Typst) and the charts (matplotlib) get the fonts by file path, never from the
-internet. ``XINZHI_FONT_DIR`` points at another directory holding ``NotoSansCJK-Regular.ttc``
-(or ``.otf``/``.ttf`` files of Noto Sans CJK SC).
+The PDF engine (Typst) gets the fonts by file path, never from the internet; the SVG charts
+name this family and Typst lays their text out with the same files. ``XINZHI_FONT_DIR`` points
+at another directory holding ``NotoSansCJK-Regular.ttc`` (or ``.otf``/``.ttf`` files of Noto
+Sans CJK SC).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from xinzhi.errors import ConfigError
 
-__all__ = ["CJK_FAMILY", "font_dirs", "setup_matplotlib"]
+__all__ = ["CJK_FAMILY", "font_dirs"]
 
 CJK_FAMILY = "Noto Sans CJK SC"
 """Font family used in the reports and the charts."""
@@ -51,22 +52,3 @@ def font_dirs() -> tuple[Path, ...]:
             "（安装 Debian 软件包 fonts-noto-cjk），或用环境变量 XINZHI_FONT_DIR 指定字体目录"
         )
     return found
-
-
-@cache
-def setup_matplotlib() -> str:
-    """Register the CJK font files with matplotlib (Agg backend) and return the family name."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-
-    for d in font_dirs():
-        for f in _cjk_files(d):
-            font_manager.fontManager.addfont(str(f))
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [CJK_FAMILY, "DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    matplotlib.rcParams["svg.fonttype"] = "path"
-    matplotlib.rcParams["svg.hashsalt"] = "xinzhi"  # deterministic SVG ids
-    return CJK_FAMILY

@@ -15,8 +15,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import yaml
 
+from xinzhi import yamlfile
 from xinzhi.report import charts
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> dict[str, Any]:
 @cache
 def formulas() -> list[dict[str, str]]:
     """Formula texts of the appendix (``formulas.yaml``): ``key, title, text``."""
-    raw = yaml.safe_load(
+    raw = yamlfile.safe_load(
         resources.files("xinzhi.report").joinpath("formulas.yaml").read_text("utf-8")
     )
     return [{"key": k, **v} for k, v in raw.items()]

@@ -65,15 +65,48 @@ _DDL = [
 ]
 
 
+_OBJECTS = frozenset(
+    {
+        "schema_version",
+        "regions",
+        "indicators",
+        "import_batches",
+        "observations",
+        "quarantine",
+        "skipped",
+        "current_observations",
+    }
+)
+
+
+def _complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every table and the view exist and the recorded version is :data:`SCHEMA_VERSION`."""
+    names = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    if not _OBJECTS <= names:
+        return False
+    rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    return bool(rows) and rows[0][0] == SCHEMA_VERSION
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and the view; record :data:`SCHEMA_VERSION` once (idempotent)."""
+    """Create missing tables and the view; record :data:`SCHEMA_VERSION` once (idempotent).
+
+    A complete schema of the current version is left alone, so opening a warehouse writes
+    nothing: several connections of one process may open it at once (replacing the view from
+    two of them conflicts). A change to the DDL therefore comes with a new
+    :data:`SCHEMA_VERSION`.
+    """
+    if _complete(con):
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         for stmt in _DDL:
             con.execute(stmt)
         rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
         row = rows[0] if rows else None
-        if row is None or row[0] is None:
+        if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
         con.execute("COMMIT")
     except BaseException:

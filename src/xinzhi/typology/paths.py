@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.results import ResultMixin
 from xinzhi.typology.classifier import UNCLASSIFIED
@@ -73,7 +73,7 @@ def load_paths(path: str | Path | None = None) -> PathBase:
         if not p.is_file():
             raise ConfigError(f"找不到路径知识库文件：{p}")
         text = p.read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yamlfile.safe_load(text)
     if not isinstance(raw, dict) or "measures" not in raw or "sources" not in raw:
         raise ConfigError("路径知识库须包含 sources 与 measures 两节")
     sources = {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in raw["sources"].items()}

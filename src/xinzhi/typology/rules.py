@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from xinzhi import yamlfile
 from xinzhi.errors import ConfigError
 
 __all__ = ["Condition", "Rule", "RuleSet", "TypeRule", "load_rules"]
@@ -193,7 +194,7 @@ def load_rules(path: str | Path | dict[str, Any] | None = None) -> RuleSet:
             raise ConfigError(f"找不到类型规则文件：{p}")
         text, origin = p.read_text("utf-8"), str(p)
     try:
-        raw = yaml.safe_load(text)
+        raw = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"类型规则文件 {origin} 不是合法 YAML：{exc}") from exc
     return _parse(raw, origin)
