@@ -163,3 +163,27 @@ def test_province_map_colours_holes_and_highlight() -> None:
     assert {"某省 2020 年", "综合得分", "边界示意，无审图号"} <= set(_texts(root))
     xs = [float(v) for v in re.findall(r"[-\d.]+(?=,)", paths[1].get("d", ""))]
     assert min(xs) > max(float(v) for v in re.findall(r"[-\d.]+(?=,)", paths[0].get("d", "")))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1) | st.just(float("nan")),
+            st.floats(min_value=0, max_value=1) | st.just(float("nan")),
+        ),
+        min_size=1,
+        max_size=9,
+    )
+)
+def test_radar_is_well_formed_for_any_dimension_count(values: list[tuple[float, float]]) -> None:
+    dims = pd.DataFrame(
+        {
+            "dimension": [f"维度{i}" for i in range(len(values))],
+            "score": [a for a, _ in values],
+            "province_mean": [b for _, b in values],
+            "benchmark_mean": [float("nan")] * len(values),
+        }
+    )
+    svg = charts.radar_chart(dims, "某县")
+    _parse(svg)
+    assert "nan" not in svg.lower() and "inf" not in svg.lower()

@@ -28,6 +28,7 @@ from xinzhi import yamlfile
 from xinzhi.errors import ConfigError
 
 __all__ = [
+    "FLAG_UNIT",
     "SHARE_UNIT",
     "Catalogue",
     "CatalogueEntry",
@@ -38,6 +39,8 @@ __all__ = [
 SHARE_UNIT = "比例"
 """Unit string of shares stored as fractions 0–1."""
 
+FLAG_UNIT = "是否"
+"""Unit of yes/no indicators, stored as 1 (是) or 0 (否)."""
 _NONNEGATIVE_UNITS = {"人", "户", "个", "件", "年", "平方米/人", "间/户", "元", "万元"}
 _BUILTIN_FILES = ("census.yaml", "yearbook.yaml")
 _UNIT_TAIL = re.compile(r"[(\[][^()\[\]]*[)\]]$")
@@ -79,13 +82,13 @@ class CatalogueEntry:
 
     @property
     def lower(self) -> float | None:
-        if self.unit == SHARE_UNIT or self.unit in _NONNEGATIVE_UNITS:
+        if self.unit in (SHARE_UNIT, FLAG_UNIT) or self.unit in _NONNEGATIVE_UNITS:
             return 0.0
         return None
 
     @property
     def upper(self) -> float | None:
-        return 1.0 if self.unit == SHARE_UNIT else None
+        return 1.0 if self.unit in (SHARE_UNIT, FLAG_UNIT) else None
 
 
 @dataclass(frozen=True)
