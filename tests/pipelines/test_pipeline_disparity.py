@@ -78,3 +78,31 @@ def test_cli_moran_queen_on_county_scores(evaluated: Path, tmp_path: Path) -> No
 def test_input_or_evaluation_is_required() -> None:
     res = CliRunner().invoke(app, ["disparity", "dagum"])
     assert res.exit_code == 2 and "二选一" in res.output
+
+
+def test_harmonised_panel_links_renamed_counties(evaluated: Path, tmp_path: Path) -> None:
+    plain = evaluation_panel("nqpf-county", db=evaluated)
+    panel = evaluation_panel("nqpf-county", db=evaluated, harmonise_to=2020)
+    assert "更名或改代码（一对一） 254" in panel.attrs["harmonise"]
+    yh = panel[panel["unit"] == "331083"].set_index("year")  # 玉环县 331021 → 玉环市 (2017)
+    assert yh.loc[2010, "source_code"] == "331021"
+    old = plain[(plain["unit"] == "331021") & (plain["year"] == 2010)]["score"].iloc[0]
+    assert yh.loc[2010, "score"] == old
+    assert not panel[["unit", "year"]].duplicated().any()
+    both = panel.groupby("unit")["year"].nunique().eq(2).sum()
+    assert both > plain.groupby("unit")["year"].nunique().eq(2).sum() + 200
+
+    def transitions(*extra: str) -> int:
+        out = tmp_path / f"m{len(extra)}.csv"
+        args = ["disparity", "markov", "--evaluation", "nqpf-county", "--db", str(evaluated)]
+        res = CliRunner().invoke(app, [*args, "--drop-missing", "--output", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        return int(pd.read_csv(out)["count"].sum())
+
+    # one transition per unit observed in both years
+    assert transitions("--harmonise", "2020") == both
+    assert transitions() == plain.groupby("unit")["year"].nunique().eq(2).sum()
+    res = CliRunner().invoke(
+        app, ["disparity", "markov", "--input", "x.csv", "--harmonise", "2020"]
+    )
+    assert res.exit_code == 2 and "--harmonise 只用于 --evaluation" in res.output

@@ -177,3 +177,18 @@ def test_industry_section_lists_the_census_tiers(public_warehouse: Path) -> None
     leading = tiers.loc[tiers["tier"] == "主导", "industry"].tolist()
     assert data.industry.loc[data.industry["tier"] == "主导", "industry"].tolist() == leading
     assert leading[0] == "B"  # 采矿业 leads in 神木市
+
+
+def test_history_follows_a_rename(report_db: Path) -> None:
+    """玉环县 331021 became 玉环市 331083 in 2017: its 2010 score is the city's 2010 history,
+    with a note; a merged unit (南通 崇川区 320613) gets no 2010 row."""
+    ctx = load_report_context(db=report_db)
+    s = ctx.scores
+    old = s[(s["region_code"] == "331021") & (s["year"] == 2010)].iloc[0]
+    d = county_report_data("331083", 2020, context=ctx)
+    h = d.history.set_index("year")
+    assert list(h.index) == [2010, 2020]
+    assert h.loc[2010, "score"] == old["score"] and h.loc[2010, "rank"] == old["rank"]
+    assert any("331021" in n and "玉环县" in n for n in d.notes)
+    merged = county_report_data("320613", 2020, context=ctx)
+    assert list(merged.history["year"]) == [2020]

@@ -41,6 +41,14 @@ Report = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="在终端输出 JSON")]
 Drop = Annotated[bool, typer.Option("--drop-missing", help="删除缺失值所在行（默认：缺失值报错）")]
+Harmonise = Annotated[
+    int | None,
+    typer.Option(
+        "--harmonise",
+        help="把 --evaluation 的区划代码统一到该年：更名的县视为同一单元，"
+        "合并、拆分的县不纳入（列出条数）",
+    ),
+]
 By = Annotated[str | None, typer.Option("--by", "--year", help="分期列（如年份）")]
 Unit = Annotated[str, typer.Option("--unit", help="单元代码列")]
 Year = Annotated[str, typer.Option("--year", "--by", help="年份列")]
@@ -51,15 +59,24 @@ DbPath = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库�
 
 
 def load_data(
-    input_: Path | None, evaluation: str | None, db: Path | None, text_columns: list[str | None]
+    input_: Path | None,
+    evaluation: str | None,
+    db: Path | None,
+    text_columns: list[str | None],
+    harmonise: int | None = None,
 ) -> pd.DataFrame:
     """The analysed table: a user file (``--input``) or a stored evaluation (``--evaluation``)."""
     if (input_ is None) == (evaluation is None):
         raise InputError("请在 --input FILE 与 --evaluation NAME 中二选一")
+    if harmonise is not None and evaluation is None:
+        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
     if evaluation is not None:
         from xinzhi.pipelines.disparity import evaluation_panel
 
-        return evaluation_panel(evaluation, db=db)
+        df = evaluation_panel(evaluation, db=db, harmonise_to=harmonise)
+        if "harmonise" in df.attrs:
+            typer.echo(df.attrs["harmonise"], err=True)
+        return df
     assert input_ is not None
     return read_table(input_, text_columns)
 
@@ -257,6 +274,7 @@ def markov_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
+    harmonise: Harmonise = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
@@ -286,7 +304,7 @@ def markov_cmd(
     from xinzhi.disparity.markov import markov_chain, spatial_markov
 
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
-    df = load_data(input_, evaluation, db, [unit])
+    df = load_data(input_, evaluation, db, [unit], harmonise)
     if weights is None:
         res: Any = markov_chain(
             df,
@@ -381,6 +399,7 @@ def convergence_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
+    harmonise: Harmonise = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
@@ -406,7 +425,7 @@ def convergence_cmd(
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。"""
     from xinzhi.disparity.convergence import beta_convergence, sigma_convergence
 
-    df = load_data(input_, evaluation, db, [unit])
+    df = load_data(input_, evaluation, db, [unit], harmonise)
     ctrl = [c.strip() for c in controls.split(",")] if controls else None
     sig = sigma_convergence(
         df, value, year, measure=_choice(measure, ("cv", "std_log", "std"), "--sigma-measure")

@@ -23,11 +23,18 @@ def evaluation_panel(
     *,
     db: str | os.PathLike[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    harmonise_to: int | None = None,
 ) -> pd.DataFrame:
     """Long panel of stored evaluation ``name`` for :mod:`xinzhi.disparity`.
 
     Columns: ``unit`` (6-digit code), ``name``, ``year``, ``score``, ``rank``, ``dim:<dimension>``…,
     ``province`` (province name), ``region`` (东部 / 中部 / 西部 / 东北, NBS 2011).
+
+    ``harmonise_to``: relabel the codes to those valid in that year
+    (:func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region history), so
+    that a county renamed between two years is one unit in Markov chains and convergence;
+    rows of merged or split units are left out (column ``source_code`` keeps the original
+    code; ``attrs["harmonise"]`` holds the Chinese summary).
     """
     from xinzhi.pipelines.profile import stored_scores
 
@@ -35,11 +42,25 @@ def evaluation_panel(
     con = con or store.connect(db)
     try:
         scores = stored_scores(con, name)
+        regions = (
+            con.execute("SELECT code, level, start_year, end_year, successors FROM regions").df()
+            if harmonise_to is not None
+            else None
+        )
     finally:
         if own:
             con.close()
+    note = None
+    if regions is not None and harmonise_to is not None:
+        from xinzhi.regions.harmonise import harmonise_codes
+
+        res = harmonise_codes(scores, regions, harmonise_to)
+        scores, note = res.data, res.summary()
     out = with_economic_region(scores).rename(
         columns={"region_code": "unit", "province_name": "province"}
     )
     first = ["unit", "name", "year", "score", "rank"]
-    return out[[*first, *(c for c in out.columns if c not in first)]]
+    out = out[[*first, *(c for c in out.columns if c not in first)]]
+    if note is not None:
+        out.attrs["harmonise"] = note
+    return out

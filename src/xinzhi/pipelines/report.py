@@ -212,6 +212,39 @@ class ReportContext:
                     self._polygons[year] = f"边界数据不可用：{exc}"
             return self._polygons[year]
 
+    def history(self, code: str, year: int) -> tuple[pd.DataFrame, list[str]]:
+        """Score rows of ``code`` in every year, and notes.
+
+        Earlier years in which ``code`` does not exist are filled from the unit that was
+        renamed or renumbered into it (:func:`xinzhi.regions.harmonise.harmonise_codes` over
+        the warehouse's region history, e.g. 祁阳县 431121 in 2010 for 祁阳市 431181); merged
+        and split units are not comparable and stay out."""
+        own = self.scores[self.scores["region_code"] == code]
+        earlier = set(self.scores["year"][self.scores["year"] < year]) - set(own["year"])
+        if not earlier:
+            return own, []
+        from xinzhi.regions.harmonise import harmonise_codes
+
+        try:
+            with self.connection() as con:
+                regions = con.execute(
+                    "SELECT code, level, start_year, end_year, successors FROM regions"
+                ).df()
+        except (duckdb.Error, XinzhiError):
+            return own, []
+        past = self.scores[self.scores["year"].isin(earlier)]
+        got = harmonise_codes(past, regions, year).data
+        got = got[(got["region_code"] == code) & (got["source_code"] != code)]
+        notes = []
+        for r in got.itertuples():
+            nm = self.names[
+                (self.names["region_code"] == r.source_code) & (self.names["year"] == r.year)
+            ]["name"]
+            old = f"{nm.iloc[0]}（{r.source_code}）" if len(nm) else str(r.source_code)
+            notes.append(f"{r.year} 年的数据属于当时的 {old}：与本县为同一单位，后来更名或改代码")
+        rows = pd.concat([own, got.drop(columns=["source_code"])], ignore_index=True)
+        return rows.sort_values("year").reset_index(drop=True), notes
+
     def province_polygons(self, year: int, codes: set[str]) -> gpd.GeoDataFrame | str:
         """Polygons of the province holding ``codes``.
 
@@ -803,9 +836,11 @@ def _county_report_data(
     else:
         dimensions = pd.DataFrame(columns=["dimension", "score", "province_mean", "benchmark_mean"])
 
-    history = ctx.scores[ctx.scores["region_code"] == code][
+    history, renamed_notes = ctx.history(code, year)
+    history = history[
         ["year", "score", "rank", "province_rank", "percentile", *dim_cols]
     ].reset_index(drop=True)
+    notes += renamed_notes
     if evaluated and len(history) < 2:
         notes.append("本县只有一个测度年份，无法给出变化（代码变更或早年数据缺失）")
 

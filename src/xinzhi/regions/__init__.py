@@ -24,6 +24,7 @@ from xinzhi.regions.registry import LEVELS, Region, RegionRegistry, load_registr
 
 if TYPE_CHECKING:
     from xinzhi.regions.boundaries import county_polygons, missing_polygons, to_geojson
+    from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
     from xinzhi.regions.weights import SpatialWeights, queen_weights
 
 _LAZY = {
@@ -31,6 +32,8 @@ _LAZY = {
     "missing_polygons": "xinzhi.regions.boundaries",
     "to_geojson": "xinzhi.regions.boundaries",
     "SpatialWeights": "xinzhi.regions.weights",
+    "code_crosswalk": "xinzhi.regions.harmonise",
+    "harmonise_codes": "xinzhi.regions.harmonise",
     "queen_weights": "xinzhi.regions.weights",
 }
 
@@ -49,7 +52,9 @@ __all__ = [
     "Region",
     "RegionRegistry",
     "SpatialWeights",
+    "code_crosswalk",
     "county_polygons",
+    "harmonise_codes",
     "load_registry",
     "missing_polygons",
     "queen_weights",
