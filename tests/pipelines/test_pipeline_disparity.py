@@ -106,3 +106,22 @@ def test_harmonised_panel_links_renamed_counties(evaluated: Path, tmp_path: Path
         app, ["disparity", "markov", "--input", "x.csv", "--harmonise", "2020"]
     )
     assert res.exit_code == 2 and "--harmonise 只用于 --evaluation" in res.output
+
+
+def test_moran_on_codes_of_the_boundary_year(evaluated: Path, tmp_path: Path) -> None:
+    """The built-in boundaries carry 2024 codes: harmonised to 2024, the 2010 counties that were
+    renamed keep their polygons instead of being dropped."""
+
+    def run(*extra: str) -> tuple[pd.DataFrame, str]:
+        out = tmp_path / f"moran{len(extra)}.csv"
+        args = ["disparity", "moran", "--evaluation", "nqpf-county", "--db", str(evaluated)]
+        args += ["--weights", "queen", "--by", "year", "--permutations", "9", "--output", str(out)]
+        res = CliRunner().invoke(app, [*args, *extra])
+        assert res.exit_code == 0, res.output
+        return pd.read_csv(out).set_index("by"), res.output
+
+    plain, text = run()
+    harm, text_h = run("--harmonise", "2024")
+    assert "没有边界多边形" in text and "没有边界多边形" not in text_h
+    assert "区划代码统一到 2024 年" in text_h
+    assert harm.loc[2010, "n"] > plain.loc[2010, "n"] + 150

@@ -333,6 +333,7 @@ def moran_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
+    harmonise: Harmonise = None,
     value: Value = "score",
     unit: Unit = "unit",
     weights: Annotated[
@@ -362,7 +363,7 @@ def moran_cmd(
 
     isl = _choice(islands, ("drop", "error", "keep"), "--islands")
     inf = _choice(inference, ("conditional", "total"), "--local-inference")
-    df = load_data(input_, evaluation, db, [unit, by])
+    df = load_data(input_, evaluation, db, [unit, by], harmonise)
     df, w = _with_weights(weights, df, unit)
     miss = _missing(drop_missing)
     res = moran(
