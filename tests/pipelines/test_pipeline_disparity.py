@@ -125,3 +125,18 @@ def test_moran_on_codes_of_the_boundary_year(evaluated: Path, tmp_path: Path) ->
     assert "没有边界多边形" in text and "没有边界多边形" not in text_h
     assert "区划代码统一到 2024 年" in text_h
     assert harm.loc[2010, "n"] > plain.loc[2010, "n"] + 150
+
+
+def test_evaluation_spatial_uses_the_boundary_codes(evaluated: Path, data_dir: Path) -> None:
+    from xinzhi import store
+    from xinzhi.pipelines.spatial import evaluation_spatial
+
+    con = store.connect(evaluated)
+    try:
+        df, w, dropped = evaluation_spatial("nqpf-county", 2010, con, data_dir=data_dir)
+    finally:
+        con.close()
+    yh = df[df["source_code"] == "331021"]  # 玉环县 (2010) drawn with 玉环市's polygon
+    assert yh["unit"].tolist() == ["331083"] and "331083" in w.neighbors
+    assert {"110101", "110103"} <= set(dropped)  # 东城/崇文 before their 2010 merger
+    assert len(df) > 2700 and len(df) + len(dropped) == 2859

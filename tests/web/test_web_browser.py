@@ -155,7 +155,7 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
     con = store.connect(warehouse)
     try:
         df, w, dropped = evaluation_spatial("nqpf-county", 2020, con, data_dir=data_dir)
-        panel = evaluation_panel("nqpf-county", con=con)
+        panel = evaluation_panel("nqpf-county", con=con, harmonise_to=2020)
         tiers = county_industry_map("430321", 2020, con=con, data_dir=data_dir).tidy()
     finally:
         con.close()

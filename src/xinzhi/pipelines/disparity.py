@@ -34,7 +34,8 @@ def evaluation_panel(
     (:func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region history), so
     that a county renamed between two years is one unit in Markov chains and convergence;
     rows of merged or split units are left out (column ``source_code`` keeps the original
-    code; ``attrs["harmonise"]`` holds the Chinese summary).
+    code; ``attrs["harmonise"]`` holds the Chinese summary, ``attrs["harmonise_dropped"]`` the
+    codes left out per year).
     """
     from xinzhi.pipelines.profile import stored_scores
 
@@ -51,11 +52,17 @@ def evaluation_panel(
         if own:
             con.close()
     note = None
+    left_out: dict[int, list[str]] = {}
     if regions is not None and harmonise_to is not None:
         from xinzhi.regions.harmonise import harmonise_codes
 
         res = harmonise_codes(scores, regions, harmonise_to)
         scores, note = res.data, res.summary()
+        d = res.dropped
+        left_out = {
+            y: sorted(d.loc[d["year"] == y, "region_code"].astype(str))
+            for y in sorted({int(v) for v in d["year"]})
+        }
     out = with_economic_region(scores).rename(
         columns={"region_code": "unit", "province_name": "province"}
     )
@@ -63,4 +70,5 @@ def evaluation_panel(
     out = out[[*first, *(c for c in out.columns if c not in first)]]
     if note is not None:
         out.attrs["harmonise"] = note
+        out.attrs["harmonise_dropped"] = left_out
     return out

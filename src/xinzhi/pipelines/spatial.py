@@ -4,7 +4,8 @@
   queen-contiguity weights of those codes and the codes left out (units abolished or renamed
   before the 2021–2022 boundaries, e.g. 2010 codes). Used by ``xinzhi disparity moran|markov
   --weights queen`` and the web page 区域差异.
-- :func:`evaluation_spatial`: the same for one year of a stored evaluation.
+- :func:`evaluation_spatial`: the same for one year of a stored evaluation, its codes first
+  carried to those of the boundaries.
 - :func:`balanced_panel`: the units present in every year of a panel (a Markov chain counts
   transitions of the same unit; renamed units have different codes in 2010 and 2020).
 """
@@ -80,19 +81,29 @@ def evaluation_spatial(
 ) -> tuple[pd.DataFrame, SpatialWeights, list[str]]:
     """One year of stored evaluation ``name`` with queen weights (see :func:`queen_subset`).
 
+    The codes are first carried to those of the boundaries (:data:`BOUNDARY_YEAR`, through
+    :func:`xinzhi.regions.harmonise.harmonise_codes`), so that a county renamed since ``year``
+    keeps its polygon (in 2010: ~250 counties).
+
     Returns
     -------
     (DataFrame, SpatialWeights, list of str)
         The rows of :func:`xinzhi.pipelines.disparity.evaluation_panel` for ``year`` whose unit
-        has a polygon, the weights, and the unit codes without a polygon (left out).
+        has a polygon (``unit`` in the codes of :data:`BOUNDARY_YEAR`, ``source_code`` the
+        code of ``year``), the weights, and the codes of ``year`` left out (merged or split
+        since, or without a polygon).
     """
-    panel = evaluation_panel(name, con=con)
+    panel = evaluation_panel(name, con=con, harmonise_to=BOUNDARY_YEAR)
     years = sorted(int(y) for y in panel["year"].unique())
     if int(year) not in years:
         raise InputError(
             f"评价结果 {name} 中没有 {year} 年（可选：{'、'.join(str(y) for y in years)}）"
         )
-    return queen_subset(panel[panel["year"] == int(year)], "unit", data_dir=data_dir)
+    rows = panel[panel["year"] == int(year)]
+    kept, w, lacking = queen_subset(rows, "unit", data_dir=data_dir)
+    source = rows.set_index("unit")["source_code"]
+    merged = panel.attrs.get("harmonise_dropped", {}).get(int(year), [])
+    return kept, w, sorted({*merged, *(str(source[c]) for c in lacking)})
 
 
 def balanced_panel(

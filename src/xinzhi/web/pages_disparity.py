@@ -43,6 +43,19 @@ def _panel(name: str) -> pd.DataFrame:
     return cached(("panel", name, evaluation_stamp(name)), make)
 
 
+def _unit_panel(name: str) -> pd.DataFrame:
+    """The panel with the codes of its latest year (renamed counties are one unit)."""
+    from xinzhi.pipelines.disparity import evaluation_panel
+
+    latest = int(_panel(name)["year"].max())
+
+    def make() -> pd.DataFrame:
+        with connection() as con:
+            return evaluation_panel(name, con=con, harmonise_to=latest)
+
+    return cached(("unit-panel", name, evaluation_stamp(name)), make)
+
+
 def _spatial(name: str, year: int) -> tuple[Any, Any, list[str]]:
     """(global Moran result, LISA result, codes without polygon) for one year (cached)."""
     from xinzhi.disparity import local_moran, moran
@@ -193,8 +206,8 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
     notes = [*glob.notes]
     if dropped:
         notes.append(
-            f"{len(dropped)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，如 "
-            f"{'、'.join(dropped[:5])}），已从空间分析中剔除。"
+            f"{len(dropped)} 个单元不可比或没有边界多边形（此后撤并、拆分的县区，如 "
+            f"{'、'.join(dropped[:5])}），已从空间分析中剔除；更名的县已按边界的代码计入。"
         )
     for n in notes:
         ui.label(f"注：{n}").classes("text-xs text-gray-500")
@@ -276,7 +289,7 @@ def _markov_section(name: str, classification: str, base: dict[str, Any]) -> Non
         label="状态划分",
         on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "classes": e.value})),
     ).classes("w-64")
-    panel = _panel(name)
+    panel = _unit_panel(name)
     bal, dropped = balanced_panel(panel)
     try:
         res = cached(
@@ -305,9 +318,10 @@ def _markov_section(name: str, classification: str, base: dict[str, Any]) -> Non
     )
     ui.label(honest).classes("text-sm text-warning").props('data-testid="markov-note"')
     ui.label(
-        f"参与单元：两期都有的 {bal['unit'].nunique()} 个县级单位"
+        f"参与单元：两期都有的 {bal['unit'].nunique()} 个县级单位（代码统一到 "
+        f"{int(panel['year'].max())} 年，更名的县算同一单元）"
         + (
-            f"；{len(dropped)} 个单元只在一期出现（撤并、更名后代码不同），未计入。"
+            f"；{len(dropped)} 个单元只在一期出现，撤并、拆分的县不可比，均未计入。"
             if dropped
             else "。"
         )
