@@ -61,7 +61,10 @@ def _history(history: pd.DataFrame, level: str | None) -> pd.DataFrame:
             "code": t["code"].astype(str).to_numpy(),
             "start": t["start_year"].to_numpy(dtype=np.int64),
             "end": pd.to_numeric(t["end_year"]).fillna(_NO_END).to_numpy(dtype=np.int64),
-            "succ": [tuple(s) if s is not None else () for s in t["successors"]],
+            "succ": [
+                tuple(s) if isinstance(s, list | tuple | np.ndarray) else ()
+                for s in t["successors"]
+            ],
         }
     )
 
