@@ -11,7 +11,7 @@ import pytest
 from xinzhi.disparity import dagum_gini, theil_decomposition
 from xinzhi.pipelines.demo import DEMO_STEPS
 from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.pipelines.report import demo_report, write_province_reports
+from xinzhi.pipelines.report import county_report_data, demo_report, write_province_reports
 
 
 @pytest.mark.slow
@@ -67,6 +67,15 @@ def test_batch_workers_read_the_warehouse_read_only(report_db: Path) -> None:
     sent = pickle.loads(pickle.dumps(ctx))  # what a spawned worker receives
     assert isinstance(sent._industry[2020], IndustryInputs)
     assert sent.industry_map("430321", 2020).equals(ctx.industry_map("430321", 2020))
+    # with everything prefetched a worker does not need the warehouse at all: a renamed
+    # county's history and Hunan's map (祁阳县 431121 drawn with 祁阳市's polygon) included
+    offline = pickle.loads(pickle.dumps(ctx))
+    offline.db = report_db.parent / "absent.duckdb"
+    yh = county_report_data("331083", 2020, context=offline)
+    assert list(yh.history["year"]) == [2010, 2020]
+    qy = county_report_data("431121", 2020, context=offline)
+    assert qy.province_map is not None and "431121" in set(qy.province_map["code"])
+    assert not offline.db.exists()
     _batch_init(sent, worker=True)
     try:
         with sent.connection() as a, sent.connection() as b:  # two readers at once

@@ -83,7 +83,7 @@ SOURCES = [
 
 # --------------------------------------------------------------------------- context (cache)
 def _new_locks() -> dict[str, Any]:
-    return {k: threading.Lock() for k in ("types", "polygons", "industry")}
+    return {k: threading.Lock() for k in ("types", "polygons", "industry", "regions")}
 
 
 @dataclass
@@ -109,6 +109,7 @@ class ReportContext:
     _types: dict[int, CountyTypes | str] = field(default_factory=dict, repr=False)
     _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
     _industry: dict[int, Any] = field(default_factory=dict, repr=False)
+    _regions: pd.DataFrame | None = field(default=None, repr=False)
     read_only: bool = field(default=False, repr=False, compare=False)
     """Open ``db`` read-only (province batch workers: several processes read one file)."""
     _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
@@ -184,7 +185,8 @@ class ReportContext:
 
     def prefetch(self, year: int) -> None:
         """Load the typology, the polygons and the industry inputs of ``year`` concurrently
-        (threads: DuckDB queries and the file reading release the GIL)."""
+        (threads: DuckDB queries and the file reading release the GIL), then the region
+        history: a province batch's workers get them all with the context."""
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(3) as pool:
@@ -194,6 +196,7 @@ class ReportContext:
         f1.result()
         f2.result()
         f3.result()
+        self.region_history()
 
     def polygons(self, year: int | None) -> gpd.GeoDataFrame | str:
         """County polygons (cached), or why unavailable: ``year=None`` keeps the source codes
@@ -212,6 +215,22 @@ class ReportContext:
                     self._polygons[year] = f"边界数据不可用：{exc}"
             return self._polygons[year]
 
+    def region_history(self) -> pd.DataFrame:
+        """The warehouse's ``regions`` table (``code, level, start_year, end_year,
+        successors``), read once; empty when it cannot be read."""
+        with self._locks["regions"]:
+            if self._regions is None:
+                try:
+                    with self.connection() as con:
+                        self._regions = con.execute(
+                            "SELECT code, level, start_year, end_year, successors FROM regions"
+                        ).df()
+                except (duckdb.Error, XinzhiError):
+                    self._regions = pd.DataFrame(
+                        columns=["code", "level", "start_year", "end_year", "successors"]
+                    )
+            return self._regions
+
     def history(self, code: str, year: int) -> tuple[pd.DataFrame, list[str]]:
         """Score rows of ``code`` in every year, and notes.
 
@@ -225,15 +244,8 @@ class ReportContext:
             return own, []
         from xinzhi.regions.harmonise import harmonise_codes
 
-        try:
-            with self.connection() as con:
-                regions = con.execute(
-                    "SELECT code, level, start_year, end_year, successors FROM regions"
-                ).df()
-        except (duckdb.Error, XinzhiError):
-            return own, []
         past = self.scores[self.scores["year"].isin(earlier)]
-        got = harmonise_codes(past, regions, year).data
+        got = harmonise_codes(past, self.region_history(), year).data
         got = got[(got["region_code"] == code) & (got["source_code"] != code)]
         notes = []
         for r in got.itertuples():
@@ -280,15 +292,14 @@ class ReportContext:
         code of the year claims."""
         if not missing:
             return {}
-        try:
-            with self.connection() as con:
-                hist = con.execute(
-                    "SELECT code, successors FROM regions WHERE level = 'county' "
-                    "AND len(successors) = 1 AND coalesce(end_year, 9999) > ?",
-                    [int(year)],
-                ).df()
-        except duckdb.Error:
-            return {}
+        rh = self.region_history()
+        one = (
+            rh["successors"]
+            .map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) == 1)
+            .astype(bool)
+        )
+        ends = pd.to_numeric(rh["end_year"]).fillna(9999) > int(year)
+        hist = rh[(rh["level"] == "county") & one & ends]
         succ = pd.Series(
             hist["successors"].str[0].to_numpy(dtype=object), index=hist["code"].to_numpy()
         )
