@@ -192,3 +192,16 @@ def test_history_follows_a_rename(report_db: Path) -> None:
     assert any("331021" in n and "玉环县" in n for n in d.notes)
     merged = county_report_data("320613", 2020, context=ctx)
     assert list(merged.history["year"]) == [2020]
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".html"])
+def test_unwritable_output_is_a_clear_error(report_db: Path, tmp_path: Path, suffix: str) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    out = blocker / f"report{suffix}"  # a directory that is a file
+    res = CliRunner().invoke(
+        app,
+        ["report", "--db", str(report_db), "--county", "430321", "--year", "2020", "-o", str(out)],
+    )
+    assert res.exit_code == 2
+    assert f"无法写入报告文件 {out}" in res.output

@@ -84,14 +84,22 @@ def _strip_xml(svg: str) -> str:
 
 def _compile(template: str, view: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(view, ensure_ascii=False, allow_nan=False)
     try:
         with _COMPILE_LOCK:
-            _compiler(template, os.getpid()).compile(output=str(out), sys_inputs={"data": data})
+            pdf = _compiler(template, os.getpid()).compile(sys_inputs={"data": data})
     except Exception as exc:  # typst.TypstError carries the template diagnostics
         raise ComputationError(f"PDF 排版失败（Typst）：{exc}") from exc
+    _write_bytes(out, bytes(pdf))
     return out
+
+
+def _write_bytes(out: Path, content: bytes) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content)
+    except OSError as exc:
+        raise InputError(f"无法写入报告文件 {out}：{exc.strerror or exc}") from exc
 
 
 def _html(template: str, view: dict[str, Any]) -> str:
@@ -126,9 +134,8 @@ def _write(kind: str, data: Any, path: str | os.PathLike[str]) -> Path:
     if suffix == ".pdf":
         return (render_pdf if kind == "county" else render_province_pdf)(data, out)
     if suffix in (".html", ".htm"):
-        out.parent.mkdir(parents=True, exist_ok=True)
         text = render_html(data) if kind == "county" else render_province_html(data)
-        out.write_text(text, encoding="utf-8")
+        _write_bytes(out, text.encode("utf-8"))
         return out
     raise InputError(f"报告文件须以 .pdf 或 .html 结尾，收到 {out.name}")
 
