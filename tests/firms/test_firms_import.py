@@ -72,6 +72,27 @@ def test_address_to_county_real_names(scanner: AddressScanner) -> None:
     assert res["matched"].iloc[0] == "湖南省湘潭市湘潭县"
 
 
+def test_address_with_former_county_names(scanner: AddressScanner) -> None:
+    """Old addresses name counties that were renamed or merged since; they resolve to the unit
+    that holds the territory now. Split or ambiguous former names do not resolve."""
+    res = scanner.scan(
+        pd.Series(
+            [
+                "湖南省永州市祁阳县城关镇",  # 祁阳县 431121 -> 祁阳市 431181 (2021)
+                "祁阳县某路",
+                "北京市崇文区天坛路",  # merged into 东城区 110101 (2010)
+                "湖北省襄樊市樊城区",  # prefecture 襄樊 renamed 襄阳 (2010)
+                "浙江省玉环县",  # -> 玉环市 331083 (2017)
+                "郊区某村",  # many former 郊区: ambiguous
+                "湖南省湘潭市湘潭县",  # a current name is unchanged
+            ]
+        )
+    )
+    assert res["region_code"].tolist()[:5] == ["431181", "431181", "110101", "420606", "331083"]
+    assert res["status"].tolist()[5:] == ["region_ambiguous", "ok"]
+    assert res["matched"].iloc[0] == "湖南省永州市祁阳县"
+
+
 def test_money_units() -> None:
     v, bad = parse_money(
         pd.Series(["1.5亿元", "500万", "80000元", "300", "人民币200万元", "10万美元", ""])

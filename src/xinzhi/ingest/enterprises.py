@@ -253,12 +253,52 @@ def is_valid_credit_code(code: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- addresses
+def _name_keys(units: pd.DataFrame, code: pd.Series, is_county: np.ndarray) -> pd.DataFrame:
+    """``key, code, county``: every (province full/short name or nothing) + (prefecture
+    full/short name or nothing, county level only) + (unit full/short name) of ``units``
+    (columns ``level, name, short_name, province_name, prefecture_name``)."""
+    from xinzhi.regions.names import short_names
+
+    level = units["level"].to_numpy(dtype=object)
+    prov = units["province_name"].fillna("").astype(str)
+    pref = units["prefecture_name"].fillna("").astype(str)
+    name = units["name"].astype(str)
+    short = units["short_name"].fillna(name).astype(str)
+    prov_s = short_names(prov)
+    pref_s = short_names(pref)
+    not_prov = level != "province"
+    has_pref = (level == "county") & (pref != "").to_numpy()
+    everyone = np.ones(len(units), bool)
+    parts = []
+    for p, pm in ((None, everyone), (prov, not_prov), (prov_s, not_prov)):
+        for m, mm in ((None, everyone), (pref, has_pref), (pref_s, has_pref)):
+            for nm in (name, short):
+                key = nm
+                if m is not None:
+                    key = m + key
+                if p is not None:
+                    key = p + key
+                mask = pm & mm
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "key": key[mask].to_numpy(),
+                            "code": code[mask].to_numpy(),
+                            "county": is_county[mask],
+                        }
+                    )
+                )
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["key", "code"])
+
+
 class AddressScanner:
     """Longest-prefix scanner: address text → county-level region code (GB/T 2260).
 
     Keys are every combination of (province full/short name or nothing) + (prefecture
     full/short name or nothing) + (unit full/short name) of the units valid in ``year`` at all
-    three levels (so 湖南省湘潭市湘潭县, 湖南湘潭县, 湘潭市湘潭县, 湘潭县 …). The scanner takes the
+    three levels (so 湖南省湘潭市湘潭县, 湖南湘潭县, 湘潭市湘潭县, 湘潭县 …), plus the same keys of
+    former county records whose territory is now in one unit (湖南省永州市祁阳县 → 祁阳市 431181),
+    unless a current name has the key. The scanner takes the
     longest key that is a prefix of the address (after NFKC, whitespace removal and a leading
     中国/中华人民共和国). The key decides:
 
@@ -272,8 +312,6 @@ class AddressScanner:
     """
 
     def __init__(self, registry: Any, year: int | None = None) -> None:
-        from xinzhi.regions.names import short_names
-
         y = int(year if year is not None else registry.latest_year)
         units = registry.units(y, level=None)
         self.year = y
@@ -282,34 +320,10 @@ class AddressScanner:
         county_prefs = set(units.loc[level == "county", "prefecture_code"].dropna().astype(str))
         lone = (level == "prefecture") & ~code.isin(county_prefs).to_numpy()
         is_county = (level == "county") | lone
-        prov = units["province_name"].fillna("").astype(str)
-        pref = units["prefecture_name"].fillna("").astype(str)
-        name = units["name"].astype(str)
-        short = units["short_name"].fillna(name).astype(str)
-        prov_s = short_names(prov)
-        pref_s = short_names(pref)
-        not_prov = level != "province"
-        has_pref = (level == "county") & (pref != "").to_numpy()
-        parts = []
-        for p, pm in ((None, np.ones(len(units), bool)), (prov, not_prov), (prov_s, not_prov)):
-            for m, mm in ((None, np.ones(len(units), bool)), (pref, has_pref), (pref_s, has_pref)):
-                for nm in (name, short):
-                    key = nm
-                    if m is not None:
-                        key = m + key
-                    if p is not None:
-                        key = p + key
-                    mask = pm & mm
-                    parts.append(
-                        pd.DataFrame(
-                            {
-                                "key": key[mask].to_numpy(),
-                                "code": code[mask].to_numpy(),
-                                "county": is_county[mask],
-                            }
-                        )
-                    )
-        keys = pd.concat(parts, ignore_index=True).drop_duplicates(["key", "code"])
+        keys = _name_keys(units, code, is_county)
+        former = self._former_keys(registry.table, y)
+        # a current name always wins over a former one
+        keys = pd.concat([keys, former[~former["key"].isin(set(keys["key"]))]], ignore_index=True)
         keys = keys[keys["key"].str.len() >= 2]
         grouped = keys.groupby("key", sort=False).agg(
             n=("code", "size"), n_county=("county", "sum"), code=("code", "first")
@@ -323,6 +337,20 @@ class AddressScanner:
         self._code: dict[str, str] = dict(zip(grouped.index, grouped["code"], strict=True))
         self._lengths = sorted({len(k) for k in grouped.index}, reverse=True)
         self._county_codes = frozenset(code[is_county])
+
+    @staticmethod
+    def _former_keys(table: pd.DataFrame, year: int) -> pd.DataFrame:
+        """Keys of county records that ended before ``year`` and whose territory is in one unit
+        of ``year`` (祁阳县 → 祁阳市 431181; 崇文区 → 东城区 110101), mapped to that unit: old
+        addresses keep their former county names. Split records are not keyed."""
+        from xinzhi.regions.harmonise import former_units
+
+        counties = table[table["level"] == "county"].reset_index(drop=True)
+        f = former_units(table, year)
+        rec = counties.iloc[f["row"].to_numpy(dtype=int)].reset_index(drop=True)
+        return _name_keys(
+            rec, f["to_code"].astype(str).reset_index(drop=True), np.ones(len(rec), dtype=bool)
+        )
 
     @property
     def county_codes(self) -> frozenset[str]:

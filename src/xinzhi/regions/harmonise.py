@@ -35,7 +35,7 @@ import pandas as pd
 from xinzhi.errors import InputError
 from xinzhi.results import ResultMixin
 
-__all__ = ["KIND_LABELS", "HarmonisedPanel", "code_crosswalk", "harmonise_codes"]
+__all__ = ["KIND_LABELS", "HarmonisedPanel", "code_crosswalk", "former_units", "harmonise_codes"]
 
 KIND_LABELS = {
     "same": "代码未变",
@@ -66,6 +66,66 @@ def _history(history: pd.DataFrame, level: str | None) -> pd.DataFrame:
                 for s in t["successors"]
             ],
         }
+    )
+
+
+def _reach(
+    t: pd.DataFrame, frontier: pd.DataFrame, key: str, to_year: int, max_hops: int
+) -> pd.DataFrame:
+    """``key, to_code``: the records valid in ``to_year`` reached from each ``key`` of
+    ``frontier`` (records of ``t`` with a ``key`` column) through the successors."""
+    finals: list[pd.DataFrame] = []
+    for _ in range(max_hops):
+        if frontier.empty:
+            break
+        alive = (frontier["start"] <= to_year) & (to_year < frontier["end"])
+        finals.append(frontier.loc[alive, [key, "code"]])
+        ended = frontier[frontier["end"] <= to_year]
+        step = (
+            ended[[key, "succ", "end"]]
+            .explode("succ")
+            .dropna(subset=["succ"])
+            .rename(columns={"succ": "code", "end": "at"})
+        )
+        m = step.merge(t, on="code")
+        # the successor's record valid when the predecessor ended, else the one of to_year
+        at = (m["start"] <= m["at"]) & (m["at"] < m["end"])
+        later = (m["start"] <= to_year) & (to_year < m["end"])
+        m = m.assign(pri=np.where(at, 0, np.where(later, 1, 2)))
+        m = m[m["pri"] < 2].sort_values("pri").drop_duplicates([key, "code", "at"])
+        frontier = m[[key, "code", "start", "end", "succ"]]
+    reach = (
+        pd.concat(finals, ignore_index=True).drop_duplicates()
+        if finals
+        else pd.DataFrame(columns=[key, "code"])
+    )
+    return reach.rename(columns={"code": "to_code"})
+
+
+def former_units(
+    history: pd.DataFrame, to_year: int, *, level: str | None = "county", max_hops: int = 12
+) -> pd.DataFrame:
+    """Where the territory of every record that ended by ``to_year`` is in ``to_year``.
+
+    Returns
+    -------
+    DataFrame
+        ``row`` (position of the record in ``history`` after the ``level`` filter, i.e. in
+        ``history[history.level == level]``), ``code``, ``to_code`` — only records whose
+        territory went to exactly one unit valid in ``to_year`` (renamed, renumbered or merged
+        into it; split records are left out). Used to read former place names in addresses.
+    """
+    t = _history(history, level)
+    ended = t[t["end"] <= to_year].rename_axis("row").reset_index()  # t has a RangeIndex
+    reach = _reach(t, ended, "row", to_year, max_hops)
+    one = reach.groupby("row")["to_code"].transform("size") == 1
+    reach = reach[one]
+    return (
+        reach.assign(code=t["code"].to_numpy()[reach["row"].to_numpy(dtype=int)])[
+            ["row", "code", "to_code"]
+        ]
+        .sort_values("row")
+        .reset_index(drop=True)
     )
 
 
@@ -106,31 +166,7 @@ def code_crosswalk(
         from_code=lambda d: d["code"]
     )
     origins = frontier["from_code"].drop_duplicates()
-    finals: list[pd.DataFrame] = []
-    for _ in range(max_hops):
-        if frontier.empty:
-            break
-        alive = (frontier["start"] <= to_year) & (to_year < frontier["end"])
-        finals.append(frontier.loc[alive, ["from_code", "code"]])
-        ended = frontier[frontier["end"] <= to_year]
-        step = (
-            ended[["from_code", "succ", "end"]]
-            .explode("succ")
-            .dropna(subset=["succ"])
-            .rename(columns={"succ": "code", "end": "at"})
-        )
-        m = step.merge(t, on="code")
-        # the successor's record valid when the predecessor ended, else the one of to_year
-        at = (m["start"] <= m["at"]) & (m["at"] < m["end"])
-        later = (m["start"] <= to_year) & (to_year < m["end"])
-        m = m.assign(pri=np.where(at, 0, np.where(later, 1, 2)))
-        m = m[m["pri"] < 2].sort_values("pri").drop_duplicates(["from_code", "code", "at"])
-        frontier = m[["from_code", "code", "start", "end", "succ"]]
-    reach = (
-        pd.concat(finals, ignore_index=True).drop_duplicates()
-        if finals
-        else pd.DataFrame(columns=["from_code", "code"])
-    ).rename(columns={"code": "to_code"})
+    reach = _reach(t, frontier, "from_code", to_year, max_hops)
     out = origins.to_frame().merge(reach, on="from_code", how="left")
     out["n_to"] = out.groupby("from_code")["to_code"].transform("count")
     out["n_from"] = out.groupby("to_code")["from_code"].transform("count").fillna(0)
