@@ -110,6 +110,7 @@ class ReportContext:
     _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
     _industry: dict[int, Any] = field(default_factory=dict, repr=False)
     _regions: pd.DataFrame | None = field(default=None, repr=False)
+    _renamed_scores: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
     read_only: bool = field(default=False, repr=False, compare=False)
     """Open ``db`` read-only (province batch workers: several processes read one file)."""
     _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
@@ -219,17 +220,33 @@ class ReportContext:
         """The warehouse's ``regions`` table (``code, level, start_year, end_year,
         successors``), read once; empty when it cannot be read."""
         with self._locks["regions"]:
-            if self._regions is None:
-                try:
-                    with self.connection() as con:
-                        self._regions = con.execute(
-                            "SELECT code, level, start_year, end_year, successors FROM regions"
-                        ).df()
-                except (duckdb.Error, XinzhiError):
-                    self._regions = pd.DataFrame(
-                        columns=["code", "level", "start_year", "end_year", "successors"]
-                    )
-            return self._regions
+            return self._region_table()
+
+    def _region_table(self) -> pd.DataFrame:
+        """:meth:`region_history` for a caller that holds the ``regions`` lock."""
+        if self._regions is None:
+            try:
+                with self.connection() as con:
+                    self._regions = con.execute(
+                        "SELECT code, level, start_year, end_year, successors FROM regions"
+                    ).df()
+            except (duckdb.Error, XinzhiError):
+                self._regions = pd.DataFrame(
+                    columns=["code", "level", "start_year", "end_year", "successors"]
+                )
+        return self._regions
+
+    def _renamed_rows(self, year: int) -> pd.DataFrame:
+        """Score rows of earlier years whose unit was renamed into a code of ``year``, keyed by
+        that code (``source_code`` = the code of their year); computed once per year."""
+        from xinzhi.regions.harmonise import harmonise_codes
+
+        with self._locks["regions"]:
+            if year not in self._renamed_scores:
+                past = self.scores[self.scores["year"] < year]
+                data = harmonise_codes(past, self._region_table(), year).data
+                self._renamed_scores[year] = data[data["region_code"] != data["source_code"]]
+            return self._renamed_scores[year]
 
     def history(self, code: str, year: int) -> tuple[pd.DataFrame, list[str]]:
         """Score rows of ``code`` in every year, and notes.
@@ -242,11 +259,8 @@ class ReportContext:
         earlier = set(self.scores["year"][self.scores["year"] < year]) - set(own["year"])
         if not earlier:
             return own, []
-        from xinzhi.regions.harmonise import harmonise_codes
-
-        past = self.scores[self.scores["year"].isin(earlier)]
-        got = harmonise_codes(past, self.region_history(), year).data
-        got = got[(got["region_code"] == code) & (got["source_code"] != code)]
+        renamed = self._renamed_rows(year)
+        got = renamed[(renamed["region_code"] == code) & renamed["year"].isin(earlier)]
         notes = []
         for r in got.itertuples():
             nm = self.names[
