@@ -107,8 +107,10 @@ def test_ahp_saaty_light_intensity() -> None:
     assert r.cr > 0.1
     with pytest.raises(ComputationError, match="CR="):
         ahp(a)
-    tl = ahp(a, ri_table="tummala-ling", allow_inconsistent=True)
-    assert tl.cr == pytest.approx(r.ci / 0.834)
+    al = ahp(a, ri_table="alonso-lamata", allow_inconsistent=True)
+    assert al.cr == pytest.approx(r.ci / 0.8815)
+    with pytest.raises(ConfigError, match="alonso-lamata"):
+        ahp(a, ri_table="tummala-ling")
 
 
 def test_ahp_consistent_matrix_and_hierarchy() -> None:

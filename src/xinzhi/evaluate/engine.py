@@ -54,7 +54,7 @@ class EvaluationOptions:
     hierarchical : total = Σ_d W_d·S_d of the dimension sub-scores (W_d = Σ weights in d)
         instead of the flat aggregation [False]
     ahp : judgement blocks (mapping / list) or a YAML/Excel path, for ``weights="ahp"``
-    ahp_ri : ``saaty`` | ``tummala-ling`` [saaty];  ahp_max_cr [0.1];  ahp_allow_inconsistent [False]
+    ahp_ri : ``saaty`` | ``alonso-lamata`` [saaty];  ahp_max_cr [0.1];  ahp_allow_inconsistent [False]
     expert_weights : code → weight for ``weights="expert"`` (else every indicator's fixed_weight)
     missing : ``error`` | ``mean`` | ``median`` — NaN cells raise, or are imputed with the
         indicator's mean / median over the same year (pooled if the whole year is missing);
@@ -112,7 +112,7 @@ class EvaluationOptions:
             "weights": (self.weights, WEIGHT_METHODS),
             "combination": (self.combination, wts.COMBINATION_RULES),
             "aggregate": (self.aggregate, agg.AGGREGATIONS),
-            "ahp_ri": (self.ahp_ri, ("saaty", "tummala-ling")),
+            "ahp_ri": (self.ahp_ri, ("saaty", "alonso-lamata")),
             "missing": (self.missing, ("error", "mean", "median")),
         }
         for key, (val, allowed) in checks.items():
