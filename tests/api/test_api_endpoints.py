@@ -6,6 +6,7 @@ import io
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 from api_helpers import COUNTY, OTHER_COUNTY
 
@@ -173,6 +174,40 @@ def test_disparity_dagum_equals_library(api):
     ).json()
     assert {w["group"] for w in reg["within"]} == {"东部", "中部", "西部", "东北"}
     assert len(reg["overall"]) == 2  # 2010 and 2020
+
+
+def test_disparity_markov_on_harmonised_units(api):
+    from xinzhi.disparity import markov_chain
+    from xinzhi.pipelines.disparity import evaluation_panel
+    from xinzhi.pipelines.spatial import balanced_panel
+
+    r = api.client.get(
+        "/api/disparity/markov", params={"evaluation": "demo"}, headers=api.h("county1")
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["harmonised_to"] == 2020 and body["years"] == [2010, 2020]
+    with _ro(api) as con:
+        panel = evaluation_panel("demo", con=con, harmonise_to=2020)
+        plain = evaluation_panel("demo", con=con)
+    bal, _ = balanced_panel(panel)
+    ref = markov_chain(bal, "score", "unit", "year", k=4).tidy()
+    got = pd.DataFrame(body["transitions"])
+    assert got["count"].tolist() == ref["count"].tolist()
+    assert body["units"] == bal["unit"].nunique() == got["count"].sum()
+    assert body["units"] > balanced_panel(plain)[0]["unit"].nunique()  # renamed counties join
+    assert any("区划代码统一到 2020 年" in n for n in body["notes"])
+    raw = api.client.get(
+        "/api/disparity/markov",
+        params={"evaluation": "demo", "harmonise": "false", "classification": "per-year", "k": 3},
+        headers=api.h("analyst1"),
+    ).json()
+    assert raw["harmonised_to"] is None and raw["k"] == 3
+    assert raw["units"] == balanced_panel(plain)[0]["unit"].nunique()
+    missing = api.client.get(
+        "/api/disparity/markov", params={"evaluation": "nope"}, headers=api.h("county1")
+    )
+    assert missing.status_code == 404
 
 
 def test_industry_specialization(api):

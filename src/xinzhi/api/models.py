@@ -249,6 +249,18 @@ class DagumOut(BaseModel):
     notes: list[str] = []
 
 
+class MarkovOut(BaseModel):
+    evaluation: str
+    k: int
+    classification: str
+    harmonised_to: int | None
+    years: list[int]
+    units: int
+    transitions: list[dict[str, Any]]
+    steady_state: list[dict[str, Any]]
+    notes: list[str] = []
+
+
 class IOSector(BaseModel):
     code: str
     name: str

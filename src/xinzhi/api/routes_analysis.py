@@ -1,10 +1,11 @@
-"""Disparity (Dagum decomposition of a stored evaluation) and industry (input–output linkages,
+"""Disparity (Dagum decomposition and Markov chain of a stored evaluation) and industry (input–output linkages,
 census employment specialisation) endpoints. Results are cached in memory."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Query
 
 from xinzhi.api import models as m
@@ -13,6 +14,9 @@ from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.routes_evaluations import scores_of
 from xinzhi.pipelines import profile
+
+if TYPE_CHECKING:
+    from xinzhi.disparity.markov import MarkovResult
 
 router = APIRouter(tags=["分析"])
 
@@ -38,6 +42,57 @@ def dagum(
         within=records(res.within),
         between=records(res.between),
         notes=[str(n) for n in res.notes],
+    )
+
+
+@router.get("/disparity/markov", response_model=m.MarkovOut, summary="马尔可夫转移矩阵")
+def markov(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
+    k: Annotated[int, Query(ge=2, le=8, description="状态数（分位数分类）")] = 4,
+    classification: Literal["pooled", "per-year"] = "pooled",
+    harmonise: Annotated[
+        bool, Query(description="把区划代码统一到最新一年（更名的县为同一单元）")
+    ] = True,
+) -> m.MarkovOut:
+    """Classic Markov chain of the stored scores over the units observed in every year; with
+    ``harmonise`` the codes are first carried to the latest year (docs/regions.md)."""
+    from xinzhi.disparity import markov_chain
+    from xinzhi.pipelines.disparity import evaluation_panel
+    from xinzhi.pipelines.spatial import balanced_panel
+
+    s = scores_of(db, cur, evaluation)
+    latest = int(s["year"].max())
+    info = profile.evaluation_exists(cur, evaluation)
+    stamp = info[1] if info else ""
+
+    def run() -> tuple[MarkovResult, pd.DataFrame, list[str], str | None]:
+        panel = evaluation_panel(evaluation, con=cur, harmonise_to=latest if harmonise else None)
+        bal, dropped = balanced_panel(panel)
+        res = markov_chain(bal, "score", "unit", "year", k=k, classification=classification)
+        return res, bal, dropped, panel.attrs.get("harmonise")
+
+    res: MarkovResult
+    res, bal, dropped, note = db.cached(
+        ("markov", evaluation, stamp, k, classification, harmonise), run
+    )
+    notes = [str(n) for n in res.notes]
+    if dropped:
+        notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入转移")
+    if note:
+        notes.append(note)
+    return m.MarkovOut(
+        evaluation=evaluation,
+        k=k,
+        classification=classification,
+        harmonised_to=latest if harmonise else None,
+        years=sorted(int(y) for y in bal["year"].unique()),
+        units=int(bal["unit"].nunique()),
+        transitions=records(res.tidy()),
+        steady_state=records(res.steady_state.reset_index(drop=True)),
+        notes=notes,
     )
 
 
