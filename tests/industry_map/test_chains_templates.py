@@ -162,3 +162,50 @@ def test_section_links_on_2020_table(data_dir: Path) -> None:
     # divisions 36 and 37 share IO sector 18: their link is the sector's own coefficient
     assert div.loc[("36", "37"), "requirement"] == pytest.approx(a[17, 17])
     assert "97" not in set(div.index.get_level_values(0))
+
+
+def test_153_sector_concordance(data_dir: Path) -> None:
+    """Names equal the 2018 and 2020 tables'; every division 01–96 is covered; each sector lies
+    in one section; section links agree with the 42-sector table of the same year."""
+    import numpy as np
+
+    from xinzhi.industry.io_tables import load_china_io
+
+    sec = cc.io153_sectors()
+    for name in ("2018-153", "2020-153"):
+        t = load_china_io(name, data_dir=data_dir)
+        assert [str(c) for c in t.codes] == sec["io153"].tolist()
+        assert list(t.names_zh) == sec["io153_name"].tolist()
+    covered = sorted({d for ds in sec["divisions"] for d in ds})
+    assert covered == [f"{i:02d}" for i in range(1, 97)]
+    section = cc.divisions().set_index("division")["section"]
+    assert all(len({section[d] for d in ds}) == 1 for ds in sec["divisions"])
+    for year in (2018, 2020):
+        fine = cc.industry_links(load_china_io(f"{year}-153", data_dir=data_dir), "section")
+        coarse = cc.industry_links(load_china_io(f"{year}-42", data_dir=data_dir), "section")
+        assert (fine["supplier"] + fine["buyer"]).tolist() == (
+            coarse["supplier"] + coarse["buyer"]
+        ).tolist()
+        # a misplaced sector would move flows between sections
+        assert np.corrcoef(fine["requirement"], coarse["requirement"])[0, 1] > 0.99
+
+
+def test_153_sectors_separate_divisions_of_one_42_sector(data_dir: Path) -> None:
+    """In the 42-sector table 36 汽车 and 37 其他交通运输设备 share sector 18, so every link of 36
+    equals 37's; the 153-sector table keeps them apart, and aggregates its seven food-processing
+    sectors into division 13."""
+    from xinzhi.industry.io_tables import load_china_io
+
+    t = load_china_io("2020-153", data_dir=data_dir)
+    fine = cc.industry_links(t, "division", by="direct").set_index(["supplier", "buyer"])
+    coarse = cc.industry_links(
+        load_china_io("2020-42", data_dir=data_dir), "division", by="direct"
+    ).set_index(["supplier", "buyer"])
+    assert coarse.loc[("33", "36"), "requirement"] == coarse.loc[("33", "37"), "requirement"]
+    assert fine.loc[("33", "36"), "requirement"] != fine.loc[("33", "37"), "requirement"]
+    # division 13 = sectors 012–018: its direct input from agriculture (001) over its output
+    food = [f"{i:03d}" for i in range(12, 19)]
+    pos = [list(t.codes.astype(str)).index(c) for c in food]
+    expected = t.z[0, pos].sum() / t.x[pos].sum()
+    assert fine.loc[("01", "13"), "requirement"] == pytest.approx(expected)
+    assert len(fine) == 96 * 96

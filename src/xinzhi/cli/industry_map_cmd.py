@@ -42,6 +42,13 @@ def map_cmd(
     level: Annotated[
         str, typer.Option("--level", help="section（门类，人口普查）| division（大类，企业记录）")
     ] = "section",
+    io_table: Annotated[
+        str,
+        typer.Option(
+            "--io-table",
+            help="产业关联用的全国投入产出表：2017-42、2018-42、2020-42、2018-153、2020-153",
+        ),
+    ] = "2020-42",
     output: Annotated[
         Path | None, typer.Option("--output", help="输出文件（.xlsx 全部表 / .csv / .json）")
     ] = None,
@@ -50,7 +57,7 @@ def map_cmd(
     """主导—配套—潜力三级产业图谱（RCA、投入产出关联、密度），附象限图数据。"""
     from xinzhi.pipelines.industry import county_industry_map
 
-    res = county_industry_map(county, year=year, level=level)
+    res = county_industry_map(county, year=year, level=level, io_table=io_table)
     if json_out:
         echo_json(res.to_dict())
     else:

@@ -1,11 +1,13 @@
-"""Concordance between the 42-sector national input-output tables and GB/T 4754-2017, and the
-inter-industry linkage coefficients at section (门类) or division (大类) level.
+"""Concordance between the national input-output tables (42 and 153 sectors) and GB/T 4754-2017,
+and the inter-industry linkage coefficients at section (门类) or division (大类) level.
 
 The concordance (``io_concordance.yaml`` beside this module) was written for xinzhi from the
 official names of both classifications: each of the 42 sectors of the 2017, 2018 and 2020 NBS
 tables aggregates whole divisions (大类) of GB/T 4754-2017 (e.g. sector 06 食品和烟草 = divisions
 13–16). Division 11 开采专业及辅助性活动 belongs to sector 05; division 97 国际组织 is outside the
-input-output accounts. ``gbt4754_classes.yaml`` lists the 4-digit classes used by the chain
+input-output accounts. ``io153_concordance.yaml`` does the same for the 153 sectors of the 2018
+and 2020 tables, which split most manufacturing divisions into several sectors (13 农副食品加工业
+= sectors 012–018). ``gbt4754_classes.yaml`` lists the 4-digit classes used by the chain
 templates.
 
 Linkages between industries (:func:`industry_links`) come from the table's domestic intermediate
@@ -56,6 +58,7 @@ __all__ = [
     "divisions",
     "industry_links",
     "io42_sectors",
+    "io153_sectors",
     "is_valid_code",
     "section_io_sectors",
     "section_of",
@@ -159,6 +162,62 @@ def _coefficients(z: np.ndarray, x: np.ndarray, by: LinkBy) -> tuple[np.ndarray,
     return leontief_inverse(a) - eye, ghosh_inverse(b) - eye
 
 
+@cache
+def _io153() -> dict[str, tuple[str, list[str]]]:
+    text = resources.files("xinzhi.industry").joinpath("io153_concordance.yaml").read_text("utf-8")
+    return {
+        str(k): (str(v[0]), [str(d) for d in v[1]])
+        for k, v in yamlfile.safe_load(text)["sectors"].items()
+    }
+
+
+def io153_sectors() -> pd.DataFrame:
+    """The 153 sectors of the 2018 and 2020 tables: ``io153, io153_name, divisions``."""
+    d = _io153()
+    return pd.DataFrame(
+        {
+            "io153": list(d),
+            "io153_name": [v[0] for v in d.values()],
+            "divisions": [list(v[1]) for v in d.values()],
+        }
+    )
+
+
+def _sector_divisions(table: IOTable) -> dict[str, list[str]]:
+    """Sector code → the GB/T 4754-2017 divisions it covers, for a 42- or 153-sector table."""
+    codes = [str(c) for c in table.codes]
+    if table.n == 42 and codes == io42_sectors()["io42"].tolist():
+        div = divisions().dropna(subset=["io42"])
+        return {str(k): list(v) for k, v in div.groupby("io42")["division"]}
+    if table.n == 153 and codes == list(_io153()):
+        return {k: v[1] for k, v in _io153().items()}
+    raise InputError(
+        f"投入产出表 {table.name} 没有部门—行业对照表（只有 2017/2018/2020 年 42 部门表与 "
+        "2018/2020 年 153 部门表）"
+    )
+
+
+def _division_groups(sector_divs: dict[str, list[str]]) -> dict[str, str]:
+    """Division → label of its group: divisions linked through a shared sector form one group
+    (connected components; labelled by their smallest division). A 42-sector table gives one
+    group per sector; a 153-sector table mostly one group per division."""
+    parent: dict[str, str] = {}
+
+    def find(d: str) -> str:
+        while parent.setdefault(d, d) != d:
+            d = parent[d]
+        return d
+
+    for divs in sector_divs.values():  # ≤ 153 sectors
+        root = find(divs[0])
+        for d in divs[1:]:
+            r = find(d)
+            if r != root:
+                parent[max(r, root)] = min(r, root)
+                root = min(r, root)
+    return {d: find(d) for d in parent}
+
+
 def industry_links(
     table: IOTable, level: Literal["section", "division"] = "section", by: LinkBy = "total"
 ) -> pd.DataFrame:
@@ -167,10 +226,14 @@ def industry_links(
     Parameters
     ----------
     table
-        A 42-sector table of 2017, 2018 or 2020 (:func:`xinzhi.industry.io_tables.load_china_io`).
+        A 42-sector table of 2017, 2018 or 2020, or a 153-sector table of 2018 or 2020
+        (:func:`xinzhi.industry.io_tables.load_china_io`).
     level
-        ``"section"`` (19 sections A–S; flows aggregated before inverting) or ``"division"``
-        (96 divisions 01–96, each with its sector's coefficients).
+        ``"section"`` (19 sections A–S) or ``"division"`` (96 divisions 01–96). Flows are
+        aggregated before inverting: to sections, or to groups of divisions — divisions that
+        share a sector form one group (42 sectors: the sector's divisions; 153 sectors: mostly
+        one division, e.g. the seven food-processing sectors 012–018 are division 13) and every
+        division of a group takes the group's coefficients.
     by
         ``"total"`` (default): ``(L − I)`` and ``(G − I)``; ``"direct"``: ``A`` and ``B``.
 
@@ -183,26 +246,26 @@ def industry_links(
     """
     if by not in ("total", "direct"):
         raise InputError(f"未知的关联口径 by：{by}（可选 total、direct）")
-    sectors = io42_sectors()["io42"].tolist()
-    if table.n != 42 or [str(c) for c in table.codes] != sectors:
-        raise InputError(
-            f"投入产出表 {table.name} 不是 42 部门表（部门对照表只适用于 2017/2018/2020 年 42 部门表）"
-        )
+    sector_divs = _sector_divisions(table)
+    sectors = [str(c) for c in table.codes]
     z = np.asarray(table.z, dtype=np.float64)
     x = np.asarray(table.x, dtype=np.float64)
+    section = divisions().set_index("division")["section"]
     if level == "section":
-        sec_of_sector = divisions().dropna(subset=["io42"]).groupby("io42")["section"].first()
-        groups = sec_of_sector.reindex(sectors).to_numpy(dtype=object)
+        groups = np.array([section[sector_divs[c][0]] for c in sectors], dtype=object)
         zg, xg, labels = aggregate_flows(z, x, groups)
         req, alloc = _coefficients(zg, xg, by)
         keys = labels
     elif level == "division":
-        req42, alloc42 = _coefficients(z, x, by)
-        div = divisions().dropna(subset=["io42"])
-        pos = pd.Index(sectors).get_indexer(div["io42"])
-        req = req42[np.ix_(pos, pos)]
-        alloc = alloc42[np.ix_(pos, pos)]
-        keys = div["division"].to_numpy(dtype=object)
+        group_of = _division_groups(sector_divs)
+        zg, xg, labels = aggregate_flows(
+            z, x, np.array([group_of[sector_divs[c][0]] for c in sectors], dtype=object)
+        )
+        req_g, alloc_g = _coefficients(zg, xg, by)
+        keys = np.array(sorted(group_of), dtype=object)
+        pos = pd.Index(labels).get_indexer([group_of[d] for d in keys])
+        req = req_g[np.ix_(pos, pos)]
+        alloc = alloc_g[np.ix_(pos, pos)]
     else:
         raise InputError(f"未知的行业层级 level：{level}（可选 section、division）")
     n = keys.size

@@ -186,8 +186,9 @@ def industry_inputs(
         source = f"企业记录（firms 表，{measure} 按县 × 大类汇总，{len(mat)} 个县级单位为参照）"
         if _firms_synthetic(con):
             source += "；【示例数据】企业记录为合成示例数据"
-    links = industry_links(load_china_io(io_table, data_dir=data_dir), level=level)  # type: ignore[arg-type]
-    source += f"；产业关联：{io_table} 全国投入产出表（42 部门，经部门—行业对照）"
+    table = load_china_io(io_table, data_dir=Path(data_dir) if data_dir is not None else None)
+    links = industry_links(table, level=level)  # type: ignore[arg-type]
+    source += f"；产业关联：{io_table} 全国投入产出表（{table.n} 部门，经部门—行业对照）"
     return IndustryInputs(mat, names, links, source, level, year, io_table, measure)
 
 
@@ -244,7 +245,8 @@ def county_industry_map(
         Tier rules; at division level the default excludes divisions 91–97 (public
         administration, international organisations).
     io_table : str
-        42-sector table for the linkages (``"2017-42"``, ``"2018-42"`` or ``"2020-42"``).
+        National table for the linkages: 42 sectors (``"2017-42"``, ``"2018-42"``,
+        ``"2020-42"``) or 153 sectors (``"2018-153"``, ``"2020-153"``; finer at division level).
     """
     if level not in ("section", "division"):
         raise InputError(f"未知的行业层级 --level {level}（可选 section、division）")
