@@ -145,7 +145,12 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
     import numpy as np
 
     from xinzhi import store
-    from xinzhi.disparity import local_moran, markov_chain
+    from xinzhi.disparity import (
+        beta_convergence,
+        local_moran,
+        markov_chain,
+        sigma_convergence,
+    )
     from xinzhi.industry.io import io_analysis
     from xinzhi.industry.io_tables import load_china_io
     from xinzhi.pipelines.disparity import evaluation_panel
@@ -167,6 +172,8 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
     lisa = local_moran(df, "score", "unit", w, permutations=999, seed=0, alpha=0.05)
     bal, _ = balanced_panel(panel)
     mc = markov_chain(bal, "score", "unit", "year", k=4)
+    sigma = sigma_convergence(bal, "score", "year")
+    beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
     t = load_china_io("2020-42", data_dir=data_dir)
     io = io_analysis(t.z, t.x, codes=t.codes, names=t.names_zh, lead="18", top=5)
     return {
@@ -176,6 +183,9 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
         "lisa_counts": lisa.table["label"].value_counts().to_dict(),
         "markov_counts": mc.counts.sum(axis=1).to_list(),
         "markov_p": np.round(mc.probabilities.to_numpy(), 4),
+        "sigma": sigma.table["sigma"].round(4).tolist(),
+        "beta": float(beta.stats.set_index("statistic").loc["beta", "value"]),
+        "beta_n": len(bal["unit"].unique()),
         "tiers": tiers[tiers["tier"] != ""][["tier", "industry"]].to_numpy().tolist(),
         "io_up1": str(io.lead_links.iloc[0]["部门名称"]),
     }
@@ -418,6 +428,11 @@ def test_disparity_page_kde_moran_lisa_markov(
     shown = [[float(x) for x in r[2:]] for r in rows]
     assert shown == reference["markov_p"].tolist()
     assert "只含一次转移" in page.inner_text("[data-testid=markov-note]")
+    # convergence on the same harmonised units: σ by year and the β of the library
+    page.wait_for_selector("[data-testid=sigma-table] tbody tr", timeout=60_000)
+    assert [float(r[2]) for r in _rows(page, "sigma-table")] == reference["sigma"]
+    beta = page.inner_text("[data-testid=beta-result]")
+    assert f"β = {reference['beta']:.4f}" in beta and f"{reference['beta_n']} 个县" in beta
     _shot(page, tmp_path, "disparity.png")
 
 
