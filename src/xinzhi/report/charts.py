@@ -110,9 +110,15 @@ class _Svg:
         fill: str = INK,
         bold: bool = False,
         rotate: float = 0,
+        halo: bool = False,
     ) -> None:
-        """Text with its baseline at ``y`` (``anchor``: start, middle or end)."""
+        """Text with its baseline at ``y`` (``anchor``: start, middle or end); ``halo`` draws a
+        white outline under the glyphs so the text stays legible over lines."""
         extra = ' font-weight="bold"' if bold else ""
+        if halo:
+            extra += (
+                ' stroke="#ffffff" stroke-width="2.4" stroke-linejoin="round" paint-order="stroke"'
+            )
         if rotate:
             extra += f' transform="rotate({_f(rotate)} {_f(x)} {_f(y)})"'
         self.parts.append(
@@ -217,10 +223,9 @@ def radar_chart(dimensions: pd.DataFrame, name: str) -> str:
     ux, uy = np.cos(ang), np.sin(ang)
     cx, cy = pad_x + r, 30 + r
     svg = _Svg(2 * (pad_x + r) + 10, cy + r * max(float(uy.max(initial=0.0)), 0.0) + 30)
-    for t in ticks[1:]:  # rings, labelled just inside along the top spoke
+    for t in ticks[1:]:  # rings
         rr = r * float(t) / rmax_v
         svg.poly(np.c_[cx + rr * ux, cy + rr * uy], closed=True, stroke=GRID, width=0.6)
-        svg.text(cx + 3, cy - rr + 8, _tick_label(float(t), ticks), size=6.5, fill=AXIS)
     for i, lab in enumerate(labels):  # spokes and labels
         svg.line(cx, cy, cx + r * ux[i], cy + r * uy[i], stroke=GRID, w=0.6)
         lx, ly = cx + (r + 8) * ux[i], cy + (r + 8) * uy[i] + 3
@@ -232,6 +237,9 @@ def radar_chart(dimensions: pd.DataFrame, name: str) -> str:
         xy = np.c_[cx + rr * ux, cy + rr * uy]
         fill, op = (color, 0.15) if k == 0 else ("none", 1.0)
         svg.poly(xy, closed=True, stroke=color, width=1.8, fill=fill, fill_opacity=op, dash=dash)
+    for t in ticks[1:]:  # ring values just inside along the top spoke, over the series
+        rr = r * float(t) / rmax_v
+        svg.text(cx + 3, cy - rr + 8, _tick_label(float(t), ticks), size=6.5, fill=AXIS, halo=True)
     _legend(svg, svg.width - 95, 6, [(lab, color, dash) for _, lab, color, dash in shown])
     return svg.render()
 
