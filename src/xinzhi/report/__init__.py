@@ -3,7 +3,7 @@
 Rendering only — the numbers come from :mod:`xinzhi.pipelines.report`
 (:class:`~xinzhi.pipelines.report.CountyReportData`). PDF: the ``typst`` package (a
 self-contained binary wheel, offline) with the Noto Sans CJK fonts of Debian's
-``fonts-noto-cjk`` passed by path and embedded; charts: matplotlib SVG (:mod:`.charts`).
+``fonts-noto-cjk`` passed by path and embedded; charts: SVG written by :mod:`.charts`.
 
 Quick use::
 
