@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import duckdb
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -208,6 +209,45 @@ def test_disparity_markov_on_harmonised_units(api):
         "/api/disparity/markov", params={"evaluation": "nope"}, headers=api.h("county1")
     )
     assert missing.status_code == 404
+
+
+def test_disparity_moran_and_convergence_equal_library(api, data_dir):
+    from xinzhi.disparity import beta_convergence, moran, sigma_convergence
+    from xinzhi.pipelines.disparity import evaluation_panel
+    from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+
+    r = api.client.get(
+        "/api/disparity/moran",
+        params={"evaluation": "demo", "year": 2010, "permutations": 99},
+        headers=api.h("county1"),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    with _ro(api) as con:
+        df, w, left = evaluation_spatial("demo", 2010, con, data_dir=data_dir)
+        panel = evaluation_panel("demo", con=con, harmonise_to=2020)
+    ref = moran(df, "score", "unit", w, permutations=99, seed=0).table.iloc[0]
+    assert body["year"] == 2010 and body["left_out"] == left
+    assert body["statistics"]["I"] == pytest.approx(ref["I"], rel=1e-12)
+    assert body["statistics"]["p_sim"] == pytest.approx(ref["p_sim"])
+    assert body["statistics"]["n"] == ref["n"] > 2600
+    bad = api.client.get(
+        "/api/disparity/moran",
+        params={"evaluation": "demo", "year": 2015},
+        headers=api.h("county1"),
+    )
+    assert bad.status_code == 404 and "2010、2020" in bad.json()["error"]["message"]
+
+    c = api.client.get(
+        "/api/disparity/convergence", params={"evaluation": "demo"}, headers=api.h("analyst1")
+    ).json()
+    bal, _ = balanced_panel(panel)
+    sig = sigma_convergence(bal, "score", "year")
+    beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
+    assert c["units"] == bal["unit"].nunique() and c["harmonised_to"] == 2020
+    assert [x["sigma"] for x in c["sigma"]] == pytest.approx(sig.table["sigma"].tolist())
+    assert c["beta"]["beta"] == pytest.approx(beta.beta) and c["beta"]["beta"] < 0
+    assert c["beta"]["half_life"] == pytest.approx(np.log(2) / c["beta"]["speed"])
 
 
 def test_industry_specialization(api):

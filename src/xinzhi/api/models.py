@@ -261,6 +261,24 @@ class MarkovOut(BaseModel):
     notes: list[str] = []
 
 
+class MoranOut(BaseModel):
+    evaluation: str
+    year: int
+    statistics: dict[str, Any]
+    left_out: list[str]
+    notes: list[str] = []
+
+
+class ConvergenceOut(BaseModel):
+    evaluation: str
+    harmonised_to: int | None
+    units: int
+    sigma: list[dict[str, Any]]
+    beta: dict[str, Any]
+    coefficients: list[dict[str, Any]]
+    notes: list[str] = []
+
+
 class IOSector(BaseModel):
     code: str
     name: str

@@ -1,4 +1,4 @@
-"""Disparity (Dagum decomposition and Markov chain of a stored evaluation) and industry (input–output linkages,
+"""Disparity (Dagum, Markov, Moran and convergence of a stored evaluation) and industry (input–output linkages,
 census employment specialisation) endpoints. Results are cached in memory."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import pandas as pd
 from fastapi import APIRouter, Query
 
+from xinzhi import config
 from xinzhi.api import models as m
 from xinzhi.api._util import clean, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
@@ -92,6 +93,93 @@ def markov(
         units=int(bal["unit"].nunique()),
         transitions=records(res.tidy()),
         steady_state=records(res.steady_state.reset_index(drop=True)),
+        notes=notes,
+    )
+
+
+@router.get(
+    "/disparity/moran", response_model=m.MoranOut, summary="全局 Moran's I（县级 queen 邻接）"
+)
+def moran(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="默认最新一年")] = None,
+    permutations: Annotated[int, Query(ge=0, le=9999, description="置换次数（种子 0）")] = 999,
+) -> m.MoranOut:
+    """Global Moran's I of one year's scores on queen contiguity, the codes first carried to
+    those of the boundaries (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
+    from xinzhi.disparity import moran as global_moran
+    from xinzhi.pipelines.spatial import evaluation_spatial
+
+    s = scores_of(db, cur, evaluation)
+    years = sorted(int(y) for y in s["year"].unique())
+    y = years[-1] if year is None else year
+    if y not in years:
+        raise ApiError(
+            404,
+            "year_not_found",
+            f"评价 {evaluation} 没有 {y} 年（可选：{'、'.join(map(str, years))}）",
+        )
+    info = profile.evaluation_exists(cur, evaluation)
+
+    def run() -> tuple[pd.DataFrame, list[str], list[str]]:
+        df, w, left_out = evaluation_spatial(evaluation, y, cur, data_dir=config.data_dir())
+        res = global_moran(df, "score", "unit", w, permutations=permutations, seed=0)
+        return res.table, left_out, [str(n) for n in res.notes]
+
+    table, left_out, notes = db.cached(
+        ("moran", evaluation, info[1] if info else "", y, permutations), run
+    )
+    return m.MoranOut(
+        evaluation=evaluation,
+        year=y,
+        statistics=records(table)[0],
+        left_out=left_out,
+        notes=notes,
+    )
+
+
+@router.get("/disparity/convergence", response_model=m.ConvergenceOut, summary="σ 与绝对 β 收敛")
+def convergence(
+    db: Db,
+    cur: Cursor,
+    _: AnyUser,
+    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
+    harmonise: Annotated[
+        bool, Query(description="把区划代码统一到最新一年（更名的县为同一单元）")
+    ] = True,
+) -> m.ConvergenceOut:
+    """σ convergence (coefficient of variation per year) and absolute β convergence (growth from
+    the first to the last year on the log of the first score, HC1) of the counties observed in
+    every year."""
+    from xinzhi.disparity import beta_convergence, sigma_convergence
+    from xinzhi.pipelines.disparity import evaluation_panel
+    from xinzhi.pipelines.spatial import balanced_panel
+
+    s = scores_of(db, cur, evaluation)
+    latest = int(s["year"].max())
+    info = profile.evaluation_exists(cur, evaluation)
+
+    def run() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int, list[str]]:
+        panel = evaluation_panel(evaluation, con=cur, harmonise_to=latest if harmonise else None)
+        bal, _ = balanced_panel(panel)
+        sig = sigma_convergence(bal, "score", "year", measure="cv")
+        beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
+        notes = [str(n) for n in [*sig.notes, *beta.notes]]
+        return sig.table, beta.stats, beta.coefficients, int(bal["unit"].nunique()), notes
+
+    sig, stats, coefs, units, notes = db.cached(
+        ("convergence", evaluation, info[1] if info else "", harmonise), run
+    )
+    return m.ConvergenceOut(
+        evaluation=evaluation,
+        harmonised_to=latest if harmonise else None,
+        units=units,
+        sigma=records(sig),
+        beta=clean(dict(zip(stats["statistic"], stats["value"], strict=True))),
+        coefficients=records(coefs),
         notes=notes,
     )
 
