@@ -3,15 +3,15 @@ census employment specialisation) endpoints. Results are cached in memory."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query
 
 from xinzhi import config
 from xinzhi.api import models as m
-from xinzhi.api._util import clean, records
-from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.api._util import clean, evaluation_stamp, records
+from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.routes_evaluations import scores_of
 from xinzhi.pipelines import profile
@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     from xinzhi.disparity.markov import MarkovResult
 
 router = APIRouter(tags=["分析"])
+
+
+def _scores(db: Database, cur: Any, evaluation: str) -> tuple[pd.DataFrame, str]:
+    """Stored scores of ``evaluation`` and its creation time (the cache-key version); 404 if
+    unknown."""
+    stamp = evaluation_stamp(cur, evaluation)
+    return scores_of(db, cur, evaluation, stamp), stamp or ""
+
+
+def _comparable(
+    db: Database, cur: Any, evaluation: str, stamp: str, harmonise: bool
+) -> tuple[pd.DataFrame, list[str], str | None]:
+    """:func:`xinzhi.pipelines.spatial.comparable_panel` (cached)."""
+    from xinzhi.pipelines.spatial import comparable_panel
+
+    return db.cached(
+        ("comparable", evaluation, stamp, harmonise),
+        lambda: comparable_panel(evaluation, cur, harmonise=harmonise),
+    )
 
 
 @router.get("/disparity/dagum", response_model=m.DagumOut, summary="Dagum 基尼系数分解")
@@ -32,9 +51,8 @@ def dagum(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> m.DagumOut:
     """Dagum (1997) decomposition of the stored scores by province or by the four regions."""
-    s = scores_of(db, cur, evaluation)
-    info = profile.evaluation_exists(cur, evaluation)
-    key = ("dagum", evaluation, info[1] if info else "", group, year)
+    s, stamp = _scores(db, cur, evaluation)
+    key = ("dagum", evaluation, stamp, group, year)
     res = db.cached(key, lambda: profile.evaluation_dagum(cur, evaluation, group, year, scores=s))
     return m.DagumOut(
         evaluation=evaluation,
@@ -61,23 +79,13 @@ def markov(
     """Classic Markov chain of the stored scores over the units observed in every year; with
     ``harmonise`` the codes are first carried to the latest year (docs/regions.md)."""
     from xinzhi.disparity import markov_chain
-    from xinzhi.pipelines.disparity import evaluation_panel
-    from xinzhi.pipelines.spatial import balanced_panel
 
-    s = scores_of(db, cur, evaluation)
+    s, stamp = _scores(db, cur, evaluation)
     latest = int(s["year"].max())
-    info = profile.evaluation_exists(cur, evaluation)
-    stamp = info[1] if info else ""
-
-    def run() -> tuple[MarkovResult, pd.DataFrame, list[str], str | None]:
-        panel = evaluation_panel(evaluation, con=cur, harmonise_to=latest if harmonise else None)
-        bal, dropped = balanced_panel(panel)
-        res = markov_chain(bal, "score", "unit", "year", k=k, classification=classification)
-        return res, bal, dropped, panel.attrs.get("harmonise")
-
-    res: MarkovResult
-    res, bal, dropped, note = db.cached(
-        ("markov", evaluation, stamp, k, classification, harmonise), run
+    bal, dropped, note = _comparable(db, cur, evaluation, stamp, harmonise)
+    res: MarkovResult = db.cached(
+        ("markov", evaluation, stamp, k, classification, harmonise),
+        lambda: markov_chain(bal, "score", "unit", "year", k=k, classification=classification),
     )
     notes = [str(n) for n in res.notes]
     if dropped:
@@ -113,7 +121,7 @@ def moran(
     from xinzhi.disparity import moran as global_moran
     from xinzhi.pipelines.spatial import evaluation_spatial
 
-    s = scores_of(db, cur, evaluation)
+    s, stamp = _scores(db, cur, evaluation)
     years = sorted(int(y) for y in s["year"].unique())
     y = years[-1] if year is None else year
     if y not in years:
@@ -122,16 +130,13 @@ def moran(
             "year_not_found",
             f"评价 {evaluation} 没有 {y} 年（可选：{'、'.join(map(str, years))}）",
         )
-    info = profile.evaluation_exists(cur, evaluation)
 
     def run() -> tuple[pd.DataFrame, list[str], list[str]]:
         df, w, left_out = evaluation_spatial(evaluation, y, cur, data_dir=config.data_dir())
         res = global_moran(df, "score", "unit", w, permutations=permutations, seed=0)
         return res.table, left_out, [str(n) for n in res.notes]
 
-    table, left_out, notes = db.cached(
-        ("moran", evaluation, info[1] if info else "", y, permutations), run
-    )
+    table, left_out, notes = db.cached(("moran", evaluation, stamp, y, permutations), run)
     return m.MoranOut(
         evaluation=evaluation,
         year=y,
@@ -155,24 +160,19 @@ def convergence(
     the first to the last year on the log of the first score, HC1) of the counties observed in
     every year."""
     from xinzhi.disparity import beta_convergence, sigma_convergence
-    from xinzhi.pipelines.disparity import evaluation_panel
-    from xinzhi.pipelines.spatial import balanced_panel
 
-    s = scores_of(db, cur, evaluation)
+    s, stamp = _scores(db, cur, evaluation)
     latest = int(s["year"].max())
-    info = profile.evaluation_exists(cur, evaluation)
+    bal = _comparable(db, cur, evaluation, stamp, harmonise)[0]
 
-    def run() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int, list[str]]:
-        panel = evaluation_panel(evaluation, con=cur, harmonise_to=latest if harmonise else None)
-        bal, _ = balanced_panel(panel)
+    def run() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
         sig = sigma_convergence(bal, "score", "year", measure="cv")
         beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
         notes = [str(n) for n in [*sig.notes, *beta.notes]]
-        return sig.table, beta.stats, beta.coefficients, int(bal["unit"].nunique()), notes
+        return sig.table, beta.stats, beta.coefficients, notes
 
-    sig, stats, coefs, units, notes = db.cached(
-        ("convergence", evaluation, info[1] if info else "", harmonise), run
-    )
+    sig, stats, coefs, notes = db.cached(("convergence", evaluation, stamp, harmonise), run)
+    units = int(bal["unit"].nunique())
     return m.ConvergenceOut(
         evaluation=evaluation,
         harmonised_to=latest if harmonise else None,

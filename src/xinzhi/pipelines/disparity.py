@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -23,15 +24,16 @@ def evaluation_panel(
     *,
     db: str | os.PathLike[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    harmonise_to: int | None = None,
+    harmonise_to: int | Literal["latest"] | None = None,
 ) -> pd.DataFrame:
     """Long panel of stored evaluation ``name`` for :mod:`xinzhi.disparity`.
 
     Columns: ``unit`` (6-digit code), ``name``, ``year``, ``score``, ``rank``, ``dim:<dimension>``…,
     ``province`` (province name), ``region`` (东部 / 中部 / 西部 / 东北, NBS 2011).
 
-    ``harmonise_to``: relabel the codes to those valid in that year
-    (:func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region history), so
+    ``harmonise_to``: relabel the codes to those valid in that year (``"latest"``: the panel's
+    last year; :func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region
+    history), so
     that a county renamed between two years is one unit in Markov chains and convergence;
     rows of merged or split units are left out (column ``source_code`` keeps the original
     code; ``attrs["harmonise"]`` holds the Chinese summary, ``attrs["harmonise_dropped"]`` the
@@ -43,11 +45,7 @@ def evaluation_panel(
     con = con or store.connect(db)
     try:
         scores = stored_scores(con, name)
-        regions = (
-            con.execute("SELECT code, level, start_year, end_year, successors FROM regions").df()
-            if harmonise_to is not None
-            else None
-        )
+        regions = store.read_region_history(con) if harmonise_to is not None else None
     finally:
         if own:
             con.close()
@@ -56,7 +54,8 @@ def evaluation_panel(
     if regions is not None and harmonise_to is not None:
         from xinzhi.regions.harmonise import harmonise_codes
 
-        res = harmonise_codes(scores, regions, harmonise_to)
+        to = int(scores["year"].max()) if harmonise_to == "latest" else int(harmonise_to)
+        res = harmonise_codes(scores, regions, to)
         scores, note = res.data, res.summary()
         d = res.dropped
         left_out = {

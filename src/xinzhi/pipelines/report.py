@@ -227,9 +227,7 @@ class ReportContext:
         if self._regions is None:
             try:
                 with self.connection() as con:
-                    self._regions = con.execute(
-                        "SELECT code, level, start_year, end_year, successors FROM regions"
-                    ).df()
+                    self._regions = store.read_region_history(con)
             except (duckdb.Error, XinzhiError):
                 self._regions = pd.DataFrame(
                     columns=["code", "level", "start_year", "end_year", "successors"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 
-__all__ = ["level_predicate", "read_long", "read_wide"]
+__all__ = ["level_predicate", "read_long", "read_region_history", "read_wide"]
 
 _LONE_CITIES = (
     "SELECT r.code FROM regions r WHERE r.level = 'prefecture' AND NOT EXISTS ("
@@ -85,3 +85,9 @@ def read_wide(
     out = wide.reset_index()
     out["year"] = out["year"].astype("int64")
     return out
+
+
+def read_region_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The ``regions`` table as region history for :mod:`xinzhi.regions.harmonise`:
+    ``code, level, start_year, end_year, successors``."""
+    return con.execute("SELECT code, level, start_year, end_year, successors FROM regions").df()

@@ -44,17 +44,15 @@ def _panel(name: str) -> pd.DataFrame:
     return cached(("panel", name, evaluation_stamp(name)), make)
 
 
-def _unit_panel(name: str) -> pd.DataFrame:
-    """The panel with the codes of its latest year (renamed counties are one unit)."""
-    from xinzhi.pipelines.disparity import evaluation_panel
+def _comparable(name: str) -> tuple[pd.DataFrame, list[str], str | None]:
+    """:func:`xinzhi.pipelines.spatial.comparable_panel` of ``name`` (cached)."""
+    from xinzhi.pipelines.spatial import comparable_panel
 
-    latest = int(_panel(name)["year"].max())
-
-    def make() -> pd.DataFrame:
+    def make() -> tuple[pd.DataFrame, list[str], str | None]:
         with connection() as con:
-            return evaluation_panel(name, con=con, harmonise_to=latest)
+            return comparable_panel(name, con)
 
-    return cached(("unit-panel", name, evaluation_stamp(name)), make)
+    return cached(("comparable", name, evaluation_stamp(name)), make)
 
 
 def _spatial(name: str, year: int) -> tuple[Any, Any, list[str]]:
@@ -281,7 +279,6 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
 
 def _markov_section(name: str, classification: str, base: dict[str, Any]) -> None:
     from xinzhi.disparity import markov_chain
-    from xinzhi.pipelines.spatial import balanced_panel
 
     ui.label("马尔可夫转移矩阵").classes("text-lg font-bold mt-4")
     ui.select(
@@ -290,8 +287,7 @@ def _markov_section(name: str, classification: str, base: dict[str, Any]) -> Non
         label="状态划分",
         on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "classes": e.value})),
     ).classes("w-64")
-    panel = _unit_panel(name)
-    bal, dropped = balanced_panel(panel)
+    bal, dropped, _ = _comparable(name)
     try:
         res = cached(
             ("markov", name, classification, evaluation_stamp(name)),
@@ -320,7 +316,7 @@ def _markov_section(name: str, classification: str, base: dict[str, Any]) -> Non
     ui.label(honest).classes("text-sm text-warning").props('data-testid="markov-note"')
     ui.label(
         f"参与单元：两期都有的 {bal['unit'].nunique()} 个县级单位（代码统一到 "
-        f"{int(panel['year'].max())} 年，更名的县算同一单元）"
+        f"{int(bal['year'].max())} 年，更名的县算同一单元）"
         + (
             f"；{len(dropped)} 个单元只在一期出现，撤并、拆分的县不可比，均未计入。"
             if dropped
@@ -356,10 +352,9 @@ def _convergence_section(name: str) -> None:
     the score between the first and the last year on its log level) of the counties observed
     in every year, codes harmonised as for the Markov chain."""
     from xinzhi.disparity import beta_convergence, sigma_convergence
-    from xinzhi.pipelines.spatial import balanced_panel
 
     ui.label("收敛分析：σ 收敛与绝对 β 收敛").classes("text-lg font-bold mt-4")
-    bal, _ = balanced_panel(_unit_panel(name))
+    bal, _, _ = _comparable(name)
     try:
         sigma, beta = cached(
             ("convergence", name, evaluation_stamp(name)),
