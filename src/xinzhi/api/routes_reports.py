@@ -7,7 +7,7 @@ Every role may download reports; a county user (县区用户) only the report of
 ``report:<evaluation>:<code>:<year>.<format>``).
 
 The router computes nothing: the numbers come from :func:`xinzhi.pipelines.report.
-county_report_data`, the files from :func:`xinzhi.report.render_pdf` / :func:`~xinzhi.report.
+county_report_data`, the files from :func:`xinzhi.report.pdf_bytes` / :func:`~xinzhi.report.
 render_html` and :meth:`~xinzhi.pipelines.report.CountyReportData.to_excel`. The shared
 :class:`~xinzhi.pipelines.report.ReportContext` of a stored evaluation (its scores, raw values,
 county types and polygons) is built once on the server's database instance and cached per
@@ -138,10 +138,10 @@ def county_pdf(
     year: Year = None,
     evaluation: Evaluation = "nqpf-county",
 ) -> Response:
-    from xinzhi.report import render_pdf
+    from xinzhi.report import pdf_bytes
 
     data = _report_data(db, cur, session, code, year, evaluation)
-    body = _file_bytes(".pdf", lambda p: render_pdf(data, p))
+    body = pdf_bytes(data)
     return _send(db, request, session, data, body, PDF, "pdf")
 
 

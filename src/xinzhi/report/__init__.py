@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "county_view",
+    "pdf_bytes",
     "province_view",
     "render_html",
     "render_pdf",
@@ -82,16 +83,14 @@ def _strip_xml(svg: str) -> str:
     return svg[i:] if i >= 0 else svg
 
 
-def _compile(template: str, view: dict[str, Any], path: str | os.PathLike[str]) -> Path:
-    out = Path(path)
+def _compile(template: str, view: dict[str, Any]) -> bytes:
     data = json.dumps(view, ensure_ascii=False, allow_nan=False)
     try:
         with _COMPILE_LOCK:
             pdf = _compiler(template, os.getpid()).compile(sys_inputs={"data": data})
     except Exception as exc:  # typst.TypstError carries the template diagnostics
         raise ComputationError(f"PDF 排版失败（Typst）：{exc}") from exc
-    _write_bytes(out, bytes(pdf))
-    return out
+    return bytes(pdf)
 
 
 def _write_bytes(out: Path, content: bytes) -> None:
@@ -113,9 +112,16 @@ def render_html(data: CountyReportData) -> str:
     return _html("county.html.j2", county_view(data))
 
 
+def pdf_bytes(data: CountyReportData) -> bytes:
+    """The county report as PDF (A4, Noto Sans CJK SC embedded)."""
+    return _compile("county.typ", county_view(data))
+
+
 def render_pdf(data: CountyReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the county report as PDF (A4, Noto Sans CJK SC embedded) and return the path."""
-    return _compile("county.typ", county_view(data), path)
+    """Write the county report as PDF (:func:`pdf_bytes`) and return the path."""
+    out = Path(path)
+    _write_bytes(out, pdf_bytes(data))
+    return out
 
 
 def render_province_html(data: ProvinceReportData) -> str:
@@ -125,7 +131,9 @@ def render_province_html(data: ProvinceReportData) -> str:
 
 def render_province_pdf(data: ProvinceReportData, path: str | os.PathLike[str]) -> Path:
     """Write the provincial summary as PDF."""
-    return _compile("province.typ", province_view(data), path)
+    out = Path(path)
+    _write_bytes(out, _compile("province.typ", province_view(data)))
+    return out
 
 
 def _write(kind: str, data: Any, path: str | os.PathLike[str]) -> Path:
