@@ -45,6 +45,24 @@ async def register_map(year: int) -> int:
     return int(n) if n is not None else 0  # None: the browser left the page meanwhile
 
 
+def _map_series(title: str, year: int, data: list[dict[str, Any]], empty: str) -> dict[str, Any]:
+    """The ECharts map series of the county maps: polygons of ``year`` keyed by code, no labels,
+    no selection; counties without data filled with ``empty``."""
+    return {
+        "type": "map",
+        "name": title,
+        "map": map_name(year),
+        "nameProperty": "code",
+        "roam": True,
+        "animation": False,
+        "label": {"show": False},
+        "emphasis": {"label": {"show": False}},
+        "select": {"disabled": True},
+        "itemStyle": {"areaColor": empty, "borderColor": "#94a3b8", "borderWidth": 0.2},
+        "data": data,
+    }
+
+
 async def choropleth(
     scores: pd.DataFrame,
     year: int,
@@ -85,21 +103,7 @@ async def choropleth(
             "bottom": 20,
             "inRange": {"color": PALETTE},
         },
-        "series": [
-            {
-                "type": "map",
-                "name": title,
-                "map": map_name(year),
-                "nameProperty": "code",
-                "roam": True,
-                "animation": False,
-                "label": {"show": False},
-                "emphasis": {"label": {"show": False}},
-                "select": {"disabled": True},
-                "itemStyle": {"areaColor": "#e5e7eb", "borderColor": "#94a3b8", "borderWidth": 0.2},
-                "data": data,
-            }
-        ],
+        "series": [_map_series(title, year, data, empty="#e5e7eb")],
     }
     chart = ui.echart(options, renderer="svg", on_point_click=on_click)
     chart.classes("w-full").style(f"height: {height}").props(
@@ -186,21 +190,7 @@ async def category_map(
             "left": 10,
             "bottom": 20,
         },
-        "series": [
-            {
-                "type": "map",
-                "name": title,
-                "map": map_name(year),
-                "nameProperty": "code",
-                "roam": True,
-                "animation": False,
-                "label": {"show": False},
-                "emphasis": {"label": {"show": False}},
-                "select": {"disabled": True},
-                "itemStyle": {"areaColor": "#ffffff", "borderColor": "#94a3b8", "borderWidth": 0.2},
-                "data": data,
-            }
-        ],
+        "series": [_map_series(title, year, data, empty="#ffffff")],
     }
     chart = ui.echart(options, renderer="svg")
     chart.classes("w-full").style(f"height: {height}").props(
