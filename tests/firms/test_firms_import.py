@@ -270,6 +270,8 @@ def test_import_one_batch_and_noop(tmp_path: Path, scanner: AddressScanner) -> N
     assert rep.quarantined_by_reason["region_unknown"] == 1
     again = import_firms(path, db=db, scanner=scanner)
     assert again.status == "noop" and again.batch_id == rep.batch_id
+    assert (again.rows_read, again.rows_loaded, again.rows_quarantined) == (11, 1, 9)
+    assert again.quarantined_by_reason == rep.quarantined_by_reason and again.format == "firms"
     con = store.connect(db, read_only=True)
     try:
         firms = con.execute("SELECT credit_code, region_code, synthetic FROM current_firms").df()

@@ -274,9 +274,7 @@ def import_tudigong(
     digest = hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
     existing = find_active_batch(con, digest, "tudigong")
     if existing is not None:
-        from xinzhi.ingest.importer import _noop_report
-
-        return _noop_report(existing)
+        return ImportReport.noop(existing, "tudigong")
     frame: pd.DataFrame | None = None
     for p in paths:
         part = pd.read_csv(p, dtype=str, encoding="utf-8-sig", keep_default_na=False)

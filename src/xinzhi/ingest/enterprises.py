@@ -891,20 +891,7 @@ def import_firms(
     try:
         existing = store.find_active_batch(connection, digest, src)
         if existing is not None:
-            return ImportReport(
-                file_name=existing.file_name,
-                source=existing.source,
-                format="firms",
-                status="noop",
-                batch_id=existing.batch_id,
-                rows_read=existing.rows_read,
-                rows_loaded=existing.rows_loaded,
-                rows_quarantined=existing.rows_quarantined,
-                rows_skipped=existing.rows_skipped,
-                quarantined_by_reason=dict(existing.report.get("quarantined_by_reason", {})),
-                skipped_by_reason=dict(existing.report.get("skipped_by_reason", {})),
-                sha256=digest,
-            )
+            return ImportReport.noop(existing, "firms")
         if p.suffix.lower() == ".parquet":
             frame = pd.read_parquet(p)
             return import_firms_frame(

@@ -64,13 +64,6 @@ def ensure_regions(con: duckdb.DuckDBPyConnection) -> None:
     store.refresh_regions(con, table)
 
 
-def _noop_report(record: store.BatchRecord) -> ImportReport:
-    rep = dict(record.report)
-    rep.update(status="noop", batch_id=record.batch_id, superseded=[], warnings=[])
-    fields = ImportReport.__dataclass_fields__
-    return ImportReport(**{k: v for k, v in rep.items() if k in fields})
-
-
 def load_layout(
     con: duckdb.DuckDBPyConnection,
     grid: Grid,
@@ -214,7 +207,7 @@ def import_file(
     try:
         existing = store.find_active_batch(connection, digest, src)
         if existing is not None:
-            return _noop_report(existing)
+            return ImportReport.noop(existing, fmt or "wide")
         catalogue = load_catalogue(aliases)
         grid = read_grid(p, sheet)
         if with_regions if with_regions is not None else resolver is default_resolver:

@@ -9,7 +9,10 @@ line. Header, unit and title lines are not rows. Always::
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xinzhi.store.batches import BatchRecord
 
 __all__ = ["QUARANTINE_REASONS", "SKIP_REASONS", "ImportReport"]
 
@@ -71,6 +74,27 @@ class ImportReport:
 
     def __post_init__(self) -> None:
         self.check()
+
+    @classmethod
+    def noop(cls, record: BatchRecord, fmt: str) -> ImportReport:
+        """The report of re-importing a file that is already the active batch ``record``:
+        the details stored with the batch (``fmt`` when it stored none), its counts, status
+        ``noop``."""
+        batch: dict[str, Any] = {
+            "file_name": record.file_name,
+            "source": record.source,
+            "batch_id": record.batch_id,
+            "rows_read": record.rows_read,
+            "rows_loaded": record.rows_loaded,
+            "rows_quarantined": record.rows_quarantined,
+            "rows_skipped": record.rows_skipped,
+            "values_loaded": record.values_loaded,
+            "sha256": record.sha256,
+        }
+        fields = cls.__dataclass_fields__
+        stored = {k: v for k, v in record.report.items() if k in fields}
+        noop = {"status": "noop", "superseded": [], "warnings": []}
+        return cls(**{"format": fmt, **stored, **batch, **noop})
 
     def check(self) -> None:
         """Assert the row-count invariant (read = loaded + quarantined + skipped)."""
