@@ -83,7 +83,7 @@ def test_input_or_evaluation_is_required() -> None:
 def test_harmonised_panel_links_renamed_counties(evaluated: Path, tmp_path: Path) -> None:
     plain = evaluation_panel("nqpf-county", db=evaluated)
     panel = evaluation_panel("nqpf-county", db=evaluated, harmonise_to=2020)
-    assert "更名或改代码（一对一） 254" in panel.attrs["harmonise"]
+    assert "更名或改代码（一对一） 255" in panel.attrs["harmonise"]
     yh = panel[panel["unit"] == "331083"].set_index("year")  # 玉环县 331021 → 玉环市 (2017)
     assert yh.loc[2010, "source_code"] == "331021"
     old = plain[(plain["unit"] == "331021") & (plain["year"] == 2010)]["score"].iloc[0]

