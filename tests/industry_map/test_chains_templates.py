@@ -209,3 +209,10 @@ def test_153_sectors_separate_divisions_of_one_42_sector(data_dir: Path) -> None
     expected = t.z[0, pos].sum() / t.x[pos].sum()
     assert fine.loc[("01", "13"), "requirement"] == pytest.approx(expected)
     assert len(fine) == 96 * 96
+
+
+def test_table_without_concordance_is_a_clear_error(data_dir: Path) -> None:
+    from xinzhi.industry.io_tables import load_china_io
+
+    with pytest.raises(InputError, match="2017-149 没有部门—行业对照表"):
+        cc.industry_links(load_china_io("2017-149", data_dir=data_dir), "section")
