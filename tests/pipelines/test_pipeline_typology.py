@@ -40,6 +40,11 @@ def test_cli_writes_types(public_warehouse: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["typology", "--db", str(public_warehouse), "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert "资源能源开发型" in res.output
-    df = pd.read_csv(out, dtype={"region_code": str})
+    assert out.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 with BOM: Excel shows the Chinese
+    df = pd.read_csv(out, dtype={"region_code": str}, encoding="utf-8-sig")
     assert {"region_code", "name", "primary_type", "secondary_type", "evidence"} <= set(df.columns)
     assert len(df) == 2847
+    bad = CliRunner().invoke(
+        app, ["typology", "--db", str(public_warehouse), "-o", str(tmp_path / "t.docx")]
+    )
+    assert bad.exit_code == 2 and "不支持的输出文件类型 .docx" in bad.output

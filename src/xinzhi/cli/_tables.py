@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from xinzhi.errors import InputError
 from xinzhi.ingest.tables import decode_bytes
 
-__all__ = ["as_code", "read_table", "write_table"]
+__all__ = ["as_code", "read_table", "write_result", "write_table"]
 
 
 def as_code(col: pd.Series) -> pd.Series:
@@ -65,3 +66,14 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         df.to_parquet(path, index=False)
     else:
         raise InputError(f"不支持的输出文件类型 {suffix}（请用 .csv、.xlsx、.json 或 .parquet）")
+
+
+def write_result(result: Any, path: Path, table: pd.DataFrame | None = None) -> None:
+    """Write a result object by suffix: ``.xlsx`` every table of ``result`` (one sheet each,
+    Chinese headers, ``result.to_excel``); other suffixes ``table`` (default ``result.tidy()``)
+    through :func:`write_table`."""
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        result.to_excel(path)
+    else:
+        write_table(result.tidy() if table is None else table, path)

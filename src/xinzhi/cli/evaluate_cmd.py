@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import read_table, write_table
+from xinzhi.cli._tables import read_table, write_result, write_table
 from xinzhi.errors import InputError
 
 if TYPE_CHECKING:
@@ -40,15 +40,11 @@ def write_outputs(
 ) -> None:
     """Write the requested files (scores: csv / xlsx workbook of all tables / json)."""
     if output is not None:
-        suffix = output.suffix.lower()
-        if suffix == ".xlsx":
-            result.to_excel(output)
-        elif suffix == ".json":
+        if output.suffix.lower() == ".json":  # the whole result: scores, weights, options
+            output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(result.to_json(), encoding="utf-8")
-        elif suffix == ".csv":
-            write_table(result.scores(), output)
         else:
-            raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv、.xlsx 或 .json")
+            write_result(result, output, result.scores())
     if weights_output is not None:
         write_table(result.weight_table().drop(columns=["name", "direction"]), weights_output)
     if obstacles_output is not None:

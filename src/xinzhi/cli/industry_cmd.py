@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from xinzhi.cli._tables import read_table, write_table
+from xinzhi.cli._tables import read_table, write_result, write_table
 from xinzhi.errors import InputError
 
 app = typer.Typer(
@@ -101,13 +101,9 @@ def specialization_cmd(
         data, location=location, industry=industry, value=value, reference=ref, group=group
     )
     typer.echo(res.summary())
-    if output.suffix.lower() == ".xlsx":
-        res.to_excel(output)
-        typer.echo(f"已写出 {output}（含区位熵、地区专业化、产业集中度三张表）")
-        return
     tidy = res.tidy().merge(res.regions().drop(columns="total"), on="location", how="left")
-    write_table(tidy, output)
-    typer.echo(f"已写出 {len(tidy)} 行到 {output}")
+    write_result(res, output, tidy)
+    typer.echo(f"已写出 {output}")
 
 
 @app.command("shiftshare")
@@ -146,10 +142,7 @@ def shiftshare_cmd(
         method=method,  # type: ignore[arg-type]
     )
     typer.echo(res.summary())
-    if output.suffix.lower() == ".xlsx":
-        res.to_excel(output)
-    else:
-        write_table(res.tidy(), output)
+    write_result(res, output)
     typer.echo(f"已写出 {output}")
 
 
@@ -194,12 +187,9 @@ def io_cmd(
         table=f"{table}（{'竞争型进口表' if t.z_imports is None else imports}）",
     )
     typer.echo(res.summary())
-    if output.suffix.lower() == ".xlsx":
-        res.to_excel(output)
-    else:
-        write_table(res.tidy(), output)
-        if lead is not None:
-            links = output.with_name(output.stem + "_lead" + output.suffix)
-            write_table(res.lead_links, links)
-            typer.echo(f"主导部门上下游已写出到 {links}")
+    write_result(res, output)
+    if lead is not None and output.suffix.lower() != ".xlsx":  # the workbook has its own sheet
+        links = output.with_name(output.stem + "_lead" + output.suffix)
+        write_table(res.lead_links, links)
+        typer.echo(f"主导部门上下游已写出到 {links}")
     typer.echo(f"已写出 {output}")

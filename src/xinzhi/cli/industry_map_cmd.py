@@ -13,26 +13,21 @@ from typing import Annotated, Any
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import write_table
+from xinzhi.cli._tables import write_result
 from xinzhi.errors import InputError
 
 __all__ = ["chain_cmd", "map_cmd"]
 
 
 def _write(result: Any, output: Path) -> None:
-    suffix = output.suffix.lower()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".xlsx":
-        result.to_excel(output)
-    elif suffix == ".json":
+    if output.suffix.lower() == ".json":  # the whole result, not only its main table
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(
             json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str),
             encoding="utf-8",
         )
-    elif suffix == ".csv":
-        write_table(result.tidy(), output)
     else:
-        raise InputError(f"不支持的输出文件类型 {suffix}（请用 .xlsx、.csv 或 .json）")
+        write_result(result, output)
     typer.echo(f"已写出 {output}")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.errors import InputError
+from xinzhi.cli._tables import write_result
 
 
 def typology(
@@ -27,13 +27,7 @@ def typology(
 
     res = classify_counties(year, rules=rules, db=db)
     if output is not None:
-        suffix = output.suffix.lower()
-        if suffix == ".csv":
-            res.tidy().to_csv(output, index=False, encoding="utf-8")
-        elif suffix == ".xlsx":
-            res.to_excel(output)
-        else:
-            raise InputError(f"不支持的输出文件类型 {suffix}；请用 .csv 或 .xlsx")
+        write_result(res, output)
     if as_json:
         echo_json(res.to_dict())
         return
