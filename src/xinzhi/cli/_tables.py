@@ -12,7 +12,14 @@ import pandas as pd
 from xinzhi.errors import InputError
 from xinzhi.ingest.tables import decode_bytes
 
-__all__ = ["as_code", "read_table", "write_result", "write_table"]
+__all__ = [
+    "OUTPUT_SUFFIXES",
+    "as_code",
+    "check_output",
+    "read_table",
+    "write_result",
+    "write_table",
+]
 
 
 def as_code(col: pd.Series) -> pd.Series:
@@ -52,8 +59,20 @@ def read_table(path: Path, text_columns: Sequence[str | None] = ()) -> pd.DataFr
     return df
 
 
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".json", ".parquet")
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output file type :func:`write_table` cannot write (before any work is done)."""
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(
+            f"不支持的输出文件类型 {path.suffix.lower()}（请用 .csv、.xlsx、.json 或 .parquet）"
+        )
+
+
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write by suffix: .csv (UTF-8 with BOM, so Excel shows Chinese), .xlsx, .json, .parquet."""
+    check_output(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
@@ -62,10 +81,8 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         df.to_excel(path, index=False, engine="xlsxwriter")
     elif suffix == ".json":
         path.write_text(df.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
-    elif suffix == ".parquet":
-        df.to_parquet(path, index=False)
     else:
-        raise InputError(f"不支持的输出文件类型 {suffix}（请用 .csv、.xlsx、.json 或 .parquet）")
+        df.to_parquet(path, index=False)
 
 
 def write_result(result: Any, path: Path, table: pd.DataFrame | None = None) -> None:

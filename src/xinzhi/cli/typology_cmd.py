@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import write_result
+from xinzhi.cli._tables import check_output, write_result
 
 
 def typology(
@@ -25,6 +25,8 @@ def typology(
     """县域类型判定：按规则给每个县一个主类型（及次类型）并列出依据；附聚类交叉检验。"""
     from xinzhi.pipelines.typology import classify_counties
 
+    if output is not None:
+        check_output(output)
     res = classify_counties(year, rules=rules, db=db)
     if output is not None:
         write_result(res, output)
