@@ -313,3 +313,30 @@ def test_moran_with_queen_weights(data_dir: Path, tmp_path: Path) -> None:
     assert isinstance(sw.w, W)
     ref = moran(df, "y", "code", sw.w, permutations=0).table
     np.testing.assert_allclose(pd.read_csv(out)["I"], ref["I"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["disparity", "dagum", "--input", "absent.csv", "--output", "x.txt"],
+        [
+            "disparity",
+            "moran",
+            "--input",
+            "absent.csv",
+            "--weights",
+            "queen",
+            "--local-output",
+            "l.docx",
+        ],
+        ["industry", "io", "--table", "2099-42", "--output", "io.pdf"],
+        ["evaluate", "--input", "absent.csv", "--weights-output", "w.doc"],
+        ["typology", "--year", "1999", "-o", "types.doc"],
+    ],
+)
+def test_unknown_output_type_is_refused_before_any_work(args: list[str]) -> None:
+    """The suffix is checked while the command line is read: the input named here does not
+    exist (or the year has no data), and the error is about the output."""
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert "不支持的输出文件类型" in res.output

@@ -16,6 +16,7 @@ __all__ = [
     "OUTPUT_SUFFIXES",
     "as_code",
     "check_output",
+    "checked_output",
     "read_table",
     "write_result",
     "write_table",
@@ -68,6 +69,14 @@ def check_output(path: Path) -> None:
         raise InputError(
             f"不支持的输出文件类型 {path.suffix.lower()}（请用 .csv、.xlsx、.json 或 .parquet）"
         )
+
+
+def checked_output(path: Path | None) -> Path | None:
+    """Typer callback of the output options: an unknown file type is refused while the command
+    line is read, before any work is done."""
+    if path is not None:
+        check_output(path)
+    return path
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import read_table, write_table
+from xinzhi.cli._tables import checked_output, read_table, write_table
 from xinzhi.errors import InputError
 
 app = typer.Typer(
@@ -35,7 +35,10 @@ Evaluation = Annotated[
     ),
 ]
 Value = Annotated[str, typer.Option("--value", help="数值列（--evaluation 时默认 score）")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="主结果表（.csv/.xlsx/.json）")]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="主结果表（.csv/.xlsx/.json）", callback=checked_output),
+]
 Report = Annotated[
     Path | None, typer.Option("--report", help="完整结果工作簿（.xlsx，中文表头，每表一页）")
 ]
@@ -154,7 +157,11 @@ def dagum_cmd(
     output: Output = None,
     detail: Annotated[
         Path | None,
-        typer.Option("--detail", help="组内/组间基尼系数明细（by, group_a, group_b, G）"),
+        typer.Option(
+            "--detail",
+            help="组内/组间基尼系数明细（by, group_a, group_b, G）",
+            callback=checked_output,
+        ),
     ] = None,
     report: Report = None,
     drop_missing: Drop = False,
@@ -229,7 +236,10 @@ def kde_cmd(
     grid_size: Annotated[int, typer.Option("--grid-size", help="网格点数")] = 512,
     output: Output = None,
     grid_output: Annotated[
-        Path | None, typer.Option("--grid-output", help="密度网格长表（by, x, density）")
+        Path | None,
+        typer.Option(
+            "--grid-output", help="密度网格长表（by, x, density）", callback=checked_output
+        ),
     ] = None,
     report: Report = None,
     drop_missing: Drop = False,
@@ -344,7 +354,8 @@ def moran_cmd(
     seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 0,
     geary_c: Annotated[bool, typer.Option("--geary", help="同时计算 Geary's C")] = False,
     local_output: Annotated[
-        Path | None, typer.Option("--local-output", help="局部 Moran（LISA）结果表")
+        Path | None,
+        typer.Option("--local-output", help="局部 Moran（LISA）结果表", callback=checked_output),
     ] = None,
     inference: Annotated[
         str, typer.Option("--local-inference", help="LISA 置换方式：conditional | total")
@@ -420,7 +431,9 @@ def convergence_cmd(
         str, typer.Option("--sigma-measure", help="σ 收敛度量：cv | std_log | std")
     ] = "cv",
     output: Output = None,
-    sigma_output: Annotated[Path | None, typer.Option("--sigma-output", help="σ 收敛表")] = None,
+    sigma_output: Annotated[
+        Path | None, typer.Option("--sigma-output", help="σ 收敛表", callback=checked_output)
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。"""

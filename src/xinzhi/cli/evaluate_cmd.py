@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import read_table, write_result, write_table
+from xinzhi.cli._tables import checked_output, read_table, write_result, write_table
 from xinzhi.errors import InputError
 
 if TYPE_CHECKING:
@@ -78,13 +78,16 @@ def evaluate(
         str | None, typer.Option("--missing", help="缺失值：error（默认）|mean|median")
     ] = None,
     weights_output: Annotated[
-        Path | None, typer.Option("--weights-output", help="权重表输出文件")
+        Path | None,
+        typer.Option("--weights-output", help="权重表输出文件", callback=checked_output),
     ] = None,
     obstacles_output: Annotated[
-        Path | None, typer.Option("--obstacles-output", help="障碍度长表输出文件")
+        Path | None,
+        typer.Option("--obstacles-output", help="障碍度长表输出文件", callback=checked_output),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", help="结果文件 .csv|.xlsx|.json")
+        Path | None,
+        typer.Option("--output", help="结果文件 .csv|.xlsx|.json", callback=checked_output),
     ] = None,
     save: Annotated[
         str | None,

@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 
 from xinzhi.cli._common import echo_json
+from xinzhi.cli._tables import checked_output
 from xinzhi.errors import InputError
 
 _LABEL = "【示例数据 synthetic】"
@@ -158,7 +159,10 @@ def matrix(
         str | None, typer.Option("--years", help="年份，如 2024 或 2015-2024（快照默认最新年份）")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", help="输出文件（.csv/.xlsx/.json/.parquet）")
+        Path | None,
+        typer.Option(
+            "--output", help="输出文件（.csv/.xlsx/.json/.parquet）", callback=checked_output
+        ),
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
 ) -> None:

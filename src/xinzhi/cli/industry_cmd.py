@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from xinzhi.cli._tables import read_table, write_result, write_table
+from xinzhi.cli._tables import checked_output, read_table, write_result, write_table
 from xinzhi.errors import InputError
 
 app = typer.Typer(
@@ -39,7 +39,8 @@ def complexity_cmd(
         float, typer.Option("--threshold", help="RCA 阈值：M = 1[RCA ≥ 阈值]")
     ] = 1.0,
     output: Annotated[
-        Path | None, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）")
+        Path | None,
+        typer.Option("--output", help="输出文件（.csv/.xlsx/.json）", callback=checked_output),
     ] = None,
 ) -> None:
     """经济复杂度（ECI/PCI）、密度、COI、COG（Hidalgo & Hausmann 2009；Stata ecomplexity 口径）。"""
@@ -76,7 +77,10 @@ def specialization_cmd(
     industry: Annotated[str, typer.Option("--industry", help="产业列名")],
     value: Annotated[str, typer.Option("--value", help="数值列名（就业、产值等）")],
     output: Annotated[
-        Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部表）")
+        Path,
+        typer.Option(
+            "--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部表）", callback=checked_output
+        ),
     ],
     reference: Annotated[
         str,
@@ -117,7 +121,9 @@ def shiftshare_cmd(
     year: Annotated[str, typer.Option("--year", help="年份列名")],
     base: Annotated[int, typer.Option("--base", help="基期年份")],
     final: Annotated[int, typer.Option("--final", help="末期年份")],
-    output: Annotated[Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）")],
+    output: Annotated[
+        Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）", callback=checked_output)
+    ],
     method: Annotated[
         str,
         typer.Option("--method", help="classic（Dunn）| esteban-marquillas | dynamic（逐年加总）"),
@@ -149,7 +155,12 @@ def shiftshare_cmd(
 @app.command("io")
 def io_cmd(
     output: Annotated[
-        Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json；.xlsx 含全部矩阵）")
+        Path,
+        typer.Option(
+            "--output",
+            help="输出文件（.csv/.xlsx/.json；.xlsx 含全部矩阵）",
+            callback=checked_output,
+        ),
     ],
     table: Annotated[
         str, typer.Option("--table", help="全国投入产出表：年份-部门数，如 2020-42")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import write_result
+from xinzhi.cli._tables import checked_output, write_result
 from xinzhi.errors import InputError
 
 __all__ = ["chain_cmd", "map_cmd"]
@@ -45,7 +45,10 @@ def map_cmd(
         ),
     ] = "2020-42",
     output: Annotated[
-        Path | None, typer.Option("--output", help="输出文件（.xlsx 全部表 / .csv / .json）")
+        Path | None,
+        typer.Option(
+            "--output", help="输出文件（.xlsx 全部表 / .csv / .json）", callback=checked_output
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 打印结果")] = False,
 ) -> None:
@@ -71,7 +74,10 @@ def chain_cmd(
     list_: Annotated[bool, typer.Option("--list", help="列出内置产业链模板")] = False,
     year: Annotated[int, typer.Option("--year", help="人口普查年份（门类参考数据）")] = 2020,
     output: Annotated[
-        Path | None, typer.Option("--output", help="输出文件（.xlsx 全部表 / .csv / .json）")
+        Path | None,
+        typer.Option(
+            "--output", help="输出文件（.xlsx 全部表 / .csv / .json）", callback=checked_output
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 打印结果")] = False,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import check_output, write_result
+from xinzhi.cli._tables import checked_output, write_result
 
 
 def typology(
@@ -17,7 +17,8 @@ def typology(
         Path | None, typer.Option("--rules", help="自定义规则 YAML（默认内置 rules.yaml）")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="结果文件 .csv 或 .xlsx")
+        Path | None,
+        typer.Option("--output", "-o", help="结果文件 .csv 或 .xlsx", callback=checked_output),
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
@@ -25,8 +26,6 @@ def typology(
     """县域类型判定：按规则给每个县一个主类型（及次类型）并列出依据；附聚类交叉检验。"""
     from xinzhi.pipelines.typology import classify_counties
 
-    if output is not None:
-        check_output(output)
     res = classify_counties(year, rules=rules, db=db)
     if output is not None:
         write_result(res, output)
