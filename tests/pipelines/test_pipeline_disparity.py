@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from xinzhi.cli import app
 from xinzhi.disparity.dagum import dagum_gini
-from xinzhi.pipelines.disparity import evaluation_panel
+from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.pipelines.evaluation import evaluate_counties
 
 

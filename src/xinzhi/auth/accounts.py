@@ -76,7 +76,7 @@ def resolve_county(con: duckdb.DuckDBPyConnection, code_or_name: str) -> str:
     if re.fullmatch(r"\d{6}", text):
         if con.execute("SELECT 1 FROM regions WHERE code = ? LIMIT 1", [text]).fetchall():
             return text
-    from xinzhi.pipelines.profile import warehouse_registry
+    from xinzhi.pipelines.warehouse import warehouse_registry
 
     return str(warehouse_registry(con).resolve(text, level="county").code)
 

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.regions import RegionRegistry, load_registry
+from xinzhi.regions.names import short_names
 
-__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse"]
+__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse", "warehouse_registry"]
 
 PUBLIC_DATASETS = ("areacodes", *CENSUS_FILES)
 """Datasets the warehouse is built from."""
@@ -130,3 +133,16 @@ def build_warehouse(
         years=[int(y) for y, _ in counties],
         options={"data_dir": str(data_dir) if data_dir else None},
     )
+
+
+def warehouse_registry(con: duckdb.DuckDBPyConnection) -> Any:
+    """A :class:`xinzhi.regions.RegionRegistry` built from the warehouse's ``regions`` table
+    (so a server resolves names without the public-data mirror); falls back to
+    :func:`xinzhi.regions.load_registry` when the table is empty."""
+    table = con.execute("SELECT * FROM regions ORDER BY code, start_year").df()
+    if table.empty:
+        return load_registry()
+    table["short_name"] = short_names(table["name"], table["type"])
+    table["successors"] = table["successors"].map(lambda s: tuple(s) if s is not None else ())
+    table["start_year"] = table["start_year"].astype("int64")
+    return RegionRegistry(table)
