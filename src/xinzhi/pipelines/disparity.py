@@ -117,7 +117,7 @@ def dagum(
 ) -> DagumResult:
     """Dagum (1997) Gini decomposition of the stored scores, G = G_w + G_nb + G_t, by province
     or by the four economic regions (东部/中部/西部/东北, NBS 2011), each year separately."""
-    decl.DAGUM.resolve({"group": group, "year": year})
+    decl.DAGUM.resolve({"evaluation": evaluation, "group": group, "year": year})
     s = _years(stored_scores(con, evaluation), evaluation, year)
     res = dagum_gini(with_economic_region(s), "score", _group_column(group), by="year")
     res.options.update(evaluation=evaluation, group=group)
@@ -134,7 +134,7 @@ def theil(
     data_dir: str | os.PathLike[str] | None = None,
 ) -> TheilResult:
     """Theil T and L of the stored scores and their within/between decomposition."""
-    decl.THEIL.resolve({"group": group, "year": year, "index": index})
+    decl.THEIL.resolve({"evaluation": evaluation, "group": group, "year": year, "index": index})
     s = _years(stored_scores(con, evaluation), evaluation, year)
     res = theil_decomposition(
         with_economic_region(s), "score", _group_column(group), by="year", index=index
@@ -153,7 +153,9 @@ def kde(
     data_dir: str | os.PathLike[str] | None = None,
 ) -> KDEResult:
     """Kernel density of each year's scores (every county of that year)."""
-    decl.KDE.resolve({"kernel": kernel, "bandwidth": bandwidth, "grid_size": grid_size})
+    decl.KDE.resolve(
+        {"evaluation": evaluation, "kernel": kernel, "bandwidth": bandwidth, "grid_size": grid_size}
+    )
     s = stored_scores(con, evaluation)
     res = kernel_density(
         s,
@@ -201,7 +203,9 @@ def markov(
     data_dir: str | os.PathLike[str] | None = None,
 ) -> MarkovResult:
     """Classic Markov chain of the scores (k quantile classes) on the comparable panel."""
-    decl.MARKOV.resolve({"k": k, "classification": classification, "harmonise": harmonise})
+    decl.MARKOV.resolve(
+        {"evaluation": evaluation, "k": k, "classification": classification, "harmonise": harmonise}
+    )
     bal, notes = comparable_panel(con, evaluation, harmonise=harmonise)
     res = markov_chain(
         bal,
@@ -226,7 +230,7 @@ def spatial_markov(
 ) -> SpatialMarkovResult:
     """Spatial Markov chain (Rey 2001) of the scores: codes carried to the boundaries' year,
     counties observed in every year, queen contiguity."""
-    decl.SPATIAL_MARKOV.resolve({"k": k, "lag_cutoffs": lag_cutoffs})
+    decl.SPATIAL_MARKOV.resolve({"evaluation": evaluation, "k": k, "lag_cutoffs": lag_cutoffs})
     panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
     bal, dropped = balanced_panel(panel)
     kept, w, lacking = queen_subset(bal, "unit", data_dir=_data_dir(data_dir))
@@ -250,7 +254,9 @@ def moran(
 ) -> GlobalAutocorrelationResult:
     """Global Moran's I of one year's scores (default the latest) on queen contiguity, codes
     carried to the boundaries' year (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
-    decl.MORAN.resolve({"year": year, "permutations": permutations, "seed": seed})
+    decl.MORAN.resolve(
+        {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
+    )
     y = _latest_year(stored_scores(con, evaluation), evaluation, year)
     df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
     res = global_moran(df, "score", "unit", w, permutations=permutations, seed=seed)
@@ -274,6 +280,7 @@ def lisa(
     """Local Moran (Anselin 1995) of one year's scores; ``table`` gains the county ``name``."""
     decl.LISA.resolve(
         {
+            "evaluation": evaluation,
             "year": year,
             "permutations": permutations,
             "seed": seed,
@@ -332,6 +339,7 @@ def convergence(
     the comparable panel."""
     decl.CONVERGENCE.resolve(
         {
+            "evaluation": evaluation,
             "kind": kind,
             "measure": measure,
             "fixed_effects": fixed_effects,
