@@ -5,8 +5,6 @@ Every route calls the declaration's pipeline with the options derived from it
 (:func:`xinzhi.api.options.options_of`); results are cached in memory per evaluation version.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any
 
