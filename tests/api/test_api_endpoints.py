@@ -179,8 +179,8 @@ def test_disparity_dagum_equals_library(api):
 
 def test_disparity_markov_on_harmonised_units(api):
     from xinzhi.disparity import markov_chain
-    from xinzhi.pipelines.stored import evaluation_panel
     from xinzhi.pipelines.spatial import balanced_panel
+    from xinzhi.pipelines.stored import evaluation_panel
 
     r = api.client.get(
         "/api/disparity/markov", params={"evaluation": "demo"}, headers=api.h("county1")
@@ -213,8 +213,8 @@ def test_disparity_markov_on_harmonised_units(api):
 
 def test_disparity_moran_and_convergence_equal_library(api, data_dir):
     from xinzhi.disparity import beta_convergence, moran, sigma_convergence
-    from xinzhi.pipelines.stored import evaluation_panel
     from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+    from xinzhi.pipelines.stored import evaluation_panel
 
     r = api.client.get(
         "/api/disparity/moran",

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from xinzhi.cli import app
 from xinzhi.disparity.dagum import dagum_gini
-from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.stored import evaluation_panel
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +104,7 @@ def test_harmonised_panel_links_renamed_counties(evaluated: Path, tmp_path: Path
     assert transitions() == both
     assert transitions("--harmonise") == both
     assert transitions("--no-harmonise") == plain.groupby("unit")["year"].nunique().eq(2).sum()
-    res = CliRunner().invoke(
-        app, ["disparity", "markov", "--input", "x.csv", "--harmonise"]
-    )
+    res = CliRunner().invoke(app, ["disparity", "markov", "--input", "x.csv", "--harmonise"])
     assert res.exit_code == 2 and "--harmonise 只用于 --evaluation" in res.output
 
 
@@ -125,7 +123,7 @@ def test_moran_on_codes_of_the_boundary_year(evaluated: Path, tmp_path: Path) ->
     from xinzhi.regions import county_polygons
 
     default, text = run()
-    harm, text_h = run("--harmonise", "2024")
+    harm, _ = run("--harmonise", "2024")
     # queen weights on a stored evaluation carry the codes to the boundaries' year by default
     assert "没有边界多边形" not in text and "区划代码统一到 2024 年" in text
     pd.testing.assert_frame_equal(default, harm)

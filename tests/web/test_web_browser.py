@@ -153,9 +153,9 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
     )
     from xinzhi.industry.io import io_analysis
     from xinzhi.industry.io_tables import load_china_io
-    from xinzhi.pipelines.stored import evaluation_panel
     from xinzhi.pipelines.industry import county_industry_map
     from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+    from xinzhi.pipelines.stored import evaluation_panel
 
     con = store.connect(warehouse)
     try:
