@@ -458,7 +458,7 @@ def moran_cmd(
 ) -> None:
     """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。"""
     from xinzhi.disparity.spatial_autocorrelation import geary, local_moran, moran
-    from xinzhi.pipelines.spatial import BOUNDARY_YEAR
+    from xinzhi.regions.boundaries import BOUNDARY_YEAR
 
     isl = _choice(islands, ("drop", "error", "keep"), "--islands")
     inf = _choice(inference, ("conditional", "total"), "--local-inference")

