@@ -4,7 +4,7 @@ a lead sector, and the census employment location quotients.
 
 Numbers come from :func:`xinzhi.pipelines.industry.county_industry_map`,
 :func:`xinzhi.pipelines.industry.county_chain`, :func:`xinzhi.industry.io.io_analysis` on
-:func:`xinzhi.industry.io_tables.load_china_io` (as the API's ``/api/industry/io``) and
+:func:`xinzhi.pipelines.industry.io_linkages` (the declared analysis ``io``, as the API) and
 :func:`xinzhi.pipelines.industry.county_specialization`; the page only draws them.
 """
 
