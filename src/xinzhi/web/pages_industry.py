@@ -19,7 +19,9 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.codes.gbt4754 import sections
 from xinzhi.errors import XinzhiError
+from xinzhi.pipelines.industry import county_specialization
 from xinzhi.registry import industry as industry_decl
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._controls import run_analysis
@@ -256,9 +258,6 @@ def _io_section(lead: str, base: dict[str, Any]) -> None:
 
 
 def _lq_section(code: str, year: int | None) -> None:
-    from xinzhi.industry.classification import sections
-    from xinzhi.pipelines.industry import county_specialization
-
     ui.label("普查分行业就业的区位熵").classes("text-lg font-bold mt-4")
     try:
         with connection() as con:
