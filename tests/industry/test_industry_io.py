@@ -75,7 +75,8 @@ def test_china_2020_42(data_dir: Path, tmp_path: Path) -> None:
     t = load_china_io("2020-42", data_dir=data_dir)
     assert t.n == 42 and t.layout == "non-competitive"
     assert t.names_zh[0] == "农林牧渔产品和服务"
-    assert t.z_imports is not None
+    assert t.z_imports is not None and t.z_imports.shape == (42, 42)
+    assert (t.z_imports >= 0).all()  # imported intermediate use: no negative flows
     # Σ column inputs (domestic + imported) + value added = gross output (within rounding)
     np.testing.assert_allclose(t.total_inputs(), t.x, rtol=1e-9)
     # gross output 2020 ≈ 2.70e10 万元 (270 trillion yuan); value added ≈ GDP ≈ 1.02e10 万元
