@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from xinzhi.disparity import dagum_gini, theil_decomposition
-from xinzhi.pipelines.demo import DEMO_STEPS
+from xinzhi.pipelines.demo import DEMO_STEPS, demo_report
 from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.pipelines.report import county_report_data, demo_report, write_province_reports
+from xinzhi.pipelines.report import county_report_data, write_province_reports
 
 
 @pytest.mark.slow
@@ -60,7 +60,8 @@ def test_batch_workers_read_the_warehouse_read_only(report_db: Path) -> None:
     import duckdb
 
     from xinzhi.pipelines.industry import IndustryInputs
-    from xinzhi.pipelines.report import _batch_init, load_report_context
+    from xinzhi.pipelines.report import _batch_init
+    from xinzhi.pipelines.report_context import load_report_context
 
     ctx = load_report_context(db=report_db)
     ctx.prefetch(2020)

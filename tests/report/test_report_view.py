@@ -7,7 +7,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinzhi.report.view import _pct, _value, fmt_score, formulas
+from xinzhi.report.methods import formulas
+from xinzhi.report.view import _pct, _value, fmt_score
 
 
 def test_score_formatting_matches_the_cli_format() -> None:
