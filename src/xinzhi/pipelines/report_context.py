@@ -325,7 +325,13 @@ def _evaluate_and_save(con: duckdb.DuckDBPyConnection, name: str) -> str:
             f"请先运行 xinzhi evaluate --system 指标体系 --save {name}（或 xinzhi demo），"
             "或用 --evaluation 指定已保存的评价"
         ) from exc
-    evaluate_counties(name, con=con, save_as=name)
+    try:
+        evaluate_counties(name, con=con, save_as=name)
+    except duckdb.Error as exc:  # e.g. a read-only warehouse
+        raise DataUnavailableError(
+            f"数据仓库中没有名为 {name} 的评价，且无法在此保存一份（{exc}）；"
+            f"请先运行 xinzhi evaluate --system {name} --save {name}"
+        ) from exc
     return (
         f"数据仓库中原来没有名为 {name} 的评价：已按指标体系 {name} 的默认选项测度并保存为 {name}；"
         "此后的报告、网页与接口都读取这份保存的结果（数据更新后请运行 "
