@@ -7,14 +7,13 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinzhi.ingest.enterprises import (
+from xinzhi.codes.credit import (
     CREDIT_CHARSET,
     CREDIT_WEIGHTS,
     credit_check_chars,
-    is_valid_credit_code,
     org_check_chars,
-    validate_credit_codes,
 )
+from xinzhi.ingest.enterprises import is_valid_credit_code, validate_credit_codes
 
 # Published codes: the example of GB 32100-2015 commonly cited in documentation, and the codes
 # printed on the public business licences / websites of large companies.

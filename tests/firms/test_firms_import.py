@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xinzhi import store
+from xinzhi.codes.credit import credit_check_chars
 from xinzhi.ingest.enterprises import (
     AddressScanner,
     clean_firms,
-    credit_check_chars,
     import_firms,
     parse_industry,
     parse_money,

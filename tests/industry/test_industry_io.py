@@ -10,7 +10,7 @@ import pytest
 
 from xinzhi.errors import InputError
 from xinzhi.industry.io import io_analysis
-from xinzhi.industry.io_tables import load_china_io
+from xinzhi.pipelines.industry import load_io_table
 
 # Miller & Blair (2009), section 2.3 two-sector example: Z = [[150, 500], [200, 100]],
 # x = [1000, 2000] -> A = [[.15, .25], [.2, .05]], L = [[1.2541, .3300], [.2640, 1.1221]]
@@ -72,7 +72,7 @@ def test_lead_sector_links() -> None:
 
 
 def test_china_2020_42(data_dir: Path, tmp_path: Path) -> None:
-    t = load_china_io("2020-42", data_dir=data_dir)
+    t = load_io_table("2020-42", data_dir=data_dir)
     assert t.n == 42 and t.layout == "non-competitive"
     assert t.names_zh[0] == "农林牧渔产品和服务"
     assert t.z_imports is not None
@@ -94,8 +94,8 @@ def test_china_2020_42(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_competitive_layout_loads(data_dir: Path) -> None:
-    t = load_china_io("2017-149", data_dir=data_dir)
+    t = load_io_table("2017-149", data_dir=data_dir)
     assert t.layout == "competitive" and t.n == 149 and t.z_imports is None
     np.testing.assert_allclose(t.total_inputs(), t.x, rtol=1e-9)
     with pytest.raises(InputError, match="未知的投入产出表"):
-        load_china_io("1999-1", data_dir=data_dir)
+        load_io_table("1999-1", data_dir=data_dir)

@@ -32,7 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from xinzhi import datasets
+from xinzhi import datasets, store
 from xinzhi.errors import ConfigError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
 from xinzhi.ingest.clean import Resolver, default_resolver
@@ -268,11 +268,9 @@ def import_tudigong(
 
     The batch sha256 is the sha256 of the concatenated per-file sha256 digests.
     """
-    from xinzhi.store import find_active_batch
-
     paths = [datasets.path("tudigong", f"input/{f}", data_dir=data_dir) for f in TUDIGONG_FILES]
     digest = hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
-    existing = find_active_batch(con, digest, "tudigong")
+    existing = store.find_active_batch(con, digest, "tudigong")
     if existing is not None:
         return ImportReport.noop(existing, "tudigong")
     frame: pd.DataFrame | None = None

@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from xinzhi import store
+from xinzhi import regions, store
 from xinzhi.errors import InputError, XinzhiError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
@@ -55,8 +55,6 @@ def ensure_regions(con: duckdb.DuckDBPyConnection) -> None:
     (n,) = con.execute("SELECT count(*) FROM regions").fetchall()[0]
     if n:
         return
-    from xinzhi import regions
-
     try:
         table = regions.load_registry().table
     except XinzhiError:  # no public data available: read_wide falls back to code patterns
