@@ -81,7 +81,18 @@ def test_matrix_feeds_specialization() -> None:
 
     m = firm_matrix(firms_table(small_firms()), level="section", years=[2024])
     res = specialization(m, location="region_code", industry="industry", value="firms")
-    assert len(res.tidy()) > 0
+    # 2024 active firms: 110105 I 1; 430321 C 2 (A, C) → national shares C 2/3, I 1/3;
+    # LQ = county share / national share: 110105 I 1/(1/3) = 3, 430321 C 1/(2/3) = 1.5
+    t = res.tidy().set_index(["location", "industry"])
+    assert t["value"].to_dict() == {
+        ("110105", "C"): 0.0,
+        ("110105", "I"): 1.0,
+        ("430321", "C"): 2.0,
+        ("430321", "I"): 0.0,
+    }
+    assert t.loc[("110105", "I"), "lq"] == pytest.approx(3.0)
+    assert t.loc[("430321", "C"), "lq"] == pytest.approx(1.5)
+    assert t.loc[("110105", "C"), "lq"] == 0.0 and t.loc[("430321", "I"), "lq"] == 0.0
 
 
 def _census() -> pd.DataFrame:

@@ -53,7 +53,8 @@ def firms_import(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """导入企业名录（统一社会信用代码、名称、住所、行业、注册资本……）到数据仓库 firms 表。"""
-    from xinzhi.ingest.enterprises import QUARANTINE_REASONS, import_firms
+    from xinzhi.ingest.enterprises import import_firms
+    from xinzhi.ingest.reasons import QUARANTINE_REASONS
 
     report = import_firms(file, source=source, sheet=sheet, db=db)
     synthetic = file.suffix.lower() == ".parquet"

@@ -33,7 +33,7 @@ import pandas as pd
 from xinzhi import regions
 from xinzhi.errors import RegionError
 from xinzhi.indicators.catalogue import Catalogue
-from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 
 __all__ = ["SUBTOTAL_NAMES", "CleanResult", "Resolver", "classify_rows", "default_resolver"]
 

@@ -32,7 +32,8 @@ from xinzhi import store, yamlfile
 from xinzhi.codes import gbt4754
 from xinzhi.codes.credit import code_matrix, credit_check_bytes, credit_values
 from xinzhi.errors import InputError
-from xinzhi.ingest.importer import file_sha256
+from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.reasons import QUARANTINE_REASONS
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 from xinzhi.ingest.values import parse_values, to_text
@@ -42,7 +43,6 @@ from xinzhi.regions.registry import load_registry
 from xinzhi.store.firms import FIRMS_COLUMNS, ensure_firms_table
 
 __all__ = [
-    "QUARANTINE_REASONS",
     "AddressScanner",
     "CleanFirms",
     "clean_firms",
@@ -53,29 +53,6 @@ __all__ = [
     "parse_money",
     "validate_credit_codes",
 ]
-
-QUARANTINE_REASONS: dict[str, str] = {
-    "credit_code_missing": "统一社会信用代码缺失",
-    "credit_code_format": "统一社会信用代码格式错误（应为 18 位，字符集不含 I、O、Z、S、V）",
-    "credit_code_check": "统一社会信用代码校验码错误（GB 32100-2015）",
-    "duplicate_credit_code": "统一社会信用代码重复（保留首次出现的一行）",
-    "region_missing": "住所/所在县为空，无法确定区县",
-    "region_unknown": "无法从住所/所在县识别区县（unknown region）",
-    "region_ambiguous": "住所/所在县对应多个区县（ambiguous region）",
-    "region_no_county": "住所只写到省或地级，无法确定区县",
-    "industry_missing": "行业代码与行业名称均为空",
-    "industry_invalid": "行业代码或名称无效（GB/T 4754-2017）",
-    "capital_invalid": "注册资本无法解析",
-    "capital_negative": "注册资本为负数",
-    "revenue_invalid": "营业收入无法解析",
-    "revenue_negative": "营业收入为负数",
-    "employees_invalid": "参保人数无法解析",
-    "employees_negative": "参保人数为负数",
-    "date_invalid": "成立日期无法解析或不合理",
-}
-"""Quarantine reasons of the enterprise importer (code → Chinese label), in priority order."""
-
-_SKIP_REASONS = {"empty": "空行"}
 
 
 # ---------------------------------------------------------------------------- configuration
@@ -179,9 +156,9 @@ class AddressScanner:
 
     * exactly one unit and it is county-level (or a prefecture-level city without counties such
       as 东莞市) → its code;
-    * several units → ``region_ambiguous`` (朝阳区…: 北京 or 长春);
-    * only province/prefecture units → ``region_no_county``;
-    * no key → ``region_unknown``.
+    * several units → ``ambiguous_region`` (朝阳区…: 北京 or 长春);
+    * only province/prefecture units → ``not_county_region``;
+    * no key → ``unknown_region``.
 
     The scan is vectorised: one dictionary lookup per prefix length over the whole column.
     """
@@ -205,8 +182,8 @@ class AddressScanner:
         )
         outcome = np.where(
             grouped["n"] > 1,
-            "region_ambiguous",
-            np.where(grouped["n_county"] == 1, "ok", "region_no_county"),
+            "ambiguous_region",
+            np.where(grouped["n_county"] == 1, "ok", "not_county_region"),
         )
         self._outcome: dict[str, str] = dict(zip(grouped.index, outcome, strict=True))
         self._code: dict[str, str] = dict(zip(grouped.index, grouped["code"], strict=True))
@@ -236,14 +213,14 @@ class AddressScanner:
         Returns
         -------
         DataFrame
-            Same index; ``region_code`` (str or None), ``status`` (``ok``, ``region_unknown``,
-            ``region_ambiguous``, ``region_no_county``, ``region_missing``) and ``matched``
+            Same index; ``region_code`` (str or None), ``status`` (``ok``, ``unknown_region``,
+            ``ambiguous_region``, ``not_county_region``, ``missing_region``) and ``matched``
             (the key found, e.g. ``湖南省湘潭市湘潭县``).
         """
         text = to_text(addresses).str.replace(r"^(?:中华人民共和国|中国)", "", regex=True)
         n = len(text)
-        status = np.full(n, "region_unknown", dtype=object)
-        status[(text == "").to_numpy()] = "region_missing"
+        status = np.full(n, "unknown_region", dtype=object)
+        status[(text == "").to_numpy()] = "missing_region"
         codes = np.full(n, None, dtype=object)
         matched = np.full(n, None, dtype=object)
         todo = (text != "").to_numpy().copy()
@@ -287,7 +264,7 @@ class AddressScanner:
         status = out["status"].to_numpy(dtype=object).copy()
         matched = out["matched"].to_numpy(dtype=object).copy()
         code_col[is_code] = np.where(ok_code, six_o, none)[is_code]
-        status[is_code] = np.where(ok_code, "ok", "region_unknown")[is_code]
+        status[is_code] = np.where(ok_code, "ok", "unknown_region")[is_code]
         matched[is_code] = six_o[is_code]
         return pd.DataFrame(
             {"region_code": code_col, "status": status, "matched": matched}, index=values.index
@@ -525,19 +502,19 @@ def clean_firms(
 
     sc = scanner or _default_scanner(None)
     region = pd.Series([None] * n, dtype=object)
-    rstatus = pd.Series(["region_missing"] * n, dtype=object)
+    rstatus = pd.Series(["missing_region"] * n, dtype=object)
     if "county" in cols:
         if registry is None and scanner is None:
             registry = load_registry()
         res = sc.check_codes(col("county"), registry)
         region, rstatus = res["region_code"], res["status"]
     if "address" in cols:
-        todo = (rstatus == "region_missing").to_numpy()
+        todo = (rstatus == "missing_region").to_numpy()
         if todo.any():
             res2 = sc.scan(col("address")[todo])
             region[todo] = res2["region_code"].to_numpy()
             rstatus[todo] = res2["status"].to_numpy()
-    for r in ("region_missing", "region_unknown", "region_ambiguous", "region_no_county"):
+    for r in ("missing_region", "unknown_region", "ambiguous_region", "not_county_region"):
         reasons.append((r, (rstatus == r).to_numpy()))
 
     ind = parse_industry(
@@ -635,18 +612,9 @@ def clean_firms(
 _NO_OBSERVATIONS = pd.DataFrame(columns=["region_code", "year", "indicator", "value"])
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    clean: CleanFirms,
-    *,
-    file_name: str,
-    sha256: str,
-    source: str,
-    fmt: str,
-    report: dict[str, Any],
-) -> tuple[int, list[int]]:
-    """One transaction (:func:`xinzhi.store.write_batch`): the batch row, supersession,
-    quarantine, skipped rows and the firm records."""
+def _write(con: duckdb.DuckDBPyConnection, clean: CleanFirms, report: ImportReport) -> ImportReport:
+    """One batch (:func:`xinzhi.ingest.batch.write_report_batch`): the batch row,
+    supersession, quarantine, skipped rows and the firm records, in one transaction."""
     ensure_firms_table(con)
 
     def insert_firms(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
@@ -660,21 +628,9 @@ def _write(
             [batch_id],
         )
 
-    counts = {
-        "rows_read": clean.rows_read,
-        "rows_loaded": len(clean.firms),
-        "rows_quarantined": len(clean.quarantine),
-        "rows_skipped": len(clean.skipped),
-        "values_loaded": len(clean.firms),
-    }
-    return store.write_batch(
+    return write_report_batch(
         con,
-        file_name=file_name,
-        sha256=sha256,
-        source=source,
-        fmt=fmt,
-        counts=counts,
-        report=report,
+        report,
         observations=_NO_OBSERVATIONS,
         quarantine=clean.quarantine,
         skipped=clean.skipped,
@@ -745,12 +701,8 @@ def import_firms(
         raise InputError(f"文件不存在或不可读：{p}")
     src = source or f"firms:{p.stem}"
     digest = file_sha256(p)
-    own = con is None
-    connection = store.connect(db) if con is None else con
-    try:
-        existing = store.find_active_batch(connection, digest, src)
-        if existing is not None:
-            return ImportReport.noop(existing, "firms")
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         if p.suffix.lower() == ".parquet":
             frame = pd.read_parquet(p)
             return import_firms_frame(
@@ -760,29 +712,9 @@ def import_firms(
         clean = clean_firms(grid, scanner=scanner, synthetic=synthetic)
         rep = _report(clean, p.name, src, "firms", digest)
         rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        batch_id, prev = _write(
-            connection,
-            clean,
-            file_name=p.name,
-            sha256=digest,
-            source=src,
-            fmt="firms",
-            report=_summary_dict(rep),
-        )
-        rep.batch_id, rep.superseded = batch_id, prev
-        return rep
-    finally:
-        if own:
-            connection.close()
+        return _write(connection, clean, rep)
 
-
-def _summary_dict(rep: ImportReport) -> dict[str, Any]:
-    return {
-        "quarantined_by_reason": rep.quarantined_by_reason,
-        "skipped_by_reason": rep.skipped_by_reason,
-        "columns_matched": rep.columns_matched,
-        "encoding": rep.encoding,
-    }
+    return run_import(load, sha256=digest, source=src, fmt="firms", con=con, db=db)
 
 
 def import_firms_frame(
@@ -805,7 +737,7 @@ def import_firms_frame(
     reason = validate_credit_codes(df["credit_code"])
     sc = _default_scanner(None)
     region_bad = ~df["region_code"].astype(str).isin(sc.county_codes)
-    reason = reason.where(reason.notna() | ~region_bad, "region_unknown")
+    reason = reason.where(reason.notna() | ~region_bad, "unknown_region")
     sec_ok = df["section"].isin(gbt4754.sections("2017")["code"])
     reason = reason.where(reason.notna() | sec_ok, "industry_invalid")
     ok = reason.isna()
@@ -836,15 +768,4 @@ def import_firms_frame(
         skipped=pd.DataFrame({"row_number": [], "raw": [], "reason": []}),
         rows_read=n,
     )
-    rep = _report(clean, file_name, source, "firms-parquet", sha256)
-    batch_id, prev = _write(
-        con,
-        clean,
-        file_name=file_name,
-        sha256=sha256,
-        source=source,
-        fmt="firms-parquet",
-        report=_summary_dict(rep),
-    )
-    rep.batch_id, rep.superseded = batch_id, prev
-    return rep
+    return _write(con, clean, _report(clean, file_name, source, "firms-parquet", sha256))

@@ -14,7 +14,8 @@ from nicegui import events, ui
 
 from xinzhi import auth, datasets
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.report import ImportReport
 from xinzhi.pipelines.uploads import import_upload, safe_file_name, visible_batches
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._frame import excel_bytes, guarded, table_of
