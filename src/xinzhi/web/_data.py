@@ -99,9 +99,9 @@ def types_of(year: int) -> pd.DataFrame | str:
 
 
 def report_context(name: str) -> Any:
-    """:func:`xinzhi.pipelines.report.load_report_context` for stored evaluation ``name``
-    (cached)."""
-    from xinzhi.pipelines.report import load_report_context
+    """:func:`xinzhi.pipelines.report_context.load_report_context` for stored evaluation
+    ``name`` (cached)."""
+    from xinzhi.pipelines.report_context import load_report_context
 
     with connection() as con:
         info = evaluation_exists(con, name)

@@ -29,7 +29,7 @@ def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
 
 
 def _pdf_bytes(data: Any) -> bytes:
-    from xinzhi.report import write_report
+    from xinzhi.pipelines.report import write_report
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.pdf"
