@@ -134,6 +134,21 @@ def test_cli_equals_pipeline(
     _same(got, want)
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_generic_cli_equals_pipeline(
+    key: str, cursor: Any, evaluated_warehouse: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """``xinzhi analysis <key>``: the command derived from the declaration."""
+    out = tmp_path / "out.json"
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in _options(key).items()]
+    argv = ["--db", str(evaluated_warehouse), "analysis", key, *flags, "-o", str(out)]
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == 0, res.output
+    want = next(iter(_reference(key, cursor, data_dir).tables().values()))
+    got = pd.read_json(out, orient="records", dtype=False)
+    _same(got[[str(c) for c in want.columns]], want)
+
+
 def test_cli_io_equals_pipeline(cursor: Any, data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "io.csv"
     res = CliRunner().invoke(app, ["industry", "io", "--output", str(out)])
