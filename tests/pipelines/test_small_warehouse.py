@@ -23,9 +23,9 @@ from xinzhi import store
 from xinzhi.cli import app
 from xinzhi.errors import RegionError
 from xinzhi.indicators.system import IndicatorSystem
-from xinzhi.pipelines.disparity import evaluation_panel
 from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.pipelines.spatial import comparable_panel
+from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.store.evaluations import list_evaluations, load_evaluation
 
 # 示例数据 (urban_share, emp_sec_A):
