@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from xinzhi.pipelines.profile import evaluation_exists, stored_scores
+from xinzhi.pipelines.stored import evaluation_exists, stored_scores
 from xinzhi.store.evaluations import list_evaluations
 from xinzhi.web._context import config, connection, data_dir_str
 
@@ -67,7 +67,7 @@ def pick_evaluation(name: str | None) -> str | None:
 
 
 def scores_of(name: str) -> pd.DataFrame:
-    """:func:`xinzhi.pipelines.profile.stored_scores` of ``name`` (cached)."""
+    """:func:`xinzhi.pipelines.stored.stored_scores` of ``name`` (cached)."""
     with connection() as con:
         info = evaluation_exists(con, name)
         key = (str(config.db_path()), name, str(info))

@@ -39,8 +39,8 @@ def _pdf_bytes(data: Any) -> bytes:
 
 def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     """Score, ranks, dimension scores and shortfalls only
-    (:func:`xinzhi.pipelines.profile.county_profile`), when the full report data fail."""
-    from xinzhi.pipelines.profile import county_profile
+    (:func:`xinzhi.pipelines.stored.county_profile`), when the full report data fail."""
+    from xinzhi.pipelines.stored import county_profile
 
     try:
         with connection() as con:
