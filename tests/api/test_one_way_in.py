@@ -26,6 +26,7 @@ FAST: dict[str, dict[str, Any]] = {
     "kde": {"grid_size": 64},
     "moran": {"permutations": 99},
     "lisa": {"permutations": 99},
+    "industry-map": {"county": "430321"},  # 湘潭县
 }
 
 #: CLI arguments (besides --evaluation/--db/--output) and the table the command writes.

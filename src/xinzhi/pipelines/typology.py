@@ -21,14 +21,16 @@ from xinzhi import datasets, store, typology
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.pipelines.evaluation import region_names
+from xinzhi.registry import typology as decl
+from xinzhi.results import Result
 
-__all__ = ["CountyTypes", "classify_counties", "county_features"]
+__all__ = ["CountyTypes", "classify_counties", "county_features", "county_types"]
 
 _CENSUS_CODES = [*(f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"), "pop_total", "urban_share"]
 
 
 @dataclass
-class CountyTypes:
+class CountyTypes(Result):
     """The typology of the warehouse counties for one year, with names and the features."""
 
     year: int
@@ -40,6 +42,10 @@ class CountyTypes:
         """``region_code, name, province_name, primary_type, secondary_type, evidence, …``."""
         names = self.regions[["region_code", "name", "province_name", "prefecture_name"]]
         return names.merge(self.result.tidy(), on="region_code", how="right")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """县域类型 (one row per county, :meth:`tidy`) and 类型分布 (counts per type)."""
+        return {"县域类型": self.tidy(), "类型分布": self.result.distribution()}
 
     def summary(self) -> str:
         return (
@@ -99,3 +105,15 @@ def classify_counties(
             con.close()
     result = typology.classify(features, typology.load_rules(rules))
     return CountyTypes(year=year, result=result, features=features, regions=names)
+
+
+def county_types(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    year: int = decl.TYPOLOGY.default("year"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> CountyTypes:
+    """The declared analysis ``typology`` (:data:`xinzhi.registry.typology.TYPOLOGY`): every
+    county of the warehouse typed with the built-in rules (:func:`classify_counties`)."""
+    decl.TYPOLOGY.resolve({"year": year})
+    return classify_counties(year, con=con, data_dir=data_dir)
