@@ -18,13 +18,14 @@ import duckdb
 import pandas as pd
 
 from xinzhi import datasets, store, typology
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.pipelines.evaluation import region_names
 
 __all__ = ["CountyTypes", "classify_counties", "county_features"]
 
-_CENSUS_CODES = [*(f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"), "pop_total", "urban_share"]
+_CENSUS_CODES = [*(f"emp_sec_{x}" for x in SECTION_CODES), "pop_total", "urban_share"]
 
 
 @dataclass
