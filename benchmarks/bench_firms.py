@@ -41,6 +41,7 @@ def _census(n_counties: int = 2800, seed: int = 0) -> pd.DataFrame:
 def main() -> None:
     from xinzhi.industry.firms import firm_matrix
     from xinzhi.industry.synthetic import write_parquet
+    from xinzhi.ingest.firm_sources import firms_table
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 10_000_000
@@ -51,7 +52,7 @@ def main() -> None:
         print(f"生成 {n:,} 家示例企业（示例数据）：{time.perf_counter() - t0:.1f} 秒")
 
         t0 = time.perf_counter()
-        duck = firm_matrix(path, level="class", mode="active", years=[2024])
+        duck = firm_matrix(firms_table(path), level="class", mode="active", years=[2024])
         t_duck = time.perf_counter() - t0
         print(f"xinzhi Ibis → DuckDB：{t_duck:.2f} 秒，{len(duck):,} 个县×小类单元")
         if "--no-spark" in sys.argv:
@@ -63,7 +64,10 @@ def main() -> None:
         t_start = time.perf_counter() - t0
         t0 = time.perf_counter()
         sp = firm_matrix(
-            path, level="class", mode="active", years=[2024], engine="spark", spark=spark
+            firms_table(path, engine="spark", spark=spark),
+            level="class",
+            mode="active",
+            years=[2024],
         )
         t_spark = time.perf_counter() - t0
         spark.stop()

@@ -9,4 +9,5 @@ fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
+.venv/bin/lint-imports
 exec .venv/bin/pytest -n 2 "$@"

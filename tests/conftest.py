@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.warehouse import SmallWarehouse, build_small_warehouse
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(
@@ -45,6 +47,15 @@ def public_warehouse(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     db = tmp_path_factory.mktemp("public-warehouse") / "xinzhi.duckdb"
     build_warehouse(db, data_dir)
     return db
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> SmallWarehouse:
+    """A warehouse of 14 real counties (2010, 2020; one renamed, one merged unit) with 示例数据
+    values and a stored ``nqpf-county`` evaluation, built in code in about a second without
+    the public data (see :mod:`fixtures.warehouse`). Read it, don't change it: copy
+    ``small_warehouse.db`` with :func:`shutil.copy` first if a test needs to modify it."""
+    return build_small_warehouse(tmp_path_factory.mktemp("small-warehouse"))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -108,7 +108,16 @@ def test_other_commands(panel: Path, adjacency: Path, tmp_path: Path) -> None:
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "T_between" in pd.read_json(tmp_path / "t.json").columns
+    theil = pd.read_json(tmp_path / "t.json").set_index("by")
+    src = pd.read_csv(panel, encoding="gbk", dtype={"code": str})
+    for year, g in src.groupby("year"):
+        s = g["score"] / g["score"].mean()
+        # Theil T = mean(s·ln s), s = y/μ, written out (not computed by xinzhi)
+        # (the JSON file carries 10 decimals)
+        assert theil.loc[year, "T"] == pytest.approx(float((s * np.log(s)).mean()), abs=1e-9)
+        assert theil.loc[year, "T_within"] + theil.loc[year, "T_between"] == pytest.approx(
+            theil.loc[year, "T"], abs=1e-9
+        )
     r = runner.invoke(
         app,
         [
@@ -192,6 +201,12 @@ def test_other_commands(panel: Path, adjacency: Path, tmp_path: Path) -> None:
     assert set(lisa["unit"]) == {"110101", "110102", "120101", "130102", "140105", "150102"}
     r = runner.invoke(app, ["disparity", "convergence", *base, "--unit", "code", "--year", "year"])
     assert r.exit_code == 0, r.output
+    assert "σ收敛" in r.output and "β收敛" in r.output
+    # σ (measure cv, ddof 1) of each year = std / mean of the six scores, written out
+    src = pd.read_csv(panel, encoding="gbk", dtype={"code": str})
+    cv = src.groupby("year")["score"].agg(lambda v: v.std(ddof=1) / v.mean())
+    for year, value in cv.items():
+        assert f"{year}  6 {value:.6f}" in r.output
 
 
 def test_user_errors_exit_2_with_chinese_message(panel: Path, tmp_path: Path) -> None:

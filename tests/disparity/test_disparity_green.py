@@ -161,7 +161,14 @@ def test_spatial_markov_same_cutoffs(workbook, scores, weights) -> None:
     assert (m["lag_state"] == m["邻域状态名称"]).all()
     assert (m["state_t"] == m["本期状态"]).all() and (m["state_t1"] == m["下期状态"]).all()
     hom = res.homogeneity.set_index("statistic")
-    assert hom.loc["Q", "dof"] > 0 and 0 <= hom.loc["LR", "p_value"] <= 1
+    # PySAL giddy 2.3.8 Homogeneity_Results on these counts (4 lag classes × 4×4; the
+    # workbook has no homogeneity test): Q 21.24306447707087, p 0.1292414403756783;
+    # LR 22.5508724644409, p 0.09415241384418882; dof 15
+    assert hom.loc["Q", "value"] == pytest.approx(21.24306447707087, rel=1e-10)
+    assert hom.loc["Q", "p_value"] == pytest.approx(0.1292414403756783, rel=1e-9)
+    assert hom.loc["LR", "value"] == pytest.approx(22.5508724644409, rel=1e-10)
+    assert hom.loc["LR", "p_value"] == pytest.approx(0.09415241384418882, rel=1e-9)
+    assert hom["dof"].tolist() == [15, 15]
 
 
 def test_kde_statistics(workbook, scores) -> None:

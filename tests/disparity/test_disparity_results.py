@@ -55,12 +55,16 @@ def test_all_results(panel: pd.DataFrame, tmp_path: Path) -> None:
         sigma_convergence(panel, "y", "t"),
         beta_convergence(panel, "y", "u", "t"),
     ]
+    # rows of tidy(): one per year (4 years) for the indices, KDE summary, global Moran/Geary
+    # and σ; k×k transitions (4×4, 2×2); 4 lag classes × 4×4 for the spatial Markov chain;
+    # 16 units × 4 years for LISA; intercept and β for the β regression
+    n_rows = [4, 4, 4, 4, 16, 4, 64, 4, 4, 64, 4, 2]
     for i, res in enumerate(results):
         tidy = res.tidy()
-        assert isinstance(tidy, pd.DataFrame) and len(tidy) > 0
+        assert isinstance(tidy, pd.DataFrame) and len(tidy) == n_rows[i], type(res).__name__
         assert res.title in res.summary()
         assert "<h4>" in res._repr_html_()
-        assert res.options
+        assert res.options["value"] == "y"
         out = res.to_excel(tmp_path / f"r{i}.xlsx")
         sheets = pd.ExcelFile(out, engine="calamine").sheet_names
         assert sheets[-1] == "说明" and len(sheets) == len(res.tables()) + 1

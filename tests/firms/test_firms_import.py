@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xinzhi import store
+from xinzhi.codes.credit import credit_check_chars
 from xinzhi.ingest.enterprises import (
     AddressScanner,
     clean_firms,
-    credit_check_chars,
     import_firms,
     parse_industry,
     parse_money,
@@ -60,12 +61,12 @@ def test_address_to_county_real_names(scanner: AddressScanner) -> None:
         "ok",
         "ok",
         "ok",
-        "region_ambiguous",
-        "region_no_county",
-        "region_unknown",
+        "ambiguous_region",
+        "not_county_region",
+        "unknown_region",
         "ok",
         "ok",
-        "region_missing",
+        "missing_region",
     ]
     assert res["region_code"].iloc[7] == "441900"  # prefecture city without counties
     assert res["region_code"].iloc[8] == "310115"
@@ -89,7 +90,7 @@ def test_address_with_former_county_names(scanner: AddressScanner) -> None:
         )
     )
     assert res["region_code"].tolist()[:5] == ["431181", "431181", "110101", "420606", "331083"]
-    assert res["status"].tolist()[5:] == ["region_ambiguous", "ok"]
+    assert res["status"].tolist()[5:] == ["ambiguous_region", "ok"]
     assert res["matched"].iloc[0] == "湖南省永州市祁阳县"
 
 
@@ -135,8 +136,8 @@ def _bad_file_rows() -> tuple[list[dict[str, str]], list[str | None]]:
             },
             None,
         ),
-        ({"统一社会信用代码": _code("430321", 2), "住所": "火星路1号"}, "region_unknown"),
-        ({"统一社会信用代码": _code("430321", 3), "住所": "朝阳区某路"}, "region_ambiguous"),
+        ({"统一社会信用代码": _code("430321", 2), "住所": "火星路1号"}, "unknown_region"),
+        ({"统一社会信用代码": _code("430321", 3), "住所": "朝阳区某路"}, "ambiguous_region"),
         (
             {
                 "统一社会信用代码": good[:-1] + ("0" if good[-1] != "0" else "1"),
@@ -257,7 +258,7 @@ def test_xlsx_and_county_code_column(tmp_path: Path, scanner: AddressScanner) ->
     assert clean.firms["region_code"].tolist() == ["430321", "430321"]
     assert clean.firms["registered_capital"].tolist() == [100.0, 200.0]
     assert clean.firms["division"].tolist() == ["35", "51"]
-    assert clean.quarantine["reason"].tolist() == ["region_unknown"]
+    assert clean.quarantine["reason"].tolist() == ["unknown_region"]
 
 
 def test_import_one_batch_and_noop(tmp_path: Path, scanner: AddressScanner) -> None:
@@ -267,7 +268,14 @@ def test_import_one_batch_and_noop(tmp_path: Path, scanner: AddressScanner) -> N
     db = tmp_path / "wh.duckdb"
     rep = import_firms(path, db=db, scanner=scanner)
     assert (rep.rows_read, rep.rows_loaded, rep.rows_quarantined, rep.rows_skipped) == (11, 1, 9, 1)
-    assert rep.quarantined_by_reason["region_unknown"] == 1
+    assert rep.quarantined_by_reason["unknown_region"] == 1
+    text = rep.summary()  # the firm import report prints the Chinese labels, not the keys
+    assert "  地区无法识别（unknown region）：1 行" in text
+    assert "  地区名称有歧义，对应多个区县（ambiguous region）：1 行" in text
+    assert "  统一社会信用代码校验码错误（GB 32100-2015）：1 行" in text
+    assert "  营业收入为负数：1 行" in text
+    assert "  空行（无任何内容或数值）：1 行" in text
+    assert not re.search(r"[a-z]+_[a-z_]+：", text)
     again = import_firms(path, db=db, scanner=scanner)
     assert again.status == "noop" and again.batch_id == rep.batch_id
     assert (again.rows_read, again.rows_loaded, again.rows_quarantined) == (11, 1, 9)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from xinzhi.industry.firms import firm_matrix
 from xinzhi.industry.synthetic import SECTIONS, write_parquet
+from xinzhi.ingest.firm_sources import firms_table
 
 
 def small_firms() -> pd.DataFrame:
@@ -35,7 +36,7 @@ def small_firms() -> pd.DataFrame:
 
 
 def test_active_snapshot_section() -> None:
-    m = firm_matrix(small_firms(), level="section", mode="active", years=[2014, 2024])
+    m = firm_matrix(firms_table(small_firms()), level="section", mode="active", years=[2014, 2024])
     # active: A (2010, 存续), C (2015, 在业), D (2020, no status = active); B, E are closed
     expected = pd.DataFrame(
         {
@@ -51,7 +52,7 @@ def test_active_snapshot_section() -> None:
 
 
 def test_cohort_class_and_division() -> None:
-    m = firm_matrix(small_firms(), level="class", mode="cohort")
+    m = firm_matrix(firms_table(small_firms()), level="class", mode="cohort")
     # C has no class → left out at level class
     assert m[["region_code", "industry", "year", "firms"]].values.tolist() == [
         ["110105", "3511", 2023, 1],
@@ -59,7 +60,7 @@ def test_cohort_class_and_division() -> None:
         ["430321", "3511", 2010, 1],
         ["430321", "3512", 2015, 1],
     ]
-    d = firm_matrix(small_firms(), level="division", mode="cohort", years=[2015])
+    d = firm_matrix(firms_table(small_firms()), level="division", mode="cohort", years=[2015])
     assert d[["industry", "firms", "employees", "revenue"]].values.tolist() == [
         ["34", 1, 0, 300.0],
         ["35", 1, 20, 2000.0],
@@ -67,20 +68,31 @@ def test_cohort_class_and_division() -> None:
 
 
 def test_default_snapshot_year_and_errors() -> None:
-    m = firm_matrix(small_firms(), level="section")
+    m = firm_matrix(firms_table(small_firms()), level="section")
     assert set(m["year"]) == {2023}
     from xinzhi.errors import InputError
 
     with pytest.raises(InputError, match="行业层级"):
-        firm_matrix(small_firms(), level="group")
+        firm_matrix(firms_table(small_firms()), level="group")
 
 
 def test_matrix_feeds_specialization() -> None:
     from xinzhi.industry.specialization import specialization
 
-    m = firm_matrix(small_firms(), level="section", years=[2024])
+    m = firm_matrix(firms_table(small_firms()), level="section", years=[2024])
     res = specialization(m, location="region_code", industry="industry", value="firms")
-    assert len(res.tidy()) > 0
+    # 2024 active firms: 110105 I 1; 430321 C 2 (A, C) → national shares C 2/3, I 1/3;
+    # LQ = county share / national share: 110105 I 1/(1/3) = 3, 430321 C 1/(2/3) = 1.5
+    t = res.tidy().set_index(["location", "industry"])
+    assert t["value"].to_dict() == {
+        ("110105", "C"): 0.0,
+        ("110105", "I"): 1.0,
+        ("430321", "C"): 2.0,
+        ("430321", "I"): 0.0,
+    }
+    assert t.loc[("110105", "I"), "lq"] == pytest.approx(3.0)
+    assert t.loc[("430321", "C"), "lq"] == pytest.approx(1.5)
+    assert t.loc[("110105", "C"), "lq"] == 0.0 and t.loc[("430321", "I"), "lq"] == 0.0
 
 
 def _census() -> pd.DataFrame:
@@ -139,7 +151,7 @@ def test_cli_generate_import_matrix(tmp_path: Path, data_dir: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "示例数据" in r.output
     from_wh = pd.read_csv(csv, dtype={"region_code": str, "industry": str})
-    direct = firm_matrix(out, level="division")
+    direct = firm_matrix(firms_table(out), level="division")
     assert from_wh["employees"].tolist() == direct["employees"].tolist()
     r = runner.invoke(app, ["industry", "matrix", "--source", str(out), "--level", "group"])
     assert r.exit_code == 2 and "行业层级" in r.output
@@ -148,7 +160,7 @@ def test_cli_generate_import_matrix(tmp_path: Path, data_dir: Path) -> None:
 def test_parquet_source_equals_frame(tmp_path: Path) -> None:
     path = tmp_path / "f.parquet"
     write_parquet(_census(), path, 2000, seed=5, chunk_size=700)
-    a = firm_matrix(path, level="class", mode="cohort")
-    b = firm_matrix(pd.read_parquet(path), level="class", mode="cohort")
+    a = firm_matrix(firms_table(path), level="class", mode="cohort")
+    b = firm_matrix(firms_table(pd.read_parquet(path)), level="class", mode="cohort")
     pd.testing.assert_frame_equal(a, b)
     assert a["firms"].sum() == 2000

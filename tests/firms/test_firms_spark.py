@@ -12,6 +12,7 @@ import pytest
 
 from xinzhi.industry.firms import firm_matrix
 from xinzhi.industry.synthetic import SECTIONS, write_parquet
+from xinzhi.ingest.firm_sources import firms_table
 
 pytestmark = [
     pytest.mark.spark,
@@ -56,15 +57,19 @@ def firms_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_spark_equals_duckdb(
     spark: Any, firms_file: Path, level: str, mode: str, years: Any
 ) -> None:
-    d = firm_matrix(firms_file, level=level, mode=mode, years=years)  # type: ignore[arg-type]
-    s = firm_matrix(firms_file, level=level, mode=mode, years=years, engine="spark", spark=spark)  # type: ignore[arg-type]
+    d = firm_matrix(firms_table(firms_file), level=level, mode=mode, years=years)  # type: ignore[arg-type]
+    s = firm_matrix(
+        firms_table(firms_file, engine="spark", spark=spark), level=level, mode=mode, years=years
+    )  # type: ignore[arg-type]
     assert len(d) > 10
     pd.testing.assert_frame_equal(d, s, check_exact=False, rtol=1e-9)
 
 
 def test_spark_from_frame(spark: Any, firms_file: Path) -> None:
     frame = pd.read_parquet(firms_file).head(500)
-    d = firm_matrix(frame, level="division", mode="cohort")
-    s = firm_matrix(frame, level="division", mode="cohort", engine="spark", spark=spark)
+    d = firm_matrix(firms_table(frame), level="division", mode="cohort")
+    s = firm_matrix(
+        firms_table(frame, engine="spark", spark=spark), level="division", mode="cohort"
+    )
     pd.testing.assert_frame_equal(d, s, check_exact=False, rtol=1e-9)
     assert d["firms"].sum() == 500

@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from xinzhi.codes.credit import org_check_chars
 from xinzhi.industry.synthetic import (
     SECTIONS,
     division_shares_from_employment,
     generate_firms,
     write_parquet,
 )
-from xinzhi.ingest.enterprises import org_check_chars, validate_credit_codes
+from xinzhi.ingest.enterprises import validate_credit_codes
 
 
 def _census() -> pd.DataFrame:

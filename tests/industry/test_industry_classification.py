@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from xinzhi.codes.gbt4754 import crosswalk_2002_to_2017, sections
 from xinzhi.errors import InputError
-from xinzhi.industry.classification import crosswalk_2002_to_2017, sections
 
 
 def test_sections() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from xinzhi.errors import InputError
 from xinzhi.industry.io import io_analysis
-from xinzhi.industry.io_tables import load_china_io
+from xinzhi.pipelines.industry import load_io_table
 
 # Miller & Blair (2009), section 2.3 two-sector example: Z = [[150, 500], [200, 100]],
 # x = [1000, 2000] -> A = [[.15, .25], [.2, .05]], L = [[1.2541, .3300], [.2640, 1.1221]]
@@ -72,15 +72,18 @@ def test_lead_sector_links() -> None:
 
 
 def test_china_2020_42(data_dir: Path, tmp_path: Path) -> None:
-    t = load_china_io("2020-42", data_dir=data_dir)
+    t = load_io_table("2020-42", data_dir=data_dir)
     assert t.n == 42 and t.layout == "non-competitive"
     assert t.names_zh[0] == "农林牧渔产品和服务"
-    assert t.z_imports is not None
+    assert t.z_imports is not None and t.z_imports.shape == (42, 42)
+    assert (t.z_imports >= 0).all()  # imported intermediate use: no negative flows
     # Σ column inputs (domestic + imported) + value added = gross output (within rounding)
     np.testing.assert_allclose(t.total_inputs(), t.x, rtol=1e-9)
-    # gross output 2020 ≈ 2.70e10 万元 (270 trillion yuan); value added ≈ GDP ≈ 1.02e10 万元
-    assert 2.6e10 < t.x.sum() < 2.8e10
-    assert 0.95e10 < t.value_added.sum() < 1.05e10
+    # totals of the published 2020 table as read from the mirror file: gross output
+    # 26,990,278,045 万元 (≈ 270 trillion yuan), value added 10,164,220,013 万元 (≈ GDP 2020,
+    # 101.6 trillion yuan)
+    assert t.x.sum() == pytest.approx(26990278045.432274, rel=1e-12)
+    assert t.value_added.sum() == pytest.approx(10164220012.648592, rel=1e-12)
     # rows: intermediate use + final use = gross output for domestic products
     np.testing.assert_allclose(t.z.sum(axis=1) + t.final_demand["TFU"].to_numpy(), t.x, rtol=1e-9)
     r = io_analysis(t.z, t.x, codes=t.codes, names=t.names_zh, lead="20")
@@ -94,8 +97,8 @@ def test_china_2020_42(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_competitive_layout_loads(data_dir: Path) -> None:
-    t = load_china_io("2017-149", data_dir=data_dir)
+    t = load_io_table("2017-149", data_dir=data_dir)
     assert t.layout == "competitive" and t.n == 149 and t.z_imports is None
     np.testing.assert_allclose(t.total_inputs(), t.x, rtol=1e-9)
     with pytest.raises(InputError, match="未知的投入产出表"):
-        load_china_io("1999-1", data_dir=data_dir)
+        load_io_table("1999-1", data_dir=data_dir)

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from xinzhi.codes import gbt4754
+from xinzhi.codes.gbt4754 import sections
 from xinzhi.errors import InputError
 from xinzhi.industry import concordance as cc
 from xinzhi.industry.chains import (
@@ -17,7 +19,6 @@ from xinzhi.industry.chains import (
     load_chain,
     validate_template,
 )
-from xinzhi.industry.classification import sections
 
 ARTICLE_CHAINS = {
     "工程机械",
@@ -35,7 +36,7 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def test_divisions_01_to_97_each_map_once() -> None:
-    d = cc.divisions()
+    d = cc.division_sectors()
     assert d["division"].tolist() == [f"{i:02d}" for i in range(1, 98)]
     assert d["division"].is_unique
     not_covered = d.loc[d["io42"].isna(), "division"].tolist()
@@ -44,7 +45,7 @@ def test_divisions_01_to_97_each_map_once() -> None:
 
 
 def test_every_io_sector_has_a_division() -> None:
-    d = cc.divisions()
+    d = cc.division_sectors()
     sectors = cc.io42_sectors()
     assert sectors["io42"].tolist() == [f"{i:02d}" for i in range(1, 43)]
     counts = d.groupby("io42").size().reindex(sectors["io42"], fill_value=0)
@@ -63,12 +64,16 @@ def test_sections_to_sectors() -> None:
 
 
 def test_codes_and_validity() -> None:
-    assert cc.is_valid_code("36") and cc.is_valid_code("3963") and not cc.is_valid_code("98")
-    assert not cc.is_valid_code("3999") and not cc.is_valid_code("363")
-    assert cc.section_of("3074") == "C" and cc.section_of("0164") == "A"
+    assert (
+        gbt4754.is_valid_code("36")
+        and gbt4754.is_valid_code("3963")
+        and not gbt4754.is_valid_code("98")
+    )
+    assert not gbt4754.is_valid_code("3999") and not gbt4754.is_valid_code("363")
+    assert gbt4754.section_of("3074") == "C" and gbt4754.section_of("0164") == "A"
     with pytest.raises(InputError):
-        cc.division_of("9x")
-    cl = cc.classes()
+        gbt4754.division_of("9x")
+    cl = gbt4754.classes()
     assert cl["section"].notna().all()
 
 
@@ -91,7 +96,7 @@ def test_all_templates_valid() -> None:
         assert t.type in ("pillar", "emerging")
         for s in t.segments:
             for code in s.codes:
-                assert cc.is_valid_code(code), (t.key, code)
+                assert gbt4754.is_valid_code(code), (t.key, code)
     table = list_chains()
     assert len(table) == 10 and table["key"].is_unique
 
@@ -129,13 +134,13 @@ def test_validate_flags_bad_codes(tmp_path: Path) -> None:
 
 
 def test_io_sectors_exist_in_tables(data_dir: Path) -> None:
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
     for name in ("2017-42", "2018-42", "2020-42"):
-        t = load_china_io(name, data_dir=data_dir)
+        t = load_io_table(name, data_dir=data_dir)
         assert [str(c) for c in t.codes] == cc.io42_sectors()["io42"].tolist()
         assert list(t.names_zh) == cc.io42_sectors()["io42_name"].tolist()
-    codes = set(load_china_io("2020-42", data_dir=data_dir).codes.astype(str))
+    codes = set(load_io_table("2020-42", data_dir=data_dir).codes.astype(str))
     for t in _builtin():
         for s in t.segments:
             assert set(s.io42) <= codes, (t.key, s.key)
@@ -143,15 +148,16 @@ def test_io_sectors_exist_in_tables(data_dir: Path) -> None:
 
 def test_section_links_on_2020_table(data_dir: Path) -> None:
     from xinzhi.industry.io import io_analysis
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
-    table = load_china_io("2020-42", data_dir=data_dir)
+    table = load_io_table("2020-42", data_dir=data_dir)
     links = cc.industry_links(table, "section")
     assert len(links) == 19 * 19 and set(links["supplier"]) == set("ABCDEFGHIJKLMNOPQRS")
     req = links.pivot(index="supplier", columns="buyer", values="requirement")
     # section A is exactly IO sector 01: its aggregated A-coefficient equals the table's
-    res = io_analysis(table.z, table.x)
-    a = res.a
+    # direct input coefficient a_ij = z_ij / x_j, written out from the table
+    a = table.z / table.x[None, :]
+    np.testing.assert_allclose(io_analysis(table.z, table.x).a, a, rtol=1e-12)
     # manufacturing needs mining (B) more than education (P) per unit of final demand
     assert req.loc["B", "C"] > req.loc["P", "C"]
     # direct coefficient of A on A equals the sector-01 own coefficient of the 42 table
@@ -169,20 +175,20 @@ def test_153_sector_concordance(data_dir: Path) -> None:
     in one section; section links agree with the 42-sector table of the same year."""
     import numpy as np
 
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
     sec = cc.io153_sectors()
     for name in ("2018-153", "2020-153"):
-        t = load_china_io(name, data_dir=data_dir)
+        t = load_io_table(name, data_dir=data_dir)
         assert [str(c) for c in t.codes] == sec["io153"].tolist()
         assert list(t.names_zh) == sec["io153_name"].tolist()
     covered = sorted({d for ds in sec["divisions"] for d in ds})
     assert covered == [f"{i:02d}" for i in range(1, 97)]
-    section = cc.divisions().set_index("division")["section"]
+    section = cc.division_sectors().set_index("division")["section"]
     assert all(len({section[d] for d in ds}) == 1 for ds in sec["divisions"])
     for year in (2018, 2020):
-        fine = cc.industry_links(load_china_io(f"{year}-153", data_dir=data_dir), "section")
-        coarse = cc.industry_links(load_china_io(f"{year}-42", data_dir=data_dir), "section")
+        fine = cc.industry_links(load_io_table(f"{year}-153", data_dir=data_dir), "section")
+        coarse = cc.industry_links(load_io_table(f"{year}-42", data_dir=data_dir), "section")
         assert (fine["supplier"] + fine["buyer"]).tolist() == (
             coarse["supplier"] + coarse["buyer"]
         ).tolist()
@@ -194,12 +200,12 @@ def test_153_sectors_separate_divisions_of_one_42_sector(data_dir: Path) -> None
     """In the 42-sector table 36 汽车 and 37 其他交通运输设备 share sector 18, so every link of 36
     equals 37's; the 153-sector table keeps them apart, and aggregates its seven food-processing
     sectors into division 13."""
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
-    t = load_china_io("2020-153", data_dir=data_dir)
+    t = load_io_table("2020-153", data_dir=data_dir)
     fine = cc.industry_links(t, "division", by="direct").set_index(["supplier", "buyer"])
     coarse = cc.industry_links(
-        load_china_io("2020-42", data_dir=data_dir), "division", by="direct"
+        load_io_table("2020-42", data_dir=data_dir), "division", by="direct"
     ).set_index(["supplier", "buyer"])
     assert coarse.loc[("33", "36"), "requirement"] == coarse.loc[("33", "37"), "requirement"]
     assert fine.loc[("33", "36"), "requirement"] != fine.loc[("33", "37"), "requirement"]
@@ -212,7 +218,7 @@ def test_153_sectors_separate_divisions_of_one_42_sector(data_dir: Path) -> None
 
 
 def test_table_without_concordance_is_a_clear_error(data_dir: Path) -> None:
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
     with pytest.raises(InputError, match="2017-149 没有部门—行业对照表"):
-        cc.industry_links(load_china_io("2017-149", data_dir=data_dir), "section")
+        cc.industry_links(load_io_table("2017-149", data_dir=data_dir), "section")

@@ -28,7 +28,10 @@ def test_shenmu_mining_leads(public_warehouse: Path, data_dir: Path) -> None:
     assert res.county_name == "神木市"
     assert res.leading()[0] == "B"  # 采矿业: largest leading share
     t = res.tidy().set_index("industry")
-    assert t.loc["B", "rca"] > 10 and t.loc["B", "share"] > 0.15
+    # share = 采矿业就业比重 emp_sec_B of 神木市 in the 2020 census (warehouse observation);
+    # RCA = share / national share, recorded 2026-12-04
+    assert t.loc["B", "share"] == pytest.approx(0.2066327602875037, rel=1e-12)
+    assert t.loc["B", "rca"] == pytest.approx(21.821615493063337, rel=1e-9)
     assert "C" in res.supporting()  # manufacturing uses mining output (Ghosh downstream)
     _invariants(res.tidy())
     assert "采矿业（B）" in res.summary()
@@ -46,7 +49,12 @@ def test_kunshan_manufacturing_leads(public_warehouse: Path, data_dir: Path) -> 
     assert res.county == "320583"
     assert res.leading() == ["C"]
     t = res.tidy().set_index("industry")
-    assert t.loc["C", "share"] > 0.4 and t.loc["A", "rca"] < 0.1
+    # shares = emp_sec_C, emp_sec_A of 昆山市 in the 2020 census (warehouse observations);
+    # RCA recorded 2026-12-04
+    assert t.loc["C", "share"] == pytest.approx(0.48240810399426143, rel=1e-12)
+    assert t.loc["A", "share"] == pytest.approx(0.0049075353849922145, rel=1e-12)
+    assert t.loc["C", "rca"] == pytest.approx(2.8557840020220433, rel=1e-9)
+    assert t.loc["A", "rca"] == pytest.approx(0.02342346320875262, rel=1e-9)
     _invariants(res.tidy())
     quad = res.quadrant()
     assert len(quad) == 20 and quad["quadrant"].notna().all()

@@ -34,7 +34,7 @@ def test_resolve_ok(run) -> None:  # type: ignore[no-untyped-def]
 def test_resolve_failures_exit_2(run) -> None:  # type: ignore[no-untyped-def]
     res = run("resolve", "湘潭县", "朝阳区", "无此县")
     assert res.exit_code == 2
-    assert "430321" in res.stdout
+    assert res.stdout.strip().splitlines()[0].startswith("430321  湖南省湘潭市湘潭县  县  ok")
     assert "对应多个区划" in res.stderr and "无法识别" in res.stderr
 
 

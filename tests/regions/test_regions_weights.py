@@ -63,7 +63,19 @@ def test_county_weights(counties: SpatialWeights, data_dir: Path) -> None:
     assert "430381" in nb and "430321" in sw.neighbors["430381"]
     full = sw.w.sparse
     assert (full != full.T).nnz == 0  # symmetric
-    assert set(sw.islands) >= {"330922", "210224", "460302", "460303"}  # 嵊泗, 长海, 西沙, 南沙
+    # island counties without a land border in the 2021–2022 boundaries: 长海, 岱山, 嵊泗,
+    # 平潭, 金门, 东山, 南澳, 西沙, 南沙
+    assert sorted(sw.islands) == [
+        "210224",
+        "330921",
+        "330922",
+        "350128",
+        "350527",
+        "350626",
+        "440523",
+        "460302",
+        "460303",
+    ]
     assert all(not sw.neighbors[c] for c in sw.islands)
     assert queen_weights(data_dir=data_dir) is sw  # cached per process
 

@@ -154,9 +154,8 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
         sigma_convergence,
     )
     from xinzhi.industry.io import io_analysis
-    from xinzhi.industry.io_tables import load_china_io
     from xinzhi.pipelines.disparity import evaluation_panel
-    from xinzhi.pipelines.industry import county_industry_map
+    from xinzhi.pipelines.industry import county_industry_map, load_io_table
     from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
 
     con = store.connect(warehouse)
@@ -176,7 +175,7 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
     mc = markov_chain(bal, "score", "unit", "year", k=4)
     sigma = sigma_convergence(bal, "score", "year")
     beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
-    t = load_china_io("2020-42", data_dir=data_dir)
+    t = load_io_table("2020-42", data_dir=data_dir)
     io = io_analysis(t.z, t.x, codes=t.codes, names=t.names_zh, lead="18", top=5)
     return {
         "moran_i": float(esda.Moran(y, wl, permutations=0).I),

@@ -195,10 +195,10 @@ def io(
     top: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> m.IOOut:
     from xinzhi.industry.io import io_analysis
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
     def make() -> object:
-        t = load_china_io(table)
+        t = load_io_table(table)
         z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
         return io_analysis(
             z,

@@ -20,6 +20,8 @@ import duckdb
 from xinzhi.auth.passwords import hash_password, verify_password
 from xinzhi.auth.tables import ensure_auth_tables
 from xinzhi.errors import InputError
+from xinzhi.regions.registry import registry_from_table
+from xinzhi.store.read import read_regions
 
 __all__ = [
     "ROLES",
@@ -76,9 +78,8 @@ def resolve_county(con: duckdb.DuckDBPyConnection, code_or_name: str) -> str:
     if re.fullmatch(r"\d{6}", text):
         if con.execute("SELECT 1 FROM regions WHERE code = ? LIMIT 1", [text]).fetchall():
             return text
-    from xinzhi.pipelines.profile import warehouse_registry
-
-    return str(warehouse_registry(con).resolve(text, level="county").code)
+    registry = registry_from_table(read_regions(con))
+    return str(registry.resolve(text, level="county").code)
 
 
 def add_user(

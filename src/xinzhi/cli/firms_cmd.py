@@ -53,7 +53,8 @@ def firms_import(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """导入企业名录（统一社会信用代码、名称、住所、行业、注册资本……）到数据仓库 firms 表。"""
-    from xinzhi.ingest.enterprises import QUARANTINE_REASONS, import_firms
+    from xinzhi.ingest.enterprises import import_firms
+    from xinzhi.ingest.reasons import QUARANTINE_REASONS
 
     report = import_firms(file, source=source, sheet=sheet, db=db)
     synthetic = file.suffix.lower() == ".parquet"
@@ -99,7 +100,8 @@ def firms_generate(
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
 ) -> None:
     """生成示例企业名录（示例数据，synthetic）：按普查分行业就业结构分布到各县。"""
-    from xinzhi.industry.synthetic import load_division_shares, write_parquet
+    from xinzhi.industry.synthetic import division_shares_from_employment, write_parquet
+    from xinzhi.ingest.io_tables import read_employment_frame
     from xinzhi.regions import load_registry
 
     if output.suffix.lower() != ".parquet":
@@ -107,7 +109,11 @@ def firms_generate(
     if divisions not in ("national", "uniform"):
         raise InputError("--divisions 可选 national 或 uniform")
     table = _census_table(census, census_year)
-    shares = load_division_shares() if divisions == "national" else None
+    shares = (
+        division_shares_from_employment(read_employment_frame())
+        if divisions == "national"
+        else None
+    )
     units = load_registry().units(min(snapshot_year, 2024), level="county")
     names = pd.Series(units["short_name"].to_numpy(), index=units["code"].astype(str).to_numpy())
     start = time.perf_counter()
@@ -169,6 +175,7 @@ def matrix(
     """企业记录 → 县 × 行业 × 年份矩阵（长表：region_code, industry, year, 数值）。"""
     from xinzhi.cli._tables import write_table
     from xinzhi.industry.firms import firm_matrix
+    from xinzhi.ingest.firm_sources import firms_table
 
     if measure not in ("firms", "employees", "revenue"):
         raise InputError("--measure 可选 firms、employees、revenue")
@@ -186,12 +193,10 @@ def matrix(
             raise InputError(f"无法解析年份 {years!r}（示例：2024 或 2015-2024）") from None
     start = time.perf_counter()
     res = firm_matrix(
-        source,
+        firms_table(source, engine=engine, db=db),  # type: ignore[arg-type]
         level=level,
         mode=mode,  # type: ignore[arg-type]
         years=yrs,
-        engine=engine,  # type: ignore[arg-type]
-        db=db,
     )
     elapsed = time.perf_counter() - start
     out = res[["region_code", "industry", "year", measure]]

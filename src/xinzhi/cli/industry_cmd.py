@@ -179,13 +179,13 @@ def io_cmd(
 ) -> None:
     """投入产出关联：直接消耗系数、Leontief 逆、Ghosh 逆、影响力/感应度系数、关键部门。"""
     from xinzhi.industry.io import io_analysis
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
     if forward not in ("leontief", "ghosh"):
         raise InputError(f"未知的感应度口径 --forward {forward}（可选 leontief、ghosh）")
     if imports not in ("domestic", "total"):
         raise InputError(f"未知的进口口径 --imports {imports}（可选 domestic、total）")
-    t = load_china_io(table)
+    t = load_io_table(table)
     z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
     res = io_analysis(
         z,

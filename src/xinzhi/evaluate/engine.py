@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,121 +21,18 @@ from xinzhi.errors import ComputationError, ConfigError, InputError
 from xinzhi.evaluate import aggregate as agg
 from xinzhi.evaluate import weights as wts
 from xinzhi.evaluate.ahp import AHPResult, ahp_system_weights, read_judgements
-from xinzhi.evaluate.normalize import NORMALIZATIONS, log_transform, minmax, normalize, winsorize
+from xinzhi.evaluate.normalize import log_transform, minmax, normalize, winsorize
 from xinzhi.evaluate.obstacle import obstacle_degree
+from xinzhi.evaluate.options import EvaluationOptions
 from xinzhi.evaluate.result import EvaluationResult
 from xinzhi.indicators.system import IndicatorSystem
 
-__all__ = ["EvaluationOptions", "evaluate", "prepare_wide"]
+__all__ = ["evaluate", "prepare_wide"]
 
 log = logging.getLogger(__name__)
 
-WEIGHT_METHODS = ("entropy", "critic", "cv", "std", "equal", "combined", "ahp", "expert")
 UNIT_ALIASES = ("unit", "地区", "单元", "region", "省份", "县域", "县")
 YEAR_ALIASES = ("year", "年份", "年度")
-
-
-@dataclass(frozen=True)
-class EvaluationOptions:
-    """Every option that changes numbers (defaults in brackets).
-
-    normalization : ``minmax`` | ``zscore`` | ``vector`` [minmax]
-    scope : ``pooled`` (min/max, TOPSIS ideals, grey reference over the whole panel) |
-        ``per-year`` (within each year) [pooled]. Weights are always computed once on the whole
-        normalised panel being evaluated (restrict ``years`` for cross-section weights).
-    shift : added to every normalised value (平移) [0]
-    weights : ``entropy`` | ``critic`` | ``cv`` | ``std`` | ``equal`` | ``combined`` | ``ahp`` |
-        ``expert`` [entropy]
-    ingredients : methods combined by ``weights="combined"`` [("entropy", "critic")]
-    combination : ``mean`` | ``multiplicative`` | ``game`` (博弈论) [mean]
-    entropy_shift : None → 0·ln0 := 0; a number s → entropy on z + s [None]
-    aggregate : ``weighted-sum`` | ``topsis`` | ``grey`` [weighted-sum]
-    grey_rho : grey relational resolution coefficient ρ [0.5]
-    hierarchical : total = Σ_d W_d·S_d of the dimension sub-scores (W_d = Σ weights in d)
-        instead of the flat aggregation [False]
-    ahp : judgement blocks (mapping / list) or a YAML/Excel path, for ``weights="ahp"``
-    ahp_ri : ``saaty`` | ``alonso-lamata`` [saaty];  ahp_max_cr [0.1];  ahp_allow_inconsistent [False]
-    expert_weights : code → weight for ``weights="expert"`` (else every indicator's fixed_weight)
-    missing : ``error`` | ``mean`` | ``median`` — NaN cells raise, or are imputed with the
-        indicator's mean / median over the same year (pooled if the whole year is missing);
-        every imputed cell is logged and listed in ``result.imputed`` [error]
-    years : keep only these years (None = all)
-    """
-
-    normalization: str = "minmax"
-    scope: str = "pooled"
-    shift: float = 0.0
-    weights: str = "entropy"
-    ingredients: tuple[str, ...] = ("entropy", "critic")
-    combination: str = "mean"
-    entropy_shift: float | None = None
-    aggregate: str = "weighted-sum"
-    grey_rho: float = 0.5
-    hierarchical: bool = False
-    ahp: Any = None
-    ahp_ri: str = "saaty"
-    ahp_max_cr: float = 0.1
-    ahp_allow_inconsistent: bool = False
-    expert_weights: Mapping[str, float] | None = None
-    missing: str = "error"
-    years: tuple[int, ...] | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def resolve(cls, *layers: Mapping[str, Any] | None) -> EvaluationOptions:
-        """Defaults, then each mapping in turn (later wins; ``None`` values are ignored)."""
-        names = {f.name for f in fields(cls)} - {"extra"}
-        merged: dict[str, Any] = {}
-        for layer in layers:
-            for k, v in (layer or {}).items():
-                key = k.replace("-", "_")
-                if key not in names:
-                    raise ConfigError(f"未知的评价选项 {k!r}；可用选项：{sorted(names)}")
-                if v is not None:
-                    merged[key] = v
-        if "ingredients" in merged:
-            merged["ingredients"] = tuple(merged["ingredients"])
-        if merged.get("years") is not None:
-            merged["years"] = tuple(int(y) for y in merged["years"])
-        if isinstance(merged.get("weights"), str) and merged["weights"].startswith("ahp:"):
-            merged["ahp"] = merged["weights"][4:]
-            merged["weights"] = "ahp"
-        opts = cls(**merged)
-        opts.validate()
-        return opts
-
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` (Chinese, naming the option) on an invalid value."""
-        checks = {
-            "normalization": (self.normalization, NORMALIZATIONS),
-            "scope": (self.scope, ("pooled", "per-year")),
-            "weights": (self.weights, WEIGHT_METHODS),
-            "combination": (self.combination, wts.COMBINATION_RULES),
-            "aggregate": (self.aggregate, agg.AGGREGATIONS),
-            "ahp_ri": (self.ahp_ri, ("saaty", "alonso-lamata")),
-            "missing": (self.missing, ("error", "mean", "median")),
-        }
-        for key, (val, allowed) in checks.items():
-            if val not in allowed:
-                raise ConfigError(f"选项 {key}={val!r} 无效；可选：{', '.join(allowed)}")
-        for ing in self.ingredients:
-            if ing not in wts.OBJECTIVE_METHODS:
-                raise ConfigError(
-                    f"选项 ingredients 中的 {ing!r} 无效；可选：{', '.join(wts.OBJECTIVE_METHODS)}"
-                )
-        if self.weights == "combined" and len(self.ingredients) < 2:
-            raise ConfigError("选项 ingredients 至少需要 2 种赋权方法才能组合（combined）")
-        if self.weights == "ahp" and self.ahp is None:
-            raise ConfigError(
-                "weights=ahp 需要判断矩阵：在体系 options.ahp 中给出，或用 --weights ahp:FILE"
-            )
-
-    def as_dict(self) -> dict[str, Any]:
-        """Options as a plain mapping (for reports and the result's metadata)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        if isinstance(out["ahp"], Path):
-            out["ahp"] = str(out["ahp"])
-        return out
 
 
 def _find_column(df: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:

@@ -6,19 +6,17 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from xinzhi.evaluate.ahp import AHPResult
 from xinzhi.evaluate.coupling import coupling_coordination
 from xinzhi.evaluate.obstacle import dimension_obstacles, group_obstacles
-
-if TYPE_CHECKING:
-    from xinzhi.evaluate.ahp import AHPResult
-    from xinzhi.evaluate.engine import EvaluationOptions
-    from xinzhi.indicators.system import IndicatorSystem
+from xinzhi.evaluate.options import EvaluationOptions
+from xinzhi.indicators.system import IndicatorSystem
 
 __all__ = ["EvaluationResult"]
 

@@ -12,6 +12,7 @@ from scipy import stats
 
 from xinzhi.errors import ComputationError
 from xinzhi.evaluate import aggregate as agg
+from xinzhi.evaluate.engine import evaluate
 from xinzhi.evaluate.result import EvaluationResult
 from xinzhi.indicators.system import IndicatorSystem
 
@@ -39,8 +40,6 @@ def compare_methods(
 
     Returns a table ``a, b, spearman, kendall`` (one row per pair of variants).
     """
-    from xinzhi.evaluate.engine import evaluate
-
     results = {name: evaluate(data, system, dict(opts)) for name, opts in variants.items()}
     rows = []
     for x, y in combinations(results, 2):

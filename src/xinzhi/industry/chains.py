@@ -35,8 +35,9 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import yamlfile
+from xinzhi.codes.gbt4754 import is_valid_code, section_of
 from xinzhi.errors import InputError
-from xinzhi.industry.concordance import io42_sectors, is_valid_code, section_of
+from xinzhi.industry.concordance import io42_sectors
 from xinzhi.results import ResultMixin
 
 __all__ = [

@@ -7,8 +7,8 @@ tables aggregates whole divisions (大类) of GB/T 4754-2017 (e.g. sector 06 食
 13–16). Division 11 开采专业及辅助性活动 belongs to sector 05; division 97 国际组织 is outside the
 input-output accounts. ``io153_concordance.yaml`` does the same for the 153 sectors of the 2018
 and 2020 tables, which split most manufacturing divisions into several sectors (13 农副食品加工业
-= sectors 012–018). ``gbt4754_classes.yaml`` lists the 4-digit classes used by the chain
-templates.
+= sectors 012–018). Division and class codes and names are those of
+:mod:`xinzhi.codes.gbt4754`.
 
 Linkages between industries (:func:`industry_links`) come from the table's domestic intermediate
 flows ``Z`` and gross output ``x``:
@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import yamlfile
+from xinzhi.codes import gbt4754
 from xinzhi.errors import InputError
 from xinzhi.industry.io import (
     allocation_coefficients,
@@ -53,15 +54,11 @@ from xinzhi.industry.io_tables import IOTable
 __all__ = [
     "LinkBy",
     "aggregate_flows",
-    "classes",
-    "division_of",
-    "divisions",
+    "division_sectors",
     "industry_links",
     "io42_sectors",
     "io153_sectors",
-    "is_valid_code",
     "section_io_sectors",
-    "section_of",
 ]
 
 LinkBy = Literal["total", "direct"]
@@ -73,69 +70,29 @@ def _data() -> dict[str, Any]:
     return dict(yamlfile.safe_load(text))
 
 
-@cache
-def _classes() -> dict[str, str]:
-    text = resources.files("xinzhi.industry").joinpath("gbt4754_classes.yaml").read_text("utf-8")
-    return {str(k): str(v) for k, v in yamlfile.safe_load(text).items()}
-
-
 def io42_sectors() -> pd.DataFrame:
     """The 42 sectors of the 2017/2018/2020 tables: ``io42, io42_name``."""
     items = _data()["io42"]
     return pd.DataFrame({"io42": list(items), "io42_name": list(items.values())})
 
 
-def divisions() -> pd.DataFrame:
-    """The 97 divisions of GB/T 4754-2017 with their section and 42-sector IO sector.
+def division_sectors() -> pd.DataFrame:
+    """The 97 divisions of GB/T 4754-2017 (:func:`xinzhi.codes.gbt4754.divisions`) with their
+    42-sector IO sector.
 
     Columns ``division, name, section, io42, io42_name`` (``io42`` is ``None`` for a division
     outside the input-output accounts: 97 国际组织).
     """
     d = _data()
-    rows = [
-        {"division": str(k), "section": v[0], "name": v[1], "io42": v[2]}
-        for k, v in d["divisions"].items()
-    ]
-    out = pd.DataFrame(rows)
+    out = gbt4754.divisions()
+    out["io42"] = out["division"].map(lambda k: d["divisions"][k])
     out["io42_name"] = out["io42"].map(d["io42"])
     return out[["division", "name", "section", "io42", "io42_name"]]
 
 
-def classes() -> pd.DataFrame:
-    """Curated 4-digit classes used by the chain templates: ``code, name, division, section``."""
-    cl = _classes()
-    out = pd.DataFrame({"code": list(cl), "name": list(cl.values())})
-    out["division"] = out["code"].str[:2]
-    out["section"] = out["division"].map(divisions().set_index("division")["section"])
-    return out
-
-
-def is_valid_code(code: str) -> bool:
-    """True for a GB/T 4754-2017 division (2 digits, 01–97) or a listed class (4 digits)."""
-    code = str(code)
-    if len(code) == 2:
-        return code in _data()["divisions"]
-    if len(code) == 4:
-        return code in _classes() and code[:2] in _data()["divisions"]
-    return False
-
-
-def division_of(code: str) -> str:
-    """Division (2 digits) of a division or class code."""
-    code = str(code)
-    if len(code) not in (2, 4) or not code.isdigit() or code[:2] not in _data()["divisions"]:
-        raise InputError(f"无效的国民经济行业代码：{code}（应为 2 位大类或 4 位小类）")
-    return code[:2]
-
-
-def section_of(code: str) -> str:
-    """Section letter (门类) of a division or class code."""
-    return str(_data()["divisions"][division_of(code)][0])
-
-
 def section_io_sectors() -> dict[str, list[str]]:
     """Section letter → the 42-sector IO sectors it aggregates (T 国际组织 maps to none)."""
-    d = divisions().dropna(subset=["io42"])
+    d = division_sectors().dropna(subset=["io42"])
     grouped = d.groupby("section")["io42"].agg(lambda s: sorted(set(s)))
     return {str(k): list(v) for k, v in grouped.items()}
 
@@ -187,7 +144,7 @@ def _sector_divisions(table: IOTable) -> dict[str, list[str]]:
     """Sector code → the GB/T 4754-2017 divisions it covers, for a 42- or 153-sector table."""
     codes = [str(c) for c in table.codes]
     if table.n == 42 and codes == io42_sectors()["io42"].tolist():
-        div = divisions().dropna(subset=["io42"])
+        div = division_sectors().dropna(subset=["io42"])
         return {str(k): list(v) for k, v in div.groupby("io42")["division"]}
     if table.n == 153 and codes == list(_io153()):
         return {k: v[1] for k, v in _io153().items()}
@@ -227,7 +184,7 @@ def industry_links(
     ----------
     table
         A 42-sector table of 2017, 2018 or 2020, or a 153-sector table of 2018 or 2020
-        (:func:`xinzhi.industry.io_tables.load_china_io`).
+        (:func:`xinzhi.pipelines.industry.load_io_table`).
     level
         ``"section"`` (19 sections A–S) or ``"division"`` (96 divisions 01–96). Flows are
         aggregated before inverting: to sections, or to groups of divisions — divisions that
@@ -250,7 +207,7 @@ def industry_links(
     sectors = [str(c) for c in table.codes]
     z = np.asarray(table.z, dtype=np.float64)
     x = np.asarray(table.x, dtype=np.float64)
-    section = divisions().set_index("division")["section"]
+    section = gbt4754.divisions().set_index("division")["section"]
     if level == "section":
         groups = np.array([section[sector_divs[c][0]] for c in sectors], dtype=object)
         zg, xg, labels = aggregate_flows(z, x, groups)

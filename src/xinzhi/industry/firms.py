@@ -4,10 +4,10 @@ revenue), written once as Ibis expressions and run unchanged on DuckDB (default)
 Design
 ------
 :func:`matrix_expr` builds a backend-independent Ibis expression over a table with the
-``firms`` columns. :func:`firm_matrix` binds a source (a DataFrame, a Parquet file, or the
-warehouse view ``current_firms``) to a backend — an in-process DuckDB or a local-mode
-SparkSession (:func:`xinzhi.store.spark.spark_session`) — executes the same expression and
-returns a pandas long table::
+``firms`` columns. :func:`xinzhi.ingest.firm_sources.firms_table` binds a source (a DataFrame,
+a Parquet file, or the warehouse view ``current_firms``) to a backend — an in-process DuckDB or
+a local-mode SparkSession (:func:`xinzhi.store.spark.spark_session`); :func:`firm_matrix`
+executes the same expression there and returns a pandas long table::
 
     region_code, industry, year, firms, employees, revenue
 
@@ -28,14 +28,13 @@ class are left out.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
+from xinzhi.codes.firm_status import active_statuses
 from xinzhi.errors import InputError
 
 if TYPE_CHECKING:
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = [
     "LEVEL_COLUMNS",
     "MATRIX_COLUMNS",
-    "active_statuses",
     "firm_matrix",
     "matrix_expr",
 ]
@@ -53,14 +51,6 @@ LEVEL_COLUMNS = {"section": "section", "division": "division", "class": "industr
 """Industry level → column of ``firms``."""
 MATRIX_COLUMNS = ["region_code", "industry", "year", "firms", "employees", "revenue"]
 Mode = Literal["active", "cohort"]
-Engine = Literal["duckdb", "spark"]
-
-
-def active_statuses() -> list[str]:
-    """Status texts counted as active (``active_status`` in ``ingest/enterprises.yaml``)."""
-    from xinzhi.ingest.enterprises import _config
-
-    return [str(s) for s in _config()["active_status"]]
 
 
 def _check(level: str, mode: str) -> str:
@@ -140,82 +130,21 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["region_code", "industry", "year"], ignore_index=True)
 
 
-def _connect(engine: str, spark: Any) -> Any:
-    import ibis
-
-    if engine == "duckdb":
-        return ibis.duckdb.connect()
-    if engine == "spark":
-        if spark is None:
-            from xinzhi.store.spark import spark_session
-
-            spark = spark_session()
-        return ibis.pyspark.connect(spark)
-    raise InputError(f"未知的计算引擎 {engine!r}：可选 duckdb 或 spark")
-
-
-def _register(con: Any, data: Any, engine: str) -> Any:
-    """A DataFrame/Arrow table as a table of ``con`` (a temporary view on Spark, so nothing
-    is written to a Spark warehouse directory)."""
-    name = "xinzhi_firms"
-    if engine == "duckdb":
-        return con.create_table(name, data, overwrite=True, temp=True)
-    frame = data.to_pandas() if hasattr(data, "to_pandas") else data
-    con._session.createDataFrame(frame).createOrReplaceTempView(name)
-    return con.table(name)
-
-
-def _bind(con: Any, source: Any, engine: str, db: str | os.PathLike[str] | None) -> Any:
-    """The source as a table of ``con``."""
-    if isinstance(source, pd.DataFrame):
-        frame = source.copy()
-        if "founded" in frame.columns:
-            frame["founded"] = pd.to_datetime(frame["founded"]).dt.date
-        for c in ("registered_capital", "revenue"):
-            if c in frame.columns:
-                frame[c] = frame[c].astype("float64")
-        if "employees" in frame.columns:
-            frame["employees"] = frame["employees"].astype("Int64")
-        return _register(con, frame, engine)
-    text = str(source)
-    if text == "warehouse":
-        from xinzhi import store
-
-        wh = store.connect(db, read_only=True)
-        try:
-            has = wh.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_firms'"
-            ).fetchall()
-            if not has or not has[0][0]:
-                raise InputError("数据仓库中没有企业表：请先运行 xinzhi industry firms-import")
-            arrow = wh.sql("SELECT * FROM current_firms").to_arrow_table()
-        finally:
-            wh.close()
-        return _register(con, arrow, engine)
-    p = Path(text)
-    if p.suffix.lower() != ".parquet" or not p.is_file():
-        raise InputError(f"企业数据源应为 warehouse 或一个 .parquet 文件：{text}")
-    return con.read_parquet(str(p))
-
-
 def firm_matrix(
-    source: pd.DataFrame | str | os.PathLike[str],
+    firms: ir.Table,
     *,
     level: str = "section",
     mode: Mode = "active",
     years: Sequence[int] | None = None,
-    engine: Engine = "duckdb",
-    spark: Any = None,
-    db: str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """County × industry × year matrices of firm counts, employees and revenue (long form).
 
     Parameters
     ----------
-    source : DataFrame, path or "warehouse"
-        Firms (``firms`` columns), a Parquet file (e.g. from
-        :func:`xinzhi.industry.synthetic.write_parquet`) or ``"warehouse"`` (the view
-        ``current_firms`` of the DuckDB warehouse ``db``).
+    firms : ibis Table
+        Firms (``firms`` columns) bound to a backend, e.g. from
+        :func:`xinzhi.ingest.firm_sources.firms_table` (a DataFrame, a Parquet file or the
+        warehouse view ``current_firms`` on DuckDB or Spark); the expression runs there.
     level : {"section", "division", "class"}
         GB/T 4754 level.
     mode : {"active", "cohort"}
@@ -223,12 +152,6 @@ def firm_matrix(
     years : sequence of int, optional
         Snapshot years (``active``; default: the latest founding year in the data) or cohort
         years to keep (``cohort``; default all).
-    engine : {"duckdb", "spark"}
-        Execution backend; the Ibis expression is the same.
-    spark : SparkSession, optional
-        Session for ``engine="spark"`` (default :func:`xinzhi.store.spark.spark_session`).
-    db : path, optional
-        Warehouse file for ``source="warehouse"``.
 
     Returns
     -------
@@ -237,13 +160,11 @@ def firm_matrix(
         cell (absent cells are zero).
     """
     _check(level, mode)
-    con = _connect(engine, spark)
-    t = _bind(con, source, engine, db)
     yrs = list(years or [])
     if mode == "active" and not yrs:
-        latest = con.execute(t.founded.year().max())
+        latest = firms.founded.year().max().execute()
         if latest is None or pd.isna(latest):
             raise InputError("企业数据中没有成立日期，无法确定快照年份")
         yrs = [int(latest)]
-    expr = matrix_expr(t, level=level, mode=mode, years=yrs)
-    return _finish(con.execute(expr))
+    expr = matrix_expr(firms, level=level, mode=mode, years=yrs)
+    return _finish(expr.execute())

@@ -1,5 +1,6 @@
-"""Reader for China's national input-output tables (dataset ``io-tables``, NBS tables as
-packaged in the R package *ionet*, ``.rda`` read with :mod:`pyreadr`).
+"""China's national input-output tables as arrays: :class:`IOTable` and the parser of one table of
+the dataset ``io-tables`` (NBS tables as packaged in the R package *ionet*; the file is read by
+:func:`xinzhi.ingest.io_tables.read_io_frame`).
 
 Two layouts exist in the dataset (values in 万元):
 
@@ -12,7 +13,7 @@ Two layouts exist in the dataset (values in 万元):
   ``TOT`` rows ``TII``, ``VA001–VA004``, ``TVA``, ``TI``. Final-use columns ``TC, FU201, FU202,
   EX, TFU``.
 
-:func:`load_china_io` returns the intermediate matrix Z (domestic flows for the
+:func:`parse_io_frame` returns the intermediate matrix Z (domestic flows for the
 non-competitive tables; imported intermediates in ``z_imports``), gross output x (``GO``),
 sector codes and Chinese / English names, value added (``TVA`` and its components) and final
 demand. Column-wise accounting identity: ``Σ_i Z_ij (+ Σ_i Zᵐ_ij) + VA_j = x_j``.
@@ -22,32 +23,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from xinzhi import datasets
 from xinzhi.errors import InputError
 
-__all__ = ["TABLES", "IOTable", "load_china_io", "parse_io_frame"]
+__all__ = ["IOTable", "parse_io_frame"]
 
-TABLES: tuple[str, ...] = (
-    "2002-122",
-    "2005-42",
-    "2007-135",
-    "2010-41",
-    "2012-139",
-    "2015-42",
-    "2017-149",
-    "2017-42",
-    "2018-153",
-    "2018-42",
-    "2020-153",
-    "2020-42",
-)
 _VA_ROWS = ["VA001", "VA002", "VA003", "VA004"]
 _VA_ZH = {
     "VA001": "劳动者报酬",
@@ -143,20 +128,3 @@ def parse_io_frame(df: pd.DataFrame, name: str = "") -> IOTable:
         value_added_components=va_parts,
         final_demand=final,
     )
-
-
-def load_china_io(table: str = "2020-42", *, data_dir: str | Path | None = None) -> IOTable:
-    """Load a national table, e.g. ``"2020-42"`` (year-sectors), through the dataset registry.
-
-    Requires :mod:`pyreadr`. Raises :class:`InputError` for an unknown table name.
-    """
-    if table not in TABLES:
-        raise InputError(f"未知的投入产出表 {table}（可选：{'、'.join(TABLES)}）")
-    import pyreadr
-
-    year, n = table.split("-")
-    stem = f"china_{year}_{n}"
-    path = datasets.path("io-tables", f"{stem}.rda", data_dir=data_dir)
-    objects = pyreadr.read_r(str(path))
-    df = objects.get(stem, next(iter(objects.values())))
-    return parse_io_frame(df, name=table)

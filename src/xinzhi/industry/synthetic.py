@@ -41,14 +41,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from xinzhi.codes import gbt4754
+from xinzhi.codes.credit import credit_check_bytes, org_check_bytes
 from xinzhi.errors import InputError
-from xinzhi.ingest.enterprises import (
-    _LUT,
-    _ORG_WEIGHTS,
-    CREDIT_CHARSET,
-    CREDIT_WEIGHTS,
-    industry_table,
-)
 
 __all__ = [
     "SECTIONS",
@@ -58,7 +53,6 @@ __all__ = [
     "generate_firms",
     "generate_table",
     "iter_tables",
-    "load_division_shares",
     "write_parquet",
 ]
 
@@ -184,7 +178,7 @@ def division_shares_from_employment(
     values = pd.to_numeric(employment[col], errors="coerce")
     sub = pd.DataFrame({"code": codes, "value": values})
     sub = sub[sub["code"].str.fullmatch(r"[A-T]\d{2}")]
-    tab = industry_table()
+    tab = gbt4754.divisions()
     tab["n"] = tab.groupby("section").cumcount() + 1
     sub = sub.assign(section=sub["code"].str[0], n=sub["code"].str[1:].astype(int))
     m = tab.merge(sub[["section", "n", "value"]], on=["section", "n"], how="left")
@@ -195,21 +189,8 @@ def division_shares_from_employment(
     return m[["section", "division", "share"]].reset_index(drop=True)
 
 
-def load_division_shares(year: int | None = None) -> pd.DataFrame:
-    """Read ``china_employment.rda`` through the dataset registry and return
-    :func:`division_shares_from_employment` (I/O; the generator itself stays pure)."""
-    import pyreadr
-
-    from xinzhi import datasets
-
-    path = datasets.path("io-tables", "china_employment.rda")
-    frames = pyreadr.read_r(str(path))
-    frame = next(iter(frames.values()))
-    return division_shares_from_employment(frame, year)
-
-
 def _uniform_division_shares() -> pd.DataFrame:
-    tab = industry_table()
+    tab = gbt4754.divisions()
     size = tab.groupby("section")["division"].transform("size")
     return pd.DataFrame({"section": tab["section"], "division": tab["division"], "share": 1 / size})
 
@@ -277,11 +258,8 @@ def _credit_matrix(region6: np.ndarray, serial: np.ndarray, offset: int) -> np.n
         digits[:, 7 - j] = body % 10
         body //= 10
     mat[:, 8:16] = digits + ord("0")
-    c9 = 11 - (digits * _ORG_WEIGHTS).sum(axis=1) % 11
-    mat[:, 16] = np.where(c9 == 10, ord("X"), np.where(c9 == 11, ord("0"), c9 + ord("0")))
-    vals = _LUT[mat[:, :17]]
-    check = (31 - (vals * CREDIT_WEIGHTS).sum(axis=1) % 31) % 31
-    mat[:, 17] = np.frombuffer(CREDIT_CHARSET.encode(), dtype=np.uint8)[check]
+    mat[:, 16], _ = org_check_bytes(mat[:, 8:16])
+    mat[:, 17], _ = credit_check_bytes(mat[:, :17])
     return mat
 
 
@@ -389,7 +367,8 @@ def iter_tables(
         ``chunk_size``… except that each chunk has its own random stream, so keep
         ``chunk_size`` fixed to reproduce a file exactly).
     division_shares : DataFrame, optional
-        ``section``, ``division``, ``share`` (:func:`load_division_shares`); default uniform
+        ``section``, ``division``, ``share`` (:func:`division_shares_from_employment` of
+        :func:`xinzhi.ingest.io_tables.read_employment_frame`); default uniform
         within each section.
     place_names : Series, optional
         region_code → short place name used in firm names (e.g. 湘潭); default the code.

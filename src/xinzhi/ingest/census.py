@@ -26,6 +26,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -35,8 +36,9 @@ import pandas as pd
 from xinzhi import datasets
 from xinzhi.errors import ConfigError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
+from xinzhi.ingest.batch import file_sha256, run_import
 from xinzhi.ingest.clean import Resolver, default_resolver
-from xinzhi.ingest.importer import file_sha256, import_file, load_layout
+from xinzhi.ingest.importer import import_file, load_layout
 from xinzhi.ingest.layout import Layout
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid
@@ -268,13 +270,21 @@ def import_tudigong(
 
     The batch sha256 is the sha256 of the concatenated per-file sha256 digests.
     """
-    from xinzhi.store import find_active_batch
-
     paths = [datasets.path("tudigong", f"input/{f}", data_dir=data_dir) for f in TUDIGONG_FILES]
     digest = hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
-    existing = find_active_batch(con, digest, "tudigong")
-    if existing is not None:
-        return ImportReport.noop(existing, "tudigong")
+    return run_import(
+        lambda connection: _load_tudigong(connection, paths, digest, resolver),
+        sha256=digest,
+        source="tudigong",
+        fmt="tudigong",
+        con=con,
+    )
+
+
+def _load_tudigong(
+    con: duckdb.DuckDBPyConnection, paths: list[Path], digest: str, resolver: Resolver
+) -> ImportReport:
+    """Join the tudigong CSVs on ``CODE`` and write them as one batch."""
     frame: pd.DataFrame | None = None
     for p in paths:
         part = pd.read_csv(p, dtype=str, encoding="utf-8-sig", keep_default_na=False)

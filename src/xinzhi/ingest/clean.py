@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from xinzhi import regions
 from xinzhi.errors import RegionError
 from xinzhi.indicators.catalogue import Catalogue
-from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 
 __all__ = ["SUBTOTAL_NAMES", "CleanResult", "Resolver", "classify_rows", "default_resolver"]
 
@@ -73,8 +74,6 @@ def default_resolver(
     values: Sequence[str], year: int | None, parent: Sequence[str | None] | None
 ) -> pd.DataFrame:
     """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level)."""
-    from xinzhi import regions
-
     try:
         return regions.resolve_many(values, year, parent=parent, level="county")
     except RegionError:  # year outside the registry's range: resolve against the latest year

@@ -9,17 +9,8 @@ in ``firms`` (loaded), ``quarantine`` (rejected, with a reason) or ``skipped`` (
 
 Validation rules and the credit-code algorithm are documented in ``docs/firms.md``.
 
-Unified social credit code (统一社会信用代码), GB 32100-2015
-------------------------------------------------------------
-18 characters from the 31-character set ``0-9 A-H J-N P-R T U W-Y`` (no I, O, Z, S, V) with
-values 0–30 in that order: 1 registration authority (登记管理部门), 1 entity category (机构类别),
-6 region code (登记管理机关行政区划码), 9 entity identifier (主体标识码, the GB 11714 organisation
-code) and 1 check character. With character values :math:`C_i` and weights
-:math:`W_i = 3^{i-1} \\bmod 31` (i = 1..17)::
-
-    C18 = 31 − (Σ_{i=1}^{17} C_i · W_i  mod 31),   and C18 = 0 when that gives 31.
-
-(GB 32100-2015《法人和其他组织统一社会信用代码编码规则》, 4.2 and Annex B.)
+Credit codes are checked with :mod:`xinzhi.codes.credit` (GB 32100-2015), industries with
+:mod:`xinzhi.codes.gbt4754`; the table ``firms`` is defined in :mod:`xinzhi.store.firms`.
 """
 
 from __future__ import annotations
@@ -38,100 +29,30 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import store, yamlfile
+from xinzhi.codes import gbt4754
+from xinzhi.codes.credit import code_matrix, credit_check_bytes, credit_values
 from xinzhi.errors import InputError
+from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.reasons import QUARANTINE_REASONS
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 from xinzhi.ingest.values import parse_values, to_text
+from xinzhi.regions.harmonise import former_units
+from xinzhi.regions.names import short_names
+from xinzhi.regions.registry import load_registry
+from xinzhi.store.firms import FIRMS_COLUMNS, ensure_firms_table
 
 __all__ = [
-    "CREDIT_CHARSET",
-    "CREDIT_WEIGHTS",
-    "FIRMS_COLUMNS",
-    "QUARANTINE_REASONS",
     "AddressScanner",
     "CleanFirms",
     "clean_firms",
-    "credit_check_chars",
-    "ensure_firms_table",
     "import_firms",
     "import_firms_frame",
-    "industry_table",
     "is_valid_credit_code",
-    "org_check_chars",
     "parse_industry",
     "parse_money",
     "validate_credit_codes",
 ]
-
-CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-"""The 31 code characters of GB 32100-2015 in value order (0–30)."""
-CREDIT_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
-"""Weights W_i = 3^(i−1) mod 31 of positions 1–17 (GB 32100-2015)."""
-_ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-
-_LUT = np.full(256, -1, dtype=np.int64)
-for _i, _c in enumerate(CREDIT_CHARSET):
-    _LUT[ord(_c)] = _i
-_CHARS = np.frombuffer(CREDIT_CHARSET.encode(), dtype="S1")
-_ORG_LUT = np.full(256, -1, dtype=np.int64)
-for _i, _c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
-    _ORG_LUT[ord(_c)] = _i
-
-FIRMS_COLUMNS = [
-    "credit_code",
-    "name",
-    "region_code",
-    "industry_code",
-    "division",
-    "section",
-    "registered_capital",
-    "founded",
-    "employees",
-    "revenue",
-    "status",
-    "batch_id",
-    "synthetic",
-]
-"""Columns of the warehouse table ``firms`` (money in 万元)."""
-
-_FIRMS_DDL = [
-    """CREATE TABLE IF NOT EXISTS firms (
-        credit_code VARCHAR NOT NULL, name VARCHAR, region_code VARCHAR NOT NULL,
-        industry_code VARCHAR, division VARCHAR, section VARCHAR NOT NULL,
-        registered_capital DOUBLE, founded DATE, employees INTEGER, revenue DOUBLE,
-        status VARCHAR, batch_id INTEGER NOT NULL, synthetic BOOLEAN NOT NULL)""",
-    # the firms of active batches; a credit code in several active batches: the latest wins
-    """CREATE OR REPLACE VIEW current_firms AS
-        SELECT * EXCLUDE (rk) FROM (
-            SELECT f.*, row_number() OVER (
-                PARTITION BY f.credit_code ORDER BY b.imported_at DESC, b.batch_id DESC) AS rk
-            FROM firms f JOIN import_batches b USING (batch_id)
-            WHERE b.status = 'active')
-        WHERE rk = 1""",
-]
-
-QUARANTINE_REASONS: dict[str, str] = {
-    "credit_code_missing": "统一社会信用代码缺失",
-    "credit_code_format": "统一社会信用代码格式错误（应为 18 位，字符集不含 I、O、Z、S、V）",
-    "credit_code_check": "统一社会信用代码校验码错误（GB 32100-2015）",
-    "duplicate_credit_code": "统一社会信用代码重复（保留首次出现的一行）",
-    "region_missing": "住所/所在县为空，无法确定区县",
-    "region_unknown": "无法从住所/所在县识别区县（unknown region）",
-    "region_ambiguous": "住所/所在县对应多个区县（ambiguous region）",
-    "region_no_county": "住所只写到省或地级，无法确定区县",
-    "industry_missing": "行业代码与行业名称均为空",
-    "industry_invalid": "行业代码或名称无效（GB/T 4754-2017）",
-    "capital_invalid": "注册资本无法解析",
-    "capital_negative": "注册资本为负数",
-    "revenue_invalid": "营业收入无法解析",
-    "revenue_negative": "营业收入为负数",
-    "employees_invalid": "参保人数无法解析",
-    "employees_negative": "参保人数为负数",
-    "date_invalid": "成立日期无法解析或不合理",
-}
-"""Quarantine reasons of the enterprise importer (code → Chinese label), in priority order."""
-
-_SKIP_REASONS = {"empty": "空行"}
 
 
 # ---------------------------------------------------------------------------- configuration
@@ -141,23 +62,6 @@ def _config() -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data: dict[str, Any] = yamlfile.safe_load(fh)
     return data
-
-
-def industry_table() -> pd.DataFrame:
-    """GB/T 4754-2017 divisions (大类) with their section (门类) and Chinese name.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``division`` (2-digit str), ``section`` (letter), ``name``; 97 rows.
-    """
-    cfg = _config()
-    rows = []
-    for sec, (lo, hi) in cfg["sections"].items():
-        for d in range(int(lo), int(hi) + 1):
-            code = f"{d:02d}"
-            rows.append((code, sec, cfg["divisions"][code]))
-    return pd.DataFrame(rows, columns=["division", "section", "name"])
 
 
 def _norm_key(text: str) -> str:
@@ -174,70 +78,20 @@ def _header_unit(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- credit codes
-def _code_matrix(codes: pd.Series, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes as a (n, width) uint8 matrix plus a mask of rows that have exactly ``width``
-    ASCII characters."""
-    text = codes.astype(object).where(codes.notna(), "").astype(str)
-    ok = (text.str.len() == width).to_numpy() & text.map(str.isascii).to_numpy(dtype=bool)
-    padded = np.where(ok, text.to_numpy(dtype=object), "0" * width).astype(f"S{width}")
-    mat = padded.view(np.uint8).reshape(len(text), width)
-    return mat, ok
-
-
-def credit_check_chars(body: pd.Series | np.ndarray) -> np.ndarray:
-    """GB 32100-2015 check characters of 17-character code bodies (vectorised).
-
-    ``C18 = (31 − Σ C_i·W_i mod 31) mod 31`` with ``W_i = 3^(i−1) mod 31``.
-
-    Parameters
-    ----------
-    body : Series or array of str
-        The first 17 characters (upper case, from :data:`CREDIT_CHARSET`).
-
-    Returns
-    -------
-    ndarray of str
-        The check character per body; ``""`` where the body is not 17 valid characters.
-    """
-    s = pd.Series(np.asarray(body, dtype=object))
-    mat, ok = _code_matrix(s, 17)
-    vals = _LUT[mat]
-    ok &= (vals >= 0).all(axis=1)
-    total = (np.where(vals < 0, 0, vals) * CREDIT_WEIGHTS).sum(axis=1)
-    check = (31 - total % 31) % 31
-    out = _CHARS[check].astype("U1")
-    return np.where(ok, out, "")
-
-
-def org_check_chars(body: pd.Series | np.ndarray) -> np.ndarray:
-    """GB 11714-1997 check characters of 8-character organisation-code bodies (vectorised).
-
-    ``C9 = 11 − (Σ C_i·W_i mod 11)`` with W = (3, 7, 9, 10, 5, 8, 4, 2), digits 0–9 and letters
-    A–Z valued 10–35; 10 is written ``X`` and 11 is written ``0``.
-    """
-    s = pd.Series(np.asarray(body, dtype=object))
-    mat, ok = _code_matrix(s, 8)
-    vals = _ORG_LUT[mat]
-    ok &= (vals >= 0).all(axis=1)
-    c = 11 - (np.where(vals < 0, 0, vals) * _ORG_WEIGHTS).sum(axis=1) % 11
-    out = np.where(c == 10, "X", np.where(c == 11, "0", c.astype(str)))
-    return np.where(ok, out, "")
-
-
 def validate_credit_codes(codes: pd.Series) -> pd.Series:
     """Check unified social credit codes; the quarantine reason per code or None.
 
     Codes are NFKC-normalised, stripped and upper-cased first. Reasons: ``credit_code_missing``
     (empty), ``credit_code_format`` (not 18 characters of :data:`CREDIT_CHARSET`),
-    ``credit_code_check`` (18th character ≠ GB 32100-2015 check character).
+    ``credit_code_check`` (18th character ≠ GB 32100-2015 check character, see
+    :mod:`xinzhi.codes.credit`).
     """
     text = to_text(codes).str.upper()
     empty = (text == "").to_numpy()
-    mat, ok = _code_matrix(text, 18)
-    vals = _LUT[mat]
-    ok &= (vals >= 0).all(axis=1)
-    total = (np.where(vals[:, :17] < 0, 0, vals[:, :17]) * CREDIT_WEIGHTS).sum(axis=1)
-    check_ok = (31 - total % 31) % 31 == vals[:, 17]
+    mat, ok = code_matrix(text, 18)
+    ok &= (credit_values(mat) >= 0).all(axis=1)
+    check, _ = credit_check_bytes(mat[:, :17])
+    check_ok = check == mat[:, 17]
     reason = np.select(
         [empty, ~ok, ~check_ok],
         ["credit_code_missing", "credit_code_format", "credit_code_check"],
@@ -257,8 +111,6 @@ def _name_keys(units: pd.DataFrame, code: pd.Series, is_county: np.ndarray) -> p
     """``key, code, county``: every (province full/short name or nothing) + (prefecture
     full/short name or nothing, county level only) + (unit full/short name) of ``units``
     (columns ``level, name, short_name, province_name, prefecture_name``)."""
-    from xinzhi.regions.names import short_names
-
     level = units["level"].to_numpy(dtype=object)
     prov = units["province_name"].fillna("").astype(str)
     pref = units["prefecture_name"].fillna("").astype(str)
@@ -304,9 +156,9 @@ class AddressScanner:
 
     * exactly one unit and it is county-level (or a prefecture-level city without counties such
       as 东莞市) → its code;
-    * several units → ``region_ambiguous`` (朝阳区…: 北京 or 长春);
-    * only province/prefecture units → ``region_no_county``;
-    * no key → ``region_unknown``.
+    * several units → ``ambiguous_region`` (朝阳区…: 北京 or 长春);
+    * only province/prefecture units → ``not_county_region``;
+    * no key → ``unknown_region``.
 
     The scan is vectorised: one dictionary lookup per prefix length over the whole column.
     """
@@ -330,8 +182,8 @@ class AddressScanner:
         )
         outcome = np.where(
             grouped["n"] > 1,
-            "region_ambiguous",
-            np.where(grouped["n_county"] == 1, "ok", "region_no_county"),
+            "ambiguous_region",
+            np.where(grouped["n_county"] == 1, "ok", "not_county_region"),
         )
         self._outcome: dict[str, str] = dict(zip(grouped.index, outcome, strict=True))
         self._code: dict[str, str] = dict(zip(grouped.index, grouped["code"], strict=True))
@@ -343,8 +195,6 @@ class AddressScanner:
         """Keys of county records that ended before ``year`` and whose territory is in one unit
         of ``year`` (祁阳县 → 祁阳市 431181; 崇文区 → 东城区 110101), mapped to that unit: old
         addresses keep their former county names. Split records are not keyed."""
-        from xinzhi.regions.harmonise import former_units
-
         counties = table[table["level"] == "county"].reset_index(drop=True)
         f = former_units(table, year)
         rec = counties.iloc[f["row"].to_numpy(dtype=int)].reset_index(drop=True)
@@ -363,14 +213,14 @@ class AddressScanner:
         Returns
         -------
         DataFrame
-            Same index; ``region_code`` (str or None), ``status`` (``ok``, ``region_unknown``,
-            ``region_ambiguous``, ``region_no_county``, ``region_missing``) and ``matched``
+            Same index; ``region_code`` (str or None), ``status`` (``ok``, ``unknown_region``,
+            ``ambiguous_region``, ``not_county_region``, ``missing_region``) and ``matched``
             (the key found, e.g. ``湖南省湘潭市湘潭县``).
         """
         text = to_text(addresses).str.replace(r"^(?:中华人民共和国|中国)", "", regex=True)
         n = len(text)
-        status = np.full(n, "region_unknown", dtype=object)
-        status[(text == "").to_numpy()] = "region_missing"
+        status = np.full(n, "unknown_region", dtype=object)
+        status[(text == "").to_numpy()] = "missing_region"
         codes = np.full(n, None, dtype=object)
         matched = np.full(n, None, dtype=object)
         todo = (text != "").to_numpy().copy()
@@ -414,7 +264,7 @@ class AddressScanner:
         status = out["status"].to_numpy(dtype=object).copy()
         matched = out["matched"].to_numpy(dtype=object).copy()
         code_col[is_code] = np.where(ok_code, six_o, none)[is_code]
-        status[is_code] = np.where(ok_code, "ok", "region_unknown")[is_code]
+        status[is_code] = np.where(ok_code, "ok", "unknown_region")[is_code]
         matched[is_code] = six_o[is_code]
         return pd.DataFrame(
             {"region_code": code_col, "status": status, "matched": matched}, index=values.index
@@ -423,8 +273,6 @@ class AddressScanner:
 
 @cache
 def _default_scanner(year: int | None) -> AddressScanner:
-    from xinzhi.regions import load_registry
-
     return AddressScanner(load_registry(), year)
 
 
@@ -493,7 +341,7 @@ def parse_industry(codes: pd.Series, names: pd.Series | None = None) -> pd.DataF
         ``industry_code``, ``division``, ``section`` (None where unknown) and ``status``
         (``ok``, ``industry_missing``, ``industry_invalid``).
     """
-    tab = industry_table()
+    tab = gbt4754.divisions()
     div_sec = dict(zip(tab["division"], tab["section"], strict=True))
     text = to_text(codes).str.upper().str.replace(r"\.0+$", "", regex=True)
     text = text.str.replace(r"[\s.\-]", "", regex=True)
@@ -509,9 +357,7 @@ def parse_industry(codes: pd.Series, names: pd.Series | None = None) -> pd.DataF
     present = (text != "").to_numpy()
     if names is not None:
         ntext = to_text(names)
-        from xinzhi.industry.classification import sections as section_names
-
-        sec_tab = section_names("2017")
+        sec_tab = gbt4754.sections("2017")
         by_name: dict[str, tuple[str | None, str]] = {
             str(r["name"]): (None, str(r["code"])) for _, r in sec_tab.iterrows()
         }
@@ -548,7 +394,7 @@ class CleanFirms:
     """The outcome of :func:`clean_firms` (pure; nothing written yet)."""
 
     firms: pd.DataFrame
-    """Loaded rows, columns :data:`FIRMS_COLUMNS` without ``batch_id``."""
+    """Loaded rows, columns :data:`~xinzhi.store.firms.FIRMS_COLUMNS` without ``batch_id``."""
     quarantine: pd.DataFrame
     """row_number, raw (JSON), reason, message."""
     skipped: pd.DataFrame
@@ -656,21 +502,19 @@ def clean_firms(
 
     sc = scanner or _default_scanner(None)
     region = pd.Series([None] * n, dtype=object)
-    rstatus = pd.Series(["region_missing"] * n, dtype=object)
+    rstatus = pd.Series(["missing_region"] * n, dtype=object)
     if "county" in cols:
         if registry is None and scanner is None:
-            from xinzhi.regions import load_registry
-
             registry = load_registry()
         res = sc.check_codes(col("county"), registry)
         region, rstatus = res["region_code"], res["status"]
     if "address" in cols:
-        todo = (rstatus == "region_missing").to_numpy()
+        todo = (rstatus == "missing_region").to_numpy()
         if todo.any():
             res2 = sc.scan(col("address")[todo])
             region[todo] = res2["region_code"].to_numpy()
             rstatus[todo] = res2["status"].to_numpy()
-    for r in ("region_missing", "region_unknown", "region_ambiguous", "region_no_county"):
+    for r in ("missing_region", "unknown_region", "ambiguous_region", "not_county_region"):
         reasons.append((r, (rstatus == r).to_numpy()))
 
     ind = parse_industry(
@@ -765,27 +609,12 @@ def clean_firms(
 
 
 # ---------------------------------------------------------------------------- warehouse
-def ensure_firms_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``firms`` table and the ``current_firms`` view if missing (idempotent)."""
-    for stmt in _FIRMS_DDL:
-        con.execute(stmt)
-
-
 _NO_OBSERVATIONS = pd.DataFrame(columns=["region_code", "year", "indicator", "value"])
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    clean: CleanFirms,
-    *,
-    file_name: str,
-    sha256: str,
-    source: str,
-    fmt: str,
-    report: dict[str, Any],
-) -> tuple[int, list[int]]:
-    """One transaction (:func:`xinzhi.store.write_batch`): the batch row, supersession,
-    quarantine, skipped rows and the firm records."""
+def _write(con: duckdb.DuckDBPyConnection, clean: CleanFirms, report: ImportReport) -> ImportReport:
+    """One batch (:func:`xinzhi.ingest.batch.write_report_batch`): the batch row,
+    supersession, quarantine, skipped rows and the firm records, in one transaction."""
     ensure_firms_table(con)
 
     def insert_firms(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
@@ -799,21 +628,9 @@ def _write(
             [batch_id],
         )
 
-    counts = {
-        "rows_read": clean.rows_read,
-        "rows_loaded": len(clean.firms),
-        "rows_quarantined": len(clean.quarantine),
-        "rows_skipped": len(clean.skipped),
-        "values_loaded": len(clean.firms),
-    }
-    return store.write_batch(
+    return write_report_batch(
         con,
-        file_name=file_name,
-        sha256=sha256,
-        source=source,
-        fmt=fmt,
-        counts=counts,
-        report=report,
+        report,
         observations=_NO_OBSERVATIONS,
         quarantine=clean.quarantine,
         skipped=clean.skipped,
@@ -879,19 +696,13 @@ def import_firms(
     ImportReport
         Counts by reason; ``rows_read = rows_loaded + rows_quarantined + rows_skipped``.
     """
-    from xinzhi.ingest.importer import file_sha256
-
     p = Path(path)
     if not p.is_file():
         raise InputError(f"文件不存在或不可读：{p}")
     src = source or f"firms:{p.stem}"
     digest = file_sha256(p)
-    own = con is None
-    connection = store.connect(db) if con is None else con
-    try:
-        existing = store.find_active_batch(connection, digest, src)
-        if existing is not None:
-            return ImportReport.noop(existing, "firms")
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         if p.suffix.lower() == ".parquet":
             frame = pd.read_parquet(p)
             return import_firms_frame(
@@ -901,29 +712,9 @@ def import_firms(
         clean = clean_firms(grid, scanner=scanner, synthetic=synthetic)
         rep = _report(clean, p.name, src, "firms", digest)
         rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        batch_id, prev = _write(
-            connection,
-            clean,
-            file_name=p.name,
-            sha256=digest,
-            source=src,
-            fmt="firms",
-            report=_summary_dict(rep),
-        )
-        rep.batch_id, rep.superseded = batch_id, prev
-        return rep
-    finally:
-        if own:
-            connection.close()
+        return _write(connection, clean, rep)
 
-
-def _summary_dict(rep: ImportReport) -> dict[str, Any]:
-    return {
-        "quarantined_by_reason": rep.quarantined_by_reason,
-        "skipped_by_reason": rep.skipped_by_reason,
-        "columns_matched": rep.columns_matched,
-        "encoding": rep.encoding,
-    }
+    return run_import(load, sha256=digest, source=src, fmt="firms", con=con, db=db)
 
 
 def import_firms_frame(
@@ -934,7 +725,7 @@ def import_firms_frame(
     source: str,
     con: duckdb.DuckDBPyConnection,
 ) -> ImportReport:
-    """Load an already-normalised firms DataFrame (columns :data:`FIRMS_COLUMNS` without
+    """Load an already-normalised firms DataFrame (columns :data:`~xinzhi.store.firms.FIRMS_COLUMNS` without
     ``batch_id``, e.g. generator output) as one batch after checking credit codes, regions and
     duplicates; rows failing a check are quarantined like in :func:`clean_firms`."""
     need = [c for c in FIRMS_COLUMNS if c != "batch_id"]
@@ -946,8 +737,8 @@ def import_firms_frame(
     reason = validate_credit_codes(df["credit_code"])
     sc = _default_scanner(None)
     region_bad = ~df["region_code"].astype(str).isin(sc.county_codes)
-    reason = reason.where(reason.notna() | ~region_bad, "region_unknown")
-    sec_ok = df["section"].isin(list(_config()["sections"]))
+    reason = reason.where(reason.notna() | ~region_bad, "unknown_region")
+    sec_ok = df["section"].isin(gbt4754.sections("2017")["code"])
     reason = reason.where(reason.notna() | sec_ok, "industry_invalid")
     ok = reason.isna()
     dup = df["credit_code"].where(ok, None).duplicated(keep="first") & ok
@@ -977,15 +768,4 @@ def import_firms_frame(
         skipped=pd.DataFrame({"row_number": [], "raw": [], "reason": []}),
         rows_read=n,
     )
-    rep = _report(clean, file_name, source, "firms-parquet", sha256)
-    batch_id, prev = _write(
-        con,
-        clean,
-        file_name=file_name,
-        sha256=sha256,
-        source=source,
-        fmt="firms-parquet",
-        report=_summary_dict(rep),
-    )
-    rep.batch_id, rep.superseded = batch_id, prev
-    return rep
+    return _write(con, clean, _report(clean, file_name, source, "firms-parquet", sha256))

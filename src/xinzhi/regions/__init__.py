@@ -16,36 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from xinzhi.regions.registry import LEVELS, Region, RegionRegistry, load_registry
-
-if TYPE_CHECKING:
-    from xinzhi.regions.boundaries import county_polygons, missing_polygons, to_geojson
-    from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
-    from xinzhi.regions.weights import SpatialWeights, queen_weights
-
-_LAZY = {
-    "county_polygons": "xinzhi.regions.boundaries",
-    "missing_polygons": "xinzhi.regions.boundaries",
-    "to_geojson": "xinzhi.regions.boundaries",
-    "SpatialWeights": "xinzhi.regions.weights",
-    "code_crosswalk": "xinzhi.regions.harmonise",
-    "harmonise_codes": "xinzhi.regions.harmonise",
-    "queen_weights": "xinzhi.regions.weights",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import the geopandas/libpysal parts only when first used."""
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'xinzhi.regions' has no attribute {name!r}")
-
+from xinzhi.regions.boundaries import county_polygons, missing_polygons, to_geojson
+from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
+from xinzhi.regions.registry import (
+    LEVELS,
+    Region,
+    RegionRegistry,
+    load_registry,
+    registry_from_table,
+)
+from xinzhi.regions.weights import SpatialWeights, queen_weights
 
 __all__ = [
     "LEVELS",
@@ -58,6 +42,7 @@ __all__ = [
     "load_registry",
     "missing_polygons",
     "queen_weights",
+    "registry_from_table",
     "resolve",
     "resolve_many",
     "to_geojson",

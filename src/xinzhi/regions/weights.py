@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, RegionError
+from xinzhi.regions.boundaries import BOUNDARY_YEAR, county_polygons
+from xinzhi.regions.registry import load_registry
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -104,7 +106,7 @@ def queen_weights(
     *,
     polygons: gpd.GeoDataFrame | None = None,
     knn_fallback: int | None = None,
-    year: int = 2024,
+    year: int = BOUNDARY_YEAR,
     data_dir: str | Path | None = None,
 ) -> SpatialWeights:
     """Queen-contiguity weights between counties, optionally filling islands by k nearest.
@@ -118,7 +120,7 @@ def queen_weights(
         Polygons with a ``code`` column; default :func:`county_polygons` mapped to ``year``.
     knn_fallback : int, optional
         Give each island its ``k`` nearest units by centroid (links added symmetrically).
-    year : int, default 2024
+    year : int, default :data:`~xinzhi.regions.boundaries.BOUNDARY_YEAR`
         Year of the registry used for the default codes and polygons.
     data_dir : str or Path, optional
         Public-data mirror for the registry.
@@ -137,9 +139,6 @@ def queen_weights(
         cache_key = (tuple(codes) if codes is not None else None, knn_fallback, year, str(data_dir))
         if cache_key in _CACHE:
             return _CACHE[cache_key]
-        from xinzhi.regions.boundaries import county_polygons
-        from xinzhi.regions.registry import load_registry
-
         polygons = county_polygons(year=year, data_dir=data_dir)
         if codes is None:
             valid = set(load_registry(data_dir).units(year, "county")["code"])

@@ -10,7 +10,7 @@ from xinzhi.store.batches import (
     write_batch,
 )
 from xinzhi.store.connection import connect
-from xinzhi.store.read import read_long, read_region_history, read_wide
+from xinzhi.store.read import read_long, read_region_history, read_regions, read_wide
 from xinzhi.store.schema import SCHEMA_VERSION, ensure_schema
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "insert_frame",
     "read_long",
     "read_region_history",
+    "read_regions",
     "read_wide",
     "refresh_indicators",
     "refresh_regions",

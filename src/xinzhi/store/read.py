@@ -9,7 +9,7 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 
-__all__ = ["level_predicate", "read_long", "read_region_history", "read_wide"]
+__all__ = ["level_predicate", "read_long", "read_region_history", "read_regions", "read_wide"]
 
 _LONE_CITIES = (
     "SELECT r.code FROM regions r WHERE r.level = 'prefecture' AND NOT EXISTS ("
@@ -91,3 +91,10 @@ def read_region_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The ``regions`` table as region history for :mod:`xinzhi.regions.harmonise`:
     ``code, level, start_year, end_year, successors``."""
     return con.execute("SELECT code, level, start_year, end_year, successors FROM regions").df()
+
+
+def read_regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The whole ``regions`` table (the registry copied at import), ordered by code and
+    start year; empty when nothing was imported yet. Feed it to
+    :func:`xinzhi.regions.registry_from_table`."""
+    return con.execute("SELECT * FROM regions ORDER BY code, start_year").df()

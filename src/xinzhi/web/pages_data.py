@@ -19,7 +19,8 @@ from nicegui import events, ui
 from xinzhi import auth, datasets
 from xinzhi.auth import policy
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest.report import QUARANTINE_REASONS, SKIP_REASONS, ImportReport
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.report import ImportReport
 from xinzhi.pipelines.uploads import batch_page, batch_quarantine, import_upload, safe_file_name
 from xinzhi.web._context import client_ip, connection, data_dir_str
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of

@@ -4,7 +4,7 @@ a lead sector, and the census employment location quotients.
 
 Numbers come from :func:`xinzhi.pipelines.industry.county_industry_map`,
 :func:`xinzhi.pipelines.industry.county_chain`, :func:`xinzhi.industry.io.io_analysis` on
-:func:`xinzhi.industry.io_tables.load_china_io` (as the API's ``/api/industry/io``) and
+:func:`xinzhi.pipelines.industry.load_io_table` (as the API's ``/api/industry/io``) and
 :func:`xinzhi.pipelines.profile.county_specialization`; the page only draws them.
 """
 
@@ -32,9 +32,9 @@ STATUS_COLORS = {"已有": "positive", "缺失": "negative", "未知": "grey"}
 
 
 def _io_table() -> Any:
-    from xinzhi.industry.io_tables import load_china_io
+    from xinzhi.pipelines.industry import load_io_table
 
-    return cached(("io-table", IO_TABLE), lambda: load_china_io(IO_TABLE, data_dir=data_dir_str()))
+    return cached(("io-table", IO_TABLE), lambda: load_io_table(IO_TABLE, data_dir=data_dir_str()))
 
 
 def _io_result(lead: str) -> Any:
@@ -268,7 +268,7 @@ def _io_section(lead: str, base: dict[str, Any]) -> None:
 
 
 def _lq_section(code: str, year: int | None) -> None:
-    from xinzhi.industry.classification import sections
+    from xinzhi.codes.gbt4754 import sections
     from xinzhi.pipelines.profile import county_specialization
 
     ui.label("普查分行业就业的区位熵").classes("text-lg font-bold mt-4")

@@ -1,0 +1,56 @@
+"""The one table of reasons why a source row is quarantined or skipped, for every importer
+(statistical tables, census files, enterprise registries, uploads), with Chinese labels.
+
+Keys are stored in the warehouse (``quarantine.reason``, ``skipped.reason``) and shown through
+:func:`reason_label`; every key an importer emits must be listed here
+(``tests/ingest/test_ingest_reasons.py``). Region keys are shared by all importers.
+"""
+
+from __future__ import annotations
+
+__all__ = ["QUARANTINE_REASONS", "SKIP_REASONS", "reason_label"]
+
+QUARANTINE_REASONS: dict[str, str] = {
+    # regions (every importer)
+    "missing_region": "地区为空（住所/所在县缺失），无法确定区县",
+    "unknown_region": "地区无法识别（unknown region）",
+    "ambiguous_region": "地区名称有歧义，对应多个区县（ambiguous region）",
+    "not_county_region": "地区只写到省或地级，无法确定区县",
+    "split_region": "区划已拆分，无法对应到一个地区（split region）",
+    "invalid_region": "地区无法使用",
+    # statistical tables
+    "invalid_year": "年份缺失或无效",
+    "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
+    "non_numeric": "非数值（non-numeric）",
+    "impossible_value": "不可能的取值（负数或比重超过 1）",
+    "duplicate_conflict": "同一地区、年份（、指标）重复且数值不同",
+    # enterprise registries (in the priority order of the enterprise importer)
+    "credit_code_missing": "统一社会信用代码缺失",
+    "credit_code_format": "统一社会信用代码格式错误（应为 18 位，字符集不含 I、O、Z、S、V）",
+    "credit_code_check": "统一社会信用代码校验码错误（GB 32100-2015）",
+    "duplicate_credit_code": "统一社会信用代码重复（保留首次出现的一行）",
+    "industry_missing": "行业代码与行业名称均为空",
+    "industry_invalid": "行业代码或名称无效（GB/T 4754-2017）",
+    "capital_invalid": "注册资本无法解析",
+    "capital_negative": "注册资本为负数",
+    "revenue_invalid": "营业收入无法解析",
+    "revenue_negative": "营业收入为负数",
+    "employees_invalid": "参保人数无法解析",
+    "employees_negative": "参保人数为负数",
+    "date_invalid": "成立日期无法解析或不合理",
+}
+"""Reasons a source row is quarantined (key → Chinese label)."""
+
+SKIP_REASONS: dict[str, str] = {
+    "empty": "空行（无任何内容或数值）",
+    "subtotal": "汇总行（全国/省/地级/合计等）",
+    "duplicate": "重复行（与前面一行完全相同，保留一行）",
+    "missing_value": "数值缺失（长表记录）",
+}
+"""Reasons a source row is intentionally not loaded (key → Chinese label)."""
+
+
+def reason_label(key: str) -> str:
+    """Chinese label of a quarantine or skip reason (the key itself when unknown, e.g. a key
+    stored by an older version)."""
+    return QUARANTINE_REASONS.get(key) or SKIP_REASONS.get(key) or key

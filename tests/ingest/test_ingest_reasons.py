@@ -1,0 +1,85 @@
+"""The one reason table of all importers: every key an importer emits has a Chinese label."""
+
+from __future__ import annotations
+
+import re
+
+from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS, reason_label
+from xinzhi.ingest.report import ImportReport
+
+# Every quarantine key emitted by an importer, read off the importers (literal list):
+# ingest/clean.py (tables, census), pipelines/uploads.py (county uploads) and
+# ingest/enterprises.py (enterprise registries).
+TABLE_KEYS = {
+    "unknown_region",
+    "ambiguous_region",
+    "split_region",
+    "invalid_region",
+    "invalid_year",
+    "unknown_indicator",
+    "non_numeric",
+    "impossible_value",
+    "duplicate_conflict",
+}
+FIRM_KEYS = {
+    "credit_code_missing",
+    "credit_code_format",
+    "credit_code_check",
+    "duplicate_credit_code",
+    "missing_region",
+    "unknown_region",
+    "ambiguous_region",
+    "not_county_region",
+    "industry_missing",
+    "industry_invalid",
+    "capital_invalid",
+    "capital_negative",
+    "revenue_invalid",
+    "revenue_negative",
+    "employees_invalid",
+    "employees_negative",
+    "date_invalid",
+}
+SKIP_KEYS = {"empty", "subtotal", "duplicate", "missing_value"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_emitted_key_has_a_chinese_label() -> None:
+    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS
+    assert set(SKIP_REASONS) == SKIP_KEYS
+    for key in TABLE_KEYS | FIRM_KEYS | SKIP_KEYS:
+        assert CJK.search(reason_label(key)), key
+
+
+def test_region_keys_are_shared_by_all_importers() -> None:
+    # the two former tables spelled the same reason differently (unknown_region vs region_unknown)
+    assert {"unknown_region", "ambiguous_region"} <= TABLE_KEYS & FIRM_KEYS
+    assert not [k for k in QUARANTINE_REASONS if k.startswith("region_")]
+
+
+def test_labels() -> None:
+    assert reason_label("unknown_region") == "地区无法识别（unknown region）"
+    assert reason_label("credit_code_check") == "统一社会信用代码校验码错误（GB 32100-2015）"
+    assert reason_label("empty") == "空行（无任何内容或数值）"
+    assert reason_label("no_such_reason") == "no_such_reason"
+
+
+def test_report_summary_prints_labels_not_keys() -> None:
+    rep = ImportReport(
+        file_name="名录.csv",
+        source="firms:名录",
+        format="firms",
+        status="loaded",
+        batch_id=1,
+        rows_read=4,
+        rows_loaded=1,
+        rows_quarantined=2,
+        rows_skipped=1,
+        quarantined_by_reason={"unknown_region": 1, "duplicate_credit_code": 1},
+        skipped_by_reason={"empty": 1},
+    )
+    text = rep.summary()
+    assert "  地区无法识别（unknown region）：1 行" in text
+    assert "  统一社会信用代码重复（保留首次出现的一行）：1 行" in text
+    assert "  空行（无任何内容或数值）：1 行" in text
+    assert "duplicate_credit_code" not in text
