@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -123,7 +124,17 @@ def test_cli_list_and_verify(data_dir: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["datasets", "list", "--json"])
     assert res.exit_code == 0
-    assert "census2020" in res.stdout
+    listed = {d["name"]: d for d in json.loads(res.stdout)}
+    assert set(listed) == {d.name for d in datasets.list_datasets()}
+    # datasets.yaml: census2020 = leiii/census at 0ba0f1e…, MIT, LICENSE + the county workbook
+    assert listed["census2020"] == {
+        "name": "census2020",
+        "title": "第七次全国人口普查分县资料（2020，leiii/census）",
+        "repo": "leiii/census",
+        "commit": "0ba0f1efae092f4aa6569ef38e53b3bb4d2f0087",
+        "licence": "MIT",
+        "files": 2,
+    }
     res = runner.invoke(app, ["--data-dir", str(data_dir), "datasets", "verify", "areacodes"])
     assert res.exit_code == 0, res.output
     assert "不符 0" in res.stdout and "缺失 0" in res.stdout

@@ -1,34 +1,64 @@
-"""Shared behaviour of result objects: Excel export (one sheet per table) and notebook display."""
+"""The one base class of result objects (evaluation, disparity, typology, industry, regions).
+
+Every result keeps the options that produced it and offers the same surface:
+``tables()`` (ordered ``{sheet name: DataFrame}``), ``tidy()`` (the main table, long form),
+``summary()`` (Chinese text), ``to_excel(path)`` (one sheet per table with Chinese headers) and
+``_repr_html_`` for notebooks.
+"""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
-__all__ = ["ResultMixin"]
+__all__ = ["Result"]
 
 
-class ResultMixin:
-    """Mixin giving ``to_excel`` and ``_repr_html_`` from ``tables()`` and ``summary()``.
+class Result:
+    """Base of result objects.
 
-    Subclasses implement :meth:`tables` (sheet name -> DataFrame with Chinese headers) and
-    :meth:`summary`.
+    Subclasses implement :meth:`tables` and :meth:`summary`; they may override :meth:`tidy`
+    (default: a copy of the first table), :meth:`excel_headers` (default :attr:`headers`) and
+    :meth:`info_table` (an extra sheet "说明", default none).
     """
 
+    #: Column name -> Chinese header, applied by :meth:`to_excel`.
+    headers: ClassVar[dict[str, str]] = {}
+
     def tables(self) -> dict[str, pd.DataFrame]:  # pragma: no cover - overridden
+        """All result tables, ordered, keyed by (Chinese) sheet name."""
         raise NotImplementedError
 
     def summary(self) -> str:  # pragma: no cover - overridden
+        """Chinese text: what was computed with which options, and the main numbers."""
         raise NotImplementedError
 
+    def tidy(self) -> pd.DataFrame:
+        """The main result table (the first of :meth:`tables`)."""
+        return next(iter(self.tables().values())).copy()
+
+    def excel_headers(self) -> dict[str, str]:
+        """Column renames applied to every sheet by :meth:`to_excel`."""
+        return dict(self.headers)
+
+    def info_table(self) -> pd.DataFrame | None:
+        """An extra sheet "说明" written last by :meth:`to_excel` (None: no such sheet)."""
+        return None
+
     def to_excel(self, path: str | Path) -> Path:
-        """Write one sheet per table (Chinese headers) to ``path`` and return it."""
+        """Write one sheet per table (Chinese headers, names cut to Excel's 31 characters) and
+        the optional "说明" sheet to ``path``; return the path."""
         out = Path(path)
+        headers = self.excel_headers()
         with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
             for name, table in self.tables().items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
+                table.rename(columns=headers).to_excel(writer, sheet_name=name[:31], index=False)
+            info = self.info_table()
+            if info is not None:
+                info.to_excel(writer, sheet_name="说明", index=False)
         return out
 
     def _repr_html_(self) -> str:

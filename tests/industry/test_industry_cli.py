@@ -171,8 +171,19 @@ def test_specialization_and_shiftshare_cli(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    spec = pd.read_csv(out)
-    assert {"lq", "krugman", "hoover", "hhi"} <= set(spec.columns)
+    spec = pd.read_csv(out, dtype={"location": str}).set_index(["location", "industry"])
+    # written out from the input: s_ij = v_ij / Σ_j v_ij, national s_j = Σ_i v_ij / ΣΣ v,
+    # LQ = s_ij / s_j, Krugman K_i = Σ_j |s_ij − s_j|, HHI_i = Σ_j s_ij²
+    v = df.pivot(index="县代码", columns="产业", values="就业")
+    share = v.div(v.sum(axis=1), axis=0)
+    national = v.sum() / v.to_numpy().sum()
+    lq = share / national
+    got_lq = spec["lq"].unstack()
+    np.testing.assert_allclose(got_lq.loc[v.index, v.columns], lq, rtol=1e-9)
+    per = spec.groupby(level="location")[["krugman", "hoover", "hhi"]].first().loc[v.index]
+    np.testing.assert_allclose(per["krugman"], (share - national).abs().sum(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(per["hoover"], per["krugman"] / 2, rtol=1e-12)
+    np.testing.assert_allclose(per["hhi"], (share**2).sum(axis=1), rtol=1e-9)
     pd.concat([df, later]).to_csv(path, index=False)
     out = tmp_path / "ss.xlsx"
     res = runner.invoke(

@@ -1,6 +1,6 @@
 """Accounts, roles, password hashing, sessions and bearer tokens, login throttling, the audit log
 and the access policy (:mod:`xinzhi.auth.policy`: who sees and downloads what) of the xinzhi
-server (tables in the warehouse file, see :mod:`xinzhi.auth.tables`)."""
+server (their tables are defined in :mod:`xinzhi.store.auth_tables`)."""
 
 from xinzhi.auth.accounts import (
     ROLES,
@@ -18,8 +18,8 @@ from xinzhi.auth.keys import secret_key, sign, unsign
 from xinzhi.auth.passwords import generate_password, hash_password, verify_password
 from xinzhi.auth.policy import AccessDenied, Action, Kind
 from xinzhi.auth.sessions import Session, create_session, lookup_session, revoke_session
-from xinzhi.auth.tables import ensure_auth_tables
 from xinzhi.auth.throttle import clear_failures, is_throttled, record_failure
+from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
     "ROLES",

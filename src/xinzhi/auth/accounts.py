@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 
 from xinzhi.auth.passwords import hash_password, verify_password
-from xinzhi.auth.tables import ensure_auth_tables
 from xinzhi.errors import InputError
 from xinzhi.regions.registry import registry_from_table
+from xinzhi.store.auth_tables import ensure_auth_tables
 from xinzhi.store.read import read_regions
 
 __all__ = [

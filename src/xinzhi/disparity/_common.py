@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, InputError
+from xinzhi.results import Result
 
 __all__ = ["DisparityResult", "MissingPolicy", "check_columns", "iter_by", "numeric_column"]
 
@@ -89,12 +89,13 @@ def _frame_html(df: pd.DataFrame) -> str:
 
 
 @dataclass
-class DisparityResult:
-    """Base class of result objects.
+class DisparityResult(Result):
+    """Base of the disparity results (:class:`xinzhi.results.Result` with options and notes).
 
     Subclasses implement :meth:`tables` (ordered ``{sheet name: DataFrame}``; the first one is
-    returned by :meth:`tidy`) and may extend :meth:`summary`. ``options`` keeps every option
-    that produced the numbers; ``notes`` records documented special cases met on the data.
+    returned by :meth:`tidy`, English column names) and may extend :meth:`summary`. ``options``
+    keeps every option that produced the numbers; ``notes`` records documented special cases
+    met on the data. :meth:`to_excel` adds a sheet "说明" with the options and notes.
     """
 
     options: dict[str, Any] = field(default_factory=dict, kw_only=True)
@@ -102,16 +103,6 @@ class DisparityResult:
 
     #: Chinese title shown by summary() and used for the Excel "说明" sheet.
     title: ClassVar[str] = "分析结果"
-    #: Column name -> Chinese header, used by to_excel().
-    headers: ClassVar[dict[str, str]] = {}
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """All result tables, ordered, keyed by (Chinese) sheet name."""
-        raise NotImplementedError
-
-    def tidy(self) -> pd.DataFrame:
-        """The main result table in long (tidy) form with English column names."""
-        return next(iter(self.tables().values())).copy()
 
     def _options_text(self) -> str:
         return "；".join(f"{k}={v}" for k, v in self.options.items())
@@ -137,17 +128,11 @@ class DisparityResult:
             parts.append(f"<h5>{html.escape(name)}</h5>{_frame_html(df)}")
         return "\n".join(parts)
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write one sheet per table (Chinese headers) plus a sheet "说明" with the options."""
-        out = Path(path)
-        with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-            for name, df in self.tables().items():
-                df.rename(columns=self.headers).to_excel(writer, sheet_name=name[:31], index=False)
-            info = pd.DataFrame(
-                {
-                    "项目": ["分析", *self.options.keys(), *(["注"] * len(self.notes))],
-                    "取值": [self.title, *map(str, self.options.values()), *self.notes],
-                }
-            )
-            info.to_excel(writer, sheet_name="说明", index=False)
-        return out
+    def info_table(self) -> pd.DataFrame:
+        """The sheet "说明": the analysis, its options and notes."""
+        return pd.DataFrame(
+            {
+                "项目": ["分析", *self.options.keys(), *(["注"] * len(self.notes))],
+                "取值": [self.title, *map(str, self.options.values()), *self.notes],
+            }
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from xinzhi.evaluate.coupling import coupling_coordination
 from xinzhi.evaluate.obstacle import dimension_obstacles, group_obstacles
 from xinzhi.evaluate.options import EvaluationOptions
 from xinzhi.indicators.system import IndicatorSystem
+from xinzhi.results import Result
 
 __all__ = ["EvaluationResult"]
 
@@ -49,8 +49,8 @@ HEADERS_ZH = {
 }
 
 
-@dataclass
-class EvaluationResult:
+@dataclass(repr=False)
+class EvaluationResult(Result):
     """Everything one call of :func:`xinzhi.evaluate.evaluate` produced, plus its options.
 
     Arrays are row-aligned with ``units``/``years`` (one row per unit-year) and column-aligned
@@ -206,9 +206,6 @@ class EvaluationResult:
         lines.append("权重前 5：" + "，".join(f"{r.name} {r.weight:.4f}" for r in wt.itertuples()))
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return self.summary()
-
     def _repr_html_(self) -> str:
         body = html.escape(self.summary()).replace("\n", "<br>")
         return f"<div>{body}</div>" + self.scores().head(20).to_html(index=False)
@@ -219,15 +216,16 @@ class EvaluationResult:
         d["system"] = self.system.name
         return pd.DataFrame({"option": list(d), "value": [str(v) for v in d.values()]})
 
-    def _zh(self, df: pd.DataFrame) -> pd.DataFrame:
+    def excel_headers(self) -> dict[str, str]:
+        """Chinese headers of every sheet, incl. the weight methods and dimensions used."""
         ren = dict(HEADERS_ZH)
         ren.update({m: f"{METHOD_ZH.get(m, m)}权重" for m in self.ingredients})
         ren.update({f"dim:{d}": f"维度得分:{d}" for d in self.dimension_names})
-        return df.rename(columns=ren)
+        return ren
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write one sheet per table with Chinese headers; returns the path."""
-        p = Path(path)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The workbook's sheets: scores, weights, normalised data, obstacle degrees, options
+        (and AHP consistency, imputed cells when present)."""
         sheets: dict[str, pd.DataFrame] = {
             "综合得分": self.scores(),
             "权重": self.weight_table(),
@@ -240,10 +238,7 @@ class EvaluationResult:
             sheets["AHP一致性"] = pd.concat([r.tidy() for r in self.ahp], ignore_index=True)
         if len(self.imputed):
             sheets["缺失值插补"] = self.imputed
-        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-            for name, df in sheets.items():
-                self._zh(df).to_excel(xw, sheet_name=name, index=False)
-        return p
+        return sheets
 
     def to_json(self) -> str:
         """Scores, weights and options as UTF-8 JSON."""

@@ -38,7 +38,7 @@ from xinzhi import yamlfile
 from xinzhi.codes.gbt4754 import is_valid_code, section_of
 from xinzhi.errors import InputError
 from xinzhi.industry.concordance import io42_sectors
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = [
     "CHAIN_TYPES",
@@ -267,7 +267,7 @@ def firm_segments(firms: pd.DataFrame, template: ChainTemplate) -> pd.DataFrame:
 
 
 @dataclass
-class ChainResult(ResultMixin):
+class ChainResult(Result):
     """Chain analysis of one county; every table has Chinese headers in :meth:`tables`."""
 
     county: str

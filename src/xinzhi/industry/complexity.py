@@ -44,7 +44,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = [
     "CONVENTIONS",
@@ -400,7 +400,7 @@ def complexity_matrix(
 # tidy data in, result object out
 # --------------------------------------------------------------------------------------------
 @dataclass
-class ComplexityResult(ResultMixin):
+class ComplexityResult(Result):
     """Economic complexity results for every year, with the options that produced them."""
 
     years: list[ComplexityYear]

@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = [
     "IOResult",
@@ -103,7 +103,7 @@ def rasmussen(inverse: FloatArray, axis: Literal[0, 1]) -> FloatArray:
 
 
 @dataclass
-class IOResult(ResultMixin):
+class IOResult(Result):
     """Input-output coefficients and linkage indices, with the options that produced them."""
 
     codes: NDArray[Any]

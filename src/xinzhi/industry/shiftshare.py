@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.industry._matrix import check_columns
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = ["ShiftShareResult", "shift_share", "shift_share_matrix"]
 
@@ -108,7 +108,7 @@ def shift_share_matrix(
 
 
 @dataclass
-class ShiftShareResult(ResultMixin):
+class ShiftShareResult(Result):
     """Shift-share components per region × industry, with the options that produced them."""
 
     locations: NDArray[Any]

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.industry._matrix import check_columns, to_matrix
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = [
     "SpecializationResult",
@@ -126,7 +126,7 @@ def locational_gini(e: FloatArray) -> FloatArray:
 
 
 @dataclass
-class SpecializationResult(ResultMixin):
+class SpecializationResult(Result):
     """Specialisation measures with the reference that produced them."""
 
     locations: NDArray[Any]

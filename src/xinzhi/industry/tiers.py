@@ -45,7 +45,7 @@ import pandas as pd
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.industry.complexity import Convention, complexity_matrix, presence, rca
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = ["TIERS", "TierOptions", "TierResult", "industry_tiers"]
 
@@ -113,7 +113,7 @@ _ZH = {
 
 
 @dataclass
-class TierResult(ResultMixin):
+class TierResult(Result):
     """The three-tier map of one county, with the quadrant data and the options used.
 
     ``table`` holds one row per industry (see :meth:`tidy`); ``density_cut`` is the density

@@ -21,12 +21,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from xinzhi.auth import ensure_auth_tables, policy
+from xinzhi.auth import policy
 from xinzhi.auth.accounts import User
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.ingest.clean import Resolver, default_resolver
 from xinzhi.ingest.report import ImportReport
+from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
     "BatchNotFoundError",

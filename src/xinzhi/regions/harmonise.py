@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = ["KIND_LABELS", "HarmonisedPanel", "code_crosswalk", "former_units", "harmonise_codes"]
 
@@ -192,7 +192,7 @@ def code_crosswalk(
 
 
 @dataclass
-class HarmonisedPanel(ResultMixin):
+class HarmonisedPanel(Result):
     """A panel relabelled to the codes of ``to_year``.
 
     Attributes

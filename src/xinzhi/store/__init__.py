@@ -1,5 +1,11 @@
-"""The warehouse: one DuckDB file with regions, the indicator catalogue, import batches,
-observations (long form), quarantine and skipped rows. See ``docs/warehouse.md``."""
+"""The warehouse: one DuckDB file. Every table is defined here (``docs/warehouse.md``):
+
+- :mod:`xinzhi.store.schema` — regions, indicators, import_batches, observations, quarantine,
+  skipped (and the view current_observations);
+- :mod:`xinzhi.store.firms` — firms (and the view current_firms);
+- :mod:`xinzhi.store.evaluations` — evaluations and their scores, dimensions, weights, obstacles;
+- :mod:`xinzhi.store.auth_tables` — accounts, sessions, login failures, audit log, batch owners.
+"""
 
 from xinzhi.store.batches import (
     BatchRecord,

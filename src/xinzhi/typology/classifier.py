@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from xinzhi.errors import InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 from xinzhi.typology.rules import Condition, Rule, RuleSet, load_rules
 
 __all__ = ["UNCLASSIFIED", "TypologyResult", "classify"]
@@ -77,7 +77,7 @@ def _applicable(df: pd.DataFrame, r: Rule) -> bool:
 
 
 @dataclass
-class TypologyResult(ResultMixin):
+class TypologyResult(Result):
     """County types with evidence.
 
     Attributes

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from xinzhi.errors import ComputationError, InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 from xinzhi.typology.classifier import TypologyResult
 
 __all__ = ["ClusterCheck", "adjusted_rand_index", "cluster_check", "kmeans"]
@@ -98,7 +98,7 @@ def adjusted_rand_index(a: ArrayLike, b: ArrayLike) -> float:
 
 
 @dataclass
-class ClusterCheck(ResultMixin):
+class ClusterCheck(Result):
     """Rule types vs k-means clusters: labels, contingency table, adjusted Rand index."""
 
     labels: pd.DataFrame

@@ -18,7 +18,7 @@ import pandas as pd
 
 from xinzhi import yamlfile
 from xinzhi.errors import ConfigError, InputError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 from xinzhi.typology.classifier import UNCLASSIFIED
 from xinzhi.typology.shortfall import SHORTFALLS
 
@@ -100,7 +100,7 @@ def load_paths(path: str | Path | None = None) -> PathBase:
 
 
 @dataclass
-class Recommendation(ResultMixin):
+class Recommendation(Result):
     """Measures selected for one county, each with the reason (Chinese)."""
 
     types: list[str]

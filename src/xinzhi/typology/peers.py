@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import ComputationError, InputError, RegionError
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 from xinzhi.typology.classifier import TypologyResult
 
 __all__ = ["BenchmarkResult", "benchmark", "nearest_peers"]
@@ -124,7 +124,7 @@ def nearest_peers(
 
 
 @dataclass
-class BenchmarkResult(ResultMixin):
+class BenchmarkResult(Result):
     """Peers, benchmarks and the gap table of one county, with the options used."""
 
     code: str

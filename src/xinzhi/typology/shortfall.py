@@ -21,7 +21,7 @@ import pandas as pd
 
 from xinzhi.errors import ComputationError, ConfigError, InputError
 from xinzhi.indicators.system import SHORTFALLS, IndicatorSystem
-from xinzhi.results import ResultMixin
+from xinzhi.results import Result
 
 __all__ = ["SHORTFALLS", "UNMAPPED", "ShortfallResult", "diagnose_shortfalls"]
 
@@ -29,7 +29,7 @@ UNMAPPED = "其他（未映射）"
 
 
 @dataclass
-class ShortfallResult(ResultMixin):
+class ShortfallResult(Result):
     """Ranked shortfalls per unit-year with the indicators that drive each.
 
     Attributes

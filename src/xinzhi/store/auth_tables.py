@@ -1,7 +1,7 @@
 """DuckDB tables of the server's accounts, sessions, login throttling and audit log.
 
 Created idempotently by :func:`ensure_auth_tables` in the same warehouse file (they are not part
-of the analytical schema in :mod:`xinzhi.store.schema`).
+of the analytical schema in :mod:`xinzhi.store.schema`); used by :mod:`xinzhi.auth`.
 
 ``auth_users``          user_id, username (unique), password_hash (argon2id), role, county_code,
                         disabled, created_at, updated_at
