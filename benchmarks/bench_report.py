@@ -151,11 +151,11 @@ def main() -> None:
     t0 = time.perf_counter()
     from xinzhi.pipelines.report import (
         county_report_data,
-        load_report_context,
         write_county_report,
         write_province_reports,
+        write_report,
     )
-    from xinzhi.report import render_pdf
+    from xinzhi.pipelines.report_context import load_report_context
 
     t_import = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmpd:
@@ -175,10 +175,10 @@ def main() -> None:
 
         ctx = load_report_context(db=db)
         ctx.prefetch(args.year)
-        render_pdf(county_report_data(args.county, args.year, context=ctx), tmp / "w0.pdf")
+        write_report(county_report_data(args.county, args.year, context=ctx), tmp / "w0.pdf")
         t = time.perf_counter()
         data = county_report_data(args.county, args.year, context=ctx)
-        render_pdf(data, tmp / "warm.pdf")
+        write_report(data, tmp / "warm.pdf")
         warm = time.perf_counter() - t
 
         ours = _our_charts(data)
@@ -195,7 +195,7 @@ def main() -> None:
         )
         print(f"  各次：{'、'.join(f'{x:.2f}' for x in cli)} s")
         print(f"导入模块：{t_import:.2f} s（不计入下一行）")
-        print(f"单县 PDF（本进程内首次：评价 + 类型 + 边界 + 报告）：{cold:.2f} s")
+        print(f"单县 PDF（本进程内首次：读保存的评价 + 类型 + 边界 + 报告）：{cold:.2f} s")
         print(f"单县 PDF（缓存后，批量中的每县）：{warm:.2f} s")
         print(
             f"四张图：本报告 SVG {ours:.3f} s；对照 matplotlib（导入 + 同样四张图 + PdfPages）"

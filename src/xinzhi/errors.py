@@ -44,6 +44,10 @@ class InputError(XinzhiError):
     """A user file or argument is malformed."""
 
 
+class NotFoundError(InputError):
+    """Something the user named (an evaluation, a year of it, a county) does not exist."""
+
+
 class ConfigError(XinzhiError):
     """An indicator system, YAML mapping or option is invalid."""
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from api_helpers import COUNTY, OTHER_COUNTY
 
-from xinzhi.pipelines import profile
+from xinzhi.pipelines import stored
 
 
 def test_regions_paged_and_filtered(api):
@@ -84,7 +84,7 @@ def test_scores_ranking_matches_pipeline(api):
     r = api.client.get("/api/evaluations/demo", params={"limit": 3}, headers=api.h("county1"))
     body = r.json()
     with _ro(api) as con:
-        s = profile.stored_scores(con, "demo")
+        s = stored.stored_scores(con, "demo")
     latest = s[s["year"] == s["year"].max()]
     assert body["total"] == len(latest)
     assert [i["region_code"] for i in body["items"]] == latest["region_code"].head(3).tolist()
@@ -110,7 +110,7 @@ def test_county_profile(api):
     r = api.client.get(f"/api/evaluations/demo/counties/{COUNTY}", headers=api.h("county2"))
     p = r.json()
     with _ro(api) as con:
-        s = profile.stored_scores(con, "demo")
+        s = stored.stored_scores(con, "demo")
         obst = con.execute(
             "SELECT sum(obstacle) FROM evaluation_obstacles WHERE name='demo' AND region_code=? "
             "AND year=2020",
@@ -164,7 +164,7 @@ def test_disparity_dagum_equals_library(api):
         headers=api.h("county1"),
     ).json()
     with _ro(api) as con:
-        s = profile.stored_scores(con, "demo")
+        s = stored.stored_scores(con, "demo")
     s = s[s["year"] == 2020]
     ref = dagum_gini(s, "score", "province_name", by="year")
     o = r["overall"][0]
@@ -181,8 +181,8 @@ def test_disparity_dagum_equals_library(api):
 
 def test_disparity_markov_on_harmonised_units(api):
     from xinzhi.disparity import markov_chain
-    from xinzhi.pipelines.disparity import evaluation_panel
     from xinzhi.pipelines.spatial import balanced_panel
+    from xinzhi.pipelines.stored import evaluation_panel
 
     r = api.client.get(
         "/api/disparity/markov", params={"evaluation": "demo"}, headers=api.h("county1")
@@ -215,8 +215,8 @@ def test_disparity_markov_on_harmonised_units(api):
 
 def test_disparity_moran_and_convergence_equal_library(api, data_dir):
     from xinzhi.disparity import beta_convergence, moran, sigma_convergence
-    from xinzhi.pipelines.disparity import evaluation_panel
     from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+    from xinzhi.pipelines.stored import evaluation_panel
 
     r = api.client.get(
         "/api/disparity/moran",

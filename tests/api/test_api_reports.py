@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from api_helpers import COUNTY, OTHER_COUNTY
 
-from xinzhi.pipelines.report import CountyReportData, county_report_data
+from xinzhi.pipelines.report import county_report_data
+from xinzhi.report.model import CountyReportData
 
 EVAL = "demo"  # stored by the evaluated_warehouse fixture (system nqpf-county)
 

@@ -64,9 +64,10 @@ def test_weight_perturbation_intervals() -> None:
     assert (out["rank_min"] <= out["rank_p05"]).all()
     assert (out["rank_p95"] <= out["rank_max"]).all()
     assert out["rank_max"].max() <= 20 and out["rank_min"].min() >= 1
-    # unperturbed rank lies in [min, max] for nearly all units (it is one possible draw's limit)
+    # the unperturbed rank is not itself a draw, so it need not lie in [min, max]; with seed 1
+    # it does for all 40 unit-years (recorded 2026-12-04)
     inside = (out["rank"] >= out["rank_min"]) & (out["rank"] <= out["rank_max"])
-    assert inside.mean() > 0.9
+    assert int(inside.sum()) == 40
     same = weight_perturbation(res, n_draws=200, pct=0.1, seed=1)
     pd.testing.assert_frame_equal(out, same)
 

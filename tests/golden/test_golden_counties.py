@@ -23,10 +23,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from xinzhi import store
+from xinzhi.cli import app
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
 from xinzhi.pipelines.typology import CountyTypes, classify_counties
+from xinzhi.store.evaluations import load_evaluation
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,24 @@ def test_county_type_2020(types_2020: CountyTypes, code: str) -> None:
     t = types_2020.tidy().set_index("region_code").loc[code]
     secondary = t["secondary_type"] if isinstance(t["secondary_type"], str) else ""
     assert (t["name"], t["primary_type"], secondary) == TYPES_2020[code]
+
+
+@pytest.mark.slow
+def test_xinzhi_demo_stores_the_golden_scores(data_dir: Path, tmp_path: Path) -> None:
+    """The whole demo (warehouse, evaluation, report) stores these numbers as ``nqpf-county``."""
+    db = tmp_path / "demo.duckdb"
+    args = ["--data-dir", str(data_dir), "demo", "--db", str(db), "-o", str(tmp_path / "out")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    con = store.connect(db, read_only=True)
+    try:
+        stored = load_evaluation(con, "nqpf-county").set_index(["region_code", "year"])
+    finally:
+        con.close()
+    for g in GOLDEN:
+        row = stored.loc[(g.code, g.year)]
+        assert float(row["score"]) == pytest.approx(g.score, abs=TOL, rel=0), g
+        assert int(row["rank"]) == g.rank, g
 
 
 def test_golden_table_is_the_readme_table() -> None:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from xinzhi.cli import app
 from xinzhi.disparity.dagum import dagum_gini
-from xinzhi.pipelines.disparity import evaluation_panel
 from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.stored import evaluation_panel
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +61,11 @@ def test_cli_moran_queen_on_county_scores(evaluated: Path, tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     got = pd.read_csv(out)
     i2020 = float(got.loc[got["by"] == 2020, "I"].iloc[0])
-    panel = evaluation_panel("nqpf-county", db=evaluated)
+    # as the API and the web page: codes carried to those of the boundaries (2024) first
+    panel = evaluation_panel("nqpf-county", db=evaluated, harmonise_to=2024)
     y = panel[panel["year"] == 2020].set_index("unit")["score"]
-    # units without a 2021-2022 polygon are left out, as the CLI reports on stderr
     have = set(county_polygons(year=2024)["code"])
-    assert "没有边界多边形" in res.output
+    assert "区划代码统一到 2024 年" in res.output
     sw = queen_weights(sorted(set(y.index) & have))
     keep = [c for c in sw.ids if c not in set(sw.islands)]
     w = queen_weights(keep).w  # islands are dropped by default (islands="drop")
@@ -102,12 +102,12 @@ def test_harmonised_panel_links_renamed_counties(evaluated: Path, tmp_path: Path
         assert res.exit_code == 0, res.output
         return int(pd.read_csv(out)["count"].sum())
 
-    # one transition per unit observed in both years
-    assert transitions("--harmonise", "2020") == both
-    assert transitions() == plain.groupby("unit")["year"].nunique().eq(2).sum()
-    res = CliRunner().invoke(
-        app, ["disparity", "markov", "--input", "x.csv", "--harmonise", "2020"]
-    )
+    # one transition per unit observed in both years; harmonised to the latest year by default
+    # (as the REST API and the web page)
+    assert transitions() == both
+    assert transitions("--harmonise") == both
+    assert transitions("--no-harmonise") == plain.groupby("unit")["year"].nunique().eq(2).sum()
+    res = CliRunner().invoke(app, ["disparity", "markov", "--input", "x.csv", "--harmonise"])
     assert res.exit_code == 2 and "--harmonise 只用于 --evaluation" in res.output
 
 
@@ -123,14 +123,21 @@ def test_moran_on_codes_of_the_boundary_year(evaluated: Path, tmp_path: Path) ->
         assert res.exit_code == 0, res.output
         return pd.read_csv(out).set_index("by"), res.output
 
-    plain, text = run()
-    harm, text_h = run("--harmonise", "2024")
-    assert "没有边界多边形" in text and "没有边界多边形" not in text_h
-    assert "区划代码统一到 2024 年" in text_h
-    # counted on the public warehouse (2026-12-04): 2490 of the 2859 codes of 2010 have a
-    # polygon as they are; carried to 2024, 2717 (2859 − 142 merged, split or unknown), of
+    from xinzhi.regions import county_polygons
+
+    default, text = run()
+    harm, _ = run("--harmonise", "2024")
+    # queen weights on a stored evaluation carry the codes to the boundaries' year by default
+    assert "没有边界多边形" not in text and "区划代码统一到 2024 年" in text
+    pd.testing.assert_frame_equal(default, harm)
+    raw = evaluation_panel("nqpf-county", db=evaluated)
+    codes_2010 = set(raw.loc[raw["year"] == 2010, "unit"])
+    with_polygon = len(codes_2010 & set(county_polygons(year=2024)["code"]))
+    # counted on the public warehouse (2026-12-04): 2503 of the 2859 codes of 2010 have a
+    # polygon as they are (2490 once islands are dropped, what the CLI analysed before it
+    # harmonised by default); carried to 2024, 2717 (2859 − 142 merged, split or unknown), of
     # which 7 islands are dropped → 2710
-    assert (plain.loc[2010, "n"], harm.loc[2010, "n"]) == (2490, 2710)
+    assert (with_polygon, harm.loc[2010, "n"]) == (2503, 2710)
 
 
 def test_evaluation_spatial_uses_the_boundary_codes(evaluated: Path, data_dir: Path) -> None:

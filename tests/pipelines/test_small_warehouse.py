@@ -23,9 +23,9 @@ from xinzhi import store
 from xinzhi.cli import app
 from xinzhi.errors import RegionError
 from xinzhi.indicators.system import IndicatorSystem
-from xinzhi.pipelines.disparity import evaluation_panel
 from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.pipelines.spatial import comparable_panel
+from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.store.evaluations import list_evaluations, load_evaluation
 
 # 示例数据 (urban_share, emp_sec_A):
@@ -295,3 +295,22 @@ def test_cli_evaluates_the_small_warehouse_like_the_pipeline(
     assert got.loc["430321", "score"] == pytest.approx(0.225, abs=1e-12)
     assert got.loc["320583", "score"] == pytest.approx(0.825, abs=1e-12)
     assert got.loc["620123", "rank"] == 12
+
+
+def test_cli_markov_counts_one_transition_per_comparable_unit(
+    small_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse.db, db)
+
+    def transitions(*extra: str) -> int:
+        out = tmp_path / f"m{len(extra)}.csv"
+        args = ["disparity", "markov", "--evaluation", EVALUATION, "--db", str(db), "--k", "2"]
+        res = CliRunner().invoke(app, [*args, "--drop-missing", "--output", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        return int(pd.read_csv(out)["count"].sum())
+
+    # carried to 2020: the 10 unchanged units and 宁乡 (430124 → 430182) are in both years
+    assert transitions("--harmonise", "2020") == 11
+    # as stored: 10 codes are in both years (宁乡 has two codes, 姑苏区 none in 2010)
+    assert transitions() == 10

@@ -8,14 +8,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from xinzhi import store
 from xinzhi.cli import app
-from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.pipelines.report import county_report_data, load_report_context
+from xinzhi.pipelines.report import county_report_data
+from xinzhi.pipelines.report_context import load_report_context
 from xinzhi.report import render_html
 from xinzhi.report.fonts import font_dirs
 from xinzhi.report.view import county_view
@@ -47,19 +48,12 @@ def xiangtan(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     return res.output, pdf
 
 
-def test_cli_prints_the_pipeline_numbers(xiangtan: tuple[str, Path], report_db: Path) -> None:
+def test_cli_prints_the_stored_numbers(xiangtan: tuple[str, Path]) -> None:
+    """The stored evaluation's numbers (query in test_report_stored_scores.py)."""
     out, _ = xiangtan
-    s = evaluate_counties("nqpf-county", db=report_db).scores()
-    s20 = s[s["year"] == 2020]
-    row = s20[s20["region_code"] == "430321"].iloc[0]
-    hunan = s20[s20["region_code"].str[:2] == "43"]
-    # independent recomputation of the ranks from the score table
-    assert row["rank"] == int((s20["score"] > row["score"]).sum()) + 1
-    assert row["province_rank"] == int((hunan["score"] > row["score"]).sum()) + 1
-    head = out.splitlines()[0]
-    assert head == (
-        f"湘潭县（430321）2020 年综合得分 {row['score']:.4f}，全国排名 {row['rank']}/{len(s20)}，"
-        f"省内排名 {row['province_rank']}/{len(hunan)}，全国百分位 {row['percentile']:.1%}"
+    assert out.splitlines()[0] == (
+        "湘潭县（430321）2020 年综合得分 0.2480，全国排名 1511/2847，省内排名 63/122，"
+        "全国百分位 47.0%"
     )
     assert "示例数据" not in out
 
@@ -131,6 +125,8 @@ def test_no_character_lacks_a_glyph(report_db: Path) -> None:
 
 
 def test_county_with_missing_indicator_gets_a_report(report_db: Path, tmp_path: Path) -> None:
+    """Data deleted after the evaluation was stored: the report keeps showing the stored score
+    until the user re-evaluates (``xinzhi evaluate --save``); then it says what is missing."""
     db = tmp_path / "w.duckdb"
     shutil.copy(report_db, db)
     con = store.connect(db)
@@ -140,18 +136,26 @@ def test_county_with_missing_indicator_gets_a_report(report_db: Path, tmp_path: 
     )
     con.close()
     pdf = tmp_path / "missing.pdf"
-    res = CliRunner().invoke(
-        app, ["report", "--db", str(db), "--county", "430321", "--year", "2020", "-o", str(pdf)]
-    )
+    args = ["report", "--db", str(db), "--county", "430321", "--year", "2020", "-o", str(pdf)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith("湘潭县（430321）2020 年综合得分 0.2480，")
+    redo = CliRunner().invoke(app, ["evaluate", "--db", str(db), "--save", "nqpf-county"])
+    assert redo.exit_code == 0, redo.output
+    res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[0] == "湘潭县（430321）2020 年未参评：缺少 专业技术人员比重"
     text = _squash(_pdftotext(pdf))
     assert "未参评" in text and "专业技术人员比重" in text
     assert "缺失（未参评原因）" in text
-    # the 2010 score is still there: the history table shows it
-    s = evaluate_counties("nqpf-county", db=db).scores()
-    r10 = s[(s["region_code"] == "430321") & (s["year"] == 2010)].iloc[0]
-    assert f"{r10['score']:.4f}" in text
+    # the 2010 score is still there: the history table shows the re-saved evaluation's score
+    con = duckdb.connect(str(db), read_only=True)
+    (r10,) = con.execute(
+        "SELECT score FROM evaluation_scores WHERE name = 'nqpf-county' "
+        "AND region_code = '430321' AND year = 2010"
+    ).fetchone()
+    con.close()
+    assert f"{r10:.4f}" in text
 
 
 def test_html_report_has_the_same_headline_and_inline_charts(report_db: Path) -> None:
@@ -168,12 +172,11 @@ def test_html_report_has_the_same_headline_and_inline_charts(report_db: Path) ->
     assert d.shortfalls["share"].sum() == pytest.approx(1.0)
 
 
-def test_industry_section_lists_the_census_tiers(public_warehouse: Path) -> None:
+def test_industry_section_lists_the_census_tiers(report_db: Path) -> None:
     from xinzhi.pipelines.industry import county_industry_map
-    from xinzhi.pipelines.report import county_report_data
 
-    data = county_report_data("神木市", 2020, db=public_warehouse)
-    tiers = county_industry_map("610881", 2020, db=public_warehouse).tidy()
+    data = county_report_data("神木市", 2020, db=report_db)
+    tiers = county_industry_map("610881", 2020, db=report_db).tidy()
     leading = tiers.loc[tiers["tier"] == "主导", "industry"].tolist()
     assert data.industry.loc[data.industry["tier"] == "主导", "industry"].tolist() == leading
     assert leading[0] == "B"  # 采矿业 leads in 神木市

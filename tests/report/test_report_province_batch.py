@@ -5,31 +5,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from xinzhi.disparity import dagum_gini, theil_decomposition
-from xinzhi.pipelines.demo import DEMO_STEPS
-from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.pipelines.report import county_report_data, demo_report, write_province_reports
+from xinzhi.pipelines.demo import DEMO_STEPS, demo_report
+from xinzhi.pipelines.report import county_report_data, write_province_reports
 
 
 @pytest.mark.slow
 def test_hainan_batch(report_db: Path, tmp_path: Path) -> None:
     res = write_province_reports("海南", 2020, tmp_path, fmt="html", db=report_db, workers=2)
-    s = evaluate_counties("nqpf-county", db=report_db).scores()
-    hn = s[(s["year"] == 2020) & (s["region_code"].str[:2] == "46")]
-    assert len(hn) == 24
+    con = duckdb.connect(str(report_db), read_only=True)
+    stored = con.execute(
+        "SELECT region_code, score FROM evaluation_scores WHERE name = 'nqpf-county' "
+        "AND year = 2020 AND left(region_code, 2) = '46' ORDER BY score DESC, region_code"
+    ).df()
+    con.close()
+    assert len(stored) == 24
     assert res.failures == []
     assert len(res.county_files) == 24
-    assert sorted(p.name[:6] for p in res.county_files) == sorted(hn["region_code"])
+    assert sorted(p.name[:6] for p in res.county_files) == sorted(stored["region_code"])
     assert res.summary_file.exists() and res.workbook.exists()
-    # the ranking is the province ranking of the evaluation
+    # the ranking is the stored evaluation's, best first
     rk = res.summary_data.ranking
-    assert rk["region_code"].tolist() == hn.sort_values("province_rank")["region_code"].tolist()
+    assert rk["region_code"].tolist() == stored["region_code"].tolist()
+    assert rk["score"].tolist() == stored["score"].tolist()
     assert rk["province_rank"].tolist() == list(range(1, 25))
-    # Dagum and Theil by prefecture equal the analyses run directly
-    grp = hn.assign(group=hn["prefecture_name"].fillna("省直辖"))
+    # Dagum and Theil by prefecture equal the analyses run directly on the same scores
+    grp = rk.assign(group=rk["prefecture_name"].fillna("省直辖"))
     g = dagum_gini(grp, "score", "group").overall["G"].iloc[0]
     t = theil_decomposition(grp, "score", "group").overall["T"].iloc[0]
     assert res.summary_data.dagum is not None and res.summary_data.theil is not None
@@ -57,10 +62,9 @@ def test_batch_workers_read_the_warehouse_read_only(report_db: Path) -> None:
     (a Hunan batch lost 9–31 of 122 counties that way)."""
     import pickle
 
-    import duckdb
-
     from xinzhi.pipelines.industry import IndustryInputs
-    from xinzhi.pipelines.report import _batch_init, load_report_context
+    from xinzhi.pipelines.report import _batch_init
+    from xinzhi.pipelines.report_context import load_report_context
 
     ctx = load_report_context(db=report_db)
     ctx.prefetch(2020)

@@ -78,6 +78,8 @@ def test_cluster_check_agrees_positively(
 ) -> None:
     cc = typology.cluster_check(result, feats, seed=0, n_init=3)
     assert int(cc.contingency.to_numpy().sum()) == len(cc.labels)
-    assert 0.1 < cc.adjusted_rand < 1.0
+    # positive but partial agreement of rules and k-means (own k-means, seed 0, n_init 3;
+    # recorded 2026-12-04)
+    assert cc.adjusted_rand == pytest.approx(0.3873778879074575, abs=1e-9)
     assert cc.k == result.tidy()["primary_type"].nunique()
     assert "调整兰德指数" in cc.summary()

@@ -154,9 +154,9 @@ def reference(warehouse: Path, data_dir: Path) -> dict[str, Any]:
         sigma_convergence,
     )
     from xinzhi.industry.io import io_analysis
-    from xinzhi.pipelines.disparity import evaluation_panel
     from xinzhi.pipelines.industry import county_industry_map, load_io_table
     from xinzhi.pipelines.spatial import balanced_panel, evaluation_spatial
+    from xinzhi.pipelines.stored import evaluation_panel
 
     con = store.connect(warehouse)
     try:
@@ -458,7 +458,8 @@ def test_disparity_page_kde_moran_lisa_markov(
     # kernel densities: one curve per year (2010, 2020), drawn as SVG paths
     kde = _chart(page, "kde-chart")
     assert [s["name"] for s in kde["series"]] == ["2010", "2020"]
-    assert all(s["n"] == 256 for s in kde["series"]) and kde["paths"] >= 2
+    # 512 grid points: the declared default (xinzhi.registry.disparity.KDE), as the CLI and API
+    assert all(s["n"] == 512 for s in kde["series"]) and kde["paths"] >= 2
     # Moran: the page's I equals esda's on the same units and weights
     text = page.inner_text("[data-testid=moran-global]")
     assert f"Moran's I = {reference['moran_i']:.4f}" in text

@@ -26,6 +26,7 @@ from xinzhi.errors import (
     DataUnavailableError,
     InputError,
     IntegrityError,
+    NotFoundError,
     RegionError,
     RegionSplitError,
     XinzhiError,
@@ -59,6 +60,7 @@ _STATUS: list[tuple[type[XinzhiError], int, str]] = [
     (IntegrityError, 409, "integrity_error"),
     (ConfigError, 422, "invalid_option"),
     (ComputationError, 422, "computation_error"),
+    (NotFoundError, 404, "not_found"),
     (InputError, 400, "invalid_input"),
 ]
 

@@ -321,3 +321,39 @@ class AuditItem(BaseModel):
 
 class AuditPage(Page):
     items: list[AuditItem]
+
+
+class OptionInfo(BaseModel):
+    """One option of a declared analysis (:class:`xinzhi.registry.Option`)."""
+
+    name: str
+    label: str
+    type: str
+    default: Any
+    required: bool
+    choices: list[str] | None
+    minimum: float | None
+    maximum: float | None
+    help: str
+
+
+class AnalysisInfo(BaseModel):
+    """One declared analysis (:class:`xinzhi.registry.Analysis`)."""
+
+    key: str
+    family: str
+    title: str
+    formula: str
+    reference_test: str
+    options: list[OptionInfo]
+
+
+class AnalysisOut(BaseModel):
+    """Result of a declared analysis: its tables (English column names), notes and summary."""
+
+    key: str
+    title: str
+    options: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+    notes: list[str] = []
+    summary: str

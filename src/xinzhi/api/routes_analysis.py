@@ -1,43 +1,99 @@
-"""Disparity (Dagum, Markov, Moran and convergence of a stored evaluation) and industry (input–output linkages,
-census employment specialisation) endpoints. Results are cached in memory."""
+"""Analyses declared in :mod:`xinzhi.registry`: the catalogue, one generic route per declaration,
+and the older disparity / industry routes with their own response models.
 
-from __future__ import annotations
+Every route calls the declaration's pipeline with the options derived from it
+(:func:`xinzhi.api.options.options_of`); results are cached in memory per evaluation version.
+"""
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from xinzhi import config
+from xinzhi import registry
 from xinzhi.api import models as m
 from xinzhi.api._util import clean, evaluation_stamp, records
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
-from xinzhi.api.routes_evaluations import scores_of
-from xinzhi.pipelines import profile
-
-if TYPE_CHECKING:
-    from xinzhi.disparity.markov import MarkovResult
+from xinzhi.api.options import options_of
+from xinzhi.pipelines import industry as industry_pipe
+from xinzhi.registry import disparity as decl
+from xinzhi.registry import industry as industry_decl
 
 router = APIRouter(tags=["分析"])
 
 
-def _scores(db: Database, cur: Any, evaluation: str) -> tuple[pd.DataFrame, str]:
-    """Stored scores of ``evaluation`` and its creation time (the cache-key version); 404 if
-    unknown."""
-    stamp = evaluation_stamp(cur, evaluation)
-    return scores_of(db, cur, evaluation, stamp), stamp or ""
+def _run(db: Database, cur: Any, analysis: registry.Analysis, options: dict[str, Any]) -> Any:
+    """The analysis's pipeline on ``options`` (cached per evaluation version); 404 for an
+    unknown evaluation."""
+    stamp = None
+    if "evaluation" in options:
+        stamp = evaluation_stamp(cur, options["evaluation"])
+        if stamp is None:
+            raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
+    key = (analysis.key, stamp, tuple(sorted(options.items())))
+    return db.cached(key, lambda: analysis.run(cur, **options))
 
 
-def _comparable(
-    db: Database, cur: Any, evaluation: str, stamp: str, harmonise: bool
-) -> tuple[pd.DataFrame, list[str], str | None]:
-    """:func:`xinzhi.pipelines.spatial.comparable_panel` (cached)."""
-    from xinzhi.pipelines.spatial import comparable_panel
+@router.get("/analyses", response_model=list[m.AnalysisInfo], summary="分析目录（登记表）")
+def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
+    """Every declared analysis with its options, Chinese labels and defaults."""
+    return [
+        m.AnalysisInfo(
+            key=a.key,
+            family=a.family,
+            title=a.title,
+            formula=a.formula,
+            reference_test=a.reference_test,
+            options=[
+                m.OptionInfo(
+                    name=o.name,
+                    label=o.label,
+                    type=o.type.__name__,
+                    default=o.default,
+                    required=o.required,
+                    choices=list(o.choices) if o.choices else None,
+                    minimum=o.minimum,
+                    maximum=o.maximum,
+                    help=o.help,
+                )
+                for o in a.options
+            ],
+        )
+        for a in registry.analyses()
+    ]
 
-    return db.cached(
-        ("comparable", evaluation, stamp, harmonise),
-        lambda: comparable_panel(evaluation, cur, harmonise=harmonise),
+
+def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
+    def endpoint(
+        db: Db,
+        cur: Cursor,
+        _: AnyUser,
+        options: Annotated[dict[str, Any], Depends(options_of(analysis))],
+    ) -> m.AnalysisOut:
+        res = _run(db, cur, analysis, options)
+        return m.AnalysisOut(
+            key=analysis.key,
+            title=analysis.title,
+            options=clean(dict(options)),
+            tables={name: records(t) for name, t in res.tables().items()},
+            notes=[str(n) for n in getattr(res, "notes", [])],
+            summary=res.summary(),
+        )
+
+    endpoint.__name__ = f"analysis_{analysis.key.replace('-', '_')}"
+    endpoint.__doc__ = f"{analysis.title}（{analysis.doc}；参考测试 {analysis.reference_test}）"
+    return endpoint
+
+
+for _a in registry.analyses():
+    router.add_api_route(
+        f"/analyses/{_a.key}",
+        _generic(_a),
+        methods=["GET"],
+        response_model=m.AnalysisOut,
+        summary=_a.title,
     )
 
 
@@ -46,17 +102,13 @@ def dagum(
     db: Db,
     cur: Cursor,
     _: AnyUser,
-    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
-    group: Literal["province", "region"] = "province",
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    options: Annotated[dict[str, Any], Depends(options_of(decl.DAGUM))],
 ) -> m.DagumOut:
     """Dagum (1997) decomposition of the stored scores by province or by the four regions."""
-    s, stamp = _scores(db, cur, evaluation)
-    key = ("dagum", evaluation, stamp, group, year)
-    res = db.cached(key, lambda: profile.evaluation_dagum(cur, evaluation, group, year, scores=s))
+    res = _run(db, cur, decl.DAGUM, options)
     return m.DagumOut(
-        evaluation=evaluation,
-        group=group,
+        evaluation=options["evaluation"],
+        group=options["group"],
         overall=records(res.overall),
         within=records(res.within),
         between=records(res.between),
@@ -69,39 +121,21 @@ def markov(
     db: Db,
     cur: Cursor,
     _: AnyUser,
-    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
-    k: Annotated[int, Query(ge=2, le=8, description="状态数（分位数分类）")] = 4,
-    classification: Literal["pooled", "per-year"] = "pooled",
-    harmonise: Annotated[
-        bool, Query(description="把区划代码统一到最新一年（更名的县为同一单元）")
-    ] = True,
+    options: Annotated[dict[str, Any], Depends(options_of(decl.MARKOV))],
 ) -> m.MarkovOut:
     """Classic Markov chain of the stored scores over the units observed in every year; with
     ``harmonise`` the codes are first carried to the latest year (docs/regions.md)."""
-    from xinzhi.disparity import markov_chain
-
-    s, stamp = _scores(db, cur, evaluation)
-    latest = int(s["year"].max())
-    bal, dropped, note = _comparable(db, cur, evaluation, stamp, harmonise)
-    res: MarkovResult = db.cached(
-        ("markov", evaluation, stamp, k, classification, harmonise),
-        lambda: markov_chain(bal, "score", "unit", "year", k=k, classification=classification),
-    )
-    notes = [str(n) for n in res.notes]
-    if dropped:
-        notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入转移")
-    if note:
-        notes.append(note)
+    res = _run(db, cur, decl.MARKOV, options)
     return m.MarkovOut(
-        evaluation=evaluation,
-        k=k,
-        classification=classification,
-        harmonised_to=latest if harmonise else None,
-        years=sorted(int(y) for y in bal["year"].unique()),
-        units=int(bal["unit"].nunique()),
+        evaluation=options["evaluation"],
+        k=options["k"],
+        classification=options["classification"],
+        harmonised_to=res.options["harmonised_to"],
+        years=res.options["years"],
+        units=res.options["units"],
         transitions=records(res.tidy()),
         steady_state=records(res.steady_state.reset_index(drop=True)),
-        notes=notes,
+        notes=[str(n) for n in res.notes],
     )
 
 
@@ -112,109 +146,55 @@ def moran(
     db: Db,
     cur: Cursor,
     _: AnyUser,
-    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
-    year: Annotated[int | None, Query(ge=1900, le=2100, description="默认最新一年")] = None,
-    permutations: Annotated[int, Query(ge=0, le=9999, description="置换次数（种子 0）")] = 999,
+    options: Annotated[dict[str, Any], Depends(options_of(decl.MORAN))],
 ) -> m.MoranOut:
     """Global Moran's I of one year's scores on queen contiguity, the codes first carried to
-    those of the boundaries (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
-    from xinzhi.disparity import moran as global_moran
-    from xinzhi.pipelines.spatial import evaluation_spatial
-
-    s, stamp = _scores(db, cur, evaluation)
-    years = sorted(int(y) for y in s["year"].unique())
-    y = years[-1] if year is None else year
-    if y not in years:
-        raise ApiError(
-            404,
-            "year_not_found",
-            f"评价 {evaluation} 没有 {y} 年（可选：{'、'.join(map(str, years))}）",
-        )
-
-    def run() -> tuple[pd.DataFrame, list[str], list[str]]:
-        df, w, left_out = evaluation_spatial(evaluation, y, cur, data_dir=config.data_dir())
-        res = global_moran(df, "score", "unit", w, permutations=permutations, seed=0)
-        return res.table, left_out, [str(n) for n in res.notes]
-
-    table, left_out, notes = db.cached(("moran", evaluation, stamp, y, permutations), run)
+    those of the boundaries."""
+    res = _run(db, cur, decl.MORAN, options)
     return m.MoranOut(
-        evaluation=evaluation,
-        year=y,
-        statistics=records(table)[0],
-        left_out=left_out,
-        notes=notes,
+        evaluation=options["evaluation"],
+        year=res.options["year"],
+        statistics=records(res.table)[0],
+        left_out=res.options["left_out"],
+        notes=[str(n) for n in res.notes],
     )
 
 
-@router.get("/disparity/convergence", response_model=m.ConvergenceOut, summary="σ 与绝对 β 收敛")
+@router.get("/disparity/convergence", response_model=m.ConvergenceOut, summary="σ 与 β 收敛")
 def convergence(
     db: Db,
     cur: Cursor,
     _: AnyUser,
-    evaluation: Annotated[str, Query(min_length=1, max_length=64, description="评价结果名称")],
-    harmonise: Annotated[
-        bool, Query(description="把区划代码统一到最新一年（更名的县为同一单元）")
-    ] = True,
+    options: Annotated[dict[str, Any], Depends(options_of(decl.CONVERGENCE))],
 ) -> m.ConvergenceOut:
-    """σ convergence (coefficient of variation per year) and absolute β convergence (growth from
-    the first to the last year on the log of the first score, HC1) of the counties observed in
-    every year."""
-    from xinzhi.disparity import beta_convergence, sigma_convergence
-
-    s, stamp = _scores(db, cur, evaluation)
-    latest = int(s["year"].max())
-    bal = _comparable(db, cur, evaluation, stamp, harmonise)[0]
-
-    def run() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-        sig = sigma_convergence(bal, "score", "year", measure="cv")
-        beta = beta_convergence(bal, "score", "unit", "year", kind="cross-section")
-        notes = [str(n) for n in [*sig.notes, *beta.notes]]
-        return sig.table, beta.stats, beta.coefficients, notes
-
-    sig, stats, coefs, notes = db.cached(("convergence", evaluation, stamp, harmonise), run)
-    units = int(bal["unit"].nunique())
+    """σ convergence and β convergence of the counties observed in every year."""
+    res = _run(db, cur, decl.CONVERGENCE, options)
+    stats = res.beta.stats
     return m.ConvergenceOut(
-        evaluation=evaluation,
-        harmonised_to=latest if harmonise else None,
-        units=units,
-        sigma=records(sig),
+        evaluation=options["evaluation"],
+        harmonised_to=res.options["harmonised_to"],
+        units=res.options["units"],
+        sigma=records(res.sigma.table),
         beta=clean(dict(zip(stats["statistic"], stats["value"], strict=True))),
-        coefficients=records(coefs),
-        notes=notes,
+        coefficients=records(res.beta.coefficients),
+        notes=[str(n) for n in res.notes],
     )
 
 
 @router.get("/industry/io", response_model=m.IOOut, summary="投入产出关联与主导部门上下游")
 def io(
     db: Db,
+    cur: Cursor,
     _: AnyUser,
-    table: Annotated[str, Query(pattern=r"^\d{4}-\d{2,3}$", description="如 2020-42")] = "2020-42",
-    lead: Annotated[str | None, Query(max_length=64, description="主导部门代码或名称")] = None,
-    forward: Literal["leontief", "ghosh"] = "leontief",
-    imports: Literal["domestic", "total"] = "domestic",
-    top: Annotated[int, Query(ge=1, le=50)] = 5,
+    options: Annotated[dict[str, Any], Depends(options_of(industry_decl.IO))],
 ) -> m.IOOut:
-    from xinzhi.industry.io import io_analysis
-    from xinzhi.pipelines.industry import load_io_table
-
-    def make() -> object:
-        t = load_io_table(table)
-        z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
-        return io_analysis(
-            z,
-            t.x,
-            codes=t.codes,
-            names=t.names_zh,
-            forward=forward,
-            lead=lead,
-            top=top,
-            table=table,
-        )
-
-    res = db.cached(("io", table, lead, forward, imports, top), make)
+    res = _run(db, cur, industry_decl.IO, options)
     sectors = [m.IOSector(**r) for r in records(res.tidy())]
     return m.IOOut(
-        table=table, forward=forward, sectors=sectors, lead_links=records(res.lead_links)
+        table=options["table"],
+        forward=options["forward"],
+        sectors=sectors,
+        lead_links=records(res.lead_links),
     )
 
 
@@ -224,16 +204,13 @@ def io(
     summary="县域就业区位熵（普查行业门类）",
 )
 def specialization(
-    db: Db,
     cur: Cursor,
     _: AnyUser,
     region: Annotated[str, Query(pattern=r"^\d{6}$", description="6 位区划代码")],
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> m.SpecializationOut:
     """LQ of the county's census employment by GB/T 4754 section vs. all counties."""
-    if not cur.execute("SELECT 1 FROM regions WHERE code = ? LIMIT 1", [region]).fetchall():
-        raise ApiError(404, "region_not_found", f"区划代码 {region} 不存在")
-    df = profile.county_specialization(cur, region, year)
+    df: pd.DataFrame = industry_pipe.county_specialization(cur, region, year)
     return m.SpecializationOut(
         region_code=region,
         year=int(df.attrs["year"]),

@@ -34,7 +34,7 @@ from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.errors import ConfigError, InputError
-from xinzhi.pipelines import profile
+from xinzhi.pipelines import stored
 from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.store.evaluations import list_evaluations
 
@@ -51,7 +51,7 @@ def scores_of(db: Database, cur: Any, name: str, stamp: str | None = None) -> pd
     stamp = stamp or evaluation_stamp(cur, name)
     if stamp is None:
         raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
-    return db.cached(("scores", name, stamp), lambda: profile.stored_scores(cur, name))
+    return db.cached(("scores", name, stamp), lambda: stored.stored_scores(cur, name))
 
 
 def _stamp_or_404(cur: Any, name: str) -> str:
@@ -175,7 +175,7 @@ def county(
         s = scores_of(db, cur, name, stamp)
         if not (s["region_code"] == code).any():
             raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
-        p = profile.county_profile(cur, name, code, year, scores=s)
+        p = stored.county_profile(cur, name, code, year, scores=s)
         return m.CountyProfileOut(**clean(p.to_dict()))
 
     return cached_json(db, ("profile", name, stamp, code, year), make)
@@ -220,7 +220,7 @@ def export(name: EvalName, request: Request, db: Db, cur: Cursor, session: AnyUs
         session,
         Kind.EVALUATION,
         name,
-        lambda p: profile.export_stored_evaluation(cur, name, p, scores=s),
+        lambda p: stored.export_stored_evaluation(cur, name, p, scores=s),
     )
 
 
@@ -237,7 +237,7 @@ def export_county(
     s = scores_of(db, cur, name)
     if not (s["region_code"] == code).any():
         raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
-    p = profile.county_profile(cur, name, code, scores=s)
+    p = stored.county_profile(cur, name, code, scores=s)
     return _xlsx_response(
         db,
         request,

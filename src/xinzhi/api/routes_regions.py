@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from xinzhi.api import models as m
 from xinzhi.api._util import Limit, Offset, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
-from xinzhi.pipelines.profile import warehouse_registry
+from xinzhi.pipelines.warehouse import warehouse_registry
 
 router = APIRouter(tags=["区划"])
 

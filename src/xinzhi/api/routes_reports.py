@@ -32,7 +32,8 @@ from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session
 from xinzhi.auth.policy import Kind, require_download
-from xinzhi.pipelines.report import CountyReportData, ReportContext
+from xinzhi.pipelines.report_context import ReportContext
+from xinzhi.report.model import CountyReportData
 
 router = APIRouter(tags=["报告"])
 
@@ -58,7 +59,7 @@ _build_lock = threading.Lock()
 def report_context(db: Database, cur: Any, evaluation: str) -> ReportContext:
     """The report context of stored ``evaluation`` on the server's database (cached per name and
     creation time); 404 if no evaluation of that name is stored."""
-    from xinzhi.pipelines.report import load_report_context
+    from xinzhi.pipelines.report_context import load_report_context
 
     stamp = evaluation_stamp(cur, evaluation)
     if stamp is None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from xinzhi import registry
 from xinzhi.cli._common import echo_json
 from xinzhi.cli._tables import checked_output, read_table, write_table
 from xinzhi.errors import InputError
@@ -56,8 +57,24 @@ By = Annotated[str | None, typer.Option("--by", "--year", help="分期列（如�
 Unit = Annotated[str, typer.Option("--unit", help="单元代码列")]
 Year = Annotated[str, typer.Option("--year", "--by", help="年份列")]
 Group = Annotated[
-    str, typer.Option("--group", help="分组列（省份 province、四大区域 region、县域类型……）")
+    str | None,
+    typer.Option(
+        "--group",
+        help="分组列（省份 province、四大区域 region、县域类型……）；--evaluation 时默认 province，--input 时默认 region",
+    ),
 ]
+EvalYear = Annotated[
+    int | None,
+    typer.Option("--evaluation-year", help="--evaluation 时只分析这一年（默认：每一年）"),
+]
+
+
+def _help(key: str, option: str) -> str:
+    """Help text of a declared option (:mod:`xinzhi.registry`): label, choices, default."""
+    o = registry.get(key).option(option)
+    return f"{o.describe()}；默认 {o.default}"
+
+
 DbPath = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件（--evaluation 时）")]
 
 
@@ -74,7 +91,7 @@ def load_data(
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
     if evaluation is not None:
-        from xinzhi.pipelines.disparity import evaluation_panel
+        from xinzhi.pipelines.stored import evaluation_panel
 
         df = evaluation_panel(evaluation, db=db, harmonise_to=harmonise)
         if "harmonise" in df.attrs:
@@ -82,6 +99,24 @@ def load_data(
         return df
     assert input_ is not None
     return read_table(input_, text_columns)
+
+
+def run_stored(key: str, evaluation: str, db: Path | None, **given: Any) -> Any:
+    """The declared analysis ``key`` (:mod:`xinzhi.registry`) on stored evaluation
+    ``evaluation``: options the user left unset take the declared defaults; every option is
+    checked before the warehouse is opened."""
+    from xinzhi import store
+
+    analysis = registry.get(key)
+    options = analysis.resolve({"evaluation": evaluation, **given})
+    con = store.connect(db)
+    try:
+        res = analysis.run(con, **options)
+    finally:
+        con.close()
+    for note in res.notes:
+        typer.echo(f"注：{note}", err=True)
+    return res
 
 
 def _finish(
@@ -152,8 +187,9 @@ def dagum_cmd(
     evaluation: Evaluation = None,
     db: DbPath = None,
     value: Value = "score",
-    group: Group = "region",
+    group: Group = None,
     by: By = None,
+    year_value: EvalYear = None,
     output: Output = None,
     detail: Annotated[
         Path | None,
@@ -170,8 +206,11 @@ def dagum_cmd(
     """Dagum 基尼系数分解：G = G_w + G_nb + G_t（Dagum 1997）。"""
     from xinzhi.disparity.dagum import dagum_gini
 
-    df = load_data(input_, evaluation, db, [group, by])
-    res = dagum_gini(df, value, group, by, missing=_missing(drop_missing))
+    if evaluation is not None and input_ is None:
+        res = run_stored("dagum", evaluation, db, group=group, year=year_value)
+    else:
+        df = load_data(input_, evaluation, db, [group, by])
+        res = dagum_gini(df, value, group or "region", by, missing=_missing(drop_missing))
     if detail is not None:
         write_table(res.detail(), detail)
     _finish(res, res.overall, output, report, as_json)
@@ -183,9 +222,10 @@ def theil_cmd(
     evaluation: Evaluation = None,
     db: DbPath = None,
     value: Value = "score",
-    group: Group = "region",
+    group: Group = None,
     by: By = None,
-    index: Annotated[str, typer.Option("--index", help="both | T | L")] = "both",
+    year_value: EvalYear = None,
+    index: Annotated[str | None, typer.Option("--index", help="both | T | L")] = None,
     output: Output = None,
     report: Report = None,
     drop_missing: Drop = False,
@@ -194,8 +234,13 @@ def theil_cmd(
     """泰尔指数 T、L 及组内/组间分解。"""
     from xinzhi.disparity.inequality_indices import theil_decomposition
 
-    df = load_data(input_, evaluation, db, [group, by])
-    res = theil_decomposition(df, value, group, by, index=index, missing=_missing(drop_missing))
+    if evaluation is not None and input_ is None:
+        res = run_stored("theil", evaluation, db, group=group, year=year_value, index=index)
+    else:
+        df = load_data(input_, evaluation, db, [group, by])
+        res = theil_decomposition(
+            df, value, group or "region", by, index=index or "both", missing=_missing(drop_missing)
+        )
     _finish(res, res.overall, output, report, as_json)
 
 
@@ -227,13 +272,14 @@ def kde_cmd(
     db: DbPath = None,
     value: Value = "score",
     by: By = None,
-    kernel: Annotated[
-        str, typer.Option("--kernel", help="gaussian | epanechnikov | epanechnikov_stata")
-    ] = "gaussian",
+    kernel: Annotated[str | None, typer.Option("--kernel", help=_help("kde", "kernel"))] = None,
     bandwidth: Annotated[
-        str, typer.Option("--bandwidth", help="silverman | stata | scott | 数值")
-    ] = "silverman",
-    grid_size: Annotated[int, typer.Option("--grid-size", help="网格点数")] = 512,
+        str | None,
+        typer.Option("--bandwidth", help=_help("kde", "bandwidth") + "；--input 时也可给数值"),
+    ] = None,
+    grid_size: Annotated[
+        int | None, typer.Option("--grid-size", help=_help("kde", "grid_size"))
+    ] = None,
     output: Output = None,
     grid_output: Annotated[
         Path | None,
@@ -248,6 +294,16 @@ def kde_cmd(
     """核密度估计：每年的密度网格、峰数与峰位置。"""
     from xinzhi.disparity.kernel_density import kernel_density
 
+    if evaluation is not None and input_ is None:
+        res = run_stored(
+            "kde", evaluation, db, kernel=kernel, bandwidth=bandwidth, grid_size=grid_size
+        )
+        if grid_output is not None:
+            write_table(res.grid, grid_output)
+        _finish(res, res.stats, output, report, as_json)
+        return
+    kernel = kernel or "gaussian"
+    bandwidth = bandwidth or "silverman"
     bw: Any = bandwidth
     if bandwidth not in ("silverman", "stata", "scott"):
         try:
@@ -264,7 +320,7 @@ def kde_cmd(
         by,
         kernel=kern,
         bandwidth_rule=bw,
-        grid_size=grid_size,
+        grid_size=grid_size or 512,
         missing=_missing(drop_missing),
     )
     if grid_output is not None:
@@ -284,11 +340,17 @@ def markov_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
-    harmonise: Harmonise = None,
+    harmonise: Annotated[
+        bool | None,
+        typer.Option(
+            "--harmonise/--no-harmonise",
+            help="--evaluation 时：" + _help("markov", "harmonise"),
+        ),
+    ] = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
-    k: Annotated[int, typer.Option("--k", help="状态数（分位数分类）")] = 4,
+    k: Annotated[int | None, typer.Option("--k", help=_help("markov", "k"))] = None,
     cutoffs: Annotated[
         str | None, typer.Option("--cutoffs", help="给定切点，逗号分隔，如 0.3,0.5,0.7")
     ] = None,
@@ -302,38 +364,63 @@ def markov_cmd(
         ),
     ] = None,
     lag_cutoffs: Annotated[
-        str,
+        str | None,
         typer.Option("--lag-cutoffs", help="空间滞后分类：same（与变量同切点）| quantile | 切点"),
-    ] = "same",
+    ] = None,
     output: Output = None,
     report: Report = None,
     drop_missing: Drop = False,
     as_json: AsJson = False,
 ) -> None:
-    """传统马尔可夫链；加 --weights 则为空间马尔可夫链（含齐性检验）。"""
+    """传统马尔可夫链；加 --weights 则为空间马尔可夫链（含齐性检验）。
+
+    --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     from xinzhi.disparity.markov import markov_chain, spatial_markov
 
+    if harmonise is not None and evaluation is None:
+        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    if per_year and weights is not None:
+        raise InputError("空间马尔可夫链只支持全样本分位数或给定切点（不支持 --per-year）")
+    classification = "per-year" if per_year else None
+    if evaluation is not None and input_ is None and cutoffs is None:
+        if weights is None:
+            res: Any = run_stored(
+                "markov", evaluation, db, k=k, classification=classification, harmonise=harmonise
+            )
+            _finish(res, res.tidy(), output, report, as_json)
+            return
+        if weights.strip().lower() == "queen" and lag_cutoffs in (None, "same", "quantile"):
+            res = run_stored("spatial-markov", evaluation, db, k=k, lag_cutoffs=lag_cutoffs)
+            _finish(res, res.counts, output, report, as_json)
+            return
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
-    df = load_data(input_, evaluation, db, [unit], harmonise)
+    df = load_data(input_, evaluation, db, [unit])
     if weights is None:
-        res: Any = markov_chain(
+        res = markov_chain(
             df,
             value,
             unit,
             year,
-            k=k,
+            k=k or 4,
             cutoffs=cut,
             classification="per-year" if per_year else "pooled",
             missing=_missing(drop_missing),
         )
         _finish(res, res.tidy(), output, report, as_json)
         return
-    if per_year:
-        raise InputError("空间马尔可夫链只支持全样本分位数或给定切点（不支持 --per-year）")
-    lag: Any = lag_cutoffs if lag_cutoffs in ("same", "quantile") else _parse_cutoffs(lag_cutoffs)
+    lag_text = lag_cutoffs or "same"
+    lag: Any = lag_text if lag_text in ("same", "quantile") else _parse_cutoffs(lag_text)
     df, w = _with_weights(weights, df, unit)
     res = spatial_markov(
-        df, value, unit, year, w, k=k, cutoffs=cut, lag_cutoffs=lag, missing=_missing(drop_missing)
+        df,
+        value,
+        unit,
+        year,
+        w,
+        k=k or 4,
+        cutoffs=cut,
+        lag_cutoffs=lag,
+        missing=_missing(drop_missing),
     )
     _finish(res, res.counts, output, report, as_json)
 
@@ -371,9 +458,12 @@ def moran_cmd(
 ) -> None:
     """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。"""
     from xinzhi.disparity.spatial_autocorrelation import geary, local_moran, moran
+    from xinzhi.regions.boundaries import BOUNDARY_YEAR
 
     isl = _choice(islands, ("drop", "error", "keep"), "--islands")
     inf = _choice(inference, ("conditional", "total"), "--local-inference")
+    if evaluation is not None and harmonise is None and weights.strip().lower() == "queen":
+        harmonise = BOUNDARY_YEAR  # the boundaries' codes, as the API and the web page
     df = load_data(input_, evaluation, db, [unit, by], harmonise)
     df, w = _with_weights(weights, df, unit)
     miss = _missing(drop_missing)
@@ -411,49 +501,68 @@ def convergence_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
-    harmonise: Harmonise = None,
+    harmonise: Annotated[
+        bool | None,
+        typer.Option(
+            "--harmonise/--no-harmonise",
+            help="--evaluation 时：" + _help("convergence", "harmonise"),
+        ),
+    ] = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
     controls: Annotated[
-        str | None, typer.Option("--controls", help="条件 β 收敛的控制变量，逗号分隔")
+        str | None, typer.Option("--controls", help="条件 β 收敛的控制变量，逗号分隔（--input）")
     ] = None,
     fixed_effects: Annotated[
-        str, typer.Option("--fixed-effects", help="none | unit | two-way")
-    ] = "none",
-    kind: Annotated[
-        str, typer.Option("--kind", help="panel（逐年增长）| cross-section（全期增长）")
-    ] = "panel",
+        str | None,
+        typer.Option("--fixed-effects", help=_help("convergence", "fixed_effects")),
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=_help("convergence", "kind"))] = None,
     cov_type: Annotated[
-        str, typer.Option("--cov-type", help="HC0 | HC1 | HC3 | cluster | nonrobust")
-    ] = "HC1",
+        str | None, typer.Option("--cov-type", help=_help("convergence", "cov_type"))
+    ] = None,
     measure: Annotated[
-        str, typer.Option("--sigma-measure", help="σ 收敛度量：cv | std_log | std")
-    ] = "cv",
+        str | None, typer.Option("--sigma-measure", help=_help("convergence", "measure"))
+    ] = None,
     output: Output = None,
     sigma_output: Annotated[
         Path | None, typer.Option("--sigma-output", help="σ 收敛表", callback=checked_output)
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。"""
+    """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。
+
+    --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     from xinzhi.disparity.convergence import beta_convergence, sigma_convergence
 
-    df = load_data(input_, evaluation, db, [unit], harmonise)
-    ctrl = [c.strip() for c in controls.split(",")] if controls else None
-    sig = sigma_convergence(
-        df, value, year, measure=_choice(measure, ("cv", "std_log", "std"), "--sigma-measure")
-    )
-    beta = beta_convergence(
-        df,
-        value,
-        unit,
-        year,
-        controls=ctrl,
-        kind=_choice(kind, ("panel", "cross-section"), "--kind"),
-        fixed_effects=_choice(fixed_effects, ("none", "unit", "two-way"), "--fixed-effects"),
-        cov_type=_choice(cov_type, ("HC0", "HC1", "HC3", "cluster", "nonrobust"), "--cov-type"),
-    )
+    if harmonise is not None and evaluation is None:
+        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    given = {
+        "kind": kind,
+        "measure": measure,
+        "fixed_effects": fixed_effects,
+        "cov_type": cov_type,
+    }
+    if evaluation is not None and input_ is None and controls is None:
+        res = run_stored("convergence", evaluation, db, harmonise=harmonise, **given)
+        sig, beta = res.sigma, res.beta
+    else:
+        # a user table: the declared options, the columns named on the command line
+        o = registry.get("convergence").resolve({"evaluation": "-", **given})
+        df = load_data(input_, evaluation, db, [unit])
+        ctrl = [c.strip() for c in controls.split(",")] if controls else None
+        sig = sigma_convergence(df, value, year, measure=o["measure"])
+        beta = beta_convergence(
+            df,
+            value,
+            unit,
+            year,
+            controls=ctrl,
+            kind=o["kind"],
+            fixed_effects=o["fixed_effects"],
+            cov_type=o["cov_type"],
+        )
     if sigma_output is not None:
         write_table(sig.table, sigma_output)
     if not as_json:

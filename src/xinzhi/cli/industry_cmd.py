@@ -11,6 +11,7 @@ import typer
 
 from xinzhi.cli._tables import checked_output, read_table, write_result, write_table
 from xinzhi.errors import InputError
+from xinzhi.registry.industry import IO
 
 app = typer.Typer(
     help="产业分析：经济复杂度与关联度、专业化、偏离-份额分析、投入产出关联。",
@@ -152,6 +153,11 @@ def shiftshare_cmd(
     typer.echo(f"已写出 {output}")
 
 
+def _io_help(option: str) -> str:
+    o = IO.option(option)
+    return f"{o.describe()}；默认 {o.default}"
+
+
 @app.command("io")
 def io_cmd(
     output: Annotated[
@@ -162,41 +168,17 @@ def io_cmd(
             callback=checked_output,
         ),
     ],
-    table: Annotated[
-        str, typer.Option("--table", help="全国投入产出表：年份-部门数，如 2020-42")
-    ] = "2020-42",
-    lead: Annotated[
-        str | None, typer.Option("--lead", help="主导部门（代码或中文名称）：列出其上下游")
-    ] = None,
-    forward: Annotated[
-        str, typer.Option("--forward", help="感应度系数口径：leontief（L 行和）或 ghosh（G 行和）")
-    ] = "leontief",
-    imports: Annotated[
-        str,
-        typer.Option("--imports", help="非竞争型表：domestic（仅国内中间流量）或 total（含进口）"),
-    ] = "domestic",
-    top: Annotated[int, typer.Option("--top", help="上下游各列出的部门数")] = 5,
+    table: Annotated[str | None, typer.Option("--table", help=_io_help("table"))] = None,
+    lead: Annotated[str | None, typer.Option("--lead", help=_io_help("lead"))] = None,
+    forward: Annotated[str | None, typer.Option("--forward", help=_io_help("forward"))] = None,
+    imports: Annotated[str | None, typer.Option("--imports", help=_io_help("imports"))] = None,
+    top: Annotated[int | None, typer.Option("--top", help=_io_help("top"))] = None,
 ) -> None:
     """投入产出关联：直接消耗系数、Leontief 逆、Ghosh 逆、影响力/感应度系数、关键部门。"""
-    from xinzhi.industry.io import io_analysis
-    from xinzhi.pipelines.industry import load_io_table
-
-    if forward not in ("leontief", "ghosh"):
-        raise InputError(f"未知的感应度口径 --forward {forward}（可选 leontief、ghosh）")
-    if imports not in ("domestic", "total"):
-        raise InputError(f"未知的进口口径 --imports {imports}（可选 domestic、total）")
-    t = load_io_table(table)
-    z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
-    res = io_analysis(
-        z,
-        t.x,
-        codes=t.codes,
-        names=t.names_zh,
-        forward=forward,  # type: ignore[arg-type]
-        lead=lead,
-        top=top,
-        table=f"{table}（{'竞争型进口表' if t.z_imports is None else imports}）",
+    options = IO.resolve(
+        {"table": table, "lead": lead, "forward": forward, "imports": imports, "top": top}
     )
+    res = IO.run(None, **options)
     typer.echo(res.summary())
     write_result(res, output)
     if lead is not None and output.suffix.lower() != ".xlsx":  # the workbook has its own sheet

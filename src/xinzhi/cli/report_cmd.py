@@ -27,7 +27,12 @@ def report(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="省级批量的报告格式：pdf 或 html")] = "pdf",
     evaluation: Annotated[
-        str, typer.Option("--evaluation", help="数据仓库中保存的评价名称（或内置指标体系名）")
+        str,
+        typer.Option(
+            "--evaluation",
+            help="读取数据仓库中以此名称保存的评价（xinzhi evaluate --save 名称）；"
+            "没有时若为内置指标体系名，则按其默认选项测度并保存",
+        ),
     ] = "nqpf-county",
     workers: Annotated[
         int | None, typer.Option("--workers", help="省级批量的并行进程数（默认至多 2）")

@@ -17,24 +17,9 @@ import pandas as pd
 
 from xinzhi import datasets
 from xinzhi.errors import InputError
+from xinzhi.registry.industry import IO_TABLES
 
 __all__ = ["IO_TABLES", "read_employment_frame", "read_io_frame"]
-
-IO_TABLES: tuple[str, ...] = (
-    "2002-122",
-    "2005-42",
-    "2007-135",
-    "2010-41",
-    "2012-139",
-    "2015-42",
-    "2017-149",
-    "2017-42",
-    "2018-153",
-    "2018-42",
-    "2020-153",
-    "2020-42",
-)
-"""The national tables of the dataset, as ``year-sectors``."""
 
 
 def _read_rda(name: str, data_dir: str | os.PathLike[str] | None) -> pd.DataFrame:

@@ -19,12 +19,25 @@ from typing import Any, Protocol
 
 from xinzhi import config
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
+from xinzhi.pipelines.report import write_county_report
+from xinzhi.pipelines.report_context import DEFAULT_EVALUATION
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
+from xinzhi.report.model import CountyReportData
 
-__all__ = ["DEMO_EVALUATION", "DEMO_STEPS", "DemoContext", "DemoStep", "run_demo"]
+__all__ = [
+    "DEMO_COUNTY",
+    "DEMO_EVALUATION",
+    "DEMO_STEPS",
+    "DemoContext",
+    "DemoReport",
+    "DemoStep",
+    "demo_report",
+    "run_demo",
+]
 
-DEMO_EVALUATION = "nqpf-county"
-"""Name under which the demo stores its evaluation in the warehouse."""
+DEMO_EVALUATION = DEFAULT_EVALUATION
+"""Name under which the demo stores its evaluation in the warehouse: the one reports, pages and
+the API read unless told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -74,20 +87,49 @@ def _evaluation_step(ctx: DemoContext) -> DemoEvaluation:
     return DemoEvaluation(ev, book)
 
 
-DEMO_STEPS: list[DemoStep] = [
-    DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
-    DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
-]
-"""Ordered steps of ``xinzhi demo``."""
+DEMO_COUNTY = ("430321", 2020)
+"""County and year of the example report written by ``xinzhi demo`` (湘潭县)."""
+
+
+@dataclass
+class DemoReport:
+    """The demo's example report: its data and where it was written."""
+
+    data: CountyReportData
+    path: Path
+
+    def summary(self) -> str:
+        return f"{self.data.headline()}\n示例县域报告已写入：{self.path.resolve()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.data.to_dict(), "file": str(self.path.resolve())}
+
+
+def demo_report(
+    db: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None,
+    output_dir: str | os.PathLike[str],
+    evaluation: str = DEMO_EVALUATION,
+) -> DemoReport:
+    """Write the example county report (湘潭县 2020) of ``xinzhi demo`` into ``output_dir``."""
+    code, year = DEMO_COUNTY
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{code}-湘潭县-{year}-新质生产力报告.pdf"
+    data = write_county_report(code, year, path, db=db, evaluation=evaluation, data_dir=data_dir)
+    return DemoReport(data, path)
 
 
 def _report_step(ctx: DemoContext) -> StepResult:
-    from xinzhi.pipelines.report import demo_report
-
     return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
 
 
-DEMO_STEPS.append(DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step))
+DEMO_STEPS: list[DemoStep] = [
+    DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
+    DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
+    DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),
+]
+"""Ordered steps of ``xinzhi demo``."""
 
 
 def run_demo(

@@ -1,73 +1,365 @@
-"""Panels for the disparity analyses, read from a stored evaluation in the warehouse."""
+"""Disparity analyses of a stored evaluation: one function per declared analysis.
+
+Each function here is the pipeline of a declaration in :mod:`xinzhi.registry.disparity` (same
+name, same keyword options, defaults read from the declaration) and is what the CLI
+(``xinzhi disparity … --evaluation NAME``), the REST API (``/api/analyses/<key>``, and the older
+``/api/disparity/…`` routes) and the web page 区域差异 call — so the same question gives the same
+number everywhere. Which panel each analysis reads is decided here, once:
+
+* Dagum, Theil, kernel density: every county-year of the evaluation (:func:`evaluation_panel`);
+* Markov chain, σ/β convergence: the *comparable* panel — codes carried to the evaluation's latest
+  year (``harmonise``) and the counties observed in every year
+  (:func:`xinzhi.pipelines.spatial.comparable_panel`);
+* Moran, LISA, spatial Markov: codes carried to those of the boundaries and queen contiguity
+  (:func:`xinzhi.pipelines.spatial.evaluation_spatial`).
+
+Every function takes the warehouse connection, the options of its declaration and ``data_dir``
+(the public-data mirror; used by the spatial ones, accepted by all so that
+:meth:`xinzhi.registry.Analysis.run` calls them alike).
+
+The result objects are those of :mod:`xinzhi.disparity`; their ``options`` record the evaluation,
+the options and the panel (``units``, ``years``, ``harmonised_to``), their ``notes`` what was left
+out and why.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Literal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 import duckdb
 import pandas as pd
 
-from xinzhi import store
-from xinzhi.regions.economic_regions import PROVINCE_REGION
+from xinzhi import config
+from xinzhi.disparity import (
+    beta_convergence,
+    dagum_gini,
+    kernel_density,
+    local_moran,
+    markov_chain,
+    sigma_convergence,
+    theil_decomposition,
+)
+from xinzhi.disparity import moran as global_moran
+from xinzhi.disparity import spatial_markov as spatial_markov_chain
+from xinzhi.disparity._common import DisparityResult
+from xinzhi.disparity.convergence import BetaConvergenceResult, SigmaConvergenceResult
+from xinzhi.disparity.dagum import DagumResult
+from xinzhi.disparity.inequality_indices import TheilResult
+from xinzhi.disparity.kernel_density import KDEResult
+from xinzhi.disparity.markov import MarkovResult, SpatialMarkovResult
+from xinzhi.disparity.spatial_autocorrelation import (
+    GlobalAutocorrelationResult,
+    LocalMoranResult,
+)
+from xinzhi.errors import NotFoundError
+from xinzhi.pipelines.spatial import (
+    balanced_panel,
+    comparable_panel,
+    evaluation_spatial,
+    queen_subset,
+)
+from xinzhi.pipelines.stored import evaluation_panel, stored_scores, with_economic_region
+from xinzhi.regions.boundaries import BOUNDARY_YEAR
+from xinzhi.registry import disparity as decl
 
-__all__ = ["evaluation_panel", "with_economic_region"]
+__all__ = [
+    "Convergence",
+    "convergence",
+    "dagum",
+    "kde",
+    "lisa",
+    "markov",
+    "moran",
+    "spatial_markov",
+    "theil",
+]
 
 
-def with_economic_region(scores: pd.DataFrame) -> pd.DataFrame:
-    """``scores`` plus column ``region``: 东部 / 中部 / 西部 / 东北 (NBS 2011) from the code."""
-    return scores.assign(region=scores["region_code"].str[:2].map(PROVINCE_REGION))
+def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path | None:
+    d = data_dir if data_dir is not None else config.data_dir()
+    return Path(d) if d is not None else None
 
 
-def evaluation_panel(
-    name: str,
-    *,
-    db: str | os.PathLike[str] | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
-    harmonise_to: int | Literal["latest"] | None = None,
-) -> pd.DataFrame:
-    """Long panel of stored evaluation ``name`` for :mod:`xinzhi.disparity`.
-
-    Columns: ``unit`` (6-digit code), ``name``, ``year``, ``score``, ``rank``, ``dim:<dimension>``…,
-    ``province`` (province name), ``region`` (东部 / 中部 / 西部 / 东北, NBS 2011).
-
-    ``harmonise_to``: relabel the codes to those valid in that year (``"latest"``: the panel's
-    last year; :func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region
-    history), so
-    that a county renamed between two years is one unit in Markov chains and convergence;
-    rows of merged or split units are left out (column ``source_code`` keeps the original
-    code; ``attrs["harmonise"]`` holds the Chinese summary, ``attrs["harmonise_dropped"]`` the
-    codes left out per year).
-    """
-    from xinzhi.pipelines.profile import stored_scores
-
-    own = con is None
-    con = con or store.connect(db)
-    try:
-        scores = stored_scores(con, name)
-        regions = store.read_region_history(con) if harmonise_to is not None else None
-    finally:
-        if own:
-            con.close()
-    note = None
-    left_out: dict[int, list[str]] = {}
-    if regions is not None and harmonise_to is not None:
-        from xinzhi.regions.harmonise import harmonise_codes
-
-        to = int(scores["year"].max()) if harmonise_to == "latest" else int(harmonise_to)
-        res = harmonise_codes(scores, regions, to)
-        scores, note = res.data, res.summary()
-        d = res.dropped
-        left_out = {
-            y: sorted(d.loc[d["year"] == y, "region_code"].astype(str))
-            for y in sorted({int(v) for v in d["year"]})
-        }
-    out = with_economic_region(scores).rename(
-        columns={"region_code": "unit", "province_name": "province"}
-    )
-    first = ["unit", "name", "year", "score", "rank"]
-    out = out[[*first, *(c for c in out.columns if c not in first)]]
-    if note is not None:
-        out.attrs["harmonise"] = note
-        out.attrs["harmonise_dropped"] = left_out
+def _years(scores: pd.DataFrame, evaluation: str, year: int | None) -> pd.DataFrame:
+    if year is None:
+        return scores
+    out = scores[scores["year"] == int(year)]
+    if out.empty:
+        have = "、".join(str(y) for y in sorted(scores["year"].unique()))
+        raise NotFoundError(f"评价结果 {evaluation} 中没有 {year} 年的得分（可选：{have}）")
     return out
+
+
+def _latest_year(scores: pd.DataFrame, evaluation: str, year: int | None) -> int:
+    years = sorted(int(y) for y in scores["year"].unique())
+    y = years[-1] if year is None else int(year)
+    if y not in years:
+        raise NotFoundError(
+            f"评价结果 {evaluation} 中没有 {y} 年（可选：{'、'.join(str(v) for v in years)}）"
+        )
+    return y
+
+
+def _group_column(group: str) -> str:
+    return "region" if group == "region" else "province_name"
+
+
+def dagum(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    group: str = decl.DAGUM.default("group"),
+    year: int | None = decl.DAGUM.default("year"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> DagumResult:
+    """Dagum (1997) Gini decomposition of the stored scores, G = G_w + G_nb + G_t, by province
+    or by the four economic regions (东部/中部/西部/东北, NBS 2011), each year separately."""
+    decl.DAGUM.resolve({"evaluation": evaluation, "group": group, "year": year})
+    s = _years(stored_scores(con, evaluation), evaluation, year)
+    res = dagum_gini(with_economic_region(s), "score", _group_column(group), by="year")
+    res.options.update(evaluation=evaluation, group=group)
+    return res
+
+
+def theil(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    group: str = decl.THEIL.default("group"),
+    year: int | None = decl.THEIL.default("year"),
+    index: str = decl.THEIL.default("index"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> TheilResult:
+    """Theil T and L of the stored scores and their within/between decomposition."""
+    decl.THEIL.resolve({"evaluation": evaluation, "group": group, "year": year, "index": index})
+    s = _years(stored_scores(con, evaluation), evaluation, year)
+    res = theil_decomposition(
+        with_economic_region(s), "score", _group_column(group), by="year", index=index
+    )
+    res.options.update(evaluation=evaluation, group=group)
+    return res
+
+
+def kde(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    kernel: str = decl.KDE.default("kernel"),
+    bandwidth: str = decl.KDE.default("bandwidth"),
+    grid_size: int = decl.KDE.default("grid_size"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> KDEResult:
+    """Kernel density of each year's scores (every county of that year)."""
+    decl.KDE.resolve(
+        {"evaluation": evaluation, "kernel": kernel, "bandwidth": bandwidth, "grid_size": grid_size}
+    )
+    s = stored_scores(con, evaluation)
+    res = kernel_density(
+        s,
+        "score",
+        "year",
+        kernel=kernel,  # type: ignore[arg-type]
+        bandwidth_rule=bandwidth,  # type: ignore[arg-type]
+        grid_size=grid_size,
+    )
+    res.options.update(evaluation=evaluation)
+    return res
+
+
+def _comparable(
+    con: duckdb.DuckDBPyConnection, evaluation: str, harmonise: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`xinzhi.pipelines.spatial.comparable_panel` and the notes saying what was left
+    out."""
+    bal, dropped, summary = comparable_panel(evaluation, con, harmonise=harmonise)
+    notes = [f"{len(dropped)} 个单元不是每年都有数据，未计入"] if dropped else []
+    return bal, [*notes, *([summary] if summary else [])]
+
+
+def _panel_facts(bal: pd.DataFrame, harmonise: bool) -> dict[str, Any]:
+    years = sorted(int(y) for y in bal["year"].unique())
+    return {
+        "harmonised_to": years[-1] if harmonise and years else None,
+        "years": years,
+        "units": int(bal["unit"].nunique()),
+    }
+
+
+def markov(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    k: int = decl.MARKOV.default("k"),
+    classification: str = decl.MARKOV.default("classification"),
+    harmonise: bool = decl.MARKOV.default("harmonise"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> MarkovResult:
+    """Classic Markov chain of the scores (k quantile classes) on the comparable panel."""
+    decl.MARKOV.resolve(
+        {"evaluation": evaluation, "k": k, "classification": classification, "harmonise": harmonise}
+    )
+    bal, notes = _comparable(con, evaluation, harmonise)
+    res = markov_chain(
+        bal,
+        "score",
+        "unit",
+        "year",
+        k=k,
+        classification=classification,  # type: ignore[arg-type]
+    )
+    res.options.update(evaluation=evaluation, harmonise=harmonise, **_panel_facts(bal, harmonise))
+    res.notes.extend(notes)
+    return res
+
+
+def spatial_markov(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    k: int = decl.SPATIAL_MARKOV.default("k"),
+    lag_cutoffs: str = decl.SPATIAL_MARKOV.default("lag_cutoffs"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> SpatialMarkovResult:
+    """Spatial Markov chain (Rey 2001) of the scores: codes carried to the boundaries' year,
+    counties observed in every year, queen contiguity."""
+    decl.SPATIAL_MARKOV.resolve({"evaluation": evaluation, "k": k, "lag_cutoffs": lag_cutoffs})
+    panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
+    bal, dropped = balanced_panel(panel)
+    kept, w, lacking = queen_subset(bal, "unit", data_dir=_data_dir(data_dir))
+    res = spatial_markov_chain(kept, "score", "unit", "year", w, k=k, lag_cutoffs=lag_cutoffs)
+    res.options.update(evaluation=evaluation, harmonised_to=BOUNDARY_YEAR)
+    if dropped:
+        res.notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
+    if lacking:
+        res.notes.append(f"{len(lacking)} 个单元没有县级边界多边形，未计入")
+    return res
+
+
+def moran(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    year: int | None = decl.MORAN.default("year"),
+    permutations: int = decl.MORAN.default("permutations"),
+    seed: int = decl.MORAN.default("seed"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> GlobalAutocorrelationResult:
+    """Global Moran's I of one year's scores (default the latest) on queen contiguity, codes
+    carried to the boundaries' year (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
+    decl.MORAN.resolve(
+        {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
+    )
+    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
+    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    res = global_moran(df, "score", "unit", w, permutations=permutations, seed=seed)
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    if left_out:
+        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
+    return res
+
+
+def lisa(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    year: int | None = decl.LISA.default("year"),
+    permutations: int = decl.LISA.default("permutations"),
+    seed: int = decl.LISA.default("seed"),
+    alpha: float = decl.LISA.default("alpha"),
+    inference: str = decl.LISA.default("inference"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> LocalMoranResult:
+    """Local Moran (Anselin 1995) of one year's scores; ``table`` gains the county ``name``."""
+    decl.LISA.resolve(
+        {
+            "evaluation": evaluation,
+            "year": year,
+            "permutations": permutations,
+            "seed": seed,
+            "alpha": alpha,
+            "inference": inference,
+        }
+    )
+    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
+    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    res = local_moran(
+        df,
+        "score",
+        "unit",
+        w,
+        permutations=permutations,
+        seed=seed,
+        alpha=alpha,
+        inference=inference,  # type: ignore[arg-type]
+    )
+    res.table["name"] = res.table["unit"].map(df.set_index("unit")["name"])
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    return res
+
+
+@dataclass
+class Convergence(DisparityResult):
+    """σ convergence and β convergence of one panel (:mod:`xinzhi.disparity.convergence`);
+    :meth:`tidy` is the β coefficient table."""
+
+    sigma: SigmaConvergenceResult
+    beta: BetaConvergenceResult
+
+    title: ClassVar[str] = "σ 收敛与 β 收敛"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "β收敛": self.beta.coefficients,
+            "β收敛统计量": self.beta.stats,
+            "σ收敛": self.sigma.table,
+        }
+
+
+def convergence(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    kind: str = decl.CONVERGENCE.default("kind"),
+    measure: str = decl.CONVERGENCE.default("measure"),
+    fixed_effects: str = decl.CONVERGENCE.default("fixed_effects"),
+    cov_type: str = decl.CONVERGENCE.default("cov_type"),
+    harmonise: bool = decl.CONVERGENCE.default("harmonise"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Convergence:
+    """σ convergence (``measure`` per year) and β convergence (``kind``: growth over the whole
+    period on the log of the first score — Barro & Sala-i-Martin 1992 — or period by period) on
+    the comparable panel."""
+    decl.CONVERGENCE.resolve(
+        {
+            "evaluation": evaluation,
+            "kind": kind,
+            "measure": measure,
+            "fixed_effects": fixed_effects,
+            "cov_type": cov_type,
+            "harmonise": harmonise,
+        }
+    )
+    bal, notes = _comparable(con, evaluation, harmonise)
+    sig = sigma_convergence(bal, "score", "year", measure=measure)  # type: ignore[arg-type]
+    beta = beta_convergence(
+        bal,
+        "score",
+        "unit",
+        "year",
+        kind=kind,  # type: ignore[arg-type]
+        fixed_effects=fixed_effects,  # type: ignore[arg-type]
+        cov_type=cov_type,  # type: ignore[arg-type]
+    )
+    options = {
+        "evaluation": evaluation,
+        "kind": kind,
+        "measure": measure,
+        "fixed_effects": fixed_effects,
+        "cov_type": cov_type,
+        "harmonise": harmonise,
+        **_panel_facts(bal, harmonise),
+    }
+    return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes, *notes])

@@ -22,14 +22,17 @@ import pandas as pd
 
 from xinzhi import store
 from xinzhi.codes.gbt4754 import divisions, sections
-from xinzhi.errors import DataUnavailableError, InputError, RegionError
+from xinzhi.errors import DataUnavailableError, InputError, NotFoundError, RegionError
 from xinzhi.industry.chains import ChainOptions, ChainResult, chain_analysis, load_chain
 from xinzhi.industry.complexity import rca
 from xinzhi.industry.concordance import industry_links
+from xinzhi.industry.io import IOResult, io_analysis
 from xinzhi.industry.io_tables import IOTable, parse_io_frame
+from xinzhi.industry.specialization import specialization
 from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
 from xinzhi.ingest.io_tables import read_io_frame
 from xinzhi.pipelines.evaluation import region_names
+from xinzhi.registry import industry as decl
 
 __all__ = [
     "SECTION_CODES",
@@ -37,9 +40,11 @@ __all__ = [
     "census_section_matrix",
     "county_chain",
     "county_industry_map",
+    "county_specialization",
     "firm_division_matrix",
     "has_firms",
     "industry_inputs",
+    "io_linkages",
     "load_io_table",
     "resolve_county",
     "tiers_for",
@@ -356,3 +361,88 @@ def county_chain(
     res.synthetic = res.synthetic or synthetic
     res.options["year"] = year
     return res
+
+
+def county_specialization(
+    con: duckdb.DuckDBPyConnection, region_code: str, year: int | None = None
+) -> pd.DataFrame:
+    """Location quotients of one county's employment by GB/T 4754 section (census shares).
+
+    Employment counts are approximated by ``emp_sec_X × pop_total`` (section share of the
+    employed times resident population; the employed/population ratio cancels within a county
+    and is assumed uniform across counties for the national reference), then
+
+    ``LQ_ri = (E_ri / E_r) / (E_i / E)``  (location quotient, e.g. Isard 1960)
+
+    with the nation = all counties with the census values in that year.
+
+    Returns
+    -------
+    DataFrame
+        ``section, share, national_share, lq`` sorted by ``lq`` descending; attribute
+        ``year`` in ``.attrs``.
+    """
+    codes = SECTION_CODES
+    long = con.execute(
+        """SELECT region_code, year, indicator, value FROM current_observations
+           WHERE list_contains(?, indicator) AND value IS NOT NULL""",
+        [[*codes, "pop_total"]],
+    ).df()
+    have = long.loc[long["region_code"] == region_code, "year"].unique()
+    if len(have) == 0:
+        raise NotFoundError(f"数据仓库中没有县区 {region_code} 的普查分行业就业数据")
+    y = int(max(have)) if year is None else int(year)
+    if y not in set(int(v) for v in have):
+        raise NotFoundError(f"数据仓库中没有县区 {region_code} {y} 年的普查分行业就业数据")
+    long = long[long["year"] == y]
+    wide = long.pivot_table(index="region_code", columns="indicator", values="value")
+    wide = wide.dropna(subset=["pop_total"])
+    present = [c for c in codes if c in wide.columns]
+    emp = wide[present].fillna(0.0).mul(wide["pop_total"], axis=0)
+    emp = emp[emp.sum(axis=1) > 0]
+    data = emp.reset_index().melt(id_vars="region_code", var_name="section", value_name="value")
+    data["section"] = data["section"].str.removeprefix("emp_sec_")
+    res = specialization(data, location="region_code", industry="section", value="value")
+    t = res.tidy()
+    t = t[t["location"] == region_code]
+    out = t.rename(columns={"industry": "section", "reference_share": "national_share"})[
+        ["section", "share", "national_share", "lq"]
+    ]
+    out = out.sort_values("lq", ascending=False).reset_index(drop=True)
+    out.attrs["year"] = y
+    return out
+
+
+def io_linkages(
+    con: duckdb.DuckDBPyConnection | None = None,
+    *,
+    table: str = decl.IO.default("table"),
+    lead: str | None = decl.IO.default("lead"),
+    forward: str = decl.IO.default("forward"),
+    imports: str = decl.IO.default("imports"),
+    top: int = decl.IO.default("top"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> IOResult:
+    """Input–output linkages of a national table (:func:`xinzhi.industry.io.io_analysis`):
+    direct requirements, Leontief and Ghosh inverses, power and sensitivity of dispersion, key
+    sectors, and the upstream/downstream sectors of ``lead``.
+
+    ``imports="total"`` adds the imported intermediate flows of a non-competitive table to the
+    domestic ones (competitive tables have none). ``con`` is not used: the tables are public
+    datasets (signature shared by every declared pipeline).
+    """
+    decl.IO.resolve(
+        {"table": table, "lead": lead, "forward": forward, "imports": imports, "top": top}
+    )
+    t = load_io_table(table, data_dir=data_dir)
+    z = t.z if imports == "domestic" or t.z_imports is None else t.z + t.z_imports
+    return io_analysis(
+        z,
+        t.x,
+        codes=t.codes,
+        names=t.names_zh,
+        forward=forward,  # type: ignore[arg-type]
+        lead=lead,
+        top=top,
+        table=f"{table}（{'竞争型进口表' if t.z_imports is None else imports}）",
+    )

@@ -9,8 +9,7 @@
 - :func:`balanced_panel`: the units present in every year of a panel (a Markov chain counts
   transitions of the same unit; renamed units have different codes in 2010 and 2020).
 - :func:`comparable_panel`: the balanced panel of a stored evaluation, codes first carried to
-  its latest year — what the Markov chain and the convergence analyses of the web page and the
-  REST API use.
+  its latest year — what the Markov chain and the convergence analyses read.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.pipelines.disparity import evaluation_panel
+from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.regions.boundaries import BOUNDARY_YEAR
 
 if TYPE_CHECKING:
@@ -130,10 +129,11 @@ def balanced_panel(
 def comparable_panel(
     name: str, con: duckdb.DuckDBPyConnection, *, harmonise: bool = True
 ) -> tuple[pd.DataFrame, list[str], str | None]:
-    """The counties of stored evaluation ``name`` observed in every year.
+    """The counties of stored evaluation ``name`` observed in every year — the panel of the
+    Markov chain and the convergence analyses (:mod:`xinzhi.pipelines.disparity`).
 
     With ``harmonise`` the codes are first carried to those of the panel's latest year
-    (:func:`xinzhi.pipelines.disparity.evaluation_panel`), so a county renamed in between is one
+    (:func:`xinzhi.pipelines.stored.evaluation_panel`), so a county renamed in between is one
     unit; merged and split counties are left out.
 
     Returns

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 from xinzhi.ingest.report import ImportReport
+from xinzhi.regions import RegionRegistry, registry_from_table
 
-__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse"]
+__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse", "warehouse_registry"]
 
 PUBLIC_DATASETS = ("areacodes", *CENSUS_FILES)
 """Datasets the warehouse is built from."""
@@ -131,3 +133,10 @@ def build_warehouse(
         years=[int(y) for y, _ in counties],
         options={"data_dir": str(data_dir) if data_dir else None},
     )
+
+
+def warehouse_registry(con: duckdb.DuckDBPyConnection) -> RegionRegistry:
+    """A :class:`xinzhi.regions.RegionRegistry` built from the warehouse's ``regions`` table
+    (so a server resolves names without the public-data mirror; the mirror's registry when the
+    table is empty): :func:`xinzhi.regions.registry_from_table`."""
+    return registry_from_table(store.read_regions(con))

@@ -1,16 +1,17 @@
 """Reports: the Chinese county report and the provincial summary as PDF (Typst) or HTML (Jinja2).
 
-Rendering only — the numbers come from :mod:`xinzhi.pipelines.report`
-(:class:`~xinzhi.pipelines.report.CountyReportData`). PDF: the ``typst`` package (a
-self-contained binary wheel, offline) with the Noto Sans CJK fonts of Debian's
-``fonts-noto-cjk`` passed by path and embedded; charts: SVG written by :mod:`.charts`.
+Rendering only: a renderer takes the data model (:mod:`xinzhi.report.model`) and returns bytes
+or text; the numbers come from :mod:`xinzhi.pipelines.report`, which also writes the files.
+PDF: the ``typst`` package (a self-contained binary wheel, offline) with the Noto Sans CJK fonts
+of Debian's ``fonts-noto-cjk`` passed by path and embedded; charts: SVG written by
+:mod:`.charts`; display strings: :mod:`.view`; method appendix: :mod:`.methods`.
 
 Quick use::
 
     from xinzhi.pipelines.report import county_report_data
-    from xinzhi.report import render_html, render_pdf
+    from xinzhi.report import pdf_bytes, render_html
     data = county_report_data("湘潭县", 2020)
-    render_pdf(data, "湘潭县.pdf"); html = render_html(data)
+    pdf = pdf_bytes(data); html = render_html(data)
 """
 
 from __future__ import annotations
@@ -21,26 +22,25 @@ import threading
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.report.fonts import font_dirs
+from xinzhi.report.model import CountyReportData, ProvinceReportData
 from xinzhi.report.view import county_view, province_view
 
-if TYPE_CHECKING:
-    from xinzhi.pipelines.report import CountyReportData, ProvinceReportData
-
 __all__ = [
-    "county_view",
+    "REPORT_FORMATS",
+    "county_bytes",
     "pdf_bytes",
-    "province_view",
+    "province_bytes",
+    "province_pdf_bytes",
     "render_html",
-    "render_pdf",
     "render_province_html",
-    "render_province_pdf",
-    "write_province_summary",
-    "write_report",
 ]
+
+REPORT_FORMATS = ("pdf", "html")
+"""Formats a report renders to."""
 
 
 def _templates() -> Path:
@@ -93,14 +93,6 @@ def _compile(template: str, view: dict[str, Any]) -> bytes:
     return bytes(pdf)
 
 
-def _write_bytes(out: Path, content: bytes) -> None:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(content)
-    except OSError as exc:
-        raise InputError(f"无法写入报告文件 {out}：{exc.strerror or exc}") from exc
-
-
 def _html(template: str, view: dict[str, Any]) -> str:
     v = dict(view)
     v["charts"] = {k: _strip_xml(s) for k, s in view.get("charts", {}).items()}
@@ -117,42 +109,33 @@ def pdf_bytes(data: CountyReportData) -> bytes:
     return _compile("county.typ", county_view(data))
 
 
-def render_pdf(data: CountyReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the county report as PDF (:func:`pdf_bytes`) and return the path."""
-    out = Path(path)
-    _write_bytes(out, pdf_bytes(data))
-    return out
-
-
 def render_province_html(data: ProvinceReportData) -> str:
     """The provincial summary as HTML."""
     return _html("province.html.j2", province_view(data))
 
 
-def render_province_pdf(data: ProvinceReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the provincial summary as PDF."""
-    out = Path(path)
-    _write_bytes(out, _compile("province.typ", province_view(data)))
-    return out
+def province_pdf_bytes(data: ProvinceReportData) -> bytes:
+    """The provincial summary as PDF."""
+    return _compile("province.typ", province_view(data))
 
 
-def _write(kind: str, data: Any, path: str | os.PathLike[str]) -> Path:
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix == ".pdf":
-        return (render_pdf if kind == "county" else render_province_pdf)(data, out)
-    if suffix in (".html", ".htm"):
-        text = render_html(data) if kind == "county" else render_province_html(data)
-        _write_bytes(out, text.encode("utf-8"))
-        return out
-    raise InputError(f"报告文件须以 .pdf 或 .html 结尾，收到 {out.name}")
+def _format(fmt: str) -> str:
+    f = fmt.lower().lstrip(".")
+    f = "html" if f == "htm" else f
+    if f not in REPORT_FORMATS:
+        raise InputError(f"报告格式须为 pdf 或 html，收到 {fmt}")
+    return f
 
 
-def write_report(data: CountyReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the county report as PDF or HTML, chosen by the file suffix."""
-    return _write("county", data, path)
+def county_bytes(data: CountyReportData, fmt: str) -> bytes:
+    """The county report as ``fmt`` (``pdf`` or ``html``; HTML as UTF-8)."""
+    if _format(fmt) == "pdf":
+        return pdf_bytes(data)
+    return render_html(data).encode("utf-8")
 
 
-def write_province_summary(data: ProvinceReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the provincial summary as PDF or HTML, chosen by the file suffix."""
-    return _write("province", data, path)
+def province_bytes(data: ProvinceReportData, fmt: str) -> bytes:
+    """The provincial summary as ``fmt`` (``pdf`` or ``html``; HTML as UTF-8)."""
+    if _format(fmt) == "pdf":
+        return province_pdf_bytes(data)
+    return render_province_html(data).encode("utf-8")

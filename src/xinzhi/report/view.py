@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from xinzhi import yamlfile
 from xinzhi.report import charts
+from xinzhi.report.methods import method_appendix
+from xinzhi.report.model import CountyReportData, ProvinceReportData
 
-if TYPE_CHECKING:
-    from xinzhi.pipelines.report import CountyReportData, ProvinceReportData
-
-__all__ = ["county_view", "fmt_score", "formulas", "province_view"]
+__all__ = ["county_view", "fmt_score", "province_view"]
 
 
 def _nan(x: Any) -> bool:
@@ -56,25 +52,6 @@ def _int(x: Any) -> str:
 
 def _table(header: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     return {"header": header, "rows": [[str(c) for c in r] for r in rows]}
-
-
-@cache
-def formulas() -> list[dict[str, str]]:
-    """Formula texts of the appendix (``formulas.yaml``): ``key, title, text``."""
-    raw = yamlfile.safe_load(
-        resources.files("xinzhi.report").joinpath("formulas.yaml").read_text("utf-8")
-    )
-    return [{"key": k, **v} for k, v in raw.items()]
-
-
-def _formulas_for(options: dict[str, Any]) -> list[dict[str, str]]:
-    keys = {
-        f"normalization:{options.get('normalization', 'minmax')}",
-        f"weights:{options.get('weights', 'combined')}",
-        f"aggregate:{options.get('aggregate', 'topsis')}",
-        f"scope:{options.get('scope', 'pooled')}",
-    }
-    return [f for f in formulas() if ":" not in f["key"] or f["key"] in keys]
 
 
 def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any]:
@@ -245,7 +222,7 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
             for r in wt.itertuples()
         ],
     )
-    v["formulas"] = _formulas_for(d.options)
+    v["formulas"] = method_appendix(d.methods)
     v["options"] = "；".join(
         f"{k} = {val}" for k, val in d.options.items() if val not in (None, False, [], {})
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from xinzhi.pipelines.profile import evaluation_exists, stored_scores
+from xinzhi.pipelines.stored import evaluation_exists, stored_scores
 from xinzhi.store.evaluations import list_evaluations
 from xinzhi.web._context import config, connection, data_dir_str
 
@@ -67,7 +67,7 @@ def pick_evaluation(name: str | None) -> str | None:
 
 
 def scores_of(name: str) -> pd.DataFrame:
-    """:func:`xinzhi.pipelines.profile.stored_scores` of ``name`` (cached)."""
+    """:func:`xinzhi.pipelines.stored.stored_scores` of ``name`` (cached)."""
     with connection() as con:
         info = evaluation_exists(con, name)
         key = (str(config.db_path()), name, str(info))
@@ -99,9 +99,9 @@ def types_of(year: int) -> pd.DataFrame | str:
 
 
 def report_context(name: str) -> Any:
-    """:func:`xinzhi.pipelines.report.load_report_context` for stored evaluation ``name``
-    (cached)."""
-    from xinzhi.pipelines.report import load_report_context
+    """:func:`xinzhi.pipelines.report_context.load_report_context` for stored evaluation
+    ``name`` (cached)."""
+    from xinzhi.pipelines.report_context import load_report_context
 
     with connection() as con:
         info = evaluation_exists(con, name)

@@ -1,9 +1,9 @@
 """Page 区域差异: Dagum decomposition over the years, kernel densities per year, the Moran
 scatter with the LISA map, and the Markov transition matrix — all of a stored evaluation.
 
-Numbers come from :mod:`xinzhi.disparity` on :func:`xinzhi.pipelines.disparity.evaluation_panel`
-(spatial rows and weights from :func:`xinzhi.pipelines.spatial.evaluation_spatial`); the page
-only draws them.
+Every number comes from the pipelines of the declared analyses (:mod:`xinzhi.registry.disparity`,
+:mod:`xinzhi.pipelines.disparity`) with the declared defaults — the same as the CLI and the REST
+API; the page only draws them. Its controls are derived from the declarations.
 """
 
 from __future__ import annotations
@@ -19,74 +19,27 @@ from nicegui import ui
 
 from xinzhi import auth
 from xinzhi.errors import XinzhiError
+from xinzhi.registry import disparity as decl
 from xinzhi.web._charts import LISA_COLORS, category_map
-from xinzhi.web._context import connection, data_dir_str
-from xinzhi.web._data import cached, evaluation_stamp, pick_evaluation, scores_of
+from xinzhi.web._controls import choice_select, page_option, run_analysis
+from xinzhi.web._data import pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["MORAN_PERMUTATIONS", "register"]
-
-#: Permutations and seed of the Moran / LISA inference shown on the page (explicit options).
-MORAN_PERMUTATIONS = 999
-MORAN_SEED = 0
-LISA_ALPHA = 0.05
-KDE_GRID = 256
-MARKOV_K = 4
+__all__ = ["register"]
 
 
-def _panel(name: str) -> pd.DataFrame:
-    from xinzhi.pipelines.disparity import evaluation_panel
-
-    def make() -> pd.DataFrame:
-        with connection() as con:
-            return evaluation_panel(name, con=con)
-
-    return cached(("panel", name, evaluation_stamp(name)), make)
-
-
-def _comparable(name: str) -> tuple[pd.DataFrame, list[str], str | None]:
-    """:func:`xinzhi.pipelines.spatial.comparable_panel` of ``name`` (cached)."""
-    from xinzhi.pipelines.spatial import comparable_panel
-
-    def make() -> tuple[pd.DataFrame, list[str], str | None]:
-        with connection() as con:
-            return comparable_panel(name, con)
-
-    return cached(("comparable", name, evaluation_stamp(name)), make)
-
-
-def _spatial(name: str, year: int) -> tuple[Any, Any, list[str]]:
-    """(global Moran result, LISA result, codes without polygon) for one year (cached)."""
-    from xinzhi.disparity import local_moran, moran
-    from xinzhi.pipelines.spatial import evaluation_spatial
-
-    def make() -> tuple[Any, Any, list[str]]:
-        with connection() as con:
-            df, w, dropped = evaluation_spatial(name, year, con, data_dir=data_dir_str())
-        glob = moran(df, "score", "unit", w, permutations=MORAN_PERMUTATIONS, seed=MORAN_SEED)
-        lisa = local_moran(
-            df,
-            "score",
-            "unit",
-            w,
-            permutations=MORAN_PERMUTATIONS,
-            seed=MORAN_SEED,
-            alpha=LISA_ALPHA,
-        )
-        names = df.set_index("unit")["name"]
-        lisa.table["name"] = lisa.table["unit"].map(names)
-        return glob, lisa, dropped
-
-    return cached(("spatial", name, year, evaluation_stamp(name)), make)
+def _spatial(name: str, year: int) -> tuple[Any, Any]:
+    """(global Moran, LISA) of one year with their declared defaults."""
+    return (
+        run_analysis(decl.MORAN, evaluation=name, year=year),
+        run_analysis(decl.LISA, evaluation=name, year=year),
+    )
 
 
 def _dagum_section(name: str, group: str) -> None:
-    from xinzhi.pipelines.profile import evaluation_dagum
-
     ui.label("Dagum 基尼系数分解").classes("text-lg font-bold mt-2")
     try:
-        with connection() as con:
-            res = evaluation_dagum(con, name, group=group, scores=scores_of(name))
+        res = run_analysis(decl.DAGUM, evaluation=name, group=group)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -124,14 +77,9 @@ def _dagum_section(name: str, group: str) -> None:
 
 
 def _kde_section(name: str) -> None:
-    from xinzhi.disparity import kernel_density
-
     ui.label("核密度估计（各年份综合得分分布）").classes("text-lg font-bold mt-4")
     try:
-        res = cached(
-            ("kde", name, evaluation_stamp(name)),
-            lambda: kernel_density(_panel(name), "score", "year", grid_size=KDE_GRID),
-        )
+        res = run_analysis(decl.KDE, evaluation=name)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -163,7 +111,7 @@ def _kde_section(name: str) -> None:
     opts = res.options
     ui.label(
         f"核函数 {opts.get('kernel', '')}，带宽规则 {opts.get('bandwidth', '')}，"
-        f"网格 {KDE_GRID} 点；峰 = 密度不低于最高点 {opts.get('peak_threshold', 0):.0%} 的局部极大值。"
+        f"网格 {opts.get('grid_size', '')} 点；峰 = 密度不低于最高点 {opts.get('peak_threshold', 0):.0%} 的局部极大值。"
     ).classes("text-xs text-gray-500")
     table_of(
         res.stats,
@@ -191,7 +139,7 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
         on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "year": e.value})),
     ).classes("w-28")
     try:
-        glob, lisa, dropped = await asyncio.to_thread(_spatial, name, year)
+        glob, lisa = await asyncio.to_thread(_spatial, name, year)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -199,10 +147,11 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
     ui.label(
         f"{year} 年全局 Moran's I = {float(g['I']):.4f}（E[I] = {float(g['EI']):.4f}，"
         f"正态近似 z = {float(g['z_norm']):.2f}，置换伪 p 值 = {float(g['p_sim']):.4f}，"
-        f"{MORAN_PERMUTATIONS} 次置换，种子 {MORAN_SEED}），{int(g['n'])} 个县级单位；"
+        f"{glob.options['permutations']} 次置换，种子 {glob.options['seed']}），{int(g['n'])} 个县级单位；"
         "县级 queen 邻接（共享边界点即相邻），行标准化。"
     ).props('data-testid="moran-global"')
-    notes = [*glob.notes]
+    notes = [n for n in glob.notes if "边界多边形" not in n]
+    dropped = glob.options["left_out"]
     if dropped:
         notes.append(
             f"{len(dropped)} 个单元不可比或没有边界多边形（此后撤并、拆分的县区，如 "
@@ -272,38 +221,26 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
             )
     counts = t["label"].value_counts().reindex(list(LISA_COLORS), fill_value=0)
     ui.label(
-        f"LISA（Anselin 1995，条件置换，显著性水平 {LISA_ALPHA}）："
+        f"LISA（Anselin 1995，{decl.LISA.option('inference').choice_label(lisa.options['inference'])}，"
+        f"显著性水平 {lisa.options['alpha']}）："
         + "，".join(f"{k} {int(v)} 个" for k, v in counts.items())
     ).classes("text-sm").props('data-testid="lisa-counts"')
 
 
 def _markov_section(name: str, classification: str, base: dict[str, Any]) -> None:
-    from xinzhi.disparity import markov_chain
-
     ui.label("马尔可夫转移矩阵").classes("text-lg font-bold mt-4")
-    ui.select(
-        {"pooled": "全样本分位数（各年合并）", "per-year": "按年分位数（相对位次）"},
-        value=classification,
-        label="状态划分",
-        on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "classes": e.value})),
+    choice_select(
+        decl.MARKOV.option("classification"),
+        classification,
+        lambda v: ui.navigate.to("/disparity?" + urlencode({**base, "classes": v})),
     ).classes("w-64")
-    bal, dropped, _ = _comparable(name)
     try:
-        res = cached(
-            ("markov", name, classification, evaluation_stamp(name)),
-            lambda: markov_chain(
-                bal,
-                "score",
-                "unit",
-                "year",
-                k=MARKOV_K,
-                classification="per-year" if classification == "per-year" else "pooled",
-            ),
-        )
+        res = run_analysis(decl.MARKOV, evaluation=name, classification=classification)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
-    years = sorted(int(y) for y in bal["year"].unique())
+    years = res.options["years"]
+    k = res.options["k"]
     transitions = len(years) - 1
     span = f"{years[0]}→{years[-1]}" if years else ""
     honest = (
@@ -315,14 +252,10 @@ def _markov_section(name: str, classification: str, base: dict[str, Any]) -> Non
     )
     ui.label(honest).classes("text-sm text-warning").props('data-testid="markov-note"')
     ui.label(
-        f"参与单元：两期都有的 {bal['unit'].nunique()} 个县级单位（代码统一到 "
-        f"{int(bal['year'].max())} 年，更名的县算同一单元）"
-        + (
-            f"；{len(dropped)} 个单元只在一期出现，撤并、拆分的县不可比，均未计入。"
-            if dropped
-            else "。"
-        )
-        + f"状态：{MARKOV_K} 类（{'全样本' if classification == 'pooled' else '按年'}四分位数）"
+        f"参与单元：每期都有的 {res.options['units']} 个县级单位（代码统一到 "
+        f"{res.options['harmonised_to']} 年，更名的县算同一单元）；"
+        + "；".join(str(n) for n in res.notes)
+        + f"。状态：{k} 类（{'全样本' if classification == 'pooled' else '按年'}分位数）"
         + (
             "；全样本分位数下的向上转移多反映整体得分提高，相对位次的变化请看按年分位数。"
             if classification == "pooled"
@@ -351,21 +284,13 @@ def _convergence_section(name: str) -> None:
     """σ convergence (coefficient of variation by year) and absolute β convergence (growth of
     the score between the first and the last year on its log level) of the counties observed
     in every year, codes harmonised as for the Markov chain."""
-    from xinzhi.disparity import beta_convergence, sigma_convergence
-
     ui.label("收敛分析：σ 收敛与绝对 β 收敛").classes("text-lg font-bold mt-4")
-    bal, _, _ = _comparable(name)
     try:
-        sigma, beta = cached(
-            ("convergence", name, evaluation_stamp(name)),
-            lambda: (
-                sigma_convergence(bal, "score", "year", measure="cv"),
-                beta_convergence(bal, "score", "unit", "year", kind="cross-section"),
-            ),
-        )
+        res = run_analysis(decl.CONVERGENCE, evaluation=name)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
+    sigma, beta = res.sigma, res.beta
     table_of(
         sigma.table, {"by": "年份", "n": "县数", "sigma": "变异系数 σ"}, pagination=None
     ).props('data-testid="sigma-table"')
@@ -393,27 +318,24 @@ def register() -> None:
         request: Request,
         session: auth.Session,
         eval: str = "",
-        group: str = "region",
+        group: str = "",
         year: int = 0,
-        classes: str = "pooled",
+        classes: str = "",
     ) -> None:
         name = pick_evaluation(eval or None)
         if name is None:
             ui.label("数据仓库中还没有评价结果。")
             return
-        group = group if group in ("region", "province") else "region"
-        classes = classes if classes in ("pooled", "per-year") else "pooled"
+        group = page_option(decl.DAGUM.option("group"), group)
+        classes = page_option(decl.MARKOV.option("classification"), classes)
         years = sorted(int(y) for y in scores_of(name)["year"].unique())
         y = year if year in years else years[-1]
         base = {"eval": name, "group": group, "year": y, "classes": classes}
         ui.label(f"区域差异：{name}").classes("text-xl font-bold")
-        ui.select(
-            {"region": "四大区域", "province": "省份"},
-            value=group,
-            label="分组",
-            on_change=lambda e: ui.navigate.to(
-                "/disparity?" + urlencode({**base, "group": e.value})
-            ),
+        choice_select(
+            decl.DAGUM.option("group"),
+            group,
+            lambda v: ui.navigate.to("/disparity?" + urlencode({**base, "group": v})),
         ).classes("w-40")
         await ui.context.client.connected()  # deliver the page first; the analyses take seconds
         _dagum_section(name, group)

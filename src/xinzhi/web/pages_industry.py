@@ -4,8 +4,8 @@ a lead sector, and the census employment location quotients.
 
 Numbers come from :func:`xinzhi.pipelines.industry.county_industry_map`,
 :func:`xinzhi.pipelines.industry.county_chain`, :func:`xinzhi.industry.io.io_analysis` on
-:func:`xinzhi.pipelines.industry.load_io_table` (as the API's ``/api/industry/io``) and
-:func:`xinzhi.pipelines.profile.county_specialization`; the page only draws them.
+:func:`xinzhi.pipelines.industry.io_linkages` (the declared analysis ``io``, as the API) and
+:func:`xinzhi.pipelines.industry.county_specialization`; the page only draws them.
 """
 
 from __future__ import annotations
@@ -19,34 +19,23 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.codes.gbt4754 import sections
 from xinzhi.errors import XinzhiError
+from xinzhi.pipelines.industry import county_specialization
+from xinzhi.registry import industry as industry_decl
 from xinzhi.web._context import connection, data_dir_str
-from xinzhi.web._data import cached
+from xinzhi.web._controls import run_analysis
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["IO_TABLE", "register"]
+__all__ = ["register"]
 
-IO_TABLE = "2020-42"
 TIER_COLORS = {"主导": "#b91c1c", "配套": "#2563eb", "潜力": "#059669", "": "#9ca3af"}
 STATUS_COLORS = {"已有": "positive", "缺失": "negative", "未知": "grey"}
 
 
-def _io_table() -> Any:
-    from xinzhi.pipelines.industry import load_io_table
-
-    return cached(("io-table", IO_TABLE), lambda: load_io_table(IO_TABLE, data_dir=data_dir_str()))
-
-
-def _io_result(lead: str) -> Any:
-    from xinzhi.industry.io import io_analysis
-
-    def make() -> Any:
-        t = _io_table()
-        return io_analysis(
-            t.z, t.x, codes=t.codes, names=t.names_zh, lead=lead, top=5, table=IO_TABLE
-        )
-
-    return cached(("io", IO_TABLE, lead), make)
+def _io_result(lead: str | None) -> Any:
+    """Input–output linkages of the declared default table (:data:`xinzhi.registry.industry.IO`)."""
+    return run_analysis(industry_decl.IO, lead=lead)
 
 
 def _tier_section(code: str, year: int) -> None:
@@ -212,15 +201,16 @@ async def _chain_section(code: str, chain: str, base: dict[str, Any]) -> None:
 
 
 def _io_section(lead: str, base: dict[str, Any]) -> None:
-    ui.label(f"投入产出产业链（{IO_TABLE} 全国投入产出表，42 部门）").classes(
-        "text-lg font-bold mt-4"
-    )
+    table = industry_decl.IO.default("table")
     try:
-        t = _io_table()
+        sectors = _io_result(None).tidy()
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
-    choices = {str(c): f"{c} {n}" for c, n in zip(t.codes, t.names_zh, strict=True)}
+    ui.label(f"投入产出产业链（{table} 全国投入产出表，{len(sectors)} 部门）").classes(
+        "text-lg font-bold mt-4"
+    )
+    choices = {str(c): f"{c} {n}" for c, n in zip(sectors["code"], sectors["name"], strict=True)}
     ui.select(
         choices,
         value=lead if lead in choices else None,
@@ -268,9 +258,6 @@ def _io_section(lead: str, base: dict[str, Any]) -> None:
 
 
 def _lq_section(code: str, year: int | None) -> None:
-    from xinzhi.codes.gbt4754 import sections
-    from xinzhi.pipelines.profile import county_specialization
-
     ui.label("普查分行业就业的区位熵").classes("text-lg font-bold mt-4")
     try:
         with connection() as con:

