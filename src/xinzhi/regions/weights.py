@@ -130,7 +130,7 @@ def queen_weights(
     SpatialWeights
         Results for the default polygons are cached per process.
     """
-    from libpysal.weights import Queen, W
+    from libpysal.weights import Queen, W  # heavy; imported on first use (start-up)
 
     if knn_fallback is not None and knn_fallback < 1:
         raise ComputationError("knn_fallback 必须是正整数")
