@@ -45,6 +45,7 @@ __all__ = [
     "firm_division_matrix",
     "has_firms",
     "industry_inputs",
+    "industry_map",
     "io_linkages",
     "load_io_table",
     "resolve_county",
@@ -447,3 +448,20 @@ def io_linkages(
         top=top,
         table=f"{table}（{'竞争型进口表' if t.z_imports is None else imports}）",
     )
+
+
+def industry_map(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str,
+    year: int = decl.INDUSTRY_MAP.default("year"),
+    level: str = decl.INDUSTRY_MAP.default("level"),
+    io_table: str = decl.INDUSTRY_MAP.default("io_table"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> TierResult:
+    """The declared analysis ``industry-map`` (:data:`xinzhi.registry.industry.INDUSTRY_MAP`):
+    :func:`county_industry_map` with the declared options."""
+    decl.INDUSTRY_MAP.resolve(
+        {"county": county, "year": year, "level": level, "io_table": io_table}
+    )
+    return county_industry_map(county, year, level, con=con, io_table=io_table, data_dir=data_dir)
