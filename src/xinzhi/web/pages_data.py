@@ -19,7 +19,7 @@ from nicegui import events, ui
 from xinzhi import auth, datasets
 from xinzhi.auth import policy
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.pipelines.uploads import batch_page, batch_quarantine, import_upload, safe_file_name
 from xinzhi.web._context import client_ip, connection, data_dir_str
@@ -39,7 +39,7 @@ def quarantined_rows(user: auth.User, batch_id: int) -> pd.DataFrame:
     head = pd.DataFrame(
         {
             "行号": q["row_number"],
-            "原因": q["reason"].map(lambda k: QUARANTINE_REASONS.get(k, k)),
+            "原因": q["reason"].map(reason_label),
             "说明": q["message"],
         }
     )
@@ -80,9 +80,7 @@ def _show_report(report: ImportReport, box: ui.column, session: auth.Session, ip
             if report.quarantined_by_reason:
                 reasons = pd.DataFrame(
                     {
-                        "reason": [
-                            QUARANTINE_REASONS.get(k, k) for k in report.quarantined_by_reason
-                        ],
+                        "reason": [reason_label(k) for k in report.quarantined_by_reason],
                         "rows": list(report.quarantined_by_reason.values()),
                     }
                 )
@@ -90,7 +88,7 @@ def _show_report(report: ImportReport, box: ui.column, session: auth.Session, ip
             if report.skipped_by_reason:
                 reasons = pd.DataFrame(
                     {
-                        "reason": [SKIP_REASONS.get(k, k) for k in report.skipped_by_reason],
+                        "reason": [reason_label(k) for k in report.skipped_by_reason],
                         "rows": list(report.skipped_by_reason.values()),
                     }
                 )
