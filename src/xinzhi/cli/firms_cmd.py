@@ -19,9 +19,9 @@ _LABEL = "【示例数据 synthetic】"
 
 def _census_table(census: Path | None, year: int) -> pd.DataFrame:
     """Census county table: from a file (CSV/XLSX/Parquet) or the warehouse."""
-    from xinzhi.industry.synthetic import SECTIONS
+    from xinzhi.codes.gbt4754 import SECTION_CODES
 
-    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTIONS]
+    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTION_CODES]
     if census is not None:
         from xinzhi.cli._tables import read_table
 

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi import datasets, store, typology
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError, NotFoundError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.pipelines.evaluation import region_names
@@ -39,7 +40,7 @@ PEER_FEATURES = ["lq_A", "lq_C", "lq_BD", "lq_HR", "pop_density", "urban_centre_
 """Structural features of the peer search (agriculture, manufacturing, mining and power,
 hospitality and culture location quotients, population density, urban-centre share)."""
 
-_CENSUS_CODES = [*(f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"), "pop_total", "urban_share"]
+_CENSUS_CODES = [*(f"emp_sec_{x}" for x in SECTION_CODES), "pop_total", "urban_share"]
 
 
 @dataclass
