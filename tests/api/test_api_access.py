@@ -167,3 +167,22 @@ def test_county_reads_public_scores_of_every_county(api: Any) -> None:
     assert r.status_code == 200 and r.json()["total"] == 2847
     p = api.client.get(f"/api/evaluations/{EVAL}/counties/{OTHER_COUNTY}", headers=api.h("county1"))
     assert p.status_code == 200 and p.json()["name"] == "海淀区"
+
+
+def test_uploads_are_audited(api: Any, batches: dict[str, int]) -> None:
+    items = api.client.get(
+        "/api/admin/audit",
+        params={"action": "import", "user": "county1", "limit": 1000},
+        headers=api.h("admin1"),
+    ).json()["items"]
+    entry = next(i for i in items if i["target"] == "access-county1.csv")
+    assert entry["detail"] == {
+        "batch_id": batches["county1"],
+        "status": "loaded",
+        "source": f"county-{COUNTY}-access-county1",
+        "rows_read": 2,
+        "rows_loaded": 1,
+        "rows_quarantined": 1,
+        "rows_skipped": 0,
+        "via": "api",
+    }

@@ -381,11 +381,13 @@ def test_county_profile_radar_and_pdf(
     )
 
 
-def _exports(page: Any, server: str, user: str) -> list[tuple[str, dict[str, Any]]]:
-    """(target, detail) of ``user``'s export entries in the audit log, oldest first, read
+def _exports(
+    page: Any, server: str, user: str, action: str = "export"
+) -> list[tuple[str, dict[str, Any]]]:
+    """(target, detail) of ``user``'s ``action`` entries in the audit log, oldest first, read
     through the API with the cookie of ``page``'s context (an admin's)."""
     r = page.request.get(
-        server + "/api/admin/audit", params={"action": "export", "user": user, "limit": 1000}
+        server + "/api/admin/audit", params={"action": action, "user": user, "limit": 1000}
     )
     assert r.status == 200, r.text()
     return [(i["target"], i["detail"]) for i in reversed(r.json()["items"])]
@@ -607,6 +609,19 @@ def test_county_user_upload_quarantines_other_county(
             page.click("[data-testid=download-quarantine]")
         assert len(pd.read_excel(dl.value.path(), engine="openpyxl")) == 1
         bid = int(batches[0][0])
+        assert _exports(admin, server, COUNTY[0], "import")[-1] == (
+            "_img_src_x_onerror_alert_1__.xlsx",  # the safe file name, as the API records it
+            {
+                "batch_id": bid,
+                "status": "loaded",
+                "source": "county-430321-_img_src_x_onerror_alert_1__",
+                "rows_read": 2,
+                "rows_loaded": 1,
+                "rows_quarantined": 1,
+                "rows_skipped": 0,
+                "via": "web",
+            },
+        )
         assert _exports(admin, server, COUNTY[0])[-1] == (
             f"quarantine:{bid}",
             {"kind": "quarantine", "format": "xlsx", "batch_id": bid, "rows": 1, "via": "web"},

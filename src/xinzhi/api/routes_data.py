@@ -26,6 +26,7 @@ from xinzhi.api._util import Limit, Offset, audit, audit_export, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
+from xinzhi.auth.audit import import_detail
 from xinzhi.pipelines.uploads import (
     batch_page,
     batch_quarantine,
@@ -175,13 +176,7 @@ async def upload(
         session,
         "import",
         name,
-        {
-            "batch_id": report.batch_id,
-            "status": report.status,
-            "rows_loaded": report.rows_loaded,
-            "rows_quarantined": report.rows_quarantined,
-            "source": report.source,
-        },
+        import_detail(report, "api"),
     )
     return m.ImportReportOut(**report.to_dict())
 

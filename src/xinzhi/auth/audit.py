@@ -3,21 +3,29 @@
 Every download (REST API and web pages alike) is one entry written by :func:`write_export`:
 action ``export``, a target naming the file (:func:`export_target`) and a detail of one shape
 (``kind``, ``format``, ``via`` and whichever of ``evaluation``, ``county``, ``year``,
-``batch_id``, ``rows`` apply).
+``batch_id``, ``rows`` apply). Every upload likewise: action ``import``, the file's safe name
+as target, the detail of :func:`import_detail`.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 
 from xinzhi.auth.policy import Kind
 
-__all__ = ["EXPORT", "export_target", "read_audit", "write_audit", "write_export"]
+__all__ = [
+    "EXPORT",
+    "export_target",
+    "import_detail",
+    "read_audit",
+    "write_audit",
+    "write_export",
+]
 
 EXPORT = "export"
 """Action of every download entry."""
@@ -45,6 +53,40 @@ def write_audit(
             ip,
         ],
     )
+
+
+class ImportCounts(Protocol):
+    """What an import entry records of an import report (:class:`xinzhi.ingest.report.ImportReport`)."""
+
+    @property
+    def batch_id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def rows_loaded(self) -> int: ...
+    @property
+    def rows_quarantined(self) -> int: ...
+    @property
+    def rows_skipped(self) -> int: ...
+
+
+def import_detail(report: ImportCounts, via: str) -> dict[str, Any]:
+    """Detail of the ``import`` entry of one upload (the API and the pages alike; ``via`` is
+    ``api`` or ``web``): batch, status, source, rows read = loaded + quarantined + skipped."""
+    return {
+        "batch_id": None if report.batch_id is None else int(report.batch_id),
+        "status": report.status,
+        "source": report.source,
+        "rows_read": int(report.rows_read),
+        "rows_loaded": int(report.rows_loaded),
+        "rows_quarantined": int(report.rows_quarantined),
+        "rows_skipped": int(report.rows_skipped),
+        "via": via,
+    }
 
 
 def export_target(

@@ -18,6 +18,7 @@ from nicegui import events, ui
 
 from xinzhi import auth, datasets
 from xinzhi.auth import policy
+from xinzhi.auth.audit import import_detail
 from xinzhi.errors import XinzhiError
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
@@ -193,14 +194,9 @@ def register() -> None:
                                 con,
                                 "import",
                                 user=session.user.username,
-                                target=e.file.name,
-                                detail={
-                                    "batch_id": report.batch_id,
-                                    "rows_read": report.rows_read,
-                                    "rows_quarantined": report.rows_quarantined,
-                                    "source": report.source,
-                                    "via": "web",
-                                },
+                                target=safe,
+                                detail=import_detail(report, "web"),
+                                ip=ip,
                             )
                     except XinzhiError as exc:
                         with reports:
