@@ -32,6 +32,7 @@ def test_the_declared_analyses() -> None:
         "io",
         "industry-map",
         "typology",
+        "peers",
     ]
 
 

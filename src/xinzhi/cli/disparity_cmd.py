@@ -105,15 +105,9 @@ def run_stored(key: str, evaluation: str, db: Path | None, **given: Any) -> Any:
     """The declared analysis ``key`` (:mod:`xinzhi.registry`) on stored evaluation
     ``evaluation``: options the user left unset take the declared defaults; every option is
     checked before the warehouse is opened."""
-    from xinzhi import store
+    from xinzhi.pipelines.analyses import run_declared
 
-    analysis = registry.get(key)
-    options = analysis.resolve({"evaluation": evaluation, **given})
-    con = store.connect(db)
-    try:
-        res = analysis.run(con, **options)
-    finally:
-        con.close()
+    res = run_declared(registry.get(key), {"evaluation": evaluation, **given}, db=db)
     for note in res.notes:
         typer.echo(f"注：{note}", err=True)
     return res

@@ -19,9 +19,9 @@ _LABEL = "【示例数据 synthetic】"
 
 def _census_table(census: Path | None, year: int) -> pd.DataFrame:
     """Census county table: from a file (CSV/XLSX/Parquet) or the warehouse."""
-    from xinzhi.industry.synthetic import SECTIONS
+    from xinzhi.codes.gbt4754 import SECTION_CODES
 
-    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTIONS]
+    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTION_CODES]
     if census is not None:
         from xinzhi.cli._tables import read_table
 
@@ -54,7 +54,7 @@ def firms_import(
 ) -> None:
     """导入企业名录（统一社会信用代码、名称、住所、行业、注册资本……）到数据仓库 firms 表。"""
     from xinzhi.ingest.enterprises import import_firms
-    from xinzhi.ingest.reasons import QUARANTINE_REASONS
+    from xinzhi.ingest.reasons import reason_label
 
     report = import_firms(file, source=source, sheet=sheet, db=db)
     synthetic = file.suffix.lower() == ".parquet"
@@ -72,7 +72,7 @@ def firms_import(
         f" + 跳过 {report.rows_skipped}"
     )
     for reason, n in sorted(report.quarantined_by_reason.items(), key=lambda kv: -kv[1]):
-        typer.echo(f"  隔离 {n:>8} 行：{QUARANTINE_REASONS.get(reason, reason)}（{reason}）")
+        typer.echo(f"  隔离 {n:>8} 行：{reason_label(reason)}（{reason}）")
 
 
 def firms_generate(

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi import store
+from xinzhi.codes import gbt4754
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import DataUnavailableError, InputError, NotFoundError, RegionError
 from xinzhi.industry.chains import ChainOptions, ChainResult, chain_analysis, load_chain
@@ -51,7 +52,7 @@ __all__ = [
     "tiers_for",
 ]
 
-SECTION_CODES: list[str] = [f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"]
+SECTION_CODES: list[str] = [f"emp_sec_{x}" for x in gbt4754.SECTION_CODES]
 _DIVISION_EXCLUDE = ("91", "92", "93", "94", "95", "96", "97")
 
 
