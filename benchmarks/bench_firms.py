@@ -20,7 +20,7 @@ import pandas as pd
 
 def _census(n_counties: int = 2800, seed: int = 0) -> pd.DataFrame:
     """A census-like table (synthetic shares) so the benchmark needs no warehouse."""
-    from xinzhi.industry.synthetic import SECTIONS
+    from xinzhi.codes.gbt4754 import SECTION_CODES
     from xinzhi.regions import load_registry
 
     try:
@@ -28,12 +28,12 @@ def _census(n_counties: int = 2800, seed: int = 0) -> pd.DataFrame:
     except Exception:  # no data mirror: made-up but well-formed codes
         codes = np.array([f"{110101 + i:06d}" for i in range(n_counties)])
     rng = np.random.default_rng(seed)
-    shares = rng.dirichlet(np.full(len(SECTIONS), 0.8), size=len(codes))
+    shares = rng.dirichlet(np.full(len(SECTION_CODES), 0.8), size=len(codes))
     return pd.DataFrame(
         {
             "region_code": codes,
             "pop_total": rng.lognormal(np.log(4e5), 0.7, len(codes)),
-            **{f"emp_sec_{s}": shares[:, i] for i, s in enumerate(SECTIONS)},
+            **{f"emp_sec_{s}": shares[:, i] for i, s in enumerate(SECTION_CODES)},
         }
     )
 

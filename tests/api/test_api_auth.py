@@ -64,7 +64,10 @@ def test_unauthenticated_is_401_everywhere(api):
     ]:
         r = api.client.get(url)
         assert r.status_code == 401, url
-        assert r.json()["error"]["message"].startswith("未登录")
+        assert r.json()["error"] == {
+            "code": "unauthenticated",
+            "message": "未登录或登录已过期（请先登录）",
+        }
     assert api.client.get("/api/health").json()["status"] == "ok"
 
 
@@ -98,7 +101,10 @@ def test_login_throttled_after_five_failures(api):
         assert r.status_code == 401
     r = api.client.post("/api/auth/token", json={"username": "analyst1", "password": PASSWORD})
     assert r.status_code == 429
-    assert "过多" in r.json()["error"]["message"]
+    assert r.json()["error"] == {
+        "code": "too_many_attempts",
+        "message": "登录失败次数过多，请 15 分钟后再试（too many attempts）",
+    }
     # another user from the same address is not affected
     ok = api.client.post("/api/auth/token", json={"username": "county2", "password": PASSWORD})
     assert ok.status_code == 200

@@ -26,6 +26,8 @@ FAST: dict[str, dict[str, Any]] = {
     "kde": {"grid_size": 64},
     "moran": {"permutations": 99},
     "lisa": {"permutations": 99},
+    "industry-map": {"county": "430321"},  # 湘潭县
+    "peers": {"county": "430321"},
 }
 
 #: CLI arguments (besides --evaluation/--db/--output) and the table the command writes.
@@ -155,6 +157,24 @@ def test_cli_io_equals_pipeline(cursor: Any, data_dir: Path, tmp_path: Path) -> 
     assert res.exit_code == 0, res.output
     want = _reference("io", cursor, data_dir).tidy()
     _same(pd.read_csv(out, dtype={"code": str}), want)
+
+
+def test_report_shows_the_peers_of_the_pipeline(
+    api: Api, cursor: Any, evaluated_warehouse: Path, data_dir: Path
+) -> None:
+    """The county report's peers, benchmarks and gaps are those of the declared ``peers``
+    analysis (same stored evaluation, same inputs)."""
+    from xinzhi.pipelines.report import county_report_data
+
+    res = _reference("peers", cursor, data_dir)
+    data = county_report_data(
+        "430321", 2020, evaluation="demo", con=cursor, db=evaluated_warehouse, data_dir=data_dir
+    )
+    assert data.peers["region_code"].tolist() == res.peers["region_code"].tolist()
+    assert data.benchmarks["region_code"].tolist() == res.benchmarks["region_code"].tolist()
+    np.testing.assert_allclose(
+        data.gaps["gap_share"].to_numpy(float), res.gaps["gap_share"].to_numpy(float), rtol=1e-12
+    )
 
 
 def test_defaults_are_the_declared_ones(api: Api) -> None:

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.industry.firms import firm_matrix
-from xinzhi.industry.synthetic import SECTIONS, write_parquet
+from xinzhi.industry.synthetic import write_parquet
 from xinzhi.ingest.firm_sources import firms_table
 
 
@@ -96,7 +97,7 @@ def test_matrix_feeds_specialization() -> None:
 
 
 def _census() -> pd.DataFrame:
-    rows = {f"emp_sec_{s}": [0.05, 0.05] for s in SECTIONS}
+    rows = {f"emp_sec_{s}": [0.05, 0.05] for s in SECTION_CODES}
     return pd.DataFrame({"region_code": ["430321", "110105"], "pop_total": [1e5, 2e5], **rows})
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.industry.firms import firm_matrix
-from xinzhi.industry.synthetic import SECTIONS, write_parquet
+from xinzhi.industry.synthetic import write_parquet
 from xinzhi.ingest.firm_sources import firms_table
 
 pytestmark = [
@@ -41,7 +42,7 @@ def firms_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "pop_total": [1e5, 3e5, 2e5],
             **{
                 f"emp_sec_{s}": [0.05, 0.02 + 0.003 * i, 0.1 if s in "CFI" else 0.01]
-                for i, s in enumerate(SECTIONS)
+                for i, s in enumerate(SECTION_CODES)
             },
         }
     )

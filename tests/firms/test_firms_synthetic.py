@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from xinzhi.codes.credit import org_check_chars
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.industry.synthetic import (
-    SECTIONS,
     division_shares_from_employment,
     generate_firms,
     write_parquet,
@@ -27,7 +27,7 @@ def _census() -> pd.DataFrame:
         {
             "region_code": ["430321", "110105", "220104"],
             "pop_total": [1.0e6, 2.0e6, 0.5e6],
-            **{f"emp_sec_{s}": shares[:, i] for i, s in enumerate(SECTIONS)},
+            **{f"emp_sec_{s}": shares[:, i] for i, s in enumerate(SECTION_CODES)},
         }
     )
 
@@ -63,7 +63,7 @@ def test_section_shares_match_census() -> None:
         n_c = int(counts[code])
         assert abs(n_c / n - county_share[i]) < 4 * np.sqrt(county_share[i] / n)
         got = df.loc[df["region_code"] == code, "section"].value_counts(normalize=True)
-        for s in SECTIONS:
+        for s in SECTION_CODES:
             p = census.iloc[i][f"emp_sec_{s}"]
             se = np.sqrt(max(p * (1 - p), 1e-12) / n_c)
             assert abs(got.get(s, 0.0) - p) <= 4 * se + 1e-12, (code, s)
@@ -87,10 +87,10 @@ def test_division_shares_from_employment_table() -> None:
 def test_divisions_follow_given_shares() -> None:
     shares = pd.DataFrame({"section": ["C", "C"], "division": ["34", "35"], "share": [0.8, 0.2]})
     others = pd.DataFrame(
-        {"section": [s for s in SECTIONS if s != "C"], "division": None, "share": 0.0}
+        {"section": [s for s in SECTION_CODES if s != "C"], "division": None, "share": 0.0}
     )
     census = _census()
-    census[[f"emp_sec_{s}" for s in SECTIONS]] = 0.0
+    census[[f"emp_sec_{s}" for s in SECTION_CODES]] = 0.0
     census["emp_sec_C"] = 1.0
     df = generate_firms(census, 20_000, seed=1, division_shares=pd.concat([shares, others]))
     frac = (df["division"] == "34").mean()

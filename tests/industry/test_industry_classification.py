@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xinzhi.codes.gbt4754 import crosswalk_2002_to_2017, sections
+from xinzhi.codes.gbt4754 import SECTION_CODES, crosswalk_2002_to_2017, divisions, sections
 from xinzhi.errors import InputError
 
 
@@ -31,3 +31,17 @@ def test_crosswalk_is_a_permutation_reordering_f_to_i() -> None:
     }
     row = cw.set_index("code_2002").loc["H"]
     assert row["name_2002"] == row["name_2017"] == "批发和零售业"
+
+
+def test_divisions_and_section_letters() -> None:
+    d = divisions()
+    assert len(d) == 97 and d["division"].iloc[0] == "01" and d["division"].iloc[-1] == "97"
+    assert d.set_index("division").loc["35", ["section", "name"]].tolist() == [
+        "C",
+        "专用设备制造业",
+    ]
+    # each section's divisions are contiguous: C = 13–43, T = 97 only
+    c = d.loc[d["section"] == "C", "division"]
+    assert (c.iloc[0], c.iloc[-1], len(c)) == ("13", "43", 31)
+    assert d.loc[d["section"] == "T", "division"].tolist() == ["97"]
+    assert SECTION_CODES == tuple("ABCDEFGHIJKLMNOPQRST")

@@ -62,6 +62,9 @@ def test_labels() -> None:
     assert reason_label("credit_code_check") == "统一社会信用代码校验码错误（GB 32100-2015）"
     assert reason_label("empty") == "空行（无任何内容或数值）"
     assert reason_label("no_such_reason") == "no_such_reason"
+    # keys stored by the enterprise importer before the one table still read in Chinese
+    assert reason_label("region_unknown") == "地区无法识别（unknown region）"
+    assert reason_label("region_no_county") == "地区只写到省或地级，无法确定区县"
 
 
 def test_report_summary_prints_labels_not_keys() -> None:

@@ -28,10 +28,12 @@ Percentile 2020 = 1337 / 2847 = 0.46961... (shown as 47.0%).
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -41,6 +43,7 @@ from xinzhi.cli import app
 from xinzhi.errors import InputError
 from xinzhi.pipelines.report import county_report_data, province_report_data
 from xinzhi.pipelines.report_context import load_report_context
+from xinzhi.report import xlsx_bytes
 
 SCORE_2020 = 0.2479884237615794
 SCORE_2010 = 0.15372556006823038
@@ -148,3 +151,14 @@ def test_an_unknown_evaluation_name_tells_how_to_store_one(report_db: Path) -> N
     )
     assert res.exit_code == 2
     assert "xinzhi evaluate --system 指标体系 --save 我的评价" in res.output
+
+
+def test_workbook_bytes_hold_the_stored_scores(report_db: Path, no_evaluation: None) -> None:
+    d = county_report_data("430321", 2020, db=report_db)
+    book = pd.read_excel(io.BytesIO(xlsx_bytes(d)), sheet_name=None, engine="calamine")
+    assert list(book) == ["指标", "维度", "历年", "短板", "近邻县", "差距表", "推荐路径"]
+    hist = book["历年"].set_index("year")
+    # the workbook keeps 16 significant digits
+    assert hist.loc[2020, "score"] == pytest.approx(SCORE_2020, rel=1e-15)
+    assert hist.loc[2010, "score"] == pytest.approx(SCORE_2010, rel=1e-15)
+    assert hist.loc[2020, "rank"] == 1511

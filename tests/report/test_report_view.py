@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from xinzhi.errors import ConfigError
 from xinzhi.pipelines.report_sections import method_entries
 from xinzhi.report.methods import MethodEntry, formulas, method_appendix
-from xinzhi.report.view import _pct, _value, fmt_score
+from xinzhi.report.view import _option, _pct, _value, fmt_score
 
 
 def test_score_formatting_matches_the_cli_format() -> None:
@@ -65,3 +65,9 @@ def test_default_options_pick_their_formulas() -> None:
         "peers",
         "disparity",
     ]
+
+
+def test_options_show_sequences_alike_whether_computed_or_stored() -> None:
+    assert _option(("entropy", "critic")) == "entropy、critic"
+    assert _option(["entropy", "critic"]) == "entropy、critic"
+    assert _option("topsis") == "topsis"

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ADMIN = ("管理员甲", "admin-pass-123")
 ANALYST = ("analyst1", "analyst-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", "430321")
+OTHER_COUNTY = ("海淀区用户", "county-pass-456", "110108")
 XSS = "<script>alert(1)</script>"
 #: file names cannot hold "/" (the upload keeps the base name), and a <script> put in by
 #: innerHTML never runs anyway: an <img onerror> does, so it is the sharper probe for names
@@ -85,6 +86,7 @@ def warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) 
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
         auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
         auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
+        auth.add_user(con, OTHER_COUNTY[0], OTHER_COUNTY[1], "county", OTHER_COUNTY[2])
     finally:
         con.close()
     return db
@@ -322,6 +324,15 @@ def test_upload_census_extract_and_broken_file(
     q = pd.read_excel(path, engine="openpyxl")
     assert len(q) == 2
     assert set(q["原因"]) == {"地区无法识别（unknown region）", "非数值（non-numeric）"}
+    target, detail = _exports(page, server, ADMIN[0])[-1]
+    bid = int(target.removeprefix("quarantine:"))
+    assert detail == {
+        "kind": "quarantine",
+        "format": "xlsx",
+        "batch_id": bid,
+        "rows": 2,
+        "via": "web",
+    }
 
 
 def test_county_profile_radar_and_pdf(
@@ -340,7 +351,8 @@ def test_county_profile_radar_and_pdf(
         "async el => (await import('/web/static/xinzhi-maps.js'))"
         ".instanceOf(el).getOption().series[0].data.length",
     )
-    assert n_series >= 1
+    # full report data: 本县, 全省平均 and 标杆县平均
+    assert n_series == 3
     shot = tmp_path / "profile.png"
     page.screenshot(path=str(shot), full_page=True)
     if os.environ.get("XINZHI_WEB_SHOTS"):  # keep a copy to look at
@@ -356,6 +368,56 @@ def test_county_profile_radar_and_pdf(
     assert "湘潭县" in text and "430321" in text
     score = headline.split("综合得分 ")[1].split("，")[0]
     assert score in text
+    assert _exports(page, server, ADMIN[0])[-1] == (
+        "report:nqpf-county:430321:2020.pdf",
+        {
+            "kind": "report",
+            "format": "pdf",
+            "evaluation": "nqpf-county",
+            "county": "430321",
+            "year": 2020,
+            "via": "web",
+        },
+    )
+
+
+def _exports(
+    page: Any, server: str, user: str, action: str = "export"
+) -> list[tuple[str, dict[str, Any]]]:
+    """(target, detail) of ``user``'s ``action`` entries in the audit log, oldest first, read
+    through the API with the cookie of ``page``'s context (an admin's)."""
+    r = page.request.get(
+        server + "/api/admin/audit", params={"action": action, "user": user, "limit": 1000}
+    )
+    assert r.status == 200, r.text()
+    return [(i["target"], i["detail"]) for i in reversed(r.json()["items"])]
+
+
+def _login(browser: Any, server: str, who: tuple[str, ...]) -> tuple[Any, Any]:
+    """A new browser context logged in as ``who`` through the login form: (context, page)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", who[0])
+    page.fill("input[name=password]", who[1])
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    return ctx, page
+
+
+def _api_upload(page: Any, server: str, name: str, body: bytes) -> dict[str, Any]:
+    """POST /api/imports with the page's cookie session (and its CSRF token)."""
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "xinzhi_csrf")
+    r = page.request.post(
+        server + "/api/imports",
+        multipart={
+            "file": {"name": name, "mimeType": "text/csv", "buffer": body},
+            "year": "2020",
+        },
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status == 200, r.text()
+    return r.json()  # type: ignore[no-any-return]
 
 
 def _shot(page: Any, tmp_path: Path, name: str) -> None:
@@ -495,9 +557,10 @@ def test_method_page_yaml_validation(
 
 
 def test_county_user_upload_quarantines_other_county(
-    browser: Any, server: str, tmp_path: Path
+    browser: Any, server: str, session: tuple[Any, list[str]], tmp_path: Path
 ) -> None:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    admin, _ = session
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = ctx.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -541,6 +604,28 @@ def test_county_user_upload_quarantines_other_county(
         sources = [r[2] for r in batches]
         assert sources[0].startswith("county-430321-")
         assert set(sources[1:]) == {"census2010", "census2020"}  # not the admin's uploads
+        # its own quarantined rows download, audited as the API's download
+        with page.expect_download() as dl:
+            page.click("[data-testid=download-quarantine]")
+        assert len(pd.read_excel(dl.value.path(), engine="openpyxl")) == 1
+        bid = int(batches[0][0])
+        assert _exports(admin, server, COUNTY[0], "import")[-1] == (
+            "_img_src_x_onerror_alert_1__.xlsx",  # the safe file name, as the API records it
+            {
+                "batch_id": bid,
+                "status": "loaded",
+                "source": "county-430321-_img_src_x_onerror_alert_1__",
+                "rows_read": 2,
+                "rows_loaded": 1,
+                "rows_quarantined": 1,
+                "rows_skipped": 0,
+                "via": "web",
+            },
+        )
+        assert _exports(admin, server, COUNTY[0])[-1] == (
+            f"quarantine:{bid}",
+            {"kind": "quarantine", "format": "xlsx", "batch_id": bid, "rows": 1, "via": "web"},
+        )
         _shot(page, tmp_path, "county-data.png")
         assert dialogs == []
     finally:
@@ -573,3 +658,114 @@ def test_no_request_leaves_localhost(session: tuple[Any, list[str]], server: str
     hosts = {u.split("/")[2] for u in urls if u.startswith(("http://", "https://", "ws"))}
     assert hosts == {server.split("/")[2]}, hosts
     assert all(u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) for u in urls)
+
+
+TWO_COUNTIES_CSV = (
+    "地区,年份,平均受教育年限\n湖南省湘潭市湘潭县,2020,9.6\n北京市海淀区,2020,12.9\n".encode()
+)
+REPORT_DENIED = {"code": "forbidden", "message": "县区用户只能下载本县区的报告"}
+PROFILE_DENIED = {"code": "forbidden", "message": "县区用户只能导出本县区的画像"}
+BATCH_DENIED = {"code": "forbidden", "message": "县区用户只能下载本县区或公共数据的导入批次"}
+
+
+def test_county_user_downloads_follow_the_api_policy(
+    browser: Any, server: str, session: tuple[Any, list[str]], tmp_path: Path
+) -> None:
+    """A county account (湘潭县) in the browser: another county's PDF is refused with the
+    Chinese message and nothing is downloaded or audited; its own PDF and the ranking export
+    (public scores of every county, as the API's ranking) download and are audited like the
+    API's downloads; other counties' report workbook, profile workbook and uploaded batches are
+    refused to the same browser session (403 ``forbidden``)."""
+    admin, _ = session
+    other_ctx, other = _login(browser, server, OTHER_COUNTY)
+    try:
+        foreign = _api_upload(other, server, "haidian.csv", TWO_COUNTIES_CSV)
+    finally:
+        other_ctx.close()
+    assert foreign["source"] == "county-110108-haidian"
+    assert foreign["rows_quarantined"] == 1  # 湘潭县's row
+    analysts = _api_upload(admin, server, "national.csv", TWO_COUNTIES_CSV)
+    ctx, page = _login(browser, server, COUNTY)
+    downloads: list[Any] = []
+    page.on("download", lambda d: downloads.append(d))
+    try:
+        # another county's profile is shown (public results) but its PDF is refused
+        page.goto(server + "/profile?code=110108&eval=nqpf-county&year=2020")
+        page.wait_for_selector("[data-testid=download-pdf]", timeout=60_000)
+        assert page.inner_text("[data-testid=profile-headline]").startswith("海淀区（110108）")
+        before = _exports(admin, server, COUNTY[0])
+        page.click("[data-testid=download-pdf]")
+        page.wait_for_selector("text=县区用户只能下载本县区的报告", timeout=30_000)
+        page.wait_for_timeout(500)
+        assert downloads == []
+        assert _exports(admin, server, COUNTY[0]) == before
+
+        # own county: the PDF downloads and is audited as the API's report download
+        page.goto(server + "/profile?code=430321&eval=nqpf-county&year=2020")
+        page.wait_for_selector("[data-testid=download-pdf]", timeout=60_000)
+        with page.expect_download(timeout=60_000) as dl:
+            page.click("[data-testid=download-pdf]")
+        pdf = tmp_path / "own.pdf"
+        dl.value.save_as(pdf)
+        assert pdf.read_bytes()[:4] == b"%PDF"
+        assert _exports(admin, server, COUNTY[0])[-1] == (
+            "report:nqpf-county:430321:2020.pdf",
+            {
+                "kind": "report",
+                "format": "pdf",
+                "evaluation": "nqpf-county",
+                "county": "430321",
+                "year": 2020,
+                "via": "web",
+            },
+        )
+
+        # ranking export: public scores of every county evaluated in 2020, audited
+        page.goto(server + "/ranking?year=2020")
+        page.wait_for_selector("[data-testid=export-xlsx]")
+        with page.expect_download(timeout=60_000) as dl:
+            page.click("[data-testid=export-xlsx]")
+        table = pd.read_excel(dl.value.path(), engine="openpyxl", dtype={"区划代码": str})
+        assert len(table) == 2847
+        assert {"430321", "110108"} <= set(table["区划代码"])
+        assert _exports(admin, server, COUNTY[0])[-1] == (
+            "ranking:nqpf-county:2020",
+            {
+                "kind": "ranking",
+                "format": "xlsx",
+                "evaluation": "nqpf-county",
+                "year": 2020,
+                "rows": 2847,
+                "via": "web",
+            },
+        )
+
+        # the same browser session against the API: other counties' files and batches refused
+        refused = [
+            ("/api/reports/county/110108.pdf?evaluation=nqpf-county", REPORT_DENIED),
+            ("/api/reports/county/110108.xlsx?evaluation=nqpf-county", REPORT_DENIED),
+            ("/api/evaluations/nqpf-county/counties/110108/export.xlsx", PROFILE_DENIED),
+            (f"/api/imports/{foreign['batch_id']}/quarantine", BATCH_DENIED),
+            (f"/api/imports/{analysts['batch_id']}/quarantine", BATCH_DENIED),
+        ]
+        for url, error in refused:
+            r = page.request.get(server + url)
+            assert r.status == 403, url
+            assert r.json() == {"error": error}, url
+        own = page.request.get(server + "/api/reports/county/430321.xlsx?evaluation=nqpf-county")
+        assert own.status == 200
+        assert own.body()[:4] == b"PK\x03\x04"
+
+        # the page 数据 lists neither the other county's nor the analyst's batch
+        page.goto(server + "/data")
+        page.wait_for_selector("[data-testid=batches-table] tbody tr")
+        listed = {int(r[0]) for r in _rows(page, "batches-table")}
+        assert foreign["batch_id"] not in listed and analysts["batch_id"] not in listed
+        sources = {r[2] for r in _rows(page, "batches-table")}
+        assert {"census2010", "census2020"} <= sources
+        # public batches and this account's own uploads only
+        assert all(
+            s in ("census2010", "census2020") or s.startswith("county-430321-") for s in sources
+        )
+    finally:
+        ctx.close()

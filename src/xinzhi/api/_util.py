@@ -11,12 +11,13 @@ from fastapi import Query, Request, Response
 from pydantic import BaseModel
 
 from xinzhi.api.deps import Database, client_ip
-from xinzhi.auth import Session, write_audit
+from xinzhi.auth import Kind, Session, write_audit, write_export
 
 __all__ = [
     "Limit",
     "Offset",
     "audit",
+    "audit_export",
     "cached_json",
     "clean",
     "evaluation_stamp",
@@ -69,6 +70,41 @@ def audit(
                 target=target,
                 detail=clean(detail or {}),
                 ip=client_ip(request),
+            )
+        finally:
+            cur.close()
+
+
+def audit_export(
+    db: Database,
+    request: Request,
+    session: Session,
+    kind: Kind,
+    *,
+    fmt: str,
+    evaluation: str | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    batch_id: int | None = None,
+    rows: int | None = None,
+) -> None:
+    """Write the audit entry of one download (:func:`xinzhi.auth.write_export`, ``via="api"``;
+    the web pages write the same entry with ``via="web"``) under the write lock."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            write_export(
+                cur,
+                kind,
+                user=session.user.username,
+                fmt=fmt,
+                via="api",
+                ip=client_ip(request),
+                evaluation=evaluation,
+                county=county,
+                year=year,
+                batch_id=batch_id,
+                rows=rows,
             )
         finally:
             cur.close()

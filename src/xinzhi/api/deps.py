@@ -1,4 +1,5 @@
-"""Request dependencies: the shared database, authentication, roles and CSRF.
+"""Request dependencies: the shared database, authentication, CSRF, and the actions a route
+needs (asked of :mod:`xinzhi.auth.policy`).
 
 Concurrency model
 -----------------
@@ -27,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from xinzhi import config, store
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session, ensure_auth_tables, lookup_session, secret_key, unsign
+from xinzhi.auth.policy import Action, require
 from xinzhi.store.evaluations import ensure_evaluation_tables
 
 __all__ = [
@@ -35,11 +37,12 @@ __all__ = [
     "Cursor",
     "Database",
     "Db",
+    "Evaluator",
     "client_ip",
     "current_session",
     "get_cursor",
     "get_db",
-    "require_roles",
+    "permits",
 ]
 
 COOKIE_NAME = "xinzhi_session"
@@ -174,17 +177,17 @@ def current_session(
 CurrentSession = Annotated[Session, Depends(current_session)]
 
 
-def require_roles(*roles: str) -> Callable[..., Awaitable[Session]]:
-    """Dependency: the session's user must have one of ``roles``."""
+def permits(action: Action) -> Callable[..., Awaitable[Session]]:
+    """Dependency: the access policy must allow the session's user ``action``
+    (:func:`xinzhi.auth.policy.require`; refused: 403 ``forbidden``)."""
 
     async def check(session: CurrentSession) -> Session:  # async: no I/O, no worker thread
-        if session.user.role not in roles:
-            raise ApiError(403, "forbidden", "当前角色没有此操作的权限")
+        require(session.user, action)
         return session
 
     return check
 
 
 AnyUser = CurrentSession
-Analyst = Annotated[Session, Depends(require_roles("admin", "analyst"))]
-Admin = Annotated[Session, Depends(require_roles("admin"))]
+Evaluator = Annotated[Session, Depends(permits(Action.RUN_EVALUATION))]
+Admin = Annotated[Session, Depends(permits(Action.ADMINISTER))]

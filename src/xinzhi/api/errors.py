@@ -1,8 +1,9 @@
 """One JSON error shape for the whole API: ``{"error": {"code": ..., "message": "<中文>"}}``.
 
-Status codes: 400 bad input (:class:`InputError`), 401 not logged in, 403 forbidden (role, county
-or CSRF), 404 not found (unknown region or route), 409 conflict (ambiguous or split region,
-integrity), 413 upload too large, 415 wrong file type, 422 invalid parameters / options /
+Status codes: 400 bad input (:class:`InputError`), 401 not logged in, 403 forbidden
+(:class:`~xinzhi.auth.policy.AccessDenied` from the access policy, or CSRF), 404 not found
+(unknown region, batch or route), 409 conflict (ambiguous or split region, integrity, an upload
+named after a public batch), 413 upload too large, 415 wrong file type, 422 invalid parameters / options /
 degenerate data (:class:`ConfigError`, :class:`ComputationError`), 429 too many failed logins,
 503 public data not available on this server.
 """
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinzhi.auth.policy import AccessDenied, PublicSourceError
 from xinzhi.errors import (
     AmbiguousRegionError,
     ComputationError,
@@ -29,6 +31,7 @@ from xinzhi.errors import (
     RegionSplitError,
     XinzhiError,
 )
+from xinzhi.pipelines.uploads import BatchNotFoundError
 
 __all__ = ["ERROR_RESPONSES", "ApiError", "install_error_handlers", "status_of"]
 
@@ -47,6 +50,9 @@ class ApiError(Exception):
 
 
 _STATUS: list[tuple[type[XinzhiError], int, str]] = [
+    (AccessDenied, 403, "forbidden"),
+    (PublicSourceError, 409, "public_source"),
+    (BatchNotFoundError, 404, "batch_not_found"),
     (AmbiguousRegionError, 409, "ambiguous_region"),
     (RegionSplitError, 409, "split_region"),
     (RegionError, 404, "region_not_found"),

@@ -4,7 +4,8 @@ Data visibility of a county user (县区用户): the public census batches (aggr
 all counties) and the batches uploaded by accounts of its own county. Uploads by a county user are
 imported with a resolver that accepts only its own county: rows of any other county are
 *quarantined* (reason ``invalid_region``, message saying why), so the import report shows them.
-The rule lives in :mod:`xinzhi.pipelines.uploads` (the web page 数据 uses the same function).
+The rules live in :mod:`xinzhi.auth.policy`; the queries and the import in
+:mod:`xinzhi.pipelines.uploads` (the web page 数据 calls the same functions).
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 
 from xinzhi.api import models as m
-from xinzhi.api._util import Limit, Offset, audit, records
+from xinzhi.api._util import Limit, Offset, audit, audit_export, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
-from xinzhi.auth import Session
-from xinzhi.ingest.census import CENSUS_FILES
-from xinzhi.pipelines.uploads import import_upload, safe_file_name
+from xinzhi.auth import Kind, User
+from xinzhi.auth.audit import import_detail
+from xinzhi.pipelines.uploads import (
+    batch_page,
+    batch_quarantine,
+    import_upload,
+    observation_page,
+    safe_file_name,
+)
 
 router = APIRouter(tags=["数据"])
-
-PUBLIC_SOURCES: tuple[str, ...] = tuple(CENSUS_FILES)
-"""Sources of the public aggregate batches (readable by every role, never replaced by uploads)."""
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
@@ -47,15 +51,6 @@ def indicators(cur: Cursor, _: AnyUser) -> m.IndicatorList:
     return m.IndicatorList(items=[m.IndicatorItem(**r) for r in records(df)])
 
 
-def _scope(session: Session) -> tuple[bool, str | None]:
-    """(sees everything, own county code)."""
-    return session.user.role != "county", session.user.county_code
-
-
-_VISIBLE = """(? OR list_contains(?, b.source) OR b.batch_id IN (
-                 SELECT batch_id FROM auth_batch_owners WHERE county_code = ?))"""
-
-
 @router.get("/observations", response_model=m.ObservationPage, summary="观测值（分页）")
 def observations(
     cur: Cursor,
@@ -67,18 +62,15 @@ def observations(
     offset: Offset = 0,
 ) -> m.ObservationPage:
     """Current observations; a county user sees public batches and its own county's batches."""
-    everything, county = _scope(session)
-    where = f"""WHERE (? IS NULL OR o.region_code = ?) AND (? IS NULL OR o.indicator = ?)
-                AND (? IS NULL OR o.year = ?) AND {_VISIBLE}"""
-    params: list[Any] = [region, region, indicator, indicator, year, year]
-    params += [everything, list(PUBLIC_SOURCES), county]
-    base = "FROM current_observations o JOIN import_batches b USING (batch_id) " + where
-    (total,) = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0]
-    page = cur.execute(
-        f"""SELECT o.region_code, o.year, o.indicator, o.value, o.batch_id, b.source {base}
-            ORDER BY o.region_code, o.year, o.indicator LIMIT ? OFFSET ?""",
-        [*params, limit, offset],
-    ).df()
+    total, page = observation_page(
+        cur,
+        session.user,
+        region=region,
+        indicator=indicator,
+        year=year,
+        limit=limit,
+        offset=offset,
+    )
     return m.ObservationPage(
         total=int(total),
         limit=limit,
@@ -89,19 +81,7 @@ def observations(
 
 @router.get("/imports", response_model=m.BatchPage, summary="导入批次")
 def batches(cur: Cursor, session: AnyUser, limit: Limit = 100, offset: Offset = 0) -> m.BatchPage:
-    everything, county = _scope(session)
-    base = f"""FROM import_batches b LEFT JOIN auth_batch_owners w USING (batch_id)
-               WHERE {_VISIBLE}"""
-    params: list[Any] = [everything, list(PUBLIC_SOURCES), county]
-    (total,) = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0]
-    page = cur.execute(
-        f"""SELECT b.batch_id, b.file_name, b.source, CAST(b.imported_at AS VARCHAR) AS imported_at,
-                   b.user_name, b.format, b.rows_read, b.rows_loaded, b.rows_quarantined,
-                   b.rows_skipped, b.values_loaded, b.status, b.superseded_by,
-                   w.user_name AS uploaded_by, w.county_code {base}
-            ORDER BY b.batch_id DESC LIMIT ? OFFSET ?""",
-        [*params, limit, offset],
-    ).df()
+    total, page = batch_page(cur, session.user, limit=limit, offset=offset)
     return m.BatchPage(
         total=int(total),
         limit=limit,
@@ -130,27 +110,13 @@ def quarantine_csv(
     cur: Cursor,
     session: AnyUser,
 ) -> Response:
-    rows = cur.execute(
-        """SELECT b.source, w.county_code FROM import_batches b
-           LEFT JOIN auth_batch_owners w USING (batch_id) WHERE b.batch_id = ?""",
-        [batch_id],
-    ).fetchall()
-    if not rows:
-        raise ApiError(404, "batch_not_found", f"导入批次 {batch_id} 不存在")
-    everything, county = _scope(session)
-    if not everything and not (rows[0][0] in PUBLIC_SOURCES or rows[0][1] == county):
-        raise ApiError(403, "forbidden", "只能下载本县区的导入批次")
-    df = cur.execute(
-        "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
-        "WHERE batch_id = ? ORDER BY row_number",
-        [batch_id],
-    ).df()
+    df = batch_quarantine(cur, session.user, batch_id)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["行号", "原因", "说明", "原始数据"])
     for r in df.itertuples(index=False):
         writer.writerow([_csv_cell(v) for v in r])
-    audit(db, request, session, "export", f"quarantine:{batch_id}", {"rows": len(df)})
+    audit_export(db, request, session, Kind.QUARANTINE, fmt="csv", batch_id=batch_id, rows=len(df))
     return Response(
         ("\ufeff" + buf.getvalue()).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -202,8 +168,6 @@ async def upload(
         raise ApiError(
             400, "invalid_source", "数据来源名称只能包含字母、数字、汉字、下划线、点或连字符"
         )
-    if src in PUBLIC_SOURCES:
-        raise ApiError(409, "public_source", f"{src} 是公共数据批次，不能通过上传替换")
     user = session.user
     report = await run_in_threadpool(_import, db, name, data, year, src, fmt, user)
     audit(
@@ -212,19 +176,13 @@ async def upload(
         session,
         "import",
         name,
-        {
-            "batch_id": report.batch_id,
-            "status": report.status,
-            "rows_loaded": report.rows_loaded,
-            "rows_quarantined": report.rows_quarantined,
-            "source": report.source,
-        },
+        import_detail(report, "api"),
     )
     return m.ImportReportOut(**report.to_dict())
 
 
 def _import(
-    db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, user: Any
+    db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, user: User
 ) -> Any:
     """Save the upload and import it with :func:`xinzhi.pipelines.uploads.import_upload`
     (county users: other counties' rows quarantined, source prefixed)."""
@@ -237,9 +195,7 @@ def _import(
                 return import_upload(
                     path,
                     con=cur,
-                    username=user.username,
-                    role=user.role,
-                    county_code=user.county_code,
+                    user=user,
                     year=year,
                     source=src,
                     fmt=fmt,

@@ -3,7 +3,8 @@ Excel exports.
 
 Every role reads the scores and county profiles of all counties (public results). The Excel
 export of a whole evaluation is for analysts and admins; a county user may export the profile
-workbook of its own county only.
+workbook of its own county only. Who may do what is asked of :mod:`xinzhi.auth.policy`; every
+export is audited with :func:`xinzhi.auth.write_export`.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from xinzhi.api._util import (
     Limit,
     Offset,
     audit,
+    audit_export,
     cached_json,
     clean,
     evaluation_stamp,
     records,
 )
-from xinzhi.api.deps import Analyst, AnyUser, Cursor, Database, Db
+from xinzhi.api.deps import AnyUser, Cursor, Database, Db, Evaluator
 from xinzhi.api.errors import ApiError
+from xinzhi.auth import Session
+from xinzhi.auth.policy import Kind, require_download
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.pipelines import stored
 from xinzhi.pipelines.evaluation import evaluate_counties
@@ -73,7 +77,7 @@ def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
     "/evaluations", response_model=m.EvaluationRunOut, status_code=201, summary="运行评价并保存"
 )
 def run_evaluation(
-    body: m.EvaluationRunRequest, request: Request, db: Db, session: Analyst
+    body: m.EvaluationRunRequest, request: Request, db: Db, session: Evaluator
 ) -> m.EvaluationRunOut:
     from xinzhi.indicators.system import list_systems
 
@@ -178,13 +182,22 @@ def county(
 
 
 def _xlsx_response(
-    db: Database, request: Request, session: Any, target: str, write: Any
+    db: Database,
+    request: Request,
+    session: Session,
+    kind: Kind,
+    evaluation: str,
+    write: Any,
+    county: str | None = None,
+    year: int | None = None,
 ) -> Response:
     with tempfile.TemporaryDirectory(prefix="xinzhi-export-") as tmp:
         path = Path(tmp) / "export.xlsx"
         write(path)
         body = path.read_bytes()
-    audit(db, request, session, "export", target)
+    audit_export(
+        db, request, session, kind, fmt="xlsx", evaluation=evaluation, county=county, year=year
+    )
     return Response(
         body,
         media_type=XLSX,
@@ -198,13 +211,15 @@ def _xlsx_response(
     summary="导出评价结果（Excel）",
     responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
 )
-def export(name: EvalName, request: Request, db: Db, cur: Cursor, session: Analyst) -> Response:
+def export(name: EvalName, request: Request, db: Db, cur: Cursor, session: AnyUser) -> Response:
+    require_download(session.user, Kind.EVALUATION)
     s = scores_of(db, cur, name)
     return _xlsx_response(
         db,
         request,
         session,
-        f"evaluation:{name}",
+        Kind.EVALUATION,
+        name,
         lambda p: stored.export_stored_evaluation(cur, name, p, scores=s),
     )
 
@@ -218,13 +233,18 @@ def export(name: EvalName, request: Request, db: Db, cur: Cursor, session: Analy
 def export_county(
     name: EvalName, code: CountyCode, request: Request, db: Db, cur: Cursor, session: AnyUser
 ) -> Response:
-    user = session.user
-    if user.role == "county" and user.county_code != code:
-        raise ApiError(403, "forbidden", "县区用户只能导出本县区的画像")
+    require_download(session.user, Kind.PROFILE, code)
     s = scores_of(db, cur, name)
     if not (s["region_code"] == code).any():
         raise ApiError(404, "county_not_found", f"评价结果中没有县区 {code}")
     p = stored.county_profile(cur, name, code, scores=s)
     return _xlsx_response(
-        db, request, session, f"profile:{name}:{code}", lambda path: p.to_excel(path)
+        db,
+        request,
+        session,
+        Kind.PROFILE,
+        name,
+        lambda path: p.to_excel(path),
+        county=code,
+        year=p.year,
     )

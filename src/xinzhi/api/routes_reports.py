@@ -3,7 +3,9 @@
 ``GET /api/reports/county/{code}.pdf|.html|.xlsx?year=&evaluation=nqpf-county``
 
 Every role may download reports; a county user (县区用户) only the report of its own county
-(403 otherwise). Each download is written to the audit log (action ``export``, target
+(403 otherwise; the rule is :func:`xinzhi.auth.policy.require_download` with
+:attr:`~xinzhi.auth.policy.Kind.REPORT`, the same check the page 县域画像 makes). Each download is
+written to the audit log (:func:`xinzhi.auth.write_export`: action ``export``, target
 ``report:<evaluation>:<code>:<year>.<format>``).
 
 The router computes nothing: the numbers come from :func:`xinzhi.pipelines.report.
@@ -25,9 +27,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 
 from xinzhi import config
-from xinzhi.api._util import audit, evaluation_stamp
+from xinzhi.api._util import audit_export, evaluation_stamp
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
+from xinzhi.auth import Session
+from xinzhi.auth.policy import Kind, require_download
 from xinzhi.pipelines.report_context import ReportContext
 from xinzhi.report.model import CountyReportData
 
@@ -72,13 +76,11 @@ def report_context(db: Database, cur: Any, evaluation: str) -> ReportContext:
 
 
 def _report_data(
-    db: Database, cur: Any, session: Any, code: str, year: int | None, evaluation: str
+    db: Database, cur: Any, session: Session, code: str, year: int | None, evaluation: str
 ) -> CountyReportData:
     from xinzhi.pipelines.report import county_report_data
 
-    user = session.user
-    if user.role == "county" and user.county_code != code:
-        raise ApiError(403, "forbidden", "县区用户只能下载本县区的报告")
+    require_download(session.user, Kind.REPORT, code)
     ctx = report_context(db, cur, evaluation)
     y = int(ctx.scores["year"].max()) if year is None else int(year)
     known = ctx.names[(ctx.names["region_code"] == code) & (ctx.names["year"] == y)]
@@ -94,19 +96,21 @@ def _report_data(
 def _send(
     db: Database,
     request: Request,
-    session: Any,
+    session: Session,
     data: CountyReportData,
     body: bytes,
     media_type: str,
     fmt: str,
 ) -> Response:
-    audit(
+    audit_export(
         db,
         request,
         session,
-        "export",
-        f"report:{data.evaluation_name}:{data.code}:{data.year}.{fmt}",
-        {"format": fmt, "county": data.code, "year": data.year},
+        Kind.REPORT,
+        fmt=fmt,
+        evaluation=data.evaluation_name,
+        county=data.code,
+        year=data.year,
     )
     name = f"{data.code}-{data.year}-report.{fmt}"
     disposition = "inline" if fmt == "html" else "attachment"

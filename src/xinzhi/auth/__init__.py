@@ -1,5 +1,6 @@
-"""Accounts, roles, password hashing, sessions and bearer tokens, login throttling and the
-audit log of the xinzhi server (their tables are defined in :mod:`xinzhi.store.auth_tables`)."""
+"""Accounts, roles, password hashing, sessions and bearer tokens, login throttling, the audit log
+and the access policy (:mod:`xinzhi.auth.policy`: who sees and downloads what) of the xinzhi
+server (their tables are defined in :mod:`xinzhi.store.auth_tables`)."""
 
 from xinzhi.auth.accounts import (
     ROLES,
@@ -12,15 +13,19 @@ from xinzhi.auth.accounts import (
     reset_password,
     resolve_county,
 )
-from xinzhi.auth.audit import read_audit, write_audit
+from xinzhi.auth.audit import read_audit, write_audit, write_export
 from xinzhi.auth.keys import secret_key, sign, unsign
 from xinzhi.auth.passwords import generate_password, hash_password, verify_password
+from xinzhi.auth.policy import AccessDenied, Action, Kind
 from xinzhi.auth.sessions import Session, create_session, lookup_session, revoke_session
 from xinzhi.auth.throttle import clear_failures, is_throttled, record_failure
 from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
     "ROLES",
+    "AccessDenied",
+    "Action",
+    "Kind",
     "Session",
     "User",
     "add_user",
@@ -45,4 +50,5 @@ __all__ = [
     "unsign",
     "verify_password",
     "write_audit",
+    "write_export",
 ]

@@ -1,15 +1,34 @@
-"""The audit log: who did what, when, from where."""
+"""The audit log: who did what, when, from where.
+
+Every download (REST API and web pages alike) is one entry written by :func:`write_export`:
+action ``export``, a target naming the file (:func:`export_target`) and a detail of one shape
+(``kind``, ``format``, ``via`` and whichever of ``evaluation``, ``county``, ``year``,
+``batch_id``, ``rows`` apply). Every upload likewise: action ``import``, the file's safe name
+as target, the detail of :func:`import_detail`.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 
-__all__ = ["read_audit", "write_audit"]
+from xinzhi.auth.policy import Kind
+
+__all__ = [
+    "EXPORT",
+    "export_target",
+    "import_detail",
+    "read_audit",
+    "write_audit",
+    "write_export",
+]
+
+EXPORT = "export"
+"""Action of every download entry."""
 
 
 def write_audit(
@@ -34,6 +53,130 @@ def write_audit(
             ip,
         ],
     )
+
+
+class ImportCounts(Protocol):
+    """What an import entry records of an import report (:class:`xinzhi.ingest.report.ImportReport`)."""
+
+    @property
+    def batch_id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def rows_loaded(self) -> int: ...
+    @property
+    def rows_quarantined(self) -> int: ...
+    @property
+    def rows_skipped(self) -> int: ...
+
+
+def import_detail(report: ImportCounts, via: str) -> dict[str, Any]:
+    """Detail of the ``import`` entry of one upload (the API and the pages alike; ``via`` is
+    ``api`` or ``web``): batch, status, source, rows read = loaded + quarantined + skipped."""
+    return {
+        "batch_id": None if report.batch_id is None else int(report.batch_id),
+        "status": report.status,
+        "source": report.source,
+        "rows_read": int(report.rows_read),
+        "rows_loaded": int(report.rows_loaded),
+        "rows_quarantined": int(report.rows_quarantined),
+        "rows_skipped": int(report.rows_skipped),
+        "via": via,
+    }
+
+
+def export_target(
+    kind: Kind,
+    *,
+    fmt: str,
+    evaluation: str | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    batch_id: int | None = None,
+) -> str:
+    """Target of a download entry.
+
+    ``report:<evaluation>:<county>:<year>.<format>``, ``profile:<evaluation>:<county>``,
+    ``evaluation:<evaluation>``, ``ranking:<evaluation>:<year>``, ``quarantine:<batch_id>``.
+
+    Examples
+    --------
+    >>> export_target(Kind.REPORT, fmt="pdf", evaluation="nqpf-county", county="430321", year=2020)
+    'report:nqpf-county:430321:2020.pdf'
+    >>> export_target(Kind.QUARANTINE, fmt="csv", batch_id=7)
+    'quarantine:7'
+    """
+    kind = Kind(kind)
+    if kind is Kind.REPORT:
+        return f"report:{evaluation}:{county}:{year}.{fmt}"
+    if kind is Kind.PROFILE:
+        return f"profile:{evaluation}:{county}"
+    if kind is Kind.EVALUATION:
+        return f"evaluation:{evaluation}"
+    if kind is Kind.RANKING:
+        return f"ranking:{evaluation}:{year}"
+    return f"quarantine:{batch_id}"
+
+
+def write_export(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    *,
+    user: str,
+    fmt: str,
+    via: str,
+    ip: str | None,
+    evaluation: str | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    batch_id: int | None = None,
+    rows: int | None = None,
+) -> None:
+    """Append the entry of one download (the API and the pages call this alike).
+
+    Parameters
+    ----------
+    con : DuckDB connection
+        The warehouse (the caller holds the write lock if there is one).
+    kind : Kind
+        What was downloaded.
+    user : str
+        The account's user name.
+    fmt : str
+        File format (``pdf``, ``html``, ``xlsx``, ``csv``).
+    via : str
+        ``api`` or ``web``.
+    ip : str, optional
+        Client address.
+    evaluation, county, year, batch_id, rows
+        What the file holds; those given (not None) go into the detail.
+    """
+    kind = Kind(kind)
+    year = None if year is None else int(year)  # numpy integers are not JSON
+    batch_id = None if batch_id is None else int(batch_id)
+    detail: dict[str, Any] = {"kind": str(kind), "format": fmt}
+    extra = {
+        "evaluation": evaluation,
+        "county": county,
+        "year": year,
+        "batch_id": batch_id,
+        "rows": None if rows is None else int(rows),
+    }
+    detail.update({k: v for k, v in extra.items() if v is not None})
+    detail["via"] = via
+    target = export_target(
+        kind,
+        fmt=fmt,
+        evaluation=evaluation,
+        county=county,
+        year=year,
+        batch_id=batch_id,
+    )
+    write_audit(con, EXPORT, user=user, target=target, detail=detail, ip=ip)
 
 
 def read_audit(

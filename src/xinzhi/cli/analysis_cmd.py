@@ -96,13 +96,10 @@ def _command(analysis: registry.Analysis) -> Callable[..., None]:
         output: Path | None = given.pop("output")
         as_json: bool = given.pop("as_json")
         options = analysis.resolve(given)  # every option checked before any work
-        from xinzhi import store  # imported when a command runs: `xinzhi --help` stays fast
+        # imported when a command runs: `xinzhi --help` stays fast
+        from xinzhi.pipelines.analyses import run_declared
 
-        con = store.connect()
-        try:
-            res = analysis.run(con, **options)
-        finally:
-            con.close()
+        res = run_declared(analysis, options)
         tables = res.tables()
         if as_json:
             echo_json({name: t.to_dict(orient="records") for name, t in tables.items()})

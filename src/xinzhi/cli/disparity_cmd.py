@@ -103,11 +103,11 @@ def load_data(
 
 def run_stored(key: str, evaluation: str, db: Path | None, **given: Any) -> Any:
     """The declared analysis ``key`` (:mod:`xinzhi.registry`) on stored evaluation
-    ``evaluation`` (:func:`xinzhi.pipelines.declared.run_declared`): options the user left unset
-    take the declared defaults; every option is checked before the warehouse is opened."""
-    from xinzhi.pipelines.declared import run_declared
+    ``evaluation``: options the user left unset take the declared defaults; every option is
+    checked before the warehouse is opened."""
+    from xinzhi.pipelines.analyses import run_declared
 
-    res = run_declared(key, {"evaluation": evaluation, **given}, db=db)
+    res = run_declared(registry.get(key), {"evaluation": evaluation, **given}, db=db)
     for note in res.notes:
         typer.echo(f"注：{note}", err=True)
     return res

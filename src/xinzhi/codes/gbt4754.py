@@ -22,6 +22,7 @@ from xinzhi import yamlfile
 from xinzhi.errors import InputError
 
 __all__ = [
+    "SECTION_CODES",
     "classes",
     "crosswalk_2002_to_2017",
     "division_of",
@@ -36,6 +37,10 @@ __all__ = [
 def _data() -> dict[str, Any]:
     text = resources.files("xinzhi.codes").joinpath("gbt4754.yaml").read_text("utf-8")
     return dict(yamlfile.safe_load(text))
+
+
+SECTION_CODES: tuple[str, ...] = tuple(str(k) for k in _data()["sections_2017"])
+"""The 20 section letters of GB/T 4754-2017 in order, ``("A", …, "T")``."""
 
 
 def sections(version: str = "2017") -> pd.DataFrame:

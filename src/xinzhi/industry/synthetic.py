@@ -43,10 +43,10 @@ import pyarrow.parquet as pq
 
 from xinzhi.codes import gbt4754
 from xinzhi.codes.credit import credit_check_bytes, org_check_bytes
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError
 
 __all__ = [
-    "SECTIONS",
     "SYNTHETIC_LABEL",
     "census_weights",
     "division_shares_from_employment",
@@ -58,7 +58,6 @@ __all__ = [
 
 SYNTHETIC_LABEL = "示例数据"
 """Label shown with every synthetic output."""
-SECTIONS = tuple("ABCDEFGHIJKLMNOPQRST")
 
 _NAME_WORD_SECTION = {
     "A": "农业",
@@ -126,12 +125,12 @@ def census_weights(census: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``region_code``, ``section``, ``weight`` (= pop_total × emp_sec_X) with weight > 0.
     """
-    need = ["region_code", "pop_total"] + [f"emp_sec_{s}" for s in SECTIONS]
+    need = ["region_code", "pop_total"] + [f"emp_sec_{s}" for s in SECTION_CODES]
     missing = [c for c in need if c not in census.columns]
     if missing:
         raise InputError(f"普查表缺少列：{'、'.join(missing)}")
     df = census.drop_duplicates("region_code")
-    shares = df[[f"emp_sec_{s}" for s in SECTIONS]].to_numpy(dtype=float)
+    shares = df[[f"emp_sec_{s}" for s in SECTION_CODES]].to_numpy(dtype=float)
     pop = df["pop_total"].to_numpy(dtype=float)
     w = np.nan_to_num(shares, nan=0.0) * np.nan_to_num(pop, nan=0.0)[:, None]
     if np.any(w < 0):
@@ -139,8 +138,8 @@ def census_weights(census: pd.DataFrame) -> pd.DataFrame:
     codes = df["region_code"].astype(str).to_numpy()
     out = pd.DataFrame(
         {
-            "region_code": np.repeat(codes, len(SECTIONS)),
-            "section": np.tile(np.array(SECTIONS, dtype=object), len(codes)),
+            "region_code": np.repeat(codes, len(SECTION_CODES)),
+            "section": np.tile(np.array(SECTION_CODES, dtype=object), len(codes)),
             "weight": w.ravel(),
         }
     )
@@ -215,7 +214,7 @@ class _Plan:
         self.seed = seed
         self.region = cells["region_code"].to_numpy(dtype=object)
         self.region_codes, self.region_idx = np.unique(self.region, return_inverse=True)
-        sec_index = {s: i for i, s in enumerate(SECTIONS)}
+        sec_index = {s: i for i, s in enumerate(SECTION_CODES)}
         self.cell_section = cells["section"].map(sec_index).to_numpy(dtype=np.int64)
         shares = division_shares if division_shares is not None else _uniform_division_shares()
         shares = shares.assign(k=shares["section"].map(sec_index)).sort_values(["k", "division"])
@@ -228,7 +227,7 @@ class _Plan:
         )
         self.div_codes = shares["division"].to_numpy(dtype=object)
         self.div_section = shares["k"].to_numpy()
-        missing_sec = set(range(len(SECTIONS))) - set(self.div_section.tolist())
+        missing_sec = set(range(len(SECTION_CODES))) - set(self.div_section.tolist())
         if missing_sec & set(self.cell_section.tolist()):
             raise InputError("行业大类比重表缺少某些门类")
         # place names for firm names: the region's short name from the registry if given
@@ -238,7 +237,7 @@ class _Plan:
             place = pd.Series(self.region_codes).map(names).fillna(pd.Series(self.region_codes))
         self.place = place.astype(str).to_numpy(dtype=object)
         words = [
-            _NAME_WORD_DIVISION.get(d, _NAME_WORD_SECTION[SECTIONS[k]])
+            _NAME_WORD_DIVISION.get(d, _NAME_WORD_SECTION[SECTION_CODES[k]])
             for d, k in zip(self.div_codes, self.div_section, strict=True)
         ]
         self.word = np.array(words, dtype=object)
@@ -330,7 +329,7 @@ def _chunk(plan: _Plan, start: int, stop: int, snapshot_year: int) -> pa.Table:
             "region_code": _fixed_strings(np.ascontiguousarray(region6)),
             "industry_code": _fixed_strings(_digits(class_num, 4)),
             "division": _fixed_strings(_digits(div_num, 2)),
-            "section": pa.array(np.array(SECTIONS)[sec]),
+            "section": pa.array(np.array(SECTION_CODES)[sec]),
             "registered_capital": pa.array(capital),
             "founded": pa.array(founded, pa.date32()),
             "employees": pa.array(employees),

@@ -8,7 +8,7 @@ Keys are stored in the warehouse (``quarantine.reason``, ``skipped.reason``) and
 
 from __future__ import annotations
 
-__all__ = ["QUARANTINE_REASONS", "SKIP_REASONS", "reason_label"]
+__all__ = ["FORMER_KEYS", "QUARANTINE_REASONS", "SKIP_REASONS", "reason_label"]
 
 QUARANTINE_REASONS: dict[str, str] = {
     # regions (every importer)
@@ -50,7 +50,18 @@ SKIP_REASONS: dict[str, str] = {
 """Reasons a source row is intentionally not loaded (key → Chinese label)."""
 
 
+FORMER_KEYS: dict[str, str] = {
+    "region_missing": "missing_region",
+    "region_unknown": "unknown_region",
+    "region_ambiguous": "ambiguous_region",
+    "region_no_county": "not_county_region",
+}
+"""Keys of the enterprise importer before the one reason table (still in older warehouses)
+→ the current key; only for showing stored batches."""
+
+
 def reason_label(key: str) -> str:
-    """Chinese label of a quarantine or skip reason (the key itself when unknown, e.g. a key
-    stored by an older version)."""
+    """Chinese label of a quarantine or skip reason (also for a :data:`FORMER_KEYS` key; the
+    key itself when unknown)."""
+    key = FORMER_KEYS.get(key, key)
     return QUARANTINE_REASONS.get(key) or SKIP_REASONS.get(key) or key

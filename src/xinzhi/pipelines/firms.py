@@ -15,13 +15,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from xinzhi import store
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError
 from xinzhi.industry.firms import firm_matrix
-from xinzhi.industry.synthetic import (
-    SECTIONS,
-    division_shares_from_employment,
-    write_parquet,
-)
+from xinzhi.industry.synthetic import division_shares_from_employment, write_parquet
 from xinzhi.ingest.enterprises import import_firms
 from xinzhi.ingest.firm_sources import firms_table
 from xinzhi.ingest.io_tables import read_employment_frame
@@ -87,7 +84,7 @@ def _census_table(census: str | os.PathLike[str] | None, year: int) -> pd.DataFr
     """Census county table: from a file (CSV/XLSX/Parquet) or the warehouse."""
     if census is not None:
         return read_user_table(census, ["region_code"])
-    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTIONS]
+    cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTION_CODES]
     con = store.connect(read_only=True)
     try:
         wide = store.read_wide(con, cols, years=[year])

@@ -18,17 +18,33 @@ import duckdb
 import pandas as pd
 
 from xinzhi import datasets, store, typology
-from xinzhi.errors import InputError
+from xinzhi.codes.gbt4754 import SECTION_CODES
+from xinzhi.errors import InputError, NotFoundError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.pipelines.evaluation import region_names
+from xinzhi.pipelines.stored_evaluation import read_stored_evaluation
+from xinzhi.pipelines.warehouse import warehouse_registry
+from xinzhi.registry import typology as decl
+from xinzhi.results import Result
 
-__all__ = ["CountyTypes", "classify_counties", "county_features"]
+__all__ = [
+    "PEER_FEATURES",
+    "CountyTypes",
+    "classify_counties",
+    "county_features",
+    "county_peers",
+    "county_types",
+]
 
-_CENSUS_CODES = [*(f"emp_sec_{x}" for x in "ABCDEFGHIJKLMNOPQRST"), "pop_total", "urban_share"]
+PEER_FEATURES = ["lq_A", "lq_C", "lq_BD", "lq_HR", "pop_density", "urban_centre_share"]
+"""Structural features of the peer search (agriculture, manufacturing, mining and power,
+hospitality and culture location quotients, population density, urban-centre share)."""
+
+_CENSUS_CODES = [*(f"emp_sec_{x}" for x in SECTION_CODES), "pop_total", "urban_share"]
 
 
 @dataclass
-class CountyTypes:
+class CountyTypes(Result):
     """The typology of the warehouse counties for one year, with names and the features."""
 
     year: int
@@ -40,6 +56,10 @@ class CountyTypes:
         """``region_code, name, province_name, primary_type, secondary_type, evidence, …``."""
         names = self.regions[["region_code", "name", "province_name", "prefecture_name"]]
         return names.merge(self.result.tidy(), on="region_code", how="right")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """县域类型 (one row per county, :meth:`tidy`) and 类型分布 (counts per type)."""
+        return {"县域类型": self.tidy(), "类型分布": self.result.distribution()}
 
     def summary(self) -> str:
         return (
@@ -99,3 +119,66 @@ def classify_counties(
             con.close()
     result = typology.classify(features, typology.load_rules(rules))
     return CountyTypes(year=year, result=result, features=features, regions=names)
+
+
+def county_types(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    year: int = decl.TYPOLOGY.default("year"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> CountyTypes:
+    """The declared analysis ``typology`` (:data:`xinzhi.registry.typology.TYPOLOGY`): every
+    county of the warehouse typed with the built-in rules (:func:`classify_counties`)."""
+    decl.TYPOLOGY.resolve({"year": year})
+    return classify_counties(year, con=con, data_dir=data_dir)
+
+
+def county_peers(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    evaluation: str,
+    county: str,
+    year: int | None = decl.PEERS.default("year"),
+    n_peers: int = decl.PEERS.default("n_peers"),
+    n_benchmarks: int = decl.PEERS.default("n_benchmarks"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> typology.BenchmarkResult:
+    """The declared analysis ``peers`` (:data:`xinzhi.registry.typology.PEERS`): structural
+    peers of one county among the counties of its type, the benchmarks among them scoring
+    higher in stored evaluation ``evaluation``, and the indicator gap table
+    (:func:`xinzhi.typology.benchmark`) — the inputs the county report uses."""
+    decl.PEERS.resolve(
+        {
+            "evaluation": evaluation,
+            "county": county,
+            "year": year,
+            "n_peers": n_peers,
+            "n_benchmarks": n_benchmarks,
+        }
+    )
+    ev = read_stored_evaluation(con, evaluation)
+    if ev is None:
+        raise NotFoundError(f"数据仓库中没有名为 {evaluation!r} 的评价结果")
+    y = max(ev.years) if year is None else int(year)
+    if y not in ev.years:
+        have = "、".join(str(v) for v in ev.years)
+        raise NotFoundError(f"评价结果 {evaluation} 中没有 {y} 年（可选：{have}）")
+    code = county if county.isdigit() and len(county) == 6 else None
+    if code is None:
+        code = warehouse_registry(con).resolve(county, y, level="county").code
+    types = classify_counties(y, con=con, data_dir=data_dir)
+    feats = types.features
+    cols = [c for c in PEER_FEATURES if c in feats.columns]
+    scores = ev.scores[ev.scores["year"] == y]
+    raw = store.read_wide(con, ev.system.codes, [y], level="county")
+    return typology.benchmark(
+        feats[["region_code", *cols]],
+        scores[["region_code", "score"]],
+        code,
+        indicators=raw[["region_code", *ev.system.codes]],
+        directions={i.code: i.direction for i in ev.system.indicators},
+        columns=cols,
+        n_peers=n_peers,
+        n_benchmarks=n_benchmarks,
+        types=types.result,
+    )

@@ -1,12 +1,15 @@
-"""Uploads of statistics files by a logged-in user (REST API ``POST /api/imports`` and the web
-page 数据 call the same function).
+"""Uploads of statistics files by a logged-in user, and the batches, observations and
+quarantined rows an account sees (the REST API and the web page 数据 call these functions; who
+sees what is decided by :mod:`xinzhi.auth.policy`).
 
 Rule for county users (县区用户, role ``county``): the file is imported with a region resolver
 that accepts only the user's own county — rows of any other region are *quarantined* (reason
 ``invalid_region``, message "县区用户只能导入本县区（code）的数据"), so the import report shows
 them — and the data source is prefixed ``county-<code>-`` so that a county's upload never
 supersedes another account's batch. The batch is recorded in ``auth_batch_owners`` (who
-uploaded it, for which county), which scopes what county users see.
+uploaded it, for which county), which scopes what county users see
+(:func:`xinzhi.auth.policy.visible_batches_sql`). No upload takes the source name of a public
+batch (:func:`xinzhi.auth.policy.require_upload_source`).
 """
 
 from __future__ import annotations
@@ -18,17 +21,28 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from xinzhi.auth import policy
+from xinzhi.auth.accounts import User
+from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.ingest.clean import Resolver, default_resolver
 from xinzhi.ingest.report import ImportReport
+from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
+    "BatchNotFoundError",
+    "batch_page",
+    "batch_quarantine",
     "county_resolver",
     "import_upload",
+    "observation_page",
     "safe_file_name",
     "scoped_source",
-    "visible_batches",
 ]
+
+
+class BatchNotFoundError(InputError):
+    """No import batch with the given id (HTTP 404 ``batch_not_found`` in the API)."""
 
 
 def safe_file_name(name: str | None) -> str:
@@ -66,14 +80,12 @@ def import_upload(
     path: str | os.PathLike[str],
     *,
     con: duckdb.DuckDBPyConnection,
-    username: str,
-    role: str,
-    county_code: str | None = None,
+    user: User,
     year: int | None = None,
     source: str | None = None,
     fmt: str | None = None,
 ) -> ImportReport:
-    """Import an uploaded file for a user (see the module docstring for the county rule).
+    """Import an uploaded file for an account (see the module docstring for the county rule).
 
     Parameters
     ----------
@@ -81,57 +93,111 @@ def import_upload(
         The saved upload (xlsx / csv).
     con : DuckDB connection
         The warehouse (the caller holds the write lock).
-    username, role, county_code : str
-        The uploading account; ``role == "county"`` restricts the import to ``county_code``.
+    user : User
+        The uploading account; :func:`xinzhi.auth.policy.upload_county` says which county its
+        rows are restricted to.
     year, source, fmt
         As :func:`xinzhi.ingest.import_file`; ``source`` defaults to the file name's stem and
         is prefixed for county users (:func:`scoped_source`).
+
+    Raises
+    ------
+    AccessDenied
+        The account may not upload (or is a county account without a county).
+    PublicSourceError
+        ``source`` is the source of a public batch.
     """
-    county = county_code if role == "county" else None
-    if role == "county" and not county:
-        from xinzhi.errors import InputError
-
-        raise InputError("该县区账户没有所属县区代码，不能上传数据（请管理员补充）")
-    from xinzhi.ingest.census import CENSUS_FILES
-
+    county = policy.upload_county(user)
     base = source or os.path.splitext(os.path.basename(path))[0]
-    if base in CENSUS_FILES:
-        from xinzhi.errors import InputError
-
-        raise InputError(f"{base} 是公共数据批次，不能通过上传替换")
+    policy.require_upload_source(base)
     src = scoped_source(base, county)
     kwargs: dict[str, Any] = {"with_regions": True}
     if county:
         kwargs["resolver"] = county_resolver(county)
     report = import_file(path, fmt=fmt, year=year, source=src, con=con, **kwargs)
     if report.batch_id is not None and report.status == "loaded":
-        from xinzhi import auth
-
-        auth.ensure_auth_tables(con)
+        ensure_auth_tables(con)
         con.execute(
-            "INSERT INTO auth_batch_owners VALUES (?, ?, ?)", [report.batch_id, username, county]
+            "INSERT INTO auth_batch_owners VALUES (?, ?, ?)",
+            [report.batch_id, user.username, county],
         )
     return report
 
 
-def visible_batches(
-    con: duckdb.DuckDBPyConnection, role: str, county_code: str | None, limit: int = 200
-) -> pd.DataFrame:
-    """Latest import batches a user may see (as the API's ``GET /api/imports``): everything for
-    admins and analysts; for a county user the public census batches and the batches uploaded
-    for its own county."""
-    from xinzhi import auth
-    from xinzhi.ingest.census import CENSUS_FILES
+def batch_page(
+    con: duckdb.DuckDBPyConnection, user: User, limit: int = 200, offset: int = 0
+) -> tuple[int, pd.DataFrame]:
+    """Import batches ``user`` sees (:func:`xinzhi.auth.policy.visible_batches_sql`), newest
+    first: (total, page). Columns: batch_id, file_name, source, imported_at, user_name, format,
+    rows_read, rows_loaded, rows_quarantined, rows_skipped, values_loaded, status,
+    superseded_by, uploaded_by, county_code (the last two from ``auth_batch_owners``)."""
+    ensure_auth_tables(con)
+    visible, params = policy.visible_batches_sql(user, "b")
+    base = f"""FROM import_batches b LEFT JOIN auth_batch_owners w USING (batch_id)
+               WHERE {visible}"""
+    (total,) = con.execute(f"SELECT count(*) {base}", params).fetchall()[0]
+    page = con.execute(
+        f"""SELECT b.batch_id, b.file_name, b.source, CAST(b.imported_at AS VARCHAR) AS imported_at,
+                   b.user_name, b.format, b.rows_read, b.rows_loaded, b.rows_quarantined,
+                   b.rows_skipped, b.values_loaded, b.status, b.superseded_by,
+                   w.user_name AS uploaded_by, w.county_code {base}
+            ORDER BY b.batch_id DESC LIMIT ? OFFSET ?""",
+        [*params, int(limit), int(offset)],
+    ).df()
+    return int(total), page
 
-    auth.ensure_auth_tables(con)
-    everything = role != "county"
+
+def observation_page(
+    con: duckdb.DuckDBPyConnection,
+    user: User,
+    *,
+    region: str | None = None,
+    indicator: str | None = None,
+    year: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, pd.DataFrame]:
+    """Current observations of the batches ``user`` sees, optionally of one region, indicator
+    and year: (total, page of region_code, year, indicator, value, batch_id, source)."""
+    ensure_auth_tables(con)
+    visible, vparams = policy.visible_batches_sql(user, "b")
+    where = f"""WHERE (? IS NULL OR o.region_code = ?) AND (? IS NULL OR o.indicator = ?)
+                AND (? IS NULL OR o.year = ?) AND {visible}"""
+    params: list[Any] = [region, region, indicator, indicator, year, year, *vparams]
+    base = "FROM current_observations o JOIN import_batches b USING (batch_id) " + where
+    (total,) = con.execute(f"SELECT count(*) {base}", params).fetchall()[0]
+    page = con.execute(
+        f"""SELECT o.region_code, o.year, o.indicator, o.value, o.batch_id, b.source {base}
+            ORDER BY o.region_code, o.year, o.indicator LIMIT ? OFFSET ?""",
+        [*params, int(limit), int(offset)],
+    ).df()
+    return int(total), page
+
+
+def batch_quarantine(con: duckdb.DuckDBPyConnection, user: User, batch_id: int) -> pd.DataFrame:
+    """Quarantined rows of batch ``batch_id`` for ``user``: row_number, reason (key), message,
+    raw (JSON text), by row number.
+
+    Raises
+    ------
+    BatchNotFoundError
+        No such batch.
+    AccessDenied
+        ``user`` may not see the batch (:func:`xinzhi.auth.policy.may_download`,
+        :attr:`~xinzhi.auth.policy.Kind.QUARANTINE`).
+    """
+    ensure_auth_tables(con)
+    rows = con.execute(
+        """SELECT b.source, w.county_code FROM import_batches b
+           LEFT JOIN auth_batch_owners w USING (batch_id) WHERE b.batch_id = ?""",
+        [int(batch_id)],
+    ).fetchall()
+    if not rows:
+        raise BatchNotFoundError(f"导入批次 {batch_id} 不存在")
+    source, owner = rows[0]
+    policy.require_download(user, policy.Kind.QUARANTINE, owner, source=str(source))
     return con.execute(
-        """SELECT b.batch_id, b.file_name, b.source, CAST(b.imported_at AS VARCHAR) AS imported_at,
-                  b.user_name, b.rows_read, b.rows_loaded, b.rows_quarantined, b.rows_skipped,
-                  b.status
-           FROM import_batches b
-           WHERE ? OR list_contains(?, b.source) OR b.batch_id IN (
-                 SELECT batch_id FROM auth_batch_owners WHERE county_code = ?)
-           ORDER BY b.batch_id DESC LIMIT ?""",
-        [everything, list(CENSUS_FILES), county_code, int(limit)],
+        "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
+        "WHERE batch_id = ? ORDER BY row_number",
+        [int(batch_id)],
     ).df()

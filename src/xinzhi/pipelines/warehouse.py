@@ -17,7 +17,7 @@ import pandas as pd
 
 from xinzhi import config, datasets, store
 from xinzhi.ingest.census import CENSUS_FILES, import_census
-from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.regions import RegionRegistry, registry_from_table
 
@@ -83,10 +83,8 @@ class WarehouseSummary:
                 f"· {b.source}（批次 {b.batch_id}，{state}）：读入 {b.rows_read} = 载入 "
                 f"{b.rows_loaded} + 隔离 {b.rows_quarantined} + 跳过 {b.rows_skipped}"
             )
-            parts = [
-                f"{QUARANTINE_REASONS.get(k, k)} {v}" for k, v in b.quarantined_by_reason.items()
-            ]
-            parts += [f"{SKIP_REASONS.get(k, k)} {v}" for k, v in b.skipped_by_reason.items()]
+            parts = [f"{reason_label(k)} {v}" for k, v in b.quarantined_by_reason.items()]
+            parts += [f"{reason_label(k)} {v}" for k, v in b.skipped_by_reason.items()]
             if parts:
                 lines.append("    " + "；".join(parts))
         return "\n".join(lines)

@@ -23,13 +23,23 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 >>> a = get("markov")
 >>> a.title, a.default("k"), a.option("classification").choices
 ('马尔可夫转移矩阵', 4, ('pooled', 'per-year'))
->>> a.resolve({"k": "5"})["k"]
+>>> a.resolve({"evaluation": "nqpf-county", "k": "5"})["k"]
 5
 """
 
 from __future__ import annotations
 
-from xinzhi.registry import disparity, industry
+from xinzhi.registry import disparity, industry, typology
 from xinzhi.registry.core import FAMILIES, Analysis, Option, analyses, get, register
 
-__all__ = ["FAMILIES", "Analysis", "Option", "analyses", "disparity", "get", "industry", "register"]
+__all__ = [
+    "FAMILIES",
+    "Analysis",
+    "Option",
+    "analyses",
+    "disparity",
+    "get",
+    "industry",
+    "register",
+    "typology",
+]

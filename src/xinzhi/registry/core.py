@@ -13,6 +13,7 @@ __all__ = ["FAMILIES", "Analysis", "Option", "analyses", "get", "register"]
 
 FAMILIES = {
     "disparity": "区域差异与动态",
+    "typology": "县域类型",
     "industry": "产业分析",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""

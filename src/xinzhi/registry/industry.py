@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 
-__all__ = ["IO", "IO_TABLES"]
+__all__ = ["INDUSTRY_MAP", "IO", "IO_TABLES"]
 
 IO_TABLES = (
     "2002-122",
@@ -55,4 +55,32 @@ IO = Analysis(
     doc="docs/industry.md",
 )
 
-register(IO)
+
+INDUSTRY_MAP = Analysis(
+    key="industry-map",
+    family="industry",
+    title="产业三级图谱（主导—配套—潜力）",
+    pipeline="xinzhi.pipelines.industry:industry_map",
+    options=(
+        Option("county", "县级单位", str, None, required=True, help="名称或 6 位区划代码"),
+        Option(
+            "year", "年份", int, 2020, minimum=2010, maximum=2020, help="人口普查年份（门类层级）"
+        ),
+        Option(
+            "level",
+            "行业层级",
+            str,
+            "section",
+            choices=("section", "division"),
+            choice_labels=("门类（人口普查就业）", "大类（企业记录汇总）"),
+        ),
+        Option(
+            "io_table", "投入产出表", str, "2020-42", choices=IO_TABLES, help="产业关联所用的全国表"
+        ),
+    ),
+    formula="industry:tiers",
+    reference_test="tests/industry_map/test_tiers_example.py",
+    doc="docs/chains.md",
+)
+
+register(IO, INDUSTRY_MAP)

@@ -1,7 +1,7 @@
 """Reports: the Chinese county report and the provincial summary as PDF (Typst) or HTML (Jinja2).
 
 Rendering only: a renderer takes the data model (:mod:`xinzhi.report.model`) and returns bytes
-or text; the numbers come from :mod:`xinzhi.pipelines.report`, which also writes the files.
+or text (PDF, HTML, XLSX); the numbers come from :mod:`xinzhi.pipelines.report`, which also writes the files.
 PDF: the ``typst`` package (a self-contained binary wheel, offline) with the Noto Sans CJK fonts
 of Debian's ``fonts-noto-cjk`` passed by path and embedded; charts: SVG written by
 :mod:`.charts`; display strings: :mod:`.view`; method appendix: :mod:`.methods`.
@@ -28,6 +28,7 @@ from xinzhi.errors import ComputationError, InputError
 from xinzhi.report.fonts import font_dirs
 from xinzhi.report.model import CountyReportData, ProvinceReportData
 from xinzhi.report.view import county_view, province_view
+from xinzhi.report.workbook import workbook_bytes
 
 __all__ = [
     "REPORT_FORMATS",
@@ -37,6 +38,7 @@ __all__ = [
     "province_pdf_bytes",
     "render_html",
     "render_province_html",
+    "xlsx_bytes",
 ]
 
 REPORT_FORMATS = ("pdf", "html")
@@ -139,3 +141,8 @@ def province_bytes(data: ProvinceReportData, fmt: str) -> bytes:
     if _format(fmt) == "pdf":
         return province_pdf_bytes(data)
     return render_province_html(data).encode("utf-8")
+
+
+def xlsx_bytes(data: CountyReportData | ProvinceReportData) -> bytes:
+    """The report's tables as an Excel workbook (the sheets of ``data.sheets()``)."""
+    return workbook_bytes(data.sheets())

@@ -17,6 +17,7 @@ import pandas as pd
 from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.labels import COLUMN_LABELS
 from xinzhi.report.methods import MethodEntry
+from xinzhi.report.workbook import write_workbook
 
 __all__ = ["SOURCES", "CountyReportData", "DagumTables", "ProvinceReportData", "TheilTables"]
 
@@ -204,10 +205,9 @@ class CountyReportData:
             "notes": self.notes,
         }
 
-    def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Workbook: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径."""
-        p = Path(path)
-        sheets = {
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The workbook's sheets: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径."""
+        return {
             "指标": self.indicators,
             "维度": self.dimensions,
             "历年": self.history,
@@ -216,10 +216,10 @@ class CountyReportData:
             "差距表": self.gaps,
             "推荐路径": self.recommendations,
         }
-        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-            for sheet, df in sheets.items():
-                df.to_excel(xw, sheet_name=sheet, index=False)
-        return p
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Write the workbook (:meth:`sheets`)."""
+        return write_workbook(self.sheets(), path)
 
 
 @dataclass
@@ -282,34 +282,27 @@ class ProvinceReportData:
             "notes": self.notes,
         }
 
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The workbook's sheets with Chinese headers: 排名, 未参评, Dagum分解, Dagum组内,
+        Dagum组间, 泰尔分解, 泰尔分组, 类型分布 (the decompositions when computed)."""
+        out = {
+            "排名": self.ranking.rename(columns={**COLUMN_LABELS, "dim_note": "说明"}),
+            "未参评": self.excluded.rename(columns={**COLUMN_LABELS, "missing": "缺失指标"}),
+        }
+        if self.dagum is not None:
+            h = self.dagum.headers
+            out["Dagum分解"] = self.dagum.overall.rename(columns=h)
+            out["Dagum组内"] = self.dagum.within.rename(columns=h)
+            out["Dagum组间"] = self.dagum.between.rename(columns=h)
+        if self.theil is not None:
+            h = self.theil.headers
+            out["泰尔分解"] = self.theil.overall.rename(columns=h)
+            out["泰尔分组"] = self.theil.groups.rename(columns=h)
+        out["类型分布"] = self.type_distribution.rename(
+            columns={"type": "类型", "n": "县数", "share": "占比"}
+        )
+        return out
+
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Workbook: 排名, 未参评, Dagum分解, Dagum组间, 泰尔分解, 泰尔分组, 类型分布."""
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        rank_zh = {**COLUMN_LABELS, "dim_note": "说明"}
-        with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-            self.ranking.rename(columns=rank_zh).to_excel(xw, sheet_name="排名", index=False)
-            self.excluded.rename(columns={**COLUMN_LABELS, "missing": "缺失指标"}).to_excel(
-                xw, sheet_name="未参评", index=False
-            )
-            if self.dagum is not None:
-                h = self.dagum.headers
-                self.dagum.overall.rename(columns=h).to_excel(
-                    xw, sheet_name="Dagum分解", index=False
-                )
-                self.dagum.within.rename(columns=h).to_excel(
-                    xw, sheet_name="Dagum组内", index=False
-                )
-                self.dagum.between.rename(columns=h).to_excel(
-                    xw, sheet_name="Dagum组间", index=False
-                )
-            if self.theil is not None:
-                h = self.theil.headers
-                self.theil.overall.rename(columns=h).to_excel(
-                    xw, sheet_name="泰尔分解", index=False
-                )
-                self.theil.groups.rename(columns=h).to_excel(xw, sheet_name="泰尔分组", index=False)
-            self.type_distribution.rename(
-                columns={"type": "类型", "n": "县数", "share": "占比"}
-            ).to_excel(xw, sheet_name="类型分布", index=False)
-        return p
+        """Write the workbook (:meth:`sheets`)."""
+        return write_workbook(self.sheets(), path)

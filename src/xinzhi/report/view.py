@@ -50,6 +50,12 @@ def _int(x: Any) -> str:
     return "—" if _nan(x) else str(int(x))
 
 
+def _option(x: Any) -> str:
+    """An evaluation option as shown: sequences joined with 、 (a tuple when computed, a list
+    when read back from the stored JSON, so both show alike)."""
+    return "、".join(map(str, x)) if isinstance(x, list | tuple) else str(x)
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     return {"header": header, "rows": [[str(c) for c in r] for r in rows]}
 
@@ -224,7 +230,9 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
     )
     v["formulas"] = method_appendix(d.methods)
     v["options"] = "；".join(
-        f"{k} = {val}" for k, val in d.options.items() if val not in (None, False, [], {})
+        f"{k} = {_option(val)}"
+        for k, val in d.options.items()
+        if val not in (None, False, [], (), {})
     )
     v["charts"] = _county_charts(d) if charts_on else {}
     return v

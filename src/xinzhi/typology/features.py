@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import ComputationError, InputError
 
 __all__ = [
@@ -60,7 +61,7 @@ def _unique_codes(df: pd.DataFrame, what: str) -> pd.DataFrame:
 
 def national_shares(
     census: pd.DataFrame,
-    sections: Sequence[str] = tuple("ABCDEFGHIJKLMNOPQRST"),
+    sections: Sequence[str] = SECTION_CODES,
     *,
     weight: str | None = "pop_total",
 ) -> pd.Series:

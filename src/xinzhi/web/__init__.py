@@ -24,14 +24,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 _state: dict[str, Any] = {"pages": False, "app": None}
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
 def _add_routes(app: FastAPI) -> None:
     from xinzhi import auth
     from xinzhi.auth.sessions import COOKIE_TTL
-    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, connection
+    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, client_ip, connection
     from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
 
     @app.post("/web/login", include_in_schema=False)
@@ -42,7 +38,7 @@ def _add_routes(app: FastAPI) -> None:
         next: str = Form("/"),
     ) -> Response:
         target = next if next.startswith("/") and not next.startswith("//") else "/"
-        ip = _client_ip(request)
+        ip = client_ip(request)
         with connection(write=True) as con:
             auth.ensure_auth_tables(con)
             if auth.is_throttled(con, username, ip):
@@ -82,7 +78,7 @@ def _add_routes(app: FastAPI) -> None:
                 s = auth.lookup_session(con, raw, "cookie")
                 auth.revoke_session(con, raw)
                 if s is not None:
-                    auth.write_audit(con, "logout", user=s.user.username, ip=_client_ip(request))
+                    auth.write_audit(con, "logout", user=s.user.username, ip=client_ip(request))
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(COOKIE_NAME, path="/")
         resp.delete_cookie(CSRF_COOKIE, path="/")

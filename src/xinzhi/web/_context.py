@@ -19,12 +19,14 @@ import duckdb
 from fastapi import Request
 
 from xinzhi import auth, store
+from xinzhi.auth.policy import Action
 
 __all__ = [
     "COOKIE_NAME",
     "CSRF_COOKIE",
     "NAV",
     "WebConfig",
+    "client_ip",
     "config",
     "connection",
     "current_session",
@@ -33,8 +35,8 @@ __all__ = [
 COOKIE_NAME = "xinzhi_session"
 CSRF_COOKIE = "xinzhi_csrf"
 
-#: (path, label, roles allowed; None = every logged-in user)
-NAV: list[tuple[str, str, tuple[str, ...] | None]] = [
+#: (path, label, action the access policy must allow; None = every logged-in user)
+NAV: list[tuple[str, str, Action | None]] = [
     ("/", "总览", None),
     ("/ranking", "排名", None),
     ("/profile", "县域画像", None),
@@ -42,7 +44,7 @@ NAV: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("/industry", "产业", None),
     ("/data", "数据", None),
     ("/method", "方法", None),
-    ("/admin", "管理", ("admin",)),
+    ("/admin", "管理", Action.ADMINISTER),
 ]
 
 
@@ -86,6 +88,11 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def client_ip(request: Request) -> str:
+    """Client address as the server sees it (audit log, login throttling)."""
+    return request.client.host if request.client else ""
 
 
 def current_session(request: Request) -> auth.Session | None:

@@ -1,7 +1,9 @@
-"""Page frame: login guard, header with navigation, common widgets."""
+"""Page frame: login guard, header with navigation, common widgets, and :func:`send_download`
+(every file a page hands out: asked of the access policy, written to the audit log)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -14,17 +16,28 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth import policy
 from xinzhi.errors import XinzhiError
-from xinzhi.web._context import NAV, current_session
+from xinzhi.web._context import NAV, connection, current_session
 
-__all__ = ["excel_bytes", "frame", "guarded", "notify_error", "table_of"]
+__all__ = [
+    "XLSX",
+    "excel_bytes",
+    "frame",
+    "guarded",
+    "notify_error",
+    "send_download",
+    "table_of",
+]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def guarded(
-    roles: tuple[str, ...] | None = None,
+    action: policy.Action | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator for page functions ``f(request, session, **params)``: redirect to the login page
-    without a live session; 403 text for a role not allowed."""
+    without a live session; a Chinese refusal when the access policy does not allow ``action``."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fn)
@@ -33,9 +46,9 @@ def guarded(
             if session is None:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-            if roles is not None and session.user.role not in roles:
+            if action is not None and not policy.allows(session.user, action):
                 frame(session, request.url.path)
-                ui.label("无权访问：此页面仅限管理员。").classes("text-negative text-lg")
+                ui.label("无权访问：当前角色没有此页面的权限。").classes("text-negative text-lg")
                 return None
             frame(session, request.url.path)
             return await fn(request, session, **kwargs)
@@ -60,8 +73,8 @@ def frame(session: auth.Session, active: str) -> None:
     ui.page_title("新质 县域新质生产力")
     with ui.header().classes("items-center bg-slate-800 text-white gap-4 px-4 py-2"):
         ui.label("新质 · 县域新质生产力").classes("text-lg font-bold")
-        for path, label, roles in NAV:
-            if roles is not None and session.user.role not in roles:
+        for path, label, action in NAV:
+            if action is not None and not policy.allows(session.user, action):
                 continue
             on = path == active or (path != "/" and active.startswith(path))
             ui.link(label, path).classes(
@@ -79,6 +92,78 @@ def notify_error(exc: Exception) -> None:
         ui.notify(str(exc), type="negative", multi_line=True, timeout=10000)
         return
     raise exc
+
+
+async def send_download(
+    session: auth.Session,
+    ip: str,
+    kind: policy.Kind,
+    make: Callable[[], bytes],
+    filename: str,
+    media_type: str,
+    *,
+    fmt: str,
+    evaluation: str | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    batch_id: int | None = None,
+    rows: Callable[[], int | None] | None = None,
+) -> bool:
+    """Hand a file to the browser the way the API does: ask the access policy
+    (:func:`xinzhi.auth.policy.require_download`), build the file, write the audit entry
+    (:func:`xinzhi.auth.write_export`, ``via="web"``), send it.
+
+    A refusal (:class:`~xinzhi.auth.policy.AccessDenied`) is shown as a Chinese notification,
+    as is a file that cannot be built (user error, missing typesetter, I/O); then nothing is
+    sent or audited. ``make`` runs in a worker thread. Returns whether the file was sent.
+
+    Parameters
+    ----------
+    session : Session
+        The page's session.
+    ip : str
+        Client address (for the audit entry).
+    kind : Kind
+        What is downloaded.
+    make : callable
+        Builds the file's bytes (called only when allowed).
+    filename, media_type : str
+        What the browser saves.
+    fmt : str
+        File format for the audit entry.
+    evaluation, county, year, batch_id
+        What the file holds (``county``: the county of a report or profile).
+    rows : callable, optional
+        Number of rows in the file, asked after ``make()`` (audit detail).
+    """
+    try:
+        if kind is not policy.Kind.QUARANTINE:
+            policy.require_download(session.user, kind, county)
+        # quarantined rows: make() calls xinzhi.pipelines.uploads.batch_quarantine, which looks
+        # up the batch's owner and asks the policy (as the API's download does)
+        body = await asyncio.to_thread(make)
+    except policy.AccessDenied as exc:
+        notify_error(exc)
+        return False
+    except (XinzhiError, ImportError, OSError) as exc:
+        ui.notify(f"文件生成失败：{exc}", type="negative", multi_line=True, timeout=10000)
+        return False
+    with connection(write=True) as con:
+        auth.write_export(
+            con,
+            kind,
+            user=session.user.username,
+            fmt=fmt,
+            via="web",
+            ip=ip,
+            evaluation=evaluation,
+            county=county,
+            year=year,
+            batch_id=batch_id,
+            rows=rows() if rows is not None else None,
+        )
+    ui.download.content(body, filename, media_type)
+    return True
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -1,5 +1,9 @@
 """Page 数据: upload xlsx/csv with a preview, the import report, quarantined rows as a download,
-the status of the public datasets."""
+the status of the public datasets.
+
+Uploads, the batch list and the quarantined rows come from :mod:`xinzhi.pipelines.uploads`
+with the logged-in account (the same functions as the API's ``/api/imports``), so the access
+policy (:mod:`xinzhi.auth.policy`) scopes them; the download is audited as the API's."""
 
 from __future__ import annotations
 
@@ -13,32 +17,30 @@ from fastapi import Request
 from nicegui import events, ui
 
 from xinzhi import auth, datasets
+from xinzhi.auth import policy
+from xinzhi.auth.audit import import_detail
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
+from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
-from xinzhi.pipelines.uploads import import_upload, safe_file_name, visible_batches
-from xinzhi.web._context import connection, data_dir_str
-from xinzhi.web._frame import excel_bytes, guarded, table_of
+from xinzhi.pipelines.uploads import batch_page, batch_quarantine, import_upload, safe_file_name
+from xinzhi.web._context import client_ip, connection, data_dir_str
+from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
 __all__ = ["quarantined_rows", "register"]
 
-UPLOAD_ROLES = ("admin", "analyst", "county")
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
-def quarantined_rows(batch_id: int) -> pd.DataFrame:
-    """Quarantined source rows of a batch: 行号, 原因, 说明, then the raw cells."""
+def quarantined_rows(user: auth.User, batch_id: int) -> pd.DataFrame:
+    """Quarantined source rows of a batch ``user`` may see
+    (:func:`xinzhi.pipelines.uploads.batch_quarantine`): 行号, 原因, 说明, then the raw cells."""
     with connection() as con:
-        q = con.execute(
-            "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
-            "WHERE batch_id = ? ORDER BY row_number",
-            [batch_id],
-        ).df()
+        q = batch_quarantine(con, user, batch_id)
     raw = pd.DataFrame([json.loads(r) if r else {} for r in q["raw"]])
     head = pd.DataFrame(
         {
             "行号": q["row_number"],
-            "原因": q["reason"].map(lambda k: QUARANTINE_REASONS.get(k, k)),
+            "原因": q["reason"].map(reason_label),
             "说明": q["message"],
         }
     )
@@ -56,7 +58,13 @@ def _preview(path: Path) -> pd.DataFrame:
     return pd.read_excel(path, header=None, nrows=12, dtype=str)
 
 
-def _show_report(report: ImportReport, box: ui.column) -> None:
+def _batches(user: auth.User) -> pd.DataFrame:
+    """The batches ``user`` sees (newest 200)."""
+    with connection() as con:
+        return batch_page(con, user, limit=200)[1]
+
+
+def _show_report(report: ImportReport, box: ui.column, session: auth.Session, ip: str) -> None:
     with box:
         with ui.card().classes("w-full").props('data-testid="import-report"'):
             ui.label(f"导入报告：{report.file_name}").classes("font-bold")
@@ -73,9 +81,7 @@ def _show_report(report: ImportReport, box: ui.column) -> None:
             if report.quarantined_by_reason:
                 reasons = pd.DataFrame(
                     {
-                        "reason": [
-                            QUARANTINE_REASONS.get(k, k) for k in report.quarantined_by_reason
-                        ],
+                        "reason": [reason_label(k) for k in report.quarantined_by_reason],
                         "rows": list(report.quarantined_by_reason.values()),
                     }
                 )
@@ -83,14 +89,14 @@ def _show_report(report: ImportReport, box: ui.column) -> None:
             if report.skipped_by_reason:
                 reasons = pd.DataFrame(
                     {
-                        "reason": [SKIP_REASONS.get(k, k) for k in report.skipped_by_reason],
+                        "reason": [reason_label(k) for k in report.skipped_by_reason],
                         "rows": list(report.skipped_by_reason.values()),
                     }
                 )
                 table_of(reasons, {"reason": "跳过原因", "rows": "行数"}, pagination=None)
             if report.rows_quarantined and report.batch_id is not None:
                 bid = int(report.batch_id)
-                q = quarantined_rows(bid)
+                q = quarantined_rows(session.user, bid)
                 ui.label("隔离行（前 20 行）").classes("text-sm font-bold")
                 table_of(
                     q.head(20).rename(columns={"行号": "row", "原因": "reason", "说明": "message"}),
@@ -98,9 +104,24 @@ def _show_report(report: ImportReport, box: ui.column) -> None:
                     pagination=None,
                 ).props('data-testid="quarantine-table"')
 
-                def download() -> None:
-                    ui.download.content(
-                        excel_bytes({"隔离行": quarantined_rows(bid)}), f"隔离行_批次{bid}.xlsx"
+                shown: dict[str, int] = {}
+
+                def workbook() -> bytes:
+                    rows = quarantined_rows(session.user, bid)
+                    shown["rows"] = len(rows)
+                    return excel_bytes({"隔离行": rows})
+
+                async def download() -> None:
+                    await send_download(
+                        session,
+                        ip,
+                        policy.Kind.QUARANTINE,
+                        workbook,
+                        f"隔离行_批次{bid}.xlsx",
+                        XLSX,
+                        fmt="xlsx",
+                        batch_id=bid,
+                        rows=lambda: shown.get("rows"),
                     )
 
                 ui.button("下载隔离行（Excel）", on_click=download).props(
@@ -115,10 +136,16 @@ def register() -> None:
     @guarded()
     async def data_page(request: Request, session: auth.Session) -> None:
         ui.label("数据").classes("text-xl font-bold")
-        may_upload = session.user.role in UPLOAD_ROLES
+        ip = client_ip(request)
+        may_upload = policy.allows(session.user, policy.Action.UPLOAD)
         with ui.card().classes("w-full"):
             ui.label("上传统计数据（xlsx / csv；宽表或长表，中文表头）").classes("font-bold")
-            county = session.user.county_code if session.user.role == "county" else None
+            county: str | None = None
+            try:
+                county = policy.upload_county(session.user) if may_upload else None
+            except policy.AccessDenied as exc:
+                ui.label(str(exc)).classes("text-sm text-negative")
+                may_upload = False
             if county:
                 ui.label(
                     f"县区用户只能导入本县区（{county}）的数据：其他地区的行会被隔离"
@@ -159,9 +186,7 @@ def register() -> None:
                                 import_upload,
                                 path,
                                 con=con,
-                                username=session.user.username,
-                                role=session.user.role,
-                                county_code=session.user.county_code,
+                                user=session.user,
                                 year=int(year_in.value) if year_in.value else None,
                                 source=Path(safe).stem,
                             )
@@ -169,14 +194,9 @@ def register() -> None:
                                 con,
                                 "import",
                                 user=session.user.username,
-                                target=e.file.name,
-                                detail={
-                                    "batch_id": report.batch_id,
-                                    "rows_read": report.rows_read,
-                                    "rows_quarantined": report.rows_quarantined,
-                                    "source": report.source,
-                                    "via": "web",
-                                },
+                                target=safe,
+                                detail=import_detail(report, "web"),
+                                ip=ip,
                             )
                     except XinzhiError as exc:
                         with reports:
@@ -186,10 +206,9 @@ def register() -> None:
                                 )
                                 ui.label(str(exc))
                         return
-                _show_report(report, reports)
+                _show_report(report, reports, session, ip)
                 if "batches" in tables:
-                    with connection() as con:
-                        fresh = visible_batches(con, session.user.role, session.user.county_code)
+                    fresh = _batches(session.user)
                     tables["batches"].rows = (
                         fresh.astype(object).where(fresh.notna(), None).to_dict("records")
                     )
@@ -206,10 +225,8 @@ def register() -> None:
 
         with ui.card().classes("w-full"):
             ui.label("已导入的批次").classes("font-bold")
-            with connection() as con:
-                batches = visible_batches(con, session.user.role, session.user.county_code)
             tables["batches"] = table_of(
-                batches,
+                _batches(session.user),
                 {
                     "batch_id": "批次",
                     "file_name": "文件",

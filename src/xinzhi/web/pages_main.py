@@ -1,4 +1,8 @@
-"""Pages 登录, 总览 and 排名."""
+"""Pages 登录, 总览 and 排名.
+
+The ranking's Excel export holds the rows the page shows: public scores and ranks of every
+county (what the API's ``GET /api/evaluations/{name}`` returns to every role). It goes through
+:func:`xinzhi.web._frame.send_download` (access policy, audit entry ``ranking:<name>:<year>``)."""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from fastapi import Request
 from nicegui import events, ui
 
 from xinzhi import auth
+from xinzhi.auth.policy import Kind
 from xinzhi.web._charts import choropleth, histogram_options
-from xinzhi.web._data import pick_evaluation, scores_of, types_of
-from xinzhi.web._frame import excel_bytes, guarded, table_of
+from xinzhi.web._context import client_ip
+from xinzhi.web._data import evaluation_names, pick_evaluation, scores_of, types_of
+from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
 __all__ = ["SCORE_LABELS", "register"]
 
@@ -180,23 +186,29 @@ def register() -> None:
                 types[["region_code", "primary_type"]], on="region_code", how="left"
             )
         labels = _with_dims(shown)
+        out = shown[[c for c in labels if c in shown.columns]].rename(columns=labels)
+        ip = client_ip(request)
         with ui.row().classes("items-center gap-4"):
             search = ui.input("筛选（名称或代码）").classes("w-64")
 
-            def export() -> None:
-                out = shown[[c for c in labels if c in shown.columns]].rename(columns=labels)
-                ui.download.content(excel_bytes({f"{y}年排名": out}), f"排名_{name}_{y}.xlsx")
+            async def export() -> None:
+                await send_download(
+                    session,
+                    ip,
+                    Kind.RANKING,
+                    lambda: excel_bytes({f"{y}年排名": out}),
+                    f"排名_{name}_{y}.xlsx",
+                    XLSX,
+                    fmt="xlsx",
+                    evaluation=name,
+                    year=y,
+                    rows=lambda: len(out),
+                )
 
             ui.button("导出 Excel", on_click=export).props('data-testid="export-xlsx"')
         table = table_of(shown, labels, row_key="region_code", pagination=20)
         table.props('data-testid="ranking-table"')
         search.bind_value_to(table, "filter")
-
-
-def scores_names() -> list[str]:
-    from xinzhi.web._data import evaluation_names
-
-    return evaluation_names()
 
 
 def _scoped_scores(
@@ -227,7 +239,7 @@ def _scoped_scores(
         province or None,
         type_names,
         type or None,
-        sorted(set(scores_names()) | {name}),
+        sorted(set(evaluation_names()) | {name}),
     )
     shown, note = _filtered(scores, y, province or None, type or None)
     if note:

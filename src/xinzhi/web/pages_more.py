@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth.policy import Action
 from xinzhi.web._context import connection
 from xinzhi.web._frame import guarded, table_of
 
@@ -16,14 +18,12 @@ def register() -> None:
     """Define the pages."""
 
     @ui.page("/admin", title="管理 · 新质 县域新质生产力")
-    @guarded(roles=("admin",))
+    @guarded(Action.ADMINISTER)
     async def admin_page(request: Request, session: auth.Session) -> None:
         ui.label("管理").classes("text-xl font-bold")
         with connection() as con:
             users = [u.to_dict() for u in auth.list_users(con)]
             total, audit = auth.read_audit(con, limit=200)
-        import pandas as pd
-
         ui.label("用户").classes("font-bold")
         table_of(
             pd.DataFrame(users),

@@ -1,23 +1,31 @@
 """Page 县域画像: score and ranks, radar against the provincial mean and the benchmarks,
-shortfalls, type with evidence, peers and gaps, recommended paths with citations, PDF."""
+shortfalls, type with evidence, peers and gaps, recommended paths with citations, PDF.
+
+Every county's profile is shown (public results, as the API's ``GET /api/evaluations/{name}/
+counties/{code}``); the PDF report is a download of one county and goes through
+:func:`xinzhi.web._frame.send_download`: a county account gets its own county's report only
+(the API's rule, :mod:`xinzhi.auth.policy`), and each download is audited as the API's."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
+from xinzhi.pipelines.report import county_report_data, write_report
+from xinzhi.pipelines.stored import county_profile
+from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options
-from xinzhi.web._context import connection
+from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import pick_evaluation, report_context, scores_of
-from xinzhi.web._frame import guarded, table_of
+from xinzhi.web._frame import guarded, send_download, table_of
 
 __all__ = ["register"]
 
@@ -28,9 +36,7 @@ def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
     return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
 
 
-def _pdf_bytes(data: Any) -> bytes:
-    from xinzhi.pipelines.report import write_report
-
+def _pdf_bytes(data: CountyReportData) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.pdf"
         write_report(data, path)
@@ -40,8 +46,6 @@ def _pdf_bytes(data: Any) -> bytes:
 def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     """Score, ranks, dimension scores and shortfalls only
     (:func:`xinzhi.pipelines.stored.county_profile`), when the full report data fail."""
-    from xinzhi.pipelines.stored import county_profile
-
     try:
         with connection() as con:
             p = county_profile(con, name, code, year, scores=scores_of(name))
@@ -115,8 +119,6 @@ def register() -> None:
         await ui.context.client.connected()  # deliver the page first; the report data takes seconds
         try:
             ctx = await asyncio.to_thread(report_context, name)
-            from xinzhi.pipelines.report import county_report_data
-
             data = await asyncio.to_thread(county_report_data, code, y, context=ctx)
         except XinzhiError as exc:
             spinner.delete()
@@ -210,12 +212,20 @@ def register() -> None:
                         "text-xs text-gray-500"
                     )
 
+        ip = client_ip(request)
+
         async def download_pdf() -> None:
-            try:
-                body = await asyncio.to_thread(_pdf_bytes, data)
-            except (XinzhiError, ImportError, OSError) as exc:
-                ui.notify(f"报告生成失败：{exc}", type="negative")
-                return
-            ui.download.content(body, f"县域报告_{data.name}_{data.year}.pdf", "application/pdf")
+            await send_download(
+                session,
+                ip,
+                Kind.REPORT,
+                lambda: _pdf_bytes(data),
+                f"县域报告_{data.name}_{data.year}.pdf",
+                "application/pdf",
+                fmt="pdf",
+                evaluation=data.evaluation_name,
+                county=data.code,
+                year=data.year,
+            )
 
         ui.button("下载 PDF 报告", on_click=download_pdf).props('data-testid="download-pdf"')

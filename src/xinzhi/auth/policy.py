@@ -1,0 +1,271 @@
+"""The access policy: the one place that decides who may see and download what.
+
+The REST API (:mod:`xinzhi.api`), every web page and download (:mod:`xinzhi.web`) and the upload
+pipeline (:mod:`xinzhi.pipelines.uploads`) ask this module; none of them compares roles itself.
+The rules, by role (:data:`xinzhi.auth.accounts.ROLES`; documented for users in
+``docs/server.md``):
+
+``admin`` (管理员)
+    Everything, including accounts and the audit log (:attr:`Action.ADMINISTER`).
+``analyst`` (分析员)
+    All counties' data, uploads, evaluation runs and every download; no administration.
+``county`` (县区用户)
+    *Public aggregates of all counties*: the public batches (batches whose source is a dataset of
+    the public registry, :func:`public_sources`: the census batches ``census2010`` and
+    ``census2020``), the stored evaluation scores, ranks and county profiles of every county
+    (also as the ranking table's Excel export, :attr:`Kind.RANKING`: the same rows the API's
+    ``GET /api/evaluations/{name}`` pages through).
+    *Record-level data of its own county only*: batches uploaded for its county (their
+    observations and quarantined rows); uploads are imported for its county only
+    (:func:`upload_county`).
+    *Files about one county for its own county only*: the county report (PDF, HTML, Excel) and
+    the profile workbook. No export of a whole evaluation, no evaluation runs, no administration.
+
+Any other role is denied everything but the public aggregates. A refusal raises
+:class:`AccessDenied` (Chinese message): the API answers 403 ``forbidden``, the pages show the
+message as a notification.
+
+Examples
+--------
+>>> from xinzhi.auth.accounts import User
+>>> county = User(3, "湘潭县发改局", "county", "430321", False)
+>>> can_view_county(county, "430321"), can_view_county(county, "110108")
+(True, False)
+>>> may_download(county, Kind.REPORT, "110108"), may_download(county, Kind.RANKING)
+(False, True)
+>>> allows(county, Action.RUN_EVALUATION)
+False
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from xinzhi import datasets
+from xinzhi.auth.accounts import User
+from xinzhi.errors import XinzhiError
+
+__all__ = [
+    "AccessDenied",
+    "Action",
+    "Kind",
+    "PublicSourceError",
+    "allows",
+    "can_view_batch",
+    "can_view_county",
+    "is_unrestricted",
+    "may_download",
+    "public_sources",
+    "require",
+    "require_download",
+    "require_upload_source",
+    "upload_county",
+    "visible_batches_sql",
+]
+
+UNRESTRICTED_ROLES = frozenset({"admin", "analyst"})
+"""Roles that see every county's record-level data and may download everything."""
+
+
+class AccessDenied(XinzhiError):
+    """The account may not see or download this (HTTP 403 ``forbidden`` in the API)."""
+
+
+class PublicSourceError(XinzhiError):
+    """An upload named the source of a public batch (HTTP 409 ``public_source`` in the API)."""
+
+
+class Action(StrEnum):
+    """Things an account does (beyond reading and downloading)."""
+
+    ADMINISTER = "administer"
+    """Accounts and the audit log."""
+    RUN_EVALUATION = "run_evaluation"
+    """Run an evaluation and save it in the warehouse."""
+    UPLOAD = "upload"
+    """Upload a statistics file (county accounts: for their own county, :func:`upload_county`)."""
+
+
+ACTION_ROLES: dict[Action, frozenset[str]] = {
+    Action.ADMINISTER: frozenset({"admin"}),
+    Action.RUN_EVALUATION: frozenset({"admin", "analyst"}),
+    Action.UPLOAD: frozenset({"admin", "analyst", "county"}),
+}
+"""Action → roles allowed."""
+
+
+class Kind(StrEnum):
+    """Kinds of download (the API's and the pages' files)."""
+
+    REPORT = "report"
+    """County report of one county: PDF, HTML or the report-data workbook."""
+    PROFILE = "profile"
+    """Profile workbook of one county (概况, 维度得分, 短板)."""
+    EVALUATION = "evaluation"
+    """Whole stored evaluation: scores, weights and obstacle degrees of every county."""
+    RANKING = "ranking"
+    """The ranking table (public scores and ranks of every county) as shown on 排名."""
+    QUARANTINE = "quarantine"
+    """Quarantined rows of one import batch."""
+
+
+_DENIED_ACTION = "当前角色没有此操作的权限"
+_DENIED_DOWNLOAD: dict[Kind, str] = {
+    Kind.REPORT: "县区用户只能下载本县区的报告",
+    Kind.PROFILE: "县区用户只能导出本县区的画像",
+    Kind.EVALUATION: "县区用户不能导出整个评价结果（可以导出本县区的画像与报告）",
+    Kind.RANKING: _DENIED_ACTION,
+    Kind.QUARANTINE: "县区用户只能下载本县区或公共数据的导入批次",
+}
+
+
+@cache
+def public_sources() -> frozenset[str]:
+    """Sources of the public aggregate batches: the names of the public datasets in the registry
+    (:func:`xinzhi.datasets.list_datasets`; the census batches are ``census2010`` and
+    ``census2020``). Every account reads them; no upload may take their name."""
+    return frozenset(d.name for d in datasets.list_datasets())
+
+
+def is_unrestricted(user: User) -> bool:
+    """True for the roles that see every county's record-level data (admin, analyst)."""
+    return user.role in UNRESTRICTED_ROLES
+
+
+def allows(user: User, action: Action) -> bool:
+    """Whether ``user`` may do ``action``."""
+    return user.role in ACTION_ROLES[Action(action)]
+
+
+def require(user: User, action: Action) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` may do ``action``."""
+    if not allows(user, action):
+        raise AccessDenied(_DENIED_ACTION)
+
+
+def can_view_county(user: User, code: str | None) -> bool:
+    """Whether ``user`` sees the record-level data (uploads, quarantined rows, files) of county
+    ``code``. Public aggregates of every county are visible to everyone; see the module text."""
+    if is_unrestricted(user):
+        return True
+    return user.role == "county" and code is not None and user.county_code == code
+
+
+def can_view_batch(user: User, source: str, owner_county: str | None) -> bool:
+    """Whether ``user`` sees an import batch: a public batch (:func:`public_sources`), or one
+    uploaded for a county ``user`` may see (``owner_county`` from ``auth_batch_owners``)."""
+    return source in public_sources() or can_view_county(user, owner_county)
+
+
+def may_download(
+    user: User,
+    kind: Kind,
+    county: str | None = None,
+    *,
+    source: str | None = None,
+) -> bool:
+    """Whether ``user`` may download a file of ``kind``.
+
+    Parameters
+    ----------
+    user : User
+        The account.
+    kind : Kind
+        What is downloaded.
+    county : str, optional
+        The county the file is about (:attr:`Kind.REPORT`, :attr:`Kind.PROFILE`) or the county
+        the batch was uploaded for (:attr:`Kind.QUARANTINE`; None for a batch without owner).
+    source : str, optional
+        Source of the batch (:attr:`Kind.QUARANTINE`).
+    """
+    kind = Kind(kind)
+    if kind is Kind.RANKING:
+        return True
+    if is_unrestricted(user):
+        return True
+    if kind in (Kind.REPORT, Kind.PROFILE):
+        return can_view_county(user, county)
+    if kind is Kind.QUARANTINE:
+        return can_view_batch(user, source or "", county)
+    return False
+
+
+def require_download(
+    user: User,
+    kind: Kind,
+    county: str | None = None,
+    *,
+    source: str | None = None,
+) -> None:
+    """Raise :class:`AccessDenied` (message naming the rule) unless :func:`may_download`."""
+    if not may_download(user, kind, county, source=source):
+        message = _DENIED_DOWNLOAD[Kind(kind)] if user.role == "county" else _DENIED_ACTION
+        raise AccessDenied(message)
+
+
+def upload_county(user: User) -> str | None:
+    """The county ``user``'s uploads are restricted to (None: unrestricted).
+
+    Raises
+    ------
+    AccessDenied
+        ``user`` may not upload, or is a county account without a county code.
+    """
+    require(user, Action.UPLOAD)
+    if is_unrestricted(user):
+        return None
+    if not user.county_code:
+        raise AccessDenied("该县区账户没有所属县区代码，不能上传数据（请管理员补充）")
+    return str(user.county_code)
+
+
+def require_upload_source(source: str) -> None:
+    """Raise :class:`PublicSourceError` if ``source`` is the source of a public batch (an upload
+    never replaces public data)."""
+    if source in public_sources():
+        raise PublicSourceError(f"{source} 是公共数据批次，不能通过上传替换")
+
+
+_ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,30}$")
+
+
+def visible_batches_sql(user: User, alias: str = "b") -> tuple[str, list[Any]]:
+    """SQL condition (with ``?`` parameters) on ``import_batches`` rows that ``user`` sees.
+
+    The one copy of the batch-visibility rule (:func:`can_view_batch`) in SQL, used wherever
+    batches or observations are listed for an account.
+
+    Parameters
+    ----------
+    user : User
+        The account.
+    alias : str
+        Alias of ``import_batches`` in the caller's query (an identifier).
+
+    Returns
+    -------
+    (str, list)
+        The condition and its parameters, in order.
+
+    Examples
+    --------
+    >>> from xinzhi.auth.accounts import User
+    >>> visible_batches_sql(User(1, "分析员", "analyst", None, False))
+    ('TRUE', [])
+    >>> sql, params = visible_batches_sql(User(3, "湘潭县发改局", "county", "430321", False))
+    >>> params[1]
+    '430321'
+    """
+    if not _ALIAS.fullmatch(alias):
+        raise ValueError(f"invalid SQL alias {alias!r}")
+    if is_unrestricted(user):
+        return "TRUE", []
+    sql = (
+        f"(list_contains(?, {alias}.source) OR {alias}.batch_id IN "
+        "(SELECT batch_id FROM auth_batch_owners WHERE county_code = ?))"
+    )
+    county = user.county_code if user.role == "county" else None
+    return sql, [sorted(public_sources()), county]
