@@ -19,6 +19,7 @@ from xinzhi.industry.chains import (
     load_chain,
     validate_template,
 )
+from xinzhi.pipelines.industry import chain_template
 
 ARTICLE_CHAINS = {
     "工程机械",
@@ -128,7 +129,7 @@ def test_validate_flags_bad_codes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(InputError) as err:
-        load_chain(bad)
+        chain_template(bad)
     msg = str(err.value)
     assert "9999" in msg and "98" in msg and "43" in msg and "侧游" in msg and "broad" in msg
 
@@ -222,3 +223,21 @@ def test_table_without_concordance_is_a_clear_error(data_dir: Path) -> None:
 
     with pytest.raises(InputError, match="2017-149 没有部门—行业对照表"):
         cc.industry_links(load_io_table("2017-149", data_dir=data_dir), "section")
+
+
+def test_user_template_file_through_the_pipeline(tmp_path: Path) -> None:
+    own = tmp_path / "my_chain.yml"
+    own.write_text(
+        "key: mine\nname: 我的链\ntype: pillar\nsegments:\n"
+        "  - {key: a, name: 种植, stage: 上游, gbt4754: ['0164'], io42: ['01']}\n"
+        "  - {key: b, name: 加工, stage: 中游, gbt4754: ['1530'], io42: ['06']}\n",
+        encoding="utf-8",
+    )
+    t = chain_template(own)
+    assert (t.key, t.name, [s.key for s in t.segments]) == ("mine", "我的链", ["a", "b"])
+    assert [s.sections for s in t.segments] == [("A",), ("C",)]
+    assert chain_template("花炮").key == "ceramics-fireworks"  # built-in by name part
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("key: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError, match="无法读取产业链模板文件"):
+        chain_template(broken)

@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,6 +47,7 @@ __all__ = [
     "ChainTemplate",
     "Segment",
     "chain_analysis",
+    "chain_from_mapping",
     "firm_segments",
     "list_chains",
     "load_chain",
@@ -166,16 +166,26 @@ def list_chains() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_chain(name: str | Path) -> ChainTemplate:
-    """A built-in template by key or Chinese name (or a unique part of it, e.g. ``"花炮"``), or a
-    YAML file path. Raises :class:`InputError` with the choices if nothing (or several) match."""
-    p = Path(str(name))
-    if p.suffix in (".yaml", ".yml") and p.exists():
-        t = _parse(yamlfile.safe_load(p.read_text("utf-8")), str(p))
-        errors = validate_template(t)
-        if errors:
-            raise InputError("产业链模板有误：" + "；".join(errors))
-        return t
+def chain_from_mapping(data: Mapping[str, Any], origin: str = "") -> ChainTemplate:
+    """A user's template from its parsed YAML (read by
+    :func:`xinzhi.ingest.chain_templates.read_chain_template`), validated
+    (:func:`validate_template`); ``origin`` names the file in messages.
+
+    Raises :class:`InputError` listing every problem.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError(f"产业链模板 {origin} 应为 YAML 映射（key、name、type、segments）")
+    t = _parse(data, origin)
+    errors = validate_template(t)
+    if errors:
+        raise InputError("产业链模板有误：" + "；".join(errors))
+    return t
+
+
+def load_chain(name: str) -> ChainTemplate:
+    """A built-in template by key or Chinese name (or a unique part of it, e.g. ``"花炮"``).
+    Raises :class:`InputError` with the choices if nothing (or several) match. A user's YAML
+    file: :func:`xinzhi.pipelines.industry.chain_template`."""
     q = str(name).strip()
     chains = _builtin()
     exact = [t for t in chains if q in (t.key, t.name)]

@@ -24,13 +24,21 @@ from xinzhi import store
 from xinzhi.codes import gbt4754
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import DataUnavailableError, InputError, NotFoundError, RegionError
-from xinzhi.industry.chains import ChainOptions, ChainResult, chain_analysis, load_chain
+from xinzhi.industry.chains import (
+    ChainOptions,
+    ChainResult,
+    ChainTemplate,
+    chain_analysis,
+    chain_from_mapping,
+    load_chain,
+)
 from xinzhi.industry.complexity import rca
 from xinzhi.industry.concordance import industry_links
 from xinzhi.industry.io import IOResult, io_analysis
 from xinzhi.industry.io_tables import IOTable, parse_io_frame
 from xinzhi.industry.specialization import specialization
 from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
+from xinzhi.ingest.chain_templates import is_template_file, read_chain_template
 from xinzhi.ingest.io_tables import read_io_frame
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.registry import industry as decl
@@ -39,6 +47,7 @@ __all__ = [
     "SECTION_CODES",
     "IndustryInputs",
     "census_section_matrix",
+    "chain_template",
     "county_chain",
     "county_industry_map",
     "county_specialization",
@@ -280,6 +289,16 @@ def county_industry_map(
     return tiers_for(inputs, code, name, options)
 
 
+def chain_template(chain: str | os.PathLike[str]) -> ChainTemplate:
+    """A chain template: a user's YAML file (read by
+    :func:`xinzhi.ingest.chain_templates.read_chain_template`, validated by
+    :func:`xinzhi.industry.chains.chain_from_mapping`) or a built-in one by key or name
+    (:func:`xinzhi.industry.chains.load_chain`)."""
+    if is_template_file(chain):
+        return chain_from_mapping(read_chain_template(chain), str(chain))
+    return load_chain(str(chain))
+
+
 def county_chain(
     county: str,
     chain: str,
@@ -296,7 +315,7 @@ def county_chain(
     ``neighbors`` defaults to the queen-contiguity neighbours of the county
     (:func:`xinzhi.regions.queen_weights`).
     """
-    template = load_chain(chain)
+    template = chain_template(chain)
     opt = options or ChainOptions()
     if opt.measure not in ("employees", "revenue", "registered_capital"):
         raise InputError(
