@@ -3,7 +3,7 @@
 ``xinzhi evaluate --save NAME`` (and ``xinzhi demo``, as ``nqpf-county``) store an evaluation's
 scores, dimension scores, weights and obstacle degrees in the warehouse
 (:mod:`xinzhi.store.evaluations`). :func:`read_stored_evaluation` reads them back with what a
-report also needs: names and provincial ranks (:func:`xinzhi.pipelines.evaluation.named_scores`),
+report also needs: names and provincial ranks (:func:`xinzhi.pipelines.stored.stored_scores`),
 the indicator system as declared and as used (optional indicators without a stored weight were
 left out), and the options. Nothing is re-evaluated here; the county-years left out of the
 evaluation are found by :meth:`StoredEvaluation.excluded` from the current raw values.
@@ -21,8 +21,8 @@ import pandas as pd
 
 from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem, load_system
-from xinzhi.pipelines.evaluation import named_scores, region_names
-from xinzhi.store.evaluations import list_evaluations, load_evaluation
+from xinzhi.pipelines.stored import stored_scores
+from xinzhi.store.evaluations import list_evaluations
 
 __all__ = ["StoredEvaluation", "read_stored_evaluation", "stored_evaluation_names"]
 
@@ -46,7 +46,7 @@ class StoredEvaluation:
     years : list of int
         Years evaluated.
     scores : DataFrame
-        :func:`xinzhi.pipelines.evaluation.named_scores` of the stored scores: ``region_code,
+        :func:`xinzhi.pipelines.stored.stored_scores`: ``region_code,
         name, province_code, province_name, prefecture_name, year, score, rank, province_rank,
         percentile, dim:…``.
     weights : DataFrame
@@ -132,8 +132,7 @@ def read_stored_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> StoredE
         [name],
     ).df()
     obstacles = obstacles.astype({"year": "int64"})
-    scores = load_evaluation(con, name).astype({"year": "int64"})
-    named = named_scores(scores, region_names(con, scores[["region_code", "year"]]))
+    named = stored_scores(con, name)
     return StoredEvaluation(
         name=name,
         system=used,
