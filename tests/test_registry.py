@@ -31,6 +31,7 @@ def test_the_declared_analyses() -> None:
         "convergence",
         "io",
         "industry-map",
+        "chain",
         "typology",
         "peers",
     ]

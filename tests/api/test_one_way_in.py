@@ -28,6 +28,7 @@ FAST: dict[str, dict[str, Any]] = {
     "lisa": {"permutations": 99},
     "industry-map": {"county": "430321"},  # 湘潭县
     "peers": {"county": "430321"},
+    "chain": {"county": "430321", "chain": "construction-machinery"},
 }
 
 #: CLI arguments (besides --evaluation/--db/--output) and the table the command writes.
@@ -175,6 +176,29 @@ def test_report_shows_the_peers_of_the_pipeline(
     np.testing.assert_allclose(
         data.gaps["gap_share"].to_numpy(float), res.gaps["gap_share"].to_numpy(float), rtol=1e-12
     )
+
+
+def test_county_scoped_analysis_follows_the_access_policy(api: Api) -> None:
+    """The chain analysis lists a county's firms (record-level): a county account runs it for
+    its own county only; the catalogue says which analyses are county-scoped."""
+    params = {"county": "430321", "chain": "construction-machinery"}
+    own = api.client.get("/api/analyses/chain", params=params, headers=api.h("county1"))
+    assert own.status_code == 200
+    other = api.client.get("/api/analyses/chain", params=params, headers=api.h("county2"))
+    assert other.status_code == 403
+    assert other.json()["error"] == {
+        "code": "forbidden",
+        "message": "县区用户只能查看本县区的企业记录等明细数据（请求的县区：430321）",
+    }
+    by_name = {**params, "county": "湘潭县"}
+    assert (
+        api.client.get("/api/analyses/chain", params=by_name, headers=api.h("county2")).status_code
+        == 403
+    )
+    public = api.client.get(
+        "/api/analyses/industry-map", params={"county": "430321"}, headers=api.h("county2")
+    )
+    assert public.status_code == 200  # census aggregates: every account
 
 
 def test_defaults_are_the_declared_ones(api: Api) -> None:

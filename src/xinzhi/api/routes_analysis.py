@@ -17,16 +17,26 @@ from xinzhi.api._util import clean, evaluation_stamp, records
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
+from xinzhi.auth import Session
 from xinzhi.pipelines import industry as industry_pipe
+from xinzhi.pipelines.analyses import authorise
 from xinzhi.registry import disparity as decl
 from xinzhi.registry import industry as industry_decl
 
 router = APIRouter(tags=["分析"])
 
 
-def _run(db: Database, cur: Any, analysis: registry.Analysis, options: dict[str, Any]) -> Any:
-    """The analysis's pipeline on ``options`` (cached per evaluation version); 404 for an
-    unknown evaluation."""
+def _run(
+    db: Database,
+    cur: Any,
+    analysis: registry.Analysis,
+    options: dict[str, Any],
+    session: Session | None = None,
+) -> Any:
+    """The analysis's pipeline on ``options`` (cached per evaluation version) after the access
+    check of a county-scoped analysis; 404 for an unknown evaluation."""
+    if session is not None:
+        authorise(cur, analysis, options, session.user)
     stamp = None
     if "evaluation" in options:
         stamp = evaluation_stamp(cur, options["evaluation"])
@@ -69,10 +79,10 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
     def endpoint(
         db: Db,
         cur: Cursor,
-        _: AnyUser,
+        session: AnyUser,
         options: Annotated[dict[str, Any], Depends(options_of(analysis))],
     ) -> m.AnalysisOut:
-        res = _run(db, cur, analysis, options)
+        res = _run(db, cur, analysis, options, session)
         return m.AnalysisOut(
             key=analysis.key,
             title=analysis.title,

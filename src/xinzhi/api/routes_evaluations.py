@@ -36,7 +36,6 @@ from xinzhi.auth.policy import Kind, require_download
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.pipelines import stored
 from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.store.evaluations import list_evaluations
 
 router = APIRouter(tags=["评价"])
 
@@ -116,7 +115,7 @@ def run_evaluation(
 
 @router.get("/evaluations", response_model=m.EvaluationList, summary="已保存的评价")
 def evaluations(cur: Cursor, _: AnyUser) -> m.EvaluationList:
-    df = list_evaluations(cur)
+    df = stored.evaluation_list(cur)
     items = []
     for r in records(df):
         r["created_at"] = str(r["created_at"])

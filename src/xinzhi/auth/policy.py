@@ -60,6 +60,7 @@ __all__ = [
     "may_download",
     "public_sources",
     "require",
+    "require_county",
     "require_download",
     "require_upload_source",
     "upload_county",
@@ -152,6 +153,14 @@ def can_view_county(user: User, code: str | None) -> bool:
     if is_unrestricted(user):
         return True
     return user.role == "county" and code is not None and user.county_code == code
+
+
+def require_county(user: User, code: str | None) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` may see the record-level data of county
+    ``code`` (:func:`can_view_county`): used before a county-scoped analysis runs (e.g. the
+    chain analysis, which lists the county's firms)."""
+    if not can_view_county(user, code):
+        raise AccessDenied(f"县区用户只能查看本县区的企业记录等明细数据（请求的县区：{code}）")
 
 
 def can_view_batch(user: User, source: str, owner_county: str | None) -> bool:

@@ -1,6 +1,12 @@
-"""Run a declared analysis (:mod:`xinzhi.registry`) on the warehouse: the one entry the CLI
-commands derived from the registry use (the API and the web pass their own connection to
-:meth:`xinzhi.registry.Analysis.run`)."""
+"""Run a declared analysis (:mod:`xinzhi.registry`) on the warehouse.
+
+* :func:`run_declared` — open the warehouse and run (the CLI commands derived from the registry;
+  a local user sees everything);
+* :func:`authorise` — the access check of an account before a declared analysis runs (REST API
+  and web pages): a county-scoped analysis (``scope="county"``, record-level data such as the
+  firms of a chain analysis) only for a county the account may see
+  (:func:`xinzhi.auth.policy.require_county`).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from xinzhi import store
+from xinzhi.auth import policy
+from xinzhi.auth.accounts import User
+from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import Analysis
 
-__all__ = ["run_declared"]
+__all__ = ["authorise", "run_declared"]
+
+
+def authorise(con: Any, analysis: Analysis, options: Mapping[str, Any], user: User) -> None:
+    """Raise :class:`xinzhi.auth.policy.AccessDenied` when ``user`` may not run ``analysis``
+    with ``options``; public analyses are open to every account."""
+    if analysis.scope != "county":
+        return
+    code, _ = resolve_county(con, str(options["county"]))
+    policy.require_county(user, code)
 
 
 def run_declared(

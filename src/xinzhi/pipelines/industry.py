@@ -53,6 +53,7 @@ __all__ = [
     "county_specialization",
     "firm_division_matrix",
     "has_firms",
+    "industry_chain",
     "industry_inputs",
     "industry_map",
     "io_linkages",
@@ -484,3 +485,17 @@ def industry_map(
         {"county": county, "year": year, "level": level, "io_table": io_table}
     )
     return county_industry_map(county, year, level, con=con, io_table=io_table, data_dir=data_dir)
+
+
+def industry_chain(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str,
+    chain: str,
+    year: int = decl.CHAIN.default("year"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> ChainResult:
+    """The declared analysis ``chain`` (:data:`xinzhi.registry.industry.CHAIN`):
+    :func:`county_chain` with the declared options (record-level: firm names of the county)."""
+    decl.CHAIN.resolve({"county": county, "chain": chain, "year": year})
+    return county_chain(county, chain, year=year, con=con, data_dir=data_dir)

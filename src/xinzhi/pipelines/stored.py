@@ -28,12 +28,13 @@ from xinzhi.labels import COLUMN_LABELS
 from xinzhi.pipelines.evaluation import named_scores, region_names
 from xinzhi.regions.economic_regions import PROVINCE_REGION
 from xinzhi.regions.harmonise import harmonise_codes
-from xinzhi.store.evaluations import ensure_evaluation_tables, load_evaluation
+from xinzhi.store.evaluations import ensure_evaluation_tables, list_evaluations, load_evaluation
 
 __all__ = [
     "CountyProfile",
     "county_profile",
     "evaluation_exists",
+    "evaluation_list",
     "evaluation_panel",
     "export_stored_evaluation",
     "stored_scores",
@@ -48,6 +49,11 @@ def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, s
         "SELECT system, CAST(created_at AS VARCHAR) FROM evaluations WHERE name = ?", [name]
     ).fetchall()
     return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def evaluation_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The stored evaluations: ``name, system, created_at, user_name, units, years``."""
+    return list_evaluations(con)
 
 
 def stored_scores(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

@@ -21,7 +21,13 @@ from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.regions import RegionRegistry, registry_from_table
 
-__all__ = ["PUBLIC_DATASETS", "WarehouseSummary", "build_warehouse", "warehouse_registry"]
+__all__ = [
+    "PUBLIC_DATASETS",
+    "WarehouseSummary",
+    "build_warehouse",
+    "latest_batch_id",
+    "warehouse_registry",
+]
 
 PUBLIC_DATASETS = ("areacodes", *CENSUS_FILES)
 """Datasets the warehouse is built from."""
@@ -138,3 +144,10 @@ def warehouse_registry(con: duckdb.DuckDBPyConnection) -> RegionRegistry:
     (so a server resolves names without the public-data mirror; the mirror's registry when the
     table is empty): :func:`xinzhi.regions.registry_from_table`."""
     return registry_from_table(store.read_regions(con))
+
+
+def latest_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    """Id of the newest import batch (0 before any import): a version number of the
+    warehouse's observations for caches."""
+    row = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchone()
+    return int(row[0]) if row else 0

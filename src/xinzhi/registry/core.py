@@ -180,6 +180,10 @@ class Analysis:
         Test file holding the method's reference values.
     doc : str
         Documentation page (``docs/…``).
+    scope : {"public", "county"}
+        ``public``: the result holds aggregates every account may see; ``county``: it holds
+        record-level data of the county named by option ``county`` — every surface asks
+        :func:`xinzhi.auth.policy.require_county` before running it.
     """
 
     key: str
@@ -190,8 +194,13 @@ class Analysis:
     formula: str = ""
     reference_test: str = ""
     doc: str = ""
+    scope: str = "public"
 
     def __post_init__(self) -> None:
+        if self.scope not in ("public", "county"):
+            raise TypeError(f"analysis {self.key}: unknown scope {self.scope!r}")
+        if self.scope == "county" and "county" not in {o.name for o in self.options}:
+            raise TypeError(f"analysis {self.key}: a county-scoped analysis needs option county")
         if self.family not in FAMILIES:
             raise TypeError(f"analysis {self.key}: unknown family {self.family!r}")
         names = [o.name for o in self.options]

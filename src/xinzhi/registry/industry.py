@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 
-__all__ = ["INDUSTRY_MAP", "IO", "IO_TABLES"]
+__all__ = ["CHAIN", "INDUSTRY_MAP", "IO", "IO_TABLES"]
 
 IO_TABLES = (
     "2002-122",
@@ -83,4 +83,35 @@ INDUSTRY_MAP = Analysis(
     doc="docs/chains.md",
 )
 
-register(IO, INDUSTRY_MAP)
+CHAIN = Analysis(
+    key="chain",
+    family="industry",
+    title="产业链缺环、链主与招商线索",
+    pipeline="xinzhi.pipelines.industry:industry_chain",
+    options=(
+        Option("county", "县级单位", str, None, required=True, help="名称或 6 位区划代码"),
+        Option(
+            "chain",
+            "产业链",
+            str,
+            None,
+            required=True,
+            help="内置产业链模板的键（xinzhi industry chain --list）",
+        ),
+        Option(
+            "year",
+            "年份",
+            int,
+            2020,
+            minimum=2010,
+            maximum=2020,
+            help="人口普查年份（门类参考数据）",
+        ),
+    ),
+    formula="industry:chain",
+    reference_test="tests/industry_map/test_chains_analysis.py",
+    doc="docs/chains.md",
+    scope="county",
+)
+
+register(IO, INDUSTRY_MAP, CHAIN)

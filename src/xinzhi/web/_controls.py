@@ -8,7 +8,10 @@ from typing import Any
 
 from nicegui import ui
 
+from xinzhi.auth import User
+from xinzhi.auth.policy import AccessDenied
 from xinzhi.errors import InputError
+from xinzhi.pipelines.analyses import authorise
 from xinzhi.registry import Analysis, Option
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._data import cached, evaluation_stamp
@@ -38,10 +41,16 @@ def choice_select(option: Option, value: Any, on_change: Callable[[Any], None]) 
     )
 
 
-def run_analysis(analysis: Analysis, **options: Any) -> Any:
+def run_analysis(analysis: Analysis, user: User | None = None, **options: Any) -> Any:
     """The declared analysis's pipeline on ``options`` (evaluation included), cached per
-    evaluation version."""
+    evaluation version. A county-scoped analysis needs the page's ``user`` and runs only for a
+    county the access policy lets it see (:func:`xinzhi.pipelines.analyses.authorise`)."""
     resolved = analysis.resolve(options)
+    if analysis.scope == "county":
+        if user is None:
+            raise AccessDenied(f"{analysis.title}含明细数据，需要登录用户")
+        with connection() as con:
+            authorise(con, analysis, resolved, user)
     stamp = evaluation_stamp(resolved["evaluation"]) if "evaluation" in resolved else None
 
     def make() -> Any:

@@ -10,8 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from xinzhi.errors import XinzhiError
 from xinzhi.pipelines.stored import evaluation_exists, stored_scores
-from xinzhi.store.evaluations import list_evaluations
+from xinzhi.pipelines.stored_evaluation import stored_evaluation_names
+from xinzhi.pipelines.typology import county_types
+from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.web._context import config, connection, data_dir_str
 
 __all__ = [
@@ -53,7 +56,7 @@ def cached(key: tuple[Any, ...], make: Any) -> Any:
 def evaluation_names() -> list[str]:
     """Names of the stored evaluations."""
     with connection() as con:
-        return [str(n) for n in list_evaluations(con)["name"]]
+        return stored_evaluation_names(con)
 
 
 def pick_evaluation(name: str | None) -> str | None:
@@ -78,21 +81,18 @@ def scores_of(name: str) -> pd.DataFrame:
 
 def _batch_stamp() -> int:
     with connection() as con:
-        row = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchone()
-    return int(row[0]) if row else 0
+        return latest_batch_id(con)
 
 
 def types_of(year: int) -> pd.DataFrame | str:
-    """County types of ``year`` (:func:`xinzhi.pipelines.typology.classify_counties`), or the
-    Chinese reason they are unavailable."""
-    from xinzhi.errors import XinzhiError
-    from xinzhi.pipelines.typology import classify_counties
-
+    """County types of ``year`` (the declared analysis ``typology``,
+    :func:`xinzhi.pipelines.typology.county_types`), or the Chinese reason they are
+    unavailable."""
     key = (str(config.db_path()), int(year), _batch_stamp())
     if key not in _types:
         try:
             with connection() as con:
-                _types[key] = classify_counties(year, con=con, data_dir=data_dir_str()).tidy()
+                _types[key] = county_types(con, year=year, data_dir=data_dir_str()).tidy()
         except XinzhiError as exc:
             _types[key] = f"县域类型无法判定：{exc}"
     return _types[key]
