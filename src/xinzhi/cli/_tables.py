@@ -1,63 +1,22 @@
-"""Reading and writing the user tables the analysis commands take and produce."""
+"""Writing the tables the commands produce (reading a user's table is
+:func:`xinzhi.pipelines.user_tables.read_user_table`)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.tables import decode_bytes
 
 __all__ = [
     "OUTPUT_SUFFIXES",
-    "as_code",
     "check_output",
     "checked_output",
-    "read_table",
     "write_result",
     "write_table",
 ]
-
-
-def as_code(col: pd.Series) -> pd.Series:
-    """Key column as text; whole numbers read from Excel become ``'110101'``, not ``'110101.0'``."""
-    if pd.api.types.is_float_dtype(col) and col.dropna().mod(1).eq(0).all():
-        return col.map(lambda v: str(int(v)) if pd.notna(v) else v)
-    return col.map(lambda v: str(v) if pd.notna(v) else v)
-
-
-def read_table(path: Path, text_columns: Sequence[str | None] = ()) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8 with BOM or GBK, detected), Excel or Parquet table.
-
-    ``text_columns`` (units, groups, codes) are kept as text; header names are stripped.
-    """
-    if not path.exists():
-        raise InputError(f"找不到输入文件：{path}")
-    keys = [c for c in text_columns if c]
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=0, engine="calamine")
-        elif suffix == ".parquet":
-            df = pd.read_parquet(path)
-        elif suffix in (".csv", ".txt"):
-            text, _encoding = decode_bytes(path.read_bytes())
-            df = pd.read_csv(io.StringIO(text), dtype=dict.fromkeys(keys, str))
-        else:
-            raise InputError(f"不支持的输入文件类型 {suffix}（请用 .csv、.xlsx 或 .parquet）")
-    except InputError:
-        raise
-    except Exception as exc:  # parser errors of pandas / calamine are user errors
-        raise InputError(f"无法读取输入文件 {path}：{exc}") from exc
-    df.columns = pd.Index([str(c).strip() for c in df.columns])
-    for name in keys:
-        if name in df.columns:
-            df[name] = as_code(df[name])
-    return df
 
 
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".json", ".parquet")

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from xinzhi import datasets
 from xinzhi.cli._common import echo_json
 from xinzhi.errors import IntegrityError
 
@@ -16,17 +15,9 @@ app = typer.Typer(help="公共数据集：列出、下载（校验 sha256）、�
 @app.command("list")
 def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
     """列出已登记的公共数据集。"""
-    rows = [
-        {
-            "name": d.name,
-            "title": d.title,
-            "repo": d.repo,
-            "commit": d.commit,
-            "licence": d.licence,
-            "files": len(d.files),
-        }
-        for d in datasets.list_datasets()
-    ]
+    from xinzhi.pipelines.public_data import dataset_catalogue
+
+    rows = dataset_catalogue()
     if as_json:
         echo_json(rows)
         return
@@ -41,9 +32,11 @@ def fetch_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """获取数据集（优先使用镜像目录，否则下载），并校验 sha256。"""
-    got = datasets.fetch(names or None)
+    from xinzhi.pipelines.public_data import fetch_datasets
+
+    got = fetch_datasets(names)
     if as_json:
-        echo_json([{"dataset": s.dataset, "file": s.local, "path": str(s.path)} for s in got])
+        echo_json(got)
         return
     typer.echo(f"已就绪 {len(got)} 个文件（sha256 全部校验通过）。")
 
@@ -54,18 +47,19 @@ def verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """校验本地已有文件的 sha256（不下载）。有不符则退出码 2。"""
-    res = datasets.verify(names or None)
+    from xinzhi.pipelines.public_data import verify_datasets
+
+    res = verify_datasets(names)
     if as_json:
-        echo_json([{"dataset": s.dataset, "file": s.local, "status": s.status} for s in res])
+        echo_json(res.files)
     else:
         label = {"ok": "通过", "missing": "缺失", "mismatch": "不符"}
-        for s in res:
-            if s.status != "ok":
-                typer.echo(f"{label[s.status]}  {s.dataset}/{s.local}")
-        counts = {k: sum(s.status == k for s in res) for k in label}
+        for f in res.files:
+            if f["status"] != "ok":
+                typer.echo(f"{label[f['status']]}  {f['dataset']}/{f['file']}")
         typer.echo(
-            f"共 {len(res)} 个文件：通过 {counts['ok']}，缺失 {counts['missing']}，"
-            f"sha256 不符 {counts['mismatch']}。"
+            f"共 {len(res.files)} 个文件：通过 {res.counts['ok']}，缺失 {res.counts['missing']}，"
+            f"sha256 不符 {res.counts['mismatch']}。"
         )
-    if any(s.status == "mismatch" for s in res):
+    if res.mismatch:
         raise IntegrityError("有文件 sha256 不符，见上表。")

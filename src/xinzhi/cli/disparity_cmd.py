@@ -15,8 +15,8 @@ import pandas as pd
 import typer
 
 from xinzhi import registry
-from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import checked_output, read_table, write_table
+from xinzhi.cli._common import echo_json, given
+from xinzhi.cli._tables import checked_output, write_table
 from xinzhi.errors import InputError
 
 app = typer.Typer(
@@ -82,23 +82,23 @@ def load_data(
     input_: Path | None,
     evaluation: str | None,
     db: Path | None,
-    text_columns: list[str | None],
     harmonise: int | None = None,
-) -> pd.DataFrame:
-    """The analysed table: a user file (``--input``) or a stored evaluation (``--evaluation``)."""
+    weights: str | None = None,
+) -> Any:
+    """The analysed table: a user file (``--input``, read by the pipeline) or the panel of a
+    stored evaluation (``--evaluation``, :func:`xinzhi.pipelines.tables.stored_table`)."""
     if (input_ is None) == (evaluation is None):
         raise InputError("请在 --input FILE 与 --evaluation NAME 中二选一")
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
     if evaluation is not None:
-        from xinzhi.pipelines.stored import evaluation_panel
+        from xinzhi.pipelines.tables import stored_table
 
-        df = evaluation_panel(evaluation, db=db, harmonise_to=harmonise)
+        df = stored_table(evaluation, db=db, harmonise_to=harmonise, weights=weights)
         if "harmonise" in df.attrs:
             typer.echo(df.attrs["harmonise"], err=True)
         return df
-    assert input_ is not None
-    return read_table(input_, text_columns)
+    return input_
 
 
 def run_stored(key: str, evaluation: str, db: Path | None, **given: Any) -> Any:
@@ -114,8 +114,15 @@ def run_stored(key: str, evaluation: str, db: Path | None, **given: Any) -> Any:
 
 
 def _finish(
-    result: Any, table: pd.DataFrame, output: Path | None, report: Path | None, as_json: bool
+    result: Any,
+    table: pd.DataFrame,
+    output: Path | None,
+    report: Path | None,
+    as_json: bool,
+    notes: list[str] | None = None,
 ) -> None:
+    """Write ``table`` to ``output``, every table of ``result`` to ``report``, and print the
+    summary (or ``table`` as JSON, ``notes`` then on standard error)."""
     if output is not None:
         write_table(table, output)
     if report is not None:
@@ -123,6 +130,8 @@ def _finish(
             raise InputError("--report 只能写 .xlsx 工作簿")
         result.to_excel(report)
     if as_json:
+        for note in notes or []:
+            typer.echo(f"注意：{note}", err=True)
         echo_json(table.to_dict(orient="records"))
     else:
         typer.echo(result.summary())
@@ -130,49 +139,8 @@ def _finish(
             typer.echo(f"已写出 {output}")
 
 
-def _with_weights(spec: str, df: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, Any]:
-    """Weights for the units of ``df``: ``queen`` (county codes, via xinzhi.regions) or an
-    adjacency file with columns unit, neighbor.
-
-    With ``queen``, rows whose code has no boundary polygon (units abolished or renamed before
-    the 2021–2022 boundaries, e.g. 2010 codes) are left out and the count is reported.
-    """
-    if spec.strip().lower() == "queen":
-        from xinzhi.pipelines.spatial import queen_subset
-
-        df, w, lacking = queen_subset(df, unit)
-        if lacking:
-            typer.secho(
-                f"注意：{len(lacking)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，"
-                f"如 {'、'.join(lacking[:5])}），已从空间分析中剔除。",
-                err=True,
-                fg=typer.colors.YELLOW,
-            )
-        return df, w
-    ids = df[unit].dropna().astype(str)
-    return df, _adjacency_weights(Path(spec), ids.tolist())
-
-
-def _adjacency_weights(path: Path, ids: list[str]) -> Any:
-    from xinzhi.disparity.spatial_weights import weights_from_adjacency
-
-    adj = read_table(path, ["unit", "neighbor"])
-    missing = {"unit", "neighbor"} - set(adj.columns)
-    if missing:
-        raise InputError(
-            f"邻接表 {path} 需要 unit、neighbor 两列，缺少：{'、'.join(sorted(missing))}"
-        )
-    return weights_from_adjacency(adj, "unit", "neighbor", ids=sorted(set(ids)))
-
-
 def _missing(drop: bool) -> Any:
     return "drop" if drop else "error"
-
-
-def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
-    if value not in allowed:
-        raise InputError(f"{option} 只能是 {'、'.join(allowed)}，收到 {value!r}")
-    return value
 
 
 @app.command("dagum")
@@ -198,13 +166,13 @@ def dagum_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Dagum 基尼系数分解：G = G_w + G_nb + G_t（Dagum 1997）。"""
-    from xinzhi.disparity.dagum import dagum_gini
-
     if evaluation is not None and input_ is None:
         res = run_stored("dagum", evaluation, db, group=group, year=year_value)
     else:
-        df = load_data(input_, evaluation, db, [group, by])
-        res = dagum_gini(df, value, group or "region", by, missing=_missing(drop_missing))
+        from xinzhi.pipelines.tables import dagum_table
+
+        data = load_data(input_, evaluation, db)
+        res = dagum_table(data, value, **given(group=group, by=by), missing=_missing(drop_missing))
     if detail is not None:
         write_table(res.detail(), detail)
     _finish(res, res.overall, output, report, as_json)
@@ -219,21 +187,21 @@ def theil_cmd(
     group: Group = None,
     by: By = None,
     year_value: EvalYear = None,
-    index: Annotated[str | None, typer.Option("--index", help="both | T | L")] = None,
+    index: Annotated[str | None, typer.Option("--index", help=_help("theil", "index"))] = None,
     output: Output = None,
     report: Report = None,
     drop_missing: Drop = False,
     as_json: AsJson = False,
 ) -> None:
     """泰尔指数 T、L 及组内/组间分解。"""
-    from xinzhi.disparity.inequality_indices import theil_decomposition
-
     if evaluation is not None and input_ is None:
         res = run_stored("theil", evaluation, db, group=group, year=year_value, index=index)
     else:
-        df = load_data(input_, evaluation, db, [group, by])
-        res = theil_decomposition(
-            df, value, group or "region", by, index=index or "both", missing=_missing(drop_missing)
+        from xinzhi.pipelines.tables import theil_table
+
+        data = load_data(input_, evaluation, db)
+        res = theil_table(
+            data, value, **given(group=group, by=by), index=index, missing=_missing(drop_missing)
         )
     _finish(res, res.overall, output, report, as_json)
 
@@ -245,17 +213,20 @@ def indices_cmd(
     db: DbPath = None,
     value: Value = "score",
     by: By = None,
-    ddof: Annotated[int, typer.Option("--ddof", help="标准差自由度修正（1 = 样本标准差）")] = 1,
+    ddof: Annotated[
+        int | None,
+        typer.Option("--ddof", help="标准差自由度修正（默认 1 = 样本标准差；0 = 总体标准差）"),
+    ] = None,
     output: Output = None,
     report: Report = None,
     drop_missing: Drop = False,
     as_json: AsJson = False,
 ) -> None:
     """基尼系数、变异系数、泰尔指数、极值比。"""
-    from xinzhi.disparity.inequality_indices import inequality_indices
+    from xinzhi.pipelines.tables import indices_table
 
-    df = load_data(input_, evaluation, db, [by])
-    res = inequality_indices(df, value, by, ddof=ddof, missing=_missing(drop_missing))
+    data = load_data(input_, evaluation, db)
+    res = indices_table(data, value, by, **given(ddof=ddof), missing=_missing(drop_missing))
     _finish(res, res.table, output, report, as_json)
 
 
@@ -286,37 +257,23 @@ def kde_cmd(
     as_json: AsJson = False,
 ) -> None:
     """核密度估计：每年的密度网格、峰数与峰位置。"""
-    from xinzhi.disparity.kernel_density import kernel_density
-
     if evaluation is not None and input_ is None:
         res = run_stored(
             "kde", evaluation, db, kernel=kernel, bandwidth=bandwidth, grid_size=grid_size
         )
-        if grid_output is not None:
-            write_table(res.grid, grid_output)
-        _finish(res, res.stats, output, report, as_json)
-        return
-    kernel = kernel or "gaussian"
-    bandwidth = bandwidth or "silverman"
-    bw: Any = bandwidth
-    if bandwidth not in ("silverman", "stata", "scott"):
-        try:
-            bw = float(bandwidth)
-        except ValueError as exc:
-            raise InputError(
-                f"--bandwidth 只能是 silverman、stata、scott 或正数，收到 {bandwidth!r}"
-            ) from exc
-    kern = _choice(kernel, ("gaussian", "epanechnikov", "epanechnikov_stata"), "--kernel")
-    df = load_data(input_, evaluation, db, [by])
-    res = kernel_density(
-        df,
-        value,
-        by,
-        kernel=kern,
-        bandwidth_rule=bw,
-        grid_size=grid_size or 512,
-        missing=_missing(drop_missing),
-    )
+    else:
+        from xinzhi.pipelines.tables import kde_table
+
+        data = load_data(input_, evaluation, db)
+        res = kde_table(
+            data,
+            value,
+            by,
+            kernel=kernel,
+            bandwidth=bandwidth,
+            grid_size=grid_size,
+            missing=_missing(drop_missing),
+        )
     if grid_output is not None:
         write_table(res.grid, grid_output)
     _finish(res, res.stats, output, report, as_json)
@@ -359,7 +316,11 @@ def markov_cmd(
     ] = None,
     lag_cutoffs: Annotated[
         str | None,
-        typer.Option("--lag-cutoffs", help="空间滞后分类：same（与变量同切点）| quantile | 切点"),
+        typer.Option(
+            "--lag-cutoffs",
+            help="空间滞后分类：same（与变量同切点）| quantile | 切点；"
+            + _help("spatial-markov", "lag_cutoffs"),
+        ),
     ] = None,
     output: Output = None,
     report: Report = None,
@@ -369,8 +330,6 @@ def markov_cmd(
     """传统马尔可夫链；加 --weights 则为空间马尔可夫链（含齐性检验）。
 
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
-    from xinzhi.disparity.markov import markov_chain, spatial_markov
-
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
     if per_year and weights is not None:
@@ -388,35 +347,39 @@ def markov_cmd(
             _finish(res, res.counts, output, report, as_json)
             return
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
-    df = load_data(input_, evaluation, db, [unit])
+    data = load_data(input_, evaluation, db)
     if weights is None:
-        res = markov_chain(
-            df,
+        from xinzhi.pipelines.tables import markov_table
+
+        res = markov_table(
+            data,
             value,
             unit,
             year,
-            k=k or 4,
+            k=k,
             cutoffs=cut,
-            classification="per-year" if per_year else "pooled",
+            classification=classification,
             missing=_missing(drop_missing),
         )
         _finish(res, res.tidy(), output, report, as_json)
         return
-    lag_text = lag_cutoffs or "same"
-    lag: Any = lag_text if lag_text in ("same", "quantile") else _parse_cutoffs(lag_text)
-    df, w = _with_weights(weights, df, unit)
-    res = spatial_markov(
-        df,
+    from xinzhi.pipelines.tables import spatial_markov_table
+
+    lag: Any = lag_cutoffs
+    if lag_cutoffs is not None and lag_cutoffs not in ("same", "quantile"):
+        lag = _parse_cutoffs(lag_cutoffs)
+    res = spatial_markov_table(
+        data,
         value,
         unit,
         year,
-        w,
-        k=k or 4,
+        weights=weights,
+        k=k,
         cutoffs=cut,
         lag_cutoffs=lag,
         missing=_missing(drop_missing),
     )
-    _finish(res, res.counts, output, report, as_json)
+    _finish(res, res.counts, output, report, as_json, notes=res.notes)
 
 
 @app.command("moran")
@@ -428,66 +391,62 @@ def moran_cmd(
     value: Value = "score",
     unit: Unit = "unit",
     weights: Annotated[
-        str, typer.Option("--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码）")
-    ] = "queen",
+        str | None,
+        typer.Option(
+            "--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码；默认）"
+        ),
+    ] = None,
     by: By = None,
-    permutations: Annotated[int, typer.Option("--permutations", help="置换次数")] = 999,
-    seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 0,
+    permutations: Annotated[
+        int, typer.Option("--permutations", help=_help("moran", "permutations"))
+    ] = registry.get("moran").default("permutations"),
+    seed: Annotated[int, typer.Option("--seed", help=_help("moran", "seed"))] = registry.get(
+        "moran"
+    ).default("seed"),
     geary_c: Annotated[bool, typer.Option("--geary", help="同时计算 Geary's C")] = False,
     local_output: Annotated[
         Path | None,
         typer.Option("--local-output", help="局部 Moran（LISA）结果表", callback=checked_output),
     ] = None,
     inference: Annotated[
-        str, typer.Option("--local-inference", help="LISA 置换方式：conditional | total")
-    ] = "conditional",
-    alpha: Annotated[float, typer.Option("--alpha", help="LISA 显著性水平")] = 0.05,
+        str,
+        typer.Option("--local-inference", help="LISA " + _help("lisa", "inference")),
+    ] = registry.get("lisa").default("inference"),
+    alpha: Annotated[
+        float, typer.Option("--alpha", help="LISA " + _help("lisa", "alpha"))
+    ] = registry.get("lisa").default("alpha"),
     islands: Annotated[
-        str, typer.Option("--islands", help="孤岛单元：drop | error | keep")
-    ] = "drop",
+        str | None,
+        typer.Option("--islands", help="孤岛单元：drop（默认，剔除）| error | keep"),
+    ] = None,
     output: Output = None,
     report: Report = None,
     drop_missing: Drop = False,
     as_json: AsJson = False,
 ) -> None:
     """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。"""
-    from xinzhi.disparity.spatial_autocorrelation import geary, local_moran, moran
-    from xinzhi.regions.boundaries import BOUNDARY_YEAR
+    from xinzhi.pipelines.tables import DEFAULT_WEIGHTS, moran_table
 
-    isl = _choice(islands, ("drop", "error", "keep"), "--islands")
-    inf = _choice(inference, ("conditional", "total"), "--local-inference")
-    if evaluation is not None and harmonise is None and weights.strip().lower() == "queen":
-        harmonise = BOUNDARY_YEAR  # the boundaries' codes, as the API and the web page
-    df = load_data(input_, evaluation, db, [unit, by], harmonise)
-    df, w = _with_weights(weights, df, unit)
-    miss = _missing(drop_missing)
-    res = moran(
-        df, value, unit, w, by, permutations=permutations, seed=seed, islands=isl, missing=miss
+    spec = weights or DEFAULT_WEIGHTS
+    data = load_data(input_, evaluation, db, harmonise, weights=spec)
+    res = moran_table(
+        data,
+        value,
+        unit,
+        by,
+        weights=spec,
+        **given(islands=islands),
+        permutations=permutations,
+        seed=seed,
+        geary_c=geary_c,
+        lisa=local_output is not None,
+        alpha=alpha,
+        inference=inference,
+        missing=_missing(drop_missing),
     )
-    if local_output is not None:
-        lisa = local_moran(
-            df,
-            value,
-            unit,
-            w,
-            by,
-            permutations=max(permutations, 99),
-            seed=seed,
-            alpha=alpha,
-            inference=inf,
-            islands=isl,
-            missing=miss,
-        )
-        write_table(lisa.table, local_output)
-    if geary_c:
-        g = geary(
-            df, value, unit, w, by, permutations=permutations, seed=seed, islands=isl, missing=miss
-        )
-        res.notes.append(
-            "Geary's C："
-            + "；".join(f"{r.by}: C={r.C:.4f}, p={r.p_norm:.4f}" for r in g.table.itertuples())
-        )
-    _finish(res, res.table, output, report, as_json)
+    if res.lisa is not None and local_output is not None:
+        write_table(res.lisa.table, local_output)
+    _finish(res.moran, res.moran.table, output, report, as_json, notes=res.notes)
 
 
 @app.command("convergence")
@@ -528,8 +487,6 @@ def convergence_cmd(
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。
 
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
-    from xinzhi.disparity.convergence import beta_convergence, sigma_convergence
-
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
     given = {
@@ -540,25 +497,14 @@ def convergence_cmd(
     }
     if evaluation is not None and input_ is None and controls is None:
         res = run_stored("convergence", evaluation, db, harmonise=harmonise, **given)
-        sig, beta = res.sigma, res.beta
     else:
-        # a user table: the declared options, the columns named on the command line
-        o = registry.get("convergence").resolve({"evaluation": "-", **given})
-        df = load_data(input_, evaluation, db, [unit])
+        from xinzhi.pipelines.tables import convergence_table
+
+        data = load_data(input_, evaluation, db)
         ctrl = [c.strip() for c in controls.split(",")] if controls else None
-        sig = sigma_convergence(df, value, year, measure=o["measure"])
-        beta = beta_convergence(
-            df,
-            value,
-            unit,
-            year,
-            controls=ctrl,
-            kind=o["kind"],
-            fixed_effects=o["fixed_effects"],
-            cov_type=o["cov_type"],
-        )
+        res = convergence_table(data, value, unit, year, controls=ctrl, **given)
     if sigma_output is not None:
-        write_table(sig.table, sigma_output)
+        write_table(res.sigma.table, sigma_output)
     if not as_json:
-        typer.echo(sig.summary())
-    _finish(beta, beta.coefficients, output, None, as_json)
+        typer.echo(res.sigma.summary())
+    _finish(res.beta, res.beta.coefficients, output, None, as_json)

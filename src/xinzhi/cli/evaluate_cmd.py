@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
+import pandas as pd
 import typer
 
-from xinzhi.cli._common import echo_json
-from xinzhi.cli._tables import checked_output, read_table, write_result, write_table
+from xinzhi.cli._common import echo_json, given
+from xinzhi.cli._tables import checked_output, write_result, write_table
 from xinzhi.errors import InputError
 
-if TYPE_CHECKING:
-    from xinzhi.evaluate.result import EvaluationResult
+
+class EvaluationTables(Protocol):
+    """What the outputs are written from (:class:`xinzhi.evaluate.EvaluationResult`)."""
+
+    def to_json(self) -> str: ...
+    def scores(self) -> pd.DataFrame: ...
+    def weight_table(self) -> pd.DataFrame: ...
+    def obstacles(self) -> pd.DataFrame: ...
 
 
 def _parse_years(year: int | None, years: str | None) -> list[int] | None:
@@ -33,7 +40,7 @@ def _parse_years(year: int | None, years: str | None) -> list[int] | None:
 
 
 def write_outputs(
-    result: EvaluationResult,
+    result: EvaluationTables,
     output: Path | None,
     weights_output: Path | None,
     obstacles_output: Path | None,
@@ -102,7 +109,7 @@ def evaluate(
     """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
     if input_file is None:
         _evaluate_warehouse(
-            system or "nqpf-county",
+            system,
             overrides={
                 "weights": weights,
                 "aggregate": aggregate,
@@ -120,39 +127,30 @@ def evaluate(
         raise InputError("请用 --system 指定指标体系（内置名称或 YAML 文件）")
     if save is not None:
         raise InputError("--save 只用于数据仓库模式（不带 --input）")
-    from xinzhi.evaluate import evaluate as run_evaluation
-    from xinzhi.indicators.system import load_system
+    from xinzhi.pipelines.table_evaluation import evaluate_table
 
-    sys_obj = load_system(system)
-    data = read_table(input_file, ["unit", "地区"])
-    overrides: dict[str, Any] = {
-        "weights": weights,
-        "aggregate": aggregate,
-        "missing": missing,
-        "years": _parse_years(year, years),
-        "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
-    }
-    result = run_evaluation(data, sys_obj, overrides)
-    write_outputs(result, output, weights_output, obstacles_output)
+    ev = evaluate_table(
+        input_file,
+        system,
+        {
+            "weights": weights,
+            "aggregate": aggregate,
+            "missing": missing,
+            "years": _parse_years(year, years),
+            "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
+        },
+    )
+    write_outputs(ev.result, output, weights_output, obstacles_output)
     if as_json:
-        echo_json(
-            {
-                "system": sys_obj.name,
-                "options": result.options.as_dict(),
-                "scores": result.scores()
-                .astype(object)
-                .where(result.scores().notna(), None)
-                .to_dict("records"),
-            }
-        )
+        echo_json(ev.to_dict())
     else:
-        typer.echo(result.summary())
+        typer.echo(ev.summary())
         if output is not None:
             typer.echo(f"结果已写入 {output}")
 
 
 def _evaluate_warehouse(
-    system: str,
+    system: str | None,
     *,
     overrides: dict[str, Any],
     years: list[int] | None,
@@ -164,7 +162,9 @@ def _evaluate_warehouse(
     """Evaluate the counties stored in the warehouse (``unit`` = 6-digit region code)."""
     from xinzhi.pipelines.evaluation import evaluate_counties
 
-    ev = evaluate_counties(system, years=years, options=overrides, db=db, save_as=save)
+    ev = evaluate_counties(
+        **given(system=system), years=years, options=overrides, db=db, save_as=save
+    )
     write_outputs(ev.result, *outputs)
     if as_json:
         echo_json(ev.to_dict())

@@ -34,9 +34,9 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """导入统计表（CSV/XLSX，宽表或长表）到数据仓库，并打印导入报告。"""
-    from xinzhi.ingest import import_file
+    from xinzhi.pipelines.imports import import_statistics_file
 
-    report = import_file(
+    report = import_statistics_file(
         file, fmt=fmt, year=year, source=source, sheet=sheet, aliases=aliases, db=db
     )
     if as_json:

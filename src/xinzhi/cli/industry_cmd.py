@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from xinzhi.cli._tables import checked_output, read_table, write_result, write_table
-from xinzhi.errors import InputError
+from xinzhi.cli._common import given
+from xinzhi.cli._tables import checked_output, write_result, write_table
 from xinzhi.registry.industry import IO
 
 app = typer.Typer(
     help="产业分析：经济复杂度与关联度、专业化、偏离-份额分析、投入产出关联。",
     no_args_is_help=True,
 )
-
-
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        typer.secho(f"提示：{w.message}", fg=typer.colors.YELLOW, err=True)
 
 
 @app.command("complexity")
@@ -34,41 +27,33 @@ def complexity_cmd(
     value: Annotated[str, typer.Option("--value", help="数值列名（出口额、产值、就业等）")],
     year: Annotated[str | None, typer.Option("--year", help="年份列名（可选；逐年计算）")] = None,
     convention: Annotated[
-        str, typer.Option("--convention", help="计算口径：stata（默认）或 py-ecomplexity")
-    ] = "stata",
+        str | None, typer.Option("--convention", help="计算口径：stata（默认）或 py-ecomplexity")
+    ] = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", help="RCA 阈值：M = 1[RCA ≥ 阈值]")
-    ] = 1.0,
+        float | None, typer.Option("--threshold", help="RCA 阈值：M = 1[RCA ≥ 阈值]（默认 1）")
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", help="输出文件（.csv/.xlsx/.json）", callback=checked_output),
     ] = None,
 ) -> None:
     """经济复杂度（ECI/PCI）、密度、COI、COG（Hidalgo & Hausmann 2009；Stata ecomplexity 口径）。"""
-    from xinzhi.industry.complexity import TIDY_COLUMNS, complexity
+    from xinzhi.pipelines.industry_tables import complexity_table
 
-    if convention not in ("stata", "py-ecomplexity"):
-        raise InputError(f"未知的口径 --convention {convention}（可选 stata、py-ecomplexity）")
-    data = read_table(input, [location, product])
-    if year and year in data.columns:
-        data[year] = pd.to_numeric(data[year], errors="raise")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = complexity(
-            data,
-            location=location,
-            product=product,
-            value=value,
-            year=year,
-            convention=convention,  # type: ignore[arg-type]
-            threshold=threshold,
-        )
-    _echo_warnings(caught)
-    tidy = res.tidy()[TIDY_COLUMNS]
-    typer.echo(res.summary())
+    res = complexity_table(
+        input,
+        location,
+        product,
+        value,
+        year,
+        **given(convention=convention, threshold=threshold),
+    )
+    for note in res.notes:
+        typer.secho(f"提示：{note}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(res.result.summary())
     if output is not None:
-        write_table(tidy, output)
-        typer.echo(f"已写出 {len(tidy)} 行到 {output}")
+        write_table(res.table, output)
+        typer.echo(f"已写出 {len(res.table)} 行到 {output}")
 
 
 @app.command("specialization")
@@ -84,30 +69,19 @@ def specialization_cmd(
         ),
     ],
     reference: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--reference", help="参照区域：national（全部地区合计）或 group:列名（如省份）"
+            "--reference",
+            help="参照区域：national（全部地区合计，默认）或 group:列名（如省份）",
         ),
-    ] = "national",
+    ] = None,
 ) -> None:
     """区位熵（LQ）、Hoover/Krugman 专业化指数、HHI、熵、区位基尼系数。"""
-    from xinzhi.industry.specialization import specialization
+    from xinzhi.pipelines.industry_tables import specialization_table
 
-    group: str | None = None
-    if reference.startswith("group:"):
-        group = reference.split(":", 1)[1]
-        ref = "group"
-    elif reference == "national":
-        ref = "national"
-    else:
-        raise InputError(f"未知的参照方式 --reference {reference}（可选 national 或 group:列名）")
-    data = read_table(input, [location, industry] + ([group] if group else []))
-    res = specialization(
-        data, location=location, industry=industry, value=value, reference=ref, group=group
-    )
-    typer.echo(res.summary())
-    tidy = res.tidy().merge(res.regions().drop(columns="total"), on="location", how="left")
-    write_result(res, output, tidy)
+    res = specialization_table(input, location, industry, value, **given(reference=reference))
+    typer.echo(res.result.summary())
+    write_result(res.result, output, res.table)
     typer.echo(f"已写出 {output}")
 
 
@@ -126,30 +100,21 @@ def shiftshare_cmd(
         Path, typer.Option("--output", help="输出文件（.csv/.xlsx/.json）", callback=checked_output)
     ],
     method: Annotated[
-        str,
-        typer.Option("--method", help="classic（Dunn）| esteban-marquillas | dynamic（逐年加总）"),
-    ] = "classic",
+        str | None,
+        typer.Option(
+            "--method",
+            help="classic（Dunn，默认）| esteban-marquillas | dynamic（逐年加总）",
+        ),
+    ] = None,
 ) -> None:
     """偏离-份额分析：全国增长份额、产业结构效应、区域竞争效应（及配置效应）。"""
-    from xinzhi.industry.shiftshare import shift_share
+    from xinzhi.pipelines.industry_tables import shiftshare_table
 
-    if method not in ("classic", "esteban-marquillas", "dynamic"):
-        raise InputError(
-            f"未知的方法 --method {method}（可选 classic、esteban-marquillas、dynamic）"
-        )
-    data = read_table(input, [location, industry])
-    res = shift_share(
-        data,
-        location=location,
-        industry=industry,
-        value=value,
-        year=year,
-        base=base,
-        final=final,
-        method=method,  # type: ignore[arg-type]
+    res = shiftshare_table(
+        input, location, industry, value, year, base, final, **given(method=method)
     )
-    typer.echo(res.summary())
-    write_result(res, output)
+    typer.echo(res.result.summary())
+    write_result(res.result, output, res.table)
     typer.echo(f"已写出 {output}")
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output, write_result
 from xinzhi.errors import InputError
 
@@ -33,17 +33,20 @@ def _write(result: Any, output: Path) -> None:
 
 def map_cmd(
     county: Annotated[str, typer.Option("--county", help="县级单位名称或 6 位区划代码")],
-    year: Annotated[int, typer.Option("--year", help="人口普查年份（门类层级）")] = 2020,
+    year: Annotated[
+        int | None, typer.Option("--year", help="人口普查年份（门类层级；默认 2020）")
+    ] = None,
     level: Annotated[
-        str, typer.Option("--level", help="section（门类，人口普查）| division（大类，企业记录）")
-    ] = "section",
+        str | None,
+        typer.Option("--level", help="section（门类，人口普查，默认）| division（大类，企业记录）"),
+    ] = None,
     io_table: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--io-table",
-            help="产业关联用的全国投入产出表：2017-42、2018-42、2020-42、2018-153、2020-153",
+            help="产业关联用的全国投入产出表：2017-42、2018-42、2020-42（默认）、2018-153、2020-153",
         ),
-    ] = "2020-42",
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -55,7 +58,7 @@ def map_cmd(
     """主导—配套—潜力三级产业图谱（RCA、投入产出关联、密度），附象限图数据。"""
     from xinzhi.pipelines.industry import county_industry_map
 
-    res = county_industry_map(county, year=year, level=level, io_table=io_table)
+    res = county_industry_map(county, **given(year=year, level=level, io_table=io_table))
     if json_out:
         echo_json(res.to_dict())
     else:
@@ -72,7 +75,9 @@ def chain_cmd(
         str | None, typer.Option("--chain", help="产业链模板：名称、key 或 YAML 文件")
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="列出内置产业链模板")] = False,
-    year: Annotated[int, typer.Option("--year", help="人口普查年份（门类参考数据）")] = 2020,
+    year: Annotated[
+        int | None, typer.Option("--year", help="人口普查年份（门类参考数据；默认 2020）")
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -82,10 +87,10 @@ def chain_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 打印结果")] = False,
 ) -> None:
     """产业链环节、补链缺口、邻县同质化预警、链主与招商线索。"""
-    from xinzhi.industry.chains import list_chains
-
     if list_:
-        table = list_chains()
+        from xinzhi.pipelines.industry_reference import chain_templates
+
+        table = chain_templates()
         if json_out:
             echo_json(table.to_dict("records"))
             return
@@ -96,7 +101,7 @@ def chain_cmd(
         raise InputError("请同时给出 --county 与 --chain（或用 --list 查看可选产业链）")
     from xinzhi.pipelines.industry import county_chain
 
-    res = county_chain(county, chain, year=year)
+    res = county_chain(county, chain, **given(year=year))
     if json_out:
         echo_json(res.to_dict())
     else:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, given
 from xinzhi.errors import InputError
 
 app = typer.Typer(help="行政区划：名称与代码解析、区划列表。", no_args_is_help=True)
@@ -28,59 +28,39 @@ def resolve_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """把名称或代码解析为目标年份的区划代码；有无法解析的项时退出码为 2。"""
-    from xinzhi.regions import load_registry
+    from xinzhi.pipelines.regions import resolve_names
 
-    reg = load_registry()
-    res = reg.resolve_many(names, year, parent=[parent] * len(names), level=level)
-    types = dict(zip(reg.table["code"], reg.table["type"], strict=False))
-    res["type"] = res["code"].map(types)
-    failed = ~res["status"].isin(["ok", "renamed"])
+    res = resolve_names(names, year, parent=parent, level=level)
     if as_json:
-        echo_json(res.astype(object).where(res.notna(), None).to_dict(orient="records"))
+        shown = res.drop(columns="resolved")
+        echo_json(shown.astype(object).where(shown.notna(), None).to_dict(orient="records"))
     else:
         recs = res.to_dict(orient="records")
         for r in recs:
-            if r["status"] in ("ok", "renamed"):
+            if r["resolved"]:
                 line = f"{r['code']}  {r['full_name']}  {r['type']}  {r['status']}"
                 typer.echo(line + (f"  {r['message']}" if r["message"] else ""))
         for r in recs:
-            if r["status"] not in ("ok", "renamed"):
+            if not r["resolved"]:
                 typer.secho(f"错误：{r['input']}：{r['message']}", fg=typer.colors.RED, err=True)
-    if failed.any():
+    if not res["resolved"].all():
         raise typer.Exit(2)
 
 
 @app.command("list")
 def list_cmd(
-    year: int = typer.Option(2024, "--year", help="年份（年末在用的区划）"),
+    year: int | None = typer.Option(None, "--year", help="年份（年末在用的区划；默认 2024）"),
     province: str | None = typer.Option(None, "--province", help="只列某省（名称或代码）"),
-    level: str = typer.Option("county", "--level", help=_LEVEL_HELP),
+    level: str | None = typer.Option(None, "--level", help=_LEVEL_HELP + "（默认 county）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
     output: Annotated[
         Path | None, typer.Option("--output", help="写入 CSV 文件（UTF-8 BOM）")
     ] = None,
 ) -> None:
     """列出某年在用的区划。"""
-    from xinzhi.regions import load_registry
+    from xinzhi.pipelines.regions import list_regions
 
-    reg = load_registry()
-    units = reg.units(year, None if level == "all" else level)
-    if province is not None:
-        prov = reg.resolve(province, year, level="province")
-        units = units[units["province_code"] == prov.code]
-    cols = [
-        "code",
-        "name",
-        "level",
-        "type",
-        "province_code",
-        "province_name",
-        "prefecture_code",
-        "prefecture_name",
-        "start_year",
-    ]
-    out = units[cols].astype(object)
-    out = out.where(out.notna(), None)
+    out = list_regions(**given(year=year, province=province, level=level))
     if output is not None:
         if output.suffix.lower() != ".csv":
             raise InputError(f"--output 只支持 .csv 文件：{output}")
@@ -96,4 +76,5 @@ def list_cmd(
     for code, pre, name, typ in zip(out["code"], full, out["name"], out["type"], strict=True):
         label = name if pre == name else f"{pre}{name}"
         typer.echo(f"{code}  {label}  {typ}")
-    typer.echo(f"共 {len(out)} 个区划（{year} 年）")
+    shown_year = out.attrs.get("year", year)
+    typer.echo(f"共 {len(out)} 个区划（{shown_year} 年）")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import getpass
-import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 
 from xinzhi import config
@@ -43,15 +40,6 @@ def serve(
     uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    from xinzhi import store
-    from xinzhi.auth import ensure_auth_tables
-
-    con = store.connect()
-    ensure_auth_tables(con)
-    return con
-
-
 def _read_password(from_stdin: bool) -> tuple[str, bool]:
     """(password, generated?) — stdin, an interactive prompt, or a generated one."""
     from xinzhi.auth import generate_password
@@ -83,21 +71,10 @@ def users_add(
     ] = False,
 ) -> None:
     """新建账户（交互时提示输入密码；否则生成一个随机密码并只显示这一次）。"""
-    from xinzhi.auth import add_user, write_audit
+    from xinzhi.pipelines.accounts import add_account
 
     pw, generated = _read_password(password_stdin)
-    con = _connect()
-    try:
-        user = add_user(con, name, pw, role, county)
-        write_audit(
-            con,
-            "user_add",
-            user=f"cli:{_whoami()}",
-            target=name,
-            detail={"role": role, "county": user.county_code},
-        )
-    finally:
-        con.close()
+    user = add_account(name, pw, role, county, actor=f"cli:{_whoami()}")
     typer.echo(
         f"已新建账户 {user.username}（{user.role_label}{'，' + user.county_code if user.county_code else ''}）"
     )
@@ -108,13 +85,9 @@ def users_add(
 @users_app.command("list")
 def users_list(json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
     """列出账户。"""
-    from xinzhi.auth import list_users
+    from xinzhi.pipelines.accounts import list_accounts
 
-    con = _connect()
-    try:
-        users = list_users(con)
-    finally:
-        con.close()
+    users = list_accounts()
     if json_out:
         echo_json([u.to_dict() for u in users])
         return
@@ -126,14 +99,9 @@ def users_list(json_out: Annotated[bool, typer.Option("--json", help="输出 JSO
 @users_app.command("disable")
 def users_disable(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """停用账户（同时注销其全部会话与令牌）。"""
-    from xinzhi.auth import disable_user, write_audit
+    from xinzhi.pipelines.accounts import disable_account
 
-    con = _connect()
-    try:
-        disable_user(con, name)
-        write_audit(con, "user_disable", user=f"cli:{_whoami()}", target=name)
-    finally:
-        con.close()
+    disable_account(name, actor=f"cli:{_whoami()}")
     typer.echo(f"已停用账户 {name}")
 
 
@@ -145,15 +113,10 @@ def users_reset_password(
     ] = False,
 ) -> None:
     """重置密码（同时注销其全部会话与令牌）。"""
-    from xinzhi.auth import reset_password, write_audit
+    from xinzhi.pipelines.accounts import reset_account_password
 
     pw, generated = _read_password(password_stdin)
-    con = _connect()
-    try:
-        reset_password(con, name, pw)
-        write_audit(con, "user_reset_password", user=f"cli:{_whoami()}", target=name)
-    finally:
-        con.close()
+    reset_account_password(name, pw, actor=f"cli:{_whoami()}")
     typer.echo(f"已重置 {name} 的密码")
     if generated:
         typer.echo(f"新密码（只显示这一次）：{pw}")
@@ -171,43 +134,10 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的备份文件")] = False,
 ) -> None:
     """备份数据仓库：CHECKPOINT 后在独占打开的状态下复制数据库文件（服务需先停止）。"""
-    src = config.db_path()
-    if not src.exists():
-        raise InputError(f"数据仓库文件不存在：{src}")
-    if output.exists() and not force:
-        raise InputError(f"备份文件已存在：{output}（用 --force 覆盖）")
-    try:
-        con = duckdb.connect(str(src))
-    except duckdb.Error as exc:
-        raise InputError(
-            f"无法独占打开数据仓库 {src}（服务正在运行？请先停止服务）：{exc}"
-        ) from exc
-    try:
-        # while this process holds the file open, no other process can write to it
-        con.execute("CHECKPOINT")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(output.name + ".partial")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, output)
-    finally:
-        con.close()
-    _check_warehouse(output)
-    typer.echo(f"已备份 {src} → {output}（{output.stat().st_size / 1e6:.1f} MB）")
+    from xinzhi.pipelines.backup import backup_warehouse
 
-
-def _check_warehouse(path: Path) -> None:
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise InputError(f"{path} 不是有效的 DuckDB 数据库文件：{exc}") from exc
-    try:
-        tables = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-    finally:
-        con.close()
-    if "import_batches" not in tables:
-        raise InputError(f"{path} 不是 xinzhi 数据仓库（缺少 import_batches 表）")
+    b = backup_warehouse(output, force=force)
+    typer.echo(f"已备份 {b.source} → {b.path}（{b.size / 1e6:.1f} MB）")
 
 
 def restore(
@@ -215,22 +145,7 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="覆盖现有数据仓库")] = False,
 ) -> None:
     """从备份恢复数据仓库（已有数据仓库时需要 --force；服务需先停止）。"""
-    if not backup_file.is_file():
-        raise InputError(f"备份文件不存在：{backup_file}")
-    _check_warehouse(backup_file)
-    target = config.db_path()
-    if target.exists() and not force:
-        raise InputError(f"数据仓库 {target} 已存在；确认覆盖请加 --force")
-    if target.exists():
-        try:
-            duckdb.connect(str(target)).close()
-        except duckdb.Error as exc:
-            raise InputError(f"数据仓库 {target} 正在被使用（请先停止服务）：{exc}") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup_file, tmp)
-    wal = target.with_name(target.name + ".wal")
-    if wal.exists():
-        wal.unlink()
-    os.replace(tmp, target)
+    from xinzhi.pipelines.backup import restore_warehouse
+
+    target = restore_warehouse(backup_file, force=force)
     typer.echo(f"已从 {backup_file} 恢复数据仓库 {target}")

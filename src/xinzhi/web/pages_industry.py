@@ -19,9 +19,8 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.codes.gbt4754 import sections
 from xinzhi.errors import XinzhiError
-from xinzhi.pipelines.industry import county_specialization
+from xinzhi.pipelines.industry_reference import county_section_quotients
 from xinzhi.registry import industry as industry_decl
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._controls import run_analysis
@@ -127,11 +126,11 @@ def _tier_section(code: str, year: int) -> None:
 
 
 async def _chain_section(code: str, chain: str, base: dict[str, Any]) -> None:
-    from xinzhi.industry.chains import list_chains
     from xinzhi.pipelines.industry import county_chain
+    from xinzhi.pipelines.industry_reference import chain_templates
 
     ui.label("产业链视图").classes("text-lg font-bold mt-4")
-    chains = list_chains()
+    chains = chain_templates()
     choices = {
         str(k): f"{n}（{t}）"
         for k, n, t in zip(chains["key"], chains["name"], chains["type"], strict=True)
@@ -261,13 +260,10 @@ def _lq_section(code: str, year: int | None) -> None:
     ui.label("普查分行业就业的区位熵").classes("text-lg font-bold mt-4")
     try:
         with connection() as con:
-            t = county_specialization(con, code, year)
+            t = county_section_quotients(con, code, year)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
-    sec = sections()
-    names = dict(zip(sec.iloc[:, 0], sec.iloc[:, 1], strict=True))
-    t["section_name"] = t["section"].map(lambda s: names.get(s, s))
     ui.label(f"{t.attrs.get('year', '')} 年，区位熵 LQ > 1 表示该门类就业比重高于全国").classes(
         "text-sm"
     )

@@ -1,5 +1,5 @@
-"""Page 方法: choose a built-in indicator system or upload a YAML system file (validated with
-:meth:`xinzhi.indicators.system.IndicatorSystem.from_yaml`; the Chinese error names the key),
+"""Page 方法: choose a built-in indicator system or upload a YAML system file (validated by
+:func:`xinzhi.pipelines.systems.load_system_file`; the Chinese error names the key),
 run and save a named evaluation (:func:`xinzhi.pipelines.evaluation.evaluate_counties`), and
 compare the rankings of two stored evaluations."""
 
@@ -11,45 +11,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from fastapi import Request
 from nicegui import events, ui
 
 from xinzhi import auth
 from xinzhi.errors import ConfigError, XinzhiError
-from xinzhi.indicators.system import IndicatorSystem, list_systems
+from xinzhi.pipelines.comparison import compare_rankings
+from xinzhi.pipelines.systems import builtin_systems, load_system_file, system_table
 from xinzhi.pipelines.uploads import safe_file_name
 from xinzhi.web._context import connection
 from xinzhi.web._data import evaluation_names, scores_of
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["RUN_ROLES", "register", "validate_system_file"]
+__all__ = ["RUN_ROLES", "register"]
 
 RUN_ROLES = ("admin", "analyst")
 MAX_SYSTEM_FILE = 1024 * 1024
-
-
-def validate_system_file(path: Path, shown_name: str) -> IndicatorSystem:
-    """:meth:`IndicatorSystem.from_yaml` of a saved upload; errors name ``shown_name`` (the
-    uploaded file's name) instead of the temporary path."""
-    try:
-        return IndicatorSystem.from_yaml(path)
-    except ConfigError as exc:
-        raise ConfigError(str(exc).replace(str(path), shown_name)) from exc
-
-
-def _system_table(system: IndicatorSystem) -> pd.DataFrame:
-    rows = [
-        {
-            "dimension": dim.name,
-            "code": ind.code,
-            "name": ind.name,
-            "direction": "正向" if ind.direction == "+" else "逆向",
-        }
-        for dim in system.dimensions
-        for ind in dim.all_indicators()
-    ]
-    return pd.DataFrame(rows)
 
 
 def register() -> None:
@@ -67,9 +44,9 @@ def register() -> None:
             source = ui.toggle(
                 {"builtin": "内置指标体系", "upload": "上传的 YAML 文件"}, value="builtin"
             ).props('data-testid="system-source"')
-            builtin = ui.select(list_systems(), value="nqpf-county", label="内置指标体系").classes(
-                "w-64"
-            )
+            builtin = ui.select(
+                builtin_systems(), value="nqpf-county", label="内置指标体系"
+            ).classes("w-64")
             ui.label(
                 "自定义体系：YAML 文件，键 name、title、options、dimensions（每个维度 name、"
                 "indicators；每个指标 code、name、direction '+'/'-'，可选 unit、fixed_weight、"
@@ -92,7 +69,7 @@ def register() -> None:
                     path = Path(tmp) / safe
                     await e.file.save(path)
                     try:
-                        system = await asyncio.to_thread(validate_system_file, path, shown)
+                        system = await asyncio.to_thread(load_system_file, path, shown)
                     except ConfigError as exc:
                         with status:
                             ui.label(f"指标体系文件无效：{shown}").classes(
@@ -111,7 +88,7 @@ def register() -> None:
                         + f"：{len(system.dimensions)} 个维度、{len(system.codes)} 个指标"
                     ).classes("text-positive").props('data-testid="system-ok"')
                     table_of(
-                        _system_table(system),
+                        system_table(system),
                         {
                             "dimension": "维度",
                             "code": "指标编码",
@@ -159,9 +136,7 @@ def register() -> None:
                 if source.value == "upload" and state["custom"] is None:
                     ui.notify("请先上传有效的指标体系文件", type="negative")
                     return
-                system: str | IndicatorSystem = (
-                    state["custom"] if source.value == "upload" else builtin.value
-                )
+                system = state["custom"] if source.value == "upload" else builtin.value
                 label = system if isinstance(system, str) else system.name
                 try:
                     with connection(write=True) as con:
@@ -210,17 +185,11 @@ def register() -> None:
                 if not a.value or not b.value:
                     ui.notify("请选择两个评价结果", type="warning")
                     return
-                sa, sb = scores_of(a.value), scores_of(b.value)
-                m = sa[["region_code", "name", "year", "rank", "score"]].merge(
-                    sb[["region_code", "year", "rank", "score"]],
-                    on=["region_code", "year"],
-                    suffixes=("_a", "_b"),
-                )
-                m["key"] = m["region_code"] + "-" + m["year"].astype(str)
+                m = compare_rankings(scores_of(a.value), scores_of(b.value))
                 box.clear()
                 with box:
                     table_of(
-                        pd.DataFrame(m),
+                        m,
                         {
                             "region_code": "代码",
                             "name": "县区",

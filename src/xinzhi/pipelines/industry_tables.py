@@ -1,0 +1,146 @@
+"""Industry analyses of a user's table: one function per ``xinzhi industry complexity |
+specialization | shiftshare --input FILE`` task.
+
+Each function takes the table (a DataFrame, or the path of a csv / xlsx / parquet file read by
+:func:`xinzhi.pipelines.user_tables.read_user_table` with the location, industry and group
+columns kept as text), the column names and the options, and returns an
+:class:`IndustryTable`: the result object of :mod:`xinzhi.industry`, its main table as written
+by every surface, and the notes (warnings of the analysis, in Chinese).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from xinzhi.errors import InputError
+from xinzhi.industry.complexity import TIDY_COLUMNS, complexity
+from xinzhi.industry.shiftshare import shift_share
+from xinzhi.industry.specialization import specialization
+from xinzhi.pipelines.user_tables import TableSource, table_frame
+
+__all__ = [
+    "CONVENTIONS",
+    "SHIFT_SHARE_METHODS",
+    "IndustryTable",
+    "complexity_table",
+    "shiftshare_table",
+    "specialization_table",
+]
+
+CONVENTIONS = ("stata", "py-ecomplexity")
+"""Standardisation conventions of the complexity indices (Stata ``ecomplexity`` or the Python
+package ``py-ecomplexity``)."""
+
+SHIFT_SHARE_METHODS = ("classic", "esteban-marquillas", "dynamic")
+"""Shift-share variants: Dunn's classic three effects, Esteban-Marquillas (with the allocation
+effect), dynamic (year-by-year effects summed)."""
+
+
+@dataclass
+class IndustryTable:
+    """An industry analysis of a user's table: the result object, its main table, the notes."""
+
+    result: Any
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def complexity_table(
+    data: TableSource,
+    location: str,
+    product: str,
+    value: str,
+    year: str | None = None,
+    *,
+    convention: Literal["stata", "py-ecomplexity"] = "stata",
+    threshold: float = 1.0,
+) -> IndustryTable:
+    """Economic complexity (ECI/PCI), density, COI, COG (Hidalgo & Hausmann 2009) with
+    presence ``M = 1[RCA ≥ threshold]``, per ``year`` when given.
+
+    The table has the columns of :data:`xinzhi.industry.complexity.TIDY_COLUMNS`; the warnings
+    of the analysis (e.g. locations without any presence) become the notes.
+    """
+    if convention not in CONVENTIONS:
+        raise InputError(f"未知的口径 convention {convention!r}（可选 {'、'.join(CONVENTIONS)}）")
+    df = table_frame(data, [location, product])
+    if year and year in df.columns:
+        df = df.assign(**{year: pd.to_numeric(df[year], errors="raise")})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = complexity(
+            df,
+            location=location,
+            product=product,
+            value=value,
+            year=year,
+            convention=convention,
+            threshold=threshold,
+        )
+    notes = [str(w.message) for w in caught]
+    return IndustryTable(res, res.tidy()[TIDY_COLUMNS], notes)
+
+
+def _reference(spec: str) -> tuple[str, str | None]:
+    """``national`` or ``group:COLUMN`` → (reference, group column)."""
+    if spec.startswith("group:"):
+        return "group", spec.split(":", 1)[1]
+    if spec == "national":
+        return "national", None
+    raise InputError(f"未知的参照方式 reference {spec!r}（可选 national 或 group:列名）")
+
+
+def specialization_table(
+    data: TableSource,
+    location: str,
+    industry: str,
+    value: str,
+    *,
+    reference: str = "national",
+) -> IndustryTable:
+    """Location quotients, Hoover/Krugman specialisation, HHI, entropy and locational Gini.
+
+    ``reference``: ``national`` (all locations summed) or ``group:COLUMN`` (the locations with
+    the same value of COLUMN, e.g. the province). The table is one row per location × industry
+    with the location's indices beside it.
+    """
+    ref, group = _reference(reference)
+    df = table_frame(data, [location, industry, group])
+    res = specialization(
+        df, location=location, industry=industry, value=value, reference=ref, group=group
+    )
+    table = res.tidy().merge(res.regions().drop(columns="total"), on="location", how="left")
+    return IndustryTable(res, table)
+
+
+def shiftshare_table(
+    data: TableSource,
+    location: str,
+    industry: str,
+    value: str,
+    year: str,
+    base: int,
+    final: int,
+    *,
+    method: Literal["classic", "esteban-marquillas", "dynamic"] = "classic",
+) -> IndustryTable:
+    """Shift-share analysis between years ``base`` and ``final``: national growth share,
+    industry-mix and competitive effects (and the allocation effect, ``esteban-marquillas``)."""
+    if method not in SHIFT_SHARE_METHODS:
+        raise InputError(f"未知的方法 method {method!r}（可选 {'、'.join(SHIFT_SHARE_METHODS)}）")
+    df = table_frame(data, [location, industry])
+    res = shift_share(
+        df,
+        location=location,
+        industry=industry,
+        value=value,
+        year=year,
+        base=base,
+        final=final,
+        method=method,
+    )
+    return IndustryTable(res, res.tidy())

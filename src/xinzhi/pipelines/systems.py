@@ -1,0 +1,50 @@
+"""Indicator systems for the surfaces: the built-in names, an uploaded YAML system checked
+(:meth:`xinzhi.indicators.system.IndicatorSystem.from_yaml`, Chinese errors naming the key and
+the uploaded file), and a system's indicators as a table (web page 方法)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from xinzhi.errors import ConfigError
+from xinzhi.indicators.system import IndicatorSystem, list_systems
+
+__all__ = ["builtin_systems", "load_system_file", "system_table"]
+
+
+def builtin_systems() -> list[str]:
+    """Names of the built-in indicator systems."""
+    return list_systems()
+
+
+def load_system_file(path: str | os.PathLike[str], shown_name: str) -> IndicatorSystem:
+    """The indicator system of the YAML file ``path`` (e.g. a saved upload); errors name
+    ``shown_name`` (the uploaded file's name) instead of the temporary path.
+
+    Raises
+    ------
+    ConfigError
+        The file is not a valid system (message in Chinese, naming the key).
+    """
+    try:
+        return IndicatorSystem.from_yaml(Path(path))
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace(str(path), shown_name)) from exc
+
+
+def system_table(system: IndicatorSystem) -> pd.DataFrame:
+    """One row per indicator: ``dimension, code, name, direction`` (正向 / 逆向)."""
+    rows = [
+        {
+            "dimension": dim.name,
+            "code": ind.code,
+            "name": ind.name,
+            "direction": "正向" if ind.direction == "+" else "逆向",
+        }
+        for dim in system.dimensions
+        for ind in dim.all_indicators()
+    ]
+    return pd.DataFrame(rows, columns=["dimension", "code", "name", "direction"])
