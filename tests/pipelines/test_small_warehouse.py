@@ -310,7 +310,9 @@ def test_cli_markov_counts_one_transition_per_comparable_unit(
         assert res.exit_code == 0, res.output
         return int(pd.read_csv(out)["count"].sum())
 
-    # carried to 2020: the 10 unchanged units and 宁乡 (430124 → 430182) are in both years
-    assert transitions("--harmonise", "2020") == 11
+    # carried to 2020 (the default, as the API and the web page): the 10 unchanged units and
+    # 宁乡 (430124 → 430182) are in both years
+    assert transitions() == 11
+    assert transitions("--harmonise") == 11
     # as stored: 10 codes are in both years (宁乡 has two codes, 姑苏区 none in 2010)
-    assert transitions() == 10
+    assert transitions("--no-harmonise") == 10

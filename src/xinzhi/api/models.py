@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xinzhi.registry.defaults import DEFAULT_SYSTEM
+
 
 class ErrorBody(BaseModel):
     code: str
@@ -167,7 +169,7 @@ class ImportReportOut(BaseModel):
 
 
 class EvaluationRunRequest(BaseModel):
-    system: str = Field(default="nqpf-county", max_length=64)
+    system: str = Field(default=DEFAULT_SYSTEM, max_length=64)
     years: list[int] | None = Field(default=None, max_length=50)
     options: dict[str, Any] | None = None
     save_as: str = Field(min_length=1, max_length=64)

@@ -33,6 +33,7 @@ from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.pipelines.report_context import ReportContext
+from xinzhi.registry.defaults import DEFAULT_EVALUATION
 from xinzhi.report.model import CountyReportData
 
 router = APIRouter(tags=["报告"])
@@ -141,7 +142,7 @@ def county_pdf(
     cur: Cursor,
     session: AnyUser,
     year: Year = None,
-    evaluation: Evaluation = "nqpf-county",
+    evaluation: Evaluation = DEFAULT_EVALUATION,
 ) -> Response:
     from xinzhi.report import pdf_bytes
 
@@ -163,7 +164,7 @@ def county_html(
     cur: Cursor,
     session: AnyUser,
     year: Year = None,
-    evaluation: Evaluation = "nqpf-county",
+    evaluation: Evaluation = DEFAULT_EVALUATION,
 ) -> Response:
     from xinzhi.report import render_html
 
@@ -185,7 +186,7 @@ def county_xlsx(
     cur: Cursor,
     session: AnyUser,
     year: Year = None,
-    evaluation: Evaluation = "nqpf-county",
+    evaluation: Evaluation = DEFAULT_EVALUATION,
 ) -> Response:
     data = _report_data(db, cur, session, code, year, evaluation)
     body = _file_bytes(".xlsx", data.to_excel)

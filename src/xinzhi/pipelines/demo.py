@@ -20,8 +20,8 @@ from typing import Any, Protocol
 from xinzhi import config
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
 from xinzhi.pipelines.report import write_county_report
-from xinzhi.pipelines.report_context import DEFAULT_EVALUATION
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
+from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
 from xinzhi.report.model import CountyReportData
 
 __all__ = [
@@ -82,7 +82,7 @@ def _warehouse_step(ctx: DemoContext) -> WarehouseSummary:
 
 
 def _evaluation_step(ctx: DemoContext) -> DemoEvaluation:
-    ev = evaluate_counties("nqpf-county", db=ctx.db_path, save_as=DEMO_EVALUATION)
+    ev = evaluate_counties(DEFAULT_SYSTEM, db=ctx.db_path, save_as=DEMO_EVALUATION)
     book = ev.to_excel(ctx.output_dir / "县域新质生产力指数.xlsx")
     return DemoEvaluation(ev, book)
 

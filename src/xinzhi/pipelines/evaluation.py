@@ -22,6 +22,7 @@ from xinzhi.errors import InputError
 from xinzhi.evaluate import EvaluationResult, evaluate
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.labels import COLUMN_LABELS
+from xinzhi.registry.defaults import DEFAULT_SYSTEM
 from xinzhi.store.evaluations import save_evaluation
 
 __all__ = [
@@ -200,7 +201,7 @@ def region_names(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataF
 
 
 def evaluate_counties(
-    system: str | IndicatorSystem = "nqpf-county",
+    system: str | IndicatorSystem = DEFAULT_SYSTEM,
     *,
     years: list[int] | None = None,
     options: dict[str, Any] | None = None,

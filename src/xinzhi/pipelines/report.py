@@ -27,7 +27,7 @@ import duckdb
 
 from xinzhi import config, store
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
-from xinzhi.pipelines.report_context import DEFAULT_EVALUATION, ReportContext, load_report_context
+from xinzhi.pipelines.report_context import ReportContext, load_report_context
 from xinzhi.pipelines.report_sections import (
     benchmark_section,
     dimension_section,
@@ -45,6 +45,7 @@ from xinzhi.pipelines.report_sections import (
     score_section,
     shortfall_section,
 )
+from xinzhi.registry.defaults import DEFAULT_EVALUATION
 from xinzhi.report import county_bytes, province_bytes
 from xinzhi.report.model import CountyReportData, ProvinceReportData
 

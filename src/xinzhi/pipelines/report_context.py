@@ -1,7 +1,7 @@
 """What every report of one warehouse shares: the stored evaluation, raw values, names, caches.
 
-:func:`load_report_context` reads the evaluation stored under a name (:mod:`xinzhi.pipelines.
-stored_evaluation`) — it never re-evaluates one that is stored. When no evaluation of that name
+:func:`load_report_context` reads the evaluation stored under a name
+(:func:`xinzhi.pipelines.stored.read_stored_evaluation`) — it never re-evaluates one that is stored. When no evaluation of that name
 is stored and the name is a built-in indicator system, it evaluates that system with its own
 options once and SAVES the result under the name (with a note in the report), so that the report,
 the web pages and the API all read the same stored scores afterwards. A :class:`ReportContext`
@@ -30,7 +30,7 @@ from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.pipelines.evaluation import evaluate_counties, region_names
 from xinzhi.pipelines.industry import IndustryInputs, industry_inputs, tiers_for
-from xinzhi.pipelines.stored_evaluation import (
+from xinzhi.pipelines.stored import (
     StoredEvaluation,
     read_stored_evaluation,
     stored_evaluation_names,
@@ -39,13 +39,13 @@ from xinzhi.pipelines.typology import CountyTypes, classify_counties
 from xinzhi.regions import county_polygons
 from xinzhi.regions.boundaries import builtin_source
 from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
+from xinzhi.registry.defaults import DEFAULT_EVALUATION
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["DEFAULT_EVALUATION", "POLYGON_VINTAGE", "ReportContext", "load_report_context"]
+__all__ = ["POLYGON_VINTAGE", "ReportContext", "load_report_context"]
 
-DEFAULT_EVALUATION = "nqpf-county"
 """Evaluation a report reads unless told otherwise: the one ``xinzhi demo`` stores (and
 ``xinzhi evaluate --save nqpf-county`` replaces)."""
 

@@ -22,7 +22,7 @@ from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError, NotFoundError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.pipelines.evaluation import region_names
-from xinzhi.pipelines.stored_evaluation import read_stored_evaluation
+from xinzhi.pipelines.stored import read_stored_evaluation
 from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.registry import typology as decl
 from xinzhi.results import Result

@@ -11,10 +11,10 @@ from typing import Any
 import pandas as pd
 
 from xinzhi.errors import XinzhiError
-from xinzhi.pipelines.stored import evaluation_exists, stored_scores
-from xinzhi.pipelines.stored_evaluation import stored_evaluation_names
+from xinzhi.pipelines.stored import evaluation_exists, stored_evaluation_names, stored_scores
 from xinzhi.pipelines.typology import county_types
 from xinzhi.pipelines.warehouse import latest_batch_id
+from xinzhi.registry.defaults import DEFAULT_EVALUATION
 from xinzhi.web._context import config, connection, data_dir_str
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "types_of",
 ]
 
-DEFAULT_EVALUATION = "nqpf-county"
 
 _scores: dict[tuple[str, str, str], pd.DataFrame] = {}
 _types: dict[tuple[str, int, int], pd.DataFrame | str] = {}
