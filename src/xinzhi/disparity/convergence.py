@@ -19,6 +19,24 @@ controls and no fixed effects; conditional: with controls and/or fixed effects
 convergence; speed λ = −ln(1 + β·τ)/τ (τ = 1 for the panel, T for the cross-section) and
 half-life ln 2/λ. OLS by statsmodels with robust standard errors (``cov_type``: ``"HC1"``
 default, ``"HC0"``, ``"HC3"``, ``"cluster"`` by unit, ``"nonrobust"``).
+
+σ-convergence of two units over three years, measure CV (ddof = 1): 2020 (1, 3) has
+s = √2, mean 2, σ = 0.70711; 2021 (2, 3) has s = √0.5, mean 2.5, σ = 0.28284; 2022 (2, 2) has
+σ = 0. With equally spaced years the OLS slope is (σ_2022 − σ_2020)/2 = −0.35355 (σ falls):
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"year": [2020, 2020, 2021, 2021, 2022, 2022],
+...                    "y": [1.0, 3.0, 2.0, 3.0, 2.0, 2.0]})
+>>> res = sigma_convergence(df, "y", "year")
+>>> res.table["sigma"].round(5).tolist(), round(res.slope, 5)
+([0.70711, 0.28284, 0.0], -0.35355)
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §6.
+* Tests: ``tests/disparity/test_kde_convergence.py`` (σ and β on a converging panel),
+  ``tests/disparity/test_disparity_results.py``, ``tests/disparity/test_disparity_degenerate.py``.
+* CLI: ``xinzhi disparity convergence``, ``xinzhi analysis convergence``.
 """
 
 from __future__ import annotations

@@ -35,6 +35,23 @@ Conventions for degenerate input (documented, never NaN): a group whose values a
 (e.g. one member) has G_jj = 0; a pair with identical constant values has G_jh = 0 and D_jh = 0;
 all values equal gives G = 0 (shares then reported as 0). Negative values, a zero overall mean
 and missing values are errors (or dropped with ``missing="drop"``).
+
+Four values in two groups, A = (1, 3) and B = (2, 6): n = 4, ȳ = 3. The six pairs differ by
+2, 1, 5, 1, 3, 4 (sum 16), so G = 2·16/(2·4²·3) = 1/3. G_AA = 2·2/(2·2²·2) = 0.25 and
+G_BB = 2·4/(2·2²·4) = 0.25; p = (½, ½), s = (1/3, 2/3), so G_w = 0.25·½·(1/3 + 2/3) = 0.125.
+G_nb = p_A p_B |ȳ_A − ȳ_B|/ȳ = ¼·2/3 = 1/6 and G_t = G − G_w − G_nb = 1/24:
+
+>>> r = dagum_gini_arrays([1.0, 3.0, 2.0, 6.0], ["A", "A", "B", "B"])
+>>> [round(v, 4) for v in (r.G, r.Gw, r.Gnb, r.Gt)]
+[0.3333, 0.125, 0.1667, 0.0417]
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §1.
+* Tests: ``tests/disparity/test_disparity_green.py`` (green study chapter 5 to 1e-12),
+  ``tests/disparity/test_dagum_properties.py`` (identities, hand example, pairwise check),
+  ``tests/disparity/test_disparity_degenerate.py``, ``tests/pipelines/test_pipeline_disparity.py``.
+* CLI: ``xinzhi disparity dagum``, ``xinzhi analysis dagum``.
 """
 
 from __future__ import annotations

@@ -19,6 +19,23 @@ tiny constant instead of the 0·ln0 rule; on positive data the two agree.
 Gini (mean-difference form, denominator n²): G = Σ_i Σ_j |y_i − y_j| / (2 n² ȳ), computed from the
 sorted values as G = Σ_i (2i − n − 1) y_(i) / (n² ȳ). CV = s/ȳ with s the standard deviation
 (``ddof`` explicit; default 1 = sample standard deviation). Max/min ratio = max/min (min > 0).
+
+Two values (1, 3), mean 2: T = ½(½ ln ½ + 1.5 ln 1.5) = ½(−0.34657 + 0.60820) = 0.13081 and
+L = ½(ln 2 + ln ⅔) = ½(0.69315 − 0.40547) = 0.14384. The Gini of (1, 3, 2, 6): the ordered
+pairwise differences sum to 32, G = 32/(2·4²·3) = 1/3:
+
+>>> round(theil_t([1.0, 3.0]), 5), round(theil_l([1.0, 3.0]), 5)
+(0.13081, 0.14384)
+>>> round(gini([1.0, 3.0, 2.0, 6.0]), 4)
+0.3333
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §2.
+* Tests: ``tests/disparity/test_disparity_pysal_refs.py`` (PySAL inequality: Mexico 1940 Theil,
+  Gini and the hanson98 decomposition), ``tests/disparity/test_disparity_results.py``,
+  ``tests/disparity/test_disparity_degenerate.py``.
+* CLI: ``xinzhi disparity theil``, ``xinzhi disparity indices``, ``xinzhi analysis theil``.
 """
 
 from __future__ import annotations

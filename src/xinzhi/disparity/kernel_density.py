@@ -21,6 +21,25 @@ The grid is common to all years (for 2-D curves and 3-D surfaces): ``grid_size``
 min − ``cut``·h_max to max + ``cut``·h_max over the whole panel, unless ``grid_range`` is given.
 Peaks are the grid's strict local maxima whose height is at least ``peak_threshold`` × the
 year's highest density (default 0.05, to ignore tail ripples); the main peak is the highest.
+
+For (1, 2, 3, 4, 5): s = √2.5 = 1.58114, IQR = 4 − 2 = 2, n^(−1/5) = 0.72478, so Scott's
+h = 1.58114·0.72478 = 1.14598 and Silverman's h = 0.9·min(1.58114, 2/1.34)·0.72478 = 0.97358.
+A Gaussian density of (−1, 1) with h = 1 at x = 0 is (φ(1) + φ(1))/2 = φ(1) = 0.24197:
+
+>>> import numpy as np
+>>> y = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+>>> round(bandwidth(y, "scott"), 5), round(bandwidth(y, "silverman"), 5)
+(1.14598, 0.97358)
+>>> f = kernel_density_arrays(np.array([-1.0, 1.0]), np.array([0.0]), 1.0, "gaussian")
+>>> round(float(f[0]), 5)
+0.24197
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §3.
+* Tests: ``tests/disparity/test_kde_convergence.py`` (bandwidth rules, integral = 1, scipy
+  agreement, two peaks), ``tests/disparity/test_disparity_green.py`` (green study statistics).
+* CLI: ``xinzhi disparity kde``, ``xinzhi analysis kde``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,29 @@ tested with the Q (χ²) and LR statistics of Bickenbach & Bode (2003, *Internat
 Science Review* 26: 363–392), as giddy's ``Homogeneity_Results``.
 
 Quantiles use linear interpolation (``numpy.quantile`` default, = PySAL mapclassify).
+
+Three units over three years with the cut-off 2 (state 低水平 if x ≤ 2, else 高水平):
+甲 (1, 3, 3) moves 低→高, 高→高; 乙 (1, 1, 3) 低→低, 低→高; 丙 (3, 3, 1) 高→高, 高→低. Counts:
+低 row (1, 2), 高 row (1, 2), so both rows of P are (1/3, 2/3):
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"unit": ["甲"] * 3 + ["乙"] * 3 + ["丙"] * 3,
+...                    "year": [2020, 2021, 2022] * 3,
+...                    "x": [1.0, 3.0, 3.0, 1.0, 1.0, 3.0, 3.0, 3.0, 1.0]})
+>>> res = markov_chain(df, "x", "unit", "year", cutoffs=[2.0])
+>>> res.counts.to_numpy().tolist()
+[[1, 2], [1, 2]]
+>>> res.probabilities.to_numpy().round(4).tolist()
+[[0.3333, 0.6667], [0.3333, 0.6667]]
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §4.
+* Tests: ``tests/disparity/test_disparity_pysal_refs.py`` (giddy US incomes: classic and
+  spatial Markov, homogeneity test), ``tests/disparity/test_disparity_green.py`` (green study
+  frequencies and probabilities), ``tests/disparity/test_disparity_degenerate.py``.
+* CLI: ``xinzhi disparity markov`` (``--weights`` for spatial Markov), ``xinzhi analysis markov``,
+  ``xinzhi analysis spatial-markov``.
 """
 
 from __future__ import annotations

@@ -21,6 +21,25 @@ takes seconds to import); checked against giddy's published reference values in 
   LR = 2 Σ_m Σ_{ij: n_ij(m)>0, p_ij>0} n_ij(m) ln(p_ij(m)/p_ij),
   both χ² with Σ_i (b_i − 1)(a_i − 1) degrees of freedom (b_i regimes with observations in row
   i, a_i non-zero cells of pooled row i).
+
+For P = [[0.9, 0.1], [0.5, 0.5]]: π₁·0.1 = π₂·0.5 gives π = (5/6, 1/6). From state 1 the chain
+leaves with probability 0.1 per step, m₁₂ = 1/0.1 = 10; likewise m₂₁ = 1/0.5 = 2; the recurrence
+times are m₁₁ = 1 + 0.1·2 = 1.2 = 1/π₁ and m₂₂ = 1 + 0.5·10 = 6 = 1/π₂:
+
+>>> import numpy as np
+>>> p = np.array([[0.9, 0.1], [0.5, 0.5]])
+>>> steady_states(p).round(4).tolist()
+[[0.8333, 0.1667]]
+>>> mean_first_passage_times(p).round(4).tolist()
+[[1.2, 10.0], [2.0, 6.0]]
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §4.
+* Tests: ``tests/disparity/test_disparity_pysal_refs.py`` (giddy docstring values for steady
+  states and first-passage times; spatial Markov homogeneity LR = 170.659, Q = 200.624).
+* CLI: via ``xinzhi disparity markov``, ``xinzhi analysis markov``,
+  ``xinzhi analysis spatial-markov``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,30 @@ whole vector permuted, I_i recomputed for every unit, two-sided p = (#{|I_i*| �
 this is what the replication study "green" reports — its 2024 LISA p-values are reproduced to
 Monte-Carlo precision). The total version is vectorised (P × n matrix product).
 Quadrants: HH 高-高集聚, LH 低-高离群, LL 低-低集聚, HL 高-低离群; "不显著" when p_sim ≥ alpha.
+
+Four units on a line (1–2–3–4, binary contiguity, S0 = 6) with y = (1, 2, 3, 4): z = (−1.5, −0.5,
+0.5, 1.5), Σz² = 5, Σ_ij w_ij z_i z_j = 2(0.75 − 0.25 + 0.75) = 2.5, so I = (4/6)·(2.5/5) = 1/3
+and E[I] = −1/3. Each neighbour pair differs by 1, Σ_ij w_ij (y_i − y_j)² = 6, so
+C = 3·6/(2·6·5) = 0.3:
+
+>>> import numpy as np
+>>> import scipy.sparse as sp
+>>> w = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]], float))
+>>> y = np.array([1.0, 2.0, 3.0, 4.0])
+>>> r = global_moran_arrays(y, w, permutations=0)
+>>> round(r["I"], 4), round(r["EI"], 4)
+(0.3333, -0.3333)
+>>> round(global_geary_arrays(y, w, permutations=0)["C"], 4)
+0.3
+
+Where to look
+-------------
+* Docs: ``docs/disparity.md`` §5.
+* Tests: ``tests/disparity/test_disparity_pysal_refs.py`` (esda: St Louis homicides Moran's I,
+  3×3 lattice variance, Columbus Geary's C), ``tests/disparity/test_disparity_green.py`` (green
+  study global Moran and 2024 LISA), ``tests/disparity/test_disparity_cli.py``.
+* CLI: ``xinzhi disparity moran`` (``--local-output``, ``--geary``), ``xinzhi analysis moran``,
+  ``xinzhi analysis lisa``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,27 @@
 
 ``groups`` (one integer per row, e.g. the year) makes TOPSIS ideals and the grey reference
 sequence per group; ``None`` pools them over the whole panel.
+
+Formulas (docs/evaluate.md §4): weighted sum ``S_i = Σ_j w_j z_ij``; TOPSIS (Hwang & Yoon 1981)
+``C_i = D⁻_i/(D⁺_i + D⁻_i)`` with Euclidean distances of ``v_ij = w_j z_ij`` to the column max /
+min; grey relational grade (Deng 1982) ``γ_i = Σ_j w_j ξ_ij``,
+``ξ_ij = (Δmin + ρΔmax)/(Δ_ij + ρΔmax)``.
+
+TOPSIS of three units on two indicators with w = (0.6, 0.4): v = (0.6, 0), (0, 0.4), (0.3, 0.2);
+v⁺ = (0.6, 0.4), v⁻ = (0, 0). Unit 1: D⁺ = 0.4, D⁻ = 0.6, C = 0.6; unit 2: D⁺ = 0.6, D⁻ = 0.4,
+C = 0.4; unit 3: D⁺ = D⁻ = √0.13, C = 0.5:
+
+>>> import numpy as np
+>>> z = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+>>> aggregate("topsis", z, np.array([0.6, 0.4])).round(4).tolist()
+[0.6, 0.4, 0.5]
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §4 (集成).
+* Tests: ``tests/evaluate/test_eval_methods.py`` (Papathanasiou & Ploskas 2018 TOPSIS, grey by
+  hand), ``tests/evaluate/test_eval_invariants.py``, ``tests/evaluate/test_eval_green.py``.
+* CLI: ``xinzhi evaluate --aggregate weighted-sum|topsis|grey``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,26 @@ Judgement matrices come from YAML (``criteria`` + ``matrix``; cells may be ``"1/
 (first column and header row = criteria labels). A file may hold several *blocks*: one over the
 top-level dimensions and one per dimension over its indicators; an indicator's global weight is
 the product of its local weights along the hierarchy.
+
+Formulas (docs/evaluate.md §3.5; Saaty 1980): principal eigenvector ``A w = λmax w`` (w summed to
+1), ``CI = (λmax − n)/(n − 1)``, ``CR = CI/RI(n)`` with RI from Saaty (1980) or Alonso & Lamata
+(2006).
+
+A perfectly consistent matrix built from weights 4 : 2 : 1 (a_ij = w_i/w_j) returns exactly those
+weights, 4/7 = 0.5714, 2/7 = 0.2857, 1/7 = 0.1429, with λmax = n = 3 and hence CI = CR = 0:
+
+>>> r = ahp([[1, 2, 4], ["1/2", 1, 2], ["1/4", "1/2", 1]], ["甲", "乙", "丙"])
+>>> [round(float(v), 4) for v in r.weights]
+[0.5714, 0.2857, 0.1429]
+>>> round(r.lambda_max, 6), round(abs(r.cr), 6)
+(3.0, 0.0)
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §3.5 (层次分析法, RI tables).
+* Tests: ``tests/evaluate/test_eval_methods.py`` (Saaty's light-intensity example, hierarchy,
+  Excel input), ``tests/evaluate/test_eval_ahp_random_index.py`` (RI tables re-derived).
+* CLI: ``xinzhi evaluate --weights ahp:FILE`` (YAML or Excel judgement matrices).
 """
 
 from __future__ import annotations

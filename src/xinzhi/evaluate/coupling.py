@@ -1,4 +1,24 @@
-"""Coupling coordination (耦合协调度) between subsystem (dimension) scores."""
+"""Coupling coordination (耦合协调度) between subsystem (dimension) scores.
+
+Formulas (docs/evaluate.md §5.2): standard form ``C = n·(Π U_i)^{1/n} / Σ U_i``; the modified
+form of 王淑佳、孔伟 等 (2021); ``T = Σ α_i U_i``, ``D = √(C·T)``; ten levels of D
+(廖重斌 1999; 王淑佳 等 2021).
+
+Two subsystems U = (0.4, 0.9): C = 2·√0.36/1.3 = 1.2/1.3 = 0.923077, T = 0.65,
+D = √(0.923077 × 0.65) = √0.6 = 0.774597, level [0.7, 0.8) = 中级协调:
+
+>>> import numpy as np
+>>> row = coupling_coordination(np.array([[0.4, 0.9]])).iloc[0]
+>>> [round(float(row[k]), 6) for k in ("C", "T", "D")], row["level"]
+([0.923077, 0.65, 0.774597], '中级协调')
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §5.2 (耦合协调度).
+* Tests: ``tests/evaluate/test_eval_methods.py`` (``test_coupling_levels_and_forms``),
+  ``tests/evaluate/test_eval_robustness.py``.
+* CLI: none; Python API ``EvaluationResult.coupling(form=...)``.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,31 @@
 Input is a *wide* table: one row per unit-year, a ``unit`` column (or ``地区``), an optional
 ``year`` column (or ``年份``) and one numeric column per indicator code of the system. The CLI
 reads such a table from a file; a pipeline passes the same shape from the warehouse.
+
+Steps (docs/evaluate.md): transforms → normalisation (§2) → weights (§3) → aggregation (§4) →
+dimension scores → obstacle degree (§5.1).
+
+Three units, a benefit indicator ``a`` = (1, 2, 4) and a cost indicator ``b`` = (10, 30, 20),
+equal weights and weighted sum. Min–max gives a → (0, 1/3, 1) and b → (30 − b)/20 = (1, 0, 0.5),
+so the scores are (0 + 1)/2 = 0.5, (1/3 + 0)/2 = 0.1667, (1 + 0.5)/2 = 0.75 and the ranks 2, 3, 1:
+
+>>> import pandas as pd
+>>> from xinzhi.indicators.system import IndicatorSystem
+>>> system = IndicatorSystem.from_dict({"name": "demo", "dimensions": [{"name": "D", "indicators": [
+...     {"code": "a", "name": "a", "direction": "+"},
+...     {"code": "b", "name": "b", "direction": "-"}]}]})
+>>> df = pd.DataFrame({"unit": ["甲", "乙", "丙"], "a": [1.0, 2.0, 4.0], "b": [10.0, 30.0, 20.0]})
+>>> res = evaluate(df, system, weights="equal", aggregate="weighted-sum")
+>>> [round(float(s), 4) for s in res.score], res.rank.tolist()
+([0.5, 0.1667, 0.75], [2, 3, 1])
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` (whole page; options table §7).
+* Tests: ``tests/evaluate/test_eval_green.py`` (replication of the green study, Python and CLI),
+  ``tests/evaluate/test_eval_system.py``, ``tests/evaluate/test_eval_degenerate.py``,
+  ``tests/evaluate/test_eval_cli.py``, ``tests/golden/test_golden_counties.py``.
+* CLI: ``xinzhi evaluate --system … --input … --weights … --aggregate …``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,25 @@
 All functions take ``x`` of shape ``(n, m)`` (rows = unit-years, columns = indicators), a boolean
 ``benefit`` vector (``True`` = 正向 ``+``), and optional integer ``groups`` (one group per year
 for per-year normalisation; ``None`` = pooled over the whole panel).
+
+Formulas (docs/evaluate.md §2): min–max ``(x − min)/(max − min)`` for benefit and
+``(max − x)/(max − min)`` for cost indicators; z-score ``±(x − mean)/s``; vector
+``x/√Σx²`` and ``1 − x/√Σx²`` (Hwang & Yoon 1981).
+
+Min–max of a benefit column (1, 2, 4) and a cost column (10, 20, 30): ``(x − 1)/3`` gives
+0, 1/3, 1 and ``(30 − x)/20`` gives 1, 0.5, 0 (``+ 0.0`` prints −0.0 as 0.0):
+
+>>> import numpy as np
+>>> x = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 30.0]])
+>>> (normalize(x, np.array([True, False]), "minmax").round(4) + 0.0).tolist()
+[[0.0, 1.0], [0.3333, 0.5], [1.0, 0.0]]
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §2 (标准化).
+* Tests: ``tests/evaluate/test_eval_methods.py``, ``tests/evaluate/test_eval_invariants.py``,
+  ``tests/evaluate/test_eval_green.py`` (green study replicated to 1e-9).
+* CLI: ``xinzhi evaluate`` (``--pooled`` / ``--per-year``; ``normalization`` in the system YAML).
 """
 
 from __future__ import annotations

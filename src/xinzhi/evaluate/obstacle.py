@@ -1,4 +1,24 @@
-"""Obstacle degree (障碍度模型): which indicators and dimensions hold a unit back."""
+"""Obstacle degree (障碍度模型): which indicators and dimensions hold a unit back.
+
+Formulas (docs/evaluate.md §5.1): deviation ``I_ij = 1 − z_ij`` (min–max value), obstacle
+``O_ij = w_j I_ij / Σ_j w_j I_ij`` (each row sums to 1), dimension obstacle
+``U_id = Σ_{j∈d} O_ij``; a group's obstacle is the mean over its member units.
+
+Two units, weights (0.6, 0.4). Unit 1 has z = (1, 0): w·I = (0, 0.4), O = (0, 1). Unit 2 has
+z = (0.5, 0.5): w·I = (0.3, 0.2), O = (0.6, 0.4):
+
+>>> import numpy as np
+>>> z = np.array([[1.0, 0.0], [0.5, 0.5]])
+>>> obstacle_degree(z, np.array([0.6, 0.4])).round(4).tolist()
+[[0.0, 1.0], [0.6, 0.4]]
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §5.1 (障碍度), ``docs/nqpf-county.md``.
+* Tests: ``tests/evaluate/test_eval_green.py`` (green study tables 6-5 to 6-7),
+  ``tests/evaluate/test_eval_invariants.py``, ``tests/golden/test_golden_counties.py``.
+* CLI: ``xinzhi evaluate --obstacles-output FILE``.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,29 @@
 
 Every function returns a non-negative vector summing to 1. Degenerate input (a constant column,
 a zero mean, fewer than two rows) raises :class:`~xinzhi.errors.ComputationError` in Chinese.
+
+Formulas (docs/evaluate.md §3): entropy (Shannon 1948) ``p_ij = z_ij/Σ_i z_ij``,
+``e_j = −Σ_i p_ij ln p_ij / ln N``, ``w_j = (1 − e_j)/Σ(1 − e)``; CRITIC (Diakoulaki, Mavrotas &
+Papayannakis 1995) ``C_j = s_j Σ_k (1 − r_jk)``, ``w_j = C_j/ΣC``; coefficient of variation
+``s_j/mean_j``, standard deviation ``s_j``, equal ``1/m``; combinations (mean, multiplicative,
+game theory) in :func:`combine`.
+
+Entropy weights of a 3 × 2 matrix. Column 1 = (1, 1, 2): p = (1/4, 1/4, 1/2),
+e = (2·¼·ln 4 + ½·ln 2)/ln 3 = 1.03972/1.09861 = 0.94639, d = 0.05361. Column 2 = (0, 0, 3):
+p = (0, 0, 1), e = 0, d = 1. w = (0.05361, 1)/1.05361 = (0.0509, 0.9491):
+
+>>> import numpy as np
+>>> z = np.array([[1.0, 0.0], [1.0, 0.0], [2.0, 3.0]])
+>>> entropy(z).round(4).tolist()
+[0.0509, 0.9491]
+
+Where to look
+-------------
+* Docs: ``docs/evaluate.md`` §3 (赋权).
+* Tests: ``tests/evaluate/test_eval_methods.py`` (Xu 2004, Zavadskas & Podvezko 2016,
+  Tuş & Aytaç Adalı 2019 worked examples), ``tests/evaluate/test_eval_invariants.py``,
+  ``tests/evaluate/test_eval_green.py``.
+* CLI: ``xinzhi evaluate --weights entropy|critic|cv|std|equal|combined``.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
 from xinzhi.ingest.chain_templates import is_template_file, read_chain_template
 from xinzhi.ingest.io_tables import read_io_frame
 from xinzhi.pipelines.evaluation import region_names
+from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.registry import industry as decl
 
 __all__ = [
@@ -69,13 +70,15 @@ _DIVISION_EXCLUDE = ("91", "92", "93", "94", "95", "96", "97")
 def resolve_county(
     con: duckdb.DuckDBPyConnection, county: str, year: int | None = None
 ) -> tuple[str, str]:
-    """``(code, name)`` of a county given by 6-digit code or name (region registry)."""
+    """``(code, name)`` of a county given by 6-digit code or name (the warehouse's region
+    registry, :func:`xinzhi.pipelines.warehouse.warehouse_registry`; ``year`` None: its latest
+    year)."""
+    registry = warehouse_registry(con)
     text = str(county).strip()
     if not (text.isdigit() and len(text) == 6):
-        from xinzhi import regions
-
-        text = regions.resolve(text, year, level="county").code
-    names = region_names(con, pd.DataFrame({"region_code": [text], "year": [year or 2024]}))
+        text = registry.resolve(text, year, level="county").code
+    y = registry.latest_year if year is None else int(year)
+    names = region_names(con, pd.DataFrame({"region_code": [text], "year": [y]}))
     name = names["name"].iloc[0] if not names.empty else None
     if not isinstance(name, str):
         raise RegionError(f"数据仓库的区划表中没有 {text}（请先运行 xinzhi demo 建立数据仓库）")
