@@ -118,7 +118,10 @@ def test_web_data_layer_equals_pipeline(
     monkeypatch.setattr(_context.config, "database", api.client.app.state.db)  # type: ignore[attr-defined]
     monkeypatch.setattr(_context.config, "db", api.db_path)
     monkeypatch.setattr(_context.config, "data_dir", data_dir)
-    got = run_analysis(registry.get(key), **_options(key))
+    from xinzhi.auth import get_user
+
+    analyst = get_user(cursor, "analyst1")  # sees every county (county-scoped analyses too)
+    got = run_analysis(registry.get(key), user=analyst, **_options(key))
     for name, table in _reference(key, cursor, data_dir).tables().items():
         _same(got.tables()[name], table)
 
