@@ -67,6 +67,15 @@ def test_default_options_pick_their_formulas() -> None:
     ]
 
 
+def test_declared_analyses_show_their_options_with_the_declared_labels() -> None:
+    entries = method_entries({}, {"peers": {"n_peers": 8, "n_benchmarks": 3}})
+    peers = next(e for e in entries if e.formula == "peers")
+    # labels from xinzhi.registry.typology.PEERS; the title stays that of formulas.yaml
+    assert dict(peers.options) == {"近邻县数": 8, "标杆县数": 3}
+    assert method_appendix([peers])[0]["options"] == "近邻县数 = 8；标杆县数 = 3"
+    assert next(e for e in entries if e.formula == "types").options == {}
+
+
 def test_options_show_sequences_alike_whether_computed_or_stored() -> None:
     assert _option(("entropy", "critic")) == "entropy、critic"
     assert _option(["entropy", "critic"]) == "entropy、critic"

@@ -46,6 +46,7 @@ from xinzhi.pipelines.report_sections import (
     shortfall_section,
 )
 from xinzhi.registry.defaults import DEFAULT_EVALUATION
+from xinzhi.registry.typology import PEERS
 from xinzhi.report import county_bytes, province_bytes
 from xinzhi.report.model import CountyReportData, ProvinceReportData
 
@@ -70,8 +71,8 @@ def county_report_data(
     data_dir: str | os.PathLike[str] | None = None,
     context: ReportContext | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    n_peers: int = 10,
-    n_benchmarks: int = 3,
+    n_peers: int = PEERS.default("n_peers"),
+    n_benchmarks: int = PEERS.default("n_benchmarks"),
     max_measures: int = 8,
 ) -> CountyReportData:
     """All numbers and tables of the report of ``county`` (name or code) in ``year``.
@@ -202,7 +203,9 @@ def _assemble_county(
         system=ev.system,
         missing=score.missing,
         dropped_optional=dropped,
-        methods=method_entries(ev.options),
+        methods=method_entries(
+            ev.options, {"peers": {"n_peers": n_peers, "n_benchmarks": n_benchmarks}}
+        ),
         notes=notes,
     )
 

@@ -24,16 +24,17 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from xinzhi import typology
+from xinzhi import registry, typology
 from xinzhi.errors import AmbiguousRegionError, DataUnavailableError, RegionError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.pipelines.report_context import ReportContext
+from xinzhi.pipelines.typology import benchmark_county
 from xinzhi.regions import resolve
+from xinzhi.registry.typology import PEERS
 from xinzhi.report.methods import MethodEntry, formulas
 from xinzhi.report.model import DagumTables, TheilTables
 
 __all__ = [
-    "PEER_FEATURES",
     "BenchmarkSection",
     "DisparitySection",
     "IndicatorSection",
@@ -57,9 +58,6 @@ __all__ = [
     "score_section",
     "shortfall_section",
 ]
-
-#: Structural features used for the peer search (see docs/typology.md).
-PEER_FEATURES = ["lq_A", "lq_C", "lq_BD", "lq_HR", "pop_density", "urban_centre_share"]
 
 
 # --------------------------------------------------------------------------- who and when
@@ -187,8 +185,8 @@ def benchmark_section(
     code: str,
     year: int,
     evaluated: bool,
-    n_peers: int = 10,
-    n_benchmarks: int = 3,
+    n_peers: int = PEERS.default("n_peers"),
+    n_benchmarks: int = PEERS.default("n_benchmarks"),
 ) -> BenchmarkSection:
     """Type of ``code`` (:func:`xinzhi.pipelines.typology.classify_counties`) and, for an
     evaluated county, peers, benchmarks and gaps (:func:`xinzhi.typology.benchmark`)."""
@@ -212,21 +210,15 @@ def benchmark_section(
     if not evaluated or types is None:
         return BenchmarkSection(types, peers, benchmarks, gaps, notes)
     sys_used = ctx.evaluation.system
-    sy = ctx.scores[ctx.scores["year"] == year]
-    raw_y = ctx.raw[ctx.raw["year"] == year][["region_code", *sys_used.codes]]
-    feats = types_obj.features
-    cols = [c for c in PEER_FEATURES if c in feats.columns]
     try:
-        bm = typology.benchmark(
-            feats[["region_code", *cols]],
-            sy[["region_code", "score"]],
+        bm = benchmark_county(
+            types_obj,
+            ctx.scores[ctx.scores["year"] == year],
+            ctx.raw[ctx.raw["year"] == year],
+            sys_used,
             code,
-            indicators=raw_y,
-            directions={i.code: i.direction for i in sys_used.indicators},
-            columns=cols,
-            n_peers=n_peers,
-            n_benchmarks=n_benchmarks,
-            types=types_obj.result,
+            n_peers,
+            n_benchmarks,
         )
     except XinzhiError as exc:
         notes.append(f"对标分析不可用：{exc}")
@@ -444,18 +436,31 @@ def industry_section(ctx: ReportContext, code: str, year: int) -> tuple[pd.DataF
     return industry, []
 
 
-def method_entries(options: Mapping[str, Any]) -> list[MethodEntry]:
+def method_entries(
+    options: Mapping[str, Any], analyses: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[MethodEntry]:
     """The appendix's methods for an evaluation run with ``options``: the normalisation,
     weighting, aggregation and scope actually used, and every method without a variant (ranks,
-    obstacle degree, types, peers, disparity), in the order of ``formulas.yaml``."""
+    obstacle degree, types, peers, disparity), in the order of ``formulas.yaml``.
+
+    ``analyses`` maps the key of a declared analysis the report used (:mod:`xinzhi.registry`,
+    e.g. ``peers``) to its options: its entry then takes the formula key from the declaration
+    and shows the declared options with the values used.
+    """
     keys = {
         f"normalization:{options.get('normalization', 'minmax')}",
         f"weights:{options.get('weights', 'combined')}",
         f"aggregate:{options.get('aggregate', 'topsis')}",
         f"scope:{options.get('scope', 'pooled')}",
     }
+    declared = {
+        registry.get(k).formula: {
+            o.label: used.get(o.name, o.default) for o in registry.get(k).options if o.name in used
+        }
+        for k, used in (analyses or {}).items()
+    }
     return [
-        MethodEntry(f["title"], f["key"])
+        MethodEntry(f["title"], f["key"], declared.get(f["key"], {}))
         for f in formulas()
         if ":" not in f["key"] or f["key"] in keys
     ]

@@ -21,6 +21,7 @@ from xinzhi import datasets, store, typology
 from xinzhi.codes.gbt4754 import SECTION_CODES
 from xinzhi.errors import InputError, NotFoundError
 from xinzhi.indicators.catalogue import load_catalogue
+from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.pipelines.stored import read_stored_evaluation
 from xinzhi.pipelines.warehouse import warehouse_registry
@@ -30,6 +31,7 @@ from xinzhi.results import Result
 __all__ = [
     "PEER_FEATURES",
     "CountyTypes",
+    "benchmark_county",
     "classify_counties",
     "county_features",
     "county_peers",
@@ -167,16 +169,33 @@ def county_peers(
     if code is None:
         code = warehouse_registry(con).resolve(county, y, level="county").code
     types = classify_counties(y, con=con, data_dir=data_dir)
+    raw = store.read_wide(con, ev.system.codes, [y], level="county")
+    return benchmark_county(
+        types, ev.scores[ev.scores["year"] == y], raw, ev.system, code, n_peers, n_benchmarks
+    )
+
+
+def benchmark_county(
+    types: CountyTypes,
+    scores: pd.DataFrame,
+    raw: pd.DataFrame,
+    system: IndicatorSystem,
+    code: str,
+    n_peers: int = decl.PEERS.default("n_peers"),
+    n_benchmarks: int = decl.PEERS.default("n_benchmarks"),
+) -> typology.BenchmarkResult:
+    """Peers of ``code`` on :data:`PEER_FEATURES` among the counties of its type, benchmarks
+    among them by ``scores`` (``region_code, score`` of one year) and the gap table on the
+    system's indicators in ``raw`` (:func:`xinzhi.typology.benchmark`): the one computation
+    behind the declared ``peers`` analysis and the county report."""
     feats = types.features
     cols = [c for c in PEER_FEATURES if c in feats.columns]
-    scores = ev.scores[ev.scores["year"] == y]
-    raw = store.read_wide(con, ev.system.codes, [y], level="county")
     return typology.benchmark(
         feats[["region_code", *cols]],
         scores[["region_code", "score"]],
         code,
-        indicators=raw[["region_code", *ev.system.codes]],
-        directions={i.code: i.direction for i in ev.system.indicators},
+        indicators=raw[["region_code", *system.codes]],
+        directions={i.code: i.direction for i in system.indicators},
         columns=cols,
         n_peers=n_peers,
         n_benchmarks=n_benchmarks,

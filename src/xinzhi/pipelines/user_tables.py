@@ -66,7 +66,9 @@ def read_user_table(
             df = pd.read_parquet(path)
         elif suffix in (".csv", ".txt"):
             text, _encoding = decode_bytes(path.read_bytes())
-            df = pd.read_csv(io.StringIO(text), dtype=dict.fromkeys(keys, str))
+            header = pd.read_csv(io.StringIO(text), nrows=0).columns
+            raw = [c for c in header if str(c).strip() in keys]  # as written, blanks included
+            df = pd.read_csv(io.StringIO(text), dtype=dict.fromkeys(raw, str))
         else:
             raise InputError(f"不支持的输入文件类型 {suffix}（请用 .csv、.xlsx 或 .parquet）")
     except InputError:
