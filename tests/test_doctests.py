@@ -31,6 +31,20 @@ MODULES = [
     "xinzhi.disparity.markov_ergodic",
     "xinzhi.disparity.spatial_autocorrelation",
     "xinzhi.disparity.convergence",
+    # typology
+    "xinzhi.typology.classifier",
+    "xinzhi.typology.peers",
+    "xinzhi.typology.shortfall",
+    "xinzhi.typology.paths",
+    "xinzhi.typology.cluster",
+    # industry
+    "xinzhi.industry.specialization",
+    "xinzhi.industry.shiftshare",
+    "xinzhi.industry.complexity",
+    "xinzhi.industry.io",
+    "xinzhi.industry.tiers",
+    "xinzhi.industry.chains",
+    "xinzhi.industry.firms",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, given
 from xinzhi.errors import InputError
 
 
@@ -25,15 +25,17 @@ def report(
         Path | None,
         typer.Option("--output", "-o", help="县域报告文件 .pdf/.html；省级批量时为输出目录"),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="省级批量的报告格式：pdf 或 html")] = "pdf",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="省级批量的报告格式：pdf（默认）或 html")
+    ] = None,
     evaluation: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--evaluation",
-            help="读取数据仓库中以此名称保存的评价（xinzhi evaluate --save 名称）；"
-            "没有时若为内置指标体系名，则按其默认选项测度并保存",
+            help="读取数据仓库中以此名称保存的评价（xinzhi evaluate --save 名称；默认 "
+            "nqpf-county）；没有时若为内置指标体系名，则按其默认选项测度并保存",
         ),
-    ] = "nqpf-county",
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", help="省级批量的并行进程数（默认至多 2）")
     ] = None,
@@ -47,7 +49,7 @@ def report(
 
     if county is not None:
         out = output or Path(f"{county}-{year or '最新'}-新质生产力报告.pdf")
-        data = write_county_report(county, year, out, db=db, evaluation=evaluation)
+        data = write_county_report(county, year, out, db=db, **given(evaluation=evaluation))
         if as_json:
             echo_json({**data.to_dict(), "file": str(out)})
             return
@@ -61,10 +63,9 @@ def report(
         province,
         year,
         output or Path(f"{province}-报告"),
-        fmt=fmt,
         db=db,
-        evaluation=evaluation,
         workers=workers,
+        **given(fmt=fmt, evaluation=evaluation),
     )
     if as_json:
         echo_json(res.to_dict())

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output, write_result
 
 
 def typology(
-    year: Annotated[int, typer.Option("--year", help="普查年份（2010 或 2020）")] = 2020,
+    year: Annotated[
+        int | None, typer.Option("--year", help="普查年份（2010 或 2020；默认 2020）")
+    ] = None,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="自定义规则 YAML（默认内置 rules.yaml）")
     ] = None,
@@ -26,7 +28,7 @@ def typology(
     """县域类型判定：按规则给每个县一个主类型（及次类型）并列出依据；附聚类交叉检验。"""
     from xinzhi.pipelines.typology import classify_counties
 
-    res = classify_counties(year, rules=rules, db=db)
+    res = classify_counties(**given(year=year), rules=rules, db=db)
     if output is not None:
         write_result(res, output)
     if as_json:

@@ -20,6 +20,34 @@ Chain leaders: active firms in the chain's codes whose revenue (万元) reaches 
 chain type (default 500,000 万元 = 50 亿元 for pillar chains, 100,000 万元 = 10 亿元 for emerging
 ones). Lead lists: active firms outside the county in the missing segments, ranked neighbour
 first, then same province, then by revenue.
+
+Examples
+--------
+A two-segment chain and four firms (employees 30, 10, 50, 10). County 430101 has 40 employees
+in all, the three counties 100. Batteries: 30 of the segment's 40, RCA = (30/40)/(40/100) =
+1.875; vehicles: 10 of 60, RCA = (10/40)/(60/100) = 0.4167. Firm 甲厂's revenue 600,000 万元
+reaches the pillar-chain threshold of 500,000 万元, so it is a chain leader:
+
+>>> import pandas as pd
+>>> chain = chain_from_mapping({"key": "demo", "name": "示例链", "type": "pillar", "segments": [
+...     {"key": "cells", "name": "电池", "stage": "上游", "gbt4754": ["3841"], "io42": ["19"]},
+...     {"key": "cars", "name": "整车", "stage": "中游", "gbt4754": ["3612"], "io42": ["18"]}]})
+>>> firms = pd.DataFrame({"credit_code": ["f1", "f2", "f3", "f4"],
+...                       "name": ["甲厂", "乙厂", "丙厂", "丁厂"],
+...                       "region_code": ["430101", "430101", "430102", "430103"],
+...                       "industry_code": ["3841", "3612", "3612", "3841"],
+...                       "revenue": [600000.0, 1000.0, 2000.0, 3000.0],
+...                       "employees": [30.0, 10.0, 50.0, 10.0]})
+>>> res = chain_analysis(chain, "430101", firms=firms)
+>>> res.tidy()["rca"].round(4).tolist(), res.leaders["firm"].tolist()
+([1.875, 0.4167], ['甲厂'])
+
+Where to look
+-------------
+* Docs: ``docs/chains.md`` §2 (产业链模板), §4 (一个县的一条产业链).
+* Tests: ``tests/industry_map/test_chains_analysis.py`` (segments, 同质化, suppliers, leader
+  thresholds, lead order), ``tests/industry_map/test_chains_templates.py`` (templates, concordance).
+* CLI: ``xinzhi industry chain``, ``xinzhi analysis chain``.
 """
 
 from __future__ import annotations

@@ -31,6 +31,27 @@ asymmetric proximity (COG)    rows of φ_{p'p} = C_{p'p}/k_p     columns of it (
 Locations with zero diversity and products with zero ubiquity make the eigenproblem singular;
 they are dropped from the computation with a Chinese warning and recorded in
 ``ComplexityResult.dropped`` (the reference implementations return NaN for *every* cell then).
+
+Examples
+--------
+RCA of three locations × two products X = (10, 30), (30, 30), (10, 40): column shares of the
+total are (50, 100)/150 = (1/3, 2/3), so RCA = row shares / (1/3, 2/3) = (0.75, 1.125),
+(1.5, 0.75), (0.6, 1.2); M = 1[RCA ≥ 1], diversity k_c = (1, 1, 1), ubiquity k_p = (1, 2):
+
+>>> import numpy as np
+>>> x = np.array([[10.0, 30.0], [30.0, 30.0], [10.0, 40.0]])
+>>> rca(x).round(4).tolist()
+[[0.75, 1.125], [1.5, 0.75], [0.6, 1.2]]
+>>> m = presence(rca(x))
+>>> m.tolist(), m.sum(axis=1).tolist(), m.sum(axis=0).tolist()
+([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], [1.0, 1.0, 1.0], [1.0, 2.0])
+
+Where to look
+-------------
+* Docs: ``docs/industry.md`` §1 (经济复杂度与关联度).
+* Tests: ``tests/industry/test_industry_complexity.py`` (Stata ``ecomplexity`` ground truth and
+  py-ecomplexity 0.5.3 agreement), ``tests/industry/test_industry_cli.py``.
+* CLI: ``xinzhi industry complexity``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,38 @@ only for the export year.
 ``"cohort"`` — founding-year cohorts: firms founded in year *t* (any status).
 Firms without a founding date are left out of both; at level ``class`` firms without a 4-digit
 class are left out.
+
+Examples
+--------
+Four firms, snapshot years 2018 and 2020. In 430101 (section C) the firm founded 2015 is active
+in both years, the one founded 2019 only in 2020, and the cancelled one (注销) never counts:
+2018 → 1 firm, 10 employees; 2020 → 2 firms, 10 + 20 = 30 employees, revenue 100 + 200 = 300.
+The firm in 430102 (no status, counted as active) is there in both years:
+
+>>> import datetime as dt
+>>> import ibis
+>>> import pandas as pd
+>>> df = pd.DataFrame({
+...     "region_code": ["430101", "430101", "430101", "430102"],
+...     "section": ["C", "C", "C", "F"], "division": ["38", "38", "38", "51"],
+...     "industry_code": ["3841", "3841", "3812", "5110"],
+...     "founded": [dt.date(2015, 1, 1), dt.date(2019, 6, 1), dt.date(2018, 3, 1),
+...                 dt.date(2010, 5, 1)],
+...     "employees": [10, 20, 7, 5], "revenue": [100.0, 200.0, 70.0, 50.0],
+...     "status": ["存续", "在业", "注销", None]})
+>>> for row in firm_matrix(ibis.memtable(df), years=[2018, 2020]).values.tolist():
+...     print(row)
+['430101', 'C', 2018, 1, 10, 100.0]
+['430101', 'C', 2020, 2, 30, 300.0]
+['430102', 'F', 2018, 1, 5, 50.0]
+['430102', 'F', 2020, 1, 5, 50.0]
+
+Where to look
+-------------
+* Docs: ``docs/firms.md`` §3 (县 × 行业 × 年份矩阵).
+* Tests: ``tests/firms/test_firms_matrix.py`` (snapshot and cohort by hand, CLI, Parquet),
+  ``tests/firms/test_firms_spark.py`` (Spark equals DuckDB).
+* CLI: ``xinzhi industry matrix``.
 """
 
 from __future__ import annotations

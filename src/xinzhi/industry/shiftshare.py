@@ -32,6 +32,26 @@ Sources: Dunn, E. S. (1960). A statistical and analytical technique for regional
 A reinterpretation of shift-share analysis. *Regional and Urban Economics* 2(3), 249–255;
 Barff, R. A. & Knight, P. L. (1988). Dynamic shift-share analysis. *Growth and Change* 19(2),
 1–10.
+
+Examples
+--------
+Two regions × two industries, e⁰ = (10, 20), (30, 40) and e¹ = (20, 20), (30, 50): E⁰ = 100,
+E¹ = 120, G = 0.2; industry growth g = (50/40 − 1, 70/60 − 1) = (0.25, 1/6). Region 1, industry 1:
+NS = 10·0.2 = 2, IM = 10·(0.25 − 0.2) = 0.5, CS = 10·(1 − 0.25) = 7.5 (sum 10 = e¹ − e⁰); region 1,
+industry 2: NS = 4, IM = 20·(1/6 − 0.2) = −0.6667, CS = 20·(0 − 1/6) = −3.3333 (sum 0):
+
+>>> import numpy as np
+>>> r = shift_share_matrix(np.array([[10.0, 20.0], [30.0, 40.0]]),
+...                        np.array([[20.0, 20.0], [30.0, 50.0]]))
+>>> [r[k].round(4).tolist() for k in ("national_share", "industry_mix", "competitive")]
+[[[2.0, 4.0], [6.0, 8.0]], [[0.5, -0.6667], [1.5, -1.3333]], [[7.5, -3.3333], [-7.5, 3.3333]]]
+
+Where to look
+-------------
+* Docs: ``docs/industry.md`` §3 (偏离-份额分析).
+* Tests: ``tests/industry/test_industry_shiftshare.py`` (2 × 2 hand example, identities by
+  hypothesis), ``tests/industry/test_industry_cli.py``.
+* CLI: ``xinzhi industry shiftshare``.
 """
 
 from __future__ import annotations

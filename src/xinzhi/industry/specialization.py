@@ -19,6 +19,27 @@ Sources
 - Herfindahl–Hirschman index ``Σ_i s_ri²``; Shannon entropy ``−Σ_i s_ri ln s_ri`` (0·ln0 := 0)
   as diversity measures (e.g. Attaran, M. (1986). Industrial diversity and economic performance
   in U.S. areas. *Annals of Regional Science* 20, 44–54).
+
+Examples
+--------
+Three regions, two industries, E = (10, 30), (30, 30), (10, 40). The national structure is
+σ = (50, 100)/150 = (1/3, 2/3). Region 1 has s = (0.25, 0.75): LQ = (0.75, 1.125) and
+Hoover ½(|0.25 − 1/3| + |0.75 − 2/3|) = 1/12 = 0.0833; region 2, s = (0.5, 0.5): LQ = (1.5, 0.75),
+H = 1/6; region 3, s = (0.2, 0.8): LQ = (0.6, 1.2), H = 2/15 = 0.1333:
+
+>>> import numpy as np
+>>> e = np.array([[10.0, 30.0], [30.0, 30.0], [10.0, 40.0]])
+>>> location_quotient(e).round(4).tolist()
+[[0.75, 1.125], [1.5, 0.75], [0.6, 1.2]]
+>>> hoover_index(e).round(4).tolist()
+[0.0833, 0.1667, 0.1333]
+
+Where to look
+-------------
+* Docs: ``docs/industry.md`` §2 (专业化与集中度).
+* Tests: ``tests/industry/test_industry_specialization.py`` (worked examples, reference region
+  LQ = 1, invariants), ``tests/firms/test_firms_matrix.py``, ``tests/industry/test_industry_cli.py``.
+* CLI: ``xinzhi industry specialization``.
 """
 
 from __future__ import annotations

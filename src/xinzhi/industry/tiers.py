@@ -31,6 +31,29 @@ Sources: Balassa, B. (1965); Hidalgo, C. A. et al. (2007), *Science* 317, 482–
 Hidalgo, C. A. et al. (2014), *The Atlas of Economic Complexity*; Metroverse (Growth Lab, Harvard,
 2022) "relatedness × RCA" view; Miller, R. E. & Blair, P. D. (2009), ch. 2, 12. The three-tier
 wording follows the article 《系统性改革驱动县域特色产业集群质效跃升》 (中国改革报, 2025).
+
+Examples
+--------
+Four counties × three sections; county c1 = (60, 30, 10). Column totals (120, 160, 120) of 400
+give the reference structure (0.3, 0.4, 0.3), so c1's RCA = (0.6/0.3, 0.3/0.4, 0.1/0.3) =
+(2, 0.75, 0.3333). A is leading (RCA 2 ≥ 1, share 60 % ≥ 5 %); C supplies A with requirement
+0.1 ≥ 0.05 and RCA 0.75 ≥ 0.5, so it is supporting; F is neither (potential tier switched off):
+
+>>> import pandas as pd
+>>> values = pd.DataFrame([[60, 30, 10], [10, 60, 30], [10, 30, 60], [40, 40, 20]],
+...                       index=["c1", "c2", "c3", "c4"], columns=["A", "C", "F"], dtype=float)
+>>> links = pd.DataFrame({"supplier": ["C"], "buyer": ["A"], "requirement": [0.1],
+...                       "allocation": [0.02]})
+>>> t = industry_tiers(values, "c1", links=links, options=TierOptions(potential_top=0)).tidy()
+>>> t["rca"].round(4).tolist(), t["tier"].tolist()
+([2.0, 0.75, 0.3333], ['主导', '配套', ''])
+
+Where to look
+-------------
+* Docs: ``docs/chains.md`` §1 (三级产业图谱).
+* Tests: ``tests/industry_map/test_tiers_example.py`` (exact tiers and values on a worked
+  example, invariants), ``tests/industry_map/test_tiers_census.py`` (神木, 昆山 on the census).
+* CLI: ``xinzhi industry map``, ``xinzhi analysis industry-map``.
 """
 
 from __future__ import annotations

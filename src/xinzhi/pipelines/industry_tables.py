@@ -6,6 +6,8 @@ Each function takes the table (a DataFrame, or the path of a csv / xlsx / parque
 columns kept as text), the column names and the options, and returns an
 :class:`IndustryTable`: the result object of :mod:`xinzhi.industry`, its main table as written
 by every surface, and the notes (warnings of the analysis, in Chinese).
+
+Tests: ``tests/pipelines/test_pipeline_tables.py`` and ``tests/industry/test_industry_cli.py``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ Spatial weights (``weights``): ``"queen"`` — queen contiguity of the 6-digit c
 named in the result's notes) — or the path of an adjacency table with columns ``unit``,
 ``neighbor``.
 
+Tests: ``tests/pipelines/test_pipeline_tables.py`` (hand values, PySAL references, declared
+defaults) and ``tests/disparity/test_disparity_cli.py`` (the commands).
+
 >>> import pandas as pd
 >>> t = pd.DataFrame({"region": ["东", "东", "西", "西"], "score": [1.0, 3.0, 2.0, 6.0]})
 >>> round(float(dagum_table(t).overall["G"].iloc[0]), 6)

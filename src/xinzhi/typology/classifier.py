@@ -3,6 +3,33 @@
 Each type of the rule set (``rules.yaml``) is tested on every county at once (vectorised over
 counties); types are ordered by ``priority``: the first matching type is the primary type, the
 second the secondary type, none gives ``未归类`` with the unmet conditions as evidence.
+
+Rules (docs/typology.md §1): location quotients ``LQ_i,X = s_i,X / S_X`` (Isard 1960) against
+thresholds, e.g. 资源能源开发型 ``lq_BD ≥ 2.5``, 新型工业化主导型 ``lq_C ≥ 1.5``, 文旅融合主导型
+``lq_HR ≥ 1.4``, 农产品加工转化型 ``lq_A ≥ 1.2`` and ``lq_C ≥ 0.5``, 富民产业引领型 proxy
+``lq_A ≥ 1.5`` and ``lq_C < 0.5`` (rules needing absent columns are not applicable).
+
+Four counties under the built-in rules: 3.0 ≥ 2.5 makes 000001 资源能源开发型; 2.0 ≥ 1.5 makes
+000002 新型工业化主导型; 1.3 ≥ 1.2 with 0.8 ≥ 0.5 makes 000003 农产品加工转化型; 1.5 ≥ 1.4 makes
+000004 文旅融合主导型 and, since 1.6 ≥ 1.5 and 0.3 < 0.5, 富民产业引领型 its secondary type:
+
+>>> import pandas as pd
+>>> feats = pd.DataFrame({"region_code": ["000001", "000002", "000003", "000004"],
+...                       "lq_BD": [3.0, 0.5, 0.5, 0.4], "lq_C": [0.8, 2.0, 0.8, 0.3],
+...                       "lq_HR": [0.5, 0.6, 1.0, 1.5], "lq_A": [1.0, 0.7, 1.3, 1.6]})
+>>> t = classify(feats).tidy()
+>>> t["primary_type"].tolist()
+['资源能源开发型', '新型工业化主导型', '农产品加工转化型', '文旅融合主导型']
+>>> t["secondary_type"].iloc[3], t["evidence"].iloc[1]
+('富民产业引领型', '主类型依据：制造业区位熵 2.00 ≥ 1.5')
+
+Where to look
+-------------
+* Docs: ``docs/typology.md`` §1 (types, thresholds, reference counties).
+* Tests: ``tests/typology/test_typology_classify.py``, ``tests/typology/test_typology_reference.py``
+  (reference counties), ``tests/typology/test_typology_user_data.py``,
+  ``tests/golden/test_golden_counties.py``.
+* CLI: ``xinzhi typology``, ``xinzhi analysis typology``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,29 @@ Each measure in ``paths.yaml`` paraphrases (never quotes) a recommendation of a 
 carries the county types and the shortfalls it addresses. A county's measures are those whose
 types include one of the county's types or whose shortfalls include one of its main shortfalls;
 measures matching both rank first, then by the county's type order and shortfall rank.
+
+(docs/typology.md §4.) A three-measure knowledge base for a 文旅融合主导型 county whose main
+shortfall is 产业链条短: "both" matches type and shortfall and comes first; "type" (type only,
+position 0) comes before "general" (no type restriction, selected by the shortfall); "other"
+belongs to another type and is left out:
+
+>>> kb = PathBase(sources={}, measures=(
+...     Measure("type", "…", ("文旅融合主导型",), (), "000", "", ""),
+...     Measure("general", "…", (), ("产业链条短",), "000", "", ""),
+...     Measure("both", "…", ("文旅融合主导型",), ("产业链条短",), "000", "", ""),
+...     Measure("other", "…", ("资源能源开发型",), ("产业链条短",), "002", "", "")))
+>>> t = recommend(["文旅融合主导型"], ["产业链条短"], base=kb).tidy()
+>>> t["measure_id"].tolist()
+['both', 'type', 'general']
+>>> t["reason"].iloc[0]
+'因为本县属于文旅融合主导型且短板为产业链条短'
+
+Where to look
+-------------
+* Docs: ``docs/typology.md`` §4 (发展路径知识库).
+* Tests: ``tests/typology/test_typology_paths.py`` (incl. the no-quotation check against the
+  seed articles), ``tests/typology/test_typology_pipeline.py``.
+* CLI: the 路径 section of ``xinzhi report``.
 """
 
 from __future__ import annotations

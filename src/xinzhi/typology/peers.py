@@ -10,6 +10,21 @@ against the mean of the benchmarks ``b_j`` (direction ``s_j`` = +1 for "higher i
 −1 otherwise), normalised by the indicator's standard deviation over all counties::
 
     g_j = max(0, s_j (b_j − x_j)) / sd_j,    share_j = g_j / Σ_j g_j
+
+(docs/typology.md §2.) One feature x = (0, 1, 3, 10): mean 3.5, population sd √(61/4) = 3.90512,
+so the distances from A are 1/3.90512 = 0.25607 (B) and 3/3.90512 = 0.76822 (C):
+
+>>> import pandas as pd
+>>> feats = pd.DataFrame({"region_code": ["A", "B", "C", "D"], "x": [0.0, 1.0, 3.0, 10.0]})
+>>> p = nearest_peers(feats, "A", k=2)
+>>> p["region_code"].tolist(), p["distance"].round(5).tolist()
+(['B', 'C'], [0.25607, 0.76822])
+
+Where to look
+-------------
+* Docs: ``docs/typology.md`` §2 (近邻与标杆).
+* Tests: ``tests/typology/test_typology_peers.py``, ``tests/typology/test_typology_pipeline.py``.
+* CLI: ``xinzhi analysis peers``; the 对标 section of ``xinzhi report``.
 """
 
 from __future__ import annotations

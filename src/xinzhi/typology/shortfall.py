@@ -7,6 +7,25 @@ indicators' obstacle degrees (obstacle degree model, e.g. O_ij = w_j(1−x'_ij)/
 as produced by :mod:`xinzhi.evaluate`)::
 
     U_s = Σ_{j∈s} O_j,     share_s = U_s / Σ_j O_j,     driver share_j|s = O_j / U_s
+
+(docs/typology.md §3.) Obstacles a = 0.5, b = 0.3 (产业链条短) and c = 0.2 (创新动能不足):
+U = 0.8 and 0.2, shares 0.8 and 0.2; the drivers of 产业链条短 are a 0.5/0.8 = 62.5 % and
+b 0.3/0.8 = 37.5 %:
+
+>>> import pandas as pd
+>>> obs = pd.DataFrame({"unit": ["u"] * 3, "year": [2020] * 3, "indicator": ["a", "b", "c"],
+...                     "obstacle": [0.5, 0.3, 0.2]})
+>>> res = diagnose_shortfalls(obs, {"a": "产业链条短", "b": "产业链条短", "c": "创新动能不足"})
+>>> t = res.tidy()
+>>> t["shortfall"].tolist(), t["share"].round(4).tolist(), t["drivers"].iloc[0]
+(['产业链条短', '创新动能不足'], [0.8, 0.2], 'a（62.5%）、b（37.5%）')
+
+Where to look
+-------------
+* Docs: ``docs/typology.md`` §3 (短板诊断), ``docs/nqpf-county.md``.
+* Tests: ``tests/typology/test_typology_shortfall.py``, ``tests/typology/test_typology_pipeline.py``,
+  ``tests/golden/test_golden_counties.py`` (top shortfall of the golden counties).
+* CLI: the 短板 section of ``xinzhi report``.
 """
 
 from __future__ import annotations
