@@ -110,7 +110,10 @@ def test_county_gets_own_files_and_each_is_audited(api: Any, batches: dict[str, 
     assert prof.status_code == 200 and prof.content[:4] == b"PK\x03\x04"
     q = api.client.get(f"/api/imports/{batches['county1']}/quarantine", headers=h)
     assert q.status_code == 200
-    assert q.content.decode("utf-8-sig").splitlines()[0] == "行号,原因,说明,原始数据"
+    lines = q.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "行号,原因,说明,原始数据"
+    # the other county's row (海淀区, line 3 of the file), reason in Chinese as on the web page
+    assert lines[1].split(",")[:2] == ["3", "地区无法使用"]
     mine = [
         (e["target"], e["detail"]) for e in reversed(_exports(api)) if e["user_name"] == "county1"
     ]

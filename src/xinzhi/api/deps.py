@@ -25,11 +25,11 @@ import duckdb
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from xinzhi import config, store
+from xinzhi import config
 from xinzhi.api.errors import ApiError
-from xinzhi.auth import Session, ensure_auth_tables, lookup_session, secret_key, unsign
+from xinzhi.auth import Session, lookup_session, secret_key, unsign
 from xinzhi.auth.policy import Action, require
-from xinzhi.store.evaluations import ensure_evaluation_tables
+from xinzhi.pipelines.warehouse import open_warehouse
 
 __all__ = [
     "COOKIE_NAME",
@@ -63,9 +63,7 @@ class Database:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path: Path = config.db_path(path)
-        self.con = store.connect(self.path)
-        ensure_evaluation_tables(self.con)
-        ensure_auth_tables(self.con)
+        self.con = open_warehouse(self.path)
         self.write_lock = threading.RLock()
         self.cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -114,7 +114,7 @@ def quarantine_csv(
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["行号", "原因", "说明", "原始数据"])
-    for r in df.itertuples(index=False):
+    for r in df[["row_number", "reason_label", "message", "raw"]].itertuples(index=False):
         writer.writerow([_csv_cell(v) for v in r])
     audit_export(db, request, session, Kind.QUARANTINE, fmt="csv", batch_id=batch_id, rows=len(df))
     return Response(

@@ -36,6 +36,7 @@ from xinzhi.auth.policy import Kind, require_download
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.pipelines import stored
 from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.systems import builtin_systems
 
 router = APIRouter(tags=["评价"])
 
@@ -78,10 +79,8 @@ def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
 def run_evaluation(
     body: m.EvaluationRunRequest, request: Request, db: Db, session: Evaluator
 ) -> m.EvaluationRunOut:
-    from xinzhi.indicators.system import list_systems
-
-    if body.system not in list_systems():
-        raise InputError(f"未知的指标体系 {body.system!r}；可选：{'、'.join(list_systems())}")
+    if body.system not in builtin_systems():
+        raise InputError(f"未知的指标体系 {body.system!r}；可选：{'、'.join(builtin_systems())}")
     if not _NAME.fullmatch(body.save_as):
         raise InputError("评价结果名称只能包含字母、数字、汉字、下划线、点或连字符")
     options = _check_options(body.options)

@@ -26,6 +26,7 @@ from xinzhi.auth.accounts import User
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.ingest.clean import Resolver, default_resolver
+from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.store.auth_tables import ensure_auth_tables
 
@@ -36,6 +37,7 @@ __all__ = [
     "county_resolver",
     "import_upload",
     "observation_page",
+    "reason_tables",
     "safe_file_name",
     "scoped_source",
 ]
@@ -175,8 +177,9 @@ def observation_page(
 
 
 def batch_quarantine(con: duckdb.DuckDBPyConnection, user: User, batch_id: int) -> pd.DataFrame:
-    """Quarantined rows of batch ``batch_id`` for ``user``: row_number, reason (key), message,
-    raw (JSON text), by row number.
+    """Quarantined rows of batch ``batch_id`` for ``user``: row_number, reason (key),
+    reason_label (Chinese, :func:`xinzhi.ingest.reasons.reason_label`), message, raw (JSON
+    text), by row number.
 
     Raises
     ------
@@ -196,8 +199,22 @@ def batch_quarantine(con: duckdb.DuckDBPyConnection, user: User, batch_id: int) 
         raise BatchNotFoundError(f"导入批次 {batch_id} 不存在")
     source, owner = rows[0]
     policy.require_download(user, policy.Kind.QUARANTINE, owner, source=str(source))
-    return con.execute(
+    q = con.execute(
         "SELECT row_number, reason, message, CAST(raw AS VARCHAR) AS raw FROM quarantine "
         "WHERE batch_id = ? ORDER BY row_number",
         [int(batch_id)],
     ).df()
+    q.insert(2, "reason_label", q["reason"].map(reason_label))
+    return q
+
+
+def reason_tables(report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows quarantined and skipped by an import, per reason: ``reason`` (Chinese label),
+    ``rows`` — the quarantine table first."""
+
+    def table(counts: dict[str, int]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"reason": [reason_label(k) for k in counts], "rows": list(counts.values())}
+        )
+
+    return table(report.quarantined_by_reason), table(report.skipped_by_reason)

@@ -16,10 +16,12 @@ import duckdb
 import pandas as pd
 
 from xinzhi import config, datasets, store
+from xinzhi.auth import ensure_auth_tables
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.regions import RegionRegistry, registry_from_table
+from xinzhi.store.evaluations import ensure_evaluation_tables
 
 __all__ = [
     "PUBLIC_DATASETS",
@@ -151,3 +153,12 @@ def latest_batch_id(con: duckdb.DuckDBPyConnection) -> int:
     warehouse's observations for caches."""
     row = con.execute("SELECT coalesce(max(batch_id), 0) FROM import_batches").fetchone()
     return int(row[0]) if row else 0
+
+
+def open_warehouse(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse ``path`` (default :func:`xinzhi.config.db_path`) opened for a server: created
+    with the schema if missing, with the evaluation and account tables ensured."""
+    con = store.connect(path)
+    ensure_evaluation_tables(con)
+    ensure_auth_tables(con)
+    return con

@@ -18,8 +18,9 @@ from typing import Any
 import duckdb
 from fastapi import Request
 
-from xinzhi import auth, store
+from xinzhi import auth
 from xinzhi.auth.policy import Action
+from xinzhi.pipelines.warehouse import open_warehouse
 
 __all__ = [
     "COOKIE_NAME",
@@ -83,7 +84,7 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
             finally:
                 cur.close()
         return
-    con = store.connect(config.db)
+    con = open_warehouse(config.db)
     try:
         yield con
     finally:

@@ -16,13 +16,19 @@ import pandas as pd
 from fastapi import Request
 from nicegui import events, ui
 
-from xinzhi import auth, datasets
+from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.auth.audit import import_detail
 from xinzhi.errors import XinzhiError
-from xinzhi.ingest.reasons import reason_label
-from xinzhi.ingest.report import ImportReport
-from xinzhi.pipelines.uploads import batch_page, batch_quarantine, import_upload, safe_file_name
+from xinzhi.pipelines.public_data import dataset_catalogue, verify_datasets
+from xinzhi.pipelines.uploads import (
+    ImportReport,
+    batch_page,
+    batch_quarantine,
+    import_upload,
+    reason_tables,
+    safe_file_name,
+)
 from xinzhi.web._context import client_ip, connection, data_dir_str
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
@@ -40,7 +46,7 @@ def quarantined_rows(user: auth.User, batch_id: int) -> pd.DataFrame:
     head = pd.DataFrame(
         {
             "行号": q["row_number"],
-            "原因": q["reason"].map(reason_label),
+            "原因": q["reason_label"],
             "说明": q["message"],
         }
     )
@@ -78,22 +84,11 @@ def _show_report(report: ImportReport, box: ui.column, session: auth.Session, ip
                 + "</pre>",
                 sanitize=False,
             )
-            if report.quarantined_by_reason:
-                reasons = pd.DataFrame(
-                    {
-                        "reason": [reason_label(k) for k in report.quarantined_by_reason],
-                        "rows": list(report.quarantined_by_reason.values()),
-                    }
-                )
-                table_of(reasons, {"reason": "隔离原因", "rows": "行数"}, pagination=None)
-            if report.skipped_by_reason:
-                reasons = pd.DataFrame(
-                    {
-                        "reason": [reason_label(k) for k in report.skipped_by_reason],
-                        "rows": list(report.skipped_by_reason.values()),
-                    }
-                )
-                table_of(reasons, {"reason": "跳过原因", "rows": "行数"}, pagination=None)
+            quarantined, skipped = reason_tables(report)
+            if not quarantined.empty:
+                table_of(quarantined, {"reason": "隔离原因", "rows": "行数"}, pagination=None)
+            if not skipped.empty:
+                table_of(skipped, {"reason": "跳过原因", "rows": "行数"}, pagination=None)
             if report.rows_quarantined and report.batch_id is not None:
                 bid = int(report.batch_id)
                 q = quarantined_rows(session.user, bid)
@@ -244,12 +239,7 @@ def register() -> None:
 
         with ui.card().classes("w-full"):
             ui.label("公共数据集").classes("font-bold")
-            ds = pd.DataFrame(
-                [
-                    {"name": d.name, "title": d.title, "licence": d.licence, "files": len(d.files)}
-                    for d in datasets.list_datasets()
-                ]
-            )
+            ds = pd.DataFrame(dataset_catalogue())[["name", "title", "licence", "files"]]
             status_table = table_of(
                 ds,
                 {"name": "名称", "title": "说明", "licence": "许可", "files": "文件数"},
@@ -260,8 +250,8 @@ def register() -> None:
             )
 
             async def verify() -> None:
-                st = await asyncio.to_thread(datasets.verify, data_dir=data_dir_str())
-                tab = pd.DataFrame([{"name": s.dataset, "status": s.status} for s in st])
+                st = await asyncio.to_thread(verify_datasets, data_dir=data_dir_str())
+                tab = pd.DataFrame(st.files).rename(columns={"dataset": "name"})
                 summary = tab.groupby("name")["status"].agg(
                     lambda v: (
                         "完整"
