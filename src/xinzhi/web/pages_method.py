@@ -15,17 +15,18 @@ from fastapi import Request
 from nicegui import events, ui
 
 from xinzhi import auth
+from xinzhi.auth import policy
 from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.pipelines.comparison import compare_rankings
 from xinzhi.pipelines.systems import builtin_systems, load_system_file, system_table
 from xinzhi.pipelines.uploads import safe_file_name
+from xinzhi.registry.defaults import DEFAULT_SYSTEM
 from xinzhi.web._context import connection
 from xinzhi.web._data import evaluation_names, scores_of
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["RUN_ROLES", "register"]
+__all__ = ["register"]
 
-RUN_ROLES = ("admin", "analyst")
 MAX_SYSTEM_FILE = 1024 * 1024
 
 
@@ -37,7 +38,7 @@ def register() -> None:
     @guarded()
     async def method_page(request: Request, session: auth.Session) -> None:
         ui.label("方法：指标体系、运行并保存评价").classes("text-xl font-bold")
-        may_run = session.user.role in RUN_ROLES
+        may_run = policy.allows(session.user, policy.Action.RUN_EVALUATION)
         state: dict[str, Any] = {"custom": None}
         with ui.card().classes("w-full"):
             ui.label("指标体系").classes("font-bold")
@@ -45,7 +46,7 @@ def register() -> None:
                 {"builtin": "内置指标体系", "upload": "上传的 YAML 文件"}, value="builtin"
             ).props('data-testid="system-source"')
             builtin = ui.select(
-                builtin_systems(), value="nqpf-county", label="内置指标体系"
+                builtin_systems(), value=DEFAULT_SYSTEM, label="内置指标体系"
             ).classes("w-64")
             ui.label(
                 "自定义体系：YAML 文件，键 name、title、options、dimensions（每个维度 name、"
