@@ -204,6 +204,47 @@ def test_county_scoped_analysis_follows_the_access_policy(api: Api) -> None:
     assert public.status_code == 200  # census aggregates: every account
 
 
+def test_evaluation_equal_through_pipeline_cli_api_and_web(
+    api: Api,
+    cursor: Any,
+    evaluated_warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The evaluation with every default: stored by the pipeline (``demo``, the fixture's
+    ``evaluate_counties``), run through ``POST /api/evaluations``, ``xinzhi evaluate`` and read
+    by the web data layer — the same score for every county-year."""
+    import shutil
+
+    from xinzhi.pipelines.stored import stored_scores
+    from xinzhi.web import _context
+    from xinzhi.web._data import scores_of
+
+    key = ["region_code", "year"]
+    ref = stored_scores(cursor, "demo").set_index(key)["score"].sort_index()
+    r = api.client.post(
+        "/api/evaluations", json={"save_as": "one-way-in"}, headers=api.h("analyst1")
+    )
+    assert r.status_code == 201, r.text
+    via_api = stored_scores(cursor, "one-way-in").set_index(key)["score"].sort_index()
+    pd.testing.assert_series_equal(via_api, ref, rtol=1e-12, atol=0)
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(evaluated_warehouse, db)
+    out = tmp_path / "scores.csv"
+    res = CliRunner().invoke(app, ["evaluate", "--db", str(db), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    # the CLI's score table names the code column ``unit`` (the evaluation engine's name)
+    cli = pd.read_csv(out, dtype={"unit": str}).rename(columns={"unit": "region_code"})
+    cli = cli.set_index(key)["score"].sort_index()
+    pd.testing.assert_series_equal(cli, ref, rtol=1e-12, atol=0, check_names=False)
+
+    monkeypatch.setattr(_context.config, "database", api.client.app.state.db)  # type: ignore[attr-defined]
+    monkeypatch.setattr(_context.config, "db", api.db_path)
+    web = scores_of("demo").set_index(key)["score"].sort_index()
+    pd.testing.assert_series_equal(web, ref, rtol=1e-12, atol=0)
+
+
 def test_defaults_are_the_declared_ones(api: Api) -> None:
     """The catalogue lists the declared defaults; a few literal ones pinned (a change of a
     default is a change every surface sees at once, and must be deliberate)."""
