@@ -32,6 +32,7 @@ def test_the_declared_analyses() -> None:
         "io",
         "industry-map",
         "chain",
+        "complexity",
         "typology",
         "peers",
     ]
@@ -81,6 +82,19 @@ def test_option_checks_convert_and_refuse_in_chinese() -> None:
     assert Option("year", "年份", int, None).check(None) is None
     with pytest.raises(InputError, match="不能为空"):
         Option("evaluation", "评价结果", str, None, required=True).check(None)
+
+
+def test_file_options_must_name_an_existing_table(tmp_path: Path) -> None:
+    f = Option("input", "输入长表", Path, None, required=True)
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert f.check(str(table)) == table
+    with pytest.raises(InputError, match=r"^选项 input（输入长表）：文件不存在：.*nope\.csv$"):
+        f.check(str(tmp_path / "nope.csv"))
+    with pytest.raises(InputError, match=r"只能是 \.csv、\.xlsx、\.xls、\.parquet 文件"):
+        f.check(str(tmp_path / "t.txt"))
+    # an analysis reading a user's file is offered by the CLI only
+    assert [a.key for a in ANALYSES if a.takes_file] == ["complexity"]
 
 
 def test_resolve_fills_defaults_and_refuses_unknown_options() -> None:

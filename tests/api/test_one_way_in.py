@@ -29,6 +29,7 @@ FAST: dict[str, dict[str, Any]] = {
     "industry-map": {"county": "430321"},  # 湘潭县
     "peers": {"county": "430321"},
     "chain": {"county": "430321", "chain": "construction-machinery"},
+    "complexity": {"location": "county", "product": "industry", "value": "emp"},
 }
 
 #: CLI arguments (besides --evaluation/--db/--output) and the table the command writes.
@@ -41,7 +42,19 @@ CLI: dict[str, tuple[list[str], str]] = {
     "convergence": (["disparity", "convergence"], "coefficients"),
 }
 
-KEYS = [a.key for a in registry.analyses()]
+KEYS = [a.key for a in registry.analyses() if not a.takes_file]
+"""Analyses every surface offers (those reading a user's file are CLI only)."""
+ALL_KEYS = [a.key for a in registry.analyses()]
+
+#: A user's long table for the analyses of a file (county × industry employment, 示例数据):
+#: written once per session by the fixture ``user_table``.
+USER_TABLE = pd.DataFrame(
+    {
+        "county": ["A", "A", "B", "B", "C", "C"],
+        "industry": ["x", "y", "x", "y", "x", "y"],
+        "emp": [10.0, 1.0, 1.0, 10.0, 5.0, 5.0],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +64,18 @@ def cursor(api: Api) -> Iterator[Any]:
     cur.close()
 
 
-def _options(key: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def user_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("user-table") / "示例数据-就业.csv"
+    USER_TABLE.to_csv(path, index=False)
+    return path
+
+
+def _options(key: str, table: Path | None = None) -> dict[str, Any]:
     a = registry.get(key)
     opts = dict(FAST.get(key, {}))
+    if a.takes_file:
+        opts["input"] = str(table)
     if "evaluation" in {o.name for o in a.options}:
         opts["evaluation"] = "demo"
     return opts
@@ -62,9 +84,9 @@ def _options(key: str) -> dict[str, Any]:
 _cache: dict[str, Any] = {}
 
 
-def _reference(key: str, cursor: Any, data_dir: Path) -> Any:
+def _reference(key: str, cursor: Any, data_dir: Path, table: Path | None = None) -> Any:
     if key not in _cache:
-        _cache[key] = registry.get(key).run(cursor, data_dir=data_dir, **_options(key))
+        _cache[key] = registry.get(key).run(cursor, data_dir=data_dir, **_options(key, table))
     return _cache[key]
 
 
@@ -140,17 +162,22 @@ def test_cli_equals_pipeline(
     _same(got, want)
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", ALL_KEYS)
 def test_generic_cli_equals_pipeline(
-    key: str, cursor: Any, evaluated_warehouse: Path, data_dir: Path, tmp_path: Path
+    key: str,
+    cursor: Any,
+    evaluated_warehouse: Path,
+    data_dir: Path,
+    tmp_path: Path,
+    user_table: Path,
 ) -> None:
     """``xinzhi analysis <key>``: the command derived from the declaration."""
     out = tmp_path / "out.json"
-    flags = [f"--{k.replace('_', '-')}={v}" for k, v in _options(key).items()]
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in _options(key, user_table).items()]
     argv = ["--db", str(evaluated_warehouse), "analysis", key, *flags, "-o", str(out)]
     res = CliRunner().invoke(app, argv)
     assert res.exit_code == 0, res.output
-    want = next(iter(_reference(key, cursor, data_dir).tables().values()))
+    want = next(iter(_reference(key, cursor, data_dir, user_table).tables().values()))
     got = pd.read_json(out, orient="records", dtype=False)
     _same(got[[str(c) for c in want.columns]], want)
 
@@ -262,3 +289,7 @@ def test_defaults_are_the_declared_ones(api: Api) -> None:
     assert got["kde"]["grid_size"] == 512
     assert got["dagum"]["group"] == "province"
     assert got["io"]["table"] == "2020-42"
+    routes = {a["key"]: (a["route"], a["scope"]) for a in r.json()}
+    assert routes["chain"] == ("/api/analyses/chain", "county")
+    assert routes["complexity"] == (None, "public")  # a user's file: CLI only
+    assert api.client.get("/api/analyses/complexity", headers=api.h("county1")).status_code == 404

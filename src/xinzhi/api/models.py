@@ -347,6 +347,8 @@ class AnalysisInfo(BaseModel):
     title: str
     formula: str
     reference_test: str
+    scope: str
+    route: str | None
     options: list[OptionInfo]
 
 

@@ -56,6 +56,8 @@ def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
             title=a.title,
             formula=a.formula,
             reference_test=a.reference_test,
+            scope=a.scope,
+            route=None if a.takes_file else f"/api/analyses/{a.key}",
             options=[
                 m.OptionInfo(
                     name=o.name,
@@ -98,6 +100,8 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
 
 
 for _a in registry.analyses():
+    if _a.takes_file:  # a user's file: CLI only (the API would need an upload)
+        continue
     router.add_api_route(
         f"/analyses/{_a.key}",
         _generic(_a),

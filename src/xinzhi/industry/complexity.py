@@ -427,6 +427,8 @@ class ComplexityResult(Result):
     years: list[ComplexityYear]
     options: dict[str, Any]
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: list[str] = field(default_factory=list)
+    """Warnings met on the data (Chinese), filled by the pipelines."""
 
     def tidy(self) -> pd.DataFrame:
         """One row per location × product × year with :data:`TIDY_COLUMNS` (+ ``rpop``)."""

@@ -12,30 +12,34 @@ Tests: ``tests/pipelines/test_pipeline_tables.py`` and ``tests/industry/test_ind
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.industry.complexity import TIDY_COLUMNS, complexity
+from xinzhi.industry.complexity import TIDY_COLUMNS, ComplexityResult, complexity
 from xinzhi.industry.shiftshare import shift_share
 from xinzhi.industry.specialization import specialization
 from xinzhi.pipelines.user_tables import TableSource, table_frame
+from xinzhi.registry import industry as decl
 
 __all__ = [
     "CONVENTIONS",
     "SHIFT_SHARE_METHODS",
     "IndustryTable",
+    "complexity_of_file",
     "complexity_table",
     "shiftshare_table",
     "specialization_table",
 ]
 
-CONVENTIONS = ("stata", "py-ecomplexity")
+CONVENTIONS: tuple[str, ...] = decl.COMPLEXITY.option("convention").choices or ()
 """Standardisation conventions of the complexity indices (Stata ``ecomplexity`` or the Python
-package ``py-ecomplexity``)."""
+package ``py-ecomplexity``), as declared."""
 
 SHIFT_SHARE_METHODS = ("classic", "esteban-marquillas", "dynamic")
 """Shift-share variants: Dunn's classic three effects, Esteban-Marquillas (with the allocation
@@ -58,8 +62,8 @@ def complexity_table(
     value: str,
     year: str | None = None,
     *,
-    convention: Literal["stata", "py-ecomplexity"] = "stata",
-    threshold: float = 1.0,
+    convention: Literal["stata", "py-ecomplexity"] = decl.COMPLEXITY.default("convention"),
+    threshold: float = decl.COMPLEXITY.default("threshold"),
 ) -> IndustryTable:
     """Economic complexity (ECI/PCI), density, COI, COG (Hidalgo & Hausmann 2009) with
     presence ``M = 1[RCA ≥ threshold]``, per ``year`` when given.
@@ -146,3 +150,43 @@ def shiftshare_table(
         method=method,
     )
     return IndustryTable(res, res.tidy())
+
+
+def complexity_of_file(
+    con: Any,
+    *,
+    input: Path,
+    location: str,
+    product: str,
+    value: str,
+    year: str | None = decl.COMPLEXITY.default("year"),
+    convention: str = decl.COMPLEXITY.default("convention"),
+    threshold: float = decl.COMPLEXITY.default("threshold"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> ComplexityResult:
+    """The declared analysis ``complexity`` (:data:`xinzhi.registry.industry.COMPLEXITY`):
+    :func:`complexity_table` of a user's file; its warnings become the result's ``notes``.
+    ``con`` and ``data_dir`` are not used (signature shared by every declared pipeline)."""
+    decl.COMPLEXITY.resolve(
+        {
+            "input": input,
+            "location": location,
+            "product": product,
+            "value": value,
+            "year": year,
+            "convention": convention,
+            "threshold": threshold,
+        }
+    )
+    out = complexity_table(
+        input,
+        location,
+        product,
+        value,
+        year,
+        convention=convention,  # type: ignore[arg-type]
+        threshold=threshold,
+    )
+    res: ComplexityResult = out.result
+    res.notes = list(out.notes)
+    return res

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from xinzhi.errors import InputError
@@ -18,7 +19,10 @@ FAMILIES = {
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 
-_TYPES: dict[type, str] = {int: "整数", float: "数值", str: "文字", bool: "是/否"}
+_TYPES: dict[type, str] = {int: "整数", float: "数值", str: "文字", bool: "是/否", Path: "文件"}
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+"""Files a ``Path`` option accepts: a user's table."""
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,11 @@ class Option:
         ``--grid-size``, the API query parameter ``grid_size``.
     label : str
         Chinese label shown in the web control, the CLI help and the method appendix.
-    type : {int, float, str, bool}
+    type : {int, float, str, bool, pathlib.Path}
         Value type; ``None`` allowed as a value when ``default`` is None (optional option).
+        ``Path``: a user's table (:data:`TABLE_SUFFIXES`) that must exist — an analysis with
+        such an option reads a file and is offered by the CLI only (the REST API and the web
+        would need an upload).
     default : object
         The one default every surface uses.
     choices : tuple of str, optional
@@ -114,6 +121,13 @@ class Option:
             raise InputError(
                 f"选项 {self.name}（{self.label}）应为{_TYPES[self.type]}，收到 {value!r}"
             ) from exc
+        if self.type is Path:
+            if v.suffix.lower() not in TABLE_SUFFIXES:
+                raise InputError(
+                    f"选项 {self.name}（{self.label}）只能是 {'、'.join(TABLE_SUFFIXES)} 文件，收到 {v}"
+                )
+            if not v.is_file():
+                raise InputError(f"选项 {self.name}（{self.label}）：文件不存在：{v}")
         if self.choices is not None and v not in self.choices:
             raise InputError(
                 f"选项 {self.name}（{self.label}）只能是 {'、'.join(self.choices)}，收到 {value!r}"
@@ -130,6 +144,8 @@ class Option:
 
 
 def _convert(kind: type, value: Any) -> Any:
+    if kind is Path:
+        return Path(value)
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -206,6 +222,11 @@ class Analysis:
         names = [o.name for o in self.options]
         if len(set(names)) != len(names):
             raise TypeError(f"analysis {self.key}: duplicate option names")
+
+    @property
+    def takes_file(self) -> bool:
+        """True when an option is a user's file: offered by the CLI only."""
+        return any(o.type is Path for o in self.options)
 
     def option(self, name: str) -> Option:
         """The declared option ``name``."""

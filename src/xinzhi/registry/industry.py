@@ -3,9 +3,11 @@ analyses in :mod:`xinzhi.industry`, formulas in ``docs/industry.md``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from xinzhi.registry.core import Analysis, Option, register
 
-__all__ = ["CHAIN", "INDUSTRY_MAP", "IO", "IO_TABLES"]
+__all__ = ["CHAIN", "COMPLEXITY", "INDUSTRY_MAP", "IO", "IO_TABLES"]
 
 IO_TABLES = (
     "2002-122",
@@ -114,4 +116,30 @@ CHAIN = Analysis(
     scope="county",
 )
 
-register(IO, INDUSTRY_MAP, CHAIN)
+COMPLEXITY = Analysis(
+    key="complexity",
+    family="industry",
+    title="经济复杂度（用户长表）",
+    pipeline="xinzhi.pipelines.industry_tables:complexity_of_file",
+    options=(
+        Option("input", "输入长表", Path, None, required=True, help="csv、xlsx 或 parquet"),
+        Option("location", "地区列", str, None, required=True),
+        Option("product", "产业列", str, None, required=True),
+        Option("value", "数值列", str, None, required=True, help="如就业人数、产值"),
+        Option("year", "年份列", str, None, help="给出则逐年计算"),
+        Option(
+            "convention",
+            "标准化口径",
+            str,
+            "stata",
+            choices=("stata", "py-ecomplexity"),
+            choice_labels=("Stata ecomplexity", "Python py-ecomplexity"),
+        ),
+        Option("threshold", "RCA 阈值", float, 1.0, minimum=0.0, help="M = 1[RCA ≥ 阈值]"),
+    ),
+    formula="industry:complexity",
+    reference_test="tests/industry/test_industry_complexity.py",
+    doc="docs/industry.md",
+)
+
+register(IO, INDUSTRY_MAP, CHAIN, COMPLEXITY)
