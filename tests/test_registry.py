@@ -33,6 +33,8 @@ def test_the_declared_analyses() -> None:
         "industry-map",
         "chain",
         "complexity",
+        "specialization",
+        "shiftshare",
         "typology",
         "peers",
     ]
@@ -94,7 +96,11 @@ def test_file_options_must_name_an_existing_table(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"只能是 \.csv、\.xlsx、\.xls、\.parquet 文件"):
         f.check(str(tmp_path / "t.txt"))
     # an analysis reading a user's file is offered by the CLI only
-    assert [a.key for a in ANALYSES if a.takes_file] == ["complexity"]
+    assert [a.key for a in ANALYSES if a.takes_file] == [
+        "complexity",
+        "specialization",
+        "shiftshare",
+    ]
 
 
 def test_resolve_fills_defaults_and_refuses_unknown_options() -> None:

@@ -30,6 +30,15 @@ FAST: dict[str, dict[str, Any]] = {
     "peers": {"county": "430321"},
     "chain": {"county": "430321", "chain": "construction-machinery"},
     "complexity": {"location": "county", "product": "industry", "value": "emp"},
+    "specialization": {"location": "county", "industry": "industry", "value": "emp"},
+    "shiftshare": {
+        "location": "county",
+        "industry": "industry",
+        "value": "emp",
+        "year": "year",
+        "base": 2010,
+        "final": 2020,
+    },
 }
 
 #: CLI arguments (besides --evaluation/--db/--output) and the table the command writes.
@@ -46,14 +55,21 @@ KEYS = [a.key for a in registry.analyses() if not a.takes_file]
 """Analyses every surface offers (those reading a user's file are CLI only)."""
 ALL_KEYS = [a.key for a in registry.analyses()]
 
-#: A user's long table for the analyses of a file (county × industry employment, 示例数据):
-#: written once per session by the fixture ``user_table``.
+#: A user's long tables for the analyses of a file (county × industry employment, 示例数据):
+#: one year, and two years for shift-share; written once by the fixture ``user_table``.
+_RNG = np.random.default_rng(5)  # nested capabilities, as tests/industry/test_industry_cli.py
+_CAP, _REQ = _RNG.uniform(size=8), _RNG.uniform(size=6)
 USER_TABLE = pd.DataFrame(
     {
-        "county": ["A", "A", "B", "B", "C", "C"],
-        "industry": ["x", "y", "x", "y", "x", "y"],
-        "emp": [10.0, 1.0, 1.0, 10.0, 5.0, 5.0],
+        "county": np.repeat([f"C{i}" for i in range(8)], 6),
+        "industry": np.tile([f"I{j}" for j in range(6)], 8),
+        "emp": (
+            _RNG.lognormal(size=(8, 6)) * (0.1 + (_CAP[:, None] > _REQ[None, :] - 0.2))
+        ).ravel(),
     }
+)
+USER_PANEL = pd.concat(
+    [USER_TABLE.assign(year=2010), USER_TABLE.assign(year=2020, emp=USER_TABLE["emp"] * 1.5)]
 )
 
 
@@ -66,16 +82,20 @@ def cursor(api: Api) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def user_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("user-table") / "示例数据-就业.csv"
-    USER_TABLE.to_csv(path, index=False)
-    return path
+    """A folder with 示例数据-就业.csv (one year) and 示例数据-就业面板.csv (two years)."""
+    folder = tmp_path_factory.mktemp("user-table")
+    USER_TABLE.to_csv(folder / "示例数据-就业.csv", index=False)
+    USER_PANEL.to_csv(folder / "示例数据-就业面板.csv", index=False)
+    return folder
 
 
 def _options(key: str, table: Path | None = None) -> dict[str, Any]:
     a = registry.get(key)
     opts = dict(FAST.get(key, {}))
     if a.takes_file:
-        opts["input"] = str(table)
+        assert table is not None
+        name = "示例数据-就业面板.csv" if key == "shiftshare" else "示例数据-就业.csv"
+        opts["input"] = str(table / name)
     if "evaluation" in {o.name for o in a.options}:
         opts["evaluation"] = "demo"
     return opts

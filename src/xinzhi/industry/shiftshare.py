@@ -56,7 +56,7 @@ Where to look
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -137,6 +137,8 @@ class ShiftShareResult(Result):
     final_value: FloatArray
     components: dict[str, FloatArray]
     options: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    """Warnings met on the data (Chinese), filled by the pipelines."""
 
     def tidy(self) -> pd.DataFrame:
         """One row per location × industry: base, final, change and the components."""

@@ -44,7 +44,7 @@ Where to look
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -157,6 +157,8 @@ class SpecializationResult(Result):
     lq: FloatArray
     rpop: FloatArray | None
     options: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    """Warnings met on the data (Chinese), filled by the pipelines."""
 
     def tidy(self) -> pd.DataFrame:
         """One row per location × industry: value, share, reference_share, lq (and rpop)."""

@@ -33,7 +33,9 @@ __all__ = [
     "IndustryTable",
     "complexity_of_file",
     "complexity_table",
+    "shiftshare_of_file",
     "shiftshare_table",
+    "specialization_of_file",
     "specialization_table",
 ]
 
@@ -41,7 +43,7 @@ CONVENTIONS: tuple[str, ...] = decl.COMPLEXITY.option("convention").choices or (
 """Standardisation conventions of the complexity indices (Stata ``ecomplexity`` or the Python
 package ``py-ecomplexity``), as declared."""
 
-SHIFT_SHARE_METHODS = ("classic", "esteban-marquillas", "dynamic")
+SHIFT_SHARE_METHODS: tuple[str, ...] = decl.SHIFT_SHARE.option("method").choices or ()
 """Shift-share variants: Dunn's classic three effects, Esteban-Marquillas (with the allocation
 effect), dynamic (year-by-year effects summed)."""
 
@@ -106,7 +108,7 @@ def specialization_table(
     industry: str,
     value: str,
     *,
-    reference: str = "national",
+    reference: str = decl.SPECIALIZATION.default("reference"),
 ) -> IndustryTable:
     """Location quotients, Hoover/Krugman specialisation, HHI, entropy and locational Gini.
 
@@ -132,7 +134,9 @@ def shiftshare_table(
     base: int,
     final: int,
     *,
-    method: Literal["classic", "esteban-marquillas", "dynamic"] = "classic",
+    method: Literal["classic", "esteban-marquillas", "dynamic"] = decl.SHIFT_SHARE.default(
+        "method"
+    ),
 ) -> IndustryTable:
     """Shift-share analysis between years ``base`` and ``final``: national growth share,
     industry-mix and competitive effects (and the allocation effect, ``esteban-marquillas``)."""
@@ -187,6 +191,76 @@ def complexity_of_file(
         convention=convention,  # type: ignore[arg-type]
         threshold=threshold,
     )
-    res: ComplexityResult = out.result
-    res.notes = list(out.notes)
+    res: ComplexityResult = _with_notes(out)
     return res
+
+
+def _with_notes(out: IndustryTable) -> Any:
+    """The result object of ``out`` with the pipeline's notes (warnings of the analysis)."""
+    out.result.notes = [*out.result.notes, *out.notes]
+    return out.result
+
+
+def specialization_of_file(
+    con: Any,
+    *,
+    input: Path,
+    location: str,
+    industry: str,
+    value: str,
+    reference: str = decl.SPECIALIZATION.default("reference"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """The declared analysis ``specialization`` (:data:`xinzhi.registry.industry.
+    SPECIALIZATION`): :func:`specialization_table` of a user's file. ``con`` and ``data_dir``
+    are not used (signature shared by every declared pipeline)."""
+    decl.SPECIALIZATION.resolve(
+        {
+            "input": input,
+            "location": location,
+            "industry": industry,
+            "value": value,
+            "reference": reference,
+        }
+    )
+    return _with_notes(specialization_table(input, location, industry, value, reference=reference))
+
+
+def shiftshare_of_file(
+    con: Any,
+    *,
+    input: Path,
+    location: str,
+    industry: str,
+    value: str,
+    year: str,
+    base: int,
+    final: int,
+    method: str = decl.SHIFT_SHARE.default("method"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """The declared analysis ``shiftshare`` (:data:`xinzhi.registry.industry.SHIFT_SHARE`):
+    :func:`shiftshare_table` of a user's file. ``con`` and ``data_dir`` are not used."""
+    decl.SHIFT_SHARE.resolve(
+        {
+            "input": input,
+            "location": location,
+            "industry": industry,
+            "value": value,
+            "year": year,
+            "base": base,
+            "final": final,
+            "method": method,
+        }
+    )
+    out = shiftshare_table(
+        input,
+        location,
+        industry,
+        value,
+        year,
+        base,
+        final,
+        method=method,  # type: ignore[arg-type]
+    )
+    return _with_notes(out)

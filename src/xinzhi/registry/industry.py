@@ -7,7 +7,15 @@ from pathlib import Path
 
 from xinzhi.registry.core import Analysis, Option, register
 
-__all__ = ["CHAIN", "COMPLEXITY", "INDUSTRY_MAP", "IO", "IO_TABLES"]
+__all__ = [
+    "CHAIN",
+    "COMPLEXITY",
+    "INDUSTRY_MAP",
+    "IO",
+    "IO_TABLES",
+    "SHIFT_SHARE",
+    "SPECIALIZATION",
+]
 
 IO_TABLES = (
     "2002-122",
@@ -142,4 +150,63 @@ COMPLEXITY = Analysis(
     doc="docs/industry.md",
 )
 
-register(IO, INDUSTRY_MAP, CHAIN, COMPLEXITY)
+_INPUT = Option("input", "输入长表", Path, None, required=True, help="csv、xlsx 或 parquet")
+_LOCATION = Option("location", "地区列", str, None, required=True)
+_INDUSTRY = Option("industry", "产业列", str, None, required=True)
+_VALUE = Option("value", "数值列", str, None, required=True, help="如就业人数、产值")
+
+SPECIALIZATION = Analysis(
+    key="specialization",
+    family="industry",
+    title="区位熵与专业化（用户长表）",
+    pipeline="xinzhi.pipelines.industry_tables:specialization_of_file",
+    options=(
+        _INPUT,
+        _LOCATION,
+        _INDUSTRY,
+        _VALUE,
+        Option(
+            "reference",
+            "参照",
+            str,
+            "national",
+            help="national（全部地区之和）或 group:列名（同组地区之和）",
+        ),
+    ),
+    formula="types",
+    reference_test="tests/industry/test_industry_specialization.py",
+    doc="docs/industry.md",
+)
+
+SHIFT_SHARE = Analysis(
+    key="shiftshare",
+    family="industry",
+    title="偏离-份额分析（用户长表）",
+    pipeline="xinzhi.pipelines.industry_tables:shiftshare_of_file",
+    options=(
+        _INPUT,
+        _LOCATION,
+        _INDUSTRY,
+        _VALUE,
+        Option("year", "年份列", str, None, required=True),
+        Option("base", "基期", int, None, required=True, minimum=1900, maximum=2100),
+        Option("final", "末期", int, None, required=True, minimum=1900, maximum=2100),
+        Option(
+            "method",
+            "方法",
+            str,
+            "classic",
+            choices=("classic", "esteban-marquillas", "dynamic"),
+            choice_labels=(
+                "经典三分量（Dunn）",
+                "Esteban-Marquillas（含配置效应）",
+                "动态（逐年相加）",
+            ),
+        ),
+    ),
+    formula="industry:shiftshare",
+    reference_test="tests/industry/test_industry_shiftshare.py",
+    doc="docs/industry.md",
+)
+
+register(IO, INDUSTRY_MAP, CHAIN, COMPLEXITY, SPECIALIZATION, SHIFT_SHARE)
