@@ -756,6 +756,17 @@ def test_county_user_downloads_follow_the_api_policy(
         assert own.status == 200
         assert own.body()[:4] == b"PK\x03\x04"
 
+        # the chain analysis names firms (record-level): refused for another county on the
+        # page 产业 and through the API, shown for the own county
+        page.goto(server + "/industry?code=110108&chain=tea")
+        page.wait_for_selector(
+            "text=县区用户只能查看本县区的企业记录等明细数据（请求的县区：110108）", timeout=60_000
+        )
+        chain = page.request.get(server + "/api/analyses/chain?county=110108&chain=tea")
+        assert chain.status == 403
+        mine = page.request.get(server + "/api/analyses/chain?county=430321&chain=tea")
+        assert mine.status == 200
+
         # the page 数据 lists neither the other county's nor the analyst's batch
         page.goto(server + "/data")
         page.wait_for_selector("[data-testid=batches-table] tbody tr")

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinzhi.api.models import ErrorResponse
 from xinzhi.auth.policy import AccessDenied, PublicSourceError
 from xinzhi.errors import (
     AmbiguousRegionError,
@@ -130,7 +131,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _responses() -> dict[int | str, dict[str, Any]]:
-    from xinzhi.api.models import ErrorResponse
 
     text = {
         400: "输入无效",

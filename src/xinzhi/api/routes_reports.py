@@ -60,6 +60,7 @@ _build_lock = threading.Lock()
 def report_context(db: Database, cur: Any, evaluation: str) -> ReportContext:
     """The report context of stored ``evaluation`` on the server's database (cached per name and
     creation time); 404 if no evaluation of that name is stored."""
+    # imported on the first report: the report context pulls in typology and industry
     from xinzhi.pipelines.report_context import load_report_context
 
     stamp = evaluation_stamp(cur, evaluation)

@@ -60,6 +60,7 @@ def queen_subset(
         :func:`xinzhi.regions.queen_weights` of the remaining codes (sorted; two polygons are
         neighbours when they share at least one boundary point), and the sorted dropped codes.
     """
+    # imported on first use: the boundaries and libpysal cost about a second
     from xinzhi.regions import county_polygons, queen_weights
 
     mirror = Path(data_dir) if data_dir is not None else None

@@ -20,7 +20,7 @@ from xinzhi.auth import ensure_auth_tables
 from xinzhi.ingest.census import CENSUS_FILES, import_census
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
-from xinzhi.regions import RegionRegistry, registry_from_table
+from xinzhi.regions import RegionRegistry, load_registry, registry_from_table
 from xinzhi.store.evaluations import ensure_evaluation_tables
 
 __all__ = [
@@ -111,10 +111,8 @@ def build_warehouse(
     ``noop`` in the summary). Raises :class:`~xinzhi.errors.DataUnavailableError` /
     :class:`~xinzhi.errors.IntegrityError` when a public file is missing or altered.
     """
-    from xinzhi import regions
-
     verified = datasets.fetch(list(PUBLIC_DATASETS), data_dir=data_dir)
-    registry = regions.load_registry(Path(data_dir) if data_dir else None)
+    registry = load_registry(Path(data_dir) if data_dir else None)
     path = config.db_path(db_path)
     con = store.connect(path)
     try:

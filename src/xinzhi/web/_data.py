@@ -100,6 +100,7 @@ def types_of(year: int) -> pd.DataFrame | str:
 def report_context(name: str) -> Any:
     """:func:`xinzhi.pipelines.report_context.load_report_context` for stored evaluation
     ``name`` (cached)."""
+    # imported on the first profile page: the report context pulls in typology and industry
     from xinzhi.pipelines.report_context import load_report_context
 
     with connection() as con:

@@ -19,10 +19,11 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth import User
 from xinzhi.errors import XinzhiError
-from xinzhi.pipelines.industry_reference import county_section_quotients
+from xinzhi.pipelines.industry_reference import chain_templates, county_section_quotients
 from xinzhi.registry import industry as industry_decl
-from xinzhi.web._context import connection, data_dir_str
+from xinzhi.web._context import connection
 from xinzhi.web._controls import run_analysis
 from xinzhi.web._frame import guarded, table_of
 
@@ -38,12 +39,9 @@ def _io_result(lead: str | None) -> Any:
 
 
 def _tier_section(code: str, year: int) -> None:
-    from xinzhi.pipelines.industry import county_industry_map
-
     ui.label("产业三级图谱（主导—配套—潜力）").classes("text-lg font-bold mt-2")
     try:
-        with connection() as con:
-            res = county_industry_map(code, year, con=con, data_dir=data_dir_str())
+        res = run_analysis(industry_decl.INDUSTRY_MAP, county=code, year=year)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -125,10 +123,7 @@ def _tier_section(code: str, year: int) -> None:
     ).classes("text-xs text-gray-500")
 
 
-async def _chain_section(code: str, chain: str, base: dict[str, Any]) -> None:
-    from xinzhi.pipelines.industry import county_chain
-    from xinzhi.pipelines.industry_reference import chain_templates
-
+async def _chain_section(user: User, code: str, chain: str, base: dict[str, Any]) -> None:
     ui.label("产业链视图").classes("text-lg font-bold mt-4")
     chains = chain_templates()
     choices = {
@@ -143,12 +138,10 @@ async def _chain_section(code: str, chain: str, base: dict[str, Any]) -> None:
         on_change=lambda e: ui.navigate.to("/industry?" + urlencode({**base, "chain": e.value})),
     ).classes("w-64")
 
-    def run() -> Any:
-        with connection() as con:
-            return county_chain(code, key, con=con, data_dir=data_dir_str())
-
-    try:
-        res = await asyncio.to_thread(run)
+    try:  # the chain lists the county's firms: county accounts only for their own county
+        res = await asyncio.to_thread(
+            run_analysis, industry_decl.CHAIN, user, county=code, chain=key
+        )
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -320,6 +313,6 @@ def register() -> None:
             _io_section(lead, base)
             return
         _tier_section(code, y)
-        await _chain_section(code, chain, base)
+        await _chain_section(session.user, code, chain, base)
         _io_section(lead, base)
         _lq_section(code, y)

@@ -18,6 +18,7 @@ from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.pipelines.comparison import compare_rankings
+from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.pipelines.systems import builtin_systems, load_system_file, system_table
 from xinzhi.pipelines.uploads import safe_file_name
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
@@ -32,7 +33,6 @@ MAX_SYSTEM_FILE = 1024 * 1024
 
 def register() -> None:
     """Define the page."""
-    from xinzhi.pipelines.evaluation import evaluate_counties
 
     @ui.page("/method", title="方法 · 新质 县域新质生产力")
     @guarded()
