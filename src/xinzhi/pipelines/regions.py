@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi.regions import load_registry
+from xinzhi.regions.table import TABLE_COLUMNS
 
 __all__ = [
     "LIST_COLUMNS",
@@ -25,17 +26,7 @@ __all__ = [
 RESOLVED = ("ok", "renamed")
 """Statuses of a name or code that resolved to one unit."""
 
-LIST_COLUMNS = [
-    "code",
-    "name",
-    "level",
-    "type",
-    "province_code",
-    "province_name",
-    "prefecture_code",
-    "prefecture_name",
-    "start_year",
-]
+LIST_COLUMNS = TABLE_COLUMNS[: TABLE_COLUMNS.index("start_year") + 1]
 """Columns of :func:`list_regions`."""
 
 PAGE_COLUMNS = [*LIST_COLUMNS, "end_year", "status"]
