@@ -127,3 +127,25 @@ def test_a_declaration_with_a_bad_default_is_refused_at_import() -> None:
 def test_doctests() -> None:
     res = doctest.testmod(registry, optionflags=doctest.ELLIPSIS)
     assert (res.failed, res.attempted) == (0, 4)
+
+
+def test_cli_lists_the_declarations() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from xinzhi.cli import app
+
+    res = CliRunner().invoke(app, ["analysis", "list", "--json"])
+    assert res.exit_code == 0, res.output
+    items = {i["key"]: i for i in json.loads(res.output)}
+    assert list(items) == [a.key for a in ANALYSES]
+    assert items["convergence"]["options"]["kind"] == "cross-section"
+    assert items["chain"]["family"] == "industry"
+    text = CliRunner().invoke(app, ["analysis", "list"]).output
+    assert "markov           马尔可夫转移矩阵（区域差异与动态）" in text
+    assert "    --k                状态数：默认 4" in text
+    # options are checked before any work: a bad value is a Chinese error with exit code 2
+    bad = CliRunner().invoke(app, ["analysis", "markov", "--evaluation", "x", "--k", "9"])
+    assert bad.exit_code == 2
+    assert "选项 k（状态数）不能大于 8，收到 9" in bad.output
