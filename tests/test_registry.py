@@ -29,6 +29,7 @@ def test_the_declared_analyses() -> None:
         "moran",
         "lisa",
         "convergence",
+        "evaluation",
         "io",
         "industry-map",
         "chain",

@@ -51,7 +51,7 @@ CLI: dict[str, tuple[list[str], str]] = {
     "convergence": (["disparity", "convergence"], "coefficients"),
 }
 
-KEYS = [a.key for a in registry.analyses() if not a.takes_file]
+KEYS = [a.key for a in registry.analyses() if not a.takes_file and a.action is None]
 """Analyses every surface offers (those reading a user's file are CLI only)."""
 ALL_KEYS = [a.key for a in registry.analyses()]
 
@@ -292,6 +292,20 @@ def test_evaluation_equal_through_pipeline_cli_api_and_web(
     pd.testing.assert_series_equal(web, ref, rtol=1e-12, atol=0)
 
 
+def test_api_evaluation_checks_the_declared_options(api: Api) -> None:
+    r = api.client.post(
+        "/api/evaluations",
+        json={"save_as": "bad", "options": {"weights": "magic"}},
+        headers=api.h("analyst1"),
+    )
+    assert r.status_code == 400
+    assert r.json()["error"] == {
+        "code": "invalid_input",
+        "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert，"
+        "收到 'magic'",
+    }
+
+
 def test_defaults_are_the_declared_ones(api: Api) -> None:
     """The catalogue lists the declared defaults; a few literal ones pinned (a change of a
     default is a change every surface sees at once, and must be deliberate)."""
@@ -310,6 +324,7 @@ def test_defaults_are_the_declared_ones(api: Api) -> None:
     assert got["dagum"]["group"] == "province"
     assert got["io"]["table"] == "2020-42"
     routes = {a["key"]: (a["route"], a["scope"]) for a in r.json()}
-    assert routes["chain"] == ("/api/analyses/chain", "county")
+    assert routes["chain"] == ("GET /api/analyses/chain", "county")
     assert routes["complexity"] == (None, "public")  # a user's file: CLI only
+    assert routes["evaluation"] == ("POST /api/evaluations", "public")
     assert api.client.get("/api/analyses/complexity", headers=api.h("county1")).status_code == 404

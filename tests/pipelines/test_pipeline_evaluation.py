@@ -201,3 +201,18 @@ def test_builtin_system_matches_warehouse_catalogue(public_warehouse: Path) -> N
     finally:
         con.close()
     assert set(system.codes) <= codes
+
+
+def test_declared_evaluation_options() -> None:
+    """The years option of the declared evaluation and the methods a built-in system runs with
+    (nqpf-county.yaml: options.weights combined, options.aggregate topsis)."""
+    from xinzhi.errors import InputError
+    from xinzhi.pipelines.evaluation import _years
+    from xinzhi.pipelines.systems import method_defaults
+
+    assert _years(None) is None
+    assert _years("2020") == [2020]
+    assert _years("2016-2019") == [2016, 2017, 2018, 2019]
+    with pytest.raises(InputError, match="年份应为单年"):
+        _years("2020-2010")
+    assert method_defaults("nqpf-county") == {"weights": "combined", "aggregate": "topsis"}

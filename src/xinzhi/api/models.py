@@ -349,6 +349,7 @@ class AnalysisInfo(BaseModel):
     reference_test: str
     scope: str
     route: str | None
+    action: str | None
     options: list[OptionInfo]
 
 

@@ -46,6 +46,14 @@ def _run(
     return db.cached(key, lambda: analysis.run(cur, **options))
 
 
+def _route(a: registry.Analysis) -> str | None:
+    if a.takes_file:
+        return None
+    if a.action == "run_evaluation":
+        return "POST /api/evaluations"
+    return f"GET /api/analyses/{a.key}"
+
+
 @router.get("/analyses", response_model=list[m.AnalysisInfo], summary="分析目录（登记表）")
 def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
     """Every declared analysis with its options, Chinese labels and defaults."""
@@ -57,7 +65,8 @@ def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
             formula=a.formula,
             reference_test=a.reference_test,
             scope=a.scope,
-            route=None if a.takes_file else f"/api/analyses/{a.key}",
+            route=_route(a),
+            action=a.action,
             options=[
                 m.OptionInfo(
                     name=o.name,
@@ -100,7 +109,9 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
 
 
 for _a in registry.analyses():
-    if _a.takes_file:  # a user's file: CLI only (the API would need an upload)
+    if _a.takes_file or _a.action is not None:
+        # a user's file: CLI only (the API would need an upload); an analysis that writes
+        # (the evaluation) has its own POST route with its permission (POST /api/evaluations)
         continue
     router.add_api_route(
         f"/analyses/{_a.key}",

@@ -37,6 +37,7 @@ from xinzhi.errors import ConfigError, InputError
 from xinzhi.pipelines import stored
 from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.pipelines.systems import builtin_systems
+from xinzhi.registry.evaluation import EVALUATION
 
 router = APIRouter(tags=["评价"])
 
@@ -70,7 +71,9 @@ def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
             raise InputError("通过 API 运行评价时不支持 AHP 文件（请使用命令行）")
         if not isinstance(v, str | int | float | bool | list) and v is not None:
             raise ConfigError(f"评价选项 {k} 的取值类型无效")
-    return options
+    declared = {o.name: o for o in EVALUATION.options}
+    # the method options declared in the registry are checked as every surface checks them
+    return {k: declared[k].check(v) if k in declared else v for k, v in options.items()}
 
 
 @router.post(

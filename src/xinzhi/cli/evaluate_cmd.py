@@ -12,6 +12,7 @@ import typer
 from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output, write_result, write_table
 from xinzhi.errors import InputError
+from xinzhi.registry.evaluation import EVALUATION
 
 
 class EvaluationTables(Protocol):
@@ -76,13 +77,13 @@ def evaluate(
     ] = None,
     weights: Annotated[
         str | None,
-        typer.Option("--weights", help="entropy|critic|cv|std|equal|combined|expert|ahp:FILE"),
+        typer.Option("--weights", help=EVALUATION.option("weights").describe()),
     ] = None,
     aggregate: Annotated[
-        str | None, typer.Option("--aggregate", help="weighted-sum|topsis|grey")
+        str | None, typer.Option("--aggregate", help=EVALUATION.option("aggregate").describe())
     ] = None,
     missing: Annotated[
-        str | None, typer.Option("--missing", help="缺失值：error（默认）|mean|median")
+        str | None, typer.Option("--missing", help=EVALUATION.option("missing").describe())
     ] = None,
     weights_output: Annotated[
         Path | None,

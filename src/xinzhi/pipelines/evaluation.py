@@ -22,6 +22,7 @@ from xinzhi.errors import InputError
 from xinzhi.evaluate import EvaluationResult, evaluate
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.labels import COLUMN_LABELS
+from xinzhi.registry import evaluation as decl
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
 from xinzhi.store.evaluations import save_evaluation
 
@@ -29,6 +30,7 @@ __all__ = [
     "OPTIONAL_COVERAGE",
     "CountyEvaluation",
     "evaluate_counties",
+    "evaluate_declared",
     "named_scores",
     "region_names",
 ]
@@ -115,6 +117,15 @@ class CountyEvaluation:
                 f"{r.name}  {r.score:.4f}"
             )
         return "\n".join(lines)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """得分 (:meth:`scores`), 短板, 未参评 and 权重 — the sheets of :meth:`to_excel`."""
+        return {
+            "得分": self.scores(),
+            "短板": self.shortfalls(),
+            "未参评": self.excluded,
+            "权重": self.result.weight_table(),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         s = self.scores()
@@ -299,4 +310,50 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
         dimensions=dims,
         weights=weights,
         obstacles=obstacles,
+    )
+
+
+def _years(text: str | None) -> list[int] | None:
+    """``"2020"`` → [2020]; ``"2010-2020"`` → 2010…2020; None → None (every year)."""
+    if text is None:
+        return None
+    parts = str(text).replace("—", "-").replace("–", "-").split("-")
+    try:
+        bounds = [int(p) for p in parts]
+    except ValueError as exc:
+        raise InputError(f"年份应为单年（如 2020）或区间（如 2010-2020），收到 {text!r}") from exc
+    if len(bounds) == 1:
+        return bounds
+    if len(bounds) == 2 and bounds[0] <= bounds[1]:
+        return list(range(bounds[0], bounds[1] + 1))
+    raise InputError(f"年份应为单年（如 2020）或区间（如 2010-2020），收到 {text!r}")
+
+
+def evaluate_declared(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    system: str = decl.EVALUATION.default("system"),
+    save_as: str | None = decl.EVALUATION.default("save_as"),
+    years: str | None = decl.EVALUATION.default("years"),
+    scope: str | None = decl.EVALUATION.default("scope"),
+    normalization: str | None = decl.EVALUATION.default("normalization"),
+    weights: str | None = decl.EVALUATION.default("weights"),
+    aggregate: str | None = decl.EVALUATION.default("aggregate"),
+    missing: str | None = decl.EVALUATION.default("missing"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> CountyEvaluation:
+    """The declared analysis ``evaluation`` (:data:`xinzhi.registry.evaluation.EVALUATION`):
+    :func:`evaluate_counties` of the warehouse with the method options given (unset ones: the
+    system's own, then the engine's defaults), saved as ``save_as`` when given."""
+    given = {
+        "scope": scope,
+        "normalization": normalization,
+        "weights": weights,
+        "aggregate": aggregate,
+        "missing": missing,
+    }
+    decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
+    options = {k: v for k, v in given.items() if v is not None}
+    return evaluate_counties(
+        system, years=_years(years), options=options or None, con=con, save_as=save_as
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from xinzhi.errors import ConfigError
-from xinzhi.indicators.system import IndicatorSystem, list_systems
+from xinzhi.evaluate.options import EvaluationOptions
+from xinzhi.indicators.system import IndicatorSystem, list_systems, load_system
 
 __all__ = ["builtin_systems", "load_system_file", "system_table"]
 
@@ -48,3 +49,15 @@ def system_table(system: IndicatorSystem) -> pd.DataFrame:
         for ind in dim.all_indicators()
     ]
     return pd.DataFrame(rows, columns=["dimension", "code", "name", "direction"])
+
+
+def method_defaults(name: str) -> dict[str, str]:
+    """The weighting and aggregation a built-in system ``name`` is evaluated with when the user
+    sets none: its YAML ``options``, else the engine's defaults
+    (:class:`xinzhi.evaluate.options.EvaluationOptions`)."""
+    opts = load_system(name).options
+    engine = EvaluationOptions()
+    return {
+        "weights": str(opts.get("weights", engine.weights)),
+        "aggregate": str(opts.get("aggregate", engine.aggregate)),
+    }

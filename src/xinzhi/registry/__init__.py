@@ -29,7 +29,7 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 
 from __future__ import annotations
 
-from xinzhi.registry import disparity, industry, typology
+from xinzhi.registry import disparity, evaluation, industry, typology
 from xinzhi.registry.core import FAMILIES, Analysis, Option, analyses, get, register
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Option",
     "analyses",
     "disparity",
+    "evaluation",
     "get",
     "industry",
     "register",

@@ -13,6 +13,7 @@ from xinzhi.errors import InputError
 __all__ = ["FAMILIES", "Analysis", "Option", "analyses", "get", "register"]
 
 FAMILIES = {
+    "evaluate": "综合评价",
     "disparity": "区域差异与动态",
     "typology": "县域类型",
     "industry": "产业分析",
@@ -196,6 +197,10 @@ class Analysis:
         Test file holding the method's reference values.
     doc : str
         Documentation page (``docs/…``).
+    action : str, optional
+        The access-policy action an account needs (:class:`xinzhi.auth.policy.Action` value,
+        e.g. ``run_evaluation``): the analysis writes to the warehouse, so the REST API offers
+        it only through its own POST route and the web through its own page.
     scope : {"public", "county"}
         ``public``: the result holds aggregates every account may see; ``county``: it holds
         record-level data of the county named by option ``county`` — every surface asks
@@ -211,6 +216,7 @@ class Analysis:
     reference_test: str = ""
     doc: str = ""
     scope: str = "public"
+    action: str | None = None
 
     def __post_init__(self) -> None:
         if self.scope not in ("public", "county"):

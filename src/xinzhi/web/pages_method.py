@@ -19,10 +19,17 @@ from xinzhi.auth import policy
 from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.pipelines.comparison import compare_rankings
 from xinzhi.pipelines.evaluation import evaluate_counties
-from xinzhi.pipelines.systems import builtin_systems, load_system_file, system_table
+from xinzhi.pipelines.systems import (
+    builtin_systems,
+    load_system_file,
+    method_defaults,
+    system_table,
+)
 from xinzhi.pipelines.uploads import safe_file_name
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
+from xinzhi.registry.evaluation import EVALUATION
 from xinzhi.web._context import connection
+from xinzhi.web._controls import choice_select
 from xinzhi.web._data import evaluation_names, scores_of
 from xinzhi.web._frame import guarded, table_of
 
@@ -109,21 +116,13 @@ def register() -> None:
 
         with ui.card().classes("w-full"):
             ui.label("运行并保存评价").classes("font-bold")
-            weights = ui.select(
-                {
-                    "combined": "组合（熵权与 CRITIC 平均）",
-                    "entropy": "熵权法",
-                    "critic": "CRITIC",
-                    "cv": "变异系数",
-                    "equal": "等权",
-                },
-                value="combined",
-                label="赋权方法",
+            # choices and labels from the declaration; preselected: the system's own methods
+            chosen = method_defaults(DEFAULT_SYSTEM)
+            weights = choice_select(
+                EVALUATION.option("weights"), chosen["weights"], lambda _: None
             ).classes("w-64")
-            aggregate = ui.select(
-                {"topsis": "TOPSIS", "weighted-sum": "加权求和", "grey": "灰色关联"},
-                value="topsis",
-                label="集成方法",
+            aggregate = choice_select(
+                EVALUATION.option("aggregate"), chosen["aggregate"], lambda _: None
             ).classes("w-64")
             save_as = ui.input("保存名称", value="my-evaluation").classes("w-64")
             if not may_run:
