@@ -23,10 +23,12 @@ def test_the_declared_analyses() -> None:
     assert [a.key for a in ANALYSES] == [
         "dagum",
         "theil",
+        "indices",
         "kde",
         "markov",
         "spatial-markov",
         "moran",
+        "geary",
         "lisa",
         "convergence",
         "evaluation",

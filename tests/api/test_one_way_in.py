@@ -25,6 +25,7 @@ from xinzhi.cli import app
 FAST: dict[str, dict[str, Any]] = {
     "kde": {"grid_size": 64},
     "moran": {"permutations": 99},
+    "geary": {"permutations": 99},
     "lisa": {"permutations": 99},
     "industry-map": {"county": "430321"},  # 湘潭县
     "peers": {"county": "430321"},

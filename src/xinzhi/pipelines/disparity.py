@@ -42,12 +42,13 @@ from xinzhi.disparity import (
     sigma_convergence,
     theil_decomposition,
 )
+from xinzhi.disparity import geary as global_geary
 from xinzhi.disparity import moran as global_moran
 from xinzhi.disparity import spatial_markov as spatial_markov_chain
 from xinzhi.disparity._common import DisparityResult
 from xinzhi.disparity.convergence import BetaConvergenceResult, SigmaConvergenceResult
 from xinzhi.disparity.dagum import DagumResult
-from xinzhi.disparity.inequality_indices import TheilResult
+from xinzhi.disparity.inequality_indices import InequalityResult, TheilResult, inequality_indices
 from xinzhi.disparity.kernel_density import KDEResult
 from xinzhi.disparity.markov import MarkovResult, SpatialMarkovResult
 from xinzhi.disparity.spatial_autocorrelation import (
@@ -69,6 +70,8 @@ __all__ = [
     "Convergence",
     "convergence",
     "dagum",
+    "geary",
+    "indices",
     "kde",
     "lisa",
     "markov",
@@ -140,6 +143,23 @@ def theil(
         with_economic_region(s), "score", _group_column(group), by="year", index=index
     )
     res.options.update(evaluation=evaluation, group=group)
+    return res
+
+
+def indices(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    year: int | None = decl.INDICES.default("year"),
+    ddof: int = decl.INDICES.default("ddof"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> InequalityResult:
+    """Gini, coefficient of variation, Theil T and L and the max/min ratio of the stored
+    scores, each year separately."""
+    decl.INDICES.resolve({"evaluation": evaluation, "year": year, "ddof": ddof})
+    s = _years(stored_scores(con, evaluation), evaluation, year)
+    res = inequality_indices(s, "score", "year", ddof=ddof)
+    res.options.update(evaluation=evaluation)
     return res
 
 
@@ -255,6 +275,29 @@ def moran(
     y = _latest_year(stored_scores(con, evaluation), evaluation, year)
     df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
     res = global_moran(df, "score", "unit", w, permutations=permutations, seed=seed)
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    if left_out:
+        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
+    return res
+
+
+def geary(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    *,
+    year: int | None = decl.GEARY.default("year"),
+    permutations: int = decl.GEARY.default("permutations"),
+    seed: int = decl.GEARY.default("seed"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> GlobalAutocorrelationResult:
+    """Global Geary's C (Geary 1954) of one year's scores on the units and weights of
+    :func:`moran`."""
+    decl.GEARY.resolve(
+        {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
+    )
+    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
+    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    res = global_geary(df, "score", "unit", w, permutations=permutations, seed=seed)
     res.options.update(evaluation=evaluation, year=y, left_out=left_out)
     if left_out:
         res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")

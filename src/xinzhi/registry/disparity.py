@@ -10,6 +10,8 @@ __all__ = [
     "CONVERGENCE",
     "DAGUM",
     "EVALUATION",
+    "GEARY",
+    "INDICES",
     "KDE",
     "LISA",
     "MARKOV",
@@ -77,6 +79,21 @@ THEIL = Analysis(
             choices=("both", "T", "L"),
             choice_labels=("T 与 L", "泰尔 T", "泰尔 L（平均对数偏差）"),
         ),
+    ),
+    formula="disparity:theil",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
+INDICES = Analysis(
+    key="indices",
+    family="disparity",
+    title="基尼系数、变异系数、泰尔指数与极值比",
+    pipeline=f"{_PIPE}:indices",
+    options=(
+        EVALUATION,
+        _YEAR_ALL,
+        Option("ddof", "标准差自由度修正", int, 1, minimum=0, maximum=1, help="1 = 样本标准差"),
     ),
     formula="disparity:theil",
     reference_test="tests/disparity/test_disparity_pysal_refs.py",
@@ -169,6 +186,17 @@ MORAN = Analysis(
     doc="docs/disparity.md",
 )
 
+GEARY = Analysis(
+    key="geary",
+    family="disparity",
+    title="全局 Geary's C",
+    pipeline=f"{_PIPE}:geary",
+    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED),
+    formula="disparity:geary",
+    reference_test="tests/disparity/test_disparity_pysal_refs.py",
+    doc="docs/disparity.md",
+)
+
 LISA = Analysis(
     key="lisa",
     family="disparity",
@@ -240,4 +268,4 @@ CONVERGENCE = Analysis(
     doc="docs/disparity.md",
 )
 
-register(DAGUM, THEIL, KDE, MARKOV, SPATIAL_MARKOV, MORAN, LISA, CONVERGENCE)
+register(DAGUM, THEIL, INDICES, KDE, MARKOV, SPATIAL_MARKOV, MORAN, GEARY, LISA, CONVERGENCE)
