@@ -299,9 +299,9 @@ def test_api_evaluation_checks_the_declared_options(api: Api) -> None:
         json={"save_as": "bad", "options": {"weights": "magic"}},
         headers=api.h("analyst1"),
     )
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["error"] == {
-        "code": "invalid_input",
+        "code": "invalid_option",
         "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert，"
         "收到 'magic'",
     }

@@ -642,6 +642,8 @@ def test_other_pages_render(session: tuple[Any, list[str]], server: str) -> None
     page.get_by_label("筛选（名称或代码）").fill(XSS)
     page.wait_for_timeout(500)
     assert dialogs == []
+    # an import of this test's own (tests may run on another worker with its own server)
+    _api_upload(page, server, "audit.csv", TWO_COUNTIES_CSV)
     page.goto(server + "/admin")
     page.wait_for_selector("[data-testid=users-table]")
     users = page.inner_text("[data-testid=users-table]")

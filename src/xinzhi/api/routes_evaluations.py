@@ -72,8 +72,12 @@ def _check_options(options: dict[str, Any] | None) -> dict[str, Any] | None:
         if not isinstance(v, str | int | float | bool | list) and v is not None:
             raise ConfigError(f"评价选项 {k} 的取值类型无效")
     declared = {o.name: o for o in EVALUATION.options}
-    # the method options declared in the registry are checked as every surface checks them
-    return {k: declared[k].check(v) if k in declared else v for k, v in options.items()}
+    # the method options declared in the registry are checked as every surface checks them;
+    # an invalid option of an evaluation is a 422 ``invalid_option``, as the engine's own
+    try:
+        return {k: declared[k].check(v) if k in declared else v for k, v in options.items()}
+    except InputError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 @router.post(
