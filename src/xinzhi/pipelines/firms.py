@@ -137,7 +137,8 @@ def generate_firms(
         if divisions == "national"
         else None
     )
-    units = load_registry().units(min(snapshot_year, 2024), level="county")
+    registry = load_registry()
+    units = registry.units(min(snapshot_year, registry.latest_year), level="county")
     names = pd.Series(units["short_name"].to_numpy(), index=units["code"].astype(str).to_numpy())
     start = time.perf_counter()
     rows = write_parquet(

@@ -58,12 +58,13 @@ def resolve_names(
 
 
 def list_regions(
-    year: int = 2024, *, province: str | None = None, level: str = "county"
+    year: int | None = None, *, province: str | None = None, level: str = "county"
 ) -> pd.DataFrame:
-    """The units in use at the end of ``year`` (``level`` county, prefecture, province or
-    ``all``), of one province (name or code) when given; columns :data:`LIST_COLUMNS`, missing
-    values as None, ``attrs["year"]`` the year."""
+    """The units in use at the end of ``year`` (default the registry's latest year; ``level``
+    county, prefecture, province or ``all``), of one province (name or code) when given;
+    columns :data:`LIST_COLUMNS`, missing values as None, ``attrs["year"]`` the year."""
     reg = load_registry()
+    year = reg.latest_year if year is None else year
     units = reg.units(year, None if level == "all" else level)
     if province is not None:
         prov = reg.resolve(province, year, level="province")
