@@ -164,9 +164,12 @@ def test_web_data_layer_equals_pipeline(
     from xinzhi.auth import get_user
 
     analyst = get_user(cursor, "analyst1")  # sees every county (county-scoped analyses too)
-    got = run_analysis(registry.get(key), user=analyst, **_options(key))
-    for name, table in _reference(key, cursor, data_dir).tables().items():
-        _same(got.tables()[name], table)
+    got = run_analysis(registry.get(key), user=analyst, **_options(key)).tables()
+    want = _reference(key, cursor, data_dir).tables()
+    assert list(got) == list(want)
+    for name, table in want.items():
+        assert len(got[name]) == len(table), name
+        _same(got[name], table)
 
 
 @pytest.mark.parametrize("key", sorted(CLI))

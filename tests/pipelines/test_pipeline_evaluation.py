@@ -207,12 +207,15 @@ def test_declared_evaluation_options() -> None:
     """The years option of the declared evaluation and the methods a built-in system runs with
     (nqpf-county.yaml: options.weights combined, options.aggregate topsis)."""
     from xinzhi.errors import InputError
-    from xinzhi.pipelines.evaluation import _years
     from xinzhi.pipelines.systems import method_defaults
+    from xinzhi.years import parse_years
 
-    assert _years(None) is None
-    assert _years("2020") == [2020]
-    assert _years("2016-2019") == [2016, 2017, 2018, 2019]
-    with pytest.raises(InputError, match="年份应为单年"):
-        _years("2020-2010")
+    assert parse_years(None) is None
+    assert parse_years("2020") == [2020]
+    assert parse_years("2016–2019") == [2016, 2017, 2018, 2019]
+    assert parse_years("2010,2020") == [2010, 2020]
+    with pytest.raises(InputError, match=r"^年份区间 '2020-2010' 的起始年 2020 大于结束年 2010$"):
+        parse_years("2020-2010")
+    with pytest.raises(InputError, match="无法解析年份 '20x0'"):
+        parse_years("20x0")
     assert method_defaults("nqpf-county") == {"weights": "combined", "aggregate": "topsis"}

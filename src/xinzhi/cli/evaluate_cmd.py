@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -13,6 +12,7 @@ from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output, write_result, write_table
 from xinzhi.errors import InputError
 from xinzhi.registry.evaluation import EVALUATION
+from xinzhi.years import parse_years
 
 
 class EvaluationTables(Protocol):
@@ -29,15 +29,7 @@ def _parse_years(year: int | None, years: str | None) -> list[int] | None:
         raise InputError("--year 与 --years 只能二选一")
     if year is not None:
         return [year]
-    if years is None:
-        return None
-    m = re.fullmatch(r"\s*(\d{4})\s*[-–:]\s*(\d{4})\s*", years)
-    if not m:
-        raise InputError(f"--years 应写作 A-B（如 2016-2024），实际为 {years!r}")
-    a, b = int(m.group(1)), int(m.group(2))
-    if a > b:
-        raise InputError(f"--years 起始年 {a} 大于结束年 {b}")
-    return list(range(a, b + 1))
+    return parse_years(years)
 
 
 def write_outputs(

@@ -25,6 +25,7 @@ out and why.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -258,6 +259,37 @@ def spatial_markov(
     return res
 
 
+def _spatial_year(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    year: int | None,
+    data_dir: str | os.PathLike[str] | None,
+) -> tuple[int, pd.DataFrame, Any, list[str]]:
+    """The year (default the latest), its rows on the boundaries' codes, the queen weights and
+    the codes left out (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
+    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
+    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    return y, df, w, left_out
+
+
+def _global(
+    statistic: Callable[..., GlobalAutocorrelationResult],
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    year: int | None,
+    permutations: int,
+    seed: int,
+    data_dir: str | os.PathLike[str] | None,
+) -> GlobalAutocorrelationResult:
+    """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores."""
+    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir)
+    res = statistic(df, "score", "unit", w, permutations=permutations, seed=seed)
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    if left_out:
+        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
+    return res
+
+
 def moran(
     con: duckdb.DuckDBPyConnection,
     evaluation: str,
@@ -272,13 +304,7 @@ def moran(
     decl.MORAN.resolve(
         {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
     )
-    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
-    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
-    res = global_moran(df, "score", "unit", w, permutations=permutations, seed=seed)
-    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
-    if left_out:
-        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
-    return res
+    return _global(global_moran, con, evaluation, year, permutations, seed, data_dir)
 
 
 def geary(
@@ -295,13 +321,7 @@ def geary(
     decl.GEARY.resolve(
         {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
     )
-    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
-    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
-    res = global_geary(df, "score", "unit", w, permutations=permutations, seed=seed)
-    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
-    if left_out:
-        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
-    return res
+    return _global(global_geary, con, evaluation, year, permutations, seed, data_dir)
 
 
 def lisa(
@@ -326,8 +346,7 @@ def lisa(
             "inference": inference,
         }
     )
-    y = _latest_year(stored_scores(con, evaluation), evaluation, year)
-    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir)
     res = local_moran(
         df,
         "score",

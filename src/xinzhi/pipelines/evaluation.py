@@ -25,6 +25,7 @@ from xinzhi.labels import COLUMN_LABELS
 from xinzhi.registry import evaluation as decl
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
 from xinzhi.store.evaluations import save_evaluation
+from xinzhi.years import parse_years
 
 __all__ = [
     "OPTIONAL_COVERAGE",
@@ -313,22 +314,6 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
     )
 
 
-def _years(text: str | None) -> list[int] | None:
-    """``"2020"`` → [2020]; ``"2010-2020"`` → 2010…2020; None → None (every year)."""
-    if text is None:
-        return None
-    parts = str(text).replace("—", "-").replace("–", "-").split("-")
-    try:
-        bounds = [int(p) for p in parts]
-    except ValueError as exc:
-        raise InputError(f"年份应为单年（如 2020）或区间（如 2010-2020），收到 {text!r}") from exc
-    if len(bounds) == 1:
-        return bounds
-    if len(bounds) == 2 and bounds[0] <= bounds[1]:
-        return list(range(bounds[0], bounds[1] + 1))
-    raise InputError(f"年份应为单年（如 2020）或区间（如 2010-2020），收到 {text!r}")
-
-
 def evaluate_declared(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -355,5 +340,5 @@ def evaluate_declared(
     decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
     options = {k: v for k, v in given.items() if v is not None}
     return evaluate_counties(
-        system, years=_years(years), options=options or None, con=con, save_as=save_as
+        system, years=parse_years(years), options=options or None, con=con, save_as=save_as
     )

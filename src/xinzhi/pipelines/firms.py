@@ -26,6 +26,7 @@ from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 from xinzhi.pipelines.user_tables import read_user_table
 from xinzhi.regions import load_registry
+from xinzhi.years import parse_years
 
 __all__ = [
     "DIVISION_SHARES",
@@ -166,18 +167,6 @@ class FirmMatrix:
     seconds: float
 
 
-def _parse_years(text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    try:
-        if "-" in text:
-            a, b = (int(x) for x in text.split("-", 1))
-            return list(range(a, b + 1))
-        return [int(y) for y in text.split(",")]
-    except ValueError:
-        raise InputError(f"无法解析年份 {text!r}（示例：2024 或 2015-2024）") from None
-
-
 def _is_synthetic(source: str, db: str | os.PathLike[str] | None) -> bool:
     """Whether the data contain synthetic rows (示例数据)."""
     try:
@@ -212,7 +201,7 @@ def firm_matrix_table(
         raise InputError(f"--measure 可选 {'、'.join(MEASURES)}")
     if engine not in ENGINES:
         raise InputError(f"--engine 可选 {' 或 '.join(ENGINES)}")
-    yrs = _parse_years(years) if isinstance(years, str) or years is None else list(years)
+    yrs = parse_years(years) if isinstance(years, str) or years is None else list(years)
     start = time.perf_counter()
     res = firm_matrix(
         firms_table(source, engine=engine, db=db),  # type: ignore[arg-type]
