@@ -87,7 +87,7 @@ def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path | None:
     return Path(d) if d is not None else None
 
 
-def _years(scores: pd.DataFrame, evaluation: str, year: int | None) -> pd.DataFrame:
+def _of_year(scores: pd.DataFrame, evaluation: str, year: int | None) -> pd.DataFrame:
     if year is None:
         return scores
     out = scores[scores["year"] == int(year)]
@@ -122,7 +122,7 @@ def dagum(
     """Dagum (1997) Gini decomposition of the stored scores, G = G_w + G_nb + G_t, by province
     or by the four economic regions (东部/中部/西部/东北, NBS 2011), each year separately."""
     decl.DAGUM.resolve({"evaluation": evaluation, "group": group, "year": year})
-    s = _years(stored_scores(con, evaluation), evaluation, year)
+    s = _of_year(stored_scores(con, evaluation), evaluation, year)
     res = dagum_gini(with_economic_region(s), "score", _group_column(group), by="year")
     res.options.update(evaluation=evaluation, group=group)
     return res
@@ -139,7 +139,7 @@ def theil(
 ) -> TheilResult:
     """Theil T and L of the stored scores and their within/between decomposition."""
     decl.THEIL.resolve({"evaluation": evaluation, "group": group, "year": year, "index": index})
-    s = _years(stored_scores(con, evaluation), evaluation, year)
+    s = _of_year(stored_scores(con, evaluation), evaluation, year)
     res = theil_decomposition(
         with_economic_region(s), "score", _group_column(group), by="year", index=index
     )
@@ -158,7 +158,7 @@ def indices(
     """Gini, coefficient of variation, Theil T and L and the max/min ratio of the stored
     scores, each year separately."""
     decl.INDICES.resolve({"evaluation": evaluation, "year": year, "ddof": ddof})
-    s = _years(stored_scores(con, evaluation), evaluation, year)
+    s = _of_year(stored_scores(con, evaluation), evaluation, year)
     res = inequality_indices(s, "score", "year", ddof=ddof)
     res.options.update(evaluation=evaluation)
     return res
