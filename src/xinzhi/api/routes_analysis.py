@@ -20,6 +20,7 @@ from xinzhi.api.options import options_of
 from xinzhi.auth import Session
 from xinzhi.pipelines import industry as industry_pipe
 from xinzhi.pipelines.analyses import authorise
+from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry import disparity as decl
 from xinzhi.registry import industry as industry_decl
 
@@ -33,11 +34,12 @@ def _run(
     options: dict[str, Any],
     session: Session | None = None,
 ) -> Any:
-    """The analysis's pipeline on ``options`` (cached per evaluation version) after the access
-    check of a county-scoped analysis; 404 for an unknown evaluation."""
+    """The analysis's pipeline on ``options`` (cached per evaluation version, or per warehouse
+    version — the newest import batch — when it reads no evaluation) after the access check of a
+    county-scoped analysis; 404 for an unknown evaluation."""
     if session is not None:
         authorise(cur, analysis, options, session.user)
-    stamp = None
+    stamp: Any = ("batch", latest_batch_id(cur))
     if "evaluation" in options:
         stamp = evaluation_stamp(cur, options["evaluation"])
         if stamp is None:
@@ -79,7 +81,7 @@ def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
                     maximum=o.maximum,
                     help=o.help,
                 )
-                for o in a.options
+                for o in a.web_options
             ],
         )
         for a in registry.analyses()

@@ -10,6 +10,7 @@ import typer
 
 from xinzhi.cli import (
     analysis_cmd,
+    enterprise_cmd,
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
@@ -60,6 +61,7 @@ app.command("import")(import_cmd.import_command)
 app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
+app.add_typer(enterprise_cmd.app, name="enterprise")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)

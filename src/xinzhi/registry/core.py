@@ -17,6 +17,7 @@ FAMILIES = {
     "disparity": "区域差异与动态",
     "typology": "县域类型",
     "industry": "产业分析",
+    "enterprise": "企业评价",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 
@@ -231,8 +232,16 @@ class Analysis:
 
     @property
     def takes_file(self) -> bool:
-        """True when an option is a user's file: offered by the CLI only."""
-        return any(o.type is Path for o in self.options)
+        """True when a *required* option is a user's file: the analysis is offered by the CLI
+        only. Optional file options (e.g. ``--firms FILE`` beside the warehouse's firms) exist on
+        the CLI alone; the REST API and the web pages never take a path (:meth:`web_options`)."""
+        return any(o.type is Path and o.required for o in self.options)
+
+    @property
+    def web_options(self) -> tuple[Option, ...]:
+        """The options the REST API and the web pages offer: every option but file paths (a
+        server never opens a path its client names)."""
+        return tuple(o for o in self.options if o.type is not Path)
 
     def option(self, name: str) -> Option:
         """The declared option ``name``."""
