@@ -64,6 +64,7 @@ __all__ = [
     "Source",
     "WeightedIndicator",
     "builtin_presets",
+    "parse_classes",
     "parse_preset",
     "preset",
 ]
@@ -333,6 +334,12 @@ def _classes(d: Any, where: str) -> ClassRule:
             f"预设的 {where}.thresholds 应满足 A ≥ B ≥ C，现为 A {a:g}、B {b:g}、C {cc:g}"
         )
     return ClassRule("thresholds", thresholds=(a, b, cc))
+
+
+def parse_classes(d: Any, where: str = "classes") -> ClassRule:
+    """Validate a class rule (``{method: percentile, shares: {A, B, C, D}}`` or
+    ``{method: thresholds, thresholds: {A, B, C}}``); ``where`` names it in messages."""
+    return _classes(d, where)
 
 
 def _custom(d: Any) -> dict[str, Indicator]:
