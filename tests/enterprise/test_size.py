@@ -325,10 +325,10 @@ def test_ibis_table_and_counts(tmp_path: Path) -> None:
     assert t["credit_code"].tolist() == ["A", "B", "C", "D"]
     assert t["size"].tolist() == ["大型", "中型", "微型", NEEDS_DATA]
     c = res.counts().set_index("industry_group")
-    assert c.loc["工业"].tolist() == [0, 1, 0, 1, 0, 2]
-    assert c.loc["零售业"].tolist() == [1, 0, 0, 0, 0, 1]
-    assert c.loc["行业待细分"].tolist() == [0, 0, 0, 0, 1, 1]
-    assert c.loc["合计"].tolist() == [1, 1, 0, 1, 1, 4]
+    assert list(c.loc["工业"]) == [0, 1, 0, 1, 0, 2]
+    assert list(c.loc["零售业"]) == [1, 0, 0, 0, 0, 1]
+    assert list(c.loc["行业待细分"]) == [0, 0, 0, 0, 1, 1]
+    assert list(c.loc["合计"]) == [1, 1, 0, 1, 1, 4]
     assert list(c.index) == ["工业", "零售业", "行业待细分", "合计"]  # order of 第四条
     text = res.summary()
     assert "4 家企业" in text and "大型 1，中型 1，小型 0，微型 1，需补充数据 1" in text
@@ -364,3 +364,48 @@ def test_code_table_longest_prefix_first() -> None:
     assert set(ct["kind"]) == {"listed", "unlisted", "ambiguous"}
     # every GB/T 4754-2017 division (97) has an entry of its own or inherited from its section
     assert ct["prefix"].str.fullmatch(r"\d\d").sum() == 97
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+@pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
+def test_spark_gives_the_duckdb_classes() -> None:
+    """The same expression on PySpark local mode: identical rows (A 工业 中型, B 交通运输业 小型,
+    C open group, D 零售业 小型 from its division, E 房地产开发经营 微型 with partial, F 其他)."""
+    pytest.importorskip("pyspark")
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("需要 Java 17")
+    from pyspark.sql import SparkSession
+
+    from xinzhi.store.spark import spark_session
+
+    df = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C", "D", "E", "F"],
+            "industry_code": ["3841", "C5910", "G", None, "7010", "99"],
+            "division": [None, None, None, "52", None, None],
+            "employees": [350.0, 30.0, 5.0, 10.0, None, 12.0],
+            "revenue": [2500.0, 300.0, 1.0, 100.0, 99.0, 3.0],
+            "total_assets": pd.Series([None] * 6, dtype="float64"),
+        }
+    )
+    existing = SparkSession.getActiveSession()  # another module's session: reuse, keep open
+    session = existing or spark_session(cores=1, memory="1g", shuffle_partitions=2)
+    try:
+        con = ibis.pyspark.connect(session)
+        spark_t = size_classes(con.create_table("size_firms", df, overwrite=True), partial=True)
+        duck_t = size_classes(ibis.memtable(df), partial=True)
+        pd.testing.assert_frame_equal(spark_t.tidy(), duck_t.tidy(), check_dtype=False)
+        assert spark_t.tidy()["size"].tolist() == [
+            "中型",
+            "小型",
+            NEEDS_DATA,
+            "小型",
+            "微型",
+            "小型",
+        ]
+    finally:
+        if existing is None:
+            session.stop()
