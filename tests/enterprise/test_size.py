@@ -409,3 +409,20 @@ def test_spark_gives_the_duckdb_classes() -> None:
     finally:
         if existing is None:
             session.stop()
+
+
+def test_numeric_codes_get_their_leading_zeros_back() -> None:
+    """A spreadsheet stored 0111 as 111 and division 05 as 5: 111 → 0111 (农业), 5 → 05 (农林牧渔
+    专业及辅助性活动), 3841 stays; all 农林牧渔业 / 工业, none read as 11 (采矿) or 5."""
+    df = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C"],
+            "industry_code": [111.0, 5.0, 3841.0],
+            "employees": [1, 1, 1],
+            "revenue": [500.0, 50.0, 1.0],  # 农林牧渔业 Y 500 → 中型, 50 → 小型; 工业 X 1 → 微型
+        }
+    )
+    t = size_classes(df).tidy()
+    assert t["industry_code"].tolist() == ["0111", "05", "3841"]
+    assert t["industry_group"].tolist() == ["农林牧渔业", "农林牧渔业", "工业"]
+    assert t["size"].tolist() == ["中型", "小型", "微型"]

@@ -245,14 +245,20 @@ def _rules_frame() -> pd.DataFrame:
 
 
 def _text_col(t: ir.Table, name: str) -> ir.StringValue:
-    """Column ``name`` as trimmed text, NULL when absent or empty (numbers without '.0')."""
+    """Column ``name`` as trimmed upper-case text, NULL when absent or empty.
+
+    A numeric code column (a spreadsheet that dropped the leading zeros) gets them back:
+    values below 100 are divisions (``5`` → ``05``), others classes (``111`` → ``0111``).
+    """
     import ibis
 
     if name not in t.columns:
         return ibis.null("string")
     col = t[name]
-    if col.type().is_floating():
-        col = col.cast("int64")
+    if col.type().is_numeric():
+        n = col.cast("int64")
+        text = n.cast("string")
+        return ibis.ifelse(n < 100, text.lpad(2, "0"), text.lpad(4, "0"))
     s = col.cast("string").strip().upper()
     return ibis.ifelse(s == "", ibis.null("string"), s)
 
