@@ -9,6 +9,8 @@ Wide layout (row = one county(-year) line)
     3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``
     4. year missing or invalid                                 → quarantined ``invalid_year``
     5. any non-numeric cell                                    → quarantined ``non_numeric``
+       a cell whose own unit contradicts its column's (``12%`` under ``地区生产总值(亿元)``)
+                                                               → quarantined ``unit_conflict``
     6. any impossible value (below 0 for counts, money, per-capita values; outside [0, 1] for
        shares)                                                 → quarantined ``impossible_value``
     7. several rows for the same (region, year): all identical → first loaded, others skipped
@@ -184,7 +186,8 @@ def classify_rows(
     rows : DataFrame
         row_number, code, name, parent, year (Int64, NA if invalid).
     cells : DataFrame
-        row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad.
+        row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad,
+        and optionally conflict (message where the cell's unit contradicts its column's).
     layout : {"wide", "long"}
     resolver : callable
         Region resolver (default :func:`default_resolver`); injectable for tests.
@@ -240,6 +243,16 @@ def classify_rows(
             "non_numeric",
             ("非数值：" + cols.reindex(idx).fillna("")).to_numpy(),
         )
+    if "conflict" in cells:
+        has_conflict = cells["conflict"].notna()
+        if has_conflict.any():
+            msgs = cells.loc[has_conflict].groupby("row_number")["conflict"].agg("；".join)
+            decide(
+                _row_any(cells, has_conflict, idx),
+                "quarantined",
+                "unit_conflict",
+                msgs.reindex(idx).fillna("").to_numpy(dtype=object),
+            )
     if any_imp.any():
         cols = (
             cells.loc[impossible]

@@ -63,8 +63,12 @@ def load_layout(
     catalogue: Catalogue,
     resolver: Resolver = default_resolver,
     extra_warnings: list[str] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
-    """Classify the rows of ``layout`` and write them as one batch (one transaction)."""
+    """Classify the rows of ``layout`` and write them as one batch (one transaction).
+
+    ``replace``: the caller may replace the active batch of a public source
+    (:func:`xinzhi.ingest.batch.check_supersession`)."""
     result = classify_rows(
         layout.rows, layout.cells, catalogue, layout=layout.format, resolver=resolver
     )
@@ -120,6 +124,7 @@ def load_layout(
         quarantine=quarantine,
         skipped=skipped,
         indicators=catalogue.table,
+        replace=replace,
     )
 
 
@@ -136,6 +141,7 @@ def import_file(
     resolver: Resolver = default_resolver,
     reader: Callable[[Grid, Catalogue], Layout] | None = None,
     with_regions: bool | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
 
@@ -164,11 +170,19 @@ def import_file(
         Fill an empty ``regions`` table from the region registry first (default: when the
         default resolver is used); :func:`xinzhi.store.read_wide` needs it to recognise
         prefecture-level cities without counties.
+    replace
+        Allow the new batch to replace the active batch of a public source (``census2020``
+        …); see :func:`xinzhi.ingest.batch.check_supersession`.
 
     Raises
     ------
     InputError
         Unreadable file, unknown format, no region column, no indicator column, no year.
+    EmptyImportError
+        Nothing to load: no batch is written and nothing superseded.
+    ReplaceRefusedError
+        A public source without ``replace``, or a replacement covering far fewer regions or
+        indicators than the batch it would replace.
     """
     p = Path(path)
     if not p.is_file():
@@ -197,6 +211,7 @@ def import_file(
             source=src,
             catalogue=catalogue,
             resolver=resolver,
+            replace=replace,
         )
 
     return run_import(load, sha256=digest, source=src, fmt=fmt or "wide", con=con, db=db)

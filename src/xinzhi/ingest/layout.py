@@ -10,7 +10,8 @@ unit column).
 Output of both: a *rows* frame (one row per source row: ``row_number`` = 1-based line/row
 number in the file, ``code``, ``name``, ``parent``, ``year``) and a *cells* frame (one row per
 value cell: ``row_number``, ``indicator``, ``value`` (converted to the catalogue unit),
-``missing``, ``marker``, ``bad``).
+``missing``, ``marker``, ``bad``, ``conflict`` (message where the cell's own unit contradicts
+its column's, else None)).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, normalise_name
 from xinzhi.ingest.tables import Grid
-from xinzhi.ingest.units import conversion_factor, header_unit, is_unit_text
+from xinzhi.ingest.units import UNIT_SIZES, conversion_factor, header_unit, is_unit_text
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
 __all__ = ["Layout", "detect_format", "long_layout", "wide_layout"]
@@ -199,6 +200,28 @@ def _match_column(parts: list[str], catalogue: Catalogue) -> str | None:
     return None
 
 
+def _is_share(unit: str) -> bool:
+    """Whether values in catalogue ``unit`` are shares (a cell written with % fits them)."""
+    return UNIT_SIZES.get(unit, ("", 1.0))[0] == "share"
+
+
+def _unit_conflicts(
+    raw: pd.Series, cell_factor: pd.Series, share: np.ndarray, column: np.ndarray
+) -> pd.Series:
+    """Message for every cell whose own unit (a trailing % or ‰) contradicts the unit of its
+    column (a share column takes it; money, people, counts do not), else None.
+
+    ``12%`` under ``地区生产总值(亿元)`` is not 0.12 亿元: the cell is quarantined
+    (``unit_conflict``) rather than stored with either unit.
+    """
+    hit = cell_factor.notna().to_numpy() & ~np.asarray(share, dtype=bool)
+    out = pd.Series([None] * len(raw), dtype=object)
+    if hit.any():
+        text = to_text(raw.reset_index(drop=True)[hit])
+        out[hit] = ("单元格“" + text + "”带百分号/千分号，而" + pd.Series(column)[hit]).to_numpy()
+    return out
+
+
 def _parse_year(text: pd.Series) -> pd.Series:
     y = pd.to_numeric(
         text.str.extract(r"^((?:19|20)\d{2})(?:\.0+)?年?$", expand=False), errors="coerce"
@@ -270,6 +293,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     )
     layout_warnings: list[str] = []
     matched: dict[int, tuple[str, float]] = {}
+    col_units: dict[int, str | None] = {}
     matched_names: dict[str, str] = {}
     conversions: dict[str, str] = {}
     ignored: list[str] = []
@@ -299,6 +323,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
             continue
         seen.add(code)
         matched[c] = (code, factor)
+        col_units[c] = unit
         matched_names[headers[c]] = code
         if unit is not None and factor != 1.0:
             conversions[headers[c]] = f"{unit} → {entry.unit}（×{factor:g}）"
@@ -316,14 +341,24 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     n = len(data)
     factors = np.repeat([matched[c][1] for c in mcols], n)
     value = parsed.value.to_numpy() * np.where(parsed.cell_factor.isna(), factors, 1.0)
+    units_of = [col_units.get(c) or catalogue[matched[c][0]].unit for c in mcols]
+    conflict = _unit_conflicts(
+        raw,
+        parsed.cell_factor,
+        np.repeat([_is_share(catalogue[matched[c][0]].unit) for c in mcols], n),
+        np.repeat(
+            [f"列“{headers[c]}”的单位为 {u}" for c, u in zip(mcols, units_of, strict=True)], n
+        ),
+    )
     cells = pd.DataFrame(
         {
             "row_number": np.tile(row_number, len(mcols)),
             "indicator": np.repeat([matched[c][0] for c in mcols], n),
-            "value": value,
+            "value": np.where(conflict.notna().to_numpy(), np.nan, value),
             "missing": parsed.missing.to_numpy(),
             "marker": parsed.marker.to_numpy(),
             "bad": parsed.bad.to_numpy(),
+            "conflict": conflict.to_numpy(),
         }
     )
     return Layout(
@@ -381,14 +416,22 @@ def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     unit_bad = factor.isna().to_numpy()
     fvals = factor.fillna(1.0).astype("float64").to_numpy()
     value = parsed.value.to_numpy() * np.where(parsed.cell_factor.isna(), fvals, 1.0)
+    known = indicator.notna().to_numpy()
+    conflict = _unit_conflicts(
+        data[cols["value"]].reset_index(drop=True),
+        parsed.cell_factor,
+        ~known | cat_unit.map(_is_share).to_numpy(dtype=bool),
+        ("指标“" + ind_text + "”的单位为 " + unit_text.where(unit_text != "", cat_unit)).to_numpy(),
+    )
     cells = pd.DataFrame(
         {
             "row_number": row_number,
             "indicator": indicator.where(indicator.notna(), None).to_numpy(dtype=object),
-            "value": np.where(unit_bad, np.nan, value),
+            "value": np.where(unit_bad | conflict.notna().to_numpy(), np.nan, value),
             "missing": parsed.missing.to_numpy(),
             "marker": parsed.marker.to_numpy(),
             "bad": parsed.bad.to_numpy() | (unit_bad & ~parsed.missing.to_numpy()),
+            "conflict": conflict.to_numpy(),
         }
     )
     unknown = sorted({t for t, c in codes.items() if c is None and t})
