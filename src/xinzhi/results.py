@@ -28,6 +28,10 @@ class Result:
     #: Column name -> Chinese header, applied by :meth:`to_excel`.
     headers: ClassVar[dict[str, str]] = {}
 
+    #: True when the result rests on synthetic example data (示例数据): every surface says so
+    #: (CLI line, API note, web banner, report and workbook).
+    synthetic: bool = False
+
     def tables(self) -> dict[str, pd.DataFrame]:  # pragma: no cover - overridden
         """All result tables, ordered, keyed by (Chinese) sheet name."""
         raise NotImplementedError

@@ -17,6 +17,7 @@ from xinzhi.api._util import clean, evaluation_stamp, records
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
+from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.auth import Session
 from xinzhi.pipelines import industry as industry_pipe
 from xinzhi.pipelines.analyses import authorise
@@ -101,7 +102,8 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
             title=analysis.title,
             options=clean(dict(options)),
             tables={name: records(t) for name, t in res.tables().items()},
-            notes=[str(n) for n in getattr(res, "notes", [])],
+            notes=([SYNTHETIC_NOTE] if res.synthetic else [])
+            + [str(n) for n in getattr(res, "notes", [])],
             summary=res.summary(),
         )
 

@@ -1,0 +1,247 @@
+"""Enterprise evaluations on the warehouse (or a user's firm file): the pipelines of the
+declarations in :mod:`xinzhi.registry.enterprise`.
+
+Each pipeline validates its options, builds the firm frame of one data year
+(:func:`xinzhi.pipelines.enterprise_data.firm_frame`: registry + firm-year data + labels, one
+county or all) and hands it to the pure analysis (:mod:`xinzhi.enterprise`). The frame stays an
+Ibis expression on the warehouse's DuckDB, so the scoring runs where the data are; a firm file
+(``firms``, CLI only) is read and cleaned first (:func:`read_firm_file`).
+
+* :func:`mujun_scores` — 亩均效益 classes with the movement since the year before;
+* :func:`policy_simulation` — differentiated prices and tax rebates on those classes;
+* :func:`tier_checks` — the SME cultivation ladder on an assessment date;
+* :func:`size_classes` — enterprise size classes (划型).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+
+from xinzhi import yamlfile
+from xinzhi.enterprise import mujun as mujun_mod
+from xinzhi.enterprise import size as size_mod
+from xinzhi.enterprise import tiers as tiers_mod
+from xinzhi.enterprise.presets import MujunPreset, parse_preset, preset
+from xinzhi.enterprise.simulation import SimulationResult, simulate
+from xinzhi.errors import InputError
+from xinzhi.results import Result
+from xinzhi.pipelines.enterprise_data import firm_frame, latest_firm_year, read_firm_file
+from xinzhi.pipelines.industry import resolve_county
+from xinzhi.registry import enterprise as decl
+
+__all__ = [
+    "FirmSource",
+    "firm_source",
+    "mujun_scores",
+    "policy_simulation",
+    "size_classes",
+    "tier_checks",
+]
+
+
+@dataclass(frozen=True)
+class FirmSource:
+    """Where the firms of an evaluation come from: the frame of data year ``year`` (an Ibis
+    table on the warehouse, or a DataFrame read from a user's file), the county it was narrowed
+    to, and whether any row is 示例数据."""
+
+    frame: Any
+    year: int
+    county: str | None
+    synthetic: bool
+    file: Path | None = None
+
+    def previous(self, con: duckdb.DuckDBPyConnection) -> FirmSource | None:
+        """The same firms one data year earlier (warehouse only; None when not imported)."""
+        if self.file is not None or not _has_year(con, self.year - 1, self.county):
+            return None
+        return firm_source(con, county=self.county, year=self.year - 1, firms=None)
+
+
+def _has_year(con: duckdb.DuckDBPyConnection, year: int, county: str | None) -> bool:
+    sql = "SELECT count(*) FROM current_firm_years y WHERE y.year = ?"
+    params: list[Any] = [year]
+    if county:
+        sql += (
+            " AND y.credit_code IN (SELECT credit_code FROM current_firms WHERE region_code = ?)"
+        )
+        params.append(county)
+    row = con.execute(sql, params).fetchone()
+    return bool(row and row[0])
+
+
+def firm_source(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None,
+    year: int | None,
+    firms: str | os.PathLike[str] | None,
+    on: dt.date | None = None,
+) -> FirmSource:
+    """The firms of one data year: from the file ``firms`` when given, else the warehouse
+    (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
+    code = resolve_county(con, county)[0] if county else None
+    if firms is not None:
+        frame = read_firm_file(Path(firms), year=year)
+        if code is not None:
+            frame = frame[frame["region_code"] == code].reset_index(drop=True)
+        y = int(frame["year"].iloc[0]) if "year" in frame and len(frame) else int(year or 0)
+        synthetic = bool(frame.get("synthetic", pd.Series(dtype=bool)).fillna(False).any())
+        return FirmSource(frame, y, code, synthetic, Path(firms))
+    y = year if year is not None else latest_firm_year(con)
+    if y is None:
+        raise InputError(
+            "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
+            "或生成示例数据（xinzhi industry firms-generate）"
+        )
+    if not _has_year(con, int(y), code):
+        where = f"{county}（{code}）" if code else "数据仓库"
+        raise InputError(f"{where}没有 {y} 年的企业年度数据")
+    frame = firm_frame(con, year=int(y), on=on, county=code)
+    synthetic = bool(frame.synthetic.any().execute())
+    return FirmSource(frame, int(y), code, synthetic)
+
+
+_R = TypeVar("_R", bound=Result)
+
+
+def _labelled(res: _R, src: FirmSource) -> _R:
+    """``res`` marked as 示例数据 when any firm of the source is synthetic (every surface shows
+    the label: :attr:`xinzhi.results.Result.synthetic`)."""
+    res.synthetic = src.synthetic
+    return res
+
+
+def _preset(name: str, file: str | os.PathLike[str] | None) -> MujunPreset:
+    if file is None:
+        return preset(name)
+    path = Path(file)
+    if not path.is_file():
+        raise InputError(f"找不到自定义评价方法文件：{path}")
+    return parse_preset(yamlfile.safe_load(path.read_text("utf-8")))
+
+
+def mujun_scores(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    preset: str = decl.MUJUN.default("preset"),
+    preset_file: str | os.PathLike[str] | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    firms: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> mujun_mod.MujunResult:
+    """亩均效益 scores and classes of every firm (:func:`xinzhi.enterprise.mujun.evaluate_mujun`)
+    with the class movement since the year before when that year's data exist."""
+    opts = decl.MUJUN.resolve(
+        {"preset": preset, "preset_file": preset_file, "county": county, "year": year,
+         "firms": firms}
+    )
+    p = _preset(opts["preset"], opts["preset_file"])
+    src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
+    res = mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
+    prev = src.previous(con)
+    before = mujun_mod.evaluate_mujun(prev.frame, p, year=prev.year) if prev else None
+    res.previous = before
+    return _labelled(res, src)
+
+
+def policy_simulation(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    preset: str = decl.SIMULATION.default("preset"),
+    preset_file: str | os.PathLike[str] | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    firms: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> SimulationResult:
+    """Differentiated electricity, land-use-tax, water and gas policies on the 亩均 classes
+    (:func:`xinzhi.enterprise.simulation.simulate`, default schedule); consecutive years in class
+    D counted over the data years in the warehouse."""
+    opts = decl.SIMULATION.resolve(
+        {"preset": preset, "preset_file": preset_file, "county": county, "year": year,
+         "firms": firms}
+    )
+    p = _preset(opts["preset"], opts["preset_file"])
+    src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
+    res = mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
+    streak = _d_streak(con, src, p, res)
+    frame = src.frame if isinstance(src.frame, pd.DataFrame) else src.frame.execute()
+    return _labelled(simulate(res, frame, consecutive_d=streak), src)
+
+
+def _d_streak(
+    con: duckdb.DuckDBPyConnection, src: FirmSource, p: MujunPreset, res: mujun_mod.MujunResult
+) -> pd.Series:
+    """credit_code → consecutive data years in class D up to ``src.year`` (at most 3 looked
+    back: the surcharge tables stop at the third year)."""
+    streak = (res.table.set_index("credit_code")["class"] == "D").astype(int)
+    alive = streak.copy()
+    cur = src
+    for _ in range(2):
+        prev = cur.previous(con)
+        if prev is None:
+            break
+        cls = mujun_mod.evaluate_mujun(prev.frame, p, year=prev.year).table
+        was_d = (cls.set_index("credit_code")["class"] == "D").reindex(streak.index)
+        alive = alive & was_d.fillna(False).astype(int)
+        streak = streak + alive
+        cur = prev
+    return streak
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InputError(f"评定日期应写作 YYYY-MM-DD（如 2026-04-01），得到 {text!r}") from None
+
+
+def tier_checks(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date: str | None = None,
+    county: str | None = None,
+    year: int | None = None,
+    firms: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> tiers_mod.TierResult:
+    """Every firm against the ladder's rules in force on ``date`` (default today); the data
+    year defaults to the latest imported year before the date's year."""
+    opts = decl.TIERS.resolve({"date": date, "county": county, "year": year, "firms": firms})
+    on = _date(opts["date"])
+    y = opts["year"]
+    if y is None and opts["firms"] is None:
+        y = latest_firm_year(con, before=on.year)
+    src = firm_source(con, county=opts["county"], year=y, firms=opts["firms"], on=on)
+    return _labelled(tiers_mod.check_tiers(src.frame, on), src)
+
+
+def size_classes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    revenue: str = decl.SIZE.default("revenue"),
+    partial: bool = decl.SIZE.default("partial"),
+    county: str | None = None,
+    year: int | None = None,
+    firms: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> size_mod.SizeResult:
+    """Size classes (大 / 中 / 小 / 微) of every firm from its industry, employees, revenue and
+    assets (:func:`xinzhi.enterprise.size.size_classes`)."""
+    opts = decl.SIZE.resolve(
+        {"revenue": revenue, "partial": partial, "county": county, "year": year, "firms": firms}
+    )
+    src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
+    res = size_mod.size_classes(src.frame, revenue=opts["revenue"], partial=opts["partial"])
+    return _labelled(res, src)
