@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +30,7 @@ from xinzhi.enterprise import mujun as mujun_mod
 from xinzhi.enterprise import size as size_mod
 from xinzhi.enterprise import tiers as tiers_mod
 from xinzhi.enterprise.presets import MujunPreset, parse_preset, preset
-from xinzhi.enterprise.simulation import SimulationResult, simulate
+from xinzhi.enterprise.simulation import SimulationResult, simulate, what_if
 from xinzhi.errors import InputError
 from xinzhi.results import Result
 from xinzhi.pipelines.enterprise_data import firm_frame, latest_firm_year, read_firm_file
@@ -38,11 +39,14 @@ from xinzhi.registry import enterprise as decl
 
 __all__ = [
     "FirmSource",
+    "firm_card",
     "firm_source",
+    "mujun_workbook",
     "mujun_scores",
     "policy_simulation",
     "size_classes",
     "tier_checks",
+    "what_if_shares",
 ]
 
 
@@ -245,3 +249,69 @@ def size_classes(
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
     res = size_mod.size_classes(src.frame, revenue=opts["revenue"], partial=opts["partial"])
     return _labelled(res, src)
+
+
+def what_if_shares(
+    result: mujun_mod.MujunResult, shares: tuple[float, float, float, float]
+) -> pd.DataFrame:
+    """The firms whose class changes when every list is cut by rank with ``shares`` (percent
+    of A, B, C, D; :func:`xinzhi.enterprise.simulation.what_if`)."""
+    a, b, c, d = shares
+    return what_if(result, {"method": "percentile", "shares": {"A": a, "B": b, "C": c, "D": d}})
+
+
+def mujun_workbook(result: mujun_mod.MujunResult) -> bytes:
+    """The 亩均 workbook as a 亩均 office publishes it (one sheet per list, Chinese headers,
+    classes coloured; :meth:`xinzhi.enterprise.mujun.MujunResult.to_excel`) as bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mujun.xlsx"
+        result.to_excel(path)
+        return path.read_bytes()
+
+
+def firm_card(
+    mujun: mujun_mod.MujunResult,
+    tiers: tiers_mod.TierResult,
+    size: size_mod.SizeResult,
+    credit_code: str,
+) -> dict[str, Any]:
+    """Everything the evaluations say about one firm: 亩均 class, score, list and reason, each
+    indicator's value and points, the size class, and every tier's status with what is missing.
+
+    Raises
+    ------
+    InputError
+        When the firm is not among the evaluated firms.
+    """
+    t = mujun.tidy()
+    row = t[t["credit_code"] == credit_code]
+    if row.empty:
+        raise InputError(f"评价结果中没有信用代码为 {credit_code} 的企业")
+    r = row.iloc[0]
+    indicators = pd.DataFrame(
+        [
+            {
+                "indicator": ind.label,
+                "value": r[key],
+                "unit": ind.unit,
+                "points": r[f"{key}_points"],
+            }
+            for key in mujun.preset.used_indicators()
+            for ind in [mujun.preset.indicator(key)]
+        ]
+    )
+    s = size.tidy()
+    srow = s[s["credit_code"] == credit_code]
+    tt = tiers.tidy()
+    return {
+        "credit_code": credit_code,
+        "name": str(r["name"]),
+        "class": str(r["class"]),
+        "score": None if pd.isna(r["score"]) else round(float(r["score"]), 2),
+        "list": str(r["list"]),
+        "reason": str(r["reason"]),
+        "indicators": indicators,
+        "size": str(srow["size"].iloc[0]) if len(srow) else "—",
+        "size_basis": str(srow["basis"].iloc[0]) if len(srow) else "",
+        "tiers": tt[tt["credit_code"] == credit_code].reset_index(drop=True),
+    }

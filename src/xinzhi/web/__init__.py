@@ -156,6 +156,7 @@ def mount(
         pages_data,
         pages_disparity,
         pages_industry,
+        pages_enterprise,
         pages_main,
         pages_method,
         pages_more,
@@ -186,6 +187,7 @@ def mount(
         pages_method.register()
         pages_disparity.register()
         pages_industry.register()
+        pages_enterprise.register()
         _state["pages"] = True
     ui.run_with(
         app,
