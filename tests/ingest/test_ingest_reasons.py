@@ -8,7 +8,7 @@ from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS, reason_label
 from xinzhi.ingest.report import ImportReport
 
 # Every quarantine key emitted by an importer, read off the importers (literal list):
-# ingest/clean.py (tables, census), pipelines/uploads.py (county uploads) and
+# ingest/clean.py (tables, census; unit_conflict from ingest/layout.py), pipelines/uploads.py (county uploads) and
 # ingest/enterprises.py (enterprise registries).
 TABLE_KEYS = {
     "unknown_region",
@@ -18,6 +18,7 @@ TABLE_KEYS = {
     "invalid_year",
     "unknown_indicator",
     "non_numeric",
+    "unit_conflict",
     "impossible_value",
     "duplicate_conflict",
 }

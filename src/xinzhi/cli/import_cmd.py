@@ -30,6 +30,13 @@ def import_command(
     aliases: Annotated[
         Path | None, typer.Option("--aliases", help="指标别名 YAML（别名: 指标编码）")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="替换公共数据来源（如 census2020）的现有批次；新批次须覆盖原批次至少一半的地区和指标",
+        ),
+    ] = False,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -37,7 +44,14 @@ def import_command(
     from xinzhi.pipelines.imports import import_statistics_file
 
     report = import_statistics_file(
-        file, fmt=fmt, year=year, source=source, sheet=sheet, aliases=aliases, db=db
+        file,
+        fmt=fmt,
+        year=year,
+        source=source,
+        sheet=sheet,
+        aliases=aliases,
+        db=db,
+        replace=replace,
     )
     if as_json:
         echo_json(report.to_dict())

@@ -15,10 +15,37 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
-from xinzhi import store
+from xinzhi import datasets, store
+from xinzhi.errors import InputError
+from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
 
-__all__ = ["file_sha256", "run_import", "write_report_batch"]
+__all__ = [
+    "MIN_COVERAGE",
+    "EmptyImportError",
+    "ReplaceRefusedError",
+    "check_supersession",
+    "file_sha256",
+    "run_import",
+    "write_report_batch",
+]
+
+MIN_COVERAGE = 0.5
+"""A batch replacing a public source must cover at least this share of the regions and of the
+indicators of the batch it replaces (a national census table loses a few units between
+editions, never half of them; a file covering a few counties is not a new edition)."""
+
+
+class EmptyImportError(InputError):
+    """The file yields no value to load: no batch is written, nothing is superseded."""
+
+
+class ReplaceRefusedError(InputError):
+    """A new batch may not replace the active batch of a public source (HTTP 400)."""
+
+
+def _public_sources() -> frozenset[str]:
+    return frozenset(d.name for d in datasets.list_datasets())
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -81,13 +108,21 @@ def write_report_batch(
     skipped: pd.DataFrame,
     indicators: pd.DataFrame | None = None,
     extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Write the batch described by ``report`` (its file, source, format, sha256 and counts;
     the whole report is stored with the batch) and set its ``batch_id`` and ``superseded``.
 
     ``observations``, ``quarantine``, ``skipped``, ``indicators`` and ``extra`` are those of
-    :func:`xinzhi.store.write_batch`.
+    :func:`xinzhi.store.write_batch`. :func:`check_supersession` runs first (``replace``: the
+    user asked to replace a public source).
+
+    Raises
+    ------
+    EmptyImportError, ReplaceRefusedError
+        See :func:`check_supersession`; nothing is written.
     """
+    check_supersession(con, report, replace=replace)
     batch_id, superseded = store.write_batch(
         con,
         file_name=report.file_name,
@@ -111,3 +146,61 @@ def write_report_batch(
     report.batch_id = batch_id
     report.superseded = superseded
     return report
+
+
+def _empty_message(report: ImportReport) -> str:
+    parts = [f"{reason_label(k)} {v} 行" for k, v in report.quarantined_by_reason.items()]
+    parts += [f"{reason_label(k)} {v} 行" for k, v in report.skipped_by_reason.items()]
+    why = f"（{'；'.join(parts)}）" if parts else ""
+    return (
+        f"文件 {report.file_name} 没有可载入的数值：读入 {report.rows_read} 行，载入 0 行"
+        f"{why}。未创建导入批次，来源 {report.source} 的现有数据保持不变"
+    )
+
+
+def check_supersession(
+    con: duckdb.DuckDBPyConnection, report: ImportReport, *, replace: bool = False
+) -> None:
+    """Refuse a batch that must not become the active batch of its source.
+
+    Rules:
+
+    1. A batch that loads nothing (no row or no value loaded) is never written, so it never
+       supersedes anything (:class:`EmptyImportError`, with the counts by reason).
+    2. Replacing the active batch of a *public* source (a dataset of the registry:
+       ``census2020`` …) needs ``replace=True`` (``xinzhi import --replace``), and even then the
+       new batch must cover at least :data:`MIN_COVERAGE` of the regions and of the indicators
+       of the batch it replaces (:class:`ReplaceRefusedError`, with both numbers).
+    """
+    if report.rows_loaded == 0 or report.values_loaded == 0:
+        raise EmptyImportError(_empty_message(report))
+    if report.source not in _public_sources():
+        return
+    active = [
+        int(r[0])
+        for r in con.execute(
+            "SELECT batch_id FROM import_batches WHERE source = ? AND status = 'active'",
+            [report.source],
+        ).fetchall()
+    ]
+    if not active:
+        return
+    ids = "、".join(str(b) for b in active)
+    if not replace:
+        raise ReplaceRefusedError(
+            f"来源 {report.source} 是公共数据，已有当前批次 {ids}；替换公共数据须明确指定"
+            " --replace（或换一个来源名称 --source）"
+        )
+    marks = ",".join("?" * len(active))
+    old_regions, old_indicators = con.execute(
+        "SELECT count(DISTINCT region_code), count(DISTINCT indicator) FROM observations "
+        f"WHERE batch_id IN ({marks})",
+        active,
+    ).fetchall()[0]
+    new_regions, new_indicators = report.regions_loaded, len(report.indicators_loaded)
+    if new_regions < MIN_COVERAGE * old_regions or new_indicators < MIN_COVERAGE * old_indicators:
+        raise ReplaceRefusedError(
+            f"拒绝替换公共数据 {report.source}：新批次只覆盖 {new_regions} 个地区、"
+            f"{new_indicators} 个指标，远少于被替换的批次 {ids} 的 {old_regions} 个地区、"
+            f"{old_indicators} 个指标（至少需要 {MIN_COVERAGE:.0%}）。现有数据保持不变"
+        )

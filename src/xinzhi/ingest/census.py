@@ -257,6 +257,7 @@ def import_census(
         resolver=census_resolver(resolver),
         reader=reader,
         with_regions=resolver is default_resolver,
+        replace=True,  # the registry's own file (sha256-verified) may renew its source
     )
 
 
@@ -309,4 +310,5 @@ def _load_tudigong(
         source="tudigong",
         catalogue=catalogue,
         resolver=census_resolver(resolver),
+        replace=True,  # the registry's own files (sha256-verified) may renew their source
     )

@@ -7,8 +7,11 @@ Wide layout (row = one county(-year) line)
     2. a subtotal: code ending in ``00``, a total name (全国, 合计, 市辖区, 省直辖县级行政区划 …)
        or a name that resolves to a province/prefecture       → skipped ``subtotal``
     3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``
-    4. year missing or invalid                                 → quarantined ``invalid_year``
+    4. year missing or invalid, or outside 1981 – the current year
+       (:func:`xinzhi.ingest.layout.year_bounds`)              → quarantined ``invalid_year``
     5. any non-numeric cell                                    → quarantined ``non_numeric``
+       a cell whose own unit contradicts its column's (``12%`` under ``地区生产总值(亿元)``)
+                                                               → quarantined ``unit_conflict``
     6. any impossible value (below 0 for counts, money, per-capita values; outside [0, 1] for
        shares)                                                 → quarantined ``impossible_value``
     7. several rows for the same (region, year): all identical → first loaded, others skipped
@@ -31,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import regions
-from xinzhi.errors import RegionError
 from xinzhi.indicators.catalogue import Catalogue
 from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 
@@ -73,11 +75,16 @@ _ACCEPT = {"ok", "renamed"}
 def default_resolver(
     values: Sequence[str], year: int | None, parent: Sequence[str | None] | None
 ) -> pd.DataFrame:
-    """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level)."""
-    try:
-        return regions.resolve_many(values, year, parent=parent, level="county")
-    except RegionError:  # year outside the registry's range: resolve against the latest year
-        return regions.resolve_many(values, None, parent=parent, level="county")
+    """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level).
+
+    A year after the registry's latest year is resolved against the latest year (the registry
+    lags the present by a year or two); a year before its first year is an error, never
+    resolved against another year (the importers refuse such years before they get here).
+    """
+    registry = regions.load_registry()
+    if year is not None and year > registry.latest_year:
+        year = registry.latest_year
+    return registry.resolve_many(values, year, parent=parent, level="county")
 
 
 @dataclass
@@ -182,9 +189,11 @@ def classify_rows(
     Parameters
     ----------
     rows : DataFrame
-        row_number, code, name, parent, year (Int64, NA if invalid).
+        row_number, code, name, parent, year (Int64, NA if invalid), optionally year_note
+        (why the year is invalid).
     cells : DataFrame
-        row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad.
+        row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad,
+        and optionally conflict (message where the cell's unit contradicts its column's).
     layout : {"wide", "long"}
     resolver : callable
         Region resolver (default :func:`default_resolver`); injectable for tests.
@@ -227,7 +236,12 @@ def classify_rows(
     bad_region = todo & (rstatus != "ok") & (rstatus != "subtotal")
     decide(bad_region, "quarantined", "", rmessage)
     reason[bad_region] = rstatus[bad_region]
-    decide(year_bad, "quarantined", "invalid_year", "年份缺失或无效")
+    year_note = (
+        rows["year_note"].where(rows["year_note"] != "", "年份缺失或无效").to_numpy(dtype=object)
+        if "year_note" in rows
+        else "年份缺失或无效"
+    )
+    decide(year_bad, "quarantined", "invalid_year", year_note)
     if any_bad.any():
         cols = (
             cells.loc[cells["bad"]]
@@ -240,6 +254,16 @@ def classify_rows(
             "non_numeric",
             ("非数值：" + cols.reindex(idx).fillna("")).to_numpy(),
         )
+    if "conflict" in cells:
+        has_conflict = cells["conflict"].notna()
+        if has_conflict.any():
+            msgs = cells.loc[has_conflict].groupby("row_number")["conflict"].agg("；".join)
+            decide(
+                _row_any(cells, has_conflict, idx),
+                "quarantined",
+                "unit_conflict",
+                msgs.reindex(idx).fillna("").to_numpy(dtype=object),
+            )
     if any_imp.any():
         cols = (
             cells.loc[impossible]

@@ -10,12 +10,14 @@ unit column).
 Output of both: a *rows* frame (one row per source row: ``row_number`` = 1-based line/row
 number in the file, ``code``, ``name``, ``parent``, ``year``) and a *cells* frame (one row per
 value cell: ``row_number``, ``indicator``, ``value`` (converted to the catalogue unit),
-``missing``, ``marker``, ``bad``).
+``missing``, ``marker``, ``bad``, ``conflict`` (message where the cell's own unit contradicts
+its column's, else None)).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -23,10 +25,22 @@ import pandas as pd
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, normalise_name
 from xinzhi.ingest.tables import Grid
-from xinzhi.ingest.units import conversion_factor, header_unit, is_unit_text
+from xinzhi.ingest.units import UNIT_SIZES, conversion_factor, header_unit, is_unit_text
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
-__all__ = ["Layout", "detect_format", "long_layout", "wide_layout"]
+__all__ = [
+    "FIRST_YEAR",
+    "Layout",
+    "check_year",
+    "detect_format",
+    "long_layout",
+    "wide_layout",
+    "year_bounds",
+]
+
+FIRST_YEAR = 1981
+"""First year of the region history (GB/T 2260 codes 1981–): no earlier year can be checked
+against the units valid then, so no earlier year is imported."""
 
 _CODE_HEADERS = {
     "区划代码",
@@ -199,11 +213,67 @@ def _match_column(parts: list[str], catalogue: Catalogue) -> str | None:
     return None
 
 
-def _parse_year(text: pd.Series) -> pd.Series:
+def _is_share(unit: str) -> bool:
+    """Whether values in catalogue ``unit`` are shares (a cell written with % fits them)."""
+    return UNIT_SIZES.get(unit, ("", 1.0))[0] == "share"
+
+
+def _unit_conflicts(
+    raw: pd.Series, cell_factor: pd.Series, share: np.ndarray, column: np.ndarray
+) -> pd.Series:
+    """Message for every cell whose own unit (a trailing % or ‰) contradicts the unit of its
+    column (a share column takes it; money, people, counts do not), else None.
+
+    ``12%`` under ``地区生产总值(亿元)`` is not 0.12 亿元: the cell is quarantined
+    (``unit_conflict``) rather than stored with either unit.
+    """
+    hit = cell_factor.notna().to_numpy() & ~np.asarray(share, dtype=bool)
+    out = pd.Series([None] * len(raw), dtype=object)
+    if hit.any():
+        text = to_text(raw.reset_index(drop=True)[hit])
+        out[hit] = ("单元格“" + text + "”带百分号/千分号，而" + pd.Series(column)[hit]).to_numpy()
+    return out
+
+
+def year_bounds(today: date | None = None) -> tuple[int, int]:
+    """(first, last) year a data year may take: :data:`FIRST_YEAR` and the current year
+    (``today``, default :meth:`datetime.date.today`; tests inject a date)."""
+    return FIRST_YEAR, (today or date.today()).year
+
+
+def _year_rule(today: date | None) -> str:
+    first, last = year_bounds(today)
+    return f"须在 {first}–{last} 年之间（区划历史从 {first} 年起，不能晚于今年）"
+
+
+def check_year(year: int | None, today: date | None = None) -> None:
+    """Refuse a data year given as an option (``--year``) outside :func:`year_bounds`.
+
+    >>> check_year(2020, date(2026, 12, 4))
+    >>> check_year(1950, date(2026, 12, 4))
+    Traceback (most recent call last):
+    ...
+    xinzhi.errors.InputError: 年份 1950 无效：数据年份须在 1981–2026 年之间（区划历史从 1981 年起，不能晚于今年）
+    """
+    if year is None:
+        return
+    first, last = year_bounds(today)
+    if not first <= int(year) <= last:
+        raise InputError(f"年份 {year} 无效：数据年份{_year_rule(today)}")
+
+
+def _parse_year(text: pd.Series, today: date | None = None) -> tuple[pd.Series, pd.Series]:
+    """Years of a year column (``2020``, ``2020.0``, ``2020年``) and a message per cell that is
+    not a year within :func:`year_bounds` (NA year), else ``""``."""
     y = pd.to_numeric(
-        text.str.extract(r"^((?:19|20)\d{2})(?:\.0+)?年?$", expand=False), errors="coerce"
-    )
-    return y.astype("Int64")
+        text.str.extract(r"^(\d{1,6})(?:\.0+)?年?$", expand=False), errors="coerce"
+    ).astype("Int64")
+    first, last = year_bounds(today)
+    out = ((y < first) | (y > last)).fillna(False).to_numpy(dtype=bool)
+    note = pd.Series("", index=text.index, dtype=object)
+    note[out] = ("年份 " + y[out].astype(str) + " 无效：数据年份" + _year_rule(today)).to_numpy()
+    note[y.isna().to_numpy()] = "年份缺失或无效"
+    return y.mask(pd.Series(out, index=y.index)), note
 
 
 def detect_format(grid: Grid) -> str:
@@ -219,19 +289,28 @@ def detect_format(grid: Grid) -> str:
 
 
 def _region_frame(
-    data: pd.DataFrame, cols: dict[str, int], year: int | None, row_number: np.ndarray
+    data: pd.DataFrame,
+    cols: dict[str, int],
+    year: int | None,
+    row_number: np.ndarray,
+    today: date | None = None,
 ) -> pd.DataFrame:
     def col(kind: str) -> pd.Series:
         if kind in cols:
             return to_text(data[cols[kind]]).reset_index(drop=True)
         return pd.Series([""] * len(data), dtype=object)
 
+    check_year(year, today)
     if "year" in cols:
-        years = _parse_year(col("year"))
-        if year is not None:
-            years = years.fillna(year)
+        text = col("year")
+        years, note = _parse_year(text, today)
+        if year is not None:  # an empty year cell takes the --year option
+            blank = (text == "").to_numpy()
+            years = years.mask(pd.Series(blank), year)
+            note[blank] = ""
     else:
         years = pd.Series([year] * len(data), dtype="Int64")
+        note = pd.Series("", index=years.index, dtype=object)
     parent = col("prefecture").where(col("prefecture") != "", col("province"))
     return pd.DataFrame(
         {
@@ -240,18 +319,22 @@ def _region_frame(
             "name": col("name"),
             "parent": parent,
             "year": years.to_numpy(),
+            "year_note": note.to_numpy(),
         }
     )
 
 
-def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
+def wide_layout(
+    grid: Grid, catalogue: Catalogue, year: int | None, today: date | None = None
+) -> Layout:
     """Rows and cells of a wide table (rows = counties, columns = indicators).
 
     Raises
     ------
     InputError
         No region column, no indicator column recognised, or no year (neither a year column
-        nor ``year``).
+        nor ``year``), or ``year`` outside :func:`year_bounds` (a year *cell* outside them
+        quarantines its row as ``invalid_year``).
     """
     start, end, unit_row = _header_block(grid)
     labels = _column_labels(grid, start, end, unit_row)
@@ -270,6 +353,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     )
     layout_warnings: list[str] = []
     matched: dict[int, tuple[str, float]] = {}
+    col_units: dict[int, str | None] = {}
     matched_names: dict[str, str] = {}
     conversions: dict[str, str] = {}
     ignored: list[str] = []
@@ -299,6 +383,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
             continue
         seen.add(code)
         matched[c] = (code, factor)
+        col_units[c] = unit
         matched_names[headers[c]] = code
         if unit is not None and factor != 1.0:
             conversions[headers[c]] = f"{unit} → {entry.unit}（×{factor:g}）"
@@ -308,7 +393,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
         )
     data = grid.cells.iloc[end:]
     row_number = (data.index.to_numpy() + 1).astype("int64")
-    rows = _region_frame(data, cols, year, row_number)
+    rows = _region_frame(data, cols, year, row_number, today)
     mcols = list(matched)
     block = data[mcols]
     raw = pd.Series(block.to_numpy(dtype=object).ravel(order="F"))
@@ -316,14 +401,24 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     n = len(data)
     factors = np.repeat([matched[c][1] for c in mcols], n)
     value = parsed.value.to_numpy() * np.where(parsed.cell_factor.isna(), factors, 1.0)
+    units_of = [col_units.get(c) or catalogue[matched[c][0]].unit for c in mcols]
+    conflict = _unit_conflicts(
+        raw,
+        parsed.cell_factor,
+        np.repeat([_is_share(catalogue[matched[c][0]].unit) for c in mcols], n),
+        np.repeat(
+            [f"列“{headers[c]}”的单位为 {u}" for c, u in zip(mcols, units_of, strict=True)], n
+        ),
+    )
     cells = pd.DataFrame(
         {
             "row_number": np.tile(row_number, len(mcols)),
             "indicator": np.repeat([matched[c][0] for c in mcols], n),
-            "value": value,
+            "value": np.where(conflict.notna().to_numpy(), np.nan, value),
             "missing": parsed.missing.to_numpy(),
             "marker": parsed.marker.to_numpy(),
             "bad": parsed.bad.to_numpy(),
+            "conflict": conflict.to_numpy(),
         }
     )
     return Layout(
@@ -339,7 +434,9 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     )
 
 
-def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
+def long_layout(
+    grid: Grid, catalogue: Catalogue, year: int | None, today: date | None = None
+) -> Layout:
     """Rows and cells of a long table: region, year, indicator, value (, unit) per line.
 
     The unit of a record is taken from its unit column, else from the brackets of its indicator
@@ -360,7 +457,7 @@ def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
         raise InputError("长表需要“年份”列，或用 --year 指定年份")
     data = grid.cells.iloc[anchor + 1 :]
     row_number = (data.index.to_numpy() + 1).astype("int64")
-    rows = _region_frame(data, cols, year, row_number)
+    rows = _region_frame(data, cols, year, row_number, today)
     ind_text = to_text(data[cols["indicator"]]).reset_index(drop=True)
     uniq = pd.Series(ind_text.unique())
     codes = dict(zip(uniq, uniq.map(catalogue.match), strict=True))
@@ -381,14 +478,22 @@ def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     unit_bad = factor.isna().to_numpy()
     fvals = factor.fillna(1.0).astype("float64").to_numpy()
     value = parsed.value.to_numpy() * np.where(parsed.cell_factor.isna(), fvals, 1.0)
+    known = indicator.notna().to_numpy()
+    conflict = _unit_conflicts(
+        data[cols["value"]].reset_index(drop=True),
+        parsed.cell_factor,
+        ~known | cat_unit.map(_is_share).to_numpy(dtype=bool),
+        ("指标“" + ind_text + "”的单位为 " + unit_text.where(unit_text != "", cat_unit)).to_numpy(),
+    )
     cells = pd.DataFrame(
         {
             "row_number": row_number,
             "indicator": indicator.where(indicator.notna(), None).to_numpy(dtype=object),
-            "value": np.where(unit_bad, np.nan, value),
+            "value": np.where(unit_bad | conflict.notna().to_numpy(), np.nan, value),
             "missing": parsed.missing.to_numpy(),
             "marker": parsed.marker.to_numpy(),
             "bad": parsed.bad.to_numpy() | (unit_bad & ~parsed.missing.to_numpy()),
+            "conflict": conflict.to_numpy(),
         }
     )
     unknown = sorted({t for t, c in codes.items() if c is None and t})

@@ -22,6 +22,7 @@ QUARANTINE_REASONS: dict[str, str] = {
     "invalid_year": "年份缺失或无效",
     "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
     "non_numeric": "非数值（non-numeric）",
+    "unit_conflict": "数值自带的单位与列的单位矛盾（如“亿元”列中的 12%）",
     "impossible_value": "不可能的取值（负数或比重超过 1）",
     "duplicate_conflict": "同一地区、年份（、指标）重复且数值不同",
     # enterprise registries (in the priority order of the enterprise importer)

@@ -21,9 +21,23 @@ def import_statistics_file(
     sheet: str | None = None,
     aliases: str | os.PathLike[str] | None = None,
     db: str | os.PathLike[str] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Load a CSV/XLSX table (``fmt`` ``wide``: one row per county, one column per indicator;
     ``long``: region, year, indicator, value; None: detected) into the warehouse as one import
     batch (a newer file of the same ``source`` replaces the older batch) and return the
-    import report: rows read = loaded + quarantined (with reason) + skipped (with reason)."""
-    return import_file(path, fmt=fmt, year=year, source=source, sheet=sheet, aliases=aliases, db=db)
+    import report: rows read = loaded + quarantined (with reason) + skipped (with reason).
+
+    A file that loads nothing writes no batch (:class:`~xinzhi.ingest.batch.EmptyImportError`);
+    replacing a public source (``census2020`` …) needs ``replace`` and enough coverage
+    (:func:`xinzhi.ingest.batch.check_supersession`)."""
+    return import_file(
+        path,
+        fmt=fmt,
+        year=year,
+        source=source,
+        sheet=sheet,
+        aliases=aliases,
+        db=db,
+        replace=replace,
+    )
