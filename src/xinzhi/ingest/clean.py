@@ -7,7 +7,8 @@ Wide layout (row = one county(-year) line)
     2. a subtotal: code ending in ``00``, a total name (全国, 合计, 市辖区, 省直辖县级行政区划 …)
        or a name that resolves to a province/prefecture       → skipped ``subtotal``
     3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``
-    4. year missing or invalid                                 → quarantined ``invalid_year``
+    4. year missing or invalid, or outside 1981 – the current year
+       (:func:`xinzhi.ingest.layout.year_bounds`)              → quarantined ``invalid_year``
     5. any non-numeric cell                                    → quarantined ``non_numeric``
        a cell whose own unit contradicts its column's (``12%`` under ``地区生产总值(亿元)``)
                                                                → quarantined ``unit_conflict``
@@ -33,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import regions
-from xinzhi.errors import RegionError
 from xinzhi.indicators.catalogue import Catalogue
 from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 
@@ -75,11 +75,16 @@ _ACCEPT = {"ok", "renamed"}
 def default_resolver(
     values: Sequence[str], year: int | None, parent: Sequence[str | None] | None
 ) -> pd.DataFrame:
-    """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level)."""
-    try:
-        return regions.resolve_many(values, year, parent=parent, level="county")
-    except RegionError:  # year outside the registry's range: resolve against the latest year
-        return regions.resolve_many(values, None, parent=parent, level="county")
+    """Resolve region names/codes with :func:`xinzhi.regions.resolve_many` (county level).
+
+    A year after the registry's latest year is resolved against the latest year (the registry
+    lags the present by a year or two); a year before its first year is an error, never
+    resolved against another year (the importers refuse such years before they get here).
+    """
+    registry = regions.load_registry()
+    if year is not None and year > registry.latest_year:
+        year = registry.latest_year
+    return registry.resolve_many(values, year, parent=parent, level="county")
 
 
 @dataclass
@@ -184,7 +189,8 @@ def classify_rows(
     Parameters
     ----------
     rows : DataFrame
-        row_number, code, name, parent, year (Int64, NA if invalid).
+        row_number, code, name, parent, year (Int64, NA if invalid), optionally year_note
+        (why the year is invalid).
     cells : DataFrame
         row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad,
         and optionally conflict (message where the cell's unit contradicts its column's).
@@ -230,7 +236,12 @@ def classify_rows(
     bad_region = todo & (rstatus != "ok") & (rstatus != "subtotal")
     decide(bad_region, "quarantined", "", rmessage)
     reason[bad_region] = rstatus[bad_region]
-    decide(year_bad, "quarantined", "invalid_year", "年份缺失或无效")
+    year_note = (
+        rows["year_note"].where(rows["year_note"] != "", "年份缺失或无效").to_numpy(dtype=object)
+        if "year_note" in rows
+        else "年份缺失或无效"
+    )
+    decide(year_bad, "quarantined", "invalid_year", year_note)
     if any_bad.any():
         cols = (
             cells.loc[cells["bad"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from xinzhi.errors import InputError, XinzhiError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
 from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
-from xinzhi.ingest.layout import Layout, detect_format, long_layout, wide_layout
+from xinzhi.ingest.layout import Layout, check_year, detect_format, long_layout, wide_layout
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 
@@ -142,6 +143,7 @@ def import_file(
     reader: Callable[[Grid, Catalogue], Layout] | None = None,
     with_regions: bool | None = None,
     replace: bool = False,
+    today: date | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
 
@@ -152,7 +154,9 @@ def import_file(
     fmt : {"wide", "long"}, optional
         Layout; detected from the header when omitted (indicator + value columns → long).
     year : int, optional
-        Year of a wide table without a year column (also the default for long tables).
+        Year of a wide table without a year column (also the default for long tables and for
+        empty year cells). Every year, given or read, lies between 1981 (the start of the
+        region history) and the current year (:func:`xinzhi.ingest.layout.year_bounds`).
     source : str, optional
         Name of the logical data source (default: file name without extension). A new file
         for the same source supersedes the previous batch; the same file again is a no-op.
@@ -173,6 +177,8 @@ def import_file(
     replace
         Allow the new batch to replace the active batch of a public source (``census2020``
         …); see :func:`xinzhi.ingest.batch.check_supersession`.
+    today
+        The current date for the year rule (default: today; tests inject one).
 
     Raises
     ------
@@ -189,6 +195,7 @@ def import_file(
         raise InputError(f"文件不存在或不可读：{p}")
     if fmt not in (None, "wide", "long"):
         raise InputError(f"未知的格式 {fmt!r}：可选 wide（宽表）或 long（长表）")
+    check_year(year, today)
     src = source or p.stem
     digest = file_sha256(p)
 
@@ -202,7 +209,7 @@ def import_file(
         else:
             kind = fmt or detect_format(grid)
             build = long_layout if kind == "long" else wide_layout
-            layout = build(grid, catalogue, year)
+            layout = build(grid, catalogue, year, today)
         return load_layout(
             connection,
             grid,

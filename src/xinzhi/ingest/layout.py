@@ -17,6 +17,7 @@ its column's, else None)).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,19 @@ from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.units import UNIT_SIZES, conversion_factor, header_unit, is_unit_text
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
-__all__ = ["Layout", "detect_format", "long_layout", "wide_layout"]
+__all__ = [
+    "FIRST_YEAR",
+    "Layout",
+    "check_year",
+    "detect_format",
+    "long_layout",
+    "wide_layout",
+    "year_bounds",
+]
+
+FIRST_YEAR = 1981
+"""First year of the region history (GB/T 2260 codes 1981–): no earlier year can be checked
+against the units valid then, so no earlier year is imported."""
 
 _CODE_HEADERS = {
     "区划代码",
@@ -222,11 +235,45 @@ def _unit_conflicts(
     return out
 
 
-def _parse_year(text: pd.Series) -> pd.Series:
+def year_bounds(today: date | None = None) -> tuple[int, int]:
+    """(first, last) year a data year may take: :data:`FIRST_YEAR` and the current year
+    (``today``, default :meth:`datetime.date.today`; tests inject a date)."""
+    return FIRST_YEAR, (today or date.today()).year
+
+
+def _year_rule(today: date | None) -> str:
+    first, last = year_bounds(today)
+    return f"须在 {first}–{last} 年之间（区划历史从 {first} 年起，不能晚于今年）"
+
+
+def check_year(year: int | None, today: date | None = None) -> None:
+    """Refuse a data year given as an option (``--year``) outside :func:`year_bounds`.
+
+    >>> check_year(2020, date(2026, 12, 4))
+    >>> check_year(1950, date(2026, 12, 4))
+    Traceback (most recent call last):
+    ...
+    xinzhi.errors.InputError: 年份 1950 无效：数据年份须在 1981–2026 年之间（区划历史从 1981 年起，不能晚于今年）
+    """
+    if year is None:
+        return
+    first, last = year_bounds(today)
+    if not first <= int(year) <= last:
+        raise InputError(f"年份 {year} 无效：数据年份{_year_rule(today)}")
+
+
+def _parse_year(text: pd.Series, today: date | None = None) -> tuple[pd.Series, pd.Series]:
+    """Years of a year column (``2020``, ``2020.0``, ``2020年``) and a message per cell that is
+    not a year within :func:`year_bounds` (NA year), else ``""``."""
     y = pd.to_numeric(
-        text.str.extract(r"^((?:19|20)\d{2})(?:\.0+)?年?$", expand=False), errors="coerce"
-    )
-    return y.astype("Int64")
+        text.str.extract(r"^(\d{1,6})(?:\.0+)?年?$", expand=False), errors="coerce"
+    ).astype("Int64")
+    first, last = year_bounds(today)
+    out = ((y < first) | (y > last)).fillna(False).to_numpy(dtype=bool)
+    note = pd.Series("", index=text.index, dtype=object)
+    note[out] = ("年份 " + y[out].astype(str) + " 无效：数据年份" + _year_rule(today)).to_numpy()
+    note[y.isna().to_numpy()] = "年份缺失或无效"
+    return y.mask(pd.Series(out, index=y.index)), note
 
 
 def detect_format(grid: Grid) -> str:
@@ -242,19 +289,28 @@ def detect_format(grid: Grid) -> str:
 
 
 def _region_frame(
-    data: pd.DataFrame, cols: dict[str, int], year: int | None, row_number: np.ndarray
+    data: pd.DataFrame,
+    cols: dict[str, int],
+    year: int | None,
+    row_number: np.ndarray,
+    today: date | None = None,
 ) -> pd.DataFrame:
     def col(kind: str) -> pd.Series:
         if kind in cols:
             return to_text(data[cols[kind]]).reset_index(drop=True)
         return pd.Series([""] * len(data), dtype=object)
 
+    check_year(year, today)
     if "year" in cols:
-        years = _parse_year(col("year"))
-        if year is not None:
-            years = years.fillna(year)
+        text = col("year")
+        years, note = _parse_year(text, today)
+        if year is not None:  # an empty year cell takes the --year option
+            blank = (text == "").to_numpy()
+            years = years.mask(pd.Series(blank), year)
+            note[blank] = ""
     else:
         years = pd.Series([year] * len(data), dtype="Int64")
+        note = pd.Series("", index=years.index, dtype=object)
     parent = col("prefecture").where(col("prefecture") != "", col("province"))
     return pd.DataFrame(
         {
@@ -263,18 +319,22 @@ def _region_frame(
             "name": col("name"),
             "parent": parent,
             "year": years.to_numpy(),
+            "year_note": note.to_numpy(),
         }
     )
 
 
-def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
+def wide_layout(
+    grid: Grid, catalogue: Catalogue, year: int | None, today: date | None = None
+) -> Layout:
     """Rows and cells of a wide table (rows = counties, columns = indicators).
 
     Raises
     ------
     InputError
         No region column, no indicator column recognised, or no year (neither a year column
-        nor ``year``).
+        nor ``year``), or ``year`` outside :func:`year_bounds` (a year *cell* outside them
+        quarantines its row as ``invalid_year``).
     """
     start, end, unit_row = _header_block(grid)
     labels = _column_labels(grid, start, end, unit_row)
@@ -333,7 +393,7 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
         )
     data = grid.cells.iloc[end:]
     row_number = (data.index.to_numpy() + 1).astype("int64")
-    rows = _region_frame(data, cols, year, row_number)
+    rows = _region_frame(data, cols, year, row_number, today)
     mcols = list(matched)
     block = data[mcols]
     raw = pd.Series(block.to_numpy(dtype=object).ravel(order="F"))
@@ -374,7 +434,9 @@ def wide_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
     )
 
 
-def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
+def long_layout(
+    grid: Grid, catalogue: Catalogue, year: int | None, today: date | None = None
+) -> Layout:
     """Rows and cells of a long table: region, year, indicator, value (, unit) per line.
 
     The unit of a record is taken from its unit column, else from the brackets of its indicator
@@ -395,7 +457,7 @@ def long_layout(grid: Grid, catalogue: Catalogue, year: int | None) -> Layout:
         raise InputError("长表需要“年份”列，或用 --year 指定年份")
     data = grid.cells.iloc[anchor + 1 :]
     row_number = (data.index.to_numpy() + 1).astype("int64")
-    rows = _region_frame(data, cols, year, row_number)
+    rows = _region_frame(data, cols, year, row_number, today)
     ind_text = to_text(data[cols["indicator"]]).reset_index(drop=True)
     uniq = pd.Series(ind_text.unique())
     codes = dict(zip(uniq, uniq.map(catalogue.match), strict=True))
