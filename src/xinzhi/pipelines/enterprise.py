@@ -37,7 +37,11 @@ from xinzhi.pipelines.enterprise_data import firm_frame, latest_firm_year, read_
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import enterprise as decl
 
+CLASS_COLOURS = mujun_mod.CLASS_COLOURS
+"""Colours of the 亩均 classes (workbook and web page)."""
+
 __all__ = [
+    "CLASS_COLOURS",
     "FirmSource",
     "firm_card",
     "firm_source",
@@ -154,6 +158,7 @@ def mujun_scores(
     prev = src.previous(con)
     before = mujun_mod.evaluate_mujun(prev.frame, p, year=prev.year) if prev else None
     res.previous = before
+    res.county = src.county
     return _labelled(res, src)
 
 

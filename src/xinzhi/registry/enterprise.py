@@ -14,7 +14,7 @@ from xinzhi.registry.core import Analysis, Option, register
 
 __all__ = ["MUJUN", "MUJUN_PRESETS", "SIMULATION", "SIZE", "TIERS"]
 
-MUJUN_PRESETS = ("generic", "huangyan", "huaian", "tiantai", "jingning")
+MUJUN_PRESETS = ("huaian", "huangyan", "tiantai", "jingning", "generic")
 """Built-in 亩均效益 presets (YAML in ``xinzhi/enterprise/presets/``; a test keeps this list equal
 to :func:`xinzhi.enterprise.presets.builtin_presets`)."""
 
@@ -35,14 +35,14 @@ _PRESET = Option(
     "preset",
     "亩均评价方法",
     str,
-    "generic",
+    "huaian",
     choices=MUJUN_PRESETS,
     choice_labels=(
-        "通用模板",
-        "台州市黄岩区",
-        "淮安市（A 20 / B 40 / C 35 / D 5）",
-        "天台县",
-        "景宁畲族自治县",
+        "淮安市 2024（A 20 / B 40 / C 35 / D 5）",
+        "台州市黄岩区（黄政发〔2018〕12号）",
+        "天台县（天政发〔2019〕1号）",
+        "景宁畲族自治县（示意）",
+        "通用模板（示意）",
     ),
 )
 _PRESET_FILE = Option(

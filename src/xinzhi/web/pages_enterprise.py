@@ -24,15 +24,18 @@ from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
-from xinzhi.pipelines.enterprise import firm_card, mujun_workbook, what_if_shares
+from xinzhi.pipelines.enterprise import (
+    CLASS_COLOURS,
+    firm_card,
+    mujun_workbook,
+    what_if_shares,
+)
 from xinzhi.registry import enterprise as decl
 from xinzhi.web._context import client_ip
 from xinzhi.web._controls import choice_select, run_analysis
 from xinzhi.web._frame import XLSX, guarded, send_download, table_of
 
 __all__ = ["register"]
-
-CLASS_COLORS = {"A": "#15803d", "B": "#2563eb", "C": "#d97706", "D": "#b91c1c", "T": "#6b7280"}
 
 
 def _class_chart(counts: pd.DataFrame) -> None:
@@ -42,7 +45,7 @@ def _class_chart(counts: pd.DataFrame) -> None:
             "type": "bar",
             "stack": "n",
             "name": c,
-            "itemStyle": {"color": CLASS_COLORS[c]},
+            "itemStyle": {"color": CLASS_COLOURS[c]},
             "label": {"show": True, "position": "inside"},
             "data": [int(v) for v in counts[c]],
         }
@@ -111,7 +114,7 @@ def _card(card: dict[str, Any]) -> None:
         ui.label(f"{card['name']}（{card['credit_code']}）").classes("text-lg font-bold")
         cls = card["class"]
         ui.label(f"亩均类别 {cls}，综合得分 {card['score']}，{card['list']}").style(
-            f"color: {CLASS_COLORS.get(cls, '#111827')}"
+            f"color: {CLASS_COLOURS.get(cls, '#111827')}"
         ).classes("font-bold")
         ui.label(card["reason"]).classes("text-sm")
         table_of(
