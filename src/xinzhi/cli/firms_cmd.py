@@ -70,7 +70,10 @@ def firms_generate(
     snapshot_year: Annotated[
         int | None, typer.Option("--snapshot-year", help="最晚成立年份（默认 2024）")
     ] = None,
-    load: Annotated[bool, typer.Option("--load", help="生成后导入数据仓库 firms 表")] = False,
+    load: Annotated[
+        bool,
+        typer.Option("--load", help="生成后导入数据仓库 firms 表，并生成企业年度数据与荣誉/资质"),
+    ] = False,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
 ) -> None:
     """生成示例企业名录（示例数据，synthetic）：按普查分行业就业结构分布到各县。"""
@@ -95,6 +98,12 @@ def firms_generate(
         typer.echo(
             f"已导入数据仓库：载入 {rep.rows_loaded} 行，隔离 {rep.rows_quarantined} 行"
             f"（批次 {rep.batch_id}，示例数据）"
+        )
+    if res.enterprise is not None:
+        gen = res.enterprise
+        typer.echo(
+            f"已生成企业年度数据 {gen.firm_year_rows} 行（{gen.years[0]}–{gen.years[-1]} 年）、"
+            f"荣誉/资质 {gen.label_rows} 条（示例数据）"
         )
 
 

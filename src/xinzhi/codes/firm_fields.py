@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from xinzhi import yamlfile
 
@@ -43,7 +44,7 @@ class FirmField:
 
 
 @cache
-def _data() -> dict[str, dict[str, object]]:
+def _data() -> dict[str, Any]:
     text = resources.files("xinzhi.codes").joinpath("firm_fields.yaml").read_text("utf-8")
     return dict(yamlfile.safe_load(text))
 
@@ -53,7 +54,7 @@ def firm_fields() -> dict[str, FirmField]:
     """All firm-year fields by key, in catalogue order."""
     out: dict[str, FirmField] = {}
     for key, spec in dict(_data()["fields"]).items():
-        s = dict(spec)
+        s: dict[str, Any] = dict(spec)
         out[str(key)] = FirmField(
             key=str(key),
             label=str(s["label"]),

@@ -24,6 +24,7 @@ from xinzhi.ingest.firm_sources import firms_table
 from xinzhi.ingest.io_tables import read_employment_frame
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
+from xinzhi.pipelines.enterprise_data import EnterpriseGeneration, generate_enterprise_data
 from xinzhi.pipelines.user_tables import read_user_table
 from xinzhi.regions import load_registry
 from xinzhi.years import parse_years
@@ -109,6 +110,7 @@ class FirmGeneration:
     seed: int
     seconds: float
     loaded: ImportReport | None = None
+    enterprise: EnterpriseGeneration | None = None
 
 
 def generate_firms(
@@ -122,11 +124,14 @@ def generate_firms(
     snapshot_year: int = 2024,
     load: bool = False,
     db: str | os.PathLike[str] | None = None,
+    enterprise_years: int = 3,
 ) -> FirmGeneration:
     """Write ``n`` synthetic firms (示例数据, seeded) to the Parquet file ``path``, spread over
     the counties by the census employment structure (``census`` file, or the warehouse's
     census of ``census_year``), divisions within a section by national employment shares or
-    uniformly; with ``load``, import them into the warehouse."""
+    uniformly; with ``load``, import them into the warehouse together with their firm-year
+    data and labels (示例数据) for the last ``enterprise_years`` years up to ``snapshot_year``
+    (:func:`xinzhi.pipelines.enterprise_data.generate_enterprise_data`, same seed; 0 = none)."""
     out = Path(path)
     if out.suffix.lower() != ".parquet":
         raise InputError("--output 须为 .parquet 文件")
@@ -154,6 +159,13 @@ def generate_firms(
     res = FirmGeneration(out, rows, seed, time.perf_counter() - start)
     if load:
         res.loaded = import_firms(out, db=db)
+        if enterprise_years > 0:
+            con = store.connect(db)
+            try:
+                years = range(snapshot_year - enterprise_years + 1, snapshot_year + 1)
+                res.enterprise = generate_enterprise_data(con, seed=seed, years=list(years))
+            finally:
+                con.close()
     return res
 
 
