@@ -15,6 +15,7 @@ TABLE_KEYS = {
     "ambiguous_region",
     "split_region",
     "invalid_region",
+    "former_region",
     "invalid_year",
     "unknown_indicator",
     "non_numeric",
