@@ -5,7 +5,9 @@ from __future__ import annotations
 
 __all__ = ["COLUMN_LABELS", "SYNTHETIC_NOTE"]
 
-SYNTHETIC_NOTE = "【示例数据】结果基于合成的示例数据（synthetic），仅用于演示，不代表任何真实企业或地区。"
+SYNTHETIC_NOTE = (
+    "【示例数据】结果基于合成的示例数据（synthetic），仅用于演示，不代表任何真实企业或地区。"
+)
 """Shown by every surface with a result that rests on synthetic data (Result.synthetic)."""
 
 COLUMN_LABELS: dict[str, str] = {

@@ -17,8 +17,8 @@ from xinzhi.api._util import clean, evaluation_stamp, records
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
-from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.auth import Session
+from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import industry as industry_pipe
 from xinzhi.pipelines.analyses import authorise
 from xinzhi.pipelines.warehouse import latest_batch_id
@@ -102,8 +102,7 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
             title=analysis.title,
             options=clean(dict(options)),
             tables={name: records(t) for name, t in res.tables().items()},
-            notes=([SYNTHETIC_NOTE] if res.synthetic else [])
-            + [str(n) for n in getattr(res, "notes", [])],
+            notes=([SYNTHETIC_NOTE] if res.synthetic else []) + [str(n) for n in res.notes],
             summary=res.summary(),
         )
 

@@ -10,10 +10,10 @@ import typer
 
 from xinzhi.cli import (
     analysis_cmd,
-    enterprise_cmd,
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
+    enterprise_cmd,
     evaluate_cmd,
     firms_cmd,
     import_cmd,

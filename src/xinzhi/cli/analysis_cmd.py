@@ -19,7 +19,6 @@ import typer
 from xinzhi import registry
 from xinzhi.cli._common import echo_json
 from xinzhi.cli._tables import checked_output, write_table
-from xinzhi.labels import SYNTHETIC_NOTE
 
 app = typer.Typer(
     help="登记表中的全部分析：每项分析一条命令，选项来自其声明（xinzhi analysis list 查看）。",
@@ -105,8 +104,6 @@ def declared_command(analysis: registry.Analysis) -> Callable[..., None]:
         if as_json:
             echo_json({name: t.to_dict(orient="records") for name, t in tables.items()})
         else:
-            if res.synthetic:
-                typer.echo(SYNTHETIC_NOTE)
             typer.echo(res.summary())
         if output is not None:
             if output.suffix.lower() == ".xlsx":

@@ -7,9 +7,10 @@ commands load a county's firm-year data and honours into the warehouse.
 
 from __future__ import annotations
 
+import typer
+
 from xinzhi import registry
 from xinzhi.cli.analysis_cmd import declared_command
-import typer
 
 app = typer.Typer(
     help="企业评价：亩均效益、差别化政策模拟、梯度培育、大中小微划型；导入企业年度数据与荣誉资质。",

@@ -104,7 +104,6 @@ from xinzhi.enterprise.presets import (
     preset as builtin_preset,
 )
 from xinzhi.errors import InputError
-from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.results import Result
 
 if TYPE_CHECKING:
@@ -664,7 +663,9 @@ class MujunResult(Result):
                             col,
                             {"type": "cell", "criteria": "==", "value": f'"{c}"', "format": fmt},
                         )
-            self.info_table().to_excel(writer, sheet_name="说明", index=False)
+            info = self._info_labelled()
+            if info is not None:
+                info.to_excel(writer, sheet_name="说明", index=False)
         return out
 
     def info_table(self) -> pd.DataFrame:
@@ -677,9 +678,6 @@ class MujunResult(Result):
             p.source.note or "",
             "" if self.year is None else str(self.year),
         ]
-        if self.synthetic:
-            items.append("数据性质")
-            values.append(SYNTHETIC_NOTE)
         return pd.DataFrame({"项目": items, "内容": values})
 
     def summary(self) -> str:
@@ -713,7 +711,7 @@ class MujunResult(Result):
             lines.append(
                 f"{row['list']}：" + "，".join(f"{c} {int(row[c])}" for c in [*CLASSES, "T"])
             )
-        return "\n".join(lines)
+        return self.labelled("\n".join(lines))
 
 
 def evaluate_mujun(

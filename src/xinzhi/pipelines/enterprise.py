@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,22 +32,27 @@ from xinzhi.enterprise import tiers as tiers_mod
 from xinzhi.enterprise.presets import MujunPreset, parse_preset, preset
 from xinzhi.enterprise.simulation import SimulationResult, simulate, what_if
 from xinzhi.errors import InputError
-from xinzhi.results import Result
-from xinzhi.pipelines.enterprise_data import firm_frame, latest_firm_year, read_firm_file
+from xinzhi.ingest.enterprises import clean_firms
+from xinzhi.ingest.firm_years import clean_firm_years
+from xinzhi.ingest.tables import read_grid
+from xinzhi.pipelines.enterprise_data import firm_frame, firm_frame_df, latest_firm_year
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import enterprise as decl
+from xinzhi.results import Result
 
 CLASS_COLOURS = mujun_mod.CLASS_COLOURS
 """Colours of the 亩均 classes (workbook and web page)."""
 
 __all__ = [
     "CLASS_COLOURS",
+    "FirmFile",
     "FirmSource",
     "firm_card",
     "firm_source",
-    "mujun_workbook",
     "mujun_scores",
+    "mujun_workbook",
     "policy_simulation",
+    "read_firm_file",
     "size_classes",
     "tier_checks",
     "what_if_shares",
@@ -65,24 +70,98 @@ class FirmSource:
     county: str | None
     synthetic: bool
     file: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
     def previous(self, con: duckdb.DuckDBPyConnection) -> FirmSource | None:
         """The same firms one data year earlier (warehouse only; None when not imported)."""
-        if self.file is not None or not _has_year(con, self.year - 1, self.county):
+        if self.file is not None or not _year_rows(con, self.year - 1, self.county)[0]:
             return None
         return firm_source(con, county=self.county, year=self.year - 1, firms=None)
 
 
-def _has_year(con: duckdb.DuckDBPyConnection, year: int, county: str | None) -> bool:
-    sql = "SELECT count(*) FROM current_firm_years y WHERE y.year = ?"
-    params: list[Any] = [year]
+def _year_rows(con: duckdb.DuckDBPyConnection, year: int, county: str | None) -> tuple[int, bool]:
+    """Firm-year rows of ``year`` (of ``county``'s registry firms) and whether any of them is
+    示例数据."""
+    sql = "SELECT count(*), coalesce(bool_or(y.synthetic), false) FROM current_firm_years y"
+    params: list[Any] = []
     if county:
         sql += (
-            " AND y.credit_code IN (SELECT credit_code FROM current_firms WHERE region_code = ?)"
+            " SEMI JOIN (SELECT credit_code FROM current_firms WHERE region_code = ?) f"
+            " USING (credit_code)"
         )
         params.append(county)
-    row = con.execute(sql, params).fetchone()
-    return bool(row and row[0])
+    row = con.execute(sql + " WHERE y.year = ?", [*params, int(year)]).fetchone()
+    return (int(row[0]), bool(row[1])) if row else (0, False)
+
+
+@dataclass(frozen=True)
+class FirmFile:
+    """A user's firm file read for an evaluation (nothing is written to the warehouse): the
+    registry part and the firm-year part cleaned by the importers' own rules, and what each
+    left out (rows quarantined with reasons; columns neither recognised)."""
+
+    frame: pd.DataFrame
+    year: int
+    rows_read: int
+    firms_loaded: int
+    years_loaded: int
+    quarantined: pd.DataFrame
+    columns_ignored: list[str]
+
+    def notes(self) -> list[str]:
+        """Chinese lines for the result (every surface shows them)."""
+        out = [
+            f"企业数据文件：读入 {self.rows_read} 行，企业名录部分载入 {self.firms_loaded} 行，"
+            f"年度数据部分载入 {self.years_loaded} 行，隔离 {len(self.quarantined)} 行"
+        ]
+        for reason, n in self.quarantined["message"].value_counts().items():
+            out.append(f"隔离 {n} 行：{reason}")
+        if self.columns_ignored:
+            out.append("未识别的列（未使用）：" + "、".join(self.columns_ignored))
+        return out
+
+
+def read_firm_file(path: str | os.PathLike[str], *, year: int | None = None) -> FirmFile:
+    """The firm frame of a user's file (xlsx/csv, one row per firm and year: registry columns
+    such as 统一社会信用代码, 企业名称, 行业代码, 所在县 and firm-year columns such as 年份, 用地面积,
+    实缴税金 — :mod:`xinzhi.codes.firm_fields`), cleaned by the registry importer
+    (:func:`xinzhi.ingest.enterprises.clean_firms`) and the firm-year importer
+    (:func:`xinzhi.ingest.firm_years.clean_firm_years`); ``year`` None: the latest year in the
+    file (earlier years give ``<field>_prev1`` / ``_prev2``)."""
+    grid = read_grid(path)
+    reg = clean_firms(grid)
+    yrs = clean_firm_years(grid, year=year)
+    if reg.firms.empty or yrs.rows.empty:
+        raise InputError(
+            f"企业数据文件 {Path(path).name} 没有可用的行：企业名录部分载入 {len(reg.firms)} 行，"
+            f"年度数据部分载入 {len(yrs.rows)} 行（需要信用代码、所在县或地址、年份及年度数据列）"
+        )
+    y = int(year) if year is not None else int(yrs.rows["year"].max())
+    frame = firm_frame_df(
+        {"firms": reg.firms.drop_duplicates("credit_code", keep="last"), "firm_years": yrs.rows},
+        year=y,
+    )
+    both = set(reg.columns_ignored) & set(yrs.columns_ignored)
+    quarantined = pd.concat([reg.quarantine, yrs.quarantine], ignore_index=True)
+    return FirmFile(
+        frame=frame,
+        year=y,
+        rows_read=reg.rows_read,
+        firms_loaded=len(reg.firms),
+        years_loaded=len(yrs.rows),
+        quarantined=quarantined,
+        columns_ignored=[c for c in reg.columns_ignored if c in both],
+    )
+
+
+def _latest_before(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
+    """The latest data year before ``year`` (an assessment in 2026 reads 2025's data)."""
+    if latest_firm_year(con) is None:
+        return None
+    row = con.execute(
+        "SELECT max(year) FROM current_firm_years WHERE year < ?", [int(year)]
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def firm_source(
@@ -97,23 +176,23 @@ def firm_source(
     (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
     code = resolve_county(con, county)[0] if county else None
     if firms is not None:
-        frame = read_firm_file(Path(firms), year=year)
+        file = read_firm_file(firms, year=year)
+        frame = file.frame
         if code is not None:
             frame = frame[frame["region_code"] == code].reset_index(drop=True)
-        y = int(frame["year"].iloc[0]) if "year" in frame and len(frame) else int(year or 0)
-        synthetic = bool(frame.get("synthetic", pd.Series(dtype=bool)).fillna(False).any())
-        return FirmSource(frame, y, code, synthetic, Path(firms))
+        synthetic = bool(frame["synthetic"].fillna(False).any())
+        return FirmSource(frame, file.year, code, synthetic, Path(firms), file.notes())
     y = year if year is not None else latest_firm_year(con)
     if y is None:
         raise InputError(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate）"
         )
-    if not _has_year(con, int(y), code):
+    rows, synthetic = _year_rows(con, int(y), code)
+    if not rows:
         where = f"{county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")
     frame = firm_frame(con, year=int(y), on=on, county=code)
-    synthetic = bool(frame.synthetic.any().execute())
     return FirmSource(frame, int(y), code, synthetic)
 
 
@@ -124,6 +203,7 @@ def _labelled(res: _R, src: FirmSource) -> _R:
     """``res`` marked as 示例数据 when any firm of the source is synthetic (every surface shows
     the label: :attr:`xinzhi.results.Result.synthetic`)."""
     res.synthetic = src.synthetic
+    res.notes = list(src.notes)
     return res
 
 
@@ -149,8 +229,13 @@ def mujun_scores(
     """亩均效益 scores and classes of every firm (:func:`xinzhi.enterprise.mujun.evaluate_mujun`)
     with the class movement since the year before when that year's data exist."""
     opts = decl.MUJUN.resolve(
-        {"preset": preset, "preset_file": preset_file, "county": county, "year": year,
-         "firms": firms}
+        {
+            "preset": preset,
+            "preset_file": preset_file,
+            "county": county,
+            "year": year,
+            "firms": firms,
+        }
     )
     p = _preset(opts["preset"], opts["preset_file"])
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
@@ -176,8 +261,13 @@ def policy_simulation(
     (:func:`xinzhi.enterprise.simulation.simulate`, default schedule); consecutive years in class
     D counted over the data years in the warehouse."""
     opts = decl.SIMULATION.resolve(
-        {"preset": preset, "preset_file": preset_file, "county": county, "year": year,
-         "firms": firms}
+        {
+            "preset": preset,
+            "preset_file": preset_file,
+            "county": county,
+            "year": year,
+            "firms": firms,
+        }
     )
     p = _preset(opts["preset"], opts["preset_file"])
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
@@ -231,7 +321,7 @@ def tier_checks(
     on = _date(opts["date"])
     y = opts["year"]
     if y is None and opts["firms"] is None:
-        y = latest_firm_year(con, before=on.year)
+        y = _latest_before(con, on.year)
     src = firm_source(con, county=opts["county"], year=y, firms=opts["firms"], on=on)
     return _labelled(tiers_mod.check_tiers(src.frame, on), src)
 

@@ -155,8 +155,8 @@ def mount(
     from xinzhi.web import (
         pages_data,
         pages_disparity,
-        pages_industry,
         pages_enterprise,
+        pages_industry,
         pages_main,
         pages_method,
         pages_more,

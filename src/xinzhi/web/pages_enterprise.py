@@ -66,8 +66,9 @@ def _class_chart(counts: pd.DataFrame) -> None:
 
 def _mujun_section(res: Any) -> None:
     ui.label("亩均效益评价").classes("text-lg font-bold mt-2")
-    for line in res.summary().splitlines()[:3]:
-        ui.label(line).classes("text-sm")
+    for line in res.summary().splitlines():
+        if line != SYNTHETIC_NOTE:
+            ui.label(line).classes("text-sm")
     _class_chart(res.class_counts())
     ui.label("园区汇总").classes("font-bold mt-2")
     table_of(
@@ -141,8 +142,9 @@ def _card(card: dict[str, Any]) -> None:
 
 def _tier_section(res: Any, tier: str, base: dict[str, Any]) -> None:
     ui.label("梯度培育").classes("text-lg font-bold mt-4")
-    for line in res.summary().splitlines()[:1]:
-        ui.label(line).classes("text-sm")
+    for line in res.summary().splitlines():
+        if line != SYNTHETIC_NOTE:
+            ui.label(line).classes("text-sm")
     counts = res.status_counts()
     table_of(
         counts,
@@ -165,8 +167,8 @@ def _tier_section(res: Any, tier: str, base: dict[str, Any]) -> None:
                 "credit_code": "统一社会信用代码",
                 "name": "企业名称",
                 "n_failed": "未满足条件数",
-                "failed": "未满足",
-                "missing": "需补充数据",
+                "n_missing": "缺数据条件数",
+                "lacks": "还差什么",
             },
             row_key="credit_code",
             pagination=None,
@@ -175,9 +177,8 @@ def _tier_section(res: Any, tier: str, base: dict[str, Any]) -> None:
 
 def _simulation_section(sim: Any, mujun: Any) -> None:
     ui.label("差别化政策模拟").classes("text-lg font-bold mt-4")
-    ui.label(sim.summary().replace("\n", "；")).classes("text-sm").props(
-        'data-testid="simulation-summary"'
-    )
+    lines = [x for x in sim.summary().splitlines() if x != SYNTHETIC_NOTE]
+    ui.label("；".join(lines)).classes("text-sm").props('data-testid="simulation-summary"')
     table_of(
         sim.park_totals(),
         {
@@ -281,11 +282,9 @@ def register() -> None:
             ui.navigate.to("/enterprise?" + urlencode({**base, **changes}))
 
         with ui.row().classes("items-end gap-4"):
-            ui.input(
-                "县区（名称或 6 位代码，回车）", value=county
-            ).classes("w-64").props('data-testid="enterprise-county"').on(
-                "keydown.enter", lambda e: go(county=e.sender.value, firm="")
-            )
+            ui.input("县区（名称或 6 位代码，回车）", value=county).classes("w-64").props(
+                'data-testid="enterprise-county"'
+            ).on("keydown.enter", lambda e: go(county=e.sender.value, firm=""))
             choice_select(decl.MUJUN.option("preset"), preset, lambda v: go(preset=v))
             ui.input("评定日期（YYYY-MM-DD，梯度培育）", value=date).classes("w-64").on(
                 "keydown.enter", lambda e: go(date=e.sender.value)
