@@ -17,6 +17,7 @@ TABLE_KEYS = {
     "invalid_region",
     "former_region",
     "invalid_year",
+    "broken_quote",
     "unknown_indicator",
     "non_numeric",
     "unit_conflict",
