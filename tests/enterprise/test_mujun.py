@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xinzhi.enterprise.mujun import evaluate_mujun, movement, mujun_expr
 from xinzhi.enterprise.presets import parse_preset
@@ -402,3 +404,37 @@ def test_module_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1
     assert result.failed == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=40),
+    a=st.integers(min_value=0, max_value=50),
+    b=st.integers(min_value=0, max_value=50),
+)
+def test_percentile_counts_invariant(n: int, a: int, b: int) -> None:
+    # distinct scores: the counts follow the cumulative half-up rule and add up to n
+    c = max(0, 100 - a - b)
+    d = 100 - a - b - c
+    if d < 0:
+        return
+    firms = pd.DataFrame(
+        {
+            "credit_code": [f"x{i}" for i in range(n)],
+            "above_scale": True,
+            "land_area": 1.0,
+            "tax": [float(i + 1) for i in range(n)],
+        }
+    )
+    p = _preset(
+        scoring={"method": "benchmark"},
+        lists={"above_scale": {"indicators": {"tax_per_mu": 100}}},
+        classes={"method": "percentile", "shares": {"A": a, "B": b, "C": c, "D": d}},
+    )
+    counts = evaluate_mujun(firms, p).tidy()["class"].value_counts()
+    b_a = int(np.floor(n * a / 100 + 0.5))
+    b_ab = int(np.floor(n * (a + b) / 100 + 0.5))
+    b_abc = int(np.floor(n * (a + b + c) / 100 + 0.5))
+    got = [int(counts.get(k, 0)) for k in "ABCD"]
+    assert got == [b_a, b_ab - b_a, b_abc - b_ab, n - b_abc]
+    assert sum(got) == n

@@ -722,3 +722,84 @@ def test_errors() -> None:
             " valid_from: 2020-01-01}\n"
             "tiers: {hnte: {name: n, conditions: [{key: k, expr: '__import__(1)'}]}}"
         )
+
+
+# ------------------------------------------------------------------ further edges and views
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    # three years of equity financing 200 + 200 + (total − 400) against 500 万元; below the edge
+    # the direct condition is unknown (awards etc. need official values, the score is unknown)
+    [(499.0, UNKNOWN), (500.0, PASS), (501.0, PASS)],
+)
+def test_innovative_sme_equity_edge(total: float, expected: str) -> None:
+    row = {
+        "equity_financing": 200.0,
+        "equity_financing_prev1": 200.0,
+        "equity_financing_prev2": total - 400.0,
+    }
+    assert cond_status(row, OLD, "innovative_sme", "qualify") == expected
+
+
+@pytest.mark.parametrize(
+    ("ip1", "ip2", "expected"),
+    [(0, 0, FAIL), (1, 0, PASS), (0, 1, PASS), (None, 0, UNKNOWN), (None, 1, PASS)],
+)
+def test_hnte_core_ip(ip1: int | None, ip2: int, expected: str) -> None:
+    row: dict[str, Any] = {"ip_class2": ip2}
+    if ip1 is not None:
+        row["ip_class1"] = ip1
+    assert cond_status(row, OLD, "hnte", "core_ip") == expected
+
+
+def test_tech_innovative_2026_branches() -> None:
+    # 科技型 rule met (size within limits, 高企 label as direct confirmation, no incidents)
+    tech = {
+        "employees": 100,
+        "revenue": 1000.0,
+        "total_assets": 1000.0,
+        "label_hnte": True,
+        "safety_incident": False,
+        "environment_violation": False,
+    }
+    assert cond_status(tech, NEW, "tech_innovative_sme", "tech_or_innovative") == PASS
+    assert (
+        cond_status({"label_tech_sme": True}, NEW, "tech_innovative_sme", "tech_or_innovative")
+        == PASS
+    )
+    assert (
+        cond_status(
+            {"label_innovative_sme": True}, NEW, "tech_innovative_sme", "tech_or_innovative"
+        )
+        == PASS
+    )
+    # 600 staff fails the 科技型 rule; the 2026 创新型 standard is unverified → unknown
+    assert (
+        cond_status(
+            dict(tech, employees=600, label_tech_sme=False),
+            NEW,
+            "tech_innovative_sme",
+            "tech_or_innovative",
+        )
+        == UNKNOWN
+    )
+
+
+def test_conditions_founded_shows_dates() -> None:
+    res = check_tiers(_frame([{"founded": dt.date(2024, 7, 1)}]), OLD, tiers=["hnte"])
+    c = res.conditions()
+    row = c[c["condition"] == "申请认定时注册成立 ≥ 1 年"].iloc[0]
+    assert (row["status"], str(row["value"]), row["threshold"]) == (
+        FAIL,
+        "2024-07-01",
+        "2024-06-30",
+    )
+
+
+def test_candidates_lacks_text() -> None:
+    rows = [{"credit_code": "A", "employees": 510, "revenue": 1000.0}]
+    cand = check_tiers(_frame(rows), OLD, tiers=["tech_sme"]).candidates("科技型中小企业")
+    lacks = cand["lacks"].iloc[0]
+    assert lacks.startswith("职工总数 ≤ 500 人（510，要求 <= 500）；需补充：")
+    assert "资产总额" in lacks

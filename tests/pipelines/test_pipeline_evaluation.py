@@ -113,12 +113,13 @@ def test_imported_yearbook_indicator_joins_the_index(warehouse: Path, tmp_path: 
     path = tmp_path / "yearbook2020.csv"
     table.to_csv(path, index=False)
     report = import_file(path, year=2020, db=warehouse)
-    # census 2020 keys a few merged districts by their pre-merger codes: resolved for 2020,
-    # 320611 collides with 320613 (南通, 2020 merger) and 340208 with 340209 (芜湖, 2020
-    # merger); the four rows are quarantined (counted on the public warehouse, 2026-12-04)
+    # census 2020 keys two districts merged in 2020 by their pre-merger codes, 320611 港闸区
+    # (→ 320613, 南通) and 340208 三山区 (→ 340209, 芜湖): codes that no longer exist in 2020
+    # are quarantined with their history (former_region, issue #18) instead of colliding with
+    # their successors' rows; 2847 − 2 = 2845 load (public warehouse, 2026-12-04)
     assert report.rows_read == len(pop) == 2847
-    assert report.rows_loaded == 2843
-    assert report.quarantined_by_reason == {"duplicate_conflict": 4}
+    assert report.rows_loaded == 2845
+    assert report.quarantined_by_reason == {"former_region": 2}
     ev = evaluate_counties(db=warehouse, years=[2020])
     assert "gdp_per_capita" in ev.system.codes
     assert "gdp_per_capita" not in ev.dropped_optional

@@ -37,6 +37,14 @@ def import_command(
             help="替换公共数据来源（如 census2020）的现有批次；新批次须覆盖原批次至少一半的地区和指标",
         ),
     ] = False,
+    harmonise: Annotated[
+        bool,
+        typer.Option(
+            "--harmonise",
+            help="把数据年份已不存在的地区名称或代码（如 2022 年的崇文区）对应到承继区划；"
+            "默认隔离并说明沿革",
+        ),
+    ] = False,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -52,6 +60,7 @@ def import_command(
         aliases=aliases,
         db=db,
         replace=replace,
+        harmonise=harmonise,
     )
     if as_json:
         echo_json(report.to_dict())

@@ -84,6 +84,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from xinzhi import yamlfile
@@ -456,11 +457,13 @@ class _Compiler:
 
     def cutoff(self, years: int) -> dt.date:
         """The assessment date minus ``years`` years (29 February → 28 February)."""
-        y = self.on.year - years
-        day = self.on.day
-        if self.on.month == 2 and day == 29:
-            day = 28
-        return dt.date(y, self.on.month, day)
+        return self.cutoff_of(self.on, years)
+
+    @staticmethod
+    def cutoff_of(on: dt.date, years: int) -> dt.date:
+        """``on`` minus ``years`` years (29 February → 28 February)."""
+        day = 28 if (on.month == 2 and on.day == 29) else on.day
+        return dt.date(on.year - years, on.month, day)
 
     def tier_ok(self, rule: TierRule) -> Any:
         """AND of the tier's conditions (three-valued)."""
@@ -552,6 +555,8 @@ class _Compiler:
 
         if c.kind == "compare":
             return self.expr(c.expr or "").cast("float64")
+        if c.kind == "founded":
+            return self.col("founded").cast("string")
         return ibis.null("float64")
 
     def threshold_value(self, c: Condition) -> Any:
@@ -1031,186 +1036,189 @@ class TierResult(Result):
         self.on = on
         self.tiers = list(tiers)
         self.rules = {k: rules_for(k, on) for k in self.tiers}
+        self._cache: dict[str, Any] = {}
 
-    # long condition table, vectorised per tier and condition
-    def _long(self) -> pd.DataFrame:
+    # per tier: condition status codes as numpy arrays (1 met, 0 failed, -1 unknown)
+    def _codes(self, k: str) -> dict[str, np.ndarray]:
+        key = f"codes:{k}"
+        if key not in self._cache:
+            w = self.wide
+            out = {}
+            for c in self.rules[k].tiers[k].conditions:
+                ok = w[f"{k}__{c.key}__ok"]
+                known = ok.notna().to_numpy()
+                met = ok.fillna(False).astype(bool).to_numpy()
+                out[c.key] = np.where(known, np.where(met, 1, 0), -1)
+            self._cache[key] = out
+        return dict(self._cache[key])
+
+    def _numbers(self, k: str, c: Condition) -> tuple[np.ndarray, np.ndarray]:
+        w = self.wide
+        value = pd.to_numeric(w[f"{k}__{c.key}__value"], errors="coerce").to_numpy("float64")
+        thr = pd.to_numeric(w[f"{k}__{c.key}__threshold"], errors="coerce").to_numpy("float64")
+        return value, thr
+
+    def _failed_text(self, k: str) -> np.ndarray:
+        """Per firm: labels of the failed conditions joined by ``\\x1f``."""
+        n = len(self.wide)
+        text = np.full(n, "", dtype=object)
+        for c in self.rules[k].tiers[k].conditions:
+            mask = self._codes(k)[c.key] == 0
+            text = np.where(mask, text + c.label + "\x1f", text)
+        return text
+
+    def _missing_text(self, k: str) -> np.ndarray:
+        """Per firm: the fields (NULL inputs of unknown conditions) and official items needed,
+        joined by ``\\x1f``."""
+        rule = self.rules[k].tiers[k]
+        codes = self._codes(k)
+        n = len(self.wide)
+        items: dict[str, np.ndarray] = {}
+        for c in rule.conditions:
+            unknown = codes[c.key] == -1
+            for f in sorted(_fields_of(c, rule)):
+                col = f"null__{f}"
+                isnull = (
+                    self.wide[col].fillna(True).astype(bool).to_numpy()
+                    if col in self.wide
+                    else np.ones(n, dtype=bool)
+                )
+                label = _field_label(f)
+                items[label] = items.get(label, np.zeros(n, dtype=bool)) | (unknown & isnull)
+            for r in _reasons_of(c, rule):
+                items[r] = items.get(r, np.zeros(n, dtype=bool)) | unknown
+        text = np.full(n, "", dtype=object)
+        for label, mask in items.items():
+            text = np.where(mask, text + label + "\x1f", text)
+        return text
+
+    def conditions(self) -> pd.DataFrame:
+        """Long table: credit_code, tier, condition, status, value, threshold (and source,
+        rule_version). ``value`` / ``threshold`` are the compared numbers (for the founding
+        condition the founding date and the cutoff date; empty where the condition is not a
+        single comparison)."""
         frames = []
         w = self.wide
+        labels = np.array([FAIL, PASS, UNKNOWN], dtype=object)  # index by code (−1 → last)
         for k in self.tiers:
             rs = self.rules[k]
             rule = rs.tiers[k]
             for c in rule.conditions:
-                ok = w[f"{k}__{c.key}__ok"]
-                status = pd.Series(UNKNOWN, index=w.index, dtype=object)
-                status[ok.eq(True).fillna(False).astype(bool)] = PASS
-                status[ok.eq(False).fillna(False).astype(bool)] = FAIL
-                value = w[f"{k}__{c.key}__value"].astype("float64")
-                thr = w[f"{k}__{c.key}__threshold"].astype("float64")
-                if c.kind == "founded" and "null__founded" in w:
-                    thr = pd.Series(float("nan"), index=w.index)
+                code = self._codes(k)[c.key]
+                if c.kind == "founded":
+                    value: Any = w[f"{k}__{c.key}__value"].astype(object)
+                    thr: Any = _Compiler.cutoff_of(self.on, c.years or 0).isoformat()
+                else:
+                    value, thr = self._numbers(k, c)
                 frames.append(
                     pd.DataFrame(
                         {
                             "credit_code": w["credit_code"],
-                            "tier_key": k,
                             "tier": rule.name,
-                            "condition_key": c.key,
                             "condition": c.label,
-                            "status": status,
-                            "value": value,
-                            "threshold": thr,
-                            "op": c.op or "",
+                            "status": labels[code],
+                            "value": pd.Series(value, index=w.index, dtype=object),
+                            "threshold": pd.Series(thr, index=w.index, dtype=object),
                             "source": c.source,
                             "rule_version": rs.number,
                         }
                     )
                 )
-        cols = [
-            "credit_code",
-            "tier_key",
-            "tier",
-            "condition_key",
-            "condition",
-            "status",
-            "value",
-            "threshold",
-            "op",
-            "source",
-            "rule_version",
-        ]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-
-    def _missing_long(self, long: pd.DataFrame) -> pd.DataFrame:
-        """(credit_code, tier_key, item) for every unknown condition: its NULL fields and the
-        official items below it."""
-        unknown = long[long["status"] == UNKNOWN][["credit_code", "tier_key", "condition_key"]]
-        rows: list[tuple[str, str, str | None, str | None]] = []
-        for k in self.tiers:
-            rule = self.rules[k].tiers[k]
-            for c in rule.conditions:
-                for f in sorted(_fields_of(c, rule)):
-                    rows.append((k, c.key, f, None))
-                for r in _reasons_of(c, rule):
-                    rows.append((k, c.key, None, r))
-        spec = pd.DataFrame(rows, columns=["tier_key", "condition_key", "field", "reason"])
-        m = unknown.merge(spec, on=["tier_key", "condition_key"])
-        w = self.wide
-        null_cols = [c for c in w.columns if c.startswith("null__")]
-        nulls = w[["credit_code", *null_cols]].melt(
-            id_vars="credit_code", var_name="field", value_name="is_null"
-        )
-        nulls["field"] = nulls["field"].str.slice(6)
-        fields = m[m["field"].notna()].merge(nulls, on=["credit_code", "field"], how="left")
-        fields = fields[fields["is_null"].fillna(True).astype(bool)]
-        fields = fields.assign(item=fields["field"].map(_field_label))
-        reasons = m[m["reason"].notna()].assign(item=lambda d: d["reason"])
-        out = pd.concat(
-            [
-                fields[["credit_code", "tier_key", "item"]],
-                reasons[["credit_code", "tier_key", "item"]],
-            ],
-            ignore_index=True,
-        )
-        return out.drop_duplicates()
-
-    def conditions(self) -> pd.DataFrame:
-        """Long table: credit_code, tier, condition, status, value, threshold (and source,
-        rule_version). ``value`` / ``threshold`` are the compared numbers (NaN where the
-        condition is not a single comparison)."""
-        long = self._long()
-        return long[
-            [
-                "credit_code",
-                "tier",
-                "condition",
-                "status",
-                "value",
-                "threshold",
-                "source",
-                "rule_version",
-            ]
-        ].reset_index(drop=True)
+        return pd.concat(frames, ignore_index=True)
 
     def tidy(self) -> pd.DataFrame:
         """One row per firm and tier: credit_code, tier (Chinese name), status (通过 / 不通过 /
         需补充数据), rule_version (文号), score / score_max (scoring tables; bounds of the
         points), failed (labels of failed conditions), missing (fields and official values
         needed)."""
-        long = self._long()
-        failed = (
-            long[long["status"] == FAIL]
-            .groupby(["credit_code", "tier_key"], sort=False)["condition"]
-            .agg(list)
-        )
-        miss = (
-            self._missing_long(long)
-            .groupby(["credit_code", "tier_key"], sort=False)["item"]
-            .agg(list)
-        )
-        w = self.wide
-        frames = []
-        for k in self.tiers:
-            rs = self.rules[k]
-            rule = rs.tiers[k]
-            score = w[f"{k}__score"] if f"{k}__score" in w else float("nan")
-            score_max = w[f"{k}__score_max"] if f"{k}__score_max" in w else float("nan")
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "credit_code": w["credit_code"],
-                        "tier_key": k,
-                        "tier": rule.name,
-                        "status": w[f"{k}__status"],
-                        "rule_version": rs.number,
-                        "score": pd.Series(score, index=w.index, dtype="float64"),
-                        "score_max": pd.Series(score_max, index=w.index, dtype="float64"),
-                    }
+        if "tidy" not in self._cache:
+            w = self.wide
+            frames = []
+            for k in self.tiers:
+                rs = self.rules[k]
+                nan = pd.Series(np.nan, index=w.index, dtype="float64")
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "credit_code": w["credit_code"],
+                            "tier": rs.tiers[k].name,
+                            "status": w[f"{k}__status"],
+                            "rule_version": rs.number,
+                            "score": w[f"{k}__score"].astype("float64")
+                            if f"{k}__score" in w
+                            else nan,
+                            "score_max": w[f"{k}__score_max"].astype("float64")
+                            if f"{k}__score_max" in w
+                            else nan,
+                            "failed": _split(self._failed_text(k)),
+                            "missing": _split(self._missing_text(k)),
+                        }
+                    )
                 )
-            )
-        out = pd.concat(frames, ignore_index=True)
-        idx = pd.MultiIndex.from_frame(out[["credit_code", "tier_key"]])
-        out["failed"] = [list(x) if isinstance(x, list) else [] for x in failed.reindex(idx)]
-        out["missing"] = [list(x) if isinstance(x, list) else [] for x in miss.reindex(idx)]
-        return out.drop(columns="tier_key")
+            self._cache["tidy"] = pd.concat(frames, ignore_index=True)
+        out: pd.DataFrame = self._cache["tidy"].copy()
+        out["failed"] = out["failed"].map(list)
+        out["missing"] = out["missing"].map(list)
+        return out
 
     def candidates(self, tier: str) -> pd.DataFrame:
         """Firms not passing ``tier``, closest first: by the number of failed conditions, then
         the summed relative shortfall of the failed comparisons ``|threshold − value| /
         |threshold|``, then the number of conditions needing data; ``lacks`` says what each
-        still lacks."""
-        key = _tier_key(tier)
-        if key not in self.tiers:
+        still lacks (failed conditions with value and threshold, then the data needed)."""
+        k = _tier_key(tier)
+        if k not in self.tiers:
             raise InputError(f"本次判定未包含梯度 {tier!r}：已判定 {', '.join(self.tiers)}")
-        long = self._long()
-        long = long[long["tier_key"] == key]
-        tidy = self.tidy()
-        name = self.rules[key].tiers[key].name
-        base = tidy[(tidy["tier"] == name) & (tidy["status"] != PASS)].copy()
-        failed = long[long["status"] == FAIL].copy()
-        gap = (failed["threshold"] - failed["value"]).abs() / failed["threshold"].abs().where(
-            failed["threshold"] != 0
+        rule = self.rules[k].tiers[k]
+        w = self.wide
+        n = len(w)
+        n_failed = np.zeros(n, dtype="int64")
+        n_missing = np.zeros(n, dtype="int64")
+        shortfall = np.zeros(n, dtype="float64")
+        lacks = np.full(n, "", dtype=object)
+        for c in rule.conditions:
+            code = self._codes(k)[c.key]
+            failed = code == 0
+            n_failed += failed
+            n_missing += code == -1
+            text = np.full(n, c.label, dtype=object)
+            if c.kind == "compare":
+                value, thr = self._numbers(k, c)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rel = np.abs(thr - value) / np.abs(thr)
+                rel = np.where(np.isfinite(rel), rel, 0.0)
+                shortfall += np.where(failed, rel, 0.0)
+                has = ~(np.isnan(value) | np.isnan(thr))
+                detail = (
+                    c.label
+                    + "（"
+                    + pd.Series(value).map("{:.4g}".format).to_numpy(dtype=object)
+                    + f"，要求 {c.op} "
+                    + pd.Series(thr).map("{:.4g}".format).to_numpy(dtype=object)
+                    + "）"
+                )
+                text = np.where(has, detail, text)
+            lacks = np.where(failed, lacks + text + "；", lacks)
+        missing = self._missing_text(k)
+        need = np.where(missing != "", "需补充：", "") + pd.Series(missing).str.replace(
+            "\x1f", "、"
+        ).str.rstrip("、").to_numpy(dtype=object)
+        out = pd.DataFrame(
+            {
+                "credit_code": w["credit_code"],
+                "tier": rule.name,
+                "status": w[f"{k}__status"],
+                "n_failed": n_failed,
+                "shortfall": shortfall,
+                "n_missing": n_missing,
+                "lacks": pd.Series(lacks + need).str.rstrip("；"),
+            }
         )
-        failed["shortfall"] = gap.fillna(0.0)
-        failed["text"] = failed["condition"] + _value_text(failed)
-        agg = failed.groupby("credit_code").agg(
-            n_failed=("condition", "size"),
-            shortfall=("shortfall", "sum"),
-            lacks=("text", "；".join),
-        )
-        n_missing = long[long["status"] == UNKNOWN].groupby("credit_code").size()
-        base = base.merge(agg, left_on="credit_code", right_index=True, how="left")
-        base["n_failed"] = base["n_failed"].fillna(0).astype("int64")
-        base["shortfall"] = base["shortfall"].fillna(0.0)
-        base["n_missing"] = base["credit_code"].map(n_missing).fillna(0).astype("int64")
-        miss_text = base["missing"].map(lambda x: ("需补充：" + "、".join(x)) if x else "")
-        lacks = base["lacks"].fillna("")
-        base["lacks"] = (lacks + "；" + miss_text).str.strip("；")
-        base = base.sort_values(
+        out = out[out["status"] != PASS]
+        out = out.sort_values(
             ["n_failed", "shortfall", "n_missing", "credit_code"], kind="mergesort"
         )
-        return base[
-            ["credit_code", "tier", "status", "n_failed", "shortfall", "n_missing", "lacks"]
-        ].reset_index(drop=True)
+        return out.reset_index(drop=True)
 
     def rule_table(self) -> pd.DataFrame:
         """The rule documents used: tier, 文号, title, issuer, date, validity, verification."""
@@ -1274,15 +1282,7 @@ class TierResult(Result):
         return "\n".join(lines)
 
 
-def _value_text(failed: pd.DataFrame) -> pd.Series:
-    has = failed["value"].notna() & failed["threshold"].notna()
-    text = (
-        "（"
-        + failed["value"].map(lambda v: f"{v:.4g}")
-        + " "
-        + failed["op"]
-        + " "
-        + failed["threshold"].map(lambda v: f"{v:.4g}")
-        + " 未满足）"
-    )
-    return text.where(has, "")
+def _split(text: np.ndarray) -> pd.Series:
+    """``a\x1fb\x1f`` → ``("a", "b")`` for every cell (tuples: hashable, cheap to copy)."""
+    parts = pd.Series(text, dtype=object).str.rstrip("\x1f").str.split("\x1f")
+    return parts.map(lambda x: tuple(x) if x != [""] else ())

@@ -2,11 +2,17 @@
 
 Rules, in order of precedence (the first that applies decides the row's outcome):
 
+Every layout: a physical line of a record that an unterminated quote merged with the next lines
+(CSV) → quarantined ``broken_quote`` before any other rule.
+
 Wide layout (row = one county(-year) line)
     1. every indicator cell missing                          → skipped ``empty``
     2. a subtotal: code ending in ``00``, a total name (全国, 合计, 市辖区, 省直辖县级行政区划 …)
        or a name that resolves to a province/prefecture       → skipped ``subtotal``
-    3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``
+    3. region unknown / ambiguous / split / abolished          → quarantined ``*_region``;
+       a name or code that did not exist in the row's year (崇文区 in 2022, 巢湖市 as a county
+       in 2005) → quarantined ``former_region`` with its history and successor, unless the
+       import asks for harmonisation (``harmonise``: the successor's code is used)
     4. year missing or invalid, or outside 1981 – the current year
        (:func:`xinzhi.ingest.layout.year_bounds`)              → quarantined ``invalid_year``
     5. any non-numeric cell                                    → quarantined ``non_numeric``
@@ -107,10 +113,17 @@ def _normalise_codes(code: pd.Series) -> pd.Series:
     return six.fillna(long).fillna("")
 
 
+FORMER_HINT = "；未自动对应到承继区划（如需按承继区划合并，导入时指定 --harmonise）"
+"""Appended to the message of a row quarantined as ``former_region``."""
+
+
 def _resolve_regions(
-    rows: pd.DataFrame, todo: np.ndarray, resolver: Resolver
+    rows: pd.DataFrame, todo: np.ndarray, resolver: Resolver, harmonise: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(code, status, message) per row; status ``subtotal`` marks totals."""
+    """(code, status, message) per row; status ``subtotal`` marks totals. A name or code that
+    did not exist in the row's year (resolver status ``renamed``) is accepted only when
+    ``harmonise`` (then it takes its successor's code), else status ``former_region``."""
+    accept = _ACCEPT if harmonise else {"ok"}
     n = len(rows)
     code_out = np.full(n, None, dtype=object)
     status = np.full(n, "", dtype=object)
@@ -154,6 +167,11 @@ def _resolve_regions(
         cds = pd.Series(cd, dtype=object).fillna("").astype(str)
         other_level = np.isin(st, ["not_county", "not_prefecture", "not_province"]) & (cds != "")
         ok = np.isin(st, list(_ACCEPT)) & (cds != "").to_numpy()
+        # a former county-level unit (its successor is county-level too) is not used unless
+        # the import harmonises; a former unit now inside a prefecture-level total stays a total
+        former = ok & ~np.isin(st, list(accept)) & ~cds.str.endswith("00").to_numpy()
+        ok &= ~former
+        msg[former] = msg[former] + FORMER_HINT
         lone_city = (
             other_level
             & cds.str.endswith("00").to_numpy()
@@ -164,6 +182,7 @@ def _resolve_regions(
         ok |= lone_city
         total = (other_level & ~lone_city) | (ok & ~lone_city & cds.str.endswith("00").to_numpy())
         reason = pd.Series(st).map(_REGION_REASON).fillna("invalid_region").to_numpy(dtype=object)
+        reason[former] = "former_region"
         status[sel] = np.where(total, "subtotal", np.where(ok, "ok", reason))
         accepted = cd.copy()
         accepted[~(ok & ~total)] = None
@@ -183,6 +202,7 @@ def classify_rows(
     *,
     layout: str,
     resolver: Resolver = default_resolver,
+    harmonise: bool = False,
 ) -> CleanResult:
     """Decide the outcome of every source row and collect the observations to load.
 
@@ -190,13 +210,16 @@ def classify_rows(
     ----------
     rows : DataFrame
         row_number, code, name, parent, year (Int64, NA if invalid), optionally year_note
-        (why the year is invalid).
+        (why the year is invalid) and broken (message for lines merged by a quote).
     cells : DataFrame
         row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad,
         and optionally conflict (message where the cell's unit contradicts its column's).
     layout : {"wide", "long"}
     resolver : callable
         Region resolver (default :func:`default_resolver`); injectable for tests.
+    harmonise : bool
+        Map a name or code that did not exist in the row's year to its successor (the
+        crosswalk); by default such a row is quarantined as ``former_region`` with its history.
     """
     idx = pd.Index(rows["row_number"])
     n = len(rows)
@@ -223,6 +246,9 @@ def classify_rows(
         reason[m] = why
         message[m] = msg[m] if isinstance(msg, np.ndarray) else msg
 
+    if "broken" in rows:
+        broken = rows["broken"].fillna("").astype(str).to_numpy(dtype=object)
+        decide(broken != "", "quarantined", "broken_quote", broken)
     if layout == "long":
         no_region = ((rows["code"] == "") & (rows["name"] == "")).to_numpy()
         decide(all_missing & no_region & unknown_ind, "skipped", "empty")
@@ -231,7 +257,7 @@ def classify_rows(
     else:
         decide(all_missing, "skipped", "empty")
     todo = outcome == ""
-    region_code, rstatus, rmessage = _resolve_regions(rows, todo, resolver)
+    region_code, rstatus, rmessage = _resolve_regions(rows, todo, resolver, harmonise)
     decide(rstatus == "subtotal", "skipped", "subtotal")
     bad_region = todo & (rstatus != "ok") & (rstatus != "subtotal")
     decide(bad_region, "quarantined", "", rmessage)

@@ -65,13 +65,20 @@ def load_layout(
     resolver: Resolver = default_resolver,
     extra_warnings: list[str] | None = None,
     replace: bool = False,
+    harmonise: bool = False,
 ) -> ImportReport:
     """Classify the rows of ``layout`` and write them as one batch (one transaction).
 
     ``replace``: the caller may replace the active batch of a public source
-    (:func:`xinzhi.ingest.batch.check_supersession`)."""
+    (:func:`xinzhi.ingest.batch.check_supersession`); ``harmonise``: map names and codes that
+    did not exist in the data's year to their successors (:func:`classify_rows`)."""
     result = classify_rows(
-        layout.rows, layout.cells, catalogue, layout=layout.format, resolver=resolver
+        layout.rows,
+        layout.cells,
+        catalogue,
+        layout=layout.format,
+        resolver=resolver,
+        harmonise=harmonise,
     )
     out = result.outcomes
     q = out[out["outcome"] == "quarantined"]
@@ -144,6 +151,7 @@ def import_file(
     with_regions: bool | None = None,
     replace: bool = False,
     today: date | None = None,
+    harmonise: bool = False,
 ) -> ImportReport:
     """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
 
@@ -179,6 +187,10 @@ def import_file(
         …); see :func:`xinzhi.ingest.batch.check_supersession`.
     today
         The current date for the year rule (default: today; tests inject one).
+    harmonise
+        Map a region name or code that did not exist in the data's year (崇文区 in 2022) to
+        its successor (东城区). By default such a row is quarantined as ``former_region`` with
+        the unit's history and successor in the message.
 
     Raises
     ------
@@ -219,6 +231,7 @@ def import_file(
             catalogue=catalogue,
             resolver=resolver,
             replace=replace,
+            harmonise=harmonise,
         )
 
     return run_import(load, sha256=digest, source=src, fmt=fmt or "wide", con=con, db=db)

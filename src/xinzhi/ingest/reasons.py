@@ -18,7 +18,9 @@ QUARANTINE_REASONS: dict[str, str] = {
     "not_county_region": "地区只写到省或地级，无法确定区县",
     "split_region": "区划已拆分，无法对应到一个地区（split region）",
     "invalid_region": "地区无法使用",
+    "former_region": "地区名称或代码在数据年份已不存在（已撤销、合并或更名；未自动对应）",
     # statistical tables
+    "broken_quote": "引号未闭合，多行被读成了一条记录（unterminated quote）",
     "invalid_year": "年份缺失或无效",
     "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
     "non_numeric": "非数值（non-numeric）",

@@ -22,6 +22,7 @@ def import_statistics_file(
     aliases: str | os.PathLike[str] | None = None,
     db: str | os.PathLike[str] | None = None,
     replace: bool = False,
+    harmonise: bool = False,
 ) -> ImportReport:
     """Load a CSV/XLSX table (``fmt`` ``wide``: one row per county, one column per indicator;
     ``long``: region, year, indicator, value; None: detected) into the warehouse as one import
@@ -30,7 +31,9 @@ def import_statistics_file(
 
     A file that loads nothing writes no batch (:class:`~xinzhi.ingest.batch.EmptyImportError`);
     replacing a public source (``census2020`` …) needs ``replace`` and enough coverage
-    (:func:`xinzhi.ingest.batch.check_supersession`)."""
+    (:func:`xinzhi.ingest.batch.check_supersession`). A region name or code that did not exist
+    in the data's year is quarantined with its history unless ``harmonise`` (then it takes its
+    successor's code)."""
     return import_file(
         path,
         fmt=fmt,
@@ -40,4 +43,5 @@ def import_statistics_file(
         aliases=aliases,
         db=db,
         replace=replace,
+        harmonise=harmonise,
     )

@@ -67,7 +67,10 @@ def report_year(ctx: ReportContext, year: int | None) -> int:
 
 
 def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
-    """Code of ``county`` (code, name or full name) among the warehouse counties of ``year``."""
+    """Code of ``county`` (code, name or full name) among the warehouse counties of ``year``.
+
+    A name or code that did not exist in ``year`` (崇文区 in 2020) is refused with its history
+    and successor (:class:`RegionError`), never replaced by the successor."""
     county = str(county).strip()
     names = ctx.names[ctx.names["year"] == year]
     if county.isdigit():
@@ -88,6 +91,11 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
             f"“{county}”对应多个县级单位：{'、'.join(cands)}；请写全称或区划代码", cands
         )
     region = resolve(county, year, data_dir=ctx.data_dir)
+    if region.status != "ok":  # a former name: never report on another unit in its place
+        raise RegionError(
+            f"“{county}”在 {year} 年已不是现行区划，不按承继区划出具报告：{region.note}。"
+            f"如需 {region.full_name} 的报告，请写 {region.name} 或 {region.code}"
+        )
     if region.code in set(names["region_code"]):
         return region.code
     raise DataUnavailableError(f"数据仓库中没有 {region.name}（{region.code}）{year} 年的县级数据")

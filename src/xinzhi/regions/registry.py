@@ -505,15 +505,27 @@ class RegionRegistry:
             if self._start[r] <= year < self._end[r] and level in (None, self._level[r]):
                 return _Outcome("ok", r, "")
         wrong_level = narrowed = False
+        others = rows[:0]
         if level is not None:
             lv = self._level[rows] == level
             if lv.all():
                 pass
             elif lv.any():
+                others = rows[~lv]
                 rows, ranks, narrowed = rows[lv], ranks[lv], True
             else:
                 wrong_level = True
         out = self._pick(rows, ranks, year, what)
+        if narrowed and out.status == "renamed":
+            # the name was a unit of this level only in earlier years; in ``year`` it denotes a
+            # unit of another level (巢湖市 in 2005: the prefecture) — say so with the history
+            now = others[(self._start[others] <= year) & (year < self._end[others])]
+            if len(now):
+                lv_now = LEVEL_ZH[str(self._level[now[0]])]
+                labels = "、".join(self._label(r) for r in np.unique(now))
+                return out._replace(
+                    message=f"{out.message}；{year} 年的{value}是{lv_now}区划 {labels}"
+                )
         if narrowed and out.status == "ok":
             note = f"{value} 也可指其他层级的区划，已按{LEVEL_ZH[level or 'county']}区划解析"
             return out._replace(message=note)
