@@ -2,6 +2,9 @@
 
 Rules, in order of precedence (the first that applies decides the row's outcome):
 
+Every layout: a physical line of a record that an unterminated quote merged with the next lines
+(CSV) → quarantined ``broken_quote`` before any other rule.
+
 Wide layout (row = one county(-year) line)
     1. every indicator cell missing                          → skipped ``empty``
     2. a subtotal: code ending in ``00``, a total name (全国, 合计, 市辖区, 省直辖县级行政区划 …)
@@ -207,7 +210,7 @@ def classify_rows(
     ----------
     rows : DataFrame
         row_number, code, name, parent, year (Int64, NA if invalid), optionally year_note
-        (why the year is invalid).
+        (why the year is invalid) and broken (message for lines merged by a quote).
     cells : DataFrame
         row_number, indicator (None if unknown), value (catalogue unit), missing, marker, bad,
         and optionally conflict (message where the cell's unit contradicts its column's).
@@ -243,6 +246,9 @@ def classify_rows(
         reason[m] = why
         message[m] = msg[m] if isinstance(msg, np.ndarray) else msg
 
+    if "broken" in rows:
+        broken = rows["broken"].fillna("").astype(str).to_numpy(dtype=object)
+        decide(broken != "", "quarantined", "broken_quote", broken)
     if layout == "long":
         no_region = ((rows["code"] == "") & (rows["name"] == "")).to_numpy()
         decide(all_missing & no_region & unknown_ind, "skipped", "empty")

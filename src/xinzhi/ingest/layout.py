@@ -394,6 +394,8 @@ def wide_layout(
     data = grid.cells.iloc[end:]
     row_number = (data.index.to_numpy() + 1).astype("int64")
     rows = _region_frame(data, cols, year, row_number, today)
+    if grid.broken:
+        rows["broken"] = [grid.broken.get(int(i), "") for i in data.index]
     mcols = list(matched)
     block = data[mcols]
     raw = pd.Series(block.to_numpy(dtype=object).ravel(order="F"))
@@ -458,6 +460,8 @@ def long_layout(
     data = grid.cells.iloc[anchor + 1 :]
     row_number = (data.index.to_numpy() + 1).astype("int64")
     rows = _region_frame(data, cols, year, row_number, today)
+    if grid.broken:
+        rows["broken"] = [grid.broken.get(int(i), "") for i in data.index]
     ind_text = to_text(data[cols["indicator"]]).reset_index(drop=True)
     uniq = pd.Series(ind_text.unique())
     codes = dict(zip(uniq, uniq.map(catalogue.match), strict=True))

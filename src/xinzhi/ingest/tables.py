@@ -34,6 +34,9 @@ class Grid:
     sheet: str | None = None
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Merged ranges (row0, col0, row1, col1), inclusive, 0-based (XLSX only)."""
+    broken: dict[int, str] = field(default_factory=dict)
+    """Grid rows that are physical lines of a record merged by an unterminated quote (CSV):
+    row → message; their source rows are quarantined (``broken_quote``)."""
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -55,6 +58,54 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _merged(record: list[str], delimiter: str) -> bool:
+    """Whether a record read over several lines swallowed whole data lines: a cell holds a
+    line break followed by text with the delimiter (a header cell broken over two lines, such
+    as ``地区生产总值⏎(亿元)``, holds none)."""
+    return any("\n" in c and delimiter in c.split("\n", 1)[1] for c in record)
+
+
+def _records(
+    text: str, dialect: type[csv.Dialect] | csv.Dialect
+) -> tuple[list[list[str]], dict[int, str]]:
+    """Records of a CSV text and the records that stand for physical lines of a merge.
+
+    An unterminated quote makes the reader run on over the following lines until the next
+    quote, merging them into one record. Such a record is split back into its physical lines
+    (one grid row each, so rows read count the data lines) and each is marked for quarantine
+    with a message naming the lines.
+    """
+    lines = list(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), dialect)
+    delimiter = str(dialect.delimiter)
+    rows: list[list[str]] = []
+    broken: dict[int, str] = {}
+    last = 0
+    try:
+        for record in reader:
+            first, last_line = last + 1, reader.line_num
+            last = last_line
+            if last_line > first and _merged(record, delimiter):
+                note = (
+                    f"第 {first}–{last_line} 行：引号未闭合（unterminated quote），"
+                    f"这 {last_line - first + 1} 行被读成了一条记录"
+                )
+                for line in lines[first - 1 : last_line]:
+                    broken[len(rows)] = note
+                    rows.append(line.rstrip("\r\n").split(delimiter))
+            else:
+                rows.append(record)
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        if "field larger than field limit" in str(exc):
+            raise InputError(
+                f"第 {last + 1} 行起的单元格超过 {limit} 个字符，无法读取（单元格过长，或引号未"
+                "闭合，把后面的行并进了一个单元格）"
+            ) from exc
+        raise InputError(f"第 {last + 1} 行起无法按 CSV 读取：{exc}") from exc
+    return rows, broken
+
+
 def _read_csv(path: Path) -> Grid:
     data = path.read_bytes()
     text, enc = decode_bytes(data)
@@ -63,10 +114,10 @@ def _read_csv(path: Path) -> Grid:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    rows, broken = _records(text, dialect)
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    return Grid(cells=cells, file_name=path.name, encoding=enc)
+    return Grid(cells=cells, file_name=path.name, encoding=enc, broken=broken)
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> Grid:
