@@ -1,5 +1,5 @@
 """Declarations of the enterprise evaluations (pipelines in :mod:`xinzhi.pipelines.enterprise`,
-analyses in :mod:`xinzhi.enterprise`, formulas and rules in ``docs/enterprise.md``).
+analyses in :mod:`xinzhi.enterprise`, formulas and rules in ``docs/enterprise_*.md``, overview in ``docs/enterprise.md``).
 
 Every one reads the firm frame of one data year — the warehouse's firms (registry, firm-year data
 and labels), one county or all — or, on the CLI only, a user's firm file (``--firms``). They are
@@ -46,7 +46,7 @@ _PRESET = Option(
     ),
 )
 _PRESET_FILE = Option(
-    "preset_file", "自定义评价方法", Path, None, help="YAML 文件（格式见 docs/enterprise.md）"
+    "preset_file", "自定义评价方法", Path, None, help="YAML 文件（格式见 docs/enterprise_mujun.md）"
 )
 
 MUJUN = Analysis(
@@ -57,7 +57,7 @@ MUJUN = Analysis(
     options=(_PRESET, _PRESET_FILE, _COUNTY, _YEAR, _FIRMS),
     formula="enterprise:mujun",
     reference_test="tests/enterprise/test_mujun.py",
-    doc="docs/enterprise.md",
+    doc="docs/enterprise_mujun.md",
     scope="county",
 )
 
@@ -69,7 +69,7 @@ SIMULATION = Analysis(
     options=(_PRESET, _PRESET_FILE, _COUNTY, _YEAR, _FIRMS),
     formula="enterprise:simulation",
     reference_test="tests/enterprise/test_simulation.py",
-    doc="docs/enterprise.md",
+    doc="docs/enterprise_mujun.md",
     scope="county",
 )
 
@@ -86,7 +86,7 @@ TIERS = Analysis(
     ),
     formula="enterprise:tiers",
     reference_test="tests/enterprise/test_tiers.py",
-    doc="docs/enterprise.md",
+    doc="docs/enterprise_tiers.md",
     scope="county",
 )
 
@@ -117,7 +117,7 @@ SIZE = Analysis(
     ),
     formula="enterprise:size",
     reference_test="tests/enterprise/test_size.py",
-    doc="docs/enterprise.md",
+    doc="docs/enterprise_size.md",
     scope="county",
 )
 
