@@ -1002,7 +1002,8 @@ def check_tiers(
         raise InputError(f"评价日期须为日期（datetime.date），得到 {on!r}")
     keys = _resolve_tiers(on, tiers)
     t = _as_table(firms)
-    wide = tiers_expr(t, on, keys).execute()
+    # rows by credit code: the same order on every backend and every run
+    wide = tiers_expr(t, on, keys).execute().sort_values("credit_code", kind="stable")
     return TierResult(wide=wide, on=on, tiers=keys)
 
 
