@@ -28,8 +28,10 @@ from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
 from xinzhi.auth.audit import import_detail
 from xinzhi.pipelines.uploads import (
+    NOT_TEXT,
     batch_page,
     batch_quarantine,
+    csv_is_text,
     import_upload,
     observation_page,
     safe_file_name,
@@ -143,8 +145,8 @@ def _check_type(name: str, data: bytes) -> None:
         raise ApiError(400, "empty_file", "上传的文件是空的")
     if suffix == ".xlsx" and not data.startswith(b"PK\x03\x04"):
         raise ApiError(415, "unsupported_type", "文件内容不是 .xlsx 工作簿")
-    if suffix == ".csv" and b"\x00" in data[:65536]:
-        raise ApiError(415, "unsupported_type", "文件内容不是文本 CSV")
+    if suffix == ".csv" and not csv_is_text(data):
+        raise ApiError(415, "unsupported_type", NOT_TEXT)
 
 
 @router.post("/imports", response_model=m.ImportReportOut, summary="上传并导入 xlsx/csv")

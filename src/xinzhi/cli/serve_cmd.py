@@ -33,6 +33,8 @@ def serve(
 
     if workers != 1:
         raise InputError("DuckDB 数据仓库只允许一个写进程：--workers 必须为 1")
+    if not 1 <= port <= 65535:
+        raise InputError(f"端口 {port} 无效：应在 1–65535 之间")
     from xinzhi.server import create_app
 
     app = create_app(config.db_path(db))

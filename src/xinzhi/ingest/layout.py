@@ -472,12 +472,15 @@ def long_layout(
         unit_text = pd.Series([""] * len(data), dtype=object)
     unit_text = unit_text.where(unit_text != "", ind_text.map(lambda s: header_unit(s) or ""))
     cat_unit = indicator.map(lambda c: catalogue[c].unit if isinstance(c, str) else "")
-    key = unit_text + "\x00" + cat_unit
-    fmap = {}
-    for k in key.unique():  # one conversion per distinct (unit, catalogue unit) pair
-        u, c = k.split("\x00")
-        fmap[k] = conversion_factor(u or None, c) if c else 1.0
-    factor = key.map(fmap)
+    pair_codes, pairs = pd.MultiIndex.from_arrays(
+        [unit_text.astype(str).to_numpy(), cat_unit.astype(str).to_numpy()]
+    ).factorize()
+    per_pair = [  # one conversion per distinct (unit, catalogue unit) pair
+        (conversion_factor(u or None, c) if c else 1.0) for u, c in pairs
+    ]
+    factor = pd.Series(
+        np.array([np.nan if f is None else f for f in per_pair], dtype="float64")[pair_codes]
+    )
     parsed = parse_values(data[cols["value"]].reset_index(drop=True))
     unit_bad = factor.isna().to_numpy()
     fvals = factor.fillna(1.0).astype("float64").to_numpy()

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from xinzhi.errors import InputError
 
-__all__ = ["Grid", "decode_bytes", "read_grid"]
+__all__ = ["NOT_TEXT", "Grid", "decode_bytes", "is_text", "read_grid", "utf16_encoding"]
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -39,11 +39,51 @@ class Grid:
     row → message; their source rows are quarantined (``broken_quote``)."""
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), then GB18030 (⊃ GBK), then detection.
+NOT_TEXT = "文件内容不是文本 CSV（含有 NUL 字节）：请另存为 UTF-8、GBK 或 UTF-16 编码的 CSV"
+"""The one message for a CSV that is not text, on the command line and the server."""
 
-    Returns (text, encoding name). Raises :class:`InputError` when nothing fits.
+
+def utf16_encoding(data: bytes) -> str | None:
+    """``"utf-16"`` for bytes with a UTF-16 byte-order mark; ``"utf-16-le"`` / ``"utf-16-be"``
+    for UTF-16 without one (an even length, zero bytes only in the odd / even positions of the
+    first 64 KiB, as ASCII digits, commas and line breaks put them); else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[: 1 << 16]
+    if len(data) % 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    enc = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+    if enc is None:
+        return None
+    try:
+        data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return enc
+
+
+def is_text(data: bytes) -> bool:
+    """Whether CSV bytes can be text: no zero byte in the first 64 KiB, or UTF-16
+    (:func:`utf16_encoding`). The server's upload check and :func:`decode_bytes` agree."""
+    return b"\x00" not in data[: 1 << 16] or utf16_encoding(data) is not None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-16 (with a byte-order mark, or recognised without one), UTF-8
+    (with or without BOM), then GB18030 (⊃ GBK), then detection.
+
+    Returns (text, encoding name). Raises :class:`InputError` when nothing fits or the bytes
+    are not text (:data:`NOT_TEXT`).
     """
+    enc16 = utf16_encoding(data)
+    if enc16 is not None:
+        try:
+            return data.decode(enc16), enc16
+        except UnicodeDecodeError as exc:
+            raise InputError(f"无法按 UTF-16 解码文件：{exc}") from exc
+    if not is_text(data):
+        raise InputError(NOT_TEXT)
     for enc in _ENCODINGS:
         try:
             text = data.decode(enc)

@@ -113,8 +113,8 @@ def demo_report(
 ) -> DemoReport:
     """Write the example county report (湘潭县 2020) of ``xinzhi demo`` into ``output_dir``."""
     code, year = DEMO_COUNTY
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = config.output_path(output_dir, "输出目录")
+    out.mkdir(exist_ok=True)
     path = out / f"{code}-湘潭县-{year}-新质生产力报告.pdf"
     data = write_county_report(code, year, path, db=db, evaluation=evaluation, data_dir=data_dir)
     return DemoReport(data, path)

@@ -28,13 +28,16 @@ from xinzhi.ingest import import_file
 from xinzhi.ingest.clean import Resolver, default_resolver
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
+from xinzhi.ingest.tables import NOT_TEXT, is_text
 from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
+    "NOT_TEXT",
     "BatchNotFoundError",
     "batch_page",
     "batch_quarantine",
     "county_resolver",
+    "csv_is_text",
     "import_upload",
     "observation_page",
     "reason_tables",
@@ -53,6 +56,12 @@ def safe_file_name(name: str | None) -> str:
     base = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "_", base).lstrip(".")
     base = re.sub(r"\.{2,}", ".", base)[-100:]
     return base or "upload"
+
+
+def csv_is_text(data: bytes) -> bool:
+    """Whether an uploaded CSV is text by the same rule as the importer (UTF-16 included), so
+    the server refuses with :data:`NOT_TEXT` exactly what ``xinzhi import`` refuses."""
+    return is_text(data)
 
 
 def county_resolver(code: str) -> Resolver:
