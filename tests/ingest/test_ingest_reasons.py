@@ -43,14 +43,28 @@ FIRM_KEYS = {
     "employees_negative",
     "date_invalid",
 }
+# ingest/firm_years.py (enterprise data by year and labels; also the firm-year keys above)
+FIRM_YEAR_KEYS = {
+    "invalid_year",
+    "non_numeric",
+    "impossible_value",
+    "not_integer",
+    "boolean_invalid",
+    "value_date_invalid",
+    "duplicate_firm_year",
+    "label_unknown",
+    "label_date_missing",
+    "label_dates_reversed",
+    "duplicate_label",
+}
 SKIP_KEYS = {"empty", "subtotal", "duplicate", "missing_value"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_emitted_key_has_a_chinese_label() -> None:
-    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS
+    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS
     assert set(SKIP_REASONS) == SKIP_KEYS
-    for key in TABLE_KEYS | FIRM_KEYS | SKIP_KEYS:
+    for key in TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | SKIP_KEYS:
         assert CJK.search(reason_label(key)), key
 
 

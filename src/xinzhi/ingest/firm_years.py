@@ -17,19 +17,82 @@ helpers of the registry importer :mod:`xinzhi.ingest.enterprises`.
 
 from __future__ import annotations
 
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import numpy as np
+import pandas as pd
+
 from xinzhi import yamlfile
-from xinzhi.codes.firm_fields import firm_fields
+from xinzhi.codes.firm_fields import FirmField, firm_fields, firm_labels
+from xinzhi.errors import InputError
+from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.enterprises import (
+    _config as _registry_config,
+)
+from xinzhi.ingest.enterprises import (
+    _header_unit,
+    _norm_key,
+    _parse_dates,
+    parse_money,
+    validate_credit_codes,
+)
+from xinzhi.ingest.reasons import QUARANTINE_REASONS
+from xinzhi.ingest.report import ImportReport
+from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
+from xinzhi.store.firm_years import (
+    ensure_firm_year_tables,
+    insert_firm_labels,
+    insert_firm_years,
+)
 
-__all__ = ["catalogue_sql_types", "label_validity"]
+__all__ = [
+    "CleanRows",
+    "catalogue_sql_types",
+    "clean_firm_labels",
+    "clean_firm_years",
+    "import_firm_labels",
+    "import_firm_years",
+    "label_validity",
+    "match_labels",
+]
 
+_UNITS: dict[str, dict[str, float]] = {
+    "亩": {"亩": 1.0, "平方米": 0.0015, "㎡": 0.0015, "m2": 0.0015, "公顷": 15.0, "万平方米": 15.0},
+    "吨标准煤": {"吨标准煤": 1.0, "吨标煤": 1.0, "tce": 1.0, "万吨标准煤": 1e4, "千克标准煤": 1e-3},
+    "吨": {"吨": 1.0, "千克": 1e-3, "公斤": 1e-3, "kg": 1e-3},
+    "万千瓦时": {
+        "万千瓦时": 1.0,
+        "万度": 1.0,
+        "千瓦时": 1e-4,
+        "度": 1e-4,
+        "kwh": 1e-4,
+        "亿千瓦时": 1e4,
+    },
+    "万吨": {"万吨": 1.0, "吨": 1e-4, "立方米": 1e-4, "m3": 1e-4, "万立方米": 1.0},
+    "万立方米": {"万立方米": 1.0, "立方米": 1e-4, "m3": 1e-4, "亿立方米": 1e4},
+    "人": {"人": 1.0},
+    "件": {"件": 1.0, "项": 1.0},
+    "年": {"年": 1.0},
+    "0–1": {"%": 0.01, "百分比": 0.01, "百分数": 0.01},
+}
+"""Header units accepted per catalogue unit → factor to the catalogue unit (1 亩 = 10000/15
+m², so 1 m² = 0.0015 亩 and 1 公顷 = 15 亩; 1 t water = 1 m³). Money (万元) goes through
+:func:`xinzhi.ingest.enterprises.parse_money` (元, 千元, 万元, 亿元, also per cell)."""
 
-def catalogue_sql_types() -> dict[str, str]:
-    """The catalogue fields as ``{key: SQL type}``, for :mod:`xinzhi.store.firm_years`."""
-    return {k: f.sql_type for k, f in firm_fields().items()}
+_TRUE = {"是", "√", "✓", "✔", "1", "1.0", "Y", "YES", "TRUE", "T", "有", "对"}
+_FALSE = {"否", "×", "✗", "✘", "0", "0.0", "N", "NO", "FALSE", "F", "无", "不是"}
+_MISSING = {to_text(pd.Series([m])).iloc[0].upper() for m in MISSING_MARKERS}
+_SIGNED = frozenset({"profit"})
+"""Fields that may be negative (利润总额)."""
 
 
 @cache
@@ -40,8 +103,635 @@ def _config() -> dict[str, Any]:
     return data
 
 
+def catalogue_sql_types() -> dict[str, str]:
+    """The catalogue fields as ``{key: SQL type}``, for :mod:`xinzhi.store.firm_years`."""
+    return {k: f.sql_type for k, f in firm_fields().items()}
+
+
 def label_validity() -> dict[str, int | None]:
     """Label key → validity in years applied when a file gives only 认定日期 (None: no end;
     ``valid_to`` stays NULL). Sources in ``firm_years.yaml`` and ``docs/enterprise_data.md``."""
     raw = dict(_config()["validity_years"])
     return {str(k): (None if v is None else int(v)) for k, v in raw.items()}
+
+
+# ---------------------------------------------------------------------------- headers
+def _bracket_unit(header: str) -> str | None:
+    m = re.search(
+        r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$", unicodedata.normalize("NFKC", header)
+    )
+    return m.group(1) if m else None
+
+
+def _aliases(columns: dict[str, list[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, names in columns.items():
+        for a in names:
+            out.setdefault(_norm_key(a), key)
+            out.setdefault(_norm_key(a).lower(), key)
+    return out
+
+
+def _match(
+    header: list[str], columns: dict[str, list[str]]
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    aliases = _aliases(columns)
+    found: dict[str, int] = {}
+    names: dict[str, str] = {}
+    ignored: list[str] = []
+    for j, h in enumerate(header):
+        key = _norm_key(h)
+        f = aliases.get(key) or aliases.get(key.lower())
+        if f is not None and f not in found:
+            found[f] = j
+            names[f] = h
+        elif h:
+            ignored.append(h)
+    return found, names, ignored
+
+
+def _body(
+    grid: Grid | pd.DataFrame, columns: dict[str, list[str]], what: str
+) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Header, body cells and source row numbers of a grid (header row found among the first
+    20 rows: the first with two known headers) or a DataFrame."""
+    if isinstance(grid, Grid):
+        cells = grid.cells
+        aliases = set(_aliases(columns))
+        top = cells.head(20).astype(object)
+        h = next(
+            (
+                i
+                for i in range(len(top))
+                if sum(_norm_key(v) in aliases for v in to_text(top.iloc[i])) >= 2
+            ),
+            None,
+        )
+        if h is None:
+            raise InputError(f"找不到表头：{what}至少需要“统一社会信用代码”和另一列已知列名")
+        header = [str(v) for v in to_text(cells.iloc[h]).tolist()]
+        body = cells.iloc[h + 1 :].reset_index(drop=True)
+        return header, body, np.arange(h + 2, h + 2 + len(body))
+    header = [str(c) for c in grid.columns]
+    body = grid.reset_index(drop=True).copy()
+    body.columns = pd.RangeIndex(len(header))
+    return header, body, np.arange(2, 2 + len(body))
+
+
+# ---------------------------------------------------------------------------- values
+def parse_booleans(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """是/否 cells → (nullable boolean, bad): 是 √ 1 Y 有 → True; 否 × 0 N 无 → False;
+    blank and missing markers → NULL; anything else bad."""
+    text = to_text(raw).str.upper()
+    yes = text.isin(_TRUE)
+    no = text.isin(_FALSE)
+    missing = text.isin(_MISSING)
+    value = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    value[yes.to_numpy()] = True
+    value[no.to_numpy()] = False
+    return value, ~(yes | no | missing)
+
+
+@dataclass
+class _Flags:
+    """Per-row problems: (reason key, row mask, field label) in priority order."""
+
+    items: list[tuple[str, np.ndarray, str]] = field(default_factory=list)
+
+    def add(self, reason: str, mask: Any, what: str = "") -> None:
+        self.items.append((reason, np.asarray(mask, dtype=bool), what))
+
+    def resolve(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(bad mask, first reason per row, Chinese message per row)."""
+        if not self.items:
+            none = np.full(n, None, dtype=object)
+            return np.zeros(n, bool), none, none.copy()
+        flags = np.column_stack([m for _, m, _ in self.items])
+        keys = np.array([r for r, _, _ in self.items], dtype=object)
+        bad: np.ndarray = np.asarray(flags.any(axis=1), dtype=bool)
+        first = np.full(n, None, dtype=object)
+        first[bad] = keys[np.argmax(flags, axis=1)][bad]
+        msg = pd.Series([""] * n, dtype=object)
+        for r, m, what in self.items:  # over checks, not rows
+            text = (what + "：" if what else "") + QUARANTINE_REASONS[r]
+            msg = msg.where(~m, msg + np.where(msg == "", "", "；") + text)
+        return bad, first, msg.to_numpy(dtype=object)
+
+
+def _field_values(
+    f: FirmField,
+    raw: pd.Series,
+    header: str,
+    flags: _Flags,
+    conversions: dict[str, str],
+    today: date,
+) -> pd.Series:
+    """One catalogue field: parsed, converted to the catalogue unit, problems flagged."""
+    unit = _bracket_unit(header) if header else None
+    if f.type == "boolean":
+        value, bad = parse_booleans(raw)
+        flags.add("boolean_invalid", bad, f.label)
+        return value
+    if f.type == "date":
+        d, bad = _parse_dates(raw, today)
+        flags.add("value_date_invalid", bad, f.label)
+        return d.dt.date.astype(object).where(d.notna(), None)
+    if f.type == "varchar":
+        text = to_text(raw)
+        return text.where(text != "", None).astype(object)
+    if f.unit == "万元":
+        money_unit = _header_unit(header) if header else None
+        if unit is not None and money_unit is None and "元" in unit:
+            raise InputError(f"列“{header}”的单位“{unit}”无法换算为万元")
+        value, bad = parse_money(raw, money_unit)
+        if money_unit not in (None, "万元", "万"):
+            conversions[header] = f"{money_unit} → 万元"
+        flags.add("non_numeric", bad, f.label)
+    else:
+        parsed = parse_values(raw)
+        value = parsed.value
+        factor = 1.0
+        table = _UNITS.get(f.unit, {})
+        if unit is not None:
+            key = unit if unit in table else unit.lower()
+            if key in table:
+                factor = table[key]
+            elif any(unit in t or unit.lower() in t for t in _UNITS.values()):
+                raise InputError(f"列“{header}”的单位“{unit}”无法换算为{f.unit or '无单位'}")
+        if f.unit == "0–1":
+            plain = parsed.cell_factor.isna()
+            if factor == 1.0 and bool((value[plain] > 1).any()) and value[plain].median() > 1:
+                factor = 0.01  # written as percentages (the typical value exceeds 1)
+            if factor != 1.0:
+                conversions[header] = "百分数 → 比例（÷100）"
+            value = value.where(~plain, value * factor)
+        else:
+            if factor != 1.0:
+                conversions[header] = f"{unit} → {f.unit}（×{factor:g}）"
+            value = value * factor
+        flags.add("non_numeric", parsed.bad, f.label)
+        if f.type == "integer":
+            frac = value.notna() & (value.round() != value)
+            flags.add("not_integer", frac, f.label)
+    if f.key not in _SIGNED:
+        flags.add("impossible_value", value < 0, f.label)
+    if f.type == "integer":
+        return value.round().astype("Int64")
+    return value.astype("float64")
+
+
+# ---------------------------------------------------------------------------- cleaning
+@dataclass
+class CleanRows:
+    """Outcome of :func:`clean_firm_years` / :func:`clean_firm_labels` (nothing written)."""
+
+    rows: pd.DataFrame
+    """Loaded rows (columns of the warehouse table without ``batch_id``)."""
+    quarantine: pd.DataFrame
+    """row_number, raw (JSON), reason, message."""
+    skipped: pd.DataFrame
+    """row_number, raw (JSON), reason."""
+    rows_read: int
+    columns_matched: dict[str, str] = field(default_factory=dict)
+    columns_ignored: list[str] = field(default_factory=list)
+    unit_conversions: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        assert self.rows_read == len(self.rows) + len(self.quarantine) + len(self.skipped), (
+            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
+        )
+
+
+def _raw_json(header: list[str], body: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    text = body.astype(object).apply(lambda c: to_text(c)) if len(body) else body
+    frame = text.copy()
+    frame.columns = [h or f"列{j + 1}" for j, h in enumerate(header)]
+    empty = (text == "").all(axis=1).to_numpy() if len(body) else np.zeros(0, bool)
+    raw = (
+        pd.Series(frame.to_json(orient="records", lines=True, force_ascii=False).splitlines())
+        if len(body)
+        else pd.Series([], dtype=object)
+    )
+    return raw, empty
+
+
+def _finish(
+    rows: pd.DataFrame,
+    keys: list[str],
+    flags: _Flags,
+    *,
+    raw: pd.Series,
+    empty: np.ndarray,
+    row_numbers: np.ndarray,
+    duplicate_reason: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Split rows into loaded, quarantined and skipped (empty rows; identical repeats of a
+    key); conflicting repeats of a key are quarantined with ``duplicate_reason``."""
+    n = len(rows)
+    bad, first, msg = flags.resolve(n)
+    bad &= ~empty
+    valid = ~bad & ~empty
+    sub = rows[valid]
+    dup_key = sub.duplicated(keys, keep="first").to_numpy()
+    dup_all = sub.astype(str).duplicated(keep="first").to_numpy()
+    same = np.zeros(n, bool)
+    conflict = np.zeros(n, bool)
+    idx = np.flatnonzero(valid)
+    same[idx[dup_key & dup_all]] = True
+    conflict[idx[dup_key & ~dup_all]] = True
+    first = np.where(conflict, duplicate_reason, first)
+    msg = np.where(conflict, QUARANTINE_REASONS[duplicate_reason], msg)
+    qmask = bad | conflict
+    skip = empty | same
+    keep = ~qmask & ~skip
+    quarantine = pd.DataFrame(
+        {
+            "row_number": row_numbers[qmask],
+            "raw": raw.to_numpy(dtype=object)[qmask],
+            "reason": first[qmask],
+            "message": msg[qmask],
+        }
+    )
+    skipped = pd.DataFrame(
+        {
+            "row_number": row_numbers[skip],
+            "raw": raw.to_numpy(dtype=object)[skip],
+            "reason": np.where(empty[skip], "empty", "duplicate"),
+        }
+    )
+    return rows[keep].reset_index(drop=True), quarantine, skipped
+
+
+def _credit(raw: pd.Series, flags: _Flags) -> pd.Series:
+    code = to_text(raw).str.upper()
+    reason = validate_credit_codes(code)
+    for r in ("credit_code_missing", "credit_code_format", "credit_code_check"):
+        flags.add(r, (reason == r).to_numpy())
+    return code
+
+
+def clean_firm_years(
+    grid: Grid | pd.DataFrame,
+    *,
+    year: int | None = None,
+    synthetic: bool = False,
+    today: date | None = None,
+) -> CleanRows:
+    """Validate and normalise a firm-year table (pure: no database).
+
+    Parameters
+    ----------
+    grid : Grid or DataFrame
+        Cells from :func:`xinzhi.ingest.tables.read_grid` (header row found automatically) or
+        a DataFrame whose columns are the header.
+    year : int, optional
+        Data year of rows without a ``年份`` cell (required when there is no such column).
+    synthetic : bool
+        Mark the rows as 示例数据.
+    today : date, optional
+        Dates and years after ``today`` are invalid (default: the current date).
+
+    Returns
+    -------
+    CleanRows
+        Rows with ``credit_code``, ``year``, every catalogue field (NULL when the file has no
+        such column), ``synthetic``.
+    """
+    day = today or datetime.now(UTC).date()
+    fields = firm_fields()
+    columns = {
+        "credit_code": list(_registry_config()["columns"]["credit_code"]),
+        "year": list(_config()["year_columns"]),
+        **{k: list(f.aliases) for k, f in fields.items()},
+    }
+    header, body, row_numbers = _body(grid, columns, "企业年度数据")
+    cols, names, ignored = _match(header, columns)
+    if "credit_code" not in cols:
+        raise InputError("缺少“统一社会信用代码”列")
+    if "year" not in cols and year is None:
+        raise InputError("缺少“年份”列：请在表中加入年份列，或指定数据年份（--year）")
+    if not set(cols) - {"credit_code", "year"}:
+        raise InputError("没有可识别的企业年度数据列（如 营业收入、实缴税金、用地面积）")
+    n = len(body)
+    blank = pd.Series([None] * n, dtype=object)
+
+    def col(k: str) -> pd.Series:
+        return body[cols[k]].reset_index(drop=True) if k in cols else blank
+
+    raw, empty = _raw_json(header, body)
+    flags = _Flags()
+    code = _credit(col("credit_code"), flags)
+    yv = parse_values(col("year")).value if "year" in cols else pd.Series(np.nan, index=range(n))
+    if year is not None:
+        yv = yv.fillna(float(year))
+    flags.add(
+        "invalid_year",
+        (yv.isna() | (yv.round() != yv) | (yv < 1949) | (yv > day.year)).to_numpy(),
+    )
+    conversions: dict[str, str] = {}
+    out: dict[str, Any] = {"credit_code": code, "year": yv.round().astype("Int64")}
+    for k, f in fields.items():  # over catalogue fields, not rows
+        if k in cols:
+            out[k] = _field_values(f, col(k), names[k], flags, conversions, day)
+        else:
+            out[k] = pd.Series([None] * n, dtype=object)
+    out["synthetic"] = np.full(n, synthetic)
+    rows = pd.DataFrame(out)
+    loaded, quarantine, skipped = _finish(
+        rows,
+        ["credit_code", "year"],
+        flags,
+        raw=raw,
+        empty=empty,
+        row_numbers=row_numbers,
+        duplicate_reason="duplicate_firm_year",
+    )
+    warnings = []
+    if ignored:
+        warnings.append(f"未识别、未导入的列：{'、'.join(ignored)}")
+    return CleanRows(
+        rows=loaded,
+        quarantine=quarantine,
+        skipped=skipped,
+        rows_read=n,
+        columns_matched={names[k]: k for k in cols},
+        columns_ignored=ignored,
+        unit_conversions=conversions,
+        warnings=warnings,
+    )
+
+
+def _norm_label(text: pd.Series) -> pd.Series:
+    return to_text(text).str.replace(r"[“”\"'‘’「」『』]", "", regex=True)
+
+
+def match_labels(names: pd.Series) -> pd.Series:
+    """Honour names → label keys (None where unknown or excluded), by the ordered rules of
+    ``firm_years.yaml``: the first rule whose words all occur in the normalised name wins
+    (国家高新技术企业 → hnte, 专精特新“小巨人”企业 → little_giant); names with an excluded
+    word (培育, 拟认定, 公示 …) are not honours.
+
+    >>> match_labels(pd.Series(["国家高新技术企业", '专精特新"小巨人"企业', "高企培育库"])).tolist()
+    ['hnte', 'little_giant', None]
+    """
+    text = _norm_label(names)
+    known = set(firm_labels())
+    out = pd.Series([None] * len(text), index=names.index, dtype=object)
+    todo = pd.Series(True, index=names.index)
+    for rule in _config()["label_rules"]:  # over rules, not rows
+        key = str(rule["label"])
+        if key not in known:
+            continue
+        hit = todo.copy()
+        for word in rule["all"]:
+            hit &= text.str.contains(str(word), regex=False)
+        out = out.where(~hit, key)
+        todo &= ~hit
+    excluded = pd.Series(False, index=names.index)
+    for word in _config()["exclude"]:
+        excluded |= text.str.contains(str(word), regex=False)
+    return out.where(~excluded, None)
+
+
+def clean_firm_labels(
+    grid: Grid | pd.DataFrame,
+    *,
+    synthetic: bool = False,
+    today: date | None = None,
+) -> CleanRows:
+    """Validate and normalise a table of honours (荣誉 / 资质; pure: no database).
+
+    Columns: credit code, the honour's name (matched by :func:`match_labels`), 认定日期
+    (required) and optionally 有效期至. A row without 有效期至 gets ``valid_from`` + the
+    validity of :func:`label_validity` − 1 day, or NULL (still valid) when the label has no
+    documented validity.
+
+    Returns
+    -------
+    CleanRows
+        Rows ``credit_code, label, valid_from, valid_to, synthetic``.
+    """
+    day = today or datetime.now(UTC).date()
+    lab = dict(_config()["label_columns"])
+    columns = {
+        "credit_code": list(_registry_config()["columns"]["credit_code"]),
+        **{k: list(v) for k, v in lab.items()},
+    }
+    header, body, row_numbers = _body(grid, columns, "荣誉/资质表")
+    cols, names, ignored = _match(header, columns)
+    for k, what in (
+        ("credit_code", "统一社会信用代码"),
+        ("label", "荣誉/资质名称"),
+        ("valid_from", "认定日期"),
+    ):
+        if k not in cols:
+            raise InputError(f"缺少“{what}”列")
+    n = len(body)
+    blank = pd.Series([None] * n, dtype=object)
+
+    def col(k: str) -> pd.Series:
+        return body[cols[k]].reset_index(drop=True) if k in cols else blank
+
+    raw, empty = _raw_json(header, body)
+    flags = _Flags()
+    code = _credit(col("credit_code"), flags)
+    label = match_labels(col("label"))
+    flags.add("label_unknown", label.isna().to_numpy(), "")
+    vf, vf_bad = _parse_dates(col("valid_from"), day)
+    flags.add("label_date_missing", (vf.isna() & ~vf_bad).to_numpy())
+    flags.add("value_date_invalid", vf_bad.to_numpy(), "认定日期")
+    vt, vt_bad = _parse_dates(col("valid_to"), date(2200, 12, 31))
+    flags.add("value_date_invalid", vt_bad.to_numpy(), "有效期至")
+    flags.add("label_dates_reversed", (vt < vf).to_numpy())
+    years = label.map(label_validity())
+    derive = vt.isna() & vf.notna() & years.notna()
+    derived = pd.Series(pd.NaT, index=vf.index, dtype="datetime64[ns]")
+    for y in sorted({int(v) for v in years[derive].dropna()}):  # over validity lengths
+        m = derive & (years == y)
+        derived[m] = vf[m] + pd.DateOffset(years=y) - pd.Timedelta(days=1)
+    vt_all = vt.where(vt.notna(), derived)
+    rows = pd.DataFrame(
+        {
+            "credit_code": code,
+            "label": label,
+            "valid_from": vf.dt.date.astype(object).where(vf.notna(), None),
+            "valid_to": vt_all.dt.date.astype(object).where(vt_all.notna(), None),
+            "synthetic": np.full(n, synthetic),
+        }
+    )
+    loaded, quarantine, skipped = _finish(
+        rows,
+        ["credit_code", "label", "valid_from"],
+        flags,
+        raw=raw,
+        empty=empty,
+        row_numbers=row_numbers,
+        duplicate_reason="duplicate_label",
+    )
+    warnings = []
+    if ignored:
+        warnings.append(f"未识别、未导入的列：{'、'.join(ignored)}")
+    n_derived = int(loaded["valid_to"].notna().sum() - (vt.notna() & ~vt_bad).sum())
+    if n_derived > 0:
+        titles = firm_labels()
+        rules = "，".join(f"{titles.get(k, k)} {v} 年" for k, v in label_validity().items() if v)
+        warnings.append(
+            f"{n_derived} 条只有认定日期：有效期至按认定日期 + 有效期 − 1 天推算（{rules}）"
+        )
+    open_end = int(loaded["valid_to"].isna().sum())
+    if open_end:
+        warnings.append(f"{open_end} 条无有效期至且无成文有效期规则：视为长期有效（valid_to 为空）")
+    return CleanRows(
+        rows=loaded,
+        quarantine=quarantine,
+        skipped=skipped,
+        rows_read=n,
+        columns_matched={names[k]: k for k in cols},
+        columns_ignored=ignored,
+        warnings=warnings,
+    )
+
+
+# ---------------------------------------------------------------------------- warehouse
+def _report(clean: CleanRows, file_name: str, source: str, fmt: str, sha: str) -> ImportReport:
+    q = clean.quarantine["reason"].value_counts()
+    s = clean.skipped["reason"].value_counts()
+    years = (
+        sorted(int(y) for y in clean.rows["year"].dropna().unique())
+        if "year" in clean.rows.columns
+        else []
+    )
+    return ImportReport(
+        file_name=file_name,
+        source=source,
+        format=fmt,
+        status="loaded",
+        batch_id=None,
+        rows_read=clean.rows_read,
+        rows_loaded=len(clean.rows),
+        rows_quarantined=len(clean.quarantine),
+        rows_skipped=len(clean.skipped),
+        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
+        skipped_by_reason={str(k): int(v) for k, v in s.items()},
+        values_loaded=int(
+            clean.rows.drop(columns=["credit_code", "year", "synthetic"], errors="ignore")
+            .notna()
+            .to_numpy()
+            .sum()
+        ),
+        sha256=sha,
+        years=years,
+        columns_matched=clean.columns_matched,
+        columns_ignored=clean.columns_ignored,
+        unit_conversions=clean.unit_conversions,
+        warnings=list(clean.warnings),
+    )
+
+
+def _unregistered(con: duckdb.DuckDBPyConnection, codes: pd.Series) -> int:
+    """Loaded credit codes that are not in ``current_firms`` (0 when there is no registry)."""
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_firms'"
+    ).fetchone()
+    if not has or not has[0] or codes.empty:
+        return 0
+    con.register("_xinzhi_codes", pd.DataFrame({"c": codes.drop_duplicates()}))
+    try:
+        row = con.execute(
+            "SELECT count(*) FROM _xinzhi_codes WHERE c NOT IN "
+            "(SELECT credit_code FROM current_firms)"
+        ).fetchone()
+    finally:
+        con.unregister("_xinzhi_codes")
+    return int(row[0]) if row else 0
+
+
+def _import(
+    path: str | os.PathLike[str],
+    *,
+    kind: str,
+    clean: Any,
+    source: str | None,
+    sheet: str | int | None,
+    db: str | os.PathLike[str] | None,
+    con: duckdb.DuckDBPyConnection | None,
+) -> ImportReport:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"文件不存在或不可读：{p}")
+    src = source or f"{kind}:{p.stem}"
+    digest = file_sha256(p)
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        grid = read_grid(p, sheet)
+        rows: CleanRows = clean(grid)
+        rep = _report(rows, p.name, src, kind, digest)
+        rep.encoding, rep.sheet = grid.encoding, grid.sheet
+        missing = _unregistered(connection, rows.rows["credit_code"])
+        if missing:
+            rep.warnings.append(
+                f"{missing} 家企业不在企业名录（firms）中：请先导入名录，否则不会出现在企业画像中"
+            )
+        ensure_firm_year_tables(connection, catalogue_sql_types())
+        insert = insert_firm_years if kind == "firm_years" else insert_firm_labels
+
+        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+            insert(c, rows.rows, batch_id)
+
+        return write_report_batch(
+            connection,
+            rep,
+            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+            quarantine=rows.quarantine,
+            skipped=rows.skipped,
+            extra=extra,
+        )
+
+    return run_import(load, sha256=digest, source=src, fmt=kind, con=con, db=db)
+
+
+def import_firm_years(
+    path: str | os.PathLike[str],
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    sheet: str | int | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import a firm-year table (CSV/XLSX) into ``firm_years`` as one batch of ``source``
+    (default ``firm_years:<file stem>``; a new file supersedes the source's earlier batch, the
+    same file again is a no-op). See :func:`clean_firm_years`."""
+    return _import(
+        path,
+        kind="firm_years",
+        clean=lambda g: clean_firm_years(g, year=year, today=today),
+        source=source,
+        sheet=sheet,
+        db=db,
+        con=con,
+    )
+
+
+def import_firm_labels(
+    path: str | os.PathLike[str],
+    *,
+    source: str | None = None,
+    sheet: str | int | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import a table of honours (CSV/XLSX) into ``firm_labels`` as one batch of ``source``
+    (default ``firm_labels:<file stem>``). See :func:`clean_firm_labels`."""
+    return _import(
+        path,
+        kind="firm_labels",
+        clean=lambda g: clean_firm_labels(g, today=today),
+        source=source,
+        sheet=sheet,
+        db=db,
+        con=con,
+    )

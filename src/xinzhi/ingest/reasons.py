@@ -41,6 +41,15 @@ QUARANTINE_REASONS: dict[str, str] = {
     "employees_invalid": "参保人数无法解析",
     "employees_negative": "参保人数为负数",
     "date_invalid": "成立日期无法解析或不合理",
+    # enterprise data by year and labels (xinzhi.ingest.firm_years)
+    "not_integer": "人数或件数不是整数",
+    "boolean_invalid": "是/否字段无法识别（可填 是/否、√/×、1/0）",
+    "value_date_invalid": "日期无法解析或不合理（投产日期、认定日期、有效期至）",
+    "duplicate_firm_year": "同一企业同一年份重复且数值不同（保留首次出现的一行）",
+    "label_unknown": "荣誉/资质名称无法识别，或不是认定称号（培育库、拟认定、公示名单等）",
+    "label_date_missing": "认定日期缺失，无法确定有效期",
+    "label_dates_reversed": "有效期至早于认定日期",
+    "duplicate_label": "同一企业同一荣誉同一认定日期重复且有效期不同（保留首次出现的一行）",
 }
 """Reasons a source row is quarantined (key → Chinese label)."""
 

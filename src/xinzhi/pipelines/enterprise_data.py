@@ -48,7 +48,12 @@ from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise.synthetic import SYNTHETIC_LABEL, iter_firm_years
 from xinzhi.errors import InputError
 from xinzhi.ingest.batch import run_import, write_report_batch
-from xinzhi.ingest.firm_years import catalogue_sql_types, label_validity
+from xinzhi.ingest.firm_years import (
+    catalogue_sql_types,
+    import_firm_labels,
+    import_firm_years,
+    label_validity,
+)
 from xinzhi.ingest.report import ImportReport
 from xinzhi.store.firm_years import (
     FIRM_LABELS_COLUMNS,
@@ -70,6 +75,8 @@ __all__ = [
     "firm_frame_columns",
     "firm_frame_df",
     "generate_enterprise_data",
+    "import_firm_labels_file",
+    "import_firm_years_file",
     "latest_firm_year",
     "write_enterprise_parquet",
 ]
@@ -111,6 +118,35 @@ def firm_frame_columns() -> list[str]:
         *[f"{k}_prev2" for k in num],
         *[f"label_{k}" for k in label_keys()],
     ]
+
+
+# ---------------------------------------------------------------------------- imports
+def import_firm_years_file(
+    path: str | os.PathLike[str],
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    sheet: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+) -> ImportReport:
+    """Import a firm-year table (CSV/XLSX; one row per firm and year, a ``年份`` column or
+    ``year``) into ``firm_years``; the import report (rows read = loaded + quarantined +
+    skipped, reasons, unit conversions, unknown columns). See
+    :func:`xinzhi.ingest.firm_years.clean_firm_years`."""
+    return import_firm_years(path, year=year, source=source, sheet=sheet, db=db)
+
+
+def import_firm_labels_file(
+    path: str | os.PathLike[str],
+    *,
+    source: str | None = None,
+    sheet: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+) -> ImportReport:
+    """Import a table of honours (荣誉 / 资质: credit code, name, 认定日期, 有效期至) into
+    ``firm_labels``; the import report. See
+    :func:`xinzhi.ingest.firm_years.clean_firm_labels`."""
+    return import_firm_labels(path, source=source, sheet=sheet, db=db)
 
 
 # ---------------------------------------------------------------------------- sources
