@@ -184,3 +184,19 @@ def test_binary_csv_is_refused_by_both_with_the_same_message(
         r = upload(client, h, "bin.csv", data, year=2020)
         assert r.status_code == 415
         assert r.json()["error"]["message"] == NOT_TEXT
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["regions", "list", "--output", "{out}.csv"],
+        ["evaluate", "--output", "{out}.csv"],
+        ["typology", "--output", "{out}.csv"],
+    ],
+)
+def test_other_outputs_into_a_missing_directory(tmp_path: Path, data_dir: Path, args) -> None:
+    out = tmp_path / "nope" / "x"
+    res = run("--db", str(tmp_path / "w.duckdb"), *[a.format(out=out) for a in args])
+    assert res.exit_code == 2, res.output
+    assert f"所在的目录不存在：{out.parent}（请先创建该目录）" in flat(res.output)
+    assert not out.parent.exists()
