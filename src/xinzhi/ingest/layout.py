@@ -380,16 +380,12 @@ def wide_layout(
         unit = next((u for p in reversed(parts) if (u := header_unit(p))), None)
         if unit is None and units[c]:
             unit = units[c].strip("()[]").removeprefix("单位:")
-        foreign = (
-            None
-            if unit
-            else next(
-                (f for p in [*reversed(parts), units[c]] if (f := foreign_money_unit(p))), None
-            )
-        )
-        if foreign is not None or (unit is not None and foreign_money_unit(unit)):
+        # a currency xinzhi does not convert (美元) is refused, never taken for the catalogue unit
+        labels_c = [*reversed(parts), units[c]]
+        foreign = None if unit else next(filter(None, map(foreign_money_unit, labels_c)), None)
+        if foreign is not None:
             raise InputError(
-                f"列“{headers[c]}”的单位 {foreign or unit} 无法换算为指标 {entry.name_zh} 的单位 "
+                f"列“{headers[c]}”的单位 {foreign} 无法换算为指标 {entry.name_zh} 的单位 "
                 f"{entry.unit}（xinzhi 不做汇率换算，也不按{entry.unit}照收）：请换算成人民币后再"
                 "导入，或删去该列"
             )
