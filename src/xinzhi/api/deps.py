@@ -68,6 +68,7 @@ class Database:
         self.cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.secret = secret_key()
+        self.limits: config.ServerLimits = config.server_limits()
         self._gc_frozen = False
 
     def freeze_gc(self) -> None:

@@ -32,7 +32,7 @@ from xinzhi.errors import (
     RegionSplitError,
     XinzhiError,
 )
-from xinzhi.pipelines.uploads import BatchNotFoundError
+from xinzhi.pipelines.uploads import BatchNotFoundError, QuotaExceededError
 
 __all__ = ["ERROR_RESPONSES", "ApiError", "install_error_handlers", "status_of"]
 
@@ -54,6 +54,7 @@ _STATUS: list[tuple[type[XinzhiError], int, str]] = [
     (AccessDenied, 403, "forbidden"),
     (PublicSourceError, 409, "public_source"),
     (BatchNotFoundError, 404, "batch_not_found"),
+    (QuotaExceededError, 429, "upload_quota"),
     (AmbiguousRegionError, 409, "ambiguous_region"),
     (RegionSplitError, 409, "split_region"),
     (RegionError, 404, "region_not_found"),

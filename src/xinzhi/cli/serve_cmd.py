@@ -76,7 +76,7 @@ def users_add(
     from xinzhi.pipelines.accounts import add_account
 
     pw, generated = _read_password(password_stdin)
-    user = add_account(name, pw, role, county, actor=f"cli:{_whoami()}")
+    user = add_account(name, pw, role, county, actor=f"cli:{whoami()}")
     typer.echo(
         f"已新建账户 {user.username}（{user.role_label}{'，' + user.county_code if user.county_code else ''}）"
     )
@@ -103,7 +103,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="用户名")]) -> Non
     """停用账户（同时注销其全部会话与令牌）。"""
     from xinzhi.pipelines.accounts import disable_account
 
-    disable_account(name, actor=f"cli:{_whoami()}")
+    disable_account(name, actor=f"cli:{whoami()}")
     typer.echo(f"已停用账户 {name}")
 
 
@@ -118,13 +118,13 @@ def users_reset_password(
     from xinzhi.pipelines.accounts import reset_account_password
 
     pw, generated = _read_password(password_stdin)
-    reset_account_password(name, pw, actor=f"cli:{_whoami()}")
+    reset_account_password(name, pw, actor=f"cli:{whoami()}")
     typer.echo(f"已重置 {name} 的密码")
     if generated:
         typer.echo(f"新密码（只显示这一次）：{pw}")
 
 
-def _whoami() -> str:
+def whoami() -> str:
     try:
         return getpass.getuser()
     except Exception:
