@@ -196,8 +196,8 @@ def test_cli_purge_deletes_the_rows(tmp_path: Path, data_dir: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 0
-        (action, detail) = con.execute(
-            "SELECT action, CAST(detail AS VARCHAR) FROM auth_audit WHERE action = 'quarantine_purge'"
+        (detail,) = con.execute(
+            "SELECT CAST(detail AS VARCHAR) FROM auth_audit WHERE action = 'quarantine_purge'"
         ).fetchall()[0]
         assert json.loads(detail) == {"batch_id": bid, "rows": 4, "via": "cli"}
     finally:
