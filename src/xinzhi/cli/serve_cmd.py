@@ -15,7 +15,9 @@ from xinzhi.errors import InputError
 
 __all__ = ["backup", "restore", "serve", "users_app"]
 
-users_app = typer.Typer(help="账户管理：新建、列出、停用、重置密码。", no_args_is_help=True)
+users_app = typer.Typer(
+    help="账户管理：新建、列出、停用、重置密码、解除登录限流。", no_args_is_help=True
+)
 
 
 def serve(
@@ -39,7 +41,8 @@ def serve(
 
     app = create_app(config.db_path(db))
     typer.echo(f"xinzhi 服务：http://{host}:{port}/api/docs （数据仓库 {app.state.db.path}）")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    # forwarded headers are judged by the app itself (xinzhi.auth.network, XINZHI_TRUSTED_PROXIES)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False)
 
 
 def _read_password(from_stdin: bool) -> tuple[str, bool]:
@@ -122,6 +125,15 @@ def users_reset_password(
     typer.echo(f"已重置 {name} 的密码")
     if generated:
         typer.echo(f"新密码（只显示这一次）：{pw}")
+
+
+@users_app.command("unlock")
+def users_unlock(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """解除账户的登录限流（清除各地址的失败记录与账户的等待时间）。"""
+    from xinzhi.pipelines.accounts import unlock_account
+
+    n = unlock_account(name, actor=f"cli:{whoami()}")
+    typer.echo(f"已解除 {name} 的登录限流（清除 {n} 次失败记录）")
 
 
 def whoami() -> str:
