@@ -125,3 +125,18 @@ def test_report_for_a_former_name_is_refused(
     assert "110103 北京市崇文区（1981–2010 年），2020 年对应 110101 北京市东城区" in text
     assert not out.exists()
     assert warehouse_state(db) == before
+
+
+def test_report_for_a_former_code_is_refused(
+    small_warehouse: SmallWarehouse, tmp_path: Path, data_dir: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse.db, db)
+    res = CliRunner().invoke(
+        app,
+        ["report", "--county", "110103", "--year", "2020", "--db", str(db),
+         "-o", str(tmp_path / "r.pdf")],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "“110103”在 2020 年已不是现行区划" in res.output.replace("\n", "")
+    assert not (tmp_path / "r.pdf").exists()

@@ -124,3 +124,22 @@ def test_upload_of_an_empty_file_is_refused_and_changes_nothing(
     finally:
         con.close()
     assert warehouse_state(census_db) == before
+
+
+def test_api_upload_of_a_header_only_file(tmp_path: Path, data_dir: Path) -> None:
+    from fixtures.guard_api import analyst_api, upload
+
+    with analyst_api(tmp_path / "api.duckdb") as (client, h):
+        ok = upload(client, h, "own.csv", "地区,常住人口(人)\n湘潭县,5\n".encode(), year=2020)
+        assert ok.status_code == 200, ok.text
+        r = upload(client, h, "own.csv", "地区,常住人口(人)\n".encode(), year=2022)
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["message"].startswith("文件 own.csv 没有可载入的数值")
+        cur = client.app.state.db.cursor()
+        try:
+            assert cur.execute(
+                "SELECT batch_id, status FROM import_batches ORDER BY 1"
+            ).fetchall() == [(1, "active")]
+            assert cur.execute("SELECT count(*) FROM current_observations").fetchall() == [(1,)]
+        finally:
+            cur.close()

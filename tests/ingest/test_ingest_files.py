@@ -110,8 +110,11 @@ def test_missing_markers_are_null_and_counted(tmp_path, resolver):
             "户籍人口",
         ]
     )
+    # (一般公共预算收入 3 ≤ 地区生产总值 10: a part never exceeds its whole, issue #18)
     f = _csv(
-        tmp_path / "m.csv", [header, "110101," + ",".join(markers), "110102,1,2,3,4,5,6,7"], "utf-8"
+        tmp_path / "m.csv",
+        [header, "110101," + ",".join(markers), "110102,10,2,3,4,5,6,7"],
+        "utf-8",
     )
     rep, _con = _run(f, resolver, tmp_path, year=2020)
     # the first row has only missing cells: skipped as empty, counted per row

@@ -21,7 +21,11 @@ TABLE_KEYS = {
     "unknown_indicator",
     "non_numeric",
     "unit_conflict",
+    "unknown_unit",
     "impossible_value",
+    "implausible_value",
+    "not_integer",
+    "inconsistent_value",
     "duplicate_conflict",
 }
 FIRM_KEYS = {

@@ -92,6 +92,9 @@ def test_backup_and_restore_check_the_warehouse(tmp_path: Path) -> None:
     con.execute("CREATE TABLE import_batches (batch_id INTEGER)")
     con.execute("INSERT INTO import_batches VALUES (7)")
     con.close()
+    with pytest.raises(InputError, match="所在的目录不存在"):  # never created silently (#18)
+        backup_warehouse(tmp_path / "b" / "copy.duckdb", db=db)
+    (tmp_path / "b").mkdir()
     b = backup_warehouse(tmp_path / "b" / "copy.duckdb", db=db)
     assert (b.source, b.path.name, b.size) == (db, "copy.duckdb", b.path.stat().st_size)
     with pytest.raises(InputError, match="备份文件已存在"):

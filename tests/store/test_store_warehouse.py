@@ -143,7 +143,8 @@ def test_supersede_history_and_current_view(tmp_path):
     assert p.communicate(timeout=120)[0].split() == ["loaded", "10"]
     p = _import(first, db)
     assert p.communicate(timeout=120)[0].split() == ["noop", "10"]
-    _write_csv(first, 10, offset=0.5)  # corrected file, same source name
+    # corrected file, same source name (a whole number of people: 常住人口 is a count, #18)
+    _write_csv(first, 10, offset=1.0)
     p = _import(first, db)
     assert p.communicate(timeout=120)[0].split() == ["loaded", "10"]
     con = store.connect(db)
@@ -154,7 +155,7 @@ def test_supersede_history_and_current_view(tmp_path):
     assert con.execute("SELECT count(*) FROM observations").fetchone()[0] == 60
     wide = store.read_wide(con, ["pop_total", "gdp", "urban_share"], [2020])
     assert wide.shape == (10, 5)
-    assert wide.iloc[0].tolist() == ["000001", 2020, 1000.5, 5000.0, 0.5]
+    assert wide.iloc[0].tolist() == ["000001", 2020, 1001.0, 5000.0, 0.5]
 
 
 def test_read_wide_levels_and_empty(tmp_path):

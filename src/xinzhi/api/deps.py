@@ -27,7 +27,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from xinzhi import config
 from xinzhi.api.errors import ApiError
-from xinzhi.auth import Session, lookup_session, secret_key, unsign
+from xinzhi.auth import Session, lookup_session, network, secret_key, unsign
 from xinzhi.auth.policy import Action, require
 from xinzhi.pipelines.warehouse import open_warehouse
 
@@ -43,6 +43,7 @@ __all__ = [
     "get_cursor",
     "get_db",
     "permits",
+    "request_scheme",
 ]
 
 COOKIE_NAME = "xinzhi_session"
@@ -68,6 +69,7 @@ class Database:
         self.cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.secret = secret_key()
+        self.limits: config.ServerLimits = config.server_limits()
         self._gc_frozen = False
 
     def freeze_gc(self) -> None:
@@ -139,8 +141,14 @@ _bearer = HTTPBearer(auto_error=False, description="POST /api/auth/token 获得�
 
 
 def client_ip(request: Request) -> str:
-    """Client address as seen by the server (behind nginx: uvicorn --proxy-headers)."""
-    return request.client.host if request.client else "unknown"
+    """Client address (:func:`xinzhi.auth.network.client_ip`: ``X-Forwarded-For`` believed only
+    from the proxies in ``XINZHI_TRUSTED_PROXIES``)."""
+    return network.client_ip(request, request.app.state.db.limits.trusted_proxies)
+
+
+def request_scheme(request: Request) -> str:
+    """``https`` / ``http`` as the client used it (:func:`xinzhi.auth.network.request_scheme`)."""
+    return network.request_scheme(request, request.app.state.db.limits.trusted_proxies)
 
 
 def current_session(

@@ -32,7 +32,7 @@ from xinzhi.errors import (
     RegionSplitError,
     XinzhiError,
 )
-from xinzhi.pipelines.uploads import BatchNotFoundError
+from xinzhi.pipelines.uploads import BatchNotFoundError, QuotaExceededError
 
 __all__ = ["ERROR_RESPONSES", "ApiError", "install_error_handlers", "status_of"]
 
@@ -42,11 +42,19 @@ log = logging.getLogger("xinzhi.api")
 class ApiError(Exception):
     """An error response with a status, a machine code and a Chinese message."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
         self.extra = extra
 
 
@@ -54,6 +62,7 @@ _STATUS: list[tuple[type[XinzhiError], int, str]] = [
     (AccessDenied, 403, "forbidden"),
     (PublicSourceError, 409, "public_source"),
     (BatchNotFoundError, 404, "batch_not_found"),
+    (QuotaExceededError, 429, "upload_quota"),
     (AmbiguousRegionError, 409, "ambiguous_region"),
     (RegionSplitError, 409, "split_region"),
     (RegionError, 404, "region_not_found"),
@@ -94,6 +103,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.headers:
+            headers = {**(headers or {}), **exc.headers}
         return JSONResponse(
             _body(exc.code, exc.message, **exc.extra), status_code=exc.status, headers=headers
         )

@@ -166,6 +166,13 @@ class ImportReportOut(BaseModel):
     skipped_by_reason: dict[str, int] = {}
     values_loaded: int = 0
     warnings: list[str] = []
+    rows_not_stored: int = 0
+
+
+class PurgeOut(BaseModel):
+    batch_id: int
+    rows_deleted: int
+    message: str
 
 
 class EvaluationRunRequest(BaseModel):

@@ -20,6 +20,7 @@ from xinzhi.api.deps import (
     Database,
     Db,
     client_ip,
+    request_scheme,
 )
 from xinzhi.api.errors import ApiError
 from xinzhi.auth.sessions import COOKIE_TTL
@@ -27,19 +28,26 @@ from xinzhi.auth.sessions import COOKIE_TTL
 router = APIRouter(tags=["登录与账户"])
 
 
+def _duration(seconds: int) -> str:
+    """``"15 分钟"`` from 60 s on (rounded up), else ``"8 秒"``."""
+    return f"{-(-seconds // 60)} 分钟" if seconds >= 60 else f"{seconds} 秒"
+
+
 def _check_login(db: Database, request: Request, body: m.LoginRequest) -> auth.User:
     ip = client_ip(request)
     with db.write_lock:
         cur = db.cursor()
         try:
-            if auth.is_throttled(cur, body.username, ip):
+            wait = auth.seconds_to_wait(cur, body.username, ip)
+            if wait:
                 auth.write_audit(
                     cur, "login_throttled", user=body.username, target=body.username, ip=ip
                 )
                 raise ApiError(
                     429,
                     "too_many_attempts",
-                    "登录失败次数过多，请 15 分钟后再试（too many attempts）",
+                    f"登录失败次数过多，请 {_duration(wait)}后再试（too many attempts）",
+                    headers={"Retry-After": str(wait)},
                 )
             user = auth.authenticate(cur, body.username, body.password)
             if user is None:
@@ -72,7 +80,7 @@ def login(body: m.LoginRequest, request: Request, response: Response, db: Db) ->
             )
         finally:
             cur.close()
-    secure = request.url.scheme == "https"
+    secure = request_scheme(request) == "https"
     response.set_cookie(
         COOKIE_NAME,
         auth.sign(raw, db.secret),
@@ -170,6 +178,25 @@ def disable(username: str, request: Request, db: Db, session: Admin) -> m.UserOu
             cur.close()
     audit(db, request, session, "user_disable", username)
     return _user_out(user)
+
+
+@router.post(
+    "/admin/users/{username}/unlock",
+    response_model=m.Message,
+    summary="解除登录限流（管理员）",
+)
+def unlock(username: str, request: Request, db: Db, session: Admin) -> m.Message:
+    """Forget the account's failed logins (every address) and its back-off, at once."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.get_user(cur, username) is None:
+                raise ApiError(404, "user_not_found", "用户不存在")
+            n = auth.unlock(cur, username)
+        finally:
+            cur.close()
+    audit(db, request, session, "user_unlock", username, {"failures": n})
+    return m.Message(message=f"已解除 {username} 的登录限流（清除 {n} 次失败记录）")
 
 
 @router.get("/admin/audit", response_model=m.AuditPage, summary="审计日志（管理员）")

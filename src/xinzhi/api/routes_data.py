@@ -23,15 +23,19 @@ from fastapi import Path as FPath
 
 from xinzhi.api import models as m
 from xinzhi.api._util import Limit, Offset, audit, audit_export, records
-from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.api.deps import Admin, AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
 from xinzhi.auth.audit import import_detail
 from xinzhi.pipelines.uploads import (
+    NOT_TEXT,
     batch_page,
     batch_quarantine,
+    check_upload_quota,
+    csv_is_text,
     import_upload,
     observation_page,
+    purge_quarantine,
     safe_file_name,
 )
 
@@ -124,6 +128,38 @@ def quarantine_csv(
     )
 
 
+@router.delete(
+    "/imports/{batch_id}/quarantine",
+    response_model=m.PurgeOut,
+    summary="清除批次的隔离行（管理员）",
+)
+def purge(
+    batch_id: Annotated[int, FPath(ge=0, le=2**31 - 1)],
+    request: Request,
+    db: Db,
+    session: Admin,
+) -> m.PurgeOut:
+    """Delete the stored quarantined rows of one batch; the batch, its observations and its
+    counts stay. Audited as ``quarantine_purge``."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            n = purge_quarantine(cur, session.user, batch_id)
+        finally:
+            cur.close()
+    audit(
+        db,
+        request,
+        session,
+        "quarantine_purge",
+        f"batch:{batch_id}",
+        {"batch_id": batch_id, "rows": n, "via": "api"},
+    )
+    return m.PurgeOut(
+        batch_id=batch_id, rows_deleted=n, message=f"已清除批次 {batch_id} 的 {n} 行隔离数据"
+    )
+
+
 async def _read_upload(file: UploadFile) -> bytes:
     data = bytearray()
     while chunk := await file.read(1024 * 1024):
@@ -143,8 +179,8 @@ def _check_type(name: str, data: bytes) -> None:
         raise ApiError(400, "empty_file", "上传的文件是空的")
     if suffix == ".xlsx" and not data.startswith(b"PK\x03\x04"):
         raise ApiError(415, "unsupported_type", "文件内容不是 .xlsx 工作簿")
-    if suffix == ".csv" and b"\x00" in data[:65536]:
-        raise ApiError(415, "unsupported_type", "文件内容不是文本 CSV")
+    if suffix == ".csv" and not csv_is_text(data):
+        raise ApiError(415, "unsupported_type", NOT_TEXT)
 
 
 @router.post("/imports", response_model=m.ImportReportOut, summary="上传并导入 xlsx/csv")
@@ -169,6 +205,7 @@ async def upload(
             400, "invalid_source", "数据来源名称只能包含字母、数字、汉字、下划线、点或连字符"
         )
     user = session.user
+    await run_in_threadpool(_count_upload, db, user, len(data))
     report = await run_in_threadpool(_import, db, name, data, year, src, fmt, user)
     audit(
         db,
@@ -181,6 +218,16 @@ async def upload(
     return m.ImportReportOut(**report.to_dict())
 
 
+def _count_upload(db: Any, user: User, nbytes: int) -> None:
+    """The upload counts against the account's daily quota (429 when it is used up)."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            check_upload_quota(cur, user, nbytes, db.limits.upload_quota_mb)
+        finally:
+            cur.close()
+
+
 def _import(
     db: Any, name: str, data: bytes, year: int | None, src: str, fmt: str | None, user: User
 ) -> Any:
@@ -189,16 +236,17 @@ def _import(
     with tempfile.TemporaryDirectory(prefix="xinzhi-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        with db.write_lock:
-            cur: duckdb.DuckDBPyConnection = db.cursor()
-            try:
-                return import_upload(
-                    path,
-                    con=cur,
-                    user=user,
-                    year=year,
-                    source=src,
-                    fmt=fmt,
-                )
-            finally:
-                cur.close()
+        cur: duckdb.DuckDBPyConnection = db.cursor()
+        try:
+            return import_upload(
+                path,
+                con=cur,
+                user=user,
+                year=year,
+                source=src,
+                fmt=fmt,
+                limits=db.limits,
+                write_lock=db.write_lock,
+            )
+        finally:
+            cur.close()

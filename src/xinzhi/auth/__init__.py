@@ -18,7 +18,13 @@ from xinzhi.auth.keys import secret_key, sign, unsign
 from xinzhi.auth.passwords import generate_password, hash_password, verify_password
 from xinzhi.auth.policy import AccessDenied, Action, Kind
 from xinzhi.auth.sessions import Session, create_session, lookup_session, revoke_session
-from xinzhi.auth.throttle import clear_failures, is_throttled, record_failure
+from xinzhi.auth.throttle import (
+    clear_failures,
+    is_throttled,
+    record_failure,
+    seconds_to_wait,
+    unlock,
+)
 from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
@@ -45,8 +51,10 @@ __all__ = [
     "reset_password",
     "resolve_county",
     "revoke_session",
+    "seconds_to_wait",
     "secret_key",
     "sign",
+    "unlock",
     "unsign",
     "verify_password",
     "write_audit",

@@ -19,6 +19,7 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     industry_map_cmd,
+    quarantine_cmd,
     regions_cmd,
     report_cmd,
     serve_cmd,
@@ -72,6 +73,7 @@ app.command("typology")(typology_cmd.typology)
 app.command("report")(report_cmd.report)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(serve_cmd.users_app, name="users")
+app.add_typer(quarantine_cmd.app, name="quarantine")
 app.command("backup")(serve_cmd.backup)
 app.command("restore")(serve_cmd.restore)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -24,9 +25,40 @@ class XinzhiGroup(TyperGroup):
             raise typer.Exit(2) from exc
 
 
+def _plain(obj: Any) -> Any:
+    """``obj`` with NaN / ±inf (float, NumPy or pandas missing values) as None, NumPy scalars
+    as Python numbers, tuples and sets as lists, so the JSON is standard (no bare ``NaN``)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [_plain(v) for v in obj]
+    item = getattr(obj, "item", None)
+    if callable(item) and getattr(obj, "shape", None) == ():  # NumPy scalar
+        obj = item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if obj is not None and not isinstance(obj, str | int | float | bool):
+        try:
+            if obj != obj:  # NaT (and other values unequal to themselves)
+                return None
+        except TypeError:  # pd.NA: its truth value is ambiguous
+            return None
+        except ValueError:  # an array: left to ``default=str``
+            pass
+    return obj
+
+
+def json_text(obj: Any) -> str:
+    """``obj`` as standard JSON text (Chinese unescaped, indented): missing numbers as
+    ``null``, never a bare ``NaN`` or ``Infinity``; JSON text given as ``str`` is re-read."""
+    if isinstance(obj, str):
+        obj = json.loads(obj)  # accepts the NaN tokens of a lax writer; written as null
+    return json.dumps(_plain(obj), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+
+
 def echo_json(obj: Any) -> None:
-    """Print ``obj`` as UTF-8 JSON (Chinese unescaped) for ``--json`` output."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print ``obj`` as UTF-8 JSON (Chinese unescaped) for ``--json`` output (:func:`json_text`)."""
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def given(**options: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from xinzhi.config import output_path
 from xinzhi.errors import InputError
 
 __all__ = [
@@ -23,11 +24,13 @@ OUTPUT_SUFFIXES = (".csv", ".xlsx", ".json", ".parquet")
 
 
 def check_output(path: Path) -> None:
-    """Refuse an output file type :func:`write_table` cannot write (before any work is done)."""
+    """Refuse an output file type :func:`write_table` cannot write, or a file in a directory
+    that does not exist (before any work is done)."""
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(
             f"不支持的输出文件类型 {path.suffix.lower()}（请用 .csv、.xlsx、.json 或 .parquet）"
         )
+    output_path(path)
 
 
 def checked_output(path: Path | None) -> Path | None:
@@ -42,7 +45,6 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write by suffix: .csv (UTF-8 with BOM, so Excel shows Chinese), .xlsx, .json, .parquet."""
     check_output(path)
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         df.to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
@@ -59,7 +61,7 @@ def write_result(result: Any, path: Path, table: pd.DataFrame | None = None) -> 
     Chinese headers, ``result.to_excel``); other suffixes ``table`` (default ``result.tidy()``)
     through :func:`write_table`."""
     if path.suffix.lower() == ".xlsx":
-        path.parent.mkdir(parents=True, exist_ok=True)
+        output_path(path)
         result.to_excel(path)
     else:
         write_table(result.tidy() if table is None else table, path)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json
-from xinzhi.errors import IntegrityError
+from xinzhi.errors import DataUnavailableError, IntegrityError
 
 app = typer.Typer(help="公共数据集：列出、下载（校验 sha256）、校验。", no_args_is_help=True)
 
@@ -46,10 +46,11 @@ def verify_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="数据集名称；省略则全部")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """校验本地已有文件的 sha256（不下载）。有不符则退出码 2。"""
+    """校验本地已有文件的 sha256（不下载）。有文件缺失或不符则退出码 2。"""
     from xinzhi.pipelines.public_data import verify_datasets
 
     res = verify_datasets(names)
+    missing, mismatch = res.counts.get("missing", 0), res.counts.get("mismatch", 0)
     if as_json:
         echo_json(res.files)
     else:
@@ -58,8 +59,14 @@ def verify_cmd(
             if f["status"] != "ok":
                 typer.echo(f"{label[f['status']]}  {f['dataset']}/{f['file']}")
         typer.echo(
-            f"共 {len(res.files)} 个文件：通过 {res.counts['ok']}，缺失 {res.counts['missing']}，"
-            f"sha256 不符 {res.counts['mismatch']}。"
+            f"共 {len(res.files)} 个文件：通过 {res.counts.get('ok', 0)}，缺失 {missing}，"
+            f"sha256 不符 {mismatch}。"
         )
-    if res.mismatch:
-        raise IntegrityError("有文件 sha256 不符，见上表。")
+    if mismatch:
+        also = f"、{missing} 个文件缺失" if missing else ""
+        raise IntegrityError(f"有 {mismatch} 个文件 sha256 不符{also}，见上表。")
+    if missing:
+        raise DataUnavailableError(
+            f"有 {missing} 个文件缺失（共 {len(res.files)} 个），见上表；"
+            "用 xinzhi datasets fetch 获取，或用 --data-dir 指定镜像目录。"
+        )

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Protocol
 import pandas as pd
 import typer
 
-from xinzhi.cli._common import echo_json, given
+from xinzhi.cli._common import echo_json, given, json_text
 from xinzhi.cli._tables import checked_output, write_result, write_table
+from xinzhi.config import output_path
 from xinzhi.errors import InputError
 from xinzhi.registry.evaluation import EVALUATION
 from xinzhi.years import parse_years
@@ -41,8 +42,8 @@ def write_outputs(
     """Write the requested files (scores: csv / xlsx workbook of all tables / json)."""
     if output is not None:
         if output.suffix.lower() == ".json":  # the whole result: scores, weights, options
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(result.to_json(), encoding="utf-8")
+            output_path(output)
+            output.write_text(json_text(result.to_json()), encoding="utf-8")
         else:
             write_result(result, output, result.scores())
     if weights_output is not None:

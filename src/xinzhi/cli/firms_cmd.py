@@ -10,6 +10,7 @@ import typer
 
 from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output
+from xinzhi.config import output_path
 
 
 def firms_import(
@@ -87,6 +88,7 @@ def firms_generate(
         divisions=divisions,
         snapshot_year=snapshot_year,
     )
+    output_path(output)
     res = generate_firms(output, **options, load=load, db=db)
     typer.echo(SYNTHETIC_LABEL)
     typer.echo(

@@ -6,14 +6,14 @@ Registered on the ``industry`` sub-app in :mod:`xinzhi.cli`; thin wrappers aroun
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from xinzhi.cli._common import echo_json, given
+from xinzhi.cli._common import echo_json, given, json_text
 from xinzhi.cli._tables import checked_output, write_result
+from xinzhi.config import output_path
 from xinzhi.errors import InputError
 
 __all__ = ["chain_cmd", "map_cmd"]
@@ -21,11 +21,8 @@ __all__ = ["chain_cmd", "map_cmd"]
 
 def _write(result: Any, output: Path) -> None:
     if output.suffix.lower() == ".json":  # the whole result, not only its main table
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(
-            json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str),
-            encoding="utf-8",
-        )
+        output_path(output)
+        output.write_text(json_text(result.to_dict()), encoding="utf-8")
     else:
         write_result(result, output)
     typer.echo(f"已写出 {output}")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from xinzhi.cli._common import echo_json, given
+from xinzhi.config import output_path
 from xinzhi.errors import InputError
 
 app = typer.Typer(help="行政区划：名称与代码解析、区划列表。", no_args_is_help=True)
@@ -64,6 +65,7 @@ def list_cmd(
     if output is not None:
         if output.suffix.lower() != ".csv":
             raise InputError(f"--output 只支持 .csv 文件：{output}")
+        output_path(output)
         out.to_csv(output, index=False, encoding="utf-8-sig")
         typer.echo(f"已写入 {len(out)} 个区划到 {output}")
         return

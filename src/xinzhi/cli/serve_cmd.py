@@ -15,7 +15,9 @@ from xinzhi.errors import InputError
 
 __all__ = ["backup", "restore", "serve", "users_app"]
 
-users_app = typer.Typer(help="账户管理：新建、列出、停用、重置密码。", no_args_is_help=True)
+users_app = typer.Typer(
+    help="账户管理：新建、列出、停用、重置密码、解除登录限流。", no_args_is_help=True
+)
 
 
 def serve(
@@ -33,11 +35,14 @@ def serve(
 
     if workers != 1:
         raise InputError("DuckDB 数据仓库只允许一个写进程：--workers 必须为 1")
+    if not 1 <= port <= 65535:
+        raise InputError(f"端口 {port} 无效：应在 1–65535 之间")
     from xinzhi.server import create_app
 
     app = create_app(config.db_path(db))
     typer.echo(f"xinzhi 服务：http://{host}:{port}/api/docs （数据仓库 {app.state.db.path}）")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    # forwarded headers are judged by the app itself (xinzhi.auth.network, XINZHI_TRUSTED_PROXIES)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False)
 
 
 def _read_password(from_stdin: bool) -> tuple[str, bool]:
@@ -74,7 +79,7 @@ def users_add(
     from xinzhi.pipelines.accounts import add_account
 
     pw, generated = _read_password(password_stdin)
-    user = add_account(name, pw, role, county, actor=f"cli:{_whoami()}")
+    user = add_account(name, pw, role, county, actor=f"cli:{whoami()}")
     typer.echo(
         f"已新建账户 {user.username}（{user.role_label}{'，' + user.county_code if user.county_code else ''}）"
     )
@@ -101,7 +106,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="用户名")]) -> Non
     """停用账户（同时注销其全部会话与令牌）。"""
     from xinzhi.pipelines.accounts import disable_account
 
-    disable_account(name, actor=f"cli:{_whoami()}")
+    disable_account(name, actor=f"cli:{whoami()}")
     typer.echo(f"已停用账户 {name}")
 
 
@@ -116,13 +121,22 @@ def users_reset_password(
     from xinzhi.pipelines.accounts import reset_account_password
 
     pw, generated = _read_password(password_stdin)
-    reset_account_password(name, pw, actor=f"cli:{_whoami()}")
+    reset_account_password(name, pw, actor=f"cli:{whoami()}")
     typer.echo(f"已重置 {name} 的密码")
     if generated:
         typer.echo(f"新密码（只显示这一次）：{pw}")
 
 
-def _whoami() -> str:
+@users_app.command("unlock")
+def users_unlock(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """解除账户的登录限流（清除各地址的失败记录与账户的等待时间）。"""
+    from xinzhi.pipelines.accounts import unlock_account
+
+    n = unlock_account(name, actor=f"cli:{whoami()}")
+    typer.echo(f"已解除 {name} 的登录限流（清除 {n} 次失败记录）")
+
+
+def whoami() -> str:
     try:
         return getpass.getuser()
     except Exception:

@@ -65,9 +65,14 @@ def normalise_name(text: object) -> str:
 class CatalogueEntry:
     """One catalogue indicator.
 
-    ``lower``/``upper`` are plausibility bounds in the catalogue unit: shares are within [0, 1],
-    counts, money stocks and per-capita quantities are ≥ 0 (a value outside is quarantined as
-    impossible). ``sources`` holds the per-dataset recipes of ``census.yaml``.
+    ``lower``/``upper`` are the bounds of what is *possible* in the catalogue unit: shares are
+    within [0, 1], counts, money stocks and per-capita quantities are ≥ 0 (a value outside is
+    quarantined as ``impossible_value``). ``plausible_min``/``plausible_max`` bound what a
+    county-level unit can report (from the ``plausible`` block of the catalogue YAML, whose
+    ``note`` gives the reasoning; shares and yes/no flags: [0, 1]); ``integer`` marks counts
+    (people, firms, patents); ``at_most`` names indicators of the same region and year this one
+    cannot exceed (a part is not larger than its whole: 一般公共预算收入 ≤ 地区生产总值).
+    ``sources`` holds the per-dataset recipes of ``census.yaml``.
     """
 
     code: str
@@ -79,6 +84,11 @@ class CatalogueEntry:
     definition: str
     aliases: tuple[str, ...] = ()
     sources: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    plausible_min: float | None = None
+    plausible_max: float | None = None
+    integer: bool = False
+    at_most: tuple[str, ...] = ()
+    plausible_note: str = ""
 
     @property
     def lower(self) -> float | None:
@@ -162,6 +172,38 @@ def _builtin(name: str) -> dict[str, Any]:
     return _read_yaml_text(text, name)
 
 
+def _plausible(item: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``plausible`` block of an indicator (min, max, integer, at_most, note) as entry
+    fields; shares and yes/no flags default to [0, 1] (flags are integers)."""
+    block = item.get("plausible") or {}
+    if not isinstance(block, dict):
+        raise ConfigError(f"{where}.plausible 必须是映射（min、max、integer、at_most、note）")
+    unknown = set(block) - {"min", "max", "integer", "at_most", "note"}
+    if unknown:
+        raise ConfigError(f"{where}.plausible 有未知字段：{'、'.join(sorted(unknown))}")
+    unit = str(item["unit"])
+    bounded = unit in (SHARE_UNIT, FLAG_UNIT)
+    lo = block.get("min", 0.0 if bounded else None)
+    hi = block.get("max", 1.0 if bounded else None)
+    try:
+        lo_f = None if lo is None else float(lo)
+        hi_f = None if hi is None else float(hi)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}.plausible 的 min/max 必须是数值") from exc
+    if lo_f is not None and hi_f is not None and lo_f > hi_f:
+        raise ConfigError(f"{where}.plausible 的 min {lo_f:g} 大于 max {hi_f:g}")
+    at_most = block.get("at_most") or []
+    if isinstance(at_most, str):
+        at_most = [at_most]
+    return {
+        "plausible_min": lo_f,
+        "plausible_max": hi_f,
+        "integer": bool(block.get("integer", unit == FLAG_UNIT)),
+        "at_most": tuple(str(c) for c in at_most),
+        "plausible_note": " ".join(str(block.get("note", "")).split()),
+    }
+
+
 def _entries_from(data: dict[str, Any], source_name: str) -> list[CatalogueEntry]:
     out = []
     for i, item in enumerate(data.get("indicators") or []):
@@ -183,6 +225,7 @@ def _entries_from(data: dict[str, Any], source_name: str) -> list[CatalogueEntry
                 source=",".join(sources) if sources else source_name.removesuffix(".yaml"),
                 definition=" ".join(str(item.get("definition", "")).split()),
                 sources=sources,
+                **_plausible(item, f"{source_name} indicators[{i}]"),
             )
         )
     return out
@@ -212,6 +255,12 @@ def _assemble(entries: Iterable[CatalogueEntry], aliases: dict[str, str]) -> Cat
     for alias, code in aliases.items():
         if code not in by_code:
             raise ConfigError(f"别名“{alias}”指向不存在的指标编码 {code}")
+    for e in by_code.values():
+        for other in e.at_most:
+            if other not in by_code:
+                raise ConfigError(
+                    f"指标 {e.code} 的 plausible.at_most 指向不存在的指标编码 {other}"
+                )
     grouped: dict[str, list[str]] = {}
     for alias, code in aliases.items():
         grouped.setdefault(code, []).append(alias)
@@ -226,6 +275,11 @@ def _assemble(entries: Iterable[CatalogueEntry], aliases: dict[str, str]) -> Cat
             definition=e.definition,
             aliases=tuple(grouped.get(code, ())),
             sources=e.sources,
+            plausible_min=e.plausible_min,
+            plausible_max=e.plausible_max,
+            integer=e.integer,
+            at_most=e.at_most,
+            plausible_note=e.plausible_note,
         )
         for code, e in by_code.items()
     }

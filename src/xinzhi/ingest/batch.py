@@ -109,13 +109,15 @@ def write_report_batch(
     indicators: pd.DataFrame | None = None,
     extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
     replace: bool = False,
+    user_name: str | None = None,
 ) -> ImportReport:
     """Write the batch described by ``report`` (its file, source, format, sha256 and counts;
     the whole report is stored with the batch) and set its ``batch_id`` and ``superseded``.
 
     ``observations``, ``quarantine``, ``skipped``, ``indicators`` and ``extra`` are those of
     :func:`xinzhi.store.write_batch`. :func:`check_supersession` runs first (``replace``: the
-    user asked to replace a public source).
+    user asked to replace a public source). ``user_name``: the account recorded with the batch
+    (default: the operating-system user).
 
     Raises
     ------
@@ -142,6 +144,7 @@ def write_report_batch(
         skipped=skipped,
         indicators=indicators,
         extra=extra,
+        user_name=user_name,
     )
     report.batch_id = batch_id
     report.superseded = superseded

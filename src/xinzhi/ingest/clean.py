@@ -18,8 +18,15 @@ Wide layout (row = one county(-year) line)
     5. any non-numeric cell                                    → quarantined ``non_numeric``
        a cell whose own unit contradicts its column's (``12%`` under ``地区生产总值(亿元)``)
                                                                → quarantined ``unit_conflict``
+       a long record in a currency xinzhi does not convert (美元) → quarantined ``unknown_unit``
+       (a wide column in such a unit refuses the whole file)
     6. any impossible value (below 0 for counts, money, per-capita values; outside [0, 1] for
        shares)                                                 → quarantined ``impossible_value``
+       any value outside its indicator's plausible range for a county-level unit (catalogue
+       YAML ``plausible``, with the reasoning)                → quarantined ``implausible_value``
+       a fractional count (people, firms, patents)             → quarantined ``not_integer``
+       a part larger than its whole in the same region and year (一般公共预算收入 > 地区生产
+       总值; ``plausible.at_most``)                            → quarantined ``inconsistent_value``
     7. several rows for the same (region, year): all identical → first loaded, others skipped
        ``duplicate``; otherwise all                            → quarantined ``duplicate_conflict``
 
@@ -195,6 +202,106 @@ def _row_any(cells: pd.DataFrame, flag: pd.Series, index: pd.Index) -> np.ndarra
     return flag.groupby(cells["row_number"]).any().reindex(index, fill_value=False).to_numpy()
 
 
+Decide = Callable[[np.ndarray, str, str, "str | np.ndarray"], None]
+
+
+def _per_row(cells: pd.DataFrame, flag: pd.Series, text: pd.Series, index: pd.Index) -> np.ndarray:
+    """The messages of the flagged cells joined per source row (``""`` for other rows)."""
+    msgs = text[flag].groupby(cells.loc[flag, "row_number"]).agg("；".join)
+    return msgs.reindex(index).fillna("").to_numpy(dtype=object)
+
+
+def _fmt(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: f"{v:.6g}")
+
+
+def _plausibility(cells: pd.DataFrame, catalogue: Catalogue, idx: pd.Index, decide: Decide) -> None:
+    """Quarantine rows with a value outside its indicator's plausible range
+    (``implausible_value``) or a fractional count (``not_integer``); the bounds, the integer
+    rule and their reasons are in the catalogue YAML (``plausible``)."""
+    codes = [c for c in cells["indicator"].dropna().unique() if c in catalogue]
+    if not codes:
+        return
+    ind = cells["indicator"]
+    value = cells["value"]
+    entries = {c: catalogue[c] for c in codes}
+    lo = ind.map({c: e.plausible_min for c, e in entries.items()}).astype("float64")
+    hi = ind.map({c: e.plausible_max for c, e in entries.items()}).astype("float64")
+    name = ind.map({c: e.name_zh for c, e in entries.items()}).fillna("")
+    unit = ind.map({c: e.unit for c, e in entries.items()}).fillna("")
+    out = (value < lo) | (value > hi)
+    if out.any():
+        rng = _fmt(lo.fillna(-np.inf)) + " – " + _fmt(hi.fillna(np.inf)) + " " + unit
+        text = name + " = " + _fmt(value) + " " + unit + "，超出县级单位的合理范围 " + rng
+        decide(_row_any(cells, out, idx), "quarantined", "implausible_value",
+               _per_row(cells, out, text, idx))  # fmt: skip
+    whole = ind.map({c: e.integer for c, e in entries.items()}).fillna(False).astype(bool)
+    frac = (
+        whole & value.notna() & ((value - value.round()).abs() > 1e-6 * value.abs().clip(lower=1))
+    )
+    if frac.any():
+        text = name + " = " + _fmt(value) + " " + unit + "，应为整数"
+        decide(_row_any(cells, frac, idx), "quarantined", "not_integer",
+               _per_row(cells, frac, text, idx))  # fmt: skip
+
+
+def _consistency(
+    cells: pd.DataFrame,
+    catalogue: Catalogue,
+    rows: pd.DataFrame,
+    region_code: np.ndarray,
+    open_rows: np.ndarray,
+    idx: pd.Index,
+    decide: Decide,
+) -> None:
+    """Quarantine rows whose value exceeds an indicator of the same region and year that it is
+    part of (catalogue ``plausible.at_most``: 一般公共预算收入 ≤ 地区生产总值), among the rows
+    still to be loaded (``inconsistent_value``); the row holding the part is quarantined."""
+    rules = [
+        (c, other)
+        for c in cells["indicator"].dropna().unique()
+        if c in catalogue
+        for other in catalogue[c].at_most
+    ]
+    if not rules:
+        return
+    meta = pd.DataFrame(
+        {"region_code": region_code, "year": rows["year"].to_numpy(), "open": open_rows},
+        index=idx,
+    )
+    vals = cells.loc[cells["value"].notna(), ["row_number", "indicator", "value"]]
+    vals = vals.join(meta, on="row_number")
+    vals = vals[vals["open"]]
+    flag = pd.Series(False, index=cells.index)
+    text = pd.Series("", index=cells.index, dtype=object)
+    for part, whole in rules:
+        a = vals[vals["indicator"] == part].reset_index()
+        b = vals.loc[vals["indicator"] == whole, ["region_code", "year", "value"]]
+        m = a.merge(b, on=["region_code", "year"], suffixes=("", "_whole"))
+        bad = m[m["value"] > m["value_whole"] * (1 + 1e-9)]
+        if bad.empty:
+            continue
+        ep, ew = catalogue[part], catalogue[whole]
+        flag[bad["index"].to_numpy()] = True
+        text[bad["index"].to_numpy()] = (
+            ep.name_zh
+            + " "
+            + _fmt(bad["value"])
+            + " "
+            + ep.unit
+            + " 大于同地区同年份的"
+            + ew.name_zh
+            + " "
+            + _fmt(bad["value_whole"])
+            + " "
+            + ew.unit
+            + "（不应超过）"
+        ).to_numpy()
+    if flag.any():
+        decide(_row_any(cells, flag, idx), "quarantined", "inconsistent_value",
+               _per_row(cells, flag, text, idx))  # fmt: skip
+
+
 def classify_rows(
     rows: pd.DataFrame,
     cells: pd.DataFrame,
@@ -280,6 +387,15 @@ def classify_rows(
             "non_numeric",
             ("非数值：" + cols.reindex(idx).fillna("")).to_numpy(),
         )
+    if "unknown_unit" in cells:
+        foreign = cells["unknown_unit"].notna() & ~cells["missing"]
+        if foreign.any():
+            decide(
+                _row_any(cells, foreign, idx),
+                "quarantined",
+                "unknown_unit",
+                _per_row(cells, foreign, cells["unknown_unit"].astype(object), idx),
+            )
     if "conflict" in cells:
         has_conflict = cells["conflict"].notna()
         if has_conflict.any():
@@ -302,6 +418,9 @@ def classify_rows(
             "impossible_value",
             ("超出合理范围：" + cols.reindex(idx).fillna("")).to_numpy(),
         )
+    _plausibility(cells, catalogue, idx, decide)
+    if (outcome == "").any():
+        _consistency(cells, catalogue, rows, region_code, outcome == "", idx, decide)
 
     # duplicates among the remaining rows
     cand = outcome == ""

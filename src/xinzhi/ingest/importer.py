@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -16,11 +19,21 @@ from xinzhi.errors import InputError, XinzhiError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
 from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
+from xinzhi.ingest.isolate import ReadLimits, run_limited
 from xinzhi.ingest.layout import Layout, check_year, detect_format, long_layout, wide_layout
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid, read_grid
 
-__all__ = ["ensure_regions", "import_file", "load_layout"]
+__all__ = [
+    "QUARANTINE_CAP",
+    "PreparedBatch",
+    "ensure_regions",
+    "import_file",
+    "load_layout",
+    "prepare_file",
+    "prepare_layout",
+    "write_prepared",
+]
 
 
 def _raw_json(grid: Grid, layout: Layout, row_numbers: np.ndarray) -> list[str]:
@@ -54,8 +67,24 @@ def ensure_regions(con: duckdb.DuckDBPyConnection) -> None:
     store.refresh_regions(con, table)
 
 
-def load_layout(
-    con: duckdb.DuckDBPyConnection,
+QUARANTINE_CAP = 10_000
+"""Quarantined (and, separately, skipped) rows stored per batch by default. Beyond it the rows
+are counted (per reason, in the report) but not stored: a file of millions of bad lines must not
+write millions of rows (``quarantine_cap`` of :func:`import_file`)."""
+
+
+@dataclass
+class PreparedBatch:
+    """A file read and checked, ready to be written as one batch (picklable: a worker
+    process prepares it, the server writes it)."""
+
+    report: ImportReport
+    observations: pd.DataFrame
+    quarantine: pd.DataFrame
+    skipped: pd.DataFrame
+
+
+def prepare_layout(
     grid: Grid,
     layout: Layout,
     *,
@@ -64,14 +93,15 @@ def load_layout(
     catalogue: Catalogue,
     resolver: Resolver = default_resolver,
     extra_warnings: list[str] | None = None,
-    replace: bool = False,
     harmonise: bool = False,
-) -> ImportReport:
-    """Classify the rows of ``layout`` and write them as one batch (one transaction).
+    quarantine_cap: int = QUARANTINE_CAP,
+) -> PreparedBatch:
+    """Classify the rows of ``layout`` (:func:`classify_rows`) and build the batch's tables and
+    report, without touching the warehouse.
 
-    ``replace``: the caller may replace the active batch of a public source
-    (:func:`xinzhi.ingest.batch.check_supersession`); ``harmonise``: map names and codes that
-    did not exist in the data's year to their successors (:func:`classify_rows`)."""
+    At most ``quarantine_cap`` quarantined rows (the first by row number) and as many skipped
+    rows are kept with their original cells; the report still counts every row, by reason, and
+    says how many were not stored (``rows_not_stored`` and a warning)."""
     result = classify_rows(
         layout.rows,
         layout.cells,
@@ -81,8 +111,10 @@ def load_layout(
         harmonise=harmonise,
     )
     out = result.outcomes
-    q = out[out["outcome"] == "quarantined"]
-    s = out[out["outcome"] == "skipped"]
+    cap = max(int(quarantine_cap), 0)
+    q_all = out[out["outcome"] == "quarantined"]
+    s_all = out[out["outcome"] == "skipped"]
+    q, s = q_all.head(cap), s_all.head(cap)
     quarantine = pd.DataFrame(
         {
             "row_number": q["row_number"].to_numpy(),
@@ -98,6 +130,17 @@ def load_layout(
             "reason": s["reason"].to_numpy(),
         }
     )
+    warnings = [*layout.warnings, *(extra_warnings or [])]
+    dropped_q, dropped_s = len(q_all) - len(q), len(s_all) - len(s)
+    if dropped_q:
+        warnings.append(
+            f"隔离行共 {len(q_all):,} 行，只保存了前 {cap:,} 行的原始数据（其余 {dropped_q:,} 行"
+            "只按原因计数，见隔离原因）；请先修正文件再导入"
+        )
+    if dropped_s:
+        warnings.append(
+            f"跳过行共 {len(s_all):,} 行，只保存了前 {cap:,} 行（其余 {dropped_s:,} 行只计数）"
+        )
     obs = result.observations
     report = ImportReport(
         file_name=grid.file_name,
@@ -107,10 +150,10 @@ def load_layout(
         batch_id=None,
         rows_read=len(out),
         rows_loaded=int((out["outcome"] == "loaded").sum()),
-        rows_quarantined=len(q),
-        rows_skipped=len(s),
-        quarantined_by_reason={str(k): int(v) for k, v in q["reason"].value_counts().items()},
-        skipped_by_reason={str(k): int(v) for k, v in s["reason"].value_counts().items()},
+        rows_quarantined=len(q_all),
+        rows_skipped=len(s_all),
+        quarantined_by_reason={str(k): int(v) for k, v in q_all["reason"].value_counts().items()},
+        skipped_by_reason={str(k): int(v) for k, v in s_all["reason"].value_counts().items()},
         values_loaded=len(obs),
         values_missing=result.values_missing,
         missing_by_marker=result.missing_by_marker,
@@ -123,16 +166,106 @@ def load_layout(
         columns_matched=layout.columns_matched,
         columns_ignored=layout.columns_ignored,
         unit_conversions=layout.unit_conversions,
-        warnings=[*layout.warnings, *(extra_warnings or [])],
+        warnings=warnings,
+        rows_not_stored=dropped_q + dropped_s,
     )
+    return PreparedBatch(report, obs, quarantine, skipped)
+
+
+def write_prepared(
+    con: duckdb.DuckDBPyConnection,
+    prepared: PreparedBatch,
+    *,
+    catalogue: Catalogue,
+    replace: bool = False,
+    user_name: str | None = None,
+    extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+) -> ImportReport:
+    """Write a :class:`PreparedBatch` as one batch (:func:`write_report_batch`; ``extra`` as
+    there)."""
     return write_report_batch(
         con,
-        report,
-        observations=obs,
-        quarantine=quarantine,
-        skipped=skipped,
+        prepared.report,
+        observations=prepared.observations,
+        quarantine=prepared.quarantine,
+        skipped=prepared.skipped,
         indicators=catalogue.table,
         replace=replace,
+        user_name=user_name,
+        extra=extra,
+    )
+
+
+def load_layout(
+    con: duckdb.DuckDBPyConnection,
+    grid: Grid,
+    layout: Layout,
+    *,
+    sha256: str,
+    source: str,
+    catalogue: Catalogue,
+    resolver: Resolver = default_resolver,
+    extra_warnings: list[str] | None = None,
+    replace: bool = False,
+    harmonise: bool = False,
+    quarantine_cap: int = QUARANTINE_CAP,
+    user_name: str | None = None,
+    extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+) -> ImportReport:
+    """Classify the rows of ``layout`` and write them as one batch (one transaction):
+    :func:`prepare_layout` then :func:`write_prepared`.
+
+    ``replace``: the caller may replace the active batch of a public source
+    (:func:`xinzhi.ingest.batch.check_supersession`); ``harmonise``: map names and codes that
+    did not exist in the data's year to their successors (:func:`classify_rows`);
+    ``user_name``: the account recorded with the batch (default: the operating-system user)."""
+    prepared = prepare_layout(
+        grid,
+        layout,
+        sha256=sha256,
+        source=source,
+        catalogue=catalogue,
+        resolver=resolver,
+        extra_warnings=extra_warnings,
+        harmonise=harmonise,
+        quarantine_cap=quarantine_cap,
+    )
+    return write_prepared(
+        con, prepared, catalogue=catalogue, replace=replace, user_name=user_name, extra=extra
+    )
+
+
+def prepare_file(
+    path: Path,
+    *,
+    sheet: str | int | None,
+    fmt: str | None,
+    year: int | None,
+    today: date | None,
+    aliases: str | os.PathLike[str] | None,
+    sha256: str,
+    source: str,
+    resolver: Resolver,
+    harmonise: bool,
+    quarantine_cap: int,
+    max_rows: int | None = None,
+) -> PreparedBatch:
+    """Read ``path``, build its layout and prepare the batch (no warehouse access; what a
+    worker process runs for the server, :func:`xinzhi.ingest.isolate.run_limited`)."""
+    catalogue = load_catalogue(aliases)
+    grid = read_grid(path, sheet, max_rows)
+    kind = fmt or detect_format(grid)
+    build = long_layout if kind == "long" else wide_layout
+    layout = build(grid, catalogue, year, today)
+    return prepare_layout(
+        grid,
+        layout,
+        sha256=sha256,
+        source=source,
+        catalogue=catalogue,
+        resolver=resolver,
+        harmonise=harmonise,
+        quarantine_cap=quarantine_cap,
     )
 
 
@@ -152,6 +285,12 @@ def import_file(
     replace: bool = False,
     today: date | None = None,
     harmonise: bool = False,
+    quarantine_cap: int = QUARANTINE_CAP,
+    user_name: str | None = None,
+    limits: ReadLimits | None = None,
+    write_lock: AbstractContextManager[Any] | None = None,
+    extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file (wide or long) into the warehouse as one batch.
 
@@ -191,6 +330,24 @@ def import_file(
         Map a region name or code that did not exist in the data's year (崇文区 in 2022) to
         its successor (东城区). By default such a row is quarantined as ``former_region`` with
         the unit's history and successor in the message.
+    quarantine_cap
+        Quarantined rows (and skipped rows) stored with their cells; the rest are only counted
+        (:data:`QUARANTINE_CAP`, :func:`prepare_layout`).
+    user_name
+        Who imports, recorded with the batch (the server passes the logged-in account; default
+        the operating-system user).
+    limits
+        Read and check the file in a worker process with this memory and time budget
+        (:func:`xinzhi.ingest.isolate.run_limited`; the server does, so no file can exhaust
+        it); the resolver must then be picklable. Not with ``reader``.
+    write_lock
+        Held only while the warehouse is written (the server's write lock): reading and
+        checking the file run without it, so a slow upload does not hold up other writes.
+    extra
+        ``extra(con, batch_id)`` writes further rows in the batch's transaction (the server:
+        who uploaded the batch).
+    max_rows
+        Refuse a CSV with more lines, before parsing it (the server's per-upload bound).
 
     Raises
     ------
@@ -211,27 +368,62 @@ def import_file(
     src = source or p.stem
     digest = file_sha256(p)
 
+    lock: AbstractContextManager[Any] = write_lock if write_lock is not None else nullcontext()
+
     def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        catalogue = load_catalogue(aliases)
-        grid = read_grid(p, sheet)
         if with_regions if with_regions is not None else resolver is default_resolver:
-            ensure_regions(connection)
+            with lock:
+                ensure_regions(connection)
         if reader is not None:
-            layout = reader(grid, catalogue)
+            catalogue = load_catalogue(aliases)
+            grid = read_grid(p, sheet)
+            return load_layout(
+                connection,
+                grid,
+                reader(grid, catalogue),
+                sha256=digest,
+                source=src,
+                catalogue=catalogue,
+                resolver=resolver,
+                replace=replace,
+                harmonise=harmonise,
+                quarantine_cap=quarantine_cap,
+                user_name=user_name,
+                extra=extra,
+            )
+        args: dict[str, Any] = {
+            "sheet": sheet,
+            "fmt": fmt,
+            "year": year,
+            "today": today,
+            "aliases": aliases,
+            "sha256": digest,
+            "source": src,
+            "resolver": resolver,
+            "harmonise": harmonise,
+            "quarantine_cap": quarantine_cap,
+            "max_rows": max_rows,
+        }
+        if limits is None:
+            prepared = prepare_file(p, **args)
         else:
-            kind = fmt or detect_format(grid)
-            build = long_layout if kind == "long" else wide_layout
-            layout = build(grid, catalogue, year, today)
-        return load_layout(
-            connection,
-            grid,
-            layout,
-            sha256=digest,
-            source=src,
-            catalogue=catalogue,
-            resolver=resolver,
-            replace=replace,
-            harmonise=harmonise,
-        )
+            prepared = run_limited(_prepare_kw, p, args, limits=limits, what=f"文件 {p.name} ")
+        catalogue = load_catalogue(aliases)
+        with lock:  # the same file may have been imported while this one was read
+            existing = store.find_active_batch(connection, digest, src)
+            if existing is not None:
+                return ImportReport.noop(existing, fmt or "wide")
+            return write_prepared(
+                connection,
+                prepared,
+                catalogue=catalogue,
+                replace=replace,
+                user_name=user_name,
+                extra=extra,
+            )
 
     return run_import(load, sha256=digest, source=src, fmt=fmt or "wide", con=con, db=db)
+
+
+def _prepare_kw(path: Path, args: dict[str, Any]) -> PreparedBatch:
+    return prepare_file(path, **args)

@@ -25,7 +25,13 @@ import pandas as pd
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, normalise_name
 from xinzhi.ingest.tables import Grid
-from xinzhi.ingest.units import UNIT_SIZES, conversion_factor, header_unit, is_unit_text
+from xinzhi.ingest.units import (
+    UNIT_SIZES,
+    conversion_factor,
+    foreign_money_unit,
+    header_unit,
+    is_unit_text,
+)
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
 __all__ = [
@@ -374,6 +380,15 @@ def wide_layout(
         unit = next((u for p in reversed(parts) if (u := header_unit(p))), None)
         if unit is None and units[c]:
             unit = units[c].strip("()[]").removeprefix("单位:")
+        # a currency xinzhi does not convert (美元) is refused, never taken for the catalogue unit
+        labels_c = [*reversed(parts), units[c]]
+        foreign = None if unit else next(filter(None, map(foreign_money_unit, labels_c)), None)
+        if foreign is not None:
+            raise InputError(
+                f"列“{headers[c]}”的单位 {foreign} 无法换算为指标 {entry.name_zh} 的单位 "
+                f"{entry.unit}（xinzhi 不做汇率换算，也不按{entry.unit}照收）：请换算成人民币后再"
+                "导入，或删去该列"
+            )
         factor = conversion_factor(unit, entry.unit)
         if factor is None:
             layout_warnings.append(
@@ -472,14 +487,26 @@ def long_layout(
         unit_text = pd.Series([""] * len(data), dtype=object)
     unit_text = unit_text.where(unit_text != "", ind_text.map(lambda s: header_unit(s) or ""))
     cat_unit = indicator.map(lambda c: catalogue[c].unit if isinstance(c, str) else "")
-    key = unit_text + "\x00" + cat_unit
-    fmap = {}
-    for k in key.unique():  # one conversion per distinct (unit, catalogue unit) pair
-        u, c = k.split("\x00")
-        fmap[k] = conversion_factor(u or None, c) if c else 1.0
-    factor = key.map(fmap)
+    pair_codes, pairs = pd.MultiIndex.from_arrays(
+        [unit_text.astype(str).to_numpy(), cat_unit.astype(str).to_numpy()]
+    ).factorize()
+    per_pair = [  # one conversion per distinct (unit, catalogue unit) pair
+        (conversion_factor(u or None, c) if c else 1.0) for u, c in pairs
+    ]
+    factor = pd.Series(
+        np.array([np.nan if f is None else f for f in per_pair], dtype="float64")[pair_codes]
+    )
     parsed = parse_values(data[cols["value"]].reset_index(drop=True))
     unit_bad = factor.isna().to_numpy()
+    foreign = unit_text.map(foreign_money_unit)
+    unknown_unit = pd.Series([None] * len(unit_text), dtype=object)
+    hit = foreign.notna().to_numpy() & indicator.notna().to_numpy()
+    if hit.any():
+        unknown_unit[hit] = (
+            "单位“" + foreign[hit] + "”无法换算为 " + cat_unit[hit]
+            + "（不做汇率换算，请换算成人民币）"
+        ).to_numpy()  # fmt: skip
+        unit_bad = unit_bad & ~hit
     fvals = factor.fillna(1.0).astype("float64").to_numpy()
     value = parsed.value.to_numpy() * np.where(parsed.cell_factor.isna(), fvals, 1.0)
     known = indicator.notna().to_numpy()
@@ -493,11 +520,12 @@ def long_layout(
         {
             "row_number": row_number,
             "indicator": indicator.where(indicator.notna(), None).to_numpy(dtype=object),
-            "value": np.where(unit_bad | conflict.notna().to_numpy(), np.nan, value),
+            "value": np.where(unit_bad | hit | conflict.notna().to_numpy(), np.nan, value),
             "missing": parsed.missing.to_numpy(),
             "marker": parsed.marker.to_numpy(),
             "bad": parsed.bad.to_numpy() | (unit_bad & ~parsed.missing.to_numpy()),
             "conflict": conflict.to_numpy(),
+            "unknown_unit": unknown_unit.to_numpy(),
         }
     )
     unknown = sorted({t for t, c in codes.items() if c is None and t})

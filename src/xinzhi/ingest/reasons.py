@@ -25,7 +25,10 @@ QUARANTINE_REASONS: dict[str, str] = {
     "unknown_indicator": "指标无法匹配到指标目录（unknown indicator）",
     "non_numeric": "非数值（non-numeric）",
     "unit_conflict": "数值自带的单位与列的单位矛盾（如“亿元”列中的 12%）",
+    "unknown_unit": "单位无法换算（如美元：不做汇率换算）",
     "impossible_value": "不可能的取值（负数或比重超过 1）",
+    "implausible_value": "超出县级单位的合理范围（见指标目录的 plausible 说明）",
+    "inconsistent_value": "部分大于整体（如一般公共预算收入大于地区生产总值）",
     "duplicate_conflict": "同一地区、年份（、指标）重复且数值不同",
     # enterprise registries (in the priority order of the enterprise importer)
     "credit_code_missing": "统一社会信用代码缺失",

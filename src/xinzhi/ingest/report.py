@@ -52,6 +52,8 @@ class ImportReport:
     columns_ignored: list[str] = field(default_factory=list)
     unit_conversions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    rows_not_stored: int = 0
+    """Quarantined and skipped rows counted but not stored (beyond the per-batch cap)."""
 
     def __post_init__(self) -> None:
         self.check()

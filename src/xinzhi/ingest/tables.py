@@ -9,8 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import pandas as pd
 from charset_normalizer import from_bytes
@@ -18,7 +22,16 @@ from python_calamine import CalamineWorkbook
 
 from xinzhi.errors import InputError
 
-__all__ = ["Grid", "decode_bytes", "read_grid"]
+__all__ = [
+    "MAX_SHEET_CELLS",
+    "NOT_TEXT",
+    "Grid",
+    "check_sheet_extent",
+    "decode_bytes",
+    "is_text",
+    "read_grid",
+    "utf16_encoding",
+]
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -39,11 +52,51 @@ class Grid:
     row → message; their source rows are quarantined (``broken_quote``)."""
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), then GB18030 (⊃ GBK), then detection.
+NOT_TEXT = "文件内容不是文本 CSV（含有 NUL 字节）：请另存为 UTF-8、GBK 或 UTF-16 编码的 CSV"
+"""The one message for a CSV that is not text, on the command line and the server."""
 
-    Returns (text, encoding name). Raises :class:`InputError` when nothing fits.
+
+def utf16_encoding(data: bytes) -> str | None:
+    """``"utf-16"`` for bytes with a UTF-16 byte-order mark; ``"utf-16-le"`` / ``"utf-16-be"``
+    for UTF-16 without one (an even length, zero bytes only in the odd / even positions of the
+    first 64 KiB, as ASCII digits, commas and line breaks put them); else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[: 1 << 16]
+    if len(data) % 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    enc = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+    if enc is None:
+        return None
+    try:
+        data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return enc
+
+
+def is_text(data: bytes) -> bool:
+    """Whether CSV bytes can be text: no zero byte in the first 64 KiB, or UTF-16
+    (:func:`utf16_encoding`). The server's upload check and :func:`decode_bytes` agree."""
+    return b"\x00" not in data[: 1 << 16] or utf16_encoding(data) is not None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-16 (with a byte-order mark, or recognised without one), UTF-8
+    (with or without BOM), then GB18030 (⊃ GBK), then detection.
+
+    Returns (text, encoding name). Raises :class:`InputError` when nothing fits or the bytes
+    are not text (:data:`NOT_TEXT`).
     """
+    enc16 = utf16_encoding(data)
+    if enc16 is not None:
+        try:
+            return data.decode(enc16), enc16
+        except UnicodeDecodeError as exc:
+            raise InputError(f"无法按 UTF-16 解码文件：{exc}") from exc
+    if not is_text(data):
+        raise InputError(NOT_TEXT)
     for enc in _ENCODINGS:
         try:
             text = data.decode(enc)
@@ -106,9 +159,17 @@ def _records(
     return rows, broken
 
 
-def _read_csv(path: Path) -> Grid:
+def _read_csv(path: Path, max_rows: int | None = None) -> Grid:
     data = path.read_bytes()
     text, enc = decode_bytes(data)
+    del data
+    if max_rows is not None:
+        lines = text.count("\n") + (not text.endswith("\n"))
+        if lines > max_rows:
+            raise InputError(
+                f"文件 {path.name} 有 {lines:,} 行，超过每个文件 {max_rows:,} 行的上限：请拆分文件"
+                "后分批导入"
+            )
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
@@ -118,6 +179,135 @@ def _read_csv(path: Path) -> Grid:
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     return Grid(cells=cells, file_name=path.name, encoding=enc, broken=broken)
+
+
+MAX_SHEET_CELLS = 2_000_000
+"""Largest used range (rows × columns, from the first to the last cell) of a worksheet that is
+read. A county table has ~3,000 rows and a few hundred columns (10⁶ cells); the reader holds the
+whole rectangle in memory, so one cell far away (XFD1048576: 1.7 × 10¹⁰ cells, 512 GiB) must be
+refused before reading, not discovered by running out of memory."""
+
+_MAX_SHEET_XML = 512 * 1024 * 1024
+"""Largest uncompressed worksheet XML scanned (a 20 MB upload of real data stays far below)."""
+
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})$")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name → part path inside an XLSX package (workbook.xml and its relations)."""
+    names: dict[str, str] = {}
+    rel_targets: dict[str, str] = {}
+
+    def rel_start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.rsplit(":", 1)[-1] == "Relationship" and "Id" in attrs:
+            target = attrs.get("Target", "")
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = posixpath.normpath(posixpath.join("xl", target))
+            rel_targets[attrs["Id"]] = path
+
+    def wb_start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.rsplit(":", 1)[-1] == "sheet":
+            rid = next((v for k, v in attrs.items() if k.rsplit(":", 1)[-1] == "id"), None)
+            if rid in rel_targets and "name" in attrs:
+                names[attrs["name"]] = rel_targets[rid]
+
+    for part, handler in (("xl/_rels/workbook.xml.rels", rel_start), ("xl/workbook.xml", wb_start)):
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = handler
+        with zf.open(part) as fh:
+            parser.ParseFile(fh)
+    return names
+
+
+def check_sheet_extent(path: str | os.PathLike[str], sheet: str, limit: int | None = None) -> None:
+    """Refuse an XLSX worksheet whose used range exceeds ``limit`` cells (default
+    :data:`MAX_SHEET_CELLS`) before any reader allocates it.
+
+    The worksheet XML is streamed (expat, constant memory) and the first / last row and column
+    of the cells it holds are tracked; the scan stops as soon as the range is too large. The
+    declared ``<dimension>`` is not trusted (it may be missing or wrong).
+
+    Raises
+    ------
+    InputError
+        The range is too large (message with the range and the limit), or the worksheet XML
+        is unreadable or larger than 512 MB uncompressed.
+    """
+    cap = MAX_SHEET_CELLS if limit is None else limit
+    p = Path(path)
+    state = {"row": 0, "col": 0, "r0": 0, "r1": 0, "c0": 0, "c1": 0, "cells": 0}
+
+    class _TooLarge(Exception):
+        pass
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rsplit(":", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
+            state["col"] = 0
+        elif local == "c":
+            ref = _CELL_REF.match(attrs.get("r", ""))
+            if ref:
+                state["col"] = _column_number(ref.group(1))
+                state["row"] = int(ref.group(2))
+            else:
+                state["col"] += 1
+            row, col = state["row"], state["col"]
+            if state["cells"] == 0:
+                state.update(r0=row, r1=row, c0=col, c1=col)
+            else:
+                state["r0"] = min(state["r0"], row)
+                state["r1"] = max(state["r1"], row)
+                state["c0"] = min(state["c0"], col)
+                state["c1"] = max(state["c1"], col)
+            state["cells"] += 1
+            area = (state["r1"] - state["r0"] + 1) * (state["c1"] - state["c0"] + 1)
+            if area > cap or state["cells"] > cap:
+                raise _TooLarge
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            part = _sheet_parts(zf).get(sheet)
+            if part is None:
+                return  # not found by name: the reader reports it (or reads another format)
+            info = zf.getinfo(part)
+            if info.file_size > _MAX_SHEET_XML:
+                raise InputError(
+                    f"工作表 {sheet} 过大（解压后 {info.file_size / 2**20:.0f} MB，上限 "
+                    f"{_MAX_SHEET_XML // 2**20} MB），无法读取"
+                )
+            parser = expat.ParserCreate()
+            parser.StartElementHandler = start
+            with zf.open(info) as fh:
+                parser.ParseFile(fh)
+    except _TooLarge:
+        first = f"{_column_letters(state['c0'])}{state['r0']}"
+        last = f"{_column_letters(state['c1'])}{state['r1']}"
+        raise InputError(
+            f"工作表 {sheet} 的使用范围过大（至少 {first}:{last}，超过 {cap:,} 个单元格的上限），"
+            "无法读取：可能有远处的单元格（如 XFD1048576）含有内容或格式；请删除多余的行和列，"
+            "或只复制数据区域到新工作簿后再导入"
+        ) from None
+    except (zipfile.BadZipFile, KeyError, expat.ExpatError, ValueError) as exc:
+        raise InputError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> Grid:
@@ -139,6 +329,8 @@ def _read_excel(path: Path, sheet: str | int | None) -> Grid:
         name = sheet
     else:
         raise InputError(f"找不到工作表 {sheet!r}；可用：{'、'.join(names)}")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        check_sheet_extent(path, name)
     ws = wb.get_sheet_by_name(name)
     rows = ws.to_python(skip_empty_area=False)
     width = max((len(r) for r in rows), default=0)
@@ -150,8 +342,13 @@ def _read_excel(path: Path, sheet: str | int | None) -> Grid:
     return Grid(cells=cells, file_name=path.name, sheet=name, merged=merged)
 
 
-def read_grid(path: str | os.PathLike[str], sheet: str | int | None = None) -> Grid:
+def read_grid(
+    path: str | os.PathLike[str], sheet: str | int | None = None, max_rows: int | None = None
+) -> Grid:
     """Read a CSV/TXT or Excel file into a :class:`Grid`.
+
+    ``max_rows``: refuse a CSV with more lines before parsing it (a worksheet is bounded by
+    :func:`check_sheet_extent` whatever this is).
 
     Raises
     ------
@@ -165,7 +362,7 @@ def read_grid(path: str | os.PathLike[str], sheet: str | int | None = None) -> G
     if suffix in _EXCEL:
         grid = _read_excel(p, sheet)
     elif suffix in {".csv", ".txt", ".tsv"}:
-        grid = _read_csv(p)
+        grid = _read_csv(p, max_rows)
     else:
         raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .csv 或 .xlsx")
     if grid.cells.empty:

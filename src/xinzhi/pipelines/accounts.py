@@ -11,8 +11,15 @@ from contextlib import contextmanager
 import duckdb
 
 from xinzhi import auth, store
+from xinzhi.errors import NotFoundError
 
-__all__ = ["add_account", "disable_account", "list_accounts", "reset_account_password"]
+__all__ = [
+    "add_account",
+    "disable_account",
+    "list_accounts",
+    "reset_account_password",
+    "unlock_account",
+]
 
 
 @contextmanager
@@ -73,3 +80,20 @@ def reset_account_password(
         user = auth.reset_password(con, username, password)
         auth.write_audit(con, "user_reset_password", user=actor, target=username)
     return user
+
+
+def unlock_account(username: str, *, actor: str, db: str | os.PathLike[str] | None = None) -> int:
+    """Forget the account's failed logins and back-off (:func:`xinzhi.auth.throttle.unlock`);
+    audited as ``user_unlock``; return the failures forgotten.
+
+    Raises
+    ------
+    NotFoundError
+        No such account.
+    """
+    with _accounts(db) as con:
+        if auth.get_user(con, username) is None:
+            raise NotFoundError(f"用户 {username} 不存在")
+        n = auth.unlock(con, username)
+        auth.write_audit(con, "user_unlock", user=actor, target=username, detail={"failures": n})
+    return n

@@ -52,7 +52,7 @@ def backup_warehouse(
     holding it open exclusively so that no other process writes meanwhile; the copy is checked
     with :func:`check_warehouse_file`."""
     src = config.db_path(db)
-    out = Path(output)
+    out = config.output_path(output, "备份文件")
     if not src.exists():
         raise InputError(f"数据仓库文件不存在：{src}")
     if out.exists() and not force:
@@ -65,7 +65,6 @@ def backup_warehouse(
         ) from exc
     try:
         con.execute("CHECKPOINT")
-        out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".partial")
         shutil.copyfile(src, tmp)
         os.replace(tmp, out)
@@ -93,7 +92,7 @@ def restore_warehouse(
             duckdb.connect(str(target)).close()
         except duckdb.Error as exc:
             raise InputError(f"数据仓库 {target} 正在被使用（请先停止服务）：{exc}") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
+    config.output_path(target, "数据仓库")
     tmp = target.with_name(target.name + ".restoring")
     shutil.copyfile(src, tmp)
     wal = target.with_name(target.name + ".wal")

@@ -113,8 +113,8 @@ def demo_report(
 ) -> DemoReport:
     """Write the example county report (湘潭县 2020) of ``xinzhi demo`` into ``output_dir``."""
     code, year = DEMO_COUNTY
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = config.output_path(output_dir, "输出目录")
+    out.mkdir(exist_ok=True)
     path = out / f"{code}-湘潭县-{year}-新质生产力报告.pdf"
     data = write_county_report(code, year, path, db=db, evaluation=evaluation, data_dir=data_dir)
     return DemoReport(data, path)
@@ -138,6 +138,11 @@ def run_demo(
     output_dir: str | os.PathLike[str] = "xinzhi-output",
     steps: list[DemoStep] | None = None,
 ) -> list[tuple[str, StepResult]]:
-    """Run the demo steps in order; return (title, result) pairs."""
-    ctx = DemoContext(config.db_path(db_path), config.data_dir(data_dir), Path(output_dir))
+    """Run the demo steps in order; return (title, result) pairs.
+
+    ``output_dir`` is created (its parent must exist: a mistyped path is refused, not created
+    with all its parents)."""
+    out = config.output_path(output_dir, "输出目录")
+    out.mkdir(exist_ok=True)
+    ctx = DemoContext(config.db_path(db_path), config.data_dir(data_dir), out)
     return [(s.title, s.run(ctx)) for s in (steps if steps is not None else DEMO_STEPS)]

@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from xinzhi import store
+from xinzhi import config, store
 from xinzhi.errors import InputError
 from xinzhi.evaluate import EvaluationResult, evaluate
 from xinzhi.indicators.system import IndicatorSystem, load_system
@@ -141,8 +141,7 @@ class CountyEvaluation:
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Workbook: 得分, 短板, 未参评, then the engine's own sheets (weights, obstacles...)."""
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        p = config.output_path(path, "工作簿")
         engine_book = p.with_name(p.stem + "-明细.xlsx")
         with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
             self.scores().rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
@@ -234,8 +233,10 @@ def evaluate_counties(
         Engine options (:class:`xinzhi.evaluate.options.EvaluationOptions`), over the system's.
     db, con : warehouse path or open connection.
     save_as : str, optional
-        Store the result in the warehouse under this name.
+        Store the result in the warehouse under this name (not empty or blank).
     """
+    if save_as is not None and not save_as.strip():
+        raise InputError("保存评价的名称（--save）不能为空")
     sys_obj = system if isinstance(system, IndicatorSystem) else load_system(system)
     own = con is None
     con = con or store.connect(db)

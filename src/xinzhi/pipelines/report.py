@@ -252,8 +252,8 @@ def _report_format(path: Path) -> str:
 
 
 def _write_bytes(out: Path, content: bytes) -> Path:
+    config.output_path(out, "报告文件")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content)
     except OSError as exc:
         raise InputError(f"无法写入报告文件 {out}：{exc.strerror or exc}") from exc
@@ -374,8 +374,8 @@ def write_province_reports(
     """
     if fmt not in ("pdf", "html"):
         raise InputError(f"报告格式须为 pdf 或 html，收到 {fmt}")
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out = config.output_path(directory, "报告目录")
+    out.mkdir(exist_ok=True)
     ctx = context or load_report_context(db=db, evaluation=evaluation, data_dir=data_dir)
     year = report_year(ctx, year)
     pdata = province_report_data(province, year, context=ctx)

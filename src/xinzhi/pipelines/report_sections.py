@@ -29,7 +29,7 @@ from xinzhi.errors import AmbiguousRegionError, DataUnavailableError, RegionErro
 from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.pipelines.report_context import ReportContext
 from xinzhi.pipelines.typology import benchmark_county
-from xinzhi.regions import resolve
+from xinzhi.regions import Region, resolve
 from xinzhi.registry.typology import PEERS
 from xinzhi.report.methods import MethodEntry, formulas
 from xinzhi.report.model import DagumTables, TheilTables
@@ -76,6 +76,12 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
     if county.isdigit():
         if county in set(names["region_code"]):
             return county
+        try:
+            region = resolve(county, year, data_dir=ctx.data_dir)
+        except RegionError:  # a code the registry does not know: the message below says enough
+            region = None
+        if region is not None:
+            _refuse_former(region, county, year)
         raise DataUnavailableError(f"数据仓库中没有区划代码 {county} 在 {year} 年的县级数据")
     full = (
         names["province_name"].fillna("")
@@ -90,15 +96,22 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
         raise AmbiguousRegionError(
             f"“{county}”对应多个县级单位：{'、'.join(cands)}；请写全称或区划代码", cands
         )
-    region = resolve(county, year, data_dir=ctx.data_dir)
+    region = _refuse_former(resolve(county, year, data_dir=ctx.data_dir), county, year)
+    if region.code in set(names["region_code"]):
+        return region.code
+    raise DataUnavailableError(f"数据仓库中没有 {region.name}（{region.code}）{year} 年的县级数据")
+
+
+def _refuse_former(region: Region, county: str, year: int) -> Region:
+    """``region`` (what ``county`` resolved to in ``year``) unless the name or code did not
+    exist then: refused with its history and successor (:class:`RegionError`), never reported
+    on as its successor."""
     if region.status != "ok":  # a former name: never report on another unit in its place
         raise RegionError(
             f"“{county}”在 {year} 年已不是现行区划，不按承继区划出具报告：{region.note}。"
             f"如需 {region.full_name} 的报告，请写 {region.name} 或 {region.code}"
         )
-    if region.code in set(names["region_code"]):
-        return region.code
-    raise DataUnavailableError(f"数据仓库中没有 {region.name}（{region.code}）{year} 年的县级数据")
+    return region
 
 
 def resolve_province(ctx: ReportContext, province: str, year: int) -> tuple[str, str]:

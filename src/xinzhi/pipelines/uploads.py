@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -23,20 +25,29 @@ import pandas as pd
 
 from xinzhi.auth import policy
 from xinzhi.auth.accounts import User
+from xinzhi.config import ServerLimits
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.ingest.clean import Resolver, default_resolver
+from xinzhi.ingest.isolate import ReadLimits
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
+from xinzhi.ingest.tables import NOT_TEXT, is_text
 from xinzhi.store.auth_tables import ensure_auth_tables
 
 __all__ = [
+    "NOT_TEXT",
     "BatchNotFoundError",
+    "QuotaExceededError",
     "batch_page",
     "batch_quarantine",
+    "check_upload_quota",
     "county_resolver",
+    "csv_is_text",
     "import_upload",
     "observation_page",
+    "purge_batch_quarantine",
+    "purge_quarantine",
     "reason_tables",
     "safe_file_name",
     "scoped_source",
@@ -47,6 +58,70 @@ class BatchNotFoundError(InputError):
     """No import batch with the given id (HTTP 404 ``batch_not_found`` in the API)."""
 
 
+class QuotaExceededError(InputError):
+    """The account's upload quota for 24 hours is used up (HTTP 429 ``upload_quota``)."""
+
+
+QUOTA_WINDOW = timedelta(hours=24)
+
+
+def check_upload_quota(
+    con: duckdb.DuckDBPyConnection, user: User, nbytes: int, quota_mb: float
+) -> None:
+    """Count an upload of ``nbytes`` against ``user``'s quota of ``quota_mb`` MB per 24 hours
+    (a sliding window; 0 = no quota) and record it.
+
+    Every upload received counts, whether its import succeeds or not (reading a bad file costs
+    the server as much as a good one). The caller holds the write lock.
+
+    Raises
+    ------
+    QuotaExceededError
+        The upload would exceed the quota (it is not recorded), with the amounts in MB.
+    """
+    ensure_auth_tables(con)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("DELETE FROM auth_upload_usage WHERE uploaded_at < ?", [now - QUOTA_WINDOW])
+    if quota_mb > 0:
+        (used,) = con.execute(
+            "SELECT coalesce(sum(bytes), 0) FROM auth_upload_usage WHERE user_name = ?",
+            [user.username],
+        ).fetchall()[0]
+        if int(used) + nbytes > quota_mb * 2**20:
+            raise QuotaExceededError(
+                f"上传配额已用完：账户 {user.username} 24 小时内最多上传 {quota_mb:g} MB，已上传 "
+                f"{int(used) / 2**20:.1f} MB，本文件 {nbytes / 2**20:.1f} MB；请稍后再试或请管理员"
+                "调整 XINZHI_UPLOAD_QUOTA_MB"
+            )
+    con.execute("INSERT INTO auth_upload_usage VALUES (?, ?, ?)", [user.username, now, nbytes])
+
+
+def purge_quarantine(con: duckdb.DuckDBPyConnection, user: User | None, batch_id: int) -> int:
+    """Delete the stored quarantined rows of batch ``batch_id`` (administrators only; ``user``
+    None: the operator of the command line, who owns the warehouse file); return how many were
+    deleted. The batch, its observations and its counts stay as they were (the
+    report still says how many rows were quarantined, and why). The caller holds the write lock.
+
+    Raises
+    ------
+    AccessDenied
+        ``user`` is not an administrator.
+    BatchNotFoundError
+        No such batch.
+    """
+    if user is not None:
+        policy.require(user, policy.Action.ADMINISTER)
+    if not con.execute(
+        "SELECT 1 FROM import_batches WHERE batch_id = ?", [int(batch_id)]
+    ).fetchall():
+        raise BatchNotFoundError(f"导入批次 {batch_id} 不存在")
+    (n,) = con.execute(
+        "SELECT count(*) FROM quarantine WHERE batch_id = ?", [int(batch_id)]
+    ).fetchall()[0]
+    con.execute("DELETE FROM quarantine WHERE batch_id = ?", [int(batch_id)])
+    return int(n)
+
+
 def safe_file_name(name: str | None) -> str:
     """The base name with anything but letters, digits, CJK, ``_ - .`` replaced by ``_``."""
     base = re.split(r"[\\/]", name or "")[-1]
@@ -55,22 +130,35 @@ def safe_file_name(name: str | None) -> str:
     return base or "upload"
 
 
-def county_resolver(code: str) -> Resolver:
-    """:func:`~xinzhi.ingest.clean.default_resolver` that accepts only region ``code``.
+def csv_is_text(data: bytes) -> bool:
+    """Whether an uploaded CSV is text by the same rule as the importer (UTF-16 included), so
+    the server refuses with :data:`NOT_TEXT` exactly what ``xinzhi import`` refuses."""
+    return is_text(data)
+
+
+class CountyResolver:
+    """:func:`~xinzhi.ingest.clean.default_resolver` that accepts only region ``code``
+    (a class, not a closure, so that a worker process can receive it).
 
     Rows resolved to any other region get status ``foreign_county`` (quarantined as
     ``invalid_region``) with a Chinese message naming the allowed county.
     """
 
-    def resolve(values: Any, year: int | None, parent: Any) -> pd.DataFrame:
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __call__(self, values: Any, year: int | None, parent: Any) -> pd.DataFrame:
         res = default_resolver(values, year, parent).copy()
         ok = res["status"].isin(["ok", "renamed"])
-        foreign = ok & (res["code"].astype(str) != code)
+        foreign = ok & (res["code"].astype(str) != self.code)
         res.loc[foreign, "status"] = "foreign_county"
-        res.loc[foreign, "message"] = f"县区用户只能导入本县区（{code}）的数据"
+        res.loc[foreign, "message"] = f"县区用户只能导入本县区（{self.code}）的数据"
         return res
 
-    return resolve
+
+def county_resolver(code: str) -> Resolver:
+    """A :class:`CountyResolver` for region ``code``."""
+    return CountyResolver(code)
 
 
 def scoped_source(source: str, county: str | None) -> str:
@@ -86,15 +174,25 @@ def import_upload(
     year: int | None = None,
     source: str | None = None,
     fmt: str | None = None,
+    limits: ServerLimits | None = None,
+    write_lock: AbstractContextManager[Any] | None = None,
 ) -> ImportReport:
     """Import an uploaded file for an account (see the module docstring for the county rule).
+
+    The batch records ``user.username`` as who imported it. With ``limits`` (the server) the
+    file is read and checked in a worker process with ``limits.upload_memory_mb`` of memory
+    and ``limits.upload_seconds`` of time, and at most ``limits.quarantine_cap`` quarantined
+    rows are stored.
 
     Parameters
     ----------
     path : path
         The saved upload (xlsx / csv).
     con : DuckDB connection
-        The warehouse (the caller holds the write lock).
+        The warehouse.
+    write_lock : context manager, optional
+        The server's write lock, held while the warehouse is written (reading and checking the
+        file run without it); without it the caller holds the lock throughout.
     user : User
         The uploading account; :func:`xinzhi.auth.policy.upload_county` says which county its
         rows are restricted to.
@@ -113,17 +211,31 @@ def import_upload(
     base = source or os.path.splitext(os.path.basename(path))[0]
     policy.require_upload_source(base)
     src = scoped_source(base, county)
-    kwargs: dict[str, Any] = {"with_regions": True}
+    kwargs: dict[str, Any] = {"with_regions": True, "user_name": user.username}
     if county:
         kwargs["resolver"] = county_resolver(county)
-    report = import_file(path, fmt=fmt, year=year, source=src, con=con, **kwargs)
-    if report.batch_id is not None and report.status == "loaded":
-        ensure_auth_tables(con)
-        con.execute(
-            "INSERT INTO auth_batch_owners VALUES (?, ?, ?)",
-            [report.batch_id, user.username, county],
+    if limits is not None:
+        kwargs["limits"] = ReadLimits(limits.upload_memory_mb, limits.upload_seconds)
+        kwargs["quarantine_cap"] = limits.quarantine_cap
+        kwargs["max_rows"] = limits.upload_max_rows
+
+    def owner(connection: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        connection.execute(
+            "INSERT INTO auth_batch_owners VALUES (?, ?, ?)", [batch_id, user.username, county]
         )
-    return report
+
+    with write_lock if write_lock is not None else nullcontext():
+        ensure_auth_tables(con)
+    return import_file(
+        path,
+        fmt=fmt,
+        year=year,
+        source=src,
+        con=con,
+        write_lock=write_lock,
+        extra=owner,
+        **kwargs,
+    )
 
 
 def batch_page(
@@ -218,3 +330,26 @@ def reason_tables(report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
 
     return table(report.quarantined_by_reason), table(report.skipped_by_reason)
+
+
+def purge_batch_quarantine(
+    batch_id: int, *, actor: str, db: str | os.PathLike[str] | None = None
+) -> int:
+    """``xinzhi quarantine purge``: :func:`purge_quarantine` on the warehouse file ``db``,
+    audited as ``quarantine_purge`` (``actor``: who ran the command)."""
+    from xinzhi import auth, store
+
+    con = store.connect(db)
+    try:
+        ensure_auth_tables(con)
+        n = purge_quarantine(con, None, batch_id)
+        auth.write_audit(
+            con,
+            "quarantine_purge",
+            user=actor,
+            target=f"batch:{batch_id}",
+            detail={"batch_id": int(batch_id), "rows": n, "via": "cli"},
+        )
+        return n
+    finally:
+        con.close()

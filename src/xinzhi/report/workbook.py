@@ -29,10 +29,11 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 
 
 def write_workbook(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
-    """Write :func:`workbook_bytes` of ``sheets`` to ``path`` (parent directories created)."""
+    """Write :func:`workbook_bytes` of ``sheets`` to ``path`` (its directory must exist)."""
     p = Path(path)
+    if not p.parent.is_dir():
+        raise InputError(f"工作簿 {p} 所在的目录不存在：{p.parent}（请先创建该目录）")
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(workbook_bytes(sheets))
     except OSError as exc:
         raise InputError(f"无法写入工作簿 {p}：{exc.strerror or exc}") from exc

@@ -10,6 +10,9 @@ of the analytical schema in :mod:`xinzhi.store.schema`); used by :mod:`xinzhi.au
 ``auth_login_failures`` username, ip, attempted_at — failed logins, for throttling
 ``auth_audit``          audit_id, logged_at, user_name, action, target, detail (JSON), ip
 ``auth_batch_owners``   batch_id, user_name, county_code — which account uploaded which batch
+``auth_upload_usage``   user_name, uploaded_at, bytes — uploads received, for the daily quota
+``auth_login_slowdown`` username, failures, last_failed_at — failed logins per account (any
+                        address), for the per-account back-off
 """
 
 from __future__ import annotations
@@ -38,11 +41,17 @@ _DDL = [
         detail JSON, ip VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS auth_batch_owners (
         batch_id INTEGER NOT NULL, user_name VARCHAR NOT NULL, county_code VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS auth_upload_usage (
+        user_name VARCHAR NOT NULL, uploaded_at TIMESTAMP NOT NULL, bytes BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS auth_login_slowdown (
+        username VARCHAR PRIMARY KEY, failures INTEGER NOT NULL,
+        last_failed_at TIMESTAMP NOT NULL)""",
 ]
 
 
 def ensure_auth_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the account, session, throttling, audit and batch-owner tables if missing."""
+    """Create the account, session, throttling, audit, batch-owner and upload-usage tables if
+    missing."""
     con.execute("BEGIN TRANSACTION")
     try:
         for stmt in _DDL:

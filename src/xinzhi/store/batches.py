@@ -149,6 +149,7 @@ def write_batch(
     skipped: pd.DataFrame,
     indicators: pd.DataFrame | None = None,
     extra: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    user_name: str | None = None,
 ) -> tuple[int, list[int]]:
     """Write one import atomically; return (new batch_id, superseded batch ids).
 
@@ -167,6 +168,8 @@ def write_batch(
     extra : callable, optional
         ``extra(con, batch_id)`` writes further rows of the same import (e.g. firm records)
         inside the same transaction.
+    user_name : str, optional
+        Who imports (the server's logged-in account); default the operating-system user.
     """
     con.execute("BEGIN TRANSACTION")
     try:
@@ -216,7 +219,7 @@ def write_batch(
                 file_name,
                 sha256,
                 datetime.now(UTC).replace(tzinfo=None),
-                _user(),
+                user_name or _user(),
                 source,
                 fmt,
                 counts["rows_read"],

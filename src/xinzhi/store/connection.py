@@ -18,6 +18,10 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open (and create if needed) the DuckDB warehouse.
 
+    A new warehouse is created in an existing directory; only the default home
+    (:func:`xinzhi.config.home_dir`) is created when missing — a ``--db`` in a directory that
+    does not exist is an :class:`~xinzhi.errors.InputError`, not a silent ``mkdir``.
+
     Parameters
     ----------
     path : path, optional
@@ -34,7 +38,12 @@ def connect(
             return duckdb.connect(str(p), read_only=True)
         except duckdb.Error as exc:
             raise InputError(f"无法打开数据仓库 {p}：{exc}") from exc
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.parent == config.home_dir():  # the default home (~/.xinzhi) is ours to create
+        p.parent.mkdir(parents=True, exist_ok=True)
+    elif not p.parent.is_dir():
+        raise InputError(
+            f"数据仓库所在的目录不存在：{p.parent}（请先创建该目录，或换一个 --db 路径）"
+        )
     try:
         con = duckdb.connect(str(p))
     except duckdb.Error as exc:

@@ -27,7 +27,13 @@ _state: dict[str, Any] = {"pages": False, "app": None}
 def _add_routes(app: FastAPI) -> None:
     from xinzhi import auth
     from xinzhi.auth.sessions import COOKIE_TTL
-    from xinzhi.web._context import COOKIE_NAME, CSRF_COOKIE, client_ip, connection
+    from xinzhi.web._context import (
+        COOKIE_NAME,
+        CSRF_COOKIE,
+        client_ip,
+        connection,
+        request_scheme,
+    )
     from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
 
     @app.post("/web/login", include_in_schema=False)
@@ -42,6 +48,14 @@ def _add_routes(app: FastAPI) -> None:
         with connection(write=True) as con:
             auth.ensure_auth_tables(con)
             if auth.is_throttled(con, username, ip):
+                auth.write_audit(
+                    con,
+                    "login_throttled",
+                    user=username,
+                    target=username,
+                    ip=ip,
+                    detail={"via": "web"},
+                )
                 return RedirectResponse("/login?error=throttled", status_code=303)
             user = auth.authenticate(con, username, password)
             if user is None:
@@ -51,7 +65,7 @@ def _add_routes(app: FastAPI) -> None:
             auth.clear_failures(con, username, ip)
             raw, session = auth.create_session(con, user, "cookie")
             auth.write_audit(con, "login", user=user.username, ip=ip, detail={"via": "web"})
-        secure = request.url.scheme == "https"
+        secure = request_scheme(request) == "https"
         resp = RedirectResponse(target, status_code=303)
         # same cookies as the API's POST /api/auth/login (signed session id + CSRF token)
         resp.set_cookie(

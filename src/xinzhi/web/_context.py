@@ -19,6 +19,7 @@ import duckdb
 from fastapi import Request
 
 from xinzhi import auth
+from xinzhi.auth import network
 from xinzhi.auth.policy import Action
 from xinzhi.pipelines.warehouse import open_warehouse
 
@@ -31,6 +32,7 @@ __all__ = [
     "config",
     "connection",
     "current_session",
+    "request_scheme",
 ]
 
 COOKIE_NAME = "xinzhi_session"
@@ -93,8 +95,14 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def client_ip(request: Request) -> str:
-    """Client address as the server sees it (audit log, login throttling)."""
-    return request.client.host if request.client else ""
+    """Client address as the server sees it (audit log, login throttling):
+    :func:`xinzhi.auth.network.client_ip`, the same rule as the REST API."""
+    return network.client_ip(request)
+
+
+def request_scheme(request: Request) -> str:
+    """``https`` / ``http`` as the client used it (:func:`xinzhi.auth.network.request_scheme`)."""
+    return network.request_scheme(request)
 
 
 def current_session(request: Request) -> auth.Session | None:
