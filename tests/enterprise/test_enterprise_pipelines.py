@@ -229,7 +229,7 @@ def test_errors_before_any_work(con, warehouse: Path, tmp_path: Path) -> None:
         ent.tier_checks(con, date="2026-13-40")
     with pytest.raises(InputError, match="没有 2020 年的企业年度数据"):
         ent.mujun_scores(con, county="湘潭县", year=2020)
-    with pytest.raises(InputError, match="自定义评价方法.*文件不存在"):
+    with pytest.raises(InputError, match=r"自定义评价方法.*文件不存在"):
         ent.mujun_scores(con, preset_file=tmp_path / "none.yaml")
     with pytest.raises(InputError, match=r"只能是 \.yaml、\.yml 文件"):
         ent.mujun_scores(con, preset_file=tmp_path / "none.csv")
