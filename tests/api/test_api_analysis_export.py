@@ -44,11 +44,8 @@ def test_county_account_exports_its_own_firms_only(api: Any) -> None:
         tuple(r) for r in book["说明"].iter_rows(values_only=True)
     ]
     last = _exports(api)[0]
-    assert (last["user_name"], last["detail"]["kind"], last["detail"]["county"]) == (
-        "county1",
-        "firms",
-        XT,
-    )
+    assert (last["user_name"], last["target"]) == ("county1", "firms:mujun:430321")
+    assert (last["detail"]["kind"], last["detail"]["county"]) == ("firms", XT)
 
 
 def test_public_analysis_workbook_for_every_account(api: Any) -> None:
@@ -63,4 +60,4 @@ def test_public_analysis_workbook_for_every_account(api: Any) -> None:
         "/api/analyses/dagum", params={"evaluation": "demo"}, headers=api.h("county2")
     ).json()["tables"]
     assert sheets[: len(want)] == [name[:31] for name in want]
-    assert _exports(api)[0]["detail"]["kind"] == "analysis"
+    assert _exports(api)[0]["target"] == "analysis:dagum"

@@ -135,7 +135,9 @@ def _export(analysis: registry.Analysis) -> Callable[..., Response]:
             res.to_excel(path)
             body = path.read_bytes()
         year = options.get("year")
-        audit_export(db, request, session, kind, fmt="xlsx", county=county, year=year)
+        audit_export(
+            db, request, session, kind, fmt="xlsx", county=county, year=year, analysis=analysis.key
+        )
         name = quote(f"{analysis.title}.xlsx")
         return Response(
             body,
