@@ -92,6 +92,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from xinzhi.enterprise._compiled import execute, in_memory
 from xinzhi.enterprise.presets import (
     CLASSES,
     INDICATORS,
@@ -771,7 +772,14 @@ def evaluate_mujun(
 
     p = _resolve(preset)
     t = ibis.memtable(firms) if isinstance(firms, pd.DataFrame) else firms
-    df = mujun_expr(t, p, year=year).execute()
+    if in_memory(t):  # SQL compiled once per preset, year and column schema
+        df = execute(
+            ("mujun", repr(p), year),
+            lambda xinzhi_frame: mujun_expr(xinzhi_frame, p, year=year),
+            {"xinzhi_frame": t},
+        )
+    else:
+        df = mujun_expr(t, p, year=year).execute()
     order = {lk: i for i, lk in enumerate(LIST_KEYS)}
     df["_o"] = df["list_key"].map(order)
     df = df.sort_values(["region_code", "_o", "rank", "credit_code"], na_position="last")

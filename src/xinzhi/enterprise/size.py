@@ -74,6 +74,7 @@ import pandas as pd
 
 from xinzhi import yamlfile
 from xinzhi.codes.gbt4754 import divisions
+from xinzhi.enterprise._compiled import execute, in_memory
 from xinzhi.errors import InputError
 from xinzhi.results import Result
 
@@ -515,6 +516,17 @@ class SizeResult(Result):
         return self.labelled("\n".join(lines))
 
 
+def _run(t: ir.Table, revenue: str, partial: bool) -> pd.DataFrame:
+    """:func:`size_expr` executed (SQL compiled once per options and schema in memory)."""
+    if in_memory(t):
+        return execute(
+            ("size", revenue, partial),
+            lambda xinzhi_frame: size_expr(xinzhi_frame, revenue=revenue, partial=partial),
+            {"xinzhi_frame": t},
+        )
+    return size_expr(t, revenue=revenue, partial=partial).execute()
+
+
 def size_classes(
     firms: pd.DataFrame | ir.Table, *, revenue: str = "revenue", partial: bool = False
 ) -> SizeResult:
@@ -539,10 +551,10 @@ def size_classes(
 
     if isinstance(firms, pd.DataFrame):
         df = firms.reset_index(drop=True).assign(_row=range(len(firms)))
-        table = size_expr(ibis.memtable(df), revenue=revenue, partial=partial).execute()
+        table = _run(ibis.memtable(df), revenue, partial)
         table = table.sort_values("_row", ignore_index=True).drop(columns="_row")
     else:
-        table = size_expr(firms, revenue=revenue, partial=partial).execute()
+        table = _run(firms, revenue, partial)
         table = table.sort_values("credit_code", ignore_index=True, kind="stable")
     table["group_assumed"] = table["group_assumed"].astype(bool)
     for col in ("employees", "revenue", "total_assets"):

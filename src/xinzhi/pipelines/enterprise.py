@@ -35,7 +35,12 @@ from xinzhi.errors import InputError
 from xinzhi.ingest.enterprises import clean_firms
 from xinzhi.ingest.firm_years import clean_firm_years
 from xinzhi.ingest.tables import read_grid
-from xinzhi.pipelines.enterprise_data import firm_frame, firm_frame_df, latest_firm_year
+from xinzhi.pipelines.enterprise_data import (
+    county_codes,
+    firm_frame,
+    firm_frame_df,
+    latest_firm_year,
+)
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import enterprise as decl
 from xinzhi.results import Result
@@ -84,13 +89,12 @@ def _year_rows(con: duckdb.DuckDBPyConnection, year: int, county: str | None) ->
     示例数据."""
     sql = "SELECT count(*), coalesce(bool_or(y.synthetic), false) FROM current_firm_years y"
     params: list[Any] = []
-    if county:
-        sql += (
-            " SEMI JOIN (SELECT credit_code FROM current_firms WHERE region_code = ?) f"
-            " USING (credit_code)"
-        )
-        params.append(county)
-    row = con.execute(sql + " WHERE y.year = ?", [*params, int(year)]).fetchone()
+    if county:  # the county's codes as a list: the filter passes the view's window
+        sql += " WHERE y.credit_code IN (SELECT unnest(?::VARCHAR[])) AND"
+        params.append(county_codes(con, county))
+    else:
+        sql += " WHERE"
+    row = con.execute(sql + " y.year = ?", [*params, int(year)]).fetchone()
     return (int(row[0]), bool(row[1])) if row else (0, False)
 
 
@@ -173,7 +177,11 @@ def firm_source(
 ) -> FirmSource:
     """The firms of one data year: from the file ``firms`` when given, else the warehouse
     (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
-    code = resolve_county(con, county)[0] if county else None
+    text = str(county).strip() if county else ""
+    if firms is None and text.isdigit() and len(text) == 6:
+        code: str | None = text  # checked against the region table only when it has no rows
+    else:
+        code = resolve_county(con, county)[0] if county else None
     if firms is not None:
         file = read_firm_file(firms, year=year)
         frame = file.frame
@@ -183,12 +191,16 @@ def firm_source(
         return FirmSource(frame, file.year, code, synthetic, Path(firms), file.notes())
     y = year if year is not None else latest_firm_year(con)
     if y is None:
+        if county:
+            resolve_county(con, county)  # an unknown county code: the region error
         raise InputError(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate）"
         )
     rows, synthetic = _year_rows(con, int(y), code)
     if not rows:
+        if county:
+            resolve_county(con, county)  # an unknown county code: the region error
         where = f"{county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")
     frame = firm_frame(con, year=int(y), on=on, county=code)

@@ -45,6 +45,7 @@ from xinzhi import store
 from xinzhi.codes.firm_fields import firm_fields
 from xinzhi.codes.firm_fields import firm_labels as label_keys
 from xinzhi.codes.firm_status import active_statuses
+from xinzhi.enterprise._compiled import execute_arrow, in_memory
 from xinzhi.enterprise.synthetic import SYNTHETIC_LABEL, iter_firm_years
 from xinzhi.errors import InputError
 from xinzhi.ingest.batch import run_import, write_report_batch
@@ -71,6 +72,7 @@ __all__ = [
     "SYNTHETIC_SOURCE",
     "Backend",
     "EnterpriseGeneration",
+    "county_codes",
     "firm_frame",
     "firm_frame_columns",
     "firm_frame_df",
@@ -221,20 +223,13 @@ def _warehouse_frames(
     _require_firms(con)
     sch = _schemas()
     cols = ", ".join(sch["firms"])
-    codes: list[str] | None = None
     if county:
-        codes = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT credit_code FROM firms WHERE region_code = ?", [county]
-            ).fetchall()
-        ]
         scope = "credit_code IN (SELECT unnest(?::VARCHAR[]))"
         firms = con.execute(
-            f"SELECT {cols} FROM current_firms WHERE {scope} AND region_code = ?", [codes, county]
+            f"SELECT {cols} FROM current_firms WHERE {scope} AND region_code = ?",
+            [_candidates(con, county), county],
         ).df()
-        codes = firms["credit_code"].astype(str).tolist()
-        args: list[Any] = [codes]
+        args: list[Any] = [firms["credit_code"].astype(str).tolist()]
     else:
         scope = "TRUE"
         args = []
@@ -250,6 +245,27 @@ def _warehouse_frames(
     lb_cols = ", ".join(sch["firm_labels"])
     labels = con.execute(f"SELECT {lb_cols} FROM current_firm_labels WHERE {scope}", args).df()
     return {"firms": firms, "firm_years": fy, "firm_labels": labels}
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
+    """Credit codes with a registry row of ``county`` in any batch (a superset of the
+    county's current firms)."""
+    rows = con.execute(
+        "SELECT DISTINCT credit_code FROM firms WHERE region_code = ?", [county]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def county_codes(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
+    """Credit codes of the current firms of ``county`` (``current_firms``), read so that the
+    view ranks only the county's rows (see :func:`_warehouse_frames`)."""
+    _require_firms(con)
+    rows = con.execute(
+        "SELECT credit_code FROM current_firms WHERE credit_code IN "
+        "(SELECT unnest(?::VARCHAR[])) AND region_code = ?",
+        [_candidates(con, county), county],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def _labels_imported(con: duckdb.DuckDBPyConnection) -> bool:
@@ -474,15 +490,28 @@ def firm_frame(
         raise InputError(f"区县代码应为 6 位数字：{county!r}")
     ys = [int(year) - 2, int(year) - 1, int(year)]
     tables, has_labels = _ibis_tables(con_or_source, backend, ys, county, spark)
-    return frame_expr(
-        tables["firms"],
-        tables["firm_years"],
-        tables["firm_labels"],
-        year=int(year),
-        on=day,
-        county=county,
-        labels_known=has_labels,
-    )
+
+    def build(firms: ir.Table, firm_years: ir.Table, firm_labels: ir.Table) -> ir.Table:
+        return frame_expr(
+            firms,
+            firm_years,
+            firm_labels,
+            year=int(year),
+            on=day,
+            county=county,
+            labels_known=has_labels,
+        )
+
+    if backend == "duckdb" and all(in_memory(t) for t in tables.values()):
+        # rows already in memory (a county, a file): the frame is computed now from SQL compiled
+        # once per year, date and county, and handed on as one in-memory table, so the
+        # evaluations read it without joining again
+        import ibis
+
+        key = ("frame", int(year), day, county, has_labels)
+        arrow, _ = execute_arrow(key, build, tables)
+        return ibis.memtable(arrow)
+    return build(**tables)
 
 
 def firm_frame_df(
@@ -519,7 +548,12 @@ def latest_firm_year(con: duckdb.DuckDBPyConnection) -> int | None:
     """The latest data year in ``current_firm_years`` (None when there is none)."""
     if not has_firm_year_tables(con):
         return None
-    row = con.execute("SELECT max(year) FROM current_firm_years").fetchone()
+    # the view keeps one row per credit code and year of the active batches, so its latest
+    # year is that of the active batches' rows — read without ranking every row
+    row = con.execute(
+        "SELECT max(y.year) FROM firm_years y JOIN import_batches b USING (batch_id) "
+        "WHERE b.status = 'active'"
+    ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
