@@ -1,8 +1,14 @@
-"""Chinese headers of the columns that recur in result tables, for Excel exports."""
+"""Chinese headers of the columns that recur in result tables, for Excel exports, and the
+label of synthetic example data (示例数据)."""
 
 from __future__ import annotations
 
-__all__ = ["COLUMN_LABELS"]
+__all__ = ["COLUMN_LABELS", "SYNTHETIC_NOTE"]
+
+SYNTHETIC_NOTE = (
+    "【示例数据】结果基于合成的示例数据（synthetic），仅用于演示，不代表任何真实企业或地区。"
+)
+"""Shown by every surface with a result that rests on synthetic data (Result.synthetic)."""
 
 COLUMN_LABELS: dict[str, str] = {
     "region_code": "区划代码",

@@ -13,12 +13,17 @@ from api_helpers import Api, make_api
 
 @pytest.fixture(scope="session")
 def evaluated_warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The public warehouse plus the stored evaluation ``demo`` (copied once per session)."""
+    """The public warehouse plus the stored evaluation ``demo`` and a synthetic firm registry
+    (示例数据: 20,000 firms with three years of firm-year data and labels, seed 3) for the
+    enterprise analyses (copied once per session)."""
     from xinzhi.pipelines.evaluation import evaluate_counties
+    from xinzhi.pipelines.firms import generate_firms
 
-    db = tmp_path_factory.mktemp("api-warehouse") / "xinzhi.duckdb"
+    folder = tmp_path_factory.mktemp("api-warehouse")
+    db = folder / "xinzhi.duckdb"
     shutil.copy(public_warehouse, db)
     evaluate_counties(db=db, save_as="demo")
+    generate_firms(folder / "firms.parquet", n=20_000, seed=3, load=True, db=db)
     return db
 
 

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from xinzhi import registry
 from xinzhi.cli import app
+from xinzhi.labels import SYNTHETIC_NOTE
 
 #: Small options keeping the run short; every other option takes its declared default.
 FAST: dict[str, dict[str, Any]] = {
@@ -30,6 +31,11 @@ FAST: dict[str, dict[str, Any]] = {
     "industry-map": {"county": "430321"},  # 湘潭县
     "peers": {"county": "430321"},
     "chain": {"county": "430321", "chain": "construction-machinery"},
+    # the synthetic firms of the warehouse (示例数据): one county keeps the runs short
+    "mujun": {"county": "430321"},
+    "mujun-policy": {"county": "430321"},
+    "tiers": {"county": "430321", "date": "2025-06-30"},
+    "size": {"county": "430321"},
     "complexity": {"location": "county", "product": "industry", "value": "emp"},
     "specialization": {"location": "county", "industry": "industry", "value": "emp"},
     "shiftshare": {
@@ -148,7 +154,8 @@ def test_api_equals_pipeline(key: str, api: Api, cursor: Any, data_dir: Path) ->
     assert list(body["tables"]) == list(want)
     for name, table in want.items():
         _same(pd.DataFrame(body["tables"][name], columns=[str(c) for c in table.columns]), table)
-    assert body["notes"] == [str(n) for n in getattr(res, "notes", [])]
+    labelled = [SYNTHETIC_NOTE] if res.synthetic else []
+    assert body["notes"] == labelled + [str(n) for n in res.notes]
 
 
 @pytest.mark.parametrize("key", KEYS)

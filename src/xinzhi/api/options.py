@@ -38,7 +38,7 @@ def _annotation(o: Option) -> Any:
 def options_of(analysis: Analysis, exclude: tuple[str, ...] = ()) -> Callable[..., dict[str, Any]]:
     """A FastAPI dependency returning ``{option: value}`` for ``analysis`` (``exclude``: options
     the route fixes itself)."""
-    opts = [o for o in analysis.options if o.name not in exclude]
+    opts = [o for o in analysis.web_options if o.name not in exclude]
 
     def dependency(**given: Any) -> dict[str, Any]:
         return given

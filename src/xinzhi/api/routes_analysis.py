@@ -18,8 +18,10 @@ from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
 from xinzhi.auth import Session
+from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import industry as industry_pipe
 from xinzhi.pipelines.analyses import authorise
+from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry import disparity as decl
 from xinzhi.registry import industry as industry_decl
 
@@ -33,11 +35,12 @@ def _run(
     options: dict[str, Any],
     session: Session | None = None,
 ) -> Any:
-    """The analysis's pipeline on ``options`` (cached per evaluation version) after the access
-    check of a county-scoped analysis; 404 for an unknown evaluation."""
+    """The analysis's pipeline on ``options`` (cached per evaluation version, or per warehouse
+    version — the newest import batch — when it reads no evaluation) after the access check of a
+    county-scoped analysis; 404 for an unknown evaluation."""
     if session is not None:
         authorise(cur, analysis, options, session.user)
-    stamp = None
+    stamp: Any = ("batch", latest_batch_id(cur))
     if "evaluation" in options:
         stamp = evaluation_stamp(cur, options["evaluation"])
         if stamp is None:
@@ -79,7 +82,7 @@ def catalogue(_: AnyUser) -> list[m.AnalysisInfo]:
                     maximum=o.maximum,
                     help=o.help,
                 )
-                for o in a.options
+                for o in a.web_options
             ],
         )
         for a in registry.analyses()
@@ -99,7 +102,7 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
             title=analysis.title,
             options=clean(dict(options)),
             tables={name: records(t) for name, t in res.tables().items()},
-            notes=[str(n) for n in getattr(res, "notes", [])],
+            notes=([SYNTHETIC_NOTE] if res.synthetic else []) + [str(n) for n in res.notes],
             summary=res.summary(),
         )
 

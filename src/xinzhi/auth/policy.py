@@ -16,10 +16,11 @@ The rules, by role (:data:`xinzhi.auth.accounts.ROLES`; documented for users in
     (also as the ranking table's Excel export, :attr:`Kind.RANKING`: the same rows the API's
     ``GET /api/evaluations/{name}`` pages through).
     *Record-level data of its own county only*: batches uploaded for its county (their
-    observations and quarantined rows); uploads are imported for its county only
+    observations and quarantined rows), its firms and their evaluations (亩均, tiers, size
+    classes; :attr:`Kind.FIRMS`); uploads are imported for its county only
     (:func:`upload_county`).
-    *Files about one county for its own county only*: the county report (PDF, HTML, Excel) and
-    the profile workbook. No export of a whole evaluation, no evaluation runs, no administration.
+    *Files about one county for its own county only*: the county report (PDF, HTML, Excel), the
+    profile workbook and the firm evaluation workbooks. No export of a whole evaluation, no evaluation runs, no administration.
 
 Any other role is denied everything but the public aggregates. A refusal raises
 :class:`AccessDenied` (Chinese message): the API answers 403 ``forbidden``, the pages show the
@@ -111,6 +112,9 @@ class Kind(StrEnum):
     """The ranking table (public scores and ranks of every county) as shown on 排名."""
     QUARANTINE = "quarantine"
     """Quarantined rows of one import batch."""
+    FIRMS = "firms"
+    """Record-level results about a county's firms (亩均 lists, tier checks, size classes); no
+    county: every county's firms."""
 
 
 _DENIED_ACTION = "当前角色没有此操作的权限"
@@ -120,6 +124,7 @@ _DENIED_DOWNLOAD: dict[Kind, str] = {
     Kind.EVALUATION: "县区用户不能导出整个评价结果（可以导出本县区的画像与报告）",
     Kind.RANKING: _DENIED_ACTION,
     Kind.QUARANTINE: "县区用户只能下载本县区或公共数据的导入批次",
+    Kind.FIRMS: "县区用户只能导出本县区的企业评价结果",
 }
 
 
@@ -185,7 +190,8 @@ def may_download(
     kind : Kind
         What is downloaded.
     county : str, optional
-        The county the file is about (:attr:`Kind.REPORT`, :attr:`Kind.PROFILE`) or the county
+        The county the file is about (:attr:`Kind.REPORT`, :attr:`Kind.PROFILE`,
+        :attr:`Kind.FIRMS`; None for firms: every county) or the county
         the batch was uploaded for (:attr:`Kind.QUARANTINE`; None for a batch without owner).
     source : str, optional
         Source of the batch (:attr:`Kind.QUARANTINE`).
@@ -195,7 +201,7 @@ def may_download(
         return True
     if is_unrestricted(user):
         return True
-    if kind in (Kind.REPORT, Kind.PROFILE):
+    if kind in (Kind.REPORT, Kind.PROFILE, Kind.FIRMS):
         return can_view_county(user, county)
     if kind is Kind.QUARANTINE:
         return can_view_batch(user, source or "", county)

@@ -13,6 +13,7 @@ from xinzhi.cli import (
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
+    enterprise_cmd,
     evaluate_cmd,
     firms_cmd,
     import_cmd,
@@ -61,6 +62,7 @@ app.command("import")(import_cmd.import_command)
 app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
+app.add_typer(enterprise_cmd.app, name="enterprise")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)

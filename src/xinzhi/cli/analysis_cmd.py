@@ -91,7 +91,7 @@ def _parameter(o: registry.Option) -> inspect.Parameter:
     )
 
 
-def _command(analysis: registry.Analysis) -> Callable[..., None]:
+def declared_command(analysis: registry.Analysis) -> Callable[..., None]:
     def command(**given: Any) -> None:
         output: Path | None = given.pop("output")
         as_json: bool = given.pop("as_json")
@@ -123,4 +123,4 @@ def _command(analysis: registry.Analysis) -> Callable[..., None]:
 
 
 for _a in registry.analyses():
-    app.command(_a.key)(_command(_a))
+    app.command(_a.key)(declared_command(_a))

@@ -86,6 +86,7 @@ Where to look
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -109,6 +110,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = [
+    "CLASS_COLOURS",
     "INDICATORS",
     "MujunResult",
     "class_expr",
@@ -133,6 +135,8 @@ _TEXT = ("credit_code", "name", "region_code", "park", "division", "industry_cod
 _BOOL = ("above_scale", "utility", "label_tech_sme")
 _DATES = ("production_start", "founded")
 _ORDER = {c: i for i, c in enumerate(CLASSES)}
+CLASS_COLOURS = {"A": "#15803D", "B": "#2563EB", "C": "#D97706", "D": "#B91C1C", "T": "#6B7280"}
+"""Colours of the classes in the workbook and on the web page."""
 
 
 def _resolve(p: MujunPreset | str) -> MujunPreset:
@@ -506,12 +510,28 @@ class MujunResult(Result):
         The preset that made it.
     year : int or None
         The data year given.
+    previous : MujunResult or None
+        The evaluation of the data year before, for the movement (:func:`movement`).
+    county : str or None
+        The county of the firms (None: all).
     """
 
-    def __init__(self, table: pd.DataFrame, preset: MujunPreset, year: int | None) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        preset: MujunPreset,
+        year: int | None,
+        *,
+        previous: MujunResult | None = None,
+        county: str | None = None,
+    ) -> None:
         self.table = table
         self.preset = preset
         self.year = year
+        #: The same preset on the data year before (its classes give the column ``change``).
+        self.previous = previous
+        #: The county the firms were narrowed to (6-digit code; None: every county).
+        self.county = county
 
     def excel_headers(self) -> dict[str, str]:
         h = {
@@ -530,6 +550,8 @@ class MujunResult(Result):
             "land_area": "用地面积（亩）",
             "tax": "实缴税金（万元）",
             "tax_per_mu": "亩均税收（万元/亩）",
+            "class_prev": "上年类别",
+            "change": "较上年",
         }
         for key in self.preset.used_indicators():
             ind = self.preset.indicator(key)
@@ -551,6 +573,10 @@ class MujunResult(Result):
             out[c] = df[c]
         out["rank"] = out["rank"].astype("Int64")
         out["reason"] = _reasons(df, self.preset)
+        if self.previous is not None:
+            moved = movement(self, self.previous).set_index("credit_code")
+            out["class_prev"] = out["credit_code"].map(moved["class_prev"])
+            out["change"] = out["credit_code"].map(moved["change"])
         return out.reset_index(drop=True)
 
     def class_counts(self) -> pd.DataFrame:
@@ -593,21 +619,66 @@ class MujunResult(Result):
                 out[LIST_LABELS[lk]] = sub.reset_index(drop=True)
         out["园区汇总"] = self.park_totals()
         out["分类统计"] = self.class_counts()
+        if self.previous is not None:
+            out["较上年变化"] = self.movement_counts()
+        return out
+
+    def movement_counts(self) -> pd.DataFrame:
+        """Firms by class of the year before (rows, 新评 for none) and class now (columns)."""
+        if self.previous is None:
+            raise InputError("没有上一年度的评价结果，无法比较类别变化")
+        m = movement(self, self.previous)
+        prev = m["class_prev"].fillna("新评")
+        ct = pd.crosstab(prev, m["class"]).reindex(columns=[*CLASSES, "T"], fill_value=0)
+        ct = ct.reindex([c for c in [*CLASSES, "T", "新评"] if c in ct.index])
+        return ct.rename_axis("class_prev").reset_index().rename_axis(None, axis=1)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """The workbook a 亩均 office publishes: one sheet per table (the whole list, one per
+        list, park totals, class counts, the movement), Chinese headers, the class column
+        coloured (A green, B blue, C amber, D red, T grey), the header row frozen, and the sheet
+        "说明" with the preset's source (and the 示例数据 label for synthetic firms)."""
+        out = Path(path)
+        headers = self.excel_headers()
+        with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+            book = writer.book
+            fills = {
+                c: book.add_format({"bg_color": colour, "font_color": "#FFFFFF", "bold": True})
+                for c, colour in CLASS_COLOURS.items()
+            }
+            for name, table in self.tables().items():
+                shown = table.rename(columns=headers)
+                sheet_name = name[:31]
+                shown.to_excel(writer, sheet_name=sheet_name, index=False)
+                sheet = writer.sheets[sheet_name]
+                sheet.freeze_panes(1, 0)
+                sheet.set_column(0, max(len(shown.columns) - 1, 0), 14)
+                if "class" in table.columns and len(table):
+                    col = list(table.columns).index("class")
+                    for c, fmt in fills.items():
+                        sheet.conditional_format(
+                            1,
+                            col,
+                            len(table),
+                            col,
+                            {"type": "cell", "criteria": "==", "value": f'"{c}"', "format": fmt},
+                        )
+            info = self._info_labelled()
+            if info is not None:
+                info.to_excel(writer, sheet_name="说明", index=False)
         return out
 
     def info_table(self) -> pd.DataFrame:
         p = self.preset
-        return pd.DataFrame(
-            {
-                "项目": ["预设", "依据", "网址", "说明"],
-                "内容": [
-                    f"{p.key}：{p.name}",
-                    p.source.text(),
-                    p.source.url or "",
-                    p.source.note or "",
-                ],
-            }
-        )
+        items = ["预设", "依据", "网址", "说明", "数据年度"]
+        values = [
+            f"{p.key}：{p.name}",
+            p.source.text(),
+            p.source.url or "",
+            p.source.note or "",
+            "" if self.year is None else str(self.year),
+        ]
+        return pd.DataFrame({"项目": items, "内容": values})
 
     def summary(self) -> str:
         p = self.preset
@@ -640,7 +711,7 @@ class MujunResult(Result):
             lines.append(
                 f"{row['list']}：" + "，".join(f"{c} {int(row[c])}" for c in [*CLASSES, "T"])
             )
-        return "\n".join(lines)
+        return self.labelled("\n".join(lines))
 
 
 def evaluate_mujun(

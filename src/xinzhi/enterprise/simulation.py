@@ -252,14 +252,16 @@ class SimulationResult(Result):
     def summary(self) -> str:
         t = self.totals().iloc[0]
         s = self.schedule
-        return "\n".join(
-            [
-                f"差别化政策模拟（{s.name}；依据：{s.source.text()}）",
-                f"企业 {int(t['firms'])} 家：加价合计 {t['raised']:.2f} 万元"
-                f"（电 {t['electricity_surcharge']:.2f}、水 {t['water_surcharge']:.2f}、"
-                f"气 {t['gas_surcharge']:.2f}），土地使用税返还 {t['returned']:.2f} 万元，"
-                f"净额 {t['net']:.2f} 万元",
-            ]
+        return self.labelled(
+            "\n".join(
+                [
+                    f"差别化政策模拟（{s.name}；依据：{s.source.text()}）",
+                    f"企业 {int(t['firms'])} 家：加价合计 {t['raised']:.2f} 万元"
+                    f"（电 {t['electricity_surcharge']:.2f}、水 {t['water_surcharge']:.2f}、"
+                    f"气 {t['gas_surcharge']:.2f}），土地使用税返还 {t['returned']:.2f} 万元，"
+                    f"净额 {t['net']:.2f} 万元",
+                ]
+            )
         )
 
 

@@ -512,7 +512,7 @@ class SizeResult(Result):
         for row in c[c["industry_group"] != "合计"].to_dict("records"):
             vals = "/".join(str(int(row[s])) for s in (*SIZES, NEEDS_DATA))
             lines.append(f"  {row['industry_group']}：{vals}")
-        return "\n".join(lines)
+        return self.labelled("\n".join(lines))
 
 
 def size_classes(

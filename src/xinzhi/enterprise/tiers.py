@@ -1002,7 +1002,8 @@ def check_tiers(
         raise InputError(f"评价日期须为日期（datetime.date），得到 {on!r}")
     keys = _resolve_tiers(on, tiers)
     t = _as_table(firms)
-    wide = tiers_expr(t, on, keys).execute()
+    # rows by credit code: the same order on every backend and every run
+    wide = tiers_expr(t, on, keys).execute().sort_values("credit_code", kind="stable")
     return TierResult(wide=wide, on=on, tiers=keys)
 
 
@@ -1264,6 +1265,16 @@ class TierResult(Result):
             "not_checked": "未自动核验事项",
         }
 
+    def status_counts(self) -> pd.DataFrame:
+        """Firms per tier (rows, in the order checked) and status: columns tier, 通过, 不通过,
+        需补充数据."""
+        tidy = self.tidy()
+        names = [self.rules[k].tiers[k].name for k in self.tiers]
+        ct = pd.crosstab(tidy["tier"], tidy["status"]).reindex(
+            index=names, columns=[PASS, FAIL, UNKNOWN], fill_value=0
+        )
+        return ct.rename_axis("tier").reset_index().rename_axis(None, axis=1)
+
     def summary(self) -> str:
         tidy = self.tidy()
         lines = [f"梯度培育判定（评价日期 {self.on.isoformat()}，企业 {len(self.wide)} 家）"]
@@ -1279,7 +1290,7 @@ class TierResult(Result):
             "说明：需专家评审或平台评分的事项（如专精特新发展质量评价得分、高企创新能力评价）"
             "记为“需补充数据”，不作推测。"
         )
-        return "\n".join(lines)
+        return self.labelled("\n".join(lines))
 
 
 def _split(text: np.ndarray) -> pd.Series:

@@ -5,7 +5,8 @@
 * :func:`authorise` — the access check of an account before a declared analysis runs (REST API
   and web pages): a county-scoped analysis (``scope="county"``, record-level data such as the
   firms of a chain analysis) only for a county the account may see
-  (:func:`xinzhi.auth.policy.require_county`).
+  (:func:`xinzhi.auth.policy.require_county`); without a county (an optional county option,
+  e.g. the enterprise evaluations over every firm) only roles that see every county.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def authorise(con: Any, analysis: Analysis, options: Mapping[str, Any], user: Us
     with ``options``; public analyses are open to every account."""
     if analysis.scope != "county":
         return
-    code, _ = resolve_county(con, str(options["county"]))
+    county = options.get("county")
+    # no county named: the record-level data of every county, for unrestricted roles only
+    code = resolve_county(con, str(county))[0] if county else None
     policy.require_county(user, code)
 
 

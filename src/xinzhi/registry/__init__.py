@@ -29,7 +29,7 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 
 from __future__ import annotations
 
-from xinzhi.registry import disparity, evaluation, industry, typology
+from xinzhi.registry import disparity, enterprise, evaluation, industry, typology
 from xinzhi.registry.core import FAMILIES, Analysis, Option, analyses, get, register
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Option",
     "analyses",
     "disparity",
+    "enterprise",
     "evaluation",
     "get",
     "industry",

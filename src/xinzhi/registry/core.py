@@ -17,6 +17,7 @@ FAMILIES = {
     "disparity": "区域差异与动态",
     "typology": "县域类型",
     "industry": "产业分析",
+    "enterprise": "企业评价",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 
@@ -52,6 +53,9 @@ class Option:
         One sentence of explanation (Chinese).
     required : bool
         The caller must give a value (e.g. the stored evaluation's name); ``default`` is None.
+    suffixes : tuple of str
+        File types a ``Path`` option accepts (default :data:`TABLE_SUFFIXES`; e.g.
+        ``(".yaml", ".yml")`` for a user's method file).
     """
 
     name: str
@@ -64,6 +68,7 @@ class Option:
     maximum: float | None = None
     help: str = ""
     required: bool = False
+    suffixes: tuple[str, ...] = TABLE_SUFFIXES
 
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
@@ -123,9 +128,9 @@ class Option:
                 f"选项 {self.name}（{self.label}）应为{_TYPES[self.type]}，收到 {value!r}"
             ) from exc
         if self.type is Path:
-            if v.suffix.lower() not in TABLE_SUFFIXES:
+            if v.suffix.lower() not in self.suffixes:
                 raise InputError(
-                    f"选项 {self.name}（{self.label}）只能是 {'、'.join(TABLE_SUFFIXES)} 文件，收到 {v}"
+                    f"选项 {self.name}（{self.label}）只能是 {'、'.join(self.suffixes)} 文件，收到 {v}"
                 )
             if not v.is_file():
                 raise InputError(f"选项 {self.name}（{self.label}）：文件不存在：{v}")
@@ -231,8 +236,16 @@ class Analysis:
 
     @property
     def takes_file(self) -> bool:
-        """True when an option is a user's file: offered by the CLI only."""
-        return any(o.type is Path for o in self.options)
+        """True when a *required* option is a user's file: the analysis is offered by the CLI
+        only. Optional file options (e.g. ``--firms FILE`` beside the warehouse's firms) exist on
+        the CLI alone; the REST API and the web pages never take a path (:meth:`web_options`)."""
+        return any(o.type is Path and o.required for o in self.options)
+
+    @property
+    def web_options(self) -> tuple[Option, ...]:
+        """The options the REST API and the web pages offer: every option but file paths (a
+        server never opens a path its client names)."""
+        return tuple(o for o in self.options if o.type is not Path)
 
     def option(self, name: str) -> Option:
         """The declared option ``name``."""

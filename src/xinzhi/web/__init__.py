@@ -219,6 +219,7 @@ def mount(
     from xinzhi.web import (
         pages_data,
         pages_disparity,
+        pages_enterprise,
         pages_industry,
         pages_main,
         pages_method,
@@ -250,6 +251,7 @@ def mount(
         pages_method.register()
         pages_disparity.register()
         pages_industry.register()
+        pages_enterprise.register()
         _state["pages"] = True
     ui.run_with(
         app,

@@ -1,5 +1,5 @@
 """Web controls derived from the declarations of :mod:`xinzhi.registry`, and the one way a page
-runs a declared analysis (cached per evaluation version)."""
+runs a declared analysis (cached per evaluation version, or per warehouse version)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from xinzhi.auth import User
 from xinzhi.auth.policy import AccessDenied
 from xinzhi.errors import InputError
 from xinzhi.pipelines.analyses import authorise
+from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry import Analysis, Option
 from xinzhi.web._context import connection, data_dir_str
 from xinzhi.web._data import cached, evaluation_stamp
@@ -51,7 +52,11 @@ def run_analysis(analysis: Analysis, user: User | None = None, **options: Any) -
             raise AccessDenied(f"{analysis.title}含明细数据，需要登录用户")
         with connection() as con:
             authorise(con, analysis, resolved, user)
-    stamp = evaluation_stamp(resolved["evaluation"]) if "evaluation" in resolved else None
+    if "evaluation" in resolved:
+        stamp: Any = evaluation_stamp(resolved["evaluation"])
+    else:  # the warehouse's version: firm or observation imports change the answer
+        with connection() as con:
+            stamp = ("batch", latest_batch_id(con))
 
     def make() -> Any:
         with connection() as con:
