@@ -10,6 +10,7 @@ and cuts classes by rank with A 20 % / B 40 % / C 20 % / D 20 %.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,9 @@ TAX = {
 }
 # size inputs: 年平均职工人数 and 营业收入 (万元) of 2024
 EMPLOYEES = [350, 15, 1200, 40, 60, 30, 30]
-REVENUE = [25_000.0, 250.0, 50_000.0, 3_000.0, 5_000.0, 1_000.0, 1_000.0]
+REVENUE = [25_000.0, 250.0, 50_000.0, 3_000.0, 600_000.0, 1_000.0, 1_000.0]
+# firm e makes whole machines (3514, 工程机械 整机制造); the others metal products (3411)
+INDUSTRY = ["3411", "3411", "3411", "3411", "3514", "3411", "3411"]
 
 PRESET = """
 key: test
@@ -67,7 +70,7 @@ def _registry() -> pd.DataFrame:
             "统一社会信用代码": XT + CS,
             "企业名称": NAMES,
             "所在县": ["湘潭县"] * 5 + ["长沙县"] * 2,
-            "行业代码": ["3411"] * 7,  # 金属制品业 (工业)
+            "行业代码": INDUSTRY,  # 金属制品业、工程机械整机 (both 工业)
             "成立日期": ["2010-05-01"] * 7,
             "经营状态": ["存续"] * 7,
         }
@@ -204,8 +207,20 @@ def test_size_classes_by_hand(con) -> None:
     # 工业 (工信部联企业〔2011〕300号): 中型 300 ≤ staff < 1000 and 2000 ≤ revenue < 40000 万元;
     # 小型 20 ≤ staff and 300 ≤ revenue; 微型 below a 小型 bound; 大型 1000 staff and 40000
     # a 350 / 25000 → 中型; b 15 / 250 → 微型; c 1200 / 50000 → 大型; d 40 / 3000 → 小型;
-    # e 60 / 5000 → 小型 (staff below 300, so not 中型)
+    # e 60 / 600000 → 小型 (staff below 300, so neither 大型 nor 中型)
     assert t.loc[XT, "size"].tolist() == ["中型", "微型", "大型", "小型", "小型"]
+
+
+def test_chain_leaders_use_the_firm_year_revenue(con) -> None:
+    from xinzhi.pipelines.industry import industry_chain
+
+    res = industry_chain(con, county="430321", chain="construction-machinery")
+    # e's registry row has no revenue; its 2024 firm-year revenue 600,000 万元 reaches the
+    # pillar-chain leader threshold of 500,000 万元
+    # names are stored NFKC-normalised by the registry importer: （示例） → (示例)
+    assert res.leaders["firm"].tolist() == [unicodedata.normalize("NFKC", NAMES[4])]
+    assert res.leaders["revenue"].tolist() == [600_000.0]
+    assert any("取 2024 年企业年度数据" in n for n in res.notes)
 
 
 def test_a_users_firm_file_gives_the_same_classes(con, warehouse: Path, tmp_path: Path) -> None:

@@ -115,6 +115,7 @@ async def send_download(
     year: int | None = None,
     batch_id: int | None = None,
     rows: Callable[[], int | None] | None = None,
+    analysis: str | None = None,
 ) -> bool:
     """Hand a file to the browser the way the API does: ask the access policy
     (:func:`xinzhi.auth.policy.require_download`), build the file, write the audit entry
@@ -138,8 +139,9 @@ async def send_download(
         What the browser saves.
     fmt : str
         File format for the audit entry.
-    evaluation, county, year, batch_id
-        What the file holds (``county``: the county of a report or profile).
+    evaluation, county, year, batch_id, analysis
+        What the file holds (``county``: the county of a report or profile; ``analysis``: the
+        declared analysis of a firm-evaluation workbook).
     rows : callable, optional
         Number of rows in the file, asked after ``make()`` (audit detail).
     """
@@ -168,6 +170,7 @@ async def send_download(
             year=year,
             batch_id=batch_id,
             rows=rows() if rows is not None else None,
+            analysis=analysis,
         )
     ui.download.content(body, filename, media_type)
     return True
