@@ -45,6 +45,14 @@ MODULES = [
     "xinzhi.industry.tiers",
     "xinzhi.industry.chains",
     "xinzhi.industry.firms",
+    # enterprise
+    "xinzhi.enterprise.mujun",
+    "xinzhi.enterprise.presets",
+    "xinzhi.enterprise.simulation",
+    "xinzhi.enterprise.tiers",
+    "xinzhi.enterprise.size",
+    "xinzhi.enterprise.synthetic",
+    "xinzhi.ingest.firm_years",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

@@ -160,3 +160,51 @@ def test_tiantai_2022_split_reproduced() -> None:
     assert counts == {"A": 134, "B": 439, "C": 575, "D": 100}
     cc = r.class_counts().set_index("list")
     assert cc.loc["规上企业", "total"] == 1248
+
+
+def test_veto_caps_the_class_whatever_the_score() -> None:
+    """一票否决: four 规上 firms, 亩均税收 10, 20, 30, 40 (quartile classes D, C, B, A by score);
+    the best firm had a safety incident (→ at most D) and the second an environmental offence
+    (→ at most C); an offence on a firm already worse than the cap changes nothing."""
+    p = parse_preset(
+        {
+            "key": "veto",
+            "name": "一票否决示例",
+            "source": {"issuer": "示例数据"},
+            "lists": {"above_scale": {"indicators": {"tax_per_mu": 100}}},
+            "classes": {"method": "percentile", "shares": {"A": 25, "B": 25, "C": 25, "D": 25}},
+            "veto": [
+                {"label": "发生安全生产事故", "field": "safety_incident"},
+                {"label": "环境违法行为", "field": "environment_violation", "class": "C"},
+            ],
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "credit_code": ["a", "b", "c", "d"],
+            "above_scale": True,
+            "land_area": 10.0,
+            "tax": [100.0, 200.0, 300.0, 400.0],
+            "safety_incident": [False, False, False, True],
+            "environment_violation": [True, False, True, False],
+        }
+    )
+    t = evaluate_mujun(firms, p).tidy().set_index("credit_code")
+    # by score d A, c B, b C, a D; d → D (safety), c → C (environment), a stays D
+    assert t.loc[["a", "b", "c", "d"], "class"].tolist() == ["D", "C", "C", "D"]
+    assert "一票否决：发生安全生产事故" in t.loc["d", "reason"]
+    assert "一票否决" not in t.loc["b", "reason"]
+
+
+def test_veto_is_validated() -> None:
+    base = {
+        "key": "v",
+        "name": "v",
+        "source": {"issuer": "x"},
+        "lists": {"above_scale": {"indicators": {"tax_per_mu": 100}}},
+        "classes": {"method": "percentile", "shares": {"A": 25, "B": 25, "C": 25, "D": 25}},
+    }
+    with pytest.raises(ConfigError, match=r"veto\[0\]\.class 只能是 B、C、D"):
+        parse_preset({**base, "veto": [{"label": "x", "field": "safety_incident", "class": "A"}]})
+    with pytest.raises(ConfigError, match=r"veto\[0\]\.field 为未知字段 'tax'"):
+        parse_preset({**base, "veto": [{"label": "x", "field": "tax"}]})

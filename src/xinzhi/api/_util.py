@@ -87,6 +87,7 @@ def audit_export(
     year: int | None = None,
     batch_id: int | None = None,
     rows: int | None = None,
+    analysis: str | None = None,
 ) -> None:
     """Write the audit entry of one download (:func:`xinzhi.auth.write_export`, ``via="api"``;
     the web pages write the same entry with ``via="web"``) under the write lock."""
@@ -105,6 +106,7 @@ def audit_export(
                 year=year,
                 batch_id=batch_id,
                 rows=rows,
+                analysis=analysis,
             )
         finally:
             cur.close()

@@ -1,26 +1,33 @@
-"""Analyses declared in :mod:`xinzhi.registry`: the catalogue, one generic route per declaration,
-and the older disparity / industry routes with their own response models.
+"""Analyses declared in :mod:`xinzhi.registry`: the catalogue, one generic route per declaration
+(``GET /api/analyses/<key>``, JSON tables) with its workbook (``…/export.xlsx``: the access
+policy's download rule — kind ``firms`` for county-scoped analyses, ``analysis`` for public ones —
+and the audit log), and the older disparity / industry routes with their own response models.
 
 Every route calls the declaration's pipeline with the options derived from it
 (:func:`xinzhi.api.options.options_of`); results are cached in memory per evaluation version.
 """
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from xinzhi import registry
 from xinzhi.api import models as m
-from xinzhi.api._util import clean, evaluation_stamp, records
+from xinzhi.api._util import audit_export, clean, evaluation_stamp, records
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
+from xinzhi.api.routes_evaluations import XLSX
 from xinzhi.auth import Session
+from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import industry as industry_pipe
-from xinzhi.pipelines.analyses import authorise
+from xinzhi.pipelines.analyses import authorise, record_county
 from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry import disparity as decl
 from xinzhi.registry import industry as industry_decl
@@ -111,6 +118,40 @@ def _generic(analysis: registry.Analysis) -> Callable[..., m.AnalysisOut]:
     return endpoint
 
 
+def _export(analysis: registry.Analysis) -> Callable[..., Response]:
+    def endpoint(
+        request: Request,
+        db: Db,
+        cur: Cursor,
+        session: AnyUser,
+        options: Annotated[dict[str, Any], Depends(options_of(analysis))],
+    ) -> Response:
+        res = _run(db, cur, analysis, options, session)
+        county = record_county(cur, analysis, options)
+        kind = Kind.FIRMS if analysis.scope == "county" else Kind.ANALYSIS
+        require_download(session.user, kind, county)
+        with tempfile.TemporaryDirectory(prefix="xinzhi-export-") as tmp:
+            path = Path(tmp) / "export.xlsx"
+            res.to_excel(path)
+            body = path.read_bytes()
+        year = options.get("year")
+        audit_export(
+            db, request, session, kind, fmt="xlsx", county=county, year=year, analysis=analysis.key
+        )
+        name = quote(f"{analysis.title}.xlsx")
+        return Response(
+            body,
+            media_type=XLSX,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+        )
+
+    endpoint.__name__ = f"export_{analysis.key.replace('-', '_')}"
+    endpoint.__doc__ = (
+        f"{analysis.title}：结果工作簿（每张表一页，中文表头；含明细的分析按访问规则只限本县区）"
+    )
+    return endpoint
+
+
 for _a in registry.analyses():
     if _a.takes_file or _a.action is not None:
         # a user's file: CLI only (the API would need an upload); an analysis that writes
@@ -122,6 +163,14 @@ for _a in registry.analyses():
         methods=["GET"],
         response_model=m.AnalysisOut,
         summary=_a.title,
+    )
+    router.add_api_route(
+        f"/analyses/{_a.key}/export.xlsx",
+        _export(_a),
+        methods=["GET"],
+        response_class=Response,
+        summary=f"{_a.title}（Excel）",
+        responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
     )
 
 

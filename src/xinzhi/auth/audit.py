@@ -97,11 +97,14 @@ def export_target(
     county: str | None = None,
     year: int | None = None,
     batch_id: int | None = None,
+    analysis: str | None = None,
 ) -> str:
     """Target of a download entry.
 
     ``report:<evaluation>:<county>:<year>.<format>``, ``profile:<evaluation>:<county>``,
-    ``evaluation:<evaluation>``, ``ranking:<evaluation>:<year>``, ``quarantine:<batch_id>``.
+    ``evaluation:<evaluation>``, ``ranking:<evaluation>:<year>``, ``quarantine:<batch_id>``,
+    ``firms:<analysis>:<county or 全部>`` (firm evaluations), ``analysis:<analysis>`` (a public
+    analysis's workbook).
 
     Examples
     --------
@@ -109,6 +112,8 @@ def export_target(
     'report:nqpf-county:430321:2020.pdf'
     >>> export_target(Kind.QUARANTINE, fmt="csv", batch_id=7)
     'quarantine:7'
+    >>> export_target(Kind.FIRMS, fmt="xlsx", county="430321", analysis="mujun")
+    'firms:mujun:430321'
     """
     kind = Kind(kind)
     if kind is Kind.REPORT:
@@ -119,6 +124,10 @@ def export_target(
         return f"evaluation:{evaluation}"
     if kind is Kind.RANKING:
         return f"ranking:{evaluation}:{year}"
+    if kind is Kind.FIRMS:
+        return f"firms:{analysis}:{county or '全部'}"
+    if kind is Kind.ANALYSIS:
+        return f"analysis:{analysis}"
     return f"quarantine:{batch_id}"
 
 
@@ -135,6 +144,7 @@ def write_export(
     year: int | None = None,
     batch_id: int | None = None,
     rows: int | None = None,
+    analysis: str | None = None,
 ) -> None:
     """Append the entry of one download (the API and the pages call this alike).
 
@@ -152,8 +162,9 @@ def write_export(
         ``api`` or ``web``.
     ip : str, optional
         Client address.
-    evaluation, county, year, batch_id, rows
-        What the file holds; those given (not None) go into the detail.
+    evaluation, county, year, batch_id, rows, analysis
+        What the file holds (``analysis``: the declared analysis's key); those given (not None)
+        go into the detail.
     """
     kind = Kind(kind)
     year = None if year is None else int(year)  # numpy integers are not JSON
@@ -165,6 +176,7 @@ def write_export(
         "year": year,
         "batch_id": batch_id,
         "rows": None if rows is None else int(rows),
+        "analysis": analysis,
     }
     detail.update({k: v for k, v in extra.items() if v is not None})
     detail["via"] = via
@@ -175,6 +187,7 @@ def write_export(
         county=county,
         year=year,
         batch_id=batch_id,
+        analysis=analysis,
     )
     write_audit(con, EXPORT, user=user, target=target, detail=detail, ip=ip)
 

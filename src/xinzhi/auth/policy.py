@@ -115,6 +115,9 @@ class Kind(StrEnum):
     FIRMS = "firms"
     """Record-level results about a county's firms (亩均 lists, tier checks, size classes); no
     county: every county's firms."""
+    ANALYSIS = "analysis"
+    """The tables of a declared public analysis (disparity, typology, industry map …) as a
+    workbook: public aggregates, every account."""
 
 
 _DENIED_ACTION = "当前角色没有此操作的权限"
@@ -125,6 +128,7 @@ _DENIED_DOWNLOAD: dict[Kind, str] = {
     Kind.RANKING: _DENIED_ACTION,
     Kind.QUARANTINE: "县区用户只能下载本县区或公共数据的导入批次",
     Kind.FIRMS: "县区用户只能导出本县区的企业评价结果",
+    Kind.ANALYSIS: _DENIED_ACTION,
 }
 
 
@@ -197,7 +201,7 @@ def may_download(
         Source of the batch (:attr:`Kind.QUARANTINE`).
     """
     kind = Kind(kind)
-    if kind is Kind.RANKING:
+    if kind in (Kind.RANKING, Kind.ANALYSIS):
         return True
     if is_unrestricted(user):
         return True

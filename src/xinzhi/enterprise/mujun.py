@@ -168,6 +168,8 @@ def _prepare(t: ir.Table, p: MujunPreset, year: int | None) -> ir.Table:
             numeric |= set(adj.fields)
         else:
             boolean |= set(adj.fields)
+    for v in p.veto:
+        boolean |= set(v.fields)
     cols.update({c: _column(t, c, "float64") for c in sorted(numeric)})
     cols.update({c: _column(t, c, "boolean") for c in sorted(boolean)})
     cols.update({c: _column(t, c, "date") for c in _DATES})
@@ -430,7 +432,35 @@ def mujun_expr(firms: ir.Table, preset: MujunPreset | str, *, year: int | None =
         )
     )
     rules = {lk: r.classes for lk, r in p.lists.items() if r.classes is not None}
-    return class_expr(t, rules, p.classes)
+    return _apply_veto(class_expr(t, rules, p.classes), p)
+
+
+def _apply_veto(t: ir.Table, p: MujunPreset) -> ir.Table:
+    """一票否决: a rated firm with a veto field true gets at most the veto's class (worst of
+    its own and the veto's); ``veto`` names the items that applied (NULL: none)."""
+    import ibis
+
+    if not p.veto:
+        return t.mutate(veto=ibis.null().cast("string"))
+    order = {c: i for i, c in enumerate(CLASSES)}
+    hit: dict[str, Any] = {}
+    for v in p.veto:
+        any_true: Any = ibis.literal(False)
+        for f in v.fields:
+            any_true = any_true | t[f].fill_null(False)
+        hit[v.key] = t.rated & any_true
+    rank = t["class"].cases(*((c, i) for c, i in order.items()), else_=-1)
+    worst: Any = rank
+    for v in p.veto:
+        worst = ibis.cases((hit[v.key], ibis.greatest(worst, order[v.worst])), else_=worst)
+    names: Any = ibis.literal("")
+    for v in p.veto:
+        names = names + ibis.cases((hit[v.key], "；" + v.label), else_="")
+    cls = ibis.cases(*((worst == i, c) for c, i in order.items()), else_=t["class"])
+    return t.mutate(
+        **{"class": ibis.cases((t.rated, cls), else_=t["class"])},
+        veto=ibis.cases((names == "", ibis.null().cast("string")), else_=names.substr(1)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,6 +521,9 @@ def _reasons(df: pd.DataFrame, p: MujunPreset) -> pd.Series:
                 np.where(v != 0, f"{adj.label}{word} " + _fmt(v.abs()) + " 分", ""), index=df.index
             )
         )
+    if "veto" in df:
+        veto = df["veto"].fillna("")
+        parts.append(pd.Series(np.where(veto != "", "一票否决：" + veto, ""), index=df.index))
     exempt = df["exemption"].fillna("")
     out: pd.Series = pd.Series("", index=df.index, dtype=object)
     for s in parts:

@@ -62,6 +62,7 @@ __all__ = [
     "ListRule",
     "MujunPreset",
     "Source",
+    "Veto",
     "WeightedIndicator",
     "builtin_presets",
     "parse_classes",
@@ -193,6 +194,17 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
+class Veto:
+    """A 一票否决 item: a rated firm with any of ``fields`` true is rated no better than
+    ``worst`` (``D``: directly class D), whatever its score."""
+
+    key: str
+    label: str
+    fields: tuple[str, ...]
+    worst: str = "D"
+
+
+@dataclass(frozen=True)
 class Exemptions:
     """Firms rated T: newly in production, start-up tech SMEs, utilities."""
 
@@ -224,6 +236,7 @@ class MujunPreset:
     exemptions: Exemptions = field(default_factory=Exemptions)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     notes: str = ""
+    veto: tuple[Veto, ...] = ()
 
     def indicator(self, key: str) -> Indicator:
         """The indicator ``key`` (preset-defined ones first, then the catalogue)."""
@@ -262,6 +275,7 @@ _TOP = {
     "indicators",
     "land_threshold",
     "notes",
+    "veto",
 }
 _SOURCE = {"issuer", "document", "title", "date", "url", "note"}
 _SCORING = {"method", "k", "basis", "mean", "cap", "floor"}
@@ -269,6 +283,7 @@ _LIST = {"indicators", "weight_total", "missing", "classes"}
 _WEIGHTED = {"weight", "benchmark", "missing"}
 _CLASSES = {"method", "shares", "thresholds"}
 _ADJ = {"key", "label", "field", "points", "min", "per", "cap"}
+_VETO = {"key", "label", "field", "class"}
 _EXEMPT = {"new_production_months", "startup_tech_years", "utility", "utility_divisions"}
 _CUSTOM = {"label", "unit", "numerator", "denominator", "direction"}
 
@@ -446,6 +461,26 @@ def _adjustment(i: int, d: Any) -> Adjustment:
     )
 
 
+def _veto(i: int, d: Any) -> Veto:
+    where = f"veto[{i}]"
+    s = _keys(d, _VETO, where)
+    if "label" not in s or "field" not in s:
+        raise ConfigError(f"预设的 {where} 需要 label 和 field 两个键")
+    raw = s["field"]
+    fields = tuple(str(f) for f in (raw if isinstance(raw, list) else [raw]))
+    for f in fields:
+        if f not in _boolean_fields():
+            raise ConfigError(
+                f"预设的 {where}.field 为未知字段 {f!r}：应为布尔字段（如 safety_incident）"
+            )
+    worst = str(s.get("class", "D"))
+    if worst not in CLASSES[1:]:
+        raise ConfigError(f"预设的 {where}.class 只能是 B、C、D（最高可评的类别），现为 {worst!r}")
+    return Veto(
+        key=str(s.get("key") or f"veto{i}"), label=str(s["label"]), fields=fields, worst=worst
+    )
+
+
 def _exemptions(d: Any) -> Exemptions:
     s = _keys(d, _EXEMPT, "exemptions")
     out: dict[str, Any] = {}
@@ -480,7 +515,9 @@ def parse_preset(data: dict[str, Any] | str) -> MujunPreset:
     (method percentile with shares A/B/C/D summing to 100, or thresholds with A ≥ B ≥ C),
     ``adjustments`` (label, field, points, min | per, cap), ``bonus_cap``, ``deduction_cap``,
     ``exemptions`` (new_production_months, startup_tech_years, utility, utility_divisions),
-    ``indicators`` (custom ratios), ``land_threshold`` (亩, default 3), ``notes``.
+    ``indicators`` (custom ratios), ``land_threshold`` (亩, default 3), ``notes``, ``veto``
+    (一票否决: label, field — boolean fields, any true — and class, the best class such a firm
+    may get: B, C or D, default D).
 
     Raises
     ------
@@ -547,6 +584,9 @@ def parse_preset(data: dict[str, Any] | str) -> MujunPreset:
     if not isinstance(adj_raw, list):
         raise ConfigError("预设的 adjustments 应为列表")
     adjustments = tuple(_adjustment(i, a) for i, a in enumerate(adj_raw))
+    veto_raw = d.get("veto") or []
+    if not isinstance(veto_raw, list):
+        raise ConfigError("预设的 veto 应为列表")
     return MujunPreset(
         key=str(d["key"]),
         name=str(d["name"]),
@@ -566,6 +606,7 @@ def parse_preset(data: dict[str, Any] | str) -> MujunPreset:
         exemptions=_exemptions(d.get("exemptions") or {}),
         indicators=custom,
         notes=str(d.get("notes") or ""),
+        veto=tuple(_veto(i, v) for i, v in enumerate(veto_raw)),
     )
 
 

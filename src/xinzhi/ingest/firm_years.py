@@ -631,20 +631,21 @@ def _report(clean: CleanRows, file_name: str, source: str, fmt: str, sha: str) -
 
 def _unregistered(con: duckdb.DuckDBPyConnection, codes: pd.Series) -> int:
     """Loaded credit codes that are not in ``current_firms`` (0 when there is no registry)."""
+    # fetchall: a result left open by fetchone() makes DuckDB refuse the register() below
     has = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_firms'"
-    ).fetchone()
-    if not has or not has[0] or codes.empty:
+    ).fetchall()[0]
+    if not has[0] or codes.empty:
         return 0
     con.register("_xinzhi_codes", pd.DataFrame({"c": codes.drop_duplicates()}))
     try:
         row = con.execute(
             "SELECT count(*) FROM _xinzhi_codes WHERE c NOT IN "
             "(SELECT credit_code FROM current_firms)"
-        ).fetchone()
+        ).fetchall()[0]
     finally:
         con.unregister("_xinzhi_codes")
-    return int(row[0]) if row else 0
+    return int(row[0])
 
 
 def _import(

@@ -21,7 +21,7 @@ from xinzhi.auth.accounts import User
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import Analysis
 
-__all__ = ["authorise", "run_declared"]
+__all__ = ["authorise", "record_county", "run_declared"]
 
 
 def authorise(con: Any, analysis: Analysis, options: Mapping[str, Any], user: User) -> None:
@@ -29,10 +29,17 @@ def authorise(con: Any, analysis: Analysis, options: Mapping[str, Any], user: Us
     with ``options``; public analyses are open to every account."""
     if analysis.scope != "county":
         return
-    county = options.get("county")
     # no county named: the record-level data of every county, for unrestricted roles only
-    code = resolve_county(con, str(county))[0] if county else None
-    policy.require_county(user, code)
+    policy.require_county(user, record_county(con, analysis, options))
+
+
+def record_county(con: Any, analysis: Analysis, options: Mapping[str, Any]) -> str | None:
+    """The 6-digit code of the county whose records a county-scoped ``analysis`` shows with
+    ``options`` (None: a public analysis, or every county)."""
+    county = options.get("county")
+    if analysis.scope != "county" or not county:
+        return None
+    return resolve_county(con, str(county))[0]
 
 
 def run_declared(

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from xinzhi import config
+from xinzhi import config, store
+from xinzhi.pipelines.enterprise import mujun_scores
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
+from xinzhi.pipelines.firms import generate_firms
 from xinzhi.pipelines.report import write_county_report
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
 from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
@@ -27,6 +29,7 @@ from xinzhi.report.model import CountyReportData
 __all__ = [
     "DEMO_COUNTY",
     "DEMO_EVALUATION",
+    "DEMO_FIRMS",
     "DEMO_STEPS",
     "DemoContext",
     "DemoReport",
@@ -120,6 +123,46 @@ def demo_report(
     return DemoReport(data, path)
 
 
+DEMO_FIRMS = 3_000
+"""Synthetic firms of the demo county (示例数据, seed 1)."""
+
+
+@dataclass
+class DemoEnterprise:
+    """The enterprise step's result: the 亩均 evaluation of the demo county and its workbook."""
+
+    result: Any
+    workbook: Path
+
+    def summary(self) -> str:
+        return self.result.summary() + f"\n亩均效益评价工作簿（示例数据）：{self.workbook}"
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.result.class_counts()
+        return {
+            "county": self.result.county,
+            "year": self.result.year,
+            "preset": self.result.preset.key,
+            "synthetic": bool(self.result.synthetic),
+            "firms": len(self.result.table),
+            "classes": counts.to_dict(orient="records"),
+            "workbook": str(self.workbook),
+        }
+
+
+def _enterprise_step(ctx: DemoContext) -> DemoEnterprise:
+    code, _ = DEMO_COUNTY
+    firms = ctx.db_path.with_name(f"demo-firms-{code}.parquet")
+    generate_firms(firms, n=DEMO_FIRMS, seed=1, county=code, load=True, db=ctx.db_path)
+    con = store.connect(ctx.db_path)
+    try:
+        res = mujun_scores(con, county=code)
+    finally:
+        con.close()
+    book = res.to_excel(ctx.output_dir / f"{code}-湘潭县-{res.year}-亩均效益评价（示例数据）.xlsx")
+    return DemoEnterprise(res, book)
+
+
 def _report_step(ctx: DemoContext) -> StepResult:
     return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
 
@@ -127,6 +170,7 @@ def _report_step(ctx: DemoContext) -> StepResult:
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
     DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
+    DemoStep("企业亩均效益评价（湘潭县 430321，示例数据）", _enterprise_step),
     DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),
 ]
 """Ordered steps of ``xinzhi demo``."""

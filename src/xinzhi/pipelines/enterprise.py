@@ -111,8 +111,8 @@ class FirmFile:
     def notes(self) -> list[str]:
         """Chinese lines for the result (every surface shows them)."""
         out = [
-            f"企业数据文件：读入 {self.rows_read} 行，企业名录部分载入 {self.firms_loaded} 行，"
-            f"年度数据部分载入 {self.years_loaded} 行，隔离 {len(self.quarantined)} 行"
+            f"企业数据文件：读入 {self.rows_read} 行，企业 {self.firms_loaded} 家，"
+            f"年度数据 {self.years_loaded} 行，隔离 {len(self.quarantined)} 行"
         ]
         for reason, n in self.quarantined["message"].value_counts().items():
             out.append(f"隔离 {n} 行：{reason}")
@@ -137,12 +137,11 @@ def read_firm_file(path: str | os.PathLike[str], *, year: int | None = None) -> 
             f"年度数据部分载入 {len(yrs.rows)} 行（需要信用代码、所在县或地址、年份及年度数据列）"
         )
     y = int(year) if year is not None else int(yrs.rows["year"].max())
-    frame = firm_frame_df(
-        {"firms": reg.firms.drop_duplicates("credit_code", keep="last"), "firm_years": yrs.rows},
-        year=y,
-    )
+    frame = firm_frame_df({"firms": reg.firms, "firm_years": yrs.rows}, year=y)
     both = set(reg.columns_ignored) & set(yrs.columns_ignored)
-    quarantined = pd.concat([reg.quarantine, yrs.quarantine], ignore_index=True)
+    # a firm's registry columns repeat on each of its year rows: those repeats are not errors
+    repeat = reg.quarantine["reason"].eq("duplicate_credit_code")
+    quarantined = pd.concat([reg.quarantine[~repeat], yrs.quarantine], ignore_index=True)
     return FirmFile(
         frame=frame,
         year=y,
@@ -210,10 +209,8 @@ def _labelled(res: _R, src: FirmSource) -> _R:
 def _preset(name: str, file: str | os.PathLike[str] | None) -> MujunPreset:
     if file is None:
         return preset(name)
-    path = Path(file)
-    if not path.is_file():
-        raise InputError(f"找不到自定义评价方法文件：{path}")
-    return parse_preset(yamlfile.safe_load(path.read_text("utf-8")))
+    # the declaration checked the suffix and that the file exists
+    return parse_preset(yamlfile.safe_load(Path(file).read_text("utf-8")))
 
 
 def mujun_scores(

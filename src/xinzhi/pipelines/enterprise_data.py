@@ -209,21 +209,39 @@ def _typed(df: pd.DataFrame, schema: Mapping[str, str]) -> pd.DataFrame:
 def _warehouse_frames(
     con: duckdb.DuckDBPyConnection, years: Sequence[int], county: str | None
 ) -> dict[str, pd.DataFrame]:
-    """The three current views, narrowed to ``county`` and ``years``, as DataFrames."""
+    """The three current views, narrowed to ``county`` and ``years``, as DataFrames.
+
+    With a county the views are read for the county's credit codes given as a list: the views
+    keep the latest active row per credit code (and year, label), so a filter on the credit code
+    passes through their window and only the county's rows are ranked (a filter on
+    ``region_code`` or a join would rank every firm of the warehouse first). The candidate codes
+    are those with a row of the county in the ``firms`` table (any batch); the view's latest row
+    must still be of the county.
+    """
     _require_firms(con)
     sch = _schemas()
-    where = "WHERE region_code = ?" if county else ""
-    args: list[Any] = [county] if county else []
     cols = ", ".join(sch["firms"])
-    firms = con.execute(f"SELECT {cols} FROM current_firms {where}", args).df()
+    codes: list[str] | None = None
+    if county:
+        codes = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT credit_code FROM firms WHERE region_code = ?", [county]
+            ).fetchall()
+        ]
+        scope = "credit_code IN (SELECT unnest(?::VARCHAR[]))"
+        firms = con.execute(
+            f"SELECT {cols} FROM current_firms WHERE {scope} AND region_code = ?", [codes, county]
+        ).df()
+        codes = firms["credit_code"].astype(str).tolist()
+        args: list[Any] = [codes]
+    else:
+        scope = "TRUE"
+        args = []
+        firms = con.execute(f"SELECT {cols} FROM current_firms").df()
     if not has_firm_year_tables(con):
         empty = {k: pd.DataFrame(columns=list(v)) for k, v in sch.items() if k != "firms"}
         return {"firms": firms, **empty}
-    scope = (
-        "credit_code IN (SELECT credit_code FROM current_firms WHERE region_code = ?)"
-        if county
-        else "TRUE"
-    )
     ys = ", ".join(str(int(y)) for y in years)
     fy_cols = ", ".join(sch["firm_years"])
     fy = con.execute(
@@ -232,6 +250,14 @@ def _warehouse_frames(
     lb_cols = ", ".join(sch["firm_labels"])
     labels = con.execute(f"SELECT {lb_cols} FROM current_firm_labels WHERE {scope}", args).df()
     return {"firms": firms, "firm_years": fy, "firm_labels": labels}
+
+
+def _labels_imported(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any label row exists in the warehouse (else labels are unknown, not False)."""
+    if not has_firm_year_tables(con):
+        return False
+    row = con.execute("SELECT count(*) FROM current_firm_labels").fetchone()
+    return bool(row and row[0])
 
 
 def _ibis_tables(
@@ -244,7 +270,7 @@ def _ibis_tables(
     if backend not in ("duckdb", "spark"):
         raise InputError(f"未知的计算引擎 {backend!r}：可选 duckdb 或 spark")
     sch = _schemas()
-    if backend == "duckdb" and isinstance(source, duckdb.DuckDBPyConnection):
+    if backend == "duckdb" and isinstance(source, duckdb.DuckDBPyConnection) and not county:
         _require_firms(source)
         con = ibis.duckdb.from_connection(source)
         if not has_firm_year_tables(source):
@@ -261,7 +287,10 @@ def _ibis_tables(
             "firm_labels": con.table("current_firm_labels"),
         }, bool(n)
     frames = _frames_of(source, years, county)
-    has_labels = len(frames["firm_labels"]) > 0
+    if isinstance(source, duckdb.DuckDBPyConnection):  # as for the whole warehouse
+        has_labels = _labels_imported(source)
+    else:
+        has_labels = len(frames["firm_labels"]) > 0
     typed = {k: _typed(frames[k], sch[k]) for k in sch}
     if backend == "duckdb":
         return {

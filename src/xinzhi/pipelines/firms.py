@@ -125,19 +125,25 @@ def generate_firms(
     load: bool = False,
     db: str | os.PathLike[str] | None = None,
     enterprise_years: int = 3,
+    county: str | None = None,
 ) -> FirmGeneration:
     """Write ``n`` synthetic firms (示例数据, seeded) to the Parquet file ``path``, spread over
     the counties by the census employment structure (``census`` file, or the warehouse's
     census of ``census_year``), divisions within a section by national employment shares or
     uniformly; with ``load``, import them into the warehouse together with their firm-year
     data and labels (示例数据) for the last ``enterprise_years`` years up to ``snapshot_year``
-    (:func:`xinzhi.pipelines.enterprise_data.generate_enterprise_data`, same seed; 0 = none)."""
+    (:func:`xinzhi.pipelines.enterprise_data.generate_enterprise_data`, same seed; 0 = none).
+    ``county`` (6-digit code): every firm in that county, by its census employment structure."""
     out = Path(path)
     if out.suffix.lower() != ".parquet":
         raise InputError("--output 须为 .parquet 文件")
     if divisions not in DIVISION_SHARES:
         raise InputError(f"--divisions 可选 {' 或 '.join(DIVISION_SHARES)}")
     table = _census_table(census, census_year)
+    if county is not None:
+        table = table[table["region_code"].astype(str) == str(county)]
+        if table.empty:
+            raise InputError(f"普查县表中没有县区 {county}")
     shares = (
         division_shares_from_employment(read_employment_frame())
         if divisions == "national"

@@ -40,6 +40,7 @@ from xinzhi.industry.specialization import specialization
 from xinzhi.industry.tiers import TierOptions, TierResult, industry_tiers
 from xinzhi.ingest.chain_templates import is_template_file, read_chain_template
 from xinzhi.ingest.io_tables import read_io_frame
+from xinzhi.pipelines.enterprise_data import latest_firm_year
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.registry import industry as decl
@@ -345,11 +346,12 @@ def county_chain(
             sec_rca = None
         firms = totals = None
         synthetic = False
+        size_year: int | None = None
         if has_firms(con):
             codes = template.codes()
             cls = [c for c in codes if len(c) == 4]
             divs = [c for c in codes if len(c) == 2]
-            rel = _firms_relation(con)
+            rel, size_year = _sized_firms(con)
             firms = con.execute(
                 f"SELECT * FROM {rel} WHERE list_contains(?, industry_code) "
                 "OR list_contains(?, substr(industry_code, 1, 2))",
@@ -385,7 +387,28 @@ def county_chain(
     )
     res.synthetic = res.synthetic or synthetic
     res.options["year"] = year
+    if firms is not None and size_year is not None:
+        res.notes.append(
+            f"企业规模（营业收入、从业人员）取 {size_year} 年企业年度数据；没有年度数据的企业用名录中的数值"
+        )
     return res
+
+
+def _sized_firms(con: duckdb.DuckDBPyConnection) -> tuple[str, int | None]:
+    """The firm relation for chain analyses and the data year of its sizes: the registry with
+    revenue and employees of the latest year of firm-year data when imported (the enterprise
+    data feed the chain's leaders and segment sizes), else the registry alone."""
+    rel = _firms_relation(con)
+    year = latest_firm_year(con)
+    if year is None:
+        return str(rel), None
+    sized = (
+        f"(SELECT f.* REPLACE (coalesce(y.revenue, f.revenue) AS revenue, "
+        f"coalesce(y.employees, f.employees) AS employees) FROM {rel} f "
+        f"LEFT JOIN (SELECT credit_code, revenue, employees FROM current_firm_years "
+        f"WHERE year = {int(year)}) y USING (credit_code))"
+    )
+    return sized, year
 
 
 def county_specialization(

@@ -53,6 +53,9 @@ class Option:
         One sentence of explanation (Chinese).
     required : bool
         The caller must give a value (e.g. the stored evaluation's name); ``default`` is None.
+    suffixes : tuple of str
+        File types a ``Path`` option accepts (default :data:`TABLE_SUFFIXES`; e.g.
+        ``(".yaml", ".yml")`` for a user's method file).
     """
 
     name: str
@@ -65,6 +68,7 @@ class Option:
     maximum: float | None = None
     help: str = ""
     required: bool = False
+    suffixes: tuple[str, ...] = TABLE_SUFFIXES
 
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
@@ -124,9 +128,9 @@ class Option:
                 f"选项 {self.name}（{self.label}）应为{_TYPES[self.type]}，收到 {value!r}"
             ) from exc
         if self.type is Path:
-            if v.suffix.lower() not in TABLE_SUFFIXES:
+            if v.suffix.lower() not in self.suffixes:
                 raise InputError(
-                    f"选项 {self.name}（{self.label}）只能是 {'、'.join(TABLE_SUFFIXES)} 文件，收到 {v}"
+                    f"选项 {self.name}（{self.label}）只能是 {'、'.join(self.suffixes)} 文件，收到 {v}"
                 )
             if not v.is_file():
                 raise InputError(f"选项 {self.name}（{self.label}）：文件不存在：{v}")

@@ -46,7 +46,12 @@ _PRESET = Option(
     ),
 )
 _PRESET_FILE = Option(
-    "preset_file", "自定义评价方法", Path, None, help="YAML 文件（格式见 docs/enterprise_mujun.md）"
+    "preset_file",
+    "自定义评价方法",
+    Path,
+    None,
+    help="YAML 文件（格式见 docs/enterprise_mujun.md）",
+    suffixes=(".yaml", ".yml"),
 )
 
 MUJUN = Analysis(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -83,7 +84,13 @@ def frame(session: auth.Session, active: str) -> None:
             ).props(f'data-nav="{path}"')
         ui.space()
         ui.label(f"{session.user.username}（{session.user.role_label}）").classes("text-sm")
-        ui.link("退出", "/web/logout").classes("text-white text-sm")
+        ui.html(
+            '<form method="post" action="/web/logout" class="m-0">'
+            f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token or "")}">'
+            '<button type="submit" class="text-white text-sm underline" data-testid="logout">'
+            "退出</button></form>",
+            sanitize=False,
+        )
 
 
 def notify_error(exc: Exception) -> None:
@@ -108,6 +115,7 @@ async def send_download(
     year: int | None = None,
     batch_id: int | None = None,
     rows: Callable[[], int | None] | None = None,
+    analysis: str | None = None,
 ) -> bool:
     """Hand a file to the browser the way the API does: ask the access policy
     (:func:`xinzhi.auth.policy.require_download`), build the file, write the audit entry
@@ -131,8 +139,9 @@ async def send_download(
         What the browser saves.
     fmt : str
         File format for the audit entry.
-    evaluation, county, year, batch_id
-        What the file holds (``county``: the county of a report or profile).
+    evaluation, county, year, batch_id, analysis
+        What the file holds (``county``: the county of a report or profile; ``analysis``: the
+        declared analysis of a firm-evaluation workbook).
     rows : callable, optional
         Number of rows in the file, asked after ``make()`` (audit detail).
     """
@@ -161,6 +170,7 @@ async def send_download(
             year=year,
             batch_id=batch_id,
             rows=rows() if rows is not None else None,
+            analysis=analysis,
         )
     ui.download.content(body, filename, media_type)
     return True
