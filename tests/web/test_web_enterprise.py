@@ -185,9 +185,14 @@ def admin(browser: Any, server: str) -> Iterator[Any]:
 
 
 def _open(page: Any, server: str, query: str) -> None:
+    """Open the page and wait until every section is drawn (the 亩均 classes come first, the
+    other evaluations below them as they finish) or an error ends it."""
     page.goto(server + "/enterprise?" + query)
-    page.wait_for_selector(
-        "[data-testid=firm-table], [data-testid=enterprise-error]", timeout=120_000
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid=enterprise-busy]') && (
+            document.querySelector('[data-testid=what-if-summary]') ||
+            document.querySelector('[data-testid=enterprise-error]'))""",
+        timeout=180_000,
     )
     page.wait_for_timeout(300)
 
@@ -376,11 +381,16 @@ def test_county_without_firm_data_is_a_chinese_sentence(admin: Any, server: str)
     assert "Traceback" not in body and "Error" not in body
     assert admin.locator("[data-testid=firm-table]").count() == 0
     assert admin.locator("[data-testid=mujun-download]").count() == 0
-    # a date that is not one: the same kind of sentence
+    # a date that is not one: the same kind of sentence in the section 梯度培育; the other
+    # evaluations (which do not read the date) are still shown
     _open(admin, server, f"county={COUNTY[2]}&date=2026-13-40")
-    assert admin.inner_text("[data-testid=enterprise-error]") == (
+    assert admin.locator("[data-testid=enterprise-error]").all_inner_texts() == [
         "无法评价：评定日期应写作 YYYY-MM-DD（如 2026-04-01），得到 '2026-13-40'"
-    )
+    ]
+    assert admin.locator("[data-testid=tier-counts]").count() == 0
+    for testid in ("firm-table", "size-counts", "what-if-summary", "simulation-parks"):
+        assert admin.locator(f"[data-testid={testid}]").count() == 1, testid
+    assert "Traceback" not in _visible_text(admin)
 
 
 def test_county_account_sees_its_own_county_only(

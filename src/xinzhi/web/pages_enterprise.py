@@ -474,11 +474,40 @@ def _size_section(res: Any) -> None:
     _table(counts, cols, row_key=first, pagination=None, testid="size-counts")
 
 
-def _loading() -> ui.row:
-    with ui.row().classes("items-center gap-2 mt-4") as row:
+def _loading(what: str) -> ui.row:
+    with ui.row().classes("items-center gap-2 mt-4").props('data-testid="enterprise-busy"') as row:
         ui.spinner(size="lg")
-        ui.label("正在评价本县区企业（亩均效益、梯度培育、划型、政策模拟）……")
+        ui.label(f"正在计算{what}……")
     return row
+
+
+def _error(exc: XinzhiError, *, hint: bool = False) -> None:
+    """A user error as a Chinese sentence (never a traceback); ``hint``: how to get firm data."""
+    ui.label(f"无法评价：{exc}").classes("text-negative text-lg").props(
+        'data-testid="enterprise-error"'
+    )
+    if hint:
+        ui.label(
+            "企业数据可用命令 xinzhi enterprise import 导入，"
+            "示例数据可用 xinzhi industry firms-generate 生成。"
+        ).classes("text-sm")
+
+
+async def _section(
+    box: ui.column, title: str, analysis: Any, user: Any, **options: Any
+) -> Any | None:
+    """Run ``analysis`` for the section drawn in ``box`` (which holds its spinner until then): the
+    result, or None after showing the section's title and the Chinese error in ``box``."""
+    try:
+        result = await asyncio.to_thread(run_analysis, analysis, user, **options)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            _heading(title)
+            _error(exc)
+        return None
+    box.clear()
+    return result
 
 
 def register() -> None:
@@ -522,16 +551,12 @@ def register() -> None:
         await ui.context.client.connected()
         user = session.user
         opts = {"county": county, "year": year}
-        busy = _loading()
+        # the 亩均 classes first (the page's main answer), then the other evaluations below
+        # it as they finish: each runs once per warehouse version (cached), the first view of
+        # a county takes a few seconds per evaluation
+        busy = _loading("亩均效益")
         try:
             mujun = await asyncio.to_thread(run_analysis, decl.MUJUN, user, preset=preset, **opts)
-            tiers = await asyncio.to_thread(
-                run_analysis, decl.TIERS, user, date=date or None, **opts
-            )
-            size = await asyncio.to_thread(run_analysis, decl.SIZE, user, **opts)
-            sim = await asyncio.to_thread(
-                run_analysis, decl.SIMULATION, user, preset=preset, **opts
-            )
         except AccessDenied as exc:
             busy.delete()
             ui.label(str(exc)).classes("text-negative text-lg").props(
@@ -540,13 +565,7 @@ def register() -> None:
             return
         except XinzhiError as exc:
             busy.delete()
-            ui.label(f"无法评价：{exc}").classes("text-negative text-lg").props(
-                'data-testid="enterprise-error"'
-            )
-            ui.label(
-                "企业数据可用命令 xinzhi enterprise import 导入（或在「数据」页上传），"
-                "示例数据可用 xinzhi industry firms-generate 生成。"
-            ).classes("text-sm")
+            _error(exc, hint=True)
             return
         busy.delete()
         if mujun.synthetic:
@@ -580,19 +599,47 @@ def register() -> None:
                 "下载亩均评价表（Excel，按名单分表）", icon="download", on_click=download
             ).props('no-caps data-testid="mujun-download"')
         _mujun_section(mujun)
-        names = dict(zip(mujun.table["credit_code"], mujun.table["name"], strict=True))
+        names = {
+            str(k): str(v)
+            for k, v in zip(mujun.table["credit_code"], mujun.table["name"], strict=True)
+        }
         _heading("企业说明卡")
         ui.select(
-            {str(k): f"{v}（{k}）" for k, v in names.items()},
+            {k: f"{v}（{k}）" for k, v in names.items()},
             value=firm if firm in names else None,
             with_input=True,
             label="选择企业（可输入名称或信用代码查找）",
             on_change=lambda e: go(firm=e.value),
         ).classes("w-[36rem]").props('data-testid="firm-select"')
-        if firm in names:
-            _card(firm_card(mujun, tiers, size, firm))
-        elif firm:
-            ui.label(f"本县区的评价结果中没有信用代码为 {firm} 的企业").classes("text-negative")
-        _tier_section(tiers, {str(k): str(v) for k, v in names.items()}, tier, base)
-        _simulation_section(sim, mujun)
-        _size_section(size)
+        card_box = ui.column().classes("w-full")
+        tier_box = ui.column().classes("w-full")
+        sim_box = ui.column().classes("w-full")
+        size_box = ui.column().classes("w-full")
+
+        with tier_box:
+            _loading("梯度培育")
+        with size_box:
+            _loading("企业划型")
+        tiers = await _section(tier_box, "梯度培育", decl.TIERS, user, date=date or None, **opts)
+        size = await _section(size_box, "大中小微企业划型", decl.SIZE, user, **opts)
+        with card_box:
+            if firm in names and tiers is not None and size is not None:
+                _card(firm_card(mujun, tiers, size, firm))
+            elif firm in names:
+                ui.label("企业说明卡需要梯度培育和划型的结果（见下文的说明）").classes("text-sm")
+            elif firm:
+                ui.label(f"本县区的评价结果中没有信用代码为 {firm} 的企业").classes("text-negative")
+        if tiers is not None:
+            with tier_box:
+                _tier_section(tiers, names, tier, base)
+        if size is not None:
+            with size_box:
+                _size_section(size)
+        with sim_box:
+            _loading("差别化政策模拟")
+        sim = await _section(
+            sim_box, "差别化政策模拟", decl.SIMULATION, user, preset=preset, **opts
+        )
+        if sim is not None:
+            with sim_box:
+                _simulation_section(sim, mujun)
