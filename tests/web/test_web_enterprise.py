@@ -437,3 +437,23 @@ def test_analyst_sees_any_county(browser: Any, server: str, reference: dict[str,
         assert page.locator("[data-testid=mujun-download]").count() == 1
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("preset", ["huangyan", "tiantai", "jingning", "generic"])
+def test_every_preset_renders_in_chinese(admin: Any, server: str, preset: str) -> None:
+    """The other built-in presets (scores by benchmark or min–max, classes by rank or by score
+    line): every section drawn, no error, no data-model key, the sliders start from the
+    preset's own split when it cuts by rank."""
+    from xinzhi.enterprise.presets import preset as load_preset
+
+    _open(admin, server, f"county={COUNTY[2]}&preset={preset}")
+    assert admin.locator("[data-testid=enterprise-error]").count() == 0
+    text = _visible_text(admin)
+    assert not ENGLISH_KEYS.findall(text), ENGLISH_KEYS.findall(text)
+    assert f"预设 {preset}" not in text
+    rule = load_preset(preset).classes
+    a, b, c, d = (round(x) for x in rule.shares) if rule.method == "percentile" else (20, 40, 35, 5)
+    assert admin.inner_text("[data-testid=what-if-summary]").startswith(
+        f"A {a}% / B {b}% / C {c}% / D {d}%："
+    )
+    assert admin.js_errors == []

@@ -405,7 +405,10 @@ def _simulation_section(sim: Any, mujun: Any) -> None:
 
 def _what_if(mujun: Any) -> None:
     ui.label("调整分类比例：各名单按名次重新划分，看哪些企业的类别会变").classes("font-bold mt-4")
-    shares = {"A": 20, "B": 40, "C": 35}
+    # start from the preset's own split when it cuts by rank (else the common 20/40/35/5)
+    rule = mujun.preset.classes
+    start = rule.shares if rule.method == "percentile" and rule.shares else (20, 40, 35, 5)
+    shares = {"A": round(start[0]), "B": round(start[1]), "C": round(start[2])}
     sliders = ui.row().classes("w-full gap-8 items-center")
     out = ui.column().classes("w-full")
 
