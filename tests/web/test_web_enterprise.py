@@ -362,13 +362,16 @@ def test_workbook_download_sheets_colours_and_audit(
     assert len(list(book["评价结果"].iter_rows(min_row=2))) == reference["firms"]
     info = [r[1].value for r in book["说明"].iter_rows(min_row=2)]
     assert any("示例数据" in str(v) for v in info)
-    _, detail = _exports(admin, server, ADMIN[0])[-1]
+    # audited as the API's workbook download (GET /api/analyses/mujun/export.xlsx)
+    target, detail = _exports(admin, server, ADMIN[0])[-1]
+    assert target == f"firms:mujun:{COUNTY[2]}"
     assert detail == {
         "kind": "firms",
         "format": "xlsx",
         "county": COUNTY[2],
         "year": reference["year"],
         "rows": reference["firms"],
+        "analysis": "mujun",
         "via": "web",
     }
 
@@ -407,7 +410,8 @@ def test_county_account_sees_its_own_county_only(
         with page.expect_download(timeout=60_000) as dl:
             page.click("[data-testid=mujun-download]")
         assert dl.value.suggested_filename.startswith(f"亩均效益评价_{COUNTY[2]}_")
-        _, detail = _exports(admin, server, COUNTY[0])[-1]
+        target, detail = _exports(admin, server, COUNTY[0])[-1]
+        assert target == f"firms:mujun:{COUNTY[2]}"
         assert detail["kind"] == "firms" and detail["county"] == COUNTY[2]
         before = _exports(admin, server, COUNTY[0])
 

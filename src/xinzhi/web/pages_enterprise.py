@@ -594,6 +594,7 @@ def register() -> None:
                 county=mujun.county,
                 year=mujun.year,
                 rows=lambda: len(mujun.table),
+                analysis=decl.MUJUN.key,
             )
 
         with ui.row().classes("items-center gap-4 mt-2"):
