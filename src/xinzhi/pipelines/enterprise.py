@@ -173,7 +173,7 @@ def firm_source(
 ) -> FirmSource:
     """The firms of one data year: from the file ``firms`` when given, else the warehouse
     (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
-    code = resolve_county(con, county)[0] if county else None
+    code, name = resolve_county(con, county) if county else (None, None)
     if firms is not None:
         file = read_firm_file(firms, year=year)
         frame = file.frame
@@ -189,7 +189,7 @@ def firm_source(
         )
     rows, synthetic = _year_rows(con, int(y), code)
     if not rows:
-        where = f"{county}（{code}）" if code else "数据仓库"
+        where = f"{name or county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")
     frame = firm_frame(con, year=int(y), on=on, county=code)
     return FirmSource(frame, int(y), code, synthetic)
