@@ -24,7 +24,7 @@ from xinzhi.api.deps import Database
 from xinzhi.api.docs import docs_page
 from xinzhi.api.errors import install_error_handlers
 from xinzhi.api.models import Health
-from xinzhi.api.security import security_headers
+from xinzhi.api.security import SecurityHeaders
 
 __all__ = ["create_app"]
 
@@ -66,7 +66,7 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
     def docs() -> HTMLResponse:
         return HTMLResponse(docs_page(app.openapi()))
 
-    app.middleware("http")(security_headers)  # CSP, HSTS over TLS, … (xinzhi.api.security)
+    app.add_middleware(SecurityHeaders)  # CSP, HSTS over TLS, … (xinzhi.api.security)
 
     from xinzhi.web import mount as mount_pages  # NiceGUI pages on the same app (xinzhi.web)
 

@@ -1,6 +1,6 @@
 """Response headers of every page, file and API answer: Content-Security-Policy per kind of
 response, HSTS over TLS, and the older hardening headers (one middleware,
-:func:`security_headers`, installed by :func:`xinzhi.server.create_app`).
+:class:`SecurityHeaders`, installed by :func:`xinzhi.server.create_app`).
 
 The web pages (NiceGUI 3) need, and get, no more than this:
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from starlette.datastructures import MutableHeaders
 
 from xinzhi.auth.network import request_scheme
 
@@ -34,8 +35,8 @@ __all__ = [
     "HSTS",
     "PAGE_CSP",
     "REPORT_CSP",
+    "SecurityHeaders",
     "content_security_policy",
-    "security_headers",
 ]
 
 PAGE_CSP = "; ".join(
@@ -82,19 +83,39 @@ def content_security_policy(path: str) -> str:
     return PAGE_CSP
 
 
-async def security_headers(request: Request, call_next: Any) -> Any:
-    """Add the headers to every response (HTTP middleware)."""
-    response = await call_next(request)
-    path = request.url.path
-    h = response.headers
-    h.setdefault("Content-Security-Policy", content_security_policy(path))
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    if path.startswith("/api/") and path != "/api/docs":
-        h.setdefault("Cache-Control", "no-store")
-    db = getattr(request.app.state, "db", None)
+class SecurityHeaders:
+    """ASGI middleware adding the headers to every HTTP response (a plain ASGI wrapper, not
+    ``BaseHTTPMiddleware``: no extra task and stream per request)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                h.setdefault("Content-Security-Policy", content_security_policy(path))
+                h.setdefault("X-Content-Type-Options", "nosniff")
+                h.setdefault("X-Frame-Options", "DENY")
+                h.setdefault("Referrer-Policy", "same-origin")
+                if path.startswith("/api/") and path != "/api/docs":
+                    h.setdefault("Cache-Control", "no-store")
+                if _https(scope):
+                    h.setdefault("Strict-Transport-Security", HSTS)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _https(scope: Any) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    app = scope.get("app")
+    db = getattr(getattr(app, "state", None), "db", None)
     proxies = db.limits.trusted_proxies if db is not None else None
-    if request_scheme(request, proxies) == "https":
-        h.setdefault("Strict-Transport-Security", HSTS)
-    return response
+    return request_scheme(Request(scope), proxies) == "https"

@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 
 __all__ = ["STATIC_DIR", "mount"]
 
@@ -41,27 +42,7 @@ def _add_routes(app: FastAPI) -> None:
     )
     from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
 
-    @app.middleware("http")
-    async def login_token(request: Request, call_next: Any) -> Any:
-        """The login page's double-submit token: a random value in an HttpOnly, SameSite=Strict
-        cookie and in the form (:func:`login_form_token`); ``POST /web/login`` needs both."""
-        fresh = None
-        if request.url.path == "/login" and request.method == "GET":
-            token = request.cookies.get(LOGIN_COOKIE, "")
-            if len(token) < 32:
-                token = fresh = secrets.token_urlsafe(32)
-            request.state.login_token = token
-        response = await call_next(request)
-        if fresh is not None:
-            response.set_cookie(
-                LOGIN_COOKIE,
-                fresh,
-                httponly=True,
-                samesite="strict",
-                secure=request_scheme(request) == "https",
-                path="/",
-            )
-        return response
+    app.add_middleware(LoginToken)
 
     @app.post("/web/login", include_in_schema=False)
     def web_login(
@@ -149,6 +130,40 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="xinzhi-web-static")
+
+
+class LoginToken:
+    """ASGI middleware of the login page's double-submit token: on ``GET /login`` a random
+    value is kept in an HttpOnly, SameSite=Strict cookie (``xinzhi_login``) and handed to the
+    page (``request.state.login_token``), which writes it into the form; ``POST /web/login``
+    needs both to match."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/login" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        from xinzhi.web._context import LOGIN_COOKIE, request_scheme
+
+        request = Request(scope)
+        token = request.cookies.get(LOGIN_COOKIE, "")
+        fresh = len(token) < 32
+        if fresh:
+            token = secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["login_token"] = token
+        secure = "; Secure" if request_scheme(request) == "https" else ""
+
+        async def send_with_cookie(message: Any) -> None:
+            if fresh and message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(
+                    "set-cookie",
+                    f"{LOGIN_COOKIE}={token}; HttpOnly; Path=/; SameSite=strict{secure}",
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def _refused(message: str) -> Response:

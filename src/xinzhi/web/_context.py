@@ -35,6 +35,7 @@ __all__ = [
     "current_session",
     "request_scheme",
     "same_origin",
+    "write_lock",
 ]
 
 COOKIE_NAME = "xinzhi_session"
@@ -96,6 +97,11 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def write_lock() -> Any:
+    """The server's write lock (:class:`xinzhi.api.deps.WriteLock`), or None standalone."""
+    return config.database.write_lock if config.database is not None else None
 
 
 def client_ip(request: Request) -> str:
