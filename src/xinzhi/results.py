@@ -71,14 +71,16 @@ class Result:
         """:meth:`info_table` with the 示例数据 label and the notes appended (as rows of its
         first two columns, or a sheet of its own)."""
         info = self.info_table()
-        extra = ([SYNTHETIC_NOTE] if self.synthetic else []) + [str(n) for n in self.notes]
+        shown = set() if info is None else {str(v) for v in info.to_numpy().ravel()}
+        notes = [str(n) for n in self.notes if str(n) not in shown]  # some sheets list them
+        extra = ([SYNTHETIC_NOTE] if self.synthetic else []) + notes
         if not extra:
             return info
         if info is None or info.shape[1] < 2:
             return pd.DataFrame({"说明": extra})
         a, b = info.columns[:2]
         rows = pd.DataFrame({a: ["数据性质" if self.synthetic else "注"] * len(extra), b: extra})
-        if self.synthetic and self.notes:
+        if self.synthetic and notes:
             rows.loc[1:, a] = "注"
         return pd.concat([info, rows], ignore_index=True)
 

@@ -14,15 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 
 from xinzhi import __version__
 from xinzhi.api import build_api
 from xinzhi.api.deps import Database
+from xinzhi.api.docs import docs_page
 from xinzhi.api.errors import install_error_handlers
 from xinzhi.api.models import Health
+from xinzhi.api.security import SecurityHeaders
 
 __all__ = ["create_app"]
 
@@ -46,7 +48,7 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
         version=__version__,
         description="县域新质生产力测度、诊断与产业选择系统的 REST API。"
         "认证：POST /api/auth/token 获取 Bearer 令牌，或网页登录会话（Cookie + X-CSRF-Token）。",
-        docs_url="/api/docs",
+        docs_url=None,  # our own page (xinzhi.api.docs): no CDN, no script
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -60,15 +62,11 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
 
     app.include_router(build_api(), prefix="/api")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith("/api/") and request.url.path != "/api/docs":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_page(app.openapi()))
+
+    app.add_middleware(SecurityHeaders)  # CSP, HSTS over TLS, … (xinzhi.api.security)
 
     from xinzhi.web import mount as mount_pages  # NiceGUI pages on the same app (xinzhi.web)
 

@@ -14,8 +14,8 @@ from api_helpers import Api, make_api
 @pytest.fixture(scope="session")
 def evaluated_warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The public warehouse plus the stored evaluation ``demo`` and a synthetic firm registry
-    (示例数据: 20,000 firms with three years of firm-year data and labels, seed 3) for the
-    enterprise analyses (copied once per session)."""
+    of 湘潭县 (示例数据: 2,000 firms with three years of firm-year data and labels, seed 3) for
+    the enterprise analyses (copied once per session)."""
     from xinzhi.pipelines.evaluation import evaluate_counties
     from xinzhi.pipelines.firms import generate_firms
 
@@ -23,7 +23,7 @@ def evaluated_warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPat
     db = folder / "xinzhi.duckdb"
     shutil.copy(public_warehouse, db)
     evaluate_counties(db=db, save_as="demo")
-    generate_firms(folder / "firms.parquet", n=20_000, seed=3, load=True, db=db)
+    generate_firms(folder / "firms.parquet", n=2_000, seed=3, county="430321", load=True, db=db)
     return db
 
 

@@ -782,3 +782,130 @@ def test_county_user_downloads_follow_the_api_policy(
         )
     finally:
         ctx.close()
+
+
+# ----------------------------------------------------- issue #18 item 11: CSP, CSRF, logout
+def test_pages_render_under_the_content_security_policy(browser: Any, server: str) -> None:
+    """Every page is sent with the policy of :mod:`xinzhi.api.security`, renders (maps and
+    charts included) and logs no CSP violation in the console."""
+    from xinzhi.api.security import PAGE_CSP, REPORT_CSP
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    try:
+        r = page.goto(server + "/login")
+        assert r is not None and r.headers["content-security-policy"] == PAGE_CSP
+        page.fill("input[name=username]", ADMIN[0])
+        page.fill("input[name=password]", ADMIN[1])
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/")
+        page.wait_for_selector("[data-testid=county-map] svg path", timeout=60_000)
+        page.goto(server + "/profile?code=430321&eval=nqpf-county&year=2020")
+        page.wait_for_selector("[data-testid=radar] svg path", timeout=60_000)
+        page.goto(server + "/ranking?year=2020")
+        page.wait_for_selector("[data-testid=ranking-table]")
+        page.goto(server + "/disparity")
+        page.wait_for_selector("[data-testid=sigma-table] tbody tr", timeout=60_000)
+        page.wait_for_timeout(1000)
+        report = page.request.get(server + "/api/reports/county/430321.html?evaluation=nqpf-county")
+        assert report.status == 200
+        assert report.headers["content-security-policy"] == REPORT_CSP
+        page.goto(server + "/api/reports/county/430321.html?evaluation=nqpf-county")
+        page.wait_for_timeout(500)
+    finally:
+        ctx.close()
+    violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    assert violations == [], violations
+
+
+def test_cross_site_login_post_is_refused(browser: Any, server: str) -> None:
+    """A page on another origin that auto-submits a login form to /web/login (login CSRF) is
+    refused with 403 and sets no session."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    try:
+        attacker = (
+            '<form id="f" method="post" action="' + server + '/web/login">'
+            f'<input name="username" value="{ADMIN[0]}">'
+            f'<input name="password" value="{ADMIN[1]}"></form>'
+            "<script>document.getElementById('f').submit()</script>"
+        )
+        page.route(
+            "http://attacker.invalid/",
+            lambda route: route.fulfill(status=200, content_type="text/html", body=attacker),
+        )
+        with page.expect_response(lambda r: r.url.endswith("/web/login")) as resp:
+            page.goto("http://attacker.invalid/")
+        assert resp.value.status == 403
+        assert "跨站请求" in page.content()
+        assert not any(c["name"] == "xinzhi_session" for c in ctx.cookies())
+    finally:
+        ctx.close()
+
+
+def test_logout_is_a_post_with_the_csrf_token(browser: Any, server: str) -> None:
+    ctx, page = _login(browser, server, ANALYST)
+    try:
+        # a GET (a link, an <img> on another site) does not log out
+        assert page.request.get(server + "/web/logout").status in (404, 405)
+        assert page.request.get(server + "/api/auth/me").status == 200
+        page.click("[data-testid=logout]")
+        page.wait_for_url(server + "/login")
+        assert not any(c["name"] == "xinzhi_session" for c in ctx.cookies())
+        page.goto(server + "/")
+        assert "/login" in page.url
+    finally:
+        ctx.close()
+
+
+def _login_form(client: Any, server: str) -> str:
+    """Open /login with an HTTP client (sets the login cookie); the form's token (the same
+    value, written into the form's hidden field)."""
+    page = client.get(server + "/login")
+    assert page.status_code == 200
+    token = client.cookies.get("xinzhi_login")
+    assert token and len(token) >= 32
+    assert token in page.text and 'name=\\"token\\"' in page.text
+    return str(token)
+
+
+def test_login_form_checks_origin_and_token(server: str) -> None:
+    import httpx
+
+    form = {"username": ANALYST[0], "password": ANALYST[1], "next": "/"}
+    with httpx.Client(timeout=30) as client:
+        # no token (a form posted from anywhere else)
+        r = client.post(server + "/web/login", data=form)
+        assert r.status_code == 403 and "跨站请求" in r.text
+        token = _login_form(client, server)
+        # the right token, but the browser says the form came from another site
+        for headers in (
+            {"Origin": "https://attacker.example"},
+            {"Origin": "null"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Referer": "https://attacker.example/x"},
+        ):
+            r = client.post(server + "/web/login", data={**form, "token": token}, headers=headers)
+            assert r.status_code == 403, headers
+            assert "xinzhi_session" not in r.headers.get("set-cookie", "")
+        r = client.post(server + "/web/login", data={**form, "token": "x" * 43})
+        assert r.status_code == 403
+        # the form of this site: logged in
+        r = client.post(
+            server + "/web/login",
+            data={**form, "token": token},
+            headers={"Origin": server, "Sec-Fetch-Site": "same-origin"},
+        )
+        assert r.status_code == 303 and r.headers["location"] == "/"
+        csrf = client.cookies.get("xinzhi_csrf")
+        assert csrf and client.cookies.get("xinzhi_session")
+        # logout: POST only, with the session's CSRF token
+        assert client.get(server + "/web/logout").status_code in (404, 405)
+        assert client.post(server + "/web/logout", data={"csrf": "wrong"}).status_code == 403
+        assert client.get(server + "/api/auth/me").status_code == 200
+        r = client.post(server + "/web/logout", data={"csrf": csrf})
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert client.get(server + "/api/auth/me").status_code == 401

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from fastapi import Query, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from xinzhi.api.deps import Database, client_ip
 from xinzhi.auth import Kind, Session, write_audit, write_export
@@ -19,6 +20,7 @@ __all__ = [
     "audit",
     "audit_export",
     "cached_json",
+    "cached_json_async",
     "clean",
     "evaluation_stamp",
     "records",
@@ -136,3 +138,18 @@ def cached_json(db: Database, key: Any, make: Any) -> Response:
         return model.model_dump_json().encode("utf-8")
 
     return Response(db.cached(("json", *key), body), media_type="application/json")
+
+
+async def cached_json_async(db: Database, key: Any, make: Any) -> Response:
+    """:func:`cached_json` for ``async`` routes: a cached body is answered on the event loop
+    (no worker thread); a miss builds it in a worker thread."""
+    full = ("json", *key)
+    body = db.peek(full)
+    if body is None:
+
+        def build() -> bytes:
+            model: BaseModel = make()
+            return model.model_dump_json().encode("utf-8")
+
+        body = await run_in_threadpool(db.cached, full, build)
+    return Response(body, media_type="application/json")

@@ -13,17 +13,20 @@ under :attr:`Database.write_lock`, so two imports never interleave.
 from __future__ import annotations
 
 import gc
+import hashlib
 import hmac
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import duckdb
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from xinzhi import config
 from xinzhi.api.errors import ApiError
@@ -38,6 +41,7 @@ __all__ = [
     "Database",
     "Db",
     "Evaluator",
+    "WriteLock",
     "client_ip",
     "current_session",
     "get_cursor",
@@ -50,6 +54,35 @@ COOKIE_NAME = "xinzhi_session"
 CSRF_COOKIE = "xinzhi_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class WriteLock:
+    """The server's write lock (re-entrant) that counts the write sections it has ended.
+
+    :attr:`generation` grows by one whenever a holder releases the lock, i.e. after every
+    write of the server (imports, evaluations, accounts, sessions, audit entries, the web
+    pages' writes: all take this lock). While the server runs no other process can write the
+    warehouse (DuckDB's file lock), so a result computed at generation *g* stays right until
+    the generation changes: the caches of :meth:`Database.cached` key on it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.generation = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self.generation += 1  # still held: no other writer changes it concurrently
+        self._lock.release()
+
+    def __enter__(self) -> WriteLock:
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class Database:
@@ -65,7 +98,7 @@ class Database:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path: Path = config.db_path(path)
         self.con = open_warehouse(self.path)
-        self.write_lock = threading.RLock()
+        self.write_lock = WriteLock()
         self.cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.secret = secret_key()
@@ -85,6 +118,12 @@ class Database:
 
     #: Entries kept by :meth:`cached` (least recently used evicted first).
     CACHE_SIZE = 512
+
+    @property
+    def generation(self) -> int:
+        """Number of write sections ended so far (:class:`WriteLock`): part of the key of
+        every cached result that depends on the warehouse's data."""
+        return self.write_lock.generation
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor (own transaction context) on the shared database."""
@@ -107,6 +146,14 @@ class Database:
             while len(self.cache) > self.CACHE_SIZE:
                 self.cache.popitem(last=False)
         return value
+
+    def peek(self, key: Any) -> Any:
+        """The cached value of ``key`` or None (no computation; marks it recently used)."""
+        with self._cache_lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        return None
 
     def close(self) -> None:
         """Close the database; objects frozen by :meth:`freeze_gc` return to the collector."""
@@ -151,7 +198,24 @@ def request_scheme(request: Request) -> str:
     return network.request_scheme(request, request.app.state.db.limits.trusted_proxies)
 
 
-def current_session(
+async def _cached_session(
+    db: Database, cur: duckdb.DuckDBPyConnection, raw: str, kind: str
+) -> Session | None:
+    """:func:`~xinzhi.auth.lookup_session`, remembered until the next write
+    (:attr:`Database.generation`: a logout, a disabled account or a new password is a write)
+    and never past the session's expiry. Unknown tokens are not remembered. A remembered
+    session costs no worker thread; a lookup runs in one."""
+    key = ("session", db.generation, kind, hashlib.sha256(raw.encode("utf-8")).hexdigest())
+    hit = db.peek(key)
+    if hit is not None and hit.expires_at > datetime.now(UTC).replace(tzinfo=None):
+        return cast(Session, hit)
+    s = await run_in_threadpool(lookup_session, cur, raw, kind)
+    if s is not None:
+        db.cached(key, lambda: s)
+    return s
+
+
+async def current_session(
     request: Request,
     db: Db,
     cur: Cursor,
@@ -163,14 +227,14 @@ def current_session(
     token in ``X-CSRF-Token`` (bearer requests are exempt: browsers never add them on their own).
     """
     if credentials is not None:
-        s = lookup_session(cur, credentials.credentials, "bearer")
+        s = await _cached_session(db, cur, credentials.credentials, "bearer")
         if s is None:
             raise ApiError(401, "invalid_token", "令牌无效或已过期（请重新获取令牌）")
         return s
     cookie = request.cookies.get(COOKIE_NAME)
     if cookie:
         sid = unsign(cookie, db.secret)
-        s = lookup_session(cur, sid, "cookie") if sid else None
+        s = await _cached_session(db, cur, sid, "cookie") if sid else None
         if s is not None:
             if request.method not in _SAFE_METHODS:
                 sent = request.headers.get(CSRF_HEADER, "")

@@ -22,7 +22,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 
 from xinzhi.api import models as m
-from xinzhi.api._util import Limit, Offset, audit, audit_export, records
+from xinzhi.api._util import Limit, Offset, audit, audit_export, cached_json_async, records
 from xinzhi.api.deps import Admin, AnyUser, Cursor, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
@@ -56,7 +56,8 @@ def indicators(cur: Cursor, _: AnyUser) -> m.IndicatorList:
 
 
 @router.get("/observations", response_model=m.ObservationPage, summary="观测值（分页）")
-def observations(
+async def observations(
+    db: Db,
     cur: Cursor,
     session: AnyUser,
     region: Annotated[str | None, Query(pattern=r"^\d{6}$", description="6 位区划代码")] = None,
@@ -64,23 +65,32 @@ def observations(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> m.ObservationPage:
-    """Current observations; a county user sees public batches and its own county's batches."""
-    total, page = observation_page(
-        cur,
-        session.user,
-        region=region,
-        indicator=indicator,
-        year=year,
-        limit=limit,
-        offset=offset,
-    )
-    return m.ObservationPage(
-        total=int(total),
-        limit=limit,
-        offset=offset,
-        items=[m.ObservationItem(**r) for r in records(page)],
-    )
+) -> Response:
+    """Current observations; a county user sees public batches and its own county's batches.
+
+    Pages are cached per account and parameters until the next write of the server
+    (:attr:`~xinzhi.api.deps.Database.generation`: an import is a write)."""
+    user = session.user
+
+    def make() -> m.ObservationPage:
+        total, page = observation_page(
+            cur,
+            user,
+            region=region,
+            indicator=indicator,
+            year=year,
+            limit=limit,
+            offset=offset,
+        )
+        return m.ObservationPage(
+            total=int(total),
+            limit=limit,
+            offset=offset,
+            items=[m.ObservationItem(**r) for r in records(page)],
+        )
+
+    key = ("observations", db.generation, user.username, user.role, user.county_code)
+    return await cached_json_async(db, (*key, region, indicator, year, limit, offset), make)
 
 
 @router.get("/imports", response_model=m.BatchPage, summary="导入批次")

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
+from starlette.concurrency import run_in_threadpool
 
 from xinzhi.api import models as m
 from xinzhi.api._util import (
@@ -24,7 +25,7 @@ from xinzhi.api._util import (
     Offset,
     audit,
     audit_export,
-    cached_json,
+    cached_json_async,
     clean,
     evaluation_stamp,
     records,
@@ -55,8 +56,13 @@ def scores_of(db: Database, cur: Any, name: str, stamp: str | None = None) -> pd
     return db.cached(("scores", name, stamp), lambda: stored.stored_scores(cur, name))
 
 
-def _stamp_or_404(cur: Any, name: str) -> str:
-    stamp = evaluation_stamp(cur, name)
+async def _stamp_or_404(db: Database, cur: Any, name: str) -> str:
+    """The evaluation's creation time, remembered until the next write (a new evaluation of
+    the same name is a write: :attr:`~xinzhi.api.deps.Database.generation`)."""
+    key = ("stamp", db.generation, name)
+    stamp = db.peek(key)
+    if stamp is None:
+        stamp = await run_in_threadpool(db.cached, key, lambda: evaluation_stamp(cur, name))
     if stamp is None:
         raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")
     return stamp
@@ -131,7 +137,7 @@ def evaluations(cur: Cursor, _: AnyUser) -> m.EvaluationList:
 
 
 @router.get("/evaluations/{name}", response_model=m.ScorePage, summary="评价得分（分页）")
-def scores(
+async def scores(
     name: EvalName,
     db: Db,
     cur: Cursor,
@@ -141,7 +147,7 @@ def scores(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
-    stamp = _stamp_or_404(cur, name)
+    stamp = await _stamp_or_404(db, cur, name)
 
     def page() -> m.ScorePage:
         s = scores_of(db, cur, name, stamp)
@@ -160,13 +166,15 @@ def scores(
             items.append(m.ScoreItem(**r))
         return m.ScorePage(evaluation=name, total=len(s), limit=limit, offset=offset, items=items)
 
-    return cached_json(db, ("scores-page", name, stamp, year, province, limit, offset), page)
+    return await cached_json_async(
+        db, ("scores-page", name, stamp, year, province, limit, offset), page
+    )
 
 
 @router.get(
     "/evaluations/{name}/counties/{code}", response_model=m.CountyProfileOut, summary="县域画像"
 )
-def county(
+async def county(
     name: EvalName,
     code: CountyCode,
     db: Db,
@@ -174,7 +182,7 @@ def county(
     _: AnyUser,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> Response:
-    stamp = _stamp_or_404(cur, name)
+    stamp = await _stamp_or_404(db, cur, name)
 
     def make() -> m.CountyProfileOut:
         s = scores_of(db, cur, name, stamp)
@@ -183,7 +191,7 @@ def county(
         p = stored.county_profile(cur, name, code, year, scores=s)
         return m.CountyProfileOut(**clean(p.to_dict()))
 
-    return cached_json(db, ("profile", name, stamp, code, year), make)
+    return await cached_json_async(db, ("profile", name, stamp, code, year), make)
 
 
 def _xlsx_response(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from xinzhi.api import models as m
-from xinzhi.api._util import Limit, Offset, records
+from xinzhi.api._util import Limit, Offset, cached_json_async, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.pipelines.boundaries import level_geojson
 from xinzhi.pipelines.regions import region_page
@@ -18,7 +18,8 @@ router = APIRouter(tags=["区划"])
 
 
 @router.get("/regions", response_model=m.RegionPage, summary="区划列表")
-def list_regions(
+async def list_regions(
+    db: Db,
     cur: Cursor,
     _: AnyUser,
     year: Annotated[int | None, Query(ge=1980, le=2100, description="有效年份")] = None,
@@ -26,14 +27,22 @@ def list_regions(
     level: Literal["county", "prefecture", "province"] | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> m.RegionPage:
-    page = region_page(cur, year=year, province=province, level=level, limit=limit, offset=offset)
-    return m.RegionPage(
-        total=page.total,
-        limit=limit,
-        offset=offset,
-        items=[m.RegionItem(**r) for r in records(page.items)],
-    )
+) -> Response:
+    """A page of the regions table (cached until the next write of the server)."""
+
+    def make() -> m.RegionPage:
+        page = region_page(
+            cur, year=year, province=province, level=level, limit=limit, offset=offset
+        )
+        return m.RegionPage(
+            total=page.total,
+            limit=limit,
+            offset=offset,
+            items=[m.RegionItem(**r) for r in records(page.items)],
+        )
+
+    key = ("regions", db.generation, year, province, level, limit, offset)
+    return await cached_json_async(db, key, make)
 
 
 @router.get("/regions/resolve", response_model=m.ResolvedRegion, summary="名称或代码识别")

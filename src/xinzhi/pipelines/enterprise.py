@@ -178,10 +178,11 @@ def firm_source(
     """The firms of one data year: from the file ``firms`` when given, else the warehouse
     (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
     text = str(county).strip() if county else ""
+    name: str | None = None
     if firms is None and text.isdigit() and len(text) == 6:
         code: str | None = text  # checked against the region table only when it has no rows
     else:
-        code = resolve_county(con, county)[0] if county else None
+        code, name = resolve_county(con, county) if county else (None, None)
     if firms is not None:
         file = read_firm_file(firms, year=year)
         frame = file.frame
@@ -191,7 +192,7 @@ def firm_source(
         return FirmSource(frame, file.year, code, synthetic, Path(firms), file.notes())
     y = year if year is not None else latest_firm_year(con)
     if y is None:
-        if county:
+        if county and name is None:
             resolve_county(con, county)  # an unknown county code: the region error
         raise InputError(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
@@ -199,9 +200,9 @@ def firm_source(
         )
     rows, synthetic = _year_rows(con, int(y), code)
     if not rows:
-        if county:
-            resolve_county(con, county)  # an unknown county code: the region error
-        where = f"{county}（{code}）" if code else "数据仓库"
+        if county and name is None:  # an unknown county code: the region error
+            name = resolve_county(con, county)[1]
+        where = f"{name or county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")
     frame = firm_frame(con, year=int(y), on=on, county=code)
     return FirmSource(frame, int(y), code, synthetic)

@@ -82,12 +82,14 @@ def import_firm_file(
     return FirmImport(report, Path(path).suffix.lower() == ".parquet", reasons)
 
 
-def _census_table(census: str | os.PathLike[str] | None, year: int) -> pd.DataFrame:
-    """Census county table: from a file (CSV/XLSX/Parquet) or the warehouse."""
+def _census_table(
+    census: str | os.PathLike[str] | None, year: int, db: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """Census county table: from a file (CSV/XLSX/Parquet) or the warehouse ``db``."""
     if census is not None:
         return read_user_table(census, ["region_code"])
     cols = ["pop_total"] + [f"emp_sec_{s}" for s in SECTION_CODES]
-    con = store.connect(read_only=True)
+    con = store.connect(db, read_only=True)
     try:
         wide = store.read_wide(con, cols, years=[year])
     finally:
@@ -139,7 +141,7 @@ def generate_firms(
         raise InputError("--output 须为 .parquet 文件")
     if divisions not in DIVISION_SHARES:
         raise InputError(f"--divisions 可选 {' 或 '.join(DIVISION_SHARES)}")
-    table = _census_table(census, census_year)
+    table = _census_table(census, census_year, db)
     if county is not None:
         table = table[table["region_code"].astype(str) == str(county)]
         if table.empty:

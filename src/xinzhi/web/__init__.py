@@ -8,15 +8,19 @@ themselves. See ``docs/web.md``.
 
 from __future__ import annotations
 
+import hmac
+import html
 import logging
 import os
+import secrets
 import threading
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 
 __all__ = ["STATIC_DIR", "mount"]
 
@@ -30,11 +34,15 @@ def _add_routes(app: FastAPI) -> None:
     from xinzhi.web._context import (
         COOKIE_NAME,
         CSRF_COOKIE,
+        LOGIN_COOKIE,
         client_ip,
         connection,
         request_scheme,
+        same_origin,
     )
     from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
+
+    app.add_middleware(LoginToken)
 
     @app.post("/web/login", include_in_schema=False)
     def web_login(
@@ -42,8 +50,14 @@ def _add_routes(app: FastAPI) -> None:
         username: str = Form(""),
         password: str = Form(""),
         next: str = Form("/"),
+        token: str = Form(""),
     ) -> Response:
         target = next if next.startswith("/") and not next.startswith("//") else "/"
+        cookie = request.cookies.get(LOGIN_COOKIE, "")
+        if not same_origin(request) or not (
+            cookie and token and hmac.compare_digest(cookie, token)
+        ):
+            return _refused("登录请求无效：不是从本站登录页提交的（跨站请求），或登录页已过期。")
         ip = client_ip(request)
         with connection(write=True) as con:
             auth.ensure_auth_tables(con)
@@ -80,16 +94,24 @@ def _add_routes(app: FastAPI) -> None:
             max_age=int(COOKIE_TTL.total_seconds()),
             path="/",
         )
+        resp.delete_cookie(LOGIN_COOKIE, path="/")
         return resp
 
-    @app.get("/web/logout", include_in_schema=False)
-    def web_logout(request: Request) -> Response:
+    @app.post("/web/logout", include_in_schema=False)
+    def web_logout(request: Request, csrf: str = Form("")) -> Response:
+        """Log out (POST only, with the session's CSRF token from the header's form)."""
         cookie = request.cookies.get(COOKIE_NAME)
         raw = auth.unsign(cookie, auth.secret_key()) if cookie else None
         if raw:
             with connection(write=True) as con:
                 auth.ensure_auth_tables(con)
                 s = auth.lookup_session(con, raw, "cookie")
+                if s is not None and not (
+                    same_origin(request)
+                    and s.csrf_token
+                    and hmac.compare_digest(csrf, s.csrf_token)
+                ):
+                    return _refused("退出请求无效：缺少或错误的 CSRF 令牌（跨站请求）。")
                 auth.revoke_session(con, raw)
                 if s is not None:
                     auth.write_audit(con, "logout", user=s.user.username, ip=client_ip(request))
@@ -108,6 +130,49 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="xinzhi-web-static")
+
+
+class LoginToken:
+    """ASGI middleware of the login page's double-submit token: on ``GET /login`` a random
+    value is kept in an HttpOnly, SameSite=Strict cookie (``xinzhi_login``) and handed to the
+    page (``request.state.login_token``), which writes it into the form; ``POST /web/login``
+    needs both to match."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/login" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        from xinzhi.web._context import LOGIN_COOKIE, request_scheme
+
+        request = Request(scope)
+        token = request.cookies.get(LOGIN_COOKIE, "")
+        fresh = len(token) < 32
+        if fresh:
+            token = secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["login_token"] = token
+        secure = "; Secure" if request_scheme(request) == "https" else ""
+
+        async def send_with_cookie(message: Any) -> None:
+            if fresh and message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(
+                    "set-cookie",
+                    f"{LOGIN_COOKIE}={token}; HttpOnly; Path=/; SameSite=strict{secure}",
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _refused(message: str) -> Response:
+    """403 page for a refused login / logout form (cross-site or stale)."""
+    body = (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>请求被拒绝</title>'
+        f'<p>{html.escape(message)}</p><p><a href="/login">重新打开登录页</a></p></html>'
+    )
+    return HTMLResponse(body, status_code=403)
 
 
 def _geo_sources() -> tuple[str | None, str | None]:

@@ -26,6 +26,7 @@ from xinzhi.pipelines.warehouse import open_warehouse
 __all__ = [
     "COOKIE_NAME",
     "CSRF_COOKIE",
+    "LOGIN_COOKIE",
     "NAV",
     "WebConfig",
     "client_ip",
@@ -33,10 +34,14 @@ __all__ = [
     "connection",
     "current_session",
     "request_scheme",
+    "same_origin",
+    "write_lock",
 ]
 
 COOKIE_NAME = "xinzhi_session"
 CSRF_COOKIE = "xinzhi_csrf"
+LOGIN_COOKIE = "xinzhi_login"
+"""The login form's double-submit token (HttpOnly, SameSite=Strict; set with the login page)."""
 
 #: (path, label, action the access policy must allow; None = every logged-in user)
 NAV: list[tuple[str, str, Action | None]] = [
@@ -94,10 +99,32 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def write_lock() -> Any:
+    """The server's write lock (:class:`xinzhi.api.deps.WriteLock`), or None standalone."""
+    return config.database.write_lock if config.database is not None else None
+
+
 def client_ip(request: Request) -> str:
     """Client address as the server sees it (audit log, login throttling):
     :func:`xinzhi.auth.network.client_ip`, the same rule as the REST API."""
     return network.client_ip(request)
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a form POST comes from a page of this site: its ``Origin`` (or, without one, its
+    ``Referer``) has this server's scheme, host and port, and ``Sec-Fetch-Site`` (when the
+    browser sends it) is not ``cross-site`` / ``same-site``. A request with none of these
+    headers (not a browser) passes; the form token is checked besides."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return True
+    if origin == "null":
+        return False
+    own = f"{request_scheme(request)}://{request.headers.get('host', '')}"
+    return origin == own or origin.startswith(own + "/")
 
 
 def request_scheme(request: Request) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -83,7 +84,13 @@ def frame(session: auth.Session, active: str) -> None:
             ).props(f'data-nav="{path}"')
         ui.space()
         ui.label(f"{session.user.username}（{session.user.role_label}）").classes("text-sm")
-        ui.link("退出", "/web/logout").classes("text-white text-sm")
+        ui.html(
+            '<form method="post" action="/web/logout" class="m-0">'
+            f'<input type="hidden" name="csrf" value="{html.escape(session.csrf_token or "")}">'
+            '<button type="submit" class="text-white text-sm underline" data-testid="logout">'
+            "退出</button></form>",
+            sanitize=False,
+        )
 
 
 def notify_error(exc: Exception) -> None:

@@ -19,22 +19,25 @@ from nicegui import events, ui
 from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.auth.audit import import_detail
+from xinzhi.config import server_limits
 from xinzhi.errors import XinzhiError
 from xinzhi.pipelines.public_data import dataset_catalogue, verify_datasets
 from xinzhi.pipelines.uploads import (
     ImportReport,
     batch_page,
     batch_quarantine,
+    check_upload_quota,
     import_upload,
     reason_tables,
     safe_file_name,
 )
-from xinzhi.web._context import client_ip, connection, data_dir_str
+from xinzhi.web._context import client_ip, connection, data_dir_str, write_lock
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
 __all__ = ["quarantined_rows", "register"]
 
-MAX_UPLOAD = 50 * 1024 * 1024
+MAX_UPLOAD = 20 * 1024 * 1024
+"""The same cap as the REST API's uploads (20 MB)."""
 
 
 def quarantined_rows(user: auth.User, batch_id: int) -> pd.DataFrame:
@@ -176,7 +179,14 @@ def register() -> None:
                         with preview_box:
                             ui.label(f"无法预览：{exc}").classes("text-xs")
                     try:
+                        # the same limits as the API: daily quota, a worker process with memory
+                        # and time limits, the write lock held only while writing
+                        limits = server_limits()
                         with connection(write=True) as con:
+                            check_upload_quota(
+                                con, session.user, path.stat().st_size, limits.upload_quota_mb
+                            )
+                        with connection() as con:
                             report = await asyncio.to_thread(
                                 import_upload,
                                 path,
@@ -184,7 +194,10 @@ def register() -> None:
                                 user=session.user,
                                 year=int(year_in.value) if year_in.value else None,
                                 source=Path(safe).stem,
+                                limits=limits,
+                                write_lock=write_lock(),
                             )
+                        with connection(write=True) as con:
                             auth.write_audit(
                                 con,
                                 "import",

@@ -107,6 +107,7 @@ def register() -> None:
             "1": "用户名或密码错误。",
             "throttled": "登录失败次数过多，请稍后再试。",
         }.get(error, "")
+        token = str(getattr(request.state, "login_token", ""))
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         with ui.card().classes("mx-auto mt-24 w-96 p-6"):
             ui.label("新质 · 县域新质生产力").classes("text-xl font-bold")
@@ -116,6 +117,7 @@ def register() -> None:
             ui.html(
                 f"""<form method="post" action="/web/login" class="flex flex-col gap-3 w-full">
   <input type="hidden" name="next" value="{html.escape(target)}">
+  <input type="hidden" name="token" value="{html.escape(token)}">
   <label class="flex flex-col text-sm">用户名
     <input name="username" autocomplete="username" required
       class="border rounded px-2 py-1 text-base"></label>
