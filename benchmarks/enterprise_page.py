@@ -9,8 +9,9 @@ for the movement, :func:`~xinzhi.pipelines.enterprise.tier_checks`,
 :func:`~xinzhi.pipelines.enterprise.policy_simulation` with the years in class D) and the
 tables the page draws from them (summaries, class counts, park totals, the firm list with
 reasons, tier counts and candidates, the what-if of the class sliders, the size counts, one
-firm card). Target: ≤ 1 s for the page's data (the first request; the page caches per
-warehouse version, so a second request costs nothing).
+firm card). Target: ≤ 1 s for the page's data. The first run includes compiling the
+expressions (once per process); later runs read the county's data again with the SQL compiled
+(a new county in a running server); the page itself caches results per warehouse version.
 
 The peer: plain pandas on the same county frame (read with
 :func:`~xinzhi.pipelines.enterprise_data.firm_frame_df`) ranking one indicator (亩均税收) into
@@ -158,6 +159,7 @@ def main() -> None:
     import ibis  # noqa: F401  (imports are not part of a request)
 
     from xinzhi import store
+    from xinzhi.pipelines import enterprise_data
 
     con = store.connect(db, read_only=True)
     try:
@@ -168,9 +170,17 @@ def main() -> None:
         ).fetchone()[0]
         print(f"县 {county}：{YEAR} 年有年度数据的企业 {n:,} 家（示例数据）")
         for i in range(args.repeat):
+            # a new request for the county: the county's frames are read again; the compiled
+            # SQL stays (as in a running server, after its first request of any county)
+            enterprise_data._FRAMES.clear()
             parts = page_data(con, county)
             total = sum(sec for _, sec in parts)
-            print(f"第 {i + 1} 次（同一进程）：页面数据合计 {total:.2f} 秒（目标 ≤ 1 秒）")
+            what = (
+                "首次（含表达式编译）"
+                if i == 0
+                else f"第 {i + 1} 次（SQL 已编译，重新读取该县数据）"
+            )
+            print(f"{what}：页面数据合计 {total:.2f} 秒（目标 ≤ 1 秒）")
             for name, sec in parts:
                 print(f"  {name:<24} {sec:6.2f} 秒")
         peer, rows = pandas_peer(con, county)

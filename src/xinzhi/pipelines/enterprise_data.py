@@ -30,7 +30,9 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -451,6 +453,30 @@ def frame_expr(
     return j.select(**out)
 
 
+_FRAMES: OrderedDict[Any, pa.Table] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+
+
+def _warehouse_stamp(source: Any) -> tuple[str, int, int] | None:
+    """(file, newest batch id, sum of the active batch ids) of a warehouse connection: a county's frame
+    computed for a stamp is reused while the stamp stays (None: not a warehouse file)."""
+    if not isinstance(source, duckdb.DuckDBPyConnection):
+        return None
+    try:
+        row = source.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+        if not row or not row[0]:
+            return None
+        ver = source.execute(
+            "SELECT coalesce(max(batch_id), 0), "
+            "coalesce(sum(batch_id) FILTER (WHERE status = 'active'), 0) FROM import_batches"
+        ).fetchone()
+    except duckdb.Error:  # no batch table: nothing to key the cache on
+        return None
+    return (str(row[0]), int(ver[0]), int(ver[1])) if ver else None
+
+
 def firm_frame(
     con_or_source: Any,
     *,
@@ -489,6 +515,15 @@ def firm_frame(
     if county is not None and not (len(str(county)) == 6 and str(county).isdigit()):
         raise InputError(f"区县代码应为 6 位数字：{county!r}")
     ys = [int(year) - 2, int(year) - 1, int(year)]
+    stamp = _warehouse_stamp(con_or_source) if backend == "duckdb" and county else None
+    cache_key = (stamp, int(year), day, county)
+    if stamp is not None:
+        with _FRAMES_LOCK:
+            hit = _FRAMES.get(cache_key)
+        if hit is not None:
+            import ibis
+
+            return ibis.memtable(hit)
     tables, has_labels = _ibis_tables(con_or_source, backend, ys, county, spark)
 
     def build(firms: ir.Table, firm_years: ir.Table, firm_labels: ir.Table) -> ir.Table:
@@ -510,6 +545,11 @@ def firm_frame(
 
         key = ("frame", int(year), day, county, has_labels)
         arrow, _ = execute_arrow(key, build, tables)
+        if stamp is not None:  # the same county, year and date again (another evaluation)
+            with _FRAMES_LOCK:
+                _FRAMES[cache_key] = arrow
+                while len(_FRAMES) > 16:
+                    _FRAMES.popitem(last=False)
         return ibis.memtable(arrow)
     return build(**tables)
 
