@@ -1170,7 +1170,21 @@ class TierResult(Result):
                 empty[0] = ()
                 self._cache[key] = (empty, np.zeros(n, dtype="int64"))
             else:
-                uniq, inv = np.unique(np.column_stack(masks), axis=0, return_inverse=True)
+                m = np.column_stack(masks)
+                # each firm's combination as integers of up to 62 bits (sorting the rows of a
+                # boolean matrix is far slower)
+                words = [
+                    (m[:, i : i + 62].astype("int64") << np.arange(m[:, i : i + 62].shape[1]))
+                    .sum(axis=1)
+                    .astype("int64")
+                    for i in range(0, m.shape[1], 62)
+                ]
+                if len(words) == 1:
+                    _, first, inv = np.unique(words[0], return_index=True, return_inverse=True)
+                else:
+                    inv = pd.MultiIndex.from_arrays(words).factorize()[0]
+                    _, first = np.unique(inv, return_index=True)
+                uniq = m[first]
                 combos = np.empty(len(uniq), dtype=object)
                 for i, row in enumerate(uniq):
                     combos[i] = tuple(name for name, hit in zip(names, row, strict=True) if hit)
@@ -1243,8 +1257,8 @@ class TierResult(Result):
                 )
             self._cache["tidy"] = pd.concat(frames, ignore_index=True)
         out: pd.DataFrame = self._cache["tidy"].copy()
-        out["failed"] = out["failed"].map(list)
-        out["missing"] = out["missing"].map(list)
+        for col in ("failed", "missing"):
+            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
         return out
 
     def candidates(self, tier: str) -> pd.DataFrame:
