@@ -169,7 +169,8 @@ def require_county(user: User, code: str | None) -> None:
     ``code`` (:func:`can_view_county`): used before a county-scoped analysis runs (e.g. the
     chain analysis, which lists the county's firms)."""
     if not can_view_county(user, code):
-        raise AccessDenied(f"县区用户只能查看本县区的企业记录等明细数据（请求的县区：{code}）")
+        asked = code if code is not None else "全部县区"
+        raise AccessDenied(f"县区用户只能查看本县区的企业记录等明细数据（请求的县区：{asked}）")
 
 
 def can_view_batch(user: User, source: str, owner_county: str | None) -> bool:

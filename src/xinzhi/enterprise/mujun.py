@@ -586,6 +586,7 @@ class MujunResult(Result):
             "tax_per_mu": "亩均税收（万元/亩）",
             "class_prev": "上年类别",
             "change": "较上年",
+            "total": "合计",
         }
         for key in self.preset.used_indicators():
             ind = self.preset.indicator(key)
@@ -676,6 +677,7 @@ class MujunResult(Result):
         headers = self.excel_headers()
         with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
             book = writer.book
+            two = book.add_format({"num_format": "0.00"})
             fills = {
                 c: book.add_format({"bg_color": colour, "font_color": "#FFFFFF", "bold": True})
                 for c, colour in CLASS_COLOURS.items()
@@ -686,7 +688,9 @@ class MujunResult(Result):
                 shown.to_excel(writer, sheet_name=sheet_name, index=False)
                 sheet = writer.sheets[sheet_name]
                 sheet.freeze_panes(1, 0)
-                sheet.set_column(0, max(len(shown.columns) - 1, 0), 14)
+                for i, name_ in enumerate(table.columns):  # amounts and scores: 2 decimals
+                    floats = pd.api.types.is_float_dtype(table[name_])
+                    sheet.set_column(i, i, 14, two if floats else None)
                 if "class" in table.columns and len(table):
                     col = list(table.columns).index("class")
                     for c, fmt in fills.items():
