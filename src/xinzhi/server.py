@@ -16,12 +16,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from xinzhi import __version__
 from xinzhi.api import build_api
 from xinzhi.api.deps import Database
-from xinzhi.api.docs import docs_page
+from xinzhi.api.docs import SWAGGER_ASSETS, SWAGGER_INIT_JS, docs_page, swagger_page
 from xinzhi.api.errors import install_error_handlers
 from xinzhi.api.models import Health
 from xinzhi.api.security import SecurityHeaders
@@ -48,7 +49,7 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
         version=__version__,
         description="县域新质生产力测度、诊断与产业选择系统的 REST API。"
         "认证：POST /api/auth/token 获取 Bearer 令牌，或网页登录会话（Cookie + X-CSRF-Token）。",
-        docs_url=None,  # our own page (xinzhi.api.docs): no CDN, no script
+        docs_url=None,  # our own pages (xinzhi.api.docs): bundled Swagger UI, no CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -64,7 +65,17 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
+        return HTMLResponse(swagger_page(app.title))
+
+    @app.get("/api/docs/init.js", include_in_schema=False)
+    def docs_init() -> Response:
+        return Response(SWAGGER_INIT_JS, media_type="text/javascript")
+
+    @app.get("/api/docs/list", include_in_schema=False)
+    def docs_list() -> HTMLResponse:
         return HTMLResponse(docs_page(app.openapi()))
+
+    app.mount("/api/docs/assets", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
 
     app.add_middleware(SecurityHeaders)  # CSP, HSTS over TLS, … (xinzhi.api.security)
 

@@ -11,7 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fixtures.guard_api import analyst_api
-from xinzhi.api.security import API_CSP, DOCS_CSP, HSTS, PAGE_CSP, content_security_policy
+from xinzhi.api.security import (
+    API_CSP,
+    DOCS_CSP,
+    HSTS,
+    PAGE_CSP,
+    SWAGGER_CSP,
+    content_security_policy,
+)
 
 
 def test_headers_by_kind_of_response(tmp_path: Path, data_dir: Path) -> None:
@@ -19,8 +26,9 @@ def test_headers_by_kind_of_response(tmp_path: Path, data_dir: Path) -> None:
         assert client.get("/api/health").headers["content-security-policy"] == API_CSP
         assert content_security_policy("/login") == PAGE_CSP  # pages: see the browser tests
         docs = client.get("/api/docs")
-        assert docs.headers["content-security-policy"] == DOCS_CSP
+        assert docs.headers["content-security-policy"] == SWAGGER_CSP
         assert "strict-transport-security" not in docs.headers  # plain HTTP
+        assert client.get("/api/docs/list").headers["content-security-policy"] == DOCS_CSP
 
 
 def test_hsts_over_tls_only(
@@ -38,9 +46,25 @@ def test_hsts_over_tls_only(
         assert r.headers["strict-transport-security"] == HSTS
 
 
-def test_api_docs_are_served_without_cdn(tmp_path: Path, data_dir: Path) -> None:
+def test_swagger_ui_is_served_from_the_package(tmp_path: Path, data_dir: Path) -> None:
+    """``/api/docs``: Swagger UI from the bundled files, started by a script file (the policy
+    allows scripts from the server only: no inline, no CDN)."""
     with analyst_api(tmp_path / "w.duckdb") as (client, _h):
         page = client.get("/api/docs")
+        assert page.status_code == 200
+        assert "cdn" not in page.text.lower() and "<script>" not in page.text
+        assert '<script src="/api/docs/assets/swagger-ui-bundle.js"></script>' in page.text
+        assert "script-src 'self';" in SWAGGER_CSP and "unsafe-eval" not in SWAGGER_CSP
+        js = client.get("/api/docs/assets/swagger-ui-bundle.js")
+        assert js.status_code == 200 and "SwaggerUIBundle" in js.text
+        assert client.get("/api/docs/assets/swagger-ui.css").status_code == 200
+        init = client.get("/api/docs/init.js")
+        assert 'url: "/api/openapi.json"' in init.text
+
+
+def test_api_docs_are_served_without_cdn(tmp_path: Path, data_dir: Path) -> None:
+    with analyst_api(tmp_path / "w.duckdb") as (client, _h):
+        page = client.get("/api/docs/list")
         assert page.status_code == 200
         assert "<script" not in page.text and "cdn" not in page.text.lower()
         assert '<a href="/api/openapi.json">' in page.text

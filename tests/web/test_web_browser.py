@@ -821,6 +821,27 @@ def test_pages_render_under_the_content_security_policy(browser: Any, server: st
     assert violations == [], violations
 
 
+def test_swagger_ui_renders_under_its_policy(browser: Any, server: str) -> None:
+    """``/api/docs``: the bundled Swagger UI draws the operations of the OpenAPI document with
+    no CSP violation (scripts from the server only) and no request leaving the machine."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    console: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+    try:
+        page.goto(server + "/api/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert "/api/health" in [p.replace("\u200b", "") for p in paths]
+    finally:
+        ctx.close()
+    violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    assert violations == [] and outside == [], (violations, outside)
+
+
 def test_cross_site_login_post_is_refused(browser: Any, server: str) -> None:
     """A page on another origin that auto-submits a login form to /web/login (login CSRF) is
     refused with 403 and sets no session."""

@@ -1,18 +1,50 @@
-"""The API documentation page ``/api/docs``: plain HTML rendered from the OpenAPI document,
-served by the app itself (no script, no CDN).
+"""The API documentation, served by the app itself (no CDN; nothing leaves the machine):
 
-FastAPI's interactive page loads Swagger UI from a CDN, which an offline server cannot reach
-and the Content-Security-Policy forbids; no package of the environment ships the Swagger UI
-files. This page lists every operation by tag — method, path, summary, parameters, request
-body — and links the machine-readable ``/api/openapi.json`` (load it into any OpenAPI tool).
+* ``/api/docs`` — the interactive Swagger UI (version 5: it reads OpenAPI 3.1), its files from
+  the PyPI package ``fastapi-offline`` (MIT; only its ``static`` folder is used) mounted at
+  ``/api/docs/assets`` and started by
+  ``/api/docs/init.js`` (no inline script: the page's Content-Security-Policy allows scripts
+  from the server only);
+* ``/api/docs/list`` — plain HTML without any script: every operation by tag (method, path,
+  summary, parameters, request body), linking the machine-readable ``/api/openapi.json``.
+
+FastAPI's own page loads Swagger UI from a CDN, which an offline server cannot reach.
 """
 
 from __future__ import annotations
 
 import html
+from importlib import resources
 from typing import Any
 
-__all__ = ["docs_page"]
+__all__ = ["SWAGGER_ASSETS", "SWAGGER_INIT_JS", "docs_page", "swagger_page"]
+
+SWAGGER_ASSETS = str(resources.files("fastapi_offline") / "static")
+"""Folder of the bundled Swagger UI files (``swagger-ui-bundle.js``, ``swagger-ui.css``)."""
+
+SWAGGER_INIT_JS = (
+    "window.onload = function () {\n"
+    '  window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",\n'
+    '    deepLinking: true, presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout"});\n'
+    "};\n"
+)
+"""The script that starts Swagger UI on ``/api/openapi.json`` (served as a file)."""
+
+
+def swagger_page(title: str) -> str:
+    """The interactive documentation page: the bundled Swagger UI, no inline script."""
+    t = html.escape(title)
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{t} 文档</title>"
+        '<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body>'
+        '<p style="font-family:sans-serif;margin:1rem">'
+        '无脚本的接口清单：<a href="/api/docs/list">/api/docs/list</a>；'
+        'OpenAPI：<a href="/api/openapi.json">/api/openapi.json</a></p>'
+        '<div id="swagger-ui"></div>'
+        '<script src="/api/docs/assets/swagger-ui-bundle.js"></script>'
+        '<script src="/api/docs/init.js"></script></body></html>'
+    )
 
 
 def _params(op: dict[str, Any]) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "HSTS",
     "PAGE_CSP",
     "REPORT_CSP",
+    "SWAGGER_CSP",
     "SecurityHeaders",
     "content_security_policy",
 ]
@@ -63,7 +64,15 @@ REPORT_CSP = (
 """The HTML county report: inline styles and embedded images only, no script."""
 
 DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-"""The API documentation page (plain HTML, links to the OpenAPI JSON)."""
+"""The plain API documentation page ``/api/docs/list`` (HTML, links to the OpenAPI JSON)."""
+
+SWAGGER_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+"""The interactive documentation ``/api/docs``: the bundled Swagger UI's files and the
+OpenAPI JSON from this server only (no inline or remote script)."""
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 """JSON, CSV, workbooks, GeoJSON: nothing to load."""
@@ -75,6 +84,8 @@ HSTS = "max-age=31536000"
 def content_security_policy(path: str) -> str:
     """The policy of the response to ``path``."""
     if path == "/api/docs":
+        return SWAGGER_CSP
+    if path == "/api/docs/list":
         return DOCS_CSP
     if path.startswith("/api/reports/") and path.endswith(".html"):
         return REPORT_CSP
@@ -103,7 +114,7 @@ class SecurityHeaders:
                 h.setdefault("X-Content-Type-Options", "nosniff")
                 h.setdefault("X-Frame-Options", "DENY")
                 h.setdefault("Referrer-Policy", "same-origin")
-                if path.startswith("/api/") and path != "/api/docs":
+                if path.startswith("/api/") and not path.startswith("/api/docs"):
                     h.setdefault("Cache-Control", "no-store")
                 if _https(scope):
                     h.setdefault("Strict-Transport-Security", HSTS)
