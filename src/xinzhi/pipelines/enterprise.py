@@ -3,9 +3,10 @@ declarations in :mod:`xinzhi.registry.enterprise`.
 
 Each pipeline validates its options, builds the firm frame of one data year
 (:func:`xinzhi.pipelines.enterprise_data.firm_frame`: registry + firm-year data + labels, one
-county or all) and hands it to the pure analysis (:mod:`xinzhi.enterprise`). The frame stays an
-Ibis expression on the warehouse's DuckDB, so the scoring runs where the data are; a firm file
-(``firms``, CLI only) is read and cleaned first (:func:`read_firm_file`).
+county or all) and hands it to the pure analysis (:mod:`xinzhi.enterprise`). Every county's
+firms stay an Ibis expression on the warehouse's DuckDB (the scoring runs where the data are);
+one county's frame is computed once and kept in memory while the warehouse's batches stay the
+same; a firm file (``firms``, CLI only) is read and cleaned first (:func:`read_firm_file`).
 
 * :func:`mujun_scores` — 亩均效益 classes with the movement since the year before;
 * :func:`policy_simulation` — differentiated prices and tax rebates on those classes;
