@@ -1,22 +1,9 @@
 """亩均效益综合评价（per-mu efficiency）: indicators, scoring, classes, exemptions — one Ibis
 expression over a firm frame, run unchanged on DuckDB (default) or PySpark.
 
-Indicators (all ratios; a zero or NULL denominator gives NULL = missing, never infinity)
---------------------------------------------------------------------------------------------
-
-====================  ======================  ================================  ==================
-key                   指标                    公式                              单位
-====================  ======================  ================================  ==================
-tax_per_mu            亩均税收                tax / land_area                   万元/亩
-va_per_mu             亩均增加值              value_added / land_area           万元/亩
-revenue_per_mu        亩均营业收入            revenue / land_area               万元/亩
-labour_productivity   全员劳动生产率          value_added / employees           万元/人
-va_per_energy         单位能耗增加值          value_added / energy              万元/吨标准煤
-va_per_emission       单位排放增加值          value_added / emissions           万元/吨
-rd_intensity          研发经费占营收比        rd_expenditure / revenue          比值（0–1）
-tax_per_electricity   单位电耗税收            tax / electricity                 万元/万千瓦时
-tech_invest_per_mu    亩均技改投资            tech_investment / land_area       万元/亩
-====================  ======================  ================================  ==================
+Indicators: the ratios of :data:`xinzhi.enterprise.presets.INDICATORS` (table with formulas and
+units in :mod:`xinzhi.enterprise.presets`) and a preset's own ratios; a zero or NULL denominator
+gives NULL (missing), never infinity.
 
 Lists (分类名单), rated separately within each county (``region_code``)
 -------------------------------------------------------------------------

@@ -46,9 +46,11 @@ __all__ = [
     "AddressScanner",
     "CleanFirms",
     "clean_firms",
+    "header_and_body",
     "import_firms",
     "import_firms_frame",
     "is_valid_credit_code",
+    "match_headers",
     "parse_industry",
     "parse_money",
     "validate_credit_codes",
@@ -410,8 +412,23 @@ class CleanFirms:
         )
 
 
-def _match_columns(header: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    aliases = {_norm_key(a): field_ for field_, al in _config()["columns"].items() for a in al}
+def _aliases(columns: dict[str, list[str]]) -> dict[str, str]:
+    """Normalised column header (and its lower-case form) → field, first alias wins."""
+    out: dict[str, str] = {}
+    for key, names in columns.items():
+        for a in names:
+            out.setdefault(_norm_key(a), key)
+            out.setdefault(_norm_key(a).lower(), key)
+    return out
+
+
+def match_headers(
+    header: list[str], columns: dict[str, list[str]]
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Fields found in ``header`` by the aliases ``columns`` (field → accepted headers, compared
+    after NFKC, whitespace removal and a trailing unit in brackets): ``(field → column index,
+    field → header as written, headers not recognised)``; the first column of a field wins."""
+    aliases = _aliases(columns)
     found: dict[str, int] = {}
     names: dict[str, str] = {}
     ignored: list[str] = []
@@ -426,14 +443,33 @@ def _match_columns(header: list[str]) -> tuple[dict[str, int], dict[str, str], l
     return found, names, ignored
 
 
-def _find_header(cells: pd.DataFrame) -> int:
-    aliases = {_norm_key(a) for al in _config()["columns"].values() for a in al}
-    top = cells.head(20).astype(object)
-    for i in range(len(top)):
-        row = [_norm_key(v) for v in to_text(top.iloc[i])]
-        if sum(v in aliases for v in row) >= 2:
-            return i
-    raise InputError("找不到表头：企业名录至少需要“统一社会信用代码”“企业名称”等列名")
+def header_and_body(
+    grid: Grid | pd.DataFrame, columns: dict[str, list[str]], no_header: str
+) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Header, body cells and source row numbers (1-based, as in Excel) of a grid — its header
+    row is the first of the top 20 with two known headers, else :class:`InputError`
+    ``no_header`` — or of a DataFrame whose columns are the header."""
+    if isinstance(grid, Grid):
+        cells = grid.cells
+        aliases = set(_aliases(columns))
+        top = cells.head(20).astype(object)
+        h = next(
+            (
+                i
+                for i in range(len(top))
+                if sum(_norm_key(v) in aliases for v in to_text(top.iloc[i])) >= 2
+            ),
+            None,
+        )
+        if h is None:
+            raise InputError(no_header)
+        header = [str(v) for v in to_text(cells.iloc[h]).tolist()]
+        body = cells.iloc[h + 1 :].reset_index(drop=True)
+        return header, body, np.arange(h + 2, h + 2 + len(body))
+    header = [str(c) for c in grid.columns]
+    body = grid.reset_index(drop=True).copy()
+    body.columns = pd.RangeIndex(len(header))
+    return header, body, np.arange(2, 2 + len(body))
 
 
 def clean_firms(
@@ -465,18 +501,11 @@ def clean_firms(
     CleanFirms
         Loaded, quarantined and skipped rows; ``rows_read`` = their sum.
     """
-    if isinstance(grid, Grid):
-        cells = grid.cells
-        h = _find_header(cells)
-        header = [str(v) for v in to_text(cells.iloc[h]).tolist()]
-        body = cells.iloc[h + 1 :].reset_index(drop=True)
-        row_numbers = np.arange(h + 2, h + 2 + len(body))
-    else:
-        header = [str(c) for c in grid.columns]
-        body = grid.reset_index(drop=True)
-        body.columns = pd.RangeIndex(len(header))
-        row_numbers = np.arange(2, 2 + len(body))
-    cols, names, ignored = _match_columns(header)
+    columns = _config()["columns"]
+    header, body, row_numbers = header_and_body(
+        grid, columns, "找不到表头：企业名录至少需要“统一社会信用代码”“企业名称”等列名"
+    )
+    cols, names, ignored = match_headers(header, columns)
     if "credit_code" not in cols:
         raise InputError("缺少“统一社会信用代码”列")
     if "address" not in cols and "county" not in cols:

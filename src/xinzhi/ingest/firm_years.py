@@ -39,8 +39,9 @@ from xinzhi.ingest.enterprises import (
 )
 from xinzhi.ingest.enterprises import (
     _header_unit,
-    _norm_key,
     _parse_dates,
+    header_and_body,
+    match_headers,
     parse_money,
     validate_credit_codes,
 )
@@ -121,61 +122,6 @@ def _bracket_unit(header: str) -> str | None:
         r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$", unicodedata.normalize("NFKC", header)
     )
     return m.group(1) if m else None
-
-
-def _aliases(columns: dict[str, list[str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, names in columns.items():
-        for a in names:
-            out.setdefault(_norm_key(a), key)
-            out.setdefault(_norm_key(a).lower(), key)
-    return out
-
-
-def _match(
-    header: list[str], columns: dict[str, list[str]]
-) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    aliases = _aliases(columns)
-    found: dict[str, int] = {}
-    names: dict[str, str] = {}
-    ignored: list[str] = []
-    for j, h in enumerate(header):
-        key = _norm_key(h)
-        f = aliases.get(key) or aliases.get(key.lower())
-        if f is not None and f not in found:
-            found[f] = j
-            names[f] = h
-        elif h:
-            ignored.append(h)
-    return found, names, ignored
-
-
-def _body(
-    grid: Grid | pd.DataFrame, columns: dict[str, list[str]], what: str
-) -> tuple[list[str], pd.DataFrame, np.ndarray]:
-    """Header, body cells and source row numbers of a grid (header row found among the first
-    20 rows: the first with two known headers) or a DataFrame."""
-    if isinstance(grid, Grid):
-        cells = grid.cells
-        aliases = set(_aliases(columns))
-        top = cells.head(20).astype(object)
-        h = next(
-            (
-                i
-                for i in range(len(top))
-                if sum(_norm_key(v) in aliases for v in to_text(top.iloc[i])) >= 2
-            ),
-            None,
-        )
-        if h is None:
-            raise InputError(f"找不到表头：{what}至少需要“统一社会信用代码”和另一列已知列名")
-        header = [str(v) for v in to_text(cells.iloc[h]).tolist()]
-        body = cells.iloc[h + 1 :].reset_index(drop=True)
-        return header, body, np.arange(h + 2, h + 2 + len(body))
-    header = [str(c) for c in grid.columns]
-    body = grid.reset_index(drop=True).copy()
-    body.columns = pd.RangeIndex(len(header))
-    return header, body, np.arange(2, 2 + len(body))
 
 
 # ---------------------------------------------------------------------------- values
@@ -405,8 +351,10 @@ def clean_firm_years(
         "year": list(_config()["year_columns"]),
         **{k: list(f.aliases) for k, f in fields.items()},
     }
-    header, body, row_numbers = _body(grid, columns, "企业年度数据")
-    cols, names, ignored = _match(header, columns)
+    header, body, row_numbers = header_and_body(
+        grid, columns, "找不到表头：企业年度数据至少需要“统一社会信用代码”和另一列已知列名"
+    )
+    cols, names, ignored = match_headers(header, columns)
     if "credit_code" not in cols:
         raise InputError("缺少“统一社会信用代码”列")
     if "year" not in cols and year is None:
@@ -518,8 +466,10 @@ def clean_firm_labels(
         "credit_code": list(_registry_config()["columns"]["credit_code"]),
         **{k: list(v) for k, v in lab.items()},
     }
-    header, body, row_numbers = _body(grid, columns, "荣誉/资质表")
-    cols, names, ignored = _match(header, columns)
+    header, body, row_numbers = header_and_body(
+        grid, columns, "找不到表头：荣誉/资质表至少需要“统一社会信用代码”和另一列已知列名"
+    )
+    cols, names, ignored = match_headers(header, columns)
     for k, what in (
         ("credit_code", "统一社会信用代码"),
         ("label", "荣誉/资质名称"),
