@@ -438,3 +438,31 @@ def test_percentile_counts_invariant(n: int, a: int, b: int) -> None:
     got = [int(counts.get(k, 0)) for k in "ABCD"]
     assert got == [b_a, b_ab - b_a, b_abc - b_ab, n - b_abc]
     assert sum(got) == n
+
+
+def test_class_shares_by_hand() -> None:
+    """Five 规上 firms, one of them a utility (T); four rated with quartile classes: each class
+    1 of 4 rated = 25 %; the list has 5 firms."""
+    from xinzhi.enterprise.presets import parse_preset
+
+    p = parse_preset(
+        {
+            "key": "q",
+            "name": "四分位",
+            "source": {"issuer": "示例数据"},
+            "lists": {"above_scale": {"indicators": {"tax_per_mu": 100}}},
+            "classes": {"method": "percentile", "shares": {"A": 25, "B": 25, "C": 25, "D": 25}},
+        }
+    )
+    firms = pd.DataFrame(
+        {
+            "credit_code": list("abcde"),
+            "above_scale": True,
+            "land_area": 10.0,
+            "tax": [100.0, 200.0, 300.0, 400.0, 500.0],
+            "utility": [False, False, False, False, True],
+        }
+    )
+    row = evaluate_mujun(firms, p).class_shares().iloc[0]
+    assert (row["total"], row["rated"], row["A"], row["T"]) == (5, 4, 1, 1)
+    assert [row[f"{c}_share"] for c in "ABCD"] == [0.25, 0.25, 0.25, 0.25]

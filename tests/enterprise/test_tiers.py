@@ -803,3 +803,12 @@ def test_candidates_lacks_text() -> None:
     lacks = cand["lacks"].iloc[0]
     assert lacks.startswith("职工总数 ≤ 500 人（510，要求 <= 500）；需补充：")
     assert "资产总额" in lacks
+
+
+def test_status_counts_share_of_passing_firms() -> None:
+    """Two firms with no data at all: every tier needs data for both, none passes → share
+    0 / 2 = 0 for each tier checked, and the counts add up to 2."""
+    firms = pd.DataFrame({"credit_code": ["91X", "92X"]})
+    counts = check_tiers(firms, dt.date(2025, 6, 30)).status_counts()
+    assert (counts[["通过", "不通过", "需补充数据"]].sum(axis=1) == 2).all()
+    assert counts["share"].tolist() == [0.0] * len(counts)

@@ -611,6 +611,18 @@ class MujunResult(Result):
         ct.index = ct.index.map(LIST_LABELS)
         return ct.rename_axis("list").reset_index().rename_axis(None, axis=1)
 
+    def class_shares(self) -> pd.DataFrame:
+        """Per list: firms (``total``), rated firms (``rated`` = A + B + C + D), each class's
+        count and its share of the rated firms (``A_share`` …, NULL when none is rated), T."""
+        c = self.class_counts()
+        rated = c[list(CLASSES)].sum(axis=1)
+        out = c[["list", "total"]].assign(rated=rated)
+        for k in CLASSES:
+            out[k] = c[k]
+            out[f"{k}_share"] = (c[k] / rated).where(rated > 0)
+        out["T"] = c["T"]
+        return out
+
     def park_totals(self) -> pd.DataFrame:
         """Per park: firms, land (亩), tax (万元), 亩均税收 = Σtax / Σland over the firms with
         both, and counts by class (A, B, C, D, T)."""

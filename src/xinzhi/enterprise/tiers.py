@@ -1365,13 +1365,16 @@ class TierResult(Result):
 
     def status_counts(self) -> pd.DataFrame:
         """Firms per tier (rows, in the order checked) and status: columns tier, 通过, 不通过,
-        需补充数据."""
+        需补充数据, and ``share`` (通过 / all firms checked; NULL when none)."""
         tidy = self.tidy()
         names = [self.rules[k].tiers[k].name for k in self.tiers]
         ct = pd.crosstab(tidy["tier"], tidy["status"]).reindex(
             index=names, columns=[PASS, FAIL, UNKNOWN], fill_value=0
         )
-        return ct.rename_axis("tier").reset_index().rename_axis(None, axis=1)
+        out = ct.rename_axis("tier").reset_index().rename_axis(None, axis=1)
+        total = out[[PASS, FAIL, UNKNOWN]].sum(axis=1)
+        out["share"] = (out[PASS] / total).where(total > 0)
+        return out
 
     def summary(self) -> str:
         tidy = self.tidy()

@@ -190,23 +190,15 @@ def _class_chart(counts: pd.DataFrame) -> None:
     )
 
 
-def _class_share_table(counts: pd.DataFrame) -> None:
-    """Per list: firms, rated firms, and each class as count and share of the rated firms."""
-    rows = []
-    for _, r in counts.iterrows():
-        rated = int(sum(int(r[c]) for c in "ABCD"))
-        row: dict[str, Any] = {"list": r["list"], "total": int(r["total"]), "rated": rated}
-        for c in "ABCD":
-            row[c] = int(r[c])
-            row[f"{c}_share"] = int(r[c]) / rated if rated else None
-        row["T"] = int(r["T"])
-        rows.append(row)
+def _class_share_table(shares: pd.DataFrame) -> None:
+    """Per list: firms, rated firms, and each class as count and share of the rated firms
+    (:meth:`xinzhi.enterprise.mujun.MujunResult.class_shares`)."""
     cols: list[Column] = [("list", "名单", "text"), ("total", "企业数", "int")]
     cols.append(("rated", "参评", "int"))
     for c in "ABCD":
         cols += [(c, f"{c} 类", "int"), (f"{c}_share", f"{c} 类占比", "pct")]
     cols.append(("T", "T 类", "int"))
-    _table(pd.DataFrame(rows), cols, row_key="list", pagination=None, testid="class-table")
+    _table(shares, cols, row_key="list", pagination=None, testid="class-table")
 
 
 def _indicator_columns(res: Any) -> list[Column]:
@@ -232,7 +224,7 @@ def _mujun_section(res: Any) -> None:
             _class_chart(counts)
         with ui.column().classes("flex-[1.4] min-w-[28rem]"):
             ui.label("分类统计（占比按参评企业计）").classes("font-bold mt-2")
-            _class_share_table(counts)
+            _class_share_table(res.class_shares())
     ui.label("园区汇总").classes("font-bold mt-4")
     _table(
         res.park_totals(),
@@ -313,9 +305,7 @@ def _tier_section(res: Any, names: dict[str, str], tier: str, base: dict[str, An
     _heading("梯度培育")
     for line in _summary_lines(res.summary()):
         ui.label(line).classes("text-sm")
-    counts = res.status_counts().copy()
-    total = counts[["通过", "不通过", "需补充数据"]].sum(axis=1)
-    counts["share"] = (counts["通过"] / total).where(total > 0)
+    counts = res.status_counts()
     _table(
         counts,
         [
