@@ -45,6 +45,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+import pandas as pd
+
 from xinzhi import datasets
 from xinzhi.auth.accounts import User
 from xinzhi.errors import XinzhiError
@@ -421,7 +423,7 @@ def _mask(value: Any) -> Any:
     ('张*', '欧***', '430***********1234', None)
     """
     if value is None or (isinstance(value, float) and value != value):
-        return value
+        return None
     text = str(value)
     if len(text) >= 8:
         return text[:3] + "*" * (len(text) - 7) + text[-4:]
@@ -441,5 +443,5 @@ def mask_personal(rows: Any, user: User) -> Any:
         return rows
     out = rows.copy()
     for c in cols:
-        out[c] = out[c].map(_mask).astype(object)
+        out[c] = pd.Series([_mask(v) for v in out[c]], index=out.index, dtype=object)
     return out
