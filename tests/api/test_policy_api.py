@@ -54,7 +54,9 @@ DATA = {
 }
 
 
-def document_yaml(doc_id: str = DOC, region: str = OWN, title: str = "湘潭县支持制造业发展的若干措施") -> str:
+def document_yaml(
+    doc_id: str = DOC, region: str = OWN, title: str = "湘潭县支持制造业发展的若干措施"
+) -> str:
     """The constructed document: three clauses (fixed, percent with a cap, per unit)."""
     return f"""
 document:
@@ -187,7 +189,14 @@ def api(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
 def _audit(api: Api, action: str) -> list[tuple[str, str, dict[str, Any]]]:
     r = api.get("/admin/audit", "admin1", params={"action": action, "limit": 1000})
     assert r.status_code == 200
-    return [(i["user_name"], i["target"], json.loads(i["detail"]) if isinstance(i["detail"], str) else i["detail"]) for i in reversed(r.json()["items"])]
+    return [
+        (
+            i["user_name"],
+            i["target"],
+            json.loads(i["detail"]) if isinstance(i["detail"], str) else i["detail"],
+        )
+        for i in reversed(r.json()["items"])
+    ]
 
 
 # ------------------------------------------------------------------------- pure helpers
@@ -203,7 +212,13 @@ def test_form_values_are_typed() -> None:
     from xinzhi.errors import InputError
 
     assert coerce_values(
-        {"revenue": "1,000", "above_scale": "是", "founded": "2020-02-29", "park": "高新区", "x": ""}
+        {
+            "revenue": "1,000",
+            "above_scale": "是",
+            "founded": "2020-02-29",
+            "park": "高新区",
+            "x": "",
+        }
     ) == {
         "revenue": 1000.0,
         "above_scale": True,
@@ -342,7 +357,9 @@ EXPECTED: dict[str, dict[str, tuple[str, float | None, float | None, list[str]]]
 }
 
 
-def _by_clause(body: dict[str, Any]) -> dict[str, tuple[str, float | None, float | None, list[str]]]:
+def _by_clause(
+    body: dict[str, Any],
+) -> dict[str, tuple[str, float | None, float | None, list[str]]]:
     return {
         r["clause"]: (r["status"], r["amount_min"], r["amount_max"], r["missing"])
         for r in body["rows"]
@@ -368,7 +385,9 @@ def test_calculator_by_credit_code(api: Api, firm: str, who: str) -> None:
 
 
 def test_calculator_totals_of_firm_a(api: Api) -> None:
-    body = api.post("/policy/check", "county1", {"credit_code": A, "on": ON, "documents": [DOC]}).json()
+    body = api.post(
+        "/policy/check", "county1", {"credit_code": A, "on": ON, "documents": [DOC]}
+    ).json()
     assert body["counts"] == {"符合": 3, "可能符合": 0, "不符合": 0}
     assert (body["amount_min_total"], body["amount_max_total"]) == (43.0, 43.0)  # 30 + 10 + 3
 
@@ -428,7 +447,7 @@ def test_payout_list_and_workbook(api: Api) -> None:
     book = openpyxl.load_workbook(io.BytesIO(x.content))
     assert book.sheetnames[:2] == ["兑现名单", "推送名单"]
     after = _audit(api, "export")
-    assert after[len(before):] == [
+    assert after[len(before) :] == [
         (
             "county1",
             f"firms:payout-{DOC}:{OWN}",

@@ -135,3 +135,129 @@ def _visible_text(page: Any) -> str:
 
 def _csp_violations(console: list[str]) -> list[str]:
     return [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+
+
+def _wait_results(page: Any) -> None:
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid=policy-results]') ||
+                 document.querySelector('[data-testid=policy-error]')""",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def _clause_rows(page: Any) -> dict[str, list[str]]:
+    """Rows of the results table of the test document by clause: [政策文件, 条款, 条款名称, 结论,
+    金额, 理由, 缺少的数据]."""
+    rows = _rows(page, "policy-results")
+    return {r[1]: r for r in rows if r[0].startswith("湘潭县支持制造业发展的若干措施")}
+
+
+def test_calculator_shows_a_firms_clauses_with_amounts(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    """A county account looks up its firm A: every clause 符合 with its amount (30 + 10 + 3),
+    no CSP violation, nothing in English."""
+    ctx, page, console = _login(browser, server, COUNTY)
+    try:
+        r = page.goto(server + f"/policy?code={A}")
+        from xinzhi.api.security import PAGE_CSP
+
+        assert r is not None and r.headers["content-security-policy"] == PAGE_CSP
+        _wait_results(page)
+        rows = _clause_rows(page)
+        assert [rows[c][2:5] for c in ("1-1", "2-1", "3-1")] == [
+            ["营业收入奖励", "符合", "30.00 万元"],
+            ["研发投入补助", "符合", "10.00 万元"],
+            ["稳岗奖励", "符合", "3.00 万元"],
+        ]
+        assert page.locator("[data-testid=synthetic-note]").count() == 1
+        text = _visible_text(page)
+        assert not ENGLISH_KEYS.findall(text), ENGLISH_KEYS.findall(text)
+        _shot(page, tmp_path, "policy-calculator.png")
+    finally:
+        ctx.close()
+    assert _csp_violations(console) == [], console
+
+
+def test_calculator_form(browser: Any, server: str) -> None:
+    """The form asks for the fields the clauses read; 1000 / 30 / 100 gives 30, 3 and 2 万元."""
+    ctx, page, console = _login(browser, server, ANALYST)
+    try:
+        page.goto(server + "/policy")
+        page.wait_for_selector("[data-testid=policy-form]", timeout=120_000)
+        for field, value in (("revenue", "1000"), ("rd_expenditure", "30"), ("employees", "100")):
+            page.fill(f"[data-field={field}] input", value)
+        page.click("[data-testid=policy-compute]")
+        _wait_results(page)
+        rows = _clause_rows(page)
+        assert [rows[c][3:5] for c in ("1-1", "2-1", "3-1")] == [
+            ["符合", "30.00 万元"],
+            ["符合", "3.00 万元"],
+            ["符合", "2.00 万元"],
+        ]
+    finally:
+        ctx.close()
+    assert [m for m in console if m.startswith("pageerror")] == []
+
+
+def test_county_account_sees_neither_other_firms_nor_documents(browser: Any, server: str) -> None:
+    ctx, page, _ = _login(browser, server, COUNTY)
+    try:
+        page.goto(server + f"/policy?code={D}")
+        _wait_results(page)
+        assert page.locator("[data-testid=policy-results]").count() == 0
+        assert page.locator("[data-testid=policy-error]").count() == 1
+        page.goto(server + f"/policy/library?doc={DOC_OTHER}")
+        page.wait_for_selector("[data-testid=policy-error]", timeout=60_000)
+        assert page.inner_text("[data-testid=policy-error]") == (
+            f"县区用户只能查看适用于本县区的政策文件（请求的文件适用于 {OTHER}）"
+        )
+        assert "长沙县支持制造业发展的若干措施" not in _visible_text(page)
+    finally:
+        ctx.close()
+
+
+def test_library_shows_source_beside_rule(browser: Any, server: str, tmp_path: Path) -> None:
+    ctx, page, console = _login(browser, server, COUNTY)
+    try:
+        page.goto(server + f"/policy/library?doc={DOC}")
+        page.wait_for_selector("[data-testid=policy-clauses]", timeout=60_000)
+        clauses = page.inner_text("[data-testid=policy-clauses]")
+        assert "营业收入达到1000万元及以上的企业，一次性奖励30万元。" in clauses
+        assert "fixed: 30" in clauses and "ratio: [rd_expenditure, revenue]" in clauses
+        # its own county's document: it may publish / retire
+        assert page.locator("[data-testid=policy-publish]").count() == 1
+        ids = {r[0] for r in _rows(page, "policy-documents")}
+        assert "湘潭县支持制造业发展的若干措施（测试）" in ids
+        assert "长沙县支持制造业发展的若干措施（测试）" not in ids
+        _shot(page, tmp_path, "policy-library.png")
+    finally:
+        ctx.close()
+    assert _csp_violations(console) == []
+
+
+def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    ctx, page, _ = _login(browser, server, COUNTY)
+    actx, admin, _ = _login(browser, server, ADMIN)
+    try:
+        page.goto(server + f"/policy/payout?doc={DOC}")
+        page.wait_for_selector("[data-testid=payout-summary]", timeout=60_000)
+        # demand: A 30 + 10 + 3, C 30 + 3 = 76 万元 of a budget of 100
+        assert "需求合计 76.00 万元 · 预算 100.00 万元" in page.inner_text(
+            "[data-testid=payout-summary]"
+        )
+        with page.expect_download(timeout=60_000) as dl:
+            page.click("[data-testid=payout-download]")
+        assert dl.value.suggested_filename == f"兑现名单_{DOC}.xlsx"
+        path = tmp_path / "payout.xlsx"
+        dl.value.save_as(path)
+        assert openpyxl.load_workbook(path).sheetnames[:2] == ["兑现名单", "推送名单"]
+        target, detail = _exports(admin, server, COUNTY[0])[-1]
+        assert target == f"firms:payout-{DOC}:{OWN}"
+        assert (detail["kind"], detail["county"], detail["via"]) == ("firms", OWN, "web")
+    finally:
+        ctx.close()
+        actx.close()
