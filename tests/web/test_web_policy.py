@@ -31,13 +31,13 @@ from test_web_browser import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from test_policy_api import (  # noqa: E402
-    A,
-    D,
+from test_policy_api import (
     DOC,
     DOC_OTHER,
     OTHER,
     OWN,
+    A,
+    D,
     build_policy_warehouse,
     document_yaml,
 )
