@@ -28,9 +28,11 @@ import yaml
 
 from xinzhi.auth import User
 from xinzhi.auth.policy import (
+    Action,
     can_view_policy,
     mask_personal,
     policy_county,
+    require,
     require_policy_edit,
     require_policy_view,
 )
@@ -42,15 +44,15 @@ __all__ = [
     "STATUSES",
     "CheckView",
     "DocumentDetail",
+    "ExtractView",
     "check",
-    "coerce_value",
-    "coerce_values",
     "document_detail",
     "documents",
     "draft_identity",
     "effect",
     "extract",
     "form_fields",
+    "form_values",
     "is_published",
     "masked_workbook",
     "payout",
@@ -64,14 +66,8 @@ __all__ = [
 STATUSES = ("符合", "可能符合", "不符合")
 """The three results of a clause, in display order."""
 
-_PUBLISHED = frozenset({"published", "builtin", "已发布", "内置"})
-_STATUS_LABELS = {
-    "published": "已发布",
-    "builtin": "内置",
-    "draft": "待审核",
-    "pending": "待审核",
-    "retired": "已废止",
-}
+_PUBLISHED = frozenset({"published", "已发布"})
+_STATUS_LABELS = {"published": "已发布", "review": "待审核", "draft": "草稿", "retired": "已废止"}
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 """Document ids (``[a-z0-9-]+``, the file stem of a built-in document)."""
 
@@ -84,7 +80,7 @@ def status_label(status: Any) -> str:
 
 def is_published(status: Any, builtin: Any = False) -> bool:
     """Whether a document in ``status`` applies (published or built-in)."""
-    return bool(builtin is True) or str(status) in _PUBLISHED
+    return bool(builtin) or str(status) in _PUBLISHED
 
 
 def _text(v: Any) -> str | None:
@@ -106,6 +102,7 @@ def documents(
     if df.empty:
         return df.assign(status_label=pd.Series(dtype=object))
     builtin = df["builtin"] if "builtin" in df.columns else pd.Series(False, index=df.index)
+    builtin = builtin.map(lambda b: bool(b) if b is not None and b == b else False)
     keep = [
         can_view_policy(user, _text(r), published=is_published(s, b))
         for r, s, b in zip(df["region"], df["status"], builtin, strict=True)
@@ -114,7 +111,12 @@ def documents(
     if subject:
         out = out[out["subject"] == subject]
     out = out.reset_index(drop=True)
-    return out.assign(status_label=[status_label(s) for s in out["status"]])
+    builtin = out["builtin"] if "builtin" in out.columns else pd.Series(False, index=out.index)
+    labels = [
+        "内置" if b is True else status_label(s)
+        for s, b in zip(out["status"], builtin, strict=True)
+    ]
+    return out.assign(status_label=labels)
 
 
 @dataclass
@@ -145,9 +147,15 @@ def _parsed(yaml_text: str) -> dict[str, Any]:
 
 
 def _view(con: Any, doc_id: str) -> Any:
+    """The pipeline's view of ``doc_id``; an unknown id is a :class:`NotFoundError` (404)."""
     if not DOC_ID.fullmatch(doc_id):
-        raise NotFoundError(f"没有编号为 {doc_id} 的政策文件")
-    return pp.get_document(con, doc_id)
+        raise NotFoundError(f"政策库中没有编号为 {doc_id} 的文件")
+    try:
+        return pp.get_document(con, doc_id)
+    except NotFoundError:
+        raise
+    except InputError as exc:  # the pipeline's only error of get_document: no such id
+        raise NotFoundError(str(exc)) from exc
 
 
 def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
@@ -157,11 +165,15 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
     data = _parsed(view.yaml)
     meta = data["document"]
     status = str(view.status)
-    builtin = bool(meta.get("builtin", False)) or status == "builtin"
-    require_policy_view(user, _text(meta.get("region")), published=is_published(status, builtin))
+    builtin = bool(getattr(view, "builtin", False))
+    region = _text(getattr(view.document, "region", None) or meta.get("region"))
+    require_policy_view(user, region, published=is_published(status, builtin))
     info = {k: (_text(v) if not isinstance(v, dict | list) else v) for k, v in meta.items()}
     info["status"] = status
-    info["status_label"] = status_label(status)
+    info["status_label"] = "内置" if builtin else status_label(status)
+    info["builtin"] = builtin
+    info["published_on"] = _text(getattr(view, "published_on", None))
+    info["retired_on"] = _text(getattr(view, "retired_on", None))
     clauses = []
     for c in data.get("clauses") or []:  # a loop over clauses
         if not isinstance(c, dict):
@@ -177,64 +189,50 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
                 "rule": _dump(rule) if rule else "",
             }
         )
-    history = list(getattr(view, "history", None) or [])
-    history = [
-        h if isinstance(h, dict) else {k: _text(v) for k, v in vars(h).items()} for h in history
-    ]
+    hist = getattr(view, "history", None)
+    history: list[dict[str, Any]] = []
+    if isinstance(hist, pd.DataFrame):
+        history = [{str(k): _text(v) for k, v in r.items()} for r in hist.to_dict("records")]
     return DocumentDetail(info, clauses, view.yaml, view.text, status, history)
 
 
-def clause_titles(con: Any, doc_ids: Sequence[str]) -> dict[tuple[str, str], str]:
-    """(document, clause) → clause title, from the documents' YAML."""
-    out: dict[tuple[str, str], str] = {}
+def _documents(con: Any, doc_ids: Sequence[str]) -> list[Any]:
+    """The parsed documents (:class:`xinzhi.policy.PolicyDocument`, as the pipeline returns
+    them) of ``doc_ids``; unknown ids left out."""
+    out = []
     for d in doc_ids:  # a loop over documents
         try:
-            data = _parsed(pp.get_document(con, d).yaml)
-        except (NotFoundError, InputError):
+            out.append(_view(con, d).document)
+        except NotFoundError:
             continue
-        for c in data.get("clauses") or []:
-            if isinstance(c, dict):
-                out[(d, str(c.get("id")))] = str(c.get("title") or c.get("article") or "")
     return out
 
 
-def coerce_value(raw: Any) -> Any:
-    """A value typed into a form as the evaluator reads it: numbers as numbers, 是/否 (true /
-    false) as booleans, ``YYYY-MM-DD`` as a date, empty as missing (None), text as text.
+def clause_titles(con: Any, doc_ids: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(document, clause) → clause title."""
+    return {
+        (str(doc.id), str(c.id)): str(c.title or c.article or "")
+        for doc in _documents(con, doc_ids)
+        for c in doc.clauses
+    }
 
-    >>> [coerce_value(v) for v in ("1,200", "是", "否", "2024-03-01", " ", "C13", 5)]
-    [1200.0, True, False, datetime.date(2024, 3, 1), None, 'C13', 5]
+
+def form_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A form's entries without the empty ones (an empty field is missing data); keys must be
+    field names (letters, digits, ``_``). The pipeline types each value by its field.
+
+    >>> form_values({"revenue": "1200", "park": " ", "above_scale": "是"})
+    {'revenue': '1200', 'above_scale': '是'}
     """
-    if raw is None or isinstance(raw, bool | int | float):
-        return raw
-    text = str(raw).strip()
-    if not text:
-        return None
-    if text in ("是", "true", "True", "有"):
-        return True
-    if text in ("否", "false", "False", "无"):
-        return False
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError as exc:
-            raise InputError(f"日期应写作 YYYY-MM-DD，得到 {text!r}") from exc
-    if re.fullmatch(r"[+-]?[\d,]*\.?\d+(e[+-]?\d+)?", text, re.IGNORECASE) and not (
-        text.startswith("0") and len(text) > 1 and "." not in text
-    ):
-        return float(text.replace(",", ""))
-    return text
-
-
-def coerce_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """:func:`coerce_value` of every entry; keys must be field names (letters, digits, ``_``)."""
     if values is None:
         return None
     out: dict[str, Any] = {}
     for k, v in values.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", str(k)):
             raise InputError(f"字段名 {k!r} 无效（只能是字母、数字与下划线）")
-        out[str(k)] = coerce_value(v)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        out[str(k)] = v.strip() if isinstance(v, str) else v
     return out
 
 
@@ -277,21 +275,31 @@ def check(
     if not credit_code and not values:
         raise InputError("请输入统一社会信用代码，或填写表单中的数据")
     county = policy_county(user)
-    if county is not None and values is not None and not credit_code:
-        # a county account's form describes a subject of its own county
+    if county is not None and values is not None and not credit_code and subject == "firm":
+        # a county account's form describes a firm of its own county
         values = {**values, "region_code": county}
-    res = pp.calculator(con, county=county, credit_code=credit_code, values=values, on=on)
+    try:
+        res = pp.calculator(
+            con, county=county, credit_code=credit_code, values=values, on=on, subject=subject
+        )
+    except InputError as exc:
+        if credit_code and credit_code in str(exc):
+            # unknown, or another county's firm: the same answer (404), nothing about the firm
+            where = "本县区" if county else "企业名录中"
+            raise NotFoundError(f"{where}没有信用代码为 {credit_code} 的企业") from exc
+        raise
     t = res.tidy()
     visible = documents(con, user, subject=subject)
     titles = dict(zip(visible["id"], visible["title"], strict=True))
-    key = t.columns[0] if len(t.columns) else "credit_code"
+    key = "credit_code" if subject == "firm" else "person_id"
     t = t[t["document"].isin(list(titles))]
     if documents_:
         t = t[t["document"].isin(list(documents_))]
     order = {s: i for i, s in enumerate(STATUSES)}
     t = t.assign(
         document_title=t["document"].map(titles),
-        _o=t["status"].map(order),
+        status=t["status"].astype(str),  # plain text (the result's column may be categorical)
+        _o=t["status"].astype(str).map(order).astype("int64"),
     )
     ctitles = clause_titles(con, sorted(set(t["document"])))
     t = t.assign(
@@ -317,19 +325,37 @@ def check(
     )
 
 
-def form_fields(con: Any, user: User, *, subject: str = "firm") -> list[str]:
-    """The fields the clauses of the documents ``user`` sees read, in order of first use: the
-    fields a calculator form asks for (the calculator on an empty form reports every clause
-    可能符合 with each field it lacks)."""
+def form_fields(con: Any, user: User, *, subject: str = "firm") -> list[dict[str, Any]]:
+    """The fields the clauses of the documents ``user`` sees read, in order of first use, each
+    with ``key``, ``label``, ``unit``, ``type`` and ``levels`` (ordered choices): the fields a
+    calculator form asks for. Found by the calculator itself: on an empty form every clause
+    lists the fields it lacks."""
     county = policy_county(user)
-    values = {"region_code": county} if county else {}
-    rows = pp.calculator(con, county=county, values=values).tidy()
-    kinds = documents(con, user, subject=subject)["id"]
+    values: dict[str, Any] = {"region_code": county} if county and subject == "firm" else {}
+    rows = pp.calculator(con, county=county, values=values, subject=subject).tidy()
+    visible = documents(con, user, subject=subject)["id"].astype(str).tolist()
+    rows = rows[rows["document"].astype(str).isin(visible)]
     seen: dict[str, None] = {}
-    for ms in rows.loc[rows["document"].isin(list(kinds)), "missing"]:
+    for ms in rows["missing"]:  # a loop over clauses
         for f in _missing_list(ms):
             seen.setdefault(f, None)
-    return list(seen)
+    specs: dict[str, Any] = {}
+    for doc in _documents(con, sorted(set(rows["document"].astype(str)))):
+        for k, spec in dict(getattr(doc, "fields", {}) or {}).items():
+            specs.setdefault(str(k), spec)
+    out = []
+    for key in seen:
+        spec = specs.get(key)
+        out.append(
+            {
+                "key": key,
+                "label": str(getattr(spec, "label", "") or key),
+                "unit": str(getattr(spec, "unit", "") or ""),
+                "type": str(getattr(spec, "type", "") or "varchar"),
+                "levels": [str(x) for x in getattr(spec, "levels", ()) or ()],
+            }
+        )
+    return out
 
 
 def payout(
@@ -368,15 +394,53 @@ def effect(con: Any, user: User, *, document: str | None = None) -> pd.DataFrame
     return df
 
 
-def extract(user: User, text: str) -> Any:
+@dataclass
+class ExtractView:
+    """The extractor's proposals for display: the draft document (YAML) and one entry per
+    proposed clause (``id``, ``article``, ``heading``, ``text`` = the source sentence, ``rule`` =
+    the proposed rule as YAML, ``items`` = the amounts, thresholds and dates found, each
+    ``{kind, phrase, value, value_max, unit}``)."""
+
+    yaml: str
+    summary: str
+    proposals: list[dict[str, Any]]
+
+
+def _item(it: Any) -> dict[str, Any]:
+    return {
+        k: (v if isinstance(v, int | float | str) or v is None else str(v))
+        for k, v in (
+            (k, getattr(it, k, None)) for k in ("kind", "phrase", "value", "value_max", "unit")
+        )
+    }
+
+
+def extract(user: User, text: str) -> ExtractView:
     """Proposed clauses for a policy text (:func:`xinzhi.pipelines.policy.extract_policy_text`);
     accounts that may edit policies only."""
-    from xinzhi.auth.policy import Action, require
-
     require(user, Action.EDIT_POLICY)
     if not text.strip():
         raise InputError("请粘贴政策原文（文本为空）")
-    return pp.extract_policy_text(text)
+    res = pp.extract_policy_text(text)
+    proposals = []
+    for p in getattr(res, "proposals", ()) or ():  # a loop over proposed clauses
+        draft = getattr(p, "draft", None)
+        proposals.append(
+            {
+                "id": str(getattr(p, "id", "")),
+                "article": str(getattr(p, "article", "")),
+                "heading": str(getattr(p, "heading", "")),
+                "text": str(getattr(p, "text", "")),
+                "rule": _dump(draft) if draft else "",
+                "items": [_item(i) for i in getattr(p, "items", ()) or ()],
+            }
+        )
+    to_yaml = getattr(res, "to_yaml", None)
+    return ExtractView(
+        yaml=str(to_yaml()) if callable(to_yaml) else "",
+        summary=str(res.summary()) if hasattr(res, "summary") else "",
+        proposals=proposals,
+    )
 
 
 def draft_identity(yaml_text: str) -> tuple[str, str | None]:
@@ -394,18 +458,17 @@ def save_draft(con: Any, user: User, yaml_text: str) -> str:
     doc_id, region = draft_identity(yaml_text)
     require_policy_edit(user, region)
     try:
-        existing = pp.get_document(con, doc_id)
+        existing = _view(con, doc_id)
     except NotFoundError:
         existing = None
     if existing is not None:
-        old = _parsed(existing.yaml)["document"]
-        require_policy_edit(user, _text(old.get("region")))
-    return str(pp.save_draft(con, yaml_text, account=user.username))
+        require_policy_edit(user, _text(existing.document.region))
+    return str(pp.save_draft(con, yaml_text, account=user.username, county=policy_county(user)))
 
 
 def _editable(con: Any, user: User, doc_id: str) -> None:
     view = _view(con, doc_id)
-    region = _text(_parsed(view.yaml)["document"].get("region"))
+    region = _text(view.document.region)
     require_policy_view(user, region, published=True)
     require_policy_edit(user, region)
 
@@ -414,10 +477,10 @@ def publish(con: Any, user: User, doc_id: str, on: dt.date) -> None:
     """Publish ``doc_id`` from date ``on`` (editors of its region). The caller holds the write
     lock and writes the audit entry."""
     _editable(con, user, doc_id)
-    pp.publish(con, doc_id, on=on, account=user.username)
+    pp.publish(con, doc_id, on=on, account=user.username, county=policy_county(user))
 
 
 def retire(con: Any, user: User, doc_id: str, on: dt.date) -> None:
     """Retire ``doc_id`` from date ``on`` (editors of its region)."""
     _editable(con, user, doc_id)
-    pp.retire(con, doc_id, on=on, account=user.username)
+    pp.retire(con, doc_id, on=on, account=user.username, county=policy_county(user))

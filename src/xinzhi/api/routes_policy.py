@@ -44,8 +44,8 @@ DocId = Annotated[
 Status = Annotated[
     str,
     Query(
-        pattern=r"^(published|draft|retired|all)$",
-        description="published（默认）、draft、retired 或 all",
+        pattern=r"^(published|review|draft|retired|all)$",
+        description="published（默认：已发布与内置）、review（待审核）、draft（草稿）、retired（已废止）或 all",
     ),
 ]
 Subject = Annotated[
@@ -134,9 +134,17 @@ class CheckOut(BaseModel):
     notes: list[str]
 
 
+class FormField(BaseModel):
+    key: str
+    label: str
+    unit: str
+    type: str = Field(description="double / integer / boolean / date / varchar / ordinal")
+    levels: list[str] = Field(description="ordinal：由低到高的取值")
+
+
 class FormFields(BaseModel):
     subject: str
-    fields: list[str]
+    fields: list[FormField]
 
 
 class PayoutOut(BaseModel):
@@ -151,9 +159,27 @@ class ExtractRequest(BaseModel):
     text: str = Field(min_length=1, max_length=500_000, description="政策原文")
 
 
+class ProposalItem(BaseModel):
+    kind: str | None = None
+    phrase: str | None = None
+    value: float | str | None = None
+    value_max: float | str | None = None
+    unit: str | None = None
+
+
+class Proposal(BaseModel):
+    id: str
+    article: str
+    heading: str
+    text: str = Field(description="原句")
+    rule: str = Field(description="建议的条件与奖补（YAML）")
+    items: list[ProposalItem] = Field(description="找到的金额、比例、门槛、日期")
+
+
 class ExtractOut(BaseModel):
-    yaml: str | None = Field(description="建议的政策文件（YAML 草稿）")
-    proposals: list[dict[str, Any]]
+    yaml: str = Field(description="建议的政策文件（YAML 草稿，待人工核对）")
+    summary: str
+    proposals: list[Proposal]
 
 
 class DraftRequest(BaseModel):
@@ -219,16 +245,6 @@ def _write(db: Database, fn: Any) -> Any:
             cur.close()
 
 
-def _proposal(p: Any) -> dict[str, Any]:
-    if isinstance(p, dict):
-        return dict(clean(p))
-    if hasattr(p, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return dict(clean(asdict(p)))
-    return clean(dict(vars(p))) if hasattr(p, "__dict__") else {"value": str(p)}
-
-
 # ----------------------------------------------------------------------------- routes
 @router.get("/policy/documents", response_model=PolicyDocumentList, summary="政策文件列表")
 def list_policy_documents(
@@ -267,7 +283,7 @@ def check_policies(body: CheckRequest, cur: Cursor, session: AnyUser) -> CheckOu
         cur,
         session.user,
         credit_code=body.credit_code,
-        values=pv.coerce_values(body.values),
+        values=pv.form_values(body.values),
         on=body.on,
         subject=body.subject,
         documents_=body.documents,
@@ -306,7 +322,8 @@ def check_policies(body: CheckRequest, cur: Cursor, session: AnyUser) -> CheckOu
 def policy_form_fields(cur: Cursor, session: AnyUser, subject: Subject = None) -> FormFields:
     """The fields the clauses of the visible documents read (the calculator's form)."""
     kind = subject or "firm"
-    return FormFields(subject=kind, fields=pv.form_fields(cur, session.user, subject=kind))
+    fields = pv.form_fields(cur, session.user, subject=kind)
+    return FormFields(subject=kind, fields=[FormField(**f) for f in fields])
 
 
 @router.get(
@@ -381,9 +398,13 @@ def extract(body: ExtractRequest, session: AnyUser) -> ExtractOut:
     """Proposed clauses (YAML draft and source sentences) for a person to review; accounts
     that may edit policies."""
     res = pv.extract(session.user, body.text)
-    proposals = getattr(res, "proposals", None) or []
     return ExtractOut(
-        yaml=_s(getattr(res, "yaml", None)), proposals=[_proposal(p) for p in proposals]
+        yaml=res.yaml,
+        summary=res.summary,
+        proposals=[
+            Proposal(**{**p, "items": [ProposalItem(**i) for i in p["items"]]})
+            for p in res.proposals
+        ],
     )
 
 
