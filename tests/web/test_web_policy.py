@@ -171,7 +171,6 @@ def test_calculator_shows_a_firms_clauses_with_amounts(
             ["研发投入补助", "符合", "10.00 万元"],
             ["稳岗奖励", "符合", "3.00 万元"],
         ]
-        assert page.locator("[data-testid=synthetic-note]").count() == 1
         text = _visible_text(page)
         assert not ENGLISH_KEYS.findall(text), ENGLISH_KEYS.findall(text)
         _shot(page, tmp_path, "policy-calculator.png")
@@ -187,7 +186,7 @@ def test_calculator_form(browser: Any, server: str) -> None:
         page.goto(server + "/policy")
         page.wait_for_selector("[data-testid=policy-form]", timeout=120_000)
         for field, value in (("revenue", "1000"), ("rd_expenditure", "30"), ("employees", "100")):
-            page.fill(f"[data-field={field}] input", value)
+            page.fill(f"input[data-field={field}]", value)
         page.click("[data-testid=policy-compute]")
         _wait_results(page)
         rows = _clause_rows(page)

@@ -51,10 +51,12 @@ __all__ = [
     "draft_identity",
     "effect",
     "extract",
+    "field_labels",
     "form_fields",
     "form_values",
     "is_published",
     "masked_workbook",
+    "missing_in_words",
     "payout",
     "payout_workbook",
     "publish",
@@ -168,7 +170,9 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
     builtin = bool(getattr(view, "builtin", False))
     region = _text(getattr(view.document, "region", None) or meta.get("region"))
     require_policy_view(user, region, published=is_published(status, builtin))
-    info = {k: (_text(v) if not isinstance(v, dict | list) else v) for k, v in meta.items()}
+    info: dict[str, Any] = {
+        k: (_text(v) if not isinstance(v, dict | list) else v) for k, v in meta.items()
+    }
     info["status"] = status
     info["status_label"] = "内置" if builtin else status_label(status)
     info["builtin"] = builtin
@@ -208,13 +212,13 @@ def _documents(con: Any, doc_ids: Sequence[str]) -> list[Any]:
     return out
 
 
-def clause_titles(con: Any, doc_ids: Sequence[str]) -> dict[tuple[str, str], str]:
-    """(document, clause) → clause title."""
-    return {
-        (str(doc.id), str(c.id)): str(c.title or c.article or "")
-        for doc in _documents(con, doc_ids)
-        for c in doc.clauses
-    }
+def field_labels(docs: Sequence[Any]) -> dict[str, str]:
+    """Field key → Chinese label over the fields the documents ``docs`` may read."""
+    out: dict[str, str] = {}
+    for doc in docs:  # a loop over documents
+        for k, spec in dict(getattr(doc, "fields", {}) or {}).items():
+            out.setdefault(str(k), str(getattr(spec, "label", "") or k))
+    return out
 
 
 def form_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -240,8 +244,8 @@ def form_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
 class CheckView:
     """The calculator's answer for one subject: one row per clause (``document``,
     ``document_title``, ``clause``, ``clause_title``, ``status``, ``amount_min``,
-    ``amount_max``, ``reason``, ``missing`` as a list), the summary and whether it rests on
-    示例数据."""
+    ``amount_max``, ``reason``, ``missing`` — field keys — and ``missing_labels`` as lists),
+    the summary and whether it rests on 示例数据."""
 
     rows: pd.DataFrame
     key: str
@@ -301,12 +305,18 @@ def check(
         status=t["status"].astype(str),  # plain text (the result's column may be categorical)
         _o=t["status"].astype(str).map(order).astype("int64"),
     )
-    ctitles = clause_titles(con, sorted(set(t["document"])))
+    docs = _documents(con, sorted(set(t["document"].astype(str))))
+    ctitles = {
+        (str(d.id), str(c.id)): str(c.title or c.article or "") for d in docs for c in d.clauses
+    }
+    labels = field_labels(docs)
+    missing = t["missing"].map(_missing_list) if "missing" in t.columns else [[]] * len(t)
     t = t.assign(
         clause_title=[
             ctitles.get((d, str(c)), "") for d, c in zip(t["document"], t["clause"], strict=True)
         ],
-        missing=t["missing"].map(_missing_list) if "missing" in t.columns else [[]] * len(t),
+        missing=missing,
+        missing_labels=[[labels.get(k, k) for k in ms] for ms in missing],
     )
     t = t.sort_values(["_o", "document", "clause"], kind="stable").drop(columns="_o")
     explanation = None
@@ -367,6 +377,16 @@ def payout(
     document_detail(con, user, document)  # access to the document (403 / 404)
     pl = pp.payout_list(con, document=document, county=policy_county(user), clause=clause)
     return pl, mask_personal(pl.rows, user)
+
+
+def missing_in_words(con: Any, document: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of a payout list with the column ``missing`` (field keys) written as the
+    fields' Chinese labels (for display)."""
+    if "missing" not in rows.columns or rows.empty:
+        return rows
+    labels = field_labels(_documents(con, [document]))
+    words = ["、".join(labels.get(k, k) for k in _missing_list(v)) for v in rows["missing"]]
+    return rows.assign(missing=words)
 
 
 def masked_workbook(pl: Any, shown: pd.DataFrame) -> bytes:

@@ -118,7 +118,8 @@ class CheckRow(BaseModel):
     amount_min: float | None = Field(description="金额下限（万元）")
     amount_max: float | None = Field(description="金额上限（万元；空 = 不设上限）")
     reason: str | None
-    missing: list[str] = Field(description="缺少的数据（字段）")
+    missing: list[str] = Field(description="缺少的数据（字段名）")
+    missing_labels: list[str] = Field(description="缺少的数据（中文名称）")
 
 
 class CheckOut(BaseModel):
@@ -303,6 +304,7 @@ def check_policies(body: CheckRequest, cur: Cursor, session: AnyUser) -> CheckOu
             amount_max=r.get("amount_max"),
             reason=_s(r.get("reason")),
             missing=list(r.get("missing") or []),
+            missing_labels=list(r.get("missing_labels") or []),
         )
         for r in records(t)
     ]

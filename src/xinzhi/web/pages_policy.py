@@ -57,8 +57,13 @@ _HEADERS = {
     "notified": "已告知",
     "applied": "已申请",
     "paid": "已兑现",
-    "aware": "知晓",
+    "aware": "知晓人数",
     "satisfaction": "满意度",
+    "message": "推送内容",
+    "title": "文件标题",
+    "eligible_amount": "符合条件金额（万元）",
+    "paid_amount": "已兑现金额（万元）",
+    "rated": "评价人数",
     "awareness_rate": "知晓率",
     "payout_rate": "兑现率",
 }
@@ -196,7 +201,7 @@ def _results(box: ui.column, view: pv.CheckView) -> None:
                 ("status", "结论", "status"),
                 ("amount", "金额", "text"),
                 ("reason", "理由", "wide"),
-                ("missing", "缺少的数据", "list"),
+                ("missing_labels", "缺少的数据", "list"),
             ],
             row_key="row_id",
             testid="policy-results",
@@ -207,6 +212,21 @@ def _results(box: ui.column, view: pv.CheckView) -> None:
                 ui.label(view.explanation).classes("whitespace-pre-wrap text-sm").props(
                     'data-testid="policy-explain"'
                 )
+
+
+def _field_input(f: dict[str, Any]) -> Any:
+    """One input of the calculator's form: a select for 是/否 and ordered levels (学历 …), a
+    text input otherwise (numbers, dates YYYY-MM-DD, codes), labelled in Chinese with the unit."""
+    label = f["label"] + (f"（{f['unit']}）" if f["unit"] and f["unit"] != "0–1" else "")
+    if f["unit"] == "0–1":
+        label += "（0–1 的小数）"
+    props = f'dense outlined clearable data-field="{f["key"]}"'
+    if f["type"] == "boolean":
+        return ui.select({"是": "是", "否": "否"}, label=label).props(props)
+    if f["type"] == "ordinal" and f["levels"]:
+        return ui.select(list(f["levels"]), label=label).props(props)
+    hint = "YYYY-MM-DD" if f["type"] == "date" else None
+    return ui.input(label, placeholder=hint).props(props)
 
 
 def _calculator(session: auth.Session, code: str, subject: str) -> Any:
@@ -241,11 +261,10 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             return
         _results(results, view)
 
-    async def compute(inputs: dict[str, ui.input]) -> None:
+    async def compute(inputs: dict[str, Any]) -> None:
         results.clear()
-        raw = {k: i.value for k, i in inputs.items() if str(i.value or "").strip()}
         try:
-            values = pv.coerce_values(raw) or {}
+            values = pv.form_values({k: i.value for k, i in inputs.items()}) or {}
             view = await _run(pv.check, user, values=values, subject=subject)
         except XinzhiError as exc:
             _error(results, exc)
@@ -266,10 +285,10 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             ui.label(
                 f"或者填写{_SUBJECTS[subject]}数据（只列出政策条款读取的字段；数字、是/否、日期写作 YYYY-MM-DD）"
             ).classes("font-bold mt-4")
-            inputs: dict[str, ui.input] = {}
+            inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
-                for f in fields:
-                    inputs[f] = ui.input(f).props(f'dense outlined data-field="{f}"')
+                for f in fields:  # a loop over the fields the clauses read
+                    inputs[f["key"]] = _field_input(f)
             ui.button("计算", icon="calculate", on_click=lambda: compute(inputs)).props(
                 'no-caps data-testid="policy-compute"'
             )
@@ -315,7 +334,7 @@ def _library(session: auth.Session, doc_id: str) -> Any:
                     ("doc_number", "文号", "text"),
                     ("date", "日期", "text"),
                     ("region", "适用地区", "text"),
-                    ("subject", "对象", "text"),
+                    ("subject_label", "对象", "text"),
                     ("category", "类别", "text"),
                     ("clauses", "条款数", "text"),
                     ("status_label", "状态", "text"),
@@ -484,19 +503,23 @@ def _drafting(box: ui.column, session: auth.Session) -> None:
             except XinzhiError as exc:
                 _error(proposals, exc)
                 return
-            if getattr(res, "yaml", None):
-                draft.value = str(res.yaml)
-            items = list(getattr(res, "proposals", None) or [])
+            if res.yaml:
+                draft.value = res.yaml
             with proposals:
-                ui.label(f"建议 {len(items)} 条（每条附原句；请核对后修改下方 YAML）").classes(
-                    "text-sm"
-                )
-                for p in items[:200]:
-                    d = p if isinstance(p, dict) else vars(p)
-                    sentence = d.get("sentence") or d.get("source") or d.get("text") or ""
-                    ui.label(str(sentence)).classes(
-                        "text-xs whitespace-pre-wrap border-l-4 border-slate-300 pl-2"
-                    )
+                ui.label(
+                    f"建议 {len(res.proposals)} 条（原句与建议的规则对照；请核对，修改下方 YAML 后保存）"
+                ).classes("text-sm").props('data-testid="policy-proposals"')
+                for p in res.proposals[:300]:
+                    with ui.card().classes("w-full"):
+                        ui.label(f"{p['article']} {p['heading']}").classes("font-bold text-sm")
+                        with ui.row().classes("w-full no-wrap gap-4 max-lg:flex-wrap"):
+                            ui.label(p["text"]).classes(
+                                "flex-1 whitespace-pre-wrap text-sm min-w-[20rem]"
+                            )
+                            ui.label(p["rule"] or "（未识别出条件或金额）").classes(
+                                "flex-1 whitespace-pre-wrap font-mono text-xs bg-slate-50 p-2 "
+                                "min-w-[20rem]"
+                            )
 
         async def save() -> None:
             try:
@@ -545,6 +568,7 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
             return
         try:
             pl, rows = await _run(pv.payout, user, doc_id, clause=clause or None)
+            shown = await _run(pv.missing_in_words, doc_id, rows)
         except XinzhiError as exc:
             _error(box, exc)
             return
@@ -552,9 +576,11 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
             budget, demand = getattr(pl, "budget", None), getattr(pl, "demand", None)
             b = "未设预算" if budget is None else f"预算 {float(budget):,.2f} 万元"
             d = "—" if demand is None else f"{float(demand):,.2f} 万元"
-            ui.label(f"符合条件 {len(rows)} 条 · 需求合计 {d} · {b}").classes(
-                "font-bold mt-2"
-            ).props('data-testid="payout-summary"')
+            ok = int((rows["status"] == "符合").sum()) if "status" in rows.columns else len(rows)
+            ui.label(
+                f"符合 {ok} 条（免申即享）· 可能符合 {len(rows) - ok} 条（精准推送，请补充数据）"
+                f" · 需求合计 {d} · {b}"
+            ).classes("font-bold mt-2").props('data-testid="payout-summary"')
             if budget is not None and demand is not None and float(demand) > float(budget):
                 ui.label("需求超过预算：按文件规定的分配规则分配（见“分配金额”列）").classes(
                     "text-amber-900"
@@ -563,12 +589,14 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
                 (
                     str(c),
                     _HEADERS.get(str(c), str(c)),
-                    "money" if pd.api.types.is_float_dtype(rows[c]) else "text",
+                    "money" if pd.api.types.is_float_dtype(shown[c]) else "text",
                 )
-                for c in rows.columns
+                for c in shown.columns
+                if c != "document"
             ]
-            rows = rows.assign(_row=range(len(rows)))
-            _table(rows, cols, row_key="_row", testid="payout-table")
+            _table(
+                shown.assign(_row=range(len(shown))), cols, row_key="_row", testid="payout-table"
+            )
             county = policy_county(user)
 
             async def download() -> None:
@@ -576,7 +604,7 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
                     session,
                     ip,
                     Kind.FIRMS,
-                    lambda: pv.payout_workbook(pl, rows.drop(columns="_row")),
+                    lambda: pv.payout_workbook(pl, rows),
                     f"兑现名单_{doc_id}.xlsx",
                     XLSX,
                     fmt="xlsx",
