@@ -30,6 +30,25 @@ OWN = "430321"  # 湘潭县
 OTHER = "430121"  # 长沙县
 DOC = "test-xiangtan-2024"
 DOC_OTHER = "test-changsha-2024"
+TALENT = "test-xiangtan-talent-2024"
+TALENT_YAML = f"""
+document:
+  id: {TALENT}
+  title: 湘潭县青年人才生活补贴（测试）
+  issuer: 测试县人民政府
+  date: 2024-01-01
+  region: "{OWN}"
+  subject: person
+  category: 人才
+  source: "tests/api/test_policy_api.py（为测试构造的文件）"
+clauses:
+  - id: "1-1"
+    article: 第1条
+    title: 硕士及以上青年人才生活补贴
+    text: "硕士研究生及以上学历、35周岁及以下的人才，每人发放生活补贴2万元。"
+    when: {{all: [{{field: education, ge: 硕士}}, {{field: age, le: 35}}]}}
+    benefit: {{fixed: 2}}
+"""
 ON = "2025-06-30"
 
 
@@ -131,7 +150,10 @@ def build_policy_warehouse(small_db: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def warehouse(
+    small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    # data_dir: the firm importer reads the county names of the public region table
     return build_policy_warehouse(small_warehouse.db, tmp_path_factory.mktemp("policy-api"))
 
 
@@ -182,7 +204,43 @@ def api(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         assert r.status_code == 201, r.text
         r = a.post(f"/policy/documents/{DOC_OTHER}/publish", "county2", {"on": "2024-01-01"})
         assert r.status_code == 200, r.text
+        r = a.post("/policy/drafts", "county1", {"yaml": TALENT_YAML})
+        assert r.status_code == 201, r.text
+        r = a.post(f"/policy/documents/{TALENT}/publish", "county1", {"on": "2024-01-01"})
+        assert r.status_code == 200, r.text
+        _import_records(app.state.db, tmp_path_factory.mktemp("records"))
         yield a
+
+
+# the office's records (兑现台账) of 2024: stage, amount (万元), 是否知晓, 满意度 (1–5)
+RECORDS = [
+    (DOC, A, "符合", 43.0, None, None),
+    (DOC, A, "已推送", None, "是", None),
+    (DOC, A, "已兑现", 43.0, None, 5),
+    (DOC, B, "已推送", None, "是", 3),
+    (DOC, C, "符合", 33.0, None, None),
+    (DOC, C, "已推送", None, "否", None),
+    (DOC_OTHER, D, "符合", 80.0, "是", None),
+    (DOC_OTHER, D, "已兑现", 80.0, "是", 4),
+]
+
+
+def _import_records(db: Any, folder: Path) -> None:
+    """Import :data:`RECORDS` through the pipeline on the server's database."""
+    from xinzhi.pipelines import policy as pp
+
+    path = folder / "兑现台账.csv"
+    pd.DataFrame(
+        RECORDS,
+        columns=["政策文件", "统一社会信用代码", "环节", "金额(万元)", "是否知晓", "满意度"],
+    ).assign(年度="2024").to_csv(path, index=False)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            report = pp.import_policy_records(cur, path, account="测试")
+        finally:
+            cur.close()
+    assert (report.rows_read, report.rows_loaded) == (8, 8)
 
 
 def _audit(api: Api, action: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -397,6 +455,37 @@ def test_calculator_form(api: Api) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # 博士 ≥ 硕士 and 30 ≤ 35: 2 万元
+        ({"education": "博士", "age": "30"}, ("符合", 2.0, 2.0, [])),
+        # 硕士 and 35 = 35 (edge): 2 万元
+        ({"education": "硕士", "age": "35"}, ("符合", 2.0, 2.0, [])),
+        # 36 > 35
+        ({"education": "硕士", "age": "36"}, ("不符合", None, None, [])),
+        # 本科 < 硕士, the age does not matter
+        ({"education": "本科"}, ("不符合", None, None, [])),
+        # 硕士, age unknown: 可能符合, the fixed amount
+        ({"education": "硕士"}, ("可能符合", 2.0, 2.0, ["age"])),
+    ],
+)
+def test_calculator_person_view(
+    api: Api, values: dict[str, str], expected: tuple[Any, ...]
+) -> None:
+    body = {"values": values, "subject": "person", "on": ON, "documents": [TALENT]}
+    r = api.post("/policy/check", "county1", body)
+    assert r.status_code == 200, r.text
+    rows = [
+        (x["status"], x["amount_min"], x["amount_max"], x["missing"])
+        for x in r.json()["rows"]
+        if x["document"] == TALENT
+    ]
+    assert rows == [expected]
+    # the person view never shows firm documents
+    assert {x["document"] for x in r.json()["rows"]} == {TALENT}
+
+
 def test_county_account_cannot_look_up_another_countys_firm(api: Api) -> None:
     # 长沙县's firm and a code nobody has: the same 404, nothing about the firm
     unknown = _credit(OWN, 99_999)
@@ -504,3 +593,53 @@ def test_invalid_draft_is_a_chinese_error(api: Api) -> None:
     r = api.post("/policy/drafts", "analyst1", {"yaml": "clauses: []"})
     assert r.status_code == 400
     assert "document" in r.json()["error"]["message"]
+
+
+# ------------------------------------------------------------------------- effect
+def test_effect_indicators_of_the_county(api: Api) -> None:
+    r = api.get("/policy/effect", "county1")
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert [x["document"] for x in rows] == [DOC]  # not 长沙县's document
+    row = rows[0]
+    # eligible A, C; notified A, B, C; paid A; 知晓 among the notified: A, B
+    assert {k: row[k] for k in ("period", "eligible", "notified", "applied", "paid", "aware")} == {
+        "period": "2024",
+        "eligible": 2,
+        "notified": 3,
+        "applied": 0,
+        "paid": 1,
+        "aware": 2,
+    }
+    assert row["知晓率"] == pytest.approx(2 / 3)
+    assert row["兑现率"] == pytest.approx(1 / 2)
+    assert row["兑现金额率"] == pytest.approx(43 / 76)  # paid 43 of eligible 43 + 33
+    assert row["满意度"] == pytest.approx((5 + 3) / 2)  # A 5, B 3
+    both = api.get("/policy/effect", "analyst1").json()["rows"]
+    assert {x["document"] for x in both} == {DOC, DOC_OTHER}
+
+
+# ------------------------------------------------------------------------- extractor
+def test_extractor_proposes_clauses_with_their_sentences(api: Api) -> None:
+    text = (
+        "第一条 对营业收入达到1000万元及以上的企业，一次性奖励30万元。\n"
+        "第二条 研发费用占营业收入比重不低于3%的，按研发费用的10%给予补助，最高50万元。"
+    )
+    r = api.post("/policy/extract", "county1", {"text": text})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    first = body["proposals"][0]
+    assert (first["article"], first["text"]) == (
+        "第1条",
+        "对营业收入达到1000万元及以上的企业，一次性奖励30万元。",
+    )
+    assert "fixed: 30" in first["rule"]
+    assert {(i["kind"], i["phrase"], i["value"]) for i in first["items"]} >= {
+        ("threshold", "1000万元", 1000.0),
+        ("amount", "30万元", 30.0),
+    }
+    assert "clauses:" in body["yaml"]
+    # empty text: a Chinese sentence
+    r = api.post("/policy/extract", "county1", {"text": "  "})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == "请粘贴政策原文（文本为空）"

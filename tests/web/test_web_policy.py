@@ -51,7 +51,9 @@ ENGLISH_KEYS = re.compile(r"\b(credit_code|amount_min|amount_max|None|NaN|nan|un
 
 
 @pytest.fixture(scope="module")
-def web_warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_warehouse(
+    small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The API tests' warehouse with both documents published and three accounts."""
     from xinzhi import auth, store
     from xinzhi.pipelines import policy as pp

@@ -279,8 +279,8 @@ def check(
     if not credit_code and not values:
         raise InputError("请输入统一社会信用代码，或填写表单中的数据")
     county = policy_county(user)
-    if county is not None and values is not None and not credit_code and subject == "firm":
-        # a county account's form describes a firm of its own county
+    if county is not None and values is not None and not credit_code:
+        # a county account's form describes a firm or person of its own county
         values = {**values, "region_code": county}
     try:
         res = pp.calculator(
@@ -341,7 +341,7 @@ def form_fields(con: Any, user: User, *, subject: str = "firm") -> list[dict[str
     calculator form asks for. Found by the calculator itself: on an empty form every clause
     lists the fields it lacks."""
     county = policy_county(user)
-    values: dict[str, Any] = {"region_code": county} if county and subject == "firm" else {}
+    values: dict[str, Any] = {"region_code": county} if county else {}
     rows = pp.calculator(con, county=county, values=values, subject=subject).tidy()
     visible = documents(con, user, subject=subject)["id"].astype(str).tolist()
     rows = rows[rows["document"].astype(str).isin(visible)]
