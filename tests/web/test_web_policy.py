@@ -47,6 +47,8 @@ pytestmark = pytest.mark.browser
 ADMIN = ("管理员甲", "admin-pass-123")
 ANALYST = ("analyst1", "analyst-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", OWN)
+XSS = "<img src=x onerror=alert(1)>"
+XSS_DOC = "test-xss"
 ENGLISH_KEYS = re.compile(r"\b(credit_code|amount_min|amount_max|None|NaN|nan|undefined|null)\b")
 
 
@@ -61,8 +63,12 @@ def web_warehouse(
     db = build_policy_warehouse(small_warehouse.db, tmp_path_factory.mktemp("web-policy"))
     con = store.connect(db)
     try:
-        for doc_id, region in ((DOC, OWN), (DOC_OTHER, OTHER)):
-            pp.save_draft(con, document_yaml(doc_id, region), account="测试")
+        for doc_id, region, title in (
+            (DOC, OWN, "湘潭县支持制造业发展的若干措施"),
+            (DOC_OTHER, OTHER, "长沙县支持制造业发展的若干措施"),
+            (XSS_DOC, OWN, XSS),
+        ):
+            pp.save_draft(con, document_yaml(doc_id, region, title), account="测试")
             pp.publish(con, doc_id, on=dt.date(2024, 1, 1), account="测试")
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
         auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
@@ -262,3 +268,26 @@ def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: P
     finally:
         ctx.close()
         actx.close()
+
+
+def test_text_is_never_html(browser: Any, server: str) -> None:
+    """A title that is an HTML probe is shown as text everywhere (list, detail, calculator) and
+    runs nothing."""
+    ctx, page, console = _login(browser, server, COUNTY)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(server + f"/policy/library?doc={XSS_DOC}")
+        page.wait_for_selector("[data-testid=policy-title]", timeout=60_000)
+        assert page.inner_text("[data-testid=policy-title]") == XSS + "（测试）"
+        page.goto(server + f"/policy?code={A}")
+        _wait_results(page)
+        assert XSS + "（测试）" in _visible_text(page)
+        page.goto(server + f"/policy/payout?doc={XSS_DOC}")
+        page.wait_for_selector("[data-testid=payout-summary]", timeout=60_000)
+        page.wait_for_timeout(500)
+        assert page.locator("img[src=x]").count() == 0
+    finally:
+        ctx.close()
+    assert dialogs == []
+    assert [m for m in console if m.startswith("pageerror")] == []
