@@ -233,8 +233,9 @@ def test_library_shows_source_beside_rule(browser: Any, server: str, tmp_path: P
         clauses = page.inner_text("[data-testid=policy-clauses]")
         assert "营业收入达到1000万元及以上的企业，一次性奖励30万元。" in clauses
         assert "fixed: 30" in clauses and "ratio: [rd_expenditure, revenue]" in clauses
-        # its own county's document: it may publish / retire
-        assert page.locator("[data-testid=policy-publish]").count() == 1
+        # its own county's published document: it may retire it (from a date)
+        assert page.locator("[data-testid=policy-retire]").count() == 1
+        assert page.locator("[data-testid=policy-publish]").count() == 0
         ids = {r[0] for r in _rows(page, "policy-documents")}
         assert "湘潭县支持制造业发展的若干措施（测试）" in ids
         assert "长沙县支持制造业发展的若干措施（测试）" not in ids
@@ -291,3 +292,49 @@ def test_text_is_never_html(browser: Any, server: str) -> None:
         ctx.close()
     assert dialogs == []
     assert [m for m in console if m.startswith("pageerror")] == []
+
+
+def test_draft_review_and_publish(browser: Any, server: str, tmp_path: Path) -> None:
+    """The county office pastes a text, sees the proposals with their sentences, saves its
+    YAML as a draft (待审核, in the review queue), publishes it from a date; both audited."""
+    ctx, page, console = _login(browser, server, COUNTY)
+    actx, admin, _ = _login(browser, server, ADMIN)
+    try:
+        page.goto(server + "/policy/library")
+        page.wait_for_selector("[data-testid=policy-extract]", timeout=60_000)
+        page.fill(
+            "textarea[data-testid=policy-source]",
+            "第一条 对营业收入达到1000万元及以上的企业，一次性奖励30万元。",
+        )
+        page.click("[data-testid=policy-extract]")
+        page.wait_for_selector("[data-testid=policy-proposals]", timeout=60_000)
+        assert "对营业收入达到1000万元及以上的企业，一次性奖励30万元。" in _visible_text(page)
+        assert "fixed: 30" in page.input_value("textarea[data-testid=policy-yaml]")
+        # the reviewed document: the constructed one under a new id
+        page.fill(
+            "textarea[data-testid=policy-yaml]",
+            document_yaml("test-xiangtan-web", OWN, "湘潭县网页起草的文件"),
+        )
+        page.click("[data-testid=policy-save]")
+        page.wait_for_url(re.compile(r".*doc=test-xiangtan-web"), timeout=60_000)
+        page.wait_for_selector("[data-testid=policy-title]", timeout=60_000)
+        assert "状态 待审核" in _visible_text(page)
+        queue = [r[0] for r in _rows(page, "policy-queue")]
+        assert "test-xiangtan-web" in queue
+        page.fill("input[data-testid=policy-date]", "2025-01-01")
+        page.click("[data-testid=policy-publish]")
+        page.wait_for_selector("[data-testid=policy-retire]", timeout=60_000)
+        assert "状态 已发布" in _visible_text(page)
+        _shot(page, tmp_path, "policy-published.png")
+        assert _exports(admin, server, COUNTY[0], "policy_draft")[-1] == (
+            "policy:test-xiangtan-web",
+            {"via": "web"},
+        )
+        assert _exports(admin, server, COUNTY[0], "policy_publish")[-1] == (
+            "policy:test-xiangtan-web",
+            {"on": "2025-01-01", "via": "web"},
+        )
+    finally:
+        ctx.close()
+        actx.close()
+    assert _csp_violations(console) == []

@@ -404,7 +404,7 @@ async def _detail(box: ui.column, session: auth.Session, doc_id: str) -> None:
         ui.label(meta).classes("text-sm text-slate-700")
         if info.get("source"):
             ui.label(f"来源：{info['source']}").classes("text-xs text-slate-500 break-all")
-        ui.label("条款：原文与规则对照").classes("font-bold mt-2")
+        ui.label("条款：左为原文，右为编码后的条件与奖补（YAML）").classes("font-bold mt-2")
         with ui.column().classes("w-full gap-2").props('data-testid="policy-clauses"'):
             for c in d.clauses:
                 with ui.card().classes("w-full"):
@@ -425,11 +425,14 @@ async def _detail(box: ui.column, session: auth.Session, doc_id: str) -> None:
                 )
         with ui.expansion("完整规则（YAML）").classes("w-full"):
             ui.label(d.yaml).classes("whitespace-pre-wrap font-mono text-xs")
-        if can_edit_policy(user, info.get("region")) and allows(user, Action.EDIT_POLICY):
-            _status_controls(session, doc_id)
+        editable = can_edit_policy(user, info.get("region")) and allows(user, Action.EDIT_POLICY)
+        if editable and not info.get("builtin"):
+            _status_controls(session, doc_id, published=pv.is_published(d.status))
 
 
-def _status_controls(session: auth.Session, doc_id: str) -> None:
+def _status_controls(session: auth.Session, doc_id: str, *, published: bool) -> None:
+    """Publish (a draft, a document under review or a retired one) or retire (a published one)
+    from a date."""
     user = session.user
     with ui.row().classes("items-end gap-4 mt-2"):
         day = ui.input("日期（YYYY-MM-DD）", value=dt.date.today().isoformat()).props(
@@ -454,12 +457,14 @@ def _status_controls(session: auth.Session, doc_id: str) -> None:
             )
             ui.navigate.to("/policy/library?" + urlencode({"doc": doc_id}))
 
-        ui.button("发布", icon="publish", on_click=lambda: change("publish")).props(
-            'no-caps data-testid="policy-publish"'
-        )
-        ui.button("废止", icon="block", color="negative", on_click=lambda: change("retire")).props(
-            'no-caps data-testid="policy-retire"'
-        )
+        if published:
+            ui.button(
+                "自该日起废止", icon="block", color="negative", on_click=lambda: change("retire")
+            ).props('no-caps data-testid="policy-retire"')
+        else:
+            ui.button("自该日起发布", icon="publish", on_click=lambda: change("publish")).props(
+                'no-caps data-testid="policy-publish"'
+            )
 
 
 def _audited(
