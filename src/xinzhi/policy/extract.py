@@ -80,7 +80,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from itertools import pairwise
+from typing import Any, ClassVar
 
 import pandas as pd
 import yaml
@@ -647,9 +648,7 @@ _ORDINAL_YEAR_RE = re.compile(r"第([一二三四五六七八九十\d]+)年")
 _FIRST_LAST_RE = re.compile(r"(前|后)([一二两三四五六七八九十\d]+)年")
 
 
-def _year_bands(
-    norm: str, idx: list[int], start: int, end: int, part_bounds: Any
-) -> list[Item]:
+def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: Any) -> list[Item]:
     """Bands over the year of the benefit: ``第一年奖励5万元，第二年奖励3万元`` (years 1..1,
     2..2) and ``前2年给予…80%…，后3年给予…50%`` (years 1..2, 3..5)."""
     seg = norm[start:end]
@@ -686,7 +685,7 @@ def _year_bands(
             n = _number(m.group(1))
             out.append(band(n, n, start + m.start(), q))
     fl = list(_FIRST_LAST_RE.finditer(seg))
-    for m1, m2 in zip(fl, fl[1:], strict=False):
+    for m1, m2 in pairwise(fl):
         if m1.group(1) != "前" or m2.group(1) != "后":
             continue
         q1, q2 = pay_after(start + m1.end()), pay_after(start + m2.end())
@@ -789,7 +788,6 @@ def _items_of(
         if gi in used:
             continue
         p0, p1 = part_bounds(g.start)
-        before = norm[p0 : g.start]
         part = norm[p0:p1]
         benefit_part = bool(_BENEFIT_RE.search(part))
         for lo, hi, _conn in g.elems:
@@ -918,9 +916,7 @@ def _items_of(
         for m in rx.finditer(seg):
             a, b = span(start + m.start(), start + m.end())
             new = bool(_NEW_LABEL_RE.search(seg[: m.start()]))
-            out.append(
-                Item("label", key, "", a, b, m.group(0), op="new" if new else "held")
-            )
+            out.append(Item("label", key, "", a, b, m.group(0), op="new" if new else "held"))
             break
     excl = [(start + m.start(), start + m.end()) for m in _EXCLUDE_RE.finditer(seg)]
     taken: list[tuple[int, int]] = []
@@ -1102,7 +1098,7 @@ class ExtractResult(Result):
     used by the drafts (``fact_N`` → label, unit, type); ``name``: the text's name.
     """
 
-    headers = {
+    headers: ClassVar[dict[str, str]] = {
         "clause": "条款",
         "article": "条",
         "heading": "标题",
@@ -1209,7 +1205,9 @@ class ExtractResult(Result):
         }
         parts = [f"{names[k]} {counts[k]}" for k in KINDS if counts.get(k)]
         arts = len({p.article for p in self.proposals})
-        head = f"政策条款抽取{('（' + self.name + '）') if self.name else ''}：{len(self.blocks)} 条文"
+        head = (
+            f"政策条款抽取{('（' + self.name + '）') if self.name else ''}：{len(self.blocks)} 条文"
+        )
         lines = [
             f"{head}，{arts} 条含量化内容，提出 {len(self.proposals)} 个条款草稿（待人工审核）。",
             "要素：" + ("，".join(parts) if parts else "无") + "。",
@@ -1267,9 +1265,7 @@ class ExtractResult(Result):
 
     def to_yaml(self) -> str:
         """:meth:`document_draft` as YAML text (UTF-8, keys in the rule language's order)."""
-        return yaml.safe_dump(
-            self.document_draft(), allow_unicode=True, sort_keys=False, width=100
-        )
+        return yaml.safe_dump(self.document_draft(), allow_unicode=True, sort_keys=False, width=100)
 
 
 def _describe(it: Item) -> str:
@@ -1278,7 +1274,7 @@ def _describe(it: Item) -> str:
     def num(v: float | None, unit: str) -> str:
         if v is None:
             return ""
-        if unit == "" and it.kind in ("rate",) or (it.kind == "threshold" and unit == ""):
+        if (unit == "" and it.kind in ("rate",)) or (it.kind == "threshold" and unit == ""):
             return f"{_fmt(v * 100)}%"
         return f"{_fmt(v)}{unit}"
 
@@ -1289,9 +1285,7 @@ def _describe(it: Item) -> str:
     if it.kind == "band":
         assert isinstance(it.value, float)
         pay = (
-            f"{_fmt((it.pay or 0) * 100)}%"
-            if it.pay_kind == "rate"
-            else f"{_fmt(it.pay or 0)}万元"
+            f"{_fmt((it.pay or 0) * 100)}%" if it.pay_kind == "rate" else f"{_fmt(it.pay or 0)}万元"
         )
         rng = f"{num(it.value, it.unit)}–{num(it.value_max, it.unit) or '∞'}"
         return f"分档 {rng}→{pay}"
@@ -1538,7 +1532,9 @@ def _stated(text: str) -> set[float]:
         for m in rx.finditer(norm):
             if rx is _RANGE_RE:
                 hi = _qty(m["b"], m["mb"], m["ub"], 0, 0)
-                lo = _qty(m["a"], m["ma"] or (m["mb"] if not m["ua"] else None), m["ua"] or m["ub"], 0, 0)
+                lo = _qty(
+                    m["a"], m["ma"] or (m["mb"] if not m["ua"] else None), m["ua"] or m["ub"], 0, 0
+                )
                 qs = [lo, hi]
             else:
                 qs = [_qty(m["num"], m["mult"], m["unit"], 0, 0)]
@@ -1638,6 +1634,4 @@ def score(
         pr = {x for x in pred if kind in ("all", x[1])}
         tp[kind], fp[kind], fn[kind] = len(g & pr), len(pr - g), len(g - pr)
     name = ",".join(str((d.get("document") or {}).get("id", "")) for d in doc_list)
-    return ExtractScore(
-        name, tp, fp, fn, show(gold - pred), show(pred - gold), tuple(unplaced)
-    )
+    return ExtractScore(name, tp, fp, fn, show(gold - pred), show(pred - gold), tuple(unplaced))
