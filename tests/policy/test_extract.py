@@ -276,6 +276,15 @@ def test_qualitative_condition_becomes_a_yes_no_fact() -> None:
     assert draft["benefit"] == {"fixed": 300}
 
 
+def test_module_doctest() -> None:
+    import doctest
+
+    import xinzhi.policy.extract as mod
+
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3 and result.failed == 0
+
+
 def test_tidy_summary_and_errors() -> None:
     res = extract(ART11)
     tidy = res.tidy()

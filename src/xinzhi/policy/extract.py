@@ -67,7 +67,9 @@ Examples
 >>> [(i.kind, i.value, i.value_max, i.op) for i in r.proposals[0].items]
 [('threshold', 1000.0, None, 'ge'), ('rate', 0.05, 0.2, 'range'), ('cap', 500.0, None, 'le')]
 >>> r.proposals[0].draft["benefit"]
-{'percent': {'base': 'fact_2', 'rate': [0.05, 0.2]}, 'cap': 500.0}
+{'percent': {'base': 'fact_1', 'rate': [0.05, 0.2]}, 'cap': 500}
+>>> r.facts["fact_1"]
+{'label': '固定资产投资', 'unit': '万元', 'type': 'double'}
 
 Where to look: tests ``tests/policy/test_extract.py``, benchmark ``benchmarks/policy_extract.py``,
 docs ``docs/policy_extract.md``; CLI ``xinzhi policy extract FILE.txt`` (surfaces).
