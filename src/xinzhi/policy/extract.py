@@ -251,7 +251,7 @@ def _number(s: str) -> float:
 
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
 _UNITS = (
-    r"元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
+    r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
     r"|块|台|套|户|名|所|床"
 )
 _QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
@@ -290,6 +290,8 @@ def _qty(num: str, mult: str | None, unit: str, start: int, end: int) -> _Qty | 
     except KeyError:
         return None
     m = _MULT[mult or ""]
+    if unit == "美元":
+        return _Qty(v * m / 1e4, "万美元", _MONEY, start, end)
     if unit.startswith("元"):
         per = unit[1:].lstrip("/").replace("/", "/")
         money = v * m / 1e4
@@ -306,9 +308,12 @@ def _qty(num: str, mult: str | None, unit: str, start: int, end: int) -> _Qty | 
 # Words
 # ---------------------------------------------------------------------------------------------
 _BENEFIT_RE = re.compile(r"给予|奖励|补助|补贴|资助|扶持|支持|返还|奖补|贴息|配套")
-_FUND_RE = re.compile(r"(设立|安排|列支).{0,30}(资金|基金)|资金池|助保金|增信担保")
+_FUND_RE = re.compile(
+    r"(?<!新)(设立|安排|列支)[^。；]{0,30}(引导资金|专项资金|发展资金|扶持资金|奖补资金|基金)"
+    r"|资金池|助保金|增信担保"
+)
 _PROCEDURAL_HEAD_RE = re.compile(r"兑现|组织保障|其他|申报|审核|保障措施|附则")
-_PROCEDURAL_SEG_RE = re.compile(r"进行分配|追回|土地闲置费|收回")
+_PROCEDURAL_SEG_RE = re.compile(r"进行分配|追回|土地闲置费|收回|兑现")
 _AFTER_DIR = [
     (re.compile(r"^(?:\(含(?:本数)?\))?及以上"), "ge"),
     (re.compile(r"^(?:\(含(?:本数)?\))以上"), "ge"),
@@ -437,10 +442,10 @@ _L3_RE = re.compile(r"^(\d{1,2})(?:[.、](?!\d))")
 def _title_of(rest: str) -> tuple[str, str]:
     """Split a heading line into (title, the text after it)."""
     m = re.match(r"^([^。；，,]{1,24}?)[。.]?$", rest)
-    if m:
+    if m and (len(m.group(1)) <= 16 and not _QTY_RE.search(m.group(1))):
         return m.group(1), ""
-    m = re.match(r"^([^。；，,]{1,24})。(.*)$", rest)
-    if m:
+    m = re.match(r"^([^。；，,]{1,16})。(.*)$", rest)
+    if m and not _QTY_RE.search(m.group(1)):
         return m.group(1), m.group(2)
     return "", rest
 
@@ -511,7 +516,9 @@ def _blocks(norm: str) -> list[_Block]:
                 current.start = end
             continue
         if current is None:
-            current = _Block("", heading(), start, end, 0, procedural())
+            label = (f"{l1}、" if l1 else "") + (f"({l2})" if l2 else "")
+            number = len(blocks) + 1 if label and not has_articles else 0
+            current = _Block(label, heading(), start, end, number, procedural())
         current.end = end
     close(len(norm))
     for b in blocks:
@@ -681,11 +688,30 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
             pay_kind="rate" if q.dim == _PERCENT else "amount",
         )
 
+    last_year = 0.0
+    first_at = -1
     for m in _ORDINAL_YEAR_RE.finditer(seg):
         q = pay_after(start + m.end())
         if q is not None:
             n = _number(m.group(1))
             out.append(band(n, n, start + m.start(), q))
+            last_year = max(last_year, n)
+            first_at = start + m.start() if first_at < 0 else first_at
+    if last_year > 1:
+        # 第一年…第三年: the benefit runs in years 1..3
+        out.append(
+            Item(
+                "threshold",
+                1.0,
+                "年",
+                idx[first_at],
+                idx[first_at] + 1,
+                norm[first_at : first_at + 3],
+                op="between",
+                value_max=last_year,
+                subject="奖励年度（第几年）",
+            )
+        )
     fl = list(_FIRST_LAST_RE.finditer(seg))
     for m1, m2 in pairwise(fl):
         if m1.group(1) != "前" or m2.group(1) != "后":
@@ -696,6 +722,104 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
         n1, n2 = _number(m1.group(2)), _number(m2.group(2))
         out.append(band(1.0, n1, start + m1.start(), q1))
         out.append(band(n1 + 1, n1 + n2, start + m2.start(), q2))
+    return out
+
+
+_GRADE_RE = re.compile(
+    r"(?<![\d.])([1-5一二三四五])(?:-([1-5一二三四五]))?(星级|A级|A(?=[、,，和及或]))"
+)
+
+
+def _grades(norm: str, idx: list[int], start: int, end: int) -> list[Item]:
+    """Grade conditions: 三星级、四星级 → = 3, = 4; 3A、4A、5A级 → = 3, 4, 5; 2—5星级 → 2 … 5."""
+    out: list[Item] = []
+    for m in _GRADE_RE.finditer(norm, start, end):
+        lo = int(_number(m.group(1)))
+        hi = int(_number(m.group(2))) if m.group(2) else lo
+        unit = "A级" if m.group(3).startswith("A") else "星级"
+        for v in range(lo, hi + 1):
+            out.append(
+                Item(
+                    "threshold",
+                    float(v),
+                    unit,
+                    idx[m.start()],
+                    idx[m.end() - 1] + 1,
+                    m.group(0),
+                    op="eq",
+                    subject="等级",
+                )
+            )
+    return out
+
+
+_TIME_UNITS = ("年", "月", "天")
+
+
+def _pair_bands(items: list[Item]) -> list[Item]:
+    """Thresholds that chain (``100—500亩 … 100元/亩；500亩以上 … 200元/亩``, ``5000万元以上 …
+    15万元, 3000万元至5000万元 … 10万元``), each followed by its own pay, become bands on that
+    quantity; the lowest bound stays as the threshold (the entry condition)."""
+    if any(i.kind == "band" for i in items):
+        return items
+    ordered = sorted(items, key=lambda i: i.start)
+    th = [
+        i
+        for i in ordered
+        if i.kind == "threshold"
+        and i.unit not in _TIME_UNITS
+        and i.op in ("ge", "gt", "between")
+        and isinstance(i.value, float)
+    ]
+    if len(th) < 2 or len({i.unit for i in th}) != 1:
+        return items
+    pairs: list[tuple[Item, Item]] = []
+    for k, t in enumerate(th):
+        stop = th[k + 1].start if k + 1 < len(th) else 1 << 62
+        pays = [i for i in ordered if i.kind in ("amount", "rate") and t.end <= i.start < stop]
+        if len(pays) != 1:
+            return items
+        pairs.append((t, pays[0]))
+    chain = sorted(th, key=lambda i: float(i.value or 0.0))
+    for a, b in pairwise(chain):
+        if a.value_max is None or a.value_max != b.value:
+            return items
+    highs = {t.value_max for t in th}
+    out = [i for i in items if i not in th]
+    for t, p in pairs:
+        assert isinstance(t.value, float) and isinstance(p.value, float)
+        lo_op = "gt" if t.value in highs else ("gt" if t.op == "gt" else "ge")
+        op = f"{lo_op},le" if t.value_max is not None else lo_op
+        out.append(
+            Item(
+                "band",
+                t.value,
+                t.unit,
+                t.start,
+                p.end,
+                t.phrase,
+                op=op,
+                value_max=t.value_max,
+                subject=t.subject,
+                field=t.field,
+                pay=p.value,
+                pay_kind="per_unit" if p.kind == "amount" and "/" in p.unit else p.kind,
+            )
+        )
+    low = chain[0]
+    out.append(
+        Item(
+            "threshold",
+            low.value,
+            low.unit,
+            low.start,
+            low.end,
+            low.phrase,
+            op="ge",
+            subject=low.subject,
+            field=low.field,
+        )
+    )
     return out
 
 
@@ -735,10 +859,13 @@ def _items_of(
         )
         if pays is None:
             continue
+        if any(_after_op(norm[(h or q).end : (h or q).end + 8])[0] for q, h, _ in pays.elems):
+            continue  # 分别达到30%以上、20%以上: thresholds per alternative, not pays
         low_any = any(hi is not None for _, hi, _ in g.elems)
-        if not low_any:
+        if not low_any and "分别" not in norm[g.end : pays.start]:
             continue
         prev_hi: float | None = None
+        singles = [lo.value for lo, hi, _ in g.elems]
         p0, _ = part_bounds(g.start)
         subject = _subject(norm[p0 : g.start])
         for (lo, hi, conn), (pay, _, _) in zip(g.elems, pays.elems, strict=True):
@@ -752,6 +879,11 @@ def _items_of(
                 after, _n = _after_op(text_after)
                 op_lo = "gt" if prev_hi is not None and lo.value == prev_hi else (after or "ge")
                 op = op_lo
+                k = singles.index(lo.value)
+                if not low_any and k + 1 < len(singles) and singles[k + 1] > lo.value:
+                    # 5亿元、10亿元、20亿元以上 … 分别: each step up to the next one
+                    hi = _Qty(singles[k + 1], lo.unit, lo.dim, lo.start, lo.end, "step")
+                    op = "ge,lt"
             a, b = span(lo.start, (hi or lo).end)
             out.append(
                 Item(
@@ -766,11 +898,17 @@ def _items_of(
                     subject=subject,
                     field=_field_for(subject),
                     pay=pay.value,
-                    pay_kind="rate" if pay.dim == _PERCENT else "amount",
+                    pay_kind=(
+                        "rate"
+                        if pay.dim == _PERCENT
+                        else "per_unit"
+                        if "/" in pay.unit
+                        else "amount"
+                    ),
                 )
             )
-            prev_hi = hi.value if hi is not None else None
-        lo0 = g.elems[0][0]
+            prev_hi = hi.value if hi is not None and hi.per != "step" else None
+        lo0 = min((e[0] for e in g.elems), key=lambda q: q.value)
         a, b = span(lo0.start, lo0.end)
         out.append(
             Item(
@@ -808,7 +946,7 @@ def _items_of(
             cap = op in ("le", "lt") and (
                 bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
             )
-            subject = _subject(before_here)
+            subject = _subject(norm[p0 : g.start])
             if lo.dim == _MONEY and fund:
                 out.append(Item("budget", lo.value, lo.unit, a, b, phrase, op=op))
                 continue
@@ -862,7 +1000,11 @@ def _items_of(
                     Item("rate", lo.value, "", a, b, phrase, op=op, subject=_base(before_here))
                 )
                 continue
-            if op or (hi is not None and not benefit_part):
+            pay_before = bool(_BENEFIT_RE.search(before_here))
+            cond_range = hi is not None and (
+                not benefit_part or (not pay_before and lo.dim != _PERCENT)
+            )
+            if op or cond_range:
                 out.append(
                     Item(
                         "threshold",
@@ -893,7 +1035,7 @@ def _items_of(
                     )
                 )
                 continue
-            if lo.dim == _MONEY and (benefit_part or _BENEFIT_RE.search(seg)):
+            if lo.dim == _MONEY and (benefit_part or _BENEFIT_RE.search(seg) or per_each):
                 per = lo.per or ("每" if per_each else "")
                 if per_each and not lo.per:
                     m_each = re.search(r"每([^，。；]{1,3})$", before_here)
@@ -913,6 +1055,8 @@ def _items_of(
                     )
                 )
     out.extend(_year_bands(norm, idx, start, end, part_bounds))
+    out.extend(_grades(norm, idx, start, end))
+    out = _pair_bands(out)
     # labels and industries
     for rx, key in _LABEL_PATTERNS:
         for m in rx.finditer(seg):
@@ -1036,7 +1180,8 @@ def _draft(
             if bd.value_max is not None:
                 row[hi_op or "le"] = _fmt(bd.value_max)
             assert bd.pay is not None
-            row["rate" if bd.pay_kind == "rate" else "amount"] = _fmt(bd.pay)
+            # a per-unit pay (100元/亩) in a band on that quantity is a rate on it
+            row["amount" if bd.pay_kind == "amount" else "rate"] = _fmt(bd.pay)
             rows.append(row)
         spec["bands"] = rows
         benefit = {"bands": spec}
@@ -1286,8 +1431,11 @@ def _describe(it: Item) -> str:
         return f"日期 {it.value}"
     if it.kind == "band":
         assert isinstance(it.value, float)
+        per = "/" + it.unit if it.pay_kind == "per_unit" else ""
         pay = (
-            f"{_fmt((it.pay or 0) * 100)}%" if it.pay_kind == "rate" else f"{_fmt(it.pay or 0)}万元"
+            f"{_fmt((it.pay or 0) * 100)}%"
+            if it.pay_kind == "rate"
+            else f"{_fmt(it.pay or 0)}万元{per}"
         )
         rng = f"{num(it.value, it.unit)}–{num(it.value_max, it.unit) or '∞'}"
         return f"分档 {rng}→{pay}"
@@ -1308,6 +1456,44 @@ def _describe(it: Item) -> str:
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
+def _merge_chains(
+    norm: str, idx: list[int], spans: list[tuple[int, int]], masked: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Join consecutive sentences of one article that each hold one threshold and one pay
+    when their thresholds chain (``…100亩及以上至500亩的，给予100元/亩；…500亩以上的，给予
+    200元/亩``): one clause with bands."""
+
+    def single(a: int, b: int) -> Item | None:
+        its = _items_of(norm, idx, a, b, masked)
+        th = [
+            i for i in its if i.kind == "threshold" and i.unit not in _TIME_UNITS and i.op != "eq"
+        ]
+        pays = [i for i in its if i.kind in ("amount", "rate")]
+        bands = [i for i in its if i.kind == "band"]
+        return th[0] if len(th) == 1 and len(pays) == 1 and not bands else None
+
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(spans):
+        a, b = spans[k]
+        first = single(a, b)
+        j = k
+        if first is not None:
+            lows = [first]
+            while j + 1 < len(spans):
+                nxt = single(*spans[j + 1])
+                if nxt is None or nxt.unit != first.unit:
+                    break
+                vals = sorted(lows + [nxt], key=lambda i: float(i.value or 0.0))
+                if any(x.value_max is None or x.value_max != y.value for x, y in pairwise(vals)):
+                    break
+                lows.append(nxt)
+                j += 1
+        out.append((a, spans[j][1]))
+        k = j + 1
+    return out
+
+
 def extract(text: str, *, name: str = "") -> ExtractResult:
     """Propose rule clauses from the Chinese text of a support policy.
 
@@ -1368,6 +1554,7 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
                     break
             merged.append((a, b))
             i += 1
+        merged = _merge_chains(norm, idx, merged, masked)
         n = 0
         for a, b in merged:
             seg = norm[a:b]
