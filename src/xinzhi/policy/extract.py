@@ -1484,7 +1484,7 @@ def _merge_chains(
                 nxt = single(*spans[j + 1])
                 if nxt is None or nxt.unit != first.unit:
                     break
-                vals = sorted(lows + [nxt], key=lambda i: float(i.value or 0.0))
+                vals = sorted([*lows, nxt], key=lambda i: float(i.value or 0.0))
                 if any(x.value_max is None or x.value_max != y.value for x, y in pairwise(vals)):
                     break
                 lows.append(nxt)
