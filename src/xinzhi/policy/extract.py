@@ -80,7 +80,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar
@@ -1139,13 +1139,9 @@ def _draft(
     bands = [i for i in items if i.kind == "band"]
     for it in items:
         if it.kind == "threshold" and isinstance(it.value, float):
-            if it.unit in ("年", "月", "天"):
-                leaves.append(
-                    {"field": facts.key(it.subject or "年限", it.unit), it.op or "ge": it.value}
-                )
-                leaves[-1]["text"] = f"{it.subject}{it.phrase}"
-            else:
-                leaves.append(_leaf_for(it, facts))
+            if it.unit in _TIME_UNITS and not it.subject:
+                it = replace(it, subject="年限")
+            leaves.append(_leaf_for(it, facts))
         elif it.kind == "label":
             key = str(it.value)
             if it.op == "new":
@@ -1224,7 +1220,7 @@ def _draft(
     clause: dict[str, Any] = {
         "id": pid,
         "article": block.label,
-        "title": block.heading,
+        "title": block.heading or re.sub(r"^对", "", seg)[:16],
         "text": text,
         "when": when,
     }
@@ -1370,31 +1366,75 @@ class ExtractResult(Result):
         """The draft clauses (dicts of the rule language), in text order."""
         return [p.draft for p in self.proposals]
 
-    def document_draft(self) -> dict[str, Any]:
-        """A whole document in the rule language (``document`` skeleton, ``facts``, ``clauses``)
-        for review; fields the text does not give are empty."""
+    def document_draft(self, **document: Any) -> dict[str, Any]:
+        """A whole document in the rule language (``document`` skeleton, ``facts``,
+        ``clauses``) for review.
+
+        Read from the text where it says so: ``title`` (a heading line ending 意见 / 办法 /
+        通知 / 措施 …), ``issuer`` (a heading line ending 人民政府 / 县委 / 办公室 / 局 …),
+        ``doc_number`` (``X〔2022〕3号`` in the heading lines), ``date`` (the first full date),
+        ``valid_from`` (``自…年…月…日起``, else the date), ``valid_to`` (``暂定三年`` /
+        ``有效期三年``: valid_from + 3 years − 1 day). Keyword arguments override any
+        ``document`` key (the pipeline passes ``region``, ``source``, ``subject`` …); what is
+        neither found nor given stays empty ("", None) for the reviewer.
+        """
+        norm = _normalise(self.text)[0]
+        head_lines = [
+            re.sub(r"^[^\u4e00-\u9fff]*", "", ln).strip().rstrip("`,")
+            for ln in self.text.splitlines()[:8]
+        ]
         dates = [i for i in self.document_items if i.kind == "date"]
-        issued = str(dates[0].value) if dates else None
+        full = [str(d.value) for d in dates if len(str(d.value)) == 10]
+        issued = full[0] if full else None
         valid_from = None
-        m = re.search(r"自((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日起", _normalise(self.text)[0])
+        m = re.search(r"自((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日起", norm)
         if m:
             valid_from = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-        norm = _normalise(self.text)[0]
-        title = ""
-        for line in norm.split("\n")[:8]:
-            t = re.sub(r"^[^\u4e00-\u9fff]*", "", line).strip("`,")
-            if re.search(r"(意见|办法|通知|措施|政策|细则|规定)$", t) and len(t) <= 60:
-                title = t
-                break
-        stacking_note = "就高不重复" in norm
+        valid_to = None
+        m = re.search(rf"(?:暂定|有效期|有效期为)({_NUM})年", norm)
+        start = valid_from or issued
+        if m and start:
+            import datetime as dt
+
+            d0 = dt.date.fromisoformat(start)
+            years = int(_number(m.group(1)))
+            try:
+                end = d0.replace(year=d0.year + years)
+            except ValueError:  # 29 February
+                end = d0.replace(year=d0.year + years, day=28)
+            valid_to = (end - dt.timedelta(days=1)).isoformat()
+        titles = [
+            t.replace(" ", "")
+            for t in head_lines
+            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t) and len(t) <= 60
+        ]
+        title = next((t for t in titles if t.startswith("关于")), titles[0] if titles else "")
+        issuer = next(
+            (
+                re.sub(r"\s+", " ", t)
+                for t in head_lines
+                if re.search(r"(人民政府|县委|市委|委员会|办公室|办公厅|局|厅)$", t)
+                and "关于" not in t
+                and len(t) <= 40
+            ),
+            "",
+        )
+        num = next(
+            (
+                m2.group(0)
+                for t in head_lines
+                if (m2 := re.fullmatch(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号", t.replace(" ", "")))
+            ),
+            "",
+        )
         doc: dict[str, Any] = {
             "id": re.sub(r"[^a-z0-9-]+", "-", self.name.lower()).strip("-") or "draft",
             "title": title or self.name,
-            "issuer": "",
-            "doc_number": "",
+            "issuer": issuer,
+            "doc_number": num,
             "date": issued,
             "valid_from": valid_from or issued,
-            "valid_to": None,
+            "valid_to": valid_to,
             "region": "",
             "subject": "firm",
             "category": "综合",
@@ -1404,15 +1444,25 @@ class ExtractResult(Result):
             "cap_per_subject": None,
             "budget": None,
         }
-        out: dict[str, Any] = {"document": doc, "facts": dict(self.facts), "clauses": []}
-        out["clauses"] = [dict(d) for d in self.drafts()]
-        if stacking_note:
-            out["document"]["note"] = "原文有“就高不重复”：请按条款设置 group 与 stacking"
-        return out
+        doc.update(document)
+        return {
+            "document": doc,
+            "facts": {k: dict(v) for k, v in self.facts.items()},
+            "clauses": [dict(d) for d in self.drafts()],
+        }
 
-    def to_yaml(self) -> str:
-        """:meth:`document_draft` as YAML text (UTF-8, keys in the rule language's order)."""
-        return yaml.safe_dump(self.document_draft(), allow_unicode=True, sort_keys=False, width=100)
+    def to_yaml(self, **document: Any) -> str:
+        """:meth:`document_draft` as YAML text (UTF-8, keys in the rule language's order),
+        headed by comments for the reviewer; keyword arguments override ``document`` keys."""
+        head = ["# 自动抽取的草稿（xinzhi.policy.extract），须逐条人工审核后再发布。"]
+        if "就高不重复" in _normalise(self.text)[0]:
+            head.append(
+                "# 原文有“就高不重复”：请为同一内容的条款设置 group，"
+                "并在 document.stacking 中设为 highest。"
+            )
+        data = self.document_draft(**document)
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        return "\n".join(head) + "\n" + body
 
 
 def _describe(it: Item) -> str:
