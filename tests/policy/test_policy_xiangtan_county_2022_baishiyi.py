@@ -23,7 +23,7 @@ NEW_HNTE = {"label_hnte": True, "label_hnte_since": dt.date(2022, 12, 15)}  # �
 ANY = object()  # a bound the spec leaves open; not checked
 
 BASE: dict[str, dict[str, Any]] = {
-    "1-1": {"above_scale": True, "new_in_scale_list": True},
+    "1-1": {"above_scale": True, "first_above_scale": True},
     "1-2": {**NEW_HNTE, "hnte_recertified": False},
     "1-3": {**NEW_HNTE, "hnte_recertified": True},
 }
@@ -31,9 +31,9 @@ BASE: dict[str, dict[str, Any]] = {
 CASES = [
     # 1-1 当年度新进入县规模工业企业名录：5 万元
     ("1-1", "meets", {}, "符合", 5.0, 5.0, None),
-    ("1-1", "fails", {"new_in_scale_list": False}, "不符合", None, None, None),
+    ("1-1", "fails", {"first_above_scale": False}, "不符合", None, None, None),
     ("1-1", "fails_not_above_scale", {"above_scale": False}, "不符合", None, None, None),
-    ("1-1", "missing", {"new_in_scale_list": None}, "可能符合", 5.0, 5.0, "new_in_scale_list"),
+    ("1-1", "missing", {"first_above_scale": None}, "可能符合", 5.0, 5.0, "first_above_scale"),
     # 1-2 新认定的国家高新技术企业：5 万元
     ("1-2", "meets", {}, "符合", 5.0, 5.0, None),
     ("1-2", "fails", {"label_hnte_since": dt.date(2021, 12, 15)}, "不符合", None, None, None),  # 认定已逾一年
