@@ -32,6 +32,7 @@ BASE: dict[str, dict[str, Any]] = {
     "1-3": {"section": "C", "output_value": 200000.0, "output_new_steps": 1},
 }
 
+# fmt: off
 CASES = [
     # 1-1 首次入规的工业企业：10 万元
     ("1-1", "meets", {}, "符合", 10.0, 10.0, None),
@@ -57,6 +58,7 @@ CASES = [
     # 台阶数未录入：金额下限 0，上限为封顶 200
     ("1-3", "missing", {"output_new_steps": None}, "可能符合", 0.0, 200.0, "output_new_steps"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -68,7 +70,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -86,8 +88,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

@@ -32,6 +32,7 @@ BASE: dict[str, dict[str, Any]] = {
     "1-2": {"education": "博士", **ELIGIBLE},
 }
 
+# fmt: off
 CASES = [
     # 1-1 硕士研究生每人 2 万元
     ("1-1", "meets", {}, "符合", 2.0, 2.0, None),
@@ -46,6 +47,7 @@ CASES = [
     ("1-2", "fails_late_job", {"employed_within_one_year": False}, "不符合", None, None, None),
     ("1-2", "missing", {"employed_within_one_year": None}, "可能符合", 3.0, 3.0, "employed_within_one_year"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -57,7 +59,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -75,8 +77,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

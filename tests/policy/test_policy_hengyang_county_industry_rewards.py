@@ -29,6 +29,7 @@ BASE: dict[str, dict[str, Any]] = {
     "3-1": {"section": "C", "tech_investment": 500.0},
 }
 
+# fmt: off
 CASES = [
     # 2-1 上年度纳税 200–500 万元、同比增幅 ≥ 30%：新增县级留成 × 30%
     ("2-1", "meets", {}, "符合", 6.0, 6.0, None),  # 260 / 200 = 1.30；20 × 30% = 6
@@ -60,6 +61,7 @@ CASES = [
     ("3-1", "fails_not_industry", {"section": "F"}, "不符合", None, None, None),
     ("3-1", "missing", {"tech_investment": None}, "可能符合", 5.0, ANY, "tech_investment"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -71,7 +73,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -89,8 +91,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)
@@ -119,7 +121,17 @@ def test_outside_the_action_plan_period_no_rows() -> None:
 
 def test_tax_bands_are_exclusive() -> None:
     """A firm fits at most one 税收贡献奖 band: 上年度 500 万元 falls in the second only."""
-    frame = pd.DataFrame([{**FIRM, "section": "C", "tax": 700.0, "tax_prev1": 500.0, "county_retained_increment": 40.0}])
+    frame = pd.DataFrame(
+        [
+            {
+                **FIRM,
+                "section": "C",
+                "tax": 700.0,
+                "tax_prev1": 500.0,
+                "county_retained_increment": 40.0,
+            }
+        ]
+    )
     tidy = evaluate([builtin_documents()[DOC_ID]], frame, on=ON).tidy()
     rows = tidy[tidy["document"] == DOC_ID].set_index("clause")
     assert rows.loc["2-1", "status"] == "不符合"

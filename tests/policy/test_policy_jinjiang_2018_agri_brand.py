@@ -39,6 +39,7 @@ BASE: dict[str, dict[str, Any]] = {
     "5-4-3": {"grain_title_new": "全省种粮大户"},
 }
 
+# fmt: off
 CASES = [
     # 5-1-1 国家有机产品认证：一次性 5 万元
     ("5-1-1", "meets", {}, "符合", 5.0, 5.0, None),
@@ -113,6 +114,7 @@ CASES = [
     ("5-4-3", "fails", {"grain_title_new": "全国种粮标兵"}, "不符合", None, None, None),
     ("5-4-3", "missing", {"grain_title_new": None}, "可能符合", 3.0, 3.0, "grain_title_new"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -124,7 +126,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -142,8 +144,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

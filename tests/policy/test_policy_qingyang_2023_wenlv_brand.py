@@ -30,13 +30,17 @@ BASE: dict[str, dict[str, Any]] = {
     "2-1": {"hotel_star_new": "五星级", "hotel_rated_on": APRIL_2023},
     "2-2": {"hotel_star_new": "四星级", "hotel_rated_on": APRIL_2023},
     "3-1": {"demo_zone_new": "全国红色旅游融合发展示范区", "demo_zone_rated_on": APRIL_2023},
-    "3-2": {"demo_zone_new": "国家文化产业和旅游产业融合发展示范区", "demo_zone_rated_on": APRIL_2023},
+    "3-2": {
+        "demo_zone_new": "国家文化产业和旅游产业融合发展示范区",
+        "demo_zone_rated_on": APRIL_2023,
+    },
     "4-1": {"night_zone_level_new": "国家级", "night_zone_rated_on": APRIL_2023},
     "4-2": {"night_zone_level_new": "省级", "night_zone_rated_on": APRIL_2023},
     "5-1": {"homestay_grade_new": "甲级", "homestay_rated_on": APRIL_2023},
     "5-2": {"homestay_grade_new": "乙级", "homestay_rated_on": APRIL_2023},
 }
 
+# fmt: off
 CASES = [
     # 1-1 新评定国家 5A 级旅游景区：200 万元（2023 年 4 月以后评定）
     ("1-1", "meets", {}, "符合", 200.0, 200.0, None),  # 2023-04-01 当日评定
@@ -94,6 +98,7 @@ CASES = [
     ("5-2", "fails_grade", {"homestay_grade_new": "甲级"}, "不符合", None, None, None),
     ("5-2", "missing", {"homestay_rated_on": None}, "可能符合", 10.0, 10.0, "homestay_rated_on"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -105,7 +110,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -123,8 +128,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

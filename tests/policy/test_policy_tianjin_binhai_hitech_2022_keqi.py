@@ -22,7 +22,12 @@ NEW_HNTE = {"label_hnte": True, "label_hnte_since": dt.date(2022, 12, 1)}  # 评
 ANY = object()  # a bound the spec leaves open; not checked
 
 BASE: dict[str, dict[str, Any]] = {
-    "1-1": {"in_binhai_hitech_zone": True, **NEW_HNTE, "hnte_relapsed": False, "city_hnte_award": 20.0},
+    "1-1": {
+        "in_binhai_hitech_zone": True,
+        **NEW_HNTE,
+        "hnte_relapsed": False,
+        "city_hnte_award": 20.0,
+    },
     "1-2": {"in_binhai_hitech_zone": True, **NEW_HNTE, "hnte_relapsed": True},
     "2-1": {"in_binhai_hitech_zone": True, "gazelle_first": True, "city_gazelle_award": 30.0},
     "3-1": {"in_binhai_hitech_zone": True, "tech_leader_class": "科技领军培育企业"},
@@ -37,9 +42,14 @@ BASE: dict[str, dict[str, Any]] = {
         "rd_expenditure": 2500.0,
         "double_five_first": True,
     },
-    "5-1": {"in_binhai_hitech_zone": True, "unicorn_first_listed": True, "unicorn_award_decided": 800.0},
+    "5-1": {
+        "in_binhai_hitech_zone": True,
+        "unicorn_first_listed": True,
+        "unicorn_award_decided": 800.0,
+    },
 }
 
+# fmt: off
 CASES = [
     # 1-1 首次 / 连续认定的高企：市级拨付资金 × 100%
     ("1-1", "meets", {}, "符合", 20.0, 20.0, None),  # 20 × 100% = 20
@@ -76,6 +86,7 @@ CASES = [
     ("5-1", "fails", {"unicorn_first_listed": False}, "不符合", None, None, None),
     ("5-1", "missing", {"unicorn_first_listed": None}, "可能符合", 800.0, 800.0, "unicorn_first_listed"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -87,7 +98,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -105,8 +116,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

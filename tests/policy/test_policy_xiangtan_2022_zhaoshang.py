@@ -54,6 +54,7 @@ BASE: dict[str, dict[str, Any]] = {
 }
 
 # (clause, case, overrides, status, amount_min, amount_max, missing field or None)
+# fmt: off
 CASES = [
     # 1-1 固定资产投资 2 亿元以上（含 2 亿元）；前三年按市级经济贡献 100%，后两年 50%
     ("1-1", "meets", {}, "符合", 800.0, 800.0, None),  # 第 3 年：800 × 100% = 800
@@ -89,6 +90,7 @@ CASES = [
     ("1-6", "fails", {"actual_funds_usd": 3000.0}, "不符合", None, None, None),
     ("1-6", "missing", {"foreign_project": None}, "可能符合", 215.0, 215.0, "foreign_project"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -100,7 +102,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -118,8 +120,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)

@@ -28,6 +28,7 @@ BASE: dict[str, dict[str, Any]] = {
     "1-3": {**NEW_HNTE, "hnte_recertified": True},
 }
 
+# fmt: off
 CASES = [
     # 1-1 当年度新进入县规模工业企业名录：5 万元
     ("1-1", "meets", {}, "符合", 5.0, 5.0, None),
@@ -45,6 +46,7 @@ CASES = [
     ("1-3", "fails", {"hnte_recertified": False}, "不符合", None, None, None),
     ("1-3", "missing", {"hnte_recertified": None}, "可能符合", 3.0, 3.0, "hnte_recertified"),
 ]
+# fmt: on
 
 
 def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
@@ -56,7 +58,7 @@ def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
     return rows.iloc[0]
 
 
-def _same(actual: Any, expected: float | None | object) -> bool:
+def _same(actual: Any, expected: float | object | None) -> bool:
     if expected is ANY:
         return True
     if expected is None:
@@ -74,8 +76,8 @@ def test_clause(
     case: str,
     overrides: dict[str, Any],
     status: str,
-    amount_min: float | None | object,
-    amount_max: float | None | object,
+    amount_min: float | object | None,
+    amount_max: float | object | None,
     missing: str | None,
 ) -> None:
     row = _row(clause, overrides)
