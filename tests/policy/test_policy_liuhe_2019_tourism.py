@@ -31,7 +31,9 @@ def _only(clause: str) -> Any:
     kept = [c for c in data["clauses"] if str(c["id"]) == clause]
     assert len(kept) == 1, clause
     head = dict(data["document"])
-    head["stacking"] = {g: r for g, r in (head.get("stacking") or {}).items() if g == kept[0].get("group")}
+    head["stacking"] = {
+        g: r for g, r in (head.get("stacking") or {}).items() if g == kept[0].get("group")
+    }
     return load_document({**data, "document": head, "clauses": kept})
 
 
@@ -55,37 +57,101 @@ class Case(NamedTuple):
 
 
 PRJ = {"priority_tourism_project": True, **NS}
-VIL = {"village_homestays": 20, "village_homestay_beds": 100, "village_homestay_investment": 1000.0,
-       "homestay_village_recognised": True, **NS}
+VIL = {
+    "village_homestays": 20,
+    "village_homestay_beds": 100,
+    "village_homestay_investment": 1000.0,
+    "homestay_village_recognised": True,
+    **NS,
+}
 FLW = {"new_flower_base_area": 100.0, "flower_planting_years": 3.0, **NS}
-REST = {"food_street_restaurant": True, "restaurant_area": 100.0,
-        "restaurant_opened_on": dt.date(2019, 6, 30), **NS}
+REST = {
+    "food_street_restaurant": True,
+    "restaurant_area": 100.0,
+    "restaurant_opened_on": dt.date(2019, 6, 30),
+    **NS,
+}
 EVT = {"event_qualifying": True, "event_revenue": 10.0, **NS}
 BIG = {"event_attendance": 300, "event_revenue": 80.0, **NS}
 NOT19 = "未享受一事一议或其他部门财政补助"
 
 CASES = [
     # 第1项: 500 × 5% = 25 .. 500 × 20% = 100
-    Case("1-1", {**PRJ, "project_investment": 500.0}, (25.0, 100.0),
-         "project_investment", 499.99, "项目资金投入 500—5000 万元"),
-    Case("1-1", {**PRJ, "project_investment": 500.0}, (25.0, 100.0), "other_subsidy_received", True, NOT19),
-    Case("1-1", {**PRJ, "project_investment": 500.0}, (25.0, 100.0),
-         "priority_tourism_project", False, "属优先发展的旅游项目（含原有景区提档升级）"),
+    Case(
+        "1-1",
+        {**PRJ, "project_investment": 500.0},
+        (25.0, 100.0),
+        "project_investment",
+        499.99,
+        "项目资金投入 500—5000 万元",
+    ),
+    Case(
+        "1-1",
+        {**PRJ, "project_investment": 500.0},
+        (25.0, 100.0),
+        "other_subsidy_received",
+        True,
+        NOT19,
+    ),
+    Case(
+        "1-1",
+        {**PRJ, "project_investment": 500.0},
+        (25.0, 100.0),
+        "priority_tourism_project",
+        False,
+        "属优先发展的旅游项目（含原有景区提档升级）",
+    ),
     # 5000 itself is the upper band's end → 一事一议 only above it; no amount
-    Case("1-2", {"priority_tourism_project": True, "project_investment": 5000.01}, None,
-         "project_investment", 5000.0, "项目投资 > 5000 万元"),
+    Case(
+        "1-2",
+        {"priority_tourism_project": True, "project_investment": 5000.01},
+        None,
+        "project_investment",
+        5000.0,
+        "项目投资 > 5000 万元",
+    ),
     # 第3项: 地方留用土地价款 100 × 60% / 80% / 100%
-    Case("3-1", {"new_hotel_built_star": 3, "hotel_land_price_local": 100.0, **NS}, (60.0, 60.0),
-         "new_hotel_built_star", 4, "在柳河新建三星级酒店"),
-    Case("3-2", {"new_hotel_built_star": 4, "hotel_land_price_local": 100.0, **NS}, (80.0, 80.0),
-         "new_hotel_built_star", 3, "在柳河新建四星级酒店"),
-    Case("3-3", {"new_hotel_built_star": 5, "hotel_land_price_local": 100.0, **NS}, (100.0, 100.0),
-         "new_hotel_built_star", 4, "在柳河新建五星级酒店"),
-    Case("3-3", {"new_hotel_built_star": 5, "hotel_land_price_local": 100.0, **NS}, (100.0, 100.0),
-         "other_subsidy_received", True, NOT19),
+    Case(
+        "3-1",
+        {"new_hotel_built_star": 3, "hotel_land_price_local": 100.0, **NS},
+        (60.0, 60.0),
+        "new_hotel_built_star",
+        4,
+        "在柳河新建三星级酒店",
+    ),
+    Case(
+        "3-2",
+        {"new_hotel_built_star": 4, "hotel_land_price_local": 100.0, **NS},
+        (80.0, 80.0),
+        "new_hotel_built_star",
+        3,
+        "在柳河新建四星级酒店",
+    ),
+    Case(
+        "3-3",
+        {"new_hotel_built_star": 5, "hotel_land_price_local": 100.0, **NS},
+        (100.0, 100.0),
+        "new_hotel_built_star",
+        4,
+        "在柳河新建五星级酒店",
+    ),
+    Case(
+        "3-3",
+        {"new_hotel_built_star": 5, "hotel_land_price_local": 100.0, **NS},
+        (100.0, 100.0),
+        "other_subsidy_received",
+        True,
+        NOT19,
+    ),
     # 第4项: 10 间 × 0.2 万元 = 2
-    Case("4-1", {"village_homestays": 5, "homestay_rooms": 10, **NS}, (2.0, 2.0),
-         "village_homestays", 4, "所在行政村标准化民宿 ≥ 5 家"),
+    Case(
+        "4-1",
+        {"village_homestays": 5, "homestay_rooms": 10, **NS},
+        (2.0, 2.0),
+        "village_homestays",
+        4,
+        "所在行政村标准化民宿 ≥ 5 家",
+    ),
     Case("4-2", VIL, (100.0, 100.0), "village_homestays", 19, "行政村标准化民宿 ≥ 20 家"),
     Case("4-2", VIL, (100.0, 100.0), "village_homestay_beds", 99, "床位 ≥ 100 张"),
     Case("4-2", VIL, (100.0, 100.0), "village_homestay_investment", 999.99, "总投入 ≥ 1000 万元"),
@@ -94,54 +160,189 @@ CASES = [
     Case("5-1", FLW, (1.0, 1.0), "new_flower_base_area", 99.99, "新发展观赏花卉基地 ≥ 100 亩"),
     Case("5-1", FLW, (1.0, 1.0), "flower_planting_years", 2.9, "连续种植 ≥ 3 年"),
     # 第6项
-    Case("6-1", {"new_ski_runs_advanced": 1, **NS}, (100.0, 100.0), "new_ski_runs_advanced", 0, "新建高级雪道"),
-    Case("6-2", {"new_ski_runs_intermediate": 1, **NS}, (50.0, 50.0),
-         "new_ski_runs_intermediate", 0, "新建中级雪道"),
-    Case("6-3", {"new_ski_runs_beginner": 1, **NS}, (5.0, 5.0), "new_ski_runs_beginner", 0, "新建初级雪道"),
+    Case(
+        "6-1",
+        {"new_ski_runs_advanced": 1, **NS},
+        (100.0, 100.0),
+        "new_ski_runs_advanced",
+        0,
+        "新建高级雪道",
+    ),
+    Case(
+        "6-2",
+        {"new_ski_runs_intermediate": 1, **NS},
+        (50.0, 50.0),
+        "new_ski_runs_intermediate",
+        0,
+        "新建中级雪道",
+    ),
+    Case(
+        "6-3",
+        {"new_ski_runs_beginner": 1, **NS},
+        (5.0, 5.0),
+        "new_ski_runs_beginner",
+        0,
+        "新建初级雪道",
+    ),
     Case("6-4", {"new_ice_rinks": 1, **NS}, (1.0, 1.0), "new_ice_rinks", 0, "浇灌标准化冰场"),
-    Case("6-5", {"ice_snow_events_approved": 1, **NS}, (0.5, 0.5), "ice_snow_events_approved", 0,
-         "较大规模冰雪赛事活动经领导小组审核"),
+    Case(
+        "6-5",
+        {"ice_snow_events_approved": 1, **NS},
+        (0.5, 0.5),
+        "ice_snow_events_approved",
+        0,
+        "较大规模冰雪赛事活动经领导小组审核",
+    ),
     # 第7项: opened 2019-06-30 → 2020-06-30 is 1 whole year; 2019-07-01 is 0
     Case("7-1", REST, (1.0, 1.0), "restaurant_area", 99.9, "营业面积 ≥ 100 平方米"),
     Case("7-1", REST, (1.0, 1.0), "restaurant_opened_on", dt.date(2019, 7, 1), "经营满一年"),
-    Case("7-2", {"food_street_brand_store": True, "restaurant_opened_on": dt.date(2018, 6, 30), **NS},
-         (2.0, 2.0), "restaurant_opened_on", dt.date(2018, 7, 1), "经营满二年"),
+    Case(
+        "7-2",
+        {"food_street_brand_store": True, "restaurant_opened_on": dt.date(2018, 6, 30), **NS},
+        (2.0, 2.0),
+        "restaurant_opened_on",
+        dt.date(2018, 7, 1),
+        "经营满二年",
+    ),
     # 第8项
-    Case("8-1", {"hotel_star_rated": 3, **NS}, (20.0, 20.0), "hotel_star_rated", 4, "新评定为三星级酒店"),
-    Case("8-2", {"hotel_star_rated": 4, **NS}, (50.0, 50.0), "hotel_star_rated", 3, "新评定为四星级酒店"),
-    Case("8-3", {"hotel_star_rated": 5, **NS}, (100.0, 100.0), "hotel_star_rated", 4, "新评定为五星级酒店"),
+    Case(
+        "8-1",
+        {"hotel_star_rated": 3, **NS},
+        (20.0, 20.0),
+        "hotel_star_rated",
+        4,
+        "新评定为三星级酒店",
+    ),
+    Case(
+        "8-2",
+        {"hotel_star_rated": 4, **NS},
+        (50.0, 50.0),
+        "hotel_star_rated",
+        3,
+        "新评定为四星级酒店",
+    ),
+    Case(
+        "8-3",
+        {"hotel_star_rated": 5, **NS},
+        (100.0, 100.0),
+        "hotel_star_rated",
+        4,
+        "新评定为五星级酒店",
+    ),
     # 第9项
-    Case("9-1", {"scenic_a_level_rated": 3, **NS}, (10.0, 10.0), "scenic_a_level_rated", 2,
-         "新评定为国家3A级旅游景区"),
-    Case("9-2", {"scenic_a_level_rated": 4, **NS}, (50.0, 50.0), "scenic_a_level_rated", 3,
-         "新评定为国家4A级旅游景区"),
-    Case("9-3", {"scenic_a_level_rated": 5, **NS}, (100.0, 100.0), "scenic_a_level_rated", 4,
-         "新评定为国家5A级旅游景区"),
+    Case(
+        "9-1",
+        {"scenic_a_level_rated": 3, **NS},
+        (10.0, 10.0),
+        "scenic_a_level_rated",
+        2,
+        "新评定为国家3A级旅游景区",
+    ),
+    Case(
+        "9-2",
+        {"scenic_a_level_rated": 4, **NS},
+        (50.0, 50.0),
+        "scenic_a_level_rated",
+        3,
+        "新评定为国家4A级旅游景区",
+    ),
+    Case(
+        "9-3",
+        {"scenic_a_level_rated": 5, **NS},
+        (100.0, 100.0),
+        "scenic_a_level_rated",
+        4,
+        "新评定为国家5A级旅游景区",
+    ),
     # 第10项
-    Case("10-1", {"rural_tourism_star_rated": 2, **NS}, (2.0, 2.0), "rural_tourism_star_rated", 1,
-         "新评定为国家2星级乡村旅游示范单位"),
-    Case("10-2", {"rural_tourism_star_rated": 3, **NS}, (4.0, 4.0), "rural_tourism_star_rated", 2,
-         "新评定为国家3星级乡村旅游示范单位"),
-    Case("10-3", {"rural_tourism_star_rated": 4, **NS}, (8.0, 8.0), "rural_tourism_star_rated", 3,
-         "新评定为国家4星级乡村旅游示范单位"),
-    Case("10-4", {"rural_tourism_star_rated": 5, **NS}, (15.0, 15.0), "rural_tourism_star_rated", 4,
-         "新评定为国家5星级乡村旅游示范单位"),
+    Case(
+        "10-1",
+        {"rural_tourism_star_rated": 2, **NS},
+        (2.0, 2.0),
+        "rural_tourism_star_rated",
+        1,
+        "新评定为国家2星级乡村旅游示范单位",
+    ),
+    Case(
+        "10-2",
+        {"rural_tourism_star_rated": 3, **NS},
+        (4.0, 4.0),
+        "rural_tourism_star_rated",
+        2,
+        "新评定为国家3星级乡村旅游示范单位",
+    ),
+    Case(
+        "10-3",
+        {"rural_tourism_star_rated": 4, **NS},
+        (8.0, 8.0),
+        "rural_tourism_star_rated",
+        3,
+        "新评定为国家4星级乡村旅游示范单位",
+    ),
+    Case(
+        "10-4",
+        {"rural_tourism_star_rated": 5, **NS},
+        (15.0, 15.0),
+        "rural_tourism_star_rated",
+        4,
+        "新评定为国家5星级乡村旅游示范单位",
+    ),
     # 第11项
-    Case("11-1", {"tourism_honours_city": 1, **NS}, (2.0, 2.0), "tourism_honours_city", 0, "获评旅游类市级荣誉"),
-    Case("11-2", {"tourism_honours_province": 1, **NS}, (5.0, 5.0), "tourism_honours_province", 0,
-         "获评旅游类省级荣誉"),
-    Case("11-3", {"tourism_honours_national": 1, **NS}, (10.0, 10.0), "tourism_honours_national", 0,
-         "获评旅游类国家级荣誉"),
+    Case(
+        "11-1",
+        {"tourism_honours_city": 1, **NS},
+        (2.0, 2.0),
+        "tourism_honours_city",
+        0,
+        "获评旅游类市级荣誉",
+    ),
+    Case(
+        "11-2",
+        {"tourism_honours_province": 1, **NS},
+        (5.0, 5.0),
+        "tourism_honours_province",
+        0,
+        "获评旅游类省级荣誉",
+    ),
+    Case(
+        "11-3",
+        {"tourism_honours_national": 1, **NS},
+        (10.0, 10.0),
+        "tourism_honours_national",
+        0,
+        "获评旅游类国家级荣誉",
+    ),
     # 第12项: 10000 人次 = 满一万 → 1 万元
-    Case("12-1", {"organised_visitors": 10000, **NS}, (1.0, 1.0), "organised_visitors", 9999,
-         "年组织游客 ≥ 1 万人次"),
+    Case(
+        "12-1",
+        {"organised_visitors": 10000, **NS},
+        (1.0, 1.0),
+        "organised_visitors",
+        9999,
+        "年组织游客 ≥ 1 万人次",
+    ),
     # 第13项: 2000 人夜 × 0.0005 万元 (5 元) = 1 万元
-    Case("13-1", {"festival_group_visitors": 1000, "festival_person_nights": 2000, **NS}, (1.0, 1.0),
-         "festival_group_visitors", 999, "节庆期间组团 ≥ 1000 人次"),
+    Case(
+        "13-1",
+        {"festival_group_visitors": 1000, "festival_person_nights": 2000, **NS},
+        (1.0, 1.0),
+        "festival_group_visitors",
+        999,
+        "节庆期间组团 ≥ 1000 人次",
+    ),
     # 第14项: 企业 10 × 15% = 1.5; 社团 10 × 10% = 1
     Case("14-1", EVT, (1.5, 1.5), "event_revenue", 9.99, "营业额 ≥ 10 万元"),
-    Case("14-1", EVT, (1.5, 1.5), "event_qualifying", False, "国际性或全国性主办且本县财政不承担经费"),
-    Case("14-2", {**EVT, "credit_code": SOCIETY}, (1.0, 1.0), "event_revenue", 9.99, "营业额 ≥ 10 万元"),
+    Case(
+        "14-1", EVT, (1.5, 1.5), "event_qualifying", False, "国际性或全国性主办且本县财政不承担经费"
+    ),
+    Case(
+        "14-2",
+        {**EVT, "credit_code": SOCIETY},
+        (1.0, 1.0),
+        "event_revenue",
+        9.99,
+        "营业额 ≥ 10 万元",
+    ),
     Case("14-3", BIG, (15.0, 15.0), "event_attendance", 299, "单次会议人数 ≥ 300 人"),
     Case("14-3", BIG, (15.0, 15.0), "event_revenue", 79.99, "营业额 ≥ 80 万元"),
 ]

@@ -35,8 +35,12 @@ class Case(NamedTuple):
     reason: str
 
 
-MID = {"guide_licence_level": "中级", "guide_groups": 30, "guide_visitors": 1000,
-       "other_subsidy_received": False}
+MID = {
+    "guide_licence_level": "中级",
+    "guide_groups": 30,
+    "guide_visitors": 1000,
+    "other_subsidy_received": False,
+}
 HIGH = {**MID, "guide_licence_level": "高级"}
 
 CASES = [

@@ -28,7 +28,9 @@ def _only(clause: str) -> Any:
     kept = [c for c in data["clauses"] if str(c["id"]) == clause]
     assert len(kept) == 1, clause
     head = dict(data["document"])
-    head["stacking"] = {g: r for g, r in (head.get("stacking") or {}).items() if g == kept[0].get("group")}
+    head["stacking"] = {
+        g: r for g, r in (head.get("stacking") or {}).items() if g == kept[0].get("group")
+    }
     return load_document({**data, "document": head, "clauses": kept})
 
 
@@ -53,76 +55,229 @@ class Case(NamedTuple):
 
 NEW = {"new_project_type": "工业", "resource_project": False}
 PERF = {"performance_recognised": True, "performance_year": 1, "local_fiscal_contribution": 1000.0}
-PROD = {"new_product_qualified": True, "product_prospects_recognised": True, "new_product_award": 50.0}
-DRUG = {"industry_code": "2720", "introduced_variety_producing": True,
-        "introduced_variety_sales": 5000.0, "introduced_variety_other_qualifying": False,
-        "drug_introduction_cost": 100.0}
+PROD = {
+    "new_product_qualified": True,
+    "product_prospects_recognised": True,
+    "new_product_award": 50.0,
+}
+DRUG = {
+    "industry_code": "2720",
+    "introduced_variety_producing": True,
+    "introduced_variety_sales": 5000.0,
+    "introduced_variety_other_qualifying": False,
+    "drug_introduction_cost": 100.0,
+}
 TWO = {"industry_code": "2710", "two_invoice_support_year": 1, "two_invoice_extra_burden": 100.0}
 UP = {"stats_entry_category": "规上工业", "stats_entry_year": 1}
 
 CASES = [
     # (一)1: 5000 万元 on 50 亩 = 100 万元/亩; 5000 × 5% = 250, × 20% = 1000
-    Case("1-1", {**NEW, "project_investment": 5000.0, "project_land_area": 50.0}, (250.0, 1000.0),
-         "project_investment", 4999.99, "固定资产投资 ≥ 5000 万元"),
+    Case(
+        "1-1",
+        {**NEW, "project_investment": 5000.0, "project_land_area": 50.0},
+        (250.0, 1000.0),
+        "project_investment",
+        4999.99,
+        "固定资产投资 ≥ 5000 万元",
+    ),
     # 5000 / 50.01 = 99.98 < 100
-    Case("1-1", {**NEW, "project_investment": 5000.0, "project_land_area": 50.0}, (250.0, 1000.0),
-         "project_land_area", 50.01, "亩均投资强度 ≥ 100 万元/亩"),
-    Case("1-1", {**NEW, "project_investment": 5000.0, "project_land_area": 50.0}, (250.0, 1000.0),
-         "resource_project", True, "不含矿产资源型项目"),
+    Case(
+        "1-1",
+        {**NEW, "project_investment": 5000.0, "project_land_area": 50.0},
+        (250.0, 1000.0),
+        "project_land_area",
+        50.01,
+        "亩均投资强度 ≥ 100 万元/亩",
+    ),
+    Case(
+        "1-1",
+        {**NEW, "project_investment": 5000.0, "project_land_area": 50.0},
+        (250.0, 1000.0),
+        "resource_project",
+        True,
+        "不含矿产资源型项目",
+    ),
     # (一)2: 3亿元以上重大项目, 一事一议 → no amount
-    Case("1-2", {"new_project_type": "工业", "project_investment": 30000.0}, None,
-         "project_investment", 29999.99, "固定资产投资 ≥ 3 亿元"),
+    Case(
+        "1-2",
+        {"new_project_type": "工业", "project_investment": 30000.0},
+        None,
+        "project_investment",
+        29999.99,
+        "固定资产投资 ≥ 3 亿元",
+    ),
     # (一)3: year 1 → 1000 × 80% = 800
     Case("1-3", PERF, (800.0, 800.0), "performance_year", 6, "自认定当年起第1—5年"),
     Case("1-3", PERF, (800.0, 800.0), "performance_recognised", False, "投产后绩效经认定"),
     # (二): 核定 50 万元, inside 10—100
-    Case("2-1", PROD, (50.0, 50.0), "product_prospects_recognised", False, "带动作用和市场前景经评定"),
-    Case("2-1", PROD, (50.0, 50.0), "new_product_qualified", False, "专利新产品、认定新产品或新药已投产达效"),
+    Case(
+        "2-1", PROD, (50.0, 50.0), "product_prospects_recognised", False, "带动作用和市场前景经评定"
+    ),
+    Case(
+        "2-1",
+        PROD,
+        (50.0, 50.0),
+        "new_product_qualified",
+        False,
+        "专利新产品、认定新产品或新药已投产达效",
+    ),
     # (三): 引进成本 100 × 10% = 10 .. × 100% = 100
-    Case("3-1", DRUG, (10.0, 100.0), "introduced_variety_sales", 4999.99, "引进品种年销售额 ≥ 5000 万元"),
+    Case(
+        "3-1",
+        DRUG,
+        (10.0, 100.0),
+        "introduced_variety_sales",
+        4999.99,
+        "引进品种年销售额 ≥ 5000 万元",
+    ),
     Case("3-1", DRUG, (10.0, 100.0), "industry_code", "1310", "医药企业（医药制造业或医药批发）"),
     Case("3-1", DRUG, (10.0, 100.0), "introduced_variety_producing", False, "引进品种已投产达效"),
     # (四): 增加负担 100 × 50% = 50
     Case("4-1", TWO, (50.0, 50.0), "two_invoice_support_year", 3, "过渡期第1—2年"),
     Case("4-1", TWO, (50.0, 50.0), "two_invoice_extra_burden", 0.0, "测算的实际增加负担 > 0"),
     # (五): 100 亩 × 0.01 万元 = 1
-    Case("5-1", {"new_planting_base_area": 100.0}, (1.0, 1.0),
-         "new_planting_base_area", 99.99, "新发展种植基地面积 ≥ 100 亩"),
+    Case(
+        "5-1",
+        {"new_planting_base_area": 100.0},
+        (1.0, 1.0),
+        "new_planting_base_area",
+        99.99,
+        "新发展种植基地面积 ≥ 100 亩",
+    ),
     # (六)
-    Case("6-1", {"new_tech_centre_level": "国家级"}, (100.0, 100.0),
-         "new_tech_centre_level", "省级", "初次认定为国家企业技术（研发）中心"),
-    Case("6-2", {"new_tech_centre_level": "省级"}, (30.0, 30.0),
-         "new_tech_centre_level", "国家级", "初次认定为省级企业技术（研发）中心"),
+    Case(
+        "6-1",
+        {"new_tech_centre_level": "国家级"},
+        (100.0, 100.0),
+        "new_tech_centre_level",
+        "省级",
+        "初次认定为国家企业技术（研发）中心",
+    ),
+    Case(
+        "6-2",
+        {"new_tech_centre_level": "省级"},
+        (30.0, 30.0),
+        "new_tech_centre_level",
+        "国家级",
+        "初次认定为省级企业技术（研发）中心",
+    ),
     # since ≥ 2022-06-30 − 1 year = 2021-06-30
-    Case("6-3", {"label_hnte": True, "label_hnte_since": dt.date(2021, 6, 30)}, (30.0, 30.0),
-         "label_hnte_since", dt.date(2021, 6, 29), "一年内初次认定为国家高新技术企业"),
-    Case("6-4", {"new_provincial_hnte": True}, (10.0, 10.0),
-         "new_provincial_hnte", False, "初次认定为省级高新技术企业"),
-    Case("6-5", {"achievement_transformed": True, "revenue": 2000.01}, (20.0, 20.0),
-         "revenue", 2000.0, "销售收入 > 2000 万元"),
-    Case("6-5", {"achievement_transformed": True, "revenue": 2000.01}, (20.0, 20.0),
-         "achievement_transformed", False, "取得发明专利并完成成果转化"),
-    Case("6-6", {"new_research_institute_level": "国家级"}, (50.0, 50.0),
-         "new_research_institute_level", "省级", "新设立国家科研机构"),
-    Case("6-7", {"new_research_institute_level": "省级"}, (30.0, 30.0),
-         "new_research_institute_level", "国家级", "新设立省级科研机构"),
+    Case(
+        "6-3",
+        {"label_hnte": True, "label_hnte_since": dt.date(2021, 6, 30)},
+        (30.0, 30.0),
+        "label_hnte_since",
+        dt.date(2021, 6, 29),
+        "一年内初次认定为国家高新技术企业",
+    ),
+    Case(
+        "6-4",
+        {"new_provincial_hnte": True},
+        (10.0, 10.0),
+        "new_provincial_hnte",
+        False,
+        "初次认定为省级高新技术企业",
+    ),
+    Case(
+        "6-5",
+        {"achievement_transformed": True, "revenue": 2000.01},
+        (20.0, 20.0),
+        "revenue",
+        2000.0,
+        "销售收入 > 2000 万元",
+    ),
+    Case(
+        "6-5",
+        {"achievement_transformed": True, "revenue": 2000.01},
+        (20.0, 20.0),
+        "achievement_transformed",
+        False,
+        "取得发明专利并完成成果转化",
+    ),
+    Case(
+        "6-6",
+        {"new_research_institute_level": "国家级"},
+        (50.0, 50.0),
+        "new_research_institute_level",
+        "省级",
+        "新设立国家科研机构",
+    ),
+    Case(
+        "6-7",
+        {"new_research_institute_level": "省级"},
+        (30.0, 30.0),
+        "new_research_institute_level",
+        "国家级",
+        "新设立省级科研机构",
+    ),
     # (七)
-    Case("7-1", {"new_national_brand": True}, (50.0, 50.0), "new_national_brand", False,
-         "初次认定中国驰名商标、中华老字号或国家地理标志证明商标"),
-    Case("7-2", {"new_provincial_brand": True}, (3.0, 3.0), "new_provincial_brand", False,
-         "认定吉林省著名商标或吉林省名牌产品"),
+    Case(
+        "7-1",
+        {"new_national_brand": True},
+        (50.0, 50.0),
+        "new_national_brand",
+        False,
+        "初次认定中国驰名商标、中华老字号或国家地理标志证明商标",
+    ),
+    Case(
+        "7-2",
+        {"new_provincial_brand": True},
+        (3.0, 3.0),
+        "new_provincial_brand",
+        False,
+        "认定吉林省著名商标或吉林省名牌产品",
+    ),
     # (八) — 科创板 is not in this version
-    Case("8-1", {"listing_board": "主板"}, (500.0, 500.0), "listing_board", "创业板", "当年在主板上市"),
-    Case("8-2", {"listing_board": "中小板"}, (300.0, 300.0), "listing_board", "科创板",
-         "当年在中小板或创业板上市"),
-    Case("8-3", {"listing_board": "新三板"}, (100.0, 100.0), "listing_board", "主板", "当年在新三板挂牌"),
+    Case(
+        "8-1",
+        {"listing_board": "主板"},
+        (500.0, 500.0),
+        "listing_board",
+        "创业板",
+        "当年在主板上市",
+    ),
+    Case(
+        "8-2",
+        {"listing_board": "中小板"},
+        (300.0, 300.0),
+        "listing_board",
+        "科创板",
+        "当年在中小板或创业板上市",
+    ),
+    Case(
+        "8-3",
+        {"listing_board": "新三板"},
+        (100.0, 100.0),
+        "listing_board",
+        "主板",
+        "当年在新三板挂牌",
+    ),
     # (九)
     Case("9-1", UP, (5.0, 5.0), "stats_entry_year", 2, "纳入统计范围当年"),
-    Case("9-1", UP, (5.0, 5.0), "stats_entry_category", "规上服务业", "新增并纳入统计范围的规上工业企业"),
-    Case("9-2", {**UP, "local_fiscal_contribution": 30.0}, (10.0, 10.0),
-         "local_fiscal_contribution", 29.99, "年地方经济贡献额 ≥ 30 万元"),
-    Case("9-3", {**UP, "local_fiscal_contribution": 50.0}, (20.0, 20.0),
-         "local_fiscal_contribution", 49.99, "年地方经济贡献额 ≥ 50 万元"),
+    Case(
+        "9-1",
+        UP,
+        (5.0, 5.0),
+        "stats_entry_category",
+        "规上服务业",
+        "新增并纳入统计范围的规上工业企业",
+    ),
+    Case(
+        "9-2",
+        {**UP, "local_fiscal_contribution": 30.0},
+        (10.0, 10.0),
+        "local_fiscal_contribution",
+        29.99,
+        "年地方经济贡献额 ≥ 30 万元",
+    ),
+    Case(
+        "9-3",
+        {**UP, "local_fiscal_contribution": 50.0},
+        (20.0, 20.0),
+        "local_fiscal_contribution",
+        49.99,
+        "年地方经济贡献额 ≥ 50 万元",
+    ),
 ]
 
 
@@ -172,8 +327,15 @@ def test_every_clause_has_a_case() -> None:
         ("2-1", {**PROD, "new_product_award": 150.0}, (100.0, 100.0)),
         ("2-1", {**PROD, "new_product_award": None}, (10.0, 100.0)),
         # (三) 销售额不足5000万元 but 属其他类别 (e.g. 独家品种) → still eligible
-        ("3-1", {**DRUG, "introduced_variety_sales": 100.0, "introduced_variety_other_qualifying": True},
-         (10.0, 100.0)),
+        (
+            "3-1",
+            {
+                **DRUG,
+                "introduced_variety_sales": 100.0,
+                "introduced_variety_other_qualifying": True,
+            },
+            (10.0, 100.0),
+        ),
         # (四) year 2 still inside the 2 years
         ("4-1", {**TWO, "two_invoice_support_year": 2}, (50.0, 50.0)),
         # (五) 500 亩 (含) → 100 元/亩 = 5; 501 亩 → 200 元/亩: 501 × 0.02 = 10.02
@@ -190,8 +352,13 @@ def test_amount_edges(clause: str, values: dict[str, Any], amount: tuple[float, 
 
 def test_upgrade_tiers_highest_only() -> None:
     # a new 规上工业 firm with 地方经济贡献 50: tiers 5 / 10 / 20 all met → only 20 (9-3)
-    tidy = evaluate([builtin_documents()[DOC]], _frame({**UP, "local_fiscal_contribution": 50.0}),
-                    on=ON).tidy().set_index("clause")
+    tidy = (
+        evaluate(
+            [builtin_documents()[DOC]], _frame({**UP, "local_fiscal_contribution": 50.0}), on=ON
+        )
+        .tidy()
+        .set_index("clause")
+    )
     assert tidy.loc["9-3", "amount_max"] == pytest.approx(20.0)
     for lost in ("9-1", "9-2"):
         assert tidy.loc[lost, "status"] == "符合"
@@ -200,7 +367,9 @@ def test_upgrade_tiers_highest_only() -> None:
 
 
 def test_national_and_provincial_hnte_highest_only() -> None:
-    firm = _frame({"label_hnte": True, "label_hnte_since": dt.date(2022, 1, 1), "new_provincial_hnte": True})
+    firm = _frame(
+        {"label_hnte": True, "label_hnte_since": dt.date(2022, 1, 1), "new_provincial_hnte": True}
+    )
     tidy = evaluate([builtin_documents()[DOC]], firm, on=ON).tidy().set_index("clause")
     assert tidy.loc["6-3", "amount_max"] == pytest.approx(30.0)
     assert tidy.loc["6-4", "amount_max"] == 0.0
