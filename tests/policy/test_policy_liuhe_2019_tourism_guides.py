@@ -43,6 +43,7 @@ MID = {
 }
 HIGH = {**MID, "guide_licence_level": "高级"}
 
+# fmt: off
 CASES = [
     # 3000 元/年 = 0.3 万元; 30 批次（含）and 1000 人次 exactly
     Case("15-1", MID, 0.3, "guide_groups", 29, "年规范带团 ≥ 30 批次"),
@@ -53,6 +54,7 @@ CASES = [
     Case("15-2", HIGH, 0.5, "guide_licence_level", "中级", "持高级导游证"),
     Case("15-2", HIGH, 0.5, "guide_groups", 29, "年规范带团 ≥ 30 批次"),
 ]
+# fmt: on
 
 
 def _id(c: Case) -> str:
