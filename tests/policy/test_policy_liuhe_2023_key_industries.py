@@ -63,6 +63,7 @@ class Case(NamedTuple):
 IND = {"new_project_type": "工业", "resource_project": False}
 SVC = {"new_project_type": "现代服务业", "residential_property_project": False}
 HQ = {"recognised_headquarters": True, "headquarters_year": 1}
+HNTE = {"label_hnte": True, "label_hnte_since": dt.date(2023, 6, 30), "hnte_recertified": False}
 
 # fmt: off
 CASES = [
@@ -135,8 +136,9 @@ CASES = [
     Case("9-2", {"new_tech_centre_level": "省级"}, (30.0, 30.0),
          "new_tech_centre_level", "国家级", "初次认定为省级企业技术（研发）中心"),
     # 一年内: since ≥ 2024-06-30 − 1 year = 2023-06-30
-    Case("9-3", {"label_hnte": True, "label_hnte_since": dt.date(2023, 6, 30)}, (20.0, 20.0),
-         "label_hnte_since", dt.date(2023, 6, 29), "一年内初次认定为国家高新技术企业"),
+    Case("9-3", HNTE, (20.0, 20.0), "label_hnte_since", dt.date(2023, 6, 29), "一年内认定为国家高新技术企业"),
+    Case("9-3", HNTE, (20.0, 20.0), "label_hnte", False, "一年内认定为国家高新技术企业"),
+    Case("9-3", HNTE, (20.0, 20.0), "hnte_recertified", True, "初次认定（非重新认定）"),
     Case("9-4", {"transformation_product_sales": 2000.01}, (20.0, 20.0),
          "transformation_product_sales", 2000.0, "成果转化单品种销售收入 > 2000 万元"),
     Case("9-5", {"label_little_giant": True, "label_little_giant_since": dt.date(2023, 6, 30)},
@@ -184,8 +186,8 @@ CASES = [
                   "local_fiscal_contribution": 40.0}, (0.0, 40.0),
          "renovation_case_agreed", False, "奖励已经“一事一议”议定"),
     # 第14条 升规入统
-    Case("14-1", {"stats_entry_category": "规上工业", "stats_entry_year": 1}, (20.0, 20.0),
-         "stats_entry_year", 2, "纳入统计口径当年"),
+    Case("14-1", {"first_above_scale": True}, (20.0, 20.0),
+         "first_above_scale", False, "新增并纳入统计口径的规上工业企业（当年首次入规）"),
     Case("14-2", {"stats_entry_category": "规上服务业", "stats_entry_year": 1}, (5.0, 5.0),
          "stats_entry_year", 4, "纳入统计口径后第1—3年"),
     Case("14-2", {"stats_entry_category": "规上服务业", "stats_entry_year": 1}, (5.0, 5.0),

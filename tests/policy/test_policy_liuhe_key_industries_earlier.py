@@ -73,7 +73,8 @@ DRUG = {
     "drug_introduction_cost": 100.0,
 }
 TWO = {"industry_code": "2710", "two_invoice_support_year": 1, "two_invoice_extra_burden": 100.0}
-UP = {"stats_entry_category": "规上工业", "stats_entry_year": 1}
+UP = {"first_above_scale": True}
+HNTE = {"label_hnte": True, "label_hnte_since": dt.date(2021, 6, 30), "hnte_recertified": False}
 
 # fmt: off
 CASES = [
@@ -110,8 +111,8 @@ CASES = [
     Case("6-2", {"new_tech_centre_level": "省级"}, (30.0, 30.0),
          "new_tech_centre_level", "国家级", "初次认定为省级企业技术（研发）中心"),
     # since ≥ 2022-06-30 − 1 year = 2021-06-30
-    Case("6-3", {"label_hnte": True, "label_hnte_since": dt.date(2021, 6, 30)}, (30.0, 30.0),
-         "label_hnte_since", dt.date(2021, 6, 29), "一年内初次认定为国家高新技术企业"),
+    Case("6-3", HNTE, (30.0, 30.0), "label_hnte_since", dt.date(2021, 6, 29), "一年内认定为国家高新技术企业"),
+    Case("6-3", HNTE, (30.0, 30.0), "hnte_recertified", True, "初次认定（非重新认定）"),
     Case("6-4", {"new_provincial_hnte": True}, (10.0, 10.0),
          "new_provincial_hnte", False, "初次认定为省级高新技术企业"),
     Case("6-5", {"achievement_transformed": True, "revenue": 2000.01}, (20.0, 20.0),
@@ -133,8 +134,7 @@ CASES = [
          "当年在中小板或创业板上市"),
     Case("8-3", {"listing_board": "新三板"}, (100.0, 100.0), "listing_board", "主板", "当年在新三板挂牌"),
     # (九)
-    Case("9-1", UP, (5.0, 5.0), "stats_entry_year", 2, "纳入统计范围当年"),
-    Case("9-1", UP, (5.0, 5.0), "stats_entry_category", "规上服务业", "新增并纳入统计范围的规上工业企业"),
+    Case("9-1", UP, (5.0, 5.0), "first_above_scale", False, "新增并纳入统计范围的规上工业企业（当年首次入规）"),
     Case("9-2", {**UP, "local_fiscal_contribution": 30.0}, (10.0, 10.0),
          "local_fiscal_contribution", 29.99, "年地方经济贡献额 ≥ 30 万元"),
     Case("9-3", {**UP, "local_fiscal_contribution": 50.0}, (20.0, 20.0),
@@ -229,9 +229,7 @@ def test_upgrade_tiers_highest_only() -> None:
 
 
 def test_national_and_provincial_hnte_highest_only() -> None:
-    firm = _frame(
-        {"label_hnte": True, "label_hnte_since": dt.date(2022, 1, 1), "new_provincial_hnte": True}
-    )
+    firm = _frame({**HNTE, "label_hnte_since": dt.date(2022, 1, 1), "new_provincial_hnte": True})
     tidy = evaluate([builtin_documents()[DOC]], firm, on=ON).tidy().set_index("clause")
     assert tidy.loc["6-3", "amount_max"] == pytest.approx(30.0)
     assert tidy.loc["6-4", "amount_max"] == 0.0
