@@ -67,9 +67,9 @@ Examples
 >>> [(i.kind, i.value, i.value_max, i.op) for i in r.proposals[0].items]
 [('threshold', 1000.0, None, 'ge'), ('rate', 0.05, 0.2, 'range'), ('cap', 500.0, None, 'le')]
 >>> r.proposals[0].draft["benefit"]
-{'percent': {'base': 'fact_1', 'rate': [0.05, 0.2]}, 'cap': 500}
->>> r.facts["fact_1"]
-{'label': '固定资产投资', 'unit': '万元', 'type': 'double'}
+{'percent': {'base': 'fixed_asset_investment', 'rate': [0.05, 0.2]}, 'cap': 500}
+>>> r.proposals[0].draft["when"]["field"]
+'fixed_asset_investment'
 
 Where to look: tests ``tests/policy/test_extract.py``, benchmark ``benchmarks/policy_extract.py``,
 docs ``docs/policy_extract.md``; CLI ``xinzhi policy extract FILE.txt`` (surfaces).
@@ -88,9 +88,10 @@ from typing import Any, ClassVar
 import pandas as pd
 import yaml
 
-from xinzhi.codes.firm_fields import firm_fields, firm_labels
+from xinzhi.codes.firm_fields import firm_labels
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import InputError
+from xinzhi.policy.facts import firm_field_specs
 from xinzhi.results import Result
 
 __all__ = [
@@ -367,11 +368,12 @@ _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _NEW_LABEL_RE = re.compile(r"初次|首次|新认定|新获认定|新列入|新评定|新获批|新认定为|认定当年")
 _EXCLUDE_RE = re.compile(r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外")
 
-# Synonyms of firm fields not among the aliases of codes/firm_fields.yaml (phrases of policies).
+# Synonyms of firm fields not among the aliases of the catalogues (phrases of policies).
 _FIELD_SYNONYMS = {
     "纳税额": "tax",
     "纳税": "tax",
     "上缴税金": "tax",
+    "上缴税收": "tax",
     "税收": "tax",
     "实缴税金": "tax",
     "销售收入": "revenue",
@@ -383,28 +385,48 @@ _FIELD_SYNONYMS = {
     "从业人员": "employees",
     "用地面积": "land_area",
 }
-_STRIP_PREFIX_RE = re.compile(r"^(?:其|企业|单个企业|上年度|上一年度|年度|当年|年)+")
+_STRIP_PREFIX_RE = re.compile(
+    r"^(?:其|企业|单个企业|本年度|上年度|上一年度|年度|当年|本年|全年|年|上缴|实缴)+"
+)
+_GROWTH_RE = re.compile(r"(?:同比)?(?:增幅|增长率|增长|增速)(?:分别)?$")
 
 
 @cache
 def _field_names() -> dict[str, str]:
+    """Chinese names → numeric field keys of the rule language's firm catalogue (firm-year
+    fields and policy facts: labels and aliases), with a few policy synonyms."""
     out: dict[str, str] = {}
-    for key, f in firm_fields().items():
+    for key, f in firm_field_specs().items():
+        if f.type not in ("double", "integer") or key.startswith("label_") or "_prev" in key:
+            continue
         for name in (f.label, *f.aliases):
-            out[name] = key
-    out.update(_FIELD_SYNONYMS)
+            out.setdefault(name, key)
+    for name, key in _FIELD_SYNONYMS.items():
+        out.setdefault(name, key)
     return out
 
 
 def _field_for(subject: str) -> str:
-    """A firm field key for a subject phrase (``年度纳税额`` → ``tax``), ``a/b`` for 亩均 of a
-    known field (``亩均税收`` → ``tax/land_area``), else ""."""
+    """A numeric field key for a subject phrase (``年度纳税额`` → ``tax``, ``固定资产投资`` →
+    ``fixed_asset_investment``), ``a/b`` for 亩均 of a known field (``亩均税收`` →
+    ``tax/land_area``), else ""."""
     s = _STRIP_PREFIX_RE.sub("", subject)
     names = _field_names()
     if s.startswith("亩均"):
         inner = _field_for(s[2:])
         return f"{inner}/land_area" if inner and "/" not in inner else ""
     return names.get(s, names.get(subject, ""))
+
+
+def _growth_field(subject: str) -> str | None:
+    """For a growth phrase (``上缴税收同比增幅``): ``tax/tax_prev1`` when the grown quantity is a
+    known field with a previous-year column, "" when it is not known, None when the phrase is
+    not about growth."""
+    m = _GROWTH_RE.search(subject)
+    if not m:
+        return None
+    f = _field_for(subject[: m.start()])
+    return f"{f}/{f}_prev1" if f and "/" not in f and f"{f}_prev1" in firm_field_specs() else ""
 
 
 @cache
@@ -1004,6 +1026,23 @@ def _items_of(
             cond_range = hi is not None and (
                 not benefit_part or (not pay_before and lo.dim != _PERCENT)
             )
+            growth = _growth_field(subject) if lo.dim == _PERCENT and op else None
+            if growth is not None:
+                # 同比增幅达到30%以上 → this year / last year ≥ 1.3 (1 + 0.3)
+                out.append(
+                    Item(
+                        "threshold",
+                        round(1.0 + lo.value, 10),
+                        "本年/上年",
+                        a,
+                        b,
+                        phrase,
+                        op=op,
+                        subject=subject,
+                        field=growth,
+                    )
+                )
+                continue
             if op or cond_range:
                 out.append(
                     Item(
