@@ -1028,12 +1028,12 @@ def _items_of(
             )
             growth = _growth_field(subject) if lo.dim == _PERCENT and op else None
             if growth is not None:
-                # 同比增幅达到30%以上 → this year / last year ≥ 1.3 (1 + 0.3)
+                # 同比增幅达到30%以上: growth ≥ 0.3; the draft writes this year / last year ≥ 1.3
                 out.append(
                     Item(
                         "threshold",
-                        round(1.0 + lo.value, 10),
-                        "本年/上年",
+                        lo.value,
+                        "增幅",
                         a,
                         b,
                         phrase,
@@ -1159,21 +1159,75 @@ def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
         leaf: dict[str, Any] = {"ratio": [a, b]}
     else:
         leaf = {"field": item.field or facts.key(item.subject, item.unit)}
-    if item.op == "between" and item.value_max is not None:
+    if item.unit == "增幅" and "/" in item.field and isinstance(item.value, float):
+        # growth x of a field ⇔ field / field_prev1 ≥ 1 + x
+        leaf[item.op or "ge"] = _fmt(1.0 + item.value)
+    elif item.op == "between" and item.value_max is not None:
         assert isinstance(item.value, float)
         leaf["between"] = [_fmt(item.value), _fmt(item.value_max)]
     else:
         assert isinstance(item.value, float)
         leaf[item.op or "ge"] = _fmt(item.value)
-    leaf["text"] = item.phrase if not item.subject else f"{item.subject}{item.phrase}"
+    sign = {"ge": " ≥ ", "gt": " > ", "le": " ≤ ", "lt": " < ", "eq": " = ", "between": " "}
+    leaf["text"] = f"{item.subject}{sign.get(item.op, ' ')}{item.phrase}".strip()
     return leaf
 
 
+_ALT_SPLIT_RE = re.compile(r"、|和|及|或")
+
+
+def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
+    """Split a sentence that pays ``分别`` k amounts (or rates) to k alternatives
+    (``对初次认定为国家级和省级企业技术(研发)中心的，分别给予企业100万元和30万元奖励``) into k
+    item lists, each with its own pay (and its own grade when there are k grades), and the
+    alternative: (the phrase listing them, the i-th piece). Without ``分别``, or when the
+    alternatives cannot be counted, the sentence stays one proposal."""
+    whole: list[tuple[list[Item], tuple[str, str]]] = [(items, ("", ""))]
+    at = seg.find("分别")
+    if at < 0 or any(i.kind == "band" for i in items):
+        return whole
+    pays = [i for i in items if i.kind in ("amount", "rate") and i.op == "list"]
+    k = len(pays)
+    if k < 2 or len({i.kind for i in pays}) != 1:
+        return whole
+    grades = [i for i in items if i.kind == "threshold" and i.op == "eq"]
+    parts = [p for p in re.split(r"[，,；]", seg[:at]) if p] + [
+        p for p in re.split(r"[，,；]", seg[at:]) if p
+    ]
+    phrase, pieces = "", []
+    for p in parts:
+        core = re.sub(r"^对", "", p)
+        core = re.sub(r"的[^、和及或]*$", "", core)
+        cut = [x for x in _ALT_SPLIT_RE.split(core) if x]
+        if len(cut) == k and not _QTY_RE.search(core):
+            phrase, pieces = core, cut
+            break
+    if not pieces and len(grades) != k:
+        return whole
+    others = [i for i in items if i not in pays and (len(grades) != k or i not in grades)]
+    out: list[tuple[list[Item], tuple[str, str]]] = []
+    for n in range(k):
+        its = [*others, pays[n]] + ([grades[n]] if len(grades) == k else [])
+        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        out.append((its, (phrase, pieces[n]) if pieces and len(grades) != k else ("", "")))
+    return out
+
+
 def _draft(
-    pid: str, block: _Block, text: str, items: Sequence[Item], facts: _Facts, seg: str
+    pid: str,
+    block: _Block,
+    text: str,
+    items: Sequence[Item],
+    facts: _Facts,
+    seg: str,
+    alternative: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
-    """A clause in the rule language (see docs/policy_rules.md) for review."""
+    """A clause in the rule language (see docs/policy_rules.md) for review; ``alternative``
+    (phrase, piece) adds the condition "this clause is the piece of the phrase"."""
     leaves: list[dict[str, Any]] = []
+    if alternative[1]:
+        key = facts.key(f"{alternative[0]}（类别）", "", "varchar")
+        leaves.append({"field": key, "eq": alternative[1], "text": alternative[1]})
     notes: list[str] = ["自动抽取的草稿，须人工审核"]
     bands = [i for i in items if i.kind == "band"]
     for it in items:
@@ -1653,16 +1707,18 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
             if block.procedural or _PROCEDURAL_SEG_RE.search(seg) or not quantified:
                 doc_items.extend(it for it in its if it.kind in ("duration", "budget"))
                 continue
-            n += 1
-            number = block.number or bi + 1
-            pid = f"{number}-{n}"
             oa, ob = idx[a], idx[b - 1] + 1
             src = text[oa:ob]
             clean = re.sub(r"\s+", "", src)
-            draft = _draft(pid, block, clean, its, facts, seg)
-            proposals.append(
-                Proposal(pid, block.label, block.heading, src, oa, ob, tuple(its), draft, bi)
-            )
+            for alt_its, alt in _alternatives(seg, its):
+                n += 1
+                pid = f"{block.number or bi + 1}-{n}"
+                draft = _draft(pid, block, clean, alt_its, facts, seg, alt)
+                proposals.append(
+                    Proposal(
+                        pid, block.label, block.heading, src, oa, ob, tuple(alt_its), draft, bi
+                    )
+                )
     spans = [
         (b.label, idx[b.start] if b.start < len(idx) else len(text), idx[b.end - 1] + 1)
         for b in blocks
@@ -1697,11 +1753,17 @@ def _when_values(cond: Any) -> Iterable[float]:
         yield from _when_values(cond["not"])
     if "label" in cond or "date" in cond:
         return
+    growth = (
+        isinstance(cond.get("ratio"), list)
+        and len(cond["ratio"]) == 2
+        and str(cond["ratio"][1]) in (f"{cond['ratio'][0]}_prev1", f"{cond['ratio'][0]}_prev2")
+    )
     if "field" in cond or "ratio" in cond or "years_since" in cond:
         for op in _OPS:
             v = _num(cond.get(op))
             if v is not None:
-                yield v
+                # a field over its own previous year ≥ 1.3 is the growth 0.3 the text states
+                yield round(v - 1.0, 10) if growth else v
         if isinstance(cond.get("between"), list):
             for x in cond["between"]:
                 v = _num(x)
@@ -1748,7 +1810,9 @@ def gold_items(doc: Mapping[str, Any]) -> list[tuple[str, str, str, float]]:
     value of a ``when`` leaf on a field, ratio or ``years_since`` (ge / gt / le / lt / eq / ne and
     both ends of ``between``; labels and dates are not numbers of the text), kind ``amount`` for
     ``fixed``, ``cap``, a non-zero ``floor``, ``percent.rate`` (both ends of a range),
-    ``per_unit.amount`` and every bound, rate and amount of ``bands``.
+    ``per_unit.amount`` and every bound, rate and amount of ``bands``. A ratio of a field to
+    its own previous year (``{ratio: [tax, tax_prev1], ge: 1.3}``) is read as the growth rate
+    the text states (0.3).
     """
     rows: list[tuple[str, str, str, float]] = []
     for c in doc.get("clauses") or []:
