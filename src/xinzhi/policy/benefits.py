@@ -207,16 +207,14 @@ def allocate(
         return out
     if allocation == "pro_rata":
         return np.where(ok, claim * (total / demand), np.nan)
-    n_clauses, n = claim.shape
+    n = claim.shape[1]
     r = rank if rank is not None else np.full(n, np.nan)
     key = np.where(np.isnan(r), np.inf, -r if descending else r)
     order = np.lexsort((np.arange(n), key))  # subjects: by rank, then frame order
-    # rows in payment order: subject by subject, clauses in document order
-    c_idx = np.tile(np.arange(n_clauses), n)
-    s_idx = np.repeat(order, n_clauses)
-    paid = np.where(ok[c_idx, s_idx], claim[c_idx, s_idx], 0.0)
+    # payment order: subject by subject, clauses in document order within a subject
+    paid = np.where(ok, claim, 0.0)[:, order].T.ravel()
     before = np.cumsum(paid) - paid
-    got = np.clip(total - before, 0.0, paid)
-    res = np.full(claim.shape, np.nan)
-    res[c_idx, s_idx] = np.where(ok[c_idx, s_idx], got, np.nan)
-    return res
+    got = np.clip(total - before, 0.0, paid).reshape(n, -1).T
+    res = np.empty(claim.shape)
+    res[:, order] = got
+    return np.where(ok, res, np.nan)
