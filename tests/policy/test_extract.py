@@ -191,15 +191,67 @@ def test_ordinal_years_are_bands_of_amounts() -> None:
     assert [a.value for a in _items(res, "amount")] == [10.0, 5.0, 3.0, 2.0]
 
 
-def test_per_unit_amounts_and_area_range() -> None:
+def test_per_unit_amounts_in_chained_sentences_become_bands() -> None:
     res = extract(ART17)
-    assert len(res.proposals) == 2
-    # 100亩及以上至500亩 → between 100 and 500; 500亩以上 → ≥ 500
-    assert _nums(res, "threshold") == [(100.0, 500.0, "between"), (500.0, None, "ge")]
-    # 100元/亩 = 100 / 10000 = 0.01 万元 per 亩; 200元/亩 = 0.02
+    # two sentences whose areas chain (100—500亩, then 500亩以上) → one clause with bands
+    assert len(res.proposals) == 1
+    assert _nums(res, "threshold") == [(100.0, None, "ge")]
+    # 100元/亩 = 100 / 10000 = 0.01 万元 per 亩; 200元/亩 = 0.02; 500亩以上 starts above 500
+    assert [(b.value, b.value_max, b.op, b.pay) for b in _items(res, "band")] == [
+        (100.0, 500.0, "ge,le", 0.01),
+        (500.0, None, "gt", 0.02),
+    ]
     amounts = _items(res, "amount")
     assert [(a.value, a.unit) for a in amounts] == [(0.01, "万元/亩"), (0.02, "万元/亩")]
-    assert res.proposals[0].draft["benefit"]["per_unit"]["amount"] == 0.01
+    bands = res.proposals[0].draft["benefit"]["bands"]
+    # per 亩 on the area: a rate on it (500 亩 × 0.01 = 5 万元)
+    assert bands["bands"] == [{"ge": 100, "le": 500, "rate": 0.01}, {"gt": 500, "rate": 0.02}]
+
+
+def test_pairs_of_threshold_and_amount_in_one_sentence_become_bands() -> None:
+    # 衡阳县促进工业加快发展的奖励办法 三 (texts of the encoded policies)
+    text = (
+        "三、对当年工业技改投入5000万元以上的企业奖补15万元,技改投入3000万元至5000万元的企业奖补"
+        "10万元,技改投入1000万元至3000万元的企业奖补8万元,技改投入500万元至1000万元的企业奖补5万元。"
+    )
+    res = extract(text)
+    assert _nums(res, "threshold") == [(500.0, None, "ge")]
+    assert sorted((b.value, b.value_max, b.pay) for b in _items(res, "band")) == [
+        (500.0, 1000.0, 5.0),
+        (1000.0, 3000.0, 8.0),
+        (3000.0, 5000.0, 10.0),
+        (5000.0, None, 15.0),
+    ]
+
+
+def test_list_of_steps_with_respectively() -> None:
+    text = (
+        "(二)对新引进一年度内实际到位资金5亿元、10亿元、20亿元以上的先进制造业项目,分别给予20万元、"
+        "40万元、100万元市级奖励。"
+    )
+    bands = _items(extract(text), "band")
+    # 5亿 = 50000 万元 up to 10亿 = 100000, then up to 20亿 = 200000, then above
+    assert [(b.value, b.value_max, b.op, b.pay) for b in bands] == [
+        (50000.0, 100000.0, "ge,lt", 20.0),
+        (100000.0, 200000.0, "ge,lt", 40.0),
+        (200000.0, None, "ge", 100.0),
+    ]
+
+
+def test_grades_and_per_person_amounts() -> None:
+    res = extract(
+        "对新评定为国家3A、4A、5A级的旅游景区，一次性分别给予10万元、50万元、100万元奖励。"
+    )
+    assert [(i.value, i.op, i.unit) for i in _items(res, "threshold")] == [
+        (3.0, "eq", "A级"),
+        (4.0, "eq", "A级"),
+        (5.0, "eq", "A级"),
+    ]
+    res = extract("(二)补贴标准\n硕士研究生每人2万元,博士研究生每人3万元。")
+    assert [(a.value, a.unit) for a in _items(res, "amount")] == [
+        (2.0, "万元/人"),
+        (3.0, "万元/人"),
+    ]
 
 
 def test_condition_sentence_joins_the_amount_sentence() -> None:

@@ -80,7 +80,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar
@@ -251,7 +251,7 @@ def _number(s: str) -> float:
 
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
 _UNITS = (
-    r"元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
+    r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
     r"|块|台|套|户|名|所|床"
 )
 _QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
@@ -290,6 +290,8 @@ def _qty(num: str, mult: str | None, unit: str, start: int, end: int) -> _Qty | 
     except KeyError:
         return None
     m = _MULT[mult or ""]
+    if unit == "美元":
+        return _Qty(v * m / 1e4, "万美元", _MONEY, start, end)
     if unit.startswith("元"):
         per = unit[1:].lstrip("/").replace("/", "/")
         money = v * m / 1e4
@@ -306,9 +308,12 @@ def _qty(num: str, mult: str | None, unit: str, start: int, end: int) -> _Qty | 
 # Words
 # ---------------------------------------------------------------------------------------------
 _BENEFIT_RE = re.compile(r"给予|奖励|补助|补贴|资助|扶持|支持|返还|奖补|贴息|配套")
-_FUND_RE = re.compile(r"(设立|安排|列支).{0,30}(资金|基金)|资金池|助保金|增信担保")
+_FUND_RE = re.compile(
+    r"(?<!新)(设立|安排|列支)[^。；]{0,30}(引导资金|专项资金|发展资金|扶持资金|奖补资金|基金)"
+    r"|资金池|助保金|增信担保"
+)
 _PROCEDURAL_HEAD_RE = re.compile(r"兑现|组织保障|其他|申报|审核|保障措施|附则")
-_PROCEDURAL_SEG_RE = re.compile(r"进行分配|追回|土地闲置费|收回")
+_PROCEDURAL_SEG_RE = re.compile(r"进行分配|追回|土地闲置费|收回|兑现")
 _AFTER_DIR = [
     (re.compile(r"^(?:\(含(?:本数)?\))?及以上"), "ge"),
     (re.compile(r"^(?:\(含(?:本数)?\))以上"), "ge"),
@@ -437,10 +442,10 @@ _L3_RE = re.compile(r"^(\d{1,2})(?:[.、](?!\d))")
 def _title_of(rest: str) -> tuple[str, str]:
     """Split a heading line into (title, the text after it)."""
     m = re.match(r"^([^。；，,]{1,24}?)[。.]?$", rest)
-    if m:
+    if m and (len(m.group(1)) <= 16 and not _QTY_RE.search(m.group(1))):
         return m.group(1), ""
-    m = re.match(r"^([^。；，,]{1,24})。(.*)$", rest)
-    if m:
+    m = re.match(r"^([^。；，,]{1,16})。(.*)$", rest)
+    if m and not _QTY_RE.search(m.group(1)):
         return m.group(1), m.group(2)
     return "", rest
 
@@ -511,7 +516,9 @@ def _blocks(norm: str) -> list[_Block]:
                 current.start = end
             continue
         if current is None:
-            current = _Block("", heading(), start, end, 0, procedural())
+            label = (f"{l1}、" if l1 else "") + (f"({l2})" if l2 else "")
+            number = len(blocks) + 1 if label and not has_articles else 0
+            current = _Block(label, heading(), start, end, number, procedural())
         current.end = end
     close(len(norm))
     for b in blocks:
@@ -681,11 +688,30 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
             pay_kind="rate" if q.dim == _PERCENT else "amount",
         )
 
+    last_year = 0.0
+    first_at = -1
     for m in _ORDINAL_YEAR_RE.finditer(seg):
         q = pay_after(start + m.end())
         if q is not None:
             n = _number(m.group(1))
             out.append(band(n, n, start + m.start(), q))
+            last_year = max(last_year, n)
+            first_at = start + m.start() if first_at < 0 else first_at
+    if last_year > 1:
+        # 第一年…第三年: the benefit runs in years 1..3
+        out.append(
+            Item(
+                "threshold",
+                1.0,
+                "年",
+                idx[first_at],
+                idx[first_at] + 1,
+                norm[first_at : first_at + 3],
+                op="between",
+                value_max=last_year,
+                subject="奖励年度（第几年）",
+            )
+        )
     fl = list(_FIRST_LAST_RE.finditer(seg))
     for m1, m2 in pairwise(fl):
         if m1.group(1) != "前" or m2.group(1) != "后":
@@ -696,6 +722,104 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
         n1, n2 = _number(m1.group(2)), _number(m2.group(2))
         out.append(band(1.0, n1, start + m1.start(), q1))
         out.append(band(n1 + 1, n1 + n2, start + m2.start(), q2))
+    return out
+
+
+_GRADE_RE = re.compile(
+    r"(?<![\d.])([1-5一二三四五])(?:-([1-5一二三四五]))?(星级|A级|A(?=[、,，和及或]))"
+)
+
+
+def _grades(norm: str, idx: list[int], start: int, end: int) -> list[Item]:
+    """Grade conditions: 三星级、四星级 → = 3, = 4; 3A、4A、5A级 → = 3, 4, 5; 2—5星级 → 2 … 5."""
+    out: list[Item] = []
+    for m in _GRADE_RE.finditer(norm, start, end):
+        lo = int(_number(m.group(1)))
+        hi = int(_number(m.group(2))) if m.group(2) else lo
+        unit = "A级" if m.group(3).startswith("A") else "星级"
+        for v in range(lo, hi + 1):
+            out.append(
+                Item(
+                    "threshold",
+                    float(v),
+                    unit,
+                    idx[m.start()],
+                    idx[m.end() - 1] + 1,
+                    m.group(0),
+                    op="eq",
+                    subject="等级",
+                )
+            )
+    return out
+
+
+_TIME_UNITS = ("年", "月", "天")
+
+
+def _pair_bands(items: list[Item]) -> list[Item]:
+    """Thresholds that chain (``100—500亩 … 100元/亩；500亩以上 … 200元/亩``, ``5000万元以上 …
+    15万元, 3000万元至5000万元 … 10万元``), each followed by its own pay, become bands on that
+    quantity; the lowest bound stays as the threshold (the entry condition)."""
+    if any(i.kind == "band" for i in items):
+        return items
+    ordered = sorted(items, key=lambda i: i.start)
+    th = [
+        i
+        for i in ordered
+        if i.kind == "threshold"
+        and i.unit not in _TIME_UNITS
+        and i.op in ("ge", "gt", "between")
+        and isinstance(i.value, float)
+    ]
+    if len(th) < 2 or len({i.unit for i in th}) != 1:
+        return items
+    pairs: list[tuple[Item, Item]] = []
+    for k, t in enumerate(th):
+        stop = th[k + 1].start if k + 1 < len(th) else 1 << 62
+        pays = [i for i in ordered if i.kind in ("amount", "rate") and t.end <= i.start < stop]
+        if len(pays) != 1:
+            return items
+        pairs.append((t, pays[0]))
+    chain = sorted(th, key=lambda i: float(i.value or 0.0))
+    for a, b in pairwise(chain):
+        if a.value_max is None or a.value_max != b.value:
+            return items
+    highs = {t.value_max for t in th}
+    out = [i for i in items if i not in th]
+    for t, p in pairs:
+        assert isinstance(t.value, float) and isinstance(p.value, float)
+        lo_op = "gt" if t.value in highs else ("gt" if t.op == "gt" else "ge")
+        op = f"{lo_op},le" if t.value_max is not None else lo_op
+        out.append(
+            Item(
+                "band",
+                t.value,
+                t.unit,
+                t.start,
+                p.end,
+                t.phrase,
+                op=op,
+                value_max=t.value_max,
+                subject=t.subject,
+                field=t.field,
+                pay=p.value,
+                pay_kind="per_unit" if p.kind == "amount" and "/" in p.unit else p.kind,
+            )
+        )
+    low = chain[0]
+    out.append(
+        Item(
+            "threshold",
+            low.value,
+            low.unit,
+            low.start,
+            low.end,
+            low.phrase,
+            op="ge",
+            subject=low.subject,
+            field=low.field,
+        )
+    )
     return out
 
 
@@ -735,10 +859,13 @@ def _items_of(
         )
         if pays is None:
             continue
+        if any(_after_op(norm[(h or q).end : (h or q).end + 8])[0] for q, h, _ in pays.elems):
+            continue  # 分别达到30%以上、20%以上: thresholds per alternative, not pays
         low_any = any(hi is not None for _, hi, _ in g.elems)
-        if not low_any:
+        if not low_any and "分别" not in norm[g.end : pays.start]:
             continue
         prev_hi: float | None = None
+        singles = [lo.value for lo, hi, _ in g.elems]
         p0, _ = part_bounds(g.start)
         subject = _subject(norm[p0 : g.start])
         for (lo, hi, conn), (pay, _, _) in zip(g.elems, pays.elems, strict=True):
@@ -752,6 +879,11 @@ def _items_of(
                 after, _n = _after_op(text_after)
                 op_lo = "gt" if prev_hi is not None and lo.value == prev_hi else (after or "ge")
                 op = op_lo
+                k = singles.index(lo.value)
+                if not low_any and k + 1 < len(singles) and singles[k + 1] > lo.value:
+                    # 5亿元、10亿元、20亿元以上 … 分别: each step up to the next one
+                    hi = _Qty(singles[k + 1], lo.unit, lo.dim, lo.start, lo.end, "step")
+                    op = "ge,lt"
             a, b = span(lo.start, (hi or lo).end)
             out.append(
                 Item(
@@ -766,11 +898,17 @@ def _items_of(
                     subject=subject,
                     field=_field_for(subject),
                     pay=pay.value,
-                    pay_kind="rate" if pay.dim == _PERCENT else "amount",
+                    pay_kind=(
+                        "rate"
+                        if pay.dim == _PERCENT
+                        else "per_unit"
+                        if "/" in pay.unit
+                        else "amount"
+                    ),
                 )
             )
-            prev_hi = hi.value if hi is not None else None
-        lo0 = g.elems[0][0]
+            prev_hi = hi.value if hi is not None and hi.per != "step" else None
+        lo0 = min((e[0] for e in g.elems), key=lambda q: q.value)
         a, b = span(lo0.start, lo0.end)
         out.append(
             Item(
@@ -808,7 +946,7 @@ def _items_of(
             cap = op in ("le", "lt") and (
                 bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
             )
-            subject = _subject(before_here)
+            subject = _subject(norm[p0 : g.start])
             if lo.dim == _MONEY and fund:
                 out.append(Item("budget", lo.value, lo.unit, a, b, phrase, op=op))
                 continue
@@ -862,7 +1000,11 @@ def _items_of(
                     Item("rate", lo.value, "", a, b, phrase, op=op, subject=_base(before_here))
                 )
                 continue
-            if op or (hi is not None and not benefit_part):
+            pay_before = bool(_BENEFIT_RE.search(before_here))
+            cond_range = hi is not None and (
+                not benefit_part or (not pay_before and lo.dim != _PERCENT)
+            )
+            if op or cond_range:
                 out.append(
                     Item(
                         "threshold",
@@ -893,7 +1035,7 @@ def _items_of(
                     )
                 )
                 continue
-            if lo.dim == _MONEY and (benefit_part or _BENEFIT_RE.search(seg)):
+            if lo.dim == _MONEY and (benefit_part or _BENEFIT_RE.search(seg) or per_each):
                 per = lo.per or ("每" if per_each else "")
                 if per_each and not lo.per:
                     m_each = re.search(r"每([^，。；]{1,3})$", before_here)
@@ -913,6 +1055,8 @@ def _items_of(
                     )
                 )
     out.extend(_year_bands(norm, idx, start, end, part_bounds))
+    out.extend(_grades(norm, idx, start, end))
+    out = _pair_bands(out)
     # labels and industries
     for rx, key in _LABEL_PATTERNS:
         for m in rx.finditer(seg):
@@ -995,13 +1139,9 @@ def _draft(
     bands = [i for i in items if i.kind == "band"]
     for it in items:
         if it.kind == "threshold" and isinstance(it.value, float):
-            if it.unit in ("年", "月", "天"):
-                leaves.append(
-                    {"field": facts.key(it.subject or "年限", it.unit), it.op or "ge": it.value}
-                )
-                leaves[-1]["text"] = f"{it.subject}{it.phrase}"
-            else:
-                leaves.append(_leaf_for(it, facts))
+            if it.unit in _TIME_UNITS and not it.subject:
+                it = replace(it, subject="年限")
+            leaves.append(_leaf_for(it, facts))
         elif it.kind == "label":
             key = str(it.value)
             if it.op == "new":
@@ -1036,7 +1176,8 @@ def _draft(
             if bd.value_max is not None:
                 row[hi_op or "le"] = _fmt(bd.value_max)
             assert bd.pay is not None
-            row["rate" if bd.pay_kind == "rate" else "amount"] = _fmt(bd.pay)
+            # a per-unit pay (100元/亩) in a band on that quantity is a rate on it
+            row["amount" if bd.pay_kind == "amount" else "rate"] = _fmt(bd.pay)
             rows.append(row)
         spec["bands"] = rows
         benefit = {"bands": spec}
@@ -1079,7 +1220,7 @@ def _draft(
     clause: dict[str, Any] = {
         "id": pid,
         "article": block.label,
-        "title": block.heading,
+        "title": block.heading or re.sub(r"^对", "", seg)[:16],
         "text": text,
         "when": when,
     }
@@ -1225,31 +1366,75 @@ class ExtractResult(Result):
         """The draft clauses (dicts of the rule language), in text order."""
         return [p.draft for p in self.proposals]
 
-    def document_draft(self) -> dict[str, Any]:
-        """A whole document in the rule language (``document`` skeleton, ``facts``, ``clauses``)
-        for review; fields the text does not give are empty."""
+    def document_draft(self, **document: Any) -> dict[str, Any]:
+        """A whole document in the rule language (``document`` skeleton, ``facts``,
+        ``clauses``) for review.
+
+        Read from the text where it says so: ``title`` (a heading line ending 意见 / 办法 /
+        通知 / 措施 …), ``issuer`` (a heading line ending 人民政府 / 县委 / 办公室 / 局 …),
+        ``doc_number`` (``X〔2022〕3号`` in the heading lines), ``date`` (the first full date),
+        ``valid_from`` (``自…年…月…日起``, else the date), ``valid_to`` (``暂定三年`` /
+        ``有效期三年``: valid_from + 3 years − 1 day). Keyword arguments override any
+        ``document`` key (the pipeline passes ``region``, ``source``, ``subject`` …); what is
+        neither found nor given stays empty ("", None) for the reviewer.
+        """
+        norm = _normalise(self.text)[0]
+        head_lines = [
+            re.sub(r"^[^\u4e00-\u9fff]*", "", ln).strip().rstrip("`,")
+            for ln in self.text.splitlines()[:8]
+        ]
         dates = [i for i in self.document_items if i.kind == "date"]
-        issued = str(dates[0].value) if dates else None
+        full = [str(d.value) for d in dates if len(str(d.value)) == 10]
+        issued = full[0] if full else None
         valid_from = None
-        m = re.search(r"自((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日起", _normalise(self.text)[0])
+        m = re.search(r"自((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日起", norm)
         if m:
             valid_from = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-        norm = _normalise(self.text)[0]
-        title = ""
-        for line in norm.split("\n")[:8]:
-            t = re.sub(r"^[^\u4e00-\u9fff]*", "", line).strip("`,")
-            if re.search(r"(意见|办法|通知|措施|政策|细则|规定)$", t) and len(t) <= 60:
-                title = t
-                break
-        stacking_note = "就高不重复" in norm
+        valid_to = None
+        m = re.search(rf"(?:暂定|有效期|有效期为)({_NUM})年", norm)
+        start = valid_from or issued
+        if m and start:
+            import datetime as dt
+
+            d0 = dt.date.fromisoformat(start)
+            years = int(_number(m.group(1)))
+            try:
+                end = d0.replace(year=d0.year + years)
+            except ValueError:  # 29 February
+                end = d0.replace(year=d0.year + years, day=28)
+            valid_to = (end - dt.timedelta(days=1)).isoformat()
+        titles = [
+            t.replace(" ", "")
+            for t in head_lines
+            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t) and len(t) <= 60
+        ]
+        title = next((t for t in titles if t.startswith("关于")), titles[0] if titles else "")
+        issuer = next(
+            (
+                re.sub(r"\s+", " ", t)
+                for t in head_lines
+                if re.search(r"(人民政府|县委|市委|委员会|办公室|办公厅|局|厅)$", t)
+                and "关于" not in t
+                and len(t) <= 40
+            ),
+            "",
+        )
+        num = next(
+            (
+                m2.group(0)
+                for t in head_lines
+                if (m2 := re.fullmatch(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号", t.replace(" ", "")))
+            ),
+            "",
+        )
         doc: dict[str, Any] = {
             "id": re.sub(r"[^a-z0-9-]+", "-", self.name.lower()).strip("-") or "draft",
             "title": title or self.name,
-            "issuer": "",
-            "doc_number": "",
+            "issuer": issuer,
+            "doc_number": num,
             "date": issued,
             "valid_from": valid_from or issued,
-            "valid_to": None,
+            "valid_to": valid_to,
             "region": "",
             "subject": "firm",
             "category": "综合",
@@ -1259,15 +1444,25 @@ class ExtractResult(Result):
             "cap_per_subject": None,
             "budget": None,
         }
-        out: dict[str, Any] = {"document": doc, "facts": dict(self.facts), "clauses": []}
-        out["clauses"] = [dict(d) for d in self.drafts()]
-        if stacking_note:
-            out["document"]["note"] = "原文有“就高不重复”：请按条款设置 group 与 stacking"
-        return out
+        doc.update(document)
+        return {
+            "document": doc,
+            "facts": {k: dict(v) for k, v in self.facts.items()},
+            "clauses": [dict(d) for d in self.drafts()],
+        }
 
-    def to_yaml(self) -> str:
-        """:meth:`document_draft` as YAML text (UTF-8, keys in the rule language's order)."""
-        return yaml.safe_dump(self.document_draft(), allow_unicode=True, sort_keys=False, width=100)
+    def to_yaml(self, **document: Any) -> str:
+        """:meth:`document_draft` as YAML text (UTF-8, keys in the rule language's order),
+        headed by comments for the reviewer; keyword arguments override ``document`` keys."""
+        head = ["# 自动抽取的草稿（xinzhi.policy.extract），须逐条人工审核后再发布。"]
+        if "就高不重复" in _normalise(self.text)[0]:
+            head.append(
+                "# 原文有“就高不重复”：请为同一内容的条款设置 group，"
+                "并在 document.stacking 中设为 highest。"
+            )
+        data = self.document_draft(**document)
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        return "\n".join(head) + "\n" + body
 
 
 def _describe(it: Item) -> str:
@@ -1286,8 +1481,11 @@ def _describe(it: Item) -> str:
         return f"日期 {it.value}"
     if it.kind == "band":
         assert isinstance(it.value, float)
+        per = "/" + it.unit if it.pay_kind == "per_unit" else ""
         pay = (
-            f"{_fmt((it.pay or 0) * 100)}%" if it.pay_kind == "rate" else f"{_fmt(it.pay or 0)}万元"
+            f"{_fmt((it.pay or 0) * 100)}%"
+            if it.pay_kind == "rate"
+            else f"{_fmt(it.pay or 0)}万元{per}"
         )
         rng = f"{num(it.value, it.unit)}–{num(it.value_max, it.unit) or '∞'}"
         return f"分档 {rng}→{pay}"
@@ -1308,6 +1506,44 @@ def _describe(it: Item) -> str:
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
+def _merge_chains(
+    norm: str, idx: list[int], spans: list[tuple[int, int]], masked: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Join consecutive sentences of one article that each hold one threshold and one pay
+    when their thresholds chain (``…100亩及以上至500亩的，给予100元/亩；…500亩以上的，给予
+    200元/亩``): one clause with bands."""
+
+    def single(a: int, b: int) -> Item | None:
+        its = _items_of(norm, idx, a, b, masked)
+        th = [
+            i for i in its if i.kind == "threshold" and i.unit not in _TIME_UNITS and i.op != "eq"
+        ]
+        pays = [i for i in its if i.kind in ("amount", "rate")]
+        bands = [i for i in its if i.kind == "band"]
+        return th[0] if len(th) == 1 and len(pays) == 1 and not bands else None
+
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(spans):
+        a, b = spans[k]
+        first = single(a, b)
+        j = k
+        if first is not None:
+            lows = [first]
+            while j + 1 < len(spans):
+                nxt = single(*spans[j + 1])
+                if nxt is None or nxt.unit != first.unit:
+                    break
+                vals = sorted([*lows, nxt], key=lambda i: float(i.value or 0.0))
+                if any(x.value_max is None or x.value_max != y.value for x, y in pairwise(vals)):
+                    break
+                lows.append(nxt)
+                j += 1
+        out.append((a, spans[j][1]))
+        k = j + 1
+    return out
+
+
 def extract(text: str, *, name: str = "") -> ExtractResult:
     """Propose rule clauses from the Chinese text of a support policy.
 
@@ -1368,6 +1604,7 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
                     break
             merged.append((a, b))
             i += 1
+        merged = _merge_chains(norm, idx, merged, masked)
         n = 0
         for a, b in merged:
             seg = norm[a:b]
