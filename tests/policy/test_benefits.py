@@ -279,3 +279,14 @@ def test_module_doctests(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_cap_per_subject_never_leaves_min_above_max() -> None:
+    # 10 certain and [0, 300] unknown, cap 250: maxima 10 + 300 = 310 → × 250 / 310;
+    # minima 10 + 0 = 10 ≤ 250 unchanged → the first clause's min 10 > its max 10 × 250 / 310
+    # = 8.0645 is lowered to it
+    status = np.array([[MEET], [MAYBE]])
+    lo, hi = np.array([[10.0], [0.0]]), np.array([[10.0], [300.0]])
+    apply_subject_cap(250.0, status, lo, hi)
+    assert hi.ravel() == pytest.approx([10 * 250 / 310, 300 * 250 / 310])
+    assert lo.ravel() == pytest.approx([10 * 250 / 310, 0.0])

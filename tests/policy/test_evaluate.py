@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xinzhi.errors import InputError
 from xinzhi.policy import PolicyDocument, evaluate, load_document
@@ -344,3 +346,74 @@ def test_module_doctests(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1 and result.failed == 0
+
+
+MAYBE_NUM = st.one_of(st.none(), st.floats(-10, 3000, allow_nan=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(MAYBE_NUM, MAYBE_NUM, st.sampled_from([True, False, None])),
+        min_size=1,
+        max_size=25,
+    ),
+    st.floats(1, 2000),
+    st.sampled_from(["pro_rata", "ranked"]),
+)
+def test_invariants(rows_: list[tuple[Any, Any, Any]], total: float, how: str) -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "投资",
+            "group": "g",
+            "when": {"all": [{"field": "tax", "ge": 100}, {"label": "hnte", "held": True}]},
+            "benefit": {"percent": {"base": "revenue", "rate": [0.05, 0.2]}, "cap": 300},
+        },
+        {
+            "id": "2",
+            "title": "规模",
+            "group": "g",
+            "when": {
+                "any": [{"field": "revenue", "ge": 1000}, {"not": {"label": "hnte", "held": True}}]
+            },
+            "benefit": {
+                "bands": {
+                    "on": "revenue",
+                    "bands": [{"ge": 500, "lt": 2000, "amount": 20}, {"ge": 2000, "amount": 60}],
+                }
+            },
+        },
+        {
+            "id": "3",
+            "title": "比例",
+            "when": {"ratio": ["tax", "revenue"], "ge": 0.05},
+            "benefit": {"per_unit": {"base": "tax", "amount": 0.1}},
+        },
+        stacking={"g": "highest"},
+        cap_per_subject=250,
+        budget={"total": total, "allocation": how, "rank_by": "tax"},
+    )
+    frame = pd.DataFrame(
+        {
+            "credit_code": [f"F{i}" for i in range(len(rows_))],
+            "revenue": pd.array([r[0] for r in rows_], dtype="Float64"),
+            "tax": pd.array([r[1] for r in rows_], dtype="Float64"),
+            "label_hnte": pd.array([r[2] for r in rows_], dtype="boolean"),
+        }
+    )
+    t = evaluate([doc], frame, on=ON).tidy()
+    assert len(t) == 3 * len(rows_)
+    meet, maybe, fail = (t["status"] == s for s in ("符合", "可能符合", "不符合"))
+    assert (t.loc[meet, "missing"] == "").all()  # 符合 ⇒ nothing missing
+    assert (t.loc[maybe, "missing"] != "").all()  # 可能符合 ⇒ something to ask for
+    assert t.loc[fail, ["amount_min", "amount_max", "allocated"]].isna().all().all()
+    both = t[t["amount_max"].notna()]
+    assert (both["amount_min"] <= both["amount_max"] + 1e-9).all()
+    assert (t.loc[~fail, "amount_min"] >= 0).all()
+    # cap per subject: the sum of amount_min of a subject never exceeds 250
+    assert (t.groupby("credit_code", observed=True)["amount_min"].sum() <= 250 + 1e-6).all()
+    # budget: allocated sums to min(total, demand of bounded 符合 claims)
+    demand = t.loc[meet & t["amount_max"].notna(), "amount_max"].sum()
+    assert t["allocated"].sum() == pytest.approx(min(total, demand), rel=1e-9, abs=1e-9)
+    assert t.loc[~meet, "allocated"].isna().all()

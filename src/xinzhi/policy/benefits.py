@@ -22,8 +22,8 @@ Per document, in this order (:func:`apply_stacking`, :func:`apply_subject_cap`,
    counts highest; ties go to the earlier clause); the others get 0. ``additive`` (default)
    keeps all.
 2. **cap_per_subject** — when a subject's sum over the document's clauses exceeds the cap,
-   every amount is scaled by cap / sum (amount_min and amount_max separately); an unbounded
-   amount_max becomes the cap.
+   every amount is scaled by cap / sum (amount_min and amount_max separately; an unbounded
+   amount_max becomes the cap; an amount_min above its scaled amount_max is lowered to it).
 3. **Budget** — over the 符合 rows (amount_max as the claim; unbounded claims are not
    allocated): demand D = Σ claims. ``allocated`` = claim when D ≤ total; else ``pro_rata``:
    claim × total / D; ``ranked``: subjects sorted by ``rank_by`` (descending by default, NULL
@@ -164,12 +164,14 @@ def apply_subject_cap(cap: float, status: np.ndarray, lo: np.ndarray, hi: np.nda
         vals = np.where(elig, arr, 0.0)
         total = vals.sum(axis=0)
         finite = np.isfinite(total)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             factor = np.where(finite & (total > cap), cap / np.where(total > 0, total, 1.0), 1.0)
         scaled = arr * factor
         scaled = np.where(np.isfinite(arr), scaled, cap)  # an unbounded amount: at most the cap
         scaled = np.minimum(scaled, cap)
         arr[...] = np.where(elig, scaled, arr)
+    # scaled separately, a minimum may pass its maximum: a clause can never pay more than its max
+    np.minimum(lo, hi, out=lo, where=elig)
 
 
 def allocate(
@@ -207,16 +209,14 @@ def allocate(
         return out
     if allocation == "pro_rata":
         return np.where(ok, claim * (total / demand), np.nan)
-    n_clauses, n = claim.shape
+    n = claim.shape[1]
     r = rank if rank is not None else np.full(n, np.nan)
     key = np.where(np.isnan(r), np.inf, -r if descending else r)
     order = np.lexsort((np.arange(n), key))  # subjects: by rank, then frame order
-    # rows in payment order: subject by subject, clauses in document order
-    c_idx = np.tile(np.arange(n_clauses), n)
-    s_idx = np.repeat(order, n_clauses)
-    paid = np.where(ok[c_idx, s_idx], claim[c_idx, s_idx], 0.0)
+    # payment order: subject by subject, clauses in document order within a subject
+    paid = np.where(ok, claim, 0.0)[:, order].T.ravel()
     before = np.cumsum(paid) - paid
-    got = np.clip(total - before, 0.0, paid)
-    res = np.full(claim.shape, np.nan)
-    res[c_idx, s_idx] = np.where(ok[c_idx, s_idx], got, np.nan)
-    return res
+    got = np.clip(total - before, 0.0, paid).reshape(n, -1).T
+    res = np.empty(claim.shape)
+    res[:, order] = got
+    return np.where(ok, res, np.nan)

@@ -200,6 +200,15 @@ class Columns:
         out: pd.Series = self._cache[ck]
         return out
 
+    def years(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(whole years from a date column to the assessment date, known)."""
+        ck = ("years", key)
+        if ck not in self._cache:
+            d, known = self.dates(key)
+            self._cache[ck] = (whole_years(d, self.on), known)
+        out: tuple[np.ndarray, np.ndarray] = self._cache[ck]
+        return out
+
     def dates(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """(values datetime64[D] with NaT, known)."""
         ck = ("date", key)
@@ -338,8 +347,7 @@ def _leaf(c: Condition, cols: Columns) -> Outcome:
     if c.kind == "label":
         return _label_leaf(c, cols)
     if c.kind == "years_since":
-        d, known = cols.dates(c.fields[0])
-        years = whole_years(d, cols.on)
+        years, known = cols.years(c.fields[0])
         return _known(_cmp(c.op, years, c.value), known, c.fields[0])
     if c.kind == "date":
         d, known = cols.dates(c.fields[0])

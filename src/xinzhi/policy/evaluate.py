@@ -161,11 +161,9 @@ def evaluate(
 
     reasons, missing_codes = _Interner(), _Interner()
     missing_codes("")
-    parts: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("pos", "doc", "clause", "status", "lo", "hi", "alloc", "reason", "missing")
-    }
     clause_names = _Interner()
     used: list[PolicyDocument] = []
+    scopes: list[np.ndarray] = []
     skipped: list[tuple[str, str]] = []
     for doc in docs:
         if subject is not None and doc.subject != subject:
@@ -176,112 +174,120 @@ def evaluate(
             continue
         used.append(doc)
         if has_region:
-            inside = region_known & cols.slice("region_code", len(doc.region)).eq(
-                doc.region
-            ).to_numpy(dtype=bool, na_value=False)
-            pos = np.flatnonzero(inside)
+            head = cols.slice("region_code", len(doc.region))
+            inside = region_known & head.eq(doc.region).to_numpy(dtype=bool, na_value=False)
+            scopes.append(np.flatnonzero(inside))
         else:
-            pos = np.arange(cols.n)
+            scopes.append(np.arange(cols.n))
+        for clause in doc.clauses:
+            clause_names(clause.id)
+
+    # output columns, filled document by document (rows: document, clause, subject)
+    total = sum(len(d.clauses) * len(p) for d, p in zip(used, scopes, strict=True))
+    subj_codes = np.empty(total, dtype=_code_dtype(cols.n))
+    doc_codes = np.empty(total, dtype=_code_dtype(len(used)))
+    clause_codes = np.empty(total, dtype=_code_dtype(len(clause_names.items)))
+    status_all = np.empty(total, dtype="int8")
+    amounts = np.empty((3, total))  # amount_min, amount_max, allocated (every row written)
+    reason_all = np.empty(total, dtype="int32")
+    missing_all = np.zeros(total, dtype="int32")
+    offset = 0
+    for d_i, (doc, pos) in enumerate(zip(used, scopes, strict=True)):
         n_c, n = len(doc.clauses), len(pos)
-        status = np.zeros((n_c, n), dtype="int8")
-        lo = np.full((n_c, n), np.nan)
-        hi = np.full((n_c, n), np.nan)
-        reason = np.zeros((n_c, n), dtype="int64")
-        miss = np.zeros((n_c, n), dtype="int64")
+        sl = slice(offset, offset + n_c * n)
+        offset += n_c * n
+        subj_codes[sl] = np.tile(pos, n_c)
+        doc_codes[sl] = d_i
+        clause_codes[sl] = np.repeat([clause_names.index[c.id] for c in doc.clauses], n)
+        status = status_all[sl].reshape(n_c, n)
+        lo = amounts[0, sl].reshape(n_c, n)
+        hi = amounts[1, sl].reshape(n_c, n)
+        reason = reason_all[sl].reshape(n_c, n)
+        miss = missing_all[sl].reshape(n_c, n)
+        whole = n == cols.n  # every subject in scope: no gather needed
         for c_i, clause in enumerate(doc.clauses):
             trace: dict[str, Outcome] = {}
             out = condition_outcome(clause.when, cols, trace)
-            t, f = out.t[pos], out.f[pos]
-            st = np.where(t, MEET, np.where(f, FAIL, MAYBE)).astype("int8")
-            status[c_i] = st
+            t = out.t if whole else out.t[pos]
+            fail = out.f if whole else out.f[pos]
+            st = status[c_i]
+            st.fill(MAYBE)
+            st[t] = MEET
+            st[fail] = FAIL
             if clause.benefit is not None:
                 a, b = amount_range(clause.benefit, cols)
-                elig = st != FAIL
-                lo[c_i] = np.where(elig, a[pos], np.nan)
-                hi[c_i] = np.where(elig, b[pos], np.nan)
+                np.take(a, pos, out=lo[c_i])
+                np.take(b, pos, out=hi[c_i])
+                lo[c_i][fail] = np.nan
+                hi[c_i][fail] = np.nan
+            else:
+                lo[c_i] = np.nan
+                hi[c_i] = np.nan
             # reasons: 符合 text, first failing condition, missing fields
-            r = np.full(n, reasons(_meet_text(clause)), dtype="int64")
+            r = reason[c_i]
+            r.fill(reasons(_meet_text(clause)))
             if clause.when is not None:
                 w = clause.when
                 kids = list(w.children) if w.kind == "all" else [w]
-                first = np.full(n, -1, dtype="int64")
-                for k_i in range(len(kids) - 1, -1, -1):
-                    first = np.where(trace[kids[k_i].path].f[pos], k_i, first)
-                codes = np.array([reasons("不符合：" + k.fail_text) for k in kids], dtype="int64")
-                r = np.where(st == FAIL, codes[np.maximum(first, 0)], r)
-                maybe = st == MAYBE
+                codes = np.array([reasons("不符合：" + k.fail_text) for k in kids], dtype="int32")
+                if len(kids) == 1:
+                    r[fail] = codes[0]
+                else:
+                    # the first failing child wins: write from the last to the first
+                    for k_i in range(len(kids) - 1, -1, -1):
+                        kf = trace[kids[k_i].path].f
+                        r[kf if whole else kf[pos]] = codes[k_i]
+                maybe = ~(t | fail)
                 if maybe.any():
-                    names = list(out.missing)
-                    bits = np.zeros(n, dtype="int64")
-                    for b_i, name in enumerate(names[:62]):
-                        bits |= out.missing[name][pos].astype("int64") << b_i
-                    uniq, inv = np.unique(bits[maybe], return_inverse=True)
-                    mc = np.zeros(len(uniq), dtype="int64")
-                    rc = np.zeros(len(uniq), dtype="int64")
+                    names = list(out.missing)[:62]
+                    bits = np.zeros(int(maybe.sum()), dtype="int64")
+                    for b_i, name in enumerate(names):
+                        m = out.missing[name]
+                        bits |= (m if whole else m[pos])[maybe].astype("int64") << b_i
+                    uniq, inv = np.unique(bits, return_inverse=True)
+                    mc = np.zeros(len(uniq), dtype="int32")
+                    rc = np.zeros(len(uniq), dtype="int32")
                     for u_i, u in enumerate(uniq):
-                        sel = [nm for b_i, nm in enumerate(names[:62]) if (int(u) >> b_i) & 1]
+                        sel = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
                         mc[u_i] = missing_codes(",".join(sel))
                         labels = "、".join(_field_label(doc, s) for s in sel)
                         rc[u_i] = reasons(f"可能符合，需补充：{labels}")
-                    m_all = np.zeros(n, dtype="int64")
-                    m_all[maybe] = mc[inv.ravel()]
-                    miss[c_i] = m_all
+                    miss[c_i, maybe] = mc[inv.ravel()]
                     r[maybe] = rc[inv.ravel()]
-            reason[c_i] = r
         # stacking, cap per subject, budget
-        by = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
-        for c_i in range(n_c):
-            lost = by[c_i] >= 0
-            if lost.any():
-                win_codes = np.array(
-                    [reasons(f"就高不重复：已享受 {c.id} {c.title}") for c in doc.clauses],
-                    dtype="int64",
-                )
-                reason[c_i] = np.where(lost, win_codes[np.maximum(by[c_i], 0)], reason[c_i])
+        if doc.stacking:
+            by = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
+            win_codes = np.array(
+                [reasons(f"就高不重复：已享受 {c.id} {c.title}") for c in doc.clauses],
+                dtype="int32",
+            )
+            lost = by >= 0
+            reason[lost] = win_codes[by[lost]]
         if doc.cap_per_subject is not None:
             apply_subject_cap(doc.cap_per_subject, status, lo, hi)
         rank = None
         if doc.budget is not None and doc.budget.rank_by:
             rank = cols.numeric(doc.budget.rank_by)[0][pos]
-        alloc = allocate(
+        amounts[2, sl] = allocate(
             status,
             hi,
             total=doc.budget.total if doc.budget else None,
             allocation=doc.budget.allocation if doc.budget else "pro_rata",
             rank=rank,
             descending=doc.budget.descending if doc.budget else True,
-        )
-        for clause in doc.clauses:
-            parts["pos"].append(pos)
-            parts["doc"].append(np.full(n, len(used) - 1, dtype="int32"))
-            parts["clause"].append(np.full(n, clause_names(clause.id), dtype="int32"))
-        parts["status"].append(status.ravel())
-        parts["lo"].append(lo.ravel())
-        parts["hi"].append(hi.ravel())
-        parts["alloc"].append(alloc.ravel())
-        parts["reason"].append(reason.ravel())
-        parts["missing"].append(miss.ravel())
+        ).ravel()
+    amounts[1][np.isinf(amounts[1])] = np.nan  # unbounded → NULL
 
-    def cat(name: str, dtype: str) -> np.ndarray:
-        return (
-            np.concatenate(parts[name]).astype(dtype) if parts[name] else np.zeros(0, dtype=dtype)
-        )
-
-    pos_all = cat("pos", "int64")
-    hi_all = cat("hi", "float64")
-    table = pd.DataFrame(
-        {
-            key: keys.to_numpy()[pos_all],
-            "document": _categorical(cat("doc", "int64"), [d.id for d in used]),
-            "clause": _categorical(cat("clause", "int64"), clause_names.items),
-            "status": _categorical(cat("status", "int64"), list(STATUSES)),
-            "amount_min": cat("lo", "float64"),
-            "amount_max": np.where(np.isinf(hi_all), np.nan, hi_all),
-            "allocated": cat("alloc", "float64"),
-            "reason": _categorical(cat("reason", "int64"), reasons.items),
-            "missing": _categorical(cat("missing", "int64"), missing_codes.items),
-        }
+    # the float columns as one block without copying (pandas keeps blocks as columns × rows)
+    table = pd.DataFrame(amounts.T, columns=["amount_min", "amount_max", "allocated"], copy=False)
+    table.insert(0, key, pd.Series(_categorical(subj_codes, keys), copy=False))
+    table.insert(
+        1, "document", pd.Series(_categorical(doc_codes, [d.id for d in used]), copy=False)
     )
+    table.insert(2, "clause", pd.Series(_categorical(clause_codes, clause_names.items), copy=False))
+    table.insert(3, "status", pd.Series(_categorical(status_all, list(STATUSES)), copy=False))
+    table["reason"] = _categorical(reason_all, reasons.items)
+    table["missing"] = _categorical(missing_all, missing_codes.items)
     return PolicyResult(
         table=table,
         documents=used,
@@ -294,10 +300,30 @@ def evaluate(
     )
 
 
-def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
-    """A categorical column from integer codes (empty-safe)."""
-    cats = pd.Index(list(dict.fromkeys(categories)), dtype=object)
-    return pd.Categorical.from_codes(codes.astype("int64"), categories=cats)
+def _float(x: Any) -> float:
+    return float(x)
+
+
+def _code_dtype(n_categories: int) -> str:
+    """The smallest integer dtype pandas uses for codes of this many categories."""
+    if n_categories < np.iinfo(np.int8).max:
+        return "int8"
+    if n_categories < np.iinfo(np.int16).max:
+        return "int16"
+    return "int32" if n_categories < np.iinfo(np.int32).max else "int64"
+
+
+def _categorical(codes: np.ndarray, categories: Sequence[Any] | pd.Series) -> pd.Categorical:
+    """A categorical column from integer codes (categories unique; codes cast to the dtype
+    pandas keeps, so that nothing is copied twice)."""
+    cats = (
+        pd.Index(categories)
+        if isinstance(categories, pd.Series)
+        else pd.Index(list(categories), dtype=object)
+    )
+    return pd.Categorical.from_codes(
+        codes.astype(_code_dtype(len(cats)), copy=False), categories=cats
+    )
 
 
 def _fmt_amount(lo: float, hi: float) -> str:
@@ -367,7 +393,7 @@ class PolicyResult(Result):
 
     def tidy(self) -> pd.DataFrame:
         """One row per subject × clause (see the class docstring)."""
-        return self.table.copy()
+        return self.table.copy(deep=False)  # copy-on-write: changes to it never reach the result
 
     def by_clause(self) -> pd.DataFrame:
         """Per document and clause: counts by status and the amount totals (万元).
@@ -375,30 +401,34 @@ class PolicyResult(Result):
         Columns: document, clause, title, 符合, 可能符合, 不符合, amount_min_total,
         amount_max_total (NULL when some amount is unbounded), allocated_total.
         """
-        rows = []
         t = self.table
+        g = ["document", "clause"]
+        counts = t.groupby([*g, "status"], observed=True).size()
+        elig = t[t["status"] != "不符合"]
+        sums = elig.groupby(g, observed=True)[["amount_min", "allocated"]].sum()
+        unbounded = (
+            elig["amount_max"]
+            .isna()
+            .groupby([elig["document"], elig["clause"]], observed=True)
+            .any()
+        )
+        maxes = elig.groupby(g, observed=True)["amount_max"].sum()
+        rows = []
         for doc in self.documents:
-            sub = t[t["document"] == doc.id]
             for clause in doc.clauses:
-                s = sub[sub["clause"] == clause.id]
-                counts = s["status"].value_counts()
-                elig = s[s["status"] != "不符合"]
-                has_amount = clause.benefit is not None and len(elig) > 0
+                k = (doc.id, clause.id)
+                has = clause.benefit is not None and k in sums.index
                 rows.append(
                     {
                         "document": doc.id,
                         "clause": clause.id,
                         "title": clause.title,
-                        "符合": int(counts.get("符合", 0)),
-                        "可能符合": int(counts.get("可能符合", 0)),
-                        "不符合": int(counts.get("不符合", 0)),
-                        "amount_min_total": float(elig["amount_min"].sum())
-                        if has_amount
+                        **{s: int(counts.get((*k, s), 0)) for s in ("符合", "可能符合", "不符合")},
+                        "amount_min_total": _float(sums.at[k, "amount_min"]) if has else np.nan,
+                        "amount_max_total": _float(maxes.loc[k])
+                        if has and not bool(unbounded.loc[k])
                         else np.nan,
-                        "amount_max_total": float(elig["amount_max"].sum())
-                        if has_amount and elig["amount_max"].notna().all()
-                        else np.nan,
-                        "allocated_total": float(s["allocated"].sum()) if has_amount else np.nan,
+                        "allocated_total": _float(sums.at[k, "allocated"]) if has else np.nan,
                     }
                 )
         return pd.DataFrame(
