@@ -266,6 +266,37 @@ def test_growth_thresholds_and_ranges_before_the_benefit() -> None:
     ]
 
 
+def test_ratio_founding_years_cap_exclusion_and_payment_period() -> None:
+    # constructed sentences in the usual wording of county policies (示例)
+    res = extract(
+        "第七条 对研发投入占营业收入比例达到3%以上且年研发投入不低于500万元的企业，按其年度研发"
+        "投入增量的10%给予补助，单个企业每年最高补助100万元。"
+    )
+    leaves = res.proposals[0].draft["when"]["all"]
+    # 研发投入占营业收入比例 ≥ 3% → rd_expenditure / revenue ≥ 0.03
+    assert leaves[0] == {
+        "ratio": ["rd_expenditure", "revenue"],
+        "ge": 0.03,
+        "text": "研发投入占营业收入比例 ≥ 3%",
+    }
+    assert _nums(res, "cap") == [(100.0, None, "le")]  # 最高补助100万元 without 不超过
+    res = extract(
+        "第十条 对成立不满5年、从业人员在50人以下的小微企业，按实际缴纳社会保险费的50%给予补贴，"
+        "补贴期限不超过2年。"
+    )
+    leaves = res.proposals[0].draft["when"]["all"]
+    assert leaves[0] == {"years_since": "founded", "lt": 5, "text": "成立 < 5年"}
+    assert {"field": "employees", "le": 50, "text": "从业人员 ≤ 50人"} in leaves
+    # 补贴期限不超过2年 is how long it is paid: a duration, no condition
+    assert [(i.value, i.op) for i in _items(res, "duration")] == [(2.0, "le")]
+    res = extract(
+        "第十一条 对固定资产投资在5000万元以上的制造业项目（房地产业除外），按设备投资额的8%给予"
+        "补助，最高不超过500万元。"
+    )
+    ind = [(i.phrase, i.op) for i in _items(res, "industry")]
+    assert ind == [("制造业", "prefix"), ("房地产业", "not_prefix")]
+
+
 def test_grades_and_per_person_amounts() -> None:
     res = extract(
         "对新评定为国家3A、4A、5A级的旅游景区，一次性分别给予10万元、50万元、100万元奖励。"

@@ -325,7 +325,7 @@ _AFTER_DIR = [
     (re.compile(r"^以内|^之内|^内"), "le"),
 ]
 _BEFORE_DIR_RE = re.compile(
-    r"(不低于|不少于|达到|达|满|至少|最低|超过|高于|大于|多于|不超过|不高于|不多于|最高|最多|低于|少于|不足|"
+    r"(不低于|不少于|达到|达|满|至少|最低|超过|突破|高于|大于|多于|不超过|不高于|不多于|最高|最多|低于|少于|不足|"
     r"未满|不满)(?:在|为)?$"
 )
 _BEFORE_OP = {
@@ -337,6 +337,7 @@ _BEFORE_OP = {
     "至少": "ge",
     "最低": "ge",
     "超过": "gt",
+    "突破": "gt",
     "高于": "gt",
     "大于": "gt",
     "多于": "gt",
@@ -354,7 +355,7 @@ _BEFORE_OP = {
 _CAP_WORD_RE = re.compile(r"最高|最多|封顶|上限")
 _PART_SPLIT_RE = re.compile(r"[，,:：]")
 _SUBJECT_CUT_RE = re.compile(
-    r"[，,、；。:：()“”\"]|且|并且|或者|对|凡|其中|以及|按照|按|参照|给予企业|给予|奖励|即|占|的"
+    r"[，,、；。:：()“”\"]|且|并且|或者|对|凡|其中|以及|按照|按|参照|给予企业|给予|奖励|即|的"
 )
 _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"小巨人"), "little_giant"),
@@ -366,7 +367,10 @@ _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"单项冠军"), "single_champion"),
 )
 _NEW_LABEL_RE = re.compile(r"初次|首次|新认定|新获认定|新列入|新评定|新获批|新认定为|认定当年")
-_EXCLUDE_RE = re.compile(r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外")
+_EXCLUDE_RE = re.compile(
+    r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外|\([^()]*除外\)"
+    r"|[^，。；()]*除外"
+)
 
 # Synonyms of firm fields not among the aliases of the catalogues (phrases of policies).
 _FIELD_SYNONYMS = {
@@ -412,6 +416,10 @@ def _field_for(subject: str) -> str:
     ``tax/land_area``), else ""."""
     s = _STRIP_PREFIX_RE.sub("", subject)
     names = _field_names()
+    m = re.fullmatch(r"(.+?)(?:占|与)(.+?)(?:的)?(?:比例|比重|之比|比)", s)
+    if m:
+        a, b = _field_for(m.group(1)), _field_for(m.group(2))
+        return f"{a}/{b}" if a and b and "/" not in a + b else ""
     if s.startswith("亩均"):
         inner = _field_for(s[2:])
         return f"{inner}/land_area" if inner and "/" not in inner else ""
@@ -653,7 +661,7 @@ def _subject(before: str) -> str:
     direction words."""
     s = re.sub(r"\([^()]*\)", "", before)
     s = _BEFORE_DIR_RE.sub("", s)
-    s = re.sub(r"(在|为|达|累计|共|合计)$", "", s)
+    s = re.sub(r"(在|为|达|累计|共|合计|首次|均|分别)+$", "", s)
     pieces = _SUBJECT_CUT_RE.split(s)
     subj = pieces[-1] if pieces else ""
     if not subj and len(pieces) >= 2:
@@ -965,8 +973,16 @@ def _items_of(
             a, b = span(lo.start, last.end)
             phrase = norm[lo.start : last.end]
             op = after_op or before_op
-            cap = op in ("le", "lt") and (
-                bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
+            cap = (
+                op in ("le", "lt")
+                and (
+                    bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
+                )
+            ) or (
+                # 单个企业每年最高补助100万元: 最高 before a benefit word, no direction word
+                not op
+                and lo.dim == _MONEY
+                and bool(re.search(r"(最高|最多)[^，。；]{0,4}$", before_here))
             )
             subject = _subject(norm[p0 : g.start])
             if lo.dim == _MONEY and fund:
@@ -976,6 +992,8 @@ def _items_of(
                 if lo.unit == "年" and lo.value >= 1900:
                     continue
                 kind = "threshold" if op else "duration"
+                if op in ("le", "lt") and re.search(r"最长|期限|最多", before_here):
+                    kind = "duration"  # 补贴期限不超过2年: how long it is paid, not a condition
                 lead = norm[max(p0, lo.start - 1) : lo.start]
                 if (
                     not op
@@ -999,6 +1017,9 @@ def _items_of(
                         )
                     )
                     continue
+                founded = kind == "threshold" and re.search(
+                    r"(成立|注册|设立)(时间|年限)?$", subject
+                )
                 out.append(
                     Item(
                         kind,
@@ -1010,6 +1031,7 @@ def _items_of(
                         op=op or ("between" if hi else ""),
                         value_max=hi.value if hi else None,
                         subject=subject,
+                        field="years_since:founded" if founded and lo.unit == "年" else "",
                     )
                 )
                 continue
@@ -1154,9 +1176,11 @@ def _fmt(v: float) -> float | int:
 
 
 def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
-    if item.field and "/" in item.field:
+    if item.field.startswith("years_since:"):
+        leaf: dict[str, Any] = {"years_since": item.field.split(":", 1)[1]}
+    elif item.field and "/" in item.field:
         a, b = item.field.split("/")
-        leaf: dict[str, Any] = {"ratio": [a, b]}
+        leaf = {"ratio": [a, b]}
     else:
         leaf = {"field": item.field or facts.key(item.subject, item.unit)}
     if item.unit == "增幅" and "/" in item.field and isinstance(item.value, float):
@@ -1246,8 +1270,8 @@ def _draft(
                 {"field": "industry_code", it.op: list(it.codes), "text": f"行业：{it.phrase}"}
             )
     if not leaves:
-        m = re.search(r"对([^，。；]{2,30}?)(?:的|，|,|给予|奖励)", seg)
-        cond = m.group(1) if m else seg[:20]
+        m = re.search(r"对([^，。；]{2,40}?)(?:[，,]|给予|奖励)", seg)
+        cond = re.sub(r"的$", "", m.group(1)) if m else seg[:20]
         leaves.append({"field": facts.key(cond, "", "boolean"), "is": True, "text": cond})
     when: dict[str, Any] = leaves[0] if len(leaves) == 1 else {"all": leaves}
     benefit: dict[str, Any] | None = None
@@ -1499,7 +1523,9 @@ class ExtractResult(Result):
         titles = [
             t.replace(" ", "")
             for t in head_lines
-            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t) and len(t) <= 60
+            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t)
+            and len(t) <= 60
+            and not re.match(r"^第.{1,3}[章节条]", t)
         ]
         title = next((t for t in titles if t.startswith("关于")), titles[0] if titles else "")
         issuer = next(
