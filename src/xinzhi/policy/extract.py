@@ -67,9 +67,9 @@ Examples
 >>> [(i.kind, i.value, i.value_max, i.op) for i in r.proposals[0].items]
 [('threshold', 1000.0, None, 'ge'), ('rate', 0.05, 0.2, 'range'), ('cap', 500.0, None, 'le')]
 >>> r.proposals[0].draft["benefit"]
-{'percent': {'base': 'fact_1', 'rate': [0.05, 0.2]}, 'cap': 500}
->>> r.facts["fact_1"]
-{'label': '固定资产投资', 'unit': '万元', 'type': 'double'}
+{'percent': {'base': 'fixed_asset_investment', 'rate': [0.05, 0.2]}, 'cap': 500}
+>>> r.proposals[0].draft["when"]["field"]
+'fixed_asset_investment'
 
 Where to look: tests ``tests/policy/test_extract.py``, benchmark ``benchmarks/policy_extract.py``,
 docs ``docs/policy_extract.md``; CLI ``xinzhi policy extract FILE.txt`` (surfaces).
@@ -88,9 +88,10 @@ from typing import Any, ClassVar
 import pandas as pd
 import yaml
 
-from xinzhi.codes.firm_fields import firm_fields, firm_labels
+from xinzhi.codes.firm_fields import firm_labels
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import InputError
+from xinzhi.policy.facts import firm_field_specs
 from xinzhi.results import Result
 
 __all__ = [
@@ -367,11 +368,12 @@ _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _NEW_LABEL_RE = re.compile(r"初次|首次|新认定|新获认定|新列入|新评定|新获批|新认定为|认定当年")
 _EXCLUDE_RE = re.compile(r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外")
 
-# Synonyms of firm fields not among the aliases of codes/firm_fields.yaml (phrases of policies).
+# Synonyms of firm fields not among the aliases of the catalogues (phrases of policies).
 _FIELD_SYNONYMS = {
     "纳税额": "tax",
     "纳税": "tax",
     "上缴税金": "tax",
+    "上缴税收": "tax",
     "税收": "tax",
     "实缴税金": "tax",
     "销售收入": "revenue",
@@ -383,28 +385,48 @@ _FIELD_SYNONYMS = {
     "从业人员": "employees",
     "用地面积": "land_area",
 }
-_STRIP_PREFIX_RE = re.compile(r"^(?:其|企业|单个企业|上年度|上一年度|年度|当年|年)+")
+_STRIP_PREFIX_RE = re.compile(
+    r"^(?:其|企业|单个企业|本年度|上年度|上一年度|年度|当年|本年|全年|年|上缴|实缴)+"
+)
+_GROWTH_RE = re.compile(r"(?:同比)?(?:增幅|增长率|增长|增速)(?:分别)?$")
 
 
 @cache
 def _field_names() -> dict[str, str]:
+    """Chinese names → numeric field keys of the rule language's firm catalogue (firm-year
+    fields and policy facts: labels and aliases), with a few policy synonyms."""
     out: dict[str, str] = {}
-    for key, f in firm_fields().items():
+    for key, f in firm_field_specs().items():
+        if f.type not in ("double", "integer") or key.startswith("label_") or "_prev" in key:
+            continue
         for name in (f.label, *f.aliases):
-            out[name] = key
-    out.update(_FIELD_SYNONYMS)
+            out.setdefault(name, key)
+    for name, key in _FIELD_SYNONYMS.items():
+        out.setdefault(name, key)
     return out
 
 
 def _field_for(subject: str) -> str:
-    """A firm field key for a subject phrase (``年度纳税额`` → ``tax``), ``a/b`` for 亩均 of a
-    known field (``亩均税收`` → ``tax/land_area``), else ""."""
+    """A numeric field key for a subject phrase (``年度纳税额`` → ``tax``, ``固定资产投资`` →
+    ``fixed_asset_investment``), ``a/b`` for 亩均 of a known field (``亩均税收`` →
+    ``tax/land_area``), else ""."""
     s = _STRIP_PREFIX_RE.sub("", subject)
     names = _field_names()
     if s.startswith("亩均"):
         inner = _field_for(s[2:])
         return f"{inner}/land_area" if inner and "/" not in inner else ""
     return names.get(s, names.get(subject, ""))
+
+
+def _growth_field(subject: str) -> str | None:
+    """For a growth phrase (``上缴税收同比增幅``): ``tax/tax_prev1`` when the grown quantity is a
+    known field with a previous-year column, "" when it is not known, None when the phrase is
+    not about growth."""
+    m = _GROWTH_RE.search(subject)
+    if not m:
+        return None
+    f = _field_for(subject[: m.start()])
+    return f"{f}/{f}_prev1" if f and "/" not in f and f"{f}_prev1" in firm_field_specs() else ""
 
 
 @cache
@@ -1004,6 +1026,23 @@ def _items_of(
             cond_range = hi is not None and (
                 not benefit_part or (not pay_before and lo.dim != _PERCENT)
             )
+            growth = _growth_field(subject) if lo.dim == _PERCENT and op else None
+            if growth is not None:
+                # 同比增幅达到30%以上: growth ≥ 0.3; the draft writes this year / last year ≥ 1.3
+                out.append(
+                    Item(
+                        "threshold",
+                        lo.value,
+                        "增幅",
+                        a,
+                        b,
+                        phrase,
+                        op=op,
+                        subject=subject,
+                        field=growth,
+                    )
+                )
+                continue
             if op or cond_range:
                 out.append(
                     Item(
@@ -1120,21 +1159,75 @@ def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
         leaf: dict[str, Any] = {"ratio": [a, b]}
     else:
         leaf = {"field": item.field or facts.key(item.subject, item.unit)}
-    if item.op == "between" and item.value_max is not None:
+    if item.unit == "增幅" and "/" in item.field and isinstance(item.value, float):
+        # growth x of a field ⇔ field / field_prev1 ≥ 1 + x
+        leaf[item.op or "ge"] = _fmt(1.0 + item.value)
+    elif item.op == "between" and item.value_max is not None:
         assert isinstance(item.value, float)
         leaf["between"] = [_fmt(item.value), _fmt(item.value_max)]
     else:
         assert isinstance(item.value, float)
         leaf[item.op or "ge"] = _fmt(item.value)
-    leaf["text"] = item.phrase if not item.subject else f"{item.subject}{item.phrase}"
+    sign = {"ge": " ≥ ", "gt": " > ", "le": " ≤ ", "lt": " < ", "eq": " = ", "between": " "}
+    leaf["text"] = f"{item.subject}{sign.get(item.op, ' ')}{item.phrase}".strip()
     return leaf
 
 
+_ALT_SPLIT_RE = re.compile(r"、|和|及|或")
+
+
+def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
+    """Split a sentence that pays ``分别`` k amounts (or rates) to k alternatives
+    (``对初次认定为国家级和省级企业技术(研发)中心的，分别给予企业100万元和30万元奖励``) into k
+    item lists, each with its own pay (and its own grade when there are k grades), and the
+    alternative: (the phrase listing them, the i-th piece). Without ``分别``, or when the
+    alternatives cannot be counted, the sentence stays one proposal."""
+    whole: list[tuple[list[Item], tuple[str, str]]] = [(items, ("", ""))]
+    at = seg.find("分别")
+    if at < 0 or any(i.kind == "band" for i in items):
+        return whole
+    pays = [i for i in items if i.kind in ("amount", "rate") and i.op == "list"]
+    k = len(pays)
+    if k < 2 or len({i.kind for i in pays}) != 1:
+        return whole
+    grades = [i for i in items if i.kind == "threshold" and i.op == "eq"]
+    parts = [p for p in re.split(r"[，,；]", seg[:at]) if p] + [
+        p for p in re.split(r"[，,；]", seg[at:]) if p
+    ]
+    phrase, pieces = "", []
+    for p in parts:
+        core = re.sub(r"^对", "", p)
+        core = re.sub(r"的[^、和及或]*$", "", core)
+        cut = [x for x in _ALT_SPLIT_RE.split(core) if x]
+        if len(cut) == k and not _QTY_RE.search(core):
+            phrase, pieces = core, cut
+            break
+    if not pieces and len(grades) != k:
+        return whole
+    others = [i for i in items if i not in pays and (len(grades) != k or i not in grades)]
+    out: list[tuple[list[Item], tuple[str, str]]] = []
+    for n in range(k):
+        its = [*others, pays[n]] + ([grades[n]] if len(grades) == k else [])
+        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        out.append((its, (phrase, pieces[n]) if pieces and len(grades) != k else ("", "")))
+    return out
+
+
 def _draft(
-    pid: str, block: _Block, text: str, items: Sequence[Item], facts: _Facts, seg: str
+    pid: str,
+    block: _Block,
+    text: str,
+    items: Sequence[Item],
+    facts: _Facts,
+    seg: str,
+    alternative: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
-    """A clause in the rule language (see docs/policy_rules.md) for review."""
+    """A clause in the rule language (see docs/policy_rules.md) for review; ``alternative``
+    (phrase, piece) adds the condition "this clause is the piece of the phrase"."""
     leaves: list[dict[str, Any]] = []
+    if alternative[1]:
+        key = facts.key(f"{alternative[0]}（类别）", "", "varchar")
+        leaves.append({"field": key, "eq": alternative[1], "text": alternative[1]})
     notes: list[str] = ["自动抽取的草稿，须人工审核"]
     bands = [i for i in items if i.kind == "band"]
     for it in items:
@@ -1614,16 +1707,18 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
             if block.procedural or _PROCEDURAL_SEG_RE.search(seg) or not quantified:
                 doc_items.extend(it for it in its if it.kind in ("duration", "budget"))
                 continue
-            n += 1
-            number = block.number or bi + 1
-            pid = f"{number}-{n}"
             oa, ob = idx[a], idx[b - 1] + 1
             src = text[oa:ob]
             clean = re.sub(r"\s+", "", src)
-            draft = _draft(pid, block, clean, its, facts, seg)
-            proposals.append(
-                Proposal(pid, block.label, block.heading, src, oa, ob, tuple(its), draft, bi)
-            )
+            for alt_its, alt in _alternatives(seg, its):
+                n += 1
+                pid = f"{block.number or bi + 1}-{n}"
+                draft = _draft(pid, block, clean, alt_its, facts, seg, alt)
+                proposals.append(
+                    Proposal(
+                        pid, block.label, block.heading, src, oa, ob, tuple(alt_its), draft, bi
+                    )
+                )
     spans = [
         (b.label, idx[b.start] if b.start < len(idx) else len(text), idx[b.end - 1] + 1)
         for b in blocks
@@ -1658,11 +1753,17 @@ def _when_values(cond: Any) -> Iterable[float]:
         yield from _when_values(cond["not"])
     if "label" in cond or "date" in cond:
         return
+    growth = (
+        isinstance(cond.get("ratio"), list)
+        and len(cond["ratio"]) == 2
+        and str(cond["ratio"][1]) in (f"{cond['ratio'][0]}_prev1", f"{cond['ratio'][0]}_prev2")
+    )
     if "field" in cond or "ratio" in cond or "years_since" in cond:
         for op in _OPS:
             v = _num(cond.get(op))
             if v is not None:
-                yield v
+                # a field over its own previous year ≥ 1.3 is the growth 0.3 the text states
+                yield round(v - 1.0, 10) if growth else v
         if isinstance(cond.get("between"), list):
             for x in cond["between"]:
                 v = _num(x)
@@ -1709,7 +1810,9 @@ def gold_items(doc: Mapping[str, Any]) -> list[tuple[str, str, str, float]]:
     value of a ``when`` leaf on a field, ratio or ``years_since`` (ge / gt / le / lt / eq / ne and
     both ends of ``between``; labels and dates are not numbers of the text), kind ``amount`` for
     ``fixed``, ``cap``, a non-zero ``floor``, ``percent.rate`` (both ends of a range),
-    ``per_unit.amount`` and every bound, rate and amount of ``bands``.
+    ``per_unit.amount`` and every bound, rate and amount of ``bands``. A ratio of a field to
+    its own previous year (``{ratio: [tax, tax_prev1], ge: 1.3}``) is read as the growth rate
+    the text states (0.3).
     """
     rows: list[tuple[str, str, str, float]] = []
     for c in doc.get("clauses") or []:
