@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
@@ -457,6 +457,13 @@ def _industry_terms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     for vague in ("农业", "林业", "渔业", "体育", "教育", "卫生", "保险业", "邮政业", "娱乐业"):
         terms.pop(vague, None)
     return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
+
+
+@cache
+def _industry_re() -> re.Pattern[str]:
+    """One alternation of the industry terms, longest first (the longest name wins where names
+    overlap: 房地产业 before 房地产)."""
+    return re.compile("|".join(re.escape(name) for name, _ in _industry_terms()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1126,27 +1133,25 @@ def _items_of(
             out.append(Item("label", key, "", a, b, m.group(0), op="new" if new else "held"))
             break
     excl = [(start + m.start(), start + m.end()) for m in _EXCLUDE_RE.finditer(seg)]
-    taken: list[tuple[int, int]] = []
-    for name, codes in _industry_terms():
-        for m in re.finditer(re.escape(name), seg):
-            s0, e0 = start + m.start(), start + m.end()
-            if any(s0 < b and a < e0 for a, b in taken):
-                continue
-            taken.append((s0, e0))
-            excluded = any(a <= s0 < b for a, b in excl)
-            a, b = span(s0, e0)
-            out.append(
-                Item(
-                    "industry",
-                    None,
-                    "",
-                    a,
-                    b,
-                    name,
-                    op="not_prefix" if excluded else "prefix",
-                    codes=codes,
-                )
+    codes_of = dict(_industry_terms())
+    for m in _industry_re().finditer(seg):
+        name = m.group(0)
+        codes = codes_of[name]
+        s0, e0 = start + m.start(), start + m.end()
+        excluded = any(a <= s0 < b for a, b in excl)
+        a, b = span(s0, e0)
+        out.append(
+            Item(
+                "industry",
+                None,
+                "",
+                a,
+                b,
+                name,
+                op="not_prefix" if excluded else "prefix",
+                codes=codes,
             )
+        )
     out.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
     return out
 
@@ -1626,14 +1631,14 @@ def _describe(it: Item) -> str:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 def _merge_chains(
-    norm: str, idx: list[int], spans: list[tuple[int, int]], masked: list[tuple[int, int]]
+    spans: list[tuple[int, int]], items_of: Callable[[int, int], list[Item]]
 ) -> list[tuple[int, int]]:
     """Join consecutive sentences of one article that each hold one threshold and one pay
     when their thresholds chain (``…100亩及以上至500亩的，给予100元/亩；…500亩以上的，给予
     200元/亩``): one clause with bands."""
 
     def single(a: int, b: int) -> Item | None:
-        its = _items_of(norm, idx, a, b, masked)
+        its = items_of(a, b)
         th = [
             i for i in its if i.kind == "threshold" and i.unit not in _TIME_UNITS and i.op != "eq"
         ]
@@ -1698,11 +1703,18 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         dates.append(Item("date", iso, "", idx[m.start()], idx[m.end() - 1] + 1, m.group(0)))
     blocks = _blocks(norm)
     facts = _Facts()
+    memo: dict[tuple[int, int], list[Item]] = {}
+
+    def items_of(a: int, b: int) -> list[Item]:
+        if (a, b) not in memo:
+            memo[(a, b)] = _items_of(norm, idx, a, b, masked)
+        return memo[(a, b)]
+
     proposals: list[Proposal] = []
     doc_items: list[Item] = list(dates)
     for bi, block in enumerate(blocks):
         sents = _sentences(norm, block.start, block.end)
-        infos = [(a, b, _items_of(norm, idx, a, b, masked)) for a, b in sents]
+        infos = [(a, b, items_of(a, b)) for a, b in sents]
         # merge: a bracketed sentence joins the previous; a condition-only sentence the next
         merged: list[tuple[int, int]] = []
         i = 0
@@ -1723,12 +1735,11 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
                     break
             merged.append((a, b))
             i += 1
-        merged = _merge_chains(norm, idx, merged, masked)
+        merged = _merge_chains(merged, items_of)
         n = 0
         for a, b in merged:
             seg = norm[a:b]
-            its = _items_of(norm, idx, a, b, masked)
-            its = [it for it in its if it.kind != "date"]
+            its = [it for it in items_of(a, b) if it.kind != "date"]
             quantified = [it for it in its if it.kind in THRESHOLD_KINDS | AMOUNT_KINDS]
             if block.procedural or _PROCEDURAL_SEG_RE.search(seg) or not quantified:
                 doc_items.extend(it for it in its if it.kind in ("duration", "budget"))
