@@ -1370,6 +1370,7 @@ class ExtractResult(Result):
         "kind": "类别",
         "value": "数值",
         "value_max": "上限值",
+        "pay": "分档给付（比例或万元）",
         "unit": "单位",
         "op": "关系",
         "subject": "对象",
@@ -1399,6 +1400,10 @@ class ExtractResult(Result):
         self.name = name
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """``要素``: one row per item (clause, article, kind, value, value_max, pay — a band's
+        rate or amount —, unit, op, subject, field — or the industry code prefixes —, phrase,
+        start, end); ``条款``: one row per proposal (clause, article, heading, items, start,
+        end, text)."""
         rows = []
         for p in self.proposals:
             for it in p.items:
@@ -1409,6 +1414,7 @@ class ExtractResult(Result):
                         "kind": it.kind,
                         "value": it.value,
                         "value_max": it.value_max,
+                        "pay": it.pay,
                         "unit": it.unit,
                         "op": it.op,
                         "subject": it.subject,
@@ -1418,13 +1424,13 @@ class ExtractResult(Result):
                         "end": it.end,
                     }
                 )
-        cols = list(self.headers)[:12]
         cols = [
             "clause",
             "article",
             "kind",
             "value",
             "value_max",
+            "pay",
             "unit",
             "op",
             "subject",
