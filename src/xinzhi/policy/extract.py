@@ -212,7 +212,38 @@ def _normalise(text: str) -> tuple[str, list[int]]:
         for c in unicodedata.normalize("NFKC", ch):
             chars.append(_DASHES.get(c, c))
             idx.append(i)
-    return "".join(chars), idx
+    return _join_soft_breaks("".join(chars), idx)
+
+
+_MARKER_RE = re.compile(
+    r"第\s*[0-9一二三四五六七八九十百零〇]+\s*[条章节]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)"
+)
+
+
+def _join_soft_breaks(norm: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Drop the line breaks that cut a sentence (text copied from a PDF): a line longer than
+    20 characters that does not end with 。；！？： and is followed by a line that does not open
+    an article, heading or numbered paragraph continues on the next line."""
+    lines = norm.split("\n")
+    if len(lines) < 2:
+        return norm, idx
+    drop: set[int] = set()
+    pos = 0
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[k + 1]
+        if (
+            len(line) > 20
+            and line[-1] not in "。；;！？!?：:"
+            and nxt
+            and not _MARKER_RE.match(nxt)
+        ):
+            drop.add(pos)
+        pos += 1
+    if not drop:
+        return norm, idx
+    keep = [i for i in range(len(norm)) if i not in drop]
+    return "".join(norm[i] for i in keep), [idx[i] for i in keep]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,7 +697,8 @@ def _after_op(text: str) -> tuple[str, int]:
 def _subject(before: str) -> str:
     """The phrase a number measures: the end of ``before`` after the last delimiter, without
     direction words."""
-    s = re.sub(r"\([^()]*\)", "", before)
+    s = re.sub(r"\([^()]*\)$", "", before)  # 营业额（以发票为准）10万元: the word before
+    s = re.sub(r"\([^()]*\)", "，", s)  # 项目（不含采矿）固定资产投资: a new phrase after it
     s = _BEFORE_DIR_RE.sub("", s)
     s = re.sub(r"(在|为|达|累计|共|合计|首次|均|分别)+$", "", s)
     pieces = _SUBJECT_CUT_RE.split(s)
