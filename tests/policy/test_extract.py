@@ -423,11 +423,18 @@ def test_respectively_splits_into_one_clause_per_alternative() -> None:
     ]
 
 
-def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path) -> None:
+def test_drafts_of_the_real_texts_validate_in_the_rule_language(data_dir: Path) -> None:
     from xinzhi.policy import load_document
 
-    for name in ("2023chanye.txt", "chanye.txt", "lvyou.txt"):
-        res = extract(_liuhe(data_dir, name), name=f"liuhe-{name[:-4]}")
+    texts = {f"liuhe-{n[:-4]}": _liuhe(data_dir, n) for n in ("2023chanye.txt", "chanye.txt")}
+    texts["liuhe-lvyou"] = _liuhe(data_dir, "lvyou.txt")
+    shipped = resources.files("xinzhi.policy").joinpath("texts")
+    if shipped.is_dir():
+        for f in shipped.iterdir():
+            if f.name.endswith(".txt"):
+                texts[f.name[:-4]] = f.read_text(encoding="utf-8")
+    for name, text in texts.items():
+        res = extract(text, name=name)
         doc = load_document(
             res.to_yaml(
                 region="220524",
@@ -437,6 +444,26 @@ def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path)
             )
         )
         assert len(doc.clauses) == len(res.proposals)
+
+
+def test_talent_policy_drafts_for_persons() -> None:
+    # constructed in the wording of graduate subsidies (示例): talent words outnumber 企业
+    text = (
+        "一、补贴对象\n(一)全职引进的应届硕士研究生及以上学历毕业生。\n(二)补贴标准\n"
+        "硕士研究生每人2万元,博士研究生每人3万元。"
+    )
+    res = extract(text)
+    assert res.subject == "person"
+    assert [(p.draft["when"], p.draft["benefit"]) for p in res.proposals] == [
+        ({"field": "education", "eq": "硕士", "text": "硕士研究生"}, {"fixed": 2}),
+        ({"field": "education", "eq": "博士", "text": "博士研究生"}, {"fixed": 3}),
+    ]
+    assert res.document_draft()["document"]["subject"] == "person"
+    # the same sentence in a firm policy: 2 万元 per person employed
+    res = extract(text, subject="firm")
+    assert res.proposals[0].draft["benefit"]["per_unit"]["amount"] == 2
+    with pytest.raises(InputError, match="subject"):
+        extract(text, subject="talent")
 
 
 def test_qualitative_condition_becomes_a_yes_no_fact() -> None:

@@ -91,7 +91,7 @@ import yaml
 from xinzhi.codes.firm_fields import firm_labels
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import InputError
-from xinzhi.policy.facts import firm_field_specs
+from xinzhi.policy.facts import firm_field_specs, person_field_specs
 from xinzhi.results import Result
 
 __all__ = [
@@ -284,7 +284,7 @@ def _number(s: str) -> float:
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
 _UNITS = (
     r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
-    r"|块|台|套|户|名|所|床"
+    r"|块|台|套|户|名|所|床|周岁|岁"
 )
 _QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
 _QTY_RE = re.compile(
@@ -883,7 +883,7 @@ def _pair_bands(items: list[Item]) -> list[Item]:
             low.unit,
             low.start,
             low.end,
-            low.phrase,
+            f"{_fmt(float(low.value or 0.0))}{low.unit}",
             op="ge",
             subject=low.subject,
             field=low.field,
@@ -1235,6 +1235,79 @@ def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
 
 
 _ALT_SPLIT_RE = re.compile(r"、|和|及|或")
+_PERSON_WORD_RE = re.compile(r"博士|硕士|研究生|本科|大专|毕业生|人才|专家|院士|学历|职称")
+
+
+def _education(text: str) -> tuple[str, str, str] | None:
+    """(level, op, phrase) of the one education level a phrase names (``博士研究生`` → 博士,
+    eq; ``硕士研究生及以上学历`` → 硕士, ge), None when it names none or several."""
+    spec = person_field_specs()["education"]
+    names = {lv: lv for lv in spec.levels} | dict(spec.level_aliases)
+    found = sorted(
+        {(m.start(), names[m.group(0)], m.group(0)) for m in _education_re().finditer(text)}
+    )
+    levels = {lv for _, lv, _ in found}
+    if len(levels) != 1:
+        return None
+    start, level, word = found[0]
+    above = re.match(r"(?:学历)?及以上", text[start + len(word) :])
+    return level, "ge" if above else "eq", word + ("及以上" if above else "")
+
+
+@cache
+def _education_re() -> re.Pattern[str]:
+    spec = person_field_specs()["education"]
+    names = sorted({*spec.levels, *(a for a, _ in spec.level_aliases)}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names if n != "高中及以下"))
+
+
+def _person_field(subject: str) -> str:
+    """A numeric person field for a phrase (``年龄`` → ``age``), else ""."""
+    s = re.sub(r"^(?:其|本人|申请人)", "", subject)
+    for key, f in person_field_specs().items():
+        if f.type in ("double", "integer") and s in (f.label, *f.aliases):
+            return key
+    return ""
+
+
+def _guess_subject(norm: str) -> str:
+    """person when talent words (博士, 研究生, 毕业生, 人才 …) outnumber 企业, else firm."""
+    return "person" if len(_PERSON_WORD_RE.findall(norm)) > norm.count("企业") else "firm"
+
+
+def _part_alternatives(
+    seg: str, items: list[Item]
+) -> list[tuple[list[Item], tuple[str, str]]] | None:
+    """``硕士研究生每人2万元,博士研究生每人3万元`` / ``市级奖励2万元，省级奖励5万元``: comma parts
+    each naming an alternative and one amount, no thresholds → one clause per part (piece = the
+    part's words before the amount, benefit words removed)."""
+    pays = [i for i in items if i.kind == "amount"]
+    if len(pays) < 2 or any(i.kind in ("threshold", "rate", "cap") for i in items):
+        return None
+    if len({i.unit for i in pays}) != 1:
+        return None
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^，,]+", seg)]
+    norm_pays = [(p, re.search(re.escape(p.phrase), seg)) for p in pays]
+    pieces: list[str] = []
+    for _p, m in norm_pays:
+        if m is None:
+            return None
+        part = next(((a, b) for a, b in parts if a <= m.start() < b), None)
+        if part is None:
+            return None
+        words = seg[part[0] : m.start()]
+        words = re.sub(r"(一次性|给予|奖励|补助|补贴|资助|每人|每户|每家|企业|对)", "", words)
+        if not words:
+            return None
+        pieces.append(words)
+    if len(set(pieces)) != len(pieces):
+        return None
+    others = [i for i in items if i not in pays]
+    phrase = "、".join(pieces)
+    return [
+        (sorted([*others, p], key=lambda i: (i.start, KINDS.index(i.kind))), (phrase, w))
+        for p, w in zip(pays, pieces, strict=True)
+    ]
 
 
 def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
@@ -1245,8 +1318,10 @@ def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[s
     alternatives cannot be counted, the sentence stays one proposal."""
     whole: list[tuple[list[Item], tuple[str, str]]] = [(items, ("", ""))]
     at = seg.find("分别")
-    if at < 0 or any(i.kind == "band" for i in items):
+    if any(i.kind == "band" for i in items):
         return whole
+    if at < 0:
+        return _part_alternatives(seg, items) or whole
     pays = [i for i in items if i.kind in ("amount", "rate") and i.op == "list"]
     k = len(pays)
     if k < 2 or len({i.kind for i in pays}) != 1:
@@ -1282,11 +1357,18 @@ def _draft(
     facts: _Facts,
     seg: str,
     alternative: tuple[str, str] = ("", ""),
+    who: str = "firm",
 ) -> dict[str, Any]:
     """A clause in the rule language (see docs/policy_rules.md) for review; ``alternative``
-    (phrase, piece) adds the condition "this clause is the piece of the phrase"."""
+    (phrase, piece) adds the condition "this clause is the piece of the phrase"; ``who`` is the
+    document's subject (firm | person: person fields, education, no firm labels)."""
     leaves: list[dict[str, Any]] = []
-    if alternative[1]:
+    edu = None
+    if who == "person":
+        edu = (_education(alternative[1]) if alternative[1] else None) or _education(seg)
+    if edu is not None:
+        leaves.append({"field": "education", edu[1]: edu[0], "text": edu[2]})
+    if alternative[1] and edu is None:
         key = facts.key(f"{alternative[0]}（类别）", "", "varchar")
         leaves.append({"field": key, "eq": alternative[1], "text": alternative[1]})
     notes: list[str] = ["自动抽取的草稿，须人工审核"]
@@ -1295,7 +1377,11 @@ def _draft(
         if it.kind == "threshold" and isinstance(it.value, float):
             if it.unit in _TIME_UNITS and not it.subject:
                 it = replace(it, subject="年限")
+            if who == "person":
+                it = replace(it, field=_person_field(it.subject))
             leaves.append(_leaf_for(it, facts))
+        elif who == "person" and it.kind in ("label", "industry"):
+            continue  # firm labels and industries are conditions on the employer
         elif it.kind == "label":
             key = str(it.value)
             if it.op == "new":
@@ -1310,6 +1396,11 @@ def _draft(
         m = re.search(r"对([^，。；]{2,40}?)(?:[，,]|给予|奖励)", seg)
         cond = re.sub(r"的$", "", m.group(1)) if m else seg[:20]
         leaves.append({"field": facts.key(cond, "", "boolean"), "is": True, "text": cond})
+    unique: list[dict[str, Any]] = []
+    for leaf in leaves:
+        if leaf not in unique:
+            unique.append(leaf)
+    leaves = unique
     when: dict[str, Any] = leaves[0] if len(leaves) == 1 else {"all": leaves}
     benefit: dict[str, Any] | None = None
     rates = [i for i in items if i.kind == "rate"]
@@ -1350,7 +1441,11 @@ def _draft(
     elif amounts:
         a0 = amounts[0]
         assert isinstance(a0.value, float)
-        if "/" in a0.unit and not a0.unit.endswith("/年"):
+        if (
+            "/" in a0.unit
+            and not a0.unit.endswith("/年")
+            and not (who == "person" and a0.unit == "万元/人")
+        ):
             per = a0.unit.split("/", 1)[1]
             benefit = {
                 "per_unit": {"base": facts.key(f"数量（{per}）", per), "amount": _fmt(a0.value)}
@@ -1423,8 +1518,10 @@ class ExtractResult(Result):
         blocks: Sequence[tuple[str, int, int]],
         *,
         name: str = "",
+        subject: str = "firm",
     ) -> None:
         self.text = text
+        self.subject = subject
         self.proposals = tuple(proposals)
         self.document_items = tuple(document_items)
         self.facts = {k: dict(v) for k, v in facts.items()}
@@ -1598,8 +1695,8 @@ class ExtractResult(Result):
             "valid_from": valid_from or issued,
             "valid_to": valid_to,
             "region": "",
-            "subject": "firm",
-            "category": "综合",
+            "subject": self.subject,
+            "category": "人才" if self.subject == "person" else "综合",
             "source": "",
             "text": self.name,
             "stacking": {},
@@ -1706,7 +1803,7 @@ def _merge_chains(
     return out
 
 
-def extract(text: str, *, name: str = "") -> ExtractResult:
+def extract(text: str, *, name: str = "", subject: str | None = None) -> ExtractResult:
     """Propose rule clauses from the Chinese text of a support policy.
 
     Parameters
@@ -1715,6 +1812,9 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         The full policy text (as read; offsets of every item point into it).
     name
         The text's name (file stem or text key), used for the draft's ``document.id``.
+    subject
+        ``firm`` or ``person`` (talent policies): the drafts' subject. None: ``person`` when
+        talent words (博士, 研究生, 毕业生, 人才 …) outnumber 企业 in the text, else ``firm``.
 
     Returns
     -------
@@ -1729,7 +1829,10 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
     """
     if not isinstance(text, str):
         raise InputError(f"政策文本应为字符串，收到 {type(text).__name__}")
+    if subject not in (None, "firm", "person"):
+        raise InputError(f"subject 应为 firm 或 person，实际为 {subject!r}")
     norm, idx = _normalise(text)
+    who = subject or _guess_subject(norm)
     dates: list[Item] = []
     masked: list[tuple[int, int]] = []
     for m in _DATE_RE.finditer(norm):
@@ -1788,7 +1891,7 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
             for alt_its, alt in _alternatives(seg, its):
                 n += 1
                 pid = f"{block.number or bi + 1}-{n}"
-                draft = _draft(pid, block, clean, alt_its, facts, seg, alt)
+                draft = _draft(pid, block, clean, alt_its, facts, seg, alt, who)
                 proposals.append(
                     Proposal(
                         pid, block.label, block.heading, src, oa, ob, tuple(alt_its), draft, bi
@@ -1799,7 +1902,7 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         for b in blocks
         if b.end > b.start
     ]
-    return ExtractResult(text, proposals, doc_items, facts.specs, spans, name=name)
+    return ExtractResult(text, proposals, doc_items, facts.specs, spans, name=name, subject=who)
 
 
 # ---------------------------------------------------------------------------------------------
