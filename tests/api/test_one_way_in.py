@@ -36,6 +36,7 @@ FAST: dict[str, dict[str, Any]] = {
     "mujun-policy": {"county": "430321"},
     "tiers": {"county": "430321", "date": "2025-06-30"},
     "size": {"county": "430321"},
+    "policy-check": {"county": "430321", "date": "2025-06-30"},
     "complexity": {"location": "county", "product": "industry", "value": "emp"},
     "specialization": {"location": "county", "industry": "industry", "value": "emp"},
     "shiftshare": {
