@@ -211,7 +211,8 @@ def test_generic_cli_equals_pipeline(
     assert res.exit_code == 0, res.output
     want = next(iter(_reference(key, cursor, data_dir, user_table).tables().values()))
     got = pd.read_json(out, orient="records", dtype=False)
-    _same(got[[str(c) for c in want.columns]], want)
+    # an empty table is written as [] (no columns to read back)
+    _same(got.reindex(columns=[str(c) for c in want.columns]), want)
 
 
 def test_cli_io_equals_pipeline(cursor: Any, data_dir: Path, tmp_path: Path) -> None:
