@@ -335,6 +335,56 @@ def test_adopt_a_template_for_another_county(con) -> None:  # type: ignore[no-un
     assert "test-hunan-430381" not in set(pp.list_documents(con, county="430321")["id"])
 
 
+PERSON_DOC = """\
+document:
+  id: test-talent
+  title: 示例县青年人才安家补贴（测试用）
+  issuer: 示例县人民政府
+  doc_number: ""
+  date: 2024-01-01
+  region: "430321"
+  subject: person
+  category: 人才
+  source: 示例数据
+clauses:
+  - id: "1"
+    title: 硕士及以上青年人才安家补贴
+    when: {all: [{field: education, ge: 硕士}, {field: age, le: 35}]}
+    benefit: {fixed: 3}
+"""
+
+
+def test_person_documents_on_person_facts(con, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "persons.csv"
+    pd.DataFrame(
+        {
+            "人员编号": ["P1", "P2", "P3", "P4"],
+            "年份": [2024] * 4,
+            "学历": ["研究生", "本科", "博士", "博士"],
+            "年龄": [35, 30, 30, None],
+            "区划代码": ["430321", "430321", "430381", "430321"],
+        }
+    ).to_csv(f, index=False)
+    assert pp.import_policy_facts(con, f).rows_loaded == 4
+    pp.save_draft(con, PERSON_DOC, account="hr")
+    pp.publish(con, "test-talent", on="2024-01-01", account="hr")
+    res = pp.policy_check(con, county="430321", on=ON, subject="person", documents=["test-talent"])
+    t = res.tidy().set_index("person_id")
+    # P1: 研究生 = 硕士 ≥ 硕士, 35 ≤ 35 → 符合 3; P2: 本科 < 硕士; P4: age unknown; P3 elsewhere
+    assert sorted(t.index) == ["P1", "P2", "P4"]
+    assert t.loc["P1", ["status", "amount_max"]].tolist() == ["符合", 3.0]
+    assert t.loc["P2", "status"] == "不符合"
+    assert (t.loc["P4", "status"], t.loc["P4", "missing"]) == ("可能符合", "age")
+    pay = pp.payout_list(con, document="test-talent", county="430321")
+    assert pay.payment()["person_id"].tolist() == ["P1"] and pay.demand == 3.0
+    assert pay.push()["message"].tolist() == ["您可能符合“1”条款，请补充：年龄"]
+    with pytest.raises(InputError, match="所选文件中有不是企业类的政策文件"):
+        pp.policy_check(con, county="430321", on=ON, documents=["test-talent"])
+    # the calculator's form with person fields only is a person
+    res = pp.calculator(con, county="430321", on=ON, values={"education": "博士", "age": 28})
+    assert res.tidy().set_index("document").loc["test-talent", "status"] == "符合"
+
+
 def test_extract_without_the_extractor_is_a_chinese_error() -> None:
     import importlib.util
 

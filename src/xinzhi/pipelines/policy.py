@@ -84,6 +84,7 @@ __all__ = [
     "import_policy_records",
     "list_documents",
     "payout_list",
+    "person_frame",
     "policy_check",
     "policy_check_analysis",
     "policy_frame",
@@ -102,6 +103,7 @@ STATUS_NAMES: dict[str, str] = {
 """Status keys accepted by :func:`list_documents` → the stored Chinese status."""
 
 _SIZE = {"大型": "大", "中型": "中", "小型": "小", "微型": "微"}
+_WHO = {"firm": "企业", "person": "人员"}
 
 LIST_COLUMNS = [
     "id",
@@ -786,6 +788,45 @@ def _file_facts(
     return frame.join(wide, on="credit_code")
 
 
+def person_frame(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None,
+    on: dt.date,
+    year: int | None = None,
+    documents: Sequence[PolicyDocument] = (),
+) -> PolicyFrame:
+    """The frame of persons (人才) for person documents: one row per ``person_id`` with the
+    person facts of data year ``year`` (default: the latest year with person facts up to the
+    year of ``on``) as columns; with ``county``, the persons whose ``region_code`` fact is it.
+    """
+    specs = _fact_specs(documents, person=True)
+    if year is None and pstore.has_policy_tables(con):
+        row = con.execute(
+            "SELECT max(year) FILTER (WHERE year <= ?), max(year) FROM current_policy_facts "
+            "WHERE person_id IS NOT NULL",
+            [on.year],
+        ).fetchone()
+        year = None if row is None else (row[0] if row[0] is not None else row[1])
+    if year is None:
+        raise InputError(
+            "数据仓库中没有人员（人才）的政策事实：请先用 xinzhi policy facts-import 导入"
+        )
+    long = pstore.read_policy_facts(con, year=int(year), subject="person")
+    wide = _pivot_facts(long, specs)
+    frame = wide.reset_index().rename(columns={"key": "person_id"})
+    if "person_id" not in frame.columns:
+        frame = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
+    if county is not None:
+        region = (
+            frame["region_code"] if "region_code" in frame else pd.Series(None, index=frame.index)
+        )
+        frame = frame[region.astype(str) == str(county)]
+    synthetic = bool(long["synthetic"].fillna(False).any()) if len(long) else False
+    frame = frame.assign(year=int(year)).reset_index(drop=True)
+    return PolicyFrame(frame, int(year), county, synthetic)
+
+
 def _fact_type(kind: str) -> str:
     return "varchar" if kind == "ordinal" else kind
 
@@ -813,10 +854,12 @@ def policy_check(
     on: dt.date | str | None = None,
     documents: Sequence[str] | str | None = None,
     firms: str | os.PathLike[str] | None = None,
+    subject: str = "firm",
 ) -> PolicyResult:
     """Every firm of ``county`` (None: all) against every clause of the documents that apply on
     ``on`` (default today): 符合 / 可能符合 / 不符合 with amounts and reasons
-    (:func:`xinzhi.policy.evaluate`).
+    (:func:`xinzhi.policy.evaluate`). With ``subject="person"``: every person of the talent
+    base (person facts, :func:`person_frame`) against the person documents (key ``person_id``).
 
     Parameters
     ----------
@@ -834,12 +877,24 @@ def policy_check(
     """
     day = _day(on)
     code = _county_code(con, county)
-    docs = _applicable(con, county=code, on=day, ids=_doc_ids(documents))
-    src = policy_frame(con, county=code, on=day, year=year, firms=firms, documents=docs)
-    res = _labelled(evaluate(docs, src.frame, on=day, key="credit_code"), src)
+    if subject not in ("firm", "person"):
+        raise InputError(f"subject 只能是 firm 或 person，收到 {subject!r}")
+    ids = _doc_ids(documents)
+    docs = _applicable(con, county=code, on=day, ids=ids, subject=subject)
+    if ids and len(docs) < len(ids):
+        raise InputError(f"所选文件中有不是{_WHO[subject]}类的政策文件（subject 不是 {subject}）")
+    if subject == "person":
+        if firms is not None:
+            raise InputError("企业数据文件（--firms）只用于企业类政策")
+        src = person_frame(con, county=code, on=day, year=year, documents=docs)
+        key = "person_id"
+    else:
+        src = policy_frame(con, county=code, on=day, year=year, firms=firms, documents=docs)
+        key = "credit_code"
+    res = _labelled(evaluate(docs, src.frame, on=day, key=key), src)
     if not docs:
         where = f"{code} " if code else ""
-        res.notes = [*res.notes, f"{where}在 {day} 没有适用于企业的内置或已发布政策文件"]
+        res.notes = [*res.notes, f"{where}在 {day} 没有适用于{_WHO[subject]}的内置或已发布政策文件"]
     return res
 
 
@@ -1053,6 +1108,7 @@ class PayoutList:
         """An xlsx with the sheets 兑现名单 and 推送名单 (Chinese headers)."""
         headers = {
             "credit_code": "统一社会信用代码",
+            "person_id": "人员编号",
             "name": "企业名称",
             "document": "政策文件",
             "clause": "条款",
@@ -1089,21 +1145,24 @@ def payout_list(
     optionally one ``clause``: rows ``credit_code, name, document, clause, status, amount_min,
     amount_max, allocated, reason, missing, message`` of the firms 符合 or 可能符合; ``demand``
     is the sum of ``amount_max`` of the rows 符合 (NULL maxima left out)."""
-    res = policy_check(con, county=county, on=on, documents=[document])
+    doc = get_document(con, document).document
+    res = policy_check(con, county=county, on=on, documents=[document], subject=doc.subject)
     table = res.tidy()
+    key = "credit_code" if doc.subject == "firm" else "person_id"
     if clause is not None:
         if clause not in set(table["clause"].astype(str)):
             raise InputError(f"文件 {document} 没有条款 {clause}，或没有企业被评估")
         table = table[table["clause"].astype(str) == str(clause)]
     table = table[table["status"].isin(["符合", "可能符合"])].reset_index(drop=True)
-    names = _firm_names(con, table["credit_code"].astype(str).unique().tolist())
-    table.insert(1, "name", table["credit_code"].map(names))
+    if key == "credit_code":
+        names = _firm_names(con, table["credit_code"].astype(str).unique().tolist())
+        table.insert(1, "name", table["credit_code"].map(names))
     missing = (
         table["missing"].fillna("").astype(str)
         if "missing" in table
         else pd.Series("", index=table.index)
     )
-    labels = firm_field_specs()
+    labels = firm_field_specs() if key == "credit_code" else person_field_specs()
     shown = missing.map(
         lambda m: "、".join(labels[k].label if k in labels else k for k in m.split(",") if k)
     )
@@ -1112,7 +1171,6 @@ def payout_list(
         "您可能符合“" + table["clause"].astype(str) + "”条款，请补充：" + shown,
         "",
     )
-    doc = get_document(con, document).document
     budget = getattr(doc, "budget", None)
     paid = table.loc[table["status"] == "符合", "amount_max"]
     return PayoutList(
@@ -1155,7 +1213,7 @@ def extract_policy_text(text: str) -> Any:
             "条款抽取器尚未包含在此版本中：请先按 docs/policy_rules.md 手工编写政策文件 YAML，"
             "再用 xinzhi policy draft 保存"
         ) from None
-    for name in ("extract_policy", "extract_clauses", "extract"):
+    for name in ("extract", "extract_policy"):
         fn = getattr(module, name, None)
         if callable(fn):
             return fn(text)
