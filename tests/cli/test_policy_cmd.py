@@ -178,15 +178,16 @@ def test_imports_and_effect(db: Path, tmp_path: Path) -> None:
     assert out.is_file()
 
 
-def test_extract_command_exists(tmp_path: Path) -> None:
-    import importlib.util
-
+def test_extract_command(tmp_path: Path) -> None:
     f = tmp_path / "p.txt"
     f.write_text("第一条 对新认定的高新技术企业奖励20万元。", encoding="utf-8")
-    res = run("extract", str(f))
-    if importlib.util.find_spec("xinzhi.policy.extract") is None:
-        assert res.exit_code == 2 and "条款抽取器尚未包含在此版本中" in flat(res.output)
-    else:
-        assert res.exit_code == 0, res.output
+    out = tmp_path / "draft.yaml"
+    res = run("extract", str(f), "--output", str(out))
+    assert res.exit_code == 0, res.output
+    assert f"已写出草稿 {out}" in flat(res.output) and "clauses:" in out.read_text("utf-8")
     res = run("extract", str(tmp_path / "nope.txt"))
     assert res.exit_code == 2 and "文件不存在" in res.output
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("第一条 奖励20万元。".encode("gbk"))
+    res = run("extract", str(gbk))
+    assert res.exit_code == 2 and "不是 UTF-8 文本" in flat(res.output)

@@ -385,13 +385,14 @@ def test_person_documents_on_person_facts(con, tmp_path: Path) -> None:  # type:
     assert res.tidy().set_index("document").loc["test-talent", "status"] == "符合"
 
 
-def test_extract_without_the_extractor_is_a_chinese_error() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("xinzhi.policy.extract") is not None:
-        pytest.skip("the extractor is installed")
-    with pytest.raises(InputError, match="条款抽取器尚未包含在此版本中"):
-        pp.extract_policy_text("第一条 ……")
+def test_extract_policy_text() -> None:
+    res = pp.extract_policy_text(
+        "第一条 对首次认定的高新技术企业，一次性奖励20万元。\n第二条 研发费用100万元以上的，按10%给予奖励，最高50万元。"
+    )
+    draft = res.to_yaml()
+    assert "clauses:" in draft
+    with pytest.raises(InputError, match="政策文本为空"):
+        pp.extract_policy_text("  ")
 
 
 def test_doctests() -> None:

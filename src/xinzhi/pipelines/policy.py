@@ -65,6 +65,7 @@ from xinzhi.pipelines.enterprise_data import (
 )
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.policy import PolicyDocument, PolicyResult, builtin_documents, evaluate, load_document
+from xinzhi.policy.extract import ExtractResult, extract
 from xinzhi.policy.facts import FieldSpec, firm_field_specs, person_field_specs, policy_facts
 from xinzhi.registry import policy as decl
 from xinzhi.store import policy as pstore
@@ -1195,29 +1196,20 @@ def _firm_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, s
 
 
 # ---------------------------------------------------------------------------- extraction
-def extract_policy_text(text: str) -> Any:
-    """Proposals of clauses for a policy text (:mod:`xinzhi.policy.extract`): a draft YAML and
-    the source sentences, for a person to review and save with :func:`save_draft`.
+def extract_policy_text(text: str, *, name: str = "") -> ExtractResult:
+    """Proposals of clauses for a policy text (:func:`xinzhi.policy.extract.extract`): every
+    sentence with a threshold or an amount, a draft clause in the rule language and the source
+    sentence; :meth:`ExtractResult.to_yaml` gives a document skeleton for a person to review and
+    save with :func:`save_draft`.
 
     Raises
     ------
     InputError
-        While the extractor is not installed in this version.
+        For an empty text.
     """
-    import importlib
-
-    try:
-        module = importlib.import_module("xinzhi.policy.extract")
-    except ImportError:
-        raise InputError(
-            "条款抽取器尚未包含在此版本中：请先按 docs/policy_rules.md 手工编写政策文件 YAML，"
-            "再用 xinzhi policy draft 保存"
-        ) from None
-    for name in ("extract", "extract_policy"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn(text)
-    raise InputError("条款抽取器没有提供抽取函数（extract_policy）")
+    if not str(text).strip():
+        raise InputError("政策文本为空：请给出政策原文（UTF-8 文本）")
+    return extract(text, name=name)
 
 
 # ---------------------------------------------------------------------------- imports
