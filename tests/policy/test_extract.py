@@ -313,6 +313,22 @@ def test_grades_and_per_person_amounts() -> None:
     ]
 
 
+def test_line_break_inside_a_sentence_is_joined() -> None:
+    # a PDF line break after "固定资产" (the line has more than 20 characters, no 。)
+    text = (
+        "第 2 条  对重点产业新上的工业类项目（不含采矿）固定资产\n投资1000万元及以上的，按固定资产投资的"
+        "5%给予企业奖励。\n第 3 条 对新三板挂牌企业，给予企业100万元奖励。"
+    )
+    res = extract(text)
+    assert [p.article for p in res.proposals] == ["第2条", "第3条"]
+    t = _items(res, "threshold")
+    assert [(i.value, i.subject, i.field) for i in t] == [
+        (1000.0, "固定资产投资", "fixed_asset_investment")
+    ]
+    # the span runs over the removed line break in the original text
+    assert text[t[0].start : t[0].end] == "1000万元"
+
+
 def test_condition_sentence_joins_the_amount_sentence() -> None:
     res = extract(LVYOU_12)
     assert len(res.proposals) == 1

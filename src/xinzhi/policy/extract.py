@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
@@ -212,7 +212,38 @@ def _normalise(text: str) -> tuple[str, list[int]]:
         for c in unicodedata.normalize("NFKC", ch):
             chars.append(_DASHES.get(c, c))
             idx.append(i)
-    return "".join(chars), idx
+    return _join_soft_breaks("".join(chars), idx)
+
+
+_MARKER_RE = re.compile(
+    r"第\s*[0-9一二三四五六七八九十百零〇]+\s*[条章节]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)"
+)
+
+
+def _join_soft_breaks(norm: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Drop the line breaks that cut a sentence (text copied from a PDF): a line longer than
+    20 characters that does not end with 。；！？： and is followed by a line that does not open
+    an article, heading or numbered paragraph continues on the next line."""
+    lines = norm.split("\n")
+    if len(lines) < 2:
+        return norm, idx
+    drop: set[int] = set()
+    pos = 0
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[k + 1]
+        if (
+            len(line) > 20
+            and line[-1] not in "。；;！？!?：:"
+            and nxt
+            and not _MARKER_RE.match(nxt)
+        ):
+            drop.add(pos)
+        pos += 1
+    if not drop:
+        return norm, idx
+    keep = [i for i in range(len(norm)) if i not in drop]
+    return "".join(norm[i] for i in keep), [idx[i] for i in keep]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,6 +490,13 @@ def _industry_terms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
 
 
+@cache
+def _industry_re() -> re.Pattern[str]:
+    """One alternation of the industry terms, longest first (the longest name wins where names
+    overlap: 房地产业 before 房地产)."""
+    return re.compile("|".join(re.escape(name) for name, _ in _industry_terms()))
+
+
 # ---------------------------------------------------------------------------------------------
 # Articles and sentences
 # ---------------------------------------------------------------------------------------------
@@ -659,7 +697,8 @@ def _after_op(text: str) -> tuple[str, int]:
 def _subject(before: str) -> str:
     """The phrase a number measures: the end of ``before`` after the last delimiter, without
     direction words."""
-    s = re.sub(r"\([^()]*\)", "", before)
+    s = re.sub(r"\([^()]*\)$", "", before)  # 营业额（以发票为准）10万元: the word before
+    s = re.sub(r"\([^()]*\)", "，", s)  # 项目（不含采矿）固定资产投资: a new phrase after it
     s = _BEFORE_DIR_RE.sub("", s)
     s = re.sub(r"(在|为|达|累计|共|合计|首次|均|分别)+$", "", s)
     pieces = _SUBJECT_CUT_RE.split(s)
@@ -1126,27 +1165,25 @@ def _items_of(
             out.append(Item("label", key, "", a, b, m.group(0), op="new" if new else "held"))
             break
     excl = [(start + m.start(), start + m.end()) for m in _EXCLUDE_RE.finditer(seg)]
-    taken: list[tuple[int, int]] = []
-    for name, codes in _industry_terms():
-        for m in re.finditer(re.escape(name), seg):
-            s0, e0 = start + m.start(), start + m.end()
-            if any(s0 < b and a < e0 for a, b in taken):
-                continue
-            taken.append((s0, e0))
-            excluded = any(a <= s0 < b for a, b in excl)
-            a, b = span(s0, e0)
-            out.append(
-                Item(
-                    "industry",
-                    None,
-                    "",
-                    a,
-                    b,
-                    name,
-                    op="not_prefix" if excluded else "prefix",
-                    codes=codes,
-                )
+    codes_of = dict(_industry_terms())
+    for m in _industry_re().finditer(seg):
+        name = m.group(0)
+        codes = codes_of[name]
+        s0, e0 = start + m.start(), start + m.end()
+        excluded = any(a <= s0 < b for a, b in excl)
+        a, b = span(s0, e0)
+        out.append(
+            Item(
+                "industry",
+                None,
+                "",
+                a,
+                b,
+                name,
+                op="not_prefix" if excluded else "prefix",
+                codes=codes,
             )
+        )
     out.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
     return out
 
@@ -1365,6 +1402,7 @@ class ExtractResult(Result):
         "kind": "类别",
         "value": "数值",
         "value_max": "上限值",
+        "pay": "分档给付（比例或万元）",
         "unit": "单位",
         "op": "关系",
         "subject": "对象",
@@ -1394,6 +1432,10 @@ class ExtractResult(Result):
         self.name = name
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """``要素``: one row per item (clause, article, kind, value, value_max, pay — a band's
+        rate or amount —, unit, op, subject, field — or the industry code prefixes —, phrase,
+        start, end); ``条款``: one row per proposal (clause, article, heading, items, start,
+        end, text)."""
         rows = []
         for p in self.proposals:
             for it in p.items:
@@ -1404,6 +1446,7 @@ class ExtractResult(Result):
                         "kind": it.kind,
                         "value": it.value,
                         "value_max": it.value_max,
+                        "pay": it.pay,
                         "unit": it.unit,
                         "op": it.op,
                         "subject": it.subject,
@@ -1413,13 +1456,13 @@ class ExtractResult(Result):
                         "end": it.end,
                     }
                 )
-        cols = list(self.headers)[:12]
         cols = [
             "clause",
             "article",
             "kind",
             "value",
             "value_max",
+            "pay",
             "unit",
             "op",
             "subject",
@@ -1626,14 +1669,14 @@ def _describe(it: Item) -> str:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 def _merge_chains(
-    norm: str, idx: list[int], spans: list[tuple[int, int]], masked: list[tuple[int, int]]
+    spans: list[tuple[int, int]], items_of: Callable[[int, int], list[Item]]
 ) -> list[tuple[int, int]]:
     """Join consecutive sentences of one article that each hold one threshold and one pay
     when their thresholds chain (``…100亩及以上至500亩的，给予100元/亩；…500亩以上的，给予
     200元/亩``): one clause with bands."""
 
     def single(a: int, b: int) -> Item | None:
-        its = _items_of(norm, idx, a, b, masked)
+        its = items_of(a, b)
         th = [
             i for i in its if i.kind == "threshold" and i.unit not in _TIME_UNITS and i.op != "eq"
         ]
@@ -1698,11 +1741,18 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         dates.append(Item("date", iso, "", idx[m.start()], idx[m.end() - 1] + 1, m.group(0)))
     blocks = _blocks(norm)
     facts = _Facts()
+    memo: dict[tuple[int, int], list[Item]] = {}
+
+    def items_of(a: int, b: int) -> list[Item]:
+        if (a, b) not in memo:
+            memo[(a, b)] = _items_of(norm, idx, a, b, masked)
+        return memo[(a, b)]
+
     proposals: list[Proposal] = []
     doc_items: list[Item] = list(dates)
     for bi, block in enumerate(blocks):
         sents = _sentences(norm, block.start, block.end)
-        infos = [(a, b, _items_of(norm, idx, a, b, masked)) for a, b in sents]
+        infos = [(a, b, items_of(a, b)) for a, b in sents]
         # merge: a bracketed sentence joins the previous; a condition-only sentence the next
         merged: list[tuple[int, int]] = []
         i = 0
@@ -1723,12 +1773,11 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
                     break
             merged.append((a, b))
             i += 1
-        merged = _merge_chains(norm, idx, merged, masked)
+        merged = _merge_chains(merged, items_of)
         n = 0
         for a, b in merged:
             seg = norm[a:b]
-            its = _items_of(norm, idx, a, b, masked)
-            its = [it for it in its if it.kind != "date"]
+            its = [it for it in items_of(a, b) if it.kind != "date"]
             quantified = [it for it in its if it.kind in THRESHOLD_KINDS | AMOUNT_KINDS]
             if block.procedural or _PROCEDURAL_SEG_RE.search(seg) or not quantified:
                 doc_items.extend(it for it in its if it.kind in ("duration", "budget"))
