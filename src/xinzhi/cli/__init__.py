@@ -20,6 +20,7 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     industry_map_cmd,
+    policy_cmd,
     quarantine_cmd,
     regions_cmd,
     report_cmd,
@@ -65,6 +66,7 @@ app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
 app.add_typer(enterprise_cmd.app, name="enterprise")
 app.add_typer(causal_cmd.app, name="causal")
+app.add_typer(policy_cmd.app, name="policy")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)
