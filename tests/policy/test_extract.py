@@ -258,11 +258,18 @@ def test_growth_thresholds_and_ranges_before_the_benefit() -> None:
         (0.2, "tax/tax_prev1"),
         (0.15, "tax/tax_prev1"),
     ]
-    assert _nums(res, "rate") == [(0.3, None, "")]
+    # 分别: one clause per tax band with its growth; each pays 30% of 新增县级留成部分
+    assert len(res.proposals) == 3
+    assert [p.draft["benefit"]["percent"]["rate"] for p in res.proposals] == [0.3, 0.3, 0.3]
     # the draft writes growth ≥ 0.3 as tax / tax_prev1 ≥ 1.3 (1 + 0.3)
-    leaves = res.proposals[0].draft["when"]["all"]
-    assert {"ratio": ["tax", "tax_prev1"], "ge": 1.3} in [
-        {k: v for k, v in leaf.items() if k != "text"} for leaf in leaves
+    whens = [
+        [{k: v for k, v in leaf.items() if k != "text"} for leaf in p.draft["when"]["all"]]
+        for p in res.proposals
+    ]
+    assert whens == [
+        [{"field": "tax", "between": [200, 500]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.3}],
+        [{"field": "tax", "between": [500, 1000]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.2}],
+        [{"field": "tax", "ge": 1000}, {"ratio": ["tax", "tax_prev1"], "ge": 1.15}],
     ]
 
 
@@ -388,11 +395,9 @@ def test_draft_uses_placeholder_facts_and_yaml_round_trip() -> None:
     assert "fixed_asset_investment" in fields
     placeholder = [f for f in fields if f.startswith("fact_")]
     assert [facts[f]["label"] for f in placeholder] == ["亩均投资强度"]
-    assert {
-        "field": "industry_code",
-        "not_prefix": ["06", "07", "08", "09", "10", "11", "12"],
-        "text": "行业：采矿",
-    } in leaves
+    # 工业 = sections B, C, D; (不含采矿) = not section B
+    assert {"field": "section", "in": ["B", "C", "D"], "text": "行业：工业"} in leaves
+    assert {"field": "section", "not_in": ["B"], "text": "行业：采矿"} in leaves
     assert clauses[0]["text"].startswith("对重点产业新上的工业类项目(不含采矿、矿产品初加工")
 
 

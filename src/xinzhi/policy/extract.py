@@ -490,6 +490,14 @@ def _industry_terms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
 
 
+def _whole_sections(codes: Sequence[str]) -> list[str]:
+    """The section letters when ``codes`` are exactly all divisions of some sections, else []."""
+    div = divisions()
+    secs = sorted(set(div.loc[div["division"].isin(list(codes)), "section"]))
+    full = set(div.loc[div["section"].isin(secs), "division"])
+    return secs if secs and full == set(codes) else []
+
+
 @cache
 def _industry_re() -> re.Pattern[str]:
     """One alternation of the industry terms, longest first (the longest name wins where names
@@ -593,6 +601,18 @@ def _blocks(norm: str) -> list[_Block]:
         if not b.label and has_articles:
             b.number = 0
     return blocks
+
+
+def _label_id(label: str) -> str:
+    """The article part of a clause id: ``第10条`` → ``10``, ``二、(一)1`` → ``2.1.1``,
+    ``四、12`` → ``4.12``, ``二、`` → ``2``; "" for an unlabelled block."""
+    m = re.fullmatch(r"第(\d+)条", label)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(rf"(?:([{_CNUM}]+)、)?(?:\(([{_CNUM}]+)\))?(\d+)?", label)
+    if not m or not label:
+        return ""
+    return ".".join(str(int(_number(g))) for g in m.groups() if g)
 
 
 def _sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -855,7 +875,8 @@ def _pair_bands(items: list[Item]) -> list[Item]:
             return items
     highs = {t.value_max for t in th}
     out = [i for i in items if i not in th]
-    for t, p in pairs:
+    subject, fld = th[0].subject, th[0].field  # one name for the quantity the bands are on
+    for t, p in sorted(pairs, key=lambda tp: float(tp[0].value or 0.0)):
         assert isinstance(t.value, float) and isinstance(p.value, float)
         lo_op = "gt" if t.value in highs else ("gt" if t.op == "gt" else "ge")
         op = f"{lo_op},le" if t.value_max is not None else lo_op
@@ -869,8 +890,8 @@ def _pair_bands(items: list[Item]) -> list[Item]:
                 t.phrase,
                 op=op,
                 value_max=t.value_max,
-                subject=t.subject,
-                field=t.field,
+                subject=subject,
+                field=fld,
                 pay=p.value,
                 pay_kind="per_unit" if p.kind == "amount" and "/" in p.unit else p.kind,
             )
@@ -885,8 +906,8 @@ def _pair_bands(items: list[Item]) -> list[Item]:
             low.end,
             f"{_fmt(float(low.value or 0.0))}{low.unit}",
             op="ge",
-            subject=low.subject,
-            field=low.field,
+            subject=subject,
+            field=fld,
         )
     )
     return out
@@ -1310,6 +1331,28 @@ def _part_alternatives(
     ]
 
 
+def _condition_alternatives(items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
+    """``纳税200万元至500万元、500万元至1000万元、1000万元以上的企业,…增幅分别达到30%以上、20%以上、
+    15%以上``: lists of thresholds of the same length k (one per measured phrase) → k clauses,
+    the i-th of each list together; [] when there are none."""
+    lists: dict[tuple[str, str], list[Item]] = {}
+    for i in items:
+        if i.kind == "threshold" and i.op != "eq":
+            lists.setdefault((i.subject, i.unit), []).append(i)
+    multi = [v for v in lists.values() if len(v) >= 2]
+    if len(multi) < 2 or len({len(v) for v in multi}) != 1:
+        return []
+    k = len(multi[0])
+    listed = {id(i) for v in multi for i in v}
+    others = [i for i in items if id(i) not in listed]
+    out: list[tuple[list[Item], tuple[str, str]]] = []
+    for n in range(k):
+        its = others + [v[n] for v in multi]
+        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        out.append((its, ("", "")))
+    return out
+
+
 def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
     """Split a sentence that pays ``分别`` k amounts (or rates) to k alternatives
     (``对初次认定为国家级和省级企业技术(研发)中心的，分别给予企业100万元和30万元奖励``) into k
@@ -1324,7 +1367,9 @@ def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[s
         return _part_alternatives(seg, items) or whole
     pays = [i for i in items if i.kind in ("amount", "rate") and i.op == "list"]
     k = len(pays)
-    if k < 2 or len({i.kind for i in pays}) != 1:
+    if k < 2:
+        return _condition_alternatives(items) or whole
+    if len({i.kind for i in pays}) != 1:
         return whole
     grades = [i for i in items if i.kind == "threshold" and i.op == "eq"]
     parts = [p for p in re.split(r"[，,；]", seg[:at]) if p] + [
@@ -1389,9 +1434,15 @@ def _draft(
             else:
                 leaves.append({"label": key, "held": True})
         elif it.kind == "industry":
-            leaves.append(
-                {"field": "industry_code", it.op: list(it.codes), "text": f"行业：{it.phrase}"}
-            )
+            secs = _whole_sections(it.codes)
+            if secs:
+                # whole sections (工业 = B, C, D): the frame's section letter
+                op = "in" if it.op == "prefix" else "not_in"
+                leaves.append({"field": "section", op: secs, "text": f"行业：{it.phrase}"})
+            else:
+                leaves.append(
+                    {"field": "industry_code", it.op: list(it.codes), "text": f"行业：{it.phrase}"}
+                )
     if not leaves:
         m = re.search(r"对([^，。；]{2,40}?)(?:[，,]|给予|奖励)", seg)
         cond = re.sub(r"的$", "", m.group(1)) if m else seg[:20]
@@ -1720,8 +1771,23 @@ class ExtractResult(Result):
                 "并在 document.stacking 中设为 highest。"
             )
         data = self.document_draft(**document)
-        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        body = yaml.dump(
+            data, Dumper=_QuotingDumper, allow_unicode=True, sort_keys=False, width=100
+        )
         return "\n".join(head) + "\n" + body
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """Safe dumper that quotes strings of digits (industry codes ``"08"``, region codes), which
+    YAML 1.2 readers would otherwise take for numbers."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "'" if value.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_QuotingDumper.add_representer(str, _represent_str)
 
 
 def _describe(it: Item) -> str:
@@ -1890,7 +1956,7 @@ def extract(text: str, *, name: str = "", subject: str | None = None) -> Extract
             clean = re.sub(r"\s+", "", src)
             for alt_its, alt in _alternatives(seg, its):
                 n += 1
-                pid = f"{block.number or bi + 1}-{n}"
+                pid = f"{_label_id(block.label) or block.number or bi + 1}-{n}"
                 draft = _draft(pid, block, clean, alt_its, facts, seg, alt, who)
                 proposals.append(
                     Proposal(
