@@ -204,7 +204,7 @@ EDGES = [
         "hnte",
         OLD,
         "high_tech_revenue",
-        lambda x: {"high_tech_revenue": x, "revenue": 100.0},
+        lambda x: {"high_tech_revenue": x, "total_income": 100.0},
         60.0,
         1.0,
         GE,
@@ -608,7 +608,8 @@ def test_unverified_2026_items_need_official_value() -> None:
     assert cond_status(row, NEW, "srdi_sme", "rd") == UNKNOWN
     tidy = check_tiers(_frame([row]), NEW, tiers=["srdi_sme"]).tidy()
     assert "规则未核实（需官方值）：主营业务收入占比门槛" in tidy["missing"].iloc[0]
-    assert "需官方值：中小企业专精特新发展质量评价得分（培育平台）" in tidy["missing"].iloc[0]
+    # the platform score is a catalogue field now: missing → named as data still needed
+    assert "中小企业专精特新发展质量评价得分" in tidy["missing"].iloc[0]
 
 
 # ------------------------------------------------------------------- three-valued logic

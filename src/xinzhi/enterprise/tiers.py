@@ -13,10 +13,12 @@ issuer, document number (文号), date, validity window and sources:
 * 工信部企业〔2026〕2号《优质中小企业梯度培育管理办法》 (MIIT, January 2026; from
   2026-04-01): 科技和创新型中小企业, 专精特新中小企业, “小巨人” — thresholds that could not be
   verified are marked ``unverified`` and never guessed;
-* 国科发政〔2017〕115号《科技型中小企业评价办法》 (MOST, MOF, STA, 2017-05-03): size limits,
-  100-point table (科技人员 20 / 研发投入 50 / 科技成果 30, pass ≥ 60 with 科技人员 > 0), direct
+* 国科发政〔2017〕115号《科技型中小企业评价办法》 (MOST, MOF, STA, 2017-05-03; revised by
+  国科发政〔2022〕16号): size limits, 100-point table (科技人员 20 / 研发投入 50 as the better of
+  R&D ÷ revenue and R&D ÷ 成本费用支出总额 / 科技成果 30, pass ≥ 60 with 科技人员 > 0), direct
   confirmation;
-* 国科发火〔2016〕32号《高新技术企业认定管理办法》 第十一条 (MOST, MOF, STA, 2016-01-29).
+* 国科发火〔2016〕32号《高新技术企业认定管理办法》 第十一条 (MOST, MOF, STA, 2016-01-29), with
+  总收入 as defined by 国科发火〔2016〕195号 (收入总额 − 不征税收入) and 境内研发费用 ≥ 60 %.
 
 :func:`rule_versions` lists the documents, :func:`rules_for` picks the one in force for a tier on a
 date (the MIIT switch is at 2026-04-01).
@@ -24,9 +26,10 @@ date (the MIIT switch is at 2026-04-01).
 Three-valued logic
 ------------------
 Every condition compiles to a nullable boolean Ibis expression over the firm frame: TRUE (met),
-FALSE (not met), NULL (unknown: an input is NULL or absent, or the item needs an official value —
-an expert review or a platform score such as 专精特新发展质量评价得分 or the 高企 innovation
-score). ``any_of`` / ``all_of`` follow SQL's OR / AND (NULL OR TRUE = TRUE, NULL AND FALSE =
+FALSE (not met), NULL (unknown: an input is NULL or absent, or the item needs an official fact
+with no catalogue field, such as an expert review of the 技术领域). Scores an authority publishes
+(专精特新发展质量评价得分, the province's 专精特新 score, the 高企 innovation score) are catalogue
+fields read as given; a missing one is NULL, never estimated. ``any_of`` / ``all_of`` follow SQL's OR / AND (NULL OR TRUE = TRUE, NULL AND FALSE =
 FALSE), so a firm failing one condition is 不通过 even when another is unknown. A tier's status is
 the AND of its conditions: TRUE → 通过, FALSE → 不通过, NULL → 需补充数据.
 
@@ -65,13 +68,14 @@ rather than failing:
 [['A', '科技型中小企业', '通过', '国科发政〔2017〕115号', 100.0], ['B', '科技型中小企业', '不通过', '国科发政〔2017〕115号', 80.0]]
 >>> res.tidy()["failed"].tolist()[1]
 ['职工总数 ≤ 500 人']
->>> res.tidy()["missing"].tolist()[1][:2]
+>>> [m for m in res.tidy()["missing"].tolist()[1] if m.startswith(("称号", "需官方值"))][:2]
 ['称号：高新技术企业', '需官方值：近五年国家级科技奖励及排名']
 
 Where to look
 -------------
 * Docs: ``docs/enterprise_tiers.md`` (rule tables, sources, verification status).
-* Tests: ``tests/enterprise/test_tiers.py`` (every threshold at its edge, both versions).
+* Tests: ``tests/enterprise/test_tiers.py`` (every threshold at its edge, both versions),
+  ``tests/enterprise/test_tiers_sources.py`` (the thresholds of the verification pass).
 """
 
 from __future__ import annotations
@@ -195,7 +199,10 @@ class ScoreItem:
     """One item of a scoring table: points by bands of ``value`` (``bands``: ``(op, bound, lo,
     hi)`` in order, the last with ``op`` None), by ``cases`` (``(when, lo, hi)``), or a fixed
     range (``official``). ``upper`` fixes the item's upper bound (an alternative measure the
-    data cannot show)."""
+    data cannot show). ``best_of`` holds alternative measures the firm may choose between (科技型
+    研发投入: R&D / revenue or R&D / total costs): the item scores the best of them, ``[max lo,
+    max hi]`` — an alternative with a NULL input contributes its full range, so the upper bound
+    stays open until every alternative is known."""
 
     key: str
     label: str
@@ -207,6 +214,12 @@ class ScoreItem:
     official: str | None = None
     points: tuple[float, float] = (0.0, 0.0)
     upper: float | None = None
+    best_of: tuple[ScoreItem, ...] = ()
+
+    def texts(self) -> tuple[str, ...]:
+        """Every expression the item reads (its value, case conditions, alternatives)."""
+        own = tuple(t for t in (self.value, *(w for w, _, _ in self.cases)) if t)
+        return own + tuple(t for alt in self.best_of for t in alt.texts())
 
 
 @dataclass(frozen=True)
@@ -520,9 +533,13 @@ class _Compiler:
         """(lo, hi) points of one scoring item."""
         import ibis
 
-        if item.official is not None:
-            lo: Any = ibis.literal(item.points[0])
-            hi: Any = ibis.literal(item.points[1])
+        if item.best_of:
+            pairs = [self.item(alt) for alt in item.best_of]
+            lo: Any = ibis.greatest(*(p[0] for p in pairs)) if len(pairs) > 1 else pairs[0][0]
+            hi: Any = ibis.greatest(*(p[1] for p in pairs)) if len(pairs) > 1 else pairs[0][1]
+        elif item.official is not None:
+            lo = ibis.literal(item.points[0])
+            hi = ibis.literal(item.points[1])
         elif item.bands:
             v = self.expr(item.value or "")
             band_lo = [
@@ -695,6 +712,22 @@ def _item(spec: Mapping[str, Any], where: str) -> ScoreItem:
         "max": float(spec.get("max") or 0),
         "upper": None if spec.get("upper") is None else float(spec["upper"]),
     }
+    if "best_of" in spec:
+        alts = spec.get("best_of")
+        if not isinstance(alts, list) or not alts:
+            raise ConfigError(f"评分项 {here} 的 best_of 须为非空列表（可选的计分口径）")
+        subs = []
+        for i, alt in enumerate(alts):
+            if not isinstance(alt, Mapping):
+                raise ConfigError(f"评分项 {here} 的 best_of 第 {i + 1} 项须为映射")
+            sub = dict(alt)
+            sub.setdefault("key", f"{key}_{i + 1}")
+            sub.setdefault("group", base["group"])
+            sub.setdefault("max", base["max"])
+            if "best_of" in sub:
+                raise ConfigError(f"评分项 {here} 的 best_of 不能嵌套")
+            subs.append(_item(sub, here))
+        return ScoreItem(best_of=tuple(subs), **base)
     if "official" in spec:
         return ScoreItem(
             official=str(spec["official"]), points=_points(spec.get("points", 0), here), **base
@@ -725,7 +758,7 @@ def _item(spec: Mapping[str, Any], where: str) -> ScoreItem:
         if not cases or cases[-1][0] is not None:
             raise ConfigError(f"评分项 {here} 的 cases 最后一项须省略 when")
         return ScoreItem(cases=tuple(cases), **base)
-    raise ConfigError(f"评分项 {here} 须有 bands、cases 或 official")
+    raise ConfigError(f"评分项 {here} 须有 bands、cases、best_of 或 official")
 
 
 def load_rules(source: str | Mapping[str, Any]) -> RuleSet:
@@ -902,9 +935,8 @@ def _fields_of(c: Condition, rule: TierRule) -> set[str]:
             out.add("founded")
         if node.kind == "score" and rule.scoring is not None:
             for item in rule.scoring.items:
-                for text in (item.value, *(w for w, _, _ in item.cases)):
-                    if text:
-                        out |= _names(text, rule.key)
+                for text in item.texts():
+                    out |= _names(text, rule.key)
         if node.kind == "tier":
             held = _bundled_label(node.tier or "")
             if held:
@@ -1231,6 +1263,14 @@ class TierResult(Result):
         需补充数据), rule_version (文号), score / score_max (scoring tables; bounds of the
         points), failed (labels of failed conditions), missing (fields and official values
         needed)."""
+        out = self._tidy_shared().copy()
+        for col in ("failed", "missing"):
+            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
+        return out
+
+    def _tidy_shared(self) -> pd.DataFrame:
+        """:meth:`tidy` as computed once, failed / missing as tuples (not to be changed: the
+        counts and the summary read it without copying)."""
         if "tidy" not in self._cache:
             w = self.wide
             frames = []
@@ -1256,9 +1296,7 @@ class TierResult(Result):
                     )
                 )
             self._cache["tidy"] = pd.concat(frames, ignore_index=True)
-        out: pd.DataFrame = self._cache["tidy"].copy()
-        for col in ("failed", "missing"):
-            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
+        out: pd.DataFrame = self._cache["tidy"]
         return out
 
     def candidates(self, tier: str) -> pd.DataFrame:
@@ -1366,7 +1404,7 @@ class TierResult(Result):
     def status_counts(self) -> pd.DataFrame:
         """Firms per tier (rows, in the order checked) and status: columns tier, 通过, 不通过,
         需补充数据, and ``share`` (通过 / all firms checked; NULL when none)."""
-        tidy = self.tidy()
+        tidy = self._tidy_shared()
         names = [self.rules[k].tiers[k].name for k in self.tiers]
         ct = pd.crosstab(tidy["tier"], tidy["status"]).reindex(
             index=names, columns=[PASS, FAIL, UNKNOWN], fill_value=0
@@ -1377,7 +1415,7 @@ class TierResult(Result):
         return out
 
     def summary(self) -> str:
-        tidy = self.tidy()
+        tidy = self._tidy_shared()
         lines = [f"梯度培育判定（评价日期 {self.on.isoformat()}，企业 {len(self.wide)} 家）"]
         for k in self.tiers:
             rs = self.rules[k]

@@ -317,6 +317,67 @@ def _credit(raw: pd.Series, flags: _Flags) -> pd.Series:
     return code
 
 
+@dataclass
+class _Sheet:
+    """A table's body with its matched headers (keys → column positions) and the raw rows."""
+
+    body: pd.DataFrame
+    row_numbers: np.ndarray
+    cols: dict[str, int]
+    names: dict[str, str]
+    ignored: list[str]
+    raw: pd.Series
+    empty: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.body)
+
+    def col(self, key: str) -> pd.Series:
+        """The column matched to ``key`` (all NULL when the file has none)."""
+        if key in self.cols:
+            return self.body[self.cols[key]].reset_index(drop=True)
+        return pd.Series([None] * self.n, dtype=object)
+
+
+def _sheet(grid: Grid | pd.DataFrame, columns: dict[str, list[str]], no_header: str) -> _Sheet:
+    header, body, row_numbers = header_and_body(grid, columns, no_header)
+    cols, names, ignored = match_headers(header, columns)
+    raw, empty = _raw_json(header, body)
+    return _Sheet(body, row_numbers, cols, names, ignored, raw, empty)
+
+
+def _clean_rows(
+    sheet: _Sheet,
+    rows: pd.DataFrame,
+    keys: list[str],
+    flags: _Flags,
+    *,
+    duplicate_reason: str,
+    unit_conversions: dict[str, str] | None = None,
+) -> CleanRows:
+    loaded, quarantine, skipped = _finish(
+        rows,
+        keys,
+        flags,
+        raw=sheet.raw,
+        empty=sheet.empty,
+        row_numbers=sheet.row_numbers,
+        duplicate_reason=duplicate_reason,
+    )
+    warnings = [f"未识别、未导入的列：{'、'.join(sheet.ignored)}"] if sheet.ignored else []
+    return CleanRows(
+        rows=loaded,
+        quarantine=quarantine,
+        skipped=skipped,
+        rows_read=sheet.n,
+        columns_matched={sheet.names[k]: k for k in sheet.cols},
+        columns_ignored=sheet.ignored,
+        unit_conversions=unit_conversions or {},
+        warnings=warnings,
+    )
+
+
 def clean_firm_years(
     grid: Grid | pd.DataFrame,
     *,
@@ -351,26 +412,23 @@ def clean_firm_years(
         "year": list(_config()["year_columns"]),
         **{k: list(f.aliases) for k, f in fields.items()},
     }
-    header, body, row_numbers = header_and_body(
+    sheet = _sheet(
         grid, columns, "找不到表头：企业年度数据至少需要“统一社会信用代码”和另一列已知列名"
     )
-    cols, names, ignored = match_headers(header, columns)
+    cols, n = sheet.cols, sheet.n
     if "credit_code" not in cols:
         raise InputError("缺少“统一社会信用代码”列")
     if "year" not in cols and year is None:
         raise InputError("缺少“年份”列：请在表中加入年份列，或指定数据年份（--year）")
     if not set(cols) - {"credit_code", "year"}:
         raise InputError("没有可识别的企业年度数据列（如 营业收入、实缴税金、用地面积）")
-    n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        return body[cols[k]].reset_index(drop=True) if k in cols else blank
-
-    raw, empty = _raw_json(header, body)
     flags = _Flags()
-    code = _credit(col("credit_code"), flags)
-    yv = parse_values(col("year")).value if "year" in cols else pd.Series(np.nan, index=range(n))
+    code = _credit(sheet.col("credit_code"), flags)
+    yv = (
+        parse_values(sheet.col("year")).value
+        if "year" in cols
+        else pd.Series(np.nan, index=range(n))
+    )
     if year is not None:
         yv = yv.fillna(float(year))
     flags.add(
@@ -381,32 +439,17 @@ def clean_firm_years(
     out: dict[str, Any] = {"credit_code": code, "year": yv.round().astype("Int64")}
     for k, f in fields.items():  # over catalogue fields, not rows
         if k in cols:
-            out[k] = _field_values(f, col(k), names[k], flags, conversions, day)
+            out[k] = _field_values(f, sheet.col(k), sheet.names[k], flags, conversions, day)
         else:
             out[k] = pd.Series([None] * n, dtype=object)
     out["synthetic"] = np.full(n, synthetic)
-    rows = pd.DataFrame(out)
-    loaded, quarantine, skipped = _finish(
-        rows,
+    return _clean_rows(
+        sheet,
+        pd.DataFrame(out),
         ["credit_code", "year"],
         flags,
-        raw=raw,
-        empty=empty,
-        row_numbers=row_numbers,
         duplicate_reason="duplicate_firm_year",
-    )
-    warnings = []
-    if ignored:
-        warnings.append(f"未识别、未导入的列：{'、'.join(ignored)}")
-    return CleanRows(
-        rows=loaded,
-        quarantine=quarantine,
-        skipped=skipped,
-        rows_read=n,
-        columns_matched={names[k]: k for k in cols},
-        columns_ignored=ignored,
         unit_conversions=conversions,
-        warnings=warnings,
     )
 
 
@@ -466,32 +509,24 @@ def clean_firm_labels(
         "credit_code": list(_registry_config()["columns"]["credit_code"]),
         **{k: list(v) for k, v in lab.items()},
     }
-    header, body, row_numbers = header_and_body(
+    sheet = _sheet(
         grid, columns, "找不到表头：荣誉/资质表至少需要“统一社会信用代码”和另一列已知列名"
     )
-    cols, names, ignored = match_headers(header, columns)
     for k, what in (
         ("credit_code", "统一社会信用代码"),
         ("label", "荣誉/资质名称"),
         ("valid_from", "认定日期"),
     ):
-        if k not in cols:
+        if k not in sheet.cols:
             raise InputError(f"缺少“{what}”列")
-    n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        return body[cols[k]].reset_index(drop=True) if k in cols else blank
-
-    raw, empty = _raw_json(header, body)
     flags = _Flags()
-    code = _credit(col("credit_code"), flags)
-    label = match_labels(col("label"))
+    code = _credit(sheet.col("credit_code"), flags)
+    label = match_labels(sheet.col("label"))
     flags.add("label_unknown", label.isna().to_numpy(), "")
-    vf, vf_bad = _parse_dates(col("valid_from"), day)
+    vf, vf_bad = _parse_dates(sheet.col("valid_from"), day)
     flags.add("label_date_missing", (vf.isna() & ~vf_bad).to_numpy())
     flags.add("value_date_invalid", vf_bad.to_numpy(), "认定日期")
-    vt, vt_bad = _parse_dates(col("valid_to"), date(2200, 12, 31))
+    vt, vt_bad = _parse_dates(sheet.col("valid_to"), date(2200, 12, 31))
     flags.add("value_date_invalid", vt_bad.to_numpy(), "有效期至")
     flags.add("label_dates_reversed", (vt < vf).to_numpy())
     years = label.map(label_validity())
@@ -507,21 +542,17 @@ def clean_firm_labels(
             "label": label,
             "valid_from": vf.dt.date.astype(object).where(vf.notna(), None),
             "valid_to": vt_all.dt.date.astype(object).where(vt_all.notna(), None),
-            "synthetic": np.full(n, synthetic),
+            "synthetic": np.full(sheet.n, synthetic),
         }
     )
-    loaded, quarantine, skipped = _finish(
+    clean = _clean_rows(
+        sheet,
         rows,
         ["credit_code", "label", "valid_from"],
         flags,
-        raw=raw,
-        empty=empty,
-        row_numbers=row_numbers,
         duplicate_reason="duplicate_label",
     )
-    warnings = []
-    if ignored:
-        warnings.append(f"未识别、未导入的列：{'、'.join(ignored)}")
+    loaded, warnings = clean.rows, clean.warnings
     n_derived = int(loaded["valid_to"].notna().sum() - (vt.notna() & ~vt_bad).sum())
     if n_derived > 0:
         titles = firm_labels()
@@ -532,15 +563,7 @@ def clean_firm_labels(
     open_end = int(loaded["valid_to"].isna().sum())
     if open_end:
         warnings.append(f"{open_end} 条无有效期至且无成文有效期规则：视为长期有效（valid_to 为空）")
-    return CleanRows(
-        rows=loaded,
-        quarantine=quarantine,
-        skipped=skipped,
-        rows_read=n,
-        columns_matched={names[k]: k for k in cols},
-        columns_ignored=ignored,
-        warnings=warnings,
-    )
+    return clean
 
 
 # ---------------------------------------------------------------------------- warehouse

@@ -5,3 +5,34 @@ or person frame (:mod:`xinzhi.policy.evaluate`), amounts (:mod:`xinzhi.policy.be
 encoded real policies (``policies/*.yaml``) and the clause extractor (:mod:`xinzhi.policy.extract`).
 Reading files, the warehouse and the surfaces live in :mod:`xinzhi.pipelines.policy`.
 """
+
+from xinzhi.policy.evaluate import STATUSES, PolicyResult, evaluate
+from xinzhi.policy.facts import FieldSpec, firm_field_specs, person_field_specs, policy_facts
+from xinzhi.policy.library import builtin_documents
+from xinzhi.policy.rules import (
+    Band,
+    Benefit,
+    Budget,
+    Clause,
+    Condition,
+    PolicyDocument,
+    load_document,
+)
+
+__all__ = [
+    "STATUSES",
+    "Band",
+    "Benefit",
+    "Budget",
+    "Clause",
+    "Condition",
+    "FieldSpec",
+    "PolicyDocument",
+    "PolicyResult",
+    "builtin_documents",
+    "evaluate",
+    "firm_field_specs",
+    "load_document",
+    "person_field_specs",
+    "policy_facts",
+]
