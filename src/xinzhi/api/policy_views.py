@@ -293,6 +293,7 @@ def check(
             raise NotFoundError(f"{where}没有信用代码为 {credit_code} 的企业") from exc
         raise
     t = res.tidy()
+    t = t.assign(document=t["document"].astype(str), clause=t["clause"].astype(str))
     visible = documents(con, user, subject=subject)
     titles = dict(zip(visible["id"], visible["title"], strict=True))
     key = "credit_code" if subject == "firm" else "person_id"
@@ -310,13 +311,20 @@ def check(
         (str(d.id), str(c.id)): str(c.title or c.article or "") for d in docs for c in d.clauses
     }
     labels = field_labels(docs)
-    missing = t["missing"].map(_missing_list) if "missing" in t.columns else [[]] * len(t)
+    # plain lists (the result's columns may be categorical)
+    missing = (
+        [_missing_list(v) for v in t["missing"].astype(object)]
+        if "missing" in t.columns
+        else [[] for _ in range(len(t))]
+    )
     t = t.assign(
         clause_title=[
             ctitles.get((d, str(c)), "") for d, c in zip(t["document"], t["clause"], strict=True)
         ],
-        missing=missing,
-        missing_labels=[[labels.get(k, k) for k in ms] for ms in missing],
+        missing=pd.Series(missing, index=t.index, dtype=object),
+        missing_labels=pd.Series(
+            [[labels.get(k, k) for k in ms] for ms in missing], index=t.index, dtype=object
+        ),
     )
     t = t.sort_values(["_o", "document", "clause"], kind="stable").drop(columns="_o")
     explanation = None
@@ -346,7 +354,7 @@ def form_fields(con: Any, user: User, *, subject: str = "firm") -> list[dict[str
     visible = documents(con, user, subject=subject)["id"].astype(str).tolist()
     rows = rows[rows["document"].astype(str).isin(visible)]
     seen: dict[str, None] = {}
-    for ms in rows["missing"]:  # a loop over clauses
+    for ms in rows["missing"].astype(object):  # a loop over clauses
         for f in _missing_list(ms):
             seen.setdefault(f, None)
     specs: dict[str, Any] = {}
