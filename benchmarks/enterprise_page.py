@@ -159,7 +159,7 @@ def main() -> None:
     import ibis  # noqa: F401  (imports are not part of a request)
 
     from xinzhi import store
-    from xinzhi.pipelines import enterprise_data
+    from xinzhi.pipelines import enterprise as ent
 
     con = store.connect(db, read_only=True)
     try:
@@ -170,9 +170,10 @@ def main() -> None:
         ).fetchone()[0]
         print(f"县 {county}：{YEAR} 年有年度数据的企业 {n:,} 家（示例数据）")
         for i in range(args.repeat):
-            # a new request for the county: the county's frames are read again; the compiled
-            # SQL stays (as in a running server, after its first request of any county)
-            enterprise_data._FRAMES.clear()
+            # a new request for the county: the county's frames, row counts and 亩均
+            # evaluations are computed again; the compiled SQL stays (as in a running server,
+            # after its first request of any county)
+            ent.clear_caches()
             parts = page_data(con, county)
             total = sum(sec for _, sec in parts)
             what = (

@@ -253,3 +253,54 @@ def test_errors_before_any_work(con, warehouse: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 2
     assert "nowhere" in res.output
+
+
+def test_one_evaluation_per_warehouse_stamp_until_an_import(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    from xinzhi import store
+
+    db = tmp_path / "xinzhi.duckdb"
+    shutil.copy(warehouse, db)
+    preset_file = warehouse.parent / "test.yaml"
+    con = store.connect(db)
+    try:
+        first = ent.mujun_scores(con, preset_file=preset_file, county="湘潭县")
+        again = ent.mujun_scores(con, preset_file=preset_file, county="430321")
+        sim = ent.policy_simulation(con, preset_file=preset_file, county="湘潭县")
+    finally:
+        con.close()
+    # the same warehouse, county, year and preset: one evaluation, shared by both calls (and
+    # by the simulation, whose classes are the same)
+    assert again.table is first.table
+    assert [_classes(first)[c] for c in XT] == CLASSES_2024
+    s = sim.tidy().set_index("credit_code")
+    assert s.loc[XT, "class"].tolist() == CLASSES_2024
+    # a new import of 2024 for firm a: 实缴税金 600 万元 on 10 亩 → 亩均税收 60
+    pd.DataFrame(
+        {
+            "统一社会信用代码": [XT[0]],
+            "年份": [2024],
+            "是否规上": ["是"],
+            "用地面积(亩)": [10.0],
+            "实缴税金(万元)": [600.0],
+            "用电量(万千瓦时)": [100.0],
+        }
+    ).to_csv(tmp_path / "更正.csv", index=False)
+    assert import_firm_years_file(tmp_path / "更正.csv", db=db).rows_loaded == 1
+    con = store.connect(db)
+    try:
+        after = ent.mujun_scores(con, preset_file=preset_file, county="湘潭县")
+        sim = ent.policy_simulation(con, preset_file=preset_file, county="湘潭县")
+    finally:
+        con.close()
+    t = after.tidy().set_index("credit_code").loc[XT]
+    # 亩均税收 a–e: 60, 20, 30, 40, 50; county mean (60 + 20 + 30 + 40 + 50) / 5 = 40;
+    # score = 100 × x / 40 → 150, 50, 75, 100, 125
+    np.testing.assert_allclose(t["score"].to_numpy(float), [150.0, 50.0, 75.0, 100.0, 125.0])
+    # ranks a 1 → A; e 2, d 3 → B; c 4 → C; b 5 → D (boundaries 1, 3, 4 as above)
+    assert t["class"].tolist() == ["A", "D", "C", "B", "B"]
+    # the year before is unchanged (a was A in 2023): a 持平, b C → D 降 …
+    assert t["change"].tolist() == ["持平", "降", "降", "升", "升"]
+    s = sim.tidy().set_index("credit_code")
+    assert s.loc[XT, "class"].tolist() == ["A", "D", "C", "B", "B"]

@@ -119,8 +119,11 @@ def test_prefix_industry_codes() -> None:
 
 
 def test_region_prefix_with_integer_codes_in_the_frame() -> None:
-    frame = pd.DataFrame({"region_code": [220524, 220500, None]})
+    frame = pd.DataFrame({"region_code": [220524, 220500, None]})  # floats with NaN, as from a CSV
+    assert frame["region_code"].dtype == "float64"
     assert tri(outcome({"field": "region_code", "prefix": [220524]}, frame)) == [T, F, U]
+    ints = pd.DataFrame({"industry_code": [1310, 2710]})
+    assert tri(outcome({"field": "industry_code", "prefix": ["13"]}, ints)) == [T, F]
 
 
 def test_booleans_is_and_text_booleans() -> None:

@@ -583,7 +583,18 @@ class MujunResult(Result):
 
     def tidy(self) -> pd.DataFrame:
         """One row per firm: credit_code, name, region_code, park, list, each indicator value
-        and ``<key>_points``, bonus, deduction, score, class (A/B/C/D/T), rank, reason."""
+        and ``<key>_points``, bonus, deduction, score, class (A/B/C/D/T), rank, reason (and
+        class_prev, change with :attr:`previous`). Computed once per table, preset and previous
+        result (the page and the firm card both read it); each call returns a copy."""
+        made = (self.table, self.preset, self.previous)
+        memo = getattr(self, "_tidy_memo", None)
+        if memo is None or any(a is not b for a, b in zip(memo[0], made, strict=True)):
+            memo = (made, self._tidy())
+            self._tidy_memo = memo
+        out: pd.DataFrame = memo[1].copy()
+        return out
+
+    def _tidy(self) -> pd.DataFrame:
         df = self.table
         cols = ["credit_code", "name", "region_code", "park"]
         out = df[cols].copy()

@@ -1263,6 +1263,14 @@ class TierResult(Result):
         需补充数据), rule_version (文号), score / score_max (scoring tables; bounds of the
         points), failed (labels of failed conditions), missing (fields and official values
         needed)."""
+        out = self._tidy_shared().copy()
+        for col in ("failed", "missing"):
+            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
+        return out
+
+    def _tidy_shared(self) -> pd.DataFrame:
+        """:meth:`tidy` as computed once, failed / missing as tuples (not to be changed: the
+        counts and the summary read it without copying)."""
         if "tidy" not in self._cache:
             w = self.wide
             frames = []
@@ -1288,9 +1296,7 @@ class TierResult(Result):
                     )
                 )
             self._cache["tidy"] = pd.concat(frames, ignore_index=True)
-        out: pd.DataFrame = self._cache["tidy"].copy()
-        for col in ("failed", "missing"):
-            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
+        out: pd.DataFrame = self._cache["tidy"]
         return out
 
     def candidates(self, tier: str) -> pd.DataFrame:
@@ -1398,7 +1404,7 @@ class TierResult(Result):
     def status_counts(self) -> pd.DataFrame:
         """Firms per tier (rows, in the order checked) and status: columns tier, 通过, 不通过,
         需补充数据, and ``share`` (通过 / all firms checked; NULL when none)."""
-        tidy = self.tidy()
+        tidy = self._tidy_shared()
         names = [self.rules[k].tiers[k].name for k in self.tiers]
         ct = pd.crosstab(tidy["tier"], tidy["status"]).reindex(
             index=names, columns=[PASS, FAIL, UNKNOWN], fill_value=0
@@ -1409,7 +1415,7 @@ class TierResult(Result):
         return out
 
     def summary(self) -> str:
-        tidy = self.tidy()
+        tidy = self._tidy_shared()
         lines = [f"梯度培育判定（评价日期 {self.on.isoformat()}，企业 {len(self.wide)} 家）"]
         for k in self.tiers:
             rs = self.rules[k]

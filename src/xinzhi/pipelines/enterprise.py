@@ -8,6 +8,14 @@ firms stay an Ibis expression on the warehouse's DuckDB (the scoring runs where 
 one county's frame is computed once and kept in memory while the warehouse's batches stay the
 same; a firm file (``firms``, CLI only) is read and cleaned first (:func:`read_firm_file`).
 
+The 亩均 evaluation of one county and data year is likewise computed once per warehouse stamp,
+county, year, label date and preset (a small bounded cache, :func:`clear_caches`) and shared by
+every pipeline that needs it: :func:`mujun_scores` (this year and the year before),
+:func:`policy_simulation` (the same classes, and the years before for the streak in class D)
+and, through the result, :func:`what_if_shares` and :func:`firm_card`. A county's firm-year row
+counts come from the tables its frames read (once per stamp). The stamp (file, newest batch, active
+batches) changes with every import, so an import is seen by the next call.
+
 * :func:`mujun_scores` — 亩均效益 classes with the movement since the year before;
 * :func:`policy_simulation` — differentiated prices and tax rebates on those classes;
 * :func:`tier_checks` — the SME cultivation ladder on an assessment date;
@@ -19,6 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +41,7 @@ from xinzhi import yamlfile
 from xinzhi.enterprise import mujun as mujun_mod
 from xinzhi.enterprise import size as size_mod
 from xinzhi.enterprise import tiers as tiers_mod
+from xinzhi.enterprise._compiled import in_memory
 from xinzhi.enterprise.presets import MujunPreset, parse_preset, preset
 from xinzhi.enterprise.simulation import SimulationResult, simulate, what_if
 from xinzhi.errors import InputError
@@ -37,10 +49,13 @@ from xinzhi.ingest.enterprises import clean_firms
 from xinzhi.ingest.firm_years import clean_firm_years
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise_data import (
+    clear_frames,
     county_codes,
+    county_year_counts,
     firm_frame,
     firm_frame_df,
     latest_firm_year,
+    warehouse_stamp,
 )
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.registry import enterprise as decl
@@ -53,6 +68,7 @@ __all__ = [
     "CLASS_COLOURS",
     "FirmFile",
     "FirmSource",
+    "clear_caches",
     "firm_card",
     "firm_source",
     "mujun_scores",
@@ -85,18 +101,91 @@ class FirmSource:
         return firm_source(con, county=self.county, year=self.year - 1, firms=None)
 
 
+_V = TypeVar("_V")
+
+
+class _Memo:
+    """A small bounded cache (least recently used out) shared by the threads of a server; a
+    ``None`` key is never cached (a firm file, an in-memory warehouse)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable | None, make: Callable[[], _V]) -> _V:
+        if key is None:
+            return make()
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                hit: _V = self._items[key]
+                return hit
+        value = make()  # outside the lock: two threads may compute the same value once each
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_YEAR_ROWS = _Memo(32)
+_MUJUN = _Memo(16)
+
+
+def clear_caches() -> None:
+    """Forget every county's cached frames, row counts and 亩均 evaluations (the benchmark
+    uses it to time a county seen for the first time; imports need no call, they change the
+    warehouse stamp)."""
+    _YEAR_ROWS.clear()
+    _MUJUN.clear()
+    clear_frames()
+
+
 def _year_rows(con: duckdb.DuckDBPyConnection, year: int, county: str | None) -> tuple[int, bool]:
     """Firm-year rows of ``year`` (of ``county``'s registry firms) and whether any of them is
-    示例数据."""
-    sql = "SELECT count(*), coalesce(bool_or(y.synthetic), false) FROM current_firm_years y"
-    params: list[Any] = []
-    if county:  # the county's codes as a list: the filter passes the view's window
-        sql += " WHERE y.credit_code IN (SELECT unnest(?::VARCHAR[])) AND"
-        params.append(county_codes(con, county))
-    else:
-        sql += " WHERE"
-    row = con.execute(sql + " y.year = ?", [*params, int(year)]).fetchone()
-    return (int(row[0]), bool(row[1])) if row else (0, False)
+    示例数据. A county's rows are counted on its tables kept for the warehouse stamp
+    (:func:`xinzhi.pipelines.enterprise_data.county_year_counts`, the tables its frames read);
+    the whole warehouse is counted one year at a time, kept per stamp and year."""
+    y = int(year)
+    if county:
+        counts = county_year_counts(con, county)
+        if counts is not None:
+            return counts.get(y, (0, False))
+
+    def read() -> tuple[int, bool]:
+        sql = "SELECT count(*), coalesce(bool_or(y.synthetic), false) FROM current_firm_years y"
+        params: list[Any] = []
+        if county:  # the county's codes as a list: the filter passes the view's window
+            sql += " WHERE y.credit_code IN (SELECT unnest(?::VARCHAR[])) AND"
+            params.append(county_codes(con, county))
+        else:
+            sql += " WHERE"
+        rows = con.execute(sql + " y.year = ?", [*params, y]).fetchall()
+        return (int(rows[0][0]), bool(rows[0][1])) if rows else (0, False)
+
+    stamp = warehouse_stamp(con)
+    return _YEAR_ROWS.get(None if stamp is None else (stamp, county, y), read)
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection, src: FirmSource, p: MujunPreset
+) -> mujun_mod.MujunResult:
+    """The 亩均 evaluation of ``src`` with ``p`` — computed once per (warehouse stamp, county,
+    data year, label date, preset) and shared; each caller gets its own result object over the
+    shared table (the table is not to be changed in place)."""
+
+    def run() -> mujun_mod.MujunResult:
+        return mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
+
+    stamp = warehouse_stamp(con) if src.file is None else None
+    key = None if stamp is None else (stamp, src.county, src.year, dt.date.today(), repr(p))
+    shared = _MUJUN.get(key, run)
+    return mujun_mod.MujunResult(shared.table, shared.preset, shared.year)
 
 
 @dataclass(frozen=True)
@@ -162,10 +251,13 @@ def _latest_before(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
     """The latest data year before ``year`` (an assessment in 2026 reads 2025's data)."""
     if latest_firm_year(con) is None:
         return None
+    # the view's years are those of the active batches' rows: read without ranking every row
     row = con.execute(
-        "SELECT max(year) FROM current_firm_years WHERE year < ?", [int(year)]
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+        "SELECT max(y.year) FROM firm_years y JOIN import_batches b USING (batch_id) "
+        "WHERE b.status = 'active' AND y.year < ?",
+        [int(year)],
+    ).fetchall()
+    return int(row[0][0]) if row and row[0][0] is not None else None
 
 
 def firm_source(
@@ -250,10 +342,9 @@ def mujun_scores(
     )
     p = _preset(opts["preset"], opts["preset_file"])
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
-    res = mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
+    res = _evaluate(con, src, p)
     prev = src.previous(con)
-    before = mujun_mod.evaluate_mujun(prev.frame, p, year=prev.year) if prev else None
-    res.previous = before
+    res.previous = _evaluate(con, prev, p) if prev else None
     res.county = src.county
     return _labelled(res, src)
 
@@ -282,10 +373,28 @@ def policy_simulation(
     )
     p = _preset(opts["preset"], opts["preset_file"])
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
-    res = mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
+    res = _evaluate(con, src, p)  # the classes mujun_scores computed (cached)
     streak = _d_streak(con, src, p, res)
-    frame = src.frame if isinstance(src.frame, pd.DataFrame) else src.frame.execute()
-    return _labelled(simulate(res, frame, consecutive_d=streak), src)
+    return _labelled(
+        simulate(res, _columns(src.frame, _SIMULATION_FIELDS), consecutive_d=streak), src
+    )
+
+
+_SIMULATION_FIELDS = ("credit_code", "electricity", "water", "gas", "land_area")
+"""The columns of the firm frame the simulation reads."""
+
+
+def _columns(frame: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``columns`` of a firm frame (those it has) as a DataFrame; an in-memory frame is read
+    straight from its Arrow table (no query)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    have = [c for c in columns if c in frame.columns]
+    if in_memory(frame):
+        op = frame.op()
+        out: pd.DataFrame = op.data.to_pyarrow(op.schema).select(have).to_pandas()
+        return out
+    return frame.select(have).execute()
 
 
 def _d_streak(
@@ -297,10 +406,12 @@ def _d_streak(
     alive = streak.copy()
     cur = src
     for _ in range(2):
+        if not alive.any():  # no firm is still in a run of D years: nothing to look back for
+            break
         prev = cur.previous(con)
         if prev is None:
             break
-        cls = mujun_mod.evaluate_mujun(prev.frame, p, year=prev.year).table
+        cls = _evaluate(con, prev, p).table
         was_d = (cls.set_index("credit_code")["class"] == "D").reindex(streak.index)
         alive = alive & was_d.fillna(False).astype(int)
         streak = streak + alive

@@ -74,7 +74,9 @@ __all__ = [
     "SYNTHETIC_SOURCE",
     "Backend",
     "EnterpriseGeneration",
+    "clear_frames",
     "county_codes",
+    "county_year_counts",
     "firm_frame",
     "firm_frame_columns",
     "firm_frame_df",
@@ -82,6 +84,7 @@ __all__ = [
     "import_firm_labels_file",
     "import_firm_years_file",
     "latest_firm_year",
+    "warehouse_stamp",
     "write_enterprise_parquet",
 ]
 
@@ -211,9 +214,10 @@ def _typed(df: pd.DataFrame, schema: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _warehouse_frames(
-    con: duckdb.DuckDBPyConnection, years: Sequence[int], county: str | None
+    con: duckdb.DuckDBPyConnection, years: Sequence[int] | None, county: str | None
 ) -> dict[str, pd.DataFrame]:
-    """The three current views, narrowed to ``county`` and ``years``, as DataFrames.
+    """The three current views, narrowed to ``county`` and ``years`` (None: every year), as
+    DataFrames.
 
     With a county the views are read for the county's credit codes given as a list: the views
     keep the latest active row per credit code (and year, label), so a filter on the credit code
@@ -239,11 +243,12 @@ def _warehouse_frames(
     if not has_firm_year_tables(con):
         empty = {k: pd.DataFrame(columns=list(v)) for k, v in sch.items() if k != "firms"}
         return {"firms": firms, **empty}
-    ys = ", ".join(str(int(y)) for y in years)
     fy_cols = ", ".join(sch["firm_years"])
-    fy = con.execute(
-        f"SELECT {fy_cols} FROM current_firm_years WHERE year IN ({ys}) AND {scope}", args
-    ).df()
+    if years is not None:
+        scope_years = f"year IN ({', '.join(str(int(y)) for y in years)}) AND {scope}"
+    else:
+        scope_years = scope
+    fy = con.execute(f"SELECT {fy_cols} FROM current_firm_years WHERE {scope_years}", args).df()
     lb_cols = ", ".join(sch["firm_labels"])
     labels = con.execute(f"SELECT {lb_cols} FROM current_firm_labels WHERE {scope}", args).df()
     return {"firms": firms, "firm_years": fy, "firm_labels": labels}
@@ -278,16 +283,83 @@ def _labels_imported(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+_FRAMES: OrderedDict[Any, pa.Table] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+_COUNTY_TABLES: OrderedDict[Any, tuple[dict[str, pa.Table], bool]] = OrderedDict()
+
+
+def _county_tables(
+    con: duckdb.DuckDBPyConnection, county: str, stamp: Any
+) -> tuple[dict[str, pa.Table], bool]:
+    """The three current views of ``county`` (every data year) as Arrow tables of the Ibis
+    schemas, and whether any label row exists — read once per warehouse stamp and county (a
+    page's frames of this year, the year before and other label dates share one read)."""
+    import ibis
+
+    key = (stamp, county)
+    with _FRAMES_LOCK:
+        hit = _COUNTY_TABLES.get(key)
+        if hit is not None:
+            _COUNTY_TABLES.move_to_end(key)
+            return hit
+    sch = _schemas()
+    frames = _warehouse_frames(con, None, county)
+    tables = {}
+    for k, v in sch.items():
+        schema = ibis.schema(v)
+        tables[k] = ibis.memtable(_typed(frames[k], v), schema=schema).op().data.to_pyarrow(schema)
+    out = (tables, _labels_imported(con))
+    with _FRAMES_LOCK:
+        _COUNTY_TABLES[key] = out
+        while len(_COUNTY_TABLES) > 8:
+            _COUNTY_TABLES.popitem(last=False)
+    return out
+
+
+def county_year_counts(
+    con: duckdb.DuckDBPyConnection, county: str
+) -> dict[int, tuple[int, bool]] | None:
+    """Data year → (firm-year rows of the current firms of ``county``, whether any of them is
+    示例数据), counted on the county's tables kept for the warehouse stamp (the frames of the
+    county read the same tables); None when ``con`` is not a warehouse file (no stamp)."""
+    stamp = warehouse_stamp(con)
+    if stamp is None:
+        return None
+    fy = _county_tables(con, county, stamp)[0]["firm_years"]
+    if not fy.num_rows:
+        return {}
+    g = fy.group_by("year").aggregate([("year", "count"), ("synthetic", "any")]).to_pydict()
+    return {
+        int(y): (int(n), bool(s))
+        for y, n, s in zip(g["year"], g["year_count"], g["synthetic_any"], strict=True)
+    }
+
+
 def _ibis_tables(
-    source: Any, backend: str, years: Sequence[int], county: str | None, spark: Any
+    source: Any,
+    backend: str,
+    years: Sequence[int],
+    county: str | None,
+    spark: Any,
+    stamp: Any = None,
 ) -> tuple[dict[str, ir.Table], bool]:
     """Ibis tables ``firms``, ``firm_years``, ``firm_labels`` on ``backend`` and whether any
-    label row exists."""
+    label row exists (``stamp``: the warehouse stamp of a county's read, see
+    :func:`_county_tables`)."""
     import ibis  # heavy; imported on first use
 
     if backend not in ("duckdb", "spark"):
         raise InputError(f"未知的计算引擎 {backend!r}：可选 duckdb 或 spark")
     sch = _schemas()
+    if backend == "duckdb" and county and stamp is not None:
+        import pyarrow.compute as pc
+
+        arrow, known = _county_tables(source, county, stamp)
+        fy = arrow["firm_years"]
+        fy = fy.filter(
+            pc.is_in(fy["year"], value_set=pa.array([int(y) for y in years], pa.int32()))
+        )
+        return {k: ibis.memtable(fy if k == "firm_years" else v) for k, v in arrow.items()}, known
     if backend == "duckdb" and isinstance(source, duckdb.DuckDBPyConnection) and not county:
         _require_firms(source)
         con = ibis.duckdb.from_connection(source)
@@ -453,28 +525,30 @@ def frame_expr(
     return j.select(**out)
 
 
-_FRAMES: OrderedDict[Any, pa.Table] = OrderedDict()
-_FRAMES_LOCK = threading.Lock()
+def clear_frames() -> None:
+    """Forget the cached county tables and frames (see :func:`firm_frame`)."""
+    with _FRAMES_LOCK:
+        _FRAMES.clear()
+        _COUNTY_TABLES.clear()
 
 
-def _warehouse_stamp(source: Any) -> tuple[str, int, int] | None:
-    """(file, newest batch id, sum of the active batch ids) of a warehouse connection: a county's frame
-    computed for a stamp is reused while the stamp stays (None: not a warehouse file)."""
+def warehouse_stamp(source: Any) -> tuple[str, int, int] | None:
+    """(file, newest batch id, sum of the active batch ids) of a warehouse connection: a county's
+    frame (or an evaluation of it) computed for a stamp is reused while the stamp stays; every
+    import or batch change gives a new stamp (None: not a warehouse file)."""
     if not isinstance(source, duckdb.DuckDBPyConnection):
         return None
-    try:
+    try:  # one query: a page asks for the stamp a few times per evaluation
         row = source.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchone()
-        if not row or not row[0]:
-            return None
-        ver = source.execute(
-            "SELECT coalesce(max(batch_id), 0), "
+            "SELECT (SELECT path FROM duckdb_databases() "
+            "WHERE database_name = current_database()), coalesce(max(batch_id), 0), "
             "coalesce(sum(batch_id) FILTER (WHERE status = 'active'), 0) FROM import_batches"
-        ).fetchone()
+        ).fetchall()  # fetched to the end: a relation query may follow on this connection
     except duckdb.Error:  # no batch table: nothing to key the cache on
         return None
-    return (str(row[0]), int(ver[0]), int(ver[1])) if ver else None
+    if not row or not row[0][0]:  # an in-memory warehouse
+        return None
+    return (str(row[0][0]), int(row[0][1]), int(row[0][2]))
 
 
 def firm_frame(
@@ -515,7 +589,7 @@ def firm_frame(
     if county is not None and not (len(str(county)) == 6 and str(county).isdigit()):
         raise InputError(f"区县代码应为 6 位数字：{county!r}")
     ys = [int(year) - 2, int(year) - 1, int(year)]
-    stamp = _warehouse_stamp(con_or_source) if backend == "duckdb" and county else None
+    stamp = warehouse_stamp(con_or_source) if backend == "duckdb" and county else None
     cache_key = (stamp, int(year), day, county)
     if stamp is not None:
         with _FRAMES_LOCK:
@@ -524,7 +598,7 @@ def firm_frame(
             import ibis
 
             return ibis.memtable(hit)
-    tables, has_labels = _ibis_tables(con_or_source, backend, ys, county, spark)
+    tables, has_labels = _ibis_tables(con_or_source, backend, ys, county, spark, stamp)
 
     def build(firms: ir.Table, firm_years: ir.Table, firm_labels: ir.Table) -> ir.Table:
         return frame_expr(

@@ -185,7 +185,13 @@ class Columns:
             if not self.has(key):
                 s = pd.Series(pd.NA, index=range(self.n), dtype="string")
             else:
-                s = self.frame[key].astype("string").str.strip().reset_index(drop=True)
+                raw = self.frame[key]
+                if pd.api.types.is_float_dtype(raw.dtype):
+                    # codes read from a CSV with blanks arrive as floats (220524.0)
+                    whole = raw.dropna()
+                    if bool((whole == np.floor(whole)).all()):
+                        raw = raw.astype("Int64")
+                s = raw.astype("string").str.strip().reset_index(drop=True)
             known = (s.notna() & (s != "")).to_numpy(dtype=bool, na_value=False)
             self._cache[ck] = (s, known)
         out: tuple[pd.Series, np.ndarray] = self._cache[ck]

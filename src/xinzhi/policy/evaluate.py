@@ -629,7 +629,7 @@ def _explain_node(
     mark = "✓" if out.t[0] else ("✗" if out.f[0] else "?")
     pad = "  " * depth
     if c.children:
-        word = {"all": "以下全部满足", "any": "以下任一满足", "not": "不得属于以下情形"}[c.kind]
+        word = {"all": "需全部满足", "any": "需满足其一", "not": "不得属于以下情形"}[c.kind]
         lines = [f"{pad}{mark} {word}："]
         for k in c.children:
             lines.extend(_explain_node(k, trace, row, doc, depth + 1))
@@ -642,4 +642,11 @@ def _explain_node(
             if k in row.columns
         ] or [c.fields[0]]
     values = "；".join(_value_text(doc, row, k) for k in keys)
+    if c.kind == "ratio":
+        a, b = (
+            pd.to_numeric(row[k], errors="coerce").iloc[0] if k in row.columns else np.nan
+            for k in c.fields
+        )
+        if pd.notna(a) and pd.notna(b) and b > 0:
+            values += f"；比值 {_num(round(float(a) / float(b), 4))}"
     return [f"{pad}{mark} {c.text}（{values}）"]
