@@ -171,6 +171,18 @@ def test_known_field_and_bracket_note() -> None:
     assert res.proposals[0].draft["when"]["field"] == "tax"
 
 
+def test_cap_alone_gives_a_share_up_to_the_cap() -> None:
+    res = extract(
+        "第 8 条 企业完成仿制药一致性评价的， 从该品种产生的年度地方财政贡献中给予企业奖励，"
+        "单品种最高奖励不超过300万元。"
+    )
+    assert _nums(res, "cap") == [(300.0, None, "le")]
+    benefit = res.proposals[0].draft["benefit"]
+    # 0–100 % of a placeholder 奖励核定额, capped at 300 万元
+    assert benefit["percent"]["rate"] == [0, 1] and benefit["cap"] == 300
+    assert res.facts[benefit["percent"]["base"]]["label"] == "奖励核定额"
+
+
 def test_label_first_recognition() -> None:
     res = extract(ART9_HNTE)
     assert [(i.value, i.op) for i in _items(res, "label")] == [("hnte", "new")]

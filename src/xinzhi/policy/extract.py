@@ -665,11 +665,12 @@ def _scan(norm: str, start: int, end: int, masked: list[tuple[int, int]]) -> lis
             continue
         hi = _qty(m["b"], m["mb"], m["ub"], start + m.start("b"), start + m.end())
         ua = m["ua"] or m["ub"]
-        lo = _qty(m["a"], m["ma"], ua, start + m.start(), start + m.end("a"))
+        lo_end = m.end("ua") if m["ua"] else m.end("ma") if m["ma"] else m.end("a")
+        lo = _qty(m["a"], m["ma"], ua, start + m.start(), start + lo_end)
         if lo is None or hi is None or lo.dim != hi.dim:
             continue
         if m["ma"] is None and m["ua"] is None and m["mb"]:
-            lo = _qty(m["a"], m["mb"], ua, start + m.start(), start + m.end("a"))
+            lo = _qty(m["a"], m["mb"], ua, start + m.start(), start + lo_end)
             assert lo is not None
         if lo.value > hi.value:
             continue
@@ -1507,6 +1508,11 @@ def _draft(
             notes.append(f"金额区间 {_fmt(a0.value)}–{_fmt(a0.value_max)} 万元，草稿取下限")
         if len(amounts) > 1:
             notes.append("多个金额：" + "、".join(a.phrase for a in amounts) + "（草稿取第一个）")
+    if benefit is None and caps:
+        # only a ceiling (单品种最高奖励不超过300万元): an amount between 0 and the cap
+        base = facts.key("奖励核定额", "万元")
+        benefit = {"percent": {"base": base, "rate": [0, 1]}}
+        notes.append("原文只给出上限：草稿为核定额的 0–100%，以上限封顶")
     if benefit is not None and caps:
         assert isinstance(caps[0].value, float)
         benefit["cap"] = _fmt(caps[0].value)
