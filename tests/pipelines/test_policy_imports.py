@@ -48,6 +48,8 @@ def test_wide_facts_accounting_and_frame(con, tmp_path: Path) -> None:  # type: 
             "备注": ["x", "", "", None, "x", ""],
         },
     )
+    before = pp.policy_frame(con, county="430321", on=pd.Timestamp("2024-06-30").date())
+    assert pd.isna(before.frame.set_index("credit_code").loc[F3, "local_fiscal_contribution"])
     rep = pp.import_policy_facts(con, f, account="clerk")
     # 6 rows: F3 loaded; F1 without values skipped; bad check character quarantined; the empty
     # row skipped; F3 again identical skipped; F2's "abc" quarantined
@@ -57,7 +59,8 @@ def test_wide_facts_accounting_and_frame(con, tmp_path: Path) -> None:  # type: 
     assert rep.values_loaded == 2  # F3: two facts
     assert rep.columns_ignored == ["备注"]
     assert "未识别、未导入的列：备注" in rep.warnings
-    # 700000 元 = 70 万元; the batch's values reach the frame of 2023
+    # 700000 元 = 70 万元; the batch's values reach the frame of 2023 (the frame kept for the
+    # county before the import is not reused: the import changed the warehouse stamp)
     src = pp.policy_frame(con, county="430321", on=pd.Timestamp("2024-06-30").date())
     f3 = src.frame.set_index("credit_code").loc[F3]
     assert f3["local_fiscal_contribution"] == 70.0

@@ -35,6 +35,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,6 +64,7 @@ from xinzhi.pipelines.enterprise_data import (
     county_codes,
     firm_frame_df,
     latest_firm_year,
+    warehouse_stamp,
 )
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.policy import PolicyDocument, PolicyResult, builtin_documents, evaluate, load_document
@@ -755,6 +758,41 @@ def policy_frame(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate --load）"
         )
+    stamp = warehouse_stamp(con) if code is not None else None
+    key = (stamp, code, y, on, tuple(sorted((k, s.type) for k, s in specs.items())))
+    if stamp is not None:
+        with _FRAMES_LOCK:
+            hit = _FRAMES.get(key)
+            if hit is not None:
+                _FRAMES.move_to_end(key)
+        if hit is not None:
+            return PolicyFrame(hit.frame.copy(), hit.year, hit.county, hit.synthetic, [])
+    src = _warehouse_policy_frame(con, code=code, on=on, year=y, specs=specs)
+    if stamp is not None:
+        with _FRAMES_LOCK:
+            _FRAMES[key] = src
+            while len(_FRAMES) > _FRAMES_KEPT:
+                _FRAMES.popitem(last=False)
+        return PolicyFrame(src.frame.copy(), src.year, src.county, src.synthetic, [])
+    return src
+
+
+_FRAMES: OrderedDict[Any, PolicyFrame] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+_FRAMES_KEPT = 8
+"""A county's policy frame is kept per warehouse stamp (every import changes it), data year,
+date and fact catalogue: the calculator reads one firm's row of it."""
+
+
+def _warehouse_policy_frame(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    code: str | None,
+    on: dt.date,
+    year: int,
+    specs: Mapping[str, FieldSpec],
+) -> PolicyFrame:
+    y = year
     frame = firm_frame_df(con, year=y, on=on, county=code)
     codes = county_codes(con, code) if code is not None else None
     frame = _label_windows(con, frame, on, codes)
@@ -959,6 +997,54 @@ def _one_firm(
     return frame[frame["credit_code"] == str(credit_code)].reset_index(drop=True), int(y)
 
 
+def _firm_row(
+    con: duckdb.DuckDBPyConnection,
+    credit_code: str,
+    county: str | None,
+    on: dt.date,
+    docs: Sequence[PolicyDocument],
+) -> tuple[pd.DataFrame, int, bool]:
+    """One firm's row of the policy frame: read from its county's frame (kept between calls,
+    :func:`policy_frame`), else built for the firm alone; (frame, data year, 示例数据)."""
+    row = con.execute(
+        "SELECT region_code FROM current_firms WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
+        [[credit_code]],
+    ).fetchall()
+    if not row:
+        raise InputError(f"企业名录中没有信用代码为 {credit_code} 的企业")
+    region = str(row[0][0])
+    if county is not None and region != county:
+        raise InputError(f"信用代码为 {credit_code} 的企业不在 {county}")
+    if latest_firm_year(con) is not None:
+        src = policy_frame(con, county=region, on=on, documents=docs)
+        frame = src.frame[src.frame["credit_code"] == credit_code].reset_index(drop=True)
+        if len(frame):
+            return frame, src.year, bool(frame["synthetic"].fillna(False).any()) or src.synthetic
+    frame, y = _one_firm(con, credit_code, on, None)
+    if frame.empty:  # founded after the data year, or closed: the registry row alone
+        frame = con.execute(
+            "SELECT credit_code, name, region_code, industry_code, division, section, founded, "
+            "status, registered_capital, synthetic FROM current_firms "
+            "WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
+            [[credit_code]],
+        ).df()
+        frame["founded"] = pd.to_datetime(frame["founded"]).dt.date.astype(object)
+        frame = _label_windows(con, frame, on, [credit_code])
+        known = _labels_known(con)
+        for k in firm_labels():  # held on the date: a window holds (labels imported)
+            held = frame[f"label_{k}_since"].notna().astype("boolean")
+            frame[f"label_{k}"] = (
+                held if known else pd.Series(pd.NA, index=frame.index, dtype="boolean")
+            )
+    else:
+        frame = _label_windows(con, frame, on, [credit_code])
+    frame["size_class"] = _size_class(frame)
+    frame["year"] = y
+    specs = _fact_specs(docs)
+    frame, synthetic = _add_facts(con, frame, year=y, specs=specs, codes=[credit_code])
+    return frame, y, synthetic or bool(frame["synthetic"].fillna(False).any())
+
+
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
     if not has_firm_year_tables(con):
         return False
@@ -1045,13 +1131,7 @@ def calculator(
     if credit_code is not None:
         if subject != "firm":
             raise InputError("按信用代码查询的是企业；人员请填写表单")
-        frame, y = _one_firm(con, credit_code, day, None)
-        if code is not None and str(frame["region_code"].iloc[0]) != code:
-            raise InputError(f"信用代码为 {credit_code} 的企业不在 {code}")
-        frame = _label_windows(con, frame, day, [str(credit_code)])
-        frame["year"] = y
-        frame, synthetic = _add_facts(con, frame, year=y, specs=specs, codes=[str(credit_code)])
-        synthetic = synthetic or bool(frame["synthetic"].fillna(False).any())
+        frame, y, synthetic = _firm_row(con, str(credit_code), code, day, docs)
         notes.append(f"数据年度 {y}")
     else:
         frame = pd.DataFrame({key: [str(given.get(key) or "（表单）")]})
@@ -1059,12 +1139,15 @@ def calculator(
             frame["region_code"] = code
     for k, v in given.items():  # over the form's fields
         frame[k] = pd.Series([_coerce(specs.get(k), k, v)], dtype=object)
-    if subject == "firm":
-        for c in ("employees", "revenue", "total_assets", "industry_code"):
+    size_inputs = ("employees", "revenue", "main_revenue", "total_assets", "industry_code")
+    resize = any(k in given for k in size_inputs)
+    if subject == "firm" and credit_code is None and not resize and "size_class" not in given:
+        frame["size_class"] = None  # nothing to class by: needs data
+    elif subject == "firm" and resize and "size_class" not in given:
+        for c in size_inputs:
             if c not in frame.columns:
                 frame[c] = None
-        if "size_class" not in given:
-            frame["size_class"] = _size_class(frame)
+        frame["size_class"] = _size_class(frame)
     res = evaluate(docs, frame, on=day, key=key)
     res.synthetic = synthetic
     res.notes = notes
