@@ -164,22 +164,45 @@ def test_stacking_highest_keeps_the_larger_amount() -> None:
     status = np.array([[MEET, MEET, MAYBE], [MEET, FAIL, MEET], [MEET, MEET, MEET]])
     lo = np.array([[30.0, 30.0, 0.0], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]])
     hi = np.array([[30.0, 30.0, INF], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]])
-    by = apply_stacking(["g", "g", None], {"g": "highest"}, status, lo, hi)
-    # subject 0: 50 > 30 → clause 0 gives way to 1; subject 1: only clause 0 eligible;
-    # subject 2: unbounded (可能符合) clause 0 counts highest → clause 1 gives way
+    by, alt = apply_stacking(["g", "g", None], {"g": "highest"}, status, lo, hi)
+    # subject 0: 50 > 30 → clause 0 gives way to 1; subject 1: only clause 0 符合;
+    # subject 2: clause 0 is 可能符合 (unbounded) and clause 1 符合 20 → 符合 keeps 20, the
+    # 可能符合 row keeps [0, ∞) and is told to compare with clause 1
     assert np.array_equal(
-        lo, np.array([[0.0, 30.0, 0.0], [50.0, np.nan, 0.0], [5.0, 5.0, 5.0]]), equal_nan=True
+        lo, np.array([[0.0, 30.0, 0.0], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]]), equal_nan=True
     )
     assert np.array_equal(
-        hi, np.array([[0.0, 30.0, INF], [50.0, np.nan, 0.0], [5.0, 5.0, 5.0]]), equal_nan=True
+        hi, np.array([[0.0, 30.0, INF], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]]), equal_nan=True
     )
-    assert by.tolist() == [[1, -1, -1], [-1, -1, 0], [-1, -1, -1]]
+    assert by.tolist() == [[1, -1, -1], [-1, -1, -1], [-1, -1, -1]]
+    assert alt.tolist() == [[-1, -1, 1], [-1, -1, -1], [-1, -1, -1]]
+
+
+def test_stacking_a_certain_row_never_gives_way_to_a_possible_one() -> None:
+    # one subject, group g: clause 0 符合 [20, 20], clause 1 可能符合 [0, 50], clause 2 符合
+    # [30, 30] → certain winner clause 2 (30 > 20); clause 0 → 0 (gave way to 2); clause 1
+    # keeps [0, 50] and is compared with clause 2
+    status = np.array([[MEET], [MAYBE], [MEET]])
+    lo, hi = np.array([[20.0], [0.0], [30.0]]), np.array([[20.0], [50.0], [30.0]])
+    by, alt = apply_stacking(["g", "g", "g"], {"g": "highest"}, status, lo, hi)
+    assert lo.ravel().tolist() == [0.0, 0.0, 30.0]
+    assert hi.ravel().tolist() == [0.0, 50.0, 30.0]
+    assert by.ravel().tolist() == [2, -1, -1]
+    assert alt.ravel().tolist() == [-1, 2, -1]
+
+
+def test_stacking_without_a_certain_row_keeps_every_possible_range() -> None:
+    status = np.array([[MAYBE], [MAYBE]])
+    lo, hi = np.array([[0.0], [0.0]]), np.array([[50.0], [INF]])
+    by, alt = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
+    assert hi.ravel().tolist() == [50.0, INF] and lo.ravel().tolist() == [0.0, 0.0]
+    assert by.ravel().tolist() == [-1, -1] and alt.ravel().tolist() == [-1, -1]
 
 
 def test_stacking_ties_go_to_the_earlier_clause_and_additive_keeps_all() -> None:
     status = np.array([[MEET], [MEET]])
     lo, hi = np.array([[40.0], [40.0]]), np.array([[40.0], [40.0]])
-    by = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
+    by, _ = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
     assert lo.ravel().tolist() == [40.0, 0.0] and by.ravel().tolist() == [-1, 0]
     lo2, hi2 = np.array([[40.0], [40.0]]), np.array([[40.0], [40.0]])
     apply_stacking(["g", "g"], {"g": "additive"}, status, lo2, hi2)

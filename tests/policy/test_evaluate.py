@@ -200,6 +200,40 @@ def test_stacking_highest_in_a_document() -> None:
     assert res.tidy()["reason"].tolist()[2] == "就高不重复：已享受 1 国家级称号奖励"
 
 
+def test_stacking_a_certain_clause_stays_when_the_higher_one_is_unknown() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "国家级称号奖励",
+            "group": "称号",
+            "when": {"label": "little_giant", "held": True},
+            "benefit": {"fixed": 50},
+        },
+        {
+            "id": "2",
+            "title": "省级称号奖励",
+            "group": "称号",
+            "when": {"label": "srdi_sme", "held": True},
+            "benefit": {"fixed": 20},
+        },
+        stacking={"称号": "highest"},
+    )
+    # 小巨人 unknown (可能符合, 50 if it holds), 专精特新 held (符合 20): the certain 20 is kept
+    frame = pd.DataFrame(
+        {"credit_code": ["A"], "label_little_giant": [None], "label_srdi_sme": [True]}
+    )
+    res = evaluate([doc], frame, on=ON)
+    assert rows(res, ["clause", "status", "amount_min", "amount_max"]) == [
+        ["1", "可能符合", 50.0, 50.0],
+        ["2", "符合", 20.0, 20.0],
+    ]
+    assert res.tidy()["reason"].tolist() == [
+        "可能符合，需补充：专精特新“小巨人”企业；就高不重复：若符合，与 2 省级称号奖励 取高者",
+        "符合：持有专精特新中小企业（评价日有效）",
+    ]
+    assert "就高不重复：若符合，与 2 省级称号奖励 取高者" in res.explain("A")
+
+
 def test_cap_per_subject_then_budget_pro_rata() -> None:
     doc = make(
         {

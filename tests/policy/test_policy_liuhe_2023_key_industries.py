@@ -406,6 +406,38 @@ def test_fiscal_contribution_awards_highest_only() -> None:
         assert tidy.loc[failed, "status"] == "不符合"
 
 
+def test_certain_2_3_is_kept_when_6_1_is_only_possible() -> None:
+    """第25条 就高不重复 with a 可能符合 rival: 2-3 is 符合 (特色农业, 1000 万元 → 70% of the
+    地方财政贡献 100 = 70); 6-1 (迁回结算) is 可能符合 with its contribution unknown, so its
+    amount is [0, unbounded). A certain 70 never gives way to a possible one: 2-3 keeps 70, 6-1
+    keeps its range and is told to compare with 2-3 once its data are in."""
+    firm = _frame(
+        {
+            "new_project_type": "特色农业",
+            "project_investment": 1000.0,
+            "local_fiscal_contribution": 100.0,
+            "recognised_headquarters": False,  # 5-1 fails
+            "performance_year": 6,  # 4-1 fails (第1—5年 only)
+            "section": "A",  # 12-1 fails (制造业 only)
+            "merger_completed_on": dt.date(2015, 1, 1),  # 16-2 fails (3 年内 only)
+            "headquarters_year": 1,
+            "relocated_settlement": None,
+        }
+    )
+    tidy = evaluate([builtin_documents()[DOC]], firm, on=ON).tidy().set_index("clause")
+    assert tidy.loc["2-3", "status"] == "符合"
+    assert tidy.loc["2-3", "amount_max"] == pytest.approx(100.0 * 0.70)
+    assert tidy.loc["6-1", "status"] == "可能符合"
+    assert tidy.loc["6-1", "amount_min"] == 0.0
+    assert math.isnan(tidy.loc["6-1", "amount_max"])  # unbounded: 70%–90% of an unknown amount
+    assert tidy.loc["6-1", "missing"] == "relocated_settlement,relocated_fiscal_contribution"
+    assert tidy.loc["6-1", "reason"].endswith(
+        "；就高不重复：若符合，与 2-3 特色农业类项目投资奖励（按地方财政贡献） 取高者"
+    )
+    for failed in ("4-1", "5-1", "12-1", "16-2"):
+        assert tidy.loc[failed, "status"] == "不符合"
+
+
 def test_srdi_national_and_provincial_highest_only() -> None:
     # newly 小巨人 (30) and 省级专精特新 (10) in the same year → 30 only
     firm = _frame(

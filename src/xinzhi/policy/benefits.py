@@ -18,9 +18,10 @@ Per document, in this order (:func:`apply_stacking`, :func:`apply_subject_cap`,
 :func:`allocate`):
 
 1. **Stacking** — clauses sharing a ``group`` whose rule is ``highest`` (就高不重复): per
-   subject only the eligible clause with the highest amount_max keeps its amount (unbounded
-   counts highest; ties go to the earlier clause); the others get 0. ``additive`` (default)
-   keeps all.
+   subject only the 符合 clause with the highest amount_max keeps its amount (ties go to the
+   earlier clause); the other 符合 clauses get 0. A 符合 row never gives way to a 可能符合 one:
+   可能符合 rows keep their range (compared with the certain winner once their data are in).
+   ``additive`` (default) keeps all.
 2. **cap_per_subject** — when a subject's sum over the document's clauses exceeds the cap,
    every amount is scaled by cap / sum (amount_min and amount_max separately; an unbounded
    amount_max becomes the cap; an amount_min above its scaled amount_max is lowered to it).
@@ -134,27 +135,39 @@ def apply_stacking(
     status: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """就高不重复 within ``highest`` groups, in place on ``lo`` / ``hi`` (clauses × subjects).
 
-    Returns ``by`` (clauses × subjects, int): the index of the clause whose amount a
-    suppressed row gave way to, -1 elsewhere.
+    A 符合 row never gives way to a 可能符合 one: per subject and group the *certain winner* is
+    the 符合 row with the highest amount_max (ties: the earlier clause); the other 符合 rows
+    get 0; 可能符合 rows keep their range (if their data turn out to qualify, the office pays
+    the higher of the two).
+
+    Returns
+    -------
+    (by, alt)
+        Both clauses × subjects, int, -1 elsewhere: ``by`` the clause a 符合 row gave way to;
+        ``alt`` for a 可能符合 row the group's certain winner it will be compared with.
     """
     by = np.full(status.shape, -1, dtype="int64")
+    alt = np.full(status.shape, -1, dtype="int64")
     for g in dict.fromkeys(x for x in groups if x):
         if rules.get(g, "additive") != "highest":
             continue
         idx = np.array([i for i, x in enumerate(groups) if x == g])
-        elig = np.isin(status[idx], ELIGIBLE) & ~np.isnan(hi[idx])
-        score = np.where(elig, hi[idx], -np.inf)
+        paid = ~np.isnan(hi[idx])
+        meet = (status[idx] == MEET) & paid
+        score = np.where(meet, hi[idx], -np.inf)
         win = np.argmax(score, axis=0)  # first maximum: ties go to the earlier clause
-        anyelig = elig.any(axis=0)
+        anymeet = meet.any(axis=0)
         for j, i in enumerate(idx):
-            lose = elig[j] & anyelig & (win != j)
+            lose = meet[j] & (win != j)
             lo[i] = np.where(lose, 0.0, lo[i])
             hi[i] = np.where(lose, 0.0, hi[i])
             by[i] = np.where(lose, idx[win], by[i])
-    return by
+            maybe = (status[i] == MAYBE) & paid[j] & anymeet
+            alt[i] = np.where(maybe, idx[win], alt[i])
+    return by, alt
 
 
 def apply_subject_cap(cap: float, status: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:

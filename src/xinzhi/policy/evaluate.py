@@ -256,13 +256,30 @@ def evaluate(
                     r[maybe] = rc[inv.ravel()]
         # stacking, cap per subject, budget
         if doc.stacking:
-            by = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
+            by, alt = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
             win_codes = np.array(
                 [reasons(f"就高不重复：已享受 {c.id} {c.title}") for c in doc.clauses],
                 dtype="int32",
             )
             lost = by >= 0
             reason[lost] = win_codes[by[lost]]
+            pend = alt >= 0
+            if pend.any():
+                # 可能符合 rows keep their reason (fields to supply) and name the certain winner
+                pair = reason[pend].astype("int64") * len(doc.clauses) + alt[pend]
+                uniq, inv = np.unique(pair, return_inverse=True)
+                texts = np.array(
+                    [
+                        reasons(
+                            f"{reasons.items[int(u) // len(doc.clauses)]}；就高不重复：若符合，与 "
+                            f"{doc.clauses[int(u) % len(doc.clauses)].id} "
+                            f"{doc.clauses[int(u) % len(doc.clauses)].title} 取高者"
+                        )
+                        for u in uniq
+                    ],
+                    dtype="int32",
+                )
+                reason[pend] = texts[inv.ravel()]
         if doc.cap_per_subject is not None:
             apply_subject_cap(doc.cap_per_subject, status, lo, hi)
         rank = None
@@ -596,8 +613,9 @@ class PolicyResult(Result):
                     lines.extend(_explain_node(clause.when, trace, row, doc, 2))
                 if clause.benefit is not None:
                     lines.append(f"    金额规则：{clause.benefit.text}")
-                if str(rr["reason"]).startswith("就高不重复"):
-                    lines.append(f"    {rr['reason']}")
+                note = str(rr["reason"])
+                if "就高不重复" in note:
+                    lines.append(f"    {note[note.index('就高不重复') :]}")
                 if rr["missing"]:
                     labels = "、".join(_field_label(doc, k) for k in str(rr["missing"]).split(","))
                     lines.append(f"    请补充：{labels}")
