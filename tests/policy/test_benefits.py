@@ -17,6 +17,7 @@ from xinzhi.policy.benefits import (
     MAYBE,
     MEET,
     allocate,
+    amount_missing,
     amount_range,
     apply_stacking,
     apply_subject_cap,
@@ -28,7 +29,7 @@ ON = dt.date(2024, 6, 30)
 INF = np.inf
 
 
-def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
+def _benefit(benefit: Any) -> tuple[Any, Any]:
     d = load_document(
         {
             "document": {
@@ -44,10 +45,40 @@ def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
             "clauses": [{"id": "1", "title": "t", "benefit": benefit}],
         }
     )
-    b = d.clauses[0].benefit
+    return d, d.clauses[0].benefit
+
+
+def missing(benefit: Any, frame: pd.DataFrame) -> dict[str, list[bool]]:
+    d, b = _benefit(benefit)
+    return {k: m.tolist() for k, m in amount_missing(b, Columns(frame, ON, d.fields)).items()}
+
+
+def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
+    d, b = _benefit(benefit)
     assert b is not None
     lo, hi = amount_range(b, Columns(frame, ON, d.fields))
     return [(round(float(a), 6), round(float(c), 6)) for a, c in zip(lo, hi, strict=True)]
+
+
+def test_amount_missing_names_the_null_inputs_that_matter() -> None:
+    frame = pd.DataFrame({"revenue": [999.0, 1000.0, None, 1000.0], "tax": [None, None, 5.0, 5.0]})
+    assert missing({"fixed": 30}, frame) == {}
+    assert missing({"percent": {"base": "tax", "rate": 0.1}}, frame) == {
+        "tax": [True, True, False, False]
+    }
+    bands = {
+        "bands": {
+            "on": "revenue",
+            "base": "tax",
+            "bands": [{"lt": 1000, "amount": 5}, {"ge": 1000, "rate": 0.1}],
+        }
+    }
+    # revenue 999 → the fixed band: tax not needed; 1000 → rate band: tax needed (NULL in row 1);
+    # revenue NULL → both (the band and maybe the base)
+    assert missing(bands, frame) == {
+        "revenue": [False, False, True, False],
+        "tax": [False, True, False, False],
+    }
 
 
 def test_fixed_and_cap() -> None:

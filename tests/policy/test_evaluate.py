@@ -234,6 +234,59 @@ def test_stacking_a_certain_clause_stays_when_the_higher_one_is_unknown() -> Non
     assert "就高不重复：若符合，与 2 省级称号奖励 取高者" in res.explain("A")
 
 
+def test_conditions_met_but_amount_data_missing_is_possible() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "研发奖励",
+            "when": {"field": "tax", "ge": 100},
+            "benefit": {"percent": {"base": "rd_expenditure", "rate": 0.1}, "cap": 50},
+        },
+        {
+            "id": "2",
+            "title": "产值奖励",
+            "benefit": {
+                "bands": {
+                    "on": "revenue",
+                    "base": "tax",
+                    "bands": [{"lt": 1000, "amount": 5}, {"ge": 1000, "rate": 0.1}],
+                }
+            },
+        },
+    )
+    frame = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C", "D"],
+            "tax": [100.0, 100.0, None, None],
+            "rd_expenditure": [200.0, None, None, 10.0],
+            "revenue": [999.0, 1000.0, 999.0, None],
+        }
+    )
+    res = evaluate([doc], frame, on=ON)
+    assert rows(
+        res, ["credit_code", "clause", "status", "amount_min", "amount_max", "missing"]
+    ) == [
+        # A: tax 100 ≥ 100, R&D 200 × 10% = 20 → 符合
+        ["A", "1", "符合", 20.0, 20.0, ""],
+        # B: condition met, R&D unknown → 可能符合 with the amount field to supply, [0, cap 50]
+        ["B", "1", "可能符合", 0.0, 50.0, "rd_expenditure"],
+        # C: tax unknown → 可能符合 from the condition (only the condition's field is asked for)
+        ["C", "1", "可能符合", 0.0, 50.0, "tax"],
+        ["D", "1", "可能符合", 1.0, 1.0, "tax"],  # 10 × 10% = 1
+        # A: revenue 999 < 1000 → fixed 5, tax not needed
+        ["A", "2", "符合", 5.0, 5.0, ""],
+        # B: revenue 1000 → rate band: 100 × 10% = 10
+        ["B", "2", "符合", 10.0, 10.0, ""],
+        # C: the fixed band needs no tax → 符合 5
+        ["C", "2", "符合", 5.0, 5.0, ""],
+        # D: revenue and tax unknown → both asked for; at most 5 or the unbounded rate band
+        ["D", "2", "可能符合", 0.0, None, "revenue,tax"],
+    ]
+    reasons = res.tidy()["reason"].tolist()
+    assert reasons[1] == "可能符合：金额所需数据缺失，需补充：研发费用"
+    assert reasons[7] == "可能符合：金额所需数据缺失，需补充：营业收入、实缴税金"
+
+
 def test_cap_per_subject_then_budget_pro_rata() -> None:
     doc = make(
         {
@@ -441,6 +494,10 @@ def test_invariants(rows_: list[tuple[Any, Any, Any]], total: float, how: str) -
     meet, maybe, fail = (t["status"] == s for s in ("符合", "可能符合", "不符合"))
     assert (t.loc[meet, "missing"] == "").all()  # 符合 ⇒ nothing missing
     assert (t.loc[maybe, "missing"] != "").all()  # 可能符合 ⇒ something to ask for
+    assert t.loc[meet, "amount_max"].notna().all()  # 符合 ⇒ every input of the amount known
+    # 就高不重复 (group g = clauses 1, 2): a subject never keeps two non-zero certain amounts
+    g = t[meet & t["clause"].isin(["1", "2"]) & (t["amount_max"] > 0)]
+    assert not g["credit_code"].duplicated().any()
     assert t.loc[fail, ["amount_min", "amount_max", "allocated"]].isna().all().all()
     both = t[t["amount_max"].notna()]
     assert (both["amount_min"] <= both["amount_max"] + 1e-9).all()

@@ -184,10 +184,9 @@ def test_every_clause_has_a_case() -> None:
         ("1-3", {**PERF, "performance_year": 3}, (800.0, 800.0)),
         ("1-3", {**PERF, "performance_year": 4}, (500.0, 500.0)),
         ("1-3", {**PERF, "local_fiscal_contribution": 10000.0}, (5000.0, 5000.0)),  # 8000 → 5000
-        # (二) 10万元—100万元: 核定 5 → at least 10; 150 → at most 100; not yet 核定 → 10 .. 100
+        # (二) 10万元—100万元: 核定 5 → at least 10; 150 → at most 100
         ("2-1", {**PROD, "new_product_award": 5.0}, (10.0, 10.0)),
         ("2-1", {**PROD, "new_product_award": 150.0}, (100.0, 100.0)),
-        ("2-1", {**PROD, "new_product_award": None}, (10.0, 100.0)),
         # (三) 销售额不足5000万元 but 属其他类别 (e.g. 独家品种) → still eligible
         (
             "3-1",
@@ -210,6 +209,15 @@ def test_amount_edges(clause: str, values: dict[str, Any], amount: tuple[float, 
     r = _row(clause, values)
     assert r["status"] == "符合"
     assert (r["amount_min"], r["amount_max"]) == pytest.approx(amount)
+
+
+def test_2_1_not_yet_decided_is_possible_with_the_range() -> None:
+    # 核定额 not yet entered: every condition holds but the amount needs data → 可能符合, 10 .. 100
+    r = _row("2-1", {**PROD, "new_product_award": None})
+    assert r["status"] == "可能符合"
+    assert (r["amount_min"], r["amount_max"]) == (10.0, 100.0)
+    assert r["missing"] == "new_product_award"
+    assert r["reason"] == "可能符合：金额所需数据缺失，需补充：新产品研发支持核定金额"
 
 
 def test_upgrade_tiers_highest_only() -> None:

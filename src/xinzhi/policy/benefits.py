@@ -9,7 +9,8 @@ Amount of one clause for one subject (computed only where the clause is 符合 o
   ``rate`` × B (B defaults to O) or its fixed ``amount``; O outside every band → 0.
 
 then ``max(·, floor)`` (floor default 0: never negative) and ``min(·, cap)``. When an input is
-NULL the amount is a range: amount_min = floor (the lowest possible), amount_max = the most any
+NULL (:func:`amount_missing`; such a row is 可能符合 even if every condition holds) the amount
+is a range: amount_min = floor (the lowest possible), amount_max = the most any
 value could give — the cap; for bands, the largest band amount (a rate band bounded above by
 ``le``/``lt`` on the ``on`` field gives bound × rate); unbounded (``inf`` here, NULL in results)
 when nothing limits it.
@@ -53,6 +54,7 @@ __all__ = [
     "MAYBE",
     "MEET",
     "allocate",
+    "amount_missing",
     "amount_range",
     "apply_stacking",
     "apply_subject_cap",
@@ -127,6 +129,34 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
         lo = np.minimum(lo, benefit.cap)
         hi = np.minimum(hi, benefit.cap)
     return lo.astype("float64"), hi.astype("float64")
+
+
+def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
+    """The fields of the amount that are NULL where they matter, by field key (a mask per
+    subject): the base of ``percent`` / ``per_unit``; for ``bands`` the ``on`` field, and a
+    separate ``base`` where ``on`` is unknown or falls in a rate band. ``fixed`` reads nothing.
+
+    A clause whose conditions all hold but whose amount needs one of these is 可能符合, not
+    符合 (符合 = all data present and every condition met).
+    """
+    if benefit.kind == "fixed":
+        return {}
+    if benefit.kind in ("percent", "per_unit"):
+        _, known = cols.numeric(benefit.base or "")
+        return {benefit.base or "": ~known}
+    on, kon = cols.numeric(benefit.on or "")
+    out = {benefit.on or "": ~kon}
+    if benefit.base not in (None, benefit.on):
+        _, kbase = cols.numeric(benefit.base or "")
+        rated = np.zeros(cols.n, dtype=bool)
+        taken = np.zeros(cols.n, dtype=bool)
+        for b in benefit.bands:
+            m = kon & ~taken & _band_mask(on, b)
+            taken |= m
+            if b.rate is not None:
+                rated |= m
+        out[benefit.base or ""] = ~kbase & (~kon | rated)
+    return out
 
 
 def apply_stacking(

@@ -55,6 +55,7 @@ from xinzhi.policy.benefits import (
     MAYBE,
     MEET,
     allocate,
+    amount_missing,
     amount_range,
     apply_stacking,
     apply_subject_cap,
@@ -254,6 +255,10 @@ def evaluate(
                         rc[u_i] = reasons(f"可能符合，需补充：{labels}")
                     miss[c_i, maybe] = mc[inv.ravel()]
                     r[maybe] = rc[inv.ravel()]
+            if clause.benefit is not None:
+                _amount_data(
+                    clause, doc, cols, pos, whole, st, r, miss[c_i], reasons, missing_codes
+                )
         # stacking, cap per subject, budget
         if doc.stacking:
             by, alt = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
@@ -315,6 +320,44 @@ def evaluate(
         skipped=skipped,
         synthetic=bool(cols.boolean("synthetic")[0].any()) if cols.has("synthetic") else False,
     )
+
+
+def _amount_data(
+    clause: Clause,
+    doc: PolicyDocument,
+    cols: Columns,
+    pos: np.ndarray,
+    whole: bool,
+    st: np.ndarray,
+    r: np.ndarray,
+    miss: np.ndarray,
+    reasons: _Interner,
+    missing_codes: _Interner,
+) -> None:
+    """符合 rows whose amount needs a NULL field become 可能符合 (in place on the status,
+    reason and missing codes of one clause): 符合 means all data present."""
+    assert clause.benefit is not None
+    need = {k: (m if whole else m[pos]) for k, m in amount_missing(clause.benefit, cols).items()}
+    if not need:
+        return
+    names = list(need)
+    sel = st == MEET
+    bits = np.zeros(int(sel.sum()), dtype="int64")
+    for b_i, name in enumerate(names):
+        bits |= need[name][sel].astype("int64") << b_i
+    if not bits.any():
+        return
+    rows = np.flatnonzero(sel)
+    uniq, inv = np.unique(bits, return_inverse=True)
+    for u_i, u in enumerate(uniq):
+        if u == 0:
+            continue
+        fields = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
+        at = rows[inv.ravel() == u_i]
+        st[at] = MAYBE
+        miss[at] = missing_codes(",".join(fields))
+        labels = "、".join(_field_label(doc, f) for f in fields)
+        r[at] = reasons(f"可能符合：金额所需数据缺失，需补充：{labels}")
 
 
 def _float(x: Any) -> float:
