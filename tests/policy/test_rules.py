@@ -294,6 +294,36 @@ def test_touching_bands_are_not_overlapping() -> None:
     assert b.text == "营业收入 ≥ 1000 且 ≤ 5000 万元：1 万元；营业收入 > 5000 万元：2 万元"
 
 
+@pytest.mark.parametrize("key", ["by", "on", '"on"'])
+def test_bands_field_as_by_bare_on_or_quoted_on(key: str) -> None:
+    # a bare `on:` is the YAML 1.1 boolean True; by, on and "on" all name the banded field
+    text = f"""
+document: {{id: demo, title: 示例政策, issuer: 示例县人民政府, date: 2024-01-01,
+           region: "220524", subject: firm, category: 工业, source: 示例数据}}
+clauses:
+  - id: "1"
+    title: 分档
+    benefit:
+      bands:
+        {key}: revenue
+        bands:
+          - {{ge: 1000, amount: 5}}
+"""
+    b = load_document(text).clauses[0].benefit
+    assert b is not None and b.on == "revenue" and b.base == "revenue"
+    assert b.text == "营业收入 ≥ 1000 万元：5 万元"
+
+
+def test_bands_field_given_twice_is_an_error() -> None:
+    bands = {"by": "revenue", "on": "tax", "bands": [{"ge": 1, "amount": 1}]}
+    assert "benefit.bands：分档字段只能写一次：on 与 by 同义，二选一" in error(
+        doc(clause(None, {"bands": bands}))
+    )
+    assert "需要 by（或 on，分档字段）和 bands" in error(
+        doc(clause(None, {"bands": {"bands": [{"ge": 1, "amount": 1}]}}))
+    )
+
+
 def test_document_facts_extend_the_fields_and_clash_on_type() -> None:
     data = doc(clause({"field": "liuhe_score", "ge": 80}))
     data["facts"] = {"liuhe_score": {"label": "评分", "unit": "分", "type": "double"}}

@@ -22,8 +22,9 @@ Condition forms (exactly one operator per leaf)::
     {all: [..]}  {any: [..]}  {not: <cond>}
 
 Benefit forms: ``{fixed: x}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
-``{per_unit: {base: F, amount: x}}``, ``{bands: {on: F, base: G, bands: [{ge|gt: a, le|lt: b,
-rate|amount: …}]}}``, each with optional ``cap`` and ``floor``.
+``{per_unit: {base: F, amount: x}}``, ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
+rate|amount: …}]}}`` (``by`` or ``on``, quoted or not), each with optional ``cap`` and
+``floor``.
 
 >>> doc = load_document('''
 ... document: {id: demo, title: 示例政策, issuer: 示例县人民政府, date: 2024-01-01,
@@ -691,10 +692,15 @@ def _benefit(d: object, ctx: _Ctx, path: str) -> Benefit:
             floor=floor,
             text=f"{base.label} × 每{unit} {_num(amount)} 万元{tail}",
         )
+    # `by:` is the alias of `on:`; a bare `on:` is read by YAML 1.1 as the boolean key True
+    given = [k for k in ("on", True, "by") if k in raw]
+    if len(given) > 1:
+        raise ctx.err(p, "分档字段只能写一次：on 与 by 同义，二选一")
+    raw = {("on" if k in (True, "by") else k): v for k, v in raw.items()}
     _check_keys(raw, {"on", "base", "bands"}, ctx, p)
     if "on" not in raw or "bands" not in raw:
-        raise ctx.err(p, "需要 on（分档字段）和 bands（档次列表）")
-    on = _numeric_field(raw["on"], ctx, f"{p}.on")
+        raise ctx.err(p, "需要 by（或 on，分档字段）和 bands（档次列表）")
+    on = _numeric_field(raw["on"], ctx, f"{p}.{'by' if 'by' in given else 'on'}")
     base = _numeric_field(raw["base"], ctx, f"{p}.base") if raw.get("base") else on
     bands = _bands(raw["bands"], on, base, ctx, f"{p}.bands")
     parts = []
