@@ -87,6 +87,17 @@ def test_fixed_and_cap() -> None:
     assert amounts({"fixed": 30, "cap": 20}, frame) == [(20.0, 20.0)] * 2
 
 
+def test_fixed_range_low_high_with_cap_and_floor() -> None:
+    # 10万元—100万元 → [10, 100] for every subject, no data needed
+    frame = pd.DataFrame({"x": [1, None]})
+    assert amounts({"fixed": [10, 100]}, frame) == [(10.0, 100.0)] * 2
+    assert missing({"fixed": [10, 100]}, frame) == {}
+    # cap 50 → [10, 50]; floor 20 → [20, 100]; [10, 10] is one amount
+    assert amounts({"fixed": [10, 100], "cap": 50}, frame) == [(10.0, 50.0)] * 2
+    assert amounts({"fixed": [10, 100], "floor": 20}, frame) == [(20.0, 100.0)] * 2
+    assert amounts({"fixed": [10, 10]}, frame) == [(10.0, 10.0)] * 2
+
+
 def test_percent_single_rate_range_cap_and_missing_base() -> None:
     frame = pd.DataFrame({"project_investment": [1200.0, 2000.0, None, -50.0]})
     # 1200 × 5% = 60; 2000 × 5% = 100; NULL → [0, unbounded]; negative → floor 0

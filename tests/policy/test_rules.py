@@ -268,10 +268,19 @@ def test_condition_errors_name_the_path(when: Any, message: str) -> None:
         ),
         ({"fixed": 10, "cap": 5, "floor": 6}, "clauses[0].benefit.floor：下限 6 大于上限 cap 5"),
         ({"fixed": 10, "max": 5}, "clauses[0].benefit.max：未知的键"),
+        ({"fixed": [100, 10]}, "clauses[0].benefit.fixed：金额下限 100 大于上限 10"),
+        ({"fixed": [10]}, "clauses[0].benefit.fixed：金额区间应为 [下限, 上限]（万元）"),
+        ({"fixed": [10, "多"]}, "clauses[0].benefit.fixed[1]：应为数值，实际为 '多'"),
     ],
 )
 def test_benefit_errors_name_the_path(benefit: Any, message: str) -> None:
     assert message in error(doc(clause({"field": "revenue", "ge": 1}, benefit)))
+
+
+def test_fixed_range_text() -> None:
+    b = load_document(doc(clause(None, {"fixed": [10, 100]}))).clauses[0].benefit
+    assert b is not None and (b.amount, b.amount_high) == (10.0, 100.0)
+    assert b.text == "10–100 万元（区间内核定）"
 
 
 def test_touching_bands_are_not_overlapping() -> None:

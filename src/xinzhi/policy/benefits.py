@@ -2,7 +2,7 @@
 
 Amount of one clause for one subject (computed only where the clause is 符合 or 可能符合):
 
-* ``fixed: x`` → x;
+* ``fixed: x`` → x; ``fixed: [x1, x2]`` → [x1, x2] (10万元—100万元: the office decides);
 * ``percent: {base: B, rate: r}`` → B × r; a rate range ``[r1, r2]`` gives [B × r1, B × r2];
 * ``per_unit: {base: B, amount: a}`` → B × a;
 * ``bands: {on: O, base: B, bands: [..]}`` → the first band whose bounds hold for O pays
@@ -85,7 +85,8 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
     inf = np.inf
     if benefit.kind == "fixed":
         lo = np.full(n, float(benefit.amount or 0.0))
-        hi = lo.copy()
+        high = benefit.amount_high
+        hi = lo.copy() if high is None else np.full(n, float(high))
     elif benefit.kind in ("percent", "per_unit"):
         base, known = cols.numeric(benefit.base or "")
         if benefit.kind == "percent":

@@ -21,7 +21,7 @@ Condition forms (exactly one operator per leaf)::
     {size: [大, 中, 小, 微]}
     {all: [..]}  {any: [..]}  {not: <cond>}
 
-Benefit forms: ``{fixed: x}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
+Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
 ``{per_unit: {base: F, amount: x}}``, ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
 rate|amount: …}]}}`` (``by`` or ``on``, quoted or not), each with optional ``cap`` and
 ``floor``.
@@ -158,7 +158,8 @@ class Band:
 class Benefit:
     """The amount of a clause in 万元.
 
-    ``kind``: ``fixed`` (``amount``), ``percent`` (``base`` × ``rate``; ``rate`` is a pair
+    ``kind``: ``fixed`` (``amount``; a range ``amount`` .. ``amount_high`` when written
+    ``[low, high]``, the office deciding within it), ``percent`` (``base`` × ``rate``; ``rate`` is a pair
     ``(low, high)``, equal for a single rate), ``per_unit`` (``base`` × ``amount``) or ``bands``
     (the band of ``on`` gives a rate × ``base`` or an amount). ``cap``: at most this much per
     subject for the clause; ``floor``: at least this much (default 0: amounts are never
@@ -167,6 +168,7 @@ class Benefit:
 
     kind: str
     amount: float | None = None
+    amount_high: float | None = None
     base: str | None = None
     rate: tuple[float, float] | None = None
     on: str | None = None
@@ -647,6 +649,22 @@ def _benefit(d: object, ctx: _Ctx, path: str) -> Benefit:
         f"，至少 {_num(floor)} 万元" if floor else ""
     )
     if kind == "fixed":
+        if isinstance(raw, list):
+            # 10万元—100万元: a range the office decides within
+            if len(raw) != 2:
+                raise ctx.err(p, "金额区间应为 [下限, 上限]（万元）")
+            low = _number(raw[0], ctx, f"{p}[0]", minimum=0)
+            high = _number(raw[1], ctx, f"{p}[1]", minimum=0)
+            if low > high:
+                raise ctx.err(p, f"金额下限 {_num(low)} 大于上限 {_num(high)}")
+            return Benefit(
+                "fixed",
+                amount=low,
+                amount_high=high,
+                cap=cap,
+                floor=floor,
+                text=f"{_num(low)}–{_num(high)} 万元（区间内核定）{tail}",
+            )
         amount = _number(raw, ctx, p, minimum=0)
         return Benefit(
             "fixed", amount=amount, cap=cap, floor=floor, text=f"{_num(amount)} 万元{tail}"
