@@ -87,6 +87,25 @@ def test_fixed_and_cap() -> None:
     assert amounts({"fixed": 30, "cap": 20}, frame) == [(20.0, 20.0)] * 2
 
 
+def test_per_unit_whole_steps() -> None:
+    # 每满一万人奖励一万元: 1 × ⌊v / 10000⌋ — 9999 → 0, 10000 → 1, 19999 → 1, 20000 → 2;
+    # NULL → [0, ∞); with cap 5: 60000 → 6 → 5 and NULL → [0, 5]
+    frame = pd.DataFrame({"employees": [9999, 10000, 19999, 20000, None, 60000]})
+    step = {"per_unit": {"base": "employees", "amount": 1, "per": 10000}}
+    assert amounts(step, frame) == [
+        (0.0, 0.0),
+        (1.0, 1.0),
+        (1.0, 1.0),
+        (2.0, 2.0),
+        (0.0, INF),
+        (6.0, 6.0),
+    ]
+    assert amounts({**step, "cap": 5}, frame)[4:] == [(0.0, 5.0), (5.0, 5.0)]
+    # 每满 0.5 人 0.2 万元: ⌊1.2 / 0.5⌋ = 2 → 0.4
+    half = {"per_unit": {"base": "employees", "amount": 0.2, "per": 0.5}}
+    assert amounts(half, pd.DataFrame({"employees": [1.2]})) == [(0.4, 0.4)]
+
+
 def test_fixed_range_low_high_with_cap_and_floor() -> None:
     # 10万元—100万元 → [10, 100] for every subject, no data needed
     frame = pd.DataFrame({"x": [1, None]})

@@ -269,12 +269,28 @@ def test_condition_errors_name_the_path(when: Any, message: str) -> None:
         ({"fixed": 10, "cap": 5, "floor": 6}, "clauses[0].benefit.floor：下限 6 大于上限 cap 5"),
         ({"fixed": 10, "max": 5}, "clauses[0].benefit.max：未知的键"),
         ({"fixed": [100, 10]}, "clauses[0].benefit.fixed：金额下限 100 大于上限 10"),
+        (
+            {"per_unit": {"base": "employees", "amount": 1, "per": 0}},
+            "clauses[0].benefit.per_unit.per：步长应大于 0，实际为 0",
+        ),
         ({"fixed": [10]}, "clauses[0].benefit.fixed：金额区间应为 [下限, 上限]（万元）"),
         ({"fixed": [10, "多"]}, "clauses[0].benefit.fixed[1]：应为数值，实际为 '多'"),
     ],
 )
 def test_benefit_errors_name_the_path(benefit: Any, message: str) -> None:
     assert message in error(doc(clause({"field": "revenue", "ge": 1}, benefit)))
+
+
+def test_per_unit_step_text() -> None:
+    b = (
+        load_document(
+            doc(clause(None, {"per_unit": {"base": "employees", "amount": 1, "per": 10000}}))
+        )
+        .clauses[0]
+        .benefit
+    )
+    assert b is not None and b.per == 10000.0
+    assert b.text == "年平均职工人数每满 10000 人 1 万元（不足部分不计）"
 
 
 def test_fixed_range_text() -> None:

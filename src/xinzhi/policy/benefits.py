@@ -4,7 +4,7 @@ Amount of one clause for one subject (computed only where the clause is 符合 o
 
 * ``fixed: x`` → x; ``fixed: [x1, x2]`` → [x1, x2] (10万元—100万元: the office decides);
 * ``percent: {base: B, rate: r}`` → B × r; a rate range ``[r1, r2]`` gives [B × r1, B × r2];
-* ``per_unit: {base: B, amount: a}`` → B × a;
+* ``per_unit: {base: B, amount: a}`` → B × a; with ``per: n`` → a × ⌊B / n⌋ (每满一万人奖励一万元);
 * ``bands: {on: O, base: B, bands: [..]}`` → the first band whose bounds hold for O pays
   ``rate`` × B (B defaults to O) or its fixed ``amount``; O outside every band → 0.
 
@@ -93,6 +93,9 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
             r1, r2 = benefit.rate or (0.0, 0.0)
         else:
             r1 = r2 = float(benefit.amount or 0.0)
+            if benefit.per is not None:  # 每满 per 单位: whole steps only
+                with np.errstate(invalid="ignore"):
+                    base = np.floor(base / benefit.per)
         lo = np.where(known, base * r1, -inf)
         hi = np.where(known, base * r2, inf)
     else:  # bands

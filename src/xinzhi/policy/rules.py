@@ -22,7 +22,7 @@ Condition forms (exactly one operator per leaf)::
     {all: [..]}  {any: [..]}  {not: <cond>}
 
 Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
-``{per_unit: {base: F, amount: x}}``, ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
+``{per_unit: {base: F, amount: x, per: n}}`` (``per`` optional: x × ⌊F / n⌋), ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
 rate|amount: …}]}}`` (``by`` or ``on``, quoted or not), each with optional ``cap`` and
 ``floor``.
 
@@ -160,7 +160,8 @@ class Benefit:
 
     ``kind``: ``fixed`` (``amount``; a range ``amount`` .. ``amount_high`` when written
     ``[low, high]``, the office deciding within it), ``percent`` (``base`` × ``rate``; ``rate`` is a pair
-    ``(low, high)``, equal for a single rate), ``per_unit`` (``base`` × ``amount``) or ``bands``
+    ``(low, high)``, equal for a single rate), ``per_unit`` (``base`` × ``amount``; with ``per``: ``amount`` × ⌊``base`` / ``per``⌋,
+    每满 per 单位 amount 万元) or ``bands``
     (the band of ``on`` gives a rate × ``base`` or an amount). ``cap``: at most this much per
     subject for the clause; ``floor``: at least this much (default 0: amounts are never
     negative). ``text``: the formula in Chinese.
@@ -171,6 +172,7 @@ class Benefit:
     amount_high: float | None = None
     base: str | None = None
     rate: tuple[float, float] | None = None
+    per: float | None = None
     on: str | None = None
     bands: tuple[Band, ...] = ()
     cap: float | None = None
@@ -696,19 +698,30 @@ def _benefit(d: object, ctx: _Ctx, path: str) -> Benefit:
             text=f"{base.label} × {shown}{tail}",
         )
     if kind == "per_unit":
-        _check_keys(raw, {"base", "amount"}, ctx, p)
+        _check_keys(raw, {"base", "amount", "per"}, ctx, p)
         if "base" not in raw or "amount" not in raw:
             raise ctx.err(p, "需要 base（数量字段）和 amount（每单位金额，万元）")
         base = _numeric_field(raw["base"], ctx, f"{p}.base")
         amount = _number(raw["amount"], ctx, f"{p}.amount", minimum=0)
         unit = base.unit or "单位"
+        per = None
+        if raw.get("per") is not None:
+            per = _number(raw["per"], ctx, f"{p}.per")
+            if per <= 0:
+                raise ctx.err(f"{p}.per", f"步长应大于 0，实际为 {_num(per)}")
+        shown = (
+            f"{base.label}每满 {_num(per)} {unit} {_num(amount)} 万元（不足部分不计）"
+            if per is not None
+            else f"{base.label} × 每{unit} {_num(amount)} 万元"
+        )
         return Benefit(
             "per_unit",
             base=base.key,
             amount=amount,
+            per=per,
             cap=cap,
             floor=floor,
-            text=f"{base.label} × 每{unit} {_num(amount)} 万元{tail}",
+            text=f"{shown}{tail}",
         )
     # `by:` is the alias of `on:`; a bare `on:` is read by YAML 1.1 as the boolean key True
     given = [k for k in ("on", True, "by") if k in raw]
