@@ -106,6 +106,29 @@ def test_per_unit_whole_steps() -> None:
     assert amounts(half, pd.DataFrame({"employees": [1.2]})) == [(0.4, 0.4)]
 
 
+def test_base_as_a_difference() -> None:
+    # 新增部分的 30%: (tax − tax_prev1) × 0.3 — 600 − 500 = 100 → 30; a fall 400 − 500 = −100
+    # → −30 → floor 0; NULL on either side → [0, ∞) and that side is missing
+    frame = pd.DataFrame(
+        {"tax": [600.0, 400.0, None, 600.0], "tax_prev1": [500.0, 500.0, 500.0, None]}
+    )
+    b = {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.3}}
+    assert amounts(b, frame) == [(30.0, 30.0), (0.0, 0.0), (0.0, INF), (0.0, INF)]
+    assert missing(b, frame) == {
+        "tax": [False, False, True, False],
+        "tax_prev1": [False, False, False, True],
+    }
+    # banded by the increase: ≥ 100 → 5, ≥ 200 → 10
+    bands = {
+        "bands": {
+            "by": {"diff": ["tax", "tax_prev1"]},
+            "bands": [{"ge": 100, "lt": 200, "amount": 5}, {"ge": 200, "amount": 10}],
+        }
+    }
+    frame2 = pd.DataFrame({"tax": [599.0, 600.0, 700.0], "tax_prev1": [500.0, 500.0, 500.0]})
+    assert amounts(bands, frame2) == [(0.0, 0.0), (5.0, 5.0), (10.0, 10.0)]
+
+
 def test_fixed_range_low_high_with_cap_and_floor() -> None:
     # 10万元—100万元 → [10, 100] for every subject, no data needed
     frame = pd.DataFrame({"x": [1, None]})

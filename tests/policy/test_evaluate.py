@@ -287,6 +287,35 @@ def test_conditions_met_but_amount_data_missing_is_possible() -> None:
     assert reasons[7] == "可能符合：金额所需数据缺失，需补充：营业收入、实缴税金"
 
 
+def test_increase_over_last_year_as_condition_and_base() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "税收增长奖励",
+            "when": {"diff": ["tax", "tax_prev1"], "gt": 0},
+            "benefit": {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.2}},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C"],
+            "tax": [650.0, 500.0, 650.0],
+            "tax_prev1": [500.0, 500.0, None],
+        }
+    )
+    res = evaluate([doc], frame, on=ON)
+    # A: 650 − 500 = 150 > 0 → 150 × 20% = 30; B: 0 → 不符合; C: last year unknown → 可能符合
+    assert rows(res, ["credit_code", "status", "amount_min", "amount_max", "missing"]) == [
+        ["A", "符合", 30.0, 30.0, ""],
+        ["B", "不符合", None, None, ""],
+        ["C", "可能符合", 0.0, None, "tax_prev1"],
+    ]
+    assert (
+        "✓ 实缴税金 − 实缴税金（上一年） > 0 万元（实缴税金 650 万元；实缴税金（上一年） 500 万元；差额 150）"
+        in res.explain("A")
+    )
+
+
 def test_cap_per_subject_then_budget_pro_rata() -> None:
     doc = make(
         {

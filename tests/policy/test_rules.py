@@ -270,6 +270,14 @@ def test_condition_errors_name_the_path(when: Any, message: str) -> None:
         ({"fixed": 10, "max": 5}, "clauses[0].benefit.max：未知的键"),
         ({"fixed": [100, 10]}, "clauses[0].benefit.fixed：金额下限 100 大于上限 10"),
         (
+            {"percent": {"base": {"diff": ["tax"]}, "rate": 0.1}},
+            "clauses[0].benefit.percent.base.diff：应为 [被减字段, 减去字段]，如 [tax, tax_prev1]",
+        ),
+        (
+            {"percent": {"base": {"minus": ["tax", "tax_prev1"]}, "rate": 0.1}},
+            "clauses[0].benefit.percent.base.minus：未知的键",
+        ),
+        (
             {"per_unit": {"base": "employees", "amount": 1, "per": 0}},
             "clauses[0].benefit.per_unit.per：步长应大于 0，实际为 0",
         ),
@@ -279,6 +287,26 @@ def test_condition_errors_name_the_path(when: Any, message: str) -> None:
 )
 def test_benefit_errors_name_the_path(benefit: Any, message: str) -> None:
     assert message in error(doc(clause({"field": "revenue", "ge": 1}, benefit)))
+
+
+def test_diff_condition_and_base_text() -> None:
+    d = load_document(
+        doc(
+            clause(
+                {"diff": ["tax", "tax_prev1"], "ge": 100},
+                {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.3}},
+            )
+        )
+    )
+    c = d.clauses[0]
+    assert c.when is not None and c.when.kind == "diff"
+    assert c.when.fields == ("tax", "tax_prev1")
+    assert c.when.text == "实缴税金 − 实缴税金（上一年） ≥ 100 万元"
+    assert c.benefit is not None and c.benefit.base == "diff(tax,tax_prev1)"
+    assert c.benefit.fields == ("tax", "tax_prev1")
+    assert c.benefit.text == "（实缴税金 − 实缴税金（上一年）） × 30%"
+    msg = error(doc(clause({"diff": ["tax", "section"], "ge": 1})))
+    assert "clauses[0].when.diff[1]：差值的字段应为数值字段，section 为 varchar" in msg
 
 
 def test_per_unit_step_text() -> None:

@@ -4,6 +4,7 @@ Amount of one clause for one subject (computed only where the clause is 符合 o
 
 * ``fixed: x`` → x; ``fixed: [x1, x2]`` → [x1, x2] (10万元—100万元: the office decides);
 * ``percent: {base: B, rate: r}`` → B × r; a rate range ``[r1, r2]`` gives [B × r1, B × r2];
+* a base (or ``on``) written ``{diff: [A, B]}`` reads A − B (NULL if either is NULL);
 * ``per_unit: {base: B, amount: a}`` → B × a; with ``per: n`` → a × ⌊B / n⌋ (每满一万人奖励一万元);
 * ``bands: {on: O, base: B, bands: [..]}`` → the first band whose bounds hold for O pays
   ``rate`` × B (B defaults to O) or its fixed ``amount``; O outside every band → 0.
@@ -46,7 +47,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from xinzhi.policy.conditions import Columns
-from xinzhi.policy.rules import Benefit
+from xinzhi.policy.rules import Benefit, diff_fields
 
 __all__ = [
     "ELIGIBLE",
@@ -146,12 +147,10 @@ def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
     if benefit.kind == "fixed":
         return {}
     if benefit.kind in ("percent", "per_unit"):
-        _, known = cols.numeric(benefit.base or "")
-        return {benefit.base or "": ~known}
+        return _null_fields(benefit.base or "", cols, np.ones(cols.n, dtype=bool))
     on, kon = cols.numeric(benefit.on or "")
-    out = {benefit.on or "": ~kon}
+    out = _null_fields(benefit.on or "", cols, np.ones(cols.n, dtype=bool))
     if benefit.base not in (None, benefit.on):
-        _, kbase = cols.numeric(benefit.base or "")
         rated = np.zeros(cols.n, dtype=bool)
         taken = np.zeros(cols.n, dtype=bool)
         for b in benefit.bands:
@@ -159,8 +158,15 @@ def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
             taken |= m
             if b.rate is not None:
                 rated |= m
-        out[benefit.base or ""] = ~kbase & (~kon | rated)
+        for k, m in _null_fields(benefit.base or "", cols, ~kon | rated).items():
+            out[k] = out[k] | m if k in out else m
     return out
+
+
+def _null_fields(key: str, cols: Columns, where: np.ndarray) -> dict[str, np.ndarray]:
+    """Field key → NULL (within ``where``); a difference A − B reports A and B."""
+    pair = diff_fields(key)
+    return {k: ~cols.numeric(k)[1] & where for k in (pair or (key,))}
 
 
 def apply_stacking(

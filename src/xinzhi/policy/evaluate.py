@@ -710,4 +710,11 @@ def _explain_node(
         )
         if pd.notna(a) and pd.notna(b) and b > 0:
             values += f"；比值 {_num(round(float(a) / float(b), 4))}"
+    if c.kind == "diff":
+        a, b = (
+            pd.to_numeric(row[k], errors="coerce").iloc[0] if k in row.columns else np.nan
+            for k in c.fields
+        )
+        if pd.notna(a) and pd.notna(b):
+            values += f"；差额 {_num(round(float(a) - float(b), 4))}"
     return [f"{pad}{mark} {c.text}（{values}）"]

@@ -14,7 +14,7 @@ Condition forms (exactly one operator per leaf)::
     {field: F, in: [..]}  {field: F, not_in: [..]}
     {field: F, prefix: ["13", "14"]}  {field: F, not_prefix: [..]}
     {field: F, is: true|false}
-    {ratio: [A, B], ge|gt|le|lt: x}
+    {ratio: [A, B], ge|gt|le|lt: x}         {diff: [A, B], ge|gt|le|lt: x}   (A − B)
     {label: KEY, held: true|false}          {label: KEY, since_within_years: N}
     {years_since: DATE_FIELD, ge|gt|le|lt: N}
     {date: DATE_FIELD, on_or_after|before|after|on_or_before: 2023-01-01}
@@ -24,7 +24,7 @@ Condition forms (exactly one operator per leaf)::
 Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
 ``{per_unit: {base: F, amount: x, per: n}}`` (``per`` optional: x × ⌊F / n⌋), ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
 rate|amount: …}]}}`` (``by`` or ``on``, quoted or not), each with optional ``cap`` and
-``floor``.
+``floor``. A base (or ``by``) may be a difference ``{diff: [A, B]}`` = A − B.
 
 >>> doc = load_document('''
 ... document: {id: demo, title: 示例政策, issuer: 示例县人民政府, date: 2024-01-01,
@@ -70,6 +70,8 @@ __all__ = [
     "Clause",
     "Condition",
     "PolicyDocument",
+    "diff_fields",
+    "diff_key",
     "load_document",
 ]
 
@@ -108,6 +110,7 @@ class Condition:
     """One node of a condition tree.
 
     ``kind``: ``all`` / ``any`` / ``not`` (``children``) or a leaf ``field`` / ``ratio`` /
+    ``diff`` /
     ``label`` / ``years_since`` / ``date`` / ``size``; ``op`` the operator key as written
     (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size); ``fields`` the frame columns
     read; ``value`` the comparison value (a rank for ordinal fields, a tuple for lists, a
@@ -182,7 +185,11 @@ class Benefit:
     @property
     def fields(self) -> tuple[str, ...]:
         """Frame columns the amount reads."""
-        out = [f for f in (self.on, self.base) if f]
+        out: list[str] = []
+        for f in (self.on, self.base):
+            if f:
+                pair = diff_fields(f)
+                out.extend(pair if pair else (f,))
         return tuple(dict.fromkeys(out))
 
 
@@ -481,6 +488,13 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         if 0 < value < 1 and a.unit == b.unit:
             auto += f"（{_pct(value)}）"
         return Condition("ratio", op, (a.key, b.key), value, text=text or auto, path=path)
+    if "diff" in d:
+        _check_keys(d, {"diff", "text", *_CMP}, ctx, path)
+        a, b = _diff_pair(d["diff"], ctx, f"{path}.diff")
+        op = _one_op(d, _CMP, ctx, path, "diff")
+        value = _number(d[op], ctx, f"{path}.{op}")
+        auto = f"{a.label} − {b.label} {_SYMBOL[op]} {_num(value)}{_unit(a)}"
+        return Condition("diff", op, (a.key, b.key), value, text=text or auto, path=path)
     if "label" in d:
         _check_keys(d, {"label", "text", "held", "since_within_years"}, ctx, path)
         key = d["label"]
@@ -550,12 +564,48 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
     keys = ", ".join(map(str, d)) or "（空）"
     raise ctx.err(
         path,
-        f"无法识别的条件（键：{keys}）；应含 field / ratio / label / years_since / date / size "
+        f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
         "/ all / any / not 之一",
     )
 
 
+def diff_key(a: str, b: str) -> str:
+    """The column key of the difference A − B (a benefit base or banded value).
+
+    >>> diff_key("tax", "tax_prev1"), diff_fields("diff(tax,tax_prev1)")
+    ('diff(tax,tax_prev1)', ('tax', 'tax_prev1'))
+    """
+    return f"diff({a},{b})"
+
+
+def diff_fields(key: str) -> tuple[str, str] | None:
+    """(A, B) of a :func:`diff_key`, None for a plain field key."""
+    if key.startswith("diff(") and key.endswith(")") and "," in key:
+        a, b = key[5:-1].split(",", 1)
+        return a, b
+    return None
+
+
+def _diff_pair(raw: object, ctx: _Ctx, path: str) -> tuple[FieldSpec, FieldSpec]:
+    """The two numeric fields of ``{diff: [A, B]}`` (A − B)."""
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise ctx.err(path, "应为 [被减字段, 减去字段]，如 [tax, tax_prev1]")
+    a = ctx.field(raw[0], f"{path}[0]")
+    b = ctx.field(raw[1], f"{path}[1]")
+    for i, sp in enumerate((a, b)):
+        if not sp.numeric:
+            raise ctx.err(f"{path}[{i}]", f"差值的字段应为数值字段，{sp.key} 为 {sp.type}")
+    return a, b
+
+
 def _numeric_field(key: object, ctx: _Ctx, path: str) -> FieldSpec:
+    if isinstance(key, Mapping):
+        # a difference A − B (比上年增长 / 新增): {diff: [A, B]}
+        _check_keys(key, {"diff"}, ctx, path)
+        if "diff" not in key:
+            raise ctx.err(path, "金额的基数应为字段名或 {diff: [A, B]}")
+        a, b = _diff_pair(key["diff"], ctx, f"{path}.diff")
+        return FieldSpec(diff_key(a.key, b.key), f"（{a.label} − {b.label}）", a.unit, "double")
     spec = ctx.field(key, path)
     if not spec.numeric:
         raise ctx.err(path, f"金额的基数应为数值字段，{spec.key} 为 {spec.type}")
