@@ -42,6 +42,7 @@ def test_the_declared_analyses() -> None:
         "complexity",
         "specialization",
         "shiftshare",
+        "policy-check",
         "typology",
         "peers",
     ]

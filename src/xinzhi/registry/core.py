@@ -18,6 +18,7 @@ FAMILIES = {
     "typology": "县域类型",
     "industry": "产业分析",
     "enterprise": "企业评价",
+    "policy": "政策计算",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 
