@@ -221,3 +221,22 @@ def test_records_all_quarantined_writes_nothing(con, tmp_path: Path) -> None:  #
     )
     with pytest.raises(InputError, match="没有可载入的数值"):
         pp.import_policy_records(con, f)
+
+
+def test_generated_facts_are_labelled_and_reproducible(con) -> None:  # type: ignore[no-untyped-def]
+    rep = pp.generate_policy_facts(con, county="430321", on="2024-06-30", seed=7)
+    assert rep.source == "policy_facts:示例数据:430321" and rep.years == [2023]
+    assert rep.rows_read == rep.rows_loaded == rep.values_loaded
+    rows = con.execute(
+        "SELECT credit_code, fact, synthetic FROM current_policy_facts WHERE batch_id = ?",
+        [rep.batch_id],
+    ).df()
+    assert len(rows) == rep.values_loaded and rows["synthetic"].all()
+    # the four firms of 湘潭县 (F1, F2, F3, F5), at most one value per firm and fact
+    assert set(rows["credit_code"]) <= {F1, F2, F3, code(5)}
+    assert not rows.duplicated(["credit_code", "fact"]).any()
+    assert set(rows["fact"]) <= set(rep.indicators_loaded)
+    assert pp.generate_policy_facts(con, county="430321", on="2024-06-30", seed=7).status == "noop"
+    again = pp.generate_policy_facts(con, county="430321", on="2024-06-30", seed=8)
+    assert again.superseded == [rep.batch_id]
+    assert pp.policy_check(con, county="430321", on="2024-06-30").synthetic

@@ -83,6 +83,7 @@ __all__ = [
     "document_text",
     "effect_indicators",
     "extract_policy_text",
+    "generate_policy_facts",
     "get_document",
     "import_policy_facts",
     "import_policy_records",
@@ -1361,6 +1362,127 @@ def import_policy_records(
     return _import_records(
         path, documents=documents, names=names, source=source, sheet=sheet, account=account, con=con
     )
+
+
+SYNTHETIC_FACTS_SOURCE = "policy_facts:示例数据"
+"""Import source prefix of generated policy facts (``policy_facts:示例数据:<county>``)."""
+
+
+def generate_policy_facts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str,
+    on: dt.date | str | None = None,
+    year: int | None = None,
+    seed: int = 1,
+) -> ImportReport:
+    """Generate values (示例数据) of the firm facts that the documents applying in ``county`` on
+    ``on`` read, for every firm of the county in data year ``year`` (default as
+    :func:`policy_check`), and store them as one import batch of source
+    ``policy_facts:示例数据:<county>`` (a new generation supersedes the county's previous one; the
+    same seed, year and firms again is a no-op).
+
+    Draws (seeded, one column per fact, no loop over firms): money (万元) log-normal with median
+    300, persons log-normal with median 30 (whole numbers), land (亩) log-normal with median 50,
+    years and months whole numbers 1–5 and 1–36, other numbers uniform in [0, 1); yes/no true
+    with probability 0.1; dates uniform in the data year and the two before; ordinal levels
+    uniform; free text is left out; one value in five is left out (the firm "needs data"). The
+    values only let a demonstration show 符合 / 可能符合 rows: they describe no real firm.
+    """
+    import hashlib
+
+    from xinzhi.ingest.batch import run_import, write_report_batch
+
+    day = _day(on)
+    code = _county_code(con, county)
+    assert code is not None
+    docs = _applicable(con, county=code, on=day, ids=None)
+    specs = {k: v for k, v in _fact_specs(docs).items() if v.type not in ("varchar",) or v.levels}
+    y = int(year) if year is not None else _latest_before(con, day.year)
+    if y is None:
+        raise InputError("数据仓库中没有企业年度数据：请先生成示例企业（xinzhi demo）")
+    codes = sorted(county_codes(con, code))
+    if not codes:
+        raise InputError(
+            f"{code} 没有企业：请先生成示例企业（xinzhi industry firms-generate --load）"
+        )
+    rng = np.random.default_rng(seed)
+    n = len(codes)
+    parts = []
+    for k, spec in sorted(specs.items()):  # over facts, not firms
+        num = np.full(n, np.nan)
+        text = np.full(n, None, dtype=object)
+        if spec.type in ("double", "integer"):
+            median, whole = {"万元": (300.0, False), "人": (30.0, True), "亩": (50.0, False)}.get(
+                spec.unit, (0.0, False)
+            )
+            if median:
+                num = np.round(rng.lognormal(np.log(median), 1.0, n), 0 if whole else 2)
+            elif spec.unit in ("年", "月"):
+                num = rng.integers(1, 6 if spec.unit == "年" else 37, n).astype(float)
+            else:
+                num = np.round(rng.uniform(0, 1, n), 4)
+        elif spec.type == "boolean":
+            text = np.where(rng.uniform(size=n) < 0.1, "true", "false").astype(object)
+        elif spec.type == "date":
+            start = dt.date(y - 2, 1, 1).toordinal()
+            days = rng.integers(0, dt.date(y, 12, 31).toordinal() - start + 1, n)
+            text = np.array([dt.date.fromordinal(start + int(d)).isoformat() for d in days])
+        else:  # ordinal
+            text = np.asarray(spec.levels, dtype=object)[rng.integers(0, len(spec.levels), n)]
+        known = rng.uniform(size=n) >= 0.2  # one value in five left out: "needs data"
+        parts.append(
+            pd.DataFrame(
+                {
+                    "credit_code": np.asarray(codes, dtype=object)[known],
+                    "person_id": None,
+                    "year": y,
+                    "fact": k,
+                    "value_num": num[known],
+                    "value_text": text[known],
+                    "synthetic": True,
+                }
+            )
+        )
+    rows = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=pstore.FACT_COLUMNS)
+    )
+    source = f"{SYNTHETIC_FACTS_SOURCE}:{code}"
+    ident = f"seed={seed};year={y};county={code};facts={sorted(specs)};firms={n}"
+    sha = hashlib.sha256(ident.encode()).hexdigest()
+
+    def insert(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        pstore.insert_policy_facts(c, rows, batch_id)
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        pstore.ensure_policy_tables(connection)
+        report = ImportReport(
+            file_name=f"示例数据 seed={seed}",
+            source=source,
+            format="policy_facts-synthetic",
+            status="loaded",
+            batch_id=None,
+            rows_read=len(rows),
+            rows_loaded=len(rows),
+            rows_quarantined=0,
+            rows_skipped=0,
+            values_loaded=len(rows),
+            sha256=sha,
+            years=[y],
+            indicators_loaded=sorted(specs),
+            warnings=[f"示例数据：{n} 家企业 × {len(specs)} 项政策事实"],
+        )
+        empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
+        return write_report_batch(
+            connection,
+            report,
+            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+            quarantine=empty.assign(message=None),
+            skipped=empty,
+            extra=insert,
+        )
+
+    return run_import(load, sha256=sha, source=source, fmt="policy_facts-synthetic", con=con)
 
 
 # ---------------------------------------------------------------------------- effect loop
