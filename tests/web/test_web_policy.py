@@ -41,6 +41,7 @@ from test_policy_api import (
     D,
     build_policy_warehouse,
     document_yaml,
+    write_records,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,6 +72,9 @@ def web_warehouse(
         ):
             pp.save_draft(con, document_yaml(doc_id, region, title), account="测试")
             pp.publish(con, doc_id, on=dt.date(2024, 1, 1), account="测试")
+        folder = tmp_path_factory.mktemp("records")
+        report = pp.import_policy_records(con, write_records(folder), account="测试")
+        assert report.rows_loaded == 8
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
         auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
         auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
@@ -266,6 +270,16 @@ def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: P
         assert openpyxl.load_workbook(path).sheetnames[:2] == ["兑现名单", "推送名单"]
         target, detail = _exports(admin, server, COUNTY[0])[-1]
         assert target == f"firms:payout-{DOC}:{OWN}"
+        # the effect of 2024 (records of test_policy_api): 知晓 2 of 3 notified, paid 1 of 2
+        # eligible, 满意度 (5 + 3) / 2
+        effect = _rows(page, "effect-table")
+        assert [r[1] for r in effect] == ["2024"]
+        headers = page.eval_on_selector(
+            "[data-testid=effect-table]",
+            "el => [...el.querySelectorAll('thead th')].map(h => h.innerText.replace('arrow_upward', '').trim())",
+        )
+        row = dict(zip(headers, effect[0], strict=True))
+        assert (row["知晓率"], row["兑现率"], row["满意度"]) == ("66.7%", "50.0%", "4.00")
         assert (detail["kind"], detail["county"], detail["via"]) == ("firms", OWN, "web")
     finally:
         ctx.close()

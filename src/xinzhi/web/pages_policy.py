@@ -71,6 +71,8 @@ _HEADERS = {
 _NULL = "(v === null || v === undefined || v === '' || Number.isNaN(v))"
 _MONEY = f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{minimumFractionDigits: 2, maximumFractionDigits: 2}})"
 _TEXT = f"v => {_NULL} ? '—' : v"
+_PCT = f"v => {_NULL} ? '—' : (100 * Number(v)).toFixed(1) + '%'"
+_FORMAT = {"money": _MONEY, "pct": _PCT, "score": f"v => {_NULL} ? '—' : Number(v).toFixed(2)"}
 _STATUS_SLOT = (
     '<q-td :props="props" style="white-space: nowrap" :class="{'
     "'text-green-8 text-weight-bold': props.value === '符合', "
@@ -133,8 +135,8 @@ def _table(
             "label": label,
             "field": key,
             "sortable": True,
-            "align": "right" if kind == "money" else "left",
-            ":format": _MONEY if kind == "money" else _TEXT,
+            "align": "right" if kind in _FORMAT else "left",
+            ":format": _FORMAT.get(kind, _TEXT),
         }
         if kind in ("wide", "list"):
             col["style"] = "white-space: normal; min-width: 12rem; max-width: 36rem"
@@ -647,7 +649,16 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
                     'data-testid="effect-empty"'
                 )
             else:
-                cols = [(str(c), _HEADERS.get(str(c), str(c)), "text") for c in eff.columns]
+                kinds = {"eligible_amount": "money", "paid_amount": "money", "满意度": "score"}
+                cols = [
+                    (
+                        str(c),
+                        _HEADERS.get(str(c), str(c)),
+                        "pct" if str(c).endswith("率") else kinds.get(str(c), "text"),
+                    )
+                    for c in eff.columns
+                    if c != "document"
+                ]
                 _table(
                     eff.assign(_row=range(len(eff))), cols, row_key="_row", testid="effect-table"
                 )
