@@ -37,6 +37,7 @@ from test_policy_api import (
     OTHER,
     OWN,
     A,
+    B,
     D,
     build_policy_warehouse,
     document_yaml,
@@ -338,3 +339,26 @@ def test_draft_review_and_publish(browser: Any, server: str, tmp_path: Path) -> 
         ctx.close()
         actx.close()
     assert _csp_violations(console) == []
+
+
+def test_a_looked_up_firm_completed_by_the_form(browser: Any, server: str) -> None:
+    """Firm B lacks 研发费用 (2-1 可能符合): giving it in the form (50 / 999 ≥ 0.03) turns the
+    clause 符合 with 50 × 10% = 5 万元, the warehouse's other data kept (1-1 still 不符合)."""
+    ctx, page, _ = _login(browser, server, COUNTY)
+    try:
+        page.goto(server + f"/policy?code={B}")
+        _wait_results(page)
+        assert _clause_rows(page)["2-1"][3:5] == ["可能符合", "0.00–50.00 万元"]
+        page.wait_for_selector("input[data-field=rd_expenditure]", timeout=60_000)
+        page.fill("input[data-field=rd_expenditure]", "50")
+        page.click("[data-testid=policy-compute]")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=policy-results]') &&"
+            " document.querySelector('[data-testid=policy-results]').innerText.includes('5.00 万元')",
+            timeout=60_000,
+        )
+        rows = _clause_rows(page)
+        assert rows["2-1"][3:5] == ["符合", "5.00 万元"]
+        assert rows["1-1"][3] == "不符合"
+    finally:
+        ctx.close()
