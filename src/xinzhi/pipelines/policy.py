@@ -60,7 +60,6 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise import read_firm_file
 from xinzhi.pipelines.enterprise_data import (
-    _schemas,
     county_codes,
     firm_frame_df,
     latest_firm_year,
@@ -961,43 +960,6 @@ def policy_check_analysis(
     )
 
 
-def _one_firm(
-    con: duckdb.DuckDBPyConnection, credit_code: str, on: dt.date, year: int | None
-) -> tuple[pd.DataFrame, int]:
-    """The frame row of one firm, read by its credit code (the views' windows rank only its
-    rows); the data year used."""
-    sch = _schemas()
-    code = [str(credit_code)]
-    scope = "credit_code IN (SELECT unnest(?::VARCHAR[]))"
-    firms = con.execute(
-        f"SELECT {', '.join(sch['firms'])} FROM current_firms WHERE {scope}", [code]
-    ).df()
-    if firms.empty:
-        raise InputError(f"企业名录中没有信用代码为 {credit_code} 的企业")
-    tables: dict[str, pd.DataFrame] = {"firms": firms}
-    y = year
-    if has_firm_year_tables(con):
-        if y is None:
-            row = con.execute(
-                f"SELECT max(year) FILTER (WHERE year < ?), max(year) FROM current_firm_years WHERE {scope}",
-                [on.year, code],
-            ).fetchone()
-            y = None if row is None else (row[0] if row[0] is not None else row[1])
-        tables["firm_years"] = con.execute(
-            f"SELECT {', '.join(sch['firm_years'])} FROM current_firm_years WHERE {scope}", [code]
-        ).df()
-        tables["firm_labels"] = con.execute(
-            f"SELECT {', '.join(sch['firm_labels'])} FROM current_firm_labels WHERE {scope}", [code]
-        ).df()
-    if y is None:
-        y = on.year - 1
-    frame = firm_frame_df(tables, year=int(y), on=on)
-    if not _labels_known(con):
-        for k in firm_labels():
-            frame[f"label_{k}"] = pd.array([pd.NA] * len(frame), dtype="boolean")
-    return frame[frame["credit_code"] == str(credit_code)].reset_index(drop=True), int(y)
-
-
 def _firm_row(
     con: duckdb.DuckDBPyConnection,
     credit_code: str,
@@ -1016,33 +978,32 @@ def _firm_row(
     region = str(row[0][0])
     if county is not None and region != county:
         raise InputError(f"信用代码为 {credit_code} 的企业不在 {county}")
+    y = on.year - 1
     if latest_firm_year(con) is not None:
         src = policy_frame(con, county=region, on=on, documents=docs)
         frame = src.frame[src.frame["credit_code"] == credit_code].reset_index(drop=True)
         if len(frame):
             return frame, src.year, bool(frame["synthetic"].fillna(False).any()) or src.synthetic
-    frame, y = _one_firm(con, credit_code, on, None)
-    if frame.empty:  # founded after the data year, or closed: the registry row alone
-        frame = con.execute(
-            "SELECT credit_code, name, region_code, industry_code, division, section, founded, "
-            "status, registered_capital, synthetic FROM current_firms "
-            "WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
-            [[credit_code]],
-        ).df()
-        frame["founded"] = pd.to_datetime(frame["founded"]).dt.date.astype(object)
-        frame = _label_windows(con, frame, on, [credit_code])
-        known = _labels_known(con)
-        for k in firm_labels():  # held on the date: a window holds (labels imported)
-            held = frame[f"label_{k}_since"].notna().astype("boolean")
-            frame[f"label_{k}"] = (
-                held if known else pd.Series(pd.NA, index=frame.index, dtype="boolean")
-            )
-    else:
-        frame = _label_windows(con, frame, on, [credit_code])
-    frame["size_class"] = _size_class(frame)
+        y = src.year
+    # not in the frame of the data year (founded later, or closed): the registry row alone
+    frame = con.execute(
+        "SELECT credit_code, name, region_code, industry_code, division, section, founded, "
+        "status, registered_capital, synthetic FROM current_firms "
+        "WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
+        [[credit_code]],
+    ).df()
+    founded = pd.to_datetime(frame["founded"])
+    frame["founded"] = founded.dt.date.astype(object).where(founded.notna(), None)
+    frame = _label_windows(con, frame, on, [credit_code])
+    known = _labels_known(con)
+    for k in firm_labels():  # held on the date: a window holds (when labels were imported)
+        held = frame[f"label_{k}_since"].notna().astype("boolean")
+        frame[f"label_{k}"] = (
+            held if known else pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        )
+    frame["size_class"] = None  # no employees or revenue of the year: needs data
     frame["year"] = y
-    specs = _fact_specs(docs)
-    frame, synthetic = _add_facts(con, frame, year=y, specs=specs, codes=[credit_code])
+    frame, synthetic = _add_facts(con, frame, year=y, specs=_fact_specs(docs), codes=[credit_code])
     return frame, y, synthetic or bool(frame["synthetic"].fillna(False).any())
 
 
