@@ -24,13 +24,23 @@ NINGXIANG = [*CHANGSHA[:-1], 7.99]
 AGRI = [0.09, 0.10, 0.11, 0.09, 0.10, 0.11, 0.09, 0.10, 0.15]
 
 
+# fiscal_revenue (in nqpf-county) of 湘潭县: growth 10, 10, 12, 8, 10, 10, 20, 10 % from 100 in
+# 2013 → 2019: growth 10 % against 10, 10, 12, 8, 10 (μ 10, σ √2) → 绿; 2020: 20 % > μ + 2σ =
+# 12.83 % → 红 (the county report's monitoring section, year 2020)
+GROWTH = [0.10, 0.10, 0.12, 0.08, 0.10, 0.10, 0.20, 0.10]
+FISCAL = [100.0]
+for _g in GROWTH:
+    FISCAL.append(FISCAL[-1] * (1 + _g))
+
+
 def _long_table() -> pd.DataFrame:
     rows = []
     for k, y in enumerate(YEARS):
         rows.append(("430121", y, "gdp", CHANGSHA[k]))
         rows.append(("430124" if y <= 2016 else "430182", y, "gdp", NINGXIANG[k]))
-        rows.append(("430321", y, "gdp", 10.0))  # constant: zero spread
+        rows.append(("430321", y, "gdp", 10000.0))  # constant: zero spread
         rows.append(("430121", y, "emp_sec_A", AGRI[k]))
+        rows.append(("430321", y, "fiscal_revenue", FISCAL[k]))
     return pd.DataFrame(rows, columns=["地区代码", "年份", "指标", "数值"])
 
 
@@ -50,7 +60,7 @@ def monitor_warehouse(small_warehouse: SmallWarehouse, tmp_path: Path) -> Path:
     con = store.connect(db)
     try:
         rep = import_file(csv, fmt="long", source="monitor-test", con=con, resolver=resolve)
-        assert rep.rows_loaded == len(YEARS) * 4
+        assert rep.rows_loaded == len(YEARS) * 5
     finally:
         con.close()
     return db

@@ -91,8 +91,8 @@ def _target_file(path: Path) -> Path:
     rows = [
         ("长沙县", "湖南省", "地区生产总值", 2021, "11"),  # loaded (gdp)
         ("宁乡市", "", "gdp", 2021, "9"),  # loaded
-        ("湘潭县", "", "gdp", 2021, "10"),  # loaded
-        ("湘潭县", "", "gdp", 2021, "10"),  # identical repeat → skipped duplicate
+        ("湘潭县", "", "gdp", 2021, "10000"),  # loaded
+        ("湘潭县", "", "gdp", 2021, "10000"),  # identical repeat → skipped duplicate
         ("", "", "", "", ""),  # empty → skipped empty
         ("合计", "", "gdp", 2021, "30"),  # total → skipped subtotal
         ("长沙县", "", "gdp", 2022, ""),  # no target → skipped missing_value
@@ -129,7 +129,7 @@ def test_target_import_row_accounting(warehouse: Path, tmp_path: Path) -> None:
         assert t[["region_code", "indicator", "year", "value"]].values.tolist() == [
             ["430121", "gdp", 2021, 11.0],
             ["430182", "gdp", 2021, 9.0],
-            ["430321", "gdp", 2021, 10.0],
+            ["430321", "gdp", 2021, 10000.0],
         ]
         q = con.execute(
             "SELECT row_number, reason FROM quarantine WHERE batch_id = ? ORDER BY row_number",
@@ -148,7 +148,7 @@ def test_signals_from_targets_and_typed_in_target(warehouse: Path, tmp_path: Pat
     try:
         res = monitor_signals(con, method="target", indicators="gdp")
         got = res.signal_table().query("year == 2021").set_index("region_code")["signal"]
-        # 长沙县 12.01 vs 11: +9.18 % → 绿; 宁乡 7.99 vs 9: −11.2 % → 蓝; 湘潭 10 vs 10 → 绿
+        # 长沙县 12.01 vs 11: +9.18 % → 绿; 宁乡 7.99 vs 9: −11.2 % → 蓝; 湘潭 10000 vs 10000 → 绿
         assert got.astype(str).to_dict() == {"430121": "绿", "430182": "蓝", "430321": "绿"}
         # typed in later: 长沙县 target 10 → 12.01 is +20.1 % → 红
         out = set_target(con, "430121", "地区生产总值", 2021, 10.0, account="planner")
