@@ -209,6 +209,7 @@ def api(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         r = a.post(f"/policy/documents/{TALENT}/publish", "county1", {"on": "2024-01-01"})
         assert r.status_code == 200, r.text
         _import_records(app.state.db, tmp_path_factory.mktemp("records"))
+        _import_persons(app.state.db, tmp_path_factory.mktemp("persons"))
         yield a
 
 
@@ -225,15 +226,21 @@ RECORDS = [
 ]
 
 
-def _import_records(db: Any, folder: Path) -> None:
-    """Import :data:`RECORDS` through the pipeline on the server's database."""
-    from xinzhi.pipelines import policy as pp
-
+def write_records(folder: Path) -> Path:
+    """:data:`RECORDS` as the office's file (兑现台账.csv)."""
     path = folder / "兑现台账.csv"
     pd.DataFrame(
         RECORDS,
         columns=["政策文件", "统一社会信用代码", "环节", "金额(万元)", "是否知晓", "满意度"],
     ).assign(年度="2024").to_csv(path, index=False)
+    return path
+
+
+def _import_records(db: Any, folder: Path) -> None:
+    """Import :data:`RECORDS` through the pipeline on the server's database."""
+    from xinzhi.pipelines import policy as pp
+
+    path = write_records(folder)
     with db.write_lock:
         cur = db.cursor()
         try:
@@ -241,6 +248,31 @@ def _import_records(db: Any, folder: Path) -> None:
         finally:
             cur.close()
     assert (report.rows_read, report.rows_loaded) == (8, 8)
+
+
+# persons of the talent base (示例数据): 人员编号 (an ID-card-like number), 姓名, 学历, 年龄, 地区
+PERSONS = [
+    ("430321199501011234", "张三", "博士", 30, OWN),  # 符合: 2 万元
+    ("430321198001015678", "李四", "硕士", 45, OWN),  # 不符合 (45 > 35)
+    ("430121199601019999", "王五", "硕士", 29, OTHER),  # 长沙县: never in 湘潭县's lists
+]
+
+
+def _import_persons(db: Any, folder: Path) -> None:
+    """Import :data:`PERSONS` as policy facts of 2024 through the pipeline."""
+    from xinzhi.pipelines import policy as pp
+
+    path = folder / "人才库.csv"
+    pd.DataFrame(
+        PERSONS, columns=["人员编号", "姓名", "学历", "年龄", "工作所在地区划代码"]
+    ).assign(年份=2024).to_csv(path, index=False)
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            report = pp.import_policy_facts(cur, path, account="测试")
+        finally:
+            cur.close()
+    assert (report.rows_read, report.rows_loaded) == (3, 3)
 
 
 def _audit(api: Api, action: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -643,3 +675,26 @@ def test_extractor_proposes_clauses_with_their_sentences(api: Api) -> None:
     r = api.post("/policy/extract", "county1", {"text": "  "})
     assert r.status_code == 400
     assert r.json()["error"]["message"] == "请粘贴政策原文（文本为空）"
+
+
+# ------------------------------------------------------------------------- personal data
+def test_person_payout_masked_for_analysts(api: Api) -> None:
+    own = api.get(f"/policy/payout/{TALENT}", "county1")
+    assert own.status_code == 200, own.text
+    rows = own.json()["rows"]
+    # 张三 (博士, 30) 符合 2 万元; 李四 (45) 不符合 is not listed; 王五 is of 长沙县
+    assert [(r["person_id"], r["status"], r["amount_max"]) for r in rows] == [
+        ("430321199501011234", "符合", 2.0)
+    ]
+    masked = api.get(f"/policy/payout/{TALENT}", "analyst1").json()["rows"]
+    # the analyst: the same person (王五 is outside the document's region 湘潭县), the number
+    # masked (first 3 and last 4 characters kept)
+    assert [r["person_id"] for r in masked] == ["430***********1234"]
+    assert all(r.get("name") in (None,) or "*" in r["name"] for r in masked)
+    x = api.get(f"/policy/payout/{TALENT}.xlsx", "analyst1")
+    assert x.status_code == 200
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(x.content))
+    cells = {str(c.value) for row in book["兑现名单"].iter_rows() for c in row}
+    assert "430321199501011234" not in cells and "430***********1234" in cells

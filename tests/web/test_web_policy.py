@@ -37,9 +37,11 @@ from test_policy_api import (
     OTHER,
     OWN,
     A,
+    B,
     D,
     build_policy_warehouse,
     document_yaml,
+    write_records,
 )
 
 pytestmark = pytest.mark.browser
@@ -70,6 +72,9 @@ def web_warehouse(
         ):
             pp.save_draft(con, document_yaml(doc_id, region, title), account="测试")
             pp.publish(con, doc_id, on=dt.date(2024, 1, 1), account="测试")
+        folder = tmp_path_factory.mktemp("records")
+        report = pp.import_policy_records(con, write_records(folder), account="测试")
+        assert report.rows_loaded == 8
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
         auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
         auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
@@ -265,6 +270,16 @@ def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: P
         assert openpyxl.load_workbook(path).sheetnames[:2] == ["兑现名单", "推送名单"]
         target, detail = _exports(admin, server, COUNTY[0])[-1]
         assert target == f"firms:payout-{DOC}:{OWN}"
+        # the effect of 2024 (records of test_policy_api): 知晓 2 of 3 notified, paid 1 of 2
+        # eligible, 满意度 (5 + 3) / 2
+        effect = _rows(page, "effect-table")
+        assert [r[1] for r in effect] == ["2024"]
+        headers = page.eval_on_selector(
+            "[data-testid=effect-table]",
+            "el => [...el.querySelectorAll('thead th')].map(h => h.innerText.replace('arrow_upward', '').trim())",
+        )
+        row = dict(zip(headers, effect[0], strict=True))
+        assert (row["知晓率"], row["兑现率"], row["满意度"]) == ("66.7%", "50.0%", "4.00")
         assert (detail["kind"], detail["county"], detail["via"]) == ("firms", OWN, "web")
     finally:
         ctx.close()
@@ -338,3 +353,26 @@ def test_draft_review_and_publish(browser: Any, server: str, tmp_path: Path) -> 
         ctx.close()
         actx.close()
     assert _csp_violations(console) == []
+
+
+def test_a_looked_up_firm_completed_by_the_form(browser: Any, server: str) -> None:
+    """Firm B lacks 研发费用 (2-1 可能符合): giving it in the form (50 / 999 ≥ 0.03) turns the
+    clause 符合 with 50 × 10% = 5 万元, the warehouse's other data kept (1-1 still 不符合)."""
+    ctx, page, _ = _login(browser, server, COUNTY)
+    try:
+        page.goto(server + f"/policy?code={B}")
+        _wait_results(page)
+        assert _clause_rows(page)["2-1"][3:5] == ["可能符合", "0.00–50.00 万元"]
+        page.wait_for_selector("input[data-field=rd_expenditure]", timeout=60_000)
+        page.fill("input[data-field=rd_expenditure]", "50")
+        page.click("[data-testid=policy-compute]")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=policy-results]') &&"
+            " document.querySelector('[data-testid=policy-results]').innerText.includes('5.00 万元')",
+            timeout=60_000,
+        )
+        rows = _clause_rows(page)
+        assert rows["2-1"][3:5] == ["符合", "5.00 万元"]
+        assert rows["1-1"][3] == "不符合"
+    finally:
+        ctx.close()

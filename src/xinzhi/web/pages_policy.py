@@ -71,6 +71,8 @@ _HEADERS = {
 _NULL = "(v === null || v === undefined || v === '' || Number.isNaN(v))"
 _MONEY = f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{minimumFractionDigits: 2, maximumFractionDigits: 2}})"
 _TEXT = f"v => {_NULL} ? '—' : v"
+_PCT = f"v => {_NULL} ? '—' : (100 * Number(v)).toFixed(1) + '%'"
+_FORMAT = {"money": _MONEY, "pct": _PCT, "score": f"v => {_NULL} ? '—' : Number(v).toFixed(2)"}
 _STATUS_SLOT = (
     '<q-td :props="props" style="white-space: nowrap" :class="{'
     "'text-green-8 text-weight-bold': props.value === '符合', "
@@ -133,8 +135,8 @@ def _table(
             "label": label,
             "field": key,
             "sortable": True,
-            "align": "right" if kind == "money" else "left",
-            ":format": _MONEY if kind == "money" else _TEXT,
+            "align": "right" if kind in _FORMAT else "left",
+            ":format": _FORMAT.get(kind, _TEXT),
         }
         if kind in ("wide", "list"):
             col["style"] = "white-space: normal; min-width: 12rem; max-width: 36rem"
@@ -263,9 +265,13 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
 
     async def compute(inputs: dict[str, Any]) -> None:
         results.clear()
+        code_ = code.strip().upper() if subject == "firm" else ""
         try:
             values = pv.form_values({k: i.value for k, i in inputs.items()}) or {}
-            view = await _run(pv.check, user, values=values, subject=subject)
+            if code_:  # the firm looked up, its data overridden by what the form gives
+                view = await _run(pv.check, user, credit_code=code_, values=values, subject=subject)
+            else:
+                view = await _run(pv.check, user, values=values, subject=subject)
         except XinzhiError as exc:
             _error(results, exc)
             return
@@ -282,9 +288,19 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             _error(form_box, exc)
             return
         with form_box:
-            ui.label(
-                f"或者填写{_SUBJECTS[subject]}数据（只列出政策条款读取的字段；数字、是/否、日期写作 YYYY-MM-DD）"
-            ).classes("font-bold mt-4")
+            if not fields:
+                ui.label(f"没有可见的{_SUBJECTS[subject]}政策条款需要填写数据。").classes(
+                    "text-sm mt-4"
+                ).props('data-testid="policy-no-fields"')
+                return
+            what = (
+                "补充或修改该企业的数据后重新计算（填写的数值覆盖数据仓库中的数据，不保存）"
+                if code and subject == "firm"
+                else f"或者填写{_SUBJECTS[subject]}数据"
+            )
+            ui.label(f"{what}：只列出政策条款读取的字段；数字、是/否、日期写作 YYYY-MM-DD").classes(
+                "font-bold mt-4"
+            )
             inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
                 for f in fields:  # a loop over the fields the clauses read
@@ -633,7 +649,16 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
                     'data-testid="effect-empty"'
                 )
             else:
-                cols = [(str(c), _HEADERS.get(str(c), str(c)), "text") for c in eff.columns]
+                kinds = {"eligible_amount": "money", "paid_amount": "money", "满意度": "score"}
+                cols = [
+                    (
+                        str(c),
+                        _HEADERS.get(str(c), str(c)),
+                        "pct" if str(c).endswith("率") else kinds.get(str(c), "text"),
+                    )
+                    for c in eff.columns
+                    if c != "document"
+                ]
                 _table(
                     eff.assign(_row=range(len(eff))), cols, row_key="_row", testid="effect-table"
                 )
