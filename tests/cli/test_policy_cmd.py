@@ -191,3 +191,12 @@ def test_extract_command(tmp_path: Path) -> None:
     gbk.write_bytes("第一条 奖励20万元。".encode("gbk"))
     res = run("extract", str(gbk))
     assert res.exit_code == 2 and "不是 UTF-8 文本" in flat(res.output)
+
+
+def test_facts_generate(db: Path) -> None:
+    res = run("facts-generate", "--county", "430321", "--date", "2024-06-30", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert "来源 policy_facts:示例数据:430321" in flat(res.output)
+    assert "示例数据：4 家企业" in flat(res.output)
+    res = run("facts-generate", "--county", "430321", "--date", "2024-06-30", "--db", str(db))
+    assert res.exit_code == 0 and "未重复导入" in flat(res.output)  # same seed: no-op

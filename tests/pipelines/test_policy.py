@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fixtures.policy_warehouse import DOC_XTX, F1, F2, F3, F4, ON, build_policy_warehouse
+from fixtures.policy_warehouse import DOC_XTX, F1, F2, F3, F4, F5, ON, build_policy_warehouse
 from xinzhi import store
 from xinzhi.errors import InputError
 from xinzhi.pipelines import policy as pp
@@ -239,6 +239,21 @@ def test_calculator_firm_with_overrides_and_form(con) -> None:  # type: ignore[n
     assert t.loc[("test-xtx", "1-1"), ["status", "amount_max"]].tolist() == ["符合", 50.0]
     assert t.loc[("test-xtx", "1-2"), "status"] == "可能符合"
     assert "explain" in dir(res)
+
+
+def test_calculator_new_firm_and_kept_frame(con) -> None:  # type: ignore[no-untyped-def]
+    # F5 was founded after the data year: its registry row alone, every data field unknown
+    res = pp.calculator(con, county="430321", credit_code=F5, on=ON)
+    t = res.tidy()[res.tidy()["document"].astype(str) == "test-xtx"].set_index("clause")
+    assert t["status"].tolist() == ["不符合", "可能符合", "可能符合"]  # 1-1 fails: no 高企
+    # a second firm of the county reads the kept county frame: same answer as the check
+    one = pp.calculator(con, county="430321", credit_code=F2, on=ON).tidy()
+    every = pp.policy_check(con, county="430321", on=ON).tidy()
+    every = every[every["credit_code"] == F2]
+    cols = ["document", "clause", "status", "amount_min", "amount_max"]
+    a = one[cols].astype(str).sort_values(cols).values.tolist()
+    b = every[cols].astype(str).sort_values(cols).values.tolist()
+    assert a == b
 
 
 def test_calculator_refuses(con) -> None:  # type: ignore[no-untyped-def]

@@ -171,6 +171,18 @@ def test_known_field_and_bracket_note() -> None:
     assert res.proposals[0].draft["when"]["field"] == "tax"
 
 
+def test_cap_alone_gives_a_share_up_to_the_cap() -> None:
+    res = extract(
+        "第 8 条 企业完成仿制药一致性评价的， 从该品种产生的年度地方财政贡献中给予企业奖励，"
+        "单品种最高奖励不超过300万元。"
+    )
+    assert _nums(res, "cap") == [(300.0, None, "le")]
+    benefit = res.proposals[0].draft["benefit"]
+    # 0–100 % of a placeholder 奖励核定额, capped at 300 万元
+    assert benefit["percent"]["rate"] == [0, 1] and benefit["cap"] == 300
+    assert res.facts[benefit["percent"]["base"]]["label"] == "奖励核定额"
+
+
 def test_label_first_recognition() -> None:
     res = extract(ART9_HNTE)
     assert [(i.value, i.op) for i in _items(res, "label")] == [("hnte", "new")]
@@ -258,11 +270,18 @@ def test_growth_thresholds_and_ranges_before_the_benefit() -> None:
         (0.2, "tax/tax_prev1"),
         (0.15, "tax/tax_prev1"),
     ]
-    assert _nums(res, "rate") == [(0.3, None, "")]
+    # 分别: one clause per tax band with its growth; each pays 30% of 新增县级留成部分
+    assert len(res.proposals) == 3
+    assert [p.draft["benefit"]["percent"]["rate"] for p in res.proposals] == [0.3, 0.3, 0.3]
     # the draft writes growth ≥ 0.3 as tax / tax_prev1 ≥ 1.3 (1 + 0.3)
-    leaves = res.proposals[0].draft["when"]["all"]
-    assert {"ratio": ["tax", "tax_prev1"], "ge": 1.3} in [
-        {k: v for k, v in leaf.items() if k != "text"} for leaf in leaves
+    whens = [
+        [{k: v for k, v in leaf.items() if k != "text"} for leaf in p.draft["when"]["all"]]
+        for p in res.proposals
+    ]
+    assert whens == [
+        [{"field": "tax", "between": [200, 500]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.3}],
+        [{"field": "tax", "between": [500, 1000]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.2}],
+        [{"field": "tax", "ge": 1000}, {"ratio": ["tax", "tax_prev1"], "ge": 1.15}],
     ]
 
 
@@ -388,11 +407,9 @@ def test_draft_uses_placeholder_facts_and_yaml_round_trip() -> None:
     assert "fixed_asset_investment" in fields
     placeholder = [f for f in fields if f.startswith("fact_")]
     assert [facts[f]["label"] for f in placeholder] == ["亩均投资强度"]
-    assert {
-        "field": "industry_code",
-        "not_prefix": ["06", "07", "08", "09", "10", "11", "12"],
-        "text": "行业：采矿",
-    } in leaves
+    # 工业 = sections B, C, D; (不含采矿) = not section B
+    assert {"field": "section", "in": ["B", "C", "D"], "text": "行业：工业"} in leaves
+    assert {"field": "section", "not_in": ["B"], "text": "行业：采矿"} in leaves
     assert clauses[0]["text"].startswith("对重点产业新上的工业类项目(不含采矿、矿产品初加工")
 
 
@@ -423,11 +440,18 @@ def test_respectively_splits_into_one_clause_per_alternative() -> None:
     ]
 
 
-def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path) -> None:
+def test_drafts_of_the_real_texts_validate_in_the_rule_language(data_dir: Path) -> None:
     from xinzhi.policy import load_document
 
-    for name in ("2023chanye.txt", "chanye.txt", "lvyou.txt"):
-        res = extract(_liuhe(data_dir, name), name=f"liuhe-{name[:-4]}")
+    texts = {f"liuhe-{n[:-4]}": _liuhe(data_dir, n) for n in ("2023chanye.txt", "chanye.txt")}
+    texts["liuhe-lvyou"] = _liuhe(data_dir, "lvyou.txt")
+    shipped = resources.files("xinzhi.policy").joinpath("texts")
+    if shipped.is_dir():
+        for f in shipped.iterdir():
+            if f.name.endswith(".txt"):
+                texts[f.name[:-4]] = f.read_text(encoding="utf-8")
+    for name, text in texts.items():
+        res = extract(text, name=name)
         doc = load_document(
             res.to_yaml(
                 region="220524",
@@ -437,6 +461,26 @@ def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path)
             )
         )
         assert len(doc.clauses) == len(res.proposals)
+
+
+def test_talent_policy_drafts_for_persons() -> None:
+    # constructed in the wording of graduate subsidies (示例): talent words outnumber 企业
+    text = (
+        "一、补贴对象\n(一)全职引进的应届硕士研究生及以上学历毕业生。\n(二)补贴标准\n"
+        "硕士研究生每人2万元,博士研究生每人3万元。"
+    )
+    res = extract(text)
+    assert res.subject == "person"
+    assert [(p.draft["when"], p.draft["benefit"]) for p in res.proposals] == [
+        ({"field": "education", "eq": "硕士", "text": "硕士研究生"}, {"fixed": 2}),
+        ({"field": "education", "eq": "博士", "text": "博士研究生"}, {"fixed": 3}),
+    ]
+    assert res.document_draft()["document"]["subject"] == "person"
+    # the same sentence in a firm policy: 2 万元 per person employed
+    res = extract(text, subject="firm")
+    assert res.proposals[0].draft["benefit"]["per_unit"]["amount"] == 2
+    with pytest.raises(InputError, match="subject"):
+        extract(text, subject="talent")
 
 
 def test_qualitative_condition_becomes_a_yes_no_fact() -> None:

@@ -1,5 +1,5 @@
 """``xinzhi policy list | check | explain | extract | draft | publish | retire | adopt |
-facts-import | records-import | effect``: support policies as executable rules (政策计算器,
+facts-import | facts-generate | records-import | effect``: support policies as executable rules (政策计算器,
 免申即享).
 
 A stable contract (docs/policy.md): ``list --json`` gives every document with ``title, issuer,
@@ -299,6 +299,26 @@ def facts_import_cmd(
         rep = import_policy_facts(
             con, file, account=_account(account), year=year, source=source, sheet=sheet
         )
+    finally:
+        con.close()
+    _report(rep, as_json)
+
+
+@app.command("facts-generate")
+def facts_generate_cmd(
+    county: Annotated[str, typer.Option("--county", help="县级单位（名称或 6 位区划代码）")],
+    date: _DATE = None,
+    year: Annotated[int | None, typer.Option("--year", help="数据年度（默认最新）")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子")] = 1,
+    db: _DB = None,
+    as_json: _JSON = False,
+) -> None:
+    """为一个县的企业生成政策事实的示例数据（仅供演示，标明“示例数据”）。"""
+    from xinzhi.pipelines.policy import generate_policy_facts
+
+    con = _open(db)
+    try:
+        rep = generate_policy_facts(con, county=county, on=date, year=year, seed=seed)
     finally:
         con.close()
     _report(rep, as_json)

@@ -35,6 +35,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,10 +60,10 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise import read_firm_file
 from xinzhi.pipelines.enterprise_data import (
-    _schemas,
     county_codes,
     firm_frame_df,
     latest_firm_year,
+    warehouse_stamp,
 )
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.policy import PolicyDocument, PolicyResult, builtin_documents, evaluate, load_document
@@ -80,6 +82,7 @@ __all__ = [
     "document_text",
     "effect_indicators",
     "extract_policy_text",
+    "generate_policy_facts",
     "get_document",
     "import_policy_facts",
     "import_policy_records",
@@ -755,6 +758,41 @@ def policy_frame(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate --load）"
         )
+    stamp = warehouse_stamp(con) if code is not None else None
+    key = (stamp, code, y, on, tuple(sorted((k, s.type) for k, s in specs.items())))
+    if stamp is not None:
+        with _FRAMES_LOCK:
+            hit = _FRAMES.get(key)
+            if hit is not None:
+                _FRAMES.move_to_end(key)
+        if hit is not None:
+            return PolicyFrame(hit.frame.copy(), hit.year, hit.county, hit.synthetic, [])
+    src = _warehouse_policy_frame(con, code=code, on=on, year=y, specs=specs)
+    if stamp is not None:
+        with _FRAMES_LOCK:
+            _FRAMES[key] = src
+            while len(_FRAMES) > _FRAMES_KEPT:
+                _FRAMES.popitem(last=False)
+        return PolicyFrame(src.frame.copy(), src.year, src.county, src.synthetic, [])
+    return src
+
+
+_FRAMES: OrderedDict[Any, PolicyFrame] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+_FRAMES_KEPT = 8
+"""A county's policy frame is kept per warehouse stamp (every import changes it), data year,
+date and fact catalogue: the calculator reads one firm's row of it."""
+
+
+def _warehouse_policy_frame(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    code: str | None,
+    on: dt.date,
+    year: int,
+    specs: Mapping[str, FieldSpec],
+) -> PolicyFrame:
+    y = year
     frame = firm_frame_df(con, year=y, on=on, county=code)
     codes = county_codes(con, code) if code is not None else None
     frame = _label_windows(con, frame, on, codes)
@@ -922,41 +960,51 @@ def policy_check_analysis(
     )
 
 
-def _one_firm(
-    con: duckdb.DuckDBPyConnection, credit_code: str, on: dt.date, year: int | None
-) -> tuple[pd.DataFrame, int]:
-    """The frame row of one firm, read by its credit code (the views' windows rank only its
-    rows); the data year used."""
-    sch = _schemas()
-    code = [str(credit_code)]
-    scope = "credit_code IN (SELECT unnest(?::VARCHAR[]))"
-    firms = con.execute(
-        f"SELECT {', '.join(sch['firms'])} FROM current_firms WHERE {scope}", [code]
-    ).df()
-    if firms.empty:
+def _firm_row(
+    con: duckdb.DuckDBPyConnection,
+    credit_code: str,
+    county: str | None,
+    on: dt.date,
+    docs: Sequence[PolicyDocument],
+) -> tuple[pd.DataFrame, int, bool]:
+    """One firm's row of the policy frame: read from its county's frame (kept between calls,
+    :func:`policy_frame`), else built for the firm alone; (frame, data year, 示例数据)."""
+    row = con.execute(
+        "SELECT region_code FROM current_firms WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
+        [[credit_code]],
+    ).fetchall()
+    if not row:
         raise InputError(f"企业名录中没有信用代码为 {credit_code} 的企业")
-    tables: dict[str, pd.DataFrame] = {"firms": firms}
-    y = year
-    if has_firm_year_tables(con):
-        if y is None:
-            row = con.execute(
-                f"SELECT max(year) FILTER (WHERE year < ?), max(year) FROM current_firm_years WHERE {scope}",
-                [on.year, code],
-            ).fetchone()
-            y = None if row is None else (row[0] if row[0] is not None else row[1])
-        tables["firm_years"] = con.execute(
-            f"SELECT {', '.join(sch['firm_years'])} FROM current_firm_years WHERE {scope}", [code]
-        ).df()
-        tables["firm_labels"] = con.execute(
-            f"SELECT {', '.join(sch['firm_labels'])} FROM current_firm_labels WHERE {scope}", [code]
-        ).df()
-    if y is None:
-        y = on.year - 1
-    frame = firm_frame_df(tables, year=int(y), on=on)
-    if not _labels_known(con):
-        for k in firm_labels():
-            frame[f"label_{k}"] = pd.array([pd.NA] * len(frame), dtype="boolean")
-    return frame[frame["credit_code"] == str(credit_code)].reset_index(drop=True), int(y)
+    region = str(row[0][0])
+    if county is not None and region != county:
+        raise InputError(f"信用代码为 {credit_code} 的企业不在 {county}")
+    y = on.year - 1
+    if latest_firm_year(con) is not None:
+        src = policy_frame(con, county=region, on=on, documents=docs)
+        frame = src.frame[src.frame["credit_code"] == credit_code].reset_index(drop=True)
+        if len(frame):
+            return frame, src.year, bool(frame["synthetic"].fillna(False).any()) or src.synthetic
+        y = src.year
+    # not in the frame of the data year (founded later, or closed): the registry row alone
+    frame = con.execute(
+        "SELECT credit_code, name, region_code, industry_code, division, section, founded, "
+        "status, registered_capital, synthetic FROM current_firms "
+        "WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
+        [[credit_code]],
+    ).df()
+    founded = pd.to_datetime(frame["founded"])
+    frame["founded"] = founded.dt.date.astype(object).where(founded.notna(), None)
+    frame = _label_windows(con, frame, on, [credit_code])
+    known = _labels_known(con)
+    for k in firm_labels():  # held on the date: a window holds (when labels were imported)
+        held = frame[f"label_{k}_since"].notna().astype("boolean")
+        frame[f"label_{k}"] = (
+            held if known else pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        )
+    frame["size_class"] = None  # no employees or revenue of the year: needs data
+    frame["year"] = y
+    frame, synthetic = _add_facts(con, frame, year=y, specs=_fact_specs(docs), codes=[credit_code])
+    return frame, y, synthetic or bool(frame["synthetic"].fillna(False).any())
 
 
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
@@ -1045,13 +1093,7 @@ def calculator(
     if credit_code is not None:
         if subject != "firm":
             raise InputError("按信用代码查询的是企业；人员请填写表单")
-        frame, y = _one_firm(con, credit_code, day, None)
-        if code is not None and str(frame["region_code"].iloc[0]) != code:
-            raise InputError(f"信用代码为 {credit_code} 的企业不在 {code}")
-        frame = _label_windows(con, frame, day, [str(credit_code)])
-        frame["year"] = y
-        frame, synthetic = _add_facts(con, frame, year=y, specs=specs, codes=[str(credit_code)])
-        synthetic = synthetic or bool(frame["synthetic"].fillna(False).any())
+        frame, y, synthetic = _firm_row(con, str(credit_code), code, day, docs)
         notes.append(f"数据年度 {y}")
     else:
         frame = pd.DataFrame({key: [str(given.get(key) or "（表单）")]})
@@ -1059,12 +1101,15 @@ def calculator(
             frame["region_code"] = code
     for k, v in given.items():  # over the form's fields
         frame[k] = pd.Series([_coerce(specs.get(k), k, v)], dtype=object)
-    if subject == "firm":
-        for c in ("employees", "revenue", "total_assets", "industry_code"):
+    size_inputs = ("employees", "revenue", "main_revenue", "total_assets", "industry_code")
+    resize = any(k in given for k in size_inputs)
+    if subject == "firm" and credit_code is None and not resize and "size_class" not in given:
+        frame["size_class"] = None  # nothing to class by: needs data
+    elif subject == "firm" and resize and "size_class" not in given:
+        for c in size_inputs:
             if c not in frame.columns:
                 frame[c] = None
-        if "size_class" not in given:
-            frame["size_class"] = _size_class(frame)
+        frame["size_class"] = _size_class(frame)
     res = evaluate(docs, frame, on=day, key=key)
     res.synthetic = synthetic
     res.notes = notes
@@ -1278,6 +1323,127 @@ def import_policy_records(
     return _import_records(
         path, documents=documents, names=names, source=source, sheet=sheet, account=account, con=con
     )
+
+
+SYNTHETIC_FACTS_SOURCE = "policy_facts:示例数据"
+"""Import source prefix of generated policy facts (``policy_facts:示例数据:<county>``)."""
+
+
+def generate_policy_facts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str,
+    on: dt.date | str | None = None,
+    year: int | None = None,
+    seed: int = 1,
+) -> ImportReport:
+    """Generate values (示例数据) of the firm facts that the documents applying in ``county`` on
+    ``on`` read, for every firm of the county in data year ``year`` (default as
+    :func:`policy_check`), and store them as one import batch of source
+    ``policy_facts:示例数据:<county>`` (a new generation supersedes the county's previous one; the
+    same seed, year and firms again is a no-op).
+
+    Draws (seeded, one column per fact, no loop over firms): money (万元) log-normal with median
+    300, persons log-normal with median 30 (whole numbers), land (亩) log-normal with median 50,
+    years and months whole numbers 1–5 and 1–36, other numbers uniform in [0, 1); yes/no true
+    with probability 0.1; dates uniform in the data year and the two before; ordinal levels
+    uniform; free text is left out; one value in five is left out (the firm "needs data"). The
+    values only let a demonstration show 符合 / 可能符合 rows: they describe no real firm.
+    """
+    import hashlib
+
+    from xinzhi.ingest.batch import run_import, write_report_batch
+
+    day = _day(on)
+    code = _county_code(con, county)
+    assert code is not None
+    docs = _applicable(con, county=code, on=day, ids=None)
+    specs = {k: v for k, v in _fact_specs(docs).items() if v.type not in ("varchar",) or v.levels}
+    y = int(year) if year is not None else _latest_before(con, day.year)
+    if y is None:
+        raise InputError("数据仓库中没有企业年度数据：请先生成示例企业（xinzhi demo）")
+    codes = sorted(county_codes(con, code))
+    if not codes:
+        raise InputError(
+            f"{code} 没有企业：请先生成示例企业（xinzhi industry firms-generate --load）"
+        )
+    rng = np.random.default_rng(seed)
+    n = len(codes)
+    parts = []
+    for k, spec in sorted(specs.items()):  # over facts, not firms
+        num = np.full(n, np.nan)
+        text = np.full(n, None, dtype=object)
+        if spec.type in ("double", "integer"):
+            median, whole = {"万元": (300.0, False), "人": (30.0, True), "亩": (50.0, False)}.get(
+                spec.unit, (0.0, False)
+            )
+            if median:
+                num = np.round(rng.lognormal(np.log(median), 1.0, n), 0 if whole else 2)
+            elif spec.unit in ("年", "月"):
+                num = rng.integers(1, 6 if spec.unit == "年" else 37, n).astype(float)
+            else:
+                num = np.round(rng.uniform(0, 1, n), 4)
+        elif spec.type == "boolean":
+            text = np.where(rng.uniform(size=n) < 0.1, "true", "false").astype(object)
+        elif spec.type == "date":
+            start = dt.date(y - 2, 1, 1).toordinal()
+            days = rng.integers(0, dt.date(y, 12, 31).toordinal() - start + 1, n)
+            text = np.array([dt.date.fromordinal(start + int(d)).isoformat() for d in days])
+        else:  # ordinal
+            text = np.asarray(spec.levels, dtype=object)[rng.integers(0, len(spec.levels), n)]
+        known = rng.uniform(size=n) >= 0.2  # one value in five left out: "needs data"
+        parts.append(
+            pd.DataFrame(
+                {
+                    "credit_code": np.asarray(codes, dtype=object)[known],
+                    "person_id": None,
+                    "year": y,
+                    "fact": k,
+                    "value_num": num[known],
+                    "value_text": text[known],
+                    "synthetic": True,
+                }
+            )
+        )
+    rows = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=pstore.FACT_COLUMNS)
+    )
+    source = f"{SYNTHETIC_FACTS_SOURCE}:{code}"
+    ident = f"seed={seed};year={y};county={code};facts={sorted(specs)};firms={n}"
+    sha = hashlib.sha256(ident.encode()).hexdigest()
+
+    def insert(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        pstore.insert_policy_facts(c, rows, batch_id)
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        pstore.ensure_policy_tables(connection)
+        report = ImportReport(
+            file_name=f"示例数据 seed={seed}",
+            source=source,
+            format="policy_facts-synthetic",
+            status="loaded",
+            batch_id=None,
+            rows_read=len(rows),
+            rows_loaded=len(rows),
+            rows_quarantined=0,
+            rows_skipped=0,
+            values_loaded=len(rows),
+            sha256=sha,
+            years=[y],
+            indicators_loaded=sorted(specs),
+            warnings=[f"示例数据：{n} 家企业 × {len(specs)} 项政策事实"],
+        )
+        empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
+        return write_report_batch(
+            connection,
+            report,
+            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+            quarantine=empty.assign(message=None),
+            skipped=empty,
+            extra=insert,
+        )
+
+    return run_import(load, sha256=sha, source=source, fmt="policy_facts-synthetic", con=con)
 
 
 # ---------------------------------------------------------------------------- effect loop

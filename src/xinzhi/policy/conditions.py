@@ -20,6 +20,8 @@ Leaf rules (``on`` = assessment date):
   are the negations on known values (NULL stays unknown).
 * ``{ratio: [A, B], op: x}``: false where B is known and B ≤ 0; else unknown where A or B is
   NULL; else A / B compared with x.
+* ``{diff: [A, B], op: x}``: A − B compared with x (比上年增长 ≥ x); unknown where A or B is
+  NULL.
 * ``{label: K, held: true}``: column ``label_K`` (held on ``on``); when the frame also has
   ``label_K_until`` / ``label_K_since`` dates, a label whose validity ends before ``on``
   (until < on) or starts after it (since > on) is not held (NULL dates = open).
@@ -57,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.policy.facts import FieldSpec
-from xinzhi.policy.rules import Condition
+from xinzhi.policy.rules import Condition, diff_fields
 
 __all__ = ["Columns", "Outcome", "condition_outcome", "minus_years", "whole_years"]
 
@@ -127,7 +129,12 @@ class Columns:
         ck = ("num", key)
         if ck not in self._cache:
             spec = self.fields.get(key)
-            if not self.has(key):
+            pair = diff_fields(key)
+            if pair is not None and not self.has(key):  # A − B, NaN if either is NULL
+                a, _ = self.numeric(pair[0])
+                b, _ = self.numeric(pair[1])
+                vals = a - b
+            elif not self.has(key):
                 vals = np.full(self.n, np.nan)
             elif spec is not None and spec.type == "ordinal":
                 vals, _ = self.ordinal(key, spec)
@@ -350,6 +357,12 @@ def _leaf(c: Condition, cols: Columns) -> Outcome:
         f = nonpos | (both & ~match)
         unknown = ~(t | f)
         return Outcome(t, f, {c.fields[0]: unknown & ~ka, c.fields[1]: unknown & ~kb})
+    if c.kind == "diff":
+        a, ka = cols.numeric(c.fields[0])
+        b, kb = cols.numeric(c.fields[1])
+        both = ka & kb
+        match = _cmp(c.op, a - b, c.value)
+        return Outcome(both & match, both & ~match, {c.fields[0]: ~ka, c.fields[1]: ~kb})
     if c.kind == "label":
         return _label_leaf(c, cols)
     if c.kind == "years_since":
