@@ -9,10 +9,12 @@ import os
 from typing import Literal
 
 from xinzhi.causal.cs import CSResult, callaway_santanna
+from xinzhi.causal.sc import SCResult, synthetic_control
+from xinzhi.causal.sdid import SDIDResult, sdid
 from xinzhi.causal.twfe import DiDResult, did
 from xinzhi.pipelines.user_tables import read_user_table
 
-__all__ = ["cs_file", "did_file"]
+__all__ = ["cs_file", "did_file", "sc_file", "sdid_file"]
 
 PathLike = str | os.PathLike[str]
 
@@ -64,4 +66,60 @@ def did_file(
         treat=treat,
         leads=leads,
         lags=lags,
+    )
+
+
+def sc_file(
+    path: PathLike,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    treated: str,
+    treat_time: int,
+    donors: list[str] | None = None,
+    predictors: list[str] | None = None,
+    placebo: bool = True,
+    leave_one_out: bool = True,
+    refit: bool = False,
+) -> SCResult:
+    """Synthetic control of unit ``treated`` on the long panel in ``path``."""
+    df = read_user_table(path, text_columns=[unit])
+    return synthetic_control(
+        df,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        treated=treated,
+        treat_time=treat_time,
+        donors=donors,
+        predictors=predictors or (),
+        placebo=placebo,
+        leave_one_out=leave_one_out,
+        refit=refit,
+    )
+
+
+def sdid_file(
+    path: PathLike,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    cohort: str,
+    variance: str | None = None,
+    replications: int = 200,
+    seed: int | None = 0,
+) -> SDIDResult:
+    """Synthetic DiD on the long panel in ``path`` (one adoption year)."""
+    df = read_user_table(path, text_columns=[unit])
+    return sdid(
+        df,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        cohort=cohort,
+        variance=variance,
+        replications=replications,
+        seed=seed,
     )

@@ -29,7 +29,15 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 
 from __future__ import annotations
 
-from xinzhi.registry import disparity, enterprise, evaluation, industry, policy, typology
+from xinzhi.registry import (
+    disparity,
+    enterprise,
+    evaluation,
+    industry,
+    monitor,
+    policy,
+    typology,
+)
 from xinzhi.registry.core import FAMILIES, Analysis, Option, analyses, get, register
 
 __all__ = [
@@ -42,6 +50,7 @@ __all__ = [
     "evaluation",
     "get",
     "industry",
+    "monitor",
     "policy",
     "register",
     "typology",
