@@ -203,7 +203,12 @@ def test_calculator_form(browser: Any, server: str) -> None:
     try:
         page.goto(server + "/policy")
         page.wait_for_selector("[data-testid=policy-form]", timeout=120_000)
-        for field, value in (("revenue", "1000"), ("rd_expenditure", "30"), ("employees", "100")):
+        for field, value in (
+            ("region_code", OWN),  # an analyst says where the firm is
+            ("revenue", "1000"),
+            ("rd_expenditure", "30"),
+            ("employees", "100"),
+        ):
             page.fill(f"input[data-field={field}]", value)
         page.click("[data-testid=policy-compute]")
         _wait_results(page, ok=True)
@@ -213,6 +218,8 @@ def test_calculator_form(browser: Any, server: str) -> None:
             ["符合", "3.00 万元"],
             ["符合", "2.00 万元"],
         ]
+        # 长沙县's document does not apply to a firm of 湘潭县
+        assert not any(r[0].startswith("长沙县") for r in _rows(page, "policy-results"))
     finally:
         ctx.close()
     assert [m for m in console if m.startswith("pageerror")] == []

@@ -303,6 +303,12 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             )
             inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
+                if policy_county(user) is None and not (code and subject == "firm"):
+                    # accounts of every county say where the subject is (a county account's
+                    # form is of its own county)
+                    inputs["region_code"] = ui.input(
+                        "所在县（区）区划代码（6 位；不填则不按地区筛选文件）"
+                    ).props('dense outlined clearable data-field="region_code"')
                 for f in fields:  # a loop over the fields the clauses read
                     inputs[f["key"]] = _field_input(f)
             ui.button("计算", icon="calculate", on_click=lambda: compute(inputs)).props(
