@@ -115,7 +115,7 @@ def randomization_inference(
     ...                    "y": [0.0, 3.0, 0.0, 1.0, 1.0, 2.0]})
     >>> r = randomization_inference(df, unit="u", time="t", cohort="g", outcome="y",
     ...                             permutations=50)
-    >>> r.estimate  # (3 − 0) − ((1 + 1) / 2) = 2
+    >>> round(r.estimate, 10)  # (3 − 0) − ((1 + 1) / 2) = 2
     2.0
     """
     if permutations < 1:
