@@ -418,4 +418,4 @@ def test_doctests() -> None:
     import doctest
 
     res = doctest.testmod(pp, optionflags=doctest.ELLIPSIS)
-    assert (res.failed, res.attempted) == (0, 2)
+    assert (res.failed, res.attempted) == (0, 3)  # region_prefix, region_covers, date_text

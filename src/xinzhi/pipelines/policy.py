@@ -74,11 +74,13 @@ from xinzhi.store import policy as pstore
 from xinzhi.store.firm_years import has_firm_year_tables
 
 __all__ = [
+    "DATE_UNKNOWN",
     "STATUS_NAMES",
     "DocumentView",
     "PayoutList",
     "adopt",
     "calculator",
+    "date_text",
     "document_text",
     "effect_indicators",
     "extract_policy_text",
@@ -128,6 +130,20 @@ LIST_COLUMNS = [
     "retired_on",
 ]
 """Columns of :func:`list_documents`."""
+
+
+DATE_UNKNOWN = "原文未载"
+"""How a surface shows a document without a date (``date: null``, see its ``date_note``)."""
+
+
+def date_text(value: Any) -> str:
+    """A document's date as text: ISO ``YYYY-MM-DD``, or :data:`DATE_UNKNOWN` when it is null.
+
+    >>> date_text(dt.date(2022, 4, 12)), date_text(None), date_text(float("nan"))
+    ('2022-04-12', '原文未载', '原文未载')
+    """
+    day = _date_or_none(value)
+    return day.isoformat() if day is not None else DATE_UNKNOWN
 
 
 # ---------------------------------------------------------------------------- regions
