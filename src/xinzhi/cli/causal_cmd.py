@@ -46,6 +46,10 @@ def _emit(res: object, output: Path | None, as_json: bool) -> None:
         typer.echo(f"已写入 {output}")
 
 
+def _names(text: str | None) -> list[str] | None:
+    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
+
+
 @app.command("cs")
 def cs(
     input: _INPUT,
@@ -110,10 +114,6 @@ def did(
         lags=lags,
     )
     _emit(res, output, as_json)
-
-
-def _names(text: str | None) -> list[str] | None:
-    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
 
 
 @app.command("sc")
