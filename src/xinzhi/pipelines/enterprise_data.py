@@ -330,12 +330,13 @@ def _county_tables(
 
 
 def county_year_counts(
-    con: duckdb.DuckDBPyConnection, county: str
+    con: duckdb.DuckDBPyConnection, county: str, stamp: Any = None
 ) -> dict[int, tuple[int, bool]] | None:
     """Data year → (firm-year rows of the current firms of ``county``, whether any of them is
     示例数据), counted on the county's tables kept for the warehouse stamp (the frames of the
-    county read the same tables); None when ``con`` is not a warehouse file (no stamp)."""
-    stamp = warehouse_stamp(con)
+    county read the same tables); None when ``con`` is not a warehouse file (no stamp).
+    ``stamp``: :func:`warehouse_stamp` when the caller has read it (None: read here)."""
+    stamp = stamp if stamp is not None else warehouse_stamp(con)
     if stamp is None:
         return None
     fy = _county_tables(con, county, stamp)[0]["firm_years"]
@@ -576,6 +577,7 @@ def firm_frame(
     county: str | None = None,
     backend: Backend = "duckdb",
     spark: Any = None,
+    stamp: Any = None,
 ) -> ir.Table:
     """The firm frame of data year ``year`` as an Ibis table.
 
@@ -596,6 +598,9 @@ def firm_frame(
         Where the expression runs.
     spark : SparkSession, optional
         Session for ``backend="spark"`` (default :func:`xinzhi.store.spark.spark_session`).
+    stamp : tuple, optional
+        :func:`warehouse_stamp` of the connection when the caller has just read it (a county's
+        frame on DuckDB is cached per stamp; None: read here).
 
     Returns
     -------
@@ -606,7 +611,10 @@ def firm_frame(
     if county is not None and not (len(str(county)) == 6 and str(county).isdigit()):
         raise InputError(f"区县代码应为 6 位数字：{county!r}")
     ys = [int(year) - 2, int(year) - 1, int(year)]
-    stamp = warehouse_stamp(con_or_source) if backend == "duckdb" and county else None
+    if backend != "duckdb" or not county:
+        stamp = None
+    elif stamp is None:
+        stamp = warehouse_stamp(con_or_source)
     cache_key = (stamp, int(year), day, county)
     if stamp is not None:
         with _FRAMES_LOCK:
