@@ -665,7 +665,8 @@ class MujunResult(Result):
         if "longitude" not in df.columns or "latitude" not in df.columns:
             return pd.DataFrame(columns=cols)
         has = df["longitude"].notna() & df["latitude"].notna()
-        out = df[has].assign(list=df["list_key"].map(LIST_LABELS))
+        out = df[has].copy()
+        out["list"] = out["list_key"].map(LIST_LABELS)
         return out[cols].reset_index(drop=True)
 
     def park_centroids(self) -> pd.DataFrame:
