@@ -38,7 +38,7 @@ ANALYST = ("analyst1", "analyst-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", "430321")
 NEIGHBOUR = "430381"  # 湘乡市: firms too, another county for the county account
 EMPTY = "430121"  # 长沙县: no firm data
-PLAIN = "430112"  # 望城区: two imported firms (not 示例数据) without 经度 / 纬度
+PLAIN = "430382"  # 韶山市: two imported firms (not 示例数据) without 经度 / 纬度
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 #: English keys of the data model that must never reach a user
 ENGLISH_KEYS = re.compile(
@@ -87,7 +87,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _plain_county(folder: Path, db: Path) -> None:
-    """Two firms of 望城区 imported from files without coordinates (the page shows a note)."""
+    """Two firms of 韶山市 imported from files without coordinates (the page shows a note)."""
     from xinzhi.codes.credit import credit_check_chars, org_check_chars
     from xinzhi.pipelines.enterprise_data import import_firm_years_file
     from xinzhi.pipelines.firms import import_firm_file
@@ -101,25 +101,25 @@ def _plain_county(folder: Path, db: Path) -> None:
     pd.DataFrame(
         {
             "统一社会信用代码": codes,
-            "企业名称": ["望城测试甲有限公司", "望城测试乙有限公司"],
-            "所在县": ["望城区", "望城区"],
+            "企业名称": ["韶山测试甲有限公司", "韶山测试乙有限公司"],
+            "所在县": ["韶山市", "韶山市"],
             "行业代码": ["3411", "3411"],
             "成立日期": ["2010-05-01", "2012-05-01"],
             "经营状态": ["存续", "存续"],
         }
-    ).to_csv(folder / "望城名录.csv", index=False)
+    ).to_csv(folder / "韶山名录.csv", index=False)
     pd.DataFrame(
         {
             "统一社会信用代码": codes,
             "年份": [2024, 2024],
             "是否规上": ["是", "是"],
-            "所在园区": ["望城经济技术开发区", None],
+            "所在园区": ["韶山高新技术产业开发区", None],
             "用地面积(亩)": [20.0, 10.0],
             "实缴税金(万元)": [400.0, 100.0],
         }
-    ).to_csv(folder / "望城年度.csv", index=False)
-    assert import_firm_file(folder / "望城名录.csv", db=db).report.rows_loaded == 2
-    assert import_firm_years_file(folder / "望城年度.csv", db=db).rows_loaded == 2
+    ).to_csv(folder / "韶山年度.csv", index=False)
+    assert import_firm_file(folder / "韶山名录.csv", db=db).report.rows_loaded == 2
+    assert import_firm_years_file(folder / "韶山年度.csv", db=db).rows_loaded == 2
 
 
 @pytest.fixture(scope="module")
@@ -548,5 +548,5 @@ def test_map_of_firms_by_park_or_a_note(admin: Any, server: str, reference: dict
             return maps.instanceOf(el).getOption().yAxis[0].data;
         }""",
     )
-    assert parks == ["望城经济技术开发区", "（未填园区）"]
+    assert parks == ["韶山高新技术产业开发区", "（未填园区）"]
     assert "Traceback" not in _visible_text(admin)
