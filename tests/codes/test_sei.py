@@ -118,7 +118,7 @@ def test_selection_errors() -> None:
     assert check_sei_selection(6) == ("6",)
     with pytest.raises(ValueError, match="未知的战略性新兴产业类别 10"):
         check_sei_selection([10])
-    with pytest.raises(ValueError, match="未知的战略性新兴产业类别 1.9"):
+    with pytest.raises(ValueError, match=r"未知的战略性新兴产业类别 1\.9"):
         check_sei_selection(["1.9"])
     with pytest.raises(ValueError, match="新材料产业的二级类"):
         check_sei_selection(["3.1"])
@@ -174,7 +174,13 @@ def test_condition_tri_state_and_reasons() -> None:
     assert out.missing["industry_code"].tolist() == [False, False, False, True, True]
 
     res = evaluate([doc], frame, on=ON).tidy()
-    assert res["status"].astype(str).tolist() == ["符合", "可能符合", "不符合", "可能符合", "可能符合"]
+    assert res["status"].astype(str).tolist() == [
+        "符合",
+        "可能符合",
+        "不符合",
+        "可能符合",
+        "可能符合",
+    ]
     reason = res["reason"].astype(str).tolist()
     assert reason[1] == f"可能符合，需补充：{PARTIAL_REASON}"
     assert reason[3] == "可能符合，需补充：国民经济行业代码"

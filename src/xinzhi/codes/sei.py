@@ -50,13 +50,6 @@ _CODE = re.compile(r"^[A-Ta-t]?(\d{2,4})$")
 _TRUE, _FALSE, _PARTIAL, _UNKNOWN = 1, 0, 2, 3
 
 
-class _EmptyDefault(dict[str, tuple[Any, ...]]):
-    """A mapping giving the empty tuple for a code without rows."""
-
-    def __missing__(self, key: object) -> tuple[Any, ...]:
-        return ()
-
-
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("xinzhi.codes").joinpath("sei.yaml").read_text("utf-8")
@@ -101,6 +94,21 @@ def _table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["industry_code", "sector", "class", "partial", "item"])
 
 
+@cache
+def _per_code() -> dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]]:
+    """Code → (sectors, sectors without *, classes; sector 3 as "3")."""
+    acc: dict[str, tuple[set[int], set[int], set[str]]] = {}
+    for r in _data()["correspondence"]:
+        sectors, full, classes = acc.setdefault(str(r["code"]), (set(), set(), set()))
+        sectors.add(int(r["sector"]))
+        if not r["partial"]:
+            full.add(int(r["sector"]))
+        classes.add(str(r["sector"]) if r["class"] is None else str(r["class"]))
+    return {
+        k: (tuple(sorted(a)), tuple(sorted(b)), tuple(sorted(c))) for k, (a, b, c) in acc.items()
+    }
+
+
 def sei_table() -> pd.DataFrame:
     """The correspondence rows: ``industry_code`` (4 digits), ``sector``, ``class`` (None for
     sector 3, see the module docstring), ``partial`` (the table's ``*``), ``item`` (third-level
@@ -128,12 +136,12 @@ def check_sei_selection(items: object) -> tuple[str, ...]:
     """
     raw = items if isinstance(items, list) else [items]
     if not raw:
-        raise ValueError("应为非空的战略性新兴产业类别列表，如 [1, 4] 或 [\"1.2\"]")
+        raise ValueError('应为非空的战略性新兴产业类别列表，如 [1, 4] 或 ["1.2"]')
     classes = set(sei_sectors()["class"])
     out = []
     for v in raw:
         if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise ValueError(f"战略性新兴产业类别应为数字或文字（如 1、\"1.2\"），实际为 {v!r}")
+            raise ValueError(f'战略性新兴产业类别应为数字或文字（如 1、"1.2"），实际为 {v!r}')
         text = str(v).strip()
         if text in {str(n) for n in range(1, 10)}:
             out.append(text)
@@ -209,24 +217,16 @@ def sei_classes_of(industry_codes: pd.Series) -> pd.DataFrame:
     >>> out["full_sectors"].tolist(), out["partial"].tolist()
     ([(5,), (), ()], [False, True, False])
     """
-    tab = _table()
-    grouped = tab.assign(cls=tab["class"].fillna(tab["sector"].astype(str))).groupby(
-        "industry_code"
-    )
-    per_code = pd.DataFrame(
-        {
-            "sectors": grouped["sector"].agg(lambda s: tuple(sorted(set(s)))),
-            "full_sectors": grouped.apply(
-                lambda g: tuple(sorted(set(g.loc[~g["partial"], "sector"]))), include_groups=False
-            ),
-            "classes": grouped["cls"].agg(lambda s: tuple(sorted(set(s)))),
-        }
-    )
-    per_code["partial"] = per_code["full_sectors"].map(len) == 0
-    norm = _normalise(industry_codes)
-    keys = pd.Series(norm.to_numpy(dtype=object, na_value=None), index=industry_codes.index)
+    per_code = _per_code()
+    norm = _normalise(industry_codes).fillna("")
+    uniq, inv = np.unique(norm.to_numpy(dtype=str), return_inverse=True)
+    empty: tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]] = ((), (), ())
+    found = [per_code.get(str(u), empty) for u in uniq]  # one per distinct code
     out = pd.DataFrame(index=industry_codes.index)
-    for col in ("sectors", "full_sectors", "classes"):
-        out[col] = keys.map(_EmptyDefault(per_code[col].to_dict()))
-    out["partial"] = keys.map(per_code["partial"].to_dict()).fillna(False).astype(bool)
+    for i, col in enumerate(("sectors", "full_sectors", "classes")):
+        vals = np.empty(len(uniq), dtype=object)
+        vals[:] = [f[i] for f in found]
+        out[col] = vals[inv.ravel()]
+    partial = np.array([bool(f[0]) and not f[1] for f in found], dtype=bool)
+    out["partial"] = partial[inv.ravel()]
     return out

@@ -593,8 +593,9 @@ def _sei_condition(d: Mapping[str, Any], ctx: _Ctx, path: str, text: str) -> Con
     spec = ctx.field("industry_code", f"{path}.sei")
     if isinstance(ctx.fields, dict):  # the item a partial (*) code asks to verify
         ctx.fields.setdefault(SEI_CHECK, FieldSpec(SEI_CHECK, SEI_PARTIAL, "", "boolean"))
-    names = dict(zip(sei_sectors()["class"], sei_sectors()["class_name"], strict=True))
-    names.update(dict(zip(sei_sectors()["sector"].astype(str), sei_sectors()["sector_name"])))
+    tab = sei_sectors()
+    names = dict(zip(tab["class"], tab["class_name"], strict=True))
+    names.update(zip(tab["sector"].astype(str), tab["sector_name"], strict=True))
     shown = "、".join(f"{v} {names[v]}" for v in value)
     auto = f"{spec.label}属于战略性新兴产业（{shown}）"
     return Condition("sei", "in", (spec.key,), value, text=text or auto, path=path)
