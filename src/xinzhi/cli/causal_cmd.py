@@ -46,6 +46,10 @@ def _emit(res: object, output: Path | None, as_json: bool) -> None:
         typer.echo(f"已写入 {output}")
 
 
+def _names(text: str | None) -> list[str] | None:
+    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
+
+
 @app.command("cs")
 def cs(
     input: _INPUT,
@@ -110,10 +114,6 @@ def did(
         lags=lags,
     )
     _emit(res, output, as_json)
-
-
-def _names(text: str | None) -> list[str] | None:
-    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
 
 
 @app.command("sc")
@@ -196,3 +196,40 @@ def sdid(
         seed=seed,
     )
     _emit(res, output, as_json)
+
+
+@app.command("pilots-import")
+def pilots_import(
+    file: Annotated[Path, typer.Argument(help="试点名单 CSV/XLSX（县、政策、开始年份）")],
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="政策名称（文件没有“政策/试点名称”列时必填）")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="数据来源名称（默认按文件名）")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel 工作表名称或序号")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    as_json: _JSON = False,
+) -> None:
+    """导入试点名单（县、政策、开始年份）：县名经区划库识别；读入 = 载入 + 隔离 + 跳过。"""
+    from dataclasses import asdict
+
+    from xinzhi.pipelines.causal import import_pilot_file
+    from xinzhi.pipelines.uploads import reason_tables
+
+    rep = import_pilot_file(file, policy=policy, source=source, sheet=sheet, db=db)
+    if as_json:
+        echo_json(asdict(rep))
+        return
+    verb = "已导入" if rep.status == "loaded" else "文件未变化，未重复导入"
+    typer.echo(f"{verb}：{rep.file_name}（来源 {rep.source}，批次 {rep.batch_id}）")
+    typer.echo(
+        f"读入 {rep.rows_read} 行 = 载入 {rep.rows_loaded} + 隔离 {rep.rows_quarantined}"
+        f" + 跳过 {rep.rows_skipped}"
+    )
+    quarantined, skipped = reason_tables(rep)
+    for what, table in (("隔离", quarantined), ("跳过", skipped)):
+        for reason, n in zip(table["reason"], table["rows"], strict=True):
+            typer.echo(f"  {what} {n:>8} 行：{reason}")
+    for w in rep.warnings:
+        typer.echo(f"注意：{w}")
