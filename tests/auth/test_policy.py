@@ -306,3 +306,119 @@ def test_export_entry_shape() -> None:
 )
 def test_export_targets(kind: Kind, fields: dict[str, object], target: str) -> None:
     assert export_target(kind, fmt="xlsx", **fields) == target  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- support policies (issue #15)
+from xinzhi.auth.policy import (  # noqa: E402
+    can_edit_policy,
+    can_view_policy,
+    mask_personal,
+    policy_county,
+    require_policy_edit,
+    require_policy_view,
+    sees_personal_data,
+)
+
+# (role, document region, published?) → the account sees the document
+POLICY_VIEW: list[tuple[str, str, bool, bool]] = [
+    ("admin", "110108", True, True),
+    ("admin", "110108", False, True),
+    ("analyst", "43", False, True),
+    ("county", "430321", True, True),  # its own county
+    ("county", "4303", True, True),  # its city (湘潭市)
+    ("county", "43", True, True),  # its province
+    ("county", "", True, True),  # nationwide
+    ("county", "430381", True, False),  # a neighbour (湘乡市)
+    ("county", "4304", True, False),  # another city
+    ("county", "110108", True, False),
+    ("county", "430321", False, True),  # its own draft
+    ("county", "43", False, False),  # the province's draft
+    ("county_no_code", "43", True, False),
+    ("unknown", "43", True, False),
+]
+
+# (role, document region) → the account may draft, publish, retire it
+POLICY_EDIT: list[tuple[str, str, bool]] = [
+    ("admin", "110108", True),
+    ("analyst", "43", True),
+    ("county", "430321", True),
+    ("county", "43", False),
+    ("county", "430381", False),
+    ("county_no_code", "430321", False),
+    ("unknown", "430321", False),
+]
+
+
+@pytest.mark.parametrize(("role", "region", "published", "allowed"), POLICY_VIEW)
+def test_policy_document_view_table(role: str, region: str, published: bool, allowed: bool) -> None:
+    user = USERS[role]
+    assert can_view_policy(user, region, published=published) is allowed
+    if allowed:
+        require_policy_view(user, region, published=published)
+    else:
+        with pytest.raises(AccessDenied):
+            require_policy_view(user, region, published=published)
+
+
+@pytest.mark.parametrize(("role", "region", "allowed"), POLICY_EDIT)
+def test_policy_document_edit_table(role: str, region: str, allowed: bool) -> None:
+    user = USERS[role]
+    assert can_edit_policy(user, region) is allowed
+    if allowed:
+        require_policy_edit(user, region)
+    else:
+        with pytest.raises(AccessDenied):
+            require_policy_edit(user, region)
+
+
+def test_policy_refusals_name_the_rule() -> None:
+    with pytest.raises(AccessDenied) as err:
+        require_policy_view(COUNTY, "110108")
+    assert str(err.value) == "县区用户只能查看适用于本县区的政策文件（请求的文件适用于 110108）"
+    with pytest.raises(AccessDenied) as err:
+        require_policy_edit(COUNTY, "43")
+    assert str(err.value) == "县区用户只能起草、发布或废止本县区的政策文件（该文件适用于 43）"
+    with pytest.raises(AccessDenied) as err:
+        require_policy_view(COUNTY, "43", published=False)
+    assert str(err.value) == "只有可以编辑该政策文件的账户能查看未发布的草稿或已废止的文件"
+    with pytest.raises(AccessDenied, match=r"^当前角色没有此操作的权限$"):
+        require_policy_edit(UNKNOWN, "430321")
+
+
+def test_policy_county() -> None:
+    assert policy_county(ADMIN) is None and policy_county(ANALYST) is None
+    assert policy_county(COUNTY) == OWN
+    with pytest.raises(AccessDenied, match="没有所属县区代码"):
+        policy_county(COUNTY_NO_CODE)
+    with pytest.raises(AccessDenied, match=r"^当前角色没有此操作的权限$"):
+        policy_county(UNKNOWN)
+
+
+def test_personal_data_masked_for_analysts_only() -> None:
+    import pandas as pd
+
+    persons = pd.DataFrame(
+        {
+            "person_id": ["430321199001011234", "P7"],
+            "name": ["张三", "欧阳娜娜"],
+            "phone": ["13812345678", None],
+            "amount": [1.5, 2.0],
+        }
+    )
+    assert [sees_personal_data(USERS[r]) for r in ("admin", "analyst", "county", "unknown")] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert mask_personal(persons, ADMIN) is persons
+    masked = mask_personal(persons, ANALYST)
+    # first character kept; 8+ characters: first three and last four kept
+    assert masked["person_id"].tolist() == ["430***********1234", "P*"]
+    assert masked["name"].tolist() == ["张*", "欧***"]
+    assert masked["phone"].tolist() == ["138****5678", None]
+    assert masked["amount"].tolist() == [1.5, 2.0]
+    assert persons["name"].tolist() == ["张三", "欧阳娜娜"]  # the input is not changed
+    # firms: the name of a firm is not personal data
+    firms = pd.DataFrame({"credit_code": ["91430321MA4L000000"], "name": ["甲公司"]})
+    assert mask_personal(firms, ANALYST)["name"].tolist() == ["甲公司"]

@@ -63,14 +63,26 @@ FIRM_YEAR_KEYS = {
     "label_dates_reversed",
     "duplicate_label",
 }
+# ingest/policy_facts.py and ingest/policy_records.py (besides credit-code, year, value keys above)
+POLICY_KEYS = {
+    "person_id_missing",
+    "unknown_fact",
+    "duplicate_fact",
+    "unknown_document",
+    "unknown_clause",
+    "period_missing",
+    "stage_invalid",
+    "satisfaction_invalid",
+    "duplicate_record",
+}
 SKIP_KEYS = {"empty", "subtotal", "duplicate", "missing_value"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_emitted_key_has_a_chinese_label() -> None:
-    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS
+    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS
     assert set(SKIP_REASONS) == SKIP_KEYS
-    for key in TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | SKIP_KEYS:
+    for key in TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS | SKIP_KEYS:
         assert CJK.search(reason_label(key)), key
 
 

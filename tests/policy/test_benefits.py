@@ -17,6 +17,7 @@ from xinzhi.policy.benefits import (
     MAYBE,
     MEET,
     allocate,
+    amount_missing,
     amount_range,
     apply_stacking,
     apply_subject_cap,
@@ -28,7 +29,7 @@ ON = dt.date(2024, 6, 30)
 INF = np.inf
 
 
-def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
+def _benefit(benefit: Any) -> tuple[Any, Any]:
     d = load_document(
         {
             "document": {
@@ -44,16 +45,99 @@ def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
             "clauses": [{"id": "1", "title": "t", "benefit": benefit}],
         }
     )
-    b = d.clauses[0].benefit
+    return d, d.clauses[0].benefit
+
+
+def missing(benefit: Any, frame: pd.DataFrame) -> dict[str, list[bool]]:
+    d, b = _benefit(benefit)
+    return {k: m.tolist() for k, m in amount_missing(b, Columns(frame, ON, d.fields)).items()}
+
+
+def amounts(benefit: Any, frame: pd.DataFrame) -> list[tuple[float, float]]:
+    d, b = _benefit(benefit)
     assert b is not None
     lo, hi = amount_range(b, Columns(frame, ON, d.fields))
     return [(round(float(a), 6), round(float(c), 6)) for a, c in zip(lo, hi, strict=True)]
+
+
+def test_amount_missing_names_the_null_inputs_that_matter() -> None:
+    frame = pd.DataFrame({"revenue": [999.0, 1000.0, None, 1000.0], "tax": [None, None, 5.0, 5.0]})
+    assert missing({"fixed": 30}, frame) == {}
+    assert missing({"percent": {"base": "tax", "rate": 0.1}}, frame) == {
+        "tax": [True, True, False, False]
+    }
+    bands = {
+        "bands": {
+            "on": "revenue",
+            "base": "tax",
+            "bands": [{"lt": 1000, "amount": 5}, {"ge": 1000, "rate": 0.1}],
+        }
+    }
+    # revenue 999 → the fixed band: tax not needed; 1000 → rate band: tax needed (NULL in row 1);
+    # revenue NULL → both (the band and maybe the base)
+    assert missing(bands, frame) == {
+        "revenue": [False, False, True, False],
+        "tax": [False, True, False, False],
+    }
 
 
 def test_fixed_and_cap() -> None:
     frame = pd.DataFrame({"x": [1, 2]})
     assert amounts({"fixed": 30}, frame) == [(30.0, 30.0)] * 2
     assert amounts({"fixed": 30, "cap": 20}, frame) == [(20.0, 20.0)] * 2
+
+
+def test_per_unit_whole_steps() -> None:
+    # 每满一万人奖励一万元: 1 × ⌊v / 10000⌋ — 9999 → 0, 10000 → 1, 19999 → 1, 20000 → 2;
+    # NULL → [0, ∞); with cap 5: 60000 → 6 → 5 and NULL → [0, 5]
+    frame = pd.DataFrame({"employees": [9999, 10000, 19999, 20000, None, 60000]})
+    step = {"per_unit": {"base": "employees", "amount": 1, "per": 10000}}
+    assert amounts(step, frame) == [
+        (0.0, 0.0),
+        (1.0, 1.0),
+        (1.0, 1.0),
+        (2.0, 2.0),
+        (0.0, INF),
+        (6.0, 6.0),
+    ]
+    assert amounts({**step, "cap": 5}, frame)[4:] == [(0.0, 5.0), (5.0, 5.0)]
+    # 每满 0.5 人 0.2 万元: ⌊1.2 / 0.5⌋ = 2 → 0.4
+    half = {"per_unit": {"base": "employees", "amount": 0.2, "per": 0.5}}
+    assert amounts(half, pd.DataFrame({"employees": [1.2]})) == [(0.4, 0.4)]
+
+
+def test_base_as_a_difference() -> None:
+    # 新增部分的 30%: (tax − tax_prev1) × 0.3 — 600 − 500 = 100 → 30; a fall 400 − 500 = −100
+    # → −30 → floor 0; NULL on either side → [0, ∞) and that side is missing
+    frame = pd.DataFrame(
+        {"tax": [600.0, 400.0, None, 600.0], "tax_prev1": [500.0, 500.0, 500.0, None]}
+    )
+    b = {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.3}}
+    assert amounts(b, frame) == [(30.0, 30.0), (0.0, 0.0), (0.0, INF), (0.0, INF)]
+    assert missing(b, frame) == {
+        "tax": [False, False, True, False],
+        "tax_prev1": [False, False, False, True],
+    }
+    # banded by the increase: ≥ 100 → 5, ≥ 200 → 10
+    bands = {
+        "bands": {
+            "by": {"diff": ["tax", "tax_prev1"]},
+            "bands": [{"ge": 100, "lt": 200, "amount": 5}, {"ge": 200, "amount": 10}],
+        }
+    }
+    frame2 = pd.DataFrame({"tax": [599.0, 600.0, 700.0], "tax_prev1": [500.0, 500.0, 500.0]})
+    assert amounts(bands, frame2) == [(0.0, 0.0), (5.0, 5.0), (10.0, 10.0)]
+
+
+def test_fixed_range_low_high_with_cap_and_floor() -> None:
+    # 10万元—100万元 → [10, 100] for every subject, no data needed
+    frame = pd.DataFrame({"x": [1, None]})
+    assert amounts({"fixed": [10, 100]}, frame) == [(10.0, 100.0)] * 2
+    assert missing({"fixed": [10, 100]}, frame) == {}
+    # cap 50 → [10, 50]; floor 20 → [20, 100]; [10, 10] is one amount
+    assert amounts({"fixed": [10, 100], "cap": 50}, frame) == [(10.0, 50.0)] * 2
+    assert amounts({"fixed": [10, 100], "floor": 20}, frame) == [(20.0, 100.0)] * 2
+    assert amounts({"fixed": [10, 10]}, frame) == [(10.0, 10.0)] * 2
 
 
 def test_percent_single_rate_range_cap_and_missing_base() -> None:
@@ -164,22 +248,45 @@ def test_stacking_highest_keeps_the_larger_amount() -> None:
     status = np.array([[MEET, MEET, MAYBE], [MEET, FAIL, MEET], [MEET, MEET, MEET]])
     lo = np.array([[30.0, 30.0, 0.0], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]])
     hi = np.array([[30.0, 30.0, INF], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]])
-    by = apply_stacking(["g", "g", None], {"g": "highest"}, status, lo, hi)
-    # subject 0: 50 > 30 → clause 0 gives way to 1; subject 1: only clause 0 eligible;
-    # subject 2: unbounded (可能符合) clause 0 counts highest → clause 1 gives way
+    by, alt = apply_stacking(["g", "g", None], {"g": "highest"}, status, lo, hi)
+    # subject 0: 50 > 30 → clause 0 gives way to 1; subject 1: only clause 0 符合;
+    # subject 2: clause 0 is 可能符合 (unbounded) and clause 1 符合 20 → 符合 keeps 20, the
+    # 可能符合 row keeps [0, ∞) and is told to compare with clause 1
     assert np.array_equal(
-        lo, np.array([[0.0, 30.0, 0.0], [50.0, np.nan, 0.0], [5.0, 5.0, 5.0]]), equal_nan=True
+        lo, np.array([[0.0, 30.0, 0.0], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]]), equal_nan=True
     )
     assert np.array_equal(
-        hi, np.array([[0.0, 30.0, INF], [50.0, np.nan, 0.0], [5.0, 5.0, 5.0]]), equal_nan=True
+        hi, np.array([[0.0, 30.0, INF], [50.0, np.nan, 20.0], [5.0, 5.0, 5.0]]), equal_nan=True
     )
-    assert by.tolist() == [[1, -1, -1], [-1, -1, 0], [-1, -1, -1]]
+    assert by.tolist() == [[1, -1, -1], [-1, -1, -1], [-1, -1, -1]]
+    assert alt.tolist() == [[-1, -1, 1], [-1, -1, -1], [-1, -1, -1]]
+
+
+def test_stacking_a_certain_row_never_gives_way_to_a_possible_one() -> None:
+    # one subject, group g: clause 0 符合 [20, 20], clause 1 可能符合 [0, 50], clause 2 符合
+    # [30, 30] → certain winner clause 2 (30 > 20); clause 0 → 0 (gave way to 2); clause 1
+    # keeps [0, 50] and is compared with clause 2
+    status = np.array([[MEET], [MAYBE], [MEET]])
+    lo, hi = np.array([[20.0], [0.0], [30.0]]), np.array([[20.0], [50.0], [30.0]])
+    by, alt = apply_stacking(["g", "g", "g"], {"g": "highest"}, status, lo, hi)
+    assert lo.ravel().tolist() == [0.0, 0.0, 30.0]
+    assert hi.ravel().tolist() == [0.0, 50.0, 30.0]
+    assert by.ravel().tolist() == [2, -1, -1]
+    assert alt.ravel().tolist() == [-1, 2, -1]
+
+
+def test_stacking_without_a_certain_row_keeps_every_possible_range() -> None:
+    status = np.array([[MAYBE], [MAYBE]])
+    lo, hi = np.array([[0.0], [0.0]]), np.array([[50.0], [INF]])
+    by, alt = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
+    assert hi.ravel().tolist() == [50.0, INF] and lo.ravel().tolist() == [0.0, 0.0]
+    assert by.ravel().tolist() == [-1, -1] and alt.ravel().tolist() == [-1, -1]
 
 
 def test_stacking_ties_go_to_the_earlier_clause_and_additive_keeps_all() -> None:
     status = np.array([[MEET], [MEET]])
     lo, hi = np.array([[40.0], [40.0]]), np.array([[40.0], [40.0]])
-    by = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
+    by, _ = apply_stacking(["g", "g"], {"g": "highest"}, status, lo, hi)
     assert lo.ravel().tolist() == [40.0, 0.0] and by.ravel().tolist() == [-1, 0]
     lo2, hi2 = np.array([[40.0], [40.0]]), np.array([[40.0], [40.0]])
     apply_stacking(["g", "g"], {"g": "additive"}, status, lo2, hi2)

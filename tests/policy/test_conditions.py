@@ -119,8 +119,11 @@ def test_prefix_industry_codes() -> None:
 
 
 def test_region_prefix_with_integer_codes_in_the_frame() -> None:
-    frame = pd.DataFrame({"region_code": [220524, 220500, None]})
+    frame = pd.DataFrame({"region_code": [220524, 220500, None]})  # floats with NaN, as from a CSV
+    assert frame["region_code"].dtype == "float64"
     assert tri(outcome({"field": "region_code", "prefix": [220524]}, frame)) == [T, F, U]
+    ints = pd.DataFrame({"industry_code": [1310, 2710]})
+    assert tri(outcome({"field": "industry_code", "prefix": ["13"]}, ints)) == [T, F]
 
 
 def test_booleans_is_and_text_booleans() -> None:
@@ -148,6 +151,22 @@ def test_ratio_edges_nulls_and_nonpositive_denominator() -> None:
     assert out.missing["revenue"].tolist() == [False] * 6 + [True]
     lt = outcome({"ratio": ["rd_expenditure", "revenue"], "lt": 0.03}, frame)
     assert tri(lt) == [T, F, F, F, F, U, U]
+
+
+def test_diff_edges_and_nulls() -> None:
+    # tax − tax_prev1 ≥ 100: 599.99 − 500 = 99.99 F, 600 − 500 = 100 T, 600.01 − 500 T;
+    # tax NULL → U (asks for tax), tax_prev1 NULL → U (asks for tax_prev1); a fall −50 → F
+    frame = pd.DataFrame(
+        {
+            "tax": [599.99, 600.0, 600.01, None, 600.0, 450.0],
+            "tax_prev1": [500.0, 500.0, 500.0, 500.0, None, 500.0],
+        }
+    )
+    out = outcome({"diff": ["tax", "tax_prev1"], "ge": 100}, frame)
+    assert tri(out) == [F, T, T, U, U, F]
+    assert out.missing["tax"].tolist() == [False, False, False, True, False, False]
+    assert out.missing["tax_prev1"].tolist() == [False, False, False, False, True, False]
+    assert tri(outcome({"diff": ["tax", "tax_prev1"], "lt": 0}, frame)) == [F, F, F, U, U, T]
 
 
 def test_label_held_and_validity_window() -> None:

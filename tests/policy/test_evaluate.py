@@ -200,6 +200,132 @@ def test_stacking_highest_in_a_document() -> None:
     assert res.tidy()["reason"].tolist()[2] == "就高不重复：已享受 1 国家级称号奖励"
 
 
+def test_stacking_a_certain_clause_stays_when_the_higher_one_is_unknown() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "国家级称号奖励",
+            "group": "称号",
+            "when": {"label": "little_giant", "held": True},
+            "benefit": {"fixed": 50},
+        },
+        {
+            "id": "2",
+            "title": "省级称号奖励",
+            "group": "称号",
+            "when": {"label": "srdi_sme", "held": True},
+            "benefit": {"fixed": 20},
+        },
+        stacking={"称号": "highest"},
+    )
+    # 小巨人 unknown (可能符合, 50 if it holds), 专精特新 held (符合 20): the certain 20 is kept
+    frame = pd.DataFrame(
+        {"credit_code": ["A"], "label_little_giant": [None], "label_srdi_sme": [True]}
+    )
+    res = evaluate([doc], frame, on=ON)
+    assert rows(res, ["clause", "status", "amount_min", "amount_max"]) == [
+        ["1", "可能符合", 50.0, 50.0],
+        ["2", "符合", 20.0, 20.0],
+    ]
+    assert res.tidy()["reason"].tolist() == [
+        "可能符合，需补充：专精特新“小巨人”企业；就高不重复：若符合，与 2 省级称号奖励 取高者",
+        "符合：持有专精特新中小企业（评价日有效）",
+    ]
+    assert "就高不重复：若符合，与 2 省级称号奖励 取高者" in res.explain("A")
+
+
+def test_conditions_met_but_amount_data_missing_is_possible() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "研发奖励",
+            "when": {"field": "tax", "ge": 100},
+            "benefit": {"percent": {"base": "rd_expenditure", "rate": 0.1}, "cap": 50},
+        },
+        {
+            "id": "2",
+            "title": "产值奖励",
+            "benefit": {
+                "bands": {
+                    "on": "revenue",
+                    "base": "tax",
+                    "bands": [{"lt": 1000, "amount": 5}, {"ge": 1000, "rate": 0.1}],
+                }
+            },
+        },
+    )
+    frame = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C", "D"],
+            "tax": [100.0, 100.0, None, None],
+            "rd_expenditure": [200.0, None, None, 10.0],
+            "revenue": [999.0, 1000.0, 999.0, None],
+        }
+    )
+    res = evaluate([doc], frame, on=ON)
+    assert rows(
+        res, ["credit_code", "clause", "status", "amount_min", "amount_max", "missing"]
+    ) == [
+        # A: tax 100 ≥ 100, R&D 200 × 10% = 20 → 符合
+        ["A", "1", "符合", 20.0, 20.0, ""],
+        # B: condition met, R&D unknown → 可能符合 with the amount field to supply, [0, cap 50]
+        ["B", "1", "可能符合", 0.0, 50.0, "rd_expenditure"],
+        # C: tax unknown → 可能符合 from the condition (only the condition's field is asked for)
+        ["C", "1", "可能符合", 0.0, 50.0, "tax"],
+        ["D", "1", "可能符合", 1.0, 1.0, "tax"],  # 10 × 10% = 1
+        # A: revenue 999 < 1000 → fixed 5, tax not needed
+        ["A", "2", "符合", 5.0, 5.0, ""],
+        # B: revenue 1000 → rate band: 100 × 10% = 10
+        ["B", "2", "符合", 10.0, 10.0, ""],
+        # C: the fixed band needs no tax → 符合 5
+        ["C", "2", "符合", 5.0, 5.0, ""],
+        # D: revenue and tax unknown → both asked for; at most 5 or the unbounded rate band
+        ["D", "2", "可能符合", 0.0, None, "revenue,tax"],
+    ]
+    reasons = res.tidy()["reason"].tolist()
+    assert reasons[1] == "可能符合：金额所需数据缺失，需补充：研发费用"
+    assert reasons[7] == "可能符合：金额所需数据缺失，需补充：营业收入、实缴税金"
+
+
+def test_increase_over_last_year_as_condition_and_base() -> None:
+    doc = make(
+        {
+            "id": "1",
+            "title": "税收增长奖励",
+            "when": {"diff": ["tax", "tax_prev1"], "gt": 0},
+            "benefit": {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.2}},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "credit_code": ["A", "B", "C"],
+            "tax": [650.0, 500.0, 650.0],
+            "tax_prev1": [500.0, 500.0, None],
+        }
+    )
+    res = evaluate([doc], frame, on=ON)
+    # A: 650 − 500 = 150 > 0 → 150 × 20% = 30; B: 0 → 不符合; C: last year unknown → 可能符合
+    assert rows(res, ["credit_code", "status", "amount_min", "amount_max", "missing"]) == [
+        ["A", "符合", 30.0, 30.0, ""],
+        ["B", "不符合", None, None, ""],
+        ["C", "可能符合", 0.0, None, "tax_prev1"],
+    ]
+    assert (
+        "✓ 实缴税金 − 实缴税金（上一年） > 0 万元（实缴税金 650 万元；实缴税金（上一年） 500 万元；差额 150）"
+        in res.explain("A")
+    )
+
+
+def test_unknown_date_is_null_in_the_documents_table() -> None:
+    doc = make(
+        {"id": "1", "title": "t", "benefit": {"fixed": 1}}, date=None, date_note="原文未载印发日期"
+    )
+    res = evaluate([doc], pd.DataFrame({"credit_code": ["A"]}), on=ON)
+    table = res.documents_table()
+    assert table["date"].tolist() == [None]
+    assert rows(res, ["credit_code", "status", "amount_min"]) == [["A", "符合", 1.0]]
+
+
 def test_cap_per_subject_then_budget_pro_rata() -> None:
     doc = make(
         {
@@ -407,6 +533,10 @@ def test_invariants(rows_: list[tuple[Any, Any, Any]], total: float, how: str) -
     meet, maybe, fail = (t["status"] == s for s in ("符合", "可能符合", "不符合"))
     assert (t.loc[meet, "missing"] == "").all()  # 符合 ⇒ nothing missing
     assert (t.loc[maybe, "missing"] != "").all()  # 可能符合 ⇒ something to ask for
+    assert t.loc[meet, "amount_max"].notna().all()  # 符合 ⇒ every input of the amount known
+    # 就高不重复 (group g = clauses 1, 2): a subject never keeps two non-zero certain amounts
+    g = t[meet & t["clause"].isin(["1", "2"]) & (t["amount_max"] > 0)]
+    assert not g["credit_code"].duplicated().any()
     assert t.loc[fail, ["amount_min", "amount_max", "allocated"]].isna().all().all()
     both = t[t["amount_max"].notna()]
     assert (both["amount_min"] <= both["amount_max"] + 1e-9).all()

@@ -171,6 +171,18 @@ def test_known_field_and_bracket_note() -> None:
     assert res.proposals[0].draft["when"]["field"] == "tax"
 
 
+def test_cap_alone_gives_a_share_up_to_the_cap() -> None:
+    res = extract(
+        "第 8 条 企业完成仿制药一致性评价的， 从该品种产生的年度地方财政贡献中给予企业奖励，"
+        "单品种最高奖励不超过300万元。"
+    )
+    assert _nums(res, "cap") == [(300.0, None, "le")]
+    benefit = res.proposals[0].draft["benefit"]
+    # 0–100 % of a placeholder 奖励核定额, capped at 300 万元
+    assert benefit["percent"]["rate"] == [0, 1] and benefit["cap"] == 300
+    assert res.facts[benefit["percent"]["base"]]["label"] == "奖励核定额"
+
+
 def test_label_first_recognition() -> None:
     res = extract(ART9_HNTE)
     assert [(i.value, i.op) for i in _items(res, "label")] == [("hnte", "new")]
@@ -258,12 +270,50 @@ def test_growth_thresholds_and_ranges_before_the_benefit() -> None:
         (0.2, "tax/tax_prev1"),
         (0.15, "tax/tax_prev1"),
     ]
-    assert _nums(res, "rate") == [(0.3, None, "")]
+    # 分别: one clause per tax band with its growth; each pays 30% of 新增县级留成部分
+    assert len(res.proposals) == 3
+    assert [p.draft["benefit"]["percent"]["rate"] for p in res.proposals] == [0.3, 0.3, 0.3]
     # the draft writes growth ≥ 0.3 as tax / tax_prev1 ≥ 1.3 (1 + 0.3)
-    leaves = res.proposals[0].draft["when"]["all"]
-    assert {"ratio": ["tax", "tax_prev1"], "ge": 1.3} in [
-        {k: v for k, v in leaf.items() if k != "text"} for leaf in leaves
+    whens = [
+        [{k: v for k, v in leaf.items() if k != "text"} for leaf in p.draft["when"]["all"]]
+        for p in res.proposals
     ]
+    assert whens == [
+        [{"field": "tax", "between": [200, 500]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.3}],
+        [{"field": "tax", "between": [500, 1000]}, {"ratio": ["tax", "tax_prev1"], "ge": 1.2}],
+        [{"field": "tax", "ge": 1000}, {"ratio": ["tax", "tax_prev1"], "ge": 1.15}],
+    ]
+
+
+def test_ratio_founding_years_cap_exclusion_and_payment_period() -> None:
+    # constructed sentences in the usual wording of county policies (示例)
+    res = extract(
+        "第七条 对研发投入占营业收入比例达到3%以上且年研发投入不低于500万元的企业，按其年度研发"
+        "投入增量的10%给予补助，单个企业每年最高补助100万元。"
+    )
+    leaves = res.proposals[0].draft["when"]["all"]
+    # 研发投入占营业收入比例 ≥ 3% → rd_expenditure / revenue ≥ 0.03
+    assert leaves[0] == {
+        "ratio": ["rd_expenditure", "revenue"],
+        "ge": 0.03,
+        "text": "研发投入占营业收入比例 ≥ 3%",
+    }
+    assert _nums(res, "cap") == [(100.0, None, "le")]  # 最高补助100万元 without 不超过
+    res = extract(
+        "第十条 对成立不满5年、从业人员在50人以下的小微企业，按实际缴纳社会保险费的50%给予补贴，"
+        "补贴期限不超过2年。"
+    )
+    leaves = res.proposals[0].draft["when"]["all"]
+    assert leaves[0] == {"years_since": "founded", "lt": 5, "text": "成立 < 5年"}
+    assert {"field": "employees", "le": 50, "text": "从业人员 ≤ 50人"} in leaves
+    # 补贴期限不超过2年 is how long it is paid: a duration, no condition
+    assert [(i.value, i.op) for i in _items(res, "duration")] == [(2.0, "le")]
+    res = extract(
+        "第十一条 对固定资产投资在5000万元以上的制造业项目（房地产业除外），按设备投资额的8%给予"
+        "补助，最高不超过500万元。"
+    )
+    ind = [(i.phrase, i.op) for i in _items(res, "industry")]
+    assert ind == [("制造业", "prefix"), ("房地产业", "not_prefix")]
 
 
 def test_grades_and_per_person_amounts() -> None:
@@ -280,6 +330,22 @@ def test_grades_and_per_person_amounts() -> None:
         (2.0, "万元/人"),
         (3.0, "万元/人"),
     ]
+
+
+def test_line_break_inside_a_sentence_is_joined() -> None:
+    # a PDF line break after "固定资产" (the line has more than 20 characters, no 。)
+    text = (
+        "第 2 条  对重点产业新上的工业类项目（不含采矿）固定资产\n投资1000万元及以上的，按固定资产投资的"
+        "5%给予企业奖励。\n第 3 条 对新三板挂牌企业，给予企业100万元奖励。"
+    )
+    res = extract(text)
+    assert [p.article for p in res.proposals] == ["第2条", "第3条"]
+    t = _items(res, "threshold")
+    assert [(i.value, i.subject, i.field) for i in t] == [
+        (1000.0, "固定资产投资", "fixed_asset_investment")
+    ]
+    # the span runs over the removed line break in the original text
+    assert text[t[0].start : t[0].end] == "1000万元"
 
 
 def test_condition_sentence_joins_the_amount_sentence() -> None:
@@ -341,11 +407,9 @@ def test_draft_uses_placeholder_facts_and_yaml_round_trip() -> None:
     assert "fixed_asset_investment" in fields
     placeholder = [f for f in fields if f.startswith("fact_")]
     assert [facts[f]["label"] for f in placeholder] == ["亩均投资强度"]
-    assert {
-        "field": "industry_code",
-        "not_prefix": ["06", "07", "08", "09", "10", "11", "12"],
-        "text": "行业：采矿",
-    } in leaves
+    # 工业 = sections B, C, D; (不含采矿) = not section B
+    assert {"field": "section", "in": ["B", "C", "D"], "text": "行业：工业"} in leaves
+    assert {"field": "section", "not_in": ["B"], "text": "行业：采矿"} in leaves
     assert clauses[0]["text"].startswith("对重点产业新上的工业类项目(不含采矿、矿产品初加工")
 
 
@@ -376,11 +440,18 @@ def test_respectively_splits_into_one_clause_per_alternative() -> None:
     ]
 
 
-def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path) -> None:
+def test_drafts_of_the_real_texts_validate_in_the_rule_language(data_dir: Path) -> None:
     from xinzhi.policy import load_document
 
-    for name in ("2023chanye.txt", "chanye.txt", "lvyou.txt"):
-        res = extract(_liuhe(data_dir, name), name=f"liuhe-{name[:-4]}")
+    texts = {f"liuhe-{n[:-4]}": _liuhe(data_dir, n) for n in ("2023chanye.txt", "chanye.txt")}
+    texts["liuhe-lvyou"] = _liuhe(data_dir, "lvyou.txt")
+    shipped = resources.files("xinzhi.policy").joinpath("texts")
+    if shipped.is_dir():
+        for f in shipped.iterdir():
+            if f.name.endswith(".txt"):
+                texts[f.name[:-4]] = f.read_text(encoding="utf-8")
+    for name, text in texts.items():
+        res = extract(text, name=name)
         doc = load_document(
             res.to_yaml(
                 region="220524",
@@ -390,6 +461,26 @@ def test_drafts_of_the_liuhe_texts_validate_in_the_rule_language(data_dir: Path)
             )
         )
         assert len(doc.clauses) == len(res.proposals)
+
+
+def test_talent_policy_drafts_for_persons() -> None:
+    # constructed in the wording of graduate subsidies (示例): talent words outnumber 企业
+    text = (
+        "一、补贴对象\n(一)全职引进的应届硕士研究生及以上学历毕业生。\n(二)补贴标准\n"
+        "硕士研究生每人2万元,博士研究生每人3万元。"
+    )
+    res = extract(text)
+    assert res.subject == "person"
+    assert [(p.draft["when"], p.draft["benefit"]) for p in res.proposals] == [
+        ({"field": "education", "eq": "硕士", "text": "硕士研究生"}, {"fixed": 2}),
+        ({"field": "education", "eq": "博士", "text": "博士研究生"}, {"fixed": 3}),
+    ]
+    assert res.document_draft()["document"]["subject"] == "person"
+    # the same sentence in a firm policy: 2 万元 per person employed
+    res = extract(text, subject="firm")
+    assert res.proposals[0].draft["benefit"]["per_unit"]["amount"] == 2
+    with pytest.raises(InputError, match="subject"):
+        extract(text, subject="talent")
 
 
 def test_qualitative_condition_becomes_a_yes_no_fact() -> None:

@@ -217,8 +217,9 @@ def test_every_clause_has_a_case() -> None:
         ("12-1", {"organised_visitors": 19999, **NS}, (1.0, 1.0)),
         ("12-1", {"organised_visitors": 20000, **NS}, (2.0, 2.0)),
         ("12-1", {"organised_visitors": 109999, **NS}, (10.0, 10.0)),
-        # above the listed bands the language has no rounding down: 115000 × 0.0001 = 11.5
-        ("12-1", {"organised_visitors": 115000, **NS}, (11.5, 11.5)),
+        # whole steps at any size: ⌊115000 / 10000⌋ = 11 → 11; ⌊250000 / 10000⌋ = 25 → 25
+        ("12-1", {"organised_visitors": 115000, **NS}, (11.0, 11.0)),
+        ("12-1", {"organised_visitors": 250000, **NS}, (25.0, 25.0)),
         # 单个项目最高 30: 企业 300 × 15% = 45 → 30; 社团 400 × 10% = 40 → 30
         ("14-1", {**EVT, "event_revenue": 300.0}, (30.0, 30.0)),
         ("14-2", {**EVT, "credit_code": SOCIETY, "event_revenue": 400.0}, (30.0, 30.0)),

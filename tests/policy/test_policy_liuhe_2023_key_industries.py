@@ -164,16 +164,24 @@ CASES = [
          "new_copyright_demo_level", "省级", "年度新获认定为国家级版权示范单位"),
     Case("10-7", {"new_copyright_demo_level": "省级"}, (10.0, 10.0),
          "new_copyright_demo_level", "国家级", "年度新获认定为省级版权示范单位"),
-    # 第11条 产值增长: 1000.01 × 0.5% = 5.00005
-    Case("11-1", {"above_scale": True, "section": "C", "output_value_increase": 1000.01},
-         (5.00005, 5.00005), "output_value_increase", 1000.0, "年产值同比增长 > 1000 万元"),
-    Case("11-1", {"above_scale": True, "section": "C", "output_value_increase": 1000.01},
+    # 第11条 产值增长: 6000.01 − 5000 = 1000.01 > 1000; 1000.01 × 0.5% = 5.00005; 6000 − 5000 fails
+    Case("11-1", {"above_scale": True, "section": "C", "output_value": 6000.01, "output_value_prev1": 5000.0},
+         (5.00005, 5.00005), "output_value", 6000.0, "年产值同比增长 > 1000 万元"),
+    Case("11-1", {"above_scale": True, "section": "C", "output_value": 6000.01, "output_value_prev1": 5000.0},
+         (5.00005, 5.00005), "output_value_prev1", 5000.01, "年产值同比增长 > 1000 万元"),
+    Case("11-1", {"above_scale": True, "section": "C", "output_value": 6000.01, "output_value_prev1": 5000.0},
          (5.00005, 5.00005), "above_scale", False, "规上企业"),
-    # 第12条 财政贡献增长: 新增 100 × 20% = 20
-    Case("12-1", {"section": "C", "tax": 500.01, "local_fiscal_contribution_increase": 100.0,
+    # 第12条 财政贡献增长: 新增 600 − 500 = 100, × 20% = 20; 同比不增 (prev1 600) fails
+    Case("12-1", {"section": "C", "tax": 500.01, "local_fiscal_contribution": 600.0,
+                  "local_fiscal_contribution_prev1": 500.0,
                   "new_project_awards_running": False}, (20.0, 20.0),
          "tax", 500.0, "年度纳税额 > 500 万元"),
-    Case("12-1", {"section": "C", "tax": 500.01, "local_fiscal_contribution_increase": 100.0,
+    Case("12-1", {"section": "C", "tax": 500.01, "local_fiscal_contribution": 600.0,
+                  "local_fiscal_contribution_prev1": 500.0,
+                  "new_project_awards_running": False}, (20.0, 20.0),
+         "local_fiscal_contribution_prev1", 600.0, "地方财政贡献同比增加"),
+    Case("12-1", {"section": "C", "tax": 500.01, "local_fiscal_contribution": 600.0,
+                  "local_fiscal_contribution_prev1": 500.0,
                   "new_project_awards_running": False}, (20.0, 20.0),
          "new_project_awards_running", True, "已享受完固定资产投资奖励和绩效奖励"),
     # 第13条 技改: 0 .. 100% of 年末地方财政贡献 40
@@ -202,9 +210,13 @@ CASES = [
     # 第16条 兼并重组: 过户贡献 100 × 70% = 70
     Case("16-1", {"merger_continuing": True, "merger_transfer_contribution": 100.0}, (70.0, 70.0),
          "merger_continuing", False, "兼并重组后新企业继续生产经营"),
-    # 2021-07-01 → 2024-06-30 is 2 whole years (< 3); 2021-06-30 is 3; 新增 100 × 70% = 70
-    Case("16-2", {"merger_completed_on": dt.date(2021, 7, 1), "local_fiscal_contribution_increase": 100.0},
+    # 2021-07-01 → 2024-06-30 is 2 whole years (< 3); 2021-06-30 is 3; 新增 600 − 500 = 100, × 70% = 70
+    Case("16-2", {"merger_completed_on": dt.date(2021, 7, 1), "local_fiscal_contribution": 600.0,
+                  "local_fiscal_contribution_prev1": 500.0},
          (70.0, 70.0), "merger_completed_on", dt.date(2021, 6, 30), "兼并重组完成后3年内"),
+    Case("16-2", {"merger_completed_on": dt.date(2021, 7, 1), "local_fiscal_contribution": 600.0,
+                  "local_fiscal_contribution_prev1": 500.0},
+         (70.0, 70.0), "local_fiscal_contribution", 500.0, "地方财政贡献较上年新增"),
     # 第17条 种植基地: 100 亩 × 0.01 万元 = 1
     Case("17-1", {"industry_code": "2740", "new_planting_base_area": 100.0}, (1.0, 1.0),
          "new_planting_base_area", 99.99, "新建种植基地面积 ≥ 100 亩"),
@@ -324,15 +336,25 @@ def test_5_1_contribution_bands_no_cap(contribution: float, amount: float) -> No
             {"generic_consistency_passed": True, "generic_variety_contribution": 500.0},
             (0.0, 300.0),
         ),
-        # 4000 × 0.5% = 20 (the cap exactly); 5000 × 0.5% = 25 → 20
+        # 9000 − 5000 = 4000, × 0.5% = 20 (the cap exactly); 10000 − 5000 = 5000, × 0.5% = 25 → 20
         (
             "11-1",
-            {"above_scale": True, "section": "C", "output_value_increase": 4000.0},
+            {
+                "above_scale": True,
+                "section": "C",
+                "output_value": 9000.0,
+                "output_value_prev1": 5000.0,
+            },
             (20.0, 20.0),
         ),
         (
             "11-1",
-            {"above_scale": True, "section": "C", "output_value_increase": 5000.0},
+            {
+                "above_scale": True,
+                "section": "C",
+                "output_value": 10000.0,
+                "output_value_prev1": 5000.0,
+            },
             (20.0, 20.0),
         ),
         # 0 .. 80 capped at 50
@@ -392,7 +414,7 @@ def test_fiscal_contribution_awards_highest_only() -> None:
             **HQ,
             "relocated_settlement": False,
             "section": "A",
-            "local_fiscal_contribution_increase": 0.0,
+            "local_fiscal_contribution_prev1": 1000.0,  # 1000 − 1000 = 0: no increase
         }
     )
     tidy = evaluate([builtin_documents()[DOC]], firm, on=ON).tidy().set_index("clause")
@@ -403,6 +425,38 @@ def test_fiscal_contribution_awards_highest_only() -> None:
         assert tidy.loc[lost, "amount_max"] == 0.0
         assert "就高不重复" in tidy.loc[lost, "reason"] and "4-1" in tidy.loc[lost, "reason"]
     for failed in ("6-1", "12-1", "16-2"):
+        assert tidy.loc[failed, "status"] == "不符合"
+
+
+def test_certain_2_3_is_kept_when_6_1_is_only_possible() -> None:
+    """第25条 就高不重复 with a 可能符合 rival: 2-3 is 符合 (特色农业, 1000 万元 → 70% of the
+    地方财政贡献 100 = 70); 6-1 (迁回结算) is 可能符合 with its contribution unknown, so its
+    amount is [0, unbounded). A certain 70 never gives way to a possible one: 2-3 keeps 70, 6-1
+    keeps its range and is told to compare with 2-3 once its data are in."""
+    firm = _frame(
+        {
+            "new_project_type": "特色农业",
+            "project_investment": 1000.0,
+            "local_fiscal_contribution": 100.0,
+            "recognised_headquarters": False,  # 5-1 fails
+            "performance_year": 6,  # 4-1 fails (第1—5年 only)
+            "section": "A",  # 12-1 fails (制造业 only)
+            "merger_completed_on": dt.date(2015, 1, 1),  # 16-2 fails (3 年内 only)
+            "headquarters_year": 1,
+            "relocated_settlement": None,
+        }
+    )
+    tidy = evaluate([builtin_documents()[DOC]], firm, on=ON).tidy().set_index("clause")
+    assert tidy.loc["2-3", "status"] == "符合"
+    assert tidy.loc["2-3", "amount_max"] == pytest.approx(100.0 * 0.70)
+    assert tidy.loc["6-1", "status"] == "可能符合"
+    assert tidy.loc["6-1", "amount_min"] == 0.0
+    assert math.isnan(tidy.loc["6-1", "amount_max"])  # unbounded: 70%–90% of an unknown amount
+    assert tidy.loc["6-1", "missing"] == "relocated_settlement,relocated_fiscal_contribution"
+    assert tidy.loc["6-1", "reason"].endswith(
+        "；就高不重复：若符合，与 2-3 特色农业类项目投资奖励（按地方财政贡献） 取高者"
+    )
+    for failed in ("4-1", "5-1", "12-1", "16-2"):
         assert tidy.loc[failed, "status"] == "不符合"
 
 

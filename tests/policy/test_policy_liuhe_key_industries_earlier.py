@@ -63,7 +63,6 @@ PERF = {"performance_recognised": True, "performance_year": 1, "local_fiscal_con
 PROD = {
     "new_product_qualified": True,
     "product_prospects_recognised": True,
-    "new_product_award": 50.0,
 }
 DRUG = {
     "industry_code": "2720",
@@ -93,8 +92,9 @@ CASES = [
     Case("1-3", PERF, (800.0, 800.0), "performance_year", 6, "自认定当年起第1—5年"),
     Case("1-3", PERF, (800.0, 800.0), "performance_recognised", False, "投产后绩效经认定"),
     # (二): 核定 50 万元, inside 10—100
-    Case("2-1", PROD, (50.0, 50.0), "product_prospects_recognised", False, "带动作用和市场前景经评定"),
-    Case("2-1", PROD, (50.0, 50.0), "new_product_qualified", False, "专利新产品、认定新产品或新药已投产达效"),
+    # (二) 10万元—100万元, decided by the office within the range
+    Case("2-1", PROD, (10.0, 100.0), "product_prospects_recognised", False, "带动作用和市场前景经评定"),
+    Case("2-1", PROD, (10.0, 100.0), "new_product_qualified", False, "专利新产品、认定新产品或新药已投产达效"),
     # (三): 引进成本 100 × 10% = 10 .. × 100% = 100
     Case("3-1", DRUG, (10.0, 100.0), "introduced_variety_sales", 4999.99, "引进品种年销售额 ≥ 5000 万元"),
     Case("3-1", DRUG, (10.0, 100.0), "industry_code", "1310", "医药企业（医药制造业或医药批发）"),
@@ -184,10 +184,8 @@ def test_every_clause_has_a_case() -> None:
         ("1-3", {**PERF, "performance_year": 3}, (800.0, 800.0)),
         ("1-3", {**PERF, "performance_year": 4}, (500.0, 500.0)),
         ("1-3", {**PERF, "local_fiscal_contribution": 10000.0}, (5000.0, 5000.0)),  # 8000 → 5000
-        # (二) 10万元—100万元: 核定 5 → at least 10; 150 → at most 100; not yet 核定 → 10 .. 100
-        ("2-1", {**PROD, "new_product_award": 5.0}, (10.0, 10.0)),
-        ("2-1", {**PROD, "new_product_award": 150.0}, (100.0, 100.0)),
-        ("2-1", {**PROD, "new_product_award": None}, (10.0, 100.0)),
+        # (二) 10万元—100万元: a fixed range, 符合 with [10, 100] (no amount data needed)
+        ("2-1", PROD, (10.0, 100.0)),
         # (三) 销售额不足5000万元 but 属其他类别 (e.g. 独家品种) → still eligible
         (
             "3-1",
@@ -238,7 +236,8 @@ def test_national_and_provincial_hnte_highest_only() -> None:
 @pytest.mark.parametrize(
     ("on", "rows"),
     [
-        (dt.date(2016, 12, 31), 0),
+        # date of issue unknown (date: null + date_note): the window is open at the start
+        (dt.date(2016, 12, 31), 22),
         (dt.date(2017, 1, 1), 22),
         (dt.date(2023, 2, 7), 22),  # repealed when the 2023 document took effect
         (dt.date(2023, 2, 8), 0),
@@ -246,6 +245,13 @@ def test_national_and_provincial_hnte_highest_only() -> None:
 )
 def test_validity_window(on: dt.date, rows: int) -> None:
     assert len(evaluate([builtin_documents()[DOC]], _frame({}), on=on).tidy()) == rows
+
+
+def test_date_unknown_is_null_with_a_note() -> None:
+    doc = builtin_documents()[DOC]
+    assert doc.date is None and doc.valid_from is None
+    assert doc.date_note.startswith("原文未载发布日期")
+    assert doc.citation.endswith("（发文日期原文未载）")
 
 
 def test_clause_texts_are_verbatim(data_dir: Path) -> None:

@@ -55,8 +55,9 @@ CASES = [
     ("1-1", "fails_not_hnte", {"label_hnte": False}, "不符合", None, None, None),
     ("1-1", "fails_old_hnte", {"label_hnte_since": dt.date(2021, 12, 1)}, "不符合", None, None, None),
     ("1-1", "missing", {"hnte_relapsed": None}, "可能符合", 20.0, 20.0, "hnte_relapsed"),
-    # 条件全部满足、只缺金额依据（市级拨付额）：符合，金额 0 至不定
-    ("1-1", "meets_award_unknown", {"city_hnte_award": None}, "符合", 0.0, None, None),
+    # 条件全部满足、只缺金额依据（市级拨付额）：可能符合（符合 = 数据齐全），金额 0 至不定
+    ("1-1", "meets_award_unknown", {"city_hnte_award": None}, "可能符合", 0.0, None,
+     "city_hnte_award"),
     # 1-2 资格到期未连续认定、其后再次通过认定：10 万元
     ("1-2", "meets", {}, "符合", 10.0, 10.0, None),
     ("1-2", "fails", {"hnte_relapsed": False}, "不符合", None, None, None),
@@ -72,7 +73,9 @@ CASES = [
     # 3-2 科技领军企业：最高 100 万元（核定额，封顶 100）
     ("3-2", "meets", {}, "符合", 80.0, 80.0, None),  # 核定 80 ≤ 100
     ("3-2", "capped", {"tech_leader_award_decided": 120.0}, "符合", 100.0, 100.0, None),  # 120 → 100
-    ("3-2", "meets_not_decided", {"tech_leader_award_decided": None}, "符合", 0.0, 100.0, None),  # 0–100
+    # 核定额未录入：条件全部满足但金额缺数据 → 可能符合，0–100
+    ("3-2", "meets_not_decided", {"tech_leader_award_decided": None}, "可能符合", 0.0, 100.0,
+     "tech_leader_award_decided"),
     ("3-2", "fails", {"tech_leader_class": "科技领军培育企业"}, "不符合", None, None, None),
     ("3-2", "missing", {"tech_leader_class": None}, "可能符合", 80.0, 80.0, "tech_leader_class"),
     # 4-1 首次同时达到营业收入 5 亿元以上、研发投入强度 5% 以上：200 万元

@@ -127,6 +127,19 @@ def test_valid_document_round_trip_keeps_input_mapping() -> None:
         ),
         (lambda d: d["document"].update(date="2024-13-01"), "document.date：应为日期"),
         (
+            lambda d: d["document"].update(date=None),
+            "document.date：为空（null）时需要 date_note 说明，且以“原文未载”开头",
+        ),
+        (
+            lambda d: d["document"].update(date=None, date_note="日期不详"),
+            "document.date：为空（null）时需要 date_note 说明，且以“原文未载”开头",
+        ),
+        (lambda d: d["document"].pop("date"), "document.date：缺少必填项"),
+        (
+            lambda d: d["document"].update(date=None, date_note="原文未载", valid_from=5),
+            "document.valid_from：应为日期",
+        ),
+        (
             lambda d: d["document"].update(valid_to="2023-12-31"),
             "document.valid_to：失效日期 2023-12-31 早于生效日期 2024-01-01",
         ),
@@ -268,10 +281,86 @@ def test_condition_errors_name_the_path(when: Any, message: str) -> None:
         ),
         ({"fixed": 10, "cap": 5, "floor": 6}, "clauses[0].benefit.floor：下限 6 大于上限 cap 5"),
         ({"fixed": 10, "max": 5}, "clauses[0].benefit.max：未知的键"),
+        ({"fixed": [100, 10]}, "clauses[0].benefit.fixed：金额下限 100 大于上限 10"),
+        (
+            {"percent": {"base": {"diff": ["tax"]}, "rate": 0.1}},
+            "clauses[0].benefit.percent.base.diff：应为 [被减字段, 减去字段]，如 [tax, tax_prev1]",
+        ),
+        (
+            {"percent": {"base": {"minus": ["tax", "tax_prev1"]}, "rate": 0.1}},
+            "clauses[0].benefit.percent.base.minus：未知的键",
+        ),
+        (
+            {"per_unit": {"base": "employees", "amount": 1, "per": 0}},
+            "clauses[0].benefit.per_unit.per：步长应大于 0，实际为 0",
+        ),
+        ({"fixed": [10]}, "clauses[0].benefit.fixed：金额区间应为 [下限, 上限]（万元）"),
+        ({"fixed": [10, "多"]}, "clauses[0].benefit.fixed[1]：应为数值，实际为 '多'"),
     ],
 )
 def test_benefit_errors_name_the_path(benefit: Any, message: str) -> None:
     assert message in error(doc(clause({"field": "revenue", "ge": 1}, benefit)))
+
+
+def test_diff_condition_and_base_text() -> None:
+    d = load_document(
+        doc(
+            clause(
+                {"diff": ["tax", "tax_prev1"], "ge": 100},
+                {"percent": {"base": {"diff": ["tax", "tax_prev1"]}, "rate": 0.3}},
+            )
+        )
+    )
+    c = d.clauses[0]
+    assert c.when is not None and c.when.kind == "diff"
+    assert c.when.fields == ("tax", "tax_prev1")
+    assert c.when.text == "实缴税金 − 实缴税金（上一年） ≥ 100 万元"
+    assert c.benefit is not None and c.benefit.base == "diff(tax,tax_prev1)"
+    assert c.benefit.fields == ("tax", "tax_prev1")
+    assert c.benefit.text == "（实缴税金 − 实缴税金（上一年）） × 30%"
+    msg = error(doc(clause({"diff": ["tax", "section"], "ge": 1})))
+    assert "clauses[0].when.diff[1]：差值的字段应为数值字段，section 为 varchar" in msg
+
+
+def test_per_unit_step_text() -> None:
+    b = (
+        load_document(
+            doc(clause(None, {"per_unit": {"base": "employees", "amount": 1, "per": 10000}}))
+        )
+        .clauses[0]
+        .benefit
+    )
+    assert b is not None and b.per == 10000.0
+    assert b.text == "年平均职工人数每满 10000 人 1 万元（不足部分不计）"
+
+
+def test_unknown_date_with_a_note_and_the_validity_window() -> None:
+    note = "原文未载印发日期；2022-04-12 报道（印发日期的上界）"
+    open_start = load_document(doc(date=None, date_note=note))
+    assert open_start.date is None and open_start.valid_from is None
+    assert open_start.date_note == note
+    assert open_start.citation == "示例县人民政府《示例政策（示例数据）》（发文日期原文未载）"
+    # no start: in force on any date (up to valid_to)
+    assert open_start.applies_on(dt.date(1990, 1, 1))
+    given = load_document(
+        doc(date=None, date_note=note, valid_from="2022-04-12", valid_to="2023-12-31")
+    )
+    # 2022-04-11 before the start, 2022-04-12 and 2023-12-31 inside, 2024-01-01 after
+    assert [
+        given.applies_on(d)
+        for d in (
+            dt.date(2022, 4, 11),
+            dt.date(2022, 4, 12),
+            dt.date(2023, 12, 31),
+            dt.date(2024, 1, 1),
+        )
+    ] == [False, True, True, False]
+
+
+def test_fixed_range_text() -> None:
+    b = load_document(doc(clause(None, {"fixed": [10, 100]}))).clauses[0].benefit
+    assert b is not None and (b.amount, b.amount_high) == (10.0, 100.0)
+    assert b.text == "10–100 万元（区间内核定）"
 
 
 def test_touching_bands_are_not_overlapping() -> None:
@@ -292,6 +381,36 @@ def test_touching_bands_are_not_overlapping() -> None:
     b = d.clauses[0].benefit
     assert b is not None and len(b.bands) == 2
     assert b.text == "营业收入 ≥ 1000 且 ≤ 5000 万元：1 万元；营业收入 > 5000 万元：2 万元"
+
+
+@pytest.mark.parametrize("key", ["by", "on", '"on"'])
+def test_bands_field_as_by_bare_on_or_quoted_on(key: str) -> None:
+    # a bare `on:` is the YAML 1.1 boolean True; by, on and "on" all name the banded field
+    text = f"""
+document: {{id: demo, title: 示例政策, issuer: 示例县人民政府, date: 2024-01-01,
+           region: "220524", subject: firm, category: 工业, source: 示例数据}}
+clauses:
+  - id: "1"
+    title: 分档
+    benefit:
+      bands:
+        {key}: revenue
+        bands:
+          - {{ge: 1000, amount: 5}}
+"""
+    b = load_document(text).clauses[0].benefit
+    assert b is not None and b.on == "revenue" and b.base == "revenue"
+    assert b.text == "营业收入 ≥ 1000 万元：5 万元"
+
+
+def test_bands_field_given_twice_is_an_error() -> None:
+    bands = {"by": "revenue", "on": "tax", "bands": [{"ge": 1, "amount": 1}]}
+    assert "benefit.bands：分档字段只能写一次：on 与 by 同义，二选一" in error(
+        doc(clause(None, {"bands": bands}))
+    )
+    assert "需要 by（或 on，分档字段）和 bands" in error(
+        doc(clause(None, {"bands": {"bands": [{"ge": 1, "amount": 1}]}}))
+    )
 
 
 def test_document_facts_extend_the_fields_and_clash_on_type() -> None:

@@ -19,6 +19,7 @@ def build_api() -> APIRouter:
         routes_auth,
         routes_data,
         routes_evaluations,
+        routes_policy,
         routes_regions,
         routes_reports,
     )
@@ -31,6 +32,7 @@ def build_api() -> APIRouter:
         routes_evaluations,
         routes_analysis,
         routes_reports,
+        routes_policy,
     ):
         api.include_router(mod.router)
     return api

@@ -21,6 +21,14 @@ The rules, by role (:data:`xinzhi.auth.accounts.ROLES`; documented for users in
     (:func:`upload_county`).
     *Files about one county for its own county only*: the county report (PDF, HTML, Excel), the
     profile workbook and the firm evaluation workbooks. No export of a whole evaluation, no evaluation runs, no administration.
+    *Support policies* (issue #15): the published and built-in documents whose region contains
+    its county (:func:`can_view_policy`), the calculator and payout lists of its own firms and
+    persons (:func:`policy_county`); drafts, publishing and retiring of its own county's
+    documents only (:attr:`Action.EDIT_POLICY`, :func:`can_edit_policy`).
+
+Personal data of persons (talent policies: ID numbers, names, telephone numbers) is shown
+unmasked to the accounts that pay and notify (admin, county) and masked for analysts
+(:func:`sees_personal_data`, :func:`mask_personal`).
 
 Any other role is denied everything but the public aggregates. A refusal raises
 :class:`AccessDenied` (Chinese message): the API answers 403 ``forbidden``, the pages show the
@@ -45,6 +53,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+import pandas as pd
+
 from xinzhi import datasets
 from xinzhi.auth.accounts import User
 from xinzhi.errors import XinzhiError
@@ -55,15 +65,22 @@ __all__ = [
     "Kind",
     "PublicSourceError",
     "allows",
+    "can_edit_policy",
     "can_view_batch",
     "can_view_county",
+    "can_view_policy",
     "is_unrestricted",
+    "mask_personal",
     "may_download",
+    "policy_county",
     "public_sources",
     "require",
     "require_county",
     "require_download",
+    "require_policy_edit",
+    "require_policy_view",
     "require_upload_source",
+    "sees_personal_data",
     "upload_county",
     "visible_batches_sql",
 ]
@@ -89,12 +106,16 @@ class Action(StrEnum):
     """Run an evaluation and save it in the warehouse."""
     UPLOAD = "upload"
     """Upload a statistics file (county accounts: for their own county, :func:`upload_county`)."""
+    EDIT_POLICY = "edit_policy"
+    """Draft, publish and retire support-policy documents (county accounts: documents of their
+    own county only, :func:`require_policy_edit`)."""
 
 
 ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.ADMINISTER: frozenset({"admin"}),
     Action.RUN_EVALUATION: frozenset({"admin", "analyst"}),
     Action.UPLOAD: frozenset({"admin", "analyst", "county"}),
+    Action.EDIT_POLICY: frozenset({"admin", "analyst", "county"}),
 }
 """Action → roles allowed."""
 
@@ -289,3 +310,146 @@ def visible_batches_sql(user: User, alias: str = "b") -> tuple[str, list[Any]]:
     )
     county = user.county_code if user.role == "county" else None
     return sql, [sorted(public_sources()), county]
+
+
+# ------------------------------------------------------------------ support policies (#15)
+# A policy document applies to a region (GB/T 2260 code of 2, 4 or 6 digits: a province, a
+# city or a county; empty: nationwide) and to the firms / persons registered in it.
+
+_DENIED_POLICY = "县区用户只能查看适用于本县区的政策文件（请求的文件适用于 {region}）"
+_DENIED_POLICY_EDIT = "县区用户只能起草、发布或废止本县区的政策文件（该文件适用于 {region}）"
+_DENIED_POLICY_DRAFT = "只有可以编辑该政策文件的账户能查看未发布的草稿或已废止的文件"
+
+
+def policy_county(user: User) -> str | None:
+    """The county whose firms, persons and policy documents ``user`` sees in the policy
+    surfaces (calculator, payout lists, effect indicators); None: every county (admin,
+    analyst).
+
+    Raises
+    ------
+    AccessDenied
+        A county account without a county code, or a role that sees no record-level data.
+    """
+    if is_unrestricted(user):
+        return None
+    if user.role != "county":
+        raise AccessDenied(_DENIED_ACTION)
+    if not user.county_code:
+        raise AccessDenied("该县区账户没有所属县区代码，不能查看企业与政策明细（请管理员补充）")
+    return str(user.county_code)
+
+
+def _region_label(region: str | None) -> str:
+    return region if region else "全国"
+
+
+def can_view_policy(user: User, region: str | None, *, published: bool = True) -> bool:
+    """Whether ``user`` sees a policy document that applies to ``region``.
+
+    Admin and analyst see every document. A county account sees the published (and built-in)
+    documents whose region contains or equals its county (its county code starts with the
+    region code; an empty region is nationwide), and the unpublished ones (drafts, retired) of
+    its own county (:func:`can_edit_policy`).
+
+    Examples
+    --------
+    >>> from xinzhi.auth.accounts import User
+    >>> county = User(3, "湘潭县发改局", "county", "430321", False)
+    >>> [can_view_policy(county, r) for r in ("43", "4303", "430321", "430381", "11", "")]
+    [True, True, True, False, False, True]
+    >>> can_view_policy(county, "43", published=False), can_view_policy(county, "430321", published=False)
+    (False, True)
+    """
+    if is_unrestricted(user):
+        return True
+    if not published:
+        return can_edit_policy(user, region)
+    if user.role != "county" or not user.county_code:
+        return False
+    return str(user.county_code).startswith(region or "")
+
+
+def require_policy_view(user: User, region: str | None, *, published: bool = True) -> None:
+    """Raise :class:`AccessDenied` unless :func:`can_view_policy`."""
+    if can_view_policy(user, region, published=published):
+        return
+    if user.role != "county":
+        raise AccessDenied(_DENIED_ACTION)
+    if not published and can_view_policy(user, region):
+        raise AccessDenied(_DENIED_POLICY_DRAFT)
+    raise AccessDenied(_DENIED_POLICY.format(region=_region_label(region)))
+
+
+def can_edit_policy(user: User, region: str | None) -> bool:
+    """Whether ``user`` may draft, publish or retire a policy document of ``region``
+    (:attr:`Action.EDIT_POLICY`): admin and analyst any region, a county account only
+    documents of exactly its own county.
+
+    Examples
+    --------
+    >>> from xinzhi.auth.accounts import User
+    >>> county = User(3, "湘潭县发改局", "county", "430321", False)
+    >>> can_edit_policy(county, "430321"), can_edit_policy(county, "43")
+    (True, False)
+    """
+    if not allows(user, Action.EDIT_POLICY):
+        return False
+    if is_unrestricted(user):
+        return True
+    return bool(user.county_code) and region == user.county_code
+
+
+def require_policy_edit(user: User, region: str | None) -> None:
+    """Raise :class:`AccessDenied` unless :func:`can_edit_policy`."""
+    if can_edit_policy(user, region):
+        return
+    if user.role != "county" or not allows(user, Action.EDIT_POLICY):
+        raise AccessDenied(_DENIED_ACTION)
+    raise AccessDenied(_DENIED_POLICY_EDIT.format(region=_region_label(region)))
+
+
+PERSONAL_COLUMNS = frozenset(
+    {"person_id", "id_number", "phone", "mobile", "email", "address", "contact", "birth_date"}
+)
+"""Columns of personal data about a natural person (talent policies, contacts of a push
+list); the column ``name`` is personal too when the rows are persons (``person_id`` present)."""
+
+
+def sees_personal_data(user: User) -> bool:
+    """Whether ``user`` sees persons' personal data unmasked: the accounts that pay and notify
+    (admin; a county account for the persons of its own county, the only ones it sees).
+    Analysts (research, evaluation) see them masked (:func:`mask_personal`)."""
+    return user.role in ("admin", "county")
+
+
+def _mask(value: Any) -> Any:
+    """One value masked: keep the first character (and the last four of a string of eight or
+    more characters, e.g. an ID or phone number), stars between.
+
+    >>> _mask("张三"), _mask("欧阳娜娜"), _mask("430321199001011234"), _mask(None)
+    ('张*', '欧***', '430***********1234', None)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value)
+    if len(text) >= 8:
+        return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    return text[:1] + "*" * max(len(text) - 1, 1)
+
+
+def mask_personal(rows: Any, user: User) -> Any:
+    """``rows`` (a pandas DataFrame) with the personal data of persons masked unless
+    :func:`sees_personal_data`: the :data:`PERSONAL_COLUMNS`, and ``name`` when the rows are
+    persons (a ``person_id`` column). Returns a copy when something was masked."""
+    if sees_personal_data(user):
+        return rows
+    cols = [c for c in rows.columns if str(c) in PERSONAL_COLUMNS]
+    if "person_id" in rows.columns and "name" in rows.columns:
+        cols.append("name")
+    if not cols:
+        return rows
+    out = rows.copy()
+    for c in cols:
+        out[c] = pd.Series([_mask(v) for v in out[c]], index=out.index, dtype=object)
+    return out

@@ -10,6 +10,7 @@ import typer
 
 from xinzhi.cli import (
     analysis_cmd,
+    causal_cmd,
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
@@ -19,6 +20,8 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     industry_map_cmd,
+    monitor_cmd,
+    policy_cmd,
     quarantine_cmd,
     regions_cmd,
     report_cmd,
@@ -63,6 +66,9 @@ app.add_typer(disparity_cmd.app, name="disparity")
 app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
 app.add_typer(enterprise_cmd.app, name="enterprise")
+app.add_typer(causal_cmd.app, name="causal")
+app.add_typer(monitor_cmd.app, name="monitor")
+app.add_typer(policy_cmd.app, name="policy")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)

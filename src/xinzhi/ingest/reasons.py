@@ -54,6 +54,16 @@ QUARANTINE_REASONS: dict[str, str] = {
     "label_date_missing": "认定日期缺失，无法确定有效期",
     "label_dates_reversed": "有效期至早于认定日期",
     "duplicate_label": "同一企业同一荣誉同一认定日期重复且有效期不同（保留首次出现的一行）",
+    # policy facts and the office's policy records (xinzhi.ingest.policy_facts / policy_records)
+    "person_id_missing": "人员编号缺失",
+    "unknown_fact": "政策事实名称无法识别（不在事实目录或政策文件的 facts 中）",
+    "duplicate_fact": "同一主体、年份、事实重复且数值不同（保留首次出现的一行）",
+    "unknown_document": "政策文件无法识别（不是政策库中的文件编号、标题或文号）",
+    "unknown_clause": "条款编号不属于该政策文件",
+    "period_missing": "期间（年度或批次）缺失",
+    "stage_invalid": "环节无法识别（可填 符合/已推送/已申请/已兑现）",
+    "satisfaction_invalid": "满意度应为 1–5 的整数",
+    "duplicate_record": "同一政策、条款、主体、期间、环节重复且内容不同（保留首次出现的一行）",
 }
 """Reasons a source row is quarantined (key → Chinese label)."""
 

@@ -2,14 +2,16 @@
 
 Amount of one clause for one subject (computed only where the clause is 符合 or 可能符合):
 
-* ``fixed: x`` → x;
+* ``fixed: x`` → x; ``fixed: [x1, x2]`` → [x1, x2] (10万元—100万元: the office decides);
 * ``percent: {base: B, rate: r}`` → B × r; a rate range ``[r1, r2]`` gives [B × r1, B × r2];
-* ``per_unit: {base: B, amount: a}`` → B × a;
+* a base (or ``on``) written ``{diff: [A, B]}`` reads A − B (NULL if either is NULL);
+* ``per_unit: {base: B, amount: a}`` → B × a; with ``per: n`` → a × ⌊B / n⌋ (每满一万人奖励一万元);
 * ``bands: {on: O, base: B, bands: [..]}`` → the first band whose bounds hold for O pays
   ``rate`` × B (B defaults to O) or its fixed ``amount``; O outside every band → 0.
 
 then ``max(·, floor)`` (floor default 0: never negative) and ``min(·, cap)``. When an input is
-NULL the amount is a range: amount_min = floor (the lowest possible), amount_max = the most any
+NULL (:func:`amount_missing`; such a row is 可能符合 even if every condition holds) the amount
+is a range: amount_min = floor (the lowest possible), amount_max = the most any
 value could give — the cap; for bands, the largest band amount (a rate band bounded above by
 ``le``/``lt`` on the ``on`` field gives bound × rate); unbounded (``inf`` here, NULL in results)
 when nothing limits it.
@@ -18,9 +20,10 @@ Per document, in this order (:func:`apply_stacking`, :func:`apply_subject_cap`,
 :func:`allocate`):
 
 1. **Stacking** — clauses sharing a ``group`` whose rule is ``highest`` (就高不重复): per
-   subject only the eligible clause with the highest amount_max keeps its amount (unbounded
-   counts highest; ties go to the earlier clause); the others get 0. ``additive`` (default)
-   keeps all.
+   subject only the 符合 clause with the highest amount_max keeps its amount (ties go to the
+   earlier clause); the other 符合 clauses get 0. A 符合 row never gives way to a 可能符合 one:
+   可能符合 rows keep their range (compared with the certain winner once their data are in).
+   ``additive`` (default) keeps all.
 2. **cap_per_subject** — when a subject's sum over the document's clauses exceeds the cap,
    every amount is scaled by cap / sum (amount_min and amount_max separately; an unbounded
    amount_max becomes the cap; an amount_min above its scaled amount_max is lowered to it).
@@ -44,7 +47,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from xinzhi.policy.conditions import Columns
-from xinzhi.policy.rules import Benefit
+from xinzhi.policy.rules import Benefit, diff_fields
 
 __all__ = [
     "ELIGIBLE",
@@ -52,6 +55,7 @@ __all__ = [
     "MAYBE",
     "MEET",
     "allocate",
+    "amount_missing",
     "amount_range",
     "apply_stacking",
     "apply_subject_cap",
@@ -82,13 +86,17 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
     inf = np.inf
     if benefit.kind == "fixed":
         lo = np.full(n, float(benefit.amount or 0.0))
-        hi = lo.copy()
+        high = benefit.amount_high
+        hi = lo.copy() if high is None else np.full(n, float(high))
     elif benefit.kind in ("percent", "per_unit"):
         base, known = cols.numeric(benefit.base or "")
         if benefit.kind == "percent":
             r1, r2 = benefit.rate or (0.0, 0.0)
         else:
             r1 = r2 = float(benefit.amount or 0.0)
+            if benefit.per is not None:  # 每满 per 单位: whole steps only
+                with np.errstate(invalid="ignore"):
+                    base = np.floor(base / benefit.per)
         lo = np.where(known, base * r1, -inf)
         hi = np.where(known, base * r2, inf)
     else:  # bands
@@ -128,33 +136,78 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
     return lo.astype("float64"), hi.astype("float64")
 
 
+def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
+    """The fields of the amount that are NULL where they matter, by field key (a mask per
+    subject): the base of ``percent`` / ``per_unit``; for ``bands`` the ``on`` field, and a
+    separate ``base`` where ``on`` is unknown or falls in a rate band. ``fixed`` reads nothing.
+
+    A clause whose conditions all hold but whose amount needs one of these is 可能符合, not
+    符合 (符合 = all data present and every condition met).
+    """
+    if benefit.kind == "fixed":
+        return {}
+    if benefit.kind in ("percent", "per_unit"):
+        return _null_fields(benefit.base or "", cols, np.ones(cols.n, dtype=bool))
+    on, kon = cols.numeric(benefit.on or "")
+    out = _null_fields(benefit.on or "", cols, np.ones(cols.n, dtype=bool))
+    if benefit.base not in (None, benefit.on):
+        rated = np.zeros(cols.n, dtype=bool)
+        taken = np.zeros(cols.n, dtype=bool)
+        for b in benefit.bands:
+            m = kon & ~taken & _band_mask(on, b)
+            taken |= m
+            if b.rate is not None:
+                rated |= m
+        for k, m in _null_fields(benefit.base or "", cols, ~kon | rated).items():
+            out[k] = out[k] | m if k in out else m
+    return out
+
+
+def _null_fields(key: str, cols: Columns, where: np.ndarray) -> dict[str, np.ndarray]:
+    """Field key → NULL (within ``where``); a difference A − B reports A and B."""
+    pair = diff_fields(key)
+    return {k: ~cols.numeric(k)[1] & where for k in (pair or (key,))}
+
+
 def apply_stacking(
     groups: Sequence[str | None],
     rules: Mapping[str, str],
     status: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """就高不重复 within ``highest`` groups, in place on ``lo`` / ``hi`` (clauses × subjects).
 
-    Returns ``by`` (clauses × subjects, int): the index of the clause whose amount a
-    suppressed row gave way to, -1 elsewhere.
+    A 符合 row never gives way to a 可能符合 one: per subject and group the *certain winner* is
+    the 符合 row with the highest amount_max (ties: the earlier clause); the other 符合 rows
+    get 0; 可能符合 rows keep their range (if their data turn out to qualify, the office pays
+    the higher of the two).
+
+    Returns
+    -------
+    (by, alt)
+        Both clauses × subjects, int, -1 elsewhere: ``by`` the clause a 符合 row gave way to;
+        ``alt`` for a 可能符合 row the group's certain winner it will be compared with.
     """
     by = np.full(status.shape, -1, dtype="int64")
+    alt = np.full(status.shape, -1, dtype="int64")
     for g in dict.fromkeys(x for x in groups if x):
         if rules.get(g, "additive") != "highest":
             continue
         idx = np.array([i for i, x in enumerate(groups) if x == g])
-        elig = np.isin(status[idx], ELIGIBLE) & ~np.isnan(hi[idx])
-        score = np.where(elig, hi[idx], -np.inf)
+        paid = ~np.isnan(hi[idx])
+        meet = (status[idx] == MEET) & paid
+        score = np.where(meet, hi[idx], -np.inf)
         win = np.argmax(score, axis=0)  # first maximum: ties go to the earlier clause
-        anyelig = elig.any(axis=0)
+        anymeet = meet.any(axis=0)
         for j, i in enumerate(idx):
-            lose = elig[j] & anyelig & (win != j)
+            lose = meet[j] & (win != j)
             lo[i] = np.where(lose, 0.0, lo[i])
             hi[i] = np.where(lose, 0.0, hi[i])
             by[i] = np.where(lose, idx[win], by[i])
-    return by
+            maybe = (status[i] == MAYBE) & paid[j] & anymeet
+            alt[i] = np.where(maybe, idx[win], alt[i])
+    return by, alt
 
 
 def apply_subject_cap(cap: float, status: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:

@@ -20,6 +20,8 @@ Leaf rules (``on`` = assessment date):
   are the negations on known values (NULL stays unknown).
 * ``{ratio: [A, B], op: x}``: false where B is known and B ≤ 0; else unknown where A or B is
   NULL; else A / B compared with x.
+* ``{diff: [A, B], op: x}``: A − B compared with x (比上年增长 ≥ x); unknown where A or B is
+  NULL.
 * ``{label: K, held: true}``: column ``label_K`` (held on ``on``); when the frame also has
   ``label_K_until`` / ``label_K_since`` dates, a label whose validity ends before ``on``
   (until < on) or starts after it (since > on) is not held (NULL dates = open).
@@ -30,6 +32,10 @@ Leaf rules (``on`` = assessment date):
   → 2024-06-30 is 4 years, → 2024-07-01 is 5).
 * ``{date: D, on_or_after | after | before | on_or_before: d}``.
 * ``{size: [..]}``: ``size_class`` in the list.
+* ``{sei: [..]}``: ``industry_code`` in the listed 战略性新兴产业 sectors / classes
+  (:func:`xinzhi.codes.sei.sei_membership`); a code listed only with ``*`` is unknown with
+  the verification item ``sei_check`` (行业代码仅部分属于战略性新兴产业，需核实), a NULL code or a
+  division with mixed classes unknown with ``industry_code`` missing.
 
 >>> import datetime as dt
 >>> import pandas as pd
@@ -56,8 +62,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xinzhi.codes.sei import sei_membership
 from xinzhi.policy.facts import FieldSpec
-from xinzhi.policy.rules import Condition
+from xinzhi.policy.rules import SEI_CHECK, Condition, diff_fields
 
 __all__ = ["Columns", "Outcome", "condition_outcome", "minus_years", "whole_years"]
 
@@ -127,7 +134,12 @@ class Columns:
         ck = ("num", key)
         if ck not in self._cache:
             spec = self.fields.get(key)
-            if not self.has(key):
+            pair = diff_fields(key)
+            if pair is not None and not self.has(key):  # A − B, NaN if either is NULL
+                a, _ = self.numeric(pair[0])
+                b, _ = self.numeric(pair[1])
+                vals = a - b
+            elif not self.has(key):
                 vals = np.full(self.n, np.nan)
             elif spec is not None and spec.type == "ordinal":
                 vals, _ = self.ordinal(key, spec)
@@ -185,7 +197,13 @@ class Columns:
             if not self.has(key):
                 s = pd.Series(pd.NA, index=range(self.n), dtype="string")
             else:
-                s = self.frame[key].astype("string").str.strip().reset_index(drop=True)
+                raw = self.frame[key]
+                if pd.api.types.is_float_dtype(raw.dtype):
+                    # codes read from a CSV with blanks arrive as floats (220524.0)
+                    whole = raw.dropna()
+                    if bool((whole == np.floor(whole)).all()):
+                        raw = raw.astype("Int64")
+                s = raw.astype("string").str.strip().reset_index(drop=True)
             known = (s.notna() & (s != "")).to_numpy(dtype=bool, na_value=False)
             self._cache[ck] = (s, known)
         out: tuple[pd.Series, np.ndarray] = self._cache[ck]
@@ -344,6 +362,12 @@ def _leaf(c: Condition, cols: Columns) -> Outcome:
         f = nonpos | (both & ~match)
         unknown = ~(t | f)
         return Outcome(t, f, {c.fields[0]: unknown & ~ka, c.fields[1]: unknown & ~kb})
+    if c.kind == "diff":
+        a, ka = cols.numeric(c.fields[0])
+        b, kb = cols.numeric(c.fields[1])
+        both = ka & kb
+        match = _cmp(c.op, a - b, c.value)
+        return Outcome(both & match, both & ~match, {c.fields[0]: ~ka, c.fields[1]: ~kb})
     if c.kind == "label":
         return _label_leaf(c, cols)
     if c.kind == "years_since":
@@ -354,6 +378,10 @@ def _leaf(c: Condition, cols: Columns) -> Outcome:
         v = np.datetime64(c.value, "D")
         op = {"on_or_after": "ge", "after": "gt", "before": "lt", "on_or_before": "le"}[c.op]
         return _known(_cmp(op, d, v), known, c.fields[0])
+    if c.kind == "sei":  # a partial (*) code is unknown: verify (SEI_CHECK), else the 4-digit code
+        t, f, partial = sei_membership(cols.text(c.fields[0])[0], c.value)
+        unknown = ~(t | f)
+        return Outcome(t, f, {c.fields[0]: unknown & ~partial, SEI_CHECK: partial})
     if c.kind == "size":
         s, known = cols.text("size_class")
         match = s.isin(list(c.value)).to_numpy(dtype=bool, na_value=False)

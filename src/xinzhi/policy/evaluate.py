@@ -55,6 +55,7 @@ from xinzhi.policy.benefits import (
     MAYBE,
     MEET,
     allocate,
+    amount_missing,
     amount_range,
     apply_stacking,
     apply_subject_cap,
@@ -254,15 +255,36 @@ def evaluate(
                         rc[u_i] = reasons(f"可能符合，需补充：{labels}")
                     miss[c_i, maybe] = mc[inv.ravel()]
                     r[maybe] = rc[inv.ravel()]
+            if clause.benefit is not None:
+                _amount_data(
+                    clause, doc, cols, pos, whole, st, r, miss[c_i], reasons, missing_codes
+                )
         # stacking, cap per subject, budget
         if doc.stacking:
-            by = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
+            by, alt = apply_stacking([c.group for c in doc.clauses], doc.stacking, status, lo, hi)
             win_codes = np.array(
                 [reasons(f"就高不重复：已享受 {c.id} {c.title}") for c in doc.clauses],
                 dtype="int32",
             )
             lost = by >= 0
             reason[lost] = win_codes[by[lost]]
+            pend = alt >= 0
+            if pend.any():
+                # 可能符合 rows keep their reason (fields to supply) and name the certain winner
+                pair = reason[pend].astype("int64") * len(doc.clauses) + alt[pend]
+                uniq, inv = np.unique(pair, return_inverse=True)
+                texts = np.array(
+                    [
+                        reasons(
+                            f"{reasons.items[int(u) // len(doc.clauses)]}；就高不重复：若符合，与 "
+                            f"{doc.clauses[int(u) % len(doc.clauses)].id} "
+                            f"{doc.clauses[int(u) % len(doc.clauses)].title} 取高者"
+                        )
+                        for u in uniq
+                    ],
+                    dtype="int32",
+                )
+                reason[pend] = texts[inv.ravel()]
         if doc.cap_per_subject is not None:
             apply_subject_cap(doc.cap_per_subject, status, lo, hi)
         rank = None
@@ -298,6 +320,44 @@ def evaluate(
         skipped=skipped,
         synthetic=bool(cols.boolean("synthetic")[0].any()) if cols.has("synthetic") else False,
     )
+
+
+def _amount_data(
+    clause: Clause,
+    doc: PolicyDocument,
+    cols: Columns,
+    pos: np.ndarray,
+    whole: bool,
+    st: np.ndarray,
+    r: np.ndarray,
+    miss: np.ndarray,
+    reasons: _Interner,
+    missing_codes: _Interner,
+) -> None:
+    """符合 rows whose amount needs a NULL field become 可能符合 (in place on the status,
+    reason and missing codes of one clause): 符合 means all data present."""
+    assert clause.benefit is not None
+    need = {k: (m if whole else m[pos]) for k, m in amount_missing(clause.benefit, cols).items()}
+    if not need:
+        return
+    names = list(need)
+    sel = st == MEET
+    bits = np.zeros(int(sel.sum()), dtype="int64")
+    for b_i, name in enumerate(names):
+        bits |= need[name][sel].astype("int64") << b_i
+    if not bits.any():
+        return
+    rows = np.flatnonzero(sel)
+    uniq, inv = np.unique(bits, return_inverse=True)
+    for u_i, u in enumerate(uniq):
+        if u == 0:
+            continue
+        fields = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
+        at = rows[inv.ravel() == u_i]
+        st[at] = MAYBE
+        miss[at] = missing_codes(",".join(fields))
+        labels = "、".join(_field_label(doc, f) for f in fields)
+        r[at] = reasons(f"可能符合：金额所需数据缺失，需补充：{labels}")
 
 
 def _float(x: Any) -> float:
@@ -455,7 +515,7 @@ class PolicyResult(Result):
                     "title": d.title,
                     "issuer": d.issuer,
                     "doc_number": d.doc_number,
-                    "date": d.date.isoformat(),
+                    "date": d.date.isoformat() if d.date else None,
                     "source": d.source,
                     "clauses": len(d.clauses),
                     "budget": d.budget.total if d.budget else np.nan,
@@ -596,8 +656,9 @@ class PolicyResult(Result):
                     lines.extend(_explain_node(clause.when, trace, row, doc, 2))
                 if clause.benefit is not None:
                     lines.append(f"    金额规则：{clause.benefit.text}")
-                if str(rr["reason"]).startswith("就高不重复"):
-                    lines.append(f"    {rr['reason']}")
+                note = str(rr["reason"])
+                if "就高不重复" in note:
+                    lines.append(f"    {note[note.index('就高不重复') :]}")
                 if rr["missing"]:
                     labels = "、".join(_field_label(doc, k) for k in str(rr["missing"]).split(","))
                     lines.append(f"    请补充：{labels}")
@@ -649,4 +710,11 @@ def _explain_node(
         )
         if pd.notna(a) and pd.notna(b) and b > 0:
             values += f"；比值 {_num(round(float(a) / float(b), 4))}"
+    if c.kind == "diff":
+        a, b = (
+            pd.to_numeric(row[k], errors="coerce").iloc[0] if k in row.columns else np.nan
+            for k in c.fields
+        )
+        if pd.notna(a) and pd.notna(b):
+            values += f"；差额 {_num(round(float(a) - float(b), 4))}"
     return [f"{pad}{mark} {c.text}（{values}）"]

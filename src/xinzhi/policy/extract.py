@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
@@ -91,7 +91,7 @@ import yaml
 from xinzhi.codes.firm_fields import firm_labels
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import InputError
-from xinzhi.policy.facts import firm_field_specs
+from xinzhi.policy.facts import firm_field_specs, person_field_specs
 from xinzhi.results import Result
 
 __all__ = [
@@ -212,7 +212,38 @@ def _normalise(text: str) -> tuple[str, list[int]]:
         for c in unicodedata.normalize("NFKC", ch):
             chars.append(_DASHES.get(c, c))
             idx.append(i)
-    return "".join(chars), idx
+    return _join_soft_breaks("".join(chars), idx)
+
+
+_MARKER_RE = re.compile(
+    r"第\s*[0-9一二三四五六七八九十百零〇]+\s*[条章节]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)"
+)
+
+
+def _join_soft_breaks(norm: str, idx: list[int]) -> tuple[str, list[int]]:
+    """Drop the line breaks that cut a sentence (text copied from a PDF): a line longer than
+    20 characters that does not end with 。；！？： and is followed by a line that does not open
+    an article, heading or numbered paragraph continues on the next line."""
+    lines = norm.split("\n")
+    if len(lines) < 2:
+        return norm, idx
+    drop: set[int] = set()
+    pos = 0
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[k + 1]
+        if (
+            len(line) > 20
+            and line[-1] not in "。；;！？!?：:"
+            and nxt
+            and not _MARKER_RE.match(nxt)
+        ):
+            drop.add(pos)
+        pos += 1
+    if not drop:
+        return norm, idx
+    keep = [i for i in range(len(norm)) if i not in drop]
+    return "".join(norm[i] for i in keep), [idx[i] for i in keep]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,7 +284,7 @@ def _number(s: str) -> float:
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
 _UNITS = (
     r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
-    r"|块|台|套|户|名|所|床"
+    r"|块|台|套|户|名|所|床|周岁|岁"
 )
 _QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
 _QTY_RE = re.compile(
@@ -325,7 +356,7 @@ _AFTER_DIR = [
     (re.compile(r"^以内|^之内|^内"), "le"),
 ]
 _BEFORE_DIR_RE = re.compile(
-    r"(不低于|不少于|达到|达|满|至少|最低|超过|高于|大于|多于|不超过|不高于|不多于|最高|最多|低于|少于|不足|"
+    r"(不低于|不少于|达到|达|满|至少|最低|超过|突破|高于|大于|多于|不超过|不高于|不多于|最高|最多|低于|少于|不足|"
     r"未满|不满)(?:在|为)?$"
 )
 _BEFORE_OP = {
@@ -337,6 +368,7 @@ _BEFORE_OP = {
     "至少": "ge",
     "最低": "ge",
     "超过": "gt",
+    "突破": "gt",
     "高于": "gt",
     "大于": "gt",
     "多于": "gt",
@@ -354,7 +386,7 @@ _BEFORE_OP = {
 _CAP_WORD_RE = re.compile(r"最高|最多|封顶|上限")
 _PART_SPLIT_RE = re.compile(r"[，,:：]")
 _SUBJECT_CUT_RE = re.compile(
-    r"[，,、；。:：()“”\"]|且|并且|或者|对|凡|其中|以及|按照|按|参照|给予企业|给予|奖励|即|占|的"
+    r"[，,、；。:：()“”\"]|且|并且|或者|对|凡|其中|以及|按照|按|参照|给予企业|给予|奖励|即|的"
 )
 _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"小巨人"), "little_giant"),
@@ -366,7 +398,10 @@ _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"单项冠军"), "single_champion"),
 )
 _NEW_LABEL_RE = re.compile(r"初次|首次|新认定|新获认定|新列入|新评定|新获批|新认定为|认定当年")
-_EXCLUDE_RE = re.compile(r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外")
+_EXCLUDE_RE = re.compile(
+    r"\((?:不含|不包括|除)[^)]*\)|(?:不含|不包括)[^，。；]*|除[^，。；]*外|\([^()]*除外\)"
+    r"|[^，。；()]*除外"
+)
 
 # Synonyms of firm fields not among the aliases of the catalogues (phrases of policies).
 _FIELD_SYNONYMS = {
@@ -412,6 +447,10 @@ def _field_for(subject: str) -> str:
     ``tax/land_area``), else ""."""
     s = _STRIP_PREFIX_RE.sub("", subject)
     names = _field_names()
+    m = re.fullmatch(r"(.+?)(?:占|与)(.+?)(?:的)?(?:比例|比重|之比|比)", s)
+    if m:
+        a, b = _field_for(m.group(1)), _field_for(m.group(2))
+        return f"{a}/{b}" if a and b and "/" not in a + b else ""
     if s.startswith("亩均"):
         inner = _field_for(s[2:])
         return f"{inner}/land_area" if inner and "/" not in inner else ""
@@ -449,6 +488,21 @@ def _industry_terms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     for vague in ("农业", "林业", "渔业", "体育", "教育", "卫生", "保险业", "邮政业", "娱乐业"):
         terms.pop(vague, None)
     return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
+
+
+def _whole_sections(codes: Sequence[str]) -> list[str]:
+    """The section letters when ``codes`` are exactly all divisions of some sections, else []."""
+    div = divisions()
+    secs = sorted(set(div.loc[div["division"].isin(list(codes)), "section"]))
+    full = set(div.loc[div["section"].isin(secs), "division"])
+    return secs if secs and full == set(codes) else []
+
+
+@cache
+def _industry_re() -> re.Pattern[str]:
+    """One alternation of the industry terms, longest first (the longest name wins where names
+    overlap: 房地产业 before 房地产)."""
+    return re.compile("|".join(re.escape(name) for name, _ in _industry_terms()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,6 +603,18 @@ def _blocks(norm: str) -> list[_Block]:
     return blocks
 
 
+def _label_id(label: str) -> str:
+    """The article part of a clause id: ``第10条`` → ``10``, ``二、(一)1`` → ``2.1.1``,
+    ``四、12`` → ``4.12``, ``二、`` → ``2``; "" for an unlabelled block."""
+    m = re.fullmatch(r"第(\d+)条", label)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(rf"(?:([{_CNUM}]+)、)?(?:\(([{_CNUM}]+)\))?(\d+)?", label)
+    if not m or not label:
+        return ""
+    return ".".join(str(int(_number(g))) for g in m.groups() if g)
+
+
 def _sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans in ``norm[start:end]``: cut at 。；！？ and line ends outside brackets."""
     out: list[tuple[int, int]] = []
@@ -599,11 +665,12 @@ def _scan(norm: str, start: int, end: int, masked: list[tuple[int, int]]) -> lis
             continue
         hi = _qty(m["b"], m["mb"], m["ub"], start + m.start("b"), start + m.end())
         ua = m["ua"] or m["ub"]
-        lo = _qty(m["a"], m["ma"], ua, start + m.start(), start + m.end("a"))
+        lo_end = m.end("ua") if m["ua"] else m.end("ma") if m["ma"] else m.end("a")
+        lo = _qty(m["a"], m["ma"], ua, start + m.start(), start + lo_end)
         if lo is None or hi is None or lo.dim != hi.dim:
             continue
         if m["ma"] is None and m["ua"] is None and m["mb"]:
-            lo = _qty(m["a"], m["mb"], ua, start + m.start(), start + m.end("a"))
+            lo = _qty(m["a"], m["mb"], ua, start + m.start(), start + lo_end)
             assert lo is not None
         if lo.value > hi.value:
             continue
@@ -651,9 +718,10 @@ def _after_op(text: str) -> tuple[str, int]:
 def _subject(before: str) -> str:
     """The phrase a number measures: the end of ``before`` after the last delimiter, without
     direction words."""
-    s = re.sub(r"\([^()]*\)", "", before)
+    s = re.sub(r"\([^()]*\)$", "", before)  # 营业额（以发票为准）10万元: the word before
+    s = re.sub(r"\([^()]*\)", "，", s)  # 项目（不含采矿）固定资产投资: a new phrase after it
     s = _BEFORE_DIR_RE.sub("", s)
-    s = re.sub(r"(在|为|达|累计|共|合计)$", "", s)
+    s = re.sub(r"(在|为|达|累计|共|合计|首次|均|分别)+$", "", s)
     pieces = _SUBJECT_CUT_RE.split(s)
     subj = pieces[-1] if pieces else ""
     if not subj and len(pieces) >= 2:
@@ -808,7 +876,8 @@ def _pair_bands(items: list[Item]) -> list[Item]:
             return items
     highs = {t.value_max for t in th}
     out = [i for i in items if i not in th]
-    for t, p in pairs:
+    subject, fld = th[0].subject, th[0].field  # one name for the quantity the bands are on
+    for t, p in sorted(pairs, key=lambda tp: float(tp[0].value or 0.0)):
         assert isinstance(t.value, float) and isinstance(p.value, float)
         lo_op = "gt" if t.value in highs else ("gt" if t.op == "gt" else "ge")
         op = f"{lo_op},le" if t.value_max is not None else lo_op
@@ -822,8 +891,8 @@ def _pair_bands(items: list[Item]) -> list[Item]:
                 t.phrase,
                 op=op,
                 value_max=t.value_max,
-                subject=t.subject,
-                field=t.field,
+                subject=subject,
+                field=fld,
                 pay=p.value,
                 pay_kind="per_unit" if p.kind == "amount" and "/" in p.unit else p.kind,
             )
@@ -836,10 +905,10 @@ def _pair_bands(items: list[Item]) -> list[Item]:
             low.unit,
             low.start,
             low.end,
-            low.phrase,
+            f"{_fmt(float(low.value or 0.0))}{low.unit}",
             op="ge",
-            subject=low.subject,
-            field=low.field,
+            subject=subject,
+            field=fld,
         )
     )
     return out
@@ -965,8 +1034,16 @@ def _items_of(
             a, b = span(lo.start, last.end)
             phrase = norm[lo.start : last.end]
             op = after_op or before_op
-            cap = op in ("le", "lt") and (
-                bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
+            cap = (
+                op in ("le", "lt")
+                and (
+                    bool(_CAP_WORD_RE.search(before_here)) or bool(_BENEFIT_RE.search(before_here))
+                )
+            ) or (
+                # 单个企业每年最高补助100万元: 最高 before a benefit word, no direction word
+                not op
+                and lo.dim == _MONEY
+                and bool(re.search(r"(最高|最多)[^，。；]{0,4}$", before_here))
             )
             subject = _subject(norm[p0 : g.start])
             if lo.dim == _MONEY and fund:
@@ -976,6 +1053,8 @@ def _items_of(
                 if lo.unit == "年" and lo.value >= 1900:
                     continue
                 kind = "threshold" if op else "duration"
+                if op in ("le", "lt") and re.search(r"最长|期限|最多", before_here):
+                    kind = "duration"  # 补贴期限不超过2年: how long it is paid, not a condition
                 lead = norm[max(p0, lo.start - 1) : lo.start]
                 if (
                     not op
@@ -999,6 +1078,9 @@ def _items_of(
                         )
                     )
                     continue
+                founded = kind == "threshold" and re.search(
+                    r"(成立|注册|设立)(时间|年限)?$", subject
+                )
                 out.append(
                     Item(
                         kind,
@@ -1010,6 +1092,7 @@ def _items_of(
                         op=op or ("between" if hi else ""),
                         value_max=hi.value if hi else None,
                         subject=subject,
+                        field="years_since:founded" if founded and lo.unit == "年" else "",
                     )
                 )
                 continue
@@ -1104,27 +1187,25 @@ def _items_of(
             out.append(Item("label", key, "", a, b, m.group(0), op="new" if new else "held"))
             break
     excl = [(start + m.start(), start + m.end()) for m in _EXCLUDE_RE.finditer(seg)]
-    taken: list[tuple[int, int]] = []
-    for name, codes in _industry_terms():
-        for m in re.finditer(re.escape(name), seg):
-            s0, e0 = start + m.start(), start + m.end()
-            if any(s0 < b and a < e0 for a, b in taken):
-                continue
-            taken.append((s0, e0))
-            excluded = any(a <= s0 < b for a, b in excl)
-            a, b = span(s0, e0)
-            out.append(
-                Item(
-                    "industry",
-                    None,
-                    "",
-                    a,
-                    b,
-                    name,
-                    op="not_prefix" if excluded else "prefix",
-                    codes=codes,
-                )
+    codes_of = dict(_industry_terms())
+    for m in _industry_re().finditer(seg):
+        name = m.group(0)
+        codes = codes_of[name]
+        s0, e0 = start + m.start(), start + m.end()
+        excluded = any(a <= s0 < b for a, b in excl)
+        a, b = span(s0, e0)
+        out.append(
+            Item(
+                "industry",
+                None,
+                "",
+                a,
+                b,
+                name,
+                op="not_prefix" if excluded else "prefix",
+                codes=codes,
             )
+        )
     out.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
     return out
 
@@ -1154,9 +1235,11 @@ def _fmt(v: float) -> float | int:
 
 
 def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
-    if item.field and "/" in item.field:
+    if item.field.startswith("years_since:"):
+        leaf: dict[str, Any] = {"years_since": item.field.split(":", 1)[1]}
+    elif item.field and "/" in item.field:
         a, b = item.field.split("/")
-        leaf: dict[str, Any] = {"ratio": [a, b]}
+        leaf = {"ratio": [a, b]}
     else:
         leaf = {"field": item.field or facts.key(item.subject, item.unit)}
     if item.unit == "增幅" and "/" in item.field and isinstance(item.value, float):
@@ -1174,6 +1257,101 @@ def _leaf_for(item: Item, facts: _Facts) -> dict[str, Any]:
 
 
 _ALT_SPLIT_RE = re.compile(r"、|和|及|或")
+_PERSON_WORD_RE = re.compile(r"博士|硕士|研究生|本科|大专|毕业生|人才|专家|院士|学历|职称")
+
+
+def _education(text: str) -> tuple[str, str, str] | None:
+    """(level, op, phrase) of the one education level a phrase names (``博士研究生`` → 博士,
+    eq; ``硕士研究生及以上学历`` → 硕士, ge), None when it names none or several."""
+    spec = person_field_specs()["education"]
+    names = {lv: lv for lv in spec.levels} | dict(spec.level_aliases)
+    found = sorted(
+        {(m.start(), names[m.group(0)], m.group(0)) for m in _education_re().finditer(text)}
+    )
+    levels = {lv for _, lv, _ in found}
+    if len(levels) != 1:
+        return None
+    start, level, word = found[0]
+    above = re.match(r"(?:学历)?及以上", text[start + len(word) :])
+    return level, "ge" if above else "eq", word + ("及以上" if above else "")
+
+
+@cache
+def _education_re() -> re.Pattern[str]:
+    spec = person_field_specs()["education"]
+    names = sorted({*spec.levels, *(a for a, _ in spec.level_aliases)}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names if n != "高中及以下"))
+
+
+def _person_field(subject: str) -> str:
+    """A numeric person field for a phrase (``年龄`` → ``age``), else ""."""
+    s = re.sub(r"^(?:其|本人|申请人)", "", subject)
+    for key, f in person_field_specs().items():
+        if f.type in ("double", "integer") and s in (f.label, *f.aliases):
+            return key
+    return ""
+
+
+def _guess_subject(norm: str) -> str:
+    """person when talent words (博士, 研究生, 毕业生, 人才 …) outnumber 企业, else firm."""
+    return "person" if len(_PERSON_WORD_RE.findall(norm)) > norm.count("企业") else "firm"
+
+
+def _part_alternatives(
+    seg: str, items: list[Item]
+) -> list[tuple[list[Item], tuple[str, str]]] | None:
+    """``硕士研究生每人2万元,博士研究生每人3万元`` / ``市级奖励2万元，省级奖励5万元``: comma parts
+    each naming an alternative and one amount, no thresholds → one clause per part (piece = the
+    part's words before the amount, benefit words removed)."""
+    pays = [i for i in items if i.kind == "amount"]
+    if len(pays) < 2 or any(i.kind in ("threshold", "rate", "cap") for i in items):
+        return None
+    if len({i.unit for i in pays}) != 1:
+        return None
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^，,]+", seg)]
+    norm_pays = [(p, re.search(re.escape(p.phrase), seg)) for p in pays]
+    pieces: list[str] = []
+    for _p, m in norm_pays:
+        if m is None:
+            return None
+        part = next(((a, b) for a, b in parts if a <= m.start() < b), None)
+        if part is None:
+            return None
+        words = seg[part[0] : m.start()]
+        words = re.sub(r"(一次性|给予|奖励|补助|补贴|资助|每人|每户|每家|企业|对)", "", words)
+        if not words:
+            return None
+        pieces.append(words)
+    if len(set(pieces)) != len(pieces):
+        return None
+    others = [i for i in items if i not in pays]
+    phrase = "、".join(pieces)
+    return [
+        (sorted([*others, p], key=lambda i: (i.start, KINDS.index(i.kind))), (phrase, w))
+        for p, w in zip(pays, pieces, strict=True)
+    ]
+
+
+def _condition_alternatives(items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
+    """``纳税200万元至500万元、500万元至1000万元、1000万元以上的企业,…增幅分别达到30%以上、20%以上、
+    15%以上``: lists of thresholds of the same length k (one per measured phrase) → k clauses,
+    the i-th of each list together; [] when there are none."""
+    lists: dict[tuple[str, str], list[Item]] = {}
+    for i in items:
+        if i.kind == "threshold" and i.op != "eq":
+            lists.setdefault((i.subject, i.unit), []).append(i)
+    multi = [v for v in lists.values() if len(v) >= 2]
+    if len(multi) < 2 or len({len(v) for v in multi}) != 1:
+        return []
+    k = len(multi[0])
+    listed = {id(i) for v in multi for i in v}
+    others = [i for i in items if id(i) not in listed]
+    out: list[tuple[list[Item], tuple[str, str]]] = []
+    for n in range(k):
+        its = others + [v[n] for v in multi]
+        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        out.append((its, ("", "")))
+    return out
 
 
 def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[str, str]]]:
@@ -1184,11 +1362,15 @@ def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[s
     alternatives cannot be counted, the sentence stays one proposal."""
     whole: list[tuple[list[Item], tuple[str, str]]] = [(items, ("", ""))]
     at = seg.find("分别")
-    if at < 0 or any(i.kind == "band" for i in items):
+    if any(i.kind == "band" for i in items):
         return whole
+    if at < 0:
+        return _part_alternatives(seg, items) or whole
     pays = [i for i in items if i.kind in ("amount", "rate") and i.op == "list"]
     k = len(pays)
-    if k < 2 or len({i.kind for i in pays}) != 1:
+    if k < 2:
+        return _condition_alternatives(items) or whole
+    if len({i.kind for i in pays}) != 1:
         return whole
     grades = [i for i in items if i.kind == "threshold" and i.op == "eq"]
     parts = [p for p in re.split(r"[，,；]", seg[:at]) if p] + [
@@ -1221,11 +1403,18 @@ def _draft(
     facts: _Facts,
     seg: str,
     alternative: tuple[str, str] = ("", ""),
+    who: str = "firm",
 ) -> dict[str, Any]:
     """A clause in the rule language (see docs/policy_rules.md) for review; ``alternative``
-    (phrase, piece) adds the condition "this clause is the piece of the phrase"."""
+    (phrase, piece) adds the condition "this clause is the piece of the phrase"; ``who`` is the
+    document's subject (firm | person: person fields, education, no firm labels)."""
     leaves: list[dict[str, Any]] = []
-    if alternative[1]:
+    edu = None
+    if who == "person":
+        edu = (_education(alternative[1]) if alternative[1] else None) or _education(seg)
+    if edu is not None:
+        leaves.append({"field": "education", edu[1]: edu[0], "text": edu[2]})
+    if alternative[1] and edu is None:
         key = facts.key(f"{alternative[0]}（类别）", "", "varchar")
         leaves.append({"field": key, "eq": alternative[1], "text": alternative[1]})
     notes: list[str] = ["自动抽取的草稿，须人工审核"]
@@ -1234,7 +1423,11 @@ def _draft(
         if it.kind == "threshold" and isinstance(it.value, float):
             if it.unit in _TIME_UNITS and not it.subject:
                 it = replace(it, subject="年限")
+            if who == "person":
+                it = replace(it, field=_person_field(it.subject))
             leaves.append(_leaf_for(it, facts))
+        elif who == "person" and it.kind in ("label", "industry"):
+            continue  # firm labels and industries are conditions on the employer
         elif it.kind == "label":
             key = str(it.value)
             if it.op == "new":
@@ -1242,13 +1435,24 @@ def _draft(
             else:
                 leaves.append({"label": key, "held": True})
         elif it.kind == "industry":
-            leaves.append(
-                {"field": "industry_code", it.op: list(it.codes), "text": f"行业：{it.phrase}"}
-            )
+            secs = _whole_sections(it.codes)
+            if secs:
+                # whole sections (工业 = B, C, D): the frame's section letter
+                op = "in" if it.op == "prefix" else "not_in"
+                leaves.append({"field": "section", op: secs, "text": f"行业：{it.phrase}"})
+            else:
+                leaves.append(
+                    {"field": "industry_code", it.op: list(it.codes), "text": f"行业：{it.phrase}"}
+                )
     if not leaves:
-        m = re.search(r"对([^，。；]{2,30}?)(?:的|，|,|给予|奖励)", seg)
-        cond = m.group(1) if m else seg[:20]
+        m = re.search(r"对([^，。；]{2,40}?)(?:[，,]|给予|奖励)", seg)
+        cond = re.sub(r"的$", "", m.group(1)) if m else seg[:20]
         leaves.append({"field": facts.key(cond, "", "boolean"), "is": True, "text": cond})
+    unique: list[dict[str, Any]] = []
+    for leaf in leaves:
+        if leaf not in unique:
+            unique.append(leaf)
+    leaves = unique
     when: dict[str, Any] = leaves[0] if len(leaves) == 1 else {"all": leaves}
     benefit: dict[str, Any] | None = None
     rates = [i for i in items if i.kind == "rate"]
@@ -1289,7 +1493,11 @@ def _draft(
     elif amounts:
         a0 = amounts[0]
         assert isinstance(a0.value, float)
-        if "/" in a0.unit and not a0.unit.endswith("/年"):
+        if (
+            "/" in a0.unit
+            and not a0.unit.endswith("/年")
+            and not (who == "person" and a0.unit == "万元/人")
+        ):
             per = a0.unit.split("/", 1)[1]
             benefit = {
                 "per_unit": {"base": facts.key(f"数量（{per}）", per), "amount": _fmt(a0.value)}
@@ -1300,6 +1508,11 @@ def _draft(
             notes.append(f"金额区间 {_fmt(a0.value)}–{_fmt(a0.value_max)} 万元，草稿取下限")
         if len(amounts) > 1:
             notes.append("多个金额：" + "、".join(a.phrase for a in amounts) + "（草稿取第一个）")
+    if benefit is None and caps:
+        # only a ceiling (单品种最高奖励不超过300万元): an amount between 0 and the cap
+        base = facts.key("奖励核定额", "万元")
+        benefit = {"percent": {"base": base, "rate": [0, 1]}}
+        notes.append("原文只给出上限：草稿为核定额的 0–100%，以上限封顶")
     if benefit is not None and caps:
         assert isinstance(caps[0].value, float)
         benefit["cap"] = _fmt(caps[0].value)
@@ -1341,6 +1554,7 @@ class ExtractResult(Result):
         "kind": "类别",
         "value": "数值",
         "value_max": "上限值",
+        "pay": "分档给付（比例或万元）",
         "unit": "单位",
         "op": "关系",
         "subject": "对象",
@@ -1361,8 +1575,10 @@ class ExtractResult(Result):
         blocks: Sequence[tuple[str, int, int]],
         *,
         name: str = "",
+        subject: str = "firm",
     ) -> None:
         self.text = text
+        self.subject = subject
         self.proposals = tuple(proposals)
         self.document_items = tuple(document_items)
         self.facts = {k: dict(v) for k, v in facts.items()}
@@ -1370,6 +1586,10 @@ class ExtractResult(Result):
         self.name = name
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """``要素``: one row per item (clause, article, kind, value, value_max, pay — a band's
+        rate or amount —, unit, op, subject, field — or the industry code prefixes —, phrase,
+        start, end); ``条款``: one row per proposal (clause, article, heading, items, start,
+        end, text)."""
         rows = []
         for p in self.proposals:
             for it in p.items:
@@ -1380,6 +1600,7 @@ class ExtractResult(Result):
                         "kind": it.kind,
                         "value": it.value,
                         "value_max": it.value_max,
+                        "pay": it.pay,
                         "unit": it.unit,
                         "op": it.op,
                         "subject": it.subject,
@@ -1389,13 +1610,13 @@ class ExtractResult(Result):
                         "end": it.end,
                     }
                 )
-        cols = list(self.headers)[:12]
         cols = [
             "clause",
             "article",
             "kind",
             "value",
             "value_max",
+            "pay",
             "unit",
             "op",
             "subject",
@@ -1499,7 +1720,9 @@ class ExtractResult(Result):
         titles = [
             t.replace(" ", "")
             for t in head_lines
-            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t) and len(t) <= 60
+            if re.search(r"(意见|办法|通知|措施|政策|细则|规定|方案)$", t)
+            and len(t) <= 60
+            and not re.match(r"^第.{1,3}[章节条]", t)
         ]
         title = next((t for t in titles if t.startswith("关于")), titles[0] if titles else "")
         issuer = next(
@@ -1529,8 +1752,8 @@ class ExtractResult(Result):
             "valid_from": valid_from or issued,
             "valid_to": valid_to,
             "region": "",
-            "subject": "firm",
-            "category": "综合",
+            "subject": self.subject,
+            "category": "人才" if self.subject == "person" else "综合",
             "source": "",
             "text": self.name,
             "stacking": {},
@@ -1554,8 +1777,23 @@ class ExtractResult(Result):
                 "并在 document.stacking 中设为 highest。"
             )
         data = self.document_draft(**document)
-        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        body = yaml.dump(
+            data, Dumper=_QuotingDumper, allow_unicode=True, sort_keys=False, width=100
+        )
         return "\n".join(head) + "\n" + body
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """Safe dumper that quotes strings of digits (industry codes ``"08"``, region codes), which
+    YAML 1.2 readers would otherwise take for numbers."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "'" if value.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_QuotingDumper.add_representer(str, _represent_str)
 
 
 def _describe(it: Item) -> str:
@@ -1600,14 +1838,14 @@ def _describe(it: Item) -> str:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 def _merge_chains(
-    norm: str, idx: list[int], spans: list[tuple[int, int]], masked: list[tuple[int, int]]
+    spans: list[tuple[int, int]], items_of: Callable[[int, int], list[Item]]
 ) -> list[tuple[int, int]]:
     """Join consecutive sentences of one article that each hold one threshold and one pay
     when their thresholds chain (``…100亩及以上至500亩的，给予100元/亩；…500亩以上的，给予
     200元/亩``): one clause with bands."""
 
     def single(a: int, b: int) -> Item | None:
-        its = _items_of(norm, idx, a, b, masked)
+        its = items_of(a, b)
         th = [
             i for i in its if i.kind == "threshold" and i.unit not in _TIME_UNITS and i.op != "eq"
         ]
@@ -1637,7 +1875,7 @@ def _merge_chains(
     return out
 
 
-def extract(text: str, *, name: str = "") -> ExtractResult:
+def extract(text: str, *, name: str = "", subject: str | None = None) -> ExtractResult:
     """Propose rule clauses from the Chinese text of a support policy.
 
     Parameters
@@ -1646,6 +1884,9 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         The full policy text (as read; offsets of every item point into it).
     name
         The text's name (file stem or text key), used for the draft's ``document.id``.
+    subject
+        ``firm`` or ``person`` (talent policies): the drafts' subject. None: ``person`` when
+        talent words (博士, 研究生, 毕业生, 人才 …) outnumber 企业 in the text, else ``firm``.
 
     Returns
     -------
@@ -1660,7 +1901,10 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
     """
     if not isinstance(text, str):
         raise InputError(f"政策文本应为字符串，收到 {type(text).__name__}")
+    if subject not in (None, "firm", "person"):
+        raise InputError(f"subject 应为 firm 或 person，实际为 {subject!r}")
     norm, idx = _normalise(text)
+    who = subject or _guess_subject(norm)
     dates: list[Item] = []
     masked: list[tuple[int, int]] = []
     for m in _DATE_RE.finditer(norm):
@@ -1672,11 +1916,18 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         dates.append(Item("date", iso, "", idx[m.start()], idx[m.end() - 1] + 1, m.group(0)))
     blocks = _blocks(norm)
     facts = _Facts()
+    memo: dict[tuple[int, int], list[Item]] = {}
+
+    def items_of(a: int, b: int) -> list[Item]:
+        if (a, b) not in memo:
+            memo[(a, b)] = _items_of(norm, idx, a, b, masked)
+        return memo[(a, b)]
+
     proposals: list[Proposal] = []
     doc_items: list[Item] = list(dates)
     for bi, block in enumerate(blocks):
         sents = _sentences(norm, block.start, block.end)
-        infos = [(a, b, _items_of(norm, idx, a, b, masked)) for a, b in sents]
+        infos = [(a, b, items_of(a, b)) for a, b in sents]
         # merge: a bracketed sentence joins the previous; a condition-only sentence the next
         merged: list[tuple[int, int]] = []
         i = 0
@@ -1697,12 +1948,11 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
                     break
             merged.append((a, b))
             i += 1
-        merged = _merge_chains(norm, idx, merged, masked)
+        merged = _merge_chains(merged, items_of)
         n = 0
         for a, b in merged:
             seg = norm[a:b]
-            its = _items_of(norm, idx, a, b, masked)
-            its = [it for it in its if it.kind != "date"]
+            its = [it for it in items_of(a, b) if it.kind != "date"]
             quantified = [it for it in its if it.kind in THRESHOLD_KINDS | AMOUNT_KINDS]
             if block.procedural or _PROCEDURAL_SEG_RE.search(seg) or not quantified:
                 doc_items.extend(it for it in its if it.kind in ("duration", "budget"))
@@ -1712,8 +1962,8 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
             clean = re.sub(r"\s+", "", src)
             for alt_its, alt in _alternatives(seg, its):
                 n += 1
-                pid = f"{block.number or bi + 1}-{n}"
-                draft = _draft(pid, block, clean, alt_its, facts, seg, alt)
+                pid = f"{_label_id(block.label) or block.number or bi + 1}-{n}"
+                draft = _draft(pid, block, clean, alt_its, facts, seg, alt, who)
                 proposals.append(
                     Proposal(
                         pid, block.label, block.heading, src, oa, ob, tuple(alt_its), draft, bi
@@ -1724,7 +1974,7 @@ def extract(text: str, *, name: str = "") -> ExtractResult:
         for b in blocks
         if b.end > b.start
     ]
-    return ExtractResult(text, proposals, doc_items, facts.specs, spans, name=name)
+    return ExtractResult(text, proposals, doc_items, facts.specs, spans, name=name, subject=who)
 
 
 # ---------------------------------------------------------------------------------------------

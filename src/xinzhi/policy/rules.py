@@ -14,16 +14,18 @@ Condition forms (exactly one operator per leaf)::
     {field: F, in: [..]}  {field: F, not_in: [..]}
     {field: F, prefix: ["13", "14"]}  {field: F, not_prefix: [..]}
     {field: F, is: true|false}
-    {ratio: [A, B], ge|gt|le|lt: x}
+    {ratio: [A, B], ge|gt|le|lt: x}         {diff: [A, B], ge|gt|le|lt: x}   (A − B)
     {label: KEY, held: true|false}          {label: KEY, since_within_years: N}
     {years_since: DATE_FIELD, ge|gt|le|lt: N}
     {date: DATE_FIELD, on_or_after|before|after|on_or_before: 2023-01-01}
     {size: [大, 中, 小, 微]}
+    {sei: [1, 4, "1.2"]}                    (industry_code in 战略性新兴产业 sectors / classes)
     {all: [..]}  {any: [..]}  {not: <cond>}
 
-Benefit forms: ``{fixed: x}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
-``{per_unit: {base: F, amount: x}}``, ``{bands: {on: F, base: G, bands: [{ge|gt: a, le|lt: b,
-rate|amount: …}]}}``, each with optional ``cap`` and ``floor``.
+Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
+``{per_unit: {base: F, amount: x, per: n}}`` (``per`` optional: x × ⌊F / n⌋), ``{bands: {by: F, base: G, bands: [{ge|gt: a, le|lt: b,
+rate|amount: …}]}}`` (``by`` or ``on``, quoted or not), each with optional ``cap`` and
+``floor``. A base (or ``by``) may be a difference ``{diff: [A, B]}`` = A − B.
 
 >>> doc = load_document('''
 ... document: {id: demo, title: 示例政策, issuer: 示例县人民政府, date: 2024-01-01,
@@ -57,6 +59,8 @@ import yaml
 
 from xinzhi import yamlfile
 from xinzhi.codes.firm_fields import firm_labels
+from xinzhi.codes.sei import PARTIAL_REASON as SEI_PARTIAL
+from xinzhi.codes.sei import check_sei_selection, sei_sectors
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.policy.facts import FieldSpec, firm_field_specs, parse_field_spec, person_field_specs
 
@@ -69,6 +73,8 @@ __all__ = [
     "Clause",
     "Condition",
     "PolicyDocument",
+    "diff_fields",
+    "diff_key",
     "load_document",
 ]
 
@@ -88,6 +94,7 @@ _DOC_KEYS = {
     "issuer",
     "doc_number",
     "date",
+    "date_note",
     "valid_from",
     "valid_to",
     "region",
@@ -107,6 +114,7 @@ class Condition:
     """One node of a condition tree.
 
     ``kind``: ``all`` / ``any`` / ``not`` (``children``) or a leaf ``field`` / ``ratio`` /
+    ``diff`` /
     ``label`` / ``years_since`` / ``date`` / ``size``; ``op`` the operator key as written
     (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size); ``fields`` the frame columns
     read; ``value`` the comparison value (a rank for ordinal fields, a tuple for lists, a
@@ -157,8 +165,10 @@ class Band:
 class Benefit:
     """The amount of a clause in 万元.
 
-    ``kind``: ``fixed`` (``amount``), ``percent`` (``base`` × ``rate``; ``rate`` is a pair
-    ``(low, high)``, equal for a single rate), ``per_unit`` (``base`` × ``amount``) or ``bands``
+    ``kind``: ``fixed`` (``amount``; a range ``amount`` .. ``amount_high`` when written
+    ``[low, high]``, the office deciding within it), ``percent`` (``base`` × ``rate``; ``rate`` is a pair
+    ``(low, high)``, equal for a single rate), ``per_unit`` (``base`` × ``amount``; with ``per``: ``amount`` × ⌊``base`` / ``per``⌋,
+    每满 per 单位 amount 万元) or ``bands``
     (the band of ``on`` gives a rate × ``base`` or an amount). ``cap``: at most this much per
     subject for the clause; ``floor``: at least this much (default 0: amounts are never
     negative). ``text``: the formula in Chinese.
@@ -166,8 +176,10 @@ class Benefit:
 
     kind: str
     amount: float | None = None
+    amount_high: float | None = None
     base: str | None = None
     rate: tuple[float, float] | None = None
+    per: float | None = None
     on: str | None = None
     bands: tuple[Band, ...] = ()
     cap: float | None = None
@@ -177,7 +189,11 @@ class Benefit:
     @property
     def fields(self) -> tuple[str, ...]:
         """Frame columns the amount reads."""
-        out = [f for f in (self.on, self.base) if f]
+        out: list[str] = []
+        for f in (self.on, self.base):
+            if f:
+                pair = diff_fields(f)
+                out.extend(pair if pair else (f,))
         return tuple(dict.fromkeys(out))
 
 
@@ -214,13 +230,14 @@ class PolicyDocument:
     id: str
     title: str
     issuer: str
-    date: dt.date
+    date: dt.date | None
     region: str
     subject: str
     category: str
     source: str
     clauses: tuple[Clause, ...]
     doc_number: str = ""
+    date_note: str = ""
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     text: str = ""
@@ -233,9 +250,9 @@ class PolicyDocument:
 
     def applies_on(self, on: dt.date) -> bool:
         """True when ``on`` is inside the validity window ``valid_from .. valid_to``
-        (inclusive; ``valid_from`` defaults to ``date``, ``valid_to`` None = open)."""
+        (inclusive; ``valid_from`` defaults to ``date``; None = open at that end)."""
         start = self.valid_from or self.date
-        return start <= on and (self.valid_to is None or on <= self.valid_to)
+        return (start is None or start <= on) and (self.valid_to is None or on <= self.valid_to)
 
     def clause(self, clause_id: str) -> Clause:
         """The clause with this id (KeyError if none)."""
@@ -246,9 +263,10 @@ class PolicyDocument:
 
     @property
     def citation(self) -> str:
-        """``issuer《title》（文号，date）``."""
+        """``issuer《title》（文号，date）`` (``发文日期原文未载`` when the date is unknown)."""
         num = f"{self.doc_number}，" if self.doc_number else ""
-        return f"{self.issuer}《{self.title}》（{num}{self.date.isoformat()}）"
+        when = self.date.isoformat() if self.date else "发文日期原文未载"
+        return f"{self.issuer}《{self.title}》（{num}{when}）"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,6 +494,13 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         if 0 < value < 1 and a.unit == b.unit:
             auto += f"（{_pct(value)}）"
         return Condition("ratio", op, (a.key, b.key), value, text=text or auto, path=path)
+    if "diff" in d:
+        _check_keys(d, {"diff", "text", *_CMP}, ctx, path)
+        a, b = _diff_pair(d["diff"], ctx, f"{path}.diff")
+        op = _one_op(d, _CMP, ctx, path, "diff")
+        value = _number(d[op], ctx, f"{path}.{op}")
+        auto = f"{a.label} − {b.label} {_SYMBOL[op]} {_num(value)}{_unit(a)}"
+        return Condition("diff", op, (a.key, b.key), value, text=text or auto, path=path)
     if "label" in d:
         _check_keys(d, {"label", "text", "held", "since_within_years"}, ctx, path)
         key = d["label"]
@@ -542,15 +567,77 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         value = tuple(str(v) for v in items)
         auto = f"企业规模为{'、'.join(value)}型"
         return Condition("size", "in", ("size_class",), value, text=text or auto, path=path)
+    if "sei" in d:
+        return _sei_condition(d, ctx, path, text)
     keys = ", ".join(map(str, d)) or "（空）"
     raise ctx.err(
         path,
-        f"无法识别的条件（键：{keys}）；应含 field / ratio / label / years_since / date / size "
+        f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
         "/ all / any / not 之一",
     )
 
 
+SEI_CHECK = "sei_check"
+
+
+def _sei_condition(d: Mapping[str, Any], ctx: _Ctx, path: str, text: str) -> Condition:
+    """``{sei: [1, "4.2"]}``: industry_code in the listed 战略性新兴产业 sectors / classes
+    (战略性新兴产业分类（2018）, 国家统计局令第23号, 2018-11-07; see xinzhi.codes.sei)."""
+    _check_keys(d, {"sei", "text"}, ctx, path)
+    if ctx.subject != "firm":
+        raise ctx.err(f"{path}.sei", "sei 条件只用于企业（subject: firm）")
+    try:
+        value = check_sei_selection(d["sei"])
+    except ValueError as e:
+        raise ctx.err(f"{path}.sei", str(e)) from None
+    spec = ctx.field("industry_code", f"{path}.sei")
+    if isinstance(ctx.fields, dict):  # the item a partial (*) code asks to verify
+        ctx.fields.setdefault(SEI_CHECK, FieldSpec(SEI_CHECK, SEI_PARTIAL, "", "boolean"))
+    tab = sei_sectors()
+    names = dict(zip(tab["class"], tab["class_name"], strict=True))
+    names.update(zip(tab["sector"].astype(str), tab["sector_name"], strict=True))
+    shown = "、".join(f"{v} {names[v]}" for v in value)
+    auto = f"{spec.label}属于战略性新兴产业（{shown}）"
+    return Condition("sei", "in", (spec.key,), value, text=text or auto, path=path)
+
+
+def diff_key(a: str, b: str) -> str:
+    """The column key of the difference A − B (a benefit base or banded value).
+
+    >>> diff_key("tax", "tax_prev1"), diff_fields("diff(tax,tax_prev1)")
+    ('diff(tax,tax_prev1)', ('tax', 'tax_prev1'))
+    """
+    return f"diff({a},{b})"
+
+
+def diff_fields(key: str) -> tuple[str, str] | None:
+    """(A, B) of a :func:`diff_key`, None for a plain field key."""
+    if key.startswith("diff(") and key.endswith(")") and "," in key:
+        a, b = key[5:-1].split(",", 1)
+        return a, b
+    return None
+
+
+def _diff_pair(raw: object, ctx: _Ctx, path: str) -> tuple[FieldSpec, FieldSpec]:
+    """The two numeric fields of ``{diff: [A, B]}`` (A − B)."""
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise ctx.err(path, "应为 [被减字段, 减去字段]，如 [tax, tax_prev1]")
+    a = ctx.field(raw[0], f"{path}[0]")
+    b = ctx.field(raw[1], f"{path}[1]")
+    for i, sp in enumerate((a, b)):
+        if not sp.numeric:
+            raise ctx.err(f"{path}[{i}]", f"差值的字段应为数值字段，{sp.key} 为 {sp.type}")
+    return a, b
+
+
 def _numeric_field(key: object, ctx: _Ctx, path: str) -> FieldSpec:
+    if isinstance(key, Mapping):
+        # a difference A − B (比上年增长 / 新增): {diff: [A, B]}
+        _check_keys(key, {"diff"}, ctx, path)
+        if "diff" not in key:
+            raise ctx.err(path, "金额的基数应为字段名或 {diff: [A, B]}")
+        a, b = _diff_pair(key["diff"], ctx, f"{path}.diff")
+        return FieldSpec(diff_key(a.key, b.key), f"（{a.label} − {b.label}）", a.unit, "double")
     spec = ctx.field(key, path)
     if not spec.numeric:
         raise ctx.err(path, f"金额的基数应为数值字段，{spec.key} 为 {spec.type}")
@@ -646,6 +733,22 @@ def _benefit(d: object, ctx: _Ctx, path: str) -> Benefit:
         f"，至少 {_num(floor)} 万元" if floor else ""
     )
     if kind == "fixed":
+        if isinstance(raw, list):
+            # 10万元—100万元: a range the office decides within
+            if len(raw) != 2:
+                raise ctx.err(p, "金额区间应为 [下限, 上限]（万元）")
+            low = _number(raw[0], ctx, f"{p}[0]", minimum=0)
+            high = _number(raw[1], ctx, f"{p}[1]", minimum=0)
+            if low > high:
+                raise ctx.err(p, f"金额下限 {_num(low)} 大于上限 {_num(high)}")
+            return Benefit(
+                "fixed",
+                amount=low,
+                amount_high=high,
+                cap=cap,
+                floor=floor,
+                text=f"{_num(low)}–{_num(high)} 万元（区间内核定）{tail}",
+            )
         amount = _number(raw, ctx, p, minimum=0)
         return Benefit(
             "fixed", amount=amount, cap=cap, floor=floor, text=f"{_num(amount)} 万元{tail}"
@@ -677,24 +780,40 @@ def _benefit(d: object, ctx: _Ctx, path: str) -> Benefit:
             text=f"{base.label} × {shown}{tail}",
         )
     if kind == "per_unit":
-        _check_keys(raw, {"base", "amount"}, ctx, p)
+        _check_keys(raw, {"base", "amount", "per"}, ctx, p)
         if "base" not in raw or "amount" not in raw:
             raise ctx.err(p, "需要 base（数量字段）和 amount（每单位金额，万元）")
         base = _numeric_field(raw["base"], ctx, f"{p}.base")
         amount = _number(raw["amount"], ctx, f"{p}.amount", minimum=0)
         unit = base.unit or "单位"
+        per = None
+        if raw.get("per") is not None:
+            per = _number(raw["per"], ctx, f"{p}.per")
+            if per <= 0:
+                raise ctx.err(f"{p}.per", f"步长应大于 0，实际为 {_num(per)}")
+        shown = (
+            f"{base.label}每满 {_num(per)} {unit} {_num(amount)} 万元（不足部分不计）"
+            if per is not None
+            else f"{base.label} × 每{unit} {_num(amount)} 万元"
+        )
         return Benefit(
             "per_unit",
             base=base.key,
             amount=amount,
+            per=per,
             cap=cap,
             floor=floor,
-            text=f"{base.label} × 每{unit} {_num(amount)} 万元{tail}",
+            text=f"{shown}{tail}",
         )
+    # `by:` is the alias of `on:`; a bare `on:` is read by YAML 1.1 as the boolean key True
+    given = [k for k in ("on", True, "by") if k in raw]
+    if len(given) > 1:
+        raise ctx.err(p, "分档字段只能写一次：on 与 by 同义，二选一")
+    raw = {("on" if k in (True, "by") else k): v for k, v in raw.items()}
     _check_keys(raw, {"on", "base", "bands"}, ctx, p)
     if "on" not in raw or "bands" not in raw:
-        raise ctx.err(p, "需要 on（分档字段）和 bands（档次列表）")
-    on = _numeric_field(raw["on"], ctx, f"{p}.on")
+        raise ctx.err(p, "需要 by（或 on，分档字段）和 bands（档次列表）")
+    on = _numeric_field(raw["on"], ctx, f"{p}.{'by' if 'by' in given else 'on'}")
     base = _numeric_field(raw["base"], ctx, f"{p}.base") if raw.get("base") else on
     bands = _bands(raw["bands"], on, base, ctx, f"{p}.bands")
     parts = []
@@ -772,9 +891,22 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
     if not isinstance(head, Mapping):
         raise ctx.err("document", "缺少文件信息 document（映射）")
     _check_keys(head, _DOC_KEYS, ctx, "document")
-    for key in ("id", "title", "issuer", "date", "region", "subject", "category", "source"):
+    for key in ("id", "title", "issuer", "region", "subject", "category", "source"):
         if head.get(key) in (None, ""):
             raise ctx.err(f"document.{key}", "缺少必填项")
+    if "date" not in head or head.get("date") == "":
+        raise ctx.err(
+            "document.date", "缺少必填项（发文日期未知时写 date: null 并以 date_note 说明）"
+        )
+    date_note = head.get("date_note")
+    if date_note is not None and not isinstance(date_note, str):
+        raise ctx.err("document.date_note", f"应为文字，实际为 {date_note!r}")
+    date_note = (date_note or "").strip()
+    if head.get("date") is None and not date_note.startswith("原文未载"):
+        raise ctx.err(
+            "document.date",
+            "为空（null）时需要 date_note 说明，且以“原文未载”开头（如：原文未载印发日期，…）",
+        )
     doc_id = head["id"]
     if not isinstance(doc_id, str) or not _ID.match(doc_id):
         raise ctx.err("document.id", f"应只含小写字母、数字和连字符（a-z0-9-），实际为 {doc_id!r}")
@@ -792,14 +924,14 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
         raise ctx.err(
             "document.region", f"应为 2、4 或 6 位区划代码（GB/T 2260），实际为 {head['region']!r}"
         )
-    date = _to_date(head["date"], ctx, "document.date")
+    date = _to_date(head["date"], ctx, "document.date") if head["date"] is not None else None
     valid_from = (
         _to_date(head["valid_from"], ctx, "document.valid_from") if head.get("valid_from") else date
     )
     valid_to = (
         _to_date(head["valid_to"], ctx, "document.valid_to") if head.get("valid_to") else None
     )
-    if valid_to is not None and valid_to < valid_from:
+    if valid_to is not None and valid_from is not None and valid_to < valid_from:
         raise ctx.err("document.valid_to", f"失效日期 {valid_to} 早于生效日期 {valid_from}")
     for key in ("title", "issuer", "source", "doc_number", "text"):
         if head.get(key) is not None and not isinstance(head.get(key), str):
@@ -914,6 +1046,7 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
         source=str(head["source"]),
         clauses=tuple(clauses),
         doc_number=str(head.get("doc_number") or ""),
+        date_note=date_note,
         valid_from=valid_from,
         valid_to=valid_to,
         text=str(head.get("text") or ""),

@@ -239,6 +239,7 @@ def mount(
         pages_main,
         pages_method,
         pages_more,
+        pages_policy,
         pages_profile,
     )
     from xinzhi.web._context import config
@@ -267,6 +268,7 @@ def mount(
         pages_disparity.register()
         pages_industry.register()
         pages_enterprise.register()
+        pages_policy.register()
         _state["pages"] = True
     ui.run_with(
         app,
