@@ -19,6 +19,7 @@ def build_api() -> APIRouter:
         routes_auth,
         routes_data,
         routes_evaluations,
+        routes_monitor,
         routes_policy,
         routes_regions,
         routes_reports,
@@ -33,6 +34,7 @@ def build_api() -> APIRouter:
         routes_analysis,
         routes_reports,
         routes_policy,
+        routes_monitor,
     ):
         api.include_router(mod.router)
     return api
