@@ -29,6 +29,7 @@ from xinzhi.auth.accounts import User
 from xinzhi.auth.policy import Action, is_unrestricted, policy_county, require, require_county
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
+from xinzhi.indicators.system import list_systems
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.pipelines.monitor import (
     monitor_digest,
@@ -87,10 +88,18 @@ def check_county(con: duckdb.DuckDBPyConnection, user: User, county: str | None)
 
 
 def _given(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options set, checked: known names; a built-in indicator system only (a server never
+    opens a path its client names)."""
     unknown = sorted(set(options) - set(SIGNAL_OPTIONS))
     if unknown:
         raise InputError(f"未知的监测选项：{'、'.join(unknown)}")
-    return {k: v for k, v in options.items() if v is not None and v != ""}
+    given = {k: v for k, v in options.items() if v is not None and v != ""}
+    system = given.get("system")
+    if system is not None and str(system) not in list_systems():
+        raise InputError(
+            f"指标体系 {system!r} 不是内置指标体系（可用：{'、'.join(list_systems())}）"
+        )
+    return given
 
 
 def monitor_stamp(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str]:
