@@ -157,7 +157,13 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> N
         tip = page.wait_for_selector(".q-tooltip", timeout=10_000)
         assert "地区生产总值：红（数值 > μ+2σ；监测值 12.01）" in tip.inner_text()
         legend = page.inner_text("[data-testid=monitor-legend]")
-        for text in ("红：过热（超常）", "黄：偏热", "绿：正常", "浅蓝：偏冷", "蓝：过冷（严重滞后）"):
+        for text in (
+            "红：过热（超常）",
+            "黄：偏热",
+            "绿：正常",
+            "浅蓝：偏冷",
+            "蓝：过冷（严重滞后）",
+        ):
             assert text in legend
         # click the row: the county's drill-down
         page.click("[data-testid=signal-matrix] td[data-signal='红']")
@@ -201,8 +207,8 @@ def test_county_account_drill_down_targets_and_download(
         # a target typed in: 20 000 against 16 000 → +25 % → 红 with method=target
         page.click("[data-testid=target-indicator]")
         page.click(".q-menu .q-item:has-text('地区生产总值')")
-        page.fill("[data-testid=target-year] input", "2021")
-        page.fill("[data-testid=target-value] input", "16000")
+        page.fill("[data-testid=target-year]", "2021")
+        page.fill("[data-testid=target-value]", "16000")
         page.click("[data-testid=target-save]")
         page.wait_for_selector("[data-testid=targets-table] tbody tr", timeout=60_000)
         row = page.inner_text("[data-testid=targets-table] tbody tr")
