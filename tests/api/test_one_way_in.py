@@ -30,6 +30,7 @@ FAST: dict[str, dict[str, Any]] = {
     "lisa": {"permutations": 99},
     "industry-map": {"county": "430321"},  # 湘潭县
     "peers": {"county": "430321"},
+    "monitor-digest": {"county": "430321"},
     "chain": {"county": "430321", "chain": "construction-machinery"},
     # the synthetic firms of the warehouse (示例数据): one county keeps the runs short
     "mujun": {"county": "430321"},

@@ -226,15 +226,21 @@ RECORDS = [
 ]
 
 
-def _import_records(db: Any, folder: Path) -> None:
-    """Import :data:`RECORDS` through the pipeline on the server's database."""
-    from xinzhi.pipelines import policy as pp
-
+def write_records(folder: Path) -> Path:
+    """:data:`RECORDS` as the office's file (兑现台账.csv)."""
     path = folder / "兑现台账.csv"
     pd.DataFrame(
         RECORDS,
         columns=["政策文件", "统一社会信用代码", "环节", "金额(万元)", "是否知晓", "满意度"],
     ).assign(年度="2024").to_csv(path, index=False)
+    return path
+
+
+def _import_records(db: Any, folder: Path) -> None:
+    """Import :data:`RECORDS` through the pipeline on the server's database."""
+    from xinzhi.pipelines import policy as pp
+
+    path = write_records(folder)
     with db.write_lock:
         cur = db.cursor()
         try:

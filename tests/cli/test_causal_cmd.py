@@ -122,3 +122,64 @@ def test_did_json(mpdta_file: Path) -> None:
     rows = json.loads(res.output)
     assert rows[0]["term"] == "treat"
     assert [r["event"] for r in rows[1:]] == [-3, -2, -1, 0, 1, 2, 3]
+
+
+def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
+    basque = datasets.path("replication-causal-basque", "basque.csv", data_dir=data_dir)
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "sc",
+            "--input",
+            str(basque),
+            "--unit",
+            "regionname",
+            "--time",
+            "year",
+            "--outcome",
+            "gdpcap",
+            "--treated",
+            "Basque Country (Pais Vasco)",
+            "--treat-time",
+            "1970",
+            "--donors",
+            "Cataluna,Madrid (Comunidad De),Andalucia,Aragon",
+            "--output",
+            str(tmp_path / "sc.xlsx"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    sheets = pd.read_excel(tmp_path / "sc.xlsx", sheet_name=None, engine="calamine")
+    assert list(sheets)[:4] == ["权重", "路径", "安慰剂", "留一法"]
+    assert len(sheets["安慰剂"]) == 5  # Basque + 4 donors
+    # SDID on the same data: the Basque Country alone treated from 1970 (Spain excluded)
+    df = pd.read_csv(basque)
+    df = df[df["regionname"] != "Spain (Espana)"].assign(
+        g=lambda d: (d["regionname"] == "Basque Country (Pais Vasco)") * 1970
+    )
+    f = tmp_path / "b.csv"
+    df[["regionname", "year", "gdpcap", "g"]].to_csv(f, index=False)
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "sdid",
+            "--input",
+            str(f),
+            "--unit",
+            "regionname",
+            "--time",
+            "year",
+            "--outcome",
+            "gdpcap",
+            "--cohort",
+            "g",
+            "--replications",
+            "50",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert rows[0]["estimator"] == "SDID" and rows[0]["se"] > 0

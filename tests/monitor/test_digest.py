@@ -100,3 +100,14 @@ def test_digest_with_trends_and_unknown_county() -> None:
     assert (row.trend, row.assessment, row.slope) == ("上升", "向好", 1.0)
     with pytest.raises(InputError, match="没有县级单位"):
         digest(s, "Z")
+
+
+def test_digest_without_any_signal() -> None:
+    # two years only, history method: no signal; the digest says so instead of failing
+    p = pd.DataFrame(
+        {"region_code": "A", "indicator": "x", "year": [2019, 2020], "value": [1.0, 2.0]}
+    )
+    d = digest(signals(p), "A")
+    assert d.year == 2020
+    assert d.tidy()["change"].tolist() == ["无信号"]
+    assert "没有可判定的信号" in d.summary()

@@ -4,17 +4,15 @@ targets typed in. 示例数据 on the small warehouse's counties."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from fixtures.warehouse import SmallWarehouse
+from monitor.warehouse_data import monitor_warehouse
 from xinzhi import store
 from xinzhi.errors import InputError, RegionError
-from xinzhi.ingest import import_file
 from xinzhi.pipelines.monitor import (
     import_targets_file,
     monitor_digest,
@@ -25,45 +23,10 @@ from xinzhi.pipelines.monitor import (
     set_target,
 )
 
-YEARS = list(range(2013, 2022))
-# 长沙县 gdp: 9, 10, 11 repeating, then 12.01 in 2021 → history 2018–2020 = 11, 9, 10: μ 10, σ 1
-CHANGSHA = [9.0, 10.0, 11.0, 9.0, 10.0, 11.0, 9.0, 10.0, 12.01]
-# 宁乡: the same until 2020, then 7.99 (< μ − 2σ = 8 → 蓝); code 430124 until 2016, 430182 after
-NINGXIANG = [*CHANGSHA[:-1], 7.99]
-# emp_sec_A (negative indicator) of 长沙县: 0.10 ± 0.01, then 0.15 → y = −0.15 < −0.12 → 蓝
-AGRI = [0.09, 0.10, 0.11, 0.09, 0.10, 0.11, 0.09, 0.10, 0.15]
-
-
-def _long_table() -> pd.DataFrame:
-    rows = []
-    for k, y in enumerate(YEARS):
-        rows.append(("430121", y, "gdp", CHANGSHA[k]))
-        rows.append(("430124" if y <= 2016 else "430182", y, "gdp", NINGXIANG[k]))
-        rows.append(("430321", y, "gdp", 10.0))  # constant: zero spread
-        rows.append(("430121", y, "emp_sec_A", AGRI[k]))
-    return pd.DataFrame(rows, columns=["地区代码", "年份", "指标", "数值"])
-
 
 @pytest.fixture
 def warehouse(small_warehouse: SmallWarehouse, tmp_path: Path) -> Path:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    csv = tmp_path / "示例数据-监测.csv"
-    _long_table().to_csv(csv, index=False, encoding="utf-8")
-    registry = small_warehouse.registry
-
-    def resolve(
-        values: Sequence[str], year: int | None, parent: Sequence[str | None] | None
-    ) -> pd.DataFrame:
-        return registry.resolve_many(values, min(year or 2021, 2021), parent=parent, level="county")
-
-    con = store.connect(db)
-    try:
-        rep = import_file(csv, fmt="long", source="monitor-test", con=con, resolver=resolve)
-        assert rep.rows_loaded == len(YEARS) * 4
-    finally:
-        con.close()
-    return db
+    return monitor_warehouse(small_warehouse, tmp_path)
 
 
 def test_panel_harmonises_renamed_county(warehouse: Path) -> None:
@@ -128,8 +91,8 @@ def _target_file(path: Path) -> Path:
     rows = [
         ("长沙县", "湖南省", "地区生产总值", 2021, "11"),  # loaded (gdp)
         ("宁乡市", "", "gdp", 2021, "9"),  # loaded
-        ("湘潭县", "", "gdp", 2021, "10"),  # loaded
-        ("湘潭县", "", "gdp", 2021, "10"),  # identical repeat → skipped duplicate
+        ("湘潭县", "", "gdp", 2021, "10000"),  # loaded
+        ("湘潭县", "", "gdp", 2021, "10000"),  # identical repeat → skipped duplicate
         ("", "", "", "", ""),  # empty → skipped empty
         ("合计", "", "gdp", 2021, "30"),  # total → skipped subtotal
         ("长沙县", "", "gdp", 2022, ""),  # no target → skipped missing_value
@@ -166,7 +129,7 @@ def test_target_import_row_accounting(warehouse: Path, tmp_path: Path) -> None:
         assert t[["region_code", "indicator", "year", "value"]].values.tolist() == [
             ["430121", "gdp", 2021, 11.0],
             ["430182", "gdp", 2021, 9.0],
-            ["430321", "gdp", 2021, 10.0],
+            ["430321", "gdp", 2021, 10000.0],
         ]
         q = con.execute(
             "SELECT row_number, reason FROM quarantine WHERE batch_id = ? ORDER BY row_number",
@@ -185,7 +148,7 @@ def test_signals_from_targets_and_typed_in_target(warehouse: Path, tmp_path: Pat
     try:
         res = monitor_signals(con, method="target", indicators="gdp")
         got = res.signal_table().query("year == 2021").set_index("region_code")["signal"]
-        # 长沙县 12.01 vs 11: +9.18 % → 绿; 宁乡 7.99 vs 9: −11.2 % → 蓝; 湘潭 10 vs 10 → 绿
+        # 长沙县 12.01 vs 11: +9.18 % → 绿; 宁乡 7.99 vs 9: −11.2 % → 蓝; 湘潭 10000 vs 10000 → 绿
         assert got.astype(str).to_dict() == {"430121": "绿", "430182": "蓝", "430321": "绿"}
         # typed in later: 长沙县 target 10 → 12.01 is +20.1 % → 红
         out = set_target(con, "430121", "地区生产总值", 2021, 10.0, account="planner")

@@ -20,6 +20,7 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     industry_map_cmd,
+    monitor_cmd,
     policy_cmd,
     quarantine_cmd,
     regions_cmd,
@@ -66,6 +67,7 @@ app.add_typer(regions_cmd.app, name="regions")
 app.add_typer(industry_cmd.app, name="industry")
 app.add_typer(enterprise_cmd.app, name="enterprise")
 app.add_typer(causal_cmd.app, name="causal")
+app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(policy_cmd.app, name="policy")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)

@@ -155,7 +155,9 @@ class Digest(Result):
                         )
                     )
                 )
-        if len(lines) == 2 or len(lines) == 1:
+        if (self.table["signal"] == "").all():
+            lines.append("没有可判定的信号（历史年数不足、上年数值缺失或无年度目标）。")
+        elif len(lines) <= 2:
             lines.append("与上年相比各项信号无变化。")
         return self.labelled("\n".join(lines))
 
@@ -187,7 +189,12 @@ def digest(
     codes = signals.cube.codes.tolist()
     if str(county) not in codes:
         raise InputError(f"监测面板中没有县级单位 {county}")
-    y = signals.latest_year() if year is None else int(year)
+    if year is not None:
+        y = int(year)
+    elif (signals.code > 0).any():
+        y = signals.latest_year()
+    else:  # no signal at all: the panel's last year, every indicator 无信号
+        y = int(signals.cube.years[-1])
     t = signals._t(y)
     c = codes.index(str(county))
     now = signals.code[c, :, t]

@@ -49,6 +49,7 @@ __all__ = [
     "monitor_trends",
     "read_targets",
     "set_target",
+    "targets_table",
 ]
 
 
@@ -390,3 +391,33 @@ def read_targets(con: duckdb.DuckDBPyConnection, county: str | None = None) -> p
     value, batch_id`` (NULL: typed in), ``account``, ``entered_at``."""
     code = None if county is None else resolve_county(con, county)[0]
     return read_current_targets(con, code)
+
+
+def targets_table(
+    county: str | None = None, *, db: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """:func:`read_targets` on the warehouse ``db`` (opened and closed here), with the
+    indicator's Chinese name: ``region_code, indicator, indicator_name, year, value, source``
+    (``导入`` batch number or ``填写：<account>``), ``entered_at``."""
+    con = store.connect(db)
+    try:
+        t = read_targets(con, county)
+    finally:
+        con.close()
+    cat = load_catalogue()
+    names = {c: cat[c].name_zh for c in set(t["indicator"]) if c in cat}
+    src = [
+        f"填写：{a}" if pd.isna(b) else f"导入批次 {int(b)}"
+        for a, b in zip(t["account"], t["batch_id"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "region_code": t["region_code"],
+            "indicator": t["indicator"],
+            "indicator_name": t["indicator"].map(names),
+            "year": t["year"],
+            "value": t["value"],
+            "source": src,
+            "entered_at": t["entered_at"],
+        }
+    )

@@ -36,6 +36,7 @@ from xinzhi.pipelines.report_sections import (
     indicator_section,
     industry_section,
     method_entries,
+    monitoring_section,
     province_map_section,
     province_ranking_section,
     recommendation_section,
@@ -166,9 +167,19 @@ def _assemble_county(
     notes += prov.notes
     industry, industry_notes = industry_section(ctx, code, year)
     notes += industry_notes
+    mon = monitoring_section(ctx, code, year)
+    notes += mon.notes
+    analyses: dict[str, dict[str, Any]] = {
+        "peers": {"n_peers": n_peers, "n_benchmarks": n_benchmarks}
+    }
+    if mon.options:
+        analyses["monitor-signals"] = {"method": mon.options["method"]}
+        analyses["monitor-digest"] = mon.options
 
     return CountyReportData(
         industry=industry,
+        monitoring=mon.table,
+        monitoring_summary=mon.summary,
         code=code,
         name=str(who["name"]),
         province_code=str(who["province_code"]),
@@ -203,9 +214,7 @@ def _assemble_county(
         system=ev.system,
         missing=score.missing,
         dropped_optional=dropped,
-        methods=method_entries(
-            ev.options, {"peers": {"n_peers": n_peers, "n_benchmarks": n_benchmarks}}
-        ),
+        methods=method_entries(ev.options, analyses),
         notes=notes,
     )
 

@@ -38,6 +38,7 @@ __all__ = [
     "BenchmarkSection",
     "DisparitySection",
     "IndicatorSection",
+    "MonitoringSection",
     "ProvinceMapSection",
     "ProvinceRankingSection",
     "ScoreSection",
@@ -49,6 +50,7 @@ __all__ = [
     "indicator_section",
     "industry_section",
     "method_entries",
+    "monitoring_section",
     "province_map_section",
     "province_ranking_section",
     "recommendation_section",
@@ -457,6 +459,58 @@ def industry_section(ctx: ReportContext, code: str, year: int) -> tuple[pd.DataF
     return industry, []
 
 
+class MonitoringSection(NamedTuple):
+    """The county's monitoring digest for the report: one row per indicator (``indicator,
+    signal_prev, signal, change, rule, trend, assessment``), the digest's first lines and the
+    options used (empty table and a note when unavailable)."""
+
+    table: pd.DataFrame
+    summary: str
+    notes: list[str]
+    options: dict[str, Any]
+
+
+MONITORING_COLUMNS = ["indicator", "signal_prev", "signal", "change", "rule", "trend", "assessment"]
+
+
+def monitoring_section(ctx: ReportContext, code: str, year: int) -> MonitoringSection:
+    """The monitoring digest of county ``code`` (:func:`xinzhi.pipelines.monitor.monitor_digest`)
+    over the indicators of the evaluation's system: against the county's yearly targets when it
+    has any for ``year``, else against its own history (mean ± kσ of the growth over the five
+    years before, the declared defaults); ``year`` when it has signals, else the latest year
+    with signals. Unavailable (too few years, no observations) → an empty table and a note."""
+    from xinzhi.pipelines.monitor import monitor_digest, read_targets
+    from xinzhi.registry.monitor import DIGEST
+
+    indicators = ",".join(ctx.full_system.codes)
+    empty = pd.DataFrame(columns=MONITORING_COLUMNS)
+    try:
+        with ctx.connection() as con:
+            targets = read_targets(con, code)
+            method = "target" if (targets["year"] == year).any() else DIGEST.default("method")
+            try:
+                d = monitor_digest(
+                    con, county=code, year=year, method=method, indicators=indicators
+                )
+            except XinzhiError:
+                d = monitor_digest(con, county=code, method=method, indicators=indicators)
+    except XinzhiError as exc:
+        return MonitoringSection(empty, "", [f"监测预警不可用：{exc}"], {})
+    table = d.tidy()
+    table = table[(table["signal"] != "") | (table["signal_prev"] != "")].reset_index(drop=True)
+    if table.empty:
+        note = f"监测预警不可用：{d.year} 年及上年没有可判定的信号（历史年数不足或无年度目标）"
+        return MonitoringSection(empty, "", [note], {})
+    table["indicator"] = table["indicator_name"]
+    for c in ("trend", "assessment"):
+        if c not in table.columns:
+            table[c] = ""
+    lines = d.summary().splitlines()
+    notes = [] if d.year == year else [f"监测预警为 {d.year} 年（{year} 年没有可判定的信号）"]
+    used = {"county": code, "method": method, "year": d.year}
+    return MonitoringSection(table[MONITORING_COLUMNS], "\n".join(lines[1:]), notes, used)
+
+
 def method_entries(
     options: Mapping[str, Any], analyses: Mapping[str, Mapping[str, Any]] | None = None
 ) -> list[MethodEntry]:
@@ -483,7 +537,7 @@ def method_entries(
     return [
         MethodEntry(f["title"], f["key"], declared.get(f["key"], {}))
         for f in formulas()
-        if ":" not in f["key"] or f["key"] in keys
+        if ":" not in f["key"] or f["key"] in keys or f["key"] in declared
     ]
 
 

@@ -29,7 +29,16 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 
 from __future__ import annotations
 
-from xinzhi.registry import disparity, enterprise, evaluation, industry, policy, typology
+from xinzhi.registry import (
+    causal,
+    disparity,
+    enterprise,
+    evaluation,
+    industry,
+    monitor,
+    policy,
+    typology,
+)
 from xinzhi.registry.core import FAMILIES, Analysis, Option, analyses, get, register
 
 __all__ = [
@@ -37,11 +46,13 @@ __all__ = [
     "Analysis",
     "Option",
     "analyses",
+    "causal",
     "disparity",
     "enterprise",
     "evaluation",
     "get",
     "industry",
+    "monitor",
     "policy",
     "register",
     "typology",

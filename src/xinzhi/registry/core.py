@@ -19,6 +19,8 @@ FAMILIES = {
     "industry": "产业分析",
     "enterprise": "企业评价",
     "policy": "政策计算",
+    "monitor": "监测预警",
+    "causal": "政策评估",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 

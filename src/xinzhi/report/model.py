@@ -19,9 +19,27 @@ from xinzhi.labels import COLUMN_LABELS
 from xinzhi.report.methods import MethodEntry
 from xinzhi.report.workbook import write_workbook
 
-__all__ = ["SOURCES", "CountyReportData", "DagumTables", "ProvinceReportData", "TheilTables"]
+__all__ = [
+    "MONITORING_HEADERS",
+    "SOURCES",
+    "CountyReportData",
+    "DagumTables",
+    "ProvinceReportData",
+    "TheilTables",
+]
 
 #: Data sources cited on the cover.
+MONITORING_HEADERS = {
+    "indicator": "指标",
+    "signal_prev": "上年信号",
+    "signal": "本年信号",
+    "change": "变化",
+    "rule": "判定规则",
+    "trend": "趋势",
+    "assessment": "判断",
+}
+"""Chinese headers of the monitoring table (report and workbook)."""
+
 SOURCES = [
     "第六次全国人口普查分县资料（2010，“六普”）与第七次全国人口普查分县资料（2020，“七普”），"
     "整理版本：leiii/census（MIT 许可）",
@@ -96,6 +114,11 @@ class CountyReportData:
         Three-tier industry map (主导 / 配套 / 潜力) from census employment by GB/T 4754 section:
         ``tier, industry, name, share, rca, reason`` (:func:`xinzhi.pipelines.industry.
         county_industry_map`); empty with a note when unavailable.
+    monitoring : DataFrame
+        The county's monitoring digest (监测预警): ``indicator, signal_prev, signal, change, rule,
+        trend, assessment`` (:func:`xinzhi.pipelines.report_sections.monitoring_section`);
+        empty with a note when unavailable. ``monitoring_summary``: the digest's text (index,
+        what turned red or blue, what improved).
     province_map : GeoDataFrame or None
         ``code, name, score, geometry`` of the province's counties.
     weights : DataFrame
@@ -141,6 +164,8 @@ class CountyReportData:
     weights: pd.DataFrame
     system: IndicatorSystem
     industry: pd.DataFrame = field(default_factory=pd.DataFrame)
+    monitoring: pd.DataFrame = field(default_factory=pd.DataFrame)
+    monitoring_summary: str = ""
     missing: list[tuple[str, str]] = field(default_factory=list)
     dropped_optional: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -206,8 +231,9 @@ class CountyReportData:
         }
 
     def sheets(self) -> dict[str, pd.DataFrame]:
-        """The workbook's sheets: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径."""
-        return {
+        """The workbook's sheets: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径, and 监测预警
+        when the county has monitoring signals."""
+        out = {
             "指标": self.indicators,
             "维度": self.dimensions,
             "历年": self.history,
@@ -216,6 +242,9 @@ class CountyReportData:
             "差距表": self.gaps,
             "推荐路径": self.recommendations,
         }
+        if len(self.monitoring):
+            out["监测预警"] = self.monitoring.rename(columns=MONITORING_HEADERS)
+        return out
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write the workbook (:meth:`sheets`)."""

@@ -16,7 +16,7 @@ import pandas as pd
 
 from xinzhi.report import charts
 from xinzhi.report.methods import method_appendix
-from xinzhi.report.model import CountyReportData, ProvinceReportData
+from xinzhi.report.model import MONITORING_HEADERS, CountyReportData, ProvinceReportData
 
 __all__ = ["county_view", "fmt_score", "province_view"]
 
@@ -194,6 +194,14 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
             for r in d.industry.itertuples()
         ],
     )
+    v["monitoring"] = _table(
+        list(MONITORING_HEADERS.values()),
+        [
+            [str(x) if isinstance(x, str) else "" for x in row]
+            for row in d.monitoring.itertuples(index=False)
+        ],
+    )
+    v["monitoring_summary"] = d.monitoring_summary
     # province
     ps = d.province_scores
     v["province"] = _table(

@@ -71,6 +71,8 @@ _HEADERS = {
 _NULL = "(v === null || v === undefined || v === '' || Number.isNaN(v))"
 _MONEY = f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{minimumFractionDigits: 2, maximumFractionDigits: 2}})"
 _TEXT = f"v => {_NULL} ? '—' : v"
+_PCT = f"v => {_NULL} ? '—' : (100 * Number(v)).toFixed(1) + '%'"
+_FORMAT = {"money": _MONEY, "pct": _PCT, "score": f"v => {_NULL} ? '—' : Number(v).toFixed(2)"}
 _STATUS_SLOT = (
     '<q-td :props="props" style="white-space: nowrap" :class="{'
     "'text-green-8 text-weight-bold': props.value === '符合', "
@@ -133,8 +135,8 @@ def _table(
             "label": label,
             "field": key,
             "sortable": True,
-            "align": "right" if kind == "money" else "left",
-            ":format": _MONEY if kind == "money" else _TEXT,
+            "align": "right" if kind in _FORMAT else "left",
+            ":format": _FORMAT.get(kind, _TEXT),
         }
         if kind in ("wide", "list"):
             col["style"] = "white-space: normal; min-width: 12rem; max-width: 36rem"
@@ -301,6 +303,12 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             )
             inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
+                if policy_county(user) is None and not (code and subject == "firm"):
+                    # accounts of every county say where the subject is (a county account's
+                    # form is of its own county)
+                    inputs["region_code"] = ui.input(
+                        "所在县（区）区划代码（6 位；不填则不按地区筛选文件）"
+                    ).props('dense outlined clearable data-field="region_code"')
                 for f in fields:  # a loop over the fields the clauses read
                     inputs[f["key"]] = _field_input(f)
             ui.button("计算", icon="calculate", on_click=lambda: compute(inputs)).props(
@@ -647,7 +655,16 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
                     'data-testid="effect-empty"'
                 )
             else:
-                cols = [(str(c), _HEADERS.get(str(c), str(c)), "text") for c in eff.columns]
+                kinds = {"eligible_amount": "money", "paid_amount": "money", "满意度": "score"}
+                cols = [
+                    (
+                        str(c),
+                        _HEADERS.get(str(c), str(c)),
+                        "pct" if str(c).endswith("率") else kinds.get(str(c), "text"),
+                    )
+                    for c in eff.columns
+                    if c != "document"
+                ]
                 _table(
                     eff.assign(_row=range(len(eff))), cols, row_key="_row", testid="effect-table"
                 )
