@@ -17,6 +17,7 @@ def build_api() -> APIRouter:
     from xinzhi.api import (
         routes_analysis,
         routes_auth,
+        routes_causal,
         routes_data,
         routes_evaluations,
         routes_monitor,
@@ -35,6 +36,7 @@ def build_api() -> APIRouter:
         routes_reports,
         routes_policy,
         routes_monitor,
+        routes_causal,
     ):
         api.include_router(mod.router)
     return api
