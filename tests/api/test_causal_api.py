@@ -147,7 +147,7 @@ def test_pilot_tables_and_outcomes(api: Api) -> None:
     )
     # distinct county codes observed: the ten units, 宁乡 under both its codes (430124, 430182)
     assert by_key["gdp"]["counties"] == 11
-    assert by_key["nqpf-county"]["kind"] == "evaluation"
+    assert by_key["示例数据-nqpf-county"]["kind"] == "evaluation"  # the stored evaluation
 
 
 def test_twfe_and_event_study_recover_the_known_effect(api: Api) -> None:
