@@ -33,6 +33,7 @@ from xinzhi.errors import ComputationError, InputError, XinzhiError
 from xinzhi.results import Result
 
 __all__ = [
+    "CheckResult",
     "ComparisonResult",
     "PlaceboTimingResult",
     "RIResult",
@@ -365,3 +366,40 @@ def compare_estimators(
         options={"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
         synthetic=synthetic,
     )
+
+
+@dataclass(repr=False)
+class CheckResult(Result):
+    """The referee's checks together: estimator comparison, randomisation inference and the
+    placebo-timing test (None when the panel has too few years before the first adoption)."""
+
+    comparison: ComparisonResult
+    ri: RIResult
+    placebo: PlaceboTimingResult | None = None
+    notes: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+    headers: ClassVar[dict[str, str]] = {**ComparisonResult.headers, **RIResult.headers}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = self.comparison.tables()
+        out.update(self.ri.tables())
+        if self.placebo is not None:
+            att, se = self.placebo.result.overall("simple")
+            out["安慰剂时点"] = pd.DataFrame(
+                [
+                    {
+                        "shift": self.placebo.shift,
+                        "window": f"{self.placebo.window[0]}–{self.placebo.window[1]}",
+                        "estimate": att,
+                        "se": se,
+                    }
+                ]
+            )
+        return out
+
+    def summary(self) -> str:
+        parts = [self.comparison.summary(), self.ri.summary()]
+        if self.placebo is not None:
+            parts.append(self.placebo.summary())
+        return self.labelled("\n".join(parts))
