@@ -71,7 +71,14 @@ class RIResult(Result):
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
 
-    headers: ClassVar[dict[str, str]] = {"draw": "置换序号", "estimate": "置换估计值"}
+    headers: ClassVar[dict[str, str]] = {
+        "draw": "置换序号",
+        "permuted": "置换估计值",
+        "estimate": "估计值",
+        "pvalue": "p 值",
+        "permutations": "置换次数",
+        "seed": "随机种子",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -86,7 +93,7 @@ class RIResult(Result):
                 ]
             ),
             "置换分布": pd.DataFrame(
-                {"draw": np.arange(1, len(self.permuted) + 1), "estimate": self.permuted}
+                {"draw": np.arange(1, len(self.permuted) + 1), "permuted": self.permuted}
             ),
         }
 
@@ -379,7 +386,12 @@ class CheckResult(Result):
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
 
-    headers: ClassVar[dict[str, str]] = {**ComparisonResult.headers, **RIResult.headers}
+    headers: ClassVar[dict[str, str]] = {
+        **RIResult.headers,
+        **ComparisonResult.headers,
+        "shift": "提前年数",
+        "window": "样本年份",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = self.comparison.tables()
