@@ -31,6 +31,7 @@ from xinzhi.api import policy_views as pv
 from xinzhi.auth.policy import Action, Kind, allows, can_edit_policy, policy_county
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
+from xinzhi.pipelines.policy import date_text
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._frame import XLSX, guarded, send_download
 
@@ -346,7 +347,8 @@ def _library(session: auth.Session, doc_id: str) -> Any:
         with box:
             ui.label("政策文件").classes("text-lg font-bold mt-2")
             shown = published.assign(
-                subject_label=published["subject"].map(lambda s: _SUBJECTS.get(str(s), str(s)))
+                subject_label=published["subject"].map(lambda s: _SUBJECTS.get(str(s), str(s))),
+                date=published["date"].map(date_text),
             )
             t = _table(
                 shown,
@@ -417,7 +419,7 @@ async def _detail(box: ui.column, session: auth.Session, doc_id: str) -> None:
             for x in (
                 info.get("issuer"),
                 info.get("doc_number"),
-                info.get("date"),
+                date_text(info.get("date")),
                 f"适用地区 {info.get('region') or '全国'}",
                 f"状态 {info.get('status_label')}",
             )
