@@ -33,8 +33,10 @@ def test_panel_harmonises_renamed_county(warehouse: Path) -> None:
     con = store.connect(warehouse)
     try:
         mp = monitor_panel(con, indicators="gdp,emp_sec_A")
+        one = monitor_panel(con, indicators="gdp", county="宁乡市")  # reads 430124 too
     finally:
         con.close()
+    assert one.panel["region_code"].unique().tolist() == ["430182"] and len(one.panel) == 9
     p = mp.panel
     # 宁乡县 430124 (2013–2016) and 宁乡市 430182 (2017–2021) are one unit of 9 years
     assert sorted(p.loc[p["indicator"] == "gdp", "region_code"].unique()) == [

@@ -122,7 +122,12 @@ def monitor_panel(
         No observation of the indicators (in the county).
     """
     codes, dirs, names, sys_name = _indicator_list(system, indicators)
-    long = store.read_long(con, codes, level="county")
+    code = None
+    if county is not None:
+        code, _ = resolve_county(con, county)
+        long = _county_long(con, codes, code)
+    else:
+        long = store.read_long(con, codes, level="county")
     notes: list[str] = []
     if long.empty:
         raise InputError(
@@ -140,9 +145,7 @@ def monitor_panel(
                 notes.append(f"区划调整：{n} 个县·年（合并或拆分的单位）未纳入监测面板")
             long = res.data.drop(columns=["source_code"], errors="ignore")
             long = long.drop_duplicates(["region_code", "indicator", "year"])
-    code = None
-    if county is not None:
-        code, _ = resolve_county(con, county)
+    if code is not None:
         long = long[long["region_code"] == code]
         if long.empty:
             raise InputError(f"数据仓库中没有 {county}（{code}）的监测指标观测值")
@@ -155,6 +158,29 @@ def monitor_panel(
     county_names = dict(zip(nm["region_code"].astype(str), nm["name"].astype(str), strict=True))
     panel = long[["region_code", "indicator", "year", "value"]].reset_index(drop=True)
     return MonitorPanel(panel, dirs, names, county_names, sys_name, notes)
+
+
+def _county_long(con: duckdb.DuckDBPyConnection, codes: list[str], code: str) -> pd.DataFrame:
+    """Current observations of ``codes`` for county ``code`` and its predecessors (the codes
+    whose recorded successors lead to it, e.g. 宁乡县 430124 → 宁乡市 430182), so that one
+    county's panel is read without the whole warehouse; harmonised afterwards."""
+    units = {code}
+    frontier = {code}
+    for _ in range(5):  # successor chains are short
+        if not frontier:
+            break
+        rows = con.execute(
+            "SELECT DISTINCT code FROM regions WHERE list_has_any(successors, ?)",
+            [sorted(frontier)],
+        ).fetchall()
+        frontier = {str(r[0]) for r in rows} - units
+        units |= frontier
+    return con.execute(
+        "SELECT region_code, year, indicator, value FROM current_observations "
+        "WHERE list_contains(?, region_code) AND list_contains(?, indicator) "
+        "ORDER BY region_code, year, indicator",
+        [sorted(units), codes],
+    ).df()
 
 
 def _finish(res: monitor.Signals | monitor.Trends, mp: MonitorPanel) -> None:
