@@ -180,3 +180,25 @@ def test_target_method_without_targets_is_a_clear_error(warehouse: Path) -> None
             monitor_signals(con, method="target", indicators="gdp")
     finally:
         con.close()
+
+
+def test_panel_of_a_stored_evaluation(warehouse: Path) -> None:
+    from fixtures.warehouse import EVALUATION
+
+    con = store.connect(warehouse)
+    try:
+        mp = monitor_panel(con, evaluation=EVALUATION)
+        tr = monitor_trends(con, evaluation=EVALUATION, changepoints=False)
+        with pytest.raises(InputError, match="没有评价结果"):
+            monitor_panel(con, evaluation="无此评价")
+    finally:
+        con.close()
+    assert "score" in set(mp.panel["indicator"])
+    assert mp.names["score"] == "综合得分"
+    assert {v for v in mp.directions.values()} == {"+"}
+    # 2010 and 2020 only: two values per series (one for 姑苏区, formed 2012) → n < 3: no
+    # statistics
+    t = tr.tidy()
+    row = t[(t["region_code"] == "430121") & (t["indicator"] == "score")].iloc[0]
+    assert row["n"] == 2 and pd.isna(row["s"])
+    assert set(t["n"]) == {1, 2}

@@ -36,6 +36,7 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.targets import FUTURE_YEARS, import_targets
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.pipelines.industry import resolve_county
+from xinzhi.pipelines.stored import evaluation_exists, stored_evaluation_names, stored_scores
 from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.regions.harmonise import harmonise_codes
 from xinzhi.store.targets import ensure_target_table, insert_target, read_current_targets
@@ -100,6 +101,7 @@ def monitor_panel(
     system: str | None = None,
     indicators: str | Sequence[str] | None = None,
     county: str | None = None,
+    evaluation: str | None = None,
     harmonise: bool = True,
 ) -> MonitorPanel:
     """The monitoring panel of the warehouse (see the module docstring).
@@ -113,6 +115,10 @@ def monitor_panel(
         Indicator codes / names (comma-separated text or a list).
     county : str, optional
         One county (name or code): its rows only.
+    evaluation : str, optional
+        A stored evaluation instead of the observations: its composite score (``score``) and
+        dimension scores (``dim:<name>``) by county and year are the monitored indicators
+        (all positive).
     harmonise : bool
         Carry the codes to those of the panel's last year.
 
@@ -121,13 +127,18 @@ def monitor_panel(
     InputError
         No observation of the indicators (in the county).
     """
-    codes, dirs, names, sys_name = _indicator_list(system, indicators)
-    code = None
-    if county is not None:
-        code, _ = resolve_county(con, county)
-        long = _county_long(con, codes, code)
+    code = None if county is None else resolve_county(con, county)[0]
+    sys_name: str | None
+    if evaluation is not None:
+        codes, dirs, names, sys_name, long = _evaluation_long(con, evaluation)
+        if code is not None:
+            long = long[long["region_code"] == code]
     else:
-        long = store.read_long(con, codes, level="county")
+        codes, dirs, names, sys_name = _indicator_list(system, indicators)
+        if code is not None:
+            long = _county_long(con, codes, code)
+        else:
+            long = store.read_long(con, codes, level="county")
     notes: list[str] = []
     if long.empty:
         raise InputError(
@@ -158,6 +169,24 @@ def monitor_panel(
     county_names = dict(zip(nm["region_code"].astype(str), nm["name"].astype(str), strict=True))
     panel = long[["region_code", "indicator", "year", "value"]].reset_index(drop=True)
     return MonitorPanel(panel, dirs, names, county_names, sys_name, notes)
+
+
+def _evaluation_long(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> tuple[list[str], dict[str, str], dict[str, str], str, pd.DataFrame]:
+    """(codes, directions, names, system, long panel) of stored evaluation ``name``: the
+    composite score and the dimension scores as indicators."""
+    if evaluation_exists(con, name) is None:
+        known = "、".join(stored_evaluation_names(con)) or "无"
+        raise InputError(f"数据仓库中没有评价结果 {name!r}（已保存：{known}）")
+    scores = stored_scores(con, name)
+    cols = ["score", *(c for c in scores.columns if str(c).startswith("dim:"))]
+    long = scores.melt(
+        id_vars=["region_code", "year"], value_vars=cols, var_name="indicator", value_name="value"
+    ).dropna(subset=["value"])
+    names = {"score": "综合得分", **{c: f"{c[4:]}得分" for c in cols[1:]}}
+    system = str(evaluation_exists(con, name)[0])  # type: ignore[index]
+    return cols, dict.fromkeys(cols, "+"), names, system, long
 
 
 def _county_long(con: duckdb.DuckDBPyConnection, codes: list[str], code: str) -> pd.DataFrame:
@@ -200,6 +229,7 @@ def monitor_signals(
     basis: str = "growth",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     county: str | None = None,
     k1: float = 1.0,
     k2: float = 2.0,
@@ -208,7 +238,9 @@ def monitor_signals(
 ) -> monitor.Signals:
     """Five-colour signals and the composite warning index on the warehouse
     (:func:`xinzhi.monitor.signals`; ``method="target"`` reads ``current_targets``)."""
-    mp = monitor_panel(con, system=system, indicators=indicators, county=county)
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
     targets = None
     if method == "target":
         code = None if county is None else resolve_county(con, county)[0]
@@ -240,6 +272,7 @@ def monitor_trends(
     basis: str = "level",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     county: str | None = None,
     alpha: float = 0.05,
     changepoints: bool = True,
@@ -248,7 +281,9 @@ def monitor_trends(
 ) -> monitor.Trends:
     """Mann–Kendall trend, Sen's slope and change points on the warehouse
     (:func:`xinzhi.monitor.trends`)."""
-    mp = monitor_panel(con, system=system, indicators=indicators, county=county)
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
     res = monitor.trends(
         mp.panel,
         directions=mp.directions,
@@ -274,6 +309,7 @@ def monitor_digest(
     basis: str = "growth",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     k1: float = 1.0,
     k2: float = 2.0,
     window: int = 5,
@@ -288,13 +324,21 @@ def monitor_digest(
         basis=basis,
         system=system,
         indicators=indicators,
+        evaluation=evaluation,
         county=county,
         k1=k1,
         k2=k2,
         window=window,
         min_history=min(3, window),
     )
-    tr = monitor_trends(con, system=system, indicators=indicators, county=county, alpha=alpha)
+    tr = monitor_trends(
+        con,
+        system=system,
+        indicators=indicators,
+        evaluation=evaluation,
+        county=county,
+        alpha=alpha,
+    )
     code = sig.cube.codes[0]
     return monitor.digest(sig, str(code), year, trends=tr)
 
