@@ -13,6 +13,7 @@ from fixtures.warehouse import SmallWarehouse
 from monitor.warehouse_data import monitor_warehouse
 from xinzhi import store
 from xinzhi.errors import InputError, RegionError
+from xinzhi.ingest.batch import EmptyImportError
 from xinzhi.pipelines.monitor import (
     import_targets_file,
     monitor_digest,
@@ -202,3 +203,21 @@ def test_panel_of_a_stored_evaluation(warehouse: Path) -> None:
     row = t[(t["region_code"] == "430121") & (t["indicator"] == "score")].iloc[0]
     assert row["n"] == 2 and pd.isna(row["s"])
     assert set(t["n"]) == {1, 2}
+
+
+def test_target_import_former_name_needs_harmonise(warehouse: Path, tmp_path: Path) -> None:
+    # 宁乡县 became 宁乡市 (430182) in 2017: a 2021 target under the old name is quarantined
+    # as former_region unless the import harmonises
+    f = tmp_path / "old-name.csv"
+    pd.DataFrame({"地区": ["宁乡县"], "指标": ["gdp"], "年份": [2021], "目标值": [9]}).to_csv(
+        f, index=False
+    )
+    with pytest.raises(EmptyImportError, match="已不存在"):  # nothing loads: no batch
+        import_targets_file(f, db=warehouse)
+    rep = import_targets_file(f, db=warehouse, harmonise=True, source="targets:harmonised")
+    assert rep.rows_loaded == 1
+    con = store.connect(warehouse)
+    try:
+        assert read_targets(con)["region_code"].tolist() == ["430182"]
+    finally:
+        con.close()
