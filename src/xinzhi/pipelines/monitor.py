@@ -67,6 +67,19 @@ class MonitorPanel:
     notes: list[str] = field(default_factory=list)
 
 
+def _county_code(con: duckdb.DuckDBPyConnection, county: str) -> str:
+    """The 6-digit code of ``county``: a county-level code of the warehouse's regions as is
+    (no registry to build), else :func:`xinzhi.pipelines.industry.resolve_county`."""
+    text = str(county).strip()
+    if text.isdigit() and len(text) == 6:
+        rows = con.execute(
+            "SELECT count(*) FROM regions WHERE code = ? AND level = 'county'", [text]
+        ).fetchall()
+        if rows[0][0]:
+            return text
+    return resolve_county(con, text)[0]
+
+
 def _indicator_list(
     system: str | None, indicators: str | Sequence[str] | None
 ) -> tuple[list[str], dict[str, str], dict[str, str], str | None]:
@@ -127,7 +140,8 @@ def monitor_panel(
     InputError
         No observation of the indicators (in the county).
     """
-    code = None if county is None else resolve_county(con, county)[0]
+    code = None if county is None else _county_code(con, county)
+    notes_first: list[str] = []
     sys_name: str | None
     if evaluation is not None:
         codes, dirs, names, sys_name, long = _evaluation_long(con, evaluation)
@@ -136,10 +150,12 @@ def monitor_panel(
     else:
         codes, dirs, names, sys_name = _indicator_list(system, indicators)
         if code is not None:
-            long = _county_long(con, codes, code)
+            long, note = _county_long(con, codes, code, harmonise)
+            if note:
+                notes_first = [note]
         else:
             long = store.read_long(con, codes, level="county")
-    notes: list[str] = []
+    notes: list[str] = list(notes_first)
     if long.empty:
         raise InputError(
             "数据仓库中没有这些指标的县级观测值："
@@ -147,7 +163,7 @@ def monitor_panel(
             + ("……" if len(codes) > 8 else "")
             + "（先用 xinzhi import 导入统计数据）"
         )
-    if harmonise:
+    if harmonise and (code is None or evaluation is not None):
         history = store.read_region_history(con)
         if not history.empty:
             res = harmonise_codes(long, history, int(long["year"].max()))
@@ -189,27 +205,55 @@ def _evaluation_long(
     return cols, dict.fromkeys(cols, "+"), names, system, long
 
 
-def _county_long(con: duckdb.DuckDBPyConnection, codes: list[str], code: str) -> pd.DataFrame:
-    """Current observations of ``codes`` for county ``code`` and its predecessors (the codes
-    whose recorded successors lead to it, e.g. 宁乡县 430124 → 宁乡市 430182), so that one
-    county's panel is read without the whole warehouse; harmonised afterwards."""
-    units = {code}
-    frontier = {code}
-    for _ in range(5):  # successor chains are short
-        if not frontier:
-            break
+def _county_long(
+    con: duckdb.DuckDBPyConnection, codes: list[str], code: str, harmonise: bool
+) -> tuple[pd.DataFrame, str | None]:
+    """Current observations of ``codes`` for county ``code`` and, with ``harmonise``, its
+    one-to-one predecessors relabelled to ``code`` (a renamed county, e.g. 宁乡县 430124 →
+    宁乡市 430182: the only unit whose recorded successors are exactly ``code``, followed back
+    through earlier renames). Units merged into ``code`` (several predecessors) or split are
+    left out with a note — the rule of :func:`xinzhi.regions.harmonise.harmonise_codes`, for one
+    county without building the crosswalk of every county."""
+    chain = [code]
+    note = None
+    current = code
+    for _ in range(10) if harmonise else ():  # rename chains are short
         rows = con.execute(
-            "SELECT DISTINCT code FROM regions WHERE list_has_any(successors, ?)",
-            [sorted(frontier)],
+            "SELECT DISTINCT code, successors FROM regions "
+            "WHERE end_year IS NOT NULL AND list_contains(successors, ?)",
+            [current],
         ).fetchall()
-        frontier = {str(r[0]) for r in rows} - units
-        units |= frontier
-    return con.execute(
+        preds = {str(r[0]) for r in rows}
+        if not preds:
+            break
+        one_to_one = len(preds) == 1 and [str(x) for x in (rows[0][1] or [])] == [current]
+        if not one_to_one:
+            note = (
+                f"区划调整：{'、'.join(sorted(preds))} 并入或拆分为 {current}，"
+                "其早年数据不可比，未纳入监测面板"
+            )
+            break
+        current = preds.pop()
+        if current in chain:
+            break
+        chain.append(current)
+    long = con.execute(
         "SELECT region_code, year, indicator, value FROM current_observations "
         "WHERE list_contains(?, region_code) AND list_contains(?, indicator) "
-        "ORDER BY region_code, year, indicator",
-        [sorted(units), codes],
+        "ORDER BY year, indicator",
+        [chain, codes],
     ).df()
+    # the county's own code wins where both codes hold a value for the same year
+    rank = long["region_code"].map({c: k for k, c in enumerate(chain)})
+    long = (
+        long.assign(_r=rank)
+        .sort_values(["indicator", "year", "_r"])
+        .drop_duplicates(["indicator", "year"])
+        .drop(columns="_r")
+        .assign(region_code=code)
+        .reset_index(drop=True)
+    )
+    return long, note
 
 
 def _finish(res: monitor.Signals | monitor.Trends, mp: MonitorPanel) -> None:
@@ -243,7 +287,7 @@ def monitor_signals(
     )
     targets = None
     if method == "target":
-        code = None if county is None else resolve_county(con, county)[0]
+        code = None if county is None else _county_code(con, county)
         targets = _targets_long(con, code)
         if targets.empty:
             raise InputError(
@@ -317,30 +361,40 @@ def monitor_digest(
 ) -> monitor.Digest:
     """The monitoring digest of one county (:func:`xinzhi.monitor.digest`): signals of
     ``year`` (default the latest with a signal) against the year before, with the county's
-    trends (level basis) and change points."""
-    sig = monitor_signals(
-        con,
+    trends (level basis) and change points — one panel read for both."""
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
+    code = str(mp.panel["region_code"].iloc[0])
+    targets = None
+    if method == "target":
+        targets = _targets_long(con, code)
+        if targets.empty:
+            raise InputError(
+                f"{mp.county_names.get(code, code)} 没有年度目标：先用 xinzhi monitor "
+                "targets-import 导入目标表，或在网页中填写"
+            )
+    sig = monitor.signals(
+        mp.panel,
         method=method,
+        targets=targets,
+        directions=mp.directions,
         basis=basis,
-        system=system,
-        indicators=indicators,
-        evaluation=evaluation,
-        county=county,
-        k1=k1,
-        k2=k2,
+        k=(k1, k2),
         window=window,
         min_history=min(3, window),
+        names=mp.names,
+        county_names=mp.county_names,
     )
-    tr = monitor_trends(
-        con,
-        system=system,
-        indicators=indicators,
-        evaluation=evaluation,
-        county=county,
+    _finish(sig, mp)
+    tr = monitor.trends(
+        mp.panel,
+        directions=mp.directions,
         alpha=alpha,
+        names=mp.names,
+        county_names=mp.county_names,
     )
-    code = sig.cube.codes[0]
-    return monitor.digest(sig, str(code), year, trends=tr)
+    return monitor.digest(sig, code, year, trends=tr)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -459,7 +513,7 @@ def set_target(
 def read_targets(con: duckdb.DuckDBPyConnection, county: str | None = None) -> pd.DataFrame:
     """The current targets (of one county, by name or code): ``region_code, indicator, year,
     value, batch_id`` (NULL: typed in), ``account``, ``entered_at``."""
-    code = None if county is None else resolve_county(con, county)[0]
+    code = None if county is None else _county_code(con, county)
     return read_current_targets(con, code)
 
 
