@@ -218,18 +218,25 @@ def row_condition(c: Any, row: dict[str, Any], on: dt.date) -> bool | None:
     raise ValueError(c.kind)
 
 
-def row_amount(b: Any, row: dict[str, Any]) -> tuple[float, float]:
+def row_amount(b: Any, row: dict[str, Any]) -> tuple[float, float, bool]:
+    """(amount_min, amount_max, an input of the amount is missing)."""
     inf = math.inf
+    need = False
     if b.kind == "fixed":
-        lo = hi = b.amount
+        lo = b.amount
+        hi = b.amount if b.amount_high is None else b.amount_high
     elif b.kind in ("percent", "per_unit"):
         base = _v(row, b.base)
+        if base is not None and b.kind == "per_unit" and b.per is not None:
+            base = math.floor(base / b.per)
         r1, r2 = b.rate if b.kind == "percent" else (b.amount, b.amount)
         lo, hi = (-inf, inf) if base is None else (base * r1, base * r2)
+        need = base is None
     else:
         on, base = _v(row, b.on), _v(row, b.base)
         if on is None:
             lo, hi = -inf, inf
+            need = True
         else:
             lo = hi = 0.0
             for band in b.bands:
@@ -247,11 +254,12 @@ def row_amount(b: Any, row: dict[str, Any]) -> tuple[float, float]:
                         lo, hi = (
                             (-inf, inf) if base is None else (base * band.rate, base * band.rate)
                         )
+                        need = base is None
                     break
     lo, hi = max(lo, b.floor), max(hi, b.floor)
     if b.cap is not None:
         lo, hi = min(lo, b.cap), min(hi, b.cap)
-    return lo, hi
+    return lo, hi, need
 
 
 def peer(docs: list[Any], frame: pd.DataFrame, on: dt.date) -> list[tuple[str, str, str, str]]:
@@ -265,7 +273,9 @@ def peer(docs: list[Any], frame: pd.DataFrame, on: dt.date) -> list[tuple[str, s
             for c in doc.clauses:
                 s = row_condition(c.when, row, on)
                 if s is not False and c.benefit is not None:
-                    row_amount(c.benefit, row)
+                    *_, need = row_amount(c.benefit, row)
+                    if s is True and need:  # 符合 only with every datum of the amount
+                        s = None
                 out.append((row["credit_code"], doc.id, c.id, status_text[s]))
     return out
 

@@ -53,6 +53,15 @@ MODULES = [
     "xinzhi.enterprise.size",
     "xinzhi.enterprise.synthetic",
     "xinzhi.ingest.firm_years",
+    # policy (rules, tri-state conditions, amounts, evaluation, shipped library, extractor)
+    "xinzhi.policy.facts",
+    "xinzhi.policy.rules",
+    "xinzhi.policy.conditions",
+    "xinzhi.policy.benefits",
+    "xinzhi.policy.evaluate",
+    "xinzhi.policy.library",
+    "xinzhi.policy.extract",
+    "xinzhi.codes.sei",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["xinzhi.causal.cs"]
+MODULES = ["xinzhi.causal.cs", "xinzhi.causal.sdid", "xinzhi.causal.robustness"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -173,3 +173,33 @@ def test_excel(tmp_path: Path) -> None:
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
     assert list(sheets) == ["ATT(g,t)", "汇总", "说明"]
     assert "标准误" in sheets["汇总"].columns
+
+
+def test_covariates_through_csdid_match_r(mpdta: pd.DataFrame, data_dir: Path) -> None:
+    """R did 2.5.0, outcome regression with covariate lpop (scenario mpdta_nev_reg_cov): every
+    aggregation and se to 1e-9 (the reference's 15 digits; csdid's regressions add rounding)."""
+    ref = _file(data_dir, "ref_aggte.csv").query("scenario == 'mpdta_nev_reg_cov'")
+    r = callaway_santanna(
+        mpdta,
+        unit="countyreal",
+        time="year",
+        cohort="first.treat",
+        outcome="lemp",
+        covariates=["lpop"],
+        est_method="reg",
+    )
+    for kind in ("simple", "group", "dynamic", "calendar"):
+        rk = ref[ref["type"] == kind]
+        att, se = r.overall(kind)
+        assert att == pytest.approx(rk["overall_att"].iloc[0], abs=1e-9)
+        assert se == pytest.approx(rk["overall_se"].iloc[0], abs=1e-9)
+    assert round(r.overall("simple")[0], 6) == -0.041969
+    with pytest.raises(InputError, match="est_method"):
+        callaway_santanna(
+            mpdta,
+            unit="countyreal",
+            time="year",
+            cohort="first.treat",
+            outcome="lemp",
+            est_method="ols",
+        )  # type: ignore[arg-type]

@@ -122,3 +122,98 @@ def test_did_json(mpdta_file: Path) -> None:
     rows = json.loads(res.output)
     assert rows[0]["term"] == "treat"
     assert [r["event"] for r in rows[1:]] == [-3, -2, -1, 0, 1, 2, 3]
+
+
+def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
+    basque = datasets.path("replication-causal-basque", "basque.csv", data_dir=data_dir)
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "sc",
+            "--input",
+            str(basque),
+            "--unit",
+            "regionname",
+            "--time",
+            "year",
+            "--outcome",
+            "gdpcap",
+            "--treated",
+            "Basque Country (Pais Vasco)",
+            "--treat-time",
+            "1970",
+            "--donors",
+            "Cataluna,Madrid (Comunidad De),Andalucia,Aragon",
+            "--output",
+            str(tmp_path / "sc.xlsx"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    sheets = pd.read_excel(tmp_path / "sc.xlsx", sheet_name=None, engine="calamine")
+    assert list(sheets)[:4] == ["权重", "路径", "安慰剂", "留一法"]
+    assert len(sheets["安慰剂"]) == 5  # Basque + 4 donors
+    # SDID on the same data: the Basque Country alone treated from 1970 (Spain excluded)
+    df = pd.read_csv(basque)
+    df = df[df["regionname"] != "Spain (Espana)"].assign(
+        g=lambda d: (d["regionname"] == "Basque Country (Pais Vasco)") * 1970
+    )
+    f = tmp_path / "b.csv"
+    df[["regionname", "year", "gdpcap", "g"]].to_csv(f, index=False)
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "sdid",
+            "--input",
+            str(f),
+            "--unit",
+            "regionname",
+            "--time",
+            "year",
+            "--outcome",
+            "gdpcap",
+            "--cohort",
+            "g",
+            "--replications",
+            "50",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert rows[0]["estimator"] == "SDID" and rows[0]["se"] > 0
+
+
+def test_check_command(mpdta_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "check.xlsx"
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "check",
+            "--input",
+            str(mpdta_file),
+            "--unit",
+            "countyreal",
+            "--time",
+            "year",
+            "--cohort",
+            "first.treat",
+            "--outcome",
+            "lemp",
+            "--permutations",
+            "99",
+            "--output",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "随机化推断" in res.output
+    # mpdta starts in 2003 and the first cohort in 2004: one pre-adoption year, no placebo timing
+    assert "安慰剂时点检验未做" in res.output
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    assert {"估计量比较", "随机化推断", "置换分布"} <= set(sheets)
+    comp = sheets["估计量比较"].set_index("估计量")
+    # CS (never-treated) simple ATT of R did 2.5.0
+    assert round(float(comp.loc["Callaway–Sant'Anna（从未处理对照）", "估计值"]), 6) == -0.039951

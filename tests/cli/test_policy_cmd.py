@@ -200,3 +200,14 @@ def test_facts_generate(db: Path) -> None:
     assert "示例数据：4 家企业" in flat(res.output)
     res = run("facts-generate", "--county", "430321", "--date", "2024-06-30", "--db", str(db))
     assert res.exit_code == 0 and "未重复导入" in flat(res.output)  # same seed: no-op
+
+
+def test_list_prints_a_missing_date_as_not_in_the_text(db: Path) -> None:
+    # hengyang-county-industry-rewards has date: null (date_note: 原文未载印发日期)
+    res = run("list", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.output.splitlines() if x.startswith("hengyang-county-industry-"))
+    assert "，原文未载；" in line
+    assert "None" not in res.output
+    items = {i["id"]: i for i in json.loads(run("list", "--json", "--db", str(db)).output)}
+    assert items["hengyang-county-industry-rewards"]["date"] is None  # JSON keeps null

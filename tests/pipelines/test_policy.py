@@ -15,7 +15,7 @@ import pytest
 
 from fixtures.policy_warehouse import DOC_XTX, F1, F2, F3, F4, F5, ON, build_policy_warehouse
 from xinzhi import store
-from xinzhi.errors import InputError
+from xinzhi.errors import InputError, NotFoundError
 from xinzhi.pipelines import policy as pp
 from xinzhi.policy import builtin_documents
 
@@ -173,8 +173,12 @@ def test_no_applicable_document_is_an_empty_result_with_a_note(con) -> None:  # 
 
 
 def test_check_refuses_in_chinese(con) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InputError, match="政策库中没有编号为 nope 的文件"):
+    with pytest.raises(NotFoundError, match="政策库中没有编号为 nope 的文件"):
         pp.policy_check(con, county="430321", on=ON, documents=["nope"])
+    with pytest.raises(NotFoundError, match="政策库中没有编号为 nope 的文件"):
+        pp.get_document(con, "nope")
+    with pytest.raises(NotFoundError, match="政策库中没有编号为 nope 的文件"):
+        pp.publish(con, "nope", on=ON, account="t")
     with pytest.raises(InputError, match="文件 test-liuhe 的适用地区 220524 不含 430321"):
         pp.policy_check(con, county="430321", on=ON, documents=["test-liuhe"])
     # published 2024-01-01: not in force the day before
@@ -257,9 +261,9 @@ def test_calculator_new_firm_and_kept_frame(con) -> None:  # type: ignore[no-unt
 
 
 def test_calculator_refuses(con) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InputError, match=f"信用代码为 {F4} 的企业不在 430321"):
+    with pytest.raises(NotFoundError, match=f"信用代码为 {F4} 的企业不在 430321"):
         pp.calculator(con, county="430321", credit_code=F4, on=ON)
-    with pytest.raises(InputError, match="企业名录中没有信用代码为 X 的企业"):
+    with pytest.raises(NotFoundError, match="企业名录中没有信用代码为 X 的企业"):
         pp.calculator(con, county="430321", credit_code="X", on=ON)
     with pytest.raises(InputError, match="未知的字段 no_such_field"):
         pp.calculator(con, county="430321", on=ON, values={"no_such_field": 1})
@@ -414,4 +418,4 @@ def test_doctests() -> None:
     import doctest
 
     res = doctest.testmod(pp, optionflags=doctest.ELLIPSIS)
-    assert (res.failed, res.attempted) == (0, 2)
+    assert (res.failed, res.attempted) == (0, 3)  # region_prefix, region_covers, date_text

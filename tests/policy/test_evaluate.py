@@ -316,6 +316,16 @@ def test_increase_over_last_year_as_condition_and_base() -> None:
     )
 
 
+def test_unknown_date_is_null_in_the_documents_table() -> None:
+    doc = make(
+        {"id": "1", "title": "t", "benefit": {"fixed": 1}}, date=None, date_note="原文未载印发日期"
+    )
+    res = evaluate([doc], pd.DataFrame({"credit_code": ["A"]}), on=ON)
+    table = res.documents_table()
+    assert table["date"].tolist() == [None]
+    assert rows(res, ["credit_code", "status", "amount_min"]) == [["A", "符合", 1.0]]
+
+
 def test_cap_per_subject_then_budget_pro_rata() -> None:
     doc = make(
         {

@@ -236,7 +236,8 @@ def test_national_and_provincial_hnte_highest_only() -> None:
 @pytest.mark.parametrize(
     ("on", "rows"),
     [
-        (dt.date(2016, 12, 31), 0),
+        # date of issue unknown (date: null + date_note): the window is open at the start
+        (dt.date(2016, 12, 31), 22),
         (dt.date(2017, 1, 1), 22),
         (dt.date(2023, 2, 7), 22),  # repealed when the 2023 document took effect
         (dt.date(2023, 2, 8), 0),
@@ -244,6 +245,13 @@ def test_national_and_provincial_hnte_highest_only() -> None:
 )
 def test_validity_window(on: dt.date, rows: int) -> None:
     assert len(evaluate([builtin_documents()[DOC]], _frame({}), on=on).tidy()) == rows
+
+
+def test_date_unknown_is_null_with_a_note() -> None:
+    doc = builtin_documents()[DOC]
+    assert doc.date is None and doc.valid_from is None
+    assert doc.date_note.startswith("原文未载发布日期")
+    assert doc.citation.endswith("（发文日期原文未载）")
 
 
 def test_clause_texts_are_verbatim(data_dir: Path) -> None:

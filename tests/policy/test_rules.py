@@ -127,6 +127,19 @@ def test_valid_document_round_trip_keeps_input_mapping() -> None:
         ),
         (lambda d: d["document"].update(date="2024-13-01"), "document.date：应为日期"),
         (
+            lambda d: d["document"].update(date=None),
+            "document.date：为空（null）时需要 date_note 说明，且以“原文未载”开头",
+        ),
+        (
+            lambda d: d["document"].update(date=None, date_note="日期不详"),
+            "document.date：为空（null）时需要 date_note 说明，且以“原文未载”开头",
+        ),
+        (lambda d: d["document"].pop("date"), "document.date：缺少必填项"),
+        (
+            lambda d: d["document"].update(date=None, date_note="原文未载", valid_from=5),
+            "document.valid_from：应为日期",
+        ),
+        (
             lambda d: d["document"].update(valid_to="2023-12-31"),
             "document.valid_to：失效日期 2023-12-31 早于生效日期 2024-01-01",
         ),
@@ -319,6 +332,29 @@ def test_per_unit_step_text() -> None:
     )
     assert b is not None and b.per == 10000.0
     assert b.text == "年平均职工人数每满 10000 人 1 万元（不足部分不计）"
+
+
+def test_unknown_date_with_a_note_and_the_validity_window() -> None:
+    note = "原文未载印发日期；2022-04-12 报道（印发日期的上界）"
+    open_start = load_document(doc(date=None, date_note=note))
+    assert open_start.date is None and open_start.valid_from is None
+    assert open_start.date_note == note
+    assert open_start.citation == "示例县人民政府《示例政策（示例数据）》（发文日期原文未载）"
+    # no start: in force on any date (up to valid_to)
+    assert open_start.applies_on(dt.date(1990, 1, 1))
+    given = load_document(
+        doc(date=None, date_note=note, valid_from="2022-04-12", valid_to="2023-12-31")
+    )
+    # 2022-04-11 before the start, 2022-04-12 and 2023-12-31 inside, 2024-01-01 after
+    assert [
+        given.applies_on(d)
+        for d in (
+            dt.date(2022, 4, 11),
+            dt.date(2022, 4, 12),
+            dt.date(2023, 12, 31),
+            dt.date(2024, 1, 1),
+        )
+    ] == [False, True, True, False]
 
 
 def test_fixed_range_text() -> None:

@@ -150,13 +150,18 @@ def _csp_violations(console: list[str]) -> list[str]:
     return [m for m in console if "Content Security Policy" in m or "Refused to" in m]
 
 
-def _wait_results(page: Any) -> None:
+def _wait_results(page: Any, *, ok: bool = False) -> None:
+    """Wait until the calculator shows its results or an error (``ok``: results, and an error
+    fails with its text)."""
     page.wait_for_function(
         """() => document.querySelector('[data-testid=policy-results]') ||
                  document.querySelector('[data-testid=policy-error]')""",
         timeout=120_000,
     )
     page.wait_for_timeout(300)
+    if ok:
+        errors = page.locator("[data-testid=policy-error]").all_inner_texts()
+        assert errors == [], errors
 
 
 def _clause_rows(page: Any) -> dict[str, list[str]]:
@@ -177,7 +182,7 @@ def test_calculator_shows_a_firms_clauses_with_amounts(
         from xinzhi.api.security import PAGE_CSP
 
         assert r is not None and r.headers["content-security-policy"] == PAGE_CSP
-        _wait_results(page)
+        _wait_results(page, ok=True)
         rows = _clause_rows(page)
         assert [rows[c][2:5] for c in ("1-1", "2-1", "3-1")] == [
             ["营业收入奖励", "符合", "30.00 万元"],
@@ -198,16 +203,23 @@ def test_calculator_form(browser: Any, server: str) -> None:
     try:
         page.goto(server + "/policy")
         page.wait_for_selector("[data-testid=policy-form]", timeout=120_000)
-        for field, value in (("revenue", "1000"), ("rd_expenditure", "30"), ("employees", "100")):
+        for field, value in (
+            ("region_code", OWN),  # an analyst says where the firm is
+            ("revenue", "1000"),
+            ("rd_expenditure", "30"),
+            ("employees", "100"),
+        ):
             page.fill(f"input[data-field={field}]", value)
         page.click("[data-testid=policy-compute]")
-        _wait_results(page)
+        _wait_results(page, ok=True)
         rows = _clause_rows(page)
         assert [rows[c][3:5] for c in ("1-1", "2-1", "3-1")] == [
             ["符合", "30.00 万元"],
             ["符合", "3.00 万元"],
             ["符合", "2.00 万元"],
         ]
+        # 长沙县's document does not apply to a firm of 湘潭县
+        assert not any(r[0].startswith("长沙县") for r in _rows(page, "policy-results"))
     finally:
         ctx.close()
     assert [m for m in console if m.startswith("pageerror")] == []
@@ -297,7 +309,7 @@ def test_text_is_never_html(browser: Any, server: str) -> None:
         page.wait_for_selector("[data-testid=policy-title]", timeout=60_000)
         assert page.inner_text("[data-testid=policy-title]") == XSS + "（测试）"
         page.goto(server + f"/policy?code={A}")
-        _wait_results(page)
+        _wait_results(page, ok=True)
         assert XSS + "（测试）" in _visible_text(page)
         page.goto(server + f"/policy/payout?doc={XSS_DOC}")
         page.wait_for_selector("[data-testid=payout-summary]", timeout=60_000)
@@ -361,16 +373,20 @@ def test_a_looked_up_firm_completed_by_the_form(browser: Any, server: str) -> No
     ctx, page, _ = _login(browser, server, COUNTY)
     try:
         page.goto(server + f"/policy?code={B}")
-        _wait_results(page)
+        _wait_results(page, ok=True)
         assert _clause_rows(page)["2-1"][3:5] == ["可能符合", "0.00–50.00 万元"]
         page.wait_for_selector("input[data-field=rd_expenditure]", timeout=60_000)
         page.fill("input[data-field=rd_expenditure]", "50")
         page.click("[data-testid=policy-compute]")
         page.wait_for_function(
-            "() => document.querySelector('[data-testid=policy-results]') &&"
-            " document.querySelector('[data-testid=policy-results]').innerText.includes('5.00 万元')",
+            # the new table (the old one also shows 5.00 万元, of a built-in clause)
+            "() => { const e = document.querySelector('[data-testid=policy-error]');"
+            " const rows = [...document.querySelectorAll('[data-testid=policy-results] tbody tr')];"
+            " return e || rows.some(r => r.innerText.includes('研发投入补助') &&"
+            " r.innerText.includes('5.00 万元')); }",
             timeout=60_000,
         )
+        _wait_results(page, ok=True)
         rows = _clause_rows(page)
         assert rows["2-1"][3:5] == ["符合", "5.00 万元"]
         assert rows["1-1"][3] == "不符合"

@@ -152,12 +152,7 @@ def _view(con: Any, doc_id: str) -> Any:
     """The pipeline's view of ``doc_id``; an unknown id is a :class:`NotFoundError` (404)."""
     if not DOC_ID.fullmatch(doc_id):
         raise NotFoundError(f"政策库中没有编号为 {doc_id} 的文件")
-    try:
-        return pp.get_document(con, doc_id)
-    except NotFoundError:
-        raise
-    except InputError as exc:  # the pipeline's only error of get_document: no such id
-        raise NotFoundError(str(exc)) from exc
+    return pp.get_document(con, doc_id)
 
 
 def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
@@ -286,8 +281,8 @@ def check(
         res = pp.calculator(
             con, county=county, credit_code=credit_code, values=values, on=on, subject=subject
         )
-    except InputError as exc:
-        if credit_code and credit_code in str(exc):
+    except NotFoundError as exc:
+        if credit_code:
             # unknown, or another county's firm: the same answer (404), nothing about the firm
             where = "本县区" if county else "企业名录中"
             raise NotFoundError(f"{where}没有信用代码为 {credit_code} 的企业") from exc

@@ -21,6 +21,14 @@ The rules, by role (:data:`xinzhi.auth.accounts.ROLES`; documented for users in
     (:func:`upload_county`).
     *Files about one county for its own county only*: the county report (PDF, HTML, Excel), the
     profile workbook and the firm evaluation workbooks. No export of a whole evaluation, no evaluation runs, no administration.
+    *Support policies* (issue #15): the published and built-in documents whose region contains
+    its county (:func:`can_view_policy`), the calculator and payout lists of its own firms and
+    persons (:func:`policy_county`); drafts, publishing and retiring of its own county's
+    documents only (:attr:`Action.EDIT_POLICY`, :func:`can_edit_policy`).
+
+Personal data of persons (talent policies: ID numbers, names, telephone numbers) is shown
+unmasked to the accounts that pay and notify (admin, county) and masked for analysts
+(:func:`sees_personal_data`, :func:`mask_personal`).
 
 Any other role is denied everything but the public aggregates. A refusal raises
 :class:`AccessDenied` (Chinese message): the API answers 403 ``forbidden``, the pages show the

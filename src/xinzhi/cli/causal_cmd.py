@@ -1,4 +1,4 @@
-"""``xinzhi causal did | cs | sc | sdid | pilots-import``: policy evaluation on a panel file.
+"""``xinzhi causal did | cs | sc | sdid | check | pilots-import``: policy evaluation on a panel file.
 
 Every estimator reads a long panel (one row per unit and year; csv / xlsx / parquet) and
 writes its tables with ``--output`` (.xlsx: one sheet per table; .csv / .json / .parquet: the
@@ -44,6 +44,10 @@ def _emit(res: object, output: Path | None, as_json: bool) -> None:
     typer.echo(res.summary())  # type: ignore[attr-defined]
     if output is not None:
         typer.echo(f"已写入 {output}")
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
 
 
 @app.command("cs")
@@ -110,3 +114,153 @@ def did(
         lags=lags,
     )
     _emit(res, output, as_json)
+
+
+@app.command("sc")
+def sc(
+    input: _INPUT,
+    unit: _UNIT,
+    time: _TIME,
+    outcome: _OUTCOME,
+    treated: Annotated[str, typer.Option("--treated", help="处理单位（--unit 列中的取值）")],
+    treat_time: Annotated[int, typer.Option("--treat-time", help="处理起始年份")],
+    donors: Annotated[
+        str | None, typer.Option("--donors", help="供体单位，逗号分隔（默认其余全部单位）")
+    ] = None,
+    predictors: Annotated[
+        str | None,
+        typer.Option(
+            "--predictors", help="预测变量列，逗号分隔（处理前均值；默认用处理前各年结果变量）"
+        ),
+    ] = None,
+    placebo: Annotated[bool, typer.Option("--placebo/--no-placebo", help="空间安慰剂检验")] = True,
+    leave_one_out: Annotated[
+        bool, typer.Option("--leave-one-out/--no-leave-one-out", help="留一法稳健性")
+    ] = True,
+    refit: Annotated[
+        bool, typer.Option("--refit", help="安慰剂与留一法各自重新优化 V（慢）")
+    ] = False,
+    output: _OUTPUT = None,
+    as_json: _JSON = False,
+) -> None:
+    """合成控制（单个处理县）：供体权重、处理前拟合、空间安慰剂 p 值、留一法。"""
+    from xinzhi.pipelines.causal import sc_file
+
+    res = sc_file(
+        input,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        treated=treated,
+        treat_time=treat_time,
+        donors=_names(donors),
+        predictors=_names(predictors),
+        placebo=placebo,
+        leave_one_out=leave_one_out,
+        refit=refit,
+    )
+    _emit(res, output, as_json)
+
+
+@app.command("sdid")
+def sdid(
+    input: _INPUT,
+    unit: _UNIT,
+    time: _TIME,
+    outcome: _OUTCOME,
+    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    variance: Annotated[
+        str | None,
+        typer.Option(
+            "--variance", help="placebo | jackknife（默认：1 个处理单位用 placebo，否则 jackknife）"
+        ),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option("--replications", help="安慰剂方差的重复次数", min=10)
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="安慰剂抽样随机种子")] = 0,
+    output: _OUTPUT = None,
+    as_json: _JSON = False,
+) -> None:
+    """合成双重差分（Arkhangelsky 等 2021）：单位与时间权重、加权双向固定效应估计与标准误。"""
+    from xinzhi.pipelines.causal import sdid_file
+
+    res = sdid_file(
+        input,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        cohort=cohort,
+        variance=variance,
+        replications=replications,
+        seed=seed,
+    )
+    _emit(res, output, as_json)
+
+
+@app.command("check")
+def check(
+    input: _INPUT,
+    unit: _UNIT,
+    time: _TIME,
+    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    outcome: _OUTCOME,
+    permutations: Annotated[
+        int, typer.Option("--permutations", help="随机化推断的置换次数", min=1)
+    ] = 999,
+    shift: Annotated[int, typer.Option("--shift", help="安慰剂时点：处理提前的年数", min=1)] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="置换随机种子")] = 0,
+    output: _OUTPUT = None,
+    as_json: _JSON = False,
+) -> None:
+    """稳健性检验：各估计量比较（TWFE / CS / SDID / SC）、随机化推断、安慰剂时点。"""
+    from xinzhi.pipelines.causal import checks_file
+
+    res = checks_file(
+        input,
+        unit=unit,
+        time=time,
+        cohort=cohort,
+        outcome=outcome,
+        permutations=permutations,
+        shift=shift,
+        seed=seed,
+    )
+    _emit(res, output, as_json)
+
+
+@app.command("pilots-import")
+def pilots_import(
+    file: Annotated[Path, typer.Argument(help="试点名单 CSV/XLSX（县、政策、开始年份）")],
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="政策名称（文件没有“政策/试点名称”列时必填）")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="数据来源名称（默认按文件名）")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel 工作表名称或序号")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
+    as_json: _JSON = False,
+) -> None:
+    """导入试点名单（县、政策、开始年份）：县名经区划库识别；读入 = 载入 + 隔离 + 跳过。"""
+    from dataclasses import asdict
+
+    from xinzhi.pipelines.causal import import_pilot_file
+    from xinzhi.pipelines.uploads import reason_tables
+
+    rep = import_pilot_file(file, policy=policy, source=source, sheet=sheet, db=db)
+    if as_json:
+        echo_json(asdict(rep))
+        return
+    verb = "已导入" if rep.status == "loaded" else "文件未变化，未重复导入"
+    typer.echo(f"{verb}：{rep.file_name}（来源 {rep.source}，批次 {rep.batch_id}）")
+    typer.echo(
+        f"读入 {rep.rows_read} 行 = 载入 {rep.rows_loaded} + 隔离 {rep.rows_quarantined}"
+        f" + 跳过 {rep.rows_skipped}"
+    )
+    quarantined, skipped = reason_tables(rep)
+    for what, table in (("隔离", quarantined), ("跳过", skipped)):
+        for reason, n in zip(table["reason"], table["rows"], strict=True):
+            typer.echo(f"  {what} {n:>8} 行：{reason}")
+    for w in rep.warnings:
+        typer.echo(f"注意：{w}")

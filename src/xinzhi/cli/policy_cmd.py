@@ -81,7 +81,7 @@ def list_cmd(
     as_json: _JSON = False,
 ) -> None:
     """列出政策库中的文件（标题、发文机关、文号、日期、来源、条款数）。"""
-    from xinzhi.pipelines.policy import list_documents
+    from xinzhi.pipelines.policy import date_text, list_documents
 
     con = _open(db)
     try:
@@ -97,7 +97,7 @@ def list_cmd(
     for r in _records(table):
         number = f" {r['doc_number']}" if r["doc_number"] else ""
         typer.echo(
-            f"{r['id']}  {r['title']}（{r['issuer']}{number}，{r['date']}；{r['clauses']} 条；"
+            f"{r['id']}  {r['title']}（{r['issuer']}{number}，{date_text(r['date'])}；{r['clauses']} 条；"
             f"{r['status']}{'，内置' if r['builtin'] else ''}）"
         )
 

@@ -52,7 +52,7 @@ import yaml
 from xinzhi import datasets
 from xinzhi.codes.firm_fields import firm_labels
 from xinzhi.enterprise import size as size_mod
-from xinzhi.errors import InputError, XinzhiError
+from xinzhi.errors import InputError, NotFoundError, XinzhiError
 from xinzhi.ingest.policy_facts import FactSpec, clean_policy_facts
 from xinzhi.ingest.policy_facts import import_policy_facts as _import_facts
 from xinzhi.ingest.policy_records import import_policy_records as _import_records
@@ -74,11 +74,13 @@ from xinzhi.store import policy as pstore
 from xinzhi.store.firm_years import has_firm_year_tables
 
 __all__ = [
+    "DATE_UNKNOWN",
     "STATUS_NAMES",
     "DocumentView",
     "PayoutList",
     "adopt",
     "calculator",
+    "date_text",
     "document_text",
     "effect_indicators",
     "extract_policy_text",
@@ -128,6 +130,20 @@ LIST_COLUMNS = [
     "retired_on",
 ]
 """Columns of :func:`list_documents`."""
+
+
+DATE_UNKNOWN = "原文未载"
+"""How a surface shows a document without a date (``date: null``, see its ``date_note``)."""
+
+
+def date_text(value: Any) -> str:
+    """A document's date as text: ISO ``YYYY-MM-DD``, or :data:`DATE_UNKNOWN` when it is null.
+
+    >>> date_text(dt.date(2022, 4, 12)), date_text(None), date_text(float("nan"))
+    ('2022-04-12', '原文未载', '原文未载')
+    """
+    day = _date_or_none(value)
+    return day.isoformat() if day is not None else DATE_UNKNOWN
 
 
 # ---------------------------------------------------------------------------- regions
@@ -357,12 +373,12 @@ def get_document(
 
     Raises
     ------
-    InputError
+    NotFoundError
         When no document has this id.
     """
     e = _entries(con).get(str(doc_id))
     if e is None:
-        raise InputError(f"政策库中没有编号为 {doc_id} 的文件（xinzhi policy list 查看）")
+        raise NotFoundError(f"政策库中没有编号为 {doc_id} 的文件（xinzhi policy list 查看）")
     text = e.yaml if e.yaml is not None else (_builtin_yaml(str(doc_id)) or "")
     history = (
         pd.DataFrame(columns=["version", "status", "action", "updated_at"])
@@ -438,7 +454,7 @@ def _stored(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.Series:
     if rows.empty:
         if str(doc_id) in builtin_documents():
             raise InputError(f"{doc_id} 是内置政策文件，始终可用，无需发布或废止")
-        raise InputError(f"政策库中没有编号为 {doc_id} 的文件")
+        raise NotFoundError(f"政策库中没有编号为 {doc_id} 的文件")
     return rows.iloc[0]
 
 
@@ -570,7 +586,7 @@ def _applicable(
     if ids:
         unknown = [i for i in ids if i not in entries]
         if unknown:
-            raise InputError(
+            raise NotFoundError(
                 f"政策库中没有编号为 {'、'.join(unknown)} 的文件（xinzhi policy list 查看）"
             )
         for i in ids:
@@ -974,10 +990,10 @@ def _firm_row(
         [[credit_code]],
     ).fetchall()
     if not row:
-        raise InputError(f"企业名录中没有信用代码为 {credit_code} 的企业")
+        raise NotFoundError(f"企业名录中没有信用代码为 {credit_code} 的企业")
     region = str(row[0][0])
     if county is not None and region != county:
-        raise InputError(f"信用代码为 {credit_code} 的企业不在 {county}")
+        raise NotFoundError(f"信用代码为 {credit_code} 的企业不在 {county}")
     y = on.year - 1
     if latest_firm_year(con) is not None:
         src = policy_frame(con, county=region, on=on, documents=docs)
@@ -1497,7 +1513,7 @@ def effect_indicators(
     ids = visible["id"].astype(str).tolist()
     if document is not None:
         if document not in ids:
-            raise InputError(f"没有可查看的政策文件 {document}")
+            raise NotFoundError(f"没有可查看的政策文件 {document}")
         ids = [document]
     sql = """
         WITH r AS (

@@ -515,7 +515,7 @@ class PolicyResult(Result):
                     "title": d.title,
                     "issuer": d.issuer,
                     "doc_number": d.doc_number,
-                    "date": d.date.isoformat(),
+                    "date": d.date.isoformat() if d.date else None,
                     "source": d.source,
                     "clauses": len(d.clauses),
                     "budget": d.budget.total if d.budget else np.nan,

@@ -19,6 +19,7 @@ Condition forms (exactly one operator per leaf)::
     {years_since: DATE_FIELD, ge|gt|le|lt: N}
     {date: DATE_FIELD, on_or_after|before|after|on_or_before: 2023-01-01}
     {size: [大, 中, 小, 微]}
+    {sei: [1, 4, "1.2"]}                    (industry_code in 战略性新兴产业 sectors / classes)
     {all: [..]}  {any: [..]}  {not: <cond>}
 
 Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
@@ -58,6 +59,8 @@ import yaml
 
 from xinzhi import yamlfile
 from xinzhi.codes.firm_fields import firm_labels
+from xinzhi.codes.sei import PARTIAL_REASON as SEI_PARTIAL
+from xinzhi.codes.sei import check_sei_selection, sei_sectors
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.policy.facts import FieldSpec, firm_field_specs, parse_field_spec, person_field_specs
 
@@ -91,6 +94,7 @@ _DOC_KEYS = {
     "issuer",
     "doc_number",
     "date",
+    "date_note",
     "valid_from",
     "valid_to",
     "region",
@@ -226,13 +230,14 @@ class PolicyDocument:
     id: str
     title: str
     issuer: str
-    date: dt.date
+    date: dt.date | None
     region: str
     subject: str
     category: str
     source: str
     clauses: tuple[Clause, ...]
     doc_number: str = ""
+    date_note: str = ""
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     text: str = ""
@@ -245,9 +250,9 @@ class PolicyDocument:
 
     def applies_on(self, on: dt.date) -> bool:
         """True when ``on`` is inside the validity window ``valid_from .. valid_to``
-        (inclusive; ``valid_from`` defaults to ``date``, ``valid_to`` None = open)."""
+        (inclusive; ``valid_from`` defaults to ``date``; None = open at that end)."""
         start = self.valid_from or self.date
-        return start <= on and (self.valid_to is None or on <= self.valid_to)
+        return (start is None or start <= on) and (self.valid_to is None or on <= self.valid_to)
 
     def clause(self, clause_id: str) -> Clause:
         """The clause with this id (KeyError if none)."""
@@ -258,9 +263,10 @@ class PolicyDocument:
 
     @property
     def citation(self) -> str:
-        """``issuer《title》（文号，date）``."""
+        """``issuer《title》（文号，date）`` (``发文日期原文未载`` when the date is unknown)."""
         num = f"{self.doc_number}，" if self.doc_number else ""
-        return f"{self.issuer}《{self.title}》（{num}{self.date.isoformat()}）"
+        when = self.date.isoformat() if self.date else "发文日期原文未载"
+        return f"{self.issuer}《{self.title}》（{num}{when}）"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -561,12 +567,38 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         value = tuple(str(v) for v in items)
         auto = f"企业规模为{'、'.join(value)}型"
         return Condition("size", "in", ("size_class",), value, text=text or auto, path=path)
+    if "sei" in d:
+        return _sei_condition(d, ctx, path, text)
     keys = ", ".join(map(str, d)) or "（空）"
     raise ctx.err(
         path,
         f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
         "/ all / any / not 之一",
     )
+
+
+SEI_CHECK = "sei_check"
+
+
+def _sei_condition(d: Mapping[str, Any], ctx: _Ctx, path: str, text: str) -> Condition:
+    """``{sei: [1, "4.2"]}``: industry_code in the listed 战略性新兴产业 sectors / classes
+    (战略性新兴产业分类（2018）, 国家统计局令第23号, 2018-11-07; see xinzhi.codes.sei)."""
+    _check_keys(d, {"sei", "text"}, ctx, path)
+    if ctx.subject != "firm":
+        raise ctx.err(f"{path}.sei", "sei 条件只用于企业（subject: firm）")
+    try:
+        value = check_sei_selection(d["sei"])
+    except ValueError as e:
+        raise ctx.err(f"{path}.sei", str(e)) from None
+    spec = ctx.field("industry_code", f"{path}.sei")
+    if isinstance(ctx.fields, dict):  # the item a partial (*) code asks to verify
+        ctx.fields.setdefault(SEI_CHECK, FieldSpec(SEI_CHECK, SEI_PARTIAL, "", "boolean"))
+    tab = sei_sectors()
+    names = dict(zip(tab["class"], tab["class_name"], strict=True))
+    names.update(zip(tab["sector"].astype(str), tab["sector_name"], strict=True))
+    shown = "、".join(f"{v} {names[v]}" for v in value)
+    auto = f"{spec.label}属于战略性新兴产业（{shown}）"
+    return Condition("sei", "in", (spec.key,), value, text=text or auto, path=path)
 
 
 def diff_key(a: str, b: str) -> str:
@@ -859,9 +891,22 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
     if not isinstance(head, Mapping):
         raise ctx.err("document", "缺少文件信息 document（映射）")
     _check_keys(head, _DOC_KEYS, ctx, "document")
-    for key in ("id", "title", "issuer", "date", "region", "subject", "category", "source"):
+    for key in ("id", "title", "issuer", "region", "subject", "category", "source"):
         if head.get(key) in (None, ""):
             raise ctx.err(f"document.{key}", "缺少必填项")
+    if "date" not in head or head.get("date") == "":
+        raise ctx.err(
+            "document.date", "缺少必填项（发文日期未知时写 date: null 并以 date_note 说明）"
+        )
+    date_note = head.get("date_note")
+    if date_note is not None and not isinstance(date_note, str):
+        raise ctx.err("document.date_note", f"应为文字，实际为 {date_note!r}")
+    date_note = (date_note or "").strip()
+    if head.get("date") is None and not date_note.startswith("原文未载"):
+        raise ctx.err(
+            "document.date",
+            "为空（null）时需要 date_note 说明，且以“原文未载”开头（如：原文未载印发日期，…）",
+        )
     doc_id = head["id"]
     if not isinstance(doc_id, str) or not _ID.match(doc_id):
         raise ctx.err("document.id", f"应只含小写字母、数字和连字符（a-z0-9-），实际为 {doc_id!r}")
@@ -879,14 +924,14 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
         raise ctx.err(
             "document.region", f"应为 2、4 或 6 位区划代码（GB/T 2260），实际为 {head['region']!r}"
         )
-    date = _to_date(head["date"], ctx, "document.date")
+    date = _to_date(head["date"], ctx, "document.date") if head["date"] is not None else None
     valid_from = (
         _to_date(head["valid_from"], ctx, "document.valid_from") if head.get("valid_from") else date
     )
     valid_to = (
         _to_date(head["valid_to"], ctx, "document.valid_to") if head.get("valid_to") else None
     )
-    if valid_to is not None and valid_to < valid_from:
+    if valid_to is not None and valid_from is not None and valid_to < valid_from:
         raise ctx.err("document.valid_to", f"失效日期 {valid_to} 早于生效日期 {valid_from}")
     for key in ("title", "issuer", "source", "doc_number", "text"):
         if head.get(key) is not None and not isinstance(head.get(key), str):
@@ -1001,6 +1046,7 @@ def load_document(data: str | Mapping[str, Any], *, name: str = "") -> PolicyDoc
         source=str(head["source"]),
         clauses=tuple(clauses),
         doc_number=str(head.get("doc_number") or ""),
+        date_note=date_note,
         valid_from=valid_from,
         valid_to=valid_to,
         text=str(head.get("text") or ""),

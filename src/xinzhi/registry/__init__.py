@@ -30,6 +30,7 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 from __future__ import annotations
 
 from xinzhi.registry import (
+    causal,
     disparity,
     enterprise,
     evaluation,
@@ -45,6 +46,7 @@ __all__ = [
     "Analysis",
     "Option",
     "analyses",
+    "causal",
     "disparity",
     "enterprise",
     "evaluation",

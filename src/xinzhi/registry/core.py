@@ -20,6 +20,7 @@ FAMILIES = {
     "enterprise": "企业评价",
     "policy": "政策计算",
     "monitor": "监测预警",
+    "causal": "政策评估",
 }
 """Families of analyses and their Chinese names (one CLI group each)."""
 

@@ -238,6 +238,7 @@ def mount(
         pages_industry,
         pages_main,
         pages_method,
+        pages_monitor,
         pages_more,
         pages_policy,
         pages_profile,
@@ -269,6 +270,7 @@ def mount(
         pages_industry.register()
         pages_enterprise.register()
         pages_policy.register()
+        pages_monitor.register()
         _state["pages"] = True
     ui.run_with(
         app,

@@ -31,6 +31,7 @@ from xinzhi.api import policy_views as pv
 from xinzhi.auth.policy import Action, Kind, allows, can_edit_policy, policy_county
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
+from xinzhi.pipelines.policy import date_text
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._frame import XLSX, guarded, send_download
 
@@ -303,6 +304,12 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
             )
             inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
+                if policy_county(user) is None and not (code and subject == "firm"):
+                    # accounts of every county say where the subject is (a county account's
+                    # form is of its own county)
+                    inputs["region_code"] = ui.input(
+                        "所在县（区）区划代码（6 位；不填则不按地区筛选文件）"
+                    ).props('dense outlined clearable data-field="region_code"')
                 for f in fields:  # a loop over the fields the clauses read
                     inputs[f["key"]] = _field_input(f)
             ui.button("计算", icon="calculate", on_click=lambda: compute(inputs)).props(
@@ -340,7 +347,8 @@ def _library(session: auth.Session, doc_id: str) -> Any:
         with box:
             ui.label("政策文件").classes("text-lg font-bold mt-2")
             shown = published.assign(
-                subject_label=published["subject"].map(lambda s: _SUBJECTS.get(str(s), str(s)))
+                subject_label=published["subject"].map(lambda s: _SUBJECTS.get(str(s), str(s))),
+                date=published["date"].map(date_text),
             )
             t = _table(
                 shown,
@@ -411,7 +419,7 @@ async def _detail(box: ui.column, session: auth.Session, doc_id: str) -> None:
             for x in (
                 info.get("issuer"),
                 info.get("doc_number"),
-                info.get("date"),
+                date_text(info.get("date")),
                 f"适用地区 {info.get('region') or '全国'}",
                 f"状态 {info.get('status_label')}",
             )
