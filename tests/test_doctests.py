@@ -61,6 +61,7 @@ MODULES = [
     "xinzhi.policy.evaluate",
     "xinzhi.policy.library",
     "xinzhi.policy.extract",
+    "xinzhi.codes.sei",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

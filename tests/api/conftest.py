@@ -24,6 +24,15 @@ def evaluated_warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPat
     shutil.copy(public_warehouse, db)
     evaluate_counties(db=db, save_as="demo")
     generate_firms(folder / "firms.parquet", n=2_000, seed=3, county="430321", load=True, db=db)
+    # a pilot list (示例数据) for the policy evaluation pilot-effect (issue #17)
+    from xinzhi.pipelines.causal import import_pilot_file
+
+    pilots = folder / "示例数据-试点名单.csv"
+    pilots.write_text(
+        "区划代码,县,批复年份\n430321,湘潭县,2015\n430121,长沙县,2015\n320583,昆山市,2015\n",
+        encoding="utf-8",
+    )
+    import_pilot_file(pilots, policy="示例试点", db=db)
     return db
 
 

@@ -183,3 +183,37 @@ def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     assert rows[0]["estimator"] == "SDID" and rows[0]["se"] > 0
+
+
+def test_check_command(mpdta_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "check.xlsx"
+    res = runner.invoke(
+        app,
+        [
+            "causal",
+            "check",
+            "--input",
+            str(mpdta_file),
+            "--unit",
+            "countyreal",
+            "--time",
+            "year",
+            "--cohort",
+            "first.treat",
+            "--outcome",
+            "lemp",
+            "--permutations",
+            "99",
+            "--output",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "随机化推断" in res.output
+    # mpdta starts in 2003 and the first cohort in 2004: one pre-adoption year, no placebo timing
+    assert "安慰剂时点检验未做" in res.output
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    assert {"估计量比较", "随机化推断", "置换分布"} <= set(sheets)
+    comp = sheets["估计量比较"].set_index("估计量")
+    # CS (never-treated) simple ATT of R did 2.5.0
+    assert round(float(comp.loc["Callaway–Sant'Anna（从未处理对照）", "估计值"]), 6) == -0.039951

@@ -141,3 +141,49 @@ def test_chunks_cover_the_registry() -> None:
     # without validity years every label is open-ended
     labels = pa.concat_tables([p.firm_labels for p in parts]).to_pandas()
     assert labels["valid_to"].isna().all()
+
+
+def test_firms_placed_inside_their_county_clustered_by_park(registry: pd.DataFrame) -> None:
+    import shapely
+
+    from xinzhi.regions import county_polygons
+
+    gdf = county_polygons()
+    places = {c: g for c, g in zip(gdf["code"], gdf.geometry, strict=True) if c == "430321"}
+    v = label_validity()
+    sub = registry.head(4000)
+    res = generate_firm_years(sub, YEARS, seed=9, validity=v, places=places)
+    fy = res.firm_years.to_pandas()
+    last = fy[fy["year"] == YEARS[-1]]
+    here = last["credit_code"].isin(sub.loc[sub["region_code"] == "430321", "credit_code"])
+    pts = last[here]
+    assert len(pts) > 100 and pts["longitude"].notna().all() and pts["latitude"].notna().all()
+    # every synthetic point of 湘潭县 lies inside its polygon (shapely's own test)
+    assert shapely.contains_xy(places["430321"], pts["longitude"], pts["latitude"]).all()
+    # 朝阳区 (110105) has no polygon given: no coordinates, nothing guessed
+    assert last.loc[~here, ["longitude", "latitude"]].isna().all().all()
+    # a firm keeps its place every year
+    assert (
+        fy[fy["credit_code"].isin(pts["credit_code"])]
+        .groupby("credit_code")["longitude"]
+        .nunique()
+        .eq(1)
+        .all()
+    )
+    # clustered: a park's firms lie closer to their mean than the county's firms outside parks
+    inpark = pts[pts["park"].notna()]
+    park = inpark["park"].value_counts().index[0]
+    one = inpark[inpark["park"] == park]
+    spread_park = np.hypot(
+        one["longitude"] - one["longitude"].mean(), one["latitude"] - one["latitude"].mean()
+    ).mean()
+    rest = pts[pts["park"].isna()]
+    spread_rest = np.hypot(
+        rest["longitude"] - rest["longitude"].mean(), rest["latitude"] - rest["latitude"].mean()
+    ).mean()
+    assert spread_park < spread_rest / 3
+    # the other values of the seed do not change with or without polygons (coordinates draw
+    # from a stream of their own); without polygons the coordinates are NULL
+    plain = generate_firm_years(sub, YEARS, seed=9, validity=v).firm_years
+    assert plain.column("tax").equals(res.firm_years.column("tax"))
+    assert plain.column("longitude").null_count == plain.num_rows

@@ -171,6 +171,57 @@ def test_unconvertible_unit_is_an_error() -> None:
         clean_firm_years(df, today=TODAY)
 
 
+def test_coordinates_in_range_and_quarantined_outside() -> None:
+    # 湘潭县 ≈ 112.95 °E, 27.78 °N; the bounds are 73–136 °E and 3–54 °N (edges included)
+    df = pd.DataFrame(
+        {
+            "统一社会信用代码": [C1, C2, C3, C4, C5],
+            "年份": [2024] * 5,
+            "经度（度）": ["112.95", "73", "27.78", "136.0001", ""],
+            "纬度": ["27.78", "54", "112.95", "30", ""],
+            "实缴税金": ["1", "2", "3", "4", "5"],
+        }
+    )
+    res = clean_firm_years(df, today=TODAY)
+    rows = res.rows.set_index("credit_code")
+    assert rows.loc[C1, "longitude"] == 112.95 and rows.loc[C1, "latitude"] == 27.78
+    assert rows.loc[C2, "longitude"] == 73.0 and rows.loc[C2, "latitude"] == 54.0  # edges
+    assert pd.isna(rows.loc[C5, "longitude"]) and pd.isna(rows.loc[C5, "latitude"])  # none
+    # swapped columns (latitude 112.95 > 54) and 136.0001 °E just beyond the bound
+    assert res.quarantine["reason"].tolist() == ["coordinate_out_of_range"] * 2
+    assert res.columns_matched["经度（度）"] == "longitude" and not res.unit_conversions
+    # English headers: lng / lat
+    eng = clean_firm_years(
+        pd.DataFrame({"统一社会信用代码": [C1], "year": [2024], "lng": [113.0], "lat": [28.0]}),
+        today=TODAY,
+    )
+    assert eng.rows[["longitude", "latitude"]].values.tolist() == [[113.0, 28.0]]
+
+
+@pytest.mark.parametrize(
+    ("system", "header"),
+    [("gcj02", "经度"), (None, "经度（GCJ-02）"), ("bd09", "经度"), (None, "经度(百度)")],
+)
+def test_gcj02_and_bd09_converted_to_wgs84(system: str | None, header: str) -> None:
+    from fast_geocn import coord
+
+    # a WGS-84 point of 湘潭县 sent forward by fast-geocn's own converter comes back within
+    # 1e-6 ° (≈ 0.1 m) through the importer; the offset itself is hundreds of metres
+    wgs = (112.95, 27.78)
+    bd = header.endswith("(百度)") or system == "bd09"
+    shifted = coord.wgs84_to_bd09(*wgs) if bd else coord.wgs84_to_gcj02(*wgs)
+    assert abs(shifted[0] - wgs[0]) > 1e-3
+    df = pd.DataFrame(
+        {"统一社会信用代码": [C1], "年份": [2024], header: [shifted[0]], "纬度": [shifted[1]]}
+    )
+    res = clean_firm_years(df, today=TODAY, coordinates=system)
+    assert res.rows.loc[0, "longitude"] == pytest.approx(wgs[0], abs=1e-6)
+    assert res.rows.loc[0, "latitude"] == pytest.approx(wgs[1], abs=1e-6)
+    assert res.unit_conversions[header].endswith("→ WGS-84（经纬度）")
+    with pytest.raises(InputError, match="坐标系"):
+        clean_firm_years(df, today=TODAY, coordinates="mercator")
+
+
 def test_import_into_warehouse(tmp_path: Path) -> None:
     path = tmp_path / "企业年度数据.csv"
     _years_table().to_csv(path, index=False)

@@ -466,3 +466,47 @@ def test_class_shares_by_hand() -> None:
     row = evaluate_mujun(firms, p).class_shares().iloc[0]
     assert (row["total"], row["rated"], row["A"], row["T"]) == (5, 4, 1, 1)
     assert [row[f"{c}_share"] for c in "ABCD"] == [0.25, 0.25, 0.25, 0.25]
+
+
+def test_firm_points_and_park_centroids() -> None:
+    p = _preset(classes={"method": "percentile", "shares": {"A": 20, "B": 20, "C": 20, "D": 40}})
+    # no coordinates at all: no point, every park's centroid NULL and located 0
+    plain = evaluate_mujun(_five(), p)
+    assert plain.firm_points().empty
+    pc = plain.park_centroids().set_index("park")
+    assert list(pc.index) == ["P1", "P2"] and pc["located"].tolist() == [0, 0]
+    assert pc["longitude"].isna().all()
+    # f1 (112.0, 27.0) and f2 (113.0, 28.0) in P1; f3 (112.5, 27.5) in P2, f4 without; f5
+    # outside parks at (112.2, 27.2)
+    firms = _five().assign(
+        longitude=[112.0, 113.0, 112.5, None, 112.2], latitude=[27.0, 28.0, 27.5, 27.5, 27.2]
+    )
+    res = evaluate_mujun(firms, p)
+    pts = res.firm_points().set_index("credit_code")
+    # f4 has a latitude only: not a point
+    assert sorted(pts.index) == ["f1", "f2", "f3", "f5"]
+    assert pts.loc["f2", ["longitude", "latitude", "park", "list"]].tolist() == [
+        113.0,
+        28.0,
+        "P1",
+        "规上企业",
+    ]
+    # classes as in test_result_tables_movement_and_excel: f1 C, f2 B, f3 A, f5 D
+    assert pts["class"].to_dict() == {"f1": "C", "f2": "B", "f3": "A", "f5": "D"}
+    pc = res.park_centroids().set_index("park")
+    # P1: mean of (112, 27) and (113, 28) = (112.5, 27.5), 2 located of 2 firms;
+    # P2: f3 only (112.5, 27.5), 1 located of 2 firms; firms outside parks are no park
+    assert list(pc.index) == ["P1", "P2"]
+    assert pc.loc["P1", ["longitude", "latitude", "located", "firms"]].tolist() == [
+        112.5,
+        27.5,
+        1 + 1,
+        2,
+    ]
+    assert pc.loc["P2", ["longitude", "latitude", "located", "firms"]].tolist() == [
+        112.5,
+        27.5,
+        1,
+        2,
+    ]
+    assert pc.loc["P2", "tax_per_mu"] == pytest.approx((600.0 + 80.0) / 20.0)

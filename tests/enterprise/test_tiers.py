@@ -694,6 +694,14 @@ def test_result_tables_and_excel(tmp_path: Any) -> None:
         "threshold",
     }
     assert "评价日期 2025-06-30" in res.summary()
+    # one firm's rows: the same as tidy() narrowed to it, lists of their own (not shared)
+    whole = res.tidy()
+    code = str(whole["credit_code"].iloc[0])
+    one = res.tidy_firm(code)
+    pd.testing.assert_frame_equal(one, whole[whole["credit_code"] == code].reset_index(drop=True))
+    one["failed"].iloc[0].append("x")
+    assert "x" not in res.tidy_firm(code)["failed"].iloc[0]
+    assert res.tidy_firm("no-such-firm").empty
     out = res.to_excel(tmp_path / "t.xlsx")
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["梯度判定", "条件明细", "规则版本"]

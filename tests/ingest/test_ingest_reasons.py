@@ -25,6 +25,7 @@ TABLE_KEYS = {
     "impossible_value",
     "implausible_value",
     "not_integer",
+    "coordinate_out_of_range",
     "inconsistent_value",
     "duplicate_conflict",
 }
@@ -53,6 +54,7 @@ FIRM_YEAR_KEYS = {
     "non_numeric",
     "impossible_value",
     "not_integer",
+    "coordinate_out_of_range",
     "boolean_invalid",
     "value_date_invalid",
     "duplicate_firm_year",

@@ -68,6 +68,8 @@ def test_strict_increase_is_significant() -> None:
 def test_short_series_has_no_statistics() -> None:
     r = mann_kendall([[1.0, np.nan, 2.0, np.nan]])
     assert r["n"][0] == 2 and np.isnan(r["s"][0]) and np.isnan(r["slope"][0])
+    one = mann_kendall([[5.0]])  # a one-year panel: no pairs at all
+    assert one["n"][0] == 1 and np.isnan(one["slope"][0]) and one["trend"][0] == 0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -120,3 +120,37 @@ def test_cli_pilots_import(db: Path, tmp_path: Path) -> None:
         app, ["causal", "pilots-import", str(f), "--policy", "数字乡村", "--db", str(db)]
     )
     assert res.exit_code == 0 and "载入 1" in res.output
+
+
+def test_effect_on_evaluation_score_and_dimension(
+    db: Path, tmp_path: Path, small_warehouse: SmallWarehouse
+) -> None:
+    """The outcome is the stored evaluation's score (or a dimension): the ATT is the difference
+    of the mean 2010→2020 changes of the pilots and the never-treated counties, read here from
+    the stored scores directly (codes carried to 2020)."""
+    from xinzhi.pipelines.stored import evaluation_panel
+
+    import_pilot_file(_pilots(tmp_path), db=db)
+    con = store.connect(db, read_only=True)
+    try:
+        panel = evaluation_panel(small_warehouse.evaluation, con=con, harmonise_to="latest")
+        wide = panel.pivot(index="unit", columns="year", values="score").dropna()
+        delta = wide[2020] - wide[2010]
+        pilots = {"430182", "320583"}
+        want = delta[delta.index.isin(pilots)].mean() - delta[~delta.index.isin(pilots)].mean()
+        res = pilot_effect(con, policy="创新型县", evaluation=small_warehouse.evaluation)
+        assert res.overall("simple")[0] == pytest.approx(want, abs=1e-12)
+        dims = [c[4:] for c in panel.columns if c.startswith("dim:")]
+        r2 = pilot_effect(
+            con, policy="创新型县", evaluation=small_warehouse.evaluation, dimension=dims[0]
+        )
+        wide2 = panel.pivot(index="unit", columns="year", values=f"dim:{dims[0]}").dropna()
+        d2 = wide2[2020] - wide2[2010]
+        want2 = d2[d2.index.isin(pilots)].mean() - d2[~d2.index.isin(pilots)].mean()
+        assert r2.overall("simple")[0] == pytest.approx(want2, abs=1e-12)
+        with pytest.raises(InputError, match="没有维度"):
+            pilot_effect(
+                con, policy="创新型县", evaluation=small_warehouse.evaluation, dimension="无此维度"
+            )
+    finally:
+        con.close()

@@ -13,6 +13,7 @@ from fixtures.warehouse import SmallWarehouse
 from monitor.warehouse_data import monitor_warehouse
 from xinzhi import store
 from xinzhi.errors import InputError, RegionError
+from xinzhi.ingest.batch import EmptyImportError
 from xinzhi.pipelines.monitor import (
     import_targets_file,
     monitor_digest,
@@ -33,8 +34,10 @@ def test_panel_harmonises_renamed_county(warehouse: Path) -> None:
     con = store.connect(warehouse)
     try:
         mp = monitor_panel(con, indicators="gdp,emp_sec_A")
+        one = monitor_panel(con, indicators="gdp", county="宁乡市")  # reads 430124 too
     finally:
         con.close()
+    assert one.panel["region_code"].unique().tolist() == ["430182"] and len(one.panel) == 9
     p = mp.panel
     # 宁乡县 430124 (2013–2016) and 宁乡市 430182 (2017–2021) are one unit of 9 years
     assert sorted(p.loc[p["indicator"] == "gdp", "region_code"].unique()) == [
@@ -176,5 +179,45 @@ def test_target_method_without_targets_is_a_clear_error(warehouse: Path) -> None
     try:
         with pytest.raises(InputError, match="没有年度目标"):
             monitor_signals(con, method="target", indicators="gdp")
+    finally:
+        con.close()
+
+
+def test_panel_of_a_stored_evaluation(warehouse: Path) -> None:
+    from fixtures.warehouse import EVALUATION
+
+    con = store.connect(warehouse)
+    try:
+        mp = monitor_panel(con, evaluation=EVALUATION)
+        tr = monitor_trends(con, evaluation=EVALUATION, changepoints=False)
+        with pytest.raises(InputError, match="没有评价结果"):
+            monitor_panel(con, evaluation="无此评价")
+    finally:
+        con.close()
+    assert "score" in set(mp.panel["indicator"])
+    assert mp.names["score"] == "综合得分"
+    assert {v for v in mp.directions.values()} == {"+"}
+    # 2010 and 2020 only: two values per series (one for 姑苏区, formed 2012) → n < 3: no
+    # statistics
+    t = tr.tidy()
+    row = t[(t["region_code"] == "430121") & (t["indicator"] == "score")].iloc[0]
+    assert row["n"] == 2 and pd.isna(row["s"])
+    assert set(t["n"]) == {1, 2}
+
+
+def test_target_import_former_name_needs_harmonise(warehouse: Path, tmp_path: Path) -> None:
+    # 宁乡县 became 宁乡市 (430182) in 2017: a 2021 target under the old name is quarantined
+    # as former_region unless the import harmonises
+    f = tmp_path / "old-name.csv"
+    pd.DataFrame({"地区": ["宁乡县"], "指标": ["gdp"], "年份": [2021], "目标值": [9]}).to_csv(
+        f, index=False
+    )
+    with pytest.raises(EmptyImportError, match="已不存在"):  # nothing loads: no batch
+        import_targets_file(f, db=warehouse)
+    rep = import_targets_file(f, db=warehouse, harmonise=True, source="targets:harmonised")
+    assert rep.rows_loaded == 1
+    con = store.connect(warehouse)
+    try:
+        assert read_targets(con)["region_code"].tolist() == ["430182"]
     finally:
         con.close()

@@ -38,6 +38,7 @@ ANALYST = ("analyst1", "analyst-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", "430321")
 NEIGHBOUR = "430381"  # 湘乡市: firms too, another county for the county account
 EMPTY = "430121"  # 长沙县: no firm data
+PLAIN = "430382"  # 韶山市: two imported firms (not 示例数据) without 经度 / 纬度
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 #: English keys of the data model that must never reach a user
 ENGLISH_KEYS = re.compile(
@@ -74,6 +75,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate_firms(
         folder / "firms.parquet", n=120, seed=5, census=folder / "census.csv", load=True, db=w.db
     )
+    _plain_county(folder, w.db)
     con = store.connect(w.db)
     try:
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
@@ -82,6 +84,42 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         con.close()
     return w.db
+
+
+def _plain_county(folder: Path, db: Path) -> None:
+    """Two firms of 韶山市 imported from files without coordinates (the page shows a note)."""
+    from xinzhi.codes.credit import credit_check_chars, org_check_chars
+    from xinzhi.pipelines.enterprise_data import import_firm_years_file
+    from xinzhi.pipelines.firms import import_firm_file
+
+    codes = []
+    for serial in (30_001, 30_002):
+        org = f"{serial:08d}"
+        org += str(org_check_chars(pd.Series([org]))[0])
+        body = "91" + PLAIN + org
+        codes.append(body + str(credit_check_chars(pd.Series([body]))[0]))
+    pd.DataFrame(
+        {
+            "统一社会信用代码": codes,
+            "企业名称": ["韶山测试甲有限公司", "韶山测试乙有限公司"],
+            "所在县": ["韶山市", "韶山市"],
+            "行业代码": ["3411", "3411"],
+            "成立日期": ["2010-05-01", "2012-05-01"],
+            "经营状态": ["存续", "存续"],
+        }
+    ).to_csv(folder / "韶山名录.csv", index=False)
+    pd.DataFrame(
+        {
+            "统一社会信用代码": codes,
+            "年份": [2024, 2024],
+            "是否规上": ["是", "是"],
+            "所在园区": ["韶山高新技术产业开发区", None],
+            "用地面积(亩)": [20.0, 10.0],
+            "实缴税金(万元)": [400.0, 100.0],
+        }
+    ).to_csv(folder / "韶山年度.csv", index=False)
+    assert import_firm_file(folder / "韶山名录.csv", db=db).report.rows_loaded == 2
+    assert import_firm_years_file(folder / "韶山年度.csv", db=db).rows_loaded == 2
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +140,11 @@ def reference(warehouse: Path) -> dict[str, Any]:
     rated = t[t["class"] != "T"].sort_values("score", ascending=False)
     moved = pe.what_if_shares(mujun, (40, 20, 35, 5))
     first_tier = str(tiers.status_counts()["tier"].iloc[0])
+    points = mujun.firm_points()
+    parks = mujun.park_centroids()
     return {
+        "points": {c: int((points["class"] == c).sum()) for c in "ABCDT"},
+        "parks": sorted(parks.loc[parks["located"] > 0, "park"]),
         "year": mujun.year,
         "firms": len(t),
         "codes": set(t["credit_code"]),
@@ -461,3 +503,50 @@ def test_every_preset_renders_in_chinese(admin: Any, server: str, preset: str) -
         f"A {a}% / B {b}% / C {c}% / D {d}%："
     )
     assert admin.js_errors == []
+
+
+def test_map_of_firms_by_park_or_a_note(admin: Any, server: str, reference: dict[str, Any]) -> None:
+    from xinzhi.web.pages_enterprise import MAP_NEEDS_COORDINATES
+
+    _open(admin, server, f"county={COUNTY[2]}")
+    admin.wait_for_selector("[data-testid=firm-map] svg", timeout=60_000)
+    shown = admin.eval_on_selector(
+        "[data-testid=firm-map]",
+        """async el => {
+            const maps = await import('/web/static/xinzhi-maps.js');
+            const o = maps.instanceOf(el).getOption();
+            return {firms: +el.dataset.firms, parks: +el.dataset.parks,
+                    polygons: +el.dataset.polygons, map: o.geo[0].map,
+                    county: o.geo[0].regions[0].name,
+                    series: o.series.map(s => [s.name, s.data.length]),
+                    parkNames: o.series[o.series.length - 1].data.map(d => d.name).sort(),
+                    paths: el.querySelectorAll('svg path').length};
+        }""",
+    )
+    # every 示例数据 firm has a place inside its county: one point per firm, coloured by class
+    points = reference["points"]
+    assert shown["firms"] == sum(points.values()) == reference["firms"]
+    names = ["A 类", "B 类", "C 类", "D 类", "T 类（不参评）"]
+    assert shown["series"][:5] == [[n, points[c]] for n, c in zip(names, "ABCDT", strict=True)]
+    # the parks' centroids, one diamond each, with their totals in the tooltip
+    assert shown["series"][5] == ["园区（质心）", len(reference["parks"])]
+    assert shown["parkNames"] == sorted(reference["parks"]) and shown["parks"] >= 1
+    # the county drawn on the map served by this server (no request leaves the machine)
+    assert shown["map"] == f"xinzhi-county-{reference['year']}" and shown["county"] == COUNTY[2]
+    assert shown["polygons"] > 2000 and shown["paths"] >= shown["firms"]
+    assert admin.locator("[data-testid=map-needs-coordinates]").count() == 0
+    assert admin.js_errors == []
+    # firms without 经度 / 纬度: the park totals as a chart and a Chinese note instead
+    _open(admin, server, f"county={PLAIN}")
+    assert admin.locator("[data-testid=firm-map]").count() == 0
+    note = admin.inner_text("[data-testid=map-needs-coordinates]")
+    assert note == MAP_NEEDS_COORDINATES and "经度" in note and "纬度" in note
+    parks = admin.eval_on_selector(
+        "[data-testid=park-chart]",
+        """async el => {
+            const maps = await import('/web/static/xinzhi-maps.js');
+            return maps.instanceOf(el).getOption().yAxis[0].data;
+        }""",
+    )
+    assert parks == ["韶山高新技术产业开发区", "（未填园区）"]
+    assert "Traceback" not in _visible_text(admin)

@@ -17,8 +17,10 @@ def build_api() -> APIRouter:
     from xinzhi.api import (
         routes_analysis,
         routes_auth,
+        routes_causal,
         routes_data,
         routes_evaluations,
+        routes_monitor,
         routes_policy,
         routes_regions,
         routes_reports,
@@ -33,6 +35,8 @@ def build_api() -> APIRouter:
         routes_analysis,
         routes_reports,
         routes_policy,
+        routes_monitor,
+        routes_causal,
     ):
         api.include_router(mod.router)
     return api

@@ -33,6 +33,7 @@ from xinzhi.errors import ComputationError, InputError, XinzhiError
 from xinzhi.results import Result
 
 __all__ = [
+    "CheckResult",
     "ComparisonResult",
     "PlaceboTimingResult",
     "RIResult",
@@ -70,7 +71,14 @@ class RIResult(Result):
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
 
-    headers: ClassVar[dict[str, str]] = {"draw": "置换序号", "estimate": "置换估计值"}
+    headers: ClassVar[dict[str, str]] = {
+        "draw": "置换序号",
+        "permuted": "置换估计值",
+        "estimate": "估计值",
+        "pvalue": "p 值",
+        "permutations": "置换次数",
+        "seed": "随机种子",
+    }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -85,7 +93,7 @@ class RIResult(Result):
                 ]
             ),
             "置换分布": pd.DataFrame(
-                {"draw": np.arange(1, len(self.permuted) + 1), "estimate": self.permuted}
+                {"draw": np.arange(1, len(self.permuted) + 1), "permuted": self.permuted}
             ),
         }
 
@@ -365,3 +373,45 @@ def compare_estimators(
         options={"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
         synthetic=synthetic,
     )
+
+
+@dataclass(repr=False)
+class CheckResult(Result):
+    """The referee's checks together: estimator comparison, randomisation inference and the
+    placebo-timing test (None when the panel has too few years before the first adoption)."""
+
+    comparison: ComparisonResult
+    ri: RIResult
+    placebo: PlaceboTimingResult | None = None
+    notes: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+    headers: ClassVar[dict[str, str]] = {
+        **RIResult.headers,
+        **ComparisonResult.headers,
+        "shift": "提前年数",
+        "window": "样本年份",
+    }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = self.comparison.tables()
+        out.update(self.ri.tables())
+        if self.placebo is not None:
+            att, se = self.placebo.result.overall("simple")
+            out["安慰剂时点"] = pd.DataFrame(
+                [
+                    {
+                        "shift": self.placebo.shift,
+                        "window": f"{self.placebo.window[0]}–{self.placebo.window[1]}",
+                        "estimate": att,
+                        "se": se,
+                    }
+                ]
+            )
+        return out
+
+    def summary(self) -> str:
+        parts = [self.comparison.summary(), self.ri.summary()]
+        if self.placebo is not None:
+            parts.append(self.placebo.summary())
+        return self.labelled("\n".join(parts))

@@ -1,4 +1,4 @@
-"""``xinzhi causal did | cs | sc | sdid | pilots-import``: policy evaluation on a panel file.
+"""``xinzhi causal did | cs | sc | sdid | check | pilots-import``: policy evaluation on a panel file.
 
 Every estimator reads a long panel (one row per unit and year; csv / xlsx / parquet) and
 writes its tables with ``--output`` (.xlsx: one sheet per table; .csv / .json / .parquet: the
@@ -193,6 +193,37 @@ def sdid(
         cohort=cohort,
         variance=variance,
         replications=replications,
+        seed=seed,
+    )
+    _emit(res, output, as_json)
+
+
+@app.command("check")
+def check(
+    input: _INPUT,
+    unit: _UNIT,
+    time: _TIME,
+    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    outcome: _OUTCOME,
+    permutations: Annotated[
+        int, typer.Option("--permutations", help="随机化推断的置换次数", min=1)
+    ] = 999,
+    shift: Annotated[int, typer.Option("--shift", help="安慰剂时点：处理提前的年数", min=1)] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="置换随机种子")] = 0,
+    output: _OUTPUT = None,
+    as_json: _JSON = False,
+) -> None:
+    """稳健性检验：各估计量比较（TWFE / CS / SDID / SC）、随机化推断、安慰剂时点。"""
+    from xinzhi.pipelines.causal import checks_file
+
+    res = checks_file(
+        input,
+        unit=unit,
+        time=time,
+        cohort=cohort,
+        outcome=outcome,
+        permutations=permutations,
+        shift=shift,
         seed=seed,
     )
     _emit(res, output, as_json)

@@ -62,12 +62,23 @@ def import_years(
     sheet: _SHEET = None,
     db: _DB = None,
     as_json: _JSON = False,
+    coords: Annotated[
+        str | None,
+        typer.Option(
+            "--coords",
+            help="经度/纬度列的坐标系：wgs84（默认，GPS）、gcj02（高德、腾讯）、bd09（百度）；"
+            "后两者导入时转换为 WGS-84",
+        ),
+    ] = None,
 ) -> None:
-    """导入企业年度数据（用地面积、实缴税金、营业收入、能耗、研发费用……）到数据仓库。"""
+    """导入企业年度数据（用地面积、实缴税金、营业收入、能耗、研发费用、经纬度……）到数据仓库。"""
     from xinzhi.pipelines.enterprise_data import import_firm_years_file
 
     _print_report(
-        import_firm_years_file(file, year=year, source=source, sheet=sheet, db=db), as_json
+        import_firm_years_file(
+            file, year=year, source=source, sheet=sheet, db=db, coordinates=coords
+        ),
+        as_json,
     )
 
 

@@ -118,6 +118,8 @@ _NUMERIC = (
     "rd_expenditure",
     "tech_investment",
     "employees",
+    "longitude",
+    "latitude",
 )
 _TEXT = ("credit_code", "name", "region_code", "park", "division", "industry_code")
 _BOOL = ("above_scale", "utility", "label_tech_sme")
@@ -654,6 +656,38 @@ class MujunResult(Result):
         counts = pd.crosstab(df["park"], df["class"]).reindex(columns=[*CLASSES, "T"], fill_value=0)
         out = out.join(counts)
         return out.rename_axis("park").reset_index().rename_axis(None, axis=1)
+
+    def firm_points(self) -> pd.DataFrame:
+        """The firms with both coordinates (WGS-84 degrees, firm-year fields ``longitude`` /
+        ``latitude``): credit_code, name, park, list, class, score, longitude, latitude."""
+        df = self.table
+        cols = ["credit_code", "name", "park", "list", "class", "score", "longitude", "latitude"]
+        if "longitude" not in df.columns or "latitude" not in df.columns:
+            return pd.DataFrame(columns=cols)
+        has = df["longitude"].notna() & df["latitude"].notna()
+        out = df[has].copy()
+        out["list"] = out["list_key"].map(LIST_LABELS)
+        return out[cols].reset_index(drop=True)
+
+    def park_centroids(self) -> pd.DataFrame:
+        """Per named park: :meth:`park_totals` with the centroid of its firms that have
+        coordinates — longitude and latitude = the plain means over those firms (degrees;
+        NULL when none has them) and ``located`` = how many they are."""
+        totals = self.park_totals()
+        pts = self.firm_points()
+        pts = pts[pts["park"].notna()]
+        g = pts.groupby("park")
+        centre = pd.DataFrame(
+            {
+                "longitude": g["longitude"].mean(),
+                "latitude": g["latitude"].mean(),
+                "located": g.size(),
+            }
+        )
+        out = totals.merge(centre, left_on="park", right_index=True, how="left")
+        out = out[out["park"].isin(self.table["park"].dropna())]  # not （未填园区）
+        out["located"] = out["located"].fillna(0).astype("int64")
+        return out.reset_index(drop=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tidy = self.tidy()

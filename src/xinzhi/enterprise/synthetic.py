@@ -29,6 +29,14 @@ registry employees :math:`E_i`:
   area = revenue ÷ LogNormal(ln 350, 0.6) 万元 per 亩; tenants 0; other sections NULL.
   Parks: most industrial landowners and a few others are in ``（示例）<county>经济开发区`` or
   ``…高新技术产业开发区``.
+* **Location** (``longitude`` / ``latitude``, WGS-84 degrees; only when the caller gives the
+  county polygons): a park's centre is drawn uniformly inside its county from a stream of the
+  seed, county and park name (every chunk agrees); its firms scatter around it as
+  N(centre, s²) per axis with s = 4 % of the shorter side of the county's bounding box
+  (between 0.003° and 0.03°), points falling outside the county drawn again; firms outside
+  parks are uniform inside the county (rejection from the bounding box, in rounds of
+  candidates tested with :func:`shapely.contains_xy`). These draws use a stream of their own,
+  so the other values of a seed do not change with or without polygons.
 * **Labels** from the last year's values: 高新技术企业 when the 认定管理办法 conditions hold
   (R&D intensity by revenue band, high-tech revenue ≥ 60 %, S&T staff ≥ 10 %, IP), 科技型中小
   企业, 创新型 → 专精特新 → 小巨人 (each level drawn among the holders of the level below),
@@ -62,6 +70,7 @@ True
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +90,7 @@ __all__ = [
     "EnterpriseChunk",
     "generate_firm_years",
     "iter_firm_years",
+    "place_firms",
 ]
 
 SYNTHETIC_LABEL = "示例数据"
@@ -180,6 +190,107 @@ def _label_window(
     return vf, vt
 
 
+def _inside(geom: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    import shapely
+
+    return np.asarray(shapely.contains_xy(geom, x, y), dtype=bool)
+
+
+def _uniform_in(geom: Any, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points uniform inside ``geom``: candidates drawn in its bounding box in rounds
+    (each round enough for the points still missing), those inside kept."""
+    x0, y0, x1, y1 = geom.bounds
+    share = max(geom.area / max((x1 - x0) * (y1 - y0), 1e-12), 0.02)
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    need = n
+    for _ in range(60):  # rounds of candidates, not points
+        if need <= 0:
+            break
+        k = int(need / share * 1.3) + 16
+        x = rng.uniform(x0, x1, k)
+        y = rng.uniform(y0, y1, k)
+        ok = _inside(geom, x, y)
+        xs.append(x[ok][:need])
+        ys.append(y[ok][:need])
+        need -= min(int(ok.sum()), need)
+    if need > 0:  # a sliver the rounds missed: a point surely inside
+        p = geom.representative_point()
+        xs.append(np.full(need, p.x))
+        ys.append(np.full(need, p.y))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def place_firms(
+    region: Sequence[str] | np.ndarray,
+    park: Sequence[str | None] | np.ndarray,
+    polygons: Mapping[str, Any],
+    *,
+    seed: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (WGS-84 degrees) of each firm inside its county, clustered by
+    park (the model in the module docstring); NaN for a county without a polygon.
+
+    Parameters
+    ----------
+    region : sequence of str
+        County code per firm.
+    park : sequence of str or None
+        Park name per firm (None: not in a park).
+    polygons : mapping
+        County code → shapely (Multi)Polygon in longitude / latitude.
+    seed : int
+        Seed of the park centres (with the county and park name).
+    rng : numpy Generator
+        Stream of the firms' own draws.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> square = shapely.box(112.0, 27.0, 113.0, 28.0)
+    >>> lon, lat = place_firms(["430321"] * 3, ["园区", "园区", None], {"430321": square},
+    ...     seed=1, rng=np.random.default_rng(1))
+    >>> bool(shapely.contains_xy(square, lon, lat).all())
+    True
+    """
+    import shapely
+
+    codes = np.asarray(region, dtype=object).astype(str)
+    parks = np.asarray(park, dtype=object)
+    parks = np.where(pd.isna(parks), "", parks).astype(str)
+    lon = np.full(len(codes), np.nan)
+    lat = np.full(len(codes), np.nan)
+    for code in np.unique(codes):  # over counties, not firms
+        geom = polygons.get(str(code))
+        if geom is None or geom.is_empty:
+            continue
+        shapely.prepare(geom)
+        here = codes == code
+        x0, y0, x1, y1 = geom.bounds
+        spread = float(np.clip(0.04 * min(x1 - x0, y1 - y0), 0.003, 0.03))
+        for name in np.unique(parks[here]):  # over the county's parks
+            sel = np.flatnonzero(here & (parks == name))
+            if name == "":
+                lon[sel], lat[sel] = _uniform_in(geom, rng, len(sel))
+                continue
+            # the centre depends on the seed, county and park only: every chunk agrees
+            crng = np.random.default_rng([seed, 14, zlib.crc32(f"{code}|{name}".encode())])
+            cx, cy = (float(v[0]) for v in _uniform_in(geom, crng, 1))
+            x = cx + rng.normal(0.0, spread, len(sel))
+            y = cy + rng.normal(0.0, spread, len(sel))
+            for _ in range(30):  # points outside the county drawn again (rounds, not points)
+                out = ~_inside(geom, x, y)
+                if not out.any():
+                    break
+                x[out] = cx + rng.normal(0.0, spread, int(out.sum()))
+                y[out] = cy + rng.normal(0.0, spread, int(out.sum()))
+            out = ~_inside(geom, x, y)
+            x[out], y[out] = cx, cy
+            lon[sel], lat[sel] = x, y
+    return lon, lat
+
+
 def _chunk(
     firms: pa.Table | pd.DataFrame,
     years: np.ndarray,
@@ -188,6 +299,7 @@ def _chunk(
     offset: int,
     validity: Mapping[str, int | None],
     place_names: Mapping[str, str] | None,
+    places: Mapping[str, Any] | None = None,
 ) -> EnterpriseChunk:
     rng = np.random.default_rng([seed, 14, offset])
     df = _frame(firms)
@@ -315,6 +427,17 @@ def _chunk(
     park = np.full(m, None, dtype=object)
     park[in_park] = ("（示例）" + _places(df, place_names).to_numpy(dtype=str) + kind)[in_park]
 
+    if places:  # a stream of its own: the other values do not depend on the polygons
+        lon, lat = place_firms(
+            df["region_code"].to_numpy(dtype=object),
+            park,
+            places,
+            seed=seed,
+            rng=np.random.default_rng([seed, 14, offset, 1]),
+        )
+    else:
+        lon = lat = np.full(m, np.nan)
+
     size = 1.0 / (1.0 + np.exp(-(np.log(rev_l) - np.log(3000.0))))
     certified = rng.random(m) < 0.05 + 0.55 * size
     safety = rng.random((m, k)) < np.where(ind, 0.004, 0.001)[:, None]
@@ -325,6 +448,9 @@ def _chunk(
 
     values: dict[str, np.ndarray] = {
         "park": wide(park),
+        # not rounded: a point rounded to 1e-6° (0.1 m) may leave a county near its border
+        "longitude": wide(lon),
+        "latitude": wide(lat),
         "above_scale": rev >= ABOVE_SCALE_REVENUE,
         "land_area": wide(land),
         "tax": np.round(tax, 2),
@@ -497,6 +623,7 @@ def generate_firm_years(
     validity: Mapping[str, int | None],
     place_names: Mapping[str, str] | None = None,
     offset: int = 0,
+    places: Mapping[str, Any] | None = None,
 ) -> EnterpriseChunk:
     """Synthetic firm-year rows and labels (示例数据) for one table of registry firms.
 
@@ -520,6 +647,9 @@ def generate_firm_years(
         firm name, else the code).
     offset : int
         Position of this table in a longer registry (selects its random stream).
+    places : mapping, optional
+        region_code → county polygon (shapely, longitude / latitude): firms get
+        ``longitude`` / ``latitude`` inside it (:func:`place_firms`); without, NULL.
 
     Returns
     -------
@@ -532,6 +662,7 @@ def generate_firm_years(
         offset=offset,
         validity=validity,
         place_names=place_names,
+        places=places,
     )
 
 
@@ -542,6 +673,7 @@ def iter_firm_years(
     seed: int,
     validity: Mapping[str, int | None],
     place_names: Mapping[str, str] | None = None,
+    places: Mapping[str, Any] | None = None,
 ) -> Iterator[EnterpriseChunk]:
     """:func:`generate_firm_years` over a registry read in chunks (e.g. a record-batch reader
     of 10 M firms); the output depends on the seed and the chunk boundaries (keep the chunk
@@ -551,6 +683,12 @@ def iter_firm_years(
     for chunk in chunks:
         table = pa.Table.from_batches([chunk]) if isinstance(chunk, pa.RecordBatch) else chunk
         yield _chunk(
-            table, ys, seed=seed, offset=offset, validity=validity, place_names=place_names
+            table,
+            ys,
+            seed=seed,
+            offset=offset,
+            validity=validity,
+            place_names=place_names,
+            places=places,
         )
         offset += len(table)

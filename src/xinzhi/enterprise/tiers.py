@@ -1268,6 +1268,14 @@ class TierResult(Result):
             out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
         return out
 
+    def tidy_firm(self, credit_code: str) -> pd.DataFrame:
+        """The rows of :meth:`tidy` of one firm (the whole table is not copied)."""
+        t = self._tidy_shared()
+        out = t[t["credit_code"] == credit_code].reset_index(drop=True)
+        for col in ("failed", "missing"):
+            out[col] = pd.Series([list(x) for x in out[col]], index=out.index, dtype=object)
+        return out
+
     def _tidy_shared(self) -> pd.DataFrame:
         """:meth:`tidy` as computed once, failed / missing as tuples (not to be changed: the
         counts and the summary read it without copying)."""

@@ -56,14 +56,18 @@ from xinzhi.store.firm_years import (
 )
 
 __all__ = [
+    "COORDINATE_RANGES",
+    "COORDINATE_SYSTEMS",
     "CleanRows",
     "catalogue_sql_types",
     "clean_firm_labels",
     "clean_firm_years",
+    "coordinate_system",
     "import_firm_labels",
     "import_firm_years",
     "label_validity",
     "match_labels",
+    "to_wgs84",
 ]
 
 _UNITS: dict[str, dict[str, float]] = {
@@ -84,6 +88,8 @@ _UNITS: dict[str, dict[str, float]] = {
     "件": {"件": 1.0, "项": 1.0},
     "年": {"年": 1.0},
     "0–1": {"%": 0.01, "百分比": 0.01, "百分数": 0.01},
+    "度": {"度": 1.0, "°": 1.0, **{k: 1.0 for k in ("wgs-84", "wgs84", "gcj-02", "gcj02")}}
+    | {k: 1.0 for k in ("bd-09", "bd09", "火星坐标", "高德", "腾讯", "百度")},
 }
 """Header units accepted per catalogue unit → factor to the catalogue unit (1 亩 = 10000/15
 m², so 1 m² = 0.0015 亩 and 1 公顷 = 15 亩; 1 t water = 1 m³). Money (万元) goes through
@@ -94,6 +100,54 @@ _FALSE = {"否", "×", "✗", "✘", "0", "0.0", "N", "NO", "FALSE", "F", "无",
 _MISSING = {to_text(pd.Series([m])).iloc[0].upper() for m in MISSING_MARKERS}
 _SIGNED = frozenset({"profit"})
 """Fields that may be negative (利润总额)."""
+
+COORDINATE_RANGES = {"longitude": (73.0, 136.0), "latitude": (3.0, 54.0)}
+"""Plausible WGS-84 degrees of a firm in China (the national territory lies within about
+73°33′–135°05′ E and 3°51′–53°33′ N); a coordinate outside is quarantined (often the two
+columns swapped)."""
+
+COORDINATE_SYSTEMS = ("wgs84", "gcj02", "bd09")
+"""Coordinate systems a firm-year file may use: WGS-84 (GPS, stored as is), GCJ-02 (国测局
+坐标, used by 高德 / 腾讯 maps) and BD-09 (百度 maps); the last two are converted to WGS-84 on
+import with ``fast_geocn.coord`` (about 0.5 m)."""
+
+_SYSTEM_WORDS = {
+    "gcj02": ("GCJ02", "GCJ-02", "火星", "高德", "腾讯"),
+    "bd09": ("BD09", "BD-09", "百度"),
+}
+
+
+def coordinate_system(header: str | None, given: str | None) -> str:
+    """The coordinate system of a file: ``given`` (one of :data:`COORDINATE_SYSTEMS`), else the
+    one a longitude header names in brackets (经度（GCJ-02）, 经度(百度)), else WGS-84."""
+    if given is not None:
+        key = str(given).strip().lower().replace("-", "")
+        if key not in COORDINATE_SYSTEMS:
+            raise InputError(f"坐标系应为 wgs84、gcj02 或 bd09，得到 {given!r}")
+        return key
+    unit = (_bracket_unit(header) or "").upper() if header else ""
+    for key, words in _SYSTEM_WORDS.items():
+        if any(w.upper() in unit for w in words):
+            return key
+    return "wgs84"
+
+
+def to_wgs84(lon: pd.Series, lat: pd.Series, system: str) -> tuple[pd.Series, pd.Series]:
+    """Longitude and latitude of ``system`` converted to WGS-84 (rows with both values; the
+    converters of ``fast_geocn.coord`` work one point at a time, about 20 µs each)."""
+    if system == "wgs84":
+        return lon, lat
+    from fast_geocn import coord
+
+    convert = coord.gcj02_to_wgs84 if system == "gcj02" else coord.bd09_to_wgs84
+    both = lon.notna() & lat.notna()
+    pairs = [convert(float(x), float(y)) for x, y in zip(lon[both], lat[both], strict=True)]
+    out_lon, out_lat = lon.copy(), lat.copy()
+    if pairs:
+        arr = np.asarray(pairs, dtype="float64")
+        out_lon[both] = arr[:, 0]
+        out_lat[both] = arr[:, 1]
+    return out_lon, out_lat
 
 
 @cache
@@ -384,6 +438,7 @@ def clean_firm_years(
     year: int | None = None,
     synthetic: bool = False,
     today: date | None = None,
+    coordinates: str | None = None,
 ) -> CleanRows:
     """Validate and normalise a firm-year table (pure: no database).
 
@@ -398,6 +453,10 @@ def clean_firm_years(
         Mark the rows as 示例数据.
     today : date, optional
         Dates and years after ``today`` are invalid (default: the current date).
+    coordinates : {"wgs84", "gcj02", "bd09"}, optional
+        Coordinate system of the 经度 / 纬度 columns (default: the one the longitude header
+        names in brackets, else WGS-84); GCJ-02 and BD-09 are converted to WGS-84
+        (:func:`to_wgs84`). Coordinates outside :data:`COORDINATE_RANGES` are quarantined.
 
     Returns
     -------
@@ -442,6 +501,18 @@ def clean_firm_years(
             out[k] = _field_values(f, sheet.col(k), sheet.names[k], flags, conversions, day)
         else:
             out[k] = pd.Series([None] * n, dtype=object)
+    if "longitude" in cols or "latitude" in cols:
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        header = sheet.names.get("longitude") or sheet.names["latitude"]
+        system = coordinate_system(header, coordinates)
+        lon, lat = to_wgs84(lon, lat, system)
+        if system != "wgs84":
+            conversions[header] = f"{'GCJ-02' if system == 'gcj02' else 'BD-09'} → WGS-84（经纬度）"
+        for key, v in (("longitude", lon), ("latitude", lat)):
+            lo, hi = COORDINATE_RANGES[key]
+            flags.add("coordinate_out_of_range", (v.notna() & ~v.between(lo, hi)).to_numpy())
+            out[key] = v
     out["synthetic"] = np.full(n, synthetic)
     return _clean_rows(
         sheet,
@@ -674,14 +745,17 @@ def import_firm_years(
     db: str | os.PathLike[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     today: date | None = None,
+    coordinates: str | None = None,
 ) -> ImportReport:
     """Import a firm-year table (CSV/XLSX) into ``firm_years`` as one batch of ``source``
     (default ``firm_years:<file stem>``; a new file supersedes the source's earlier batch, the
-    same file again is a no-op). See :func:`clean_firm_years`."""
+    same file again is a no-op). ``coordinates``: the coordinate system of 经度 / 纬度 (see
+    :func:`clean_firm_years`)."""
+    coordinate_system(None, coordinates)  # a wrong name fails before the file is read
     return _import(
         path,
         kind="firm_years",
-        clean=lambda g: clean_firm_years(g, year=year, today=today),
+        clean=lambda g: clean_firm_years(g, year=year, today=today, coordinates=coordinates),
         source=source,
         sheet=sheet,
         db=db,

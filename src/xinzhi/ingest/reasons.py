@@ -46,6 +46,7 @@ QUARANTINE_REASONS: dict[str, str] = {
     "date_invalid": "成立日期无法解析或不合理",
     # enterprise data by year and labels (xinzhi.ingest.firm_years)
     "not_integer": "人数或件数不是整数",
+    "coordinate_out_of_range": "经纬度超出中国范围（经度 73–136°、纬度 3–54°；或两列填反）",
     "boolean_invalid": "是/否字段无法识别（可填 是/否、√/×、1/0）",
     "value_date_invalid": "日期无法解析或不合理（投产日期、认定日期、有效期至）",
     "duplicate_firm_year": "同一企业同一年份重复且数值不同（保留首次出现的一行）",

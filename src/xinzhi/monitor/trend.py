@@ -119,6 +119,8 @@ def mann_kendall(x: Any, years: Any = None, alpha: float = 0.05) -> dict[str, np
 
 def _nanmedian(a: np.ndarray) -> np.ndarray:
     """Median of each row ignoring NaN (NaN for an all-NaN row), by one sort of the array."""
+    if a.shape[1] == 0:
+        return np.full(a.shape[0], np.nan)
     srt = np.sort(a, axis=1)  # NaN last
     n = (~np.isnan(a)).sum(axis=1)
     lo = np.clip((n - 1) // 2, 0, None)[:, None]

@@ -13,11 +13,17 @@ import pandas as pd
 
 from xinzhi import store
 from xinzhi.causal.cs import CSResult, callaway_santanna
-from xinzhi.causal.robustness import compare_estimators
+from xinzhi.causal.robustness import (
+    CheckResult,
+    PlaceboTimingResult,
+    compare_estimators,
+    placebo_timing,
+    randomization_inference,
+)
 from xinzhi.causal.sc import SCResult, synthetic_control
 from xinzhi.causal.sdid import SDIDResult, sdid
 from xinzhi.causal.twfe import DiDResult, did
-from xinzhi.errors import InputError
+from xinzhi.errors import InputError, XinzhiError
 from xinzhi.ingest.pilots import import_pilots
 from xinzhi.ingest.report import ImportReport
 from xinzhi.pipelines.user_tables import read_user_table
@@ -26,6 +32,7 @@ from xinzhi.registry import causal as decl
 from xinzhi.store.pilots import read_pilots
 
 __all__ = [
+    "checks_file",
     "cs_file",
     "did_file",
     "import_pilot_file",
@@ -142,6 +149,32 @@ def sdid_file(
         replications=replications,
         seed=seed,
     )
+
+
+def checks_file(
+    path: PathLike,
+    *,
+    unit: str,
+    time: str,
+    cohort: str,
+    outcome: str,
+    permutations: int = 999,
+    shift: int = 2,
+    seed: int | None = 0,
+) -> CheckResult:
+    """The comparison of estimators, randomisation inference and the placebo-timing test on
+    the long panel in ``path``."""
+    df = read_user_table(path, text_columns=[unit])
+    kw: dict[str, Any] = {"unit": unit, "time": time, "cohort": cohort, "outcome": outcome}
+    comp = compare_estimators(df, **kw)
+    ri = randomization_inference(df, permutations=permutations, seed=seed, **kw)
+    notes: list[str] = []
+    try:
+        pt: PlaceboTimingResult | None = placebo_timing(df, shift=shift, **kw)
+    except XinzhiError as exc:
+        pt = None
+        notes.append(f"安慰剂时点检验未做：{exc}")
+    return CheckResult(comparison=comp, ri=ri, placebo=pt, notes=notes)
 
 
 # ------------------------------------------------------------------ warehouse: pilots, panels

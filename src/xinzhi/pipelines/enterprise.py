@@ -93,10 +93,15 @@ class FirmSource:
     synthetic: bool
     file: Path | None = None
     notes: list[str] = field(default_factory=list)
+    #: The warehouse stamp the frame was read at (:func:`warehouse_stamp`; None: a file or an
+    #: in-memory warehouse), read once per source.
+    stamp: Any = None
 
     def previous(self, con: duckdb.DuckDBPyConnection) -> FirmSource | None:
         """The same firms one data year earlier (warehouse only; None when not imported)."""
-        if self.file is not None or not _year_rows(con, self.year - 1, self.county)[0]:
+        if self.file is not None:
+            return None
+        if not _year_rows(con, self.year - 1, self.county, self.stamp)[0]:
             return None
         return firm_source(con, county=self.county, year=self.year - 1, firms=None)
 
@@ -146,14 +151,17 @@ def clear_caches() -> None:
     clear_frames()
 
 
-def _year_rows(con: duckdb.DuckDBPyConnection, year: int, county: str | None) -> tuple[int, bool]:
+def _year_rows(
+    con: duckdb.DuckDBPyConnection, year: int, county: str | None, stamp: Any = None
+) -> tuple[int, bool]:
     """Firm-year rows of ``year`` (of ``county``'s registry firms) and whether any of them is
     示例数据. A county's rows are counted on its tables kept for the warehouse stamp
     (:func:`xinzhi.pipelines.enterprise_data.county_year_counts`, the tables its frames read);
     the whole warehouse is counted one year at a time, kept per stamp and year."""
     y = int(year)
+    stamp = stamp if stamp is not None else warehouse_stamp(con)
     if county:
-        counts = county_year_counts(con, county)
+        counts = county_year_counts(con, county, stamp)
         if counts is not None:
             return counts.get(y, (0, False))
 
@@ -168,7 +176,6 @@ def _year_rows(con: duckdb.DuckDBPyConnection, year: int, county: str | None) ->
         rows = con.execute(sql + " y.year = ?", [*params, y]).fetchall()
         return (int(rows[0][0]), bool(rows[0][1])) if rows else (0, False)
 
-    stamp = warehouse_stamp(con)
     return _YEAR_ROWS.get(None if stamp is None else (stamp, county, y), read)
 
 
@@ -182,7 +189,7 @@ def _evaluate(
     def run() -> mujun_mod.MujunResult:
         return mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
 
-    stamp = warehouse_stamp(con) if src.file is None else None
+    stamp = src.stamp if src.file is None else None
     key = None if stamp is None else (stamp, src.county, src.year, dt.date.today(), repr(p))
     shared = _MUJUN.get(key, run)
     return mujun_mod.MujunResult(shared.table, shared.preset, shared.year)
@@ -291,14 +298,15 @@ def firm_source(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate）"
         )
-    rows, synthetic = _year_rows(con, int(y), code)
+    stamp = warehouse_stamp(con)  # once: the counts, the frame and the evaluations share it
+    rows, synthetic = _year_rows(con, int(y), code, stamp)
     if not rows:
         if county and name is None:  # an unknown county code: the region error
             name = resolve_county(con, county)[1]
         where = f"{name or county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")
-    frame = firm_frame(con, year=int(y), on=on, county=code)
-    return FirmSource(frame, int(y), code, synthetic)
+    frame = firm_frame(con, year=int(y), on=on, county=code, stamp=stamp)
+    return FirmSource(frame, int(y), code, synthetic, stamp=stamp)
 
 
 _R = TypeVar("_R", bound=Result)
@@ -519,7 +527,6 @@ def firm_card(
     )
     s = size.tidy()
     srow = s[s["credit_code"] == credit_code]
-    tt = tiers.tidy()
     return {
         "credit_code": credit_code,
         "name": str(r["name"]),
@@ -530,5 +537,5 @@ def firm_card(
         "indicators": indicators,
         "size": str(srow["size"].iloc[0]) if len(srow) else "—",
         "size_basis": str(srow["basis"].iloc[0]) if len(srow) else "",
-        "tiers": tt[tt["credit_code"] == credit_code].reset_index(drop=True),
+        "tiers": tiers.tidy_firm(credit_code),
     }

@@ -49,7 +49,7 @@ from xinzhi.codes.firm_fields import firm_labels as label_keys
 from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise._compiled import execute_arrow, in_memory
 from xinzhi.enterprise.synthetic import SYNTHETIC_LABEL, iter_firm_years
-from xinzhi.errors import InputError
+from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
 from xinzhi.ingest.batch import run_import, write_report_batch
 from xinzhi.ingest.firm_years import (
     catalogue_sql_types,
@@ -76,6 +76,7 @@ __all__ = [
     "EnterpriseGeneration",
     "clear_frames",
     "county_codes",
+    "county_places",
     "county_year_counts",
     "firm_frame",
     "firm_frame_columns",
@@ -135,12 +136,16 @@ def import_firm_years_file(
     source: str | None = None,
     sheet: str | None = None,
     db: str | os.PathLike[str] | None = None,
+    coordinates: str | None = None,
 ) -> ImportReport:
     """Import a firm-year table (CSV/XLSX; one row per firm and year, a ``年份`` column or
     ``year``) into ``firm_years``; the import report (rows read = loaded + quarantined +
-    skipped, reasons, unit conversions, unknown columns). See
-    :func:`xinzhi.ingest.firm_years.clean_firm_years`."""
-    return import_firm_years(path, year=year, source=source, sheet=sheet, db=db)
+    skipped, reasons, unit conversions, unknown columns). ``coordinates``: the coordinate
+    system of 经度 / 纬度 (wgs84, gcj02 or bd09; see
+    :func:`xinzhi.ingest.firm_years.clean_firm_years`)."""
+    return import_firm_years(
+        path, year=year, source=source, sheet=sheet, db=db, coordinates=coordinates
+    )
 
 
 def import_firm_labels_file(
@@ -243,7 +248,8 @@ def _warehouse_frames(
     if not has_firm_year_tables(con):
         empty = {k: pd.DataFrame(columns=list(v)) for k, v in sch.items() if k != "firms"}
         return {"firms": firms, **empty}
-    fy_cols = ", ".join(sch["firm_years"])
+    # a warehouse written before a field joined the catalogue lacks its column (NULL below)
+    fy_cols = ", ".join(c for c in sch["firm_years"] if c in _view_columns(con))
     if years is not None:
         scope_years = f"year IN ({', '.join(str(int(y)) for y in years)}) AND {scope}"
     else:
@@ -252,6 +258,13 @@ def _warehouse_frames(
     lb_cols = ", ".join(sch["firm_labels"])
     labels = con.execute(f"SELECT {lb_cols} FROM current_firm_labels WHERE {scope}", args).df()
     return {"firms": firms, "firm_years": fy, "firm_labels": labels}
+
+
+def _view_columns(con: duckdb.DuckDBPyConnection, view: str = "current_firm_years") -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [view]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
@@ -317,12 +330,13 @@ def _county_tables(
 
 
 def county_year_counts(
-    con: duckdb.DuckDBPyConnection, county: str
+    con: duckdb.DuckDBPyConnection, county: str, stamp: Any = None
 ) -> dict[int, tuple[int, bool]] | None:
     """Data year → (firm-year rows of the current firms of ``county``, whether any of them is
     示例数据), counted on the county's tables kept for the warehouse stamp (the frames of the
-    county read the same tables); None when ``con`` is not a warehouse file (no stamp)."""
-    stamp = warehouse_stamp(con)
+    county read the same tables); None when ``con`` is not a warehouse file (no stamp).
+    ``stamp``: :func:`warehouse_stamp` when the caller has read it (None: read here)."""
+    stamp = stamp if stamp is not None else warehouse_stamp(con)
     if stamp is None:
         return None
     fy = _county_tables(con, county, stamp)[0]["firm_years"]
@@ -371,9 +385,13 @@ def _ibis_tables(
                 )
             return tables, False
         n = source.execute("SELECT count(*) FROM current_firm_labels").fetchall()[0][0]
+        fy = con.table("current_firm_years")
+        absent = {  # fields that joined the catalogue after this warehouse was written
+            k: ibis.null().cast(t) for k, t in sch["firm_years"].items() if k not in fy.columns
+        }
         return {
             "firms": con.table("current_firms"),
-            "firm_years": con.table("current_firm_years"),
+            "firm_years": fy.mutate(**absent) if absent else fy,
             "firm_labels": con.table("current_firm_labels"),
         }, bool(n)
     frames = _frames_of(source, years, county)
@@ -559,6 +577,7 @@ def firm_frame(
     county: str | None = None,
     backend: Backend = "duckdb",
     spark: Any = None,
+    stamp: Any = None,
 ) -> ir.Table:
     """The firm frame of data year ``year`` as an Ibis table.
 
@@ -579,6 +598,9 @@ def firm_frame(
         Where the expression runs.
     spark : SparkSession, optional
         Session for ``backend="spark"`` (default :func:`xinzhi.store.spark.spark_session`).
+    stamp : tuple, optional
+        :func:`warehouse_stamp` of the connection when the caller has just read it (a county's
+        frame on DuckDB is cached per stamp; None: read here).
 
     Returns
     -------
@@ -589,7 +611,10 @@ def firm_frame(
     if county is not None and not (len(str(county)) == 6 and str(county).isdigit()):
         raise InputError(f"区县代码应为 6 位数字：{county!r}")
     ys = [int(year) - 2, int(year) - 1, int(year)]
-    stamp = warehouse_stamp(con_or_source) if backend == "duckdb" and county else None
+    if backend != "duckdb" or not county:
+        stamp = None
+    elif stamp is None:
+        stamp = warehouse_stamp(con_or_source)
     cache_key = (stamp, int(year), day, county)
     if stamp is not None:
         with _FRAMES_LOCK:
@@ -736,10 +761,13 @@ def write_enterprise_parquet(
     seed: int,
     years: Sequence[int],
     chunk_size: int = _CHUNK,
+    places: Mapping[str, Any] | None = None,
 ) -> tuple[Path, Path, int, int]:
     """Generate firm-year data and labels (示例数据) for a synthetic registry chunk by chunk
     into ``directory/firm_years.parquet`` and ``directory/firm_labels.parquet`` (memory stays
-    bounded by one chunk, so 10 M firms fit).
+    bounded by one chunk, so 10 M firms fit). ``places`` (county code → polygon, e.g.
+    :func:`county_places`) puts every firm inside its county, clustered by park; without it
+    the coordinates are NULL.
 
     Returns
     -------
@@ -754,7 +782,8 @@ def write_enterprise_parquet(
     validity = label_validity()
     try:
         batches = _firm_batches(firms, chunk_size)
-        for chunk in iter_firm_years(batches, years, seed=seed, validity=validity):
+        chunks = iter_firm_years(batches, years, seed=seed, validity=validity, places=places)
+        for chunk in chunks:
             for i, table in enumerate((chunk.firm_years, chunk.firm_labels)):
                 plain = _plain(table)
                 if writers[i] is None:
@@ -772,6 +801,23 @@ def write_enterprise_parquet(
         if writers[i] is None:
             pq.write_table(_empty_synthetic(i == 0), str(p))
     return paths[0], paths[1], counts[0], counts[1]
+
+
+def county_places(year: int) -> dict[str, Any]:
+    """County code → polygon (longitude / latitude) of the built-in boundaries
+    (:func:`xinzhi.regions.county_polygons`, codes valid in ``year`` when the region registry
+    is available, else the boundaries' own codes) — where synthetic firms are placed; empty
+    when the boundaries cannot be read (the firms then have no coordinates)."""
+    from xinzhi.regions import county_polygons  # geopandas: imported on first use
+
+    try:
+        try:
+            gdf = county_polygons(year=int(year))
+        except DataUnavailableError:
+            gdf = county_polygons()
+    except (XinzhiError, ImportError, OSError):
+        return {}
+    return dict(zip(gdf["code"].astype(str), gdf.geometry.to_numpy(), strict=True))
 
 
 def _empty_synthetic(years: bool) -> pa.Table:
@@ -811,7 +857,8 @@ def generate_enterprise_data(
     row = con.execute(
         "SELECT list(DISTINCT batch_id ORDER BY batch_id) FROM current_firms WHERE synthetic"
     ).fetchone()
-    ident = f"seed={seed};years={ys};firms={row[0] if row else None};chunk={chunk_size}"
+    # places=1: firms located inside their counties (a warehouse generated before gets them)
+    ident = f"seed={seed};years={ys};firms={row[0] if row else None};chunk={chunk_size};places=1"
     sha = hashlib.sha256(ident.encode()).hexdigest()
     counts = {"years": 0, "labels": 0}
     start = time.perf_counter()
@@ -819,7 +866,12 @@ def generate_enterprise_data(
     def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         with tempfile.TemporaryDirectory(prefix="xinzhi-enterprise-") as tmp:
             fy_path, lb_path, n_years, n_labels = write_enterprise_parquet(
-                connection, tmp, seed=seed, years=ys, chunk_size=chunk_size
+                connection,
+                tmp,
+                seed=seed,
+                years=ys,
+                chunk_size=chunk_size,
+                places=county_places(ys[-1]),
             )
             counts.update(years=n_years, labels=n_labels)
             report = ImportReport(

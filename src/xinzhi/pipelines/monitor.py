@@ -36,6 +36,7 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.targets import FUTURE_YEARS, import_targets
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.pipelines.industry import resolve_county
+from xinzhi.pipelines.stored import evaluation_exists, stored_evaluation_names, stored_scores
 from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.regions.harmonise import harmonise_codes
 from xinzhi.store.targets import ensure_target_table, insert_target, read_current_targets
@@ -64,6 +65,19 @@ class MonitorPanel:
     county_names: dict[str, str]
     system: str | None
     notes: list[str] = field(default_factory=list)
+
+
+def _county_code(con: duckdb.DuckDBPyConnection, county: str) -> str:
+    """The 6-digit code of ``county``: a county-level code of the warehouse's regions as is
+    (no registry to build), else :func:`xinzhi.pipelines.industry.resolve_county`."""
+    text = str(county).strip()
+    if text.isdigit() and len(text) == 6:
+        rows = con.execute(
+            "SELECT count(*) FROM regions WHERE code = ? AND level = 'county'", [text]
+        ).fetchall()
+        if rows[0][0]:
+            return text
+    return resolve_county(con, text)[0]
 
 
 def _indicator_list(
@@ -100,6 +114,7 @@ def monitor_panel(
     system: str | None = None,
     indicators: str | Sequence[str] | None = None,
     county: str | None = None,
+    evaluation: str | None = None,
     harmonise: bool = True,
 ) -> MonitorPanel:
     """The monitoring panel of the warehouse (see the module docstring).
@@ -113,6 +128,10 @@ def monitor_panel(
         Indicator codes / names (comma-separated text or a list).
     county : str, optional
         One county (name or code): its rows only.
+    evaluation : str, optional
+        A stored evaluation instead of the observations: its composite score (``score``) and
+        dimension scores (``dim:<name>``) by county and year are the monitored indicators
+        (all positive).
     harmonise : bool
         Carry the codes to those of the panel's last year.
 
@@ -121,9 +140,22 @@ def monitor_panel(
     InputError
         No observation of the indicators (in the county).
     """
-    codes, dirs, names, sys_name = _indicator_list(system, indicators)
-    long = store.read_long(con, codes, level="county")
-    notes: list[str] = []
+    code = None if county is None else _county_code(con, county)
+    notes_first: list[str] = []
+    sys_name: str | None
+    if evaluation is not None:
+        codes, dirs, names, sys_name, long = _evaluation_long(con, evaluation)
+        if code is not None:
+            long = long[long["region_code"] == code]
+    else:
+        codes, dirs, names, sys_name = _indicator_list(system, indicators)
+        if code is not None:
+            long, note = _county_long(con, codes, code, harmonise)
+            if note:
+                notes_first = [note]
+        else:
+            long = store.read_long(con, codes, level="county")
+    notes: list[str] = list(notes_first)
     if long.empty:
         raise InputError(
             "数据仓库中没有这些指标的县级观测值："
@@ -131,7 +163,7 @@ def monitor_panel(
             + ("……" if len(codes) > 8 else "")
             + "（先用 xinzhi import 导入统计数据）"
         )
-    if harmonise:
+    if harmonise and (code is None or evaluation is not None):
         history = store.read_region_history(con)
         if not history.empty:
             res = harmonise_codes(long, history, int(long["year"].max()))
@@ -140,9 +172,7 @@ def monitor_panel(
                 notes.append(f"区划调整：{n} 个县·年（合并或拆分的单位）未纳入监测面板")
             long = res.data.drop(columns=["source_code"], errors="ignore")
             long = long.drop_duplicates(["region_code", "indicator", "year"])
-    code = None
-    if county is not None:
-        code, _ = resolve_county(con, county)
+    if code is not None:
         long = long[long["region_code"] == code]
         if long.empty:
             raise InputError(f"数据仓库中没有 {county}（{code}）的监测指标观测值")
@@ -155,6 +185,75 @@ def monitor_panel(
     county_names = dict(zip(nm["region_code"].astype(str), nm["name"].astype(str), strict=True))
     panel = long[["region_code", "indicator", "year", "value"]].reset_index(drop=True)
     return MonitorPanel(panel, dirs, names, county_names, sys_name, notes)
+
+
+def _evaluation_long(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> tuple[list[str], dict[str, str], dict[str, str], str, pd.DataFrame]:
+    """(codes, directions, names, system, long panel) of stored evaluation ``name``: the
+    composite score and the dimension scores as indicators."""
+    if evaluation_exists(con, name) is None:
+        known = "、".join(stored_evaluation_names(con)) or "无"
+        raise InputError(f"数据仓库中没有评价结果 {name!r}（已保存：{known}）")
+    scores = stored_scores(con, name)
+    cols = ["score", *(c for c in scores.columns if str(c).startswith("dim:"))]
+    long = scores.melt(
+        id_vars=["region_code", "year"], value_vars=cols, var_name="indicator", value_name="value"
+    ).dropna(subset=["value"])
+    names = {"score": "综合得分", **{c: f"{c[4:]}得分" for c in cols[1:]}}
+    system = str(evaluation_exists(con, name)[0])  # type: ignore[index]
+    return cols, dict.fromkeys(cols, "+"), names, system, long
+
+
+def _county_long(
+    con: duckdb.DuckDBPyConnection, codes: list[str], code: str, harmonise: bool
+) -> tuple[pd.DataFrame, str | None]:
+    """Current observations of ``codes`` for county ``code`` and, with ``harmonise``, its
+    one-to-one predecessors relabelled to ``code`` (a renamed county, e.g. 宁乡县 430124 →
+    宁乡市 430182: the only unit whose recorded successors are exactly ``code``, followed back
+    through earlier renames). Units merged into ``code`` (several predecessors) or split are
+    left out with a note — the rule of :func:`xinzhi.regions.harmonise.harmonise_codes`, for one
+    county without building the crosswalk of every county."""
+    chain = [code]
+    note = None
+    current = code
+    for _ in range(10) if harmonise else ():  # rename chains are short
+        rows = con.execute(
+            "SELECT DISTINCT code, successors FROM regions "
+            "WHERE end_year IS NOT NULL AND list_contains(successors, ?)",
+            [current],
+        ).fetchall()
+        preds = {str(r[0]) for r in rows}
+        if not preds:
+            break
+        one_to_one = len(preds) == 1 and [str(x) for x in (rows[0][1] or [])] == [current]
+        if not one_to_one:
+            note = (
+                f"区划调整：{'、'.join(sorted(preds))} 并入或拆分为 {current}，"
+                "其早年数据不可比，未纳入监测面板"
+            )
+            break
+        current = preds.pop()
+        if current in chain:
+            break
+        chain.append(current)
+    long = con.execute(
+        "SELECT region_code, year, indicator, value FROM current_observations "
+        "WHERE list_contains(?, region_code) AND list_contains(?, indicator) "
+        "ORDER BY year, indicator",
+        [chain, codes],
+    ).df()
+    # the county's own code wins where both codes hold a value for the same year
+    rank = long["region_code"].map({c: k for k, c in enumerate(chain)})
+    long = (
+        long.assign(_r=rank)
+        .sort_values(["indicator", "year", "_r"])
+        .drop_duplicates(["indicator", "year"])
+        .drop(columns="_r")
+        .assign(region_code=code)
+        .reset_index(drop=True)
+    )
+    return long, note
 
 
 def _finish(res: monitor.Signals | monitor.Trends, mp: MonitorPanel) -> None:
@@ -174,6 +273,7 @@ def monitor_signals(
     basis: str = "growth",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     county: str | None = None,
     k1: float = 1.0,
     k2: float = 2.0,
@@ -182,10 +282,12 @@ def monitor_signals(
 ) -> monitor.Signals:
     """Five-colour signals and the composite warning index on the warehouse
     (:func:`xinzhi.monitor.signals`; ``method="target"`` reads ``current_targets``)."""
-    mp = monitor_panel(con, system=system, indicators=indicators, county=county)
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
     targets = None
     if method == "target":
-        code = None if county is None else resolve_county(con, county)[0]
+        code = None if county is None else _county_code(con, county)
         targets = _targets_long(con, code)
         if targets.empty:
             raise InputError(
@@ -214,6 +316,7 @@ def monitor_trends(
     basis: str = "level",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     county: str | None = None,
     alpha: float = 0.05,
     changepoints: bool = True,
@@ -222,7 +325,9 @@ def monitor_trends(
 ) -> monitor.Trends:
     """Mann–Kendall trend, Sen's slope and change points on the warehouse
     (:func:`xinzhi.monitor.trends`)."""
-    mp = monitor_panel(con, system=system, indicators=indicators, county=county)
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
     res = monitor.trends(
         mp.panel,
         directions=mp.directions,
@@ -248,6 +353,7 @@ def monitor_digest(
     basis: str = "growth",
     system: str | None = None,
     indicators: str | None = None,
+    evaluation: str | None = None,
     k1: float = 1.0,
     k2: float = 2.0,
     window: int = 5,
@@ -255,22 +361,40 @@ def monitor_digest(
 ) -> monitor.Digest:
     """The monitoring digest of one county (:func:`xinzhi.monitor.digest`): signals of
     ``year`` (default the latest with a signal) against the year before, with the county's
-    trends (level basis) and change points."""
-    sig = monitor_signals(
-        con,
+    trends (level basis) and change points — one panel read for both."""
+    mp = monitor_panel(
+        con, system=system, indicators=indicators, evaluation=evaluation, county=county
+    )
+    code = str(mp.panel["region_code"].iloc[0])
+    targets = None
+    if method == "target":
+        targets = _targets_long(con, code)
+        if targets.empty:
+            raise InputError(
+                f"{mp.county_names.get(code, code)} 没有年度目标：先用 xinzhi monitor "
+                "targets-import 导入目标表，或在网页中填写"
+            )
+    sig = monitor.signals(
+        mp.panel,
         method=method,
+        targets=targets,
+        directions=mp.directions,
         basis=basis,
-        system=system,
-        indicators=indicators,
-        county=county,
-        k1=k1,
-        k2=k2,
+        k=(k1, k2),
         window=window,
         min_history=min(3, window),
+        names=mp.names,
+        county_names=mp.county_names,
     )
-    tr = monitor_trends(con, system=system, indicators=indicators, county=county, alpha=alpha)
-    code = sig.cube.codes[0]
-    return monitor.digest(sig, str(code), year, trends=tr)
+    _finish(sig, mp)
+    tr = monitor.trends(
+        mp.panel,
+        directions=mp.directions,
+        alpha=alpha,
+        names=mp.names,
+        county_names=mp.county_names,
+    )
+    return monitor.digest(sig, code, year, trends=tr)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -389,7 +513,7 @@ def set_target(
 def read_targets(con: duckdb.DuckDBPyConnection, county: str | None = None) -> pd.DataFrame:
     """The current targets (of one county, by name or code): ``region_code, indicator, year,
     value, batch_id`` (NULL: typed in), ``account``, ``entered_at``."""
-    code = None if county is None else resolve_county(con, county)[0]
+    code = None if county is None else _county_code(con, county)
     return read_current_targets(con, code)
 
 

@@ -19,6 +19,7 @@ County sections, in report order: :func:`score_section` (cover: score, ranks, pe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -484,6 +485,9 @@ def monitoring_section(ctx: ReportContext, code: str, year: int) -> MonitoringSe
 
     indicators = ",".join(ctx.full_system.codes)
     empty = pd.DataFrame(columns=MONITORING_COLUMNS)
+    if ctx.con is None and not Path(ctx.db).exists():
+        # a batch worker given a prefetched context without the warehouse: nothing to read
+        return MonitoringSection(empty, "", ["监测预警不可用：数据仓库不可用"], {})
     try:
         with ctx.connection() as con:
             targets = read_targets(con, code)

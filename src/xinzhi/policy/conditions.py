@@ -32,6 +32,10 @@ Leaf rules (``on`` = assessment date):
   → 2024-06-30 is 4 years, → 2024-07-01 is 5).
 * ``{date: D, on_or_after | after | before | on_or_before: d}``.
 * ``{size: [..]}``: ``size_class`` in the list.
+* ``{sei: [..]}``: ``industry_code`` in the listed 战略性新兴产业 sectors / classes
+  (:func:`xinzhi.codes.sei.sei_membership`); a code listed only with ``*`` is unknown with
+  the verification item ``sei_check`` (行业代码仅部分属于战略性新兴产业，需核实), a NULL code or a
+  division with mixed classes unknown with ``industry_code`` missing.
 
 >>> import datetime as dt
 >>> import pandas as pd
@@ -58,8 +62,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xinzhi.codes.sei import sei_membership
 from xinzhi.policy.facts import FieldSpec
-from xinzhi.policy.rules import Condition, diff_fields
+from xinzhi.policy.rules import SEI_CHECK, Condition, diff_fields
 
 __all__ = ["Columns", "Outcome", "condition_outcome", "minus_years", "whole_years"]
 
@@ -373,6 +378,10 @@ def _leaf(c: Condition, cols: Columns) -> Outcome:
         v = np.datetime64(c.value, "D")
         op = {"on_or_after": "ge", "after": "gt", "before": "lt", "on_or_before": "le"}[c.op]
         return _known(_cmp(op, d, v), known, c.fields[0])
+    if c.kind == "sei":  # a partial (*) code is unknown: verify (SEI_CHECK), else the 4-digit code
+        t, f, partial = sei_membership(cols.text(c.fields[0])[0], c.value)
+        unknown = ~(t | f)
+        return Outcome(t, f, {c.fields[0]: unknown & ~partial, SEI_CHECK: partial})
     if c.kind == "size":
         s, known = cols.text("size_class")
         match = s.isin(list(c.value)).to_numpy(dtype=bool, na_value=False)

@@ -19,6 +19,7 @@ Condition forms (exactly one operator per leaf)::
     {years_since: DATE_FIELD, ge|gt|le|lt: N}
     {date: DATE_FIELD, on_or_after|before|after|on_or_before: 2023-01-01}
     {size: [大, 中, 小, 微]}
+    {sei: [1, 4, "1.2"]}                    (industry_code in 战略性新兴产业 sectors / classes)
     {all: [..]}  {any: [..]}  {not: <cond>}
 
 Benefit forms: ``{fixed: x}`` or a range ``{fixed: [low, high]}``, ``{percent: {base: F, rate: r | [r1, r2]}}``,
@@ -58,6 +59,8 @@ import yaml
 
 from xinzhi import yamlfile
 from xinzhi.codes.firm_fields import firm_labels
+from xinzhi.codes.sei import PARTIAL_REASON as SEI_PARTIAL
+from xinzhi.codes.sei import check_sei_selection, sei_sectors
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.policy.facts import FieldSpec, firm_field_specs, parse_field_spec, person_field_specs
 
@@ -564,12 +567,38 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         value = tuple(str(v) for v in items)
         auto = f"企业规模为{'、'.join(value)}型"
         return Condition("size", "in", ("size_class",), value, text=text or auto, path=path)
+    if "sei" in d:
+        return _sei_condition(d, ctx, path, text)
     keys = ", ".join(map(str, d)) or "（空）"
     raise ctx.err(
         path,
         f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
         "/ all / any / not 之一",
     )
+
+
+SEI_CHECK = "sei_check"
+
+
+def _sei_condition(d: Mapping[str, Any], ctx: _Ctx, path: str, text: str) -> Condition:
+    """``{sei: [1, "4.2"]}``: industry_code in the listed 战略性新兴产业 sectors / classes
+    (战略性新兴产业分类（2018）, 国家统计局令第23号, 2018-11-07; see xinzhi.codes.sei)."""
+    _check_keys(d, {"sei", "text"}, ctx, path)
+    if ctx.subject != "firm":
+        raise ctx.err(f"{path}.sei", "sei 条件只用于企业（subject: firm）")
+    try:
+        value = check_sei_selection(d["sei"])
+    except ValueError as e:
+        raise ctx.err(f"{path}.sei", str(e)) from None
+    spec = ctx.field("industry_code", f"{path}.sei")
+    if isinstance(ctx.fields, dict):  # the item a partial (*) code asks to verify
+        ctx.fields.setdefault(SEI_CHECK, FieldSpec(SEI_CHECK, SEI_PARTIAL, "", "boolean"))
+    tab = sei_sectors()
+    names = dict(zip(tab["class"], tab["class_name"], strict=True))
+    names.update(zip(tab["sector"].astype(str), tab["sector_name"], strict=True))
+    shown = "、".join(f"{v} {names[v]}" for v in value)
+    auto = f"{spec.label}属于战略性新兴产业（{shown}）"
+    return Condition("sei", "in", (spec.key,), value, text=text or auto, path=path)
 
 
 def diff_key(a: str, b: str) -> str:

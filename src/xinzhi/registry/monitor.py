@@ -36,6 +36,13 @@ _SYSTEM = Option(
 _INDICATORS = Option(
     "indicators", "监测指标", str, None, help="指标编码或名称，逗号分隔；不填则用指标体系的全部指标"
 )
+_EVALUATION = Option(
+    "evaluation",
+    "评价结果",
+    str,
+    None,
+    help="数据仓库中保存的评价结果名称：监测其综合得分与维度得分（而非指标观测值）",
+)
 _COUNTY = Option("county", "县级单位", str, None, help="名称或 6 位区划代码；不填则为全部县")
 _K1 = Option("k1", "黄/浅蓝界（σ 倍数）", float, 1.0, minimum=0.1, maximum=5.0)
 _K2 = Option("k2", "红/蓝界（σ 倍数）", float, 2.0, minimum=0.2, maximum=10.0)
@@ -52,6 +59,7 @@ SIGNALS = Analysis(
         _SIGNAL_BASIS,
         _SYSTEM,
         _INDICATORS,
+        _EVALUATION,
         _COUNTY,
         _K1,
         _K2,
@@ -79,6 +87,7 @@ TRENDS = Analysis(
         ),
         _SYSTEM,
         _INDICATORS,
+        _EVALUATION,
         _COUNTY,
         _ALPHA,
         Option("changepoints", "检测变点", bool, True, help="ruptures PELT（最小二乘代价）"),
@@ -112,6 +121,7 @@ DIGEST = Analysis(
         _SIGNAL_BASIS,
         _SYSTEM,
         _INDICATORS,
+        _EVALUATION,
         _K1,
         _K2,
         _WINDOW,

@@ -232,12 +232,14 @@ def mount(
 
     from xinzhi import auth
     from xinzhi.web import (
+        pages_causal,
         pages_data,
         pages_disparity,
         pages_enterprise,
         pages_industry,
         pages_main,
         pages_method,
+        pages_monitor,
         pages_more,
         pages_policy,
         pages_profile,
@@ -269,6 +271,8 @@ def mount(
         pages_industry.register()
         pages_enterprise.register()
         pages_policy.register()
+        pages_monitor.register()
+        pages_causal.register()
         _state["pages"] = True
     ui.run_with(
         app,

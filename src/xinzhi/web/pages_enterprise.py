@@ -1,5 +1,7 @@
 """Page 企业: the 亩均效益 classes of a county's firms (class distribution, park totals, the
-movement since last year), a per-firm explanation card, the SME ladder with the firms closest to
+movement since last year), a map of the firms coloured by class with the parks' centroids (when
+the firm-year data carry 经度 / 纬度; else the park totals as a chart and a note), a per-firm
+explanation card, the SME ladder with the firms closest to
 the next tier, the differentiated-policy simulation with class cut-off sliders, size classes, and
 the 亩均 workbook as a download.
 
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 from fastapi import Request
 from nicegui import ui
@@ -36,9 +39,11 @@ from xinzhi.pipelines.enterprise import (
     what_if_shares,
 )
 from xinzhi.registry import enterprise as decl
+from xinzhi.web._charts import register_map
 from xinzhi.web._context import client_ip
 from xinzhi.web._controls import choice_select, run_analysis
 from xinzhi.web._frame import XLSX, guarded, send_download
+from xinzhi.web.geo import ILLUSTRATION_NOTE, map_name
 
 __all__ = ["register"]
 
@@ -154,9 +159,10 @@ def _summary_lines(text: str, drop: Sequence[str] = ()) -> list[str]:
     return out
 
 
-def _class_chart(counts: pd.DataFrame) -> None:
-    """Stacked bars: firms per list (rows of ``counts``) and class, zero segments unlabelled."""
-    lists = [str(x) for x in counts["list"]]
+def _class_chart(counts: pd.DataFrame, by: str = "list", testid: str = "class-chart") -> None:
+    """Stacked bars: firms per list (rows of ``counts``; or per park with ``by="park"``) and
+    class, zero segments unlabelled."""
+    lists = [str(x) for x in counts[by]]
     series = [
         {
             "type": "bar",
@@ -186,7 +192,7 @@ def _class_chart(counts: pd.DataFrame) -> None:
         },
         renderer="svg",
     ).classes("w-full").style(f"height: {90 + 46 * max(len(lists), 1)}px").props(
-        'data-testid="class-chart"'
+        f'data-testid="{testid}"'
     )
 
 
@@ -260,6 +266,138 @@ def _mujun_section(res: Any) -> None:
         pagination=15,
         testid="firm-table",
     )
+
+
+MAP_NEEDS_COORDINATES = (
+    "企业分布图需要企业的经度、纬度：在企业年度数据中加入“经度”“纬度”两列（WGS-84 坐标；"
+    "高德、腾讯地图的 GCJ-02 坐标或百度地图的 BD-09 坐标在导入时用 --coords gcj02 / bd09 "
+    "转换）并重新导入后即显示。地址无法在本机离线转换为坐标。"
+)
+"""The note shown instead of the map when no firm has coordinates."""
+
+
+def _bounds(points: pd.DataFrame) -> list[list[float]]:
+    """ECharts ``boundingCoords`` (north-west, south-east corners) around the firms, with a
+    margin of 8 % (at least 0.02°) on each side."""
+    lon, lat = points["longitude"].astype(float), points["latitude"].astype(float)
+    dx = max(0.08 * float(lon.max() - lon.min()), 0.02)
+    dy = max(0.08 * float(lat.max() - lat.min()), 0.02)
+    return [
+        [float(lon.min()) - dx, float(lat.max()) + dy],
+        [float(lon.max()) + dx, float(lat.min()) - dy],
+    ]
+
+
+async def _map_section(res: Any, county: str) -> None:
+    """The county's firms on its map (coloured by 亩均 class) with the parks' centroids and
+    totals; without coordinates the park totals as a chart and a note on what the map needs."""
+    _heading("企业分布图（按园区）")
+    points = res.firm_points()
+    parks = res.park_centroids()
+    if points.empty:
+        totals = res.park_totals()
+        if len(totals):
+            ui.label("各园区分类企业数").classes("font-bold mt-2")
+            _class_chart(totals, by="park", testid="park-chart")
+        ui.label(MAP_NEEDS_COORDINATES).classes("text-sm text-slate-700").props(
+            'data-testid="map-needs-coordinates"'
+        )
+        return
+    n = await register_map(int(res.year))
+    series: list[dict[str, Any]] = []
+    for c in ("A", "B", "C", "D", "T"):
+        sub = points[points["class"] == c]
+        series.append(
+            {
+                "type": "scatter",
+                "coordinateSystem": "geo",
+                "name": CLASS_NAMES[c],
+                "symbolSize": 6,
+                "itemStyle": {"color": CLASS_COLOURS[c], "opacity": 0.85},
+                "data": [
+                    {
+                        "name": str(r.name),
+                        "value": [float(r.longitude), float(r.latitude)],
+                        "park": "—" if pd.isna(r.park) else str(r.park),
+                        "cls": CLASS_NAMES[c],
+                        "score": None if pd.isna(r.score) else round(float(r.score), 2),
+                    }
+                    for r in sub.itertuples()
+                ],
+            }
+        )
+    located = parks[parks["located"] > 0]
+    series.append(
+        {
+            "type": "scatter",
+            "coordinateSystem": "geo",
+            "name": "园区（质心）",
+            "symbol": "diamond",
+            "itemStyle": {"color": "#111827", "borderColor": "#fff", "borderWidth": 1},
+            "label": {"show": True, "position": "right", "formatter": "{b}", "fontSize": 11},
+            "z": 5,
+            "data": [
+                {
+                    "name": str(r.park),
+                    "value": [float(r.longitude), float(r.latitude)],
+                    "symbolSize": float(10 + 2 * np.sqrt(r.firms)),
+                    "kind": "park",
+                    "firms": int(r.firms),
+                    "land": None if pd.isna(r.land_area) else round(float(r.land_area), 2),
+                    "tax": None if pd.isna(r.tax) else round(float(r.tax), 2),
+                    "per_mu": None if pd.isna(r.tax_per_mu) else round(float(r.tax_per_mu), 2),
+                    "classes": " / ".join(f"{c} {int(getattr(r, c))}" for c in "ABCDT"),
+                }
+                for r in located.itertuples()
+            ],
+        }
+    )
+    fmt = (
+        "p => { const d = p.data || {}; const v = x => (x === null || x === undefined) ? '—' "
+        ": Number(x).toLocaleString('zh-CN', {minimumFractionDigits: 2, "
+        "maximumFractionDigits: 2}); if (d.kind === 'park') return `${p.name}<br/>企业 "
+        "${d.firms} 家 · 用地 ${v(d.land)} 亩<br/>实缴税金 ${v(d.tax)} 万元 · 亩均税收 "
+        "${v(d.per_mu)} 万元/亩<br/>${d.classes}`; return `${p.name}<br/>${d.cls} · 综合得分 "
+        "${v(d.score)}<br/>园区：${d.park}`; }"
+    )
+    title = "企业分布（按亩均效益分类着色，◆ 为园区质心）" + (
+        "（示例数据）" if res.synthetic else ""
+    )
+    options: dict[str, Any] = {
+        "title": {"text": title, "left": 8, "top": 4, "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "item", ":formatter": fmt},
+        "legend": {"top": 28, "left": 8},
+        "geo": {
+            "map": map_name(int(res.year)),
+            "nameProperty": "code",
+            "roam": True,
+            "boundingCoords": _bounds(points),
+            "silent": True,
+            "label": {"show": False},
+            "itemStyle": {"areaColor": "#f8fafc", "borderColor": "#cbd5e1", "borderWidth": 0.6},
+            "regions": [
+                {
+                    "name": county,
+                    "itemStyle": {
+                        "areaColor": "#eef2ff",
+                        "borderColor": "#1e3a8a",
+                        "borderWidth": 1.6,
+                    },
+                }
+            ],
+            "top": 64,
+            "bottom": 8,
+        },
+        "series": series,
+    }
+    ui.echart(options, renderer="svg").classes("w-full").style("height: 620px").props(
+        f'data-testid="firm-map" data-polygons="{n}" data-firms="{len(points)}" '
+        f'data-parks="{len(located)}"'
+    )
+    missing = len(res.table) - len(points)
+    if missing:
+        ui.label(f"另有 {missing} 家企业没有经纬度，未画在图上。").classes("text-xs text-slate-600")
+    ui.label(ILLUSTRATION_NOTE).classes("text-xs text-gray-500").props('data-testid="map-note"')
 
 
 def _card(card: dict[str, Any]) -> None:
@@ -593,6 +731,7 @@ def register() -> None:
                 "下载亩均评价表（Excel，按名单分表）", icon="download", on_click=download
             ).props('no-caps data-testid="mujun-download"')
         _mujun_section(mujun)
+        await _map_section(mujun, where)
         names = {
             str(k): str(v)
             for k, v in zip(mujun.table["credit_code"], mujun.table["name"], strict=True)

@@ -1,0 +1,206 @@
+"""What the policy-evaluation surfaces (REST ``/api/causal/*`` and the page 政策评估) show.
+
+The estimate comes from the declared analysis ``pilot-effect``
+(:func:`xinzhi.pipelines.causal.pilot_effect`; the surfaces run it through the registry, which
+asks the access policy for the declaration's scope); this module lists what can be chosen — the
+imported pilot tables, the outcomes with county observations, the stored evaluations — and
+reads any estimator's result into one shape (:class:`EffectView`): the headline estimate with
+its standard error, the assumptions stated by the estimator, the event-study coefficients with
+the pre-trend test, the synthetic-control path and the placebo results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from xinzhi.indicators.catalogue import load_catalogue
+from xinzhi.pipelines.stored import stored_evaluation_names
+from xinzhi.store.pilots import read_pilots
+from xinzhi.store.read import level_predicate
+
+__all__ = ["ESTIMATOR_LABELS", "EffectView", "effect_view", "outcome_choices", "pilot_tables"]
+
+ESTIMATOR_LABELS = {
+    "did": "双向固定效应（TWFE）与事件研究",
+    "cs": "Callaway–Sant'Anna 交错双重差分",
+    "sc": "合成控制（单个试点县）",
+    "sdid": "合成双重差分",
+    "compare": "各估计量比较",
+}
+
+
+def pilot_tables(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The imported pilot lists, one row per policy: ``policy, counties, first_year, last_year,
+    cohorts`` (start years, "、"-separated), ``synthetic``."""
+    p = read_pilots(con)
+    cols = ["policy", "counties", "first_year", "last_year", "cohorts", "synthetic"]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    g = p.groupby("policy", sort=True)
+    out = pd.DataFrame(
+        {
+            "counties": g["region_code"].nunique(),
+            "first_year": g["start_year"].min().astype(int),
+            "last_year": g["start_year"].max().astype(int),
+            "cohorts": g["start_year"].agg(
+                lambda s: "、".join(str(int(y)) for y in sorted(set(s)))
+            ),
+            "synthetic": g["synthetic"].agg(lambda s: bool(pd.Series(s).fillna(False).any())),
+        }
+    ).reset_index()
+    return out[cols]
+
+
+def outcome_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What can be the outcome: every indicator with county observations (``kind`` indicator,
+    ``key`` its code) and every stored evaluation's score (``kind`` evaluation); ``label`` in
+    Chinese, ``years`` the span, ``counties`` the distinct county codes observed (a renamed
+    county counts under each of its codes)."""
+    rows = con.execute(
+        "SELECT indicator, min(year), max(year), count(DISTINCT region_code) "
+        f"FROM current_observations WHERE {level_predicate('county')} "
+        "GROUP BY indicator ORDER BY indicator"
+    ).fetchall()
+    cat = load_catalogue()
+    out = [
+        {
+            "kind": "indicator",
+            "key": str(code),
+            "label": cat.entries[code].name_zh if code in cat.entries else str(code),
+            "years": f"{int(a)}–{int(b)}",
+            "counties": int(n),
+        }
+        for code, a, b, n in rows
+    ]
+    for name in stored_evaluation_names(con):
+        out.append(
+            {
+                "kind": "evaluation",
+                "key": name,
+                "label": f"评价“{name}”的综合得分",
+                "years": "",
+                "counties": None,
+            }
+        )
+    return pd.DataFrame(out, columns=["kind", "key", "label", "years", "counties"])
+
+
+@dataclass
+class EffectView:
+    """One estimate read from any estimator's result (see the module docstring)."""
+
+    estimator: str
+    title: str
+    estimate: float | None
+    se: float | None
+    pvalue: float | None
+    ci: tuple[float | None, float | None]
+    assumptions: str
+    summary: str
+    event: pd.DataFrame
+    """``event, estimate, se, ci_lower, ci_upper, reference`` (empty: no event study)."""
+    pretrend: dict[str, float]
+    path: pd.DataFrame
+    """``time, treated, synthetic, gap`` of a synthetic control (else empty)."""
+    placebos: pd.DataFrame
+    """Placebo results (synthetic control: every donor as the treated unit)."""
+    weights: pd.DataFrame
+    """``unit, weight`` (synthetic control donors, SDID unit weights; else empty)."""
+    treat_time: int | None
+    tables: dict[str, pd.DataFrame]
+    notes: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+
+def _f(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _assumptions(summary: str) -> str:
+    lines = [ln.strip() for ln in summary.splitlines() if "假设" in ln or "注意" in ln]
+    return "\n".join(lines)
+
+
+_EVENT = ["event", "estimate", "se", "ci_lower", "ci_upper", "reference"]
+
+
+def effect_view(result: Any, estimator: str) -> EffectView:
+    """Read ``result`` of :func:`xinzhi.pipelines.causal.pilot_effect` (``estimator`` one of
+    did, cs, sc, sdid, compare) into an :class:`EffectView`."""
+    summary = result.summary()
+    event = pd.DataFrame(columns=_EVENT)
+    pretrend: dict[str, float] = {}
+    path = pd.DataFrame(columns=["time", "treated", "synthetic", "gap"])
+    placebos = pd.DataFrame()
+    weights = pd.DataFrame(columns=["unit", "weight"])
+    est = se = p = None
+    ci: tuple[float | None, float | None] = (None, None)
+    treat_time = None
+    if estimator == "did":
+        s = result.static
+        est, se, p, ci = _f(s.estimate), _f(s.se), _f(s.pvalue), (_f(s.ci[0]), _f(s.ci[1]))
+        if result.dynamic is not None:
+            c = result.dynamic.coefficients
+            event = c.reindex(columns=_EVENT)
+            pretrend = {k: float(v) for k, v in result.dynamic.pretrend.items()}
+    elif estimator == "cs":
+        est, se = (_f(v) for v in result.overall("simple"))
+        if est is not None and se:
+            from scipy import stats
+
+            p = float(2 * stats.norm.sf(abs(est / se)))
+            ci = (est - 1.959963984540054 * se, est + 1.959963984540054 * se)
+        a = result.aggregations
+        d = a[(a["type"] == "dynamic") & ~a["overall"].astype(bool)]
+        event = pd.DataFrame(
+            {
+                "event": d["level"].astype(int).to_numpy(),
+                "estimate": d["att"].to_numpy(),
+                "se": d["se"].to_numpy(),
+                "ci_lower": d["ci_lower"].to_numpy(),
+                "ci_upper": d["ci_upper"].to_numpy(),
+                "reference": False,
+            }
+        )
+        pretrend = {k: float(v) for k, v in result.pretrend.items()}
+    elif estimator == "sc":
+        est, p = _f(result.att), _f(result.pvalue)
+        path = result.path.reindex(columns=["time", "treated", "synthetic", "gap"])
+        placebos = result.placebos.copy()
+        weights = result.weights.rename("weight").rename_axis("unit").reset_index()
+        weights = weights.sort_values("weight", ascending=False, ignore_index=True)
+        treat_time = int(result.treat_time)
+    elif estimator == "sdid":
+        est, se, p = _f(result.estimate), _f(result.se), _f(result.pvalue)
+        ci = (_f(result.ci[0]), _f(result.ci[1]))
+        weights = result.unit_weights.rename("weight").rename_axis("unit").reset_index()
+        weights = weights.sort_values("weight", ascending=False, ignore_index=True)
+        treat_time = int(result.options.get("treat_time")) if result.options else None
+    return EffectView(
+        estimator=estimator,
+        title=ESTIMATOR_LABELS.get(estimator, estimator),
+        estimate=est,
+        se=se,
+        pvalue=p,
+        ci=ci,
+        assumptions=_assumptions(summary),
+        summary=summary,
+        event=event.reset_index(drop=True),
+        pretrend=pretrend,
+        path=path.reset_index(drop=True),
+        placebos=placebos.reset_index(drop=True),
+        weights=weights,
+        treat_time=treat_time,
+        tables=result.tables(),
+        notes=[str(n) for n in getattr(result, "notes", [])],
+        synthetic=bool(getattr(result, "synthetic", False)),
+    )
