@@ -145,6 +145,12 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
         # e = −4 … −2: 0; e = −1: the reference 0; e = 0 … 3: 2
         assert est == [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0]
         assert "处理前系数联合为 0 的检验" in page.inner_text("[data-testid=pretrend]")
+        page.wait_for_selector("[data-testid=checks-table] tbody tr", timeout=120_000)
+        checks = page.eval_on_selector(
+            "[data-testid=checks-table]",
+            "el => [...el.querySelectorAll('tbody tr')].map(r => r.cells[0].innerText.trim())",
+        )
+        assert checks == ["随机化推断（置换试点县）", "安慰剂时点（提前 2 年）"]
         with page.expect_download() as dl:
             page.click("[data-testid=causal-download]")
         path = tmp_path / "effect.xlsx"
