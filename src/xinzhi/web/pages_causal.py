@@ -30,6 +30,7 @@ from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import causal_views as cv
+from xinzhi.pipelines.analyses import authorise
 from xinzhi.registry import causal as decl
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._controls import choice_select, run_analysis
@@ -350,3 +351,36 @@ def register() -> None:
                 'no-caps data-testid="causal-download"'
             )
             _result(view)
+        if estimator in ("did", "cs", "sdid"):
+            await _checks(
+                user, {k: v for k, v in opts.items() if k not in ("estimator", "control")}
+            )
+
+
+async def _checks(user: auth.User, opts: dict[str, Any]) -> None:
+    """Randomisation inference and the in-time placebo below the estimate."""
+    _heading("安慰剂检验（随机化推断与安慰剂时点）")
+    box = ui.column().classes("w-full")
+    with box, ui.row().classes("items-center gap-2").props('data-testid="checks-busy"'):
+        ui.spinner()
+        ui.label("正在置换试点县并重新估计……")
+
+    def work() -> cv.PilotChecks:
+        with connection() as con:
+            authorise(con, decl.PILOT_EFFECT, opts, user)
+            return cv.pilot_checks(con, **opts)
+
+    try:
+        res = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(f"无法检验：{exc}").classes("text-negative").props(
+                'data-testid="checks-error"'
+            )
+        return
+    box.clear()
+    with box:
+        _table(res.table(), "checks-table", {"check": "检验", "note": "说明"})
+        for note in res.notes:
+            ui.label(note).classes("text-xs text-slate-600")
