@@ -10,8 +10,11 @@ for the movement, :func:`~xinzhi.pipelines.enterprise.tier_checks`,
 tables the page draws from them (summaries, class counts, park totals, the firm list with
 reasons, tier counts and candidates, the what-if of the class sliders, the size counts, one
 firm card). Target: ≤ 1 s for the page's data. The first run includes compiling the
-expressions (once per process); later runs read the county's data again with the SQL compiled
-(a new county in a running server); the page itself caches results per warehouse version.
+expressions (once per process); later runs forget every cached county table, frame and 亩均
+evaluation (:func:`xinzhi.pipelines.enterprise.clear_caches`) and read the county's data again
+with the SQL compiled (a new county in a running server). Within one run the 亩均 evaluation of
+each data year is computed once and shared by the movement, the simulation, the what-if and the
+firm card; the page itself also caches results per warehouse version.
 
 The peer: plain pandas on the same county frame (read with
 :func:`~xinzhi.pipelines.enterprise_data.firm_frame_df`) ranking one indicator (亩均税收) into

@@ -198,6 +198,31 @@ def test_sdid_recovers_the_known_effect(api: Api) -> None:
     assert sum(w["weight"] for w in body["weights"]) == pytest.approx(1.0)
 
 
+def test_placebo_checks(api: Api) -> None:
+    r = api.client.get(
+        "/api/causal/checks?policy=创新型县&indicator=gdp&permutations=199&shift=2",
+        headers=api.h("analyst1"),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["ri_estimate"] == pytest.approx(2.0, abs=1e-9)  # the TWFE coefficient
+    # only the true pair of the 45 equally likely pairs reaches |β| = 2 (a pair with one true
+    # pilot gets a fraction of it): p ≈ (1 + 199/45)/200 ≈ 0.027, well below 0.1
+    assert 1 / 200 <= body["ri_pvalue"] < 0.1
+    # in-time placebo on 2013–2016 with adoption moved to 2015: no effect before the start, and
+    # the disturbance's long differences average to 0 in both groups → ATT 0
+    assert body["placebo_att"] == pytest.approx(0.0, abs=1e-9)
+    assert [c["check"] for c in body["checks"]] == [
+        "随机化推断（置换试点县）",
+        "安慰剂时点（提前 2 年）",
+    ]
+    bad = api.client.get(
+        "/api/causal/checks?policy=创新型县&indicator=gdp&permutations=0",
+        headers=api.h("analyst1"),
+    )
+    assert bad.status_code == 422
+
+
 def test_workbook_is_audited_and_errors_are_chinese(api: Api) -> None:
     r = api.client.get(
         "/api/causal/effect.xlsx?policy=创新型县&indicator=gdp&estimator=did",

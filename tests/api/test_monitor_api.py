@@ -143,7 +143,9 @@ def test_county_account_sees_its_own_row_only(api: Api) -> None:
     other = api.client.get(f"/api/monitor/counties/430121?{OPTS}", headers=api.h("county1"))
     assert other.status_code == 403
     assert other.json()["error"]["code"] == "forbidden"
-    assert "本县区" in other.json()["error"]["message"]
+    assert other.json()["error"]["message"] == (
+        "县区用户只能查看和填写本县区的监测信号与年度目标（请求的县区：430121）"
+    )
 
 
 def test_county_drill_down(api: Api) -> None:

@@ -250,14 +250,37 @@ def test_calculator_new_firm_and_kept_frame(con) -> None:  # type: ignore[no-unt
     res = pp.calculator(con, county="430321", credit_code=F5, on=ON)
     t = res.tidy()[res.tidy()["document"].astype(str) == "test-xtx"].set_index("clause")
     assert t["status"].tolist() == ["不符合", "可能符合", "可能符合"]  # 1-1 fails: no 高企
-    # a second firm of the county reads the kept county frame: same answer as the check
-    one = pp.calculator(con, county="430321", credit_code=F2, on=ON).tidy()
+    # the firm's own row (built from its rows alone) gives the answer of the county's check
     every = pp.policy_check(con, county="430321", on=ON).tidy()
-    every = every[every["credit_code"] == F2]
-    cols = ["document", "clause", "status", "amount_min", "amount_max"]
-    a = one[cols].astype(str).sort_values(cols).values.tolist()
-    b = every[cols].astype(str).sort_values(cols).values.tolist()
-    assert a == b
+    cols = ["document", "clause", "status", "amount_min", "amount_max", "reason", "missing"]
+    for firm in (F1, F2, F3):  # F5 is not in the frame of the data year
+        one = pp.calculator(con, county="430321", credit_code=firm, on=ON).tidy()
+        mine = every[every["credit_code"] == firm]
+        a = one[cols].astype(str).sort_values(cols).values.tolist()
+        b = mine[cols].astype(str).sort_values(cols).values.tolist()
+        assert a == b, firm
+
+
+def test_form_fields_are_the_fields_the_clauses_read(con) -> None:  # type: ignore[no-untyped-def]
+    docs = pp.library_documents(con, ["test-xtx", "test-hunan", "nope"])
+    assert [d.id for d in docs] == ["test-xtx", "test-hunan"]  # unknown ids left out
+    fields = pp.form_fields("firm", docs)
+    # 1-1 reads rd_expenditure and 高企 (its amount rd_expenditure again), 1-2 地方财政贡献,
+    # 1-3 the size class; test-hunan 高企 and the date its validity started
+    assert [f["key"] for f in fields] == [
+        "rd_expenditure",
+        "label_hnte",
+        "local_fiscal_contribution",
+        "size_class",
+        "label_hnte_since",
+    ]
+    assert fields[0]["unit"] == "万元" and fields[0]["type"] == "double"
+    assert pp.form_fields("person", docs) == []  # no person document among them
+    with pytest.raises(InputError, match="subject 只能是 firm 或 person"):
+        pp.form_fields("firms", docs)
+    # in force in 430321 on 2024-06-30: the published test documents of 湘潭县 and 湖南省
+    ids = [d.id for d in pp.documents_in_force(con, county="430321", on=ON)]
+    assert {"test-xtx", "test-hunan"} <= set(ids) and "test-liuhe" not in ids
 
 
 def test_calculator_refuses(con) -> None:  # type: ignore[no-untyped-def]
@@ -418,4 +441,7 @@ def test_doctests() -> None:
     import doctest
 
     res = doctest.testmod(pp, optionflags=doctest.ELLIPSIS)
-    assert (res.failed, res.attempted) == (0, 3)  # region_prefix, region_covers, date_text
+    assert (res.failed, res.attempted) == (
+        0,
+        5,
+    )  # region_prefix, region_covers, date_text, form_fields (2)

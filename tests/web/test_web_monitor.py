@@ -220,7 +220,9 @@ def test_county_account_drill_down_targets_and_download(
         # another county's drill-down is refused with the policy's sentence
         _open(page, server, QUERY + "&county=430121")
         page.wait_for_selector("[data-testid=monitor-error]", timeout=60_000)
-        assert "县区用户只能查看本县区" in page.inner_text("[data-testid=monitor-error]")
+        assert "县区用户只能查看和填写本县区的监测信号" in page.inner_text(
+            "[data-testid=monitor-error]"
+        )
     finally:
         ctx.close()
         admin_ctx.close()

@@ -196,15 +196,9 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
 
 
 def _documents(con: Any, doc_ids: Sequence[str]) -> list[Any]:
-    """The parsed documents (:class:`xinzhi.policy.PolicyDocument`, as the pipeline returns
-    them) of ``doc_ids``; unknown ids left out."""
-    out = []
-    for d in doc_ids:  # a loop over documents
-        try:
-            out.append(_view(con, d).document)
-        except NotFoundError:
-            continue
-    return out
+    """The parsed documents (:class:`xinzhi.policy.PolicyDocument`) of ``doc_ids``; unknown
+    ids left out."""
+    return pp.library_documents(con, doc_ids)
 
 
 def field_labels(docs: Sequence[Any]) -> dict[str, str]:
@@ -341,34 +335,15 @@ def check(
 def form_fields(con: Any, user: User, *, subject: str = "firm") -> list[dict[str, Any]]:
     """The fields the clauses of the documents ``user`` sees read, in order of first use, each
     with ``key``, ``label``, ``unit``, ``type`` and ``levels`` (ordered choices): the fields a
-    calculator form asks for. Found by the calculator itself: on an empty form every clause
-    lists the fields it lacks."""
+    calculator form asks for (:func:`xinzhi.pipelines.policy.form_fields`); a county
+    account's form is of its own county (no 区划代码 to give)."""
     county = policy_county(user)
-    values: dict[str, Any] = {"region_code": county} if county else {}
-    rows = pp.calculator(con, county=county, values=values, subject=subject).tidy()
-    visible = documents(con, user, subject=subject)["id"].astype(str).tolist()
-    rows = rows[rows["document"].astype(str).isin(visible)]
-    seen: dict[str, None] = {}
-    for ms in rows["missing"].astype(object):  # a loop over clauses
-        for f in _missing_list(ms):
-            seen.setdefault(f, None)
-    specs: dict[str, Any] = {}
-    for doc in _documents(con, sorted(set(rows["document"].astype(str)))):
-        for k, spec in dict(getattr(doc, "fields", {}) or {}).items():
-            specs.setdefault(str(k), spec)
-    out = []
-    for key in seen:
-        spec = specs.get(key)
-        out.append(
-            {
-                "key": key,
-                "label": str(getattr(spec, "label", "") or key),
-                "unit": str(getattr(spec, "unit", "") or ""),
-                "type": str(getattr(spec, "type", "") or "varchar"),
-                "levels": [str(x) for x in getattr(spec, "levels", ()) or ()],
-            }
-        )
-    return out
+    visible = set(documents(con, user, subject=subject)["id"].astype(str))
+    docs = [
+        d for d in pp.documents_in_force(con, county=county, subject=subject) if d.id in visible
+    ]
+    fields = pp.form_fields(subject, docs)
+    return [f for f in fields if not (county and f["key"] == "region_code")]
 
 
 def payout(

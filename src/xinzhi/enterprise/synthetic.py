@@ -448,8 +448,9 @@ def _chunk(
 
     values: dict[str, np.ndarray] = {
         "park": wide(park),
-        "longitude": wide(np.round(lon, 6)),
-        "latitude": wide(np.round(lat, 6)),
+        # not rounded: a point rounded to 1e-6° (0.1 m) may leave a county near its border
+        "longitude": wide(lon),
+        "latitude": wide(lat),
         "above_scale": rev >= ABOVE_SCALE_REVENUE,
         "land_area": wide(land),
         "tax": np.round(tax, 2),

@@ -8,7 +8,7 @@ for a matrix, a county drill-down and the targets editor:
 
 * a county account (:func:`xinzhi.auth.policy.policy_county`) sees the signals, trends, digest
   and targets of its own county only (another county: 403, the rule of record-level data,
-  :func:`xinzhi.auth.policy.require_county`); admin and analyst see every county;
+  :func:`xinzhi.auth.policy.can_view_county`); admin and analyst see every county;
 * targets are typed in by the accounts that may enter data (:attr:`Action.UPLOAD`: admin,
   analyst, and a county account for its own county); the surfaces write the audit entry.
 """
@@ -26,7 +26,14 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.auth.accounts import User
-from xinzhi.auth.policy import Action, is_unrestricted, policy_county, require, require_county
+from xinzhi.auth.policy import (
+    AccessDenied,
+    Action,
+    can_view_county,
+    is_unrestricted,
+    policy_county,
+    require,
+)
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.indicators.system import list_systems
@@ -83,7 +90,10 @@ def check_county(con: duckdb.DuckDBPyConnection, user: User, county: str | None)
             raise InputError("请指定县级单位（名称或 6 位区划代码）")
         return own
     code = resolve_county(con, str(county))[0]
-    require_county(user, code)
+    if not can_view_county(user, code):  # the policy decides; the sentence names monitoring
+        raise AccessDenied(
+            f"县区用户只能查看和填写本县区的监测信号与年度目标（请求的县区：{code}）"
+        )
     return code
 
 

@@ -50,7 +50,10 @@ import pandas as pd
 import yaml
 
 from xinzhi import datasets
-from xinzhi.codes.firm_fields import firm_labels
+from xinzhi.auth.accounts import User
+from xinzhi.auth.policy import mask_personal
+from xinzhi.codes.firm_fields import firm_fields, firm_labels
+from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise import size as size_mod
 from xinzhi.errors import InputError, NotFoundError, XinzhiError
 from xinzhi.ingest.policy_facts import FactSpec, clean_policy_facts
@@ -82,12 +85,15 @@ __all__ = [
     "calculator",
     "date_text",
     "document_text",
+    "documents_in_force",
     "effect_indicators",
     "extract_policy_text",
+    "form_fields",
     "generate_policy_facts",
     "get_document",
     "import_policy_facts",
     "import_policy_records",
+    "library_documents",
     "list_documents",
     "payout_list",
     "person_frame",
@@ -237,15 +243,37 @@ def _date_or_none(v: Any) -> dt.date | None:
     return v if isinstance(v, dt.date) else None
 
 
-def _entries(
-    con: duckdb.DuckDBPyConnection, statuses: Sequence[str] | None = None, builtin: bool = True
-) -> dict[str, _Entry]:
-    """Built-in documents (status 已发布) and the stored ones (of ``statuses``), by id."""
-    out: dict[str, _Entry] = {}
-    if builtin:
-        for k, d in builtin_documents().items():
-            out[k] = _Entry(d, "已发布", True, None)
-    rows = pstore.current_documents(con, statuses=statuses)
+def _library_key(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """What the library of a warehouse file depends on: its stamp and the number of stored
+    document versions (every save, publish or retire adds one); None for an in-memory
+    warehouse (nothing is kept)."""
+    stamp = warehouse_stamp(con)
+    if stamp is None:
+        return None
+    try:
+        row = con.execute("SELECT count(*) FROM policy_documents").fetchall()
+    except duckdb.Error:  # no policy tables yet
+        row = [(0,)]
+    return (stamp, int(row[0][0]))
+
+
+_LIBRARY: OrderedDict[Any, dict[str, _Entry]] = OrderedDict()
+_LIBRARY_LOCK = threading.Lock()
+
+
+def _library(con: duckdb.DuckDBPyConnection) -> dict[str, _Entry]:
+    """Every document of the library by id: the built-in ones (status 已发布), then the stored
+    ones (a stored document of a built-in id replaces it); kept per :func:`_library_key`."""
+    key = _library_key(con)
+    if key is not None:
+        with _LIBRARY_LOCK:
+            hit = _LIBRARY.get(key)
+        if hit is not None:
+            return hit
+    out: dict[str, _Entry] = {
+        k: _Entry(d, "已发布", True, None) for k, d in builtin_documents().items()
+    }
+    rows = pstore.current_documents(con)
     for r in rows.to_dict("records"):  # over documents, not firms
         doc = _parse(str(r["yaml"]), f"政策库 {r['id']}")
         out[str(r["id"])] = _Entry(
@@ -257,7 +285,24 @@ def _entries(
             _date_or_none(r["retired_on"]),
             int(r["version"]),
         )
+    if key is not None:
+        with _LIBRARY_LOCK:
+            _LIBRARY[key] = out
+            while len(_LIBRARY) > 4:
+                _LIBRARY.popitem(last=False)
     return out
+
+
+def _entries(
+    con: duckdb.DuckDBPyConnection, statuses: Sequence[str] | None = None, builtin: bool = True
+) -> dict[str, _Entry]:
+    """Built-in documents (with ``builtin``) and the stored ones of ``statuses`` (None: all),
+    by id."""
+    return {
+        k: e
+        for k, e in _library(con).items()
+        if (builtin if e.builtin else (statuses is None or e.status in statuses))
+    }
 
 
 def _status_filter(status: str | None) -> tuple[list[str] | None, bool]:
@@ -654,13 +699,17 @@ def _add_facts(
     key: str = "credit_code",
     subject: str = "firm",
     codes: Sequence[str] | None = None,
+    only: Mapping[str, object] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """``frame`` with the facts of ``year`` (and ``_prev1`` / ``_prev2`` of numeric facts) as
-    columns; whether any fact value is 示例数据. Facts already in the frame keep its values."""
+    columns (with ``only``: the columns among its keys); whether any fact value is 示例数据.
+    Facts already in the frame keep its values."""
     synthetic = False
     out = frame
     for lag, suffix in ((0, ""), (1, "_prev1"), (2, "_prev2")):
         long = pstore.read_policy_facts(con, year=year - lag, subject=subject, codes=codes)
+        if only is not None:
+            long = long[long["fact"].isin([k for k in specs if f"{k}{suffix}" in only])]
         if lag:
             numeric = {k for k, s in specs.items() if s.type in ("double", "integer")}
             long = long[long["fact"].isin(numeric)]
@@ -727,15 +776,35 @@ class PolicyFrame:
     notes: list[str] = field(default_factory=list)
 
 
+_KEPT: dict[Any, Any] = {}
+
+
+def _per_stamp(con: duckdb.DuckDBPyConnection, name: str, fn: Any, *args: Any) -> Any:
+    """``fn(con, *args)``, kept per warehouse stamp (an answer that reads a whole view and
+    changes only with an import); computed each time on an in-memory warehouse."""
+    stamp = warehouse_stamp(con)
+    if stamp is None:
+        return fn(con, *args)
+    key = (stamp, name, *args)
+    if key not in _KEPT:
+        if len(_KEPT) > 256:
+            _KEPT.clear()
+        _KEPT[key] = fn(con, *args)
+    return _KEPT[key]
+
+
 def _latest_before(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
-    if latest_firm_year(con) is None:
+    """The latest data year before ``year`` (else the latest of all; None: no firm-year
+    data)."""
+    return _per_stamp(con, "year", _latest_year_before, int(year))
+
+
+def _latest_year_before(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
+    latest = latest_firm_year(con)
+    if latest is None:
         return None
-    row = con.execute(
-        "SELECT max(year) FROM current_firm_years WHERE year < ?", [int(year)]
-    ).fetchone()
-    if row and row[0] is not None:
-        return int(row[0])
-    return latest_firm_year(con)
+    row = con.execute("SELECT max(year) FROM current_firm_years WHERE year < ?", [year]).fetchone()
+    return int(row[0]) if row and row[0] is not None else latest
 
 
 def policy_frame(
@@ -797,7 +866,8 @@ _FRAMES: OrderedDict[Any, PolicyFrame] = OrderedDict()
 _FRAMES_LOCK = threading.Lock()
 _FRAMES_KEPT = 8
 """A county's policy frame is kept per warehouse stamp (every import changes it), data year,
-date and fact catalogue: the calculator reads one firm's row of it."""
+date and fact catalogue: a second check of the county (a payout list, an export) reads it.
+The calculator does not: it builds one firm's row alone (:func:`_firm_row`)."""
 
 
 def _warehouse_policy_frame(
@@ -960,56 +1030,174 @@ def policy_check_analysis(
     year: int | None = decl.POLICY_CHECK.default("year"),
     date: str | None = decl.POLICY_CHECK.default("date"),
     document: str | None = decl.POLICY_CHECK.default("document"),
+    subject: str = decl.POLICY_CHECK.default("subject"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> PolicyResult:
     """The declared analysis ``policy-check`` (:mod:`xinzhi.registry.policy`): options as
-    declared (``document``: ids separated by commas), then :func:`policy_check`."""
+    declared (``document``: ids separated by commas), then :func:`policy_check`. A result of
+    persons has its person ids masked as the API masks them for the roles that need it
+    (:func:`xinzhi.auth.policy.mask_personal`): the declared analysis's result is kept and shared
+    by every account that may run it."""
     opts = decl.POLICY_CHECK.resolve(
-        {"county": county, "year": year, "date": date, "document": document}
+        {"county": county, "year": year, "date": date, "document": document, "subject": subject}
     )
-    return policy_check(
+    res = policy_check(
         con,
         county=opts["county"],
         year=opts["year"],
         on=opts["date"],
         documents=opts["document"],
+        subject=opts["subject"],
     )
+    if opts["subject"] == "person":
+        res.table = mask_personal(res.table, _SHARED_RESULT)
+    return res
 
 
-def _firm_row(
+_SHARED_RESULT = User(0, "（共享的分析结果）", "analyst", None, False)
+"""Who a shared result is masked for: a role that sees persons' personal data masked."""
+
+
+def _reads(docs: Iterable[PolicyDocument]) -> dict[str, None]:
+    """The frame columns the clauses of ``docs`` read (conditions, then amounts), in order of
+    first use."""
+    out: dict[str, None] = {}
+    for d in docs:
+        for c in d.clauses:  # over clauses and their leaves
+            for leaf in c.when.leaves() if c.when is not None else []:
+                for f in ("size_class",) if leaf.kind == "size" else leaf.fields:
+                    out.setdefault(f, None)
+            for f in c.benefit.fields if c.benefit is not None else ():
+                out.setdefault(f, None)
+    return out
+
+
+def form_fields(subject: str, documents: Iterable[PolicyDocument]) -> list[dict[str, Any]]:
+    """The fields a calculator form asks for: those the clauses of the ``subject`` documents
+    read (conditions, then amounts; in order of first use) that a form can give, each with
+    ``key``, ``label``, ``unit``, ``type`` and ``levels`` (the ordered choices of an ordinal
+    field, else empty).
+
+    >>> doc = builtin_documents()["xiangtan-2022-zhaoshang"]
+    >>> [f["key"] for f in form_fields("firm", [doc])][:2]
+    ['new_project', 'section']
+    """
+    if subject not in ("firm", "person"):
+        raise InputError(f"subject 只能是 firm 或 person，收到 {subject!r}")
+    docs = [d for d in documents if d.subject == subject]
+    specs: dict[str, FieldSpec] = dict(
+        firm_field_specs() if subject == "firm" else person_field_specs()
+    )
+    specs.update(_fact_specs(docs, person=subject == "person"))
+    out = []
+    for key in _reads(docs):
+        spec = specs.get(key)
+        if spec is None:  # not given by a form (e.g. the start of a label's validity)
+            continue
+        out.append(
+            {
+                "key": key,
+                "label": str(spec.label or key),
+                "unit": str(spec.unit or ""),
+                "type": str(spec.type or "varchar"),
+                "levels": [str(x) for x in (getattr(spec, "levels", ()) or ())],
+            }
+        )
+    return out
+
+
+def documents_in_force(
     con: duckdb.DuckDBPyConnection,
-    credit_code: str,
+    *,
     county: str | None,
-    on: dt.date,
-    docs: Sequence[PolicyDocument],
-) -> tuple[pd.DataFrame, int, bool]:
-    """One firm's row of the policy frame: read from its county's frame (kept between calls,
-    :func:`policy_frame`), else built for the firm alone; (frame, data year, 示例数据)."""
+    on: dt.date | str | None = None,
+    subject: str = "firm",
+) -> list[PolicyDocument]:
+    """The documents of ``subject`` a check in ``county`` (None: every region) on ``on``
+    (default today) evaluates: built-in and published ones in force, of a region containing
+    the county, whose own validity (``valid_from`` / ``valid_to``) contains ``on``."""
+    day = _day(on)
+    docs = _applicable(con, county=_county_code(con, county), on=day, ids=None, subject=subject)
+    return [d for d in docs if d.applies_on(day)]
+
+
+def library_documents(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> list[PolicyDocument]:
+    """The documents of the library with these ids (any status; unknown ids left out)."""
+    lib = _library(con)
+    return [lib[str(i)].document for i in ids if str(i) in lib]
+
+
+def _firm_sql(year: int) -> tuple[str, list[str]]:
+    """The SQL of one firm's frame row (parameters: credit code, data year, 31 December of the
+    data year) and its date columns: the rules of
+    :func:`xinzhi.pipelines.enterprise_data.frame_expr` (registry row, the year's fields, the
+    numeric fields of the two years before, in the frame when it has a row of the year or is
+    active and founded by the year's end) for one credit code, so that the views rank only
+    its rows."""
+    cat = firm_fields()
+    num = [k for k, f in cat.items() if f.type in ("double", "integer")]
+    cols = [f"f.{c}" for c in _REGISTRY if c != "synthetic"]
+    cols.append("coalesce(f.synthetic, FALSE) OR coalesce(y0.synthetic, FALSE) AS synthetic")
+    cols += [f"y0.{k}" for k in cat]
+    cols += [f"y{i}.{k} AS {k}_prev{i}" for i in (1, 2) for k in num]
+    years = "SELECT * FROM current_firm_years WHERE credit_code = $1 AND year = $2"
+    active = ", ".join("'" + a.replace("'", "''") + "'" for a in active_statuses())
+    sql = (
+        f"SELECT {', '.join(cols)} FROM "
+        "(SELECT * FROM current_firms WHERE credit_code = $1) f "
+        f"LEFT JOIN ({years}) y0 USING (credit_code) "
+        f"LEFT JOIN ({years} - 1) y1 USING (credit_code) "
+        f"LEFT JOIN ({years} - 2) y2 USING (credit_code) "
+        "WHERE y0.credit_code IS NOT NULL OR ("
+        f"(f.status IS NULL OR f.status IN ({active})) AND (f.founded IS NULL OR f.founded <= $3))"
+    )
+    dates = ["founded", *(k for k, f in cat.items() if f.type == "date")]
+    return sql, dates
+
+
+def _firm_region(con: duckdb.DuckDBPyConnection, credit_code: str, county: str | None) -> str:
+    """The county of a firm of the registry.
+
+    Raises
+    ------
+    NotFoundError
+        No firm of this credit code, or (with ``county``) a firm of another county.
+    """
     row = con.execute(
-        "SELECT region_code FROM current_firms WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
-        [[credit_code]],
+        "SELECT region_code FROM current_firms WHERE credit_code = ?", [credit_code]
     ).fetchall()
     if not row:
         raise NotFoundError(f"企业名录中没有信用代码为 {credit_code} 的企业")
-    region = str(row[0][0])
-    if county is not None and region != county:
+    if county is not None and str(row[0][0]) != county:
         raise NotFoundError(f"信用代码为 {credit_code} 的企业不在 {county}")
-    y = on.year - 1
-    if latest_firm_year(con) is not None:
-        src = policy_frame(con, county=region, on=on, documents=docs)
-        frame = src.frame[src.frame["credit_code"] == credit_code].reset_index(drop=True)
-        if len(frame):
-            return frame, src.year, bool(frame["synthetic"].fillna(False).any()) or src.synthetic
-        y = src.year
-    # not in the frame of the data year (founded later, or closed): the registry row alone
-    frame = con.execute(
-        "SELECT credit_code, name, region_code, industry_code, division, section, founded, "
-        "status, registered_capital, synthetic FROM current_firms "
-        "WHERE credit_code IN (SELECT unnest(?::VARCHAR[]))",
-        [[credit_code]],
-    ).df()
-    founded = pd.to_datetime(frame["founded"])
-    frame["founded"] = founded.dt.date.astype(object).where(founded.notna(), None)
+    return str(row[0][0])
+
+
+def _firm_row(
+    con: duckdb.DuckDBPyConnection, credit_code: str, on: dt.date, reads: Mapping[str, None]
+) -> tuple[pd.DataFrame, int]:
+    """One firm's row of the policy frame (:func:`policy_frame`, without the facts) built from
+    its own rows alone (:func:`_firm_sql`); ``size_class`` only when a clause reads it;
+    (frame, data year). A firm that is not in the frame of the data year (founded later, or
+    closed) gets its registry row alone (every field of the year unknown)."""
+    y = _latest_before(con, on.year)
+    frame = pd.DataFrame()
+    if y is not None:
+        sql, dates = _firm_sql(y)
+        frame = con.execute(sql, [credit_code, y, dt.date(y, 12, 31)]).df()
+    else:
+        y = on.year - 1
+    if frame.empty:  # the registry row alone
+        frame = con.execute(
+            f"SELECT {', '.join(_REGISTRY)} FROM current_firms WHERE credit_code = ?",
+            [credit_code],
+        ).df()
+        dates = ["founded"]
+    for c in dates:
+        d = pd.to_datetime(frame[c], errors="coerce")
+        frame[c] = d.dt.date.astype(object).where(d.notna(), None)
+    if "size_class" in reads:
+        frame["size_class"] = _size_class(frame) if "employees" in frame else None
     frame = _label_windows(con, frame, on, [credit_code])
     known = _labels_known(con)
     for k in firm_labels():  # held on the date: a window holds (when labels were imported)
@@ -1017,13 +1205,30 @@ def _firm_row(
         frame[f"label_{k}"] = (
             held if known else pd.Series(pd.NA, index=frame.index, dtype="boolean")
         )
-    frame["size_class"] = None  # no employees or revenue of the year: needs data
     frame["year"] = y
-    frame, synthetic = _add_facts(con, frame, year=y, specs=_fact_specs(docs), codes=[credit_code])
-    return frame, y, synthetic or bool(frame["synthetic"].fillna(False).any())
+    return frame, y
+
+
+_REGISTRY = [
+    "credit_code",
+    "name",
+    "region_code",
+    "industry_code",
+    "division",
+    "section",
+    "founded",
+    "status",
+    "registered_capital",
+    "synthetic",
+]
 
 
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any label was imported (else a label is unknown, not "not held")."""
+    return bool(_per_stamp(con, "labels", _any_label))
+
+
+def _any_label(con: duckdb.DuckDBPyConnection) -> bool:
     if not has_firm_year_tables(con):
         return False
     row = con.execute("SELECT count(*) FROM current_firm_labels").fetchone()
@@ -1095,7 +1300,15 @@ def calculator(
         subject = "person" if (only_person and credit_code is None) else "firm"
     if subject not in ("firm", "person"):
         raise InputError(f"subject 只能是 firm 或 person，收到 {subject!r}")
-    docs = _applicable(con, county=code, on=day, ids=None, subject=subject)
+    key = "credit_code" if subject == "firm" else "person_id"
+    notes: list[str] = []
+    synthetic = False
+    scope = code
+    if credit_code is not None:
+        if subject != "firm":
+            raise InputError("按信用代码查询的是企业；人员请填写表单")
+        scope = _firm_region(con, str(credit_code), code)  # the documents of its county
+    docs = _applicable(con, county=scope, on=day, ids=None, subject=subject)
     specs: dict[str, FieldSpec] = dict(firm_specs if subject == "firm" else person_specs)
     specs.update(_fact_specs(docs, person=subject == "person"))
     unknown = sorted(k for k in given if k not in specs)
@@ -1103,14 +1316,14 @@ def calculator(
         raise InputError(
             f"未知的字段 {'、'.join(unknown)}：政策条款读取的字段见 docs/policy_rules.md"
         )
-    key = "credit_code" if subject == "firm" else "person_id"
-    notes: list[str] = []
-    synthetic = False
     if credit_code is not None:
-        if subject != "firm":
-            raise InputError("按信用代码查询的是企业；人员请填写表单")
-        frame, y, synthetic = _firm_row(con, str(credit_code), code, day, docs)
+        reads = _reads(docs)
+        frame, y = _firm_row(con, str(credit_code), day, reads)
         notes.append(f"数据年度 {y}")
+        frame, synthetic = _add_facts(
+            con, frame, year=y, specs=_fact_specs(docs), codes=[str(credit_code)], only=reads
+        )
+        synthetic = synthetic or bool(frame["synthetic"].fillna(False).any())
     else:
         frame = pd.DataFrame({key: [str(given.get(key) or "（表单）")]})
         if code is not None and "region_code" not in given:

@@ -2024,8 +2024,9 @@ def _when_values(cond: Any) -> Iterable[float]:
 def _benefit_values(b: Any) -> Iterable[float]:
     if not isinstance(b, Mapping):
         return
-    for key in ("fixed", "cap"):
-        v = _num(b.get(key))
+    fixed = b.get("fixed")
+    for x in [*(fixed if isinstance(fixed, list) else [fixed]), b.get("cap")]:
+        v = _num(x)
         if v is not None:
             yield v
     fl = _num(b.get("floor"))
@@ -2040,9 +2041,10 @@ def _benefit_values(b: Any) -> Iterable[float]:
                 yield v
     pu = b.get("per_unit")
     if isinstance(pu, Mapping):
-        v = _num(pu.get("amount"))
-        if v is not None:
-            yield v
+        for key in ("amount", "per"):
+            v = _num(pu.get(key))
+            if v is not None:
+                yield v
     bd = b.get("bands")
     if isinstance(bd, Mapping):
         for row in bd.get("bands") or []:
@@ -2059,8 +2061,9 @@ def gold_items(doc: Mapping[str, Any]) -> list[tuple[str, str, str, float]]:
     Returns ``(clause id, article, kind, value)`` rows: kind ``threshold`` for every numeric
     value of a ``when`` leaf on a field, ratio or ``years_since`` (ge / gt / le / lt / eq / ne and
     both ends of ``between``; labels and dates are not numbers of the text), kind ``amount`` for
-    ``fixed``, ``cap``, a non-zero ``floor``, ``percent.rate`` (both ends of a range),
-    ``per_unit.amount`` and every bound, rate and amount of ``bands``. A ratio of a field to
+    ``fixed`` (both ends of a range ``[a, b]``), ``cap``, a non-zero ``floor``,
+    ``percent.rate`` (both ends of a range), ``per_unit.amount`` and ``per_unit.per`` (the step
+    of 每满 N), and every bound, rate and amount of ``bands``. A ratio of a field to
     its own previous year (``{ratio: [tax, tax_prev1], ge: 1.3}``) is read as the growth rate
     the text states (0.3).
     """

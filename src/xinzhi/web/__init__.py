@@ -232,6 +232,7 @@ def mount(
 
     from xinzhi import auth
     from xinzhi.web import (
+        pages_causal,
         pages_data,
         pages_disparity,
         pages_enterprise,
@@ -271,6 +272,7 @@ def mount(
         pages_enterprise.register()
         pages_policy.register()
         pages_monitor.register()
+        pages_causal.register()
         _state["pages"] = True
     ui.run_with(
         app,
