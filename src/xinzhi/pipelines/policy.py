@@ -50,6 +50,8 @@ import pandas as pd
 import yaml
 
 from xinzhi import datasets
+from xinzhi.auth.accounts import User
+from xinzhi.auth.policy import mask_personal
 from xinzhi.codes.firm_fields import firm_fields, firm_labels
 from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise import size as size_mod
@@ -1028,20 +1030,32 @@ def policy_check_analysis(
     year: int | None = decl.POLICY_CHECK.default("year"),
     date: str | None = decl.POLICY_CHECK.default("date"),
     document: str | None = decl.POLICY_CHECK.default("document"),
+    subject: str = decl.POLICY_CHECK.default("subject"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> PolicyResult:
     """The declared analysis ``policy-check`` (:mod:`xinzhi.registry.policy`): options as
-    declared (``document``: ids separated by commas), then :func:`policy_check`."""
+    declared (``document``: ids separated by commas), then :func:`policy_check`. A result of
+    persons has its person ids masked as the API masks them for the roles that need it
+    (:func:`xinzhi.auth.policy.mask_personal`): the declared analysis's result is kept and shared
+    by every account that may run it."""
     opts = decl.POLICY_CHECK.resolve(
-        {"county": county, "year": year, "date": date, "document": document}
+        {"county": county, "year": year, "date": date, "document": document, "subject": subject}
     )
-    return policy_check(
+    res = policy_check(
         con,
         county=opts["county"],
         year=opts["year"],
         on=opts["date"],
         documents=opts["document"],
+        subject=opts["subject"],
     )
+    if opts["subject"] == "person":
+        res.table = mask_personal(res.table, _SHARED_RESULT)
+    return res
+
+
+_SHARED_RESULT = User(0, "（共享的分析结果）", "analyst", None, False)
+"""Who a shared result is masked for: a role that sees persons' personal data masked."""
 
 
 def _reads(docs: Iterable[PolicyDocument]) -> dict[str, None]:
