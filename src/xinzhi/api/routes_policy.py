@@ -378,8 +378,8 @@ def payout(
     return PayoutOut(
         document=document,
         clause=clause,
-        budget=clean(getattr(pl, "budget", None)),
-        demand=clean(getattr(pl, "demand", None)),
+        budget=clean(pl.budget),
+        demand=clean(pl.demand),
         rows=records(shown),
     )
 

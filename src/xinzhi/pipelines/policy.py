@@ -393,7 +393,7 @@ def document_text(
     package, or ``dataset:<path>`` a file of the public-data registry (read from the mirror
     ``data_dir`` / ``XINZHI_DATA_DIR``). None when the document names no text or the text is
     not available here."""
-    key = str(getattr(doc, "text", "") or "").strip()
+    key = doc.text.strip()
     if not key:
         return None
     if key.startswith("dataset:"):
@@ -655,7 +655,7 @@ def _fact_specs(docs: Iterable[PolicyDocument], person: bool = False) -> dict[st
     """Facts a frame pivots: the catalogue's and the documents' own."""
     out: dict[str, FieldSpec] = dict(person_field_specs() if person else policy_facts())
     for d in docs:
-        for k, f in dict(getattr(d, "facts", {}) or {}).items():
+        for k, f in d.facts.items():
             out.setdefault(str(k), f)
     return out
 
@@ -1100,7 +1100,7 @@ def form_fields(subject: str, documents: Iterable[PolicyDocument]) -> list[dict[
                 "label": str(spec.label or key),
                 "unit": str(spec.unit or ""),
                 "type": str(spec.type or "varchar"),
-                "levels": [str(x) for x in (getattr(spec, "levels", ()) or ())],
+                "levels": list(spec.levels),
             }
         )
     return out
@@ -1446,7 +1446,7 @@ def payout_list(
         "您可能符合“" + table["clause"].astype(str) + "”条款，请补充：" + shown,
         "",
     )
-    budget = getattr(doc, "budget", None)
+    budget = doc.budget
     paid = table.loc[table["status"] == "符合", "amount_max"]
     return PayoutList(
         document=document,

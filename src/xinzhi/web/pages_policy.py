@@ -602,7 +602,7 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
             _error(box, exc)
             return
         with box:
-            budget, demand = getattr(pl, "budget", None), getattr(pl, "demand", None)
+            budget, demand = pl.budget, pl.demand
             b = "未设预算" if budget is None else f"预算 {float(budget):,.2f} 万元"
             d = "—" if demand is None else f"{float(demand):,.2f} 万元"
             ok = int((rows["status"] == "符合").sum()) if "status" in rows.columns else len(rows)
