@@ -165,6 +165,10 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> N
             "蓝：过冷（严重滞后）",
         ):
             assert text in legend
+        # only the counties with a red or blue light: 长沙县 (红, 蓝) and 宁乡市 (蓝); 湘潭县 has a
+        # yellow light only
+        _open(page, server, QUERY + "&alerts=1")
+        assert set(_matrix(page)) == {"长沙县", "宁乡市"}
         # click the row: the county's drill-down
         page.click("[data-testid=signal-matrix] td[data-signal='红']")
         page.wait_for_selector("[data-testid=digest-table]", timeout=120_000)

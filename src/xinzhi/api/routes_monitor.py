@@ -166,11 +166,11 @@ def _notes(synthetic: bool, notes: Any) -> list[str]:
 
 def _county_view(db: Database, cur: Any, session: Any, county: str, q: SignalQuery) -> Any:
     opts = q.options()
-    key = ("county", session.user.username, county, q.year, tuple(sorted(opts.items())))
     # the access check runs on every request (not only on a cache miss)
-    mv.check_county(cur, session.user, county)
+    code = mv.check_county(cur, session.user, county)
+    key = ("county", code, q.year, tuple(sorted(opts.items())))
     return _cached(
-        db, cur, key, lambda: mv.county_view(cur, session.user, county, year=q.year, **opts)
+        db, cur, key, lambda: mv.county_view(cur, session.user, code, year=q.year, **opts)
     )
 
 

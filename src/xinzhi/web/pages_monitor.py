@@ -71,6 +71,9 @@ _FORMATS = {
     "p": f"v => {_NULL} ? '—' : Number(v).toFixed(3)",
 }
 
+ALERTS_ONLY_ABOVE = 300
+"""With more counties than this the matrix first lists only those with a red or blue light."""
+
 _cache: dict[tuple[Any, ...], Any] = {}
 
 
@@ -151,11 +154,16 @@ def _rules(info: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _matrix_table(m: mv.SignalMatrix, on_pick: Callable[[str], None]) -> None:
-    """Counties × indicators, coloured; hover: the rule; click a row: the county's drill-down."""
+def _matrix_table(
+    m: mv.SignalMatrix, on_pick: Callable[[str], None], keep: set[str] | None = None
+) -> None:
+    """Counties × indicators, coloured; hover: the rule; click a row: the county's drill-down
+    (``keep``: only these counties)."""
     inds = m.indicators
     keys = {code: f"i_{n}" for n, code in enumerate(inds["indicator"])}
     cells = m.cells
+    if keep is not None:
+        cells = cells[cells["region_code"].isin(keep)]
     rows: dict[str, dict[str, Any]] = {}
     for r in cells.to_dict("records"):
         code = str(r["region_code"])
@@ -474,6 +482,7 @@ def register() -> None:
         window: int | None = None,
         indicators: str = "",
         show: str = "",
+        alerts: str = "",
     ) -> None:
         ui.label("监测预警").classes("text-xl font-bold")
         user = session.user
@@ -486,6 +495,7 @@ def register() -> None:
                 "basis": basis if basis in BASES else "",
                 "window": window if window and 2 <= window <= 30 else None,
                 "indicators": indicators.strip(),
+                "alerts": alerts if alerts in ("0", "1") else "",
             }.items()
             if v not in (None, "")
         }
@@ -551,7 +561,16 @@ def register() -> None:
             ui.label("悬停单元格查看判定规则；点击一行查看该县的简报、趋势与变点。").classes(
                 "text-xs text-slate-600"
             )
-            _matrix_table(m, lambda code: go(county=code, show=""))
+            n_counties = int(m.cells["region_code"].nunique())
+            # many counties: the counties with a red or blue light first (a switch shows all)
+            only = alerts == "1" or (alerts == "" and n_counties > ALERTS_ONLY_ABOVE)
+            alerted = set(m.index.loc[m.index["alerts"] > 0, "region_code"].astype(str))
+            ui.switch(
+                f"只显示有红灯或蓝灯的县（{len(alerted)} / {n_counties} 个）",
+                value=only,
+                on_change=lambda e: go(alerts="1" if e.value else "0"),
+            ).props('data-testid="monitor-alerts-only"')
+            _matrix_table(m, lambda code: go(county=code, show=""), keep=alerted if only else None)
         code = county.strip() or (m.county or "")
         if not code:
             return
