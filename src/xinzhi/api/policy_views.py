@@ -69,7 +69,6 @@ STATUSES = ("符合", "可能符合", "不符合")
 """The three results of a clause, in display order."""
 
 _PUBLISHED = frozenset({"published", "已发布"})
-_STATUS_LABELS = {"published": "已发布", "review": "待审核", "draft": "草稿", "retired": "已废止"}
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 """Document ids (``[a-z0-9-]+``, the file stem of a built-in document)."""
 
@@ -77,7 +76,7 @@ DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 def status_label(status: Any) -> str:
     """A document status in Chinese (the pipeline's own word when it already is one)."""
     s = "" if status is None else str(status)
-    return _STATUS_LABELS.get(s, s)
+    return pp.STATUS_NAMES.get(s, s)
 
 
 def is_published(status: Any, builtin: Any = False) -> bool:
@@ -239,6 +238,17 @@ class CheckView:
     summary: str
     synthetic: bool
     explanation: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        """Clauses by status (符合, 可能符合, 不符合)."""
+        return {s: int((self.rows["status"] == s).sum()) for s in STATUSES}
+
+    def totals(self) -> tuple[float, float | None]:
+        """The 符合 clauses' amounts: (sum of ``amount_min``, sum of ``amount_max`` — None when
+        one of them has no upper bound)."""
+        ok = self.rows[self.rows["status"] == "符合"]
+        hi = ok["amount_max"]
+        return float(ok["amount_min"].fillna(0).sum()), None if hi.isna().any() else float(hi.sum())
 
 
 def _missing_list(v: Any) -> list[str]:

@@ -179,12 +179,8 @@ def _results(box: ui.column, view: pv.CheckView) -> None:
         if view.synthetic:
             _banner()
         t = view.rows
-        counts = {s: int((t["status"] == s).sum()) for s in pv.STATUSES}
-        ok = t[t["status"] == "符合"]
-        hi = ok["amount_max"]
-        total = _amount(
-            float(ok["amount_min"].fillna(0).sum()), None if hi.isna().any() else float(hi.sum())
-        )
+        counts = view.counts()
+        total = _amount(*view.totals())
         ui.label(
             f"符合 {counts['符合']} 条 · 可能符合 {counts['可能符合']} 条 · 不符合 {counts['不符合']} 条；"
             f"符合条款的金额合计 {total}"
