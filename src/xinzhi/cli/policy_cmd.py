@@ -199,11 +199,10 @@ def extract_cmd(
     except UnicodeDecodeError:
         raise InputError(f"文件 {file} 不是 UTF-8 文本：请另存为 UTF-8 编码的 .txt") from None
     res = extract_policy_text(text)
-    draft = res.to_yaml() if hasattr(res, "to_yaml") else str(res)
+    draft = res.to_yaml()
     if output is not None:
         output.write_text(draft, encoding="utf-8")
-        if hasattr(res, "summary"):
-            typer.echo(res.summary())
+        typer.echo(res.summary())
         typer.echo(f"已写出草稿 {output}（请人工核对后用 xinzhi policy draft 保存）")
     else:
         typer.echo(draft)

@@ -33,6 +33,7 @@ Effect loop
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import threading
@@ -56,6 +57,7 @@ from xinzhi.codes.firm_fields import firm_fields, firm_labels
 from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise import size as size_mod
 from xinzhi.errors import InputError, NotFoundError, XinzhiError
+from xinzhi.ingest.batch import run_import, write_report_batch
 from xinzhi.ingest.policy_facts import FactSpec, clean_policy_facts
 from xinzhi.ingest.policy_facts import import_policy_facts as _import_facts
 from xinzhi.ingest.policy_records import import_policy_records as _import_records
@@ -63,6 +65,7 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise import read_firm_file
 from xinzhi.pipelines.enterprise_data import (
+    FRAME_REGISTRY_COLUMNS,
     county_codes,
     firm_frame_df,
     latest_firm_year,
@@ -393,7 +396,7 @@ def document_text(
     package, or ``dataset:<path>`` a file of the public-data registry (read from the mirror
     ``data_dir`` / ``XINZHI_DATA_DIR``). None when the document names no text or the text is
     not available here."""
-    key = str(getattr(doc, "text", "") or "").strip()
+    key = doc.text.strip()
     if not key:
         return None
     if key.startswith("dataset:"):
@@ -655,7 +658,7 @@ def _fact_specs(docs: Iterable[PolicyDocument], person: bool = False) -> dict[st
     """Facts a frame pivots: the catalogue's and the documents' own."""
     out: dict[str, FieldSpec] = dict(person_field_specs() if person else policy_facts())
     for d in docs:
-        for k, f in dict(getattr(d, "facts", {}) or {}).items():
+        for k, f in d.facts.items():
             out.setdefault(str(k), f)
     return out
 
@@ -1100,7 +1103,7 @@ def form_fields(subject: str, documents: Iterable[PolicyDocument]) -> list[dict[
                 "label": str(spec.label or key),
                 "unit": str(spec.unit or ""),
                 "type": str(spec.type or "varchar"),
-                "levels": [str(x) for x in (getattr(spec, "levels", ()) or ())],
+                "levels": list(spec.levels),
             }
         )
     return out
@@ -1136,7 +1139,7 @@ def _firm_sql(year: int) -> tuple[str, list[str]]:
     its rows."""
     cat = firm_fields()
     num = [k for k, f in cat.items() if f.type in ("double", "integer")]
-    cols = [f"f.{c}" for c in _REGISTRY if c != "synthetic"]
+    cols = [f"f.{c}" for c in FRAME_REGISTRY_COLUMNS if c != "synthetic"]
     cols.append("coalesce(f.synthetic, FALSE) OR coalesce(y0.synthetic, FALSE) AS synthetic")
     cols += [f"y0.{k}" for k in cat]
     cols += [f"y{i}.{k} AS {k}_prev{i}" for i in (1, 2) for k in num]
@@ -1189,7 +1192,7 @@ def _firm_row(
         y = on.year - 1
     if frame.empty:  # the registry row alone
         frame = con.execute(
-            f"SELECT {', '.join(_REGISTRY)} FROM current_firms WHERE credit_code = ?",
+            f"SELECT {', '.join(FRAME_REGISTRY_COLUMNS)} FROM current_firms WHERE credit_code = ?",
             [credit_code],
         ).df()
         dates = ["founded"]
@@ -1207,20 +1210,6 @@ def _firm_row(
         )
     frame["year"] = y
     return frame, y
-
-
-_REGISTRY = [
-    "credit_code",
-    "name",
-    "region_code",
-    "industry_code",
-    "division",
-    "section",
-    "founded",
-    "status",
-    "registered_capital",
-    "synthetic",
-]
 
 
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
@@ -1446,7 +1435,7 @@ def payout_list(
         "您可能符合“" + table["clause"].astype(str) + "”条款，请补充：" + shown,
         "",
     )
-    budget = getattr(doc, "budget", None)
+    budget = doc.budget
     paid = table.loc[table["status"] == "符合", "amount_max"]
     return PayoutList(
         document=document,
@@ -1579,15 +1568,12 @@ def generate_policy_facts(
     uniform; free text is left out; one value in five is left out (the firm "needs data"). The
     values only let a demonstration show 符合 / 可能符合 rows: they describe no real firm.
     """
-    import hashlib
-
-    from xinzhi.ingest.batch import run_import, write_report_batch
-
     day = _day(on)
     code = _county_code(con, county)
-    assert code is not None
+    if code is None:
+        raise InputError("生成政策事实的示例数据须指定县级单位（名称或 6 位区划代码）")
     docs = _applicable(con, county=code, on=day, ids=None)
-    specs = {k: v for k, v in _fact_specs(docs).items() if v.type not in ("varchar",) or v.levels}
+    specs = {k: v for k, v in _fact_specs(docs).items() if v.type != "varchar" or v.levels}
     y = int(year) if year is not None else _latest_before(con, day.year)
     if y is None:
         raise InputError("数据仓库中没有企业年度数据：请先生成示例企业（xinzhi demo）")
