@@ -148,6 +148,9 @@ def test_pilot_tables_and_outcomes(api: Api) -> None:
     # distinct county codes observed: the ten units, 宁乡 under both its codes (430124, 430182)
     assert by_key["gdp"]["counties"] == 11
     assert by_key["示例数据-nqpf-county"]["kind"] == "evaluation"  # the stored evaluation
+    # its dimensions in the system's order (nqpf-county.yaml: 劳动者, 劳动资料, 劳动对象)
+    dims = [(o["evaluation"], o["dimension"]) for o in out if o["kind"] == "dimension"]
+    assert dims == [("示例数据-nqpf-county", d) for d in ("劳动者", "劳动资料", "劳动对象")]
 
 
 def test_twfe_and_event_study_recover_the_known_effect(api: Api) -> None:

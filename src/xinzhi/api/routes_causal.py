@@ -52,11 +52,16 @@ class PilotList(BaseModel):
 
 
 class OutcomeChoice(BaseModel):
-    kind: str = Field(description="indicator（指标，参数 indicator）或 evaluation（已存评价）")
+    kind: str = Field(
+        description="indicator（指标，参数 indicator）、evaluation（已存评价的综合得分）或 "
+        "dimension（已存评价的一个维度：参数 evaluation 与 dimension）"
+    )
     key: str
     label: str
     years: str
     counties: int | None
+    evaluation: str | None
+    dimension: str | None
 
 
 class OutcomeList(BaseModel):

@@ -69,7 +69,8 @@ def pilot_tables(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def outcome_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """What can be the outcome: every indicator with county observations (``kind`` indicator,
-    ``key`` its code) and every stored evaluation's score (``kind`` evaluation); ``label`` in
+    ``key`` its code), every stored evaluation's score (``kind`` evaluation) and each of its
+    dimensions (``kind`` dimension; ``evaluation`` and ``dimension`` the parameters); ``label`` in
     Chinese, ``years`` the span, ``counties`` the distinct county codes observed (a renamed
     county counts under each of its codes)."""
     rows = con.execute(
@@ -85,6 +86,8 @@ def outcome_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             "label": cat.entries[code].name_zh if code in cat.entries else str(code),
             "years": f"{int(a)}–{int(b)}",
             "counties": int(n),
+            "evaluation": None,
+            "dimension": None,
         }
         for code, a, b, n in rows
     ]
@@ -96,9 +99,29 @@ def outcome_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "label": f"评价“{name}”的综合得分",
                 "years": "",
                 "counties": None,
+                "evaluation": name,
+                "dimension": None,
             }
         )
-    return pd.DataFrame(out, columns=["kind", "key", "label", "years", "counties"])
+        dims = con.execute(
+            "SELECT dimension FROM evaluation_dimensions WHERE name = ? "
+            "GROUP BY dimension ORDER BY min(position)",
+            [name],
+        ).fetchall()
+        for (dim,) in dims:
+            out.append(
+                {
+                    "kind": "dimension",
+                    "key": f"{name}:{dim}",
+                    "label": f"评价“{name}”的维度“{dim}”",
+                    "years": "",
+                    "counties": None,
+                    "evaluation": name,
+                    "dimension": str(dim),
+                }
+            )
+    cols = ["kind", "key", "label", "years", "counties", "evaluation", "dimension"]
+    return pd.DataFrame(out, columns=cols)
 
 
 @dataclass

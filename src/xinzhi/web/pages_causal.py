@@ -312,7 +312,13 @@ def register() -> None:
             return
         kind, _, key = outcome.partition(":")
         opts: dict[str, Any] = {"policy": policy, "estimator": estimator}
-        opts["indicator" if kind == "indicator" else "evaluation"] = key
+        if kind == "indicator":
+            opts["indicator"] = key
+        else:
+            pick = outcomes[(outcomes["kind"] == kind) & (outcomes["key"] == key)].iloc[0]
+            opts["evaluation"] = str(pick["evaluation"])
+            if kind == "dimension":
+                opts["dimension"] = str(pick["dimension"])
         if estimator == "cs":
             opts["control"] = control
         await ui.context.client.connected()
