@@ -702,17 +702,13 @@ def _add_facts(
     key: str = "credit_code",
     subject: str = "firm",
     codes: Sequence[str] | None = None,
-    only: Mapping[str, object] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """``frame`` with the facts of ``year`` (and ``_prev1`` / ``_prev2`` of numeric facts) as
-    columns (with ``only``: the columns among its keys); whether any fact value is 示例数据.
-    Facts already in the frame keep its values."""
+    columns; whether any fact value is 示例数据. Facts already in the frame keep its values."""
     synthetic = False
     out = frame
     for lag, suffix in ((0, ""), (1, "_prev1"), (2, "_prev2")):
         long = pstore.read_policy_facts(con, year=year - lag, subject=subject, codes=codes)
-        if only is not None:
-            long = long[long["fact"].isin([k for k in specs if f"{k}{suffix}" in only])]
         if lag:
             numeric = {k for k, s in specs.items() if s.type in ("double", "integer")}
             long = long[long["fact"].isin(numeric)]
@@ -1212,6 +1208,45 @@ def _firm_row(
     return frame, y
 
 
+def _firm_facts(
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    credit_code: str,
+    year: int,
+    specs: Mapping[str, FieldSpec],
+    reads: Mapping[str, None],
+) -> tuple[pd.DataFrame, bool]:
+    """One firm's row with the facts the clauses read (``<fact>``, ``<fact>_prev1``,
+    ``<fact>_prev2`` of :func:`_add_facts`), read in one parameterised query; whether any of
+    them is 示例数据."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for k, spec in specs.items():  # over facts, not firms
+        for lag, suffix in ((0, ""), (1, "_prev1"), (2, "_prev2")):
+            col = f"{k}{suffix}"
+            numeric = spec.type in ("double", "integer")
+            if col in reads and col not in frame.columns and (numeric or not lag):
+                wanted[col] = (k, year - lag)
+    if not wanted:
+        return frame, False
+    try:
+        rows = con.execute(
+            "SELECT fact, year, value_num, value_text, synthetic FROM current_policy_facts "
+            "WHERE credit_code = ? AND year BETWEEN ? AND ? "
+            "AND fact IN (SELECT unnest(?::VARCHAR[]))",
+            [credit_code, year - 2, year, sorted({f for f, _ in wanted.values()})],
+        ).fetchall()
+    except duckdb.CatalogException:  # no policy tables yet
+        rows = []
+    found = {(str(r[0]), int(r[1])): r for r in rows}
+    out = frame.copy()
+    for col, (fact, y) in wanted.items():  # over the facts read
+        hit = found.get((fact, y))
+        num, text = (hit[2], hit[3]) if hit else (None, None)
+        typed = _typed_values(pd.Series([num], dtype=object), pd.Series([text]), specs[fact])
+        out[col] = pd.Series([typed.iloc[0]], index=out.index, dtype=object)
+    return out, any(bool(r[4]) for r in rows)
+
+
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any label was imported (else a label is unknown, not "not held")."""
     return bool(_per_stamp(con, "labels", _any_label))
@@ -1309,9 +1344,7 @@ def calculator(
         reads = _reads(docs)
         frame, y = _firm_row(con, str(credit_code), day, reads)
         notes.append(f"数据年度 {y}")
-        frame, synthetic = _add_facts(
-            con, frame, year=y, specs=_fact_specs(docs), codes=[str(credit_code)], only=reads
-        )
+        frame, synthetic = _firm_facts(con, frame, str(credit_code), y, _fact_specs(docs), reads)
         synthetic = synthetic or bool(frame["synthetic"].fillna(False).any())
     else:
         frame = pd.DataFrame({key: [str(given.get(key) or "（表单）")]})
