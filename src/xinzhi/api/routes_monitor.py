@@ -199,6 +199,44 @@ def matrix(db: Db, cur: Cursor, session: AnyUser, q: Signal) -> MatrixOut:
 
 
 @router.get(
+    "/monitor/matrix.xlsx",
+    response_class=Response,
+    summary="五色信号矩阵（Excel）",
+    responses={
+        200: {
+            "content": {XLSX: {}},
+            "description": "工作簿：信号矩阵、信号明细、综合预警指数、说明",
+        }
+    },
+)
+def matrix_xlsx(request: Request, db: Db, cur: Cursor, session: AnyUser, q: Signal) -> Response:
+    """The matrix the account sees as a workbook (a county account: its own county's row);
+    written to the audit log (kind ``analysis``, ``analysis:monitor-signals``)."""
+    opts = q.options()
+    scope = mv.monitor_scope(session.user)
+    key = ("matrix", scope, q.year, tuple(sorted(opts.items())))
+    res = _cached(db, cur, key, lambda: mv.signal_matrix(cur, session.user, year=q.year, **opts))
+    require_download(session.user, Kind.ANALYSIS)
+    body = mv.matrix_workbook(res)
+    audit_export(
+        db,
+        request,
+        session,
+        Kind.ANALYSIS,
+        fmt="xlsx",
+        year=res.year,
+        rows=len(res.cells),
+        analysis="monitor-signals",
+    )
+    name = quote(f"五色信号矩阵_{res.year}.xlsx")
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.get(
     "/monitor/counties/{county}", response_model=CountyOut, summary="县域监测：简报、趋势与变点"
 )
 def county_detail(county: County, db: Db, cur: Cursor, session: AnyUser, q: Signal) -> CountyOut:

@@ -15,6 +15,7 @@ for a matrix, a county drill-down and the targets editor:
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ __all__ = [
     "county_view",
     "digest_workbook",
     "edit_target",
+    "matrix_workbook",
     "monitor_scope",
     "monitor_stamp",
     "signal_matrix",
@@ -153,6 +155,56 @@ class SignalMatrix:
         names = c.drop_duplicates("region_code").set_index("region_code")["county"]
         w.insert(0, "county", names.reindex(w.index))
         return w.reset_index()
+
+
+def matrix_workbook(m: SignalMatrix) -> bytes:
+    """The matrix as a workbook: 信号矩阵 (county × indicator colours), 信号明细 (every cell with
+    its value and rule), 综合预警指数, 说明 (method and rules); Chinese headers."""
+    names = dict(zip(m.indicators["indicator"], m.indicators["indicator_name"], strict=True))
+    wide = m.wide().rename(columns={"region_code": "区划代码", "county": "县级单位", **names})
+    cells = m.cells.rename(
+        columns={
+            "region_code": "区划代码",
+            "county": "县级单位",
+            "indicator": "指标代码",
+            "indicator_name": "指标",
+            "direction": "方向",
+            "value": "数值",
+            "basis_value": "监测值",
+            "centre": "基准（均值/中位数/目标）",
+            "score": "偏离得分",
+            "cut_1": "蓝/浅蓝界",
+            "cut_2": "浅蓝/绿界",
+            "cut_3": "绿/黄界",
+            "cut_4": "黄/红界",
+            "signal": "信号",
+            "meaning": "含义",
+            "rule": "判定规则",
+        }
+    )
+    index = m.index.rename(
+        columns={
+            "region_code": "区划代码",
+            "county": "县级单位",
+            "index": "综合预警指数",
+            "mean_score": "平均灯值",
+            "signal": "综合信号",
+            "n_signals": "参与指标数",
+            "alerts": "红灯或蓝灯数",
+            "n_red": "红灯数",
+            "n_blue": "蓝灯数",
+        }
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        for name, frame in (
+            (f"信号矩阵{m.year}", wide),
+            ("信号明细", cells),
+            ("综合预警指数", index),
+            ("说明", m.info),
+        ):
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buf.getvalue()
 
 
 def signal_matrix(
