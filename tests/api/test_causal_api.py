@@ -191,6 +191,8 @@ def test_synthetic_control_path_and_placebos(api: Api) -> None:
     # 韶山 itself: 10 + 4 + 0.5·(2020 − 2013) + 2 = 19.5 in 2020
     assert path[-1]["treated"] == pytest.approx(19.5)
     assert len(body["placebos"]) == 10  # the treated county and its nine donors
+    treated = [p for p in body["placebos"] if p["is_treated"]]
+    assert [(p["unit"], p["name"]) for p in treated] == [("430382", "韶山市")]
     assert 0 < body["pvalue"] <= 1
     assert body["se"] is None
 

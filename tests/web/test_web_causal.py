@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_SCRIPT, _exports, _free_port, _wait
+from test_web_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVER_SCRIPT,
+    _exports,
+    _free_port,
+    _shot,
+    _wait,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_causal_api import build_causal_warehouse
@@ -151,6 +159,7 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
             "el => [...el.querySelectorAll('tbody tr')].map(r => r.cells[0].innerText.trim())",
         )
         assert checks == ["随机化推断（置换试点县）", "安慰剂时点（提前 2 年）"]
+        _shot(page, tmp_path, "causal-event-study.png")
         with page.expect_download() as dl:
             page.click("[data-testid=causal-download]")
         path = tmp_path / "effect.xlsx"
@@ -163,7 +172,7 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
     assert _csp_violations(console) == [], console
 
 
-def test_synthetic_control_path_and_placebos(browser: Any, server: str) -> None:
+def test_synthetic_control_path_and_placebos(browser: Any, server: str, tmp_path: Path) -> None:
     ctx, page, console = _login(browser, server, COUNTY)
     try:
         _open(page, server, "policy=单县试点&outcome=indicator:fiscal_revenue&estimator=sc")
@@ -179,6 +188,7 @@ def test_synthetic_control_path_and_placebos(browser: Any, server: str) -> None:
             "[data-testid=placebo-table]", "el => el.querySelectorAll('tbody tr').length"
         )
         assert rows == 10  # the treated county and its nine donors
+        _shot(page, tmp_path, "causal-sc.png")
         # an estimator that does not fit the pilot list: a Chinese sentence
         _open(page, server, "policy=创新型县&outcome=indicator:gdp&estimator=sc")
         assert "恰好 1 个试点县" in page.inner_text("[data-testid=causal-error]")

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_SCRIPT, _exports, _free_port, _wait
+from test_web_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVER_SCRIPT,
+    _exports,
+    _free_port,
+    _shot,
+    _wait,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_monitor_api import build_monitor_warehouse
@@ -135,7 +143,7 @@ def _matrix(page: Any) -> dict[str, dict[str, tuple[str, str | None]]]:
     )
 
 
-def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> None:
+def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_path: Path) -> None:
     from xinzhi.api.security import PAGE_CSP
 
     ctx, page, console = _login(browser, server, ADMIN)
@@ -180,6 +188,7 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> N
         assert by_name["地区生产总值"][1:4] == ["绿", "红", "新亮红灯"]
         assert by_name["农、林、牧、渔业就业比重"][3] == "新亮蓝灯"
         assert "长沙县（430121）2021 年监测简报" in page.inner_text("body")
+        _shot(page, tmp_path, "monitor-drill-down.png")
     finally:
         ctx.close()
     assert _csp_violations(console) == [], console
@@ -193,6 +202,7 @@ def test_county_account_drill_down_targets_and_download(
     try:
         _open(page, server, QUERY + "&show=gdp", detail=True)
         assert list(_matrix(page)) == ["湘潭县"]  # its own county only
+        _shot(page, tmp_path, "monitor-county.png")
         page.wait_for_selector(
             "[data-testid=trend-chart] svg path", state="attached", timeout=60_000
         )

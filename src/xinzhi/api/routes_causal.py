@@ -170,7 +170,7 @@ def effect(db: Db, cur: Cursor, session: AnyUser, options: Options) -> EffectOut
     """The effect of a pilot policy on an outcome by the chosen estimator (did: TWFE and event
     study, cs: Callaway–Sant'Anna, sc: synthetic control, sdid: synthetic DiD, compare)."""
     res = _effect(db, cur, session, options)
-    v = cv.effect_view(res, options["estimator"])
+    v = cv.effect_view(res, options["estimator"], cv.county_names(cur))
     return EffectOut(
         estimator=v.estimator,
         title=v.title,

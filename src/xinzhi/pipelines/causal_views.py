@@ -11,6 +11,7 @@ the pre-trend test, the synthetic-control path and the placebo results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "ESTIMATOR_LABELS",
     "EffectView",
     "PilotChecks",
+    "county_names",
     "effect_view",
     "outcome_choices",
     "pilot_checks",
@@ -167,9 +169,26 @@ def _assumptions(summary: str) -> str:
 _EVENT = ["event", "estimate", "se", "ci_lower", "ci_upper", "reference"]
 
 
-def effect_view(result: Any, estimator: str) -> EffectView:
+def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """County code → its most recent name in the warehouse's region table."""
+    rows = con.execute(
+        "SELECT code, name FROM regions WHERE level = 'county' ORDER BY start_year NULLS FIRST"
+    ).fetchall()
+    return {str(c): str(n) for c, n in rows if n is not None}
+
+
+def _named(df: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFrame:
+    if not names or "unit" not in df.columns or df.empty:
+        return df
+    out = df.copy()
+    out.insert(1, "name", out["unit"].astype(str).map(dict(names)))
+    return out
+
+
+def effect_view(result: Any, estimator: str, names: Mapping[str, str] | None = None) -> EffectView:
     """Read ``result`` of :func:`xinzhi.pipelines.causal.pilot_effect` (``estimator`` one of
-    did, cs, sc, sdid, compare) into an :class:`EffectView`."""
+    did, cs, sc, sdid, compare) into an :class:`EffectView`; ``names`` (county code → name,
+    :func:`county_names`) adds a ``name`` column to the placebo and weight tables."""
     summary = result.summary()
     event = pd.DataFrame(columns=_EVENT)
     pretrend: dict[str, float] = {}
@@ -231,8 +250,8 @@ def effect_view(result: Any, estimator: str) -> EffectView:
         event=event.reset_index(drop=True),
         pretrend=pretrend,
         path=path.reset_index(drop=True),
-        placebos=placebos.reset_index(drop=True),
-        weights=weights,
+        placebos=_named(placebos.reset_index(drop=True), names),
+        weights=_named(weights, names),
         treat_time=treat_time,
         tables=result.tables(),
         notes=[str(n) for n in getattr(result, "notes", [])],

@@ -42,7 +42,8 @@ _NULL = "(v === null || v === undefined || v === '' || Number.isNaN(v))"
 _NUM = f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{maximumFractionDigits: 4}})"
 _TEXT = f"v => {_NULL} ? '—' : v"
 _HEADERS = {
-    "unit": "单位",
+    "unit": "区划代码",
+    "name": "县级单位",
     "weight": "权重",
     "pre_rmspe": "处理前 RMSPE",
     "post_rmspe": "处理后 RMSPE",
@@ -69,6 +70,9 @@ def _heading(text: str) -> None:
 def _table(df: pd.DataFrame, testid: str, names: dict[str, str] | None = None) -> None:
     labels = {**_HEADERS, **(names or {})}
     shown = df.copy()
+    for c in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[c]):
+            shown[c] = shown[c].map({True: "是", False: "否"})
     shown.insert(0, "_row", range(len(shown)))
     shown = shown.astype(object).where(shown.notna(), None)
     cols = [
@@ -78,7 +82,9 @@ def _table(df: pd.DataFrame, testid: str, names: dict[str, str] | None = None) -
             "field": str(c),
             "sortable": True,
             "align": "left",
-            ":format": _NUM if pd.api.types.is_numeric_dtype(df[c]) else _TEXT,
+            ":format": _NUM
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            else _TEXT,
         }
         for c in df.columns
     ]
@@ -113,6 +119,7 @@ def _event_chart(v: cv.EffectView) -> None:
                     "markLine": {
                         "symbol": "none",
                         "silent": True,
+                        "label": {"show": False},
                         "data": [{"yAxis": 0}, {"xAxis": "0"}],
                         "lineStyle": {"color": "#9ca3af", "type": "dashed"},
                     },
@@ -329,7 +336,9 @@ def register() -> None:
         user = session.user
         try:
             result = await asyncio.to_thread(run_analysis, decl.PILOT_EFFECT, user, **opts)
-            view = cv.effect_view(result, estimator)
+            with connection() as con:
+                names = cv.county_names(con)
+            view = cv.effect_view(result, estimator, names)
         except XinzhiError as exc:
             box.clear()
             with box:

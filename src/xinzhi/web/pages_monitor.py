@@ -49,8 +49,8 @@ _COLOURS_JS = "{" + ", ".join(f"'{k}': '{v}'" for k, v in mv.COLOUR_HEX.items())
 _CELL_SLOT = (
     '<q-td :props="props" :data-signal="props.col.name.startsWith(\'i_\') ? props.value : null" '
     ":style=\"props.col.name.startsWith('i_') ? {backgroundColor: (" + _COLOURS_JS + ")"
-    "[props.value] || '#f1f5f9', color: (['黄', '浅蓝'].includes(props.value) ? '#1f2937' : "
-    "'#ffffff'), textAlign: 'center', fontWeight: 'bold', cursor: 'pointer'} : "
+    "[props.value] || '#f1f5f9', color: (['红', '绿', '蓝'].includes(props.value) ? '#ffffff' : "
+    "'#64748b'), textAlign: 'center', fontWeight: 'bold', cursor: 'pointer'} : "
     "{cursor: 'pointer'}\">"
     "{{ props.value === null || props.value === undefined ? '—' : props.value }}"
     '<q-tooltip v-if="props.row[\'r_\' + props.col.name]" class="text-body2">'
@@ -321,6 +321,7 @@ def _trend_chart(v: mv.CountyView, indicator: str) -> None:
                 "max": max(years),
                 "minInterval": 1,
                 "name": "年份",
+                "axisLabel": {":formatter": "v => String(v)"},
             },
             "yAxis": {"type": "value", "scale": True, "name": name},
             "series": series,
@@ -555,8 +556,6 @@ def register() -> None:
             for line in m.summary.splitlines():
                 if line != SYNTHETIC_NOTE:
                     ui.label(line).classes("text-sm")
-            for note in m.notes:
-                ui.label(note).classes("text-xs text-slate-600")
             _legend(_rules(m.info))
             ui.label("悬停单元格查看判定规则；点击一行查看该县的简报、趋势与变点。").classes(
                 "text-xs text-slate-600"
