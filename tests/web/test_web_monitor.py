@@ -173,6 +173,14 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_
             "蓝：过冷（严重滞后）",
         ):
             assert text in legend
+        # the matrix as a workbook: downloaded and audited
+        with page.expect_download() as dl:
+            page.click("[data-testid=matrix-download]")
+        path = tmp_path / "matrix.xlsx"
+        dl.value.save_as(path)
+        assert path.stat().st_size > 0
+        exports = _exports(page, server, ADMIN[0])
+        assert exports[-1][0] == "analysis:monitor-signals" and exports[-1][1]["via"] == "web"
         # only the counties with a red or blue light: 长沙县 (红, 蓝) and 宁乡市 (蓝); 湘潭县 has a
         # yellow light only
         _open(page, server, QUERY + "&alerts=1")

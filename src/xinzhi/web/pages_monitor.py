@@ -527,6 +527,7 @@ def register() -> None:
                 "keydown.enter", lambda e: go(indicators=e.sender.value, year=None)
             )
         await ui.context.client.connected()
+        ip = client_ip(request)
         box = ui.column().classes("w-full")
         with box, ui.row().classes("items-center gap-2 mt-4").props('data-testid="monitor-busy"'):
             ui.spinner(size="lg")
@@ -564,11 +565,30 @@ def register() -> None:
             # many counties: the counties with a red or blue light first (a switch shows all)
             only = alerts == "1" or (alerts == "" and n_counties > ALERTS_ONLY_ABOVE)
             alerted = set(m.index.loc[m.index["alerts"] > 0, "region_code"].astype(str))
-            ui.switch(
-                f"只显示有红灯或蓝灯的县（{len(alerted)} / {n_counties} 个）",
-                value=only,
-                on_change=lambda e: go(alerts="1" if e.value else "0"),
-            ).props('data-testid="monitor-alerts-only"')
+
+            async def matrix_download() -> None:
+                await send_download(
+                    session,
+                    ip,
+                    Kind.ANALYSIS,
+                    lambda: mv.matrix_workbook(m),
+                    f"五色信号矩阵_{m.year}.xlsx",
+                    XLSX,
+                    fmt="xlsx",
+                    year=m.year,
+                    rows=lambda: len(m.cells),
+                    analysis="monitor-signals",
+                )
+
+            with ui.row().classes("items-center gap-4"):
+                ui.switch(
+                    f"只显示有红灯或蓝灯的县（{len(alerted)} / {n_counties} 个）",
+                    value=only,
+                    on_change=lambda e: go(alerts="1" if e.value else "0"),
+                ).props('data-testid="monitor-alerts-only"')
+                ui.button("下载信号矩阵（Excel）", icon="download", on_click=matrix_download).props(
+                    'no-caps flat data-testid="matrix-download"'
+                )
             _matrix_table(m, lambda code: go(county=code, show=""), keep=alerted if only else None)
         code = county.strip() or (m.county or "")
         if not code:
@@ -582,7 +602,6 @@ def register() -> None:
                 _error(exc)
             return
         dg = v.digest
-        ip = client_ip(request)
 
         async def download() -> None:
             await send_download(
