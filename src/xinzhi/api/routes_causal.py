@@ -85,6 +85,7 @@ class EffectOut(BaseModel):
     placebos: list[dict[str, Any]] = Field(description="安慰剂结果")
     weights: list[dict[str, Any]] = Field(description="供体或单位权重")
     treat_time: int | None
+    cohorts: list[dict[str, Any]] = Field(description="合成双重差分的各试点批次（交错试点）")
     tables: dict[str, list[dict[str, Any]]]
     notes: list[str]
 
@@ -188,6 +189,7 @@ def effect(db: Db, cur: Cursor, session: AnyUser, options: Options) -> EffectOut
         placebos=records(v.placebos),
         weights=records(v.weights),
         treat_time=v.treat_time,
+        cohorts=records(v.cohorts),
         tables={name: records(t) for name, t in v.tables.items()},
         notes=([SYNTHETIC_NOTE] if v.synthetic else []) + v.notes,
     )

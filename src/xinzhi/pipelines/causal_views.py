@@ -149,6 +149,9 @@ class EffectView:
     """``unit, weight`` (synthetic control donors, SDID unit weights; else empty)."""
     treat_time: int | None
     tables: dict[str, pd.DataFrame]
+    cohorts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """SDID with staggered adoption: per cohort ``cohort, n_treated, post_periods, weight,
+    estimate`` (else empty)."""
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
 
@@ -237,7 +240,8 @@ def effect_view(result: Any, estimator: str, names: Mapping[str, str] | None = N
         ci = (_f(result.ci[0]), _f(result.ci[1]))
         weights = result.unit_weights.rename("weight").rename_axis("unit").reset_index()
         weights = weights.sort_values("weight", ascending=False, ignore_index=True)
-        treat_time = int(result.options.get("treat_time")) if result.options else None
+        tt = (result.options or {}).get("treat_time")
+        treat_time = int(tt) if tt is not None and not pd.isna(tt) else None
     return EffectView(
         estimator=estimator,
         title=ESTIMATOR_LABELS.get(estimator, estimator),
@@ -254,6 +258,9 @@ def effect_view(result: Any, estimator: str, names: Mapping[str, str] | None = N
         weights=_named(weights, names),
         treat_time=treat_time,
         tables=result.tables(),
+        cohorts=getattr(result, "cohorts", pd.DataFrame())
+        if estimator == "sdid"
+        else pd.DataFrame(),
         notes=[str(n) for n in getattr(result, "notes", [])],
         synthetic=bool(getattr(result, "synthetic", False)),
     )

@@ -232,6 +232,13 @@ def _result(v: cv.EffectView) -> None:
     if not v.placebos.empty:
         _heading("安慰剂检验（每个供体依次作为处理单位）")
         _table(v.placebos, "placebo-table")
+    if not v.cohorts.empty:
+        _heading("各试点批次（合成双重差分）")
+        _table(
+            v.cohorts,
+            "cohorts-table",
+            {"cohort": "试点年份", "n_treated": "试点县数", "post_periods": "处理后年数"},
+        )
     if not v.weights.empty:
         _heading("权重")
         _table(v.weights, "weights-table")
