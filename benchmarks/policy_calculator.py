@@ -47,14 +47,22 @@ USER = ("bench", "bench-password-1")
 
 def build(cache: Path, county_firms: int, total: int) -> tuple[Path, str]:
     """The enterprise-page warehouse copied into ``cache`` with the county's policy facts."""
+    import hashlib
+
     from xinzhi import auth, store
+    from xinzhi.codes.firm_fields import firm_fields
     from xinzhi.pipelines.policy import generate_policy_facts
 
-    src, county = build_enterprise(cache / "enterprise", county_firms, total)
+    # the warehouse's schema follows the firm-field catalogue: a cache of another catalogue is
+    # built afresh
+    schema = hashlib.sha256(" ".join(sorted(firm_fields())).encode()).hexdigest()[:12]
     db = cache / "xinzhi.duckdb"
     marker = cache / "done"
-    if marker.is_file() and marker.read_text().strip() == f"{county_firms} {total}":
-        return db, county
+    want = f"{county_firms} {total} {schema}"
+    if marker.is_file() and marker.read_text().split("\n")[0] == want:
+        return db, marker.read_text().split("\n")[1]
+    shutil.rmtree(cache, ignore_errors=True)
+    src, county = build_enterprise(cache / "enterprise", county_firms, total)
     cache.mkdir(parents=True, exist_ok=True)
     shutil.copy(src, db)
     con = store.connect(db)
@@ -67,7 +75,7 @@ def build(cache: Path, county_firms: int, total: int) -> tuple[Path, str]:
             auth.add_user(con, USER[0], USER[1], "analyst")
     finally:
         con.close()
-    marker.write_text(f"{county_firms} {total}\n")
+    marker.write_text(f"{want}\n{county}\n")
     return db, county
 
 

@@ -148,6 +148,9 @@ def test_pilot_tables_and_outcomes(api: Api) -> None:
     # distinct county codes observed: the ten units, 宁乡 under both its codes (430124, 430182)
     assert by_key["gdp"]["counties"] == 11
     assert by_key["示例数据-nqpf-county"]["kind"] == "evaluation"  # the stored evaluation
+    # its dimensions in the system's order (nqpf-county.yaml: 劳动者, 劳动资料, 劳动对象)
+    dims = [(o["evaluation"], o["dimension"]) for o in out if o["kind"] == "dimension"]
+    assert dims == [("示例数据-nqpf-county", d) for d in ("劳动者", "劳动资料", "劳动对象")]
 
 
 def test_twfe_and_event_study_recover_the_known_effect(api: Api) -> None:
@@ -188,6 +191,8 @@ def test_synthetic_control_path_and_placebos(api: Api) -> None:
     # 韶山 itself: 10 + 4 + 0.5·(2020 − 2013) + 2 = 19.5 in 2020
     assert path[-1]["treated"] == pytest.approx(19.5)
     assert len(body["placebos"]) == 10  # the treated county and its nine donors
+    treated = [p for p in body["placebos"] if p["is_treated"]]
+    assert [(p["unit"], p["name"]) for p in treated] == [("430382", "韶山市")]
     assert 0 < body["pvalue"] <= 1
     assert body["se"] is None
 
@@ -196,6 +201,31 @@ def test_sdid_recovers_the_known_effect(api: Api) -> None:
     body = _effect(api, "policy=单县试点&indicator=fiscal_revenue&estimator=sdid")
     assert body["estimate"] == pytest.approx(2.0, abs=1e-6)
     assert sum(w["weight"] for w in body["weights"]) == pytest.approx(1.0)
+
+
+def test_placebo_checks(api: Api) -> None:
+    r = api.client.get(
+        "/api/causal/checks?policy=创新型县&indicator=gdp&permutations=199&shift=2",
+        headers=api.h("analyst1"),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["ri_estimate"] == pytest.approx(2.0, abs=1e-9)  # the TWFE coefficient
+    # only the true pair of the 45 equally likely pairs reaches |β| = 2 (a pair with one true
+    # pilot gets a fraction of it): p ≈ (1 + 199/45)/200 ≈ 0.027, well below 0.1
+    assert 1 / 200 <= body["ri_pvalue"] < 0.1
+    # in-time placebo on 2013–2016 with adoption moved to 2015: no effect before the start, and
+    # the disturbance's long differences average to 0 in both groups → ATT 0
+    assert body["placebo_att"] == pytest.approx(0.0, abs=1e-9)
+    assert [c["check"] for c in body["checks"]] == [
+        "随机化推断（置换试点县）",
+        "安慰剂时点（提前 2 年）",
+    ]
+    bad = api.client.get(
+        "/api/causal/checks?policy=创新型县&indicator=gdp&permutations=0",
+        headers=api.h("analyst1"),
+    )
+    assert bad.status_code == 422
 
 
 def test_workbook_is_audited_and_errors_are_chinese(api: Api) -> None:

@@ -143,7 +143,24 @@ def test_county_account_sees_its_own_row_only(api: Api) -> None:
     other = api.client.get(f"/api/monitor/counties/430121?{OPTS}", headers=api.h("county1"))
     assert other.status_code == 403
     assert other.json()["error"]["code"] == "forbidden"
-    assert "本县区" in other.json()["error"]["message"]
+    assert other.json()["error"]["message"] == (
+        "县区用户只能查看和填写本县区的监测信号与年度目标（请求的县区：430121）"
+    )
+
+
+def test_matrix_workbook(api: Api) -> None:
+    r = api.client.get(f"/api/monitor/matrix.xlsx?{OPTS}", headers=api.h("county1"))
+    assert r.status_code == 200, r.text
+    sheets = pd.read_excel(io.BytesIO(r.content), sheet_name=None)
+    assert list(sheets) == ["信号矩阵2021", "信号明细", "综合预警指数", "说明"]
+    wide = sheets["信号矩阵2021"]
+    # the county account's own row only: 湘潭县's 一般公共预算收入 黄, 地区生产总值 without signal
+    assert wide["区划代码"].astype(str).tolist() == ["430321"]
+    assert wide["一般公共预算收入"].tolist() == ["黄"]
+    assert wide["地区生产总值"].isna().tolist() == [True]
+    log = api.client.get("/api/admin/audit", headers=api.h("admin1")).json()
+    items = log["items"] if isinstance(log, dict) else log
+    assert "analysis:monitor-signals" in [e["target"] for e in items if e["action"] == "export"]
 
 
 def test_county_drill_down(api: Api) -> None:

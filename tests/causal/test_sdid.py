@@ -88,8 +88,8 @@ def test_errors() -> None:
     df = _panel(1, 0.0, n=12, n_tr=2)
     stag = df.copy()
     stag.loc[stag["u"] == 1, "g"] = 2012
-    with pytest.raises(InputError, match="区块设计"):
-        sdid(stag, unit="u", time="t", outcome="y", cohort="g")
+    with pytest.raises(InputError, match="刀切法无定义"):  # two cohorts of one unit each
+        sdid(stag, unit="u", time="t", outcome="y", cohort="g", variance="jackknife")
     with pytest.raises(InputError, match="刀切法无定义"):
         sdid(
             df[(df["g"] == 0) | (df["u"] == 0)],
@@ -101,3 +101,40 @@ def test_errors() -> None:
         )
     with pytest.raises(ComputationError, match="没有处理单位"):
         sdid(df.assign(g=0), unit="u", time="t", outcome="y", cohort="g")
+
+
+def _staggered(seed: int, effect: float) -> pd.DataFrame:
+    """Two cohorts (2009: units 0–3, 2011: units 4–7) of the factor-model panel."""
+    df = _panel(seed, effect, n=60, n_tr=8)
+    df.loc[df["u"].between(0, 3), "g"] = 2009
+    years = df["t"]
+    on = (df["g"] > 0) & (years >= df["g"])
+    # rebuild the effect for the new start years: remove the 2011 one, add from each cohort's year
+    df["y"] = df["y"] - effect * ((df["u"] < 8) & (years >= 2011)) + effect * on
+    return df
+
+
+def test_staggered_cohorts_weighted() -> None:
+    """Cohort weights n_g·T_post,g: 4·(2016 − 2009 + 1) = 32 and 4·(2016 − 2011 + 1) = 24 →
+    32/56 and 24/56; the estimate is their weighted average and covers the effect."""
+    r = sdid(_staggered(3, 1.5), unit="u", time="t", outcome="y", cohort="g")
+    c = r.cohorts.set_index("cohort")
+    assert c["n_treated"].tolist() == [4, 4]
+    assert c["post_periods"].tolist() == [8, 6]
+    np.testing.assert_allclose(c["weight"], [32 / 56, 24 / 56])
+    assert r.estimate == pytest.approx(float(c["weight"] @ c["estimate"]))
+    assert r.options["variance"] == "jackknife"
+    assert abs(r.estimate - 1.5) < 3 * r.se
+    assert r.unit_weights.sum() == pytest.approx(1.0)
+    assert r.time_weights.sum() == pytest.approx(1.0)
+    assert "队列" in r.tables()
+    p = sdid(
+        _staggered(3, 1.5),
+        unit="u",
+        time="t",
+        outcome="y",
+        cohort="g",
+        variance="placebo",
+        replications=50,
+    )
+    assert p.estimate == r.estimate and p.se > 0

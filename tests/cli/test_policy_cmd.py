@@ -211,3 +211,83 @@ def test_list_prints_a_missing_date_as_not_in_the_text(db: Path) -> None:
     assert "None" not in res.output
     items = {i["id"]: i for i in json.loads(run("list", "--json", "--db", str(db)).output)}
     assert items["hengyang-county-industry-rewards"]["date"] is None  # JSON keeps null
+
+
+TALENT = """\
+document:
+  id: test-talent
+  title: 示例县青年人才安家补贴（测试用）
+  issuer: 示例县人民政府
+  doc_number: ""
+  date: 2024-01-01
+  region: "430321"
+  subject: person
+  category: 人才
+  source: 示例数据
+clauses:
+  - id: "1"
+    title: 硕士及以上青年人才安家补贴
+    when: {all: [{field: education, ge: 硕士}, {field: age, le: 35}]}
+    benefit: {fixed: 3}
+"""
+
+
+def _talent(db: Path, tmp_path: Path) -> None:
+    from xinzhi import store
+    from xinzhi.pipelines import policy as pp
+
+    f = tmp_path / "persons.csv"
+    pd.DataFrame(
+        {
+            "人员编号": ["P1", "P2", "P3", "P4"],
+            "年份": [2024] * 4,
+            "学历": ["研究生", "本科", "博士", "博士"],
+            "年龄": [35, 30, 30, None],
+            "区划代码": ["430321", "430321", "430381", "430321"],
+        }
+    ).to_csv(f, index=False)
+    con = store.connect(db)
+    try:
+        pp.import_policy_facts(con, f)
+        pp.save_draft(con, TALENT, account="hr")
+        pp.publish(con, "test-talent", on="2024-01-01", account="hr")
+    finally:
+        con.close()
+
+
+def test_check_persons_of_the_talent_base(db: Path, tmp_path: Path) -> None:
+    _talent(db, tmp_path)
+    out = tmp_path / "persons-check.csv"
+    res = run(
+        "check", "--subject", "person", "--county", "430321", "--date", "2024-06-30",
+        "--output", str(out), "--db", str(db),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out, dtype={"person_id": str})
+    assert list(t.columns[:7]) == ["person_id", *CHECK_COLUMNS[1:7]]
+    t = t.set_index("person_id")
+    # P1: 研究生 (= 硕士) ≥ 硕士 and 35 ≤ 35 → 符合, 3 万元; P2: 本科 < 硕士 → 不符合;
+    # P4: age unknown → 可能符合; P3 is of 430381. The local user sees the ids unmasked.
+    assert sorted(t.index) == ["P1", "P2", "P4"]
+    assert t.loc["P1", ["status", "amount_max"]].tolist() == ["符合", 3.0]
+    assert t.loc["P2", "status"] == "不符合"
+    assert t.loc["P4", "status"] == "可能符合"
+    res = run("check", "--subject", "people", "--output", str(out), "--db", str(db))
+    assert res.exit_code == 2 and "subject 只能是 firm 或 person" in flat(res.output)
+
+
+def test_declared_person_check_masks_person_ids(db: Path, tmp_path: Path) -> None:
+    from xinzhi import registry, store
+
+    _talent(db, tmp_path)
+    con = store.connect(db)
+    try:
+        res = registry.get("policy-check").run(
+            con, county="430321", date="2024-06-30", subject="person"
+        )
+    finally:
+        con.close()
+    t = res.tidy()
+    # shared by every account that may run it: masked as for an analyst ("P1" → "P*")
+    assert sorted(t["person_id"]) == ["P*", "P*", "P*"]
+    assert sorted(t["status"]) == ["不符合", "可能符合", "符合"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xinzhi.errors import InputError
 from xinzhi.monitor.signals import band, growth, signals
@@ -260,3 +262,21 @@ def test_result_surface(tmp_path) -> None:  # type: ignore[no-untyped-def]
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["信号", "综合预警指数", "说明"]
     assert "信号" in sheets["信号"].columns and "判定规则" in sheets["信号"].columns
+
+
+# ----------------------------------------------------------------------------- invariants
+
+_FLOATS = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(st.lists(_FLOATS, min_size=2, max_size=30), st.lists(_FLOATS, min_size=4, max_size=4))
+def test_band_is_monotone_and_mirrors(ys: list[float], cuts: list[float]) -> None:
+    c = sorted(cuts)
+    if len(set(c)) < 4:
+        return
+    y = np.sort(np.array(ys))
+    codes = band(y, *c)
+    assert (np.diff(codes.astype(int)) >= 0).all()  # a larger value never gets a colder colour
+    # mirror: −y against the mirrored cuts gives 6 − code (edges go to the colour nearer green)
+    mirrored = band(-y, -c[3], -c[2], -c[1], -c[0])
+    assert (mirrored.astype(int) == 6 - codes.astype(int)).all()

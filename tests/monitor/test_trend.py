@@ -10,6 +10,8 @@ import pandas as pd
 import pymannkendall as mk
 import pytest
 import ruptures as rpt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xinzhi.errors import InputError
 from xinzhi.monitor.trend import _noise_sd, change_points, mann_kendall, trends
@@ -176,3 +178,18 @@ def test_trends_table_and_assessment(tmp_path) -> None:  # type: ignore[no-untyp
     assert "显著上升 2 条" in text and "向好 1 条、向差 1 条" in text
     sheets = pd.read_excel(res.to_excel(tmp_path / "t.xlsx"), sheet_name=None)
     assert list(sheets) == ["趋势", "说明"]
+
+
+# ----------------------------------------------------------------------------- invariants
+
+
+@given(st.lists(st.integers(-20, 20).map(float), min_size=3, max_size=15))
+def test_reversal_and_negation_flip_the_statistics(xs: list[float]) -> None:
+    x = np.array(xs)
+    r = mann_kendall([x])
+    rev = mann_kendall([x[::-1]])
+    neg = mann_kendall([-x])
+    assert rev["s"][0] == -r["s"][0] and neg["s"][0] == -r["s"][0]
+    assert rev["var_s"][0] == r["var_s"][0]  # ties unchanged
+    assert neg["slope"][0] == -r["slope"][0]
+    assert abs(r["s"][0]) <= len(x) * (len(x) - 1) / 2

@@ -1,6 +1,7 @@
 """The demo's enterprise step: a synthetic registry of 湘潭县 (示例数据), its 亩均 classes with
 the default preset (淮安 2024: A 20 % / B 40 % / C 35 % / D 5 % of the rated firms of each list)
-and the workbook, labelled 示例数据 everywhere."""
+and the workbook, labelled 示例数据 everywhere; then the policy step: synthetic policy facts and
+the check of those firms against the two real documents of 湘潭县."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ import openpyxl
 import pytest
 
 from xinzhi.labels import SYNTHETIC_NOTE
-from xinzhi.pipelines.demo import DEMO_FIRMS, DemoContext, _enterprise_step
+from xinzhi.pipelines.demo import (
+    DEMO_FIRMS,
+    DEMO_POLICY_DOCUMENTS,
+    DEMO_STEPS,
+    DemoContext,
+    _enterprise_step,
+    _policy_step,
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +30,10 @@ def step(public_warehouse: Path, data_dir: Path, tmp_path_factory: pytest.TempPa
     shutil.copy(public_warehouse, db)
     out = folder / "out"
     out.mkdir()
-    return _enterprise_step(DemoContext(db, data_dir, out))
+    ctx = DemoContext(db, data_dir, out)
+    ent = _enterprise_step(ctx)
+    ent.policy = _policy_step(ctx)  # the demo's next step, on the same warehouse
+    return ent
 
 
 def test_classes_follow_the_published_shares(step) -> None:
@@ -51,3 +62,25 @@ def test_workbook_has_one_sheet_per_list_and_says_synthetic(step) -> None:
     # the class column is coloured (one conditional format per class)
     assert len(book["评价结果"].conditional_formatting) >= 1
     assert "示例数据" in step.summary()
+
+
+def test_policy_step_checks_the_county_against_its_real_documents(step) -> None:
+    pol = step.policy
+    t = pol.result.tidy()
+    assert set(t["document"].astype(str)) == set(DEMO_POLICY_DOCUMENTS)
+    assert set(t["credit_code"]).issubset(set(step.result.table["credit_code"]))
+    counts = pol.counts()
+    assert sum(counts.values()) == len(t) and counts["符合"] + counts["可能符合"] > 0
+    meet = t[t["status"].astype(str) == "符合"]
+    assert pol.amount() == pytest.approx(float(meet["amount_max"].fillna(0).sum()))
+    # one line of counts and the amount, labelled 示例数据
+    first = pol.summary().splitlines()[0]
+    assert first.startswith("政策匹配（示例数据，湘潭县，2 个文件）：")
+    assert f"符合 {counts['符合']} 条，可能符合 {counts['可能符合']} 条" in first
+    assert f"符合金额合计 {pol.amount():,.2f} 万元" in first
+    assert pol.to_dict()["synthetic"] is True and pol.result.synthetic
+    # the workbook beside the demo's other outputs
+    assert pol.workbook.parent == step.workbook.parent and pol.workbook.is_file()
+    assert "示例数据" in pol.workbook.name
+    titles = [s.title for s in DEMO_STEPS]
+    assert titles.index("政策匹配（免申即享；湘潭县 430321，示例数据）") == 3

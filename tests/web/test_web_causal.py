@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_SCRIPT, _exports, _free_port, _wait
+from test_web_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVER_SCRIPT,
+    _exports,
+    _free_port,
+    _shot,
+    _wait,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_causal_api import build_causal_warehouse
@@ -26,13 +34,19 @@ pytestmark = pytest.mark.browser
 
 ADMIN = ("管理员甲", "admin-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", "430321")
+XSS = "<img/src=x/onerror=alert(1)>"  # no spaces: the importer drops whitespace in names
 
 
 @pytest.fixture(scope="module")
 def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from xinzhi import auth, store
+    from xinzhi.pipelines.causal import import_pilot_file
 
-    db = build_causal_warehouse(small_warehouse, tmp_path_factory.mktemp("web-causal"))
+    folder = tmp_path_factory.mktemp("web-causal")
+    db = build_causal_warehouse(small_warehouse, folder)
+    xss = folder / "xss.csv"
+    xss.write_text(f"县（市、区）,试点名称,批复年份\n湘潭县,{XSS},2017\n湘乡市,{XSS},2017\n")
+    assert import_pilot_file(xss, db=db).rows_loaded == 2
     con = store.connect(db)
     try:
         auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
@@ -139,6 +153,13 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
         # e = −4 … −2: 0; e = −1: the reference 0; e = 0 … 3: 2
         assert est == [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0]
         assert "处理前系数联合为 0 的检验" in page.inner_text("[data-testid=pretrend]")
+        page.wait_for_selector("[data-testid=checks-table] tbody tr", timeout=120_000)
+        checks = page.eval_on_selector(
+            "[data-testid=checks-table]",
+            "el => [...el.querySelectorAll('tbody tr')].map(r => r.cells[0].innerText.trim())",
+        )
+        assert checks == ["随机化推断（置换试点县）", "安慰剂时点（提前 2 年）"]
+        _shot(page, tmp_path, "causal-event-study.png")
         with page.expect_download() as dl:
             page.click("[data-testid=causal-download]")
         path = tmp_path / "effect.xlsx"
@@ -151,7 +172,7 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
     assert _csp_violations(console) == [], console
 
 
-def test_synthetic_control_path_and_placebos(browser: Any, server: str) -> None:
+def test_synthetic_control_path_and_placebos(browser: Any, server: str, tmp_path: Path) -> None:
     ctx, page, console = _login(browser, server, COUNTY)
     try:
         _open(page, server, "policy=单县试点&outcome=indicator:fiscal_revenue&estimator=sc")
@@ -167,9 +188,28 @@ def test_synthetic_control_path_and_placebos(browser: Any, server: str) -> None:
             "[data-testid=placebo-table]", "el => el.querySelectorAll('tbody tr').length"
         )
         assert rows == 10  # the treated county and its nine donors
+        _shot(page, tmp_path, "causal-sc.png")
         # an estimator that does not fit the pilot list: a Chinese sentence
         _open(page, server, "policy=创新型县&outcome=indicator:gdp&estimator=sc")
         assert "恰好 1 个试点县" in page.inner_text("[data-testid=causal-error]")
     finally:
         ctx.close()
     assert _csp_violations(console) == [], console
+
+
+def test_names_are_shown_as_text(browser: Any, server: str) -> None:
+    """A pilot list named like markup is shown as text (select, notes); nothing runs."""
+    from urllib.parse import quote
+
+    ctx, page, console = _login(browser, server, ADMIN)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        _open(page, server, f"policy={quote(XSS)}&outcome=indicator:gdp&estimator=did")
+        assert page.inner_text("[data-testid=effect-estimate]") == "效应估计：2.0000"
+        page.click("text=估计结果全文")
+        assert XSS in page.inner_text("body")
+        assert page.locator("img[src=x]").count() == 0
+    finally:
+        ctx.close()
+    assert dialogs == [] and _csp_violations(console) == []

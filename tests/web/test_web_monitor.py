@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_SCRIPT, _exports, _free_port, _wait
+from test_web_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVER_SCRIPT,
+    _exports,
+    _free_port,
+    _shot,
+    _wait,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_monitor_api import build_monitor_warehouse
@@ -135,7 +143,7 @@ def _matrix(page: Any) -> dict[str, dict[str, tuple[str, str | None]]]:
     )
 
 
-def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> None:
+def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_path: Path) -> None:
     from xinzhi.api.security import PAGE_CSP
 
     ctx, page, console = _login(browser, server, ADMIN)
@@ -165,6 +173,18 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> N
             "蓝：过冷（严重滞后）",
         ):
             assert text in legend
+        # the matrix as a workbook: downloaded and audited
+        with page.expect_download() as dl:
+            page.click("[data-testid=matrix-download]")
+        path = tmp_path / "matrix.xlsx"
+        dl.value.save_as(path)
+        assert path.stat().st_size > 0
+        exports = _exports(page, server, ADMIN[0])
+        assert exports[-1][0] == "analysis:monitor-signals" and exports[-1][1]["via"] == "web"
+        # only the counties with a red or blue light: 长沙县 (红, 蓝) and 宁乡市 (蓝); 湘潭县 has a
+        # yellow light only
+        _open(page, server, QUERY + "&alerts=1")
+        assert set(_matrix(page)) == {"长沙县", "宁乡市"}
         # click the row: the county's drill-down
         page.click("[data-testid=signal-matrix] td[data-signal='红']")
         page.wait_for_selector("[data-testid=digest-table]", timeout=120_000)
@@ -176,6 +196,7 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str) -> N
         assert by_name["地区生产总值"][1:4] == ["绿", "红", "新亮红灯"]
         assert by_name["农、林、牧、渔业就业比重"][3] == "新亮蓝灯"
         assert "长沙县（430121）2021 年监测简报" in page.inner_text("body")
+        _shot(page, tmp_path, "monitor-drill-down.png")
     finally:
         ctx.close()
     assert _csp_violations(console) == [], console
@@ -189,6 +210,7 @@ def test_county_account_drill_down_targets_and_download(
     try:
         _open(page, server, QUERY + "&show=gdp", detail=True)
         assert list(_matrix(page)) == ["湘潭县"]  # its own county only
+        _shot(page, tmp_path, "monitor-county.png")
         page.wait_for_selector(
             "[data-testid=trend-chart] svg path", state="attached", timeout=60_000
         )
@@ -220,7 +242,9 @@ def test_county_account_drill_down_targets_and_download(
         # another county's drill-down is refused with the policy's sentence
         _open(page, server, QUERY + "&county=430121")
         page.wait_for_selector("[data-testid=monitor-error]", timeout=60_000)
-        assert "县区用户只能查看本县区" in page.inner_text("[data-testid=monitor-error]")
+        assert "县区用户只能查看和填写本县区的监测信号" in page.inner_text(
+            "[data-testid=monitor-error]"
+        )
     finally:
         ctx.close()
         admin_ctx.close()

@@ -69,7 +69,6 @@ STATUSES = ("符合", "可能符合", "不符合")
 """The three results of a clause, in display order."""
 
 _PUBLISHED = frozenset({"published", "已发布"})
-_STATUS_LABELS = {"published": "已发布", "review": "待审核", "draft": "草稿", "retired": "已废止"}
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 """Document ids (``[a-z0-9-]+``, the file stem of a built-in document)."""
 
@@ -77,7 +76,7 @@ DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 def status_label(status: Any) -> str:
     """A document status in Chinese (the pipeline's own word when it already is one)."""
     s = "" if status is None else str(status)
-    return _STATUS_LABELS.get(s, s)
+    return pp.STATUS_NAMES.get(s, s)
 
 
 def is_published(status: Any, builtin: Any = False) -> bool:
@@ -162,8 +161,8 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
     data = _parsed(view.yaml)
     meta = data["document"]
     status = str(view.status)
-    builtin = bool(getattr(view, "builtin", False))
-    region = _text(getattr(view.document, "region", None) or meta.get("region"))
+    builtin = bool(view.builtin)
+    region = _text(view.document.region)
     require_policy_view(user, region, published=is_published(status, builtin))
     info: dict[str, Any] = {
         k: (_text(v) if not isinstance(v, dict | list) else v) for k, v in meta.items()
@@ -171,8 +170,8 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
     info["status"] = status
     info["status_label"] = "内置" if builtin else status_label(status)
     info["builtin"] = builtin
-    info["published_on"] = _text(getattr(view, "published_on", None))
-    info["retired_on"] = _text(getattr(view, "retired_on", None))
+    info["published_on"] = _text(view.published_on)
+    info["retired_on"] = _text(view.retired_on)
     clauses = []
     for c in data.get("clauses") or []:  # a loop over clauses
         if not isinstance(c, dict):
@@ -188,10 +187,7 @@ def document_detail(con: Any, user: User, doc_id: str) -> DocumentDetail:
                 "rule": _dump(rule) if rule else "",
             }
         )
-    hist = getattr(view, "history", None)
-    history: list[dict[str, Any]] = []
-    if isinstance(hist, pd.DataFrame):
-        history = [{str(k): _text(v) for k, v in r.items()} for r in hist.to_dict("records")]
+    history = [{str(k): _text(v) for k, v in r.items()} for r in view.history.to_dict("records")]
     return DocumentDetail(info, clauses, view.yaml, view.text, status, history)
 
 
@@ -205,8 +201,8 @@ def field_labels(docs: Sequence[Any]) -> dict[str, str]:
     """Field key → Chinese label over the fields the documents ``docs`` may read."""
     out: dict[str, str] = {}
     for doc in docs:  # a loop over documents
-        for k, spec in dict(getattr(doc, "fields", {}) or {}).items():
-            out.setdefault(str(k), str(getattr(spec, "label", "") or k))
+        for k, spec in doc.fields.items():
+            out.setdefault(k, spec.label or k)
     return out
 
 
@@ -242,6 +238,17 @@ class CheckView:
     summary: str
     synthetic: bool
     explanation: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        """Clauses by status (符合, 可能符合, 不符合)."""
+        return {s: int((self.rows["status"] == s).sum()) for s in STATUSES}
+
+    def totals(self) -> tuple[float, float | None]:
+        """The 符合 clauses' amounts: (sum of ``amount_min``, sum of ``amount_max`` — None when
+        one of them has no upper bound)."""
+        ok = self.rows[self.rows["status"] == "符合"]
+        hi = ok["amount_max"]
+        return float(ok["amount_min"].fillna(0).sum()), None if hi.isna().any() else float(hi.sum())
 
 
 def _missing_list(v: Any) -> list[str]:
@@ -317,17 +324,17 @@ def check(
     )
     t = t.sort_values(["_o", "document", "clause"], kind="stable").drop(columns="_o")
     explanation = None
-    if credit_code and hasattr(res, "explain"):
+    if credit_code:
         try:
             explanation = res.explain(credit_code)
-        except (KeyError, InputError, NotFoundError):
+        except (KeyError, InputError):  # no row of the firm to explain
             explanation = None
     return CheckView(
         rows=t.reset_index(drop=True),
         key=str(key),
         subject=credit_code,
         summary=res.summary(),
-        synthetic=bool(getattr(res, "synthetic", False)),
+        synthetic=bool(res.synthetic),
         explanation=explanation,
     )
 
@@ -406,10 +413,11 @@ class ExtractView:
 
 def _item(it: Any) -> dict[str, Any]:
     return {
-        k: (v if isinstance(v, int | float | str) or v is None else str(v))
-        for k, v in (
-            (k, getattr(it, k, None)) for k in ("kind", "phrase", "value", "value_max", "unit")
-        )
+        "kind": it.kind,
+        "phrase": it.phrase,
+        "value": it.value,
+        "value_max": it.value_max,
+        "unit": it.unit,
     }
 
 
@@ -421,24 +429,18 @@ def extract(user: User, text: str) -> ExtractView:
         raise InputError("请粘贴政策原文（文本为空）")
     res = pp.extract_policy_text(text)
     proposals = []
-    for p in getattr(res, "proposals", ()) or ():  # a loop over proposed clauses
-        draft = getattr(p, "draft", None)
+    for p in res.proposals:  # a loop over proposed clauses
         proposals.append(
             {
-                "id": str(getattr(p, "id", "")),
-                "article": str(getattr(p, "article", "")),
-                "heading": str(getattr(p, "heading", "")),
-                "text": str(getattr(p, "text", "")),
-                "rule": _dump(draft) if draft else "",
-                "items": [_item(i) for i in getattr(p, "items", ()) or ()],
+                "id": p.id,
+                "article": p.article,
+                "heading": p.heading,
+                "text": p.text,
+                "rule": _dump(p.draft) if p.draft else "",
+                "items": [_item(i) for i in p.items],
             }
         )
-    to_yaml = getattr(res, "to_yaml", None)
-    return ExtractView(
-        yaml=str(to_yaml()) if callable(to_yaml) else "",
-        summary=str(res.summary()) if hasattr(res, "summary") else "",
-        proposals=proposals,
-    )
+    return ExtractView(yaml=res.to_yaml(), summary=res.summary(), proposals=proposals)
 
 
 def draft_identity(yaml_text: str) -> tuple[str, str | None]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from xinzhi.api._util import audit_export, clean, records
@@ -52,11 +52,16 @@ class PilotList(BaseModel):
 
 
 class OutcomeChoice(BaseModel):
-    kind: str = Field(description="indicator（指标，参数 indicator）或 evaluation（已存评价）")
+    kind: str = Field(
+        description="indicator（指标，参数 indicator）、evaluation（已存评价的综合得分）或 "
+        "dimension（已存评价的一个维度：参数 evaluation 与 dimension）"
+    )
     key: str
     label: str
     years: str
     counties: int | None
+    evaluation: str | None
+    dimension: str | None
 
 
 class OutcomeList(BaseModel):
@@ -80,6 +85,7 @@ class EffectOut(BaseModel):
     placebos: list[dict[str, Any]] = Field(description="安慰剂结果")
     weights: list[dict[str, Any]] = Field(description="供体或单位权重")
     treat_time: int | None
+    cohorts: list[dict[str, Any]] = Field(description="合成双重差分的各试点批次（交错试点）")
     tables: dict[str, list[dict[str, Any]]]
     notes: list[str]
 
@@ -91,6 +97,60 @@ def _effect(db: Database, cur: Any, session: Any, options: dict[str, Any]) -> An
 
 
 Options = Annotated[dict[str, Any], Depends(options_of(decl.PILOT_EFFECT))]
+
+
+class ChecksOut(BaseModel):
+    policy: str
+    checks: list[dict[str, Any]] = Field(
+        description="随机化推断（TWFE 系数的置换 p 值）与安慰剂时点（提前开始，应不显著）"
+    )
+    ri_estimate: float
+    ri_pvalue: float
+    permutations: int
+    placebo_att: float | None
+    placebo_se: float | None
+    placebo_pvalue: float | None
+    shift: int
+    summary: str
+    notes: list[str]
+
+
+@router.get("/causal/checks", response_model=ChecksOut, summary="试点政策效果的安慰剂检验")
+def checks(
+    db: Db,
+    cur: Cursor,
+    session: AnyUser,
+    options: Annotated[
+        dict[str, Any],
+        Depends(options_of(decl.PILOT_EFFECT, exclude=("estimator", "control", "leads", "lags"))),
+    ],
+    permutations: Annotated[int, Query(ge=1, le=5000, description="置换次数")] = 199,
+    shift: Annotated[int, Query(ge=1, le=10, description="安慰剂时点：提前的年数")] = 2,
+) -> ChecksOut:
+    """Randomisation inference for the TWFE coefficient (pilot cohorts permuted across
+    counties, seed 0) and the in-time placebo (adoption moved ``shift`` years earlier,
+    Callaway–Sant'Anna on the years before the first adoption)."""
+    authorise(cur, decl.PILOT_EFFECT, options, session.user)
+    opts: dict[str, Any] = {
+        k: options.get(k) for k in ("policy", "indicator", "evaluation", "dimension")
+    }
+    key = ("causal-checks", latest_batch_id(cur), tuple(sorted(opts.items())), permutations, shift)
+    res = db.cached(
+        key, lambda: cv.pilot_checks(cur, permutations=permutations, shift=shift, **opts)
+    )
+    return ChecksOut(
+        policy=str(opts["policy"]),
+        checks=records(res.table()),
+        ri_estimate=res.ri_estimate,
+        ri_pvalue=res.ri_pvalue,
+        permutations=res.permutations,
+        placebo_att=res.placebo_att,
+        placebo_se=res.placebo_se,
+        placebo_pvalue=res.placebo_pvalue,
+        shift=res.shift,
+        summary=res.summary,
+        notes=([SYNTHETIC_NOTE] if res.synthetic else []) + res.notes,
+    )
 
 
 @router.get("/causal/pilots", response_model=PilotList, summary="已导入的试点名单")
@@ -111,7 +171,7 @@ def effect(db: Db, cur: Cursor, session: AnyUser, options: Options) -> EffectOut
     """The effect of a pilot policy on an outcome by the chosen estimator (did: TWFE and event
     study, cs: Callaway–Sant'Anna, sc: synthetic control, sdid: synthetic DiD, compare)."""
     res = _effect(db, cur, session, options)
-    v = cv.effect_view(res, options["estimator"])
+    v = cv.effect_view(res, options["estimator"], cv.county_names(cur))
     return EffectOut(
         estimator=v.estimator,
         title=v.title,
@@ -129,6 +189,7 @@ def effect(db: Db, cur: Cursor, session: AnyUser, options: Options) -> EffectOut
         placebos=records(v.placebos),
         weights=records(v.weights),
         treat_time=v.treat_time,
+        cohorts=records(v.cohorts),
         tables={name: records(t) for name, t in v.tables.items()},
         notes=([SYNTHETIC_NOTE] if v.synthetic else []) + v.notes,
     )

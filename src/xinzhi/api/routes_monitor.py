@@ -166,11 +166,11 @@ def _notes(synthetic: bool, notes: Any) -> list[str]:
 
 def _county_view(db: Database, cur: Any, session: Any, county: str, q: SignalQuery) -> Any:
     opts = q.options()
-    key = ("county", session.user.username, county, q.year, tuple(sorted(opts.items())))
     # the access check runs on every request (not only on a cache miss)
-    mv.check_county(cur, session.user, county)
+    code = mv.check_county(cur, session.user, county)
+    key = ("county", code, q.year, tuple(sorted(opts.items())))
     return _cached(
-        db, cur, key, lambda: mv.county_view(cur, session.user, county, year=q.year, **opts)
+        db, cur, key, lambda: mv.county_view(cur, session.user, code, year=q.year, **opts)
     )
 
 
@@ -195,6 +195,44 @@ def matrix(db: Db, cur: Cursor, session: AnyUser, q: Signal) -> MatrixOut:
         info=records(res.info),
         summary=res.summary,
         notes=_notes(res.synthetic, res.notes),
+    )
+
+
+@router.get(
+    "/monitor/matrix.xlsx",
+    response_class=Response,
+    summary="五色信号矩阵（Excel）",
+    responses={
+        200: {
+            "content": {XLSX: {}},
+            "description": "工作簿：信号矩阵、信号明细、综合预警指数、说明",
+        }
+    },
+)
+def matrix_xlsx(request: Request, db: Db, cur: Cursor, session: AnyUser, q: Signal) -> Response:
+    """The matrix the account sees as a workbook (a county account: its own county's row);
+    written to the audit log (kind ``analysis``, ``analysis:monitor-signals``)."""
+    opts = q.options()
+    scope = mv.monitor_scope(session.user)
+    key = ("matrix", scope, q.year, tuple(sorted(opts.items())))
+    res = _cached(db, cur, key, lambda: mv.signal_matrix(cur, session.user, year=q.year, **opts))
+    require_download(session.user, Kind.ANALYSIS)
+    body = mv.matrix_workbook(res)
+    audit_export(
+        db,
+        request,
+        session,
+        Kind.ANALYSIS,
+        fmt="xlsx",
+        year=res.year,
+        rows=len(res.cells),
+        analysis="monitor-signals",
+    )
+    name = quote(f"五色信号矩阵_{res.year}.xlsx")
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
 
 

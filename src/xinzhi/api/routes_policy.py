@@ -289,10 +289,7 @@ def check_policies(body: CheckRequest, cur: Cursor, session: AnyUser) -> CheckOu
         subject=body.subject,
         documents_=body.documents,
     )
-    t = view.rows
-    ok = t[t["status"] == "符合"]
-    counts = {s: int((t["status"] == s).sum()) for s in pv.STATUSES}
-    hi = ok["amount_max"]
+    low, high = view.totals()
     rows = [
         CheckRow(
             document=str(r["document"]),
@@ -306,13 +303,13 @@ def check_policies(body: CheckRequest, cur: Cursor, session: AnyUser) -> CheckOu
             missing=list(r.get("missing") or []),
             missing_labels=list(r.get("missing_labels") or []),
         )
-        for r in records(t)
+        for r in records(view.rows)
     ]
     return CheckOut(
         subject=view.subject,
-        counts=counts,
-        amount_min_total=float(ok["amount_min"].fillna(0).sum()),
-        amount_max_total=None if hi.isna().any() else float(hi.sum()),
+        counts=view.counts(),
+        amount_min_total=low,
+        amount_max_total=high,
         rows=rows,
         summary=view.summary,
         explanation=view.explanation,
@@ -378,8 +375,8 @@ def payout(
     return PayoutOut(
         document=document,
         clause=clause,
-        budget=clean(getattr(pl, "budget", None)),
-        demand=clean(getattr(pl, "demand", None)),
+        budget=clean(pl.budget),
+        demand=clean(pl.demand),
         rows=records(shown),
     )
 

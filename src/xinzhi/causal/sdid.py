@@ -3,7 +3,9 @@
 Arkhangelsky, D., Athey, S., Hirshberg, D. A., Imbens, G. W. and Wager, S. (2021), "Synthetic
 Difference-in-Differences", *American Economic Review* 111(12), 4088–4118,
 doi:10.1257/aer.20190159. Block design: ``N_1`` treated units all first treated in the same
-year; ``N_0`` controls never treated; ``T_0`` pre- and ``T_1`` post-periods.
+year; ``N_0`` controls never treated; ``T_0`` pre- and ``T_1`` post-periods. Staggered
+adoption: one block estimate per cohort against the never-treated units, averaged with weights
+``N_1,g · T_1,g`` (Clarke, Pailañir, Athey & Imbens 2023, arXiv:2301.11859).
 
 Noise level and regularisation (paper §2, eq. 2.2 and footnote on ζ):
 
@@ -124,6 +126,8 @@ class SDIDResult(Result):
     options: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
+    cohorts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Staggered adoption: per cohort ``cohort, n_treated, post_periods, weight, estimate``."""
 
     headers: ClassVar[dict[str, str]] = {
         "estimator": "估计量",
@@ -135,6 +139,9 @@ class SDIDResult(Result):
         "unit": "单位",
         "time": "年份",
         "weight": "权重",
+        "cohort": "队列（开始年份）",
+        "n_treated": "处理单位数",
+        "post_periods": "处理后期数",
     }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -168,7 +175,10 @@ class SDIDResult(Result):
         )
         uw = self.unit_weights.rename("weight").rename_axis("unit").reset_index()
         tw = self.time_weights.rename("weight").rename_axis("time").reset_index()
-        return {"SDID": est, "单位权重": uw, "时间权重": tw}
+        out = {"SDID": est, "单位权重": uw, "时间权重": tw}
+        if not self.cohorts.empty:
+            out["队列"] = self.cohorts.copy()
+        return out
 
     def summary(self) -> str:
         o = self.options
@@ -179,12 +189,17 @@ class SDIDResult(Result):
         method = "安慰剂法" if o["variance"] == "placebo" else "刀切法（jackknife）"
         text = (
             f"合成双重差分（SDID）：结果变量 {o['outcome']}；处理单位 {o['n_treated']} 个，"
-            f"对照单位 {o['n_control']} 个，处理起始 {o['treat_time']} 年\n"
+            f"对照单位 {o['n_control']} 个，处理起始 {o.get('cohorts') or o['treat_time']} 年\n"
             f"  τ = {self.estimate:.6f}（标准误 {self.se:.6f}，{method}；p = {self.pvalue:.4f}，"
             f"95% 置信区间 [{self.ci[0]:.6f}, {self.ci[1]:.6f}]）\n"
             f"  对照：同权重 DiD = {self.did:.6f}；合成控制（无时间权重）= {self.sc:.6f}\n"
             f"  主要单位权重：{ws}\n  时间权重：{ts}\n"
-            "假设：加权后的平行趋势、处理一次性同时发生（区块设计）、对照未受政策影响。"
+            + (
+                "（交错处理：各队列分别估计，按 处理单位数 × 处理后期数 加权平均）\n"
+                if not self.cohorts.empty
+                else ""
+            )
+            + "假设：加权后的平行趋势、处理后不退出、对照（从未处理单位）未受政策影响。"
         )
         return self.labelled(text)
 
@@ -202,7 +217,7 @@ def sdid(
     alpha: float = 0.05,
     synthetic: bool = False,
 ) -> SDIDResult:
-    """Synthetic DiD for a block design (all treated units share one first treated year).
+    """Synthetic DiD: a block design, or staggered adoption as a weighted average of cohorts.
 
     ``cohort`` is the first treated year (0 / empty = never treated). ``variance`` is
     ``"placebo"`` (default with one treated unit) or ``"jackknife"`` (default otherwise);
@@ -213,12 +228,23 @@ def sdid(
     cohorts = sorted(int(c) for c in g.unique() if c > 0)
     if not cohorts:
         raise ComputationError("没有处理单位（队列列全为 0 或空）")
-    if len(cohorts) > 1:
-        raise InputError(
-            f"SDID 只支持同一年开始处理（区块设计），数据中有 {len(cohorts)} 个开始年份："
-            f"{'、'.join(map(str, cohorts))}；交错处理请用 Callaway–Sant'Anna（xinzhi causal cs）"
-        )
+    if variance not in (None, "placebo", "jackknife"):
+        raise InputError(f"方差方法 variance 只能是 placebo 或 jackknife，收到 {variance!r}")
     Y, units, periods, notes = balanced_wide(df, unit, time, outcome)
+    if len(cohorts) > 1:
+        return _staggered(
+            Y,
+            g.reindex(units).to_numpy(),
+            units,
+            periods,
+            notes,
+            variance=variance,
+            replications=replications,
+            seed=seed,
+            alpha=alpha,
+            options={"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
+            synthetic=synthetic,
+        )
     G = g.reindex(units).to_numpy()
     t_start = cohorts[0]
     t0 = int((periods < t_start).sum())
@@ -232,8 +258,6 @@ def sdid(
         raise ComputationError("对照单位少于 2 个，无法估计 SDID")
     if variance is None:
         variance = "placebo" if n1 == 1 else "jackknife"
-    if variance not in ("placebo", "jackknife"):
-        raise InputError(f"方差方法 variance 只能是 placebo 或 jackknife，收到 {variance!r}")
     if variance == "jackknife" and n1 < 2:
         raise InputError("只有 1 个处理单位时刀切法无定义，请用 placebo")
     omega, lam, _sigma = _weights(Y, n0, t0)
@@ -293,4 +317,141 @@ def sdid(
         },
         notes=notes,
         synthetic=synthetic,
+    )
+
+
+def _staggered(
+    Y: F,
+    G: NDArray[Any],
+    units: pd.Index,
+    periods: NDArray[np.int64],
+    notes: list[str],
+    *,
+    variance: str | None,
+    replications: int,
+    seed: int | None,
+    alpha: float,
+    options: dict[str, Any],
+    synthetic: bool,
+) -> SDIDResult:
+    """Staggered adoption: one block SDID per cohort against the never-treated units, averaged
+    with weights ``n_g · T_post,g`` (the treated unit-periods of each cohort; Clarke, Pailañir,
+    Athey & Imbens 2023, “Synthetic Difference In Differences Estimation”, arXiv:2301.11859)."""
+    ctrl = np.flatnonzero(G == 0)
+    n0 = len(ctrl)
+    if n0 < 2:
+        raise ComputationError("从未处理的对照单位少于 2 个，无法估计 SDID")
+    T = len(periods)
+    blocks = []  # (cohort, treated rows, t0)
+    for c in sorted(int(x) for x in np.unique(G[G > 0])):
+        t0 = int((periods < c).sum())
+        if t0 < 2 or t0 >= T:
+            notes.append(f"队列 {c} 处理前不足 2 期或无处理后期，未纳入 SDID")
+            continue
+        blocks.append((c, np.flatnonzero(G == c), t0))
+    if not blocks:
+        raise ComputationError("没有可估计的处理队列")
+
+    def estimate(yc: F, parts: list[tuple[int, F, int]]) -> tuple[float, list[Any]]:
+        taus, ws, fits = [], [], []
+        for c, yt, t0 in parts:
+            Yg = np.vstack([yc, yt])
+            om, la, _ = _weights(Yg, len(yc), t0)
+            taus.append(_tau(Yg, len(yc), t0, om, la))
+            ws.append(len(yt) * (T - t0))
+            fits.append((c, om, la, t0, len(yt)))
+        w = np.array(ws, dtype=float)
+        return float(np.array(taus) @ w / w.sum()), [taus, w, fits]
+
+    parts = [(c, Y[rows], t0) for c, rows, t0 in blocks]
+    tau, (taus, w, fits) = estimate(Y[ctrl], parts)
+    sizes = [len(rows) for _, rows, _ in blocks]
+    if variance is None:
+        variance = "jackknife" if min(sizes) >= 2 else "placebo"
+    if variance == "jackknife" and min(sizes) < 2:
+        raise InputError("有队列只有 1 个处理单位，刀切法无定义，请用 placebo")
+    if variance == "placebo":
+        n1 = sum(sizes)
+        if n0 <= n1:
+            raise ComputationError("对照单位不多于处理单位，安慰剂方差无法计算")
+        rng = np.random.default_rng(seed)
+        draws = np.empty(replications)
+        for b in range(replications):
+            perm = ctrl[rng.permutation(n0)]
+            start, fake = 0, []
+            for (c, _rows, t0), k in zip(blocks, sizes, strict=True):
+                fake.append((c, Y[perm[start : start + k]], t0))
+                start += k
+            draws[b] = estimate(Y[perm[start:]], fake)[0]
+        se = float(np.sqrt(draws.var(ddof=1)))
+    else:
+        loo = []
+        for i in range(len(G)):
+            tt, ww = [], []
+            for (_c, om, la, t0, k), (_, rows, _) in zip(fits, blocks, strict=True):
+                if G[i] == 0:
+                    j = int(np.flatnonzero(ctrl == i)[0])
+                    o = np.delete(om, j)
+                    if o.sum() <= 0:
+                        continue
+                    yc = np.delete(Y[ctrl], j, axis=0)
+                    Yg = np.vstack([yc, Y[rows]])
+                    tt.append(_tau(Yg, n0 - 1, t0, o / o.sum(), la))
+                    ww.append(k * (T - t0))
+                else:
+                    r = rows[rows != i]
+                    Yg = np.vstack([Y[ctrl], Y[r]])
+                    tt.append(_tau(Yg, n0, t0, om, la))
+                    ww.append(len(r) * (T - t0))
+            if tt:
+                loo.append(float(np.array(tt) @ np.array(ww) / np.sum(ww)))
+        taus_j = np.array(loo)
+        m = len(taus_j)
+        se = float(np.sqrt((m - 1) / m * ((taus_j - taus_j.mean()) ** 2).sum()))
+    did_parts = [
+        _tau(np.vstack([Y[ctrl], Y[rows]]), n0, t0, np.full(n0, 1 / n0), np.full(t0, 1 / t0))
+        for _, rows, t0 in blocks
+    ]
+    sc_parts = [
+        float(Y[rows][:, t0:].mean() - f[1] @ Y[ctrl][:, t0:].mean(axis=1))
+        for (_, rows, t0), f in zip(blocks, fits, strict=True)
+    ]
+    unit_w = sum(wk * f[1] for wk, f in zip(w, fits, strict=True)) / w.sum()
+    time_w = np.zeros(T)
+    for wk, f in zip(w, fits, strict=True):
+        time_w[: f[3]] += wk * f[2]
+    time_w /= w.sum()
+    z = stats.norm.ppf(1 - alpha / 2)
+    p = float(2 * stats.norm.sf(abs(tau / se))) if se > 0 else np.nan
+    coh = pd.DataFrame(
+        {
+            "cohort": [c for c, _, _ in blocks],
+            "n_treated": sizes,
+            "post_periods": [T - t0 for _, _, t0 in blocks],
+            "weight": w / w.sum(),
+            "estimate": taus,
+        }
+    )
+    return SDIDResult(
+        estimate=tau,
+        se=se,
+        pvalue=p,
+        ci=(tau - z * se, tau + z * se),
+        unit_weights=pd.Series(unit_w, index=units[ctrl].astype(str), name="weight"),
+        time_weights=pd.Series(time_w, index=periods, name="weight"),
+        did=float(np.array(did_parts) @ w / w.sum()),
+        sc=float(np.array(sc_parts) @ w / w.sum()),
+        options={
+            **options,
+            "treat_time": blocks[0][0],
+            "cohorts": "、".join(str(c) for c, _, _ in blocks),
+            "n_treated": sum(sizes),
+            "n_control": n0,
+            "variance": variance,
+            "replications": replications,
+            "seed": seed,
+        },
+        notes=notes,
+        synthetic=synthetic,
+        cohorts=coh,
     )

@@ -5,7 +5,8 @@ facts-import | facts-generate | records-import | effect``: support policies as e
 A stable contract (docs/policy.md): ``list --json`` gives every document with ``title, issuer,
 doc_number, date, source, clauses``; ``check --output FILE`` writes the columns ``credit_code,
 document, clause, status, amount_min, amount_max, reason`` first (status 符合 / 可能符合 / 不符合),
-further columns after them. Errors are printed in Chinese and exit with status 2. Every command
+further columns after them (``check --subject person``: ``person_id`` in place of
+``credit_code``; the CLI runs as the local user, who sees every value, so nothing is masked). Errors are printed in Chinese and exit with status 2. Every command
 calls one function of :mod:`xinzhi.pipelines.policy`.
 """
 
@@ -125,9 +126,17 @@ def check_cmd(
         list[str] | None,
         typer.Option("--document", help="政策文件编号（可重复；默认全部适用的文件）"),
     ] = None,
+    subject: Annotated[
+        str,
+        typer.Option(
+            "--subject",
+            help="firm（默认：企业对企业类文件）| person（人才库的人员对人才类文件，"
+            "第一列为 person_id；命令行以本机用户运行，人员编号不打码）",
+        ),
+    ] = "firm",
     db: _DB = None,
 ) -> None:
-    """逐家企业、逐条条款判定 符合 / 可能符合 / 不符合，写出金额区间与原因。"""
+    """逐家企业（或逐个人员）、逐条条款判定 符合 / 可能符合 / 不符合，写出金额区间与原因。"""
     from xinzhi.pipelines.policy import policy_check
 
     if firms is not None and not firms.is_file():
@@ -135,12 +144,19 @@ def check_cmd(
     con = _open(db)
     try:
         res = policy_check(
-            con, county=county, year=year, on=date, documents=document or None, firms=firms
+            con,
+            county=county,
+            year=year,
+            on=date,
+            documents=document or None,
+            firms=firms,
+            subject=subject,
         )
     finally:
         con.close()
     table = res.tidy()
-    first = [c for c in CHECK_COLUMNS if c in table.columns]
+    key = "person_id" if subject == "person" else "credit_code"
+    first = [key] + [c for c in CHECK_COLUMNS[1:] if c in table.columns]
     table = table[first + [c for c in table.columns if c not in first]]
     write_table(table, output)
     typer.echo(res.summary())
@@ -183,11 +199,10 @@ def extract_cmd(
     except UnicodeDecodeError:
         raise InputError(f"文件 {file} 不是 UTF-8 文本：请另存为 UTF-8 编码的 .txt") from None
     res = extract_policy_text(text)
-    draft = res.to_yaml() if hasattr(res, "to_yaml") else str(res)
+    draft = res.to_yaml()
     if output is not None:
         output.write_text(draft, encoding="utf-8")
-        if hasattr(res, "summary"):
-            typer.echo(res.summary())
+        typer.echo(res.summary())
         typer.echo(f"已写出草稿 {output}（请人工核对后用 xinzhi policy draft 保存）")
     else:
         typer.echo(draft)

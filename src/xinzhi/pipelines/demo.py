@@ -6,11 +6,15 @@ Steps, in order (each takes a :class:`DemoContext` and returns an object with ``
 1. build the warehouse — verify the public files, load the region registry and both censuses;
 2. evaluate every county with the built-in ``nqpf-county`` system (2010 and 2020 pooled), store
    the result in the warehouse as ``nqpf-county`` and write an Excel workbook;
-3. (last) write one example county report (湘潭县 2020, PDF) into the output directory.
+3. enterprise: a synthetic registry of 湘潭县 (示例数据) and its 亩均 evaluation;
+4. policy: synthetic policy facts of 湘潭县 (示例数据) and the check of its firms against the real
+   documents that apply to 湘潭县 (:data:`DEMO_POLICY_DOCUMENTS`), written as a workbook;
+5. (last) write one example county report (湘潭县 2020, PDF) into the output directory.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from xinzhi import config, store
 from xinzhi.pipelines.enterprise import mujun_scores
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
 from xinzhi.pipelines.firms import generate_firms
+from xinzhi.pipelines.policy import generate_policy_facts, policy_check
 from xinzhi.pipelines.report import write_county_report
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
 from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
@@ -30,6 +35,8 @@ __all__ = [
     "DEMO_COUNTY",
     "DEMO_EVALUATION",
     "DEMO_FIRMS",
+    "DEMO_POLICY_DATE",
+    "DEMO_POLICY_DOCUMENTS",
     "DEMO_STEPS",
     "DemoContext",
     "DemoReport",
@@ -163,6 +170,64 @@ def _enterprise_step(ctx: DemoContext) -> DemoEnterprise:
     return DemoEnterprise(res, book)
 
 
+DEMO_POLICY_DOCUMENTS = ("xiangtan-county-2022-baishiyi", "xiangtan-2022-zhaoshang")
+"""The real documents the demo checks 湘潭县's firms against: 湘潭县 2022 百十亿 (region 430321)
+and 湘潭市 2022 招商 (region 4303), both in force from 2022 with no end date."""
+
+DEMO_POLICY_DATE = dt.date(2025, 6, 30)
+"""Assessment date of the demo's policy check (data year 2024, the last synthetic year)."""
+
+
+@dataclass
+class DemoPolicy:
+    """The policy step's result: the check of the demo county's firms and its workbook."""
+
+    result: Any
+    workbook: Path
+
+    def counts(self) -> dict[str, int]:
+        """Rows by status (符合, 可能符合, 不符合)."""
+        status = self.result.tidy()["status"].astype(str)
+        return {s: int((status == s).sum()) for s in ("符合", "可能符合", "不符合")}
+
+    def amount(self) -> float:
+        """Total of the 符合 rows' amounts (upper end, 万元)."""
+        t = self.result.tidy()
+        return float(t.loc[t["status"].astype(str) == "符合", "amount_max"].fillna(0).sum())
+
+    def summary(self) -> str:
+        counts = "，".join(f"{k} {v} 条" for k, v in self.counts().items())
+        return (
+            f"政策匹配（示例数据，湘潭县，{len(DEMO_POLICY_DOCUMENTS)} 个文件）：{counts}；"
+            f"符合金额合计 {self.amount():,.2f} 万元\n政策匹配工作簿（示例数据）：{self.workbook}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "county": DEMO_COUNTY[0],
+            "on": DEMO_POLICY_DATE.isoformat(),
+            "documents": list(DEMO_POLICY_DOCUMENTS),
+            "synthetic": True,
+            "counts": self.counts(),
+            "amount_total": self.amount(),
+            "workbook": str(self.workbook),
+        }
+
+
+def _policy_step(ctx: DemoContext) -> DemoPolicy:
+    code, _ = DEMO_COUNTY
+    con = store.connect(ctx.db_path)
+    try:
+        generate_policy_facts(con, county=code, on=DEMO_POLICY_DATE)
+        res = policy_check(
+            con, county=code, on=DEMO_POLICY_DATE, documents=list(DEMO_POLICY_DOCUMENTS)
+        )
+    finally:
+        con.close()
+    book = res.to_excel(ctx.output_dir / f"{code}-湘潭县-政策匹配（示例数据）.xlsx")
+    return DemoPolicy(res, book)
+
+
 def _report_step(ctx: DemoContext) -> StepResult:
     return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
 
@@ -171,6 +236,7 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
     DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
     DemoStep("企业亩均效益评价（湘潭县 430321，示例数据）", _enterprise_step),
+    DemoStep("政策匹配（免申即享；湘潭县 430321，示例数据）", _policy_step),
     DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),
 ]
 """Ordered steps of ``xinzhi demo``."""

@@ -8,13 +8,14 @@ for a matrix, a county drill-down and the targets editor:
 
 * a county account (:func:`xinzhi.auth.policy.policy_county`) sees the signals, trends, digest
   and targets of its own county only (another county: 403, the rule of record-level data,
-  :func:`xinzhi.auth.policy.require_county`); admin and analyst see every county;
+  :func:`xinzhi.auth.policy.can_view_county`); admin and analyst see every county;
 * targets are typed in by the accounts that may enter data (:attr:`Action.UPLOAD`: admin,
   analyst, and a county account for its own county); the surfaces write the audit entry.
 """
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,14 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.auth.accounts import User
-from xinzhi.auth.policy import Action, is_unrestricted, policy_county, require, require_county
+from xinzhi.auth.policy import (
+    AccessDenied,
+    Action,
+    can_view_county,
+    is_unrestricted,
+    policy_county,
+    require,
+)
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
 from xinzhi.indicators.system import list_systems
@@ -51,6 +59,7 @@ __all__ = [
     "county_view",
     "digest_workbook",
     "edit_target",
+    "matrix_workbook",
     "monitor_scope",
     "monitor_stamp",
     "signal_matrix",
@@ -83,7 +92,10 @@ def check_county(con: duckdb.DuckDBPyConnection, user: User, county: str | None)
             raise InputError("请指定县级单位（名称或 6 位区划代码）")
         return own
     code = resolve_county(con, str(county))[0]
-    require_county(user, code)
+    if not can_view_county(user, code):  # the policy decides; the sentence names monitoring
+        raise AccessDenied(
+            f"县区用户只能查看和填写本县区的监测信号与年度目标（请求的县区：{code}）"
+        )
     return code
 
 
@@ -143,6 +155,56 @@ class SignalMatrix:
         names = c.drop_duplicates("region_code").set_index("region_code")["county"]
         w.insert(0, "county", names.reindex(w.index))
         return w.reset_index()
+
+
+def matrix_workbook(m: SignalMatrix) -> bytes:
+    """The matrix as a workbook: 信号矩阵 (county × indicator colours), 信号明细 (every cell with
+    its value and rule), 综合预警指数, 说明 (method and rules); Chinese headers."""
+    names = dict(zip(m.indicators["indicator"], m.indicators["indicator_name"], strict=True))
+    wide = m.wide().rename(columns={"region_code": "区划代码", "county": "县级单位", **names})
+    cells = m.cells.rename(
+        columns={
+            "region_code": "区划代码",
+            "county": "县级单位",
+            "indicator": "指标代码",
+            "indicator_name": "指标",
+            "direction": "方向",
+            "value": "数值",
+            "basis_value": "监测值",
+            "centre": "基准（均值/中位数/目标）",
+            "score": "偏离得分",
+            "cut_1": "蓝/浅蓝界",
+            "cut_2": "浅蓝/绿界",
+            "cut_3": "绿/黄界",
+            "cut_4": "黄/红界",
+            "signal": "信号",
+            "meaning": "含义",
+            "rule": "判定规则",
+        }
+    )
+    index = m.index.rename(
+        columns={
+            "region_code": "区划代码",
+            "county": "县级单位",
+            "index": "综合预警指数",
+            "mean_score": "平均灯值",
+            "signal": "综合信号",
+            "n_signals": "参与指标数",
+            "alerts": "红灯或蓝灯数",
+            "n_red": "红灯数",
+            "n_blue": "蓝灯数",
+        }
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        for name, frame in (
+            (f"信号矩阵{m.year}", wide),
+            ("信号明细", cells),
+            ("综合预警指数", index),
+            ("说明", m.info),
+        ):
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buf.getvalue()
 
 
 def signal_matrix(

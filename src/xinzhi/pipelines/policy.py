@@ -33,6 +33,7 @@ Effect loop
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import threading
@@ -50,10 +51,13 @@ import pandas as pd
 import yaml
 
 from xinzhi import datasets
+from xinzhi.auth.accounts import User
+from xinzhi.auth.policy import mask_personal
 from xinzhi.codes.firm_fields import firm_fields, firm_labels
 from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise import size as size_mod
 from xinzhi.errors import InputError, NotFoundError, XinzhiError
+from xinzhi.ingest.batch import run_import, write_report_batch
 from xinzhi.ingest.policy_facts import FactSpec, clean_policy_facts
 from xinzhi.ingest.policy_facts import import_policy_facts as _import_facts
 from xinzhi.ingest.policy_records import import_policy_records as _import_records
@@ -61,6 +65,7 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise import read_firm_file
 from xinzhi.pipelines.enterprise_data import (
+    FRAME_REGISTRY_COLUMNS,
     county_codes,
     firm_frame_df,
     latest_firm_year,
@@ -391,7 +396,7 @@ def document_text(
     package, or ``dataset:<path>`` a file of the public-data registry (read from the mirror
     ``data_dir`` / ``XINZHI_DATA_DIR``). None when the document names no text or the text is
     not available here."""
-    key = str(getattr(doc, "text", "") or "").strip()
+    key = doc.text.strip()
     if not key:
         return None
     if key.startswith("dataset:"):
@@ -653,7 +658,7 @@ def _fact_specs(docs: Iterable[PolicyDocument], person: bool = False) -> dict[st
     """Facts a frame pivots: the catalogue's and the documents' own."""
     out: dict[str, FieldSpec] = dict(person_field_specs() if person else policy_facts())
     for d in docs:
-        for k, f in dict(getattr(d, "facts", {}) or {}).items():
+        for k, f in d.facts.items():
             out.setdefault(str(k), f)
     return out
 
@@ -697,17 +702,13 @@ def _add_facts(
     key: str = "credit_code",
     subject: str = "firm",
     codes: Sequence[str] | None = None,
-    only: Mapping[str, object] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """``frame`` with the facts of ``year`` (and ``_prev1`` / ``_prev2`` of numeric facts) as
-    columns (with ``only``: the columns among its keys); whether any fact value is 示例数据.
-    Facts already in the frame keep its values."""
+    columns; whether any fact value is 示例数据. Facts already in the frame keep its values."""
     synthetic = False
     out = frame
     for lag, suffix in ((0, ""), (1, "_prev1"), (2, "_prev2")):
         long = pstore.read_policy_facts(con, year=year - lag, subject=subject, codes=codes)
-        if only is not None:
-            long = long[long["fact"].isin([k for k in specs if f"{k}{suffix}" in only])]
         if lag:
             numeric = {k for k, s in specs.items() if s.type in ("double", "integer")}
             long = long[long["fact"].isin(numeric)]
@@ -1028,20 +1029,32 @@ def policy_check_analysis(
     year: int | None = decl.POLICY_CHECK.default("year"),
     date: str | None = decl.POLICY_CHECK.default("date"),
     document: str | None = decl.POLICY_CHECK.default("document"),
+    subject: str = decl.POLICY_CHECK.default("subject"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> PolicyResult:
     """The declared analysis ``policy-check`` (:mod:`xinzhi.registry.policy`): options as
-    declared (``document``: ids separated by commas), then :func:`policy_check`."""
+    declared (``document``: ids separated by commas), then :func:`policy_check`. A result of
+    persons has its person ids masked as the API masks them for the roles that need it
+    (:func:`xinzhi.auth.policy.mask_personal`): the declared analysis's result is kept and shared
+    by every account that may run it."""
     opts = decl.POLICY_CHECK.resolve(
-        {"county": county, "year": year, "date": date, "document": document}
+        {"county": county, "year": year, "date": date, "document": document, "subject": subject}
     )
-    return policy_check(
+    res = policy_check(
         con,
         county=opts["county"],
         year=opts["year"],
         on=opts["date"],
         documents=opts["document"],
+        subject=opts["subject"],
     )
+    if opts["subject"] == "person":
+        res.table = mask_personal(res.table, _SHARED_RESULT)
+    return res
+
+
+_SHARED_RESULT = User(0, "（共享的分析结果）", "analyst", None, False)
+"""Who a shared result is masked for: a role that sees persons' personal data masked."""
 
 
 def _reads(docs: Iterable[PolicyDocument]) -> dict[str, None]:
@@ -1086,7 +1099,7 @@ def form_fields(subject: str, documents: Iterable[PolicyDocument]) -> list[dict[
                 "label": str(spec.label or key),
                 "unit": str(spec.unit or ""),
                 "type": str(spec.type or "varchar"),
-                "levels": [str(x) for x in (getattr(spec, "levels", ()) or ())],
+                "levels": list(spec.levels),
             }
         )
     return out
@@ -1122,7 +1135,7 @@ def _firm_sql(year: int) -> tuple[str, list[str]]:
     its rows."""
     cat = firm_fields()
     num = [k for k, f in cat.items() if f.type in ("double", "integer")]
-    cols = [f"f.{c}" for c in _REGISTRY if c != "synthetic"]
+    cols = [f"f.{c}" for c in FRAME_REGISTRY_COLUMNS if c != "synthetic"]
     cols.append("coalesce(f.synthetic, FALSE) OR coalesce(y0.synthetic, FALSE) AS synthetic")
     cols += [f"y0.{k}" for k in cat]
     cols += [f"y{i}.{k} AS {k}_prev{i}" for i in (1, 2) for k in num]
@@ -1175,7 +1188,7 @@ def _firm_row(
         y = on.year - 1
     if frame.empty:  # the registry row alone
         frame = con.execute(
-            f"SELECT {', '.join(_REGISTRY)} FROM current_firms WHERE credit_code = ?",
+            f"SELECT {', '.join(FRAME_REGISTRY_COLUMNS)} FROM current_firms WHERE credit_code = ?",
             [credit_code],
         ).df()
         dates = ["founded"]
@@ -1195,18 +1208,43 @@ def _firm_row(
     return frame, y
 
 
-_REGISTRY = [
-    "credit_code",
-    "name",
-    "region_code",
-    "industry_code",
-    "division",
-    "section",
-    "founded",
-    "status",
-    "registered_capital",
-    "synthetic",
-]
+def _firm_facts(
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    credit_code: str,
+    year: int,
+    specs: Mapping[str, FieldSpec],
+    reads: Mapping[str, None],
+) -> tuple[pd.DataFrame, bool]:
+    """One firm's row with the facts the clauses read (``<fact>``, ``<fact>_prev1``,
+    ``<fact>_prev2`` of :func:`_add_facts`), read in one parameterised query; whether any of
+    them is 示例数据."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for k, spec in specs.items():  # over facts, not firms
+        for lag, suffix in ((0, ""), (1, "_prev1"), (2, "_prev2")):
+            col = f"{k}{suffix}"
+            numeric = spec.type in ("double", "integer")
+            if col in reads and col not in frame.columns and (numeric or not lag):
+                wanted[col] = (k, year - lag)
+    if not wanted:
+        return frame, False
+    try:
+        rows = con.execute(
+            "SELECT fact, year, value_num, value_text, synthetic FROM current_policy_facts "
+            "WHERE credit_code = ? AND year BETWEEN ? AND ? "
+            "AND fact IN (SELECT unnest(?::VARCHAR[]))",
+            [credit_code, year - 2, year, sorted({f for f, _ in wanted.values()})],
+        ).fetchall()
+    except duckdb.CatalogException:  # no policy tables yet
+        rows = []
+    found = {(str(r[0]), int(r[1])): r for r in rows}
+    out = frame.copy()
+    for col, (fact, y) in wanted.items():  # over the facts read
+        hit = found.get((fact, y))
+        num, text = (hit[2], hit[3]) if hit else (None, None)
+        typed = _typed_values(pd.Series([num], dtype=object), pd.Series([text]), specs[fact])
+        out[col] = pd.Series([typed.iloc[0]], index=out.index, dtype=object)
+    return out, any(bool(r[4]) for r in rows)
 
 
 def _labels_known(con: duckdb.DuckDBPyConnection) -> bool:
@@ -1306,9 +1344,7 @@ def calculator(
         reads = _reads(docs)
         frame, y = _firm_row(con, str(credit_code), day, reads)
         notes.append(f"数据年度 {y}")
-        frame, synthetic = _add_facts(
-            con, frame, year=y, specs=_fact_specs(docs), codes=[str(credit_code)], only=reads
-        )
+        frame, synthetic = _firm_facts(con, frame, str(credit_code), y, _fact_specs(docs), reads)
         synthetic = synthetic or bool(frame["synthetic"].fillna(False).any())
     else:
         frame = pd.DataFrame({key: [str(given.get(key) or "（表单）")]})
@@ -1432,7 +1468,7 @@ def payout_list(
         "您可能符合“" + table["clause"].astype(str) + "”条款，请补充：" + shown,
         "",
     )
-    budget = getattr(doc, "budget", None)
+    budget = doc.budget
     paid = table.loc[table["status"] == "符合", "amount_max"]
     return PayoutList(
         document=document,
@@ -1565,15 +1601,12 @@ def generate_policy_facts(
     uniform; free text is left out; one value in five is left out (the firm "needs data"). The
     values only let a demonstration show 符合 / 可能符合 rows: they describe no real firm.
     """
-    import hashlib
-
-    from xinzhi.ingest.batch import run_import, write_report_batch
-
     day = _day(on)
     code = _county_code(con, county)
-    assert code is not None
+    if code is None:
+        raise InputError("生成政策事实的示例数据须指定县级单位（名称或 6 位区划代码）")
     docs = _applicable(con, county=code, on=day, ids=None)
-    specs = {k: v for k, v in _fact_specs(docs).items() if v.type not in ("varchar",) or v.levels}
+    specs = {k: v for k, v in _fact_specs(docs).items() if v.type != "varchar" or v.levels}
     y = int(year) if year is not None else _latest_before(con, day.year)
     if y is None:
         raise InputError("数据仓库中没有企业年度数据：请先生成示例企业（xinzhi demo）")

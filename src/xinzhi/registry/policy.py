@@ -4,8 +4,11 @@
 
 Every firm of a county (the warehouse's firm frame of one data year) against every clause of
 the built-in and published documents of regions containing the county that apply on the date:
-符合 / 可能符合 / 不符合 with the amount range and the reason. County-scoped: the result names
-firms, so it is shown only to accounts that may see the county.
+符合 / 可能符合 / 不符合 with the amount range and the reason; with ``subject="person"`` every
+person of the county's talent base (person facts) against the talent documents. County-scoped:
+the result names firms or persons, so it is shown only to accounts that may see the county; a
+result of persons has its person ids masked (it is kept and shared by every account that may run
+it, so it is masked as for the roles that need masking, :func:`xinzhi.auth.policy.mask_personal`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,16 @@ POLICY_CHECK = Analysis(
             str,
             None,
             help="政策文件编号，多个用逗号分隔；不填则为全部适用的文件",
+        ),
+        Option(
+            "subject",
+            "对象",
+            str,
+            "firm",
+            choices=("firm", "person"),
+            choice_labels=("企业", "人员（人才）"),
+            help="企业：数据仓库的企业对企业类文件；人员：人才库的人员政策事实对人才类文件"
+            "（人员编号打码）",
         ),
     ),
     formula="policy:check",

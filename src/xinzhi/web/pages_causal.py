@@ -30,6 +30,7 @@ from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import causal_views as cv
+from xinzhi.pipelines.analyses import authorise
 from xinzhi.registry import causal as decl
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._controls import choice_select, run_analysis
@@ -41,7 +42,8 @@ _NULL = "(v === null || v === undefined || v === '' || Number.isNaN(v))"
 _NUM = f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{maximumFractionDigits: 4}})"
 _TEXT = f"v => {_NULL} ? '—' : v"
 _HEADERS = {
-    "unit": "单位",
+    "unit": "区划代码",
+    "name": "县级单位",
     "weight": "权重",
     "pre_rmspe": "处理前 RMSPE",
     "post_rmspe": "处理后 RMSPE",
@@ -68,6 +70,9 @@ def _heading(text: str) -> None:
 def _table(df: pd.DataFrame, testid: str, names: dict[str, str] | None = None) -> None:
     labels = {**_HEADERS, **(names or {})}
     shown = df.copy()
+    for c in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[c]):
+            shown[c] = shown[c].map({True: "是", False: "否"})
     shown.insert(0, "_row", range(len(shown)))
     shown = shown.astype(object).where(shown.notna(), None)
     cols = [
@@ -77,7 +82,9 @@ def _table(df: pd.DataFrame, testid: str, names: dict[str, str] | None = None) -
             "field": str(c),
             "sortable": True,
             "align": "left",
-            ":format": _NUM if pd.api.types.is_numeric_dtype(df[c]) else _TEXT,
+            ":format": _NUM
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            else _TEXT,
         }
         for c in df.columns
     ]
@@ -112,6 +119,7 @@ def _event_chart(v: cv.EffectView) -> None:
                     "markLine": {
                         "symbol": "none",
                         "silent": True,
+                        "label": {"show": False},
                         "data": [{"yAxis": 0}, {"xAxis": "0"}],
                         "lineStyle": {"color": "#9ca3af", "type": "dashed"},
                     },
@@ -224,6 +232,13 @@ def _result(v: cv.EffectView) -> None:
     if not v.placebos.empty:
         _heading("安慰剂检验（每个供体依次作为处理单位）")
         _table(v.placebos, "placebo-table")
+    if not v.cohorts.empty:
+        _heading("各试点批次（合成双重差分）")
+        _table(
+            v.cohorts,
+            "cohorts-table",
+            {"cohort": "试点年份", "n_treated": "试点县数", "post_periods": "处理后年数"},
+        )
     if not v.weights.empty:
         _heading("权重")
         _table(v.weights, "weights-table")
@@ -311,7 +326,13 @@ def register() -> None:
             return
         kind, _, key = outcome.partition(":")
         opts: dict[str, Any] = {"policy": policy, "estimator": estimator}
-        opts["indicator" if kind == "indicator" else "evaluation"] = key
+        if kind == "indicator":
+            opts["indicator"] = key
+        else:
+            pick = outcomes[(outcomes["kind"] == kind) & (outcomes["key"] == key)].iloc[0]
+            opts["evaluation"] = str(pick["evaluation"])
+            if kind == "dimension":
+                opts["dimension"] = str(pick["dimension"])
         if estimator == "cs":
             opts["control"] = control
         await ui.context.client.connected()
@@ -322,7 +343,9 @@ def register() -> None:
         user = session.user
         try:
             result = await asyncio.to_thread(run_analysis, decl.PILOT_EFFECT, user, **opts)
-            view = cv.effect_view(result, estimator)
+            with connection() as con:
+                names = cv.county_names(con)
+            view = cv.effect_view(result, estimator, names)
         except XinzhiError as exc:
             box.clear()
             with box:
@@ -350,3 +373,36 @@ def register() -> None:
                 'no-caps data-testid="causal-download"'
             )
             _result(view)
+        if estimator in ("did", "cs", "sdid"):
+            await _checks(
+                user, {k: v for k, v in opts.items() if k not in ("estimator", "control")}
+            )
+
+
+async def _checks(user: auth.User, opts: dict[str, Any]) -> None:
+    """Randomisation inference and the in-time placebo below the estimate."""
+    _heading("安慰剂检验（随机化推断与安慰剂时点）")
+    box = ui.column().classes("w-full")
+    with box, ui.row().classes("items-center gap-2").props('data-testid="checks-busy"'):
+        ui.spinner()
+        ui.label("正在置换试点县并重新估计……")
+
+    def work() -> cv.PilotChecks:
+        with connection() as con:
+            authorise(con, decl.PILOT_EFFECT, opts, user)
+            return cv.pilot_checks(con, **opts)
+
+    try:
+        res = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(f"无法检验：{exc}").classes("text-negative").props(
+                'data-testid="checks-error"'
+            )
+        return
+    box.clear()
+    with box:
+        _table(res.table(), "checks-table", {"check": "检验", "note": "说明"})
+        for note in res.notes:
+            ui.label(note).classes("text-xs text-slate-600")

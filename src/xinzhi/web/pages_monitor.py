@@ -49,8 +49,8 @@ _COLOURS_JS = "{" + ", ".join(f"'{k}': '{v}'" for k, v in mv.COLOUR_HEX.items())
 _CELL_SLOT = (
     '<q-td :props="props" :data-signal="props.col.name.startsWith(\'i_\') ? props.value : null" '
     ":style=\"props.col.name.startsWith('i_') ? {backgroundColor: (" + _COLOURS_JS + ")"
-    "[props.value] || '#f1f5f9', color: (['黄', '浅蓝'].includes(props.value) ? '#1f2937' : "
-    "'#ffffff'), textAlign: 'center', fontWeight: 'bold', cursor: 'pointer'} : "
+    "[props.value] || '#f1f5f9', color: (['红', '绿', '蓝'].includes(props.value) ? '#ffffff' : "
+    "'#64748b'), textAlign: 'center', fontWeight: 'bold', cursor: 'pointer'} : "
     "{cursor: 'pointer'}\">"
     "{{ props.value === null || props.value === undefined ? '—' : props.value }}"
     '<q-tooltip v-if="props.row[\'r_\' + props.col.name]" class="text-body2">'
@@ -70,6 +70,9 @@ _FORMATS = {
     "num": f"v => {_NULL} ? '—' : Number(v).toLocaleString('zh-CN', {{maximumFractionDigits: 4}})",
     "p": f"v => {_NULL} ? '—' : Number(v).toFixed(3)",
 }
+
+ALERTS_ONLY_ABOVE = 300
+"""With more counties than this the matrix first lists only those with a red or blue light."""
 
 _cache: dict[tuple[Any, ...], Any] = {}
 
@@ -151,11 +154,16 @@ def _rules(info: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _matrix_table(m: mv.SignalMatrix, on_pick: Callable[[str], None]) -> None:
-    """Counties × indicators, coloured; hover: the rule; click a row: the county's drill-down."""
+def _matrix_table(
+    m: mv.SignalMatrix, on_pick: Callable[[str], None], keep: set[str] | None = None
+) -> None:
+    """Counties × indicators, coloured; hover: the rule; click a row: the county's drill-down
+    (``keep``: only these counties)."""
     inds = m.indicators
     keys = {code: f"i_{n}" for n, code in enumerate(inds["indicator"])}
     cells = m.cells
+    if keep is not None:
+        cells = cells[cells["region_code"].isin(keep)]
     rows: dict[str, dict[str, Any]] = {}
     for r in cells.to_dict("records"):
         code = str(r["region_code"])
@@ -313,6 +321,7 @@ def _trend_chart(v: mv.CountyView, indicator: str) -> None:
                 "max": max(years),
                 "minInterval": 1,
                 "name": "年份",
+                "axisLabel": {":formatter": "v => String(v)"},
             },
             "yAxis": {"type": "value", "scale": True, "name": name},
             "series": series,
@@ -474,6 +483,7 @@ def register() -> None:
         window: int | None = None,
         indicators: str = "",
         show: str = "",
+        alerts: str = "",
     ) -> None:
         ui.label("监测预警").classes("text-xl font-bold")
         user = session.user
@@ -486,6 +496,7 @@ def register() -> None:
                 "basis": basis if basis in BASES else "",
                 "window": window if window and 2 <= window <= 30 else None,
                 "indicators": indicators.strip(),
+                "alerts": alerts if alerts in ("0", "1") else "",
             }.items()
             if v not in (None, "")
         }
@@ -516,6 +527,7 @@ def register() -> None:
                 "keydown.enter", lambda e: go(indicators=e.sender.value, year=None)
             )
         await ui.context.client.connected()
+        ip = client_ip(request)
         box = ui.column().classes("w-full")
         with box, ui.row().classes("items-center gap-2 mt-4").props('data-testid="monitor-busy"'):
             ui.spinner(size="lg")
@@ -545,13 +557,39 @@ def register() -> None:
             for line in m.summary.splitlines():
                 if line != SYNTHETIC_NOTE:
                     ui.label(line).classes("text-sm")
-            for note in m.notes:
-                ui.label(note).classes("text-xs text-slate-600")
             _legend(_rules(m.info))
             ui.label("悬停单元格查看判定规则；点击一行查看该县的简报、趋势与变点。").classes(
                 "text-xs text-slate-600"
             )
-            _matrix_table(m, lambda code: go(county=code, show=""))
+            n_counties = int(m.cells["region_code"].nunique())
+            # many counties: the counties with a red or blue light first (a switch shows all)
+            only = alerts == "1" or (alerts == "" and n_counties > ALERTS_ONLY_ABOVE)
+            alerted = set(m.index.loc[m.index["alerts"] > 0, "region_code"].astype(str))
+
+            async def matrix_download() -> None:
+                await send_download(
+                    session,
+                    ip,
+                    Kind.ANALYSIS,
+                    lambda: mv.matrix_workbook(m),
+                    f"五色信号矩阵_{m.year}.xlsx",
+                    XLSX,
+                    fmt="xlsx",
+                    year=m.year,
+                    rows=lambda: len(m.cells),
+                    analysis="monitor-signals",
+                )
+
+            with ui.row().classes("items-center gap-4"):
+                ui.switch(
+                    f"只显示有红灯或蓝灯的县（{len(alerted)} / {n_counties} 个）",
+                    value=only,
+                    on_change=lambda e: go(alerts="1" if e.value else "0"),
+                ).props('data-testid="monitor-alerts-only"')
+                ui.button("下载信号矩阵（Excel）", icon="download", on_click=matrix_download).props(
+                    'no-caps flat data-testid="matrix-download"'
+                )
+            _matrix_table(m, lambda code: go(county=code, show=""), keep=alerted if only else None)
         code = county.strip() or (m.county or "")
         if not code:
             return
@@ -564,7 +602,6 @@ def register() -> None:
                 _error(exc)
             return
         dg = v.digest
-        ip = client_ip(request)
 
         async def download() -> None:
             await send_download(

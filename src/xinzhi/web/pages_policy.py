@@ -179,12 +179,8 @@ def _results(box: ui.column, view: pv.CheckView) -> None:
         if view.synthetic:
             _banner()
         t = view.rows
-        counts = {s: int((t["status"] == s).sum()) for s in pv.STATUSES}
-        ok = t[t["status"] == "符合"]
-        hi = ok["amount_max"]
-        total = _amount(
-            float(ok["amount_min"].fillna(0).sum()), None if hi.isna().any() else float(hi.sum())
-        )
+        counts = view.counts()
+        total = _amount(*view.totals())
         ui.label(
             f"符合 {counts['符合']} 条 · 可能符合 {counts['可能符合']} 条 · 不符合 {counts['不符合']} 条；"
             f"符合条款的金额合计 {total}"
@@ -602,7 +598,7 @@ def _payout(session: auth.Session, request: Request, doc_id: str, clause: str) -
             _error(box, exc)
             return
         with box:
-            budget, demand = getattr(pl, "budget", None), getattr(pl, "demand", None)
+            budget, demand = pl.budget, pl.demand
             b = "未设预算" if budget is None else f"预算 {float(budget):,.2f} 万元"
             d = "—" if demand is None else f"{float(demand):,.2f} 万元"
             ok = int((rows["status"] == "符合").sum()) if "status" in rows.columns else len(rows)
