@@ -187,3 +187,23 @@ def test_firms_placed_inside_their_county_clustered_by_park(registry: pd.DataFra
     plain = generate_firm_years(sub, YEARS, seed=9, validity=v).firm_years
     assert plain.column("tax").equals(res.firm_years.column("tax"))
     assert plain.column("longitude").null_count == plain.num_rows
+
+
+def test_fields_of_the_hnte_and_tech_sme_rules(out: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """境内研发费用 is a share of R&D (0.3–1, mostly ≥ 0.75), 成本费用支出总额 = revenue − profit
+    (never negative), 总收入 = revenue × (1 + 0–5 %); the platform scores stay NULL."""
+    fy = out[0]
+    rd = fy["rd_expenditure"].astype(float)
+    pos = rd > 1.0  # shares are meaningful where R&D is not rounded to almost nothing
+    share = fy.loc[pos, "rd_domestic"].astype(float) / rd[pos]
+    assert share.between(0.3 - 0.01, 1.0 + 0.01).all()
+    assert 0.85 < float((share >= 0.75 - 0.01).mean()) < 0.99  # about 19 firms in 20
+    rev, profit = fy["revenue"].astype(float), fy["profit"].astype(float)
+    expected = (rev - profit).clip(lower=0.0)
+    assert np.allclose(
+        fy["total_costs"].astype(float), expected, atol=0.011
+    )  # both sides rounded to 0.01
+    ratio = fy.loc[rev > 100, "total_income"].astype(float) / rev[rev > 100]
+    assert ratio.between(1.0 - 1e-4, 1.05 + 1e-4).all()
+    for k in ("srdi_score", "srdi_quality_score", "hnte_innovation_score"):
+        assert fy[k].isna().all()

@@ -37,6 +37,10 @@ registry employees :math:`E_i`:
   parks are uniform inside the county (rejection from the bounding box, in rounds of
   candidates tested with :func:`shapely.contains_xy`). These draws use a stream of their own,
   so the other values of a seed do not change with or without polygons.
+* **Fields of the 高企 / 科技型 rules** (a stream of their own): 境内研发费用 = R&D × a firm
+  share U(0.75, 1) (one firm in twenty U(0.3, 0.6)); 成本费用支出总额 = revenue − profit (≥ 0);
+  总收入 = revenue × (1 + U(0, 5 %)) (other income). The official scores (专精特新 / 发展质量 /
+  高企创新能力评价得分) stay NULL: they come only from the platforms.
 * **Labels** from the last year's values: 高新技术企业 when the 认定管理办法 conditions hold
   (R&D intensity by revenue band, high-tech revenue ≥ 60 %, S&T staff ≥ 10 %, IP), 科技型中小
   企业, 创新型 → 专精特新 → 小巨人 (each level drawn among the holders of the level below),
@@ -438,6 +442,16 @@ def _chunk(
     else:
         lon = lat = np.full(m, np.nan)
 
+    # fields read by the 高企 / 科技型 rules; a stream of their own, so the values drawn above
+    # and below stay those of earlier releases for the same seed
+    extra = np.random.default_rng([seed, 14, offset, 2])
+    domestic_share = np.where(
+        extra.random(m) < 0.05, extra.uniform(0.3, 0.6, m), extra.uniform(0.75, 1.0, m)
+    )
+    rd_domestic = rd * domestic_share[:, None]
+    total_costs = np.maximum(rev - profit, 0.0)
+    total_income = rev * (1.0 + extra.uniform(0.0, 0.05, m))[:, None]
+
     size = 1.0 / (1.0 + np.exp(-(np.log(rev_l) - np.log(3000.0))))
     certified = rng.random(m) < 0.05 + 0.55 * size
     safety = rng.random((m, k)) < np.where(ind, 0.004, 0.001)[:, None]
@@ -466,6 +480,9 @@ def _chunk(
         "water": np.round(water, 4),
         "gas": np.round(gas, 4),
         "rd_expenditure": np.round(rd, 2),
+        "rd_domestic": np.round(rd_domestic, 2),
+        "total_costs": np.round(total_costs, 2),
+        "total_income": np.round(total_income, 2),
         "tech_investment": np.round(tech_inv, 2),
         "employees": emp,
         "rd_staff": rd_staff,
