@@ -261,6 +261,12 @@ class PolicyDocument:
                 return c
         raise KeyError(clause_id)
 
+    def field_label(self, key: str) -> str:
+        """The Chinese label of field ``key`` (the key itself when the document does not know
+        it)."""
+        spec = self.fields.get(key)
+        return spec.label if spec else key
+
     @property
     def citation(self) -> str:
         """``issuer《title》（文号，date）`` (``发文日期原文未载`` when the date is unknown)."""
