@@ -22,6 +22,7 @@ MODULES = [
     "xinzhi.evaluate.obstacle",
     "xinzhi.evaluate.coupling",
     "xinzhi.evaluate.robustness",
+    "xinzhi.evaluate.audit",
     "xinzhi.evaluate.engine",
     # disparity
     "xinzhi.disparity.dagum",
