@@ -22,6 +22,7 @@ MODULES = [
     "xinzhi.evaluate.obstacle",
     "xinzhi.evaluate.coupling",
     "xinzhi.evaluate.robustness",
+    "xinzhi.evaluate.audit",
     "xinzhi.evaluate.engine",
     # disparity
     "xinzhi.disparity.dagum",
@@ -62,6 +63,14 @@ MODULES = [
     "xinzhi.policy.library",
     "xinzhi.policy.extract",
     "xinzhi.codes.sei",
+    # causal evaluation and monitoring (issue #17)
+    "xinzhi.causal.cs",
+    "xinzhi.causal.sdid",
+    "xinzhi.causal.robustness",
+    "xinzhi.monitor.panel",
+    "xinzhi.monitor.signals",
+    "xinzhi.monitor.trend",
+    "xinzhi.monitor.digest",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

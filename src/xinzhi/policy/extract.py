@@ -200,6 +200,21 @@ _DASHES = {
 }
 
 
+def _benefit_years(last: float, start: int, end: int, phrase: str) -> Item:
+    """The years a benefit runs as a threshold 1 ≤ 奖励年度 ≤ ``last`` (第一年…第三年, 连续5年)."""
+    return Item(
+        "threshold",
+        1.0,
+        "年",
+        start,
+        end,
+        phrase,
+        op="between",
+        value_max=last,
+        subject="奖励年度（第几年）",
+    )
+
+
 def _normalise(text: str) -> tuple[str, list[int]]:
     """Text without in-line whitespace, NFKC-folded, dashes unified; offsets of each char."""
     chars: list[str] = []
@@ -790,16 +805,8 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
     if last_year > 1:
         # 第一年…第三年: the benefit runs in years 1..3
         out.append(
-            Item(
-                "threshold",
-                1.0,
-                "年",
-                idx[first_at],
-                idx[first_at] + 1,
-                norm[first_at : first_at + 3],
-                op="between",
-                value_max=last_year,
-                subject="奖励年度（第几年）",
+            _benefit_years(
+                last_year, idx[first_at], idx[first_at] + 1, norm[first_at : first_at + 3]
             )
         )
     fl = list(_FIRST_LAST_RE.finditer(seg))
@@ -1064,19 +1071,7 @@ def _items_of(
                     and _BENEFIT_RE.search(part)
                 ):
                     # 连续5年奖励 / 给予五年奖励: the benefit runs in years 1..N
-                    out.append(
-                        Item(
-                            "threshold",
-                            1.0,
-                            "年",
-                            a,
-                            b,
-                            phrase,
-                            op="between",
-                            value_max=lo.value,
-                            subject="奖励年度（第几年）",
-                        )
-                    )
+                    out.append(_benefit_years(lo.value, a, b, phrase))
                     continue
                 founded = kind == "threshold" and re.search(
                     r"(成立|注册|设立)(时间|年限)?$", subject

@@ -114,9 +114,9 @@ class Condition:
     """One node of a condition tree.
 
     ``kind``: ``all`` / ``any`` / ``not`` (``children``) or a leaf ``field`` / ``ratio`` /
-    ``diff`` /
-    ``label`` / ``years_since`` / ``date`` / ``size``; ``op`` the operator key as written
-    (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size); ``fields`` the frame columns
+    ``diff`` / ``label`` / ``years_since`` / ``date`` / ``size`` / ``sei``; ``op`` the operator
+    key as written (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size and sei);
+    ``fields`` the frame columns
     read; ``value`` the comparison value (a rank for ordinal fields, a tuple for lists, a
     :class:`datetime.date` for dates); ``text`` the Chinese wording used in reasons (given or
     generated); ``fail_text`` the wording when the node fails (a reason of 不符合); ``path``
@@ -260,6 +260,12 @@ class PolicyDocument:
             if c.id == clause_id:
                 return c
         raise KeyError(clause_id)
+
+    def field_label(self, key: str) -> str:
+        """The Chinese label of field ``key`` (the key itself when the document does not know
+        it)."""
+        spec = self.fields.get(key)
+        return spec.label if spec else key
 
     @property
     def citation(self) -> str:
@@ -573,7 +579,7 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
     raise ctx.err(
         path,
         f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
-        "/ all / any / not 之一",
+        "/ sei / all / any / not 之一",
     )
 
 
