@@ -306,11 +306,13 @@ def evaluate(
         wd = w[idx]
         dim_weight[d] = wd.sum()
         wd = wd / wd.sum() if wd.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
-        dim_scores[:, d] = agg.aggregate(opts.aggregate, z[:, idx], wd, groups, rho=opts.grey_rho)
+        dim_scores[:, d] = agg.aggregate(
+            opts.aggregate, z[:, idx], wd, groups, **agg.params_of(opts)
+        )
     if opts.hierarchical:
         score = dim_scores @ dim_weight
     else:
-        score = agg.aggregate(opts.aggregate, z, w, groups, rho=opts.grey_rho)
+        score = agg.aggregate(opts.aggregate, z, w, groups, **agg.params_of(opts))
     if not np.isfinite(score).all():
         raise ComputationError("综合得分出现非有限值（NaN/inf），请检查输入数据")
     obstacles = obstacle_degree(z_mm, w)
