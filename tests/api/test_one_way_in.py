@@ -38,7 +38,9 @@ FAST: dict[str, dict[str, Any]] = {
     "tiers": {"county": "430321", "date": "2025-06-30"},
     "size": {"county": "430321"},
     "policy-check": {"county": "430321", "date": "2025-06-30"},
-    "pilot-effect": {"policy": "示例试点"},  # the pilot list of tests/api/conftest.py
+    "pilot-effect": {"policy": "示例试点"},
+    # the stored evaluation demo (set by _options), a small Monte Carlo
+    "audit": {"n": 64},  # the pilot list of tests/api/conftest.py
     "complexity": {"location": "county", "product": "industry", "value": "emp"},
     "specialization": {"location": "county", "industry": "industry", "value": "emp"},
     "shiftshare": {

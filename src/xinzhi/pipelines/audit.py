@@ -16,10 +16,12 @@ from xinzhi.errors import InputError
 from xinzhi.evaluate.audit import T_AVAIL, AuditResult, audit
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.pipelines.evaluation import OPTIONAL_COVERAGE
+from xinzhi.pipelines.stored import read_stored_evaluation
 from xinzhi.pipelines.user_tables import TableSource, table_frame
+from xinzhi.registry import audit as decl
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
 
-__all__ = ["audit_counties", "audit_table"]
+__all__ = ["audit_counties", "audit_declared", "audit_stored", "audit_table", "levels"]
 
 KEY_COLUMNS = ("unit", "地区")
 
@@ -98,3 +100,108 @@ def audit_counties(
         notes.append("覆盖不足而未使用的可选指标：" + "、".join(_dropped))
     res.notes = notes
     return res
+
+
+def levels(text: str | None) -> tuple[str, ...] | None:
+    """Comma-separated choice levels (``"minmax,zscore"``; Chinese comma accepted) as a tuple."""
+    if text is None:
+        return None
+    return tuple(v.strip() for v in text.replace("，", ",").split(",") if v.strip())
+
+
+def audit_stored(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    options: Mapping[str, Any] | None = None,
+    *,
+    year: int | None = None,
+    **audit_options: Any,
+) -> AuditResult:
+    """Audit stored evaluation ``evaluation`` in one of its years (default the latest): its
+    indicator system as used, its method options with ``options`` over them, and the counties
+    it scored that year (their current raw values from the warehouse).
+
+    The reference index is re-computed on that one cross-section; for an evaluation stored
+    per year (or of one year) its ranks are the stored ranks of that year, for a pooled one
+    (several years normalised together) they may differ (noted in the result).
+    """
+    st = read_stored_evaluation(con, evaluation)
+    if st is None:
+        raise InputError(f"数据仓库中没有名为 {evaluation} 的评价结果")
+    y = max(st.years) if year is None else int(year)
+    if y not in st.years:
+        raise InputError(f"评价 {evaluation} 没有 {y} 年的得分；有：{st.years}")
+    wide = store.read_wide(con, st.system.codes, [y], level="county")
+    scored = set(st.scores.loc[st.scores["year"] == y, "region_code"].astype(str))
+    data = wide[wide["region_code"].astype(str).isin(scored)]
+    data = data.rename(columns={"region_code": "unit"})
+    stored = {k: v for k, v in st.options.items() if v is not None and k != "ahp"}
+    given = {k: v for k, v in dict(options or {}).items() if v is not None}
+    res = audit(data, st.system, {**stored, **given}, year=y, **audit_options)
+    res.options = {"evaluation": evaluation, **res.options}
+    if len(st.years) > 1 and stored.get("scope", "pooled") != "per-year":
+        res.notes = [
+            *res.notes,
+            f"评价 {evaluation} 混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"
+            "基准排名可能与已存排名略有不同",
+        ]
+    return res
+
+
+def audit_declared(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    evaluation: str | None = decl.AUDIT.default("evaluation"),
+    system: str = decl.AUDIT.default("system"),
+    year: int | None = decl.AUDIT.default("year"),
+    normalization: str | None = decl.AUDIT.default("normalization"),
+    weights: str | None = decl.AUDIT.default("weights"),
+    aggregate: str | None = decl.AUDIT.default("aggregate"),
+    n: int = decl.AUDIT.default("n"),
+    pct: float = decl.AUDIT.default("pct"),
+    normalizations: str = decl.AUDIT.default("normalizations"),
+    weightings: str = decl.AUDIT.default("weightings"),
+    aggregations: str = decl.AUDIT.default("aggregations"),
+    imputations: str | None = decl.AUDIT.default("imputations"),
+    seed: int = decl.AUDIT.default("seed"),
+    uncertainty: bool = decl.AUDIT.default("uncertainty"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> AuditResult:
+    """The declared analysis ``audit`` (:data:`xinzhi.registry.audit.AUDIT`): options validated
+    before any work (``n`` at most :data:`xinzhi.registry.audit.N_MAX`), then
+    :func:`audit_stored` (with ``evaluation``) or :func:`audit_counties`."""
+    given: dict[str, Any] = {
+        "evaluation": evaluation,
+        "system": system,
+        "year": year,
+        "normalization": normalization,
+        "weights": weights,
+        "aggregate": aggregate,
+        "n": n,
+        "pct": pct,
+        "normalizations": normalizations,
+        "weightings": weightings,
+        "aggregations": aggregations,
+        "imputations": imputations,
+        "seed": seed,
+        "uncertainty": uncertainty,
+    }
+    o = decl.AUDIT.resolve(given)
+    options = {"normalization": o["normalization"], "weights": o["weights"]}
+    options["aggregate"] = o["aggregate"]
+    kw: dict[str, Any] = {
+        "uncertainty": o["uncertainty"],
+        "n": o["n"],
+        "pct": o["pct"],
+        "normalizations": levels(o["normalizations"]),
+        "weights": levels(o["weightings"]),
+        "aggregations": levels(o["aggregations"]),
+        "imputations": levels(o["imputations"]),
+        "seed": o["seed"],
+    }
+    for key in ("normalizations", "weights", "aggregations"):
+        if not kw[key]:
+            raise InputError(f"不确定性分析的选项 {key} 至少要有一个取值")
+    if o["evaluation"] is not None:
+        return audit_stored(con, o["evaluation"], options, year=o["year"], **kw)
+    return audit_counties(o["system"], options, year=o["year"], con=con, **kw)
