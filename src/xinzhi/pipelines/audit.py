@@ -13,7 +13,13 @@ import numpy as np
 
 from xinzhi import store
 from xinzhi.errors import InputError
-from xinzhi.evaluate.audit import T_AVAIL, AuditResult, audit
+from xinzhi.evaluate.audit import (
+    AUDIT_AGGREGATIONS,
+    AUDIT_WEIGHTS,
+    T_AVAIL,
+    AuditResult,
+    audit,
+)
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.pipelines.evaluation import OPTIONAL_COVERAGE
 from xinzhi.pipelines.stored import read_stored_evaluation
@@ -24,6 +30,8 @@ from xinzhi.registry.defaults import DEFAULT_SYSTEM
 __all__ = ["audit_counties", "audit_declared", "audit_stored", "audit_table", "levels"]
 
 KEY_COLUMNS = ("unit", "地区")
+NORMALIZATIONS = ("minmax", "zscore", "vector")
+IMPUTATIONS = ("mean", "median")
 
 
 def _system(system: str | Path | IndicatorSystem) -> IndicatorSystem:
@@ -199,9 +207,21 @@ def audit_declared(
         "imputations": levels(o["imputations"]),
         "seed": o["seed"],
     }
-    for key in ("normalizations", "weights", "aggregations"):
-        if not kw[key]:
-            raise InputError(f"不确定性分析的选项 {key} 至少要有一个取值")
+    allowed = {
+        "normalizations": ("normalizations", NORMALIZATIONS),
+        "weights": ("weightings", AUDIT_WEIGHTS),
+        "aggregations": ("aggregations", AUDIT_AGGREGATIONS),
+        "imputations": ("imputations", IMPUTATIONS),
+    }
+    for key, (name, choices) in allowed.items():
+        label = decl.AUDIT.option(name).label
+        if kw[key] is not None and not kw[key]:
+            raise InputError(f"选项 {name}（{label}）至少要有一个取值")
+        bad = [v for v in kw[key] or () if v not in choices]
+        if bad:
+            raise InputError(
+                f"选项 {name}（{label}）含无效取值 {'、'.join(bad)}；可选：{'、'.join(choices)}"
+            )
     if o["evaluation"] is not None:
         return audit_stored(con, o["evaluation"], options, year=o["year"], **kw)
     return audit_counties(o["system"], options, year=o["year"], con=con, **kw)

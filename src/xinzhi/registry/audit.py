@@ -36,7 +36,9 @@ AUDIT = Analysis(
             None,
             help="审计数据仓库中保存的这一评价（其指标体系、方法选项与参评县）；不填则审计 system",
         ),
-        Option("system", "指标体系", str, DEFAULT_SYSTEM, help="内置名称或 YAML 路径（无已存评价时）"),
+        Option(
+            "system", "指标体系", str, DEFAULT_SYSTEM, help="内置名称或 YAML 路径（无已存评价时）"
+        ),
         Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：最新一年"),
         Option(
             "normalization",
@@ -83,7 +85,9 @@ AUDIT = Analysis(
             maximum=N_MAX,
             help="共 N·(k+2) 次运行（k 为可变的方法选择数）",
         ),
-        Option("pct", "权重扰动幅度 p", float, 0.25, minimum=0.0, maximum=0.99, help="w·U(1−p, 1+p)"),
+        Option(
+            "pct", "权重扰动幅度 p", float, 0.25, minimum=0.0, maximum=0.99, help="w·U(1−p, 1+p)"
+        ),
         Option(
             "normalizations",
             "参与的标准化方法",
