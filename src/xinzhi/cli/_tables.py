@@ -23,8 +23,8 @@ from xinzhi.errors import InputError
 __all__ = [
     "EXCEL_MAX_ROWS",
     "OUTPUT_SUFFIXES",
-    "check_output",
     "check_excel_rows",
+    "check_output",
     "checked_output",
     "write_csv",
     "write_result",
@@ -101,7 +101,7 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
         if text is not None:
             if out is df:
                 out = df.copy(deep=False)
-            out.isetitem(i, text.astype(object))
+            out.isetitem(i, text.astype(object).to_numpy())
     return out
 
 
@@ -123,6 +123,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(path.name + ".part")
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("t", frame)
         con.execute(f"COPY t TO '{_sql_path(tmp)}' (FORMAT csv, HEADER false)")
     except duckdb.Error:

@@ -151,7 +151,9 @@ def read_user_table(
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=0, engine="calamine")
+            head = pd.read_excel(path, sheet_name=0, engine="calamine", nrows=0).columns
+            raw = [c for c in head if str(c).strip() in keys]  # text cells stay text: '0311'
+            df = pd.read_excel(path, sheet_name=0, engine="calamine", dtype=dict.fromkeys(raw, str))
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
         elif suffix in (".csv", ".txt"):
