@@ -87,6 +87,19 @@ def test_cli_without_uncertainty_and_bad_level(tmp_path: Path) -> None:
         app, ["audit", "--system", str(sys_file), "--input", str(inp), "--weightings", "magic"]
     )
     assert r.exit_code != 0 and "magic" in r.output
+    r = CliRunner().invoke(
+        app,
+        [
+            "audit",
+            "--system",
+            str(sys_file),
+            "--input",
+            str(inp),
+            "--chart",
+            str(tmp_path / "c.png"),
+        ],
+    )
+    assert r.exit_code == 2 and ".svg" in r.output
 
 
 def test_audit_counties_of_the_small_warehouse(

@@ -19,6 +19,19 @@ def _levels(text: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in text.replace("，", ",").split(",") if v.strip())
 
 
+def _checked_chart(path: Path | None) -> Path | None:
+    """The chart must be an ``.svg`` in an existing directory (checked before any work)."""
+    if path is None:
+        return None
+    from xinzhi.config import output_path
+    from xinzhi.errors import InputError
+
+    if path.suffix.lower() != ".svg":
+        raise InputError(f"排名区间图只能写成 .svg 文件，收到 {path.name}")
+    output_path(path)
+    return path
+
+
 def audit(
     system: Annotated[
         str | None, typer.Option("--system", help="指标体系：内置名称或 YAML 文件路径")
@@ -73,7 +86,10 @@ def audit(
         Path | None,
         typer.Option("--intervals-output", help="排名区间表输出文件", callback=checked_output),
     ] = None,
-    chart: Annotated[Path | None, typer.Option("--chart", help="排名区间图（SVG）输出文件")] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="排名区间图（SVG）输出文件", callback=_checked_chart),
+    ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
