@@ -12,9 +12,21 @@ from xinzhi.evaluate import aggregate as agg
 from xinzhi.evaluate import weights as wts
 from xinzhi.evaluate.normalize import NORMALIZATIONS
 
-__all__ = ["WEIGHT_METHODS", "EvaluationOptions"]
+__all__ = ["MISSING", "WEIGHT_METHODS", "EvaluationOptions"]
 
-WEIGHT_METHODS = ("entropy", "critic", "cv", "std", "equal", "combined", "ahp", "expert")
+WEIGHT_METHODS = (
+    "entropy",
+    "critic",
+    "cv",
+    "std",
+    "equal",
+    "combined",
+    "ahp",
+    "expert",
+    "pca",
+    "corr-opt",
+)
+MISSING = ("error", "mean", "median", "group-mean", "iterative")
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,20 @@ class EvaluationOptions:
         indicator's mean / median over the same year (pooled if the whole year is missing);
         every imputed cell is logged and listed in ``result.imputed`` [error]
     years : keep only these years (None = all)
+
+    Issue #12 parts 5 and 9 (docs/evaluate.md §3.8–3.9, §4.1, §7.1):
+
+    aggregate also ``geometric`` | ``harmonic`` | ``copeland`` | ``vikor`` | ``promethee``;
+    weights (and ingredients) also ``pca`` | ``corr-opt``
+    vikor_v : VIKOR strategy weight v ∈ [0, 1] [0.5]
+    promethee_function : ``usual`` | ``ushape`` | ``vshape`` | ``level`` | ``linear`` [usual]
+    promethee_q, promethee_p : PROMETHEE thresholds q < p on the normalised scale [0, 0]
+    missing also ``group-mean`` (mean of the same year within ``impute_group``) | ``iterative``
+        (chained linear regressions until convergence)
+    impute_group : ``province`` (first two digits of a 6-digit unit code) or the name of a column
+        of the input table (e.g. a county type) [province]
+    min_coverage : a unit whose share of non-missing indicator cells (all its years) is below this
+        fraction is left out and listed in ``result.excluded`` [0 = keep every unit]
     """
 
     normalization: str = "minmax"
@@ -61,6 +87,13 @@ class EvaluationOptions:
     expert_weights: Mapping[str, float] | None = None
     missing: str = "error"
     years: tuple[int, ...] | None = None
+    # issue #12 parts 5 and 9
+    vikor_v: float = 0.5
+    promethee_function: str = "usual"
+    promethee_q: float = 0.0
+    promethee_p: float = 0.0
+    impute_group: str = "province"
+    min_coverage: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -95,7 +128,8 @@ class EvaluationOptions:
             "combination": (self.combination, wts.COMBINATION_RULES),
             "aggregate": (self.aggregate, agg.AGGREGATIONS),
             "ahp_ri": (self.ahp_ri, ("saaty", "alonso-lamata")),
-            "missing": (self.missing, ("error", "mean", "median")),
+            "missing": (self.missing, MISSING),
+            "promethee_function": (self.promethee_function, agg.PROMETHEE_FUNCTIONS),
         }
         for key, (val, allowed) in checks.items():
             if val not in allowed:
@@ -105,6 +139,10 @@ class EvaluationOptions:
                 raise ConfigError(
                     f"选项 ingredients 中的 {ing!r} 无效；可选：{', '.join(wts.OBJECTIVE_METHODS)}"
                 )
+        if not 0 <= self.min_coverage <= 1:
+            raise ConfigError(f"选项 min_coverage={self.min_coverage!r} 无效；应为 0–1 的比例")
+        if not 0 <= self.vikor_v <= 1:
+            raise ConfigError(f"选项 vikor_v={self.vikor_v!r} 无效；应在 [0, 1] 内")
         if self.weights == "combined" and len(self.ingredients) < 2:
             raise ConfigError("选项 ingredients 至少需要 2 种赋权方法才能组合（combined）")
         if self.weights == "ahp" and self.ahp is None:
