@@ -118,3 +118,12 @@ def test_read_csv_keys_gbk_dates_and_fallback(tmp_path: Path) -> None:
     mixed.write_text("a,b\n" + "1,2\n" * 3 + "2,x\n", encoding="utf-8")
     back = read_user_table(mixed)
     assert back["b"].tolist() == ["2", "2", "2", "x"]
+
+
+def test_read_csv_like_pandas_padded_numbers_and_na_words(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("code,x,y\n0311, 12,None\n1311,3,a\n", encoding="utf-8-sig")
+    df = read_user_table(path, ["code"])
+    assert df["x"].tolist() == [12, 3]  # " 12" is the number 12, as pandas reads it
+    assert pd.isna(df["y"].iloc[0]) and df["y"].iloc[1] == "a"  # "None" is missing (pandas)
+    assert df["code"].tolist() == ["0311", "1311"]

@@ -34,6 +34,12 @@ __all__ = ["TableSource", "as_code", "read_user_table", "table_frame"]
 TableSource = pd.DataFrame | str | os.PathLike[str]
 """A user's table: a DataFrame already in memory, or the path of a file to read."""
 
+_NA_VALUES = (
+    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND"),
+    *("1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+)
+"""Cells read as missing: the default list of ``pandas.read_csv``."""
+
 _FULL_WIDTH_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
 """Full-width digits ``０``–``９`` (typed with a Chinese input method) → ASCII digits."""
 
@@ -95,6 +101,7 @@ def _read_csv_arrow(data: bytes, keys: Sequence[str]) -> pd.DataFrame:
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(text_cols, pa.string()),
                 strings_can_be_null=True,
+                null_values=list(_NA_VALUES),
                 timestamp_parsers=[],
             ),
         )
@@ -104,6 +111,11 @@ def _read_csv_arrow(data: bytes, keys: Sequence[str]) -> pd.DataFrame:
         raise pa.ArrowInvalid("repeated or empty column names")  # pandas renames them
     raw_keys = [c for c in header if c.strip() in keys]  # as written, blanks included
     table = parse(raw_keys)
+    for f in table.schema:  # " 12": pandas reads a number, pyarrow text → let pandas read it
+        if pa.types.is_string(f.type) and f.name not in raw_keys:
+            col = table.column(f.name)
+            if pc.all(pc.equal(pc.utf8_trim_whitespace(col), col)).as_py() is False:
+                raise pa.ArrowInvalid(f"padded cells in column {f.name}")
     temporal = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
     if temporal:  # pandas leaves dates as text: parse those columns again as text
         table = parse([*raw_keys, *temporal])
