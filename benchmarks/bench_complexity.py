@@ -109,10 +109,13 @@ def whole_process() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         n = whole_process_input(d / "in.csv")
+        cols = ["--location", "location", "--product", "product", "--value", "value"]
         ours = _run(
-            [sys.executable, "-c", OURS_SCRIPT, "industry", "complexity"]
-            + ["--input", str(d / "in.csv"), "--location", "location", "--product", "product"]
-            + ["--value", "value", "--year", "year", "--output", str(d / "ours.csv")]
+            [
+                *(sys.executable, "-c", OURS_SCRIPT, "industry", "complexity"),
+                *("--input", str(d / "in.csv"), *cols, "--year", "year"),
+                *("--output", str(d / "ours.csv")),
+            ]
         )
         peer = _run([sys.executable, "-c", PEER_SCRIPT, str(d / "in.csv"), str(d / "peer.csv")])
         rows = sum(1 for _ in (d / "ours.csv").open("rb")) - 1
