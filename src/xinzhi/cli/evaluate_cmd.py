@@ -44,6 +44,12 @@ METHOD_FLAGS = (
     "ahp_ri",
     "ahp_max_cr",
     "ahp_allow_inconsistent",
+    "vikor_v",
+    "promethee_function",
+    "promethee_q",
+    "promethee_p",
+    "impute_group",
+    "min_coverage",
 )
 
 
@@ -149,6 +155,24 @@ def evaluate(
             "--ahp-allow-inconsistent/--ahp-consistent-only", help=_help("ahp_allow_inconsistent")
         ),
     ] = None,
+    vikor_v: Annotated[
+        float | None, typer.Option("--vikor-v", help=_help("vikor_v"))
+    ] = None,
+    promethee_function: Annotated[
+        str | None, typer.Option("--promethee-function", help=_help("promethee_function"))
+    ] = None,
+    promethee_q: Annotated[
+        float | None, typer.Option("--promethee-q", help=_help("promethee_q"))
+    ] = None,
+    promethee_p: Annotated[
+        float | None, typer.Option("--promethee-p", help=_help("promethee_p"))
+    ] = None,
+    impute_group: Annotated[
+        str | None, typer.Option("--impute-group", help=_help("impute_group"))
+    ] = None,
+    min_coverage: Annotated[
+        float | None, typer.Option("--min-coverage", help=_help("min_coverage"))
+    ] = None,
     weights_output: Annotated[
         Path | None,
         typer.Option("--weights-output", help="权重表输出文件", callback=checked_output),
@@ -197,6 +221,12 @@ def evaluate(
         "ahp_ri": ahp_ri,
         "ahp_max_cr": ahp_max_cr,
         "ahp_allow_inconsistent": ahp_allow_inconsistent,
+        "vikor_v": vikor_v,
+        "promethee_function": promethee_function,
+        "promethee_q": promethee_q,
+        "promethee_p": promethee_p,
+        "impute_group": impute_group,
+        "min_coverage": min_coverage,
     }
     for name, value in flags.items():  # validated as every surface validates them
         EVALUATION.option(name).check(value)

@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, ConfigError, InputError
 from xinzhi.evaluate import aggregate as agg
+from xinzhi.evaluate import impute as imp
 from xinzhi.evaluate import weights as wts
 from xinzhi.evaluate.ahp import AHPResult, ahp_system_weights, read_judgements
 from xinzhi.evaluate.normalize import log_transform, minmax, normalize, winsorize
@@ -282,6 +283,7 @@ def evaluate(
         if frame.empty:
             raise InputError(f"输入表中没有所选年份 {list(opts.years)} 的数据")
     codes = system.codes
+    frame, excluded = imp.screen(frame, codes, opts.min_coverage)  # issue #12 part 9
     if len(frame) < 2:
         raise ComputationError(
             f"只有 {len(frame)} 个单元-年份样本，无法进行综合评价（标准化与客观赋权至少需要 2 个）"
@@ -296,7 +298,13 @@ def evaluate(
                 f"输入有 {int(nan_mask.sum())} 个缺失值（NaN），例如 {where} 的指标 {codes[c]}；"
                 "请补全数据，或设置 missing=mean / median 按同年均值 / 中位数插补（会记录插补清单）"
             )
-        imputed = _impute(frame, codes, opts.missing)
+        elif opts.missing in imp.IMPUTATIONS:
+            grp = None
+            if opts.missing == "group-mean":
+                grp = imp.unit_groups(data, frame["unit"], opts.impute_group)
+            imputed = imp.impute(frame, codes, opts.missing, groups=grp)
+        else:
+            imputed = _impute(frame, codes, opts.missing)
 
     x = frame[codes].to_numpy(dtype=np.float64, copy=True)
     for j, ind in enumerate(system.indicators):
@@ -349,6 +357,7 @@ def evaluate(
         obstacle_matrix=obstacles,
         ahp=core.ahp,
         imputed=imputed,
+        excluded=excluded,
         weight_years=weight_years,
         year_weights=core.weights,
         year_ingredients=core.ingredients,
@@ -427,7 +436,7 @@ def _core(
         dim_weight[d] = wd.sum()
         wd = wd / wd.sum() if wd.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
         dim_scores[:, d] = agg.aggregate(
-            opts.aggregate, basis[:, idx], wd, groups, rho=opts.grey_rho
+            opts.aggregate, basis[:, idx], wd, groups, **agg.params_of(opts)
         )
     dim_parts: dict[str, NDArray[np.float64]] = {}
     if opts.dimension_weights != "sum":  # two-stage: re-normalise S_d, second entropy / CRITIC
@@ -442,7 +451,7 @@ def _core(
     elif opts.hierarchical:
         score = dim_scores @ dim_weight
     else:
-        score = agg.aggregate(opts.aggregate, basis, w, groups, rho=opts.grey_rho)
+        score = agg.aggregate(opts.aggregate, basis, w, groups, **agg.params_of(opts))
     return _Core(
         z=z,
         z_mm=z_mm,

@@ -14,6 +14,7 @@ from xinzhi.evaluate.normalize import NORMALIZATIONS
 
 __all__ = [
     "DIMENSION_WEIGHTS",
+    "MISSING",
     "SCORE_BASES",
     "WEIGHT_METHODS",
     "WEIGHT_SCOPES",
@@ -21,7 +22,19 @@ __all__ = [
     "parse_range",
 ]
 
-WEIGHT_METHODS = ("entropy", "critic", "cv", "std", "equal", "combined", "ahp", "expert")
+WEIGHT_METHODS = (
+    "entropy",
+    "critic",
+    "cv",
+    "std",
+    "equal",
+    "combined",
+    "ahp",
+    "expert",
+    "pca",
+    "corr-opt",
+)
+MISSING = ("error", "mean", "median", "group-mean", "iterative")
 WEIGHT_SCOPES = ("pooled", "year")
 SCORE_BASES = ("normalised", "proportion")
 DIMENSION_WEIGHTS = ("sum", "entropy", "critic")
@@ -50,8 +63,8 @@ class EvaluationOptions:
 
     normalization : ``minmax`` | ``zscore`` | ``vector`` [minmax]
     scope : ``pooled`` (min/max, TOPSIS ideals, grey reference over the whole panel) |
-        ``per-year`` (within each year) [pooled]. Weights are always computed once on the whole
-        normalised panel being evaluated (restrict ``years`` for cross-section weights).
+        ``per-year`` (within each year) [pooled]. Weights are computed once on the whole
+        normalised panel unless ``weight_scope="year"``.
     shift : added to every normalised value (平移) [0]
     weights : ``entropy`` | ``critic`` | ``cv`` | ``std`` | ``equal`` | ``combined`` | ``ahp`` |
         ``expert`` [entropy]
@@ -69,6 +82,20 @@ class EvaluationOptions:
         indicator's mean / median over the same year (pooled if the whole year is missing);
         every imputed cell is logged and listed in ``result.imputed`` [error]
     years : keep only these years (None = all)
+
+    Issue #12 parts 5 and 9 (docs/evaluate.md §3.8–3.9, §4.1, §7.1):
+
+    aggregate also ``geometric`` | ``harmonic`` | ``copeland`` | ``vikor`` | ``promethee``;
+    weights (and ingredients) also ``pca`` | ``corr-opt``
+    vikor_v : VIKOR strategy weight v ∈ [0, 1] [0.5]
+    promethee_function : ``usual`` | ``ushape`` | ``vshape`` | ``level`` | ``linear`` [usual]
+    promethee_q, promethee_p : PROMETHEE thresholds q < p on the normalised scale [0, 0]
+    missing also ``group-mean`` (mean of the same year within ``impute_group``) | ``iterative``
+        (chained linear regressions until convergence)
+    impute_group : ``province`` (first two digits of a 6-digit unit code) or the name of a column
+        of the input table (e.g. a county type) [province]
+    min_coverage : a unit whose share of non-missing indicator cells (all its years) is below this
+        fraction is left out and listed in ``result.excluded`` [0 = keep every unit]
 
     Conventions of issue #12 (docs/evaluate.md §3.1, §4.1, §6.1):
 
@@ -105,6 +132,14 @@ class EvaluationOptions:
     expert_weights: Mapping[str, float] | None = None
     missing: str = "error"
     years: tuple[int, ...] | None = None
+    # issue #12 parts 5 and 9
+    vikor_v: float = 0.5
+    promethee_function: str = "usual"
+    promethee_q: float = 0.0
+    promethee_p: float = 0.0
+    impute_group: str = "province"
+    min_coverage: float = 0.0
+    # issue #12 parts 1–4
     weight_scope: str = "pooled"
     entropy_k: str = "n"
     rescale: tuple[float, float] | None = None
@@ -150,7 +185,8 @@ class EvaluationOptions:
             "combination": (self.combination, wts.COMBINATION_RULES),
             "aggregate": (self.aggregate, agg.AGGREGATIONS),
             "ahp_ri": (self.ahp_ri, ("saaty", "alonso-lamata")),
-            "missing": (self.missing, ("error", "mean", "median")),
+            "missing": (self.missing, MISSING),
+            "promethee_function": (self.promethee_function, agg.PROMETHEE_FUNCTIONS),
             "weight_scope": (self.weight_scope, WEIGHT_SCOPES),
             "entropy_k": (self.entropy_k, wts.ENTROPY_K),
             "score_basis": (self.score_basis, SCORE_BASES),
@@ -165,6 +201,10 @@ class EvaluationOptions:
                 raise ConfigError(
                     f"选项 ingredients 中的 {ing!r} 无效；可选：{', '.join(wts.OBJECTIVE_METHODS)}"
                 )
+        if not 0 <= self.min_coverage <= 1:
+            raise ConfigError(f"选项 min_coverage={self.min_coverage!r} 无效；应为 0–1 的比例")
+        if not 0 <= self.vikor_v <= 1:
+            raise ConfigError(f"选项 vikor_v={self.vikor_v!r} 无效；应在 [0, 1] 内")
         if self.weights == "combined" and len(self.ingredients) < 2:
             raise ConfigError("选项 ingredients 至少需要 2 种赋权方法才能组合（combined）")
         if self.rescale is not None:

@@ -88,6 +88,7 @@ class EvaluationResult(Result):
     obstacle_matrix: NDArray[np.float64]
     ahp: list[AHPResult] = field(default_factory=list)
     imputed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)  # min_coverage screening
     #: years of the rows of ``year_weights`` with ``weight_scope="year"`` (None: pooled weights;
     #: then ``weights`` is the one vector, else ``weights`` is the mean of the yearly ones)
     weight_years: NDArray[np.int64] | None = None
@@ -310,6 +311,10 @@ class EvaluationResult(Result):
         ]
         if len(self.imputed):
             lines.append(f"缺失值插补：{len(self.imputed)} 个单元格（{o.missing}）")
+        if len(self.excluded):
+            lines.append(
+                f"数据不足剔除：{len(self.excluded)} 个单元的指标覆盖率低于 {o.min_coverage:.0%}"
+            )
         s = self.scores()
         last = s[self.years == yrs.max()].sort_values("rank").head(10)
         lines.append(
@@ -360,6 +365,8 @@ class EvaluationResult(Result):
             sheets["AHP一致性"] = pd.concat([r.tidy() for r in self.ahp], ignore_index=True)
         if len(self.imputed):
             sheets["缺失值插补"] = self.imputed
+        if len(self.excluded):
+            sheets["数据不足剔除"] = self.excluded
         return sheets
 
     def to_json(self) -> str:

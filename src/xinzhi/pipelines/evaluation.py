@@ -341,6 +341,12 @@ def evaluate_declared(
     ahp_ri: str | None = decl.EVALUATION.default("ahp_ri"),
     ahp_max_cr: float | None = decl.EVALUATION.default("ahp_max_cr"),
     ahp_allow_inconsistent: bool | None = decl.EVALUATION.default("ahp_allow_inconsistent"),
+    vikor_v: float | None = decl.EVALUATION.default("vikor_v"),
+    promethee_function: str | None = decl.EVALUATION.default("promethee_function"),
+    promethee_q: float | None = decl.EVALUATION.default("promethee_q"),
+    promethee_p: float | None = decl.EVALUATION.default("promethee_p"),
+    impute_group: str | None = decl.EVALUATION.default("impute_group"),
+    min_coverage: float | None = decl.EVALUATION.default("min_coverage"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> CountyEvaluation:
     """The declared analysis ``evaluation`` (:data:`xinzhi.registry.evaluation.EVALUATION`):
@@ -367,6 +373,12 @@ def evaluate_declared(
         "ahp_ri": ahp_ri,
         "ahp_max_cr": ahp_max_cr,
         "ahp_allow_inconsistent": ahp_allow_inconsistent,
+        "vikor_v": vikor_v,
+        "promethee_function": promethee_function,
+        "promethee_q": promethee_q,
+        "promethee_p": promethee_p,
+        "impute_group": impute_group,
+        "min_coverage": min_coverage,
     }
     decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
     options = {k: v for k, v in given.items() if v is not None}

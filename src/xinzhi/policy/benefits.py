@@ -47,7 +47,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from xinzhi.policy.conditions import Columns
-from xinzhi.policy.rules import Benefit, diff_fields
+from xinzhi.policy.rules import Band, Benefit, diff_fields
 
 __all__ = [
     "ELIGIBLE",
@@ -66,10 +66,8 @@ MEET, MAYBE, FAIL = 2, 1, 0
 ELIGIBLE = (MEET, MAYBE)
 
 
-def _band_mask(vals: np.ndarray, b: object) -> np.ndarray:
-    from xinzhi.policy.rules import Band
-
-    assert isinstance(b, Band)
+def _band_mask(vals: np.ndarray, b: Band) -> np.ndarray:
+    """Where ``vals`` lie within the bounds of band ``b`` (False where NaN)."""
     m = np.ones(vals.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
         if b.lower is not None:
@@ -77,6 +75,18 @@ def _band_mask(vals: np.ndarray, b: object) -> np.ndarray:
         if b.upper is not None:
             m &= vals <= b.upper if b.upper_inclusive else vals < b.upper
     return m
+
+
+def _band_rows(benefit: Benefit, on: np.ndarray, known: np.ndarray) -> list[np.ndarray]:
+    """Per band of ``benefit``, the subjects it pays: the known ``on`` values for which it is
+    the first band whose bounds hold."""
+    taken = np.zeros(on.shape, dtype=bool)
+    rows = []
+    for b in benefit.bands:
+        m = known & ~taken & _band_mask(on, b)
+        taken |= m
+        rows.append(m)
+    return rows
 
 
 def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarray]:
@@ -104,11 +114,8 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
         base, kbase = cols.numeric(benefit.base or benefit.on or "")
         lo = np.zeros(n)
         hi = np.zeros(n)
-        taken = np.zeros(n, dtype=bool)
         cand_max = np.full(n, -inf)
-        for b in benefit.bands:
-            m = kon & ~taken & _band_mask(on, b)
-            taken |= m
+        for b, m in zip(benefit.bands, _band_rows(benefit, on, kon), strict=True):
             cand: np.ndarray
             if b.amount is not None:
                 pay_lo = pay_hi = np.full(n, b.amount)
@@ -152,10 +159,7 @@ def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
     out = _null_fields(benefit.on or "", cols, np.ones(cols.n, dtype=bool))
     if benefit.base not in (None, benefit.on):
         rated = np.zeros(cols.n, dtype=bool)
-        taken = np.zeros(cols.n, dtype=bool)
-        for b in benefit.bands:
-            m = kon & ~taken & _band_mask(on, b)
-            taken |= m
+        for b, m in zip(benefit.bands, _band_rows(benefit, on, kon), strict=True):
             if b.rate is not None:
                 rated |= m
         for k, m in _null_fields(benefit.base or "", cols, ~kon | rated).items():

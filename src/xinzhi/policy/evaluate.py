@@ -87,11 +87,6 @@ class _Interner:
         return i
 
 
-def _field_label(doc: PolicyDocument, key: str) -> str:
-    spec = doc.fields.get(key)
-    return spec.label if spec else key
-
-
 def _meet_text(clause: Clause) -> str:
     w = clause.when
     if w is None:
@@ -251,7 +246,7 @@ def evaluate(
                     for u_i, u in enumerate(uniq):
                         sel = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
                         mc[u_i] = missing_codes(",".join(sel))
-                        labels = "、".join(_field_label(doc, s) for s in sel)
+                        labels = "、".join(doc.field_label(s) for s in sel)
                         rc[u_i] = reasons(f"可能符合，需补充：{labels}")
                     miss[c_i, maybe] = mc[inv.ravel()]
                     r[maybe] = rc[inv.ravel()]
@@ -356,7 +351,7 @@ def _amount_data(
         at = rows[inv.ravel() == u_i]
         st[at] = MAYBE
         miss[at] = missing_codes(",".join(fields))
-        labels = "、".join(_field_label(doc, f) for f in fields)
+        labels = "、".join(doc.field_label(f) for f in fields)
         r[at] = reasons(f"可能符合：金额所需数据缺失，需补充：{labels}")
 
 
@@ -660,14 +655,14 @@ class PolicyResult(Result):
                 if "就高不重复" in note:
                     lines.append(f"    {note[note.index('就高不重复') :]}")
                 if rr["missing"]:
-                    labels = "、".join(_field_label(doc, k) for k in str(rr["missing"]).split(","))
+                    labels = "、".join(doc.field_label(k) for k in str(rr["missing"]).split(","))
                     lines.append(f"    请补充：{labels}")
         return "\n".join(lines)
 
 
 def _value_text(doc: PolicyDocument, row: pd.DataFrame, key: str) -> str:
     spec = doc.fields.get(key)
-    label = spec.label if spec else key
+    label = doc.field_label(key)
     if key not in row.columns or pd.isna(row[key].iloc[0]) or str(row[key].iloc[0]).strip() == "":
         return f"{label}：缺少"
     v = row[key].iloc[0]
