@@ -155,9 +155,7 @@ def evaluate(
             "--ahp-allow-inconsistent/--ahp-consistent-only", help=_help("ahp_allow_inconsistent")
         ),
     ] = None,
-    vikor_v: Annotated[
-        float | None, typer.Option("--vikor-v", help=_help("vikor_v"))
-    ] = None,
+    vikor_v: Annotated[float | None, typer.Option("--vikor-v", help=_help("vikor_v"))] = None,
     promethee_function: Annotated[
         str | None, typer.Option("--promethee-function", help=_help("promethee_function"))
     ] = None,
