@@ -370,13 +370,11 @@ def pca(z: Array, *, rule: str = "max", names: Sequence[str] | None = None) -> A
     return raw / raw.sum()
 
 
-def _corr_with_index(z: Array, w: Array) -> Array:
-    """Pearson correlation of every column of ``z`` with ``y = z w``."""
-    c = z - z.mean(axis=0)
-    y = c @ w
-    num = c.T @ y
-    den = np.sqrt((c * c).sum(axis=0) * (y @ y))
-    return num / np.where(den > 0, den, np.inf)
+def _corr_with_index(cov: Array, w: Array) -> Array:
+    """Pearson correlation of every column with ``y = z w``, from the covariance matrix of z."""
+    cw = cov @ w
+    den = np.sqrt(np.diag(cov) * (w @ cw))
+    return cw / np.where(den > 0, den, np.inf)
 
 
 def correlation_optimised(
@@ -413,11 +411,14 @@ def correlation_optimised(
         raise ComputationError(f"指标 {_label(names, j)} 为常数列，相关性优化赋权无法计算相关系数")
     t = np.full(m, 1.0 / m) if target is None else np.asarray(target, dtype=np.float64)
     t = t / t.sum()
+    c = z - z.mean(axis=0)
+    cov = c.T @ c  # the loss needs only the m × m covariance (no n-sized work per step)
 
     def loss(w: Array) -> float:
-        sj = _corr_with_index(z, w) ** 2
+        sj = _corr_with_index(cov, w) ** 2
         tot = sj.sum()
-        return float((((sj / tot) if tot > 0 else sj) - t) @ (((sj / tot) if tot > 0 else sj) - t))
+        gap = (sj / tot if tot > 0 else sj) - t
+        return float(gap @ gap)
 
     res = minimize(
         loss,
