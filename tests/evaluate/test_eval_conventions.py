@@ -74,6 +74,7 @@ def test_weights_per_year_by_hand() -> None:
     # the result's one-vector weights are the mean of the yearly ones (stored evaluations)
     assert res.weights.tolist() == _approx(((w20 + 0.5) / 2).tolist())
     assert len(res.weight_table(by_year=False)) == 2
+    assert "逐年赋权" in res.summary()
 
 
 def test_pooled_weights_differ_and_keep_one_row_per_indicator() -> None:
@@ -204,6 +205,7 @@ def test_two_stage_entropy_by_hand() -> None:
     det = res.details()
     assert det["dim_norm:D2"].tolist() == _approx([0.0, 1.0, 1.0])
     assert "维度权重" in res.tables()
+    assert "两阶段：维度得分混合再标准化，entropy 赋维度权重" in res.summary()
 
 
 def test_two_stage_critic_by_hand() -> None:

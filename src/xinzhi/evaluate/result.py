@@ -309,6 +309,20 @@ class EvaluationResult(Result):
             ),
             f"集成：{o.aggregate}" + ("（分层）" if o.hierarchical else ""),
         ]
+        conventions = []
+        if o.weight_scope == "year":
+            conventions.append("逐年赋权（每年单独标准化、赋权、计分）")
+        if o.entropy_k == "nonzero":
+            conventions.append("熵值 k = 1/ln(非零比重个数)")
+        if o.rescale is not None:
+            conventions.append(f"标准化区间 [{o.rescale[0]:g}, {o.rescale[1]:g}]")
+        if o.score_basis == "proportion":
+            conventions.append("按熵权比重 p_ij 计分")
+        if o.dimension_weights != "sum":
+            scope = "逐年" if o.dimension_scope == "year" else "混合"
+            conventions.append(f"两阶段：维度得分{scope}再标准化，{o.dimension_weights} 赋维度权重")
+        if conventions:
+            lines.append("约定：" + "；".join(conventions))
         if len(self.imputed):
             lines.append(f"缺失值插补：{len(self.imputed)} 个单元格（{o.missing}）")
         if len(self.excluded):

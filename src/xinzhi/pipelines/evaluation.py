@@ -151,7 +151,7 @@ class CountyEvaluation:
             self.excluded.rename(columns=COLUMN_LABELS).to_excel(
                 xw, sheet_name="未参评", index=False
             )
-            self.result.weight_table().to_excel(xw, sheet_name="权重", index=False)
+            self.result.weight_table(aliases=False).to_excel(xw, sheet_name="权重", index=False)
         self.result.to_excel(engine_book)
         return p
 
