@@ -83,7 +83,7 @@ class EvaluationOptions:
         every imputed cell is logged and listed in ``result.imputed`` [error]
     years : keep only these years (None = all)
 
-    Issue #12 parts 5 and 9 (docs/evaluate.md §3.8–3.9, §4.1, §7.1):
+    Issue #12 parts 5 and 9 (docs/evaluate.md §3.9–3.10, §4.1, §7.1):
 
     aggregate also ``geometric`` | ``harmonic`` | ``copeland`` | ``vikor`` | ``promethee``;
     weights (and ingredients) also ``pca`` | ``corr-opt``
