@@ -22,7 +22,9 @@ MODULES = [
     "xinzhi.evaluate.obstacle",
     "xinzhi.evaluate.coupling",
     "xinzhi.evaluate.robustness",
+    "xinzhi.evaluate.audit",
     "xinzhi.evaluate.engine",
+    "xinzhi.evaluate.impute",
     # disparity
     "xinzhi.disparity.dagum",
     "xinzhi.disparity.inequality_indices",
