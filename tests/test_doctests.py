@@ -24,6 +24,7 @@ MODULES = [
     "xinzhi.evaluate.robustness",
     "xinzhi.evaluate.audit",
     "xinzhi.evaluate.engine",
+    "xinzhi.evaluate.impute",
     # disparity
     "xinzhi.disparity.dagum",
     "xinzhi.disparity.inequality_indices",

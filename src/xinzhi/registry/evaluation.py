@@ -4,8 +4,10 @@
 
 A method option left unset (None) takes the indicator system's own option (its YAML
 ``options``), else the engine's default (:class:`xinzhi.evaluate.options.EvaluationOptions`).
-The engine has more options (shift, combination ingredients, grey ρ, AHP judgements, …): the
-system YAML and ``xinzhi evaluate`` set them today; they are declared here with issue #12.
+Every method option of the system YAML is declared here (issue #12), so each has a CLI flag
+(``xinzhi evaluate --entropy-k nonzero``), an API parameter and a web control, and a given
+option overrides the YAML. Only ``expert_weights`` (a mapping) and the AHP judgements (a file)
+stay in the YAML / ``--weights ahp:FILE``.
 """
 
 from __future__ import annotations
@@ -114,6 +116,124 @@ EVALUATION = Analysis(
                 "迭代回归插补",
             ),
             help=_SYSTEM_OPTION,
+        ),
+        # -- conventions of issue #12 (docs/evaluate.md §3.1, §4.1, §6.1)
+        Option(
+            "weight_scope",
+            "赋权范围",
+            str,
+            None,
+            choices=("pooled", "year"),
+            choice_labels=("混合（全部年份一组权重）", "逐年赋权（每年单独标准化、赋权、计分）"),
+            help=_SYSTEM_OPTION,
+        ),
+        Option(
+            "entropy_k",
+            "熵值常数 k",
+            str,
+            None,
+            choices=("n", "nonzero"),
+            choice_labels=("k = 1/ln n（样本数）", "k = 1/ln（非零比重个数）"),
+            help=_SYSTEM_OPTION,
+        ),
+        Option("shift", "标准化平移", float, None, minimum=0, help="每个标准化值加上的常数"),
+        Option(
+            "entropy_shift",
+            "熵权平移",
+            float,
+            None,
+            minimum=0,
+            help="仅在熵权法中给标准化值加上的常数；不设则 0·ln0 记为 0",
+        ),
+        Option(
+            "rescale",
+            "标准化区间",
+            str,
+            None,
+            help="极差标准化值映射到区间 a,b（如 0.002,0.998）：z' = a + (b − a)·z",
+        ),
+        Option(
+            "score_basis",
+            "计分基础",
+            str,
+            None,
+            choices=("normalised", "proportion"),
+            choice_labels=("标准化值 z_ij", "熵权比重 p_ij"),
+            help=_SYSTEM_OPTION + "；proportion 只用于线性加权",
+        ),
+        Option("hierarchical", "分层集成", bool, None, help="总分 = Σ 维度权重 × 维度得分"),
+        Option(
+            "dimension_weights",
+            "维度权重",
+            str,
+            None,
+            choices=("sum", "entropy", "critic"),
+            choice_labels=("维度内指标权重之和", "二次熵权（两阶段）", "CRITIC（两阶段）"),
+            help=_SYSTEM_OPTION + "；entropy / critic 即两阶段（分层）熵权法",
+        ),
+        Option(
+            "dimension_scope",
+            "维度得分再标准化",
+            str,
+            None,
+            choices=("pooled", "year"),
+            choice_labels=("混合", "逐年"),
+            help="两阶段方法中维度得分的再标准化范围",
+        ),
+        Option(
+            "combination",
+            "组合规则",
+            str,
+            None,
+            choices=("mean", "multiplicative", "game"),
+            choice_labels=("算术平均", "乘法合成", "博弈论"),
+            help=_SYSTEM_OPTION + "（weights=combined）",
+        ),
+        Option(
+            "ingredients",
+            "组合赋权方法",
+            str,
+            None,
+            help="weights=combined 时组合的方法，逗号分隔，如 entropy,critic",
+        ),
+        Option("grey_rho", "灰色关联分辨系数 ρ", float, None, minimum=0.001, maximum=1),
+        Option(
+            "ahp_ri",
+            "AHP 随机一致性指标",
+            str,
+            None,
+            choices=("saaty", "alonso-lamata"),
+            choice_labels=("Saaty", "Alonso–Lamata"),
+        ),
+        Option("ahp_max_cr", "AHP 一致性比率上限", float, None, minimum=0, maximum=1),
+        Option("ahp_allow_inconsistent", "允许 AHP 不一致", bool, None),
+        # -- options of issue #12 parts 5 and 9 (VIKOR, PROMETHEE II, imputation, screening)
+        Option("vikor_v", "VIKOR 策略系数 v", float, None, minimum=0, maximum=1),
+        Option(
+            "promethee_function",
+            "PROMETHEE 偏好函数",
+            str,
+            None,
+            choices=("usual", "ushape", "vshape", "level", "linear"),
+            choice_labels=("通常型", "U 型", "V 型", "阶梯型", "线性型"),
+        ),
+        Option("promethee_q", "PROMETHEE 无差异阈值 q", float, None, minimum=0),
+        Option("promethee_p", "PROMETHEE 严格偏好阈值 p", float, None, minimum=0),
+        Option(
+            "impute_group",
+            "插补分组",
+            str,
+            None,
+            help="missing=group-mean 的分组：province（代码前两位）或输入表的列名",
+        ),
+        Option(
+            "min_coverage",
+            "最低数据覆盖率",
+            float,
+            None,
+            minimum=0,
+            maximum=1,
+            help="指标覆盖率低于此比例的单元不参与评价并列出",
         ),
     ),
     formula="weights:combined",
