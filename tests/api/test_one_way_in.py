@@ -318,8 +318,8 @@ def test_api_evaluation_checks_the_declared_options(api: Api) -> None:
     assert r.status_code == 422
     assert r.json()["error"] == {
         "code": "invalid_option",
-        "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert，"
-        "收到 'magic'",
+        "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert、pca、"
+        "corr-opt，收到 'magic'",
     }
 
 

@@ -77,16 +77,6 @@ def _colours(body: dict[str, Any]) -> dict[tuple[str, int], str]:
     }
 
 
-# GET /api/analyses/<key> answers 404 evaluation_not_found whenever an analysis declares an
-# optional ``evaluation`` option and the request leaves it out (routes_analysis._run tests
-# ``"evaluation" in options``, which is true for the default None) — not this package's file;
-# reported. The access check runs before it, so the 403 tests below hold either way.
-ROUTE_404 = pytest.mark.xfail(
-    reason="routes_analysis._run: optional evaluation None → 404 evaluation_not_found",
-    strict=False,
-)
-
-
 def test_authorise_own_county_and_analyst(client: Any) -> None:
     """The access check itself (what every surface calls before running the analysis)."""
     from xinzhi.auth import get_user
@@ -116,7 +106,6 @@ def test_authorise_own_county_and_analyst(client: Any) -> None:
         cur.close()
 
 
-@ROUTE_404
 def test_county_reads_its_own_target_signals(client: Any) -> None:
     r = _get(client, "changsha", "monitor-signals", county="430121", **TARGET)
     assert r.status_code == 200, r.text
@@ -141,7 +130,6 @@ def test_county_cannot_read_another_countys_target_signals(client: Any) -> None:
     assert r.status_code in (403, 404), r.text
 
 
-@ROUTE_404
 def test_analyst_reads_every_county(client: Any) -> None:
     r = _get(client, "analyst1", "monitor-signals", **TARGET)
     assert r.status_code == 200, r.text
@@ -149,7 +137,6 @@ def test_analyst_reads_every_county(client: Any) -> None:
     assert got[("430121", 2021)] == "红" and got[("430321", 2021)] == "绿"
 
 
-@ROUTE_404
 def test_trends_stay_public(client: Any) -> None:
     """Mann–Kendall on observations only: a county account reads every county's trends."""
     r = _get(client, "changsha", "monitor-trend", indicators="gdp")
