@@ -20,8 +20,9 @@ The peer: plain pandas on the same county frame (read with
 :func:`~xinzhi.pipelines.enterprise_data.firm_frame_df`) ranking one indicator (亩均税收) into
 A/B/C/D per list — a floor for any implementation of the page, not an equivalent of it.
 
-The warehouse is built once into ``--cache`` (default ``$TMPDIR/xinzhi-bench/enterprise-page``)
-and reused. Needs the public-data mirror (``XINZHI_DATA_DIR``) for the region registry.
+The warehouse is built once into ``--cache`` (default
+``$TMPDIR/xinzhi-bench/enterprise-page-<hash of codes/firm_fields.yaml>``) and reused while
+the size and the firm-field catalogue stay the same; a changed catalogue builds it afresh. Needs the public-data mirror (``XINZHI_DATA_DIR``) for the region registry.
 
     .venv/bin/python benchmarks/enterprise_page.py [--firms 5000] [--total 300000] [--repeat 2]
 """
@@ -42,9 +43,20 @@ YEAR = 2024
 ACTIVE_SHARE = 0.775  # share of generated firms in the frame of the last year (active, founded)
 
 
+def schema_key() -> str:
+    """A short hash of the firm-field catalogue (``codes/firm_fields.yaml``): the warehouse's
+    columns follow it, so a cache built under another catalogue is not reused."""
+    import hashlib
+    from importlib.resources import files
+
+    text = files("xinzhi.codes").joinpath("firm_fields.yaml").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:12]
+
+
 def build(cache: Path, county_firms: int, total: int) -> tuple[Path, str]:
     """The warehouse (regions, synthetic registry, firm-year data, labels); its path and the
-    county code."""
+    county code. Rebuilt when the size or the firm-field catalogue (:func:`schema_key`)
+    changed."""
     from xinzhi import store
     from xinzhi.codes.gbt4754 import SECTION_CODES
     from xinzhi.pipelines.firms import generate_firms
@@ -56,8 +68,10 @@ def build(cache: Path, county_firms: int, total: int) -> tuple[Path, str]:
     units = registry.units(YEAR, level="county")
     codes = units["code"].astype(str).tolist()
     county = "430321" if "430321" in codes else codes[0]
-    if marker.is_file() and marker.read_text().strip() == f"{county_firms} {total}":
+    want = f"{county_firms} {total} {schema_key()}"
+    if marker.is_file() and marker.read_text().strip() == want:
         return db, county
+    marker.unlink(missing_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
     db.unlink(missing_ok=True)
     others = [c for c in codes if c != county][:199]
@@ -80,7 +94,7 @@ def build(cache: Path, county_firms: int, total: int) -> tuple[Path, str]:
     t0 = time.perf_counter()
     generate_firms(cache / "firms.parquet", n=total, seed=1, census=census_file, load=True, db=db)
     print(f"建立数据仓库（示例数据 {total:,} 家企业）：{time.perf_counter() - t0:.1f} 秒 → {db}")
-    marker.write_text(f"{county_firms} {total}\n")
+    marker.write_text(f"{want}\n")
     return db, county
 
 
@@ -156,7 +170,9 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=2, help="重复次数（取每次的耗时）")
     args = ap.parse_args()
-    cache = args.cache or Path(tempfile.gettempdir()) / "xinzhi-bench" / "enterprise-page"
+    cache = args.cache or (
+        Path(tempfile.gettempdir()) / "xinzhi-bench" / f"enterprise-page-{schema_key()}"
+    )
     db, county = build(cache, args.firms, args.total)
 
     import ibis  # noqa: F401  (imports are not part of a request)

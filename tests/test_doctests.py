@@ -22,7 +22,9 @@ MODULES = [
     "xinzhi.evaluate.obstacle",
     "xinzhi.evaluate.coupling",
     "xinzhi.evaluate.robustness",
+    "xinzhi.evaluate.audit",
     "xinzhi.evaluate.engine",
+    "xinzhi.evaluate.impute",
     # disparity
     "xinzhi.disparity.dagum",
     "xinzhi.disparity.inequality_indices",
@@ -62,6 +64,14 @@ MODULES = [
     "xinzhi.policy.library",
     "xinzhi.policy.extract",
     "xinzhi.codes.sei",
+    # causal evaluation and monitoring (issue #17)
+    "xinzhi.causal.cs",
+    "xinzhi.causal.sdid",
+    "xinzhi.causal.robustness",
+    "xinzhi.monitor.panel",
+    "xinzhi.monitor.signals",
+    "xinzhi.monitor.trend",
+    "xinzhi.monitor.digest",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

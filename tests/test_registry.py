@@ -21,6 +21,7 @@ ANALYSES = registry.analyses()
 def test_the_declared_analyses() -> None:
     # the analyses every surface derives from the registry today (a new one is added here)
     assert [a.key for a in ANALYSES] == [
+        "audit",
         "pilot-effect",
         "dagum",
         "theil",

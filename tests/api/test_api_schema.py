@@ -47,7 +47,8 @@ def test_api_conforms_to_schema(api: Api):
             database=None,
         )
         def run(case):
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            # generous read timeout: a cold 亩均 evaluation of the fixture county under CI load
+            case.call_and_validate(headers=headers, checks=CHECKS, timeout=60)
 
         run()
         tested.append(operation.label)
@@ -103,7 +104,7 @@ def test_state_changing_operations_conform(own_api: Api):
                 database=None,
             )
             def run(case):
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                case.call_and_validate(headers=headers, checks=CHECKS, timeout=60)
 
             run()
             tested.append(op.label)

@@ -38,7 +38,9 @@ FAST: dict[str, dict[str, Any]] = {
     "tiers": {"county": "430321", "date": "2025-06-30"},
     "size": {"county": "430321"},
     "policy-check": {"county": "430321", "date": "2025-06-30"},
-    "pilot-effect": {"policy": "示例试点"},  # the pilot list of tests/api/conftest.py
+    "pilot-effect": {"policy": "示例试点"},
+    # the stored evaluation demo (set by _options), a small Monte Carlo
+    "audit": {"n": 64},  # the pilot list of tests/api/conftest.py
     "complexity": {"location": "county", "product": "industry", "value": "emp"},
     "specialization": {"location": "county", "industry": "industry", "value": "emp"},
     "shiftshare": {
@@ -316,8 +318,8 @@ def test_api_evaluation_checks_the_declared_options(api: Api) -> None:
     assert r.status_code == 422
     assert r.json()["error"] == {
         "code": "invalid_option",
-        "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert，"
-        "收到 'magic'",
+        "message": "选项 weights（赋权）只能是 entropy、critic、cv、std、equal、combined、expert、pca、"
+        "corr-opt，收到 'magic'",
     }
 
 

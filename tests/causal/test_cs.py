@@ -203,3 +203,51 @@ def test_covariates_through_csdid_match_r(mpdta: pd.DataFrame, data_dir: Path) -
             outcome="lemp",
             est_method="ols",
         )  # type: ignore[arg-type]
+
+
+def test_pretrend_wald_with_covariates(mpdta: pd.DataFrame) -> None:
+    """The pre-trend test with covariate lpop (outcome regression, never-treated controls):
+    recomputed here by hand from csdid's own influence functions ψ (n × k, n = 500 counties):
+    V = ψ'ψ/n over the pre-treatment cells (g > t: (2006, 2004), (2006, 2005), (2007, 2004),
+    (2007, 2005), (2007, 2006) → q = 5), W = n θ' V⁻¹ θ, p = P(χ²₅ > W)."""
+    import contextlib
+    import io
+    import warnings
+
+    from csdid.att_gt import ATTgt
+    from scipy import stats as st
+
+    r = callaway_santanna(
+        mpdta,
+        unit="countyreal",
+        time="year",
+        cohort="first.treat",
+        outcome="lemp",
+        covariates=["lpop"],
+        est_method="reg",
+    )
+    d = mpdta.rename(
+        columns={"countyreal": "id", "year": "t", "first.treat": "g", "lemp": "y", "lpop": "x0"}
+    )
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        m = ATTgt(
+            yname="y", tname="t", idname="id", gname="g", data=d,
+            control_group=["nevertreated"], xformla="y ~ x0",
+        )  # fmt: skip
+        m.fit(est_method="reg", bstrap=False)
+    psi = np.asarray(m.MP["inffunc"]["inffunc"], dtype=float)
+    if psi.shape[0] != 500:
+        psi = psi.T
+    g = np.asarray(m.results["group"], dtype=float)
+    t = np.asarray(m.results["year"], dtype=float)
+    att = np.asarray(m.results["att"], dtype=float)
+    pre = np.flatnonzero(g > t)
+    assert pre.size == 5
+    n = psi.shape[0]
+    V = psi[:, pre].T @ psi[:, pre] / n
+    W = float(n * att[pre] @ np.linalg.solve(V, att[pre]))
+    assert r.pretrend["df"] == 5.0
+    assert r.pretrend["wald"] == pytest.approx(W, rel=1e-9)
+    assert r.pretrend["pvalue"] == pytest.approx(float(st.chi2.sf(W, 5)), rel=1e-9)
+    assert 0.0 < r.pretrend["pvalue"] < 1.0

@@ -3,6 +3,8 @@ effect (and none) across seeds, the DiD identity with equal weights, the varianc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -138,3 +140,52 @@ def test_staggered_cohorts_weighted() -> None:
         replications=50,
     )
     assert p.estimate == r.estimate and p.se > 0
+
+
+# --- the published example: California Proposition 99 ------------------------------------
+
+PROP99 = Path(__file__).parents[1] / "fixtures" / "causal" / "california_prop99.csv"
+
+
+def _prop99() -> pd.DataFrame:
+    df = pd.read_csv(PROP99, sep=";")
+    df["cohort"] = np.where(df["State"] == "California", 1989, 0)
+    return df
+
+
+def test_prop99_fixture_shape() -> None:
+    """39 states × 31 years (1970–2000) = 1,209 rows; California the only treated state."""
+    df = _prop99()
+    assert len(df) == 39 * 31 == 1209
+    assert df["Year"].min() == 1970 and df["Year"].max() == 2000
+    assert set(df.loc[df["treated"] == 1, "State"]) == {"California"}
+    assert df.loc[df["treated"] == 1, "Year"].min() == 1989
+
+
+def test_prop99_reproduces_arkhangelsky_table1() -> None:
+    """Arkhangelsky et al. (2021) Table 1: SDID −15.6, DID −27.3, SC −19.6 (the synthdid
+    README: −15.60). Our SDID −15.604 (exact simplex solutions; R synthdid's Frank–Wolfe with
+    sparsification also prints −15.60). DID with equal weights is solver-free: −27.35. The SC
+    column (no intercept, no time weights) solved exactly gives −19.51 against the paper's −19.6;
+    we attribute the gap to R synthdid's approximate Frank–Wolfe solver (stopping rule
+    min.decrease 1e-5·σ̂) on a nearly flat objective — not checked against R here, hence a
+    tolerance of 0.15 on that column only.
+    N_1 = 1, T_0 = 19 (1970–1988), T_1 = 12 (1989–2000), N_0 = 38."""
+    r = sdid(
+        _prop99(),
+        unit="State",
+        time="Year",
+        outcome="PacksPerCapita",
+        cohort="cohort",
+        replications=20,
+        seed=1,
+    )
+    assert round(r.estimate, 2) == -15.60
+    assert round(r.did, 1) == -27.3
+    assert abs(r.sc - (-19.6)) < 0.15
+    assert r.options["n_control"] == 38 and r.options["variance"] == "placebo"
+    # time weights only on the last pre-years (paper Figure 1: 1986–1988)
+    tw = r.time_weights[r.time_weights > 0.01]
+    assert set(tw.index) <= {1986, 1987, 1988}
+    assert r.time_weights.sum() == pytest.approx(1.0)
+    assert r.unit_weights.sum() == pytest.approx(1.0)

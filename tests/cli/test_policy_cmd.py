@@ -71,7 +71,7 @@ def test_check_writes_the_contract_columns(db: Path, tmp_path: Path, suffix: str
     got = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)
     assert list(got.columns[:7]) == CHECK_COLUMNS
     assert set(got["status"]) <= {"符合", "可能符合", "不符合"}
-    # by hand (tests/pipelines/test_policy.py): 1-2 for F1, F2, F3 → 符合 10, 符合 10, 可能符合 10
+    # by hand (tests/pipelines/test_policy_pipeline.py): 1-2 for F1, F2, F3 → 符合 10, 符合 10, 可能符合 10
     rows = got[got["clause"].astype(str) == "1-2"].sort_values("credit_code")
     assert rows[["credit_code", "status", "amount_max"]].values.tolist() == [
         [F1, "符合", 10.0],

@@ -7,13 +7,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinzhi.enterprise.mujun import evaluate_mujun, movement, mujun_expr
+from xinzhi.enterprise.mujun import evaluate_mujun, evaluate_mujun_years, movement, mujun_expr
 from xinzhi.enterprise.presets import parse_preset
 
 NEG = {
@@ -510,3 +511,60 @@ def test_firm_points_and_park_centroids() -> None:
         2,
     ]
     assert pc.loc["P2", "tax_per_mu"] == pytest.approx((600.0 + 80.0) / 20.0)
+
+
+def test_years_in_one_query_by_hand() -> None:
+    """Two data years of the same five firms in one query: means, ranks and classes stay within
+    each year (示例数据)."""
+    p = _preset(classes={"method": "percentile", "shares": {"A": 20, "B": 20, "C": 20, "D": 40}})
+    later = _five().assign(tax=[600.0, 200.0, 100.0, 80.0, 20.0])  # f1 and f3 swap their tax
+    both = evaluate_mujun_years({2024: later, 2023: _five()}, p)
+    a, b = _by_code(both[2024]), _by_code(both[2023])
+    # 2023 (= _five()): scores 90, 100, 110, 24, 72 as in the first test → ranks 3, 2, 1, 5, 4
+    assert b["score"].tolist() == pytest.approx([90.0, 100.0, 110.0, 24.0, 72.0])
+    assert b["class"].tolist() == ["C", "B", "A", "D", "D"]
+    # 2024: the mean 亩均税收 stays (60 + 20 + 10 + 8 + 2)/5 = 20 and the energy points are
+    # unchanged (60, 40, 20, 0, 60); 亩均税收 points: f1 60/20 = 3 → cap 1.5 → 90, f3 10/20 = 0.5
+    # → 30: scores f1 90 + 60 = 150, f2 100, f3 30 + 20 = 50, f4 24, f5 72
+    assert a["score"].tolist() == pytest.approx([150.0, 100.0, 50.0, 24.0, 72.0])
+    # ranks f1 1, f2 2, f5 3, f3 4, f4 5; bounds 1 / 2 / 3 → A, B, C, D, D
+    assert a["rank"].tolist() == [1, 2, 4, 5, 3]
+    assert a["class"].tolist() == ["A", "B", "D", "D", "C"]
+    assert set(both[2024].table["year"]) == {2024} and set(both[2023].table["year"]) == {2023}
+
+
+def test_years_in_one_query_equal_each_year_alone() -> None:
+    """Different firms and row counts per year, exemptions, several lists and a park benchmark:
+    every year's table equals the one-year evaluation exactly (values, dtypes, order)."""
+    rng = np.random.default_rng(7)
+
+    def frame(n: int, year: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "credit_code": [f"c{year}{i:03d}" if i % 3 else f"c{i:03d}" for i in range(n)],
+                "region_code": np.where(np.arange(n) % 4 == 0, "331003", "331004"),
+                "park": np.where(np.arange(n) % 2 == 0, "东园", "西园"),
+                "above_scale": np.arange(n) % 3 != 1,
+                "land_area": np.where(np.arange(n) % 7 == 0, np.nan, rng.uniform(1, 20, n)),
+                "tax": rng.uniform(0, 500, n),
+                "revenue": rng.uniform(100, 5000, n),
+                "value_added": np.where(np.arange(n) % 5 == 0, np.nan, rng.uniform(10, 900, n)),
+                "energy": rng.uniform(0, 300, n),
+                "employees": rng.integers(1, 400, n).astype(float),
+                "production_start": pd.to_datetime(
+                    np.where(np.arange(n) % 11 == 0, f"{year}-09-01", "2015-01-01")
+                ),
+            }
+        )
+
+    frames = {2024: frame(60, 2024), 2023: frame(45, 2023), 2022: frame(30, 2022)}
+    for p in ("huaian", "huangyan", "generic"):
+        together = evaluate_mujun_years(frames, p)
+        assert sorted(together) == [2022, 2023, 2024]
+        for y, f in frames.items():
+            alone = evaluate_mujun(f, p, year=y).table
+            pd.testing.assert_frame_equal(together[y].table, alone)
+        # an ibis in-memory frame takes the compiled path; the result is the same
+        t = evaluate_mujun_years({y: ibis.memtable(f) for y, f in frames.items()}, p)
+        for y in frames:
+            pd.testing.assert_frame_equal(t[y].table, together[y].table)

@@ -107,8 +107,8 @@ def test_missing_column_non_numeric_duplicates() -> None:
 def test_unknown_option_and_value() -> None:
     with pytest.raises(ConfigError, match="未知的评价选项 'weight'"):
         evaluate(_panel(), _system(), weight="entropy")
-    with pytest.raises(ConfigError, match="aggregate='vikor'"):
-        evaluate(_panel(), _system(), aggregate="vikor")
+    with pytest.raises(ConfigError, match="aggregate='electre'"):
+        evaluate(_panel(), _system(), aggregate="electre")
 
 
 def test_no_year_column() -> None:

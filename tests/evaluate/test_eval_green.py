@@ -94,8 +94,10 @@ def test_standardised_data(green: dict, result: EvaluationResult) -> None:
 def _check_weights(table: pd.DataFrame, ref: pd.DataFrame) -> None:
     t = table.set_index("indicator")
     r = ref.set_index("指标名称").loc[t.index]
-    assert np.abs(t["entropy"] - r["熵权法权重"]).max() < TOL
-    assert np.abs(t["critic"] - r["CRITIC权重"]).max() < TOL
+    assert np.abs(t["entropy_weight"] - r["熵权法权重"]).max() < TOL
+    assert np.abs(t["critic_weight"] - r["CRITIC权重"]).max() < TOL
+    # the old column names stay readable for one release (deprecated aliases)
+    assert (t["entropy"] == t["entropy_weight"]).all() and (t["critic"] == t["critic_weight"]).all()
     assert np.abs(t["weight"] - r["组合权重"]).max() < TOL
     assert t.loc[FIXED, "weight"] == pytest.approx(0.04, abs=1e-15)
     assert t["weight"].sum() == pytest.approx(1.0, abs=1e-12)
@@ -162,7 +164,11 @@ def test_cli_reproduces(green: dict, tmp_path: Path) -> None:
     ]
     _check_scores(scores, green["scores"])
     w = pd.read_csv(wout)
-    assert list(w.columns) == ["indicator", "dimension", "weight", "entropy", "critic"]
+    assert list(w.columns) == [
+        "indicator", "dimension", "weight", "entropy_weight", "critic_weight",
+        "entropy_e", "entropy_d", "entropy_k", "critic_sigma", "critic_conflict",
+        "critic_information", "entropy", "critic",
+    ]  # fmt: skip
     _check_weights(w, green["weights"])
     _check_obstacles(pd.read_csv(oout), green["obst"], green["system"].top_dimension_of())
 

@@ -75,14 +75,17 @@ POLICY_KEYS = {
     "satisfaction_invalid",
     "duplicate_record",
 }
+# ingest/pilots.py (besides invalid_year, the region keys and duplicate_conflict above)
+PILOT_KEYS = {"pilot_policy_missing"}
 SKIP_KEYS = {"empty", "subtotal", "duplicate", "missing_value"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_emitted_key_has_a_chinese_label() -> None:
-    assert set(QUARANTINE_REASONS) == TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS
+    emitted = TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS | PILOT_KEYS
+    assert set(QUARANTINE_REASONS) == emitted
     assert set(SKIP_REASONS) == SKIP_KEYS
-    for key in TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS | SKIP_KEYS:
+    for key in emitted | SKIP_KEYS:
         assert CJK.search(reason_label(key)), key
 
 
@@ -96,6 +99,9 @@ def test_labels() -> None:
     assert reason_label("unknown_region") == "地区无法识别（unknown region）"
     assert reason_label("credit_code_check") == "统一社会信用代码校验码错误（GB 32100-2015）"
     assert reason_label("empty") == "空行（无任何内容或数值）"
+    assert reason_label("pilot_policy_missing") == (
+        "试点名单行缺少政策/试点名称（文件也未指定 --policy），无法确定是哪项试点"
+    )
     assert reason_label("no_such_reason") == "no_such_reason"
     # keys stored by the enterprise importer before the one table still read in Chinese
     assert reason_label("region_unknown") == "地区无法识别（unknown region）"

@@ -46,15 +46,16 @@ def _pilots(tmp_path: Path) -> Path:
 
 def test_import_counts_and_reasons(db: Path, tmp_path: Path) -> None:
     rep = import_pilot_file(_pilots(tmp_path), db=db)
-    # 10 data rows = 2 loaded + 5 quarantined + 3 skipped
-    assert (rep.rows_read, rep.rows_loaded, rep.rows_quarantined, rep.rows_skipped) == (10, 2, 5, 3)
+    # 10 data rows = 2 loaded + 6 quarantined + 2 skipped
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_quarantined, rep.rows_skipped) == (10, 2, 6, 2)
     assert rep.quarantined_by_reason == {
+        "pilot_policy_missing": 1,  # 义乌市 2015 without a policy
         "duplicate_conflict": 2,  # 长沙县 2015 and 2016
         "unknown_region": 1,  # 火星县
         "ambiguous_region": 1,  # 鼓楼区 (several cities have one)
         "invalid_year": 1,  # abc
     }
-    assert rep.skipped_by_reason == {"empty": 1, "duplicate": 1, "missing_value": 1}
+    assert rep.skipped_by_reason == {"empty": 1, "duplicate": 1}
     con = store.connect(db, read_only=True)
     try:
         pil = read_pilots(con, "创新型县")
@@ -111,7 +112,7 @@ def test_cli_pilots_import(db: Path, tmp_path: Path) -> None:
         app, ["causal", "pilots-import", str(_pilots(tmp_path)), "--db", str(db)]
     )
     assert res.exit_code == 0, res.output
-    assert "读入 10 行 = 载入 2 + 隔离 5 + 跳过 3" in res.output
+    assert "读入 10 行 = 载入 2 + 隔离 6 + 跳过 2" in res.output
     f = tmp_path / "nopolicy.csv"
     f.write_text("县,批复年份\n昆山市,2015\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["causal", "pilots-import", str(f), "--db", str(db)])

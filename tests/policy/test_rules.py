@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from xinzhi.errors import InputError
-from xinzhi.policy.rules import load_document
+from xinzhi.policy.rules import _DATE_OPS, _FIELD_OPS, Condition, load_document
 
 HEAD: dict[str, Any] = {
     "id": "demo",
@@ -510,3 +513,52 @@ def test_module_doctests(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1 and result.failed == 0
+
+
+DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "policy_rules.md"
+
+
+def docs_examples(heading: str) -> dict[str, list[Any]]:
+    """The fenced yaml block of docs/policy_rules.md whose first line is ``# <heading>``."""
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS_PAGE.read_text(encoding="utf-8"), re.S)
+    found = [yaml.safe_load(b) for b in blocks if b.startswith(f"# {heading}\n")]
+    assert len(found) == 1, heading
+    return found[0]
+
+
+def kinds_and_ops(node: Condition) -> set[tuple[str, str]]:
+    out = {(node.kind, node.op)}
+    for child in node.children:
+        out |= kinds_and_ops(child)
+    return out
+
+
+def test_every_condition_form_of_the_docs_page_loads_and_every_form_is_there() -> None:
+    examples = docs_examples("conditions")
+    seen: set[tuple[str, str]] = set()
+    for subject, whens in examples.items():
+        for i, when in enumerate(whens):
+            loaded = load_document(doc(clause(when, cid=f"c{i}"), subject=subject))
+            node = loaded.clauses[0].when
+            assert node is not None
+            seen |= kinds_and_ops(node)
+    forms = {(kind, op) for kind, op in seen if kind in ("field", "label", "date")}
+    assert forms == {
+        *(("field", op) for op in _FIELD_OPS),
+        ("label", "held"),
+        ("label", "since_within_years"),
+        *(("date", op) for op in _DATE_OPS),
+    }
+    kinds = {kind for kind, _ in seen}
+    assert kinds == {
+        "field", "ratio", "diff", "label", "years_since", "date", "size", "sei", "all", "any",
+        "not",
+    }  # fmt: skip
+
+
+def test_every_benefit_form_of_the_docs_page_loads() -> None:
+    benefits = docs_examples("benefits")["firm"]
+    loaded = load_document(doc(*(clause(benefit=b, cid=f"b{i}") for i, b in enumerate(benefits))))
+    kinds = {c.benefit.kind for c in loaded.clauses if c.benefit is not None}
+    assert kinds == {"fixed", "percent", "per_unit", "bands"}
+    assert len(loaded.clauses) == 11  # the eleven lines of the block

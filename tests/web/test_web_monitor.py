@@ -185,6 +185,11 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_
         # yellow light only
         _open(page, server, QUERY + "&alerts=1")
         assert set(_matrix(page)) == {"长沙县", "宁乡市"}
+        # one province: 江苏 (32) — 昆山市 and 张家港市 (and 姑苏区 when observed), no 湖南 county
+        _open(page, server, QUERY + "&province=32")
+        shown = set(_matrix(page))
+        assert "昆山市" in shown and shown <= {"昆山市", "张家港市", "姑苏区"}
+        _open(page, server, QUERY)
         # click the row: the county's drill-down
         page.click("[data-testid=signal-matrix] td[data-signal='红']")
         page.wait_for_selector("[data-testid=digest-table]", timeout=120_000)

@@ -48,7 +48,7 @@ def _run(
     if session is not None:
         authorise(cur, analysis, options, session.user)
     stamp: Any = ("batch", latest_batch_id(cur))
-    if "evaluation" in options:
+    if options.get("evaluation"):
         stamp = evaluation_stamp(cur, options["evaluation"])
         if stamp is None:
             raise ApiError(404, "evaluation_not_found", "没有该名称的评价结果")

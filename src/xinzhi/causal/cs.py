@@ -31,7 +31,8 @@ and the aggregations of Callaway & Sant'Anna (2021, §3) weight ``ATT(g,t)`` by 
 Standard errors are analytic (``bootstrap=0``) or from a multiplier bootstrap with Mammen
 weights and a seed (interquartile-range scale, as R ``did``'s ``mboot``). The pre-trend test is
 the Wald statistic ``n · θ_pre' V^{-1} θ_pre`` (``V = ψ'ψ / n``) on the pre-treatment
-``ATT(g,t)``, χ² with as many degrees of freedom.
+``ATT(g,t)``, χ² with as many degrees of freedom. With covariates it is the same statistic on
+csdid's influence functions (R ``did``'s ``att_gt`` ``W``; pre cells of zero variance dropped).
 
 Reproduces R ``did`` 2.5.0 (``att_gt`` + ``aggte``, ``bstrap = FALSE``) on ``mpdta`` — see
 ``tests/causal/test_cs.py``. CLI: ``xinzhi causal cs``; docs: ``docs/causal.md``.
@@ -495,6 +496,7 @@ def _with_covariates(
             )
             m.fit(est_method=est_method, bstrap=False)
             res = m.results
+            wald = m.MP.get("W")
             att = pd.DataFrame(
                 {
                     "group": np.asarray(res["group"], dtype=int),
@@ -532,6 +534,15 @@ def _with_covariates(
     att["event"] = att["time"] - att["group"]
     att["n_treated"] = np.nan
     att["n_control"] = np.nan
+    # pre-trend Wald test from csdid's influence functions (R did's att_gt $W: the analytic
+    # V = ψψ'/n over the pre-treatment cells with positive variance, W = n θ' V⁻¹ θ); the
+    # p-value recomputed unrounded (csdid rounds it to 5 digits, as R)
+    pre_ok = (att["group"] > att["time"]) & np.isfinite(att["se"]) & (att["se"] > 0)
+    q = int(pre_ok.sum())
+    if wald is not None and q > 0 and np.isfinite(wald):
+        pretrend = {"wald": float(wald), "df": float(q), "pvalue": float(stats.chi2.sf(wald, q))}
+    else:
+        pretrend = {"wald": np.nan, "df": 0.0, "pvalue": np.nan}
     agg = pd.DataFrame(rows)
     for t_ in (att, agg):
         t_["ci_lower"] = t_["att"] - z * t_["se"]
@@ -555,7 +566,7 @@ def _with_covariates(
     return CSResult(
         attgt=att,
         aggregations=agg,
-        pretrend={"wald": np.nan, "df": 0.0, "pvalue": np.nan},
+        pretrend=pretrend,
         options=options,
         n_units=int(d["id"].nunique()),
         notes=[f"协变量：{'、'.join(covariates)}；估计方法 {est_method}（csdid 0.4.3）"],

@@ -82,13 +82,20 @@ def _simplex_ls(A: F, b: F, eta: float) -> F:
     return w / total if total > 0 else np.full(k, 1.0 / k)
 
 
+def _noise(Yc: F, t0: int) -> float:
+    """σ̂: the standard deviation of the first differences of the controls' pre-period outcomes,
+    divisor ``N_0 (T_0 − 1)`` as the paper's formula (R synthdid's ``sd`` divides by one less;
+    on Proposition 99 σ̂ = 5.4904 against 5.4944 and τ̂ = −15.6042 against −15.6054)."""
+    diff = np.diff(Yc[:, :t0], axis=1)
+    return float(diff.std(ddof=0)) if diff.size else 0.0
+
+
 def _weights(Y: F, n0: int, t0: int) -> tuple[F, F, float]:
     """(ω over the n0 controls, λ over the t0 pre-periods, σ̂) for the block panel ``Y``
     (controls first, then treated; pre-periods first)."""
     N, T = Y.shape
     n1, t1 = N - n0, T - t0
-    diff = np.diff(Y[:n0, :t0], axis=1)
-    sigma = float(diff.std(ddof=0)) if diff.size else 0.0
+    sigma = _noise(Y[:n0], t0)
     zeta = (n1 * t1) ** 0.25 * sigma
     # unit weights: rows = pre-periods, columns = controls; centred over periods (ω0)
     A = Y[:n0, :t0].T
@@ -109,6 +116,15 @@ def _tau(Y: F, n0: int, t0: int, omega: F, lam: F) -> float:
     d_tr = tr[t0:].mean() - lam @ tr[:t0]
     d_co = co[:, t0:].mean(axis=1) - co[:, :t0] @ lam
     return float(d_tr - omega @ d_co)
+
+
+def _sc_contrast(Y: F, n0: int, t0: int, sigma: float) -> float:
+    """The synthetic-control contrast of the paper's Table 1 (column SC): unit weights on the
+    simplex fitted to the treated pre-period path *without* an intercept and with the
+    negligible ridge ``ζ = 10⁻⁶ σ̂``, no time weights; the average post-period gap
+    ``ȳ_tr,post − Σ_i ω_i ȳ_i,post``."""
+    w = _simplex_ls(Y[:n0, :t0].T, Y[n0:, :t0].mean(axis=0), (1e-6 * sigma) ** 2 * t0)
+    return float(Y[n0:, t0:].mean() - w @ Y[:n0, t0:].mean(axis=1))
 
 
 @dataclass(repr=False)
@@ -164,7 +180,7 @@ class SDIDResult(Result):
                     "ci_upper": np.nan,
                 },
                 {
-                    "estimator": "SC（仅单位权重）",
+                    "estimator": "SC（无截距、无时间权重）",
                     "estimate": self.sc,
                     "se": np.nan,
                     "pvalue": np.nan,
@@ -192,7 +208,7 @@ class SDIDResult(Result):
             f"对照单位 {o['n_control']} 个，处理起始 {o.get('cohorts') or o['treat_time']} 年\n"
             f"  τ = {self.estimate:.6f}（标准误 {self.se:.6f}，{method}；p = {self.pvalue:.4f}，"
             f"95% 置信区间 [{self.ci[0]:.6f}, {self.ci[1]:.6f}]）\n"
-            f"  对照：同权重 DiD = {self.did:.6f}；合成控制（无时间权重）= {self.sc:.6f}\n"
+            f"  对照：同权重 DiD = {self.did:.6f}；合成控制（无截距、无时间权重）= {self.sc:.6f}\n"
             f"  主要单位权重：{ws}\n  时间权重：{ts}\n"
             + (
                 "（交错处理：各队列分别估计，按 处理单位数 × 处理后期数 加权平均）\n"
@@ -260,11 +276,10 @@ def sdid(
         variance = "placebo" if n1 == 1 else "jackknife"
     if variance == "jackknife" and n1 < 2:
         raise InputError("只有 1 个处理单位时刀切法无定义，请用 placebo")
-    omega, lam, _sigma = _weights(Y, n0, t0)
+    omega, lam, sigma = _weights(Y, n0, t0)
     tau = _tau(Y, n0, t0, omega, lam)
     did = _tau(Y, n0, t0, np.full(n0, 1 / n0), np.full(t0, 1 / t0))
-    # SC: unit weights without intercept-adjusted time weights — the average post-period gap
-    sc_tau = float(Y[n0:, t0:].mean() - omega @ Y[:n0, t0:].mean(axis=1))
+    sc_tau = _sc_contrast(Y, n0, t0, sigma)
     if variance == "placebo":
         if n0 <= n1:
             raise ComputationError("对照单位不多于处理单位，安慰剂方差无法计算")
@@ -413,8 +428,8 @@ def _staggered(
         for _, rows, t0 in blocks
     ]
     sc_parts = [
-        float(Y[rows][:, t0:].mean() - f[1] @ Y[ctrl][:, t0:].mean(axis=1))
-        for (_, rows, t0), f in zip(blocks, fits, strict=True)
+        _sc_contrast(np.vstack([Y[ctrl], Y[rows]]), n0, t0, _noise(Y[ctrl], t0))
+        for _, rows, t0 in blocks
     ]
     unit_w = sum(wk * f[1] for wk, f in zip(w, fits, strict=True)) / w.sum()
     time_w = np.zeros(T)

@@ -10,6 +10,7 @@ import typer
 
 from xinzhi.cli import (
     analysis_cmd,
+    audit_cmd,
     causal_cmd,
     datasets_cmd,
     demo_cmd,
@@ -75,6 +76,7 @@ industry_cmd.app.command("firms-import")(firms_cmd.firms_import)
 industry_cmd.app.command("firms-generate")(firms_cmd.firms_generate)
 industry_cmd.app.command("matrix")(firms_cmd.matrix)
 app.command("evaluate")(evaluate_cmd.evaluate)
+app.command("audit")(audit_cmd.audit)
 app.command("typology")(typology_cmd.typology)
 app.command("report")(report_cmd.report)
 app.command("serve")(serve_cmd.serve)

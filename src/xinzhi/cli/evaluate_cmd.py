@@ -23,6 +23,38 @@ class EvaluationTables(Protocol):
     def scores(self) -> pd.DataFrame: ...
     def weight_table(self) -> pd.DataFrame: ...
     def obstacles(self) -> pd.DataFrame: ...
+    def details(self) -> pd.DataFrame: ...
+
+
+#: method options of the system YAML with a flag of their own (issue #12; CLI overrides YAML)
+METHOD_FLAGS = (
+    "normalization",
+    "weight_scope",
+    "entropy_k",
+    "shift",
+    "entropy_shift",
+    "rescale",
+    "score_basis",
+    "hierarchical",
+    "dimension_weights",
+    "dimension_scope",
+    "combination",
+    "ingredients",
+    "grey_rho",
+    "ahp_ri",
+    "ahp_max_cr",
+    "ahp_allow_inconsistent",
+    "vikor_v",
+    "promethee_function",
+    "promethee_q",
+    "promethee_p",
+    "impute_group",
+    "min_coverage",
+)
+
+
+def _help(name: str) -> str:
+    return EVALUATION.option(name).describe()
 
 
 def _parse_years(year: int | None, years: str | None) -> list[int] | None:
@@ -38,8 +70,10 @@ def write_outputs(
     output: Path | None,
     weights_output: Path | None,
     obstacles_output: Path | None,
+    details_output: Path | None = None,
 ) -> None:
-    """Write the requested files (scores: csv / xlsx workbook of all tables / json)."""
+    """Write the requested files (scores: csv / xlsx workbook of all tables / json; weights with
+    their intermediates; obstacles; row intermediates: TOPSIS D⁺/D⁻, grey coefficients)."""
     if output is not None:
         if output.suffix.lower() == ".json":  # the whole result: scores, weights, options
             output_path(output)
@@ -50,6 +84,8 @@ def write_outputs(
         write_table(result.weight_table().drop(columns=["name", "direction"]), weights_output)
     if obstacles_output is not None:
         write_table(result.obstacles(), obstacles_output)
+    if details_output is not None:
+        write_table(result.details(), details_output)
 
 
 def evaluate(
@@ -78,6 +114,63 @@ def evaluate(
     missing: Annotated[
         str | None, typer.Option("--missing", help=EVALUATION.option("missing").describe())
     ] = None,
+    normalization: Annotated[
+        str | None, typer.Option("--normalization", help=_help("normalization"))
+    ] = None,
+    weight_scope: Annotated[
+        str | None, typer.Option("--weight-scope", help=_help("weight_scope"))
+    ] = None,
+    entropy_k: Annotated[str | None, typer.Option("--entropy-k", help=_help("entropy_k"))] = None,
+    shift: Annotated[float | None, typer.Option("--shift", help=_help("shift"))] = None,
+    entropy_shift: Annotated[
+        float | None, typer.Option("--entropy-shift", help=_help("entropy_shift"))
+    ] = None,
+    rescale: Annotated[str | None, typer.Option("--rescale", help=_help("rescale"))] = None,
+    score_basis: Annotated[
+        str | None, typer.Option("--score-basis", help=_help("score_basis"))
+    ] = None,
+    hierarchical: Annotated[
+        bool | None, typer.Option("--hierarchical/--flat", help=_help("hierarchical"))
+    ] = None,
+    dimension_weights: Annotated[
+        str | None, typer.Option("--dimension-weights", help=_help("dimension_weights"))
+    ] = None,
+    dimension_scope: Annotated[
+        str | None, typer.Option("--dimension-scope", help=_help("dimension_scope"))
+    ] = None,
+    combination: Annotated[
+        str | None, typer.Option("--combination", help=_help("combination"))
+    ] = None,
+    ingredients: Annotated[
+        str | None, typer.Option("--ingredients", help=_help("ingredients"))
+    ] = None,
+    grey_rho: Annotated[float | None, typer.Option("--grey-rho", help=_help("grey_rho"))] = None,
+    ahp_ri: Annotated[str | None, typer.Option("--ahp-ri", help=_help("ahp_ri"))] = None,
+    ahp_max_cr: Annotated[
+        float | None, typer.Option("--ahp-max-cr", help=_help("ahp_max_cr"))
+    ] = None,
+    ahp_allow_inconsistent: Annotated[
+        bool | None,
+        typer.Option(
+            "--ahp-allow-inconsistent/--ahp-consistent-only", help=_help("ahp_allow_inconsistent")
+        ),
+    ] = None,
+    vikor_v: Annotated[float | None, typer.Option("--vikor-v", help=_help("vikor_v"))] = None,
+    promethee_function: Annotated[
+        str | None, typer.Option("--promethee-function", help=_help("promethee_function"))
+    ] = None,
+    promethee_q: Annotated[
+        float | None, typer.Option("--promethee-q", help=_help("promethee_q"))
+    ] = None,
+    promethee_p: Annotated[
+        float | None, typer.Option("--promethee-p", help=_help("promethee_p"))
+    ] = None,
+    impute_group: Annotated[
+        str | None, typer.Option("--impute-group", help=_help("impute_group"))
+    ] = None,
+    min_coverage: Annotated[
+        float | None, typer.Option("--min-coverage", help=_help("min_coverage"))
+    ] = None,
     weights_output: Annotated[
         Path | None,
         typer.Option("--weights-output", help="权重表输出文件", callback=checked_output),
@@ -85,6 +178,14 @@ def evaluate(
     obstacles_output: Annotated[
         Path | None,
         typer.Option("--obstacles-output", help="障碍度长表输出文件", callback=checked_output),
+    ] = None,
+    details_output: Annotated[
+        Path | None,
+        typer.Option(
+            "--details-output",
+            help="中间结果输出文件：每个单元-年份的 TOPSIS 距离 D⁺/D⁻、灰色关联系数等",
+            callback=checked_output,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -101,17 +202,46 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
     """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
+    flags = {
+        "normalization": normalization,
+        "weight_scope": weight_scope,
+        "entropy_k": entropy_k,
+        "shift": shift,
+        "entropy_shift": entropy_shift,
+        "rescale": rescale,
+        "score_basis": score_basis,
+        "hierarchical": hierarchical,
+        "dimension_weights": dimension_weights,
+        "dimension_scope": dimension_scope,
+        "combination": combination,
+        "ingredients": ingredients,
+        "grey_rho": grey_rho,
+        "ahp_ri": ahp_ri,
+        "ahp_max_cr": ahp_max_cr,
+        "ahp_allow_inconsistent": ahp_allow_inconsistent,
+        "vikor_v": vikor_v,
+        "promethee_function": promethee_function,
+        "promethee_q": promethee_q,
+        "promethee_p": promethee_p,
+        "impute_group": impute_group,
+        "min_coverage": min_coverage,
+    }
+    for name, value in flags.items():  # validated as every surface validates them
+        EVALUATION.option(name).check(value)
+    method = {
+        "weights": weights,
+        "aggregate": aggregate,
+        "missing": missing,
+        "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
+        **flags,
+    }
+    outputs = (output, weights_output, obstacles_output, details_output)
     if input_file is None:
         _evaluate_warehouse(
             system,
-            overrides={
-                "weights": weights,
-                "aggregate": aggregate,
-                "missing": missing,
-                "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
-            },
+            overrides=method,
             years=_parse_years(year, years),
-            outputs=(output, weights_output, obstacles_output),
+            outputs=outputs,
             save=save,
             db=db,
             as_json=as_json,
@@ -123,18 +253,8 @@ def evaluate(
         raise InputError("--save 只用于数据仓库模式（不带 --input）")
     from xinzhi.pipelines.table_evaluation import evaluate_table
 
-    ev = evaluate_table(
-        input_file,
-        system,
-        {
-            "weights": weights,
-            "aggregate": aggregate,
-            "missing": missing,
-            "years": _parse_years(year, years),
-            "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
-        },
-    )
-    write_outputs(ev.result, output, weights_output, obstacles_output)
+    ev = evaluate_table(input_file, system, {**method, "years": _parse_years(year, years)})
+    write_outputs(ev.result, *outputs)
     if as_json:
         echo_json(ev.to_dict())
     else:
@@ -148,7 +268,7 @@ def _evaluate_warehouse(
     *,
     overrides: dict[str, Any],
     years: list[int] | None,
-    outputs: tuple[Path | None, Path | None, Path | None],
+    outputs: tuple[Path | None, Path | None, Path | None, Path | None],
     save: str | None,
     db: Path | None,
     as_json: bool,

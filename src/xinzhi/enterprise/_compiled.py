@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
-__all__ = ["execute", "execute_arrow", "in_memory"]
+__all__ = ["execute", "execute_arrow", "in_memory", "to_pandas"]
 
 _MAX = 64
 _LOCK = threading.Lock()
@@ -120,10 +120,15 @@ def execute(
     key: Hashable, build: Callable[..., ir.Table], inputs: Mapping[str, ir.Table]
 ) -> pd.DataFrame:
     """:func:`execute_arrow` converted to pandas as ``expr.execute()`` on DuckDB does."""
+    return to_pandas(*execute_arrow(key, build, inputs))
+
+
+def to_pandas(table: pa.Table, schema: Any) -> pd.DataFrame:
+    """An Arrow result (or a slice of its rows) converted to pandas as ``expr.execute()`` on
+    DuckDB converts it, ``schema`` being the expression's ibis schema."""
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
-    table, schema = execute_arrow(key, build, inputs)
     df = pd.DataFrame(
         {
             name: (

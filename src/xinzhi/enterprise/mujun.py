@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from xinzhi.enterprise._compiled import execute, in_memory
+from xinzhi.enterprise._compiled import execute, execute_arrow, in_memory, to_pandas
 from xinzhi.enterprise.presets import (
     CLASSES,
     INDICATORS,
@@ -95,6 +95,8 @@ from xinzhi.errors import InputError
 from xinzhi.results import Result
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import ibis.expr.types as ir
 
 __all__ = [
@@ -103,8 +105,10 @@ __all__ = [
     "MujunResult",
     "class_expr",
     "evaluate_mujun",
+    "evaluate_mujun_years",
     "movement",
     "mujun_expr",
+    "mujun_years_expr",
 ]
 
 _NUMERIC = (
@@ -234,7 +238,8 @@ def _by_list(t: ir.Table, values: dict[str, Any], dtype: str = "float64") -> ir.
 def _add_points(t: ir.Table, p: MujunPreset) -> ir.Table:
     import ibis
 
-    group = ["region_code", "list_key", "rated"]
+    # the data year leads every group: several years evaluated in one query stay apart
+    group = ["year", "region_code", "list_key", "rated"]
     stats_group = group + (["park"] if p.basis == "park" else [])
     for key in p.used_indicators():
         ind = p.indicator(key)
@@ -347,12 +352,16 @@ def _add_adjustments(t: ir.Table, p: MujunPreset) -> ir.Table:
 def class_expr(t: ir.Table, rules: dict[str, ClassRule], default: ClassRule) -> ir.Table:
     """Rank (``rank``, 1 = best, RANK ties), ``n_rated`` and ``class`` within each
     (region_code, list_key) of the rated firms (``rated`` true, ``score``); others class T.
+    A ``year`` column, when present, leads the groups (several data years in one table are
+    ranked apart).
 
     ``rules`` maps a list key to its class rule; lists not in it use ``default``.
     """
     import ibis
 
     group = [t.region_code, t.list_key, t.rated]
+    if "year" in t.columns:
+        group = [t.year, *group]
     w_rank = ibis.window(group_by=group, order_by=[ibis.desc(t.score)])
     t = t.mutate(
         rank=ibis.cases((t.rated, ibis.rank().over(w_rank) + 1), else_=ibis.null().cast("int64")),
@@ -404,10 +413,41 @@ def mujun_expr(firms: ir.Table, preset: MujunPreset | str, *, year: int | None =
         ``<key>_benchmark`` (benchmark method), ``<key>_points``, ``<key>_missing``; ``adj_<key>``
         per bonus/deduction item, bonus, deduction, score, rank, n_rated, class.
     """
+    p = _resolve(preset)
+    return _score(_prepare(firms, p, year), p)
+
+
+def mujun_years_expr(frames: Mapping[int, ir.Table], preset: MujunPreset | str) -> ir.Table:
+    """Several data years' evaluations as one Ibis expression: each year's firm frame typed as
+    in :func:`mujun_expr` (data year ``year``), the frames stacked (UNION ALL) and scored once
+    with every benchmark, mean, rank and class computed within its year — each year's rows
+    equal :func:`mujun_expr` on that year's frame alone.
+
+    Parameters
+    ----------
+    frames : mapping of int to ibis Table
+        Data year → that year's firm frame.
+    preset : MujunPreset or str
+        A validated preset or the name of a shipped one.
+
+    Returns
+    -------
+    ibis Table
+        The columns of :func:`mujun_expr` (``year`` tells the years apart).
+    """
     import ibis
 
     p = _resolve(preset)
-    t = _prepare(firms, p, year)
+    if not frames:
+        raise InputError("多年度亩均评价至少需要一个年度的企业数据")
+    parts = [_prepare(t, p, int(y)) for y, t in frames.items()]
+    return _score(ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0], p)
+
+
+def _score(t: ir.Table, p: MujunPreset) -> ir.Table:
+    """Lists, exemptions, points, adjustments, score and classes of a prepared frame."""
+    import ibis
+
     t = t.mutate(list_key=_list_key(t, p))
     t = t.mutate(exemption=_exemption(t, p))
     t = t.mutate(rated=t.exemption.isnull())
@@ -828,12 +868,78 @@ def evaluate_mujun(
         )
     else:
         df = mujun_expr(t, p, year=year).execute()
+    return MujunResult(_ordered(df), p, year)
+
+
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by county, list, rank and credit code; ``rated`` as bool."""
     order = {lk: i for i, lk in enumerate(LIST_KEYS)}
+    df = df.copy()
     df["_o"] = df["list_key"].map(order)
     df = df.sort_values(["region_code", "_o", "rank", "credit_code"], na_position="last")
     df = df.drop(columns="_o").reset_index(drop=True)
     df["rated"] = df["rated"].astype(bool)
-    return MujunResult(df, p, year)
+    return df
+
+
+def evaluate_mujun_years(
+    frames: Mapping[int, pd.DataFrame | ir.Table], preset: MujunPreset | str
+) -> dict[int, MujunResult]:
+    """:func:`evaluate_mujun` of several data years in one query (:func:`mujun_years_expr`):
+    data year → its result, equal to ``evaluate_mujun(frames[year], preset, year=year)``.
+
+    Parameters
+    ----------
+    frames : mapping of int to DataFrame or ibis Table
+        Data year → that year's firm frame (all in memory, or all on one backend).
+    preset : MujunPreset or str
+        A preset or a shipped name.
+
+    Returns
+    -------
+    dict of int to MujunResult
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"credit_code": ["a", "b"], "region_code": ["330000"] * 2,
+    ...                   "above_scale": [True, True], "land_area": [10.0, 10.0],
+    ...                   "tax": [100.0, 50.0]})
+    >>> both = evaluate_mujun_years({2024: f, 2023: f.assign(tax=[50.0, 100.0])}, "huaian")
+    >>> both[2024].table.set_index("credit_code")["rank"].to_dict()
+    {'a': 1, 'b': 2}
+    >>> both[2023].table.set_index("credit_code")["rank"].sort_index().to_dict()
+    {'a': 2, 'b': 1}
+    """
+    import ibis
+
+    p = _resolve(preset)
+    years = [int(y) for y in frames]
+    tables = {
+        y: ibis.memtable(f) if isinstance(f, pd.DataFrame) else f
+        for y, f in zip(years, frames.values(), strict=True)
+    }
+    if len(years) == 1:
+        y = years[0]
+        return {y: evaluate_mujun(tables[y], p, year=y)}
+    if all(in_memory(t) for t in tables.values()):
+        import pyarrow.compute as pc
+
+        names = {f"xinzhi_frame_{y}": y for y in years}
+        arrow, schema = execute_arrow(
+            ("mujun_years", repr(p), tuple(years)),
+            lambda **held: mujun_years_expr({names[n]: t for n, t in held.items()}, p),
+            {n: tables[y] for n, y in names.items()},
+        )
+        # each year's rows converted on their own: the dtypes are those of a one-year query
+        return {
+            y: MujunResult(
+                _ordered(to_pandas(arrow.filter(pc.equal(arrow["year"], y)), schema)), p, y
+            )
+            for y in years
+        }
+    df = mujun_years_expr(tables, p).execute()
+    by_year = df["year"]
+    return {y: MujunResult(_ordered(df[by_year == y]), p, y) for y in years}
 
 
 def movement(current: MujunResult, previous: MujunResult) -> pd.DataFrame:

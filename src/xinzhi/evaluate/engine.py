@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from xinzhi.errors import ComputationError, ConfigError, InputError
 from xinzhi.evaluate import aggregate as agg
+from xinzhi.evaluate import impute as imp
 from xinzhi.evaluate import weights as wts
 from xinzhi.evaluate.ahp import AHPResult, ahp_system_weights, read_judgements
 from xinzhi.evaluate.normalize import log_transform, minmax, normalize, winsorize
@@ -152,12 +153,42 @@ def _impute(frame: pd.DataFrame, codes: list[str], how: str) -> pd.DataFrame:
     return imputed
 
 
+def _objective(
+    method: str,
+    z: NDArray[np.float64],
+    opts: EvaluationOptions,
+    names: list[str],
+    parts: dict[str, NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """Objective weights of ``method``; the entropy / CRITIC intermediates go into ``parts``."""
+    if method == "entropy":
+        ep = wts.entropy_parts(z, shift=opts.entropy_shift, k=opts.entropy_k, names=names)
+        parts.update({"entropy_e": ep.e, "entropy_d": ep.d, "entropy_k": ep.k})
+        return ep.weight
+    if method == "critic":
+        cp = wts.critic_parts(z, names=names)
+        parts.update(
+            {
+                "critic_sigma": cp.sigma,
+                "critic_conflict": cp.conflict,
+                "critic_information": cp.information,
+            }
+        )
+        return cp.weight
+    return wts.objective_weights(method, z, names=names)
+
+
 def _compute_weights(
-    opts: EvaluationOptions, z: NDArray[np.float64], system: IndicatorSystem, codes: list[str]
+    opts: EvaluationOptions,
+    z: NDArray[np.float64],
+    system: IndicatorSystem,
+    codes: list[str],
+    parts: dict[str, NDArray[np.float64]],
 ) -> tuple[
     NDArray[np.float64], dict[str, NDArray[np.float64]], list[AHPResult], NDArray[np.float64]
 ]:
-    """Final weights, the ingredient weights, AHP results and the combination coefficients."""
+    """Final weights, the ingredient weights, AHP results and the combination coefficients
+    (entropy / CRITIC intermediates into ``parts``)."""
     names = [f"{i.code}（{i.name}）" if i.name != i.code else i.code for i in system.indicators]
     fixed = np.array(
         [np.nan if i.fixed_weight is None else i.fixed_weight for i in system.indicators]
@@ -189,9 +220,7 @@ def _compute_weights(
         return w, ingredients, ahp_results, coef
     if method == "combined":
         for ing in opts.ingredients:
-            ingredients[ing] = wts.objective_weights(
-                ing, z, names=names, entropy_shift=opts.entropy_shift
-            )
+            ingredients[ing] = _objective(ing, z, opts, names, parts)
         base, coef = wts.combine(ingredients, opts.combination)
     elif method == "ahp":
         source = opts.ahp
@@ -213,7 +242,7 @@ def _compute_weights(
         )
         ingredients["ahp"] = base
     else:
-        base = wts.objective_weights(method, z, names=names, entropy_shift=opts.entropy_shift)
+        base = _objective(method, z, opts, names, parts)
         ingredients[method] = base
     return wts.apply_fixed(base, fixed), ingredients, ahp_results, coef
 
@@ -254,6 +283,7 @@ def evaluate(
         if frame.empty:
             raise InputError(f"输入表中没有所选年份 {list(opts.years)} 的数据")
     codes = system.codes
+    frame, excluded = imp.screen(frame, codes, opts.min_coverage)  # issue #12 part 9
     if len(frame) < 2:
         raise ComputationError(
             f"只有 {len(frame)} 个单元-年份样本，无法进行综合评价（标准化与客观赋权至少需要 2 个）"
@@ -268,7 +298,13 @@ def evaluate(
                 f"输入有 {int(nan_mask.sum())} 个缺失值（NaN），例如 {where} 的指标 {codes[c]}；"
                 "请补全数据，或设置 missing=mean / median 按同年均值 / 中位数插补（会记录插补清单）"
             )
-        imputed = _impute(frame, codes, opts.missing)
+        elif opts.missing in imp.IMPUTATIONS:
+            grp = None
+            if opts.missing == "group-mean":
+                grp = imp.unit_groups(data, frame["unit"], opts.impute_group)
+            imputed = imp.impute(frame, codes, opts.missing, groups=grp)
+        else:
+            imputed = _impute(frame, codes, opts.missing)
 
     x = frame[codes].to_numpy(dtype=np.float64, copy=True)
     for j, ind in enumerate(system.indicators):
@@ -278,42 +314,30 @@ def evaluate(
             x[:, j] = winsorize(x[:, j], ind.winsor_p)
     benefit = np.array([i.direction == "+" for i in system.indicators])
     year_values, year_codes = np.unique(frame["year"].to_numpy(), return_inverse=True)
-    groups = year_codes.astype(np.int64) if opts.scope == "per-year" else None
-    if groups is not None:
-        sizes = np.bincount(groups)
+    year_codes = year_codes.astype(np.int64)
+    per_year = opts.scope == "per-year" or opts.weight_scope == "year"
+    if per_year:
+        sizes = np.bincount(year_codes)
         if (sizes < 2).any():
             y = year_values[int(np.argmin(sizes))]
             raise ComputationError(
-                f"{y} 年只有 1 个评价单元，无法逐年（per-year）标准化；请改用 pooled"
+                f"{y} 年只有 1 个评价单元，无法逐年（per-year）标准化与赋权；请改用 pooled"
             )
     labels = [str(v) for v in year_values]
-    z = normalize(
-        x, benefit, opts.normalization, groups, shift=opts.shift, names=codes, group_labels=labels
-    )
-    if opts.normalization != "minmax":
-        z_mm = minmax(x, benefit, groups, names=codes, group_labels=labels)
+    if opts.weight_scope == "year":  # each year's cross-section on its own (逐年赋权)
+        cores = []
+        for k, label in enumerate(labels):
+            rows = np.nonzero(year_codes == k)[0]
+            cores.append(
+                (rows, _core(opts, x[rows], benefit, system, None, [label], year_codes[rows]))
+            )
+        core = _stack(cores, len(frame))
     else:
-        z_mm = z - opts.shift if opts.shift else z
-    w, ingredients, ahp_results, coef = _compute_weights(opts, z, system, codes)
-
-    top = system.top_dimension_of()
-    dim_names = system.dimension_names
-    dim_index = np.array([dim_names.index(top[c]) for c in codes], dtype=np.int64)
-    dim_scores = np.empty((len(frame), len(dim_names)))
-    dim_weight = np.zeros(len(dim_names))
-    for d in range(len(dim_names)):
-        idx = np.nonzero(dim_index == d)[0]
-        wd = w[idx]
-        dim_weight[d] = wd.sum()
-        wd = wd / wd.sum() if wd.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
-        dim_scores[:, d] = agg.aggregate(opts.aggregate, z[:, idx], wd, groups, rho=opts.grey_rho)
-    if opts.hierarchical:
-        score = dim_scores @ dim_weight
-    else:
-        score = agg.aggregate(opts.aggregate, z, w, groups, rho=opts.grey_rho)
-    if not np.isfinite(score).all():
+        core = _core(opts, x, benefit, system, year_codes if per_year else None, labels, year_codes)
+    if not np.isfinite(core.score).all():
         raise ComputationError("综合得分出现非有限值（NaN/inf），请检查输入数据")
-    obstacles = obstacle_degree(z_mm, w)
+    obstacles = obstacle_degree(core.z_mm, core.row_weights)
+    weight_years = year_values if opts.weight_scope == "year" else None
     return EvaluationResult(
         system=system,
         options=opts,
@@ -321,16 +345,166 @@ def evaluate(
         years=frame["year"].to_numpy(),
         has_year=has_year,
         codes=list(codes),
-        normalized=z,
-        weights=w,
-        ingredients=ingredients,
-        combination_coefficients=coef,
-        score=score,
-        dimension_names=list(dim_names),
-        dimension_index=dim_index,
-        dimension_scores=dim_scores,
-        dimension_weights=dim_weight,
+        normalized=core.z,
+        weights=core.weights.mean(axis=0),
+        ingredients={k: v.mean(axis=0) for k, v in core.ingredients.items()},
+        combination_coefficients=core.coef.mean(axis=0) if core.coef.size else core.coef[0],
+        score=core.score,
+        dimension_names=list(system.dimension_names),
+        dimension_index=core.dim_index,
+        dimension_scores=core.dim_scores,
+        dimension_weights=core.dim_weights.mean(axis=0),
         obstacle_matrix=obstacles,
-        ahp=ahp_results,
+        ahp=core.ahp,
         imputed=imputed,
+        excluded=excluded,
+        weight_years=weight_years,
+        year_weights=core.weights,
+        year_ingredients=core.ingredients,
+        indicator_parts=core.parts,
+        dimension_parts=core.dim_parts,
+        year_dimension_weights=core.dim_weights,
+        basis=core.basis,
+        row_weights=core.row_weights,
+        row_groups=year_codes if per_year else None,
+    )
+
+
+@dataclass
+class _Core:
+    """One computation over a set of rows (the panel, or one year's cross-section).
+
+    Per-indicator arrays have one row per weight set (1 pooled; one per year when stacked)."""
+
+    z: NDArray[np.float64]
+    z_mm: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    row_weights: NDArray[np.float64]
+    ingredients: dict[str, NDArray[np.float64]]
+    coef: NDArray[np.float64]
+    parts: dict[str, NDArray[np.float64]]
+    ahp: list[AHPResult]
+    dim_index: NDArray[np.int64]
+    dim_scores: NDArray[np.float64]
+    dim_weights: NDArray[np.float64]
+    dim_parts: dict[str, NDArray[np.float64]]
+    score: NDArray[np.float64]
+    basis: NDArray[np.float64]
+
+
+def _core(
+    opts: EvaluationOptions,
+    x: NDArray[np.float64],
+    benefit: NDArray[np.bool_],
+    system: IndicatorSystem,
+    groups: NDArray[np.int64] | None,
+    labels: list[str],
+    year_codes: NDArray[np.int64],
+) -> _Core:
+    """Normalise, weight, aggregate ``x`` (``groups``: per-year normalisation and ideals)."""
+    codes = system.codes
+    if opts.rescale is not None:  # z' = a + (b − a)·z, then the shift
+        a, b = opts.rescale
+        z = minmax(x, benefit, groups, names=codes, group_labels=labels)
+        z_mm = z
+        z = a + (b - a) * z + opts.shift
+    else:
+        z = normalize(
+            x, benefit, opts.normalization, groups, shift=opts.shift, names=codes,
+            group_labels=labels,
+        )  # fmt: skip
+        if opts.normalization != "minmax":
+            z_mm = minmax(x, benefit, groups, names=codes, group_labels=labels)
+        else:
+            z_mm = z - opts.shift if opts.shift else z
+    parts: dict[str, NDArray[np.float64]] = {}
+    w, ingredients, ahp_results, coef = _compute_weights(opts, z, system, codes, parts)
+    if opts.score_basis == "proportion":  # p_ij of the entropy method (with its shift)
+        zs = z + opts.entropy_shift if opts.entropy_shift else z
+        basis = zs / zs.sum(axis=0)
+    else:
+        basis = z
+
+    top = system.top_dimension_of()
+    dim_names = system.dimension_names
+    dim_index = np.array([dim_names.index(top[c]) for c in codes], dtype=np.int64)
+    dim_scores = np.empty((len(x), len(dim_names)))
+    dim_weight = np.zeros(len(dim_names))
+    for d in range(len(dim_names)):
+        idx = np.nonzero(dim_index == d)[0]
+        wd = w[idx]
+        dim_weight[d] = wd.sum()
+        wd = wd / wd.sum() if wd.sum() > 0 else np.full(idx.size, 1.0 / idx.size)
+        dim_scores[:, d] = agg.aggregate(
+            opts.aggregate, basis[:, idx], wd, groups, **agg.params_of(opts)
+        )
+    dim_parts: dict[str, NDArray[np.float64]] = {}
+    if opts.dimension_weights != "sum":  # two-stage: re-normalise S_d, second entropy / CRITIC
+        dgroups = year_codes if opts.dimension_scope == "year" else None
+        s_norm = minmax(
+            dim_scores, np.ones(len(dim_names), dtype=bool), dgroups, names=dim_names,
+            group_labels=labels if dgroups is not None else None,
+        )  # fmt: skip
+        dim_weight = _objective(opts.dimension_weights, s_norm, opts, dim_names, dim_parts)
+        dim_parts["renormalised"] = s_norm
+        score = s_norm @ dim_weight
+    elif opts.hierarchical:
+        score = dim_scores @ dim_weight
+    else:
+        score = agg.aggregate(opts.aggregate, basis, w, groups, **agg.params_of(opts))
+    return _Core(
+        z=z,
+        z_mm=z_mm,
+        weights=w[None, :],
+        row_weights=w,
+        ingredients={k: v[None, :] for k, v in ingredients.items()},
+        coef=coef[None, :],
+        parts={k: v[None, :] for k, v in parts.items()},
+        ahp=ahp_results,
+        dim_index=dim_index,
+        dim_scores=dim_scores,
+        dim_weights=dim_weight[None, :],
+        dim_parts={k: (v if k == "renormalised" else v[None, :]) for k, v in dim_parts.items()},
+        score=score,
+        basis=basis,
+    )
+
+
+def _stack(cores: list[tuple[NDArray[np.int64], _Core]], n: int) -> _Core:
+    """One core from the cores of each year (rows put back in input order)."""
+
+    def rows(get: Any) -> Any:
+        first = get(cores[0][1])
+        if first is None:
+            return None
+        out = np.empty((n, *first.shape[1:]))
+        for idx, c in cores:
+            out[idx] = get(c)
+        return out
+
+    def stack(get: Any) -> Any:
+        return np.vstack([get(c) for _, c in cores])
+
+    c0 = cores[0][1]
+    row_w = np.empty((n, c0.weights.shape[1]))
+    for idx, c in cores:
+        row_w[idx] = c.weights[0]
+    return _Core(
+        z=rows(lambda c: c.z),
+        z_mm=rows(lambda c: c.z_mm),
+        weights=stack(lambda c: c.weights),
+        row_weights=row_w,
+        ingredients={k: stack(lambda c, k=k: c.ingredients[k]) for k in c0.ingredients},
+        coef=stack(lambda c: c.coef),
+        parts={k: stack(lambda c, k=k: c.parts[k]) for k in c0.parts},
+        ahp=c0.ahp,
+        dim_index=c0.dim_index,
+        dim_scores=rows(lambda c: c.dim_scores),
+        dim_weights=stack(lambda c: c.dim_weights),
+        dim_parts={
+            k: (rows if k == "renormalised" else stack)(lambda c, k=k: c.dim_parts[k])
+            for k in c0.dim_parts
+        },
+        score=rows(lambda c: c.score),
+        basis=rows(lambda c: c.basis),
     )

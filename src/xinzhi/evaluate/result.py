@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from xinzhi.evaluate.aggregate import grey_coefficients, topsis_distances
 from xinzhi.evaluate.ahp import AHPResult
 from xinzhi.evaluate.coupling import coupling_coordination
 from xinzhi.evaluate.obstacle import dimension_obstacles, group_obstacles
@@ -49,6 +50,18 @@ HEADERS_ZH = {
 }
 
 
+PARTS_ZH = {
+    "entropy_e": "信息熵e_j",
+    "entropy_d": "差异系数d_j（1−e_j）",
+    "entropy_k": "熵值常数k",
+    "critic_sigma": "标准差σ_j",
+    "critic_conflict": "冲突性Σ(1−r)",
+    "critic_information": "信息量C_j",
+    "topsis_d_plus": "正理想解距离D⁺",
+    "topsis_d_minus": "负理想解距离D⁻",
+}
+
+
 @dataclass(repr=False)
 class EvaluationResult(Result):
     """Everything one call of :func:`xinzhi.evaluate.evaluate` produced, plus its options.
@@ -75,6 +88,44 @@ class EvaluationResult(Result):
     obstacle_matrix: NDArray[np.float64]
     ahp: list[AHPResult] = field(default_factory=list)
     imputed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)  # min_coverage screening
+    #: years of the rows of ``year_weights`` with ``weight_scope="year"`` (None: pooled weights;
+    #: then ``weights`` is the one vector, else ``weights`` is the mean of the yearly ones)
+    weight_years: NDArray[np.int64] | None = None
+    year_weights: NDArray[np.float64] | None = None
+    year_ingredients: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    #: entropy_e, entropy_d, entropy_k, critic_sigma, critic_conflict, critic_information
+    #: (one row per weight set, like ``year_weights``)
+    indicator_parts: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    #: two-stage method: the second-stage intermediates and ``renormalised`` dimension scores
+    dimension_parts: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    year_dimension_weights: NDArray[np.float64] | None = None
+    #: what the flat aggregation ran on (z, or p with ``score_basis="proportion"``), the weights
+    #: of each row and the groups of its ideals (None: pooled) — for :meth:`details`
+    basis: NDArray[np.float64] | None = None
+    row_weights: NDArray[np.float64] | None = None
+    row_groups: NDArray[np.int64] | None = None
+
+    @property
+    def flat(self) -> bool:
+        """True when the total score is the flat aggregation of all indicators (not the
+        hierarchical / two-stage one)."""
+        return not self.options.hierarchical and self.options.dimension_weights == "sum"
+
+    @property
+    def topsis_distances(self) -> NDArray[np.float64] | None:
+        """TOPSIS ``D⁺, D⁻`` per row (n × 2), when the total score is a flat TOPSIS."""
+        if self.options.aggregate != "topsis" or not self.flat or self.basis is None:
+            return None
+        w = self.weights if self.row_weights is None else self.row_weights
+        return np.column_stack(topsis_distances(self.basis, w, self.row_groups))
+
+    @property
+    def grey_coefficients(self) -> NDArray[np.float64] | None:
+        """Grey relational coefficients ξ_ij (n × m), when the total score is a flat grey grade."""
+        if self.options.aggregate != "grey" or not self.flat or self.basis is None:
+            return None
+        return grey_coefficients(self.basis, self.row_groups, rho=self.options.grey_rho)
 
     # ------------------------------------------------------------------ tables
     def _keys(self) -> pd.DataFrame:
@@ -101,22 +152,86 @@ class EvaluationResult(Result):
         """The score table (:meth:`scores`)."""
         return self.scores()
 
-    def weight_table(self) -> pd.DataFrame:
-        """``indicator, name, dimension, direction, weight`` plus one column per ingredient."""
+    def weight_table(self, *, by_year: bool = True, aliases: bool = True) -> pd.DataFrame:
+        """``indicator, name, dimension, direction, weight``, then ``<method>_weight`` per
+        ingredient and the intermediates (``entropy_e`` e_j, ``entropy_d`` d_j = 1 − e_j,
+        ``entropy_k``, ``critic_sigma`` σ_j, ``critic_conflict`` Σ_k(1 − r_jk),
+        ``critic_information`` C_j). With ``weight_scope="year"`` one block per year, led by a
+        ``year`` column (``by_year=False``: one row per indicator, the mean weight).
+
+        ``aliases``: also the old column names ``entropy``, ``critic``, … holding the ingredient
+        weights (deprecated; kept for one release, use ``<method>_weight``).
+        """
         top = self.system.top_dimension_of()
         inds = self.system.indicators
-        out = pd.DataFrame(
+        base = pd.DataFrame(
             {
                 "indicator": self.codes,
                 "name": [i.name for i in inds],
                 "dimension": [top[c] for c in self.codes],
                 "direction": [i.direction for i in inds],
-                "weight": self.weights,
             }
         )
-        for method, w in self.ingredients.items():
-            out[method] = w
-        return out
+        yearly = self.weight_years is not None and self.year_weights is not None and by_year
+        n_sets = len(self.weight_years) if yearly and self.weight_years is not None else 1
+        blocks = []
+        for k in range(n_sets):
+            out = base.copy()
+            if yearly and self.weight_years is not None and self.year_weights is not None:
+                out.insert(0, "year", int(self.weight_years[k]))
+                out["weight"] = self.year_weights[k]
+                ingredients = {m: w[k] for m, w in self.year_ingredients.items()}
+            else:
+                out["weight"] = self.weights
+                ingredients = dict(self.ingredients)
+            for method, w in ingredients.items():
+                out[f"{method}_weight"] = w
+            if yearly or self.weight_years is None:
+                for part, v in self.indicator_parts.items():
+                    out[part] = v[k]
+            if aliases:
+                for method, w in ingredients.items():
+                    out[method] = w
+            blocks.append(out)
+        return pd.concat(blocks, ignore_index=True)
+
+    def dimension_weight_table(self) -> pd.DataFrame:
+        """``[year,] dimension, weight`` (and the second-stage entropy / CRITIC intermediates of
+        the two-stage method)."""
+        dw = self.year_dimension_weights
+        if dw is None:
+            dw = self.dimension_weights[None, :]
+        blocks = []
+        for k in range(dw.shape[0]):
+            out = pd.DataFrame({"dimension": self.dimension_names, "weight": dw[k]})
+            if self.weight_years is not None and dw.shape[0] == len(self.weight_years):
+                out.insert(0, "year", int(self.weight_years[k]))
+            for part, v in self.dimension_parts.items():
+                if part != "renormalised":
+                    out[part] = v[k]
+            blocks.append(out)
+        return pd.concat(blocks, ignore_index=True)
+
+    def details(self) -> pd.DataFrame:
+        """Row intermediates: ``unit, year, score`` and, when computed, ``topsis_d_plus`` /
+        ``topsis_d_minus`` (D⁺, D⁻), ``grey:<code>`` (relational coefficients ξ_ij) and
+        ``dim_norm:<dimension>`` (two-stage: the re-normalised dimension scores)."""
+        out = self._keys()
+        out["score"] = self.score
+        dist = self.topsis_distances
+        if dist is not None:
+            out["topsis_d_plus"] = dist[:, 0]
+            out["topsis_d_minus"] = dist[:, 1]
+        extra = []
+        xi = self.grey_coefficients
+        if xi is not None:
+            extra.append(pd.DataFrame(xi, columns=[f"grey:{c}" for c in self.codes]))
+        renorm = self.dimension_parts.get("renormalised")
+        if renorm is not None:
+            extra.append(
+                pd.DataFrame(renorm, columns=[f"dim_norm:{d}" for d in self.dimension_names])
+            )
+        return pd.concat([out, *extra], axis=1) if extra else out
 
     def normalized_table(self) -> pd.DataFrame:
         """Normalised (direction-adjusted) data: ``unit, year`` + one column per indicator."""
@@ -194,15 +309,33 @@ class EvaluationResult(Result):
             ),
             f"集成：{o.aggregate}" + ("（分层）" if o.hierarchical else ""),
         ]
+        conventions = []
+        if o.weight_scope == "year":
+            conventions.append("逐年赋权（每年单独标准化、赋权、计分）")
+        if o.entropy_k == "nonzero":
+            conventions.append("熵值 k = 1/ln(非零比重个数)")
+        if o.rescale is not None:
+            conventions.append(f"标准化区间 [{o.rescale[0]:g}, {o.rescale[1]:g}]")
+        if o.score_basis == "proportion":
+            conventions.append("按熵权比重 p_ij 计分")
+        if o.dimension_weights != "sum":
+            scope = "逐年" if o.dimension_scope == "year" else "混合"
+            conventions.append(f"两阶段：维度得分{scope}再标准化，{o.dimension_weights} 赋维度权重")
+        if conventions:
+            lines.append("约定：" + "；".join(conventions))
         if len(self.imputed):
             lines.append(f"缺失值插补：{len(self.imputed)} 个单元格（{o.missing}）")
+        if len(self.excluded):
+            lines.append(
+                f"数据不足剔除：{len(self.excluded)} 个单元的指标覆盖率低于 {o.min_coverage:.0%}"
+            )
         s = self.scores()
         last = s[self.years == yrs.max()].sort_values("rank").head(10)
         lines.append(
             "排名前 10："
             + "，".join(f"{r.rank}. {r.unit} {r.score:.4f}" for r in last.itertuples())
         )
-        wt = self.weight_table().sort_values("weight", ascending=False).head(5)
+        wt = self.weight_table(by_year=False).sort_values("weight", ascending=False).head(5)
         lines.append("权重前 5：" + "，".join(f"{r.name} {r.weight:.4f}" for r in wt.itertuples()))
         return "\n".join(lines)
 
@@ -219,7 +352,10 @@ class EvaluationResult(Result):
     def excel_headers(self) -> dict[str, str]:
         """Chinese headers of every sheet, incl. the weight methods and dimensions used."""
         ren = dict(HEADERS_ZH)
-        ren.update({m: f"{METHOD_ZH.get(m, m)}权重" for m in self.ingredients})
+        ren.update({f"{m}_weight": f"{METHOD_ZH.get(m, m)}权重" for m in self.ingredients})
+        ren.update(PARTS_ZH)
+        ren.update({f"grey:{c}": f"灰色关联系数:{c}" for c in self.codes})
+        ren.update({f"dim_norm:{d}": f"维度得分（再标准化）:{d}" for d in self.dimension_names})
         ren.update({f"dim:{d}": f"维度得分:{d}" for d in self.dimension_names})
         return ren
 
@@ -228,16 +364,23 @@ class EvaluationResult(Result):
         (and AHP consistency, imputed cells when present)."""
         sheets: dict[str, pd.DataFrame] = {
             "综合得分": self.scores(),
-            "权重": self.weight_table(),
+            "权重": self.weight_table(aliases=False),
             "标准化数据": self.normalized_table(),
             "指标障碍度": self.obstacles_wide(),
             "维度障碍度": self.dimension_obstacles(),
             "评价参数": self.options_table(),
         }
+        details = self.details()
+        if details.shape[1] > 3:
+            sheets["中间结果"] = details
+        if self.options.hierarchical or self.options.dimension_weights != "sum":
+            sheets["维度权重"] = self.dimension_weight_table()
         if self.ahp:
             sheets["AHP一致性"] = pd.concat([r.tidy() for r in self.ahp], ignore_index=True)
         if len(self.imputed):
             sheets["缺失值插补"] = self.imputed
+        if len(self.excluded):
+            sheets["数据不足剔除"] = self.excluded
         return sheets
 
     def to_json(self) -> str:

@@ -103,7 +103,7 @@ def weight_perturbation(
             scores = z @ draws.T
         else:
             scores = np.column_stack(
-                [agg.aggregate(opts.aggregate, z, d, groups, rho=opts.grey_rho) for d in draws]
+                [agg.aggregate(opts.aggregate, z, d, groups, **agg.params_of(opts)) for d in draws]
             )
         frame = pd.DataFrame(scores)
         ranks[:, start : start + k] = (

@@ -30,6 +30,7 @@ Where to look
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,20 +38,28 @@ from numpy.typing import NDArray
 from xinzhi.errors import ComputationError, ConfigError
 
 __all__ = [
+    "ENTROPY_K",
     "OBJECTIVE_METHODS",
+    "CriticParts",
+    "EntropyParts",
     "apply_fixed",
     "combine",
+    "correlation_optimised",
     "critic",
+    "critic_parts",
     "cv",
     "entropy",
+    "entropy_parts",
     "equal",
     "objective_weights",
+    "pca",
     "std",
 ]
 
 Array = NDArray[np.float64]
-OBJECTIVE_METHODS = ("entropy", "critic", "cv", "std", "equal")
+OBJECTIVE_METHODS = ("entropy", "critic", "cv", "std", "equal", "pca", "corr-opt")
 COMBINATION_RULES = ("mean", "multiplicative", "game")
+ENTROPY_K = ("n", "nonzero")
 
 
 def _label(names: Sequence[str] | None, j: int) -> str:
@@ -62,17 +71,55 @@ def _need_rows(z: Array, method: str) -> None:
         raise ComputationError(f"{method}至少需要 2 个样本（单元-年份），实际只有 {z.shape[0]} 个")
 
 
-def entropy(z: Array, *, shift: float | None = None, names: Sequence[str] | None = None) -> Array:
-    r"""Entropy weights (熵权法; Shannon 1948, as used in MCDM by Zeleny 1982 / Hwang & Yoon 1981).
+def entropy(
+    z: Array, *, shift: float | None = None, k: str = "n", names: Sequence[str] | None = None
+) -> Array:
+    """Entropy weights (熵权法): the ``weight`` of :func:`entropy_parts`."""
+    return entropy_parts(z, shift=shift, k=k, names=names).weight
+
+
+@dataclass(frozen=True)
+class EntropyParts:
+    """Every intermediate of the entropy method, column-aligned with ``z``.
+
+    ``e`` = information entropy :math:`e_j` (信息熵), ``d`` = :math:`d_j = 1 - e_j` (差异系数 /
+    信息效用值), ``k`` = the constant :math:`k_j` used per column, ``weight`` = :math:`w_j`.
+    """
+
+    e: Array
+    d: Array
+    k: Array
+    weight: Array
+
+
+def entropy_parts(
+    z: Array, *, shift: float | None = None, k: str = "n", names: Sequence[str] | None = None
+) -> EntropyParts:
+    r"""Entropy weights with every intermediate (熵权法; Shannon 1948, as used in MCDM by
+    Zeleny 1982 / Hwang & Yoon 1981).
 
     .. math::
         p_{ij} = \frac{z_{ij}}{\sum_i z_{ij}},\quad
-        e_j = -k \sum_i p_{ij}\ln p_{ij},\ k = \frac{1}{\ln N},\quad
-        w_j = \frac{1 - e_j}{\sum_j (1 - e_j)}
+        e_j = -k_j \sum_i p_{ij}\ln p_{ij},\quad
+        d_j = 1 - e_j,\quad
+        w_j = \frac{d_j}{\sum_j d_j}
 
-    with :math:`0 \cdot \ln 0 := 0` (default, ``shift=None``) or, with ``shift = s``, every
-    :math:`z_{ij}` replaced by :math:`z_{ij} + s` first (the 平移 convention). N = number of rows
-    (all unit-years when pooled).
+    Conventions (each named, docs/evaluate.md §3.1):
+
+    * **0·ln 0** := 0 (the limit of :math:`p\ln p` as :math:`p \to 0`); with ``shift = s``
+      every :math:`z_{ij}` is replaced by :math:`z_{ij} + s` first (平移), so no p is 0.
+    * ``k="n"``: :math:`k_j = 1/\ln N`, N = number of rows (all unit-years when pooled, the
+      units of one year per year); ``k="nonzero"``: :math:`k_j = 1/\ln N_j`, N_j = number of
+      non-zero :math:`p_{ij}` of column j (a column with one non-zero value has
+      :math:`e_j := 0`).
+
+    Column (0, 1, 1, 2) with ``k="n"``: p = (0, ¼, ¼, ½), Σp ln p = −(½ ln 4 + ½ ln 2) = −1.03972,
+    e = 1.03972/ln 4 = 0.75; with ``k="nonzero"``: e = 1.03972/ln 3 = 0.94639:
+
+    >>> import numpy as np
+    >>> z = np.array([[0.0], [1.0], [1.0], [2.0]])
+    >>> float(entropy_parts(z).e[0].round(5)), float(entropy_parts(z, k="nonzero").e[0].round(5))
+    (0.75, 0.94639)
 
     Raises
     ------
@@ -80,6 +127,8 @@ def entropy(z: Array, *, shift: float | None = None, names: Sequence[str] | None
         Negative values, an all-zero column, or fewer than 2 rows.
     """
     _need_rows(z, "熵权法（entropy）")
+    if k not in ENTROPY_K:
+        raise ConfigError(f"选项 entropy_k={k!r} 无效；可选：{', '.join(ENTROPY_K)}")
     if shift:
         z = z + shift
     if (z < 0).any():
@@ -94,19 +143,41 @@ def entropy(z: Array, *, shift: float | None = None, names: Sequence[str] | None
     p = z / col
     logp = np.zeros_like(p)
     np.log(p, out=logp, where=p > 0)  # 0·ln0 := 0
-    e = -np.einsum("ij,ij->j", p, logp) / np.log(z.shape[0])
-    d = 1.0 - e
-    d = np.clip(d, 0.0, None)  # round-off: e_j may exceed 1 by ~1e-16
+    h = -np.einsum("ij,ij->j", p, logp)
+    if k == "n":
+        kk = np.full(z.shape[1], 1.0 / np.log(z.shape[0]))
+    else:
+        nz = (p > 0).sum(axis=0)
+        kk = np.zeros(z.shape[1])
+        np.divide(1.0, np.log(nz), out=kk, where=nz > 1)  # one non-zero value: e_j := 0
+    e = h * kk
+    d = np.clip(1.0 - e, 0.0, None)  # round-off: e_j may exceed 1 by ~1e-16
     total = d.sum()
     if total <= 0:
         raise ComputationError(
             "所有指标的信息熵都等于 1（各单元取值比例完全相同），熵权法无法区分指标"
         )
-    return d / total
+    return EntropyParts(e=e, d=d, k=kk, weight=d / total)
 
 
 def critic(z: Array, *, names: Sequence[str] | None = None) -> Array:
-    r"""CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995).
+    """CRITIC weights: the ``weight`` of :func:`critic_parts`."""
+    return critic_parts(z, names=names).weight
+
+
+@dataclass(frozen=True)
+class CriticParts:
+    r"""Every intermediate of CRITIC: ``sigma`` = :math:`s_j` (标准差), ``conflict`` =
+    :math:`\sum_k (1 - r_{jk})` (冲突性), ``information`` = :math:`C_j` (信息量), ``weight``."""
+
+    sigma: Array
+    conflict: Array
+    information: Array
+    weight: Array
+
+
+def critic_parts(z: Array, *, names: Sequence[str] | None = None) -> CriticParts:
+    r"""CRITIC weights with every intermediate (Diakoulaki, Mavrotas & Papayannakis 1995).
 
     .. math::
         C_j = s_j \sum_k (1 - r_{jk}),\qquad w_j = C_j / \sum_j C_j
@@ -130,7 +201,7 @@ def critic(z: Array, *, names: Sequence[str] | None = None) -> Array:
             "所有指标两两完全正相关（冲突性为 0），CRITIC 无法赋权；请改用其他赋权方法"
         )
     info = s * conflict
-    return info / info.sum()
+    return CriticParts(sigma=s, conflict=conflict, information=info, weight=info / info.sum())
 
 
 def cv(z: Array, *, names: Sequence[str] | None = None) -> Array:
@@ -162,11 +233,17 @@ def equal(m: int) -> Array:
 
 
 def objective_weights(
-    method: str, z: Array, *, names: Sequence[str] | None = None, entropy_shift: float | None = None
+    method: str,
+    z: Array,
+    *,
+    names: Sequence[str] | None = None,
+    entropy_shift: float | None = None,
+    entropy_k: str = "n",
 ) -> Array:
-    """Dispatch by name: ``entropy``, ``critic``, ``cv``, ``std`` or ``equal``."""
+    """Dispatch by name: ``entropy``, ``critic``, ``cv``, ``std``, ``equal``, ``pca`` or
+    ``corr-opt``."""
     if method == "entropy":
-        return entropy(z, shift=entropy_shift, names=names)
+        return entropy(z, shift=entropy_shift, k=entropy_k, names=names)
     if method == "critic":
         return critic(z, names=names)
     if method == "cv":
@@ -175,6 +252,10 @@ def objective_weights(
         return std(z, names=names)
     if method == "equal":
         return equal(z.shape[1])
+    if method == "pca":
+        return pca(z, names=names)
+    if method == "corr-opt":
+        return correlation_optimised(z, names=names)
     raise ConfigError(
         f"未知的赋权方法 {method!r}；可选：{', '.join(OBJECTIVE_METHODS)}、combined、ahp"
     )
@@ -238,3 +319,119 @@ def apply_fixed(w: Array, fixed: Array) -> Array:
             raise ComputationError("除固定权重外的指标权重全为 0，无法按比例缩放")
         out[~mask] = (1.0 - total_fixed) * free / free.sum()
     return out
+
+
+# --- issue #12 part 5: PCA weights and correlation-optimised weights -----------------------
+
+PCA_RULES = ("max", "sum")
+
+
+def pca(z: Array, *, rule: str = "max", names: Sequence[str] | None = None) -> Array:
+    r"""PCA weights (主成分赋权; OECD/JRC *Handbook on Constructing Composite Indicators* 2008,
+    §6.1 "weights based on principal components analysis", after Nicoletti, Scarpetta & Boylaud
+    2000), unrotated.
+
+    Eigen-decomposition of the Pearson correlation matrix :math:`R = V \Lambda V^\top`
+    (:math:`\lambda_1 \ge \dots \ge \lambda_m`). Components kept (set K): eigenvalue > 1 (Kaiser),
+    at least the first. Squared loadings scaled to unit sum within a component equal the squared
+    eigenvector entries, :math:`\ell_{jk}^2/\sum_i \ell_{ik}^2 = v_{jk}^2`; the component's share
+    of the kept variance is :math:`s_k = \lambda_k / \sum_{k \in K} \lambda_k`.
+
+    ``rule="max"`` (the handbook): each indicator is assigned to the kept component where its
+    scaled squared loading is largest, :math:`w_j \propto \max_{k \in K} v_{jk}^2\, s_k` taken at
+    that component; ``rule="sum"``: :math:`w_j \propto \sum_{k \in K} v_{jk}^2\, s_k`. Normalised
+    to sum 1. The handbook also rotates (varimax) before this step; xinzhi does not.
+
+    Raises
+    ------
+    ComputationError
+        A constant column or fewer than 2 rows.
+    """
+    _need_rows(z, "主成分赋权（pca）")
+    if rule not in PCA_RULES:
+        raise ConfigError(f"主成分赋权规则 {rule!r} 无效；可选：{', '.join(PCA_RULES)}")
+    s = z.std(axis=0, ddof=1)
+    if not (s > 0).all():
+        j = int(np.nonzero(~(s > 0))[0][0])
+        raise ComputationError(f"指标 {_label(names, j)} 为常数列，主成分赋权无法计算相关矩阵")
+    r = np.corrcoef(z, rowvar=False)
+    lam, vec = np.linalg.eigh(np.atleast_2d(r))
+    order = np.argsort(lam)[::-1]
+    lam, vec = lam[order], vec[:, order]
+    keep = lam > 1.0
+    keep[0] = True
+    share = lam[keep] / lam[keep].sum()
+    sq = vec[:, keep] ** 2
+    if rule == "max":
+        k = np.argmax(sq, axis=1)
+        raw = sq[np.arange(sq.shape[0]), k] * share[k]
+    else:
+        raw = sq @ share
+    return raw / raw.sum()
+
+
+def _corr_with_index(cov: Array, w: Array) -> Array:
+    """Pearson correlation of every column with ``y = z w``, from the covariance matrix of z."""
+    cw = cov @ w
+    den = np.sqrt(np.diag(cov) * (w @ cw))
+    return cw / np.where(den > 0, den, np.inf)
+
+
+def correlation_optimised(
+    z: Array,
+    *,
+    target: Array | None = None,
+    names: Sequence[str] | None = None,
+) -> Array:
+    r"""Correlation-optimised weights (相关性优化赋权; Paruolo, Saisana & Saltelli 2013;
+    Becker, Saisana, Paruolo & Vandecasteele 2017; COINr ``get_opt_weights``, "balance").
+
+    With the index :math:`y = z w`, the importance of indicator *j* is measured by the squared
+    Pearson correlation :math:`S_j(w) = r(z_j, y)^2` (the first-order sensitivity index of a
+    linear model). The weights make the relative importances match a target
+    :math:`t` (default equal, :math:`t_j = 1/m`):
+
+    .. math:: \min_{w \ge 0,\ \sum w = 1} \sum_j \Big(\frac{S_j(w)}{\sum_k S_k(w)} - t_j\Big)^2
+
+    solved with SLSQP (scipy) from equal weights. Two uncorrelated indicators with standard
+    deviations σ₁, σ₂ give :math:`w_1σ_1 = w_2σ_2` (equal correlations).
+
+    Raises
+    ------
+    ComputationError
+        A constant column, fewer than 2 rows, or the optimiser failing.
+    """
+    from scipy.optimize import minimize
+
+    _need_rows(z, "相关性优化赋权（corr-opt）")
+    m = z.shape[1]
+    s = z.std(axis=0, ddof=1)
+    if not (s > 0).all():
+        j = int(np.nonzero(~(s > 0))[0][0])
+        raise ComputationError(f"指标 {_label(names, j)} 为常数列，相关性优化赋权无法计算相关系数")
+    t = np.full(m, 1.0 / m) if target is None else np.asarray(target, dtype=np.float64)
+    t = t / t.sum()
+    c = z - z.mean(axis=0)
+    cov = c.T @ c  # the loss needs only the m × m covariance (no n-sized work per step)
+
+    def loss(w: Array) -> float:
+        sj = _corr_with_index(cov, w) ** 2
+        tot = sj.sum()
+        gap = (sj / tot if tot > 0 else sj) - t
+        return float(gap @ gap)
+
+    res = minimize(
+        loss,
+        np.full(m, 1.0 / m),
+        method="SLSQP",
+        bounds=[(0.0, 1.0)] * m,
+        constraints=({"type": "eq", "fun": lambda w: w.sum() - 1.0},),
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
+    if not res.success:
+        raise ComputationError(f"相关性优化赋权：优化未收敛（{res.message}）")
+    w = np.clip(res.x, 0.0, None)
+    return w / w.sum()
+
+
+EXTRA_METHODS = ("pca", "corr-opt")

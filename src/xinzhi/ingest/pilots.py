@@ -12,7 +12,9 @@ or skipped (with a reason)::
 Rules, first applicable wins:
 
 1. a row with no cell filled                                → skipped ``empty``
-2. no policy in the row and none given for the file         → skipped ``missing_value``
+2. no policy in the row and none given for the file         → quarantined ``pilot_policy_missing``
+   (a row that names a county or a year but no policy is a pilot the user meant to list:
+   it is shown for correction, not dropped silently as a missing value)
 3. start year missing, not a whole number, or outside 1949 – next year
                                                             → quarantined ``invalid_year``
 4. county name and code both empty                          → quarantined ``missing_region``
@@ -193,7 +195,8 @@ def clean_pilots(
     skip[empty] = "empty"
     live = ~empty
     no_policy = live & (pol == "").to_numpy()
-    skip[no_policy] = "missing_value"
+    reason[no_policy] = "pilot_policy_missing"
+    message[no_policy] = QUARANTINE_REASONS["pilot_policy_missing"]
     live &= ~no_policy
     bad_year = live & ~year_ok.to_numpy()
     reason[bad_year] = "invalid_year"

@@ -64,6 +64,8 @@ QUARANTINE_REASONS: dict[str, str] = {
     "stage_invalid": "环节无法识别（可填 符合/已推送/已申请/已兑现）",
     "satisfaction_invalid": "满意度应为 1–5 的整数",
     "duplicate_record": "同一政策、条款、主体、期间、环节重复且内容不同（保留首次出现的一行）",
+    # pilot lists (xinzhi.ingest.pilots)
+    "pilot_policy_missing": "试点名单行缺少政策/试点名称（文件也未指定 --policy），无法确定是哪项试点",
 }
 """Reasons a source row is quarantined (key → Chinese label)."""
 

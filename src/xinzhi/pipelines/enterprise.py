@@ -133,6 +133,19 @@ class _Memo:
                 self._items.popitem(last=False)
         return value
 
+    def has(self, key: Hashable | None) -> bool:
+        with self._lock:
+            return key is not None and key in self._items
+
+    def put(self, key: Hashable | None, value: Any) -> None:
+        if key is None:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -189,10 +202,29 @@ def _evaluate(
     def run() -> mujun_mod.MujunResult:
         return mujun_mod.evaluate_mujun(src.frame, p, year=src.year)
 
-    stamp = src.stamp if src.file is None else None
-    key = None if stamp is None else (stamp, src.county, src.year, dt.date.today(), repr(p))
-    shared = _MUJUN.get(key, run)
+    shared = _MUJUN.get(_mujun_key(src, p), run)
     return mujun_mod.MujunResult(shared.table, shared.preset, shared.year)
+
+
+def _mujun_key(src: FirmSource, p: MujunPreset) -> Hashable | None:
+    stamp = src.stamp if src.file is None else None
+    return None if stamp is None else (stamp, src.county, src.year, dt.date.today(), repr(p))
+
+
+def _evaluate_together(sources: list[FirmSource], p: MujunPreset) -> None:
+    """Evaluate the warehouse sources not yet cached in ONE query
+    (:func:`xinzhi.enterprise.mujun.evaluate_mujun_years`: the data year as a column, each
+    year scored and classed on its own) and cache each year's result for :func:`_evaluate`."""
+    todo = {}
+    for s in sources:
+        key = _mujun_key(s, p)
+        if key is not None and not _MUJUN.has(key) and s.year not in todo:
+            todo[s.year] = s
+    if len(todo) < 2:  # nothing to share: _evaluate runs the one-year query
+        return
+    done = mujun_mod.evaluate_mujun_years({y: s.frame for y, s in todo.items()}, p)
+    for y, s in todo.items():
+        _MUJUN.put(_mujun_key(s, p), done[y])
 
 
 @dataclass(frozen=True)
@@ -350,8 +382,12 @@ def mujun_scores(
     )
     p = _preset(opts["preset"], opts["preset_file"])
     src = firm_source(con, county=opts["county"], year=opts["year"], firms=opts["firms"])
-    res = _evaluate(con, src, p)
     prev = src.previous(con)
+    # this year, the year before (the movement) and the one before that (the streak in class D
+    # of the policy simulation, which the page shows next) in one query
+    before = prev.previous(con) if prev else None
+    _evaluate_together([x for x in (src, prev, before) if x is not None], p)
+    res = _evaluate(con, src, p)
     res.previous = _evaluate(con, prev, p) if prev else None
     res.county = src.county
     return _labelled(res, src)

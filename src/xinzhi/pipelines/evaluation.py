@@ -151,7 +151,7 @@ class CountyEvaluation:
             self.excluded.rename(columns=COLUMN_LABELS).to_excel(
                 xw, sheet_name="未参评", index=False
             )
-            self.result.weight_table().to_excel(xw, sheet_name="权重", index=False)
+            self.result.weight_table(aliases=False).to_excel(xw, sheet_name="权重", index=False)
         self.result.to_excel(engine_book)
         return p
 
@@ -301,7 +301,7 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
         {f"dim:{d}": i for i, d in enumerate(res.dimension_names)}
     )
     dims["dimension"] = dims["dimension"].str.removeprefix("dim:")
-    weights = res.weight_table()
+    weights = res.weight_table(by_year=False)
     obstacles = res.obstacles().rename(columns={"unit": "region_code"})
     save_evaluation(
         con,
@@ -326,6 +326,27 @@ def evaluate_declared(
     weights: str | None = decl.EVALUATION.default("weights"),
     aggregate: str | None = decl.EVALUATION.default("aggregate"),
     missing: str | None = decl.EVALUATION.default("missing"),
+    weight_scope: str | None = decl.EVALUATION.default("weight_scope"),
+    entropy_k: str | None = decl.EVALUATION.default("entropy_k"),
+    shift: float | None = decl.EVALUATION.default("shift"),
+    entropy_shift: float | None = decl.EVALUATION.default("entropy_shift"),
+    rescale: str | None = decl.EVALUATION.default("rescale"),
+    score_basis: str | None = decl.EVALUATION.default("score_basis"),
+    hierarchical: bool | None = decl.EVALUATION.default("hierarchical"),
+    dimension_weights: str | None = decl.EVALUATION.default("dimension_weights"),
+    dimension_scope: str | None = decl.EVALUATION.default("dimension_scope"),
+    combination: str | None = decl.EVALUATION.default("combination"),
+    ingredients: str | None = decl.EVALUATION.default("ingredients"),
+    grey_rho: float | None = decl.EVALUATION.default("grey_rho"),
+    ahp_ri: str | None = decl.EVALUATION.default("ahp_ri"),
+    ahp_max_cr: float | None = decl.EVALUATION.default("ahp_max_cr"),
+    ahp_allow_inconsistent: bool | None = decl.EVALUATION.default("ahp_allow_inconsistent"),
+    vikor_v: float | None = decl.EVALUATION.default("vikor_v"),
+    promethee_function: str | None = decl.EVALUATION.default("promethee_function"),
+    promethee_q: float | None = decl.EVALUATION.default("promethee_q"),
+    promethee_p: float | None = decl.EVALUATION.default("promethee_p"),
+    impute_group: str | None = decl.EVALUATION.default("impute_group"),
+    min_coverage: float | None = decl.EVALUATION.default("min_coverage"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> CountyEvaluation:
     """The declared analysis ``evaluation`` (:data:`xinzhi.registry.evaluation.EVALUATION`):
@@ -337,6 +358,27 @@ def evaluate_declared(
         "weights": weights,
         "aggregate": aggregate,
         "missing": missing,
+        "weight_scope": weight_scope,
+        "entropy_k": entropy_k,
+        "shift": shift,
+        "entropy_shift": entropy_shift,
+        "rescale": rescale,
+        "score_basis": score_basis,
+        "hierarchical": hierarchical,
+        "dimension_weights": dimension_weights,
+        "dimension_scope": dimension_scope,
+        "combination": combination,
+        "ingredients": ingredients,
+        "grey_rho": grey_rho,
+        "ahp_ri": ahp_ri,
+        "ahp_max_cr": ahp_max_cr,
+        "ahp_allow_inconsistent": ahp_allow_inconsistent,
+        "vikor_v": vikor_v,
+        "promethee_function": promethee_function,
+        "promethee_q": promethee_q,
+        "promethee_p": promethee_p,
+        "impute_group": impute_group,
+        "min_coverage": min_coverage,
     }
     decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
     options = {k: v for k, v in given.items() if v is not None}

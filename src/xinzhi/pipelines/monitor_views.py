@@ -62,6 +62,7 @@ __all__ = [
     "matrix_workbook",
     "monitor_scope",
     "monitor_stamp",
+    "province_names",
     "signal_matrix",
     "target_table",
 ]
@@ -112,6 +113,17 @@ def _given(options: Mapping[str, Any]) -> dict[str, Any]:
             f"指标体系 {system!r} 不是内置指标体系（可用：{'、'.join(list_systems())}）"
         )
     return given
+
+
+def province_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """2-digit province code → its most recent name (the region table), for a province filter
+    of the matrix."""
+    rows = con.execute(
+        "SELECT substr(province_code, 1, 2), province_name FROM regions "
+        "WHERE province_code IS NOT NULL AND province_name IS NOT NULL "
+        "ORDER BY start_year NULLS FIRST"
+    ).fetchall()
+    return {str(c): str(n) for c, n in rows}
 
 
 def monitor_stamp(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str]:

@@ -792,6 +792,25 @@ def _per_stamp(con: duckdb.DuckDBPyConnection, name: str, fn: Any, *args: Any) -
     return _KEPT[key]
 
 
+_TABLES_SEEN: set[Any] = set()
+
+
+def _has_policy_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """:func:`xinzhi.store.policy.has_policy_tables`, asked once per warehouse stamp: a stamp
+    whose file was seen holding the policy tables is not asked again (tables are never
+    dropped); a missing answer is asked again (a saved draft creates them without a new
+    import batch, so the stamp stays)."""
+    stamp = warehouse_stamp(con)
+    if stamp is not None and stamp in _TABLES_SEEN:
+        return True
+    found = pstore.has_policy_tables(con)
+    if found and stamp is not None:
+        if len(_TABLES_SEEN) > 256:
+            _TABLES_SEEN.clear()
+        _TABLES_SEEN.add(stamp)
+    return found
+
+
 def _latest_before(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
     """The latest data year before ``year`` (else the latest of all; None: no firm-year
     data)."""
@@ -925,7 +944,7 @@ def person_frame(
     year of ``on``) as columns; with ``county``, the persons whose ``region_code`` fact is it.
     """
     specs = _fact_specs(documents, person=True)
-    if year is None and pstore.has_policy_tables(con):
+    if year is None and _has_policy_tables(con):
         row = con.execute(
             "SELECT max(year) FILTER (WHERE year <= ?), max(year) FROM current_policy_facts "
             "WHERE person_id IS NOT NULL",
@@ -1739,7 +1758,7 @@ def effect_indicators(
     talent policies).
     """
     code = _county_code(con, county)
-    if not pstore.has_policy_tables(con):
+    if not _has_policy_tables(con):
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     visible = list_documents(con, county=code, status=None)
     ids = visible["id"].astype(str).tolist()

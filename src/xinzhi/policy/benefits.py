@@ -47,7 +47,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from xinzhi.policy.conditions import Columns
-from xinzhi.policy.rules import Benefit, diff_fields
+from xinzhi.policy.rules import Band, Benefit, diff_fields
 
 __all__ = [
     "ELIGIBLE",
@@ -66,10 +66,8 @@ MEET, MAYBE, FAIL = 2, 1, 0
 ELIGIBLE = (MEET, MAYBE)
 
 
-def _band_mask(vals: np.ndarray, b: object) -> np.ndarray:
-    from xinzhi.policy.rules import Band
-
-    assert isinstance(b, Band)
+def _band_mask(vals: np.ndarray, b: Band) -> np.ndarray:
+    """Where ``vals`` lie within the bounds of band ``b`` (False where NaN)."""
     m = np.ones(vals.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
         if b.lower is not None:
@@ -79,9 +77,39 @@ def _band_mask(vals: np.ndarray, b: object) -> np.ndarray:
     return m
 
 
+def _band_rows(benefit: Benefit, on: np.ndarray, known: np.ndarray) -> list[np.ndarray]:
+    """Per band of ``benefit``, the subjects it pays: the known ``on`` values for which it is
+    the first band whose bounds hold."""
+    taken = np.zeros(on.shape, dtype=bool)
+    rows = []
+    for b in benefit.bands:
+        m = known & ~taken & _band_mask(on, b)
+        taken |= m
+        rows.append(m)
+    return rows
+
+
 def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """(amount_min, amount_max) of a benefit for every subject, before stacking and budgets;
-    ``inf`` in amount_max means unbounded (see the module docstring)."""
+    """(amount_min, amount_max) of a benefit for every subject, before stacking and budgets.
+
+    For a known input the amount is a = min(max(x, floor), cap) with x = the fixed amount,
+    B × r (``percent``), B × a or a × ⌊B / per⌋ (``per_unit``), or the pay of the first band
+    whose bounds hold for O (``bands``); a range of amounts or rates gives [x_low, x_high].
+    Where an input is NULL: amount_min = floor, amount_max = the most any value could give
+    (the cap; for bands the largest band amount or bound × rate; ``inf`` when unbounded).
+
+    Parameters
+    ----------
+    benefit
+        A validated benefit (:class:`~xinzhi.policy.rules.Benefit`).
+    cols
+        The subjects' columns.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        amount_min and amount_max in 万元, float64, one value per subject.
+    """
     n = cols.n
     inf = np.inf
     if benefit.kind == "fixed":
@@ -104,11 +132,8 @@ def amount_range(benefit: Benefit, cols: Columns) -> tuple[np.ndarray, np.ndarra
         base, kbase = cols.numeric(benefit.base or benefit.on or "")
         lo = np.zeros(n)
         hi = np.zeros(n)
-        taken = np.zeros(n, dtype=bool)
         cand_max = np.full(n, -inf)
-        for b in benefit.bands:
-            m = kon & ~taken & _band_mask(on, b)
-            taken |= m
+        for b, m in zip(benefit.bands, _band_rows(benefit, on, kon), strict=True):
             cand: np.ndarray
             if b.amount is not None:
                 pay_lo = pay_hi = np.full(n, b.amount)
@@ -152,10 +177,7 @@ def amount_missing(benefit: Benefit, cols: Columns) -> dict[str, np.ndarray]:
     out = _null_fields(benefit.on or "", cols, np.ones(cols.n, dtype=bool))
     if benefit.base not in (None, benefit.on):
         rated = np.zeros(cols.n, dtype=bool)
-        taken = np.zeros(cols.n, dtype=bool)
-        for b in benefit.bands:
-            m = kon & ~taken & _band_mask(on, b)
-            taken |= m
+        for b, m in zip(benefit.bands, _band_rows(benefit, on, kon), strict=True):
             if b.rate is not None:
                 rated |= m
         for k, m in _null_fields(benefit.base or "", cols, ~kon | rated).items():
@@ -211,7 +233,21 @@ def apply_stacking(
 
 
 def apply_subject_cap(cap: float, status: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-    """Scale each subject's amounts (in place) so that their sum is at most ``cap``."""
+    """Scale each subject's amounts (in place) so that their sum is at most ``cap``.
+
+    Over the 符合 / 可能符合 rows of one subject (clauses × subjects arrays), separately for
+    ``lo`` and ``hi``: S = Σ amounts; where S > cap every amount becomes amount × cap / S; an
+    unbounded amount becomes cap; then amount_min = min(amount_min, amount_max).
+
+    Parameters
+    ----------
+    cap
+        ``cap_per_subject`` of the document (万元).
+    status
+        Status codes (2 符合, 1 可能符合, 0 不符合).
+    lo, hi
+        amount_min and amount_max, changed in place.
+    """
     elig = np.isin(status, ELIGIBLE) & ~np.isnan(lo)
     for arr in (lo, hi):
         vals = np.where(elig, arr, 0.0)

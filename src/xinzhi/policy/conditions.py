@@ -55,6 +55,7 @@ Leaf rules (``on`` = assessment date):
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,19 +260,20 @@ class Outcome:
         return ~(self.t | self.f)
 
 
+_COMPARE = {
+    "ge": operator.ge,
+    "gt": operator.gt,
+    "le": operator.le,
+    "lt": operator.lt,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
+
+
 def _cmp(op: str, a: np.ndarray, b: Any) -> np.ndarray:
+    """``a op b`` element-wise (NaN compares false)."""
     with np.errstate(invalid="ignore"):
-        if op == "ge":
-            return np.asarray(a >= b)
-        if op == "gt":
-            return np.asarray(a > b)
-        if op == "le":
-            return np.asarray(a <= b)
-        if op == "lt":
-            return np.asarray(a < b)
-        if op == "eq":
-            return np.asarray(a == b)
-        return np.asarray(a != b)  # ne
+        return np.asarray(_COMPARE[op](a, b))
 
 
 def _known(match: np.ndarray, known: np.ndarray, key: str) -> Outcome:

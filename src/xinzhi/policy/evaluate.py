@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -85,11 +85,6 @@ class _Interner:
             i = self.index[s] = len(self.items)
             self.items.append(s)
         return i
-
-
-def _field_label(doc: PolicyDocument, key: str) -> str:
-    spec = doc.fields.get(key)
-    return spec.label if spec else key
 
 
 def _meet_text(clause: Clause) -> str:
@@ -240,21 +235,15 @@ def evaluate(
                         r[kf if whole else kf[pos]] = codes[k_i]
                 maybe = ~(t | fail)
                 if maybe.any():
-                    names = list(out.missing)[:62]
-                    bits = np.zeros(int(maybe.sum()), dtype="int64")
-                    for b_i, name in enumerate(names):
-                        m = out.missing[name]
-                        bits |= (m if whole else m[pos])[maybe].astype("int64") << b_i
-                    uniq, inv = np.unique(bits, return_inverse=True)
-                    mc = np.zeros(len(uniq), dtype="int32")
-                    rc = np.zeros(len(uniq), dtype="int32")
-                    for u_i, u in enumerate(uniq):
-                        sel = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
-                        mc[u_i] = missing_codes(",".join(sel))
-                        labels = "、".join(_field_label(doc, s) for s in sel)
-                        rc[u_i] = reasons(f"可能符合，需补充：{labels}")
-                    miss[c_i, maybe] = mc[inv.ravel()]
-                    r[maybe] = rc[inv.ravel()]
+                    in_scope = {k: m if whole else m[pos] for k, m in out.missing.items()}
+                    sets, which = _missing_sets(in_scope, maybe)
+                    mc = np.array([missing_codes(",".join(f)) for f in sets], dtype="int32")
+                    rc = np.array(
+                        [reasons(f"可能符合，需补充：{_labels(doc, f)}") for f in sets],
+                        dtype="int32",
+                    )
+                    miss[c_i, maybe] = mc[which]
+                    r[maybe] = rc[which]
             if clause.benefit is not None:
                 _amount_data(
                     clause, doc, cols, pos, whole, st, r, miss[c_i], reasons, missing_codes
@@ -340,24 +329,36 @@ def _amount_data(
     need = {k: (m if whole else m[pos]) for k, m in amount_missing(clause.benefit, cols).items()}
     if not need:
         return
-    names = list(need)
-    sel = st == MEET
-    bits = np.zeros(int(sel.sum()), dtype="int64")
-    for b_i, name in enumerate(names):
-        bits |= need[name][sel].astype("int64") << b_i
-    if not bits.any():
-        return
-    rows = np.flatnonzero(sel)
-    uniq, inv = np.unique(bits, return_inverse=True)
-    for u_i, u in enumerate(uniq):
-        if u == 0:
+    meet = st == MEET
+    sets, which = _missing_sets(need, meet)
+    rows = np.flatnonzero(meet)
+    for s_i, fields in enumerate(sets):
+        if not fields:  # every field of the amount present
             continue
-        fields = [nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1]
-        at = rows[inv.ravel() == u_i]
+        at = rows[which == s_i]
         st[at] = MAYBE
         miss[at] = missing_codes(",".join(fields))
-        labels = "、".join(_field_label(doc, f) for f in fields)
-        r[at] = reasons(f"可能符合：金额所需数据缺失，需补充：{labels}")
+        r[at] = reasons(f"可能符合：金额所需数据缺失，需补充：{_labels(doc, fields)}")
+
+
+def _missing_sets(
+    missing: Mapping[str, np.ndarray], rows: np.ndarray
+) -> tuple[list[list[str]], np.ndarray]:
+    """The distinct sets of missing fields among the subjects ``rows`` (a boolean mask) and,
+    for each of those subjects, the index of its set (the first 62 fields of ``missing``, one
+    bit each)."""
+    names = list(missing)[:62]
+    bits = np.zeros(int(rows.sum()), dtype="int64")
+    for b_i, name in enumerate(names):
+        bits |= missing[name][rows].astype("int64") << b_i
+    uniq, inv = np.unique(bits, return_inverse=True)
+    sets = [[nm for b_i, nm in enumerate(names) if (int(u) >> b_i) & 1] for u in uniq]
+    return sets, inv.ravel()
+
+
+def _labels(doc: PolicyDocument, fields: Iterable[str]) -> str:
+    """The Chinese labels of ``fields``, joined with 、."""
+    return "、".join(doc.field_label(f) for f in fields)
 
 
 def _float(x: Any) -> float:
@@ -660,14 +661,14 @@ class PolicyResult(Result):
                 if "就高不重复" in note:
                     lines.append(f"    {note[note.index('就高不重复') :]}")
                 if rr["missing"]:
-                    labels = "、".join(_field_label(doc, k) for k in str(rr["missing"]).split(","))
+                    labels = _labels(doc, str(rr["missing"]).split(","))
                     lines.append(f"    请补充：{labels}")
         return "\n".join(lines)
 
 
 def _value_text(doc: PolicyDocument, row: pd.DataFrame, key: str) -> str:
     spec = doc.fields.get(key)
-    label = spec.label if spec else key
+    label = doc.field_label(key)
     if key not in row.columns or pd.isna(row[key].iloc[0]) or str(row[key].iloc[0]).strip() == "":
         return f"{label}：缺少"
     v = row[key].iloc[0]

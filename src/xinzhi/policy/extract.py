@@ -104,19 +104,21 @@ __all__ = [
     "score",
 ]
 
+#: Kinds of extracted items → their Chinese names (in the summary and the item descriptions).
+KIND_NAMES = {
+    "threshold": "门槛",
+    "amount": "金额",
+    "rate": "比例",
+    "cap": "上限",
+    "band": "分档",
+    "date": "日期",
+    "duration": "期限",
+    "industry": "行业",
+    "label": "资质",
+    "budget": "资金规模",
+}
 #: Kinds of extracted items.
-KINDS = (
-    "threshold",
-    "amount",
-    "rate",
-    "cap",
-    "band",
-    "date",
-    "duration",
-    "industry",
-    "label",
-    "budget",
-)
+KINDS = tuple(KIND_NAMES)
 #: Item kinds counted as "threshold" / "amount" by :func:`score`.
 THRESHOLD_KINDS = frozenset({"threshold"})
 AMOUNT_KINDS = frozenset({"amount", "rate", "cap", "band"})
@@ -198,6 +200,26 @@ _DASHES = {
     "\u3010": "(",
     "\u3011": ")",
 }
+
+
+def _text_order(item: Item) -> tuple[int, int]:
+    """Sort key of items: by position in the text, then in the order of :data:`KINDS`."""
+    return (item.start, KINDS.index(item.kind))
+
+
+def _benefit_years(last: float, start: int, end: int, phrase: str) -> Item:
+    """The years a benefit runs as a threshold 1 ≤ 奖励年度 ≤ ``last`` (第一年…第三年, 连续5年)."""
+    return Item(
+        "threshold",
+        1.0,
+        "年",
+        start,
+        end,
+        phrase,
+        op="between",
+        value_max=last,
+        subject="奖励年度（第几年）",
+    )
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -286,14 +308,14 @@ _UNITS = (
     r"美元|元(?:/(?:平方米|人次|亩|人|年|夜|间|户|家|张|床|次|吨|件|台|套|天|月|个|项|批|辆|车))*|%|平方米|公顷|亩|人次|批次|个月|年|天|人|家|张|间|件|项"
     r"|块|台|套|户|名|所|床|周岁|岁"
 )
-_QTY = rf"(?:{_NUM})(?:千万|百万|万|亿|千|百)?(?:{_UNITS})"
+_MULT_RE = "千万|百万|万|亿|千|百"  # the keys of _MULT written after a number, 千万 before 千
 _QTY_RE = re.compile(
-    rf"(?P<num>{_NUM})(?P<mult>千万|百万|万|亿|千|百)?(?P<unit>{_UNITS})",
+    rf"(?P<num>{_NUM})(?P<mult>{_MULT_RE})?(?P<unit>{_UNITS})",
 )
 _RANGE_RE = re.compile(
-    rf"(?P<a>{_NUM})(?P<ma>千万|百万|万|亿|千|百)?(?P<ua>{_UNITS})?"
+    rf"(?P<a>{_NUM})(?P<ma>{_MULT_RE})?(?P<ua>{_UNITS})?"
     rf"(?P<conn>(?:及以上|以上|\(含\))?(?:-+|至|到))"
-    rf"(?P<b>{_NUM})(?P<mb>千万|百万|万|亿|千|百)?(?P<ub>{_UNITS})",
+    rf"(?P<b>{_NUM})(?P<mb>{_MULT_RE})?(?P<ub>{_UNITS})",
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
 
@@ -790,16 +812,8 @@ def _year_bands(norm: str, idx: list[int], start: int, end: int, part_bounds: An
     if last_year > 1:
         # 第一年…第三年: the benefit runs in years 1..3
         out.append(
-            Item(
-                "threshold",
-                1.0,
-                "年",
-                idx[first_at],
-                idx[first_at] + 1,
-                norm[first_at : first_at + 3],
-                op="between",
-                value_max=last_year,
-                subject="奖励年度（第几年）",
+            _benefit_years(
+                last_year, idx[first_at], idx[first_at] + 1, norm[first_at : first_at + 3]
             )
         )
     fl = list(_FIRST_LAST_RE.finditer(seg))
@@ -1064,19 +1078,7 @@ def _items_of(
                     and _BENEFIT_RE.search(part)
                 ):
                     # 连续5年奖励 / 给予五年奖励: the benefit runs in years 1..N
-                    out.append(
-                        Item(
-                            "threshold",
-                            1.0,
-                            "年",
-                            a,
-                            b,
-                            phrase,
-                            op="between",
-                            value_max=lo.value,
-                            subject="奖励年度（第几年）",
-                        )
-                    )
+                    out.append(_benefit_years(lo.value, a, b, phrase))
                     continue
                 founded = kind == "threshold" and re.search(
                     r"(成立|注册|设立)(时间|年限)?$", subject
@@ -1206,7 +1208,7 @@ def _items_of(
                 codes=codes,
             )
         )
-    out.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+    out.sort(key=_text_order)
     return out
 
 
@@ -1327,7 +1329,7 @@ def _part_alternatives(
     others = [i for i in items if i not in pays]
     phrase = "、".join(pieces)
     return [
-        (sorted([*others, p], key=lambda i: (i.start, KINDS.index(i.kind))), (phrase, w))
+        (sorted([*others, p], key=_text_order), (phrase, w))
         for p, w in zip(pays, pieces, strict=True)
     ]
 
@@ -1349,7 +1351,7 @@ def _condition_alternatives(items: list[Item]) -> list[tuple[list[Item], tuple[s
     out: list[tuple[list[Item], tuple[str, str]]] = []
     for n in range(k):
         its = others + [v[n] for v in multi]
-        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        its.sort(key=_text_order)
         out.append((its, ("", "")))
     return out
 
@@ -1390,7 +1392,7 @@ def _alternatives(seg: str, items: list[Item]) -> list[tuple[list[Item], tuple[s
     out: list[tuple[list[Item], tuple[str, str]]] = []
     for n in range(k):
         its = [*others, pays[n]] + ([grades[n]] if len(grades) == k else [])
-        its.sort(key=lambda i: (i.start, KINDS.index(i.kind)))
+        its.sort(key=_text_order)
         out.append((its, (phrase, pieces[n]) if pieces and len(grades) != k else ("", "")))
     return out
 
@@ -1648,19 +1650,7 @@ class ExtractResult(Result):
         for p in self.proposals:
             for it in p.items:
                 counts[it.kind] = counts.get(it.kind, 0) + 1
-        names = {
-            "threshold": "门槛",
-            "amount": "金额",
-            "rate": "比例",
-            "cap": "上限",
-            "band": "分档",
-            "date": "日期",
-            "duration": "期限",
-            "industry": "行业",
-            "label": "资质",
-            "budget": "资金规模",
-        }
-        parts = [f"{names[k]} {counts[k]}" for k in KINDS if counts.get(k)]
+        parts = [f"{KIND_NAMES[k]} {counts[k]}" for k in KINDS if counts.get(k)]
         arts = len({p.article for p in self.proposals})
         head = (
             f"政策条款抽取{('（' + self.name + '）') if self.name else ''}：{len(self.blocks)} 条文"
@@ -1822,16 +1812,9 @@ def _describe(it: Item) -> str:
         return f"分档 {rng}→{pay}"
     v = it.value if isinstance(it.value, float) else None
     rng = num(v, it.unit) + (f"–{num(it.value_max, it.unit)}" if it.value_max else "")
-    names = {
-        "threshold": "门槛",
-        "amount": "金额",
-        "rate": "比例",
-        "cap": "上限",
-        "duration": "期限",
-        "budget": "资金",
-    }
+    name = "资金" if it.kind == "budget" else KIND_NAMES[it.kind]
     op = ops.get(it.op, "")
-    return f"{names.get(it.kind, it.kind)} {it.subject}{op}{rng}".replace("  ", " ")
+    return f"{name} {it.subject}{op}{rng}".replace("  ", " ")
 
 
 # ---------------------------------------------------------------------------------------------

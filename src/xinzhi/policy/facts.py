@@ -136,22 +136,24 @@ def _data() -> dict[str, Any]:
     return dict(yamlfile.safe_load(text))
 
 
+def _section(name: str) -> dict[str, FieldSpec]:
+    """The field specifications of section ``name`` of ``facts.yaml`` by key."""
+    return {
+        str(k): parse_field_spec(str(k), v, f"facts.yaml: {name}.{k}")
+        for k, v in dict(_data().get(name) or {}).items()
+    }
+
+
 @cache
 def policy_facts() -> dict[str, FieldSpec]:
     """The firm facts of ``facts.yaml`` (section ``fields``) by key."""
-    return {
-        str(k): parse_field_spec(str(k), v, f"facts.yaml: fields.{k}")
-        for k, v in dict(_data().get("fields") or {}).items()
-    }
+    return _section("fields")
 
 
 @cache
 def person_field_specs() -> dict[str, FieldSpec]:
     """The fields of a person (人才) subject (section ``persons`` of ``facts.yaml``)."""
-    return {
-        str(k): parse_field_spec(str(k), v, f"facts.yaml: persons.{k}")
-        for k, v in dict(_data().get("persons") or {}).items()
-    }
+    return _section("persons")
 
 
 @cache

@@ -114,9 +114,9 @@ class Condition:
     """One node of a condition tree.
 
     ``kind``: ``all`` / ``any`` / ``not`` (``children``) or a leaf ``field`` / ``ratio`` /
-    ``diff`` /
-    ``label`` / ``years_since`` / ``date`` / ``size``; ``op`` the operator key as written
-    (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size); ``fields`` the frame columns
+    ``diff`` / ``label`` / ``years_since`` / ``date`` / ``size`` / ``sei``; ``op`` the operator
+    key as written (``ge``, ``in``, ``held``, ``on_or_after`` …; ``in`` for size and sei);
+    ``fields`` the frame columns
     read; ``value`` the comparison value (a rank for ordinal fields, a tuple for lists, a
     :class:`datetime.date` for dates); ``text`` the Chinese wording used in reasons (given or
     generated); ``fail_text`` the wording when the node fails (a reason of 不符合); ``path``
@@ -260,6 +260,12 @@ class PolicyDocument:
             if c.id == clause_id:
                 return c
         raise KeyError(clause_id)
+
+    def field_label(self, key: str) -> str:
+        """The Chinese label of field ``key`` (the key itself when the document does not know
+        it)."""
+        spec = self.fields.get(key)
+        return spec.label if spec else key
 
     @property
     def citation(self) -> str:
@@ -531,18 +537,14 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
         )
     if "years_since" in d:
         _check_keys(d, {"years_since", "text", *_CMP}, ctx, path)
-        spec = ctx.field(d["years_since"], f"{path}.years_since")
-        if spec.type != "date":
-            raise ctx.err(f"{path}.years_since", f"应为日期字段，{spec.key} 为 {spec.type}")
+        spec = _date_field(d["years_since"], ctx, f"{path}.years_since")
         op = _one_op(d, _CMP, ctx, path, "years_since")
         value = _number(d[op], ctx, f"{path}.{op}", minimum=0)
         auto = f"{spec.label}距评价日 {_SYMBOL[op]} {_num(value)} 年（整年）"
         return Condition("years_since", op, (spec.key,), value, text=text or auto, path=path)
     if "date" in d:
         _check_keys(d, {"date", "text", *_DATE_OPS}, ctx, path)
-        spec = ctx.field(d["date"], f"{path}.date")
-        if spec.type != "date":
-            raise ctx.err(f"{path}.date", f"应为日期字段，{spec.key} 为 {spec.type}")
+        spec = _date_field(d["date"], ctx, f"{path}.date")
         op = _one_op(d, _DATE_OPS, ctx, path, "date")
         value = _to_date(d[op], ctx, f"{path}.{op}")
         word = {
@@ -573,7 +575,7 @@ def _condition_node(d: object, ctx: _Ctx, path: str) -> Condition:
     raise ctx.err(
         path,
         f"无法识别的条件（键：{keys}）；应含 field / ratio / diff / label / years_since / date / size "
-        "/ all / any / not 之一",
+        "/ sei / all / any / not 之一",
     )
 
 
@@ -628,6 +630,14 @@ def _diff_pair(raw: object, ctx: _Ctx, path: str) -> tuple[FieldSpec, FieldSpec]
         if not sp.numeric:
             raise ctx.err(f"{path}[{i}]", f"差值的字段应为数值字段，{sp.key} 为 {sp.type}")
     return a, b
+
+
+def _date_field(key: object, ctx: _Ctx, path: str) -> FieldSpec:
+    """The field ``key`` at ``path``, which must be a date field."""
+    spec = ctx.field(key, path)
+    if spec.type != "date":
+        raise ctx.err(path, f"应为日期字段，{spec.key} 为 {spec.type}")
+    return spec
 
 
 def _numeric_field(key: object, ctx: _Ctx, path: str) -> FieldSpec:

@@ -30,6 +30,7 @@ runs, so that ``xinzhi --help`` builds its commands without importing pandas.
 from __future__ import annotations
 
 from xinzhi.registry import (
+    audit,
     causal,
     disparity,
     enterprise,
@@ -46,6 +47,7 @@ __all__ = [
     "Analysis",
     "Option",
     "analyses",
+    "audit",
     "causal",
     "disparity",
     "enterprise",

@@ -3,8 +3,15 @@ analyses in :mod:`xinzhi.monitor`, conventions, formulas and sources in ``docs/m
 
 Every one reads the county observations of the warehouse (an indicator system's indicators, or
 a list of codes), codes carried to the panel's last year; ``method="target"`` also reads the
-yearly targets (``xinzhi monitor targets-import``, or typed in on the web page). The results are
-aggregates of public statistics and a county's own targets: scope ``public``.
+yearly targets (``xinzhi monitor targets-import``, or typed in on the web page).
+
+Access (``scope``, :mod:`xinzhi.auth.policy`, ``docs/server.md``): a county's yearly targets are
+its own data (typed in by its own account, ``Action.UPLOAD``), so an analysis that may read them —
+the signals and the digest (``method="target"``) — is scope ``county``: a county account runs it
+for its own county only (``county=`` its code; without a county, only admin and analyst). The scope
+is declared per analysis, not per option, so the history-based signals follow the same rule; that
+is also the rule of the monitoring page and ``/api/monitor/*`` (a county account sees its own
+row). The trend tests read the observations only (public aggregates): scope ``public``.
 """
 
 from __future__ import annotations
@@ -67,6 +74,7 @@ SIGNALS = Analysis(
         Option("min_history", "最少历史年数", int, 3, minimum=2, maximum=30),
     ),
     formula="monitor:signals",
+    scope="county",
     reference_test="tests/monitor/test_signals.py",
     doc="docs/monitor.md",
 )
@@ -128,6 +136,7 @@ DIGEST = Analysis(
         _ALPHA,
     ),
     formula="monitor:digest",
+    scope="county",
     reference_test="tests/monitor/test_digest.py",
     doc="docs/monitor.md",
 )

@@ -61,7 +61,7 @@ POLICY_CHECK = Analysis(
         ),
     ),
     formula="policy:check",
-    reference_test="tests/pipelines/test_policy.py",
+    reference_test="tests/pipelines/test_policy_pipeline.py",
     doc="docs/policy.md",
     scope="county",
 )

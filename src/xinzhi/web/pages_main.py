@@ -211,6 +211,9 @@ def register() -> None:
         table = table_of(shown, labels, row_key="region_code", pagination=20)
         table.props('data-testid="ranking-table"')
         search.bind_value_to(table, "filter")
+        from xinzhi.web.audit_view import audit_section
+
+        audit_section(name, y, dict(zip(_scores["region_code"], _scores["name"], strict=True)))
 
 
 def _scoped_scores(

@@ -72,7 +72,8 @@ _FORMATS = {
 }
 
 ALERTS_ONLY_ABOVE = 300
-"""With more counties than this the matrix first lists only those with a red or blue light."""
+"""With more counties than this the matrix first lists one province's counties with a red or
+blue light (a select and a switch show the others)."""
 
 _cache: dict[tuple[Any, ...], Any] = {}
 
@@ -484,6 +485,7 @@ def register() -> None:
         indicators: str = "",
         show: str = "",
         alerts: str = "",
+        province: str = "",
     ) -> None:
         ui.label("监测预警").classes("text-xl font-bold")
         user = session.user
@@ -497,6 +499,7 @@ def register() -> None:
                 "window": window if window and 2 <= window <= 30 else None,
                 "indicators": indicators.strip(),
                 "alerts": alerts if alerts in ("0", "1") else "",
+                "province": province if province.isdigit() and len(province) == 2 else "",
             }.items()
             if v not in (None, "")
         }
@@ -565,6 +568,17 @@ def register() -> None:
             # many counties: the counties with a red or blue light first (a switch shows all)
             only = alerts == "1" or (alerts == "" and n_counties > ALERTS_ONLY_ABOVE)
             alerted = set(m.index.loc[m.index["alerts"] > 0, "region_code"].astype(str))
+            codes = m.cells["region_code"].astype(str).drop_duplicates()
+            with connection() as con:
+                pnames = mv.province_names(con)
+            present = sorted({c[:2] for c in codes})
+            prov = base.get("province", "")
+            if prov not in present:
+                # many counties: one province at a time (a select shows the others)
+                prov = present[0] if n_counties > ALERTS_ONLY_ABOVE and present else ""
+            keep = set(codes) if not prov else {c for c in codes if c.startswith(prov)}
+            if only:
+                keep &= alerted
 
             async def matrix_download() -> None:
                 await send_download(
@@ -581,6 +595,13 @@ def register() -> None:
                 )
 
             with ui.row().classes("items-center gap-4"):
+                if len(present) > 1:
+                    ui.select(
+                        {"": "全部省份", **{p: pnames.get(p, p) for p in present}},
+                        value=prov,
+                        label="省份",
+                        on_change=lambda e: go(province=e.value or ""),
+                    ).classes("w-40").props('data-testid="monitor-province"')
                 ui.switch(
                     f"只显示有红灯或蓝灯的县（{len(alerted)} / {n_counties} 个）",
                     value=only,
@@ -589,7 +610,7 @@ def register() -> None:
                 ui.button("下载信号矩阵（Excel）", icon="download", on_click=matrix_download).props(
                     'no-caps flat data-testid="matrix-download"'
                 )
-            _matrix_table(m, lambda code: go(county=code, show=""), keep=alerted if only else None)
+            _matrix_table(m, lambda code: go(county=code, show=""), keep=keep)
         code = county.strip() or (m.county or "")
         if not code:
             return
