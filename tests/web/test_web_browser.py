@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from fixtures.live_server import chromium, csp_violations, live_server
+from fixtures.live_server import csp_violations, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -162,12 +162,6 @@ def server(
     """The server (started after the fixtures that read the warehouse: it locks the file)."""
     with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import chromium, csp_violations, live_server, login
+from fixtures.live_server import csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_causal_api import build_causal_warehouse
@@ -57,12 +57,6 @@ def server(
 ) -> Iterator[str]:
     with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def _open(page: Any, server: str, query: str) -> Any:

@@ -23,7 +23,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import chromium, live_server
+from fixtures.live_server import live_server
 
 pytestmark = pytest.mark.browser
 
@@ -165,12 +165,6 @@ def server(
 ) -> Iterator[str]:
     with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def _login(browser: Any, server: str, who: tuple[str, ...], width: int = 1440) -> tuple[Any, Any]:

@@ -23,7 +23,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import chromium, csp_violations, live_server, login
+from fixtures.live_server import csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_policy_api import (
@@ -84,12 +84,6 @@ def server(
 ) -> Iterator[str]:
     with live_server(web_warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def _visible_text(page: Any) -> str:
