@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.live_server import chromium, csp_violations, live_server
+from fixtures.live_server import add_accounts, chromium, csp_violations, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +23,9 @@ ADMIN = ("管理员甲", "admin-pass-123")
 def server(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    from xinzhi import auth, store
-
     db = tmp_path_factory.mktemp("web-audit") / "xinzhi.duckdb"
     shutil.copy(small_warehouse.db, db)
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-    finally:
-        con.close()
+    add_accounts(db, (ADMIN, "admin"))
     with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
 

@@ -20,7 +20,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import csp_violations, live_server, login
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_causal_api import build_causal_warehouse
@@ -34,7 +34,6 @@ XSS = "<img/src=x/onerror=alert(1)>"  # no spaces: the importer drops whitespace
 
 @pytest.fixture(scope="module")
 def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xinzhi import auth, store
     from xinzhi.pipelines.causal import import_pilot_file
 
     folder = tmp_path_factory.mktemp("web-causal")
@@ -42,12 +41,7 @@ def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) ->
     xss = folder / "xss.csv"
     xss.write_text(f"县（市、区）,试点名称,批复年份\n湘潭县,{XSS},2017\n湘乡市,{XSS},2017\n")
     assert import_pilot_file(xss, db=db).rows_loaded == 2
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
-    finally:
-        con.close()
+    add_accounts(db, (ADMIN, "admin"), (COUNTY, "county"))
     return db
 
 

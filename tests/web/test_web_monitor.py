@@ -20,7 +20,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import csp_violations, live_server, login
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_monitor_api import build_monitor_warehouse
@@ -34,15 +34,9 @@ QUERY = "indicators=gdp,emp_sec_A,fiscal_revenue&basis=level&window=3"
 
 @pytest.fixture(scope="module")
 def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xinzhi import auth, store
 
     db = build_monitor_warehouse(small_warehouse, tmp_path_factory.mktemp("web-monitor"))
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
-    finally:
-        con.close()
+    add_accounts(db, (ADMIN, "admin"), (COUNTY, "county"))
     return db
 
 

@@ -23,7 +23,7 @@ from test_web_browser import (
     _shot,
 )
 
-from fixtures.live_server import csp_violations, live_server, login
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_policy_api import (
@@ -54,7 +54,7 @@ def web_warehouse(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The API tests' warehouse with both documents published and three accounts."""
-    from xinzhi import auth, store
+    from xinzhi import store
     from xinzhi.pipelines import policy as pp
 
     db = build_policy_warehouse(small_warehouse.db, tmp_path_factory.mktemp("web-policy"))
@@ -70,11 +70,9 @@ def web_warehouse(
         folder = tmp_path_factory.mktemp("records")
         report = pp.import_policy_records(con, write_records(folder), account="测试")
         assert report.rows_loaded == 8
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
     finally:
         con.close()
+    add_accounts(db, (ADMIN, "admin"), (ANALYST, "analyst"), (COUNTY, "county"))
     return db
 
 
