@@ -7,11 +7,11 @@ so these clauses are the ones its 示例数据 firms are checked against.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
 import pytest
+from _clause_cases import ClauseCase, check_clause_case, check_three_cases, clause_table
 
 from xinzhi.policy import builtin_documents, evaluate
 
@@ -47,51 +47,13 @@ CASES = [
 # fmt: on
 
 
-def _row(clause: str, overrides: dict[str, Any]) -> pd.Series:
-    values = {**FIRM, **BASE[clause], **overrides}
-    frame = pd.DataFrame([values])
-    tidy = evaluate([builtin_documents()[DOC_ID]], frame, on=ON).tidy()
-    rows = tidy[(tidy["document"] == DOC_ID) & (tidy["clause"] == clause)]
-    assert len(rows) == 1
-    return rows.iloc[0]
-
-
-def _same(actual: Any, expected: float | None) -> bool:
-    if expected is None:
-        return actual is None or (isinstance(actual, float) and math.isnan(actual))
-    return actual == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    ("clause", "case", "overrides", "status", "amount_min", "amount_max", "missing"),
-    CASES,
-    ids=[f"{c[0]}-{c[1]}" for c in CASES],
-)
-def test_clause(
-    clause: str,
-    case: str,
-    overrides: dict[str, Any],
-    status: str,
-    amount_min: float | None,
-    amount_max: float | None,
-    missing: str | None,
-) -> None:
-    row = _row(clause, overrides)
-    assert row["status"] == status, row["reason"]
-    assert _same(row["amount_min"], amount_min)
-    assert _same(row["amount_max"], amount_max)
-    if missing is not None:
-        assert missing in str(row["missing"]).split(",")
-    if status == "不符合":
-        assert str(row["reason"])
+@clause_table(CASES)
+def test_clause(row_case: ClauseCase) -> None:
+    check_clause_case(DOC_ID, ON, FIRM, BASE, row_case)
 
 
 def test_every_clause_has_three_cases() -> None:
-    doc = builtin_documents()[DOC_ID]
-    for clause in doc.clauses:
-        kinds = {case for c, case, *_ in CASES if c == clause.id}
-        assert {"meets", "missing"} <= kinds
-        assert any(k.startswith("fails") for k in kinds)
+    check_three_cases(DOC_ID, CASES)
 
 
 def test_firm_outside_xiangtan_county_gets_no_rows() -> None:

@@ -5,16 +5,14 @@ as SVG, under the page's content security policy (no violation, no request off t
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, SERVER_SCRIPT, _free_port, _wait
+
+from fixtures.live_server import add_accounts, chromium, csp_violations, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,71 +23,37 @@ ADMIN = ("管理员甲", "admin-pass-123")
 def server(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    from xinzhi import auth, store
-
     db = tmp_path_factory.mktemp("web-audit") / "xinzhi.duckdb"
     shutil.copy(small_warehouse.db, db)
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-    finally:
-        con.close()
-    port = _free_port()
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(tmp_path_factory.mktemp("home")),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(db), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    add_accounts(db, (ADMIN, "admin"))
+    with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 def test_audit_chart_appears(server: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = b.new_page(viewport={"width": 1400, "height": 1000})
-            console: list[str] = []
-            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-            outside: list[str] = []
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith(server) else outside.append(r.url),
-            )
-            page.goto(server + "/login")
-            page.fill("input[name=username]", ADMIN[0])
-            page.fill("input[name=password]", ADMIN[1])
-            page.click("button[type=submit]")
-            page.wait_for_url(server + "/")
-            page.goto(server + "/ranking?year=2020")
-            page.wait_for_selector("[data-testid=ranking-table]")
-            page.click("[data-testid=audit-run]")
-            page.wait_for_selector("[data-testid=audit-chart] svg", timeout=120_000)
-            page.wait_for_timeout(500)
-            text = page.inner_text("[data-testid=audit-chart]")
-            svg = page.inner_html("[data-testid=audit-chart]")
-            # the legend and a county name of the small warehouse, drawn as SVG text
-            assert "90% 区间" in svg and "排名中位数" in svg and "基准排名" in svg
-            assert "湘潭县" in svg or "湘潭县" in text
-            assert page.locator("text=总 Sobol 指数").count() >= 1
-            csp = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
-            assert csp == [] and outside == []
-        finally:
-            b.close()
+    with chromium() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        console: list[str] = []
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(server) else outside.append(r.url),
+        )
+        page.goto(server + "/login")
+        page.fill("input[name=username]", ADMIN[0])
+        page.fill("input[name=password]", ADMIN[1])
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/")
+        page.goto(server + "/ranking?year=2020")
+        page.wait_for_selector("[data-testid=ranking-table]")
+        page.click("[data-testid=audit-run]")
+        page.wait_for_selector("[data-testid=audit-chart] svg", timeout=120_000)
+        page.wait_for_timeout(500)
+        text = page.inner_text("[data-testid=audit-chart]")
+        svg = page.inner_html("[data-testid=audit-chart]")
+        # the legend and a county name of the small warehouse, drawn as SVG text
+        assert "90% 区间" in svg and "排名中位数" in svg and "基准排名" in svg
+        assert "湘潭县" in svg or "湘潭县" in text
+        assert page.locator("text=总 Sobol 指数").count() >= 1
+        assert csp_violations(console) == [] and outside == []

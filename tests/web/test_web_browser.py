@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,18 +17,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from fixtures.live_server import csp_violations, live_server
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ADMIN = ("管理员甲", "admin-pass-123")
 ANALYST = ("analyst1", "analyst-pass-123")
 COUNTY = ("湘潭县用户", "county-pass-123", "430321")
@@ -40,36 +29,6 @@ XSS = "<script>alert(1)</script>"
 #: file names cannot hold "/" (the upload keeps the base name), and a <script> put in by
 #: innerHTML never runs anyway: an <img onerror> does, so it is the sharper probe for names
 XSS_NAME = "<img src=x onerror=alert(1)>"
-
-SERVER_SCRIPT = """
-import sys, uvicorn
-from xinzhi.server import create_app
-from xinzhi import web
-app = create_app(sys.argv[1])
-web.mount(app, data_dir=sys.argv[3])  # no-op when create_app already mounted the pages
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"服务进程退出：{proc.stderr.read().decode() if proc.stderr else ''}"
-            )
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("服务未在限定时间内启动")
 
 
 @pytest.fixture(scope="module")
@@ -201,40 +160,8 @@ def server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """The server (started after the fixtures that read the warehouse: it locks the file)."""
-    port = _free_port()
-    home = tmp_path_factory.mktemp("home")
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(home),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(warehouse), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -817,7 +744,7 @@ def test_pages_render_under_the_content_security_policy(browser: Any, server: st
         page.wait_for_timeout(500)
     finally:
         ctx.close()
-    violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    violations = csp_violations(console)
     assert violations == [], violations
 
 
@@ -838,7 +765,7 @@ def test_swagger_ui_renders_under_its_policy(browser: Any, server: str) -> None:
         assert "/api/health" in [p.replace("\u200b", "") for p in paths]
     finally:
         ctx.close()
-    violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    violations = csp_violations(console)
     assert violations == [] and outside == [], (violations, outside)
 
 

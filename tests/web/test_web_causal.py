@@ -9,8 +9,6 @@ synthetic control of 韶山市 (单县试点) on 一般公共预算收入 fits t
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +16,11 @@ from typing import Any
 
 import pytest
 from test_web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVER_SCRIPT,
     _exports,
-    _free_port,
     _shot,
-    _wait,
 )
+
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_causal_api import build_causal_warehouse
@@ -39,7 +34,6 @@ XSS = "<img/src=x/onerror=alert(1)>"  # no spaces: the importer drops whitespace
 
 @pytest.fixture(scope="module")
 def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xinzhi import auth, store
     from xinzhi.pipelines.causal import import_pilot_file
 
     folder = tmp_path_factory.mktemp("web-causal")
@@ -47,12 +41,7 @@ def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) ->
     xss = folder / "xss.csv"
     xss.write_text(f"县（市、区）,试点名称,批复年份\n湘潭县,{XSS},2017\n湘乡市,{XSS},2017\n")
     assert import_pilot_file(xss, db=db).rows_loaded == 2
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
-    finally:
-        con.close()
+    add_accounts(db, (ADMIN, "admin"), (COUNTY, "county"))
     return db
 
 
@@ -60,57 +49,8 @@ def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) ->
 def server(
     warehouse: Path, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    port = _free_port()
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(tmp_path_factory.mktemp("home")),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(warehouse), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _login(browser: Any, server: str, who: tuple[str, ...]) -> tuple[Any, Any, list[str]]:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = ctx.new_page()
-    console: list[str] = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(server + "/login")
-    page.fill("input[name=username]", who[0])
-    page.fill("input[name=password]", who[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return ctx, page, console
-
-
-def _csp_violations(console: list[str]) -> list[str]:
-    return [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 def _open(page: Any, server: str, query: str) -> Any:
@@ -140,7 +80,7 @@ def _series(page: Any, testid: str) -> list[dict[str, Any]]:
 def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_path: Path) -> None:
     from xinzhi.api.security import PAGE_CSP
 
-    ctx, page, console = _login(browser, server, ADMIN)
+    ctx, page, console = login(browser, server, ADMIN)
     try:
         r = _open(page, server, "policy=创新型县&outcome=indicator:gdp&estimator=did")
         assert r is not None and r.headers["content-security-policy"] == PAGE_CSP
@@ -169,11 +109,11 @@ def test_event_study_page_shows_the_known_effect(browser: Any, server: str, tmp_
         assert exports[-1][0] == "analysis:pilot-effect" and exports[-1][1]["via"] == "web"
     finally:
         ctx.close()
-    assert _csp_violations(console) == [], console
+    assert csp_violations(console) == [], console
 
 
 def test_synthetic_control_path_and_placebos(browser: Any, server: str, tmp_path: Path) -> None:
-    ctx, page, console = _login(browser, server, COUNTY)
+    ctx, page, console = login(browser, server, COUNTY)
     try:
         _open(page, server, "policy=单县试点&outcome=indicator:fiscal_revenue&estimator=sc")
         text = page.inner_text("[data-testid=effect-estimate]")
@@ -194,14 +134,14 @@ def test_synthetic_control_path_and_placebos(browser: Any, server: str, tmp_path
         assert "恰好 1 个试点县" in page.inner_text("[data-testid=causal-error]")
     finally:
         ctx.close()
-    assert _csp_violations(console) == [], console
+    assert csp_violations(console) == [], console
 
 
 def test_names_are_shown_as_text(browser: Any, server: str) -> None:
     """A pilot list named like markup is shown as text (select, notes); nothing runs."""
     from urllib.parse import quote
 
-    ctx, page, console = _login(browser, server, ADMIN)
+    ctx, page, console = login(browser, server, ADMIN)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
@@ -212,4 +152,4 @@ def test_names_are_shown_as_text(browser: Any, server: str) -> None:
         assert page.locator("img[src=x]").count() == 0
     finally:
         ctx.close()
-    assert dialogs == [] and _csp_violations(console) == []
+    assert dialogs == [] and csp_violations(console) == []

@@ -10,10 +10,7 @@ labels; 长沙县 has no firms. What the page must show is computed before the s
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,15 +18,12 @@ from typing import Any
 import pandas as pd
 import pytest
 from test_web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVER_SCRIPT,
     _exports,
-    _free_port,
     _rows,
     _shot,
-    _wait,
 )
+
+from fixtures.live_server import live_server
 
 pytestmark = pytest.mark.browser
 
@@ -169,40 +163,8 @@ def server(
     data_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("home")
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(home),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(warehouse), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 def _login(browser: Any, server: str, who: tuple[str, ...], width: int = 1440) -> tuple[Any, Any]:

@@ -9,8 +9,6 @@ rises with one change point in 2016.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +16,11 @@ from typing import Any
 
 import pytest
 from test_web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVER_SCRIPT,
     _exports,
-    _free_port,
     _shot,
-    _wait,
 )
+
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_monitor_api import build_monitor_warehouse
@@ -39,15 +34,9 @@ QUERY = "indicators=gdp,emp_sec_A,fiscal_revenue&basis=level&window=3"
 
 @pytest.fixture(scope="module")
 def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xinzhi import auth, store
 
     db = build_monitor_warehouse(small_warehouse, tmp_path_factory.mktemp("web-monitor"))
-    con = store.connect(db)
-    try:
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
-    finally:
-        con.close()
+    add_accounts(db, (ADMIN, "admin"), (COUNTY, "county"))
     return db
 
 
@@ -55,57 +44,8 @@ def warehouse(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) ->
 def server(
     warehouse: Path, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    port = _free_port()
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(tmp_path_factory.mktemp("home")),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(warehouse), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _login(browser: Any, server: str, who: tuple[str, ...]) -> tuple[Any, Any, list[str]]:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = ctx.new_page()
-    console: list[str] = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(server + "/login")
-    page.fill("input[name=username]", who[0])
-    page.fill("input[name=password]", who[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return ctx, page, console
-
-
-def _csp_violations(console: list[str]) -> list[str]:
-    return [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    with live_server(warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 def _open(page: Any, server: str, query: str, *, detail: bool = False) -> Any:
@@ -146,7 +86,7 @@ def _matrix(page: Any) -> dict[str, dict[str, tuple[str, str | None]]]:
 def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_path: Path) -> None:
     from xinzhi.api.security import PAGE_CSP
 
-    ctx, page, console = _login(browser, server, ADMIN)
+    ctx, page, console = login(browser, server, ADMIN)
     try:
         r = _open(page, server, QUERY)
         assert r is not None and r.headers["content-security-policy"] == PAGE_CSP
@@ -204,14 +144,14 @@ def test_matrix_shows_the_red_cell_with_its_rule(browser: Any, server: str, tmp_
         _shot(page, tmp_path, "monitor-drill-down.png")
     finally:
         ctx.close()
-    assert _csp_violations(console) == [], console
+    assert csp_violations(console) == [], console
 
 
 def test_county_account_drill_down_targets_and_download(
     browser: Any, server: str, tmp_path: Path
 ) -> None:
-    ctx, page, console = _login(browser, server, COUNTY)
-    admin_ctx, admin, _ = _login(browser, server, ADMIN)
+    ctx, page, console = login(browser, server, COUNTY)
+    admin_ctx, admin, _ = login(browser, server, ADMIN)
     try:
         _open(page, server, QUERY + "&show=gdp", detail=True)
         assert list(_matrix(page)) == ["湘潭县"]  # its own county only
@@ -253,4 +193,4 @@ def test_county_account_drill_down_targets_and_download(
     finally:
         ctx.close()
         admin_ctx.close()
-    assert _csp_violations(console) == [], console
+    assert csp_violations(console) == [], console

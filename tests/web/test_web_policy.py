@@ -10,9 +10,7 @@ warehouse). Expected values are the hand-worked ones of that module.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +18,12 @@ from typing import Any
 
 import pytest
 from test_web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVER_SCRIPT,
     _exports,
-    _free_port,
     _rows,
     _shot,
-    _wait,
 )
+
+from fixtures.live_server import add_accounts, csp_violations, live_server, login
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from test_policy_api import (
@@ -59,7 +54,7 @@ def web_warehouse(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The API tests' warehouse with both documents published and three accounts."""
-    from xinzhi import auth, store
+    from xinzhi import store
     from xinzhi.pipelines import policy as pp
 
     db = build_policy_warehouse(small_warehouse.db, tmp_path_factory.mktemp("web-policy"))
@@ -75,11 +70,9 @@ def web_warehouse(
         folder = tmp_path_factory.mktemp("records")
         report = pp.import_policy_records(con, write_records(folder), account="测试")
         assert report.rows_loaded == 8
-        auth.add_user(con, ADMIN[0], ADMIN[1], "admin")
-        auth.add_user(con, ANALYST[0], ANALYST[1], "analyst")
-        auth.add_user(con, COUNTY[0], COUNTY[1], "county", COUNTY[2])
     finally:
         con.close()
+    add_accounts(db, (ADMIN, "admin"), (ANALYST, "analyst"), (COUNTY, "county"))
     return db
 
 
@@ -87,54 +80,8 @@ def web_warehouse(
 def server(
     web_warehouse: Path, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("home")
-    env = dict(
-        os.environ,
-        XINZHI_HOME=str(home),
-        XINZHI_DATA_DIR=str(data_dir),
-        XINZHI_SECRET_KEY="test-secret-key-for-browser-tests",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(web_warehouse), str(port), str(data_dir)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian chromium（apt-get install chromium）")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _login(browser: Any, server: str, who: tuple[str, ...]) -> tuple[Any, Any, list[str]]:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = ctx.new_page()
-    console: list[str] = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(server + "/login")
-    page.fill("input[name=username]", who[0])
-    page.fill("input[name=password]", who[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
-    return ctx, page, console
+    with live_server(web_warehouse, data_dir, tmp_path_factory.mktemp("home")) as url:
+        yield url
 
 
 def _visible_text(page: Any) -> str:
@@ -144,10 +91,6 @@ def _visible_text(page: Any) -> str:
                 .forEach(i => i.remove());
             return b.innerText; }"""
     )
-
-
-def _csp_violations(console: list[str]) -> list[str]:
-    return [m for m in console if "Content Security Policy" in m or "Refused to" in m]
 
 
 def _wait_results(page: Any, *, ok: bool = False) -> None:
@@ -176,7 +119,7 @@ def test_calculator_shows_a_firms_clauses_with_amounts(
 ) -> None:
     """A county account looks up its firm A: every clause 符合 with its amount (30 + 10 + 3),
     no CSP violation, nothing in English."""
-    ctx, page, console = _login(browser, server, COUNTY)
+    ctx, page, console = login(browser, server, COUNTY)
     try:
         r = page.goto(server + f"/policy?code={A}")
         from xinzhi.api.security import PAGE_CSP
@@ -194,12 +137,12 @@ def test_calculator_shows_a_firms_clauses_with_amounts(
         _shot(page, tmp_path, "policy-calculator.png")
     finally:
         ctx.close()
-    assert _csp_violations(console) == [], console
+    assert csp_violations(console) == [], console
 
 
 def test_calculator_form(browser: Any, server: str) -> None:
     """The form asks for the fields the clauses read; 1000 / 30 / 100 gives 30, 3 and 2 万元."""
-    ctx, page, console = _login(browser, server, ANALYST)
+    ctx, page, console = login(browser, server, ANALYST)
     try:
         page.goto(server + "/policy")
         page.wait_for_selector("[data-testid=policy-form]", timeout=120_000)
@@ -226,7 +169,7 @@ def test_calculator_form(browser: Any, server: str) -> None:
 
 
 def test_county_account_sees_neither_other_firms_nor_documents(browser: Any, server: str) -> None:
-    ctx, page, _ = _login(browser, server, COUNTY)
+    ctx, page, _ = login(browser, server, COUNTY)
     try:
         page.goto(server + f"/policy?code={D}")
         _wait_results(page)
@@ -243,7 +186,7 @@ def test_county_account_sees_neither_other_firms_nor_documents(browser: Any, ser
 
 
 def test_library_shows_source_beside_rule(browser: Any, server: str, tmp_path: Path) -> None:
-    ctx, page, console = _login(browser, server, COUNTY)
+    ctx, page, console = login(browser, server, COUNTY)
     try:
         page.goto(server + f"/policy/library?doc={DOC}")
         page.wait_for_selector("[data-testid=policy-clauses]", timeout=60_000)
@@ -259,14 +202,14 @@ def test_library_shows_source_beside_rule(browser: Any, server: str, tmp_path: P
         _shot(page, tmp_path, "policy-library.png")
     finally:
         ctx.close()
-    assert _csp_violations(console) == []
+    assert csp_violations(console) == []
 
 
 def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: Path) -> None:
     import openpyxl
 
-    ctx, page, _ = _login(browser, server, COUNTY)
-    actx, admin, _ = _login(browser, server, ADMIN)
+    ctx, page, _ = login(browser, server, COUNTY)
+    actx, admin, _ = login(browser, server, ADMIN)
     try:
         page.goto(server + f"/policy/payout?doc={DOC}")
         page.wait_for_selector("[data-testid=payout-summary]", timeout=60_000)
@@ -301,7 +244,7 @@ def test_payout_page_downloads_and_audits(browser: Any, server: str, tmp_path: P
 def test_text_is_never_html(browser: Any, server: str) -> None:
     """A title that is an HTML probe is shown as text everywhere (list, detail, calculator) and
     runs nothing."""
-    ctx, page, console = _login(browser, server, COUNTY)
+    ctx, page, console = login(browser, server, COUNTY)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
@@ -324,8 +267,8 @@ def test_text_is_never_html(browser: Any, server: str) -> None:
 def test_draft_review_and_publish(browser: Any, server: str, tmp_path: Path) -> None:
     """The county office pastes a text, sees the proposals with their sentences, saves its
     YAML as a draft (待审核, in the review queue), publishes it from a date; both audited."""
-    ctx, page, console = _login(browser, server, COUNTY)
-    actx, admin, _ = _login(browser, server, ADMIN)
+    ctx, page, console = login(browser, server, COUNTY)
+    actx, admin, _ = login(browser, server, ADMIN)
     try:
         page.goto(server + "/policy/library")
         page.wait_for_selector("[data-testid=policy-extract]", timeout=60_000)
@@ -364,13 +307,13 @@ def test_draft_review_and_publish(browser: Any, server: str, tmp_path: Path) -> 
     finally:
         ctx.close()
         actx.close()
-    assert _csp_violations(console) == []
+    assert csp_violations(console) == []
 
 
 def test_a_looked_up_firm_completed_by_the_form(browser: Any, server: str) -> None:
     """Firm B lacks 研发费用 (2-1 可能符合): giving it in the form (50 / 999 ≥ 0.03) turns the
     clause 符合 with 50 × 10% = 5 万元, the warehouse's other data kept (1-1 still 不符合)."""
-    ctx, page, _ = _login(browser, server, COUNTY)
+    ctx, page, _ = login(browser, server, COUNTY)
     try:
         page.goto(server + f"/policy?code={B}")
         _wait_results(page, ok=True)

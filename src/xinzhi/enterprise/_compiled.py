@@ -18,6 +18,7 @@ No file or warehouse I/O: the connection is in memory.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -45,6 +46,18 @@ class _Compiled:
 
 _CACHE: OrderedDict[Hashable, _Compiled] = OrderedDict()
 _LOCAL = threading.local()
+_OPENED: list[Any] = []
+
+
+def _close_all() -> None:
+    """Close every thread's connection at exit: a connection left to the interpreter's final
+    clean-up of a worker thread (a server's or a test client's) aborts the process."""
+    with _LOCK:
+        while _OPENED:
+            _OPENED.pop().close()
+
+
+atexit.register(_close_all)
 
 
 def _connection() -> Any:
@@ -55,6 +68,8 @@ def _connection() -> Any:
     con = getattr(_LOCAL, "con", None)
     if con is None:
         con = _LOCAL.con = duckdb.connect()
+        with _LOCK:
+            _OPENED.append(con)
     return con
 
 
