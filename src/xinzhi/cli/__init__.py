@@ -21,6 +21,7 @@ from xinzhi.cli import (
     import_cmd,
     industry_cmd,
     industry_map_cmd,
+    match_cmd,
     monitor_cmd,
     policy_cmd,
     quarantine_cmd,
@@ -70,6 +71,7 @@ app.add_typer(enterprise_cmd.app, name="enterprise")
 app.add_typer(causal_cmd.app, name="causal")
 app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(policy_cmd.app, name="policy")
+app.add_typer(match_cmd.app, name="match")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)

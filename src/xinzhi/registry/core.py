@@ -19,6 +19,7 @@ FAMILIES = {
     "industry": "产业分析",
     "enterprise": "企业评价",
     "policy": "政策计算",
+    "match": "供需对接",
     "monitor": "监测预警",
     "causal": "政策评估",
 }

@@ -1,0 +1,9 @@
+"""``xinzhi match`` commands of the talent part (registered by :mod:`xinzhi.cli.match_cmd`)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this part's commands to the ``xinzhi match`` group."""
