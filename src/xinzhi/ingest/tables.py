@@ -318,7 +318,7 @@ def _numeric_cells(rows: list[list[object]]) -> int:
 def _sheet_rows(wb: CalamineWorkbook, path: Path, name: str) -> list[list[object]]:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         check_sheet_extent(path, name)
-    return list(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> Grid:
