@@ -75,7 +75,9 @@ QRELS_COLUMNS = ("query_id", "doc_id", "relevance")
 def _check_qrels(qrels: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in QRELS_COLUMNS if c not in qrels.columns]
     if missing:
-        raise InputError(f"相关性标注表缺少列：{'、'.join(missing)}（需要 query_id、doc_id、relevance）")
+        raise InputError(
+            f"相关性标注表缺少列：{'、'.join(missing)}（需要 query_id、doc_id、relevance）"
+        )
     out = qrels.loc[:, list(QRELS_COLUMNS)].copy()
     out["query_id"] = out["query_id"].astype(str)
     out["doc_id"] = out["doc_id"].astype(str)
@@ -119,7 +121,9 @@ def relevance_matrix(
     return merged["relevance"].fillna(0.0).to_numpy(dtype=float).reshape(nq, n)
 
 
-def n_relevant(query_ids: Sequence[object], qrels: pd.DataFrame, *, threshold: float = 2) -> np.ndarray:
+def n_relevant(
+    query_ids: Sequence[object], qrels: pd.DataFrame, *, threshold: float = 2
+) -> np.ndarray:
     """Number of documents judged relevant (``relevance >= threshold``) per query."""
     q = _check_qrels(qrels)
     counts = q.loc[q["relevance"] >= threshold].groupby("query_id").size()
