@@ -194,8 +194,8 @@ def display_rows(df: pd.DataFrame, columns: list[str], digits: int = 4) -> list[
             shown[c] = shown[c].round(digits)
         elif pd.api.types.is_datetime64_any_dtype(shown[c]):
             shown[c] = shown[c].dt.strftime("%Y-%m-%d %H:%M:%S")
-    rows: list[dict[str, Any]] = shown.astype(object).where(shown.notna(), None).to_dict("records")
-    return rows
+    records = shown.astype(object).where(shown.notna(), None).to_dict("records")
+    return [{str(k): v for k, v in r.items()} for r in records]
 
 
 def table_of(
