@@ -105,6 +105,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "occupation": 0.15,
     "experience": 0.10,
 }
+WEIGHT_LABELS = {"text": "文本", "skills": "技能", "occupation": "职业", "experience": "经验"}
 #: Words of a talent's 期望工作地 meaning "anywhere".
 ANYWHERE = frozenset({"不限", "全国", "均可", "不限地点", "任意", "any"})
 
@@ -239,7 +240,9 @@ def _prepare(
         occ_codes[0].append(codes[: len(jobs)])
         occ_codes[1].append(codes[len(jobs) :])
 
-    def side(df: pd.DataFrame, key: str, edu: str, years: str, sk: list[list[str]], k: int) -> _Side:
+    def side(
+        df: pd.DataFrame, key: str, edu: str, years: str, sk: list[list[str]], k: int
+    ) -> _Side:
         text = _str(_col(df, "text", ""))
         title = _str(_col(df, "title", ""))
         loc = _str(_col(df, "location", ""))
@@ -254,7 +257,9 @@ def _prepare(
             occ_text=j_occ if k == 0 else t_occ,
             skills=sk,
             skill_matrix=hot(sk),
-            doc_text=[f"{ti} {' '.join(s)} {tx}" for ti, s, tx in zip(title, sk, text, strict=True)],
+            doc_text=[
+                f"{ti} {' '.join(s)} {tx}" for ti, s, tx in zip(title, sk, text, strict=True)
+            ],
             query_text=[f"{ti} {tx}" for ti, tx in zip(title, text, strict=True)],
             vectors=jv if k == 0 else tv,
             anywhere=np.array([x in ANYWHERE for x in loc], dtype=bool) | relocate,
@@ -290,16 +295,16 @@ def _soft(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray) -> dict[str, np.nd
     inter = (J.skill_matrix[ji] @ T.skill_matrix[ti].T).toarray()
     need = np.asarray(J.skill_matrix[ji].sum(axis=1), dtype=np.float32)
     S = np.divide(inter, need, out=np.zeros_like(inter), where=need > 0)
-    O = np.zeros(S.shape, dtype=np.float32)
+    occ = np.zeros(S.shape, dtype=np.float32)
     for lv, val in ((2, 0.25), (1, 0.5), (0, 1.0)):  # coarse to fine: finer overwrites
         a, b = J.occ[lv][ji][:, None], T.occ[lv][ti][None, :]
-        O = np.where((a == b) & (a >= 0), np.float32(val), O)
+        occ = np.where((a == b) & (a >= 0), np.float32(val), occ)
     jy, ty = J.years[ji][:, None], T.years[ti][None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.minimum(1.0, ty / np.where(jy > 0, jy, 1.0))
     E = np.where(~(jy > 0), 1.0, np.where(np.isnan(ty), 0.5, ratio)).astype(np.float32)
     E = np.broadcast_to(E, S.shape)
-    return {"skills": S.astype(np.float32), "occupation": O, "experience": E}
+    return {"skills": S.astype(np.float32), "occupation": occ, "experience": E}
 
 
 def _text_block(
@@ -426,16 +431,15 @@ class PairingResult(Result):
                 f"{no_tal} 人没有符合硬性条件的岗位。"
             )
         lines.append(
-            "权重：" + "、".join(f"{k} {v:g}" for k, v in self.weights.items())
-            + f"；alpha {self.options['alpha']:g}。"
+            "权重："
+            + "、".join(f"{WEIGHT_LABELS[k]} {v:g}" for k, v in self.weights.items())
+            + f"；文本中语义占比 alpha {self.options['alpha']:g}。"
         )
         return self.labelled("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- reasons
-def _reasons(
-    J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray, occ: np.ndarray
-) -> list[str]:
+def _reasons(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray, occ: np.ndarray) -> list[str]:
     out = []
     for j, t, o in zip(ji.tolist(), ti.tolist(), occ.tolist(), strict=True):
         parts = []
@@ -444,7 +448,9 @@ def _reasons(
             have = set(T.skills[t])
             hit = [s for s in need if s in have]
             parts.append(
-                f"技能：{'、'.join(hit[:6])}（{len(hit)}/{len(need)}）" if hit else f"技能：0/{len(need)}"
+                f"技能：{'、'.join(hit[:6])}（{len(hit)}/{len(need)}）"
+                if hit
+                else f"技能：0/{len(need)}"
             )
         code = J.occ_text[j]
         if o >= 1.0:
@@ -639,9 +645,7 @@ def match_pairs(
     if frames:
         p = pd.concat(frames, ignore_index=True)
     else:
-        p = pd.DataFrame(
-            {c: pd.Series(dtype=float) for c in ("job", "talent", "rank", "score")}
-        )
+        p = pd.DataFrame({c: pd.Series(dtype=float) for c in ("job", "talent", "rank", "score")})
         for c in ("direction", "text", "skills", "occupation", "experience"):
             p[c] = pd.Series(dtype=float)
     ji = p["job"].to_numpy(dtype=np.int64)
@@ -659,7 +663,9 @@ def match_pairs(
     p["rank"] = p["rank"].astype(int)
     synthetic = bool(
         ("synthetic" in jobs.columns and jobs["synthetic"].fillna(False).astype(bool).any())
-        or ("synthetic" in talents.columns and talents["synthetic"].fillna(False).astype(bool).any())
+        or (
+            "synthetic" in talents.columns and talents["synthetic"].fillna(False).astype(bool).any()
+        )
     )
     return PairingResult(
         pairs=p[cols_out].reset_index(drop=True),
