@@ -7,13 +7,14 @@ facts keyed by the same ``person_id``).
     ``person_id``, ``name``, ``phone`` (personal data), ``region_code`` (6-digit county),
     ``text`` (résumé), ``education_level`` (0–6), ``major``, ``years``, ``skills`` and
     ``certificates`` (";"-joined), ``location``, ``salary_expect`` (元/月), ``occupation_code``
-    (国家职业分类大典 2022 code), ``synthetic``, ``batch_id``, ``entered_at`` (TIMESTAMP UTC, when
+    (国家职业分类大典 2022 code), ``extra`` (JSON: the cells of columns the importer did not
+    recognise, kept), ``synthetic``, ``batch_id``, ``entered_at`` (TIMESTAMP UTC, when
     the row was written: the clock of the retention rule) and ``anonymised`` (bool).
 ``jobs``
     One row per posting and batch: ``job_id``, ``credit_code``, ``firm_name``, ``region_code``,
     ``title``, ``text``, ``education_min``, ``years_min``, ``skills``, ``location``,
     ``salary_min``, ``salary_max`` (元/月), ``positions``, ``posted``, ``filled`` (DATE),
-    ``occupation_code``, ``synthetic``, ``batch_id``, ``entered_at``.
+    ``occupation_code``, ``extra``, ``synthetic``, ``batch_id``, ``entered_at``.
 ``embedding_cache``
     ``text_key`` (sha256 of the normalised text, :func:`xinzhi.match.text.text_key`), ``model``
     (embedder name), ``vector`` (FLOAT[]), ``created``: a text's vector is computed once per
@@ -73,6 +74,7 @@ TALENT_COLUMNS = [
     "location",
     "salary_expect",
     "occupation_code",
+    "extra",
     "synthetic",
 ]
 """Columns of ``talents`` a writer gives (``batch_id``, ``entered_at`` are added)."""
@@ -94,6 +96,7 @@ JOB_COLUMNS = [
     "posted",
     "filled",
     "occupation_code",
+    "extra",
     "synthetic",
 ]
 """Columns of ``jobs`` a writer gives (``batch_id``, ``entered_at`` are added)."""
@@ -106,13 +109,13 @@ _DDL = [
         person_id VARCHAR NOT NULL, name VARCHAR, phone VARCHAR, region_code VARCHAR,
         text VARCHAR, education_level INTEGER, major VARCHAR, years DOUBLE, skills VARCHAR,
         certificates VARCHAR, location VARCHAR, salary_expect DOUBLE, occupation_code VARCHAR,
-        synthetic BOOLEAN NOT NULL, batch_id INTEGER NOT NULL, entered_at TIMESTAMP NOT NULL,
+        extra JSON, synthetic BOOLEAN NOT NULL, batch_id INTEGER NOT NULL, entered_at TIMESTAMP NOT NULL,
         anonymised BOOLEAN NOT NULL DEFAULT false)""",
     """CREATE TABLE IF NOT EXISTS jobs (
         job_id VARCHAR NOT NULL, credit_code VARCHAR, firm_name VARCHAR, region_code VARCHAR,
         title VARCHAR, text VARCHAR, education_min INTEGER, years_min DOUBLE, skills VARCHAR,
         location VARCHAR, salary_min DOUBLE, salary_max DOUBLE, positions INTEGER,
-        posted DATE, filled DATE, occupation_code VARCHAR, synthetic BOOLEAN NOT NULL,
+        posted DATE, filled DATE, occupation_code VARCHAR, extra JSON, synthetic BOOLEAN NOT NULL,
         batch_id INTEGER NOT NULL, entered_at TIMESTAMP NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS embedding_cache (
         text_key VARCHAR NOT NULL, model VARCHAR NOT NULL, vector FLOAT[] NOT NULL,
@@ -327,9 +330,7 @@ def read_retention(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
     out: dict[str, int | None] = dict.fromkeys(BASES)
     if not has_talent_tables(con):
         return out
-    for base, days in con.execute(
-        "SELECT base, retention_days FROM talent_settings"
-    ).fetchall():
+    for base, days in con.execute("SELECT base, retention_days FROM talent_settings").fetchall():
         out[str(base)] = None if days is None else int(days)
     return out
 
