@@ -35,7 +35,7 @@ TALENT_ROWS = [
     ["赵六", "13800000003", "小学毕业", "", "2", "", "", "", ""],  # education_invalid
     ["钱七", "13800000004", "硕士", "", "很久", "", "", "", ""],  # years non_numeric
     ["孙八", "13800000005", "硕士", "", "1", "", "很多", "", ""],  # salary_invalid
-    ["周九", "13800000006", "博士", "", "1", "", "", "430381", ""],  # outside_region
+    ["周九", "13800000006", "博士", "", "1", "", "", "430381", ""],  # other_county
     ["吴十", "13800000007", "博士", "", "1", "", "", "43x321", ""],  # unknown_region
     ["李四", "13800000002", "本科", "电气", "应届", "PLC", "5k", "", ""],  # duplicate_person
 ]
@@ -55,7 +55,7 @@ def test_talent_rows_accounted_with_every_reason() -> None:
         8: "education_invalid",
         9: "non_numeric",
         10: "salary_invalid",
-        11: "outside_region",
+        11: "other_county",
         12: "unknown_region",
         13: "duplicate_person",  # 李四 again with 本科: the first row (Excel row 3) is kept
     }

@@ -21,7 +21,7 @@ talents
     人员编号 and neither 姓名 nor 手机 (no way to know the person) → ``person_id_missing``;
     county: the row's 6-digit code, else the county of the import; none → ``missing_region``,
     not a 6-digit code → ``unknown_region``, another county than the importing county account's
-    → ``outside_region``; 手机 not a mobile (11 digits from 1) or a landline number →
+    → ``other_county``; 手机 not a mobile (11 digits from 1) or a landline number →
     ``phone_invalid``; 学历 not recognised → ``education_invalid``; 工作年限 / 期望薪资 not a
     number (``non_numeric``) or negative (``impossible_value``); a 大典 code of the wrong shape
     → ``occupation_invalid``; the same person twice with different content → every such row
@@ -265,7 +265,7 @@ def _county(
     flags.add("unknown_region", ((code != "") & ~code.str.fullmatch(r"\d{6}")).to_numpy())
     if own_county is not None:
         outside = code.str.fullmatch(r"\d{6}") & (code != own_county)
-        flags.add("outside_region", outside.to_numpy())
+        flags.add("other_county", outside.to_numpy())
     return code.where(code != "", None).astype(object)
 
 
