@@ -66,6 +66,15 @@ QUARANTINE_REASONS: dict[str, str] = {
     "duplicate_record": "同一政策、条款、主体、期间、环节重复且内容不同（保留首次出现的一行）",
     # pilot lists (xinzhi.ingest.pilots)
     "pilot_policy_missing": "试点名单行缺少政策/试点名称（文件也未指定 --policy），无法确定是哪项试点",
+    # technology demands and research teams (xinzhi.ingest.tech)
+    "title_missing": "需求名称缺失",
+    "other_county": "该行属于其他县区（只能导入本县区的技术需求）",
+    "field_unknown": "技术领域无法识别（应为国家重点支持的高新技术领域八个领域之一或其常用简称）",
+    "duplicate_demand": "同一需求编号重复且内容不同（保留首次出现的一行）",
+    "team_name_missing": "团队/专家名称缺失",
+    "team_kind_invalid": "类型无法识别（可填 团队/专家/飞地）",
+    "capacity_invalid": "可承接项目数应为非负整数",
+    "duplicate_team": "同一团队编号重复且内容不同（保留首次出现的一行）",
 }
 """Reasons a source row is quarantined (key → Chinese label)."""
 
