@@ -284,3 +284,50 @@ def test_synthetic_county_is_labelled_and_repeatable() -> None:
     assert m.synthetic and m.summary().startswith("【示例数据】")
     with pytest.raises(InputError):
         synthetic_tech(n_demands=0)
+
+
+# ----------------------------------------------------------------------------- assignment
+def test_assignment_of_the_three_by_three() -> None:
+    """Capacities T1 2, T2 1, T3 1. The best total: D1→T1 0.85, D2→T2 0.80, D3→T3 0.35
+    = 2.00 (any other assignment is lower, e.g. D3→T2 0.36 forces D2→T1 0.35: 0.85 + 0.35 +
+    0.36 = 1.56)."""
+    d, t, dv, tv = three_by_three()
+    m = match_tech(d, t, demand_vectors=dv, team_vectors=tv, k=3)
+    a = tech.assign_tech(m)
+    assert a.table[["demand_id", "team_id"]].to_numpy().tolist() == [
+        ["D1", "T1"],
+        ["D2", "T2"],
+        ["D3", "T3"],
+    ]
+    assert a.table["score"].sum() == pytest.approx(0.85 + 0.80 + 0.35, abs=1e-12)
+    assert a.unassigned == []
+    # T2 full (load 1 of 1): D2 goes to T1 (capacity 2): D1→T1 0.85, D2→T1 0.35, D3→T3 0.35
+    b = tech.assign_tech(match_tech(d, t, demand_vectors=dv, team_vectors=tv, load={"T2": 1}))
+    assert b.table[["demand_id", "team_id"]].to_numpy().tolist() == [
+        ["D1", "T1"],
+        ["D2", "T1"],
+        ["D3", "T3"],
+    ]
+    # a floor above 0.5 keeps only D1→T1 (0.85) and D2→T2 (0.80)
+    c = tech.assign_tech(m, min_score=0.5)
+    assert c.table["demand_id"].tolist() == ["D1", "D2"] and c.unassigned == ["D3"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=1, max_value=15),
+    st.integers(min_value=1, max_value=8),
+)
+def test_capacities_are_never_exceeded(seed: int, n_d: int, n_t: int) -> None:
+    d, t = synthetic_tech(n_demands=n_d, n_teams=n_t, seed=seed)
+    rng = np.random.default_rng(seed)
+    load = {tid: int(rng.integers(0, 3)) for tid in t["team_id"]}
+    m = match_tech(d, t, k=3, load=load)
+    a = tech.assign_tech(m)
+    used = a.table["team_id"].value_counts()
+    cap = dict(zip(t["team_id"], t["capacity"], strict=True))
+    for team, n in used.items():
+        assert n <= cap[team] - load[team]
+    assert a.table["demand_id"].is_unique
+    assert len(a.table) + len(a.unassigned) == n_d

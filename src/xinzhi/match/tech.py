@@ -45,6 +45,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from xinzhi.codes.tech_fields import TECH_FIELDS, tech_field
 from xinzhi.errors import InputError, IntegrityError, XinzhiError
 from xinzhi.results import Result
 
@@ -60,10 +61,12 @@ __all__ = [
     "TECH_FIELDS",
     "DemandGraph",
     "Step",
+    "TechAssignment",
     "TechMatch",
     "TransitionError",
     "WorkflowRoleError",
     "allowed_actions",
+    "assign_tech",
     "check_step",
     "demand_graph",
     "match_tech",
@@ -73,49 +76,6 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- vocabularies
-TECH_FIELDS: tuple[str, ...] = (
-    "电子信息",
-    "生物与新医药",
-    "航空航天",
-    "新材料",
-    "高技术服务",
-    "新能源与节能",
-    "资源与环境",
-    "先进制造与自动化",
-)
-"""The eight areas of 《国家重点支持的高新技术领域》 (国科发火〔2016〕32号 附件), in its order."""
-
-_FIELD_ALIASES: dict[str, str] = {
-    "电子信息技术": "电子信息",
-    "信息技术": "电子信息",
-    "新一代信息技术": "电子信息",
-    "软件": "电子信息",
-    "集成电路": "电子信息",
-    "人工智能": "电子信息",
-    "生物医药": "生物与新医药",
-    "生物与医药": "生物与新医药",
-    "医药": "生物与新医药",
-    "生物技术": "生物与新医药",
-    "航空航天技术": "航空航天",
-    "低空经济": "航空航天",
-    "材料": "新材料",
-    "新材料技术": "新材料",
-    "技术服务": "高技术服务",
-    "高技术服务业": "高技术服务",
-    "新能源": "新能源与节能",
-    "节能": "新能源与节能",
-    "新能源及节能技术": "新能源与节能",
-    "资源与环境技术": "资源与环境",
-    "环保": "资源与环境",
-    "节能环保": "资源与环境",
-    "资源环境": "资源与环境",
-    "先进制造": "先进制造与自动化",
-    "智能制造": "先进制造与自动化",
-    "装备制造": "先进制造与自动化",
-    "高端装备": "先进制造与自动化",
-    "自动化": "先进制造与自动化",
-}
-
 TEAM_KINDS: tuple[str, ...] = ("团队", "专家", "飞地")
 """Kinds of supply: a research team (高校、院所的团队), an individual expert (专家), a 飞地 partner
 (科创飞地 / 研发飞地 of a county in a central city; seeds 000 and 003)."""
@@ -165,22 +125,6 @@ def _norm(text: object) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
     return unicodedata.normalize("NFKC", str(text)).strip()
-
-
-def tech_field(text: object) -> str | None:
-    """The technology field of :data:`TECH_FIELDS` that ``text`` names (the name, an alias, or
-    a name with the annex's numbering); None when not recognised.
-
-    >>> tech_field("新材料"), tech_field("智能制造"), tech_field("四、新材料"), tech_field("农业")
-    ('新材料', '先进制造与自动化', '新材料', None)
-    """
-    t = _norm(text)
-    for sep in ("、", ".", "．"):
-        if sep in t and t.split(sep, 1)[0].strip("()（）一二三四五六七八0123456789 ") == "":
-            t = t.split(sep, 1)[1].strip()
-    if t in TECH_FIELDS:
-        return t
-    return _FIELD_ALIASES.get(t)
 
 
 def split_list(value: object) -> list[str]:
@@ -430,6 +374,10 @@ class TechMatch(Result):
     scores: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     demand_ids: list[str] = field(default_factory=list, repr=False)
     team_ids: list[str] = field(default_factory=list, repr=False)
+    demand_titles: list[str] = field(default_factory=list, repr=False)
+    team_names: list[str] = field(default_factory=list, repr=False)
+    #: remaining capacity of each team (capacity − load, at least 0), in frame order
+    remaining: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int), repr=False)
 
     headers: ClassVar[dict[str, str]] = {
         "demand_id": "需求编号",
@@ -686,6 +634,106 @@ def match_tech(
         scores=score,
         demand_ids=d_ids,
         team_ids=t_ids,
+        remaining=np.maximum(cap - used, 0),
+        demand_titles=titles,
+        team_names=names,
+    )
+
+
+# ----------------------------------------------------------------------------- assignment
+@dataclass
+class TechAssignment(Result):
+    """Demands assigned to teams: ``demand_id, title, team_id, team_name, score, points``
+    (each demand at most once, each team at most its remaining capacity), and the demands left
+    without a team (``unassigned``)."""
+
+    table: pd.DataFrame
+    unassigned: list[str]
+    method: str
+    min_score: float
+    synthetic: bool = False
+    notes: Sequence[str] = field(default_factory=list)
+
+    headers: ClassVar[dict[str, str]] = TechMatch.headers
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "分配结果": self.table,
+            "未分配需求": pd.DataFrame({"demand_id": self.unassigned}),
+        }
+
+    def summary(self) -> str:
+        total = float(self.table["score"].sum()) if len(self.table) else 0.0
+        text = (
+            f"容量约束分配：{len(self.table)} 项需求分配给 {self.table['team_id'].nunique()} 个团队，"
+            f"{len(self.unassigned)} 项未分配；得分合计 {total:.3f}（最低得分 > {self.min_score:g}）。"
+        )
+        return self.labelled(text)
+
+
+def assign_tech(match: TechMatch, *, min_score: float = 0.0, method: str = "lsa") -> TechAssignment:
+    """The assignment of demands to teams that maximises the total score, each team taking at
+    most its remaining capacity and each demand at most one team.
+
+    Solved by :func:`xinzhi.match.assign.capacity_assignment` on the teams × demands matrix
+    (teams are the side with capacities; full teams and pairs with score ≤ ``min_score`` are
+    never assigned)::
+
+        max Σ s_ij x_ij  s.t.  Σ_i x_ij ≤ c_j − load_j (teams),  Σ_j x_ij ≤ 1 (demands)
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"demand_id": ["D1", "D2"], "region_code": ["430321"] * 2,
+    ...                   "field": ["新材料", "新材料"], "keywords": ["", ""]})
+    >>> t = pd.DataFrame({"team_id": ["T1"], "kind": ["团队"], "region_code": ["430104"],
+    ...                   "fields": ["新材料"], "keywords": [""], "capacity": [1]})
+    >>> a = assign_tech(match_tech(d, t))
+    >>> a.table[["demand_id", "team_id"]].to_numpy().tolist(), a.unassigned
+    ([['D1', 'T1']], ['D2'])
+    """
+    from xinzhi.match.assign import capacity_assignment
+
+    if method not in ("lsa", "milp"):
+        raise InputError(f"分配方法应为 lsa 或 milp，收到 {method!r}")
+    s = match.scores.T  # teams × demands
+    feasible = ~np.isnan(s)
+    out = capacity_assignment(
+        np.nan_to_num(s, nan=0.0),
+        capacity=match.remaining,
+        feasible=feasible,
+        min_score=float(min_score),
+        method="milp" if method == "milp" else "lsa",
+        job_ids=match.team_ids,
+        talent_ids=match.demand_ids,
+    )
+    pairs = match.pairs.drop_duplicates(["demand_id", "team_id"]).set_index(
+        ["demand_id", "team_id"]
+    )
+    title = dict(zip(match.demand_ids, match.demand_titles, strict=False))
+    name = dict(zip(match.team_ids, match.team_names, strict=False))
+    table = pd.DataFrame(
+        {
+            "demand_id": out["person_id"].astype(str),
+            "title": [title.get(str(x), "") for x in out["person_id"]],
+            "team_id": out["job_id"].astype(str),
+            "team_name": [name.get(str(x), str(x)) for x in out["job_id"]],
+            "score": out["score"].astype(float),
+        }
+    )
+    table["points"] = (100 * table["score"]).round(1)
+    table["reasons"] = [
+        str(pairs.loc[(d, t), "reasons"]) if (d, t) in pairs.index else "（不在双向前 k 名推荐中）"
+        for d, t in zip(table["demand_id"], table["team_id"], strict=True)
+    ]
+    table = table.sort_values(["demand_id"]).reset_index(drop=True)
+    unassigned = sorted(set(match.demand_ids) - set(table["demand_id"]))
+    return TechAssignment(
+        table=table,
+        unassigned=unassigned,
+        method=method,
+        min_score=float(min_score),
+        synthetic=match.synthetic,
+        notes=list(match.notes),
     )
 
 
