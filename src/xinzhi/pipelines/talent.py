@@ -38,11 +38,13 @@ from xinzhi.match.synthetic_talent import synthetic_talent
 from xinzhi.match.vocab import education_level, find_skills_many, skill_vocabulary
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.pipelines.policy import list_documents, policy_check
+from xinzhi.pipelines.warehouse import open_warehouse
 from xinzhi.store import talent as ts
 
 __all__ = [
     "BASE_LABELS",
     "base_counts",
+    "connect",
     "generate_talent_base",
     "import_talents",
     "job_frame",
@@ -66,6 +68,11 @@ __all__ = [
 
 BASE_LABELS = {"talents": "人才库", "jobs": "岗位库", "policies": "人才政策库"}
 SYNTHETIC_SOURCE = "示例数据"
+
+
+def connect(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse ``db`` (default :func:`xinzhi.config.db_path`) for a command."""
+    return open_warehouse(db)
 
 
 # ---------------------------------------------------------------------------- counties
