@@ -73,6 +73,9 @@ MODULES = [
     "xinzhi.monitor.signals",
     "xinzhi.monitor.trend",
     "xinzhi.monitor.digest",
+    # supply meets demand: technology demands, 揭榜挂帅 (issue #16)
+    "xinzhi.match.tech",
+    "xinzhi.match.synthetic_tech",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",
