@@ -39,9 +39,10 @@ education_level, years, skills, occupation_code``); the text vectors are precomp
 Default weights :data:`DEFAULT_WEIGHTS` (text 0.5, skills 0.25, occupation 0.15, experience
 0.10; alpha 0.7) lean on the text like the hybrid of :mod:`xinzhi.match.text`; they are options
 (``weights=``, ``alpha=``) and are reported with every result. 匹配度 =
-:func:`xinzhi.match.text.calibrate` of the score (a logistic curve, parameters fitted on the
-evaluation set by :func:`fit_calibration`; ``calibration=`` overrides them) — never a raw
-cosine.
+:func:`xinzhi.match.text.calibrate` of the score with the curve of :data:`PAIRING_CALIBRATION`
+for the embedder (a logistic curve fitted on the evaluation set by :func:`fit_calibration`:
+the curves of ``calibration.yaml`` are for the bare hybrid text score, not for this score;
+``calibration=`` overrides it) — never a raw cosine.
 
 **Computation**: the score matrices are built in blocks of ``block_rows`` query rows (float32
 dense products, sparse products for BM25 and skills, broadcast comparisons for codes, years,
@@ -105,6 +106,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "skills": 0.25,
     "occupation": 0.15,
     "experience": 0.10,
+}
+#: 匹配度 curves of the pairing score (``100 / (1 + exp(−slope·(score − midpoint)))``), one per
+#: text back end ("bm25": no vectors), fitted by :func:`fit_calibration` on the evaluation set
+#: (relevance ≥ 2 vs score of the feasible job → talents pairs, default weights, fields read
+#: from the texts): ``python benchmarks/match_eval.py`` on 2026-12-04.
+PAIRING_CALIBRATION: dict[str, dict[str, float]] = {
+    "e5": {"slope": 25.60, "midpoint": 0.597},
+    "use": {"slope": 19.64, "midpoint": 0.461},
+    "bm25": {"slope": 20.0, "midpoint": 0.45},
 }
 WEIGHT_LABELS = {"text": "文本", "skills": "技能", "occupation": "职业", "experience": "经验"}
 #: Words of a talent's 期望工作地 meaning "anywhere".
@@ -604,6 +614,15 @@ def _reasons(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray, occ: np.ndarray
 
 
 # --------------------------------------------------------------------------- main entry
+def _curve(embedder: str, has_vectors: bool) -> dict[str, float]:
+    key = embedder if has_vectors else "bm25"
+    if key not in PAIRING_CALIBRATION:
+        raise InputError(
+            f"没有嵌入模型 {embedder!r} 的匹配度校准参数（可选 {'、'.join(PAIRING_CALIBRATION)}）"
+        )
+    return dict(PAIRING_CALIBRATION[key])
+
+
 def _check_options(k: int, direction: str, location: str, alpha: float, block_rows: int) -> None:
     if not isinstance(k, int | np.integer) or k < 1:
         raise InputError(f"k（每侧名单长度）应为不小于 1 的整数，收到 {k!r}")
@@ -804,10 +823,10 @@ def match_pairs(
     years_hard : bool
         Also require ``years ≥ years_min``.
     embedder : str
-        Which embedder made the vectors: selects the calibration curve of
-        :func:`xinzhi.match.text.calibrate`.
+        Which embedder made the vectors ("e5" or "use"): selects the 匹配度 curve of
+        :data:`PAIRING_CALIBRATION` ("bm25" when there are no vectors).
     calibration : mapping, optional
-        ``{"slope", "midpoint"}`` overriding the calibration file.
+        ``{"slope", "midpoint"}`` overriding that curve.
     block_rows : int
         Query rows per block of the score matrices.
     reasons : bool
@@ -898,10 +917,9 @@ def _match(
     p["person_id"] = np.asarray(T.ids, dtype=object)[ti] if len(p) else []
     titles = _str(_col(jobs, "title", ""))
     p["title"] = titles[ji] if len(p) else []
+    curve = dict(calibration) if calibration else _curve(embedder, J.vectors is not None)
     p["match_pct"] = (
-        text.calibrate(p["score"].to_numpy(dtype=float), embedder=embedder, params=calibration)
-        if len(p)
-        else []
+        text.calibrate(p["score"].to_numpy(dtype=float), params=curve) if len(p) else []
     )
     p["reasons"] = _reasons(J, T, ji, ti, p["occupation"].to_numpy()) if reasons else ""
     p["rank"] = p["rank"].astype(int)
@@ -921,7 +939,7 @@ def _match(
             "location": location,
             "years_hard": bool(years_hard),
             "embedder": embedder,
-            "calibration": dict(calibration) if calibration else None,
+            "calibration": curve,
             "block_rows": int(block_rows),
         },
         n_jobs=len(J.ids),
