@@ -6,6 +6,7 @@ Monthly conversions: 年薪 ÷ 12; 日薪 × 21.75 (月计薪天数, 劳社部�
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,25 @@ def test_posting_years(text: str, years: float) -> None:
 )
 def test_resume_years(text: str, years: float) -> None:
     assert _same(parse_resumes([text]).loc[0, "years"], years)
+
+
+def test_resume_years_from_dated_periods() -> None:
+    texts = [
+        "2013.09-2017.06 浙江大学 机械工程\n2017.07-2020.06 某机械公司 数控编程员\n"
+        "2020.07-至今 某精密制造公司 工艺工程师",
+        "2015年3月-2018年2月 某厂焊工；2018年3月至2020年2月 某公司焊工",
+        "2019-2021 某公司",
+        "2017.07-2020.06 某公司；五年工作经验",
+    ]
+    years = parse_resumes(texts, as_of=date(2026, 12, 4))["years"].tolist()
+    # 1: the school period is skipped; 2017-07 … 2026-12 (至今 = as_of) = 114 months = 9.5
+    #    months counted from 0: end (2026·12 + 11) + 1 − start (2017·12 + 6) = 24324 − 24210
+    # 2: 2015-03 … 2020-02 = 60 months = 5.0
+    # 3: years only: 2019-01 … 2021-12 = 36 months = 3.0
+    # 4: a stated experience (五年) wins over the periods
+    assert years == [9.5, 5.0, 3.0, 5.0]
+    # without as_of, periods ending 至今 are not counted: 2017-07 … 2020-06 = 36 months
+    assert parse_resumes(texts[:1])["years"].tolist() == [3.0]
 
 
 # --------------------------------------------------------------------------------------------

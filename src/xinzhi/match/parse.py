@@ -62,6 +62,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -224,6 +225,39 @@ def _years(text: pd.Series, rules: list[tuple[str, str]], zero: re.Pattern[str],
     years = years.mask(is_zero, 0.0)
     notes = notes.mask(is_zero, "经验：不限/应届 → 0")
     return years, notes
+
+
+_PERIOD_RANGE = re.compile(
+    r"(?P<y1>(?:19|20)\d{2})\s*(?:[.\-/年]\s*(?P<m1>\d{1,2})\s*月?)?\s*(?:-|~|—|–|至|到)\s*"
+    r"(?:(?P<y2>(?:19|20)\d{2})\s*(?:[.\-/年]\s*(?P<m2>\d{1,2})\s*月?)?|(?P<now>至今|今|现在))"
+    r"(?P<after>[^\n;；。]{0,24})"
+)
+_SCHOOL = re.compile(
+    r"大学|学院|学校|中学|高中|中专|技校|职高|毕业|就读|学习|在读|求学|本科|硕士|博士|专科|大专"
+)
+
+
+def _period_years(text: pd.Series, as_of: date | None) -> pd.Series:
+    """Experience from dated periods (2017.07-2020.06 某公司 …): months from the earliest start
+    to the latest end of the periods not followed by a school word, ÷ 12, one decimal.
+    ``至今`` ends at ``as_of`` (periods ending 至今 are skipped without it). A missing month
+    counts as January for a start and December for an end."""
+    found = text.str.extractall(_PERIOD_RANGE)
+    years = pd.Series(np.nan, index=text.index)
+    if found.empty:
+        return years
+    work = ~found["after"].fillna("").str.contains(_SCHOOL)
+    start = pd.to_numeric(found["y1"]) * 12 + pd.to_numeric(found["m1"]).fillna(1) - 1
+    end = pd.to_numeric(found["y2"]) * 12 + pd.to_numeric(found["m2"]).fillna(12) - 1
+    if as_of is not None:
+        end = end.mask(found["now"].notna(), as_of.year * 12 + as_of.month - 1)
+    ok = work & end.notna() & (end >= start)
+    if not ok.any():
+        return years
+    spans = pd.DataFrame({"start": start[ok], "end": end[ok] + 1}).groupby(level=0)
+    months = spans["end"].max() - spans["start"].min()
+    years.loc[months.index] = (months / 12).round(1)
+    return years
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,6 +437,7 @@ def parse_resumes(
     *,
     places: Sequence[str] | Mapping[str, str] | None = None,
     tagger: ResumeTagger | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Talent fields from résumé texts, one row per text in the given order.
 
@@ -416,6 +451,9 @@ def parse_resumes(
     tagger
         A trained :class:`~xinzhi.match.ner.ResumeTagger`; names and majors that no rule finds
         come from its NAME / PRO entities, and ``organisations`` / ``titles`` are filled.
+    as_of
+        The date a period ending 至今 ends (the import date); without it such periods are not
+        counted. Dated periods count only when no stated experience (``5年经验``) is found.
 
     Returns
     -------
@@ -438,6 +476,10 @@ def parse_resumes(
     major = major.astype(object).fillna(ner["PRO"])
     major_note = pd.Series("", index=text.index, dtype=object).mask(major_from_ner, "专业：NER")
     years, years_note = _years(text, _RESUME_YEAR_RULES, _RESUME_ZERO, skip_preferred=False)
+    periods = _period_years(text, as_of)
+    from_periods = years.isna() & periods.notna()
+    years = years.fillna(periods)
+    years_note = years_note.mask(from_periods, "经验：工作经历起止年月")
     pay = salaries(list(text), expectation=True)
     location, location_note = _locations(text, places)
     level = pd.Series(vocab.education_levels(list(text)), index=text.index, dtype="int64")
