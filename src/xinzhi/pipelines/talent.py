@@ -54,6 +54,7 @@ __all__ = [
     "person_policies",
     "purge_personal_data",
     "radar_view",
+    "retention_settings",
     "set_retention",
     "shortage_catalogue",
     "shortage_view",
@@ -64,6 +65,7 @@ __all__ = [
     "talents_view",
     "talents_workbook",
     "text_vectors",
+    "visible_county",
 ]
 
 BASE_LABELS = {"talents": "人才库", "jobs": "岗位库", "policies": "人才政策库"}
@@ -93,8 +95,13 @@ def _county_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
         return None
 
 
-def _visible(con: duckdb.DuckDBPyConnection, user: User | None, county: str | None) -> str | None:
-    """The county code ``user`` asks for, checked by the access policy (None user: local)."""
+def visible_county(
+    con: duckdb.DuckDBPyConnection, user: User | None, county: str | None
+) -> str | None:
+    """The county code ``user`` asks for (a county account without one: its own county),
+    checked by the access policy (:func:`xinzhi.auth.policy.require_county`: 403 for another
+    county; no county, i.e. every county, for admin and analyst only). ``user`` None: a local
+    command, unchecked."""
     code = county_code(con, county)
     if user is not None:
         if code is None and not access.is_unrestricted(user) and user.county_code:
@@ -553,6 +560,11 @@ def set_retention(
     return ts.read_retention(con)
 
 
+def retention_settings(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+    """``base → retention_days`` (None: kept until deleted)."""
+    return ts.read_retention(con)
+
+
 def purge_personal_data(
     con: duckdb.DuckDBPyConnection, *, now: dt.datetime | None = None
 ) -> dict[str, int]:
@@ -604,7 +616,7 @@ def talents_view(
 ) -> pd.DataFrame:
     """Talents of ``county`` as ``user`` may see them (county check; names and phones masked
     for the roles that need it)."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     rows = ts.read_talents(con, region_code=code)[_TALENT_SHOWN]
     if limit is not None:
         rows = rows.head(int(limit))
@@ -619,7 +631,7 @@ def jobs_view(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Jobs of ``county`` as ``user`` may see them (county check)."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     rows = ts.read_jobs(con, region_code=code)[_JOB_SHOWN]
     return rows if limit is None else rows.head(int(limit))
 
@@ -637,7 +649,7 @@ def matches_view(
     """(result, table) of :func:`talent_matches` for ``user``: the table ``rank, job_id, title,
     firm_name, person_id, name, phone, match_pct, reasons`` with personal data masked for the
     roles that need it."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     res = talent_matches(
         con, county=code, job_id=job_id, person_id=person_id, k=k, embedder=embedder
     )
@@ -665,7 +677,7 @@ def radar_view(
     county: str | None = None,
 ) -> radar_mod.RadarResult:
     """:func:`talent_radar` after the county check."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     return talent_radar(con, person_id=person_id, job_id=job_id, county=code)
 
 
@@ -680,7 +692,7 @@ def shortage_view(
     chains: Sequence[str] | str | None = None,
 ) -> sh.ShortageResult:
     """:func:`shortage_catalogue` after the county check."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     return shortage_catalogue(con, county=code, year=year, level=level, stars=stars, chains=chains)
 
 
