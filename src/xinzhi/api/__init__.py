@@ -25,6 +25,7 @@ def build_api() -> APIRouter:
         routes_regions,
         routes_reports,
         routes_talent,
+        routes_tech,
     )
 
     api = APIRouter(responses=ERROR_RESPONSES)
@@ -39,6 +40,7 @@ def build_api() -> APIRouter:
         routes_monitor,
         routes_causal,
         routes_talent,
+        routes_tech,
     ):
         api.include_router(mod.router)
     return api

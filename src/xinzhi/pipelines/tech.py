@@ -46,6 +46,7 @@ __all__ = [
     "ChallengeView",
     "act",
     "challenge_view",
+    "demand_county",
     "generate_tech",
     "import_tech",
     "list_demands",
@@ -54,6 +55,8 @@ __all__ = [
     "tech_assignment",
     "tech_graph",
     "tech_match",
+    "top_teams",
+    "visible_county",
 ]
 
 EMBEDDERS = ("e5", "use", "none")
@@ -231,6 +234,26 @@ def generate_tech(
     finally:
         if con is None:
             own.close()
+
+
+def visible_county(con: duckdb.DuckDBPyConnection, user: User, county: str | None) -> str | None:
+    """The county whose demands ``user`` is shown for a request naming ``county`` (a county
+    account: its own; another county → AccessDenied; admin and analysts: ``county`` or every
+    county)."""
+    return _scope(user, _county_code(con, county))
+
+
+def demand_county(con: duckdb.DuckDBPyConnection, user: User, demand_id: str) -> str:
+    """The county of a demand ``user`` may see (NotFoundError / AccessDenied otherwise)."""
+    d = _demand(con, demand_id)
+    _roles(user, d["region_code"])
+    return str(d["region_code"])
+
+
+def top_teams(result: mt.TechMatch, demand_id: str) -> pd.DataFrame:
+    """The rows of ``result`` listing the best teams of one demand, by rank."""
+    p = result.pairs
+    return p[(p["side"] == "demand") & (p["demand_id"] == str(demand_id))].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- lists
@@ -449,7 +472,8 @@ def act(
         raise policy.AccessDenied(
             f"“{step.label}”只能由{need}执行（当前账户在该需求中的角色：{held}）"
         )
-    role = sorted(step.roles & roles)[0]
+    # the role recorded: the publisher's when it may act, then the reviewer's, then the applicant's
+    role = next(r for r in ("publisher", "reviewer", "applicant") if r in step.roles & roles)
     cid = str(demand_id)
     con.execute("BEGIN TRANSACTION")
     try:
