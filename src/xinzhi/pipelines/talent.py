@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -139,23 +138,11 @@ def base_counts(con: duckdb.DuckDBPyConnection, *, county: str | None = None) ->
 
 
 # ---------------------------------------------------------------------------- import
-def _part(name: str) -> Any | None:
-    """A module of another part of #16 (``occupations``, ``parse``) when installed, else None:
-    the parts land separately and this pipeline works without them (imported at use: the
-    classifier loads an embedding model)."""
-    try:
-        return importlib.import_module(f"xinzhi.match.{name}")
-    except ModuleNotFoundError:
-        return None
-
-
 def _classify(titles: Sequence[str]) -> list[str | None]:
-    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`); None each
-    while the classifier is not installed."""
-    occupations = _part("occupations")
-    if occupations is None:
-        return [None] * len(titles)
-    out = occupations.classify_titles(list(titles), k=1)
+    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`)."""
+    from xinzhi.match.occupations import classify_titles  # loads an embedding model: at use
+
+    out = classify_titles(list(titles), k=1)
     return [c if isinstance(c, str) and c else None for c in out["code"]]
 
 
@@ -181,12 +168,11 @@ def _enrich(kind: str, classify: bool) -> Any:
 
 def _parser(kind: str) -> Any:
     def parse(blocks: list[str]) -> pd.DataFrame:
-        text_parse = _part("parse")
-        if text_parse is None:
-            raise InputError("简历/岗位文本解析尚未安装：请先导入表格文件（xlsx/csv）")
+        from xinzhi.match.parse import parse_postings, parse_resumes  # the NER tables: at use
+
         if kind == "talents":
-            return text_parse.parse_resumes(blocks)
-        return text_parse.parse_postings(blocks)
+            return parse_resumes(blocks, as_of=dt.date.today())
+        return parse_postings(blocks)
 
     return parse
 
@@ -460,7 +446,7 @@ def shortage_catalogue(
     day = as_of or (
         min(dt.date(year, 12, 31), dt.date.today()) if year is not None else dt.date.today()
     )
-    names = _occupation_names(pd.concat([jobs["occupation_code"], talents["occupation_code"]]))
+    names = _occupation_names()
     counties = sorted(set(jobs["region_code"].dropna()))
     county_names = {c: n for c in counties if (n := _county_name(con, c))}
     opts: dict[str, Any] = {
@@ -496,16 +482,13 @@ def _linked_occupations(catalogue: pd.DataFrame, chain_map: pd.DataFrame) -> lis
     return [o for o in catalogue["occupation"] if str(o).startswith(prefixes)]
 
 
-def _occupation_names(codes: pd.Series) -> dict[str, str]:
-    """大典 names of the codes (and of their groups) from the skills vocabulary's citations;
-    the full 大典 table when :mod:`xinzhi.match.occupations` is installed."""
-    occupations = _part("occupations")
-    if occupations is not None:
-        table = occupations.occupation_table()
-        return dict(zip(table["code"], table["name"], strict=True))
-    voc = skill_vocabulary()
-    src = voc["source"].astype(str).str.extract(r"(\d-\d{2}-\d{2}-\d{2})\s*(\S+)?")
-    return dict(zip(src[0], src[1], strict=True))
+def _occupation_names() -> dict[str, str]:
+    """大典 2022 names of every code (occupations and groups;
+    :func:`xinzhi.match.occupations.occupation_table`)."""
+    from xinzhi.match.occupations import occupation_table  # jieba, bm25s: at use
+
+    table = occupation_table()
+    return dict(zip(table["code"], table["name"], strict=True))
 
 
 # ---------------------------------------------------------------------------- policies
