@@ -2,7 +2,15 @@
 
 Each type of the rule set (``rules.yaml``) is tested on every county at once (vectorised over
 counties); types are ordered by ``priority``: the first matching type is the primary type, the
-second the secondary type, none gives ``未归类`` with the unmet conditions as evidence.
+second the secondary type.
+
+A county meeting no rule gets the type it is most typical of (docs/typology.md, "每个县都有类型"):
+the typicality of a condition is Ragin's (2008) direct calibration on the log-ratio to the
+threshold, ``μ = 1/(1 + exp(−3·log2(x/θ)))`` for ``≥`` (``log2(θ/x)`` for ``≤``), combined by min
+within a rule and max over a type's rules (Zadeh 1965); when the two most typical types are within
+:data:`MIXED_MARGIN` (0.05) the county is :data:`MIXED` (多元复合型) with both types named. Only a
+county without any usable value (all typicalities 0) stays ``未归类``; ``assign_nearest=False``
+gives the rules alone.
 
 Rules (docs/typology.md §1): location quotients ``LQ_i,X = s_i,X / S_X`` (Isard 1960) against
 thresholds, e.g. 资源能源开发型 ``lq_BD ≥ 2.5``, 新型工业化主导型 ``lq_C ≥ 1.5``, 文旅融合主导型
