@@ -133,6 +133,7 @@ def test_cli_list_and_verify(data_dir: Path) -> None:
         "repo": "leiii/census",
         "commit": "0ba0f1efae092f4aa6569ef38e53b3bb4d2f0087",
         "licence": "MIT",
+        "licence_zh": "MIT 许可（可自由使用，需保留版权声明）",
         "files": 2,
     }
     res = runner.invoke(app, ["--data-dir", str(data_dir), "datasets", "verify", "areacodes"])
@@ -144,3 +145,17 @@ def test_cli_unknown_dataset_exits_2() -> None:
     res = CliRunner().invoke(app, ["datasets", "verify", "nope"])
     assert res.exit_code == 2
     assert "未知数据集" in res.output
+
+
+def test_planner_catalogue_lists_no_test_data_and_chinese_licences() -> None:
+    from xinzhi.pipelines.public_data import dataset_catalogue
+
+    everything = {r["name"] for r in dataset_catalogue()}
+    shown = dataset_catalogue(planner=True)
+    names = {r["name"] for r in shown}
+    # reference values and fixtures stay on the CLI list, not on the planner's page
+    assert {"replication-green", "replication-causal-basque", "resume-ner"} <= everything - names
+    assert {"areacodes", "census2010", "census2020", "io-tables"} <= names
+    licences = {r["name"]: r["licence_zh"] for r in shown}
+    assert licences["areacodes"] == "CC0 1.0（放弃版权，可自由使用）"
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in v) for v in licences.values())

@@ -32,6 +32,7 @@ MODULES = [
     "xinzhi.disparity.markov",
     "xinzhi.disparity.markov_ergodic",
     "xinzhi.disparity.spatial_autocorrelation",
+    "xinzhi.disparity.spatial_weights",
     "xinzhi.disparity.convergence",
     # typology
     "xinzhi.typology.classifier",
@@ -72,6 +73,9 @@ MODULES = [
     "xinzhi.monitor.signals",
     "xinzhi.monitor.trend",
     "xinzhi.monitor.digest",
+    # supply meets demand: technology demands, 揭榜挂帅 (issue #16)
+    "xinzhi.match.tech",
+    "xinzhi.match.synthetic_tech",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",

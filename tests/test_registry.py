@@ -44,6 +44,9 @@ def test_the_declared_analyses() -> None:
         "complexity",
         "specialization",
         "shiftshare",
+        "tech-match",
+        "tech-assign",
+        "tech-graph",
         "monitor-signals",
         "monitor-trend",
         "monitor-digest",
@@ -163,3 +166,26 @@ def test_cli_lists_the_declarations() -> None:
     bad = CliRunner().invoke(app, ["analysis", "markov", "--evaluation", "x", "--k", "9"])
     assert bad.exit_code == 2
     assert "选项 k（状态数）不能大于 8，收到 9" in bad.output
+
+
+_BOUNDED = [
+    (a.key, o)
+    for a in ANALYSES
+    for o in a.options
+    if o.type in (int, float) and (o.minimum is not None or o.maximum is not None)
+]
+
+
+@pytest.mark.parametrize(("key", "o"), _BOUNDED, ids=lambda v: v if isinstance(v, str) else v.name)
+def test_every_numeric_option_at_its_bounds(key: str, o: Option) -> None:
+    """Each bound is accepted and one step beyond it is a Chinese error before any work starts
+    (the step is 1 for integers, 1e-6 of the range for real numbers)."""
+    step = 1 if o.type is int else 1e-6
+    if o.minimum is not None:
+        assert o.check(o.minimum) == o.minimum
+        with pytest.raises(InputError, match=rf"^选项 {o.name}（.*）不能小于"):
+            o.check(o.minimum - step)
+    if o.maximum is not None:
+        assert o.check(o.maximum) == o.maximum
+        with pytest.raises(InputError, match=rf"^选项 {o.name}（.*）不能大于"):
+            o.check(o.maximum + step)

@@ -57,6 +57,11 @@ class Dataset:
     licence: str
     used_by: str
     files: tuple[DatasetFile, ...] = field(default_factory=tuple)
+    licence_zh: str = ""
+    """The licence in Chinese words (what the web shows)."""
+    audience: str = "planner"
+    """``planner``: data a county planner's analyses use (listed on the web's 数据 page);
+    ``developer``: reference values and test fixtures (CLI ``datasets list`` only)."""
 
     def file(self, local: str) -> DatasetFile:
         for f in self.files:
@@ -98,6 +103,8 @@ def _registry() -> dict[str, Dataset]:
             licence=d["licence"],
             used_by=d["used_by"],
             files=tuple(files),
+            licence_zh=d.get("licence_zh", d["licence"]),
+            audience=d.get("audience", "planner"),
         )
     return out
 

@@ -82,6 +82,25 @@ def test_xlsx_two_row_merged_header_and_unit_row(tmp_path, resolver):
     assert _value(con, "110101", "urban_share", 2021) == pytest.approx(0.9)  # ‰
 
 
+def test_xlsx_table_on_second_sheet_is_found(tmp_path, resolver):
+    # A 说明 sheet first (text only), the table on 数据: the reader takes the sheet with the most
+    # numeric cells (说明 0, 数据 4: 2.5, 3 and the two years) and the report names it.
+    path = tmp_path / "yearbook.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    notes = wb.add_worksheet("说明")
+    notes.write_column(0, 0, ["本表为各县主要指标", "单位：亿元", "来源：统计年鉴"])
+    data = wb.add_worksheet("数据")
+    data.write_row(0, 0, ["地区", "年份", "地区生产总值(亿元)"])
+    data.write_row(1, 0, ["东城区", 2020, 2.5])
+    data.write_row(2, 0, ["西城区", 2020, 3])
+    wb.close()
+    rep, con = _run(path, resolver, tmp_path)
+    assert rep.sheet == "数据"
+    assert (rep.rows_read, rep.rows_loaded) == (2, 2)
+    assert _value(con, "110101", "gdp") == pytest.approx(25_000.0)  # 2.5 亿元 = 25,000 万元
+    assert rep.summary().splitlines()[0].startswith("导入完成：yearbook.xlsx（工作表“数据”")
+
+
 def test_csv_group_header_without_merge_info(tmp_path, resolver):
     f = _csv(
         tmp_path / "g.csv",

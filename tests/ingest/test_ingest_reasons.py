@@ -77,12 +77,38 @@ POLICY_KEYS = {
 }
 # ingest/pilots.py (besides invalid_year, the region keys and duplicate_conflict above)
 PILOT_KEYS = {"pilot_policy_missing"}
+# ingest/tech.py (besides the credit-code, region, value and date keys above)
+TECH_KEYS = {
+    "title_missing",
+    "other_county",
+    "field_unknown",
+    "duplicate_demand",
+    "team_name_missing",
+    "team_kind_invalid",
+    "capacity_invalid",
+    "duplicate_team",
+}
+# ingest/talent.py (besides person_id_missing, the region, credit-code, number and date keys above)
+TALENT_KEYS = {
+    "other_county",
+    "phone_invalid",
+    "education_invalid",
+    "salary_invalid",
+    "salary_reversed",
+    "occupation_invalid",
+    "duplicate_person",
+    "title_missing",
+    "filled_before_posted",
+    "duplicate_job",
+}
 SKIP_KEYS = {"empty", "subtotal", "duplicate", "missing_value"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_emitted_key_has_a_chinese_label() -> None:
-    emitted = TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS | PILOT_KEYS
+    emitted = (
+        TABLE_KEYS | FIRM_KEYS | FIRM_YEAR_KEYS | POLICY_KEYS | PILOT_KEYS | TECH_KEYS | TALENT_KEYS
+    )
     assert set(QUARANTINE_REASONS) == emitted
     assert set(SKIP_REASONS) == SKIP_KEYS
     for key in emitted | SKIP_KEYS:

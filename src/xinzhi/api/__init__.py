@@ -24,6 +24,7 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_regions,
         routes_reports,
+        routes_tech,
     )
 
     api = APIRouter(responses=ERROR_RESPONSES)
@@ -37,6 +38,7 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_monitor,
         routes_causal,
+        routes_tech,
     ):
         api.include_router(mod.router)
     return api

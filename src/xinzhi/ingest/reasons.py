@@ -66,6 +66,24 @@ QUARANTINE_REASONS: dict[str, str] = {
     "duplicate_record": "同一政策、条款、主体、期间、环节重复且内容不同（保留首次出现的一行）",
     # pilot lists (xinzhi.ingest.pilots)
     "pilot_policy_missing": "试点名单行缺少政策/试点名称（文件也未指定 --policy），无法确定是哪项试点",
+    # technology demands and research teams (xinzhi.ingest.tech)
+    "title_missing": "名称缺失（技术需求名称、岗位名称）",
+    "other_county": "该行属于其他县区（县区用户只能导入本县区的技术需求、人才与岗位）",
+    "field_unknown": "技术领域无法识别（应为国家重点支持的高新技术领域八个领域之一或其常用简称）",
+    "duplicate_demand": "同一需求编号重复且内容不同（保留首次出现的一行）",
+    "team_name_missing": "团队/专家名称缺失",
+    "team_kind_invalid": "类型无法识别（可填 团队/专家/飞地）",
+    "capacity_invalid": "可承接项目数应为非负整数",
+    "duplicate_team": "同一团队编号重复且内容不同（保留首次出现的一行）",
+    # talent and job bases (xinzhi.ingest.talent)
+    "phone_invalid": "手机号码格式错误（应为 1 开头的 11 位手机号或带区号的固定电话）",
+    "education_invalid": "学历无法识别（可填 初中、高中、中专、大专、本科、硕士、博士或 0–6）",
+    "salary_invalid": "薪资无法解析（可填 6000、5000-8000、5k-8k、1.2万、10-15万/年、面议）",
+    "salary_reversed": "薪资下限高于上限",
+    "occupation_invalid": "职业代码格式错误（应为国家职业分类大典 2022 的 X-XX-XX-XX）",
+    "duplicate_person": "同一人员编号重复且内容不同（保留首次出现的一行）",
+    "filled_before_posted": "招满日期早于发布日期",
+    "duplicate_job": "同一岗位编号重复且内容不同（保留首次出现的一行）",
 }
 """Reasons a source row is quarantined (key → Chinese label)."""
 

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 __all__ = ["ImportReport"]
 
 
+_FORMATS = {"wide": "宽表（指标为列）", "long": "长表（指标、数值成列）"}
+"""Chinese names of the table layouts (the report never shows the option's code name)."""
+
+
 @dataclass
 class ImportReport:
     """Outcome of one import (or of a no-op re-import).
@@ -94,8 +98,10 @@ class ImportReport:
     def summary(self) -> str:
         """Chinese text rendering."""
         head = "未重复导入（同一文件已是当前批次）" if self.status == "noop" else "导入完成"
+        where = f"工作表“{self.sheet}”，" if self.sheet else ""
+        form = _FORMATS.get(self.format, self.format)
         lines = [
-            f"{head}：{self.file_name}（来源 {self.source}，格式 {self.format}，批次 {self.batch_id}）",
+            f"{head}：{self.file_name}（{where}来源 {self.source}，{form}，批次 {self.batch_id}）",
             f"读入 {self.rows_read} 行 = 载入 {self.rows_loaded} + 隔离 {self.rows_quarantined}"
             f" + 跳过 {self.rows_skipped}",
             f"载入数值 {self.values_loaded} 个；缺失 {self.values_missing} 个",

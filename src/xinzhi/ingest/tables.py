@@ -310,29 +310,47 @@ def check_sheet_extent(path: str | os.PathLike[str], sheet: str, limit: int | No
         raise InputError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
 
 
+def _numeric_cells(rows: list[list[object]]) -> int:
+    """Number of numeric cells of a sheet (how much of it is a data table)."""
+    return sum(isinstance(v, int | float) and not isinstance(v, bool) for row in rows for v in row)
+
+
+def _sheet_rows(wb: CalamineWorkbook, path: Path, name: str) -> list[list[object]]:
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        check_sheet_extent(path, name)
+    return [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+
 def _read_excel(path: Path, sheet: str | int | None) -> Grid:
+    """Read one worksheet; without ``sheet``, the worksheet holding the most numbers.
+
+    A yearbook workbook often opens with a 说明 (notes) sheet and keeps the table on the second
+    (数据); a person sees the table at once, so the reader picks the sheet with the most numeric
+    cells (the first one on a tie) and the import report names it.
+    """
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise InputError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
     names = list(wb.sheet_names)
     if sheet is None:
-        name = names[0]
-    elif isinstance(sheet, int) or (
-        isinstance(sheet, str) and sheet.isdigit() and sheet not in names
-    ):
-        idx = int(sheet)
-        if not 0 <= idx < len(names):
-            raise InputError(f"工作表序号 {sheet} 超出范围（共 {len(names)} 个工作表）")
-        name = names[idx]
-    elif sheet in names:
-        name = sheet
+        candidates = {n: _sheet_rows(wb, path, n) for n in names}
+        name = max(names, key=lambda n: (_numeric_cells(candidates[n]), -names.index(n)))
+        rows = candidates[name]
     else:
-        raise InputError(f"找不到工作表 {sheet!r}；可用：{'、'.join(names)}")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        check_sheet_extent(path, name)
+        if isinstance(sheet, int) or (
+            isinstance(sheet, str) and sheet.isdigit() and sheet not in names
+        ):
+            idx = int(sheet)
+            if not 0 <= idx < len(names):
+                raise InputError(f"工作表序号 {sheet} 超出范围（共 {len(names)} 个工作表）")
+            name = names[idx]
+        elif sheet in names:
+            name = sheet
+        else:
+            raise InputError(f"找不到工作表 {sheet!r}；可用：{'、'.join(names)}")
+        rows = _sheet_rows(wb, path, name)
     ws = wb.get_sheet_by_name(name)
-    rows = ws.to_python(skip_empty_area=False)
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
     merged: list[tuple[int, int, int, int]] = []

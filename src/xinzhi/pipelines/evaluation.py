@@ -34,6 +34,7 @@ __all__ = [
     "evaluate_declared",
     "named_scores",
     "region_names",
+    "stored_weights",
 ]
 
 #: An optional (yearbook) indicator joins the index only when it is present for at least this
@@ -287,6 +288,16 @@ def _missing_labels(frame: pd.DataFrame) -> list[str]:
     return ["、".join(codes[row]) for row in mask]
 
 
+def stored_weights(res: EvaluationResult) -> pd.DataFrame:
+    """The weights an evaluation stores: ``indicator, dimension, weight, year`` — one row per
+    indicator and year with ``weight_scope="year"`` (the weights of that year's
+    cross-section), one row per indicator with year NULL for pooled weights."""
+    table = res.weight_table(by_year=res.weight_years is not None)
+    if "year" not in table.columns:
+        table = table.assign(year=None)
+    return table[["indicator", "dimension", "weight", "year"]].astype({"year": "Int64"})
+
+
 def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
     assert ev.name is not None
     res = ev.result
@@ -301,7 +312,7 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
         {f"dim:{d}": i for i, d in enumerate(res.dimension_names)}
     )
     dims["dimension"] = dims["dimension"].str.removeprefix("dim:")
-    weights = res.weight_table(by_year=False)
+    weights = stored_weights(res)
     obstacles = res.obstacles().rename(columns={"unit": "region_code"})
     save_evaluation(
         con,

@@ -17,8 +17,10 @@ STATUSES = ("ok", "missing", "mismatch")
 """Statuses of a verified file: sha256 matches, no local copy, sha256 differs."""
 
 
-def dataset_catalogue() -> list[dict[str, Any]]:
-    """One row per registered dataset: ``name, title, repo, commit, licence, files`` (count)."""
+def dataset_catalogue(*, planner: bool = False) -> list[dict[str, Any]]:
+    """One row per registered dataset: ``name, title, repo, commit, licence, licence_zh,
+    files`` (count); ``planner=True`` keeps the data a planner's analyses use (no reference
+    values or test fixtures — the web's 数据 page)."""
     return [
         {
             "name": d.name,
@@ -26,9 +28,11 @@ def dataset_catalogue() -> list[dict[str, Any]]:
             "repo": d.repo,
             "commit": d.commit,
             "licence": d.licence,
+            "licence_zh": d.licence_zh,
             "files": len(d.files),
         }
         for d in datasets.list_datasets()
+        if not planner or d.audience == "planner"
     ]
 
 

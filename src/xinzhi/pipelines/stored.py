@@ -35,7 +35,12 @@ from xinzhi.pipelines.evaluation import named_scores, region_names
 from xinzhi.regions.economic_regions import PROVINCE_REGION
 from xinzhi.regions.harmonise import harmonise_codes
 from xinzhi.regions.names import BASIS_LABELS, basis_of
-from xinzhi.store.evaluations import ensure_evaluation_tables, list_evaluations, load_evaluation
+from xinzhi.store.evaluations import (
+    ensure_evaluation_tables,
+    list_evaluations,
+    load_evaluation,
+    load_weights,
+)
 
 __all__ = [
     "CountyProfile",
@@ -368,9 +373,9 @@ def export_stored_evaluation(
     """Workbook of a stored evaluation: 得分 (with dimension scores), 权重, 障碍度 (Chinese
     headers)."""
     s = stored_scores(con, name) if scores is None else scores
-    weights = con.execute(
-        "SELECT indicator, dimension, weight FROM evaluation_weights WHERE name = ?", [name]
-    ).df()
+    weights = load_weights(con, name)
+    if weights["year"].isna().all():  # pooled weights: no year column in the sheet
+        weights = weights.drop(columns="year")
     ob = con.execute(
         "SELECT region_code, year, indicator, dimension, obstacle FROM evaluation_obstacles "
         "WHERE name = ? ORDER BY year, region_code, obstacle DESC",
@@ -382,6 +387,22 @@ def export_stored_evaluation(
         weights.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="权重", index=False)
         ob.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="障碍度", index=False)
     return p
+
+
+def weights_of_year(weights: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """One weight per indicator from stored ``indicator, dimension, weight[, year]`` rows: the
+    rows of ``year`` when the weights are per year and that year is stored, the pooled rows
+    when ``year`` is NULL everywhere, else the mean over the stored years (in stored order)."""
+    cols = ["indicator", "dimension", "weight"]
+    if "year" not in weights.columns or weights["year"].isna().all():
+        return weights[cols].reset_index(drop=True)
+    yearly = weights[weights["year"].notna()]
+    if year is not None and (yearly["year"] == year).any():
+        return yearly.loc[yearly["year"] == year, cols].reset_index(drop=True)
+    mean = yearly.groupby("indicator", sort=False).agg(
+        dimension=("dimension", "first"), weight=("weight", "mean")
+    )
+    return mean.reset_index()[cols]
 
 
 @dataclass
@@ -407,7 +428,8 @@ class StoredEvaluation:
         name, province_code, province_name, prefecture_name, year, score, rank, province_rank,
         percentile, dim:…``.
     weights : DataFrame
-        ``indicator, dimension, weight``.
+        ``indicator, dimension, weight, year``: ``year`` NULL for pooled weights, else one row
+        per indicator and year (``weight_scope="year"``); :meth:`weights_of` gives one year's.
     obstacles : DataFrame
         ``region_code, year, indicator, dimension, obstacle``.
     """
@@ -421,6 +443,12 @@ class StoredEvaluation:
     scores: pd.DataFrame
     weights: pd.DataFrame
     obstacles: pd.DataFrame
+
+    def weights_of(self, year: int | None = None) -> pd.DataFrame:
+        """``indicator, dimension, weight`` used for ``year``: the weights of that year's
+        cross-section when they were computed per year, else the pooled weights (a per-year
+        evaluation asked for a year it does not have, or for ``None``: the mean weight)."""
+        return weights_of_year(self.weights, year)
 
     def excluded(self, raw: pd.DataFrame) -> pd.DataFrame:
         """County-years of the evaluated years in ``raw`` (a wide table of current values with
@@ -477,12 +505,16 @@ def read_stored_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> StoredE
     system, options, years = con.execute(
         "SELECT system, options, years FROM evaluations WHERE name = ?", [name]
     ).fetchone() or (None, None, None)
-    weights = con.execute(
-        "SELECT indicator, dimension, weight FROM evaluation_weights WHERE name = ?",
-        [name],
-    ).df()
-    full, used = _systems(name, str(system), list(weights["indicator"]))
-    weights = weights.set_index("indicator").loc[used.codes].reset_index()
+    weights = load_weights(con, name)
+    full, used = _systems(name, str(system), list(dict.fromkeys(weights["indicator"])))
+    order = {c: i for i, c in enumerate(used.codes)}
+    weights = (
+        weights[weights["indicator"].isin(order)]
+        .assign(_order=lambda d: d["indicator"].map(order))
+        .sort_values(["year", "_order"], na_position="first", kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
     obstacles = con.execute(
         "SELECT region_code, year, indicator, dimension, obstacle FROM evaluation_obstacles "
         "WHERE name = ?",

@@ -185,6 +185,19 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
+def display_rows(df: pd.DataFrame, columns: list[str], digits: int = 4) -> list[dict[str, Any]]:
+    """The rows a table shows: floats rounded to ``digits``, date-times to the second
+    (``2026-12-04 21:40:05``, never with microseconds), missing values as None."""
+    shown = df[columns].copy()
+    for c in columns:
+        if pd.api.types.is_float_dtype(shown[c]):
+            shown[c] = shown[c].round(digits)
+        elif pd.api.types.is_datetime64_any_dtype(shown[c]):
+            shown[c] = shown[c].dt.strftime("%Y-%m-%d %H:%M:%S")
+    records = shown.astype(object).where(shown.notna(), None).to_dict("records")
+    return [{str(k): v for k, v in r.items()} for r in records]
+
+
 def table_of(
     df: pd.DataFrame,
     labels: dict[str, str],
@@ -193,20 +206,15 @@ def table_of(
     pagination: int | None = 15,
     digits: int = 4,
 ) -> ui.table:
-    """A sortable table with Chinese column labels (floats rounded for display)."""
+    """A sortable table with Chinese column labels (values as :func:`display_rows` shows them)."""
     cols = [c for c in labels if c in df.columns]
     extra = [row_key] if row_key and row_key not in cols and row_key in df.columns else []
-    shown = df[cols + extra].copy()
-    for c in cols + extra:
-        if pd.api.types.is_float_dtype(shown[c]):
-            shown[c] = shown[c].round(digits)
-    shown = shown.astype(object).where(shown.notna(), None)
     columns = [
         {"name": c, "label": labels[c], "field": c, "sortable": True, "align": "left"} for c in cols
     ]
     return ui.table(
         columns=columns,
-        rows=shown.to_dict("records"),
+        rows=display_rows(df, cols + extra, digits),
         row_key=row_key or cols[0],
         pagination=pagination,
     ).classes("w-full")

@@ -252,10 +252,12 @@ def register() -> None:
 
         with ui.card().classes("w-full"):
             ui.label("公共数据集").classes("font-bold")
-            ds = pd.DataFrame(dataset_catalogue())[["name", "title", "licence", "files"]]
+            ds = pd.DataFrame(dataset_catalogue(planner=True))[
+                ["name", "title", "licence_zh", "files"]
+            ]
             status_table = table_of(
                 ds,
-                {"name": "名称", "title": "说明", "licence": "许可", "files": "文件数"},
+                {"name": "名称", "title": "说明", "licence_zh": "许可", "files": "文件数"},
                 pagination=None,
             )
             ui.label(f"本地镜像：{data_dir_str() or '未设置（XINZHI_DATA_DIR）'}").classes(
