@@ -54,6 +54,7 @@ def _same(a: float, b: float) -> bool:
         ("一年半以上", 1.5),  # 一 + 半 = 1.5
         ("有3年经验者优先，经验不限", 0.0),  # a preferred experience is no floor
         ("本公司成立于2015年", float("nan")),  # 2015 > 50 is a calendar year
+        ("负责三至六年级英语教学", float("nan")),  # 年级: school grades, not a range of years
         ("岗位职责：负责车间管理", float("nan")),
     ],
 )
@@ -290,7 +291,7 @@ def test_posting_frame() -> None:
     assert first["title"] == "数控车工"
     assert first["education_min"] == 2
     assert first["years_min"] == 3.0
-    assert first["skills"] == "数控车床"
+    assert first["skills"] == "数控车床;数控系统"  # FANUC系统 is a CNC control system
     assert first["certificates"] == "电工证"
     assert (first["salary_min"], first["salary_max"]) == (7000.0, 9000.0)
     assert first["location"] == "天台县"

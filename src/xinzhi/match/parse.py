@@ -182,7 +182,7 @@ def _phones(text: pd.Series) -> pd.Series:
 _HALF = r"(?P<half>半)?"
 _POSTING_YEAR_RULES: list[tuple[str, str]] = [
     # (pattern with group n [and half], note)
-    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年", "经验区间取下限"),
+    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年(?![级制度])", "经验区间取下限"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:或|及)?以上", "X年以上"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:的)?[^,，。;；\n]{{0,6}}?经验", "X年经验"),
     (rf"经验\s*(?:要求)?\s*:?\s*(?P<n>{_NUM})\s*年{_HALF}", "经验X年"),
