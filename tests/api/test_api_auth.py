@@ -146,3 +146,32 @@ def test_audit_log_records_logins(api):
     assert ("login", "admin1") in actions
     assert ("login_failed", "county2") in actions
     assert r["total"] == len(r["items"])
+
+
+def test_role_change_and_enable(api):
+    admin = api.h("admin1")
+    r = api.client.post(
+        "/api/admin/users",
+        json={"username": "temp2", "password": "password-2", "role": "analyst"},
+        headers=admin,
+    )
+    assert r.status_code == 201
+    # a county account needs its county: Chinese 400, nothing changed
+    r = api.client.post("/api/admin/users/temp2/role", json={"role": "county"}, headers=admin)
+    assert r.status_code == 400 and "县区用户必须指定所属县区" in r.json()["error"]["message"]
+    county = api.client.get("/api/auth/me", headers=api.h("county1")).json()["county_code"]
+    r = api.client.post(
+        "/api/admin/users/temp2/role", json={"role": "county", "county": county}, headers=admin
+    )
+    assert r.status_code == 200
+    assert (r.json()["role"], r.json()["county_code"]) == ("county", county)
+    assert api.client.post("/api/admin/users/temp2/disable", headers=admin).json()["disabled"]
+    r = api.client.post("/api/admin/users/temp2/enable", headers=admin)
+    assert r.status_code == 200 and r.json()["disabled"] is False
+    assert api.client.post("/api/admin/users/nobody/enable", headers=admin).status_code == 404
+    assert (
+        api.client.post(
+            "/api/admin/users/temp2/role", json={"role": "admin"}, headers=api.h("analyst1")
+        ).status_code
+        == 403
+    )

@@ -58,6 +58,11 @@ class UserCreate(BaseModel):
     county: str | None = Field(default=None, max_length=64)
 
 
+class UserRole(BaseModel):
+    role: str = Field(pattern="^(admin|analyst|county)$")
+    county: str | None = Field(default=None, max_length=64)
+
+
 class Message(BaseModel):
     message: str
 

@@ -24,6 +24,7 @@ from xinzhi.api.deps import (
 )
 from xinzhi.api.errors import ApiError
 from xinzhi.auth.sessions import COOKIE_TTL
+from xinzhi.pipelines import accounts as change_accounts
 
 router = APIRouter(tags=["登录与账户"])
 
@@ -177,6 +178,46 @@ def disable(username: str, request: Request, db: Db, session: Admin) -> m.UserOu
         finally:
             cur.close()
     audit(db, request, session, "user_disable", username)
+    return _user_out(user)
+
+
+@router.post(
+    "/admin/users/{username}/enable", response_model=m.UserOut, summary="启用账户（管理员）"
+)
+def enable(username: str, request: Request, db: Db, session: Admin) -> m.UserOut:
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.get_user(cur, username) is None:
+                raise ApiError(404, "user_not_found", "用户不存在")
+            user = change_accounts.enable_account(
+                username, actor=session.user.username, con=cur, ip=client_ip(request)
+            )
+        finally:
+            cur.close()
+    return _user_out(user)
+
+
+@router.post(
+    "/admin/users/{username}/role", response_model=m.UserOut, summary="修改角色与所属县区（管理员）"
+)
+def role(username: str, body: m.UserRole, request: Request, db: Db, session: Admin) -> m.UserOut:
+    """New role and county (a county account needs its county); the account's sessions end."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.get_user(cur, username) is None:
+                raise ApiError(404, "user_not_found", "用户不存在")
+            user = change_accounts.change_account_role(
+                username,
+                body.role,
+                body.county,
+                actor=session.user.username,
+                con=cur,
+                ip=client_ip(request),
+            )
+        finally:
+            cur.close()
     return _user_out(user)
 
 

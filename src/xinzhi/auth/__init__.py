@@ -8,10 +8,12 @@ from xinzhi.auth.accounts import (
     add_user,
     authenticate,
     disable_user,
+    enable_user,
     get_user,
     list_users,
     reset_password,
     resolve_county,
+    set_role,
 )
 from xinzhi.auth.audit import read_audit, write_audit, write_export
 from xinzhi.auth.keys import secret_key, sign, unsign
@@ -39,6 +41,7 @@ __all__ = [
     "clear_failures",
     "create_session",
     "disable_user",
+    "enable_user",
     "ensure_auth_tables",
     "generate_password",
     "get_user",
@@ -53,6 +56,7 @@ __all__ = [
     "revoke_session",
     "seconds_to_wait",
     "secret_key",
+    "set_role",
     "sign",
     "unlock",
     "unsign",

@@ -29,10 +29,12 @@ __all__ = [
     "add_user",
     "authenticate",
     "disable_user",
+    "enable_user",
     "get_user",
     "list_users",
     "reset_password",
     "resolve_county",
+    "set_role",
 ]
 
 ROLES: dict[str, str] = {"admin": "管理员", "analyst": "分析员", "county": "县区用户"}
@@ -93,17 +95,7 @@ def add_user(
     ensure_auth_tables(con)
     if not _NAME.fullmatch(username):
         raise InputError("用户名只能包含 2–64 个字母、数字、汉字、下划线、点或连字符")
-    if role not in ROLES:
-        raise InputError(
-            f"未知的角色 {role!r}：可选 admin（管理员）、analyst（分析员）、county（县区用户）"
-        )
-    code: str | None = None
-    if role == "county":
-        if not county:
-            raise InputError("县区用户必须指定所属县区（--county 代码或名称）")
-        code = resolve_county(con, county)
-    elif county:
-        raise InputError("只有县区用户（county）可以指定所属县区")
+    code = _role_county(con, role, county)
     if con.execute("SELECT 1 FROM auth_users WHERE username = ?", [username]).fetchall():
         raise InputError(f"用户 {username} 已存在")
     pw = hash_password(password)
@@ -145,6 +137,48 @@ def disable_user(con: duckdb.DuckDBPyConnection, username: str) -> User:
     con.execute(
         "UPDATE auth_users SET disabled = TRUE, updated_at = current_timestamp WHERE user_id = ?",
         [user.user_id],
+    )
+    con.execute("DELETE FROM auth_sessions WHERE user_id = ?", [user.user_id])
+    return _require(con, username)
+
+
+def enable_user(con: duckdb.DuckDBPyConnection, username: str) -> User:
+    """Enable a disabled account (it logs in again with its password)."""
+    user = _require(con, username)
+    con.execute(
+        "UPDATE auth_users SET disabled = FALSE, updated_at = current_timestamp WHERE user_id = ?",
+        [user.user_id],
+    )
+    return _require(con, username)
+
+
+def _role_county(con: duckdb.DuckDBPyConnection, role: str, county: str | None) -> str | None:
+    """The stored county of an account of ``role`` (checked: a county account needs one, the
+    other roles none)."""
+    if role not in ROLES:
+        raise InputError(
+            f"未知的角色 {role!r}：可选 admin（管理员）、analyst（分析员）、county（县区用户）"
+        )
+    if role == "county":
+        if not county:
+            raise InputError("县区用户必须指定所属县区（--county 代码或名称）")
+        return resolve_county(con, county)
+    if county:
+        raise InputError("只有县区用户（county）可以指定所属县区")
+    return None
+
+
+def set_role(
+    con: duckdb.DuckDBPyConnection, username: str, role: str, county: str | None = None
+) -> User:
+    """Change an account's role and county (checked as for a new account); its sessions and
+    tokens end, so the new rights apply at the next login."""
+    user = _require(con, username)
+    code = _role_county(con, role, county)
+    con.execute(
+        "UPDATE auth_users SET role = ?, county_code = ?, updated_at = current_timestamp"
+        " WHERE user_id = ?",
+        [role, code, user.user_id],
     )
     con.execute("DELETE FROM auth_sessions WHERE user_id = ?", [user.user_id])
     return _require(con, username)

@@ -19,6 +19,7 @@ import pandas as pd
 from xinzhi.auth.policy import Kind
 
 __all__ = [
+    "ACTION_LABELS",
     "EXPORT",
     "export_target",
     "import_detail",
@@ -28,6 +29,28 @@ __all__ = [
 ]
 
 EXPORT = "export"
+
+ACTION_LABELS: dict[str, str] = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_throttled": "登录限流",
+    "logout": "退出",
+    "import": "导入数据",
+    "upload": "上传文件",
+    "evaluate": "测度",
+    EXPORT: "下载导出",
+    "user_add": "新建账户",
+    "user_disable": "停用账户",
+    "user_enable": "启用账户",
+    "user_role": "修改角色",
+    "user_reset_password": "重置密码",
+    "user_unlock": "解除登录限流",
+    "policy_draft": "政策草稿",
+    "policy_publish": "发布政策",
+    "policy_retire": "废止政策",
+    "target_set": "设定目标",
+}
+"""Chinese names of the audited actions (the 管理 page shows these, the code when unknown)."""
 """Action of every download entry."""
 
 

@@ -110,6 +110,34 @@ def users_disable(name: Annotated[str, typer.Argument(help="用户名")]) -> Non
     typer.echo(f"已停用账户 {name}")
 
 
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """启用已停用的账户。"""
+    from xinzhi.pipelines.accounts import enable_account
+
+    enable_account(name, actor=f"cli:{whoami()}")
+    typer.echo(f"已启用账户 {name}")
+
+
+@users_app.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin（管理员）| analyst（分析员）| county（县区用户）")
+    ],
+    county: Annotated[
+        str | None, typer.Option("--county", help="县区用户所属县区（代码或名称）")
+    ] = None,
+) -> None:
+    """修改账户的角色与所属县区（同时注销其全部会话与令牌）。"""
+    from xinzhi.pipelines.accounts import change_account_role
+
+    user = change_account_role(name, role, county, actor=f"cli:{whoami()}")
+    typer.echo(
+        f"已将 {name} 改为 {user.role_label}{'（' + user.county_code + '）' if user.county_code else ''}"
+    )
+
+
 @users_app.command("reset-password")
 def users_reset_password(
     name: Annotated[str, typer.Argument(help="用户名")],

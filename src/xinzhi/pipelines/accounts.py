@@ -1,6 +1,7 @@
-"""Account administration from the command line (``xinzhi users add | list | disable |
-reset-password``): each task opens the warehouse, makes sure the account tables exist, does the
-change with :mod:`xinzhi.auth` and writes the audit entry (``actor``: who ran the command)."""
+"""Account administration (``xinzhi users add | list | disable | reset-password`` and the web's
+管理 page): each task opens the warehouse (or uses the caller's connection ``con``, as the web
+server does), makes sure the account tables exist, does the change with :mod:`xinzhi.auth` and
+writes the audit entry (``actor``: who made the change; ``ip``: from where, on the web)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from contextlib import contextmanager
 import duckdb
 
 from xinzhi import auth, store
-from xinzhi.errors import NotFoundError
+from xinzhi.errors import InputError, NotFoundError
 
 __all__ = [
     "add_account",
+    "change_account_role",
     "disable_account",
+    "enable_account",
     "list_accounts",
     "reset_account_password",
     "unlock_account",
@@ -23,13 +26,19 @@ __all__ = [
 
 
 @contextmanager
-def _accounts(db: str | os.PathLike[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = store.connect(db)
-    try:
+def _accounts(
+    db: str | os.PathLike[str] | None, con: duckdb.DuckDBPyConnection | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    if con is not None:
         auth.ensure_auth_tables(con)
         yield con
+        return
+    own = store.connect(db)
+    try:
+        auth.ensure_auth_tables(own)
+        yield own
     finally:
-        con.close()
+        own.close()
 
 
 def add_account(
@@ -40,45 +49,109 @@ def add_account(
     *,
     actor: str,
     db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ip: str | None = None,
 ) -> auth.User:
     """Create an account (a ``county`` account needs its county, code or name); audited as
     ``user_add``."""
-    with _accounts(db) as con:
-        user = auth.add_user(con, username, password, role, county)
+    with _accounts(db, con) as c:
+        user = auth.add_user(c, username, password, role, county)
         auth.write_audit(
-            con,
+            c,
             "user_add",
             user=actor,
             target=username,
             detail={"role": role, "county": user.county_code},
+            ip=ip,
         )
     return user
 
 
-def list_accounts(*, db: str | os.PathLike[str] | None = None) -> list[auth.User]:
+def list_accounts(
+    *, db: str | os.PathLike[str] | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> list[auth.User]:
     """Every account, by name."""
-    with _accounts(db) as con:
-        return auth.list_users(con)
+    with _accounts(db, con) as c:
+        return auth.list_users(c)
 
 
 def disable_account(
-    username: str, *, actor: str, db: str | os.PathLike[str] | None = None
+    username: str,
+    *,
+    actor: str,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ip: str | None = None,
 ) -> auth.User:
     """Disable an account and end its sessions and tokens; audited as ``user_disable``."""
-    with _accounts(db) as con:
-        user = auth.disable_user(con, username)
-        auth.write_audit(con, "user_disable", user=actor, target=username)
+    if username == actor:
+        raise InputError("不能停用自己正在使用的账户")
+    with _accounts(db, con) as c:
+        user = auth.disable_user(c, username)
+        auth.write_audit(c, "user_disable", user=actor, target=username, ip=ip)
+    return user
+
+
+def enable_account(
+    username: str,
+    *,
+    actor: str,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ip: str | None = None,
+) -> auth.User:
+    """Enable a disabled account; audited as ``user_enable``."""
+    with _accounts(db, con) as c:
+        user = auth.enable_user(c, username)
+        auth.write_audit(c, "user_enable", user=actor, target=username, ip=ip)
+    return user
+
+
+def change_account_role(
+    username: str,
+    role: str,
+    county: str | None = None,
+    *,
+    actor: str,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ip: str | None = None,
+) -> auth.User:
+    """Change an account's role and county (its sessions end); audited as ``user_role`` with
+    the old and new role and county."""
+    if username == actor:
+        raise InputError("不能修改自己正在使用的账户的角色")
+    with _accounts(db, con) as c:
+        before = auth.get_user(c, username)
+        user = auth.set_role(c, username, role, county)
+        auth.write_audit(
+            c,
+            "user_role",
+            user=actor,
+            target=username,
+            detail={
+                "from": [before.role if before else None, before.county_code if before else None],
+                "to": [user.role, user.county_code],
+            },
+            ip=ip,
+        )
     return user
 
 
 def reset_account_password(
-    username: str, password: str, *, actor: str, db: str | os.PathLike[str] | None = None
+    username: str,
+    password: str,
+    *,
+    actor: str,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ip: str | None = None,
 ) -> auth.User:
     """Set a new password and end the account's sessions and tokens; audited as
     ``user_reset_password``."""
-    with _accounts(db) as con:
-        user = auth.reset_password(con, username, password)
-        auth.write_audit(con, "user_reset_password", user=actor, target=username)
+    with _accounts(db, con) as c:
+        user = auth.reset_password(c, username, password)
+        auth.write_audit(c, "user_reset_password", user=actor, target=username, ip=ip)
     return user
 
 

