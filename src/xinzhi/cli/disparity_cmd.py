@@ -555,6 +555,23 @@ def convergence_cmd(
     measure: Annotated[
         str | None, typer.Option("--sigma-measure", help=_help("convergence", "measure"))
     ] = None,
+    spatial: Annotated[
+        str | None, typer.Option("--spatial", help=_help("convergence", "spatial"))
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help=f"--spatial slx 时：{_help('convergence', 'weights')}；也可给邻接表文件",
+        ),
+    ] = None,
+    neighbors: Neighbors = None,
+    power: Power = None,
+    cutoff: Cutoff = None,
+    economic_variable: EconomicVariable = None,
+    standardise: Standardise = None,
+    coordinates: Coordinates = None,
+    weights_file: WeightsFile = None,
     output: Output = None,
     sigma_output: Annotated[
         Path | None, typer.Option("--sigma-output", help="σ 收敛表", callback=checked_output)
@@ -566,20 +583,42 @@ def convergence_cmd(
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
-    given = {
+    options: dict[str, Any] = {
         "kind": kind,
         "measure": measure,
         "fixed_effects": fixed_effects,
         "cov_type": cov_type,
+        "spatial": spatial,
     }
-    if evaluation is not None and input_ is None and controls is None:
-        res = run_stored("convergence", evaluation, db, harmonise=harmonise, **given)
+    wopts = given(
+        neighbors=neighbors,
+        power=power,
+        cutoff=cutoff,
+        economic_variable=economic_variable,
+        standardise=standardise,
+        coordinates=coordinates,
+        weights_file=weights_file,
+    )
+    kinds = registry.get("convergence").option("weights").choices or ()
+    stored_weights = weights is None or weights.strip().lower() in kinds
+    if evaluation is not None and input_ is None and controls is None and stored_weights:
+        res = run_stored(
+            "convergence",
+            evaluation,
+            db,
+            harmonise=harmonise,
+            **options,
+            **given(weights=weights.strip().lower() if weights else None),
+            **wopts,
+        )
     else:
         from xinzhi.pipelines.tables import convergence_table
 
         data = load_data(input_, evaluation, db)
         ctrl = [c.strip() for c in controls.split(",")] if controls else None
-        res = convergence_table(data, value, unit, year, controls=ctrl, **given)
+        res = convergence_table(
+            data, value, unit, year, controls=ctrl, **options, **given(weights=weights), **wopts
+        )
     if sigma_output is not None:
         write_table(res.sigma.table, sigma_output)
     if not as_json:

@@ -482,11 +482,24 @@ def convergence(
     fixed_effects: str = decl.CONVERGENCE.default("fixed_effects"),
     cov_type: str = decl.CONVERGENCE.default("cov_type"),
     harmonise: bool = decl.CONVERGENCE.default("harmonise"),
+    spatial: str = decl.CONVERGENCE.default("spatial"),
+    weights: str = decl.CONVERGENCE.default("weights"),
+    neighbors: int = decl.CONVERGENCE.default("neighbors"),
+    power: int = decl.CONVERGENCE.default("power"),
+    cutoff: float | None = decl.CONVERGENCE.default("cutoff"),
+    economic_variable: str | None = decl.CONVERGENCE.default("economic_variable"),
+    standardise: str = decl.CONVERGENCE.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> Convergence:
     """σ convergence (``measure`` per year) and β convergence (``kind``: growth over the whole
     period on the log of the first score — Barro & Sala-i-Martin 1992 — or period by period) on
-    the comparable panel."""
+    the comparable panel. With ``spatial="slx"`` the β regression gains the spatial lag of the
+    initial level (SLX; :func:`xinzhi.disparity.beta_convergence`): codes are then carried to
+    the boundaries' year (as the spatial Markov chain) and the weights are those the weight
+    options name."""
+    wopts = _weight_options(locals())
     decl.CONVERGENCE.resolve(
         {
             "evaluation": evaluation,
@@ -495,9 +508,26 @@ def convergence(
             "fixed_effects": fixed_effects,
             "cov_type": cov_type,
             "harmonise": harmonise,
+            "spatial": spatial,
+            **wopts,
         }
     )
-    bal, notes = _comparable(con, evaluation, harmonise)
+    w: Any = None
+    request: WeightsRequest | None = None
+    if spatial == "slx":
+        request = WeightsRequest.from_options(**wopts)
+        panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
+        bal, dropped = balanced_panel(panel)
+        bal, w, lacking = spatial_subset(
+            bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir)
+        )
+        notes = [f"空间 β 收敛（SLX），空间权重：{request.label}"]
+        if dropped:
+            notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
+        if lacking:
+            notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
+    else:
+        bal, notes = _comparable(con, evaluation, harmonise)
     sig = sigma_convergence(bal, "score", "year", measure=measure)  # type: ignore[arg-type]
     beta = beta_convergence(
         bal,
@@ -507,6 +537,8 @@ def convergence(
         kind=kind,  # type: ignore[arg-type]
         fixed_effects=fixed_effects,  # type: ignore[arg-type]
         cov_type=cov_type,  # type: ignore[arg-type]
+        weights=w,
+        transform=request.transform if request is not None else "r",
     )
     options = {
         "evaluation": evaluation,
@@ -515,6 +547,10 @@ def convergence(
         "fixed_effects": fixed_effects,
         "cov_type": cov_type,
         "harmonise": harmonise,
-        **_panel_facts(bal, harmonise),
+        "spatial": spatial,
+        **(request.options() if request is not None else {}),
+        **_panel_facts(bal, harmonise and spatial != "slx"),
     }
+    if spatial == "slx":
+        options["harmonised_to"] = BOUNDARY_YEAR
     return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes, *notes])

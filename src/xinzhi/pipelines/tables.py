@@ -415,18 +415,34 @@ def convergence_table(
     measure: str | None = None,
     fixed_effects: str | None = None,
     cov_type: str | None = None,
+    spatial: str | None = None,
+    weights: str | os.PathLike[str] = DEFAULT_WEIGHTS,
+    data_dir: str | os.PathLike[str] | None = None,
+    **weight_options: Any,
 ) -> Convergence:
     """σ convergence (``measure``) and absolute or conditional (``controls``) β convergence
-    (``kind``, ``fixed_effects``, ``cov_type``); options default to the declaration of
-    ``convergence``."""
+    (``kind``, ``fixed_effects``, ``cov_type``); with ``spatial="slx"`` the spatial lag of the
+    initial level enters (``weights`` and ``weight_options`` as :func:`moran_table`); options
+    default to the declaration of ``convergence``."""
     o = _checked(
         decl.CONVERGENCE,
         kind=kind,
         measure=measure,
         fixed_effects=fixed_effects,
         cov_type=cov_type,
+        spatial=spatial,
     )
     df = table_frame(data, [unit])
+    w: Any = None
+    notes: list[str] = []
+    transform: Any = "r"
+    if o["spatial"] == "slx":
+        df, w, wnotes, request = _weights(weights, df, unit, data_dir, value, **weight_options)
+        notes = ["空间 β 收敛（SLX）", *wnotes]
+        transform = request.transform
+        o.update(request.options())
+    elif weight_options or str(weights) != DEFAULT_WEIGHTS:
+        raise InputError("空间权重选项只用于空间 β 收敛（spatial=slx）")
     sig = sigma_convergence(df, value, year, measure=o["measure"])
     beta = beta_convergence(
         df,
@@ -437,6 +453,8 @@ def convergence_table(
         kind=o["kind"],
         fixed_effects=o["fixed_effects"],
         cov_type=o["cov_type"],
+        weights=w,
+        transform=transform,
     )
     options = {"value": value, "unit": unit, "year": year, "controls": list(controls or []), **o}
-    return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes])
+    return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes, *notes])
