@@ -44,12 +44,16 @@ def test_the_declared_analyses() -> None:
         "complexity",
         "specialization",
         "shiftshare",
+        "tech-match",
+        "tech-assign",
+        "tech-graph",
         "monitor-signals",
         "monitor-trend",
         "monitor-digest",
         "policy-check",
         "typology",
         "peers",
+        "ranking",
     ]
 
 

@@ -241,3 +241,35 @@ def test_io_cli(data_dir: Path, tmp_path: Path) -> None:
     assert df["backward"].mean() == pytest.approx(1.0)
     links = pd.read_csv(tmp_path / "io_lead.csv")
     assert links.iloc[0]["部门名称"] == "金属冶炼和压延加工品"
+
+
+def test_complexity_csv_same_as_the_previous_writer(tmp_path: Path) -> None:
+    """The command writes from the arrays (pyarrow, ``ComplexityResult.to_arrow``); its CSV is
+    byte for byte the one the pandas ``tidy()`` frame gave through ``write_table`` (same
+    header, same text for every value), for one year and for two."""
+    from xinzhi.cli._tables import write_table
+    from xinzhi.industry.complexity import TIDY_COLUMNS
+    from xinzhi.pipelines.industry_tables import complexity_table
+
+    inp = _long(tmp_path)
+    two = pd.read_csv(inp, dtype={"县代码": str})
+    two = pd.concat([two, two.assign(年份=2021, 就业=two["就业"] * 1.5 + 0.25)])
+    inp2 = tmp_path / "two.csv"
+    two.to_csv(inp2, index=False)
+    for path, year in ((inp, "年份"), (inp2, "年份"), (inp, None)):
+        out = tmp_path / "out.csv"
+        args = ["industry", "complexity", "--input", str(path), "--location", "县代码"]
+        args += ["--product", "产业", "--value", "就业", "--output", str(out)]
+        res = runner.invoke(app, [*args, *(["--year", year] if year else [])])
+        assert res.exit_code == 0, res.output
+        old = tmp_path / "old.csv"
+        write_table(complexity_table(path, "县代码", "产业", "就业", year).result.tidy(), old)
+        assert out.read_bytes() == old.read_bytes()
+        assert out.read_bytes().startswith("\ufefflocation,product,year,".encode())
+        assert pd.read_csv(out).columns.tolist() == TIDY_COLUMNS
+        parquet = tmp_path / "out.parquet"
+        args[-1] = str(parquet)
+        assert runner.invoke(app, [*args, *(["--year", year] if year else [])]).exit_code == 0
+        back = pd.read_parquet(parquet)
+        assert back.columns.tolist() == TIDY_COLUMNS
+        np.testing.assert_array_equal(back["cog"], pd.read_csv(out)["cog"])

@@ -24,6 +24,8 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_regions,
         routes_reports,
+        routes_talent,
+        routes_tech,
     )
 
     api = APIRouter(responses=ERROR_RESPONSES)
@@ -37,6 +39,8 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_monitor,
         routes_causal,
+        routes_talent,
+        routes_tech,
     ):
         api.include_router(mod.router)
     return api

@@ -81,6 +81,7 @@ __all__ = [
     "require_policy_view",
     "require_upload_source",
     "sees_personal_data",
+    "tech_roles",
     "upload_county",
     "visible_batches_sql",
 ]
@@ -453,3 +454,33 @@ def mask_personal(rows: Any, user: User) -> Any:
     for c in cols:
         out[c] = pd.Series([_mask(v) for v in out[c]], index=out.index, dtype=object)
     return out
+
+
+# ------------------------------------------------------------ technology demands, 揭榜挂帅 (#16)
+TECH_ROLES: dict[str, frozenset[str]] = {
+    "admin": frozenset({"publisher", "applicant", "reviewer"}),
+    "analyst": frozenset({"reviewer"}),
+    "county": frozenset({"publisher", "applicant"}),
+}
+"""Account role → the 揭榜挂帅 workflow roles it may hold (:data:`xinzhi.match.tech.ROLES`).
+A county account holds them only for the demands of its own county (:func:`tech_roles`): it
+publishes its firms' demands and records the applications teams hand in to its 科技局; the
+analysts (the office's experts) review and score; admin does everything."""
+
+
+def tech_roles(user: User, county: str | None) -> frozenset[str]:
+    """The workflow roles ``user`` holds for a technology demand of ``county`` (empty: none;
+    the demand is then not visible either, :func:`can_view_county`).
+
+    Examples
+    --------
+    >>> from xinzhi.auth.accounts import User
+    >>> county = User(3, "湘潭县科技局", "county", "430321", False)
+    >>> sorted(tech_roles(county, "430321")), sorted(tech_roles(county, "430121"))
+    (['applicant', 'publisher'], [])
+    >>> sorted(tech_roles(User(2, "分析员", "analyst", None, False), "430121"))
+    ['reviewer']
+    """
+    if not can_view_county(user, county):
+        return frozenset()
+    return TECH_ROLES.get(user.role, frozenset())

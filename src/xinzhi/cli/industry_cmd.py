@@ -52,8 +52,11 @@ def complexity_cmd(
         typer.secho(f"提示：{note}", fg=typer.colors.YELLOW, err=True)
     typer.echo(res.result.summary())
     if output is not None:
-        write_table(res.table, output)
-        typer.echo(f"已写出 {len(res.table)} 行到 {output}")
+        from xinzhi.cli._arrow_tables import write_arrow
+
+        table = res.arrow()  # built from the arrays: no pandas frame of millions of rows
+        write_arrow(table, output)
+        typer.echo(f"已写出 {table.num_rows} 行到 {output}")
 
 
 @app.command("specialization")

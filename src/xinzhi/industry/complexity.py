@@ -463,6 +463,53 @@ class ComplexityResult(Result):
             frames.append(pd.DataFrame(cols))
         return pd.concat(frames, ignore_index=True)
 
+    def to_arrow(self) -> Any:
+        """The rows of :meth:`tidy` as a ``pyarrow.Table``, built from the arrays without a
+        pandas frame: location- and product-level columns (location, ECI, diversity, COI;
+        product, PCI, ubiquity) are dictionary arrays, so a writer formats each distinct value
+        once (:func:`xinzhi.cli._arrow_tables.write_arrow`)."""
+        import pyarrow as pa
+
+        if not self.years:
+            return pa.table({c: pa.array([], pa.null()) for c in TIDY_COLUMNS})
+        parts = []
+        for y in self.years:
+            n_loc, n_prod = y.m.shape
+            n = n_loc * n_prod
+            li = pa.array(np.repeat(np.arange(n_loc, dtype=np.int32), n_prod))
+            pi = pa.array(np.tile(np.arange(n_prod, dtype=np.int32), n_loc))
+
+            def by_loc(v: Any, li: Any = li) -> Any:
+                return pa.DictionaryArray.from_arrays(li, pa.array(v, from_pandas=True))
+
+            def by_prod(v: Any, pi: Any = pi) -> Any:
+                return pa.DictionaryArray.from_arrays(pi, pa.array(v, from_pandas=True))
+
+            def cells(v: FloatArray) -> Any:
+                return pa.array(v.ravel(), from_pandas=True)  # NaN → null (empty CSV cell)
+
+            cols: dict[str, Any] = {
+                "location": by_loc(y.locations),
+                "product": by_prod(y.products),
+                "year": pa.nulls(n) if y.year is None else pa.array(np.full(n, y.year)),
+                "value": cells(y.value),
+                "rca": cells(y.rca),
+                "M": pa.array(y.m.ravel().astype(np.int64)),
+                "density": cells(y.density),
+                "eci": by_loc(y.eci),
+                "pci": by_prod(y.pci),
+                "diversity": by_loc(y.diversity.astype(np.int64)),
+                "ubiquity": by_prod(y.ubiquity.astype(np.int64)),
+                "coi": by_loc(y.coi),
+                "cog": cells(y.cog),
+            }
+            if y.rpop is not None:
+                cols["rpop"] = cells(y.rpop)
+            parts.append(pa.table(cols))
+        if len(parts) == 1:
+            return parts[0]
+        return pa.concat_tables(parts, promote_options="permissive")
+
     def locations(self) -> pd.DataFrame:
         """One row per location × year: ECI, diversity, COI."""
         frames = [

@@ -39,7 +39,8 @@ A column that is not recognised is not dropped: its cells are kept per row in ``
 and the column is named in the report (``columns_ignored`` and a warning).
 
 Without a 人员编号 column a person's id is ``P`` + the first 12 hex digits of the sha256 of
-name and phone (the same person imported twice keeps the same id); without a 岗位编号 a
+name and phone (the same person imported twice keeps the same id; without both, of the résumé
+text); without a 岗位编号 a
 posting's id is ``J`` + those of credit code, firm, title and posting date.
 """
 
@@ -102,6 +103,7 @@ TALENT_HEADERS: dict[str, list[str]] = {
     "location": ["期望工作地点", "意向工作地点", "求职地点", "现居住地", "所在地"],
     "salary_expect": ["期望薪资", "期望月薪", "期望工资", "期望待遇"],
     "occupation_code": ["职业代码", "职业编码", "大典代码"],
+    "occupation_title": ["求职意向", "期望职位", "期望岗位", "意向职位", "意向岗位"],
 }
 """Accepted headers per talent field (the field's own name is accepted too)."""
 
@@ -354,8 +356,9 @@ def clean_talents(
     Returns
     -------
     CleanRows
-        ``rows``: :data:`xinzhi.store.talent.TALENT_COLUMNS`; every source row loaded,
-        quarantined or skipped.
+        ``rows``: :data:`xinzhi.store.talent.TALENT_COLUMNS` and ``occupation_title`` (求职意向,
+        read to classify the occupation; not stored); every source row loaded, quarantined or
+        skipped.
     """
     header, body, row_numbers, cols, names, ignored, ignored_idx = _start(
         grid, TALENT_HEADERS, "人才"
@@ -372,8 +375,10 @@ def clean_talents(
     phone = to_text(col("phone")).str.replace(r"^(?:\+?86)|[-\s]", "", regex=True)
     phone = phone.where(~phone.str.fullmatch(r"\d{11}\.0"), phone.str[:-2])
     pid = to_text(col("person_id")).str.replace(r"\.0$", "", regex=True)
-    derived = _hash_id("P", [name, phone])
-    nobody = (pid == "") & (name == "") & (phone == "")
+    text = _text(col("text"))
+    who = (name != "") | (phone != "")
+    derived = _hash_id("P", [name, phone]).where(who, _hash_id("P", [text]))
+    nobody = (pid == "") & ~who & (text == "")
     flags.add("person_id_missing", nobody.to_numpy())
     pid = pid.where(pid != "", derived)
     region = _county(col("region_code"), region_code, own_county, flags)
@@ -386,7 +391,6 @@ def clean_talents(
     flags.add("salary_invalid", bad_salary.to_numpy(), "期望薪资")
     occ = to_text(col("occupation_code"))
     flags.add("occupation_invalid", ((occ != "") & ~occ.str.fullmatch(_OCCUPATION)).to_numpy())
-    text = _text(col("text"))
     rows = pd.DataFrame(
         {
             "person_id": pid,
@@ -404,8 +408,9 @@ def clean_talents(
             "occupation_code": occ.where(occ != "", None),
             "extra": _extra(header, body, ignored_idx),
             "synthetic": np.full(n, synthetic),
+            "occupation_title": _text(col("occupation_title")).replace("", None),
         }
-    )[TALENT_COLUMNS]
+    )[[*TALENT_COLUMNS, "occupation_title"]]
     return _finish_rows(
         rows, "person_id", flags, header, body, row_numbers, "duplicate_person", names, ignored
     )
@@ -551,6 +556,7 @@ def import_talent_file(
     own_county: str | None = None,
     education: Education | None = None,
     parse_texts: Callable[[list[str]], pd.DataFrame] | None = None,
+    enrich: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     layout: str | None = None,
     synthetic: bool = False,
     source: str | None = None,
@@ -566,8 +572,10 @@ def import_talent_file(
 
     A table (CSV/XLSX) is read with :func:`xinzhi.ingest.tables.read_grid`; a text file
     (``layout="text"``, or by suffix, see :data:`TEXT_SUFFIXES`) is split into blocks
-    (:func:`split_blocks`) and ``parse_texts(blocks)`` gives the frame (required then). Other
-    parameters: :func:`clean_talents` / :func:`clean_jobs`.
+    (:func:`split_blocks`) and ``parse_texts(blocks)`` gives the frame (required then).
+    ``enrich(rows)`` completes the loaded rows before they are written (the pipeline fills
+    missing occupation codes and skills; same rows, same order). Other parameters:
+    :func:`clean_talents` / :func:`clean_jobs`.
     """
     if kind not in ("talents", "jobs"):
         raise InputError(f"kind 只能是 talents（人才）或 jobs（岗位），收到 {kind!r}")
@@ -610,6 +618,11 @@ def import_talent_file(
                 synthetic=synthetic,
                 today=today,
             )
+        if enrich is not None and len(clean.rows):
+            done = enrich(clean.rows)
+            if len(done) != len(clean.rows):
+                raise ValueError("enrich must keep the rows")
+            clean.rows = done
         rep = _report(clean, p.name, src, kind, digest)
         rep.encoding, rep.sheet = encoding, sheet_name
         ensure_talent_tables(connection)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -70,7 +70,7 @@ from xinzhi.store.tech import (
     insert_teams,
 )
 
-__all__ = ["clean_demands", "clean_teams", "import_tech_file"]
+__all__ = ["clean_demands", "clean_teams", "import_tech_file", "import_tech_frame"]
 
 _DEMAND_HEADERS: dict[str, list[str]] = {
     "demand_id": ["需求编号", "编号", "榜单编号", "demand_id"],
@@ -134,7 +134,6 @@ def clean_demands(
     county: str | None = None,
     names: Mapping[str, str] | None = None,
     synthetic: bool = False,
-    today: date | None = None,
 ) -> CleanRows:
     """Validate and normalise a demands table (pure: no database).
 
@@ -150,8 +149,6 @@ def clean_demands(
         To read county names in the region column.
     synthetic : bool
         Mark the rows as 示例数据.
-    today : date, optional
-        Reference date of the date checks.
     """
     header, body, row_numbers = header_and_body(
         grid, _DEMAND_HEADERS, "找不到表头：技术需求表至少需要“需求名称”“企业名称”“技术领域”等列"
@@ -192,7 +189,8 @@ def clean_demands(
     budget, budget_bad = parse_money(col("budget"), _header_unit(matched.get("budget", "")) or None)
     flags.add("non_numeric", budget_bad.to_numpy(), "预算")
     flags.add("impossible_value", (budget < 0).to_numpy(), "预算")
-    deadline, date_bad = _parse_dates(col("deadline"), None)
+    # deadlines lie ahead: any date from 1900 to 2100 is accepted
+    deadline, date_bad = _parse_dates(col("deadline"), date(2100, 12, 31))
     flags.add("value_date_invalid", date_bad.to_numpy(), "截止日期")
     firm = to_text(col("firm_name"))
     ids = to_text(col("demand_id"))
@@ -356,6 +354,65 @@ def _report(clean: CleanRows, file_name: str, source: str, sha: str, fmt: str) -
     )
 
 
+def _write(
+    connection: duckdb.DuckDBPyConnection,
+    clean: CleanRows,
+    rep: ImportReport,
+    kind: str,
+    account: str | None,
+) -> ImportReport:
+    ensure_tech_tables(connection)
+
+    def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        (insert_demands if kind == "demands" else insert_teams)(c, clean.rows, batch_id)
+
+    return write_report_batch(
+        connection,
+        rep,
+        observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+        quarantine=clean.quarantine,
+        skipped=clean.skipped,
+        extra=extra,
+        user_name=account,
+    )
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("demands", "teams"):
+        raise InputError(
+            f"导入类型应为 demands（技术需求）或 teams（团队/专家/飞地），收到 {kind!r}"
+        )
+
+
+def import_tech_frame(
+    frame: pd.DataFrame,
+    *,
+    kind: str,
+    source: str,
+    county: str | None = None,
+    names: Mapping[str, str] | None = None,
+    synthetic: bool = False,
+    account: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ImportReport:
+    """Import a DataFrame of demands or teams (columns: any accepted header, e.g. the frame
+    columns of :mod:`xinzhi.match.tech`) as one batch of ``source``; its identity is the
+    sha256 of the frame's CSV text (the same frame again is a no-op)."""
+    _check_kind(kind)
+    digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+    fmt = f"tech_{kind}"
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        if kind == "demands":
+            clean = clean_demands(frame, county=county, names=names, synthetic=synthetic)
+        else:
+            clean = clean_teams(frame, synthetic=synthetic)
+        return _write(connection, clean, _report(clean, source, source, digest, fmt), kind, account)
+
+    return run_import(load, sha256=digest, source=source, fmt=fmt, con=con, db=db)
+
+
 def import_tech_file(
     path: str | os.PathLike[str],
     *,
@@ -391,25 +448,11 @@ def import_tech_file(
                 county=county,
                 names=names,
                 synthetic=synthetic,
-                today=datetime.now(UTC).date(),
             )
         else:
             clean = clean_teams(grid, synthetic=synthetic)
         rep = _report(clean, p.name, src, digest, fmt)
         rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        ensure_tech_tables(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            (insert_demands if kind == "demands" else insert_teams)(c, clean.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-            user_name=account,
-        )
+        return _write(connection, clean, rep, kind, account)
 
     return run_import(load, sha256=digest, source=src, fmt=fmt, con=con, db=db)

@@ -56,6 +56,7 @@ __all__ = [
     "education_level",
     "education_levels",
     "education_mentions",
+    "education_requirement",
     "find_certificates",
     "find_certificates_many",
     "find_skills",
@@ -128,19 +129,42 @@ def trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-def _compile(aliases: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for a vocabulary; ASCII words get word boundaries."""
+def _compile(aliases: Iterable[str], *, not_before: str = "") -> re.Pattern[str]:
+    """One pattern for a vocabulary; ASCII words get word boundaries; ``not_before``: a
+    character class that may not follow a match (skills: 证, so 电工证 is a certificate only)."""
     cjk = sorted({a for a in aliases if a and not _is_ascii_word(a)})
     ascii_ = sorted({a for a in aliases if a and _is_ascii_word(a)})
+    # trie per first-character group, each group behind a character-class look-ahead
     parts = []
     # Mixed aliases (CAD打版, PLC编程) first, so that they win over their ASCII prefix.
     if cjk:
-        parts.append(trie_pattern(cjk))
+        parts.append(_bucketed(cjk))
     if ascii_:
-        parts.append(r"(?<![a-z0-9])(?:" + trie_pattern(ascii_) + r")(?![a-z0-9+#])")
+        parts.append(r"(?<![a-z0-9])(?:" + _bucketed(ascii_) + r")(?![a-z0-9+#])")
     if not parts:
         return re.compile(r"(?!x)x")
-    return re.compile(_first_char_guard([*cjk, *ascii_]) + "(?:" + "|".join(parts) + ")")
+    tail = f"(?![{not_before}])" if not_before else ""
+    return re.compile(_first_char_guard([*cjk, *ascii_]) + "(?:" + "|".join(parts) + ")" + tail)
+
+
+def _bucketed(words: Sequence[str], size: int = 40) -> str:
+    """The trie of ``words`` split by first character into groups of ``size`` characters,
+    each behind a look-ahead on its group's first characters.
+
+    Python's regex engine tries the branches of an alternation one after the other; with 500
+    first characters at the top of one trie that is up to 500 tries per position. Groups
+    behind a character-class test cut that to about n/size + size (≈ 4× faster for the skills).
+    Same matches as :func:`trie_pattern` (groups have disjoint first characters).
+    """
+    firsts = sorted({w[0] for w in words if w})
+    parts = []
+    for i in range(0, len(firsts), size):
+        group = set(firsts[i : i + size])
+        chars = "".join(re.escape(c) for c in sorted(group))
+        parts.append(
+            f"(?=[{chars}])(?:" + trie_pattern([w for w in words if w and w[0] in group]) + ")"
+        )
+    return "|".join(parts)
 
 
 def _first_char_guard(words: Iterable[str]) -> str:
@@ -210,6 +234,38 @@ def education_level(text: str | None) -> int:
     """
     found = education_mentions(text)
     return max((level for _, level, _ in found), default=0)
+
+
+_AT_LEAST = re.compile(r"\s*(?:及其?以上|或以上|以上|及更高|或更高)")
+_PREFERRED = re.compile(r"[^,，。;；\n]{0,4}?优先")
+_ANY = re.compile(r"学历\s*[:：]?\s*不限|不限学历|学历要求\s*[:：]?\s*无|学历无要求")
+
+
+def education_requirement(text: str | None) -> int:
+    """The education floor a job posting asks for (0 = 不限 or not stated).
+
+    Rules, in order: a rung followed by 及以上 / 以上 / 或以上 is the floor (the first one
+    named); else 学历不限 / 不限学历 → 0; else the lowest rung named that is not only
+    preferred (``本科优先`` is no floor: 大专，本科优先 → 3); else 0.
+
+    >>> education_requirement("大专及以上学历，本科优先")
+    3
+    >>> education_requirement("本科优先")
+    0
+    >>> education_requirement("学历不限")
+    0
+    >>> education_requirement("中专或高中")
+    2
+    """
+    norm = normalise(text)
+    found = education_mentions(norm)
+    for start, level, word in found:
+        if _AT_LEAST.match(norm, start + len(word)):
+            return level
+    if _ANY.search(norm):
+        return 0
+    hard = [level for start, level, word in found if not _PREFERRED.match(norm, start + len(word))]
+    return min(hard, default=0)
 
 
 def education_levels(texts: Sequence[str | None]) -> list[int]:
@@ -294,7 +350,7 @@ def _matcher(which: str) -> tuple[re.Pattern[str], dict[str, str], dict[str, int
         for alias in [name, *aliases]:
             alias_to[normalise(alias)] = name
     order = {name: i for i, name in enumerate(df["name"])}
-    return _compile(alias_to), alias_to, order
+    return _compile(alias_to, not_before="证" if which == "skills" else ""), alias_to, order
 
 
 def _canonical(words: Iterable[str], alias_to: dict[str, str]) -> list[str]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,13 +49,39 @@ SHIFT_SHARE_METHODS: tuple[str, ...] = decl.SHIFT_SHARE.option("method").choices
 effect), dynamic (year-by-year effects summed)."""
 
 
-@dataclass
 class IndustryTable:
-    """An industry analysis of a user's table: the result object, its main table, the notes."""
+    """An industry analysis of a user's table: the result object, its main table, the notes.
 
-    result: Any
-    table: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    ``table`` may be given as a function that builds it (made on first use); ``arrow`` builds
+    the same rows as a ``pyarrow.Table`` without a pandas frame (the writer of a large
+    complexity table uses it, :func:`xinzhi.cli._arrow_tables.write_arrow`).
+    """
+
+    def __init__(
+        self,
+        result: Any,
+        table: pd.DataFrame | Callable[[], pd.DataFrame],
+        notes: list[str] | None = None,
+        *,
+        arrow: Callable[[], Any] | None = None,
+    ) -> None:
+        self.result = result
+        self._table = table
+        self.notes: list[str] = list(notes or [])
+        self._arrow = arrow
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The main table (built on first use when it was given as a function)."""
+        return self._table if isinstance(self._table, pd.DataFrame) else self._table()
+
+    def arrow(self) -> Any:
+        """The main table as a ``pyarrow.Table`` (from the arrays when the analysis can)."""
+        if self._arrow is not None:
+            return self._arrow()
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.table, preserve_index=False)
 
 
 def complexity_table(
@@ -90,7 +117,12 @@ def complexity_table(
             threshold=threshold,
         )
     notes = [str(w.message) for w in caught]
-    return IndustryTable(res, res.tidy()[TIDY_COLUMNS], notes)
+    return IndustryTable(
+        res,
+        lambda: res.tidy()[TIDY_COLUMNS],
+        notes,
+        arrow=lambda: res.to_arrow().select(TIDY_COLUMNS),
+    )
 
 
 def _reference(spec: str) -> tuple[str, str | None]:

@@ -1,0 +1,151 @@
+"""The talent pipeline on a small synthetic warehouse: counts, shortage with 人才地图 and alerts,
+matches (BM25 only), radar, access checks and masking, retention, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from xinzhi import store
+from xinzhi.auth.accounts import User
+from xinzhi.auth.policy import AccessDenied
+from xinzhi.pipelines import talent as tp
+
+C0 = "430321"
+ADMIN = User(1, "管理员", "admin", None, False)
+ANALYST = User(2, "分析员", "analyst", None, False)
+OWN = User(3, "湘潭县人社局", "county", C0, False)
+OTHER = User(4, "湘乡市人社局", "county", "430381", False)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = store.connect(tmp_path_factory.mktemp("talent") / "w.duckdb")
+    tp.generate_talent_base(
+        c, county=C0, seed=3, n_talents=300, n_jobs=120, as_of=dt.date(2026, 6, 30)
+    )
+    yield c
+    c.close()
+
+
+def test_synthetic_base_is_stored_once(con: duckdb.DuckDBPyConnection) -> None:
+    counts = tp.base_counts(con, county=C0)
+    assert counts["talents"] == 300 and counts["jobs"] == 120
+    assert counts["synthetic"] == 300
+    again = tp.generate_talent_base(
+        con, county=C0, seed=3, n_talents=300, n_jobs=120, as_of=dt.date(2026, 6, 30)
+    )
+    assert [r.status for r in again] == ["noop", "noop"]
+
+
+def test_shortage_with_map_and_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    res = tp.shortage_catalogue(con, county=C0, year=2026, chains="工程机械")
+    cat = res.catalogue
+    assert res.synthetic
+    assert (cat["gap"] == cat["demand"] - cat["supply"]).all()
+    assert cat["stars"].between(0, 5).all()
+    assert ((cat["stars"] > 0) == (cat["gap"] > 0)).all()
+    assert res.chain_map is not None and set(res.chain_map["chain"]) == {"工程机械"}
+    assert res.alerts is not None
+    assert (res.alerts["gap"] > res.alerts["gap_before"]).all()
+    book = load_sheets(tp.shortage_workbook(res))
+    assert list(book)[:2] == ["封面", "紧缺人才目录"]
+
+
+def load_sheets(data: bytes) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
+
+
+def test_matches_both_ways_bm25(con: duckdb.DuckDBPyConnection) -> None:
+    jobs = tp.job_frame(con, county=C0)
+    job_id = str(jobs["job_id"].iloc[0])
+    _res, table = tp.matches_view(con, ADMIN, county=C0, job_id=job_id, k=5, embedder=None)
+    assert len(table) <= 5 and (table["job_id"] == job_id).all()
+    assert table["match_pct"].between(0, 100).all()
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    person = str(tp.talent_frame(con, county=C0)["person_id"].iloc[0])
+    _, back = tp.matches_view(con, OWN, county=C0, person_id=person, k=3, embedder=None)
+    assert (back["person_id"] == person).all()
+    with pytest.raises(tp.InputError, match="一个岗位"):
+        tp.talent_matches(con, county=C0, embedder=None)
+
+
+def test_radar_of_a_pair(con: duckdb.DuckDBPyConnection) -> None:
+    t = tp.talent_frame(con, county=C0).iloc[0]
+    j = tp.job_frame(con, county=C0).iloc[0]
+    res = tp.radar_view(con, OWN, person_id=t["person_id"], job_id=j["job_id"], county=C0)
+    axes = res.axes
+    assert axes["talent"].between(0, 100).all() and axes["requirement"].between(0, 100).all()
+    assert list(axes["axis"])[-2:] == ["学历", "工作经验"]
+
+
+def test_county_accounts_see_their_own_county_only(con: duckdb.DuckDBPyConnection) -> None:
+    assert len(tp.talents_view(con, OWN, county=C0)) == 300
+    with pytest.raises(AccessDenied):
+        tp.talents_view(con, OTHER, county=C0)
+    with pytest.raises(AccessDenied):
+        tp.shortage_view(con, OTHER, county=C0)
+    with pytest.raises(AccessDenied):  # no county named: every county, unrestricted roles only
+        tp.jobs_view(con, User(5, "无县", "county", None, False))
+
+
+def test_analyst_export_has_no_phone_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    data = tp.talents_workbook(con, ANALYST, county=C0)
+    sheet = load_sheets(data)["人才库"]
+    phones = sheet["手机"].astype(str)
+    assert not phones.str.fullmatch(r"1\d{10}").any()
+    assert phones.str.contains(r"\*").all()
+    assert sheet["姓名"].astype(str).str.contains(r"\*").all()
+    # the county account (pays and notifies) sees them
+    own = load_sheets(tp.talents_workbook(con, OWN, county=C0))["人才库"]
+    assert own["手机"].astype(str).str.fullmatch(r"1990000\d{4}").all()
+
+
+def test_retention_anonymises_old_talents(tmp_path: Path) -> None:
+    c = store.connect(tmp_path / "r.duckdb")
+    tp.generate_talent_base(c, county=C0, seed=1, n_talents=20, n_jobs=5)
+    assert tp.set_retention(c, "talents", 30)["talents"] == 30
+    assert tp.purge_personal_data(c)["talents"] == 0  # written just now
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=31)
+    assert tp.purge_personal_data(c, now=later)["talents"] == 20
+    rows = tp.talent_frame(c, county=C0)
+    assert rows["name"].isna().all() and rows["phone"].isna().all()
+    with pytest.raises(tp.InputError):
+        tp.set_retention(c, "talents", 0)
+    c.close()
+
+
+def test_person_documents_are_the_policy_librarys(con: duckdb.DuckDBPyConnection) -> None:
+    docs = tp.person_documents(con, county=C0)
+    assert list(docs.columns) == ["id", "title", "issuer", "doc_number", "region", "clauses"]
+    # no person facts in this warehouse: the person's policies are empty, not an error
+    assert tp.person_policies(con, person_id="ST43032100000", county=C0).empty
+
+
+def test_text_resumes_through_the_parser(tmp_path: Path) -> None:
+    f = tmp_path / "简历.md"
+    f.write_text(
+        "姓名：张伟\n本科学历，机械设计制造及其自动化专业，5年工作经验，熟练掌握焊接、CAD制图。"
+        "手机 13912345678，期望月薪8000元。\n\n"
+        "李娜，大专，电气自动化技术专业，3年经验，会PLC编程。\n",
+        encoding="utf-8",
+    )
+    c = store.connect(tmp_path / "t.duckdb")
+    rep = tp.import_talents(f, kind="talents", county=C0, classify=False, con=c)
+    assert (rep.rows_read, rep.rows_loaded) == (2, 2)
+    rows = tp.talent_frame(c, county=C0).set_index("name")
+    assert rows.loc["张伟", "education_level"] == 4
+    assert rows.loc["张伟", "years"] == 5.0
+    assert rows.loc["张伟", "phone"] == "13912345678"
+    assert set(rows.loc["张伟", "skills"].split(";")) >= {"焊接", "CAD制图"}
+    # the second résumé has no name the rules find, no phone: its id comes from its text
+    nameless = rows[rows.index.isna()].iloc[0]
+    assert nameless["education_level"] == 3 and nameless["years"] == 3.0
+    assert "PLC编程" in nameless["skills"]
+    c.close()
