@@ -32,6 +32,7 @@ MODULES = [
     "xinzhi.disparity.markov",
     "xinzhi.disparity.markov_ergodic",
     "xinzhi.disparity.spatial_autocorrelation",
+    "xinzhi.disparity.spatial_weights",
     "xinzhi.disparity.convergence",
     # typology
     "xinzhi.typology.classifier",

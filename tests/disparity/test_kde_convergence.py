@@ -78,3 +78,67 @@ def test_sigma_and_beta_convergence_on_a_converging_panel() -> None:
     assert beta.coefficients.set_index("term").loc["ln_y0", "se"] == pytest.approx(
         fit.bse.iloc[1], rel=1e-10
     )
+
+
+def _line_weights() -> object:
+    from xinzhi.disparity.spatial_weights import weights_from_adjacency
+
+    # five units on a line: a–b–c–d–e
+    adj = pd.DataFrame({"unit": ["a", "b", "c", "d"], "neighbor": ["b", "c", "d", "e"]})
+    return weights_from_adjacency(adj)
+
+
+def test_spatial_slx_beta_convergence_recovers_exact_coefficients() -> None:
+    """Noise-free growth g_i = 0.1 − 0.05 ln y_i0 + 0.02 Σ_j w_ij ln y_j0 (row-standardised
+    line neighbours) over T = 10 years: OLS returns α, β, θ exactly."""
+    units = ["a", "b", "c", "d", "e"]
+    y0 = np.array([1.0, 2.0, 4.0, 3.0, 8.0])
+    ln0 = np.log(y0)
+    # row-standardised lags: a←b, b←(a+c)/2, c←(b+d)/2, d←(c+e)/2, e←d
+    lag = np.array(
+        [ln0[1], (ln0[0] + ln0[2]) / 2, (ln0[1] + ln0[3]) / 2, (ln0[2] + ln0[4]) / 2, ln0[3]]
+    )
+    g = 0.1 - 0.05 * ln0 + 0.02 * lag
+    y10 = y0 * np.exp(g * 10)  # (ln y_T − ln y_0)/T = g
+    df = pd.DataFrame({"unit": units * 2, "year": [2010] * 5 + [2020] * 5, "y": [*y0, *y10]})
+    res = beta_convergence(df, "y", "unit", "year", kind="cross-section", weights=_line_weights())
+    coef = res.coefficients.set_index("term")["coef"]
+    assert coef["const"] == pytest.approx(0.1, abs=1e-12)
+    assert coef["ln_y0"] == pytest.approx(-0.05, abs=1e-12)
+    assert coef["w_ln_y0"] == pytest.approx(0.02, abs=1e-12)
+    assert res.options["spatial"] == "slx"
+    # speed from β: λ = −ln(1 + βT)/T = −ln(0.5)/10
+    speed = res.stats.set_index("statistic")["value"]["speed"]
+    assert speed == pytest.approx(np.log(2) / 10, rel=1e-10)
+
+
+def test_spatial_slx_panel_equals_statsmodels_with_a_hand_lag() -> None:
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    units = ["a", "b", "c", "d", "e"]
+    years = [2018, 2019, 2020, 2021]
+    y = rng.uniform(1.0, 5.0, (5, 4))
+    df = pd.DataFrame({"unit": np.repeat(units, 4), "year": years * 5, "y": y.ravel()})
+    res = beta_convergence(df, "y", "unit", "year", kind="panel", weights=_line_weights())
+    # by hand: each starting year t, lag of ln y_t over the line neighbours
+    w = np.array(
+        [
+            [0, 1, 0, 0, 0],
+            [0.5, 0, 0.5, 0, 0],
+            [0, 0.5, 0, 0.5, 0],
+            [0, 0, 0.5, 0, 0.5],
+            [0, 0, 0, 1, 0],
+        ]
+    )
+    ln = np.log(y)
+    rows = []
+    for t in range(3):
+        lag = w @ ln[:, t]
+        for i in range(5):
+            rows.append((ln[i, t + 1] - ln[i, t], ln[i, t], lag[i]))
+    arr = np.array(rows)
+    ref = sm.OLS(arr[:, 0], sm.add_constant(arr[:, 1:])).fit(cov_type="HC1")
+    got = res.coefficients.set_index("term")
+    np.testing.assert_allclose(got["coef"].to_numpy(), ref.params, rtol=1e-10)
+    np.testing.assert_allclose(got["se"].to_numpy(), ref.bse, rtol=1e-10)

@@ -10,6 +10,7 @@ from scipy import stats
 from xinzhi.errors import InputError
 from xinzhi.evaluate import evaluate
 from xinzhi.evaluate.audit import (
+    _rank_desc,
     audit,
     correlation_flags,
     cronbach_alpha,
@@ -222,10 +223,65 @@ def test_inert_choice_has_zero_sobol_indices() -> None:
     assert s.loc["weights", "ST"] > 0.05
 
 
+def test_monte_carlo_new_aggregations_reproduce_the_engine() -> None:
+    """Geometric and harmonic means (on min–max + 0.01: the engine's ``shift=0.01``, what
+    ``positive_matrix`` does to a min–max column), VIKOR (v = 0.5) and PROMETHEE II (usual):
+    with every choice fixed, each Monte Carlo run ranks the units as the engine does."""
+    df = _data()
+    x = df[SYSTEM.codes].to_numpy()
+    benefit = np.array([True, True, True, True, False])
+    for agg, extra in (
+        ("geometric", {"shift": 0.01}),
+        ("harmonic", {"shift": 0.01}),
+        ("vikor", {}),
+        ("promethee", {}),
+    ):
+        # equal weights: the engine's entropy runs on the shifted matrix, the audit's on min–max
+        ref = evaluate(df, SYSTEM, weights="equal", aggregate=agg, **extra)
+        mc = monte_carlo(x, benefit, ref.rank, weights=("equal", "equal"), aggregations=(agg,), n=8)
+        expected = ref.rank
+        if agg == "promethee":  # tied flows (sums of counts): order ties by unit, as the audit
+            expected = _rank_desc(np.round(ref.score, 12)[:, None])[:, 0]
+        assert (mc.ranks == expected[:, None]).all(), agg
+
+
+def test_positive_matrix_by_hand() -> None:
+    from xinzhi.evaluate.audit import positive_matrix
+
+    # z-scores (-1, 0, 1): range 2, minimum -1 → moved by 0.01·2 + 1 = 1.02 → (0.02, 1.02, 2.02);
+    # a constant column 0 → 1; a positive column stays
+    z = np.array([[-1.0, 0.0, 3.0], [0.0, 0.0, 1.0], [1.0, 0.0, 2.0]])
+    np.testing.assert_allclose(
+        positive_matrix(z), [[0.02, 1.0, 3.0], [1.02, 1.0, 1.0], [2.02, 1.0, 2.0]], atol=1e-15
+    )
+
+
+def test_inert_choice_is_zero_with_the_new_aggregations() -> None:
+    # complete data: mean = median imputation, so that choice cannot matter (S1 = ST = 0)
+    # while the aggregation (geometric, harmonic, VIKOR, PROMETHEE) does
+    df = _data()
+    x = df[SYSTEM.codes].to_numpy()
+    ref = evaluate(df, SYSTEM)
+    mc = monte_carlo(
+        x,
+        np.array([True, True, True, True, False]),
+        ref.rank,
+        imputations=("mean", "median"),
+        aggregations=("geometric", "harmonic", "vikor", "promethee"),
+        pct=0.25,
+        n=64,
+    )
+    s = mc.sobol.set_index("choice")
+    assert s.loc["imputation", "S1"] == 0.0 and s.loc["imputation", "ST"] == 0.0
+    assert s.loc["aggregate", "ST"] > 0.05
+
+
 def test_monte_carlo_validates_levels() -> None:
     x = _data()[SYSTEM.codes].to_numpy()
     with pytest.raises(InputError, match="normalization"):
         monte_carlo(x, np.ones(5, bool), np.arange(1, 61), normalizations=("bogus",))
+    with pytest.raises(InputError, match="copeland"):  # O(n² m) per run: not offered
+        monte_carlo(x, np.ones(5, bool), np.arange(1, 61), aggregations=("copeland", "topsis"))
     with pytest.raises(InputError, match="没有可变的方法选择"):
         monte_carlo(x, np.ones(5, bool), np.arange(1, 61))
 

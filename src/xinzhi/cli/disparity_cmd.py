@@ -77,6 +77,28 @@ def _help(key: str, option: str) -> str:
 
 DbPath = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件（--evaluation 时）")]
 
+# The spatial-weight options (declared once in xinzhi.registry.disparity.WEIGHT_OPTIONS; help
+# texts from the declaration, values checked by the pipeline against it).
+Neighbors = Annotated[
+    int | None, typer.Option("--neighbors", "--k", help=_help("moran", "neighbors"))
+]
+Power = Annotated[int | None, typer.Option("--power", help=_help("moran", "power"))]
+Cutoff = Annotated[float | None, typer.Option("--cutoff", help=_help("moran", "cutoff"))]
+EconomicVariable = Annotated[
+    str | None,
+    typer.Option("--economic-variable", help=_help("moran", "economic_variable")),
+]
+Standardise = Annotated[
+    str | None, typer.Option("--standardise", help=_help("moran", "standardise"))
+]
+Coordinates = Annotated[
+    Path | None, typer.Option("--coordinates", help=_help("moran", "coordinates"))
+]
+WeightsFile = Annotated[
+    Path | None, typer.Option("--weights-file", help=_help("moran", "weights_file"))
+]
+WEIGHT_KINDS = " | ".join(registry.get("moran").option("weights").choices or ())
+
 
 def load_data(
     input_: Path | None,
@@ -311,9 +333,19 @@ def markov_cmd(
     weights: Annotated[
         str | None,
         typer.Option(
-            "--weights", help="给出则做空间马尔可夫：邻接表文件（unit, neighbor）或 queen"
+            "--weights",
+            help=f"给出则做空间马尔可夫：{WEIGHT_KINDS}，或邻接表文件（unit, neighbor）",
         ),
     ] = None,
+    neighbors: Annotated[
+        int | None, typer.Option("--neighbors", help=_help("moran", "neighbors"))
+    ] = None,
+    power: Power = None,
+    cutoff: Cutoff = None,
+    economic_variable: EconomicVariable = None,
+    standardise: Standardise = None,
+    coordinates: Coordinates = None,
+    weights_file: WeightsFile = None,
     lag_cutoffs: Annotated[
         str | None,
         typer.Option(
@@ -332,9 +364,23 @@ def markov_cmd(
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    wopts = given(
+        neighbors=neighbors,
+        power=power,
+        cutoff=cutoff,
+        economic_variable=economic_variable,
+        standardise=standardise,
+        coordinates=coordinates,
+        weights_file=weights_file,
+    )
+    if weights is None and weights_file is not None:
+        weights = "queen"  # the matrix file replaces the kind
+    if weights is None and wopts:
+        raise InputError("空间权重选项（--neighbors、--power …）需要 --weights（空间马尔可夫）")
     if per_year and weights is not None:
         raise InputError("空间马尔可夫链只支持全样本分位数或给定切点（不支持 --per-year）")
     classification = "per-year" if per_year else None
+    kinds = registry.get("spatial-markov").option("weights").choices or ()
     if evaluation is not None and input_ is None and cutoffs is None:
         if weights is None:
             res: Any = run_stored(
@@ -342,8 +388,17 @@ def markov_cmd(
             )
             _finish(res, res.tidy(), output, report, as_json)
             return
-        if weights.strip().lower() == "queen" and lag_cutoffs in (None, "same", "quantile"):
-            res = run_stored("spatial-markov", evaluation, db, k=k, lag_cutoffs=lag_cutoffs)
+        kind = weights.strip().lower()
+        if kind in kinds and lag_cutoffs in (None, "same", "quantile"):
+            res = run_stored(
+                "spatial-markov",
+                evaluation,
+                db,
+                k=k,
+                lag_cutoffs=lag_cutoffs,
+                weights=kind,
+                **wopts,
+            )
             _finish(res, res.counts, output, report, as_json)
             return
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
@@ -378,6 +433,7 @@ def markov_cmd(
         cutoffs=cut,
         lag_cutoffs=lag,
         missing=_missing(drop_missing),
+        **wopts,
     )
     _finish(res, res.counts, output, report, as_json, notes=res.notes)
 
@@ -393,9 +449,17 @@ def moran_cmd(
     weights: Annotated[
         str | None,
         typer.Option(
-            "--weights", help="邻接表文件（unit, neighbor 两列）或 queen（县级代码；默认）"
+            "--weights",
+            help=f"{_help('moran', 'weights')}；也可给邻接表文件（unit, neighbor 两列）",
         ),
     ] = None,
+    neighbors: Neighbors = None,
+    power: Power = None,
+    cutoff: Cutoff = None,
+    economic_variable: EconomicVariable = None,
+    standardise: Standardise = None,
+    coordinates: Coordinates = None,
+    weights_file: WeightsFile = None,
     by: By = None,
     permutations: Annotated[
         int, typer.Option("--permutations", help=_help("moran", "permutations"))
@@ -424,7 +488,11 @@ def moran_cmd(
     drop_missing: Drop = False,
     as_json: AsJson = False,
 ) -> None:
-    """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。"""
+    """全局 Moran's I（置换与正态推断）；可选局部 Moran（LISA）与 Geary's C。
+
+    空间权重：queen 邻接（默认）、k 近邻（--weights knn --k 6）、反距离（--weights
+    inverse-distance --power 2 --cutoff 300）、经济距离、经济地理嵌套，或 --weights-file 给
+    n×n 矩阵；--standardise row|none。"""
     from xinzhi.pipelines.tables import DEFAULT_WEIGHTS, moran_table
 
     spec = weights or DEFAULT_WEIGHTS
@@ -443,6 +511,15 @@ def moran_cmd(
         alpha=alpha,
         inference=inference,
         missing=_missing(drop_missing),
+        **given(
+            neighbors=neighbors,
+            power=power,
+            cutoff=cutoff,
+            economic_variable=economic_variable,
+            standardise=standardise,
+            coordinates=coordinates,
+            weights_file=weights_file,
+        ),
     )
     if res.lisa is not None and local_output is not None:
         write_table(res.lisa.table, local_output)
@@ -478,6 +555,23 @@ def convergence_cmd(
     measure: Annotated[
         str | None, typer.Option("--sigma-measure", help=_help("convergence", "measure"))
     ] = None,
+    spatial: Annotated[
+        str | None, typer.Option("--spatial", help=_help("convergence", "spatial"))
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help=f"--spatial slx 时：{_help('convergence', 'weights')}；也可给邻接表文件",
+        ),
+    ] = None,
+    neighbors: Neighbors = None,
+    power: Power = None,
+    cutoff: Cutoff = None,
+    economic_variable: EconomicVariable = None,
+    standardise: Standardise = None,
+    coordinates: Coordinates = None,
+    weights_file: WeightsFile = None,
     output: Output = None,
     sigma_output: Annotated[
         Path | None, typer.Option("--sigma-output", help="σ 收敛表", callback=checked_output)
@@ -489,20 +583,42 @@ def convergence_cmd(
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
-    given = {
+    options: dict[str, Any] = {
         "kind": kind,
         "measure": measure,
         "fixed_effects": fixed_effects,
         "cov_type": cov_type,
+        "spatial": spatial,
     }
-    if evaluation is not None and input_ is None and controls is None:
-        res = run_stored("convergence", evaluation, db, harmonise=harmonise, **given)
+    wopts = given(
+        neighbors=neighbors,
+        power=power,
+        cutoff=cutoff,
+        economic_variable=economic_variable,
+        standardise=standardise,
+        coordinates=coordinates,
+        weights_file=weights_file,
+    )
+    kinds = registry.get("convergence").option("weights").choices or ()
+    stored_weights = weights is None or weights.strip().lower() in kinds
+    if evaluation is not None and input_ is None and controls is None and stored_weights:
+        res = run_stored(
+            "convergence",
+            evaluation,
+            db,
+            harmonise=harmonise,
+            **options,
+            **given(weights=weights.strip().lower() if weights else None),
+            **wopts,
+        )
     else:
         from xinzhi.pipelines.tables import convergence_table
 
         data = load_data(input_, evaluation, db)
         ctrl = [c.strip() for c in controls.split(",")] if controls else None
-        res = convergence_table(data, value, unit, year, controls=ctrl, **given)
+        res = convergence_table(
+            data, value, unit, year, controls=ctrl, **options, **given(weights=weights), **wopts
+        )
     if sigma_output is not None:
         write_table(res.sigma.table, sigma_output)
     if not as_json:

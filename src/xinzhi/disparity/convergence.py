@@ -20,6 +20,21 @@ convergence; speed λ = −ln(1 + β·τ)/τ (τ = 1 for the panel, T for the cr
 half-life ln 2/λ. OLS by statsmodels with robust standard errors (``cov_type``: ``"HC1"``
 default, ``"HC0"``, ``"HC3"``, ``"cluster"`` by unit, ``"nonrobust"``).
 
+**Spatial β-convergence** (``weights`` given): the SLX form adds the spatial lag of the initial
+level, W ln y (Halleck Vega, S. & Elhorst, J. P. 2015, "The SLX model: extensions and the
+sensitivity of spatial spillovers to W", *Journal of Regional Science* 55(3): 339–363;
+Rey & Montouri 1999 for spatial convergence):
+
+.. math::
+
+    g_{i} = \alpha + \beta\\ln y_{i,0} + \theta\\sum_j w_{ij}\\ln y_{j,0} + \\gamma' X_i
+    [+\\ \\mu_i\\ +\\ \\eta_t] + \varepsilon_i
+
+estimated by OLS (term ``w_ln_y0``); W is aligned to the units of each starting year and
+row-standardised unless ``transform="b"``. β (direct effect of the own level) gives the speed
+and half-life; θ is the spillover of the neighbours' level. Units without neighbours are
+handled by ``islands`` (as :mod:`.spatial_weights`).
+
 σ-convergence of two units over three years, measure CV (ddof = 1): 2020 (1, 3) has
 s = √2, mean 2, σ = 0.70711; 2021 (2, 3) has s = √0.5, mean 2.5, σ = 0.28284; 2022 (2, 2) has
 σ = 0. With equally spaced years the OLS slope is (σ_2022 − σ_2020)/2 = −0.35355 (σ falls):
@@ -33,7 +48,7 @@ s = √2, mean 2, σ = 0.70711; 2021 (2, 3) has s = √0.5, mean 2.5, σ = 0.282
 
 Where to look
 -------------
-* Docs: ``docs/disparity.md`` §6.
+* Docs: ``docs/disparity.md`` §6 and §7 (spatial weights).
 * Tests: ``tests/disparity/test_kde_convergence.py`` (σ and β on a converging panel),
   ``tests/disparity/test_disparity_results.py``, ``tests/disparity/test_disparity_degenerate.py``.
 * CLI: ``xinzhi disparity convergence``, ``xinzhi analysis convergence``.
@@ -54,6 +69,7 @@ from xinzhi.disparity._common import (
     iter_by,
     numeric_column,
 )
+from xinzhi.disparity.spatial_weights import IslandPolicy, WeightsTransform, align_weights
 from xinzhi.errors import ComputationError
 
 __all__ = [
@@ -186,8 +202,13 @@ def beta_convergence(
     kind: Literal["panel", "cross-section"] = "panel",
     fixed_effects: Literal["none", "unit", "two-way"] = "none",
     cov_type: Literal["HC0", "HC1", "HC3", "cluster", "nonrobust"] = "HC1",
+    weights: Any = None,
+    transform: WeightsTransform = "r",
+    islands: IslandPolicy = "drop",
 ) -> BetaConvergenceResult:
-    """Absolute (no controls, no fixed effects) or conditional β-convergence regression."""
+    """Absolute (no controls, no fixed effects) or conditional β-convergence regression; with
+    ``weights`` (libpysal W, :class:`~xinzhi.disparity.spatial_weights.MatrixWeights` …) the
+    spatial SLX form with the term ``w_ln_y0`` = Σ_j w_ij ln y_j0 (module docstring)."""
     import statsmodels.api as sm
 
     controls = list(controls or [])
@@ -224,9 +245,14 @@ def beta_convergence(
         df = first.assign(growth=np.log(last[value] / first[value]) / span).reset_index()
     else:
         raise ComputationError(f"kind 只能是 panel 或 cross-section，收到 {kind!r}")
-    if len(df) < 3 + len(controls):
+    notes: list[str] = []
+    lag_terms: list[str] = []
+    if weights is not None:
+        df, notes = _spatial_lag(df, unit, year, weights, transform, islands)
+        lag_terms = ["w_ln_y0"]
+    if len(df) < 3 + len(controls) + len(lag_terms):
         raise ComputationError("β收敛：观测值太少，无法回归")
-    x = df[["ln_y0", *controls]].astype(float)
+    x = df[["ln_y0", *lag_terms, *controls]].astype(float)
     if fixed_effects in ("unit", "two-way"):
         x = x.join(pd.get_dummies(df[unit], prefix="unit", drop_first=True, dtype=float))
     if fixed_effects == "two-way":
@@ -242,7 +268,7 @@ def beta_convergence(
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": codes})
     else:
         fit = model.fit(cov_type=cov_type)
-    keep = ["const", "ln_y0", *controls]
+    keep = ["const", "ln_y0", *lag_terms, *controls]
     coefs = pd.DataFrame(
         {
             "term": keep,
@@ -262,7 +288,8 @@ def beta_convergence(
             "value": [beta, speed, half, float(fit.nobs), float(fit.rsquared)],
         }
     )
-    notes = ["β ≥ 0：不存在 β 收敛（收敛速度记为 0，半衰期记为 ∞）"] if beta >= 0 else []
+    if beta >= 0:
+        notes.append("β ≥ 0：不存在 β 收敛（收敛速度记为 0，半衰期记为 ∞）")
     return BetaConvergenceResult(
         coefficients=coefs,
         stats=stats_df,
@@ -276,6 +303,38 @@ def beta_convergence(
             "fixed_effects": fixed_effects,
             "cov_type": cov_type,
             "type": "conditional" if controls or fixed_effects != "none" else "absolute",
+            "spatial": "slx" if weights is not None else "none",
+            "transform": transform if weights is not None else None,
         },
         notes=notes,
     )
+
+
+def _spatial_lag(
+    df: pd.DataFrame,
+    unit: str,
+    year: str,
+    weights: Any,
+    transform: WeightsTransform,
+    islands: IslandPolicy,
+) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` (one row per unit and starting year) with ``w_ln_y0`` = Σ_j w_ij ln y_j0 over the
+    units of the same starting year; islands dropped, kept (lag 0) or refused."""
+    parts = []
+    notes: list[str] = []
+    for key, part in df.groupby(year, sort=True):  # loop over starting years, not units
+        aw = align_weights(
+            weights,
+            part[unit].astype(str).tolist(),
+            transform=transform,
+            islands=islands,
+            where=f"（{year}={key}）",
+        )
+        if aw.islands:
+            verb = "已删除" if islands == "drop" else "保留（空间滞后为 0）"
+            notes.append(
+                f"{year}={key}：{len(aw.islands)} 个孤岛单元{verb}：{'、'.join(aw.islands[:10])}"
+            )
+        kept = part[aw.keep]
+        parts.append(kept.assign(w_ln_y0=aw.matrix @ kept["ln_y0"].to_numpy(dtype=float)))
+    return pd.concat(parts), notes

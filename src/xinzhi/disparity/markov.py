@@ -58,7 +58,7 @@ from xinzhi.disparity.markov_ergodic import (
     mean_first_passage_times,
     steady_states,
 )
-from xinzhi.disparity.spatial_weights import IslandPolicy, align_weights
+from xinzhi.disparity.spatial_weights import IslandPolicy, WeightsTransform, align_weights
 from xinzhi.errors import ComputationError
 
 __all__ = [
@@ -410,13 +410,15 @@ def spatial_markov(
     class_names: list[str] | None = None,
     islands: IslandPolicy = "drop",
     missing: MissingPolicy = "error",
+    transform: WeightsTransform = "r",
 ) -> SpatialMarkovResult:
     """Spatial Markov chain conditioned on the neighbours' lag class at the start year.
 
     Parameters
     ----------
     weights
-        libpysal W (or object with ``.w``); row-standardised for the lag.
+        libpysal W, :class:`~xinzhi.disparity.spatial_weights.MatrixWeights` (or object with
+        ``.w``); row-standardised for the lag unless ``transform="b"`` (as given).
     k, cutoffs
         States of the variable: pooled quantiles (k classes) or given cut-offs.
     lag_cutoffs
@@ -432,7 +434,7 @@ def spatial_markov(
     """
     wide, notes = _panel(data, value, unit, year, missing, "空间马尔可夫链")
     ids = [str(u) for u in wide.index]
-    aw = align_weights(weights, ids, transform="r", islands=islands)
+    aw = align_weights(weights, ids, transform=transform, islands=islands)
     if aw.islands:
         verb = "已删除" if islands == "drop" else "保留（空间滞后为 0）"
         notes.append(f"有 {len(aw.islands)} 个孤岛单元{verb}：{'、'.join(aw.islands[:10])}")
@@ -441,14 +443,15 @@ def spatial_markov(
     present = ~np.isnan(vals)
     if present.all():
         lag = np.asarray(aw.matrix @ vals)
-    else:  # each year: neighbours present that year, re-standardised
+    else:  # each year: neighbours present that year (re-standardised with transform "r")
         lag = np.full_like(vals, np.nan)
-        binary = (aw.matrix > 0).astype(float)
         for t in range(vals.shape[1]):  # loop over years, not units
             pt = present[:, t]
-            sub = binary[pt][:, pt]
+            sub = aw.matrix[pt][:, pt]
             rs = np.asarray(sub.sum(axis=1)).ravel()
-            lt = np.divide(sub @ vals[pt, t], rs, out=np.full(rs.shape, np.nan), where=rs > 0)
+            total = np.asarray(sub @ vals[pt, t]).ravel()
+            scale = rs if transform == "r" else np.ones_like(rs)
+            lt = np.divide(total, scale, out=np.full(rs.shape, np.nan), where=rs > 0)
             lag[pt, t] = lt
         no_nb = present & np.isnan(lag)
         if no_nb.any():

@@ -50,6 +50,7 @@ from scipy import stats as sps
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.evaluate import weights as wts
+from xinzhi.evaluate.aggregate import promethee_ii
 from xinzhi.evaluate.engine import evaluate, prepare_wide
 from xinzhi.evaluate.normalize import minmax, normalize
 from xinzhi.evaluate.options import EvaluationOptions
@@ -343,7 +344,23 @@ CHOICE_LABELS = {
     "aggregate": "集成",
     "perturbation": "权重扰动",
 }
-AUDIT_AGGREGATIONS = ("weighted-sum", "topsis", "grey")
+AUDIT_AGGREGATIONS = (
+    "weighted-sum",
+    "topsis",
+    "grey",
+    "geometric",
+    "harmonic",
+    "vikor",
+    "promethee",
+)
+"""Aggregations the Monte Carlo can draw. Copeland is not among them: its n × n outranking
+matrix per weight vector (O(n² m) for each of the N·(k+2) runs) is out of reach for all counties;
+geometric and harmonic means run on the matrix made positive (:func:`positive_matrix`), VIKOR
+with v = 0.5, PROMETHEE II with the ``usual`` preference function."""
+POSITIVE_FLOOR = 0.01
+"""A column of the normalised matrix with a value ≤ 0 is moved up to a minimum of this share of
+its range for the geometric and harmonic means (min–max: z + 0.01, the engine's ``shift``)."""
+VIKOR_V = 0.5
 AUDIT_WEIGHTS = wts.OBJECTIVE_METHODS
 
 
@@ -406,7 +423,12 @@ def monte_carlo(
     normalisation) and the weights once per (imputation, weighting) — on the min–max matrix, as
     entropy needs non-negative values; the runs sharing a matrix and an aggregation are scored
     together as matrix products (weighted sum :math:`Z W`; TOPSIS
-    :math:`D^\pm = \sqrt{(Z - z^\pm)^{\circ 2} (W^{\circ 2})}`; grey :math:`\Xi W`).
+    :math:`D^\pm = \sqrt{(Z - z^\pm)^{\circ 2} (W^{\circ 2})}`; grey :math:`\Xi W`;
+    geometric :math:`\exp(\ln Z' W)` and harmonic :math:`1 / (Z'^{\circ -1} W)` on the positive
+    matrix :math:`Z'` of :func:`positive_matrix`; PROMETHEE II :math:`\Phi W` with the
+    one-criterion net flows :math:`\Phi`; VIKOR :math:`S = D W`, :math:`R = \max_j d_{ij}
+    w_j`, :math:`1 - Q` with v = 0.5). Copeland is not offered (see
+    :data:`AUDIT_AGGREGATIONS`).
     """
     spec = {
         "imputation": tuple(imputations),
@@ -506,10 +528,62 @@ def monte_carlo(
     return MonteCarlo(factors, levels, ranks_ab, ref, shift[: 2 * n], sob, n, pct)
 
 
+def positive_matrix(z: Array) -> Array:
+    r"""``z`` with every column that has a value ≤ 0 moved up so that its minimum is
+    :data:`POSITIVE_FLOOR` times its range: :math:`z'_{ij} = z_{ij} - \min_i z_{ij} +
+    0.01(\max_i z_{ij} - \min_i z_{ij})` (a constant column becomes 1); positive columns
+    are kept. The geometric and harmonic means need :math:`z > 0`.
+
+    >>> positive_matrix(np.array([[0.0, 2.0], [1.0, 4.0], [0.5, 3.0]])).tolist()
+    [[0.01, 2.0], [1.01, 4.0], [0.51, 3.0]]
+    """
+    lo, hi = z.min(axis=0), z.max(axis=0)
+    move = lo <= 0
+    if not move.any():
+        return z
+    shift = np.where(move, POSITIVE_FLOOR * (hi - lo) - lo, 0.0)
+    out = z + shift
+    out[:, move & (hi == lo)] = 1.0
+    return out
+
+
+def _vikor_batch(z: Array, w: Array, v: float = VIKOR_V) -> Array:
+    """``1 − Q`` of VIKOR (:func:`xinzhi.evaluate.aggregate.vikor`) for every weight vector."""
+    hi, lo = z.max(axis=0), z.min(axis=0)
+    span = hi - lo
+    d = np.zeros_like(z)
+    np.divide(hi - z, span, out=d, where=span > 0)  # d_ij / w_j
+    s = d @ w
+    r = np.empty_like(s)
+    step = max(1, 4_000_000 // max(d.size, 1))
+    for start in range(0, w.shape[1], step):  # R_i = max_j w_j d_ij, a block of runs at a time
+        wb = w[:, start : start + step]
+        r[:, start : start + step] = (d[:, :, None] * wb[None, :, :]).max(axis=1)
+
+    def part(t: Array) -> Array:
+        t_lo, t_span = t.min(axis=0), t.max(axis=0) - t.min(axis=0)
+        out = np.zeros_like(t)
+        np.divide(t - t_lo, t_span, out=out, where=t_span > 0)
+        return out
+
+    return 1.0 - (v * part(s) + (1 - v) * part(r))
+
+
 def _score_batch(z: Array, w: Array, how: str, rho: float) -> Array:
-    """Scores of every unit (rows) for a batch of weight vectors (columns of ``w``)."""
+    """Scores of every unit (rows) for a batch of weight vectors (columns of ``w``, each
+    summing to 1)."""
     if how == "weighted-sum":
         return z @ w
+    if how == "geometric":
+        return np.exp(np.log(positive_matrix(z)) @ w)
+    if how == "harmonic":
+        return 1.0 / ((1.0 / positive_matrix(z)) @ w)
+    if how == "promethee":  # φ is linear in the weights: Σ_j w_j φ_j (one-criterion flows)
+        ones = np.ones(1)
+        flows = np.column_stack([promethee_ii(z[:, [j]], ones) for j in range(z.shape[1])])
+        return np.round(flows @ w, 12)  # ties are genuine (counts): not broken by rounding noise
+    if how == "vikor":
+        return _vikor_batch(z, w)
     if how == "topsis":
         w2 = w**2
         d_plus = np.sqrt((z - z.max(axis=0)) ** 2 @ w2)

@@ -62,6 +62,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -181,7 +182,7 @@ def _phones(text: pd.Series) -> pd.Series:
 _HALF = r"(?P<half>半)?"
 _POSTING_YEAR_RULES: list[tuple[str, str]] = [
     # (pattern with group n [and half], note)
-    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年", "经验区间取下限"),
+    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年(?![级制度])", "经验区间取下限"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:或|及)?以上", "X年以上"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:的)?[^,，。;；\n]{{0,6}}?经验", "X年经验"),
     (rf"经验\s*(?:要求)?\s*:?\s*(?P<n>{_NUM})\s*年{_HALF}", "经验X年"),
@@ -194,6 +195,11 @@ _RESUME_YEAR_RULES: list[tuple[str, str]] = [
     ),
     (rf"从事[^,，。;；\n]{{0,15}}?(?P<n>{_NUM}|半)\s*年{_HALF}", "从事X年"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:或|及)?以上", "X年以上"),
+    (
+        rf"(?:做|干|当|任|工作|任职|就职|负责)[了过]?[^,，。;；\n\d]{{0,12}}?"
+        rf"(?P<n>{_NUM}|半)\s*多?\s*年{_HALF}(?![级制度月])",
+        "做/干/当…X年",
+    ),
 ]
 _POSTING_ZERO = re.compile(
     r"经验不限|不限经验|经验:?\s*不限|无经验要求|不要求经验|无需经验|经验无要求|无经验亦?可|零经验|"
@@ -224,6 +230,39 @@ def _years(text: pd.Series, rules: list[tuple[str, str]], zero: re.Pattern[str],
     years = years.mask(is_zero, 0.0)
     notes = notes.mask(is_zero, "经验：不限/应届 → 0")
     return years, notes
+
+
+_PERIOD_RANGE = re.compile(
+    r"(?P<y1>(?:19|20)\d{2})\s*(?:[.\-/年]\s*(?P<m1>\d{1,2})\s*月?)?\s*(?:-|~|—|–|至|到)\s*"
+    r"(?:(?P<y2>(?:19|20)\d{2})\s*(?:[.\-/年]\s*(?P<m2>\d{1,2})\s*月?)?|(?P<now>至今|今|现在))"
+    r"(?P<after>[^\n;；。]{0,24})"
+)
+_SCHOOL = re.compile(
+    r"大学|学院|学校|中学|高中|中专|技校|职高|毕业|就读|学习|在读|求学|本科|硕士|博士|专科|大专"
+)
+
+
+def _period_years(text: pd.Series, as_of: date | None) -> pd.Series:
+    """Experience from dated periods (2017.07-2020.06 某公司 …): months from the earliest start
+    to the latest end of the periods not followed by a school word, ÷ 12, one decimal.
+    ``至今`` ends at ``as_of`` (periods ending 至今 are skipped without it). A missing month
+    counts as January for a start and December for an end."""
+    found = text.str.extractall(_PERIOD_RANGE)
+    years = pd.Series(np.nan, index=text.index)
+    if found.empty:
+        return years
+    work = ~found["after"].fillna("").str.contains(_SCHOOL)
+    start = pd.to_numeric(found["y1"]) * 12 + pd.to_numeric(found["m1"]).fillna(1) - 1
+    end = pd.to_numeric(found["y2"]) * 12 + pd.to_numeric(found["m2"]).fillna(12) - 1
+    if as_of is not None:
+        end = end.mask(found["now"].notna(), as_of.year * 12 + as_of.month - 1)
+    ok = work & end.notna() & (end >= start)
+    if not ok.any():
+        return years
+    spans = pd.DataFrame({"start": start[ok], "end": end[ok] + 1}).groupby(level=0)
+    months = spans["end"].max() - spans["start"].min()
+    years.loc[months.index] = (months / 12).round(1)
+    return years
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +355,8 @@ def salaries(texts: Sequence[str | None], *, expectation: bool = False) -> pd.Da
 
 _LOCATION_LABEL = (
     r"(?:工作地点|工作地址|上班地点|办公地点|工作区域|期望工作地点?|期望城市|意向城市|意向地点|"
-    r"现居住地|现居地|现居|居住地|所在地|户籍所在地|籍贯|地址|地点)"
+    r"现居住地|现居地|现居|居住地|所在地|户籍所在地|籍贯|地址|地点|"
+    r"希望在|想在|期望在|愿意在|意向在|打算在|希望到|想到|愿意到|可以到|可到)"
 )
 _LOCATION_RAW = re.compile(_LOCATION_LABEL + r"\s*:?\s*(?P<place>[^\s,，。;；|、]{2,30})")
 
@@ -349,11 +389,20 @@ _MAJOR_LABEL = re.compile(r"(?:所学)?专业\s*(?:名称)?\s*:\s*(?P<major>[^\s
 _MAJOR_SCHOOL = re.compile(
     r"(?:大学|学院|学校|中专|技校|职高|院校)\s*,?\s*(?P<major>[\u4e00-\u9fffA-Za-z]{2,16}?)专业"
 )
+_MAJOR_LEAD = re.compile(
+    r"(?:^|[\s,，。;；、])(?!具有|拥有|持有|熟悉|相关|对口|所学|本|该|其他|有)"
+    r"(?P<major>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:相关)?专业"
+)
+_MAJOR_DEGREE = re.compile(
+    r"(?:^|[\s,，。;；、])(?!全日制|统招|普通|在职|自考|成考|成人|函授|网络|夜大|电大|最高|第一|大学)"
+    r"(?P<major>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:本科|大专|专科|中专|硕士|研究生|博士)"
+)
 _TITLE_LABEL = re.compile(
     r"(?:岗位名称|职位名称|招聘岗位|招聘职位|岗位|职位|工种)\s*:\s*(?P<title>[^\s,，。;；|/()（）、]{2,20})"
 )
 _TITLE_HIRE = re.compile(
-    rf"(?:招聘|急招|诚聘|急聘|现招|特招)\s*(?!人数|岗位|职位|要求|条件|信息|简章|公告|对象)(?:{_NUM}\s*(?:名|人|位))?\s*(?P<title>[\u4e00-\u9fffA-Za-z]{{2,14}}?)"
+    rf"(?:招聘|急招|诚聘|急聘|现招|特招|招(?!聘|商|标|生|待|呼|收|牌|募|投|引|录|工作))"
+    rf"\s*(?!人数|岗位|职位|要求|条件|信息|简章|公告|对象)(?:{_NUM}\s*(?:名|人|位))?\s*(?P<title>[\u4e00-\u9fffA-Za-z]{{2,14}}?)"
     rf"\s*(?:{_NUM}\s*(?:名|人|位)|若干|[\s,，。;；:、]|$)"
 )
 _FIRST_LINE = re.compile(r"^\s*(?P<title>[^\n,，。;；:、\d]{2,15})\s*(?:\n|$)")
@@ -403,6 +452,7 @@ def parse_resumes(
     *,
     places: Sequence[str] | Mapping[str, str] | None = None,
     tagger: ResumeTagger | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Talent fields from résumé texts, one row per text in the given order.
 
@@ -416,6 +466,9 @@ def parse_resumes(
     tagger
         A trained :class:`~xinzhi.match.ner.ResumeTagger`; names and majors that no rule finds
         come from its NAME / PRO entities, and ``organisations`` / ``titles`` are filled.
+    as_of
+        The date a period ending 至今 ends (the import date); without it such periods are not
+        counted. Dated periods count only when no stated experience (``5年经验``) is found.
 
     Returns
     -------
@@ -433,11 +486,17 @@ def parse_resumes(
     from_ner = name.isna() & ner["NAME"].notna()
     name = name.fillna(ner["NAME"])
     name_note = name_note.mask(from_ner, "姓名：NER")
-    major = text.str.extract(_MAJOR_LABEL)["major"].fillna(text.str.extract(_MAJOR_SCHOOL)["major"])
+    major = text.str.extract(_MAJOR_LABEL)["major"]
+    for rule in (_MAJOR_SCHOOL, _MAJOR_LEAD, _MAJOR_DEGREE):
+        major = major.fillna(text.str.extract(rule)["major"])
     major_from_ner = major.isna() & ner["PRO"].notna()
     major = major.astype(object).fillna(ner["PRO"])
     major_note = pd.Series("", index=text.index, dtype=object).mask(major_from_ner, "专业：NER")
     years, years_note = _years(text, _RESUME_YEAR_RULES, _RESUME_ZERO, skip_preferred=False)
+    periods = _period_years(text, as_of)
+    from_periods = years.isna() & periods.notna()
+    years = years.fillna(periods)
+    years_note = years_note.mask(from_periods, "经验：工作经历起止年月")
     pay = salaries(list(text), expectation=True)
     location, location_note = _locations(text, places)
     level = pd.Series(vocab.education_levels(list(text)), index=text.index, dtype="int64")

@@ -10,8 +10,10 @@ number everywhere. Which panel each analysis reads is decided here, once:
 * Markov chain, σ/β convergence: the *comparable* panel — codes carried to the evaluation's latest
   year (``harmonise``) and the counties observed in every year
   (:func:`xinzhi.pipelines.spatial.comparable_panel`);
-* Moran, LISA, spatial Markov: codes carried to those of the boundaries and queen contiguity
-  (:func:`xinzhi.pipelines.spatial.evaluation_spatial`).
+* Moran, LISA, spatial Markov: codes carried to those of the boundaries and the spatial weights
+  the options name (default queen contiguity; k nearest, inverse distance, economic distance,
+  nested economic–geographic, a user's matrix file —
+  :func:`xinzhi.pipelines.spatial.evaluation_spatial`, :class:`~xinzhi.pipelines.spatial.WeightsRequest`).
 
 Every function takes the warehouse connection, the options of its declaration and ``data_dir``
 (the public-data mirror; used by the spatial ones, accepted by all so that
@@ -58,10 +60,11 @@ from xinzhi.disparity.spatial_autocorrelation import (
 )
 from xinzhi.errors import NotFoundError
 from xinzhi.pipelines.spatial import (
+    WeightsRequest,
     balanced_panel,
     comparable_panel,
     evaluation_spatial,
-    queen_subset,
+    spatial_subset,
 )
 from xinzhi.pipelines.stored import evaluation_panel, stored_scores, with_economic_region
 from xinzhi.regions.boundaries import BOUNDARY_YEAR
@@ -242,20 +245,51 @@ def spatial_markov(
     *,
     k: int = decl.SPATIAL_MARKOV.default("k"),
     lag_cutoffs: str = decl.SPATIAL_MARKOV.default("lag_cutoffs"),
+    weights: str = decl.SPATIAL_MARKOV.default("weights"),
+    neighbors: int = decl.SPATIAL_MARKOV.default("neighbors"),
+    power: int = decl.SPATIAL_MARKOV.default("power"),
+    cutoff: float | None = decl.SPATIAL_MARKOV.default("cutoff"),
+    economic_variable: str | None = decl.SPATIAL_MARKOV.default("economic_variable"),
+    standardise: str = decl.SPATIAL_MARKOV.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> SpatialMarkovResult:
     """Spatial Markov chain (Rey 2001) of the scores: codes carried to the boundaries' year,
-    counties observed in every year, queen contiguity."""
-    decl.SPATIAL_MARKOV.resolve({"evaluation": evaluation, "k": k, "lag_cutoffs": lag_cutoffs})
+    counties observed in every year, the named spatial weights (default queen contiguity)."""
+    wopts = {
+        "weights": weights,
+        "neighbors": neighbors,
+        "power": power,
+        "cutoff": cutoff,
+        "economic_variable": economic_variable,
+        "standardise": standardise,
+        "coordinates": coordinates,
+        "weights_file": weights_file,
+    }
+    decl.SPATIAL_MARKOV.resolve(
+        {"evaluation": evaluation, "k": k, "lag_cutoffs": lag_cutoffs, **wopts}
+    )
+    request = WeightsRequest.from_options(**wopts)
     panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
     bal, dropped = balanced_panel(panel)
-    kept, w, lacking = queen_subset(bal, "unit", data_dir=_data_dir(data_dir))
-    res = spatial_markov_chain(kept, "score", "unit", "year", w, k=k, lag_cutoffs=lag_cutoffs)
-    res.options.update(evaluation=evaluation, harmonised_to=BOUNDARY_YEAR)
+    kept, w, lacking = spatial_subset(bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir))
+    res = spatial_markov_chain(
+        kept,
+        "score",
+        "unit",
+        "year",
+        w,
+        k=k,
+        lag_cutoffs=lag_cutoffs,
+        transform=request.transform,
+    )
+    res.options.update(evaluation=evaluation, harmonised_to=BOUNDARY_YEAR, **request.options())
+    res.notes.append(f"空间权重：{request.label}")
     if dropped:
         res.notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
     if lacking:
-        res.notes.append(f"{len(lacking)} 个单元没有县级边界多边形，未计入")
+        res.notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
     return res
 
 
@@ -264,12 +298,20 @@ def _spatial_year(
     evaluation: str,
     year: int | None,
     data_dir: str | os.PathLike[str] | None,
+    request: WeightsRequest,
 ) -> tuple[int, pd.DataFrame, Any, list[str]]:
-    """The year (default the latest), its rows on the boundaries' codes, the queen weights and
-    the codes left out (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
+    """The year (default the latest), its rows on the boundaries' codes, the requested weights
+    and the codes left out (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
     y = _latest_year(stored_scores(con, evaluation), evaluation, year)
-    df, w, left_out = evaluation_spatial(evaluation, y, con, data_dir=_data_dir(data_dir))
+    df, w, left_out = evaluation_spatial(
+        evaluation, y, con, data_dir=_data_dir(data_dir), request=request
+    )
     return y, df, w, left_out
+
+
+def _weight_options(scope: dict[str, Any]) -> dict[str, Any]:
+    """The declared spatial-weight options among a pipeline function's arguments."""
+    return {o.name: scope[o.name] for o in decl.WEIGHT_OPTIONS}
 
 
 def _global(
@@ -280,13 +322,19 @@ def _global(
     permutations: int,
     seed: int,
     data_dir: str | os.PathLike[str] | None,
+    request: WeightsRequest,
 ) -> GlobalAutocorrelationResult:
     """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores."""
-    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir)
-    res = statistic(df, "score", "unit", w, permutations=permutations, seed=seed)
-    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir, request)
+    res = statistic(
+        df, "score", "unit", w, permutations=permutations, seed=seed, transform=request.transform
+    )
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out, **request.options())
+    res.notes.append(f"空间权重：{request.label}")
     if left_out:
-        res.notes.append(f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形，未计入")
+        res.notes.append(
+            f"{len(left_out)} 个 {y} 年的单元没有县级边界多边形、坐标或权重矩阵行，未计入"
+        )
     return res
 
 
@@ -297,14 +345,30 @@ def moran(
     year: int | None = decl.MORAN.default("year"),
     permutations: int = decl.MORAN.default("permutations"),
     seed: int = decl.MORAN.default("seed"),
+    weights: str = decl.MORAN.default("weights"),
+    neighbors: int = decl.MORAN.default("neighbors"),
+    power: int = decl.MORAN.default("power"),
+    cutoff: float | None = decl.MORAN.default("cutoff"),
+    economic_variable: str | None = decl.MORAN.default("economic_variable"),
+    standardise: str = decl.MORAN.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> GlobalAutocorrelationResult:
     """Global Moran's I of one year's scores (default the latest) on queen contiguity, codes
     carried to the boundaries' year (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
+    wopts = _weight_options(locals())
     decl.MORAN.resolve(
-        {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
+        {
+            "evaluation": evaluation,
+            "year": year,
+            "permutations": permutations,
+            "seed": seed,
+            **wopts,
+        }
     )
-    return _global(global_moran, con, evaluation, year, permutations, seed, data_dir)
+    request = WeightsRequest.from_options(**wopts)
+    return _global(global_moran, con, evaluation, year, permutations, seed, data_dir, request)
 
 
 def geary(
@@ -314,14 +378,30 @@ def geary(
     year: int | None = decl.GEARY.default("year"),
     permutations: int = decl.GEARY.default("permutations"),
     seed: int = decl.GEARY.default("seed"),
+    weights: str = decl.GEARY.default("weights"),
+    neighbors: int = decl.GEARY.default("neighbors"),
+    power: int = decl.GEARY.default("power"),
+    cutoff: float | None = decl.GEARY.default("cutoff"),
+    economic_variable: str | None = decl.GEARY.default("economic_variable"),
+    standardise: str = decl.GEARY.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> GlobalAutocorrelationResult:
     """Global Geary's C (Geary 1954) of one year's scores on the units and weights of
     :func:`moran`."""
+    wopts = _weight_options(locals())
     decl.GEARY.resolve(
-        {"evaluation": evaluation, "year": year, "permutations": permutations, "seed": seed}
+        {
+            "evaluation": evaluation,
+            "year": year,
+            "permutations": permutations,
+            "seed": seed,
+            **wopts,
+        }
     )
-    return _global(global_geary, con, evaluation, year, permutations, seed, data_dir)
+    request = WeightsRequest.from_options(**wopts)
+    return _global(global_geary, con, evaluation, year, permutations, seed, data_dir, request)
 
 
 def lisa(
@@ -333,9 +413,18 @@ def lisa(
     seed: int = decl.LISA.default("seed"),
     alpha: float = decl.LISA.default("alpha"),
     inference: str = decl.LISA.default("inference"),
+    weights: str = decl.LISA.default("weights"),
+    neighbors: int = decl.LISA.default("neighbors"),
+    power: int = decl.LISA.default("power"),
+    cutoff: float | None = decl.LISA.default("cutoff"),
+    economic_variable: str | None = decl.LISA.default("economic_variable"),
+    standardise: str = decl.LISA.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> LocalMoranResult:
     """Local Moran (Anselin 1995) of one year's scores; ``table`` gains the county ``name``."""
+    wopts = _weight_options(locals())
     decl.LISA.resolve(
         {
             "evaluation": evaluation,
@@ -344,9 +433,11 @@ def lisa(
             "seed": seed,
             "alpha": alpha,
             "inference": inference,
+            **wopts,
         }
     )
-    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir)
+    request = WeightsRequest.from_options(**wopts)
+    y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir, request)
     res = local_moran(
         df,
         "score",
@@ -356,9 +447,11 @@ def lisa(
         seed=seed,
         alpha=alpha,
         inference=inference,  # type: ignore[arg-type]
+        transform=request.transform,
     )
     res.table["name"] = res.table["unit"].map(df.set_index("unit")["name"])
-    res.options.update(evaluation=evaluation, year=y, left_out=left_out)
+    res.options.update(evaluation=evaluation, year=y, left_out=left_out, **request.options())
+    res.notes.append(f"空间权重：{request.label}")
     return res
 
 
@@ -389,11 +482,24 @@ def convergence(
     fixed_effects: str = decl.CONVERGENCE.default("fixed_effects"),
     cov_type: str = decl.CONVERGENCE.default("cov_type"),
     harmonise: bool = decl.CONVERGENCE.default("harmonise"),
+    spatial: str = decl.CONVERGENCE.default("spatial"),
+    weights: str = decl.CONVERGENCE.default("weights"),
+    neighbors: int = decl.CONVERGENCE.default("neighbors"),
+    power: int = decl.CONVERGENCE.default("power"),
+    cutoff: float | None = decl.CONVERGENCE.default("cutoff"),
+    economic_variable: str | None = decl.CONVERGENCE.default("economic_variable"),
+    standardise: str = decl.CONVERGENCE.default("standardise"),
+    coordinates: Path | None = None,
+    weights_file: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> Convergence:
     """σ convergence (``measure`` per year) and β convergence (``kind``: growth over the whole
     period on the log of the first score — Barro & Sala-i-Martin 1992 — or period by period) on
-    the comparable panel."""
+    the comparable panel. With ``spatial="slx"`` the β regression gains the spatial lag of the
+    initial level (SLX; :func:`xinzhi.disparity.beta_convergence`): codes are then carried to
+    the boundaries' year (as the spatial Markov chain) and the weights are those the weight
+    options name."""
+    wopts = _weight_options(locals())
     decl.CONVERGENCE.resolve(
         {
             "evaluation": evaluation,
@@ -402,9 +508,26 @@ def convergence(
             "fixed_effects": fixed_effects,
             "cov_type": cov_type,
             "harmonise": harmonise,
+            "spatial": spatial,
+            **wopts,
         }
     )
-    bal, notes = _comparable(con, evaluation, harmonise)
+    w: Any = None
+    request: WeightsRequest | None = None
+    if spatial == "slx":
+        request = WeightsRequest.from_options(**wopts)
+        panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
+        bal, dropped = balanced_panel(panel)
+        bal, w, lacking = spatial_subset(
+            bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir)
+        )
+        notes = [f"空间 β 收敛（SLX），空间权重：{request.label}"]
+        if dropped:
+            notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
+        if lacking:
+            notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
+    else:
+        bal, notes = _comparable(con, evaluation, harmonise)
     sig = sigma_convergence(bal, "score", "year", measure=measure)  # type: ignore[arg-type]
     beta = beta_convergence(
         bal,
@@ -414,6 +537,8 @@ def convergence(
         kind=kind,  # type: ignore[arg-type]
         fixed_effects=fixed_effects,  # type: ignore[arg-type]
         cov_type=cov_type,  # type: ignore[arg-type]
+        weights=w,
+        transform=request.transform if request is not None else "r",
     )
     options = {
         "evaluation": evaluation,
@@ -422,6 +547,10 @@ def convergence(
         "fixed_effects": fixed_effects,
         "cov_type": cov_type,
         "harmonise": harmonise,
-        **_panel_facts(bal, harmonise),
+        "spatial": spatial,
+        **(request.options() if request is not None else {}),
+        **_panel_facts(bal, harmonise and spatial != "slx"),
     }
+    if spatial == "slx":
+        options["harmonised_to"] = BOUNDARY_YEAR
     return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes, *notes])

@@ -29,6 +29,7 @@ from xinzhi import registry, typology
 from xinzhi.errors import AmbiguousRegionError, DataUnavailableError, RegionError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.pipelines.report_context import ReportContext
+from xinzhi.pipelines.stored import weights_of_year
 from xinzhi.pipelines.typology import benchmark_county
 from xinzhi.regions import Region, resolve
 from xinzhi.registry.typology import PEERS
@@ -319,7 +320,7 @@ def indicator_section(
     own_raw = raw_y[raw_y["region_code"] == code]
     fs = ctx.full_system
     top_of = fs.top_dimension_of()
-    wt = ctx.weights.set_index("indicator")["weight"]
+    wt = weights_of_year(ctx.weights, year).set_index("indicator")["weight"]  # that year's
     ob = ctx.obstacles[(ctx.obstacles["region_code"] == code) & (ctx.obstacles["year"] == year)]
     obs = ob.set_index("indicator")["obstacle"]
     used_set = set(ctx.evaluation.system.codes)

@@ -10,10 +10,15 @@ line decides none of them. The only default that differs from the declaration is
 Dagum and Theil: a user's table has no province column guaranteed, so the default group column
 is ``region``.
 
-Spatial weights (``weights``): ``"queen"`` — queen contiguity of the 6-digit county codes
-(:func:`xinzhi.pipelines.spatial.queen_subset`; units without a boundary polygon are left out and
-named in the result's notes) — or the path of an adjacency table with columns ``unit``,
-``neighbor``.
+Spatial weights (``weights``): a kind declared in :data:`xinzhi.registry.disparity.WEIGHTS` —
+``"queen"`` (queen contiguity of the 6-digit county codes, :func:`xinzhi.pipelines.spatial.queen_subset`),
+``"knn"``, ``"inverse-distance"``, ``"economic"``, ``"nested"`` (with the options ``neighbors``,
+``power``, ``cutoff``, ``economic_variable``, ``coordinates``;
+:func:`xinzhi.pipelines.spatial.spatial_subset`) — or the path of an adjacency table with columns
+``unit``, ``neighbor``; ``weights_file`` (an n×n matrix) replaces them. Units the weights cannot
+place (no polygon, no coordinates, no matrix row) are left out and named in the result's notes;
+``standardise`` says whether the weights are row-standardised (declared default) or used as
+built.
 
 Tests: ``tests/pipelines/test_pipeline_tables.py`` (hand values, PySAL references, declared
 defaults) and ``tests/disparity/test_disparity_cli.py`` (the commands).
@@ -60,7 +65,7 @@ from xinzhi.disparity.spatial_autocorrelation import (
 from xinzhi.disparity.spatial_weights import weights_from_adjacency
 from xinzhi.errors import InputError
 from xinzhi.pipelines.disparity import Convergence
-from xinzhi.pipelines.spatial import queen_subset
+from xinzhi.pipelines.spatial import WeightsRequest, spatial_subset
 from xinzhi.pipelines.stored import evaluation_panel
 from xinzhi.pipelines.user_tables import TableSource, read_user_table, table_frame
 from xinzhi.regions.boundaries import BOUNDARY_YEAR
@@ -113,11 +118,11 @@ def stored_table(
     """The long panel of stored evaluation ``evaluation`` analysed as a table
     (:func:`xinzhi.pipelines.stored.evaluation_panel`).
 
-    With queen weights (``weights`` ``"queen"``) and no ``harmonise_to``, the codes are carried
-    to those of the boundaries (:data:`xinzhi.regions.boundaries.BOUNDARY_YEAR`), as the REST
+    With declared weights (``weights`` ``"queen"``, ``"knn"`` …, not a file) and no
+    ``harmonise_to``, the codes are carried to those of the boundaries (:data:`xinzhi.regions.boundaries.BOUNDARY_YEAR`), as the REST
     API and the web page do, so renamed counties keep their polygon.
     """
-    if harmonise_to is None and weights is not None and _is_queen(weights):
+    if harmonise_to is None and weights is not None and _is_kind(weights):
         harmonise_to = BOUNDARY_YEAR
     return evaluation_panel(evaluation, db=db, harmonise_to=harmonise_to)
 
@@ -234,8 +239,8 @@ def markov_table(
     )
 
 
-def _is_queen(spec: str | os.PathLike[str]) -> bool:
-    return str(spec).strip().lower() == "queen"
+def _is_kind(spec: str | os.PathLike[str]) -> bool:
+    return str(spec).strip().lower() in (decl.WEIGHTS.choices or ())
 
 
 def _weights(
@@ -243,26 +248,40 @@ def _weights(
     df: pd.DataFrame,
     unit: str,
     data_dir: str | os.PathLike[str] | None,
-) -> tuple[pd.DataFrame, Any, list[str]]:
-    """(rows kept, weights, Chinese notes) for ``spec``: ``queen`` or an adjacency file."""
-    if _is_queen(spec):
-        kept, w, lacking = queen_subset(df, unit, data_dir=data_dir)
-        notes = []
-        if lacking:
-            notes.append(
-                f"{len(lacking)} 个单元没有边界多边形（多为 2021 年以前撤并或更名的县区，"
-                f"如 {'、'.join(lacking[:5])}），已从空间分析中剔除。"
+    value: str = "score",
+    **options: Any,
+) -> tuple[pd.DataFrame, Any, list[str], WeightsRequest]:
+    """(rows kept, weights, Chinese notes, the request) for ``spec``: a declared kind of weights
+    (with ``options``, checked against the declaration) or an adjacency file."""
+    kind = str(spec).strip().lower() if _is_kind(spec) else None
+    request = WeightsRequest.from_options(weights=kind, **options)
+    if kind is None and request.weights_file is None:
+        path = Path(spec)
+        if not path.is_file():
+            raise InputError(
+                f"空间权重 {spec!r} 既不是 {'、'.join(decl.WEIGHTS.choices or ())} 之一，"
+                "也不是存在的邻接表文件"
             )
-        return kept, w, notes
-    path = Path(spec)
-    adj = read_user_table(path, ["unit", "neighbor"])
-    absent = {"unit", "neighbor"} - set(adj.columns)
-    if absent:
-        raise InputError(
-            f"邻接表 {path} 需要 unit、neighbor 两列，缺少：{'、'.join(sorted(absent))}"
+        adj = read_user_table(path, ["unit", "neighbor"])
+        absent = {"unit", "neighbor"} - set(adj.columns)
+        if absent:
+            raise InputError(
+                f"邻接表 {path} 需要 unit、neighbor 两列，缺少：{'、'.join(sorted(absent))}"
+            )
+        ids = sorted(set(df[unit].dropna().astype(str)))
+        return df, weights_from_adjacency(adj, "unit", "neighbor", ids=ids), [], request
+    kept, w, lacking = spatial_subset(df, unit, request, panel=df, value=value, data_dir=data_dir)
+    notes = [f"空间权重：{request.label}"]
+    if lacking:
+        what = "边界多边形（多为 2021 年以前撤并或更名的县区）"
+        if request.weights_file is not None:
+            what = "权重矩阵中的行"
+        elif request.coordinates is not None and request.kind != "economic":
+            what = "坐标"
+        notes.append(
+            f"{len(lacking)} 个单元没有{what}，如 {'、'.join(lacking[:5])}，已从空间分析中剔除。"
         )
-    ids = sorted(set(df[unit].dropna().astype(str)))
-    return df, weights_from_adjacency(adj, "unit", "neighbor", ids=ids), []
+    return kept, w, notes, request
 
 
 def spatial_markov_table(
@@ -277,16 +296,21 @@ def spatial_markov_table(
     lag_cutoffs: str | Sequence[float] | None = None,
     missing: Missing = "error",
     data_dir: str | os.PathLike[str] | None = None,
+    **weight_options: Any,
 ) -> SpatialMarkovResult:
     """Spatial Markov chain (Rey 2001) with its homogeneity tests; ``lag_cutoffs`` ``same``
-    (declared default), ``quantile`` or given cut points of the spatial lag."""
+    (declared default), ``quantile`` or given cut points of the spatial lag;
+    ``weight_options``: the declared spatial-weight options (``neighbors``, ``power``,
+    ``cutoff``, ``economic_variable``, ``standardise``, ``coordinates``, ``weights_file``)."""
     lag: Any = lag_cutoffs
     if lag is None or isinstance(lag, str):
         lag = _checked(decl.SPATIAL_MARKOV, lag_cutoffs=lag)["lag_cutoffs"]
     else:
         lag = list(lag)
     kk = _checked(decl.SPATIAL_MARKOV, k=k)["k"]
-    df, w, notes = _weights(weights, table_frame(data, [unit]), unit, data_dir)
+    df, w, notes, request = _weights(
+        weights, table_frame(data, [unit]), unit, data_dir, value, **weight_options
+    )
     res = spatial_markov(
         df,
         value,
@@ -297,7 +321,9 @@ def spatial_markov_table(
         cutoffs=list(cutoffs) if cutoffs is not None else None,
         lag_cutoffs=lag,
         missing=missing,
+        transform=request.transform,
     )
+    res.options.update(request.options())
     res.notes.extend(notes)
     return res
 
@@ -328,21 +354,31 @@ def moran_table(
     islands: Literal["drop", "error", "keep"] = "drop",
     missing: Missing = "error",
     data_dir: str | os.PathLike[str] | None = None,
+    **weight_options: Any,
 ) -> MoranTables:
     """Global Moran's I per ``by`` (permutation and normal inference); with ``lisa`` the local
     Moran (at least :data:`LISA_MIN_PERMUTATIONS` permutations), with ``geary_c`` Geary's C
     (one line per ``by`` in the notes of the Moran result).
 
     ``permutations``, ``seed`` default to the declaration of ``moran``, ``alpha`` and
-    ``inference`` to that of ``lisa``.
+    ``inference`` to that of ``lisa``; ``weight_options`` are the declared spatial-weight options
+    (see the module docstring).
     """
     if islands not in ("drop", "error", "keep"):
         raise InputError(f"孤岛单元 islands 只能是 drop、error、keep，收到 {islands!r}")
     g = _checked(decl.MORAN, permutations=permutations, seed=seed)
     loc = _checked(decl.LISA, alpha=alpha, inference=inference)
-    df, w, notes = _weights(weights, table_frame(data, [unit, by]), unit, data_dir)
-    common: dict[str, Any] = {"seed": g["seed"], "islands": islands, "missing": missing}
+    df, w, notes, request = _weights(
+        weights, table_frame(data, [unit, by]), unit, data_dir, value, **weight_options
+    )
+    common: dict[str, Any] = {
+        "seed": g["seed"],
+        "islands": islands,
+        "missing": missing,
+        "transform": request.transform,
+    }
     res = moran(df, value, unit, w, by, permutations=g["permutations"], **common)
+    res.options.update(request.options())
     out = MoranTables(res, notes=notes)
     if lisa:
         out.lisa = local_moran(
@@ -379,18 +415,34 @@ def convergence_table(
     measure: str | None = None,
     fixed_effects: str | None = None,
     cov_type: str | None = None,
+    spatial: str | None = None,
+    weights: str | os.PathLike[str] = DEFAULT_WEIGHTS,
+    data_dir: str | os.PathLike[str] | None = None,
+    **weight_options: Any,
 ) -> Convergence:
     """σ convergence (``measure``) and absolute or conditional (``controls``) β convergence
-    (``kind``, ``fixed_effects``, ``cov_type``); options default to the declaration of
-    ``convergence``."""
+    (``kind``, ``fixed_effects``, ``cov_type``); with ``spatial="slx"`` the spatial lag of the
+    initial level enters (``weights`` and ``weight_options`` as :func:`moran_table`); options
+    default to the declaration of ``convergence``."""
     o = _checked(
         decl.CONVERGENCE,
         kind=kind,
         measure=measure,
         fixed_effects=fixed_effects,
         cov_type=cov_type,
+        spatial=spatial,
     )
     df = table_frame(data, [unit])
+    w: Any = None
+    notes: list[str] = []
+    transform: Any = "r"
+    if o["spatial"] == "slx":
+        df, w, wnotes, request = _weights(weights, df, unit, data_dir, value, **weight_options)
+        notes = ["空间 β 收敛（SLX）", *wnotes]
+        transform = request.transform
+        o.update(request.options())
+    elif weight_options or str(weights) != DEFAULT_WEIGHTS:
+        raise InputError("空间权重选项只用于空间 β 收敛（spatial=slx）")
     sig = sigma_convergence(df, value, year, measure=o["measure"])
     beta = beta_convergence(
         df,
@@ -401,6 +453,8 @@ def convergence_table(
         kind=o["kind"],
         fixed_effects=o["fixed_effects"],
         cov_type=o["cov_type"],
+        weights=w,
+        transform=transform,
     )
     options = {"value": value, "unit": unit, "year": year, "controls": list(controls or []), **o}
-    return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes])
+    return Convergence(sig, beta, options=options, notes=[*sig.notes, *beta.notes, *notes])

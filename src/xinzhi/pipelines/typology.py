@@ -111,7 +111,7 @@ def classify_counties(
     con: duckdb.DuckDBPyConnection | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> CountyTypes:
-    """Assign every county in the warehouse a type (or 未归类) with evidence."""
+    """Assign every county in the warehouse a type (rule, nearest type or 多元复合型) with evidence."""
     own = con is None
     con = con or store.connect(db)
     try:

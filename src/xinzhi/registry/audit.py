@@ -107,7 +107,7 @@ AUDIT = Analysis(
             "参与的集结方法",
             str,
             "weighted-sum,topsis",
-            help="逗号分隔：weighted-sum、topsis、grey",
+            help="逗号分隔：weighted-sum、topsis、grey、geometric、harmonic、vikor、promethee",
         ),
         Option(
             "imputations",

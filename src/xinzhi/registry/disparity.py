@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from xinzhi.registry.core import Analysis, Option, register
 
 __all__ = [
     "CONVERGENCE",
+    "COORDINATES",
+    "CUTOFF",
     "DAGUM",
+    "ECONOMIC_VARIABLE",
     "EVALUATION",
     "GEARY",
     "INDICES",
@@ -16,8 +21,14 @@ __all__ = [
     "LISA",
     "MARKOV",
     "MORAN",
+    "NEIGHBORS",
+    "POWER",
     "SPATIAL_MARKOV",
+    "STANDARDISE",
     "THEIL",
+    "WEIGHTS",
+    "WEIGHTS_FILE",
+    "WEIGHT_OPTIONS",
 ]
 
 _PIPE = "xinzhi.pipelines.disparity"
@@ -49,6 +60,87 @@ _HARMONISE = Option(
 _K = Option("k", "状态数", int, 4, minimum=2, maximum=8, help="按分位数分成 k 个状态")
 _PERMUTATIONS = Option("permutations", "置换次数", int, 999, minimum=0, maximum=9999)
 _SEED = Option("seed", "随机种子", int, 0, minimum=0, maximum=2**31 - 1)
+
+# Spatial weights (formulas and sources: xinzhi.disparity.spatial_weights, docs/disparity.md
+# § 空间权重); built by xinzhi.pipelines.spatial.spatial_subset.
+WEIGHTS = Option(
+    "weights",
+    "空间权重",
+    str,
+    "queen",
+    choices=("queen", "knn", "inverse-distance", "economic", "nested"),
+    choice_labels=("Queen 邻接", "k 近邻", "反距离", "经济距离", "经济地理嵌套"),
+    help="距离类权重用县级边界质心（命令行可用 --coordinates 给坐标表）；"
+    "命令行另可用 --weights-file 给 n×n 权重矩阵",
+)
+NEIGHBORS = Option(
+    "neighbors",
+    "近邻数 k",
+    int,
+    6,
+    minimum=1,
+    maximum=100,
+    help="weights=knn 时：每个单元取最近的 k 个单元（须小于单元数）",
+)
+POWER = Option(
+    "power",
+    "距离幂次",
+    int,
+    1,
+    minimum=1,
+    maximum=2,
+    help="weights=inverse-distance 或 nested 时：w = 1/d^p，p 为 1 或 2",
+)
+CUTOFF = Option(
+    "cutoff",
+    "截断距离（公里）",
+    float,
+    None,
+    minimum=0.001,
+    maximum=20100.0,
+    help="weights=inverse-distance 或 nested 时：距离超过它的单元权重为 0（须大于 0；默认不截断）",
+)
+ECONOMIC_VARIABLE = Option(
+    "economic_variable",
+    "经济距离变量",
+    str,
+    None,
+    help="weights=economic 或 nested 时：按各年均值 ȳ 计算的变量（列名，如人均 GDP 或 dim:<维度>）；"
+    "默认为分析的变量（得分）",
+)
+STANDARDISE = Option(
+    "standardise",
+    "权重标准化",
+    str,
+    "row",
+    choices=("row", "none"),
+    choice_labels=("行标准化", "不标准化"),
+)
+COORDINATES = Option(
+    "coordinates",
+    "坐标表",
+    Path,
+    None,
+    help="距离类权重的坐标：列 unit 与 lon、lat（经纬度）或 x、y（投影坐标，公里）；仅命令行",
+)
+WEIGHTS_FILE = Option(
+    "weights_file",
+    "权重矩阵文件",
+    Path,
+    None,
+    help="n×n 权重矩阵（csv/xlsx，第一列或表头为区划代码，非负，对角线为 0）；给出则代替 weights；仅命令行",
+)
+WEIGHT_OPTIONS = (
+    WEIGHTS,
+    NEIGHBORS,
+    POWER,
+    CUTOFF,
+    ECONOMIC_VARIABLE,
+    STANDARDISE,
+    COORDINATES,
+    WEIGHTS_FILE,
+)
+"""The options of every analysis that takes spatial weights (one declaration for all)."""
 
 
 DAGUM = Analysis(
@@ -169,6 +261,7 @@ SPATIAL_MARKOV = Analysis(
             choices=("same", "quantile"),
             choice_labels=("与变量同切点", "空间滞后的分位数"),
         ),
+        *WEIGHT_OPTIONS,
     ),
     formula="disparity:spatial-markov",
     reference_test="tests/disparity/test_disparity_pysal_refs.py",
@@ -180,7 +273,7 @@ MORAN = Analysis(
     family="disparity",
     title="全局 Moran's I",
     pipeline=f"{_PIPE}:moran",
-    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED),
+    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
     formula="disparity:moran",
     reference_test="tests/disparity/test_disparity_pysal_refs.py",
     doc="docs/disparity.md",
@@ -191,7 +284,7 @@ GEARY = Analysis(
     family="disparity",
     title="全局 Geary's C",
     pipeline=f"{_PIPE}:geary",
-    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED),
+    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
     formula="disparity:geary",
     reference_test="tests/disparity/test_disparity_pysal_refs.py",
     doc="docs/disparity.md",
@@ -216,6 +309,7 @@ LISA = Analysis(
             choices=("conditional", "total"),
             choice_labels=("条件置换", "总体置换"),
         ),
+        *WEIGHT_OPTIONS,
     ),
     formula="disparity:lisa",
     reference_test="tests/disparity/test_disparity_pysal_refs.py",
@@ -262,6 +356,16 @@ CONVERGENCE = Analysis(
             choices=("HC0", "HC1", "HC3", "cluster", "nonrobust"),
         ),
         _HARMONISE,
+        Option(
+            "spatial",
+            "空间 β 收敛",
+            str,
+            "none",
+            choices=("none", "slx"),
+            choice_labels=("非空间", "加入初始水平的空间滞后（SLX）"),
+            help="slx：增长率对 ln y0 与 W·ln y0 回归，W 由空间权重选项给出",
+        ),
+        *WEIGHT_OPTIONS,
     ),
     formula="disparity:convergence",
     reference_test="tests/disparity/test_kde_convergence.py",

@@ -5,10 +5,16 @@ Tables (created on first use, idempotent):
 ``evaluations``            name, system, options (JSON), created_at, user_name, units, years
 ``evaluation_scores``      name, region_code, year, score, rank
 ``evaluation_dimensions``  name, region_code, year, dimension, position (order in the system), score
-``evaluation_weights``     name, indicator, dimension, weight
+``evaluation_weights``     name, indicator, dimension, weight, year (the year of a per-year
+                           weight, ``weight_scope="year"``; NULL for pooled weights)
 ``evaluation_obstacles``   name, region_code, year, indicator, dimension, obstacle
 
 Saving under an existing name replaces it in one transaction.
+
+Migration: a warehouse made before weights carried their year gets the column ``year`` of
+``evaluation_weights`` (NULL: its stored weights were pooled, or the mean of per-year ones) the
+next time :func:`ensure_evaluation_tables` runs, i.e. on the next save; readers
+(:func:`load_weights`) accept both layouts, also read-only.
 """
 
 from __future__ import annotations
@@ -22,7 +28,13 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 
-__all__ = ["ensure_evaluation_tables", "list_evaluations", "load_evaluation", "save_evaluation"]
+__all__ = [
+    "ensure_evaluation_tables",
+    "list_evaluations",
+    "load_evaluation",
+    "load_weights",
+    "save_evaluation",
+]
 
 _DDL = [
     """CREATE TABLE IF NOT EXISTS evaluations (
@@ -37,7 +49,7 @@ _DDL = [
         dimension VARCHAR NOT NULL, position INTEGER NOT NULL, score DOUBLE NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS evaluation_weights (
         name VARCHAR NOT NULL, indicator VARCHAR NOT NULL, dimension VARCHAR,
-        weight DOUBLE NOT NULL)""",
+        weight DOUBLE NOT NULL, year INTEGER)""",
     """CREATE TABLE IF NOT EXISTS evaluation_obstacles (
         name VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year INTEGER NOT NULL,
         indicator VARCHAR NOT NULL, dimension VARCHAR, obstacle DOUBLE NOT NULL)""",
@@ -51,9 +63,30 @@ _CHILD_TABLES = (
 
 
 def ensure_evaluation_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the evaluation tables if missing."""
+    """Create the evaluation tables if missing; add the columns later releases added."""
     for stmt in _DDL:
         con.execute(stmt)
+    con.execute("ALTER TABLE evaluation_weights ADD COLUMN IF NOT EXISTS year INTEGER")
+
+
+def _weights_have_year(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'evaluation_weights' AND column_name = 'year'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def load_weights(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """``indicator, dimension, weight, year`` of evaluation ``name`` in stored order (``year``
+    NULL for pooled weights; one row per indicator and year for per-year weights). Works on a
+    warehouse made before the ``year`` column (read-only too): ``year`` is NULL there."""
+    year = "year" if _weights_have_year(con) else "CAST(NULL AS INTEGER) AS year"
+    return con.execute(
+        f"SELECT indicator, dimension, weight, {year} FROM evaluation_weights WHERE name = ? "
+        "ORDER BY year NULLS FIRST, rowid",
+        [name],
+    ).df()
 
 
 def save_evaluation(
@@ -70,8 +103,8 @@ def save_evaluation(
     """Store (or replace) evaluation ``name``.
 
     ``scores``: region_code, year, score, rank; ``dimensions``: region_code, year, dimension,
-    position, score; ``weights``: indicator, dimension, weight; ``obstacles``: region_code, year,
-    indicator, dimension, obstacle.
+    position, score; ``weights``: indicator, dimension, weight and, for per-year weights, year
+    (absent or NULL: pooled); ``obstacles``: region_code, year, indicator, dimension, obstacle.
     """
     ensure_evaluation_tables(con)
     years = sorted(int(y) for y in scores["year"].unique())
@@ -80,7 +113,9 @@ def save_evaluation(
         "evaluation_dimensions": dimensions[
             ["region_code", "year", "dimension", "position", "score"]
         ],
-        "evaluation_weights": weights[["indicator", "dimension", "weight"]],
+        "evaluation_weights": weights.assign(
+            year=weights["year"] if "year" in weights.columns else None
+        )[["indicator", "dimension", "weight", "year"]].astype({"year": "Int64"}),
         "evaluation_obstacles": obstacles[
             ["region_code", "year", "indicator", "dimension", "obstacle"]
         ],
@@ -104,7 +139,8 @@ def save_evaluation(
         )
         for table, frame in frames.items():
             con.register("_frame", frame)
-            con.execute(f"INSERT INTO {table} SELECT ?, * FROM _frame", [name])
+            cols = ", ".join(["name", *frame.columns])
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT ?, * FROM _frame", [name])
             con.unregister("_frame")
         con.execute("COMMIT")
     except BaseException:

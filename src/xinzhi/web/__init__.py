@@ -243,6 +243,7 @@ def mount(
         pages_more,
         pages_policy,
         pages_profile,
+        pages_talent,
         pages_tech,
     )
     from xinzhi.web._context import config
@@ -274,6 +275,7 @@ def mount(
         pages_policy.register()
         pages_monitor.register()
         pages_causal.register()
+        pages_talent.register()
         pages_tech.register()
         _state["pages"] = True
     ui.run_with(

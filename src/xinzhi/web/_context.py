@@ -52,6 +52,7 @@ NAV: list[tuple[str, str, Action | None]] = [
     ("/industry", "产业", None),
     ("/enterprise", "企业", None),
     ("/policy", "政策", None),
+    ("/talent", "人才", None),
     ("/causal", "政策评估", None),
     ("/monitor", "监测预警", None),
     ("/tech", "揭榜挂帅", None),
