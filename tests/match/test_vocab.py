@@ -169,6 +169,9 @@ def test_find_skills_many() -> None:
         # 高级工程师 is a title (职称), 高级工 a skill level: the longer word wins
         ("高级工程师", ["工程师职称"]),
         ("高级工", ["高级工"]),
+        ("持数控车工中级证", ["中级工"]),
+        ("中级会计职称", ["会计专业技术资格"]),  # not 中级工: the longer alias wins
+        ("持民用无人机操控证", ["无人机驾驶员执照"]),
         ("无", []),
     ],
 )
