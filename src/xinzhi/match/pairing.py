@@ -110,11 +110,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 #: 匹配度 curves of the pairing score (``100 / (1 + exp(−slope·(score − midpoint)))``), one per
 #: text back end ("bm25": no vectors), fitted by :func:`fit_calibration` on the evaluation set
 #: (relevance ≥ 2 vs score of the feasible job → talents pairs, default weights, fields read
-#: from the texts): ``python benchmarks/match_eval.py`` on 2026-12-04.
+#: from the texts by match.parse): ``python benchmarks/match_eval.py`` on 2026-12-04.
 PAIRING_CALIBRATION: dict[str, dict[str, float]] = {
-    "e5": {"slope": 25.60, "midpoint": 0.597},
-    "use": {"slope": 19.64, "midpoint": 0.461},
-    "bm25": {"slope": 20.0, "midpoint": 0.45},
+    "e5": {"slope": 26.99, "midpoint": 0.588},
+    "use": {"slope": 20.21, "midpoint": 0.454},
+    "bm25": {"slope": 14.16, "midpoint": 0.479},
 }
 WEIGHT_LABELS = {"text": "文本", "skills": "技能", "occupation": "职业", "experience": "经验"}
 #: Words of a talent's 期望工作地 meaning "anywhere".
