@@ -53,6 +53,7 @@ def test_the_declared_analyses() -> None:
         "policy-check",
         "typology",
         "peers",
+        "ranking",
     ]
 
 

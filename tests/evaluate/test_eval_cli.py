@@ -85,3 +85,32 @@ def test_errors_exit_2_in_chinese(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["evaluate", "--system", str(sys_file), "--input", str(inp),
                                  "--years", "2024-2020"])  # fmt: skip
     assert r.exit_code == 2 and "起始年" in r.output
+
+
+def test_method_options_are_derived_from_the_declaration() -> None:
+    """Review finding (issue #12): the CLI flags and the pipeline's keywords of the evaluation
+    come from ``xinzhi.registry.evaluation.EVALUATION``, not from lists kept by hand."""
+    import inspect
+
+    import duckdb
+    import pytest
+
+    from xinzhi.cli import evaluate_cmd
+    from xinzhi.errors import InputError
+    from xinzhi.pipelines.evaluation import METHOD_OPTIONS, evaluate_declared
+    from xinzhi.registry.evaluation import EVALUATION
+
+    declared = [o.name for o in EVALUATION.options]
+    own = ("system", "save_as", "years", "scope", "weights", "aggregate", "missing")
+    assert list(evaluate_cmd.METHOD_FLAGS) == [n for n in declared if n not in own]
+    assert list(METHOD_OPTIONS) == declared[3:]  # after system, save_as, years
+    params = inspect.signature(evaluate_cmd.evaluate).parameters
+    for name in declared:
+        if name not in ("system", "save_as", "years", "scope"):
+            assert name in params, name
+    sig = inspect.signature(evaluate_declared).parameters
+    assert [n for n in sig if n not in ("con", "data_dir")] == declared
+    with pytest.raises(InputError, match="综合评价没有选项 bogus"):
+        evaluate_declared(duckdb.connect(), bogus=1)
+    with pytest.raises(InputError, match="entropy_k"):  # a declared option, checked
+        evaluate_declared(duckdb.connect(), entropy_k="three")

@@ -56,7 +56,7 @@ GOLDEN = [
 
 #: typology-2020.csv: name, primary_type, secondary_type ("" = none)
 TYPES_2020 = {
-    "430321": ("湘潭县", "未归类", ""),
+    "430321": ("湘潭县", "农产品加工转化型", ""),  # no rule met: nearest type (typicality)
     "320583": ("昆山市", "新型工业化主导型", "都市融合型"),
     "532823": ("勐腊县", "富民产业引领型", ""),
 }

@@ -54,6 +54,7 @@ def _same(a: float, b: float) -> bool:
         ("一年半以上", 1.5),  # 一 + 半 = 1.5
         ("有3年经验者优先，经验不限", 0.0),  # a preferred experience is no floor
         ("本公司成立于2015年", float("nan")),  # 2015 > 50 is a calendar year
+        ("负责三至六年级英语教学", float("nan")),  # 年级: school grades, not a range of years
         ("岗位职责：负责车间管理", float("nan")),
     ],
 )
@@ -76,6 +77,11 @@ def test_posting_years(text: str, years: float) -> None:
         ("半年工作经验", 0.5),
         ("应届毕业生", 0.0),
         ("无工作经验", 0.0),
+        ("在五莲一家机械厂做了五年数控车床", 5.0),
+        ("当机修钳工六年", 6.0),
+        ("在县城修理厂干了四年", 4.0),
+        ("做电焊十多年", 10.0),  # 十多年: the stated 10
+        ("读了三年级", float("nan")),  # 年级 is a school grade
         ("1995年出生", float("nan")),
     ],
 )
@@ -219,6 +225,10 @@ def test_education(text: str, resume_level: int, posting_floor: int) -> None:
         ("专业：机械设计制造及其自动化", "机械设计制造及其自动化"),
         ("2017年毕业于浙江大学机械工程专业", "机械工程"),
         ("毕业于某某职业技术学院电子商务专业", "电子商务"),
+        ("食品质量与安全专业大专，在乳品厂工作", "食品质量与安全"),
+        ("化学工程与工艺本科，在化工园区", "化学工程与工艺"),
+        ("全日制本科", None),  # 全日制 is no major
+        ("具有专业技术职称", None),
         ("高中毕业", None),
     ],
 )
@@ -239,7 +249,10 @@ def test_major(text: str, major: str | None) -> None:
         ("机械设计工程师\n岗位职责：负责非标设计", "机械设计工程师", 1),
         ("招聘人数：若干", None, 1),  # 若干 → 1; 人数 is no title
         ("诚聘会计两名", "会计", 2),  # 两 = 2
+        ("车架车间招焊工，焊接农用车车架", "焊工", 1),
+        ("本公司招商加盟，招短视频剪辑师，会剪映", "短视频剪辑师", 1),  # 招商 is no hiring
         ("3年以上经验", None, 1),  # a first line with digits is no title
+        ("薪资面议", None, 1),  # nor one about pay or requirements
     ],
 )
 def test_title_and_positions(text: str, title: str | None, positions: int) -> None:
@@ -258,6 +271,10 @@ def test_location_with_and_without_known_places() -> None:
     assert coded == ["331023", "331082", None]
     names = parse_resumes(["现居住地：天台县"], places=["天台县"])["location"].tolist()
     assert names == ["天台县"]
+    # short names map to the caller's value; a stated wish (想在) beats an earlier workplace
+    aliases = {"九江": "360400", "柴桑": "360404"}
+    wish = parse_resumes(["在九江一家乳品厂化验室工作两年。想在柴桑附近工作。"], places=aliases)
+    assert wish["location"].tolist() == ["360404"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,7 +292,7 @@ def test_posting_frame() -> None:
     assert first["title"] == "数控车工"
     assert first["education_min"] == 2
     assert first["years_min"] == 3.0
-    assert first["skills"] == "数控车床"
+    assert first["skills"] == "数控车床;数控系统"  # FANUC系统 is a CNC control system
     assert first["certificates"] == "电工证"
     assert (first["salary_min"], first["salary_max"]) == (7000.0, 9000.0)
     assert first["location"] == "天台县"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from xinzhi import typology
 from xinzhi.errors import ConfigError, InputError
+from xinzhi.typology.classifier import condition_membership
+from xinzhi.typology.rules import Condition
 
 
 def _features() -> pd.DataFrame:
@@ -29,8 +32,13 @@ def _features() -> pd.DataFrame:
     )
 
 
+def _mu(ratio: float) -> float:
+    """Membership of a ≥ condition at value/threshold = ratio (≤: threshold/value)."""
+    return 1 / (1 + math.exp(-3 * math.log2(ratio)))
+
+
 def test_priority_evidence_and_unclassified() -> None:
-    res = typology.classify(_features())
+    res = typology.classify(_features(), assign_nearest=False)
     t = res.tidy().set_index("region_code")
     assert t.loc["000001", "primary_type"] == "资源能源开发型"
     assert t.loc["000001", "secondary_type"] == ""
@@ -55,6 +63,105 @@ def test_priority_evidence_and_unclassified() -> None:
     d = res.distribution().set_index("type")
     assert d.loc["资源能源开发型", "n_primary"] == 2
     assert d["n_primary"].sum() == 6
+
+
+def test_membership_edges() -> None:
+    # crossover at the threshold, 0.95 at twice it (log-odds 3), 0.05 at half; ≤ inverts
+    df = pd.DataFrame({"x": [1.5, 1.5 * (1 - 1e-9), 1.5 * (1 + 1e-9), 3.0, 0.75, 0.0]})
+    ge = condition_membership(df, Condition("x", ">=", 1.5))
+    assert ge[0] == 0.5 and ge[1] < 0.5 < ge[2]
+    assert ge[3] == pytest.approx(1 / (1 + math.exp(-3)))  # 0.9526
+    assert ge[4] == pytest.approx(1 / (1 + math.exp(3)))  # 0.0474
+    assert ge[5] == 0.0
+    le = condition_membership(df, Condition("x", "<=", 1.5))
+    assert le[3] == pytest.approx(1 / (1 + math.exp(3))) and le[5] == 1.0
+    cat = pd.DataFrame({"admin_type": ["市辖区", "县", None]})
+    assert condition_membership(cat, Condition("admin_type", "in", ["市辖区"])).tolist() == [
+        1.0,
+        0.0,
+        0.0,
+    ]
+
+
+def test_nearest_and_mixed_types_by_hand() -> None:
+    res = typology.classify(_features())
+    t = res.tidy().set_index("region_code")
+    T = res.typicality
+    # 000005: lq_A = lq_C = lq_BD = lq_HR = 1.0, density 300, urban-centre share 0.2, a 县
+    assert T.loc["000005", "资源能源开发型"] == pytest.approx(_mu(1.0 / 2.5))  # 0.0186
+    assert T.loc["000005", "新型工业化主导型"] == pytest.approx(_mu(1.0 / 1.5))  # 0.1474
+    assert T.loc["000005", "文旅融合主导型"] == pytest.approx(_mu(1.0 / 1.4))  # 0.1890
+    # 都市: rule 1 needs 市辖区 (0); rule 2 = min(μ(0.2/0.8), μ(300/1500)) = μ(0.2)
+    assert T.loc["000005", "都市融合型"] == pytest.approx(_mu(300 / 1500))  # 0.00094
+    # 生态 (proxy): min(μ(25/300) for ≤ 25, μ(0.5/1.0) for lq_C < 0.5)
+    assert T.loc["000005", "生态价值转化型"] == pytest.approx(_mu(25 / 300))
+    # 农产品加工: min(μ(1.0/1.2) = 0.3124, μ(1.0/0.5) = 0.9526) = 0.3124
+    assert T.loc["000005", "农产品加工转化型"] == pytest.approx(_mu(1.0 / 1.2))
+    assert T.loc["000005", "农产品加工转化型"] == pytest.approx(0.31236, abs=1e-5)
+    # 富民 (proxy): min(μ(1.0/1.5) = 0.1474, μ(0.5/1.0) = 0.0474) = 0.0474
+    assert T.loc["000005", "富民产业引领型"] == pytest.approx(_mu(0.5))
+    # nearest: 农产品加工 0.3124, then 文旅 0.1890: margin 0.1233 ≥ 0.05
+    row = t.loc["000005"]
+    assert (row["primary_type"], row["type_basis"], row["secondary_type"]) == (
+        "农产品加工转化型",
+        "最接近",
+        "",
+    )
+    assert row["typicality"] == pytest.approx(_mu(1 / 1.2))
+    assert row["margin"] == pytest.approx(_mu(1 / 1.2) - _mu(1 / 1.4))  # 0.1233
+    assert row["evidence"] == (
+        "未满足任何类型规则，按典型度归入最接近的类型：与“农产品加工转化型”最接近（典型度 0.31，"
+        "比第二位“文旅融合主导型” 0.19 高 0.12）：农林牧渔业区位熵 1.00 低于阈值 1.2（未满足），"
+        "制造业区位熵 1.00 高于阈值 0.5（满足）"
+    )
+    # 000006: as 000005 but lq_A missing, so both agriculture types are 0: 文旅 0.1890 and
+    # 新型工业化 0.1474 differ by 0.0416 < 0.05 → 多元复合型 naming both
+    row = t.loc["000006"]
+    assert row["primary_type"] == typology.MIXED and row["type_basis"] == "复合"
+    assert row["secondary_type"] == "文旅融合主导型、新型工业化主导型"
+    assert row["margin"] == pytest.approx(_mu(1 / 1.4) - _mu(1 / 1.5))  # 0.0416
+    assert "相差 0.042 < 0.05" in row["evidence"]
+    assert row["evidence"].endswith("缺少数据：农林牧渔业区位熵")
+    # rule-typed counties keep their rule type and have typicality ≥ 0.5 for it
+    assert t.loc["000001", "type_basis"] == "规则"
+    assert t.loc["000001", "typicality"] == pytest.approx(_mu(13.9 / 2.5))
+    assert (t["primary_type"] != typology.UNCLASSIFIED).all()
+    # a narrower mixed margin makes 000006 the nearest type instead
+    narrow = typology.classify(_features(), mixed_margin=0.04).tidy().set_index("region_code")
+    assert narrow.loc["000006", "primary_type"] == "文旅融合主导型"
+    # just above the margin 0.0416 → mixed; 0 → never mixed; outside 0–1 → Chinese error
+    wide = typology.classify(_features(), mixed_margin=0.0417).tidy().set_index("region_code")
+    assert wide.loc["000006", "primary_type"] == typology.MIXED
+    never = typology.classify(_features(), mixed_margin=0.0).tidy()
+    assert typology.MIXED not in set(never["primary_type"])
+    with pytest.raises(InputError, match="多元复合型阈值"):
+        typology.classify(_features(), mixed_margin=-0.1)
+
+
+def test_mixed_type_paths_use_both_types() -> None:
+    rec = typology.recommend(
+        [typology.MIXED, "文旅融合主导型、新型工业化主导型"], [], max_measures=None
+    )
+    assert set(rec.measures["matched_type"]) <= {"文旅融合主导型", "新型工业化主导型"}
+    assert set(rec.measures["matched_type"]) == {"文旅融合主导型", "新型工业化主导型"}
+    assert rec.explanation.startswith(
+        "因为本县属于多元复合型（兼有文旅融合主导型与新型工业化主导型的特征）"
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.01, 10.0), st.floats(0.01, 10.0), st.floats(0.01, 10.0), st.floats(0.01, 10.0))
+def test_rule_met_iff_typicality_at_least_half(a: float, c: float, bd: float, hr: float) -> None:
+    f = pd.DataFrame({"region_code": ["1"], "lq_A": [a], "lq_C": [c], "lq_BD": [bd], "lq_HR": [hr]})
+    res = typology.classify(f)
+    for name in res.matched.columns:
+        met = bool(res.matched.loc["1", name])
+        typ = float(res.typicality.loc["1", name])
+        assert 0.0 <= typ <= 1.0
+        if met:
+            assert typ >= 0.5
+        elif name != "富民产业引领型":  # strict lq_C < 0.5 is 0.5 at equality without holding
+            assert typ <= 0.5
 
 
 def test_user_data_types_apply_when_present() -> None:
@@ -148,7 +255,7 @@ def test_to_excel_sheets(tmp_path: Path) -> None:
     res = typology.classify(_features())
     out = res.to_excel(tmp_path / "t.xlsx")
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
-    assert list(sheets) == ["县域类型", "类型分布", "判定规则"]
+    assert list(sheets) == ["县域类型", "类型分布", "判定规则", "典型度"]
     assert sheets["县域类型"].loc[0, "主类型"] == "资源能源开发型"
     assert "需用户数据" in res.summary() and "<pre>" in res._repr_html_()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -26,31 +27,22 @@ class EvaluationTables(Protocol):
     def details(self) -> pd.DataFrame: ...
 
 
-#: method options of the system YAML with a flag of their own (issue #12; CLI overrides YAML)
-METHOD_FLAGS = (
-    "normalization",
-    "weight_scope",
-    "entropy_k",
-    "shift",
-    "entropy_shift",
-    "rescale",
-    "score_basis",
-    "hierarchical",
-    "dimension_weights",
-    "dimension_scope",
-    "combination",
-    "ingredients",
-    "grey_rho",
-    "ahp_ri",
-    "ahp_max_cr",
-    "ahp_allow_inconsistent",
-    "vikor_v",
-    "promethee_function",
-    "promethee_q",
-    "promethee_p",
-    "impute_group",
-    "min_coverage",
-)
+#: declared options the command sets through flags of its own: ``--system``, ``--save``,
+#: ``--year`` / ``--years`` and ``--pooled/--per-year`` (scope)
+_OWN_FLAGS = ("system", "save_as", "years", "scope")
+#: chosen by the user in the method section of the help; the other declared options follow
+_CHOICES = ("weights", "aggregate", "missing")
+
+#: every other declared option of the evaluation: the method options of the system YAML, each
+#: with a flag of its own (issue #12; CLI overrides YAML) — derived from the declaration, so a
+#: new option is one declaration in :mod:`xinzhi.registry.evaluation`
+METHOD_FLAGS = tuple(o.name for o in EVALUATION.options if o.name not in (*_OWN_FLAGS, *_CHOICES))
+
+#: boolean options spelled as a pair of flags other than ``--name/--no-name``
+_BOOL_FLAGS = {
+    "hierarchical": "--hierarchical/--flat",
+    "ahp_allow_inconsistent": "--ahp-allow-inconsistent/--ahp-consistent-only",
+}
 
 
 def _help(name: str) -> str:
@@ -88,150 +80,118 @@ def write_outputs(
         write_table(result.details(), details_output)
 
 
-def evaluate(
-    system: Annotated[
-        str | None, typer.Option("--system", help="指标体系：内置名称或 YAML 文件路径")
-    ] = None,
-    input_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--input", help="宽表（csv/xlsx）：unit/地区 列、可选 year/年份 列、每个指标一列"
-        ),
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="只评价某一年")] = None,
-    years: Annotated[str | None, typer.Option("--years", help="年份区间 A-B，如 2016-2024")] = None,
-    pooled: Annotated[
-        bool | None,
-        typer.Option("--pooled/--per-year", help="混合（全部年份）或逐年标准化与理想解"),
-    ] = None,
-    weights: Annotated[
-        str | None,
-        typer.Option("--weights", help=EVALUATION.option("weights").describe()),
-    ] = None,
-    aggregate: Annotated[
-        str | None, typer.Option("--aggregate", help=EVALUATION.option("aggregate").describe())
-    ] = None,
-    missing: Annotated[
-        str | None, typer.Option("--missing", help=EVALUATION.option("missing").describe())
-    ] = None,
-    normalization: Annotated[
-        str | None, typer.Option("--normalization", help=_help("normalization"))
-    ] = None,
-    weight_scope: Annotated[
-        str | None, typer.Option("--weight-scope", help=_help("weight_scope"))
-    ] = None,
-    entropy_k: Annotated[str | None, typer.Option("--entropy-k", help=_help("entropy_k"))] = None,
-    shift: Annotated[float | None, typer.Option("--shift", help=_help("shift"))] = None,
-    entropy_shift: Annotated[
-        float | None, typer.Option("--entropy-shift", help=_help("entropy_shift"))
-    ] = None,
-    rescale: Annotated[str | None, typer.Option("--rescale", help=_help("rescale"))] = None,
-    score_basis: Annotated[
-        str | None, typer.Option("--score-basis", help=_help("score_basis"))
-    ] = None,
-    hierarchical: Annotated[
-        bool | None, typer.Option("--hierarchical/--flat", help=_help("hierarchical"))
-    ] = None,
-    dimension_weights: Annotated[
-        str | None, typer.Option("--dimension-weights", help=_help("dimension_weights"))
-    ] = None,
-    dimension_scope: Annotated[
-        str | None, typer.Option("--dimension-scope", help=_help("dimension_scope"))
-    ] = None,
-    combination: Annotated[
-        str | None, typer.Option("--combination", help=_help("combination"))
-    ] = None,
-    ingredients: Annotated[
-        str | None, typer.Option("--ingredients", help=_help("ingredients"))
-    ] = None,
-    grey_rho: Annotated[float | None, typer.Option("--grey-rho", help=_help("grey_rho"))] = None,
-    ahp_ri: Annotated[str | None, typer.Option("--ahp-ri", help=_help("ahp_ri"))] = None,
-    ahp_max_cr: Annotated[
-        float | None, typer.Option("--ahp-max-cr", help=_help("ahp_max_cr"))
-    ] = None,
-    ahp_allow_inconsistent: Annotated[
-        bool | None,
-        typer.Option(
-            "--ahp-allow-inconsistent/--ahp-consistent-only", help=_help("ahp_allow_inconsistent")
-        ),
-    ] = None,
-    vikor_v: Annotated[float | None, typer.Option("--vikor-v", help=_help("vikor_v"))] = None,
-    promethee_function: Annotated[
-        str | None, typer.Option("--promethee-function", help=_help("promethee_function"))
-    ] = None,
-    promethee_q: Annotated[
-        float | None, typer.Option("--promethee-q", help=_help("promethee_q"))
-    ] = None,
-    promethee_p: Annotated[
-        float | None, typer.Option("--promethee-p", help=_help("promethee_p"))
-    ] = None,
-    impute_group: Annotated[
-        str | None, typer.Option("--impute-group", help=_help("impute_group"))
-    ] = None,
-    min_coverage: Annotated[
-        float | None, typer.Option("--min-coverage", help=_help("min_coverage"))
-    ] = None,
-    weights_output: Annotated[
-        Path | None,
-        typer.Option("--weights-output", help="权重表输出文件", callback=checked_output),
-    ] = None,
-    obstacles_output: Annotated[
-        Path | None,
-        typer.Option("--obstacles-output", help="障碍度长表输出文件", callback=checked_output),
-    ] = None,
-    details_output: Annotated[
-        Path | None,
-        typer.Option(
-            "--details-output",
-            help="中间结果输出文件：每个单元-年份的 TOPSIS 距离 D⁺/D⁻、灰色关联系数等",
-            callback=checked_output,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", help="结果文件 .csv|.xlsx|.json", callback=checked_output),
-    ] = None,
-    save: Annotated[
-        str | None,
-        typer.Option(
-            "--save",
-            help="（数据仓库模式）把结果以此名称保存到数据仓库，供差异分析、报告和网页使用",
-        ),
-    ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
-) -> None:
+def _method_parameter(name: str) -> inspect.Parameter:
+    """The typer parameter of a declared method option (flag, help text from the declaration)."""
+    o = EVALUATION.option(name)
+    flag = _BOOL_FLAGS.get(name, f"{o.flag}/--no-{o.flag[2:]}") if o.type is bool else o.flag
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[o.type | None, typer.Option(flag, help=_help(name))],
+    )
+
+
+def _keyword(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_BEFORE = [
+    _keyword(
+        "system",
+        Annotated[str | None, typer.Option("--system", help="指标体系：内置名称或 YAML 文件路径")],
+    ),
+    _keyword(
+        "input_file",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--input", help="宽表（csv/xlsx）：unit/地区 列、可选 year/年份 列、每个指标一列"
+            ),
+        ],
+    ),
+    _keyword("year", Annotated[int | None, typer.Option("--year", help="只评价某一年")]),
+    _keyword(
+        "years",
+        Annotated[str | None, typer.Option("--years", help="年份区间 A-B，如 2016-2024")],
+    ),
+    _keyword(
+        "pooled",
+        Annotated[
+            bool | None,
+            typer.Option("--pooled/--per-year", help="混合（全部年份）或逐年标准化与理想解"),
+        ],
+    ),
+]
+_AFTER = [
+    _keyword(
+        "weights_output",
+        Annotated[
+            Path | None,
+            typer.Option("--weights-output", help="权重表输出文件", callback=checked_output),
+        ],
+    ),
+    _keyword(
+        "obstacles_output",
+        Annotated[
+            Path | None,
+            typer.Option("--obstacles-output", help="障碍度长表输出文件", callback=checked_output),
+        ],
+    ),
+    _keyword(
+        "details_output",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--details-output",
+                help="中间结果输出文件：每个单元-年份的 TOPSIS 距离 D⁺/D⁻、灰色关联系数等",
+                callback=checked_output,
+            ),
+        ],
+    ),
+    _keyword(
+        "output",
+        Annotated[
+            Path | None,
+            typer.Option("--output", help="结果文件 .csv|.xlsx|.json", callback=checked_output),
+        ],
+    ),
+    _keyword(
+        "save",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--save",
+                help="（数据仓库模式）把结果以此名称保存到数据仓库，供差异分析、报告和网页使用",
+            ),
+        ],
+    ),
+    _keyword("db", Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")]),
+    _keyword("as_json", Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")], False),
+]
+
+
+def evaluate(**given: Any) -> None:
     """综合评价：标准化、赋权（熵权/CRITIC/组合/AHP）、TOPSIS/加权/灰色关联、障碍度。"""
-    flags = {
-        "normalization": normalization,
-        "weight_scope": weight_scope,
-        "entropy_k": entropy_k,
-        "shift": shift,
-        "entropy_shift": entropy_shift,
-        "rescale": rescale,
-        "score_basis": score_basis,
-        "hierarchical": hierarchical,
-        "dimension_weights": dimension_weights,
-        "dimension_scope": dimension_scope,
-        "combination": combination,
-        "ingredients": ingredients,
-        "grey_rho": grey_rho,
-        "ahp_ri": ahp_ri,
-        "ahp_max_cr": ahp_max_cr,
-        "ahp_allow_inconsistent": ahp_allow_inconsistent,
-        "vikor_v": vikor_v,
-        "promethee_function": promethee_function,
-        "promethee_q": promethee_q,
-        "promethee_p": promethee_p,
-        "impute_group": impute_group,
-        "min_coverage": min_coverage,
-    }
+    system: str | None = given.pop("system")
+    input_file: Path | None = given.pop("input_file")
+    year: int | None = given.pop("year")
+    years: str | None = given.pop("years")
+    pooled: bool | None = given.pop("pooled")
+    weights_output: Path | None = given.pop("weights_output")
+    obstacles_output: Path | None = given.pop("obstacles_output")
+    details_output: Path | None = given.pop("details_output")
+    output: Path | None = given.pop("output")
+    save: str | None = given.pop("save")
+    db: Path | None = given.pop("db")
+    as_json: bool = given.pop("as_json")
+    flags = {name: given.get(name) for name in METHOD_FLAGS}
     for name, value in flags.items():  # validated as every surface validates them
         EVALUATION.option(name).check(value)
     method = {
-        "weights": weights,
-        "aggregate": aggregate,
-        "missing": missing,
+        **{name: given.get(name) for name in _CHOICES},
         "scope": None if pooled is None else ("pooled" if pooled else "per-year"),
         **flags,
     }
@@ -261,6 +221,11 @@ def evaluate(
         typer.echo(ev.summary())
         if output is not None:
             typer.echo(f"结果已写入 {output}")
+
+
+evaluate.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*_BEFORE, *(_method_parameter(name) for name in (*_CHOICES, *METHOD_FLAGS)), *_AFTER]
+)
 
 
 def _evaluate_warehouse(

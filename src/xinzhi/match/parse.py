@@ -182,7 +182,7 @@ def _phones(text: pd.Series) -> pd.Series:
 _HALF = r"(?P<half>半)?"
 _POSTING_YEAR_RULES: list[tuple[str, str]] = [
     # (pattern with group n [and half], note)
-    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年", "经验区间取下限"),
+    (rf"(?P<n>{_NUM}){_SEP}{_NUM}\s*年(?![级制度])", "经验区间取下限"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:或|及)?以上", "X年以上"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:的)?[^,，。;；\n]{{0,6}}?经验", "X年经验"),
     (rf"经验\s*(?:要求)?\s*:?\s*(?P<n>{_NUM})\s*年{_HALF}", "经验X年"),
@@ -195,6 +195,11 @@ _RESUME_YEAR_RULES: list[tuple[str, str]] = [
     ),
     (rf"从事[^,，。;；\n]{{0,15}}?(?P<n>{_NUM}|半)\s*年{_HALF}", "从事X年"),
     (rf"(?P<n>{_NUM})\s*年{_HALF}\s*(?:或|及)?以上", "X年以上"),
+    (
+        rf"(?:做|干|当|任|工作|任职|就职|负责)[了过]?[^,，。;；\n\d]{{0,12}}?"
+        rf"(?P<n>{_NUM}|半)\s*多?\s*年{_HALF}(?![级制度月])",
+        "做/干/当…X年",
+    ),
 ]
 _POSTING_ZERO = re.compile(
     r"经验不限|不限经验|经验:?\s*不限|无经验要求|不要求经验|无需经验|经验无要求|无经验亦?可|零经验|"
@@ -350,7 +355,8 @@ def salaries(texts: Sequence[str | None], *, expectation: bool = False) -> pd.Da
 
 _LOCATION_LABEL = (
     r"(?:工作地点|工作地址|上班地点|办公地点|工作区域|期望工作地点?|期望城市|意向城市|意向地点|"
-    r"现居住地|现居地|现居|居住地|所在地|户籍所在地|籍贯|地址|地点)"
+    r"现居住地|现居地|现居|居住地|所在地|户籍所在地|籍贯|地址|地点|"
+    r"希望在|想在|期望在|愿意在|意向在|打算在|希望到|想到|愿意到|可以到|可到)"
 )
 _LOCATION_RAW = re.compile(_LOCATION_LABEL + r"\s*:?\s*(?P<place>[^\s,，。;；|、]{2,30})")
 
@@ -383,14 +389,26 @@ _MAJOR_LABEL = re.compile(r"(?:所学)?专业\s*(?:名称)?\s*:\s*(?P<major>[^\s
 _MAJOR_SCHOOL = re.compile(
     r"(?:大学|学院|学校|中专|技校|职高|院校)\s*,?\s*(?P<major>[\u4e00-\u9fffA-Za-z]{2,16}?)专业"
 )
+_MAJOR_LEAD = re.compile(
+    r"(?:^|[\s,，。;；、])(?!具有|拥有|持有|熟悉|相关|对口|所学|本|该|其他|有)"
+    r"(?P<major>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:相关)?专业"
+)
+_MAJOR_DEGREE = re.compile(
+    r"(?:^|[\s,，。;；、])(?!全日制|统招|普通|在职|自考|成考|成人|函授|网络|夜大|电大|最高|第一|大学)"
+    r"(?P<major>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:本科|大专|专科|中专|硕士|研究生|博士)"
+)
 _TITLE_LABEL = re.compile(
     r"(?:岗位名称|职位名称|招聘岗位|招聘职位|岗位|职位|工种)\s*:\s*(?P<title>[^\s,，。;；|/()（）、]{2,20})"
 )
 _TITLE_HIRE = re.compile(
-    rf"(?:招聘|急招|诚聘|急聘|现招|特招)\s*(?!人数|岗位|职位|要求|条件|信息|简章|公告|对象)(?:{_NUM}\s*(?:名|人|位))?\s*(?P<title>[\u4e00-\u9fffA-Za-z]{{2,14}}?)"
+    rf"(?:招聘|急招|诚聘|急聘|现招|特招|招(?!聘|商|标|生|待|呼|收|牌|募|投|引|录|工作))"
+    rf"\s*(?!人数|岗位|职位|要求|条件|信息|简章|公告|对象)(?:{_NUM}\s*(?:名|人|位))?\s*(?P<title>[\u4e00-\u9fffA-Za-z]{{2,14}}?)"
     rf"\s*(?:{_NUM}\s*(?:名|人|位)|若干|[\s,，。;；:、]|$)"
 )
-_FIRST_LINE = re.compile(r"^\s*(?P<title>[^\n,，。;；:、\d]{2,15})\s*(?:\n|$)")
+_FIRST_LINE = re.compile(
+    r"^\s*(?![^\n]*(?:薪|面议|经验|学历|要求|以上|不限|职责|地点|待遇|电话|联系|公司简介))"
+    r"(?P<title>[^\n,，。;；:、\d]{2,15})\s*(?:\n|$)"
+)
 _POSITIONS = re.compile(
     rf"(?:招聘?|聘|需要|需)\s*(?:[\u4e00-\u9fffA-Za-z]{{0,14}}?)\s*(?P<n>{_NUM})\s*(?:名|人|位)"
     rf"|(?:人数|名额|招聘人数)\s*:?\s*(?P<m>{_NUM})"
@@ -420,8 +438,11 @@ def _ner_columns(
 
 
 def _notes(*parts: pd.Series) -> pd.Series:
-    frame = pd.concat(parts, axis=1).fillna("")
-    return frame.apply(lambda row: "；".join(p for p in row if p), axis=1).astype(object)
+    """The non-empty notes of each row joined with ；."""
+    out = parts[0].fillna("").astype(str)
+    for part in parts[1:]:
+        out = out.str.cat(part.fillna("").astype(str), sep="；")
+    return out.str.replace(r"；{2,}", "；", regex=True).str.strip("；").astype(object)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -471,7 +492,9 @@ def parse_resumes(
     from_ner = name.isna() & ner["NAME"].notna()
     name = name.fillna(ner["NAME"])
     name_note = name_note.mask(from_ner, "姓名：NER")
-    major = text.str.extract(_MAJOR_LABEL)["major"].fillna(text.str.extract(_MAJOR_SCHOOL)["major"])
+    major = text.str.extract(_MAJOR_LABEL)["major"]
+    for rule in (_MAJOR_SCHOOL, _MAJOR_LEAD, _MAJOR_DEGREE):
+        major = major.fillna(text.str.extract(rule)["major"])
     major_from_ner = major.isna() & ner["PRO"].notna()
     major = major.astype(object).fillna(ner["PRO"])
     major_note = pd.Series("", index=text.index, dtype=object).mask(major_from_ner, "专业：NER")

@@ -5,7 +5,9 @@ Steps, in order (each takes a :class:`DemoContext` and returns an object with ``
 
 1. build the warehouse — verify the public files, load the region registry and both censuses;
 2. evaluate every county with the built-in ``nqpf-county`` system (2010 and 2020 pooled), store
-   the result in the warehouse as ``nqpf-county`` and write an Excel workbook;
+   the result in the warehouse as ``nqpf-county`` and write an Excel workbook; then print the
+   县域 top 20 of the latest year (县域口径: 县, 县级市, 自治县, 旗 …, no 市辖区;
+   :func:`xinzhi.pipelines.ranking.county_ranking`);
 3. enterprise: a synthetic registry of 湘潭县 (示例数据) and its 亩均 evaluation;
 4. policy: synthetic policy facts of 湘潭县 (示例数据) and the check of its firms against the real
    documents that apply to 湘潭县 (:data:`DEMO_POLICY_DOCUMENTS`), written as a workbook;
@@ -26,6 +28,7 @@ from xinzhi.pipelines.enterprise import mujun_scores
 from xinzhi.pipelines.evaluation import CountyEvaluation, evaluate_counties
 from xinzhi.pipelines.firms import generate_firms
 from xinzhi.pipelines.policy import generate_policy_facts, policy_check
+from xinzhi.pipelines.ranking import Ranking, county_ranking
 from xinzhi.pipelines.report import write_county_report
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
 from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
@@ -38,6 +41,7 @@ __all__ = [
     "DEMO_POLICY_DATE",
     "DEMO_POLICY_DOCUMENTS",
     "DEMO_STEPS",
+    "DEMO_TOP",
     "DemoContext",
     "DemoReport",
     "DemoStep",
@@ -95,6 +99,33 @@ def _evaluation_step(ctx: DemoContext) -> DemoEvaluation:
     ev = evaluate_counties(DEFAULT_SYSTEM, db=ctx.db_path, save_as=DEMO_EVALUATION)
     book = ev.to_excel(ctx.output_dir / "县域新质生产力指数.xlsx")
     return DemoEvaluation(ev, book)
+
+
+DEMO_TOP = 20
+"""Length of the 县域 top list the demo prints."""
+
+
+@dataclass
+class DemoRanking:
+    """The demo's ranking step: the 县域 ranking of the stored evaluation (top :data:`DEMO_TOP`)."""
+
+    ranking: Ranking
+
+    def summary(self) -> str:
+        return self.ranking.summary(DEMO_TOP)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.ranking.to_dict()
+        d["items"] = self.ranking.top(DEMO_TOP).to_dict("records")
+        return d
+
+
+def _ranking_step(ctx: DemoContext) -> DemoRanking:
+    con = store.connect(ctx.db_path)
+    try:
+        return DemoRanking(county_ranking(con, evaluation=DEMO_EVALUATION, basis="county"))
+    finally:
+        con.close()
 
 
 DEMO_COUNTY = ("430321", 2020)
@@ -235,6 +266,7 @@ def _report_step(ctx: DemoContext) -> StepResult:
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("构建数据仓库（区划 + 六普/七普分县数据）", _warehouse_step),
     DemoStep("县域新质生产力指数（nqpf-county，2010 与 2020 混合测度）", _evaluation_step),
+    DemoStep(f"县域排名前 {DEMO_TOP}（县域口径，不含市辖区）", _ranking_step),
     DemoStep("企业亩均效益评价（湘潭县 430321，示例数据）", _enterprise_step),
     DemoStep("政策匹配（免申即享；湘潭县 430321，示例数据）", _policy_step),
     DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),

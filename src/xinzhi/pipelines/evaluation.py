@@ -8,6 +8,7 @@ and optionally store the result under a name (:mod:`xinzhi.store.evaluations`).
 
 from __future__ import annotations
 
+import inspect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from xinzhi.store.evaluations import save_evaluation
 from xinzhi.years import parse_years
 
 __all__ = [
+    "METHOD_OPTIONS",
     "OPTIONAL_COVERAGE",
     "CountyEvaluation",
     "evaluate_counties",
@@ -326,73 +328,51 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
     )
 
 
+#: the declared options of the evaluation other than ``system``, ``save_as`` and ``years``: the
+#: method options, passed to the engine when given (derived from the declaration)
+METHOD_OPTIONS: tuple[str, ...] = tuple(
+    o.name for o in decl.EVALUATION.options if o.name not in ("system", "save_as", "years")
+)
+
+
 def evaluate_declared(
     con: duckdb.DuckDBPyConnection,
     *,
     system: str = decl.EVALUATION.default("system"),
     save_as: str | None = decl.EVALUATION.default("save_as"),
     years: str | None = decl.EVALUATION.default("years"),
-    scope: str | None = decl.EVALUATION.default("scope"),
-    normalization: str | None = decl.EVALUATION.default("normalization"),
-    weights: str | None = decl.EVALUATION.default("weights"),
-    aggregate: str | None = decl.EVALUATION.default("aggregate"),
-    missing: str | None = decl.EVALUATION.default("missing"),
-    weight_scope: str | None = decl.EVALUATION.default("weight_scope"),
-    entropy_k: str | None = decl.EVALUATION.default("entropy_k"),
-    shift: float | None = decl.EVALUATION.default("shift"),
-    entropy_shift: float | None = decl.EVALUATION.default("entropy_shift"),
-    rescale: str | None = decl.EVALUATION.default("rescale"),
-    score_basis: str | None = decl.EVALUATION.default("score_basis"),
-    hierarchical: bool | None = decl.EVALUATION.default("hierarchical"),
-    dimension_weights: str | None = decl.EVALUATION.default("dimension_weights"),
-    dimension_scope: str | None = decl.EVALUATION.default("dimension_scope"),
-    combination: str | None = decl.EVALUATION.default("combination"),
-    ingredients: str | None = decl.EVALUATION.default("ingredients"),
-    grey_rho: float | None = decl.EVALUATION.default("grey_rho"),
-    ahp_ri: str | None = decl.EVALUATION.default("ahp_ri"),
-    ahp_max_cr: float | None = decl.EVALUATION.default("ahp_max_cr"),
-    ahp_allow_inconsistent: bool | None = decl.EVALUATION.default("ahp_allow_inconsistent"),
-    vikor_v: float | None = decl.EVALUATION.default("vikor_v"),
-    promethee_function: str | None = decl.EVALUATION.default("promethee_function"),
-    promethee_q: float | None = decl.EVALUATION.default("promethee_q"),
-    promethee_p: float | None = decl.EVALUATION.default("promethee_p"),
-    impute_group: str | None = decl.EVALUATION.default("impute_group"),
-    min_coverage: float | None = decl.EVALUATION.default("min_coverage"),
     data_dir: str | os.PathLike[str] | None = None,
+    **method: Any,
 ) -> CountyEvaluation:
     """The declared analysis ``evaluation`` (:data:`xinzhi.registry.evaluation.EVALUATION`):
     :func:`evaluate_counties` of the warehouse with the method options given (unset ones: the
-    system's own, then the engine's defaults), saved as ``save_as`` when given."""
-    given = {
-        "scope": scope,
-        "normalization": normalization,
-        "weights": weights,
-        "aggregate": aggregate,
-        "missing": missing,
-        "weight_scope": weight_scope,
-        "entropy_k": entropy_k,
-        "shift": shift,
-        "entropy_shift": entropy_shift,
-        "rescale": rescale,
-        "score_basis": score_basis,
-        "hierarchical": hierarchical,
-        "dimension_weights": dimension_weights,
-        "dimension_scope": dimension_scope,
-        "combination": combination,
-        "ingredients": ingredients,
-        "grey_rho": grey_rho,
-        "ahp_ri": ahp_ri,
-        "ahp_max_cr": ahp_max_cr,
-        "ahp_allow_inconsistent": ahp_allow_inconsistent,
-        "vikor_v": vikor_v,
-        "promethee_function": promethee_function,
-        "promethee_q": promethee_q,
-        "promethee_p": promethee_p,
-        "impute_group": impute_group,
-        "min_coverage": min_coverage,
-    }
+    system's own, then the engine's defaults), saved as ``save_as`` when given.
+
+    The method options (``weights``, ``aggregate``, ``weight_scope``, …) are keywords named
+    and defaulted by the declaration (:data:`METHOD_OPTIONS`; the function's signature lists
+    them), so a new option is one declaration."""
+    unknown = sorted(set(method) - set(METHOD_OPTIONS))
+    if unknown:
+        raise InputError(
+            f"综合评价没有选项 {'、'.join(unknown)}；可选：{'、'.join(METHOD_OPTIONS)}"
+        )
+    given = {name: method.get(name, decl.EVALUATION.default(name)) for name in METHOD_OPTIONS}
     decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
     options = {k: v for k, v in given.items() if v is not None}
     return evaluate_counties(
         system, years=parse_years(years), options=options or None, con=con, save_as=save_as
     )
+
+
+def _declared_signature() -> inspect.Signature:
+    """``(con, *, <every declared option with its declared default>, data_dir=None)``."""
+    params = [inspect.Parameter("con", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [
+        inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
+        for o in decl.EVALUATION.options
+    ]
+    params.append(inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None))
+    return inspect.Signature(params, return_annotation=CountyEvaluation)
+
+
+evaluate_declared.__signature__ = _declared_signature()  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ from xinzhi.labels import COLUMN_LABELS
 from xinzhi.pipelines.evaluation import named_scores, region_names
 from xinzhi.regions.economic_regions import PROVINCE_REGION
 from xinzhi.regions.harmonise import harmonise_codes
+from xinzhi.regions.names import BASIS_LABELS, basis_of
 from xinzhi.store.evaluations import (
     ensure_evaluation_tables,
     list_evaluations,
@@ -52,6 +53,7 @@ __all__ = [
     "read_stored_evaluation",
     "stored_evaluation_names",
     "stored_scores",
+    "with_basis_ranks",
     "with_economic_region",
 ]
 
@@ -70,6 +72,45 @@ def evaluation_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return list_evaluations(con)
 
 
+def with_basis_ranks(scores: pd.DataFrame, kinds: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` (one row per county-year with ``score``, ``province_code``) plus the county
+    basis (县域口径) columns.
+
+    ``region_kind`` — 市辖区 / 县 / 县级市 / 自治县 / 旗 / 自治旗 / 特区 / 林区 of the unit in that year
+    (``kinds``: ``region_code, year, type``, e.g. :func:`region_names`; docs/regions.md);
+    ``basis`` — ``county`` (县域: every kind but 市辖区), ``district`` (市辖区) or None (a census
+    unit without a kind, e.g. a development zone: only in the all-unit ranking);
+    ``basis_rank`` / ``basis_province_rank`` — rank of the score among the units of the same
+    basis in the year (nation / province; 1 = best, ties share the best rank, as
+    ``province_rank``); ``basis_counties`` — the number of units of that basis in the year.
+    The all-unit ranks ``rank`` and ``province_rank`` are kept unchanged.
+
+    >>> s = pd.DataFrame({"region_code": ["1", "2", "3", "4"], "year": 2020,
+    ...                   "province_code": "43", "score": [0.9, 0.8, 0.7, 0.6]})
+    >>> k = pd.DataFrame({"region_code": ["1", "2", "3", "4"], "year": 2020,
+    ...                   "type": ["市辖区", "县", "市辖区", "县级市"]})
+    >>> with_basis_ranks(s, k)[["basis", "basis_rank", "basis_counties"]].values.tolist()
+    [['district', 1, 2], ['county', 1, 2], ['district', 2, 2], ['county', 2, 2]]
+    """
+    k = kinds[["region_code", "year", "type"]].rename(columns={"type": "region_kind"})
+    k = k.astype({"year": "int64"}).drop_duplicates(["region_code", "year"])
+    out = scores.drop(columns=[c for c in ("region_kind", "basis") if c in scores.columns]).merge(
+        k, on=["region_code", "year"], how="left"
+    )
+    out["basis"] = basis_of(out["region_kind"])
+    key = out["basis"].fillna("")
+    ranked = out["basis"].notna()
+    rank = out.groupby([out["year"], key])["score"].rank(ascending=False, method="min")
+    prov = out.groupby([out["year"], key, out["province_code"]], dropna=False)["score"].rank(
+        ascending=False, method="min"
+    )
+    n = out.groupby([out["year"], key])["score"].transform("size")
+    out["basis_rank"] = rank.where(ranked).astype("Int64")
+    out["basis_province_rank"] = prov.where(ranked).astype("Int64")
+    out["basis_counties"] = n.where(ranked).astype("Int64")
+    return out
+
+
 def stored_scores(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Scores of stored evaluation ``name``.
 
@@ -77,12 +118,16 @@ def stored_scores(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     -------
     DataFrame
         ``region_code, name, province_code, province_name, prefecture_name, year, score, rank,
-        province_rank, percentile, dim:<dimension>…`` sorted by year and rank. ``province_rank``
-        ranks the score within the province and year (1 = best, ties share the best rank);
-        ``percentile`` = share of the year's counties scoring at most as high (1.0 = top).
+        province_rank, percentile, dim:<dimension>…, region_kind, basis, basis_rank,
+        basis_province_rank, basis_counties`` sorted by year and rank. ``rank`` is the national
+        rank among all units; ``province_rank`` ranks the score within the province and year
+        (1 = best, ties share the best rank); ``percentile`` = share of the year's counties
+        scoring at most as high (1.0 = top); the ``basis_*`` columns rank on the county basis
+        (县域口径, :func:`with_basis_ranks`).
     """
     s = load_evaluation(con, name)
-    return named_scores(s, region_names(con, s[["region_code", "year"]]))
+    names = region_names(con, s[["region_code", "year"]])
+    return with_basis_ranks(named_scores(s, names), names)
 
 
 @dataclass
@@ -114,9 +159,44 @@ class CountyProfile:
             "province_rank": int(r["province_rank"]),
             "percentile": float(r["percentile"]),
             "counties": int(r["counties"]),
+            **self.basis(),
             "dimensions": self.dimensions,
             "shortfalls": self.shortfalls.to_dict("records"),
         }
+
+    def basis(self) -> dict[str, Any]:
+        """The county's own ranking basis (县域口径 for a 县, 市辖区 for a district): ``region_kind``,
+        ``basis``, ``basis_label``, ``basis_rank``, ``basis_province_rank``,
+        ``basis_counties`` (None where the unit has no kind)."""
+        r = self.row
+        raw = r.get("basis")
+        b = raw if isinstance(raw, str) and raw in BASIS_LABELS else None
+        ok = b is not None
+
+        def num(key: str) -> int | None:
+            v = r.get(key)
+            return int(v) if ok and v is not None and not pd.isna(v) else None
+
+        return {
+            "region_kind": r.get("region_kind") if isinstance(r.get("region_kind"), str) else None,
+            "basis": b,
+            "basis_label": BASIS_LABELS[b] if b is not None else None,
+            "basis_rank": num("basis_rank"),
+            "basis_province_rank": num("basis_province_rank"),
+            "basis_counties": num("basis_counties"),
+        }
+
+    def basis_text(self) -> str:
+        """One Chinese sentence: the rank on the county's own basis, then the all-unit rank,
+        e.g. ``县域口径（…；不含市辖区）排名 35/1870；全国全部县级单位（含市辖区）排名
+        120/2847``."""
+        b = self.basis()
+        allrank = (
+            f"全国全部县级单位（含市辖区）排名 {int(self.row['rank'])}/{int(self.row['counties'])}"
+        )
+        if b["basis"] is None:
+            return f"本单位没有县级区划类别，只参加全部单位排名：{allrank}"
+        return f"{b['basis_label']}排名 {b['basis_rank']}/{b['basis_counties']}；{allrank}"
 
     def to_excel(self, path: str | Path) -> Path:
         """Workbook with sheets 概况, 维度得分, 短板 (Chinese headers)."""
@@ -131,10 +211,14 @@ class CountyProfile:
                     "省份",
                     "年份",
                     "综合得分",
-                    "全国排名",
+                    "全国排名（全部县级单位）",
                     "省内排名",
                     "百分位",
                     "参评县数",
+                    "区划类别",
+                    "排名口径",
+                    "本口径排名",
+                    "本口径参评数",
                 ],
                 "取值": [
                     d["evaluation"],
@@ -148,6 +232,10 @@ class CountyProfile:
                     d["province_rank"],
                     d["percentile"],
                     d["counties"],
+                    d["region_kind"],
+                    d["basis_label"],
+                    d["basis_rank"],
+                    d["basis_counties"],
                 ],
             }
         )

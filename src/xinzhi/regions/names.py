@@ -16,6 +16,13 @@ Rules (documented in ``docs/regions.md``):
   林区 → 林区 (only directly under a province, 神农架林区; 碑林区 is a 市辖区), 县 → 县, 市 → 县级市, any other 区 (incl. 矿区, 新区, 郊区) → 市辖区, else 其他.
   Otherwise the parent does not change the type: a 市 directly under a province (省直辖县级市, e.g.
   湖北省仙桃市) is a 县级市, a 县 under a municipality (重庆市城口县) is a 县.
+  Codes second: a county-level name without any of these suffixes takes the kind its GB/T 2260
+  sequence number implies (01–20 市辖区, 21–80 县, 81–99 县级市; not in 省直辖 groups xx90 / xx00).
+  The code ranges are *not* used when the name decides: 57 县级市 of 2020 in 自治州 / 地区 / 盟
+  carry numbers 01–20 (延吉市 222401), 8 市辖区 carry 51–56 (崇明区 310151, 重庆 开州区 500154),
+  and 省直辖 units (仙桃市 429004, 定安县 469021) have numbers that say nothing about the kind.
+- **Basis** (口径) of rankings: 县域 = every kind but 市辖区 (:data:`COUNTY_BASIS_KINDS`),
+  市辖区, or all units (:func:`basis_of`).
   Prefecture level: 市 → 地级市, 地区, 自治州, 盟, else 其他. Province level: 省, 直辖市
   (北京、天津、上海、重庆), 自治区, 特别行政区.
 """
@@ -28,7 +35,29 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["normalize", "short_names", "unit_types"]
+__all__ = [
+    "BASIS_LABELS",
+    "COUNTY_BASIS_KINDS",
+    "COUNTY_KINDS",
+    "DISTRICT_KINDS",
+    "basis_of",
+    "normalize",
+    "short_names",
+    "unit_types",
+]
+
+#: County-level kinds (县级行政区划的类别) in the order of the 民政部 statistical tables.
+COUNTY_KINDS: tuple[str, ...] = ("市辖区", "县级市", "县", "自治县", "旗", "自治旗", "特区", "林区")
+#: Kinds ranked on the county basis (县域口径): every county-level unit except 市辖区.
+COUNTY_BASIS_KINDS: tuple[str, ...] = ("县", "县级市", "自治县", "旗", "自治旗", "特区", "林区")
+#: Kinds ranked on the district basis (市辖区口径).
+DISTRICT_KINDS: tuple[str, ...] = ("市辖区",)
+#: basis key -> Chinese label shown with every ranking.
+BASIS_LABELS: dict[str, str] = {
+    "county": "县域口径（县、县级市、自治县、旗、自治旗、特区、林区；不含市辖区）",
+    "district": "市辖区口径",
+    "all": "全部县级单位（含市辖区）",
+}
 
 #: The 55 minority nationalities (plus 各族), as they appear in names of autonomous units.
 #: Multi-character names may appear without 族 (伊犁哈萨克自治州); one-character ones need 族.
@@ -153,4 +182,32 @@ def unit_types(
         "市辖区",
     ]
     out = np.select(conds, choices, default="其他")
+    # second step, codes: a county-level name without a known suffix (畹町镇, 1981–1985) takes
+    # the kind its GB/T 2260 sequence number implies within a prefecture: 01–20 市辖区, 21–80 县,
+    # 81–99 县级市. Not for 省直辖 groups (xx90xx, xx00xx), whose numbers carry no kind, nor
+    # for the 群岛 offices of 海南 (never a county).
+    c = codes.astype(str)
+    tail = pd.to_numeric(c.str[4:6], errors="coerce").fillna(0).to_numpy()
+    informative = (
+        ~c.str[2:4].isin(["00", "90"]).to_numpy() & ~n.str.contains("群岛|海域").to_numpy()
+    )
+    by_code = np.select([tail <= 0, tail <= 20, tail <= 80], ["其他", "市辖区", "县"], "县级市")
+    out = np.where(county & (out == "其他") & informative, by_code, out)
     return pd.Series(out, index=names.index, dtype=object)
+
+
+def basis_of(kinds: pd.Series) -> pd.Series:
+    """Ranking basis of each county-level kind: ``county`` (县域口径), ``district`` (市辖区) or
+    None (no kind, e.g. the census's development zones, or 其他).
+
+    >>> basis_of(pd.Series(["县", "市辖区", "县级市", "旗", None])).tolist()
+    ['county', 'district', 'county', 'county', None]
+    """
+    k = kinds.astype(object)
+    out = np.select(
+        [k.isin(COUNTY_BASIS_KINDS).to_numpy(), k.isin(DISTRICT_KINDS).to_numpy()],
+        ["county", "district"],
+        "",
+    ).astype(object)
+    out[out == ""] = None
+    return pd.Series(out, index=kinds.index, dtype=object)

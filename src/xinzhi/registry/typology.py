@@ -4,8 +4,9 @@ rules in :mod:`xinzhi.typology`, documentation ``docs/typology.md``)."""
 from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
+from xinzhi.registry.defaults import DEFAULT_EVALUATION
 
-__all__ = ["PEERS", "TYPOLOGY"]
+__all__ = ["PEERS", "RANKING", "TYPOLOGY"]
 
 TYPOLOGY = Analysis(
     key="typology",
@@ -15,6 +16,15 @@ TYPOLOGY = Analysis(
     options=(
         Option(
             "year", "年份", int, 2020, minimum=2010, maximum=2020, help="人口普查年份 2010 或 2020"
+        ),
+        Option(
+            "mixed_margin",
+            "多元复合型阈值",
+            float,
+            0.05,
+            minimum=0.0,
+            maximum=0.5,
+            help="不满足任何规则的县：典型度前两位相差小于此值时归为多元复合型（0 = 总取最接近类型）",
         ),
     ),
     formula="types",
@@ -41,4 +51,35 @@ PEERS = Analysis(
     doc="docs/typology.md",
 )
 
-register(TYPOLOGY, PEERS)
+RANKING = Analysis(
+    key="ranking",
+    family="evaluate",
+    title="排名（县域口径 / 市辖区 / 全部单位）",
+    pipeline="xinzhi.pipelines.ranking:county_ranking",
+    options=(
+        Option(
+            "evaluation",
+            "评价结果",
+            str,
+            DEFAULT_EVALUATION,
+            help="数据仓库中保存的评价结果名称",
+        ),
+        Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：评价的最新一年"),
+        Option(
+            "basis",
+            "排名口径",
+            str,
+            None,
+            choices=("county", "district", "all"),
+            choice_labels=("县域口径（不含市辖区）", "市辖区", "全部县级单位（含市辖区）"),
+            help="默认：所看县的口径（县看县域排名、区看市辖区排名）；未指定县时为县域口径",
+        ),
+        Option("county", "县级单位", str, None, help="名称或 6 位区划代码；决定默认口径"),
+        Option("province", "省份", str, None, help="只看一个省（名称或代码）"),
+    ),
+    formula="rank",
+    reference_test="tests/pipelines/test_ranking.py",
+    doc="docs/regions.md",
+)
+
+register(TYPOLOGY, PEERS, RANKING)

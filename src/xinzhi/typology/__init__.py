@@ -14,7 +14,14 @@ Quick use::
 
 from __future__ import annotations
 
-from xinzhi.typology.classifier import UNCLASSIFIED, TypologyResult, classify
+from xinzhi.typology.classifier import (
+    MIXED,
+    MIXED_MARGIN,
+    UNCLASSIFIED,
+    TypologyResult,
+    classify,
+    condition_membership,
+)
 from xinzhi.typology.cluster import ClusterCheck, adjusted_rand_index, cluster_check, kmeans
 from xinzhi.typology.features import build_features, national_shares
 from xinzhi.typology.paths import Measure, Recommendation, load_paths, recommend
@@ -23,6 +30,8 @@ from xinzhi.typology.rules import RuleSet, load_rules
 from xinzhi.typology.shortfall import SHORTFALLS, ShortfallResult, diagnose_shortfalls
 
 __all__ = [
+    "MIXED",
+    "MIXED_MARGIN",
     "SHORTFALLS",
     "UNCLASSIFIED",
     "BenchmarkResult",
@@ -37,6 +46,7 @@ __all__ = [
     "build_features",
     "classify",
     "cluster_check",
+    "condition_membership",
     "diagnose_shortfalls",
     "kmeans",
     "load_paths",

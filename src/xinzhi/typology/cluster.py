@@ -37,7 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from xinzhi.errors import ComputationError, InputError
 from xinzhi.results import Result
-from xinzhi.typology.classifier import TypologyResult
+from xinzhi.typology.classifier import MIXED, UNCLASSIFIED, TypologyResult
 
 __all__ = ["ClusterCheck", "adjusted_rand_index", "cluster_check", "kmeans"]
 
@@ -178,7 +178,8 @@ def cluster_check(
     Parameters
     ----------
     result : TypologyResult
-        Rule typology (primary types, 未归类 counts as one class).
+        Typology (primary types; 多元复合型 and 未归类 count as one class each; pass
+        ``classify(..., assign_nearest=False)`` to compare the rules alone).
     features : DataFrame
         Feature table (``region_code`` + columns).
     columns : sequence of str, optional
@@ -226,7 +227,7 @@ def cluster_check(
     lab_rule = types.reindex(x.index).to_numpy()
     kk = len(np.unique(lab_rule)) if k is None else k
     labels, _, _ = kmeans(z, kk, seed=seed, n_init=n_init)
-    order = [t for t in (*result.matched.columns, "未归类") if t in set(lab_rule)]
+    order = [t for t in (*result.matched.columns, MIXED, UNCLASSIFIED) if t in set(lab_rule)]
     cont = pd.crosstab(pd.Series(lab_rule, name="类型"), pd.Series(labels, name="聚类"))
     cont = cont.reindex(order)
     ari = adjusted_rand_index(lab_rule, labels)

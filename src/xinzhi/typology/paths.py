@@ -42,7 +42,7 @@ import pandas as pd
 from xinzhi import yamlfile
 from xinzhi.errors import ConfigError, InputError
 from xinzhi.results import Result
-from xinzhi.typology.classifier import UNCLASSIFIED
+from xinzhi.typology.classifier import MIXED, UNCLASSIFIED
 from xinzhi.typology.shortfall import SHORTFALLS
 
 __all__ = ["Measure", "PathBase", "Recommendation", "load_paths", "recommend"]
@@ -174,7 +174,9 @@ def recommend(
     Parameters
     ----------
     types : sequence of str
-        The county's types, primary first (``未归类`` and empty strings are ignored).
+        The county's types, primary first (``未归类`` and empty strings are ignored). A
+        多元复合型 county passes ``[多元复合型, "A、B"]`` (its ``primary_type`` and
+        ``secondary_type``): the measures of both A and B apply.
     shortfalls : sequence of str
         Main shortfalls, most severe first (names of :data:`SHORTFALLS`).
     base : PathBase, optional
@@ -189,7 +191,8 @@ def recommend(
         matched type / shortfall.
     """
     kb = base if base is not None else load_paths()
-    tps = [t for t in types if t and t != UNCLASSIFIED]
+    mixed = MIXED in types
+    tps = [p for t in types if t for p in str(t).split("、") if p not in (UNCLASSIFIED, MIXED)]
     sfs = list(shortfalls)
     bad = [s for s in sfs if s not in SHORTFALLS]
     if bad:
@@ -247,6 +250,8 @@ def recommend(
     else:
         df = pd.DataFrame(columns=cols)
     who = "、".join(tps) if tps else "未归类县域"
+    if mixed:
+        who = f"{MIXED}（兼有{'与'.join(tps)}的特征）" if tps else MIXED
     sf = "、".join(sfs) if sfs else "（未提供短板）"
     explanation = f"因为本县属于{who}且短板为{sf}，推荐以下 {len(df)} 条措施："
     return Recommendation(tps, sfs, df, explanation, {"max_measures": max_measures})

@@ -19,6 +19,7 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
+from xinzhi.pipelines.ranking import basis_line
 from xinzhi.pipelines.report import county_report_data, write_report
 from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
@@ -60,6 +61,7 @@ def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
         f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，全国排名 {d['rank']}/"
         f"{d['counties']}，省内排名 {d['province_rank']}，全国百分位 {d['percentile']:.1%}"
     ).props('data-testid="profile-headline"')
+    ui.label(p.basis_text()).props('data-testid="profile-basis"')
     ui.label(f"完整画像暂不可用：{reason}").classes("text-warning text-sm")
     dims = pd.DataFrame(d["dimensions"])
     with ui.row().classes("w-full gap-4 no-wrap"):
@@ -127,6 +129,8 @@ def register() -> None:
         spinner.delete()
         ui.label(data.full_name).classes("text-2xl font-bold").props('data-testid="profile-name"')
         ui.label(data.headline()).props('data-testid="profile-headline"')
+        if line := basis_line(scores, code, y):
+            ui.label(line).props('data-testid="profile-basis"')
         for n in data.notes:
             ui.label(n).classes("text-xs text-gray-500")
         if not data.evaluated:
