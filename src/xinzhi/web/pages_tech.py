@@ -387,6 +387,11 @@ def _challenge(
     def top() -> pd.DataFrame:
         with connection() as con:
             region = pt.demand_county(con, user, demand)
+            new = pt.missing_vectors(con, county=region, embedder=emb)
+        if new:  # first-time texts: embedded once, kept in the warehouse's embedding cache
+            with connection(write=True) as con:
+                pt.cache_vectors(con, county=region, embedder=emb)
+        with connection() as con:
             res = pt.tech_match(con, county=region, k=k, embedder=emb)
         return pt.top_teams(res, demand)
 
