@@ -181,3 +181,10 @@ def test_occupation_division_table_is_checked() -> None:
         sh.occupation_divisions({"map": [{"prefix": "620", "divisions": ["34"]}]})
     with pytest.raises(InputError, match="两位数字"):
         sh.occupation_divisions({"map": [{"prefix": "6-20", "divisions": ["3"]}]})
+
+
+def test_no_postings_give_an_empty_catalogue() -> None:
+    empty = _jobs().iloc[0:0]
+    res = sh.shortage_catalogue(empty, _talents(), as_of=dt.date(2026, 6, 30))
+    assert res.catalogue.empty and "0 个有岗位的职业" in res.summary()
+    assert res.title() == "《紧缺人才目录（2026）》"

@@ -215,3 +215,18 @@ def test_module_doctests() -> None:
     result = doctest.testmod(text, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8
     assert result.failed == 0
+
+
+def test_skill_vocabulary_words_stay_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = text.tokenize("量子焊接机调试")
+    assert "量子焊接机" not in before  # jieba's own dictionary splits the made-up word
+    monkeypatch.setattr(text, "_vocabulary_words", lambda: ["量子焊接机"])
+    monkeypatch.setattr(text, "_TOKENIZER", None)
+    assert text.tokenize("量子焊接机调试") == ["量子焊接机", "调试"]
+    monkeypatch.undo()
+    text._TOKENIZER = None  # the next call rebuilds with the real vocabulary
+
+
+def test_vocabulary_words_read_lists_and_strings() -> None:
+    words = text._vocabulary_words()
+    assert all(isinstance(w, str) and w == w.strip() and "[" not in w for w in words)

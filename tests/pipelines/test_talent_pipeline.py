@@ -126,3 +126,26 @@ def test_person_documents_are_the_policy_librarys(con: duckdb.DuckDBPyConnection
     assert list(docs.columns) == ["id", "title", "issuer", "doc_number", "region", "clauses"]
     # no person facts in this warehouse: the person's policies are empty, not an error
     assert tp.person_policies(con, person_id="ST43032100000", county=C0).empty
+
+
+def test_text_resumes_through_the_parser(tmp_path: Path) -> None:
+    f = tmp_path / "简历.md"
+    f.write_text(
+        "姓名：张伟\n本科学历，机械设计制造及其自动化专业，5年工作经验，熟练掌握焊接、CAD制图。"
+        "手机 13912345678，期望月薪8000元。\n\n"
+        "李娜，大专，电气自动化技术专业，3年经验，会PLC编程。\n",
+        encoding="utf-8",
+    )
+    c = store.connect(tmp_path / "t.duckdb")
+    rep = tp.import_talents(f, kind="talents", county=C0, classify=False, con=c)
+    assert (rep.rows_read, rep.rows_loaded) == (2, 2)
+    rows = tp.talent_frame(c, county=C0).set_index("name")
+    assert rows.loc["张伟", "education_level"] == 4
+    assert rows.loc["张伟", "years"] == 5.0
+    assert rows.loc["张伟", "phone"] == "13912345678"
+    assert set(rows.loc["张伟", "skills"].split(";")) >= {"焊接", "CAD制图"}
+    # the second résumé has no name the rules find, no phone: its id comes from its text
+    nameless = rows[rows.index.isna()].iloc[0]
+    assert nameless["education_level"] == 3 and nameless["years"] == 3.0
+    assert "PLC编程" in nameless["skills"]
+    c.close()

@@ -24,6 +24,7 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_regions,
         routes_reports,
+        routes_talent,
         routes_tech,
     )
 
@@ -38,6 +39,7 @@ def build_api() -> APIRouter:
         routes_policy,
         routes_monitor,
         routes_causal,
+        routes_talent,
         routes_tech,
     ):
         api.include_router(mod.router)

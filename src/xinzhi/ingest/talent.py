@@ -39,7 +39,8 @@ A column that is not recognised is not dropped: its cells are kept per row in ``
 and the column is named in the report (``columns_ignored`` and a warning).
 
 Without a 人员编号 column a person's id is ``P`` + the first 12 hex digits of the sha256 of
-name and phone (the same person imported twice keeps the same id); without a 岗位编号 a
+name and phone (the same person imported twice keeps the same id; without both, of the résumé
+text); without a 岗位编号 a
 posting's id is ``J`` + those of credit code, firm, title and posting date.
 """
 
@@ -374,8 +375,10 @@ def clean_talents(
     phone = to_text(col("phone")).str.replace(r"^(?:\+?86)|[-\s]", "", regex=True)
     phone = phone.where(~phone.str.fullmatch(r"\d{11}\.0"), phone.str[:-2])
     pid = to_text(col("person_id")).str.replace(r"\.0$", "", regex=True)
-    derived = _hash_id("P", [name, phone])
-    nobody = (pid == "") & (name == "") & (phone == "")
+    text = _text(col("text"))
+    who = (name != "") | (phone != "")
+    derived = _hash_id("P", [name, phone]).where(who, _hash_id("P", [text]))
+    nobody = (pid == "") & ~who & (text == "")
     flags.add("person_id_missing", nobody.to_numpy())
     pid = pid.where(pid != "", derived)
     region = _county(col("region_code"), region_code, own_county, flags)
@@ -388,7 +391,6 @@ def clean_talents(
     flags.add("salary_invalid", bad_salary.to_numpy(), "期望薪资")
     occ = to_text(col("occupation_code"))
     flags.add("occupation_invalid", ((occ != "") & ~occ.str.fullmatch(_OCCUPATION)).to_numpy())
-    text = _text(col("text"))
     rows = pd.DataFrame(
         {
             "person_id": pid,

@@ -318,6 +318,8 @@ def _fmt_pct(x: float) -> str:
 
 def _evidence(cat: pd.DataFrame) -> pd.Series:
     """One Chinese sentence per row (vectorised string building)."""
+    if cat.empty:
+        return pd.Series([], index=cat.index, dtype=object)
     base = (
         "岗位需求 "
         + cat["demand"].astype(str)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -54,6 +53,7 @@ __all__ = [
     "person_policies",
     "purge_personal_data",
     "radar_view",
+    "retention_settings",
     "set_retention",
     "shortage_catalogue",
     "shortage_view",
@@ -64,6 +64,7 @@ __all__ = [
     "talents_view",
     "talents_workbook",
     "text_vectors",
+    "visible_county",
 ]
 
 BASE_LABELS = {"talents": "人才库", "jobs": "岗位库", "policies": "人才政策库"}
@@ -93,8 +94,13 @@ def _county_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
         return None
 
 
-def _visible(con: duckdb.DuckDBPyConnection, user: User | None, county: str | None) -> str | None:
-    """The county code ``user`` asks for, checked by the access policy (None user: local)."""
+def visible_county(
+    con: duckdb.DuckDBPyConnection, user: User | None, county: str | None
+) -> str | None:
+    """The county code ``user`` asks for (a county account without one: its own county),
+    checked by the access policy (:func:`xinzhi.auth.policy.require_county`: 403 for another
+    county; no county, i.e. every county, for admin and analyst only). ``user`` None: a local
+    command, unchecked."""
     code = county_code(con, county)
     if user is not None:
         if code is None and not access.is_unrestricted(user) and user.county_code:
@@ -132,23 +138,11 @@ def base_counts(con: duckdb.DuckDBPyConnection, *, county: str | None = None) ->
 
 
 # ---------------------------------------------------------------------------- import
-def _part(name: str) -> Any | None:
-    """A module of another part of #16 (``occupations``, ``parse``) when installed, else None:
-    the parts land separately and this pipeline works without them (imported at use: the
-    classifier loads an embedding model)."""
-    try:
-        return importlib.import_module(f"xinzhi.match.{name}")
-    except ModuleNotFoundError:
-        return None
-
-
 def _classify(titles: Sequence[str]) -> list[str | None]:
-    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`); None each
-    while the classifier is not installed."""
-    occupations = _part("occupations")
-    if occupations is None:
-        return [None] * len(titles)
-    out = occupations.classify_titles(list(titles), k=1)
+    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`)."""
+    from xinzhi.match.occupations import classify_titles  # loads an embedding model: at use
+
+    out = classify_titles(list(titles), k=1)
     return [c if isinstance(c, str) and c else None for c in out["code"]]
 
 
@@ -174,12 +168,11 @@ def _enrich(kind: str, classify: bool) -> Any:
 
 def _parser(kind: str) -> Any:
     def parse(blocks: list[str]) -> pd.DataFrame:
-        text_parse = _part("parse")
-        if text_parse is None:
-            raise InputError("简历/岗位文本解析尚未安装：请先导入表格文件（xlsx/csv）")
+        from xinzhi.match.parse import parse_postings, parse_resumes  # the NER tables: at use
+
         if kind == "talents":
-            return text_parse.parse_resumes(blocks)
-        return text_parse.parse_postings(blocks)
+            return parse_resumes(blocks, as_of=dt.date.today())
+        return parse_postings(blocks)
 
     return parse
 
@@ -453,7 +446,7 @@ def shortage_catalogue(
     day = as_of or (
         min(dt.date(year, 12, 31), dt.date.today()) if year is not None else dt.date.today()
     )
-    names = _occupation_names(pd.concat([jobs["occupation_code"], talents["occupation_code"]]))
+    names = _occupation_names()
     counties = sorted(set(jobs["region_code"].dropna()))
     county_names = {c: n for c in counties if (n := _county_name(con, c))}
     opts: dict[str, Any] = {
@@ -489,16 +482,13 @@ def _linked_occupations(catalogue: pd.DataFrame, chain_map: pd.DataFrame) -> lis
     return [o for o in catalogue["occupation"] if str(o).startswith(prefixes)]
 
 
-def _occupation_names(codes: pd.Series) -> dict[str, str]:
-    """大典 names of the codes (and of their groups) from the skills vocabulary's citations;
-    the full 大典 table when :mod:`xinzhi.match.occupations` is installed."""
-    occupations = _part("occupations")
-    if occupations is not None:
-        table = occupations.occupation_table()
-        return dict(zip(table["code"], table["name"], strict=True))
-    voc = skill_vocabulary()
-    src = voc["source"].astype(str).str.extract(r"(\d-\d{2}-\d{2}-\d{2})\s*(\S+)?")
-    return dict(zip(src[0], src[1], strict=True))
+def _occupation_names() -> dict[str, str]:
+    """大典 2022 names of every code (occupations and groups;
+    :func:`xinzhi.match.occupations.occupation_table`)."""
+    from xinzhi.match.occupations import occupation_table  # jieba, bm25s: at use
+
+    table = occupation_table()
+    return dict(zip(table["code"], table["name"], strict=True))
 
 
 # ---------------------------------------------------------------------------- policies
@@ -553,6 +543,11 @@ def set_retention(
     return ts.read_retention(con)
 
 
+def retention_settings(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+    """``base → retention_days`` (None: kept until deleted)."""
+    return ts.read_retention(con)
+
+
 def purge_personal_data(
     con: duckdb.DuckDBPyConnection, *, now: dt.datetime | None = None
 ) -> dict[str, int]:
@@ -604,7 +599,7 @@ def talents_view(
 ) -> pd.DataFrame:
     """Talents of ``county`` as ``user`` may see them (county check; names and phones masked
     for the roles that need it)."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     rows = ts.read_talents(con, region_code=code)[_TALENT_SHOWN]
     if limit is not None:
         rows = rows.head(int(limit))
@@ -619,7 +614,7 @@ def jobs_view(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Jobs of ``county`` as ``user`` may see them (county check)."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     rows = ts.read_jobs(con, region_code=code)[_JOB_SHOWN]
     return rows if limit is None else rows.head(int(limit))
 
@@ -637,7 +632,7 @@ def matches_view(
     """(result, table) of :func:`talent_matches` for ``user``: the table ``rank, job_id, title,
     firm_name, person_id, name, phone, match_pct, reasons`` with personal data masked for the
     roles that need it."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     res = talent_matches(
         con, county=code, job_id=job_id, person_id=person_id, k=k, embedder=embedder
     )
@@ -665,7 +660,7 @@ def radar_view(
     county: str | None = None,
 ) -> radar_mod.RadarResult:
     """:func:`talent_radar` after the county check."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     return talent_radar(con, person_id=person_id, job_id=job_id, county=code)
 
 
@@ -680,7 +675,7 @@ def shortage_view(
     chains: Sequence[str] | str | None = None,
 ) -> sh.ShortageResult:
     """:func:`shortage_catalogue` after the county check."""
-    code = _visible(con, user, county)
+    code = visible_county(con, user, county)
     return shortage_catalogue(con, county=code, year=year, level=level, stars=stars, chains=chains)
 
 

@@ -243,6 +243,8 @@ def mount(
         pages_more,
         pages_policy,
         pages_profile,
+        pages_talent,
+        pages_tech,
     )
     from xinzhi.web._context import config
     from xinzhi.web.geo import boundaries_from_env
@@ -273,6 +275,8 @@ def mount(
         pages_policy.register()
         pages_monitor.register()
         pages_causal.register()
+        pages_talent.register()
+        pages_tech.register()
         _state["pages"] = True
     ui.run_with(
         app,

@@ -1,0 +1,302 @@
+"""The county talent base (人才; issue #16) over REST.
+
+``GET /api/talent/bases`` (counts of 人才库, 岗位库 and the talent policy documents),
+``/api/talent/talents`` and ``/api/talent/jobs`` (the records), ``/api/talent/matches`` (best
+talents for a job or best jobs for a talent, with 匹配度 and reasons), ``/api/talent/radar``
+(能力雷达图), ``/api/talent/shortage`` (紧缺人才目录, 人才地图, 缺口预警) and its workbook
+``/api/talent/shortage.xlsx`` (the catalogue document), ``/api/talent/talents.xlsx`` and
+``/api/talent/persons/{person_id}/policies`` (the talent policies a person may get).
+
+The routes only parse and answer; :mod:`xinzhi.pipelines.talent` holds the access check (a
+county account sees its own county only: 403 otherwise; no county named: every county, for
+admin and analyst only) and the masking of names and phone numbers for the roles that do not
+need them. Downloads are of kind ``report`` (a county's file) and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as FPath
+from pydantic import BaseModel, Field
+
+from xinzhi.api._util import audit_export, records
+from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.auth.policy import Kind, require_download
+from xinzhi.labels import SYNTHETIC_NOTE
+from xinzhi.pipelines import talent as tp
+
+router = APIRouter(tags=["人才"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+CountyQ = Annotated[
+    str | None,
+    Query(max_length=40, description="县级单位：名称或 6 位区划代码（县区用户：本县区）"),
+]
+Embedder = Annotated[
+    str,
+    Query(pattern=r"^(e5|use|none)$", description="语义模型：e5、use；none 只用 BM25 关键词"),
+]
+
+
+class Table(BaseModel):
+    """Rows of a table (Chinese column labels in ``docs/match_talent.md``)."""
+
+    county: str | None = Field(description="县区（空：全部）")
+    items: list[dict[str, Any]]
+    total: int
+    notes: list[str]
+
+
+class Bases(BaseModel):
+    county: str | None
+    talents: int = Field(description="人才库人数")
+    jobs: int = Field(description="岗位库岗位数")
+    positions: int = Field(description="未招满岗位的招聘人数")
+    synthetic: int = Field(description="其中示例数据（人）")
+    policies: int = Field(description="适用的人才政策文件数")
+    documents: list[dict[str, Any]] = Field(description="人才政策库（政策库中的人员类文件）")
+    retention: dict[str, int | None] = Field(description="个人信息保存天数（空：长期）")
+
+
+class Matches(BaseModel):
+    summary: str
+    items: list[dict[str, Any]] = Field(description="名次、岗位、人才、匹配度、匹配理由")
+    notes: list[str]
+
+
+class Radar(BaseModel):
+    person_id: str
+    job_id: str
+    summary: str
+    axes: list[dict[str, Any]] = Field(description="维度、人才得分、岗位要求（0–100）、差距、说明")
+
+
+class Shortage(BaseModel):
+    year: int
+    summary: str
+    catalogue: list[dict[str, Any]]
+    chain_map: list[dict[str, Any]] = Field(description="人才地图：产业链环节的紧缺职业")
+    alerts: list[dict[str, Any]] = Field(description="缺口扩大的关键职业")
+    options: dict[str, Any]
+    notes: list[str]
+
+
+def _notes(synthetic: bool, notes: Any = ()) -> list[str]:
+    return ([SYNTHETIC_NOTE] if synthetic else []) + [str(n) for n in notes]
+
+
+def _synthetic(rows: Any) -> bool:
+    return bool(len(rows) and "synthetic" in rows and rows["synthetic"].fillna(False).any())
+
+
+@router.get("/talent/bases", response_model=Bases, summary="三库概况：人才库、岗位库、人才政策库")
+def bases(cur: Cursor, session: AnyUser, county: CountyQ = None) -> Bases:
+    """Counts of the bases of ``county`` and the talent policy documents that apply there."""
+    code = tp.visible_county(cur, session.user, county)
+    counts = tp.base_counts(cur, county=code)
+    docs = tp.person_documents(cur, county=code)
+    return Bases(
+        county=code,
+        documents=records(docs),
+        retention=tp.retention_settings(cur),
+        **counts,
+    )
+
+
+@router.get("/talent/talents", response_model=Table, summary="人才库")
+def talents(
+    cur: Cursor,
+    session: AnyUser,
+    county: CountyQ = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
+) -> Table:
+    """The talents of ``county``; names and phone numbers masked for analysts."""
+    rows = tp.talents_view(cur, session.user, county=county)
+    return Table(
+        county=tp.visible_county(cur, session.user, county),
+        items=records(rows.head(limit)),
+        total=len(rows),
+        notes=_notes(_synthetic(rows)),
+    )
+
+
+@router.get("/talent/jobs", response_model=Table, summary="岗位库")
+def jobs(
+    cur: Cursor,
+    session: AnyUser,
+    county: CountyQ = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
+) -> Table:
+    """The job postings of ``county``."""
+    rows = tp.jobs_view(cur, session.user, county=county)
+    return Table(
+        county=tp.visible_county(cur, session.user, county),
+        items=records(rows.head(limit)),
+        total=len(rows),
+        notes=_notes(_synthetic(rows)),
+    )
+
+
+@router.get("/talent/matches", response_model=Matches, summary="人岗匹配（匹配度与理由）")
+def matches(
+    db: Db,
+    session: AnyUser,
+    county: CountyQ = None,
+    job_id: Annotated[str | None, Query(max_length=80, description="岗位编号")] = None,
+    person_id: Annotated[str | None, Query(max_length=80, description="人员编号")] = None,
+    k: Annotated[int, Query(ge=1, le=100, description="前 k 名")] = 10,
+    embedder: Embedder = "e5",
+) -> Matches:
+    """Best talents for ``job_id`` or best jobs for ``person_id`` (one of them). New texts'
+    vectors are cached in the warehouse (under the write lock)."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            res, table = tp.matches_view(
+                cur,
+                session.user,
+                county=county,
+                job_id=job_id,
+                person_id=person_id,
+                k=k,
+                embedder=None if embedder == "none" else embedder,
+            )
+        finally:
+            cur.close()
+    return Matches(
+        summary=res.summary(), items=records(table), notes=_notes(res.synthetic, res.notes)
+    )
+
+
+@router.get("/talent/radar", response_model=Radar, summary="能力雷达图")
+def radar(
+    cur: Cursor,
+    session: AnyUser,
+    person_id: Annotated[str, Query(min_length=1, max_length=80, description="人员编号")],
+    job_id: Annotated[str, Query(min_length=1, max_length=80, description="岗位编号")],
+    county: CountyQ = None,
+) -> Radar:
+    """The talent's scores per skill group, education and experience (0–100) against the
+    job's requirements."""
+    res = tp.radar_view(cur, session.user, person_id=person_id, job_id=job_id, county=county)
+    return Radar(person_id=person_id, job_id=job_id, summary=res.summary(), axes=records(res.axes))
+
+
+ShortageYear = Annotated[
+    int | None, Query(ge=1981, le=2100, description="岗位发布年度（默认全部；给出时另算预警）")
+]
+Level = Annotated[int, Query(ge=2, le=4, description="职业层级：4 职业、3 小类、2 中类")]
+Stars = Annotated[str, Query(pattern=r"^(fixed|quantile)$", description="星级：fixed 或 quantile")]
+Chains = Annotated[str | None, Query(max_length=400, description="产业链（逗号分隔；默认全部）")]
+
+
+@router.get("/talent/shortage", response_model=Shortage, summary="紧缺人才目录与人才地图")
+def shortage(
+    cur: Cursor,
+    session: AnyUser,
+    county: CountyQ = None,
+    year: ShortageYear = None,
+    level: Level = 4,
+    stars: Stars = "fixed",
+    chains: Chains = None,
+) -> Shortage:
+    """Postings against local supply per occupation: shortage index, ★, evidence; 人才地图 by
+    chain link; alerts when a key occupation's gap widened since the year before."""
+    res = tp.shortage_view(
+        cur, session.user, county=county, year=year, level=level, stars=stars, chains=chains
+    )
+    return Shortage(
+        year=res.year,
+        summary=res.summary(),
+        catalogue=records(res.catalogue),
+        chain_map=[] if res.chain_map is None else records(res.chain_map),
+        alerts=[] if res.alerts is None else records(res.alerts),
+        options={k: v for k, v in res.options.items()},
+        notes=_notes(res.synthetic, res.notes),
+    )
+
+
+def _download(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+@router.get(
+    "/talent/shortage.xlsx",
+    response_class=Response,
+    summary="紧缺人才目录（Excel 文件）",
+    responses={
+        200: {"content": {XLSX: {}}, "description": "封面、紧缺人才目录、人才地图、预警、说明"}
+    },
+)
+def shortage_xlsx(
+    request: Request,
+    db: Db,
+    cur: Cursor,
+    session: AnyUser,
+    county: CountyQ = None,
+    year: ShortageYear = None,
+    level: Level = 4,
+    stars: Stars = "fixed",
+    chains: Chains = None,
+) -> Response:
+    """The catalogue document a county publishes (written to the audit log, kind ``report``)."""
+    code = tp.visible_county(cur, session.user, county)
+    require_download(session.user, Kind.REPORT, code)
+    res = tp.shortage_view(
+        cur, session.user, county=code, year=year, level=level, stars=stars, chains=chains
+    )
+    body = tp.shortage_workbook(res)
+    audit_export(
+        db,
+        request,
+        session,
+        Kind.REPORT,
+        fmt="xlsx",
+        county=code,
+        year=res.year,
+        rows=len(res.catalogue),
+        analysis="shortage",
+    )
+    return _download(body, f"紧缺人才目录_{code or '全部'}_{res.year}.xlsx")
+
+
+@router.get(
+    "/talent/talents.xlsx",
+    response_class=Response,
+    summary="人才库（Excel；姓名、手机按角色打码）",
+    responses={200: {"content": {XLSX: {}}, "description": "人才库"}},
+)
+def talents_xlsx(
+    request: Request, db: Db, cur: Cursor, session: AnyUser, county: CountyQ = None
+) -> Response:
+    """The talents of ``county`` as a workbook: an analyst's export has names and phone
+    numbers masked (audited, kind ``report``)."""
+    code = tp.visible_county(cur, session.user, county)
+    require_download(session.user, Kind.REPORT, code)
+    body = tp.talents_workbook(cur, session.user, county=code)
+    audit_export(db, request, session, Kind.REPORT, fmt="xlsx", county=code, analysis="talents")
+    return _download(body, f"人才库_{code or '全部'}.xlsx")
+
+
+@router.get(
+    "/talent/persons/{person_id}/policies", response_model=Table, summary="人才可享受的政策"
+)
+def person_policies(
+    person_id: Annotated[str, FPath(min_length=1, max_length=80, description="人员编号")],
+    cur: Cursor,
+    session: AnyUser,
+    county: CountyQ = None,
+) -> Table:
+    """The clauses of the talent policy documents (policy library, subject person) for the
+    person: 符合 / 可能符合 / 不符合 with amounts and reasons (the policy calculator's result)."""
+    code = tp.visible_county(cur, session.user, county)
+    rows = tp.person_policies(cur, person_id=person_id, county=code)
+    return Table(county=code, items=records(rows), total=len(rows), notes=[])

@@ -1,0 +1,348 @@
+"""Page 人才 (``/talent``; issue #16): the county talent base (三库一体) — counts of 人才库, 岗位库
+and 人才政策库 (the person documents of the policy library), the best talents for a job and the
+best jobs for a talent with 匹配度 and reasons, the 能力雷达图 of a talent against a job, the
+talent policies a person may get, the shortage catalogue (紧缺人才目录) with ★ and its workbook,
+and the 人才地图 by industry chain link.
+
+Everything comes from :mod:`xinzhi.pipelines.talent` (its ``*_view`` functions hold the county
+check and the masking of names and phone numbers, as the REST API's routes); files go through
+:func:`xinzhi.web._frame.send_download` (policy + audit, kind ``report``). A county account sees
+its own county; admin and analyst choose one. Persons are offered for selection only to the
+accounts that see personal data (admin, county). Every text is set as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from fastapi import Request
+from nicegui import ui
+
+from xinzhi import auth
+from xinzhi.auth.policy import Kind, is_unrestricted, sees_personal_data
+from xinzhi.errors import XinzhiError
+from xinzhi.labels import SYNTHETIC_NOTE
+from xinzhi.pipelines import talent as tp
+from xinzhi.web._charts import radar_options
+from xinzhi.web._context import client_ip, connection
+from xinzhi.web._frame import XLSX, guarded, send_download, table_of
+
+__all__ = ["register"]
+
+_EDU = {0: "不详", 1: "初中及以下", 2: "高中/中专/技校", 3: "大专", 4: "本科", 5: "硕士", 6: "博士"}
+_MATCH_LABELS = {
+    "rank": "名次",
+    "title": "岗位",
+    "firm_name": "企业",
+    "person_id": "人员编号",
+    "name": "姓名",
+    "phone": "手机",
+    "match_pct": "匹配度",
+    "reasons": "匹配理由",
+}
+_CATALOGUE_LABELS = {
+    "rank": "序号",
+    "name": "职业",
+    "occupation": "职业代码",
+    "stars_text": "紧缺程度",
+    "demand": "岗位需求",
+    "supply": "本地求职",
+    "gap": "缺口",
+    "ratio": "求人倍率",
+    "index": "紧缺指数",
+    "evidence": "依据",
+}
+_MAP_LABELS = {
+    "chain": "产业链",
+    "segment_name": "环节",
+    "stage": "链位",
+    "occupations": "紧缺职业",
+    "demand": "岗位需求",
+    "supply": "本地求职",
+    "gap": "缺口",
+    "stars_text": "紧缺程度",
+}
+_POLICY_LABELS = {
+    "document": "政策文件",
+    "clause": "条款",
+    "status": "判定",
+    "amount_min": "金额下限（万元）",
+    "amount_max": "金额上限（万元）",
+    "reason": "理由",
+}
+
+
+def _heading(text: str) -> None:
+    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
+
+
+def _stars(n: Any) -> str:
+    k = int(n) if n == n else 0
+    return "★" * k if k else "—"
+
+
+def radar_chart_options(axes: pd.DataFrame) -> dict[str, Any]:
+    """ECharts radar of a talent (人才) against a job's requirement (岗位要求), axes on 0–100
+    (:func:`xinzhi.web._charts.radar_options` with the fixed scale)."""
+    dims = axes.rename(columns={"axis": "dimension"})
+    opts = radar_options(dims, {"talent": "人才", "requirement": "岗位要求"})
+    opts["radar"]["indicator"] = [{"name": str(a), "max": 100} for a in dims["dimension"]]
+    return opts
+
+
+def _county_select(user: auth.User, county: str, go: Any) -> str | None:
+    """The county shown: a county account's own; admin / analyst pick one (6-digit code)."""
+    if not is_unrestricted(user):
+        return str(user.county_code) if user.county_code else None
+    ui.input("县级单位（6 位区划代码）", value=county, on_change=None).classes("w-60").props(
+        'data-testid="talent-county"'
+    ).on("keydown.enter", lambda e: go(county=e.sender.value))
+    return county or None
+
+
+def register() -> None:
+    """Define the page."""
+
+    @ui.page("/talent", title="人才 · 新质 县域新质生产力")
+    @guarded()
+    async def talent_page(
+        request: Request,
+        session: auth.Session,
+        county: str = "",
+        job: str = "",
+        person: str = "",
+        embedder: str = "e5",
+    ) -> None:
+        user = session.user
+        ui.label("人才").classes("text-xl font-bold")
+        ui.label(
+            "县域人才库（三库一体）：人才库、岗位库与人才政策库；人岗双向匹配、能力雷达图、"
+            "紧缺人才目录与人才地图。"
+        ).classes("text-sm text-slate-700")
+        embedder = embedder if embedder in ("e5", "use", "none") else "e5"
+        base = {"county": county, "job": job, "person": person, "embedder": embedder}
+
+        def go(**changes: Any) -> None:
+            q = {k: v for k, v in {**base, **changes}.items() if v}
+            ui.navigate.to("/talent?" + urlencode(q))
+
+        code = _county_select(user, county, go)
+        if code is None:
+            ui.label("请输入县级单位的 6 位区划代码后回车。").props('data-testid="talent-hint"')
+            return
+        try:
+            with connection() as con:
+                code = tp.visible_county(con, user, code) or code
+                counts = tp.base_counts(con, county=code)
+                docs = tp.person_documents(con, county=code)
+                jobs = tp.jobs_view(con, user, county=code)
+                talents = (
+                    tp.talents_view(con, user, county=code)
+                    if sees_personal_data(user)
+                    else pd.DataFrame()
+                )
+        except XinzhiError as exc:
+            ui.label(str(exc)).classes("text-negative").props('data-testid="talent-error"')
+            return
+        if counts["synthetic"]:
+            ui.label(SYNTHETIC_NOTE).classes("text-sm text-amber-700").props(
+                'data-testid="talent-synthetic"'
+            )
+        _heading("三库概况")
+        with ui.row().classes("gap-6").props('data-testid="talent-bases"'):
+            for label, value in (
+                ("人才库（人）", counts["talents"]),
+                ("岗位库（个岗位）", counts["jobs"]),
+                ("未招满岗位招聘人数", counts["positions"]),
+                ("人才政策库（份文件）", counts["policies"]),
+            ):
+                with ui.card().classes("p-3"):
+                    ui.label(label).classes("text-xs text-slate-600")
+                    ui.label(str(value)).classes("text-2xl font-bold")
+        if len(docs):
+            table_of(
+                docs, {"id": "文件编号", "title": "标题", "issuer": "发文机关", "clauses": "条款数"}
+            ).props('data-testid="talent-policies"')
+        if counts["talents"] == 0 and counts["jobs"] == 0:
+            ui.label(
+                "该县区的人才库与岗位库为空：用 xinzhi match import 导入，或 xinzhi match generate "
+                "生成示例数据。"
+            ).props('data-testid="talent-hint"')
+            return
+
+        _heading("人岗匹配")
+        shown = jobs.head(500)
+        job_choices = {
+            str(j): f"{t}（{f if isinstance(f, str) else ''}，{p} 人）"
+            for j, t, f, p in zip(
+                shown["job_id"], shown["title"], shown["firm_name"], shown["positions"], strict=True
+            )
+        }
+        with ui.row().classes("items-end gap-4 flex-wrap"):
+            ui.select(
+                job_choices,
+                value=job if job in job_choices else None,
+                label="岗位：找最匹配的人才",
+                with_input=True,
+                on_change=lambda e: go(job=e.value),
+            ).classes("w-96").props('data-testid="talent-job"')
+            if len(talents):
+                few = talents.head(500)
+                edu = pd.to_numeric(few["education_level"], errors="coerce").fillna(0).astype(int)
+                person_choices = {
+                    str(p): f"{n}（{_EDU.get(int(e), '')}）"
+                    for p, n, e in zip(few["person_id"], few["name"], edu, strict=True)
+                }
+                ui.select(
+                    person_choices,
+                    value=person if person in person_choices else None,
+                    label="人才：找最匹配的岗位",
+                    with_input=True,
+                    on_change=lambda e: go(person=e.value),
+                ).classes("w-96").props('data-testid="talent-person"')
+        emb = None if embedder == "none" else embedder
+        await ui.context.client.connected()
+        if job:
+            await _matches(user, code, emb, job_id=job, person_id=None)
+        if person and sees_personal_data(user):
+            await _matches(user, code, emb, job_id=None, person_id=person)
+            _person_policies(code, person)
+        if job and person and sees_personal_data(user):
+            _radar(user, code, person, job)
+        await _shortage(request, session, code)
+
+
+async def _matches(
+    user: auth.User, code: str, embedder: str | None, *, job_id: str | None, person_id: str | None
+) -> None:
+    title = "最匹配的人才" if job_id else "最匹配的岗位"
+    testid = "talent-matches-job" if job_id else "talent-matches-person"
+    _heading(title)
+    box = ui.column().classes("w-full")
+    with box, ui.row().classes("items-center gap-2").props('data-testid="talent-busy"'):
+        ui.spinner()
+        ui.label("正在匹配……（首次使用语义模型时需计算并缓存文本向量）")
+
+    def work() -> tuple[Any, pd.DataFrame]:
+        with connection(write=True) as con:  # new texts' vectors are cached
+            return tp.matches_view(
+                con, user, county=code, job_id=job_id, person_id=person_id, embedder=embedder
+            )
+
+    try:
+        res, table = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(f"无法匹配：{exc}").classes("text-negative").props(
+                'data-testid="talent-error"'
+            )
+        return
+    box.clear()
+    with box:
+        ui.label(res.summary()).classes("text-sm whitespace-pre-line")
+        labels = dict(_MATCH_LABELS)
+        if job_id:
+            labels.pop("title")
+            labels.pop("firm_name")
+        else:
+            for k in ("person_id", "name", "phone"):
+                labels.pop(k)
+        table_of(table, labels, digits=1).props(f'data-testid="{testid}"')
+
+
+def _radar(user: auth.User, code: str, person_id: str, job_id: str) -> None:
+    _heading("能力雷达图")
+    try:
+        with connection() as con:
+            res = tp.radar_view(con, user, person_id=person_id, job_id=job_id, county=code)
+    except XinzhiError as exc:
+        ui.label(f"无法绘制：{exc}").classes("text-negative").props('data-testid="talent-error"')
+        return
+    ui.label(res.summary()).classes("text-sm")
+    ui.echart(radar_chart_options(res.axes), renderer="svg").classes("w-full").style(
+        "height: 420px"
+    ).props('data-testid="talent-radar"')
+    table_of(
+        res.axes,
+        {
+            "axis": "维度",
+            "talent": "人才（0–100）",
+            "requirement": "岗位要求",
+            "gap": "差距",
+            "detail": "说明",
+        },
+        digits=1,
+    ).props('data-testid="talent-radar-table"')
+
+
+def _person_policies(code: str, person_id: str) -> None:
+    _heading("可享受的人才政策")
+    with connection() as con:
+        rows = tp.person_policies(con, person_id=person_id, county=code)
+    if rows.empty:
+        ui.label("没有该人员的政策事实或适用的人才政策文件（政策库 → 人才类文件）。").props(
+            'data-testid="talent-policy-none"'
+        )
+        return
+    table_of(rows, _POLICY_LABELS).props('data-testid="talent-person-policies"')
+
+
+async def _shortage(request: Request, session: auth.Session, code: str) -> None:
+    _heading("紧缺人才目录")
+    box = ui.column().classes("w-full")
+    with box, ui.row().classes("items-center gap-2").props('data-testid="shortage-busy"'):
+        ui.spinner()
+        ui.label("正在编制……")
+
+    def work() -> Any:
+        with connection() as con:
+            return tp.shortage_view(con, session.user, county=code)
+
+    try:
+        res = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(f"无法编制：{exc}").classes("text-negative").props(
+                'data-testid="talent-error"'
+            )
+        return
+    box.clear()
+    ip = client_ip(request)
+
+    async def download() -> None:
+        await send_download(
+            session,
+            ip,
+            Kind.REPORT,
+            lambda: tp.shortage_workbook(res),
+            f"紧缺人才目录_{code}_{res.year}.xlsx",
+            XLSX,
+            fmt="xlsx",
+            county=code,
+            year=res.year,
+            analysis="shortage",
+        )
+
+    with box:
+        ui.label(res.title(code)).classes("text-base font-bold").props(
+            'data-testid="shortage-title"'
+        )
+        ui.button("下载紧缺人才目录（Excel）", icon="download", on_click=download).props(
+            'no-caps data-testid="shortage-download"'
+        )
+        cat = res.catalogue.assign(stars_text=res.catalogue["stars"].map(_stars))
+        cat["name"] = cat["name"].where(cat["name"].notna(), cat["occupation"])
+        table_of(cat, _CATALOGUE_LABELS, digits=2).props('data-testid="shortage-table"')
+        if res.chain_map is not None and len(res.chain_map):
+            _heading("人才地图（产业链环节）")
+            m = res.chain_map.assign(stars_text=res.chain_map["stars"].map(_stars))
+            table_of(m, _MAP_LABELS).props('data-testid="talent-map"')
+        ui.label(
+            "紧缺指数：求人倍率、缺口、平均招聘周期、薪资溢价、学历要求五项在县内最小–最大标准化后"
+            "加权（0.30/0.30/0.15/0.15/0.10），★ 按 20/40/60/80 分档；本地求职已覆盖需求的职业记 0 ★。"
+        ).classes("text-xs text-slate-600")
