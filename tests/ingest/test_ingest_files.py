@@ -262,7 +262,7 @@ def test_year_column_and_long_format(tmp_path, resolver):
             "东城区,2019,地区生产总值,亿元,1.5",
             "东城区,2020年,城镇化率,%,99",
             "东城区,2020,常住人口,人,—",  # missing value → skipped
-            "东城区,2020,不存在的指标,人,1",  # unknown indicator
+            "东城区,2020,目录外的指标,万人,1",  # not in the catalogue → user indicator (人)
             "西城区,2020,常住人口,人,5",
             "西城区,2020,常住人口,人,5",  # identical duplicate
             "西城区,2021,常住人口,人,5",
@@ -273,13 +273,12 @@ def test_year_column_and_long_format(tmp_path, resolver):
     )
     rep, con = _run(f, resolver, tmp_path)
     assert rep.format == "long"
-    assert rep.rows_read == 9 and rep.rows_loaded == 3
+    assert rep.rows_read == 9 and rep.rows_loaded == 4
     assert rep.skipped_by_reason == {"missing_value": 1, "duplicate": 1}
-    assert rep.quarantined_by_reason == {
-        "unknown_indicator": 1,
-        "duplicate_conflict": 2,
-        "invalid_year": 1,
-    }
+    assert rep.quarantined_by_reason == {"duplicate_conflict": 2, "invalid_year": 1}
+    ((name, new),) = rep.columns_new.items()
+    assert name == "目录外的指标" and "单位 人" in new
+    assert _value(con, "110101", new.split("（")[1].split("，")[0]) == 10_000.0  # 1 万人
     assert _value(con, "110101", "gdp", 2019) == pytest.approx(15_000.0)
     assert _value(con, "110101", "urban_share", 2020) == pytest.approx(0.99)
     assert rep.missing_by_marker == {"—": 1}

@@ -518,6 +518,22 @@ def long_layout(
     else:
         unit_text = pd.Series([""] * len(data), dtype=object)
     unit_text = unit_text.where(unit_text != "", ind_text.map(lambda s: header_unit(s) or ""))
+    # names the catalogue does not know become user indicators (one per name and stored unit)
+    unknown_rows = indicator.isna().to_numpy() & (ind_text != "").to_numpy()
+    user_entries: dict[str, CatalogueEntry] = {}
+    columns_new: dict[str, str] = {}
+    if unknown_rows.any():
+        pairs_u = pd.MultiIndex.from_arrays(
+            [ind_text[unknown_rows].to_numpy(), unit_text[unknown_rows].astype(str).to_numpy()]
+        )
+        pair_of, distinct = pairs_u.factorize()
+        made = [user_entry([name], unit or None)[0] for name, unit in distinct]
+        for (name, _unit), e in zip(distinct, made, strict=True):
+            user_entries[e.code] = e
+            columns_new.setdefault(name, e.code)
+        indicator = indicator.copy()
+        indicator[unknown_rows] = np.array([e.code for e in made], dtype=object)[pair_of]
+        catalogue = catalogue.extended(user_entries.values())
     cat_unit = indicator.map(lambda c: catalogue[c].unit if isinstance(c, str) else "")
     pair_codes, pairs = pd.MultiIndex.from_arrays(
         [unit_text.astype(str).to_numpy(), cat_unit.astype(str).to_numpy()]
@@ -560,8 +576,6 @@ def long_layout(
             "unknown_unit": unknown_unit.to_numpy(),
         }
     )
-    unknown = sorted({t for t, c in codes.items() if c is None and t})
-    warn = [f"无法匹配的指标名称：{'、'.join(unknown[:20])}"] if unknown else []
     return Layout(
         rows=rows,
         cells=cells,
@@ -570,5 +584,6 @@ def long_layout(
         format="long",
         columns_matched={t: c for t, c in codes.items() if c is not None},
         columns_ignored=[],
-        warnings=warn,
+        user_entries=list(user_entries.values()),
+        columns_new=columns_new,
     )

@@ -14,6 +14,7 @@ server's audit log (``tech_<action>``, ``via: web``) as the API writes it. Texts
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -200,8 +201,7 @@ def register() -> None:
             table.on("rowClick", lambda e: go(demand=str(e.args[1]["demand_id"])))
             ui.label("点击一行查看榜单、推荐团队与留痕。").classes("text-xs text-slate-500")
 
-        if demand:
-            await _challenge(request, session, demand, emb, kk, go)
+        fill = _challenge(request, session, demand, emb, kk, go) if demand else None
 
         _heading("技术需求图谱")
         if graph.table.empty:
@@ -212,12 +212,18 @@ def register() -> None:
             table_of(graph.table, GRAPH_LABELS, pagination=20, digits=1).props(
                 'data-testid="tech-graph-table"'
             )
+        if fill is not None:
+            # the page is on screen first; the recommendations (embedding) follow
+            await ui.context.client.connected()
+            await fill()
 
 
-async def _challenge(
+def _challenge(
     request: Request, session: auth.Session, demand: str, emb: str, k: int, go: Any
-) -> None:
-    """One demand: details, workflow buttons, applications, top teams, milestones, trail."""
+) -> Callable[[], Awaitable[None]] | None:
+    """One demand: details, workflow buttons, applications, milestones, the audit trail and a
+    place for the top teams; returns the coroutine function that fills that place (it embeds
+    texts: run once the page is on screen)."""
     user = session.user
     try:
         with connection() as con:
@@ -225,7 +231,7 @@ async def _challenge(
             teams = pt.list_teams(con, user)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative text-lg").props('data-testid="tech-error"')
-        return
+        return None
     d = v.demand
     _heading(f"榜单 {demand}：{d.get('title')}")
     with ui.row().classes("items-center gap-4"):
@@ -364,28 +370,10 @@ async def _challenge(
     with ui.row().classes("items-center gap-2"):
         sel = ui.select(EMBEDDERS, value=emb, label="语义模型").classes("w-80")
         sel.on_value_change(lambda e: go(embedder=e.value))
-    busy = ui.spinner(size="lg").props('data-testid="tech-busy"')
-
-    def top() -> pd.DataFrame:
-        with connection() as con:
-            region = pt.demand_county(con, user, demand)
-            res = pt.tech_match(con, county=region, k=k, embedder=emb)
-        return pt.top_teams(res, demand)
-
-    try:
-        rows = await asyncio.to_thread(top)
-    except XinzhiError as exc:
-        busy.delete()
-        ui.label(str(exc)).classes("text-negative")
-        return
-    busy.delete()
-    if rows.empty:
-        ui.label("没有可推荐的团队（该需求已定榜或结束，或团队均已满负荷）")
-    else:
-        table_of(rows, TEAM_LABELS, row_key="team_id", digits=2).props('data-testid="tech-teams"')
-        ui.label("综合得分 = 100 × 加权综合分（领域、关键词、语义、地域），不是概率。").classes(
-            "text-xs text-slate-500"
-        )
+    box = ui.column().classes("w-full")
+    with box, ui.row().classes("items-center gap-2").props('data-testid="tech-busy"'):
+        ui.spinner(size="lg")
+        ui.label("正在计算推荐团队……")
 
     _heading("留痕（审计记录）")
     events = _events(v)
@@ -395,3 +383,31 @@ async def _challenge(
         table_of(events, EVENT_LABELS, row_key="seq", pagination=20).props(
             'data-testid="tech-events"'
         )
+
+    def top() -> pd.DataFrame:
+        with connection() as con:
+            region = pt.demand_county(con, user, demand)
+            res = pt.tech_match(con, county=region, k=k, embedder=emb)
+        return pt.top_teams(res, demand)
+
+    async def fill() -> None:
+        try:
+            rows = await asyncio.to_thread(top)
+        except XinzhiError as exc:
+            box.clear()
+            with box:
+                ui.label(str(exc)).classes("text-negative")
+            return
+        box.clear()
+        with box:
+            if rows.empty:
+                ui.label("没有可推荐的团队（该需求已定榜或结束，或团队均已满负荷）")
+                return
+            table_of(rows, TEAM_LABELS, row_key="team_id", digits=2).props(
+                'data-testid="tech-teams"'
+            )
+            ui.label("综合得分 = 100 × 加权综合分（领域、关键词、语义、地域），不是概率。").classes(
+                "text-xs text-slate-500"
+            )
+
+    return fill
