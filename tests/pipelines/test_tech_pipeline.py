@@ -151,3 +151,26 @@ def test_vectors_are_kept_in_the_warehouse(con: Any, monkeypatch: pytest.MonkeyP
     again = pt.tech_match(con, county=OWN, embedder="e5").pairs
     assert again[["demand_id", "team_id", "rank"]].equals(first[["demand_id", "team_id", "rank"]])
     assert pt.cache_vectors(con, county=OWN, embedder="none") == 0
+
+
+def test_workflow_roles_by_account() -> None:
+    """auth.policy.tech_roles written out: role × (own county, other county)."""
+    from xinzhi.auth.policy import tech_roles
+
+    table = {
+        (u.username, county): sorted(tech_roles(u, county))
+        for u in (ADMIN, ANALYST, COUNTY, OTHER, User(5, "x", "guest", OWN, False))
+        for county in (OWN, "430121")
+    }
+    assert table == {
+        ("admin1", OWN): ["applicant", "publisher", "reviewer"],
+        ("admin1", "430121"): ["applicant", "publisher", "reviewer"],
+        ("analyst1", OWN): ["reviewer"],
+        ("analyst1", "430121"): ["reviewer"],
+        ("county1", OWN): ["applicant", "publisher"],
+        ("county1", "430121"): [],
+        ("county2", OWN): [],
+        ("county2", "430121"): ["applicant", "publisher"],
+        ("x", OWN): [],
+        ("x", "430121"): [],
+    }
