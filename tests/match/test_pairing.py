@@ -311,3 +311,17 @@ def test_text_part_equals_text_hybrid_and_bm25() -> None:
         Q, D = (index.J, index.T) if as_jobs else (index.T, index.J)
         got = pm._text_block(Q, D, np.arange(cos.shape[0]), bm_index, q_tokens, 0.7)
         np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_topk_ties_at_the_kth_place_go_to_the_smaller_position() -> None:
+    block = np.array(
+        [[0.5, 0.2, 0.2, 0.2, -np.inf], [0.1, -np.inf, 0.3, 0.3, 0.3]], dtype=np.float32
+    )
+    for _ in range(5):
+        cols, vals = pm._topk(block, 2)
+        # row 0: 0.5 (col 0), then the three 0.2 tie: col 1 wins; row 1: 0.3 x3: cols 2, 3
+        assert cols.tolist() == [[0, 1], [2, 3]]
+    cols, vals = pm._topk(block, 4)
+    assert cols.tolist() == [[0, 1, 2, 3], [2, 3, 4, 0]]
+    cols, vals = pm._topk(block, 5)  # k = n: everything, the excluded entry last
+    assert cols[1].tolist() == [2, 3, 4, 0, 1] and np.isinf(vals[1, 4])
