@@ -38,6 +38,7 @@ from xinzhi.match.vocab import education_level, find_skills_many, skill_vocabula
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.pipelines.policy import list_documents, policy_check
 from xinzhi.pipelines.warehouse import open_warehouse
+from xinzhi.registry import match_talent as decl
 from xinzhi.store import talent as ts
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "radar_view",
     "retention_settings",
     "set_retention",
+    "shortage_analysis",
     "shortage_catalogue",
     "shortage_view",
     "shortage_workbook",
@@ -473,6 +475,31 @@ def shortage_catalogue(
                 linked = _linked_occupations(res.catalogue, res.chain_map)
             res.alerts = sh.gap_alerts(res.catalogue, prev.catalogue, key_occupations=linked)
     return res
+
+
+def shortage_analysis(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None = decl.SHORTAGE.default("county"),
+    year: int | None = decl.SHORTAGE.default("year"),
+    level: int = decl.SHORTAGE.default("level"),
+    stars: str = decl.SHORTAGE.default("stars"),
+    chains: str | None = decl.SHORTAGE.default("chains"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> sh.ShortageResult:
+    """The declared analysis ``shortage`` (:mod:`xinzhi.registry.match_talent`): options as
+    declared, then :func:`shortage_catalogue` (the catalogue holds no personal data)."""
+    opts = decl.SHORTAGE.resolve(
+        {"county": county, "year": year, "level": level, "stars": stars, "chains": chains}
+    )
+    return shortage_catalogue(
+        con,
+        county=opts["county"],
+        year=opts["year"],
+        level=opts["level"],
+        stars=opts["stars"],
+        chains=opts["chains"],
+    )
 
 
 def _linked_occupations(catalogue: pd.DataFrame, chain_map: pd.DataFrame) -> list[str]:
