@@ -76,6 +76,11 @@ MODULES = [
     # supply meets demand: technology demands, 揭榜挂帅 (issue #16)
     "xinzhi.match.tech",
     "xinzhi.match.synthetic_tech",
+    # supply meets demand: talent base, shortage catalogue, 能力雷达图 (issue #16)
+    "xinzhi.match.shortage",
+    "xinzhi.match.radar",
+    "xinzhi.match.synthetic_talent",
+    "xinzhi.ingest.talent",
     # declarations and method texts
     "xinzhi.registry",
     "xinzhi.report.methods",
