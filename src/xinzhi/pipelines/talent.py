@@ -90,10 +90,15 @@ def county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | Non
 
 
 def _county_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
-    try:
-        return resolve_county(con, code)[1]
-    except Exception:  # a warehouse without the region table: the code is shown instead
-        return None
+    """The county's name in the warehouse's region table (the newest record of the code;
+    None when the table does not hold it: the code is shown instead). Read from the table,
+    never by building the region registry (which may fetch the public code list)."""
+    rows = con.execute(
+        "SELECT name FROM regions WHERE code = ? AND name IS NOT NULL "
+        "ORDER BY coalesce(end_year, 9999) DESC, start_year DESC LIMIT 1",
+        [str(code)],
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def visible_county(
