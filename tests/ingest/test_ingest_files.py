@@ -101,6 +101,50 @@ def test_xlsx_table_on_second_sheet_is_found(tmp_path, resolver):
     assert rep.summary().splitlines()[0].startswith("导入完成：yearbook.xlsx（工作表“数据”")
 
 
+def test_yearbook_total_and_growth_and_unknown_columns_all_kept(tmp_path, resolver):
+    # 地区生产总值 over 总量(亿元) / 增速(%): both stored (总量 → gdp in 万元, 增速 → gdp_growth
+    # as a fraction); 粮食产量(万吨) is in no catalogue: a user indicator, unit kept as written;
+    # 序号 and the text column 备注 are reported, not stored.
+    path = tmp_path / "yearbook.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("数据")
+    ws.merge_range(0, 0, 1, 0, "地区")
+    ws.merge_range(0, 1, 1, 1, "序号")
+    ws.merge_range(0, 2, 0, 3, "地区生产总值")
+    ws.write_row(1, 2, ["总量(亿元)", "增速(%)"])
+    ws.merge_range(0, 4, 1, 4, "粮食产量(万吨)")
+    ws.merge_range(0, 5, 1, 5, "人均可支配收入·增速(%)")
+    ws.merge_range(0, 6, 1, 6, "备注")
+    ws.write_row(2, 0, ["东城区", 1, 560.5, 4.5, 45.2, -1.5, "无"])
+    wb.close()
+    rep, con = _run(path, resolver, tmp_path, year=2023)
+    assert _value(con, "110101", "gdp", 2023) == pytest.approx(5_605_000.0)  # 560.5 × 1e4 万元
+    assert _value(con, "110101", "gdp_growth", 2023) == pytest.approx(0.045)  # 4.5 % → 0.045
+    growth, grain = sorted(rep.columns_new.items())  # 人 (U+4EBA) sorts before 粮 (U+7CAE)
+    assert grain[0] == "粮食产量(万吨)" and "粮食产量（u_" in grain[1] and "单位 万吨" in grain[1]
+    grain_code = grain[1].split("（")[1].split("，")[0]
+    assert _value(con, "110101", grain_code, 2023) == pytest.approx(45.2)  # as written
+    # a user growth rate may be negative: −1.5 % → −0.015 (unit 增长率, no [0, 1] bound)
+    assert "单位 增长率" in growth[1]
+    growth_code = growth[1].split("（")[1].split("，")[0]
+    assert _value(con, "110101", growth_code, 2023) == pytest.approx(-0.015)
+    assert rep.columns_ignored == ["序号", "备注"]
+    names = dict(
+        con.execute("SELECT code, name_zh FROM indicators WHERE dimension = '用户指标'").fetchall()
+    )
+    assert names == {grain_code: "粮食产量", growth_code: "人均可支配收入·增速"}
+    # the same header in a later file lands on the same indicator, and the earlier user
+    # indicators stay in the indicators table after a file without them
+    other = _csv(tmp_path / "more.csv", ["地区,粮食产量(万吨)", "西城区,3"], "utf-8")
+    rep2 = import_file(other, db=tmp_path / "w.duckdb", year=2023, resolver=resolver)
+    assert rep2.indicators_loaded == [grain_code]
+    plain = _csv(tmp_path / "plain.csv", ["地区,地区生产总值(亿元)", "西城区,3"], "utf-8")
+    import_file(plain, db=tmp_path / "w.duckdb", year=2024, resolver=resolver)
+    con2 = store.connect(tmp_path / "w.duckdb")
+    kept = con2.execute("SELECT count(*) FROM indicators WHERE dimension = '用户指标'").fetchone()
+    assert kept == (2,)
+
+
 def test_csv_group_header_without_merge_info(tmp_path, resolver):
     f = _csv(
         tmp_path / "g.csv",
@@ -218,7 +262,7 @@ def test_year_column_and_long_format(tmp_path, resolver):
             "东城区,2019,地区生产总值,亿元,1.5",
             "东城区,2020年,城镇化率,%,99",
             "东城区,2020,常住人口,人,—",  # missing value → skipped
-            "东城区,2020,不存在的指标,人,1",  # unknown indicator
+            "东城区,2020,目录外的指标,万人,1",  # not in the catalogue → user indicator (人)
             "西城区,2020,常住人口,人,5",
             "西城区,2020,常住人口,人,5",  # identical duplicate
             "西城区,2021,常住人口,人,5",
@@ -229,13 +273,12 @@ def test_year_column_and_long_format(tmp_path, resolver):
     )
     rep, con = _run(f, resolver, tmp_path)
     assert rep.format == "long"
-    assert rep.rows_read == 9 and rep.rows_loaded == 3
+    assert rep.rows_read == 9 and rep.rows_loaded == 4
     assert rep.skipped_by_reason == {"missing_value": 1, "duplicate": 1}
-    assert rep.quarantined_by_reason == {
-        "unknown_indicator": 1,
-        "duplicate_conflict": 2,
-        "invalid_year": 1,
-    }
+    assert rep.quarantined_by_reason == {"duplicate_conflict": 2, "invalid_year": 1}
+    ((name, new),) = rep.columns_new.items()
+    assert name == "目录外的指标" and "单位 人" in new
+    assert _value(con, "110101", new.split("（")[1].split("，")[0]) == 10_000.0  # 1 万人
     assert _value(con, "110101", "gdp", 2019) == pytest.approx(15_000.0)
     assert _value(con, "110101", "urban_share", 2020) == pytest.approx(0.99)
     assert rep.missing_by_marker == {"—": 1}
@@ -245,8 +288,9 @@ def test_user_aliases_file(tmp_path, resolver):
     aliases = tmp_path / "a.yaml"
     aliases.write_text("aliases:\n  GDP总量: gdp\n", encoding="utf-8")
     f = _csv(tmp_path / "u.csv", ["地区,GDP总量(亿元)", "东城区,2"], "utf-8")
-    with pytest.raises(InputError, match="没有可识别的指标列"):
-        import_file(f, db=tmp_path / "w0.duckdb", year=2020, resolver=resolver)
+    # without the alias the column is kept as a user indicator of its own (not gdp)
+    rep = import_file(f, db=tmp_path / "w0.duckdb", year=2020, resolver=resolver)
+    assert rep.indicators_loaded[0].startswith("u_") and "gdp" not in rep.indicators_loaded
     _rep, con = _run(f, resolver, tmp_path, year=2020, aliases=aliases)
     assert _value(con, "110101", "gdp") == pytest.approx(20_000.0)
 

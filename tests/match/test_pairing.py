@@ -272,3 +272,56 @@ def test_listed_pairs_always_pass_the_filters(seed: int, k: int) -> None:
     listed = r[r.direction == "job"].groupby("job_id").size()
     for i in range(nj):
         assert listed.get(f"J{i}", 0) == min(k, int(f[i].sum()))
+
+
+def test_index_query_equals_the_full_run() -> None:
+    jobs, talents = frames()
+    full = pm.match_pairs(jobs, talents, k=3, calibration=CAL).tidy()
+    index = pm.PairingIndex(jobs, talents)
+    one = index.query(job_id="J1", k=3, calibration=CAL)
+    want = full[(full.direction == "job") & (full.job_id == "J1")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, want)
+    tal = index.query(person_id="D", k=3, calibration=CAL)
+    assert tal[["job_id", "direction", "rank"]].values.tolist() == [["J2", "talent", 1]]
+    with pytest.raises(InputError, match="不存在"):
+        index.query(job_id="J9")
+    with pytest.raises(InputError, match="之一"):
+        index.query()
+
+
+def test_text_part_equals_text_hybrid_and_bm25() -> None:
+    """The block computation of the text part is text.hybrid(norm="dense") of the cosine and
+    BM25Index.scores_tokens, computed another way (float32, in place)."""
+    from xinzhi.match import text
+
+    jobs, talents = frames()
+    rng = np.random.default_rng(5)
+    jv = rng.normal(size=(2, 6)).astype(np.float32)
+    tv = rng.normal(size=(4, 6)).astype(np.float32)
+    jv /= np.linalg.norm(jv, axis=1, keepdims=True)
+    tv /= np.linalg.norm(tv, axis=1, keepdims=True)
+    index = pm.PairingIndex(jobs, talents, job_vectors=jv, talent_vectors=tv)
+    for as_jobs in (True, False):
+        bm_index, q_tokens = index.text_index(as_jobs)
+        want_bm = bm_index.scores_tokens(q_tokens)
+        got_bm = pm._bm25_scores(bm_index, q_tokens)
+        np.testing.assert_allclose(got_bm, want_bm, rtol=1e-6)
+        cos = jv @ tv.T if as_jobs else tv @ jv.T
+        want = text.hybrid(cos, want_bm, alpha=0.7, norm="dense")
+        Q, D = (index.J, index.T) if as_jobs else (index.T, index.J)
+        got = pm._text_block(Q, D, np.arange(cos.shape[0]), bm_index, q_tokens, 0.7)
+        np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_topk_ties_at_the_kth_place_go_to_the_smaller_position() -> None:
+    block = np.array(
+        [[0.5, 0.2, 0.2, 0.2, -np.inf], [0.1, -np.inf, 0.3, 0.3, 0.3]], dtype=np.float32
+    )
+    for _ in range(5):
+        cols, vals = pm._topk(block, 2)
+        # row 0: 0.5 (col 0), then the three 0.2 tie: col 1 wins; row 1: 0.3 x3: cols 2, 3
+        assert cols.tolist() == [[0, 1], [2, 3]]
+    cols, vals = pm._topk(block, 4)
+    assert cols.tolist() == [[0, 1, 2, 3], [2, 3, 4, 0]]
+    cols, vals = pm._topk(block, 5)  # k = n: everything, the excluded entry last
+    assert cols[1].tolist() == [2, 3, 4, 0, 1] and np.isinf(vals[1, 4])

@@ -252,6 +252,7 @@ def test_major(text: str, major: str | None) -> None:
         ("车架车间招焊工，焊接农用车车架", "焊工", 1),
         ("本公司招商加盟，招短视频剪辑师，会剪映", "短视频剪辑师", 1),  # 招商 is no hiring
         ("3年以上经验", None, 1),  # a first line with digits is no title
+        ("薪资面议", None, 1),  # nor one about pay or requirements
     ],
 )
 def test_title_and_positions(text: str, title: str | None, positions: int) -> None:

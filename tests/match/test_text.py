@@ -96,6 +96,11 @@ def test_tokenize() -> None:
     # full-width letters → half-width, lower case; punctuation and 的 dropped
     assert text.tokenize("ＣＡＤ的制图，Java") == ["cad", "制图", "java"]
     assert text.tokenize("熟练使用CAD，持有焊工证。") == text.tokenize("熟练使用CAD，持有焊工证。")
+    # search mode adds the words inside long words; accurate mode keeps 工程师 whole
+    assert "工程" in text.tokenize("软件工程师", mode="search")
+    assert "工程" not in text.tokenize("软件工程师")
+    with pytest.raises(InputError, match="mode"):
+        text.tokenize("焊工", mode="fast")  # type: ignore[arg-type]
 
 
 def test_text_key() -> None:
@@ -215,3 +220,18 @@ def test_module_doctests() -> None:
     result = doctest.testmod(text, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8
     assert result.failed == 0
+
+
+def test_skill_vocabulary_words_stay_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = text.tokenize("量子焊接机调试")
+    assert "量子焊接机" not in before  # jieba's own dictionary splits the made-up word
+    monkeypatch.setattr(text, "_vocabulary_words", lambda: ["量子焊接机"])
+    monkeypatch.setattr(text, "_TOKENIZER", None)
+    assert text.tokenize("量子焊接机调试") == ["量子焊接机", "调试"]
+    monkeypatch.undo()
+    text._TOKENIZER = None  # the next call rebuilds with the real vocabulary
+
+
+def test_vocabulary_words_read_lists_and_strings() -> None:
+    words = text._vocabulary_words()
+    assert all(isinstance(w, str) and w == w.strip() and "[" not in w for w in words)

@@ -169,6 +169,9 @@ def test_find_skills_many() -> None:
         # 高级工程师 is a title (职称), 高级工 a skill level: the longer word wins
         ("高级工程师", ["工程师职称"]),
         ("高级工", ["高级工"]),
+        ("持数控车工中级证", ["中级工"]),
+        ("中级会计职称", ["会计专业技术资格"]),  # not 中级工: the longer alias wins
+        ("持民用无人机操控证", ["无人机驾驶员执照"]),
         ("无", []),
     ],
 )
@@ -215,3 +218,41 @@ def test_found_skills_are_canonical(parts: list[str]) -> None:
     found = find_skills("".join(parts))
     assert set(found) <= names
     assert len(found) == len(set(found))
+
+
+def _leftmost_longest(text: str, words: list[str]) -> list[str]:
+    """Reference scan: at each position the longest word starting there, then jump past it."""
+    out, i = [], 0
+    while i < len(text):
+        best = max((w for w in words if text.startswith(w, i)), key=len, default="")
+        if best:
+            out.append(best)
+            i += len(best)
+        else:
+            i += 1
+    return out
+
+
+_CJK_ALIASES = sorted(
+    {
+        vocab.normalise(a)
+        for _, row in skill_vocabulary().iterrows()
+        for a in [row["skill"], *row["aliases"]]
+        if not vocab.normalise(a).isascii() and row["group"] in {"焊接", "机械加工", "食品"}
+    }
+)
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_CJK_ALIASES, *(w[:-1] for w in _CJK_ALIASES if len(w) > 2), "的", "和"]),
+        max_size=12,
+    )
+)
+def test_one_pass_pattern_is_leftmost_longest(parts: list[str]) -> None:
+    """The compiled (trie, first-character groups) pattern finds exactly what a naive
+    leftmost-longest scan over all aliases finds (texts from whole and cut-off aliases)."""
+    pattern, alias_to, _ = vocab._matcher("skills")
+    text = "".join(parts)
+    every_alias = [a for a in alias_to if not a.isascii()]
+    assert pattern.findall(text) == _leftmost_longest(text, every_alias)

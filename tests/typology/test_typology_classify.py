@@ -129,6 +129,13 @@ def test_nearest_and_mixed_types_by_hand() -> None:
     # a narrower mixed margin makes 000006 the nearest type instead
     narrow = typology.classify(_features(), mixed_margin=0.04).tidy().set_index("region_code")
     assert narrow.loc["000006", "primary_type"] == "文旅融合主导型"
+    # just above the margin 0.0416 → mixed; 0 → never mixed; outside 0–1 → Chinese error
+    wide = typology.classify(_features(), mixed_margin=0.0417).tidy().set_index("region_code")
+    assert wide.loc["000006", "primary_type"] == typology.MIXED
+    never = typology.classify(_features(), mixed_margin=0.0).tidy()
+    assert typology.MIXED not in set(never["primary_type"])
+    with pytest.raises(InputError, match="多元复合型阈值"):
+        typology.classify(_features(), mixed_margin=-0.1)
 
 
 def test_mixed_type_paths_use_both_types() -> None:

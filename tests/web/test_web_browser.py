@@ -649,9 +649,14 @@ def test_county_user_downloads_follow_the_api_policy(
             },
         )
 
-        # ranking export: public scores of every county evaluated in 2020, audited
+        # the 湘潭县 account sees the 县域 ranking by default (its own basis), without 市辖区
         page.goto(server + "/ranking?year=2020")
+        page.wait_for_selector("[data-testid=ranking-basis]")
+        assert page.inner_text("[data-testid=ranking-basis]").startswith("排名口径：县域口径")
+        # ranking export of all units: public scores of every county evaluated in 2020, audited
+        page.goto(server + "/ranking?year=2020&basis=all")
         page.wait_for_selector("[data-testid=export-xlsx]")
+        assert "含市辖区" in page.inner_text("[data-testid=ranking-basis]")
         with page.expect_download(timeout=60_000) as dl:
             page.click("[data-testid=export-xlsx]")
         table = pd.read_excel(dl.value.path(), engine="openpyxl", dtype={"区划代码": str})

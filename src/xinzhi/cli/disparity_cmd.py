@@ -18,6 +18,7 @@ from xinzhi import registry
 from xinzhi.cli._common import echo_json, given
 from xinzhi.cli._tables import checked_output, write_table
 from xinzhi.errors import InputError
+from xinzhi.registry.disparity import WEIGHT_OPTIONS
 
 app = typer.Typer(
     help="区域差异、动态演进与空间分析：Dagum 基尼、泰尔、核密度、马尔可夫、Moran。",
@@ -98,6 +99,12 @@ WeightsFile = Annotated[
     Path | None, typer.Option("--weights-file", help=_help("moran", "weights_file"))
 ]
 WEIGHT_KINDS = " | ".join(registry.get("moran").option("weights").choices or ())
+_WEIGHT_FLAGS = tuple(o.name for o in WEIGHT_OPTIONS if o.name != "weights")
+
+
+def _weight_flags(scope: dict[str, Any]) -> dict[str, Any]:
+    """The spatial-weight options (besides the kind) a command was given, from its arguments."""
+    return given(**{name: scope[name] for name in _WEIGHT_FLAGS})
 
 
 def load_data(
@@ -364,15 +371,7 @@ def markov_cmd(
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
     if harmonise is not None and evaluation is None:
         raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
-    wopts = given(
-        neighbors=neighbors,
-        power=power,
-        cutoff=cutoff,
-        economic_variable=economic_variable,
-        standardise=standardise,
-        coordinates=coordinates,
-        weights_file=weights_file,
-    )
+    wopts = _weight_flags(locals())
     if weights is None and weights_file is not None:
         weights = "queen"  # the matrix file replaces the kind
     if weights is None and wopts:
@@ -511,15 +510,7 @@ def moran_cmd(
         alpha=alpha,
         inference=inference,
         missing=_missing(drop_missing),
-        **given(
-            neighbors=neighbors,
-            power=power,
-            cutoff=cutoff,
-            economic_variable=economic_variable,
-            standardise=standardise,
-            coordinates=coordinates,
-            weights_file=weights_file,
-        ),
+        **_weight_flags(locals()),
     )
     if res.lisa is not None and local_output is not None:
         write_table(res.lisa.table, local_output)
@@ -590,15 +581,7 @@ def convergence_cmd(
         "cov_type": cov_type,
         "spatial": spatial,
     }
-    wopts = given(
-        neighbors=neighbors,
-        power=power,
-        cutoff=cutoff,
-        economic_variable=economic_variable,
-        standardise=standardise,
-        coordinates=coordinates,
-        weights_file=weights_file,
-    )
+    wopts = _weight_flags(locals())
     kinds = registry.get("convergence").option("weights").choices or ()
     stored_weights = weights is None or weights.strip().lower() in kinds
     if evaluation is not None and input_ is None and controls is None and stored_weights:

@@ -29,6 +29,7 @@ from xinzhi.errors import ConfigError
 
 __all__ = [
     "FLAG_UNIT",
+    "GROWTH_UNIT",
     "SHARE_UNIT",
     "Catalogue",
     "CatalogueEntry",
@@ -41,6 +42,9 @@ SHARE_UNIT = "比例"
 
 FLAG_UNIT = "是否"
 """Unit of yes/no indicators, stored as 1 (是) or 0 (否)."""
+
+GROWTH_UNIT = "增长率"
+"""Unit of growth rates (增速, 比上年增长) stored as fractions: 4.5 % → 0.045; may be negative."""
 _NONNEGATIVE_UNITS = {"人", "户", "个", "件", "年", "平方米/人", "间/户", "元", "万元"}
 _BUILTIN_FILES = ("census.yaml", "yearbook.yaml")
 _UNIT_TAIL = re.compile(r"[(\[][^()\[\]]*[)\]]$")
@@ -125,6 +129,18 @@ class Catalogue:
         if raw in self.entries:
             return raw
         return self.index.get(normalise_name(header))
+
+    def extended(self, entries: Iterable[CatalogueEntry]) -> Catalogue:
+        """This catalogue with more entries (a user's own indicators, found by their names);
+        an entry whose code exists already is left out."""
+        new = [e for e in entries if e.code not in self.entries]
+        if not new:
+            return self
+        index = dict(self.index)
+        for e in new:
+            index.setdefault(normalise_name(e.name_zh), e.code)
+            index[normalise_name(e.code)] = e.code
+        return Catalogue(entries={**self.entries, **{e.code: e for e in new}}, index=index)
 
     @property
     def table(self) -> pd.DataFrame:

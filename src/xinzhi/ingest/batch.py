@@ -4,6 +4,13 @@ transaction (:func:`xinzhi.store.write_batch`) and return its :class:`ImportRepo
 
 Used by :func:`xinzhi.ingest.import_file` (and the census readers built on it),
 :func:`xinzhi.ingest.import_tudigong` and :func:`xinzhi.ingest.enterprises.import_firms`.
+
+:func:`import_table_file` is the whole file → batch path of the importers that read one table
+into a table of their own (firm-year data and honours, policy facts and office records, pilot
+lists, targets): check the file, name the source (``<format>:<file stem>``), hash the file,
+read the grid, clean it, build the report (:func:`table_report`), create the importer's table
+and write the batch with its quarantined and skipped rows — the importer supplies only its
+cleaning, its report fields and its insert.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 import pandas as pd
@@ -19,14 +28,18 @@ from xinzhi import datasets, store
 from xinzhi.errors import InputError
 from xinzhi.ingest.reasons import reason_label
 from xinzhi.ingest.report import ImportReport
+from xinzhi.ingest.tables import Grid, read_grid
 
 __all__ = [
     "MIN_COVERAGE",
+    "CleanTable",
     "EmptyImportError",
     "ReplaceRefusedError",
     "check_supersession",
     "file_sha256",
+    "import_table_file",
     "run_import",
+    "table_report",
     "write_report_batch",
 ]
 
@@ -207,3 +220,141 @@ def check_supersession(
             f"{new_indicators} 个指标，远少于被替换的批次 {ids} 的 {old_regions} 个地区、"
             f"{old_indicators} 个指标（至少需要 {MIN_COVERAGE:.0%}）。现有数据保持不变"
         )
+
+
+class CleanTable(Protocol):
+    """What an importer's cleaning returns: the rows to load, the quarantined and skipped rows
+    (each with a ``reason`` column), the number of data rows read and the header matching."""
+
+    rows: pd.DataFrame
+    quarantine: pd.DataFrame
+    skipped: pd.DataFrame
+    rows_read: int
+    columns_matched: dict[str, str]
+    columns_ignored: list[str]
+
+
+CleanT = TypeVar("CleanT", bound=CleanTable)
+
+_NO_OBSERVATIONS = ("region_code", "year", "indicator", "value")
+
+
+def table_report(
+    clean: CleanTable,
+    *,
+    file_name: str,
+    source: str,
+    fmt: str,
+    sha256: str,
+    **fields: Any,
+) -> ImportReport:
+    """The report of a cleaned table about to be loaded (status ``loaded``, no batch yet).
+
+    Counts come from ``clean`` (rows read, loaded = ``len(clean.rows)``, quarantined and skipped
+    with their reasons, values = ``len(clean.rows)``, header matching, ``clean.warnings`` if
+    any); ``fields`` add or override report fields (``years``, ``regions_loaded``,
+    ``indicators_loaded``, ``rows_loaded``, ``values_loaded``, ``unit_conversions`` …).
+    """
+    q = clean.quarantine["reason"].value_counts()
+    s = clean.skipped["reason"].value_counts()
+    base: dict[str, Any] = {
+        "file_name": file_name,
+        "source": source,
+        "format": fmt,
+        "status": "loaded",
+        "batch_id": None,
+        "rows_read": clean.rows_read,
+        "rows_loaded": len(clean.rows),
+        "rows_quarantined": len(clean.quarantine),
+        "rows_skipped": len(clean.skipped),
+        "quarantined_by_reason": {str(k): int(v) for k, v in q.items()},
+        "skipped_by_reason": {str(k): int(v) for k, v in s.items()},
+        "values_loaded": len(clean.rows),
+        "sha256": sha256,
+        "columns_matched": clean.columns_matched,
+        "columns_ignored": clean.columns_ignored,
+        "warnings": list(getattr(clean, "warnings", [])),
+    }
+    return ImportReport(**{**base, **fields})
+
+
+def import_table_file(
+    path: str | os.PathLike[str],
+    *,
+    fmt: str,
+    clean: Callable[[Grid], CleanT],
+    insert: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame, int], object],
+    ensure: Callable[[duckdb.DuckDBPyConnection], None],
+    report: Callable[..., ImportReport] | None = None,
+    check: Callable[[duckdb.DuckDBPyConnection, CleanT, ImportReport], None] | None = None,
+    source: str | None = None,
+    sheet: str | int | None = None,
+    user_name: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ImportReport:
+    """Import one table file (CSV/XLSX) as one batch of ``source`` into an importer's table.
+
+    Parameters
+    ----------
+    path : path
+        The file (must exist).
+    fmt : str
+        The batch format (``firm_years``, ``policy_facts``, ``pilots`` …); also the default
+        source prefix: ``<fmt>:<file stem>``.
+    clean : callable
+        ``clean(grid)`` → the cleaned table (:class:`CleanTable`).
+    insert : callable
+        ``insert(con, clean.rows, batch_id)`` writes the rows to the importer's table.
+    ensure : callable
+        ``ensure(con)`` creates the importer's tables if needed.
+    report : callable, optional
+        ``report(clean, file_name=, source=, sha256=)`` → the report; default
+        :func:`table_report` with ``fmt``.
+    check : callable, optional
+        ``check(con, clean, report)`` before anything is written (may add warnings).
+    source, sheet, user_name, db, con
+        The source (default ``<fmt>:<file stem>``; a new file supersedes the source's earlier
+        batch, the same file again is a no-op), the sheet of a workbook, the account recorded
+        with the batch, and the warehouse (path, or an open connection kept open).
+
+    Raises
+    ------
+    InputError
+        The file does not exist (``文件不存在或不可读``); the cleaning's own errors;
+        :class:`EmptyImportError` when no row loads.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"文件不存在或不可读：{p}")
+    src = source or f"{fmt}:{p.stem}"
+    digest = file_sha256(p)
+
+    def build(clean_table: CleanT, **ids: str) -> ImportReport:
+        return table_report(clean_table, fmt=fmt, **ids)
+
+    make_report = report or build
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        grid = read_grid(p, sheet)
+        table = clean(grid)
+        rep = make_report(table, file_name=p.name, source=src, sha256=digest)
+        rep.encoding, rep.sheet = grid.encoding, grid.sheet
+        if check is not None:
+            check(connection, table, rep)
+        ensure(connection)
+
+        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+            insert(c, table.rows, batch_id)
+
+        return write_report_batch(
+            connection,
+            rep,
+            observations=pd.DataFrame(columns=list(_NO_OBSERVATIONS)),
+            quarantine=table.quarantine,
+            skipped=table.skipped,
+            extra=extra,
+            user_name=user_name,
+        )
+
+    return run_import(load, sha256=digest, source=src, fmt=fmt, con=con, db=db)

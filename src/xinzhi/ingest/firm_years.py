@@ -33,7 +33,7 @@ import pandas as pd
 from xinzhi import yamlfile
 from xinzhi.codes.firm_fields import FirmField, firm_fields, firm_labels
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.enterprises import (
     _config as _registry_config,
 )
@@ -47,7 +47,7 @@ from xinzhi.ingest.enterprises import (
 )
 from xinzhi.ingest.reasons import QUARANTINE_REASONS
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 from xinzhi.store.firm_years import (
     ensure_firm_year_tables,
@@ -638,38 +638,22 @@ def clean_firm_labels(
 
 
 # ---------------------------------------------------------------------------- warehouse
-def _report(clean: CleanRows, file_name: str, source: str, fmt: str, sha: str) -> ImportReport:
-    q = clean.quarantine["reason"].value_counts()
-    s = clean.skipped["reason"].value_counts()
+def _report(clean: CleanRows, *, fmt: str, **ids: str) -> ImportReport:
+    """:func:`~xinzhi.ingest.batch.table_report` with the values filled (every non-empty field
+    cell), the years and the unit conversions of a firm-year or honours table."""
     years = (
         sorted(int(y) for y in clean.rows["year"].dropna().unique())
         if "year" in clean.rows.columns
         else []
     )
-    return ImportReport(
-        file_name=file_name,
-        source=source,
-        format=fmt,
-        status="loaded",
-        batch_id=None,
-        rows_read=clean.rows_read,
-        rows_loaded=len(clean.rows),
-        rows_quarantined=len(clean.quarantine),
-        rows_skipped=len(clean.skipped),
-        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-        skipped_by_reason={str(k): int(v) for k, v in s.items()},
-        values_loaded=int(
-            clean.rows.drop(columns=["credit_code", "year", "synthetic"], errors="ignore")
-            .notna()
-            .to_numpy()
-            .sum()
-        ),
-        sha256=sha,
+    values = clean.rows.drop(columns=["credit_code", "year", "synthetic"], errors="ignore")
+    return table_report(
+        clean,
+        fmt=fmt,
+        **ids,
+        values_loaded=int(values.notna().to_numpy().sum()),
         years=years,
-        columns_matched=clean.columns_matched,
-        columns_ignored=clean.columns_ignored,
         unit_conversions=clean.unit_conversions,
-        warnings=list(clean.warnings),
     )
 
 
@@ -702,38 +686,26 @@ def _import(
     db: str | os.PathLike[str] | None,
     con: duckdb.DuckDBPyConnection | None,
 ) -> ImportReport:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
-    src = source or f"{kind}:{p.stem}"
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        rows: CleanRows = clean(grid)
-        rep = _report(rows, p.name, src, kind, digest)
-        rep.encoding, rep.sheet = grid.encoding, grid.sheet
+    def check(connection: duckdb.DuckDBPyConnection, rows: CleanRows, rep: ImportReport) -> None:
         missing = _unregistered(connection, rows.rows["credit_code"])
         if missing:
             rep.warnings.append(
                 f"{missing} 家企业不在企业名录（firms）中：请先导入名录，否则不会出现在企业画像中"
             )
-        ensure_firm_year_tables(connection, catalogue_sql_types())
-        insert = insert_firm_years if kind == "firm_years" else insert_firm_labels
 
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert(c, rows.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=rows.quarantine,
-            skipped=rows.skipped,
-            extra=extra,
-        )
-
-    return run_import(load, sha256=digest, source=src, fmt=kind, con=con, db=db)
+    return import_table_file(
+        path,
+        fmt=kind,
+        clean=clean,
+        insert=insert_firm_years if kind == "firm_years" else insert_firm_labels,
+        ensure=lambda c: ensure_firm_year_tables(c, catalogue_sql_types()),
+        report=lambda rows, **ids: _report(rows, fmt=kind, **ids),
+        check=check,
+        source=source,
+        sheet=sheet,
+        db=db,
+        con=con,
+    )
 
 
 def import_firm_years(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from xinzhi import regions, store
 from xinzhi.errors import InputError, XinzhiError
-from xinzhi.indicators.catalogue import Catalogue, load_catalogue
+from xinzhi.indicators.catalogue import Catalogue, CatalogueEntry, load_catalogue
 from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
 from xinzhi.ingest.clean import Resolver, classify_rows, default_resolver
 from xinzhi.ingest.isolate import ReadLimits, run_limited
@@ -82,6 +82,8 @@ class PreparedBatch:
     observations: pd.DataFrame
     quarantine: pd.DataFrame
     skipped: pd.DataFrame
+    user_entries: tuple[CatalogueEntry, ...] = ()
+    """User indicators the file brings (written to the ``indicators`` table with the batch)."""
 
 
 def prepare_layout(
@@ -102,6 +104,7 @@ def prepare_layout(
     At most ``quarantine_cap`` quarantined rows (the first by row number) and as many skipped
     rows are kept with their original cells; the report still counts every row, by reason, and
     says how many were not stored (``rows_not_stored`` and a warning)."""
+    catalogue = catalogue.extended(layout.user_entries)
     result = classify_rows(
         layout.rows,
         layout.cells,
@@ -165,11 +168,15 @@ def prepare_layout(
         indicators_loaded=sorted(str(i) for i in obs["indicator"].unique()),
         columns_matched=layout.columns_matched,
         columns_ignored=layout.columns_ignored,
+        columns_new={
+            h: f"{catalogue[c].name_zh}（{c}，单位 {catalogue[c].unit or '未注明'}）"
+            for h, c in layout.columns_new.items()
+        },
         unit_conversions=layout.unit_conversions,
         warnings=warnings,
         rows_not_stored=dropped_q + dropped_s,
     )
-    return PreparedBatch(report, obs, quarantine, skipped)
+    return PreparedBatch(report, obs, quarantine, skipped, tuple(layout.user_entries))
 
 
 def write_prepared(
@@ -189,7 +196,7 @@ def write_prepared(
         observations=prepared.observations,
         quarantine=prepared.quarantine,
         skipped=prepared.skipped,
-        indicators=catalogue.table,
+        indicators=catalogue.extended(prepared.user_entries).table,
         replace=replace,
         user_name=user_name,
         extra=extra,

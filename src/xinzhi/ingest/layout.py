@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.indicators.catalogue import Catalogue, normalise_name
+from xinzhi.indicators.catalogue import Catalogue, CatalogueEntry, normalise_name
 from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.units import (
     UNIT_SIZES,
@@ -32,6 +32,7 @@ from xinzhi.ingest.units import (
     header_unit,
     is_unit_text,
 )
+from xinzhi.ingest.user_indicators import user_entry
 from xinzhi.ingest.values import MISSING_MARKERS, parse_values, to_text
 
 __all__ = [
@@ -87,6 +88,8 @@ _INDICATOR_HEADERS = {"指标", "指标名称", "指标名", "indicator", "变�
 _VALUE_HEADERS = {"数值", "值", "value", "数据", "指标值"}
 _UNIT_HEADERS = {"单位", "unit", "计量单位"}
 _TOTAL_WORDS = {"合计", "总计", "小计", "总量", "总额", "全部"}
+_INDEX_HEADERS = {"序号", "编号", "行次", "排序", "排名", "名次", "no", "no."}
+"""Headers of row numbers and ranks: numbers, but no indicator of the county."""
 _MAX_HEADER_SCAN = 20
 _MARKERS = {to_text(pd.Series([m])).iloc[0].upper() for m in MISSING_MARKERS}
 
@@ -106,6 +109,10 @@ class Layout:
     columns_ignored: list[str] = field(default_factory=list)
     unit_conversions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    user_entries: list[CatalogueEntry] = field(default_factory=list)
+    """Indicators made from columns the catalogue does not know (:mod:`xinzhi.ingest.user_indicators`)."""
+    columns_new: dict[str, str] = field(default_factory=dict)
+    """Header → code of the columns stored as user indicators."""
 
 
 def _kind(label: str) -> str | None:
@@ -364,13 +371,35 @@ def wide_layout(
     conversions: dict[str, str] = {}
     ignored: list[str] = []
     seen: set[str] = set()
+    user_entries: list[CatalogueEntry] = []
+    columns_new: dict[str, str] = {}
     region_like = set(cols.values())
     for c, parts in enumerate(labels):
         if c in region_like or not parts:
             continue
         code = _match_column(parts, catalogue)
-        if code is None:
+        if code is None and normalise_name(parts[-1]) in _INDEX_HEADERS:
+            layout_warnings.append(f"列“{headers[c]}”是序号列，未导入")
             ignored.append(headers[c])
+            continue
+        if code is None:
+            body = grid.cells.iloc[end:, c]
+            if not parse_values(pd.Series(body.to_numpy(dtype=object))).value.notna().any():
+                layout_warnings.append(f"列“{headers[c]}”没有数值，作为文字列未导入")
+                ignored.append(headers[c])
+                continue
+            entry, user_factor = user_entry(parts, units[c] or None)
+            if entry.code in seen:
+                layout_warnings.append(f"列“{headers[c]}”与前面的列同名同单位，已忽略")
+                ignored.append(headers[c])
+                continue
+            seen.add(entry.code)
+            user_entries.append(entry)
+            columns_new[headers[c]] = entry.code
+            matched[c] = (entry.code, user_factor)
+            col_units[c] = entry.unit or None
+            if user_factor != 1.0:
+                conversions[headers[c]] = f"→ {entry.unit}（×{user_factor:g}）"
             continue
         if code in seen:
             layout_warnings.append(f"列“{headers[c]}”与前面的列对应同一指标 {code}，已忽略")
@@ -406,6 +435,7 @@ def wide_layout(
         raise InputError(
             "表头中没有可识别的指标列：请检查列名，或用 --aliases 提供“别名: 指标编码”的映射"
         )
+    catalogue = catalogue.extended(user_entries)
     data = grid.cells.iloc[end:]
     row_number = (data.index.to_numpy() + 1).astype("int64")
     rows = _region_frame(data, cols, year, row_number, today)
@@ -448,6 +478,8 @@ def wide_layout(
         columns_ignored=ignored,
         unit_conversions=conversions,
         warnings=layout_warnings,
+        user_entries=user_entries,
+        columns_new=columns_new,
     )
 
 
@@ -486,6 +518,22 @@ def long_layout(
     else:
         unit_text = pd.Series([""] * len(data), dtype=object)
     unit_text = unit_text.where(unit_text != "", ind_text.map(lambda s: header_unit(s) or ""))
+    # names the catalogue does not know become user indicators (one per name and stored unit)
+    unknown_rows = indicator.isna().to_numpy() & (ind_text != "").to_numpy()
+    user_entries: dict[str, CatalogueEntry] = {}
+    columns_new: dict[str, str] = {}
+    if unknown_rows.any():
+        pairs_u = pd.MultiIndex.from_arrays(
+            [ind_text[unknown_rows].to_numpy(), unit_text[unknown_rows].astype(str).to_numpy()]
+        )
+        pair_of, distinct = pairs_u.factorize()
+        made = [user_entry([name], unit or None)[0] for name, unit in distinct]
+        for (name, _unit), e in zip(distinct, made, strict=True):
+            user_entries[e.code] = e
+            columns_new.setdefault(name, e.code)
+        indicator = indicator.copy()
+        indicator[unknown_rows] = np.array([e.code for e in made], dtype=object)[pair_of]
+        catalogue = catalogue.extended(user_entries.values())
     cat_unit = indicator.map(lambda c: catalogue[c].unit if isinstance(c, str) else "")
     pair_codes, pairs = pd.MultiIndex.from_arrays(
         [unit_text.astype(str).to_numpy(), cat_unit.astype(str).to_numpy()]
@@ -528,8 +576,6 @@ def long_layout(
             "unknown_unit": unknown_unit.to_numpy(),
         }
     )
-    unknown = sorted({t for t, c in codes.items() if c is None and t})
-    warn = [f"无法匹配的指标名称：{'、'.join(unknown[:20])}"] if unknown else []
     return Layout(
         rows=rows,
         cells=cells,
@@ -538,5 +584,6 @@ def long_layout(
         format="long",
         columns_matched={t: c for t, c in codes.items() if c is not None},
         columns_ignored=[],
-        warnings=warn,
+        user_entries=list(user_entries.values()),
+        columns_new=columns_new,
     )

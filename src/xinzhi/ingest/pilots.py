@@ -32,19 +32,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.clean import default_resolver
 from xinzhi.ingest.enterprises import header_and_body, match_headers
 from xinzhi.ingest.reasons import QUARANTINE_REASONS
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import to_text
 from xinzhi.store.pilots import ensure_pilot_tables, insert_pilots
 
@@ -286,50 +285,21 @@ def import_pilots(
     ``pilots:<file stem>``; a new file supersedes the source's earlier batch, the same file
     again is a no-op). ``policy`` names the policy of a file without a policy column (and of
     its rows with an empty policy cell)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
-    src = source or f"pilots:{p.stem}"
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        clean = clean_pilots(grid, policy=policy)
-        q = clean.quarantine["reason"].value_counts()
-        s = clean.skipped["reason"].value_counts()
-        rep = ImportReport(
-            file_name=p.name,
-            source=src,
-            format="pilots",
-            status="loaded",
-            batch_id=None,
-            rows_read=clean.rows_read,
-            rows_loaded=len(clean.rows),
-            rows_quarantined=len(clean.quarantine),
-            rows_skipped=len(clean.skipped),
-            quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-            skipped_by_reason={str(k): int(v) for k, v in s.items()},
-            values_loaded=len(clean.rows),
-            sha256=digest,
+    return import_table_file(
+        path,
+        fmt="pilots",
+        clean=lambda grid: clean_pilots(grid, policy=policy),
+        insert=insert_pilots,
+        ensure=ensure_pilot_tables,
+        report=lambda clean, **ids: table_report(
+            clean,
+            fmt="pilots",
+            **ids,
             years=sorted(int(y) for y in clean.rows["start_year"].unique()),
             regions_loaded=int(clean.rows["region_code"].nunique()),
-            columns_matched=clean.columns_matched,
-            columns_ignored=clean.columns_ignored,
-            warnings=list(clean.warnings),
-        )
-        rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        ensure_pilot_tables(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert_pilots(c, clean.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-        )
-
-    return run_import(load, sha256=digest, source=src, fmt="pilots", con=con, db=db)
+        ),
+        source=source,
+        sheet=sheet,
+        db=db,
+        con=con,
+    )

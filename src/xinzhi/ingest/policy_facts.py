@@ -31,14 +31,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.enterprises import (
     _config as _registry_config,
 )
@@ -61,7 +60,7 @@ from xinzhi.ingest.firm_years import (
     _config as _years_config,
 )
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
 from xinzhi.store.policy import ensure_policy_tables, insert_policy_facts
 
@@ -357,29 +356,16 @@ def _melt(loaded: pd.DataFrame, facts: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def _report(clean: CleanRows, file_name: str, source: str, sha: str) -> ImportReport:
-    q = clean.quarantine["reason"].value_counts()
-    s = clean.skipped["reason"].value_counts()
-    rows_loaded = clean.rows_read - len(clean.quarantine) - len(clean.skipped)
-    return ImportReport(
-        file_name=file_name,
-        source=source,
-        format="policy_facts",
-        status="loaded",
-        batch_id=None,
-        rows_read=clean.rows_read,
-        rows_loaded=rows_loaded,
-        rows_quarantined=len(clean.quarantine),
-        rows_skipped=len(clean.skipped),
-        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-        skipped_by_reason={str(k): int(v) for k, v in s.items()},
-        values_loaded=len(clean.rows),
-        sha256=sha,
+def _report(clean: CleanRows, **ids: str) -> ImportReport:
+    """:func:`~xinzhi.ingest.batch.table_report` of a facts table: rows loaded = rows read less
+    quarantined and skipped (a wide row holds several facts), the years and the facts."""
+    return table_report(
+        clean,
+        fmt="policy_facts",
+        **ids,
+        rows_loaded=clean.rows_read - len(clean.quarantine) - len(clean.skipped),
         years=sorted(int(y) for y in clean.rows["year"].dropna().unique()),
         indicators_loaded=sorted({str(f) for f in clean.rows["fact"].dropna()}),
-        columns_matched=clean.columns_matched,
-        columns_ignored=clean.columns_ignored,
-        warnings=list(clean.warnings),
     )
 
 
@@ -402,32 +388,18 @@ def import_policy_facts(
 
     ``account``: who imports (recorded with the batch). See :func:`clean_policy_facts`.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
-    src = source or f"policy_facts:{p.stem}"
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        clean = clean_policy_facts(
+    return import_table_file(
+        path,
+        fmt="policy_facts",
+        clean=lambda grid: clean_policy_facts(
             grid, facts=facts, person_facts=person_facts, year=year, today=today
-        )
-        rep = _report(clean, p.name, src, digest)
-        rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        ensure_policy_tables(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert_policy_facts(c, clean.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-            user_name=account,
-        )
-
-    return run_import(load, sha256=digest, source=src, fmt="policy_facts", con=con, db=db)
+        ),
+        insert=insert_policy_facts,
+        ensure=ensure_policy_tables,
+        report=_report,
+        source=source,
+        sheet=sheet,
+        user_name=account,
+        db=db,
+        con=con,
+    )

@@ -29,20 +29,19 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.enterprises import _config as _registry_config
 from xinzhi.ingest.enterprises import _header_unit, header_and_body, match_headers, parse_money
 from xinzhi.ingest.firm_years import CleanRows, _credit, _finish, _Flags, _raw_json, parse_booleans
 from xinzhi.ingest.policy_facts import PERSON_ID_COLUMNS
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
 from xinzhi.store.policy import RECORD_COLUMNS, ensure_policy_tables, insert_policy_records
 
@@ -199,27 +198,13 @@ def clean_policy_records(
     )
 
 
-def _report(clean: CleanRows, file_name: str, source: str, sha: str) -> ImportReport:
-    q = clean.quarantine["reason"].value_counts()
-    s = clean.skipped["reason"].value_counts()
-    return ImportReport(
-        file_name=file_name,
-        source=source,
-        format="policy_records",
-        status="loaded",
-        batch_id=None,
-        rows_read=clean.rows_read,
-        rows_loaded=len(clean.rows),
-        rows_quarantined=len(clean.quarantine),
-        rows_skipped=len(clean.skipped),
-        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-        skipped_by_reason={str(k): int(v) for k, v in s.items()},
-        values_loaded=len(clean.rows),
-        sha256=sha,
+def _report(clean: CleanRows, **ids: str) -> ImportReport:
+    """:func:`~xinzhi.ingest.batch.table_report` of office records (the documents named)."""
+    return table_report(
+        clean,
+        fmt="policy_records",
+        **ids,
         indicators_loaded=sorted({str(d) for d in clean.rows["document"].dropna()}),
-        columns_matched=clean.columns_matched,
-        columns_ignored=clean.columns_ignored,
-        warnings=list(clean.warnings),
     )
 
 
@@ -237,32 +222,18 @@ def import_policy_records(
     """Import the office's records (CSV/XLSX; see the module docstring) into
     ``policy_records`` as one batch of ``source`` (default ``policy_records:<file stem>``; a
     new file supersedes the source's earlier batch, the same file again is a no-op)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
-    src = source or f"policy_records:{p.stem}"
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        clean = clean_policy_records(
+    return import_table_file(
+        path,
+        fmt="policy_records",
+        clean=lambda grid: clean_policy_records(
             grid, documents=documents, names=names, today=datetime.now(UTC).date()
-        )
-        rep = _report(clean, p.name, src, digest)
-        rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        ensure_policy_tables(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert_policy_records(c, clean.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-            user_name=account,
-        )
-
-    return run_import(load, sha256=digest, source=src, fmt="policy_records", con=con, db=db)
+        ),
+        insert=insert_policy_records,
+        ensure=ensure_policy_tables,
+        report=_report,
+        source=source,
+        sheet=sheet,
+        user_name=account,
+        db=db,
+        con=con,
+    )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportReport"]
 
 
-_FORMATS = {"wide": "宽表（指标为列）", "long": "长表（指标、数值成列）"}
+_FORMATS = {"wide": "宽表（指标为列）", "long": "长表（指标、数值成列）", "manual": "网页更正"}
 """Chinese names of the table layouts (the report never shows the option's code name)."""
 
 
@@ -54,6 +54,8 @@ class ImportReport:
     indicators_loaded: list[str] = field(default_factory=list)
     columns_matched: dict[str, str] = field(default_factory=dict)
     columns_ignored: list[str] = field(default_factory=list)
+    columns_new: dict[str, str] = field(default_factory=dict)
+    """Header → the user indicator it was stored as (columns the catalogue does not know)."""
     unit_conversions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rows_not_stored: int = 0
@@ -123,6 +125,9 @@ class ImportReport:
         if self.unit_conversions:
             lines.append("单位换算：")
             lines += [f"  {k}：{v}" for k, v in self.unit_conversions.items()]
+        if self.columns_new:
+            lines.append(f"新建用户指标 {len(self.columns_new)} 个（目录中没有的列，按表头保存）：")
+            lines += [f"  {k} → {v}" for k, v in self.columns_new.items()]
         if self.columns_ignored:
             lines.append(f"未识别的列：{'、'.join(self.columns_ignored)}")
         if self.superseded:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -46,13 +45,13 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.clean import SUBTOTAL_NAMES, Resolver, default_resolver
 from xinzhi.ingest.enterprises import header_and_body, match_headers
 from xinzhi.ingest.layout import FIRST_YEAR
 from xinzhi.ingest.reasons import QUARANTINE_REASONS, SKIP_REASONS
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
 from xinzhi.store.targets import TARGET_COLUMNS, ensure_target_table, insert_targets
 
@@ -348,53 +347,23 @@ def import_targets(
         The file is missing, has no header or lacks a required column;
         :class:`~xinzhi.ingest.batch.EmptyImportError` when no row loads (nothing written).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
-    src = source or f"targets:{p.stem}"
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        clean = clean_targets(grid, resolver=resolver, harmonise=harmonise, today=today)
-        q = clean.quarantine["reason"].value_counts()
-        s = clean.skipped["reason"].value_counts()
-        rows = clean.rows
-        rep = ImportReport(
-            file_name=p.name,
-            source=src,
-            format="targets",
-            status="loaded",
-            batch_id=None,
-            rows_read=clean.rows_read,
-            rows_loaded=len(rows),
-            rows_quarantined=len(clean.quarantine),
-            rows_skipped=len(clean.skipped),
-            quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-            skipped_by_reason={str(k): int(v) for k, v in s.items()},
-            values_loaded=len(rows),
-            sha256=digest,
-            encoding=grid.encoding,
-            sheet=grid.sheet,
-            years=sorted(int(y) for y in rows["year"].unique()),
-            regions_loaded=int(rows["region_code"].nunique()),
-            indicators_loaded=sorted(str(i) for i in rows["indicator"].unique()),
-            columns_matched=clean.columns_matched,
-            columns_ignored=clean.columns_ignored,
-        )
-        ensure_target_table(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert_targets(c, rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-            user_name=user_name,
-        )
-
-    return run_import(load, sha256=digest, source=src, fmt="targets", con=con, db=db)
+    return import_table_file(
+        path,
+        fmt="targets",
+        clean=lambda grid: clean_targets(grid, resolver=resolver, harmonise=harmonise, today=today),
+        insert=insert_targets,
+        ensure=ensure_target_table,
+        report=lambda clean, **ids: table_report(
+            clean,
+            fmt="targets",
+            **ids,
+            years=sorted(int(y) for y in clean.rows["year"].unique()),
+            regions_loaded=int(clean.rows["region_code"].nunique()),
+            indicators_loaded=sorted(str(i) for i in clean.rows["indicator"].unique()),
+        ),
+        source=source,
+        sheet=sheet,
+        user_name=user_name,
+        db=db,
+        con=con,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from xinzhi.indicators.catalogue import SHARE_UNIT
+from xinzhi.indicators.catalogue import GROWTH_UNIT, SHARE_UNIT
 
 __all__ = [
     "UNIT_SIZES",
@@ -29,6 +29,7 @@ UNIT_SIZES: dict[str, tuple[str, float]] = {
     "%": ("share", 0.01),
     "‰": ("share", 0.001),
     SHARE_UNIT: ("share", 1.0),
+    GROWTH_UNIT: ("share", 1.0),
     "人": ("people", 1.0),
     "万人": ("people", 1e4),
     "元/人": ("money", 1.0),

@@ -39,9 +39,10 @@ education_level, years, skills, occupation_code``); the text vectors are precomp
 Default weights :data:`DEFAULT_WEIGHTS` (text 0.5, skills 0.25, occupation 0.15, experience
 0.10; alpha 0.7) lean on the text like the hybrid of :mod:`xinzhi.match.text`; they are options
 (``weights=``, ``alpha=``) and are reported with every result. 匹配度 =
-:func:`xinzhi.match.text.calibrate` of the score (a logistic curve, parameters fitted on the
-evaluation set by :func:`fit_calibration`; ``calibration=`` overrides them) — never a raw
-cosine.
+:func:`xinzhi.match.text.calibrate` of the score with the curve of :data:`PAIRING_CALIBRATION`
+for the embedder (a logistic curve fitted on the evaluation set by :func:`fit_calibration`:
+the curves of ``calibration.yaml`` are for the bare hybrid text score, not for this score;
+``calibration=`` overrides it) — never a raw cosine.
 
 **Computation**: the score matrices are built in blocks of ``block_rows`` query rows (float32
 dense products, sparse products for BM25 and skills, broadcast comparisons for codes, years,
@@ -90,6 +91,7 @@ from xinzhi.results import Result
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "PairingIndex",
     "PairingResult",
     "feasible_matrix",
     "fit_calibration",
@@ -104,6 +106,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "skills": 0.25,
     "occupation": 0.15,
     "experience": 0.10,
+}
+#: 匹配度 curves of the pairing score (``100 / (1 + exp(−slope·(score − midpoint)))``), one per
+#: text back end ("bm25": no vectors), fitted by :func:`fit_calibration` on the evaluation set
+#: (relevance ≥ 2 vs score of the feasible job → talents pairs, default weights, fields read
+#: from the texts by match.parse): ``python benchmarks/match_eval.py`` on 2026-12-04.
+PAIRING_CALIBRATION: dict[str, dict[str, float]] = {
+    "e5": {"slope": 26.99, "midpoint": 0.588},
+    "use": {"slope": 20.21, "midpoint": 0.454},
+    "bm25": {"slope": 14.16, "midpoint": 0.479},
 }
 WEIGHT_LABELS = {"text": "文本", "skills": "技能", "occupation": "职业", "experience": "经验"}
 #: Words of a talent's 期望工作地 meaning "anywhere".
@@ -195,10 +206,19 @@ class _Side:
     occ_text: np.ndarray
     skills: list[list[str]]
     skill_matrix: Any  # scipy csr (n, n_skills), 0/1
-    doc_text: list[str]  # skills + text (the BM25 document)
-    query_text: list[str]  # text (the BM25 query)
     vectors: np.ndarray | None
     anywhere: np.ndarray  # talents: willing to work anywhere
+    title: np.ndarray
+    texts: np.ndarray
+    region_i: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    loc_i: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    occ_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    yrs_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    need: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    #: jobs side only: occupation and experience components of every pair of distinct values
+    #: (job value × talent value), gathered per block instead of computed per pair
+    occ_table: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    exp_table: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
 def _occ_levels(codes: np.ndarray) -> list[np.ndarray]:
@@ -236,7 +256,8 @@ def _prepare(
     for lv in range(3):
         both = np.concatenate([levels[0][lv], levels[1][lv]])
         codes, _ = pd.factorize(both)
-        codes = np.where(both == "", -1, codes)
+        unknown = np.r_[np.full(len(jobs), -1), np.full(len(talents), -2)]
+        codes = np.where(both == "", unknown, codes)
         occ_codes[0].append(codes[: len(jobs)])
         occ_codes[1].append(codes[len(jobs) :])
 
@@ -257,18 +278,67 @@ def _prepare(
             occ_text=j_occ if k == 0 else t_occ,
             skills=sk,
             skill_matrix=hot(sk),
-            doc_text=[
-                f"{ti} {' '.join(s)} {tx}" for ti, s, tx in zip(title, sk, text, strict=True)
-            ],
-            query_text=[f"{ti} {tx}" for ti, tx in zip(title, text, strict=True)],
             vectors=jv if k == 0 else tv,
             anywhere=np.array([x in ANYWHERE for x in loc], dtype=bool) | relocate,
+            title=title,
+            texts=text,
         )
 
-    return (
-        side(jobs, "job_id", "education_min", "years_min", j_sk, 0),
-        side(talents, "person_id", "education_level", "years", t_sk, 1),
-    )
+    J = side(jobs, "job_id", "education_min", "years_min", j_sk, 0)
+    T = side(talents, "person_id", "education_level", "years", t_sk, 1)
+    # county codes and names as integers over both sides ("" -> -1): fast equality tests
+    allv = np.concatenate([J.region, J.loc, T.region, T.loc])
+    codes, _ = pd.factorize(allv)
+    codes = np.where(allv == "", -1, codes).astype(np.int64)
+    nj, nt = len(J.ids), len(T.ids)
+    J.region_i, J.loc_i = codes[:nj], codes[nj : 2 * nj]
+    T.region_i, T.loc_i = codes[2 * nj : 2 * nj + nt], codes[2 * nj + nt :]
+    # occupation: component of every (distinct job code, distinct talent code)
+    j_first, j_u = _first_rows(J.occ_text)
+    t_first, t_u = _first_rows(T.occ_text)
+    J.occ_idx, T.occ_idx = j_u, t_u
+    J.occ_table = _occ_component(J, T, j_first, t_first)
+    # experience: years at 0.1 precision, component of every (distinct min, distinct years)
+    jy, ty = np.round(J.years, 1), np.round(T.years, 1)
+    J.yrs_idx, jy_u = _factor_float(jy)
+    T.yrs_idx, ty_u = _factor_float(ty)
+    J.exp_table = _exp_component(jy_u[:, None], ty_u[None, :])
+    J.need = np.asarray(J.skill_matrix.sum(axis=1), dtype=np.float32).ravel()
+    return J, T
+
+
+def _first_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row of the first occurrence of each distinct value, index of each row's value)."""
+    codes, uniques = pd.factorize(values)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first, codes.astype(np.int64)
+
+
+def _factor_float(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each value among the distinct ones, the distinct values); NaN is one value."""
+    codes, uniques = pd.factorize(x, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=np.float32)
+
+
+def _occ_component(J: _Side, T: _Side, jr: np.ndarray, tr: np.ndarray) -> np.ndarray:
+    """Occupation component O of job rows ``jr`` × talent rows ``tr``: levels are nested (same
+    unit ⇒ same 小类 ⇒ same 中类), so 0.25·[中类] + 0.25·[小类] + 0.5·[unit] is 1, 0.5, 0.25
+    or 0; unknown codes never match (jobs −1, talents −2)."""
+    occ = np.zeros((len(jr), len(tr)), dtype=np.float32)
+    for lv, val in ((2, 0.25), (1, 0.25), (0, 0.5)):
+        occ += (J.occ[lv][jr][:, None] == T.occ[lv][tr][None, :]) * np.float32(val)
+    return occ
+
+
+def _exp_component(jy: np.ndarray, ty: np.ndarray) -> np.ndarray:
+    """Experience component E = min(1, years / years_min); 1 without a minimum; 0.5 when the
+    talent's years are unknown."""
+    jy, ty = np.broadcast_arrays(np.asarray(jy, np.float32), np.asarray(ty, np.float32))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        E = np.minimum(np.float32(1.0), ty / np.where(jy > 0, jy, np.float32(1.0)))
+    E = np.where(np.isnan(ty), np.float32(0.5), E)
+    return np.where(jy > 0, E, np.float32(1.0)).astype(np.float32)
 
 
 # --------------------------------------------------------------------------- components
@@ -279,10 +349,10 @@ def _feasible(
     je, te = J.edu[ji][:, None], T.edu[ti][None, :]
     ok = ~((je > 0) & (te > 0) & (te < je))
     if location == "county":
-        jr, tr = J.region[ji][:, None], T.region[ti][None, :]
-        tl = T.loc[ti][None, :]
-        same = (jr == tr) & (jr != "")
-        named = (tl != "") & ((tl == jr) | (tl == J.loc[ji][:, None]))
+        jr, tr = J.region_i[ji][:, None], T.region_i[ti][None, :]
+        tl = T.loc_i[ti][None, :]
+        same = (jr == tr) & (jr >= 0)
+        named = (tl >= 0) & ((tl == jr) | (tl == J.loc_i[ji][:, None]))
         ok &= same | named | T.anywhere[ti][None, :]
     if years_hard:
         jy, ty = J.years[ji][:, None], T.years[ti][None, :]
@@ -290,54 +360,122 @@ def _feasible(
     return ok
 
 
-def _soft(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray) -> dict[str, np.ndarray]:
-    """Skills, occupation and experience components for jobs ``ji`` × talents ``ti``."""
-    inter = (J.skill_matrix[ji] @ T.skill_matrix[ti].T).toarray()
-    need = np.asarray(J.skill_matrix[ji].sum(axis=1), dtype=np.float32)
-    S = np.divide(inter, need, out=np.zeros_like(inter), where=need > 0)
-    occ = np.zeros(S.shape, dtype=np.float32)
-    for lv, val in ((2, 0.25), (1, 0.5), (0, 1.0)):  # coarse to fine: finer overwrites
-        a, b = J.occ[lv][ji][:, None], T.occ[lv][ti][None, :]
-        occ = np.where((a == b) & (a >= 0), np.float32(val), occ)
-    jy, ty = J.years[ji][:, None], T.years[ti][None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.minimum(1.0, ty / np.where(jy > 0, jy, 1.0))
-    E = np.where(~(jy > 0), 1.0, np.where(np.isnan(ty), 0.5, ratio)).astype(np.float32)
-    E = np.broadcast_to(E, S.shape)
-    return {"skills": S.astype(np.float32), "occupation": occ, "experience": E}
+def _pair_components(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray) -> dict[str, np.ndarray]:
+    """Skills, occupation and experience components of the listed pairs (``ji[i]``, ``ti[i]``)."""
+    inter = np.asarray(J.skill_matrix[ji].multiply(T.skill_matrix[ti]).sum(axis=1)).ravel()
+    need = J.need[ji]
+    S = np.divide(inter, need, out=np.zeros(len(ji), dtype=np.float64), where=need > 0)
+    return {
+        "skills": S,
+        "occupation": J.occ_table[J.occ_idx[ji], T.occ_idx[ti]].astype(float),
+        "experience": J.exp_table[J.yrs_idx[ji], T.yrs_idx[ti]].astype(float),
+    }
+
+
+def _add_soft(
+    score: np.ndarray, J: _Side, T: _Side, qi: np.ndarray, as_jobs: bool, w: Mapping[str, float]
+) -> None:
+    """Add the weighted skills, occupation and experience components to a block in place
+    (rows: jobs ``qi`` when ``as_jobs``, else talents ``qi``; columns: the whole other side)."""
+    total = sum(w.values())
+    if w["skills"]:
+        inv = np.divide(
+            np.float32(w["skills"] / total), J.need, out=np.zeros_like(J.need), where=J.need > 0
+        )
+        if as_jobs:
+            S = (J.skill_matrix[qi] @ T.skill_matrix.T).toarray()
+            S *= inv[qi][:, None]
+        else:
+            S = (T.skill_matrix[qi] @ J.skill_matrix.T).toarray()
+            S *= inv[None, :]
+        score += S
+        del S
+    for key, table, jidx, tidx in (
+        ("occupation", J.occ_table, J.occ_idx, T.occ_idx),
+        ("experience", J.exp_table, J.yrs_idx, T.yrs_idx),
+    ):
+        if not w[key]:
+            continue
+        tw = table * np.float32(w[key] / total)
+        if as_jobs:
+            score += tw[jidx[qi][:, None], tidx[None, :]]
+        else:
+            score += tw.T[tidx[qi][:, None], jidx[None, :]]
+
+
+def _bm25_scores(index: Any, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    """BM25 scores (queries × documents) of :class:`xinzhi.match.text.BM25Index` for a block
+    of tokenised queries, the same numbers as ``index.scores_tokens(tokens)``.
+
+    The index's per-term weight matrix (terms × documents) is read and only the rows of the
+    block's terms are used: ``(W[used]ᵀ · Qᵀ)ᵀ`` with the query term counts ``Q`` dense gives
+    the dense result directly — about 25 times faster than the sparse × sparse product for a
+    block of 2,000 queries whose results are nearly all non-zero (measured on 20,000
+    documents). Falls back to ``scores_tokens`` when the index does not expose the matrix."""
+    W = getattr(index, "_matrix", None)
+    vocab = getattr(index, "vocab", None)
+    if W is None or vocab is None or W.shape[0] == 0 or not len(tokens):
+        return np.asarray(index.scores_tokens(tokens), dtype=np.float32)
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, toks in enumerate(tokens):
+        for t in toks:
+            j = vocab.get(t)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    if not cols:
+        return np.zeros((len(tokens), W.shape[1]), dtype=np.float32)
+    used, inv = np.unique(np.asarray(cols), return_inverse=True)
+    q = np.zeros((len(tokens), len(used)), dtype=np.float32)
+    np.add.at(q, (np.asarray(rows), inv), 1.0)
+    sub = W[used]  # csr rows of the block's terms: (|used|, documents)
+    return np.ascontiguousarray(np.asarray(sub.T @ q.T, dtype=np.float32).T)
 
 
 def _text_block(
     Q: _Side, D: _Side, qi: np.ndarray, index: Any, q_tokens: list[list[str]], alpha: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Text component (hybrid) and cosine for queries ``qi`` of side Q against all of D."""
-    from xinzhi.match import text
-
-    sparse_scores = index.scores_tokens([q_tokens[i] for i in qi])
-    if Q.vectors is not None and D.vectors is not None:
+) -> np.ndarray:
+    """Text component of queries ``qi`` of side Q against all of D: the formula of
+    :func:`xinzhi.match.text.hybrid` with ``norm="dense"``, ``alpha·clip(cos, 0, 1) +
+    (1 − alpha)·minmax_row(BM25)``, computed in place in float32 (a test keeps the two equal)."""
+    bm = _bm25_scores(index, [q_tokens[i] for i in qi])
+    if bm.shape[1]:
+        lo = bm.min(axis=1, keepdims=True)
+        span = bm.max(axis=1, keepdims=True) - lo
+        bm -= lo
+        a = 0.0 if Q.vectors is None or D.vectors is None else float(alpha)
+        bm *= np.divide(np.float32(1.0 - a), span, out=np.zeros_like(span), where=span > 0)
+    if Q.vectors is not None and D.vectors is not None and bm.shape[1]:
         cos = Q.vectors[qi] @ D.vectors.T
-    else:
-        cos = np.zeros(sparse_scores.shape, dtype=np.float32)
-        alpha = 0.0
-    hyb = text.hybrid(cos, sparse_scores, alpha=alpha, norm="dense")
-    return np.asarray(hyb, dtype=np.float32), cos
-
-
-def _combine(w: Mapping[str, float], T: np.ndarray, soft: Mapping[str, np.ndarray]) -> np.ndarray:
-    total = sum(w.values())
-    out = (w["text"] / total) * T
-    for key in ("skills", "occupation", "experience"):
-        out = out + (w[key] / total) * soft[key]
-    return out.astype(np.float32)
+        np.clip(cos, 0.0, 1.0, out=cos)
+        cos *= np.float32(alpha)
+        bm += cos
+    return bm
 
 
 def _topk(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values of the k best of each row (−inf = excluded), best first; ties by
-    column position."""
+    column position, also at the k-th place.
+
+    Scores are ≥ 0, so excluded entries are given distinct negative values −1 − c/n before
+    :func:`numpy.argpartition`: its introselect slows down more than tenfold on the long runs
+    of equal values (−inf) a filtered block has (measured: 0.6 s instead of 6–9 s for
+    2,000 × 20,000 with 85 % excluded). Rows whose k-th value is shared by an entry left out
+    (rare with dense vectors) are redone with a stable sort so that the smaller position wins."""
     n = block.shape[1]
     kk = min(k, n)
     if kk < n:
-        part = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        fill = np.float32(-1.0) - np.arange(n, dtype=np.float32) / np.float32(n)
+        work = np.where(np.isneginf(block), fill[None, :], block)
+        # the k largest at the high end (also faster than partitioning the negated block)
+        part = np.argpartition(work, n - kk, axis=1)[:, n - kk :]
+        kth = np.take_along_axis(work, part, axis=1).min(axis=1, keepdims=True)
+        chosen = (np.take_along_axis(work, part, axis=1) == kth).sum(axis=1)
+        tied = np.flatnonzero((work == kth).sum(axis=1) > chosen)
+        for r in tied.tolist():  # rows with a tie at the k-th place only
+            part[r] = np.argsort(-work[r], kind="stable")[:kk]
+        del work
     else:
         part = np.broadcast_to(np.arange(n), block.shape).copy()
     vals = np.take_along_axis(block, part, axis=1)
@@ -482,6 +620,15 @@ def _reasons(J: _Side, T: _Side, ji: np.ndarray, ti: np.ndarray, occ: np.ndarray
 
 
 # --------------------------------------------------------------------------- main entry
+def _curve(embedder: str, has_vectors: bool) -> dict[str, float]:
+    key = embedder if has_vectors else "bm25"
+    if key not in PAIRING_CALIBRATION:
+        raise InputError(
+            f"没有嵌入模型 {embedder!r} 的匹配度校准参数（可选 {'、'.join(PAIRING_CALIBRATION)}）"
+        )
+    return dict(PAIRING_CALIBRATION[key])
+
+
 def _check_options(k: int, direction: str, location: str, alpha: float, block_rows: int) -> None:
     if not isinstance(k, int | np.integer) or k < 1:
         raise InputError(f"k（每侧名单长度）应为不小于 1 的整数，收到 {k!r}")
@@ -512,37 +659,135 @@ def _inputs(
     return _prepare(jobs, talents, jv, tv)
 
 
-def _direction_blocks(
-    J: _Side,
-    T: _Side,
-    *,
-    as_jobs: bool,
-    w: Mapping[str, float],
-    alpha: float,
-    location: str,
-    years_hard: bool,
-    block_rows: int,
-) -> Any:
-    """Yield (rows, score block with −inf for infeasible, components) per block of query rows;
-    the query side is jobs when ``as_jobs`` else talents."""
-    from xinzhi.match import text
+class PairingIndex:
+    """The frames prepared once for repeated matching: skill matrices, factorised occupation
+    codes, the BM25 index of each side (built when first needed) and the query tokens.
 
-    Q, D = (J, T) if as_jobs else (T, J)
-    index = text.BM25Index.build(D.doc_text)
-    q_tokens = [text.tokenize(s) for s in Q.query_text]
-    nq, nd = len(Q.ids), len(D.ids)
-    all_d = np.arange(nd)
-    for start in range(0, nq, block_rows):
-        qi = np.arange(start, min(start + block_rows, nq))
-        tb, _ = _text_block(Q, D, qi, index, q_tokens, alpha)
-        if as_jobs:
-            soft = _soft(J, T, qi, all_d)
-            ok = _feasible(J, T, qi, all_d, location, years_hard)
-        else:
-            soft = {key: v.T for key, v in _soft(J, T, all_d, qi).items()}
-            ok = _feasible(J, T, all_d, qi, location, years_hard).T
-        score = _combine(w, tb, soft)
-        yield qi, np.where(ok, score, -np.inf).astype(np.float32), tb, soft
+    :func:`match_pairs` builds one per call; build it yourself to answer many single queries
+    (:meth:`query`) or to run both directions over large frames without preparing twice.
+    """
+
+    def __init__(
+        self,
+        jobs: pd.DataFrame,
+        talents: pd.DataFrame,
+        *,
+        job_vectors: np.ndarray | None = None,
+        talent_vectors: np.ndarray | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.talents = talents
+        self.J, self.T = _inputs(jobs, talents, job_vectors, talent_vectors)
+        self._text: dict[bool, tuple[Any, list[list[str]]]] = {}
+        self._tokens: dict[bool, tuple[list[list[str]], list[list[str]]]] = {}
+
+    def tokens(self, jobs_side: bool) -> tuple[list[list[str]], list[list[str]]]:
+        """(query tokens = title + text, document tokens = title + skills + text) of one side;
+        each text tokenised once, titles and skills once per distinct value."""
+        from xinzhi.match import text
+
+        if jobs_side not in self._tokens:
+            S = self.J if jobs_side else self.T
+            memo: dict[str, list[str]] = {}
+
+            def cached(v: str) -> list[str]:
+                if v not in memo:
+                    memo[v] = text.tokenize(v)
+                return memo[v]
+
+            body = [text.tokenize(t) for t in S.texts]
+            head = [cached(t) for t in S.title]
+            skills = [[w for s in items for w in cached(s)] for items in S.skills]
+            query = [h + b for h, b in zip(head, body, strict=True)]
+            doc = [h + s + b for h, s, b in zip(head, skills, body, strict=True)]
+            self._tokens[jobs_side] = (query, doc)
+        return self._tokens[jobs_side]
+
+    def text_index(self, as_jobs: bool) -> tuple[Any, list[list[str]]]:
+        """(BM25 index of the documents, tokens of the queries) for one direction."""
+        from xinzhi.match import text
+
+        if as_jobs not in self._text:
+            index = text.BM25Index.from_tokens(self.tokens(not as_jobs)[1])
+            self._text[as_jobs] = (index, self.tokens(as_jobs)[0])
+        return self._text[as_jobs]
+
+    def blocks(
+        self,
+        *,
+        as_jobs: bool,
+        w: Mapping[str, float],
+        alpha: float,
+        location: str,
+        years_hard: bool,
+        block_rows: int,
+        rows: np.ndarray | None = None,
+    ) -> Any:
+        """Yield (query rows, score block with −inf where a hard filter fails, text part)
+        per block of query rows (all rows, or ``rows``); the queries are the
+        jobs when ``as_jobs`` else the talents."""
+        J, T = self.J, self.T
+        Q, D = (J, T) if as_jobs else (T, J)
+        index, q_tokens = self.text_index(as_jobs)
+        todo = np.arange(len(Q.ids)) if rows is None else np.asarray(rows, dtype=np.int64)
+        all_d = np.arange(len(D.ids))
+        for start in range(0, len(todo), block_rows):
+            qi = todo[start : start + block_rows]
+            tb = _text_block(Q, D, qi, index, q_tokens, alpha)
+            score = tb * np.float32(w["text"] / sum(w.values()))
+            _add_soft(score, J, T, qi, as_jobs, w)
+            if as_jobs:
+                ok = _feasible(J, T, qi, all_d, location, years_hard)
+            else:
+                ok = _feasible(J, T, all_d, qi, location, years_hard).T
+            score[~ok] = -np.inf
+            yield qi, score, tb
+
+    def query(
+        self,
+        *,
+        job_id: str | None = None,
+        person_id: str | None = None,
+        k: int = 10,
+        **options: Any,
+    ) -> pd.DataFrame:
+        """The top-k of one job (``job_id``) or one talent (``person_id``) — the rows of
+        :meth:`PairingResult.tidy` for that query; ``options`` as for :func:`match_pairs`."""
+        if (job_id is None) == (person_id is None):
+            raise InputError("query 需要且只需要 job_id 或 person_id 之一")
+        as_jobs = job_id is not None
+        ids = self.J.ids if as_jobs else self.T.ids
+        key = str(job_id if as_jobs else person_id)
+        try:
+            row = ids.index(key)
+        except ValueError:
+            raise InputError(f"{'岗位' if as_jobs else '人才'}编号 {key} 不存在") from None
+        res = self.match(
+            k=k, direction="job" if as_jobs else "talent", rows=np.array([row]), **options
+        )
+        return res.tidy()
+
+    def match(
+        self,
+        *,
+        k: int = 10,
+        direction: Direction = "both",
+        weights: Mapping[str, float] | None = None,
+        alpha: float = 0.7,
+        location: Literal["county", "none"] = "county",
+        years_hard: bool = False,
+        embedder: str = "e5",
+        calibration: Mapping[str, float] | None = None,
+        block_rows: int = 2000,
+        reasons: bool = True,
+        rows: np.ndarray | None = None,
+    ) -> PairingResult:
+        """:func:`match_pairs` on the prepared frames (``rows``: only these query rows)."""
+        return _match(
+            self, k=k, direction=direction, weights=weights, alpha=alpha, location=location,
+            years_hard=years_hard, embedder=embedder, calibration=calibration,
+            block_rows=block_rows, reasons=reasons, rows=rows,
+        )  # fmt: skip
 
 
 def match_pairs(
@@ -584,10 +829,10 @@ def match_pairs(
     years_hard : bool
         Also require ``years ≥ years_min``.
     embedder : str
-        Which embedder made the vectors: selects the calibration curve of
-        :func:`xinzhi.match.text.calibrate`.
+        Which embedder made the vectors ("e5" or "use"): selects the 匹配度 curve of
+        :data:`PAIRING_CALIBRATION` ("bm25" when there are no vectors).
     calibration : mapping, optional
-        ``{"slope", "midpoint"}`` overriding the calibration file.
+        ``{"slope", "midpoint"}`` overriding that curve.
     block_rows : int
         Query rows per block of the score matrices.
     reasons : bool
@@ -597,11 +842,36 @@ def match_pairs(
     -------
     PairingResult
     """
+    _check_options(k, direction, location, alpha, block_rows)
+    index = PairingIndex(jobs, talents, job_vectors=job_vectors, talent_vectors=talent_vectors)
+    return index.match(
+        k=k, direction=direction, weights=weights, alpha=alpha, location=location,
+        years_hard=years_hard, embedder=embedder, calibration=calibration,
+        block_rows=block_rows, reasons=reasons,
+    )  # fmt: skip
+
+
+def _match(
+    index: PairingIndex,
+    *,
+    k: int,
+    direction: Direction,
+    weights: Mapping[str, float] | None,
+    alpha: float,
+    location: Literal["county", "none"],
+    years_hard: bool,
+    embedder: str,
+    calibration: Mapping[str, float] | None,
+    block_rows: int,
+    reasons: bool,
+    rows: np.ndarray | None,
+) -> PairingResult:
     from xinzhi.match import text
 
     _check_options(k, direction, location, alpha, block_rows)
     w = _weights(weights)
-    J, T = _inputs(jobs, talents, job_vectors, talent_vectors)
+    J, T = index.J, index.T
+    jobs, talents = index.jobs, index.talents
     notes: list[str] = []
     if J.vectors is None:
         notes.append("未提供语义向量：文本部分仅用 BM25")
@@ -610,19 +880,20 @@ def match_pairs(
     for as_jobs, name in ((True, "job"), (False, "talent")):
         if direction not in (name, "both"):
             continue
-        for qi, block, tb, soft in _direction_blocks(
-            J, T, as_jobs=as_jobs, w=w, alpha=alpha, location=location,
-            years_hard=years_hard, block_rows=block_rows,
+        for qi, block, tb in index.blocks(
+            as_jobs=as_jobs, w=w, alpha=alpha, location=location,
+            years_hard=years_hard, block_rows=block_rows, rows=rows,
         ):  # fmt: skip
             if as_jobs or direction == "talent":
                 n_feasible += int(np.isfinite(block).sum())
             cols, vals = _topk(block, k)
             keep = np.isfinite(vals)
-            rows = np.broadcast_to(qi[:, None], cols.shape)[keep]
+            local = np.broadcast_to(np.arange(len(qi))[:, None], cols.shape)[keep]
+            qrow = qi[local]
             cc = cols[keep]
             rank = np.broadcast_to(np.arange(1, cols.shape[1] + 1), cols.shape)[keep]
-            local = rows - qi[0]
-            ji, ti = (rows, cc) if as_jobs else (cc, rows)
+            ji, ti = (qrow, cc) if as_jobs else (cc, qrow)
+            comp = _pair_components(J, T, ji, ti)
             frames.append(
                 pd.DataFrame(
                     {
@@ -632,10 +903,8 @@ def match_pairs(
                         "rank": rank,
                         "score": vals[keep].astype(float),
                         "text": tb[local, cc].astype(float),
-                        "skills": soft["skills"][local, cc].astype(float),
-                        "occupation": soft["occupation"][local, cc].astype(float),
-                        "experience": soft["experience"][local, cc].astype(float),
                     }
+                    | comp
                 )
             )
     cols_out = [
@@ -654,10 +923,9 @@ def match_pairs(
     p["person_id"] = np.asarray(T.ids, dtype=object)[ti] if len(p) else []
     titles = _str(_col(jobs, "title", ""))
     p["title"] = titles[ji] if len(p) else []
+    curve = dict(calibration) if calibration else _curve(embedder, J.vectors is not None)
     p["match_pct"] = (
-        text.calibrate(p["score"].to_numpy(dtype=float), embedder=embedder, params=calibration)
-        if len(p)
-        else []
+        text.calibrate(p["score"].to_numpy(dtype=float), params=curve) if len(p) else []
     )
     p["reasons"] = _reasons(J, T, ji, ti, p["occupation"].to_numpy()) if reasons else ""
     p["rank"] = p["rank"].astype(int)
@@ -677,7 +945,7 @@ def match_pairs(
             "location": location,
             "years_hard": bool(years_hard),
             "embedder": embedder,
-            "calibration": dict(calibration) if calibration else None,
+            "calibration": curve,
             "block_rows": int(block_rows),
         },
         n_jobs=len(J.ids),
@@ -707,11 +975,12 @@ def score_matrix(
     if direction == "both":
         raise InputError("score_matrix 的 direction 应为 job 或 talent")
     w = _weights(weights)
-    J, T = _inputs(jobs, talents, job_vectors, talent_vectors)
+    index = PairingIndex(jobs, talents, job_vectors=job_vectors, talent_vectors=talent_vectors)
+    J, T = index.J, index.T
     as_jobs = direction == "job"
     out = np.empty((len(J.ids), len(T.ids)) if as_jobs else (len(T.ids), len(J.ids)), np.float32)
-    for qi, block, _, _ in _direction_blocks(
-        J, T, as_jobs=as_jobs, w=w, alpha=alpha, location=location,
+    for qi, block, _ in index.blocks(
+        as_jobs=as_jobs, w=w, alpha=alpha, location=location,
         years_hard=years_hard, block_rows=block_rows,
     ):  # fmt: skip
         out[qi] = block

@@ -405,7 +405,10 @@ _TITLE_HIRE = re.compile(
     rf"\s*(?!人数|岗位|职位|要求|条件|信息|简章|公告|对象)(?:{_NUM}\s*(?:名|人|位))?\s*(?P<title>[\u4e00-\u9fffA-Za-z]{{2,14}}?)"
     rf"\s*(?:{_NUM}\s*(?:名|人|位)|若干|[\s,，。;；:、]|$)"
 )
-_FIRST_LINE = re.compile(r"^\s*(?P<title>[^\n,，。;；:、\d]{2,15})\s*(?:\n|$)")
+_FIRST_LINE = re.compile(
+    r"^\s*(?![^\n]*(?:薪|面议|经验|学历|要求|以上|不限|职责|地点|待遇|电话|联系|公司简介))"
+    r"(?P<title>[^\n,，。;；:、\d]{2,15})\s*(?:\n|$)"
+)
 _POSITIONS = re.compile(
     rf"(?:招聘?|聘|需要|需)\s*(?:[\u4e00-\u9fffA-Za-z]{{0,14}}?)\s*(?P<n>{_NUM})\s*(?:名|人|位)"
     rf"|(?:人数|名额|招聘人数)\s*:?\s*(?P<m>{_NUM})"
@@ -435,8 +438,11 @@ def _ner_columns(
 
 
 def _notes(*parts: pd.Series) -> pd.Series:
-    frame = pd.concat(parts, axis=1).fillna("")
-    return frame.apply(lambda row: "；".join(p for p in row if p), axis=1).astype(object)
+    """The non-empty notes of each row joined with ；."""
+    out = parts[0].fillna("").astype(str)
+    for part in parts[1:]:
+        out = out.str.cat(part.fillna("").astype(str), sep="；")
+    return out.str.replace(r"；{2,}", "；", regex=True).str.strip("；").astype(object)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

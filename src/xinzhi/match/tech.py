@@ -420,36 +420,63 @@ class TechMatch(Result):
 
     def summary(self) -> str:
         d = self.pairs[(self.pairs["side"] == "demand") & (self.pairs["rank"] == 1)]
-        mean = float(d["points"].mean()) if len(d) else float("nan")
-        text = (
+        head = (
             f"技术需求 {self.n_demands} 项 × 团队/专家/飞地 {self.n_teams} 个，双向前 {self.k} 名；"
-            f"各需求第一名的综合得分均值 {mean:.1f}。"
         )
+        if len(d):
+            text = head + f"各需求第一名的综合得分均值 {float(d['points'].mean()):.1f}。"
+        else:
+            text = head + "暂无推荐。"
         return self.labelled(text)
 
 
-def _reason(
-    field_name: str,
-    f: float,
-    shared: list[str],
-    s: float | None,
-    r: float,
-    kind: str,
-    partner: bool,
-    cap: int,
-    load: int,
-) -> str:
-    parts = [f"领域：{field_name}" + ("（一致）" if f > 0 else "（不一致）")]
-    if shared:
-        parts.append("关键词：" + "、".join(shared[:5]))
-    if s is not None:
-        parts.append(f"语义相似度 {s:.2f}")
-    if partner:
-        parts.append("本县飞地合作伙伴" if kind == "飞地" else "本县")
-    elif r > 0:
-        parts.append("同省")
-    parts.append(f"可承接 {cap} 项（已承担 {load} 项）")
-    return "；".join(parts)
+def _pair_reasons(
+    ii: np.ndarray,
+    jj: np.ndarray,
+    *,
+    d_field: np.ndarray,
+    F: np.ndarray,
+    shared: pd.Series,
+    S: np.ndarray | None,
+    R: np.ndarray,
+    local: np.ndarray,
+    t_kind: np.ndarray,
+    cap: np.ndarray,
+    used: np.ndarray,
+) -> np.ndarray:
+    """The Chinese reasons of the pairs (ii[p], jj[p]), built column-wise, e.g.
+    ``领域：新材料（一致）；关键词：烧结；语义相似度 0.82；同省；可承接 2 项（已承担 0 项）``."""
+    f = F[ii, jj] > 0
+    text = pd.Series("领域：" + d_field[ii].astype(str), dtype=object) + np.where(
+        f, "（一致）", "（不一致）"
+    )
+    text = text + np.where(shared != "", "；关键词：" + shared, "")
+    if S is not None:
+        text = text + "；语义相似度 " + pd.Series(S[ii, jj]).map("{:.2f}".format)
+    region = np.where(
+        local[ii, jj],
+        np.where(t_kind[jj] == "飞地", "；本县飞地合作伙伴", "；本县"),
+        np.where(R[ii, jj] > 0, "；同省", ""),
+    )
+    text = text + region
+    text = (
+        text + "；可承接 " + cap[jj].astype(str) + " 项（已承担 " + used[jj].astype(str) + " 项）"
+    )
+    return text.to_numpy(dtype=object)
+
+
+def _shared_keywords(
+    ii: np.ndarray, jj: np.ndarray, Dk: np.ndarray, Tk: np.ndarray, words: np.ndarray
+) -> pd.Series:
+    """The first five keywords of demand ii[p] found among team jj[p]'s, "、"-joined."""
+    both = Dk[ii] * Tk[jj]  # pairs × vocabulary
+    p, v = np.nonzero(both)
+    if p.size == 0:
+        return pd.Series([""] * len(ii), dtype=object)
+    long = pd.DataFrame({"p": p, "w": words[v]})
+    long = long[long.groupby("p").cumcount() < 5]
+    joined = long.groupby("p")["w"].agg("、".join)
+    return joined.reindex(range(len(ii)), fill_value="").reset_index(drop=True)
 
 
 def match_tech(
@@ -561,55 +588,58 @@ def match_tech(
     full = (cap - used) <= 0
     score = np.where(full[None, :], np.nan, score)
 
-    rows: list[dict[str, object]] = []
     names = teams["name"].astype(str).tolist() if "name" in teams.columns else t_ids
     titles = demands["title"].astype(str).tolist() if "title" in demands.columns else d_ids
-    inv = {v: t for t, v in vocab.items()}
-
-    def add(i: int, j: int, side: str, rank: int) -> None:
-        shared = [inv[int(c)] for c in np.flatnonzero(Dk[i] * Tk[j])]
-        rows.append(
-            {
-                "demand_id": d_ids[i],
-                "title": titles[i],
-                "team_id": t_ids[j],
-                "team_name": names[j],
-                "side": side,
-                "rank": rank,
-                "score": float(score[i, j]),
-                "points": round(100 * float(score[i, j]), 1),
-                "field_match": float(F[i, j]),
-                "keyword_overlap": float(K[i, j]),
-                "dense": float(S[i, j]) if dv is not None else np.nan,
-                "region": float(R[i, j]),
-                "reasons": _reason(
-                    d_field[i] or "未标注",
-                    float(F[i, j]),
-                    shared,
-                    float(S[i, j]) if dv is not None else None,
-                    float(R[i, j]),
-                    str(t_kind[j]),
-                    bool(local[i, j]),
-                    int(cap[j]),
-                    int(used[j]),
-                ),
-            }
-        )
+    words = np.array(sorted(vocab, key=lambda t: vocab[t]), dtype=object)
 
     filled = np.where(np.isnan(score), -np.inf, score)
-    if n and m:
-        # demand side: rank teams by score desc, ties by frame order (stable sort)
-        order = np.argsort(-filled, axis=1, kind="stable")[:, :k]
-        for i in range(n):
-            for r, j in enumerate(order[i], start=1):
-                if np.isfinite(filled[i, j]):
-                    add(i, int(j), "demand", r)
-        order_t = np.argsort(-filled.T, axis=1, kind="stable")[:, :k]
-        for j in range(m):
-            if full[j]:
-                continue
-            for r, i in enumerate(order_t[j], start=1):
-                add(int(i), j, "team", r)
+    kd, kt = min(k, m), min(k, n)
+    # demand side: teams by score desc, ties by frame order (stable sort); full teams dropped
+    order = np.argsort(-filled, axis=1, kind="stable")[:, :kd]
+    ii_d, jj_d = np.repeat(np.arange(n), kd), order.ravel()
+    rank_d = np.tile(np.arange(1, kd + 1), n)
+    keep = np.isfinite(filled[ii_d, jj_d]) if ii_d.size else np.zeros(0, bool)
+    ii_d, jj_d, rank_d = ii_d[keep], jj_d[keep], rank_d[keep]
+    # team side: demands by score desc for every team that is not full
+    order_t = np.argsort(-filled.T, axis=1, kind="stable")[:, :kt]
+    jj_t, ii_t = np.repeat(np.arange(m), kt), order_t.ravel()
+    rank_t = np.tile(np.arange(1, kt + 1), m)
+    keep = ~full[jj_t] if jj_t.size else np.zeros(0, bool)
+    jj_t, ii_t, rank_t = jj_t[keep], ii_t[keep], rank_t[keep]
+
+    ii = np.concatenate([ii_d, ii_t]).astype(int)
+    jj = np.concatenate([jj_d, jj_t]).astype(int)
+    sc = score[ii, jj]
+    d_field_arr = np.array([f or "未标注" for f in d_field], dtype=object)
+    pairs = pd.DataFrame(
+        {
+            "demand_id": np.array(d_ids, dtype=object)[ii],
+            "title": np.array(titles, dtype=object)[ii],
+            "team_id": np.array(t_ids, dtype=object)[jj],
+            "team_name": np.array(names, dtype=object)[jj],
+            "side": np.array(["demand"] * len(ii_d) + ["team"] * len(ii_t), dtype=object),
+            "rank": np.concatenate([rank_d, rank_t]).astype(int),
+            "score": sc.astype(float),
+            "points": np.round(100 * sc, 1),
+            "field_match": F[ii, jj],
+            "keyword_overlap": K[ii, jj],
+            "dense": S[ii, jj] if dv is not None else np.full(len(ii), np.nan),
+            "region": R[ii, jj],
+            "reasons": _pair_reasons(
+                ii,
+                jj,
+                d_field=d_field_arr,
+                F=F,
+                shared=_shared_keywords(ii, jj, Dk, Tk, words),
+                S=S if dv is not None else None,
+                R=R,
+                local=local,
+                t_kind=t_kind,
+                cap=cap,
+                used=used,
+            ),
+        }
+    )
     cols = [
         "demand_id", "title", "team_id", "team_name", "side", "rank", "score", "points",
         "field_match", "keyword_overlap", "dense", "region", "reasons",
@@ -624,7 +654,7 @@ def match_tech(
         or ("synthetic" in teams.columns and teams["synthetic"].fillna(False).astype(bool).any())
     )
     return TechMatch(
-        pairs=pd.DataFrame(rows, columns=cols),
+        pairs=pairs[cols],
         k=int(k),
         weights=w,
         n_demands=n,

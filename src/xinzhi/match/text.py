@@ -15,9 +15,10 @@ Dense back ends (:func:`get_embedder`)
     Retrieval*, ACL demo) as a pure numpy forward pass. 512 dimensions; no prefixes (``kind`` is
     ignored).
 
-Measured on this machine (2 shared cores, one thread, warm model, batches of 100 / 20 texts,
-``benchmarks/match_embed.py``, 2026-12-04): e5 ≈ 5 ms per short text (a job title) and ≈ 70 ms
-per 100-character posting sentence; USE ≈ 0.3 ms and ≈ 3 ms. Rows are L2-normalised,
+Measured on this machine (one thread, warm model, ``benchmarks/match_embed.py``, 2026-12-04,
+quiet machine): e5 ≈ 5 ms per job title and ≈ 70 ms per 100-character text; USE ≈ 0.3 ms and
+≈ 3 ms (under a load average of 13 on the 2 shared cores: e5 52 ms / ≈ 560 ms, USE 2.2 ms /
+≈ 29 ms; table in ``docs/match.md``). Rows are L2-normalised,
 an empty text gives a zero row, and the same input gives the same output bit for bit.
 
 Sparse part
@@ -254,9 +255,13 @@ def _vocabulary_words() -> list[str]:
     frame = get()
     words: set[str] = set()
     for col in ("skill", "aliases"):
-        if col in frame.columns:
-            for value in frame[col].dropna().astype(str):
-                words.update(w.strip() for w in re.split(r"[;；,，|]", value) if w.strip())
+        if col not in frame.columns:
+            continue
+        for value in frame[col]:
+            items = value if isinstance(value, list | tuple) else re.split(r"[;；,，|]", str(value))
+            if isinstance(value, float) and math.isnan(value):
+                continue
+            words.update(str(w).strip() for w in items if str(w).strip())
     return sorted(words)
 
 
@@ -285,20 +290,28 @@ def normalise_text(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).lower().split())
 
 
-def tokenize(text: str | None) -> list[str]:
+def tokenize(text: str | None, *, mode: Literal["accurate", "search"] = "accurate") -> list[str]:
     """jieba tokens of ``text``: lower case, punctuation, whitespace and stop-words dropped.
 
-    Deterministic; ``None`` or an empty text gives ``[]``.
+    ``mode="accurate"`` (default) cuts each word once; ``"search"`` (jieba's search-engine mode)
+    also emits the dictionary words inside a long word (``软件工程师`` → 软件, 工程, 工程师),
+    which helps BM25 on short texts such as job titles. Deterministic; ``None`` or
+    an empty text gives ``[]``.
 
     >>> tokenize("电焊工（持证）")
     ['电焊工', '持证']
+    >>> tokenize("软件工程师", mode="search")
+    ['软件', '工程', '工程师']
     >>> tokenize(None)
     []
     """
+    if mode not in ("accurate", "search"):
+        raise InputError(f"mode 只能是 accurate 或 search，收到 {mode!r}。")
     clean = normalise_text(text)
     if not clean:
         return []
-    words = _tokenizer().lcut(clean)
+    tok = _tokenizer()
+    words = tok.lcut_for_search(clean) if mode == "search" else tok.lcut(clean)
     return [
         w for w in (w.strip() for w in words) if w and not _PUNCT.match(w) and w not in STOPWORDS
     ]

@@ -134,16 +134,37 @@ def _compile(aliases: Iterable[str], *, not_before: str = "") -> re.Pattern[str]
     character class that may not follow a match (skills: 证, so 电工证 is a certificate only)."""
     cjk = sorted({a for a in aliases if a and not _is_ascii_word(a)})
     ascii_ = sorted({a for a in aliases if a and _is_ascii_word(a)})
+    # trie per first-character group, each group behind a character-class look-ahead
     parts = []
     # Mixed aliases (CAD打版, PLC编程) first, so that they win over their ASCII prefix.
     if cjk:
-        parts.append(trie_pattern(cjk))
+        parts.append(_bucketed(cjk))
     if ascii_:
-        parts.append(r"(?<![a-z0-9])(?:" + trie_pattern(ascii_) + r")(?![a-z0-9+#])")
+        parts.append(r"(?<![a-z0-9])(?:" + _bucketed(ascii_) + r")(?![a-z0-9+#])")
     if not parts:
         return re.compile(r"(?!x)x")
     tail = f"(?![{not_before}])" if not_before else ""
     return re.compile(_first_char_guard([*cjk, *ascii_]) + "(?:" + "|".join(parts) + ")" + tail)
+
+
+def _bucketed(words: Sequence[str], size: int = 40) -> str:
+    """The trie of ``words`` split by first character into groups of ``size`` characters,
+    each behind a look-ahead on its group's first characters.
+
+    Python's regex engine tries the branches of an alternation one after the other; with 500
+    first characters at the top of one trie that is up to 500 tries per position. Groups
+    behind a character-class test cut that to about n/size + size (≈ 4× faster for the skills).
+    Same matches as :func:`trie_pattern` (groups have disjoint first characters).
+    """
+    firsts = sorted({w[0] for w in words if w})
+    parts = []
+    for i in range(0, len(firsts), size):
+        group = set(firsts[i : i + size])
+        chars = "".join(re.escape(c) for c in sorted(group))
+        parts.append(
+            f"(?=[{chars}])(?:" + trie_pattern([w for w in words if w and w[0] in group]) + ")"
+        )
+    return "|".join(parts)
 
 
 def _first_char_guard(words: Iterable[str]) -> str:

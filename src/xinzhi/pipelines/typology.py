@@ -107,6 +107,7 @@ def classify_counties(
     year: int = 2020,
     *,
     rules: str | Path | None = None,
+    mixed_margin: float = decl.TYPOLOGY.default("mixed_margin"),
     db: str | os.PathLike[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     data_dir: str | os.PathLike[str] | None = None,
@@ -119,7 +120,7 @@ def classify_counties(
     finally:
         if own:
             con.close()
-    result = typology.classify(features, typology.load_rules(rules))
+    result = typology.classify(features, typology.load_rules(rules), mixed_margin=mixed_margin)
     return CountyTypes(year=year, result=result, features=features, regions=names)
 
 
@@ -127,12 +128,16 @@ def county_types(
     con: duckdb.DuckDBPyConnection,
     *,
     year: int = decl.TYPOLOGY.default("year"),
+    mixed_margin: float = decl.TYPOLOGY.default("mixed_margin"),
     data_dir: str | os.PathLike[str] | None = None,
 ) -> CountyTypes:
     """The declared analysis ``typology`` (:data:`xinzhi.registry.typology.TYPOLOGY`): every
-    county of the warehouse typed with the built-in rules (:func:`classify_counties`)."""
-    decl.TYPOLOGY.resolve({"year": year})
-    return classify_counties(year, con=con, data_dir=data_dir)
+    county of the warehouse typed with the built-in rules, the rest by typicality
+    (:func:`classify_counties`)."""
+    opts = decl.TYPOLOGY.resolve({"year": year, "mixed_margin": mixed_margin})
+    return classify_counties(
+        opts["year"], mixed_margin=opts["mixed_margin"], con=con, data_dir=data_dir
+    )
 
 
 def county_peers(

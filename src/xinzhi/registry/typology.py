@@ -17,6 +17,15 @@ TYPOLOGY = Analysis(
         Option(
             "year", "年份", int, 2020, minimum=2010, maximum=2020, help="人口普查年份 2010 或 2020"
         ),
+        Option(
+            "mixed_margin",
+            "多元复合型阈值",
+            float,
+            0.05,
+            minimum=0.0,
+            maximum=0.5,
+            help="不满足任何规则的县：典型度前两位相差小于此值时归为多元复合型（0 = 总取最接近类型）",
+        ),
     ),
     formula="types",
     reference_test="tests/typology/test_typology_classify.py",

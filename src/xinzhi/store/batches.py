@@ -100,8 +100,14 @@ def insert_frame(
 
 
 def refresh_indicators(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> None:
-    """Replace the ``indicators`` table by ``table`` (call inside a transaction)."""
-    con.execute("DELETE FROM indicators")
+    """Replace the catalogue rows of the ``indicators`` table by ``table`` (call inside a
+    transaction); user indicators of earlier imports (dimension ``用户指标``,
+    :mod:`xinzhi.ingest.user_indicators`) stay unless ``table`` holds them again."""
+    con.execute(
+        "DELETE FROM indicators WHERE coalesce(dimension, '') <> '用户指标'"
+        " OR list_contains(?, code)",
+        [table["code"].astype(str).tolist()],
+    )
     insert_frame(
         con,
         "indicators",

@@ -331,6 +331,13 @@ def classify(
     rules : RuleSet, path or None
         Rule set (default: the built-in ``rules.yaml``).
 
+    assign_nearest : bool
+        Give a county that meets no rule its most typical type (or :data:`MIXED`); False keeps
+        it ``未归类`` (the rules alone).
+    mixed_margin : float
+        0–1; below this typicality margin between the two most typical types the county is
+        :data:`MIXED` (default :data:`MIXED_MARGIN`; 0 = always the nearest type).
+
     Returns
     -------
     TypologyResult
@@ -342,6 +349,8 @@ def classify(
     satisfies a condition; the evidence of such counties names the missing features.
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    if not 0.0 <= float(mixed_margin) <= 1.0:
+        raise InputError(f"多元复合型阈值 mixed_margin 须在 0 到 1 之间，收到 {mixed_margin!r}")
     if "region_code" not in features.columns:
         raise InputError("特征表缺少 region_code 列")
     df = features.reset_index(drop=True).copy()

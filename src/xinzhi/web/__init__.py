@@ -244,6 +244,7 @@ def mount(
         pages_policy,
         pages_profile,
         pages_talent,
+        pages_tech,
     )
     from xinzhi.web._context import config
     from xinzhi.web.geo import boundaries_from_env
@@ -275,6 +276,7 @@ def mount(
         pages_monitor.register()
         pages_causal.register()
         pages_talent.register()
+        pages_tech.register()
         _state["pages"] = True
     ui.run_with(
         app,

@@ -55,6 +55,7 @@ NAV: list[tuple[str, str, Action | None]] = [
     ("/talent", "人才", None),
     ("/causal", "政策评估", None),
     ("/monitor", "监测预警", None),
+    ("/tech", "揭榜挂帅", None),
     ("/data", "数据", None),
     ("/method", "方法", None),
     ("/admin", "管理", Action.ADMINISTER),

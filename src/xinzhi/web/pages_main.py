@@ -15,6 +15,8 @@ from nicegui import events, ui
 
 from xinzhi import auth
 from xinzhi.auth.policy import Kind
+from xinzhi.pipelines.ranking import county_basis, ranking_table
+from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
 from xinzhi.web._context import client_ip
 from xinzhi.web._data import evaluation_names, pick_evaluation, scores_of, types_of
@@ -35,8 +37,35 @@ SCORE_LABELS = {
 }
 
 
-def _with_dims(scores: pd.DataFrame) -> dict[str, str]:
+BASIS_CHOICES: dict[str, str] = dict(
+    zip(
+        RANKING.option("basis").choices or (),
+        RANKING.option("basis").choice_labels or (),
+        strict=True,
+    )
+)
+"""排名口径 of the pages: the declared choices of the analysis ``ranking`` with their labels."""
+
+BASIS_LABELS_SHORT = {
+    "rank": "本口径排名",
+    "rank_all": "全国排名（全部单位）",
+    "province_rank": "省内排名（本口径）",
+    "percentile": "百分位（本口径）",
+    "region_kind": "区划类别",
+}
+
+
+def _with_dims(scores: pd.DataFrame, basis: str = "all") -> dict[str, str]:
     labels = dict(SCORE_LABELS)
+    if basis != "all":
+        labels = {
+            "rank": BASIS_LABELS_SHORT["rank"],
+            "rank_all": BASIS_LABELS_SHORT["rank_all"],
+            **{k: v for k, v in labels.items() if k != "rank"},
+            "province_rank": BASIS_LABELS_SHORT["province_rank"],
+            "percentile": BASIS_LABELS_SHORT["percentile"],
+            "region_kind": BASIS_LABELS_SHORT["region_kind"],
+        }
     for c in scores.columns:
         if c.startswith("dim:"):
             labels[c] = c.removeprefix("dim:")
@@ -71,11 +100,18 @@ def _selectors(
     types: list[str],
     ctype: str | None,
     names: list[str],
+    basis: str = "all",
 ) -> None:
     """Filter row; every change reloads the page with the query string (bookmarkable)."""
 
     def go(**change: Any) -> None:
-        params = {"eval": evaluation, "year": year, "province": province or "", "type": ctype or ""}
+        params = {
+            "eval": evaluation,
+            "year": year,
+            "province": province or "",
+            "type": ctype or "",
+            "basis": basis,
+        }
         params.update(change)
         query = "&".join(f"{k}={v}" for k, v in params.items() if v not in ("", None))
         ui.navigate.to(f"{base}?{query}")
@@ -96,6 +132,9 @@ def _selectors(
         ui.select(
             ["", *types], value=ctype or "", label="县域类型", on_change=lambda e: go(type=e.value)
         ).classes("w-48")
+        ui.select(
+            BASIS_CHOICES, value=basis, label="排名口径", on_change=lambda e: go(basis=e.value)
+        ).classes("w-56").props('data-testid="basis-select"')
 
 
 def register() -> None:
@@ -139,8 +178,11 @@ def register() -> None:
         year: int = 0,
         province: str = "",
         type: str = "",
+        basis: str = "",
     ) -> None:
-        picked = _scoped_scores("/", "总览", eval, year, province, type)
+        picked = _scoped_scores(
+            "/", "总览", eval, year, province, type, basis, session.user.county_code
+        )
         if picked is None:
             return
         name, scores, y, _types, shown = picked
@@ -157,17 +199,11 @@ def register() -> None:
             with ui.column().classes("w-1/3"):
                 ui.echart(histogram_options(shown["score"])).classes("w-full h-64")
                 ui.label("前 10 名").classes("font-bold")
-                table_of(
-                    shown.head(10),
-                    {k: SCORE_LABELS[k] for k in ("rank", "name", "province_name", "score")},
-                    pagination=None,
-                )
+                top = _with_dims(shown, str(shown.attrs.get("basis", "all")))
+                top = {k: top[k] for k in ("rank", "name", "province_name", "score")}
+                table_of(shown.head(10), top, pagination=None)
                 ui.label("后 10 名").classes("font-bold")
-                table_of(
-                    shown.tail(10),
-                    {k: SCORE_LABELS[k] for k in ("rank", "name", "province_name", "score")},
-                    pagination=None,
-                )
+                table_of(shown.tail(10), top, pagination=None)
 
     @ui.page("/ranking", title="排名 · 新质 县域新质生产力")
     @guarded()
@@ -178,8 +214,11 @@ def register() -> None:
         year: int = 0,
         province: str = "",
         type: str = "",
+        basis: str = "",
     ) -> None:
-        picked = _scoped_scores("/ranking", "排名", eval, year, province, type)
+        picked = _scoped_scores(
+            "/ranking", "排名", eval, year, province, type, basis, session.user.county_code
+        )
         if picked is None:
             return
         name, _scores, y, types, shown = picked
@@ -187,7 +226,7 @@ def register() -> None:
             shown = shown.merge(
                 types[["region_code", "primary_type"]], on="region_code", how="left"
             )
-        labels = _with_dims(shown)
+        labels = _with_dims(shown, str(shown.attrs.get("basis", "all")))
         out = shown[[c for c in labels if c in shown.columns]].rename(columns=labels)
         ip = client_ip(request)
         with ui.row().classes("items-center gap-4"):
@@ -217,11 +256,20 @@ def register() -> None:
 
 
 def _scoped_scores(
-    path: str, title: str, eval: str, year: int, province: str, type: str
+    path: str,
+    title: str,
+    eval: str,
+    year: int,
+    province: str,
+    type: str,
+    basis: str = "",
+    own_county: str | None = None,
 ) -> tuple[str, pd.DataFrame, int, pd.DataFrame | str, pd.DataFrame] | None:
     """Shared head of 总览 and 排名: pick the evaluation and year, draw the title and the
-    selectors, filter by province / type. Returns (name, scores, year, types, shown) or None
-    when the warehouse holds no evaluation (a message is shown)."""
+    selectors, rank on the basis (排名口径: the query's, else the basis of the account's own
+    county, else all units; :func:`xinzhi.pipelines.ranking.ranking_table`), filter by
+    province / type. Returns (name, scores, year, types, shown) or None when the warehouse
+    holds no evaluation (a message is shown); ``shown.attrs["basis"]`` is the basis."""
     name = pick_evaluation(eval or None)
     if name is None:
         ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
@@ -234,6 +282,10 @@ def _scoped_scores(
         sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
     )
     provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
+    if basis not in BASIS_CHOICES:
+        basis = "all"
+        if own_county and (scores["region_code"] == own_county).any():
+            basis = county_basis(scores, own_county)
     ui.label(f"{title}：{name}（{y} 年）").classes("text-xl font-bold")
     _selectors(
         path,
@@ -245,8 +297,15 @@ def _scoped_scores(
         type_names,
         type or None,
         sorted(set(evaluation_names()) | {name}),
+        basis,
     )
-    shown, note = _filtered(scores, y, province or None, type or None)
+    ranked = ranking_table(scores, basis, y).assign(year=y)
+    shown, note = _filtered(ranked, y, province or None, type or None)
+    shown.attrs["basis"] = basis
+    ui.label(
+        f"排名口径：{BASIS_CHOICES[basis]}"
+        + ("（全国全部县级单位的排名，含市辖区）" if basis == "all" else "")
+    ).classes("text-sm text-gray-600").props('data-testid="ranking-basis"')
     if note:
         ui.label(note).classes("text-warning")
     return name, scores, y, types, shown
