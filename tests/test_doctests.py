@@ -75,6 +75,7 @@ MODULES = [
     "xinzhi.monitor.digest",
     # supply meets demand: technology demands, 揭榜挂帅 (issue #16)
     "xinzhi.match.tech",
+    "xinzhi.codes.tech_fields",
     "xinzhi.match.synthetic_tech",
     # supply meets demand: parsing, NER, vocabularies (issue #16 part 3)
     "xinzhi.match.vocab",

@@ -204,3 +204,23 @@ def test_the_whole_workflow_and_its_audit_trail(api: Api) -> None:
 
 def test_unknown_action_is_rejected(api: Api) -> None:
     assert _step(api, "admin1", "bribe").status_code == 422
+
+
+def test_semantic_similarity_and_the_embedding_cache(api: Api) -> None:
+    """With the bundled e5 model the reasons name the semantic similarity; the texts' vectors
+    are stored once in the warehouse's embedding cache (6 demand + 8 team texts; the demand of
+    长沙县 belongs to another county and is not embedded for 湘潭县's match)."""
+    d2 = f"TD{OWN}0002"
+    r = api.get(f"/tech/demands/{d2}/teams", "county1", params={"k": 2, "embedder": "e5"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["items"]
+    assert len(rows) == 2 and all("语义相似度" in x["reasons"] for x in rows)
+    cur = api.client.app.state.db.cursor()  # type: ignore[attr-defined]
+    try:
+        n = cur.execute(
+            "SELECT count(*) FROM embedding_cache WHERE model LIKE 'tech:%'"
+        ).fetchall()[0][0]
+    finally:
+        cur.close()
+    open_demands = 6 - 1  # D1 was completed by the workflow test above: no longer open
+    assert n == open_demands + 8

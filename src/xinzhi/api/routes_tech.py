@@ -167,8 +167,17 @@ def demand_teams(
     ] = None,
 ) -> Rows:
     """The best teams for one demand with the reasons (field, keywords, semantic similarity,
-    region, capacity); computed for the demand's county and cached per warehouse version."""
+    region, capacity), computed for the demand's county; texts embedded for the first time are
+    stored in the warehouse's embedding cache (under the write lock)."""
     region = pt.demand_county(cur, session.user, demand_id)
+    if embedder != "none" and pt.missing_vectors(cur, county=region, embedder=embedder or "e5"):
+        # new texts' vectors go to the warehouse's embedding cache (under the write lock)
+        with db.write_lock:
+            wcur = db.cursor()
+            try:
+                pt.cache_vectors(wcur, county=region, embedder=embedder or "e5")
+            finally:
+                wcur.close()
     opts: dict[str, Any] = {
         k_: v for k_, v in {"k": k, "embedder": embedder}.items() if v is not None
     }

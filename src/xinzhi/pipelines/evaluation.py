@@ -129,7 +129,7 @@ class CountyEvaluation:
             f"{latest} 年得分分布：最小 {d['min']:.4f}，P10 {d['10%']:.4f}，P25 {d['25%']:.4f}，"
             f"中位数 {d['50%']:.4f}，P75 {d['75%']:.4f}，P90 {d['90%']:.4f}，最大 {d['max']:.4f}"
         )
-        lines.append(f"{latest} 年前 {top} 名：")
+        lines.append(f"{latest} 年前 {top} 名（全国全部县级单位，含市辖区）：")
         head = s[s["year"] == latest].head(top)
         for r in head.itertuples():
             lines.append(

@@ -72,6 +72,9 @@ def evaluation_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return list_evaluations(con)
 
 
+_BASIS_WORDS = {"county": "县域", "district": "市辖区"}
+
+
 def with_basis_ranks(scores: pd.DataFrame, kinds: pd.DataFrame) -> pd.DataFrame:
     """``scores`` (one row per county-year with ``score``, ``province_code``) plus the county
     basis (县域口径) columns.
@@ -383,7 +386,8 @@ def export_stored_evaluation(
     ).df()
     p = Path(path)
     with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-        s.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
+        shown = s.assign(basis=s["basis"].map(_BASIS_WORDS)) if "basis" in s.columns else s
+        shown.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
         weights.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="权重", index=False)
         ob.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="障碍度", index=False)
     return p
