@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -148,4 +149,39 @@ def test_text_resumes_through_the_parser(tmp_path: Path) -> None:
     nameless = rows[rows.index.isna()].iloc[0]
     assert nameless["education_level"] == 3 and nameless["years"] == 3.0
     assert "PLC编程" in nameless["skills"]
+    c.close()
+
+
+class _CountingEmbedder:
+    """A stand-in embedder: 2-d unit vectors from the text length; counts the texts embedded."""
+
+    name = "fake"
+    dim = 2
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str], *, kind: str = "passage") -> Any:
+        import numpy as np
+
+        self.seen.extend(texts)
+        angle = np.array([len(t) for t in texts], dtype=np.float32)
+        return np.stack([np.cos(angle), np.sin(angle)], axis=1).astype(np.float32)
+
+
+def test_vectors_are_cached_and_recomputed_only_for_changed_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xinzhi.match import text as text_engine
+
+    fake = _CountingEmbedder()
+    monkeypatch.setattr(text_engine, "get_embedder", lambda name="e5", **kw: fake)
+    c = store.connect(tmp_path / "v.duckdb")
+    first = tp.text_vectors(c, ["焊工岗位", "电工岗位", "焊工岗位"], "e5")
+    assert fake.seen == ["焊工岗位", "电工岗位"]  # the repeated text once
+    again = tp.text_vectors(c, ["焊工岗位", "电工岗位"], "e5")
+    assert fake.seen == ["焊工岗位", "电工岗位"]  # nothing new: all from the cache
+    assert (again == first[:2]).all()
+    tp.text_vectors(c, ["焊工岗位（更新）", "电工岗位"], "e5")
+    assert fake.seen[-1] == "焊工岗位（更新）" and len(fake.seen) == 3  # only the changed text
     c.close()
