@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -669,13 +668,3 @@ def events_json(events: pd.DataFrame) -> list[dict[str, Any]]:
         r["created_at"] = str(r.get("created_at"))
         rows.append(r)
     return rows
-
-
-def options_of(analysis: str) -> Mapping[str, Any]:
-    """Declared defaults of ``tech-match`` / ``tech-assign`` / ``tech-graph``."""
-    a = {
-        "tech-match": decl.TECH_MATCH,
-        "tech-assign": decl.TECH_ASSIGN,
-        "tech-graph": decl.TECH_GRAPH,
-    }[analysis]
-    return {o.name: o.default for o in a.options}
