@@ -204,3 +204,46 @@ def test_the_whole_workflow_and_its_audit_trail(api: Api) -> None:
 
 def test_unknown_action_is_rejected(api: Api) -> None:
     assert _step(api, "admin1", "bribe").status_code == 422
+
+
+def test_semantic_similarity_and_the_embedding_cache(api: Api) -> None:
+    """With the bundled e5 model the reasons name the semantic similarity; the texts' vectors
+    are stored once in the warehouse's embedding cache (6 demand + 8 team texts; the demand of
+    长沙县 belongs to another county and is not embedded for 湘潭县's match)."""
+    d2 = f"TD{OWN}0002"
+    r = api.get(f"/tech/demands/{d2}/teams", "county1", params={"k": 2, "embedder": "e5"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["items"]
+    assert len(rows) == 2 and all("语义相似度" in x["reasons"] for x in rows)
+    cur = api.client.app.state.db.cursor()  # type: ignore[attr-defined]
+    try:
+        n = cur.execute(
+            "SELECT count(*) FROM embedding_cache WHERE model LIKE 'tech:%'"
+        ).fetchall()[0][0]
+    finally:
+        cur.close()
+    open_demands = 6 - 1  # D1 was completed by the workflow test above: no longer open
+    assert n == open_demands + 8
+
+
+def test_match_workbook_download(api: Api) -> None:
+    """A county account downloads its own county's recommendations (not another county's);
+    the download is audited (kind firms, analysis tech-match)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    r = api.get("/tech/match.xlsx", "county1", params={"embedder": "none", "k": 2})
+    assert r.status_code == 200, (r.status_code, r.headers)
+    book = load_workbook(io.BytesIO(r.content), read_only=True)
+    assert book.sheetnames[:2] == ["需求→团队", "团队→需求"]
+    assert api.get("/tech/match.xlsx", "county1", params={"county": OTHER}).status_code == 403
+    cur = api.client.app.state.db.cursor()  # type: ignore[attr-defined]
+    try:
+        rows = cur.execute(
+            "SELECT user_name, detail FROM auth_audit WHERE action = 'export' "
+            "AND detail LIKE '%tech-match%'"
+        ).fetchall()
+    finally:
+        cur.close()
+    assert [r[0] for r in rows] == ["county1"]

@@ -96,6 +96,11 @@ def test_tokenize() -> None:
     # full-width letters → half-width, lower case; punctuation and 的 dropped
     assert text.tokenize("ＣＡＤ的制图，Java") == ["cad", "制图", "java"]
     assert text.tokenize("熟练使用CAD，持有焊工证。") == text.tokenize("熟练使用CAD，持有焊工证。")
+    # search mode adds the words inside long words; accurate mode keeps 工程师 whole
+    assert "工程" in text.tokenize("软件工程师", mode="search")
+    assert "工程" not in text.tokenize("软件工程师")
+    with pytest.raises(InputError, match="mode"):
+        text.tokenize("焊工", mode="fast")  # type: ignore[arg-type]
 
 
 def test_text_key() -> None:

@@ -128,3 +128,49 @@ def test_step_errors(con: Any) -> None:
 def test_operator(con: Any) -> None:
     op = pt.operator(con, "someone")
     assert (op.username, op.role) == ("someone", "admin")
+
+
+def test_vectors_are_kept_in_the_warehouse(con: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xinzhi.match.text import get_embedder
+
+    pt._VEC_CACHE.clear()  # other tests of this module embedded the same texts
+    assert pt.missing_vectors(con, county=OWN) == 4 + 3  # 4 demand texts, 3 team texts
+    assert pt.cache_vectors(con, county=OWN) == 7
+    assert pt.cache_vectors(con, county=OWN) == 0
+    n = con.execute("SELECT count(*) FROM embedding_cache WHERE model LIKE 'tech:%'").fetchall()
+    assert n[0][0] == 7
+    first = pt.tech_match(con, county=OWN, embedder="e5").pairs
+    # a new process (empty in-process cache) reads them back instead of embedding again
+    pt._VEC_CACHE.clear()
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("embedded again")
+
+    monkeypatch.setattr(get_embedder("e5"), "embed", refuse)
+    assert pt.missing_vectors(con, county=OWN) == 0
+    again = pt.tech_match(con, county=OWN, embedder="e5").pairs
+    assert again[["demand_id", "team_id", "rank"]].equals(first[["demand_id", "team_id", "rank"]])
+    assert pt.cache_vectors(con, county=OWN, embedder="none") == 0
+
+
+def test_workflow_roles_by_account() -> None:
+    """auth.policy.tech_roles written out: role × (own county, other county)."""
+    from xinzhi.auth.policy import tech_roles
+
+    table = {
+        (u.username, county): sorted(tech_roles(u, county))
+        for u in (ADMIN, ANALYST, COUNTY, OTHER, User(5, "x", "guest", OWN, False))
+        for county in (OWN, "430121")
+    }
+    assert table == {
+        ("admin1", OWN): ["applicant", "publisher", "reviewer"],
+        ("admin1", "430121"): ["applicant", "publisher", "reviewer"],
+        ("analyst1", OWN): ["reviewer"],
+        ("analyst1", "430121"): ["reviewer"],
+        ("county1", OWN): ["applicant", "publisher"],
+        ("county1", "430121"): [],
+        ("county2", OWN): [],
+        ("county2", "430121"): ["applicant", "publisher"],
+        ("x", OWN): [],
+        ("x", "430121"): [],
+    }

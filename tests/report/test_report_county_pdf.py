@@ -75,6 +75,7 @@ def test_pdf_text_has_name_score_and_rank_as_printed(xiangtan: tuple[str, Path])
         "推荐发展路径",
         "产业选择：主导—配套—潜力",
         "全省县域得分地图",
+        "指数稳健性",
     ):
         assert title in text
     assert "附录：指标体系与计算方法" in text
@@ -163,7 +164,7 @@ def test_html_report_has_the_same_headline_and_inline_charts(report_db: Path) ->
     d = county_report_data("湘潭县", 2020, context=ctx)
     html = render_html(d)
     assert d.headline() in html
-    assert html.count("<svg") == 4  # radar, obstacles, history, map
+    assert html.count("<svg") == 5  # radar, obstacles, history, map, rank intervals
     assert "示例数据" not in html
     # the history holds 2010 and 2020 from the pooled evaluation
     assert d.history["year"].tolist() == [2010, 2020]

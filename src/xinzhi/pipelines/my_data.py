@@ -40,7 +40,13 @@ from xinzhi.ingest.units import conversion_factor
 from xinzhi.pipelines.uploads import scoped_source
 from xinzhi.store.auth_tables import ensure_auth_tables
 
-__all__ = ["VALUE_COLUMNS", "correct_value", "county_values", "map_user_indicator"]
+__all__ = [
+    "VALUE_COLUMNS",
+    "catalogue_choices",
+    "correct_value",
+    "county_values",
+    "map_user_indicator",
+]
 
 VALUE_COLUMNS = {
     "name_zh": "指标",
@@ -91,6 +97,11 @@ def county_values(
             ORDER BY o.year DESC, kind, o.indicator""",
         [code, year, year, *params],
     ).df()
+
+
+def catalogue_choices() -> dict[str, str]:
+    """Catalogue indicators a user indicator can be mapped to: code → "名称（单位）"."""
+    return {c: f"{e.name_zh}（{e.unit}）" for c, e in load_catalogue().entries.items()}
 
 
 def _indicator(con: duckdb.DuckDBPyConnection, code: str) -> tuple[str, str, str]:
@@ -200,6 +211,8 @@ def correct_value(
     if not 1981 <= int(year) <= 2100:
         raise InputError(f"年份应在 1981～2100 之间，收到 {year}")
     v = float(value)
+    if not np.isfinite(v):
+        raise InputError("请填写更正后的数值")
     _check_bounds(indicator, np.array([v]))
     before = con.execute(  # the value it replaces, whoever's batch holds it (for the audit log)
         "SELECT value FROM current_observations WHERE region_code = ? AND indicator = ?"

@@ -43,6 +43,7 @@ from xinzhi.pipelines.report_sections import (
     report_year,
     resolve_county,
     resolve_province,
+    robustness_section,
     score_section,
     shortfall_section,
 )
@@ -169,17 +170,24 @@ def _assemble_county(
     notes += industry_notes
     mon = monitoring_section(ctx, code, year)
     notes += mon.notes
+    robust = robustness_section(ctx, code, year)
+    notes += robust.notes
     analyses: dict[str, dict[str, Any]] = {
         "peers": {"n_peers": n_peers, "n_benchmarks": n_benchmarks}
     }
     if mon.options:
         analyses["monitor-signals"] = {"method": mon.options["method"]}
         analyses["monitor-digest"] = mon.options
+    if robust.options:
+        analyses["audit"] = robust.options
 
     return CountyReportData(
         industry=industry,
         monitoring=mon.table,
         monitoring_summary=mon.summary,
+        robustness=robust.county,
+        robustness_intervals=robust.intervals,
+        robustness_sensitivity=robust.sensitivity,
         code=code,
         name=str(who["name"]),
         province_code=str(who["province_code"]),

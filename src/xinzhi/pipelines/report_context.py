@@ -39,12 +39,13 @@ from xinzhi.pipelines.typology import CountyTypes, classify_counties
 from xinzhi.regions import county_polygons
 from xinzhi.regions.boundaries import builtin_source
 from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
+from xinzhi.registry.audit import AUDIT
 from xinzhi.registry.defaults import DEFAULT_EVALUATION
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["POLYGON_VINTAGE", "ReportContext", "load_report_context"]
+__all__ = ["POLYGON_VINTAGE", "REPORT_AUDIT_N", "ReportContext", "load_report_context"]
 
 """Evaluation a report reads unless told otherwise: the one ``xinzhi demo`` stores (and
 ``xinzhi evaluate --save nqpf-county`` replaces)."""
@@ -53,8 +54,12 @@ __all__ = ["POLYGON_VINTAGE", "ReportContext", "load_report_context"]
 POLYGON_VINTAGE = 2022
 
 
+REPORT_AUDIT_N = 100
+"""Monte Carlo base samples of the report's audit (N·(k + 2) runs; the page 排名 uses 200)."""
+
+
 def _new_locks() -> dict[str, Any]:
-    return {k: threading.Lock() for k in ("types", "polygons", "industry", "regions")}
+    return {k: threading.Lock() for k in ("types", "polygons", "industry", "regions", "audit")}
 
 
 @dataclass
@@ -88,6 +93,7 @@ class ReportContext:
     _industry: dict[int, Any] = field(default_factory=dict, repr=False)
     _regions: pd.DataFrame | None = field(default=None, repr=False)
     _renamed_scores: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _audit: dict[int, Any] = field(default_factory=dict, repr=False)
     read_only: bool = field(default=False, repr=False, compare=False)
     """Open ``db`` read-only (province batch workers: several processes read one file)."""
     _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
@@ -129,6 +135,40 @@ class ReportContext:
                     self._types[year] = f"县域类型无法判定：{exc}"
             return self._types[year]
 
+    def audit(self, year: int) -> Any:
+        """The audit of the stored evaluation in ``year`` (cached; the declared analysis
+        ``audit`` with :data:`REPORT_AUDIT_N` Monte Carlo base samples and the declared choice
+        levels, as the page 排名 runs it, on the evaluation and values this context already
+        read), or the Chinese reason it is unavailable."""
+        # imported here for start-up speed: the audit's Monte Carlo needs scipy.stats (qmc),
+        # about a second to import, which nothing else of a report needs
+        from xinzhi.pipelines.audit import audit_stored, levels
+
+        with self._locks["audit"]:
+            if year not in self._audit:
+                try:
+                    o = AUDIT.resolve(
+                        {"evaluation": self.evaluation_name, "year": year, "n": REPORT_AUDIT_N}
+                    )
+                    with self.connection() as con:  # the evaluation and values already read
+                        self._audit[year] = audit_stored(
+                            con,
+                            self.evaluation_name,
+                            year=year,
+                            stored=self.evaluation,
+                            raw=self.raw,
+                            n=o["n"],
+                            pct=o["pct"],
+                            normalizations=levels(o["normalizations"]),
+                            weights=levels(o["weightings"]),
+                            aggregations=levels(o["aggregations"]),
+                            imputations=levels(o["imputations"]),
+                            seed=o["seed"],
+                        )
+                except XinzhiError as exc:
+                    self._audit[year] = f"指数稳健性分析不可用：{exc}"
+            return self._audit[year]
+
     def industry_inputs(self, year: int) -> IndustryInputs | str:
         """Census section matrix and IO linkages of ``year`` (cached), or why unavailable."""
         with self._locks["industry"]:
@@ -161,13 +201,15 @@ class ReportContext:
         """Load the typology, the polygons and the industry inputs of ``year`` concurrently
         (threads: DuckDB queries and the file reading release the GIL), then the region
         history: a province batch's workers get them all with the context."""
-        with ThreadPoolExecutor(3) as pool:
+        with ThreadPoolExecutor(4) as pool:
             f1 = pool.submit(self.types, year)
             f2 = pool.submit(self.polygons, None)
             f3 = pool.submit(self.industry_inputs, year)
+            f4 = pool.submit(self.audit, year)
         f1.result()
         f2.result()
         f3.result()
+        f4.result()
         self.region_history()
 
     def polygons(self, year: int | None) -> gpd.GeoDataFrame | str:

@@ -43,6 +43,7 @@ __all__ = [
     "MonitoringSection",
     "ProvinceMapSection",
     "ProvinceRankingSection",
+    "RobustnessSection",
     "ScoreSection",
     "ShortfallSection",
     "benchmark_section",
@@ -59,6 +60,7 @@ __all__ = [
     "report_year",
     "resolve_county",
     "resolve_province",
+    "robustness_section",
     "score_section",
     "shortfall_section",
 ]
@@ -514,6 +516,71 @@ def monitoring_section(ctx: ReportContext, code: str, year: int) -> MonitoringSe
     notes = [] if d.year == year else [f"监测预警为 {d.year} 年（{year} 年没有可判定的信号）"]
     used = {"county": code, "method": method, "year": d.year}
     return MonitoringSection(table[MONITORING_COLUMNS], "\n".join(lines[1:]), notes, used)
+
+
+class RobustnessSection(NamedTuple):
+    """The county's rank under the audit's Monte Carlo (section 指数稳健性).
+
+    ``county``: ``rank`` (reference), ``rank_median``, ``rank_p05``, ``rank_p95``, ``units``,
+    ``runs`` (None when the county is not in the audit); ``intervals``: ``region_code, name,
+    rank, rank_median, rank_p05, rank_p95, own`` of the counties of its province drawn in the
+    chart (the best :data:`ROBUSTNESS_CHART_ROWS` by median rank, the county always among
+    them; ranks are national); ``sensitivity``: ``label, S1, ST`` (Sobol indices)."""
+
+    county: dict[str, float] | None
+    intervals: pd.DataFrame
+    sensitivity: pd.DataFrame
+    notes: list[str]
+    options: dict[str, Any]
+
+
+ROBUSTNESS_CHART_ROWS = 30
+ROBUSTNESS_COLUMNS = ["region_code", "name", "rank", "rank_median", "rank_p05", "rank_p95", "own"]
+
+
+def robustness_section(ctx: ReportContext, code: str, year: int) -> RobustnessSection:
+    """Median rank and 90 % interval of county ``code`` over the Monte Carlo of the declared
+    analysis ``audit`` on the stored evaluation in ``year`` (:meth:`ReportContext.audit`;
+    choices: normalisation, weighting, aggregation, imputation, weights ±25 %), the rank
+    intervals of the counties of its province and the Sobol indices of the choices
+    (Saisana, Saltelli & Tarantola 2005; docs/audit.md)."""
+    empty = pd.DataFrame(columns=ROBUSTNESS_COLUMNS)
+    no_sobol = pd.DataFrame(columns=["label", "S1", "ST"])
+    res = ctx.audit(year)
+    if isinstance(res, str):
+        return RobustnessSection(None, empty, no_sobol, [res], {})
+    if res.rank_intervals is None or res.sensitivity is None:
+        note = "指数稳健性分析不可用：审计未做不确定性分析"
+        return RobustnessSection(None, empty, no_sobol, [note], {})
+    ri = res.rank_intervals.rename(columns={"unit": "region_code"})
+    ri = ri.assign(region_code=ri["region_code"].astype(str))
+    names = ctx.names[ctx.names["year"] == year].set_index("region_code")["name"]
+    ri = ri.assign(name=ri["region_code"].map(names).fillna(ri["region_code"]))
+    ri = ri.assign(own=ri["region_code"] == code)
+    runs = int(res.mc_settings.get("runs", 0))
+    used = {"evaluation": ctx.evaluation_name, "year": year, "n": res.mc_settings.get("n")}
+    sens = res.sensitivity[["label", "S1", "ST"]].reset_index(drop=True)
+    mine = ri[ri["own"]]
+    if mine.empty:
+        note = f"本县 {year} 年未参与指数稳健性分析（未参评）"
+        return RobustnessSection(None, empty, sens, [note], used)
+    row = mine.iloc[0]
+    county = {
+        "rank": float(row["rank"]),
+        "rank_median": float(row["rank_median"]),
+        "rank_p05": float(row["rank_p05"]),
+        "rank_p95": float(row["rank_p95"]),
+        "units": float(len(ri)),
+        "runs": float(runs),
+    }
+    prov = ri[ri["region_code"].str[:2] == code[:2]]
+    prov = prov.sort_values(["rank_median", "rank"], kind="stable")
+    shown = prov.head(ROBUSTNESS_CHART_ROWS)
+    if not shown["own"].any():
+        shown = pd.concat([shown.head(ROBUSTNESS_CHART_ROWS - 1), mine])
+    return RobustnessSection(
+        county, shown[ROBUSTNESS_COLUMNS].reset_index(drop=True), sens, list(res.notes), used
+    )
 
 
 def method_entries(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,12 +44,15 @@ __all__ = [
     "STATE_LABELS",
     "ChallengeView",
     "act",
+    "cache_vectors",
     "challenge_view",
     "demand_county",
     "generate_tech",
     "import_tech",
     "list_demands",
     "list_teams",
+    "match_workbook",
+    "missing_vectors",
     "operator",
     "tech_assignment",
     "tech_graph",
@@ -103,29 +105,82 @@ def _scope(user: User | None, county: str | None) -> str | None:
 
 
 _VEC_LOCK = threading.Lock()
-_VEC_CACHE: dict[tuple[str, str, str], np.ndarray] = {}
+_VEC_CACHE: dict[tuple[str, str], np.ndarray] = {}
 
 
-def _vectors(texts: list[str], embedder: str, kind: str) -> np.ndarray:
-    """Unit vectors of ``texts``, cached in the process by (embedder, kind, text key): a text
-    is embedded once."""
+def _vectors(
+    con: duckdb.DuckDBPyConnection,
+    texts: list[str],
+    embedder: str,
+    kind: str,
+    *,
+    store_new: bool = False,
+) -> tuple[np.ndarray, int]:
+    """Unit vectors of ``texts`` (``kind`` "query": demands, "passage": teams).
+
+    Looked up in the process, then in the warehouse's ``embedding_cache``
+    (:mod:`xinzhi.store.talent`, model tag ``tech:<model>:<dim>:<kind>``), and embedded only
+    when new; ``store_new`` writes the new ones to the warehouse (callers that hold the write
+    lock: :func:`cache_vectors`), and how many texts were embedded now."""
     from xinzhi.match.text import get_embedder, text_key
+    from xinzhi.store import talent as cache
 
+    model = get_embedder("use" if embedder == "use" else "e5")
+    tag = f"tech:{model.name}:{model.dim}:{kind}"
     keys = [text_key(t) for t in texts]
     with _VEC_LOCK:
-        missing = [i for i, k in enumerate(keys) if (embedder, kind, k) not in _VEC_CACHE]
-    if missing:
-        model = get_embedder("use" if embedder == "use" else "e5")
-        out = model.embed(
-            [texts[i] for i in missing], kind="query" if kind == "query" else "passage"
-        )
-        with _VEC_LOCK:
-            for i, row in zip(missing, out, strict=True):
-                _VEC_CACHE[(embedder, kind, keys[i])] = np.asarray(row, dtype=np.float32)
+        found = {k: _VEC_CACHE[(tag, k)] for k in keys if (tag, k) in _VEC_CACHE}
+    rest = sorted({k for k in keys if k not in found})
+    if rest:
+        found.update(cache.cached_vectors(con, rest, tag))
+    new = sorted({k for k in keys if k not in found})
+    if new:
+        first = dict(zip(keys, texts, strict=True))
+        out = model.embed([first[k] for k in new], kind="query" if kind == "query" else "passage")
+        found.update(zip(new, np.asarray(out, dtype=np.float32), strict=True))
+        if store_new:
+            cache.store_vectors(con, new, tag, out)
     with _VEC_LOCK:
-        return (
-            np.vstack([_VEC_CACHE[(embedder, kind, k)] for k in keys]) if keys else np.zeros((0, 1))
-        )
+        for k, v in found.items():
+            _VEC_CACHE[(tag, k)] = v
+    if not keys:
+        return np.zeros((0, model.dim), dtype=np.float32), len(new)
+    return np.vstack([found[k] for k in keys]), len(new)
+
+
+def missing_vectors(
+    con: duckdb.DuckDBPyConnection, *, county: str | None = None, embedder: str = "e5"
+) -> int:
+    """How many texts of the open demands (of ``county``) and the teams have no vector in
+    the process or the warehouse yet (0: :func:`cache_vectors` has nothing to do)."""
+    if embedder not in ("e5", "use"):
+        return 0
+    from xinzhi.match.text import get_embedder, text_key
+    from xinzhi.store import talent as cache
+
+    model = get_embedder("use" if embedder == "use" else "e5")
+    d, t = _frames(con, _county_code(con, county))
+    n = 0
+    for kind, texts in (("query", _demand_texts(d)), ("passage", _team_texts(t))):
+        tag = f"tech:{model.name}:{model.dim}:{kind}"
+        with _VEC_LOCK:
+            keys = {k for k in map(text_key, texts) if (tag, k) not in _VEC_CACHE}
+        n += len(keys) - len(cache.cached_vectors(con, sorted(keys), tag)) if keys else 0
+    return n
+
+
+def cache_vectors(
+    con: duckdb.DuckDBPyConnection, *, county: str | None = None, embedder: str = "e5"
+) -> int:
+    """Embed the open demands (of ``county``) and the teams whose vectors the warehouse does not
+    hold yet and store them (``embedding_cache``); the number of texts embedded. Needs a
+    writable connection (the API and the page call it under the write lock)."""
+    if embedder not in ("e5", "use"):
+        return 0
+    d, t = _frames(con, _county_code(con, county))
+    _, a = _vectors(con, _demand_texts(d), embedder, "query", store_new=True)
+    _, b = _vectors(con, _team_texts(t), embedder, "passage", store_new=True)
+    return a + b
 
 
 def _demand_texts(d: pd.DataFrame) -> list[str]:
@@ -298,7 +353,8 @@ def _run_match(
     t = t.assign(keywords=_keywords(t, tt_)) if len(t) else t
     dv = tv = None
     if embedder != "none" and len(d) and len(t):
-        dv, tv = _vectors(dt_, embedder, "query"), _vectors(tt_, embedder, "passage")
+        dv = _vectors(con, dt_, embedder, "query")[0]
+        tv = _vectors(con, tt_, embedder, "passage")[0]
     res = mt.match_tech(d, t, demand_vectors=dv, team_vectors=tv, k=int(k), load=ts.team_load(con))
     if not len(d):
         res.notes = [*res.notes, "没有待匹配的技术需求（未导入，或均已定榜、结束）"]
@@ -599,6 +655,17 @@ def operator(con: duckdb.DuckDBPyConnection, account: str) -> User:
     return User(0, account, "admin", None, False)
 
 
+def match_workbook(result: mt.TechMatch | mt.TechAssignment) -> bytes:
+    """The result as an xlsx workbook (Chinese headers, the 说明 sheet)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tech.xlsx"
+        result.to_excel(path)
+        return path.read_bytes()
+
+
 def workflow_table() -> pd.DataFrame:
     """The state machine as a table (for the page and ``xinzhi match tech`` help)."""
     return mt.transition_table()
@@ -613,13 +680,3 @@ def events_json(events: pd.DataFrame) -> list[dict[str, Any]]:
         r["created_at"] = str(r.get("created_at"))
         rows.append(r)
     return rows
-
-
-def options_of(analysis: str) -> Mapping[str, Any]:
-    """Declared defaults of ``tech-match`` / ``tech-assign`` / ``tech-graph``."""
-    a = {
-        "tech-match": decl.TECH_MATCH,
-        "tech-assign": decl.TECH_ASSIGN,
-        "tech-graph": decl.TECH_GRAPH,
-    }[analysis]
-    return {o.name: o.default for o in a.options}

@@ -32,6 +32,7 @@ __all__ = [
     "obstacle_chart",
     "province_map",
     "radar_chart",
+    "rank_interval_chart",
     "score_histogram",
     "text_width",
 ]
@@ -330,6 +331,62 @@ def history_chart(history: pd.DataFrame) -> str:
         svg.text(float(x), float(y) - 7, f"{val:.4f}", size=8, anchor="middle")
     svg.text(12, (y0 + y1) / 2, "综合得分", size=8.5, anchor="middle", rotate=-90)
     return svg.render()
+
+
+def rank_interval_chart(intervals: pd.DataFrame) -> str:
+    """Rank intervals of the audit's Monte Carlo (section 指数稳健性; the chart of the page 排名,
+    ``web/audit_view.py``): one row per county (``name, rank, rank_median, rank_p05, rank_p95,
+    own``, in the order given), a bar from the 5 % to the 95 % rank quantile, the median (dot) and
+    the reference rank (red tick); the county itself (``own``) in bold with an orange bar."""
+    rows = intervals.reset_index(drop=True)
+    names = rows["name"].astype(str).tolist()
+    left = max([text_width(n, 7.5) for n in names] + [30]) + 8
+    row_h = 14.0
+    top = 22.0
+    svg = _Svg(560, top + row_h * len(rows) + 40)
+    x0, x1 = left, svg.width - 12
+    hi = float(max(rows["rank_p95"].max(), rows["rank"].max(), 2.0))
+    ticks = nice_ticks(1.0, hi, 5)
+    lo_t, hi_t = float(ticks[0]), float(ticks[-1])
+
+    def x_of(r: float) -> float:
+        return x0 + (x1 - x0) * (r - lo_t) / max(hi_t - lo_t, 1.0)
+
+    bottom = top + row_h * len(rows)
+    for t in ticks:
+        xt = x_of(float(t))
+        svg.line(xt, top, xt, bottom, stroke=GRID, w=0.5)
+        svg.text(xt, bottom + 10, _tick_label(float(t), ticks), size=7, anchor="middle", fill=AXIS)
+    svg.text(
+        (x0 + x1) / 2, bottom + 21, "全国排名（1 = 最好）", size=7.5, anchor="middle", fill=AXIS
+    )
+    cols = {
+        c: rows[c].to_numpy(dtype=float) for c in ("rank", "rank_median", "rank_p05", "rank_p95")
+    }
+    owns = rows["own"].to_numpy(dtype=bool)
+    for i, name in enumerate(names):
+        y = top + row_h * i + row_h / 2
+        own = bool(owns[i])
+        color = ORANGE if own else BLUE
+        svg.text(x0 - 4, y + 2.5, name, size=7.5, anchor="end", bold=own)
+        x_lo, x_hi = x_of(cols["rank_p05"][i]), x_of(cols["rank_p95"][i])
+        svg.line(x_lo, y, x_hi, y, stroke=color, w=3)
+        svg.circle(x_of(cols["rank_median"][i]), y, 2.6, fill=INK)
+        xr = x_of(cols["rank"][i])
+        svg.line(xr, y - 4.5, xr, y + 4.5, stroke=HIGHLIGHT, w=1.2)
+    _legend_marks(svg, x0, 4)
+    svg.line(x0, top, x0, bottom)
+    return svg.render()
+
+
+def _legend_marks(svg: _Svg, x: float, y: float) -> None:
+    """Legend of the rank-interval chart: 90 % interval, median, reference rank."""
+    svg.line(x, y + 6, x + 18, y + 6, stroke=BLUE, w=3)
+    svg.text(x + 22, y + 9, "90% 区间", size=8)
+    svg.circle(x + 84, y + 6, 2.6, fill=INK)
+    svg.text(x + 90, y + 9, "排名中位数", size=8)
+    svg.line(x + 160, y + 1.5, x + 160, y + 10.5, stroke=HIGHLIGHT, w=1.2)
+    svg.text(x + 166, y + 9, "基准排名", size=8)
 
 
 def score_histogram(scores: pd.Series, title: str = "") -> str:

@@ -21,6 +21,8 @@ from xinzhi.report.workbook import write_workbook
 
 __all__ = [
     "MONITORING_HEADERS",
+    "ROBUSTNESS_HEADERS",
+    "SOBOL_HEADERS",
     "SOURCES",
     "CountyReportData",
     "DagumTables",
@@ -39,6 +41,20 @@ MONITORING_HEADERS = {
     "assessment": "判断",
 }
 """Chinese headers of the monitoring table (report and workbook)."""
+
+ROBUSTNESS_HEADERS = {
+    "region_code": "代码",
+    "name": "县级单位",
+    "rank": "基准排名",
+    "rank_median": "排名中位数",
+    "rank_p05": "排名 5% 分位",
+    "rank_p95": "排名 95% 分位",
+    "own": "本县",
+}
+"""Chinese headers of the rank intervals (section 指数稳健性, report and workbook)."""
+
+SOBOL_HEADERS = {"label": "方法选择", "S1": "一阶 Sobol 指数", "ST": "总 Sobol 指数"}
+"""Chinese headers of the Sobol table (as on the page 排名)."""
 
 SOURCES = [
     "第六次全国人口普查分县资料（2010，“六普”）与第七次全国人口普查分县资料（2020，“七普”），"
@@ -119,10 +135,18 @@ class CountyReportData:
         trend, assessment`` (:func:`xinzhi.pipelines.report_sections.monitoring_section`);
         empty with a note when unavailable. ``monitoring_summary``: the digest's text (index,
         what turned red or blue, what improved).
+    robustness : dict or None
+        Section 指数稳健性: the county's ``rank`` (reference), ``rank_median``, ``rank_p05``,
+        ``rank_p95`` over the audit's Monte Carlo, ``units`` and ``runs``
+        (:func:`xinzhi.pipelines.report_sections.robustness_section`); None when unavailable.
+        ``robustness_intervals``: ``region_code, name, rank, rank_median, rank_p05, rank_p95,
+        own`` of the province's counties drawn in the chart; ``robustness_sensitivity``:
+        ``label, S1, ST`` (Sobol indices of the choices).
     province_map : GeoDataFrame or None
         ``code, name, score, geometry`` of the province's counties.
     weights : DataFrame
-        Indicator weights of the evaluation (appendix).
+        Indicator weights of the evaluation (appendix): ``indicator, dimension, weight, year``
+        (``year`` NULL for pooled weights, one row per indicator and year for per-year ones).
     missing, dropped_optional : list of (code, name)
     methods : list of MethodEntry
         The methods whose formulas the appendix shows (:func:`xinzhi.report.methods.
@@ -166,6 +190,9 @@ class CountyReportData:
     industry: pd.DataFrame = field(default_factory=pd.DataFrame)
     monitoring: pd.DataFrame = field(default_factory=pd.DataFrame)
     monitoring_summary: str = ""
+    robustness: dict[str, float] | None = None
+    robustness_intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    robustness_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     missing: list[tuple[str, str]] = field(default_factory=list)
     dropped_optional: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -232,7 +259,7 @@ class CountyReportData:
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """The workbook's sheets: 指标, 维度, 历年, 短板, 近邻县, 差距表, 推荐路径, and 监测预警
-        when the county has monitoring signals."""
+        when the county has monitoring signals, 指数稳健性 and 敏感性指数 when the audit ran."""
         out = {
             "指标": self.indicators,
             "维度": self.dimensions,
@@ -244,6 +271,9 @@ class CountyReportData:
         }
         if len(self.monitoring):
             out["监测预警"] = self.monitoring.rename(columns=MONITORING_HEADERS)
+        if self.robustness is not None:
+            out["指数稳健性"] = self.robustness_intervals.rename(columns=ROBUSTNESS_HEADERS)
+            out["敏感性指数"] = self.robustness_sensitivity.rename(columns=SOBOL_HEADERS)
         return out
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:

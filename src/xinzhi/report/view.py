@@ -16,7 +16,12 @@ import pandas as pd
 
 from xinzhi.report import charts
 from xinzhi.report.methods import method_appendix
-from xinzhi.report.model import MONITORING_HEADERS, CountyReportData, ProvinceReportData
+from xinzhi.report.model import (
+    MONITORING_HEADERS,
+    SOBOL_HEADERS,
+    CountyReportData,
+    ProvinceReportData,
+)
 
 __all__ = ["county_view", "fmt_score", "province_view"]
 
@@ -202,6 +207,11 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
         ],
     )
     v["monitoring_summary"] = d.monitoring_summary
+    v["robustness"] = robustness_text(d)
+    v["robustness_sobol"] = _table(
+        list(SOBOL_HEADERS.values()),
+        [[r.label, f"{r.S1:.3f}", f"{r.ST:.3f}"] for r in d.robustness_sensitivity.itertuples()],
+    )
     # province
     ps = d.province_scores
     v["province"] = _table(
@@ -246,8 +256,22 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
     return v
 
 
+def robustness_text(d: CountyReportData) -> str:
+    """The sentence of section 指数稳健性 (empty when the audit is unavailable)."""
+    r = d.robustness
+    if r is None:
+        return ""
+    return (
+        f"在方法选择上做 {int(r['runs'])} 次蒙特卡洛运行（{int(r['units'])} 个县级单位），"
+        f"本县基准排名 {int(r['rank'])}，排名中位数 {r['rank_median']:g}，"
+        f"90% 区间 {r['rank_p05']:g}–{r['rank_p95']:g}。"
+    )
+
+
 def _county_charts(d: CountyReportData) -> dict[str, str]:
     out: dict[str, str] = {}
+    if d.robustness is not None and len(d.robustness_intervals):
+        out["robustness"] = charts.rank_interval_chart(d.robustness_intervals)
     if d.evaluated and not d.dimensions.empty:
         out["radar"] = charts.radar_chart(d.dimensions, d.name)
     if not d.shortfalls.empty and not d.top_obstacles.empty:

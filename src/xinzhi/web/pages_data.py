@@ -33,6 +33,7 @@ from xinzhi.pipelines.uploads import (
 )
 from xinzhi.web._context import client_ip, connection, data_dir_str, write_lock
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
+from xinzhi.web.my_data_view import my_data_section
 
 __all__ = ["quarantined_rows", "register"]
 
@@ -67,10 +68,16 @@ def _preview(path: Path) -> pd.DataFrame:
     return pd.read_excel(path, header=None, nrows=12, dtype=str)
 
 
+_STATUS = {"active": "当前", "superseded": "已被替代"}
+
+
 def _batches(user: auth.User) -> pd.DataFrame:
-    """The batches ``user`` sees (newest 200)."""
+    """The batches ``user`` sees (newest 200), statuses in Chinese."""
     with connection() as con:
-        return batch_page(con, user, limit=200)[1]
+        page = batch_page(con, user, limit=200)[1]
+    page["status"] = page["status"].map(lambda s: _STATUS.get(s, s))
+    page["imported_at"] = page["imported_at"].astype(str).str[:19]
+    return page
 
 
 def _show_report(report: ImportReport, box: ui.column, session: auth.Session, ip: str) -> None:
@@ -249,6 +256,8 @@ def register() -> None:
                 },
                 pagination=10,
             ).props('data-testid="batches-table"')
+
+        my_data_section(session, ip, lambda b: quarantined_rows(session.user, b))
 
         with ui.card().classes("w-full"):
             ui.label("公共数据集").classes("font-bold")

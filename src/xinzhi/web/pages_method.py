@@ -1,7 +1,15 @@
 """Page 方法: choose a built-in indicator system or upload a YAML system file (validated by
 :func:`xinzhi.pipelines.systems.load_system_file`; the Chinese error names the key),
 run and save a named evaluation (:func:`xinzhi.pipelines.evaluation.evaluate_counties`), and
-compare the rankings of two stored evaluations."""
+compare the rankings of two stored evaluations.
+
+The evaluation's controls are derived from its declaration
+(:data:`xinzhi.registry.evaluation.EVALUATION`, the options of
+:data:`xinzhi.pipelines.evaluation.METHOD_OPTIONS`): one control per declared method option —
+a select with the declared choices and Chinese labels, a number with the declared bounds, a
+yes / no select, or a text field — so a new declared option appears here without a line of
+this module (:func:`control_spec`, :func:`given_options`). Left unset, an option takes the
+indicator system's own (YAML ``options``), then the engine's default."""
 
 from __future__ import annotations
 
@@ -18,7 +26,7 @@ from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.pipelines.comparison import compare_rankings
-from xinzhi.pipelines.evaluation import evaluate_counties
+from xinzhi.pipelines.evaluation import METHOD_OPTIONS, evaluate_counties
 from xinzhi.pipelines.systems import (
     builtin_systems,
     load_system_file,
@@ -26,16 +34,71 @@ from xinzhi.pipelines.systems import (
     system_table,
 )
 from xinzhi.pipelines.uploads import safe_file_name
+from xinzhi.registry.core import Option
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
 from xinzhi.registry.evaluation import EVALUATION
 from xinzhi.web._context import connection
-from xinzhi.web._controls import choice_select
 from xinzhi.web._data import evaluation_names, scores_of
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["register"]
+__all__ = ["MAIN_OPTIONS", "control_spec", "given_options", "register"]
 
 MAX_SYSTEM_FILE = 1024 * 1024
+
+UNSET = "（体系默认）"
+"""Label of the empty choice: the option is left unset (the system's own, then the engine's)."""
+
+MAIN_OPTIONS = ("normalization", "weights", "aggregate", "missing", "scope", "weight_scope")
+"""Shown first; every other declared method option is under 更多方法选项."""
+
+
+def control_spec(option: Option) -> dict[str, Any]:
+    """How the page shows a declared option: ``kind`` (select | number | text), ``label``,
+    ``options`` (value → Chinese label, with ``""`` = :data:`UNSET` when it may stay unset),
+    ``min`` / ``max`` (numbers) and ``help`` — all from the declaration.
+
+    >>> control_spec(EVALUATION.option("entropy_k"))["options"]
+    {'': '（体系默认）', 'n': 'k = 1/ln n（样本数）', 'nonzero': 'k = 1/ln（非零比重个数）'}
+    """
+    spec: dict[str, Any] = {
+        "name": option.name,
+        "label": option.label,
+        "help": option.describe(),
+    }
+    unset = {"": UNSET} if option.optional else {}
+    if option.choices:
+        labels = {c: option.choice_label(c) for c in option.choices}
+        spec.update(kind="select", options={**unset, **labels})
+    elif option.type is bool:
+        spec.update(kind="select", options={**unset, "true": "是", "false": "否"})
+    elif option.type in (int, float):
+        spec.update(kind="number", min=option.minimum, max=option.maximum)
+    else:
+        spec.update(kind="text")
+    return spec
+
+
+def given_options(values: dict[str, Any]) -> dict[str, Any]:
+    """The options a user set on the page (empty controls left out), each converted and checked
+    by its declaration (:meth:`Option.check`; the Chinese error names the option)."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        out[name] = EVALUATION.option(name).check(value)
+    return out
+
+
+def _control(spec: dict[str, Any], value: Any) -> Any:
+    """The NiceGUI control of a :func:`control_spec` (data-testid ``opt-<name>``)."""
+    testid = f'data-testid="opt-{spec["name"]}"'
+    if spec["kind"] == "select":
+        c: Any = ui.select(spec["options"], value=value or "", label=spec["label"])
+    elif spec["kind"] == "number":
+        c = ui.number(spec["label"], value=value, min=spec["min"], max=spec["max"])
+    else:
+        c = ui.input(spec["label"], value=value or "")
+    return c.props(testid).classes("w-64").tooltip(spec["help"])
 
 
 def register() -> None:
@@ -116,14 +179,19 @@ def register() -> None:
 
         with ui.card().classes("w-full"):
             ui.label("运行并保存评价").classes("font-bold")
-            # choices and labels from the declaration; preselected: the system's own methods
+            # one control per declared option; preselected: the system's own weights and
+            # aggregation, the others unset (the system's own, then the engine's default)
             chosen = method_defaults(DEFAULT_SYSTEM)
-            weights = choice_select(
-                EVALUATION.option("weights"), chosen["weights"], lambda _: None
-            ).classes("w-64")
-            aggregate = choice_select(
-                EVALUATION.option("aggregate"), chosen["aggregate"], lambda _: None
-            ).classes("w-64")
+            controls: dict[str, Any] = {}
+            with ui.row().classes("w-full"):
+                for name in MAIN_OPTIONS:
+                    spec = control_spec(EVALUATION.option(name))
+                    controls[name] = _control(spec, chosen.get(name))
+            with ui.expansion("更多方法选项（未设置时用指标体系自己的选项）").classes("w-full"):
+                with ui.row().classes("w-full"):
+                    for name in METHOD_OPTIONS:
+                        if name not in MAIN_OPTIONS:
+                            controls[name] = _control(control_spec(EVALUATION.option(name)), None)
             save_as = ui.input("保存名称", value="my-evaluation").classes("w-64")
             if not may_run:
                 ui.label("运行并保存评价限管理员和分析员。").classes("text-sm text-gray-500")
@@ -139,11 +207,12 @@ def register() -> None:
                 system = state["custom"] if source.value == "upload" else builtin.value
                 label = system if isinstance(system, str) else system.name
                 try:
+                    options = given_options({n: c.value for n, c in controls.items()})
                     with connection(write=True) as con:
                         ev = await asyncio.to_thread(
                             evaluate_counties,
                             system,
-                            options={"weights": weights.value, "aggregate": aggregate.value},
+                            options=options,
                             con=con,
                             save_as=save_as.value,
                         )
@@ -152,11 +221,7 @@ def register() -> None:
                             "evaluate",
                             user=session.user.username,
                             target=save_as.value,
-                            detail={
-                                "system": label,
-                                "weights": weights.value,
-                                "aggregate": aggregate.value,
-                            },
+                            detail={"system": label, **{k: str(v) for k, v in options.items()}},
                         )
                 except XinzhiError as exc:
                     ui.notify(str(exc), type="negative", multi_line=True)
