@@ -29,4 +29,13 @@ COLUMN_LABELS: dict[str, str] = {
     "missing": "缺失指标",
     "primary_type": "主类型",
     "secondary_type": "次类型",
+    "region_kind": "区划类别",
+    "basis": "排名口径",
+    "basis_rank": "本口径排名",
+    "basis_province_rank": "本口径省内排名",
+    "basis_counties": "本口径单位数",
+    "rank_all": "全国排名（全部单位）",
+    "type_basis": "类型判定方式",
+    "typicality": "典型度",
+    "margin": "领先第二位",
 }

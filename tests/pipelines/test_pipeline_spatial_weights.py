@@ -342,3 +342,49 @@ def test_spatial_convergence_on_a_stored_evaluation(
     ref = sm.OLS(g, sm.add_constant(np.column_stack([ln0, w @ ln0]))).fit(cov_type="HC1")
     got = pd.read_csv(out)
     np.testing.assert_allclose(got["coef"], ref.params, rtol=1e-10)
+
+
+def test_rest_api_offers_the_declared_weights_but_no_paths(
+    small_warehouse: object, tmp_path: Path
+) -> None:
+    """``GET /api/analyses/moran?weights=economic`` equals the pipeline; an out-of-range
+    ``neighbors`` is refused with the Chinese message; the file options are not parameters."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from xinzhi import auth, registry, store
+    from xinzhi.server import create_app
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse.db, db)  # type: ignore[attr-defined]
+    name = small_warehouse.evaluation  # type: ignore[attr-defined]
+    app_ = create_app(db)
+    cur = app_.state.db.cursor()
+    auth.add_user(cur, "analyst1", "correct-horse-1", "analyst")
+    cur.close()
+    with TestClient(app_) as client:
+        tok = client.post(
+            "/api/auth/token", json={"username": "analyst1", "password": "correct-horse-1"}
+        ).json()["access_token"]
+        h = {"Authorization": f"Bearer {tok}"}
+        q = {"evaluation": name, "weights": "economic", "permutations": 0, "standardise": "none"}
+        r = client.get("/api/analyses/moran", params=q, headers=h)
+        assert r.status_code == 200, r.text
+        got = r.json()["tables"]
+        bad = client.get(
+            "/api/analyses/moran",
+            params={"evaluation": name, "weights": "knn", "neighbors": 0},
+            headers=h,
+        )
+        assert bad.status_code in (400, 422) and "neighbors" in bad.text
+        spec = client.get("/api/openapi.json", headers=h).json()
+    with store.connect(db, read_only=True) as con:
+        ref = registry.get("moran").run(
+            con, evaluation=name, weights="economic", permutations=0, standardise="none"
+        )
+    first = next(iter(got.values()))
+    np.testing.assert_allclose([first[0]["I"]], ref.table["I"].to_numpy(), rtol=1e-12)
+    params = {p["name"] for p in spec["paths"]["/api/analyses/moran"]["get"]["parameters"]}
+    assert {"weights", "neighbors", "power", "cutoff", "standardise"} <= params
+    assert not {"coordinates", "weights_file"} & params

@@ -214,3 +214,16 @@ def test_demo_county_ranking_has_no_district(demo_db: Path, tmp_path: Path) -> N
     assert p["basis"] == "county" and p["basis_rank"] == int(
         t.loc[t["region_code"] == "430321", "rank"].iloc[0]
     )
+
+
+def test_workbook_names_the_basis_in_chinese(
+    small: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from xinzhi.pipelines.stored import export_stored_evaluation
+
+    out = export_stored_evaluation(small, EVALUATION, tmp_path / "e.xlsx")
+    sheet = pd.read_excel(out, sheet_name="得分", engine="calamine", dtype={"区划代码": str})
+    assert {"区划类别", "排名口径", "本口径排名", "本口径单位数"} <= set(sheet.columns)
+    assert set(sheet["排名口径"]) == {"县域", "市辖区"}
+    gusu = sheet[(sheet["区划代码"] == "320508") & (sheet["年份"] == 2020)].iloc[0]
+    assert (gusu["区划类别"], gusu["本口径排名"], gusu["本口径单位数"]) == ("市辖区", 1, 1)

@@ -13,7 +13,7 @@ follow the chain templates of :mod:`xinzhi.industry.chains` (工程机械, 汽�
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -82,6 +82,24 @@ def _credits(region: str, serials: Sequence[int]) -> list[str]:
     return (body + credit_check_chars(body).astype(str)).tolist()
 
 
+def _draw(rng: np.random.Generator, pool: np.ndarray, size: int) -> np.ndarray:
+    """``size`` items of each row of ``pool`` (object array, "" = no item) in random order,
+    without repeats; rows with fewer items are padded with ""."""
+    keys = rng.random(pool.shape)
+    keys[pool == ""] = np.inf
+    order = np.argsort(keys, axis=1)[:, :size]
+    return np.take_along_axis(pool, order, axis=1)
+
+
+def _joined(items: np.ndarray, sep: str) -> pd.Series:
+    """Rows of ``items`` joined by ``sep``, empty items left out."""
+    out = pd.Series(items[:, 0], dtype=object).astype(str)
+    for c in range(1, items.shape[1]):  # over columns, not rows
+        nxt = pd.Series(items[:, c], dtype=object).astype(str)
+        out = out + np.where(nxt != "", sep + nxt, "")
+    return out
+
+
 def synthetic_tech(
     *,
     county: str = "430321",
@@ -130,86 +148,110 @@ def synthetic_tech(
     rng = np.random.default_rng(seed)
     ref = today or date(2026, 1, 1)
 
+    # every link's keywords as one padded row (""), so rows are drawn without Python loops
+    width = max(len(kws) for _c, (_l, _f, kws) in links)
+    link_kw = np.array(
+        [list(kws) + [""] * (width - len(kws)) for _c, (_l, _f, kws) in links], dtype=object
+    )
+    chain_of = np.array([c for c, _x in links], dtype=object)
+    link_of = np.array([x[0] for _c, x in links], dtype=object)
+    field_of = np.array([x[1] for _c, x in links], dtype=object)
+
+    # demands: a link each, three of its keywords in random order, a verb, budget, deadline
     pick = rng.integers(0, len(links), n_demands)
+    chosen = _draw(rng, link_kw[pick], 3)
+    verb = np.array(_VERBS, dtype=object)[rng.integers(0, len(_VERBS), n_demands)]
     budgets = np.round(rng.lognormal(mean=np.log(80), sigma=0.6, size=n_demands) / 5) * 5
     days = rng.integers(60, 365, n_demands)
-    codes = _credits(county, range(1, n_demands + 1))
-    demand_rows = []
-    for i in range(n_demands):
-        chain, (link, fld, kws) = links[int(pick[i])]
-        chosen = [str(x) for x in rng.choice(kws, size=min(3, len(kws)), replace=False)]
-        verb = _VERBS[int(rng.integers(0, len(_VERBS)))]
-        firm = f"（示例）{county_name}{chain}{i % 17 + 1:02d}号企业"
-        demand_rows.append(
-            {
-                "demand_id": f"TD{county}{i + 1:04d}",
-                "credit_code": codes[i],
-                "firm_name": firm,
-                "region_code": county,
-                "title": f"{link}{chosen[0]}技术{verb}",
-                "text": (
-                    f"本企业属{chain}产业链{link}环节，在{'、'.join(chosen)}方面存在技术瓶颈，"
-                    f"需要{verb}{chosen[0]}相关工艺与装备，希望与高校院所团队合作，"
-                    f"形成可在产线验证的解决方案。（示例数据）"
-                ),
-                "field": fld,
-                "chain": chain,
-                "chain_link": link,
-                "industry_code": None,
-                "keywords": ";".join(chosen),
-                "budget": float(budgets[i]),
-                "deadline": ref + timedelta(days=int(days[i])),
-                "status": "征集中",
-                "synthetic": True,
-            }
-        )
-    demands = pd.DataFrame(demand_rows, columns=list(DEMAND_COLUMNS))
+    serial = np.arange(1, n_demands + 1)
+    first = pd.Series(chosen[:, 0])
+    listed = _joined(chosen, "、")
+    chain = pd.Series(chain_of[pick])
+    link = pd.Series(link_of[pick])
+    demands = pd.DataFrame(
+        {
+            "demand_id": [f"TD{county}{i:04d}" for i in serial],
+            "credit_code": _credits(county, serial.tolist()),
+            "firm_name": "（示例）" + county_name + chain + pd.Series((serial - 1) % 17 + 1).map(
+                "{:02d}号企业".format
+            ),
+            "region_code": county,
+            "title": link + first + "技术" + verb,
+            "text": "本企业属" + chain + "产业链" + link + "环节，在" + listed
+            + "方面存在技术瓶颈，需要" + verb + first
+            + "相关工艺与装备，希望与高校院所团队合作，形成可在产线验证的解决方案。（示例数据）",
+            "field": field_of[pick],
+            "chain": chain,
+            "chain_link": link,
+            "industry_code": None,
+            "keywords": _joined(chosen, ";"),
+            "budget": budgets.astype(float),
+            "deadline": pd.Series(pd.Timestamp(ref) + pd.to_timedelta(days, unit="D")).dt.date,
+            "status": "征集中",
+            "synthetic": True,
+        },
+        columns=list(DEMAND_COLUMNS),
+    )  # fmt: skip
 
-    all_kw = [(fld, kws) for ls in inds.values() for (_l, fld, kws) in ls]
-    kinds = rng.choice(len(TEAM_KINDS), size=n_teams, p=[0.6, 0.3, 0.1])
-    team_rows = []
-    for j in range(n_teams):
-        kind = TEAM_KINDS[int(kinds[j])]
-        fld, kws = all_kw[int(rng.integers(0, len(all_kw)))]
-        other = TECH_FIELDS[int(rng.integers(0, len(TECH_FIELDS)))]
-        fields = [fld] if other == fld else [fld, other]
-        _extra_fld, extra_kws = all_kw[int(rng.integers(0, len(all_kw)))]
-        pool = list(dict.fromkeys([*kws, *extra_kws]))
-        chosen = [str(x) for x in rng.choice(pool, size=min(4, len(pool)), replace=False)]
-        surname = _SURNAMES[int(rng.integers(0, len(_SURNAMES)))]
-        if kind == "飞地":
-            city, region = _ENCLAVES[int(rng.integers(0, len(_ENCLAVES)))]
-            inst = f"{county_name}（{city}）科创飞地"
-            name = f"（示例）{inst}{'、'.join(chosen[:2])}联合研发中心"
-            partner = county
-        else:
-            inst, city, region = _INSTITUTIONS[int(rng.integers(0, len(_INSTITUTIONS)))]
-            noun = "教授团队" if kind == "团队" else "研究员"
-            name = f"（示例）{inst}{surname}{noun}"
-            partner = None
-        papers = int(rng.integers(2, 40))
-        patents = int(rng.integers(0, 15))
-        team_rows.append(
-            {
-                "team_id": f"RT{j + 1:04d}",
-                "name": name,
-                "kind": kind,
-                "institution": inst,
-                "city": city,
-                "region_code": region,
-                "partner_county": partner,
-                "fields": ";".join(fields),
-                "keywords": ";".join(chosen),
-                "text": (
-                    f"研究方向：{'、'.join(chosen)}；近五年发表论文 {papers} 篇，授权发明专利 "
-                    f"{patents} 件，承担{fields[0]}领域横向项目多项。（示例数据）"
-                ),
-                "capacity": int(rng.integers(1, 4)) if kind != "专家" else 1,
-                "contact": f"{surname}老师",
-                "phone": f"1380000{j:04d}",
-                "email": f"team{j + 1:04d}@example.org",
-                "synthetic": True,
-            }
-        )
-    teams = pd.DataFrame(team_rows, columns=list(TEAM_COLUMNS))
+    # teams: a kind, a home link (its field and keywords) and a second link's keywords
+    kind = np.array(TEAM_KINDS, dtype=object)[
+        rng.choice(len(TEAM_KINDS), size=n_teams, p=[0.6, 0.3, 0.1])
+    ]
+    home = rng.integers(0, len(links), n_teams)
+    second = rng.integers(0, len(links), n_teams)
+    pool = np.concatenate([link_kw[home], link_kw[second]], axis=1)
+    repeat = (pool[:, width:, None] == pool[:, None, :width]).any(axis=2)
+    pool[:, width:][repeat] = ""
+    kw = _draw(rng, pool, 4)
+    other = np.array(TECH_FIELDS, dtype=object)[rng.integers(0, len(TECH_FIELDS), n_teams)]
+    fld = field_of[home]
+    fields = np.where(other == fld, fld, fld + ";" + other)
+    surname = np.array(list(_SURNAMES), dtype=object)[rng.integers(0, len(_SURNAMES), n_teams)]
+    inst_i = rng.integers(0, len(_INSTITUTIONS), n_teams)
+    encl_i = rng.integers(0, len(_ENCLAVES), n_teams)
+    enclave = kind == "飞地"
+    inst_name = np.array([i for i, _c, _r in _INSTITUTIONS], dtype=object)[inst_i]
+    city = np.where(
+        enclave,
+        np.array([c for c, _r in _ENCLAVES], dtype=object)[encl_i],
+        np.array([c for _i, c, _r in _INSTITUTIONS], dtype=object)[inst_i],
+    )
+    region = np.where(
+        enclave,
+        np.array([r for _c, r in _ENCLAVES], dtype=object)[encl_i],
+        np.array([r for _i, _c, r in _INSTITUTIONS], dtype=object)[inst_i],
+    )
+    inst = np.where(enclave, county_name + "（" + city + "）科创飞地", inst_name)
+    noun = np.where(kind == "团队", "教授团队", "研究员")
+    name = np.where(
+        enclave,
+        "（示例）" + inst + _joined(kw[:, :2], "、") + "联合研发中心",
+        "（示例）" + inst + surname + noun,
+    )
+    papers = rng.integers(2, 40, n_teams)
+    patents = rng.integers(0, 15, n_teams)
+    capacity = np.where(kind == "专家", 1, rng.integers(1, 4, n_teams))
+    j = pd.Series(np.arange(n_teams))
+    teams = pd.DataFrame(
+        {
+            "team_id": "RT" + (j + 1).map("{:04d}".format),
+            "name": name,
+            "kind": kind,
+            "institution": inst,
+            "city": city,
+            "region_code": region,
+            "partner_county": pd.Series(enclave).map({True: county, False: None}),
+            "fields": fields,
+            "keywords": _joined(kw, ";"),
+            "text": "研究方向：" + _joined(kw, "、") + "；近五年发表论文 "
+            + pd.Series(papers).astype(str) + " 篇，授权发明专利 " + pd.Series(patents).astype(str)
+            + " 件，承担" + pd.Series(fld) + "领域横向项目多项。（示例数据）",
+            "capacity": capacity.astype(int),
+            "contact": surname + "老师",
+            "phone": "1380000" + j.map("{:04d}".format),
+            "email": "team" + (j + 1).map("{:04d}".format) + "@example.org",
+            "synthetic": True,
+        },
+        columns=list(TEAM_COLUMNS),
+    )  # fmt: skip
     return demands, teams

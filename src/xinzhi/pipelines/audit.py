@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pandas as pd
 
 from xinzhi import store
 from xinzhi.errors import InputError
@@ -22,7 +23,7 @@ from xinzhi.evaluate.audit import (
 )
 from xinzhi.indicators.system import IndicatorSystem, load_system
 from xinzhi.pipelines.evaluation import OPTIONAL_COVERAGE
-from xinzhi.pipelines.stored import read_stored_evaluation
+from xinzhi.pipelines.stored import StoredEvaluation, read_stored_evaluation
 from xinzhi.pipelines.user_tables import TableSource, table_frame
 from xinzhi.registry import audit as decl
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
@@ -123,6 +124,8 @@ def audit_stored(
     options: Mapping[str, Any] | None = None,
     *,
     year: int | None = None,
+    stored: StoredEvaluation | None = None,
+    raw: pd.DataFrame | None = None,
     **audit_options: Any,
 ) -> AuditResult:
     """Audit stored evaluation ``evaluation`` in one of its years (default the latest): its
@@ -132,22 +135,29 @@ def audit_stored(
     The reference index is re-computed on that one cross-section; for an evaluation stored
     per year (or of one year) its ranks are the stored ranks of that year, for a pooled one
     (several years normalised together) they may differ (noted in the result).
+
+    ``stored`` and ``raw`` (the evaluation already read and the wide current values with
+    ``region_code, year`` and its indicators, as a report's context holds them) spare reading
+    them again.
     """
-    st = read_stored_evaluation(con, evaluation)
+    st = read_stored_evaluation(con, evaluation) if stored is None else stored
     if st is None:
         raise InputError(f"数据仓库中没有名为 {evaluation} 的评价结果")
     y = max(st.years) if year is None else int(year)
     if y not in st.years:
         raise InputError(f"评价 {evaluation} 没有 {y} 年的得分；有：{st.years}")
-    wide = store.read_wide(con, st.system.codes, [y], level="county")
+    if raw is None:
+        wide = store.read_wide(con, st.system.codes, [y], level="county")
+    else:
+        wide = raw.loc[raw["year"] == y, ["region_code", "year", *st.system.codes]]
     scored = set(st.scores.loc[st.scores["year"] == y, "region_code"].astype(str))
     data = wide[wide["region_code"].astype(str).isin(scored)]
     data = data.rename(columns={"region_code": "unit"})
-    stored = {k: v for k, v in st.options.items() if v is not None and k != "ahp"}
+    own = {k: v for k, v in st.options.items() if v is not None and k != "ahp"}
     given = {k: v for k, v in dict(options or {}).items() if v is not None}
-    res = audit(data, st.system, {**stored, **given}, year=y, **audit_options)
+    res = audit(data, st.system, {**own, **given}, year=y, **audit_options)
     res.options = {"evaluation": evaluation, **res.options}
-    if len(st.years) > 1 and stored.get("scope", "pooled") != "per-year":
+    if len(st.years) > 1 and own.get("scope", "pooled") != "per-year":
         res.notes = [
             *res.notes,
             f"评价 {evaluation} 混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"

@@ -28,7 +28,6 @@ import pandas as pd
 from xinzhi import __version__, config, store
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem, load_system
-from xinzhi.pipelines.audit import audit_declared
 from xinzhi.pipelines.evaluation import evaluate_counties, region_names
 from xinzhi.pipelines.industry import IndustryInputs, industry_inputs, tiers_for
 from xinzhi.pipelines.stored import (
@@ -40,6 +39,7 @@ from xinzhi.pipelines.typology import CountyTypes, classify_counties
 from xinzhi.regions import county_polygons
 from xinzhi.regions.boundaries import builtin_source
 from xinzhi.regions.harmonise import code_crosswalk, harmonise_codes
+from xinzhi.registry.audit import AUDIT
 from xinzhi.registry.defaults import DEFAULT_EVALUATION
 
 if TYPE_CHECKING:
@@ -138,13 +138,32 @@ class ReportContext:
     def audit(self, year: int) -> Any:
         """The audit of the stored evaluation in ``year`` (cached; the declared analysis
         ``audit`` with :data:`REPORT_AUDIT_N` Monte Carlo base samples and the declared choice
-        levels, as the page 排名 runs it), or the Chinese reason it is unavailable."""
+        levels, as the page 排名 runs it, on the evaluation and values this context already
+        read), or the Chinese reason it is unavailable."""
+        # imported here for start-up speed: the audit's Monte Carlo needs scipy.stats (qmc),
+        # about a second to import, which nothing else of a report needs
+        from xinzhi.pipelines.audit import audit_stored, levels
+
         with self._locks["audit"]:
             if year not in self._audit:
                 try:
-                    with self.connection() as con:
-                        self._audit[year] = audit_declared(
-                            con, evaluation=self.evaluation_name, year=year, n=REPORT_AUDIT_N
+                    o = AUDIT.resolve(
+                        {"evaluation": self.evaluation_name, "year": year, "n": REPORT_AUDIT_N}
+                    )
+                    with self.connection() as con:  # the evaluation and values already read
+                        self._audit[year] = audit_stored(
+                            con,
+                            self.evaluation_name,
+                            year=year,
+                            stored=self.evaluation,
+                            raw=self.raw,
+                            n=o["n"],
+                            pct=o["pct"],
+                            normalizations=levels(o["normalizations"]),
+                            weights=levels(o["weightings"]),
+                            aggregations=levels(o["aggregations"]),
+                            imputations=levels(o["imputations"]),
+                            seed=o["seed"],
                         )
                 except XinzhiError as exc:
                     self._audit[year] = f"指数稳健性分析不可用：{exc}"

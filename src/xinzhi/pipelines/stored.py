@@ -46,6 +46,7 @@ __all__ = [
     "CountyProfile",
     "StoredEvaluation",
     "county_profile",
+    "evaluation_area",
     "evaluation_exists",
     "evaluation_list",
     "evaluation_panel",
@@ -67,9 +68,21 @@ def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, s
     return (str(rows[0][0]), str(rows[0][1])) if rows else None
 
 
+def evaluation_area(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown)."""
+    ensure_evaluation_tables(con)
+    rows = con.execute(
+        "SELECT json_extract_string(options, '$.area') FROM evaluations WHERE name = ?", [name]
+    ).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] else None
+
+
 def evaluation_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stored evaluations: ``name, system, created_at, user_name, units, years``."""
     return list_evaluations(con)
+
+
+_BASIS_WORDS = {"county": "县域", "district": "市辖区"}
 
 
 def with_basis_ranks(scores: pd.DataFrame, kinds: pd.DataFrame) -> pd.DataFrame:
@@ -383,7 +396,8 @@ def export_stored_evaluation(
     ).df()
     p = Path(path)
     with pd.ExcelWriter(p, engine="xlsxwriter") as xw:
-        s.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
+        shown = s.assign(basis=s["basis"].map(_BASIS_WORDS)) if "basis" in s.columns else s
+        shown.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="得分", index=False)
         weights.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="权重", index=False)
         ob.rename(columns=COLUMN_LABELS).to_excel(xw, sheet_name="障碍度", index=False)
     return p

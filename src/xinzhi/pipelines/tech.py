@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +51,7 @@ __all__ = [
     "import_tech",
     "list_demands",
     "list_teams",
+    "match_workbook",
     "missing_vectors",
     "operator",
     "tech_assignment",
@@ -655,6 +655,17 @@ def operator(con: duckdb.DuckDBPyConnection, account: str) -> User:
     return User(0, account, "admin", None, False)
 
 
+def match_workbook(result: mt.TechMatch | mt.TechAssignment) -> bytes:
+    """The result as an xlsx workbook (Chinese headers, the 说明 sheet)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tech.xlsx"
+        result.to_excel(path)
+        return path.read_bytes()
+
+
 def workflow_table() -> pd.DataFrame:
     """The state machine as a table (for the page and ``xinzhi match tech`` help)."""
     return mt.transition_table()
@@ -669,13 +680,3 @@ def events_json(events: pd.DataFrame) -> list[dict[str, Any]]:
         r["created_at"] = str(r.get("created_at"))
         rows.append(r)
     return rows
-
-
-def options_of(analysis: str) -> Mapping[str, Any]:
-    """Declared defaults of ``tech-match`` / ``tech-assign`` / ``tech-graph``."""
-    a = {
-        "tech-match": decl.TECH_MATCH,
-        "tech-assign": decl.TECH_ASSIGN,
-        "tech-graph": decl.TECH_GRAPH,
-    }[analysis]
-    return {o.name: o.default for o in a.options}

@@ -233,6 +233,7 @@ def mount(
     from xinzhi import auth
     from xinzhi.web import (
         pages_causal,
+        pages_compare,
         pages_data,
         pages_disparity,
         pages_enterprise,
@@ -266,6 +267,7 @@ def mount(
     if not _state["pages"]:
         pages_main.register()
         pages_profile.register()
+        pages_compare.register()
         pages_data.register()
         pages_more.register()
         pages_method.register()

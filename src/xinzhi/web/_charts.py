@@ -17,6 +17,7 @@ __all__ = [
     "choropleth",
     "histogram_options",
     "radar_options",
+    "radar_scale",
     "register_map",
 ]
 
@@ -130,24 +131,58 @@ def histogram_options(values: pd.Series, *, bins: int = 20, title: str = "得分
     }
 
 
-def radar_options(dims: pd.DataFrame, series: dict[str, str]) -> dict:
-    """Radar chart of dimension scores: ``dims`` has ``dimension`` and one column per entry of
-    ``series`` (column → legend label)."""
+def radar_scale(top: float, *, percent: bool = False) -> float:
+    """Outer value of a radar's axes: the largest value plus 10 %, rounded up to a tenth
+    (scores of the evaluation lie in [0, 1], so at most 1 when every value does).
+
+    >>> radar_scale(0.5810), radar_scale(0.96), radar_scale(0.0)
+    (0.7, 1.0, 0.1)
+    """
+    if not np.isfinite(top) or top <= 0:
+        return 0.1
+    m = float(np.ceil(round(top * 1.1, 9) * 10) / 10)
+    return min(m, 1.0) if top <= 1.0 else m
+
+
+def radar_options(
+    dims: pd.DataFrame, series: dict[str, str], *, percent: bool = False
+) -> dict[str, Any]:
+    """Radar chart: ``dims`` has ``dimension`` (the axes) and one column per entry of
+    ``series`` (column → legend label). Every axis runs from 0 to the same
+    :func:`radar_scale` with five rings and labelled values (``percent``: shown as %)."""
     present = {c: lab for c, lab in series.items() if c in dims.columns}
-    top = float(np.nanmax(dims[list(present)].to_numpy(dtype=float))) if present else 1.0
+    values = dims[list(present)].to_numpy(dtype=float) if present else np.array([1.0])
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    scale = radar_scale(top, percent=percent)
+    label: dict[str, Any] = {"show": True, "fontSize": 9, "color": "#6b7280"}
+    if percent:
+        label[":formatter"] = "v => (v * 100).toFixed(0) + '%'"
+    tip = "(v * 100).toFixed(1) + '%'" if percent else "v.toFixed(4)"
     return {
         "legend": {"data": list(present.values()), "bottom": 0},
-        "tooltip": {},
+        "tooltip": {
+            ":formatter": (
+                "p => p.name + '<br/>' + p.value.map((v, i) => "
+                f"p.data.axes[i] + ' ' + (v === null ? '缺失' : {tip})).join('<br/>')"
+            )
+        },
         "radar": {
-            "indicator": [{"name": d, "max": round(top * 1.15, 4)} for d in dims["dimension"]],
-            "radius": "65%",
+            "indicator": [{"name": d, "min": 0, "max": scale} for d in dims["dimension"]],
+            "radius": "62%",
+            "splitNumber": 5,
+            "axisLabel": label,
+            "axisName": {"color": "#111827", "fontSize": 12},
         },
         "series": [
             {
                 "type": "radar",
                 "animation": False,
                 "data": [
-                    {"name": lab, "value": [round(float(x), 4) for x in dims[c]]}
+                    {
+                        "name": lab,
+                        "value": [None if pd.isna(x) else round(float(x), 4) for x in dims[c]],
+                        "axes": [str(d) for d in dims["dimension"]],
+                    }
                     for c, lab in present.items()
                 ],
             }

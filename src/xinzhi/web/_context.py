@@ -48,6 +48,7 @@ NAV: list[tuple[str, str, Action | None]] = [
     ("/", "总览", None),
     ("/ranking", "排名", None),
     ("/profile", "县域画像", None),
+    ("/compare", "对比", None),
     ("/disparity", "区域差异", None),
     ("/industry", "产业", None),
     ("/enterprise", "企业", None),

@@ -20,6 +20,7 @@ from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.errors import XinzhiError
 from xinzhi.web._context import NAV, connection, current_session
+from xinzhi.web._format import column_kind, excel_format, format_js
 
 __all__ = [
     "XLSX",
@@ -27,6 +28,7 @@ __all__ = [
     "frame",
     "guarded",
     "notify_error",
+    "search_rows",
     "send_download",
     "table_of",
 ]
@@ -176,13 +178,58 @@ async def send_download(
     return True
 
 
-def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An xlsx workbook with one sheet per frame (sheet names cut to 31 characters)."""
+def excel_bytes(sheets: dict[str, pd.DataFrame], kinds: dict[str, str] | None = None) -> bytes:
+    """An xlsx workbook with one sheet per frame (sheet names cut to 31 characters): the header
+    row frozen (``freeze_panes`` at A2), each column as wide as its header, and number formats
+    by kind (:mod:`xinzhi.web._format`: shares and percentiles ``0.0%``, scores ``0.0000``,
+    money ``#,##0.00``) — the cells keep the numbers.
+
+    Parameters
+    ----------
+    sheets : dict
+        Sheet name → frame (written as it is: the caller's on-screen rows and headers).
+    kinds : dict, optional
+        Column header → kind; columns not named here get :func:`~xinzhi.web._format.column_kind`
+        of their header (``score``, ``percentile``, ``dim:…`` …), else no number format.
+    """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        book = writer.book
+        fmts: dict[str, Any] = {}
         for name, frame_ in sheets.items():
-            frame_.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet_name = name[:31]
+            frame_.to_excel(writer, sheet_name=sheet_name, index=False)
+            ws = writer.sheets[sheet_name]
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(frame_.columns):
+                kind = (kinds or {}).get(str(col)) or column_kind(str(col))
+                width = max(8, min(40, 2 * len(str(col)) + 2))
+                if kind is None or not pd.api.types.is_numeric_dtype(frame_[col]):
+                    ws.set_column(i, i, width)
+                    continue
+                if kind not in fmts:
+                    fmts[kind] = book.add_format({"num_format": excel_format(kind)})
+                ws.set_column(i, i, width, fmts[kind])
     return buf.getvalue()
+
+
+def search_rows(df: pd.DataFrame, text: str | None, columns: list[str]) -> pd.DataFrame:
+    """Rows of ``df`` whose ``columns`` contain ``text`` (case-insensitive; empty text: all
+    rows) — the on-screen filter of a table, applied on the server so that the table and its
+    Excel export hold the same rows.
+
+    >>> d = pd.DataFrame({"name": ["湘潭县", "长沙县", "昆山市"], "code": ["430321", "430121", "320583"]})
+    >>> search_rows(d, "43", ["name", "code"])["name"].tolist()
+    ['湘潭县', '长沙县']
+    """
+    t = (text or "").strip().lower()
+    if not t:
+        return df
+    hit = pd.Series(False, index=df.index)
+    for c in columns:
+        if c in df.columns:
+            hit |= df[c].astype(str).str.lower().str.contains(t, regex=False, na=False)
+    return df[hit]
 
 
 def display_rows(df: pd.DataFrame, columns: list[str], digits: int = 4) -> list[dict[str, Any]]:
@@ -205,13 +252,28 @@ def table_of(
     row_key: str | None = None,
     pagination: int | None = 15,
     digits: int = 4,
+    kinds: dict[str, str] | None = None,
 ) -> ui.table:
-    """A sortable table with Chinese column labels (values as :func:`display_rows` shows them)."""
+    """A sortable table with Chinese column labels (values as :func:`display_rows` gives them,
+    shown in the one number format of :mod:`xinzhi.web._format`: ``kinds`` maps a column to its
+    kind, otherwise :func:`~xinzhi.web._format.column_kind` of its name; the numbers stay numbers,
+    so sorting is numeric)."""
     cols = [c for c in labels if c in df.columns]
     extra = [row_key] if row_key and row_key not in cols and row_key in df.columns else []
-    columns = [
-        {"name": c, "label": labels[c], "field": c, "sortable": True, "align": "left"} for c in cols
-    ]
+    columns = []
+    for c in cols:
+        col: dict[str, Any] = {
+            "name": c,
+            "label": labels[c],
+            "field": c,
+            "sortable": True,
+            "align": "left",
+        }
+        kind = (kinds or {}).get(c) or column_kind(c)
+        if kind is not None and pd.api.types.is_numeric_dtype(df[c]):
+            col[":format"] = format_js(kind)
+            col["align"] = "right"
+        columns.append(col)
     return ui.table(
         columns=columns,
         rows=display_rows(df, cols + extra, digits),

@@ -28,12 +28,27 @@ from xinzhi.web._frame import guarded, table_of
 __all__ = ["register"]
 
 
-def _spatial(name: str, year: int) -> tuple[Any, Any]:
-    """(global Moran, LISA) of one year with their declared defaults."""
+def _spatial(name: str, year: int, weights: str, standardise: str) -> tuple[Any, Any]:
+    """(global Moran, LISA) of one year with the chosen spatial weights (the declared choices;
+    their other options take the declared defaults)."""
     return (
-        run_analysis(decl.MORAN, evaluation=name, year=year),
-        run_analysis(decl.LISA, evaluation=name, year=year),
+        run_analysis(
+            decl.MORAN, evaluation=name, year=year, weights=weights, standardise=standardise
+        ),
+        run_analysis(
+            decl.LISA, evaluation=name, year=year, weights=weights, standardise=standardise
+        ),
     )
+
+
+_WEIGHTS_TEXT = {
+    "queen": "县级 queen 邻接（共享边界点即相邻）",
+    "knn": f"k 近邻（县级边界质心的球面距离，k = {decl.NEIGHBORS.default}）",
+    "inverse-distance": f"反距离（县级边界质心的球面距离，幂次 {decl.POWER.default}）",
+    "economic": "经济距离 1/|ȳi − ȳj|（ȳ 为各年得分均值）",
+    "nested": "经济地理嵌套 W_d·diag(ȳj/ȳ)（林光平等 2005）",
+}
+"""How the page names each choice of spatial weights (formulas: docs/disparity.md §7)."""
 
 
 def _dagum_section(name: str, group: str) -> None:
@@ -132,14 +147,22 @@ def _kde_section(name: str) -> None:
 
 async def _spatial_section(name: str, year: int, years: list[int], base: dict[str, Any]) -> None:
     ui.label("空间自相关：Moran 散点图与 LISA 集聚图").classes("text-lg font-bold mt-4")
-    ui.select(
-        years,
-        value=year,
-        label="年份",
-        on_change=lambda e: ui.navigate.to("/disparity?" + urlencode({**base, "year": e.value})),
-    ).classes("w-28")
+    weights, standardise = base["weights"], base["standardise"]
+
+    def go(key: str) -> Any:
+        return lambda v: ui.navigate.to("/disparity?" + urlencode({**base, key: v}))
+
+    with ui.row().classes("gap-4"):
+        ui.select(
+            years,
+            value=year,
+            label="年份",
+            on_change=lambda e: go("year")(e.value),
+        ).classes("w-28")
+        choice_select(decl.WEIGHTS, weights, go("weights")).classes("w-40")
+        choice_select(decl.STANDARDISE, standardise, go("standardise")).classes("w-32")
     try:
-        glob, lisa = await asyncio.to_thread(_spatial, name, year)
+        glob, lisa = await asyncio.to_thread(_spatial, name, year, weights, standardise)
     except XinzhiError as exc:
         ui.label(str(exc)).classes("text-negative")
         return
@@ -148,9 +171,9 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
         f"{year} 年全局 Moran's I = {float(g['I']):.4f}（E[I] = {float(g['EI']):.4f}，"
         f"正态近似 z = {float(g['z_norm']):.2f}，置换伪 p 值 = {float(g['p_sim']):.4f}，"
         f"{glob.options['permutations']} 次置换，种子 {glob.options['seed']}），{int(g['n'])} 个县级单位；"
-        "县级 queen 邻接（共享边界点即相邻），行标准化。"
+        f"{_WEIGHTS_TEXT.get(weights, weights)}，{decl.STANDARDISE.choice_label(standardise)}。"
     ).props('data-testid="moran-global"')
-    notes = [n for n in glob.notes if "边界多边形" not in n]
+    notes = [n for n in glob.notes if "边界多边形" not in n and not n.startswith("空间权重：")]
     dropped = glob.options["left_out"]
     if dropped:
         notes.append(
@@ -321,6 +344,8 @@ def register() -> None:
         group: str = "",
         year: int = 0,
         classes: str = "",
+        weights: str = "",
+        standardise: str = "",
     ) -> None:
         name = pick_evaluation(eval or None)
         if name is None:
@@ -330,7 +355,14 @@ def register() -> None:
         classes = page_option(decl.MARKOV.option("classification"), classes)
         years = sorted(int(y) for y in scores_of(name)["year"].unique())
         y = year if year in years else years[-1]
-        base = {"eval": name, "group": group, "year": y, "classes": classes}
+        base = {
+            "eval": name,
+            "group": group,
+            "year": y,
+            "classes": classes,
+            "weights": page_option(decl.WEIGHTS, weights),
+            "standardise": page_option(decl.STANDARDISE, standardise),
+        }
         ui.label(f"区域差异：{name}").classes("text-xl font-bold")
         choice_select(
             decl.DAGUM.option("group"),

@@ -23,12 +23,13 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import guarded, table_of
+from xinzhi.web._frame import XLSX, guarded, send_download, table_of
 
 __all__ = ["register"]
 
@@ -212,10 +213,90 @@ def register() -> None:
             table_of(graph.table, GRAPH_LABELS, pagination=20, digits=1).props(
                 'data-testid="tech-graph-table"'
             )
+
+        _heading("容量约束分配（建议方案）")
+        ui.label(
+            "在全部待揭榜需求与团队之间求总得分最大的分配：每项需求至多一个团队，"
+            "每个团队不超过其剩余承接能力（可承接项目数 − 在研项目数）。"
+        ).classes("text-sm text-slate-600")
+        plan_box = ui.column().classes("w-full")
+        with plan_box, ui.row().classes("items-center gap-2").props('data-testid="tech-plan-busy"'):
+            ui.spinner(size="lg")
+            ui.label("正在计算分配方案……")
+
+        # the page is on screen first; what needs the embedder follows
+        await ui.context.client.connected()
         if fill is not None:
-            # the page is on screen first; the recommendations (embedding) follow
-            await ui.context.client.connected()
             await fill()
+        await _fill_plan(plan_box, session, client_ip(request), county, emb, kk)
+
+
+ASSIGN_LABELS = {
+    "demand_id": "需求编号",
+    "title": "需求名称",
+    "team_id": "团队编号",
+    "team_name": "团队/专家/飞地",
+    "points": "综合得分",
+    "reasons": "理由",
+}
+
+
+async def _fill_plan(
+    box: Any, session: auth.Session, ip: str, county: str, emb: str, k: int
+) -> None:
+    """The capacity-constrained assignment of the open demands the account sees, and the
+    two-sided recommendations as a workbook (a download of kind ``firms``: the county's
+    records; policy and audit through :func:`send_download`)."""
+    user = session.user
+    with connection() as con:
+        code = pt.visible_county(con, user, county or None)
+
+    def plan() -> Any:
+        with connection() as con:
+            new = pt.missing_vectors(con, county=code, embedder=emb)
+        if new:
+            with connection(write=True) as con:
+                pt.cache_vectors(con, county=code, embedder=emb)
+        with connection() as con:
+            return pt.tech_assignment(con, county=code, k=k, embedder=emb)
+
+    def workbook() -> bytes:
+        with connection() as con:
+            return pt.match_workbook(pt.tech_match(con, county=code, k=k, embedder=emb))
+
+    async def download() -> None:
+        await send_download(
+            session,
+            ip,
+            Kind.FIRMS,
+            workbook,
+            f"技术需求匹配_{code or '全部'}.xlsx",
+            XLSX,
+            fmt="xlsx",
+            county=code,
+            analysis="tech-match",
+        )
+
+    try:
+        res = await asyncio.to_thread(plan)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(str(exc)).classes("text-negative")
+        return
+    box.clear()
+    with box:
+        lines = res.summary().splitlines()
+        ui.label(lines[1] if res.synthetic else lines[0]).classes("text-sm").props(
+            'data-testid="tech-plan-summary"'
+        )
+        if len(res.table):
+            table_of(res.table, ASSIGN_LABELS, row_key="demand_id", digits=1).props(
+                'data-testid="tech-plan"'
+            )
+        ui.button("下载双向推荐结果（Excel）", icon="download", on_click=download).props(
+            'no-caps data-testid="tech-download"'
+        )
 
 
 def _challenge(
