@@ -82,6 +82,16 @@ def test_county_account_runs_the_workflow(browser: Any, server: str) -> None:
         assert "容量约束分配" in page.inner_text("[data-testid=tech-plan-summary]")
         plan = [r[0] for r in _rows(page, "tech-plan")]
         assert len(plan) == len(set(plan)) and set(plan) <= set(ids)
+        with page.expect_download(timeout=120_000) as dl:
+            page.click("[data-testid=tech-download]")
+        import io
+
+        from openpyxl import load_workbook
+
+        assert dl.value.suggested_filename == f"技术需求匹配_{OWN}.xlsx"
+        body = Path(dl.value.path()).read_bytes()
+        sheets = load_workbook(io.BytesIO(body), read_only=True).sheetnames
+        assert sheets[:2] == ["需求→团队", "团队→需求"]
 
         page.goto(server + f"/tech?demand={D1}&embedder=none")
         page.wait_for_selector("[data-testid=tech-state]", timeout=60_000)

@@ -28,8 +28,8 @@ class EvaluationTables(Protocol):
 
 
 #: declared options the command sets through flags of its own: ``--system``, ``--save``,
-#: ``--year`` / ``--years`` and ``--pooled/--per-year`` (scope)
-_OWN_FLAGS = ("system", "save_as", "years", "scope")
+#: ``--year`` / ``--years``, ``--pooled/--per-year`` (scope) and ``--scope`` (area, 评价范围)
+_OWN_FLAGS = ("system", "save_as", "years", "scope", "area")
 #: chosen by the user in the method section of the help; the other declared options follow
 _CHOICES = ("weights", "aggregate", "missing")
 
@@ -118,6 +118,17 @@ _BEFORE = [
         Annotated[str | None, typer.Option("--years", help="年份区间 A-B，如 2016-2024")],
     ),
     _keyword(
+        "area",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--scope",
+                help="（数据仓库模式）评价范围：省或地级市的名称或代码（湖南省、湘潭市），逗号分隔的"
+                "县区，或每行一个县区代码的 .txt/.csv 文件；不填为全国。可选指标按范围内覆盖率纳入",
+            ),
+        ],
+    ),
+    _keyword(
         "pooled",
         Annotated[
             bool | None,
@@ -180,6 +191,7 @@ def evaluate(**given: Any) -> None:
     year: int | None = given.pop("year")
     years: str | None = given.pop("years")
     pooled: bool | None = given.pop("pooled")
+    area: str | None = given.pop("area")
     weights_output: Path | None = given.pop("weights_output")
     obstacles_output: Path | None = given.pop("obstacles_output")
     details_output: Path | None = given.pop("details_output")
@@ -205,12 +217,15 @@ def evaluate(**given: Any) -> None:
             save=save,
             db=db,
             as_json=as_json,
+            area=area,
         )
         return
     if system is None:
         raise InputError("请用 --system 指定指标体系（内置名称或 YAML 文件）")
     if save is not None:
         raise InputError("--save 只用于数据仓库模式（不带 --input）")
+    if area is not None:
+        raise InputError("--scope 只用于数据仓库模式（不带 --input）；文件模式请只放入要评价的地区")
     from xinzhi.pipelines.table_evaluation import evaluate_table
 
     ev = evaluate_table(input_file, system, {**method, "years": _parse_years(year, years)})
@@ -237,12 +252,13 @@ def _evaluate_warehouse(
     save: str | None,
     db: Path | None,
     as_json: bool,
+    area: str | None = None,
 ) -> None:
     """Evaluate the counties stored in the warehouse (``unit`` = 6-digit region code)."""
     from xinzhi.pipelines.evaluation import evaluate_counties
 
     ev = evaluate_counties(
-        **given(system=system), years=years, options=overrides, db=db, save_as=save
+        **given(system=system), years=years, options=overrides, db=db, save_as=save, area=area
     )
     write_outputs(ev.result, *outputs)
     if as_json:

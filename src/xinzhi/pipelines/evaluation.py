@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import config, store
+from xinzhi.auth.accounts import resolve_county
 from xinzhi.errors import InputError
 from xinzhi.evaluate import EvaluationResult, evaluate
 from xinzhi.indicators.system import IndicatorSystem, load_system
@@ -32,6 +33,7 @@ __all__ = [
     "METHOD_OPTIONS",
     "OPTIONAL_COVERAGE",
     "CountyEvaluation",
+    "area_counties",
     "evaluate_counties",
     "evaluate_declared",
     "named_scores",
@@ -71,6 +73,10 @@ class CountyEvaluation:
     regions: pd.DataFrame
     name: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    area: str | None = None
+    """评价范围 (a province, prefecture or list of counties); None: the nation."""
+    coverage: dict[str, float] = field(default_factory=dict)
+    """Share of the unit-years of the area that hold each optional indicator."""
 
     def scores(self) -> pd.DataFrame:
         """Scores with names and ranks (see :func:`named_scores`)."""
@@ -98,10 +104,21 @@ class CountyEvaluation:
         lines = [
             f"指标体系 {self.system.name}：{len(self.system.codes)} 个指标；"
             + "，".join(f"{y} 年 {n} 个县" for y, n in s.groupby("year").size().items()),
+            f"评价范围：{self.area or '全国'}（可选指标在本范围内覆盖 ≥ "
+            f"{OPTIONAL_COVERAGE:.0%} 的县-年时纳入）",
         ]
+        joined = [c for c in self.coverage if c not in self.dropped_optional]
+        if joined:
+            lines.append(
+                "纳入的可选指标："
+                + "、".join(f"{c}（覆盖 {self.coverage[c]:.0%}）" for c in joined)
+            )
         if self.dropped_optional:
             lines.append(
-                f"未纳入的可选指标（数据仓库中缺失或覆盖不足）：{'、'.join(self.dropped_optional)}"
+                "未纳入的可选指标（数据仓库中缺失或覆盖不足）："
+                + "、".join(
+                    f"{c}（覆盖 {self.coverage.get(c, 0.0):.0%}）" for c in self.dropped_optional
+                )
             )
         if not self.excluded.empty:
             lines.append(
@@ -137,6 +154,8 @@ class CountyEvaluation:
             "system": self.system.name,
             "name": self.name,
             "counties_by_year": {int(str(y)): int(n) for y, n in s.groupby("year").size().items()},
+            "area": self.area,
+            "optional_coverage": self.coverage,
             "dropped_optional": self.dropped_optional,
             "excluded": len(self.excluded),
             "top": s[s["year"] == s["year"].max()].head(20).to_dict("records"),
@@ -222,8 +241,9 @@ def evaluate_counties(
     db: str | os.PathLike[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     save_as: str | None = None,
+    area: str | None = None,
 ) -> CountyEvaluation:
-    """Evaluate all county-level units in the warehouse.
+    """Evaluate the county-level units of the warehouse (all, or those of ``area``).
 
     Parameters
     ----------
@@ -237,6 +257,11 @@ def evaluate_counties(
     db, con : warehouse path or open connection.
     save_as : str, optional
         Store the result in the warehouse under this name (not empty or blank).
+    area : str, optional
+        评价范围: a province or prefecture (name or code) or county codes / names separated by
+        commas (:func:`area_counties`). Only its units are evaluated, and an optional indicator
+        joins when it covers ≥ :data:`OPTIONAL_COVERAGE` of the area's unit-years — a county
+        office's own province yearbook counts in its province's index.
     """
     if save_as is not None and not save_as.strip():
         raise InputError("保存评价的名称（--save）不能为空")
@@ -245,6 +270,10 @@ def evaluate_counties(
     con = con or store.connect(db)
     try:
         wide = store.read_wide(con, sys_obj.codes, years, level="county")
+        label = None
+        if area is not None and area.strip():
+            label, codes = area_counties(con, area)
+            wide = wide[wide["region_code"].astype(str).isin(codes)]
         required = [i.code for i in sys_obj.indicators if not i.optional]
         if years is None and not wide.empty:
             # default years: those in which at least one unit has every required indicator
@@ -252,8 +281,8 @@ def evaluate_counties(
             wide = wide[wide["year"].isin(complete_years)]
         if wide.empty:
             raise InputError(
-                f"数据仓库中没有指标体系 {sys_obj.name} 所需指标的县级数据"
-                "（请先运行 xinzhi demo 或 xinzhi import 导入数据）"
+                f"数据仓库中没有{label or ''}指标体系 {sys_obj.name} 所需指标的县级数据"
+                "（请先导入数据）"
             )
         coverage = wide[sys_obj.codes].notna().mean()
         available = [c for c in sys_obj.codes if coverage[c] >= OPTIONAL_COVERAGE or c in required]
@@ -274,7 +303,9 @@ def evaluate_counties(
             excluded=excluded.reset_index(drop=True),
             regions=regions,
             name=save_as,
-            options=result.options.as_dict(),
+            options={**result.options.as_dict(), **({"area": label} if label else {})},
+            area=label,
+            coverage={i.code: float(coverage[i.code]) for i in sys_obj.indicators if i.optional},
         )
         if save_as:
             _save(con, out)
@@ -282,6 +313,43 @@ def evaluate_counties(
     finally:
         if own:
             con.close()
+
+
+def area_counties(con: duckdb.DuckDBPyConnection, area: str) -> tuple[str, list[str]]:
+    """The label and county codes of 评价范围 ``area``: a province or prefecture by name
+    (``湖南省``, ``湖南``, ``湘潭市``) or 6-digit code (``430000``, ``430300``), or counties by
+    code or name separated by commas — every code the region table has for them, old and new.
+
+    Raises
+    ------
+    InputError
+        Nothing of that name or code.
+    """
+    text = area.strip()
+    listed = Path(text)
+    if listed.suffix.lower() in {".txt", ".csv"} and listed.is_file():  # one county per line
+        lines = listed.read_text(encoding="utf-8-sig").splitlines()
+        text = ",".join(line.split(",")[0] for line in lines if line.strip())
+    items = [t.strip() for t in text.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+    if len(items) > 1 or (len(items) == 1 and text.isdigit() and not text.endswith("00")):
+        codes = sorted({resolve_county(con, t) for t in items})
+        return f"{len(codes)} 个县级单位", codes
+    rows = con.execute(
+        """SELECT DISTINCT code, province_name, prefecture_name FROM regions
+           WHERE level = 'county' AND (
+               province_name IN (?, ? || '省', ? || '市') OR prefecture_name IN (?, ? || '市')
+               OR province_code = ? OR prefecture_code = ?)""",
+        [text, text, text, text, text, text, text],
+    ).fetchall()
+    if not rows:
+        raise InputError(
+            f"找不到评价范围“{text}”：请写省或地级市的名称或代码，或用逗号分隔的县区名称或代码"
+        )
+    by_province = {r[1] for r in rows}
+    label = next(iter(by_province)) if len(by_province) == 1 else text
+    if all(r[2] for r in rows) and len({r[2] for r in rows}) == 1 and text not in by_province:
+        label = f"{rows[0][1]}{rows[0][2]}"
+    return label, sorted({str(r[0]) for r in rows})
 
 
 def _missing_labels(frame: pd.DataFrame) -> list[str]:
@@ -331,7 +399,7 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
 #: the declared options of the evaluation other than ``system``, ``save_as`` and ``years``: the
 #: method options, passed to the engine when given (derived from the declaration)
 METHOD_OPTIONS: tuple[str, ...] = tuple(
-    o.name for o in decl.EVALUATION.options if o.name not in ("system", "save_as", "years")
+    o.name for o in decl.EVALUATION.options if o.name not in ("system", "save_as", "years", "area")
 )
 
 
@@ -341,6 +409,7 @@ def evaluate_declared(
     system: str = decl.EVALUATION.default("system"),
     save_as: str | None = decl.EVALUATION.default("save_as"),
     years: str | None = decl.EVALUATION.default("years"),
+    area: str | None = decl.EVALUATION.default("area"),
     data_dir: str | os.PathLike[str] | None = None,
     **method: Any,
 ) -> CountyEvaluation:
@@ -357,10 +426,17 @@ def evaluate_declared(
             f"综合评价没有选项 {'、'.join(unknown)}；可选：{'、'.join(METHOD_OPTIONS)}"
         )
     given = {name: method.get(name, decl.EVALUATION.default(name)) for name in METHOD_OPTIONS}
-    decl.EVALUATION.resolve({"system": system, "save_as": save_as, "years": years, **given})
+    decl.EVALUATION.resolve(
+        {"system": system, "save_as": save_as, "years": years, "area": area, **given}
+    )
     options = {k: v for k, v in given.items() if v is not None}
     return evaluate_counties(
-        system, years=parse_years(years), options=options or None, con=con, save_as=save_as
+        system,
+        years=parse_years(years),
+        options=options or None,
+        con=con,
+        save_as=save_as,
+        area=area,
     )
 
 

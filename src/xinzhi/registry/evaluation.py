@@ -29,6 +29,14 @@ EVALUATION = Analysis(
         Option("save_as", "保存为", str, None, help="保存到数据仓库的评价名称（不填则不保存）"),
         Option("years", "年份", str, None, help="单年（2020）或区间（2010-2020）；默认全部年份"),
         Option(
+            "area",
+            "评价范围",
+            str,
+            None,
+            help="省或地级市（名称或代码，如 湖南省、湘潭市），或逗号分隔的县区；不填为全国。"
+            "可选指标按范围内的覆盖率纳入",
+        ),
+        Option(
             "scope",
             "测度范围",
             str,

@@ -23,12 +23,13 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
+from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import guarded, table_of
+from xinzhi.web._frame import XLSX, guarded, send_download, table_of
 
 __all__ = ["register"]
 
@@ -227,7 +228,7 @@ def register() -> None:
         await ui.context.client.connected()
         if fill is not None:
             await fill()
-        await _fill_plan(plan_box, user, county, emb, kk)
+        await _fill_plan(plan_box, session, client_ip(request), county, emb, kk)
 
 
 ASSIGN_LABELS = {
@@ -240,18 +241,41 @@ ASSIGN_LABELS = {
 }
 
 
-async def _fill_plan(box: Any, user: auth.User, county: str, emb: str, k: int) -> None:
-    """The capacity-constrained assignment of the open demands the account sees."""
+async def _fill_plan(
+    box: Any, session: auth.Session, ip: str, county: str, emb: str, k: int
+) -> None:
+    """The capacity-constrained assignment of the open demands the account sees, and the
+    two-sided recommendations as a workbook (a download of kind ``firms``: the county's
+    records; policy and audit through :func:`send_download`)."""
+    user = session.user
+    with connection() as con:
+        code = pt.visible_county(con, user, county or None)
 
     def plan() -> Any:
         with connection() as con:
-            code = pt.visible_county(con, user, county or None)
             new = pt.missing_vectors(con, county=code, embedder=emb)
         if new:
             with connection(write=True) as con:
                 pt.cache_vectors(con, county=code, embedder=emb)
         with connection() as con:
             return pt.tech_assignment(con, county=code, k=k, embedder=emb)
+
+    def workbook() -> bytes:
+        with connection() as con:
+            return pt.match_workbook(pt.tech_match(con, county=code, k=k, embedder=emb))
+
+    async def download() -> None:
+        await send_download(
+            session,
+            ip,
+            Kind.FIRMS,
+            workbook,
+            f"技术需求匹配_{code or '全部'}.xlsx",
+            XLSX,
+            fmt="xlsx",
+            county=code,
+            analysis="tech-match",
+        )
 
     try:
         res = await asyncio.to_thread(plan)
@@ -270,6 +294,9 @@ async def _fill_plan(box: Any, user: auth.User, county: str, emb: str, k: int) -
             table_of(res.table, ASSIGN_LABELS, row_key="demand_id", digits=1).props(
                 'data-testid="tech-plan"'
             )
+        ui.button("下载双向推荐结果（Excel）", icon="download", on_click=download).props(
+            'no-caps data-testid="tech-download"'
+        )
 
 
 def _challenge(
