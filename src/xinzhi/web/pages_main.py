@@ -19,7 +19,7 @@ from xinzhi.pipelines.ranking import county_basis, ranking_table
 from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
 from xinzhi.web._context import client_ip
-from xinzhi.web._data import evaluation_names, pick_evaluation, scores_of, types_of
+from xinzhi.web._data import area_of, evaluation_names, pick_evaluation, scores_of, types_of
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
 __all__ = ["SCORE_LABELS", "register"]
@@ -286,7 +286,7 @@ def _scoped_scores(
         basis = "all"
         if own_county and (scores["region_code"] == own_county).any():
             basis = county_basis(scores, own_county)
-    ui.label(f"{title}：{name}（{y} 年）").classes("text-xl font-bold")
+    ui.label(f"{title}：{name}（{y} 年；评价范围：{area_of(name)}）").classes("text-xl font-bold")
     _selectors(
         path,
         name,
