@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,11 +28,14 @@ __all__ = [
     "excel_bytes",
     "frame",
     "guarded",
+    "left",
     "notify_error",
     "search_rows",
     "send_download",
     "table_of",
 ]
+
+_log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +58,16 @@ def guarded(
                 ui.label("无权访问：当前角色没有此页面的权限。").classes("text-negative text-lg")
                 return None
             frame(session, request.url.path)
-            return await fn(request, session, **kwargs)
+            client = ui.context.client
+            try:
+                return await fn(request, session, **kwargs)
+            except Exception:
+                # the user left while the page was loading (its client is gone, or it never
+                # connected): nothing to show to anyone, so no error page and no traceback
+                if client.is_deleted or not client.has_socket_connection:
+                    _log.info("页面 %s 未加载完用户已离开", request.url.path)
+                    return None
+                raise
 
         # NiceGUI inspects the signature for the request and query parameters
         page.__signature__ = _signature(fn)  # type: ignore[attr-defined]
@@ -93,6 +106,12 @@ def frame(session: auth.Session, active: str) -> None:
             "退出</button></form>",
             sanitize=False,
         )
+
+
+def left() -> bool:
+    """Whether the user has left the page being built (its client is deleted): a page that
+    awaited slow work checks this before drawing the result."""
+    return bool(ui.context.client.is_deleted)
 
 
 def notify_error(exc: Exception) -> None:
@@ -274,9 +293,13 @@ def table_of(
             col[":format"] = format_js(kind)
             col["align"] = "right"
         columns.append(col)
-    return ui.table(
-        columns=columns,
-        rows=display_rows(df, cols + extra, digits),
-        row_key=row_key or cols[0],
-        pagination=pagination,
-    ).classes("w-full")
+    return (
+        ui.table(
+            columns=columns,
+            rows=display_rows(df, cols + extra, digits),
+            row_key=row_key or cols[0],
+            pagination=pagination,
+        )
+        .classes("w-full")
+        .props("wrap-cells")
+    )
