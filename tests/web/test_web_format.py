@@ -54,6 +54,7 @@ def test_kinds_of_columns_and_units() -> None:
     assert column_kind("percentile") == "percentile"
     assert column_kind("obstacle") == "share"
     assert column_kind("short:产业链条短") == "share"
+    assert column_kind("Gw_share") == "share"
     assert column_kind("rank") is None and column_kind("name") is None
     assert [kind_of_unit(u) for u in ("比例", "%", "万元", "亿元", "人", None)] == [
         "ratio",

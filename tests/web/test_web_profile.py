@@ -165,3 +165,19 @@ def test_leaving_a_page_mid_load_leaves_no_traceback(server: tuple[str, Path]) -
         ctx.close()
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in text, text[-3000:]
+
+
+def test_industry_takes_a_county_name(server: tuple[str, Path]) -> None:
+    """产业: typing part of a county's name offers it (no 6-digit code needed); choosing it
+    opens the county's page."""
+    url, _ = server
+    with chromium() as b:
+        ctx, page, _ = login(b, url, ADMIN)
+        page.goto(url + "/industry")
+        page.wait_for_selector("[data-testid=industry-code]")
+        page.click("[data-testid=industry-code]")
+        page.keyboard.type("湘潭")
+        page.locator(".q-menu .q-item", has_text="湘潭县").first.click()
+        page.wait_for_url("**/industry?code=430321**")
+        assert "code=430321" in page.url
+        ctx.close()
