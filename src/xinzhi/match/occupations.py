@@ -271,7 +271,7 @@ def combine(signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> 
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class OccupationClassifier:
     """Job title → 大典 2022 occupation (see the module docstring for the method).
 

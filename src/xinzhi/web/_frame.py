@@ -25,11 +25,14 @@ from xinzhi.web._format import column_kind, excel_format, format_js
 
 __all__ = [
     "XLSX",
+    "bind_search",
     "excel_bytes",
     "frame",
     "guarded",
     "left",
     "notify_error",
+    "province_names",
+    "screen_frame",
     "search_rows",
     "send_download",
     "table_of",
@@ -230,6 +233,50 @@ def excel_bytes(sheets: dict[str, pd.DataFrame], kinds: dict[str, str] | None = 
                     fmts[kind] = book.add_format({"num_format": excel_format(kind)})
                 ws.set_column(i, i, width, fmts[kind])
     return buf.getvalue()
+
+
+def screen_frame(
+    df: pd.DataFrame, labels: dict[str, str], kinds: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns a table shows, with its Chinese headers, and the kind of each numeric
+    header (:mod:`xinzhi.web._format`) — what :func:`excel_bytes` writes for "export what is
+    on screen"."""
+    cols = [c for c in labels if c in df.columns]
+    out = df[cols].rename(columns=labels).reset_index(drop=True)
+    found: dict[str, str] = {}
+    for c in cols:
+        kind = (kinds or {}).get(c) or column_kind(c)
+        if kind is not None:
+            found[labels[c]] = kind
+    return out, found
+
+
+def province_names(df: pd.DataFrame) -> list[str]:
+    """Province names of ``df`` (``province_code``, ``province_name``) in GB/T 2260 code order
+    (北京 11, 天津 12 … 新疆 65), not in character order.
+
+    >>> province_names(pd.DataFrame({"province_code": ["62", "32", "43", "32"],
+    ...                              "province_name": ["甘肃省", "江苏省", "湖南省", "江苏省"]}))
+    ['江苏省', '湖南省', '甘肃省']
+    """
+    p = df[["province_code", "province_name"]].dropna()
+    p = p.assign(_k=p["province_code"].astype(str).str[:2]).sort_values("_k")
+    return [str(n) for n in dict.fromkeys(p["province_name"])]
+
+
+def bind_search(search: ui.input, table: ui.table, df: pd.DataFrame, columns: list[str]) -> None:
+    """Filter ``table`` (built by :func:`table_of` from ``df``) on the server as ``search``
+    changes (:func:`search_rows` over ``columns``), so that an export of
+    ``search_rows(df, search.value, columns)`` holds exactly the rows on screen."""
+    fields = [str(c["field"]) for c in table.columns]
+    key = str(table.row_key)
+    if key not in fields and key in df.columns:
+        fields.append(key)
+
+    def apply(e: Any) -> None:
+        table.rows = display_rows(search_rows(df, e.value, columns), fields)
+
+    search.on_value_change(apply)
 
 
 def search_rows(df: pd.DataFrame, text: str | None, columns: list[str]) -> pd.DataFrame:
