@@ -77,6 +77,11 @@ MODULES = [
     "xinzhi.match.tech",
     "xinzhi.codes.tech_fields",
     "xinzhi.match.synthetic_tech",
+    # supply meets demand: talent base, shortage catalogue, 能力雷达图 (issue #16)
+    "xinzhi.match.shortage",
+    "xinzhi.match.radar",
+    "xinzhi.match.synthetic_talent",
+    "xinzhi.ingest.talent",
     # supply meets demand: parsing, NER, vocabularies (issue #16 part 3)
     "xinzhi.match.vocab",
     "xinzhi.match.ner",

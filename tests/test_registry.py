@@ -44,6 +44,7 @@ def test_the_declared_analyses() -> None:
         "complexity",
         "specialization",
         "shiftshare",
+        "shortage",
         "tech-match",
         "tech-assign",
         "tech-graph",

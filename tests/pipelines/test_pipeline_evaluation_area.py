@@ -15,6 +15,7 @@ from xinzhi.cli import app
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.pipelines.evaluation import area_counties, evaluate_counties
+from xinzhi.pipelines.stored import evaluation_area
 from xinzhi.store.evaluations import load_evaluation, load_weights
 
 # 2020 county-level units of Hunan in the small warehouse (宁乡县 became 宁乡市 in 2017)
@@ -75,6 +76,8 @@ def test_province_yearbook_joins_in_the_province_not_in_the_nation(db: Path) -> 
             "SELECT CAST(options AS VARCHAR) FROM evaluations WHERE name = '湖南县域-2020'"
         ).fetchone()
         assert '"area": "湖南省"' in options
+        assert evaluation_area(con, "湖南县域-2020") == "湖南省"  # the web's title says so
+        assert evaluation_area(con, "nqpf-county") is None  # the small warehouse's national one
     finally:
         con.close()
 

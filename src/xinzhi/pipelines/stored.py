@@ -46,6 +46,7 @@ __all__ = [
     "CountyProfile",
     "StoredEvaluation",
     "county_profile",
+    "evaluation_area",
     "evaluation_exists",
     "evaluation_list",
     "evaluation_panel",
@@ -65,6 +66,15 @@ def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, s
         "SELECT system, CAST(created_at AS VARCHAR) FROM evaluations WHERE name = ?", [name]
     ).fetchall()
     return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def evaluation_area(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown)."""
+    ensure_evaluation_tables(con)
+    rows = con.execute(
+        "SELECT json_extract_string(options, '$.area') FROM evaluations WHERE name = ?", [name]
+    ).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] else None
 
 
 def evaluation_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

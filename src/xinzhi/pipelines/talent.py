@@ -38,6 +38,7 @@ from xinzhi.match.vocab import education_level, find_skills_many, skill_vocabula
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.pipelines.policy import list_documents, policy_check
 from xinzhi.pipelines.warehouse import open_warehouse
+from xinzhi.registry import match_talent as decl
 from xinzhi.store import talent as ts
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "radar_view",
     "retention_settings",
     "set_retention",
+    "shortage_analysis",
     "shortage_catalogue",
     "shortage_view",
     "shortage_workbook",
@@ -88,10 +90,15 @@ def county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | Non
 
 
 def _county_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
-    try:
-        return resolve_county(con, code)[1]
-    except Exception:  # a warehouse without the region table: the code is shown instead
-        return None
+    """The county's name in the warehouse's region table (the newest record of the code;
+    None when the table does not hold it: the code is shown instead). Read from the table,
+    never by building the region registry (which may fetch the public code list)."""
+    rows = con.execute(
+        "SELECT name FROM regions WHERE code = ? AND name IS NOT NULL "
+        "ORDER BY coalesce(end_year, 9999) DESC, start_year DESC LIMIT 1",
+        [str(code)],
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def visible_county(
@@ -473,6 +480,31 @@ def shortage_catalogue(
                 linked = _linked_occupations(res.catalogue, res.chain_map)
             res.alerts = sh.gap_alerts(res.catalogue, prev.catalogue, key_occupations=linked)
     return res
+
+
+def shortage_analysis(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None = decl.SHORTAGE.default("county"),
+    year: int | None = decl.SHORTAGE.default("year"),
+    level: int = decl.SHORTAGE.default("level"),
+    stars: str = decl.SHORTAGE.default("stars"),
+    chains: str | None = decl.SHORTAGE.default("chains"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> sh.ShortageResult:
+    """The declared analysis ``shortage`` (:mod:`xinzhi.registry.match_talent`): options as
+    declared, then :func:`shortage_catalogue` (the catalogue holds no personal data)."""
+    opts = decl.SHORTAGE.resolve(
+        {"county": county, "year": year, "level": level, "stars": stars, "chains": chains}
+    )
+    return shortage_catalogue(
+        con,
+        county=opts["county"],
+        year=opts["year"],
+        level=opts["level"],
+        stars=opts["stars"],
+        chains=opts["chains"],
+    )
 
 
 def _linked_occupations(catalogue: pd.DataFrame, chain_map: pd.DataFrame) -> list[str]:

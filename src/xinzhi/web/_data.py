@@ -11,7 +11,12 @@ from typing import Any
 import pandas as pd
 
 from xinzhi.errors import XinzhiError
-from xinzhi.pipelines.stored import evaluation_exists, stored_evaluation_names, stored_scores
+from xinzhi.pipelines.stored import (
+    evaluation_area,
+    evaluation_exists,
+    stored_evaluation_names,
+    stored_scores,
+)
 from xinzhi.pipelines.typology import county_types
 from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry.defaults import DEFAULT_EVALUATION
@@ -19,6 +24,7 @@ from xinzhi.web._context import config, connection, data_dir_str
 
 __all__ = [
     "DEFAULT_EVALUATION",
+    "area_of",
     "cached",
     "evaluation_names",
     "evaluation_stamp",
@@ -66,6 +72,12 @@ def pick_evaluation(name: str | None) -> str | None:
     if DEFAULT_EVALUATION in names:
         return DEFAULT_EVALUATION
     return names[0] if names else None
+
+
+def area_of(name: str) -> str:
+    """评价范围 of a stored evaluation for titles: ``湖南省`` or ``全国``."""
+    with connection() as con:
+        return evaluation_area(con, name) or "全国"
 
 
 def scores_of(name: str) -> pd.DataFrame:
