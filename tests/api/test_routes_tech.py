@@ -224,3 +224,26 @@ def test_semantic_similarity_and_the_embedding_cache(api: Api) -> None:
         cur.close()
     open_demands = 6 - 1  # D1 was completed by the workflow test above: no longer open
     assert n == open_demands + 8
+
+
+def test_match_workbook_download(api: Api) -> None:
+    """A county account downloads its own county's recommendations (not another county's);
+    the download is audited (kind firms, analysis tech-match)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    r = api.get("/tech/match.xlsx", "county1", params={"embedder": "none", "k": 2})
+    assert r.status_code == 200, (r.status_code, r.headers)
+    book = load_workbook(io.BytesIO(r.content), read_only=True)
+    assert book.sheetnames[:2] == ["需求→团队", "团队→需求"]
+    assert api.get("/tech/match.xlsx", "county1", params={"county": OTHER}).status_code == 403
+    cur = api.client.app.state.db.cursor()  # type: ignore[attr-defined]
+    try:
+        rows = cur.execute(
+            "SELECT user_name, detail FROM auth_audit WHERE action = 'export' "
+            "AND detail LIKE '%tech-match%'"
+        ).fetchall()
+    finally:
+        cur.close()
+    assert [r[0] for r in rows] == ["county1"]

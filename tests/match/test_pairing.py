@@ -325,3 +325,50 @@ def test_topk_ties_at_the_kth_place_go_to_the_smaller_position() -> None:
     assert cols.tolist() == [[0, 1, 2, 3], [2, 3, 4, 0]]
     cols, vals = pm._topk(block, 5)  # k = n: everything, the excluded entry last
     assert cols[1].tolist() == [2, 3, 4, 0, 1] and np.isinf(vals[1, 4])
+
+
+def test_block_topk_equals_sorting_the_full_matrix() -> None:
+    """Top-k from blocks (argpartition) = the first k of a stable sort of score_matrix rows."""
+    rng = np.random.default_rng(11)
+    nj, nt = 23, 31
+    words = ["焊工", "会计", "护士", "电工", "直播", "数控"]
+    jobs = pd.DataFrame(
+        {
+            "job_id": [f"J{i:02d}" for i in range(nj)],
+            "region_code": rng.choice(["371121", "410523"], nj),
+            "text": [" ".join(rng.choice(words, 2)) for _ in range(nj)],
+            "education_min": rng.integers(0, 4, nj),
+            "years_min": rng.integers(0, 4, nj),
+            "skills": [";".join(rng.choice(words, 2)) for _ in range(nj)],
+        }
+    )
+    talents = pd.DataFrame(
+        {
+            "person_id": [f"T{i:02d}" for i in range(nt)],
+            "region_code": rng.choice(["371121", "410523"], nt),
+            "location": rng.choice(["", "不限"], nt),
+            "text": [" ".join(rng.choice(words, 3)) for _ in range(nt)],
+            "education_level": rng.integers(0, 6, nt),
+            "years": rng.integers(0, 8, nt).astype(float),
+            "skills": [";".join(rng.choice(words, 2)) for _ in range(nt)],
+        }
+    )
+    jv = rng.normal(size=(nj, 5)).astype(np.float32)
+    tv = rng.normal(size=(nt, 5)).astype(np.float32)
+    jv /= np.linalg.norm(jv, axis=1, keepdims=True)
+    tv /= np.linalg.norm(tv, axis=1, keepdims=True)
+    kw = dict(job_vectors=jv, talent_vectors=tv)
+    res = pm.match_pairs(jobs, talents, k=4, block_rows=5, calibration=CAL, **kw).tidy()  # type: ignore[arg-type]
+    for direction, full, q_ids, d_ids in (
+        ("job", pm.score_matrix(jobs, talents, direction="job", **kw), jobs.job_id, talents.person_id),  # type: ignore[arg-type]
+        ("talent", pm.score_matrix(jobs, talents, direction="talent", **kw).T, talents.person_id, jobs.job_id),  # type: ignore[arg-type]
+    ):  # fmt: skip
+        got = res[res.direction == direction]
+        key, other = ("job_id", "person_id") if direction == "job" else ("person_id", "job_id")
+        for i, q in enumerate(q_ids):
+            order = np.argsort(-full[i], kind="stable")
+            want = [d_ids.iloc[c] for c in order if np.isfinite(full[i, c])][:4]
+            assert got.loc[got[key] == q, other].tolist() == want
+            np.testing.assert_allclose(
+                got.loc[got[key] == q, "score"], np.sort(full[i][np.isfinite(full[i])])[::-1][:4]
+            )

@@ -185,3 +185,67 @@ def test_vectors_are_cached_and_recomputed_only_for_changed_texts(
     tp.text_vectors(c, ["焊工岗位（更新）", "电工岗位"], "e5")
     assert fake.seen[-1] == "焊工岗位（更新）" and len(fake.seen) == 3  # only the changed text
     c.close()
+
+
+def test_person_policies_come_from_the_policy_library(tmp_path: Path) -> None:
+    """A person of the talent base with person facts (same person_id) against the built-in
+    talent document of 杭州市 (region 3301): 应届硕士 with all conditions met → clause 1-1 符合
+    2 万元; the 博士 clause 1-2 不符合."""
+    from xinzhi.store import policy as pstore
+
+    c = store.connect(tmp_path / "p.duckdb")
+    facts = {
+        "region_code": (None, "330106"),
+        "education": (None, "硕士"),
+        "fulltime_or_certified": (None, "true"),
+        "graduated_on": (None, "2020-06-30"),
+        "employed_within_one_year": (None, "true"),
+        "social_insurance_months": (12.0, None),
+    }
+    rows = pd.DataFrame(
+        [
+            {
+                "credit_code": None,
+                "person_id": "P-HZ1",
+                "year": 2024,
+                "fact": k,
+                "value_num": num,
+                "value_text": text,
+                "synthetic": True,
+            }
+            for k, (num, text) in facts.items()
+        ]
+    )
+    empty = pd.DataFrame(columns=["row_number", "raw", "reason", "message"])
+
+    def insert(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        pstore.ensure_policy_tables(con)
+        pstore.insert_policy_facts(con, rows, batch_id)
+
+    store.write_batch(
+        c,
+        file_name="facts",
+        sha256="facts",
+        source="policy_facts:test",
+        fmt="policy_facts",
+        counts={
+            "rows_read": 1,
+            "rows_loaded": 1,
+            "rows_quarantined": 0,
+            "rows_skipped": 0,
+            "values_loaded": len(rows),
+        },
+        report={},
+        observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+        quarantine=empty,
+        skipped=empty[["row_number", "raw", "reason"]],
+        extra=insert,
+    )
+    docs = tp.person_documents(c, county="330106")
+    assert "hangzhou-graduate-living-subsidy" in set(docs["id"])
+    got = tp.person_policies(c, person_id="P-HZ1", county="330106", on="2025-01-01")
+    hz = got[got["document"].astype(str) == "hangzhou-graduate-living-subsidy"].set_index("clause")
+    assert str(hz.loc["1-1", "status"]) == "符合" and hz.loc["1-1", "amount_min"] == 2
+    assert str(hz.loc["1-2", "status"]) == "不符合"
+    assert tp.person_policies(c, person_id="someone-else", county="330106", on="2025-01-01").empty
+    c.close()

@@ -109,9 +109,12 @@ def test_county_account_sees_matches_radar_and_catalogue(
 def test_analyst_sees_masked_names_and_no_person_choice(browser: Any, server: str) -> None:
     ctx, page, _ = login(browser, server, ANALYST)
     try:
-        page.goto(f"{server}/talent?county={C0}&job={JOB}&embedder=none")
+        # the synthetic postings fall in the year before 2026-06-30 (2025 and 2026)
+        page.goto(f"{server}/talent?county={C0}&job={JOB}&embedder=none&year=2026")
         _wait(page)
         assert page.query_selector("[data-testid=talent-person]") is None
+        # postings of one year against the year before: the alerts section is drawn
+        assert page.query_selector("[data-testid=shortage-alerts]") is not None
         rows = _rows(page, "talent-matches-job")
         assert rows
         text = " ".join(c for r in rows for c in r)

@@ -7,7 +7,8 @@ applications with mean review scores, reviews, award, milestones, audit trail),
 ``GET /api/tech/demands/{id}/teams`` (the demand's top teams with reasons),
 ``POST /api/tech/demands/{id}/{action}`` (one workflow step: publish, apply, start_review,
 review, award, reopen, track, accept, withdraw, terminate), ``GET /api/tech/workflow`` (the
-state machine) and ``GET /api/tech/graph`` (技术需求图谱). The declared analyses
+state machine), ``GET /api/tech/graph`` (技术需求图谱) and ``GET /api/tech/match.xlsx`` (the
+two-sided recommendations as a workbook: a download of kind ``firms``, audited). The declared analyses
 ``tech-match``, ``tech-assign`` and ``tech-graph`` are also served by ``/api/analyses/<key>``.
 
 Access (asked of :mod:`xinzhi.auth.policy` inside :mod:`xinzhi.pipelines.tech`): a county
@@ -22,13 +23,15 @@ with the Chinese message. Every step is written with its audit-trail event (tabl
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit, clean, records
+from xinzhi.api._util import audit, audit_export, clean, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
+from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import tech as pt
 
@@ -186,6 +189,53 @@ def demand_teams(
     res = db.cached(key, lambda: pt.tech_match(cur, county=region, **opts))
     rows = pt.top_teams(res, demand_id)
     return Rows(items=records(rows), notes=_notes(res.synthetic, res.notes))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/tech/match.xlsx",
+    response_class=Response,
+    summary="技术需求双向推荐（Excel）",
+    responses={200: {"content": {XLSX: {}}, "description": "工作簿：需求→团队、团队→需求、说明"}},
+)
+def match_xlsx(
+    request: Request,
+    db: Db,
+    cur: Cursor,
+    session: AnyUser,
+    county: County = None,
+    k: Annotated[int | None, Query(ge=1, le=50, description="推荐数（默认 5）")] = None,
+    embedder: Annotated[
+        str | None, Query(pattern=r"^(e5|use|none)$", description="语义模型（默认 e5）")
+    ] = None,
+) -> Response:
+    """The two-sided recommendations of the open demands the account sees as a workbook (a
+    download of kind ``firms``: a county account its own county only); audited."""
+    code = pt.visible_county(cur, session.user, county)
+    require_download(session.user, Kind.FIRMS, code)
+    opts: dict[str, Any] = {
+        k_: v for k_, v in {"k": k, "embedder": embedder}.items() if v is not None
+    }
+    res = pt.tech_match(cur, county=code, **opts)
+    body = pt.match_workbook(res)
+    audit_export(
+        db,
+        request,
+        session,
+        Kind.FIRMS,
+        fmt="xlsx",
+        county=code,
+        rows=len(res.pairs),
+        analysis="tech-match",
+    )
+    name = quote(f"技术需求匹配_{code or '全部'}.xlsx")
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.post("/tech/demands/{demand_id}/{action}", response_model=StepOut, summary="揭榜挂帅操作")

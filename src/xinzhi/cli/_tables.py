@@ -14,7 +14,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from xinzhi.config import output_path
@@ -120,6 +119,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
         return
     frame = frame.set_axis(names, axis=1)
     header = pd.DataFrame(columns=names).to_csv(index=False)  # pandas quoting of the names
+    import duckdb  # here for start-up speed: every command imports this module
+
     tmp = path.with_name(path.name + ".part")
     con = duckdb.connect()
     try:

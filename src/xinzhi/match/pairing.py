@@ -538,11 +538,18 @@ class PairingResult(Result):
                 "项目": ["得分公式", "权重", "文本", "硬性条件", "匹配度", "方法说明"],
                 "内容": [
                     "得分 = (w_文本·文本 + w_技能·技能覆盖 + w_职业·职业 + w_经验·经验) / Σw",
-                    "；".join(f"{k}={v:g}" for k, v in w.items()) + f"；alpha={o['alpha']:g}",
+                    "；".join(f"{WEIGHT_LABELS[k]}={v:g}" for k, v in w.items())
+                    + f"；alpha={o['alpha']:g}",
                     "alpha·语义余弦(截断到0–1) + (1−alpha)·BM25(按查询最小–最大缩放)",
                     "地点：同县或愿意前往；学历≥岗位最低学历（不详者放行）"
                     + ("；工作年限≥岗位要求" if o["years_hard"] else ""),
-                    "匹配度 = 100 / (1 + exp(−slope·(得分 − midpoint)))，参数在评测集上拟合",
+                    "匹配度 = 100 / (1 + exp(−slope·(得分 − midpoint)))，"
+                    + "slope={slope:g}，midpoint={midpoint:g}（在评测集上拟合）".format(
+                        **(
+                            o.get("calibration")
+                            or {"slope": float("nan"), "midpoint": float("nan")}
+                        )
+                    ),
                     "docs/match_pairing.md",
                 ],
             }

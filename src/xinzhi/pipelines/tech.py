@@ -51,6 +51,7 @@ __all__ = [
     "import_tech",
     "list_demands",
     "list_teams",
+    "match_workbook",
     "missing_vectors",
     "operator",
     "tech_assignment",
@@ -652,6 +653,17 @@ def operator(con: duckdb.DuckDBPyConnection, account: str) -> User:
             raise policy.AccessDenied(f"账户 {account} 已停用")
         return found
     return User(0, account, "admin", None, False)
+
+
+def match_workbook(result: mt.TechMatch | mt.TechAssignment) -> bytes:
+    """The result as an xlsx workbook (Chinese headers, the 说明 sheet)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tech.xlsx"
+        result.to_excel(path)
+        return path.read_bytes()
 
 
 def workflow_table() -> pd.DataFrame:

@@ -14,6 +14,7 @@ accounts that see personal data (admin, county). Every text is set as text, neve
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -115,6 +116,7 @@ def register() -> None:
         job: str = "",
         person: str = "",
         embedder: str = "e5",
+        year: str = "",
     ) -> None:
         user = session.user
         ui.label("人才").classes("text-xl font-bold")
@@ -123,7 +125,13 @@ def register() -> None:
             "紧缺人才目录与人才地图。"
         ).classes("text-sm text-slate-700")
         embedder = embedder if embedder in ("e5", "use", "none") else "e5"
-        base = {"county": county, "job": job, "person": person, "embedder": embedder}
+        base = {
+            "county": county,
+            "job": job,
+            "person": person,
+            "embedder": embedder,
+            "year": year,
+        }
 
         def go(**changes: Any) -> None:
             q = {k: v for k, v in {**base, **changes}.items() if v}
@@ -212,7 +220,10 @@ def register() -> None:
             _person_policies(code, person)
         if job and person and sees_personal_data(user):
             _radar(user, code, person, job)
-        await _shortage(request, session, code)
+        this = dt.date.today().year
+        years = {str(y): f"{y} 年发布的岗位（与上年比较缺口）" for y in range(this, this - 6, -1)}
+        year = year if year in years else ""
+        await _shortage(request, session, code, int(year) if year else None, years, year, go)
 
 
 async def _matches(
@@ -291,8 +302,22 @@ def _person_policies(code: str, person_id: str) -> None:
     table_of(rows, _POLICY_LABELS).props('data-testid="talent-person-policies"')
 
 
-async def _shortage(request: Request, session: auth.Session, code: str) -> None:
+async def _shortage(
+    request: Request,
+    session: auth.Session,
+    code: str,
+    year: int | None,
+    years: dict[str, str],
+    chosen: str,
+    go: Any,
+) -> None:
     _heading("紧缺人才目录")
+    ui.select(
+        {"": "全部岗位", **years},
+        value=chosen,
+        label="岗位范围",
+        on_change=lambda e: go(year=e.value),
+    ).classes("w-80").props('data-testid="shortage-year"')
     box = ui.column().classes("w-full")
     with box, ui.row().classes("items-center gap-2").props('data-testid="shortage-busy"'):
         ui.spinner()
@@ -300,7 +325,7 @@ async def _shortage(request: Request, session: auth.Session, code: str) -> None:
 
     def work() -> Any:
         with connection() as con:
-            return tp.shortage_view(con, session.user, county=code)
+            return tp.shortage_view(con, session.user, county=code, year=year)
 
     try:
         res = await asyncio.to_thread(work)
@@ -338,6 +363,21 @@ async def _shortage(request: Request, session: auth.Session, code: str) -> None:
         cat = res.catalogue.assign(stars_text=res.catalogue["stars"].map(_stars))
         cat["name"] = cat["name"].where(cat["name"].notna(), cat["occupation"])
         table_of(cat, _CATALOGUE_LABELS, digits=2).props('data-testid="shortage-table"')
+        if res.alerts is not None:
+            _heading("缺口预警（与上年相比缺口扩大的关键职业）")
+            if len(res.alerts):
+                table_of(
+                    res.alerts,
+                    {
+                        "name": "职业",
+                        "gap_before": "上年缺口",
+                        "gap": "本年缺口",
+                        "change": "扩大",
+                        "message": "提示",
+                    },
+                ).props('data-testid="shortage-alerts"')
+            else:
+                ui.label("没有缺口扩大的关键职业。").props('data-testid="shortage-alerts"')
         if res.chain_map is not None and len(res.chain_map):
             _heading("人才地图（产业链环节）")
             m = res.chain_map.assign(stars_text=res.chain_map["stars"].map(_stars))

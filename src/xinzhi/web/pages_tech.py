@@ -14,9 +14,7 @@ server's audit log (``tech_<action>``, ``via: web``) as the API writes it. Texts
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -264,11 +262,7 @@ async def _fill_plan(
 
     def workbook() -> bytes:
         with connection() as con:
-            res = pt.tech_match(con, county=code, k=k, embedder=emb)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "tech.xlsx"
-            res.to_excel(path)
-            return path.read_bytes()
+            return pt.match_workbook(pt.tech_match(con, county=code, k=k, embedder=emb))
 
     async def download() -> None:
         await send_download(
