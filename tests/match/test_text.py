@@ -201,6 +201,21 @@ def test_calibrate_by_hand_and_defaults() -> None:
         text.calibrate(np.array([0.5]), embedder="bert")
 
 
+def test_calibration_yaml_holds_the_evaluation_set_fit() -> None:
+    # benchmarks/match_eval.py on 2026-12-04 (2,400 pairs): e5 slope 29.9867, midpoint 0.8605;
+    # use slope 17.9802, midpoint 0.6220 (the hand-set 15 / 0.76 and 8 / 0.57 are replaced)
+    assert text.calibration_parameters("e5") == {"slope": 29.9867, "midpoint": 0.8605}
+    assert text.calibration_parameters("use") == {"slope": 17.9802, "midpoint": 0.6220}
+    # e5, related texts s = 0.93: z = 29.9867 · (0.93 − 0.8605) = 29.9867 · 0.0695 = 2.0841,
+    # e^{-2.0841} = 0.12442, 100 / 1.12442 = 88.93
+    assert text.calibrate(np.array([0.93]), embedder="e5")[0] == pytest.approx(88.93, abs=0.01)
+    # e5, s = 0.80 (unrelated short texts): z = 29.9867 · (−0.0605) = −1.8142,
+    # e^{1.8142} = 6.1365, 100 / 7.1365 = 14.01
+    assert text.calibrate(np.array([0.80]), embedder="e5")[0] == pytest.approx(14.01, abs=0.01)
+    # use, s = 0.90: z = 17.9802 · 0.278 = 4.9985, e^{-4.9985} = 0.006748, 100 / 1.006748 = 99.33
+    assert text.calibrate(np.array([0.90]), embedder="use")[0] == pytest.approx(99.33, abs=0.01)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.floats(-5, 5, allow_nan=False), min_size=2, max_size=30),
