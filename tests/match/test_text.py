@@ -139,6 +139,25 @@ def test_bm25_three_documents_by_hand() -> None:
     )
 
 
+def test_bm25_scores_dense_equals_scores_tokens() -> None:
+    index = text.BM25Index.from_tokens(DOCS)
+    idf_weld = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))  # as in the by-hand test above
+    queries = [["焊接"], [], ["未知"], ["焊工", "焊接"], ["焊接", "焊接"], ["会计", ""]]
+    got = index.scores_dense(queries)
+    assert got.shape == (6, 3) and got.dtype == np.float32
+    np.testing.assert_allclose(got, index.scores_tokens(queries), rtol=1e-6)
+    # by hand: 焊接 → (ln 1.6 / 2.125, 0, 2 ln 1.6 / 3.875); a repeated term counts twice
+    d = [idf_weld / (1 + _norm(2)), 0.0, idf_weld * 2 / (2 + _norm(4))]
+    np.testing.assert_allclose(got[0], d, rtol=1e-6)
+    np.testing.assert_allclose(got[4], [2 * x for x in d], rtol=1e-6)
+    np.testing.assert_array_equal(got[1], [0.0, 0.0, 0.0])  # empty query
+    np.testing.assert_array_equal(got[2], [0.0, 0.0, 0.0])  # unknown token
+    assert index.scores_dense([]).shape == (0, 3)
+    assert index.scores_dense([["未知"]]).shape == (1, 3)
+    empty = text.BM25Index.from_tokens([[], []])
+    np.testing.assert_array_equal(empty.scores_dense([["焊接"]]), [[0.0, 0.0]])
+
+
 def test_bm25_many_equals_single_and_empty_queries() -> None:
     index = text.BM25Index.build(["焊工 焊接", "会计 财务 报表", "焊接 机器人 焊接 编程"])
     many = index.scores_many(["焊接", "", "未知词汇", "会计"])
