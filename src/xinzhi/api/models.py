@@ -185,6 +185,8 @@ class EvaluationRunRequest(BaseModel):
     years: list[int] | None = Field(default=None, max_length=50)
     options: dict[str, Any] | None = None
     save_as: str = Field(min_length=1, max_length=64)
+    area: str | None = Field(default=None, max_length=200)
+    """评价范围: a province or prefecture (name or code) or counties separated by commas."""
 
 
 class EvaluationRunOut(BaseModel):
@@ -193,6 +195,8 @@ class EvaluationRunOut(BaseModel):
     counties_by_year: dict[str, int]
     dropped_optional: list[str]
     excluded: int
+    area: str | None = None
+    optional_coverage: dict[str, float] = {}
 
 
 class EvaluationItem(BaseModel):
