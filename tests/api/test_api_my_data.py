@@ -271,3 +271,54 @@ def test_catalogue_choices_for_every_account(api: Api) -> None:
 def test_not_logged_in_is_401(api: Api, method: str, url: str, body: Any) -> None:
     r = api.client.request(method.upper(), url, json=body)
     assert r.status_code == 401
+    assert r.json()["error"] == {
+        "code": "unauthenticated",
+        "message": "未登录或登录已过期（请先登录）",
+    }
+
+
+def test_county_account_maps_its_own_county_only(api: Api) -> None:
+    # the county account's upload keeps its own row; 湘乡市's row is quarantined (upload rule)
+    csv = "地区,规上工业营业收入(亿元)\n湘潭县,20\n湘乡市,7\n".encode()
+    r = api.client.post(
+        "/api/imports",
+        files={"file": ("own.csv", csv, "text/csv")},
+        data={"year": "2020"},
+        headers=api.h("county1"),
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["rows_loaded"], r.json()["rows_quarantined"]) == (1, 1)
+    items = _values(api, "county1", "湘潭县", 2020).json()["items"]
+    (user_ind,) = [i for i in items if i["kind"] == "用户指标"]
+    assert user_ind["value"] == 200_000.0  # 20 亿元 = 200,000 万元
+    r = api.client.post(
+        "/api/data/mappings",
+        json={"code": user_ind["indicator"], "target": "industrial_va_above_scale"},
+        headers=api.h("county1"),
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["values_loaded"] == 1  # 湘潭县 only
+    row = _row(_values(api, "county1", "湘潭县", 2020).json(), "industrial_va_above_scale")
+    assert (row["value"], row["batch_id"], row["imported_by"]) == (
+        200_000.0,
+        out["batch_id"],
+        "county1",
+    )
+    assert row["source"] == f"county-430321-对应:{user_ind['indicator']}:industrial_va_above_scale"
+
+
+def test_cookie_session_needs_the_csrf_token(api: Api) -> None:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(api.client.app)  # its own cookie jar
+    r = c.post("/api/auth/login", json={"username": "analyst1", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    csrf = r.json()["csrf_token"]
+    body = {"county": "长沙县", "indicator": "urban_share", "year": 2020, "value": 0.5}
+    for headers in ({}, {"X-CSRF-Token": "wrong"}):
+        r = c.post("/api/data/corrections", json=body, headers=headers)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
+    assert c.get("/api/data/values", params={"county": "长沙县"}).status_code == 200  # GET: none
+    r = c.post("/api/data/corrections", json=body, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
