@@ -95,3 +95,12 @@ def test_parquet_when_the_suffix_asks(tmp_path: Path) -> None:
     back = pd.read_parquet(tmp_path / "t.parquet")
     assert back["a"].tolist() == ["x", "y"]
     assert back["v"].iloc[0] == 1.5 and np.isnan(back["v"].iloc[1])
+
+
+def test_doctest() -> None:
+    import doctest
+
+    import xinzhi.cli._arrow_tables as mod
+
+    res = doctest.testmod(mod)
+    assert (res.failed, res.attempted) == (0, 2)

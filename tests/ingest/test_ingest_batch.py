@@ -5,7 +5,6 @@ source name, counts, no-op re-import, supersession, missing file — on a toy im
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -14,24 +13,13 @@ import pytest
 
 from xinzhi import store
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import import_table_file, table_report
+from xinzhi.ingest.batch import CleanTable, import_table_file, table_report
 from xinzhi.ingest.tables import Grid
 
 _EMPTY = pd.DataFrame(columns=["row_number", "raw", "reason"])
 
 
-@dataclass
-class Toy:
-    rows: pd.DataFrame
-    quarantine: pd.DataFrame
-    skipped: pd.DataFrame
-    rows_read: int
-    columns_matched: dict[str, str] = field(default_factory=dict)
-    columns_ignored: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _clean(grid: Grid) -> Toy:
+def _clean(grid: Grid) -> CleanTable:
     """Header ``code, v``; a row whose v is not a number is quarantined (non_numeric)."""
     body = grid.cells.iloc[1:].reset_index(drop=True)
     v = pd.to_numeric(body[1], errors="coerce")
@@ -45,7 +33,7 @@ def _clean(grid: Grid) -> Toy:
         }
     )
     rows = pd.DataFrame({"code": body[0][~bad].to_list(), "v": v[~bad].to_list()})
-    return Toy(rows, quarantine, _EMPTY.copy(), len(body), {"code": "code", "v": "v"})
+    return CleanTable(rows, quarantine, _EMPTY.copy(), len(body), {"code": "code", "v": "v"})
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -99,11 +87,11 @@ def test_missing_file_is_a_chinese_input_error(tmp_path: Path) -> None:
 
 
 def test_table_report_counts_and_overrides() -> None:
-    toy = Toy(
+    toy = CleanTable(
         rows=pd.DataFrame({"code": ["a", "b"]}),
         quarantine=pd.DataFrame({"reason": ["non_numeric", "non_numeric", "bad_code"]}),
         skipped=pd.DataFrame({"reason": ["blank_row"]}),
-        rows_read=6,
+        rows_read=6,  # 2 loaded + 3 quarantined + 1 skipped
         warnings=["注意"],
     )
     rep = table_report(toy, file_name="f.csv", source="s", fmt="toy", sha256="0" * 64)
@@ -120,3 +108,8 @@ def test_table_report_counts_and_overrides() -> None:
         years=[2020],
     )
     assert over.years == [2020]
+
+
+def test_rows_must_be_conserved() -> None:
+    with pytest.raises(AssertionError, match="行数不守恒"):
+        CleanTable(pd.DataFrame({"a": [1]}), _EMPTY.copy(), _EMPTY.copy(), rows_read=2)

@@ -401,7 +401,7 @@ def markov_cmd(
             _finish(res, res.counts, output, report, as_json)
             return
     cut = _parse_cutoffs(cutoffs) if cutoffs else None
-    data = load_data(input_, evaluation, db)
+    data = load_data(input_, evaluation, db, weights=weights)
     if weights is None:
         from xinzhi.pipelines.tables import markov_table
 
@@ -597,7 +597,8 @@ def convergence_cmd(
     else:
         from xinzhi.pipelines.tables import convergence_table
 
-        data = load_data(input_, evaluation, db)
+        spatial_weights = (weights or "queen") if spatial == "slx" else None
+        data = load_data(input_, evaluation, db, weights=spatial_weights)
         ctrl = [c.strip() for c in controls.split(",")] if controls else None
         res = convergence_table(
             data, value, unit, year, controls=ctrl, **options, **given(weights=weights), **wopts

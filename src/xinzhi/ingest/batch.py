@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -222,16 +223,25 @@ def check_supersession(
         )
 
 
-class CleanTable(Protocol):
-    """What an importer's cleaning returns: the rows to load, the quarantined and skipped rows
-    (each with a ``reason`` column), the number of data rows read and the header matching."""
+@dataclass
+class CleanTable:
+    """What an importer's cleaning returns (nothing written yet): the rows to load, the
+    quarantined rows (``row_number, raw`` (JSON), ``reason, message``) and the skipped rows
+    (``row_number, raw, reason``), the number of data rows read, the header matching and
+    warnings. Every row read is loaded, quarantined or skipped (checked on creation)."""
 
     rows: pd.DataFrame
     quarantine: pd.DataFrame
     skipped: pd.DataFrame
     rows_read: int
-    columns_matched: dict[str, str]
-    columns_ignored: list[str]
+    columns_matched: dict[str, str] = field(default_factory=dict)
+    columns_ignored: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        assert self.rows_read == len(self.rows) + len(self.quarantine) + len(self.skipped), (
+            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
+        )
 
 
 CleanT = TypeVar("CleanT", bound=CleanTable)
@@ -273,7 +283,7 @@ def table_report(
         "sha256": sha256,
         "columns_matched": clean.columns_matched,
         "columns_ignored": clean.columns_ignored,
-        "warnings": list(getattr(clean, "warnings", [])),
+        "warnings": list(clean.warnings),
     }
     return ImportReport(**{**base, **fields})
 

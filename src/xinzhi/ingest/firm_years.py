@@ -33,7 +33,7 @@ import pandas as pd
 from xinzhi import yamlfile
 from xinzhi.codes.firm_fields import FirmField, firm_fields, firm_labels
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import import_table_file, table_report
+from xinzhi.ingest.batch import CleanTable, import_table_file, table_report
 from xinzhi.ingest.enterprises import (
     _config as _registry_config,
 )
@@ -282,25 +282,12 @@ def _field_values(
 
 # ---------------------------------------------------------------------------- cleaning
 @dataclass
-class CleanRows:
-    """Outcome of :func:`clean_firm_years` / :func:`clean_firm_labels` (nothing written)."""
+class CleanRows(CleanTable):
+    """Outcome of :func:`clean_firm_years` / :func:`clean_firm_labels` (nothing written);
+    ``rows``: the columns of the warehouse table without ``batch_id``."""
 
-    rows: pd.DataFrame
-    """Loaded rows (columns of the warehouse table without ``batch_id``)."""
-    quarantine: pd.DataFrame
-    """row_number, raw (JSON), reason, message."""
-    skipped: pd.DataFrame
-    """row_number, raw (JSON), reason."""
-    rows_read: int
-    columns_matched: dict[str, str] = field(default_factory=dict)
-    columns_ignored: list[str] = field(default_factory=list)
     unit_conversions: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        assert self.rows_read == len(self.rows) + len(self.quarantine) + len(self.skipped), (
-            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
-        )
+    """Columns whose values were converted to the catalogue's unit (header → conversion)."""
 
 
 def _raw_json(header: list[str], body: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:

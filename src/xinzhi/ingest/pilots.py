@@ -30,7 +30,7 @@ Rules, first applicable wins:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import import_table_file, table_report
+from xinzhi.ingest.batch import CleanTable, import_table_file, table_report
 from xinzhi.ingest.clean import default_resolver
 from xinzhi.ingest.enterprises import header_and_body, match_headers
 from xinzhi.ingest.reasons import QUARANTINE_REASONS
@@ -97,24 +97,9 @@ _REGION_REASON = {
 
 
 @dataclass
-class PilotRows:
-    """Outcome of :func:`clean_pilots` (nothing written)."""
-
-    rows: pd.DataFrame
-    """Loaded rows: region_code, name, policy, start_year, batch, synthetic."""
-    quarantine: pd.DataFrame
-    """row_number, raw (JSON), reason, message."""
-    skipped: pd.DataFrame
-    """row_number, raw (JSON), reason."""
-    rows_read: int
-    columns_matched: dict[str, str] = field(default_factory=dict)
-    columns_ignored: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        assert self.rows_read == len(self.rows) + len(self.quarantine) + len(self.skipped), (
-            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
-        )
+class PilotRows(CleanTable):
+    """Outcome of :func:`clean_pilots` (nothing written); ``rows``: region_code, name, policy,
+    start_year, batch, synthetic."""
 
 
 def _resolve(

@@ -36,7 +36,7 @@ Rules, in order (the first that applies decides):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -45,7 +45,7 @@ import pandas as pd
 
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import Catalogue, load_catalogue
-from xinzhi.ingest.batch import import_table_file, table_report
+from xinzhi.ingest.batch import CleanTable, import_table_file, table_report
 from xinzhi.ingest.clean import SUBTOTAL_NAMES, Resolver, default_resolver
 from xinzhi.ingest.enterprises import header_and_body, match_headers
 from xinzhi.ingest.layout import FIRST_YEAR
@@ -100,23 +100,9 @@ _REGION_REASON = {
 
 
 @dataclass
-class CleanTargets:
-    """Outcome of :func:`clean_targets` (nothing written)."""
-
-    rows: pd.DataFrame
-    """Loaded rows: region_code, indicator, year, value."""
-    quarantine: pd.DataFrame
-    """row_number, raw (JSON), reason, message."""
-    skipped: pd.DataFrame
-    """row_number, raw (JSON), reason."""
-    rows_read: int
-    columns_matched: dict[str, str] = field(default_factory=dict)
-    columns_ignored: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        assert self.rows_read == len(self.rows) + len(self.quarantine) + len(self.skipped), (
-            "行数不守恒：读入 ≠ 载入 + 隔离 + 跳过"
-        )
+class CleanTargets(CleanTable):
+    """Outcome of :func:`clean_targets` (nothing written); ``rows``: region_code, indicator,
+    year, value."""
 
 
 def _raw_json(header: list[str], body: pd.DataFrame) -> pd.Series:

@@ -46,7 +46,7 @@ Accuracy and time
 (measured 2026-12-04, one thread): see ``docs/match.md`` for the table (BM25 only, fuzzy only,
 dense only, hybrid; top-1 and top-5). The 3,847 names and aliases are embedded once per
 process and kept in memory (no cache file: the package does no file I/O): ≈ 57 s with e5 on one
-thread (117 s on the busy shared machine), ≈ 8 s with USE; then ≈ 4 ms per title with USE.
+thread (up to 184 s on the busy shared machine), 8–17 s with USE; then 4–7 ms per title with USE.
 
 >>> table = occupation_table()
 >>> table.loc[table["code"] == "6-18-02-04", ["name", "level", "minor_name"]].values.tolist()
@@ -271,7 +271,7 @@ def combine(signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> 
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class OccupationClassifier:
     """Job title → 大典 2022 occupation (see the module docstring for the method).
 

@@ -29,7 +29,13 @@ from xinzhi.pipelines.stored import evaluation_exists, stored_scores
 from xinzhi.regions.names import BASIS_LABELS
 from xinzhi.results import Result
 
-__all__ = ["MAX_COUNTIES", "MIN_COUNTIES", "CountyComparison", "compare_counties"]
+__all__ = [
+    "MAX_COUNTIES",
+    "MIN_COUNTIES",
+    "CountyComparison",
+    "compare_counties",
+    "county_trend",
+]
 
 MIN_COUNTIES = 2
 MAX_COUNTIES = 5
@@ -236,3 +242,56 @@ def compare_counties(
         scores=table.reset_index(drop=True),
         indicators=values,
     )
+
+
+def county_trend(scores: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The county's stored score in each year with the medians it is read against.
+
+    ``scores``: :func:`xinzhi.pipelines.stored.stored_scores` of one evaluation. The medians are
+    taken over the units of the county's own basis (县域口径 for a 县 / 县级市 …, 市辖区 for a
+    district; all units when the county has no kind) in the same year: ``national_median`` over
+    the nation, ``province_median`` over its province. A year without a score of ``code`` has no
+    row (a renamed or merged unit carries its new code only from the change on).
+
+    Returns
+    -------
+    DataFrame
+        ``year, score, province_median, national_median`` sorted by year; ``attrs["note"]``
+        says which units the medians are over.
+
+    >>> s = pd.DataFrame({"region_code": ["a", "b", "c", "a", "b", "c"],
+    ...                   "year": [2010, 2010, 2010, 2020, 2020, 2020],
+    ...                   "province_code": ["43", "43", "32"] * 2,
+    ...                   "score": [0.2, 0.6, 0.9, 0.3, 0.5, 0.7], "basis": "county"})
+    >>> county_trend(s, "a").values.tolist()
+    [[2010.0, 0.2, 0.4, 0.6], [2020.0, 0.3, 0.4, 0.5]]
+    """
+    mine = scores[scores["region_code"] == code]
+    cols = ["year", "score", "province_median", "national_median"]
+    if mine.empty:
+        return pd.DataFrame(columns=cols)
+    basis = None
+    if "basis" in scores.columns:
+        b = mine["basis"].dropna()
+        basis = str(b.iloc[-1]) if len(b) else None
+    peers = scores if basis is None else scores[scores["basis"] == basis]
+    national = peers.groupby("year")["score"].median()
+    prov_code = str(mine["province_code"].iloc[-1])[:2]
+    in_prov = peers[peers["province_code"].astype(str).str[:2] == prov_code]
+    provincial = in_prov.groupby("year")["score"].median()
+    out = (
+        mine[["year", "score"]]
+        .astype({"year": "int64"})
+        .sort_values("year")
+        .assign(
+            province_median=lambda d: d["year"].map(provincial),
+            national_median=lambda d: d["year"].map(national),
+        )
+        .reset_index(drop=True)[cols]
+    )
+    out.attrs["note"] = (
+        "中位数按本县所属口径（"
+        + (BASIS_LABELS.get(basis, "全部县级单位") if basis else "全部县级单位")
+        + "）计算：全国中位数与全省中位数。"
+    )
+    return out

@@ -196,8 +196,9 @@ def _warm_county_map() -> None:
         name = pick_evaluation(None)
         if name is not None:
             county_geojson_gzip(int(scores_of(name)["year"].max()), *_geo_sources())
-    except XinzhiError as exc:  # best effort: the route builds the map on demand
-        logging.getLogger(__name__).warning("县级地图预生成失败：%s", exc)
+    except Exception as exc:  # best effort: the route builds the map on demand
+        level = logging.WARNING if isinstance(exc, XinzhiError) else logging.ERROR
+        logging.getLogger(__name__).log(level, "县级地图预生成失败：%s", exc)
 
 
 def mount(

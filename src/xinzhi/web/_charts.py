@@ -19,6 +19,7 @@ __all__ = [
     "radar_options",
     "radar_scale",
     "register_map",
+    "trend_options",
 ]
 
 PALETTE = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
@@ -186,6 +187,37 @@ def radar_options(
                     for c, lab in present.items()
                 ],
             }
+        ],
+    }
+
+
+def trend_options(trend: pd.DataFrame) -> dict[str, Any]:
+    """Line chart of a county's score over the years with the provincial and national medians
+    (``trend``: :func:`xinzhi.pipelines.compare_counties.county_trend`)."""
+    years = [str(int(y)) for y in trend["year"]]
+
+    def line(col: str, name: str, color: str, dashed: bool) -> dict[str, Any]:
+        return {
+            "type": "line",
+            "name": name,
+            "animation": False,
+            "symbolSize": 8,
+            "itemStyle": {"color": color},
+            "lineStyle": {"type": "dashed" if dashed else "solid", "width": 1 if dashed else 2},
+            "label": {"show": not dashed, "position": "top", ":formatter": "p => p.value"},
+            "data": [None if pd.isna(v) else round(float(v), 4) for v in trend[col]],
+        }
+
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 30, "top": 30, "bottom": 50},
+        "xAxis": {"type": "category", "data": years, "name": "年份"},
+        "yAxis": {"type": "value", "name": "综合得分", "scale": True},
+        "series": [
+            line("score", "本县", "#b91c1c", False),
+            line("province_median", "全省中位数", "#2563eb", True),
+            line("national_median", "全国中位数", "#6b7280", True),
         ],
     }
 

@@ -73,15 +73,15 @@ def kind_of_unit(unit: str | None) -> str:
 
 def column_kind(column: str) -> str | None:
     """Kind of a result column by its name: ``score``, ``dim:…`` (dimension scores) → score;
-    ``percentile`` → percentile; ``share``, ``obstacle``, ``gap_share``, ``short:…`` (障碍度)
-    → share; None when the name says nothing (the value is shown as it is).
+    ``percentile`` → percentile; ``share``, ``…_share`` (e.g. the Dagum contributions
+    ``Gw_share``), ``obstacle``, ``short:…`` (障碍度) → share; None when the name says nothing (the value is shown as it is).
 
     >>> column_kind("dim:劳动者"), column_kind("short:产业链条短"), column_kind("name")
     ('score', 'share', None)
     """
     if column.startswith("dim:"):
         return "score"
-    if column.startswith("short:"):
+    if column.startswith("short:") or column.endswith("_share"):
         return "share"
     return _NAMED.get(column)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,14 +25,20 @@ from xinzhi.web._format import column_kind, excel_format, format_js
 
 __all__ = [
     "XLSX",
+    "bind_search",
     "excel_bytes",
     "frame",
     "guarded",
+    "left",
     "notify_error",
+    "province_names",
+    "screen_frame",
     "search_rows",
     "send_download",
     "table_of",
 ]
+
+_log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +61,16 @@ def guarded(
                 ui.label("无权访问：当前角色没有此页面的权限。").classes("text-negative text-lg")
                 return None
             frame(session, request.url.path)
-            return await fn(request, session, **kwargs)
+            client = ui.context.client
+            try:
+                return await fn(request, session, **kwargs)
+            except Exception:
+                # the user left while the page was loading (its client is gone, or it never
+                # connected): nothing to show to anyone, so no error page and no traceback
+                if client.is_deleted or not client.has_socket_connection:
+                    _log.info("页面 %s 未加载完用户已离开", request.url.path)
+                    return None
+                raise
 
         # NiceGUI inspects the signature for the request and query parameters
         page.__signature__ = _signature(fn)  # type: ignore[attr-defined]
@@ -93,6 +109,12 @@ def frame(session: auth.Session, active: str) -> None:
             "退出</button></form>",
             sanitize=False,
         )
+
+
+def left() -> bool:
+    """Whether the user has left the page being built (its client is deleted): a page that
+    awaited slow work checks this before drawing the result."""
+    return bool(ui.context.client.is_deleted)
 
 
 def notify_error(exc: Exception) -> None:
@@ -213,6 +235,50 @@ def excel_bytes(sheets: dict[str, pd.DataFrame], kinds: dict[str, str] | None = 
     return buf.getvalue()
 
 
+def screen_frame(
+    df: pd.DataFrame, labels: dict[str, str], kinds: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns a table shows, with its Chinese headers, and the kind of each numeric
+    header (:mod:`xinzhi.web._format`) — what :func:`excel_bytes` writes for "export what is
+    on screen"."""
+    cols = [c for c in labels if c in df.columns]
+    out = df[cols].rename(columns=labels).reset_index(drop=True)
+    found: dict[str, str] = {}
+    for c in cols:
+        kind = (kinds or {}).get(c) or column_kind(c)
+        if kind is not None:
+            found[labels[c]] = kind
+    return out, found
+
+
+def province_names(df: pd.DataFrame) -> list[str]:
+    """Province names of ``df`` (``province_code``, ``province_name``) in GB/T 2260 code order
+    (北京 11, 天津 12 … 新疆 65), not in character order.
+
+    >>> province_names(pd.DataFrame({"province_code": ["62", "32", "43", "32"],
+    ...                              "province_name": ["甘肃省", "江苏省", "湖南省", "江苏省"]}))
+    ['江苏省', '湖南省', '甘肃省']
+    """
+    p = df[["province_code", "province_name"]].dropna()
+    p = p.assign(_k=p["province_code"].astype(str).str[:2]).sort_values("_k")
+    return [str(n) for n in dict.fromkeys(p["province_name"])]
+
+
+def bind_search(search: ui.input, table: ui.table, df: pd.DataFrame, columns: list[str]) -> None:
+    """Filter ``table`` (built by :func:`table_of` from ``df``) on the server as ``search``
+    changes (:func:`search_rows` over ``columns``), so that an export of
+    ``search_rows(df, search.value, columns)`` holds exactly the rows on screen."""
+    fields = [str(c["field"]) for c in table.columns]
+    key = str(table.row_key)
+    if key not in fields and key in df.columns:
+        fields.append(key)
+
+    def apply(e: Any) -> None:
+        table.rows = display_rows(search_rows(df, e.value, columns), fields)
+
+    search.on_value_change(apply)
+
+
 def search_rows(df: pd.DataFrame, text: str | None, columns: list[str]) -> pd.DataFrame:
     """Rows of ``df`` whose ``columns`` contain ``text`` (case-insensitive; empty text: all
     rows) — the on-screen filter of a table, applied on the server so that the table and its
@@ -274,9 +340,13 @@ def table_of(
             col[":format"] = format_js(kind)
             col["align"] = "right"
         columns.append(col)
-    return ui.table(
-        columns=columns,
-        rows=display_rows(df, cols + extra, digits),
-        row_key=row_key or cols[0],
-        pagination=pagination,
-    ).classes("w-full")
+    return (
+        ui.table(
+            columns=columns,
+            rows=display_rows(df, cols + extra, digits),
+            row_key=row_key or cols[0],
+            pagination=pagination,
+        )
+        .classes("w-full")
+        .props("wrap-cells")
+    )

@@ -25,12 +25,26 @@ from xinzhi.pipelines.industry_reference import chain_templates, county_section_
 from xinzhi.registry import industry as industry_decl
 from xinzhi.web._context import connection
 from xinzhi.web._controls import run_analysis
+from xinzhi.web._data import pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
+from xinzhi.web.pages_compare import county_options
 
 __all__ = ["register"]
 
 TIER_COLORS = {"主导": "#b91c1c", "配套": "#2563eb", "潜力": "#059669", "": "#9ca3af"}
 STATUS_COLORS = {"已有": "positive", "缺失": "negative", "未知": "grey"}
+
+
+def industry_county_options(year: int) -> dict[str, str]:
+    """Code → ``省份地市县区（代码）`` of the counties of the stored evaluation (its year
+    ``year`` if it has it, else its latest), for the searchable county select; empty without
+    a stored evaluation."""
+    name = pick_evaluation(None)
+    if name is None:
+        return {}
+    scores = scores_of(name)
+    years = sorted(int(y) for y in scores["year"].unique())
+    return county_options(scores, year if year in years else years[-1])
 
 
 def _io_result(lead: str | None) -> Any:
@@ -71,6 +85,12 @@ def _tier_section(code: str, year: int) -> None:
             "name": tier or "其他",
             "animation": False,
             "itemStyle": {"color": TIER_COLORS[tier]},
+            "label": {
+                "show": bool(tier),
+                "position": "right",
+                "fontSize": 10,
+                ":formatter": "p => p.name.split('（')[0]",
+            },
             "data": [
                 {
                     "value": [round(float(d), 4), round(float(r), 4), round(float(s), 4)],
@@ -152,8 +172,7 @@ async def _chain_section(user: User, code: str, chain: str, base: dict[str, Any]
     if not res.has_firms:
         ui.label(
             "数据仓库中没有企业记录（firms 表）：环节状态为“未知”，只列出所属门类的人口普查"
-            "就业 RCA 作参考。导入企业名录（xinzhi industry firms-import）后可判断已有 / 缺失环节、"
-            "链主和招商线索。"
+            "就业 RCA 作参考。请管理员导入本县企业名录，之后可判断已有 / 缺失环节、链主和招商线索。"
         ).classes("text-warning").props('data-testid="chain-no-firms"')
     seg = res.segments
     with ui.row().classes("gap-6"):
@@ -289,27 +308,24 @@ def register() -> None:
         code = code or (session.user.county_code or "")
         y = year if year in (2010, 2020) else 2020
         base = {"code": code, "year": y, "chain": chain, "lead": lead}
+        options = industry_county_options(y)
+        if code and code not in options:
+            options = {code: code, **options}
         with ui.row().classes("items-end gap-4"):
-            ui.input(
-                "县区代码（6 位）",
-                value=code,
+            ui.select(
+                options,
+                value=code or None,
+                with_input=True,
+                label="县区（输入名称或代码搜索）",
                 on_change=lambda e: (
                     ui.navigate.to("/industry?" + urlencode({**base, "code": e.value}))
-                    if len(e.value or "") == 6 and str(e.value).isdigit()
+                    if e.value
                     else None
                 ),
-            ).classes("w-48").props('data-testid="industry-code"')
-            ui.select(
-                [2010, 2020],
-                value=y,
-                label="普查年份",
-                on_change=lambda e: ui.navigate.to(
-                    "/industry?" + urlencode({**base, "year": e.value})
-                ),
-            ).classes("w-28")
+            ).classes("w-96").props('data-testid="industry-code"')
         await ui.context.client.connected()  # deliver the page first; the analyses take seconds
         if not (len(code) == 6 and code.isdigit()):
-            ui.label("请输入 6 位县区代码。")
+            ui.label("请选择一个县区（输入名称或代码搜索）。")
             _io_section(lead, base)
             return
         _tier_section(code, y)

@@ -20,7 +20,17 @@ from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
 from xinzhi.web._context import client_ip
 from xinzhi.web._data import area_of, evaluation_names, pick_evaluation, scores_of, types_of
-from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
+from xinzhi.web._frame import (
+    XLSX,
+    bind_search,
+    excel_bytes,
+    guarded,
+    province_names,
+    screen_frame,
+    search_rows,
+    send_download,
+    table_of,
+)
 
 __all__ = ["SCORE_LABELS", "register"]
 
@@ -36,6 +46,9 @@ SCORE_LABELS = {
     "primary_type": "县域类型",
 }
 
+
+SEARCH_COLUMNS = ["name", "region_code", "province_name", "prefecture_name"]
+"""Columns the ranking's search box looks in (the export filters the same way)."""
 
 BASIS_CHOICES: dict[str, str] = dict(
     zip(
@@ -227,17 +240,23 @@ def register() -> None:
                 types[["region_code", "primary_type"]], on="region_code", how="left"
             )
         labels = _with_dims(shown, str(shown.attrs.get("basis", "all")))
-        out = shown[[c for c in labels if c in shown.columns]].rename(columns=labels)
         ip = client_ip(request)
         with ui.row().classes("items-center gap-4"):
-            search = ui.input("筛选（名称或代码）").classes("w-64")
+            search = (
+                ui.input("筛选（名称或代码）").classes("w-64").props('data-testid="ranking-search"')
+            )
+
+            def on_screen() -> tuple[pd.DataFrame, dict[str, str]]:
+                # the rows of the table as filtered now (province, type, basis and search box)
+                return screen_frame(search_rows(shown, search.value, SEARCH_COLUMNS), labels)
 
             async def export() -> None:
+                out, kinds = on_screen()
                 await send_download(
                     session,
                     ip,
                     Kind.RANKING,
-                    lambda: excel_bytes({f"{y}年排名": out}),
+                    lambda: excel_bytes({f"{y}年排名": out}, kinds),
                     f"排名_{name}_{y}.xlsx",
                     XLSX,
                     fmt="xlsx",
@@ -246,10 +265,12 @@ def register() -> None:
                     rows=lambda: len(out),
                 )
 
-            ui.button("导出 Excel", on_click=export).props('data-testid="export-xlsx"')
+            ui.button("导出 Excel（当前筛选的行）", on_click=export).props(
+                'data-testid="export-xlsx"'
+            )
         table = table_of(shown, labels, row_key="region_code", pagination=20)
         table.props('data-testid="ranking-table"')
-        search.bind_value_to(table, "filter")
+        bind_search(search, table, shown, SEARCH_COLUMNS)
         from xinzhi.web.audit_view import audit_section
 
         audit_section(name, y, dict(zip(_scores["region_code"], _scores["name"], strict=True)))
@@ -281,7 +302,7 @@ def _scoped_scores(
     type_names = (
         sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []
     )
-    provinces = sorted(scores.loc[scores["year"] == y, "province_name"].dropna().unique())
+    provinces = province_names(scores[scores["year"] == y])
     if basis not in BASIS_CHOICES:
         basis = "all"
         if own_county and (scores["region_code"] == own_county).any():

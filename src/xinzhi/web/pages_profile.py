@@ -19,16 +19,65 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
+from xinzhi.pipelines.compare_counties import county_trend
 from xinzhi.pipelines.ranking import basis_line
 from xinzhi.pipelines.report import county_report_data, write_report
 from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
-from xinzhi.web._charts import radar_options
+from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import pick_evaluation, report_context, scores_of
-from xinzhi.web._frame import guarded, send_download, table_of
+from xinzhi.web._frame import guarded, left, send_download, table_of
 
-__all__ = ["register"]
+__all__ = ["register", "shortfall_table"]
+
+
+def shortfall_table(shortfalls: pd.DataFrame) -> tuple[dict[str, str], str]:
+    """Columns (→ header) of the 短板 table and a note.
+
+    ``share`` (the shortfall's part of the county's total obstacle degree,
+    :mod:`xinzhi.typology.shortfall`: ``share_s = U_s / Σ_j O_j``) equals ``obstacle`` when the
+    obstacle degrees of the county's indicators sum to 1 — always so with Yang et al.'s model
+    (:mod:`xinzhi.evaluate.obstacle`) when every indicator reveals a shortfall — so the two
+    columns were identical; then only one column is shown, as a percentage, with a note.
+
+    >>> t = pd.DataFrame({"shortfall": ["甲", "乙"], "obstacle": [0.6, 0.4], "share": [0.6, 0.4]})
+    >>> list(shortfall_table(t)[0].values())
+    ['序', '短板', '障碍度（占总障碍度）', '主要障碍指标']
+    >>> t["share"] = [0.75, 0.25]
+    >>> list(shortfall_table(t)[0].values())
+    ['序', '短板', '障碍度', '占比', '主要障碍指标']
+    """
+    same = (
+        "share" in shortfalls.columns
+        and "obstacle" in shortfalls.columns
+        and bool(
+            (
+                (shortfalls["share"].astype(float) - shortfalls["obstacle"].astype(float)).abs()
+                < 1e-9
+            ).all()
+        )
+    )
+    if same:
+        return (
+            {
+                "rank": "序",
+                "shortfall": "短板",
+                "obstacle": "障碍度（占总障碍度）",
+                "drivers": "主要障碍指标",
+            },
+            "各指标的障碍度合计为 100%，所以短板的障碍度就是它在总障碍度中的占比。",
+        )
+    return (
+        {
+            "rank": "序",
+            "shortfall": "短板",
+            "obstacle": "障碍度",
+            "share": "占比",
+            "drivers": "主要障碍指标",
+        },
+        "占比：该短板的障碍度占四类短板障碍度之和的比重。",
+    )
 
 
 def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
@@ -65,14 +114,16 @@ def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     ui.label(f"完整画像暂不可用：{reason}").classes("text-warning text-sm")
     dims = pd.DataFrame(d["dimensions"])
     with ui.row().classes("w-full gap-4 no-wrap"):
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("w-1/2 min-w-0"):
             ui.label("能力雷达图").classes("font-bold")
             ui.echart(radar_options(dims, {"score": "本县"}), renderer="svg").classes(
                 "w-full h-80"
             ).props('data-testid="radar"')
-        with ui.card().classes("w-1/2"):
+        with ui.card().classes("w-1/2 min-w-0"):
             ui.label("短板（障碍度按短板汇总）").classes("font-bold")
-            table_of(p.shortfalls, {"shortfall": "短板", "obstacle": "障碍度"}, pagination=None)
+            table_of(
+                p.shortfalls, {"shortfall": "短板", "obstacle": "障碍度"}, pagination=None
+            ).props('data-testid="shortfall-table"')
 
 
 def register() -> None:
@@ -123,8 +174,12 @@ def register() -> None:
             ctx = await asyncio.to_thread(report_context, name)
             data = await asyncio.to_thread(county_report_data, code, y, context=ctx)
         except XinzhiError as exc:
+            if left():
+                return
             spinner.delete()
             _reduced_profile(name, code, y, str(exc))
+            return
+        if left():
             return
         spinner.delete()
         ui.label(data.full_name).classes("text-2xl font-bold").props('data-testid="profile-name"')
@@ -136,9 +191,19 @@ def register() -> None:
         if not data.evaluated:
             return
 
+        with ui.row().classes("gap-4 items-center"):
+            ui.link("产业图谱", f"/industry?code={code}&year={2020 if y >= 2020 else 2010}").props(
+                'data-testid="profile-industry-link"'
+            )
+            ui.link("与其他县区对比", f"/compare?codes={code}&eval={name}&year={y}").props(
+                'data-testid="profile-compare-link"'
+            )
+
         with ui.row().classes("w-full gap-4 no-wrap"):
-            with ui.card().classes("w-1/2"):
-                ui.label("能力雷达图：本县、全省平均与标杆县平均").classes("font-bold")
+            with ui.card().classes("w-1/2 min-w-0"):
+                ui.label("能力雷达图：三要素得分（本县、全省平均与标杆县平均）").classes(
+                    "font-bold"
+                )
                 ui.echart(
                     radar_options(
                         data.dimensions,
@@ -150,19 +215,19 @@ def register() -> None:
                     ),
                     renderer="svg",
                 ).classes("w-full h-80").props('data-testid="radar"')
-            with ui.card().classes("w-1/2"):
+                if not data.shortfalls.empty:
+                    ui.label("四类短板的障碍度（越靠外越拖后腿）").classes("font-bold mt-2")
+                    sf = data.shortfalls.rename(columns={"shortfall": "dimension"})
+                    ui.echart(
+                        radar_options(sf, {"obstacle": "本县"}, percent=True), renderer="svg"
+                    ).classes("w-full h-72").props('data-testid="shortfall-radar"')
+            with ui.card().classes("w-1/2 min-w-0"):
                 ui.label("短板诊断（障碍度按短板汇总）").classes("font-bold")
-                table_of(
-                    data.shortfalls,
-                    {
-                        "rank": "序",
-                        "shortfall": "短板",
-                        "obstacle": "障碍度",
-                        "share": "占比",
-                        "drivers": "主要障碍指标",
-                    },
-                    pagination=None,
+                sf_labels, sf_note = shortfall_table(data.shortfalls)
+                table_of(data.shortfalls, sf_labels, pagination=None).props(
+                    'data-testid="shortfall-table"'
                 )
+                ui.label(sf_note).classes("text-xs text-gray-500")
                 if data.types:
                     t = data.types
                     ui.label(
@@ -171,8 +236,18 @@ def register() -> None:
                     ).classes("font-bold mt-2").props('data-testid="profile-type"')
                     ui.label(f"依据：{t.get('evidence', '')}").classes("text-sm")
 
+        trend = county_trend(scores, code)
+        with ui.card().classes("w-full"):
+            ui.label("得分走势（已保存的各年份）").classes("font-bold")
+            if len(trend) < 2:
+                ui.label("只有一个年份的得分，暂不能画走势。").classes("text-sm")
+            ui.echart(trend_options(trend), renderer="svg").classes("w-full h-72").props(
+                f'data-testid="trend-chart" data-years="{len(trend)}"'
+            )
+            ui.label(str(trend.attrs.get("note", ""))).classes("text-xs text-gray-500")
+
         with ui.row().classes("w-full gap-4 no-wrap"):
-            with ui.card().classes("w-1/2"):
+            with ui.card().classes("w-1/2 min-w-0"):
                 ui.label("相似县（同类可比）").classes("font-bold")
                 table_of(
                     data.peers,
@@ -191,7 +266,7 @@ def register() -> None:
                     {"name": "县区", "province_name": "省份", "score": "得分", "distance": "距离"},
                     pagination=None,
                 )
-            with ui.card().classes("w-1/2"):
+            with ui.card().classes("w-1/2 min-w-0"):
                 ui.label("与标杆的差距").classes("font-bold")
                 table_of(
                     data.gaps,
