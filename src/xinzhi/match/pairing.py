@@ -403,43 +403,13 @@ def _add_soft(
             score += tw.T[tidx[qi][:, None], jidx[None, :]]
 
 
-def _bm25_scores(index: Any, tokens: Sequence[Sequence[str]]) -> np.ndarray:
-    """BM25 scores (queries × documents) of :class:`xinzhi.match.text.BM25Index` for a block
-    of tokenised queries, the same numbers as ``index.scores_tokens(tokens)``.
-
-    The index's per-term weight matrix (terms × documents) is read and only the rows of the
-    block's terms are used: ``(W[used]ᵀ · Qᵀ)ᵀ`` with the query term counts ``Q`` dense gives
-    the dense result directly — about 25 times faster than the sparse × sparse product for a
-    block of 2,000 queries whose results are nearly all non-zero (measured on 20,000
-    documents). Falls back to ``scores_tokens`` when the index does not expose the matrix."""
-    W = getattr(index, "_matrix", None)
-    vocab = getattr(index, "vocab", None)
-    if W is None or vocab is None or W.shape[0] == 0 or not len(tokens):
-        return np.asarray(index.scores_tokens(tokens), dtype=np.float32)
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, toks in enumerate(tokens):
-        for t in toks:
-            j = vocab.get(t)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    if not cols:
-        return np.zeros((len(tokens), W.shape[1]), dtype=np.float32)
-    used, inv = np.unique(np.asarray(cols), return_inverse=True)
-    q = np.zeros((len(tokens), len(used)), dtype=np.float32)
-    np.add.at(q, (np.asarray(rows), inv), 1.0)
-    sub = W[used]  # csr rows of the block's terms: (|used|, documents)
-    return np.ascontiguousarray(np.asarray(sub.T @ q.T, dtype=np.float32).T)
-
-
 def _text_block(
     Q: _Side, D: _Side, qi: np.ndarray, index: Any, q_tokens: list[list[str]], alpha: float
 ) -> np.ndarray:
     """Text component of queries ``qi`` of side Q against all of D: the formula of
     :func:`xinzhi.match.text.hybrid` with ``norm="dense"``, ``alpha·clip(cos, 0, 1) +
     (1 − alpha)·minmax_row(BM25)``, computed in place in float32 (a test keeps the two equal)."""
-    bm = _bm25_scores(index, [q_tokens[i] for i in qi])
+    bm = index.scores_dense([q_tokens[i] for i in qi])
     if bm.shape[1]:
         lo = bm.min(axis=1, keepdims=True)
         span = bm.max(axis=1, keepdims=True) - lo
