@@ -377,13 +377,66 @@ def talent_matches(
         direction=direction,  # type: ignore[arg-type]
         embedder=embedder or "e5",
     )
-    names = talents.set_index("person_id")[["name", "phone"]]
-    titles = jobs.set_index("job_id")[["title", "firm_name"]]
-    pairs = res.pairs.drop(
-        columns=[c for c in ("name", "phone", "title", "firm_name") if c in res.pairs]
-    )
-    res.pairs = pairs.join(names, on="person_id").join(titles, on="job_id")
+    res.pairs = _with_people(res.pairs, talents, jobs)
     return res
+
+
+def talent_match_analysis(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None = decl.TALENT_MATCH.default("county"),
+    k: int = decl.TALENT_MATCH.default("k"),
+    direction: str = decl.TALENT_MATCH.default("direction"),
+    embedder: str = decl.TALENT_MATCH.default("embedder"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """The declared analysis ``talent-match`` (:mod:`xinzhi.registry.match_talent`): every job
+    and talent of ``county`` matched both ways (or one way), top ``k`` with 匹配度 and reasons
+    (:func:`xinzhi.match.pairing.match_pairs`). The result is kept and shared by every account
+    that may run it, so names, phone numbers and person ids are masked as for the roles that
+    need masking (:func:`xinzhi.auth.policy.mask_personal`)."""
+    from xinzhi.match.pairing import match_pairs
+
+    opts = decl.TALENT_MATCH.resolve(
+        {"county": county, "k": k, "direction": direction, "embedder": embedder}
+    )
+    talents = talent_frame(con, county=opts["county"]).reset_index(drop=True)
+    jobs = job_frame(con, county=opts["county"]).reset_index(drop=True)
+    emb = None if opts["embedder"] == "none" else str(opts["embedder"])
+    jv = tv = None
+    if emb is not None and len(jobs) and len(talents):
+        jv = text_vectors(con, jobs["text"].tolist(), emb)
+        tv = text_vectors(con, talents["text"].tolist(), emb)
+    res = match_pairs(
+        jobs,
+        talents,
+        job_vectors=jv,
+        talent_vectors=tv,
+        k=opts["k"],
+        direction=opts["direction"],
+        embedder=emb or "e5",
+    )
+    res.pairs = access.mask_personal(_with_people(res.pairs, talents, jobs), _SHARED_RESULT)
+    return res
+
+
+def _with_people(pairs: pd.DataFrame, talents: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` with the talent's name and phone and the job's title and firm (looked up by
+    id; empty pairs stay empty)."""
+    out = pairs.drop(columns=[c for c in ("name", "phone", "title", "firm_name") if c in pairs])
+    pid = out["person_id"].astype(object)
+    jid = out["job_id"].astype(object)
+    for col in ("name", "phone"):
+        out[col] = pid.map(dict(zip(talents["person_id"], talents[col], strict=True))).astype(
+            object
+        )
+    for col in ("title", "firm_name"):
+        out[col] = jid.map(dict(zip(jobs["job_id"], jobs[col], strict=True))).astype(object)
+    return out
+
+
+_SHARED_RESULT = User(0, "（共享的分析结果）", "analyst", None, False)
+"""Who a shared declared result is masked for: a role that sees persons' data masked."""
 
 
 def talent_radar(
