@@ -18,7 +18,7 @@ with pyarrow, writes from the arrays: ``ComplexityResult.to_arrow`` →
 ``xinzhi.cli._arrow_tables.write_arrow``, the same bytes as the pandas writer); the peer is
 ``pandas.read_csv`` → ``ecomplexity`` → ``DataFrame.to_csv`` (its documented use). On the shared
 2-core machine the ratio moves with the load (2026-12-04, four runs at load 1–12: 4.7× before
-the arrow writer; after it 14.8×, 9.5×, 6.2×).
+the arrow writer; after it 14.8×, 9.5×, 6.2×, and 13.1× with the OSFile writer at load 9–10).
 
 Run: ``.venv/bin/python benchmarks/bench_complexity.py [--whole-only | --core-only]``
 """

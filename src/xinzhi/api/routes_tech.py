@@ -23,13 +23,12 @@ with the Chinese message. Every step is written with its audit-trail event (tabl
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit, audit_export, clean, records
+from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -191,9 +190,6 @@ def demand_teams(
     return Rows(items=records(rows), notes=_notes(res.synthetic, res.notes))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @router.get(
     "/tech/match.xlsx",
     response_class=Response,
@@ -230,12 +226,7 @@ def match_xlsx(
         rows=len(res.pairs),
         analysis="tech-match",
     )
-    name = quote(f"技术需求匹配_{code or '全部'}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"技术需求匹配_{code or '全部'}.xlsx")
 
 
 @router.post("/tech/demands/{demand_id}/{action}", response_model=StepOut, summary="揭榜挂帅操作")

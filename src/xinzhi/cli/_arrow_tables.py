@@ -135,8 +135,9 @@ def write_arrow_csv(table: Any, path: Path) -> None:
     done = False
     try:
         # the next slice is formatted while one is written (numpy, pyarrow and the CSV writer
-        # release the GIL); at most two slices of text in memory
-        with path.open("wb") as out, ThreadPoolExecutor(WRITE_THREADS) as pool:
+        # release the GIL; the file is a pyarrow OSFile: written without the GIL); at most two
+        # slices of text in memory
+        with pa.OSFile(str(path), "wb") as out, ThreadPoolExecutor(WRITE_THREADS) as pool:
             out.write(b"\xef\xbb\xbf" + _header(names))
             pending = [pool.submit(text_of, s) for s in starts[:2]]
             for k in range(len(starts)):

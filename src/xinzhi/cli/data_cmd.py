@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, open_db
 from xinzhi.cli._tables import checked_output, write_table
 
 __all__ = ["app"]
@@ -31,12 +31,6 @@ _JSON = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 _SHOWN = ["name_zh", "indicator", "year", "value", "unit", "kind", "batch_id", "imported_by"]
 """Columns printed on the terminal (the file and JSON outputs have every column)."""
-
-
-def _open(db: Path | None) -> Any:
-    from xinzhi.pipelines.warehouse import open_warehouse
-
-    return open_warehouse(db)
 
 
 @app.command("values")
@@ -59,7 +53,7 @@ def values_cmd(
     """列出一个县的当前数值：指标、单位、类别（目录指标/用户指标）、年份、数值、来源、批次、导入时间与导入人。"""
     from xinzhi.pipelines.my_data import VALUE_COLUMNS, county_values, local_user
 
-    con = _open(db)
+    con = open_db(db)
     try:
         table = county_values(con, local_user(), county, year=year)
     finally:
@@ -91,7 +85,7 @@ def correct_cmd(
     """更正一个数值：保存为新的导入批次（被替代的数值留在原批次中），写入审计日志。"""
     from xinzhi.pipelines.my_data import correct_value, local_user
 
-    con = _open(db)
+    con = open_db(db)
     try:
         report = correct_value(con, local_user(), county, indicator, year, value, note=note)
     finally:
@@ -112,7 +106,7 @@ def map_cmd(
     """把用户指标对应为目录指标：其数值按目录指标的单位换算后另存为新批次（用户指标的数值保留）。"""
     from xinzhi.pipelines.my_data import local_user, map_user_indicator
 
-    con = _open(db)
+    con = open_db(db)
     try:
         report = map_user_indicator(con, local_user(), code, target)
     finally:

@@ -369,9 +369,8 @@ class BM25Index:
         model.index(tokens, show_progress=False)
         return cls(model, len(tokens), k1, b)
 
-    def _query_matrix(self, queries: Sequence[Sequence[str]]) -> Any:
-        from scipy import sparse
-
+    def _query_terms(self, queries: Sequence[Sequence[str]]) -> tuple[list[int], list[int]]:
+        """(query position, term id) of every known token of ``queries`` (repeats kept)."""
         rows: list[int] = []
         cols: list[int] = []
         for i, toks in enumerate(queries):
@@ -380,6 +379,12 @@ class BM25Index:
                 if j is not None and t != "":
                     rows.append(i)
                     cols.append(j)
+        return rows, cols
+
+    def _query_matrix(self, queries: Sequence[Sequence[str]]) -> Any:
+        from scipy import sparse
+
+        rows, cols = self._query_terms(queries)
         data = np.ones(len(rows), dtype=np.float32)
         return sparse.csr_matrix(
             (data, (rows, cols)), shape=(len(queries), self._matrix.shape[0]), dtype=np.float32
@@ -411,14 +416,7 @@ class BM25Index:
         n_q = len(queries)
         if self._model is None or not n_q:
             return np.zeros((n_q, self.n_docs), dtype=np.float32)
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, toks in enumerate(queries):
-            for t in toks:
-                j = self.vocab.get(t)
-                if j is not None and t != "":
-                    rows.append(i)
-                    cols.append(j)
+        rows, cols = self._query_terms(queries)
         if not cols:
             return np.zeros((n_q, self.n_docs), dtype=np.float32)
         used, inv = np.unique(np.asarray(cols), return_inverse=True)

@@ -25,11 +25,10 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
-from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import XLSX, guarded, send_download, table_of
+from xinzhi.web._frame import XLSX, guarded, heading, send_download, synthetic_banner, table_of
 
 __all__ = ["register"]
 
@@ -87,20 +86,6 @@ EMBEDDERS = dict(
         strict=True,
     )
 )
-
-
-def _heading(text: str) -> None:
-    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
-
-
-def _banner() -> None:
-    with ui.row().classes(
-        "w-full items-center gap-2 bg-amber-50 border border-amber-400 rounded px-3 py-2"
-    ):
-        ui.icon("warning", color="warning")
-        ui.label(SYNTHETIC_NOTE).classes("text-amber-900 font-bold").props(
-            'data-testid="synthetic-note"'
-        )
 
 
 def _graph_chart(table: pd.DataFrame, chain: str) -> None:
@@ -191,9 +176,9 @@ def register() -> None:
             ui.label(str(exc)).classes("text-negative text-lg").props('data-testid="tech-error"')
             return
         if bool(demands["synthetic"].fillna(False).astype(bool).any()):
-            _banner()
+            synthetic_banner()
 
-        _heading("技术需求")
+        heading("技术需求")
         if demands.empty:
             ui.label("没有技术需求（可用 xinzhi match tech import 导入，或 generate 生成示例数据）")
         else:
@@ -204,7 +189,7 @@ def register() -> None:
 
         fill = _challenge(request, session, demand, emb, kk, go) if demand else None
 
-        _heading("技术需求图谱")
+        heading("技术需求图谱")
         if graph.table.empty:
             ui.label("暂无需求")
         else:
@@ -214,7 +199,7 @@ def register() -> None:
                 'data-testid="tech-graph-table"'
             )
 
-        _heading("容量约束分配（建议方案）")
+        heading("容量约束分配（建议方案）")
         ui.label(
             "在全部待揭榜需求与团队之间求总得分最大的分配：每项需求至多一个团队，"
             "每个团队不超过其剩余承接能力（可承接项目数 − 在研项目数）。"
@@ -314,7 +299,7 @@ def _challenge(
         ui.label(str(exc)).classes("text-negative text-lg").props('data-testid="tech-error"')
         return None
     d = v.demand
-    _heading(f"榜单 {demand}：{d.get('title')}")
+    heading(f"榜单 {demand}：{d.get('title')}")
     with ui.row().classes("items-center gap-4"):
         ui.badge(v.state_label).props('data-testid="tech-state"').classes("text-base")
         ui.label(
@@ -362,7 +347,7 @@ def _challenge(
         )
         go()
 
-    _heading("揭榜挂帅流程")
+    heading("揭榜挂帅流程")
     if not v.actions:
         ui.label("当前没有您可执行的操作。").classes("text-sm text-slate-600")
     with ui.column().classes("gap-2").props('data-testid="tech-actions"'):
@@ -430,7 +415,7 @@ def _challenge(
                     f'no-caps data-testid="tech-do-{action}"'
                 )
 
-    _heading("揭榜申请与评审")
+    heading("揭榜申请与评审")
     if apps.empty:
         ui.label("尚无揭榜申请")
     else:
@@ -447,7 +432,7 @@ def _challenge(
             digits=1,
         ).props('data-testid="tech-milestones"')
 
-    _heading("推荐团队（双向匹配）")
+    heading("推荐团队（双向匹配）")
     with ui.row().classes("items-center gap-2"):
         sel = ui.select(EMBEDDERS, value=emb, label="语义模型").classes("w-80")
         sel.on_value_change(lambda e: go(embedder=e.value))
@@ -456,7 +441,7 @@ def _challenge(
         ui.spinner(size="lg")
         ui.label("正在计算推荐团队……")
 
-    _heading("留痕（审计记录）")
+    heading("留痕（审计记录）")
     events = _events(v)
     if events.empty:
         ui.label("尚无操作记录")
