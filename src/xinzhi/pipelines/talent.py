@@ -146,10 +146,12 @@ def base_counts(con: duckdb.DuckDBPyConnection, *, county: str | None = None) ->
 
 # ---------------------------------------------------------------------------- import
 def _classify(titles: Sequence[str]) -> list[str | None]:
-    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`)."""
+    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles` with the USE
+    embedder: its 3,847 occupation names embed in ~10 s, e5's in 1–3 min, for < 1 point of
+    top-1 accuracy — docs/match.md)."""
     from xinzhi.match.occupations import classify_titles  # loads an embedding model: at use
 
-    out = classify_titles(list(titles), k=1)
+    out = classify_titles(list(titles), k=1, embedder="use")
     return [c if isinstance(c, str) and c else None for c in out["code"]]
 
 
