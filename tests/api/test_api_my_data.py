@@ -107,7 +107,7 @@ def test_analyst_corrects_a_value_and_sees_it_with_batch_and_importer(api: Api) 
 
     after = _row(_values(api, "analyst1", "430321", 2010).json(), "age_15_64_share")
     assert (after["value"], after["batch_id"], after["imported_by"]) == (0.74, batch, "analyst1")
-    assert after["file_name"] == "网页更正：15–64 岁人口比重"
+    assert after["file_name"] == "更正：15–64 岁人口比重"
     assert len(after["imported_at"]) == len("2026-01-01 00:00:00")  # to the second
 
     entries = [e for e in _audit(api, "value_correct") if e["detail"]["batch"] == batch]
