@@ -87,6 +87,8 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
+from xinzhi.match.text import check_vectors
+from xinzhi.match.vocab import EDUCATION_LEVELS
 from xinzhi.results import Result
 
 __all__ = [
@@ -121,15 +123,7 @@ WEIGHT_LABELS = {"text": "文本", "skills": "技能", "occupation": "职业", "
 ANYWHERE = frozenset({"不限", "全国", "均可", "不限地点", "任意", "any"})
 
 Direction = Literal["job", "talent", "both"]
-EDU_LABELS = {
-    0: "不详",
-    1: "初中及以下",
-    2: "高中/中专/技校",
-    3: "大专",
-    4: "本科",
-    5: "硕士",
-    6: "博士",
-}  # the ladder of match.vocab.EDUCATION_LEVELS (kept equal by a test)
+EDU_LABELS: dict[int, str] = dict(EDUCATION_LEVELS)  # the ladder of match.vocab
 
 
 # --------------------------------------------------------------------------- frame helpers
@@ -170,15 +164,6 @@ def _require(df: pd.DataFrame, cols: Sequence[str], what: str) -> None:
     if ids.duplicated().any():
         dup = ids[ids.duplicated()].iloc[0]
         raise InputError(f"{what}的 {key} 有重复：{dup}")
-
-
-def _unit(vectors: np.ndarray | None, n: int, what: str) -> np.ndarray | None:
-    if vectors is None:
-        return None
-    v = np.asarray(vectors, dtype=np.float32)
-    if v.ndim != 2 or v.shape[0] != n:
-        raise InputError(f"{what}的向量应为 {n} 行的二维数组，收到形状 {v.shape}")
-    return v
 
 
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
@@ -629,8 +614,8 @@ def _inputs(
     _require(talents, ["person_id", "text"], "人才表")
     if (job_vectors is None) != (talent_vectors is None):
         raise InputError("语义向量应同时给出岗位与人才两侧，或都不给")
-    jv = _unit(job_vectors, len(jobs), "岗位")
-    tv = _unit(talent_vectors, len(talents), "人才")
+    jv = check_vectors(job_vectors, len(jobs), "岗位")
+    tv = check_vectors(talent_vectors, len(talents), "人才")
     if jv is not None and tv is not None and jv.shape[1] != tv.shape[1]:
         raise InputError(f"岗位向量维度 {jv.shape[1]} 与人才向量维度 {tv.shape[1]} 不一致")
     return _prepare(jobs, talents, jv, tv)

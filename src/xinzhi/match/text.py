@@ -84,6 +84,7 @@ __all__ = [
     "Embedder",
     "calibrate",
     "calibration_parameters",
+    "check_vectors",
     "get_embedder",
     "hybrid",
     "text_key",
@@ -561,6 +562,23 @@ def calibrate(
     s = np.asarray(score, dtype=np.float64)
     z = np.clip(-slope * (s - mid), -700.0, 700.0)
     return np.clip(100.0 / (1.0 + np.exp(z)), 0.0, 100.0)
+
+
+def check_vectors(
+    vectors: np.ndarray | None, n: int, what: str, *, dtype: Any = np.float32
+) -> np.ndarray | None:
+    """Precomputed text vectors of ``n`` records as a 2-D array of ``dtype`` (``None`` stays
+    ``None``: no dense part); InputError naming ``what`` when the shape is not ``(n, dim)``.
+
+    >>> check_vectors(np.ones((2, 3)), 2, "岗位").dtype
+    dtype('float32')
+    """
+    if vectors is None:
+        return None
+    v = np.asarray(vectors, dtype=dtype)
+    if v.ndim != 2 or v.shape[0] != n:
+        raise InputError(f"{what}的向量应为 {n} 行的二维数组，收到形状 {v.shape}")
+    return v
 
 
 def text_key(text: str | None) -> str:
