@@ -76,3 +76,28 @@ def test_admin_sets_the_retention_on_the_page(server_db: tuple[str, Path]) -> No
         page.wait_for_selector("[data-testid=talent-purge-result] >> text=已匿名化 0 名人才")
         settings = page.request.get(server + "/api/talent/retention").json()
     assert settings["retention"] == {"talents": 30, "jobs": None}
+
+
+def test_analyst_uploads_demands_on_the_tech_page(
+    server_db: tuple[str, Path], tmp_path: Path
+) -> None:
+    server, _ = server_db
+    csv = tmp_path / "需求.csv"
+    csv.write_text(
+        "需求编号,企业名称,区划代码,需求名称,技术领域,预算(万元)\n"
+        "WD1,甲公司,430321,陶瓷烧结工艺改进,新材料,50\n"
+        "WD2,乙公司,430321,,新材料,5\n",
+        encoding="utf-8",
+    )  # WD2 has no 需求名称: quarantined (title_missing)
+    with chromium() as b:
+        _, page, _ = login(b, server, ANALYST)
+        page.goto(f"{server}/tech?county={C0}&embedder=none")
+        page.wait_for_selector("[data-testid=tech-no-demands]")
+        page.set_input_files("[data-testid=tech-upload-demands] input[type=file]", str(csv))
+        page.wait_for_selector("[data-testid=tech-upload-demands-report-counts]", timeout=60_000)
+        counts = page.inner_text("[data-testid=tech-upload-demands-report-counts]")
+        # 2 read = 1 loaded + 1 quarantined + 0 skipped
+        assert counts == "读入 2 行 = 载入 1 + 隔离 1 + 跳过 0"
+        report = page.inner_text("[data-testid=tech-upload-demands-report]")
+        assert "名称缺失（技术需求名称、岗位名称）" in report  # the reason's Chinese label
+        page.wait_for_selector("[data-testid=tech-demands] >> text=陶瓷烧结工艺改进")

@@ -9,6 +9,11 @@ REST API's ``/api/tech/*`` (a county account sees and acts on its own county's d
 contact data masked for analysts). A step is written with its audit-trail event and to the
 server's audit log (``tech_<action>``, ``via: web``) as the API writes it. Texts are set as text
 (labels, tables), never as HTML.
+
+导入 (accounts that upload): a file of demands or teams (xlsx / csv) through
+:func:`xinzhi.web._upload.import_upload_widget` — quota, audit and the import report as on page
+数据 — imported by :func:`xinzhi.pipelines.tech.import_tech` with the account (a county account
+imports demands of its own county only); the demand list is refreshed.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.auth.policy import Kind
+from xinzhi.auth.policy import Action, Kind, allows
 from xinzhi.errors import XinzhiError
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._frame import XLSX, guarded, heading, send_download, synthetic_banner, table_of
+from xinzhi.web._upload import import_upload_widget
 
 __all__ = ["register"]
 
@@ -179,13 +185,30 @@ def register() -> None:
             synthetic_banner()
 
         heading("技术需求")
-        if demands.empty:
-            ui.label("没有技术需求（可用 xinzhi match tech import 导入，或 generate 生成示例数据）")
-        else:
-            table = table_of(demands, DEMAND_LABELS, row_key="demand_id", pagination=10, digits=1)
-            table.props('data-testid="tech-demands"')
-            table.on("rowClick", lambda e: go(demand=str(e.args[1]["demand_id"])))
-            ui.label("点击一行查看榜单、推荐团队与留痕。").classes("text-xs text-slate-500")
+        demand_box = ui.column().classes("w-full")
+
+        def show_demands(rows: pd.DataFrame) -> None:
+            demand_box.clear()
+            with demand_box:
+                if rows.empty:
+                    ui.label(
+                        "没有技术需求（可在下面“导入”中上传，或用 xinzhi match tech import 导入、"
+                        "generate 生成示例数据）"
+                    ).props('data-testid="tech-no-demands"')
+                    return
+                table = table_of(rows, DEMAND_LABELS, row_key="demand_id", pagination=10, digits=1)
+                table.props('data-testid="tech-demands"')
+                table.on("rowClick", lambda e: go(demand=str(e.args[1]["demand_id"])))
+                ui.label("点击一行查看榜单、推荐团队与留痕。").classes("text-xs text-slate-500")
+
+        show_demands(demands)
+
+        def refresh() -> None:
+            with connection() as con:
+                show_demands(pt.list_demands(con, user, county=county or None))
+
+        if allows(user, Action.UPLOAD):
+            _imports(session, client_ip(request), county or None, refresh)
 
         fill = _challenge(request, session, demand, emb, kk, go) if demand else None
 
@@ -214,6 +237,43 @@ def register() -> None:
         if fill is not None:
             await fill()
         await _fill_plan(plan_box, session, client_ip(request), county, emb, kk)
+
+
+def _imports(session: auth.Session, ip: str, county: str | None, refresh: Any) -> None:
+    """Section 导入: uploads of technology demands and of teams."""
+    user = session.user
+    heading("导入技术需求与团队")
+    ui.label(
+        "xlsx / csv，中文表头。需求：需求编号、企业名称、统一社会信用代码、区划代码、需求名称、"
+        "需求描述、技术领域、主导产业、产业链环节、关键词、预算(万元)、截止日期；团队：团队名称、"
+        "类型（团队/专家/飞地）、依托单位、所在城市、研究领域、关键词、简介、可承接项目数。"
+    ).classes("text-sm text-slate-600")
+    if user.role == "county":
+        ui.label(
+            f"县区用户只能导入本县区（{user.county_code}）的技术需求：其他县区的行会被隔离。"
+        ).classes("text-sm text-warning").props('data-testid="tech-county-upload-note"')
+    with ui.row().classes("w-full gap-4 flex-nowrap"):
+        for kind, label in (("demands", "技术需求"), ("teams", "团队、专家与飞地")):
+            with ui.column().classes("w-1/2"):
+                ui.label(label).classes("font-bold")
+                import_upload_widget(
+                    session,
+                    ip,
+                    label=f"选择或拖入{label}文件",
+                    suffixes=(".xlsx", ".csv"),
+                    run=_runner(user, kind, county),
+                    testid=f"tech-upload-{kind}",
+                    done=lambda _r: refresh(),
+                )
+
+
+def _runner(user: auth.User, kind: str, county: str | None) -> Any:
+    """The import of one upload: :func:`xinzhi.pipelines.tech.import_tech` as ``user``."""
+
+    def run(path: Any, con: Any) -> Any:
+        return pt.import_tech(path, kind=kind, county=county, user=user, con=con)
+
+    return run
 
 
 ASSIGN_LABELS = {
