@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -92,6 +92,23 @@ EMBEDDERS = dict(
         strict=True,
     )
 )
+
+
+_T = TypeVar("_T")
+
+
+async def _work_in(box: Any, work: Callable[[], _T]) -> _T | None:
+    """Run ``work`` in a thread and clear ``box``; a user error (XinzhiError) is shown in the
+    box instead and gives None (``work`` itself never returns None)."""
+    try:
+        out = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(str(exc)).classes("text-negative")
+        return None
+    box.clear()
+    return out
 
 
 def _graph_chart(table: pd.DataFrame, chain: str) -> None:
@@ -322,14 +339,9 @@ async def _fill_plan(
             analysis="tech-match",
         )
 
-    try:
-        res = await asyncio.to_thread(plan)
-    except XinzhiError as exc:
-        box.clear()
-        with box:
-            ui.label(str(exc)).classes("text-negative")
+    res = await _work_in(box, plan)
+    if res is None:
         return
-    box.clear()
     with box:
         lines = res.summary().splitlines()
         ui.label(lines[1] if res.synthetic else lines[0]).classes("text-sm").props(
@@ -522,14 +534,9 @@ def _challenge(
         return pt.top_teams(res, demand)
 
     async def fill() -> None:
-        try:
-            rows = await asyncio.to_thread(top)
-        except XinzhiError as exc:
-            box.clear()
-            with box:
-                ui.label(str(exc)).classes("text-negative")
+        rows = await _work_in(box, top)
+        if rows is None:
             return
-        box.clear()
         with box:
             if rows.empty:
                 ui.label("没有可推荐的团队（该需求已定榜或结束，或团队均已满负荷）")
