@@ -210,3 +210,26 @@ def test_admin_sets_30_days_and_purge_anonymises_an_old_row(api: Api) -> None:
         api, "SELECT action FROM auth_audit WHERE action IN ('talent_retention', 'talent_purge')"
     )
     assert sorted(a[0] for a in actions) == ["talent_purge", "talent_retention"]
+
+
+def test_cookie_session_upload_needs_the_csrf_token(api: Api) -> None:
+    c = TestClient(api.app)  # its own cookie jar
+    r = c.post("/api/auth/login", json={"username": "admin1", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    csrf = r.json()["csrf_token"]
+    files = {"file": ("t.csv", TALENTS.encode("utf-8"), "text/csv")}
+    for route, form in (
+        ("/api/talent/imports", {"kind": "talents"}),
+        ("/api/tech/imports", {"kind": "teams"}),
+        ("/api/talent/purge", None),
+    ):
+        r = c.post(route, files=files if form else None, data=form)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed", route
+    r = c.put("/api/talent/retention", json={"base": "jobs", "days": None})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
+    r = c.put(
+        "/api/talent/retention",
+        json={"base": "jobs", "days": None},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 200, r.text
