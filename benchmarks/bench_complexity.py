@@ -13,8 +13,12 @@ not compute) and ``verbose=False``.
 Whole process (issue #12 part 10): the same seeded 2,850 × 1,380 matrix with ~38 % of the
 cells left out (2.44 M rows, the others are zeros) is written to a CSV once; then, in the same
 run, each tool is timed as a separate process from start to exit: read the CSV, compute, write
-the full 3.93 M-row result CSV. xinzhi is the command ``xinzhi industry complexity``; the peer
-is ``pandas.read_csv`` → ``ecomplexity`` → ``DataFrame.to_csv`` (its documented use).
+the full 3.93 M-row result CSV. xinzhi is the command ``xinzhi industry complexity`` (reads
+with pyarrow, writes from the arrays: ``ComplexityResult.to_arrow`` →
+``xinzhi.cli._arrow_tables.write_arrow``, the same bytes as the pandas writer); the peer is
+``pandas.read_csv`` → ``ecomplexity`` → ``DataFrame.to_csv`` (its documented use). On the shared
+2-core machine the ratio moves with the load (2026-12-04, four runs at load 1–12: 4.7× before
+the arrow writer; after it 14.8×, 9.5×, 6.2×, and 13.1× with the OSFile writer at load 9–10).
 
 Run: ``.venv/bin/python benchmarks/bench_complexity.py [--whole-only | --core-only]``
 """

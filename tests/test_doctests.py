@@ -82,6 +82,13 @@ MODULES = [
     "xinzhi.match.radar",
     "xinzhi.match.synthetic_talent",
     "xinzhi.ingest.talent",
+    # supply meets demand: text engine, occupations (issue #16 parts 1-2)
+    "xinzhi.match.text",
+    "xinzhi.match.occupations",
+    # supply meets demand: two-sided matching, assignment, ranking metrics (issue #16 part 4)
+    "xinzhi.match.metrics",
+    "xinzhi.match.assign",
+    "xinzhi.match.pairing",
     # supply meets demand: parsing, NER, vocabularies (issue #16 part 3)
     "xinzhi.match.vocab",
     "xinzhi.match.ner",

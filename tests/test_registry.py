@@ -45,6 +45,7 @@ def test_the_declared_analyses() -> None:
         "specialization",
         "shiftshare",
         "shortage",
+        "talent-match",
         "tech-match",
         "tech-assign",
         "tech-graph",

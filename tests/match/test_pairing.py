@@ -304,7 +304,7 @@ def test_text_part_equals_text_hybrid_and_bm25() -> None:
     for as_jobs in (True, False):
         bm_index, q_tokens = index.text_index(as_jobs)
         want_bm = bm_index.scores_tokens(q_tokens)
-        got_bm = pm._bm25_scores(bm_index, q_tokens)
+        got_bm = bm_index.scores_dense(q_tokens)
         np.testing.assert_allclose(got_bm, want_bm, rtol=1e-6)
         cos = jv @ tv.T if as_jobs else tv @ jv.T
         want = text.hybrid(cos, want_bm, alpha=0.7, norm="dense")

@@ -139,6 +139,25 @@ def test_bm25_three_documents_by_hand() -> None:
     )
 
 
+def test_bm25_scores_dense_equals_scores_tokens() -> None:
+    index = text.BM25Index.from_tokens(DOCS)
+    idf_weld = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))  # as in the by-hand test above
+    queries = [["焊接"], [], ["未知"], ["焊工", "焊接"], ["焊接", "焊接"], ["会计", ""]]
+    got = index.scores_dense(queries)
+    assert got.shape == (6, 3) and got.dtype == np.float32
+    np.testing.assert_allclose(got, index.scores_tokens(queries), rtol=1e-6)
+    # by hand: 焊接 → (ln 1.6 / 2.125, 0, 2 ln 1.6 / 3.875); a repeated term counts twice
+    d = [idf_weld / (1 + _norm(2)), 0.0, idf_weld * 2 / (2 + _norm(4))]
+    np.testing.assert_allclose(got[0], d, rtol=1e-6)
+    np.testing.assert_allclose(got[4], [2 * x for x in d], rtol=1e-6)
+    np.testing.assert_array_equal(got[1], [0.0, 0.0, 0.0])  # empty query
+    np.testing.assert_array_equal(got[2], [0.0, 0.0, 0.0])  # unknown token
+    assert index.scores_dense([]).shape == (0, 3)
+    assert index.scores_dense([["未知"]]).shape == (1, 3)
+    empty = text.BM25Index.from_tokens([[], []])
+    np.testing.assert_array_equal(empty.scores_dense([["焊接"]]), [[0.0, 0.0]])
+
+
 def test_bm25_many_equals_single_and_empty_queries() -> None:
     index = text.BM25Index.build(["焊工 焊接", "会计 财务 报表", "焊接 机器人 焊接 编程"])
     many = index.scores_many(["焊接", "", "未知词汇", "会计"])
@@ -199,6 +218,21 @@ def test_calibrate_by_hand_and_defaults() -> None:
         text.calibrate(np.array([0.5]), params={"slope": 0.0, "midpoint": 0.5})
     with pytest.raises(InputError, match="校准参数"):
         text.calibrate(np.array([0.5]), embedder="bert")
+
+
+def test_calibration_yaml_holds_the_evaluation_set_fit() -> None:
+    # benchmarks/match_eval.py on 2026-12-04 (2,400 pairs): e5 slope 29.9867, midpoint 0.8605;
+    # use slope 17.9802, midpoint 0.6220 (the hand-set 15 / 0.76 and 8 / 0.57 are replaced)
+    assert text.calibration_parameters("e5") == {"slope": 29.9867, "midpoint": 0.8605}
+    assert text.calibration_parameters("use") == {"slope": 17.9802, "midpoint": 0.6220}
+    # e5, related texts s = 0.93: z = 29.9867 · (0.93 − 0.8605) = 29.9867 · 0.0695 = 2.0841,
+    # e^{-2.0841} = 0.12442, 100 / 1.12442 = 88.93
+    assert text.calibrate(np.array([0.93]), embedder="e5")[0] == pytest.approx(88.93, abs=0.01)
+    # e5, s = 0.80 (unrelated short texts): z = 29.9867 · (−0.0605) = −1.8142,
+    # e^{1.8142} = 6.1365, 100 / 7.1365 = 14.01
+    assert text.calibrate(np.array([0.80]), embedder="e5")[0] == pytest.approx(14.01, abs=0.01)
+    # use, s = 0.90: z = 17.9802 · 0.278 = 4.9985, e^{-4.9985} = 0.006748, 100 / 1.006748 = 99.33
+    assert text.calibrate(np.array([0.90]), embedder="use")[0] == pytest.approx(99.33, abs=0.01)
 
 
 @settings(max_examples=200, deadline=None)

@@ -84,6 +84,8 @@ def test_refusals(con: Any) -> None:
     # a share is within [0, 1]
     with pytest.raises(InputError, match=r"应在 0～1（比例）之间，收到 1\.5"):
         correct_value(con, county, "湘潭县", "age_15_64_share", 2010, 1.5)
+    with pytest.raises(InputError, match="430300 不是县级单位"):
+        county_values(con, _user(con, "分析员"), "430300")  # 湘潭市, a prefecture
     with pytest.raises(InputError, match="没有指标 nope"):
         correct_value(con, county, "湘潭县", "nope", 2010, 1)
     analyst = _user(con, "分析员")

@@ -249,3 +249,16 @@ def test_person_policies_come_from_the_policy_library(tmp_path: Path) -> None:
     assert str(hz.loc["1-2", "status"]) == "不符合"
     assert tp.person_policies(c, person_id="someone-else", county="330106", on="2025-01-01").empty
     c.close()
+
+
+def test_declared_talent_match_is_masked_and_two_sided(con: duckdb.DuckDBPyConnection) -> None:
+    res = tp.talent_match_analysis(con, county=C0, k=2, embedder="none")
+    pairs = res.tidy()
+    assert set(pairs["direction"]) == {"job", "talent"}
+    per_job = pairs[pairs["direction"] == "job"].groupby("job_id").size()
+    assert per_job.max() <= 2
+    # the shared result: names, phones and person ids masked
+    assert pairs["phone"].str.contains(r"\*").all() and pairs["name"].str.contains(r"\*").all()
+    assert pairs["person_id"].str.contains(r"\*").all()
+    with pytest.raises(tp.InputError):
+        tp.talent_match_analysis(con, county=C0, direction="sideways")

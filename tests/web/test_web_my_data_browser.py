@@ -66,8 +66,8 @@ def test_analyst_sees_provenance_and_corrects_a_value(server: str) -> None:
         page.fill("[data-testid=fix-note]", "年鉴勘误")
         page.click("[data-testid=fix-save]")
         page.wait_for_selector("text=已保存更正")
-        page.wait_for_selector("[data-testid=my-data-table] >> text=网页更正")
-        rows = page.locator("[data-testid=my-data-table] tbody tr", has_text="网页更正")
+        page.wait_for_selector("[data-testid=my-data-table] >> text=更正：15–64 岁人口比重")
+        rows = page.locator("[data-testid=my-data-table] tbody tr", has_text="更正：")
         assert "0.74" in rows.first.inner_text() and ANALYST[0] in rows.first.inner_text()
         log = page.request.get(
             server + "/api/admin/audit", params={"action": "value_correct", "limit": 10}

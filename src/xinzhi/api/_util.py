@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from xinzhi.api.deps import Database, client_ip
 from xinzhi.auth import Kind, Session, write_audit, write_export
 
 __all__ = [
+    "XLSX",
     "Limit",
     "Offset",
     "audit",
@@ -24,10 +26,23 @@ __all__ = [
     "clean",
     "evaluation_stamp",
     "records",
+    "xlsx_response",
 ]
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="每页条数")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数")]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""Media type of an Excel workbook."""
+
+
+def xlsx_response(body: bytes, file_name: str) -> Response:
+    """An Excel workbook as a download named ``file_name`` (UTF-8, RFC 5987 ``filename*``)."""
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file_name)}"},
+    )
 
 
 def clean(v: Any) -> Any:

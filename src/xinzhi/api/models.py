@@ -185,6 +185,8 @@ class EvaluationRunRequest(BaseModel):
     years: list[int] | None = Field(default=None, max_length=50)
     options: dict[str, Any] | None = None
     save_as: str = Field(min_length=1, max_length=64)
+    area: str | None = Field(default=None, max_length=200)
+    """评价范围: a province or prefecture (name or code) or counties separated by commas."""
 
 
 class EvaluationRunOut(BaseModel):
@@ -193,6 +195,8 @@ class EvaluationRunOut(BaseModel):
     counties_by_year: dict[str, int]
     dropped_optional: list[str]
     excluded: int
+    area: str | None = None
+    optional_coverage: dict[str, float] = {}
 
 
 class EvaluationItem(BaseModel):
@@ -374,3 +378,64 @@ class AnalysisOut(BaseModel):
     tables: dict[str, list[dict[str, Any]]]
     notes: list[str] = []
     summary: str
+
+
+class DataValueItem(BaseModel):
+    """One current value of a county with its provenance (:func:`xinzhi.pipelines.my_data.
+    county_values`)."""
+
+    indicator: str
+    name_zh: str
+    unit: str = ""
+    kind: str
+    year: int
+    value: float | None = None
+    source: str
+    batch_id: int
+    file_name: str | None = None
+    imported_at: str | None = None
+    imported_by: str | None = None
+
+
+class DataValues(BaseModel):
+    """The values of one county: ``columns`` gives each field's Chinese label."""
+
+    columns: dict[str, str]
+    items: list[DataValueItem]
+
+
+class CorrectionIn(BaseModel):
+    """A corrected value of one cell (county, indicator, year), in the indicator's unit."""
+
+    county: str = Field(min_length=1, max_length=64, description="县区名称或 6 位代码")
+    indicator: str = Field(min_length=1, max_length=64, description="指标代码")
+    year: int
+    value: float
+    note: str = Field(default="", max_length=500, description="更正说明（来源、原因）")
+
+
+class MappingIn(BaseModel):
+    """Map user indicator ``code`` to catalogue indicator ``target``."""
+
+    code: str = Field(min_length=1, max_length=64, description="用户指标代码")
+    target: str = Field(min_length=1, max_length=64, description="目录指标代码")
+
+
+class DataChangeOut(BaseModel):
+    """The batch a correction or mapping wrote and its import report in Chinese."""
+
+    batch_id: int | None = None
+    summary: str
+    values_loaded: int
+    indicators_loaded: list[str] = []
+    superseded: list[int] = []
+    warnings: list[str] = []
+
+
+class CatalogueChoice(BaseModel):
+    code: str
+    label: str
+
+
+class CatalogueChoices(BaseModel):
+    items: list[CatalogueChoice]

@@ -11,14 +11,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from xinzhi import registry
 from xinzhi.api import models as m
-from xinzhi.api._util import audit_export, clean, evaluation_stamp, records
+from xinzhi.api._util import audit_export, clean, evaluation_stamp, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.api.options import options_of
@@ -138,12 +137,7 @@ def _export(analysis: registry.Analysis) -> Callable[..., Response]:
         audit_export(
             db, request, session, kind, fmt="xlsx", county=county, year=year, analysis=analysis.key
         )
-        name = quote(f"{analysis.title}.xlsx")
-        return Response(
-            body,
-            media_type=XLSX,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-        )
+        return xlsx_response(body, f"{analysis.title}.xlsx")
 
     endpoint.__name__ = f"export_{analysis.key.replace('-', '_')}"
     endpoint.__doc__ = (

@@ -18,12 +18,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit_export, clean, records
+from xinzhi.api._util import XLSX, audit_export, clean, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.options import options_of
 from xinzhi.auth.policy import Kind, require_download
@@ -34,8 +33,6 @@ from xinzhi.pipelines.warehouse import latest_batch_id
 from xinzhi.registry import causal as decl
 
 router = APIRouter(tags=["政策评估"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PilotTable(BaseModel):
@@ -213,9 +210,4 @@ def effect_xlsx(
         res.to_excel(path)
         body = path.read_bytes()
     audit_export(db, request, session, Kind.ANALYSIS, fmt="xlsx", analysis=decl.PILOT_EFFECT.key)
-    name = quote(f"政策效果评估_{options['policy']}_{options['estimator']}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"政策效果评估_{options['policy']}_{options['estimator']}.xlsx")

@@ -6,6 +6,11 @@ imported with a resolver that accepts only its own county: rows of any other cou
 *quarantined* (reason ``invalid_region``, message saying why), so the import report shows them.
 The rules live in :mod:`xinzhi.auth.policy`; the queries and the import in
 :mod:`xinzhi.pipelines.uploads` (the web page 数据 calls the same functions).
+
+A county's own data (``/api/data/*``, issue #13 part 2): its current values with their
+provenance, a corrected value and a user indicator mapped to a catalogue indicator — each change
+a new import batch, audited (``value_correct``, ``indicator_map``) — through
+:mod:`xinzhi.pipelines.my_data`, like the section 本县数据 of the page 数据 and ``xinzhi data``.
 """
 
 from __future__ import annotations
@@ -23,10 +28,17 @@ from fastapi import Path as FPath
 
 from xinzhi.api import models as m
 from xinzhi.api._util import Limit, Offset, audit, audit_export, cached_json_async, records
-from xinzhi.api.deps import Admin, AnyUser, Cursor, Db
+from xinzhi.api.deps import Admin, AnyUser, Cursor, Db, client_ip
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
 from xinzhi.auth.audit import import_detail
+from xinzhi.pipelines.my_data import (
+    VALUE_COLUMNS,
+    catalogue_choices,
+    correct_value,
+    county_values,
+    map_user_indicator,
+)
 from xinzhi.pipelines.uploads import (
     NOT_TEXT,
     batch_page,
@@ -260,3 +272,86 @@ def _import(
             )
         finally:
             cur.close()
+
+
+# --- a county's own data: values, corrections, user-indicator mappings (issue #13 part 2) ---
+
+
+@router.get("/data/values", response_model=m.DataValues, summary="本县数据（数值及其来源）")
+def data_values(
+    cur: Cursor,
+    session: AnyUser,
+    county: Annotated[str, Query(min_length=1, max_length=64, description="县区名称或 6 位代码")],
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="年份（不填为全部）")] = None,
+) -> m.DataValues:
+    """Current values of ``county`` from the batches the account sees: indicator, unit, kind
+    (目录指标 / 用户指标), year, value, source, batch, file, when and by whom imported. A
+    county account asking for another county: 403."""
+    v = county_values(cur, session.user, county, year=year)
+    return m.DataValues(
+        columns=dict(VALUE_COLUMNS), items=[m.DataValueItem(**r) for r in records(v)]
+    )
+
+
+def _change_out(report: Any) -> m.DataChangeOut:
+    return m.DataChangeOut(
+        batch_id=report.batch_id,
+        summary=report.summary(),
+        values_loaded=report.values_loaded,
+        indicators_loaded=list(report.indicators_loaded),
+        superseded=list(report.superseded),
+        warnings=list(report.warnings),
+    )
+
+
+@router.post("/data/corrections", response_model=m.DataChangeOut, summary="更正一个数值")
+def data_correct(
+    body: m.CorrectionIn, request: Request, db: Db, session: AnyUser
+) -> m.DataChangeOut:
+    """Store a corrected value as a new import batch of one value (the value it replaces
+    stays in its batch; audited as ``value_correct``). Accounts that upload; a county account
+    for its own county only (403 otherwise); a value outside the indicator's range: 400."""
+    cur = db.cursor()
+    try:
+        report = correct_value(
+            cur,
+            session.user,
+            body.county,
+            body.indicator,
+            body.year,
+            body.value,
+            note=body.note,
+            ip=client_ip(request),
+            write_lock=db.write_lock,
+        )
+    finally:
+        cur.close()
+    return _change_out(report)
+
+
+@router.post("/data/mappings", response_model=m.DataChangeOut, summary="用户指标对应为目录指标")
+def data_map(body: m.MappingIn, request: Request, db: Db, session: AnyUser) -> m.DataChangeOut:
+    """Store the current values of user indicator ``code`` again under catalogue indicator
+    ``target`` (converted to its unit) as a new batch; audited as ``indicator_map``. A county
+    account maps its own county's values only."""
+    cur = db.cursor()
+    try:
+        report = map_user_indicator(
+            cur,
+            session.user,
+            body.code,
+            body.target,
+            ip=client_ip(request),
+            write_lock=db.write_lock,
+        )
+    finally:
+        cur.close()
+    return _change_out(report)
+
+
+@router.get("/data/catalogue", response_model=m.CatalogueChoices, summary="可对应的目录指标")
+def data_catalogue(_: AnyUser) -> m.CatalogueChoices:
+    """Catalogue indicators a user indicator can be mapped to: code and "名称（单位）"."""
+    return m.CatalogueChoices(
+        items=[m.CatalogueChoice(code=c, label=lab) for c, lab in catalogue_choices().items()]
+    )

@@ -101,7 +101,12 @@ def run_evaluation(
         cur = db.cursor()
         try:
             ev = evaluate_counties(
-                body.system, years=body.years, options=options, con=cur, save_as=body.save_as
+                body.system,
+                years=body.years,
+                options=options,
+                con=cur,
+                save_as=body.save_as,
+                area=body.area,
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise ConfigError(f"评价选项无效：{exc}") from exc
@@ -114,7 +119,7 @@ def run_evaluation(
         session,
         "evaluate",
         body.save_as,
-        {"system": body.system, "years": body.years, "options": options},
+        {"system": body.system, "years": body.years, "area": body.area, "options": options},
     )
     return m.EvaluationRunOut(
         name=body.save_as,
@@ -122,6 +127,8 @@ def run_evaluation(
         counties_by_year={str(k): int(v) for k, v in d["counties_by_year"].items()},
         dropped_optional=list(d["dropped_optional"]),
         excluded=int(d["excluded"]),
+        area=d["area"],
+        optional_coverage=d["optional_coverage"],
     )
 
 

@@ -17,13 +17,12 @@ download of kind ``report`` (a county's file: own county only), audited.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit, audit_export, clean, records
+from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -31,7 +30,6 @@ from xinzhi.pipelines import monitor_views as mv
 
 router = APIRouter(tags=["监测预警"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 County = Annotated[
     str, FPath(min_length=1, max_length=40, description="县级单位：名称或 6 位区划代码")
@@ -228,12 +226,7 @@ def matrix_xlsx(request: Request, db: Db, cur: Cursor, session: AnyUser, q: Sign
         rows=len(res.cells),
         analysis="monitor-signals",
     )
-    name = quote(f"五色信号矩阵_{res.year}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"五色信号矩阵_{res.year}.xlsx")
 
 
 @router.get(
@@ -284,12 +277,7 @@ def digest_xlsx(
         rows=len(v.digest.table),
         analysis="monitor-digest",
     )
-    name = quote(f"监测简报_{v.county}_{v.digest.year}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"监测简报_{v.county}_{v.digest.year}.xlsx")
 
 
 @router.get("/monitor/targets", response_model=TargetList, summary="年度目标")

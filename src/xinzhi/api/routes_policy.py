@@ -19,21 +19,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
 from xinzhi.api import policy_views as pv
-from xinzhi.api._util import audit, audit_export, clean, records
+from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.auth.policy import Action, Kind, policy_county, require, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
 
 router = APIRouter(tags=["政策"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DocId = Annotated[
     str,
@@ -354,12 +352,7 @@ def payout_workbook(
         rows=len(shown),
         analysis=f"payout-{document}",
     )
-    name = quote(f"兑现名单_{document}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"兑现名单_{document}.xlsx")
 
 
 @router.get("/policy/payout/{document}", response_model=PayoutOut, summary="兑现名单")

@@ -7,6 +7,13 @@ talents for a job or best jobs for a talent, with 匹配度 and reasons), ``/api
 ``/api/talent/shortage.xlsx`` (the catalogue document), ``/api/talent/talents.xlsx`` and
 ``/api/talent/persons/{person_id}/policies`` (the talent policies a person may get).
 
+``POST /api/talent/imports`` uploads a file of talents or jobs (xlsx / csv / text blocks in .txt
+or .md; the checks, quota and audit of ``POST /api/imports`` through :mod:`xinzhi.api._upload`;
+a county account imports its own county only — :func:`xinzhi.pipelines.talent
+.import_talents_as`). ``GET|PUT /api/talent/retention`` and ``POST /api/talent/purge`` read and
+change the retention of personal data and anonymise now (changes: administrators only, audited
+as ``talent_retention`` / ``talent_purge``).
+
 The routes only parse and answer; :mod:`xinzhi.pipelines.talent` holds the access check (a
 county account sees its own county only: 403 otherwise; no county named: every county, for
 admin and analyst only) and the masking of names and phone numbers for the roles that do not
@@ -18,11 +25,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit_export, records
+from xinzhi.api import models as m
+from xinzhi.api._upload import import_uploaded
+from xinzhi.api._util import audit, audit_export, records
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -300,3 +309,89 @@ def person_policies(
     code = tp.visible_county(cur, session.user, county)
     rows = tp.person_policies(cur, person_id=person_id, county=code)
     return Table(county=code, items=records(rows), total=len(rows), notes=[])
+
+
+# ---------------------------------------------------------------------------- uploads, retention
+@router.post(
+    "/talent/imports",
+    response_model=m.ImportReportOut,
+    summary="上传并导入人才或岗位（xlsx/csv/文本）",
+)
+async def talent_import(
+    request: Request,
+    db: Db,
+    session: AnyUser,
+    file: Annotated[UploadFile, File(description=".xlsx、.csv，或文本 .txt/.md，最大 20 MB")],
+    kind: Annotated[str, Form(pattern="^(talents|jobs)$", description="talents 人才；jobs 岗位")],
+    county: Annotated[str | None, Form(max_length=40, description="表中无区划代码时的县")] = None,
+    classify: Annotated[bool, Form(description="按岗位名称/求职意向补职业代码")] = True,
+) -> m.ImportReportOut:
+    """Import one file into 人才库 or 岗位库: read = loaded + quarantined + skipped (reasons).
+    A county account's rows of another county are quarantined (``other_county``)."""
+    user = session.user
+    report = await import_uploaded(
+        request,
+        db,
+        session,
+        file,
+        (".xlsx", ".csv", ".txt", ".md"),
+        lambda path, cur: tp.import_talents_as(
+            path, user, kind=kind, county=county, con=cur, classify=classify
+        ),
+    )
+    return m.ImportReportOut(**report.to_dict())
+
+
+class RetentionIn(BaseModel):
+    base: str = Field(pattern="^(talents|jobs)$", description="talents 人才库；jobs 岗位库")
+    days: int | None = Field(default=None, ge=1, le=36500, description="保存天数（空：长期保存）")
+
+
+class RetentionOut(BaseModel):
+    retention: dict[str, int | None] = Field(description="各库个人信息保存天数（空：长期）")
+
+
+class PurgeOut(BaseModel):
+    talents: int = Field(description="匿名化的人才记录数")
+    jobs: int = Field(description="删除的岗位数")
+    vectors: int = Field(description="删除的缓存向量数")
+    message: str
+
+
+@router.get("/talent/retention", response_model=RetentionOut, summary="个人信息保存期限")
+def retention(cur: Cursor, session: AnyUser) -> RetentionOut:
+    """The retention of each base (accounts that upload)."""
+    return RetentionOut(retention=tp.retention_view(cur, session.user))
+
+
+@router.put("/talent/retention", response_model=RetentionOut, summary="设置个人信息保存期限")
+def retention_set(body: RetentionIn, request: Request, db: Db, session: AnyUser) -> RetentionOut:
+    """Set the retention of one base (administrators; audited as ``talent_retention``)."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            out = tp.set_retention_as(cur, session.user, body.base, body.days)
+        finally:
+            cur.close()
+    audit(db, request, session, "talent_retention", body.base, {"days": body.days})
+    return RetentionOut(retention=out)
+
+
+@router.post("/talent/purge", response_model=PurgeOut, summary="按保存期限清除个人信息")
+def purge(request: Request, db: Db, session: AnyUser) -> PurgeOut:
+    """Anonymise the talents and delete the jobs older than the retention now
+    (administrators; audited as ``talent_purge``)."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            out = tp.purge_as(cur, session.user)
+        finally:
+            cur.close()
+    audit(db, request, session, "talent_purge", "talent", dict(out))
+    return PurgeOut(
+        **out,
+        message=(
+            f"已匿名化 {out['talents']} 名人才的个人信息，删除 {out['jobs']} 个过期岗位、"
+            f"{out['vectors']} 条缓存向量"
+        ),
+    )

@@ -10,6 +10,8 @@ review, award, reopen, track, accept, withdraw, terminate), ``GET /api/tech/work
 state machine), ``GET /api/tech/graph`` (技术需求图谱) and ``GET /api/tech/match.xlsx`` (the
 two-sided recommendations as a workbook: a download of kind ``firms``, audited). The declared analyses
 ``tech-match``, ``tech-assign`` and ``tech-graph`` are also served by ``/api/analyses/<key>``.
+``POST /api/tech/imports`` uploads a file of demands or teams (the checks, quota and audit of
+``POST /api/imports`` through :mod:`xinzhi.api._upload`).
 
 Access (asked of :mod:`xinzhi.auth.policy` inside :mod:`xinzhi.pipelines.tech`): a county
 account sees and acts on its own county's demands only (403 ``forbidden`` otherwise); the
@@ -23,13 +25,14 @@ with the Chinese message. Every step is written with its audit-trail event (tabl
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import audit, audit_export, clean, records
+from xinzhi.api import models as m
+from xinzhi.api._upload import import_uploaded
+from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -191,9 +194,6 @@ def demand_teams(
     return Rows(items=records(rows), notes=_notes(res.synthetic, res.notes))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @router.get(
     "/tech/match.xlsx",
     response_class=Response,
@@ -230,12 +230,7 @@ def match_xlsx(
         rows=len(res.pairs),
         analysis="tech-match",
     )
-    name = quote(f"技术需求匹配_{code or '全部'}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
-    )
+    return xlsx_response(body, f"技术需求匹配_{code or '全部'}.xlsx")
 
 
 @router.post("/tech/demands/{demand_id}/{action}", response_model=StepOut, summary="揭榜挂帅操作")
@@ -260,3 +255,29 @@ def step(
         {"from": out["from_state"], "to": out["to_state"], "seq": out["seq"], "via": "api"},
     )
     return StepOut(**clean(out), to_label=pt.STATE_LABELS[out["to_state"]])
+
+
+@router.post("/tech/imports", response_model=m.ImportReportOut, summary="上传并导入技术需求或团队")
+async def tech_import(
+    request: Request,
+    db: Db,
+    session: AnyUser,
+    file: Annotated[UploadFile, File(description=".xlsx 或 .csv，最大 20 MB")],
+    kind: Annotated[str, Form(pattern="^(demands|teams)$", description="demands 需求；teams 团队")],
+    county: Annotated[str | None, Form(max_length=40, description="表中无区划代码时的县")] = None,
+) -> m.ImportReportOut:
+    """Import one file of technology demands or teams (:func:`xinzhi.pipelines.tech
+    .import_tech`): read = loaded + quarantined + skipped. A county account imports demands of
+    its own county only (rows of another county are quarantined)."""
+    user = session.user
+    report = await import_uploaded(
+        request,
+        db,
+        session,
+        file,
+        (".xlsx", ".csv"),
+        lambda path, cur: pt.import_tech(
+            path, kind=kind, county=county or None, user=user, con=cur
+        ),
+    )
+    return m.ImportReportOut(**report.to_dict())

@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, str] = {
     "policy_publish": "发布政策",
     "policy_retire": "废止政策",
     "target_set": "设定目标",
+    "value_correct": "更正数值",
+    "indicator_map": "用户指标对应",
 }
 """Chinese names of the audited actions (the 管理 page shows these, the code when unknown)."""
 """Action of every download entry."""

@@ -12,6 +12,7 @@ from xinzhi.cli import (
     analysis_cmd,
     audit_cmd,
     causal_cmd,
+    data_cmd,
     datasets_cmd,
     demo_cmd,
     disparity_cmd,
@@ -72,6 +73,7 @@ app.add_typer(causal_cmd.app, name="causal")
 app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(match_cmd.app, name="match")
+app.add_typer(data_cmd.app, name="data")
 industry_cmd.app.command("map")(industry_map_cmd.map_cmd)
 industry_cmd.app.command("chain")(industry_map_cmd.chain_cmd)
 industry_cmd.app.command("firms-import")(firms_cmd.firms_import)

@@ -26,6 +26,7 @@ another type (dates, lists …) or a table of one column goes through the pandas
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ __all__ = ["ROWS_PER_SLICE", "float_text", "write_arrow", "write_arrow_csv"]
 
 ROWS_PER_SLICE = 1 << 20
 """Rows formatted at a time (bounds the memory the text of a slice takes)."""
+
+WRITE_THREADS = 2
+"""Threads formatting slices (one formats the next slice while the other's text is written)."""
 
 _SMALL = 1e-4
 """Below this magnitude orjson's text differs from Python's (``0.00001`` / ``1e-05``)."""
@@ -112,8 +116,8 @@ def _header(names: list[str]) -> bytes:
 def write_arrow_csv(table: Any, path: Path) -> None:
     """``table`` as UTF-8 CSV with BOM, pandas' text for every cell (see the module).
 
-    Raises ``_NeedsPandas`` (before anything is written to ``path``) for a table this writer
-    does not format like pandas."""
+    Raises ``_NeedsPandas`` for a table this writer does not format like pandas (``path`` is
+    removed again when it was already begun)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -121,14 +125,27 @@ def write_arrow_csv(table: Any, path: Path) -> None:
     if table.num_columns < 2 or table.num_rows == 0 or len(set(names)) != len(names):
         raise _NeedsPandas("shape")
     options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+
+    def text_of(start: int) -> Any:
+        part = table.slice(start, ROWS_PER_SLICE)
+        cols = [_text(part.column(i).combine_chunks()) for i in range(part.num_columns)]
+        return pa.table(cols, names=names)
+
+    starts = list(range(0, table.num_rows, ROWS_PER_SLICE))
     done = False
     try:
-        with path.open("wb") as out:
+        # the next slice is formatted while one is written (numpy, pyarrow and the CSV writer
+        # release the GIL; the file is a pyarrow OSFile: written without the GIL); at most two
+        # slices of text in memory
+        with pa.OSFile(str(path), "wb") as out, ThreadPoolExecutor(WRITE_THREADS) as pool:
             out.write(b"\xef\xbb\xbf" + _header(names))
-            for start in range(0, table.num_rows, ROWS_PER_SLICE):
-                part = table.slice(start, ROWS_PER_SLICE)
-                cols = [_text(part.column(i).combine_chunks()) for i in range(part.num_columns)]
-                pacsv.write_csv(pa.table(cols, names=names), out, options)
+            pending = [pool.submit(text_of, s) for s in starts[:2]]
+            for k in range(len(starts)):
+                text = pending.pop(0).result()
+                if k + 2 < len(starts):
+                    pending.append(pool.submit(text_of, starts[k + 2]))
+                pacsv.write_csv(text, out, options)
+                del text
         done = True
     finally:
         if not done:

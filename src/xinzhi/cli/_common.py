@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -23,6 +25,26 @@ class XinzhiGroup(TyperGroup):
         except XinzhiError as exc:
             typer.secho(f"错误：{exc}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from exc
+
+
+def open_db(db: Path | None) -> Any:
+    """The warehouse connection of a command's ``--db`` option (default: the configured one)."""
+    from xinzhi.pipelines.warehouse import open_warehouse
+
+    return open_warehouse(db)
+
+
+def os_user() -> str:
+    """The operating-system user running the command (``unknown`` when it cannot be read)."""
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def account_name(account: str | None) -> str:
+    """The account recorded with a change: the ``--account`` given, else :func:`os_user`."""
+    return account or os_user()
 
 
 def _plain(obj: Any) -> Any:

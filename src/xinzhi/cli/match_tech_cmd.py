@@ -11,13 +11,12 @@ and county apply when it exists, otherwise the local operator holds every workfl
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from xinzhi.cli._common import echo_json, given
+from xinzhi.cli._common import account_name, echo_json, given, open_db
 from xinzhi.cli._tables import checked_output, write_table
 
 _DB = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")]
@@ -46,21 +45,6 @@ tech = typer.Typer(
 )
 
 
-def _open(db: Path | None) -> Any:
-    from xinzhi.pipelines.warehouse import open_warehouse
-
-    return open_warehouse(db)
-
-
-def _account(account: str | None) -> str:
-    if account:
-        return account
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
-
-
 @tech.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="Excel/CSV 文件")],
@@ -73,7 +57,7 @@ def import_cmd(
     """导入技术需求或团队/专家/飞地名录（中文表头；逐行记账：读入 = 载入 + 隔离 + 跳过）。"""
     from xinzhi.pipelines.tech import import_tech
 
-    con = _open(db)
+    con = open_db(db)
     try:
         rep = import_tech(file, kind=kind, county=county, con=con)
     finally:
@@ -94,7 +78,7 @@ def generate_cmd(
     """生成并载入一个县的示例技术需求与团队（示例数据）。"""
     from xinzhi.pipelines.tech import generate_tech
 
-    con = _open(db)
+    con = open_db(db)
     try:
         a, b = generate_tech(county=county, n_demands=demands, n_teams=teams, seed=seed, con=con)
     finally:
@@ -115,7 +99,7 @@ def list_cmd(
     """列出技术需求（含揭榜挂帅状态）或团队。"""
     from xinzhi.pipelines.tech import list_demands, list_teams
 
-    con = _open(db)
+    con = open_db(db)
     try:
         table = list_teams(con) if teams else list_demands(con, county=county)
     finally:
@@ -170,7 +154,7 @@ def _cache(db: Path | None, county: str | None, embedder: str | None) -> None:
     from xinzhi.pipelines.tech import cache_vectors
     from xinzhi.registry import get
 
-    con = _open(db)
+    con = open_db(db)
     try:
         cache_vectors(
             con, county=county, embedder=embedder or get("tech-match").default("embedder")
@@ -224,9 +208,9 @@ def graph_cmd(
 def _act(db: Path | None, account: str | None, demand: str, action: str, **kw: Any) -> None:
     from xinzhi.pipelines.tech import act, operator
 
-    con = _open(db)
+    con = open_db(db)
     try:
-        out = act(con, operator(con, _account(account)), demand, action, **kw)
+        out = act(con, operator(con, account_name(account)), demand, action, **kw)
     finally:
         con.close()
     from xinzhi.pipelines.tech import STATE_LABELS
@@ -321,9 +305,9 @@ def show_cmd(
     """一项需求的榜单：状态、可执行的操作、揭榜申请与评分、定榜、进展与全部留痕。"""
     from xinzhi.pipelines.tech import challenge_view, events_json, operator
 
-    con = _open(db)
+    con = open_db(db)
     try:
-        v = challenge_view(con, operator(con, _account(account)), demand)
+        v = challenge_view(con, operator(con, account_name(account)), demand)
     finally:
         con.close()
     if as_json:

@@ -12,14 +12,13 @@ calls one function of :mod:`xinzhi.pipelines.policy`.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import account_name, echo_json, open_db
 from xinzhi.cli._tables import checked_output, write_table
 from xinzhi.errors import InputError
 
@@ -49,21 +48,6 @@ _DATE = Annotated[str | None, typer.Option("--date", help="评定日期 YYYY-MM-
 _ACCOUNT = Annotated[str | None, typer.Option("--account", help="操作人（默认当前系统用户）")]
 
 
-def _open(db: Path | None) -> Any:
-    from xinzhi.pipelines.warehouse import open_warehouse
-
-    return open_warehouse(db)
-
-
-def _account(account: str | None) -> str:
-    if account:
-        return account
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
-
-
 def _records(table: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = table.to_dict(orient="records")
     return out
@@ -84,7 +68,7 @@ def list_cmd(
     """列出政策库中的文件（标题、发文机关、文号、日期、来源、条款数）。"""
     from xinzhi.pipelines.policy import date_text, list_documents
 
-    con = _open(db)
+    con = open_db(db)
     try:
         table = list_documents(con, county=county, status=None if status == "all" else status)
     finally:
@@ -141,7 +125,7 @@ def check_cmd(
 
     if firms is not None and not firms.is_file():
         raise InputError(f"企业数据文件不存在：{firms}")
-    con = _open(db)
+    con = open_db(db)
     try:
         res = policy_check(
             con,
@@ -174,7 +158,7 @@ def explain_cmd(
     """一家企业的政策说明：每条条款用到的数据、每个条件是否满足（✓ ✗ ?）及金额。"""
     from xinzhi.pipelines.policy import calculator
 
-    con = _open(db)
+    con = open_db(db)
     try:
         res = calculator(con, county=county, credit_code=credit_code, on=date)
     finally:
@@ -220,9 +204,11 @@ def draft_cmd(
 
     if not file.is_file():
         raise InputError(f"文件不存在：{file}")
-    con = _open(db)
+    con = open_db(db)
     try:
-        doc_id = save_draft(con, file.read_text("utf-8"), account=_account(account), status=status)
+        doc_id = save_draft(
+            con, file.read_text("utf-8"), account=account_name(account), status=status
+        )
     finally:
         con.close()
     typer.echo(
@@ -240,9 +226,9 @@ def publish_cmd(
     """发布政策库中的文件：自该日期起参与匹配。"""
     from xinzhi.pipelines.policy import publish
 
-    con = _open(db)
+    con = open_db(db)
     try:
-        publish(con, doc_id, on=date, account=_account(account))
+        publish(con, doc_id, on=date, account=account_name(account))
     finally:
         con.close()
     typer.echo(f"已发布 {doc_id}，自 {date} 起适用")
@@ -258,9 +244,9 @@ def retire_cmd(
     """废止已发布的文件：自该日期起不再参与匹配（历史版本保留）。"""
     from xinzhi.pipelines.policy import retire
 
-    con = _open(db)
+    con = open_db(db)
     try:
-        retire(con, doc_id, on=date, account=_account(account))
+        retire(con, doc_id, on=date, account=account_name(account))
     finally:
         con.close()
     typer.echo(f"已废止 {doc_id}，自 {date} 起不再适用")
@@ -279,9 +265,9 @@ def adopt_cmd(
     """以一份政策文件为模板，改编为本地区的文件（待审核，标注“改编自”原文件）。"""
     from xinzhi.pipelines.policy import adopt
 
-    con = _open(db)
+    con = open_db(db)
     try:
-        target = adopt(con, doc_id, region=region, account=_account(account), new_id=new_id)
+        target = adopt(con, doc_id, region=region, account=account_name(account), new_id=new_id)
     finally:
         con.close()
     typer.echo(f"已保存 {target}（改编自 {doc_id}，待审核）；请核对条款后发布")
@@ -309,10 +295,10 @@ def facts_import_cmd(
     """导入政策事实（地方财政贡献、新上项目固定资产投资、人才学历……）。"""
     from xinzhi.pipelines.policy import import_policy_facts
 
-    con = _open(db)
+    con = open_db(db)
     try:
         rep = import_policy_facts(
-            con, file, account=_account(account), year=year, source=source, sheet=sheet
+            con, file, account=account_name(account), year=year, source=source, sheet=sheet
         )
     finally:
         con.close()
@@ -331,7 +317,7 @@ def facts_generate_cmd(
     """为一个县的企业生成政策事实的示例数据（仅供演示，标明“示例数据”）。"""
     from xinzhi.pipelines.policy import generate_policy_facts
 
-    con = _open(db)
+    con = open_db(db)
     try:
         rep = generate_policy_facts(con, county=county, on=date, year=year, seed=seed)
     finally:
@@ -351,10 +337,10 @@ def records_import_cmd(
     """导入政策兑现台账（符合、已推送、已申请、已兑现，金额，是否知晓，满意度）。"""
     from xinzhi.pipelines.policy import import_policy_records
 
-    con = _open(db)
+    con = open_db(db)
     try:
         rep = import_policy_records(
-            con, file, account=_account(account), source=source, sheet=sheet
+            con, file, account=account_name(account), source=source, sheet=sheet
         )
     finally:
         con.close()
@@ -374,7 +360,7 @@ def effect_cmd(
     """政策效果：每个文件、每期的符合/推送/申请/兑现户数与金额，知晓率、兑现率、满意度。"""
     from xinzhi.pipelines.policy import effect_indicators
 
-    con = _open(db)
+    con = open_db(db)
     try:
         table = effect_indicators(con, county=county, document=document)
     finally:

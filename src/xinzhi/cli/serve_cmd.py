@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from xinzhi import config
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import echo_json, os_user
 from xinzhi.errors import InputError
 
 __all__ = ["backup", "restore", "serve", "users_app"]
@@ -165,10 +165,8 @@ def users_unlock(name: Annotated[str, typer.Argument(help="用户名")]) -> None
 
 
 def whoami() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
+    """The operating-system user (recorded as ``cli:<user>`` with account changes)."""
+    return os_user()
 
 
 def backup(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportReport"]
 
 
-_FORMATS = {"wide": "宽表（指标为列）", "long": "长表（指标、数值成列）", "manual": "网页更正"}
+_FORMATS = {"wide": "宽表（指标为列）", "long": "长表（指标、数值成列）", "manual": "人工更正"}
 """Chinese names of the table layouts (the report never shows the option's code name)."""
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -49,7 +49,7 @@ import pandas as pd
 
 from xinzhi.codes.tech_fields import tech_field
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import import_table_file, run_import, table_report, write_report_batch
 from xinzhi.ingest.enterprises import (
     _header_unit,
     _parse_dates,
@@ -60,7 +60,7 @@ from xinzhi.ingest.enterprises import (
 )
 from xinzhi.ingest.firm_years import CleanRows, _finish, _Flags, _raw_json
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
 from xinzhi.store.tech import (
     DEMAND_COLUMNS,
@@ -331,50 +331,20 @@ def _items(text: str) -> list[str]:
     return [t.strip() for t in text.split(";") if t.strip()]
 
 
-def _report(clean: CleanRows, file_name: str, source: str, sha: str, fmt: str) -> ImportReport:
-    q = clean.quarantine["reason"].value_counts()
-    s = clean.skipped["reason"].value_counts()
-    return ImportReport(
-        file_name=file_name,
-        source=source,
-        format=fmt,
-        status="loaded",
-        batch_id=None,
-        rows_read=clean.rows_read,
-        rows_loaded=len(clean.rows),
-        rows_quarantined=len(clean.quarantine),
-        rows_skipped=len(clean.skipped),
-        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-        skipped_by_reason={str(k): int(v) for k, v in s.items()},
-        values_loaded=len(clean.rows),
-        sha256=sha,
-        columns_matched=clean.columns_matched,
-        columns_ignored=clean.columns_ignored,
-        warnings=list(clean.warnings),
-    )
+def _insert(kind: str) -> Callable[[duckdb.DuckDBPyConnection, pd.DataFrame, int], object]:
+    return insert_demands if kind == "demands" else insert_teams
 
 
-def _write(
-    connection: duckdb.DuckDBPyConnection,
-    clean: CleanRows,
-    rep: ImportReport,
+def _clean(
     kind: str,
-    account: str | None,
-) -> ImportReport:
-    ensure_tech_tables(connection)
-
-    def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-        (insert_demands if kind == "demands" else insert_teams)(c, clean.rows, batch_id)
-
-    return write_report_batch(
-        connection,
-        rep,
-        observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-        quarantine=clean.quarantine,
-        skipped=clean.skipped,
-        extra=extra,
-        user_name=account,
-    )
+    table: Grid | pd.DataFrame,
+    county: str | None,
+    names: Mapping[str, str] | None,
+    synthetic: bool,
+) -> CleanRows:
+    if kind == "demands":
+        return clean_demands(table, county=county, names=names, synthetic=synthetic)
+    return clean_teams(table, synthetic=synthetic)
 
 
 def _check_kind(kind: str) -> None:
@@ -404,11 +374,23 @@ def import_tech_frame(
     fmt = f"tech_{kind}"
 
     def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        if kind == "demands":
-            clean = clean_demands(frame, county=county, names=names, synthetic=synthetic)
-        else:
-            clean = clean_teams(frame, synthetic=synthetic)
-        return _write(connection, clean, _report(clean, source, source, digest, fmt), kind, account)
+        clean = _clean(kind, frame, county, names, synthetic)
+        rep = table_report(clean, file_name=source, source=source, fmt=fmt, sha256=digest)
+        ensure_tech_tables(connection)
+        insert = _insert(kind)
+
+        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+            insert(c, clean.rows, batch_id)
+
+        return write_report_batch(
+            connection,
+            rep,
+            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
+            quarantine=clean.quarantine,
+            skipped=clean.skipped,
+            extra=extra,
+            user_name=account,
+        )
 
     return run_import(load, sha256=digest, source=source, fmt=fmt, con=con, db=db)
 
@@ -429,30 +411,18 @@ def import_tech_file(
     """Import demands (``kind="demands"``) or teams (``kind="teams"``) from CSV/XLSX as one
     batch of ``source`` (default ``tech_demands:<stem>`` / ``tech_teams:<stem>``; a new file
     supersedes the source's earlier batch, the same file again is a no-op)."""
-    if kind not in ("demands", "teams"):
-        raise InputError(
-            f"导入类型应为 demands（技术需求）或 teams（团队/专家/飞地），收到 {kind!r}"
-        )
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"文件不存在或不可读：{p}")
+    _check_kind(kind)
     fmt = f"tech_{kind}"
-    src = source or f"{fmt}:{p.stem}" + (f":{county}" if county else "")
-    digest = file_sha256(p)
-
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        grid = read_grid(p, sheet)
-        if kind == "demands":
-            clean = clean_demands(
-                grid,
-                county=county,
-                names=names,
-                synthetic=synthetic,
-            )
-        else:
-            clean = clean_teams(grid, synthetic=synthetic)
-        rep = _report(clean, p.name, src, digest, fmt)
-        rep.encoding, rep.sheet = grid.encoding, grid.sheet
-        return _write(connection, clean, rep, kind, account)
-
-    return run_import(load, sha256=digest, source=src, fmt=fmt, con=con, db=db)
+    src = source or f"{fmt}:{Path(path).stem}" + (f":{county}" if county else "")
+    return import_table_file(
+        path,
+        fmt=fmt,
+        clean=lambda grid: _clean(kind, grid, county, names, synthetic),
+        insert=_insert(kind),
+        ensure=ensure_tech_tables,
+        source=src,
+        sheet=sheet,
+        user_name=account,
+        db=db,
+        con=con,
+    )

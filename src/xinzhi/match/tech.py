@@ -47,6 +47,7 @@ import pandas as pd
 
 from xinzhi.codes.tech_fields import TECH_FIELDS, tech_field
 from xinzhi.errors import InputError, IntegrityError, XinzhiError
+from xinzhi.match.text import check_vectors
 from xinzhi.results import Result
 
 __all__ = [
@@ -344,15 +345,6 @@ def _require(frame: pd.DataFrame, cols: Sequence[str], what: str) -> None:
         raise InputError(f"{what}缺少列：{'、'.join(missing)}")
 
 
-def _unit_rows(vectors: np.ndarray | None, n: int, what: str) -> np.ndarray | None:
-    if vectors is None:
-        return None
-    v = np.asarray(vectors, dtype=np.float64)
-    if v.ndim != 2 or v.shape[0] != n:
-        raise InputError(f"{what}的向量应为 {n} 行的二维数组，收到形状 {v.shape}")
-    return v
-
-
 @dataclass
 class TechMatch(Result):
     """Demands ↔ teams: the full component scores and the two-sided top-k.
@@ -534,8 +526,8 @@ def match_tech(
         raise InputError("语义向量应同时给出需求与团队两侧，或都不给")
     w = _weights(weights)
     n, m = len(demands), len(teams)
-    dv = _unit_rows(demand_vectors, n, "技术需求")
-    tv = _unit_rows(team_vectors, m, "团队")
+    dv = check_vectors(demand_vectors, n, "技术需求", dtype=np.float64)
+    tv = check_vectors(team_vectors, m, "团队", dtype=np.float64)
     if dv is None:
         w["dense"] = 0.0
     total = sum(w.values())

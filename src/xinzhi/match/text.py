@@ -84,6 +84,7 @@ __all__ = [
     "Embedder",
     "calibrate",
     "calibration_parameters",
+    "check_vectors",
     "get_embedder",
     "hybrid",
     "text_key",
@@ -324,8 +325,9 @@ class BM25Index:
     """Okapi BM25 over jieba tokens (``bm25s``, method ``lucene``, k1 = 1.5, b = 0.75).
 
     Build with :meth:`build` (texts) or :meth:`from_tokens` (token lists); score with
-    :meth:`scores` (one query → one score per document) or :meth:`scores_many`
-    (queries × documents, one sparse matrix product).
+    :meth:`scores` (one query → one score per document), :meth:`scores_many`
+    (queries × documents, one sparse matrix product) or, for large blocks of pre-tokenised
+    queries, :meth:`scores_dense` (the same numbers as :meth:`scores_tokens`, computed densely).
     """
 
     def __init__(self, model: Any, n_docs: int, k1: float, b: float) -> None:
@@ -368,9 +370,8 @@ class BM25Index:
         model.index(tokens, show_progress=False)
         return cls(model, len(tokens), k1, b)
 
-    def _query_matrix(self, queries: Sequence[Sequence[str]]) -> Any:
-        from scipy import sparse
-
+    def _query_terms(self, queries: Sequence[Sequence[str]]) -> tuple[list[int], list[int]]:
+        """(query position, term id) of every known token of ``queries`` (repeats kept)."""
         rows: list[int] = []
         cols: list[int] = []
         for i, toks in enumerate(queries):
@@ -379,6 +380,12 @@ class BM25Index:
                 if j is not None and t != "":
                     rows.append(i)
                     cols.append(j)
+        return rows, cols
+
+    def _query_matrix(self, queries: Sequence[Sequence[str]]) -> Any:
+        from scipy import sparse
+
+        rows, cols = self._query_terms(queries)
         data = np.ones(len(rows), dtype=np.float32)
         return sparse.csr_matrix(
             (data, (rows, cols)), shape=(len(queries), self._matrix.shape[0]), dtype=np.float32
@@ -390,6 +397,34 @@ class BM25Index:
             return np.zeros((len(queries), self.n_docs), dtype=np.float32)
         q = self._query_matrix(queries)
         return np.asarray((q @ self._matrix).toarray(), dtype=np.float32)
+
+    def scores_dense(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
+        """BM25 scores (len(queries), n_docs) of pre-tokenised queries, computed densely.
+
+        The same numbers as :meth:`scores_tokens` (up to float32 rounding), by another route
+        for large blocks whose results are nearly all non-zero: only the rows of the per-term
+        weight matrix ``W`` (terms × documents) of the block's distinct terms are kept, and
+        with the query term counts ``Q`` (queries × those terms, dense) the result is
+        ``(W[used]ᵀ · Qᵀ)ᵀ`` — a sparse × dense product that yields a dense array directly,
+        about 25 times faster than the sparse × sparse product of :meth:`scores_tokens` for
+        2,000 queries against 20,000 documents (measured by the pairing part,
+        ``benchmarks/match_scale.py``).
+
+        >>> index = BM25Index.from_tokens([["焊工"], ["电工", "焊工"], ["厨师"]])
+        >>> np.allclose(index.scores_dense([["焊工"], []]), index.scores_tokens([["焊工"], []]))
+        True
+        """
+        n_q = len(queries)
+        if self._model is None or not n_q:
+            return np.zeros((n_q, self.n_docs), dtype=np.float32)
+        rows, cols = self._query_terms(queries)
+        if not cols:
+            return np.zeros((n_q, self.n_docs), dtype=np.float32)
+        used, inv = np.unique(np.asarray(cols), return_inverse=True)
+        q = np.zeros((n_q, len(used)), dtype=np.float32)
+        np.add.at(q, (np.asarray(rows), inv), 1.0)  # a repeated query term counts twice
+        sub = self._matrix[used]  # csr rows of the block's terms: (|used|, documents)
+        return np.ascontiguousarray(np.asarray(sub.T @ q.T, dtype=np.float32).T)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for ``query`` (zeros for an empty query)."""
@@ -527,6 +562,23 @@ def calibrate(
     s = np.asarray(score, dtype=np.float64)
     z = np.clip(-slope * (s - mid), -700.0, 700.0)
     return np.clip(100.0 / (1.0 + np.exp(z)), 0.0, 100.0)
+
+
+def check_vectors(
+    vectors: np.ndarray | None, n: int, what: str, *, dtype: Any = np.float32
+) -> np.ndarray | None:
+    """Precomputed text vectors of ``n`` records as a 2-D array of ``dtype`` (``None`` stays
+    ``None``: no dense part); InputError naming ``what`` when the shape is not ``(n, dim)``.
+
+    >>> check_vectors(np.ones((2, 3)), 2, "岗位").dtype
+    dtype('float32')
+    """
+    if vectors is None:
+        return None
+    v = np.asarray(vectors, dtype=dtype)
+    if v.ndim != 2 or v.shape[0] != n:
+        raise InputError(f"{what}的向量应为 {n} 行的二维数组，收到形状 {v.shape}")
+    return v
 
 
 def text_key(text: str | None) -> str:

@@ -282,7 +282,7 @@ def evaluate_counties(
         if wide.empty:
             raise InputError(
                 f"数据仓库中没有{label or ''}指标体系 {sys_obj.name} 所需指标的县级数据"
-                "（请先导入数据）"
+                "（请先运行 xinzhi demo 或 xinzhi import 导入数据）"
             )
         coverage = wide[sys_obj.codes].notna().mean()
         available = [c for c in sys_obj.codes if coverage[c] >= OPTIONAL_COVERAGE or c in required]

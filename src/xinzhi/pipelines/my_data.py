@@ -19,6 +19,7 @@ changed what, from which value to which.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -45,6 +46,7 @@ __all__ = [
     "catalogue_choices",
     "correct_value",
     "county_values",
+    "local_user",
     "map_user_indicator",
 ]
 
@@ -80,7 +82,7 @@ def county_values(
         A county account asking for another county.
     """
     ensure_auth_tables(con)
-    code = auth.resolve_county(con, county)
+    code = _county(con, county)
     policy.require_county(user, code)
     visible, params = policy.visible_batches_sql(user, "b")
     return con.execute(
@@ -99,9 +101,36 @@ def county_values(
     ).df()
 
 
+def local_user() -> User:
+    """The account ``xinzhi data …`` acts as: an administrator named ``cli:<system user>``.
+
+    Whoever runs the command line holds the warehouse file itself, so it sees and corrects
+    every county; the name goes into the batches (导入人) and the audit log.
+
+    >>> u = local_user()
+    >>> u.role, u.county_code, u.username.startswith("cli:")
+    ('admin', None, True)
+    """
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name (some containers): still a named actor
+        who = "unknown"
+    return User(0, f"cli:{who}", "admin", None, False)
+
+
 def catalogue_choices() -> dict[str, str]:
     """Catalogue indicators a user indicator can be mapped to: code → "名称（单位）"."""
     return {c: f"{e.name_zh}（{e.unit}）" for c, e in load_catalogue().entries.items()}
+
+
+def _county(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """The 6-digit code of a county-level unit (name or code); a province or prefecture code is
+    refused in Chinese (a county's data are asked for, corrected and scoped by county)."""
+    code = auth.resolve_county(con, text)
+    rows = con.execute("SELECT DISTINCT level FROM regions WHERE code = ?", [code]).fetchall()
+    if rows and all(r[0] != "county" for r in rows):
+        raise InputError(f"{text} 不是县级单位：请写县、县级市或市辖区的名称或代码")
+    return code
 
 
 def _indicator(con: duckdb.DuckDBPyConnection, code: str) -> tuple[str, str, str]:
@@ -204,7 +233,7 @@ def correct_value(
         Unknown indicator, a year outside 1981–2100, or a value the indicator cannot take.
     """
     ensure_auth_tables(con)
-    code = auth.resolve_county(con, county)
+    code = _county(con, county)
     restricted = policy.upload_county(user)
     policy.require_county(user, code)
     name, _unit, _dim = _indicator(con, indicator)
@@ -239,7 +268,7 @@ def correct_value(
         user,
         county=restricted,
         source=scoped_source(f"更正:{code}:{indicator}:{int(year)}", restricted),
-        file_name=f"网页更正：{name}",
+        file_name=f"更正：{name}",
         observations=obs,
         audit=audit,
         write_lock=write_lock,
@@ -307,7 +336,7 @@ def map_user_indicator(
         user,
         county=restricted,
         source=scoped_source(f"对应:{code}:{target}", restricted),
-        file_name=f"网页指标对应：{name} → {entry.name_zh}",
+        file_name=f"指标对应：{name} → {entry.name_zh}",
         observations=obs,
         audit=audit,
         write_lock=write_lock,

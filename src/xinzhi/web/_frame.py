@@ -20,6 +20,7 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.auth import policy
 from xinzhi.errors import XinzhiError
+from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.web._context import NAV, connection, current_session
 from xinzhi.web._format import column_kind, excel_format, format_js
 
@@ -29,12 +30,14 @@ __all__ = [
     "excel_bytes",
     "frame",
     "guarded",
+    "heading",
     "left",
     "notify_error",
     "province_names",
     "screen_frame",
     "search_rows",
     "send_download",
+    "synthetic_banner",
     "table_of",
 ]
 
@@ -108,6 +111,22 @@ def frame(session: auth.Session, active: str) -> None:
             '<button type="submit" class="text-white text-sm underline" data-testid="logout">'
             "退出</button></form>",
             sanitize=False,
+        )
+
+
+def heading(text: str) -> None:
+    """A section heading of a page (bold, ruled underneath)."""
+    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
+
+
+def synthetic_banner() -> None:
+    """The amber 示例数据 banner (:data:`xinzhi.labels.SYNTHETIC_NOTE`) above synthetic results."""
+    with ui.row().classes(
+        "w-full items-center gap-2 bg-amber-50 border border-amber-400 rounded px-3 py-2"
+    ):
+        ui.icon("warning", color="warning")
+        ui.label(SYNTHETIC_NOTE).classes("text-amber-900 font-bold").props(
+            'data-testid="synthetic-note"'
         )
 
 

@@ -40,6 +40,7 @@ from xinzhi.registry.evaluation import EVALUATION
 from xinzhi.web._context import connection
 from xinzhi.web._data import evaluation_names, scores_of
 from xinzhi.web._frame import guarded, table_of
+from xinzhi.years import parse_years
 
 __all__ = ["MAIN_OPTIONS", "control_spec", "given_options", "register"]
 
@@ -192,7 +193,23 @@ def register() -> None:
                     for name in METHOD_OPTIONS:
                         if name not in MAIN_OPTIONS:
                             controls[name] = _control(control_spec(EVALUATION.option(name)), None)
-            save_as = ui.input("保存名称", value="my-evaluation").classes("w-64")
+            with ui.row().classes("items-end"):
+                area = (
+                    ui.input(
+                        "评价范围（不填为全国）",
+                        placeholder="湖南省、湘潭市，或逗号分隔的县区",
+                    )
+                    .props('data-testid="evaluation-area"')
+                    .classes("w-80")
+                    .tooltip(EVALUATION.option("area").describe())
+                )
+                years_in = (
+                    ui.input("年份（不填为全部）", placeholder="2020 或 2010-2020")
+                    .props('data-testid="evaluation-years"')
+                    .classes("w-56")
+                    .tooltip(EVALUATION.option("years").describe())
+                )
+                save_as = ui.input("保存名称", value="my-evaluation").classes("w-64")
             if not may_run:
                 ui.label("运行并保存评价限管理员和分析员。").classes("text-sm text-gray-500")
             out = ui.column()
@@ -208,20 +225,27 @@ def register() -> None:
                 label = system if isinstance(system, str) else system.name
                 try:
                     options = given_options({n: c.value for n, c in controls.items()})
+                    years = parse_years((years_in.value or "").strip() or None)
                     with connection(write=True) as con:
                         ev = await asyncio.to_thread(
                             evaluate_counties,
                             system,
                             options=options,
+                            years=years,
                             con=con,
                             save_as=save_as.value,
+                            area=(area.value or "").strip() or None,
                         )
                         auth.write_audit(
                             con,
                             "evaluate",
                             user=session.user.username,
                             target=save_as.value,
-                            detail={"system": label, **{k: str(v) for k, v in options.items()}},
+                            detail={
+                                "system": label,
+                                "area": area.value or "全国",
+                                **{k: str(v) for k, v in options.items()},
+                            },
                         )
                 except XinzhiError as exc:
                     ui.notify(str(exc), type="negative", multi_line=True)
@@ -234,6 +258,17 @@ def register() -> None:
                         + "</pre>",
                         sanitize=False,
                     ).props('data-testid="run-summary"')
+                    ui.label("本次评价的指标权重").classes("font-bold mt-2")
+                    table_of(
+                        ev.result.weight_table(),
+                        {
+                            "indicator": "指标编码",
+                            "name": "指标",
+                            "dimension": "维度",
+                            "weight": "权重",
+                        },
+                        pagination=None,
+                    ).props('data-testid="run-weights"')
 
             ui.button("运行并保存", on_click=run).props(
                 "disable" if not may_run else 'data-testid="run-evaluation"'

@@ -29,7 +29,7 @@ from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import monitor_views as mv
 from xinzhi.web._context import client_ip, config, connection
-from xinzhi.web._frame import XLSX, guarded, send_download
+from xinzhi.web._frame import XLSX, guarded, heading, send_download, synthetic_banner
 
 __all__ = ["register"]
 
@@ -108,20 +108,6 @@ def _county(user: auth.User, county: str, year: int | None, opts: dict[str, Any]
             return mv.county_view(con, user, code, year=year, **opts)
 
     return _cached(("county", code, year, tuple(sorted(opts.items()))), make)
-
-
-def _heading(text: str) -> None:
-    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
-
-
-def _banner() -> None:
-    with ui.row().classes(
-        "w-full items-center gap-2 bg-amber-50 border border-amber-400 rounded px-3 py-2"
-    ):
-        ui.icon("warning", color="warning")
-        ui.label(SYNTHETIC_NOTE).classes("text-amber-900 font-bold").props(
-            'data-testid="synthetic-note"'
-        )
 
 
 def _error(exc: Exception) -> None:
@@ -368,7 +354,7 @@ def _targets_section(
     indicators: pd.DataFrame,
     reload: Callable[[], None],
 ) -> None:
-    _heading("年度目标")
+    heading("年度目标")
     user = session.user
     try:
         with connection() as con:
@@ -545,7 +531,7 @@ def register() -> None:
         box.clear()
         with box:
             if m.synthetic:
-                _banner()
+                synthetic_banner()
             with ui.row().classes("items-end gap-4"):
                 ui.select(
                     {y: f"{y} 年" for y in m.years} or {m.year: f"{m.year} 年"},
@@ -619,7 +605,7 @@ def register() -> None:
             v = await asyncio.to_thread(_county, user, code, year, opts)
         except (AccessDenied, XinzhiError) as exc:
             with detail:
-                _heading("县域监测简报")
+                heading("县域监测简报")
                 _error(exc)
             return
         dg = v.digest
@@ -641,7 +627,7 @@ def register() -> None:
             )
 
         with detail:
-            _heading(f"{v.county}（{v.region_code}）{dg.year} 年监测简报")
+            heading(f"{v.county}（{v.region_code}）{dg.year} 年监测简报")
             with ui.row().classes("items-center gap-4"):
                 ui.button("下载监测简报（Excel）", icon="download", on_click=download).props(
                     'no-caps data-testid="digest-download"'
@@ -651,7 +637,7 @@ def register() -> None:
                     if line != SYNTHETIC_NOTE:
                         ui.label(line).classes("text-sm")
             _digest_table(dg.tidy())
-            _heading("趋势与变点")
+            heading("趋势与变点")
             inds = v.trends[["indicator", "indicator_name"]]
             chosen = show if show in set(inds["indicator"]) else str(dg.tidy()["indicator"].iloc[0])
             ui.select(

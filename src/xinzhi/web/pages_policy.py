@@ -30,10 +30,9 @@ from xinzhi import auth
 from xinzhi.api import policy_views as pv
 from xinzhi.auth.policy import Action, Kind, allows, can_edit_policy, policy_county
 from xinzhi.errors import XinzhiError
-from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines.policy import date_text
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import XLSX, guarded, send_download
+from xinzhi.web._frame import XLSX, guarded, send_download, synthetic_banner
 
 __all__ = ["register"]
 
@@ -99,16 +98,6 @@ def _sub_nav(active: str, user: auth.User) -> None:
 def _error(box: Any, exc: Exception, testid: str = "policy-error") -> None:
     with box:
         ui.label(str(exc)).classes("text-negative text-lg").props(f'data-testid="{testid}"')
-
-
-def _banner() -> None:
-    with ui.row().classes(
-        "w-full items-center gap-2 bg-amber-50 border border-amber-400 rounded px-3 py-2"
-    ):
-        ui.icon("warning", color="warning")
-        ui.label(SYNTHETIC_NOTE).classes("text-amber-900 font-bold").props(
-            'data-testid="synthetic-note"'
-        )
 
 
 def _table(
@@ -177,7 +166,7 @@ def _results(box: ui.column, view: pv.CheckView) -> None:
     box.clear()
     with box:
         if view.synthetic:
-            _banner()
+            synthetic_banner()
         t = view.rows
         counts = view.counts()
         total = _amount(*view.totals())

@@ -9,6 +9,14 @@ check and the masking of names and phone numbers, as the REST API's routes); fil
 :func:`xinzhi.web._frame.send_download` (policy + audit, kind ``report``). A county account sees
 its own county; admin and analyst choose one. Persons are offered for selection only to the
 accounts that see personal data (admin, county). Every text is set as text, never as HTML.
+
+导入 (accounts that upload): a file of talents or jobs (xlsx / csv, or résumé / posting text
+blocks in .txt / .md) through :func:`xinzhi.web._upload.import_upload_widget` — quota, audit and
+the import report as on page 数据 — imported by :func:`xinzhi.pipelines.talent
+.import_talents_as` (a county account imports its own county only); the counts of the bases are
+refreshed. 个人信息保存期限: the retention of each base, changed and applied (purge now) by
+administrators only (:func:`xinzhi.pipelines.talent.set_retention_as`, ``purge_as``; audited
+as ``talent_retention`` / ``talent_purge``).
 """
 
 from __future__ import annotations
@@ -23,13 +31,14 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.auth.policy import Kind, is_unrestricted, sees_personal_data
+from xinzhi.auth.policy import Action, Kind, allows, is_unrestricted, sees_personal_data
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import talent as tp
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._frame import XLSX, guarded, send_download, table_of
+from xinzhi.web._upload import import_upload_widget
 
 __all__ = ["register"]
 
@@ -160,24 +169,38 @@ def register() -> None:
                 'data-testid="talent-synthetic"'
             )
         _heading("三库概况")
+        shown_counts: dict[str, ui.label] = {}
         with ui.row().classes("gap-6").props('data-testid="talent-bases"'):
-            for label, value in (
-                ("人才库（人）", counts["talents"]),
-                ("岗位库（个岗位）", counts["jobs"]),
-                ("未招满岗位招聘人数", counts["positions"]),
-                ("人才政策库（份文件）", counts["policies"]),
+            for key, label in (
+                ("talents", "人才库（人）"),
+                ("jobs", "岗位库（个岗位）"),
+                ("positions", "未招满岗位招聘人数"),
+                ("policies", "人才政策库（份文件）"),
             ):
                 with ui.card().classes("p-3"):
                     ui.label(label).classes("text-xs text-slate-600")
-                    ui.label(str(value)).classes("text-2xl font-bold")
+                    shown_counts[key] = (
+                        ui.label(str(counts[key]))
+                        .classes("text-2xl font-bold")
+                        .props(f'data-testid="talent-count-{key}"')
+                    )
+
+        def refresh_counts() -> None:
+            with connection() as con:
+                fresh = tp.base_counts(con, county=code)
+            for key, lab in shown_counts.items():
+                lab.set_text(str(fresh[key]))
+
+        if allows(user, Action.UPLOAD):
+            _imports(session, client_ip(request), code, refresh_counts)
         if len(docs):
             table_of(
                 docs, {"id": "文件编号", "title": "标题", "issuer": "发文机关", "clauses": "条款数"}
             ).props('data-testid="talent-policies"')
         if counts["talents"] == 0 and counts["jobs"] == 0:
             ui.label(
-                "该县区的人才库与岗位库为空：用 xinzhi match import 导入，或 xinzhi match generate "
-                "生成示例数据。"
+                "该县区的人才库与岗位库为空：在上面“导入”中上传人才或岗位文件（或用 xinzhi match "
+                "import 导入、xinzhi match generate 生成示例数据）；导入后重新打开本页可做匹配。"
             ).props('data-testid="talent-hint"')
             return
 
@@ -224,6 +247,126 @@ def register() -> None:
         years = {str(y): f"{y} 年发布的岗位（与上年比较缺口）" for y in range(this, this - 6, -1)}
         year = year if year in years else ""
         await _shortage(request, session, code, int(year) if year else None, years, year, go)
+
+
+def _imports(session: auth.Session, ip: str, code: str, refresh: Any) -> None:
+    """Section 导入 (upload of talents and jobs) and 个人信息保存期限."""
+    user = session.user
+    _heading("导入人才与岗位")
+    ui.label(
+        "表格（xlsx / csv，中文表头：人员编号、姓名、手机、学历、专业、工作年限、技能……；岗位："
+        "岗位名称、企业名称、招聘人数、学历要求、薪资……）或文本（.txt / .md，每份简历或岗位之间"
+        f"空一行）。表中没有区划代码的行记为本县（{code}）。"
+    ).classes("text-sm text-slate-700")
+    if not is_unrestricted(user):
+        ui.label(f"县区用户只能导入本县区（{code}）的记录：其他县区的行会被隔离。").classes(
+            "text-sm text-warning"
+        ).props('data-testid="talent-county-upload-note"')
+    with ui.row().classes("w-full gap-4 flex-nowrap"):
+        for kind, label in (("talents", "人才（求职者简历）"), ("jobs", "岗位（企业招聘）")):
+            with ui.column().classes("w-1/2"):
+                ui.label(label).classes("font-bold")
+                import_upload_widget(
+                    session,
+                    ip,
+                    label=f"选择或拖入{label}文件",
+                    suffixes=(".xlsx", ".csv", ".txt", ".md"),
+                    run=_runner(user, kind, code),
+                    testid=f"talent-upload-{kind}",
+                    done=lambda _r: refresh(),
+                )
+    _retention(session, ip)
+
+
+def _runner(user: auth.User, kind: str, code: str) -> Any:
+    """The import of one upload: :func:`xinzhi.pipelines.talent.import_talents_as`."""
+
+    def run(path: Any, con: Any) -> Any:
+        return tp.import_talents_as(path, user, kind=kind, county=code, con=con)
+
+    return run
+
+
+def _retention(session: auth.Session, ip: str) -> None:
+    """The retention of each base; an administrator changes it and purges now."""
+    user = session.user
+    with connection() as con:
+        settings = tp.retention_view(con, user)
+    _heading("个人信息保存期限")
+    ui.label(
+        "人才库：写入早于期限的记录匿名化（姓名、手机、简历文本清空，人员编号换成匿名编号，"
+        "统计字段保留）；岗位库：招满（或写入）早于期限的岗位删除。"
+    ).classes("text-sm text-slate-700")
+    admin = allows(user, Action.ADMINISTER)
+    shown: dict[str, ui.label] = {}
+
+    def text(days: int | None) -> str:
+        return f"{days} 天" if days else "长期保存"
+
+    with ui.row().classes("items-end gap-6").props('data-testid="talent-retention"'):
+        for base in ("talents", "jobs"):
+            with ui.column():
+                ui.label(tp.BASE_LABELS[base]).classes("text-xs text-slate-600")
+                shown[base] = ui.label(text(settings.get(base))).props(
+                    f'data-testid="talent-retention-{base}"'
+                )
+                if not admin:
+                    continue
+                days_in = (
+                    ui.number("保存天数（空：长期）", value=settings.get(base), min=1, format="%d")
+                    .classes("w-48")
+                    .props(f'data-testid="talent-retention-days-{base}"')
+                )
+
+                def save(b: str = base, field: Any = days_in) -> None:
+                    days = int(field.value) if field.value else None
+                    try:
+                        with connection(write=True) as con:
+                            out = tp.set_retention_as(con, user, b, days)
+                            auth.write_audit(
+                                con,
+                                "talent_retention",
+                                user=user.username,
+                                target=b,
+                                detail={"days": days, "via": "web"},
+                                ip=ip,
+                            )
+                    except XinzhiError as exc:
+                        ui.notify(str(exc), type="negative")
+                        return
+                    for k, lab in shown.items():
+                        lab.set_text(text(out.get(k)))
+                    ui.notify(f"{tp.BASE_LABELS[b]}保存期限已设为{text(days)}")
+
+                ui.button("保存", on_click=save).props(
+                    f'data-testid="talent-retention-save-{base}"'
+                )
+    if admin:
+
+        def purge() -> None:
+            try:
+                with connection(write=True) as con:
+                    out = tp.purge_as(con, user)
+                    auth.write_audit(
+                        con,
+                        "talent_purge",
+                        user=user.username,
+                        target="talent",
+                        detail={**out, "via": "web"},
+                        ip=ip,
+                    )
+            except XinzhiError as exc:
+                ui.notify(str(exc), type="negative")
+                return
+            result.set_text(
+                f"已匿名化 {out['talents']} 名人才的个人信息，删除 {out['jobs']} 个过期岗位、"
+                f"{out['vectors']} 条缓存向量"
+            )
+
+        ui.button("按期限立即清除", on_click=purge).props(
+            'color=negative data-testid="talent-purge"'
+        )
+        result = ui.label("").props('data-testid="talent-purge-result"')
 
 
 async def _matches(

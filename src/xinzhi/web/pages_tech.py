@@ -9,13 +9,18 @@ REST API's ``/api/tech/*`` (a county account sees and acts on its own county's d
 contact data masked for analysts). A step is written with its audit-trail event and to the
 server's audit log (``tech_<action>``, ``via: web``) as the API writes it. Texts are set as text
 (labels, tables), never as HTML.
+
+导入 (accounts that upload): a file of demands or teams (xlsx / csv) through
+:func:`xinzhi.web._upload.import_upload_widget` — quota, audit and the import report as on page
+数据 — imported by :func:`xinzhi.pipelines.tech.import_tech` with the account (a county account
+imports demands of its own county only); the demand list is refreshed.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -23,13 +28,13 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.auth.policy import Kind
+from xinzhi.auth.policy import Action, Kind, allows
 from xinzhi.errors import XinzhiError
-from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import XLSX, guarded, send_download, table_of
+from xinzhi.web._frame import XLSX, guarded, heading, send_download, synthetic_banner, table_of
+from xinzhi.web._upload import import_upload_widget
 
 __all__ = ["register"]
 
@@ -89,18 +94,21 @@ EMBEDDERS = dict(
 )
 
 
-def _heading(text: str) -> None:
-    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
+_T = TypeVar("_T")
 
 
-def _banner() -> None:
-    with ui.row().classes(
-        "w-full items-center gap-2 bg-amber-50 border border-amber-400 rounded px-3 py-2"
-    ):
-        ui.icon("warning", color="warning")
-        ui.label(SYNTHETIC_NOTE).classes("text-amber-900 font-bold").props(
-            'data-testid="synthetic-note"'
-        )
+async def _work_in(box: Any, work: Callable[[], _T]) -> _T | None:
+    """Run ``work`` in a thread and clear ``box``; a user error (XinzhiError) is shown in the
+    box instead and gives None (``work`` itself never returns None)."""
+    try:
+        out = await asyncio.to_thread(work)
+    except XinzhiError as exc:
+        box.clear()
+        with box:
+            ui.label(str(exc)).classes("text-negative")
+        return None
+    box.clear()
+    return out
 
 
 def _graph_chart(table: pd.DataFrame, chain: str) -> None:
@@ -191,20 +199,37 @@ def register() -> None:
             ui.label(str(exc)).classes("text-negative text-lg").props('data-testid="tech-error"')
             return
         if bool(demands["synthetic"].fillna(False).astype(bool).any()):
-            _banner()
+            synthetic_banner()
 
-        _heading("技术需求")
-        if demands.empty:
-            ui.label("没有技术需求（可用 xinzhi match tech import 导入，或 generate 生成示例数据）")
-        else:
-            table = table_of(demands, DEMAND_LABELS, row_key="demand_id", pagination=10, digits=1)
-            table.props('data-testid="tech-demands"')
-            table.on("rowClick", lambda e: go(demand=str(e.args[1]["demand_id"])))
-            ui.label("点击一行查看榜单、推荐团队与留痕。").classes("text-xs text-slate-500")
+        heading("技术需求")
+        demand_box = ui.column().classes("w-full")
+
+        def show_demands(rows: pd.DataFrame) -> None:
+            demand_box.clear()
+            with demand_box:
+                if rows.empty:
+                    ui.label(
+                        "没有技术需求（可在下面“导入”中上传，或用 xinzhi match tech import 导入、"
+                        "generate 生成示例数据）"
+                    ).props('data-testid="tech-no-demands"')
+                    return
+                table = table_of(rows, DEMAND_LABELS, row_key="demand_id", pagination=10, digits=1)
+                table.props('data-testid="tech-demands"')
+                table.on("rowClick", lambda e: go(demand=str(e.args[1]["demand_id"])))
+                ui.label("点击一行查看榜单、推荐团队与留痕。").classes("text-xs text-slate-500")
+
+        show_demands(demands)
+
+        def refresh() -> None:
+            with connection() as con:
+                show_demands(pt.list_demands(con, user, county=county or None))
+
+        if allows(user, Action.UPLOAD):
+            _imports(session, client_ip(request), county or None, refresh)
 
         fill = _challenge(request, session, demand, emb, kk, go) if demand else None
 
-        _heading("技术需求图谱")
+        heading("技术需求图谱")
         if graph.table.empty:
             ui.label("暂无需求")
         else:
@@ -214,7 +239,7 @@ def register() -> None:
                 'data-testid="tech-graph-table"'
             )
 
-        _heading("容量约束分配（建议方案）")
+        heading("容量约束分配（建议方案）")
         ui.label(
             "在全部待揭榜需求与团队之间求总得分最大的分配：每项需求至多一个团队，"
             "每个团队不超过其剩余承接能力（可承接项目数 − 在研项目数）。"
@@ -229,6 +254,43 @@ def register() -> None:
         if fill is not None:
             await fill()
         await _fill_plan(plan_box, session, client_ip(request), county, emb, kk)
+
+
+def _imports(session: auth.Session, ip: str, county: str | None, refresh: Any) -> None:
+    """Section 导入: uploads of technology demands and of teams."""
+    user = session.user
+    heading("导入技术需求与团队")
+    ui.label(
+        "xlsx / csv，中文表头。需求：需求编号、企业名称、统一社会信用代码、区划代码、需求名称、"
+        "需求描述、技术领域、主导产业、产业链环节、关键词、预算(万元)、截止日期；团队：团队名称、"
+        "类型（团队/专家/飞地）、依托单位、所在城市、研究领域、关键词、简介、可承接项目数。"
+    ).classes("text-sm text-slate-600")
+    if user.role == "county":
+        ui.label(
+            f"县区用户只能导入本县区（{user.county_code}）的技术需求：其他县区的行会被隔离。"
+        ).classes("text-sm text-warning").props('data-testid="tech-county-upload-note"')
+    with ui.row().classes("w-full gap-4 flex-nowrap"):
+        for kind, label in (("demands", "技术需求"), ("teams", "团队、专家与飞地")):
+            with ui.column().classes("w-1/2"):
+                ui.label(label).classes("font-bold")
+                import_upload_widget(
+                    session,
+                    ip,
+                    label=f"选择或拖入{label}文件",
+                    suffixes=(".xlsx", ".csv"),
+                    run=_runner(user, kind, county),
+                    testid=f"tech-upload-{kind}",
+                    done=lambda _r: refresh(),
+                )
+
+
+def _runner(user: auth.User, kind: str, county: str | None) -> Any:
+    """The import of one upload: :func:`xinzhi.pipelines.tech.import_tech` as ``user``."""
+
+    def run(path: Any, con: Any) -> Any:
+        return pt.import_tech(path, kind=kind, county=county, user=user, con=con)
+
+    return run
 
 
 ASSIGN_LABELS = {
@@ -277,14 +339,9 @@ async def _fill_plan(
             analysis="tech-match",
         )
 
-    try:
-        res = await asyncio.to_thread(plan)
-    except XinzhiError as exc:
-        box.clear()
-        with box:
-            ui.label(str(exc)).classes("text-negative")
+    res = await _work_in(box, plan)
+    if res is None:
         return
-    box.clear()
     with box:
         lines = res.summary().splitlines()
         ui.label(lines[1] if res.synthetic else lines[0]).classes("text-sm").props(
@@ -314,7 +371,7 @@ def _challenge(
         ui.label(str(exc)).classes("text-negative text-lg").props('data-testid="tech-error"')
         return None
     d = v.demand
-    _heading(f"榜单 {demand}：{d.get('title')}")
+    heading(f"榜单 {demand}：{d.get('title')}")
     with ui.row().classes("items-center gap-4"):
         ui.badge(v.state_label).props('data-testid="tech-state"').classes("text-base")
         ui.label(
@@ -362,7 +419,7 @@ def _challenge(
         )
         go()
 
-    _heading("揭榜挂帅流程")
+    heading("揭榜挂帅流程")
     if not v.actions:
         ui.label("当前没有您可执行的操作。").classes("text-sm text-slate-600")
     with ui.column().classes("gap-2").props('data-testid="tech-actions"'):
@@ -430,7 +487,7 @@ def _challenge(
                     f'no-caps data-testid="tech-do-{action}"'
                 )
 
-    _heading("揭榜申请与评审")
+    heading("揭榜申请与评审")
     if apps.empty:
         ui.label("尚无揭榜申请")
     else:
@@ -447,7 +504,7 @@ def _challenge(
             digits=1,
         ).props('data-testid="tech-milestones"')
 
-    _heading("推荐团队（双向匹配）")
+    heading("推荐团队（双向匹配）")
     with ui.row().classes("items-center gap-2"):
         sel = ui.select(EMBEDDERS, value=emb, label="语义模型").classes("w-80")
         sel.on_value_change(lambda e: go(embedder=e.value))
@@ -456,7 +513,7 @@ def _challenge(
         ui.spinner(size="lg")
         ui.label("正在计算推荐团队……")
 
-    _heading("留痕（审计记录）")
+    heading("留痕（审计记录）")
     events = _events(v)
     if events.empty:
         ui.label("尚无操作记录")
@@ -477,14 +534,9 @@ def _challenge(
         return pt.top_teams(res, demand)
 
     async def fill() -> None:
-        try:
-            rows = await asyncio.to_thread(top)
-        except XinzhiError as exc:
-            box.clear()
-            with box:
-                ui.label(str(exc)).classes("text-negative")
+        rows = await _work_in(box, top)
+        if rows is None:
             return
-        box.clear()
         with box:
             if rows.empty:
                 ui.label("没有可推荐的团队（该需求已定榜或结束，或团队均已满负荷）")
