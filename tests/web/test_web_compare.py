@@ -159,3 +159,28 @@ def test_compare_three_counties_in_the_browser(server: tuple[str, Path]) -> None
         assert ws.cell(row=2, column=header.index("综合得分") + 1).number_format == "0.0000"
         assert not [m for m in console if "pageerror" in m]
         ctx.close()
+
+
+def test_county_trend_by_hand() -> None:
+    """Medians over the county's own basis: the 市辖区 d is left out of 甲's medians."""
+    import pandas as pd
+
+    from xinzhi.pipelines.compare_counties import county_trend
+
+    s = pd.DataFrame(
+        {
+            "region_code": ["a", "b", "c", "d"] * 2,
+            "year": [2010] * 4 + [2020] * 4,
+            "province_code": ["43", "43", "32", "43"] * 2,
+            "score": [0.2, 0.6, 0.9, 0.99, 0.3, 0.5, 0.7, 0.01],
+            "basis": ["county", "county", "county", "district"] * 2,
+        }
+    )
+    t = county_trend(s, "a")
+    assert t["year"].tolist() == [2010, 2020]
+    assert t["score"].tolist() == [0.2, 0.3]
+    # province 43, basis county: 2010 {0.2, 0.6} → 0.4; 2020 {0.3, 0.5} → 0.4
+    assert t["province_median"].tolist() == pytest.approx([0.4, 0.4])
+    # nation, basis county: 2010 {0.2, 0.6, 0.9} → 0.6; 2020 {0.3, 0.5, 0.7} → 0.5
+    assert t["national_median"].tolist() == pytest.approx([0.6, 0.5])
+    assert county_trend(s, "zz").empty
