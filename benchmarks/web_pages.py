@@ -1,0 +1,177 @@
+"""First-load times of the pages 总览, 画像, 区域差异 and 产业 in headless Debian chromium (#13 part 8).
+
+Starts the real server (API + pages, ``xinzhi.server.create_app``) on a copy of a warehouse that
+holds the evaluation ``nqpf-county`` (the public warehouse ``xinzhi demo`` builds; or any copy of
+the small test warehouse with ``--eval``), logs in, and opens each page once in a fresh browser
+context right after the server started (**first load**: nothing cached on the server or in the
+browser), then once more (**second load**). A page counts as loaded when its last part is drawn:
+
+* 总览 — the county map holds one SVG path per polygon;
+* 画像 — the radar, the trend chart and the 短板 table (湘潭县 430321, or ``--county``);
+* 区域差异 — the Moran scatter and the β-convergence line (the last sections);
+* 产业 — the RCA × density quadrant and the chain table.
+
+For each page it prints the time until the HTML arrived (``domcontentloaded``) and until the page
+was complete, and marks those over the 2 s target. Not a timed test: numbers depend on the
+machine (2 shared cores here) and what else runs.
+
+Usage::
+
+    XINZHI_DATA_DIR=../shared/data .venv/bin/python benchmarks/web_pages.py --db ~/.xinzhi/xinzhi.duckdb
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER = """
+import sys, uvicorn
+from xinzhi.server import create_app
+from xinzhi import web
+app = create_app(sys.argv[1])
+web.mount(app)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+TARGET = 2.0
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pages(evaluation: str, county: str) -> list[tuple[str, str, list[str]]]:
+    """(name, path, selectors that must all be present when the page is complete)."""
+    return [
+        (
+            "总览",
+            f"/?eval={evaluation}",
+            ["[data-testid=county-map] svg path", "[data-testid=overview-count]"],
+        ),
+        (
+            "画像",
+            f"/profile?code={county}&eval={evaluation}",
+            [
+                "[data-testid=radar] svg path",
+                "[data-testid=trend-chart] svg path",
+                "[data-testid=shortfall-table] tbody tr",
+            ],
+        ),
+        (
+            "区域差异",
+            f"/disparity?eval={evaluation}",
+            ["[data-testid=moran-scatter] svg path", "[data-testid=beta-result]"],
+        ),
+        (
+            "产业",
+            f"/industry?code={county}&year=2020",
+            ["[data-testid=quadrant-chart] svg path", "[data-testid=chain-table]"],
+        ),
+    ]
+
+
+def _load(context: Any, base: str, path: str, selectors: list[str]) -> tuple[float, float, str]:
+    """(seconds to domcontentloaded, seconds to complete, note) of one page load."""
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(base + path, wait_until="domcontentloaded", timeout=180_000)
+    html = time.perf_counter() - t0
+    note = ""
+    try:
+        for sel in selectors:
+            page.wait_for_selector(sel, state="attached", timeout=90_000)
+    except Exception as exc:  # a section that fails on this warehouse: say which
+        note = f"未出现 {sel}（{type(exc).__name__}）"
+    done = time.perf_counter() - t0
+    page.close()
+    return html, done, note
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True, help="warehouse with a stored evaluation")
+    ap.add_argument("--eval", default="nqpf-county", help="stored evaluation (nqpf-county)")
+    ap.add_argument("--county", default="430321", help="county of 画像 and 产业 (430321)")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from xinzhi import auth, store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "xinzhi.duckdb"
+        shutil.copy(args.db, db)
+        con = store.connect(db)
+        auth.ensure_auth_tables(con)
+        if auth.get_user(con, "bench") is None:
+            auth.add_user(con, "bench", "bench-pass-123", "admin")
+        con.close()
+        port = _port()
+        env = dict(os.environ, XINZHI_HOME=tmp, XINZHI_SECRET_KEY="bench-secret-key")
+        proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=env)
+        base = f"http://127.0.0.1:{port}"
+        rows: list[tuple[str, int, float, float, str]] = []
+        try:
+            for _ in range(300):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                login = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = login.new_page()
+                page.goto(base + "/login")
+                page.fill("input[name=username]", "bench")
+                page.fill("input[name=password]", "bench-pass-123")
+                page.click("button[type=submit]")
+                page.wait_for_url(base + "/**")
+                state = login.storage_state()
+                login.close()
+                for attempt in (1, 2):
+                    for name, path, selectors in pages(args.eval, args.county):
+                        ctx = browser.new_context(
+                            viewport={"width": 1366, "height": 900}, storage_state=state
+                        )
+                        html, done, note = _load(ctx, base, path, selectors)
+                        ctx.close()
+                        rows.append((name, attempt, html, done, note))
+                        flag = "  > 2 s" if done > TARGET else ""
+                        print(
+                            f"{name}（第 {attempt} 次）：HTML {html:.2f} s，完成 {done:.2f} s"
+                            f"{flag} {note}",
+                            flush=True,
+                        )
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    print()
+    print(f"首次加载（目标 ≤ {TARGET:.0f} s）：")
+    for name, attempt, html, done, note in rows:
+        if attempt == 1:
+            verdict = "超过" if done > TARGET else "达标"
+            print(f"  {name}：{done:.2f} s（HTML {html:.2f} s）{verdict} {note}")
+
+
+if __name__ == "__main__":
+    main()
