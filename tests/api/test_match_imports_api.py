@@ -233,3 +233,21 @@ def test_cookie_session_upload_needs_the_csrf_token(api: Api) -> None:
         headers={"X-CSRF-Token": csrf},
     )
     assert r.status_code == 200, r.text
+
+
+def test_text_blocks_are_imported(api: Api) -> None:
+    text = (
+        "赵六，男，本科学历，机械设计制造及其自动化专业，5年数控加工经验，熟练使用CAD。\n"
+        "\n"
+        "钱七，女，大专，电气自动化技术专业，3年PLC编程经验。\n"
+    )
+    r = _upload(api, "county1", "talent", "简历.txt", text, kind="talents")
+    assert r.status_code == 200, r.text
+    rep = r.json()
+    # two blocks separated by an empty line: 2 read = 2 loaded (the county account's own county)
+    assert (rep["rows_read"], rep["rows_loaded"], rep["rows_quarantined"]) == (2, 2, 0)
+    rows = _count(
+        api,
+        "SELECT education_level FROM current_talents WHERE text LIKE '赵六%' OR text LIKE '钱七%'",
+    )
+    assert sorted(r[0] for r in rows) == [3, 4]  # 大专 3, 本科 4

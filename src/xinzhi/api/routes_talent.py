@@ -325,6 +325,10 @@ async def talent_import(
     kind: Annotated[str, Form(pattern="^(talents|jobs)$", description="talents 人才；jobs 岗位")],
     county: Annotated[str | None, Form(max_length=40, description="表中无区划代码时的县")] = None,
     classify: Annotated[bool, Form(description="按岗位名称/求职意向补职业代码")] = True,
+    layout: Annotated[
+        str | None,
+        Form(pattern="^(table|text)$", description="table 表格；text 文本块（.txt/.md 默认）"),
+    ] = None,
 ) -> m.ImportReportOut:
     """Import one file into 人才库 or 岗位库: read = loaded + quarantined + skipped (reasons).
     A county account's rows of another county are quarantined (``other_county``)."""
@@ -336,7 +340,7 @@ async def talent_import(
         file,
         (".xlsx", ".csv", ".txt", ".md"),
         lambda path, cur: tp.import_talents_as(
-            path, user, kind=kind, county=county, con=cur, classify=classify
+            path, user, kind=kind, county=county, con=cur, classify=classify, layout=layout
         ),
     )
     return m.ImportReportOut(**report.to_dict())

@@ -239,12 +239,17 @@ def import_talents_as(
     county: str | None = None,
     con: duckdb.DuckDBPyConnection,
     classify: bool = True,
+    layout: str | None = None,
 ) -> ImportReport:
     """:func:`import_talents` on behalf of ``user`` (the web page 人才 and ``POST
     /api/talent/imports``): the account must be allowed to upload
     (:func:`xinzhi.auth.policy.upload_county`); a county account imports for its own county
     only — rows without a 区划代码 get its code and rows of another county are quarantined
-    (``other_county``); naming another county is refused (403). The batch records the account."""
+    (``other_county``); naming another county is refused (403). The batch records the account.
+    An uploaded ``.txt`` / ``.md`` file is read as text blocks unless ``layout`` says otherwise
+    (tables are uploaded as .xlsx or .csv)."""
+    if layout is None and Path(path).suffix.lower() in (".txt", ".md"):
+        layout = "text"
     if kind not in ("talents", "jobs"):
         raise InputError(f"kind 只能是 talents（人才）或 jobs（岗位），收到 {kind!r}")
     own = access.upload_county(user)
@@ -259,6 +264,7 @@ def import_talents_as(
         county=county or None,
         account=user.username,
         own_county=own,
+        layout=layout,
         classify=classify,
         con=con,
     )
