@@ -167,3 +167,23 @@ def test_filtered_ranking_export_equals_the_screen(server: str) -> None:
         for x, s in zip(got, screen, strict=True):
             assert format_value(x[pct], "percentile") == s[pct]
         ctx.close()
+
+
+def test_gap_rows_in_each_indicators_unit() -> None:
+    from xinzhi.web.pages_profile import gap_rows
+
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["u", "gdp", "n"],
+            "name": ["城镇化率", "地区生产总值", "专利"],
+            "value": [0.4, 1234567.891, 12.0],
+            "benchmark_value": [0.8, 2000000.0, None],
+            "gap": [0.4, 765432.109, None],
+            "gap_share": [0.5, 0.3827, None],
+        }
+    )
+    units = pd.DataFrame({"code": ["u", "gdp", "n"], "unit": ["比例", "万元", "件"]})
+    out = gap_rows(gaps, units)
+    assert out["value"].tolist() == ["40.00%", "1,234,567.89", "12.00"]
+    assert out["benchmark_value"].tolist() == ["80.00%", "2,000,000.00", "缺失"]
+    assert out["gap_share"].tolist()[:2] == [0.5, 0.3827]  # a number, shown as % by the table

@@ -27,9 +27,32 @@ from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import pick_evaluation, report_context, scores_of
+from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import guarded, left, send_download, table_of
 
-__all__ = ["register", "shortfall_table"]
+__all__ = ["gap_rows", "register", "shortfall_table"]
+
+
+def gap_rows(gaps: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The gap table as shown: 本县, 标杆 and 差距 in each indicator's unit (比例 as % with 2
+    decimals, money with thousands separators; :func:`xinzhi.web._format.kind_of_unit`), as
+    the PDF report shows them; ``gap_share`` stays a number (shown as %).
+
+    >>> g = pd.DataFrame({"indicator": ["u"], "name": ["城镇化率"], "value": [0.4],
+    ...                   "benchmark_value": [0.8], "gap": [0.4], "gap_share": [0.5]})
+    >>> i = pd.DataFrame({"code": ["u"], "unit": ["比例"]})
+    >>> gap_rows(g, i)[["value", "benchmark_value", "gap"]].values.tolist()
+    [['40.00%', '80.00%', '40.00%']]
+    """
+    out = gaps.copy()
+    if out.empty or "indicator" not in out.columns:
+        return out
+    unit = dict(zip(indicators.get("code", []), indicators.get("unit", []), strict=False))
+    kinds = [kind_of_unit(unit.get(c)) for c in out["indicator"]]
+    for col in ("value", "benchmark_value", "gap"):
+        if col in out.columns:
+            out[col] = [format_value(v, k) for v, k in zip(out[col], kinds, strict=True)]
+    return out
 
 
 def shortfall_table(shortfalls: pd.DataFrame) -> tuple[dict[str, str], str]:
@@ -269,7 +292,7 @@ def register() -> None:
             with ui.card().classes("w-1/2 min-w-0"):
                 ui.label("与标杆的差距").classes("font-bold")
                 table_of(
-                    data.gaps,
+                    gap_rows(data.gaps, data.indicators),
                     {
                         "name": "指标",
                         "value": "本县",
