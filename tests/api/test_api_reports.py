@@ -70,7 +70,18 @@ def test_html_and_xlsx_same_numbers(api, expected) -> None:
     )
     assert x.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(x.content), read_only=True)
-    assert wb.sheetnames == ["指标", "维度", "历年", "短板", "近邻县", "差距表", "推荐路径"]
+    # the last two: section 指数稳健性 (the audit of the index runs for every report)
+    assert wb.sheetnames == [
+        "指标",
+        "维度",
+        "历年",
+        "短板",
+        "近邻县",
+        "差距表",
+        "推荐路径",
+        "指数稳健性",
+        "敏感性指数",
+    ]
     rows = list(wb["历年"].iter_rows(values_only=True))
     head = list(rows[0])
     y2020 = next(r for r in rows[1:] if r[head.index("year")] == 2020)

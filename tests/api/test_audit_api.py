@@ -108,7 +108,8 @@ def test_audit_of_a_pooled_evaluation_says_so(api: Api) -> None:
         (
             {"aggregations": "topsis,magic"},
             400,
-            "选项 aggregations（参与的集结方法）含无效取值 magic；可选：weighted-sum、topsis、grey",
+            "选项 aggregations（参与的集结方法）含无效取值 magic；可选：weighted-sum、topsis、grey、"
+            "geometric、harmonic、vikor、promethee",
         ),
     ],
 )

@@ -576,7 +576,9 @@ def test_other_pages_render(session: tuple[Any, list[str]], server: str) -> None
     users = page.inner_text("[data-testid=users-table]")
     assert ADMIN[0] in users and ANALYST[0] in users
     audit = page.inner_text("[data-testid=audit-table]")
-    assert "login_failed" in audit and "import" in audit
+    assert (
+        "登录失败" in audit and "导入数据" in audit
+    )  # actions in Chinese (auth.audit.ACTION_LABELS)
 
 
 def test_no_request_leaves_localhost(session: tuple[Any, list[str]], server: str) -> None:
