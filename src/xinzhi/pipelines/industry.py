@@ -444,6 +444,11 @@ def county_specialization(
         raise NotFoundError(f"数据仓库中没有县区 {region_code} {y} 年的普查分行业就业数据")
     long = long[long["year"] == y]
     wide = long.pivot_table(index="region_code", columns="indicator", values="value")
+    if "pop_total" not in wide.columns:
+        raise InputError(
+            f"数据仓库中没有 {y} 年的指标 pop_total（常住人口）：区位商以分行业就业占比 × "
+            "常住人口估算就业人数，请导入该年的常住人口（如运行 xinzhi demo）"
+        )
     wide = wide.dropna(subset=["pop_total"])
     present = [c for c in codes if c in wide.columns]
     emp = wide[present].fillna(0.0).mul(wide["pop_total"], axis=0)

@@ -12,6 +12,9 @@ stay symmetric. Weights are binary (``w.transform == "O"``); row-standardise wit
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +31,7 @@ from xinzhi.regions.registry import load_registry
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["SpatialWeights", "queen_weights"]
+__all__ = ["SpatialWeights", "boundary_version", "contiguity_table", "queen_weights"]
 
 ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=GRS80 +units=m +no_defs"
 _CACHE: dict[tuple[Any, ...], SpatialWeights] = {}
@@ -84,6 +87,68 @@ class SpatialWeights:
         self.tidy().rename(columns={"code": "区划代码", "neighbor": "邻接区划代码"}).to_excel(
             path, sheet_name="邻接关系", index=False
         )
+
+
+_CONTIGUITY: dict[str, dict[str, list[str]]] = {}
+
+
+def boundary_version(polygons: gpd.GeoDataFrame) -> str:
+    """sha256 (first 16 hex digits) of the codes and geometries (WKB) of ``polygons``.
+
+    Keys the contiguity cache: a different boundary file, year mapping or geometry gives a
+    different version.
+    """
+    h = hashlib.sha256()
+    for code, wkb in zip(polygons["code"].astype(str), polygons.geometry.to_wkb(), strict=True):
+        h.update(code.encode())
+        h.update(bytes(wkb))
+    return h.hexdigest()[:16]
+
+
+def contiguity_table(
+    polygons: gpd.GeoDataFrame, *, cache: Path | bool | None = True
+) -> dict[str, list[str]]:
+    """Queen neighbours of every polygon of ``polygons`` (code → neighbour codes).
+
+    Built once by :meth:`libpysal.weights.Queen.from_dataframe` (about 7 s for the 2,847
+    counties) and kept per process and on disk, as ``contiguity-<version>.json`` in
+    ``$XINZHI_CACHE/weights`` (:func:`xinzhi.config.cache_dir`), keyed by
+    :func:`boundary_version`. ``cache=False`` builds without reading or writing the disk;
+    a path names another cache directory.
+    """
+    from libpysal.weights import Queen  # heavy; imported on first use (start-up)
+
+    version = boundary_version(polygons)
+    if cache is not False and version in _CONTIGUITY:
+        return _CONTIGUITY[version]
+    path: Path | None = None
+    if cache is not False:
+        from xinzhi.config import cache_dir
+
+        folder = cache if isinstance(cache, Path) else cache_dir() / "weights"
+        path = folder / f"contiguity-{version}.json"
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+            _CONTIGUITY[version] = table
+            return table
+        except (OSError, ValueError):
+            pass
+    codes = polygons["code"].astype(str).tolist()
+    gdf = polygons.assign(code=codes).reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = Queen.from_dataframe(gdf, ids=codes, use_index=False)
+    table = {str(k): [str(n) for n in v] for k, v in q.neighbors.items()}
+    if path is not None:
+        _CONTIGUITY[version] = table
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # read-only cache: the process copy still serves
+            pass
+    return table
 
 
 def _knn_links(gdf: gpd.GeoDataFrame, islands: Sequence[str], k: int) -> dict[str, list[str]]:
@@ -158,10 +223,21 @@ def queen_weights(
         miss = [c for c, p in zip(ids, pos, strict=True) if p < 0]
         raise RegionError(f"以下区划代码没有边界多边形，无法计算邻接：{'、'.join(miss[:20])}")
     gdf = poly.iloc[pos].reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        q = Queen.from_dataframe(gdf, ids=ids, use_index=False)
-    neighbors = {str(k): [str(n) for n in v] for k, v in q.neighbors.items()}
+    if cache_key is not None:
+        # default polygons: restrict the contiguity of every polygon (computed once per
+        # boundary version, cached on disk) to ``ids``; contiguity is a relation between two
+        # polygons, so the subset's links are the same as building them from the subset
+        full = contiguity_table(poly)
+        order = {c: i for i, c in enumerate(ids)}
+        neighbors = {
+            c: sorted((n for n in full.get(c, []) if n in order), key=order.__getitem__)
+            for c in ids
+        }
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            q = Queen.from_dataframe(gdf, ids=ids, use_index=False)
+        neighbors = {str(k): [str(n) for n in v] for k, v in q.neighbors.items()}
     islands = [c for c in ids if not neighbors[c]]
     filled: list[str] = []
     if knn_fallback is not None and islands:
