@@ -20,6 +20,7 @@ from xinzhi.pipelines.demo import (
     DemoContext,
     _enterprise_step,
     _policy_step,
+    _talent_step,
 )
 
 
@@ -33,6 +34,7 @@ def step(public_warehouse: Path, data_dir: Path, tmp_path_factory: pytest.TempPa
     ctx = DemoContext(db, data_dir, out)
     ent = _enterprise_step(ctx)
     ent.policy = _policy_step(ctx)  # the demo's next step, on the same warehouse
+    ent.talent = _talent_step(ctx)  # and the one after it
     return ent
 
 
@@ -85,3 +87,23 @@ def test_policy_step_checks_the_county_against_its_real_documents(step) -> None:
     titles = [s.title for s in DEMO_STEPS]
     # after 仓库, 指数, 县域前 20 and 亩均: the fifth step
     assert titles.index("政策匹配（免申即享；湘潭县 430321，示例数据）") == 4
+
+
+def test_talent_step_base_and_catalogue(step) -> None:
+    tal = step.talent
+    # the generator's sizes for the demo county (generate_talent_base defaults)
+    assert (tal.talents, tal.jobs) == (2000, 600)
+    c = tal.result.catalogue
+    assert set(c["region_code"]) == {"430321"} and tal.result.synthetic
+    assert int(c["shortage"].sum()) == tal.to_dict()["shortage"]
+    # ★ only on short occupations, 1–5
+    assert c.loc[c["shortage"], "stars"].between(1, 5).all()
+    assert (c.loc[~c["shortage"], "stars"] == 0).all()
+    assert tal.summary().startswith("人才库（示例数据，湘潭县）：2000 名人才、600 个岗位；")
+    wb = openpyxl.load_workbook(tal.workbook, read_only=True)
+    first = wb[wb.sheetnames[0]]
+    cells = [v for row in first.iter_rows(values_only=True) for v in row if v]
+    assert any("湘潭县紧缺人才目录" in str(v) for v in cells)
+    assert any("示例数据" in str(v) for v in cells)
+    titles = [s.title for s in DEMO_STEPS]
+    assert titles.index("人才库与紧缺人才目录（湘潭县 430321，示例数据）") == 5

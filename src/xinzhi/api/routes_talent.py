@@ -23,7 +23,6 @@ need them. Downloads are of kind ``report`` (a county's file) and written to the
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
@@ -31,15 +30,13 @@ from pydantic import BaseModel, Field
 
 from xinzhi.api import models as m
 from xinzhi.api._upload import import_uploaded
-from xinzhi.api._util import audit, audit_export, records
+from xinzhi.api._util import XLSX, audit, audit_export, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import talent as tp
 
 router = APIRouter(tags=["人才"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CountyQ = Annotated[
     str | None,
@@ -116,6 +113,16 @@ def bases(cur: Cursor, session: AnyUser, county: CountyQ = None) -> Bases:
     )
 
 
+def _base_table(cur: Cursor, session: AnyUser, county: str | None, limit: int, rows: Any) -> Table:
+    """The first ``limit`` rows of a base (人才库 / 岗位库) with its total and notes."""
+    return Table(
+        county=tp.visible_county(cur, session.user, county),
+        items=records(rows.head(limit)),
+        total=len(rows),
+        notes=_notes(_synthetic(rows)),
+    )
+
+
 @router.get("/talent/talents", response_model=Table, summary="人才库")
 def talents(
     cur: Cursor,
@@ -124,12 +131,8 @@ def talents(
     limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
 ) -> Table:
     """The talents of ``county``; names and phone numbers masked for analysts."""
-    rows = tp.talents_view(cur, session.user, county=county)
-    return Table(
-        county=tp.visible_county(cur, session.user, county),
-        items=records(rows.head(limit)),
-        total=len(rows),
-        notes=_notes(_synthetic(rows)),
+    return _base_table(
+        cur, session, county, limit, tp.talents_view(cur, session.user, county=county)
     )
 
 
@@ -141,13 +144,7 @@ def jobs(
     limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
 ) -> Table:
     """The job postings of ``county``."""
-    rows = tp.jobs_view(cur, session.user, county=county)
-    return Table(
-        county=tp.visible_county(cur, session.user, county),
-        items=records(rows.head(limit)),
-        total=len(rows),
-        notes=_notes(_synthetic(rows)),
-    )
+    return _base_table(cur, session, county, limit, tp.jobs_view(cur, session.user, county=county))
 
 
 @router.get("/talent/matches", response_model=Matches, summary="人岗匹配（匹配度与理由）")
@@ -229,14 +226,6 @@ def shortage(
     )
 
 
-def _download(body: bytes, name: str) -> Response:
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
-
-
 @router.get(
     "/talent/shortage.xlsx",
     response_class=Response,
@@ -274,7 +263,7 @@ def shortage_xlsx(
         rows=len(res.catalogue),
         analysis="shortage",
     )
-    return _download(body, f"紧缺人才目录_{code or '全部'}_{res.year}.xlsx")
+    return xlsx_response(body, f"紧缺人才目录_{code or '全部'}_{res.year}.xlsx")
 
 
 @router.get(
@@ -292,7 +281,7 @@ def talents_xlsx(
     require_download(session.user, Kind.REPORT, code)
     body = tp.talents_workbook(cur, session.user, county=code)
     audit_export(db, request, session, Kind.REPORT, fmt="xlsx", county=code, analysis="talents")
-    return _download(body, f"人才库_{code or '全部'}.xlsx")
+    return xlsx_response(body, f"人才库_{code or '全部'}.xlsx")
 
 
 @router.get(

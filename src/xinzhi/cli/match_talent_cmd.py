@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -146,6 +146,48 @@ def _pairs(
     _show(table, output, as_json, "没有满足硬性条件的匹配")
 
 
+_EMPTY_BASE = {
+    "talents": "人才库为空（xinzhi match import 或 xinzhi match generate）",
+    "jobs": "岗位库为空（xinzhi match import 或 xinzhi match generate）",
+}
+
+
+def _base_or_pairs(
+    base: Literal["talents", "jobs"],
+    *,
+    county: str | None,
+    job_id: str | None,
+    person_id: str | None,
+    k: int,
+    embedder: str,
+    output: Path | None,
+    as_json: bool,
+    db: Path | None,
+) -> None:
+    """The matches of the given job or person, else the whole base (人才库 / 岗位库)."""
+    from xinzhi.pipelines import talent
+
+    if job_id is not None or person_id is not None:
+        _pairs(
+            county=county,
+            job_id=job_id,
+            person_id=person_id,
+            k=k,
+            embedder=embedder,
+            output=output,
+            as_json=as_json,
+            db=db,
+        )
+        return
+    view = talent.talents_view if base == "talents" else talent.jobs_view
+    con = talent.connect(db)
+    try:
+        table = view(con, None, county=county)
+    finally:
+        con.close()
+    _show(table, output, as_json, _EMPTY_BASE[base])
+
+
 def talents_cmd(
     county: _COUNTY = None,
     job: Annotated[str | None, typer.Option("--job", help="岗位编号：列出最匹配的人才")] = None,
@@ -156,26 +198,17 @@ def talents_cmd(
     as_json: _JSON = False,
 ) -> None:
     """人才库；给出 --job 时列出该岗位最匹配的人才（匹配度与理由）。"""
-    from xinzhi.pipelines import talent
-
-    if job is not None:
-        _pairs(
-            county=county,
-            job_id=job,
-            person_id=None,
-            k=k,
-            embedder=embedder,
-            output=output,
-            as_json=as_json,
-            db=db,
-        )
-        return
-    con = talent.connect(db)
-    try:
-        table = talent.talents_view(con, None, county=county)
-    finally:
-        con.close()
-    _show(table, output, as_json, "人才库为空（xinzhi match import 或 xinzhi match generate）")
+    _base_or_pairs(
+        "talents",
+        county=county,
+        job_id=job,
+        person_id=None,
+        k=k,
+        embedder=embedder,
+        output=output,
+        as_json=as_json,
+        db=db,
+    )
 
 
 def jobs_cmd(
@@ -190,26 +223,17 @@ def jobs_cmd(
     as_json: _JSON = False,
 ) -> None:
     """岗位库；给出 --person 时列出该人才最匹配的岗位（匹配度与理由）。"""
-    from xinzhi.pipelines import talent
-
-    if person is not None:
-        _pairs(
-            county=county,
-            job_id=None,
-            person_id=person,
-            k=k,
-            embedder=embedder,
-            output=output,
-            as_json=as_json,
-            db=db,
-        )
-        return
-    con = talent.connect(db)
-    try:
-        table = talent.jobs_view(con, None, county=county)
-    finally:
-        con.close()
-    _show(table, output, as_json, "岗位库为空（xinzhi match import 或 xinzhi match generate）")
+    _base_or_pairs(
+        "jobs",
+        county=county,
+        job_id=None,
+        person_id=person,
+        k=k,
+        embedder=embedder,
+        output=output,
+        as_json=as_json,
+        db=db,
+    )
 
 
 def radar_cmd(

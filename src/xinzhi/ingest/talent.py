@@ -58,7 +58,13 @@ import numpy as np
 import pandas as pd
 
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import file_sha256, run_import, write_report_batch
+from xinzhi.ingest.batch import (
+    file_sha256,
+    import_table_file,
+    run_import,
+    table_report,
+    write_report_batch,
+)
 from xinzhi.ingest.enterprises import (
     _parse_dates,
     header_and_body,
@@ -67,7 +73,7 @@ from xinzhi.ingest.enterprises import (
 )
 from xinzhi.ingest.firm_years import CleanRows, _finish, _Flags, _raw_json
 from xinzhi.ingest.report import ImportReport
-from xinzhi.ingest.tables import Grid, read_grid
+from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
 from xinzhi.store.talent import (
     JOB_COLUMNS,
@@ -511,31 +517,6 @@ def clean_jobs(
 
 
 # ---------------------------------------------------------------------------- import
-def _report(clean: CleanRows, file_name: str, source: str, fmt: str, sha: str) -> ImportReport:
-    q = clean.quarantine["reason"].value_counts()
-    s = clean.skipped["reason"].value_counts()
-    regions = set(clean.rows["region_code"].dropna()) if len(clean.rows) else set()
-    return ImportReport(
-        file_name=file_name,
-        source=source,
-        format=fmt,
-        status="loaded",
-        batch_id=None,
-        rows_read=clean.rows_read,
-        rows_loaded=len(clean.rows),
-        rows_quarantined=len(clean.quarantine),
-        rows_skipped=len(clean.skipped),
-        quarantined_by_reason={str(k): int(v) for k, v in q.items()},
-        skipped_by_reason={str(k): int(v) for k, v in s.items()},
-        values_loaded=len(clean.rows),
-        sha256=sha,
-        regions_loaded=len(regions),
-        columns_matched=clean.columns_matched,
-        columns_ignored=clean.columns_ignored,
-        warnings=list(clean.warnings),
-    )
-
-
 def _is_text(path: Path, layout: str | None) -> bool:
     if layout is not None:
         if layout not in ("table", "text"):
@@ -585,26 +566,15 @@ def import_talent_file(
     if not p.is_file():
         raise InputError(f"文件不存在或不可读：{p}")
     src = source or f"{kind}:{p.stem}"
-    digest = file_sha256(p)
     text = _is_text(p, layout)
     if text and parse_texts is None:
         raise InputError(
             "文本文件需要简历/岗位解析器（parse_texts）：请通过 xinzhi match import 导入"
         )
 
-    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
-        encoding = sheet_name = None
-        if text:
-            blocks = split_blocks(p.read_text("utf-8-sig"))
-            if not blocks:
-                raise InputError(f"文件 {p.name} 中没有文本块（每份简历/岗位之间空一行）")
-            assert parse_texts is not None
-            frame: Grid | pd.DataFrame = parse_texts(blocks).assign(text=blocks)
-        else:
-            grid = read_grid(p, sheet)
-            frame, encoding, sheet_name = grid, grid.encoding, grid.sheet
+    def clean(frame: Grid | pd.DataFrame) -> CleanRows:
         if kind == "talents":
-            clean = clean_talents(
+            rows = clean_talents(
                 frame,
                 region_code=region_code,
                 own_county=own_county,
@@ -612,7 +582,7 @@ def import_talent_file(
                 synthetic=synthetic,
             )
         else:
-            clean = clean_jobs(
+            rows = clean_jobs(
                 frame,
                 region_code=region_code,
                 own_county=own_county,
@@ -620,24 +590,52 @@ def import_talent_file(
                 synthetic=synthetic,
                 today=today,
             )
-        if enrich is not None and len(clean.rows):
-            done = enrich(clean.rows)
-            if len(done) != len(clean.rows):
+        if enrich is not None and len(rows.rows):
+            done = enrich(rows.rows)
+            if len(done) != len(rows.rows):
                 raise ValueError("enrich must keep the rows")
-            clean.rows = done
-        rep = _report(clean, p.name, src, kind, digest)
-        rep.encoding, rep.sheet = encoding, sheet_name
+            rows.rows = done
+        return rows
+
+    def report(rows: CleanRows, **ids: str) -> ImportReport:
+        regions = set(rows.rows["region_code"].dropna()) if len(rows.rows) else set()
+        return table_report(rows, fmt=kind, regions_loaded=len(regions), **ids)
+
+    insert = insert_talents if kind == "talents" else insert_jobs
+    if not text:
+        return import_table_file(
+            p,
+            fmt=kind,
+            clean=clean,
+            insert=insert,
+            ensure=ensure_talent_tables,
+            report=report,
+            source=src,
+            sheet=sheet,
+            user_name=account,
+            db=db,
+            con=con,
+        )
+    assert parse_texts is not None
+    digest = file_sha256(p)
+
+    def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
+        blocks = split_blocks(p.read_text("utf-8-sig"))
+        if not blocks:
+            raise InputError(f"文件 {p.name} 中没有文本块（每份简历/岗位之间空一行）")
+        rows = clean(parse_texts(blocks).assign(text=blocks))
+        rep = report(rows, file_name=p.name, source=src, sha256=digest)
         ensure_talent_tables(connection)
 
         def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            (insert_talents if kind == "talents" else insert_jobs)(c, clean.rows, batch_id)
+            insert(c, rows.rows, batch_id)
 
         return write_report_batch(
             connection,
             rep,
             observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
+            quarantine=rows.quarantine,
+            skipped=rows.skipped,
             extra=extra,
             user_name=account,
         )

@@ -55,6 +55,7 @@ import pandas as pd
 from xinzhi import yamlfile
 from xinzhi.errors import InputError
 from xinzhi.labels import SYNTHETIC_NOTE
+from xinzhi.match.vocab import EDUCATION_LEVELS
 from xinzhi.results import Result
 
 __all__ = [
@@ -85,16 +86,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 STAR_CUTS = (20.0, 40.0, 60.0, 80.0)
 """Fixed cut-offs of the index for 2, 3, 4 and 5 ★ (``stars="fixed"``)."""
 
-EDUCATION_LABELS = {
-    0: "不详",
-    1: "初中及以下",
-    2: "高中/中专/技校",
-    3: "大专",
-    4: "本科",
-    5: "硕士",
-    6: "博士",
-}
-"""Education levels 0–6 of the frames (the scale of :mod:`xinzhi.match.vocab`)."""
+EDUCATION_LABELS = EDUCATION_LEVELS
+"""Education levels 0–6 of the frames: :data:`xinzhi.match.vocab.EDUCATION_LEVELS` (kept under
+this name for existing callers)."""
 
 _LEVEL_WIDTH = {4: 10, 3: 7, 2: 4}
 

@@ -30,6 +30,7 @@ from xinzhi.pipelines.firms import generate_firms
 from xinzhi.pipelines.policy import generate_policy_facts, policy_check
 from xinzhi.pipelines.ranking import Ranking, county_ranking
 from xinzhi.pipelines.report import write_county_report
+from xinzhi.pipelines.talent import generate_talent_base, shortage_catalogue
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
 from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
 from xinzhi.report.model import CountyReportData
@@ -259,6 +260,52 @@ def _policy_step(ctx: DemoContext) -> DemoPolicy:
     return DemoPolicy(res, book)
 
 
+DEMO_TALENT_DATE = dt.date(2025, 6, 30)
+"""The day the demo's talent base and shortage catalogue are made for (fixed: reproducible)."""
+
+
+@dataclass
+class DemoTalent:
+    """The talent step's result: the shortage catalogue of the demo county's synthetic base."""
+
+    result: Any
+    workbook: Path
+    talents: int
+    jobs: int
+
+    def summary(self) -> str:
+        c = self.result.catalogue
+        short = int(c["shortage"].sum())
+        return (
+            f"人才库（示例数据，湘潭县）：{self.talents} 名人才、{self.jobs} 个岗位；紧缺职业 {short} 个"
+            f"（共 {len(c)} 个有岗位的职业）\n紧缺人才目录（示例数据）：{self.workbook}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.result.catalogue
+        return {
+            "county": DEMO_COUNTY[0],
+            "synthetic": True,
+            "talents": self.talents,
+            "jobs": self.jobs,
+            "occupations": len(c),
+            "shortage": int(c["shortage"].sum()),
+            "workbook": str(self.workbook),
+        }
+
+
+def _talent_step(ctx: DemoContext) -> DemoTalent:
+    code, _ = DEMO_COUNTY
+    con = store.connect(ctx.db_path)
+    try:
+        talents, jobs = generate_talent_base(con, county=code, seed=1, as_of=DEMO_TALENT_DATE)
+        res = shortage_catalogue(con, county=code, as_of=DEMO_TALENT_DATE)
+    finally:
+        con.close()
+    book = res.to_excel(ctx.output_dir / f"{code}-湘潭县-紧缺人才目录（示例数据）.xlsx")
+    return DemoTalent(res, book, talents.rows_loaded, jobs.rows_loaded)
+
+
 def _report_step(ctx: DemoContext) -> StepResult:
     return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
 
@@ -269,6 +316,7 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep(f"县域排名前 {DEMO_TOP}（县域口径，不含市辖区）", _ranking_step),
     DemoStep("企业亩均效益评价（湘潭县 430321，示例数据）", _enterprise_step),
     DemoStep("政策匹配（免申即享；湘潭县 430321，示例数据）", _policy_step),
+    DemoStep("人才库与紧缺人才目录（湘潭县 430321，示例数据）", _talent_step),
     DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),
 ]
 """Ordered steps of ``xinzhi demo``."""

@@ -73,16 +73,25 @@ async def choropleth(
     title: str = "综合得分",
     height: str = "620px",
     on_click: Any = None,
+    view: tuple[tuple[float, float], float] | None = None,
+    highlight: str | None = None,
 ) -> ui.echart:
     """County choropleth of ``scores[value]`` (rows ``region_code, name, rank``) for ``year``.
 
+    ``view``: (centre (lon, lat), zoom) to open the map on (a province or prefecture,
+    :func:`xinzhi.web.geo.region_view`); ``highlight``: the code of a county drawn with a thick
+    red border (the logged-in county account's own county; its data item has ``own: true``).
     Drawn with ECharts' SVG renderer (one ``path`` per polygon ring; testable in the DOM).
     """
     n = await register_map(year)
-    data = [
+    data: list[dict[str, Any]] = [
         {"name": r.region_code, "value": float(getattr(r, value)), "cname": r.name, "rank": r.rank}
         for r in scores.itertuples()
     ]
+    for item in data:
+        if highlight and item["name"] == highlight:
+            item["own"] = True
+            item["itemStyle"] = {"borderColor": "#dc2626", "borderWidth": 2.5}
     vals = scores[value].to_numpy(dtype=float)
     options: dict[str, Any] = {
         "tooltip": {
@@ -107,6 +116,9 @@ async def choropleth(
         },
         "series": [_map_series(title, year, data, empty="#e5e7eb")],
     }
+    if view is not None:
+        (lon, lat), zoom = view
+        options["series"][0].update(center=[round(lon, 4), round(lat, 4)], zoom=zoom)
     chart = ui.echart(options, renderer="svg", on_point_click=on_click)
     chart.classes("w-full").style(f"height: {height}").props(
         f'data-testid="county-map" data-polygons="{n}" data-counties="{len(data)}"'

@@ -12,6 +12,7 @@ The built-in boundaries are **for illustration only** (示意图): they carry no
 from __future__ import annotations
 
 import gzip
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "county_geojson",
     "county_geojson_gzip",
     "map_name",
+    "region_view",
 ]
 
 GEO_ROUTE = "/web/geo/county-{year}.json"
@@ -61,3 +63,46 @@ def boundaries_from_env() -> Path | None:
     """``XINZHI_BOUNDARIES`` as a path, if set."""
     env = os.environ.get("XINZHI_BOUNDARIES")
     return Path(env) if env else None
+
+
+def _bbox(coords: object) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of nested GeoJSON coordinates."""
+    xs: list[float] = []
+    ys: list[float] = []
+    stack = [coords]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, list) and c and isinstance(c[0], int | float):
+            xs.append(float(c[0]))
+            ys.append(float(c[1]))
+        elif isinstance(c, list):
+            stack.extend(c)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+@cache
+def region_view(
+    year: int, prefix: str, boundaries: str | None = None, data_dir: str | None = None
+) -> tuple[tuple[float, float], float] | None:
+    """(centre (lon, lat), zoom) that frames the counties whose code starts with ``prefix``
+    (2 digits: a province, 4: a prefecture, 6: a county) on the county map of ``year``; None
+    when no polygon matches. The zoom is relative to the whole map (ECharts' ``zoom`` 1), with
+    a 10 % margin."""
+    text, _ = county_geojson(year, boundaries, data_dir)
+    boxes = []
+    whole = []
+    for f in json.loads(text)["features"]:
+        b = _bbox(f["geometry"]["coordinates"]) if f.get("geometry") else None
+        if b is None:
+            continue
+        whole.append(b)
+        if str(f["properties"].get("code", "")).startswith(prefix):
+            boxes.append(b)
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    w = max(b[2] for b in whole) - min(b[0] for b in whole)
+    h = max(b[3] for b in whole) - min(b[1] for b in whole)
+    zoom = 0.9 * min(w / max(x1 - x0, 0.05), h / max(y1 - y0, 0.05))
+    return ((x0 + x1) / 2, (y0 + y1) / 2), max(1.0, round(zoom, 2))

@@ -192,6 +192,7 @@ def register() -> None:
         province: str = "",
         type: str = "",
         basis: str = "",
+        prefecture: str = "",
     ) -> None:
         picked = _scoped_scores(
             "/", "总览", eval, year, province, type, basis, session.user.county_code
@@ -199,6 +200,7 @@ def register() -> None:
         if picked is None:
             return
         name, scores, y, _types, shown = picked
+        view, shown = _map_view(request, scores, y, province, prefecture, shown)
         ui.label(
             f"显示 {len(shown)} 个县级单位（全国 {int((scores['year'] == y).sum())} 个参评）"
         ).props('data-testid="overview-count"')
@@ -208,12 +210,21 @@ def register() -> None:
 
         with ui.row().classes("w-full no-wrap gap-4"):
             with ui.column().classes("w-2/3"):
-                await choropleth(shown, y, on_click=open_profile)
+                await choropleth(
+                    shown,
+                    y,
+                    on_click=open_profile,
+                    view=view,
+                    highlight=session.user.county_code,
+                )
             with ui.column().classes("w-1/3"):
                 ui.echart(histogram_options(shown["score"])).classes("w-full h-64")
                 ui.label("前 10 名").classes("font-bold")
                 top = _with_dims(shown, str(shown.attrs.get("basis", "all")))
-                top = {k: top[k] for k in ("rank", "name", "province_name", "score")}
+                keys = ["rank", "province_rank", "name", "province_name", "score"]
+                if shown.attrs.get("basis", "all") != "all":
+                    keys.insert(1, "rank_all")
+                top = {k: top[k] for k in keys}
                 table_of(shown.head(10), top, pagination=None)
                 ui.label("后 10 名").classes("font-bold")
                 table_of(shown.tail(10), top, pagination=None)
@@ -274,6 +285,51 @@ def register() -> None:
         from xinzhi.web.audit_view import audit_section
 
         audit_section(name, y, dict(zip(_scores["region_code"], _scores["name"], strict=True)))
+
+
+def _map_view(
+    request: Request,
+    scores: pd.DataFrame,
+    year: int,
+    province: str,
+    prefecture: str,
+    shown: pd.DataFrame,
+) -> tuple[tuple[tuple[float, float], float] | None, pd.DataFrame]:
+    """Where the 总览 map opens: the chosen prefecture, else the chosen province, else the
+    whole country (None); and the rows shown (narrowed to the prefecture). Draws the 地市
+    select under the province."""
+    if not province:
+        return None, shown
+    s = scores[(scores["year"] == year) & (scores["province_name"] == province)]
+    if s.empty:
+        return None, shown
+    prefectures = sorted(
+        {str(p) for p in s["prefecture_name"].dropna()},
+        key=lambda p: str(s.loc[s["prefecture_name"] == p, "region_code"].min()),
+    )
+    params = dict(request.query_params)
+
+    def go(value: str) -> None:
+        params["prefecture"] = value or ""
+        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        ui.navigate.to(f"/?{query}")
+
+    ui.select(
+        ["", *prefectures],
+        value=prefecture if prefecture in prefectures else "",
+        label="地市（缩放地图）",
+        on_change=lambda e: go(e.value),
+    ).classes("w-48").props('data-testid="prefecture-select"')
+    prefix = str(s["region_code"].iloc[0])[:2]
+    if prefecture in prefectures:
+        prefix = str(s.loc[s["prefecture_name"] == prefecture, "region_code"].iloc[0])[:4]
+        basis = shown.attrs.get("basis", "all")
+        shown = shown[shown["prefecture_name"] == prefecture]
+        shown.attrs["basis"] = basis
+    from xinzhi.web import _geo_sources
+    from xinzhi.web.geo import region_view
+
+    return region_view(int(year), prefix, *_geo_sources()), shown
 
 
 def _scoped_scores(

@@ -37,7 +37,7 @@ from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import talent as tp
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._frame import XLSX, guarded, send_download, table_of
+from xinzhi.web._frame import XLSX, guarded, heading, send_download, table_of
 from xinzhi.web._upload import import_upload_widget
 
 __all__ = ["register"]
@@ -83,10 +83,6 @@ _POLICY_LABELS = {
     "amount_max": "金额上限（万元）",
     "reason": "理由",
 }
-
-
-def _heading(text: str) -> None:
-    ui.label(text).classes("text-lg font-bold mt-6 border-b border-slate-300 w-full pb-1")
 
 
 def _stars(n: Any) -> str:
@@ -168,7 +164,7 @@ def register() -> None:
             ui.label(SYNTHETIC_NOTE).classes("text-sm text-amber-700").props(
                 'data-testid="talent-synthetic"'
             )
-        _heading("三库概况")
+        heading("三库概况")
         shown_counts: dict[str, ui.label] = {}
         with ui.row().classes("gap-6").props('data-testid="talent-bases"'):
             for key, label in (
@@ -204,7 +200,7 @@ def register() -> None:
             ).props('data-testid="talent-hint"')
             return
 
-        _heading("人岗匹配")
+        heading("人岗匹配")
         shown = jobs.head(500)
         job_choices = {
             str(j): f"{t}（{f if isinstance(f, str) else ''}，{p} 人）"
@@ -252,7 +248,7 @@ def register() -> None:
 def _imports(session: auth.Session, ip: str, code: str, refresh: Any) -> None:
     """Section 导入 (upload of talents and jobs) and 个人信息保存期限."""
     user = session.user
-    _heading("导入人才与岗位")
+    heading("导入人才与岗位")
     ui.label(
         "表格（xlsx / csv，中文表头：人员编号、姓名、手机、学历、专业、工作年限、技能……；岗位："
         "岗位名称、企业名称、招聘人数、学历要求、薪资……）或文本（.txt / .md，每份简历或岗位之间"
@@ -292,7 +288,7 @@ def _retention(session: auth.Session, ip: str) -> None:
     user = session.user
     with connection() as con:
         settings = tp.retention_view(con, user)
-    _heading("个人信息保存期限")
+    heading("个人信息保存期限")
     ui.label(
         "人才库：写入早于期限的记录匿名化（姓名、手机、简历文本清空，人员编号换成匿名编号，"
         "统计字段保留）；岗位库：招满（或写入）早于期限的岗位删除。"
@@ -374,7 +370,7 @@ async def _matches(
 ) -> None:
     title = "最匹配的人才" if job_id else "最匹配的岗位"
     testid = "talent-matches-job" if job_id else "talent-matches-person"
-    _heading(title)
+    heading(title)
     box = ui.column().classes("w-full")
     with box, ui.row().classes("items-center gap-2").props('data-testid="talent-busy"'):
         ui.spinner()
@@ -409,7 +405,7 @@ async def _matches(
 
 
 def _radar(user: auth.User, code: str, person_id: str, job_id: str) -> None:
-    _heading("能力雷达图")
+    heading("能力雷达图")
     try:
         with connection() as con:
             res = tp.radar_view(con, user, person_id=person_id, job_id=job_id, county=code)
@@ -434,7 +430,7 @@ def _radar(user: auth.User, code: str, person_id: str, job_id: str) -> None:
 
 
 def _person_policies(code: str, person_id: str) -> None:
-    _heading("可享受的人才政策")
+    heading("可享受的人才政策")
     with connection() as con:
         rows = tp.person_policies(con, person_id=person_id, county=code)
     if rows.empty:
@@ -454,7 +450,7 @@ async def _shortage(
     chosen: str,
     go: Any,
 ) -> None:
-    _heading("紧缺人才目录")
+    heading("紧缺人才目录")
     ui.select(
         {"": "全部岗位", **years},
         value=chosen,
@@ -507,7 +503,7 @@ async def _shortage(
         cat["name"] = cat["name"].where(cat["name"].notna(), cat["occupation"])
         table_of(cat, _CATALOGUE_LABELS, digits=2).props('data-testid="shortage-table"')
         if res.alerts is not None:
-            _heading("缺口预警（与上年相比缺口扩大的关键职业）")
+            heading("缺口预警（与上年相比缺口扩大的关键职业）")
             if len(res.alerts):
                 table_of(
                     res.alerts,
@@ -522,7 +518,7 @@ async def _shortage(
             else:
                 ui.label("没有缺口扩大的关键职业。").props('data-testid="shortage-alerts"')
         if res.chain_map is not None and len(res.chain_map):
-            _heading("人才地图（产业链环节）")
+            heading("人才地图（产业链环节）")
             m = res.chain_map.assign(stars_text=res.chain_map["stars"].map(_stars))
             table_of(m, _MAP_LABELS).props('data-testid="talent-map"')
         ui.label(
