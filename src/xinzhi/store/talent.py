@@ -351,13 +351,7 @@ def purge_personal(
         if keep["talents"] is not None:
             cut = when - dt.timedelta(days=keep["talents"])
             old = "NOT anonymised AND entered_at < ?"
-            gone += [
-                str(r[0])
-                for r in con.execute(
-                    f"SELECT text FROM talents WHERE {old} AND text IS NOT NULL", [cut]
-                ).fetchall()
-            ]
-            n = con.execute(f"SELECT count(*) FROM talents WHERE {old}", [cut]).fetchall()[0][0]
+            n = _expiring(con, "talents", old, cut, gone)
             con.execute(
                 f"""UPDATE talents SET
                        person_id = '匿名-' || left(sha256(person_id || '|' || batch_id), 16),
@@ -369,13 +363,7 @@ def purge_personal(
         if keep["jobs"] is not None:
             cut = when - dt.timedelta(days=keep["jobs"])
             old = "coalesce(CAST(filled AS TIMESTAMP), entered_at) < ?"
-            gone += [
-                str(r[0])
-                for r in con.execute(
-                    f"SELECT text FROM jobs WHERE {old} AND text IS NOT NULL", [cut]
-                ).fetchall()
-            ]
-            n = con.execute(f"SELECT count(*) FROM jobs WHERE {old}", [cut]).fetchall()[0][0]
+            n = _expiring(con, "jobs", old, cut, gone)
             con.execute(f"DELETE FROM jobs WHERE {old}", [cut])
             out["jobs"] = int(n)
         if text_key is not None and gone:
@@ -385,6 +373,20 @@ def purge_personal(
         con.execute("ROLLBACK")
         raise
     return out
+
+
+def _expiring(
+    con: duckdb.DuckDBPyConnection, table: str, where: str, cut: dt.datetime, texts: list[str]
+) -> int:
+    """The number of rows of ``table`` (``talents`` / ``jobs``) matching ``where`` (one ``?``:
+    ``cut``); their non-NULL texts are appended to ``texts``."""
+    texts += [
+        str(r[0])
+        for r in con.execute(
+            f"SELECT text FROM {table} WHERE {where} AND text IS NOT NULL", [cut]
+        ).fetchall()
+    ]
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE {where}", [cut]).fetchall()[0][0])
 
 
 def _drop_vectors(
