@@ -83,3 +83,15 @@ def test_start_up_thread_warms_the_default_evaluation(web_db: Path) -> None:
     keys = {(k[0], k[1]) for k in _data._memo}
     stamp = _data.evaluation_stamp(EVALUATION)
     assert {("moran", stamp), ("dagum", stamp), ("convergence", stamp)} <= keys
+
+
+def test_start_up_thread_warms_profile_context(web_db: Path) -> None:
+    from xinzhi.web import _data as data
+    from xinzhi.web.pages_profile import warm_context
+
+    data._contexts.clear()
+    warm_context(EVALUATION)
+    # the context of the stored evaluation is cached under its stamp and reused by the page
+    assert len(data._contexts) == 1
+    ctx = data.report_context(EVALUATION)
+    assert next(iter(data._contexts.values())) is ctx
