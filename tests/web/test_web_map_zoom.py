@@ -66,6 +66,10 @@ def test_province_choice_zooms_into_hunan_with_both_ranks(server: str) -> None:
         assert HUNAN_LON[0] <= sub["center"][0] <= HUNAN_LON[1]
         # getOption() lists every polygon; the counties with a score carry ``cname``
         names = {d["name"] for d in sub["data"] if d.get("cname")}
+        # the tooltip data carry the province rank beside the national rank
+        # (Hunan has 6 units in 2020, so three distinct ranks among 1–6)
+        pranks = sorted(d["prank"] for d in sub["data"] if d.get("cname"))
+        assert len(set(pranks)) == 3 and set(pranks) <= set(range(1, 7)), pranks
         assert names == {"430321", "430381", "430382"}, names  # 湘潭县, 湘乡市, 韶山市
         ctx.close()
 

@@ -113,6 +113,16 @@ def bases(cur: Cursor, session: AnyUser, county: CountyQ = None) -> Bases:
     )
 
 
+def _base_table(cur: Cursor, session: AnyUser, county: str | None, limit: int, rows: Any) -> Table:
+    """The first ``limit`` rows of a base (人才库 / 岗位库) with its total and notes."""
+    return Table(
+        county=tp.visible_county(cur, session.user, county),
+        items=records(rows.head(limit)),
+        total=len(rows),
+        notes=_notes(_synthetic(rows)),
+    )
+
+
 @router.get("/talent/talents", response_model=Table, summary="人才库")
 def talents(
     cur: Cursor,
@@ -121,12 +131,8 @@ def talents(
     limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
 ) -> Table:
     """The talents of ``county``; names and phone numbers masked for analysts."""
-    rows = tp.talents_view(cur, session.user, county=county)
-    return Table(
-        county=tp.visible_county(cur, session.user, county),
-        items=records(rows.head(limit)),
-        total=len(rows),
-        notes=_notes(_synthetic(rows)),
+    return _base_table(
+        cur, session, county, limit, tp.talents_view(cur, session.user, county=county)
     )
 
 
@@ -138,13 +144,7 @@ def jobs(
     limit: Annotated[int, Query(ge=1, le=5000, description="最多条数")] = 200,
 ) -> Table:
     """The job postings of ``county``."""
-    rows = tp.jobs_view(cur, session.user, county=county)
-    return Table(
-        county=tp.visible_county(cur, session.user, county),
-        items=records(rows.head(limit)),
-        total=len(rows),
-        notes=_notes(_synthetic(rows)),
-    )
+    return _base_table(cur, session, county, limit, tp.jobs_view(cur, session.user, county=county))
 
 
 @router.get("/talent/matches", response_model=Matches, summary="人岗匹配（匹配度与理由）")

@@ -51,6 +51,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -296,6 +297,14 @@ def _start(
     return header, body, row_numbers, cols, names, ignored, ignored_idx
 
 
+def _column(body: pd.DataFrame, cols: dict[str, int], key: str) -> pd.Series:
+    """The cells of field ``key`` (index 0…n−1), or all NULL when the table lacks it."""
+    j = cols.get(key)
+    if j is None:
+        return pd.Series([None] * len(body), dtype=object)
+    return body[j].reset_index(drop=True)
+
+
 def _examples(headers: dict[str, list[str]]) -> list[str]:
     return [v[0] for v in list(headers.values())[:4]]
 
@@ -372,11 +381,7 @@ def clean_talents(
         grid, TALENT_HEADERS, "人才"
     )
     n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        j = cols.get(k)
-        return body[j].reset_index(drop=True) if j is not None else blank
+    col = partial(_column, body, cols)
 
     flags = _Flags()
     name = _text(col("name"))
@@ -446,11 +451,7 @@ def clean_jobs(
     day = today or datetime.now(UTC).date()
     header, body, row_numbers, cols, names, ignored, ignored_idx = _start(grid, JOB_HEADERS, "岗位")
     n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        j = cols.get(k)
-        return body[j].reset_index(drop=True) if j is not None else blank
+    col = partial(_column, body, cols)
 
     flags = _Flags()
     title = _text(col("title"))

@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from xinzhi import config, store
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
+from xinzhi.pipelines.ranking import basis_line, ranking_table
 from xinzhi.pipelines.report_context import ReportContext, load_report_context
 from xinzhi.pipelines.report_sections import (
     benchmark_section,
@@ -197,6 +199,8 @@ def _assemble_county(
         system_name=ev.system.name,
         system_title=ev.system.title or ev.system.name,
         evaluation_name=ctx.evaluation_name,
+        area=ctx.area,
+        basis_line=basis_line(ctx.ranked, code, year) if ctx.ranked is not None else "",
         options=dict(ev.options),
         evaluated=score.evaluated,
         score=score.score,
@@ -251,6 +255,12 @@ def province_report_data(
         province_name=pname,
         year=year,
         evaluation_name=ctx.evaluation_name,
+        area=ctx.area,
+        county_ranking=(
+            ranking_table(ctx.ranked, "county", year, pcode)
+            if ctx.ranked is not None
+            else pd.DataFrame()
+        ),
         ranking=ranking.ranking,
         excluded=ranking.excluded,
         dagum=disparity.dagum,

@@ -32,8 +32,10 @@ from xinzhi.pipelines.evaluation import evaluate_counties, region_names
 from xinzhi.pipelines.industry import IndustryInputs, industry_inputs, tiers_for
 from xinzhi.pipelines.stored import (
     StoredEvaluation,
+    evaluation_area,
     read_stored_evaluation,
     stored_evaluation_names,
+    stored_scores,
 )
 from xinzhi.pipelines.typology import CountyTypes, classify_counties
 from xinzhi.regions import county_polygons
@@ -72,7 +74,10 @@ class ReportContext:
 
     ``scores``, ``obstacles`` and ``weights`` are those of the stored ``evaluation``;
     ``excluded`` its county-years without a score (:meth:`StoredEvaluation.excluded`); ``raw``
-    the current indicator values (wide) and ``names`` the region names of every county-year.
+    the current indicator values (wide) and ``names`` the region names of every county-year;
+    ``area`` the evaluation's 评价范围 (:func:`xinzhi.pipelines.stored.evaluation_area`, 全国
+    when none was stored) and ``ranked`` its scores with the county-basis ranks
+    (:func:`xinzhi.pipelines.stored.stored_scores`).
     """
 
     evaluation: StoredEvaluation
@@ -88,6 +93,8 @@ class ReportContext:
     data_dir: Path | None
     notes: list[str] = field(default_factory=list)
     con: Any = field(default=None, repr=False, compare=False)
+    area: str = "全国"
+    ranked: pd.DataFrame | None = field(default=None, repr=False)
     _types: dict[int, CountyTypes | str] = field(default_factory=dict, repr=False)
     _polygons: dict[int | None, Any] = field(default_factory=dict, repr=False)
     _industry: dict[int, Any] = field(default_factory=dict, repr=False)
@@ -434,6 +441,8 @@ def load_report_context(
             assert ev is not None
         raw = store.read_wide(cur, ev.full_system.codes, None, level="county")
         names = region_names(cur, raw[["region_code", "year"]])
+        area = evaluation_area(cur, ev.name) or "全国"
+        ranked = stored_scores(cur, ev.name)
     finally:
         cur.close()
     excluded = ev.excluded(raw)
@@ -452,4 +461,6 @@ def load_report_context(
         data_dir=Path(ddir) if ddir is not None else None,
         notes=notes,
         con=con,
+        area=area,
+        ranked=ranked,
     )

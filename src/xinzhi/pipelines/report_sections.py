@@ -606,11 +606,24 @@ def method_entries(
         }
         for k, used in (analyses or {}).items()
     }
+    if SPATIAL_FORMULAS & (keys | set(declared)):
+        keys.add("disparity:weights")
     return [
         MethodEntry(f["title"], f["key"], declared.get(f["key"], {}))
         for f in formulas()
         if ":" not in f["key"] or f["key"] in keys or f["key"] in declared
     ]
+
+
+SPATIAL_FORMULAS = {
+    "disparity:moran",
+    "disparity:geary",
+    "disparity:lisa",
+    "disparity:spatial-markov",
+    "disparity:convergence",
+}
+"""Formula keys of analyses that take spatial weights: the appendix then explains the weights
+(``disparity:weights``, docs/disparity.md §7)."""
 
 
 # --------------------------------------------------------------------------- province sections

@@ -55,6 +55,7 @@ __all__ = [
     "evaluation_spatial",
     "queen_subset",
     "spatial_subset",
+    "warm_county_weights",
 ]
 
 
@@ -311,6 +312,16 @@ def queen_subset(
         raise InputError("没有任何单元有县级边界多边形，无法构造空间权重（queen）")
     w = queen_weights(keep_codes, data_dir=mirror)
     return kept, w, lacking
+
+
+def warm_county_weights(data_dir: str | os.PathLike[str] | None = None) -> None:
+    """Build the queen weights of every county (read from the contiguity cache of
+    :func:`xinzhi.regions.weights.contiguity_table` when present) in this process, as
+    :func:`xinzhi.pipelines.industry.county_chain` asks for them (its neighbouring counties):
+    the web server's start-up thread calls this so the first 产业 page does not wait."""
+    from xinzhi.regions import queen_weights
+
+    queen_weights(data_dir=Path(data_dir) if data_dir else None)
 
 
 def evaluation_spatial(

@@ -7,6 +7,7 @@ transactional batch; a second run finds the same files and reports no-op batches
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "WarehouseSummary",
     "build_warehouse",
     "latest_batch_id",
+    "regions_version",
     "warehouse_registry",
 ]
 
@@ -139,11 +141,35 @@ def build_warehouse(
     )
 
 
+_REGISTRIES: dict[str, RegionRegistry] = {}
+
+
+def regions_version(table: pd.DataFrame) -> str:
+    """sha256 of the rows of a ``regions`` table (every column as text): the key of
+    :func:`warehouse_registry`'s cache."""
+    h = hashlib.sha256(",".join(map(str, table.columns)).encode())
+    h.update(pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
 def warehouse_registry(con: duckdb.DuckDBPyConnection) -> RegionRegistry:
     """A :class:`xinzhi.regions.RegionRegistry` built from the warehouse's ``regions`` table
     (so a server resolves names without the public-data mirror; the mirror's registry when the
-    table is empty): :func:`xinzhi.regions.registry_from_table`."""
-    return registry_from_table(store.read_regions(con))
+    table is empty): :func:`xinzhi.regions.registry_from_table`.
+
+    Building the name index takes about 2 s for the 6,800 rows of the public warehouse, so the
+    registry is kept per process under :func:`regions_version` of the table (a changed table,
+    e.g. after an import with a newer registry, gives a new registry; at most 4 are kept).
+    """
+    table = store.read_regions(con)
+    if table.empty:  # the mirror's registry, cached by load_registry
+        return registry_from_table(table)
+    key = regions_version(table)
+    if key not in _REGISTRIES:
+        if len(_REGISTRIES) >= 4:
+            _REGISTRIES.pop(next(iter(_REGISTRIES)))
+        _REGISTRIES[key] = registry_from_table(table)
+    return _REGISTRIES[key]
 
 
 def latest_batch_id(con: duckdb.DuckDBPyConnection) -> int:

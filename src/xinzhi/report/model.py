@@ -153,6 +153,11 @@ class CountyReportData:
         method_appendix`).
     notes : list of str
         What is missing or approximate, in Chinese.
+    area : str
+        The evaluation's 评价范围 (a province, a prefecture, a county list or 全国).
+    basis_line : str
+        The county's rank on its own basis (县域口径 / 市辖区) and the all-unit rank
+        (:func:`xinzhi.pipelines.ranking.basis_line`); empty when it has no score.
     """
 
     code: str
@@ -199,6 +204,8 @@ class CountyReportData:
     methods: list[MethodEntry] = field(default_factory=list)
     sources: list[str] = field(default_factory=lambda: list(SOURCES))
     synthetic: bool = False
+    area: str = "全国"
+    basis_line: str = ""
 
     @property
     def full_name(self) -> str:
@@ -284,7 +291,9 @@ class CountyReportData:
 @dataclass
 class ProvinceReportData:
     """The provincial summary: ranking, Dagum / Theil by prefecture, type distribution (built by
-    :func:`xinzhi.pipelines.report.province_report_data`)."""
+    :func:`xinzhi.pipelines.report.province_report_data`); ``area`` is the evaluation's 评价范围,
+    ``county_ranking`` the province's units on the county basis (县域口径, no 市辖区;
+    :func:`xinzhi.pipelines.ranking.ranking_table`)."""
 
     province_code: str
     province_name: str
@@ -297,6 +306,8 @@ class ProvinceReportData:
     type_distribution: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=lambda: list(SOURCES))
+    area: str = "全国"
+    county_ranking: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def counties(self) -> list[str]:

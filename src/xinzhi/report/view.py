@@ -75,6 +75,8 @@ def county_view(d: CountyReportData, *, charts_on: bool = True) -> dict[str, Any
         "code": d.code,
         "year": str(d.year),
         "headline": d.headline(),
+        "basis_line": d.basis_line,
+        "area": d.area,
         "system": f"{d.system_title}（{d.system_name}）",
         "evaluation": d.evaluation_name,
         "generated": date.today().isoformat(),
@@ -291,6 +293,7 @@ def province_view(p: ProvinceReportData, *, charts_on: bool = True) -> dict[str,
         "title": f"{p.province_name}{p.year} 年县域新质生产力汇总报告",
         "year": str(p.year),
         "evaluation": p.evaluation_name,
+        "area": p.area,
         "generated": date.today().isoformat(),
         "sources": p.sources,
         "notes": p.notes,
@@ -314,6 +317,34 @@ def province_view(p: ProvinceReportData, *, charts_on: bool = True) -> dict[str,
             ]
             for _, r in p.ranking.iterrows()
         ],
+    )
+    cr = p.county_ranking
+    v["county_ranking"] = _table(
+        [
+            "县域口径全国排名",
+            "县域口径省内排名",
+            "全部单位排名",
+            "县级单位",
+            "区划代码",
+            "类别",
+            "地市",
+            "综合得分",
+        ],
+        [
+            [
+                _int(r["rank"]),
+                _int(r["province_rank"]),
+                _int(r["rank_all"]),
+                r["name"],
+                r["region_code"],
+                r["region_kind"] if isinstance(r["region_kind"], str) else "",
+                r["prefecture_name"] if isinstance(r["prefecture_name"], str) else "",
+                fmt_score(r["score"]),
+            ]
+            for _, r in cr.iterrows()
+        ]
+        if len(cr)
+        else [],
     )
     v["excluded"] = _table(
         ["县级单位", "区划代码", "缺失指标"],

@@ -185,20 +185,43 @@ def _geo_sources() -> tuple[str | None, str | None]:
     )
 
 
-def _warm_county_map() -> None:
-    """Build the simplified county map of the default evaluation's latest year in the
-    background at start-up, so the first visitor of 总览 does not wait for it."""
+def _warm_start() -> None:
+    """At start-up, in the background: build the simplified county map of the default
+    evaluation's latest year (总览), then compute the default analyses of 区域差异
+    (:func:`xinzhi.web.pages_disparity.warm_defaults`, which also reads or builds the county
+    contiguity), the report context of 画像 (:func:`xinzhi.web.pages_profile.warm_context`) and the
+    whole-country queen weights of the chain view of 产业.
+    The first visitors find them cached; a page never waits for this thread."""
     from xinzhi.errors import XinzhiError
+    from xinzhi.pipelines.spatial import warm_county_weights
+    from xinzhi.web._context import data_dir_str
     from xinzhi.web._data import pick_evaluation, scores_of
     from xinzhi.web.geo import county_geojson_gzip
+    from xinzhi.web.pages_disparity import warm_defaults
+    from xinzhi.web.pages_profile import warm_context
 
+    log = logging.getLogger(__name__)
     try:
         name = pick_evaluation(None)
-        if name is not None:
-            county_geojson_gzip(int(scores_of(name)["year"].max()), *_geo_sources())
-    except Exception as exc:  # best effort: the route builds the map on demand
-        level = logging.WARNING if isinstance(exc, XinzhiError) else logging.ERROR
-        logging.getLogger(__name__).log(level, "县级地图预生成失败：%s", exc)
+    except Exception as exc:
+        log.warning("预计算跳过：%s", exc)
+        return
+    if name is None:
+        return
+    for what, job in (
+        (
+            "县级地图预生成",
+            lambda: county_geojson_gzip(int(scores_of(name)["year"].max()), *_geo_sources()),
+        ),
+        ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
+        ("区域差异预计算", lambda: warm_defaults(name)),
+        ("画像报告数据预计算", lambda: warm_context(name)),
+    ):
+        try:
+            job()
+        except Exception as exc:  # best effort: the pages compute on demand
+            level = logging.WARNING if isinstance(exc, XinzhiError) else logging.ERROR
+            log.log(level, "%s失败：%s", what, exc)
 
 
 def mount(
@@ -290,5 +313,5 @@ def mount(
         favicon=STATIC_DIR / "favicon.svg",
     )
     _state["app"] = app
-    threading.Thread(target=_warm_county_map, name="xinzhi-warm-map", daemon=True).start()
+    threading.Thread(target=_warm_start, name="xinzhi-warm", daemon=True).start()
     return True

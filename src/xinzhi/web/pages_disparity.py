@@ -25,7 +25,7 @@ from xinzhi.web._controls import choice_select, page_option, run_analysis
 from xinzhi.web._data import pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
 
-__all__ = ["register"]
+__all__ = ["default_analyses", "register", "warm_defaults"]
 
 
 def _spatial(name: str, year: int, weights: str, standardise: str) -> tuple[Any, Any]:
@@ -39,6 +39,48 @@ def _spatial(name: str, year: int, weights: str, standardise: str) -> tuple[Any,
             decl.LISA, evaluation=name, year=year, weights=weights, standardise=standardise
         ),
     )
+
+
+def default_analyses(name: str) -> list[tuple[Any, dict[str, Any]]]:
+    """(declaration, options) of every analysis the page runs when opened without a query
+    string: the options :func:`register`'s page passes, each at its declared default, Moran
+    and LISA for the evaluation's latest year."""
+    years = sorted(int(y) for y in scores_of(name)["year"].unique())
+    spatial = {
+        "evaluation": name,
+        "year": years[-1],
+        "weights": page_option(decl.WEIGHTS, ""),
+        "standardise": page_option(decl.STANDARDISE, ""),
+    }
+    return [
+        (decl.DAGUM, {"evaluation": name, "group": page_option(decl.DAGUM.option("group"), "")}),
+        (decl.KDE, {"evaluation": name}),
+        (decl.MORAN, spatial),
+        (decl.LISA, spatial),
+        (
+            decl.MARKOV,
+            {
+                "evaluation": name,
+                "classification": page_option(decl.MARKOV.option("classification"), ""),
+            },
+        ),
+        (decl.CONVERGENCE, {"evaluation": name}),
+    ]
+
+
+def warm_defaults(name: str) -> None:
+    """Run :func:`default_analyses` through :func:`run_analysis` so that their results wait in
+    its cache (keyed by the evaluation's stamp: a re-saved evaluation is computed afresh).
+
+    Called by the start-up thread (:func:`xinzhi.web._warm_start`); the page does not wait
+    for it — a section whose result is not cached yet computes it as before. An analysis that
+    fails (e.g. too few years for the Markov chain) is skipped: the page shows its message.
+    """
+    for analysis, options in default_analyses(name):
+        try:
+            run_analysis(analysis, **options)
+        except XinzhiError:
+            continue
 
 
 _WEIGHTS_TEXT = {
