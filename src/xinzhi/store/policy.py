@@ -39,6 +39,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from xinzhi.store._tables import ensure_tables, has_tables, insert_batch_rows, utc_now
+
 __all__ = [
     "DOCUMENT_STATUSES",
     "FACT_COLUMNS",
@@ -119,23 +121,15 @@ _DDL = [
 ]
 
 
-def _names(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {str(r[0]) for r in rows}
-
-
 def has_policy_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the policy tables and views exist (a read-only warehouse may lack them)."""
-    return {*_TABLES, *_VIEWS} <= _names(con)
+    return has_tables(con, [*_TABLES, *_VIEWS])
 
 
 def ensure_policy_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the three tables and their views if missing (idempotent; nothing is written when
     they all exist)."""
-    if has_policy_tables(con):
-        return
-    for stmt in _DDL:
-        con.execute(stmt)
+    ensure_tables(con, [*_TABLES, *_VIEWS], _DDL)
 
 
 # ---------------------------------------------------------------------------- documents
@@ -181,7 +175,7 @@ def write_document_version(
                 published_on,
                 retired_on,
                 account,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                utc_now(),
                 action,
                 note,
             ],
@@ -231,40 +225,18 @@ def document_history(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFram
 
 
 # ---------------------------------------------------------------------------- facts, records
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    rows: pd.DataFrame,
-    columns: list[str],
-    batch_id: int,
-) -> int:
-    if rows.empty:
-        return 0
-    frame = rows.reindex(columns=columns)
-    con.register("_xinzhi_policy_rows", frame)
-    try:
-        names = ", ".join(columns)
-        con.execute(
-            f"INSERT INTO {table} ({names}, batch_id) SELECT {names}, ? FROM _xinzhi_policy_rows",
-            [batch_id],
-        )
-    finally:
-        con.unregister("_xinzhi_policy_rows")
-    return len(frame)
-
-
 def insert_policy_facts(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id: int) -> int:
     """Insert fact rows (:data:`FACT_COLUMNS`; absent columns NULL) as part of batch
     ``batch_id``; rows inserted."""
     ensure_policy_tables(con)
-    return _insert(con, "policy_facts", rows, FACT_COLUMNS, batch_id)
+    return insert_batch_rows(con, "policy_facts", rows, FACT_COLUMNS, batch_id)
 
 
 def insert_policy_records(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id: int) -> int:
     """Insert record rows (:data:`RECORD_COLUMNS`; absent columns NULL) as part of batch
     ``batch_id``; rows inserted."""
     ensure_policy_tables(con)
-    return _insert(con, "policy_records", rows, RECORD_COLUMNS, batch_id)
+    return insert_batch_rows(con, "policy_records", rows, RECORD_COLUMNS, batch_id)
 
 
 def read_policy_facts(

@@ -40,6 +40,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from xinzhi.store._tables import ensure_tables, has_tables, insert_batch_rows, utc_now
+
 __all__ = [
     "BASES",
     "JOB_COLUMNS",
@@ -140,27 +142,15 @@ _DDL = [
 ]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _names(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {str(r[0]) for r in rows}
-
-
 def has_talent_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the talent tables and views exist (a read-only warehouse may lack them)."""
-    return {*_TABLES, *_VIEWS} <= _names(con)
+    return has_tables(con, [*_TABLES, *_VIEWS])
 
 
 def ensure_talent_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables and views if missing (idempotent; nothing is written when they all
     exist)."""
-    if has_talent_tables(con):
-        return
-    for stmt in _DDL:
-        con.execute(stmt)
+    ensure_tables(con, [*_TABLES, *_VIEWS], _DDL)
 
 
 # ---------------------------------------------------------------------------- rows
@@ -176,17 +166,9 @@ def _insert(
         return 0
     frame = rows.reindex(columns=columns)
     frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
-    con.register("_xinzhi_talent_rows", frame)
-    try:
-        names = ", ".join(columns)
-        con.execute(
-            f"INSERT INTO {table} ({names}, batch_id, entered_at) "
-            f"SELECT {names}, ?, ? FROM _xinzhi_talent_rows",
-            [batch_id, entered_at or _now()],
-        )
-    finally:
-        con.unregister("_xinzhi_talent_rows")
-    return len(frame)
+    return insert_batch_rows(
+        con, table, frame, columns, batch_id, {"entered_at": entered_at or utc_now()}
+    )
 
 
 def insert_talents(
@@ -292,7 +274,7 @@ def store_vectors(
         return 0
     frame = pd.DataFrame(rows, columns=["text_key", "vector"])
     frame["model"] = model
-    frame["created"] = _now()
+    frame["created"] = utc_now()
     con.register("_xinzhi_vectors", frame)
     try:
         before = con.execute("SELECT count(*) FROM embedding_cache").fetchall()[0][0]
@@ -321,7 +303,7 @@ def set_retention(
     con.execute(
         "INSERT OR REPLACE INTO talent_settings (base, retention_days, updated_at, account) "
         "VALUES (?, ?, ?, ?)",
-        [base, None if days is None else int(days), _now(), account],
+        [base, None if days is None else int(days), utc_now(), account],
     )
 
 
@@ -361,7 +343,7 @@ def purge_personal(
     out = {"talents": 0, "jobs": 0, "vectors": 0}
     if not has_talent_tables(con):
         return out
-    when = now or _now()
+    when = now or utc_now()
     keep = read_retention(con)
     gone: list[str] = []
     con.execute("BEGIN TRANSACTION")

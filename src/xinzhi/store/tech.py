@@ -44,13 +44,14 @@ parameterised. The tables are created on first use (:func:`ensure_tech_tables`),
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from xinzhi.store._tables import ensure_tables, has_tables, insert_batch_rows, utc_now
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -204,52 +205,18 @@ _DDL = [
 ]
 
 
-def _names(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {str(r[0]) for r in rows}
-
-
 def has_tech_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the tables and views exist (a read-only warehouse may lack them)."""
-    return {*_TABLES, *_VIEWS} <= _names(con)
+    return has_tables(con, [*_TABLES, *_VIEWS])
 
 
 def ensure_tech_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables and views if missing (idempotent; nothing is written when they all
     exist). Needs the base schema (``import_batches``)."""
-    if has_tech_tables(con):
-        return
-    for stmt in _DDL:
-        con.execute(stmt)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    ensure_tables(con, [*_TABLES, *_VIEWS], _DDL)
 
 
 # ---------------------------------------------------------------------------- records
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    rows: pd.DataFrame,
-    columns: list[str],
-    batch_id: int,
-) -> int:
-    if rows.empty:
-        return 0
-    frame = rows.reindex(columns=columns)
-    con.register("_xinzhi_tech_rows", frame)
-    try:
-        names = ", ".join(columns)
-        con.execute(
-            f"INSERT INTO {table} ({names}, batch_id) SELECT {names}, ? FROM _xinzhi_tech_rows",
-            [batch_id],
-        )
-    finally:
-        con.unregister("_xinzhi_tech_rows")
-    return len(frame)
-
-
 def insert_demands(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id: int) -> int:
     """Insert demand rows (:data:`DEMAND_COLUMNS`; absent columns NULL) as part of batch
     ``batch_id``; rows inserted."""
@@ -257,7 +224,7 @@ def insert_demands(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id:
     frame = rows.copy()
     if "synthetic" not in frame.columns:
         frame["synthetic"] = False
-    return _insert(con, "tech_demands", frame, DEMAND_COLUMNS, batch_id)
+    return insert_batch_rows(con, "tech_demands", frame, DEMAND_COLUMNS, batch_id)
 
 
 def insert_teams(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id: int) -> int:
@@ -267,7 +234,7 @@ def insert_teams(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, batch_id: i
     frame = rows.copy()
     if "synthetic" not in frame.columns:
         frame["synthetic"] = False
-    return _insert(con, "tech_teams", frame, TEAM_COLUMNS, batch_id)
+    return insert_batch_rows(con, "tech_teams", frame, TEAM_COLUMNS, batch_id)
 
 
 def read_demands(
@@ -339,7 +306,7 @@ def append_event(
         [
             seq,
             challenge_id,
-            _now(),
+            utc_now(),
             account,
             role,
             action,
@@ -391,7 +358,7 @@ def write_application(
     app_id = f"{challenge_id}-A{n + 1}"
     con.execute(
         "INSERT INTO tech_applications VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [app_id, challenge_id, team_id, plan, budget, _now(), account],
+        [app_id, challenge_id, team_id, plan, budget, utc_now(), account],
     )
     return app_id
 
@@ -434,7 +401,7 @@ def write_review(
     ensure_tech_tables(con)
     con.execute(
         "INSERT INTO tech_reviews VALUES (?, ?, ?, ?, ?, ?)",
-        [challenge_id, application_id, reviewer, float(score), comment, _now()],
+        [challenge_id, application_id, reviewer, float(score), comment, utc_now()],
     )
 
 
@@ -458,7 +425,7 @@ def write_award(
     ensure_tech_tables(con)
     con.execute(
         "INSERT INTO tech_awards VALUES (?, ?, ?, ?, ?, ?)",
-        [challenge_id, application_id, team_id, amount, _now(), account],
+        [challenge_id, application_id, team_id, amount, utc_now(), account],
     )
 
 
@@ -488,7 +455,7 @@ def write_milestone(
     )
     con.execute(
         "INSERT INTO tech_milestones VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [challenge_id, n, title, progress, note, _now(), account],
+        [challenge_id, n, title, progress, note, utc_now(), account],
     )
     return n
 
