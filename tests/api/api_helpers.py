@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,23 +25,42 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
 
-def make_api(src: Path, dest_dir: Path) -> Iterator[Api]:
+@contextmanager
+def account_client(
+    db_path: Path, accounts: Iterable[tuple[str, str, str | None]], password: str = PASSWORD
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The app over ``db_path`` with ``accounts`` (name, role, county) added, and their tokens.
+
+    Yields the test client (inside its lifespan) and the bearer token of every account.
+    """
     from xinzhi import auth
     from xinzhi.server import create_app
 
-    db_path = dest_dir / "xinzhi.duckdb"
-    shutil.copy(src, db_path)
+    accounts = list(accounts)
     app = create_app(db_path)
     cur = app.state.db.cursor()
-    auth.add_user(cur, "admin1", PASSWORD, "admin")
-    auth.add_user(cur, "analyst1", PASSWORD, "analyst")
-    auth.add_user(cur, "county1", PASSWORD, "county", COUNTY)
-    auth.add_user(cur, "county2", PASSWORD, "county", OTHER_COUNTY)
+    for who, role, county in accounts:
+        auth.add_user(cur, who, password, role, county)
     cur.close()
     with TestClient(app) as client:
         tokens = {}
-        for who in ("admin1", "analyst1", "county1", "county2"):
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
+        for who, _, _ in accounts:
+            r = client.post("/api/auth/token", json={"username": who, "password": password})
             assert r.status_code == 200, r.text
             tokens[who] = r.json()["access_token"]
+        yield client, tokens
+
+
+ROLE_ACCOUNTS = [
+    ("admin1", "admin", None),
+    ("analyst1", "analyst", None),
+    ("county1", "county", COUNTY),
+    ("county2", "county", OTHER_COUNTY),
+]
+
+
+def make_api(src: Path, dest_dir: Path) -> Iterator[Api]:
+    db_path = dest_dir / "xinzhi.duckdb"
+    shutil.copy(src, db_path)
+    with account_client(db_path, ROLE_ACCOUNTS) as (client, tokens):
         yield Api(client, db_path, tokens)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_helpers import PASSWORD, Api
+from api_helpers import PASSWORD, Api, account_client
 
 ACCOUNTS = [
     ("admin1", "admin", None),
@@ -28,24 +28,10 @@ OTHER_DENIED = {
 
 @pytest.fixture(scope="module")
 def api(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from fastapi.testclient import TestClient
-
-    from xinzhi import auth
-    from xinzhi.server import create_app
 
     db = tmp_path_factory.mktemp("my-data-api") / "xinzhi.duckdb"
     shutil.copy(small_warehouse.db, db)
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    for who, role, county in ACCOUNTS:
-        auth.add_user(cur, who, PASSWORD, role, county)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who, _, _ in ACCOUNTS:
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db, ACCOUNTS) as (client, tokens):
         yield Api(client, db, tokens)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from api_helpers import PASSWORD, Api
+from api_helpers import Api, account_client
 
 UNITS = [
     "430121",
@@ -105,23 +105,9 @@ def build_causal_warehouse(small: Any, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def api(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from fastapi.testclient import TestClient
-
-    from xinzhi import auth
-    from xinzhi.server import create_app
 
     db = build_causal_warehouse(small_warehouse, tmp_path_factory.mktemp("causal-api"))
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    for who, role, county in ACCOUNTS:
-        auth.add_user(cur, who, PASSWORD, role, county)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who, _, _ in ACCOUNTS:
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db, ACCOUNTS) as (client, tokens):
         yield Api(client, db, tokens)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from api_helpers import PASSWORD, Api
+from api_helpers import Api, account_client
 
 CHANGSHA = [9.0, 10.0, 11.0, 9.0, 10.0, 11.0, 9.0, 10.0, 12.01]
 NINGXIANG = [*CHANGSHA[:-1], 7.99]
@@ -88,22 +88,8 @@ def build_monitor_warehouse(small: Any, folder: Path) -> Path:
 def api(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp("monitor-api")
     db = build_monitor_warehouse(small_warehouse, folder)
-    from fastapi.testclient import TestClient
 
-    from xinzhi import auth
-    from xinzhi.server import create_app
-
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    for who, role, county in ACCOUNTS:
-        auth.add_user(cur, who, PASSWORD, role, county)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who, _, _ in ACCOUNTS:
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db, ACCOUNTS) as (client, tokens):
         yield Api(client, db, tokens)
 
 

@@ -21,13 +21,19 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from api_helpers import account_client
 from fastapi.testclient import TestClient
 
 from xinzhi.codes.credit import credit_check_chars, org_check_chars
 
-PASSWORD = "correct-horse-1"
 OWN = "430321"  # 湘潭县
 OTHER = "430121"  # 长沙县
+ACCOUNTS = [
+    ("admin1", "admin", None),
+    ("analyst1", "analyst", None),
+    ("county1", "county", OWN),
+    ("county2", "county", OTHER),
+]
 DOC = "test-xiangtan-2024"
 DOC_OTHER = "test-changsha-2024"
 TALENT = "test-xiangtan-talent-2024"
@@ -174,24 +180,10 @@ class Api:
 
 @pytest.fixture(scope="module")
 def api(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from xinzhi import auth
-    from xinzhi.server import create_app
 
     db_path = tmp_path_factory.mktemp("policy-app") / "xinzhi.duckdb"
     shutil.copy(warehouse, db_path)
-    app = create_app(db_path)
-    cur = app.state.db.cursor()
-    auth.add_user(cur, "admin1", PASSWORD, "admin")
-    auth.add_user(cur, "analyst1", PASSWORD, "analyst")
-    auth.add_user(cur, "county1", PASSWORD, "county", OWN)
-    auth.add_user(cur, "county2", PASSWORD, "county", OTHER)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who in ("admin1", "analyst1", "county1", "county2"):
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db_path, ACCOUNTS) as (client, tokens):
         a = Api(client, tokens)
         # the documents: drafted and published through the API (by an analyst and by 长沙县)
         r = a.post("/policy/drafts", "analyst1", {"yaml": document_yaml()})
@@ -208,8 +200,8 @@ def api(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         assert r.status_code == 201, r.text
         r = a.post(f"/policy/documents/{TALENT}/publish", "county1", {"on": "2024-01-01"})
         assert r.status_code == 200, r.text
-        _import_records(app.state.db, tmp_path_factory.mktemp("records"))
-        _import_persons(app.state.db, tmp_path_factory.mktemp("persons"))
+        _import_records(client.app.state.db, tmp_path_factory.mktemp("records"))
+        _import_persons(client.app.state.db, tmp_path_factory.mktemp("persons"))
         yield a
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from api_helpers import PASSWORD, Api
+from api_helpers import Api, account_client
 
 C0 = "430321"  # 湘潭县
 ACCOUNTS = [
@@ -25,11 +25,9 @@ ACCOUNTS = [
 
 @pytest.fixture(scope="module")
 def api(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from fastapi.testclient import TestClient
 
-    from xinzhi import auth, store
+    from xinzhi import store
     from xinzhi.pipelines.talent import generate_talent_base
-    from xinzhi.server import create_app
 
     folder = tmp_path_factory.mktemp("talent-api")
     db = folder / "talent.duckdb"
@@ -39,17 +37,7 @@ def api(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
         con, county=C0, seed=4, n_talents=200, n_jobs=60, as_of=dt.date(2026, 6, 30)
     )
     con.close()
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    for who, role, county in ACCOUNTS:
-        auth.add_user(cur, who, PASSWORD, role, county)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who, _, _ in ACCOUNTS:
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db, ACCOUNTS) as (client, tokens):
         yield Api(client, db, tokens)
 
 

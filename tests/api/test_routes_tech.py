@@ -13,11 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from api_helpers import account_client
 from fastapi.testclient import TestClient
 
-PASSWORD = "correct-horse-1"
 OWN = "430321"  # 湘潭县
 OTHER = "430121"  # 长沙县
+ACCOUNTS = [
+    ("admin1", "admin", None),
+    ("analyst1", "analyst", None),
+    ("county1", "county", OWN),
+    ("county2", "county", OTHER),
+]
 D1 = "TD4303210001"
 
 
@@ -38,9 +44,8 @@ class Api:
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from xinzhi import auth, store
+    from xinzhi import store
     from xinzhi.pipelines.tech import generate_tech, import_tech
-    from xinzhi.server import create_app
 
     folder = tmp_path_factory.mktemp("tech-api")
     db = folder / "xinzhi.duckdb"
@@ -55,19 +60,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     rep = import_tech(other, kind="demands", county=OTHER, con=con)
     assert (rep.rows_read, rep.rows_loaded) == (1, 1)
     con.close()
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    auth.add_user(cur, "admin1", PASSWORD, "admin")
-    auth.add_user(cur, "analyst1", PASSWORD, "analyst")
-    auth.add_user(cur, "county1", PASSWORD, "county", OWN)
-    auth.add_user(cur, "county2", PASSWORD, "county", OTHER)
-    cur.close()
-    with TestClient(app) as client:
-        tokens = {}
-        for who in ("admin1", "analyst1", "county1", "county2"):
-            r = client.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = r.json()["access_token"]
+    with account_client(db, ACCOUNTS) as (client, tokens):
         yield Api(client, tokens, db)
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from warehouse_data import monitor_warehouse
 
+from api.api_helpers import account_client
 from xinzhi import registry
 
-PASSWORD = "correct-horse-1"
 ACCOUNTS = [
     ("analyst1", "analyst", None),
     ("xiangtan", "county", "430321"),  # 湘潭县
@@ -36,11 +36,9 @@ def test_declared_scopes() -> None:
 
 @pytest.fixture(scope="module")
 def client(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from fastapi.testclient import TestClient
 
-    from xinzhi import auth, store
+    from xinzhi import store
     from xinzhi.pipelines.monitor import set_target
-    from xinzhi.server import create_app
 
     db: Path = monitor_warehouse(small_warehouse, tmp_path_factory.mktemp("monitor-access"))
     con = store.connect(db)
@@ -49,18 +47,8 @@ def client(small_warehouse: Any, tmp_path_factory: pytest.TempPathFactory) -> It
         set_target(con, "430321", "gdp", 2021, 10_000.0, account="xiangtan")
     finally:
         con.close()
-    app = create_app(db)
-    cur = app.state.db.cursor()
-    for who, role, county in ACCOUNTS:
-        auth.add_user(cur, who, PASSWORD, role, county)
-    cur.close()
-    with TestClient(app) as c:
-        tokens = {}
-        for who, _, _ in ACCOUNTS:
-            r = c.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            tokens[who] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        c.tokens = tokens  # type: ignore[attr-defined]
+    with account_client(db, ACCOUNTS) as (c, tokens):
+        c.tokens = {who: {"Authorization": f"Bearer {t}"} for who, t in tokens.items()}  # type: ignore[attr-defined]
         yield c
 
 

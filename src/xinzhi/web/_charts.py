@@ -65,6 +65,10 @@ def _map_series(title: str, year: int, data: list[dict[str, Any]], empty: str) -
     }
 
 
+def _int_or_none(x: Any) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
 async def choropleth(
     scores: pd.DataFrame,
     year: int,
@@ -85,7 +89,13 @@ async def choropleth(
     """
     n = await register_map(year)
     data: list[dict[str, Any]] = [
-        {"name": r.region_code, "value": float(getattr(r, value)), "cname": r.name, "rank": r.rank}
+        {
+            "name": r.region_code,
+            "value": float(getattr(r, value)),
+            "cname": r.name,
+            "rank": r.rank,
+            "prank": _int_or_none(getattr(r, "province_rank", None)),
+        }
         for r in scores.itertuples()
     ]
     for item in data:
@@ -99,7 +109,8 @@ async def choropleth(
             ":formatter": (
                 "p => p.data ? `${p.data.cname}（${p.name}）<br/>"
                 + title
-                + " ${p.data.value.toFixed(4)}<br/>全国排名 ${p.data.rank}` "
+                + " ${p.data.value.toFixed(4)}<br/>全国排名 ${p.data.rank}"
+                + "${p.data.prank != null ? '，省内排名 ' + p.data.prank : ''}` "
                 ": `${p.name}：无数据`"
             ),
         },

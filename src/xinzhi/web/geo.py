@@ -81,6 +81,20 @@ def _bbox(coords: object) -> tuple[float, float, float, float] | None:
 
 
 @cache
+def _feature_boxes(
+    year: int, boundaries: str | None = None, data_dir: str | None = None
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(code, bounding box) of every polygon of the county map of ``year`` (parsed once)."""
+    text, _ = county_geojson(year, boundaries, data_dir)
+    out = []
+    for f in json.loads(text)["features"]:
+        b = _bbox(f["geometry"]["coordinates"]) if f.get("geometry") else None
+        if b is not None:
+            out.append((str(f["properties"].get("code", "")), b))
+    return out
+
+
+@cache
 def region_view(
     year: int, prefix: str, boundaries: str | None = None, data_dir: str | None = None
 ) -> tuple[tuple[float, float], float] | None:
@@ -88,16 +102,9 @@ def region_view(
     (2 digits: a province, 4: a prefecture, 6: a county) on the county map of ``year``; None
     when no polygon matches. The zoom is relative to the whole map (ECharts' ``zoom`` 1), with
     a 10 % margin."""
-    text, _ = county_geojson(year, boundaries, data_dir)
-    boxes = []
-    whole = []
-    for f in json.loads(text)["features"]:
-        b = _bbox(f["geometry"]["coordinates"]) if f.get("geometry") else None
-        if b is None:
-            continue
-        whole.append(b)
-        if str(f["properties"].get("code", "")).startswith(prefix):
-            boxes.append(b)
+    every = _feature_boxes(year, boundaries, data_dir)
+    whole = [b for _, b in every]
+    boxes = [b for code, b in every if code.startswith(prefix)]
     if not boxes:
         return None
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
