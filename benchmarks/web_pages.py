@@ -111,6 +111,19 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="warehouse with a stored evaluation")
     ap.add_argument("--eval", default="nqpf-county", help="stored evaluation (nqpf-county)")
     ap.add_argument("--county", default="430321", help="county of 画像 and 产业 (430321)")
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds to wait after the server started before the first loads (0: at once; "
+        "a server that has been up that long has finished its start-up warm-up)",
+    )
+    ap.add_argument(
+        "--keep-cache",
+        action="store_true",
+        help="let the server use the user's cache directory (contiguity, boundaries) instead "
+        "of an empty one in the temporary home",
+    )
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -126,6 +139,10 @@ def main() -> None:
         con.close()
         port = _port()
         env = dict(os.environ, XINZHI_HOME=tmp, XINZHI_SECRET_KEY="bench-secret-key")
+        if args.keep_cache:
+            from xinzhi.config import cache_dir
+
+            env["XINZHI_CACHE"] = str(cache_dir())
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=env)
         base = f"http://127.0.0.1:{port}"
         rows: list[tuple[str, int, float, float, str]] = []
@@ -136,6 +153,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
+            time.sleep(args.settle)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 login = browser.new_context(viewport={"width": 1366, "height": 900})

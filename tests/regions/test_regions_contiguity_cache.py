@@ -67,3 +67,18 @@ def test_cached_county_weights_equal_fresh_ones(
     wmod._CONTIGUITY.clear()
     again = queen_weights(codes, data_dir=data_dir)  # disk copy, no Queen
     np.testing.assert_array_equal(again.w.full()[0], fresh.w.full()[0])
+
+
+def test_warm_county_weights_serves_the_chain_view(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xinzhi.pipelines.spatial import warm_county_weights
+
+    monkeypatch.setenv("XINZHI_CACHE", str(tmp_path))
+    wmod._CACHE.clear()
+    warm_county_weights(str(data_dir))
+    assert len(wmod._CACHE) == 1
+    warmed = next(iter(wmod._CACHE.values()))
+    # county_chain asks for queen_weights(data_dir=Path(data_dir)): the same cached object
+    assert queen_weights(data_dir=Path(str(data_dir))) is warmed
+    assert len(warmed.ids) == 2844  # as tests/regions/test_regions_weights.py

@@ -85,4 +85,10 @@ def test_county_account_sees_its_county_highlighted(server: str) -> None:
         # 湘潭县 is a 县: the default basis is 县域, so the top-10 shows the basis rank, the
         # all-unit rank and the province rank
         assert "本口径排名" in body and "全国排名（全部单位）" in body and "省内排名" in body
+        # 定位本县: the map zooms to its prefecture (湘潭市) with the county still highlighted
+        page.click("[data-testid=locate-own]")
+        page.wait_for_url("**prefecture=**")
+        near = _option(page)
+        assert near["zoom"] > 4 and HUNAN_LAT[0] <= near["center"][1] <= HUNAN_LAT[1], near
+        assert [d["name"] for d in near["data"] if d.get("own")] == ["430321"]
         ctx.close()

@@ -95,3 +95,14 @@ def test_start_up_thread_warms_profile_context(web_db: Path) -> None:
     assert len(data._contexts) == 1
     ctx = data.report_context(EVALUATION)
     assert next(iter(data._contexts.values())) is ctx
+
+
+def test_start_up_thread_warms_io_linkages(web_db: Path) -> None:
+    from xinzhi.registry import industry as industry_decl
+    from xinzhi.web.pages_industry import warm_io
+
+    warm_io()
+    warmed = [v for k, v in _data._memo.items() if k[0] == "io"]
+    assert len(warmed) == 1
+    # the page's call without a lead sector reads the warmed result
+    assert run_analysis(industry_decl.IO, lead=None) is warmed[0]

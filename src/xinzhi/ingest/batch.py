@@ -42,6 +42,7 @@ __all__ = [
     "run_import",
     "table_report",
     "write_report_batch",
+    "write_table_batch",
 ]
 
 MIN_COVERAGE = 0.5
@@ -353,18 +354,32 @@ def import_table_file(
         if check is not None:
             check(connection, table, rep)
         ensure(connection)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert(c, table.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=list(_NO_OBSERVATIONS)),
-            quarantine=table.quarantine,
-            skipped=table.skipped,
-            extra=extra,
-            user_name=user_name,
-        )
+        return write_table_batch(connection, rep, table, insert, user_name=user_name)
 
     return run_import(load, sha256=digest, source=src, fmt=fmt, con=con, db=db)
+
+
+def write_table_batch(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    table: CleanTable,
+    insert: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame, int], object],
+    *,
+    user_name: str | None = None,
+) -> ImportReport:
+    """Write the batch of a cleaned table (no observations; its quarantined and skipped rows)
+    with :func:`write_report_batch`; ``insert(con, table.rows, batch_id)`` writes the rows to
+    the importer's own table in the same transaction."""
+
+    def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        insert(c, table.rows, batch_id)
+
+    return write_report_batch(
+        con,
+        report,
+        observations=pd.DataFrame(columns=list(_NO_OBSERVATIONS)),
+        quarantine=table.quarantine,
+        skipped=table.skipped,
+        extra=extra,
+        user_name=user_name,
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -348,6 +349,42 @@ def _finish(
         }
     )
     return rows[keep].reset_index(drop=True), quarantine, skipped
+
+
+def _finish_rows(
+    rows: pd.DataFrame,
+    keys: list[str],
+    flags: _Flags,
+    *,
+    raw: pd.Series,
+    empty: np.ndarray,
+    row_numbers: np.ndarray,
+    duplicate_reason: str,
+    cols: Mapping[str, object],
+    matched: Mapping[str, str],
+    ignored: list[str],
+) -> CleanRows:
+    """:func:`_finish` the normalised ``rows`` and report them: ``cols`` are the matched keys,
+    ``matched`` maps a key to its header, ``ignored`` lists the headers not imported."""
+    loaded, quarantine, skipped = _finish(
+        rows,
+        keys,
+        flags,
+        raw=raw,
+        empty=empty,
+        row_numbers=row_numbers,
+        duplicate_reason=duplicate_reason,
+    )
+    warnings = [f"未识别、未导入的列：{'、'.join(ignored)}"] if ignored else []
+    return CleanRows(
+        rows=loaded,
+        quarantine=quarantine,
+        skipped=skipped,
+        rows_read=len(rows),
+        columns_matched={matched[k]: k for k in cols},
+        columns_ignored=ignored,
+        warnings=warnings,
+    )
 
 
 def _credit(raw: pd.Series, flags: _Flags) -> pd.Series:

@@ -38,7 +38,14 @@ from xinzhi.errors import InputError
 from xinzhi.ingest.batch import import_table_file, table_report
 from xinzhi.ingest.enterprises import _config as _registry_config
 from xinzhi.ingest.enterprises import _header_unit, header_and_body, match_headers, parse_money
-from xinzhi.ingest.firm_years import CleanRows, _credit, _finish, _Flags, _raw_json, parse_booleans
+from xinzhi.ingest.firm_years import (
+    CleanRows,
+    _credit,
+    _finish_rows,
+    _Flags,
+    _raw_json,
+    parse_booleans,
+)
 from xinzhi.ingest.policy_facts import PERSON_ID_COLUMNS
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid
@@ -177,7 +184,7 @@ def clean_policy_records(
         "synthetic": np.full(n, synthetic),
     }
     rows = pd.DataFrame(out)[RECORD_COLUMNS]
-    loaded, quarantine, skipped = _finish(
+    return _finish_rows(
         rows,
         ["document", "clause", "credit_code", "person_id", "period", "stage"],
         flags,
@@ -185,16 +192,9 @@ def clean_policy_records(
         empty=empty,
         row_numbers=row_numbers,
         duplicate_reason="duplicate_record",
-    )
-    warnings = [f"未识别、未导入的列：{'、'.join(ignored)}"] if ignored else []
-    return CleanRows(
-        rows=loaded,
-        quarantine=quarantine,
-        skipped=skipped,
-        rows_read=n,
-        columns_matched={matched[k]: k for k in cols},
-        columns_ignored=ignored,
-        warnings=warnings,
+        cols=cols,
+        matched=matched,
+        ignored=ignored,
     )
 
 

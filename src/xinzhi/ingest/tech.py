@@ -49,7 +49,7 @@ import pandas as pd
 
 from xinzhi.codes.tech_fields import tech_field
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import import_table_file, run_import, table_report, write_report_batch
+from xinzhi.ingest.batch import import_table_file, run_import, table_report, write_table_batch
 from xinzhi.ingest.enterprises import (
     _header_unit,
     _parse_dates,
@@ -58,7 +58,7 @@ from xinzhi.ingest.enterprises import (
     parse_money,
     validate_credit_codes,
 )
-from xinzhi.ingest.firm_years import CleanRows, _finish, _Flags, _raw_json
+from xinzhi.ingest.firm_years import CleanRows, _finish_rows, _Flags, _raw_json
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tables import Grid
 from xinzhi.ingest.values import parse_values, to_text
@@ -217,7 +217,7 @@ def clean_demands(
             "synthetic": np.full(n, synthetic),
         }
     )[DEMAND_COLUMNS]
-    loaded, quarantine, skipped = _finish(
+    return _finish_rows(
         out,
         ["demand_id"],
         flags,
@@ -225,16 +225,9 @@ def clean_demands(
         empty=empty,
         row_numbers=row_numbers,
         duplicate_reason="duplicate_demand",
-    )
-    warnings = [f"未识别、未导入的列：{'、'.join(ignored)}"] if ignored else []
-    return CleanRows(
-        rows=loaded,
-        quarantine=quarantine,
-        skipped=skipped,
-        rows_read=n,
-        columns_matched={matched[k]: k for k in cols},
-        columns_ignored=ignored,
-        warnings=warnings,
+        cols=cols,
+        matched=matched,
+        ignored=ignored,
     )
 
 
@@ -304,7 +297,7 @@ def clean_teams(grid: Grid | pd.DataFrame, *, synthetic: bool = False) -> CleanR
             "synthetic": np.full(n, synthetic),
         }
     )[TEAM_COLUMNS]
-    loaded, quarantine, skipped = _finish(
+    return _finish_rows(
         out,
         ["team_id"],
         flags,
@@ -312,16 +305,9 @@ def clean_teams(grid: Grid | pd.DataFrame, *, synthetic: bool = False) -> CleanR
         empty=empty,
         row_numbers=row_numbers,
         duplicate_reason="duplicate_team",
-    )
-    warnings = [f"未识别、未导入的列：{'、'.join(ignored)}"] if ignored else []
-    return CleanRows(
-        rows=loaded,
-        quarantine=quarantine,
-        skipped=skipped,
-        rows_read=n,
-        columns_matched={matched[k]: k for k in cols},
-        columns_ignored=ignored,
-        warnings=warnings,
+        cols=cols,
+        matched=matched,
+        ignored=ignored,
     )
 
 
@@ -377,20 +363,7 @@ def import_tech_frame(
         clean = _clean(kind, frame, county, names, synthetic)
         rep = table_report(clean, file_name=source, source=source, fmt=fmt, sha256=digest)
         ensure_tech_tables(connection)
-        insert = _insert(kind)
-
-        def extra(c: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-            insert(c, clean.rows, batch_id)
-
-        return write_report_batch(
-            connection,
-            rep,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=clean.quarantine,
-            skipped=clean.skipped,
-            extra=extra,
-            user_name=account,
-        )
+        return write_table_batch(connection, rep, clean, _insert(kind), user_name=account)
 
     return run_import(load, sha256=digest, source=source, fmt=fmt, con=con, db=db)
 

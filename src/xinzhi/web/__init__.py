@@ -190,7 +190,7 @@ def _warm_start() -> None:
     evaluation's latest year (总览), then compute the default analyses of 区域差异
     (:func:`xinzhi.web.pages_disparity.warm_defaults`, which also reads or builds the county
     contiguity), the report context of 画像 (:func:`xinzhi.web.pages_profile.warm_context`) and the
-    whole-country queen weights of the chain view of 产业.
+    whole-country queen weights of the chain view and the input–output linkages of 产业.
     The first visitors find them cached; a page never waits for this thread."""
     from xinzhi.errors import XinzhiError
     from xinzhi.pipelines.spatial import warm_county_weights
@@ -198,6 +198,7 @@ def _warm_start() -> None:
     from xinzhi.web._data import pick_evaluation, scores_of
     from xinzhi.web.geo import county_geojson_gzip
     from xinzhi.web.pages_disparity import warm_defaults
+    from xinzhi.web.pages_industry import warm_io
     from xinzhi.web.pages_profile import warm_context
 
     log = logging.getLogger(__name__)
@@ -216,6 +217,7 @@ def _warm_start() -> None:
         ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
         ("区域差异预计算", lambda: warm_defaults(name)),
         ("画像报告数据预计算", lambda: warm_context(name)),
+        ("投入产出关联预计算", warm_io),
     ):
         try:
             job()

@@ -29,7 +29,7 @@ from xinzhi.web._data import pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
 from xinzhi.web.pages_compare import county_options
 
-__all__ = ["register"]
+__all__ = ["register", "warm_io"]
 
 TIER_COLORS = {"主导": "#b91c1c", "配套": "#2563eb", "潜力": "#059669", "": "#9ca3af"}
 STATUS_COLORS = {"已有": "positive", "缺失": "negative", "未知": "grey"}
@@ -50,6 +50,13 @@ def industry_county_options(year: int) -> dict[str, str]:
 def _io_result(lead: str | None) -> Any:
     """Input–output linkages of the declared default table (:data:`xinzhi.registry.industry.IO`)."""
     return run_analysis(industry_decl.IO, lead=lead)
+
+
+def warm_io() -> None:
+    """Compute the input–output linkages the page lists first (no lead sector) into
+    ``run_analysis``'s cache (keyed by the warehouse version). Called by the start-up thread;
+    the page does not wait for it."""
+    _io_result(None)
 
 
 def _tier_section(code: str, year: int) -> None:

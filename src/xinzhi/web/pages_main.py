@@ -201,6 +201,17 @@ def register() -> None:
             return
         name, scores, y, _types, shown = picked
         view, shown = _map_view(request, scores, y, province, prefecture, shown)
+        own = scores[(scores["region_code"] == session.user.county_code) & (scores["year"] == y)]
+        if not own.empty and not prefecture:
+            r = own.iloc[0]
+            target = f"/?eval={name}&year={y}&province={r['province_name']}" + (
+                f"&prefecture={r['prefecture_name']}"
+                if isinstance(r["prefecture_name"], str)
+                else ""
+            )
+            ui.button(
+                f"在地图上定位本县（{r['name']}）", on_click=lambda: ui.navigate.to(target)
+            ).props('flat dense data-testid="locate-own"')
         ui.label(
             f"显示 {len(shown)} 个县级单位（全国 {int((scores['year'] == y).sum())} 个参评）"
         ).props('data-testid="overview-count"')
