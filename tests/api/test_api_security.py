@@ -69,7 +69,7 @@ def test_county_upload_quarantines_other_counties(api):
 
 
 def test_upload_limits_and_types(api, monkeypatch):
-    from xinzhi.api import routes_data
+    from xinzhi.api import _upload as uploads
 
     r = _upload(api, "analyst1", "evil.exe", b"MZ...", year=2020)
     assert r.status_code == 415
@@ -81,7 +81,7 @@ def test_upload_limits_and_types(api, monkeypatch):
     assert r.status_code == 415
     r = _upload(api, "analyst1", "bin.csv", b"a,b\x00\x01", year=2020)
     assert r.status_code == 415
-    monkeypatch.setattr(routes_data, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
     r = _upload(api, "analyst1", "big.csv", b"a" * 5000, year=2020)
     assert r.status_code == 413 and "过大" in r.json()["error"]["message"]
     r = _upload(api, "analyst1", "census2020.csv", CSV, year=2020)

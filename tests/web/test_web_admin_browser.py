@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server
+from fixtures.live_server import add_accounts, chromium, live_server, login
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +40,7 @@ def _pick(page: Any, testid: str, option: str) -> None:
 def test_admin_manages_accounts_on_the_page(server_db: tuple[str, Path]) -> None:
     server, _ = server_db
     with chromium() as b:
-        page = b.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(server + "/login")
-        page.fill("input[name=username]", ADMIN[0])
-        page.fill("input[name=password]", ADMIN[1])
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/")
+        _, page, _ = login(b, server, ADMIN, viewport=(1366, 900))
         page.goto(server + "/admin")
         page.wait_for_selector("[data-testid=users-table]")
         body = page.inner_text("body")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, csp_violations, live_server
+from fixtures.live_server import add_accounts, chromium, csp_violations, live_server, login
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +32,12 @@ def server(
 
 def test_audit_chart_appears(server: str) -> None:
     with chromium() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
-        console: list[str] = []
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        _, page, console = login(b, server, ADMIN)
         outside: list[str] = []
         page.on(
             "request",
             lambda r: None if r.url.startswith(server) else outside.append(r.url),
         )
-        page.goto(server + "/login")
-        page.fill("input[name=username]", ADMIN[0])
-        page.fill("input[name=password]", ADMIN[1])
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/")
         page.goto(server + "/ranking?year=2020")
         page.wait_for_selector("[data-testid=ranking-table]")
         page.click("[data-testid=audit-run]")

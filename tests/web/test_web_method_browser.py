@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server
+from fixtures.live_server import add_accounts, chromium, live_server, login
 from xinzhi.pipelines.evaluation import METHOD_OPTIONS
 from xinzhi.web.pages_method import MAIN_OPTIONS
 
@@ -33,12 +33,7 @@ def server(
 
 def test_every_declared_option_has_a_control(server: str) -> None:
     with chromium() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server + "/login")
-        page.fill("input[name=username]", ADMIN[0])
-        page.fill("input[name=password]", ADMIN[1])
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/")
+        _, page, _ = login(b, server, ADMIN)
         page.goto(server + "/method")
         for name in MAIN_OPTIONS:
             page.wait_for_selector(f"[data-testid=opt-{name}]", timeout=30_000)

@@ -27,13 +27,14 @@ from xinzhi.pipelines.uploads import (
     safe_file_name,
 )
 
-__all__ = ["MAX_UPLOAD_BYTES", "import_uploaded"]
+__all__ = ["MAX_UPLOAD_BYTES", "check_type", "import_uploaded", "read_upload"]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """The same cap as ``POST /api/imports``."""
 
 
-async def _read(file: UploadFile) -> bytes:
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded file's bytes, read in 1 MB chunks; 413 above :data:`MAX_UPLOAD_BYTES`."""
     data = bytearray()
     while chunk := await file.read(1024 * 1024):
         data += chunk
@@ -44,10 +45,17 @@ async def _read(file: UploadFile) -> bytes:
     return bytes(data)
 
 
-def _check_type(name: str, data: bytes, suffixes: tuple[str, ...]) -> None:
+def check_type(
+    name: str, data: bytes, suffixes: tuple[str, ...], wrong_suffix: str | None = None
+) -> None:
+    """415 unless ``name`` has one of ``suffixes`` and ``data`` looks like it (``.xlsx``: a zip;
+    text: UTF-8 or GB18030), 400 when empty; ``wrong_suffix`` is the message of a suffix not
+    allowed (default: the list of ``suffixes``)."""
     suffix = Path(name).suffix.lower()
     if suffix not in suffixes:
-        raise ApiError(415, "unsupported_type", f"只支持上传 {'、'.join(suffixes)} 文件")
+        raise ApiError(
+            415, "unsupported_type", wrong_suffix or f"只支持上传 {'、'.join(suffixes)} 文件"
+        )
     if not data:
         raise ApiError(400, "empty_file", "上传的文件是空的")
     if suffix == ".xlsx" and not data.startswith(b"PK\x03\x04"):
@@ -67,8 +75,8 @@ async def import_uploaded(
     """Check, count against the quota, import (``run(path, cursor)`` under the write lock) and
     audit one uploaded file."""
     name = safe_file_name(file.filename)
-    data = await _read(file)
-    _check_type(name, data, suffixes)
+    data = await read_upload(file)
+    check_type(name, data, suffixes)
     user = session.user
 
     def work() -> ImportReport:

@@ -36,6 +36,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 """Media type of an Excel workbook."""
 
 
+def file_route(summary: str, media_type: str, description: str) -> dict[str, Any]:
+    """Keyword arguments of a route that answers with a file of ``media_type`` (OpenAPI
+    summary and the 200 response's content and description)."""
+    return {
+        "response_class": Response,
+        "summary": summary,
+        "responses": {200: {"content": {media_type: {}}, "description": description}},
+    }
+
+
 def xlsx_response(body: bytes, file_name: str) -> Response:
     """An Excel workbook as a download named ``file_name`` (UTF-8, RFC 5987 ``filename*``)."""
     return Response(

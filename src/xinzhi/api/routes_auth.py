@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -25,6 +26,8 @@ from xinzhi.api.deps import (
 from xinzhi.api.errors import ApiError
 from xinzhi.auth.sessions import COOKIE_TTL
 from xinzhi.pipelines import accounts as change_accounts
+
+T = TypeVar("T")
 
 router = APIRouter(tags=["登录与账户"])
 
@@ -65,6 +68,19 @@ def _check_login(db: Database, request: Request, body: m.LoginRequest) -> auth.U
 
 def _user_out(user: auth.User) -> m.UserOut:
     return m.UserOut(**user.to_dict())
+
+
+def _on_account(db: Database, username: str, change: Callable[[Any], T]) -> T:
+    """``change(cursor)`` under the write lock, 404 ``user_not_found`` when ``username`` is not
+    an account."""
+    with db.write_lock:
+        cur = db.cursor()
+        try:
+            if auth.get_user(cur, username) is None:
+                raise ApiError(404, "user_not_found", "用户不存在")
+            return change(cur)
+        finally:
+            cur.close()
 
 
 @router.post("/auth/login", response_model=m.LoginResponse, summary="登录（网页会话 Cookie）")
@@ -169,14 +185,7 @@ def add_user(body: m.UserCreate, request: Request, db: Db, session: Admin) -> m.
     "/admin/users/{username}/disable", response_model=m.UserOut, summary="停用账户（管理员）"
 )
 def disable(username: str, request: Request, db: Db, session: Admin) -> m.UserOut:
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            if auth.get_user(cur, username) is None:
-                raise ApiError(404, "user_not_found", "用户不存在")
-            user = auth.disable_user(cur, username)
-        finally:
-            cur.close()
+    user = _on_account(db, username, lambda c: auth.disable_user(c, username))
     audit(db, request, session, "user_disable", username)
     return _user_out(user)
 
@@ -185,16 +194,13 @@ def disable(username: str, request: Request, db: Db, session: Admin) -> m.UserOu
     "/admin/users/{username}/enable", response_model=m.UserOut, summary="启用账户（管理员）"
 )
 def enable(username: str, request: Request, db: Db, session: Admin) -> m.UserOut:
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            if auth.get_user(cur, username) is None:
-                raise ApiError(404, "user_not_found", "用户不存在")
-            user = change_accounts.enable_account(
-                username, actor=session.user.username, con=cur, ip=client_ip(request)
-            )
-        finally:
-            cur.close()
+    user = _on_account(
+        db,
+        username,
+        lambda c: change_accounts.enable_account(
+            username, actor=session.user.username, con=c, ip=client_ip(request)
+        ),
+    )
     return _user_out(user)
 
 
@@ -203,21 +209,18 @@ def enable(username: str, request: Request, db: Db, session: Admin) -> m.UserOut
 )
 def role(username: str, body: m.UserRole, request: Request, db: Db, session: Admin) -> m.UserOut:
     """New role and county (a county account needs its county); the account's sessions end."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            if auth.get_user(cur, username) is None:
-                raise ApiError(404, "user_not_found", "用户不存在")
-            user = change_accounts.change_account_role(
-                username,
-                body.role,
-                body.county,
-                actor=session.user.username,
-                con=cur,
-                ip=client_ip(request),
-            )
-        finally:
-            cur.close()
+    user = _on_account(
+        db,
+        username,
+        lambda c: change_accounts.change_account_role(
+            username,
+            body.role,
+            body.county,
+            actor=session.user.username,
+            con=c,
+            ip=client_ip(request),
+        ),
+    )
     return _user_out(user)
 
 
@@ -228,14 +231,7 @@ def role(username: str, body: m.UserRole, request: Request, db: Db, session: Adm
 )
 def unlock(username: str, request: Request, db: Db, session: Admin) -> m.Message:
     """Forget the account's failed logins (every address) and its back-off, at once."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            if auth.get_user(cur, username) is None:
-                raise ApiError(404, "user_not_found", "用户不存在")
-            n = auth.unlock(cur, username)
-        finally:
-            cur.close()
+    n = _on_account(db, username, lambda c: auth.unlock(c, username))
     audit(db, request, session, "user_unlock", username, {"failures": n})
     return m.Message(message=f"已解除 {username} 的登录限流（清除 {n} 次失败记录）")
 

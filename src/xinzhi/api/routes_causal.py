@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import XLSX, audit_export, clean, records, xlsx_response
+from xinzhi.api._util import XLSX, audit_export, clean, file_route, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.options import options_of
 from xinzhi.auth.policy import Kind, require_download
@@ -194,9 +194,7 @@ def effect(db: Db, cur: Cursor, session: AnyUser, options: Options) -> EffectOut
 
 @router.get(
     "/causal/effect.xlsx",
-    response_class=Response,
-    summary="试点政策效果评估（Excel）",
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿：估计量的全部结果表"}},
+    **file_route("试点政策效果评估（Excel）", XLSX, "Excel 工作簿：估计量的全部结果表"),
 )
 def effect_xlsx(
     request: Request, db: Db, cur: Cursor, session: AnyUser, options: Options

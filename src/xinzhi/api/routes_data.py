@@ -27,7 +27,16 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as FPath
 
 from xinzhi.api import models as m
-from xinzhi.api._util import Limit, Offset, audit, audit_export, cached_json_async, records
+from xinzhi.api._upload import check_type, read_upload
+from xinzhi.api._util import (
+    Limit,
+    Offset,
+    audit,
+    audit_export,
+    cached_json_async,
+    file_route,
+    records,
+)
 from xinzhi.api.deps import Admin, AnyUser, Cursor, Db, client_ip
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Kind, User
@@ -40,11 +49,9 @@ from xinzhi.pipelines.my_data import (
     map_user_indicator,
 )
 from xinzhi.pipelines.uploads import (
-    NOT_TEXT,
     batch_page,
     batch_quarantine,
     check_upload_quota,
-    csv_is_text,
     import_upload,
     observation_page,
     purge_quarantine,
@@ -53,7 +60,6 @@ from xinzhi.pipelines.uploads import (
 
 router = APIRouter(tags=["数据"])
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 _SOURCE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 
@@ -125,9 +131,7 @@ def _csv_cell(v: Any) -> Any:
 
 @router.get(
     "/imports/{batch_id}/quarantine",
-    response_class=Response,
-    summary="隔离行（CSV 下载）",
-    responses={200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8 BOM）"}},
+    **file_route("隔离行（CSV 下载）", "text/csv", "CSV（UTF-8 BOM）"),
 )
 def quarantine_csv(
     batch_id: Annotated[int, FPath(ge=0, le=2**31 - 1)],
@@ -182,29 +186,6 @@ def purge(
     )
 
 
-async def _read_upload(file: UploadFile) -> bytes:
-    data = bytearray()
-    while chunk := await file.read(1024 * 1024):
-        data += chunk
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise ApiError(
-                413, "file_too_large", f"上传文件过大：最多 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-            )
-    return bytes(data)
-
-
-def _check_type(name: str, data: bytes) -> None:
-    suffix = Path(name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise ApiError(415, "unsupported_type", "只支持上传 .xlsx 或 .csv 文件")
-    if not data:
-        raise ApiError(400, "empty_file", "上传的文件是空的")
-    if suffix == ".xlsx" and not data.startswith(b"PK\x03\x04"):
-        raise ApiError(415, "unsupported_type", "文件内容不是 .xlsx 工作簿")
-    if suffix == ".csv" and not csv_is_text(data):
-        raise ApiError(415, "unsupported_type", NOT_TEXT)
-
-
 @router.post("/imports", response_model=m.ImportReportOut, summary="上传并导入 xlsx/csv")
 async def upload(
     request: Request,
@@ -219,8 +200,8 @@ async def upload(
     from starlette.concurrency import run_in_threadpool
 
     name = safe_file_name(file.filename)
-    data = await _read_upload(file)
-    _check_type(name, data)
+    data = await read_upload(file)
+    check_type(name, data, ALLOWED_SUFFIXES, "只支持上传 .xlsx 或 .csv 文件")
     src = source or Path(name).stem
     if not _SOURCE.fullmatch(src):
         raise ApiError(

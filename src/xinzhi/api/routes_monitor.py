@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
-from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
+from xinzhi.api._util import XLSX, audit, audit_export, clean, file_route, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -198,14 +198,7 @@ def matrix(db: Db, cur: Cursor, session: AnyUser, q: Signal) -> MatrixOut:
 
 @router.get(
     "/monitor/matrix.xlsx",
-    response_class=Response,
-    summary="五色信号矩阵（Excel）",
-    responses={
-        200: {
-            "content": {XLSX: {}},
-            "description": "工作簿：信号矩阵、信号明细、综合预警指数、说明",
-        }
-    },
+    **file_route("五色信号矩阵（Excel）", XLSX, "工作簿：信号矩阵、信号明细、综合预警指数、说明"),
 )
 def matrix_xlsx(request: Request, db: Db, cur: Cursor, session: AnyUser, q: Signal) -> Response:
     """The matrix the account sees as a workbook (a county account: its own county's row);
@@ -253,9 +246,7 @@ def county_detail(county: County, db: Db, cur: Cursor, session: AnyUser, q: Sign
 
 @router.get(
     "/monitor/counties/{county}/digest.xlsx",
-    response_class=Response,
-    summary="县域监测简报（Excel）",
-    responses={200: {"content": {XLSX: {}}, "description": "工作簿：指标变化、综合预警指数、说明"}},
+    **file_route("县域监测简报（Excel）", XLSX, "工作簿：指标变化、综合预警指数、说明"),
 )
 def digest_xlsx(
     county: County, request: Request, db: Db, cur: Cursor, session: AnyUser, q: Signal

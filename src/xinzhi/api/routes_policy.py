@@ -25,7 +25,7 @@ from fastapi import Path as FPath
 from pydantic import BaseModel, Field
 
 from xinzhi.api import policy_views as pv
-from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
+from xinzhi.api._util import XLSX, audit, audit_export, clean, file_route, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.auth.policy import Action, Kind, policy_county, require, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -325,9 +325,7 @@ def policy_form_fields(cur: Cursor, session: AnyUser, subject: Subject = None) -
 
 @router.get(
     "/policy/payout/{document}.xlsx",
-    response_class=Response,
-    summary="兑现名单与推送名单（Excel）",
-    responses={200: {"content": {XLSX: {}}, "description": "工作簿：兑现名单、推送名单"}},
+    **file_route("兑现名单与推送名单（Excel）", XLSX, "工作簿：兑现名单、推送名单"),
 )
 def payout_workbook(
     document: DocId,

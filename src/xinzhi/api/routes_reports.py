@@ -27,7 +27,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as FPath
 
 from xinzhi import config
-from xinzhi.api._util import audit_export, evaluation_stamp
+from xinzhi.api._util import audit_export, evaluation_stamp, file_route
 from xinzhi.api.deps import AnyUser, Cursor, Database, Db
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session
@@ -130,12 +130,7 @@ def _file_bytes(suffix: str, write: Any) -> bytes:
         return path.read_bytes()
 
 
-@router.get(
-    "/reports/county/{code}.pdf",
-    response_class=Response,
-    summary="县域报告（PDF）",
-    responses={200: {"content": {PDF: {}}, "description": "PDF 报告"}},
-)
+@router.get("/reports/county/{code}.pdf", **file_route("县域报告（PDF）", PDF, "PDF 报告"))
 def county_pdf(
     code: CountyCode,
     request: Request,
@@ -153,10 +148,7 @@ def county_pdf(
 
 
 @router.get(
-    "/reports/county/{code}.html",
-    response_class=Response,
-    summary="县域报告（HTML）",
-    responses={200: {"content": {"text/html": {}}, "description": "HTML 报告"}},
+    "/reports/county/{code}.html", **file_route("县域报告（HTML）", "text/html", "HTML 报告")
 )
 def county_html(
     code: CountyCode,
@@ -175,10 +167,7 @@ def county_html(
 
 
 @router.get(
-    "/reports/county/{code}.xlsx",
-    response_class=Response,
-    summary="县域报告数据（Excel）",
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    "/reports/county/{code}.xlsx", **file_route("县域报告数据（Excel）", XLSX, "Excel 工作簿")
 )
 def county_xlsx(
     code: CountyCode,

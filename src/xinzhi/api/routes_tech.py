@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 
 from xinzhi.api import models as m
 from xinzhi.api._upload import import_uploaded
-from xinzhi.api._util import XLSX, audit, audit_export, clean, records, xlsx_response
+from xinzhi.api._util import XLSX, audit, audit_export, clean, file_route, records, xlsx_response
 from xinzhi.api.deps import AnyUser, Cursor, Db
 from xinzhi.auth.policy import Kind, require_download
 from xinzhi.labels import SYNTHETIC_NOTE
@@ -196,9 +196,7 @@ def demand_teams(
 
 @router.get(
     "/tech/match.xlsx",
-    response_class=Response,
-    summary="技术需求双向推荐（Excel）",
-    responses={200: {"content": {XLSX: {}}, "description": "工作簿：需求→团队、团队→需求、说明"}},
+    **file_route("技术需求双向推荐（Excel）", XLSX, "工作簿：需求→团队、团队→需求、说明"),
 )
 def match_xlsx(
     request: Request,

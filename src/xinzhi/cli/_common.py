@@ -6,6 +6,8 @@ import getpass
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,16 @@ def open_db(db: Path | None) -> Any:
     from xinzhi.pipelines.warehouse import open_warehouse
 
     return open_warehouse(db)
+
+
+@contextmanager
+def db_connection(db: Path | None) -> Iterator[Any]:
+    """:func:`open_db` for the length of a ``with`` block (closed afterwards, also on errors)."""
+    con = open_db(db)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def os_user() -> str:

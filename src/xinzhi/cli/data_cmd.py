@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from xinzhi.cli._common import echo_json, open_db
+from xinzhi.cli._common import db_connection, echo_json
 from xinzhi.cli._tables import checked_output, write_table
 
 __all__ = ["app"]
@@ -53,11 +53,8 @@ def values_cmd(
     """列出一个县的当前数值：指标、单位、类别（目录指标/用户指标）、年份、数值、来源、批次、导入时间与导入人。"""
     from xinzhi.pipelines.my_data import VALUE_COLUMNS, county_values, local_user
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         table = county_values(con, local_user(), county, year=year)
-    finally:
-        con.close()
     if as_json:
         echo_json(table.to_dict(orient="records"))
     elif output is None:
@@ -85,11 +82,8 @@ def correct_cmd(
     """更正一个数值：保存为新的导入批次（被替代的数值留在原批次中），写入审计日志。"""
     from xinzhi.pipelines.my_data import correct_value, local_user
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         report = correct_value(con, local_user(), county, indicator, year, value, note=note)
-    finally:
-        con.close()
     if as_json:
         echo_json(asdict(report))
         return
@@ -106,11 +100,8 @@ def map_cmd(
     """把用户指标对应为目录指标：其数值按目录指标的单位换算后另存为新批次（用户指标的数值保留）。"""
     from xinzhi.pipelines.my_data import local_user, map_user_indicator
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         report = map_user_indicator(con, local_user(), code, target)
-    finally:
-        con.close()
     if as_json:
         echo_json(asdict(report))
         return

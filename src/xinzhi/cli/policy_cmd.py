@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from xinzhi.cli._common import account_name, echo_json, open_db
+from xinzhi.cli._common import account_name, db_connection, echo_json
 from xinzhi.cli._tables import checked_output, write_table
 from xinzhi.errors import InputError
 
@@ -68,11 +68,8 @@ def list_cmd(
     """列出政策库中的文件（标题、发文机关、文号、日期、来源、条款数）。"""
     from xinzhi.pipelines.policy import date_text, list_documents
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         table = list_documents(con, county=county, status=None if status == "all" else status)
-    finally:
-        con.close()
     if as_json:
         echo_json(_records(table))
         return
@@ -125,8 +122,7 @@ def check_cmd(
 
     if firms is not None and not firms.is_file():
         raise InputError(f"企业数据文件不存在：{firms}")
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         res = policy_check(
             con,
             county=county,
@@ -136,8 +132,6 @@ def check_cmd(
             firms=firms,
             subject=subject,
         )
-    finally:
-        con.close()
     table = res.tidy()
     key = "person_id" if subject == "person" else "credit_code"
     first = [key] + [c for c in CHECK_COLUMNS[1:] if c in table.columns]
@@ -158,11 +152,8 @@ def explain_cmd(
     """一家企业的政策说明：每条条款用到的数据、每个条件是否满足（✓ ✗ ?）及金额。"""
     from xinzhi.pipelines.policy import calculator
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         res = calculator(con, county=county, credit_code=credit_code, on=date)
-    finally:
-        con.close()
     typer.echo(res.explain(credit_code, document))
 
 
@@ -204,13 +195,10 @@ def draft_cmd(
 
     if not file.is_file():
         raise InputError(f"文件不存在：{file}")
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         doc_id = save_draft(
             con, file.read_text("utf-8"), account=account_name(account), status=status
         )
-    finally:
-        con.close()
     typer.echo(
         f"已保存 {doc_id}（{status}）；发布：xinzhi policy publish {doc_id} --date YYYY-MM-DD"
     )
@@ -226,11 +214,8 @@ def publish_cmd(
     """发布政策库中的文件：自该日期起参与匹配。"""
     from xinzhi.pipelines.policy import publish
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         publish(con, doc_id, on=date, account=account_name(account))
-    finally:
-        con.close()
     typer.echo(f"已发布 {doc_id}，自 {date} 起适用")
 
 
@@ -244,11 +229,8 @@ def retire_cmd(
     """废止已发布的文件：自该日期起不再参与匹配（历史版本保留）。"""
     from xinzhi.pipelines.policy import retire
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         retire(con, doc_id, on=date, account=account_name(account))
-    finally:
-        con.close()
     typer.echo(f"已废止 {doc_id}，自 {date} 起不再适用")
 
 
@@ -265,11 +247,8 @@ def adopt_cmd(
     """以一份政策文件为模板，改编为本地区的文件（待审核，标注“改编自”原文件）。"""
     from xinzhi.pipelines.policy import adopt
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         target = adopt(con, doc_id, region=region, account=account_name(account), new_id=new_id)
-    finally:
-        con.close()
     typer.echo(f"已保存 {target}（改编自 {doc_id}，待审核）；请核对条款后发布")
 
 
@@ -295,13 +274,10 @@ def facts_import_cmd(
     """导入政策事实（地方财政贡献、新上项目固定资产投资、人才学历……）。"""
     from xinzhi.pipelines.policy import import_policy_facts
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         rep = import_policy_facts(
             con, file, account=account_name(account), year=year, source=source, sheet=sheet
         )
-    finally:
-        con.close()
     _report(rep, as_json)
 
 
@@ -317,11 +293,8 @@ def facts_generate_cmd(
     """为一个县的企业生成政策事实的示例数据（仅供演示，标明“示例数据”）。"""
     from xinzhi.pipelines.policy import generate_policy_facts
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         rep = generate_policy_facts(con, county=county, on=date, year=year, seed=seed)
-    finally:
-        con.close()
     _report(rep, as_json)
 
 
@@ -337,13 +310,10 @@ def records_import_cmd(
     """导入政策兑现台账（符合、已推送、已申请、已兑现，金额，是否知晓，满意度）。"""
     from xinzhi.pipelines.policy import import_policy_records
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         rep = import_policy_records(
             con, file, account=account_name(account), source=source, sheet=sheet
         )
-    finally:
-        con.close()
     _report(rep, as_json)
 
 
@@ -360,11 +330,8 @@ def effect_cmd(
     """政策效果：每个文件、每期的符合/推送/申请/兑现户数与金额，知晓率、兑现率、满意度。"""
     from xinzhi.pipelines.policy import effect_indicators
 
-    con = open_db(db)
-    try:
+    with db_connection(db) as con:
         table = effect_indicators(con, county=county, document=document)
-    finally:
-        con.close()
     if output is not None:
         write_table(table, output)
     if as_json:

@@ -62,15 +62,17 @@ def _read_password(from_stdin: bool) -> tuple[str, bool]:
     return generate_password(), True
 
 
+_Role = Annotated[
+    str, typer.Option("--role", help="admin（管理员）| analyst（分析员）| county（县区用户）")
+]
+_County = Annotated[str | None, typer.Option("--county", help="县区用户所属县区（代码或名称）")]
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[
-        str, typer.Option("--role", help="admin（管理员）| analyst（分析员）| county（县区用户）")
-    ],
-    county: Annotated[
-        str | None, typer.Option("--county", help="县区用户所属县区（代码或名称）")
-    ] = None,
+    role: _Role,
+    county: _County = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="从标准输入读取密码")
     ] = False,
@@ -122,12 +124,8 @@ def users_enable(name: Annotated[str, typer.Argument(help="用户名")]) -> None
 @users_app.command("role")
 def users_role(
     name: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[
-        str, typer.Option("--role", help="admin（管理员）| analyst（分析员）| county（县区用户）")
-    ],
-    county: Annotated[
-        str | None, typer.Option("--county", help="县区用户所属县区（代码或名称）")
-    ] = None,
+    role: _Role,
+    county: _County = None,
 ) -> None:
     """修改账户的角色与所属县区（同时注销其全部会话与令牌）。"""
     from xinzhi.pipelines.accounts import change_account_role
