@@ -39,9 +39,11 @@ __all__ = [
     "check_supersession",
     "file_sha256",
     "import_table_file",
+    "loaded_report",
     "run_import",
     "table_report",
     "write_report_batch",
+    "write_rows_batch",
     "write_table_batch",
 ]
 
@@ -382,4 +384,43 @@ def write_table_batch(
         skipped=table.skipped,
         extra=extra,
         user_name=user_name,
+    )
+
+
+def loaded_report(
+    *, file_name: str, source: str, fmt: str, rows: int, sha256: str, **fields: Any
+) -> ImportReport:
+    """The report of ``rows`` rows about to be loaded whole (status ``loaded``, no batch yet,
+    nothing quarantined or skipped, one value a row); ``fields`` add report fields."""
+    return ImportReport(
+        file_name=file_name,
+        source=source,
+        format=fmt,
+        status="loaded",
+        batch_id=None,
+        rows_read=rows,
+        rows_loaded=rows,
+        rows_quarantined=0,
+        rows_skipped=0,
+        values_loaded=rows,
+        sha256=sha256,
+        **fields,
+    )
+
+
+def write_rows_batch(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    extra: Callable[[duckdb.DuckDBPyConnection, int], None],
+) -> ImportReport:
+    """Write a batch whose rows all go to an importer's own table (``extra(con, batch_id)``):
+    no observations, nothing quarantined or skipped."""
+    empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
+    return write_report_batch(
+        con,
+        report,
+        observations=pd.DataFrame(columns=list(_NO_OBSERVATIONS)),
+        quarantine=empty.assign(message=None),
+        skipped=empty,
+        extra=extra,
     )

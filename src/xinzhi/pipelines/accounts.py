@@ -6,7 +6,7 @@ writes the audit entry (``actor``: who made the change; ``ip``: from where, on t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
@@ -39,6 +39,23 @@ def _accounts(
         yield own
     finally:
         own.close()
+
+
+def _audited(
+    db: str | os.PathLike[str] | None,
+    con: duckdb.DuckDBPyConnection | None,
+    action: str,
+    username: str,
+    actor: str,
+    ip: str | None,
+    change: Callable[[duckdb.DuckDBPyConnection, str], auth.User],
+) -> auth.User:
+    """``change(con, username)`` and its audit entry ``action`` (by ``actor``) in the
+    warehouse of :func:`_accounts`; returns the changed account."""
+    with _accounts(db, con) as c:
+        user = change(c, username)
+        auth.write_audit(c, action, user=actor, target=username, ip=ip)
+    return user
 
 
 def add_account(
@@ -86,10 +103,7 @@ def disable_account(
     """Disable an account and end its sessions and tokens; audited as ``user_disable``."""
     if username == actor:
         raise InputError("不能停用自己正在使用的账户")
-    with _accounts(db, con) as c:
-        user = auth.disable_user(c, username)
-        auth.write_audit(c, "user_disable", user=actor, target=username, ip=ip)
-    return user
+    return _audited(db, con, "user_disable", username, actor, ip, auth.disable_user)
 
 
 def enable_account(
@@ -101,10 +115,7 @@ def enable_account(
     ip: str | None = None,
 ) -> auth.User:
     """Enable a disabled account; audited as ``user_enable``."""
-    with _accounts(db, con) as c:
-        user = auth.enable_user(c, username)
-        auth.write_audit(c, "user_enable", user=actor, target=username, ip=ip)
-    return user
+    return _audited(db, con, "user_enable", username, actor, ip, auth.enable_user)
 
 
 def change_account_role(
@@ -149,10 +160,15 @@ def reset_account_password(
 ) -> auth.User:
     """Set a new password and end the account's sessions and tokens; audited as
     ``user_reset_password``."""
-    with _accounts(db, con) as c:
-        user = auth.reset_password(c, username, password)
-        auth.write_audit(c, "user_reset_password", user=actor, target=username, ip=ip)
-    return user
+    return _audited(
+        db,
+        con,
+        "user_reset_password",
+        username,
+        actor,
+        ip,
+        lambda c, name: auth.reset_password(c, name, password),
+    )
 
 
 def unlock_account(username: str, *, actor: str, db: str | os.PathLike[str] | None = None) -> int:

@@ -50,7 +50,7 @@ from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise._compiled import execute_arrow, in_memory
 from xinzhi.enterprise.synthetic import SYNTHETIC_LABEL, iter_firm_years
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
-from xinzhi.ingest.batch import run_import, write_report_batch
+from xinzhi.ingest.batch import loaded_report, run_import, write_rows_batch
 from xinzhi.ingest.firm_years import (
     catalogue_sql_types,
     import_firm_labels,
@@ -874,17 +874,11 @@ def generate_enterprise_data(
                 places=county_places(ys[-1]),
             )
             counts.update(years=n_years, labels=n_labels)
-            report = ImportReport(
+            report = loaded_report(
                 file_name=f"示例数据 seed={seed}",
                 source=SYNTHETIC_SOURCE,
-                format="enterprise-synthetic",
-                status="loaded",
-                batch_id=None,
-                rows_read=n_years + n_labels,
-                rows_loaded=n_years + n_labels,
-                rows_quarantined=0,
-                rows_skipped=0,
-                values_loaded=n_years + n_labels,
+                fmt="enterprise-synthetic",
+                rows=n_years + n_labels,
                 sha256=sha,
                 years=ys,
                 warnings=[f"示例数据：企业年度数据 {n_years} 行，荣誉/资质 {n_labels} 条"],
@@ -904,15 +898,7 @@ def generate_enterprise_data(
                     [batch_id, str(lb_path)],
                 )
 
-            empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
-            return write_report_batch(
-                connection,
-                report,
-                observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-                quarantine=empty.assign(message=None),
-                skipped=empty,
-                extra=insert,
-            )
+            return write_rows_batch(connection, report, insert)
 
     report = run_import(
         load, sha256=sha, source=SYNTHETIC_SOURCE, fmt="enterprise-synthetic", con=con

@@ -35,7 +35,7 @@ from xinzhi.auth import policy
 from xinzhi.auth.accounts import User
 from xinzhi.errors import InputError
 from xinzhi.indicators.catalogue import load_catalogue
-from xinzhi.ingest.batch import write_report_batch
+from xinzhi.ingest.batch import loaded_report, write_report_batch
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.units import conversion_factor
 from xinzhi.pipelines.uploads import scoped_source
@@ -175,17 +175,11 @@ def _write(
     note: str,
 ) -> ImportReport:
     stamp = datetime.now(UTC).isoformat()
-    report = ImportReport(
+    report = loaded_report(
         file_name=file_name,
         source=source,
-        format="manual",
-        status="loaded",
-        batch_id=None,
-        rows_read=len(observations),
-        rows_loaded=len(observations),
-        rows_quarantined=0,
-        rows_skipped=0,
-        values_loaded=len(observations),
+        fmt="manual",
+        rows=len(observations),
         sha256=hashlib.sha256(f"{source}|{stamp}|{user.username}".encode()).hexdigest(),
         years=sorted(int(y) for y in observations["year"].unique()),
         regions_loaded=int(observations["region_code"].nunique()),

@@ -57,7 +57,7 @@ from xinzhi.codes.firm_fields import firm_fields, firm_labels
 from xinzhi.codes.firm_status import active_statuses
 from xinzhi.enterprise import size as size_mod
 from xinzhi.errors import InputError, NotFoundError, XinzhiError
-from xinzhi.ingest.batch import run_import, write_report_batch
+from xinzhi.ingest.batch import loaded_report, run_import, write_rows_batch
 from xinzhi.ingest.policy_facts import FactSpec, clean_policy_facts
 from xinzhi.ingest.policy_facts import import_policy_facts as _import_facts
 from xinzhi.ingest.policy_records import import_policy_records as _import_records
@@ -1684,31 +1684,17 @@ def generate_policy_facts(
 
     def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         pstore.ensure_policy_tables(connection)
-        report = ImportReport(
+        report = loaded_report(
             file_name=f"示例数据 seed={seed}",
             source=source,
-            format="policy_facts-synthetic",
-            status="loaded",
-            batch_id=None,
-            rows_read=len(rows),
-            rows_loaded=len(rows),
-            rows_quarantined=0,
-            rows_skipped=0,
-            values_loaded=len(rows),
+            fmt="policy_facts-synthetic",
+            rows=len(rows),
             sha256=sha,
             years=[y],
             indicators_loaded=sorted(specs),
             warnings=[f"示例数据：{n} 家企业 × {len(specs)} 项政策事实"],
         )
-        empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
-        return write_report_batch(
-            connection,
-            report,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=empty.assign(message=None),
-            skipped=empty,
-            extra=insert,
-        )
+        return write_rows_batch(connection, report, insert)
 
     return run_import(load, sha256=sha, source=source, fmt="policy_facts-synthetic", con=con)
 

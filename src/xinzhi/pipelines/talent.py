@@ -28,7 +28,7 @@ import pandas as pd
 from xinzhi.auth import policy as access
 from xinzhi.auth.accounts import User
 from xinzhi.errors import InputError
-from xinzhi.ingest.batch import run_import, write_report_batch
+from xinzhi.ingest.batch import loaded_report, run_import, write_rows_batch
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.talent import import_talent_file
 from xinzhi.match import radar as radar_mod
@@ -293,30 +293,16 @@ def _write_synthetic(
 
     def load(connection: duckdb.DuckDBPyConnection) -> ImportReport:
         ts.ensure_talent_tables(connection)
-        report = ImportReport(
+        report = loaded_report(
             file_name=f"示例数据 {ident}",
             source=source,
-            format=f"{kind}-synthetic",
-            status="loaded",
-            batch_id=None,
-            rows_read=len(rows),
-            rows_loaded=len(rows),
-            rows_quarantined=0,
-            rows_skipped=0,
-            values_loaded=len(rows),
+            fmt=f"{kind}-synthetic",
+            rows=len(rows),
             sha256=sha,
             regions_loaded=1,
             warnings=[f"示例数据：{len(rows)} 条{BASE_LABELS[kind]}记录"],
         )
-        empty = pd.DataFrame(columns=["row_number", "raw", "reason"])
-        return write_report_batch(
-            connection,
-            report,
-            observations=pd.DataFrame(columns=["region_code", "year", "indicator", "value"]),
-            quarantine=empty.assign(message=None),
-            skipped=empty,
-            extra=insert,
-        )
+        return write_rows_batch(connection, report, insert)
 
     return run_import(load, sha256=sha, source=source, fmt=f"{kind}-synthetic", con=con)
 

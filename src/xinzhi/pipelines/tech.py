@@ -270,20 +270,17 @@ def generate_tech(
             n_teams=n_teams,
             seed=seed,
         )
-        a = import_tech_frame(
-            d.drop(columns="synthetic"),
-            kind="demands",
-            source=f"tech_demands:示例数据:{code}",
-            county=code,
-            synthetic=True,
-            con=own,
-        )
-        b = import_tech_frame(
-            t.drop(columns="synthetic"),
-            kind="teams",
-            source=f"tech_teams:示例数据:{code}",
-            synthetic=True,
-            con=own,
+        # the county only fills the demands' region (the teams table names its own)
+        a, b = (
+            import_tech_frame(
+                frame.drop(columns="synthetic"),
+                kind=kind,
+                source=f"tech_{kind}:示例数据:{code}",
+                county=code,
+                synthetic=True,
+                con=own,
+            )
+            for kind, frame in (("demands", d), ("teams", t))
         )
         return a, b
     finally:
