@@ -24,15 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from _browser import CHROMIUM_ARGS, free_port
+
 SERVER = """
 import sys, uvicorn
 from xinzhi.server import create_app
@@ -52,12 +45,6 @@ PEER_JS = """async () => {
 }"""
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True, help="warehouse with the evaluation nqpf-county")
@@ -73,7 +60,7 @@ def main() -> None:
         if auth.get_user(con, "bench") is None:
             auth.add_user(con, "bench", "bench-pass-123", "admin")
         con.close()
-        port = _port()
+        port = free_port()
         env = dict(os.environ, XINZHI_HOME=tmp, XINZHI_SECRET_KEY="bench")
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=env)
         base = f"http://127.0.0.1:{port}"

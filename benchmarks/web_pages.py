@@ -33,15 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from _browser import CHROMIUM_ARGS, free_port
+
 SERVER = """
 import sys, uvicorn
 from xinzhi.server import create_app
@@ -51,12 +44,6 @@ web.mount(app)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 TARGET = 2.0
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def pages(evaluation: str, county: str) -> list[tuple[str, str, list[str]]]:
@@ -137,7 +124,7 @@ def main() -> None:
         if auth.get_user(con, "bench") is None:
             auth.add_user(con, "bench", "bench-pass-123", "admin")
         con.close()
-        port = _port()
+        port = free_port()
         env = dict(os.environ, XINZHI_HOME=tmp, XINZHI_SECRET_KEY="bench-secret-key")
         if args.keep_cache:
             from xinzhi.config import cache_dir

@@ -1,0 +1,23 @@
+"""Shared by the browser benchmarks (web_pages.py, bench_map_page.py): the headless Debian
+chromium's switches and a free local port for the server they start."""
+
+from __future__ import annotations
+
+import socket
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
