@@ -51,12 +51,17 @@ def account_client(
         yield client, tokens
 
 
-ROLE_ACCOUNTS = [
-    ("admin1", "admin", None),
-    ("analyst1", "analyst", None),
-    ("county1", "county", COUNTY),
-    ("county2", "county", OTHER_COUNTY),
-]
+def role_accounts(county: str, other: str) -> list[tuple[str, str, str | None]]:
+    """admin1, analyst1, county1 (of ``county``) and county2 (of ``other``)."""
+    return [
+        ("admin1", "admin", None),
+        ("analyst1", "analyst", None),
+        ("county1", "county", county),
+        ("county2", "county", other),
+    ]
+
+
+ROLE_ACCOUNTS = role_accounts(COUNTY, OTHER_COUNTY)
 
 
 def make_api(src: Path, dest_dir: Path) -> Iterator[Api]:

@@ -21,19 +21,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from api_helpers import account_client
+from api_helpers import account_client, role_accounts
 from fastapi.testclient import TestClient
 
 from xinzhi.codes.credit import credit_check_chars, org_check_chars
 
 OWN = "430321"  # 湘潭县
 OTHER = "430121"  # 长沙县
-ACCOUNTS = [
-    ("admin1", "admin", None),
-    ("analyst1", "analyst", None),
-    ("county1", "county", OWN),
-    ("county2", "county", OTHER),
-]
+ACCOUNTS = role_accounts(OWN, OTHER)
 DOC = "test-xiangtan-2024"
 DOC_OTHER = "test-changsha-2024"
 TALENT = "test-xiangtan-talent-2024"

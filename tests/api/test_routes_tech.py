@@ -13,17 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import account_client
+from api_helpers import account_client, role_accounts
 from fastapi.testclient import TestClient
 
 OWN = "430321"  # 湘潭县
 OTHER = "430121"  # 长沙县
-ACCOUNTS = [
-    ("admin1", "admin", None),
-    ("analyst1", "analyst", None),
-    ("county1", "county", OWN),
-    ("county2", "county", OTHER),
-]
+ACCOUNTS = role_accounts(OWN, OTHER)
 D1 = "TD4303210001"
 
 

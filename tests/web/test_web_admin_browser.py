@@ -4,14 +4,13 @@ warehouse and the audit log hold each change, attributed to the logged-in admini
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server, login
+from fixtures.live_server import chromium, copy_server, login
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +21,9 @@ ADMIN = ("管理员甲", "admin-pass-123")
 def server_db(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
-    db = tmp_path_factory.mktemp("web-admin") / "xinzhi.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    add_accounts(db, (ADMIN, "admin"))
-    with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
+    with copy_server(
+        small_warehouse.db, data_dir, tmp_path_factory, "web-admin", (ADMIN, "admin")
+    ) as (url, db):
         yield url, db
 
 

@@ -5,14 +5,18 @@ as SVG, under the page's content security policy (no violation, no request off t
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, csp_violations, live_server, login
+from fixtures.live_server import (
+    chromium,
+    copy_server,
+    csp_violations,
+    login,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +27,9 @@ ADMIN = ("管理员甲", "admin-pass-123")
 def server(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("web-audit") / "xinzhi.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    add_accounts(db, (ADMIN, "admin"))
-    with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
+    with copy_server(
+        small_warehouse.db, data_dir, tmp_path_factory, "web-audit", (ADMIN, "admin")
+    ) as (url, _):
         yield url
 
 

@@ -9,14 +9,13 @@ the stored scores; the Excel export holds the same rows, a frozen header and % f
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server, login
+from fixtures.live_server import chromium, copy_server, login
 from fixtures.warehouse import EVALUATION
 from xinzhi import store
 from xinzhi.errors import InputError
@@ -99,10 +98,9 @@ def test_duplicates_and_unknown_county(small_warehouse: Any) -> None:
 def server(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
-    db = tmp_path_factory.mktemp("web-compare") / "xinzhi.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    add_accounts(db, (ADMIN, "admin"))
-    with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
+    with copy_server(
+        small_warehouse.db, data_dir, tmp_path_factory, "web-compare", (ADMIN, "admin")
+    ) as (url, _):
         yield url, small_warehouse.db
 
 

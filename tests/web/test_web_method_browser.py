@@ -4,14 +4,13 @@ warehouse (示例数据) driven by headless Debian chromium, as :mod:`test_web_a
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server, login
+from fixtures.live_server import chromium, copy_server, login
 from xinzhi.pipelines.evaluation import METHOD_OPTIONS
 from xinzhi.web.pages_method import MAIN_OPTIONS
 
@@ -24,10 +23,9 @@ ADMIN = ("管理员甲", "admin-pass-123")
 def server(
     small_warehouse: Any, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("web-method") / "xinzhi.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    add_accounts(db, (ADMIN, "admin"))
-    with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
+    with copy_server(
+        small_warehouse.db, data_dir, tmp_path_factory, "web-method", (ADMIN, "admin")
+    ) as (url, _):
         yield url
 
 
