@@ -159,15 +159,7 @@ def clean_demands(
     if "region_code" not in cols and county is None:
         raise InputError("缺少“区划代码”或“所在县”列，且未指定导入县区")
     n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        return body[cols[k]].reset_index(drop=True) if k in cols else blank
-
-    def text(k: str) -> pd.Series:
-        t = to_text(col(k))
-        return t.where(t != "", None).astype(object)
-
+    col, text = _readers(body, cols)
     raw, empty = _raw_json(header, body)
     flags = _Flags()
     title = to_text(col("title"))
@@ -231,6 +223,23 @@ def clean_demands(
     )
 
 
+def _readers(
+    body: pd.DataFrame, cols: Mapping[str, int]
+) -> tuple[Callable[[str], pd.Series], Callable[[str], pd.Series]]:
+    """``col(key)``: the matched column of ``key`` (all NULL when absent); ``text(key)``: its
+    text with blanks as NULL."""
+    blank = pd.Series([None] * len(body), dtype=object)
+
+    def col(k: str) -> pd.Series:
+        return body[cols[k]].reset_index(drop=True) if k in cols else blank
+
+    def text(k: str) -> pd.Series:
+        t = to_text(col(k))
+        return t.where(t != "", None).astype(object)
+
+    return col, text
+
+
 def clean_teams(grid: Grid | pd.DataFrame, *, synthetic: bool = False) -> CleanRows:
     """Validate and normalise a table of research teams, experts and 飞地 partners (pure)."""
     header, body, row_numbers = header_and_body(
@@ -240,15 +249,7 @@ def clean_teams(grid: Grid | pd.DataFrame, *, synthetic: bool = False) -> CleanR
     if "name" not in cols:
         raise InputError("缺少“团队名称”列（也可写作 专家姓名、名称）")
     n = len(body)
-    blank = pd.Series([None] * n, dtype=object)
-
-    def col(k: str) -> pd.Series:
-        return body[cols[k]].reset_index(drop=True) if k in cols else blank
-
-    def text(k: str) -> pd.Series:
-        t = to_text(col(k))
-        return t.where(t != "", None).astype(object)
-
+    col, text = _readers(body, cols)
     raw, empty = _raw_json(header, body)
     flags = _Flags()
     name = to_text(col("name"))
