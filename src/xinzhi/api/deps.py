@@ -18,7 +18,8 @@ import hmac
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -128,6 +129,17 @@ class Database:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor (own transaction context) on the shared database."""
         return self.con.cursor()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A new cursor held under :attr:`write_lock` for a ``with`` block (closed after it,
+        also on errors): the shape of every write of the API."""
+        with self.write_lock:
+            cur = self.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """Value of ``key`` in the in-memory cache, computed by ``make()`` on a miss.

@@ -39,31 +39,25 @@ def _duration(seconds: int) -> str:
 
 def _check_login(db: Database, request: Request, body: m.LoginRequest) -> auth.User:
     ip = client_ip(request)
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            wait = auth.seconds_to_wait(cur, body.username, ip)
-            if wait:
-                auth.write_audit(
-                    cur, "login_throttled", user=body.username, target=body.username, ip=ip
-                )
-                raise ApiError(
-                    429,
-                    "too_many_attempts",
-                    f"登录失败次数过多，请 {_duration(wait)}后再试（too many attempts）",
-                    headers={"Retry-After": str(wait)},
-                )
-            user = auth.authenticate(cur, body.username, body.password)
-            if user is None:
-                auth.record_failure(cur, body.username, ip)
-                auth.write_audit(
-                    cur, "login_failed", user=body.username, target=body.username, ip=ip
-                )
-                raise ApiError(401, "invalid_credentials", "用户名或密码错误，或账户已停用")
-            auth.clear_failures(cur, body.username, ip)
-            return user
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        wait = auth.seconds_to_wait(cur, body.username, ip)
+        if wait:
+            auth.write_audit(
+                cur, "login_throttled", user=body.username, target=body.username, ip=ip
+            )
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"登录失败次数过多，请 {_duration(wait)}后再试（too many attempts）",
+                headers={"Retry-After": str(wait)},
+            )
+        user = auth.authenticate(cur, body.username, body.password)
+        if user is None:
+            auth.record_failure(cur, body.username, ip)
+            auth.write_audit(cur, "login_failed", user=body.username, target=body.username, ip=ip)
+            raise ApiError(401, "invalid_credentials", "用户名或密码错误，或账户已停用")
+        auth.clear_failures(cur, body.username, ip)
+        return user
 
 
 def _user_out(user: auth.User) -> m.UserOut:
@@ -73,14 +67,10 @@ def _user_out(user: auth.User) -> m.UserOut:
 def _on_account(db: Database, username: str, change: Callable[[Any], T]) -> T:
     """``change(cursor)`` under the write lock, 404 ``user_not_found`` when ``username`` is not
     an account."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            if auth.get_user(cur, username) is None:
-                raise ApiError(404, "user_not_found", "用户不存在")
-            return change(cur)
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        if auth.get_user(cur, username) is None:
+            raise ApiError(404, "user_not_found", "用户不存在")
+        return change(cur)
 
 
 @router.post("/auth/login", response_model=m.LoginResponse, summary="登录（网页会话 Cookie）")
@@ -88,15 +78,11 @@ def login(body: m.LoginRequest, request: Request, response: Response, db: Db) ->
     """Check the credentials and start a cookie session. The response carries the CSRF token
     that state-changing requests of this session must send in ``X-CSRF-Token``."""
     user = _check_login(db, request, body)
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            raw, session = auth.create_session(cur, user, "cookie")
-            auth.write_audit(
-                cur, "login", user=user.username, detail={"kind": "cookie"}, ip=client_ip(request)
-            )
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        raw, session = auth.create_session(cur, user, "cookie")
+        auth.write_audit(
+            cur, "login", user=user.username, detail={"kind": "cookie"}, ip=client_ip(request)
+        )
     secure = request_scheme(request) == "https"
     response.set_cookie(
         COOKIE_NAME,
@@ -122,12 +108,8 @@ def logout(request: Request, response: Response, db: Db, session: AnyUser) -> m.
     if header.lower().startswith("bearer "):
         raw = header[7:].strip()
     if raw:
-        with db.write_lock:
-            cur = db.cursor()
-            try:
-                auth.revoke_session(cur, raw)
-            finally:
-                cur.close()
+        with db.writing() as cur:
+            auth.revoke_session(cur, raw)
     response.delete_cookie(COOKIE_NAME, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     audit(db, request, session, "logout")
@@ -138,15 +120,11 @@ def logout(request: Request, response: Response, db: Db, session: AnyUser) -> m.
 def token(body: m.LoginRequest, request: Request, db: Db) -> m.TokenResponse:
     """Exchange user name and password for a bearer token (valid 8 hours; stored hashed)."""
     user = _check_login(db, request, body)
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            raw, session = auth.create_session(cur, user, "bearer")
-            auth.write_audit(
-                cur, "login", user=user.username, detail={"kind": "bearer"}, ip=client_ip(request)
-            )
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        raw, session = auth.create_session(cur, user, "bearer")
+        auth.write_audit(
+            cur, "login", user=user.username, detail={"kind": "bearer"}, ip=client_ip(request)
+        )
     return m.TokenResponse(access_token=raw, expires_at=str(session.expires_at))
 
 
@@ -164,12 +142,8 @@ def users(cur: Cursor, _: Admin) -> list[m.UserOut]:
     "/admin/users", response_model=m.UserOut, status_code=201, summary="新建账户（管理员）"
 )
 def add_user(body: m.UserCreate, request: Request, db: Db, session: Admin) -> m.UserOut:
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            user = auth.add_user(cur, body.username, body.password, body.role, body.county)
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        user = auth.add_user(cur, body.username, body.password, body.role, body.county)
     audit(
         db,
         request,

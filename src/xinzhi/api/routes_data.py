@@ -167,12 +167,8 @@ def purge(
 ) -> m.PurgeOut:
     """Delete the stored quarantined rows of one batch; the batch, its observations and its
     counts stay. Audited as ``quarantine_purge``."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            n = purge_quarantine(cur, session.user, batch_id)
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        n = purge_quarantine(cur, session.user, batch_id)
     audit(
         db,
         request,
@@ -223,12 +219,8 @@ async def upload(
 
 def _count_upload(db: Any, user: User, nbytes: int) -> None:
     """The upload counts against the account's daily quota (429 when it is used up)."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            check_upload_quota(cur, user, nbytes, db.limits.upload_quota_mb)
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        check_upload_quota(cur, user, nbytes, db.limits.upload_quota_mb)
 
 
 def _import(

@@ -290,14 +290,8 @@ def list_targets(
 def put_target(body: TargetIn, request: Request, db: Db, session: AnyUser) -> TargetOut:
     """Record one yearly target (``value`` null clears it): accounts that enter data, a county
     account for its own county only. Written to the audit log (``target_set``)."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            row = mv.edit_target(
-                cur, session.user, body.county, body.indicator, body.year, body.value
-            )
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        row = mv.edit_target(cur, session.user, body.county, body.indicator, body.year, body.value)
     audit(
         db,
         request,

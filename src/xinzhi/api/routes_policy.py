@@ -236,12 +236,8 @@ def _s(v: Any) -> str | None:
 
 def _write(db: Database, fn: Any) -> Any:
     """``fn(cursor)`` under the server's write lock."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            return fn(cur)
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        return fn(cur)
 
 
 # ----------------------------------------------------------------------------- routes

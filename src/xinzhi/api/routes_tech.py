@@ -238,12 +238,8 @@ def step(
     """One workflow step. 403: another county's demand or a role the account does not hold;
     409: the state machine forbids the step now (Chinese message); 404: unknown demand, team
     or application; 400: a missing or invalid parameter."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            out = pt.act(cur, session.user, demand_id, action, **body.model_dump())
-        finally:
-            cur.close()
+    with db.writing() as cur:
+        out = pt.act(cur, session.user, demand_id, action, **body.model_dump())
     audit(
         db,
         request,
