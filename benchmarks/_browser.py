@@ -4,6 +4,7 @@ chromium's switches and a free local port for the server they start."""
 from __future__ import annotations
 
 import socket
+import time
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -21,3 +22,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, tries: int = 300) -> None:
+    """Return once 127.0.0.1:``port`` accepts a connection (or after ``tries`` × ~0.2 s)."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)

@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _browser import CHROMIUM_ARGS, free_port
+from _browser import CHROMIUM_ARGS, free_port, wait_for_port
 
 SERVER = """
 import sys, uvicorn
@@ -65,12 +64,7 @@ def main() -> None:
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for_port(port)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})

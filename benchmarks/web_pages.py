@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _browser import CHROMIUM_ARGS, free_port
+from _browser import CHROMIUM_ARGS, free_port, wait_for_port
 
 SERVER = """
 import sys, uvicorn
@@ -134,12 +133,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         rows: list[tuple[str, int, float, float, str]] = []
         try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for_port(port)
             time.sleep(args.settle)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
