@@ -37,13 +37,14 @@ def test_float_text_of_a_slice_and_nulls() -> None:
 
 def _same_bytes(
     df: pd.DataFrame, table: pa.Table, tmp_path: Path, *, arrow_only: bool = True
-) -> None:
-    """Same bytes as the pandas writer; ``arrow_only``: written by the pyarrow path itself
+) -> bytes:
+    """Same bytes as the pandas writer (returned); ``arrow_only``: written by the pyarrow path itself
     (``write_arrow_csv`` raises where :func:`write_arrow` would fall back to pandas)."""
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"
     write_table(df, old)
     (write_arrow_csv if arrow_only else write_arrow)(table, new)
     assert new.read_bytes() == old.read_bytes()
+    return new.read_bytes()
 
 
 def test_mixed_table_same_bytes_as_the_pandas_writer(tmp_path: Path) -> None:
@@ -70,7 +71,13 @@ def test_mixed_table_same_bytes_as_the_pandas_writer(tmp_path: Path) -> None:
             "空": pa.nulls(n),
         }
     )
-    _same_bytes(df, table, tmp_path)
+    lines = _same_bytes(df, table, tmp_path).decode("utf-8-sig").splitlines()
+    assert lines[0] == "地区,v,k,flag,空" and len(lines) == n + 1
+    # row 0: x[0] is NaN (every 7th), so an empty cell; the code keeps its zeros; k and flag as
+    # pandas writes them; the empty column empty
+    code, v, k, flag, empty = lines[1].split(",")
+    assert (code, v, empty) == ("110000", "", "") and flag in ("True", "False")
+    assert int(k) == int(df["k"].iloc[0])
 
 
 def test_text_that_needs_quotes_goes_through_pandas(tmp_path: Path) -> None:
@@ -86,7 +93,10 @@ def test_several_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(mod, "ROWS_PER_SLICE", 7)  # 50 rows = 8 slices, the last of 1 row
     df = pd.DataFrame({"i": np.arange(50), "v": np.arange(50) / 8.0})
-    _same_bytes(df, pa.Table.from_pandas(df, preserve_index=False), tmp_path)
+    text = _same_bytes(df, pa.Table.from_pandas(df, preserve_index=False), tmp_path)
+    # header once, then i/8 for i = 0..49 in order across the slice borders (7, 14, … 49)
+    expected = "\ufeffi,v\n" + "".join(f"{i},{i / 8}\n" for i in range(50))
+    assert text == expected.encode("utf-8")
 
 
 def test_parquet_when_the_suffix_asks(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def _add_routes(app: FastAPI) -> None:
         LOGIN_COOKIE,
         client_ip,
         connection,
+        geo_sources,
         request_scheme,
         same_origin,
     )
@@ -122,7 +123,7 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.get(GEO_ROUTE.replace("{year}", "{year:int}"), include_in_schema=False)
     def web_geo(year: int) -> Response:
-        body = county_geojson_gzip(year, *_geo_sources())
+        body = county_geojson_gzip(year, *geo_sources())
         return Response(
             body,
             media_type="application/geo+json",
@@ -175,16 +176,6 @@ def _refused(message: str) -> Response:
     return HTMLResponse(body, status_code=403)
 
 
-def _geo_sources() -> tuple[str | None, str | None]:
-    """(boundary file, public-data mirror) the county map is built from."""
-    from xinzhi.web._context import config
-
-    return (
-        str(config.boundaries) if config.boundaries else None,
-        str(config.data_dir) if config.data_dir else os.environ.get("XINZHI_DATA_DIR"),
-    )
-
-
 def _warm_start() -> None:
     """At start-up, in the background: build the simplified county map of the default
     evaluation's latest year (总览), then compute the default analyses of 区域差异
@@ -194,7 +185,7 @@ def _warm_start() -> None:
     The first visitors find them cached; a page never waits for this thread."""
     from xinzhi.errors import XinzhiError
     from xinzhi.pipelines.spatial import warm_county_weights
-    from xinzhi.web._context import data_dir_str
+    from xinzhi.web._context import data_dir_str, geo_sources
     from xinzhi.web._data import pick_evaluation, scores_of
     from xinzhi.web.geo import county_geojson_gzip
     from xinzhi.web.pages_disparity import warm_defaults
@@ -212,7 +203,7 @@ def _warm_start() -> None:
     for what, job in (
         (
             "县级地图预生成",
-            lambda: county_geojson_gzip(int(scores_of(name)["year"].max()), *_geo_sources()),
+            lambda: county_geojson_gzip(int(scores_of(name)["year"].max()), *geo_sources()),
         ),
         ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
         ("区域差异预计算", lambda: warm_defaults(name)),

@@ -152,3 +152,11 @@ def current_session(request: Request) -> auth.Session | None:
 def data_dir_str() -> str | None:
     d = config.data_dir or os.environ.get("XINZHI_DATA_DIR")
     return str(d) if d else None
+
+
+def geo_sources() -> tuple[str | None, str | None]:
+    """(boundary file, public-data mirror) the county map is built from."""
+    return (
+        str(config.boundaries) if config.boundaries else None,
+        str(config.data_dir) if config.data_dir else os.environ.get("XINZHI_DATA_DIR"),
+    )

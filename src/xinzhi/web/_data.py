@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_EVALUATION",
     "area_of",
     "cached",
+    "county_options",
     "evaluation_names",
     "evaluation_stamp",
     "pick_evaluation",
@@ -78,6 +79,14 @@ def area_of(name: str) -> str:
     """评价范围 of a stored evaluation for titles: ``湖南省`` or ``全国``."""
     with connection() as con:
         return evaluation_area(con, name) or "全国"
+
+
+def county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
+    """Code → ``省份地市县区（代码）`` of the counties scored in ``year`` (the searchable
+    choices: typing part of a name or code filters them)."""
+    s = scores[scores["year"] == year].sort_values("region_code")
+    label = s["province_name"].fillna("") + s["prefecture_name"].fillna("") + s["name"].fillna("")
+    return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
 
 
 def scores_of(name: str) -> pd.DataFrame:

@@ -23,11 +23,11 @@ from xinzhi.pipelines.compare_counties import (
 )
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import pick_evaluation, scores_of
+from xinzhi.web._data import county_options, pick_evaluation, scores_of
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
-__all__ = ["comparison_frames", "county_options", "register"]
+__all__ = ["comparison_frames", "register"]
 
 SCORE_LABELS: dict[str, str] = {
     "region_code": "区划代码",
@@ -40,14 +40,6 @@ SCORE_LABELS: dict[str, str] = {
     "basis_rank": "本口径排名",
     "basis_counties": "本口径参评数",
 }
-
-
-def county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
-    """Code → ``省份地市县区（代码）`` of the counties scored in ``year`` (the searchable
-    choices: typing part of a name or code filters them)."""
-    s = scores[scores["year"] == year].sort_values("region_code")
-    label = s["province_name"].fillna("") + s["prefecture_name"].fillna("") + s["name"].fillna("")
-    return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
 
 
 def score_labels(c: CountyComparison) -> dict[str, str]:

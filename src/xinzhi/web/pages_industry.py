@@ -25,9 +25,8 @@ from xinzhi.pipelines.industry_reference import chain_templates, county_section_
 from xinzhi.registry import industry as industry_decl
 from xinzhi.web._context import connection
 from xinzhi.web._controls import run_analysis
-from xinzhi.web._data import pick_evaluation, scores_of
+from xinzhi.web._data import county_options, pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
-from xinzhi.web.pages_compare import county_options
 
 __all__ = ["register", "warm_io"]
 

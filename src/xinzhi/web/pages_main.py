@@ -18,7 +18,7 @@ from xinzhi.auth.policy import Kind
 from xinzhi.pipelines.ranking import county_basis, ranking_table
 from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
-from xinzhi.web._context import client_ip
+from xinzhi.web._context import client_ip, geo_sources
 from xinzhi.web._data import area_of, evaluation_names, pick_evaluation, scores_of, types_of
 from xinzhi.web._frame import (
     XLSX,
@@ -337,10 +337,9 @@ def _map_view(
         basis = shown.attrs.get("basis", "all")
         shown = shown[shown["prefecture_name"] == prefecture]
         shown.attrs["basis"] = basis
-    from xinzhi.web import _geo_sources
     from xinzhi.web.geo import region_view
 
-    return region_view(int(year), prefix, *_geo_sources()), shown
+    return region_view(int(year), prefix, *geo_sources()), shown
 
 
 def _scoped_scores(

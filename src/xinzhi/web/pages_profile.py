@@ -26,7 +26,7 @@ from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import pick_evaluation, report_context, scores_of
+from xinzhi.web._data import county_options, pick_evaluation, report_context, scores_of
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import guarded, left, send_download, table_of
 
@@ -103,12 +103,6 @@ def shortfall_table(shortfalls: pd.DataFrame) -> tuple[dict[str, str], str]:
     )
 
 
-def _county_options(scores: pd.DataFrame, year: int) -> dict[str, str]:
-    s = scores[scores["year"] == year]
-    label = s["province_name"].fillna("") + s["prefecture_name"].fillna("") + s["name"].fillna("")
-    return dict(zip(s["region_code"], label + "（" + s["region_code"] + "）", strict=True))
-
-
 def _pdf_bytes(data: CountyReportData) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.pdf"
@@ -156,7 +150,7 @@ def warm_context(name: str) -> None:
     instead of 10 s). Called by the start-up thread; the page does not wait for it."""
     scores = scores_of(name)
     y = int(scores["year"].max())
-    options = _county_options(scores, y)
+    options = county_options(scores, y)
     if options:
         county_report_data(next(iter(options)), y, context=report_context(name))
 
@@ -180,7 +174,7 @@ def register() -> None:
         scores = scores_of(name)
         years = sorted(int(y) for y in scores["year"].unique())
         y = year if year in years else years[-1]
-        options = _county_options(scores, y)
+        options = county_options(scores, y)
         if not code and session.user.county_code in options:
             code = str(session.user.county_code)
         ui.label(f"县域画像（{name}，{y} 年）").classes("text-xl font-bold")
