@@ -191,7 +191,7 @@ TOLERANCES = (0.03, 0.01, 0.005, 0.002, 0.001)
 62° of longitude: 0.07° a pixel) uses 0.03, a zoomed view the largest one not above 0.03 / zoom
 (under half a pixel)."""
 
-FETCH_MARGIN = (1.6, 1.1)
+FETCH_MARGIN = (2.4, 1.2)
 """A view map holds the counties that meet :func:`view_box` widened this many times in
 longitude and latitude (charts wider than the map's proportions show more longitude)."""
 
