@@ -323,26 +323,15 @@ def _spatial_year(
 def _global(
     statistic: Callable[..., GlobalAutocorrelationResult],
     declaration: Analysis,
-    con: duckdb.DuckDBPyConnection,
-    evaluation: str,
-    year: int | None,
-    permutations: int,
-    seed: int,
-    wopts: dict[str, Any],
-    data_dir: str | os.PathLike[str] | None,
+    scope: dict[str, Any],
 ) -> GlobalAutocorrelationResult:
-    """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores,
-    options checked against its ``declaration`` first."""
-    declaration.resolve(
-        {
-            "evaluation": evaluation,
-            "year": year,
-            "permutations": permutations,
-            "seed": seed,
-            **wopts,
-        }
-    )
-    request = WeightsRequest.from_options(**wopts)
+    """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores.
+    ``scope`` holds the arguments of the pipeline function (:func:`moran`, :func:`geary`): the
+    options of its ``declaration`` (checked here first), ``con`` and ``data_dir``."""
+    declaration.resolve({o.name: scope[o.name] for o in declaration.options})
+    con, evaluation, year = scope["con"], scope["evaluation"], scope["year"]
+    permutations, seed, data_dir = scope["permutations"], scope["seed"], scope["data_dir"]
+    request = WeightsRequest.from_options(**_weight_options(scope))
     y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir, request)
     res = statistic(
         df, "score", "unit", w, permutations=permutations, seed=seed, transform=request.transform
@@ -375,17 +364,7 @@ def moran(
 ) -> GlobalAutocorrelationResult:
     """Global Moran's I of one year's scores (default the latest) on queen contiguity, codes
     carried to the boundaries' year (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
-    return _global(
-        global_moran,
-        decl.MORAN,
-        con,
-        evaluation,
-        year,
-        permutations,
-        seed,
-        _weight_options(locals()),
-        data_dir,
-    )
+    return _global(global_moran, decl.MORAN, locals())
 
 
 def geary(
@@ -407,17 +386,7 @@ def geary(
 ) -> GlobalAutocorrelationResult:
     """Global Geary's C (Geary 1954) of one year's scores on the units and weights of
     :func:`moran`."""
-    return _global(
-        global_geary,
-        decl.GEARY,
-        con,
-        evaluation,
-        year,
-        permutations,
-        seed,
-        _weight_options(locals()),
-        data_dir,
-    )
+    return _global(global_geary, decl.GEARY, locals())
 
 
 def lisa(
