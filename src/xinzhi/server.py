@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from xinzhi import __version__
 from xinzhi.api import build_api
@@ -35,14 +36,18 @@ def create_app(db_path: str | os.PathLike[str] | None = None) -> FastAPI:
 
     The warehouse file is opened once (one DuckDB instance; one cursor per request; writes
     serialised) when the app starts and closed when it stops; ``app.state.db`` holds the
-    :class:`xinzhi.api.deps.Database`.
+    :class:`xinzhi.api.deps.Database`. The stop waits for queries still running in worker
+    threads, interrupts them after ``Database.close_grace`` seconds and then closes the file
+    (no "connection is busy" error).
     """
     db = Database(db_path)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        db.close()
+        # in a worker thread: the close waits for queries still running (pages whose client
+        # left, long analyses) and interrupts them after a grace period (Database.close)
+        await run_in_threadpool(db.close)
 
     app = FastAPI(
         title="xinzhi 新质 API",

@@ -9,10 +9,10 @@ Two styles of case table are in use:
 
 - a row tuple ``(clause, case, overrides, status, amount_min, amount_max, missing)`` evaluated on
   one subject built from ``FIRM`` + ``BASE[clause]`` + the overrides against the whole built-in
-  document (:func:`clause_table`, :func:`check_clause_case`, :func:`check_three_cases`);
+  document (:func:`clause_table`, :func:`clause_case_misfits`, :func:`clauses_without_three_cases`);
 - a :class:`Case` (a subject that just meets one clause, the deciding field and its value that just
   fails it) evaluated against the document cut down to that one clause
-  (:func:`only_clause_row`, :func:`check_met`, :func:`check_failed`, :func:`check_missing`).
+  (:func:`only_clause_row`, :func:`met_misfits`, :func:`failed_misfits`, :func:`missing_misfits`).
 """
 
 from __future__ import annotations
@@ -61,33 +61,41 @@ def clause_table(cases: Sequence[ClauseCase]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("row_case", cases, ids=[f"{c[0]}-{c[1]}" for c in cases])
 
 
-def check_clause_case(
+def clause_case_misfits(
     doc_id: str,
     on: dt.date,
     firm: dict[str, Any],
     base: dict[str, dict[str, Any]],
     row_case: ClauseCase,
     **options: Any,
-) -> None:
-    """Evaluate ``firm`` + ``base[clause]`` + overrides; check status, amounts and missing."""
+) -> list[str]:
+    """Evaluate ``firm`` + ``base[clause]`` + overrides; what differs from the case's status,
+    amounts and missing field (empty: all as expected)."""
     clause, _case, overrides, status, amount_min, amount_max, missing = row_case
     row = clause_row(doc_id, on, {**firm, **base[clause], **overrides}, clause, **options)
-    assert row["status"] == status, row["reason"]
-    assert same(row["amount_min"], amount_min)
-    assert same(row["amount_max"], amount_max)
-    if missing is not None:
-        assert missing in str(row["missing"]).split(",")
-    if status == "不符合":
-        assert str(row["reason"])
+    out = []
+    if row["status"] != status:
+        out.append(f"status {row['status']} ≠ {status}: {row['reason']}")
+    if not same(row["amount_min"], amount_min):
+        out.append(f"amount_min {row['amount_min']} ≠ {amount_min}")
+    if not same(row["amount_max"], amount_max):
+        out.append(f"amount_max {row['amount_max']} ≠ {amount_max}")
+    if missing is not None and missing not in str(row["missing"]).split(","):
+        out.append(f"missing {row['missing']} lacks {missing}")
+    if status == "不符合" and not str(row["reason"]):
+        out.append("不符合 without a reason")
+    return out
 
 
-def check_three_cases(doc_id: str, cases: Sequence[ClauseCase]) -> None:
-    """Every clause of the document has a ``meets``, a ``fails…`` and a ``missing`` case."""
+def clauses_without_three_cases(doc_id: str, cases: Sequence[ClauseCase]) -> list[str]:
+    """The clauses of the document that lack a ``meets``, a ``fails…`` or a ``missing`` case."""
     doc = builtin_documents()[doc_id]
+    out = []
     for clause in doc.clauses:
         kinds = {case for c, case, *_ in cases if c == clause.id}
-        assert {"meets", "missing"} <= kinds
-        assert any(k.startswith("fails") for k in kinds)
+        if not ({"meets", "missing"} <= kinds and any(k.startswith("fails") for k in kinds)):
+            out.append(clause.id)
+    return out
 
 
 class Case(NamedTuple):
@@ -131,31 +139,37 @@ def only_clause_row(doc_id: str, clause: str, frame: pd.DataFrame, on: dt.date) 
     return tidy.iloc[0]
 
 
-def check_met(row: pd.Series, amount: tuple[float, float] | None) -> None:
-    """符合, with (amount_min, amount_max) = ``amount`` (None: both NaN)."""
-    assert row["status"] == "符合", row["reason"]
+def met_misfits(row: pd.Series, amount: tuple[float, float] | None) -> list[str]:
+    """What differs from 符合 with (amount_min, amount_max) = ``amount`` (None: both NaN)."""
+    out = [] if row["status"] == "符合" else [f"status {row['status']}: {row['reason']}"]
     if amount is None:
-        assert math.isnan(row["amount_min"]) and math.isnan(row["amount_max"])
+        amount_min, amount_max = None, None
     else:
-        assert row["amount_min"] == pytest.approx(amount[0])
-        assert row["amount_max"] == pytest.approx(amount[1])
+        amount_min, amount_max = amount
+    if not same(row["amount_min"], amount_min):
+        out.append(f"amount_min {row['amount_min']} ≠ {amount_min}")
+    if not same(row["amount_max"], amount_max):
+        out.append(f"amount_max {row['amount_max']} ≠ {amount_max}")
+    return out
 
 
-def check_failed(row: pd.Series, reason: str, nan_amounts: Sequence[str] = ()) -> None:
-    """不符合, the reason names ``reason``; the columns in ``nan_amounts`` are NaN."""
-    assert row["status"] == "不符合"
-    assert reason in row["reason"]
-    for column in nan_amounts:
-        assert math.isnan(row[column])
+def failed_misfits(row: pd.Series, reason: str, nan_amounts: Sequence[str] = ()) -> list[str]:
+    """What differs from 不符合 with a reason naming ``reason`` and NaN in ``nan_amounts``."""
+    out = [] if row["status"] == "不符合" else [f"status {row['status']}"]
+    if reason not in row["reason"]:
+        out.append(f"reason {row['reason']!r} lacks {reason!r}")
+    out += [f"{c} = {row[c]} (not NaN)" for c in nan_amounts if not math.isnan(row[c])]
+    return out
 
 
-def check_missing(row: pd.Series, field: str) -> None:
-    """可能符合, ``missing`` names ``field``."""
-    assert row["status"] == "可能符合", row["reason"]
-    assert field in str(row["missing"]).split(",")
+def missing_misfits(row: pd.Series, field: str) -> list[str]:
+    """What differs from 可能符合 with ``missing`` naming ``field``."""
+    out = [] if row["status"] == "可能符合" else [f"status {row['status']}: {row['reason']}"]
+    if field not in str(row["missing"]).split(","):
+        out.append(f"missing {row['missing']} lacks {field}")
+    return out
 
 
-def check_verbatim(doc: Any, source: str) -> None:
-    """Every clause text of ``doc`` occurs word for word in ``source``."""
-    for c in doc.clauses:
-        assert c.text and c.text in source, c.id
+def clauses_not_verbatim(doc: Any, source: str) -> list[str]:
+    """The clauses of ``doc`` whose text does not occur word for word in ``source``."""
+    return [c.id for c in doc.clauses if not (c.text and c.text in source)]

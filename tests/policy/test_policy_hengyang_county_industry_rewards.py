@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from _clause_cases import ClauseCase, check_clause_case, check_three_cases, clause_table
+from _clause_cases import ClauseCase, clause_case_misfits, clause_table, clauses_without_three_cases
 
 from xinzhi.policy import builtin_documents, evaluate
 
@@ -64,11 +64,11 @@ CASES = [
 
 @clause_table(CASES)
 def test_clause(row_case: ClauseCase) -> None:
-    check_clause_case(DOC_ID, ON, FIRM, BASE, row_case)
+    assert clause_case_misfits(DOC_ID, ON, FIRM, BASE, row_case) == []
 
 
 def test_every_clause_has_three_cases() -> None:
-    check_three_cases(DOC_ID, CASES)
+    assert clauses_without_three_cases(DOC_ID, CASES) == []
 
 
 def test_outside_the_action_plan_period_no_rows() -> None:

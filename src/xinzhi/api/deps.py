@@ -8,6 +8,14 @@ DuckDB allows one writing *process* per file. The server opens the file once
 (``con.cursor()``: a connection to the same database instance). Reads run concurrently and see
 a consistent snapshot (MVCC); every write (imports, evaluations, accounts, sessions, audit) runs
 under :attr:`Database.write_lock`, so two imports never interleave.
+
+Stopping
+--------
+When the server stops, :meth:`Database.close` refuses new cursors (:class:`ServerClosing`),
+waits :attr:`Database.close_grace` seconds for the queries still running in worker threads (a
+page whose client left, a long analysis), then interrupts them (``cursor.interrupt()``) and
+closes the file. Closing the instance while a cursor's query runs would otherwise fail with
+DuckDB's "connection is busy".
 """
 
 from __future__ import annotations
@@ -15,8 +23,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import logging
 import os
 import threading
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +44,7 @@ from xinzhi import config
 from xinzhi.api.errors import ApiError
 from xinzhi.auth import Session, lookup_session, network, secret_key, unsign
 from xinzhi.auth.policy import Action, require
+from xinzhi.errors import DataUnavailableError
 from xinzhi.pipelines.warehouse import open_warehouse
 
 __all__ = [
@@ -42,6 +54,7 @@ __all__ = [
     "Database",
     "Db",
     "Evaluator",
+    "ServerClosing",
     "WriteLock",
     "client_ip",
     "current_session",
@@ -55,6 +68,13 @@ COOKIE_NAME = "xinzhi_session"
 CSRF_COOKIE = "xinzhi_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_log = logging.getLogger(__name__)
+
+
+class ServerClosing(DataUnavailableError):
+    """The server is stopping: no new warehouse cursor is given out, and a query cut short by
+    the stop (:meth:`Database.close`) ends in this error instead of a raw DuckDB one (the API
+    answers 503)."""
 
 
 class WriteLock:
@@ -105,6 +125,20 @@ class Database:
         self.secret = secret_key()
         self.limits: config.ServerLimits = config.server_limits()
         self._gc_frozen = False
+        #: cursors given out and not yet garbage (interrupted by :meth:`close` if still busy)
+        self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._state_lock = threading.Lock()
+        self._closing = False
+        self._closed = False
+
+    #: Seconds :meth:`close` waits for running queries before it interrupts them (and again
+    #: after the interrupt before it gives up with a warning).
+    close_grace: float = 5.0
+
+    @property
+    def closing(self) -> bool:
+        """Whether :meth:`close` has begun (new cursors are refused)."""
+        return self._closing
 
     def freeze_gc(self) -> None:
         """Once per database, at the first request (when the app, the web pages and the
@@ -127,8 +161,19 @@ class Database:
         return self.write_lock.generation
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor (own transaction context) on the shared database."""
-        return self.con.cursor()
+        """A new cursor (own transaction context) on the shared database.
+
+        Raises
+        ------
+        ServerClosing
+            When the server is stopping (:meth:`close` has begun).
+        """
+        with self._state_lock:
+            if self._closing:
+                raise ServerClosing("服务器正在关闭，不再接受新的数据仓库查询（请稍后重试）")
+            cur = self.con.cursor()
+            self._cursors.add(cur)
+        return cur
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -168,10 +213,52 @@ class Database:
         return None
 
     def close(self) -> None:
-        """Close the database; objects frozen by :meth:`freeze_gc` return to the collector."""
-        self.con.close()
+        """Close the database, waiting for the queries that still run; objects frozen by
+        :meth:`freeze_gc` return to the collector.
+
+        New cursors are refused from now on (:class:`ServerClosing`). DuckDB refuses to close
+        the instance while a cursor executes ("connection is busy"), so the close is retried
+        until the running queries end, for at most :attr:`close_grace` seconds; then every
+        cursor still alive is interrupted (``cursor.interrupt()``: its query ends with
+        ``duckdb.InterruptException`` in its own thread) and the close is retried for another
+        :attr:`close_grace` seconds. Should a query ignore the interrupt that long, one warning
+        is logged and the file is left to the process exit. A second call does nothing.
+        """
+        with self._state_lock:
+            if self._closing:
+                return
+            self._closing = True
+        deadline = time.monotonic() + self.close_grace
+        interrupted = False
+        while True:
+            try:
+                self.con.close()
+                break
+            except duckdb.ResourceInUseException:  # a cursor's query still runs
+                if time.monotonic() < deadline:
+                    time.sleep(0.02)
+                elif not interrupted:
+                    interrupted = True
+                    self._interrupt_cursors()
+                    deadline = time.monotonic() + self.close_grace
+                else:
+                    _log.warning(
+                        "数据仓库 %s 未能关闭：查询在中断后 %.0f 秒仍未结束",
+                        self.path,
+                        self.close_grace,
+                    )
+                    return
+        self._closed = True
         if self._gc_frozen:
             gc.unfreeze()
+
+    def _interrupt_cursors(self) -> None:
+        """Interrupt the query of every cursor still alive (idle or closed ones ignore it)."""
+        for cur in list(self._cursors):
+            try:
+                cur.interrupt()
+            except duckdb.Error:  # already closed
+                pass
 
 
 async def get_db(request: Request) -> Database:
@@ -190,6 +277,10 @@ async def get_cursor(db: Db) -> AsyncIterator[duckdb.DuckDBPyConnection]:
     cur = db.cursor()
     try:
         yield cur
+    except duckdb.Error as exc:
+        if db.closing:  # interrupted by the server's stop (Database.close)
+            raise ServerClosing("服务器正在关闭，查询已中止（请稍后重试）") from exc
+        raise
     finally:
         cur.close()
 

@@ -16,22 +16,26 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from xinzhi.auth.passwords import hash_password, verify_password
-from xinzhi.errors import InputError
-from xinzhi.regions.registry import registry_from_table
+from xinzhi.errors import AmbiguousRegionError, InputError, RegionError, RegionSplitError
+from xinzhi.regions.registry import RegionRegistry, registry_from_table
 from xinzhi.store.auth_tables import ensure_auth_tables
 from xinzhi.store.read import read_regions
 
 __all__ = [
+    "COUNTY_KINDS",
     "ROLES",
     "User",
     "add_user",
     "authenticate",
+    "county_level_code",
     "disable_user",
     "enable_user",
     "get_user",
     "list_users",
+    "not_county_error",
     "reset_password",
     "resolve_county",
     "set_role",
@@ -74,14 +78,130 @@ def _user(row: tuple[Any, ...]) -> User:
     return User(int(row[0]), str(row[1]), str(row[2]), row[3], bool(row[4]), row[5])
 
 
-def resolve_county(con: duckdb.DuckDBPyConnection, code_or_name: str) -> str:
-    """6-digit code of a county-level unit given by code (in the ``regions`` table) or name."""
-    text = code_or_name.strip()
+COUNTY_KINDS = "县、县级市、市辖区、自治县、旗、自治旗、林区、特区或不设区的地级市"
+"""What a county-level unit is, in the words of the error messages."""
+
+_LEVEL_ZH = {"province": "省级", "prefecture": "地级", "county": "县级"}
+
+
+def not_county_error(given: str, code: str, name: str, level: str) -> InputError:
+    """The error for a province or prefecture given where a county-level unit is expected.
+
+    >>> str(not_county_error("430300", "430300", "湘潭市", "prefecture"))[:36]
+    '430300 不是县级单位：430300 湘潭市是地级区划；请写县级单位'
+    """
+    lv = _LEVEL_ZH.get(level, level)
+    return InputError(
+        f"{given} 不是县级单位：{code} {name}是{lv}区划；请写县级单位（{COUNTY_KINDS}）"
+        "的名称或 6 位区划代码"
+    )
+
+
+def county_level_code(table: pd.DataFrame, code: str, given: str | None = None) -> str:
+    """``code`` when it is a county-level unit of the region table ``table``; else an error.
+
+    County-level means a record of level ``county`` (县、县级市、市辖区、自治县、旗、自治旗、
+    林区、特区, any year of the registry) or a prefecture-level city without counties (不设区的
+    地级市 东莞 441900, 中山 442000, 儋州 460400, 嘉峪关 620200: no county-level code shares
+    its first four digits; the import counts them as counties too, :mod:`xinzhi.ingest.clean`).
+    Codes of the registry GB/T 2260 (国家标准《中华人民共和国行政区划代码》, the table of
+    :mod:`xinzhi.regions`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Region records with columns ``code``, ``name``, ``level`` and ``end_year`` (the
+        warehouse's ``regions`` table or :attr:`xinzhi.regions.RegionRegistry.table`).
+    code : str
+        The 6-digit code to check.
+    given : str, optional
+        What the user wrote (named in the error; default ``code``).
+
+    Raises
+    ------
+    InputError
+        A province or prefecture (:func:`not_county_error`).
+    RegionError
+        A code the table does not hold.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["430000", "430300", "430321", "441900"],
+    ...                   "name": ["湖南省", "湘潭市", "湘潭县", "东莞市"],
+    ...                   "level": ["province", "prefecture", "county", "prefecture"],
+    ...                   "end_year": [None, None, None, None]})
+    >>> county_level_code(t, "430321"), county_level_code(t, "441900")
+    ('430321', '441900')
+    """
+    given = code if given is None else given
+    codes = table["code"].astype(str)
+    own = table[codes == code]
+    if own.empty:
+        raise RegionError(
+            f"区划表中没有代码 {given}：请写县级单位（{COUNTY_KINDS}）的名称或 6 位区划代码"
+        )
+    levels = set(own["level"].astype(str))
+    if "county" in levels:
+        return code
+    children = (codes.str[:4] == code[:4]) & (table["level"].astype(str) == "county")
+    if levels == {"prefecture"} and not code.endswith("0000") and not children.any():
+        return code  # 不设区的地级市
+    current = own.sort_values("end_year", na_position="first").iloc[0]  # a record in use first
+    raise not_county_error(given, code, str(current["name"]), str(current["level"]))
+
+
+def resolve_county(
+    con: duckdb.DuckDBPyConnection,
+    code_or_name: str,
+    year: int | None = None,
+    *,
+    registry: RegionRegistry | None = None,
+) -> str:
+    """6-digit code of a county-level unit given by code or name (the ``regions`` table).
+
+    A 6-digit code must be a county-level unit of the table (:func:`county_level_code`; a
+    province or prefecture code is an :class:`InputError`, an unknown code a
+    :class:`RegionError`). A name is resolved by the registry of the table at ``year`` (default
+    its latest year) at county level; a name that denotes a province or prefecture is an
+    :class:`InputError` too (:func:`not_county_error`). This is the one county check of
+    accounts, 我的数据 and the pipelines (:func:`xinzhi.pipelines.industry.resolve_county`).
+
+    Parameters
+    ----------
+    con : DuckDBPyConnection
+        The warehouse (its ``regions`` table; the public mirror's registry when it is empty).
+    code_or_name : str
+        What the user wrote: ``"430321"``, ``"湘潭县"``, ``"湖南省湘潭市湘潭县"``.
+    year : int, optional
+        Year the name is valid in.
+    registry : RegionRegistry, optional
+        The registry of ``con``'s table when the caller has it already (it takes ~2 s to build).
+    """
+    text = str(code_or_name).strip()
     if re.fullmatch(r"\d{6}", text):
-        if con.execute("SELECT 1 FROM regions WHERE code = ? LIMIT 1", [text]).fetchall():
-            return text
-    registry = registry_from_table(read_regions(con))
-    return str(registry.resolve(text, level="county").code)
+        if registry is not None:
+            return county_level_code(registry.table, text)
+        # the code's records and those sharing its first four digits (its counties) suffice
+        same = con.execute(
+            "SELECT code, name, level, end_year FROM regions WHERE substr(code, 1, 4) = ?",
+            [text[:4]],
+        ).df()
+        if same.empty and not con.execute("SELECT 1 FROM regions LIMIT 1").fetchall():
+            same = registry_from_table(same.iloc[:0]).table  # nothing imported: the mirror's
+        return county_level_code(same, text)
+    reg = registry if registry is not None else registry_from_table(read_regions(con))
+    try:
+        return str(reg.resolve(text, year, level="county").code)
+    except (AmbiguousRegionError, RegionSplitError):
+        raise
+    except RegionError as exc:
+        try:
+            other = reg.resolve(text, year)
+        except RegionError:
+            raise exc from None
+        if other.level != "county":
+            raise not_county_error(text, other.code, other.name, other.level) from exc
+        raise
 
 
 def add_user(

@@ -11,7 +11,11 @@ Steps, in order (each takes a :class:`DemoContext` and returns an object with ``
 3. enterprise: a synthetic registry of 湘潭县 (示例数据) and its 亩均 evaluation;
 4. policy: synthetic policy facts of 湘潭县 (示例数据) and the check of its firms against the real
    documents that apply to 湘潭县 (:data:`DEMO_POLICY_DOCUMENTS`), written as a workbook;
-5. (last) write one example county report (湘潭县 2020, PDF) into the output directory.
+5. talent: a synthetic talent base of 湘潭县 (示例数据) and its 紧缺人才目录;
+6. county contiguity: the queen weights of every county, written to the cache
+   (``$XINZHI_CACHE/weights``) so that the web server of a new installation does not compute
+   them at its first start (pages 区域差异 and 产业);
+7. (last) write one example county report (湘潭县 2020, PDF) into the output directory.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xinzhi import config, store
 from xinzhi.pipelines.enterprise import mujun_scores
@@ -30,10 +34,14 @@ from xinzhi.pipelines.firms import generate_firms
 from xinzhi.pipelines.policy import generate_policy_facts, policy_check
 from xinzhi.pipelines.ranking import Ranking, county_ranking
 from xinzhi.pipelines.report import write_county_report
+from xinzhi.pipelines.spatial import warm_county_weights
 from xinzhi.pipelines.talent import generate_talent_base, shortage_catalogue
 from xinzhi.pipelines.warehouse import WarehouseSummary, build_warehouse
 from xinzhi.registry.defaults import DEFAULT_EVALUATION, DEFAULT_SYSTEM
 from xinzhi.report.model import CountyReportData
+
+if TYPE_CHECKING:
+    from xinzhi.regions.weights import SpatialWeights
 
 __all__ = [
     "DEMO_COUNTY",
@@ -46,6 +54,7 @@ __all__ = [
     "DemoContext",
     "DemoReport",
     "DemoStep",
+    "DemoWeights",
     "demo_report",
     "run_demo",
 ]
@@ -306,6 +315,23 @@ def _talent_step(ctx: DemoContext) -> DemoTalent:
     return DemoTalent(res, book, talents.rows_loaded, jobs.rows_loaded)
 
 
+@dataclass
+class DemoWeights:
+    """The contiguity step's result: the queen weights of every county (now in the cache)."""
+
+    weights: SpatialWeights
+
+    def summary(self) -> str:
+        return self.weights.summary() + "\n已写入缓存：网页“区域差异”“产业”首次打开时不再计算邻接"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": len(self.weights.ids), "islands": list(self.weights.islands)}
+
+
+def _weights_step(ctx: DemoContext) -> DemoWeights:
+    return DemoWeights(warm_county_weights(ctx.data_dir))
+
+
 def _report_step(ctx: DemoContext) -> StepResult:
     return demo_report(ctx.db_path, ctx.data_dir, ctx.output_dir, DEMO_EVALUATION)
 
@@ -317,6 +343,7 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep("企业亩均效益评价（湘潭县 430321，示例数据）", _enterprise_step),
     DemoStep("政策匹配（免申即享；湘潭县 430321，示例数据）", _policy_step),
     DemoStep("人才库与紧缺人才目录（湘潭县 430321，示例数据）", _talent_step),
+    DemoStep("县级空间邻接（queen，供网页使用并缓存）", _weights_step),
     DemoStep("示例县域报告（湘潭县 430321，2020 年，PDF）", _report_step),
 ]
 """Ordered steps of ``xinzhi demo``."""

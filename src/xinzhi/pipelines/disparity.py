@@ -68,6 +68,7 @@ from xinzhi.pipelines.spatial import (
 )
 from xinzhi.pipelines.stored import evaluation_panel, stored_scores, with_economic_region
 from xinzhi.regions.boundaries import BOUNDARY_YEAR
+from xinzhi.registry import Analysis
 from xinzhi.registry import disparity as decl
 
 __all__ = [
@@ -239,6 +240,31 @@ def markov(
     return res
 
 
+def _weight_options(scope: dict[str, Any]) -> dict[str, Any]:
+    """The declared spatial-weight options among a pipeline function's arguments."""
+    return {o.name: scope[o.name] for o in decl.WEIGHT_OPTIONS}
+
+
+def _spatial_panel(
+    con: duckdb.DuckDBPyConnection,
+    evaluation: str,
+    request: WeightsRequest,
+    data_dir: str | os.PathLike[str] | None,
+) -> tuple[pd.DataFrame, Any, list[str]]:
+    """The evaluation's panel on the boundaries' codes, counties observed in every year that
+    have a row in the requested weights: the rows, the weights and the notes saying what was
+    left out (spatial Markov chain, spatial β convergence)."""
+    panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
+    bal, dropped = balanced_panel(panel)
+    kept, w, lacking = spatial_subset(bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir))
+    notes: list[str] = []
+    if dropped:
+        notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
+    if lacking:
+        notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
+    return kept, w, notes
+
+
 def spatial_markov(
     con: duckdb.DuckDBPyConnection,
     evaluation: str,
@@ -257,23 +283,12 @@ def spatial_markov(
 ) -> SpatialMarkovResult:
     """Spatial Markov chain (Rey 2001) of the scores: codes carried to the boundaries' year,
     counties observed in every year, the named spatial weights (default queen contiguity)."""
-    wopts = {
-        "weights": weights,
-        "neighbors": neighbors,
-        "power": power,
-        "cutoff": cutoff,
-        "economic_variable": economic_variable,
-        "standardise": standardise,
-        "coordinates": coordinates,
-        "weights_file": weights_file,
-    }
+    wopts = _weight_options(locals())
     decl.SPATIAL_MARKOV.resolve(
         {"evaluation": evaluation, "k": k, "lag_cutoffs": lag_cutoffs, **wopts}
     )
     request = WeightsRequest.from_options(**wopts)
-    panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
-    bal, dropped = balanced_panel(panel)
-    kept, w, lacking = spatial_subset(bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir))
+    kept, w, notes = _spatial_panel(con, evaluation, request, data_dir)
     res = spatial_markov_chain(
         kept,
         "score",
@@ -285,11 +300,7 @@ def spatial_markov(
         transform=request.transform,
     )
     res.options.update(evaluation=evaluation, harmonised_to=BOUNDARY_YEAR, **request.options())
-    res.notes.append(f"空间权重：{request.label}")
-    if dropped:
-        res.notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
-    if lacking:
-        res.notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
+    res.notes.extend([f"空间权重：{request.label}", *notes])
     return res
 
 
@@ -309,22 +320,18 @@ def _spatial_year(
     return y, df, w, left_out
 
 
-def _weight_options(scope: dict[str, Any]) -> dict[str, Any]:
-    """The declared spatial-weight options among a pipeline function's arguments."""
-    return {o.name: scope[o.name] for o in decl.WEIGHT_OPTIONS}
-
-
 def _global(
     statistic: Callable[..., GlobalAutocorrelationResult],
-    con: duckdb.DuckDBPyConnection,
-    evaluation: str,
-    year: int | None,
-    permutations: int,
-    seed: int,
-    data_dir: str | os.PathLike[str] | None,
-    request: WeightsRequest,
+    declaration: Analysis,
+    scope: dict[str, Any],
 ) -> GlobalAutocorrelationResult:
-    """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores."""
+    """A global autocorrelation ``statistic`` (Moran's I, Geary's C) of one year's scores.
+    ``scope`` holds the arguments of the pipeline function (:func:`moran`, :func:`geary`): the
+    options of its ``declaration`` (checked here first), ``con`` and ``data_dir``."""
+    declaration.resolve({o.name: scope[o.name] for o in declaration.options})
+    con, evaluation, year = scope["con"], scope["evaluation"], scope["year"]
+    permutations, seed, data_dir = scope["permutations"], scope["seed"], scope["data_dir"]
+    request = WeightsRequest.from_options(**_weight_options(scope))
     y, df, w, left_out = _spatial_year(con, evaluation, year, data_dir, request)
     res = statistic(
         df, "score", "unit", w, permutations=permutations, seed=seed, transform=request.transform
@@ -357,18 +364,7 @@ def moran(
 ) -> GlobalAutocorrelationResult:
     """Global Moran's I of one year's scores (default the latest) on queen contiguity, codes
     carried to the boundaries' year (:func:`xinzhi.pipelines.spatial.evaluation_spatial`)."""
-    wopts = _weight_options(locals())
-    decl.MORAN.resolve(
-        {
-            "evaluation": evaluation,
-            "year": year,
-            "permutations": permutations,
-            "seed": seed,
-            **wopts,
-        }
-    )
-    request = WeightsRequest.from_options(**wopts)
-    return _global(global_moran, con, evaluation, year, permutations, seed, data_dir, request)
+    return _global(global_moran, decl.MORAN, locals())
 
 
 def geary(
@@ -390,18 +386,7 @@ def geary(
 ) -> GlobalAutocorrelationResult:
     """Global Geary's C (Geary 1954) of one year's scores on the units and weights of
     :func:`moran`."""
-    wopts = _weight_options(locals())
-    decl.GEARY.resolve(
-        {
-            "evaluation": evaluation,
-            "year": year,
-            "permutations": permutations,
-            "seed": seed,
-            **wopts,
-        }
-    )
-    request = WeightsRequest.from_options(**wopts)
-    return _global(global_geary, con, evaluation, year, permutations, seed, data_dir, request)
+    return _global(global_geary, decl.GEARY, locals())
 
 
 def lisa(
@@ -516,16 +501,8 @@ def convergence(
     request: WeightsRequest | None = None
     if spatial == "slx":
         request = WeightsRequest.from_options(**wopts)
-        panel = evaluation_panel(evaluation, con=con, harmonise_to=BOUNDARY_YEAR)
-        bal, dropped = balanced_panel(panel)
-        bal, w, lacking = spatial_subset(
-            bal, "unit", request, panel=bal, data_dir=_data_dir(data_dir)
-        )
-        notes = [f"空间 β 收敛（SLX），空间权重：{request.label}"]
-        if dropped:
-            notes.append(f"{len(dropped)} 个单元不是每年都有数据，未计入")
-        if lacking:
-            notes.append(f"{len(lacking)} 个单元没有边界多边形、坐标或权重矩阵行，未计入")
+        bal, w, left_out = _spatial_panel(con, evaluation, request, data_dir)
+        notes = [f"空间 β 收敛（SLX），空间权重：{request.label}", *left_out]
     else:
         bal, notes = _comparable(con, evaluation, harmonise)
     sig = sigma_convergence(bal, "score", "year", measure=measure)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from xinzhi import store
+from xinzhi.auth.accounts import resolve_county as resolve_county_code
 from xinzhi.codes import gbt4754
 from xinzhi.codes.gbt4754 import divisions, sections
 from xinzhi.errors import DataUnavailableError, InputError, NotFoundError, RegionError
@@ -71,13 +72,13 @@ _DIVISION_EXCLUDE = ("91", "92", "93", "94", "95", "96", "97")
 def resolve_county(
     con: duckdb.DuckDBPyConnection, county: str, year: int | None = None
 ) -> tuple[str, str]:
-    """``(code, name)`` of a county given by 6-digit code or name (the warehouse's region
-    registry, :func:`xinzhi.pipelines.warehouse.warehouse_registry`; ``year`` None: its latest
-    year)."""
+    """``(code, name)`` of a county-level unit given by 6-digit code or name (the warehouse's
+    region registry, :func:`xinzhi.pipelines.warehouse.warehouse_registry`; ``year`` None: its
+    latest year). The check is :func:`xinzhi.auth.accounts.resolve_county`: a province or
+    prefecture (code or name) is an :class:`~xinzhi.errors.InputError`, an unknown code a
+    :class:`~xinzhi.errors.RegionError`."""
     registry = warehouse_registry(con)
-    text = str(county).strip()
-    if not (text.isdigit() and len(text) == 6):
-        text = registry.resolve(text, year, level="county").code
+    text = resolve_county_code(con, str(county), year, registry=registry)
     y = registry.latest_year if year is None else int(year)
     names = region_names(con, pd.DataFrame({"region_code": [text], "year": [y]}))
     name = names["name"].iloc[0] if not names.empty else None

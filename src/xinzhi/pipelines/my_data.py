@@ -126,11 +126,7 @@ def catalogue_choices() -> dict[str, str]:
 def _county(con: duckdb.DuckDBPyConnection, text: str) -> str:
     """The 6-digit code of a county-level unit (name or code); a province or prefecture code is
     refused in Chinese (a county's data are asked for, corrected and scoped by county)."""
-    code = auth.resolve_county(con, text)
-    rows = con.execute("SELECT DISTINCT level FROM regions WHERE code = ?", [code]).fetchall()
-    if rows and all(r[0] != "county" for r in rows):
-        raise InputError(f"{text} 不是县级单位：请写县、县级市或市辖区的名称或代码")
-    return code
+    return auth.resolve_county(con, text)  # refuses provinces and prefectures (InputError)
 
 
 def _indicator(con: duckdb.DuckDBPyConnection, code: str) -> tuple[str, str, str]:

@@ -12,6 +12,7 @@ counties of a province batch; it can be pickled for the batch's worker processes
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import threading
@@ -28,11 +29,12 @@ import pandas as pd
 from xinzhi import __version__, config, store
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem, load_system
-from xinzhi.pipelines.evaluation import evaluate_counties, region_names
+from xinzhi.pipelines.evaluation import area_counties, evaluate_counties, region_names
 from xinzhi.pipelines.industry import IndustryInputs, industry_inputs, tiers_for
 from xinzhi.pipelines.stored import (
     StoredEvaluation,
     evaluation_area,
+    evaluation_exists,
     read_stored_evaluation,
     stored_evaluation_names,
     stored_scores,
@@ -47,7 +49,13 @@ from xinzhi.registry.defaults import DEFAULT_EVALUATION
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["POLYGON_VINTAGE", "REPORT_AUDIT_N", "ReportContext", "load_report_context"]
+__all__ = [
+    "AUDIT_CACHE_FILES",
+    "POLYGON_VINTAGE",
+    "REPORT_AUDIT_N",
+    "ReportContext",
+    "load_report_context",
+]
 
 """Evaluation a report reads unless told otherwise: the one ``xinzhi demo`` stores (and
 ``xinzhi evaluate --save nqpf-county`` replaces)."""
@@ -58,6 +66,9 @@ POLYGON_VINTAGE = 2022
 
 REPORT_AUDIT_N = 100
 """Monte Carlo base samples of the report's audit (N·(k + 2) runs; the page 排名 uses 200)."""
+
+AUDIT_CACHE_FILES = 64
+"""Audit results kept in ``<cache dir>/audit`` (the least recently written removed first)."""
 
 
 def _new_locks() -> dict[str, Any]:
@@ -103,6 +114,9 @@ class ReportContext:
     _audit: dict[int, Any] = field(default_factory=dict, repr=False)
     read_only: bool = field(default=False, repr=False, compare=False)
     """Open ``db`` read-only (province batch workers: several processes read one file)."""
+    saved_at: str | None = None
+    """When the evaluation was stored (``evaluations.created_at``; a re-save changes it): part
+    of the key of the audit kept on disk (:meth:`audit`)."""
     _locks: dict[str, Any] = field(default_factory=_new_locks, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -146,7 +160,15 @@ class ReportContext:
         """The audit of the stored evaluation in ``year`` (cached; the declared analysis
         ``audit`` with :data:`REPORT_AUDIT_N` Monte Carlo base samples and the declared choice
         levels, as the page 排名 runs it, on the evaluation and values this context already
-        read), or the Chinese reason it is unavailable."""
+        read), or the Chinese reason it is unavailable.
+
+        The Monte Carlo (N·(k + 2) re-evaluations, seconds) runs once per evaluation: the result
+        is also pickled in ``<cache dir>/audit`` (:func:`xinzhi.config.cache_dir`,
+        ``$XINZHI_CACHE``) under a key of the evaluation's name and save time, the year, the
+        options and the values read (:meth:`_audit_cache_path`), so the next report of the same
+        evaluation — another process, another county — reads it back; re-saving the evaluation
+        or changing a value it reads makes a new key. A damaged file is recomputed, an
+        unwritable directory only costs the reuse; at most :data:`AUDIT_CACHE_FILES` are kept."""
         # imported here for start-up speed: the audit's Monte Carlo needs scipy.stats (qmc),
         # about a second to import, which nothing else of a report needs
         from xinzhi.pipelines.audit import audit_stored, levels
@@ -157,6 +179,11 @@ class ReportContext:
                     o = AUDIT.resolve(
                         {"evaluation": self.evaluation_name, "year": year, "n": REPORT_AUDIT_N}
                     )
+                    path = self._audit_cache_path(year, o)
+                    cached = _read_pickle(path, "AuditResult") if path is not None else None
+                    if cached is not None:
+                        self._audit[year] = cached
+                        return cached
                     with self.connection() as con:  # the evaluation and values already read
                         self._audit[year] = audit_stored(
                             con,
@@ -172,9 +199,35 @@ class ReportContext:
                             imputations=levels(o["imputations"]),
                             seed=o["seed"],
                         )
+                    if path is not None:
+                        _write_pickle(path, self._audit[year], keep=AUDIT_CACHE_FILES)
                 except XinzhiError as exc:
                     self._audit[year] = f"指数稳健性分析不可用：{exc}"
             return self._audit[year]
+
+    def _audit_cache_path(self, year: int, options: dict[str, Any]) -> Path | None:
+        """``<cache dir>/audit/<key>.pkl`` of the audit of ``year`` with ``options``, or None
+        (no disk cache) when the evaluation's save time is unknown.
+
+        The key is the sha256 of everything the result depends on: the xinzhi version, the
+        evaluation's name and save time (:attr:`saved_at`: a re-saved evaluation gets a new
+        key), the year, the audit options (N, seed, choice levels, …) and the values the audit
+        reads (the year's rows of :attr:`raw` for the indicators of the evaluation, hashed with
+        :func:`pandas.util.hash_pandas_object`: a corrected value gets a new key too).
+        """
+        if self.saved_at is None:
+            return None
+        cols = ["region_code", "year", *self.evaluation.system.codes]
+        try:
+            rows = self.raw.loc[self.raw["year"] == year, cols]
+        except KeyError:  # audit_stored will say what is missing
+            return None
+        rows = rows.sort_values("region_code", kind="stable")
+        digest = hashlib.sha256()
+        head = [__version__, self.evaluation_name, self.saved_at, int(year), options, cols]
+        digest.update(json.dumps(head, ensure_ascii=False, sort_keys=True, default=str).encode())
+        digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+        return config.cache_dir() / "audit" / f"audit-{digest.hexdigest()[:32]}.pkl"
 
     def industry_inputs(self, year: int) -> IndustryInputs | str:
         """Census section matrix and IO linkages of ``year`` (cached), or why unavailable."""
@@ -362,6 +415,36 @@ def _builtin_polygons() -> gpd.GeoDataFrame:
     return gdf
 
 
+def _read_pickle(path: Path, kind: str) -> Any:
+    """The object pickled at ``path`` when its class is named ``kind``, else None (no file,
+    a damaged file or another object: the caller computes it again)."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            obj = pickle.load(fh)
+    except Exception:  # a damaged or incompatible cache file is recomputed
+        return None
+    return obj if type(obj).__name__ == kind else None
+
+
+def _write_pickle(path: Path, obj: Any, *, keep: int) -> None:
+    """Pickle ``obj`` to ``path`` (written to a temporary file, then renamed: a reader never
+    sees half a file) and keep the ``keep`` newest files of its directory. An unwritable cache
+    directory only costs the reuse."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        files = sorted(path.parent.glob("*.pkl"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _evaluate_and_save(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """Evaluate built-in system ``name`` with its own options and store it as ``name``; the note
     to show. A name that is neither stored nor a built-in system is an error."""
@@ -386,6 +469,20 @@ def _evaluate_and_save(con: duckdb.DuckDBPyConnection, name: str) -> str:
         "此后的报告、网页与接口都读取这份保存的结果（数据更新后请运行 "
         f"xinzhi evaluate --system {name} --save {name} 重新测度）"
     )
+
+
+def _scope_codes(
+    con: duckdb.DuckDBPyConnection, area: str, ev: StoredEvaluation
+) -> set[str] | None:
+    """County codes of the 评价范围 ``area`` (None: the nation): the province's or
+    prefecture's counties (:func:`xinzhi.pipelines.evaluation.area_counties`); for a list of
+    counties (stored as ``6 个县级单位``) the units the evaluation scored."""
+    if area == "全国":
+        return None
+    try:
+        return set(area_counties(con, area)[1])
+    except XinzhiError:
+        return {str(c) for c in ev.scores["region_code"]}
 
 
 def _coverage_note(ev: StoredEvaluation, excluded: pd.DataFrame) -> list[str]:
@@ -443,9 +540,13 @@ def load_report_context(
         names = region_names(cur, raw[["region_code", "year"]])
         area = evaluation_area(cur, ev.name) or "全国"
         ranked = stored_scores(cur, ev.name)
+        scope = _scope_codes(cur, area, ev)
+        info = evaluation_exists(cur, ev.name)
     finally:
         cur.close()
-    excluded = ev.excluded(raw)
+    # county-years left out: those of the 评价范围 only (a scoped evaluation leaves the rest of
+    # the country out on purpose)
+    excluded = ev.excluded(raw if scope is None else raw[raw["region_code"].isin(scope)])
     notes += _coverage_note(ev, excluded)
     return ReportContext(
         evaluation=ev,
@@ -463,4 +564,5 @@ def load_report_context(
         con=con,
         area=area,
         ranked=ranked,
+        saved_at=info[1] if info is not None else None,
     )

@@ -19,6 +19,7 @@ County sections, in report order: :func:`score_section` (cover: score, ranks, pe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from xinzhi import registry, typology
+from xinzhi.auth.accounts import county_level_code
 from xinzhi.errors import AmbiguousRegionError, DataUnavailableError, RegionError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem
 from xinzhi.pipelines.report_context import ReportContext
 from xinzhi.pipelines.stored import weights_of_year
 from xinzhi.pipelines.typology import benchmark_county
-from xinzhi.regions import Region, resolve
+from xinzhi.regions import Region, load_registry, resolve
 from xinzhi.registry.typology import PEERS
 from xinzhi.report.methods import MethodEntry, formulas
 from xinzhi.report.model import DagumTables, TheilTables
@@ -76,7 +78,10 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
     """Code of ``county`` (code, name or full name) among the warehouse counties of ``year``.
 
     A name or code that did not exist in ``year`` (崇文区 in 2020) is refused with its history
-    and successor (:class:`RegionError`), never replaced by the successor."""
+    and successor (:class:`RegionError`), never replaced by the successor. A province or
+    prefecture (430300 湘潭市, 湖南省) is refused as not county-level
+    (:class:`~xinzhi.errors.InputError` of :func:`xinzhi.auth.accounts.not_county_error`, the
+    same check as accounts and the other pipelines), not reported as "no data"."""
     county = str(county).strip()
     names = ctx.names[ctx.names["year"] == year]
     if county.isdigit():
@@ -87,6 +92,7 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
         except RegionError:  # a code the registry does not know: the message below says enough
             region = None
         if region is not None:
+            _refuse_not_county(ctx, region, county)
             _refuse_former(region, county, year)
         raise DataUnavailableError(f"数据仓库中没有区划代码 {county} 在 {year} 年的县级数据")
     full = (
@@ -105,7 +111,16 @@ def resolve_county(ctx: ReportContext, county: str, year: int) -> str:
     region = _refuse_former(resolve(county, year, data_dir=ctx.data_dir), county, year)
     if region.code in set(names["region_code"]):
         return region.code
+    _refuse_not_county(ctx, region, county)
     raise DataUnavailableError(f"数据仓库中没有 {region.name}（{region.code}）{year} 年的县级数据")
+
+
+def _refuse_not_county(ctx: ReportContext, region: Region, county: str) -> None:
+    """Refuse a province or prefecture (``county`` as the user wrote it) with the shared
+    message; a prefecture-level city without counties (东莞) is county-level and passes
+    (:func:`xinzhi.auth.accounts.county_level_code` on the registry's table)."""
+    if region.level != "county":
+        county_level_code(load_registry(ctx.data_dir).table, region.code, county)
 
 
 def _refuse_former(region: Region, county: str, year: int) -> Region:
@@ -237,10 +252,16 @@ def benchmark_section(
     if not evaluated or types is None:
         return BenchmarkSection(types, peers, benchmarks, gaps, notes)
     sys_used = ctx.evaluation.system
+    scored = ctx.scores[ctx.scores["year"] == year]
+    if ctx.area != "全国":  # a scoped evaluation: peers and benchmarks within its 评价范围
+        feats = types_obj.features
+        types_obj = replace(
+            types_obj, features=feats[feats["region_code"].isin(set(scored["region_code"]))]
+        )
     try:
         bm = benchmark_county(
             types_obj,
-            ctx.scores[ctx.scores["year"] == year],
+            scored,
             ctx.raw[ctx.raw["year"] == year],
             sys_used,
             code,

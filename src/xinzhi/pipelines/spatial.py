@@ -314,14 +314,15 @@ def queen_subset(
     return kept, w, lacking
 
 
-def warm_county_weights(data_dir: str | os.PathLike[str] | None = None) -> None:
+def warm_county_weights(data_dir: str | os.PathLike[str] | None = None) -> SpatialWeights:
     """Build the queen weights of every county (read from the contiguity cache of
-    :func:`xinzhi.regions.weights.contiguity_table` when present) in this process, as
-    :func:`xinzhi.pipelines.industry.county_chain` asks for them (its neighbouring counties):
-    the web server's start-up thread calls this so the first 产业 page does not wait."""
+    :func:`xinzhi.regions.weights.contiguity_table` when present, written there when not) in
+    this process, as :func:`xinzhi.pipelines.industry.county_chain` asks for them (its
+    neighbouring counties): the web server's start-up thread calls this so the first 产业 page
+    does not wait, and ``xinzhi demo`` so that a new installation's server finds the cache."""
     from xinzhi.regions import queen_weights
 
-    queen_weights(data_dir=Path(data_dir) if data_dir else None)
+    return queen_weights(data_dir=Path(data_dir) if data_dir else None)
 
 
 def evaluation_spatial(

@@ -32,6 +32,31 @@ __all__ = [
 ]
 
 _PIPE = "xinzhi.pipelines.disparity"
+_REFS = "tests/disparity/test_disparity_pysal_refs.py"
+
+
+def _declare(
+    key: str,
+    title: str,
+    options: tuple[Option, ...],
+    *,
+    formula: str | None = None,
+    reference_test: str = _REFS,
+) -> Analysis:
+    """A disparity analysis ``key``: pipeline function of the same name in
+    :mod:`xinzhi.pipelines.disparity` (``-`` read as ``_``), formula ``disparity:<key>`` unless
+    named, documented in ``docs/disparity.md``."""
+    return Analysis(
+        key=key,
+        family="disparity",
+        title=title,
+        pipeline=f"{_PIPE}:{key.replace('-', '_')}",
+        options=options,
+        formula=formula or f"disparity:{key}",
+        reference_test=reference_test,
+        doc="docs/disparity.md",
+    )
+
 
 EVALUATION = Option(
     "evaluation", "评价结果", str, None, required=True, help="数据仓库中保存的评价结果名称"
@@ -143,23 +168,17 @@ WEIGHT_OPTIONS = (
 """The options of every analysis that takes spatial weights (one declaration for all)."""
 
 
-DAGUM = Analysis(
-    key="dagum",
-    family="disparity",
-    title="Dagum 基尼系数分解",
-    pipeline=f"{_PIPE}:dagum",
-    options=(EVALUATION, _GROUP, _YEAR_ALL),
-    formula="disparity:dagum",
+DAGUM = _declare(
+    "dagum",
+    "Dagum 基尼系数分解",
+    (EVALUATION, _GROUP, _YEAR_ALL),
     reference_test="tests/disparity/test_disparity_green.py",
-    doc="docs/disparity.md",
 )
 
-THEIL = Analysis(
-    key="theil",
-    family="disparity",
-    title="泰尔指数及其分解",
-    pipeline=f"{_PIPE}:theil",
-    options=(
+THEIL = _declare(
+    "theil",
+    "泰尔指数及其分解",
+    (
         EVALUATION,
         _GROUP,
         _YEAR_ALL,
@@ -172,32 +191,23 @@ THEIL = Analysis(
             choice_labels=("T 与 L", "泰尔 T", "泰尔 L（平均对数偏差）"),
         ),
     ),
-    formula="disparity:theil",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
 )
 
-INDICES = Analysis(
-    key="indices",
-    family="disparity",
-    title="基尼系数、变异系数、泰尔指数与极值比",
-    pipeline=f"{_PIPE}:indices",
-    options=(
+INDICES = _declare(
+    "indices",
+    "基尼系数、变异系数、泰尔指数与极值比",
+    (
         EVALUATION,
         _YEAR_ALL,
         Option("ddof", "标准差自由度修正", int, 1, minimum=0, maximum=1, help="1 = 样本标准差"),
     ),
     formula="disparity:theil",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
 )
 
-KDE = Analysis(
-    key="kde",
-    family="disparity",
-    title="核密度估计",
-    pipeline=f"{_PIPE}:kde",
-    options=(
+KDE = _declare(
+    "kde",
+    "核密度估计",
+    (
         EVALUATION,
         Option(
             "kernel",
@@ -217,17 +227,13 @@ KDE = Analysis(
         ),
         Option("grid_size", "网格点数", int, 512, minimum=16, maximum=4096),
     ),
-    formula="disparity:kde",
     reference_test="tests/disparity/test_kde_convergence.py",
-    doc="docs/disparity.md",
 )
 
-MARKOV = Analysis(
-    key="markov",
-    family="disparity",
-    title="马尔可夫转移矩阵",
-    pipeline=f"{_PIPE}:markov",
-    options=(
+MARKOV = _declare(
+    "markov",
+    "马尔可夫转移矩阵",
+    (
         EVALUATION,
         _K,
         Option(
@@ -240,17 +246,12 @@ MARKOV = Analysis(
         ),
         _HARMONISE,
     ),
-    formula="disparity:markov",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
 )
 
-SPATIAL_MARKOV = Analysis(
-    key="spatial-markov",
-    family="disparity",
-    title="空间马尔可夫转移矩阵",
-    pipeline=f"{_PIPE}:spatial_markov",
-    options=(
+SPATIAL_MARKOV = _declare(
+    "spatial-markov",
+    "空间马尔可夫转移矩阵",
+    (
         EVALUATION,
         _K,
         Option(
@@ -263,39 +264,24 @@ SPATIAL_MARKOV = Analysis(
         ),
         *WEIGHT_OPTIONS,
     ),
-    formula="disparity:spatial-markov",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
 )
 
-MORAN = Analysis(
-    key="moran",
-    family="disparity",
-    title="全局 Moran's I",
-    pipeline=f"{_PIPE}:moran",
-    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
-    formula="disparity:moran",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
+MORAN = _declare(
+    "moran",
+    "全局 Moran's I",
+    (EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
 )
 
-GEARY = Analysis(
-    key="geary",
-    family="disparity",
-    title="全局 Geary's C",
-    pipeline=f"{_PIPE}:geary",
-    options=(EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
-    formula="disparity:geary",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
+GEARY = _declare(
+    "geary",
+    "全局 Geary's C",
+    (EVALUATION, _YEAR_LATEST, _PERMUTATIONS, _SEED, *WEIGHT_OPTIONS),
 )
 
-LISA = Analysis(
-    key="lisa",
-    family="disparity",
-    title="局部 Moran（LISA）",
-    pipeline=f"{_PIPE}:lisa",
-    options=(
+LISA = _declare(
+    "lisa",
+    "局部 Moran（LISA）",
+    (
         EVALUATION,
         _YEAR_LATEST,
         _PERMUTATIONS,
@@ -311,17 +297,12 @@ LISA = Analysis(
         ),
         *WEIGHT_OPTIONS,
     ),
-    formula="disparity:lisa",
-    reference_test="tests/disparity/test_disparity_pysal_refs.py",
-    doc="docs/disparity.md",
 )
 
-CONVERGENCE = Analysis(
-    key="convergence",
-    family="disparity",
-    title="σ 收敛与 β 收敛",
-    pipeline=f"{_PIPE}:convergence",
-    options=(
+CONVERGENCE = _declare(
+    "convergence",
+    "σ 收敛与 β 收敛",
+    (
         EVALUATION,
         Option(
             "kind",
@@ -367,9 +348,7 @@ CONVERGENCE = Analysis(
         ),
         *WEIGHT_OPTIONS,
     ),
-    formula="disparity:convergence",
     reference_test="tests/disparity/test_kde_convergence.py",
-    doc="docs/disparity.md",
 )
 
 register(DAGUM, THEIL, INDICES, KDE, MARKOV, SPATIAL_MARKOV, MORAN, GEARY, LISA, CONVERGENCE)

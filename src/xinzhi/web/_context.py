@@ -87,14 +87,24 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A warehouse connection for one page action (closed afterwards).
 
     Inside the server this is a cursor on the API's shared database instance (writes hold its
-    write lock); standalone, a connection of its own.
+    write lock); standalone, a connection of its own. A query cut short by the server's stop
+    (:meth:`xinzhi.api.deps.Database.close` interrupts what still runs after its grace period)
+    ends in :class:`xinzhi.api.deps.ServerClosing` (a Chinese notification on the page), not
+    in a DuckDB traceback.
     """
-    if config.database is not None:
-        lock = config.database.write_lock if write else nullcontext()
+    database = config.database
+    if database is not None:
+        lock = database.write_lock if write else nullcontext()
         with lock:
-            cur = config.database.cursor()
+            cur = database.cursor()
             try:
                 yield cur
+            except duckdb.Error as exc:
+                if database.closing:
+                    from xinzhi.api.deps import ServerClosing
+
+                    raise ServerClosing("服务器正在关闭，查询已中止（请稍后重试）") from exc
+                raise
             finally:
                 cur.close()
         return

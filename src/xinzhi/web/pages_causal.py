@@ -15,7 +15,6 @@ as text, never as HTML.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import causal_views as cv
 from xinzhi.pipelines.analyses import authorise
 from xinzhi.registry import causal as decl
+from xinzhi.web._busy import busy_box, run_in_box
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._controls import choice_select, run_analysis
 from xinzhi.web._frame import XLSX, guarded, send_download
@@ -336,24 +336,23 @@ def register() -> None:
         if estimator == "cs":
             opts["control"] = control
         await ui.context.client.connected()
-        box = ui.column().classes("w-full")
-        with box, ui.row().classes("items-center gap-2 mt-4").props('data-testid="causal-busy"'):
-            ui.spinner(size="lg")
-            ui.label("正在估计……")
+        box = busy_box(
+            "causal-busy", "正在估计……", row_classes="items-center gap-2 mt-4", spinner_size="lg"
+        )
         user = session.user
-        try:
-            result = await asyncio.to_thread(run_analysis, decl.PILOT_EFFECT, user, **opts)
+
+        def work() -> tuple[Any, cv.EffectView]:
+            result = run_analysis(decl.PILOT_EFFECT, user, **opts)
             with connection() as con:
                 names = cv.county_names(con)
-            view = cv.effect_view(result, estimator, names)
-        except XinzhiError as exc:
-            box.clear()
-            with box:
-                ui.label(f"无法估计：{exc}").classes("text-negative text-lg").props(
-                    'data-testid="causal-error"'
-                )
+            return result, cv.effect_view(result, estimator, names)
+
+        done = await run_in_box(
+            box, work, "无法估计", "causal-error", error_classes="text-negative text-lg"
+        )
+        if done is None:
             return
-        box.clear()
+        result, view = done
         ip = client_ip(request)
 
         async def download() -> None:
@@ -382,26 +381,16 @@ def register() -> None:
 async def _checks(user: auth.User, opts: dict[str, Any]) -> None:
     """Randomisation inference and the in-time placebo below the estimate."""
     _heading("安慰剂检验（随机化推断与安慰剂时点）")
-    box = ui.column().classes("w-full")
-    with box, ui.row().classes("items-center gap-2").props('data-testid="checks-busy"'):
-        ui.spinner()
-        ui.label("正在置换试点县并重新估计……")
+    box = busy_box("checks-busy", "正在置换试点县并重新估计……")
 
     def work() -> cv.PilotChecks:
         with connection() as con:
             authorise(con, decl.PILOT_EFFECT, opts, user)
             return cv.pilot_checks(con, **opts)
 
-    try:
-        res = await asyncio.to_thread(work)
-    except XinzhiError as exc:
-        box.clear()
-        with box:
-            ui.label(f"无法检验：{exc}").classes("text-negative").props(
-                'data-testid="checks-error"'
-            )
+    res = await run_in_box(box, work, "无法检验", "checks-error")
+    if res is None:
         return
-    box.clear()
     with box:
         _table(res.table(), "checks-table", {"check": "检验", "note": "说明"})
         for note in res.notes:

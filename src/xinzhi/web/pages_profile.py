@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from fastapi import Request
@@ -20,6 +21,11 @@ from xinzhi import auth
 from xinzhi.auth.policy import Kind
 from xinzhi.errors import XinzhiError
 from xinzhi.pipelines.compare_counties import county_trend
+from xinzhi.pipelines.profile_indicators import (
+    WITHHELD,
+    IndicatorDetails,
+    county_indicator_details,
+)
 from xinzhi.pipelines.ranking import basis_line
 from xinzhi.pipelines.report import county_report_data, write_report
 from xinzhi.pipelines.stored import county_profile
@@ -28,9 +34,62 @@ from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import county_options, pick_evaluation, report_context, scores_of
 from xinzhi.web._format import format_value, kind_of_unit
-from xinzhi.web._frame import guarded, left, send_download, table_of
+from xinzhi.web._frame import (
+    XLSX,
+    excel_bytes,
+    guarded,
+    left,
+    screen_frame,
+    send_download,
+    table_of,
+)
 
-__all__ = ["gap_rows", "register", "shortfall_table", "warm_context"]
+__all__ = ["detail_table", "gap_rows", "register", "shortfall_table", "warm_context"]
+
+
+def value_text(value: float | None, unit: str, visible: bool = True) -> str:
+    """An indicator's raw value as shown, with its unit (:mod:`xinzhi.web._format`: 比例 as %
+    with 2 decimals, money with thousands separators in the unit the data carry, 万元 or 亿元;
+    withheld values as 无权查看).
+
+    >>> value_text(0.3376, "比例"), value_text(15000.0, "万元"), value_text(None, "件")
+    ('33.76%', '15,000.00 万元', '缺失')
+    >>> value_text(None, "万元", visible=False)
+    '无权查看'
+    """
+    if not visible:
+        return WITHHELD
+    kind = kind_of_unit(unit)
+    text = format_value(value, kind)
+    if kind == "ratio" or not unit or text == format_value(None, kind):
+        return text
+    return f"{text} {unit}"
+
+
+def detail_table(d: IndicatorDetails) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """The 指标明细 table as shown: rows (原始值 with its unit as text, 排名 as ``名次/单位数``),
+    column → header, and column → number kind (标准化值 and 贡献 with 4 decimals, 权重 and
+    贡献占比 as %) — the same frame the Excel export writes (:func:`xinzhi.web._frame.
+    screen_frame`)."""
+    rows = d.rows.copy()
+    rows["value_text"] = [
+        value_text(v, str(u), bool(ok))
+        for v, u, ok in zip(rows["value"], rows["unit"], rows["visible"], strict=True)
+    ]
+    rows["rank_text"] = [f"{r}/{n}" for r, n in zip(rows["rank"], rows["units"], strict=True)]
+    labels = {
+        "name": "指标",
+        "dimension": "维度",
+        "value_text": "原始值",
+        "normalised": "标准化值",
+        "weight": "权重",
+        "contribution": "贡献",
+        "share": "贡献占比",
+        "rank_text": f"{d.rank_scope}排名",
+        "source": "来源",
+    }
+    kinds = {"normalised": "score", "weight": "share", "contribution": "score", "share": "share"}
+    return rows, labels, kinds
 
 
 def gap_rows(gaps: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -153,6 +212,57 @@ def warm_context(name: str) -> None:
     options = county_options(scores, y)
     if options:
         county_report_data(next(iter(options)), y, context=report_context(name))
+
+
+def _details(name: str, code: str, year: int, user: auth.User, ctx: Any) -> IndicatorDetails:
+    with connection() as con:
+        return county_indicator_details(
+            con, name, code, year, user=user, stored=ctx.evaluation, raw=ctx.raw
+        )
+
+
+async def _indicator_details(
+    session: auth.Session, ip: str, name: str, code: str, year: int, ctx: Any
+) -> None:
+    """The section 指标明细 (:func:`xinzhi.pipelines.profile_indicators.
+    county_indicator_details`) with its Excel export of the rows and columns on screen."""
+    with ui.card().classes("w-full").props('data-testid="indicator-details"'):
+        ui.label("指标明细（本评价所用的全部指标）").classes("font-bold")
+        try:
+            d = await asyncio.to_thread(_details, name, code, year, session.user, ctx)
+        except XinzhiError as exc:
+            ui.label(f"指标明细暂不可用：{exc}").classes("text-warning text-sm")
+            return
+        if left():
+            return
+        rows, labels, kinds = detail_table(d)
+        # 6 digits sent: a share rounded to 4 digits first and then to 0.1 % could round twice
+        table_of(rows, labels, row_key="indicator", pagination=None, kinds=kinds, digits=6).props(
+            'data-testid="indicator-details-table"'
+        )
+        ui.label(d.contribution_note()).classes("text-xs text-gray-500")
+        for n in d.notes:
+            ui.label(n).classes("text-xs text-gray-500")
+
+        async def export() -> None:
+            out, xkinds = screen_frame(rows, labels, kinds)
+            await send_download(
+                session,
+                ip,
+                Kind.PROFILE,
+                lambda: excel_bytes({"指标明细": out}, xkinds),
+                f"指标明细_{d.county}_{d.year}.xlsx",
+                XLSX,
+                fmt="xlsx",
+                evaluation=name,
+                county=code,
+                year=year,
+                rows=lambda: len(out),
+            )
+
+        ui.button("导出 Excel（指标明细）", on_click=export).props(
+            'data-testid="indicator-details-export"'
+        )
 
 
 def register() -> None:
@@ -309,6 +419,11 @@ def register() -> None:
                     pagination=10,
                 )
 
+        ip = client_ip(request)
+        await _indicator_details(session, ip, name, code, y, ctx)
+        if left():
+            return
+
         with ui.card().classes("w-full"):
             ui.label("推荐路径（附出处）").classes("font-bold")
             ui.label(data.recommendation_note).classes("text-sm")
@@ -319,8 +434,6 @@ def register() -> None:
                     ui.label(f"——《{r.title}》（{r.author}）；{r.reason}").classes(
                         "text-xs text-gray-500"
                     )
-
-        ip = client_ip(request)
 
         async def download_pdf() -> None:
             await send_download(

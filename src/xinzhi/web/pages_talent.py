@@ -21,7 +21,6 @@ as ``talent_retention`` / ``talent_purge``).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +34,7 @@ from xinzhi.auth.policy import Action, Kind, allows, is_unrestricted, sees_perso
 from xinzhi.errors import XinzhiError
 from xinzhi.labels import SYNTHETIC_NOTE
 from xinzhi.pipelines import talent as tp
+from xinzhi.web._busy import busy_box, run_in_box
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._frame import XLSX, guarded, heading, send_download, table_of
@@ -371,10 +371,7 @@ async def _matches(
     title = "最匹配的人才" if job_id else "最匹配的岗位"
     testid = "talent-matches-job" if job_id else "talent-matches-person"
     heading(title)
-    box = ui.column().classes("w-full")
-    with box, ui.row().classes("items-center gap-2").props('data-testid="talent-busy"'):
-        ui.spinner()
-        ui.label("正在匹配……（首次使用语义模型时需计算并缓存文本向量）")
+    box = busy_box("talent-busy", "正在匹配……（首次使用语义模型时需计算并缓存文本向量）")
 
     def work() -> tuple[Any, pd.DataFrame]:
         with connection(write=True) as con:  # new texts' vectors are cached
@@ -382,16 +379,10 @@ async def _matches(
                 con, user, county=code, job_id=job_id, person_id=person_id, embedder=embedder
             )
 
-    try:
-        res, table = await asyncio.to_thread(work)
-    except XinzhiError as exc:
-        box.clear()
-        with box:
-            ui.label(f"无法匹配：{exc}").classes("text-negative").props(
-                'data-testid="talent-error"'
-            )
+    done = await run_in_box(box, work, "无法匹配", "talent-error")
+    if done is None:
         return
-    box.clear()
+    res, table = done
     with box:
         ui.label(res.summary()).classes("text-sm whitespace-pre-line")
         labels = dict(_MATCH_LABELS)
@@ -457,25 +448,15 @@ async def _shortage(
         label="岗位范围",
         on_change=lambda e: go(year=e.value),
     ).classes("w-80").props('data-testid="shortage-year"')
-    box = ui.column().classes("w-full")
-    with box, ui.row().classes("items-center gap-2").props('data-testid="shortage-busy"'):
-        ui.spinner()
-        ui.label("正在编制……")
+    box = busy_box("shortage-busy", "正在编制……")
 
     def work() -> Any:
         with connection() as con:
             return tp.shortage_view(con, session.user, county=code, year=year)
 
-    try:
-        res = await asyncio.to_thread(work)
-    except XinzhiError as exc:
-        box.clear()
-        with box:
-            ui.label(f"无法编制：{exc}").classes("text-negative").props(
-                'data-testid="talent-error"'
-            )
+    res = await run_in_box(box, work, "无法编制", "talent-error")
+    if res is None:
         return
-    box.clear()
     ip = client_ip(request)
 
     async def download() -> None:
