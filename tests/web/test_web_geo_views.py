@@ -214,3 +214,13 @@ def test_drill_across_borders_and_without_prefecture() -> None:
     assert drill_url({"basis": "all", "province": "x"}, None, "e", 2010) == (
         "/?eval=e&year=2010&basis=all"
     )
+
+
+def test_start_up_warms_the_national_view(src: tuple[None, str]) -> None:
+    geo._views.clear()
+    geo.map_extent.cache_clear()
+    geo.warm_national(2020, *src)
+    assert (2020, geo.NATIONAL, *src) in geo._views
+    before = geo.map_extent.cache_info().hits
+    geo.map_extent(2020, *src)  # what the first 总览 asks for: already computed
+    assert geo.map_extent.cache_info().hits == before + 1

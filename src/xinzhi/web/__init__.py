@@ -189,7 +189,8 @@ def _refused(message: str) -> Response:
 
 def _warm_start() -> None:
     """At start-up, in the background: build the national view map of the default
-    evaluation's latest year (总览, 区域差异), then compute the default analyses of 区域差异
+    evaluation's latest year (总览, 区域差异) and the county types of that year (总览, 排名), then
+    compute the default analyses of 区域差异
     (:func:`xinzhi.web.pages_disparity.warm_defaults`, which also reads or builds the county
     contiguity), the report context of 画像 (:func:`xinzhi.web.pages_profile.warm_context`) and the
     whole-country queen weights of the chain view and the input–output linkages of 产业.
@@ -197,8 +198,8 @@ def _warm_start() -> None:
     from xinzhi.errors import XinzhiError
     from xinzhi.pipelines.spatial import warm_county_weights
     from xinzhi.web._context import data_dir_str, geo_sources
-    from xinzhi.web._data import pick_evaluation, scores_of
-    from xinzhi.web.geo import NATIONAL, view_geojson_gzip
+    from xinzhi.web._data import pick_evaluation, scores_of, types_of
+    from xinzhi.web.geo import warm_national
     from xinzhi.web.pages_disparity import warm_defaults
     from xinzhi.web.pages_industry import warm_io
     from xinzhi.web.pages_profile import warm_context
@@ -214,8 +215,9 @@ def _warm_start() -> None:
     for what, job in (
         (
             "县级地图预生成",
-            lambda: view_geojson_gzip(int(scores_of(name)["year"].max()), NATIONAL, *geo_sources()),
+            lambda: warm_national(int(scores_of(name)["year"].max()), *geo_sources()),
         ),
+        ("县域类型预计算", lambda: types_of(int(scores_of(name)["year"].max()))),
         ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
         ("区域差异预计算", lambda: warm_defaults(name)),
         ("画像报告数据预计算", lambda: warm_context(name)),

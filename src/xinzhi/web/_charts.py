@@ -17,6 +17,7 @@ __all__ = [
     "category_map",
     "choropleth",
     "histogram_options",
+    "preload_map",
     "radar_options",
     "radar_scale",
     "register_map",
@@ -42,13 +43,18 @@ def _map_url(year: int, view: str | None) -> str:
 
 
 def preload_map(year: int, view: str | None = None) -> None:
-    """Let the browser start loading the county map while the page is still being set up
-    (``<link rel=preload>`` in the page's head; only before the page was sent)."""
-    client = ui.context.client
-    if not client.has_socket_connection:
-        ui.add_head_html(
-            f'<link rel="preload" href="{_map_url(year, view)}" as="fetch" crossorigin="anonymous">'
-        )
+    """Let the browser load the county map while the page is still being set up: a
+    ``<link rel=preload>`` of the GeoJSON and a script that imports the maps module (and with it
+    ECharts) and registers the map at once, before the page's websocket is connected
+    (:func:`register_map` then finds it registered). Only before the page was sent."""
+    if ui.context.client.has_socket_connection:
+        return
+    url, name = _map_url(year, view), map_name(year, view)
+    ui.add_head_html(
+        f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">\n'
+        f'<script>import("{MAPS_MODULE}").then(m => m.ensureMap("{name}", "{url}"))'
+        ".catch(() => null);</script>"
+    )
 
 
 async def register_map(year: int, view: str | None = None) -> int:

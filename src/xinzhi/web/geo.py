@@ -43,6 +43,7 @@ __all__ = [
     "view_geojson_gzip",
     "view_key",
     "view_tolerance",
+    "warm_national",
 ]
 
 GEO_ROUTE = "/web/geo/county-{year}.json"
@@ -295,3 +296,10 @@ def map_view(
     if v is None:
         return MapView(NATIONAL, None, 1.0, extent)
     return MapView(str(prefix), v[0], v[1], extent)
+
+
+def warm_national(year: int, boundaries: str | None = None, data_dir: str | None = None) -> None:
+    """Build what the national view of ``year`` needs (its view map and the map's extent;
+    called by the server's start-up thread so that the first 总览 finds them ready)."""
+    view_geojson_gzip(year, NATIONAL, boundaries, data_dir)
+    map_extent(year, boundaries, data_dir)

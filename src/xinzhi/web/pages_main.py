@@ -228,18 +228,9 @@ def register() -> None:
             ui.navigate.to(drill_url(query, row.iloc[0], name, y))
 
         with ui.row().classes("w-full no-wrap gap-4"):
-            with ui.column().classes("w-2/3"):
-                await choropleth(
-                    shown,
-                    y,
-                    on_click=drill,
-                    region=region,
-                    highlight=own_code,
-                    selected=chosen,
-                )
-                ui.label("点击地图上的县：全国 → 所在省 → 所在地市 → 该县区 → 县域画像。").classes(
-                    "text-xs text-gray-500"
-                )
+            map_column = ui.column().classes("w-2/3")
+            # the side column first: it is in the page's HTML, the map arrives once the
+            # browser has registered the boundaries (choropleth awaits the connection)
             with ui.column().classes("w-1/3"):
                 if chosen:
                     _county_card(chosen, year_rows, shown, types, name, y)
@@ -253,6 +244,18 @@ def register() -> None:
                 table_of(shown.head(10), top, pagination=None)
                 ui.label("后 10 名").classes("font-bold")
                 table_of(shown.tail(10), top, pagination=None)
+            with map_column:
+                await choropleth(
+                    shown,
+                    y,
+                    on_click=drill,
+                    region=region,
+                    highlight=own_code,
+                    selected=chosen,
+                )
+                ui.label("点击地图上的县：全国 → 所在省 → 所在地市 → 该县区 → 县域画像。").classes(
+                    "text-xs text-gray-500"
+                )
 
     @ui.page("/ranking", title="排名 · 新质 县域新质生产力")
     @guarded()
