@@ -386,8 +386,8 @@ def _map_view(
         ui.navigate.to("/?" + urlencode({k: v for k, v in params.items() if v}))
 
     chosen_row = s[s["region_code"] == county]
-    if prefecture not in prefectures and not chosen_row.empty:
-        # a county link without its prefecture: take the county's own
+    if not chosen_row.empty:
+        # the county's own prefecture (a link may name none, or another one)
         p = chosen_row.iloc[0]["prefecture_name"]
         prefecture = p if isinstance(p, str) else ""
     with ui.row().classes("items-end gap-4"):
