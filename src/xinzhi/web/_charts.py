@@ -95,6 +95,16 @@ def _map_series(
     return series
 
 
+def _drawn_once(chart: ui.echart) -> ui.echart:
+    """A county map drawn once, when the browser mounts it. NiceGUI calls the chart's update
+    method after every message that carries the element, and the message that creates a chart
+    after the page was sent does: ECharts would set the same options a second time and redraw
+    every polygon (about as long as the first drawing, 0.3 s for the national map). The pages
+    never change a map's options after creating it (a new view is a new page)."""
+    chart._update_method = None  # NiceGUI's name for that method (see nicegui.js, "update")
+    return chart
+
+
 def _int_or_none(x: Any) -> int | None:
     return None if x is None or pd.isna(x) else int(x)
 
@@ -170,7 +180,7 @@ async def choropleth(
         },
         "series": [_map_series(title, year, data, empty="#e5e7eb", view=view)],
     }
-    chart = ui.echart(options, renderer="svg", on_point_click=on_click)
+    chart = _drawn_once(ui.echart(options, renderer="svg", on_point_click=on_click))
     chart.classes("w-full").style(f"height: {height}").props(
         f'data-testid="county-map" data-polygons="{n}" data-counties="{len(data)}" '
         f'data-view="{view.key}"'
@@ -325,7 +335,7 @@ async def category_map(
         },
         "series": [_map_series(title, year, data, empty="#ffffff", view=view)],
     }
-    chart = ui.echart(options, renderer="svg")
+    chart = _drawn_once(ui.echart(options, renderer="svg"))
     chart.classes("w-full").style(f"height: {height}").props(
         f'data-testid="{testid}" data-polygons="{n}" data-counties="{len(data)}"'
     )

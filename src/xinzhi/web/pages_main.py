@@ -203,6 +203,9 @@ def register() -> None:
         if picked is None:
             return
         name, scores, y, types, shown = picked
+        # room for the scroll bar from the start: the map's width never changes once drawn
+        # (a resize redraws every polygon)
+        ui.add_head_html("<style>html { scrollbar-gutter: stable; }</style>")
         region, shown, chosen = _map_view(request, scores, y, province, prefecture, county, shown)
         year_rows = scores[scores["year"] == y]
         own_code = session.user.county_code
