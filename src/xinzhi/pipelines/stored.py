@@ -48,6 +48,7 @@ __all__ = [
     "county_profile",
     "evaluation_area",
     "evaluation_exists",
+    "evaluation_label",
     "evaluation_list",
     "evaluation_panel",
     "export_stored_evaluation",
@@ -66,6 +67,19 @@ def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, s
         "SELECT system, CAST(created_at AS VARCHAR) FROM evaluations WHERE name = ?", [name]
     ).fetchall()
     return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def evaluation_label(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """How pages name stored evaluation ``name``: the Chinese title of its built-in indicator
+    system when the evaluation carries that system's name (``nqpf-county`` → 县域新质生产力指数),
+    else the name it was saved under (the user's own words)."""
+    from xinzhi.indicators.system import load_system
+    from xinzhi.pipelines.systems import builtin_systems
+
+    info = evaluation_exists(con, name)
+    if info is not None and info[0] == name and name in builtin_systems():
+        return str(load_system(name).title or name)
+    return name
 
 
 def evaluation_area(con: duckdb.DuckDBPyConnection, name: str) -> str | None:

@@ -93,6 +93,7 @@ def _signature(fn: Callable[..., Any]) -> Any:
 def frame(session: auth.Session, active: str) -> None:
     """Header with the product name, navigation and the user."""
     ui.page_title("新质 县域新质生产力")
+    ui.add_css(".q-btn { text-transform: none; }")  # “导出 Excel” as written, not EXCEL
     with ui.header().classes("items-center bg-slate-800 text-white gap-4 px-4 py-2"):
         ui.label("新质 · 县域新质生产力").classes("text-lg font-bold")
         for path, label, action in NAV:

@@ -32,7 +32,13 @@ from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import county_options, pick_evaluation, report_context, scores_of
+from xinzhi.web._data import (
+    county_options,
+    label_of,
+    pick_evaluation,
+    report_context,
+    scores_of,
+)
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import (
     XLSX,
@@ -287,7 +293,7 @@ def register() -> None:
         options = county_options(scores, y)
         if not code and session.user.county_code in options:
             code = str(session.user.county_code)
-        ui.label(f"县域画像（{name}，{y} 年）").classes("text-xl font-bold")
+        ui.label(f"县域画像（{label_of(name)}，{y} 年）").classes("text-xl font-bold")
         with ui.row().classes("items-end gap-4"):
             ui.select(
                 options,
