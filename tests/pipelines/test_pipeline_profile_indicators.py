@@ -213,7 +213,8 @@ def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
     counts in an evaluation whose system names it; its row shows the converted value."""
     f = tmp_path / "湖南数字经济2020.csv"
     rows = ["地区,年份,数字经济核心产业增加值(亿元)"]
-    rows += [f"{n},2020,{v}" for n, v in zip([y[0] for y in YEARBOOK], (4, 5, 6, 8, 12, 2))]
+    values = (4, 5, 6, 8, 12, 2)  # 亿元, in the order of YEARBOOK: 湘潭县 6, 长沙县 12, 韶山市 2
+    rows += [f"{y[0]},2020,{v}" for y, v in zip(YEARBOOK, values, strict=True)]
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
     import_upload(f, con=con, user=_user(con, "分析员"))
     code, unit = con.execute(
