@@ -93,6 +93,11 @@ def test_hunan_yearbook_joins_the_hunan_index(server: str, tmp_path: Path) -> No
         page.goto(server + "/profile?code=430321&eval=湖南县域2020&year=2020")
         page.wait_for_selector("[data-testid=indicator-details-table] tbody tr", timeout=120_000)
         table = page.locator("[data-testid=indicator-details-table]")
+        # ranks named after the 评价范围 (six units), not national ones; the robustness audit of
+        # the scoped evaluation runs (its stored 评价范围 is no engine option)
+        assert "评价范围（湖南省）内排名 " in page.inner_text("[data-testid=profile-headline]")
+        assert "/6" in page.inner_text("[data-testid=profile-headline]")
+        assert "未知的评价选项" not in page.inner_text("body")
         headers = [  # the sort icon's ligature is text too
             h.replace("arrow_upward", "").strip()
             for h in table.locator("thead th").all_inner_texts()
