@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
+from xinzhi.registry.methods import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS, method_option
 
 __all__ = ["EVALUATION"]
 
@@ -45,71 +46,14 @@ EVALUATION = Analysis(
             choice_labels=("混合（全部年份一起）", "逐年"),
             help=_SYSTEM_OPTION,
         ),
-        Option(
-            "normalization",
-            "标准化",
-            str,
-            None,
-            choices=("minmax", "zscore", "vector"),
-            choice_labels=("极差", "Z 分数", "向量"),
-            help=_SYSTEM_OPTION,
-        ),
-        Option(
+        method_option("normalization", "标准化", NORMALIZATIONS, _SYSTEM_OPTION),
+        method_option(
             "weights",
             "赋权",
-            str,
-            None,
-            choices=(
-                "entropy",
-                "critic",
-                "cv",
-                "std",
-                "equal",
-                "combined",
-                "expert",
-                "pca",
-                "corr-opt",
-            ),
-            choice_labels=(
-                "熵权法",
-                "CRITIC",
-                "变异系数",
-                "标准差",
-                "等权",
-                "组合（熵权与 CRITIC）",
-                "专家权重",
-                "主成分（PCA）",
-                "相关性优化",
-            ),
-            help=_SYSTEM_OPTION + "；AHP 用 xinzhi evaluate --weights ahp:FILE",
+            WEIGHTINGS,
+            _SYSTEM_OPTION + "；AHP 用 xinzhi evaluate --weights ahp:FILE",
         ),
-        Option(
-            "aggregate",
-            "集结",
-            str,
-            None,
-            choices=(
-                "weighted-sum",
-                "topsis",
-                "grey",
-                "geometric",
-                "harmonic",
-                "copeland",
-                "vikor",
-                "promethee",
-            ),
-            choice_labels=(
-                "线性加权",
-                "TOPSIS",
-                "灰色关联",
-                "几何加权",
-                "调和加权",
-                "Copeland（非补偿）",
-                "VIKOR",
-                "PROMETHEE II",
-            ),
-            help=_SYSTEM_OPTION,
-        ),
+        method_option("aggregate", "集结", AGGREGATIONS, _SYSTEM_OPTION),
         Option(
             "missing",
             "缺失值",
