@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
-from xinzhi.registry.methods import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS, method_option
+from xinzhi.registry.methods import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS, choice_option
 
 __all__ = ["AUDIT", "N_MAX"]
 
@@ -41,19 +41,21 @@ AUDIT = Analysis(
             "system", "指标体系", str, DEFAULT_SYSTEM, help="内置名称或 YAML 路径（无已存评价时）"
         ),
         Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：最新一年"),
-        method_option("normalization", "基准标准化", NORMALIZATIONS, _OWN),
-        method_option(
+        choice_option("normalization", "基准标准化", None, NORMALIZATIONS, help=_OWN),
+        choice_option(
             "weights",
             "基准赋权",
+            None,
             WEIGHTINGS,
-            _OWN,
+            help=_OWN,
             only=("entropy", "critic", "cv", "std", "equal", "combined", "pca", "corr-opt"),
         ),
-        method_option(
+        choice_option(
             "aggregate",
             "基准集结",
+            None,
             AGGREGATIONS,
-            _OWN,
+            help=_OWN,
             only=("weighted-sum", "topsis", "grey", "geometric", "harmonic"),
         ),
         Option(

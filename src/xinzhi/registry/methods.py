@@ -1,6 +1,7 @@
-"""The method choices of an evaluation (normalisation, weighting, aggregation: value → Chinese
-name), declared once for the evaluation (:mod:`xinzhi.registry.evaluation`) and the audit of an
-index (:mod:`xinzhi.registry.audit`), which offers a part of them."""
+"""Options chosen from a table (value → Chinese name): :func:`choice_option`, and the method
+choices of an evaluation (normalisation, weighting, aggregation), declared once for the
+evaluation (:mod:`xinzhi.registry.evaluation`) and the audit of an index
+(:mod:`xinzhi.registry.audit`), which offers a part of them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from xinzhi.registry.core import Option
 
-__all__ = ["AGGREGATIONS", "NORMALIZATIONS", "WEIGHTINGS", "method_option"]
+__all__ = ["AGGREGATIONS", "NORMALIZATIONS", "WEIGHTINGS", "choice_option"]
 
 NORMALIZATIONS = {"minmax": "极差", "zscore": "Z 分数", "vector": "向量"}
 """Normalisation methods (value → Chinese name)."""
@@ -39,22 +40,24 @@ AGGREGATIONS = {
 """Aggregation methods (value → Chinese name)."""
 
 
-def method_option(
+def choice_option(
     name: str,
     label: str,
-    methods: Mapping[str, str],
-    help: str,
+    default: str | None,
+    choices: Mapping[str, str],
+    *,
+    help: str = "",
     only: Sequence[str] | None = None,
 ) -> Option:
-    """A method option (default None: the system's own choice) among ``methods`` — all of
-    them, or those ``only`` names, in that order."""
-    keys = tuple(methods) if only is None else tuple(only)
+    """A ``str`` option among ``choices`` (value → Chinese name) — all of them, or those
+    ``only`` names, in that order."""
+    keys = tuple(choices) if only is None else tuple(only)
     return Option(
         name,
         label,
         str,
-        None,
+        default,
         choices=keys,
-        choice_labels=tuple(methods[k] for k in keys),
+        choice_labels=tuple(choices[k] for k in keys),
         help=help,
     )
