@@ -33,6 +33,7 @@ from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import (
+    area_of,
     county_options,
     label_of,
     pick_evaluation,
@@ -188,9 +189,12 @@ def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     ui.label(f"{d['province_name'] or ''}{d['prefecture_name'] or ''}{d['name']}").classes(
         "text-2xl font-bold"
     ).props('data-testid="profile-name"')
+    area = area_of(name)
+    where = "全国" if area == "全国" else f"评价范围（{area}）内"
     ui.label(
-        f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，全国排名 {d['rank']}/"
-        f"{d['counties']}，省内排名 {d['province_rank']}，全国百分位 {d['percentile']:.1%}"
+        f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，{where}排名 {d['rank']}/"
+        f"{d['counties']}，省内排名 {d['province_rank']}，"
+        f"{'全国' if area == '全国' else '范围内'}百分位 {d['percentile']:.1%}"
     ).props('data-testid="profile-headline"')
     ui.label(p.basis_text()).props('data-testid="profile-basis"')
     ui.label(f"完整画像暂不可用：{reason}").classes("text-warning text-sm")
@@ -330,6 +334,8 @@ def register() -> None:
         ui.label(data.full_name).classes("text-2xl font-bold").props('data-testid="profile-name"')
         ui.label(data.headline()).props('data-testid="profile-headline"')
         if line := basis_line(scores, code, y):
+            if ctx.area != "全国":  # the ranks are those of the units of the 评价范围
+                line = f"评价范围（{ctx.area}）内：{line}"
             ui.label(line).props('data-testid="profile-basis"')
         for n in data.notes:
             ui.label(n).classes("text-xs text-gray-500")
