@@ -221,10 +221,10 @@ def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
         "SELECT code, unit FROM indicators WHERE name_zh = '数字经济核心产业增加值'"
     ).fetchone()
     assert code.startswith("u_") and unit == "万元"
-    # the system file names itself by its path, so the stored evaluation can load it again
+    # the system is stored with the evaluation: the file may be deleted after the run
     yaml = tmp_path / "数字经济.yaml"
     yaml.write_text(
-        f"name: {yaml}\n"
+        "name: 数字经济\n"
         "options: {normalization: minmax, weights: equal, aggregate: weighted-sum}\n"
         "dimensions:\n"
         "  - name: 数字化\n"
@@ -234,6 +234,7 @@ def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     evaluate_counties(str(yaml), years=[2020], con=con, save_as="数字2020", area="湖南省")
+    yaml.unlink()
     d = county_indicator_details(con, "数字2020", "430321", 2020, user=_user(con, "分析员"))
     r = d.rows.set_index("indicator").loc[code]
     # 湘潭县: 6 亿元 = 6 × 10 000 = 60 000 万元; min 2 亿元 (韶山市), max 12 亿元 (长沙县):

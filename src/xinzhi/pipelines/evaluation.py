@@ -77,6 +77,9 @@ class CountyEvaluation:
     """评价范围 (a province, prefecture or list of counties); None: the nation."""
     coverage: dict[str, float] = field(default_factory=dict)
     """Share of the unit-years of the area that hold each optional indicator."""
+    declared: IndicatorSystem | None = None
+    """The system as declared (before optional indicators without data were removed); stored
+    with a saved evaluation so it can be read again without the YAML file. None: ``system``."""
 
     def scores(self) -> pd.DataFrame:
         """Scores with names and ranks (see :func:`named_scores`)."""
@@ -306,6 +309,7 @@ def evaluate_counties(
             options={**result.options.as_dict(), **({"area": label} if label else {})},
             area=label,
             coverage={i.code: float(coverage[i.code]) for i in sys_obj.indicators if i.optional},
+            declared=sys_obj,
         )
         if save_as:
             _save(con, out)
@@ -393,6 +397,7 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
         dimensions=dims,
         weights=weights,
         obstacles=obstacles,
+        system_def=(ev.declared or ev.system).to_dict(),
     )
 
 

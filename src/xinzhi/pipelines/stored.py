@@ -8,6 +8,9 @@
 * :func:`evaluation_panel` — the long panel the disparity analyses read (codes optionally carried
   to one year's, :func:`xinzhi.regions.harmonise.harmonise_codes`);
 * :func:`export_stored_evaluation` — the workbook of a whole evaluation;
+* :func:`stored_system` — the indicator system of a stored evaluation: the definition stored
+  with it (so a user's own YAML file may be deleted or changed afterwards), else — evaluations
+  saved before definitions were stored — the built-in system or file of its name;
 * :func:`read_stored_evaluation` — the whole record a report needs (:class:`StoredEvaluation`:
   scores with names and ranks, the indicator system as declared and as used, weights, obstacle
   degrees, options). Nothing is re-evaluated here; the county-years left out of the evaluation
@@ -39,6 +42,7 @@ from xinzhi.store.evaluations import (
     ensure_evaluation_tables,
     list_evaluations,
     load_evaluation,
+    load_system_def,
     load_weights,
 )
 
@@ -55,6 +59,7 @@ __all__ = [
     "read_stored_evaluation",
     "stored_evaluation_names",
     "stored_scores",
+    "stored_system",
     "with_basis_ranks",
     "with_economic_region",
 ]
@@ -278,12 +283,53 @@ class CountyProfile:
         return p
 
 
+def stored_system(
+    con: duckdb.DuckDBPyConnection, name: str, system: str | None = None
+) -> IndicatorSystem:
+    """The indicator system (as declared, all its indicators) of stored evaluation ``name``.
+
+    The definition stored with the evaluation is preferred, also for a built-in system: the
+    stored scores, weights and obstacle degrees were computed with it, so reading them with a
+    later edition of the system (or a changed YAML file) could mislabel them. An evaluation
+    saved before definitions were stored (``evaluations.system_def`` NULL) loads its system by
+    the stored name ``system`` (read from the warehouse when not given).
+
+    Raises
+    ------
+    ConfigError
+        No definition stored and no built-in system or readable file of that name.
+    InputError
+        No evaluation ``name``.
+    """
+    data = load_system_def(con, name)
+    if data is not None:
+        return IndicatorSystem.from_dict(data, source=f"评价 {name} 保存的指标体系")
+    if system is None:
+        info = evaluation_exists(con, name)
+        if info is None:
+            raise InputError(f"数据仓库中没有名为 {name!r} 的评价结果")
+        system = info[0]
+    try:
+        return load_system(system)
+    except XinzhiError as exc:
+        raise ConfigError(f"无法载入评价 {name} 所用的指标体系 {system}：{exc}") from exc
+
+
 @lru_cache(maxsize=16)
 def _shortfall_map(system: str) -> dict[str, str]:
     try:
         return load_system(system).shortfall_of()
     except Exception:  # system file no longer available: shortfalls cannot be named
         return {}
+
+
+def _shortfalls_of(con: duckdb.DuckDBPyConnection, name: str, system: str) -> dict[str, str]:
+    """Indicator → 短板 of stored evaluation ``name`` (:func:`stored_system`; {} when its system
+    can no longer be loaded: the shortfalls cannot be named)."""
+    data = load_system_def(con, name)
+    if data is not None:
+        return IndicatorSystem.from_dict(data).shortfall_of()
+    return _shortfall_map(system)
 
 
 def county_profile(
@@ -328,7 +374,7 @@ def county_profile(
         "WHERE name = ? AND region_code = ? AND year = ?",
         [name, region_code, y],
     ).df()
-    mapping = _shortfall_map(info[0])
+    mapping = _shortfalls_of(con, name, info[0])
     ob["shortfall"] = ob["indicator"].map(mapping)
     grouped = ob.dropna(subset=["shortfall"]).groupby("shortfall")["obstacle"].sum()
     short = grouped.reset_index().sort_values("obstacle", ascending=False).reset_index(drop=True)
@@ -444,7 +490,8 @@ class StoredEvaluation:
     system : IndicatorSystem
         The system as used (optional indicators without a stored weight removed).
     full_system : IndicatorSystem
-        The system as declared (built-in name or YAML path stored with the evaluation).
+        The system as declared: the definition stored with the evaluation (for evaluations
+        saved before definitions were stored: the built-in system or YAML file of its name).
     dropped_optional : list of str
         Optional indicators of ``full_system`` the evaluation left out.
     options : dict
@@ -504,14 +551,14 @@ def stored_evaluation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(n) for n in list_evaluations(con)["name"]]
 
 
-def _systems(name: str, system: str, used: list[str]) -> tuple[IndicatorSystem, IndicatorSystem]:
-    """(full, used) systems of stored evaluation ``name``; a system that changed since the
-    evaluation was stored is an error (the stored scores would not match its indicators)."""
+def _systems(
+    con: duckdb.DuckDBPyConnection, name: str, system: str, used: list[str]
+) -> tuple[IndicatorSystem, IndicatorSystem]:
+    """(full, used) systems of stored evaluation ``name`` (:func:`stored_system`); a system that
+    changed since the evaluation was stored is an error (the stored scores would not match its
+    indicators: only possible for an old evaluation stored without its definition)."""
     redo = f"请重新运行 xinzhi evaluate --system {system} --save {name}"
-    try:
-        full = load_system(system)
-    except XinzhiError as exc:
-        raise ConfigError(f"无法载入评价 {name} 所用的指标体系 {system}：{exc}") from exc
+    full = stored_system(con, name, system)
     restricted, _ = full.restrict(used)
     if set(restricted.codes) != set(used):
         raise ConfigError(
@@ -534,7 +581,7 @@ def read_stored_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> StoredE
         "SELECT system, options, years FROM evaluations WHERE name = ?", [name]
     ).fetchone() or (None, None, None)
     weights = load_weights(con, name)
-    full, used = _systems(name, str(system), list(dict.fromkeys(weights["indicator"])))
+    full, used = _systems(con, name, str(system), list(dict.fromkeys(weights["indicator"])))
     order = {c: i for i, c in enumerate(used.codes)}
     weights = (
         weights[weights["indicator"].isin(order)]
