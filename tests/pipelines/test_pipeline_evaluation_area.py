@@ -102,3 +102,23 @@ def test_pages_name_the_builtin_system_in_chinese_and_a_saved_name_as_typed(db: 
         assert evaluation_label(con, "湖南县域-2020") == "湖南县域-2020"
     finally:
         con.close()
+
+
+def test_summary_names_the_units_of_the_top_list(db: Path) -> None:
+    """The top list of the summary says whose units it ranks: the nation's, or the scope's."""
+    national = evaluate_counties(years=[2020], db=db).summary().splitlines()
+    hunan = evaluate_counties(years=[2020], db=db, area="湖南省").summary().splitlines()
+    assert "2020 年前 20 名（全国全部县级单位，含市辖区）：" in national
+    assert "2020 年前 20 名（评价范围（湖南省）内全部县级单位，含市辖区）：" in hunan
+    assert not any("全国全部县级单位" in line for line in hunan)
+    # the list itself: the 6 Hunan units of 2020 after the heading, 12 units of the nation
+    head = hunan.index("2020 年前 20 名（评价范围（湖南省）内全部县级单位，含市辖区）：")
+    assert sorted(line.split()[1] for line in hunan[head + 1 :]) == HUNAN_2020
+    head = national.index("2020 年前 20 名（全国全部县级单位，含市辖区）：")
+    assert len(national[head + 1 :]) == 12
+    assert (
+        evaluate_counties(years=[2020], db=db, area="湘潭市")
+        .summary()
+        .count("评价范围（湖南省湘潭市）内全部县级单位")
+        == 1
+    )

@@ -98,7 +98,10 @@ def test_hunan_yearbook_joins_the_hunan_index(server: str, tmp_path: Path) -> No
         # the scoped evaluation runs (its stored 评价范围 is no engine option)
         assert "评价范围（湖南省）内排名 " in page.inner_text("[data-testid=profile-headline]")
         assert "/6" in page.inner_text("[data-testid=profile-headline]")
-        assert page.inner_text("[data-testid=profile-basis]").startswith("评价范围（湖南省）内：")
+        assert page.inner_text("[data-testid=profile-basis]").startswith(
+            "评价范围（湖南省）内的县域口径（"
+        )
+        assert page.inner_text("[data-testid=profile-basis]").count("评价范围（湖南省）内") == 2
         assert "未知的评价选项" not in page.inner_text("body")
         headers = [  # the sort icon's ligature is text too
             h.replace("arrow_upward", "").strip()

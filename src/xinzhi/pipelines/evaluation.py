@@ -101,7 +101,9 @@ class CountyEvaluation:
         return out.sort_values(["region_code", "year", "obstacle"], ascending=[True, True, False])
 
     def summary(self, top: int = 20) -> str:
-        """Chinese summary: counties per year, what was dropped, top ``top`` of the latest year."""
+        """Chinese summary: counties per year, what was dropped, top ``top`` of the latest year
+        (all units of the evaluation: 全国全部县级单位, or 评价范围（湖南省）内全部县级单位 for a
+        scoped one; both 含市辖区)."""
         s = self.scores()
         latest = int(s["year"].max())
         lines = [
@@ -132,7 +134,8 @@ class CountyEvaluation:
             f"{latest} 年得分分布：最小 {d['min']:.4f}，P10 {d['10%']:.4f}，P25 {d['25%']:.4f}，"
             f"中位数 {d['50%']:.4f}，P75 {d['75%']:.4f}，P90 {d['90%']:.4f}，最大 {d['max']:.4f}"
         )
-        lines.append(f"{latest} 年前 {top} 名（全国全部县级单位，含市辖区）：")
+        units = f"评价范围（{self.area}）内全部县级单位" if self.area else "全国全部县级单位"
+        lines.append(f"{latest} 年前 {top} 名（{units}，含市辖区）：")
         head = s[s["year"] == latest].head(top)
         for r in head.itertuples():
             lines.append(

@@ -88,8 +88,10 @@ def evaluation_label(con: duckdb.DuckDBPyConnection, name: str) -> str:
 
 
 def evaluation_area(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown)."""
-    ensure_evaluation_tables(con)
+    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown). Works
+    on a read-only connection."""
+    if list_evaluations(con).empty:
+        return None
     rows = con.execute(
         "SELECT json_extract_string(options, '$.area') FROM evaluations WHERE name = ?", [name]
     ).fetchall()
@@ -155,11 +157,14 @@ def stored_scores(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
         rank among all units; ``province_rank`` ranks the score within the province and year
         (1 = best, ties share the best rank); ``percentile`` = share of the year's counties
         scoring at most as high (1.0 = top); the ``basis_*`` columns rank on the county basis
-        (县域口径, :func:`with_basis_ranks`).
+        (县域口径, :func:`with_basis_ranks`). ``attrs["area"]``: the evaluation's 评价范围
+        (:func:`evaluation_area`; None: the nation) — the ranks are among its units.
     """
     s = load_evaluation(con, name)
     names = region_names(con, s[["region_code", "year"]])
-    return with_basis_ranks(named_scores(s, names), names)
+    out = with_basis_ranks(named_scores(s, names), names)
+    out.attrs["area"] = evaluation_area(con, name)
+    return out
 
 
 @dataclass
@@ -174,12 +179,15 @@ class CountyProfile:
     dimensions: list[dict[str, Any]]
     shortfalls: pd.DataFrame
     years: list[int]
+    area: str | None = None
+    """评价范围 of the evaluation (None: the nation): the ranks are among its units."""
 
     def to_dict(self) -> dict[str, Any]:
         r = self.row
         return {
             "evaluation": self.evaluation,
             "system": self.system,
+            "area": self.area,
             "region_code": self.region_code,
             "name": r.get("name"),
             "province_name": r.get("province_name"),
@@ -221,14 +229,20 @@ class CountyProfile:
     def basis_text(self) -> str:
         """One Chinese sentence: the rank on the county's own basis, then the all-unit rank,
         e.g. ``县域口径（…；不含市辖区）排名 35/1870；全国全部县级单位（含市辖区）排名
-        120/2847``."""
+        120/2847``; for a scoped evaluation ``评价范围（湖南省）内的县域口径（…）排名 5/6；
+        评价范围（湖南省）内全部县级单位（含市辖区）排名 5/6``."""
         b = self.basis()
+        inside = f"评价范围（{self.area}）内" if self.area else ""
         allrank = (
-            f"全国全部县级单位（含市辖区）排名 {int(self.row['rank'])}/{int(self.row['counties'])}"
+            f"{inside or '全国'}全部县级单位（含市辖区）排名 "
+            f"{int(self.row['rank'])}/{int(self.row['counties'])}"
         )
         if b["basis"] is None:
             return f"本单位没有县级区划类别，只参加全部单位排名：{allrank}"
-        return f"{b['basis_label']}排名 {b['basis_rank']}/{b['basis_counties']}；{allrank}"
+        return (
+            f"{inside + '的' if inside else ''}{b['basis_label']}排名 "
+            f"{b['basis_rank']}/{b['basis_counties']}；{allrank}"
+        )
 
     def to_excel(self, path: str | Path) -> Path:
         """Workbook with sheets 概况, 维度得分, 短板 (Chinese headers)."""
@@ -379,7 +393,8 @@ def county_profile(
     grouped = ob.dropna(subset=["shortfall"]).groupby("shortfall")["obstacle"].sum()
     short = grouped.reset_index().sort_values("obstacle", ascending=False).reset_index(drop=True)
     row_dict = {str(k): v for k, v in row.items()}
-    return CountyProfile(name, info[0], region_code, y, row_dict, dims, short, years)
+    area = s.attrs["area"] if "area" in s.attrs else evaluation_area(con, name)
+    return CountyProfile(name, info[0], region_code, y, row_dict, dims, short, years, area)
 
 
 def with_economic_region(scores: pd.DataFrame) -> pd.DataFrame:

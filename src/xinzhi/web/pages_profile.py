@@ -334,8 +334,6 @@ def register() -> None:
         ui.label(data.full_name).classes("text-2xl font-bold").props('data-testid="profile-name"')
         ui.label(data.headline()).props('data-testid="profile-headline"')
         if line := basis_line(scores, code, y):
-            if ctx.area != "全国":  # the ranks are those of the units of the 评价范围
-                line = f"评价范围（{ctx.area}）内：{line}"
             ui.label(line).props('data-testid="profile-basis"')
         for n in data.notes:
             ui.label(n).classes("text-xs text-gray-500")
