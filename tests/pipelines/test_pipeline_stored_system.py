@@ -179,3 +179,24 @@ def test_scores_table_is_unchanged_by_the_new_column(con: Any, run: CountyEvalua
         EVALUATION: "nqpf-county",
         NAME: "我的两指标体系",
     }
+
+
+def test_county_report_without_the_yaml_file(small_warehouse: Any, tmp_path: Path) -> None:
+    from xinzhi.pipelines.report import county_report_data
+    from xinzhi.pipelines.report_context import load_report_context
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse.db, db)
+    f = tmp_path / "我的体系.yaml"
+    f.write_text(SYSTEM_YAML, encoding="utf-8")
+    evaluate_counties(str(f), years=[2020], db=db, save_as=NAME, area="湖南省")
+    f.unlink()
+    rep = county_report_data(
+        "430321", year=2020, context=load_report_context(db=db, evaluation=NAME)
+    )
+    assert (rep.system_name, rep.system_title) == ("我的两指标体系", "城镇化与非农就业（示例）")
+    # 湘潭县 0.2 (hand-computed above), 5th of the six Hunan units
+    assert rep.evaluated and rep.score == pytest.approx(EXPECTED["430321"], abs=1e-12)
+    assert (rep.rank, rep.n_counties) == (5, 6)
+    w = rep.weights.set_index("indicator")["weight"].to_dict()
+    assert w == pytest.approx({"urban_share": 0.5, "emp_sec_A": 0.5}, abs=1e-12)
