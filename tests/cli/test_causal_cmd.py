@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,27 +22,19 @@ def mpdta_file(data_dir: Path) -> Path:
     return datasets.path("replication-causal", "mpdta.csv", data_dir=data_dir)
 
 
-def _cs(mpdta_file: Path, out: Path, *extra: str) -> object:
-    return runner.invoke(
-        app,
-        [
-            "causal",
-            "cs",
-            "--input",
-            str(mpdta_file),
-            "--unit",
-            "countyreal",
-            "--time",
-            "year",
-            "--cohort",
-            "first.treat",
-            "--outcome",
-            "lemp",
-            *extra,
-            "--output",
-            str(out),
-        ],
-    )
+def _causal(command: str, panel: Path, unit: str, time: str, outcome: str, *extra: str) -> Any:
+    """``xinzhi causal COMMAND --input PANEL --unit UNIT --time TIME --outcome OUTCOME …``."""
+    args = ["--input", str(panel), "--unit", unit, "--time", time, "--outcome", outcome]
+    return runner.invoke(app, ["causal", command, *args, *extra])
+
+
+def _mpdta(command: str, mpdta_file: Path, *extra: str) -> Any:
+    """``xinzhi causal COMMAND`` on mpdta: county ``countyreal``, year, outcome ``lemp``."""
+    return _causal(command, mpdta_file, "countyreal", "year", "lemp", *extra)
+
+
+def _cs(mpdta_file: Path, out: Path, *extra: str) -> Any:
+    return _mpdta("cs", mpdta_file, "--cohort", "first.treat", *extra, "--output", str(out))
 
 
 def test_cs_csv_contract(mpdta_file: Path, tmp_path: Path) -> None:
@@ -75,48 +68,13 @@ def test_cs_xlsx_notyet(mpdta_file: Path, tmp_path: Path) -> None:
 def test_cs_errors_exit_2(mpdta_file: Path, tmp_path: Path) -> None:
     res = _cs(mpdta_file, tmp_path / "cs.csv", "--control", "sometimes")
     assert res.exit_code == 2 and "never 或 notyet" in res.output
-    res = runner.invoke(
-        app,
-        [
-            "causal",
-            "cs",
-            "--input",
-            str(mpdta_file),
-            "--unit",
-            "countyreal",
-            "--time",
-            "year",
-            "--cohort",
-            "nope",
-            "--outcome",
-            "lemp",
-        ],
-    )
+    res = _mpdta("cs", mpdta_file, "--cohort", "nope")
     assert res.exit_code == 2 and "缺少列：nope" in res.output
 
 
 def test_did_json(mpdta_file: Path) -> None:
-    res = runner.invoke(
-        app,
-        [
-            "causal",
-            "did",
-            "--input",
-            str(mpdta_file),
-            "--unit",
-            "countyreal",
-            "--time",
-            "year",
-            "--cohort",
-            "first.treat",
-            "--outcome",
-            "lemp",
-            "--leads",
-            "3",
-            "--lags",
-            "3",
-            "--json",
-        ],
+    res = _mpdta(
+        "did", mpdta_file, "--cohort", "first.treat", "--leads", "3", "--lags", "3", "--json"
     )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
@@ -126,28 +84,20 @@ def test_did_json(mpdta_file: Path) -> None:
 
 def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
     basque = datasets.path("replication-causal-basque", "basque.csv", data_dir=data_dir)
-    res = runner.invoke(
-        app,
-        [
-            "causal",
-            "sc",
-            "--input",
-            str(basque),
-            "--unit",
-            "regionname",
-            "--time",
-            "year",
-            "--outcome",
-            "gdpcap",
-            "--treated",
-            "Basque Country (Pais Vasco)",
-            "--treat-time",
-            "1970",
-            "--donors",
-            "Cataluna,Madrid (Comunidad De),Andalucia,Aragon",
-            "--output",
-            str(tmp_path / "sc.xlsx"),
-        ],
+    res = _causal(
+        "sc",
+        basque,
+        "regionname",
+        "year",
+        "gdpcap",
+        "--treated",
+        "Basque Country (Pais Vasco)",
+        "--treat-time",
+        "1970",
+        "--donors",
+        "Cataluna,Madrid (Comunidad De),Andalucia,Aragon",
+        "--output",
+        str(tmp_path / "sc.xlsx"),
     )
     assert res.exit_code == 0, res.output
     sheets = pd.read_excel(tmp_path / "sc.xlsx", sheet_name=None, engine="calamine")
@@ -160,25 +110,8 @@ def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
     )
     f = tmp_path / "b.csv"
     df[["regionname", "year", "gdpcap", "g"]].to_csv(f, index=False)
-    res = runner.invoke(
-        app,
-        [
-            "causal",
-            "sdid",
-            "--input",
-            str(f),
-            "--unit",
-            "regionname",
-            "--time",
-            "year",
-            "--outcome",
-            "gdpcap",
-            "--cohort",
-            "g",
-            "--replications",
-            "50",
-            "--json",
-        ],
+    res = _causal(
+        "sdid", f, "regionname", "year", "gdpcap", "--cohort", "g", "--replications", "50", "--json"
     )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
@@ -187,26 +120,8 @@ def test_sc_and_sdid_commands(data_dir: Path, tmp_path: Path) -> None:
 
 def test_check_command(mpdta_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "check.xlsx"
-    res = runner.invoke(
-        app,
-        [
-            "causal",
-            "check",
-            "--input",
-            str(mpdta_file),
-            "--unit",
-            "countyreal",
-            "--time",
-            "year",
-            "--cohort",
-            "first.treat",
-            "--outcome",
-            "lemp",
-            "--permutations",
-            "99",
-            "--output",
-            str(out),
-        ],
+    res = _mpdta(
+        "check", mpdta_file, "--cohort", "first.treat", "--permutations", "99", "--output", str(out)
     )
     assert res.exit_code == 0, res.output
     assert "随机化推断" in res.output

@@ -12,12 +12,11 @@ import ibis
 import pandas as pd
 import pytest
 
+from fixtures.tiers import cond_status, firm_rows, node_status, score_bounds
 from xinzhi.enterprise.tiers import (
     FAIL,
     PASS,
     UNKNOWN,
-    Condition,
-    _Compiler,
     check_tiers,
     load_rules,
     rule_versions,
@@ -27,44 +26,6 @@ from xinzhi.errors import ConfigError, InputError
 
 OLD = dt.date(2025, 6, 30)  # 工信部企业〔2022〕63号 in force
 NEW = dt.date(2026, 4, 1)  # 工信部企业〔2026〕2号 in force
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    out = pd.DataFrame(rows)
-    if "credit_code" not in out:
-        out["credit_code"] = [f"F{i}" for i in range(len(out))]
-    return out
-
-
-def cond_status(row: dict[str, Any], on: dt.date, tier: str, key: str) -> str:
-    """Status of the top-level condition ``key`` of ``tier`` for one firm."""
-    res = check_tiers(_frame([row]), on, tiers=[tier])
-    rule = rules_for(tier, on).tiers[tier]
-    label = next(c.label for c in rule.conditions if c.key == key)
-    c = res.conditions()
-    return str(c[c["condition"] == label]["status"].iloc[0])
-
-
-def node_status(row: dict[str, Any], on: dt.date, tier: str, path: list[str]) -> str:
-    """Status of a nested condition (path of keys) for one firm."""
-    rule = rules_for(tier, on).tiers[tier]
-    nodes: tuple[Condition, ...] = rule.conditions
-    node = None
-    for k in path:
-        node = next(n for n in nodes if n.key == k)
-        nodes = node.children
-    assert node is not None
-    t = ibis.memtable(_frame([row]))
-    comp = _Compiler(t, on)
-    val = t.select(ok=comp.condition(node, rule)).execute()["ok"].iloc[0]
-    if val is None or pd.isna(val):
-        return UNKNOWN
-    return PASS if bool(val) else FAIL
-
-
-def score_bounds(row: dict[str, Any], on: dt.date, tier: str) -> tuple[float, float]:
-    tidy = check_tiers(_frame([row]), on, tiers=[tier]).tidy()
-    return float(tidy["score"].iloc[0]), float(tidy["score_max"].iloc[0])
 
 
 GE = (FAIL, PASS, PASS)  # value below / equal / above a "≥" threshold
@@ -456,7 +417,7 @@ def test_innovative_sme_pass_and_fail_by_score() -> None:
         "environment_violation": False,
     }
     # 100 / 2000 = 5 %; 1400 / 1200 − 1 = 16.7 %; 1400 / 2000 = 70 %
-    tidy = check_tiers(_frame([good]), OLD, tiers=["innovative_sme"]).tidy()
+    tidy = check_tiers(firm_rows([good]), OLD, tiers=["innovative_sme"]).tidy()
     assert tidy["status"].tolist() == [PASS]
     assert (tidy["score"].iloc[0], tidy["score_max"].iloc[0]) == (85.0, 100.0)
     # 创新能力 floor 20: no IP and R&D 2.9 % → 10 points → the score fails, but the direct
@@ -464,9 +425,9 @@ def test_innovative_sme_pass_and_fail_by_score() -> None:
     weak = dict(good, ip_class1=0, rd_expenditure=58.0)  # 58 / 2000 = 2.9 %
     assert cond_status(weak, OLD, "innovative_sme", "qualify") == UNKNOWN
     # … and with the 高企 label the direct condition holds → 通过
-    assert check_tiers(_frame([dict(weak, label_hnte=True)]), OLD, tiers=["innovative_sme"]).tidy()[
-        "status"
-    ].tolist() == [PASS]
+    assert check_tiers(
+        firm_rows([dict(weak, label_hnte=True)]), OLD, tiers=["innovative_sme"]
+    ).tidy()["status"].tolist() == [PASS]
     # equity over three years 200 + 200 + 100 = 500 → direct condition (四) met
     eq = dict(
         weak, equity_financing=200.0, equity_financing_prev1=200.0, equity_financing_prev2=100.0
@@ -579,8 +540,8 @@ def test_version_switch_on_2026_04_01() -> None:
     row = {"niche_years": 2.5}
     assert cond_status(row, day_before, "srdi_sme", "niche_years") == PASS
     assert cond_status(row, NEW, "srdi_sme", "niche_years") == FAIL
-    tidy_old = check_tiers(_frame([row]), day_before).tidy()
-    tidy_new = check_tiers(_frame([row]), NEW).tidy()
+    tidy_old = check_tiers(firm_rows([row]), day_before).tidy()
+    tidy_new = check_tiers(firm_rows([row]), NEW).tidy()
     assert tidy_old["tier"].tolist() == [
         "科技型中小企业",
         "创新型中小企业",
@@ -606,7 +567,7 @@ def test_unverified_2026_items_need_official_value() -> None:
     row = {"main_revenue": 1000.0, "revenue": 1000.0, "rd_expenditure": 500.0}
     assert cond_status(row, NEW, "srdi_sme", "main_share") == UNKNOWN
     assert cond_status(row, NEW, "srdi_sme", "rd") == UNKNOWN
-    tidy = check_tiers(_frame([row]), NEW, tiers=["srdi_sme"]).tidy()
+    tidy = check_tiers(firm_rows([row]), NEW, tiers=["srdi_sme"]).tidy()
     assert "规则未核实（需官方值）：主营业务收入占比门槛" in tidy["missing"].iloc[0]
     # the platform score is a catalogue field now: missing → named as data still needed
     assert "中小企业专精特新发展质量评价得分" in tidy["missing"].iloc[0]
@@ -616,7 +577,7 @@ def test_unverified_2026_items_need_official_value() -> None:
 
 
 def test_missing_field_needs_data_and_is_named() -> None:
-    res = check_tiers(_frame([{"employees": 100}]), OLD, tiers=["tech_sme"])
+    res = check_tiers(firm_rows([{"employees": 100}]), OLD, tiers=["tech_sme"])
     tidy = res.tidy()
     assert tidy["status"].tolist() == [UNKNOWN]
     assert tidy["failed"].iloc[0] == []
@@ -627,7 +588,7 @@ def test_missing_field_needs_data_and_is_named() -> None:
 
 def test_fail_beats_unknown() -> None:
     # 600 staff fails; revenue, assets and everything else missing → 不通过, not 需补充数据
-    tidy = check_tiers(_frame([{"employees": 600}]), OLD, tiers=["tech_sme"]).tidy()
+    tidy = check_tiers(firm_rows([{"employees": 600}]), OLD, tiers=["tech_sme"]).tidy()
     assert tidy["status"].tolist() == [FAIL]
     assert tidy["failed"].iloc[0] == ["职工总数 ≤ 500 人"]
     assert "营业收入" in tidy["missing"].iloc[0]
@@ -663,7 +624,7 @@ def test_candidates_sorted_by_distance() -> None:
         dict(base, credit_code="NEAR", employees=510),  # (510 − 500) / 500 = 0.02
         dict(base, credit_code="OK"),  # nothing failed: first, needs data only
     ]
-    cand = check_tiers(_frame(rows), OLD, tiers=["tech_sme"]).candidates("tech_sme")
+    cand = check_tiers(firm_rows(rows), OLD, tiers=["tech_sme"]).candidates("tech_sme")
     assert cand["credit_code"].tolist() == ["OK", "NEAR", "FAR", "TWO"]
     assert cand["n_failed"].tolist() == [0, 1, 1, 2]
     assert cand["shortfall"].tolist() == pytest.approx([0.0, 0.02, 1.0, 0.2 + 0.5])
@@ -674,7 +635,7 @@ def test_candidates_sorted_by_distance() -> None:
 
 
 def test_result_tables_and_excel(tmp_path: Any) -> None:
-    res = check_tiers(_frame([{"employees": 100, "revenue": 10.0}]), OLD)
+    res = check_tiers(firm_rows([{"employees": 100, "revenue": 10.0}]), OLD)
     assert set(res.tidy().columns) == {
         "credit_code",
         "tier",
@@ -708,7 +669,7 @@ def test_result_tables_and_excel(tmp_path: Any) -> None:
 
 
 def test_ibis_table_input_equals_dataframe() -> None:
-    df = _frame([{"employees": 100, "revenue": 10.0, "tech_staff": 50}])
+    df = firm_rows([{"employees": 100, "revenue": 10.0, "tech_staff": 50}])
     a = check_tiers(df, OLD).tidy()
     b = check_tiers(ibis.memtable(df), OLD).tidy()
     pd.testing.assert_frame_equal(a, b)
@@ -718,7 +679,7 @@ def test_errors() -> None:
     with pytest.raises(InputError, match="credit_code"):
         check_tiers(pd.DataFrame({"revenue": [1.0]}), OLD)
     with pytest.raises(InputError, match="未知的梯度"):
-        check_tiers(_frame([{}]), OLD, tiers=["nope"])
+        check_tiers(firm_rows([{}]), OLD, tiers=["nope"])
     with pytest.raises(ConfigError, match="未知字段"):
         load_rules(
             "document: {key: x, issuer: a, number: b, title: c, date: 2020-01-01,"
@@ -796,7 +757,7 @@ def test_tech_innovative_2026_branches() -> None:
 
 
 def test_conditions_founded_shows_dates() -> None:
-    res = check_tiers(_frame([{"founded": dt.date(2024, 7, 1)}]), OLD, tiers=["hnte"])
+    res = check_tiers(firm_rows([{"founded": dt.date(2024, 7, 1)}]), OLD, tiers=["hnte"])
     c = res.conditions()
     row = c[c["condition"] == "申请认定时注册成立 ≥ 1 年"].iloc[0]
     assert (row["status"], str(row["value"]), row["threshold"]) == (
@@ -808,7 +769,7 @@ def test_conditions_founded_shows_dates() -> None:
 
 def test_candidates_lacks_text() -> None:
     rows = [{"credit_code": "A", "employees": 510, "revenue": 1000.0}]
-    cand = check_tiers(_frame(rows), OLD, tiers=["tech_sme"]).candidates("科技型中小企业")
+    cand = check_tiers(firm_rows(rows), OLD, tiers=["tech_sme"]).candidates("科技型中小企业")
     lacks = cand["lacks"].iloc[0]
     assert lacks.startswith("职工总数 ≤ 500 人（510，要求 <= 500）；需补充：")
     assert "资产总额" in lacks

@@ -10,17 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ibis
-import pandas as pd
 import pytest
 
+from fixtures.tiers import cond_status, firm_rows, node_status, score_bounds
 from xinzhi.codes.firm_fields import firm_fields
 from xinzhi.enterprise.tiers import (
     FAIL,
     PASS,
     UNKNOWN,
-    Condition,
-    _Compiler,
     check_tiers,
     load_rules,
     rules_for,
@@ -33,40 +30,6 @@ NEW = dt.date(2026, 4, 1)  # 工信部企业〔2026〕2号 in force
 
 GE = (FAIL, PASS, PASS)  # below / equal / above a "≥" threshold
 GT = (FAIL, FAIL, PASS)  # below / equal / above a ">" threshold
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    out = pd.DataFrame(rows)
-    out["credit_code"] = [f"F{i}" for i in range(len(out))]
-    return out
-
-
-def cond_status(row: dict[str, Any], on: dt.date, tier: str, key: str) -> str:
-    res = check_tiers(_frame([row]), on, tiers=[tier])
-    rule = rules_for(tier, on).tiers[tier]
-    label = next(c.label for c in rule.conditions if c.key == key)
-    c = res.conditions()
-    return str(c[c["condition"] == label]["status"].iloc[0])
-
-
-def node_status(row: dict[str, Any], on: dt.date, tier: str, path: list[str]) -> str:
-    rule = rules_for(tier, on).tiers[tier]
-    nodes: tuple[Condition, ...] = rule.conditions
-    node = None
-    for k in path:
-        node = next(n for n in nodes if n.key == k)
-        nodes = node.children
-    assert node is not None
-    t = ibis.memtable(_frame([row]))
-    val = t.select(ok=_Compiler(t, on).condition(node, rule)).execute()["ok"].iloc[0]
-    if val is None or pd.isna(val):
-        return UNKNOWN
-    return PASS if bool(val) else FAIL
-
-
-def score_bounds(row: dict[str, Any], on: dt.date, tier: str) -> tuple[float, float]:
-    tidy = check_tiers(_frame([row]), on, tiers=[tier]).tidy()
-    return float(tidy["score"].iloc[0]), float(tidy["score_max"].iloc[0])
 
 
 # ------------------------------------------------------------------------ the catalogue
@@ -179,7 +142,7 @@ def test_tech_sme_score_pass_edge_by_cost_measure() -> None:
     # the direct confirmations (awards, institutions, standards) still need official values
     assert cond_status(dict(base, total_costs=101.0), OLD, "tech_sme", "qualify") == UNKNOWN
     # the missing cost field is named as data still needed
-    tidy = check_tiers(_frame([dict(base, total_costs=None)]), OLD, tiers=["tech_sme"]).tidy()
+    tidy = check_tiers(firm_rows([dict(base, total_costs=None)]), OLD, tiers=["tech_sme"]).tidy()
     assert "成本费用支出总额" in tidy["missing"].iloc[0]
 
 
@@ -213,7 +176,7 @@ def test_hnte_domestic_rd_needs_three_years() -> None:
         "rd_domestic_prev1": 100.0,
     }
     assert cond_status(row, OLD, "hnte", "rd_domestic") == UNKNOWN
-    tidy = check_tiers(_frame([row]), OLD, tiers=["hnte"]).tidy()
+    tidy = check_tiers(firm_rows([row]), OLD, tiers=["hnte"]).tidy()
     assert "境内研发费用（上年度前两年）" in tidy["missing"].iloc[0]
 
 
@@ -227,7 +190,7 @@ def test_hnte_high_tech_share_reads_total_income() -> None:
     )
     row = {"high_tech_revenue": 60.0, "revenue": 100.0}
     assert cond_status(row, OLD, "hnte", "high_tech_revenue") == UNKNOWN
-    tidy = check_tiers(_frame([row]), OLD, tiers=["hnte"]).tidy()
+    tidy = check_tiers(firm_rows([row]), OLD, tiers=["hnte"]).tidy()
     assert "总收入" in tidy["missing"].iloc[0]
 
 
@@ -261,7 +224,7 @@ def test_official_score_edges(
 def test_official_scores_missing_need_data() -> None:
     assert node_status({"revenue": 1.0}, OLD, "hnte", ["innovation_score"]) == UNKNOWN
     assert node_status({"revenue": 1.0}, NEW, "srdi_sme", ["quality_score"]) == UNKNOWN
-    tidy = check_tiers(_frame([{"revenue": 1.0}]), NEW, tiers=["little_giant"]).tidy()
+    tidy = check_tiers(firm_rows([{"revenue": 1.0}]), NEW, tiers=["little_giant"]).tidy()
     assert "中小企业专精特新发展质量评价得分" in tidy["missing"].iloc[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,28 +34,19 @@ def _long(tmp_path: Path) -> Path:
     return path
 
 
+def _industry(command: str, path: Path, *extra: str, location: str = "县代码") -> Any:
+    """``xinzhi industry COMMAND`` on a long table with the columns of :func:`_long`: county
+    ``location``, industry 产业 (``--product`` of complexity, ``--industry`` otherwise), value
+    就业."""
+    column = "--product" if command == "complexity" else "--industry"
+    args = ["--input", str(path), "--location", location, column, "产业", "--value", "就业"]
+    return runner.invoke(app, ["industry", command, *args, *extra])
+
+
 def test_complexity_cli_columns(tmp_path: Path) -> None:
     inp = _long(tmp_path)
     out = tmp_path / "out.csv"
-    res = runner.invoke(
-        app,
-        [
-            "industry",
-            "complexity",
-            "--input",
-            str(inp),
-            "--location",
-            "县代码",
-            "--product",
-            "产业",
-            "--value",
-            "就业",
-            "--year",
-            "年份",
-            "--output",
-            str(out),
-        ],
-    )
+    res = _industry("complexity", inp, "--year", "年份", "--output", str(out))
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out, dtype={"location": str})
     assert list(df.columns) == [
@@ -75,26 +67,10 @@ def test_complexity_cli_columns(tmp_path: Path) -> None:
     assert df["location"].str.len().eq(6).all()  # codes keep their leading digits as text
     assert df["eci"].mean() == pytest.approx(0.0, abs=1e-9)
     out2 = tmp_path / "out2.csv"
-    res2 = runner.invoke(
-        app,
-        [
-            "industry",
-            "complexity",
-            "--input",
-            str(inp),
-            "--location",
-            "县代码",
-            "--product",
-            "产业",
-            "--value",
-            "就业",
-            "--convention",
-            "py-ecomplexity",
-            "--threshold",
-            "1.2",
-            "--output",
-            str(out2),
-        ],
+    res2 = _industry(
+        "complexity",
+        inp,
+        *["--convention", "py-ecomplexity", "--threshold", "1.2", "--output", str(out2)],
     )
     assert res2.exit_code == 0, res2.output
     df2 = pd.read_csv(out2)
@@ -104,21 +80,7 @@ def test_complexity_cli_columns(tmp_path: Path) -> None:
 
 def test_complexity_cli_user_error_exit_2(tmp_path: Path) -> None:
     inp = _long(tmp_path)
-    res = runner.invoke(
-        app,
-        [
-            "industry",
-            "complexity",
-            "--input",
-            str(inp),
-            "--location",
-            "无此列",
-            "--product",
-            "产业",
-            "--value",
-            "就业",
-        ],
-    )
+    res = _industry("complexity", inp, location="无此列")
     assert res.exit_code == 2
     assert "缺少列" in res.output
 
@@ -131,45 +93,11 @@ def test_specialization_and_shiftshare_cli(tmp_path: Path) -> None:
     path = tmp_path / "panel.csv"
     pd.concat([df, later]).to_csv(path, index=False)
     out = tmp_path / "spec.csv"
-    res = runner.invoke(
-        app,
-        [
-            "industry",
-            "specialization",
-            "--input",
-            str(path),
-            "--location",
-            "县代码",
-            "--industry",
-            "产业",
-            "--value",
-            "就业",
-            "--reference",
-            "group:省",
-            "--output",
-            str(out),
-        ],
-    )
+    res = _industry("specialization", path, "--reference", "group:省", "--output", str(out))
     # two years in the file -> duplicates per county × industry: a clear error
     assert res.exit_code == 2 and "重复" in res.output
     df.to_csv(path, index=False)
-    res = runner.invoke(
-        app,
-        [
-            "industry",
-            "specialization",
-            "--input",
-            str(path),
-            "--location",
-            "县代码",
-            "--industry",
-            "产业",
-            "--value",
-            "就业",
-            "--output",
-            str(out),
-        ],
-    )
+    res = _industry("specialization", path, "--output", str(out))
     assert res.exit_code == 0, res.output
     spec = pd.read_csv(out, dtype={"location": str}).set_index(["location", "industry"])
     # written out from the input: s_ij = v_ij / Σ_j v_ij, national s_j = Σ_i v_ij / ΣΣ v,
@@ -186,30 +114,11 @@ def test_specialization_and_shiftshare_cli(tmp_path: Path) -> None:
     np.testing.assert_allclose(per["hhi"], (share**2).sum(axis=1), rtol=1e-9)
     pd.concat([df, later]).to_csv(path, index=False)
     out = tmp_path / "ss.xlsx"
-    res = runner.invoke(
-        app,
-        [
-            "industry",
-            "shiftshare",
-            "--input",
-            str(path),
-            "--location",
-            "县代码",
-            "--industry",
-            "产业",
-            "--value",
-            "就业",
-            "--year",
-            "年份",
-            "--base",
-            "2020",
-            "--final",
-            "2021",
-            "--method",
-            "esteban-marquillas",
-            "--output",
-            str(out),
-        ],
+    res = _industry(
+        "shiftshare",
+        path,
+        *["--year", "年份", "--base", "2020", "--final", "2021"],
+        *["--method", "esteban-marquillas", "--output", str(out)],
     )
     assert res.exit_code == 0, res.output
     sheet = pd.read_excel(out, sheet_name="明细", engine="calamine")
@@ -258,9 +167,8 @@ def test_complexity_csv_same_as_the_previous_writer(tmp_path: Path) -> None:
     two.to_csv(inp2, index=False)
     for path, year in ((inp, "年份"), (inp2, "年份"), (inp, None)):
         out = tmp_path / "out.csv"
-        args = ["industry", "complexity", "--input", str(path), "--location", "县代码"]
-        args += ["--product", "产业", "--value", "就业", "--output", str(out)]
-        res = runner.invoke(app, [*args, *(["--year", year] if year else [])])
+        by_year = ["--year", year] if year else []
+        res = _industry("complexity", path, "--output", str(out), *by_year)
         assert res.exit_code == 0, res.output
         old = tmp_path / "old.csv"
         write_table(complexity_table(path, "县代码", "产业", "就业", year).result.tidy(), old)
@@ -268,8 +176,7 @@ def test_complexity_csv_same_as_the_previous_writer(tmp_path: Path) -> None:
         assert out.read_bytes().startswith("\ufefflocation,product,year,".encode())
         assert pd.read_csv(out).columns.tolist() == TIDY_COLUMNS
         parquet = tmp_path / "out.parquet"
-        args[-1] = str(parquet)
-        assert runner.invoke(app, [*args, *(["--year", year] if year else [])]).exit_code == 0
+        assert _industry("complexity", path, "--output", str(parquet), *by_year).exit_code == 0
         back = pd.read_parquet(parquet)
         assert back.columns.tolist() == TIDY_COLUMNS
         np.testing.assert_array_equal(back["cog"], pd.read_csv(out)["cog"])

@@ -1,6 +1,8 @@
 """Browser test of the 总览 map zoom (real server on the small warehouse, headless chromium):
 choosing 湖南省 centres the map inside Hunan's bounding box and zooms in; the top-10 list shows
-the province rank beside the national rank; a county account sees its county highlighted."""
+the province rank beside the national rank; 湘潭市 → 湘潭县 zooms to the county with its card
+and the link to its profile; a click on the map goes one level down (country → province →
+prefecture → county → profile); a county account sees its county highlighted at every level."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from fixtures.live_server import add_accounts, chromium, live_server, login
+from fixtures.warehouse import EVALUATION
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +31,18 @@ OPTION_JS = """() => {
   const el = document.querySelector('[data-testid=county-map]');
   const inst = window.xinzhiMaps.instanceOf(el);
   const s = inst.getOption().series[0];
-  return {center: s.center, zoom: s.zoom, data: s.data};
+  return {center: s.center, zoom: s.zoom, data: s.data, map: s.map, view: el.dataset.view,
+          polygons: Number(el.dataset.polygons)};
+}"""
+
+# a point deep inside 湘潭县 (the centre of the largest circle inside its polygon,
+# shapely.ops.polylabel of the built-in boundary, rounded): where the tests click
+XIANGTAN_INSIDE = (112.7904, 27.6278)
+PIXEL_JS = """([lon, lat]) => {
+  const el = document.querySelector('[data-testid=county-map]');
+  const [x, y] = window.xinzhiMaps.instanceOf(el).convertToPixel({seriesIndex: 0}, [lon, lat]);
+  const r = el.getBoundingClientRect();
+  return [r.left + x, r.top + y];
 }"""
 
 
@@ -74,6 +89,70 @@ def test_province_choice_zooms_into_hunan_with_both_ranks(server: str) -> None:
         ctx.close()
 
 
+def _choose(page: Any, testid: str, option: str) -> None:
+    page.click(f"[data-testid={testid}]")
+    page.locator(".q-menu .q-item", has_text=option).first.click()
+
+
+def test_province_prefecture_county_selects_zoom_to_the_county_with_its_card(server: str) -> None:
+    with chromium() as b:
+        ctx, page, console = login(b, server, ANALYST)
+        page.goto(server + "/?province=湖南省&basis=all")
+        province = _option(page)
+        assert province["view"] == "43" and province["map"] == "xinzhi-county-2020-43"
+        _choose(page, "prefecture-select", "湘潭市")
+        page.wait_for_url("**prefecture=**")
+        city = _option(page)
+        assert city["view"] == "4303" and city["zoom"] > province["zoom"]
+        _choose(page, "county-select", "湘潭县")
+        page.wait_for_url("**county=430321**")
+        county = _option(page)
+        assert county["view"] == "430321" and county["zoom"] > city["zoom"]
+        lon, lat = county["center"]
+        # the centre of 湘潭县's box (112.415498–113.053238 E, 27.341792–27.946156 N)
+        assert abs(lon - 112.7344) < 1e-3 and abs(lat - 27.644) < 1e-3, county["center"]
+        # the view map holds the county and its neighbours only (not 2891 polygons)
+        assert 5 <= county["polygons"] < 100, county["polygons"]
+        chosen = [d["name"] for d in county["data"] if d.get("selected")]
+        assert chosen == ["430321"]
+        card = page.inner_text("[data-testid=county-card]")
+        assert page.inner_text("[data-testid=county-card-name]") == "湘潭县（430321）"
+        assert "综合得分" in card and "全国排名" in card and "省内排名" in card, card
+        link = page.locator("[data-testid=open-profile]")
+        assert link.inner_text() == "打开画像"
+        # the stored evaluation of the small warehouse is 示例数据-nqpf-county (URL-encoded)
+        profile = f"/profile?code=430321&eval={quote(EVALUATION)}&year=2020"
+        assert link.get_attribute("href") == profile
+        link.click()
+        page.wait_for_url("**/profile?code=430321**")
+        assert [c for c in console if c.startswith(("error", "pageerror"))] == []
+        ctx.close()
+
+
+def test_clicks_on_the_map_drill_down_to_the_profile(server: str) -> None:
+    with chromium() as b:
+        ctx, page, _ = login(b, server, ANALYST)
+        page.goto(server + "/?basis=all")
+        expected = [
+            ("43", "**province=%E6%B9%96%E5%8D%97%E7%9C%81"),  # 湖南省
+            ("4303", "**prefecture=%E6%B9%98%E6%BD%AD%E5%B8%82"),  # 湘潭市
+            ("430321", "**county=430321"),
+        ]
+        assert _option(page)["view"] == "cn"
+        for view, url in expected:
+            page.wait_for_timeout(300)  # the chart's handlers attached
+            x, y = page.evaluate(PIXEL_JS, list(XIANGTAN_INSIDE))
+            page.mouse.click(x, y)
+            page.wait_for_url(url)
+            assert _option(page)["view"] == view
+        # in the county's own view a click on it opens its profile
+        page.wait_for_timeout(300)
+        x, y = page.evaluate(PIXEL_JS, list(XIANGTAN_INSIDE))
+        page.mouse.click(x, y)
+        page.wait_for_url(f"**/profile?code=430321&eval={quote(EVALUATION)}&year=2020")
+        ctx.close()
+
+
 def test_county_account_sees_its_county_highlighted(server: str) -> None:
     with chromium() as b:
         ctx, page, _ = login(b, server, COUNTY)
@@ -85,10 +164,17 @@ def test_county_account_sees_its_county_highlighted(server: str) -> None:
         # 湘潭县 is a 县: the default basis is 县域, so the top-10 shows the basis rank, the
         # all-unit rank and the province rank
         assert "本口径排名" in body and "全国排名（全部单位）" in body and "省内排名" in body
-        # 定位本县: the map zooms to its prefecture (湘潭市) with the county still highlighted
+        # in the province view the county stays highlighted
+        page.goto(server + "/?province=湖南省")
+        assert [d["name"] for d in _option(page)["data"] if d.get("own")] == ["430321"]
+        # 定位本县: the map zooms to the county itself, still highlighted, with its card
         page.click("[data-testid=locate-own]")
-        page.wait_for_url("**prefecture=**")
+        page.wait_for_url("**county=430321**")
         near = _option(page)
-        assert near["zoom"] > 4 and HUNAN_LAT[0] <= near["center"][1] <= HUNAN_LAT[1], near
+        assert near["view"] == "430321" and near["zoom"] > 4, near
+        assert HUNAN_LAT[0] <= near["center"][1] <= HUNAN_LAT[1], near
         assert [d["name"] for d in near["data"] if d.get("own")] == ["430321"]
+        assert "湘潭县" in page.inner_text("[data-testid=county-card-name]")
+        # already there: no 定位本县 button
+        assert page.locator("[data-testid=locate-own]").count() == 0
         ctx.close()

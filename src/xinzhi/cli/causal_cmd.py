@@ -26,6 +26,7 @@ _INPUT = Annotated[
 _UNIT = Annotated[str, typer.Option("--unit", help="单位（县）列名")]
 _TIME = Annotated[str, typer.Option("--time", help="年份列名")]
 _OUTCOME = Annotated[str, typer.Option("--outcome", help="结果变量列名")]
+_COHORT = Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")]
 _OUTPUT = Annotated[
     Path | None,
     typer.Option(
@@ -55,7 +56,7 @@ def cs(
     input: _INPUT,
     unit: _UNIT,
     time: _TIME,
-    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    cohort: _COHORT,
     outcome: _OUTCOME,
     control: Annotated[
         str, typer.Option("--control", help="对照组：never（从未处理）| notyet（尚未处理）")
@@ -168,7 +169,7 @@ def sdid(
     unit: _UNIT,
     time: _TIME,
     outcome: _OUTCOME,
-    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    cohort: _COHORT,
     variance: Annotated[
         str | None,
         typer.Option(
@@ -203,7 +204,7 @@ def check(
     input: _INPUT,
     unit: _UNIT,
     time: _TIME,
-    cohort: Annotated[str, typer.Option("--cohort", help="首次处理年份列名（0 或空 = 从未处理）")],
+    cohort: _COHORT,
     outcome: _OUTCOME,
     permutations: Annotated[
         int, typer.Option("--permutations", help="随机化推断的置换次数", min=1)

@@ -98,6 +98,14 @@ Coordinates = Annotated[
 WeightsFile = Annotated[
     Path | None, typer.Option("--weights-file", help=_help("moran", "weights_file"))
 ]
+# markov and convergence on a stored evaluation: one declared option (xinzhi.registry.disparity)
+HarmonisePanel = Annotated[
+    bool | None,
+    typer.Option(
+        "--harmonise/--no-harmonise",
+        help="--evaluation 时：" + _help("markov", "harmonise"),
+    ),
+]
 WEIGHT_KINDS = " | ".join(registry.get("moran").option("weights").choices or ())
 _WEIGHT_FLAGS = tuple(o.name for o in WEIGHT_OPTIONS if o.name != "weights")
 
@@ -105,6 +113,11 @@ _WEIGHT_FLAGS = tuple(o.name for o in WEIGHT_OPTIONS if o.name != "weights")
 def _weight_flags(scope: dict[str, Any]) -> dict[str, Any]:
     """The spatial-weight options (besides the kind) a command was given, from its arguments."""
     return given(**{name: scope[name] for name in _WEIGHT_FLAGS})
+
+
+def _harmonise_needs_evaluation(harmonise: object, evaluation: str | None) -> None:
+    if harmonise is not None and evaluation is None:
+        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
 
 
 def load_data(
@@ -118,8 +131,7 @@ def load_data(
     stored evaluation (``--evaluation``, :func:`xinzhi.pipelines.tables.stored_table`)."""
     if (input_ is None) == (evaluation is None):
         raise InputError("请在 --input FILE 与 --evaluation NAME 中二选一")
-    if harmonise is not None and evaluation is None:
-        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    _harmonise_needs_evaluation(harmonise, evaluation)
     if evaluation is not None:
         from xinzhi.pipelines.tables import stored_table
 
@@ -320,13 +332,7 @@ def markov_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
-    harmonise: Annotated[
-        bool | None,
-        typer.Option(
-            "--harmonise/--no-harmonise",
-            help="--evaluation 时：" + _help("markov", "harmonise"),
-        ),
-    ] = None,
+    harmonise: HarmonisePanel = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
@@ -369,8 +375,7 @@ def markov_cmd(
     """传统马尔可夫链；加 --weights 则为空间马尔可夫链（含齐性检验）。
 
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
-    if harmonise is not None and evaluation is None:
-        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    _harmonise_needs_evaluation(harmonise, evaluation)
     wopts = _weight_flags(locals())
     if weights is None and weights_file is not None:
         weights = "queen"  # the matrix file replaces the kind
@@ -522,13 +527,7 @@ def convergence_cmd(
     input_: Input = None,
     evaluation: Evaluation = None,
     db: DbPath = None,
-    harmonise: Annotated[
-        bool | None,
-        typer.Option(
-            "--harmonise/--no-harmonise",
-            help="--evaluation 时：" + _help("convergence", "harmonise"),
-        ),
-    ] = None,
+    harmonise: HarmonisePanel = None,
     value: Value = "score",
     unit: Unit = "unit",
     year: Year = "year",
@@ -572,8 +571,7 @@ def convergence_cmd(
     """σ 收敛与 β 收敛（绝对/条件；OLS 稳健标准误）。
 
     --evaluation 时与 REST API、网页相同：区划代码统一到最新一年，只用每年都有数据的县。"""
-    if harmonise is not None and evaluation is None:
-        raise InputError("--harmonise 只用于 --evaluation（数据仓库中的区划沿革）")
+    _harmonise_needs_evaluation(harmonise, evaluation)
     options: dict[str, Any] = {
         "kind": kind,
         "measure": measure,

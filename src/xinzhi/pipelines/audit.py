@@ -153,14 +153,15 @@ def audit_stored(
     scored = set(st.scores.loc[st.scores["year"] == y, "region_code"].astype(str))
     data = wide[wide["region_code"].astype(str).isin(scored)]
     data = data.rename(columns={"region_code": "unit"})
-    own = {k: v for k, v in st.options.items() if v is not None and k != "ahp"}
+    # 评价范围 (``area``) is stored with the options but is no engine option
+    own = {k: v for k, v in st.options.items() if v is not None and k not in ("ahp", "area")}
     given = {k: v for k, v in dict(options or {}).items() if v is not None}
     res = audit(data, st.system, {**own, **given}, year=y, **audit_options)
     res.options = {"evaluation": evaluation, **res.options}
     if len(st.years) > 1 and own.get("scope", "pooled") != "per-year":
         res.notes = [
             *res.notes,
-            f"评价 {evaluation} 混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"
+            f"本评价混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"
             "基准排名可能与已存排名略有不同",
         ]
     return res

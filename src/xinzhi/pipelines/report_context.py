@@ -29,7 +29,7 @@ import pandas as pd
 from xinzhi import __version__, config, store
 from xinzhi.errors import DataUnavailableError, InputError, XinzhiError
 from xinzhi.indicators.system import IndicatorSystem, load_system
-from xinzhi.pipelines.evaluation import evaluate_counties, region_names
+from xinzhi.pipelines.evaluation import area_counties, evaluate_counties, region_names
 from xinzhi.pipelines.industry import IndustryInputs, industry_inputs, tiers_for
 from xinzhi.pipelines.stored import (
     StoredEvaluation,
@@ -471,6 +471,20 @@ def _evaluate_and_save(con: duckdb.DuckDBPyConnection, name: str) -> str:
     )
 
 
+def _scope_codes(
+    con: duckdb.DuckDBPyConnection, area: str, ev: StoredEvaluation
+) -> set[str] | None:
+    """County codes of the 评价范围 ``area`` (None: the nation): the province's or
+    prefecture's counties (:func:`xinzhi.pipelines.evaluation.area_counties`); for a list of
+    counties (stored as ``6 个县级单位``) the units the evaluation scored."""
+    if area == "全国":
+        return None
+    try:
+        return set(area_counties(con, area)[1])
+    except XinzhiError:
+        return {str(c) for c in ev.scores["region_code"]}
+
+
 def _coverage_note(ev: StoredEvaluation, excluded: pd.DataFrame) -> list[str]:
     """A note when current data would let county-years without a stored score take part."""
     changed = excluded[excluded["missing"] == ""]
@@ -526,10 +540,13 @@ def load_report_context(
         names = region_names(cur, raw[["region_code", "year"]])
         area = evaluation_area(cur, ev.name) or "全国"
         ranked = stored_scores(cur, ev.name)
+        scope = _scope_codes(cur, area, ev)
         info = evaluation_exists(cur, ev.name)
     finally:
         cur.close()
-    excluded = ev.excluded(raw)
+    # county-years left out: those of the 评价范围 only (a scoped evaluation leaves the rest of
+    # the country out on purpose)
+    excluded = ev.excluded(raw if scope is None else raw[raw["region_code"].isin(scope)])
     notes += _coverage_note(ev, excluded)
     return ReportContext(
         evaluation=ev,

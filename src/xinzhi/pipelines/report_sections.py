@@ -19,6 +19,7 @@ County sections, in report order: :func:`score_section` (cover: score, ranks, pe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -251,10 +252,16 @@ def benchmark_section(
     if not evaluated or types is None:
         return BenchmarkSection(types, peers, benchmarks, gaps, notes)
     sys_used = ctx.evaluation.system
+    scored = ctx.scores[ctx.scores["year"] == year]
+    if ctx.area != "全国":  # a scoped evaluation: peers and benchmarks within its 评价范围
+        feats = types_obj.features
+        types_obj = replace(
+            types_obj, features=feats[feats["region_code"].isin(set(scored["region_code"]))]
+        )
     try:
         bm = benchmark_county(
             types_obj,
-            ctx.scores[ctx.scores["year"] == year],
+            scored,
             ctx.raw[ctx.raw["year"] == year],
             sys_used,
             code,

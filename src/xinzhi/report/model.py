@@ -217,6 +217,13 @@ class CountyReportData:
         if not self.evaluated or self.score is None:
             miss = "、".join(n for _, n in self.missing) or "必需指标"
             return f"{self.name}（{self.code}）{self.year} 年未参评：缺少 {miss}"
+        if self.area != "全国":  # a scoped evaluation ranks the units of its 评价范围 only
+            return (
+                f"{self.name}（{self.code}）{self.year} 年综合得分 {self.score:.4f}，"
+                f"评价范围（{self.area}）内排名 {self.rank}/{self.n_counties}，"
+                f"省内排名 {self.province_rank}/{self.n_province}，"
+                f"范围内百分位 {self.percentile:.1%}"
+            )
         return (
             f"{self.name}（{self.code}）{self.year} 年综合得分 {self.score:.4f}，"
             f"全国排名 {self.rank}/{self.n_counties}，省内排名 {self.province_rank}/{self.n_province}，"

@@ -41,7 +41,7 @@ def _add_routes(app: FastAPI) -> None:
         request_scheme,
         same_origin,
     )
-    from xinzhi.web.geo import GEO_ROUTE, county_geojson_gzip
+    from xinzhi.web.geo import GEO_ROUTE, VIEW_ROUTE, county_geojson_gzip, view_geojson_gzip
 
     app.add_middleware(LoginToken)
 
@@ -130,6 +130,17 @@ def _add_routes(app: FastAPI) -> None:
             headers={"Content-Encoding": "gzip", "Cache-Control": "public, max-age=3600"},
         )
 
+    @app.get(VIEW_ROUTE.replace("{year}", "{year:int}"), include_in_schema=False)
+    def web_geo_view(year: int, view: str) -> Response:
+        body = view_geojson_gzip(year, view, *geo_sources())
+        if body is None:
+            return Response(status_code=404)
+        return Response(
+            body,
+            media_type="application/geo+json",
+            headers={"Content-Encoding": "gzip", "Cache-Control": "public, max-age=3600"},
+        )
+
     app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="xinzhi-web-static")
 
 
@@ -177,8 +188,8 @@ def _refused(message: str) -> Response:
 
 
 def _warm_start() -> None:
-    """At start-up, in the background: build the simplified county map of the default
-    evaluation's latest year (总览), then compute the default analyses of 区域差异
+    """At start-up, in the background: build the national view map of the default
+    evaluation's latest year (总览, 区域差异), then compute the default analyses of 区域差异
     (:func:`xinzhi.web.pages_disparity.warm_defaults`, which also reads or builds the county
     contiguity), the report context of 画像 (:func:`xinzhi.web.pages_profile.warm_context`) and the
     whole-country queen weights of the chain view and the input–output linkages of 产业.
@@ -187,7 +198,7 @@ def _warm_start() -> None:
     from xinzhi.pipelines.spatial import warm_county_weights
     from xinzhi.web._context import data_dir_str, geo_sources
     from xinzhi.web._data import pick_evaluation, scores_of
-    from xinzhi.web.geo import county_geojson_gzip
+    from xinzhi.web.geo import NATIONAL, view_geojson_gzip
     from xinzhi.web.pages_disparity import warm_defaults
     from xinzhi.web.pages_industry import warm_io
     from xinzhi.web.pages_profile import warm_context
@@ -203,7 +214,7 @@ def _warm_start() -> None:
     for what, job in (
         (
             "县级地图预生成",
-            lambda: county_geojson_gzip(int(scores_of(name)["year"].max()), *geo_sources()),
+            lambda: view_geojson_gzip(int(scores_of(name)["year"].max()), NATIONAL, *geo_sources()),
         ),
         ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
         ("区域差异预计算", lambda: warm_defaults(name)),

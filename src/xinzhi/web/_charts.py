@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from nicegui import ui
 
-from xinzhi.web.geo import GEO_ROUTE, ILLUSTRATION_NOTE, map_name
+from xinzhi.web._context import geo_sources
+from xinzhi.web.geo import GEO_ROUTE, ILLUSTRATION_NOTE, VIEW_ROUTE, MapView, map_name, map_view
 
 __all__ = [
     "LISA_COLORS",
@@ -34,26 +35,46 @@ LISA_COLORS: dict[str, str] = {
 }
 
 
-async def register_map(year: int) -> int:
+def _map_url(year: int, view: str | None) -> str:
+    if view is None:
+        return GEO_ROUTE.format(year=year)
+    return VIEW_ROUTE.format(year=year, view=view)
+
+
+def preload_map(year: int, view: str | None = None) -> None:
+    """Let the browser start loading the county map while the page is still being set up
+    (``<link rel=preload>`` in the page's head; only before the page was sent)."""
+    client = ui.context.client
+    if not client.has_socket_connection:
+        ui.add_head_html(
+            f'<link rel="preload" href="{_map_url(year, view)}" as="fetch" crossorigin="anonymous">'
+        )
+
+
+async def register_map(year: int, view: str | None = None) -> int:
     """Load the county boundaries of ``year`` from this server into the browser's ECharts
-    (once per page) and return the number of polygons."""
+    (once per page) and return the number of polygons. ``view``: a view map
+    (:func:`xinzhi.web.geo.view_geojson_gzip`: ``cn`` or a code prefix); None: the whole map."""
+    preload_map(year, view)
     await ui.context.client.connected()
-    url = GEO_ROUTE.format(year=year)
     n = await ui.run_javascript(
         f'const m = await import("{MAPS_MODULE}"); '
-        f'return await m.ensureMap("{map_name(year)}", "{url}");',
+        f'return await m.ensureMap("{map_name(year, view)}", "{_map_url(year, view)}");',
         timeout=60,
     )
     return int(n) if n is not None else 0  # None: the browser left the page meanwhile
 
 
-def _map_series(title: str, year: int, data: list[dict[str, Any]], empty: str) -> dict[str, Any]:
+def _map_series(
+    title: str, year: int, data: list[dict[str, Any]], empty: str, view: MapView | None = None
+) -> dict[str, Any]:
     """The ECharts map series of the county maps: polygons of ``year`` keyed by code, no labels,
-    no selection; counties without data filled with ``empty``."""
-    return {
+    no selection; counties without data filled with ``empty``; ``view``: a view map with its
+    centre and zoom (:class:`xinzhi.web.geo.MapView`), else the whole map."""
+    series = {
         "type": "map",
         "name": title,
-        "map": map_name(year),
+        "map": map_name(year, view.key if view else None),
         "nameProperty": "code",
         "roam": True,
         "animation": False,
@@ -63,10 +84,19 @@ def _map_series(title: str, year: int, data: list[dict[str, Any]], empty: str) -
         "itemStyle": {"areaColor": empty, "borderColor": "#94a3b8", "borderWidth": 0.2},
         "data": data,
     }
+    if view is not None:
+        series.update(view.series_options())
+    return series
 
 
 def _int_or_none(x: Any) -> int | None:
     return None if x is None or pd.isna(x) else int(x)
+
+
+OWN_BORDER = {"borderColor": "#dc2626", "borderWidth": 2.5}
+"""The logged-in county account's own county on every map."""
+SELECTED_BORDER = {"borderColor": "#111827", "borderWidth": 2.0}
+"""The county a map is zoomed to (县区 view of 总览)."""
 
 
 async def choropleth(
@@ -77,17 +107,21 @@ async def choropleth(
     title: str = "综合得分",
     height: str = "620px",
     on_click: Any = None,
-    view: tuple[tuple[float, float], float] | None = None,
+    region: str | None = None,
     highlight: str | None = None,
+    selected: str | None = None,
 ) -> ui.echart:
     """County choropleth of ``scores[value]`` (rows ``region_code, name, rank``) for ``year``.
 
-    ``view``: (centre (lon, lat), zoom) to open the map on (a province or prefecture,
-    :func:`xinzhi.web.geo.region_view`); ``highlight``: the code of a county drawn with a thick
-    red border (the logged-in county account's own county; its data item has ``own: true``).
-    Drawn with ECharts' SVG renderer (one ``path`` per polygon ring; testable in the DOM).
+    ``region``: a code prefix (province 2 digits, prefecture 4, county 6) the map opens on
+    (:func:`xinzhi.web.geo.map_view`; its view map holds only the counties in view); None: the
+    whole country. ``highlight``: the code of a county drawn with a thick red border (the
+    logged-in county account's own county; its data item has ``own: true``); ``selected``: a
+    county drawn with a thick dark border (its data item has ``selected: true``).
+    Drawn with ECharts' SVG renderer (one ``path`` per polygon; testable in the DOM).
     """
-    n = await register_map(year)
+    view = map_view(int(year), region, *geo_sources())
+    n = await register_map(year, view.key)
     data: list[dict[str, Any]] = [
         {
             "name": r.region_code,
@@ -99,9 +133,12 @@ async def choropleth(
         for r in scores.itertuples()
     ]
     for item in data:
+        if selected and item["name"] == selected:
+            item["selected"] = True
+            item["itemStyle"] = dict(SELECTED_BORDER)
         if highlight and item["name"] == highlight:
             item["own"] = True
-            item["itemStyle"] = {"borderColor": "#dc2626", "borderWidth": 2.5}
+            item["itemStyle"] = dict(OWN_BORDER)
     vals = scores[value].to_numpy(dtype=float)
     options: dict[str, Any] = {
         "tooltip": {
@@ -125,14 +162,12 @@ async def choropleth(
             "bottom": 20,
             "inRange": {"color": PALETTE},
         },
-        "series": [_map_series(title, year, data, empty="#e5e7eb")],
+        "series": [_map_series(title, year, data, empty="#e5e7eb", view=view)],
     }
-    if view is not None:
-        (lon, lat), zoom = view
-        options["series"][0].update(center=[round(lon, 4), round(lat, 4)], zoom=zoom)
     chart = ui.echart(options, renderer="svg", on_point_click=on_click)
     chart.classes("w-full").style(f"height: {height}").props(
-        f'data-testid="county-map" data-polygons="{n}" data-counties="{len(data)}"'
+        f'data-testid="county-map" data-polygons="{n}" data-counties="{len(data)}" '
+        f'data-view="{view.key}"'
     )
     ui.label(ILLUSTRATION_NOTE).classes("text-xs text-gray-500").props('data-testid="map-note"')
     return chart
@@ -256,8 +291,10 @@ async def category_map(
     height: str = "560px",
 ) -> ui.echart:
     """County map coloured by a category column of ``table`` (rows ``unit, category``; optional
-    ``name``): one colour per entry of ``colors`` (in that order, legend = visual map pieces)."""
-    n = await register_map(year)
+    ``name``): one colour per entry of ``colors`` (in that order, legend = visual map pieces);
+    the national view map (:func:`xinzhi.web.geo.view_geojson_gzip`)."""
+    view = map_view(int(year), None, *geo_sources())
+    n = await register_map(year, view.key)
     order = list(colors)
     names = table["name"] if "name" in table.columns else table["unit"]
     data = [
@@ -280,7 +317,7 @@ async def category_map(
             "left": 10,
             "bottom": 20,
         },
-        "series": [_map_series(title, year, data, empty="#ffffff")],
+        "series": [_map_series(title, year, data, empty="#ffffff", view=view)],
     }
     chart = ui.echart(options, renderer="svg")
     chart.classes("w-full").style(f"height: {height}").props(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import Request
@@ -18,8 +19,17 @@ from xinzhi.auth.policy import Kind
 from xinzhi.pipelines.ranking import county_basis, ranking_table
 from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
-from xinzhi.web._context import client_ip, geo_sources
-from xinzhi.web._data import area_of, evaluation_names, pick_evaluation, scores_of, types_of
+from xinzhi.web._context import client_ip
+from xinzhi.web._data import (
+    area_of,
+    evaluation_labels,
+    evaluation_names,
+    label_of,
+    pick_evaluation,
+    scores_of,
+    types_of,
+)
+from xinzhi.web._format import format_value
 from xinzhi.web._frame import (
     XLSX,
     bind_search,
@@ -32,7 +42,7 @@ from xinzhi.web._frame import (
     table_of,
 )
 
-__all__ = ["SCORE_LABELS", "register"]
+__all__ = ["SCORE_LABELS", "drill_url", "register"]
 
 SCORE_LABELS = {
     "rank": "全国排名",
@@ -131,7 +141,10 @@ def _selectors(
 
     with ui.row().classes("items-end gap-4"):
         ui.select(
-            names, value=evaluation, label="评价结果", on_change=lambda e: go(eval=e.value)
+            evaluation_labels(names),
+            value=evaluation,
+            label="评价结果",
+            on_change=lambda e: go(eval=e.value),
         ).classes("w-48")
         ui.select(years, value=year, label="年份", on_change=lambda e: go(year=e.value)).classes(
             "w-28"
@@ -193,42 +206,54 @@ def register() -> None:
         type: str = "",
         basis: str = "",
         prefecture: str = "",
+        county: str = "",
     ) -> None:
         picked = _scoped_scores(
             "/", "总览", eval, year, province, type, basis, session.user.county_code
         )
         if picked is None:
             return
-        name, scores, y, _types, shown = picked
-        view, shown = _map_view(request, scores, y, province, prefecture, shown)
-        own = scores[(scores["region_code"] == session.user.county_code) & (scores["year"] == y)]
-        if not own.empty and not prefecture:
-            r = own.iloc[0]
-            target = f"/?eval={name}&year={y}&province={r['province_name']}" + (
-                f"&prefecture={r['prefecture_name']}"
-                if isinstance(r["prefecture_name"], str)
-                else ""
-            )
+        name, scores, y, types, shown = picked
+        region, shown, chosen = _map_view(request, scores, y, province, prefecture, county, shown)
+        year_rows = scores[scores["year"] == y]
+        own_code = session.user.county_code
+        own = year_rows[year_rows["region_code"] == own_code]
+        if not own.empty and chosen != own_code:
+            target = drill_url(
+                {k: v for k, v in request.query_params.items() if k in KEEP}, None, name, y
+            ) + _level_query(own.iloc[0])
             ui.button(
-                f"在地图上定位本县（{r['name']}）", on_click=lambda: ui.navigate.to(target)
+                f"在地图上定位本县（{own.iloc[0]['name']}）",
+                on_click=lambda: ui.navigate.to(target),
             ).props('flat dense data-testid="locate-own"')
         ui.label(
             f"显示 {len(shown)} 个县级单位（全国 {int((scores['year'] == y).sum())} 个参评）"
         ).props('data-testid="overview-count"')
+        query = dict(request.query_params)
 
-        def open_profile(e: events.EChartPointClickEventArguments) -> None:
-            ui.navigate.to(f"/profile?code={e.name}&eval={name}&year={y}")
+        def drill(e: events.EChartPointClickEventArguments) -> None:
+            row = year_rows[year_rows["region_code"] == str(e.name)]
+            if row.empty:
+                ui.notify(f"{e.name}：无评价数据", type="warning")
+                return
+            ui.navigate.to(drill_url(query, row.iloc[0], name, y))
 
         with ui.row().classes("w-full no-wrap gap-4"):
             with ui.column().classes("w-2/3"):
                 await choropleth(
                     shown,
                     y,
-                    on_click=open_profile,
-                    view=view,
-                    highlight=session.user.county_code,
+                    on_click=drill,
+                    region=region,
+                    highlight=own_code,
+                    selected=chosen,
+                )
+                ui.label("点击地图上的县：全国 → 所在省 → 所在地市 → 该县区 → 县域画像。").classes(
+                    "text-xs text-gray-500"
                 )
             with ui.column().classes("w-1/3"):
+                if chosen:
+                    _county_card(chosen, year_rows, shown, types, name, y)
                 ui.echart(histogram_options(shown["score"])).classes("w-full h-64")
                 ui.label("前 10 名").classes("font-bold")
                 top = _with_dims(shown, str(shown.attrs.get("basis", "all")))
@@ -298,48 +323,161 @@ def register() -> None:
         audit_section(name, y, dict(zip(_scores["region_code"], _scores["name"], strict=True)))
 
 
+KEEP = ("eval", "year", "type", "basis")
+"""Query parameters of 总览 that a change of the map's level keeps."""
+
+
+def _level_query(row: Any) -> str:
+    """``&province=…&prefecture=…&county=…`` of the county view of ``row``."""
+    params = {"province": str(row["province_name"])}
+    if isinstance(row["prefecture_name"], str) and row["prefecture_name"]:
+        params["prefecture"] = row["prefecture_name"]
+    params["county"] = str(row["region_code"])
+    return "&" + urlencode(params)
+
+
+def drill_url(query: dict[str, str], row: Any, evaluation: str, year: int) -> str:
+    """Where a click on a county of the 总览 map leads: one level down from the view in
+    ``query`` (its ``province``, ``prefecture``, ``county``).
+
+    ``row``: the clicked county (``region_code``, ``province_name``, ``prefecture_name``;
+    None: only the kept parameters, for callers that add the level themselves). National view,
+    or a county of another province → that province; province view, or another prefecture →
+    that prefecture (a county outside any prefecture: straight to the county); prefecture view,
+    or another county → that county; the county already shown → its profile
+    (``/profile?code=…&eval=…&year=…``). ``eval``, ``year``, ``type`` and ``basis`` are kept
+    (the URL is the page's whole state).
+    """
+    params: dict[str, str] = {"eval": evaluation, "year": str(year)}
+    params.update({k: str(v) for k, v in query.items() if k in KEEP[2:] and v})
+    if row is None:
+        return "/?" + urlencode(params)
+    code = str(row["region_code"])
+    prov = str(row["province_name"])
+    pref = row["prefecture_name"] if isinstance(row["prefecture_name"], str) else ""
+    if query.get("province", "") != prov:
+        return "/?" + urlencode({**params, "province": prov})
+    if pref and query.get("prefecture", "") != pref:
+        return "/?" + urlencode({**params, "province": prov, "prefecture": pref})
+    if query.get("county", "") != code:
+        level = {"province": prov, **({"prefecture": pref} if pref else {}), "county": code}
+        return "/?" + urlencode({**params, **level})
+    return "/profile?" + urlencode({"code": code, "eval": evaluation, "year": str(year)})
+
+
 def _map_view(
     request: Request,
     scores: pd.DataFrame,
     year: int,
     province: str,
     prefecture: str,
+    county: str,
     shown: pd.DataFrame,
-) -> tuple[tuple[tuple[float, float], float] | None, pd.DataFrame]:
-    """Where the 总览 map opens: the chosen prefecture, else the chosen province, else the
-    whole country (None); and the rows shown (narrowed to the prefecture). Draws the 地市
-    select under the province."""
+) -> tuple[str | None, pd.DataFrame, str | None]:
+    """Where the 总览 map opens (a code prefix: the chosen county, else prefecture, else
+    province; None: the whole country), the rows shown (narrowed to the prefecture, or for a
+    county outside any prefecture to the province's such counties) and the chosen county (or
+    None). Draws the 地市 select under the province and the 县区 select under the prefecture."""
     if not province:
-        return None, shown
+        return None, shown, None
     s = scores[(scores["year"] == year) & (scores["province_name"] == province)]
     if s.empty:
-        return None, shown
+        return None, shown, None
     prefectures = sorted(
         {str(p) for p in s["prefecture_name"].dropna()},
         key=lambda p: str(s.loc[s["prefecture_name"] == p, "region_code"].min()),
     )
     params = dict(request.query_params)
 
-    def go(value: str) -> None:
-        params["prefecture"] = value or ""
-        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
-        ui.navigate.to(f"/?{query}")
+    def go(**change: str) -> None:
+        params.update(change)
+        ui.navigate.to("/?" + urlencode({k: v for k, v in params.items() if v}))
 
-    ui.select(
-        ["", *prefectures],
-        value=prefecture if prefecture in prefectures else "",
-        label="地市（缩放地图）",
-        on_change=lambda e: go(e.value),
-    ).classes("w-48").props('data-testid="prefecture-select"')
+    chosen_row = s[s["region_code"] == county]
+    if prefecture not in prefectures and not chosen_row.empty:
+        # a county link without its prefecture: take the county's own
+        p = chosen_row.iloc[0]["prefecture_name"]
+        prefecture = p if isinstance(p, str) else ""
+    with ui.row().classes("items-end gap-4"):
+        ui.select(
+            ["", *prefectures],
+            value=prefecture if prefecture in prefectures else "",
+            label="地市（缩放地图）",
+            on_change=lambda e: go(prefecture=e.value or "", county=""),
+        ).classes("w-48").props('data-testid="prefecture-select"')
+        in_pref = (
+            s[s["prefecture_name"] == prefecture]
+            if prefecture in prefectures
+            else s[s["prefecture_name"].isna()]
+        )
+        if (prefecture in prefectures or not chosen_row.empty) and not in_pref.empty:
+            in_pref = in_pref.sort_values("region_code")
+            options = {"": "", **dict(zip(in_pref["region_code"], in_pref["name"], strict=True))}
+            ui.select(
+                options,
+                value=county if county in options else "",
+                label="县区（缩放地图）",
+                on_change=lambda e: go(county=e.value or ""),
+            ).classes("w-48").props('data-testid="county-select"')
     prefix = str(s["region_code"].iloc[0])[:2]
+    basis = shown.attrs.get("basis", "all")
     if prefecture in prefectures:
         prefix = str(s.loc[s["prefecture_name"] == prefecture, "region_code"].iloc[0])[:4]
-        basis = shown.attrs.get("basis", "all")
         shown = shown[shown["prefecture_name"] == prefecture]
-        shown.attrs["basis"] = basis
-    from xinzhi.web.geo import region_view
+    elif not chosen_row.empty:
+        shown = shown[shown["prefecture_name"].isna()]
+    chosen = None
+    if not chosen_row.empty:
+        chosen = county
+        prefix = county
+    shown.attrs["basis"] = basis
+    return prefix, shown, chosen
 
-    return region_view(int(year), prefix, *geo_sources()), shown
+
+def _county_card(
+    code: str,
+    year_rows: pd.DataFrame,
+    shown: pd.DataFrame,
+    types: pd.DataFrame | str,
+    evaluation: str,
+    year: int,
+) -> None:
+    """Card of the county the map is zoomed to: name, score, ranks (on the page's basis and in
+    the province), county type and a link to its profile."""
+    base = year_rows[year_rows["region_code"] == code].iloc[0]
+    row = shown[shown["region_code"] == code]
+    basis = str(shown.attrs.get("basis", "all"))
+    with ui.card().classes("w-full").props('data-testid="county-card"'):
+        ui.label(f"{base['name']}（{code}）").classes("text-lg font-bold").props(
+            'data-testid="county-card-name"'
+        )
+        pref = base["prefecture_name"] if isinstance(base["prefecture_name"], str) else ""
+        ui.label(f"{base['province_name']} {pref}".strip()).classes("text-sm text-gray-600")
+        if row.empty:
+            ui.label("该县区不在当前筛选（县域类型 / 排名口径）中。").classes("text-sm")
+        else:
+            r = row.iloc[0]
+            lines = [f"综合得分 {format_value(r['score'], 'score')}"]
+            if basis == "all":
+                lines.append(f"全国排名 {_int_text(r['rank'])}")
+            else:
+                lines.append(f"{BASIS_LABELS_SHORT['rank']} {_int_text(r['rank'])}")
+                lines.append(f"全国排名（全部单位）{_int_text(r.get('rank_all'))}")
+            lines.append(f"省内排名 {_int_text(r.get('province_rank'))}")
+            for line in lines:
+                ui.label(line).classes("text-sm")
+        ctype = "—"
+        if not isinstance(types, str):
+            t = types.loc[types["region_code"] == code, "primary_type"]
+            if len(t) and isinstance(t.iloc[0], str):
+                ctype = t.iloc[0]
+        ui.label(f"县域类型 {ctype}").classes("text-sm").props('data-testid="county-card-type"')
+        target = "/profile?" + urlencode({"code": code, "eval": evaluation, "year": str(year)})
+        ui.link("打开画像", target).classes("font-bold").props('data-testid="open-profile"')
+
+
+def _int_text(x: Any) -> str:
+    return "—" if x is None or pd.isna(x) else str(int(x))
 
 
 def _scoped_scores(
@@ -359,7 +497,7 @@ def _scoped_scores(
     holds no evaluation (a message is shown); ``shown.attrs["basis"]`` is the basis."""
     name = pick_evaluation(eval or None)
     if name is None:
-        ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
+        ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价。")
         return None
     scores = scores_of(name)
     years = sorted(int(y) for y in scores["year"].unique())
@@ -373,7 +511,9 @@ def _scoped_scores(
         basis = "all"
         if own_county and (scores["region_code"] == own_county).any():
             basis = county_basis(scores, own_county)
-    ui.label(f"{title}：{name}（{y} 年；评价范围：{area_of(name)}）").classes("text-xl font-bold")
+    ui.label(f"{title}：{label_of(name)}（{y} 年；评价范围：{area_of(name)}）").classes(
+        "text-xl font-bold"
+    )
     _selectors(
         path,
         name,
