@@ -200,3 +200,17 @@ def test_county_report_without_the_yaml_file(small_warehouse: Any, tmp_path: Pat
     assert (rep.rank, rep.n_counties) == (5, 6)
     w = rep.weights.set_index("indicator")["weight"].to_dict()
     assert w == pytest.approx({"urban_share": 0.5, "emp_sec_A": 0.5}, abs=1e-12)
+
+
+def test_county_comparison_without_the_yaml_file(con: Any, run: CountyEvaluation) -> None:
+    from xinzhi.pipelines.compare_counties import compare_counties
+
+    cmp = compare_counties(con, NAME, ["430321", "430121"], 2020)
+    scores = cmp.scores.set_index("region_code")["score"]
+    assert scores["430321"] == pytest.approx(0.2, abs=1e-12)  # EXPECTED by hand
+    assert scores["430121"] == pytest.approx(1.0, abs=1e-12)
+    values = cmp.indicators.set_index("indicator")
+    # the two indicators of the deleted YAML file with the warehouse's values (module docstring)
+    assert values.loc["urban_share", "indicator_name"] == "城镇化率"
+    assert values.loc["urban_share", "430321"] == pytest.approx(0.40)
+    assert values.loc["emp_sec_A", "430121"] == pytest.approx(0.20)
