@@ -14,6 +14,8 @@ import importlib
 import pytest
 
 MODULES = [
+    # auth
+    "xinzhi.auth.audit",
     # evaluate
     "xinzhi.evaluate.normalize",
     "xinzhi.evaluate.weights",

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from fixtures.policy_persons import PERSON_DOC, persons_csv
 from fixtures.policy_warehouse import DOC_XTX, F1, F2, F3, build_policy_warehouse
 from xinzhi.cli import app
 from xinzhi.cli.policy_cmd import CHECK_COLUMNS
@@ -213,43 +214,14 @@ def test_list_prints_a_missing_date_as_not_in_the_text(db: Path) -> None:
     assert items["hengyang-county-industry-rewards"]["date"] is None  # JSON keeps null
 
 
-TALENT = """\
-document:
-  id: test-talent
-  title: 示例县青年人才安家补贴（测试用）
-  issuer: 示例县人民政府
-  doc_number: ""
-  date: 2024-01-01
-  region: "430321"
-  subject: person
-  category: 人才
-  source: 示例数据
-clauses:
-  - id: "1"
-    title: 硕士及以上青年人才安家补贴
-    when: {all: [{field: education, ge: 硕士}, {field: age, le: 35}]}
-    benefit: {fixed: 3}
-"""
-
-
 def _talent(db: Path, tmp_path: Path) -> None:
     from xinzhi import store
     from xinzhi.pipelines import policy as pp
 
-    f = tmp_path / "persons.csv"
-    pd.DataFrame(
-        {
-            "人员编号": ["P1", "P2", "P3", "P4"],
-            "年份": [2024] * 4,
-            "学历": ["研究生", "本科", "博士", "博士"],
-            "年龄": [35, 30, 30, None],
-            "区划代码": ["430321", "430321", "430381", "430321"],
-        }
-    ).to_csv(f, index=False)
     con = store.connect(db)
     try:
-        pp.import_policy_facts(con, f)
-        pp.save_draft(con, TALENT, account="hr")
+        pp.import_policy_facts(con, persons_csv(tmp_path))
+        pp.save_draft(con, PERSON_DOC, account="hr")
         pp.publish(con, "test-talent", on="2024-01-01", account="hr")
     finally:
         con.close()

@@ -15,7 +15,7 @@ from xinzhi.cli import app
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
 from xinzhi.pipelines.evaluation import area_counties, evaluate_counties
-from xinzhi.pipelines.stored import evaluation_area
+from xinzhi.pipelines.stored import evaluation_area, evaluation_label
 from xinzhi.store.evaluations import load_evaluation, load_weights
 
 # 2020 county-level units of Hunan in the small warehouse (宁乡县 became 宁乡市 in 2017)
@@ -90,3 +90,35 @@ def test_cli_scope(db: Path) -> None:
     assert "评价范围：湖南省湘潭市" in res.output and "2020 年 3 个县" in res.output
     bad = CliRunner().invoke(app, ["--db", str(db), "evaluate", "--scope", "火星省"])
     assert bad.exit_code != 0 and "找不到评价范围" in bad.output and "Traceback" not in bad.output
+
+
+def test_pages_name_the_builtin_system_in_chinese_and_a_saved_name_as_typed(db: Path) -> None:
+    evaluate_counties(years=[2020], db=db, save_as="nqpf-county")
+    evaluate_counties(years=[2020], db=db, area="湖南省", save_as="湖南县域-2020")
+    con = store.connect(db)
+    try:
+        # the built-in system nqpf-county is titled 县域新质生产力指数 in its YAML
+        assert evaluation_label(con, "nqpf-county") == "县域新质生产力指数"
+        assert evaluation_label(con, "湖南县域-2020") == "湖南县域-2020"
+    finally:
+        con.close()
+
+
+def test_summary_names_the_units_of_the_top_list(db: Path) -> None:
+    """The top list of the summary says whose units it ranks: the nation's, or the scope's."""
+    national = evaluate_counties(years=[2020], db=db).summary().splitlines()
+    hunan = evaluate_counties(years=[2020], db=db, area="湖南省").summary().splitlines()
+    assert "2020 年前 20 名（全国全部县级单位，含市辖区）：" in national
+    assert "2020 年前 20 名（评价范围（湖南省）内全部县级单位，含市辖区）：" in hunan
+    assert not any("全国全部县级单位" in line for line in hunan)
+    # the list itself: the 6 Hunan units of 2020 after the heading, 12 units of the nation
+    head = hunan.index("2020 年前 20 名（评价范围（湖南省）内全部县级单位，含市辖区）：")
+    assert sorted(line.split()[1] for line in hunan[head + 1 :]) == HUNAN_2020
+    head = national.index("2020 年前 20 名（全国全部县级单位，含市辖区）：")
+    assert len(national[head + 1 :]) == 12
+    assert (
+        evaluate_counties(years=[2020], db=db, area="湘潭市")
+        .summary()
+        .count("评价范围（湖南省湘潭市）内全部县级单位")
+        == 1
+    )

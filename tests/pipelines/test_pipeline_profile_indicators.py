@@ -206,3 +206,43 @@ def test_summary_and_workbook(con: Any, tmp_path: Path) -> None:
     head = [c.value for c in ws[1]]
     assert head[:5] == ["指标代码", "指标", "维度", "单位", "原始值"]
     assert ws.max_row == 1 + 14
+
+
+def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
+    """A column the catalogue does not know is stored as a user indicator (unit 亿元 → 万元) and
+    counts in an evaluation whose system names it; its row shows the converted value."""
+    f = tmp_path / "湖南数字经济2020.csv"
+    rows = ["地区,年份,数字经济核心产业增加值(亿元)"]
+    values = (4, 5, 6, 8, 12, 2)  # 亿元, in the order of YEARBOOK: 湘潭县 6, 长沙县 12, 韶山市 2
+    rows += [f"{y[0]},2020,{v}" for y, v in zip(YEARBOOK, values, strict=True)]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_upload(f, con=con, user=_user(con, "分析员"))
+    code, unit = con.execute(
+        "SELECT code, unit FROM indicators WHERE name_zh = '数字经济核心产业增加值'"
+    ).fetchone()
+    assert code.startswith("u_") and unit == "万元"
+    # the system is stored with the evaluation: the file may be deleted after the run
+    yaml = tmp_path / "数字经济.yaml"
+    yaml.write_text(
+        "name: 数字经济\n"
+        "options: {normalization: minmax, weights: equal, aggregate: weighted-sum}\n"
+        "dimensions:\n"
+        "  - name: 数字化\n"
+        "    indicators:\n"
+        f"      - {{code: {code}, name: 数字经济核心产业增加值, direction: '+', unit: 万元}}\n"
+        "      - {code: urban_share, name: 城镇化率, direction: '+', unit: 比例}\n",
+        encoding="utf-8",
+    )
+    evaluate_counties(str(yaml), years=[2020], con=con, save_as="数字2020", area="湖南省")
+    yaml.unlink()
+    d = county_indicator_details(con, "数字2020", "430321", 2020, user=_user(con, "分析员"))
+    r = d.rows.set_index("indicator").loc[code]
+    # 湘潭县: 6 亿元 = 6 × 10 000 = 60 000 万元; min 2 亿元 (韶山市), max 12 亿元 (长沙县):
+    # z = (6 − 2) / (12 − 2) = 0.4; equal weights 1/2 → contribution 0.2
+    assert (r["name"], r["unit"], r["value"]) == ("数字经济核心产业增加值", "万元", 60_000.0)
+    assert r["normalised"] == pytest.approx(0.4, abs=1e-12)
+    assert r["weight"] == pytest.approx(0.5) and r["contribution"] == pytest.approx(0.2)
+    assert r["source_kind"] == "用户导入" and "湖南数字经济2020" in r["source"]
+    # urban_share in Hunan 2020: (0.40 − 0.35) / (0.60 − 0.35) = 0.2 → 0.5 × 0.2 = 0.1
+    assert d.score == pytest.approx(0.2 + 0.1, abs=1e-12)
+    assert d.rows["contribution"].sum() == pytest.approx(d.score, abs=1e-12)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fixtures.policy_persons import PERSON_DOC, persons_csv
 from fixtures.policy_warehouse import DOC_XTX, F1, F2, F3, F4, F5, ON, build_policy_warehouse
 from xinzhi import store
 from xinzhi.errors import InputError, NotFoundError
@@ -377,37 +378,8 @@ def test_adopt_a_template_for_another_county(con) -> None:  # type: ignore[no-un
     assert "test-hunan-430381" not in set(pp.list_documents(con, county="430321")["id"])
 
 
-PERSON_DOC = """\
-document:
-  id: test-talent
-  title: 示例县青年人才安家补贴（测试用）
-  issuer: 示例县人民政府
-  doc_number: ""
-  date: 2024-01-01
-  region: "430321"
-  subject: person
-  category: 人才
-  source: 示例数据
-clauses:
-  - id: "1"
-    title: 硕士及以上青年人才安家补贴
-    when: {all: [{field: education, ge: 硕士}, {field: age, le: 35}]}
-    benefit: {fixed: 3}
-"""
-
-
 def test_person_documents_on_person_facts(con, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    f = tmp_path / "persons.csv"
-    pd.DataFrame(
-        {
-            "人员编号": ["P1", "P2", "P3", "P4"],
-            "年份": [2024] * 4,
-            "学历": ["研究生", "本科", "博士", "博士"],
-            "年龄": [35, 30, 30, None],
-            "区划代码": ["430321", "430321", "430381", "430321"],
-        }
-    ).to_csv(f, index=False)
-    assert pp.import_policy_facts(con, f).rows_loaded == 4
+    assert pp.import_policy_facts(con, persons_csv(tmp_path)).rows_loaded == 4
     pp.save_draft(con, PERSON_DOC, account="hr")
     pp.publish(con, "test-talent", on="2024-01-01", account="hr")
     res = pp.policy_check(con, county="430321", on=ON, subject="person", documents=["test-talent"])

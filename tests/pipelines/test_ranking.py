@@ -107,6 +107,108 @@ def test_basis_ranks_by_hand() -> None:
     assert out.loc["b", "basis_counties"] == 3 and out.loc["a", "basis_counties"] == 2
 
 
+COUNTY_LABEL = "县域口径（县、县级市、自治县、旗、自治旗、特区、林区；不含市辖区）"
+
+
+def _hand_ranked() -> pd.DataFrame:
+    """The units of :func:`test_basis_ranks_by_hand` with their basis ranks."""
+    s = pd.DataFrame(
+        {
+            "region_code": ["a", "b", "c", "d", "e", "f"],
+            "year": 2020,
+            "province_code": ["43", "43", "43", "32", "32", "32"],
+            "score": [0.9, 0.8, 0.8, 0.7, 0.6, 0.5],
+        }
+    )
+    k = s[["region_code", "year"]].assign(type=["市辖区", "县", "县级市", "市辖区", "旗", None])
+    # all-unit rank = 1 + #{higher scores}: a 1, b 2, c 2, d 4, e 5, f 6
+    return with_basis_ranks(s.assign(rank=[1, 2, 2, 4, 5, 6]), k)
+
+
+def test_basis_line_by_hand_with_and_without_scope() -> None:
+    out = _hand_ranked()
+    # b: 县域 rank 1 of 3 (tie with c), 1 in province 43 among b, c; all units 2 of 6
+    national = f"{COUNTY_LABEL}排名 1/3，省内 1；全部县级单位（含市辖区）排名 2/6"
+    assert basis_line(out, "b", 2020) == national
+    assert basis_line(out, "b", 2020, area="全国") == national
+    scoped = (
+        f"评价范围（湖南省）内的{COUNTY_LABEL}排名 1/3，省内 1；"
+        "评价范围（湖南省）内全部县级单位（含市辖区）排名 2/6"
+    )
+    assert basis_line(out, "b", 2020, area="湖南省") == scoped
+    # the scope recorded with the scores (stored_scores puts it in attrs) is the default
+    recorded = out.copy()
+    recorded.attrs["area"] = "湖南省"
+    assert basis_line(recorded, "b", 2020) == scoped
+    assert basis_line(recorded, "b", 2020, area="全国") == national  # the caller's word wins
+    # e: the only 县域 unit of 32 → 省内 1; a 市辖区 on its own basis; f has no kind
+    assert basis_line(out, "e", 2020, area="湖南省") == (
+        f"评价范围（湖南省）内的{COUNTY_LABEL}排名 3/3，省内 1；"
+        "评价范围（湖南省）内全部县级单位（含市辖区）排名 5/6"
+    )
+    assert basis_line(out, "a", 2020, area="湖南省") == (
+        "评价范围（湖南省）内的市辖区口径排名 1/2，省内 1；"
+        "评价范围（湖南省）内全部县级单位（含市辖区）排名 1/6"
+    )
+    assert basis_line(recorded, "f", 2020) == (
+        "本单位没有县级区划类别，只参加全部单位排名："
+        "评价范围（湖南省）内全部县级单位（含市辖区）排名 6/6"
+    )
+    assert basis_line(recorded, "b", 2010) == ""
+
+
+def test_scoped_evaluation_names_its_scope_everywhere(
+    small_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """A stored 湖南省 evaluation: the rank line (report, 画像), the profile's sentence (API, CLI)
+    and the ranking's summary all say the ranks are within the 评价范围."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse.db, db)
+    evaluate_counties(years=[2020], db=db, area="湖南省", save_as="湖南2020")
+    con = store.connect(db)
+    try:
+        s = stored_scores(con, "湖南2020")
+        assert s.attrs["area"] == "湖南省" and stored_scores(con, EVALUATION).attrs["area"] is None
+        score = dict(zip(s["region_code"], s["score"], strict=True))
+        # the six Hunan units of 2020 are 县 or 县级市: the 县域 basis holds all six, and the
+        # rank of 湘潭县 is 1 + #{Hunan units scoring higher} on both bases
+        assert sorted(score) == ["430121", "430182", "430321", "430381", "430382", "431121"]
+        k = 1 + sum(v > score["430321"] for v in score.values())
+        line = basis_line(s, "430321", 2020)
+        assert line == (
+            f"评价范围（湖南省）内的{COUNTY_LABEL}排名 {k}/6，省内 {k}；"
+            f"评价范围（湖南省）内全部县级单位（含市辖区）排名 {k}/6"
+        )
+        p = county_profile(con, "湖南2020", "430321", 2020)
+        assert p.area == "湖南省" and p.to_dict()["area"] == "湖南省"
+        assert p.basis_text() == (
+            f"评价范围（湖南省）内的{COUNTY_LABEL}排名 {k}/6；"
+            f"评价范围（湖南省）内全部县级单位（含市辖区）排名 {k}/6"
+        )
+        national = county_profile(con, EVALUATION, "430321", 2020)
+        assert national.area is None
+        assert national.basis_text().startswith(COUNTY_LABEL)
+        assert "；全国全部县级单位（含市辖区）排名 " in national.basis_text()
+        r = county_ranking(con, evaluation="湖南2020", year=2020)
+        assert r.area == "湖南省" and r.to_dict()["area"] == "湖南省"
+        lines = r.summary().splitlines()
+        assert (
+            lines[0]
+            == f"2020 年评价范围（湖南省）内排名 · {COUNTY_LABEL} · 6 个单位 · 评价结果 湖南2020"
+        )
+        assert all("范围内全部单位第" in line for line in lines[1:7])
+        assert "全国" not in r.summary()
+        assert r.info().set_index("项目").loc["范围", "取值"] == "湖南省"
+    finally:
+        con.close()
+    # the county report of that evaluation (its context reads the stored scores)
+    from xinzhi.pipelines.report import county_report_data
+    from xinzhi.pipelines.report_context import load_report_context
+
+    ctx = load_report_context(db=db, evaluation="湖南2020")
+    assert county_report_data("430321", year=2020, context=ctx).basis_line == line
+
+
 @pytest.fixture(scope="module")
 def small(
     small_warehouse: SmallWarehouse, tmp_path_factory: pytest.TempPathFactory

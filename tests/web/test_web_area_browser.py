@@ -18,11 +18,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from fixtures.live_server import add_accounts, chromium, live_server
+from fixtures.live_server import add_accounts, chromium, live_server, login
 
 pytestmark = pytest.mark.browser
 
 ANALYST = ("分析员乙", "analyst-pass-1")
+COUNTY = ("湘潭县发改局", "county-pass-1", "430321")
 HUNAN_2020 = {"长沙县", "宁乡市", "湘潭县", "湘乡市", "韶山市", "祁阳县"}
 #: the yearbook uploaded (示例数据): R&D 经费 in 亿元, 专利授权量 in 件, 人均 GDP in 元
 YEARBOOK = (
@@ -41,7 +42,7 @@ def server(
 ) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web-area") / "xinzhi.duckdb"
     shutil.copy(small_warehouse.db, db)
-    add_accounts(db, (ANALYST, "analyst"))
+    add_accounts(db, (ANALYST, "analyst"), (COUNTY, "county"))
     with live_server(db, data_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
 
@@ -97,6 +98,10 @@ def test_hunan_yearbook_joins_the_hunan_index(server: str, tmp_path: Path) -> No
         # the scoped evaluation runs (its stored 评价范围 is no engine option)
         assert "评价范围（湖南省）内排名 " in page.inner_text("[data-testid=profile-headline]")
         assert "/6" in page.inner_text("[data-testid=profile-headline]")
+        assert page.inner_text("[data-testid=profile-basis]").startswith(
+            "评价范围（湖南省）内的县域口径（"
+        )
+        assert page.inner_text("[data-testid=profile-basis]").count("评价范围（湖南省）内") == 2
         assert "未知的评价选项" not in page.inner_text("body")
         headers = [  # the sort icon's ligature is text too
             h.replace("arrow_upward", "").strip()
@@ -170,3 +175,20 @@ def test_hunan_yearbook_joins_the_hunan_index(server: str, tmp_path: Path) -> No
             ]
             assert f"{x[3]:.4f}" == screen[3] and f"{x[5]:.4f}" == screen[5]
             assert f"{100 * x[4]:.1f}%" == screen[4] and f"{100 * x[6]:.1f}%" == screen[6]
+
+        # a county account: the analyst's yearbook batch is not its own, so the value, batch
+        # and importer are withheld (the evaluation's numbers stay); the export of another
+        # county's 指标明细 is refused like the profile workbook
+        ctx, cpage, _ = login(b, server, COUNTY)
+        cpage.goto(server + "/profile?code=430321&eval=湖南县域2020&year=2020")
+        cpage.wait_for_selector("[data-testid=indicator-details-table] tbody tr", timeout=120_000)
+        tr = cpage.locator("[data-testid=indicator-details-table] tbody tr", has_text="专利授权量")
+        cells = [c.strip() for c in tr.first.locator("td").all_inner_texts()]
+        assert cells[2] == "无权查看" and cells[8] == "用户导入（无权查看）", cells
+        assert cells[3] == pat[3] and cells[7] == "4/6"
+        assert "分析员乙" not in cpage.inner_text("[data-testid=indicator-details]")
+        cpage.goto(server + "/profile?code=430381&eval=湖南县域2020&year=2020")
+        cpage.wait_for_selector("[data-testid=indicator-details-export]", timeout=120_000)
+        cpage.click("[data-testid=indicator-details-export]")
+        cpage.wait_for_selector(".q-notification:has-text('县区用户只能导出本县区的画像')")
+        ctx.close()

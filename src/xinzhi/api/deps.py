@@ -12,9 +12,9 @@ under :attr:`Database.write_lock`, so two imports never interleave.
 Stopping
 --------
 When the server stops, :meth:`Database.close` refuses new cursors (:class:`ServerClosing`),
-waits :attr:`Database.close_grace` seconds for the queries still running in worker threads (a
-page whose client left, a long analysis), then interrupts them (``cursor.interrupt()``) and
-closes the file. Closing the instance while a cursor's query runs would otherwise fail with
+waits :attr:`Database.close_grace` seconds for the cursors still in use (:meth:`Database.lease`:
+every request's cursor, every page action's; a page whose client left, a long analysis), then
+interrupts their queries (``cursor.interrupt()``) and closes the file. Closing the instance while a cursor's query runs would otherwise fail with
 DuckDB's "connection is busy".
 """
 
@@ -128,8 +128,9 @@ class Database:
         #: cursors given out and not yet garbage (interrupted by :meth:`close` if still busy)
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._state_lock = threading.Lock()
+        self._idle = threading.Condition(self._state_lock)  # notified when a lease ends
+        self._leases = 0
         self._closing = False
-        self._closed = False
 
     #: Seconds :meth:`close` waits for running queries before it interrupts them (and again
     #: after the interrupt before it gives up with a warning).
@@ -169,22 +170,47 @@ class Database:
             When the server is stopping (:meth:`close` has begun).
         """
         with self._state_lock:
-            if self._closing:
-                raise ServerClosing("服务器正在关闭，不再接受新的数据仓库查询（请稍后重试）")
-            cur = self.con.cursor()
-            self._cursors.add(cur)
+            return self._new_cursor()
+
+    def _new_cursor(self) -> duckdb.DuckDBPyConnection:
+        """:meth:`cursor` for a caller holding ``_state_lock``."""
+        if self._closing:
+            raise ServerClosing("服务器正在关闭，不再接受新的数据仓库查询（请稍后重试）")
+        cur = self.con.cursor()
+        self._cursors.add(cur)
         return cur
+
+    @contextmanager
+    def lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A new cursor for a ``with`` block (one request, one page action), closed after it.
+
+        :meth:`close` waits for the leases still held (and interrupts their queries after its
+        grace period); a DuckDB error raised in the block while the server is stopping is
+        :class:`ServerClosing` (the query was interrupted, or the database is closing).
+        """
+        with self._state_lock:
+            cur = self._new_cursor()
+            self._leases += 1
+        try:
+            try:
+                yield cur
+            except duckdb.Error as exc:
+                if self._closing:
+                    raise ServerClosing("服务器正在关闭，查询已中止（请稍后重试）") from exc
+                raise
+            finally:
+                cur.close()
+        finally:
+            with self._state_lock:
+                self._leases -= 1
+                self._idle.notify_all()
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A new cursor held under :attr:`write_lock` for a ``with`` block (closed after it,
         also on errors): the shape of every write of the API."""
-        with self.write_lock:
-            cur = self.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
+        with self.write_lock, self.lease() as cur:
+            yield cur
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """Value of ``key`` in the in-memory cache, computed by ``make()`` on a miss.
@@ -213,42 +239,50 @@ class Database:
         return None
 
     def close(self) -> None:
-        """Close the database, waiting for the queries that still run; objects frozen by
+        """Close the database after the queries still running; objects frozen by
         :meth:`freeze_gc` return to the collector.
 
-        New cursors are refused from now on (:class:`ServerClosing`). DuckDB refuses to close
-        the instance while a cursor executes ("connection is busy"), so the close is retried
-        until the running queries end, for at most :attr:`close_grace` seconds; then every
-        cursor still alive is interrupted (``cursor.interrupt()``: its query ends with
-        ``duckdb.InterruptException`` in its own thread) and the close is retried for another
-        :attr:`close_grace` seconds. Should a query ignore the interrupt that long, one warning
-        is logged and the file is left to the process exit. A second call does nothing.
+        New cursors are refused from now on (:class:`ServerClosing`). The close waits up to
+        :attr:`close_grace` seconds for the cursors of :meth:`lease` still in use (requests,
+        page actions in worker threads); then it interrupts every cursor still alive
+        (``cursor.interrupt()``: its query ends in its own thread, where :meth:`lease` turns
+        the error into :class:`ServerClosing`) and waits up to :attr:`close_grace` seconds
+        more. DuckDB refuses to close the instance while a cursor executes ("connection is
+        busy"): a cursor taken with :meth:`cursor` outside :meth:`lease` that still runs is
+        interrupted and the close retried. Should a query ignore the interrupt, one warning is
+        logged and the file is left to the process exit. A second call does nothing.
         """
         with self._state_lock:
             if self._closing:
                 return
             self._closing = True
+            idle = self._idle.wait_for(lambda: self._leases == 0, self.close_grace)
+        if not idle:
+            self._interrupt_cursors()
+            with self._state_lock:
+                idle = self._idle.wait_for(lambda: self._leases == 0, self.close_grace)
+        if not idle:
+            _log.warning(
+                "数据仓库 %s 未能关闭：%d 个查询在中断后 %.0f 秒仍未结束",
+                self.path,
+                self._leases,
+                self.close_grace,
+            )
+            return
         deadline = time.monotonic() + self.close_grace
         interrupted = False
         while True:
             try:
                 self.con.close()
                 break
-            except duckdb.ResourceInUseException:  # a cursor's query still runs
-                if time.monotonic() < deadline:
-                    time.sleep(0.02)
-                elif not interrupted:
+            except duckdb.ResourceInUseException:  # a cursor outside lease() still runs
+                if not interrupted:
                     interrupted = True
                     self._interrupt_cursors()
-                    deadline = time.monotonic() + self.close_grace
-                else:
-                    _log.warning(
-                        "数据仓库 %s 未能关闭：查询在中断后 %.0f 秒仍未结束",
-                        self.path,
-                        self.close_grace,
-                    )
+                elif time.monotonic() > deadline:
+                    _log.warning("数据仓库 %s 未能关闭：仍有查询在运行", self.path)
                     return
-        self._closed = True
+                time.sleep(0.02)
         if self._gc_frozen:
             gc.unfreeze()
 
@@ -274,15 +308,8 @@ Db = Annotated[Database, Depends(get_db)]
 async def get_cursor(db: Db) -> AsyncIterator[duckdb.DuckDBPyConnection]:
     """One cursor per request, closed afterwards (async: creating a cursor does not block, and
     a sync generator dependency would cost two worker-thread round trips per request)."""
-    cur = db.cursor()
-    try:
+    with db.lease() as cur:  # the server's stop waits for it (Database.close)
         yield cur
-    except duckdb.Error as exc:
-        if db.closing:  # interrupted by the server's stop (Database.close)
-            raise ServerClosing("服务器正在关闭，查询已中止（请稍后重试）") from exc
-        raise
-    finally:
-        cur.close()
 
 
 Cursor = Annotated[duckdb.DuckDBPyConnection, Depends(get_cursor)]

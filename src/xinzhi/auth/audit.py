@@ -20,7 +20,9 @@ from xinzhi.auth.policy import Kind
 
 __all__ = [
     "ACTION_LABELS",
+    "DETAIL_LABELS",
     "EXPORT",
+    "detail_text",
     "export_target",
     "import_detail",
     "read_audit",
@@ -53,6 +55,84 @@ ACTION_LABELS: dict[str, str] = {
     "indicator_map": "用户指标对应",
 }
 """Chinese names of the audited actions (the 管理 page shows these, the code when unknown)."""
+
+DETAIL_LABELS: dict[str, str] = {
+    "via": "途径",
+    "kind": "类别",
+    "format": "格式",
+    "evaluation": "评价",
+    "county": "县区",
+    "year": "年份",
+    "batch_id": "批次",
+    "batch": "批次",
+    "rows": "行数",
+    "analysis": "分析",
+    "status": "状态",
+    "source": "来源",
+    "rows_read": "读入",
+    "rows_loaded": "载入",
+    "rows_quarantined": "隔离",
+    "rows_skipped": "跳过",
+    "role": "角色",
+    "failures": "失败次数",
+    "from": "原值",
+    "to": "新值",
+    "note": "说明",
+    "name": "名称",
+    "factor": "换算系数",
+    "values": "数值个数",
+    "value": "数值",
+    "days": "天数",
+    "on": "日期",
+}
+"""Chinese names of the keys of an entry's detail (the 管理 page; the key itself when unknown)."""
+
+_DETAIL_VALUES: dict[str, str] = {
+    "web": "网页",
+    "api": "接口",
+    "cli": "命令行",
+    "cookie": "网页会话",
+    "bearer": "接口令牌",
+    "loaded": "已载入",
+    "no-op": "未变化",
+    "report": "县域报告",
+    "profile": "县域画像",
+    "evaluation": "评价结果",
+    "ranking": "排名表",
+    "quarantine": "隔离行",
+    "firms": "企业明细",
+    "analysis": "分析表格",
+    "True": "是",
+    "False": "否",
+    **{str(k): label for k, label in ACTION_LABELS.items()},
+}
+
+
+def detail_text(detail: str | dict[str, Any] | None) -> str:
+    """An entry's detail (the stored JSON text or a dict) as ``键：值；键：值`` in Chinese.
+
+    >>> detail_text('{"via": "web", "kind": "report", "rows": 3}')
+    '途径：网页；类别：县域报告；行数：3'
+    """
+    if detail is None or detail == "":
+        return ""
+    parsed: Any = detail
+    if isinstance(detail, str):
+        try:
+            parsed = json.loads(detail)
+        except ValueError:
+            return detail
+    if not isinstance(parsed, dict):
+        return str(parsed)
+    parts = []
+    for key, value in parsed.items():
+        if value is None:
+            continue
+        text = str(value)
+        parts.append(f"{DETAIL_LABELS.get(key, key)}：{_DETAIL_VALUES.get(text, text)}")
+    return "；".join(parts)
+
+
 """Action of every download entry."""
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from xinzhi.cli._common import echo_json
+from xinzhi.cli._common import db_connection, echo_json
 from xinzhi.cli._tables import checked_output, write_table
 
 _DB = Annotated[Path | None, typer.Option("--db", help="DuckDB 数据仓库文件")]
@@ -74,8 +74,7 @@ def import_cmd(
     """导入人才或岗位：读入行数 = 载入 + 隔离（原因）+ 跳过（原因）；未识别的列原样保存并列出。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         rep = talent.import_talents(
             file,
             kind=kind,
@@ -86,8 +85,6 @@ def import_cmd(
             classify=classify,
             con=con,
         )
-    finally:
-        con.close()
     if as_json:
         echo_json(asdict(rep))
     else:
@@ -104,13 +101,10 @@ def generate_cmd(
     """生成一个县的示例人才库与岗位库（示例数据；岗位分给数据仓库中该县的企业）。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         reps = talent.generate_talent_base(
             con, county=county, seed=seed, n_talents=talents, n_jobs=jobs
         )
-    finally:
-        con.close()
     for rep in reps:
         typer.echo(rep.summary())
 
@@ -128,8 +122,7 @@ def _pairs(
 ) -> None:
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         res, table = talent.matches_view(
             con,
             None,
@@ -139,8 +132,6 @@ def _pairs(
             k=k,
             embedder=_embedder(embedder),
         )
-    finally:
-        con.close()
     if not as_json and output is None:
         typer.echo(res.summary())
     _show(table, output, as_json, "没有满足硬性条件的匹配")
@@ -180,11 +171,8 @@ def _base_or_pairs(
         )
         return
     view = talent.talents_view if base == "talents" else talent.jobs_view
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         table = view(con, None, county=county)
-    finally:
-        con.close()
     _show(table, output, as_json, _EMPTY_BASE[base])
 
 
@@ -247,11 +235,8 @@ def radar_cmd(
     """能力雷达图：人才各技能组、学历、经验（0–100）对岗位要求。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         res = talent.radar_view(con, None, person_id=person, job_id=job, county=county)
-    finally:
-        con.close()
     if not as_json and output is None:
         typer.echo(res.summary())
     _show(res.axes, output, as_json, "")
@@ -285,13 +270,10 @@ def shortage_cmd(
     """紧缺人才目录：岗位需求对本地求职，紧缺指数与 ★1–5、依据；人才地图与缺口预警。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         res = talent.shortage_view(
             con, None, county=county, year=year, level=level, stars=stars, chains=chains
         )
-    finally:
-        con.close()
     if as_json:
         echo_json(res.catalogue.to_dict(orient="records"))
     else:
@@ -315,11 +297,8 @@ def retention_cmd(
     """设置个人信息保存期限；到期记录由 xinzhi match purge 匿名化（人才）或删除（岗位）。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         settings = talent.set_retention(con, base, days)
-    finally:
-        con.close()
     for k, v in settings.items():
         typer.echo(f"{talent.BASE_LABELS[k]}：{'长期保存' if v is None else f'{v} 天'}")
 
@@ -328,11 +307,8 @@ def purge_cmd(db: _DB = None) -> None:
     """按保存期限匿名化到期的人才记录（姓名、手机、简历清空）、删除到期岗位。"""
     from xinzhi.pipelines import talent
 
-    con = talent.connect(db)
-    try:
+    with db_connection(db) as con:
         out = talent.purge_personal_data(con)
-    finally:
-        con.close()
     typer.echo(
         f"已匿名化人才记录 {out['talents']} 条，删除岗位 {out['jobs']} 条，"
         f"删除缓存向量 {out['vectors']} 条"

@@ -161,7 +161,7 @@ def audit_stored(
     if len(st.years) > 1 and own.get("scope", "pooled") != "per-year":
         res.notes = [
             *res.notes,
-            f"评价 {evaluation} 混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"
+            f"本评价混合测度 {len(st.years)} 个年份；审计只在 {y} 年截面上重算基准指数，"
             "基准排名可能与已存排名略有不同",
         ]
     return res

@@ -24,8 +24,8 @@ import pandas as pd
 
 from xinzhi import store
 from xinzhi.errors import InputError
-from xinzhi.indicators.system import SHORTFALLS, load_system
-from xinzhi.pipelines.stored import evaluation_exists, stored_scores
+from xinzhi.indicators.system import SHORTFALLS
+from xinzhi.pipelines.stored import evaluation_exists, stored_scores, stored_system
 from xinzhi.regions.names import BASIS_LABELS
 from xinzhi.results import Result
 
@@ -192,7 +192,7 @@ def compare_counties(
     dims = [c for c in s.columns if c.startswith("dim:")]
     table = rows[[c for c in _SCORE_COLUMNS if c in rows.columns] + dims].copy()
 
-    system = load_system(info[0])
+    system = stored_system(con, name, info[0])
     shortfall_of = system.shortfall_of()
     marks = ",".join("?" * len(wanted))
     ob = con.execute(

@@ -485,18 +485,16 @@ def convergence(
     the boundaries' year (as the spatial Markov chain) and the weights are those the weight
     options name."""
     wopts = _weight_options(locals())
-    decl.CONVERGENCE.resolve(
-        {
-            "evaluation": evaluation,
-            "kind": kind,
-            "measure": measure,
-            "fixed_effects": fixed_effects,
-            "cov_type": cov_type,
-            "harmonise": harmonise,
-            "spatial": spatial,
-            **wopts,
-        }
-    )
+    chosen = {
+        "evaluation": evaluation,
+        "kind": kind,
+        "measure": measure,
+        "fixed_effects": fixed_effects,
+        "cov_type": cov_type,
+        "harmonise": harmonise,
+        "spatial": spatial,
+    }
+    decl.CONVERGENCE.resolve({**chosen, **wopts})
     w: Any = None
     request: WeightsRequest | None = None
     if spatial == "slx":
@@ -518,13 +516,7 @@ def convergence(
         transform=request.transform if request is not None else "r",
     )
     options = {
-        "evaluation": evaluation,
-        "kind": kind,
-        "measure": measure,
-        "fixed_effects": fixed_effects,
-        "cov_type": cov_type,
-        "harmonise": harmonise,
-        "spatial": spatial,
+        **chosen,
         **(request.options() if request is not None else {}),
         **_panel_facts(bal, harmonise and spatial != "slx"),
     }

@@ -77,6 +77,9 @@ class CountyEvaluation:
     """评价范围 (a province, prefecture or list of counties); None: the nation."""
     coverage: dict[str, float] = field(default_factory=dict)
     """Share of the unit-years of the area that hold each optional indicator."""
+    declared: IndicatorSystem | None = None
+    """The system as declared (before optional indicators without data were removed); stored
+    with a saved evaluation so it can be read again without the YAML file. None: ``system``."""
 
     def scores(self) -> pd.DataFrame:
         """Scores with names and ranks (see :func:`named_scores`)."""
@@ -98,7 +101,9 @@ class CountyEvaluation:
         return out.sort_values(["region_code", "year", "obstacle"], ascending=[True, True, False])
 
     def summary(self, top: int = 20) -> str:
-        """Chinese summary: counties per year, what was dropped, top ``top`` of the latest year."""
+        """Chinese summary: counties per year, what was dropped, top ``top`` of the latest year
+        (all units of the evaluation: 全国全部县级单位, or 评价范围（湖南省）内全部县级单位 for a
+        scoped one; both 含市辖区)."""
         s = self.scores()
         latest = int(s["year"].max())
         lines = [
@@ -129,7 +134,8 @@ class CountyEvaluation:
             f"{latest} 年得分分布：最小 {d['min']:.4f}，P10 {d['10%']:.4f}，P25 {d['25%']:.4f}，"
             f"中位数 {d['50%']:.4f}，P75 {d['75%']:.4f}，P90 {d['90%']:.4f}，最大 {d['max']:.4f}"
         )
-        lines.append(f"{latest} 年前 {top} 名（全国全部县级单位，含市辖区）：")
+        units = f"评价范围（{self.area}）内全部县级单位" if self.area else "全国全部县级单位"
+        lines.append(f"{latest} 年前 {top} 名（{units}，含市辖区）：")
         head = s[s["year"] == latest].head(top)
         for r in head.itertuples():
             lines.append(
@@ -306,6 +312,7 @@ def evaluate_counties(
             options={**result.options.as_dict(), **({"area": label} if label else {})},
             area=label,
             coverage={i.code: float(coverage[i.code]) for i in sys_obj.indicators if i.optional},
+            declared=sys_obj,
         )
         if save_as:
             _save(con, out)
@@ -393,6 +400,7 @@ def _save(con: duckdb.DuckDBPyConnection, ev: CountyEvaluation) -> None:
         dimensions=dims,
         weights=weights,
         obstacles=obstacles,
+        system_def=(ev.declared or ev.system).to_dict(),
     )
 
 

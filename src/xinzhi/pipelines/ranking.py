@@ -40,6 +40,7 @@ __all__ = [
     "county_basis",
     "county_ranking",
     "ranking_table",
+    "scope_of",
 ]
 
 BASIS_SHORT: dict[str, str] = {
@@ -65,22 +66,38 @@ def county_basis(scores: pd.DataFrame, county: str | None) -> str:
     return str(b.iloc[-1]) if len(b) else "all"
 
 
-def basis_line(scores: pd.DataFrame, county: str, year: int) -> str:
+def scope_of(scores: pd.DataFrame, area: str | None = None) -> str | None:
+    """评价范围 of a ranking: ``area`` when given, else the one :func:`xinzhi.pipelines.stored.
+    stored_scores` recorded in ``scores.attrs["area"]``; None (or ``全国``): the nation."""
+    a = area if area is not None else scores.attrs.get("area")
+    return str(a) if isinstance(a, str) and a.strip() and a != "全国" else None
+
+
+def basis_line(scores: pd.DataFrame, county: str, year: int, area: str | None = None) -> str:
     """One Chinese sentence for a county's page or report: its rank on its own basis, then the
     all-unit rank, from :func:`xinzhi.pipelines.stored.stored_scores` (e.g. ``县域口径（…；不含
     市辖区）排名 10/11，省内 6；全部县级单位（含市辖区）排名 11/12``); empty when the county has
-    no score in ``year``."""
+    no score in ``year``.
+
+    ``area``: the evaluation's 评价范围 (default: the one recorded with ``scores``,
+    :func:`scope_of`); the ranks are then among the units of the scope, and the sentence says
+    so: ``评价范围（湖南省）内的县域口径（…）排名 5/6，省内 5；评价范围（湖南省）内全部县级单位
+    （含市辖区）排名 5/6``.
+    """
     s = scores[scores["year"] == int(year)]
     row = s[s["region_code"] == county]
     if row.empty:
         return ""
+    scope = scope_of(scores, area)
+    inside = f"评价范围（{scope}）内" if scope else ""
     r = row.iloc[0]
-    allrank = f"全部县级单位（含市辖区）排名 {int(r['rank'])}/{len(s)}"
+    allrank = f"{inside}全部县级单位（含市辖区）排名 {int(r['rank'])}/{len(s)}"
     b = r.get("basis")
     if not isinstance(b, str) or b not in BASIS_LABELS:
         return f"本单位没有县级区划类别，只参加全部单位排名：{allrank}"
     return (
-        f"{BASIS_LABELS[b]}排名 {int(r['basis_rank'])}/{int(r['basis_counties'])}，"
+        f"{inside + '的' if inside else ''}{BASIS_LABELS[b]}排名 "
+        f"{int(r['basis_rank'])}/{int(r['basis_counties'])}，"
         f"省内 {int(r['basis_province_rank'])}；{allrank}"
     )
 
@@ -145,6 +162,8 @@ class Ranking(Result):
     province: str | None = None
     county: str | None = None
     notes: list[str] = field(default_factory=list)
+    area: str | None = None
+    """评价范围 of the evaluation (None: the nation): the ranks are among its units."""
 
     headers: ClassVar[dict[str, str]] = {
         "rank": "本口径排名",
@@ -178,7 +197,7 @@ class Ranking(Result):
                     self.evaluation,
                     str(self.year),
                     self.label,
-                    self.province or "全国",
+                    self.province or self.area or "全国",
                     str(len(self.table)),
                 ],
             }
@@ -189,7 +208,8 @@ class Ranking(Result):
         return self.table.head(n).copy()
 
     def summary(self, n: int = 20) -> str:
-        where = self.province or "全国"
+        where = self.province or (f"评价范围（{self.area}）内" if self.area else "全国")
+        units = "范围内" if self.area else "全国"
         lines = [
             f"{self.year} 年{where}排名 · {self.label} · {len(self.table)} 个单位 · "
             f"评价结果 {self.evaluation}"
@@ -200,7 +220,7 @@ class Ranking(Result):
             kind = r["region_kind"] if isinstance(r["region_kind"], str) else "无类别"
             lines.append(
                 f"  {int(r['rank']):>4}  {r['name']}（{r['province_name']}，{kind}）"
-                f"  {float(r['score']):.4f}  全国全部单位第 {int(r['rank_all'])}"
+                f"  {float(r['score']):.4f}  {units}全部单位第 {int(r['rank_all'])}"
             )
         return self.labelled("\n".join(lines))
 
@@ -211,6 +231,7 @@ class Ranking(Result):
             "basis": self.basis,
             "basis_label": self.label,
             "province": self.province,
+            "area": self.area,
             "units": len(self.table),
             "items": self.table.head(20).to_dict("records"),
         }
@@ -261,4 +282,5 @@ def county_ranking(
         province=opts["province"],
         county=code,
         notes=notes,
+        area=scope_of(scores),
     )

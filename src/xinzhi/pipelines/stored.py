@@ -8,6 +8,9 @@
 * :func:`evaluation_panel` — the long panel the disparity analyses read (codes optionally carried
   to one year's, :func:`xinzhi.regions.harmonise.harmonise_codes`);
 * :func:`export_stored_evaluation` — the workbook of a whole evaluation;
+* :func:`stored_system` — the indicator system of a stored evaluation: the definition stored
+  with it (so a user's own YAML file may be deleted or changed afterwards), else — evaluations
+  saved before definitions were stored — the built-in system or file of its name;
 * :func:`read_stored_evaluation` — the whole record a report needs (:class:`StoredEvaluation`:
   scores with names and ranks, the indicator system as declared and as used, weights, obstacle
   degrees, options). Nothing is re-evaluated here; the county-years left out of the evaluation
@@ -39,6 +42,7 @@ from xinzhi.store.evaluations import (
     ensure_evaluation_tables,
     list_evaluations,
     load_evaluation,
+    load_system_def,
     load_weights,
 )
 
@@ -48,12 +52,14 @@ __all__ = [
     "county_profile",
     "evaluation_area",
     "evaluation_exists",
+    "evaluation_label",
     "evaluation_list",
     "evaluation_panel",
     "export_stored_evaluation",
     "read_stored_evaluation",
     "stored_evaluation_names",
     "stored_scores",
+    "stored_system",
     "with_basis_ranks",
     "with_economic_region",
 ]
@@ -68,9 +74,24 @@ def evaluation_exists(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, s
     return (str(rows[0][0]), str(rows[0][1])) if rows else None
 
 
+def evaluation_label(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """How pages name stored evaluation ``name``: the Chinese title of its built-in indicator
+    system when the evaluation carries that system's name (``nqpf-county`` → 县域新质生产力指数),
+    else the name it was saved under (the user's own words)."""
+    from xinzhi.indicators.system import load_system
+    from xinzhi.pipelines.systems import builtin_systems
+
+    info = evaluation_exists(con, name)
+    if info is not None and info[0] == name and name in builtin_systems():
+        return str(load_system(name).title or name)
+    return name
+
+
 def evaluation_area(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown)."""
-    ensure_evaluation_tables(con)
+    """评价范围 of stored evaluation ``name`` (``湖南省`` …; None: the nation or unknown). Works
+    on a read-only connection."""
+    if list_evaluations(con).empty:
+        return None
     rows = con.execute(
         "SELECT json_extract_string(options, '$.area') FROM evaluations WHERE name = ?", [name]
     ).fetchall()
@@ -136,11 +157,14 @@ def stored_scores(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
         rank among all units; ``province_rank`` ranks the score within the province and year
         (1 = best, ties share the best rank); ``percentile`` = share of the year's counties
         scoring at most as high (1.0 = top); the ``basis_*`` columns rank on the county basis
-        (县域口径, :func:`with_basis_ranks`).
+        (县域口径, :func:`with_basis_ranks`). ``attrs["area"]``: the evaluation's 评价范围
+        (:func:`evaluation_area`; None: the nation) — the ranks are among its units.
     """
     s = load_evaluation(con, name)
     names = region_names(con, s[["region_code", "year"]])
-    return with_basis_ranks(named_scores(s, names), names)
+    out = with_basis_ranks(named_scores(s, names), names)
+    out.attrs["area"] = evaluation_area(con, name)
+    return out
 
 
 @dataclass
@@ -155,12 +179,15 @@ class CountyProfile:
     dimensions: list[dict[str, Any]]
     shortfalls: pd.DataFrame
     years: list[int]
+    area: str | None = None
+    """评价范围 of the evaluation (None: the nation): the ranks are among its units."""
 
     def to_dict(self) -> dict[str, Any]:
         r = self.row
         return {
             "evaluation": self.evaluation,
             "system": self.system,
+            "area": self.area,
             "region_code": self.region_code,
             "name": r.get("name"),
             "province_name": r.get("province_name"),
@@ -202,14 +229,20 @@ class CountyProfile:
     def basis_text(self) -> str:
         """One Chinese sentence: the rank on the county's own basis, then the all-unit rank,
         e.g. ``县域口径（…；不含市辖区）排名 35/1870；全国全部县级单位（含市辖区）排名
-        120/2847``."""
+        120/2847``; for a scoped evaluation ``评价范围（湖南省）内的县域口径（…）排名 5/6；
+        评价范围（湖南省）内全部县级单位（含市辖区）排名 5/6``."""
         b = self.basis()
+        inside = f"评价范围（{self.area}）内" if self.area else ""
         allrank = (
-            f"全国全部县级单位（含市辖区）排名 {int(self.row['rank'])}/{int(self.row['counties'])}"
+            f"{inside or '全国'}全部县级单位（含市辖区）排名 "
+            f"{int(self.row['rank'])}/{int(self.row['counties'])}"
         )
         if b["basis"] is None:
             return f"本单位没有县级区划类别，只参加全部单位排名：{allrank}"
-        return f"{b['basis_label']}排名 {b['basis_rank']}/{b['basis_counties']}；{allrank}"
+        return (
+            f"{inside + '的' if inside else ''}{b['basis_label']}排名 "
+            f"{b['basis_rank']}/{b['basis_counties']}；{allrank}"
+        )
 
     def to_excel(self, path: str | Path) -> Path:
         """Workbook with sheets 概况, 维度得分, 短板 (Chinese headers)."""
@@ -264,12 +297,53 @@ class CountyProfile:
         return p
 
 
+def stored_system(
+    con: duckdb.DuckDBPyConnection, name: str, system: str | None = None
+) -> IndicatorSystem:
+    """The indicator system (as declared, all its indicators) of stored evaluation ``name``.
+
+    The definition stored with the evaluation is preferred, also for a built-in system: the
+    stored scores, weights and obstacle degrees were computed with it, so reading them with a
+    later edition of the system (or a changed YAML file) could mislabel them. An evaluation
+    saved before definitions were stored (``evaluations.system_def`` NULL) loads its system by
+    the stored name ``system`` (read from the warehouse when not given).
+
+    Raises
+    ------
+    ConfigError
+        No definition stored and no built-in system or readable file of that name.
+    InputError
+        No evaluation ``name``.
+    """
+    data = load_system_def(con, name)
+    if data is not None:
+        return IndicatorSystem.from_dict(data, source=f"评价 {name} 保存的指标体系")
+    if system is None:
+        info = evaluation_exists(con, name)
+        if info is None:
+            raise InputError(f"数据仓库中没有名为 {name!r} 的评价结果")
+        system = info[0]
+    try:
+        return load_system(system)
+    except XinzhiError as exc:
+        raise ConfigError(f"无法载入评价 {name} 所用的指标体系 {system}：{exc}") from exc
+
+
 @lru_cache(maxsize=16)
 def _shortfall_map(system: str) -> dict[str, str]:
     try:
         return load_system(system).shortfall_of()
     except Exception:  # system file no longer available: shortfalls cannot be named
         return {}
+
+
+def _shortfalls_of(con: duckdb.DuckDBPyConnection, name: str, system: str) -> dict[str, str]:
+    """Indicator → 短板 of stored evaluation ``name`` (:func:`stored_system`; {} when its system
+    can no longer be loaded: the shortfalls cannot be named)."""
+    data = load_system_def(con, name)
+    if data is not None:
+        return IndicatorSystem.from_dict(data).shortfall_of()
+    return _shortfall_map(system)
 
 
 def county_profile(
@@ -314,12 +388,13 @@ def county_profile(
         "WHERE name = ? AND region_code = ? AND year = ?",
         [name, region_code, y],
     ).df()
-    mapping = _shortfall_map(info[0])
+    mapping = _shortfalls_of(con, name, info[0])
     ob["shortfall"] = ob["indicator"].map(mapping)
     grouped = ob.dropna(subset=["shortfall"]).groupby("shortfall")["obstacle"].sum()
     short = grouped.reset_index().sort_values("obstacle", ascending=False).reset_index(drop=True)
     row_dict = {str(k): v for k, v in row.items()}
-    return CountyProfile(name, info[0], region_code, y, row_dict, dims, short, years)
+    area = s.attrs["area"] if "area" in s.attrs else evaluation_area(con, name)
+    return CountyProfile(name, info[0], region_code, y, row_dict, dims, short, years, area)
 
 
 def with_economic_region(scores: pd.DataFrame) -> pd.DataFrame:
@@ -430,7 +505,8 @@ class StoredEvaluation:
     system : IndicatorSystem
         The system as used (optional indicators without a stored weight removed).
     full_system : IndicatorSystem
-        The system as declared (built-in name or YAML path stored with the evaluation).
+        The system as declared: the definition stored with the evaluation (for evaluations
+        saved before definitions were stored: the built-in system or YAML file of its name).
     dropped_optional : list of str
         Optional indicators of ``full_system`` the evaluation left out.
     options : dict
@@ -490,14 +566,14 @@ def stored_evaluation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(n) for n in list_evaluations(con)["name"]]
 
 
-def _systems(name: str, system: str, used: list[str]) -> tuple[IndicatorSystem, IndicatorSystem]:
-    """(full, used) systems of stored evaluation ``name``; a system that changed since the
-    evaluation was stored is an error (the stored scores would not match its indicators)."""
+def _systems(
+    con: duckdb.DuckDBPyConnection, name: str, system: str, used: list[str]
+) -> tuple[IndicatorSystem, IndicatorSystem]:
+    """(full, used) systems of stored evaluation ``name`` (:func:`stored_system`); a system that
+    changed since the evaluation was stored is an error (the stored scores would not match its
+    indicators: only possible for an old evaluation stored without its definition)."""
     redo = f"请重新运行 xinzhi evaluate --system {system} --save {name}"
-    try:
-        full = load_system(system)
-    except XinzhiError as exc:
-        raise ConfigError(f"无法载入评价 {name} 所用的指标体系 {system}：{exc}") from exc
+    full = stored_system(con, name, system)
     restricted, _ = full.restrict(used)
     if set(restricted.codes) != set(used):
         raise ConfigError(
@@ -520,7 +596,7 @@ def read_stored_evaluation(con: duckdb.DuckDBPyConnection, name: str) -> StoredE
         "SELECT system, options, years FROM evaluations WHERE name = ?", [name]
     ).fetchone() or (None, None, None)
     weights = load_weights(con, name)
-    full, used = _systems(name, str(system), list(dict.fromkeys(weights["indicator"])))
+    full, used = _systems(con, name, str(system), list(dict.fromkeys(weights["indicator"])))
     order = {c: i for i, c in enumerate(used.codes)}
     weights = (
         weights[weights["indicator"].isin(order)]

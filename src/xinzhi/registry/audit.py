@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
+from xinzhi.registry.methods import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS, choice_option
 
 __all__ = ["AUDIT", "N_MAX"]
 
@@ -40,41 +41,22 @@ AUDIT = Analysis(
             "system", "指标体系", str, DEFAULT_SYSTEM, help="内置名称或 YAML 路径（无已存评价时）"
         ),
         Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：最新一年"),
-        Option(
-            "normalization",
-            "基准标准化",
-            str,
-            None,
-            choices=("minmax", "zscore", "vector"),
-            choice_labels=("极差", "Z 分数", "向量"),
-            help=_OWN,
-        ),
-        Option(
+        choice_option("normalization", "基准标准化", None, NORMALIZATIONS, help=_OWN),
+        choice_option(
             "weights",
             "基准赋权",
-            str,
             None,
-            choices=("entropy", "critic", "cv", "std", "equal", "combined", "pca", "corr-opt"),
-            choice_labels=(
-                "熵权法",
-                "CRITIC",
-                "变异系数",
-                "标准差",
-                "等权",
-                "组合（熵权与 CRITIC）",
-                "主成分（PCA）",
-                "相关性优化",
-            ),
+            WEIGHTINGS,
             help=_OWN,
+            only=("entropy", "critic", "cv", "std", "equal", "combined", "pca", "corr-opt"),
         ),
-        Option(
+        choice_option(
             "aggregate",
             "基准集结",
-            str,
             None,
-            choices=("weighted-sum", "topsis", "grey", "geometric", "harmonic"),
-            choice_labels=("线性加权", "TOPSIS", "灰色关联", "几何加权", "调和加权"),
+            AGGREGATIONS,
             help=_OWN,
+            only=("weighted-sum", "topsis", "grey", "geometric", "harmonic"),
         ),
         Option(
             "n",

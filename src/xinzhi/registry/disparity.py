@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xinzhi.registry.core import Analysis, Option, register
+from xinzhi.registry.methods import choice_option
 
 __all__ = [
     "CONVERGENCE",
@@ -67,14 +68,7 @@ _YEAR_ALL = Option(
     "year", "年份", int, None, minimum=1900, maximum=2100, help="默认：每一年分别计算"
 )
 _YEAR_LATEST = Option("year", "年份", int, None, minimum=1900, maximum=2100, help="默认：最新一年")
-_GROUP = Option(
-    "group",
-    "分组",
-    str,
-    "province",
-    choices=("province", "region"),
-    choice_labels=("省份", "四大区域"),
-)
+_GROUP = choice_option("group", "分组", "province", {"province": "省份", "region": "四大区域"})
 _HARMONISE = Option(
     "harmonise",
     "统一区划代码",
@@ -88,13 +82,17 @@ _SEED = Option("seed", "随机种子", int, 0, minimum=0, maximum=2**31 - 1)
 
 # Spatial weights (formulas and sources: xinzhi.disparity.spatial_weights, docs/disparity.md
 # § 空间权重); built by xinzhi.pipelines.spatial.spatial_subset.
-WEIGHTS = Option(
+WEIGHTS = choice_option(
     "weights",
     "空间权重",
-    str,
     "queen",
-    choices=("queen", "knn", "inverse-distance", "economic", "nested"),
-    choice_labels=("Queen 邻接", "k 近邻", "反距离", "经济距离", "经济地理嵌套"),
+    {
+        "queen": "Queen 邻接",
+        "knn": "k 近邻",
+        "inverse-distance": "反距离",
+        "economic": "经济距离",
+        "nested": "经济地理嵌套",
+    },
     help="距离类权重用县级边界质心（命令行可用 --coordinates 给坐标表）；"
     "命令行另可用 --weights-file 给 n×n 权重矩阵",
 )
@@ -133,13 +131,8 @@ ECONOMIC_VARIABLE = Option(
     help="weights=economic 或 nested 时：按各年均值 ȳ 计算的变量（列名，如人均 GDP 或 dim:<维度>）；"
     "默认为分析的变量（得分）",
 )
-STANDARDISE = Option(
-    "standardise",
-    "权重标准化",
-    str,
-    "row",
-    choices=("row", "none"),
-    choice_labels=("行标准化", "不标准化"),
+STANDARDISE = choice_option(
+    "standardise", "权重标准化", "row", {"row": "行标准化", "none": "不标准化"}
 )
 COORDINATES = Option(
     "coordinates",
@@ -182,13 +175,11 @@ THEIL = _declare(
         EVALUATION,
         _GROUP,
         _YEAR_ALL,
-        Option(
+        choice_option(
             "index",
             "指数",
-            str,
             "both",
-            choices=("both", "T", "L"),
-            choice_labels=("T 与 L", "泰尔 T", "泰尔 L（平均对数偏差）"),
+            {"both": "T 与 L", "T": "泰尔 T", "L": "泰尔 L（平均对数偏差）"},
         ),
     ),
 )
@@ -209,21 +200,21 @@ KDE = _declare(
     "核密度估计",
     (
         EVALUATION,
-        Option(
+        choice_option(
             "kernel",
             "核函数",
-            str,
             "gaussian",
-            choices=("gaussian", "epanechnikov", "epanechnikov_stata"),
-            choice_labels=("高斯", "Epanechnikov", "Epanechnikov（Stata）"),
+            {
+                "gaussian": "高斯",
+                "epanechnikov": "Epanechnikov",
+                "epanechnikov_stata": "Epanechnikov（Stata）",
+            },
         ),
-        Option(
+        choice_option(
             "bandwidth",
             "带宽规则",
-            str,
             "silverman",
-            choices=("silverman", "stata", "scott"),
-            choice_labels=("Silverman 经验法则", "Stata 默认", "Scott"),
+            {"silverman": "Silverman 经验法则", "stata": "Stata 默认", "scott": "Scott"},
         ),
         Option("grid_size", "网格点数", int, 512, minimum=16, maximum=4096),
     ),
@@ -236,13 +227,11 @@ MARKOV = _declare(
     (
         EVALUATION,
         _K,
-        Option(
+        choice_option(
             "classification",
             "分位数",
-            str,
             "pooled",
-            choices=("pooled", "per-year"),
-            choice_labels=("全样本混合分位数", "逐年分位数"),
+            {"pooled": "全样本混合分位数", "per-year": "逐年分位数"},
         ),
         _HARMONISE,
     ),
@@ -254,13 +243,11 @@ SPATIAL_MARKOV = _declare(
     (
         EVALUATION,
         _K,
-        Option(
+        choice_option(
             "lag_cutoffs",
             "空间滞后分类",
-            str,
             "same",
-            choices=("same", "quantile"),
-            choice_labels=("与变量同切点", "空间滞后的分位数"),
+            {"same": "与变量同切点", "quantile": "空间滞后的分位数"},
         ),
         *WEIGHT_OPTIONS,
     ),
@@ -287,13 +274,8 @@ LISA = _declare(
         _PERMUTATIONS,
         _SEED,
         Option("alpha", "显著性水平", float, 0.05, minimum=0.001, maximum=0.5),
-        Option(
-            "inference",
-            "置换方式",
-            str,
-            "conditional",
-            choices=("conditional", "total"),
-            choice_labels=("条件置换", "总体置换"),
+        choice_option(
+            "inference", "置换方式", "conditional", {"conditional": "条件置换", "total": "总体置换"}
         ),
         *WEIGHT_OPTIONS,
     ),
@@ -304,29 +286,23 @@ CONVERGENCE = _declare(
     "σ 收敛与 β 收敛",
     (
         EVALUATION,
-        Option(
+        choice_option(
             "kind",
             "β 收敛形式",
-            str,
             "cross-section",
-            choices=("cross-section", "panel"),
-            choice_labels=("截面（全期增长）", "面板（逐期增长）"),
+            {"cross-section": "截面（全期增长）", "panel": "面板（逐期增长）"},
         ),
-        Option(
+        choice_option(
             "measure",
             "σ 收敛度量",
-            str,
             "cv",
-            choices=("cv", "std_log", "std"),
-            choice_labels=("变异系数", "对数标准差", "标准差"),
+            {"cv": "变异系数", "std_log": "对数标准差", "std": "标准差"},
         ),
-        Option(
+        choice_option(
             "fixed_effects",
             "固定效应",
-            str,
             "none",
-            choices=("none", "unit", "two-way"),
-            choice_labels=("无", "个体", "双向"),
+            {"none": "无", "unit": "个体", "two-way": "双向"},
             help="只用于面板形式",
         ),
         Option(
@@ -337,13 +313,11 @@ CONVERGENCE = _declare(
             choices=("HC0", "HC1", "HC3", "cluster", "nonrobust"),
         ),
         _HARMONISE,
-        Option(
+        choice_option(
             "spatial",
             "空间 β 收敛",
-            str,
             "none",
-            choices=("none", "slx"),
-            choice_labels=("非空间", "加入初始水平的空间滞后（SLX）"),
+            {"none": "非空间", "slx": "加入初始水平的空间滞后（SLX）"},
             help="slx：增长率对 ln y0 与 W·ln y0 回归，W 由空间权重选项给出",
         ),
         *WEIGHT_OPTIONS,

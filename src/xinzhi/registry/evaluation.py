@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from xinzhi.registry.core import Analysis, Option, register
 from xinzhi.registry.defaults import DEFAULT_SYSTEM
+from xinzhi.registry.methods import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS, choice_option
 
 __all__ = ["EVALUATION"]
 
@@ -36,112 +37,51 @@ EVALUATION = Analysis(
             help="省或地级市（名称或代码，如 湖南省、湘潭市），或逗号分隔的县区；不填为全国。"
             "可选指标按范围内的覆盖率纳入",
         ),
-        Option(
+        choice_option(
             "scope",
             "测度范围",
-            str,
             None,
-            choices=("pooled", "per-year"),
-            choice_labels=("混合（全部年份一起）", "逐年"),
+            {"pooled": "混合（全部年份一起）", "per-year": "逐年"},
             help=_SYSTEM_OPTION,
         ),
-        Option(
-            "normalization",
-            "标准化",
-            str,
-            None,
-            choices=("minmax", "zscore", "vector"),
-            choice_labels=("极差", "Z 分数", "向量"),
-            help=_SYSTEM_OPTION,
-        ),
-        Option(
+        choice_option("normalization", "标准化", None, NORMALIZATIONS, help=_SYSTEM_OPTION),
+        choice_option(
             "weights",
             "赋权",
-            str,
             None,
-            choices=(
-                "entropy",
-                "critic",
-                "cv",
-                "std",
-                "equal",
-                "combined",
-                "expert",
-                "pca",
-                "corr-opt",
-            ),
-            choice_labels=(
-                "熵权法",
-                "CRITIC",
-                "变异系数",
-                "标准差",
-                "等权",
-                "组合（熵权与 CRITIC）",
-                "专家权重",
-                "主成分（PCA）",
-                "相关性优化",
-            ),
+            WEIGHTINGS,
             help=_SYSTEM_OPTION + "；AHP 用 xinzhi evaluate --weights ahp:FILE",
         ),
-        Option(
-            "aggregate",
-            "集结",
-            str,
-            None,
-            choices=(
-                "weighted-sum",
-                "topsis",
-                "grey",
-                "geometric",
-                "harmonic",
-                "copeland",
-                "vikor",
-                "promethee",
-            ),
-            choice_labels=(
-                "线性加权",
-                "TOPSIS",
-                "灰色关联",
-                "几何加权",
-                "调和加权",
-                "Copeland（非补偿）",
-                "VIKOR",
-                "PROMETHEE II",
-            ),
-            help=_SYSTEM_OPTION,
-        ),
-        Option(
+        choice_option("aggregate", "集结", None, AGGREGATIONS, help=_SYSTEM_OPTION),
+        choice_option(
             "missing",
             "缺失值",
-            str,
             None,
-            choices=("error", "mean", "median", "group-mean", "iterative"),
-            choice_labels=(
-                "报错",
-                "均值插补",
-                "中位数插补",
-                "组内（省份）均值插补",
-                "迭代回归插补",
-            ),
+            {
+                "error": "报错",
+                "mean": "均值插补",
+                "median": "中位数插补",
+                "group-mean": "组内（省份）均值插补",
+                "iterative": "迭代回归插补",
+            },
             help=_SYSTEM_OPTION,
         ),
         # -- conventions of issue #12 (docs/evaluate.md §3.1, §4.1, §6.1)
-        Option(
+        choice_option(
             "weight_scope",
             "赋权范围",
-            str,
             None,
-            choices=("pooled", "year"),
-            choice_labels=("混合（全部年份一组权重）", "逐年赋权（每年单独标准化、赋权、计分）"),
+            {
+                "pooled": "混合（全部年份一组权重）",
+                "year": "逐年赋权（每年单独标准化、赋权、计分）",
+            },
             help=_SYSTEM_OPTION,
         ),
-        Option(
+        choice_option(
             "entropy_k",
             "熵值常数 k",
-            str,
             None,
-            choices=("n", "nonzero"),
-            choice_labels=("k = 1/ln n（样本数）", "k = 1/ln（非零比重个数）"),
+            {"n": "k = 1/ln n（样本数）", "nonzero": "k = 1/ln（非零比重个数）"},
             help=_SYSTEM_OPTION,
         ),
         Option("shift", "标准化平移", float, None, minimum=0, help="每个标准化值加上的常数"),
@@ -160,41 +100,37 @@ EVALUATION = Analysis(
             None,
             help="极差标准化值映射到区间 a,b（如 0.002,0.998）：z' = a + (b − a)·z",
         ),
-        Option(
+        choice_option(
             "score_basis",
             "计分基础",
-            str,
             None,
-            choices=("normalised", "proportion"),
-            choice_labels=("标准化值 z_ij", "熵权比重 p_ij"),
+            {"normalised": "标准化值 z_ij", "proportion": "熵权比重 p_ij"},
             help=_SYSTEM_OPTION + "；proportion 只用于线性加权",
         ),
         Option("hierarchical", "分层集成", bool, None, help="总分 = Σ 维度权重 × 维度得分"),
-        Option(
+        choice_option(
             "dimension_weights",
             "维度权重",
-            str,
             None,
-            choices=("sum", "entropy", "critic"),
-            choice_labels=("维度内指标权重之和", "二次熵权（两阶段）", "CRITIC（两阶段）"),
+            {
+                "sum": "维度内指标权重之和",
+                "entropy": "二次熵权（两阶段）",
+                "critic": "CRITIC（两阶段）",
+            },
             help=_SYSTEM_OPTION + "；entropy / critic 即两阶段（分层）熵权法",
         ),
-        Option(
+        choice_option(
             "dimension_scope",
             "维度得分再标准化",
-            str,
             None,
-            choices=("pooled", "year"),
-            choice_labels=("混合", "逐年"),
+            {"pooled": "混合", "year": "逐年"},
             help="两阶段方法中维度得分的再标准化范围",
         ),
-        Option(
+        choice_option(
             "combination",
             "组合规则",
-            str,
             None,
-            choices=("mean", "multiplicative", "game"),
-            choice_labels=("算术平均", "乘法合成", "博弈论"),
+            {"mean": "算术平均", "multiplicative": "乘法合成", "game": "博弈论"},
             help=_SYSTEM_OPTION + "（weights=combined）",
         ),
         Option(
@@ -205,25 +141,27 @@ EVALUATION = Analysis(
             help="weights=combined 时组合的方法，逗号分隔，如 entropy,critic",
         ),
         Option("grey_rho", "灰色关联分辨系数 ρ", float, None, minimum=0.001, maximum=1),
-        Option(
+        choice_option(
             "ahp_ri",
             "AHP 随机一致性指标",
-            str,
             None,
-            choices=("saaty", "alonso-lamata"),
-            choice_labels=("Saaty", "Alonso–Lamata"),
+            {"saaty": "Saaty", "alonso-lamata": "Alonso–Lamata"},
         ),
         Option("ahp_max_cr", "AHP 一致性比率上限", float, None, minimum=0, maximum=1),
         Option("ahp_allow_inconsistent", "允许 AHP 不一致", bool, None),
         # -- options of issue #12 parts 5 and 9 (VIKOR, PROMETHEE II, imputation, screening)
         Option("vikor_v", "VIKOR 策略系数 v", float, None, minimum=0, maximum=1),
-        Option(
+        choice_option(
             "promethee_function",
             "PROMETHEE 偏好函数",
-            str,
             None,
-            choices=("usual", "ushape", "vshape", "level", "linear"),
-            choice_labels=("通常型", "U 型", "V 型", "阶梯型", "线性型"),
+            {
+                "usual": "通常型",
+                "ushape": "U 型",
+                "vshape": "V 型",
+                "level": "阶梯型",
+                "linear": "线性型",
+            },
         ),
         Option("promethee_q", "PROMETHEE 无差异阈值 q", float, None, minimum=0),
         Option("promethee_p", "PROMETHEE 严格偏好阈值 p", float, None, minimum=0),

@@ -2,7 +2,9 @@
 
 Tables (created on first use, idempotent):
 
-``evaluations``            name, system, options (JSON), created_at, user_name, units, years
+``evaluations``            name, system, options (JSON), created_at, user_name, units, years,
+                           system_def (JSON: the indicator system as declared when the
+                           evaluation ran, :meth:`IndicatorSystem.to_dict`)
 ``evaluation_scores``      name, region_code, year, score, rank
 ``evaluation_dimensions``  name, region_code, year, dimension, position (order in the system), score
 ``evaluation_weights``     name, indicator, dimension, weight, year (the year of a per-year
@@ -14,7 +16,9 @@ Saving under an existing name replaces it in one transaction.
 Migration: a warehouse made before weights carried their year gets the column ``year`` of
 ``evaluation_weights`` (NULL: its stored weights were pooled, or the mean of per-year ones) the
 next time :func:`ensure_evaluation_tables` runs, i.e. on the next save; readers
-(:func:`load_weights`) accept both layouts, also read-only.
+(:func:`load_weights`) accept both layouts, also read-only. Likewise ``evaluations.system_def``
+is added to a warehouse made before it (NULL for the evaluations saved then: their system is
+loaded by name, :func:`load_system_def` returns None); it is read read-only too.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ __all__ = [
     "ensure_evaluation_tables",
     "list_evaluations",
     "load_evaluation",
+    "load_system_def",
     "load_weights",
     "save_evaluation",
 ]
@@ -40,7 +45,7 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS evaluations (
         name VARCHAR PRIMARY KEY, system VARCHAR NOT NULL, options JSON,
         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, user_name VARCHAR,
-        units BIGINT, years INTEGER[])""",
+        units BIGINT, years INTEGER[], system_def JSON)""",
     """CREATE TABLE IF NOT EXISTS evaluation_scores (
         name VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year INTEGER NOT NULL,
         score DOUBLE NOT NULL, rank INTEGER NOT NULL)""",
@@ -67,14 +72,32 @@ def ensure_evaluation_tables(con: duckdb.DuckDBPyConnection) -> None:
     for stmt in _DDL:
         con.execute(stmt)
     con.execute("ALTER TABLE evaluation_weights ADD COLUMN IF NOT EXISTS year INTEGER")
+    con.execute("ALTER TABLE evaluations ADD COLUMN IF NOT EXISTS system_def JSON")
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def load_system_def(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | None:
+    """The indicator system stored with evaluation ``name`` (the mapping of
+    :meth:`xinzhi.indicators.system.IndicatorSystem.to_dict`), or None: no such evaluation, or
+    one saved before definitions were stored (also on such a warehouse opened read-only)."""
+    if not _has_tables(con) or not _has_column(con, "evaluations", "system_def"):
+        return None
+    rows = con.execute("SELECT system_def FROM evaluations WHERE name = ?", [name]).fetchall()
+    if not rows or rows[0][0] is None:
+        return None
+    data = json.loads(rows[0][0])
+    return data if isinstance(data, dict) else None
 
 
 def _weights_have_year(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.columns "
-        "WHERE table_name = 'evaluation_weights' AND column_name = 'year'"
-    ).fetchall()
-    return bool(rows[0][0])
+    return _has_column(con, "evaluation_weights", "year")
 
 
 def load_weights(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -99,8 +122,12 @@ def save_evaluation(
     dimensions: pd.DataFrame,
     weights: pd.DataFrame,
     obstacles: pd.DataFrame,
+    system_def: dict[str, Any] | None = None,
 ) -> None:
     """Store (or replace) evaluation ``name``.
+
+    ``system_def``: the indicator system as declared (:meth:`IndicatorSystem.to_dict`), kept so
+    the evaluation can be read again when its YAML file is gone or changed.
 
     ``scores``: region_code, year, score, rank; ``dimensions``: region_code, year, dimension,
     position, score; ``weights``: indicator, dimension, weight and, for per-year weights, year
@@ -126,8 +153,8 @@ def save_evaluation(
         for table in _CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE name = ?", [name])
         con.execute(
-            "INSERT INTO evaluations (name, system, options, user_name, units, years) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO evaluations (name, system, options, user_name, units, years, system_def) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 name,
                 system,
@@ -135,6 +162,9 @@ def save_evaluation(
                 getpass.getuser(),
                 int(scores["region_code"].nunique()),
                 years,
+                None
+                if system_def is None
+                else json.dumps(system_def, ensure_ascii=False, default=str),
             ],
         )
         for table, frame in frames.items():

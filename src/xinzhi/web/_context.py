@@ -95,18 +95,8 @@ def connection(write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     database = config.database
     if database is not None:
         lock = database.write_lock if write else nullcontext()
-        with lock:
-            cur = database.cursor()
-            try:
-                yield cur
-            except duckdb.Error as exc:
-                if database.closing:
-                    from xinzhi.api.deps import ServerClosing
-
-                    raise ServerClosing("服务器正在关闭，查询已中止（请稍后重试）") from exc
-                raise
-            finally:
-                cur.close()
+        with lock, database.lease() as cur:  # the server's stop waits for it
+            yield cur
         return
     con = open_warehouse(config.db)
     try:

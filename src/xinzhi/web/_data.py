@@ -14,6 +14,7 @@ from xinzhi.errors import XinzhiError
 from xinzhi.pipelines.stored import (
     evaluation_area,
     evaluation_exists,
+    evaluation_label,
     stored_evaluation_names,
     stored_scores,
 )
@@ -27,8 +28,10 @@ __all__ = [
     "area_of",
     "cached",
     "county_options",
+    "evaluation_labels",
     "evaluation_names",
     "evaluation_stamp",
+    "label_of",
     "pick_evaluation",
     "report_context",
     "scores_of",
@@ -73,6 +76,21 @@ def pick_evaluation(name: str | None) -> str | None:
     if DEFAULT_EVALUATION in names:
         return DEFAULT_EVALUATION
     return names[0] if names else None
+
+
+def label_of(name: str) -> str:
+    """The name pages show for stored evaluation ``name`` (:func:`evaluation_label`, cached)."""
+
+    def make() -> str:
+        with connection() as con:
+            return evaluation_label(con, name)
+
+    return str(cached(("label", evaluation_stamp(name)), make))
+
+
+def evaluation_labels(names: list[str]) -> dict[str, str]:
+    """Name → shown name of stored evaluations, for the evaluation selects."""
+    return {n: label_of(n) for n in names}
 
 
 def area_of(name: str) -> str:

@@ -7,7 +7,7 @@ import asyncio
 import html
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
@@ -93,6 +93,7 @@ def _signature(fn: Callable[..., Any]) -> Any:
 def frame(session: auth.Session, active: str) -> None:
     """Header with the product name, navigation and the user."""
     ui.page_title("新质 县域新质生产力")
+    ui.add_css(".q-btn { text-transform: none; }")  # “导出 Excel” as written, not EXCEL
     with ui.header().classes("items-center bg-slate-800 text-white gap-4 px-4 py-2"):
         ui.label("新质 · 县域新质生产力").classes("text-lg font-bold")
         for path, label, action in NAV:
@@ -292,8 +293,10 @@ def bind_search(search: ui.input, table: ui.table, df: pd.DataFrame, columns: li
     if key not in fields and key in df.columns:
         fields.append(key)
 
+    exact = [str(c["field"]) for c in table.columns if ":format" in c]  # as table_of
+
     def apply(e: Any) -> None:
-        table.rows = display_rows(search_rows(df, e.value, columns), fields)
+        table.rows = display_rows(search_rows(df, e.value, columns), fields, exact=exact)
 
     search.on_value_change(apply)
 
@@ -317,12 +320,17 @@ def search_rows(df: pd.DataFrame, text: str | None, columns: list[str]) -> pd.Da
     return df[hit]
 
 
-def display_rows(df: pd.DataFrame, columns: list[str], digits: int = 4) -> list[dict[str, Any]]:
-    """The rows a table shows: floats rounded to ``digits``, date-times to the second
-    (``2026-12-04 21:40:05``, never with microseconds), missing values as None."""
+def display_rows(
+    df: pd.DataFrame, columns: list[str], digits: int = 4, exact: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """The rows a table shows: floats rounded to ``digits`` (except the ``exact`` columns,
+    whose numbers are kept whole: their column's number format rounds them once, as the Excel
+    export's number format does), date-times to the second (``2026-12-04 21:40:05``, never
+    with microseconds), missing values as None."""
     shown = df[columns].copy()
+    keep = set(exact)
     for c in columns:
-        if pd.api.types.is_float_dtype(shown[c]):
+        if pd.api.types.is_float_dtype(shown[c]) and c not in keep:
             shown[c] = shown[c].round(digits)
         elif pd.api.types.is_datetime64_any_dtype(shown[c]):
             shown[c] = shown[c].dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -342,9 +350,15 @@ def table_of(
     """A sortable table with Chinese column labels (values as :func:`display_rows` gives them,
     shown in the one number format of :mod:`xinzhi.web._format`: ``kinds`` maps a column to its
     kind, otherwise :func:`~xinzhi.web._format.column_kind` of its name; the numbers stay numbers,
-    so sorting is numeric)."""
+    so sorting is numeric).
+
+    A column with a kind is sent unrounded and rounded only by its kind's format, so the screen
+    and the Excel export (the same number under the kind's number format) agree: a share
+    0.07449 is 7.4 % on both (rounding it first to 4 digits, 0.0745, showed 7.5 %). ``digits``
+    rounds the other float columns (shown as they are)."""
     cols = [c for c in labels if c in df.columns]
     extra = [row_key] if row_key and row_key not in cols and row_key in df.columns else []
+    formatted: list[str] = []
     columns = []
     for c in cols:
         col: dict[str, Any] = {
@@ -358,11 +372,12 @@ def table_of(
         if kind is not None and pd.api.types.is_numeric_dtype(df[c]):
             col[":format"] = format_js(kind)
             col["align"] = "right"
+            formatted.append(c)
         columns.append(col)
     return (
         ui.table(
             columns=columns,
-            rows=display_rows(df, cols + extra, digits),
+            rows=display_rows(df, cols + extra, digits, exact=formatted),
             row_key=row_key or cols[0],
             pagination=pagination,
         )

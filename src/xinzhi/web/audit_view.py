@@ -92,7 +92,7 @@ def audit_section(evaluation: str, year: int, names: Mapping[str, str]) -> None:
     ui.label(
         f"在方法选择（标准化、赋权、集结、插补、权重扰动 ±25%）上做蒙特卡洛（N = {WEB_N}），"
         "给出每个县排名的中位数与 90% 区间，并用 Sobol 指数说明哪一项选择驱动排名变化"
-        "（Saisana、Saltelli 与 Tarantola 2005；说明见 docs/audit.md）。"
+        "（Saisana、Saltelli 与 Tarantola 2005）。"
     ).classes("text-sm")
     box = ui.column().classes("w-full")
 

@@ -282,7 +282,7 @@ def register() -> None:
             return
         if pilots.empty:
             ui.label(
-                "数据仓库中还没有试点名单：先用 xinzhi causal pilots-import 导入（县、政策、开始年份）。"
+                "数据仓库中还没有试点名单（县、政策、开始年份）：由系统管理员导入后即可在本页评估。"
             ).props('data-testid="causal-hint"')
             return
         est_opt = decl.PILOT_EFFECT.option("estimator")

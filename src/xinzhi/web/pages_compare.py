@@ -23,7 +23,7 @@ from xinzhi.pipelines.compare_counties import (
 )
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import county_options, pick_evaluation, scores_of
+from xinzhi.web._data import county_options, label_of, pick_evaluation, scores_of
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
@@ -116,7 +116,7 @@ def register() -> None:
         chosen = [c for c in dict.fromkeys(codes.split(",")) if c in options][:MAX_COUNTIES]
         if not chosen and session.user.county_code in options:
             chosen = [str(session.user.county_code)]
-        ui.label(f"县区对比（{name}，{y} 年）").classes("text-xl font-bold")
+        ui.label(f"县区对比（{label_of(name)}，{y} 年）").classes("text-xl font-bold")
         state: dict[str, Any] = {"codes": chosen}
 
         def go() -> None:

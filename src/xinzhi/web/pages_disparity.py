@@ -22,7 +22,7 @@ from xinzhi.errors import XinzhiError
 from xinzhi.registry import disparity as decl
 from xinzhi.web._charts import LISA_COLORS, category_map
 from xinzhi.web._controls import choice_select, page_option, run_analysis
-from xinzhi.web._data import pick_evaluation, scores_of
+from xinzhi.web._data import label_of, pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
 
 __all__ = ["default_analyses", "register", "warm_defaults"]
@@ -167,7 +167,8 @@ def _kde_section(name: str) -> None:
     ).classes("w-full h-72").props(f'data-testid="kde-chart" data-series="{len(series)}"')
     opts = res.options
     ui.label(
-        f"核函数 {opts.get('kernel', '')}，带宽规则 {opts.get('bandwidth', '')}，"
+        f"核函数：{decl.KDE.option('kernel').choice_label(str(opts.get('kernel', '')))}，"
+        f"带宽规则：{decl.KDE.option('bandwidth').choice_label(str(opts.get('bandwidth', '')))}，"
         f"网格 {opts.get('grid_size', '')} 点；峰 = 密度不低于最高点 {opts.get('peak_threshold', 0):.0%} 的局部极大值。"
     ).classes("text-xs text-gray-500")
     table_of(
@@ -405,7 +406,7 @@ def register() -> None:
             "weights": page_option(decl.WEIGHTS, weights),
             "standardise": page_option(decl.STANDARDISE, standardise),
         }
-        ui.label(f"区域差异：{name}").classes("text-xl font-bold")
+        ui.label(f"区域差异：{label_of(name)}").classes("text-xl font-bold")
         choice_select(
             decl.DAGUM.option("group"),
             group,

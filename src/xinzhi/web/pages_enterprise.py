@@ -619,8 +619,7 @@ def _error(exc: XinzhiError, *, hint: bool = False) -> None:
     )
     if hint:
         ui.label(
-            "企业数据可用命令 xinzhi enterprise import 导入，"
-            "示例数据可用 xinzhi industry firms-generate 生成。"
+            "本县企业名录与年度数据由系统管理员导入数据仓库；导入后重新打开本页即可评价。"
         ).classes("text-sm")
 
 

@@ -20,7 +20,15 @@ from xinzhi.pipelines.ranking import county_basis, ranking_table
 from xinzhi.registry.typology import RANKING
 from xinzhi.web._charts import choropleth, histogram_options
 from xinzhi.web._context import client_ip
-from xinzhi.web._data import area_of, evaluation_names, pick_evaluation, scores_of, types_of
+from xinzhi.web._data import (
+    area_of,
+    evaluation_labels,
+    evaluation_names,
+    label_of,
+    pick_evaluation,
+    scores_of,
+    types_of,
+)
 from xinzhi.web._format import format_value
 from xinzhi.web._frame import (
     XLSX,
@@ -133,7 +141,10 @@ def _selectors(
 
     with ui.row().classes("items-end gap-4"):
         ui.select(
-            names, value=evaluation, label="评价结果", on_change=lambda e: go(eval=e.value)
+            evaluation_labels(names),
+            value=evaluation,
+            label="评价结果",
+            on_change=lambda e: go(eval=e.value),
         ).classes("w-48")
         ui.select(years, value=year, label="年份", on_change=lambda e: go(year=e.value)).classes(
             "w-28"
@@ -492,7 +503,7 @@ def _scoped_scores(
     holds no evaluation (a message is shown); ``shown.attrs["basis"]`` is the basis."""
     name = pick_evaluation(eval or None)
     if name is None:
-        ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价，或运行 xinzhi demo。")
+        ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价。")
         return None
     scores = scores_of(name)
     years = sorted(int(y) for y in scores["year"].unique())
@@ -506,7 +517,9 @@ def _scoped_scores(
         basis = "all"
         if own_county and (scores["region_code"] == own_county).any():
             basis = county_basis(scores, own_county)
-    ui.label(f"{title}：{name}（{y} 年；评价范围：{area_of(name)}）").classes("text-xl font-bold")
+    ui.label(f"{title}：{label_of(name)}（{y} 年；评价范围：{area_of(name)}）").classes(
+        "text-xl font-bold"
+    )
     _selectors(
         path,
         name,

@@ -7,7 +7,7 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.auth.audit import ACTION_LABELS
+from xinzhi.auth.audit import ACTION_LABELS, detail_text
 from xinzhi.auth.network import client_ip
 from xinzhi.auth.policy import Action
 from xinzhi.pipelines.accounts import (
@@ -173,6 +173,7 @@ def register() -> None:
         ui.label(f"审计日志（共 {total} 条，显示最近 {len(audit)} 条）").classes("font-bold mt-4")
         audit["at"] = audit["at"].astype(str).str[:19]
         audit["action"] = audit["action"].map(lambda a: ACTION_LABELS.get(a, a))
+        audit["detail"] = audit["detail"].map(detail_text)
         table_of(
             audit,
             {

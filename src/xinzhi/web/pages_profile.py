@@ -32,7 +32,14 @@ from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
 from xinzhi.web._charts import radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import county_options, pick_evaluation, report_context, scores_of
+from xinzhi.web._data import (
+    area_of,
+    county_options,
+    label_of,
+    pick_evaluation,
+    report_context,
+    scores_of,
+)
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import (
     XLSX,
@@ -182,9 +189,12 @@ def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
     ui.label(f"{d['province_name'] or ''}{d['prefecture_name'] or ''}{d['name']}").classes(
         "text-2xl font-bold"
     ).props('data-testid="profile-name"')
+    area = area_of(name)
+    where = "全国" if area == "全国" else f"评价范围（{area}）内"
     ui.label(
-        f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，全国排名 {d['rank']}/"
-        f"{d['counties']}，省内排名 {d['province_rank']}，全国百分位 {d['percentile']:.1%}"
+        f"{d['name']}（{code}）{year} 年综合得分 {d['score']:.4f}，{where}排名 {d['rank']}/"
+        f"{d['counties']}，省内排名 {d['province_rank']}，"
+        f"{'全国' if area == '全国' else '范围内'}百分位 {d['percentile']:.1%}"
     ).props('data-testid="profile-headline"')
     ui.label(p.basis_text()).props('data-testid="profile-basis"')
     ui.label(f"完整画像暂不可用：{reason}").classes("text-warning text-sm")
@@ -287,7 +297,7 @@ def register() -> None:
         options = county_options(scores, y)
         if not code and session.user.county_code in options:
             code = str(session.user.county_code)
-        ui.label(f"县域画像（{name}，{y} 年）").classes("text-xl font-bold")
+        ui.label(f"县域画像（{label_of(name)}，{y} 年）").classes("text-xl font-bold")
         with ui.row().classes("items-end gap-4"):
             ui.select(
                 options,

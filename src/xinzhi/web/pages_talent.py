@@ -195,8 +195,7 @@ def register() -> None:
             ).props('data-testid="talent-policies"')
         if counts["talents"] == 0 and counts["jobs"] == 0:
             ui.label(
-                "该县区的人才库与岗位库为空：在上面“导入”中上传人才或岗位文件（或用 xinzhi match "
-                "import 导入、xinzhi match generate 生成示例数据）；导入后重新打开本页可做匹配。"
+                "该县区的人才库与岗位库为空：在上面“导入”中上传人才或岗位文件；导入后重新打开本页可做匹配。"
             ).props('data-testid="talent-hint"')
             return
 

@@ -208,10 +208,9 @@ def register() -> None:
             demand_box.clear()
             with demand_box:
                 if rows.empty:
-                    ui.label(
-                        "没有技术需求（可在下面“导入”中上传，或用 xinzhi match tech import 导入、"
-                        "generate 生成示例数据）"
-                    ).props('data-testid="tech-no-demands"')
+                    ui.label("没有技术需求：可在下面“导入”中上传需求与团队文件").props(
+                        'data-testid="tech-no-demands"'
+                    )
                     return
                 table = table_of(rows, DEMAND_LABELS, row_key="demand_id", pagination=10, digits=1)
                 table.props('data-testid="tech-demands"')
