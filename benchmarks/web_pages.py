@@ -18,6 +18,33 @@ machine (2 shared cores here) and what else runs.
 Usage::
 
     XINZHI_DATA_DIR=../shared/data .venv/bin/python benchmarks/web_pages.py --db ~/.xinzhi/xinzhi.duckdb
+    # --keep-cache --settle 40 --runs 3 --pages 总览,区域差异
+
+Numbers (first loads, seconds; ``--keep-cache``; public warehouse, evaluation ``nqpf-county``;
+2 shared cores with other jobs running — the 1-minute load average is given):
+
+* before the 总览 map work (commit 6f6e045), quiet machine 2026-12-05 00:40 UTC: 总览 2.33 at
+  settle 0, 1.51 at settle 40; 区域差异 2.20 / 1.85.
+* 2026-12-05 01:28–01:35 UTC, load 2.9–5.9, the old and the new code run in turn (medians of
+  the runs, each run's value in brackets):
+
+  ======================  ========================  ========================
+  page, settle            before (6f6e045)          after
+  ======================  ========================  ========================
+  总览, settle 0          2.97 (2.97, 2.99, 2.31)   1.69 (1.69, 1.69, 1.78)
+  区域差异, settle 0      3.46 (3.35, 4.65, 3.46)   2.14 (2.01, 2.19, 2.14)
+  总览, settle 40         2.26 (2.36, 2.15)         1.66 (1.69, 1.63)
+  区域差异, settle 40     2.62 (2.53, 2.71)         2.03 (2.04, 2.01)
+  ======================  ========================  ========================
+
+  (画像 and 产业 in the same runs, after: 3.73 / 2.40 at settle 0, 1.88 / 2.46 at settle 40;
+  not changed by this work.) What made 总览 faster: the national map is a view map simplified
+  with 0.03° (57 k points instead of 156 k, 0.3 MB gzip instead of 0.7 MB); the page's head
+  preloads it and registers it with ECharts before the websocket connects; the map is drawn
+  once (NiceGUI set the same options a second time after the message that created the chart,
+  and ECharts redrew all 2,891 polygons, about 0.3 s); the start-up thread also computes the
+  map's extent and the county types. A zoomed view loads only the counties in view. 区域差异
+  gains from the same national view map and single drawing of its LISA map.
 """
 
 from __future__ import annotations
