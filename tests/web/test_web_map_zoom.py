@@ -2,7 +2,8 @@
 choosing 湖南省 centres the map inside Hunan's bounding box and zooms in; the top-10 list shows
 the province rank beside the national rank; 湘潭市 → 湘潭县 zooms to the county with its card
 and the link to its profile; a click on the map goes one level down (country → province →
-prefecture → county → profile); a county account sees its county highlighted at every level."""
+prefecture → county → profile); a county account sees its county highlighted at every level; the
+national map is drawn once (no path replaced by a second drawing)."""
 
 from __future__ import annotations
 
@@ -177,4 +178,35 @@ def test_county_account_sees_its_county_highlighted(server: str) -> None:
         assert "湘潭县" in page.inner_text("[data-testid=county-card-name]")
         # already there: no 定位本县 button
         assert page.locator("[data-testid=locate-own]").count() == 0
+        ctx.close()
+
+
+# counts the <path> elements removed from the county map (a second drawing replaces them all)
+COUNT_REMOVED = """
+window.__pathsRemoved = 0;
+new MutationObserver(records => {
+  for (const r of records) {
+    if (!(r.target instanceof Element) || !r.target.closest('[data-testid=county-map]')) continue;
+    for (const n of r.removedNodes) {
+      if (n instanceof Element) {
+        window.__pathsRemoved += (n.tagName === 'path' ? 1 : 0) + n.querySelectorAll('path').length;
+      }
+    }
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def test_the_national_map_is_drawn_once(server: str) -> None:
+    with chromium() as b:
+        ctx, page, _ = login(b, server, ANALYST)
+        page.add_init_script(COUNT_REMOVED)
+        page.goto(server + "/?basis=all")
+        opt = _option(page)
+        page.wait_for_timeout(1500)  # a second drawing came 10 ms after the first
+        paths = page.eval_on_selector_all("[data-testid=county-map] svg path", "els => els.length")
+        # one path per polygon of the national view map (+ the visual map's handles), none
+        # replaced by a second drawing of the same options
+        assert opt["view"] == "cn" and opt["polygons"] == 2891 and paths >= 2891
+        assert page.evaluate("window.__pathsRemoved") == 0
         ctx.close()
