@@ -118,7 +118,12 @@ def test_province_prefecture_county_selects_zoom_to_the_county_with_its_card(ser
         assert chosen == ["430321"]
         card = page.inner_text("[data-testid=county-card]")
         assert page.inner_text("[data-testid=county-card-name]") == "湘潭县（430321）"
-        assert "综合得分" in card and "全国排名" in card and "省内排名" in card, card
+        # the card's numbers are those of the county's item on the map (score, national rank,
+        # province rank of the ranking pipeline), written with the page's number format
+        item = next(d for d in county["data"] if d["name"] == "430321")
+        assert f"综合得分 {item['value']:.4f}" in card, card
+        assert f"全国排名 {item['rank']}" in card and f"省内排名 {item['prank']}" in card, card
+        assert "县域类型" in card, card
         link = page.locator("[data-testid=open-profile]")
         assert link.inner_text() == "打开画像"
         # the stored evaluation of the small warehouse is 示例数据-nqpf-county (URL-encoded)
