@@ -14,7 +14,9 @@ def test_weights_step_fills_the_cache(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XINZHI_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(weights_mod, "_CACHE", {})  # not the weights another test built
+    # not the weights or the contiguity another test of this process built
+    monkeypatch.setattr(weights_mod, "_CACHE", {})
+    monkeypatch.setattr(weights_mod, "_CONTIGUITY", {})
     res = _weights_step(DemoContext(tmp_path / "w.duckdb", data_dir, tmp_path))
     # 2,846 county-level units in 2024 minus 和康县, 和安县 (no polygon); the nine island
     # counties of tests/regions/test_regions_weights.py (长海 … 南沙)

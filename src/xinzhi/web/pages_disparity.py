@@ -20,7 +20,7 @@ from nicegui import ui
 from xinzhi import auth
 from xinzhi.errors import XinzhiError
 from xinzhi.registry import disparity as decl
-from xinzhi.web._charts import LISA_COLORS, category_map
+from xinzhi.web._charts import LISA_COLORS, category_map, drawn_once
 from xinzhi.web._controls import choice_select, page_option, run_analysis
 from xinzhi.web._data import label_of, pick_evaluation, scores_of
 from xinzhi.web._frame import guarded, table_of
@@ -83,6 +83,12 @@ def warm_defaults(name: str) -> None:
             continue
 
 
+def _chart(options: dict[str, Any]) -> ui.echart:
+    """An SVG chart drawn once (the page builds its charts after it was sent: without
+    :func:`~xinzhi.web._charts.drawn_once` each would be drawn twice)."""
+    return drawn_once(ui.echart(options, renderer="svg"))
+
+
 _WEIGHTS_TEXT = {
     "queen": "县级 queen 邻接（共享边界点即相邻）",
     "knn": f"k 近邻（县级边界质心的球面距离，k = {decl.NEIGHBORS.default}）",
@@ -104,7 +110,7 @@ def _dagum_section(name: str, group: str) -> None:
     ui.label(
         "Dagum 基尼系数分解（Dagum 1997）：总体 G = 组内 Gw + 组间净 Gnb + 超变密度 Gt"
     ).classes("text-sm")
-    ui.echart(
+    _chart(
         {
             "tooltip": {"trigger": "axis"},
             "legend": {"bottom": 0},
@@ -115,7 +121,6 @@ def _dagum_section(name: str, group: str) -> None:
                 for c, lab in (("G", "总体"), ("Gw", "组内"), ("Gnb", "组间"), ("Gt", "超变密度"))
             ],
         },
-        renderer="svg",
     ).classes("w-full h-72").props('data-testid="dagum-chart"')
     table_of(
         t,
@@ -154,7 +159,7 @@ def _kde_section(name: str) -> None:
         }
         for by, p in g.groupby("by", sort=True)
     ]
-    ui.echart(
+    _chart(
         {
             "tooltip": {"trigger": "axis"},
             "legend": {"bottom": 0},
@@ -163,7 +168,6 @@ def _kde_section(name: str) -> None:
             "yAxis": {"type": "value", "name": "密度", "axisLine": {"onZero": False}},
             "series": series,
         },
-        renderer="svg",
     ).classes("w-full h-72").props(f'data-testid="kde-chart" data-series="{len(series)}"')
     opts = res.options
     ui.label(
@@ -255,7 +259,7 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
                     "lineStyle": {"color": "#111827"},
                 }
             )
-            ui.echart(
+            _chart(
                 {
                     "tooltip": {
                         "trigger": "item",
@@ -272,7 +276,6 @@ async def _spatial_section(name: str, year: int, years: list[int], base: dict[st
                     },
                     "series": series,
                 },
-                renderer="svg",
             ).classes("w-full h-[560px]").props(
                 f'data-testid="moran-scatter" data-points="{len(t)}"'
             )
