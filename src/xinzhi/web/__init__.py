@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import importlib
 import logging
 import os
 import secrets
@@ -187,13 +188,25 @@ def _refused(message: str) -> Response:
     return HTMLResponse(body, status_code=403)
 
 
+PRELOADED_MODULES = (
+    "xinzhi.pipelines.audit",  # scipy.stats: the report's 指数稳健性 (画像, 排名)
+    "xinzhi.pipelines.monitor",  # the report's 监测预警 (画像)
+    "xinzhi.pipelines.typology",
+    "geopandas",  # boundaries and spatial weights (总览, 区域差异, 产业)
+    "libpysal.weights",
+)
+"""Modules the pages import on first use, imported by :func:`mount` before the server accepts
+connections (about 1 s), so that the first visitor of 画像 or 区域差异 does not wait for them
+while the start-up thread competes for the interpreter."""
+
+
 def _warm_start() -> None:
     """At start-up, in the background: build the national view map of the default
-    evaluation's latest year (总览, 区域差异) and the county types of that year (总览, 排名), then
-    compute the default analyses of 区域差异
-    (:func:`xinzhi.web.pages_disparity.warm_defaults`, which also reads or builds the county
-    contiguity), the report context of 画像 (:func:`xinzhi.web.pages_profile.warm_context`) and the
-    whole-country queen weights of the chain view and the input–output linkages of 产业.
+    evaluation's latest year (总览, 区域差异) and the county types of that year (总览, 排名), read or
+    build the county contiguity, then the report context of 画像
+    (:func:`xinzhi.web.pages_profile.warm_context`, about 1 s), the default analyses of 区域差异
+    (:func:`xinzhi.web.pages_disparity.warm_defaults`, several seconds) and the input–output
+    linkages of 产业: the cheaper first, so that more pages are ready sooner.
     The first visitors find them cached; a page never waits for this thread."""
     from xinzhi.errors import XinzhiError
     from xinzhi.pipelines.spatial import warm_county_weights
@@ -219,8 +232,8 @@ def _warm_start() -> None:
         ),
         ("县域类型预计算", lambda: types_of(int(scores_of(name)["year"].max()))),
         ("县级邻接预计算", lambda: warm_county_weights(data_dir_str())),
-        ("区域差异预计算", lambda: warm_defaults(name)),
         ("画像报告数据预计算", lambda: warm_context(name)),
+        ("区域差异预计算", lambda: warm_defaults(name)),
         ("投入产出关联预计算", warm_io),
     ):
         try:
@@ -319,5 +332,7 @@ def mount(
         favicon=STATIC_DIR / "favicon.svg",
     )
     _state["app"] = app
+    for module in PRELOADED_MODULES:
+        importlib.import_module(module)
     threading.Thread(target=_warm_start, name="xinzhi-warm", daemon=True).start()
     return True

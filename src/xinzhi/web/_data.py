@@ -6,6 +6,7 @@ import batch), so a re-saved evaluation or a new import is picked up on the next
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pandas as pd
@@ -42,6 +43,7 @@ __all__ = [
 _scores: dict[tuple[str, str, str], pd.DataFrame] = {}
 _types: dict[tuple[str, int, int], pd.DataFrame | str] = {}
 _contexts: dict[tuple[str, str, str], Any] = {}
+_context_lock = threading.Lock()
 
 
 _memo: dict[tuple[Any, ...], Any] = {}
@@ -145,9 +147,10 @@ def report_context(name: str) -> Any:
     with connection() as con:
         info = evaluation_exists(con, name)
     key = (str(config.db_path()), name, str(info))
-    if key not in _contexts:
-        _contexts.clear()
-        _contexts[key] = load_report_context(
-            db=config.db_path(), evaluation=name, data_dir=data_dir_str()
-        )
-    return _contexts[key]
+    with _context_lock:  # one context per key, also when the start-up thread asks at once
+        if key not in _contexts:
+            _contexts.clear()
+            _contexts[key] = load_report_context(
+                db=config.db_path(), evaluation=name, data_dir=data_dir_str()
+            )
+        return _contexts[key]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from xinzhi.pipelines.ranking import basis_line
 from xinzhi.pipelines.report import county_report_data, write_report
 from xinzhi.pipelines.stored import county_profile
 from xinzhi.report.model import CountyReportData
-from xinzhi.web._charts import radar_options, trend_options
+from xinzhi.web._charts import drawn_once, radar_options, trend_options
 from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import (
     area_of,
@@ -212,6 +213,12 @@ def _reduced_profile(name: str, code: str, year: int, reason: str) -> None:
             ).props('data-testid="shortfall-table"')
 
 
+def _chart(options: dict[str, Any]) -> ui.echart:
+    """An SVG chart drawn once (built after the page was sent: see
+    :func:`~xinzhi.web._charts.drawn_once`)."""
+    return drawn_once(ui.echart(options, renderer="svg"))
+
+
 def warm_context(name: str) -> None:
     """Fill the per-evaluation caches of the report context (audit, county types, industry
     inputs, polygons) by assembling the report data of one county of the latest year, so
@@ -221,7 +228,20 @@ def warm_context(name: str) -> None:
     y = int(scores["year"].max())
     options = county_options(scores, y)
     if options:
-        county_report_data(next(iter(options)), y, context=report_context(name))
+        assemble(next(iter(options)), y, report_context(name))
+
+
+_ASSEMBLING = threading.Lock()
+"""Held while a county's report data are assembled. The first assembly fills the context's
+caches (audit, county types, industry inputs: about 1 s); the start-up thread and a first
+visitor would otherwise fill them both at once, each at half speed. With the lock the visitor
+waits for the start-up thread's head start, then assembles only its own county (~0.2 s)."""
+
+
+def assemble(code: str, year: int, ctx: Any) -> CountyReportData:
+    """:func:`county_report_data` of ``code`` in ``year`` with context ``ctx``, one at a time."""
+    with _ASSEMBLING:
+        return county_report_data(code, year, context=ctx)
 
 
 def _details(name: str, code: str, year: int, user: auth.User, ctx: Any) -> IndicatorDetails:
@@ -321,7 +341,7 @@ def register() -> None:
         await ui.context.client.connected()  # deliver the page first; the report data takes seconds
         try:
             ctx = await asyncio.to_thread(report_context, name)
-            data = await asyncio.to_thread(county_report_data, code, y, context=ctx)
+            data = await asyncio.to_thread(assemble, code, y, ctx)
         except XinzhiError as exc:
             if left():
                 return
@@ -353,7 +373,7 @@ def register() -> None:
                 ui.label("能力雷达图：三要素得分（本县、全省平均与标杆县平均）").classes(
                     "font-bold"
                 )
-                ui.echart(
+                _chart(
                     radar_options(
                         data.dimensions,
                         {
@@ -361,15 +381,14 @@ def register() -> None:
                             "province_mean": "全省平均",
                             "benchmark_mean": "标杆县平均",
                         },
-                    ),
-                    renderer="svg",
+                    )
                 ).classes("w-full h-80").props('data-testid="radar"')
                 if not data.shortfalls.empty:
                     ui.label("四类短板的障碍度（越靠外越拖后腿）").classes("font-bold mt-2")
                     sf = data.shortfalls.rename(columns={"shortfall": "dimension"})
-                    ui.echart(
-                        radar_options(sf, {"obstacle": "本县"}, percent=True), renderer="svg"
-                    ).classes("w-full h-72").props('data-testid="shortfall-radar"')
+                    _chart(radar_options(sf, {"obstacle": "本县"}, percent=True)).classes(
+                        "w-full h-72"
+                    ).props('data-testid="shortfall-radar"')
             with ui.card().classes("w-1/2 min-w-0"):
                 ui.label("短板诊断（障碍度按短板汇总）").classes("font-bold")
                 sf_labels, sf_note = shortfall_table(data.shortfalls)
@@ -390,7 +409,7 @@ def register() -> None:
             ui.label("得分走势（已保存的各年份）").classes("font-bold")
             if len(trend) < 2:
                 ui.label("只有一个年份的得分，暂不能画走势。").classes("text-sm")
-            ui.echart(trend_options(trend), renderer="svg").classes("w-full h-72").props(
+            _chart(trend_options(trend)).classes("w-full h-72").props(
                 f'data-testid="trend-chart" data-years="{len(trend)}"'
             )
             ui.label(str(trend.attrs.get("note", ""))).classes("text-xs text-gray-500")
