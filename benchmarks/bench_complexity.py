@@ -19,10 +19,11 @@ with pyarrow, writes from the arrays: ``ComplexityResult.to_arrow`` →
 ``pandas.read_csv`` → ``ecomplexity`` → ``DataFrame.to_csv`` (its documented use). On the shared
 2-core machine the ratio moves with the load (2026-12-04, four runs at load 1–12: 4.7× before
 the arrow writer; after it 14.8×, 9.5×, 6.2×, and 13.1× with the OSFile writer at load 9–10).
-On this VM one process of the same command takes 3.1–6.9 s (system time 0.8–2.1 s; the first
-run after the input was written is the slowest), so the input is synced to disk and each tool
-runs twice in turn, best of each compared: 14.1× and 13.7× on the quiet machine (2026-12-05,
-3.36 s vs 47.5 s and 46.0 s); the first runs alone gave 9.4× and 6.7×.
+On this VM one process of the same command took 3.1–6.9 s (system time 0.8–2.8 s, most of it
+huge-page faults: numpy advises transparent huge pages for large arrays, which the CLI now turns
+off, see ``xinzhi.cli._plain_pages_for_numpy``), so the input is synced to disk and each tool
+runs twice in turn, best of each compared. Quiet machine, 2026-12-05 01:56 UTC: xinzhi 2.99 s
+(runs 3.15, 2.99), py-ecomplexity 42.01 s (44.66, 42.01): 14.0× (first runs alone 14.2×).
 
 Run: ``.venv/bin/python benchmarks/bench_complexity.py [--whole-only | --core-only]``
 """
