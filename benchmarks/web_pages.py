@@ -45,6 +45,21 @@ Numbers (first loads, seconds; ``--keep-cache``; public warehouse, evaluation ``
   and ECharts redrew all 2,891 polygons, about 0.3 s); the start-up thread also computes the
   map's extent and the county types. A zoomed view loads only the counties in view. 区域差异
   gains from the same national view map and single drawing of its LISA map.
+* after the 画像 work (its charts and those of 区域差异 drawn once; heavy page modules imported
+  before the server accepts connections; the start-up thread assembles the profile context
+  before the disparity defaults, one assembly at a time), quiet machine 2026-12-05 01:51–01:56
+  UTC, load 1.6–2.7, medians (runs):
+
+  ======================  ==========================  ==========================
+  page                    settle 0 (``--runs 3``)     settle 40 (``--runs 2``)
+  ======================  ==========================  ==========================
+  总览                    1.62 (1.72, 1.62, 1.45)     1.23 (1.21, 1.24)
+  画像                    1.90 (1.90, 1.83, 2.19)     1.47 (1.44, 1.49)
+  区域差异                1.56 (1.40, 1.57, 1.56)     1.39 (1.34, 1.44)
+  产业                    1.73 (1.66, 1.73, 2.02)     1.49 (1.45, 1.53)
+  ======================  ==========================  ==========================
+
+  Without ``--keep-cache`` (a fresh home, one run at settle 0): 1.71, 1.68, 1.97, 1.53 s.
 """
 
 from __future__ import annotations
