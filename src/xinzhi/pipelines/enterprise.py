@@ -50,6 +50,7 @@ from xinzhi.ingest.firm_years import clean_firm_years
 from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise_data import (
     clear_frames,
+    county_code,
     county_codes,
     county_year_counts,
     firm_frame,
@@ -308,11 +309,14 @@ def firm_source(
     on: dt.date | None = None,
 ) -> FirmSource:
     """The firms of one data year: from the file ``firms`` when given, else the warehouse
-    (``county`` by name or code, None: every county; ``year`` None: the latest imported)."""
+    (``county`` by name or code, None: every county; ``year`` None: the latest imported).
+    The county is checked by :func:`xinzhi.pipelines.enterprise_data.county_code`: a province
+    or prefecture (430300 湘潭市) is an :class:`InputError`, an unknown code a
+    :class:`~xinzhi.errors.RegionError`."""
     text = str(county).strip() if county else ""
     name: str | None = None
-    if firms is None and text.isdigit() and len(text) == 6:
-        code: str | None = text  # checked against the region table only when it has no rows
+    if text.isdigit() and len(text) == 6:  # the county-level check; the name only when needed
+        code: str | None = county_code(con, text)
     else:
         code, name = resolve_county(con, county) if county else (None, None)
     if firms is not None:
@@ -324,8 +328,6 @@ def firm_source(
         return FirmSource(frame, file.year, code, synthetic, Path(firms), file.notes())
     y = year if year is not None else latest_firm_year(con)
     if y is None:
-        if county and name is None:
-            resolve_county(con, county)  # an unknown county code: the region error
         raise InputError(
             "数据仓库中没有企业年度数据：请先导入（xinzhi enterprise import 文件），"
             "或生成示例数据（xinzhi industry firms-generate）"
@@ -333,7 +335,7 @@ def firm_source(
     stamp = warehouse_stamp(con)  # once: the counts, the frame and the evaluations share it
     rows, synthetic = _year_rows(con, int(y), code, stamp)
     if not rows:
-        if county and name is None:  # an unknown county code: the region error
+        if county and name is None:  # a county given by code: its name for the message
             name = resolve_county(con, county)[1]
         where = f"{name or county}（{code}）" if code else "数据仓库"
         raise InputError(f"{where}没有 {y} 年的企业年度数据")

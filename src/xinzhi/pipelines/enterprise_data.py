@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xinzhi import store
+from xinzhi.auth.accounts import resolve_county
 from xinzhi.codes.firm_fields import firm_fields
 from xinzhi.codes.firm_fields import firm_labels as label_keys
 from xinzhi.codes.firm_status import active_statuses
@@ -58,6 +59,7 @@ from xinzhi.ingest.firm_years import (
     label_validity,
 )
 from xinzhi.ingest.report import ImportReport
+from xinzhi.pipelines.warehouse import warehouse_registry
 from xinzhi.store.firm_years import (
     FIRM_LABELS_COLUMNS,
     ensure_firm_year_tables,
@@ -75,6 +77,7 @@ __all__ = [
     "Backend",
     "EnterpriseGeneration",
     "clear_frames",
+    "county_code",
     "county_codes",
     "county_places",
     "county_year_counts",
@@ -274,6 +277,31 @@ def _candidates(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
         "SELECT DISTINCT credit_code FROM firms WHERE region_code = ?", [county]
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
+    """6-digit code of a county-level unit given by code, name or full name (None or blank:
+    None, every county) — the one county check of the pipelines,
+    :func:`xinzhi.auth.accounts.resolve_county`.
+
+    A code is checked against the warehouse's ``regions`` records sharing its first four digits
+    (no registry is built); a name is resolved by the warehouse's registry
+    (:func:`xinzhi.pipelines.warehouse.warehouse_registry`, kept per process).
+
+    Raises
+    ------
+    InputError
+        A province or prefecture (430300 湘潭市, 湖南省): not county-level
+        (:func:`xinzhi.auth.accounts.not_county_error`).
+    RegionError
+        A code or name the region table does not hold.
+    """
+    if county is None or str(county).strip() == "":
+        return None
+    text = str(county).strip()
+    if text.isdigit() and len(text) == 6:
+        return resolve_county(con, text)
+    return resolve_county(con, text, registry=warehouse_registry(con))
 
 
 def county_codes(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:

@@ -66,12 +66,12 @@ from xinzhi.ingest.tables import read_grid
 from xinzhi.pipelines.enterprise import read_firm_file
 from xinzhi.pipelines.enterprise_data import (
     FRAME_REGISTRY_COLUMNS,
+    county_code,
     county_codes,
     firm_frame_df,
     latest_firm_year,
     warehouse_stamp,
 )
-from xinzhi.pipelines.industry import resolve_county
 from xinzhi.policy import PolicyDocument, PolicyResult, builtin_documents, evaluate, load_document
 from xinzhi.policy.extract import ExtractResult, extract
 from xinzhi.policy.facts import FieldSpec, firm_field_specs, person_field_specs, policy_facts
@@ -178,16 +178,6 @@ def region_covers(region: str, county: str) -> bool:
     (True, True, False)
     """
     return str(county).startswith(region_prefix(region))
-
-
-def _county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
-    """A county given by name or code → its 6-digit code (a code is taken as it is)."""
-    if county is None or str(county).strip() == "":
-        return None
-    text = str(county).strip()
-    if text.isdigit() and len(text) == 6:
-        return text
-    return resolve_county(con, text)[0]
 
 
 def _day(on: dt.date | str | None) -> dt.date:
@@ -339,7 +329,7 @@ def list_documents(
         (or the Chinese status); None or ``all``: every document.
     """
     statuses, with_builtin = _status_filter(status)
-    code = _county_code(con, county)
+    code = county_code(con, county)
     rows = []
     for k, e in _entries(con, statuses, builtin=with_builtin).items():
         d = e.document
@@ -838,7 +828,7 @@ def policy_frame(
     firms of ``county`` (None: all) for data year ``year`` (default: the latest imported year
     before the year of ``on``), or a user's firm file ``firms`` (its fact columns are read too).
     """
-    code = _county_code(con, county)
+    code = county_code(con, county)
     specs = _fact_specs(documents)
     if firms is not None:
         file = read_firm_file(firms, year=year)
@@ -1019,7 +1009,7 @@ def policy_check(
         A user's firm file (xlsx/csv) instead of the warehouse's firms.
     """
     day = _day(on)
-    code = _county_code(con, county)
+    code = county_code(con, county)
     if subject not in ("firm", "person"):
         raise InputError(f"subject 只能是 firm 或 person，收到 {subject!r}")
     ids = _doc_ids(documents)
@@ -1135,7 +1125,7 @@ def documents_in_force(
     (default today) evaluates: built-in and published ones in force, of a region containing
     the county, whose own validity (``valid_from`` / ``valid_to``) contains ``on``."""
     day = _day(on)
-    docs = _applicable(con, county=_county_code(con, county), on=day, ids=None, subject=subject)
+    docs = _applicable(con, county=county_code(con, county), on=day, ids=None, subject=subject)
     return [d for d in docs if d.applies_on(day)]
 
 
@@ -1334,7 +1324,7 @@ def calculator(
         Unknown firm, a firm of another county, an unknown field or a value of the wrong type.
     """
     day = _day(on)
-    code = _county_code(con, county)
+    code = county_code(con, county)
     given = dict(values or {})
     firm_specs = firm_field_specs()
     person_specs = person_field_specs()
@@ -1621,7 +1611,7 @@ def generate_policy_facts(
     values only let a demonstration show 符合 / 可能符合 rows: they describe no real firm.
     """
     day = _day(on)
-    code = _county_code(con, county)
+    code = county_code(con, county)
     if code is None:
         raise InputError("生成政策事实的示例数据须指定县级单位（名称或 6 位区划代码）")
     docs = _applicable(con, county=code, on=day, ids=None)
@@ -1743,7 +1733,7 @@ def effect_indicators(
     现代化水平 激活县域新质生产力强劲动能》(政策知晓率、兑现满意度 as dimensions of the evaluation of
     talent policies).
     """
-    code = _county_code(con, county)
+    code = county_code(con, county)
     if not _has_policy_tables(con):
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     visible = list_documents(con, county=code, status=None)

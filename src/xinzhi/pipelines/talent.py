@@ -35,7 +35,7 @@ from xinzhi.match import radar as radar_mod
 from xinzhi.match import shortage as sh
 from xinzhi.match.synthetic_talent import synthetic_talent
 from xinzhi.match.vocab import education_level, find_skills_many, skill_vocabulary
-from xinzhi.pipelines.industry import resolve_county
+from xinzhi.pipelines.enterprise_data import county_code
 from xinzhi.pipelines.policy import list_documents, policy_check
 from xinzhi.pipelines.warehouse import open_warehouse
 from xinzhi.registry import match_talent as decl
@@ -83,16 +83,6 @@ def connect(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnecti
 
 
 # ---------------------------------------------------------------------------- counties
-def county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
-    """A county given by name or 6-digit code → its code (a code is taken as it is)."""
-    if county is None or str(county).strip() == "":
-        return None
-    text = str(county).strip()
-    if text.isdigit() and len(text) == 6:
-        return text
-    return resolve_county(con, text)[0]
-
-
 def _county_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     """The county's name in the warehouse's region table (the newest record of the code;
     None when the table does not hold it: the code is shown instead). Read from the table,
@@ -209,11 +199,12 @@ def import_talents(
     :func:`xinzhi.match.vocab.education_level`, text blocks through :mod:`xinzhi.match.parse`,
     skills from the text where none were given, occupation codes of titles by the classifier
     (``classify``)."""
-    code = county if county is None or (county.isdigit() and len(county) == 6) else None
-    if county is not None and code is None:
-        if con is None:
-            raise InputError("县级单位请用 6 位区划代码")
+    if con is not None:  # the county-level check (a code alone: no registry is built)
         code = county_code(con, county)
+    elif county is None or (county.isdigit() and len(county) == 6):
+        code = county  # the import's own connection checks its rows' regions
+    else:
+        raise InputError("县级单位请用 6 位区划代码")
     return import_talent_file(
         path,
         kind=kind,

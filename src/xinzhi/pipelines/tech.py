@@ -34,7 +34,7 @@ from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.tech import import_tech_file, import_tech_frame
 from xinzhi.match import tech as mt
 from xinzhi.match.synthetic_tech import synthetic_tech
-from xinzhi.pipelines.industry import resolve_county
+from xinzhi.pipelines.enterprise_data import county_code
 from xinzhi.registry import match_tech as decl
 from xinzhi.store import tech as ts
 
@@ -71,15 +71,6 @@ ROLE_LABELS: dict[str, str] = dict(mt.ROLES)
 
 
 # ----------------------------------------------------------------------------- helpers
-def _county_code(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
-    if county is None or str(county).strip() == "":
-        return None
-    text = str(county).strip()
-    if text.isdigit() and len(text) == 6:
-        return text
-    return str(resolve_county(con, text)[0])
-
-
 def _county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """County name → code of the current counties in the warehouse's region table."""
     try:
@@ -159,7 +150,7 @@ def missing_vectors(
     from xinzhi.store import talent as cache
 
     model = get_embedder("use" if embedder == "use" else "e5")
-    d, t = _frames(con, _county_code(con, county))
+    d, t = _frames(con, county_code(con, county))
     n = 0
     for kind, texts in (("query", _demand_texts(d)), ("passage", _team_texts(t))):
         tag = f"tech:{model.name}:{model.dim}:{kind}"
@@ -177,7 +168,7 @@ def cache_vectors(
     writable connection (the API and the page call it under the write lock)."""
     if embedder not in ("e5", "use"):
         return 0
-    d, t = _frames(con, _county_code(con, county))
+    d, t = _frames(con, county_code(con, county))
     _, a = _vectors(con, _demand_texts(d), embedder, "query", store_new=True)
     _, b = _vectors(con, _team_texts(t), embedder, "passage", store_new=True)
     return a + b
@@ -227,7 +218,7 @@ def import_tech(
     shared by every county (imports need :attr:`~xinzhi.auth.policy.Action.UPLOAD`)."""
     own = store.connect(db) if con is None else con
     try:
-        code = _county_code(own, county)
+        code = county_code(own, county)
         if user is not None:
             limit = policy.upload_county(user)
             if limit is not None:
@@ -261,7 +252,7 @@ def generate_tech(
     ``tech_teams:示例数据:<county>``)."""
     own = store.connect(db) if con is None else con
     try:
-        code = _county_code(own, county) or "430321"
+        code = county_code(own, county) or "430321"
         names = {v: k for k, v in _county_names(own).items()}
         d, t = synthetic_tech(
             county=code,
@@ -292,7 +283,7 @@ def visible_county(con: duckdb.DuckDBPyConnection, user: User, county: str | Non
     """The county whose demands ``user`` is shown for a request naming ``county`` (a county
     account: its own; another county → AccessDenied; admin and analysts: ``county`` or every
     county)."""
-    return _scope(user, _county_code(con, county))
+    return _scope(user, county_code(con, county))
 
 
 def demand_county(con: duckdb.DuckDBPyConnection, user: User, demand_id: str) -> str:
@@ -314,7 +305,7 @@ def list_demands(
 ) -> pd.DataFrame:
     """The demands ``user`` sees (a county account: its own county), with the workflow state
     and its Chinese label (``state_label``); contact data masked where the policy says."""
-    code = _scope(user, _county_code(con, county))
+    code = _scope(user, county_code(con, county))
     d = ts.read_demands(con, county=code)
     d["state_label"] = d["state"].map(mt.STATE_LABELS)
     return policy.mask_personal(d, user) if user is not None else d
@@ -370,7 +361,7 @@ def tech_match(
     teams (:func:`xinzhi.match.tech.match_tech`; dense similarity from ``embedder``, "none":
     without it)."""
     opts = decl.TECH_MATCH.resolve({"county": county, "k": k, "embedder": embedder})
-    return _run_match(con, _county_code(con, opts["county"]), opts["k"], opts["embedder"])
+    return _run_match(con, county_code(con, opts["county"]), opts["k"], opts["embedder"])
 
 
 def tech_assignment(
@@ -388,7 +379,7 @@ def tech_assignment(
     opts = decl.TECH_ASSIGN.resolve(
         {"county": county, "k": k, "embedder": embedder, "min_score": min_score}
     )
-    m = _run_match(con, _county_code(con, opts["county"]), opts["k"], opts["embedder"])
+    m = _run_match(con, county_code(con, opts["county"]), opts["k"], opts["embedder"])
     return mt.assign_tech(m, min_score=opts["min_score"])
 
 
@@ -402,7 +393,7 @@ def tech_graph(
     """技术需求图谱 of ``county``: every demand (whatever its state) by leading industry, chain
     link and technology field (:func:`xinzhi.match.tech.demand_graph`)."""
     opts = decl.TECH_GRAPH.resolve({"county": county, "chain": chain})
-    d = ts.read_demands(con, county=_county_code(con, opts["county"]))
+    d = ts.read_demands(con, county=county_code(con, opts["county"]))
     return mt.demand_graph(d, chain=opts["chain"])
 
 
