@@ -304,3 +304,32 @@ def test_one_evaluation_per_warehouse_stamp_until_an_import(
     assert t["change"].tolist() == ["持平", "降", "降", "升", "升"]
     s = sim.tidy().set_index("credit_code")
     assert s.loc[XT, "class"].tolist() == ["A", "D", "C", "B", "B"]
+
+
+def test_county_check_of_firm_source(con, warehouse: Path) -> None:
+    """The county of the enterprise pipelines goes through xinzhi.auth.accounts.resolve_county
+    (:func:`xinzhi.pipelines.enterprise_data.county_code`): 湘潭县 by code or name gives its five
+    firms (XT); 湘潭市 430300 and 湖南省 430000 are refused as not county-level instead of being
+    read as a county without firm-year data; the CLI exits 2 with the message."""
+    from xinzhi.auth.accounts import COUNTY_KINDS
+
+    for county in ("430321", "湘潭县"):
+        src = ent.firm_source(con, county=county, year=None, firms=None)
+        assert (src.county, src.year) == ("430321", 2024)
+        codes = src.frame.to_pandas()["credit_code"]  # an Ibis table on the warehouse
+        assert sorted(codes) == sorted(XT)  # the 5 firms of 湘潭县
+    tail = f"请写县级单位（{COUNTY_KINDS}）的名称或 6 位区划代码"
+    prefecture = f"430300 不是县级单位：430300 湘潭市是地级区划；{tail}"
+    province = f"430000 不是县级单位：430000 湖南省是省级区划；{tail}"
+    for county, message in (("430300", prefecture), ("430000", province)):
+        with pytest.raises(InputError) as e:
+            ent.firm_source(con, county=county, year=None, firms=None)
+        assert str(e.value) == message
+    with pytest.raises(InputError) as e:  # a file of firms is narrowed to a county-level code too
+        ent.firm_source(con, county="430300", year=None, firms=warehouse.parent / "名录.csv")
+    assert str(e.value) == prefecture
+    args = ["--db", str(warehouse), "enterprise", "mujun", "--county", "430300"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert prefecture in res.output.replace("\n", "")
+    assert "Traceback" not in res.output
