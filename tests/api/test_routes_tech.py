@@ -235,3 +235,15 @@ def test_match_workbook_download(api: Api) -> None:
     finally:
         cur.close()
     assert [r[0] for r in rows] == ["county1"]
+
+
+def test_a_prefecture_is_not_a_county(api: Api) -> None:
+    """430300 湘潭市 is refused as not county-level (InputError → 400, the Chinese message of
+    xinzhi.auth.accounts.not_county_error), not answered with an empty list of demands."""
+    r = api.get("/tech/demands", "analyst1", params={"county": "430300"})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"].startswith(
+        "430300 不是县级单位：430300 湘潭市是地级区划；请写县级单位"
+    )
+    r = api.get("/tech/demands", "analyst1", params={"county": "湘潭县"})
+    assert r.status_code == 200
