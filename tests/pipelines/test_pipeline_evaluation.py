@@ -220,3 +220,10 @@ def test_declared_evaluation_options() -> None:
     with pytest.raises(InputError, match="无法解析年份 '20x0'"):
         parse_years("20x0")
     assert method_defaults("nqpf-county") == {"weights": "combined", "aggregate": "topsis"}
+
+
+def test_builtin_systems_are_offered_by_their_chinese_title() -> None:
+    from xinzhi.pipelines.systems import builtin_system_labels
+
+    # src/xinzhi/indicators/systems/nqpf-county.yaml: title 县域新质生产力指数
+    assert builtin_system_labels() == {"nqpf-county": "县域新质生产力指数"}

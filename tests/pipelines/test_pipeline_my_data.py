@@ -3,13 +3,13 @@ user-indicator mappings as new batches, access by county, audit entries."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from xinzhi import auth, store
+from fixtures.accounts import user_of, warehouse_with_accounts
+from xinzhi import auth
 from xinzhi.auth.policy import AccessDenied
 from xinzhi.errors import InputError
 from xinzhi.ingest import import_file
@@ -18,25 +18,13 @@ from xinzhi.pipelines.my_data import correct_value, county_values, map_user_indi
 
 @pytest.fixture
 def con(small_warehouse: Any, tmp_path: Path) -> Any:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    c = store.connect(db)
-    auth.ensure_auth_tables(c)
-    auth.add_user(c, "分析员", "analyst-pass-1", "analyst")
-    auth.add_user(c, "湘潭县", "county-pass-1", "county", "430321")
-    auth.add_user(c, "湘乡市", "county-pass-2", "county", "430381")
+    c = warehouse_with_accounts(small_warehouse, tmp_path, ("分析员", "湘潭县", "湘乡市"))
     yield c
     c.close()
 
 
-def _user(con: Any, name: str) -> auth.User:
-    u = auth.get_user(con, name)
-    assert u is not None
-    return u
-
-
 def test_values_with_provenance_and_a_correction_that_keeps_the_old_value(con: Any) -> None:
-    analyst, county = _user(con, "分析员"), _user(con, "湘潭县")
+    analyst, county = user_of(con, "分析员"), user_of(con, "湘潭县")
     # the 示例数据 batch has no owner: analysts see it, a county account sees public data and
     # its own county's uploads only
     assert county_values(con, county, "湘潭县", year=2010).empty
@@ -76,7 +64,7 @@ def test_values_with_provenance_and_a_correction_that_keeps_the_old_value(con: A
 
 
 def test_refusals(con: Any) -> None:
-    county = _user(con, "湘潭县")
+    county = user_of(con, "湘潭县")
     with pytest.raises(AccessDenied):
         county_values(con, county, "湘乡市")
     with pytest.raises(AccessDenied):
@@ -85,15 +73,15 @@ def test_refusals(con: Any) -> None:
     with pytest.raises(InputError, match=r"应在 0～1（比例）之间，收到 1\.5"):
         correct_value(con, county, "湘潭县", "age_15_64_share", 2010, 1.5)
     with pytest.raises(InputError, match="430300 不是县级单位"):
-        county_values(con, _user(con, "分析员"), "430300")  # 湘潭市, a prefecture
+        county_values(con, user_of(con, "分析员"), "430300")  # 湘潭市, a prefecture
     with pytest.raises(InputError, match="没有指标 nope"):
         correct_value(con, county, "湘潭县", "nope", 2010, 1)
-    analyst = _user(con, "分析员")
+    analyst = user_of(con, "分析员")
     assert county_values(con, analyst, "湘潭县", year=2010)["batch_id"].max() == 1  # unchanged
 
 
 def test_map_user_indicator_to_catalogue(con: Any, tmp_path: Path) -> None:
-    analyst = _user(con, "分析员")
+    analyst = user_of(con, "分析员")
     f = tmp_path / "yb.csv"
     f.write_text("地区,规上工业总产值(亿元)\n湘潭县,12.5\n湘乡市,3\n", encoding="utf-8")
     rep = import_file(f, con=con, year=2020, user_name="分析员")

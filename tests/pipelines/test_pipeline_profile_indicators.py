@@ -6,7 +6,6 @@ that add up to the score of a weighted-sum evaluation, and what a county account
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from fixtures.accounts import user_of, warehouse_with_accounts
 from fixtures.warehouse import EVALUATION
-from xinzhi import auth, store
 from xinzhi.errors import InputError
 from xinzhi.pipelines.evaluation import evaluate_counties
 from xinzhi.pipelines.my_data import correct_value
@@ -37,20 +36,9 @@ YEARBOOK = (
 
 @pytest.fixture
 def con(small_warehouse: Any, tmp_path: Path) -> Any:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    c = store.connect(db)
-    auth.ensure_auth_tables(c)
-    auth.add_user(c, "分析员", "analyst-pass-1", "analyst")
-    auth.add_user(c, "湘潭县", "county-pass-1", "county", "430321")
+    c = warehouse_with_accounts(small_warehouse, tmp_path, ("分析员", "湘潭县"))
     yield c
     c.close()
-
-
-def _user(con: Any, name: str) -> auth.User:
-    u = auth.get_user(con, name)
-    assert u is not None
-    return u
 
 
 def _weight(con: Any, name: str, indicator: str) -> float:
@@ -70,7 +58,7 @@ def hunan(con: Any, tmp_path: Path) -> Any:
     rows = ["地区,年份,研究与试验发展经费支出(亿元),专利授权量(件)"]
     rows += [f"{n},2020,{rd},{p}" for n, rd, p in YEARBOOK]
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    rep = import_upload(f, con=con, user=_user(con, "分析员"))
+    rep = import_upload(f, con=con, user=user_of(con, "分析员"))
     assert rep.values_loaded == 12
     evaluate_counties(
         "nqpf-county",
@@ -84,7 +72,7 @@ def hunan(con: Any, tmp_path: Path) -> Any:
 
 
 def test_literal_values_of_xiangtan_in_the_stored_national_evaluation(con: Any) -> None:
-    d = county_indicator_details(con, EVALUATION, "430321", 2020, user=_user(con, "分析员"))
+    d = county_indicator_details(con, EVALUATION, "430321", 2020, user=user_of(con, "分析员"))
     rows = d.rows.set_index("indicator")
     assert (d.county, d.year, d.area, d.rank_scope) == ("湘潭县", 2020, None, "省内")
     assert len(rows) == 14  # the 14 census indicators; no yearbook data in the fixture
@@ -114,7 +102,7 @@ def test_literal_values_of_xiangtan_in_the_stored_national_evaluation(con: Any) 
 
 def test_weighted_sum_scope_with_the_imported_yearbook(hunan: Any) -> None:
     con = hunan
-    d = county_indicator_details(con, HUNAN, "430321", 2020, user=_user(con, "分析员"))
+    d = county_indicator_details(con, HUNAN, "430321", 2020, user=user_of(con, "分析员"))
     rows = d.rows.set_index("indicator")
     assert (d.area, d.rank_scope, d.additive) == ("湖南省", "湖南省范围内", True)
     assert {"rd_expenditure", "patents_granted"} <= set(rows.index) and len(rows) == 16
@@ -147,7 +135,7 @@ def test_contributions_add_up_to_every_score_of_a_weighted_sum(hunan: Any) -> No
     )
     assert len(scores) == 6
     for code, score in scores.items():
-        d = county_indicator_details(con, HUNAN, code, 2020, user=_user(con, "分析员"))
+        d = county_indicator_details(con, HUNAN, code, 2020, user=user_of(con, "分析员"))
         assert d.score == score
         assert d.rows["contribution"].sum() == pytest.approx(score, abs=1e-12)
         assert d.rows["share"].sum() == pytest.approx(1.0, abs=1e-12)
@@ -156,7 +144,7 @@ def test_contributions_add_up_to_every_score_of_a_weighted_sum(hunan: Any) -> No
 
 def test_a_county_account_sees_its_own_batches_only(hunan: Any) -> None:
     con = hunan
-    county = _user(con, "湘潭县")
+    county = user_of(con, "湘潭县")
     # its own correction of urban_share (same value: the evaluation's inputs stay the same)
     correct_value(con, county, "430321", "urban_share", 2020, 0.40, note="核对")
     d = county_indicator_details(con, HUNAN, "430321", 2020, user=county)
@@ -172,22 +160,22 @@ def test_a_county_account_sees_its_own_batches_only(hunan: Any) -> None:
     assert rd["normalised"] > 0.0
     assert any("无权查看" in n for n in d.notes)
     # the analyst sees the value the county cannot
-    a = county_indicator_details(con, HUNAN, "430321", 2020, user=_user(con, "分析员"))
+    a = county_indicator_details(con, HUNAN, "430321", 2020, user=user_of(con, "分析员"))
     assert a.rows.set_index("indicator").loc["rd_expenditure", "value"] == 20_000.0
 
 
 def test_data_changed_after_saving_is_noted(hunan: Any) -> None:
     con = hunan
-    county = _user(con, "湘潭县")
+    county = user_of(con, "湘潭县")
     correct_value(con, county, "430321", "urban_share", 2020, 0.45)
-    d = county_indicator_details(con, HUNAN, "430321", 2020, user=_user(con, "分析员"))
+    d = county_indicator_details(con, HUNAN, "430321", 2020, user=user_of(con, "分析员"))
     assert len(d.notes) == 1 and "保存后数据有变动" in d.notes[0]
     # recomputed on the current value: (0.45 − 0.35) / (0.60 − 0.35) = 0.4
     assert d.rows.set_index("indicator").loc["urban_share", "normalised"] == pytest.approx(0.4)
 
 
 def test_unknown_county_or_year_is_a_chinese_error(con: Any) -> None:
-    analyst = _user(con, "分析员")
+    analyst = user_of(con, "分析员")
     with pytest.raises(InputError, match="没有县区 110101"):
         county_indicator_details(con, EVALUATION, "110101", 2020, user=analyst)
     with pytest.raises(InputError, match="没有 2015 年的得分"):
@@ -197,7 +185,7 @@ def test_unknown_county_or_year_is_a_chinese_error(con: Any) -> None:
 
 
 def test_summary_and_workbook(con: Any, tmp_path: Path) -> None:
-    d = county_indicator_details(con, EVALUATION, "430321", 2020, user=_user(con, "分析员"))
+    d = county_indicator_details(con, EVALUATION, "430321", 2020, user=user_of(con, "分析员"))
     text = d.summary()
     assert "湘潭县（430321）2020 年" in text and "城镇化率（劳动资料）：40.00%" in text
     assert "TOPSIS" in text
@@ -216,7 +204,7 @@ def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
     values = (4, 5, 6, 8, 12, 2)  # 亿元, in the order of YEARBOOK: 湘潭县 6, 长沙县 12, 韶山市 2
     rows += [f"{y[0]},2020,{v}" for y, v in zip(YEARBOOK, values, strict=True)]
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    import_upload(f, con=con, user=_user(con, "分析员"))
+    import_upload(f, con=con, user=user_of(con, "分析员"))
     code, unit = con.execute(
         "SELECT code, unit FROM indicators WHERE name_zh = '数字经济核心产业增加值'"
     ).fetchone()
@@ -235,7 +223,7 @@ def test_a_user_indicator_of_a_custom_system(con: Any, tmp_path: Path) -> None:
     )
     evaluate_counties(str(yaml), years=[2020], con=con, save_as="数字2020", area="湖南省")
     yaml.unlink()
-    d = county_indicator_details(con, "数字2020", "430321", 2020, user=_user(con, "分析员"))
+    d = county_indicator_details(con, "数字2020", "430321", 2020, user=user_of(con, "分析员"))
     r = d.rows.set_index("indicator").loc[code]
     # 湘潭县: 6 亿元 = 6 × 10 000 = 60 000 万元; min 2 亿元 (韶山市), max 12 亿元 (长沙县):
     # z = (6 − 2) / (12 − 2) = 0.4; equal weights 1/2 → contribution 0.2

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from fixtures.accounts import warehouse_with_accounts
 from fixtures.warehouse import EVALUATION
 from xinzhi import auth, store
 from xinzhi.indicators.system import load_system
@@ -55,11 +56,7 @@ EXPECTED = {
 
 @pytest.fixture
 def con(small_warehouse: Any, tmp_path: Path) -> Any:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(small_warehouse.db, db)
-    c = store.connect(db)
-    auth.ensure_auth_tables(c)
-    auth.add_user(c, "分析员", "analyst-pass-1", "analyst")
+    c = warehouse_with_accounts(small_warehouse, tmp_path, ("分析员",))
     yield c
     c.close()
 

@@ -13,12 +13,17 @@ from xinzhi.errors import ConfigError
 from xinzhi.evaluate.options import EvaluationOptions
 from xinzhi.indicators.system import IndicatorSystem, list_systems, load_system
 
-__all__ = ["builtin_systems", "load_system_file", "system_table"]
+__all__ = ["builtin_system_labels", "builtin_systems", "load_system_file", "system_table"]
 
 
 def builtin_systems() -> list[str]:
     """Names of the built-in indicator systems."""
     return list_systems()
+
+
+def builtin_system_labels() -> dict[str, str]:
+    """Name → Chinese title of the built-in indicator systems (the choices pages show)."""
+    return {n: str(load_system(n).title or n) for n in list_systems()}
 
 
 def load_system_file(path: str | os.PathLike[str], shown_name: str) -> IndicatorSystem:

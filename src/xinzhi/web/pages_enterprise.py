@@ -672,7 +672,7 @@ def register() -> None:
             choice_select(decl.MUJUN.option("preset"), preset, lambda v: go(preset=v)).classes(
                 "w-80"
             ).props('data-testid="enterprise-preset"')
-            ui.input("梯度评定日期（YYYY-MM-DD，回车）", value=date).classes("w-72").props(
+            ui.input("梯度评定日期（如 2025-06-30，回车）", value=date).classes("w-72").props(
                 'data-testid="enterprise-date"'
             ).on("keydown.enter", lambda e: go(date=e.sender.value))
         if not county:

@@ -28,7 +28,7 @@ from xinzhi.errors import ConfigError, XinzhiError
 from xinzhi.pipelines.comparison import compare_rankings
 from xinzhi.pipelines.evaluation import METHOD_OPTIONS, evaluate_counties
 from xinzhi.pipelines.systems import (
-    builtin_systems,
+    builtin_system_labels,
     load_system_file,
     method_defaults,
     system_table,
@@ -117,7 +117,7 @@ def register() -> None:
                 {"builtin": "内置指标体系", "upload": "上传的 YAML 文件"}, value="builtin"
             ).props('data-testid="system-source"')
             builtin = ui.select(
-                builtin_systems(), value=DEFAULT_SYSTEM, label="内置指标体系"
+                builtin_system_labels(), value=DEFAULT_SYSTEM, label="内置指标体系"
             ).classes("w-64")
             ui.label(
                 "自定义体系：YAML 文件，键 name、title、options、dimensions（每个维度 name、"

@@ -213,7 +213,7 @@ def _field_input(f: dict[str, Any]) -> Any:
         return ui.select({"是": "是", "否": "否"}, label=label).props(props)
     if f["type"] == "ordinal" and f["levels"]:
         return ui.select(list(f["levels"]), label=label).props(props)
-    hint = "YYYY-MM-DD" if f["type"] == "date" else None
+    hint = "如 2025-06-30" if f["type"] == "date" else None
     return ui.input(label, placeholder=hint).props(props)
 
 
@@ -284,9 +284,9 @@ def _calculator(session: auth.Session, code: str, subject: str) -> Any:
                 if code and subject == "firm"
                 else f"或者填写{_SUBJECTS[subject]}数据"
             )
-            ui.label(f"{what}：只列出政策条款读取的字段；数字、是/否、日期写作 YYYY-MM-DD").classes(
-                "font-bold mt-4"
-            )
+            ui.label(
+                f"{what}：只列出政策条款读取的字段；数字、是/否、日期写作“年-月-日”（如 2025-06-30）"
+            ).classes("font-bold mt-4")
             inputs: dict[str, Any] = {}
             with ui.grid(columns=3).classes("w-full gap-2").props('data-testid="policy-form"'):
                 if policy_county(user) is None and not (code and subject == "firm"):
@@ -444,7 +444,7 @@ def _status_controls(session: auth.Session, doc_id: str, *, published: bool) -> 
     from a date."""
     user = session.user
     with ui.row().classes("items-end gap-4 mt-2"):
-        day = ui.input("日期（YYYY-MM-DD）", value=dt.date.today().isoformat()).props(
+        day = ui.input("日期（如 2025-06-30）", value=dt.date.today().isoformat()).props(
             'data-testid="policy-date"'
         )
 
@@ -452,7 +452,9 @@ def _status_controls(session: auth.Session, doc_id: str, *, published: bool) -> 
             try:
                 on = dt.date.fromisoformat(str(day.value).strip())
             except ValueError:
-                ui.notify(f"日期应写作 YYYY-MM-DD，得到 {day.value!r}", type="negative")
+                ui.notify(
+                    f"日期应写作“年-月-日”（如 2025-06-30），得到 {day.value!r}", type="negative"
+                )
                 return
             fn = pv.publish if action == "publish" else pv.retire
             try:
