@@ -131,3 +131,36 @@ def test_a_warehouse_without_the_year_column_is_read_and_migrated(tmp_path: Path
     assert cols == ["name", "indicator", "dimension", "weight", "year"]
     assert load_weights(con, "old")["year"].isna().all()
     ensure_evaluation_tables(con)  # idempotent
+
+
+def test_a_complete_warehouse_is_checked_read_only(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    ensure_evaluation_tables(con)
+    con.execute(
+        "INSERT INTO evaluations (name, system) VALUES ('甲', 'nqpf-county')"
+    )  # one stored evaluation
+    con.close()
+    ro = duckdb.connect(str(db), read_only=True)
+    try:
+        ensure_evaluation_tables(ro)  # DuckDB would refuse CREATE here: nothing is executed
+        from xinzhi.pipelines.stored import evaluation_exists
+
+        info = evaluation_exists(ro, "甲")
+        assert info is not None and info[0] == "nqpf-county"
+    finally:
+        ro.close()
+
+
+def test_a_read_only_warehouse_missing_a_table_still_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    ensure_evaluation_tables(con)
+    con.execute("DROP TABLE evaluation_obstacles")
+    con.close()
+    ro = duckdb.connect(str(db), read_only=True)
+    try:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            ensure_evaluation_tables(ro)
+    finally:
+        ro.close()

@@ -34,6 +34,7 @@ from xinzhi.indicators.system import load_system
 from xinzhi.ingest.clean import Resolver
 from xinzhi.ingest.report import ImportReport
 from xinzhi.ingest.targets import FUTURE_YEARS, import_targets
+from xinzhi.pipelines.enterprise_data import county_code
 from xinzhi.pipelines.evaluation import region_names
 from xinzhi.pipelines.industry import resolve_county
 from xinzhi.pipelines.stored import evaluation_exists, stored_evaluation_names, stored_scores
@@ -65,19 +66,6 @@ class MonitorPanel:
     county_names: dict[str, str]
     system: str | None
     notes: list[str] = field(default_factory=list)
-
-
-def _county_code(con: duckdb.DuckDBPyConnection, county: str) -> str:
-    """The 6-digit code of ``county``: a county-level code of the warehouse's regions as is
-    (no registry to build), else :func:`xinzhi.pipelines.industry.resolve_county`."""
-    text = str(county).strip()
-    if text.isdigit() and len(text) == 6:
-        rows = con.execute(
-            "SELECT count(*) FROM regions WHERE code = ? AND level = 'county'", [text]
-        ).fetchall()
-        if rows[0][0]:
-            return text
-    return resolve_county(con, text)[0]
 
 
 def _indicator_list(
@@ -140,7 +128,7 @@ def monitor_panel(
     InputError
         No observation of the indicators (in the county).
     """
-    code = None if county is None else _county_code(con, county)
+    code = county_code(con, county)
     notes_first: list[str] = []
     sys_name: str | None
     if evaluation is not None:
@@ -287,7 +275,7 @@ def monitor_signals(
     )
     targets = None
     if method == "target":
-        code = None if county is None else _county_code(con, county)
+        code = county_code(con, county)
         targets = _targets_long(con, code)
         if targets.empty:
             raise InputError(
@@ -513,7 +501,7 @@ def set_target(
 def read_targets(con: duckdb.DuckDBPyConnection, county: str | None = None) -> pd.DataFrame:
     """The current targets (of one county, by name or code): ``region_code, indicator, year,
     value, batch_id`` (NULL: typed in), ``account``, ``entered_at``."""
-    code = None if county is None else _county_code(con, county)
+    code = county_code(con, county)
     return read_current_targets(con, code)
 
 

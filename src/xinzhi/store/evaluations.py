@@ -68,7 +68,17 @@ _CHILD_TABLES = (
 
 
 def ensure_evaluation_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the evaluation tables if missing; add the columns later releases added."""
+    """Create the evaluation tables if missing; add the columns later releases added.
+
+    A warehouse that already has them all is left untouched, so that this also works on a
+    read-only connection (DuckDB refuses ``CREATE … IF NOT EXISTS`` there)."""
+    if (
+        _has_tables(con)
+        and _weights_have_year(con)
+        and _has_column(con, "evaluations", "system_def")
+        and _table_count(con) == len(_DDL)
+    ):
+        return
     for stmt in _DDL:
         con.execute(stmt)
     con.execute("ALTER TABLE evaluation_weights ADD COLUMN IF NOT EXISTS year INTEGER")
@@ -176,6 +186,16 @@ def save_evaluation(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _table_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many of the tables of :data:`_DDL` exist."""
+    names = [stmt.split("EXISTS", 1)[1].split("(", 1)[0].strip() for stmt in _DDL]
+    marks = ",".join("?" * len(names))
+    rows = con.execute(
+        f"SELECT count(*) FROM information_schema.tables WHERE table_name IN ({marks})", names
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
