@@ -30,6 +30,10 @@ XSS = "<script>alert(1)</script>"
 #: innerHTML never runs anyway: an <img onerror> does, so it is the sharper probe for names
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
+CENSUS_2010 = "第六次全国人口普查分县资料（2010，leiii/census）"
+CENSUS_2020 = "第七次全国人口普查分县资料（2020，leiii/census）"
+"""How the 数据 page names the two census batches (their titles in datasets.yaml)."""
+
 
 @pytest.fixture(scope="module")
 def warehouse(public_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -530,7 +534,8 @@ def test_county_user_upload_quarantines_other_county(
         batches = _rows(page, "batches-table")
         sources = [r[2] for r in batches]
         assert sources[0].startswith("county-430321-")
-        assert set(sources[1:]) == {"census2010", "census2020"}  # not the admin's uploads
+        # not the admin's uploads; public datasets by their titles (datasets.yaml)
+        assert set(sources[1:]) == {CENSUS_2010, CENSUS_2020}
         # its own quarantined rows download, audited as the API's download
         with page.expect_download() as dl:
             page.click("[data-testid=download-quarantine]")
@@ -709,10 +714,10 @@ def test_county_user_downloads_follow_the_api_policy(
         listed = {int(r[0]) for r in _rows(page, "batches-table")}
         assert foreign["batch_id"] not in listed and analysts["batch_id"] not in listed
         sources = {r[2] for r in _rows(page, "batches-table")}
-        assert {"census2010", "census2020"} <= sources
+        assert {CENSUS_2010, CENSUS_2020} <= sources
         # public batches and this account's own uploads only
         assert all(
-            s in ("census2010", "census2020") or s.startswith("county-430321-") for s in sources
+            s in (CENSUS_2010, CENSUS_2020) or s.startswith("county-430321-") for s in sources
         )
     finally:
         ctx.close()

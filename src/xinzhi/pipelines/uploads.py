@@ -51,7 +51,40 @@ __all__ = [
     "reason_tables",
     "safe_file_name",
     "scoped_source",
+    "source_label",
 ]
+
+SOURCE_KINDS: dict[str, str] = {
+    "firms": "企业名录",
+    "enterprise": "企业年度数据",
+    "policy_facts": "政策事实",
+    "policy_records": "政策兑现记录",
+    "talents": "人才库",
+    "jobs": "岗位库",
+    "tech": "技术需求与团队",
+    "pilots": "试点名单",
+    "targets": "目标值",
+}
+"""Chinese names of the ``<kind>:`` prefixes importers give a batch's source."""
+
+
+def source_label(source: str) -> str:
+    """How pages name a batch's source: a registered public dataset by its title
+    (``census2020`` → 第七次全国人口普查分县资料…), ``<kind>:<rest>`` by the kind's Chinese name
+    (``talents:示例数据:430321`` → 人才库：示例数据，430321), anything else as it is.
+
+    >>> source_label("jobs:示例数据:430321"), source_label("湖南年鉴")
+    ('岗位库：示例数据，430321', '湖南年鉴')
+    """
+    from xinzhi.datasets import list_datasets
+
+    titles = {d.name: d.title for d in list_datasets()}
+    if source in titles:
+        return str(titles[source])
+    kind, sep, rest = source.partition(":")
+    if sep and kind in SOURCE_KINDS:
+        return f"{SOURCE_KINDS[kind]}：{rest.replace(':', '，')}"
+    return source
 
 
 class BatchNotFoundError(InputError):

@@ -30,6 +30,7 @@ from xinzhi.pipelines.uploads import (
     import_upload,
     reason_tables,
     safe_file_name,
+    source_label,
 )
 from xinzhi.web._context import client_ip, connection, data_dir_str, write_lock
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
@@ -76,6 +77,11 @@ def _batches(user: auth.User) -> pd.DataFrame:
     with connection() as con:
         page = batch_page(con, user, limit=200)[1]
     page["status"] = page["status"].map(lambda s: _STATUS.get(s, s))
+    page["source"] = page["source"].map(source_label)
+    # a batch without an uploading account came from the command line (the system user)
+    page["user_name"] = page["user_name"].where(
+        page["uploaded_by"].notna(), page["user_name"].astype(str) + "（命令行）"
+    )
     page["imported_at"] = page["imported_at"].astype(str).str[:19]
     return page
 
