@@ -4,17 +4,14 @@ chromium's switches and a free local port for the server they start."""
 from __future__ import annotations
 
 import socket
+import sys
 import time
+from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.live_server import CHROMIUM_ARGS  # the browser tests' switches
+
+__all__ = ["CHROMIUM_ARGS", "free_port", "wait_for_port"]
 
 
 def free_port() -> int:

@@ -32,6 +32,7 @@ __all__ = [
     "evaluation_labels",
     "evaluation_names",
     "evaluation_stamp",
+    "evaluation_year",
     "label_of",
     "pick_evaluation",
     "report_context",
@@ -93,6 +94,18 @@ def label_of(name: str) -> str:
 def evaluation_labels(names: list[str]) -> dict[str, str]:
     """Name → shown name of stored evaluations, for the evaluation selects."""
     return {n: label_of(n) for n in names}
+
+
+def evaluation_year(eval: str, year: int) -> tuple[str, pd.DataFrame, list[int], int] | None:
+    """The head every evaluation page shares: the stored evaluation the query names (else the
+    default, :func:`pick_evaluation`), its scores, its years and the year shown (the query's
+    if stored, else the latest); None when the warehouse holds no evaluation."""
+    name = pick_evaluation(eval or None)
+    if name is None:
+        return None
+    scores = scores_of(name)
+    years = sorted(int(y) for y in scores["year"].unique())
+    return name, scores, years, (year if year in years else years[-1])
 
 
 def area_of(name: str) -> str:

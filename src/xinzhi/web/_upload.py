@@ -27,12 +27,34 @@ from xinzhi.pipelines.uploads import ImportReport, check_upload_quota, reason_ta
 from xinzhi.web._context import connection
 from xinzhi.web._frame import table_of
 
-__all__ = ["MAX_UPLOAD", "import_upload_widget", "report_card"]
+__all__ = ["MAX_UPLOAD", "audited_import", "import_upload_widget", "report_card"]
 
 MAX_UPLOAD = 20 * 1024 * 1024
 """The same cap as the REST API's uploads (20 MB)."""
 
 Runner = Callable[[Path, duckdb.DuckDBPyConnection], ImportReport]
+
+
+async def audited_import(
+    session: auth.Session, ip: str, path: Path, safe: str, work: Callable[[], ImportReport]
+) -> ImportReport:
+    """One upload's import as every page does it: the account's daily quota checked first
+    (:func:`check_upload_quota`, as the API), ``work()`` in a worker thread, then the ``import``
+    audit entry (``via: web``) naming the safe file name ``safe``."""
+    limits = server_limits()
+    with connection(write=True) as con:
+        check_upload_quota(con, session.user, path.stat().st_size, limits.upload_quota_mb)
+    report = await asyncio.to_thread(work)
+    with connection(write=True) as con:
+        auth.write_audit(
+            con,
+            "import",
+            user=session.user.username,
+            target=safe,
+            detail=import_detail(report, "web"),
+            ip=ip,
+        )
+    return report
 
 
 def report_card(report: ImportReport, box: ui.column, testid: str) -> None:
@@ -75,26 +97,12 @@ def import_upload_widget(
             with tempfile.TemporaryDirectory(prefix="xinzhi-upload-") as tmp:
                 path = Path(tmp) / safe
                 await e.file.save(path)
-                limits = server_limits()
-                with connection(write=True) as con:
-                    check_upload_quota(
-                        con, session.user, path.stat().st_size, limits.upload_quota_mb
-                    )
 
                 def work() -> ImportReport:
                     with connection(write=True) as con:
                         return run(path, con)
 
-                report = await asyncio.to_thread(work)
-            with connection(write=True) as con:
-                auth.write_audit(
-                    con,
-                    "import",
-                    user=session.user.username,
-                    target=safe,
-                    detail=import_detail(report, "web"),
-                    ip=ip,
-                )
+                report = await audited_import(session, ip, path, safe, work)
         except XinzhiError as exc:
             with reports, ui.card().classes("w-full").props(f'data-testid="{testid}-error"'):
                 ui.label(f"导入失败：{e.file.name}").classes("font-bold text-negative")

@@ -23,7 +23,7 @@ from xinzhi.pipelines.compare_counties import (
 )
 from xinzhi.web._charts import radar_options
 from xinzhi.web._context import client_ip, connection
-from xinzhi.web._data import county_options, label_of, pick_evaluation, scores_of
+from xinzhi.web._data import county_options, evaluation_year, label_of
 from xinzhi.web._format import format_value, kind_of_unit
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
 
@@ -105,13 +105,11 @@ def register() -> None:
         eval: str = "",
         year: int = 0,
     ) -> None:
-        name = pick_evaluation(eval or None)
-        if name is None:
+        head = evaluation_year(eval, year)
+        if head is None:
             ui.label("数据仓库中还没有评价结果。")
             return
-        scores = scores_of(name)
-        years = sorted(int(y) for y in scores["year"].unique())
-        y = year if year in years else years[-1]
+        name, scores, years, y = head
         options = county_options(scores, y)
         chosen = [c for c in dict.fromkeys(codes.split(",")) if c in options][:MAX_COUNTIES]
         if not chosen and session.user.county_code in options:

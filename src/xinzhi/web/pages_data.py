@@ -18,7 +18,6 @@ from nicegui import events, ui
 
 from xinzhi import auth
 from xinzhi.auth import policy
-from xinzhi.auth.audit import import_detail
 from xinzhi.config import server_limits
 from xinzhi.errors import XinzhiError
 from xinzhi.pipelines.public_data import dataset_catalogue, verify_datasets
@@ -26,7 +25,6 @@ from xinzhi.pipelines.uploads import (
     ImportReport,
     batch_page,
     batch_quarantine,
-    check_upload_quota,
     import_upload,
     reason_tables,
     safe_file_name,
@@ -34,12 +32,10 @@ from xinzhi.pipelines.uploads import (
 )
 from xinzhi.web._context import client_ip, connection, data_dir_str, write_lock
 from xinzhi.web._frame import XLSX, excel_bytes, guarded, send_download, table_of
+from xinzhi.web._upload import MAX_UPLOAD, audited_import
 from xinzhi.web.my_data_view import my_data_section
 
 __all__ = ["quarantined_rows", "register"]
-
-MAX_UPLOAD = 20 * 1024 * 1024
-"""The same cap as the REST API's uploads (20 MB)."""
 
 
 def quarantined_rows(user: auth.User, batch_id: int) -> pd.DataFrame:
@@ -194,31 +190,21 @@ def register() -> None:
                     try:
                         # the same limits as the API: daily quota, a worker process with memory
                         # and time limits, the write lock held only while writing
-                        limits = server_limits()
-                        with connection(write=True) as con:
-                            check_upload_quota(
-                                con, session.user, path.stat().st_size, limits.upload_quota_mb
-                            )
-                        with connection() as con:
-                            report = await asyncio.to_thread(
-                                import_upload,
-                                path,
-                                con=con,
-                                user=session.user,
-                                year=int(year_in.value) if year_in.value else None,
-                                source=Path(safe).stem,
-                                limits=limits,
-                                write_lock=write_lock(),
-                            )
-                        with connection(write=True) as con:
-                            auth.write_audit(
-                                con,
-                                "import",
-                                user=session.user.username,
-                                target=safe,
-                                detail=import_detail(report, "web"),
-                                ip=ip,
-                            )
+                        year = int(year_in.value) if year_in.value else None
+
+                        def work(path: Path = path, safe: str = safe) -> ImportReport:
+                            with connection() as con:
+                                return import_upload(
+                                    path,
+                                    con=con,
+                                    user=session.user,
+                                    year=year,
+                                    source=Path(safe).stem,
+                                    limits=server_limits(),
+                                    write_lock=write_lock(),
+                                )
+
+                        report = await audited_import(session, ip, path, safe, work)
                     except XinzhiError as exc:
                         with reports:
                             with ui.card().classes("w-full").props('data-testid="import-error"'):

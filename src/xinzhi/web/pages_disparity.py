@@ -22,7 +22,7 @@ from xinzhi.errors import XinzhiError
 from xinzhi.registry import disparity as decl
 from xinzhi.web._charts import LISA_COLORS, category_map, drawn_once
 from xinzhi.web._controls import choice_select, page_option, run_analysis
-from xinzhi.web._data import label_of, pick_evaluation, scores_of
+from xinzhi.web._data import evaluation_year, label_of, scores_of
 from xinzhi.web._frame import guarded, table_of
 
 __all__ = ["default_analyses", "register", "warm_defaults"]
@@ -393,14 +393,13 @@ def register() -> None:
         weights: str = "",
         standardise: str = "",
     ) -> None:
-        name = pick_evaluation(eval or None)
-        if name is None:
+        head = evaluation_year(eval, year)
+        if head is None:
             ui.label("数据仓库中还没有评价结果。")
             return
+        name, _scores, years, y = head
         group = page_option(decl.DAGUM.option("group"), group)
         classes = page_option(decl.MARKOV.option("classification"), classes)
-        years = sorted(int(y) for y in scores_of(name)["year"].unique())
-        y = year if year in years else years[-1]
         base = {
             "eval": name,
             "group": group,

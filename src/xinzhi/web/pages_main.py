@@ -24,9 +24,8 @@ from xinzhi.web._data import (
     area_of,
     evaluation_labels,
     evaluation_names,
+    evaluation_year,
     label_of,
-    pick_evaluation,
-    scores_of,
     types_of,
 )
 from xinzhi.web._format import format_value
@@ -501,13 +500,11 @@ def _scoped_scores(
     county, else all units; :func:`xinzhi.pipelines.ranking.ranking_table`), filter by
     province / type. Returns (name, scores, year, types, shown) or None when the warehouse
     holds no evaluation (a message is shown); ``shown.attrs["basis"]`` is the basis."""
-    name = pick_evaluation(eval or None)
-    if name is None:
+    head = evaluation_year(eval, year)
+    if head is None:
         ui.label("数据仓库中还没有评价结果：请在“方法”页运行评价。")
         return None
-    scores = scores_of(name)
-    years = sorted(int(y) for y in scores["year"].unique())
-    y = year if year in years else years[-1]
+    name, scores, years, y = head
     types = types_of(y)
     type_names = (
         sorted(types["primary_type"].dropna().unique()) if not isinstance(types, str) else []

@@ -36,8 +36,8 @@ from xinzhi.web._context import client_ip, connection
 from xinzhi.web._data import (
     area_of,
     county_options,
+    evaluation_year,
     label_of,
-    pick_evaluation,
     report_context,
     scores_of,
 )
@@ -307,13 +307,11 @@ def register() -> None:
         eval: str = "",
         year: int = 0,
     ) -> None:
-        name = pick_evaluation(eval or None)
-        if name is None:
+        head = evaluation_year(eval, year)
+        if head is None:
             ui.label("数据仓库中还没有评价结果。")
             return
-        scores = scores_of(name)
-        years = sorted(int(y) for y in scores["year"].unique())
-        y = year if year in years else years[-1]
+        name, scores, years, y = head
         options = county_options(scores, y)
         if not code and session.user.county_code in options:
             code = str(session.user.county_code)

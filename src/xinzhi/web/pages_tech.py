@@ -28,7 +28,7 @@ from fastapi import Request
 from nicegui import ui
 
 from xinzhi import auth
-from xinzhi.auth.policy import Action, Kind, allows
+from xinzhi.auth.policy import Action, Kind, allows, is_unrestricted
 from xinzhi.errors import XinzhiError
 from xinzhi.pipelines import tech as pt
 from xinzhi.registry import match_tech as decl
@@ -264,7 +264,7 @@ def _imports(session: auth.Session, ip: str, county: str | None, refresh: Any) -
         "需求描述、技术领域、主导产业、产业链环节、关键词、预算(万元)、截止日期；团队：团队名称、"
         "类型（团队/专家/飞地）、依托单位、所在城市、研究领域、关键词、简介、可承接项目数。"
     ).classes("text-sm text-slate-600")
-    if user.role == "county":
+    if not is_unrestricted(user):
         ui.label(
             f"县区用户只能导入本县区（{user.county_code}）的技术需求：其他县区的行会被隔离。"
         ).classes("text-sm text-warning").props('data-testid="tech-county-upload-note"')
